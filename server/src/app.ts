@@ -1,0 +1,233 @@
+import 'reflect-metadata';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { isSecureOrigin, type Config } from './config.js';
+import type { Context, SessionCookieJar } from './context.js';
+import { loadOrCreateKeys } from './common/crypto/keys.js';
+import { createFormatError } from './common/errors/format-error.js';
+import { createLogger } from './common/logger.js';
+import { resolveClientIp } from './common/net/client-ip.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { initOrm, migrate } from './db/orm.js';
+import { createSchema } from './schema.js';
+import { createServices, type Services } from './services.js';
+
+export interface AppHandle {
+  /** Starts the database (embedded if needed), migrates, listens. Resolves when ready. */
+  start(): Promise<void>;
+  /** Graceful: stop accepting, finish in-flight requests, close the pool, stop the embedded database. */
+  stop(): Promise<void>;
+  /** Base URL it listens on (after start). */
+  readonly url: string;
+  readonly orm: MikroORM;
+  readonly services: Services;
+  readonly logger: Logger;
+}
+
+export function sessionCookieName(config: Config): string {
+  // `__Host-` binds the cookie to this exact origin (Secure, Path=/, no Domain): only possible on https.
+  return isSecureOrigin(config.publicUrl) ? '__Host-sc_session' : 'sc_session';
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in the data folder. */
+export async function openDatabase(config: Config, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedDatabase }> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (url === undefined) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+    url = embedded.url;
+  }
+  const orm = await initOrm(url, logger);
+  return { orm, embedded };
+}
+
+/** The one composition root: used by `main.ts`, the CLI and the tests. */
+export function createApp(config: Config, options: { logger?: Logger } = {}): AppHandle {
+  const logger = options.logger ?? createLogger(config);
+  let orm: MikroORM | undefined;
+  let services: Services | undefined;
+  let embedded: EmbeddedDatabase | undefined;
+  let httpServer: http.Server | undefined;
+  let apollo: ApolloServer<Context> | undefined;
+  let url = '';
+
+  const handle: AppHandle = {
+    get url() {
+      return url;
+    },
+    get orm() {
+      if (!orm) throw new Error('app not started');
+      return orm;
+    },
+    get services() {
+      if (!services) throw new Error('app not started');
+      return services;
+    },
+    logger,
+
+    async start() {
+      const keys = await loadOrCreateKeys(config);
+      const db = await openDatabase(config, logger);
+      orm = db.orm;
+      embedded = db.embedded;
+      await migrate(orm);
+      services = createServices(config, keys, logger);
+      const schema = await createSchema();
+
+      const app = express();
+      app.disable('x-powered-by');
+      // Trust proxy headers only through our own resolveClientIp, never through express.
+      app.set('trust proxy', false);
+      httpServer = http.createServer(app);
+
+      const secure = isSecureOrigin(config.publicUrl);
+      app.use(
+        helmet({
+          contentSecurityPolicy: {
+            directives: {
+              'upgrade-insecure-requests': secure ? [] : null,
+              'connect-src': ["'self'", `${secure ? 'wss' : 'ws'}://${config.publicUrl.host}`],
+            },
+          },
+          strictTransportSecurity: secure,
+        }),
+      );
+      app.use(
+        pinoHttp({
+          logger,
+          autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'debug'),
+        }),
+      );
+
+      app.get('/healthz', (_req, res) => {
+        res.json({ status: 'ok' });
+      });
+      app.get('/readyz', async (_req, res) => {
+        try {
+          await orm!.em.fork().getConnection().execute('select 1');
+          res.json({ status: 'ready' });
+        } catch {
+          res.status(503).json({ status: 'unavailable' });
+        }
+      });
+
+      const armor = new ApolloArmor({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 3000 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: !config.graphqlIntrospection },
+      });
+      const protection = armor.protect();
+      apollo = new ApolloServer<Context>({
+        schema,
+        introspection: config.graphqlIntrospection,
+        hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
+        includeStacktraceInErrorResponses: false,
+        allowBatchedHttpRequests: false,
+        csrfPrevention: true,
+        formatError: createFormatError(logger),
+        validationRules: protection.validationRules,
+        plugins: [
+          // graphql-armor's typings point at Apollo's CommonJS build; the plugin objects are the same.
+          ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
+          ApolloServerPluginDrainHttpServer({ httpServer }),
+          ApolloServerPluginCacheControlDisabled(),
+        ],
+      });
+      await apollo.start();
+
+      const cookieName = sessionCookieName(config);
+      const cookieBase = { httpOnly: true, secure, sameSite: 'strict' as const, path: '/' };
+      const svc = services;
+      const ormRef = orm;
+      app.use(
+        '/graphql',
+        (_req, res, next) => {
+          res.setHeader('Cache-Control', 'no-store');
+          next();
+        },
+        express.json({ limit: '256kb' }),
+        expressMiddleware(apollo, {
+          context: async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
+            const em = ormRef.em.fork();
+            const presentedToken = parseCookies(req.headers.cookie ?? '')[cookieName];
+            const cookies: SessionCookieJar = {
+              presentedToken,
+              set: (token, maxAgeSeconds) => {
+                res.append('Set-Cookie', serializeCookie(cookieName, token, { ...cookieBase, maxAge: maxAgeSeconds }));
+              },
+              clear: () => {
+                res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
+              },
+            };
+            const viewer = await svc.sessions.resolve(em, presentedToken);
+            const ua = req.headers['user-agent'];
+            return {
+              em,
+              viewer,
+              clientIp: resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies),
+              userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+              cookies,
+              services: svc,
+            };
+          },
+        }),
+      );
+
+      serveDashboard(app, config, logger);
+
+      await new Promise<void>((resolve, reject) => {
+        httpServer!.once('error', reject);
+        httpServer!.listen(config.port, config.host, () => resolve());
+      });
+      const address = httpServer.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+      logger.info({ url, publicUrl: config.publicUrl.origin, embeddedDatabase: embedded !== undefined }, 'server listening');
+    },
+
+    async stop() {
+      if (apollo) await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
+      else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
+      if (orm) await orm.close(true);
+      if (embedded) await embedded.stop();
+      logger.info('server stopped');
+    },
+  };
+  return handle;
+}
+
+function serveDashboard(app: express.Express, config: Config, logger: Logger): void {
+  const dir = config.clientDistDir;
+  const index = dir === undefined ? undefined : path.join(dir, 'index.html');
+  if (dir === undefined || index === undefined || !existsSync(index)) {
+    if (dir !== undefined) logger.warn({ dir }, 'dashboard not built: run `pnpm build` (pnpm start does it for you)');
+    app.get('/{*path}', (_req, res) => {
+      res.status(404).type('text/plain').send('Dashboard not built. Run the build (pnpm build) or use the Vite dev server (pnpm dev).');
+    });
+    return;
+  }
+  app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  app.use(express.static(dir, { index: false, maxAge: 0 }));
+  // SPA: every other GET renders the app shell; the client router takes over.
+  app.get('/{*path}', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

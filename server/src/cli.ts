@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { openDatabase } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loadOrCreateKeys } from './common/crypto/keys.js';
+import { createLogger } from './common/logger.js';
+import { migrate } from './db/orm.js';
+import { createServices } from './services.js';
+
+const USAGE = `Usage: pnpm cli <command> [options]
+
+Commands:
+  create-admin --email <e-mail> --name <name> (--password-stdin | env ADMIN_PASSWORD)
+      Creates an admin account without the browser (automation, or a second owner).
+  setup-token
+      Prints a new one-time first-admin setup link (only while no admin exists).
+
+Uses the same configuration as the server (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR).
+`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
+  const logger = createLogger(config);
+  const { orm, embedded } = await openDatabase(config, logger);
+  try {
+    await migrate(orm);
+    const services = createServices(config, await loadOrCreateKeys(config), logger);
+    const em = orm.em.fork();
+    switch (command) {
+      case 'create-admin': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+        });
+        const password = values['password-stdin'] ? await readStdin() : process.env['ADMIN_PASSWORD'];
+        if (!values.email || !values.name || !password) {
+          process.stderr.write('create-admin needs --email, --name and a password (--password-stdin or ADMIN_PASSWORD).\n');
+          return 2;
+        }
+        try {
+          const result = await services.accounts.createAdmin(em, { email: values.email, name: values.name, password });
+          if (!result.ok) {
+            process.stderr.write(`An account with the e-mail ${values.email} exists already.\n`);
+            return 1;
+          }
+          process.stdout.write(`Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`);
+          return 0;
+        } catch (err) {
+          const fields = (err as { extensions?: { fields?: { message: string }[] } }).extensions?.fields;
+          if (fields) {
+            process.stderr.write(`${fields.map((f) => f.message).join('\n')}\n`);
+            return 1;
+          }
+          throw err;
+        }
+      }
+      case 'setup-token': {
+        const issued = await services.accounts.issueSetupTokenIfNeeded(em);
+        if (issued === undefined) {
+          process.stderr.write('An admin exists already; setup is closed. Use create-admin instead.\n');
+          return 1;
+        }
+        process.stdout.write(`${config.publicUrl.origin}/setup#token=${issued.token}\n(valid once, until ${issued.expiresAt.toISOString()})\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await orm.close(true);
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

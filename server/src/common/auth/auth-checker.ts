@@ -1,0 +1,32 @@
+import type { AuthCheckerFn } from 'type-graphql';
+import type { Context, Viewer } from '../../context.js';
+import { SessionStage } from '../../modules/session/session.entity.js';
+import { forbidden, unauthenticated } from '../errors/errors.js';
+import { Permission, Role } from './roles.js';
+
+/**
+ * The one authorization layer. `@Authorized()` needs a full session; `@Authorized(Role.ADMIN)` an
+ * admin; `@Authorized(Permission.X)` an admin or a sub-admin holding X (several permissions: any of
+ * them). Resolvers never check roles by hand.
+ */
+export const authChecker: AuthCheckerFn<Context, string> = ({ context }, rules) => {
+  const viewer = context.viewer;
+  if (viewer === null || viewer.session.stage !== SessionStage.FULL) throw unauthenticated();
+  if (rules.length === 0) return true;
+  if (rules.some((rule) => isAllowed(viewer, rule))) return true;
+  throw forbidden();
+};
+
+const PERMISSIONS = new Set<string>(Object.values(Permission));
+
+export function isAllowed(viewer: Viewer, rule: string): boolean {
+  const { account } = viewer;
+  if (account.role === Role.ADMIN) return true;
+  if (rule === Role.ADMIN) return false;
+  if (PERMISSIONS.has(rule)) return account.role === Role.SUB_ADMIN && account.permissions.includes(rule as Permission);
+  return false;
+}
+
+export function hasPermission(viewer: Viewer, permission: Permission): boolean {
+  return isAllowed(viewer, permission);
+}

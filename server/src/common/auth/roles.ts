@@ -1,0 +1,47 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum Role {
+  ADMIN = 'ADMIN',
+  SUB_ADMIN = 'SUB_ADMIN',
+  USER = 'USER',
+}
+
+/**
+ * What a sub-admin may do. Admins hold every permission implicitly; users hold none and see only
+ * their own data.
+ */
+export enum Permission {
+  READ_INCIDENTS = 'READ_INCIDENTS',
+  RESOLVE_INCIDENTS = 'RESOLVE_INCIDENTS',
+  MANAGE_IPS = 'MANAGE_IPS',
+  MANAGE_USERS = 'MANAGE_USERS',
+  MANAGE_SUB_ADMINS = 'MANAGE_SUB_ADMINS',
+  MANAGE_SETTINGS = 'MANAGE_SETTINGS',
+  READ_AUDIT_LOG = 'READ_AUDIT_LOG',
+  REPORT_LOGINS = 'REPORT_LOGINS',
+}
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What kind of account this is.',
+  valuesConfig: {
+    ADMIN: { description: 'Owner: every permission, can never be locked out without a documented way back.' },
+    SUB_ADMIN: { description: 'Staff or integration account with an explicit set of permissions.' },
+    USER: { description: 'End user (mailbox owner, customer): manages only their own security.' },
+  },
+});
+
+registerEnumType(Permission, {
+  name: 'Permission',
+  description: 'A right a sub-admin can be given. Admins have all of them.',
+  valuesConfig: {
+    READ_INCIDENTS: { description: 'See security incidents and receive their live events and e-mails.' },
+    RESOLVE_INCIDENTS: { description: 'Act on incidents: mark safe, dismiss, treat as compromised.' },
+    MANAGE_IPS: { description: 'Check, block and unblock IPs; manage safe and trusted IPs and named locations.' },
+    MANAGE_USERS: { description: 'List, create, disable users; see their login history and 2FA status.' },
+    MANAGE_SUB_ADMINS: { description: 'Create and edit sub-admins and their permissions and API tokens.' },
+    MANAGE_SETTINGS: { description: 'Change system-wide settings.' },
+    READ_AUDIT_LOG: { description: 'Read and export the audit log.' },
+    REPORT_LOGINS: { description: 'Report logins through the integrator API and ask for decisions.' },
+  },
+});

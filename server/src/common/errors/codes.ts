@@ -1,0 +1,43 @@
+import { registerEnumType } from 'type-graphql';
+
+/**
+ * The one catalog of error codes. Thrown errors carry one as `extensions.code`; result-union
+ * error members carry one as `code`. Released codes are API: add, never rename.
+ */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  SETUP_TOKEN_INVALID = 'SETUP_TOKEN_INVALID',
+  SETUP_ALREADY_DONE = 'SETUP_ALREADY_DONE',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
+  LAST_ADMIN = 'LAST_ADMIN',
+}
+
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  description: 'Stable machine-readable error codes. Branch on these, never on message text.',
+  valuesConfig: {
+    BAD_USER_INPUT: { description: 'An argument failed validation; `extensions.fields` names each field and reason.' },
+    UNAUTHENTICATED: { description: 'No valid session or token, or it expired or was revoked.' },
+    FORBIDDEN: { description: 'Signed in, but the role or permissions do not allow this.' },
+    NOT_FOUND: { description: 'The object does not exist or is not visible to you.' },
+    CONFLICT: { description: 'The change conflicts with the current state.' },
+    INTERNAL_SERVER_ERROR: { description: 'Unexpected failure; details are in the server log, never in the response.' },
+    GRAPHQL_VALIDATION_FAILED: { description: 'The document does not validate against the schema or exceeds the depth/alias/cost limits.' },
+    GRAPHQL_PARSE_FAILED: { description: 'The document is not valid GraphQL.' },
+    INVALID_CREDENTIALS: { description: 'Unknown account, wrong password or disabled account (deliberately indistinguishable).' },
+    SETUP_TOKEN_INVALID: { description: 'The first-admin setup token is unknown, used or expired.' },
+    SETUP_ALREADY_DONE: { description: 'An admin exists already; first-admin setup is closed.' },
+    EMAIL_TAKEN: { description: 'Another account uses this e-mail address.' },
+    CANNOT_DISABLE_SELF: { description: 'An admin cannot disable their own account.' },
+    LAST_ADMIN: { description: 'The change would leave no enabled admin.' },
+  },
+});

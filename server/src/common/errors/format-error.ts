@@ -1,0 +1,62 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { Logger } from 'pino';
+import { ErrorCode } from './codes.js';
+import type { FieldProblem } from './errors.js';
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * Turns every error into `{ message, locations, path, extensions: { code, … } }` with a code from the
+ * catalog. Unknown errors are logged and masked: no stack trace or database message ever leaves.
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof ArgumentValidationError) {
+      const fields: FieldProblem[] = original.extensions.validationErrors.flatMap((ve) =>
+        flattenValidation(ve as unknown as ValidationLike, ''),
+      );
+      return {
+        ...base,
+        message: fields[0]?.message ?? 'Invalid input',
+        extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
+      };
+    }
+
+    const code = formatted.extensions?.['code'];
+    if (typeof code === 'string') {
+      if (code === 'UNAUTHORIZED') return { ...base, extensions: { code: ErrorCode.FORBIDDEN } };
+      if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+        const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};
+        void _drop;
+        return { ...base, extensions: { ...rest, code } };
+      }
+      if (code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE') {
+        return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+      }
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+interface ValidationLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationLike[];
+}
+
+function flattenValidation(ve: ValidationLike, prefix: string): FieldProblem[] {
+  const field = prefix ? `${prefix}.${ve.property}` : ve.property;
+  const own = Object.entries(ve.constraints ?? {}).map(([reason, message]) => ({ field, reason, message }));
+  return [...own, ...(ve.children ?? []).flatMap((c) => flattenValidation(c, field))];
+}

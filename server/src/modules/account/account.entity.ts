@@ -1,0 +1,67 @@
+import { Entity, Enum, Index, OneToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Permission, Role } from '../../common/auth/roles.js';
+
+@ObjectType('Account', { description: 'An admin, sub-admin or end user.' })
+@Entity({ tableName: 'account' })
+export class Account {
+  [OptionalProps]?: 'id' | 'permissions' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID, { description: 'Stable identifier.' })
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id: string = randomUUID();
+
+  @Field(() => String, { description: 'Sign-in name and contact address, stored lower-case.' })
+  @Property({ type: 'string', length: 254, unique: true })
+  email!: string;
+
+  @Field(() => String, { description: 'Display name.' })
+  @Property({ type: 'string', length: 100 })
+  name!: string;
+
+  @Field(() => Role, { description: 'Admin, sub-admin or user.' })
+  @Enum({ items: () => Role })
+  @Index()
+  role!: Role;
+
+  @Field(() => [Permission], { description: 'Permissions of a sub-admin; empty for users; admins implicitly hold all.' })
+  @Enum({ items: () => Permission, array: true, default: [] })
+  permissions: Permission[] = [];
+
+  @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
+  @Property({ type: 'datetime', nullable: true })
+  disabledAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'Last successful sign-in to the panel.' })
+  @Property({ type: 'datetime', nullable: true })
+  lastLoginAt: Date | null = null;
+
+  @Field(() => Date, { description: 'When the account was created.' })
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Field(() => Date, { description: 'Last change to the account.' })
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  /** The password lives in its own table so no GraphQL-facing class holds a hash. */
+  @OneToOne(() => AccountPassword, (p) => p.account, { nullable: true, hidden: true })
+  password?: Rel<AccountPassword> | null;
+}
+
+/** Secret half of an account: never exposed through GraphQL. */
+@Entity({ tableName: 'account_password' })
+export class AccountPassword {
+  [OptionalProps]?: 'changedAt';
+
+  @OneToOne(() => Account, { primary: true, owner: true, deleteRule: 'cascade', fieldName: 'account_id' })
+  account!: Rel<Account>;
+
+  /** argon2id PHC string. */
+  @Property({ type: 'text' })
+  hash!: string;
+
+  @Property({ type: 'datetime' })
+  changedAt: Date = new Date();
+}

@@ -1,0 +1,88 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Permission } from '../../common/auth/roles.js';
+import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { Account } from './account.entity.js';
+import { AccountFilter, CreateAccountInput, PageInput, SetupFirstAdminInput } from './account.inputs.js';
+import {
+  AccountCreated,
+  AccountPage,
+  CreateAccountResult,
+  EmailTakenError,
+  SetupFirstAdminResult,
+  SetupStatus,
+  SetupSuccess,
+} from './account.types.js';
+
+@Resolver(() => Account)
+export class AccountResolver {
+  @Query(() => Account, { nullable: true, description: 'The signed-in account, or null when not signed in.' })
+  me(@Ctx() ctx: Context): Account | null {
+    return ctx.viewer?.account ?? null;
+  }
+
+  @Query(() => SetupStatus, { description: 'Whether the first admin still has to be created (public).' })
+  async setupStatus(@Ctx() ctx: Context): Promise<SetupStatus> {
+    return Object.assign(new SetupStatus(), { needsSetup: !(await ctx.services.accounts.adminExists(ctx.em)) });
+  }
+
+  @Mutation(() => SetupFirstAdminResult, {
+    description: 'Creates the first admin with the one-time token printed on the server console. Closed once an admin exists.',
+  })
+  async setupFirstAdmin(
+    @Arg('input', () => SetupFirstAdminInput) input: SetupFirstAdminInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof SetupFirstAdminResult> {
+    const result = await ctx.services.accounts.setupFirstAdmin(ctx.em, input);
+    if (result === 'TOKEN_INVALID') return new SetupTokenInvalidError();
+    if (result === 'ALREADY_DONE') return new SetupAlreadyDoneError();
+    ctx.services.logger.info({ accountId: result.id, ip: ctx.clientIp }, 'first admin created through setup token');
+    return Object.assign(new SetupSuccess(), { account: result });
+  }
+
+  @Authorized(Permission.MANAGE_USERS)
+  @Query(() => AccountPage, { description: 'Accounts, oldest first. Needs MANAGE_USERS.' })
+  async accounts(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => AccountFilter, { nullable: true, description: 'Optional filter.' }) filter?: AccountFilter,
+    @Arg('page', () => PageInput, { nullable: true, description: 'Paging; 50 rows by default.' }) page?: PageInput,
+  ): Promise<AccountPage> {
+    const [nodes, totalCount] = await ctx.services.accounts.list(ctx.em, filter, page ?? new PageInput());
+    return Object.assign(new AccountPage(), { nodes, totalCount });
+  }
+
+  @Authorized(Permission.MANAGE_USERS)
+  @Query(() => Account, { description: 'One account by id. Needs MANAGE_USERS.' })
+  async account(@Arg('id', () => ID, { description: 'Account id.' }) id: string, @Ctx() ctx: Context): Promise<Account> {
+    assertUuid(id, 'id');
+    return ctx.services.accounts.get(ctx.em, id);
+  }
+
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => CreateAccountResult, {
+    description: 'Creates an account. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.',
+  })
+  async createAccount(
+    @Arg('input', () => CreateAccountInput) input: CreateAccountInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof CreateAccountResult> {
+    ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);
+    const result = await ctx.services.accounts.create(ctx.em, input);
+    if (!result.ok) return new EmailTakenError();
+    return Object.assign(new AccountCreated(), { account: result.account });
+  }
+
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => Account, {
+    description: 'Disables (signing it out everywhere) or re-enables an account. You cannot disable yourself or the last admin.',
+  })
+  async setAccountDisabled(
+    @Arg('id', () => ID, { description: 'Account id.' }) id: string,
+    @Arg('disabled', () => Boolean, { description: 'True to disable, false to enable.' }) disabled: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<Account> {
+    assertUuid(id, 'id');
+    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled);
+  }
+}

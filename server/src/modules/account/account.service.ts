@@ -1,0 +1,170 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config.js';
+import type { Viewer } from '../../context.js';
+import { hasPermission } from '../../common/auth/auth-checker.js';
+import { Permission, Role } from '../../common/auth/roles.js';
+import { hashToken, randomToken } from '../../common/crypto/tokens.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import type { SessionService } from '../session/session.service.js';
+import { Account, AccountPassword } from './account.entity.js';
+import type { AccountFilter, CreateAccountInput, PageInput } from './account.inputs.js';
+import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES, type PasswordHasher } from './password.js';
+import { SetupToken } from './setup-token.entity.js';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export type CreateOutcome = { ok: true; account: Account } | { ok: false; reason: 'EMAIL_TAKEN' };
+
+export class AccountService {
+  constructor(
+    private readonly config: Config,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /** Throws BAD_USER_INPUT naming the password field when the policy is not met. */
+  assertPasswordPolicy(password: string, email: string): void {
+    const problem = checkPasswordPolicy(password, email);
+    if (problem !== undefined) {
+      throw badInput([{ field: 'password', reason: problem, message: PASSWORD_PROBLEM_MESSAGES[problem] }]);
+    }
+  }
+
+  /**
+   * Inserts account and password in one transaction. Validation (policy, hashing) happens before the
+   * transaction opens, so a failure writes nothing.
+   */
+  async create(
+    em: EntityManager,
+    input: { email: string; name: string; password: string; role: Role; permissions?: Permission[] },
+  ): Promise<CreateOutcome> {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    if (name.length === 0) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
+    this.assertPasswordPolicy(input.password, email);
+    const permissions = [...new Set(input.permissions ?? [])];
+    if (input.role !== Role.SUB_ADMIN && permissions.length > 0) {
+      throw badInput([{ field: 'permissions', reason: 'ONLY_FOR_SUB_ADMINS', message: 'Only sub-admins carry permissions.' }]);
+    }
+    if ((await em.count(Account, { email })) > 0) return { ok: false, reason: 'EMAIL_TAKEN' };
+    const hash = await this.hasher.hash(input.password);
+    try {
+      const account = await em.transactional(async (tx) => {
+        const account = tx.create(Account, { email, name, role: input.role, permissions });
+        tx.create(AccountPassword, { account, hash });
+        return account;
+      });
+      return { ok: true, account };
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) return { ok: false, reason: 'EMAIL_TAKEN' };
+      throw err;
+    }
+  }
+
+  /** Who may create which role: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
+  assertMayManageRole(viewer: Viewer, role: Role): void {
+    const allowed =
+      role === Role.ADMIN
+        ? viewer.account.role === Role.ADMIN
+        : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
+    if (!allowed) throw forbidden();
+  }
+
+  async list(em: EntityManager, filter: AccountFilter | undefined, page: PageInput): Promise<[Account[], number]> {
+    const where: Record<string, unknown> = {};
+    if (filter?.role) where['role'] = filter.role;
+    if (filter?.includeDisabled === false) where['disabledAt'] = null;
+    const search = filter?.search?.trim();
+    if (search) {
+      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where['$or'] = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
+    }
+    return em.findAndCount(Account, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.limit, offset: page.offset });
+  }
+
+  async get(em: EntityManager, id: string): Promise<Account> {
+    const account = await em.findOne(Account, { id });
+    if (account === null) throw notFound('Account');
+    return account;
+  }
+
+  /** Disabling revokes every session at once; an admin cannot disable themself or the last admin. */
+  async setDisabled(em: EntityManager, viewer: Viewer, id: string, disabled: boolean): Promise<Account> {
+    const account = await this.get(em, id);
+    this.assertMayManageRole(viewer, account.role);
+    if (disabled && account.id === viewer.account.id) {
+      throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account.');
+    }
+    if ((account.disabledAt !== null) === disabled) return account;
+    return em.transactional(async (tx) => {
+      if (disabled && account.role === Role.ADMIN) {
+        // Lock the enabled admins so two concurrent disables cannot both pass the count.
+        const admins = await tx
+          .createQueryBuilder(Account)
+          .select('id')
+          .where({ role: Role.ADMIN, disabledAt: null })
+          .setLockMode(4 /* PESSIMISTIC_WRITE */)
+          .getResultList();
+        if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
+      }
+      const managed = tx.merge(account);
+      managed.disabledAt = disabled ? new Date() : null;
+      if (disabled) await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
+      return managed;
+    });
+  }
+
+  async adminExists(em: EntityManager): Promise<boolean> {
+    return (await em.count(Account, { role: Role.ADMIN })) > 0;
+  }
+
+  /** Issues a one-time setup token when no admin exists; returns the raw token to print, or undefined. */
+  async issueSetupTokenIfNeeded(em: EntityManager): Promise<{ token: string; expiresAt: Date } | undefined> {
+    if (await this.adminExists(em)) return undefined;
+    return this.issueSetupToken(em);
+  }
+
+  async issueSetupToken(em: EntityManager): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomToken();
+    const expiresAt = new Date(Date.now() + this.config.setupTokenTtlSeconds * 1000);
+    await em.insert(SetupToken, { tokenHash: hashToken(token), expiresAt, createdAt: new Date() });
+    return { token, expiresAt };
+  }
+
+  /**
+   * Consumes the token and creates the admin in one transaction, serialized by an advisory lock so two
+   * racing setups cannot both create a "first" admin.
+   */
+  async setupFirstAdmin(
+    em: EntityManager,
+    input: { token: string; email: string; name: string; password: string },
+  ): Promise<'TOKEN_INVALID' | 'ALREADY_DONE' | Account> {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    if (name.length === 0) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
+    this.assertPasswordPolicy(input.password, email);
+    const hash = await this.hasher.hash(input.password);
+    return em.transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(hashtext('security_center.first_admin_setup'))`);
+      if (await this.adminExists(tx)) return 'ALREADY_DONE' as const;
+      const consumed = await tx.nativeUpdate(
+        SetupToken,
+        { tokenHash: hashToken(input.token), usedAt: null, expiresAt: { $gt: new Date() } },
+        { usedAt: new Date() },
+      );
+      if (consumed !== 1) return 'TOKEN_INVALID' as const;
+      const account = tx.create(Account, { email, name, role: Role.ADMIN, permissions: [] });
+      tx.create(AccountPassword, { account, hash });
+      return account;
+    });
+  }
+
+  /** CLI path: creates an admin directly (no token); used for automation and break-glass. */
+  async createAdmin(em: EntityManager, input: { email: string; name: string; password: string }): Promise<CreateOutcome> {
+    return this.create(em, { ...input, role: Role.ADMIN });
+  }
+}

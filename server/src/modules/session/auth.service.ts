@@ -1,0 +1,72 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../../config.js';
+import type { Context } from '../../context.js';
+import { Account } from '../account/account.entity.js';
+import { normalizeEmail } from '../account/account.service.js';
+import type { PasswordHasher } from '../account/password.js';
+import { LoginOutcome } from '../login-event/login-event.entity.js';
+import type { LoginEventService } from '../login-event/login-event.service.js';
+import type { SessionService } from './session.service.js';
+
+export type LoginOutcomeResult = { ok: true; account: Account } | { ok: false };
+
+export class AuthService {
+  constructor(
+    private readonly config: Config,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly loginEvents: LoginEventService,
+  ) {}
+
+  /**
+   * Password sign-in. An unknown account, a wrong password and a disabled account all cost one argon2
+   * verification and answer the same, padded to a minimum duration. Success rotates the session: the
+   * token the browser had (if any) dies and a fresh one is issued.
+   */
+  async login(ctx: Context, emailInput: string, password: string): Promise<LoginOutcomeResult> {
+    const started = Date.now();
+    const { em } = ctx;
+    const email = normalizeEmail(emailInput);
+    const account = await em.findOne(Account, { email }, { populate: ['password'] });
+    const passwordOk =
+      account?.password != null ? await this.hasher.verify(account.password.hash, password) : await this.hasher.verifyDummy(password);
+
+    let outcome: LoginOutcome;
+    if (!passwordOk || account === null) outcome = LoginOutcome.INVALID_CREDENTIALS;
+    else if (account.disabledAt !== null) outcome = LoginOutcome.ACCOUNT_DISABLED;
+    else outcome = LoginOutcome.SUCCESS;
+
+    await this.loginEvents.record(em, {
+      account,
+      attemptedName: email,
+      ip: ctx.clientIp,
+      userAgent: ctx.userAgent,
+      outcome,
+      service: 'panel',
+    });
+
+    let result: LoginOutcomeResult = { ok: false };
+    if (outcome === LoginOutcome.SUCCESS && account !== null) {
+      await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
+      const { token } = await this.sessions.create(em, account, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+      account.lastLoginAt = new Date();
+      await em.flush();
+      ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
+      result = { ok: true, account };
+    }
+    await this.padTo(started);
+    return result;
+  }
+
+  async logout(em: EntityManager, ctx: Context): Promise<void> {
+    if (ctx.viewer !== null) await this.sessions.revoke(em, ctx.viewer.session, 'LOGOUT');
+    else await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'LOGOUT');
+    ctx.cookies.clear();
+  }
+
+  private async padTo(started: number): Promise<void> {
+    const remaining = this.config.loginMinDurationMs - (Date.now() - started);
+    if (remaining > 0) await sleep(remaining);
+  }
+}

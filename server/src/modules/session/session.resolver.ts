@@ -1,0 +1,60 @@
+import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { InvalidCredentialsError } from '../../common/errors/error-result.js';
+import { notFound } from '../../common/errors/errors.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { Account } from '../account/account.entity.js';
+import { Session } from './session.entity.js';
+import { LoginInput } from './session.inputs.js';
+import { SessionInfo } from './session.types.js';
+
+@ObjectType('LoginSuccess', { description: 'Signed in; the session cookie is set.' })
+export class LoginSuccess {
+  @Field(() => Account, { description: 'The signed-in account.' })
+  account!: Account;
+}
+
+export const LoginResult = createUnionType({
+  name: 'LoginResult',
+  description: 'Outcome of a password sign-in.',
+  types: () => [LoginSuccess, InvalidCredentialsError] as const,
+});
+
+@Resolver()
+export class SessionResolver {
+  @Mutation(() => LoginResult, {
+    description:
+      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer.',
+  })
+  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof LoginResult> {
+    const result = await ctx.services.auth.login(ctx, input.email, input.password);
+    if (!result.ok) return new InvalidCredentialsError();
+    return Object.assign(new LoginSuccess(), { account: result.account });
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the current session on the server and clears the cookie. Always true.' })
+  async logout(@Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.auth.logout(ctx.em, ctx);
+    return true;
+  }
+
+  @Authorized()
+  @Query(() => [SessionInfo], { description: 'Your live sessions, most recently active first.' })
+  async mySessions(@Ctx() ctx: Context): Promise<SessionInfo[]> {
+    const viewer = ctx.viewer!;
+    const sessions = await ctx.services.sessions.listLive(ctx.em, viewer.account);
+    return sessions.map((s) => SessionInfo.from(s, viewer.session.id));
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Revokes one of your sessions (signing that browser out). Revoking the current one signs you out.' })
+  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const viewer = ctx.viewer!;
+    assertUuid(id, 'id');
+    const session = await ctx.em.findOne(Session, { id, account: viewer.account });
+    if (session === null || !ctx.services.sessions.isLive(session)) throw notFound('Session');
+    await ctx.services.sessions.revoke(ctx.em, session, 'REVOKED_BY_USER');
+    if (session.id === viewer.session.id) ctx.cookies.clear();
+    return true;
+  }
+}

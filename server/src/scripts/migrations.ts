@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../common/logger.js';
+import { openDatabase } from '../app.js';
+
+/**
+ * `create`: writes a migration for the difference between the entities and the migration snapshot,
+ * and registers it in migrations/index.ts. `check`: fails when the entities need a migration that
+ * does not exist yet (CI gate).
+ */
+const mode = process.argv[2];
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+const { orm, embedded } = await openDatabase(config, createLogger(config));
+const migrator = orm.getMigrator();
+let code = 0;
+try {
+  if (mode === 'create') {
+    const result = await migrator.createMigration(undefined, false, (await migrator.getExecutedMigrations()).length === 0);
+    if (!result.fileName) {
+      process.stdout.write('No changes: no migration created.\n');
+    } else {
+      const name = result.fileName.replace(/\.ts$/, '');
+      const indexFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'db', 'migrations', 'index.ts');
+      let index = await readFile(indexFile, 'utf8');
+      index = index.replace(/^(import type .*\n)/m, `$1import { ${name} } from './${name}.js';\n`);
+      index = index.replace(/\[([^\]]*)\];/, (_m, list: string) => {
+        const items = list.trim() ? `${list.trim().replace(/,$/, '')},\n  ` : '';
+        return `[\n  ${items}{ name: '${name}', class: ${name} },\n];`;
+      });
+      await writeFile(indexFile, index);
+      process.stdout.write(`Created ${result.fileName}\n`);
+    }
+  } else if (mode === 'check') {
+    const pending = await migrator.checkMigrationNeeded();
+    if (pending) {
+      process.stderr.write('Entities differ from the migrations: run `pnpm migration:create` and commit it.\n');
+      code = 1;
+    } else process.stdout.write('Migrations are up to date with the entities.\n');
+  } else {
+    process.stderr.write('usage: migrations.ts create|check\n');
+    code = 2;
+  }
+} finally {
+  await orm.close(true);
+  await embedded?.stop();
+}
+process.exit(code);
