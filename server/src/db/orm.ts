@@ -24,6 +24,7 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
       snapshotName: '.snapshot',
       transactional: true,
       allOrNothing: true,
+      silent: true,
     },
     // MikroORM batches `Loaded` relations per request through its dataloader.
     dataloader: true,
@@ -40,6 +41,7 @@ export async function initOrm(clientUrl: string, logger?: Logger): Promise<Mikro
 }
 
 /** Applies pending migrations; never `schema:update` at boot. */
-export async function migrate(orm: MikroORM): Promise<void> {
-  await orm.getMigrator().up();
+export async function migrate(orm: MikroORM, logger?: Logger): Promise<void> {
+  const applied = await orm.getMigrator().up();
+  if (applied.length > 0) logger?.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
 }

@@ -31,7 +31,7 @@ export class AccountResolver {
     description: 'Creates the first admin with the one-time token printed on the server console. Closed once an admin exists.',
   })
   async setupFirstAdmin(
-    @Arg('input', () => SetupFirstAdminInput) input: SetupFirstAdminInput,
+    @Arg('input', () => SetupFirstAdminInput, { description: 'Token and the new admin.' }) input: SetupFirstAdminInput,
     @Ctx() ctx: Context,
   ): Promise<typeof SetupFirstAdminResult> {
     const result = await ctx.services.accounts.setupFirstAdmin(ctx.em, input);
@@ -64,7 +64,7 @@ export class AccountResolver {
     description: 'Creates an account. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.',
   })
   async createAccount(
-    @Arg('input', () => CreateAccountInput) input: CreateAccountInput,
+    @Arg('input', () => CreateAccountInput, { description: 'The new account.' }) input: CreateAccountInput,
     @Ctx() ctx: Context,
   ): Promise<typeof CreateAccountResult> {
     ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);

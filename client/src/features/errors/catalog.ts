@@ -1,0 +1,49 @@
+import type { ErrorCode } from '../../__generated__/graphql';
+
+/**
+ * The one place that turns the server's stable error codes into sentences. Keyed by the generated
+ * `ErrorCode` type, so a code added to the schema fails the typecheck until it has a sentence here.
+ */
+export const ERROR_SENTENCES: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: 'Some of the values are not valid. Check the highlighted fields.',
+  UNAUTHENTICATED: 'Your session has ended. Sign in again.',
+  FORBIDDEN: 'You do not have permission to do this.',
+  NOT_FOUND: 'This item does not exist or is no longer visible to you.',
+  CONFLICT: 'Someone else changed this in the meantime. Reload and try again.',
+  INTERNAL_SERVER_ERROR: 'Something went wrong on the server. Try again in a moment.',
+  GRAPHQL_VALIDATION_FAILED: 'The dashboard and the server are out of step. Reload the page.',
+  GRAPHQL_PARSE_FAILED: 'The dashboard and the server are out of step. Reload the page.',
+  INVALID_CREDENTIALS: 'The e-mail address or password is incorrect.',
+  SETUP_TOKEN_INVALID:
+    'The setup token is unknown, already used or expired. Restart the server (or run the setup CLI command) to get a new setup link.',
+  SETUP_ALREADY_DONE: 'An admin account exists already, so the first-admin setup is closed. Sign in instead.',
+  EMAIL_TAKEN: 'Another account already uses this e-mail address.',
+  CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
+  LAST_ADMIN: 'This is the last enabled admin. Disabling it would leave nobody able to administer the system.',
+};
+
+/** Not a server code: the request never got an answer. */
+export const NETWORK_ERROR_SENTENCE = 'The server cannot be reached. Check your connection and try again.';
+
+/** Sentences for `extensions.fields[].reason` (server rules and class-validator constraint names). */
+const FIELD_REASON_SENTENCES: Record<string, string> = {
+  PASSWORD_TOO_SHORT: 'The password must have at least 12 characters.',
+  PASSWORD_TOO_LONG: 'The password must have at most 256 characters.',
+  PASSWORD_SAME_AS_EMAIL: 'The password must not be the e-mail address.',
+  REQUIRED: 'This field is required.',
+  ONLY_FOR_SUB_ADMINS: 'Only sub-admins carry permissions.',
+  isEmail: 'Enter a valid e-mail address.',
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_SENTENCES, value);
+}
+
+export function sentenceForCode(code: ErrorCode | 'NETWORK'): string {
+  return code === 'NETWORK' ? NETWORK_ERROR_SENTENCE : ERROR_SENTENCES[code];
+}
+
+/** A sentence for one field problem; the server's own message is the fallback for reasons we do not know yet. */
+export function sentenceForFieldReason(reason: string, serverMessage: string | undefined): string {
+  return FIELD_REASON_SENTENCES[reason] ?? serverMessage ?? 'This value is not valid.';
+}

@@ -1,0 +1,75 @@
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { ErrorCode } from '../../__generated__/graphql';
+import { isErrorCode, sentenceForCode, sentenceForFieldReason } from './catalog';
+
+/** What a form or page needs to know about a failed operation. */
+export interface Problem {
+  /** The server's code, or NETWORK when no GraphQL answer arrived. */
+  code: ErrorCode | 'NETWORK';
+  /** The code as a sentence for the person in front of the screen. */
+  message: string;
+  /** BAD_USER_INPUT only: input field name (last path segment, e.g. `email`) → sentence. */
+  fieldErrors: Record<string, string>;
+}
+
+interface FieldProblem {
+  field: string;
+  reason: string;
+  message?: string;
+}
+
+function isFieldProblem(value: unknown): value is FieldProblem {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['field'] === 'string' && typeof v['reason'] === 'string';
+}
+
+function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
+  const first = errors[0];
+  const rawCode = first?.extensions?.['code'];
+  const code: ErrorCode = isErrorCode(rawCode) ? rawCode : 'INTERNAL_SERVER_ERROR';
+  const fieldErrors: Record<string, string> = {};
+  for (const error of errors) {
+    const fields = error.extensions?.['fields'];
+    if (!Array.isArray(fields)) continue;
+    for (const item of fields) {
+      if (!isFieldProblem(item)) continue;
+      // `input.email` and `email` both name the `email` input; the first problem per field wins.
+      const name = item.field.split('.').at(-1) ?? item.field;
+      fieldErrors[name] ??= sentenceForFieldReason(item.reason, item.message);
+    }
+  }
+  return { code, message: sentenceForCode(code), fieldErrors };
+}
+
+/** Apollo Server answers some errors (e.g. invalid variables) with a 4xx whose body is still GraphQL. */
+function graphQLErrorsInBody(error: ServerError): GraphQLFormattedError[] | undefined {
+  try {
+    const body: unknown = JSON.parse(error.bodyText);
+    if (typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)) {
+      return (body as { errors: GraphQLFormattedError[] }).errors;
+    }
+  } catch {
+    // not JSON: a proxy or network failure
+  }
+  return undefined;
+}
+
+/** Turns whatever Apollo Client threw into `{ code, message, fieldErrors }`. */
+export function toProblem(error: unknown): Problem {
+  if (CombinedGraphQLErrors.is(error)) return fromGraphQLErrors(error.errors);
+  if (ServerError.is(error)) {
+    const errors = graphQLErrorsInBody(error);
+    if (errors) return fromGraphQLErrors(errors);
+    if (error.statusCode >= 500) {
+      return { code: 'INTERNAL_SERVER_ERROR', message: sentenceForCode('INTERNAL_SERVER_ERROR'), fieldErrors: {} };
+    }
+  }
+  return { code: 'NETWORK', message: sentenceForCode('NETWORK'), fieldErrors: {} };
+}
+
+/** A problem built from a result-union error member (`... on ErrorResult { code }`). */
+export function problemFromCode(code: ErrorCode): Problem {
+  return { code, message: sentenceForCode(code), fieldErrors: {} };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { resolveClientIp } from './client-ip.js';
+import { parseCidrList } from './ip.js';
+
+const proxies = parseCidrList(['10.0.0.0/8', '2001:db8:ffff::/48']).ranges;
+
+describe('resolveClientIp', () => {
+  it('uses the socket peer and ignores forwarding headers when no proxy is trusted', () => {
+    expect(resolveClientIp('198.51.100.7', { 'x-forwarded-for': '1.2.3.4' }, [])).toBe('198.51.100.7');
+    expect(resolveClientIp('::ffff:198.51.100.7', { forwarded: 'for=1.2.3.4' }, [])).toBe('198.51.100.7');
+  });
+
+  it('ignores headers from a peer that is not a trusted proxy', () => {
+    expect(resolveClientIp('198.51.100.7', { 'x-forwarded-for': '1.2.3.4' }, proxies)).toBe('198.51.100.7');
+  });
+
+  it('takes the right-most untrusted X-Forwarded-For hop behind trusted proxies', () => {
+    const headers = { 'x-forwarded-for': '6.6.6.6, 203.0.113.9, 10.1.1.1' };
+    expect(resolveClientIp('10.0.0.2', headers, proxies)).toBe('203.0.113.9');
+    // Several header lines count as one list.
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': ['6.6.6.6', '203.0.113.9'] }, proxies)).toBe('203.0.113.9');
+  });
+
+  it('prefers RFC 7239 Forwarded, with quoted IPv6 and ports', () => {
+    const headers = { forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.2.3.4', 'x-forwarded-for': '9.9.9.9' };
+    expect(resolveClientIp('10.0.0.2', headers, proxies)).toBe('2001:db8:cafe::17');
+    expect(resolveClientIp('10.0.0.2', { forwarded: 'for=192.0.2.60:8080;by=10.0.0.2' }, proxies)).toBe('192.0.2.60');
+  });
+
+  it('stops at a garbled hop and falls back to the last good one', () => {
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '203.0.113.9, unknown' }, proxies)).toBe('10.0.0.2');
+    expect(resolveClientIp('10.0.0.2', {}, proxies)).toBe('10.0.0.2');
+  });
+
+  it('normalises IPv4-mapped IPv6 peers and matches IPv6 proxy ranges', () => {
+    expect(resolveClientIp('2001:db8:ffff::1', { 'x-forwarded-for': '::ffff:203.0.113.5' }, proxies)).toBe('203.0.113.5');
+  });
+});

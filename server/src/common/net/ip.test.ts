@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { cidrContains, normalizeIp, parseCidr, parseIp } from './ip.js';
+
+describe('parseIp / normalizeIp', () => {
+  it.each([
+    ['192.0.2.1', '192.0.2.1'],
+    [' 192.0.2.1 ', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['::ffff:c000:0201', '192.0.2.1'],
+    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['::1', '::1'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeIp(input)).toBe(expected);
+  });
+
+  it.each(['', '1.2.3', '256.1.1.1', '010.1.1.1', '0x7f.0.0.1', '1.2.3.4/24', 'example.com', '2001:db8::g', ':::1', '1'.repeat(80)])(
+    'rejects %j',
+    (input) => {
+      expect(parseIp(input)).toBeUndefined();
+    },
+  );
+});
+
+describe('parseCidr', () => {
+  it('canonicalises addresses and ranges', () => {
+    expect(parseCidr('10.0.0.0/8')).toMatchObject({ text: '10.0.0.0/8', prefix: 8 });
+    expect(parseCidr('203.0.113.7')).toMatchObject({ text: '203.0.113.7/32', prefix: 32 });
+    expect(parseCidr('2001:DB8::/32')).toMatchObject({ text: '2001:db8::/32', prefix: 32 });
+    expect(parseCidr('::ffff:10.0.0.0/8')).toMatchObject({ text: '10.0.0.0/8' });
+  });
+
+  it('names what is wrong', () => {
+    expect(parseCidr('10.0.0.1/8')).toEqual({ error: 'HOST_BITS_SET' });
+    expect(parseCidr('10.0.0.0/33')).toEqual({ error: 'PREFIX_OUT_OF_RANGE' });
+    expect(parseCidr('2001:db8::/129')).toEqual({ error: 'PREFIX_OUT_OF_RANGE' });
+    expect(parseCidr('10.0.0.0/')).toEqual({ error: 'INVALID_CIDR' });
+    expect(parseCidr('10.0.0.0/-1')).toEqual({ error: 'INVALID_CIDR' });
+    expect(parseCidr('nope')).toEqual({ error: 'INVALID_IP' });
+  });
+
+  it('matches only addresses of the same family inside the range', () => {
+    const range = parseCidr('192.0.2.0/24');
+    if ('error' in range) throw new Error('parse');
+    expect(cidrContains(range, parseIp('192.0.2.200')!)).toBe(true);
+    expect(cidrContains(range, parseIp('192.0.3.1')!)).toBe(false);
+    expect(cidrContains(range, parseIp('::ffff:192.0.2.5')!)).toBe(true);
+    expect(cidrContains(range, parseIp('2001:db8::1')!)).toBe(false);
+  });
+});

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isInputObjectType, isObjectType, isInterfaceType, isEnumType, type GraphQLSchema } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSchema, printSortedSchema } from './schema.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await createSchema();
+});
+
+const ownTypes = () => Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__') && !['String', 'Boolean', 'Int', 'Float', 'ID', 'DateTimeISO'].includes(t.name));
+
+describe('schema.graphql', () => {
+  it('is what the server builds (run `pnpm schema` and commit when this fails)', async () => {
+    const committed = await readFile(path.join(root, 'schema.graphql'), 'utf8');
+    expect(printSortedSchema(schema)).toBe(committed);
+  });
+
+  it('exposes no secret, hash or password on any output type', () => {
+    const leaks: string[] = [];
+    for (const type of ownTypes()) {
+      if (!isObjectType(type) && !isInterfaceType(type)) continue;
+      for (const field of Object.keys(type.getFields())) {
+        if (/secret|hash|password|token/i.test(field)) leaks.push(`${type.name}.${field}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('documents every type, field, argument and enum value', () => {
+    const missing: string[] = [];
+    for (const type of ownTypes()) {
+      if (!type.description && !['Query', 'Mutation', 'Subscription'].includes(type.name)) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const [name, field] of Object.entries(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${name}`);
+          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const v of type.getValues()) if (!v.description) missing.push(`${type.name}.${v.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});

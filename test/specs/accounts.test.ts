@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const ACCOUNTS = `query($filter: AccountFilter, $page: PageInput) { accounts(filter: $filter, page: $page) { totalCount nodes { id email role disabledAt } } }`;
+const DISABLE = `mutation($id: ID!, $disabled: Boolean!) { setAccountDisabled(id: $id, disabled: $disabled) { id disabledAt } }`;
+
+describe('accounts and roles', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+  let adminId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('accounts');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ client: admin, id: adminId } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const accountCount = async () => Number((await db.query<{ n: string }>('select count(*) as n from account'))[0]!.n);
+
+  it('an admin creates users and lists them with filters and paging', async () => {
+    const email = uniqueEmail('listed');
+    const created = await admin.gql(CREATE_ACCOUNT, { input: { email: email.toUpperCase(), name: '  Listed  ', password: PASSWORD, role: 'USER' } });
+    expect(created.data?.['createAccount']).toEqual({
+      __typename: 'AccountCreated',
+      account: { id: expect.any(String), email, name: 'Listed', role: 'USER', permissions: [], disabledAt: null },
+    });
+    const found = await admin.gql(ACCOUNTS, { filter: { search: email.slice(0, 12) } });
+    expect(found.data?.['accounts']).toEqual({ totalCount: 1, nodes: [{ id: expect.any(String), email, role: 'USER', disabledAt: null }] });
+    const admins = await admin.gql(ACCOUNTS, { filter: { role: 'ADMIN' }, page: { limit: 1, offset: 0 } });
+    expect(admins.data?.['accounts']?.nodes).toHaveLength(1);
+    expect(admins.data?.['accounts']?.nodes[0].role).toBe('ADMIN');
+    // A search is a substring, not a pattern: % and _ match themselves.
+    expect((await admin.gql(ACCOUNTS, { filter: { search: '%' } })).data?.['accounts']?.totalCount).toBe(0);
+  });
+
+  it('nobody but an admin or a sub-admin with MANAGE_USERS lists accounts', async () => {
+    const { client: user } = await createAccount(server, admin, { role: 'USER' });
+    const { client: noPerm } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+    const { client: manager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    const anonymous = new GqlClient(server.url);
+
+    expect(codes(await anonymous.gql(ACCOUNTS))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await user.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+    expect(codes(await noPerm.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+    expect(codes(await user.gql(`query($id: ID!) { account(id: $id) { email } }`, { id: adminId }))).toEqual(['FORBIDDEN']);
+    const ok = await manager.gql(ACCOUNTS);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.['accounts']?.totalCount).toBeGreaterThanOrEqual(4);
+
+    // A user-manager may create users, but not sub-admins or admins.
+    const before = await accountCount();
+    const asSub = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] } });
+    const asAdmin = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ADMIN' } });
+    expect(codes(asSub)).toEqual(['FORBIDDEN']);
+    expect(codes(asAdmin)).toEqual(['FORBIDDEN']);
+    expect(await accountCount()).toBe(before);
+    const asUser = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' } });
+    expect(asUser.data?.['createAccount']?.__typename).toBe('AccountCreated');
+    // …and may not disable an admin.
+    expect(codes(await manager.gql(DISABLE, { id: adminId, disabled: true }))).toEqual(['FORBIDDEN']);
+    expect(codes(await user.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' } }))).toEqual(['FORBIDDEN']);
+  });
+
+  it.each([
+    ['malformed e-mail', { email: 'nope' }, 'email', 'isEmail'],
+    ['short password', { password: 'too short' }, 'password', 'PASSWORD_TOO_SHORT'],
+    ['password equal to the e-mail local part', { email: 'jane.doe.long@example.test', password: 'jane.doe.long' }, 'password', 'PASSWORD_SAME_AS_EMAIL'],
+    ['blank name', { name: ' ' }, 'name', 'REQUIRED'],
+    ['overlong name', { name: 'x'.repeat(101) }, 'name', 'isLength'],
+    ['permissions on a user', { permissions: ['MANAGE_USERS'] }, 'permissions', 'ONLY_FOR_SUB_ADMINS'],
+  ])('createAccount refuses %s (BAD_USER_INPUT, field named) and writes nothing', async (_l, override, field, reason) => {
+    const before = await accountCount();
+    const res = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'Someone', password: PASSWORD, role: 'USER', ...override } });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0]!.extensions!['fields']).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason })]));
+    expect(await accountCount()).toBe(before);
+  });
+
+  it('createAccount refuses an unknown role and an unknown permission as bad input', async () => {
+    const before = await accountCount();
+    const badRole = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ROOT' } });
+    const badPerm = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['EVERYTHING'] } });
+    expect(codes(badRole)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(badPerm)).toEqual(['BAD_USER_INPUT']);
+    expect(await accountCount()).toBe(before);
+  });
+
+  it('createAccount answers EMAIL_TAKEN for an existing address in any case', async () => {
+    const email = uniqueEmail('dup');
+    await admin.gql(CREATE_ACCOUNT, { input: { email, name: 'One', password: PASSWORD, role: 'USER' } });
+    const before = await accountCount();
+    const dup = await admin.gql(CREATE_ACCOUNT, { input: { email: email.toUpperCase(), name: 'Two', password: PASSWORD, role: 'USER' } });
+    expect(dup.data?.['createAccount']).toEqual({ __typename: 'EmailTakenError', code: 'EMAIL_TAKEN', message: expect.any(String) });
+    expect(await accountCount()).toBe(before);
+  });
+
+  it('disabling an account ends its sessions and stops its logins; enabling restores them', async () => {
+    const { client, id, email } = await createAccount(server, admin, { role: 'USER' });
+    const res = await admin.gql(DISABLE, { id, disabled: true });
+    expect(res.data?.['setAccountDisabled']).toEqual({ id, disabledAt: expect.any(String) });
+    expect((await client.gql('{ me { id } }')).data).toEqual({ me: null });
+    const refused = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+    expect(refused.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+    const outcome = await db.query(`select outcome from login_event where account_id = $1 order by id desc limit 1`, [id]);
+    expect(outcome).toEqual([{ outcome: 'ACCOUNT_DISABLED' }]);
+
+    expect((await admin.gql(DISABLE, { id, disabled: false })).data?.['setAccountDisabled']).toEqual({ id, disabledAt: null });
+    const back = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+    expect(back.data?.['login']?.__typename).toBe('LoginSuccess');
+  });
+
+  it('setAccountDisabled: own account, unknown and malformed ids', async () => {
+    expect(codes(await admin.gql(DISABLE, { id: adminId, disabled: true }))).toEqual(['CANNOT_DISABLE_SELF']);
+    expect(codes(await admin.gql(DISABLE, { id: '00000000-0000-4000-8000-000000000000', disabled: true }))).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(DISABLE, { id: 'x', disabled: true }))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query('select id from account where disabled_at is not null and id = $1', [adminId])).toEqual([]);
+  });
+
+  it('two admins disabling each other at the same moment leave one enabled admin', async () => {
+    const { client: second, id: secondId } = await createAccount(server, admin, { role: 'ADMIN' });
+    const enabledAdmins = async () =>
+      Number((await db.query<{ n: string }>(`select count(*) as n from account where role = 'ADMIN' and disabled_at is null`))[0]!.n);
+    // Leave exactly these two enabled.
+    await db.query(`update account set disabled_at = now() where role = 'ADMIN' and id not in ($1, $2)`, [adminId, secondId]);
+    const [a, b] = await Promise.all([admin.gql(DISABLE, { id: secondId, disabled: true }), second.gql(DISABLE, { id: adminId, disabled: true })]);
+    const outcomes = [a, b].map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK'));
+    expect(await enabledAdmins()).toBe(1);
+    expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'LAST_ADMIN' || o === 'UNAUTHENTICATED')).toHaveLength(1);
+  });
+});

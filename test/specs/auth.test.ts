@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const ME = `{ me { id email } }`;
+const SESSIONS = `{ mySessions { id current ip userAgent stage } }`;
+
+describe('password login and sessions', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auth');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('sets an HttpOnly, SameSite=Strict session cookie (no Secure on plain-http localhost) with no-store', async () => {
+    const c = new GqlClient(server.url);
+    const res = await c.raw({ query: LOGIN, variables: { input: { email: adminEmail, password: PASSWORD } } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const cookie = cookies[0]!;
+    expect(cookie).toMatch(/^sc_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).not.toMatch(/; Secure/);
+    // The token itself is not what the database holds.
+    const token = cookie.split(';')[0]!.split('=')[1]!;
+    expect(await db.query('select id from session where token_hash = $1', [token])).toEqual([]);
+  });
+
+  it('answers an unknown account and a wrong password identically, and records both attempts', async () => {
+    const unknown = uniqueEmail('ghost');
+    const a = await new GqlClient(server.url).gql(LOGIN, { input: { email: unknown, password: PASSWORD } }, { 'user-agent': 'probe/1' });
+    const b = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: 'wrong password here' } }, { 'user-agent': 'probe/1' });
+    expect(a.data).toEqual({
+      login: { __typename: 'InvalidCredentialsError', code: 'INVALID_CREDENTIALS', message: 'The e-mail address or password is incorrect.' },
+    });
+    expect(b.data).toEqual(a.data);
+    expect(a.headers.getSetCookie()).toEqual([]);
+    expect(b.headers.getSetCookie()).toEqual([]);
+
+    const events = await db.query<{ attempted_name: string; account_id: string | null; outcome: string; ip: string; user_agent: string; service: string }>(
+      `select attempted_name, account_id, outcome, host(ip) as ip, user_agent, service from login_event where user_agent = 'probe/1' order by id`,
+    );
+    expect(events).toEqual([
+      { attempted_name: unknown, account_id: null, outcome: 'INVALID_CREDENTIALS', ip: '127.0.0.1', user_agent: 'probe/1', service: 'panel' },
+      { attempted_name: adminEmail, account_id: expect.any(String), outcome: 'INVALID_CREDENTIALS', ip: '127.0.0.1', user_agent: 'probe/1', service: 'panel' },
+    ]);
+  });
+
+  it('records a successful login and treats the e-mail case-insensitively', async () => {
+    const c = new GqlClient(server.url, { 'user-agent': 'case-test/1' });
+    const res = await c.gql(LOGIN, { input: { email: adminEmail.toUpperCase(), password: PASSWORD } });
+    expect(res.data?.['login']?.__typename).toBe('LoginSuccess');
+    const events = await db.query(`select outcome from login_event where user_agent = 'case-test/1'`);
+    expect(events).toEqual([{ outcome: 'SUCCESS' }]);
+  });
+
+  it('logout kills the session on the server, not just the cookie', async () => {
+    const { client, email } = await createAccount(server, admin, { role: 'USER' });
+    const token = client.getCookie('sc_session')!;
+    expect((await client.gql(ME)).data).toEqual({ me: { id: expect.any(String), email } });
+    const out = await client.raw({ query: 'mutation { logout }' });
+    expect(out.headers.getSetCookie()[0]).toMatch(/^sc_session=; Max-Age=0/);
+    // Replaying the old token must not work.
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', token);
+    expect((await replay.gql(ME)).data).toEqual({ me: null });
+    expect(codes(await replay.gql(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('rotates the token on every sign-in: the token held before dies', async () => {
+    const { client, email } = await createAccount(server, admin, { role: 'USER' });
+    const before = client.getCookie('sc_session')!;
+    const again = await client.gql(LOGIN, { input: { email, password: PASSWORD } });
+    expect(again.data?.['login']?.__typename).toBe('LoginSuccess');
+    const after = client.getCookie('sc_session')!;
+    expect(after).not.toBe(before);
+    const old = new GqlClient(server.url);
+    old.setCookie('sc_session', before);
+    expect((await old.gql(ME)).data).toEqual({ me: null });
+    expect((await client.gql(ME)).data?.['me']?.email).toBe(email);
+  });
+
+  it('refuses a session past its absolute expiry, and one idle for too long', async () => {
+    const { client: absolute, id: absId } = await createAccount(server, admin, { role: 'USER' });
+    const { client: idle, id: idleId } = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`update session set expires_at = now() - interval '1 second' where account_id = $1`, [absId]);
+    await db.query(`update session set last_seen_at = now() - interval '31 minutes' where account_id = $1`, [idleId]);
+    expect(codes(await absolute.gql(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await idle.gql(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('lists live sessions and revokes another one', async () => {
+    const { client: first, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const second = new GqlClient(server.url, { 'user-agent': 'second-browser' });
+    await second.gql(LOGIN, { input: { email, password: PASSWORD } });
+    const list = await first.gql<{ mySessions: { id: string; current: boolean; userAgent: string | null; ip: string; stage: string }[] }>(SESSIONS);
+    expect(list.data!.mySessions).toHaveLength(2);
+    expect(list.data!.mySessions.filter((s) => s.current)).toHaveLength(1);
+    const other = list.data!.mySessions.find((s) => !s.current)!;
+    expect(other).toMatchObject({ userAgent: 'second-browser', ip: '127.0.0.1', stage: 'FULL' });
+
+    const revoked = await first.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: other.id });
+    expect(revoked.data).toEqual({ revokeSession: true });
+    expect(codes(await second.gql(SESSIONS))).toEqual(['UNAUTHENTICATED']);
+    expect((await first.gql(SESSIONS)).data!['mySessions']).toHaveLength(1);
+    const rows = await db.query<{ revoked_reason: string }>(`select revoked_reason from session where id = $1 and account_id = $2`, [other.id, id]);
+    expect(rows).toEqual([{ revoked_reason: 'REVOKED_BY_USER' }]);
+  });
+
+  it('revokeSession: bad input and other people’s sessions', async () => {
+    const { client: mallory } = await createAccount(server, admin, { role: 'USER' });
+    const adminSessions = await admin.gql<{ mySessions: { id: string }[] }>(SESSIONS);
+    const victim = adminSessions.data!.mySessions[0]!.id;
+    // Someone else's session id is indistinguishable from an unknown one.
+    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim }))).toEqual(['NOT_FOUND']);
+    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: 'not-a-uuid' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await new GqlClient(server.url).gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim }))).toEqual(['UNAUTHENTICATED']);
+    expect((await admin.gql(ME)).data?.['me']).not.toBeNull();
+    expect(await db.query('select id from session where id = $1 and revoked_at is not null', [victim])).toEqual([]);
+  });
+
+  it('login: overlong input is BAD_USER_INPUT, and a missing field is a validation error', async () => {
+    const c = new GqlClient(server.url);
+    const before = await db.query<{ n: string }>('select count(*) as n from login_event');
+    expect(codes(await c.gql(LOGIN, { input: { email: 'a'.repeat(300), password: 'x' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await c.gql(LOGIN, { input: { email: 'a@b.c', password: 'x'.repeat(300) } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await c.gql(LOGIN, { input: { email: 'a@b.c' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query<{ n: string }>('select count(*) as n from login_event')).toEqual(before);
+  });
+});
+
+describe('on an https public URL', () => {
+  it('uses a __Host- prefixed Secure cookie', async () => {
+    const db = await createTestDatabase('auth_https');
+    const server = await startServer({ DATABASE_URL: db.url, PUBLIC_URL: 'https://security.example.test' });
+    try {
+      const { email } = await setupAdminOverHttp(server);
+      const c = new GqlClient(server.url);
+      const res = await c.raw({ query: LOGIN, variables: { input: { email, password: PASSWORD } } });
+      const cookie = res.headers.getSetCookie()[0]!;
+      expect(cookie).toMatch(/^__Host-sc_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
+async function setupAdminOverHttp(server: RunningServer): Promise<{ email: string }> {
+  const email = uniqueEmail('admin');
+  const res = await new GqlClient(server.url).gql(
+    `mutation($input: SetupFirstAdminInput!) { setupFirstAdmin(input: $input) { __typename } }`,
+    { input: { token: server.setupToken, email, name: 'Admin', password: PASSWORD } },
+  );
+  expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
+  return { email };
+}

@@ -1,0 +1,40 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
+import { GqlClient } from '../support/graphql.js';
+import { freePort, startServer } from '../support/server.js';
+
+describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
+  it('starts its own database in the data folder, generates keys there, and keeps data across restarts', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sc-embedded-'));
+    const pgPort = await freePort();
+    const env = { DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    try {
+      const first = await startServer(env);
+      const email = uniqueEmail('owner');
+      try {
+        expect(first.setupToken).toBeDefined();
+        const res = await new GqlClient(first.url).gql(SETUP, { input: { token: first.setupToken, email, name: 'Owner', password: PASSWORD } });
+        expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
+      } finally {
+        expect(await first.stop()).toBe(0);
+      }
+      const keys = await stat(path.join(dataDir, 'keys.json'));
+      expect(keys.mode & 0o777).toBe(0o600);
+      expect((await stat(path.join(dataDir, 'postgres', 'PG_VERSION'))).isFile()).toBe(true);
+
+      const second = await startServer(env);
+      try {
+        expect(second.setupToken).toBeUndefined();
+        const login = await new GqlClient(second.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+        expect(login.data?.['login']?.__typename).toBe('LoginSuccess');
+      } finally {
+        expect(await second.stop()).toBe(0);
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { repoRoot, startServer, type RunningServer } from '../support/server.js';
+
+const STATUS = `{ setupStatus { needsSetup } }`;
+
+describe('first-admin setup', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let api: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('setup');
+    server = await startServer({ DATABASE_URL: db.url });
+    api = new GqlClient(server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('prints a one-time setup link on first start and reports that setup is needed', async () => {
+    expect(server.output()).toMatch(new RegExp(`${server.url}/setup#token=[A-Za-z0-9_-]{43}`));
+    expect(server.setupToken).toBeDefined();
+    const res = await api.gql(STATUS);
+    expect(res.data).toEqual({ setupStatus: { needsSetup: true } });
+    // The token is stored hashed only.
+    const rows = await db.query<{ token_hash: string }>('select token_hash from setup_token');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.token_hash).not.toContain(server.setupToken);
+  });
+
+  it.each([
+    ['malformed e-mail', { email: 'not-an-email' }, 'email', 'isEmail'],
+    ['overlong e-mail', { email: `${'a'.repeat(250)}@example.test` }, 'email', 'maxLength'],
+    ['short password', { password: 'short' }, 'password', 'PASSWORD_TOO_SHORT'],
+    ['overlong password', { password: 'x'.repeat(300) }, 'password', 'maxLength'],
+    ['password equal to the e-mail', { email: 'owner.person@example.test', password: 'Owner.Person@example.test' }, 'password', 'PASSWORD_SAME_AS_EMAIL'],
+    ['blank name', { name: '   ' }, 'name', 'REQUIRED'],
+    ['overlong name', { name: 'n'.repeat(101) }, 'name', 'isLength'],
+    ['empty token', { token: '' }, 'token', 'isLength'],
+  ])('refuses %s with BAD_USER_INPUT naming the field, and writes nothing', async (_label, override, field, reason) => {
+    const input = { token: server.setupToken, email: uniqueEmail('admin'), name: 'Admin', password: PASSWORD, ...override };
+    const res = await api.gql(SETUP, { input });
+    expect(res.data).toBeNull();
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0]!.extensions!['fields']).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason })]));
+    expect(JSON.stringify(res)).not.toMatch(/stack|at .*\.js/);
+    expect(await db.query('select id from account')).toEqual([]);
+    expect(await db.query('select id from setup_token where used_at is not null')).toEqual([]);
+  });
+
+  it('refuses a wrong token', async () => {
+    const res = await api.gql(SETUP, { input: { token: 'x'.repeat(43), email: uniqueEmail(), name: 'Admin', password: PASSWORD } });
+    expect(res.data).toEqual({
+      setupFirstAdmin: { __typename: 'SetupTokenInvalidError', code: 'SETUP_TOKEN_INVALID', message: expect.any(String) },
+    });
+    expect(await db.query('select id from account')).toEqual([]);
+  });
+
+  it('accepts the token exactly once, even when two requests race', async () => {
+    const attempt = (email: string) =>
+      api.gql(SETUP, { input: { token: server.setupToken, email, name: 'Admin', password: PASSWORD } });
+    const emails = [uniqueEmail('racer-a'), uniqueEmail('racer-b')];
+    const results = await Promise.all(emails.map(attempt));
+    const types = results.map((r) => r.data?.['setupFirstAdmin']?.__typename).sort();
+    expect(types).toEqual(['SetupAlreadyDoneError', 'SetupSuccess']);
+    const admins = await db.query<{ email: string; role: string }>('select email, role from account');
+    expect(admins).toHaveLength(1);
+    expect(admins[0]!.role).toBe('ADMIN');
+    expect((await db.query('select id from setup_token where used_at is not null')).length).toBe(1);
+
+    // The admin can sign in; setup is closed for good.
+    const signIn = await new GqlClient(server.url).gql(LOGIN, { input: { email: admins[0]!.email, password: PASSWORD } });
+    expect(signIn.data?.['login']?.__typename).toBe('LoginSuccess');
+    expect((await api.gql(STATUS)).data).toEqual({ setupStatus: { needsSetup: false } });
+    const again = await attempt(uniqueEmail('late'));
+    expect(again.data?.['setupFirstAdmin']?.code).toBe('SETUP_ALREADY_DONE');
+  });
+
+  it('prints no setup link on a restart once an admin exists', async () => {
+    await server.stop();
+    server = await startServer({ DATABASE_URL: db.url, PORT: String(server.port) });
+    expect(server.setupToken).toBeUndefined();
+    expect(server.output()).not.toContain('/setup#token=');
+  });
+});
+
+describe('first-admin setup token expiry', () => {
+  it('refuses an expired token', async () => {
+    const db = await createTestDatabase('setup_expiry');
+    const server = await startServer({ DATABASE_URL: db.url, SETUP_TOKEN_TTL_SECONDS: '1' });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const res = await new GqlClient(server.url).gql(SETUP, {
+        input: { token: server.setupToken, email: uniqueEmail(), name: 'Admin', password: PASSWORD },
+      });
+      expect(res.data?.['setupFirstAdmin']?.code).toBe('SETUP_TOKEN_INVALID');
+      expect(await db.query('select id from account')).toEqual([]);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
+function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env['PATH'], ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(stdin ?? '');
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('CLI create-admin', () => {
+  it('creates an admin non-interactively (password on stdin) who can then sign in', async () => {
+    const db = await createTestDatabase('cli');
+    try {
+      const email = uniqueEmail('cli-admin');
+      const weak = await runCli(['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'], { DATABASE_URL: db.url }, 'short\n');
+      expect(weak.code).toBe(1);
+      expect(weak.stderr).toContain('at least 12 characters');
+      expect(await db.query('select id from account')).toEqual([]);
+
+      const ok = await runCli(['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'], { DATABASE_URL: db.url }, `${PASSWORD}\n`);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain(`Admin ${email} created`);
+
+      const dup = await runCli(['create-admin', '--email', email.toUpperCase(), '--name', 'Ops'], { DATABASE_URL: db.url, ADMIN_PASSWORD: PASSWORD });
+      expect(dup.code).toBe(1);
+      expect(dup.stderr).toContain('exists already');
+
+      const server = await startServer({ DATABASE_URL: db.url });
+      try {
+        expect(server.setupToken).toBeUndefined();
+        const res = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+        expect(res.data?.['login']).toEqual({ __typename: 'LoginSuccess', account: { id: expect.any(String), email, role: 'ADMIN' } });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

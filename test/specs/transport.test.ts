@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+describe('transport hardening', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('transport');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('serves /healthz and /readyz', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('refuses a CSRF-able simple request (text/plain POST, or GET without preflight header)', async () => {
+    const post = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(post.status).toBe(400);
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ setupStatus { needsSetup } }')}`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/CSRF/);
+  });
+
+  it('has introspection and field suggestions off outside development', async () => {
+    const intro = await admin.gql('{ __schema { types { name } } }');
+    expect(codes(intro)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const typo = await admin.gql('{ mee { id } }');
+    expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);
+  });
+
+  it('limits aliases and depth', async () => {
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: setupStatus { needsSetup }`).join(' ');
+    const res = await admin.gql(`{ ${aliases} }`);
+    expect(res.data ?? null).toBeNull();
+    expect(codes(res)[0]).toBe('GRAPHQL_VALIDATION_FAILED');
+    // Batched HTTP requests are refused outright.
+    const batch = await admin.raw([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+    expect(batch.status).toBe(400);
+  });
+
+  it('never leaks a stack trace or database message', async () => {
+    const bad = await admin.raw('{"query": ');
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+    const res = await admin.gql('query($p: PageInput) { accounts(page: $p) { totalCount } }', { p: { limit: 'NaN' } });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(JSON.stringify(res)).not.toMatch(/stacktrace|\bat .+:\d+:\d+/);
+  });
+
+  it('ignores X-Forwarded-For when no trusted proxy is configured', async () => {
+    const c = new GqlClient(server.url, { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'xff-probe' });
+    await c.gql(LOGIN, { input: { email: 'nobody@example.test', password: PASSWORD } });
+    const rows = await db.query(`select host(ip) as ip from login_event where user_agent = 'xff-probe'`);
+    expect(rows).toEqual([{ ip: '127.0.0.1' }]);
+  });
+
+  it('serves the dashboard shell for client routes with security headers', async () => {
+    const res = await fetch(`${server.url}/users`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.text()).toMatch(/<div id="root">/);
+  });
+});
+
+describe('trusted proxy', () => {
+  it('takes the right-most untrusted X-Forwarded-For address only when the peer is a trusted proxy', async () => {
+    const db = await createTestDatabase('proxy');
+    const server = await startServer({ DATABASE_URL: db.url, TRUSTED_PROXIES: '127.0.0.1/32, ::1' });
+    try {
+      const c = new GqlClient(server.url, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9', 'user-agent': 'proxied' });
+      await c.gql(LOGIN, { input: { email: 'nobody@example.test', password: PASSWORD } });
+      const rows = await db.query(`select host(ip) as ip from login_event where user_agent = 'proxied'`);
+      expect(rows).toEqual([{ ip: '203.0.113.9' }]);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('process lifecycle', () => {
+  it('refuses to start on bad configuration, naming the variable', async () => {
+    await expect(startServer({ DATABASE_URL: 'mysql://x', PORT: '4x' })).rejects.toThrow(/exited with 2[\s\S]*PORT must be a whole number[\s\S]*DATABASE_URL must be a postgres/);
+  });
+
+  it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
+    const db = await createTestDatabase('shutdown');
+    const server = await startServer({ DATABASE_URL: db.url, LOGIN_MIN_DURATION_MS: '1500' });
+    try {
+      const inflight = new GqlClient(server.url).gql(LOGIN, { input: { email: 'slow@example.test', password: PASSWORD } });
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = server.stop();
+      const res = await inflight;
+      expect(res.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+      expect(await exited).toBe(0);
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});

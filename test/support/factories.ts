@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { GqlClient } from './graphql.js';
+import type { RunningServer } from './server.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}@example.test`;
+}
+
+export const SETUP = /* GraphQL */ `
+  mutation Setup($input: SetupFirstAdminInput!) {
+    setupFirstAdmin(input: $input) {
+      __typename
+      ... on SetupSuccess { account { id email name role } }
+      ... on ErrorResult { code message }
+    }
+  }
+`;
+
+export const LOGIN = /* GraphQL */ `
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      __typename
+      ... on LoginSuccess { account { id email role } }
+      ... on ErrorResult { code message }
+    }
+  }
+`;
+
+export const CREATE_ACCOUNT = /* GraphQL */ `
+  mutation Create($input: CreateAccountInput!) {
+    createAccount(input: $input) {
+      __typename
+      ... on AccountCreated { account { id email name role permissions disabledAt } }
+      ... on ErrorResult { code message }
+    }
+  }
+`;
+
+/** Creates the first admin through the console token and returns a client signed in as it. */
+export async function setupAdmin(server: RunningServer, email = uniqueEmail('admin')): Promise<{ client: GqlClient; id: string; email: string }> {
+  const client = new GqlClient(server.url);
+  const setup = await client.gql(SETUP, { input: { token: server.setupToken, email, name: 'First Admin', password: PASSWORD } });
+  if (setup.data?.['setupFirstAdmin']?.__typename !== 'SetupSuccess') throw new Error(`setup failed: ${JSON.stringify(setup)}`);
+  await login(client, email);
+  return { client, id: setup.data['setupFirstAdmin'].account.id as string, email };
+}
+
+export async function login(client: GqlClient, email: string, password = PASSWORD): Promise<void> {
+  const res = await client.gql(LOGIN, { input: { email, password } });
+  if (res.data?.['login']?.__typename !== 'LoginSuccess') throw new Error(`login failed: ${JSON.stringify(res)}`);
+}
+
+/** Creates an account through the API (as `admin`) and returns a client signed in as it. */
+export async function createAccount(
+  server: RunningServer,
+  admin: GqlClient,
+  input: { role: 'ADMIN' | 'SUB_ADMIN' | 'USER'; permissions?: string[]; email?: string },
+): Promise<{ client: GqlClient; id: string; email: string }> {
+  const email = input.email ?? uniqueEmail(input.role.toLowerCase());
+  const res = await admin.gql(CREATE_ACCOUNT, {
+    input: { email, name: `Test ${input.role}`, password: PASSWORD, role: input.role, permissions: input.permissions },
+  });
+  if (res.data?.['createAccount']?.__typename !== 'AccountCreated') throw new Error(`create failed: ${JSON.stringify(res)}`);
+  const client = new GqlClient(server.url);
+  await login(client, email);
+  return { client, id: res.data['createAccount'].account.id as string, email };
+}

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const serverEntry = path.join(repoRoot, 'server', 'dist', 'main.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Everything the process printed on stdout so far. */
+  output(): string;
+  /** The one-time setup token printed on first start, if any. */
+  setupToken: string | undefined;
+  process: ChildProcess;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the built server (`server/dist/main.js`) as its own process, the way an operator runs it,
+ * and waits until it has printed its banner.
+ */
+export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
+  if (!existsSync(serverEntry)) {
+    throw new Error(`${serverEntry} is missing: build first (pnpm build), or run the whole suite with pnpm test`);
+  }
+  const port = Number(env['PORT'] ?? (await freePort()));
+  const child = spawn(process.execPath, [serverEntry], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      LOGIN_MIN_DURATION_MS: '50',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stdout}\n${stderr}`)), 60_000);
+    const check = () => {
+      if (stdout.includes('Security center is running at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before starting:\n${stdout}\n${stderr}`));
+    });
+  });
+  // The banner is written after the token: wait for the blank line that ends it.
+  await new Promise((r) => setTimeout(r, 50));
+  const token = /\/setup#token=([A-Za-z0-9_-]+)/.exec(stdout)?.[1];
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    output: () => stdout,
+    setupToken: token,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
