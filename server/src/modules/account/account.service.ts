@@ -9,7 +9,7 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import type { SessionService } from '../session/session.service.js';
 import { Account, AccountPassword } from './account.entity.js';
-import type { AccountFilter, CreateAccountInput, PageInput } from './account.inputs.js';
+import type { AccountFilter, PageInput } from './account.inputs.js';
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES, type PasswordHasher } from './password.js';
 import { SetupToken } from './setup-token.entity.js';
 

@@ -1,0 +1,9 @@
+import { PasswordInput, type PasswordInputProps } from '@mantine/core';
+
+/**
+ * Mantine's PasswordInput with a show/hide toggle whose name does not repeat the word "password",
+ * so the field's label stays the only thing on the page called "Password".
+ */
+export function PasswordField(props: PasswordInputProps) {
+  return <PasswordInput visibilityToggleButtonProps={{ 'aria-label': 'Show characters' }} {...props} />;
+}

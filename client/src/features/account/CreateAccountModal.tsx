@@ -1,0 +1,139 @@
+import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { type FormEvent, useState } from 'react';
+import type { Permission, Role } from '../../__generated__/graphql';
+import { PasswordField } from '../../components/PasswordField';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { ALL_PERMISSIONS, PERMISSION_LABELS, ROLE_LABELS } from './labels';
+import { useCreateAccountMutation } from './useCreateAccountMutation';
+
+interface CreateAccountModalProps {
+  opened: boolean;
+  onClose: () => void;
+  /** Roles the viewer may create; the first is preselected. */
+  roles: Role[];
+}
+
+export function CreateAccountModal({ opened, onClose, roles }: CreateAccountModalProps) {
+  return (
+    <Modal opened={opened} onClose={onClose} title="New account" size="lg">
+      {/* Mounted only while open, so every opening starts with an empty form. */}
+      <CreateAccountForm roles={roles} onDone={onClose} />
+    </Modal>
+  );
+}
+
+const FORM_FIELDS = new Set(['email', 'name', 'password', 'role', 'permissions']);
+
+function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
+  const [create, { loading }] = useCreateAccountMutation();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>(roles[0] ?? 'USER');
+  const [permissions, setPermissions] = useState<Permission[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const fieldErrors = problem?.fieldErrors ?? {};
+  const emailError = problem?.code === 'EMAIL_TAKEN' ? problem.message : fieldErrors['email'];
+  const showAlert =
+    problem !== null &&
+    problem.code !== 'EMAIL_TAKEN' &&
+    (problem.code !== 'BAD_USER_INPUT' || !Object.keys(fieldErrors).some((f) => FORM_FIELDS.has(f)));
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const result = await create({
+        email,
+        name,
+        password,
+        role,
+        permissions: role === 'SUB_ADMIN' ? permissions : null,
+      });
+      if (result.__typename === 'AccountCreated') {
+        notifications.show({ color: 'green', title: 'Account created', message: `${email.trim()} can now sign in.` });
+        onDone();
+      } else {
+        setProblem(problemFromCode(result.code));
+      }
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} noValidate={false}>
+      <Stack gap="md">
+        {showAlert && (
+          <Alert color="red" variant="light">
+            {problem.message}
+          </Alert>
+        )}
+        <TextInput
+          label="E-mail"
+          type="email"
+          autoComplete="off"
+          required
+          data-autofocus
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={emailError}
+        />
+        <TextInput
+          label="Name"
+          autoComplete="off"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldErrors['name']}
+        />
+        <PasswordField
+          label="Password"
+          description="At least 12 characters, and not the e-mail address. Share it with the person safely."
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={fieldErrors['password']}
+        />
+        <NativeSelect
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
+          data={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          error={fieldErrors['role']}
+        />
+        {role === 'SUB_ADMIN' && (
+          <Checkbox.Group
+            label="Permissions"
+            description="What this sub-admin may do."
+            value={permissions}
+            onChange={(value) => setPermissions(value as Permission[])}
+            error={fieldErrors['permissions']}
+          >
+            <Stack gap="xs" mt="xs">
+              {ALL_PERMISSIONS.map((p) => (
+                <Checkbox key={p} value={p} label={PERMISSION_LABELS[p].label} description={PERMISSION_LABELS[p].description} />
+              ))}
+            </Stack>
+          </Checkbox.Group>
+        )}
+        {role === 'ADMIN' && (
+          <Text size="sm" c="dimmed">
+            Admins hold every permission.
+          </Text>
+        )}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={loading}>
+            Create account
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
