@@ -47,7 +47,14 @@ async function rawHashRate() {
 async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sc-bench-'));
   const port = await freePort();
-  const env = { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATA_DIR: dataDir, PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY) };
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY),
+  };
   let dbName;
   if (process.env.DATABASE_URL) {
     dbName = `sc_bench_${Date.now()}`;
@@ -61,7 +68,10 @@ async function main() {
   } else {
     env.EMBEDDED_PG_PORT = String(await freePort());
   }
-  const server = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   server.stdout.on('data', (d) => (out += d));
   await new Promise((resolve, reject) => {
@@ -72,9 +82,15 @@ async function main() {
   const url = `http://127.0.0.1:${port}/graphql`;
   const token = /setup#token=([\w-]+)/.exec(out)[1];
   const gql = (query, variables) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }).then((r) => r.json());
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json());
   const email = 'bench-admin@example.test';
-  await gql('mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }', { i: { token, email, name: 'Bench', password: PASSWORD } });
+  await gql('mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }', {
+    i: { token, email, name: 'Bench', password: PASSWORD },
+  });
 
   const latencies = [];
   let ok = 0;
@@ -85,7 +101,9 @@ async function main() {
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now();
-        const res = await gql('mutation($i: LoginInput!) { login(input: $i) { __typename } }', { i: { email, password: PASSWORD } });
+        const res = await gql('mutation($i: LoginInput!) { login(input: $i) { __typename } }', {
+          i: { email, password: PASSWORD },
+        });
         latencies.push(performance.now() - t0);
         if (res.data?.login?.__typename === 'LoginSuccess') ok++;
         else failed++;
@@ -101,12 +119,21 @@ async function main() {
   const raw = await rawHashRate();
   latencies.sort((a, b) => a - b);
   const rate = ok / elapsed;
-  console.log(`\nPassword login (argon2id m=19 MiB t=2 p=1, ${HASH_CONCURRENCY} hashes in flight, ${CLIENTS} clients, ${SECONDS} s, LOGIN_MIN_DURATION_MS=250)`);
+  console.log(
+    `\nPassword login (argon2id m=19 MiB t=2 p=1, ${HASH_CONCURRENCY} hashes in flight, ${CLIENTS} clients, ${SECONDS} s, LOGIN_MIN_DURATION_MS=250)`,
+  );
   console.table({
-    'full login over HTTP': { 'per second': rate.toFixed(1), 'p50 ms': pct(latencies, 50).toFixed(0), 'p95 ms': pct(latencies, 95).toFixed(0), failures: failed },
+    'full login over HTTP': {
+      'per second': rate.toFixed(1),
+      'p50 ms': pct(latencies, 50).toFixed(0),
+      'p95 ms': pct(latencies, 95).toFixed(0),
+      failures: failed,
+    },
     'raw argon2id verify (same hasher)': { 'per second': raw.toFixed(1), 'p50 ms': '', 'p95 ms': '', failures: 0 },
   });
-  console.log(`login rate / raw hash rate: ${(rate / raw).toFixed(2)}   server peak RSS: ${peakRss ? `${(peakRss / 1024).toFixed(0)} MiB` : 'n/a'}`);
+  console.log(
+    `login rate / raw hash rate: ${(rate / raw).toFixed(2)}   server peak RSS: ${peakRss ? `${(peakRss / 1024).toFixed(0)} MiB` : 'n/a'}`,
+  );
 
   await rm(dataDir, { recursive: true, force: true });
   if (dbName) {

@@ -25,6 +25,12 @@ const config: CodegenConfig = {
         documentMode: 'documentNode',
       },
     },
+    // Which concrete types belong to each union and interface: Apollo's cache needs it to apply
+    // fragments such as `... on ErrorResult { code }` to the types that implement them.
+    'src/__generated__/possible-types.ts': {
+      plugins: ['fragment-matcher'],
+      config: { useExplicitTyping: true },
+    },
   },
 };
 

@@ -1,3 +1,4 @@
+/* global module -- CommonJS config file; the shared ESLint config declares browser globals only */
 // Mantine's PostCSS setup: light-dark() / rem() helpers and its breakpoints as variables.
 module.exports = {
   plugins: {

@@ -11,7 +11,9 @@ export const bin = (pkgDir, name) => path.join(root, pkgDir, 'node_modules', '.b
 export function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code ?? signal}`))));
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code ?? signal}`)),
+    );
     child.on('error', reject);
   });
 }
@@ -44,7 +46,15 @@ export async function buildServer({ force = false } = {}) {
 export async function buildClient({ force = false } = {}) {
   const out = path.join(root, 'client', 'dist', 'index.html');
   const client = path.join(root, 'client');
-  if (force || isStale(out, [path.join(client, 'src'), path.join(client, 'index.html'), path.join(client, 'vite.config.ts'), path.join(client, 'package.json')])) {
+  if (
+    force ||
+    isStale(out, [
+      path.join(client, 'src'),
+      path.join(client, 'index.html'),
+      path.join(client, 'vite.config.ts'),
+      path.join(client, 'package.json'),
+    ])
+  ) {
     console.log('› building the dashboard (vite)…');
     await run(bin('client', 'vite'), ['build', '--logLevel', 'warn'], { cwd: client });
   }

@@ -218,7 +218,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     },
 
     async stop() {
-      if (apollo) await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
+      if (apollo)
+        await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
       if (orm) await orm.close(true);
       if (embedded) await embedded.stop();
@@ -234,7 +235,10 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
   if (dir === undefined || index === undefined || !existsSync(index)) {
     if (dir !== undefined) logger.warn({ dir }, 'dashboard not built: run `pnpm build` (pnpm start does it for you)');
     app.get('/{*path}', (_req, res) => {
-      res.status(404).type('text/plain').send('Dashboard not built. Run the build (pnpm build) or use the Vite dev server (pnpm dev).');
+      res
+        .status(404)
+        .type('text/plain')
+        .send('Dashboard not built. Run the build (pnpm build) or use the Vite dev server (pnpm dev).');
     });
     return;
   }

@@ -21,7 +21,9 @@ Uses the same configuration as the server (DATABASE_URL, or the embedded Postgre
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function main(): Promise<number> {
@@ -54,7 +56,9 @@ async function main(): Promise<number> {
             process.stderr.write(`An account with the e-mail ${values.email} exists already.\n`);
             return 1;
           }
-          process.stdout.write(`Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`);
+          process.stdout.write(
+            `Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`,
+          );
           return 0;
         } catch (err) {
           const fields = (err as { extensions?: { fields?: { message: string }[] } }).extensions?.fields;
@@ -71,7 +75,9 @@ async function main(): Promise<number> {
           process.stderr.write('An admin exists already; setup is closed. Use create-admin instead.\n');
           return 1;
         }
-        process.stdout.write(`${config.publicUrl.origin}/setup#token=${issued.token}\n(valid once, until ${issued.expiresAt.toISOString()})\n`);
+        process.stdout.write(
+          `${config.publicUrl.origin}/setup#token=${issued.token}\n(valid once, until ${issued.expiresAt.toISOString()})\n`,
+        );
         return 0;
       }
       default:

@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has safe defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, nodeEnv: 'development', trustedProxies: [] });
+    expect(c).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      nodeEnv: 'development',
+      trustedProxies: [],
+    });
     expect(c.publicUrl.origin).toBe('http://localhost:4000');
     expect(c.embeddedPgPort).not.toBe(5432);
     expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
@@ -13,12 +19,19 @@ describe('loadConfig', () => {
 
   it('reports every bad variable by name at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://db', TRUSTED_PROXIES: '10.0.0.1/8, nope', EMBEDDED_PG_PORT: '5432', SESSION_SECRET: 'abc' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://db',
+        TRUSTED_PROXIES: '10.0.0.1/8, nope',
+        EMBEDDED_PG_PORT: '5432',
+        SESSION_SECRET: 'abc',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const text = (err as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'TRUSTED_PROXIES', 'EMBEDDED_PG_PORT', 'SESSION_SECRET']) expect(text).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'TRUSTED_PROXIES', 'EMBEDDED_PG_PORT', 'SESSION_SECRET'])
+        expect(text).toContain(name);
       expect(text).toContain('"10.0.0.1/8" (HOST_BITS_SET)');
     }
   });

@@ -87,7 +87,9 @@ export function loadConfig(env: Env = process.env): Config {
       if (u.pathname !== '/' || u.search || u.hash) throw new Error('path');
       const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
       if (u.protocol === 'http:' && !loopback) {
-        problems.push(`PUBLIC_URL must use https unless it is localhost (got "${rawPublic}"): session cookies are only sent without Secure on plain-http localhost`);
+        problems.push(
+          `PUBLIC_URL must use https unless it is localhost (got "${rawPublic}"): session cookies are only sent without Secure on plain-http localhost`,
+        );
       }
       publicUrl = u;
     } catch {

@@ -11,7 +11,10 @@ beforeAll(async () => {
   schema = await createSchema();
 });
 
-const ownTypes = () => Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__') && !['String', 'Boolean', 'Int', 'Float', 'ID', 'DateTimeISO'].includes(t.name));
+const ownTypes = () =>
+  Object.values(schema.getTypeMap()).filter(
+    (t) => !t.name.startsWith('__') && !['String', 'Boolean', 'Int', 'Float', 'ID', 'DateTimeISO'].includes(t.name),
+  );
 
 describe('schema.graphql', () => {
   it('is what the server builds (run `pnpm schema` and commit when this fails)', async () => {
@@ -37,7 +40,8 @@ describe('schema.graphql', () => {
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const [name, field] of Object.entries(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${name}`);
-          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${name}(${arg.name})`);
+          for (const arg of 'args' in field ? field.args : [])
+            if (!arg.description) missing.push(`${type.name}.${name}(${arg.name})`);
         }
       }
       if (isEnumType(type)) for (const v of type.getValues()) if (!v.description) missing.push(`${type.name}.${v.name}`);

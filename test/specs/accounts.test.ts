@@ -27,13 +27,18 @@ describe('accounts and roles', () => {
 
   it('an admin creates users and lists them with filters and paging', async () => {
     const email = uniqueEmail('listed');
-    const created = await admin.gql(CREATE_ACCOUNT, { input: { email: email.toUpperCase(), name: '  Listed  ', password: PASSWORD, role: 'USER' } });
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: email.toUpperCase(), name: '  Listed  ', password: PASSWORD, role: 'USER' },
+    });
     expect(created.data?.['createAccount']).toEqual({
       __typename: 'AccountCreated',
       account: { id: expect.any(String), email, name: 'Listed', role: 'USER', permissions: [], disabledAt: null },
     });
     const found = await admin.gql(ACCOUNTS, { filter: { search: email.slice(0, 12) } });
-    expect(found.data?.['accounts']).toEqual({ totalCount: 1, nodes: [{ id: expect.any(String), email, role: 'USER', disabledAt: null }] });
+    expect(found.data?.['accounts']).toEqual({
+      totalCount: 1,
+      nodes: [{ id: expect.any(String), email, role: 'USER', disabledAt: null }],
+    });
     const admins = await admin.gql(ACCOUNTS, { filter: { role: 'ADMIN' }, page: { limit: 1, offset: 0 } });
     expect(admins.data?.['accounts']?.nodes).toHaveLength(1);
     expect(admins.data?.['accounts']?.nodes[0].role).toBe('ADMIN');
@@ -57,28 +62,43 @@ describe('accounts and roles', () => {
 
     // A user-manager may create users, but not sub-admins or admins.
     const before = await accountCount();
-    const asSub = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] } });
-    const asAdmin = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ADMIN' } });
+    const asSub = await manager.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] },
+    });
+    const asAdmin = await manager.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ADMIN' },
+    });
     expect(codes(asSub)).toEqual(['FORBIDDEN']);
     expect(codes(asAdmin)).toEqual(['FORBIDDEN']);
     expect(await accountCount()).toBe(before);
-    const asUser = await manager.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' } });
+    const asUser = await manager.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' },
+    });
     expect(asUser.data?.['createAccount']?.__typename).toBe('AccountCreated');
     // …and may not disable an admin.
     expect(codes(await manager.gql(DISABLE, { id: adminId, disabled: true }))).toEqual(['FORBIDDEN']);
-    expect(codes(await user.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' } }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await user.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'USER' } })),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it.each([
     ['malformed e-mail', { email: 'nope' }, 'email', 'isEmail'],
     ['short password', { password: 'too short' }, 'password', 'PASSWORD_TOO_SHORT'],
-    ['password equal to the e-mail local part', { email: 'jane.doe.long@example.test', password: 'jane.doe.long' }, 'password', 'PASSWORD_SAME_AS_EMAIL'],
+    [
+      'password equal to the e-mail local part',
+      { email: 'jane.doe.long@example.test', password: 'jane.doe.long' },
+      'password',
+      'PASSWORD_SAME_AS_EMAIL',
+    ],
     ['blank name', { name: ' ' }, 'name', 'REQUIRED'],
     ['overlong name', { name: 'x'.repeat(101) }, 'name', 'isLength'],
     ['permissions on a user', { permissions: ['MANAGE_USERS'] }, 'permissions', 'ONLY_FOR_SUB_ADMINS'],
   ])('createAccount refuses %s (BAD_USER_INPUT, field named) and writes nothing', async (_l, override, field, reason) => {
     const before = await accountCount();
-    const res = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'Someone', password: PASSWORD, role: 'USER', ...override } });
+    const res = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'Someone', password: PASSWORD, role: 'USER', ...override },
+    });
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.errors![0]!.extensions!['fields']).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason })]));
     expect(await accountCount()).toBe(before);
@@ -86,8 +106,12 @@ describe('accounts and roles', () => {
 
   it('createAccount refuses an unknown role and an unknown permission as bad input', async () => {
     const before = await accountCount();
-    const badRole = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ROOT' } });
-    const badPerm = await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['EVERYTHING'] } });
+    const badRole = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'ROOT' },
+    });
+    const badPerm = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(), name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['EVERYTHING'] },
+    });
     expect(codes(badRole)).toEqual(['BAD_USER_INPUT']);
     expect(codes(badPerm)).toEqual(['BAD_USER_INPUT']);
     expect(await accountCount()).toBe(before);
@@ -97,8 +121,14 @@ describe('accounts and roles', () => {
     const email = uniqueEmail('dup');
     await admin.gql(CREATE_ACCOUNT, { input: { email, name: 'One', password: PASSWORD, role: 'USER' } });
     const before = await accountCount();
-    const dup = await admin.gql(CREATE_ACCOUNT, { input: { email: email.toUpperCase(), name: 'Two', password: PASSWORD, role: 'USER' } });
-    expect(dup.data?.['createAccount']).toEqual({ __typename: 'EmailTakenError', code: 'EMAIL_TAKEN', message: expect.any(String) });
+    const dup = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: email.toUpperCase(), name: 'Two', password: PASSWORD, role: 'USER' },
+    });
+    expect(dup.data?.['createAccount']).toEqual({
+      __typename: 'EmailTakenError',
+      code: 'EMAIL_TAKEN',
+      message: expect.any(String),
+    });
     expect(await accountCount()).toBe(before);
   });
 
@@ -119,7 +149,9 @@ describe('accounts and roles', () => {
 
   it('setAccountDisabled: own account, unknown and malformed ids', async () => {
     expect(codes(await admin.gql(DISABLE, { id: adminId, disabled: true }))).toEqual(['CANNOT_DISABLE_SELF']);
-    expect(codes(await admin.gql(DISABLE, { id: '00000000-0000-4000-8000-000000000000', disabled: true }))).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(DISABLE, { id: '00000000-0000-4000-8000-000000000000', disabled: true }))).toEqual([
+      'NOT_FOUND',
+    ]);
     expect(codes(await admin.gql(DISABLE, { id: 'x', disabled: true }))).toEqual(['BAD_USER_INPUT']);
     expect(await db.query('select id from account where disabled_at is not null and id = $1', [adminId])).toEqual([]);
   });
@@ -127,10 +159,15 @@ describe('accounts and roles', () => {
   it('two admins disabling each other at the same moment leave one enabled admin', async () => {
     const { client: second, id: secondId } = await createAccount(server, admin, { role: 'ADMIN' });
     const enabledAdmins = async () =>
-      Number((await db.query<{ n: string }>(`select count(*) as n from account where role = 'ADMIN' and disabled_at is null`))[0]!.n);
+      Number(
+        (await db.query<{ n: string }>(`select count(*) as n from account where role = 'ADMIN' and disabled_at is null`))[0]!.n,
+      );
     // Leave exactly these two enabled.
     await db.query(`update account set disabled_at = now() where role = 'ADMIN' and id not in ($1, $2)`, [adminId, secondId]);
-    const [a, b] = await Promise.all([admin.gql(DISABLE, { id: secondId, disabled: true }), second.gql(DISABLE, { id: adminId, disabled: true })]);
+    const [a, b] = await Promise.all([
+      admin.gql(DISABLE, { id: secondId, disabled: true }),
+      second.gql(DISABLE, { id: adminId, disabled: true }),
+    ]);
     const outcomes = [a, b].map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK'));
     expect(await enabledAdmins()).toBe(1);
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);

@@ -43,21 +43,54 @@ describe('password login and sessions', () => {
 
   it('answers an unknown account and a wrong password identically, and records both attempts', async () => {
     const unknown = uniqueEmail('ghost');
-    const a = await new GqlClient(server.url).gql(LOGIN, { input: { email: unknown, password: PASSWORD } }, { 'user-agent': 'probe/1' });
-    const b = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: 'wrong password here' } }, { 'user-agent': 'probe/1' });
+    const a = await new GqlClient(server.url).gql(
+      LOGIN,
+      { input: { email: unknown, password: PASSWORD } },
+      { 'user-agent': 'probe/1' },
+    );
+    const b = await new GqlClient(server.url).gql(
+      LOGIN,
+      { input: { email: adminEmail, password: 'wrong password here' } },
+      { 'user-agent': 'probe/1' },
+    );
     expect(a.data).toEqual({
-      login: { __typename: 'InvalidCredentialsError', code: 'INVALID_CREDENTIALS', message: 'The e-mail address or password is incorrect.' },
+      login: {
+        __typename: 'InvalidCredentialsError',
+        code: 'INVALID_CREDENTIALS',
+        message: 'The e-mail address or password is incorrect.',
+      },
     });
     expect(b.data).toEqual(a.data);
     expect(a.headers.getSetCookie()).toEqual([]);
     expect(b.headers.getSetCookie()).toEqual([]);
 
-    const events = await db.query<{ attempted_name: string; account_id: string | null; outcome: string; ip: string; user_agent: string; service: string }>(
+    const events = await db.query<{
+      attempted_name: string;
+      account_id: string | null;
+      outcome: string;
+      ip: string;
+      user_agent: string;
+      service: string;
+    }>(
       `select attempted_name, account_id, outcome, host(ip) as ip, user_agent, service from login_event where user_agent = 'probe/1' order by id`,
     );
     expect(events).toEqual([
-      { attempted_name: unknown, account_id: null, outcome: 'INVALID_CREDENTIALS', ip: '127.0.0.1', user_agent: 'probe/1', service: 'panel' },
-      { attempted_name: adminEmail, account_id: expect.any(String), outcome: 'INVALID_CREDENTIALS', ip: '127.0.0.1', user_agent: 'probe/1', service: 'panel' },
+      {
+        attempted_name: unknown,
+        account_id: null,
+        outcome: 'INVALID_CREDENTIALS',
+        ip: '127.0.0.1',
+        user_agent: 'probe/1',
+        service: 'panel',
+      },
+      {
+        attempted_name: adminEmail,
+        account_id: expect.any(String),
+        outcome: 'INVALID_CREDENTIALS',
+        ip: '127.0.0.1',
+        user_agent: 'probe/1',
+        service: 'panel',
+      },
     ]);
   });
 
@@ -108,7 +141,9 @@ describe('password login and sessions', () => {
     const { client: first, email, id } = await createAccount(server, admin, { role: 'USER' });
     const second = new GqlClient(server.url, { 'user-agent': 'second-browser' });
     await second.gql(LOGIN, { input: { email, password: PASSWORD } });
-    const list = await first.gql<{ mySessions: { id: string; current: boolean; userAgent: string | null; ip: string; stage: string }[] }>(SESSIONS);
+    const list = await first.gql<{
+      mySessions: { id: string; current: boolean; userAgent: string | null; ip: string; stage: string }[];
+    }>(SESSIONS);
     expect(list.data!.mySessions).toHaveLength(2);
     expect(list.data!.mySessions.filter((s) => s.current)).toHaveLength(1);
     const other = list.data!.mySessions.find((s) => !s.current)!;
@@ -118,7 +153,10 @@ describe('password login and sessions', () => {
     expect(revoked.data).toEqual({ revokeSession: true });
     expect(codes(await second.gql(SESSIONS))).toEqual(['UNAUTHENTICATED']);
     expect((await first.gql(SESSIONS)).data!['mySessions']).toHaveLength(1);
-    const rows = await db.query<{ revoked_reason: string }>(`select revoked_reason from session where id = $1 and account_id = $2`, [other.id, id]);
+    const rows = await db.query<{ revoked_reason: string }>(
+      `select revoked_reason from session where id = $1 and account_id = $2`,
+      [other.id, id],
+    );
     expect(rows).toEqual([{ revoked_reason: 'REVOKED_BY_USER' }]);
   });
 
@@ -128,9 +166,15 @@ describe('password login and sessions', () => {
     const victim = adminSessions.data!.mySessions[0]!.id;
     // Someone else's session id is indistinguishable from an unknown one.
     expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim }))).toEqual(['NOT_FOUND']);
-    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: 'not-a-uuid' }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await new GqlClient(server.url).gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim }))).toEqual(['UNAUTHENTICATED']);
+    expect(
+      codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: '00000000-0000-4000-8000-000000000000' })),
+    ).toEqual(['NOT_FOUND']);
+    expect(codes(await mallory.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: 'not-a-uuid' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(codes(await new GqlClient(server.url).gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     expect((await admin.gql(ME)).data?.['me']).not.toBeNull();
     expect(await db.query('select id from session where id = $1 and revoked_at is not null', [victim])).toEqual([]);
   });

@@ -16,7 +16,9 @@ describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
       const email = uniqueEmail('owner');
       try {
         expect(first.setupToken).toBeDefined();
-        const res = await new GqlClient(first.url).gql(SETUP, { input: { token: first.setupToken, email, name: 'Owner', password: PASSWORD } });
+        const res = await new GqlClient(first.url).gql(SETUP, {
+          input: { token: first.setupToken, email, name: 'Owner', password: PASSWORD },
+        });
         expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
       } finally {
         expect(await first.stop()).toBe(0);

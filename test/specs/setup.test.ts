@@ -39,7 +39,12 @@ describe('first-admin setup', () => {
     ['overlong e-mail', { email: `${'a'.repeat(250)}@example.test` }, 'email', 'maxLength'],
     ['short password', { password: 'short' }, 'password', 'PASSWORD_TOO_SHORT'],
     ['overlong password', { password: 'x'.repeat(300) }, 'password', 'maxLength'],
-    ['password equal to the e-mail', { email: 'owner.person@example.test', password: 'Owner.Person@example.test' }, 'password', 'PASSWORD_SAME_AS_EMAIL'],
+    [
+      'password equal to the e-mail',
+      { email: 'owner.person@example.test', password: 'Owner.Person@example.test' },
+      'password',
+      'PASSWORD_SAME_AS_EMAIL',
+    ],
     ['blank name', { name: '   ' }, 'name', 'REQUIRED'],
     ['overlong name', { name: 'n'.repeat(101) }, 'name', 'isLength'],
     ['empty token', { token: '' }, 'token', 'isLength'],
@@ -55,7 +60,9 @@ describe('first-admin setup', () => {
   });
 
   it('refuses a wrong token', async () => {
-    const res = await api.gql(SETUP, { input: { token: 'x'.repeat(43), email: uniqueEmail(), name: 'Admin', password: PASSWORD } });
+    const res = await api.gql(SETUP, {
+      input: { token: 'x'.repeat(43), email: uniqueEmail(), name: 'Admin', password: PASSWORD },
+    });
     expect(res.data).toEqual({
       setupFirstAdmin: { __typename: 'SetupTokenInvalidError', code: 'SETUP_TOKEN_INVALID', message: expect.any(String) },
     });
@@ -108,7 +115,11 @@ describe('first-admin setup token expiry', () => {
   });
 });
 
-function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), ...args], {
       cwd: repoRoot,
@@ -128,17 +139,28 @@ describe('CLI create-admin', () => {
     const db = await createTestDatabase('cli');
     try {
       const email = uniqueEmail('cli-admin');
-      const weak = await runCli(['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'], { DATABASE_URL: db.url }, 'short\n');
+      const weak = await runCli(
+        ['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'],
+        { DATABASE_URL: db.url },
+        'short\n',
+      );
       expect(weak.code).toBe(1);
       expect(weak.stderr).toContain('at least 12 characters');
       expect(await db.query('select id from account')).toEqual([]);
 
-      const ok = await runCli(['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'], { DATABASE_URL: db.url }, `${PASSWORD}\n`);
+      const ok = await runCli(
+        ['create-admin', '--email', email, '--name', 'Ops', '--password-stdin'],
+        { DATABASE_URL: db.url },
+        `${PASSWORD}\n`,
+      );
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
       expect(ok.stdout).toContain(`Admin ${email} created`);
 
-      const dup = await runCli(['create-admin', '--email', email.toUpperCase(), '--name', 'Ops'], { DATABASE_URL: db.url, ADMIN_PASSWORD: PASSWORD });
+      const dup = await runCli(['create-admin', '--email', email.toUpperCase(), '--name', 'Ops'], {
+        DATABASE_URL: db.url,
+        ADMIN_PASSWORD: PASSWORD,
+      });
       expect(dup.code).toBe(1);
       expect(dup.stderr).toContain('exists already');
 
@@ -146,7 +168,10 @@ describe('CLI create-admin', () => {
       try {
         expect(server.setupToken).toBeUndefined();
         const res = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
-        expect(res.data?.['login']).toEqual({ __typename: 'LoginSuccess', account: { id: expect.any(String), email, role: 'ADMIN' } });
+        expect(res.data?.['login']).toEqual({
+          __typename: 'LoginSuccess',
+          account: { id: expect.any(String), email, role: 'ADMIN' },
+        });
       } finally {
         await server.stop();
       }

@@ -103,7 +103,9 @@ describe('trusted proxy', () => {
 
 describe('process lifecycle', () => {
   it('refuses to start on bad configuration, naming the variable', async () => {
-    await expect(startServer({ DATABASE_URL: 'mysql://x', PORT: '4x' })).rejects.toThrow(/exited with 2[\s\S]*PORT must be a whole number[\s\S]*DATABASE_URL must be a postgres/);
+    await expect(startServer({ DATABASE_URL: 'mysql://x', PORT: '4x' })).rejects.toThrow(
+      /exited with 2[\s\S]*PORT must be a whole number[\s\S]*DATABASE_URL must be a postgres/,
+    );
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {

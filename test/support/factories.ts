@@ -12,8 +12,18 @@ export const SETUP = /* GraphQL */ `
   mutation Setup($input: SetupFirstAdminInput!) {
     setupFirstAdmin(input: $input) {
       __typename
-      ... on SetupSuccess { account { id email name role } }
-      ... on ErrorResult { code message }
+      ... on SetupSuccess {
+        account {
+          id
+          email
+          name
+          role
+        }
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
     }
   }
 `;
@@ -22,8 +32,17 @@ export const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       __typename
-      ... on LoginSuccess { account { id email role } }
-      ... on ErrorResult { code message }
+      ... on LoginSuccess {
+        account {
+          id
+          email
+          role
+        }
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
     }
   }
 `;
@@ -32,14 +51,29 @@ export const CREATE_ACCOUNT = /* GraphQL */ `
   mutation Create($input: CreateAccountInput!) {
     createAccount(input: $input) {
       __typename
-      ... on AccountCreated { account { id email name role permissions disabledAt } }
-      ... on ErrorResult { code message }
+      ... on AccountCreated {
+        account {
+          id
+          email
+          name
+          role
+          permissions
+          disabledAt
+        }
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
     }
   }
 `;
 
 /** Creates the first admin through the console token and returns a client signed in as it. */
-export async function setupAdmin(server: RunningServer, email = uniqueEmail('admin')): Promise<{ client: GqlClient; id: string; email: string }> {
+export async function setupAdmin(
+  server: RunningServer,
+  email = uniqueEmail('admin'),
+): Promise<{ client: GqlClient; id: string; email: string }> {
   const client = new GqlClient(server.url);
   const setup = await client.gql(SETUP, { input: { token: server.setupToken, email, name: 'First Admin', password: PASSWORD } });
   if (setup.data?.['setupFirstAdmin']?.__typename !== 'SetupSuccess') throw new Error(`setup failed: ${JSON.stringify(setup)}`);

@@ -3,7 +3,15 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { toProblem } from '../features/errors/problem';
 
 /** The error state of a page or section whose query failed, with a way to try again. */
-export function QueryError({ error, onRetry, title = 'Could not load this page' }: { error: unknown; onRetry?: () => unknown; title?: string }) {
+export function QueryError({
+  error,
+  onRetry,
+  title = 'Could not load this page',
+}: {
+  error: unknown;
+  onRetry?: () => unknown;
+  title?: string;
+}) {
   const problem = toProblem(error);
   return (
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle aria-hidden />} role="alert">

@@ -6,16 +6,17 @@ import type { AccountRow } from './AccountsTable';
 import { useSetAccountDisabledMutation } from './useSetAccountDisabledMutation';
 
 interface AccountStatusModalProps {
-  /** The account to disable or enable; null keeps the modal closed. */
+  opened: boolean;
+  /** The account to disable or enable, as it was when the action was chosen. */
   account: AccountRow | null;
   onClose: () => void;
 }
 
 /** Confirms disabling (signs the account out everywhere) or re-enabling an account. */
-export function AccountStatusModal({ account, onClose }: AccountStatusModalProps) {
+export function AccountStatusModal({ opened, account, onClose }: AccountStatusModalProps) {
   const disabling = account?.disabledAt == null;
   return (
-    <Modal opened={account !== null} onClose={onClose} title={disabling ? 'Disable account?' : 'Enable account?'}>
+    <Modal opened={opened && account !== null} onClose={onClose} title={disabling ? 'Disable account?' : 'Enable account?'}>
       {account && <AccountStatusConfirm account={account} disable={disabling} onDone={onClose} />}
     </Modal>
   );
@@ -44,8 +45,7 @@ function AccountStatusConfirm({ account, disable, onDone }: { account: AccountRo
       <Text size="sm">
         {disable ? (
           <>
-            <strong>{account.email}</strong> will be signed out everywhere and cannot sign in until the account is enabled
-            again.
+            <strong>{account.email}</strong> will be signed out everywhere and cannot sign in until the account is enabled again.
           </>
         ) : (
           <>

@@ -32,8 +32,12 @@ export function AccountsTable({ accounts, viewerId, onToggleDisabled }: Accounts
           <Table.Tr>
             <Table.Th scope="col">E-mail</Table.Th>
             <Table.Th scope="col">Name</Table.Th>
-            <Table.Th scope="col">Role</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col" miw={120}>
+              Role
+            </Table.Th>
+            <Table.Th scope="col" miw={120}>
+              Status
+            </Table.Th>
             <Table.Th scope="col">Created</Table.Th>
             <Table.Th scope="col">Last sign-in</Table.Th>
             <Table.Th scope="col">

@@ -18,7 +18,10 @@ export const PERMISSION_LABELS: Record<Permission, { label: string; description:
   MANAGE_USERS: { label: 'Manage users', description: 'List, create and disable users; see their login history and 2FA status.' },
   MANAGE_SUB_ADMINS: { label: 'Manage sub-admins', description: 'Create and edit sub-admins, their permissions and API tokens.' },
   READ_INCIDENTS: { label: 'Read incidents', description: 'See security incidents and receive their live events and e-mails.' },
-  RESOLVE_INCIDENTS: { label: 'Resolve incidents', description: 'Mark IPs as safe, dismiss incidents, treat accounts as compromised.' },
+  RESOLVE_INCIDENTS: {
+    label: 'Resolve incidents',
+    description: 'Mark IPs as safe, dismiss incidents, treat accounts as compromised.',
+  },
   MANAGE_IPS: { label: 'Manage IPs', description: 'Check, block and unblock IPs; manage safe and trusted IPs.' },
   MANAGE_SETTINGS: { label: 'Manage settings', description: 'Change system-wide settings.' },
   READ_AUDIT_LOG: { label: 'Read audit log', description: 'Read and export the audit log.' },

@@ -22,7 +22,7 @@ const SetupFirstAdminDocument = graphql(`
 
 export type SetupFirstAdminResult = SetupFirstAdminMutation['setupFirstAdmin'];
 
-/** Creates the first admin; once that happened (or had happened already) setup is closed in the cache too. */
+/** Creates the first admin; on success the cached setup status says setup is closed. */
 export function useSetupFirstAdminMutation() {
   const [mutate, state] = useMutation(SetupFirstAdminDocument);
   const setup = useCallback(
@@ -30,8 +30,7 @@ export function useSetupFirstAdminMutation() {
       const { data } = await mutate({
         variables: { input },
         update(cache, { data: result }) {
-          const kind = result?.setupFirstAdmin.__typename;
-          if (kind !== 'SetupSuccess' && kind !== 'SetupAlreadyDoneError') return;
+          if (result?.setupFirstAdmin.__typename !== 'SetupSuccess') return;
           cache.modify({
             id: cache.identify({ __typename: 'SetupStatus' }),
             fields: { needsSetup: () => false },

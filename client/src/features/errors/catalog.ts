@@ -25,8 +25,14 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
 /** Not a server code: the request never got an answer. */
 export const NETWORK_ERROR_SENTENCE = 'The server cannot be reached. Check your connection and try again.';
 
-/** Sentences for `extensions.fields[].reason` (server rules and class-validator constraint names). */
+/**
+ * Sentences for `extensions.fields[].reason`: the server's own reasons and class-validator constraint
+ * names. A `field:reason` key wins over a bare `reason`.
+ */
 const FIELD_REASON_SENTENCES: Record<string, string> = {
+  'name:isLength': 'Enter a name of 1 to 100 characters.',
+  'email:maxLength': 'The e-mail address is too long.',
+  maxLength: 'This value is too long.',
   PASSWORD_TOO_SHORT: 'The password must have at least 12 characters.',
   PASSWORD_TOO_LONG: 'The password must have at most 256 characters.',
   PASSWORD_SAME_AS_EMAIL: 'The password must not be the e-mail address.',
@@ -40,10 +46,14 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 export function sentenceForCode(code: ErrorCode | 'NETWORK'): string {
-  return code === 'NETWORK' ? NETWORK_ERROR_SENTENCE : ERROR_SENTENCES[code];
+  if (code === 'NETWORK') return NETWORK_ERROR_SENTENCE;
+  // A server newer than this build may send a code the catalog does not know yet.
+  return ERROR_SENTENCES[code] ?? ERROR_SENTENCES.INTERNAL_SERVER_ERROR;
 }
 
 /** A sentence for one field problem; the server's own message is the fallback for reasons we do not know yet. */
-export function sentenceForFieldReason(reason: string, serverMessage: string | undefined): string {
-  return FIELD_REASON_SENTENCES[reason] ?? serverMessage ?? 'This value is not valid.';
+export function sentenceForFieldReason(field: string, reason: string, serverMessage: string | undefined): string {
+  return (
+    FIELD_REASON_SENTENCES[`${field}:${reason}`] ?? FIELD_REASON_SENTENCES[reason] ?? serverMessage ?? 'This value is not valid.'
+  );
 }

@@ -37,7 +37,7 @@ function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
       if (!isFieldProblem(item)) continue;
       // `input.email` and `email` both name the `email` input; the first problem per field wins.
       const name = item.field.split('.').at(-1) ?? item.field;
-      fieldErrors[name] ??= sentenceForFieldReason(item.reason, item.message);
+      fieldErrors[name] ??= sentenceForFieldReason(name, item.reason, item.message);
     }
   }
   return { code, message: sentenceForCode(code), fieldErrors };

@@ -32,12 +32,23 @@ export function canManageUsers(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_USERS'));
 }
 
+const signingOut = new WeakMap<ApolloClient, Promise<void>>();
+
 /**
- * Forgets everything cached for the previous account and records "signed out", which sends the
- * route guards to /login. Used after logout, after revoking the current session and when the
- * server answers UNAUTHENTICATED.
+ * Forgets everything cached for the account that is no longer signed in, then asks the server who
+ * is signed in now (nobody), which sends the route guards to /login. `clearStore` detaches every
+ * query from the cache, so only a refetch — not a cache write — reaches the guards. Used after
+ * logout, after revoking the current session and when the server answers UNAUTHENTICATED; calls
+ * that overlap share one run.
  */
-export async function markSignedOut(client: ApolloClient): Promise<void> {
-  await client.clearStore();
-  client.writeQuery({ query: ViewerDocument, data: { me: null } });
+export function markSignedOut(client: ApolloClient): Promise<void> {
+  let running = signingOut.get(client);
+  if (!running) {
+    running = (async () => {
+      await client.clearStore();
+      await client.refetchQueries({ include: [ViewerDocument] });
+    })().finally(() => signingOut.delete(client));
+    signingOut.set(client, running);
+  }
+  return running;
 }

@@ -31,7 +31,9 @@ registerEnumType(ErrorCode, {
     NOT_FOUND: { description: 'The object does not exist or is not visible to you.' },
     CONFLICT: { description: 'The change conflicts with the current state.' },
     INTERNAL_SERVER_ERROR: { description: 'Unexpected failure; details are in the server log, never in the response.' },
-    GRAPHQL_VALIDATION_FAILED: { description: 'The document does not validate against the schema or exceeds the depth/alias/cost limits.' },
+    GRAPHQL_VALIDATION_FAILED: {
+      description: 'The document does not validate against the schema or exceeds the depth/alias/cost limits.',
+    },
     GRAPHQL_PARSE_FAILED: { description: 'The document is not valid GraphQL.' },
     INVALID_CREDENTIALS: { description: 'Unknown account, wrong password or disabled account (deliberately indistinguishable).' },
     SETUP_TOKEN_INVALID: { description: 'The first-admin setup token is unknown, used or expired.' },

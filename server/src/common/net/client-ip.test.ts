@@ -22,7 +22,10 @@ describe('resolveClientIp', () => {
   });
 
   it('prefers RFC 7239 Forwarded, with quoted IPv6 and ports', () => {
-    const headers = { forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.2.3.4', 'x-forwarded-for': '9.9.9.9' };
+    const headers = {
+      forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.2.3.4',
+      'x-forwarded-for': '9.9.9.9',
+    };
     expect(resolveClientIp('10.0.0.2', headers, proxies)).toBe('2001:db8:cafe::17');
     expect(resolveClientIp('10.0.0.2', { forwarded: 'for=192.0.2.60:8080;by=10.0.0.2' }, proxies)).toBe('192.0.2.60');
   });

@@ -14,12 +14,20 @@ describe('parseIp / normalizeIp', () => {
     expect(normalizeIp(input)).toBe(expected);
   });
 
-  it.each(['', '1.2.3', '256.1.1.1', '010.1.1.1', '0x7f.0.0.1', '1.2.3.4/24', 'example.com', '2001:db8::g', ':::1', '1'.repeat(80)])(
-    'rejects %j',
-    (input) => {
-      expect(parseIp(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '1.2.3',
+    '256.1.1.1',
+    '010.1.1.1',
+    '0x7f.0.0.1',
+    '1.2.3.4/24',
+    'example.com',
+    '2001:db8::g',
+    ':::1',
+    '1'.repeat(80),
+  ])('rejects %j', (input) => {
+    expect(parseIp(input)).toBeUndefined();
+  });
 });
 
 describe('parseCidr', () => {

@@ -3,7 +3,9 @@ import { Field, InputType, Int } from 'type-graphql';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { PASSWORD_MAX_LENGTH } from './password.js';
 
-@InputType('SetupFirstAdminInput', { description: 'Creates the first admin with the one-time token printed on the server console.' })
+@InputType('SetupFirstAdminInput', {
+  description: 'Creates the first admin with the one-time token printed on the server console.',
+})
 export class SetupFirstAdminInput {
   @Field(() => String, { description: 'The token from the console (or the CLI).' })
   @Length(1, 128)

@@ -3,7 +3,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { randomToken } from '../../common/crypto/tokens.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. */
-const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, which isolatedModules cannot import */, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id: a const enum, which isolatedModules cannot import */,
+  memoryCost: 19 * 1024,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;

@@ -30,7 +30,9 @@ export class AuthService {
     const email = normalizeEmail(emailInput);
     const account = await em.findOne(Account, { email }, { populate: ['password'] });
     const passwordOk =
-      account?.password != null ? await this.hasher.verify(account.password.hash, password) : await this.hasher.verifyDummy(password);
+      account?.password != null
+        ? await this.hasher.verify(account.password.hash, password)
+        : await this.hasher.verifyDummy(password);
 
     let outcome: LoginOutcome;
     if (!passwordOk || account === null) outcome = LoginOutcome.INVALID_CREDENTIALS;

@@ -26,7 +26,10 @@ export class SessionResolver {
     description:
       'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer.',
   })
-  async login(@Arg('input', () => LoginInput, { description: 'E-mail and password.' }) input: LoginInput, @Ctx() ctx: Context): Promise<typeof LoginResult> {
+  async login(
+    @Arg('input', () => LoginInput, { description: 'E-mail and password.' }) input: LoginInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof LoginResult> {
     const result = await ctx.services.auth.login(ctx, input.email, input.password);
     if (!result.ok) return new InvalidCredentialsError();
     return Object.assign(new LoginSuccess(), { account: result.account });
@@ -47,8 +50,13 @@ export class SessionResolver {
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Revokes one of your sessions (signing that browser out). Revoking the current one signs you out.' })
-  async revokeSession(@Arg('id', () => ID, { description: 'Id of the session to revoke (from mySessions).' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Revokes one of your sessions (signing that browser out). Revoking the current one signs you out.',
+  })
+  async revokeSession(
+    @Arg('id', () => ID, { description: 'Id of the session to revoke (from mySessions).' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     const viewer = ctx.viewer!;
     assertUuid(id, 'id');
     const session = await ctx.em.findOne(Session, { id, account: viewer.account });

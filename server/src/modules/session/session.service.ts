@@ -69,7 +69,11 @@ export class SessionService {
   /** Revokes by raw token (the one an earlier sign-in left in the cookie), whichever state it is in. */
   async revokeToken(em: EntityManager, token: string | undefined, reason: string): Promise<void> {
     if (token === undefined || token.length === 0 || token.length > 128) return;
-    await em.nativeUpdate(Session, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+    await em.nativeUpdate(
+      Session,
+      { tokenHash: hashToken(token), revokedAt: null },
+      { revokedAt: new Date(), revokedReason: reason },
+    );
   }
 
   async revokeAllForAccount(em: EntityManager, account: Account, reason: string): Promise<number> {

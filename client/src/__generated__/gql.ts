@@ -1,0 +1,124 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n": typeof types.AccountRowFragmentDoc,
+    "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.CreateAccountDocument,
+    "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": typeof types.SetAccountDisabledDocument,
+    "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.SetupFirstAdminDocument,
+    "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": typeof types.SessionRowFragmentDoc,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.HomePageDocument,
+    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.LoginPageDocument,
+    "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
+    "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
+    "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
+};
+const documents: Documents = {
+    "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n": types.AccountRowFragmentDoc,
+    "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.CreateAccountDocument,
+    "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": types.SetAccountDisabledDocument,
+    "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.SetupFirstAdminDocument,
+    "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": types.SessionRowFragmentDoc,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
+    "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": types.ViewerDocument,
+    "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.HomePageDocument,
+    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.LoginPageDocument,
+    "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
+    "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
+    "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": types.UsersPageDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n"): (typeof documents)["\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n"): (typeof documents)["\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"): (typeof documents)["\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n"): (typeof documents)["\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"): (typeof documents)["\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

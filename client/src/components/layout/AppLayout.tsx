@@ -1,0 +1,131 @@
+import { AppShell, Badge, Burger, Group, Loader, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconDevices, IconHome, IconShieldCheck, IconUsers } from '@tabler/icons-react';
+import type { ComponentType } from 'react';
+import { Link, Outlet, useMatch, useNavigation } from 'react-router';
+import { ROLE_LABELS } from '../../features/account/labels';
+import { SignOutButton } from '../../features/session/SignOutButton';
+import { canManageUsers, useViewer, type Viewer } from '../../features/session/viewer';
+import classes from './AppLayout.module.css';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
+  visible: (viewer: Viewer) => boolean;
+}
+
+const NAV_ITEMS: NavItem[] = [
+  { to: '/', label: 'Home', icon: IconHome, visible: () => true },
+  { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
+  { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
+];
+
+const NAVBAR_BREAKPOINT = 'sm';
+
+/** The signed-in frame: header (product, account, Sign out), navigation, and the page. */
+export function AppLayout() {
+  const viewer = useViewer();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const isPhone = useMediaQuery('(max-width: 48em)', false) ?? false;
+  const navigation = useNavigation();
+
+  function onNavigate() {
+    close();
+    // On phones the navigation closes (and turns inert) under the focused link: continue in the page.
+    if (isPhone) requestAnimationFrame(() => document.getElementById('main')?.focus());
+  }
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: NAVBAR_BREAKPOINT, collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <a
+        href="#main"
+        className={classes.skipLink}
+        onClick={(event) => {
+          // Move focus without a fragment navigation, which the router would record as a new location.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom={NAVBAR_BREAKPOINT}
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
+            <ThemeIcon variant="light" size="lg" aria-hidden>
+              <IconShieldCheck size={20} />
+            </ThemeIcon>
+            <Text fw={700} size="lg" component={Link} to="/" c="inherit" style={{ textDecoration: 'none', whiteSpace: 'nowrap' }}>
+              Security Center
+            </Text>
+            {navigation.state !== 'idle' && <Loader size="xs" aria-label="Loading page" />}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Group gap={6} visibleFrom={NAVBAR_BREAKPOINT} wrap="nowrap">
+              <VisuallyHidden>Signed in as</VisuallyHidden>
+              <Text size="sm" fw={500}>
+                {viewer.name}
+              </Text>
+              <Badge variant="light">{ROLE_LABELS[viewer.role]}</Badge>
+            </Group>
+            <SignOutButton />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar id="main-navigation" p="sm" aria-label="Main" inert={isPhone && !opened}>
+        <AppShell.Section grow>
+          {NAV_ITEMS.filter((item) => item.visible(viewer)).map((item) => (
+            <NavItemLink key={item.to} item={item} onNavigate={onNavigate} />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section hiddenFrom={NAVBAR_BREAKPOINT}>
+          <Stack gap={4} p="sm">
+            <Text size="xs" c="dimmed">
+              Signed in as
+            </Text>
+            <Group gap={6}>
+              <Text size="sm" fw={500}>
+                {viewer.name}
+              </Text>
+              <Badge variant="light">{ROLE_LABELS[viewer.role]}</Badge>
+            </Group>
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
+  const active = useMatch({ path: item.to, end: true }) !== null;
+  const Icon = item.icon;
+  return (
+    <NavLink
+      component={Link}
+      to={item.to}
+      label={item.label}
+      leftSection={<Icon size={18} aria-hidden />}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      onClick={onNavigate}
+    />
+  );
+}

@@ -1,0 +1,63 @@
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { PasswordField } from '../../components/PasswordField';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { useLoginMutation } from './useLoginMutation';
+
+/** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
+export function LoginForm({ onSuccess }: { onSuccess: () => void }) {
+  const [login, { loading }] = useLoginMutation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const fieldErrors = problem?.fieldErrors ?? {};
+  const showAlert = problem !== null && (problem.code !== 'BAD_USER_INPUT' || !(fieldErrors['email'] ?? fieldErrors['password']));
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const result = await login({ email, password });
+      if (result.__typename === 'LoginSuccess') {
+        onSuccess();
+      } else {
+        setProblem(problemFromCode(result.code));
+        setPassword('');
+      }
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)}>
+      <Stack gap="md">
+        {showAlert && (
+          <Alert color="red" variant="light">
+            {problem.message}
+          </Alert>
+        )}
+        <TextInput
+          label="E-mail"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={fieldErrors['email']}
+        />
+        <PasswordField
+          label="Password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={fieldErrors['password']}
+        />
+        <Button type="submit" loading={loading}>
+          Sign in
+        </Button>
+      </Stack>
+    </form>
+  );
+}

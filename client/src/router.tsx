@@ -1,0 +1,38 @@
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './components/layout/AppLayout';
+import { PageLoader } from './components/PageLoader';
+import { RouteError } from './components/RouteError';
+import { GuestOnly } from './features/session/GuestOnly';
+import { RequireAuth } from './features/session/RequireAuth';
+
+/**
+ * Every page is its own chunk (route `lazy`): the first load carries only the shell, the guards
+ * and the page being opened. Guards and layout are small and shared, so they stay in the entry.
+ */
+export const router = createBrowserRouter([
+  {
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <PageLoader fullHeight />,
+    children: [
+      { path: '/setup', lazy: () => import('./routes/setup') },
+      {
+        element: <GuestOnly />,
+        children: [{ path: '/login', lazy: () => import('./routes/login') }],
+      },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, lazy: () => import('./routes/home') },
+              { path: '/users', lazy: () => import('./routes/users') },
+              { path: '/sessions', lazy: () => import('./routes/sessions') },
+            ],
+          },
+        ],
+      },
+      { path: '*', lazy: () => import('./routes/not-found') },
+    ],
+  },
+]);
