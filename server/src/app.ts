@@ -85,6 +85,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       embedded = db.embedded;
       await migrate(orm, logger);
       services = createServices(config, keys, logger);
+      // GeoIP databases load in the background; the first lookups wait for them.
+      void services.geo.load();
       const schema = await createSchema();
 
       const app = express();
@@ -123,6 +125,25 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         } catch {
           res.status(503).json({ status: 'unavailable' });
         }
+      });
+
+      // Counters for operators; only from this machine (the resolved client address is loopback).
+      app.get('/metrics', (req, res) => {
+        const ip = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        if (ip !== '127.0.0.1' && ip !== '::1') {
+          res.status(404).end();
+          return;
+        }
+        res
+          .type('text/plain')
+          .send(
+            [
+              '# HELP security_center_password_verifications_total argon2id verifications performed by this process.',
+              '# TYPE security_center_password_verifications_total counter',
+              `security_center_password_verifications_total ${services!.hasher.verifications}`,
+              '',
+            ].join('\n'),
+          );
       });
 
       const armor = new ApolloArmor({

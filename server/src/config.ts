@@ -34,6 +34,21 @@ export interface Config {
   passwordHashConcurrency: number;
   /** Minimum time a login answer takes, so an unknown account and a wrong password look alike. */
   loginMinDurationMs: number;
+  /** MMDB city databases to use instead of the embedded DB-IP Lite (e.g. a commercial GeoIP2 City). */
+  geoipCityDbs: string[] | undefined;
+  /** Load the embedded ASN table (organisation and network kind). */
+  geoipAsn: boolean;
+  /** Defaults of the brute-force settings (admins can change them in the dashboard). */
+  bruteForce: BruteForceDefaults;
+}
+
+export interface BruteForceDefaults {
+  ipThreshold: number;
+  accountIpThreshold: number;
+  windowSeconds: number;
+  blockSeconds: number;
+  maxBlockSeconds: number;
+  escalationFactor: number;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +160,20 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', 4, 1, 64);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
 
+  const cityDbs = str('GEOIP_CITY_DB')
+    ?.split(',')
+    .map((p) => path.resolve(p.trim()))
+    .filter(Boolean);
+  const geoipAsn = bool('GEOIP_ASN', true);
+  const bruteForce: BruteForceDefaults = {
+    ipThreshold: int('BRUTE_FORCE_IP_THRESHOLD', 20, 1, 100_000),
+    accountIpThreshold: int('BRUTE_FORCE_ACCOUNT_IP_THRESHOLD', 5, 1, 100_000),
+    windowSeconds: int('BRUTE_FORCE_WINDOW_SECONDS', 900, 1, 7 * 24 * 3600),
+    blockSeconds: int('BRUTE_FORCE_BLOCK_SECONDS', 900, 1, 30 * 24 * 3600),
+    maxBlockSeconds: int('BRUTE_FORCE_MAX_BLOCK_SECONDS', 86_400, 1, 365 * 24 * 3600),
+    escalationFactor: int('BRUTE_FORCE_ESCALATION_FACTOR', 2, 1, 100),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -166,6 +195,9 @@ export function loadConfig(env: Env = process.env): Config {
     clientDistDir,
     passwordHashConcurrency,
     loginMinDurationMs,
+    geoipCityDbs: cityDbs && cityDbs.length > 0 ? cityDbs : undefined,
+    geoipAsn,
+    bruteForce,
   };
 }
 

@@ -4,8 +4,19 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
+import { NamedLocationResolver } from './modules/geo/named-location.resolver.js';
+import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
+import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
+import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
 
-export const resolvers = [AccountResolver, SessionResolver] as const;
+export const resolvers = [
+  AccountResolver,
+  SessionResolver,
+  IpBlockResolver,
+  TrustedIpResolver,
+  NamedLocationResolver,
+  LoginEventResolver,
+] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -6,6 +6,10 @@ import { PasswordHasher } from './modules/account/password.js';
 import { LoginEventService } from './modules/login-event/login-event.service.js';
 import { AuthService } from './modules/session/auth.service.js';
 import { SessionService } from './modules/session/session.service.js';
+import { GeoService } from './modules/geo/geo.service.js';
+import { ProtectionService } from './modules/ip-block/protection.service.js';
+import { IntegratorService } from './modules/ip-block/integrator.service.js';
+import { SettingsService } from './modules/settings/settings.service.js';
 
 /** Long-lived, stateless services; each method takes the operation's EntityManager. */
 export interface Services {
@@ -17,6 +21,10 @@ export interface Services {
   accounts: AccountService;
   loginEvents: LoginEventService;
   auth: AuthService;
+  geo: GeoService;
+  settings: SettingsService;
+  protection: ProtectionService;
+  integrator: IntegratorService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger): Services {
@@ -24,6 +32,10 @@ export function createServices(config: Config, keys: Keys, logger: Logger): Serv
   const sessions = new SessionService(config);
   const loginEvents = new LoginEventService();
   const accounts = new AccountService(config, hasher, sessions);
-  const auth = new AuthService(config, hasher, sessions, loginEvents);
-  return { config, keys, logger, hasher, sessions, accounts, loginEvents, auth };
+  const geo = new GeoService(config, logger);
+  const settings = new SettingsService(config);
+  const protection = new ProtectionService(keys, settings);
+  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo);
+  const integrator = new IntegratorService(protection, loginEvents, geo);
+  return { config, keys, logger, hasher, sessions, accounts, loginEvents, auth, geo, settings, protection, integrator };
 }

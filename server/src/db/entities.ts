@@ -2,6 +2,24 @@ import { Account, AccountPassword } from '../modules/account/account.entity.js';
 import { SetupToken } from '../modules/account/setup-token.entity.js';
 import { LoginEvent } from '../modules/login-event/login-event.entity.js';
 import { Session } from '../modules/session/session.entity.js';
+import { AsnOverride, NamedLocation } from '../modules/geo/named-location.entity.js';
+import { FailureCounter, IpBlock, IpStrike, RecentWrongPassword } from '../modules/ip-block/ip-block.entity.js';
+import { TrustedIp } from '../modules/trusted-ip/trusted-ip.entity.js';
+import { Setting } from '../modules/settings/setting.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, same set in dev, tests and production. */
-export const entities = [Account, AccountPassword, SetupToken, Session, LoginEvent];
+export const entities = [
+  Account,
+  AccountPassword,
+  SetupToken,
+  Session,
+  LoginEvent,
+  IpBlock,
+  FailureCounter,
+  IpStrike,
+  RecentWrongPassword,
+  TrustedIp,
+  NamedLocation,
+  AsnOverride,
+  Setting,
+];

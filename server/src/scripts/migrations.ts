@@ -18,7 +18,8 @@ const migrator = orm.getMigrator();
 let code = 0;
 try {
   if (mode === 'create') {
-    const result = await migrator.createMigration(undefined, false, (await migrator.getExecutedMigrations()).length === 0);
+    await migrator.up();
+    const result = await migrator.createMigration(undefined, false, false);
     if (!result.fileName) {
       process.stdout.write('No changes: no migration created.\n');
     } else {

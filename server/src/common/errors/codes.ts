@@ -19,6 +19,9 @@ export enum ErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
   LAST_ADMIN = 'LAST_ADMIN',
+  IP_BLOCKED = 'IP_BLOCKED',
+  WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT = 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
+  ALREADY_EXISTS = 'ALREADY_EXISTS',
 }
 
 registerEnumType(ErrorCode, {
@@ -41,5 +44,10 @@ registerEnumType(ErrorCode, {
     EMAIL_TAKEN: { description: 'Another account uses this e-mail address.' },
     CANNOT_DISABLE_SELF: { description: 'An admin cannot disable their own account.' },
     LAST_ADMIN: { description: 'The change would leave no enabled admin.' },
+    IP_BLOCKED: { description: 'The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends.' },
+    WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT: {
+      description: 'A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`.',
+    },
+    ALREADY_EXISTS: { description: 'The same entry exists already.' },
   },
 });

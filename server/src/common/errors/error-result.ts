@@ -47,3 +47,47 @@ export class SetupAlreadyDoneError extends ErrorResult {
     this.message = 'An admin already exists. Sign in instead.';
   }
 }
+
+@ObjectType('IpBlockedError', {
+  implements: ErrorResult,
+  description: 'The source IP is blocked; the password was not checked.',
+})
+export class IpBlockedError extends ErrorResult {
+  @Field(() => Date, { nullable: true, description: 'When the block ends; null = until an admin lifts it.' })
+  until!: Date | null;
+
+  constructor(until: Date | null) {
+    super();
+    this.code = ErrorCode.IP_BLOCKED;
+    this.message = until
+      ? `Too many failed sign-ins from your network. Try again after ${until.toISOString()}.`
+      : 'Sign-ins from your network are blocked. Contact your administrator.';
+    this.until = until;
+  }
+}
+
+@ObjectType('AlreadyExistsError', { implements: ErrorResult, description: 'The same entry exists already.' })
+export class AlreadyExistsError extends ErrorResult {
+  constructor(message: string) {
+    super();
+    this.code = ErrorCode.ALREADY_EXISTS;
+    this.message = message;
+  }
+}
+
+@ObjectType('WideRangeNeedsAcknowledgementError', {
+  implements: ErrorResult,
+  description: 'Trusting a wide public range needs an explicit acknowledgement.',
+})
+export class WideRangeNeedsAcknowledgementError extends ErrorResult {
+  @Field(() => String, { description: 'The range as it would be stored.' })
+  cidr!: string;
+
+  constructor(cidr: string) {
+    super();
+    this.code = ErrorCode.WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT;
+    this.message =
+      'Only trust an entire range if you are certain the network is private and managed. Trusting large public ranges can leave accounts open to other users on that network. Confirm with acknowledgeWideRange.';
+    this.cidr = cidr;
+  }
+}

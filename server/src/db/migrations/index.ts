@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122145016 } from './Migration20261122145016.js';
 import { Migration20261122141132 } from './Migration20261122141132.js';
 
 /** Every migration in order. `pnpm migration:create` appends new ones here. */
-export const migrationsList: MigrationObject[] = [{ name: 'Migration20261122141132', class: Migration20261122141132 }];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261122141132', class: Migration20261122141132 },
+  { name: 'Migration20261122145016', class: Migration20261122145016 },
+];

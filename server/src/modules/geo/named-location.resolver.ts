@@ -1,0 +1,130 @@
+import { IsISO31661Alpha2, IsInt, IsLatitude, IsLongitude, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Int, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Permission } from '../../common/auth/roles.js';
+import { AlreadyExistsError } from '../../common/errors/error-result.js';
+import { badInput, notFound } from '../../common/errors/errors.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { cidrArg } from '../../common/net/cidr-input.js';
+import { NamedLocation } from './named-location.entity.js';
+import { NetworkKind } from './network-kind.js';
+
+@InputType('NamedLocationInput', { description: 'A named range and its place.' })
+export class NamedLocationInput {
+  @Field(() => String, { description: 'IP address or CIDR range (host bits zero).' })
+  @MaxLength(64)
+  cidr!: string;
+
+  @Field(() => String, { description: 'Name, 1–100 characters (e.g. "Head office").' })
+  @Length(1, 100)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 country code.' })
+  @IsOptional()
+  @IsISO31661Alpha2()
+  countryCode?: string;
+
+  @Field(() => String, { nullable: true, description: 'Region or state.' })
+  @IsOptional()
+  @MaxLength(100)
+  region?: string;
+
+  @Field(() => String, { nullable: true, description: 'City.' })
+  @IsOptional()
+  @MaxLength(100)
+  city?: string;
+
+  @Field(() => Float, { nullable: true, description: 'Latitude (−90…90); give it with longitude.' })
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Longitude (−180…180); give it with latitude.' })
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number;
+
+  @Field(() => Int, { nullable: true, description: 'ASN to report for the range.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4_294_967_295)
+  asn?: number;
+
+  @Field(() => String, { nullable: true, description: 'Organisation to report.' })
+  @IsOptional()
+  @MaxLength(200)
+  asnOrg?: string;
+
+  @Field(() => NetworkKind, { nullable: true, description: 'Network kind to report.' })
+  @IsOptional()
+  networkKind?: NetworkKind;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Logins from a trusted location raise no incident.' })
+  trusted: boolean = false;
+}
+
+export const CreateNamedLocationResult = createUnionType({
+  name: 'CreateNamedLocationResult',
+  description: 'Outcome of creating a named location.',
+  types: () => [NamedLocation, AlreadyExistsError] as const,
+});
+
+@Resolver(() => NamedLocation)
+export class NamedLocationResolver {
+  @Authorized(Permission.MANAGE_IPS)
+  @Query(() => [NamedLocation], { description: 'Named locations, most specific range first. Needs MANAGE_IPS.' })
+  async namedLocations(@Ctx() ctx: Context): Promise<NamedLocation[]> {
+    return ctx.em.find(NamedLocation, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => CreateNamedLocationResult, {
+    description: 'Names a range and places it; overrides GeoIP for addresses in it. Needs MANAGE_IPS.',
+  })
+  async createNamedLocation(
+    @Arg('input', () => NamedLocationInput, { description: 'The range and its place.' }) input: NamedLocationInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof CreateNamedLocationResult> {
+    const cidr = cidrArg(input.cidr, 'cidr');
+    if ((input.latitude === undefined) !== (input.longitude === undefined)) {
+      throw badInput([
+        {
+          field: input.latitude === undefined ? 'latitude' : 'longitude',
+          reason: 'REQUIRED',
+          message: 'Give latitude and longitude together.',
+        },
+      ]);
+    }
+    const name = input.name.trim();
+    if (!name) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
+    if ((await ctx.em.count(NamedLocation, { cidr: cidr.text })) > 0)
+      return new AlreadyExistsError(`${cidr.text} has a name already.`);
+    const loc = ctx.em.create(NamedLocation, {
+      cidr: cidr.text,
+      name,
+      countryCode: input.countryCode?.toUpperCase() ?? null,
+      region: input.region ?? null,
+      city: input.city ?? null,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      asn: input.asn ?? null,
+      asnOrg: input.asnOrg ?? null,
+      networkKind: input.networkKind ?? null,
+      trusted: input.trusted,
+    });
+    await ctx.em.flush();
+    return loc;
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => Boolean, { description: 'Deletes a named location. Needs MANAGE_IPS.' })
+  async deleteNamedLocation(
+    @Arg('id', () => ID, { description: 'Named location id.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    assertUuid(id, 'id');
+    if ((await ctx.em.nativeDelete(NamedLocation, { id })) === 0) throw notFound('Named location');
+    return true;
+  }
+}

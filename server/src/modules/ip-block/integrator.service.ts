@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldProblem } from '../../common/errors/errors.js';
+import { badInput } from '../../common/errors/errors.js';
+import { normalizeIp } from '../../common/net/ip.js';
+import { Account } from '../account/account.entity.js';
+import type { GeoService } from '../geo/geo.service.js';
+import { LoginOutcome } from '../login-event/login-event.entity.js';
+import type { LoginEventService } from '../login-event/login-event.service.js';
+import type { LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
+import { DecisionReason, type Decision, type ProtectionService } from './protection.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export interface ReportResult extends Decision {
+  eventId: string | null;
+  duplicate: boolean;
+}
+
+/**
+ * The integrator API: mail servers, webmail and billing panels report the logins they see and get a
+ * decision back in the same round trip. Unknown account names are recorded and answered exactly like
+ * known ones, so the API reveals nothing about which accounts exist.
+ */
+export class IntegratorService {
+  constructor(
+    private readonly protection: ProtectionService,
+    private readonly loginEvents: LoginEventService,
+    private readonly geo: GeoService,
+  ) {}
+
+  /** Validates every report first, so a bad one in a batch writes nothing. */
+  validate(reports: LoginReportInput[], prefix: (i: number) => string): { ip: string }[] {
+    const problems: FieldProblem[] = [];
+    const out = reports.map((r, i) => {
+      const ip = normalizeIp(r.ip);
+      if (ip === undefined)
+        problems.push({ field: `${prefix(i)}ip`, reason: 'INVALID_IP', message: `"${r.ip}" is not an IP address.` });
+      if (r.occurredAt) {
+        const t = r.occurredAt.getTime();
+        if (Number.isNaN(t) || t > Date.now() + MAX_CLOCK_SKEW_MS || t < Date.now() - MAX_AGE_MS) {
+          problems.push({
+            field: `${prefix(i)}occurredAt`,
+            reason: 'OUT_OF_RANGE',
+            message: 'occurredAt must be within the last 30 days and not in the future.',
+          });
+        }
+      }
+      return { ip: ip ?? '' };
+    });
+    if (problems.length > 0) throw badInput(problems);
+    return out;
+  }
+
+  private async findAccount(em: EntityManager, name: string): Promise<Account | null> {
+    const n = name.trim();
+    if (UUID.test(n)) return em.findOne(Account, { id: n.toLowerCase() });
+    return em.findOne(Account, { email: n.toLowerCase() });
+  }
+
+  async decide(em: EntityManager, input: LoginDecisionInput): Promise<Decision> {
+    const ip = normalizeIp(input.ip);
+    if (ip === undefined) throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${input.ip}" is not an IP address.` }]);
+    return this.protection.decide(em, ip, await this.findAccount(em, input.account));
+  }
+
+  async report(em: EntityManager, reporterId: string, input: LoginReportInput, ip: string): Promise<ReportResult> {
+    const account = await this.findAccount(em, input.account);
+    const before = await this.protection.decide(em, ip, account);
+    const geo = await this.geo.lookup(em, ip);
+    const outcome = !before.allowed
+      ? before.reason === DecisionReason.IP_BLOCKED
+        ? LoginOutcome.BLOCKED
+        : LoginOutcome.ACCOUNT_DISABLED
+      : input.outcome === 'SUCCESS'
+        ? LoginOutcome.SUCCESS
+        : LoginOutcome.INVALID_CREDENTIALS;
+    const { id, duplicate } = await this.loginEvents.record(em, {
+      account,
+      attemptedName: input.account.trim().toLowerCase(),
+      ip,
+      userAgent: input.userAgent ?? null,
+      outcome,
+      service: input.service,
+      occurredAt: input.occurredAt,
+      geo,
+      reporterId,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+    if (duplicate) return { ...(await this.protection.decide(em, ip, account)), eventId: id, duplicate };
+    if (outcome === LoginOutcome.INVALID_CREDENTIALS && !before.trusted) {
+      const block = await this.protection.recordFailure(em, {
+        ip,
+        accountName: input.account,
+        secretFingerprint: input.secretFingerprint,
+      });
+      if (block)
+        return {
+          allowed: false,
+          reason: DecisionReason.IP_BLOCKED,
+          until: block.expiresAt,
+          trusted: false,
+          eventId: id,
+          duplicate,
+        };
+    } else if (outcome === LoginOutcome.SUCCESS) {
+      await this.protection.recordSuccess(em, ip, input.account);
+    }
+    return { ...before, eventId: id, duplicate };
+  }
+}

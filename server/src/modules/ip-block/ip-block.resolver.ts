@@ -1,0 +1,249 @@
+import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Permission } from '../../common/auth/roles.js';
+import { AlreadyExistsError } from '../../common/errors/error-result.js';
+import { badInput, notFound } from '../../common/errors/errors.js';
+import { cidrArg } from '../../common/net/cidr-input.js';
+import { normalizeIp } from '../../common/net/ip.js';
+import { PageInput } from '../account/account.inputs.js';
+import { IpLocation } from '../geo/geo.types.js';
+import { LoginEvent } from '../login-event/login-event.entity.js';
+import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
+import { BlockReason, IpBlock } from './ip-block.entity.js';
+import { BlockIpInput, BruteForceSettingsInput, LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
+import {
+  AccountFailureCount,
+  BruteForceSettings,
+  IpBlockPage,
+  IpCheck,
+  LoginDecision,
+  TrustingAccount,
+} from './ip-block.types.js';
+import type { Decision } from './protection.service.js';
+
+export const BlockIpResult = createUnionType({
+  name: 'BlockIpResult',
+  description: 'Outcome of blocking an address or range by hand.',
+  types: () => [IpBlock, AlreadyExistsError] as const,
+});
+
+@ArgsType()
+class ReportLoginsArgs {
+  @Field(() => [LoginReportInput], { description: 'Up to 500 reports, handled in order.' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  reports!: LoginReportInput[];
+}
+
+const toDecision = (d: Decision, eventId: string | null = null, duplicate = false): LoginDecision =>
+  Object.assign(new LoginDecision(), { allowed: d.allowed, reason: d.reason, until: d.until, eventId, duplicate });
+
+@Resolver()
+export class IpBlockResolver {
+  @Authorized(Permission.REPORT_LOGINS)
+  @Mutation(() => LoginDecision, {
+    description:
+      'Integrators: record one login attempt and get the decision in the same round trip. Idempotent with `idempotencyKey`. Needs REPORT_LOGINS.',
+  })
+  async reportLogin(
+    @Arg('input', () => LoginReportInput, { description: 'The attempt.' }) input: LoginReportInput,
+    @Ctx() ctx: Context,
+  ): Promise<LoginDecision> {
+    const [{ ip }] = ctx.services.integrator.validate([input], () => '') as [{ ip: string }];
+    const r = await ctx.services.integrator.report(ctx.em, ctx.viewer!.account.id, input, ip);
+    return toDecision(r, r.eventId, r.duplicate);
+  }
+
+  @Authorized(Permission.REPORT_LOGINS)
+  @Mutation(() => [LoginDecision], {
+    description:
+      'Integrators: record up to 500 attempts at once; decisions in the same order. One invalid report rejects the batch. Needs REPORT_LOGINS.',
+  })
+  async reportLogins(@Args(() => ReportLoginsArgs) { reports }: ReportLoginsArgs, @Ctx() ctx: Context): Promise<LoginDecision[]> {
+    const ips = ctx.services.integrator.validate(reports, (i) => `reports[${i}].`);
+    const out: LoginDecision[] = [];
+    for (const [i, report] of reports.entries()) {
+      const r = await ctx.services.integrator.report(ctx.em, ctx.viewer!.account.id, report, ips[i]!.ip);
+      out.push(toDecision(r, r.eventId, r.duplicate));
+    }
+    return out;
+  }
+
+  @Authorized(Permission.REPORT_LOGINS)
+  @Query(() => LoginDecision, {
+    description: 'Integrators: the decision for an account and IP, without recording anything. Needs REPORT_LOGINS.',
+  })
+  async loginDecision(
+    @Arg('input', () => LoginDecisionInput, { description: 'Account and IP.' }) input: LoginDecisionInput,
+    @Ctx() ctx: Context,
+  ): Promise<LoginDecision> {
+    return toDecision(await ctx.services.integrator.decide(ctx.em, input));
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Query(() => IpCheck, {
+    description: 'Everything about one IP: block, failures, accounts tried, trust, location. Needs MANAGE_IPS.',
+  })
+  async checkIp(
+    @Arg('ip', () => String, { description: 'IPv4 or IPv6 address.' }) ipInput: string,
+    @Ctx() ctx: Context,
+  ): Promise<IpCheck> {
+    const ip = normalizeIp(ipInput);
+    if (ip === undefined)
+      throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
+    const { em, services } = ctx;
+    const conn = em.getConnection();
+    const prefix = services.protection.sourcePrefix(ip);
+    const active = await services.protection.activeBlock(em, ip);
+    const covering = await conn.execute<{ id: string }[]>(
+      `select id from ip_block where cidr >>= ?::inet order by created_at desc limit 20`,
+      [ip],
+    );
+    const history = covering.length
+      ? await em.find(IpBlock, { id: { $in: covering.map((r) => r.id) } }, { orderBy: { createdAt: 'desc' } })
+      : [];
+    const tried = await conn.execute<{ attempted_name: string; failures: string; last_at: Date }[]>(
+      `select attempted_name, count(*) as failures, max(occurred_at) as last_at from login_event
+        where ip <<= ?::inet and outcome in ('INVALID_CREDENTIALS', 'BLOCKED') and occurred_at > now() - interval '24 hours'
+        group by attempted_name order by count(*) desc limit 50`,
+      [prefix],
+    );
+    const trustedRows = await conn.execute<{ id: string }[]>(
+      `select id from trusted_ip where cidr >>= ?::inet and (expires_at is null or expires_at > now())`,
+      [ip],
+    );
+    const entries = trustedRows.length
+      ? await em.find(TrustedIp, { id: { $in: trustedRows.map((r) => r.id) } }, { populate: ['account'] })
+      : [];
+    const recentEvents = await em.find(LoginEvent, { ip }, { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: 20 });
+    const check = new IpCheck();
+    Object.assign(check, {
+      ip,
+      sourcePrefix: prefix,
+      activeBlock: active ? await em.findOne(IpBlock, { id: active.id }) : null,
+      blockHistory: history,
+      recentFailures: tried.reduce((n, r) => n + Number(r.failures), 0),
+      accountsTried: tried.map((r) =>
+        Object.assign(new AccountFailureCount(), {
+          attemptedName: r.attempted_name,
+          failures: Number(r.failures),
+          lastAt: new Date(r.last_at),
+        }),
+      ),
+      recentEvents,
+      globalSafe: entries.filter((e) => e.account === null),
+      trustedBy: entries
+        .filter((e) => e.account !== null)
+        .map((e) => Object.assign(new TrustingAccount(), { accountId: e.account!.id, email: e.account!.email, entry: e })),
+      location: IpLocation.from(await services.geo.lookup(em, ip)),
+    });
+    return check;
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Query(() => IpBlockPage, { description: 'Blocks, newest first. Needs MANAGE_IPS.' })
+  async ipBlocks(
+    @Ctx() ctx: Context,
+    @Arg('activeOnly', () => Boolean, { defaultValue: true, description: 'Only blocks in force (default).' }) activeOnly: boolean,
+    @Arg('reason', () => BlockReason, { nullable: true, description: 'Only this reason.' }) reason?: BlockReason,
+    @Arg('page', () => PageInput, { nullable: true, description: 'Paging.' }) page?: PageInput,
+  ): Promise<IpBlockPage> {
+    const p = page ?? new PageInput();
+    const where: Record<string, unknown> = {};
+    if (reason) where['reason'] = reason;
+    if (activeOnly) Object.assign(where, { liftedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
+    const [nodes, totalCount] = await ctx.em.findAndCount(IpBlock, where, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: p.limit,
+      offset: p.offset,
+    });
+    return Object.assign(new IpBlockPage(), { nodes, totalCount });
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => BlockIpResult, {
+    description: 'Blocks an address or range by hand, with a note and an optional end. Needs MANAGE_IPS.',
+  })
+  async blockIp(
+    @Arg('input', () => BlockIpInput, { description: 'What to block.' }) input: BlockIpInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof BlockIpResult> {
+    const cidr = cidrArg(input.cidr, 'cidr');
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the block must be in the future.' }]);
+    }
+    const note = input.note.trim();
+    if (!note) throw badInput([{ field: 'note', reason: 'REQUIRED', message: 'Say why the address is blocked.' }]);
+    const existing = await ctx.em
+      .getConnection()
+      .execute(
+        `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
+        [cidr.text],
+      );
+    if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);
+    const block = ctx.em.create(IpBlock, {
+      cidr: cidr.text,
+      reason: BlockReason.MANUAL,
+      note,
+      expiresAt: input.expiresAt ?? null,
+      createdBy: ctx.viewer!.account,
+    });
+    await ctx.em.flush();
+    return block;
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => [IpBlock], {
+    description: 'Lifts every block in force that covers the address. NOT_FOUND when none does. Needs MANAGE_IPS.',
+  })
+  async unblockIp(
+    @Arg('ip', () => String, { description: 'IPv4 or IPv6 address (or a blocked range).' }) ipInput: string,
+    @Ctx() ctx: Context,
+  ): Promise<IpBlock[]> {
+    const cidr = cidrArg(ipInput, 'ip');
+    const rows = await ctx.em.getConnection().execute<{ id: string }[]>(
+      `update ip_block set lifted_at = now(), lifted_by_id = ?
+        where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now()) returning id`,
+      [ctx.viewer!.account.id, cidr.text],
+    );
+    if (rows.length === 0) throw notFound(`A block covering ${cidr.text}`);
+    // Counting starts afresh for the source.
+    const prefix = ctx.services.protection.sourcePrefix(cidr.text.split('/')[0]!);
+    await ctx.em
+      .getConnection()
+      .execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+    return ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
+  }
+
+  @Authorized(Permission.MANAGE_IPS, Permission.MANAGE_SETTINGS)
+  @Query(() => BruteForceSettings, {
+    description: 'Brute-force thresholds and durations in force. Needs MANAGE_IPS or MANAGE_SETTINGS.',
+  })
+  async bruteForceSettings(@Ctx() ctx: Context): Promise<BruteForceSettings> {
+    return Object.assign(new BruteForceSettings(), await ctx.services.settings.bruteForce(ctx.em));
+  }
+
+  @Authorized(Permission.MANAGE_SETTINGS)
+  @Mutation(() => BruteForceSettings, { description: 'Changes brute-force thresholds and durations. Needs MANAGE_SETTINGS.' })
+  async updateBruteForceSettings(
+    @Arg('input', () => BruteForceSettingsInput, { description: 'Fields to change.' }) input: BruteForceSettingsInput,
+    @Ctx() ctx: Context,
+  ): Promise<BruteForceSettings> {
+    const current = await ctx.services.settings.bruteForce(ctx.em);
+    const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) };
+    if (next.maxBlockSeconds < next.blockSeconds) {
+      throw badInput([
+        {
+          field: 'maxBlockSeconds',
+          reason: 'LESS_THAN_BLOCK',
+          message: 'The longest block cannot be shorter than the first block.',
+        },
+      ]);
+    }
+    return Object.assign(
+      new BruteForceSettings(),
+      await ctx.services.settings.updateBruteForce(ctx.em, next, ctx.viewer!.account.id),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { IpLocation } from '../geo/geo.types.js';
+import { LoginEvent } from '../login-event/login-event.entity.js';
+import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
+import { IpBlock } from './ip-block.entity.js';
+import { DecisionReason } from './protection.service.js';
+
+@ObjectType('LoginDecision', { description: 'Allow or refuse a login, and why.' })
+export class LoginDecision {
+  @Field(() => Boolean, { description: 'True: let the login proceed.' })
+  allowed!: boolean;
+
+  @Field(() => DecisionReason, { nullable: true, description: 'Why it is refused (null when allowed).' })
+  reason!: DecisionReason | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a refusal ends by itself (null: allowed, or until lifted).' })
+  until!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The recorded login event (null for a decision-only query).' })
+  eventId!: string | null;
+
+  @Field(() => Boolean, { description: 'True when this report repeated an earlier idempotency key and was not recorded again.' })
+  duplicate!: boolean;
+}
+
+@ObjectType('AccountFailureCount', { description: 'Failed logins for one account name from an address.' })
+export class AccountFailureCount {
+  @Field(() => String, { description: 'Account name as typed.' })
+  attemptedName!: string;
+
+  @Field(() => Int, { description: 'Failures in the last 24 hours.' })
+  failures!: number;
+
+  @Field(() => Date, { description: 'Most recent failure.' })
+  lastAt!: Date;
+}
+
+@ObjectType('TrustingAccount', { description: 'An account that trusts an address.' })
+export class TrustingAccount {
+  @Field(() => ID, { description: 'Account id.' })
+  accountId!: string;
+
+  @Field(() => String, { description: 'Account e-mail.' })
+  email!: string;
+
+  @Field(() => TrustedIp, { description: 'The trusted entry.' })
+  entry!: TrustedIp;
+}
+
+@ObjectType('IpCheck', { description: 'Everything known about one IP address.' })
+export class IpCheck {
+  @Field(() => String, { description: 'The address, normalised.' })
+  ip!: string;
+
+  @Field(() => String, { description: 'The unit counted and blocked: the address (IPv4) or its /64 (IPv6).' })
+  sourcePrefix!: string;
+
+  @Field(() => IpBlock, { nullable: true, description: 'The active block covering it, if any.' })
+  activeBlock!: IpBlock | null;
+
+  @Field(() => [IpBlock], { description: 'Recent blocks (active and past) covering it, newest first.' })
+  blockHistory!: IpBlock[];
+
+  @Field(() => Int, { description: 'Failed logins from this source in the last 24 hours.' })
+  recentFailures!: number;
+
+  @Field(() => [AccountFailureCount], {
+    description: 'Accounts tried from this source in the last 24 hours, most failures first.',
+  })
+  accountsTried!: AccountFailureCount[];
+
+  @Field(() => [LoginEvent], { description: 'The latest login events from this address.' })
+  recentEvents!: LoginEvent[];
+
+  @Field(() => [TrustedIp], { description: 'Global safe-list entries containing it.' })
+  globalSafe!: TrustedIp[];
+
+  @Field(() => [TrustingAccount], { description: 'Accounts that trust it.' })
+  trustedBy!: TrustingAccount[];
+
+  @Field(() => IpLocation, { description: 'Location and network.' })
+  location!: IpLocation;
+}
+
+@ObjectType('IpBlockPage', { description: 'One page of blocks.' })
+export class IpBlockPage {
+  @Field(() => [IpBlock], { description: 'Blocks on this page.' })
+  nodes!: IpBlock[];
+
+  @Field(() => Int, { description: 'Blocks matching, over all pages.' })
+  totalCount!: number;
+}
+
+@ObjectType('BruteForceSettings', { description: 'Brute-force thresholds and durations in force.' })
+export class BruteForceSettings {
+  @Field(() => Int, { description: 'Failures from one source (any account) within the window that block it.' })
+  ipThreshold!: number;
+
+  @Field(() => Int, { description: 'Failures for one account from one source within the window that block the source.' })
+  accountIpThreshold!: number;
+
+  @Field(() => Int, { description: 'Counting window in seconds.' })
+  windowSeconds!: number;
+
+  @Field(() => Int, { description: 'First block length in seconds.' })
+  blockSeconds!: number;
+
+  @Field(() => Int, { description: 'Longest block in seconds.' })
+  maxBlockSeconds!: number;
+
+  @Field(() => Int, { description: 'Each repeat block lasts this many times longer.' })
+  escalationFactor!: number;
+}

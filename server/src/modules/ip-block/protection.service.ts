@@ -1,0 +1,170 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { registerEnumType } from 'type-graphql';
+import type { Keys } from '../../common/crypto/keys.js';
+import { hmacHex } from '../../common/crypto/tokens.js';
+import { formatIp, parseIp } from '../../common/net/ip.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { BlockReason } from './ip-block.entity.js';
+
+export enum DecisionReason {
+  IP_BLOCKED = 'IP_BLOCKED',
+  ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
+}
+registerEnumType(DecisionReason, {
+  name: 'DecisionReason',
+  description: 'Why a login is refused.',
+  valuesConfig: {
+    IP_BLOCKED: { description: 'The source IP (or its range) is blocked; see `until`.' },
+    ACCOUNT_LOCKED: { description: 'The account is disabled or locked.' },
+  },
+});
+
+export interface Decision {
+  allowed: boolean;
+  reason: DecisionReason | null;
+  until: Date | null;
+  /** True when the IP is on the global safe list or trusted for this account. */
+  trusted: boolean;
+}
+
+export interface ActiveBlock {
+  id: string;
+  cidr: string;
+  reason: BlockReason;
+  expiresAt: Date | null;
+}
+
+/** How long a source's past blocks count towards escalation. */
+const STRIKE_MEMORY_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Brute-force protection (cPHulk / Keycloak style). Failures are counted per source and per
+ * account+source in PostgreSQL with atomic upserts, so every instance shares them; IPv6 sources count
+ * per /64. Crossing a threshold blocks the source for a period that grows with each repeat, up to a
+ * maximum. Trusted and globally safe addresses are never counted nor blocked.
+ */
+export class ProtectionService {
+  constructor(
+    private readonly keys: Keys,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /** The unit that is counted and blocked: the address for IPv4, its /64 for IPv6. */
+  sourcePrefix(ipText: string): string {
+    const ip = parseIp(ipText);
+    if (ip === undefined) return `${ipText}/32`;
+    if (ip.kind() === 'ipv4') return `${formatIp(ip)}/32`;
+    const bytes = ip.toByteArray().slice(0, 8);
+    const groups: string[] = [];
+    for (let i = 0; i < 8; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+    return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/64`;
+  }
+
+  async isTrusted(em: EntityManager, ip: string, accountId: string | null): Promise<boolean> {
+    const rows = await em.getConnection().execute(
+      `select 1 from trusted_ip where cidr >>= ?::inet and (account_id is null or account_id = ?)
+         and (expires_at is null or expires_at > now()) limit 1`,
+      [ip, accountId],
+    );
+    return rows.length > 0;
+  }
+
+  async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
+    const rows = await em.getConnection().execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
+      `select id, cidr::text as cidr, reason, expires_at from ip_block
+        where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
+        order by expires_at desc nulls first limit 1`,
+      [ip],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, cidr: r.cidr, reason: r.reason, expiresAt: r.expires_at ? new Date(r.expires_at) : null } : null;
+  }
+
+  /** The decision alone: trusted → allowed; blocked → refused until; disabled account → locked. */
+  async decide(em: EntityManager, ip: string, account: { id: string; disabledAt: Date | null } | null): Promise<Decision> {
+    if (await this.isTrusted(em, ip, account?.id ?? null)) return { allowed: true, reason: null, until: null, trusted: true };
+    const block = await this.activeBlock(em, ip);
+    if (block) return { allowed: false, reason: DecisionReason.IP_BLOCKED, until: block.expiresAt, trusted: false };
+    if (account?.disabledAt) return { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: false };
+    return { allowed: true, reason: null, until: null, trusted: false };
+  }
+
+  /**
+   * Counts one failure (unless it repeats a recent wrong secret for the same account) and blocks the
+   * source when a threshold is crossed. Returns the new block, if one was set.
+   */
+  async recordFailure(
+    em: EntityManager,
+    input: { ip: string; accountName: string; secretFingerprint?: string | null },
+  ): Promise<ActiveBlock | null> {
+    const s = await this.settings.bruteForce(em);
+    const conn = em.getConnection();
+    const name = input.accountName.trim().toLowerCase().slice(0, 254);
+    if (input.secretFingerprint) {
+      const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
+      const prev = await conn.execute<{ previous: Date | null }[]>(
+        `with prev as (select last_at from recent_wrong_password where account_name = ? and secret_hmac = ?)
+         insert into recent_wrong_password (account_name, secret_hmac, last_at) values (?, ?, now())
+         on conflict (account_name, secret_hmac) do update set last_at = now()
+         returning (select last_at from prev) as previous`,
+        [name, hmac, name, hmac],
+      );
+      const previous = prev[0]?.previous;
+      if (previous && new Date(previous).getTime() > Date.now() - s.windowSeconds * 1000) return null;
+    }
+    const prefix = this.sourcePrefix(input.ip);
+    const bump = (key: string) =>
+      conn.execute<{ count: number }[]>(
+        `insert into failure_counter (key, count, window_start) values (?, 1, now())
+         on conflict (key) do update set
+           count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
+           window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end
+         returning count`,
+        [key, s.windowSeconds, s.windowSeconds],
+      );
+    const [ipCount] = await bump(`ip:${prefix}`);
+    const [acctCount] = await bump(`acct:${name}|${prefix}`);
+    const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
+    if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
+    return this.blockSource(em, prefix, failures, s);
+  }
+
+  /** A successful login clears that account's count from that source. */
+  async recordSuccess(em: EntityManager, ip: string, accountName: string): Promise<void> {
+    const key = `acct:${accountName.trim().toLowerCase()}|${this.sourcePrefix(ip)}`;
+    await em.getConnection().execute('delete from failure_counter where key = ?', [key]);
+  }
+
+  private async blockSource(
+    em: EntityManager,
+    prefix: string,
+    failures: number,
+    s: { blockSeconds: number; maxBlockSeconds: number; escalationFactor: number },
+  ): Promise<ActiveBlock | null> {
+    return em.transactional(async (tx) => {
+      const conn = tx.getConnection();
+      // One block per source even when instances cross the threshold at the same moment.
+      await conn.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${prefix}`]);
+      const existing = await this.activeBlock(tx, prefix.split('/')[0]!);
+      if (existing) return existing;
+      const [strike] = await conn.execute<{ strikes: number }[]>(
+        `insert into ip_strike (prefix, strikes, last_at) values (?::cidr, 1, now())
+         on conflict (prefix) do update set
+           strikes = case when ip_strike.last_at < now() - make_interval(secs => ?) then 1 else ip_strike.strikes + 1 end,
+           last_at = now()
+         returning strikes`,
+        [prefix, STRIKE_MEMORY_SECONDS],
+      );
+      const n = strike?.strikes ?? 1;
+      const seconds = Math.min(s.blockSeconds * s.escalationFactor ** (n - 1), s.maxBlockSeconds);
+      const [row] = await conn.execute<{ id: string; expires_at: Date }[]>(
+        `insert into ip_block (id, cidr, reason, note, failures, strike, created_at, expires_at)
+         values (gen_random_uuid(), ?::cidr, ?, ?, ?, ?, now(), now() + make_interval(secs => ?)) returning id, expires_at`,
+        [prefix, BlockReason.BRUTE_FORCE, `${failures} failed logins`, failures, n, seconds],
+      );
+      // Counting starts afresh after a block; the strike remembers the offence.
+      await conn.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+      return { id: row!.id, cidr: prefix, reason: BlockReason.BRUTE_FORCE, expiresAt: new Date(row!.expires_at) };
+    });
+  }
+}

@@ -1,0 +1,161 @@
+import { IsOptional, MaxLength } from 'class-validator';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  createUnionType,
+} from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Permission } from '../../common/auth/roles.js';
+import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
+import { badInput, notFound } from '../../common/errors/errors.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { cidrArg, isWidePublicRange } from '../../common/net/cidr-input.js';
+import { Account } from '../account/account.entity.js';
+import { PageInput } from '../account/account.inputs.js';
+import { TrustedIp } from './trusted-ip.entity.js';
+
+@InputType('MarkIpSafeInput', { description: 'Mark an address or range as safe, for one account or globally.' })
+export class MarkIpSafeInput {
+  @Field(() => String, { description: 'IP address or CIDR range (host bits zero).' })
+  @MaxLength(64)
+  cidr!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Account it is trusted for; omit for the global safe list.' })
+  @IsOptional()
+  accountId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Why (e.g. "CRM sync server").' })
+  @IsOptional()
+  @MaxLength(500)
+  note?: string;
+
+  @Field(() => Date, { nullable: true, description: 'When the trust ends by itself; omit for no end.' })
+  @IsOptional()
+  expiresAt?: Date;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Required (true) for a public range wider than /24 (IPv4) or /48 (IPv6).',
+  })
+  acknowledgeWideRange: boolean = false;
+}
+
+export const MarkIpSafeResult = createUnionType({
+  name: 'MarkIpSafeResult',
+  description: 'Outcome of marking an address safe.',
+  types: () => [TrustedIp, WideRangeNeedsAcknowledgementError, AlreadyExistsError] as const,
+});
+
+@ObjectType('TrustedIpPage', { description: 'One page of trusted IPs.' })
+export class TrustedIpPage {
+  @Field(() => [TrustedIp], { description: 'Entries on this page.' })
+  nodes!: TrustedIp[];
+
+  @Field(() => Int, { description: 'Entries matching, over all pages.' })
+  totalCount!: number;
+}
+
+@Resolver(() => TrustedIp)
+export class TrustedIpResolver {
+  @FieldResolver(() => Account, { nullable: true, description: 'The account it is trusted for; null = global safe list.' })
+  async account(@Root() entry: TrustedIp, @Ctx() ctx: Context): Promise<Account | null> {
+    if (entry.account === null) return null;
+    return ctx.em.findOne(Account, { id: entry.account.id });
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Query(() => TrustedIpPage, { description: 'Safe and trusted IPs, newest first. Needs MANAGE_IPS.' })
+  async trustedIps(
+    @Ctx() ctx: Context,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Only this account’s trusted IPs.' }) accountId?: string,
+    @Arg('globalOnly', () => Boolean, { defaultValue: false, description: 'Only the global safe list.' }) globalOnly?: boolean,
+    @Arg('page', () => PageInput, { nullable: true, description: 'Paging.' }) page?: PageInput,
+  ): Promise<TrustedIpPage> {
+    const p = page ?? new PageInput();
+    const where: Record<string, unknown> = {};
+    if (accountId) {
+      assertUuid(accountId, 'accountId');
+      where['account'] = accountId;
+    } else if (globalOnly) where['account'] = null;
+    const [nodes, totalCount] = await ctx.em.findAndCount(TrustedIp, where, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: p.limit,
+      offset: p.offset,
+    });
+    return Object.assign(new TrustedIpPage(), { nodes, totalCount });
+  }
+
+  @Authorized()
+  @Query(() => [TrustedIp], { description: 'Your own trusted login IPs.' })
+  async myTrustedIps(@Ctx() ctx: Context): Promise<TrustedIp[]> {
+    return ctx.em.find(TrustedIp, { account: ctx.viewer!.account }, { orderBy: { createdAt: 'desc' } });
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => MarkIpSafeResult, {
+    description:
+      'Marks an address or range safe for one account (its logins from there are never blocked and raise no incident) or globally. Global entries also lift blocks inside the range. Needs MANAGE_IPS.',
+  })
+  async markIpSafe(
+    @Arg('input', () => MarkIpSafeInput, { description: 'What to trust.' }) input: MarkIpSafeInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof MarkIpSafeResult> {
+    const cidr = cidrArg(input.cidr, 'cidr');
+    let account: Account | null = null;
+    if (input.accountId) {
+      assertUuid(input.accountId, 'accountId');
+      account = await ctx.em.findOne(Account, { id: input.accountId });
+      if (!account) throw notFound('Account');
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
+    }
+    if (isWidePublicRange(cidr) && !input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
+    const dup = await ctx.em
+      .getConnection()
+      .execute(
+        `select 1 from trusted_ip where cidr = ?::cidr and account_id is not distinct from ? and (expires_at is null or expires_at > now())`,
+        [cidr.text, account?.id ?? null],
+      );
+    if (dup.length > 0)
+      return new AlreadyExistsError(`${cidr.text} is trusted already${account ? ` for ${account.email}` : ' globally'}.`);
+    return ctx.em.transactional(async (tx) => {
+      const entry = tx.create(TrustedIp, {
+        cidr: cidr.text,
+        account,
+        note: input.note?.trim() || null,
+        expiresAt: input.expiresAt ?? null,
+        createdBy: ctx.viewer!.account,
+      });
+      if (account === null) {
+        await tx
+          .getConnection()
+          .execute(`update ip_block set lifted_at = now(), lifted_by_id = ? where cidr <<= ?::cidr and lifted_at is null`, [
+            ctx.viewer!.account.id,
+            cidr.text,
+          ]);
+      }
+      return entry;
+    });
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => Boolean, { description: 'Removes a safe/trusted entry. Needs MANAGE_IPS.' })
+  async removeTrustedIp(@Arg('id', () => ID, { description: 'Entry id.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    assertUuid(id, 'id');
+    const n = await ctx.em.nativeDelete(TrustedIp, { id });
+    if (n === 0) throw notFound('Trusted IP');
+    return true;
+  }
+}
