@@ -98,26 +98,24 @@ export class GeoService {
   async lookup(em: EntityManager, ipText: string): Promise<GeoInfo> {
     const ip = parseIp(ipText);
     if (ip === undefined) return EMPTY;
-    const named = await em
-      .getConnection()
-      .execute<
-        {
-          name: string;
-          country_code: string | null;
-          region: string | null;
-          city: string | null;
-          latitude: number | null;
-          longitude: number | null;
-          asn: number | null;
-          asn_org: string | null;
-          network_kind: NetworkKind | null;
-          trusted: boolean;
-        }[]
-      >(
-        `select name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
+    const named = await em.getConnection().execute<
+      {
+        name: string;
+        country_code: string | null;
+        region: string | null;
+        city: string | null;
+        latitude: number | null;
+        longitude: number | null;
+        asn: number | null;
+        asn_org: string | null;
+        network_kind: NetworkKind | null;
+        trusted: boolean;
+      }[]
+    >(
+      `select name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
          from named_location where cidr >>= ?::inet order by masklen(cidr) desc limit 1`,
-        [ipText],
-      );
+      [ipText],
+    );
     const range = ip.range();
     const isPublic = range === 'unicast';
     const db = isPublic ? await this.load() : undefined;

@@ -1,0 +1,470 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason until eventId duplicate } }`;
+const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason until eventId duplicate } }`;
+const CHECK = `query($ip: String!) { checkIp(ip: $ip) {
+  ip sourcePrefix recentFailures
+  activeBlock { id cidr reason strike failures expiresAt }
+  accountsTried { attemptedName failures }
+  globalSafe { cidr } trustedBy { email entry { cidr } }
+  location { countryCode city asn asnOrg networkKind source namedLocation }
+} }`;
+const UNBLOCK = `mutation($ip: String!) { unblockIp(ip: $ip) { id cidr liftedAt } }`;
+const MARK_SAFE = `mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) {
+  __typename ... on TrustedIp { id cidr note account { email } } ... on ErrorResult { code message }
+  ... on WideRangeNeedsAcknowledgementError { cidr } } }`;
+const BLOCK = `mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename ... on IpBlock { id cidr reason note expiresAt } ... on ErrorResult { code } } }`;
+
+/** Thresholds lowered through configuration (never switched off): 3 per account+source, 5 per source. */
+const PROTECTION_ENV = {
+  BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '3',
+  BRUTE_FORCE_IP_THRESHOLD: '5',
+  BRUTE_FORCE_WINDOW_SECONDS: '600',
+  BRUTE_FORCE_BLOCK_SECONDS: '2',
+  BRUTE_FORCE_MAX_BLOCK_SECONDS: '6',
+  BRUTE_FORCE_ESCALATION_FACTOR: '2',
+};
+
+let n = 0;
+/** A unique documentation-range address per test, so tests never share counters. */
+const freshIp = () => `198.51.100.${++n}`;
+
+async function metric(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/security_center_password_verifications_total (\d+)/.exec(text)![1]);
+}
+
+describe('login protection', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('protection');
+    server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const report = (ip: string, account: string, outcome: 'SUCCESS' | 'FAILURE', extra: Record<string, unknown> = {}) =>
+    admin.gql(REPORT, { i: { account, ip, outcome, service: 'imap', ...extra } });
+
+  it('blocks a source after the account+source threshold, and refuses it with the block end', async () => {
+    const ip = freshIp();
+    const victim = uniqueEmail('victim');
+    for (let i = 0; i < 2; i++) {
+      const r = await report(ip, victim, 'FAILURE', { secretFingerprint: `guess-${i}` });
+      expect(r.data?.['reportLogin']).toMatchObject({ allowed: true, reason: null, duplicate: false });
+    }
+    const third = await report(ip, victim, 'FAILURE', { secretFingerprint: 'guess-2' });
+    expect(third.data?.['reportLogin']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED', until: expect.any(String) });
+    const decision = await admin.gql(DECIDE, { i: { account: victim, ip } });
+    expect(decision.data?.['loginDecision']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED', eventId: null });
+    // Also for a correct password of another account: the source is blocked, not the account.
+    const other = await report(ip, uniqueEmail('other'), 'SUCCESS');
+    expect(other.data?.['reportLogin']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED' });
+
+    const check = await admin.gql(CHECK, { ip });
+    expect(check.data?.['checkIp']).toMatchObject({
+      ip,
+      sourcePrefix: `${ip}/32`,
+      activeBlock: { cidr: `${ip}/32`, reason: 'BRUTE_FORCE', strike: 1, failures: 3 },
+      accountsTried: expect.arrayContaining([{ attemptedName: victim, failures: 3 }]),
+    });
+    const until = new Date(check.data!['checkIp'].activeBlock.expiresAt).getTime();
+    expect(until - Date.now()).toBeLessThanOrEqual(2000);
+  });
+
+  it('counts the same wrong secret retried by a device only once', async () => {
+    const ip = freshIp();
+    const user = uniqueEmail('phone');
+    for (let i = 0; i < 6; i++) {
+      const r = await report(ip, user, 'FAILURE', { secretFingerprint: 'old-password' });
+      expect(r.data?.['reportLogin']?.allowed).toBe(true);
+    }
+    const rows = await db.query<{ secret_hmac: string }>(
+      `select secret_hmac from recent_wrong_password where account_name = $1`,
+      [user],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.secret_hmac).not.toContain('old-password');
+    // A different wrong secret still counts.
+    expect((await report(ip, user, 'FAILURE', { secretFingerprint: 'another' })).data?.['reportLogin']?.allowed).toBe(true);
+  });
+
+  it('blocks a source trying many accounts after the per-source threshold', async () => {
+    const ip = freshIp();
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push((await report(ip, uniqueEmail(`spray${i}`), 'FAILURE')).data?.['reportLogin']);
+    expect(results.slice(0, 4).every((r) => r.allowed)).toBe(true);
+    expect(results[4]).toMatchObject({ allowed: false, reason: 'IP_BLOCKED' });
+  });
+
+  it('lets the block expire, and escalates the next one for a repeat offender', async () => {
+    const ip = freshIp();
+    const account = uniqueEmail('repeat');
+    for (let i = 0; i < 3; i++) await report(ip, account, 'FAILURE', { secretFingerprint: `a${i}` });
+    const first = (await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock;
+    expect(first.strike).toBe(1);
+    await new Promise((r) => setTimeout(r, 2300));
+    expect((await admin.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']).toMatchObject({
+      allowed: true,
+      reason: null,
+    });
+    for (let i = 0; i < 3; i++) await report(ip, account, 'FAILURE', { secretFingerprint: `b${i}` });
+    const second = (await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock;
+    expect(second.strike).toBe(2);
+    const seconds = (new Date(second.expiresAt).getTime() - Date.now()) / 1000;
+    expect(seconds).toBeGreaterThan(2.5);
+    expect(seconds).toBeLessThanOrEqual(4);
+  });
+
+  it('unblock lifts the block at once; unblocking an unblocked IP is NOT_FOUND', async () => {
+    const ip = freshIp();
+    const account = uniqueEmail('unblock');
+    for (let i = 0; i < 3; i++) await report(ip, account, 'FAILURE', { secretFingerprint: `x${i}` });
+    expect((await admin.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']?.allowed).toBe(false);
+    const lifted = await admin.gql(UNBLOCK, { ip });
+    expect(lifted.data?.['unblockIp']).toEqual([{ id: expect.any(String), cidr: `${ip}/32`, liftedAt: expect.any(String) }]);
+    expect((await admin.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']).toMatchObject({ allowed: true });
+    // Counting starts afresh: one more failure does not re-block.
+    expect((await report(ip, account, 'FAILURE', { secretFingerprint: 'y' })).data?.['reportLogin']?.allowed).toBe(true);
+    expect(codes(await admin.gql(UNBLOCK, { ip: freshIp() }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('never blocks an IP trusted for the account, nor one on the global safe list', async () => {
+    const trustedIp = freshIp();
+    const { id: userId, email } = await createAccount(server, admin, { role: 'USER' });
+    const marked = await admin.gql(MARK_SAFE, { i: { cidr: trustedIp, accountId: userId, note: 'home office' } });
+    expect(marked.data?.['markIpSafe']).toMatchObject({
+      __typename: 'TrustedIp',
+      cidr: `${trustedIp}/32`,
+      note: 'home office',
+      account: { email },
+    });
+    for (let i = 0; i < 8; i++) {
+      expect((await report(trustedIp, email, 'FAILURE', { secretFingerprint: `t${i}` })).data?.['reportLogin']?.allowed).toBe(
+        true,
+      );
+    }
+    // Other accounts from that address are still counted and blocked.
+    const stranger = uniqueEmail('stranger');
+    for (let i = 0; i < 3; i++) await report(trustedIp, stranger, 'FAILURE', { secretFingerprint: `s${i}` });
+    expect((await admin.gql(DECIDE, { i: { account: stranger, ip: trustedIp } })).data?.['loginDecision']?.allowed).toBe(false);
+    expect((await admin.gql(DECIDE, { i: { account: email, ip: trustedIp } })).data?.['loginDecision']?.allowed).toBe(true);
+
+    const globalIp = freshIp();
+    await admin.gql(MARK_SAFE, { i: { cidr: globalIp, note: 'monitoring' } });
+    for (let i = 0; i < 8; i++) {
+      expect((await report(globalIp, uniqueEmail('g'), 'FAILURE')).data?.['reportLogin']?.allowed).toBe(true);
+    }
+  });
+
+  it('marking an IP safe globally lifts its block', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) await report(ip, uniqueEmail('lift'), 'FAILURE');
+    expect((await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock).not.toBeNull();
+    await admin.gql(MARK_SAFE, { i: { cidr: ip } });
+    const check = (await admin.gql(CHECK, { ip })).data!['checkIp'];
+    expect(check.activeBlock).toBeNull();
+    expect(check.globalSafe).toEqual([{ cidr: `${ip}/32` }]);
+  });
+
+  it('refuses a blocked source at the panel login before hashing any password', async () => {
+    // The panel sees this test's requests from 127.0.0.1: block it by hand, with a short end.
+    const block = await admin.gql(BLOCK, {
+      i: { cidr: '127.0.0.1', note: 'test', expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    expect(block.data?.['blockIp']).toMatchObject({ __typename: 'IpBlock', cidr: '127.0.0.1/32', reason: 'MANUAL' });
+    try {
+      const before = await metric(server);
+      const res = await new GqlClient(server.url, { 'user-agent': 'blocked-probe' }).gql(LOGIN, {
+        input: { email: uniqueEmail(), password: PASSWORD },
+      });
+      expect(res.data?.['login']).toEqual({
+        __typename: 'IpBlockedError',
+        code: 'IP_BLOCKED',
+        message: expect.stringContaining('Try again after'),
+      });
+      expect(await metric(server)).toBe(before);
+      expect(await db.query(`select outcome from login_event where user_agent = 'blocked-probe'`)).toEqual([
+        { outcome: 'BLOCKED' },
+      ]);
+      // An unblocked login spends exactly one verification.
+      await admin.gql(UNBLOCK, { ip: '127.0.0.1' });
+      await new GqlClient(server.url).gql(LOGIN, { input: { email: uniqueEmail(), password: PASSWORD } });
+      expect(await metric(server)).toBe(before + 1);
+    } finally {
+      await admin.gql(UNBLOCK, { ip: '127.0.0.1' }).catch(() => {});
+    }
+  });
+
+  it('counts IPv6 sources per /64 and blocks the whole /64', async () => {
+    const account = uniqueEmail('v6');
+    for (let i = 1; i <= 3; i++) await report(`2001:db8:aa:bb::${i}`, account, 'FAILURE', { secretFingerprint: `v6-${i}` });
+    const check = (await admin.gql(CHECK, { ip: '2001:db8:aa:bb:ffff::9' })).data!['checkIp'];
+    expect(check.sourcePrefix).toBe('2001:db8:aa:bb::/64');
+    expect(check.activeBlock).toMatchObject({ cidr: '2001:db8:aa:bb::/64' });
+    expect((await admin.gql(DECIDE, { i: { account, ip: '2001:db8:aa:bc::1' } })).data?.['loginDecision']?.allowed).toBe(true);
+  });
+
+  it('records a retried report once (idempotency key) and answers the same decision', async () => {
+    const ip = freshIp();
+    const key = `retry-${Date.now()}`;
+    const a = await report(ip, 'someone@example.test', 'SUCCESS', { idempotencyKey: key });
+    const b = await report(ip, 'someone@example.test', 'SUCCESS', { idempotencyKey: key });
+    expect(a.data?.['reportLogin']).toMatchObject({ allowed: true, duplicate: false });
+    expect(b.data?.['reportLogin']).toMatchObject({ allowed: true, duplicate: true, eventId: a.data?.['reportLogin']?.eventId });
+    expect(await db.query(`select count(*)::int as n from login_event where idempotency_key = $1`, [key])).toEqual([{ n: 1 }]);
+  });
+
+  it('answers unknown and known account names alike and records both', async () => {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const ip = freshIp();
+    const known = await report(ip, email, 'FAILURE');
+    const unknown = await report(ip, 'nobody-here@example.test', 'FAILURE');
+    const strip = (d: Record<string, unknown>) => ({ ...d, eventId: null });
+    expect(strip(unknown.data!['reportLogin'])).toEqual(strip(known.data!['reportLogin']));
+    const rows = await db.query<{ attempted_name: string; has_account: boolean; service: string; outcome: string }>(
+      `select attempted_name, account_id is not null as has_account, service, outcome from login_event where ip = $1 order by id`,
+      [ip],
+    );
+    expect(rows).toEqual([
+      { attempted_name: email, has_account: true, service: 'imap', outcome: 'INVALID_CREDENTIALS' },
+      { attempted_name: 'nobody-here@example.test', has_account: false, service: 'imap', outcome: 'INVALID_CREDENTIALS' },
+    ]);
+  });
+
+  it('takes a batch of reports and answers in order; one bad report rejects the whole batch', async () => {
+    const ip = freshIp();
+    const reports = [0, 1, 2].map((i) => ({
+      account: `batch${i}@example.test`,
+      ip,
+      outcome: 'FAILURE',
+      service: 'smtp',
+      idempotencyKey: `batch-${ip}-${i}`,
+    }));
+    const res = await admin.gql(`mutation($r: [LoginReportInput!]!) { reportLogins(reports: $r) { allowed eventId } }`, {
+      r: reports,
+    });
+    expect(res.data?.['reportLogins']).toHaveLength(3);
+    const count = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from login_event where ip = $1`, [ip]))[0]!.n;
+    expect(await count()).toBe(3);
+    const bad = await admin.gql(`mutation($r: [LoginReportInput!]!) { reportLogins(reports: $r) { allowed } }`, {
+      r: [
+        { ...reports[0], idempotencyKey: 'new-1' },
+        { ...reports[1], ip: '300.1.1.1', idempotencyKey: 'new-2' },
+      ],
+    });
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors![0]!.extensions!['fields']).toEqual([
+      expect.objectContaining({ field: 'reports[1].ip', reason: 'INVALID_IP' }),
+    ]);
+    expect(await count()).toBe(3);
+    const tooMany = await admin.gql(`mutation($r: [LoginReportInput!]!) { reportLogins(reports: $r) { allowed } }`, {
+      r: Array.from({ length: 501 }, () => reports[0]),
+    });
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each([
+    ['malformed IP', { ip: '1.2.3' }, 'ip'],
+    ['IPv4 with a port', { ip: '1.2.3.4:25' }, 'ip'],
+    ['unknown service format', { service: 'IMAP over TLS' }, 'service'],
+    ['overlong account', { account: 'a'.repeat(255) }, 'account'],
+    ['overlong user agent', { userAgent: 'u'.repeat(513) }, 'userAgent'],
+    ['future time', { occurredAt: new Date(Date.now() + 3_600_000).toISOString() }, 'occurredAt'],
+    ['bad outcome', { outcome: 'MAYBE' }, 'outcome'],
+  ])('reportLogin refuses %s with BAD_USER_INPUT and records nothing', async (_l, override, field) => {
+    const before = (await db.query<{ n: number }>(`select count(*)::int as n from login_event`))[0]!.n;
+    const res = await admin.gql(REPORT, {
+      i: { account: 'x@example.test', ip: '192.0.2.1', outcome: 'FAILURE', service: 'imap', ...override },
+    });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0]!.extensions!['fields']).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect((await db.query<{ n: number }>(`select count(*)::int as n from login_event`))[0]!.n).toBe(before);
+  });
+
+  it.each([
+    ['malformed', 'not-an-ip', 'INVALID_IP'],
+    ['host bits set', '10.0.0.1/8', 'HOST_BITS_SET'],
+    ['prefix too long', '10.0.0.0/40', 'PREFIX_OUT_OF_RANGE'],
+    ['IPv6 host bits', '2001:db8::1/32', 'HOST_BITS_SET'],
+  ])('blockIp and markIpSafe refuse a %s range, naming the problem, and write nothing', async (_l, cidr, reason) => {
+    const before = await db.query(`select (select count(*) from ip_block) + (select count(*) from trusted_ip) as n`);
+    for (const res of [await admin.gql(BLOCK, { i: { cidr, note: 'x' } }), await admin.gql(MARK_SAFE, { i: { cidr } })]) {
+      expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ field: 'cidr', reason })]);
+    }
+    expect(await db.query(`select (select count(*) from ip_block) + (select count(*) from trusted_ip) as n`)).toEqual(before);
+  });
+
+  it('other bad input: past expiry, blank note, unknown account, duplicates', async () => {
+    expect(
+      codes(
+        await admin.gql(BLOCK, { i: { cidr: '192.0.2.0/24', note: 'x', expiresAt: new Date(Date.now() - 1000).toISOString() } }),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(BLOCK, { i: { cidr: '192.0.2.0/24', note: '   ' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codes(await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.9', accountId: '00000000-0000-4000-8000-000000000000' } })),
+    ).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.9', accountId: 'nope' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(CHECK, { ip: '999.1.1.1' }))).toEqual(['BAD_USER_INPUT']);
+    const first = await admin.gql(BLOCK, { i: { cidr: '192.0.2.0/25', note: 'abuse' } });
+    expect(first.data?.['blockIp']?.__typename).toBe('IpBlock');
+    expect((await admin.gql(BLOCK, { i: { cidr: '192.0.2.0/25', note: 'again' } })).data?.['blockIp']).toEqual({
+      __typename: 'AlreadyExistsError',
+      code: 'ALREADY_EXISTS',
+    });
+    await admin.gql(UNBLOCK, { ip: '192.0.2.0/25' });
+  });
+
+  it('needs an acknowledgement to trust a wide public range, not a private or narrow one', async () => {
+    const wide = await admin.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', note: 'too wide' } });
+    expect(wide.data?.['markIpSafe']).toMatchObject({
+      __typename: 'WideRangeNeedsAcknowledgementError',
+      code: 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
+      cidr: '8.0.0.0/8',
+    });
+    expect(await db.query(`select id from trusted_ip where cidr = '8.0.0.0/8'`)).toEqual([]);
+    const v6 = await admin.gql(MARK_SAFE, { i: { cidr: '2a00:1450::/32' } });
+    expect(v6.data?.['markIpSafe']?.__typename).toBe('WideRangeNeedsAcknowledgementError');
+    const acked = await admin.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', acknowledgeWideRange: true } });
+    expect(acked.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '8.0.0.0/8' });
+    expect((await admin.gql(MARK_SAFE, { i: { cidr: '10.0.0.0/8' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    expect((await admin.gql(MARK_SAFE, { i: { cidr: '81.2.69.0/24' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    expect((await admin.gql(MARK_SAFE, { i: { cidr: '81.2.69.0/24' } })).data?.['markIpSafe']?.code).toBe('ALREADY_EXISTS');
+  });
+
+  it('enriches login events from the embedded GeoIP and ASN databases', async () => {
+    const res = await admin.gql(CHECK, { ip: '8.8.8.8' });
+    expect(res.data?.['checkIp']?.location).toMatchObject({
+      countryCode: 'US',
+      asn: 15169,
+      asnOrg: 'Google LLC',
+      networkKind: 'HOSTING',
+      source: 'GEOIP',
+    });
+    const v6 = await admin.gql(CHECK, { ip: '2001:4860:4860::8888' });
+    expect(v6.data?.['checkIp']?.location).toMatchObject({ asn: 15169, source: 'GEOIP' });
+    const london = await admin.gql(CHECK, { ip: '81.2.69.142' });
+    expect(london.data?.['checkIp']?.location).toMatchObject({ countryCode: 'GB', city: 'London' });
+    // Private and loopback addresses: no location, no error.
+    expect((await admin.gql(CHECK, { ip: '10.1.2.3' })).data?.['checkIp']?.location).toMatchObject({
+      countryCode: null,
+      networkKind: 'PRIVATE',
+      source: 'NONE',
+    });
+
+    const r = await report('8.8.4.4', 'geo@example.test', 'SUCCESS', { userAgent: 'geo-test' });
+    expect(r.errors).toBeUndefined();
+    const rows = await db.query(`select country_code, asn, asn_org, network_kind from login_event where user_agent = 'geo-test'`);
+    expect(rows).toEqual([{ country_code: 'US', asn: 15169, asn_org: 'Google LLC', network_kind: 'HOSTING' }]);
+  });
+
+  it('places addresses in named locations before GeoIP, most specific range first', async () => {
+    const create = (input: Record<string, unknown>) =>
+      admin.gql(
+        `mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename ... on NamedLocation { id cidr name } ... on ErrorResult { code } } }`,
+        { i: input },
+      );
+    expect(
+      (
+        await create({
+          cidr: '10.20.0.0/16',
+          name: 'Head office',
+          countryCode: 'DE',
+          city: 'Berlin',
+          latitude: 52.52,
+          longitude: 13.405,
+        })
+      ).data?.['createNamedLocation'],
+    ).toMatchObject({
+      __typename: 'NamedLocation',
+      cidr: '10.20.0.0/16',
+    });
+    await create({
+      cidr: '10.20.30.0/24',
+      name: 'Lab',
+      countryCode: 'FR',
+      city: 'Paris',
+      latitude: 48.85,
+      longitude: 2.35,
+      networkKind: 'FIXED',
+      asn: 64500,
+    });
+    expect((await create({ cidr: '10.20.0.0/16', name: 'dup' })).data?.['createNamedLocation']).toEqual({
+      __typename: 'AlreadyExistsError',
+      code: 'ALREADY_EXISTS',
+    });
+    expect(codes(await create({ cidr: '10.9.0.0/16', name: 'x', latitude: 10 }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create({ cidr: '10.9.0.0/16', name: 'x', countryCode: 'XX' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create({ cidr: '10.9.0.1/16', name: 'x' }))).toEqual(['BAD_USER_INPUT']);
+
+    const office = (await admin.gql(CHECK, { ip: '10.20.1.1' })).data!['checkIp'].location;
+    expect(office).toMatchObject({
+      countryCode: 'DE',
+      city: 'Berlin',
+      source: 'NAMED_LOCATION',
+      namedLocation: 'Head office',
+      networkKind: 'PRIVATE',
+    });
+    const lab = (await admin.gql(CHECK, { ip: '10.20.30.40' })).data!['checkIp'].location;
+    expect(lab).toMatchObject({ countryCode: 'FR', city: 'Paris', namedLocation: 'Lab', networkKind: 'FIXED', asn: 64500 });
+  });
+
+  it('needs REPORT_LOGINS to report and MANAGE_IPS to manage', async () => {
+    const { client: user } = await createAccount(server, admin, { role: 'USER' });
+    const { client: reporter } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'] });
+    const input = { i: { account: 'a@example.test', ip: '192.0.2.77', outcome: 'SUCCESS', service: 'imap' } };
+    expect(codes(await user.gql(REPORT, input))).toEqual(['FORBIDDEN']);
+    expect(codes(await new GqlClient(server.url).gql(REPORT, input))).toEqual(['UNAUTHENTICATED']);
+    expect((await reporter.gql(REPORT, input)).data?.['reportLogin']?.allowed).toBe(true);
+    expect(codes(await reporter.gql(CHECK, { ip: '192.0.2.77' }))).toEqual(['FORBIDDEN']);
+    expect(codes(await reporter.gql(UNBLOCK, { ip: '192.0.2.77' }))).toEqual(['FORBIDDEN']);
+    expect(codes(await user.gql(MARK_SAFE, { i: { cidr: '192.0.2.77' } }))).toEqual(['FORBIDDEN']);
+    // Users see their own history and trusted IPs.
+    const mine = await user.gql(`{ myLoginEvents { totalCount nodes { outcome service } } myTrustedIps { cidr } }`);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.['myLoginEvents']?.nodes[0]).toMatchObject({ outcome: 'SUCCESS', service: 'panel' });
+  });
+});
+
+describe('two server processes on one database', () => {
+  it('share block state: failures reported to A block the source on B', async () => {
+    const db = await createTestDatabase('protection_shared');
+    const a = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_BLOCK_SECONDS: '60' });
+    const b = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_BLOCK_SECONDS: '60' });
+    try {
+      const { client: adminA, email } = await setupAdmin(a);
+      const adminB = new GqlClient(b.url);
+      await adminB.gql(LOGIN, { input: { email, password: PASSWORD } });
+      const ip = '203.0.113.50';
+      const account = 'shared@example.test';
+      // Alternate the instances: the counters are shared, so the third failure blocks wherever it lands.
+      await adminA.gql(REPORT, { i: { account, ip, outcome: 'FAILURE', service: 'imap', secretFingerprint: '1' } });
+      await adminB.gql(REPORT, { i: { account, ip, outcome: 'FAILURE', service: 'imap', secretFingerprint: '2' } });
+      const third = await adminA.gql(REPORT, { i: { account, ip, outcome: 'FAILURE', service: 'imap', secretFingerprint: '3' } });
+      expect(third.data?.['reportLogin']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED' });
+      expect((await adminB.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']).toMatchObject({
+        allowed: false,
+        reason: 'IP_BLOCKED',
+      });
+      await adminB.gql(UNBLOCK, { ip });
+      expect((await adminA.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']).toMatchObject({ allowed: true });
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  });
+});
