@@ -63,6 +63,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
   let httpServer: http.Server | undefined;
   let apollo: ApolloServer<Context> | undefined;
   let url = '';
+  let maintenance: NodeJS.Timeout | undefined;
 
   const handle: AppHandle = {
     get url() {
@@ -87,6 +88,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       services = createServices(config, keys, logger);
       // GeoIP databases load in the background; the first lookups wait for them.
       void services.geo.load();
+      maintenance = startMaintenance(orm, services, logger);
       const schema = await createSchema();
 
       const app = express();
@@ -239,6 +241,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     },
 
     async stop() {
+      if (maintenance) clearInterval(maintenance);
       if (apollo)
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
@@ -270,4 +273,19 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+}
+
+/** Every few minutes: forget counters and wrong-secret hashes older than any window could need. */
+function startMaintenance(orm: MikroORM, services: Services, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    void (async () => {
+      const em = orm.em.fork();
+      const s = await services.settings.bruteForce(em);
+      const conn = em.getConnection();
+      await conn.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+      await conn.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+    })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
+  }, 5 * 60_000);
+  timer.unref();
+  return timer;
 }

@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
-import { NamedLocationResolver } from './modules/geo/named-location.resolver.js';
+import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-location.resolver.js';
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
 import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
@@ -15,6 +15,7 @@ export const resolvers = [
   IpBlockResolver,
   TrustedIpResolver,
   NamedLocationResolver,
+  AsnOverrideResolver,
   LoginEventResolver,
 ] as const;
 

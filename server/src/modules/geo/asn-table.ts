@@ -96,6 +96,9 @@ export class AsnTable {
   }
 }
 
+/** ASNs from 2^31 up are private-use or reserved (RFC 6996, 7300) and would not fit GraphQL's Int. */
+const MAX_PUBLIC_ASN = 2_147_483_647;
+
 async function readRows(file: string): Promise<[string, string, string, string][]> {
   const rows: [string, string, string, string][] = [];
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
@@ -108,7 +111,9 @@ async function readRows(file: string): Promise<[string, string, string, string][
     if (a < 0 || b < 0 || c < 0) continue;
     let org = line.slice(c + 1);
     if (org.startsWith('"') && org.endsWith('"')) org = org.slice(1, -1).replace(/""/g, '"');
-    rows.push([line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1, c), org]);
+    const asn = line.slice(b + 1, c);
+    if (Number(asn) > MAX_PUBLIC_ASN) continue;
+    rows.push([line.slice(0, a), line.slice(a + 1, b), asn, org]);
   }
   return rows;
 }

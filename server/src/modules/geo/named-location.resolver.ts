@@ -1,12 +1,26 @@
 import { IsISO31661Alpha2, IsInt, IsLatitude, IsLongitude, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
-import { Arg, Authorized, Ctx, Field, Float, ID, InputType, Int, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  createUnionType,
+} from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { AlreadyExistsError } from '../../common/errors/error-result.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { cidrArg } from '../../common/net/cidr-input.js';
-import { NamedLocation } from './named-location.entity.js';
+import { AsnOverride, NamedLocation } from './named-location.entity.js';
 import { NetworkKind } from './network-kind.js';
 
 @InputType('NamedLocationInput', { description: 'A named range and its place.' })
@@ -48,7 +62,7 @@ export class NamedLocationInput {
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(4_294_967_295)
+  @Max(2_147_483_647)
   asn?: number;
 
   @Field(() => String, { nullable: true, description: 'Organisation to report.' })
@@ -126,5 +140,47 @@ export class NamedLocationResolver {
     assertUuid(id, 'id');
     if ((await ctx.em.nativeDelete(NamedLocation, { id })) === 0) throw notFound('Named location');
     return true;
+  }
+}
+
+@ObjectType('AsnNetworkKind', { description: 'An admin override of the network kind of a whole ASN.' })
+export class AsnNetworkKind {
+  @Field(() => Int, { description: 'Autonomous system number.' })
+  asn!: number;
+
+  @Field(() => NetworkKind, { description: 'Kind reported for every address of the ASN.' })
+  kind!: NetworkKind;
+}
+
+@Resolver(() => AsnNetworkKind)
+export class AsnOverrideResolver {
+  @Authorized(Permission.MANAGE_IPS)
+  @Query(() => [AsnNetworkKind], { description: 'Network-kind overrides per ASN. Needs MANAGE_IPS.' })
+  async asnNetworkKinds(@Ctx() ctx: Context): Promise<AsnNetworkKind[]> {
+    const rows = await ctx.em.find(AsnOverride, {}, { orderBy: { asn: 'asc' } });
+    return rows.map((r) => Object.assign(new AsnNetworkKind(), { asn: r.asn, kind: r.kind }));
+  }
+
+  @Authorized(Permission.MANAGE_IPS)
+  @Mutation(() => AsnNetworkKind, {
+    nullable: true,
+    description:
+      'Sets the network kind of an ASN (overrides the curated table and name rules); kind null removes the override. Needs MANAGE_IPS.',
+  })
+  async setAsnNetworkKind(
+    @Arg('asn', () => Int, { description: 'Autonomous system number (1–2147483647; higher ones are private-use).' }) asn: number,
+    @Arg('kind', () => NetworkKind, { nullable: true, description: 'Kind, or null to remove the override.' })
+    kind: NetworkKind | null,
+    @Ctx() ctx: Context,
+  ): Promise<AsnNetworkKind | null> {
+    if (!Number.isInteger(asn) || asn < 1 || asn > 2_147_483_647) {
+      throw badInput([{ field: 'asn', reason: 'OUT_OF_RANGE', message: 'A public ASN is a whole number from 1 to 2147483647.' }]);
+    }
+    if (kind === null) {
+      await ctx.em.nativeDelete(AsnOverride, { asn });
+      return null;
+    }
+    await ctx.em.upsert(AsnOverride, { asn, kind });
+    return Object.assign(new AsnNetworkKind(), { asn, kind });
   }
 }
