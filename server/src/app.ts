@@ -201,12 +201,17 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
                 res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
               },
             };
-            const viewer = await svc.sessions.resolve(em, presentedToken);
+            const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+            // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
+            const authorization = req.headers.authorization;
+            const viewer = authorization
+              ? await svc.apiTokens.resolve(em, authorization, clientIp)
+              : await svc.sessions.resolve(em, presentedToken);
             const ua = req.headers['user-agent'];
             return {
               em,
               viewer,
-              clientIp: resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies),
+              clientIp,
               userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
               cookies,
               services: svc,

@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from './modules/account/account.entity.js';
+import type { ApiToken } from './modules/session/api-token.entity.js';
 import type { Session } from './modules/session/session.entity.js';
 import type { Services } from './services.js';
 
 /** Who is calling, established once per operation from the session cookie. */
 export interface Viewer {
   account: Account;
-  session: Session;
+  /** The browser session, or null when the request authenticated with an API token. */
+  session: Session | null;
+  apiToken: ApiToken | null;
 }
 
 /** Sets and clears the session cookie on the HTTP response of this operation. */

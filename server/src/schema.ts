@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
+import { ApiTokenResolver } from './modules/session/api-token.resolver.js';
 import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-location.resolver.js';
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
@@ -17,6 +18,7 @@ export const resolvers = [
   NamedLocationResolver,
   AsnOverrideResolver,
   LoginEventResolver,
+  ApiTokenResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

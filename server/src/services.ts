@@ -6,6 +6,7 @@ import { PasswordHasher } from './modules/account/password.js';
 import { LoginEventService } from './modules/login-event/login-event.service.js';
 import { AuthService } from './modules/session/auth.service.js';
 import { SessionService } from './modules/session/session.service.js';
+import { ApiTokenService } from './modules/session/api-token.service.js';
 import { GeoService } from './modules/geo/geo.service.js';
 import { ProtectionService } from './modules/ip-block/protection.service.js';
 import { IntegratorService } from './modules/ip-block/integrator.service.js';
@@ -25,6 +26,7 @@ export interface Services {
   settings: SettingsService;
   protection: ProtectionService;
   integrator: IntegratorService;
+  apiTokens: ApiTokenService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger): Services {
@@ -37,5 +39,20 @@ export function createServices(config: Config, keys: Keys, logger: Logger): Serv
   const protection = new ProtectionService(keys, settings);
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo);
   const integrator = new IntegratorService(protection, loginEvents, geo);
-  return { config, keys, logger, hasher, sessions, accounts, loginEvents, auth, geo, settings, protection, integrator };
+  const apiTokens = new ApiTokenService();
+  return {
+    config,
+    keys,
+    logger,
+    hasher,
+    sessions,
+    accounts,
+    loginEvents,
+    auth,
+    geo,
+    settings,
+    protection,
+    integrator,
+    apiTokens,
+  };
 }

@@ -2,6 +2,7 @@ import { Account, AccountPassword } from '../modules/account/account.entity.js';
 import { SetupToken } from '../modules/account/setup-token.entity.js';
 import { LoginEvent } from '../modules/login-event/login-event.entity.js';
 import { Session } from '../modules/session/session.entity.js';
+import { ApiToken } from '../modules/session/api-token.entity.js';
 import { AsnOverride, NamedLocation } from '../modules/geo/named-location.entity.js';
 import { FailureCounter, IpBlock, IpStrike, RecentWrongPassword } from '../modules/ip-block/ip-block.entity.js';
 import { TrustedIp } from '../modules/trusted-ip/trusted-ip.entity.js';
@@ -22,4 +23,5 @@ export const entities = [
   NamedLocation,
   AsnOverride,
   Setting,
+  ApiToken,
 ];

@@ -11,7 +11,7 @@ import { Permission, Role } from './roles.js';
  */
 export const authChecker: AuthCheckerFn<Context, string> = ({ context }, rules) => {
   const viewer = context.viewer;
-  if (viewer === null || viewer.session.stage !== SessionStage.FULL) throw unauthenticated();
+  if (viewer === null || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) throw unauthenticated();
   if (rules.length === 0) return true;
   if (rules.some((rule) => isAllowed(viewer, rule))) return true;
   throw forbidden();

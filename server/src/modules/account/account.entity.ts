@@ -6,7 +6,7 @@ import { Permission, Role } from '../../common/auth/roles.js';
 @ObjectType('Account', { description: 'An admin, sub-admin or end user.' })
 @Entity({ tableName: 'account' })
 export class Account {
-  [OptionalProps]?: 'id' | 'permissions' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'permissions' | 'apiOnly' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -28,6 +28,12 @@ export class Account {
   @Field(() => [Permission], { description: 'Permissions of a sub-admin; empty for users; admins implicitly hold all.' })
   @Enum({ items: () => Permission, array: true, default: [] })
   permissions: Permission[] = [];
+
+  @Field(() => Boolean, {
+    description: 'API-only sub-admin: authenticates with API tokens only, never through the dashboard login.',
+  })
+  @Property({ type: 'boolean', default: false })
+  apiOnly: boolean = false;
 
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })

@@ -36,9 +36,19 @@ export class CreateAccountInput {
   @Length(1, 100, { message: 'The name must have 1 to 100 characters.' })
   name!: string;
 
-  @Field(() => String, { description: 'Initial password: at least 12 characters, not the e-mail address.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Initial password: at least 12 characters, not the e-mail address. Required unless apiOnly.',
+  })
+  @IsOptional()
   @MaxLength(PASSWORD_MAX_LENGTH)
-  password!: string;
+  password?: string;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'API-only sub-admin: no dashboard login, authenticates with API tokens (for integrations).',
+  })
+  apiOnly: boolean = false;
 
   @Field(() => Role, { description: 'Role of the new account.' })
   @IsIn(Object.values(Role))

@@ -40,21 +40,30 @@ export class AccountService {
    */
   async create(
     em: EntityManager,
-    input: { email: string; name: string; password: string; role: Role; permissions?: Permission[] },
+    input: { email: string; name: string; password?: string | null; role: Role; permissions?: Permission[]; apiOnly?: boolean },
   ): Promise<CreateOutcome> {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
     if (name.length === 0) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
-    this.assertPasswordPolicy(input.password, email);
+    const apiOnly = input.apiOnly ?? false;
+    if (apiOnly && input.role !== Role.SUB_ADMIN) {
+      throw badInput([{ field: 'apiOnly', reason: 'ONLY_FOR_SUB_ADMINS', message: 'Only sub-admins can be API-only.' }]);
+    }
+    if (!apiOnly && !input.password) {
+      throw badInput([{ field: 'password', reason: 'REQUIRED', message: 'Set an initial password.' }]);
+    }
+    // An API-only account never signs in with a password: it gets an unguessable, unknown one.
+    const password = apiOnly ? randomToken() : input.password!;
+    if (!apiOnly) this.assertPasswordPolicy(password, email);
     const permissions = [...new Set(input.permissions ?? [])];
     if (input.role !== Role.SUB_ADMIN && permissions.length > 0) {
       throw badInput([{ field: 'permissions', reason: 'ONLY_FOR_SUB_ADMINS', message: 'Only sub-admins carry permissions.' }]);
     }
     if ((await em.count(Account, { email })) > 0) return { ok: false, reason: 'EMAIL_TAKEN' };
-    const hash = await this.hasher.hash(input.password);
+    const hash = await this.hasher.hash(password);
     try {
       const account = await em.transactional(async (tx) => {
-        const account = tx.create(Account, { email, name, role: input.role, permissions });
+        const account = tx.create(Account, { email, name, role: input.role, permissions, apiOnly });
         tx.create(AccountPassword, { account, hash });
         return account;
       });

@@ -52,6 +52,8 @@ export class AuthService {
     let outcome: LoginOutcome;
     if (!passwordOk || account === null) outcome = LoginOutcome.INVALID_CREDENTIALS;
     else if (account.disabledAt !== null) outcome = LoginOutcome.ACCOUNT_DISABLED;
+    // API-only sub-admins authenticate with tokens, never through the dashboard.
+    else if (account.apiOnly) outcome = LoginOutcome.INVALID_CREDENTIALS;
     else outcome = LoginOutcome.SUCCESS;
 
     await this.loginEvents.record(em, { ...event, outcome });
@@ -75,7 +77,7 @@ export class AuthService {
   }
 
   async logout(em: EntityManager, ctx: Context): Promise<void> {
-    if (ctx.viewer !== null) await this.sessions.revoke(em, ctx.viewer.session, 'LOGOUT');
+    if (ctx.viewer?.session) await this.sessions.revoke(em, ctx.viewer.session, 'LOGOUT');
     else await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'LOGOUT');
     ctx.cookies.clear();
   }

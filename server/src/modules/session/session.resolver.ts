@@ -47,7 +47,7 @@ export class SessionResolver {
   async mySessions(@Ctx() ctx: Context): Promise<SessionInfo[]> {
     const viewer = ctx.viewer!;
     const sessions = await ctx.services.sessions.listLive(ctx.em, viewer.account);
-    return sessions.map((s) => SessionInfo.from(s, viewer.session.id));
+    return sessions.map((s) => SessionInfo.from(s, viewer.session?.id));
   }
 
   @Authorized()
@@ -63,7 +63,7 @@ export class SessionResolver {
     const session = await ctx.em.findOne(Session, { id, account: viewer.account });
     if (session === null || !ctx.services.sessions.isLive(session)) throw notFound('Session');
     await ctx.services.sessions.revoke(ctx.em, session, 'REVOKED_BY_USER');
-    if (session.id === viewer.session.id) ctx.cookies.clear();
+    if (session.id === viewer.session?.id) ctx.cookies.clear();
     return true;
   }
 }

@@ -50,7 +50,7 @@ export class SessionService {
       session.lastSeenAt = new Date(now);
       await em.flush();
     }
-    return { account: session.account, session };
+    return { account: session.account, session, apiToken: null };
   }
 
   isLive(session: Session, now = Date.now()): boolean {

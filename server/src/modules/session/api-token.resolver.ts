@@ -1,0 +1,60 @@
+import { IsOptional, MaxLength } from 'class-validator';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Permission } from '../../common/auth/roles.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { ApiToken } from './api-token.entity.js';
+
+@InputType('CreateApiTokenInput', { description: 'A new API token for an API-only sub-admin.' })
+export class CreateApiTokenInput {
+  @Field(() => ID, { description: 'The API-only sub-admin.' })
+  accountId!: string;
+
+  @Field(() => String, { description: 'What uses it, 1–100 characters (e.g. "Mail server mx1").' })
+  @MaxLength(100)
+  name!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When it stops working; omit for no expiry.' })
+  @IsOptional()
+  expiresAt?: Date;
+}
+
+@ObjectType('ApiTokenCreated', { description: 'The new token. `token` is shown this once and cannot be retrieved later.' })
+export class ApiTokenCreated {
+  @Field(() => String, { description: 'The bearer token: send as `Authorization: Bearer <token>`. Store it now.' })
+  token!: string;
+
+  @Field(() => ApiToken, { description: 'The token’s record.' })
+  apiToken!: ApiToken;
+}
+
+@Resolver(() => ApiToken)
+export class ApiTokenResolver {
+  @Authorized(Permission.MANAGE_SUB_ADMINS)
+  @Query(() => [ApiToken], { description: 'API tokens of an account, newest first. Needs MANAGE_SUB_ADMINS.' })
+  async apiTokens(
+    @Arg('accountId', () => ID, { description: 'Account id.' }) accountId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ApiToken[]> {
+    assertUuid(accountId, 'accountId');
+    return ctx.services.apiTokens.list(ctx.em, accountId);
+  }
+
+  @Authorized(Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => ApiTokenCreated, { description: 'Creates an API token for an API-only sub-admin. Needs MANAGE_SUB_ADMINS.' })
+  async createApiToken(
+    @Arg('input', () => CreateApiTokenInput, { description: 'Account, name and expiry.' }) input: CreateApiTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<ApiTokenCreated> {
+    assertUuid(input.accountId, 'accountId');
+    const { token, apiToken } = await ctx.services.apiTokens.create(ctx.em, input.accountId, input.name, input.expiresAt ?? null);
+    return Object.assign(new ApiTokenCreated(), { token, apiToken });
+  }
+
+  @Authorized(Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => ApiToken, { description: 'Revokes an API token at once. Needs MANAGE_SUB_ADMINS.' })
+  async revokeApiToken(@Arg('id', () => ID, { description: 'Token id.' }) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
+    assertUuid(id, 'id');
+    return ctx.services.apiTokens.revoke(ctx.em, id);
+  }
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const CREATE_TOKEN = `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id name prefix expiresAt lastUsedAt lastUsedIp revokedAt } } }`;
+const REPORT = `mutation { reportLogin(input: { account: "a@example.test", ip: "192.0.2.10", outcome: "SUCCESS", service: "smtp" }) { allowed } }`;
+
+describe('API tokens for API-only sub-admins', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+  let integratorId: string;
+  let integratorEmail: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('api_tokens');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ client: admin } = await setupAdmin(server));
+    integratorEmail = uniqueEmail('mx');
+    const res = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: integratorEmail, name: 'Mail server', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+    });
+    expect(res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+    integratorId = res.data!['createAccount'].account.id as string;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const bearer = (token: string) => new GqlClient(server.url, { authorization: `Bearer ${token}` });
+
+  it('a valid token acts with the account’s permissions, and records its last use', async () => {
+    const created = await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'mx1' } });
+    const { token, apiToken } = created.data!['createApiToken'];
+    expect(token).toMatch(/^sct_[A-Za-z0-9_-]{43}$/);
+    expect(apiToken).toMatchObject({ name: 'mx1', prefix: token.slice(0, 10), lastUsedAt: null, revokedAt: null });
+    expect(await db.query(`select id from api_token where token_hash = $1`, [token])).toEqual([]);
+
+    const client = bearer(token);
+    expect((await client.gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+    // Scoped by the account's permissions: REPORT_LOGINS only.
+    expect(codes(await client.gql(`{ accounts { totalCount } }`))).toEqual(['FORBIDDEN']);
+    const list = await admin.gql(`query($id: ID!) { apiTokens(accountId: $id) { id lastUsedAt lastUsedIp } }`, {
+      id: integratorId,
+    });
+    expect(list.data!['apiTokens'][0]).toMatchObject({
+      id: apiToken.id,
+      lastUsedAt: expect.any(String),
+      lastUsedIp: '127.0.0.1',
+    });
+  });
+
+  it('refuses a revoked, an expired, an unknown and a malformed token', async () => {
+    const { token, apiToken } = (await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'to revoke' } })).data![
+      'createApiToken'
+    ];
+    expect((await bearer(token).gql(REPORT)).data?.['reportLogin']).toEqual({ allowed: true });
+    const revoked = await admin.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: apiToken.id });
+    expect(revoked.data?.['revokeApiToken']?.revokedAt).toEqual(expect.any(String));
+    expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+
+    const soon = (
+      await admin.gql(CREATE_TOKEN, {
+        i: { accountId: integratorId, name: 'short', expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      })
+    ).data!['createApiToken'];
+    await db.query(`update api_token set expires_at = now() - interval '1 second' where id = $1`, [soon.apiToken.id]);
+    expect(codes(await bearer(soon.token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+
+    expect(codes(await bearer(`sct_${'A'.repeat(43)}`).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await bearer('not-a-token').gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a token does not open the dashboard, and an API-only account cannot sign in with a password', async () => {
+    const { token } = (await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'no-dashboard' } })).data![
+      'createApiToken'
+    ];
+    // A bearer request sets no session cookie.
+    const res = await bearer(token).raw({ query: REPORT });
+    expect(res.headers.getSetCookie()).toEqual([]);
+    // The token is not a session cookie either.
+    const asCookie = new GqlClient(server.url);
+    asCookie.setCookie('sc_session', token);
+    expect((await asCookie.gql(`{ me { id } }`)).data).toEqual({ me: null });
+    // Even with the right password an API-only account is refused at the login page.
+    await db.query(
+      `update account_password set hash = (select hash from account_password ap join account a on a.id = ap.account_id where a.email = $1) where account_id = $2`,
+      [(await admin.gql(`{ me { email } }`)).data!['me'].email, integratorId],
+    );
+    const login = await new GqlClient(server.url).gql(LOGIN, { input: { email: integratorEmail, password: PASSWORD } });
+    expect(login.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('a disabled account’s tokens stop working', async () => {
+    const email = uniqueEmail('mx2');
+    const acc = await admin.gql(CREATE_ACCOUNT, {
+      input: { email, name: 'mx2', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+    });
+    const id = acc.data!['createAccount'].account.id as string;
+    const { token } = (await admin.gql(CREATE_TOKEN, { i: { accountId: id, name: 'mx2' } })).data!['createApiToken'];
+    await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id });
+    expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('bad input: non-API-only account, blank name, past expiry, unknown ids; and permissions', async () => {
+    const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    const count = async () => (await db.query<{ n: number }>(`select count(*)::int as n from api_token`))[0]!.n;
+    const before = await count();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ accountId: userId, name: 'x' }, 'BAD_USER_INPUT'],
+      [{ accountId: integratorId, name: '  ' }, 'BAD_USER_INPUT'],
+      [{ accountId: integratorId, name: 'x'.repeat(101) }, 'BAD_USER_INPUT'],
+      [{ accountId: integratorId, name: 'x', expiresAt: new Date(Date.now() - 1000).toISOString() }, 'BAD_USER_INPUT'],
+      [{ accountId: '00000000-0000-4000-8000-000000000000', name: 'x' }, 'NOT_FOUND'],
+      [{ accountId: 'nope', name: 'x' }, 'BAD_USER_INPUT'],
+    ];
+    for (const [i, code] of cases) expect(codes(await admin.gql(CREATE_TOKEN, { i }))).toEqual([code]);
+    expect(await count()).toBe(before);
+    expect(codes(await admin.gql(`mutation { revokeApiToken(id: "00000000-0000-4000-8000-000000000000") { id } }`))).toEqual([
+      'NOT_FOUND',
+    ]);
+    // API-only is for sub-admins; a password is required otherwise.
+    expect(
+      codes(await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'x', role: 'USER', apiOnly: true } })),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'x', role: 'USER' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const { client: manager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    expect(codes(await manager.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'x' } }))).toEqual(['FORBIDDEN']);
+  });
+});

@@ -1,0 +1,87 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PASSWORD, setupAdmin } from '../support/factories.js';
+import type { GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`;
+const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason } }`;
+
+describe('login protection in the dashboard', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let admin: GqlClient;
+  let adminEmail: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('protection_browser');
+    server = await startServer({
+      DATABASE_URL: db.url,
+      BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '3',
+      BRUTE_FORCE_BLOCK_SECONDS: '3600',
+    });
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('E-mail').fill(adminEmail);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('checks a blocked IP and unblocks it', async () => {
+    const ip = '203.0.113.7';
+    for (let i = 0; i < 3; i++) {
+      await admin.gql(REPORT, {
+        i: { account: 'victim@example.test', ip, outcome: 'FAILURE', service: 'imap', secretFingerprint: `g${i}` },
+      });
+    }
+    expect((await admin.gql(DECIDE, { i: { account: 'victim@example.test', ip } })).data?.['loginDecision']?.allowed).toBe(false);
+
+    await page.getByRole('link', { name: 'Blocked IPs' }).click();
+    await page.getByLabel('IP address', { exact: true }).fill(ip);
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page
+      .getByText(/Blocked until/)
+      .first()
+      .waitFor();
+    await page.getByText('victim@example.test').first().waitFor();
+
+    await page.getByRole('button', { name: 'Unblock', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Unblock IP' }).click();
+    await page.getByText('Not blocked').first().waitFor();
+    expect((await admin.gql(DECIDE, { i: { account: 'victim@example.test', ip } })).data?.['loginDecision']).toEqual({
+      allowed: true,
+      reason: null,
+    });
+  });
+
+  it('marks an IP safe through the dialog, with the wide-range acknowledgement', async () => {
+    await page.getByRole('link', { name: 'Safe & trusted IPs' }).click();
+    await page.getByRole('button', { name: 'Mark as safe' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('IP address or range').fill('8.0.0.0/8');
+    await dialog.getByLabel('Note').fill('Partner network');
+    await dialog.getByRole('button', { name: 'Mark as safe' }).click();
+    await dialog.getByText(/Only whitelist an entire range if you are certain the network is private and managed/).waitFor();
+    expect(await db.query(`select id from trusted_ip`)).toEqual([]);
+
+    await dialog.getByLabel('I understand the risk of trusting this range').check();
+    await dialog.getByRole('button', { name: 'Mark as safe' }).click();
+    await page.getByText('Marked as safe').first().waitFor();
+    await page.getByRole('cell', { name: '8.0.0.0/8' }).waitFor();
+    const rows = await db.query(`select cidr::text as cidr, note, account_id from trusted_ip`);
+    expect(rows).toEqual([{ cidr: '8.0.0.0/8', note: 'Partner network', account_id: null }]);
+  });
+});
