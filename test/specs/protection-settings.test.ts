@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, setupAdmin } from '../support/factories.js';
-import { codes, GqlClient } from '../support/graphql.js';
+import { codes, type GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const SETTINGS = `{ bruteForceSettings { ipThreshold accountIpThreshold windowSeconds blockSeconds maxBlockSeconds escalationFactor } }`;
