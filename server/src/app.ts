@@ -24,6 +24,11 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { initOrm, migrate } from './db/orm.js';
 import { createSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
+import { isAllowed } from './common/auth/auth-checker.js';
+import { Permission } from './common/auth/roles.js';
+import { AuditAction } from './modules/audit/audit.entity.js';
+import { auditCsvHeader, auditCsvRow } from './modules/audit/audit-csv.js';
+import { SessionStage } from './modules/session/session.entity.js';
 
 export interface AppHandle {
   /** Starts the database (embedded if needed), migrates, listens. Resolves when ready. */
@@ -219,6 +224,49 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           },
         }),
       );
+
+      // Audit log export as CSV, with the same filters as the `auditLog` query (READ_AUDIT_LOG).
+      app.get('/export/audit.csv', async (req, res, next) => {
+        try {
+          const em = ormRef.em.fork();
+          const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+          const viewer = req.headers.authorization
+            ? await svc.apiTokens.resolve(em, req.headers.authorization, clientIp)
+            : await svc.sessions.resolve(em, parseCookies(req.headers.cookie ?? '')[cookieName]);
+          if (viewer === null || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) {
+            res.status(401).json({ errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] });
+            return;
+          }
+          if (!isAllowed(viewer, Permission.READ_AUDIT_LOG)) {
+            res
+              .status(403)
+              .json({ errors: [{ message: 'You do not have permission to do this.', extensions: { code: 'FORBIDDEN' } }] });
+            return;
+          }
+          const q = req.query as Record<string, string | undefined>;
+          const date = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v) : undefined);
+          const filter = {
+            actorId: q['actorId'] && /^[0-9a-f-]{36}$/i.test(q['actorId']) ? q['actorId'] : undefined,
+            action: q['action'] && q['action'] in AuditAction ? (q['action'] as AuditAction) : undefined,
+            targetId: q['targetId']?.slice(0, 64),
+            from: date(q['from']),
+            to: date(q['to']),
+          };
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
+          res.setHeader('Cache-Control', 'no-store');
+          res.write(auditCsvHeader());
+          const pageSize = 1000;
+          for (let offset = 0; offset < 1_000_000; offset += pageSize) {
+            const [rows] = await svc.audit.list(em.fork(), filter, pageSize, offset);
+            for (const row of rows) res.write(auditCsvRow(row));
+            if (rows.length < pageSize) break;
+          }
+          res.end();
+        } catch (err) {
+          next(err);
+        }
+      });
 
       serveDashboard(app, config, logger);
       // Last: anything thrown outside GraphQL (malformed JSON, oversized body) answers in GraphQL's

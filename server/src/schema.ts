@@ -5,6 +5,7 @@ import { authChecker } from './common/auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
 import { ApiTokenResolver } from './modules/session/api-token.resolver.js';
+import { AuditResolver } from './modules/audit/audit.resolver.js';
 import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-location.resolver.js';
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
@@ -19,6 +20,7 @@ export const resolvers = [
   AsnOverrideResolver,
   LoginEventResolver,
   ApiTokenResolver,
+  AuditResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

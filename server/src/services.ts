@@ -7,6 +7,7 @@ import { LoginEventService } from './modules/login-event/login-event.service.js'
 import { AuthService } from './modules/session/auth.service.js';
 import { SessionService } from './modules/session/session.service.js';
 import { ApiTokenService } from './modules/session/api-token.service.js';
+import { AuditService } from './modules/audit/audit.service.js';
 import { GeoService } from './modules/geo/geo.service.js';
 import { ProtectionService } from './modules/ip-block/protection.service.js';
 import { IntegratorService } from './modules/ip-block/integrator.service.js';
@@ -27,6 +28,7 @@ export interface Services {
   protection: ProtectionService;
   integrator: IntegratorService;
   apiTokens: ApiTokenService;
+  audit: AuditService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger): Services {
@@ -37,7 +39,8 @@ export function createServices(config: Config, keys: Keys, logger: Logger): Serv
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
   const protection = new ProtectionService(keys, settings);
-  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo);
+  const audit = new AuditService();
+  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService();
   return {
@@ -54,5 +57,6 @@ export function createServices(config: Config, keys: Keys, logger: Logger): Serv
     protection,
     integrator,
     apiTokens,
+    audit,
   };
 }

@@ -3,6 +3,7 @@ import { SetupToken } from '../modules/account/setup-token.entity.js';
 import { LoginEvent } from '../modules/login-event/login-event.entity.js';
 import { Session } from '../modules/session/session.entity.js';
 import { ApiToken } from '../modules/session/api-token.entity.js';
+import { AuditEntry } from '../modules/audit/audit.entity.js';
 import { AsnOverride, NamedLocation } from '../modules/geo/named-location.entity.js';
 import { FailureCounter, IpBlock, IpStrike, RecentWrongPassword } from '../modules/ip-block/ip-block.entity.js';
 import { TrustedIp } from '../modules/trusted-ip/trusted-ip.entity.js';
@@ -24,4 +25,5 @@ export const entities = [
   AsnOverride,
   Setting,
   ApiToken,
+  AuditEntry,
 ];

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122151053 } from './Migration20261122151053.js';
 import { Migration20261122150759 } from './Migration20261122150759.js';
 import { Migration20261122145016 } from './Migration20261122145016.js';
 import { Migration20261122141132 } from './Migration20261122141132.js';
@@ -8,4 +9,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122141132', class: Migration20261122141132 },
   { name: 'Migration20261122145016', class: Migration20261122145016 },
   { name: 'Migration20261122150759', class: Migration20261122150759 },
+  { name: 'Migration20261122151053', class: Migration20261122151053 },
 ];

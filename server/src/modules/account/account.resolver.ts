@@ -3,6 +3,7 @@ import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
+import { AuditAction } from '../audit/audit.entity.js';
 import { Account } from './account.entity.js';
 import { AccountFilter, CreateAccountInput, PageInput, SetupFirstAdminInput } from './account.inputs.js';
 import {
@@ -38,6 +39,11 @@ export class AccountResolver {
     if (result === 'TOKEN_INVALID') return new SetupTokenInvalidError();
     if (result === 'ALREADY_DONE') return new SetupAlreadyDoneError();
     ctx.services.logger.info({ accountId: result.id, ip: ctx.clientIp }, 'first admin created through setup token');
+    await ctx.services.audit.record(ctx, AuditAction.FIRST_ADMIN_CREATED, {
+      type: 'Account',
+      id: result.id,
+      label: result.email,
+    });
     return Object.assign(new SetupSuccess(), { account: result });
   }
 
@@ -70,7 +76,14 @@ export class AccountResolver {
     ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);
     const result = await ctx.services.accounts.create(ctx.em, input);
     if (!result.ok) return new EmailTakenError();
-    return Object.assign(new AccountCreated(), { account: result.account });
+    const a = result.account;
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.ACCOUNT_CREATED,
+      { type: 'Account', id: a.id, label: a.email },
+      { role: a.role, permissions: a.permissions, apiOnly: a.apiOnly },
+    );
+    return Object.assign(new AccountCreated(), { account: a });
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
@@ -83,6 +96,15 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<Account> {
     assertUuid(id, 'id');
-    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled);
+    const wasDisabled = (await ctx.services.accounts.get(ctx.em, id)).disabledAt !== null;
+    const account = await ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled);
+    if (wasDisabled !== disabled) {
+      await ctx.services.audit.record(ctx, disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED, {
+        type: 'Account',
+        id,
+        label: account.email,
+      });
+    }
+    return account;
   }
 }

@@ -22,6 +22,7 @@ import { assertUuid } from '../../common/graphql/ids.js';
 import { cidrArg } from '../../common/net/cidr-input.js';
 import { AsnOverride, NamedLocation } from './named-location.entity.js';
 import { NetworkKind } from './network-kind.js';
+import { AuditAction } from '../audit/audit.entity.js';
 
 @InputType('NamedLocationInput', { description: 'A named range and its place.' })
 export class NamedLocationInput {
@@ -128,6 +129,11 @@ export class NamedLocationResolver {
       trusted: input.trusted,
     });
     await ctx.em.flush();
+    await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_CREATED, {
+      type: 'NamedLocation',
+      id: loc.id,
+      label: `${loc.name} ${loc.cidr}`,
+    });
     return loc;
   }
 
@@ -138,7 +144,14 @@ export class NamedLocationResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     assertUuid(id, 'id');
-    if ((await ctx.em.nativeDelete(NamedLocation, { id })) === 0) throw notFound('Named location');
+    const loc = await ctx.em.findOne(NamedLocation, { id });
+    if (!loc) throw notFound('Named location');
+    await ctx.em.nativeDelete(NamedLocation, { id });
+    await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_DELETED, {
+      type: 'NamedLocation',
+      id,
+      label: `${loc.name} ${loc.cidr}`,
+    });
     return true;
   }
 }
@@ -176,6 +189,7 @@ export class AsnOverrideResolver {
     if (!Number.isInteger(asn) || asn < 1 || asn > 2_147_483_647) {
       throw badInput([{ field: 'asn', reason: 'OUT_OF_RANGE', message: 'A public ASN is a whole number from 1 to 2147483647.' }]);
     }
+    await ctx.services.audit.record(ctx, AuditAction.ASN_KIND_SET, { type: 'Asn', id: String(asn), label: `AS${asn}` }, { kind });
     if (kind === null) {
       await ctx.em.nativeDelete(AsnOverride, { asn });
       return null;

@@ -21,6 +21,7 @@ import {
   TrustingAccount,
 } from './ip-block.types.js';
 import type { Decision } from './protection.service.js';
+import { AuditAction } from '../audit/audit.entity.js';
 
 export const BlockIpResult = createUnionType({
   name: 'BlockIpResult',
@@ -190,6 +191,12 @@ export class IpBlockResolver {
       createdBy: ctx.viewer!.account,
     });
     await ctx.em.flush();
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.IP_BLOCKED,
+      { type: 'IpBlock', id: block.id, label: block.cidr },
+      { note, expiresAt: block.expiresAt },
+    );
     return block;
   }
 
@@ -213,7 +220,15 @@ export class IpBlockResolver {
     await ctx.em
       .getConnection()
       .execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
-    return ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
+    const lifted = await ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
+    for (const b of lifted)
+      await ctx.services.audit.record(
+        ctx,
+        AuditAction.IP_UNBLOCKED,
+        { type: 'IpBlock', id: b.id, label: b.cidr },
+        { reason: b.reason },
+      );
+    return lifted;
   }
 
   @Authorized(Permission.MANAGE_IPS, Permission.MANAGE_SETTINGS)
@@ -241,9 +256,13 @@ export class IpBlockResolver {
         },
       ]);
     }
-    return Object.assign(
-      new BruteForceSettings(),
-      await ctx.services.settings.updateBruteForce(ctx.em, next, ctx.viewer!.account.id),
+    const saved = await ctx.services.settings.updateBruteForce(ctx.em, next, ctx.viewer!.account.id);
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.SETTINGS_CHANGED,
+      { type: 'Settings', label: 'bruteForce' },
+      { before: current, after: saved },
     );
+    return Object.assign(new BruteForceSettings(), saved);
   }
 }

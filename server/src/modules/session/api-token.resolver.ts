@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { assertUuid } from '../../common/graphql/ids.js';
+import { AuditAction } from '../audit/audit.entity.js';
 import { ApiToken } from './api-token.entity.js';
 
 @InputType('CreateApiTokenInput', { description: 'A new API token for an API-only sub-admin.' })
@@ -48,6 +49,12 @@ export class ApiTokenResolver {
   ): Promise<ApiTokenCreated> {
     assertUuid(input.accountId, 'accountId');
     const { token, apiToken } = await ctx.services.apiTokens.create(ctx.em, input.accountId, input.name, input.expiresAt ?? null);
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.API_TOKEN_CREATED,
+      { type: 'ApiToken', id: apiToken.id, label: `${apiToken.name} (${apiToken.prefix}…)` },
+      { accountId: input.accountId, expiresAt: apiToken.expiresAt },
+    );
     return Object.assign(new ApiTokenCreated(), { token, apiToken });
   }
 
@@ -55,6 +62,12 @@ export class ApiTokenResolver {
   @Mutation(() => ApiToken, { description: 'Revokes an API token at once. Needs MANAGE_SUB_ADMINS.' })
   async revokeApiToken(@Arg('id', () => ID, { description: 'Token id.' }) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
     assertUuid(id, 'id');
-    return ctx.services.apiTokens.revoke(ctx.em, id);
+    const apiToken = await ctx.services.apiTokens.revoke(ctx.em, id);
+    await ctx.services.audit.record(ctx, AuditAction.API_TOKEN_REVOKED, {
+      type: 'ApiToken',
+      id,
+      label: `${apiToken.name} (${apiToken.prefix}…)`,
+    });
+    return apiToken;
   }
 }

@@ -9,6 +9,9 @@ import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
 import type { SessionService } from './session.service.js';
 import type { GeoService } from '../geo/geo.service.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
 
 export type LoginOutcomeResult = { ok: true; account: Account } | { ok: false; blockedUntil?: Date | null };
@@ -21,6 +24,7 @@ export class AuthService {
     private readonly loginEvents: LoginEventService,
     private readonly protection: ProtectionService,
     private readonly geo: GeoService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -70,6 +74,14 @@ export class AuthService {
       account.lastLoginAt = new Date();
       await em.flush();
       ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
+      if (account.role !== Role.USER) {
+        await this.audit.record(
+          { em, viewer: null, clientIp: ctx.clientIp },
+          AuditAction.ADMIN_LOGIN,
+          { type: 'Account', id: account.id, label: account.email },
+          { userAgent: ctx.userAgent },
+        );
+      }
       result = { ok: true, account };
     }
     await this.padTo(started);

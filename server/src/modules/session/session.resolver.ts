@@ -4,6 +4,7 @@ import { InvalidCredentialsError, IpBlockedError } from '../../common/errors/err
 import { notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
+import { AuditAction } from '../audit/audit.entity.js';
 import { Session } from './session.entity.js';
 import { LoginInput } from './session.inputs.js';
 import { SessionInfo } from './session.types.js';
@@ -63,6 +64,7 @@ export class SessionResolver {
     const session = await ctx.em.findOne(Session, { id, account: viewer.account });
     if (session === null || !ctx.services.sessions.isLive(session)) throw notFound('Session');
     await ctx.services.sessions.revoke(ctx.em, session, 'REVOKED_BY_USER');
+    await ctx.services.audit.record(ctx, AuditAction.SESSION_REVOKED, { type: 'Session', id: session.id, label: session.ip });
     if (session.id === viewer.session?.id) ctx.cookies.clear();
     return true;
   }

@@ -23,6 +23,7 @@ import { assertUuid } from '../../common/graphql/ids.js';
 import { cidrArg, isWidePublicRange } from '../../common/net/cidr-input.js';
 import { Account } from '../account/account.entity.js';
 import { PageInput } from '../account/account.inputs.js';
+import { AuditAction } from '../audit/audit.entity.js';
 import { TrustedIp } from './trusted-ip.entity.js';
 
 @InputType('MarkIpSafeInput', { description: 'Mark an address or range as safe, for one account or globally.' })
@@ -130,7 +131,7 @@ export class TrustedIpResolver {
       );
     if (dup.length > 0)
       return new AlreadyExistsError(`${cidr.text} is trusted already${account ? ` for ${account.email}` : ' globally'}.`);
-    return ctx.em.transactional(async (tx) => {
+    const created = await ctx.em.transactional(async (tx) => {
       const entry = tx.create(TrustedIp, {
         cidr: cidr.text,
         account,
@@ -148,14 +149,33 @@ export class TrustedIpResolver {
       }
       return entry;
     });
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.IP_MARKED_SAFE,
+      { type: 'TrustedIp', id: created.id, label: created.cidr },
+      {
+        account: account?.email ?? null,
+        note: created.note,
+        expiresAt: created.expiresAt,
+        acknowledgedWideRange: input.acknowledgeWideRange,
+      },
+    );
+    return created;
   }
 
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => Boolean, { description: 'Removes a safe/trusted entry. Needs MANAGE_IPS.' })
   async removeTrustedIp(@Arg('id', () => ID, { description: 'Entry id.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
     assertUuid(id, 'id');
-    const n = await ctx.em.nativeDelete(TrustedIp, { id });
-    if (n === 0) throw notFound('Trusted IP');
+    const entry = await ctx.em.findOne(TrustedIp, { id }, { populate: ['account'] });
+    if (!entry) throw notFound('Trusted IP');
+    await ctx.em.nativeDelete(TrustedIp, { id });
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.TRUSTED_IP_REMOVED,
+      { type: 'TrustedIp', id, label: entry.cidr },
+      { account: entry.account?.email ?? null },
+    );
     return true;
   }
 }

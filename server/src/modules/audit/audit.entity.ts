@@ -1,0 +1,95 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Account } from '../account/account.entity.js';
+
+export enum AuditAction {
+  FIRST_ADMIN_CREATED = 'FIRST_ADMIN_CREATED',
+  ADMIN_LOGIN = 'ADMIN_LOGIN',
+  ACCOUNT_CREATED = 'ACCOUNT_CREATED',
+  ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
+  ACCOUNT_ENABLED = 'ACCOUNT_ENABLED',
+  SESSION_REVOKED = 'SESSION_REVOKED',
+  API_TOKEN_CREATED = 'API_TOKEN_CREATED',
+  API_TOKEN_REVOKED = 'API_TOKEN_REVOKED',
+  IP_BLOCKED = 'IP_BLOCKED',
+  IP_UNBLOCKED = 'IP_UNBLOCKED',
+  IP_MARKED_SAFE = 'IP_MARKED_SAFE',
+  TRUSTED_IP_REMOVED = 'TRUSTED_IP_REMOVED',
+  NAMED_LOCATION_CREATED = 'NAMED_LOCATION_CREATED',
+  NAMED_LOCATION_DELETED = 'NAMED_LOCATION_DELETED',
+  ASN_KIND_SET = 'ASN_KIND_SET',
+  SETTINGS_CHANGED = 'SETTINGS_CHANGED',
+}
+
+const DESCRIPTIONS: Record<AuditAction, string> = {
+  FIRST_ADMIN_CREATED: 'The first admin was created with the console setup token.',
+  ADMIN_LOGIN: 'An admin or sub-admin signed in to the dashboard.',
+  ACCOUNT_CREATED: 'An account was created.',
+  ACCOUNT_DISABLED: 'An account was disabled (its sessions revoked).',
+  ACCOUNT_ENABLED: 'An account was enabled again.',
+  SESSION_REVOKED: 'A session was revoked.',
+  API_TOKEN_CREATED: 'An API token was created.',
+  API_TOKEN_REVOKED: 'An API token was revoked.',
+  IP_BLOCKED: 'An IP or range was blocked by hand.',
+  IP_UNBLOCKED: 'A block was lifted.',
+  IP_MARKED_SAFE: 'An IP or range was marked safe (globally or for an account).',
+  TRUSTED_IP_REMOVED: 'A safe/trusted IP entry was removed.',
+  NAMED_LOCATION_CREATED: 'A named location was created.',
+  NAMED_LOCATION_DELETED: 'A named location was deleted.',
+  ASN_KIND_SET: 'The network kind of an ASN was overridden or the override removed.',
+  SETTINGS_CHANGED: 'System settings were changed.',
+};
+
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What an audit entry records.',
+  valuesConfig: Object.fromEntries(Object.entries(DESCRIPTIONS).map(([k, description]) => [k, { description }])),
+});
+
+/** Append-only record of security-relevant changes. There is no API to change or delete an entry. */
+@ObjectType('AuditEntry', { description: 'One security-relevant change or admin action.' })
+@Entity({ tableName: 'audit_log' })
+@Index({ name: 'audit_log_time_idx', properties: ['occurredAt'] })
+@Index({ name: 'audit_log_actor_time_idx', properties: ['actor', 'occurredAt'] })
+@Index({ name: 'audit_log_action_time_idx', properties: ['action', 'occurredAt'] })
+export class AuditEntry {
+  @Field(() => ID, { description: 'Stable identifier.' })
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Field(() => Date, { description: 'When.' })
+  @Property({ type: 'datetime' })
+  occurredAt: Date = new Date();
+
+  @ManyToOne(() => Account, { nullable: true, deleteRule: 'set null' })
+  actor: Rel<Account> | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Who (e-mail at the time); null for the system itself.' })
+  @Property({ type: 'string', length: 254, nullable: true })
+  actorEmail: string | null = null;
+
+  @Field(() => AuditAction, { description: 'What.' })
+  @Enum({ items: () => AuditAction })
+  action!: AuditAction;
+
+  @Field(() => String, { nullable: true, description: 'Kind of object acted on (Account, IpBlock, TrustedIp, …).' })
+  @Property({ type: 'string', length: 40, nullable: true })
+  targetType: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Id of the object acted on.' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  targetId: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Human label of the target (e-mail, IP range, name).' })
+  @Property({ type: 'string', length: 254, nullable: true })
+  targetLabel: string | null = null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Before/after summary of the change.' })
+  @Property({ type: 'json' })
+  details: Record<string, unknown> = {};
+
+  @Field(() => String, { description: 'Client IP of the request.' })
+  @Property({ type: 'string', length: 45 })
+  ip!: string;
+}

@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../../context.js';
+import { AuditAction, AuditEntry } from './audit.entity.js';
+
+export interface AuditTarget {
+  type: string;
+  id?: string | null;
+  label?: string | null;
+}
+
+export interface AuditFilter {
+  actorId?: string;
+  action?: AuditAction;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export class AuditService {
+  /** Appends an entry for the current request's actor and IP. */
+  async record(
+    ctx: Pick<Context, 'em' | 'viewer' | 'clientIp'>,
+    action: AuditAction,
+    target: AuditTarget | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    const actor = ctx.viewer?.account ?? null;
+    await ctx.em.insert(AuditEntry, {
+      occurredAt: new Date(),
+      actor: actor?.id ?? null,
+      actorEmail: actor?.email ?? null,
+      action,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      targetLabel: target?.label?.slice(0, 254) ?? null,
+      details,
+      ip: ctx.clientIp,
+    });
+  }
+
+  where(filter: AuditFilter | undefined): Record<string, unknown> {
+    const where: Record<string, unknown> = {};
+    if (filter?.actorId) where['actor'] = filter.actorId;
+    if (filter?.action) where['action'] = filter.action;
+    if (filter?.targetId) where['targetId'] = filter.targetId;
+    if (filter?.from || filter?.to) {
+      where['occurredAt'] = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    }
+    return where;
+  }
+
+  async list(em: EntityManager, filter: AuditFilter | undefined, limit: number, offset: number): Promise<[AuditEntry[], number]> {
+    return em.findAndCount(AuditEntry, this.where(filter), { orderBy: { occurredAt: 'desc', id: 'desc' }, limit, offset });
+  }
+}
+
+export { AuditAction };
