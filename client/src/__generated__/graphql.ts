@@ -16,12 +16,14 @@ export type AccountFilter = {
 
 /** A new admin, sub-admin or user. */
 export type CreateAccountInput = {
+  /** API-only sub-admin: no dashboard login, authenticates with API tokens (for integrations). */
+  apiOnly?: boolean;
   /** E-mail address; the sign-in name. Unique, case-insensitive. */
   email: string;
   /** Display name, 1–100 characters. */
   name: string;
-  /** Initial password: at least 12 characters, not the e-mail address. */
-  password: string;
+  /** Initial password: at least 12 characters, not the e-mail address. Required unless apiOnly. */
+  password?: string | null | undefined;
   /** Permissions; only for sub-admins. */
   permissions?: Array<Permission> | null | undefined;
   /** Role of the new account. */
@@ -30,6 +32,8 @@ export type CreateAccountInput = {
 
 /** Stable machine-readable error codes. Branch on these, never on message text. */
 export type ErrorCode =
+  /** The same entry exists already. */
+  | 'ALREADY_EXISTS'
   /** An argument failed validation; `extensions.fields` names each field and reason. */
   | 'BAD_USER_INPUT'
   /** An admin cannot disable their own account. */
@@ -48,6 +52,8 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** Unknown account, wrong password or disabled account (deliberately indistinguishable). */
   | 'INVALID_CREDENTIALS'
+  /** The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends. */
+  | 'IP_BLOCKED'
   /** The change would leave no enabled admin. */
   | 'LAST_ADMIN'
   /** The object does not exist or is not visible to you. */
@@ -57,7 +63,9 @@ export type ErrorCode =
   /** The first-admin setup token is unknown, used or expired. */
   | 'SETUP_TOKEN_INVALID'
   /** No valid session or token, or it expired or was revoked. */
-  | 'UNAUTHENTICATED';
+  | 'UNAUTHENTICATED'
+  /** A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`. */
+  | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT';
 
 /** Panel sign-in with e-mail address and password. */
 export type LoginInput = {
@@ -168,6 +176,7 @@ export type LoginMutationVariables = Exact<{
 
 export type LoginMutation = { login:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode }
+    | { __typename: 'IpBlockedError', code: ErrorCode }
     | { __typename: 'LoginSuccess', account: { id: string } }
    };
 

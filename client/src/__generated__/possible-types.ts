@@ -1,19 +1,36 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "BlockIpResult": [
+      "AlreadyExistsError",
+      "IpBlock"
+    ],
     "CreateAccountResult": [
       "AccountCreated",
       "EmailTakenError"
     ],
+    "CreateNamedLocationResult": [
+      "AlreadyExistsError",
+      "NamedLocation"
+    ],
     "ErrorResult": [
+      "AlreadyExistsError",
       "EmailTakenError",
       "InvalidCredentialsError",
+      "IpBlockedError",
       "SetupAlreadyDoneError",
-      "SetupTokenInvalidError"
+      "SetupTokenInvalidError",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "LoginResult": [
       "InvalidCredentialsError",
+      "IpBlockedError",
       "LoginSuccess"
+    ],
+    "MarkIpSafeResult": [
+      "AlreadyExistsError",
+      "TrustedIp",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "SetupFirstAdminResult": [
       "SetupAlreadyDoneError",
@@ -24,19 +41,36 @@
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "BlockIpResult": [
+      "AlreadyExistsError",
+      "IpBlock"
+    ],
     "CreateAccountResult": [
       "AccountCreated",
       "EmailTakenError"
     ],
+    "CreateNamedLocationResult": [
+      "AlreadyExistsError",
+      "NamedLocation"
+    ],
     "ErrorResult": [
+      "AlreadyExistsError",
       "EmailTakenError",
       "InvalidCredentialsError",
+      "IpBlockedError",
       "SetupAlreadyDoneError",
-      "SetupTokenInvalidError"
+      "SetupTokenInvalidError",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "LoginResult": [
       "InvalidCredentialsError",
+      "IpBlockedError",
       "LoginSuccess"
+    ],
+    "MarkIpSafeResult": [
+      "AlreadyExistsError",
+      "TrustedIp",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "SetupFirstAdminResult": [
       "SetupAlreadyDoneError",

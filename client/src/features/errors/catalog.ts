@@ -20,6 +20,10 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'Another account already uses this e-mail address.',
   CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
   LAST_ADMIN: 'This is the last enabled admin. Disabling it would leave nobody able to administer the system.',
+  IP_BLOCKED: 'Too many failed sign-ins from your network. Try again later.',
+  WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT:
+    'Only whitelist an entire range if you are certain the network is private and managed. Confirm that you understand the risk.',
+  ALREADY_EXISTS: 'The same entry exists already.',
 };
 
 /** Not a server code: the request never got an answer. */
@@ -39,6 +43,11 @@ const FIELD_REASON_SENTENCES: Record<string, string> = {
   REQUIRED: 'This field is required.',
   ONLY_FOR_SUB_ADMINS: 'Only sub-admins carry permissions.',
   isEmail: 'Enter a valid e-mail address.',
+  INVALID_IP: 'Enter an IPv4 or IPv6 address.',
+  INVALID_CIDR: 'Enter an address or a range such as 10.0.0.0/8.',
+  HOST_BITS_SET: 'Use the network address of the range (host bits zero), e.g. 10.0.0.0/8.',
+  PREFIX_OUT_OF_RANGE: 'The prefix length must be 0–32 for IPv4 and 0–128 for IPv6.',
+  IN_THE_PAST: 'Pick a time in the future.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
