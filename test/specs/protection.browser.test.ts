@@ -80,7 +80,7 @@ describe('login protection in the dashboard', () => {
     await dialog.getByLabel('I understand the risk of trusting this range').check();
     await dialog.getByRole('button', { name: 'Mark as safe' }).click();
     await page.getByText('Marked as safe').first().waitFor();
-    await page.getByRole('cell', { name: '8.0.0.0/8' }).waitFor();
+    await page.getByRole('cell', { name: '8.0.0.0/8', exact: true }).waitFor();
     const rows = await db.query(`select cidr::text as cidr, note, account_id from trusted_ip`);
     expect(rows).toEqual([{ cidr: '8.0.0.0/8', note: 'Partner network', account_id: null }]);
   });

@@ -23,10 +23,19 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.MarkIpSafeDocument,
+    "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AccountPickerDocument,
+    "\n  query CheckIp($ip: String!) {\n    checkIp(ip: $ip) {\n      ip\n      sourcePrefix\n      recentFailures\n      activeBlock {\n        id\n        cidr\n        reason\n        note\n        strike\n        expiresAt\n      }\n      accountsTried {\n        attemptedName\n        failures\n        lastAt\n      }\n      globalSafe {\n        id\n        cidr\n      }\n      trustedBy {\n        accountId\n        email\n        entry {\n          id\n          cidr\n        }\n      }\n      location {\n        city\n        region\n        countryCode\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n      }\n    }\n  }\n": typeof types.CheckIpDocument,
+    "\n  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason) {\n    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 100, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        reason\n        note\n        failures\n        strike\n        createdAt\n        expiresAt\n        liftedAt\n      }\n    }\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n": typeof types.BlockedIpsPageDocument,
+    "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": typeof types.UnblockIpDocument,
+    "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.HomePageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.LoginPageDocument,
+    "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": typeof types.MyLoginsPageDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
+    "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
+    "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": typeof types.RemoveTrustedIpDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
@@ -39,10 +48,19 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": types.ViewerDocument,
+    "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.MarkIpSafeDocument,
+    "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AccountPickerDocument,
+    "\n  query CheckIp($ip: String!) {\n    checkIp(ip: $ip) {\n      ip\n      sourcePrefix\n      recentFailures\n      activeBlock {\n        id\n        cidr\n        reason\n        note\n        strike\n        expiresAt\n      }\n      accountsTried {\n        attemptedName\n        failures\n        lastAt\n      }\n      globalSafe {\n        id\n        cidr\n      }\n      trustedBy {\n        accountId\n        email\n        entry {\n          id\n          cidr\n        }\n      }\n      location {\n        city\n        region\n        countryCode\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n      }\n    }\n  }\n": types.CheckIpDocument,
+    "\n  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason) {\n    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 100, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        reason\n        note\n        failures\n        strike\n        createdAt\n        expiresAt\n        liftedAt\n      }\n    }\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n": types.BlockedIpsPageDocument,
+    "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": types.UnblockIpDocument,
+    "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.HomePageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.LoginPageDocument,
+    "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": types.MyLoginsPageDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
+    "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
+    "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": types.RemoveTrustedIpDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": types.UsersPageDocument,
 };
 
@@ -99,6 +117,30 @@ export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CheckIp($ip: String!) {\n    checkIp(ip: $ip) {\n      ip\n      sourcePrefix\n      recentFailures\n      activeBlock {\n        id\n        cidr\n        reason\n        note\n        strike\n        expiresAt\n      }\n      accountsTried {\n        attemptedName\n        failures\n        lastAt\n      }\n      globalSafe {\n        id\n        cidr\n      }\n      trustedBy {\n        accountId\n        email\n        entry {\n          id\n          cidr\n        }\n      }\n      location {\n        city\n        region\n        countryCode\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n      }\n    }\n  }\n"): (typeof documents)["\n  query CheckIp($ip: String!) {\n    checkIp(ip: $ip) {\n      ip\n      sourcePrefix\n      recentFailures\n      activeBlock {\n        id\n        cidr\n        reason\n        note\n        strike\n        expiresAt\n      }\n      accountsTried {\n        attemptedName\n        failures\n        lastAt\n      }\n      globalSafe {\n        id\n        cidr\n      }\n      trustedBy {\n        accountId\n        email\n        entry {\n          id\n          cidr\n        }\n      }\n      location {\n        city\n        region\n        countryCode\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason) {\n    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 100, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        reason\n        note\n        failures\n        strike\n        createdAt\n        expiresAt\n        liftedAt\n      }\n    }\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n"): (typeof documents)["\n  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason) {\n    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 100, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        reason\n        note\n        failures\n        strike\n        createdAt\n        expiresAt\n        liftedAt\n      }\n    }\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n"): (typeof documents)["\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -107,11 +149,23 @@ export function graphql(source: "\n  query LoginPage {\n    setupStatus {\n     
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n"): (typeof documents)["\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"): (typeof documents)["\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,11 +1,11 @@
 import { AppShell, Badge, Burger, Group, Loader, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconDevices, IconHome, IconShieldCheck, IconUsers } from '@tabler/icons-react';
+import { IconBan, IconDevices, IconHistory, IconHome, IconShieldCheck, IconUsers } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
 import { ROLE_LABELS } from '../../features/account/labels';
 import { SignOutButton } from '../../features/session/SignOutButton';
-import { canManageUsers, useViewer, type Viewer } from '../../features/session/viewer';
+import { canManageIps, canManageUsers, useViewer, type Viewer } from '../../features/session/viewer';
 import classes from './AppLayout.module.css';
 
 interface NavItem {
@@ -19,6 +19,9 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, visible: () => true },
   { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
   { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
+  { to: '/me/logins', label: 'My login history', icon: IconHistory, visible: () => true },
+  { to: '/security/blocked-ips', label: 'Blocked IPs', icon: IconBan, visible: canManageIps },
+  { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
 ];
 
 const NAVBAR_BREAKPOINT = 'sm';

@@ -32,6 +32,11 @@ export function canManageUsers(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_USERS'));
 }
 
+/** Blocked and safe IPs need MANAGE_IPS. */
+export function canManageIps(viewer: Viewer): boolean {
+  return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
+}
+
 const signingOut = new WeakMap<ApolloClient, Promise<void>>();
 
 /**

@@ -1,0 +1,174 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { type FormEvent, useState } from 'react';
+import { graphql } from '../../__generated__';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+
+const MarkIpSafeDocument = graphql(`
+  mutation MarkIpSafe($input: MarkIpSafeInput!) {
+    markIpSafe(input: $input) {
+      __typename
+      ... on TrustedIp {
+        id
+        cidr
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
+    }
+  }
+`);
+
+const AccountPickerDocument = graphql(`
+  query AccountPicker($search: String) {
+    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {
+      nodes {
+        id
+        email
+      }
+    }
+  }
+`);
+
+const GLOBAL = '__global__';
+const WARNING =
+  'Only whitelist an entire range if you are certain the network is private and managed. Whitelisting large public ranges can leave accounts vulnerable to unauthorized access from other users on that same network.';
+
+export function MarkSafeModal({
+  opened,
+  onClose,
+  initialCidr = '',
+}: {
+  opened: boolean;
+  onClose: () => void;
+  initialCidr?: string;
+}) {
+  return (
+    <Modal opened={opened} onClose={onClose} title="Mark as safe" size="lg">
+      <MarkSafeForm initialCidr={initialCidr} onDone={onClose} />
+    </Modal>
+  );
+}
+
+function MarkSafeForm({ initialCidr, onDone }: { initialCidr: string; onDone: () => void }) {
+  const [cidr, setCidr] = useState(initialCidr);
+  const [target, setTarget] = useState<string>(GLOBAL);
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search, 250);
+  const [note, setNote] = useState('');
+  const [expires, setExpires] = useState('');
+  const [needsAck, setNeedsAck] = useState(false);
+  const [ack, setAck] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const { data } = useQuery(AccountPickerDocument, { variables: { search: debounced || null } });
+  const [mark, { loading }] = useMutation(MarkIpSafeDocument, {
+    refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage'],
+  });
+
+  const options = [
+    { value: GLOBAL, label: 'All accounts (global safe list)' },
+    ...(data?.accounts.nodes ?? []).map((a) => ({ value: a.id, label: a.email })),
+  ];
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const { data: result } = await mark({
+        variables: {
+          input: {
+            cidr: cidr.trim(),
+            accountId: target === GLOBAL ? null : target,
+            note: note.trim() || null,
+            expiresAt: expires ? new Date(expires).toISOString() : null,
+            acknowledgeWideRange: ack,
+          },
+        },
+      });
+      const r = result?.markIpSafe;
+      if (r?.__typename === 'TrustedIp') {
+        notifications.show({ color: 'green', title: 'Marked as safe', message: `${r.cidr} is trusted now.` });
+        onDone();
+      } else if (r?.__typename === 'WideRangeNeedsAcknowledgementError') {
+        setNeedsAck(true);
+      } else if (r && 'code' in r) {
+        setProblem(problemFromCode(r.code));
+      }
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  const fieldErrors = problem?.fieldErrors ?? {};
+  return (
+    <form onSubmit={(e) => void onSubmit(e)}>
+      <Stack gap="md">
+        {problem && !fieldErrors['cidr'] && !fieldErrors['expiresAt'] && (
+          <Alert color="red" variant="light" role="alert">
+            {problem.message}
+          </Alert>
+        )}
+        <TextInput
+          label="IP address or range"
+          description="An address (203.0.113.7) or a CIDR range (203.0.113.0/24, 2001:db8::/48)"
+          required
+          data-autofocus
+          value={cidr}
+          error={fieldErrors['cidr']}
+          onChange={(e) => {
+            setCidr(e.currentTarget.value);
+            setNeedsAck(false);
+            setAck(false);
+          }}
+        />
+        <Select
+          label="Trusted for"
+          data={options}
+          value={target}
+          onChange={(v) => setTarget(v ?? GLOBAL)}
+          searchable
+          onSearchChange={setSearch}
+          nothingFoundMessage="No account matches"
+          allowDeselect={false}
+        />
+        <TextInput
+          label="Note"
+          placeholder="e.g. CRM sync server"
+          maxLength={500}
+          value={note}
+          onChange={(e) => setNote(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Expires"
+          description="Optional: the trust ends by itself at this time"
+          type="datetime-local"
+          value={expires}
+          error={fieldErrors['expiresAt']}
+          onChange={(e) => setExpires(e.currentTarget.value)}
+        />
+        {needsAck && (
+          <Alert color="orange" variant="light" title="Wide public range" role="alert">
+            {WARNING}
+            <Checkbox
+              mt="sm"
+              label="I understand the risk of trusting this range"
+              checked={ack}
+              onChange={(e) => setAck(e.currentTarget.checked)}
+            />
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={loading} disabled={needsAck && !ack}>
+            Mark as safe
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
