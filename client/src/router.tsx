@@ -27,10 +27,12 @@ export const router = createBrowserRouter([
             children: [
               { index: true, lazy: () => import('./routes/home') },
               { path: '/users', lazy: () => import('./routes/users') },
+              { path: '/users/:id', lazy: () => import('./routes/account') },
               { path: '/sessions', lazy: () => import('./routes/sessions') },
               { path: '/me/logins', lazy: () => import('./routes/my-logins') },
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
+              { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },
             ],
           },
         ],

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Burger, Group, Loader, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconBan, IconDevices, IconHistory, IconHome, IconShieldCheck, IconUsers } from '@tabler/icons-react';
+import { IconBan, IconDevices, IconHistory, IconHome, IconMapPin, IconShieldCheck, IconUsers } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
 import { ROLE_LABELS } from '../../features/account/labels';
@@ -22,6 +22,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/me/logins', label: 'My login history', icon: IconHistory, visible: () => true },
   { to: '/security/blocked-ips', label: 'Blocked IPs', icon: IconBan, visible: canManageIps },
   { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
+  { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
 ];
 
 const NAVBAR_BREAKPOINT = 'sm';

@@ -1,4 +1,5 @@
-import { Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Link } from 'react-router';
 import { type FragmentType, getFragmentData, graphql } from '../../__generated__';
 import type { AccountRowFragment } from '../../__generated__/graphql';
 import { FormattedDate } from '../../components/FormattedDate';
@@ -52,7 +53,9 @@ export function AccountsTable({ accounts, viewerId, onToggleDisabled }: Accounts
             return (
               <Table.Tr key={account.id}>
                 <Table.Th scope="row" fw={500}>
-                  {account.email}
+                  <Anchor component={Link} to={`/users/${account.id}`}>
+                    {account.email}
+                  </Anchor>
                 </Table.Th>
                 <Table.Td>
                   {account.name}

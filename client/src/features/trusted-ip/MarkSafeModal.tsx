@@ -41,21 +41,32 @@ export function MarkSafeModal({
   opened,
   onClose,
   initialCidr = '',
+  account,
 }: {
   opened: boolean;
   onClose: () => void;
   initialCidr?: string;
+  /** Preselects the account the IP is trusted for. */
+  account?: { id: string; email: string };
 }) {
   return (
     <Modal opened={opened} onClose={onClose} title="Mark as safe" size="lg">
-      <MarkSafeForm initialCidr={initialCidr} onDone={onClose} />
+      <MarkSafeForm initialCidr={initialCidr} account={account} onDone={onClose} />
     </Modal>
   );
 }
 
-function MarkSafeForm({ initialCidr, onDone }: { initialCidr: string; onDone: () => void }) {
+function MarkSafeForm({
+  initialCidr,
+  account,
+  onDone,
+}: {
+  initialCidr: string;
+  account?: { id: string; email: string };
+  onDone: () => void;
+}) {
   const [cidr, setCidr] = useState(initialCidr);
-  const [target, setTarget] = useState<string>(GLOBAL);
+  const [target, setTarget] = useState<string>(account?.id ?? GLOBAL);
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
   const [note, setNote] = useState('');
@@ -65,11 +76,14 @@ function MarkSafeForm({ initialCidr, onDone }: { initialCidr: string; onDone: ()
   const [problem, setProblem] = useState<Problem | null>(null);
   const { data } = useQuery(AccountPickerDocument, { variables: { search: debounced || null } });
   const [mark, { loading }] = useMutation(MarkIpSafeDocument, {
-    refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage'],
+    refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountPage'],
   });
 
   const options = [
     { value: GLOBAL, label: 'All accounts (global safe list)' },
+    ...(account && !(data?.accounts.nodes ?? []).some((a) => a.id === account.id)
+      ? [{ value: account.id, label: account.email }]
+      : []),
     ...(data?.accounts.nodes ?? []).map((a) => ({ value: a.id, label: a.email })),
   ];
 

@@ -1,0 +1,188 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Badge, Button, Card, EmptyState, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconHistory } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { graphql } from '../__generated__';
+import type { LoginOutcome } from '../__generated__/graphql';
+import { FormattedDate } from '../components/FormattedDate';
+import { PageLoader } from '../components/PageLoader';
+import { QueryError } from '../components/QueryError';
+import { usePageTitle } from '../components/usePageTitle';
+import { ROLE_LABELS } from '../features/account/labels';
+import { toProblem } from '../features/errors/problem';
+import { DBIP_ATTRIBUTION, formatNetwork, formatPlace } from '../features/ip-block/format';
+import { canManageIps, useViewer } from '../features/session/viewer';
+import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
+
+const AccountPageDocument = graphql(`
+  query AccountPage($id: ID!, $page: PageInput, $withTrust: Boolean!) {
+    account(id: $id) {
+      id
+      email
+      name
+      role
+      disabledAt
+      createdAt
+      lastLoginAt
+    }
+    loginEvents(filter: { accountId: $id }, page: $page) {
+      totalCount
+      nodes {
+        id
+        occurredAt
+        ip
+        service
+        outcome
+        city
+        region
+        countryCode
+        namedLocation
+        asn
+        asnOrg
+        networkKind
+      }
+    }
+    trustedIps(accountId: $id, page: { limit: 200, offset: 0 }) @include(if: $withTrust) {
+      nodes {
+        id
+        cidr
+        note
+        expiresAt
+      }
+    }
+  }
+`);
+
+const RemoveAccountTrustedIpDocument = graphql(`
+  mutation RemoveAccountTrustedIp($id: ID!) {
+    removeTrustedIp(id: $id)
+  }
+`);
+
+const OUTCOME: Record<LoginOutcome, { label: string; color: string }> = {
+  SUCCESS: { label: 'Success', color: 'green' },
+  INVALID_CREDENTIALS: { label: 'Wrong credentials', color: 'red' },
+  ACCOUNT_DISABLED: { label: 'Account disabled', color: 'gray' },
+  BLOCKED: { label: 'Blocked IP', color: 'orange' },
+};
+const PAGE = 25;
+
+export function Component() {
+  const { id = '' } = useParams();
+  const viewer = useViewer();
+  const withTrust = canManageIps(viewer);
+  const [page, setPage] = useState(1);
+  const [opened, modal] = useDisclosure(false);
+  const { data, error, refetch } = useQuery(AccountPageDocument, {
+    variables: { id, page: { limit: PAGE, offset: (page - 1) * PAGE }, withTrust },
+    fetchPolicy: 'cache-and-network',
+  });
+  const [remove] = useMutation(RemoveAccountTrustedIpDocument, { refetchQueries: ['AccountPage'] });
+  usePageTitle(data?.account.email ?? 'Account');
+  if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
+  const a = data.account;
+  return (
+    <Stack gap="lg" maw={1200}>
+      <Title order={1}>{a.email}</Title>
+      <Card withBorder>
+        <Text>
+          {a.name} · {ROLE_LABELS[a.role]} · {a.disabledAt ? 'Disabled' : 'Enabled'} · created{' '}
+          <FormattedDate value={a.createdAt} /> · last login <FormattedDate value={a.lastLoginAt} fallback="never" />
+        </Text>
+      </Card>
+      {withTrust && (
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={2} size="h3">
+              Trusted login IPs
+            </Title>
+            <Button onClick={modal.open}>Mark as safe</Button>
+          </Group>
+          {(data.trustedIps?.nodes.length ?? 0) === 0 ? (
+            <Text size="sm" c="dimmed">
+              No trusted IPs for this account.
+            </Text>
+          ) : (
+            <Table aria-label="Trusted login IPs">
+              <Table.Tbody>
+                {data.trustedIps!.nodes.map((t) => (
+                  <Table.Tr key={t.id}>
+                    <Table.Td>{t.cidr}</Table.Td>
+                    <Table.Td>{t.note ?? ''}</Table.Td>
+                    <Table.Td>
+                      <FormattedDate value={t.expiresAt} fallback="No expiry" />
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        aria-label={`Remove ${t.cidr}`}
+                        onClick={() =>
+                          void remove({ variables: { id: t.id } }).catch((e: unknown) =>
+                            notifications.show({ color: 'red', message: toProblem(e).message }),
+                          )
+                        }
+                      >
+                        Remove
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          <MarkSafeModal opened={opened} onClose={modal.close} account={{ id: a.id, email: a.email }} />
+        </Stack>
+      )}
+      <Title order={2} size="h3">
+        Login history
+      </Title>
+      {data.loginEvents.nodes.length === 0 ? (
+        <EmptyState icon={<IconHistory aria-hidden />} title="No logins yet" />
+      ) : (
+        <Table aria-label="Login history" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>IP</Table.Th>
+              <Table.Th>Place</Table.Th>
+              <Table.Th>Network</Table.Th>
+              <Table.Th>Service</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.loginEvents.nodes.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>
+                  <FormattedDate value={e.occurredAt} />
+                </Table.Td>
+                <Table.Td>{e.ip}</Table.Td>
+                <Table.Td>{formatPlace(e)}</Table.Td>
+                <Table.Td>{formatNetwork(e)}</Table.Td>
+                <Table.Td>{e.service}</Table.Td>
+                <Table.Td>
+                  <Badge color={OUTCOME[e.outcome].color} variant="light">
+                    {OUTCOME[e.outcome].label}
+                  </Badge>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {data.loginEvents.totalCount > PAGE && (
+        <Pagination total={Math.ceil(data.loginEvents.totalCount / PAGE)} value={page} onChange={setPage} />
+      )}
+      <Text size="xs" c="dimmed">
+        <a href="https://db-ip.com" target="_blank" rel="noreferrer">
+          {DBIP_ATTRIBUTION}
+        </a>
+      </Text>
+    </Stack>
+  );
+}

@@ -1,0 +1,254 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  EmptyState,
+  Group,
+  Modal,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconMapPin } from '@tabler/icons-react';
+import { type FormEvent, useState } from 'react';
+import { graphql } from '../__generated__';
+import type { NetworkKind } from '../__generated__/graphql';
+import { PageLoader } from '../components/PageLoader';
+import { QueryError } from '../components/QueryError';
+import { usePageTitle } from '../components/usePageTitle';
+import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
+import { NETWORK_KIND_LABELS, formatPlace } from '../features/ip-block/format';
+
+const NamedLocationsPageDocument = graphql(`
+  query NamedLocationsPage {
+    namedLocations {
+      id
+      cidr
+      name
+      countryCode
+      region
+      city
+      latitude
+      longitude
+      asn
+      asnOrg
+      networkKind
+      trusted
+    }
+  }
+`);
+
+const CreateNamedLocationDocument = graphql(`
+  mutation CreateNamedLocation($input: NamedLocationInput!) {
+    createNamedLocation(input: $input) {
+      __typename
+      ... on NamedLocation {
+        id
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
+    }
+  }
+`);
+
+const DeleteNamedLocationDocument = graphql(`
+  mutation DeleteNamedLocation($id: ID!) {
+    deleteNamedLocation(id: $id)
+  }
+`);
+
+export function Component() {
+  usePageTitle('Named locations');
+  const [opened, modal] = useDisclosure(false);
+  const { data, error, refetch } = useQuery(NamedLocationsPageDocument, { fetchPolicy: 'cache-and-network' });
+  const [remove] = useMutation(DeleteNamedLocationDocument, { refetchQueries: ['NamedLocationsPage'] });
+  let body;
+  if (!data) body = error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
+  else if (data.namedLocations.length === 0)
+    body = (
+      <EmptyState
+        icon={<IconMapPin aria-hidden />}
+        title="No named locations"
+        description="Name your office, VPN or private ranges so logins from them show a real place instead of “Unknown”."
+      />
+    );
+  else
+    body = (
+      <Table aria-label="Named locations" striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Range</Table.Th>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Place</Table.Th>
+            <Table.Th>Network</Table.Th>
+            <Table.Th>Action</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {data.namedLocations.map((l) => (
+            <Table.Tr key={l.id}>
+              <Table.Td>{l.cidr}</Table.Td>
+              <Table.Td>
+                {l.name} {l.trusted && <Badge variant="light">Trusted</Badge>}
+              </Table.Td>
+              <Table.Td>{formatPlace(l)}</Table.Td>
+              <Table.Td>
+                {[l.asn ? `AS${l.asn}` : null, l.asnOrg, l.networkKind ? NETWORK_KIND_LABELS[l.networkKind] : null]
+                  .filter(Boolean)
+                  .join(' · ') || '—'}
+              </Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  aria-label={`Delete ${l.name}`}
+                  onClick={() =>
+                    void remove({ variables: { id: l.id } }).catch((e: unknown) =>
+                      notifications.show({ color: 'red', message: toProblem(e).message }),
+                    )
+                  }
+                >
+                  Delete
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    );
+  return (
+    <Stack gap="lg" maw={1200}>
+      <Title order={1}>Named locations</Title>
+      <Text size="sm" c="dimmed">
+        A named range overrides the GeoIP database for its addresses; the most specific range wins.
+      </Text>
+      <Group justify="flex-end">
+        <Button onClick={modal.open}>New named location</Button>
+      </Group>
+      {body}
+      <Modal opened={opened} onClose={modal.close} title="New named location" size="lg">
+        <NamedLocationForm onDone={modal.close} />
+      </Modal>
+    </Stack>
+  );
+}
+
+const KINDS: NetworkKind[] = ['FIXED', 'MOBILE', 'HOSTING', 'VPN', 'PRIVATE', 'UNKNOWN'];
+
+function NamedLocationForm({ onDone }: { onDone: () => void }) {
+  const [v, setV] = useState({
+    cidr: '',
+    name: '',
+    countryCode: '',
+    region: '',
+    city: '',
+    latitude: '',
+    longitude: '',
+    asn: '',
+    asnOrg: '',
+    networkKind: '',
+  });
+  const [trusted, setTrusted] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [create, { loading }] = useMutation(CreateNamedLocationDocument, { refetchQueries: ['NamedLocationsPage'] });
+  const fe = problem?.fieldErrors ?? {};
+  const set = (k: keyof typeof v) => (e: { currentTarget: { value: string } }) => setV({ ...v, [k]: e.currentTarget.value });
+  const num = (s: string) => (s.trim() === '' ? null : Number(s));
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setProblem(null);
+    try {
+      const { data } = await create({
+        variables: {
+          input: {
+            cidr: v.cidr.trim(),
+            name: v.name,
+            countryCode: v.countryCode.trim() || null,
+            region: v.region.trim() || null,
+            city: v.city.trim() || null,
+            latitude: num(v.latitude),
+            longitude: num(v.longitude),
+            asn: num(v.asn),
+            asnOrg: v.asnOrg.trim() || null,
+            networkKind: (v.networkKind || null) as NetworkKind | null,
+            trusted,
+          },
+        },
+      });
+      const r = data?.createNamedLocation;
+      if (r?.__typename === 'NamedLocation') {
+        notifications.show({ color: 'green', message: `${v.name} saved.` });
+        onDone();
+      } else if (r && 'code' in r) setProblem(problemFromCode(r.code));
+    } catch (err) {
+      setProblem(toProblem(err));
+    }
+  }
+  return (
+    <form onSubmit={(e) => void onSubmit(e)}>
+      <Stack>
+        {problem && Object.keys(fe).length === 0 && (
+          <Alert color="red" variant="light" role="alert">
+            {problem.message}
+          </Alert>
+        )}
+        <TextInput label="IP range" required data-autofocus value={v.cidr} error={fe['cidr']} onChange={set('cidr')} />
+        <TextInput label="Name" required maxLength={100} value={v.name} error={fe['name']} onChange={set('name')} />
+        <Group grow>
+          <TextInput
+            label="Country code"
+            maxLength={2}
+            value={v.countryCode}
+            error={fe['countryCode']}
+            onChange={set('countryCode')}
+          />
+          <TextInput label="Region" value={v.region} onChange={set('region')} />
+          <TextInput label="City" value={v.city} onChange={set('city')} />
+        </Group>
+        <Group grow>
+          <TextInput label="Latitude" inputMode="decimal" value={v.latitude} error={fe['latitude']} onChange={set('latitude')} />
+          <TextInput
+            label="Longitude"
+            inputMode="decimal"
+            value={v.longitude}
+            error={fe['longitude']}
+            onChange={set('longitude')}
+          />
+        </Group>
+        <Group grow>
+          <TextInput label="ASN" inputMode="numeric" value={v.asn} error={fe['asn']} onChange={set('asn')} />
+          <TextInput label="Organisation" value={v.asnOrg} onChange={set('asnOrg')} />
+          <NativeSelect
+            label="Network kind"
+            data={[{ value: '', label: 'From the ASN' }, ...KINDS.map((k) => ({ value: k, label: NETWORK_KIND_LABELS[k] }))]}
+            value={v.networkKind}
+            onChange={set('networkKind')}
+          />
+        </Group>
+        <Checkbox
+          label="Trusted location (logins from it raise no incident)"
+          checked={trusted}
+          onChange={(e) => setTrusted(e.currentTarget.checked)}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={loading}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
