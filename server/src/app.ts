@@ -22,6 +22,7 @@ import { createLogger } from './common/logger.js';
 import { resolveClientIp } from './common/net/client-ip.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { initOrm, migrate } from './db/orm.js';
+import { createSqlPool, type SqlPool } from './db/pool.js';
 import { createSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
 import { isAllowed } from './common/auth/auth-checker.js';
@@ -48,7 +49,10 @@ export function sessionCookieName(config: Config): string {
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL in the data folder. */
-export async function openDatabase(config: Config, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedDatabase }> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+): Promise<{ orm: MikroORM; pool: SqlPool; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (url === undefined) {
@@ -56,7 +60,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<{ or
     url = embedded.url;
   }
   const orm = await initOrm(url, logger);
-  return { orm, embedded };
+  return { orm, pool: createSqlPool(url), embedded };
 }
 
 /** The one composition root: used by `main.ts`, the CLI and the tests. */
@@ -69,6 +73,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
   let apollo: ApolloServer<Context> | undefined;
   let url = '';
   let maintenance: NodeJS.Timeout | undefined;
+  let pool: SqlPool | undefined;
 
   const handle: AppHandle = {
     get url() {
@@ -90,7 +95,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       orm = db.orm;
       embedded = db.embedded;
       await migrate(orm, logger);
-      services = createServices(config, keys, logger);
+      pool = db.pool;
+      services = createServices(config, keys, logger, db.pool);
       // GeoIP databases load in the background; the first lookups wait for them.
       void services.geo.load();
       maintenance = startMaintenance(orm, services, logger);
@@ -299,6 +305,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
       if (orm) await orm.close(true);
+      if (pool) await pool.end();
       if (embedded) await embedded.stop();
       logger.info('server stopped');
     },

@@ -34,10 +34,10 @@ async function main(): Promise<number> {
   }
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
   const logger = createLogger(config);
-  const { orm, embedded } = await openDatabase(config, logger);
+  const { orm, pool, embedded } = await openDatabase(config, logger);
   try {
     await migrate(orm);
-    const services = createServices(config, await loadOrCreateKeys(config), logger);
+    const services = createServices(config, await loadOrCreateKeys(config), logger, pool);
     const em = orm.em.fork();
     switch (command) {
       case 'create-admin': {
@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await orm.close(true);
+    await pool.end();
     await embedded?.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { SqlPool } from './db/pool.js';
 import type { Keys } from './common/crypto/keys.js';
 import { AccountService } from './modules/account/account.service.js';
 import { PasswordHasher } from './modules/account/password.js';
@@ -31,14 +32,14 @@ export interface Services {
   audit: AuditService;
 }
 
-export function createServices(config: Config, keys: Keys, logger: Logger): Services {
+export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
-  const sessions = new SessionService(config);
+  const sessions = new SessionService(config, pool);
   const loginEvents = new LoginEventService();
   const accounts = new AccountService(config, hasher, sessions);
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
-  const protection = new ProtectionService(keys, settings);
+  const protection = new ProtectionService(keys, settings, pool);
   const audit = new AuditService();
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit);
   const integrator = new IntegratorService(protection, loginEvents, geo);

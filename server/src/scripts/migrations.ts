@@ -13,7 +13,7 @@ import { openDatabase } from '../app.js';
  */
 const mode = process.argv[2];
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-const { orm, embedded } = await openDatabase(config, createLogger(config));
+const { orm, pool, embedded } = await openDatabase(config, createLogger(config));
 const migrator = orm.getMigrator();
 let code = 0;
 try {
@@ -46,6 +46,7 @@ try {
     code = 2;
   }
 } finally {
+  await pool.end();
   await orm.close(true);
   await embedded?.stop();
 }

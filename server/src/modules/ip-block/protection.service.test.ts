@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ProtectionService } from './protection.service.js';
 
-const service = new ProtectionService({ sessionSecret: Buffer.alloc(32), encryptionKey: Buffer.alloc(32) }, undefined as never);
+const service = new ProtectionService(
+  { sessionSecret: Buffer.alloc(32), encryptionKey: Buffer.alloc(32) },
+  undefined as never,
+  undefined as never,
+);
 
 describe('sourcePrefix', () => {
   it('counts IPv4 per address and IPv6 per /64', () => {
