@@ -186,7 +186,7 @@ async function main() {
     }
   })();
   const flood = await new Promise((resolve, reject) => {
-    const inst = autocannon(
+    autocannon(
       {
         url: base,
         connections: CONNECTIONS,
@@ -205,7 +205,6 @@ async function main() {
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
-    inst.on('response', (_client, _status, resBytes) => void resBytes);
   });
   flooding = false;
   await loginLoop;
