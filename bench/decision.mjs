@@ -212,7 +212,10 @@ async function main() {
   const outcomes = await db.query(`select outcome, count(*)::int as n from login_event where host(ip) = $1 group by outcome`, [
     flooder,
   ]);
-  for (const row of outcomes.rows) row.outcome === 'BLOCKED' ? (floodBlocked += row.n) : (floodOther += row.n);
+  for (const row of outcomes.rows) {
+    if (row.outcome === 'BLOCKED') floodBlocked += row.n;
+    else floodOther += row.n;
+  }
 
   const ratio = g.requests.average / b.requests.average;
   const p99Ratio = g.latency.p99 / b.latency.p99;
