@@ -1,19 +1,18 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Badge, Button, Card, EmptyState, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconHistory } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql } from '../__generated__';
-import type { LoginOutcome } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
 import { toProblem } from '../features/errors/problem';
-import { DBIP_ATTRIBUTION, formatNetwork, formatPlace } from '../features/ip-block/format';
+import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
+import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
 import { canManageIps, useViewer } from '../features/session/viewer';
 import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
 
@@ -62,12 +61,6 @@ const RemoveAccountTrustedIpDocument = graphql(`
   }
 `);
 
-const OUTCOME: Record<LoginOutcome, { label: string; color: string }> = {
-  SUCCESS: { label: 'Success', color: 'green' },
-  INVALID_CREDENTIALS: { label: 'Wrong credentials', color: 'red' },
-  ACCOUNT_DISABLED: { label: 'Account disabled', color: 'gray' },
-  BLOCKED: { label: 'Blocked IP', color: 'orange' },
-};
 const PAGE = 25;
 
 export function Component() {
@@ -141,40 +134,7 @@ export function Component() {
       <Title order={2} size="h3">
         Login history
       </Title>
-      {data.loginEvents.nodes.length === 0 ? (
-        <EmptyState icon={<IconHistory aria-hidden />} title="No logins yet" />
-      ) : (
-        <Table aria-label="Login history" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>IP</Table.Th>
-              <Table.Th>Place</Table.Th>
-              <Table.Th>Network</Table.Th>
-              <Table.Th>Service</Table.Th>
-              <Table.Th>Outcome</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.loginEvents.nodes.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td>
-                  <FormattedDate value={e.occurredAt} />
-                </Table.Td>
-                <Table.Td>{e.ip}</Table.Td>
-                <Table.Td>{formatPlace(e)}</Table.Td>
-                <Table.Td>{formatNetwork(e)}</Table.Td>
-                <Table.Td>{e.service}</Table.Td>
-                <Table.Td>
-                  <Badge color={OUTCOME[e.outcome].color} variant="light">
-                    {OUTCOME[e.outcome].label}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <LoginHistoryTable events={data.loginEvents.nodes} />
       {data.loginEvents.totalCount > PAGE && (
         <Pagination total={Math.ceil(data.loginEvents.totalCount / PAGE)} value={page} onChange={setPage} />
       )}

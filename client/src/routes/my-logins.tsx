@@ -1,14 +1,13 @@
 import { useQuery } from '@apollo/client/react';
-import { Badge, EmptyState, Pagination, Stack, Table, Text, Title } from '@mantine/core';
-import { IconHistory } from '@tabler/icons-react';
+import { Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
-import type { LoginOutcome } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
-import { DBIP_ATTRIBUTION, formatNetwork, formatPlace } from '../features/ip-block/format';
+import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
+import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
 
 const MyLoginsPageDocument = graphql(`
   query MyLoginsPage($page: PageInput) {
@@ -39,12 +38,6 @@ const MyLoginsPageDocument = graphql(`
   }
 `);
 
-const OUTCOME: Record<LoginOutcome, { label: string; color: string }> = {
-  SUCCESS: { label: 'Success', color: 'green' },
-  INVALID_CREDENTIALS: { label: 'Wrong credentials', color: 'red' },
-  ACCOUNT_DISABLED: { label: 'Account disabled', color: 'gray' },
-  BLOCKED: { label: 'Blocked IP', color: 'orange' },
-};
 const PAGE = 25;
 
 export function Component() {
@@ -65,40 +58,7 @@ export function Component() {
   return (
     <Stack gap="lg" maw={1200}>
       <Title order={1}>My login history</Title>
-      {events.nodes.length === 0 ? (
-        <EmptyState icon={<IconHistory aria-hidden />} title="No logins yet" />
-      ) : (
-        <Table aria-label="Login history" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>IP</Table.Th>
-              <Table.Th>Place</Table.Th>
-              <Table.Th>Network</Table.Th>
-              <Table.Th>Service</Table.Th>
-              <Table.Th>Outcome</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {events.nodes.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td>
-                  <FormattedDate value={e.occurredAt} />
-                </Table.Td>
-                <Table.Td>{e.ip}</Table.Td>
-                <Table.Td>{formatPlace(e)}</Table.Td>
-                <Table.Td>{formatNetwork(e)}</Table.Td>
-                <Table.Td>{e.service}</Table.Td>
-                <Table.Td>
-                  <Badge color={OUTCOME[e.outcome].color} variant="light">
-                    {OUTCOME[e.outcome].label}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <LoginHistoryTable events={events.nodes} />
       {events.totalCount > PAGE && <Pagination total={Math.ceil(events.totalCount / PAGE)} value={page} onChange={setPage} />}
       <Title order={2} size="h3">
         My trusted IPs
