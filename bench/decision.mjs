@@ -4,7 +4,6 @@
 // blocked IP while a legitimate panel login still succeeds. Run through `pnpm bench decision`.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -107,30 +106,13 @@ async function main() {
   await db.query('analyze');
   const seedSeconds = (performance.now() - t0) / 1000;
 
-  // The same decision as the server's: account, trusted range, active block.
-  const bare = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const { account, ip } = JSON.parse(body);
-    const acc = await db.query('select id, disabled_at from account where email = $1', [account]);
-    const a = acc.rows[0] ?? null;
-    const trusted = await db.query(
-      `select 1 from trusted_ip where cidr >>= $1::inet and (account_id is null or account_id = $2) and (expires_at is null or expires_at > now()) limit 1`,
-      [ip, a?.id ?? null],
-    );
-    let decision = { allowed: true, reason: null, until: null };
-    if (trusted.rowCount === 0) {
-      const block = await db.query(
-        `select id, cidr::text as cidr, reason, expires_at from ip_block where cidr >>= $1::inet and lifted_at is null and (expires_at is null or expires_at > now()) order by expires_at desc nulls first limit 1`,
-        [ip],
-      );
-      if (block.rows[0]) decision = { allowed: false, reason: 'IP_BLOCKED', until: block.rows[0].expires_at };
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ data: { loginDecision: decision } }));
-  });
+  // The same decision as the server's (account, trusted range, active block) from a bare route in
+  // its own process, so both sides share the two cores with PostgreSQL and the load generator alike.
   const barePort = await freePort();
-  await new Promise((r) => bare.listen(barePort, '127.0.0.1', r));
+  const bare = spawn(process.execPath, [path.join(root, 'bench', 'bare-decision-server.mjs'), dbUrl, String(barePort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => bare.stdout.once('data', resolve));
 
   // A fixed mix of addresses: mostly uncovered, some blocked, some safe.
   const ips = Array.from({ length: 1000 }, (_, i) =>
@@ -244,7 +226,7 @@ async function main() {
       `legitimate panel logins meanwhile: ${okLogins.length}/${logins.length} succeeded, max ${Math.max(...logins.map((l) => l.ms)).toFixed(0)} ms`,
   );
 
-  bare.close();
+  bare.kill('SIGTERM');
   await db.end();
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.once('exit', r));
