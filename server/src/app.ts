@@ -215,13 +215,20 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
             // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
             const authorization = req.headers.authorization;
-            const viewer = authorization
+            const resolved = authorization
               ? await svc.apiTokens.resolve(em, authorization, clientIp)
               : await svc.sessions.resolve(em, presentedToken);
             const ua = req.headers['user-agent'];
+            const { viewer, refused } = await svc.adminAccess.enforce(
+              em,
+              resolved,
+              clientIp,
+              typeof ua === 'string' ? ua.slice(0, 512) : null,
+            );
             return {
               em,
               viewer,
+              accessRefused: refused,
               clientIp,
               userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
               cookies,

@@ -6,6 +6,8 @@ import { loadOrCreateKeys } from './common/crypto/keys.js';
 import { createLogger } from './common/logger.js';
 import { migrate } from './db/orm.js';
 import { createServices } from './services.js';
+import { Account } from './modules/account/account.entity.js';
+import { AuditAction } from './modules/audit/audit.entity.js';
 
 const USAGE = `Usage: pnpm cli <command> [options]
 
@@ -14,6 +16,8 @@ Commands:
       Creates an admin account without the browser (automation, or a second owner).
   setup-token
       Prints a new one-time first-admin setup link (only while no admin exists).
+  lift-ip-restriction --email <e-mail>
+      Break-glass: allows unrestricted access for an admin or sub-admin locked out by their IP access list.
 
 Uses the same configuration as the server (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR).
 `;
@@ -78,6 +82,23 @@ async function main(): Promise<number> {
         process.stdout.write(
           `${config.publicUrl.origin}/setup#token=${issued.token}\n(valid once, until ${issued.expiresAt.toISOString()})\n`,
         );
+        return 0;
+      }
+      case 'lift-ip-restriction': {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
+        if (!account) {
+          process.stderr.write('lift-ip-restriction needs --email of an existing account.\n');
+          return 2;
+        }
+        account.ipRestricted = false;
+        await em.flush();
+        await services.audit.record({ em, viewer: null, clientIp: '127.0.0.1' }, AuditAction.IP_RESTRICTION_LIFTED_BY_CLI, {
+          type: 'Account',
+          id: account.id,
+          label: account.email,
+        });
+        process.stdout.write(`IP restriction lifted for ${account.email}: unrestricted access until it is switched on again.\n`);
         return 0;
       }
       default:

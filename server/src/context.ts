@@ -27,5 +27,7 @@ export interface Context {
   clientIp: string;
   userAgent: string | null;
   cookies: SessionCookieJar;
+  /** The caller is authenticated but restricted to an IP access list that does not contain this address. */
+  accessRefused?: boolean;
   services: Services;
 }

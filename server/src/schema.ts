@@ -6,6 +6,7 @@ import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
 import { ApiTokenResolver } from './modules/session/api-token.resolver.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
+import { AdminAccessResolver } from './modules/admin-access/admin-access.resolver.js';
 import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-location.resolver.js';
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
@@ -21,6 +22,7 @@ export const resolvers = [
   LoginEventResolver,
   ApiTokenResolver,
   AuditResolver,
+  AdminAccessResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -9,6 +9,7 @@ import { AuthService } from './modules/session/auth.service.js';
 import { SessionService } from './modules/session/session.service.js';
 import { ApiTokenService } from './modules/session/api-token.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { AdminAccessService } from './modules/admin-access/admin-access.service.js';
 import { GeoService } from './modules/geo/geo.service.js';
 import { ProtectionService } from './modules/ip-block/protection.service.js';
 import { IntegratorService } from './modules/ip-block/integrator.service.js';
@@ -30,6 +31,7 @@ export interface Services {
   integrator: IntegratorService;
   apiTokens: ApiTokenService;
   audit: AuditService;
+  adminAccess: AdminAccessService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
@@ -41,7 +43,8 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const settings = new SettingsService(config);
   const protection = new ProtectionService(keys, settings, pool);
   const audit = new AuditService();
-  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit);
+  const adminAccess = new AdminAccessService(pool, loginEvents);
+  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService();
   return {
@@ -59,5 +62,6 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     integrator,
     apiTokens,
     audit,
+    adminAccess,
   };
 }

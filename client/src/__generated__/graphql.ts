@@ -71,6 +71,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   /** The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends. */
   | 'IP_BLOCKED'
+  /** The account is restricted to its IP access list and this request comes from elsewhere. */
+  | 'IP_NOT_ALLOWED'
   /** The change would leave no enabled admin. */
   | 'LAST_ADMIN'
   /** The object does not exist or is not visible to you. */
@@ -82,7 +84,9 @@ export type ErrorCode =
   /** No valid session or token, or it expired or was revoked. */
   | 'UNAUTHENTICATED'
   /** A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`. */
-  | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT';
+  | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT'
+  /** Refused: after this change your current IP would be outside your own access list. */
+  | 'WOULD_LOCK_YOU_OUT';
 
 /** Panel sign-in with e-mail address and password. */
 export type LoginInput = {
@@ -100,6 +104,8 @@ export type LoginOutcome =
   | 'BLOCKED'
   /** Unknown account or wrong password. */
   | 'INVALID_CREDENTIALS'
+  /** Refused: the account is restricted to its IP access list (sign-in, session or API token request). */
+  | 'IP_NOT_ALLOWED'
   /** Credentials accepted. */
   | 'SUCCESS';
 
@@ -260,6 +266,7 @@ export type LoginMutationVariables = Exact<{
 export type LoginMutation = { login:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode }
     | { __typename: 'IpBlockedError', code: ErrorCode }
+    | { __typename: 'IpNotAllowedError', code: ErrorCode }
     | { __typename: 'LoginSuccess', account: { id: string } }
    };
 

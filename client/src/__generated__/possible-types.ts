@@ -18,6 +18,7 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
+      "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "WideRangeNeedsAcknowledgementError"
@@ -25,6 +26,7 @@
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
+      "IpNotAllowedError",
       "LoginSuccess"
     ],
     "MarkIpSafeResult": [
@@ -58,6 +60,7 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
+      "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "WideRangeNeedsAcknowledgementError"
@@ -65,6 +68,7 @@
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
+      "IpNotAllowedError",
       "LoginSuccess"
     ],
     "MarkIpSafeResult": [

@@ -4,6 +4,7 @@ import { LoginEvent } from '../modules/login-event/login-event.entity.js';
 import { Session } from '../modules/session/session.entity.js';
 import { ApiToken } from '../modules/session/api-token.entity.js';
 import { AuditEntry } from '../modules/audit/audit.entity.js';
+import { AdminAccessEntry } from '../modules/admin-access/admin-access.entity.js';
 import { AsnOverride, NamedLocation } from '../modules/geo/named-location.entity.js';
 import { FailureCounter, IpBlock, IpStrike, RecentWrongPassword } from '../modules/ip-block/ip-block.entity.js';
 import { TrustedIp } from '../modules/trusted-ip/trusted-ip.entity.js';
@@ -26,4 +27,5 @@ export const entities = [
   Setting,
   ApiToken,
   AuditEntry,
+  AdminAccessEntry,
 ];

@@ -24,6 +24,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT:
     'Only whitelist an entire range if you are certain the network is private and managed. Confirm that you understand the risk.',
   ALREADY_EXISTS: 'The same entry exists already.',
+  IP_NOT_ALLOWED: 'Your account only accepts sign-ins from the IPs in its access list.',
+  WOULD_LOCK_YOU_OUT: 'This change would leave your current IP outside your access list. Add your current IP first.',
 };
 
 /** Not a server code: the request never got an answer. */

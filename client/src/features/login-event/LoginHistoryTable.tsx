@@ -24,6 +24,7 @@ const OUTCOME: Record<LoginOutcome, { label: string; color: string }> = {
   INVALID_CREDENTIALS: { label: 'Wrong credentials', color: 'red' },
   ACCOUNT_DISABLED: { label: 'Account disabled', color: 'gray' },
   BLOCKED: { label: 'Blocked IP', color: 'orange' },
+  IP_NOT_ALLOWED: { label: 'Outside access list', color: 'orange' },
 };
 
 /** Login history: time, IP, place, network, service and outcome — for an account page and “My login history”. */

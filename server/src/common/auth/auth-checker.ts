@@ -1,7 +1,8 @@
 import type { AuthCheckerFn } from 'type-graphql';
 import type { Context, Viewer } from '../../context.js';
 import { SessionStage } from '../../modules/session/session.entity.js';
-import { forbidden, unauthenticated } from '../errors/errors.js';
+import { ErrorCode } from '../errors/codes.js';
+import { appError, forbidden, unauthenticated } from '../errors/errors.js';
 import { Permission, Role } from './roles.js';
 
 /**
@@ -11,6 +12,8 @@ import { Permission, Role } from './roles.js';
  */
 export const authChecker: AuthCheckerFn<Context, string> = ({ context }, rules) => {
   const viewer = context.viewer;
+  if (context.accessRefused)
+    throw appError(ErrorCode.IP_NOT_ALLOWED, 'Your account only accepts requests from the IPs in its access list.');
   if (viewer === null || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) throw unauthenticated();
   if (rules.length === 0) return true;
   if (rules.some((rule) => isAllowed(viewer, rule))) return true;

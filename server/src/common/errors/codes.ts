@@ -22,6 +22,8 @@ export enum ErrorCode {
   IP_BLOCKED = 'IP_BLOCKED',
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT = 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
   ALREADY_EXISTS = 'ALREADY_EXISTS',
+  IP_NOT_ALLOWED = 'IP_NOT_ALLOWED',
+  WOULD_LOCK_YOU_OUT = 'WOULD_LOCK_YOU_OUT',
 }
 
 registerEnumType(ErrorCode, {
@@ -49,5 +51,7 @@ registerEnumType(ErrorCode, {
       description: 'A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`.',
     },
     ALREADY_EXISTS: { description: 'The same entry exists already.' },
+    IP_NOT_ALLOWED: { description: 'The account is restricted to its IP access list and this request comes from elsewhere.' },
+    WOULD_LOCK_YOU_OUT: { description: 'Refused: after this change your current IP would be outside your own access list.' },
   },
 });

@@ -35,7 +35,9 @@ describe('parseCidr', () => {
     expect(parseCidr('10.0.0.0/8')).toMatchObject({ text: '10.0.0.0/8', prefix: 8 });
     expect(parseCidr('203.0.113.7')).toMatchObject({ text: '203.0.113.7/32', prefix: 32 });
     expect(parseCidr('2001:DB8::/32')).toMatchObject({ text: '2001:db8::/32', prefix: 32 });
-    expect(parseCidr('::ffff:10.0.0.0/8')).toMatchObject({ text: '10.0.0.0/8' });
+    expect(parseCidr('::ffff:10.0.0.0/104')).toMatchObject({ text: '10.0.0.0/8', prefix: 8 });
+    expect(parseCidr('::ffff:192.0.2.0/120')).toMatchObject({ text: '192.0.2.0/24' });
+    expect(parseCidr('::ffff:10.0.0.0/8')).toEqual({ error: 'PREFIX_OUT_OF_RANGE' });
   });
 
   it('names what is wrong', () => {

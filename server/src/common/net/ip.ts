@@ -49,7 +49,12 @@ export function parseCidr(input: string): ParsedCidr | { error: IpParseFailure }
   const address = parseIp(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
   if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return { error: 'INVALID_CIDR' };
-  const prefix = Number(prefixText);
+  let prefix = Number(prefixText);
+  // An IPv4-mapped range (::ffff:192.0.2.0/120) is the IPv4 range with 96 fewer prefix bits.
+  if (address.kind() === 'ipv4' && text.slice(0, slash).includes(':')) {
+    if (prefix < 96 || prefix > 128) return { error: 'PREFIX_OUT_OF_RANGE' };
+    prefix -= 96;
+  }
   const max = address.kind() === 'ipv4' ? 32 : 128;
   if (prefix > max) return { error: 'PREFIX_OUT_OF_RANGE' };
   const network =

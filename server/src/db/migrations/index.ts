@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122155342 } from './Migration20261122155342.js';
 import { Migration20261122151053 } from './Migration20261122151053.js';
 import { Migration20261122150759 } from './Migration20261122150759.js';
 import { Migration20261122145016 } from './Migration20261122145016.js';
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122145016', class: Migration20261122145016 },
   { name: 'Migration20261122150759', class: Migration20261122150759 },
   { name: 'Migration20261122151053', class: Migration20261122151053 },
+  { name: 'Migration20261122155342', class: Migration20261122155342 },
 ];

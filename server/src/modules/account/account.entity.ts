@@ -6,7 +6,7 @@ import { Permission, Role } from '../../common/auth/roles.js';
 @ObjectType('Account', { description: 'An admin, sub-admin or end user.' })
 @Entity({ tableName: 'account' })
 export class Account {
-  [OptionalProps]?: 'id' | 'permissions' | 'apiOnly' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'permissions' | 'apiOnly' | 'ipRestricted' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -34,6 +34,13 @@ export class Account {
   })
   @Property({ type: 'boolean', default: false })
   apiOnly: boolean = false;
+
+  @Field(() => Boolean, {
+    description:
+      'Admins and sub-admins: true = sign-in and every request only from the IPs in the access list; false = unrestricted.',
+  })
+  @Property({ type: 'boolean', default: false })
+  ipRestricted: boolean = false;
 
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })

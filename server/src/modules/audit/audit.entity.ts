@@ -20,6 +20,10 @@ export enum AuditAction {
   NAMED_LOCATION_DELETED = 'NAMED_LOCATION_DELETED',
   ASN_KIND_SET = 'ASN_KIND_SET',
   SETTINGS_CHANGED = 'SETTINGS_CHANGED',
+  ACCESS_LIST_ENTRY_ADDED = 'ACCESS_LIST_ENTRY_ADDED',
+  ACCESS_LIST_ENTRY_REMOVED = 'ACCESS_LIST_ENTRY_REMOVED',
+  IP_RESTRICTION_CHANGED = 'IP_RESTRICTION_CHANGED',
+  IP_RESTRICTION_LIFTED_BY_CLI = 'IP_RESTRICTION_LIFTED_BY_CLI',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -39,6 +43,10 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   NAMED_LOCATION_DELETED: 'A named location was deleted.',
   ASN_KIND_SET: 'The network kind of an ASN was overridden or the override removed.',
   SETTINGS_CHANGED: 'System settings were changed.',
+  ACCESS_LIST_ENTRY_ADDED: 'An IP or range was added to an admin access list.',
+  ACCESS_LIST_ENTRY_REMOVED: 'An IP or range was removed from an admin access list.',
+  IP_RESTRICTION_CHANGED: 'Login restriction to the access list was switched on or off.',
+  IP_RESTRICTION_LIFTED_BY_CLI: 'The break-glass CLI lifted an account’s IP restriction.',
 };
 
 registerEnumType(AuditAction, {

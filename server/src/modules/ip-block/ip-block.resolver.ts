@@ -13,6 +13,7 @@ import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
 import { BlockReason, IpBlock } from './ip-block.entity.js';
 import { BlockIpInput, BruteForceSettingsInput, LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
 import {
+  AccessListMatch,
   AccountFailureCount,
   BruteForceSettings,
   IpBlockPage,
@@ -137,6 +138,15 @@ export class IpBlockResolver {
       trustedBy: entries
         .filter((e) => e.account !== null)
         .map((e) => Object.assign(new TrustingAccount(), { accountId: e.account!.id, email: e.account!.email, entry: e })),
+      adminAccessLists: (
+        await conn.execute<{ account_id: string; email: string; cidr: string; label: string | null }[]>(
+          `select e.account_id, a.email, e.cidr::text as cidr, e.label from admin_access_entry e join account a on a.id = e.account_id
+            where e.cidr >>= ?::inet order by a.email`,
+          [ip],
+        )
+      ).map((r) =>
+        Object.assign(new AccessListMatch(), { accountId: r.account_id, email: r.email, cidr: r.cidr, label: r.label }),
+      ),
       location: IpLocation.from(await services.geo.lookup(em, ip)),
     });
     return check;

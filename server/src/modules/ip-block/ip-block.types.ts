@@ -47,6 +47,21 @@ export class TrustingAccount {
   entry!: TrustedIp;
 }
 
+@ObjectType('AccessListMatch', { description: 'An admin access list entry that contains the address.' })
+export class AccessListMatch {
+  @Field(() => ID, { description: 'Account id.' })
+  accountId!: string;
+
+  @Field(() => String, { description: 'Account e-mail.' })
+  email!: string;
+
+  @Field(() => String, { description: 'The matching entry.' })
+  cidr!: string;
+
+  @Field(() => String, { nullable: true, description: 'Its label.' })
+  label!: string | null;
+}
+
 @ObjectType('IpCheck', { description: 'Everything known about one IP address.' })
 export class IpCheck {
   @Field(() => String, { description: 'The address, normalised.' })
@@ -77,6 +92,9 @@ export class IpCheck {
 
   @Field(() => [TrustingAccount], { description: 'Accounts that trust it.' })
   trustedBy!: TrustingAccount[];
+
+  @Field(() => [AccessListMatch], { description: 'Admin and sub-admin access lists that contain it.' })
+  adminAccessLists!: AccessListMatch[];
 
   @Field(() => IpLocation, { description: 'Location and network.' })
   location!: IpLocation;

@@ -8,6 +8,7 @@ export enum LoginOutcome {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
   BLOCKED = 'BLOCKED',
+  IP_NOT_ALLOWED = 'IP_NOT_ALLOWED',
 }
 registerEnumType(LoginOutcome, {
   name: 'LoginOutcome',
@@ -17,6 +18,9 @@ registerEnumType(LoginOutcome, {
     INVALID_CREDENTIALS: { description: 'Unknown account or wrong password.' },
     ACCOUNT_DISABLED: { description: 'Right password, but the account is disabled.' },
     BLOCKED: { description: 'Refused before checking the password: the IP is blocked.' },
+    IP_NOT_ALLOWED: {
+      description: 'Refused: the account is restricted to its IP access list (sign-in, session or API token request).',
+    },
   },
 });
 

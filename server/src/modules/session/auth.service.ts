@@ -11,10 +11,12 @@ import type { SessionService } from './session.service.js';
 import type { GeoService } from '../geo/geo.service.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
 
-export type LoginOutcomeResult = { ok: true; account: Account } | { ok: false; blockedUntil?: Date | null };
+export type LoginOutcomeResult =
+  { ok: true; account: Account } | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
 
 export class AuthService {
   constructor(
@@ -25,6 +27,7 @@ export class AuthService {
     private readonly protection: ProtectionService,
     private readonly geo: GeoService,
     private readonly audit: AuditService,
+    private readonly adminAccess: AdminAccessService,
   ) {}
 
   /**
@@ -58,7 +61,14 @@ export class AuthService {
     else if (account.disabledAt !== null) outcome = LoginOutcome.ACCOUNT_DISABLED;
     // API-only sub-admins authenticate with tokens, never through the dashboard.
     else if (account.apiOnly) outcome = LoginOutcome.INVALID_CREDENTIALS;
-    else outcome = LoginOutcome.SUCCESS;
+    // Staff restricted to an access list sign in only from it (told only after the right password).
+    else if (
+      account.ipRestricted &&
+      account.role !== Role.USER &&
+      !(await this.adminAccess.ipAllowed(account.id, ctx.clientIp))
+    ) {
+      outcome = LoginOutcome.IP_NOT_ALLOWED;
+    } else outcome = LoginOutcome.SUCCESS;
 
     await this.loginEvents.record(em, { ...event, outcome });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
@@ -84,6 +94,7 @@ export class AuthService {
       }
       result = { ok: true, account };
     }
+    if (outcome === LoginOutcome.IP_NOT_ALLOWED) result = { ok: false, ipNotAllowed: true };
     await this.padTo(started);
     return result;
   }

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { InvalidCredentialsError, IpBlockedError } from '../../common/errors/error-result.js';
+import { InvalidCredentialsError, IpBlockedError, IpNotAllowedError } from '../../common/errors/error-result.js';
 import { notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
@@ -18,7 +18,7 @@ export class LoginSuccess {
 export const LoginResult = createUnionType({
   name: 'LoginResult',
   description: 'Outcome of a password sign-in.',
-  types: () => [LoginSuccess, InvalidCredentialsError, IpBlockedError] as const,
+  types: () => [LoginSuccess, InvalidCredentialsError, IpBlockedError, IpNotAllowedError] as const,
 });
 
 @Resolver()
@@ -32,8 +32,10 @@ export class SessionResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof LoginResult> {
     const result = await ctx.services.auth.login(ctx, input.email, input.password);
-    if (!result.ok)
+    if (!result.ok) {
+      if (result.ipNotAllowed) return new IpNotAllowedError();
       return result.blockedUntil !== undefined ? new IpBlockedError(result.blockedUntil) : new InvalidCredentialsError();
+    }
     return Object.assign(new LoginSuccess(), { account: result.account });
   }
 

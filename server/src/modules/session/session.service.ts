@@ -20,7 +20,7 @@ const RESOLVE_SQL = `
   select s.id as s_id, s.stage as s_stage, s.created_at as s_created_at, s.last_seen_at as s_last_seen_at,
          s.expires_at as s_expires_at, s.ip as s_ip, s.user_agent as s_user_agent, s.revoked_at as s_revoked_at,
          s.revoked_reason as s_revoked_reason, s.token_hash as s_token_hash,
-         a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.disabled_at, a.last_login_at, a.created_at, a.updated_at
+         a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.disabled_at, a.last_login_at, a.created_at, a.updated_at
     from session s join account a on a.id = s.account_id
    where s.token_hash = $1`;
 
@@ -67,6 +67,7 @@ export class SessionService {
       role: r['role'],
       permissions: r['permissions'],
       api_only: r['api_only'],
+      ip_restricted: r['ip_restricted'],
       disabled_at: r['disabled_at'],
       last_login_at: r['last_login_at'],
       created_at: r['created_at'],

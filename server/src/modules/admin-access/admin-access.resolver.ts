@@ -1,0 +1,155 @@
+import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Role } from '../../common/auth/roles.js';
+import { forbidden } from '../../common/errors/errors.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { Account } from '../account/account.entity.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import { AdminAccessEntry } from './admin-access.entity.js';
+import { MAX_LINES } from './admin-access.service.js';
+
+@ObjectType('AdminAccessList', { description: 'An admin’s or sub-admin’s IP access list and restriction status.' })
+export class AdminAccessList {
+  @Field(() => Account, { description: 'Whose list.' })
+  account!: Account;
+
+  @Field(() => Boolean, { description: 'True: sign-in and requests only from the listed IPs. False: unrestricted access.' })
+  restricted!: boolean;
+
+  @Field(() => [AdminAccessEntry], { description: 'The entries, oldest first.' })
+  entries!: AdminAccessEntry[];
+
+  @Field(() => String, { description: 'The IP this request comes from (to add with one click).' })
+  currentIp!: string;
+
+  @Field(() => Boolean, { description: 'Whether the current IP is inside the list.' })
+  currentIpListed!: boolean;
+}
+
+@ObjectType('RestrictionPreviewItem', {
+  description: 'Activity of the last 30 days that restricting to the list would have refused.',
+})
+export class RestrictionPreviewItem {
+  @Field(() => String, { description: 'Source address.' })
+  ip!: string;
+
+  @Field(() => Int, { description: 'How many sign-ins (or API-token uses) came from it.' })
+  count!: number;
+
+  @Field(() => Date, { description: 'Most recent.' })
+  lastAt!: Date;
+
+  @Field(() => [String], { description: 'Services seen (panel, api, …).' })
+  services!: string[];
+}
+
+@Resolver()
+export class AdminAccessResolver {
+  private async list(ctx: Context, accountId?: string | null): Promise<AdminAccessList> {
+    if (ctx.viewer!.account.role === Role.USER) throw forbidden();
+    if (accountId) assertUuid(accountId, 'accountId');
+    const account = await ctx.services.adminAccess.target(ctx.em, ctx.viewer!, accountId);
+    const entries = await ctx.services.adminAccess.entries(ctx.em, account);
+    return Object.assign(new AdminAccessList(), {
+      account,
+      restricted: account.ipRestricted,
+      entries,
+      currentIp: ctx.clientIp,
+      currentIpListed: await ctx.services.adminAccess.ipAllowed(account.id, ctx.clientIp),
+    });
+  }
+
+  @Authorized()
+  @Query(() => AdminAccessList, {
+    description:
+      'An IP access list: yours (no accountId), or another account’s (admins; sub-admins with MANAGE_SUB_ADMINS for sub-admins).',
+  })
+  async adminAccessList(
+    @Ctx() ctx: Context,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
+  ): Promise<AdminAccessList> {
+    return this.list(ctx, accountId);
+  }
+
+  @Authorized()
+  @Query(() => [RestrictionPreviewItem], {
+    description: 'What restricting to the list would have refused over the last 30 days.',
+  })
+  async ipRestrictionPreview(
+    @Ctx() ctx: Context,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
+  ): Promise<RestrictionPreviewItem[]> {
+    const { account } = await this.list(ctx, accountId);
+    return (await ctx.services.adminAccess.preview(ctx.em, account)).map((p) => Object.assign(new RestrictionPreviewItem(), p));
+  }
+
+  @Authorized()
+  @Mutation(() => AdminAccessList, {
+    description: `Adds addresses or ranges, one per line ("203.0.113.7 Office"); up to ${MAX_LINES} lines. Each bad line is reported by number and nothing is written.`,
+  })
+  async addAdminAccessEntries(
+    @Arg('lines', () => String, { description: 'One address or CIDR range per line, optionally followed by a label.' })
+    lines: string,
+    @Ctx() ctx: Context,
+    @Arg('label', () => String, { nullable: true, description: 'Label for lines that carry none.' }) label?: string,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
+  ): Promise<AdminAccessList> {
+    const { account } = await this.list(ctx, accountId);
+    const parsed = ctx.services.adminAccess.parseLines(lines.slice(0, 20_000), label?.trim().slice(0, 100) || null);
+    const added = await ctx.services.adminAccess.add(ctx.em, account, parsed);
+    for (const e of added) {
+      await ctx.services.audit.record(
+        ctx,
+        AuditAction.ACCESS_LIST_ENTRY_ADDED,
+        { type: 'Account', id: account.id, label: account.email },
+        { cidr: e.cidr, label: e.label },
+      );
+    }
+    return this.list(ctx, account.id);
+  }
+
+  @Authorized()
+  @Mutation(() => AdminAccessList, {
+    description:
+      'Removes an entry. Refused (WOULD_LOCK_YOU_OUT) if your current IP would then be outside your own restricted list.',
+  })
+  async removeAdminAccessEntry(
+    @Arg('id', () => ID, { description: 'Entry id.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<AdminAccessList> {
+    assertUuid(id, 'id');
+    if (ctx.viewer!.account.role === Role.USER) throw forbidden();
+    const entry = await ctx.services.adminAccess.remove(ctx, id);
+    await ctx.services.audit.record(
+      ctx,
+      AuditAction.ACCESS_LIST_ENTRY_REMOVED,
+      { type: 'Account', id: entry.account.id, label: entry.account.email },
+      { cidr: entry.cidr },
+    );
+    return this.list(ctx, entry.account.id);
+  }
+
+  @Authorized()
+  @Mutation(() => AdminAccessList, {
+    description:
+      'Restricts sign-in and every request to the access list (true) or allows unrestricted access (false). Restricting yourself is refused (WOULD_LOCK_YOU_OUT) unless your current IP is listed.',
+  })
+  async setIpRestriction(
+    @Arg('restricted', () => Boolean, { description: 'True to restrict to the list.' }) restricted: boolean,
+    @Ctx() ctx: Context,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
+  ): Promise<AdminAccessList> {
+    const { account } = await this.list(ctx, accountId);
+    const before = account.ipRestricted;
+    await ctx.services.adminAccess.setRestricted(ctx, account, restricted);
+    if (before !== restricted) {
+      await ctx.services.audit.record(
+        ctx,
+        AuditAction.IP_RESTRICTION_CHANGED,
+        { type: 'Account', id: account.id, label: account.email },
+        { before, after: restricted },
+      );
+    }
+    return this.list(ctx, account.id);
+  }
+}

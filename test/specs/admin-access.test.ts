@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { repoRoot, startServer, type RunningServer } from '../support/server.js';
+
+const LIST = `query($a: ID) { adminAccessList(accountId: $a) { restricted currentIp currentIpListed entries { id cidr label } account { email ipRestricted } } }`;
+const ADD = `mutation($l: String!, $a: ID, $label: String) { addAdminAccessEntries(lines: $l, accountId: $a, label: $label) { restricted entries { id cidr label } } }`;
+const REMOVE = `mutation($id: ID!) { removeAdminAccessEntry(id: $id) { entries { cidr } } }`;
+const RESTRICT = `mutation($r: Boolean!, $a: ID) { setIpRestriction(restricted: $r, accountId: $a) { restricted } }`;
+
+/**
+ * The server trusts 127.0.0.1 as a proxy here, so each client can present its own address through
+ * X-Forwarded-For — the only way to be "somewhere else" in a test on one machine.
+ */
+const from = (server: RunningServer, ip: string) => new GqlClient(server.url, { 'x-forwarded-for': ip });
+
+describe('admin IP access lists', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('admin_access');
+    server = await startServer({ DATABASE_URL: db.url, TRUSTED_PROXIES: '127.0.0.1' });
+    adminEmail = uniqueEmail('owner');
+    const setup = new GqlClient(server.url);
+    await setup.gql(`mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }`, {
+      i: { token: server.setupToken, email: adminEmail, name: 'Owner', password: PASSWORD },
+    });
+    admin = from(server, '198.51.100.10');
+    await admin.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('adds entries pasted one per line, reporting every bad line by number and writing nothing', async () => {
+    const bad = await admin.gql(ADD, { l: '203.0.113.7 Office\nnot-an-ip\n10.0.0.1/8 VPN\n2001:db8::/48 Home' });
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors![0]!.extensions!['fields']).toEqual([
+      expect.objectContaining({ field: 'lines[2]', reason: 'INVALID_IP', message: expect.stringContaining('Line 2') }),
+      expect.objectContaining({ field: 'lines[3]', reason: 'HOST_BITS_SET' }),
+    ]);
+    expect(await db.query('select id from admin_access_entry')).toEqual([]);
+
+    const ok = await admin.gql(ADD, { l: '203.0.113.7 Office\n2001:db8::/48 Home\n\n::ffff:192.0.2.0/120', label: 'Misc' });
+    expect(ok.data?.['addAdminAccessEntries']?.entries).toEqual([
+      { id: expect.any(String), cidr: '203.0.113.7/32', label: 'Office' },
+      { id: expect.any(String), cidr: '2001:db8::/48', label: 'Home' },
+      { id: expect.any(String), cidr: '192.0.2.0/24', label: 'Misc' },
+    ]);
+  });
+
+  it('refuses to restrict (or to remove the entry) when the current IP would be outside the list', async () => {
+    const list = (await admin.gql(LIST)).data!['adminAccessList'];
+    expect(list).toMatchObject({ restricted: false, currentIp: '198.51.100.10', currentIpListed: false });
+    expect(codes(await admin.gql(RESTRICT, { r: true }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect((await admin.gql(LIST)).data!['adminAccessList'].restricted).toBe(false);
+
+    await admin.gql(ADD, { l: '198.51.100.10 My desk' });
+    expect((await admin.gql(RESTRICT, { r: true })).data).toEqual({ setIpRestriction: { restricted: true } });
+    const entries = (await admin.gql(LIST)).data!['adminAccessList'].entries as { id: string; cidr: string }[];
+    const mine = entries.find((e) => e.cidr === '198.51.100.10/32')!;
+    expect(codes(await admin.gql(REMOVE, { id: mine.id }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+    const other = entries.find((e) => e.cidr === '203.0.113.7/32')!;
+    expect((await admin.gql(REMOVE, { id: other.id })).data!['removeAdminAccessEntry'].entries).not.toContainEqual({
+      cidr: '203.0.113.7/32',
+    });
+  });
+
+  it('while restricted, refuses sign-in, existing sessions and API tokens from elsewhere, and records it', async () => {
+    // A session opened from the listed address stops working from elsewhere.
+    const elsewhere = from(server, '203.0.113.200');
+    elsewhere.setCookie('sc_session', admin.getCookie('sc_session')!);
+    expect(codes(await elsewhere.gql(`{ accounts { totalCount } }`))).toEqual(['IP_NOT_ALLOWED']);
+    expect((await admin.gql(`{ accounts { totalCount } }`)).errors).toBeUndefined();
+    // Sign-in from elsewhere, even with the right password.
+    const login = await from(server, '203.0.113.201').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(login.data?.['login']).toMatchObject({ __typename: 'IpNotAllowedError', code: 'IP_NOT_ALLOWED' });
+    // …but a wrong password from elsewhere still says only that.
+    const wrong = await from(server, '203.0.113.202').gql(LOGIN, { input: { email: adminEmail, password: 'wrong password!!' } });
+    expect(wrong.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+    const events = await db.query(`select host(ip) as ip, service from login_event where outcome = 'IP_NOT_ALLOWED' order by id`);
+    expect(events).toEqual([
+      { ip: '203.0.113.200', service: 'panel-session' },
+      { ip: '203.0.113.201', service: 'panel' },
+    ]);
+
+    // API tokens of a restricted sub-admin.
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail('mx'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+    });
+    const id = created.data!['createAccount'].account.id as string;
+    const { token } = (
+      await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "mx" }) { token } }`, { id })
+    ).data!['createApiToken'];
+    await admin.gql(ADD, { l: '203.0.113.50', a: id });
+    await admin.gql(RESTRICT, { r: true, a: id });
+    const report = `mutation { reportLogin(input: { account: "x@example.test", ip: "192.0.2.1", outcome: "SUCCESS", service: "smtp" }) { allowed } }`;
+    const fromServer = new GqlClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.50' });
+    const fromElsewhere = new GqlClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.51' });
+    expect((await fromServer.gql(report)).data).toEqual({ reportLogin: { allowed: true } });
+    expect(codes(await fromElsewhere.gql(report))).toEqual(['IP_NOT_ALLOWED']);
+  });
+
+  it('shows which admin access lists contain an IP, and previews what restricting would refuse', async () => {
+    const check = await admin.gql(`{ checkIp(ip: "198.51.100.10") { adminAccessLists { email cidr label } } }`);
+    expect(check.data!['checkIp'].adminAccessLists).toEqual([{ email: adminEmail, cidr: '198.51.100.10/32', label: 'My desk' }]);
+    const { id: subId, email: subEmail } = await createAccount(server, admin, {
+      role: 'SUB_ADMIN',
+      permissions: ['READ_INCIDENTS'],
+    });
+    void subEmail;
+    const preview = await admin.gql(`query($a: ID) { ipRestrictionPreview(accountId: $a) { ip count services } }`, { a: subId });
+    expect(preview.data!['ipRestrictionPreview']).toEqual([{ ip: '127.0.0.1', count: 1, services: ['panel'] }]);
+  });
+
+  it('only admins (or MANAGE_SUB_ADMINS for sub-admins) touch other people’s lists; users have none', async () => {
+    const { client: user, id: userId } = await createAccount(server, admin, { role: 'USER' });
+    const { client: sub, id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const adminId = (await admin.gql(`{ me { id } }`)).data!['me'].id as string;
+    expect(codes(await user.gql(LIST))).toEqual(['FORBIDDEN']);
+    expect(codes(await sub.gql(LIST, { a: adminId }))).toEqual(['FORBIDDEN']);
+    expect(codes(await admin.gql(LIST, { a: userId }))).toEqual(['BAD_USER_INPUT']);
+    expect((await sub.gql(LIST)).data!['adminAccessList'].entries).toEqual([]);
+    expect(codes(await admin.gql(REMOVE, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(LIST, { a: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+    void subId;
+  });
+
+  it('the break-glass CLI lifts a restriction, and it is audited', async () => {
+    const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'lift-ip-restriction', '--email', adminEmail],
+        {
+          env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('IP restriction lifted');
+    const login = await from(server, '203.0.113.99').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(login.data?.['login']?.__typename).toBe('LoginSuccess');
+    const audit = await db.query(
+      `select action from audit_log where action in ('IP_RESTRICTION_CHANGED', 'IP_RESTRICTION_LIFTED_BY_CLI', 'ACCESS_LIST_ENTRY_ADDED') order by id`,
+    );
+    expect(audit.map((r) => (r as { action: string }).action)).toEqual(
+      expect.arrayContaining(['IP_RESTRICTION_CHANGED', 'IP_RESTRICTION_LIFTED_BY_CLI', 'ACCESS_LIST_ENTRY_ADDED']),
+    );
+  });
+});
