@@ -59,10 +59,9 @@ export class IntegratorService {
     return em.findOne(Account, { email: n.toLowerCase() });
   }
 
-  async decide(em: EntityManager, input: LoginDecisionInput): Promise<Decision> {
+  async decide(input: LoginDecisionInput): Promise<Decision> {
     const ip = normalizeIp(input.ip);
     if (ip === undefined) throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${input.ip}" is not an IP address.` }]);
-    void em;
     return this.protection.decideByName(ip, input.account);
   }
 

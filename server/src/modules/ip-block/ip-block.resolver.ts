@@ -80,7 +80,7 @@ export class IpBlockResolver {
     @Arg('input', () => LoginDecisionInput, { description: 'Account and IP.' }) input: LoginDecisionInput,
     @Ctx() ctx: Context,
   ): Promise<LoginDecision> {
-    return toDecision(await ctx.services.integrator.decide(ctx.em, input));
+    return toDecision(await ctx.services.integrator.decide(input));
   }
 
   @Authorized(Permission.MANAGE_IPS)

@@ -86,15 +86,6 @@ export class ProtectionService {
     return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/64`;
   }
 
-  async isTrusted(em: EntityManager, ip: string, accountId: string | null): Promise<boolean> {
-    const rows = await em.getConnection().execute(
-      `select 1 from trusted_ip where cidr >>= ?::inet and (account_id is null or account_id = ?)
-         and (expires_at is null or expires_at > now()) limit 1`,
-      [ip, accountId],
-    );
-    return rows.length > 0;
-  }
-
   async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
     const rows = await em.getConnection().execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
       `select id, cidr::text as cidr, reason, expires_at from ip_block
