@@ -30,6 +30,7 @@ export const router = createBrowserRouter([
               { path: '/users/:id', lazy: () => import('./routes/account') },
               { path: '/sessions', lazy: () => import('./routes/sessions') },
               { path: '/me/logins', lazy: () => import('./routes/my-logins') },
+              { path: '/me/access-list', lazy: () => import('./routes/access-list') },
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },

@@ -1,6 +1,15 @@
 import { AppShell, Badge, Burger, Group, Loader, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconBan, IconDevices, IconHistory, IconHome, IconMapPin, IconShieldCheck, IconUsers } from '@tabler/icons-react';
+import {
+  IconBan,
+  IconDevices,
+  IconHistory,
+  IconHome,
+  IconLock,
+  IconMapPin,
+  IconShieldCheck,
+  IconUsers,
+} from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
 import { ROLE_LABELS } from '../../features/account/labels';
@@ -20,6 +29,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
   { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
   { to: '/me/logins', label: 'My login history', icon: IconHistory, visible: () => true },
+  { to: '/me/access-list', label: 'My IP access list', icon: IconLock, visible: (v) => v.role !== 'USER' },
   { to: '/security/blocked-ips', label: 'Blocked IPs', icon: IconBan, visible: canManageIps },
   { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
   { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
