@@ -34,6 +34,7 @@ export const router = createBrowserRouter([
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },
+              { path: '/audit', lazy: () => import('./routes/audit') },
             ],
           },
         ],

@@ -47,5 +47,11 @@ describe('my IP access list in the dashboard', () => {
     await page.getByRole('button', { name: 'Allow unrestricted access' }).click();
     await page.getByText('Unrestricted access', { exact: true }).waitFor();
     expect(await db.query(`select ip_restricted from account where email = $1`, [email])).toEqual([{ ip_restricted: false }]);
+
+    // Both switches are in the audit log page.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').selectOption('IP_RESTRICTION_CHANGED');
+    await expect.poll(async () => page.getByRole('row').count()).toBe(3);
+    await page.getByText('{"after":true,"before":false}').waitFor();
   });
 });

@@ -5,6 +5,7 @@ import {
   IconDevices,
   IconHistory,
   IconHome,
+  IconListDetails,
   IconLock,
   IconMapPin,
   IconShieldCheck,
@@ -14,7 +15,7 @@ import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
 import { ROLE_LABELS } from '../../features/account/labels';
 import { SignOutButton } from '../../features/session/SignOutButton';
-import { canManageIps, canManageUsers, useViewer, type Viewer } from '../../features/session/viewer';
+import { canManageIps, canManageUsers, canReadAudit, useViewer, type Viewer } from '../../features/session/viewer';
 import classes from './AppLayout.module.css';
 
 interface NavItem {
@@ -33,6 +34,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/security/blocked-ips', label: 'Blocked IPs', icon: IconBan, visible: canManageIps },
   { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
   { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
+  { to: '/audit', label: 'Audit log', icon: IconListDetails, visible: canReadAudit },
 ];
 
 const NAVBAR_BREAKPOINT = 'sm';

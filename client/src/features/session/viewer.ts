@@ -37,6 +37,11 @@ export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
 }
 
+/** The audit log needs READ_AUDIT_LOG. */
+export function canReadAudit(viewer: Viewer): boolean {
+  return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('READ_AUDIT_LOG'));
+}
+
 const signingOut = new WeakMap<ApolloClient, Promise<void>>();
 
 /**

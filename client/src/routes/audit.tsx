@@ -1,0 +1,135 @@
+import { useQuery } from '@apollo/client/react';
+import { Alert, Anchor, Code, EmptyState, Group, NativeSelect, Pagination, Stack, Table, TextInput, Title } from '@mantine/core';
+import { IconListDetails } from '@tabler/icons-react';
+import { useState } from 'react';
+import { graphql } from '../__generated__';
+import type { AuditAction } from '../__generated__/graphql';
+import { FormattedDate } from '../components/FormattedDate';
+import { PageLoader } from '../components/PageLoader';
+import { QueryError } from '../components/QueryError';
+import { usePageTitle } from '../components/usePageTitle';
+import { canReadAudit, useViewer } from '../features/session/viewer';
+
+const AuditPageDocument = graphql(`
+  query AuditPage($filter: AuditFilter, $page: PageInput) {
+    auditLog(filter: $filter, page: $page) {
+      totalCount
+      nodes {
+        id
+        occurredAt
+        actorEmail
+        action
+        targetType
+        targetLabel
+        ip
+        details
+      }
+    }
+  }
+`);
+
+const ACTIONS: AuditAction[] = [
+  'FIRST_ADMIN_CREATED',
+  'ADMIN_LOGIN',
+  'ACCOUNT_CREATED',
+  'ACCOUNT_DISABLED',
+  'ACCOUNT_ENABLED',
+  'SESSION_REVOKED',
+  'API_TOKEN_CREATED',
+  'API_TOKEN_REVOKED',
+  'IP_BLOCKED',
+  'IP_UNBLOCKED',
+  'IP_MARKED_SAFE',
+  'TRUSTED_IP_REMOVED',
+  'NAMED_LOCATION_CREATED',
+  'NAMED_LOCATION_DELETED',
+  'ASN_KIND_SET',
+  'SETTINGS_CHANGED',
+  'ACCESS_LIST_ENTRY_ADDED',
+  'ACCESS_LIST_ENTRY_REMOVED',
+  'IP_RESTRICTION_CHANGED',
+  'IP_RESTRICTION_LIFTED_BY_CLI',
+];
+const PAGE = 50;
+const label = (a: string) => a.charAt(0) + a.slice(1).toLowerCase().replaceAll('_', ' ');
+
+export function Component() {
+  usePageTitle('Audit log');
+  const viewer = useViewer();
+  const [action, setAction] = useState<AuditAction | ''>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [page, setPage] = useState(1);
+  const filter = {
+    action: action || null,
+    from: from ? new Date(from).toISOString() : null,
+    to: to ? new Date(to).toISOString() : null,
+  };
+  const { data, error, refetch } = useQuery(AuditPageDocument, {
+    variables: { filter, page: { limit: PAGE, offset: (page - 1) * PAGE } },
+    fetchPolicy: 'cache-and-network',
+    skip: !canReadAudit(viewer),
+  });
+  if (!canReadAudit(viewer)) return <Alert color="yellow">You need the “Read audit log” permission.</Alert>;
+  const params = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1]));
+  return (
+    <Stack gap="lg" maw={1200}>
+      <Title order={1}>Audit log</Title>
+      <Group align="flex-end">
+        <NativeSelect
+          label="Action"
+          data={[{ value: '', label: 'All actions' }, ...ACTIONS.map((a) => ({ value: a, label: label(a) }))]}
+          value={action}
+          onChange={(e) => {
+            setAction(e.currentTarget.value as AuditAction | '');
+            setPage(1);
+          }}
+        />
+        <TextInput label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+        <TextInput label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <Anchor href={`/export/audit.csv?${params.toString()}`} download>
+          Export CSV
+        </Anchor>
+      </Group>
+      {!data ? (
+        error ? (
+          <QueryError error={error} onRetry={refetch} />
+        ) : (
+          <PageLoader />
+        )
+      ) : data.auditLog.nodes.length === 0 ? (
+        <EmptyState icon={<IconListDetails aria-hidden />} title="No entries" description="Nothing matches these filters." />
+      ) : (
+        <Table aria-label="Audit log" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Who</Table.Th>
+              <Table.Th>What</Table.Th>
+              <Table.Th>Target</Table.Th>
+              <Table.Th>IP</Table.Th>
+              <Table.Th>Details</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.auditLog.nodes.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>
+                  <FormattedDate value={e.occurredAt} />
+                </Table.Td>
+                <Table.Td>{e.actorEmail ?? 'System'}</Table.Td>
+                <Table.Td>{label(e.action)}</Table.Td>
+                <Table.Td>{[e.targetType, e.targetLabel].filter(Boolean).join(': ')}</Table.Td>
+                <Table.Td>{e.ip}</Table.Td>
+                <Table.Td>{Object.keys(e.details).length > 0 && <Code>{JSON.stringify(e.details)}</Code>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {data && data.auditLog.totalCount > PAGE && (
+        <Pagination total={Math.ceil(data.auditLog.totalCount / PAGE)} value={page} onChange={setPage} />
+      )}
+    </Stack>
+  );
+}
