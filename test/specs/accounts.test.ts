@@ -174,3 +174,37 @@ describe('accounts and roles', () => {
     expect(outcomes.filter((o) => o === 'LAST_ADMIN' || o === 'UNAUTHENTICATED')).toHaveLength(1);
   });
 });
+
+describe('sub-admin permissions', () => {
+  it('an admin replaces a sub-admin’s permissions; it takes effect at once and is audited; bad input changes nothing', async () => {
+    const db = await createTestDatabase('permissions');
+    const server = await startServer({ DATABASE_URL: db.url });
+    try {
+      const { client: admin, id: adminId } = await setupAdmin(server);
+      const { client: sub, id: subId } = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['READ_INCIDENTS'],
+      });
+      const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+      const SET = `mutation($id: ID!, $p: [Permission!]!) { setPermissions(id: $id, permissions: $p) { id permissions } }`;
+      expect(codes(await sub.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+      const res = await admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS', 'MANAGE_USERS'] });
+      expect(res.data).toEqual({ setPermissions: { id: subId, permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] } });
+      expect((await sub.gql(ACCOUNTS)).errors).toBeUndefined();
+      const audit = await db.query(`select details from audit_log where action = 'PERMISSIONS_CHANGED'`);
+      expect(audit).toEqual([{ details: { before: ['READ_INCIDENTS'], after: ['MANAGE_USERS', 'READ_INCIDENTS'] } }]);
+
+      expect(codes(await admin.gql(SET, { id: userId, p: ['MANAGE_USERS'] }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await admin.gql(SET, { id: adminId, p: [] }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await admin.gql(SET, { id: subId, p: ['EVERYTHING'] }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await admin.gql(SET, { id: '00000000-0000-4000-8000-000000000000', p: [] }))).toEqual(['NOT_FOUND']);
+      expect(codes(await sub.gql(SET, { id: subId, p: ['MANAGE_SUB_ADMINS'] }))).toEqual(['FORBIDDEN']);
+      expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
+        { permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] },
+      ]);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});

@@ -50,6 +50,8 @@ export type AuditAction =
   | 'NAMED_LOCATION_CREATED'
   /** A named location was deleted. */
   | 'NAMED_LOCATION_DELETED'
+  /** A sub-admin’s permissions were changed. */
+  | 'PERMISSIONS_CHANGED'
   /** A session was revoked. */
   | 'SESSION_REVOKED'
   /** System settings were changed. */

@@ -49,6 +49,7 @@ const ACTIONS: AuditAction[] = [
   'ACCESS_LIST_ENTRY_REMOVED',
   'IP_RESTRICTION_CHANGED',
   'IP_RESTRICTION_LIFTED_BY_CLI',
+  'PERMISSIONS_CHANGED',
 ];
 const PAGE = 50;
 const label = (a: string) => a.charAt(0) + a.slice(1).toLowerCase().replaceAll('_', ' ');

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122160427 } from './Migration20261122160427.js';
 import { Migration20261122155342 } from './Migration20261122155342.js';
 import { Migration20261122151053 } from './Migration20261122151053.js';
 import { Migration20261122150759 } from './Migration20261122150759.js';
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122150759', class: Migration20261122150759 },
   { name: 'Migration20261122151053', class: Migration20261122151053 },
   { name: 'Migration20261122155342', class: Migration20261122155342 },
+  { name: 'Migration20261122160427', class: Migration20261122160427 },
 ];

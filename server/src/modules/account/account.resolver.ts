@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { Permission } from '../../common/auth/roles.js';
+import { Permission, Role } from '../../common/auth/roles.js';
+import { badInput } from '../../common/errors/errors.js';
 import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -84,6 +85,36 @@ export class AccountResolver {
       { role: a.role, permissions: a.permissions, apiOnly: a.apiOnly },
     );
     return Object.assign(new AccountCreated(), { account: a });
+  }
+
+  @Authorized(Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => Account, { description: 'Replaces a sub-admin’s permissions. Needs MANAGE_SUB_ADMINS.' })
+  async setPermissions(
+    @Arg('id', () => ID, { description: 'Sub-admin id.' }) id: string,
+    @Arg('permissions', () => [Permission], { description: 'The complete new set.' }) permissions: Permission[],
+    @Ctx() ctx: Context,
+  ): Promise<Account> {
+    assertUuid(id, 'id');
+    const account = await ctx.services.accounts.get(ctx.em, id);
+    if (account.role !== Role.SUB_ADMIN) {
+      throw badInput([{ field: 'id', reason: 'ONLY_FOR_SUB_ADMINS', message: 'Only sub-admins carry permissions.' }]);
+    }
+    if (account.id === ctx.viewer!.account.id) {
+      throw badInput([{ field: 'id', reason: 'OWN_PERMISSIONS', message: 'You cannot change your own permissions.' }]);
+    }
+    const before = [...account.permissions];
+    const after = [...new Set(permissions)].sort();
+    // The change and its audit entry commit together, or neither does.
+    await ctx.em.transactional(async (tx) => {
+      tx.merge(account).permissions = after;
+      await ctx.services.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.PERMISSIONS_CHANGED,
+        { type: 'Account', id, label: account.email },
+        { before, after },
+      );
+    });
+    return account;
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)

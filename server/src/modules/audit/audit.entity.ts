@@ -24,6 +24,7 @@ export enum AuditAction {
   ACCESS_LIST_ENTRY_REMOVED = 'ACCESS_LIST_ENTRY_REMOVED',
   IP_RESTRICTION_CHANGED = 'IP_RESTRICTION_CHANGED',
   IP_RESTRICTION_LIFTED_BY_CLI = 'IP_RESTRICTION_LIFTED_BY_CLI',
+  PERMISSIONS_CHANGED = 'PERMISSIONS_CHANGED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -47,6 +48,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   ACCESS_LIST_ENTRY_REMOVED: 'An IP or range was removed from an admin access list.',
   IP_RESTRICTION_CHANGED: 'Login restriction to the access list was switched on or off.',
   IP_RESTRICTION_LIFTED_BY_CLI: 'The break-glass CLI lifted an account’s IP restriction.',
+  PERMISSIONS_CHANGED: 'A sub-admin’s permissions were changed.',
 };
 
 registerEnumType(AuditAction, {
