@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, toProblem } from '../features/errors/problem';
@@ -173,19 +174,11 @@ export function Component() {
                 <FormattedDate value={e.createdAt} />
               </Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  color="red"
-                  variant="light"
-                  aria-label={`Remove ${e.cidr}`}
-                  onClick={() =>
-                    void remove({ variables: { id: e.id } }).catch((err: unknown) =>
-                      notifications.show({ color: 'red', title: 'Not removed', message: toProblem(err).message }),
-                    )
-                  }
-                >
-                  Remove
-                </Button>
+                <RowActionButton
+                  label="Remove"
+                  accessibleName={`Remove ${e.cidr}`}
+                  action={() => remove({ variables: { id: e.id } })}
+                />
               </Table.Td>
             </Table.Tr>
           ))}

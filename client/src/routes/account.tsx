@@ -1,16 +1,15 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Button, Card, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
-import { toProblem } from '../features/errors/problem';
 import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
 import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
 import { canManageIps, useViewer } from '../features/session/viewer';
@@ -109,19 +108,11 @@ export function Component() {
                       <FormattedDate value={t.expiresAt} fallback="No expiry" />
                     </Table.Td>
                     <Table.Td>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        aria-label={`Remove ${t.cidr}`}
-                        onClick={() =>
-                          void remove({ variables: { id: t.id } }).catch((e: unknown) =>
-                            notifications.show({ color: 'red', message: toProblem(e).message }),
-                          )
-                        }
-                      >
-                        Remove
-                      </Button>
+                      <RowActionButton
+                        label="Remove"
+                        accessibleName={`Remove ${t.cidr}`}
+                        action={() => remove({ variables: { id: t.id } })}
+                      />
                     </Table.Td>
                   </Table.Tr>
                 ))}

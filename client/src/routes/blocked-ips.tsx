@@ -23,6 +23,7 @@ import { graphql } from '../__generated__';
 import type { BlockReason } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
@@ -357,19 +358,11 @@ function BlocksSection() {
                   </Table.Td>
                   <Table.Td>
                     {active && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        aria-label={`Unblock ${b.cidr}`}
-                        onClick={() =>
-                          void unblock({ variables: { ip: b.cidr } }).catch((e: unknown) =>
-                            notifications.show({ color: 'red', message: toProblem(e).message }),
-                          )
-                        }
-                      >
-                        Unblock
-                      </Button>
+                      <RowActionButton
+                        label="Unblock"
+                        accessibleName={`Unblock ${b.cidr}`}
+                        action={() => unblock({ variables: { ip: b.cidr } })}
+                      />
                     )}
                   </Table.Td>
                 </Table.Tr>

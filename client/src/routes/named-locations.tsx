@@ -21,6 +21,7 @@ import { type FormEvent, useState } from 'react';
 import { graphql } from '../__generated__';
 import type { NetworkKind } from '../__generated__/graphql';
 import { PageLoader } from '../components/PageLoader';
+import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
@@ -107,19 +108,11 @@ export function Component() {
                   .join(' · ') || '—'}
               </Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  color="red"
-                  variant="light"
-                  aria-label={`Delete ${l.name}`}
-                  onClick={() =>
-                    void remove({ variables: { id: l.id } }).catch((e: unknown) =>
-                      notifications.show({ color: 'red', message: toProblem(e).message }),
-                    )
-                  }
-                >
-                  Delete
-                </Button>
+                <RowActionButton
+                  label="Delete"
+                  accessibleName={`Delete ${l.name}`}
+                  action={() => remove({ variables: { id: l.id } })}
+                />
               </Table.Td>
             </Table.Tr>
           ))}

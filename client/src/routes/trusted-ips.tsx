@@ -1,15 +1,14 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Button, EmptyState, Group, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
-import { toProblem } from '../features/errors/problem';
 import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
 
 const TrustedIpsPageDocument = graphql(`
@@ -83,19 +82,11 @@ export function Component() {
                 <FormattedDate value={t.createdAt} />
               </Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  variant="light"
-                  color="red"
-                  aria-label={`Remove ${t.cidr}`}
-                  onClick={() =>
-                    void remove({ variables: { id: t.id } }).catch((e: unknown) =>
-                      notifications.show({ color: 'red', message: toProblem(e).message }),
-                    )
-                  }
-                >
-                  Remove
-                </Button>
+                <RowActionButton
+                  label="Remove"
+                  accessibleName={`Remove ${t.cidr}`}
+                  action={() => remove({ variables: { id: t.id } })}
+                />
               </Table.Td>
             </Table.Tr>
           ))}
