@@ -3,44 +3,17 @@
 // events in the database, 64 concurrent connections (autocannon). Then a flood of reports from a
 // blocked IP while a legitimate panel login still succeeds. Run through `pnpm bench decision`.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { root } from '../scripts/lib.mjs';
+import { freePort, requireTest, startBenchServer } from './support/lib.mjs';
 
-const requireTest = createRequire(path.join(root, 'test', 'package.json'));
 const pg = requireTest('pg');
 const autocannon = requireTest('autocannon');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 64;
 const PASSWORD = 'correct horse battery staple';
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startServer(env) {
-  const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  await new Promise((resolve, reject) => {
-    const t = setInterval(() => out.includes('Security center is running') && (clearInterval(t), resolve()), 50);
-    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  return { child, out: () => out };
-}
 
 function run(opts) {
   return new Promise((resolve, reject) => {
@@ -49,30 +22,10 @@ function run(opts) {
 }
 
 async function main() {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sc-bench-decision-'));
-  const port = await freePort();
-  const env = { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATA_DIR: dataDir };
-  let dbUrl;
-  let dbName;
-  if (process.env.DATABASE_URL) {
-    dbName = `sc_bench_decision_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${dbName}`;
-    dbUrl = env.DATABASE_URL = u.toString();
-  } else {
-    env.EMBEDDED_PG_PORT = String(await freePort());
-  }
-  const server = await startServer(env);
-  if (!dbUrl) {
-    const pw = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
-    dbUrl = `postgres://postgres:${pw}@127.0.0.1:${env.EMBEDDED_PG_PORT}/security_center`;
-  }
-  const base = `http://127.0.0.1:${port}`;
-  const token = /setup#token=([\w-]+)/.exec(server.out())[1];
+  const server = await startBenchServer('decision');
+  const { dbUrl } = server;
+  const base = server.url;
+  const token = server.setupToken;
   const post = (body, headers = {}) =>
     fetch(`${base}/graphql`, {
       method: 'POST',
@@ -109,9 +62,13 @@ async function main() {
   // The same decision as the server's (account, trusted range, active block) from a bare route in
   // its own process, so both sides share the two cores with PostgreSQL and the load generator alike.
   const barePort = await freePort();
-  const bare = spawn(process.execPath, [path.join(root, 'bench', 'bare-decision-server.mjs'), dbUrl, String(barePort)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const bare = spawn(
+    process.execPath,
+    [path.join(root, 'bench', 'support', 'bare-decision-server.mjs'), dbUrl, String(barePort)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise((resolve) => bare.stdout.once('data', resolve));
 
   // A fixed mix of addresses: mostly uncovered, some blocked, some safe.
@@ -228,15 +185,7 @@ async function main() {
 
   bare.kill('SIGTERM');
   await db.end();
-  server.child.kill('SIGTERM');
-  await new Promise((r) => server.child.once('exit', r));
-  await rm(dataDir, { recursive: true, force: true });
-  if (dbName) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database ${dbName} with (force)`);
-    await admin.end();
-  }
+  await server.stop();
 }
 
 await main();

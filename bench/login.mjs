@@ -1,14 +1,12 @@
 // Benchmark: complete password logins by 50 concurrent clients over HTTP against the built server,
 // side by side with the raw argon2id verification rate of the same hasher in the same run, plus the
 // server's peak memory. Run through `pnpm bench` (which builds first).
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { root } from '../scripts/lib.mjs';
+import { startBenchServer } from './support/lib.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -17,15 +15,6 @@ const PASSWORD = 'correct horse battery staple';
 
 const requireServer = createRequire(path.join(root, 'server', 'package.json'));
 const argon2 = requireServer('@node-rs/argon2');
-const pg = createRequire(path.join(root, 'test', 'package.json'))('pg');
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
@@ -45,42 +34,9 @@ async function rawHashRate() {
 }
 
 async function main() {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sc-bench-'));
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY),
-  };
-  let dbName;
-  if (process.env.DATABASE_URL) {
-    dbName = `sc_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
-  } else {
-    env.EMBEDDED_PG_PORT = String(await freePort());
-  }
-  const server = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  server.stdout.on('data', (d) => (out += d));
-  await new Promise((resolve, reject) => {
-    const t = setInterval(() => out.includes('Security center is running') && (clearInterval(t), resolve()), 50);
-    server.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const token = /setup#token=([\w-]+)/.exec(out)[1];
+  const server = await startBenchServer('login', { PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY) });
+  const url = `${server.url}/graphql`;
+  const token = server.setupToken;
   const gql = (query, variables) =>
     fetch(url, {
       method: 'POST',
@@ -111,10 +67,9 @@ async function main() {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const status = await readFile(`/proc/${server.pid}/status`, 'utf8').catch(() => '');
+  const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8').catch(() => '');
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await server.stop();
 
   const raw = await rawHashRate();
   latencies.sort((a, b) => a - b);
@@ -134,14 +89,6 @@ async function main() {
   console.log(
     `login rate / raw hash rate: ${(rate / raw).toFixed(2)}   server peak RSS: ${peakRss ? `${(peakRss / 1024).toFixed(0)} MiB` : 'n/a'}`,
   );
-
-  await rm(dataDir, { recursive: true, force: true });
-  if (dbName) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database ${dbName} with (force)`);
-    await admin.end();
-  }
 }
 
 await main();

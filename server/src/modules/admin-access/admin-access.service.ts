@@ -4,19 +4,13 @@ import { hasPermission } from '../../common/auth/auth-checker.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import { describeCidrProblem } from '../../common/net/cidr-input.js';
 import { parseCidr } from '../../common/net/ip.js';
 import type { SqlPool } from '../../db/pool.js';
 import { Account } from '../account/account.entity.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
 import { AdminAccessEntry } from './admin-access.entity.js';
-
-const REASONS: Record<string, string> = {
-  INVALID_IP: 'is not an IP address or CIDR range',
-  INVALID_CIDR: 'is not a valid CIDR range',
-  HOST_BITS_SET: 'has host bits set (use the network address)',
-  PREFIX_OUT_OF_RANGE: 'has a prefix length out of range',
-};
 
 export const MAX_LINES = 200;
 
@@ -95,7 +89,7 @@ export class AdminAccessService {
         problems.push({
           field: `lines[${i + 1}]`,
           reason: parsed.error,
-          message: `Line ${i + 1}: "${addr.slice(0, 64)}" ${REASONS[parsed.error]}.`,
+          message: `Line ${i + 1}: ${describeCidrProblem(addr, parsed.error)}.`,
         });
         continue;
       }

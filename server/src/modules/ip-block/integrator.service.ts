@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldProblem } from '../../common/errors/errors.js';
 import { badInput } from '../../common/errors/errors.js';
+import { isUuid } from '../../common/graphql/ids.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { Account } from '../account/account.entity.js';
 import type { GeoService } from '../geo/geo.service.js';
@@ -9,7 +10,6 @@ import type { LoginEventService } from '../login-event/login-event.service.js';
 import type { LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
 import { DecisionReason, type Decision, type ProtectionService } from './protection.service.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -55,7 +55,7 @@ export class IntegratorService {
 
   private async findAccount(em: EntityManager, name: string): Promise<Account | null> {
     const n = name.trim();
-    if (UUID.test(n)) return em.findOne(Account, { id: n.toLowerCase() });
+    if (isUuid(n)) return em.findOne(Account, { id: n.toLowerCase() });
     return em.findOne(Account, { email: n.toLowerCase() });
   }
 

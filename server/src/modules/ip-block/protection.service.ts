@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { registerEnumType } from 'type-graphql';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hmacHex } from '../../common/crypto/tokens.js';
+import { isUuid } from '../../common/graphql/ids.js';
 import { formatIp, parseIp } from '../../common/net/ip.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { BlockReason } from './ip-block.entity.js';
@@ -109,7 +110,7 @@ export class ProtectionService {
    */
   async decideByName(ip: string, name: string): Promise<Decision> {
     const n = name.trim().toLowerCase();
-    const id = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(n) ? n : null;
+    const id = isUuid(n) ? n : null;
     const { rows } = await this.pool.query({ name: 'decide_by_name', text: DECIDE_BY_NAME_SQL, values: [ip, n, id] });
     const row = rows[0] as DecisionRow & { disabled_at: Date | null };
     return toDecision(row, row.disabled_at);

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { root } from '../scripts/lib.mjs';
+import { root } from '../../scripts/lib.mjs';
 
 const pg = createRequire(path.join(root, 'test', 'package.json'))('pg');
 const [dbUrl, port] = process.argv.slice(2);

@@ -1,0 +1,84 @@
+// Shared by the benchmarks: a built server started as its own process on a fresh database
+// (DATABASE_URL's server, or the server's embedded PostgreSQL in a temporary data folder).
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { root } from '../../scripts/lib.mjs';
+
+export const requireTest = createRequire(path.join(root, 'test', 'package.json'));
+const pg = requireTest('pg');
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Starts `server/dist/main.js` in production mode and waits for its banner. Returns its URL, the
+ * first-admin setup token, a URL to reach its database directly, the child process, and `stop()`,
+ * which stops the server and removes the database and data folder.
+ */
+export async function startBenchServer(name, extraEnv = {}) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `sc-bench-${name}-`));
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  let dbUrl;
+  let dbName;
+  if (process.env.DATABASE_URL) {
+    dbName = `sc_bench_${name}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${dbName}`;
+    dbUrl = env.DATABASE_URL = u.toString();
+  } else {
+    env.EMBEDDED_PG_PORT = String(await freePort());
+  }
+  const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((resolve, reject) => {
+    const t = setInterval(() => out.includes('Security center is running') && (clearInterval(t), resolve()), 50);
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  if (!dbUrl) {
+    const pw = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+    dbUrl = `postgres://postgres:${pw}@127.0.0.1:${env.EMBEDDED_PG_PORT}/security_center`;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setupToken: /setup#token=([\w-]+)/.exec(out)[1],
+    dbUrl,
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dataDir, { recursive: true, force: true });
+      if (dbName) {
+        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`drop database ${dbName} with (force)`);
+        await admin.end();
+      }
+    },
+  };
+}
