@@ -49,7 +49,9 @@ export async function startBenchServer(name, extraEnv = {}) {
   } else {
     env.EMBEDDED_PG_PORT = String(await freePort());
   }
-  const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server', 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
