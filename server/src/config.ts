@@ -40,6 +40,30 @@ export interface Config {
   geoipAsn: boolean;
   /** Defaults of the brute-force settings (admins can change them in the dashboard). */
   bruteForce: BruteForceDefaults;
+  /** SMTP server (smtp:// or smtps:// URL with credentials); absent: messages go to `<dataDir>/outbox`. */
+  smtpUrl: string | undefined;
+  /** Sender address of every message. */
+  mailFrom: string;
+  twoFactor: TwoFactorDefaults;
+  /** WebAuthn relying party: ID (a registrable domain) and the origins that may run ceremonies. */
+  webauthnRpId: string;
+  webauthnOrigins: string[];
+}
+
+export interface TwoFactorDefaults {
+  /** Issuer shown in authenticator apps (settings can change it). */
+  issuer: string;
+  /** Wrong second-factor attempts allowed per account and per IP within the window. */
+  maxAttempts: number;
+  attemptWindowSeconds: number;
+  /** Consecutive failures that lock second-factor sign-in until an admin unlocks it (NIST SP 800-63B). */
+  lockoutFailures: number;
+  /** Minimum time between two e-mailed codes. */
+  emailCooldownSeconds: number;
+  /** How long a pending (password-only) session may take to finish the second step or enrollment. */
+  pendingSessionSeconds: number;
+  /** How long a re-authentication ("sudo mode") lasts. */
+  reauthSeconds: number;
 }
 
 export interface BruteForceDefaults {
@@ -174,6 +198,24 @@ export function loadConfig(env: Env = process.env): Config {
     escalationFactor: int('BRUTE_FORCE_ESCALATION_FACTOR', 2, 1, 100),
   };
 
+  const smtpUrl = str('SMTP_URL');
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const mailFrom = str('MAIL_FROM') ?? `Security Center <no-reply@${publicUrl.hostname}>`;
+  const twoFactor: TwoFactorDefaults = {
+    issuer: (str('TOTP_ISSUER') ?? 'Security Center').slice(0, 64),
+    maxAttempts: int('SECOND_FACTOR_MAX_ATTEMPTS', 5, 1, 1000),
+    attemptWindowSeconds: int('SECOND_FACTOR_WINDOW_SECONDS', 900, 1, 24 * 3600),
+    lockoutFailures: int('SECOND_FACTOR_LOCKOUT_FAILURES', 100, 1, 100_000),
+    emailCooldownSeconds: int('EMAIL_CODE_COOLDOWN_SECONDS', 60, 0, 3600),
+    pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 600, 10, 3600),
+    reauthSeconds: int('REAUTH_SECONDS', 300, 10, 3600),
+  };
+  const webauthnRpId = str('WEBAUTHN_RP_ID') ?? publicUrl.hostname;
+  const webauthnOrigins = (str('WEBAUTHN_ORIGINS') ?? publicUrl.origin)
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -198,6 +240,11 @@ export function loadConfig(env: Env = process.env): Config {
     geoipCityDbs: cityDbs && cityDbs.length > 0 ? cityDbs : undefined,
     geoipAsn,
     bruteForce,
+    smtpUrl,
+    mailFrom,
+    twoFactor,
+    webauthnRpId,
+    webauthnOrigins,
   };
 }
 

@@ -10,6 +10,7 @@ import { AdminAccessResolver } from './modules/admin-access/admin-access.resolve
 import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-location.resolver.js';
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
+import { TwoFactorResolver } from './modules/two-factor/two-factor.resolver.js';
 import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
 
 export const resolvers = [
@@ -23,6 +24,7 @@ export const resolvers = [
   ApiTokenResolver,
   AuditResolver,
   AdminAccessResolver,
+  TwoFactorResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

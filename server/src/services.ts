@@ -13,6 +13,9 @@ import { AdminAccessService } from './modules/admin-access/admin-access.service.
 import { GeoService } from './modules/geo/geo.service.js';
 import { ProtectionService } from './modules/ip-block/protection.service.js';
 import { IntegratorService } from './modules/ip-block/integrator.service.js';
+import { MailService } from './modules/mail/mail.service.js';
+import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
+import { WebauthnService } from './modules/two-factor/webauthn.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
 
 /** Long-lived, stateless services; each method takes the operation's EntityManager. */
@@ -32,6 +35,9 @@ export interface Services {
   apiTokens: ApiTokenService;
   audit: AuditService;
   adminAccess: AdminAccessService;
+  mail: MailService;
+  twoFactor: TwoFactorService;
+  webauthn: WebauthnService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
@@ -44,7 +50,10 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const protection = new ProtectionService(keys, settings, pool);
   const audit = new AuditService();
   const adminAccess = new AdminAccessService(pool, loginEvents);
-  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess);
+  const mail = new MailService(config, logger);
+  const twoFactor = new TwoFactorService(config, keys, settings, mail, audit, protection, hasher, logger);
+  const webauthn = new WebauthnService(config, settings, twoFactor, mail, audit, logger);
+  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService();
   return {
@@ -63,5 +72,8 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     apiTokens,
     audit,
     adminAccess,
+    mail,
+    twoFactor,
+    webauthn,
   };
 }

@@ -18,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, setupAdmin } from '../support/factories.js';
+import { enrollTotp, loginStep } from '../support/two-factor.js';
 import { GqlClient } from '../support/graphql.js';
 import { repoRoot, startServer, type RunningServer } from '../support/server.js';
 
@@ -26,8 +27,51 @@ import { repoRoot, startServer, type RunningServer } from '../support/server.js'
  * every operation outside these two lists must refuse anonymous callers (UNAUTHENTICATED) and users
  * and permission-less sub-admins (FORBIDDEN).
  */
-const PUBLIC = new Set(['Query.me', 'Query.setupStatus', 'Mutation.login', 'Mutation.logout', 'Mutation.setupFirstAdmin']);
-const SELF_SERVICE = new Set(['Query.mySessions', 'Mutation.revokeSession', 'Query.myTrustedIps', 'Query.myLoginEvents']);
+const PUBLIC = new Set([
+  'Query.me',
+  'Query.setupStatus',
+  'Query.pendingSignIn',
+  'Mutation.login',
+  'Mutation.logout',
+  'Mutation.setupFirstAdmin',
+]);
+/** Your own second factors: every account, whatever its role or permissions. */
+const TWO_FACTOR_SELF_SERVICE = [
+  'Query.myTwoFactor',
+  'Mutation.startTotpEnrollment',
+  'Mutation.confirmTotpEnrollment',
+  'Mutation.startEmailEnrollment',
+  'Mutation.confirmEmailEnrollment',
+  'Mutation.webauthnRegistrationOptions',
+  'Mutation.finishWebauthnRegistration',
+  'Mutation.renameWebauthnCredential',
+  'Mutation.removeWebauthnCredential',
+  'Mutation.disableTotp',
+  'Mutation.disableEmailFactor',
+  'Mutation.generateRecoveryCodes',
+  'Mutation.reauthenticate',
+  'Mutation.sendEmailCode',
+  'Mutation.webauthnAuthenticationOptions',
+];
+const SELF_SERVICE = new Set([
+  'Query.mySessions',
+  'Mutation.revokeSession',
+  'Query.myTrustedIps',
+  'Query.myLoginEvents',
+  ...TWO_FACTOR_SELF_SERVICE,
+]);
+/** What a session that passed only the password may call (besides the public operations). */
+const SECOND_STEP = new Set(['Mutation.verifySecondFactor', 'Mutation.sendEmailCode', 'Mutation.webauthnAuthenticationOptions']);
+/** What a session held by a 2FA policy may call: look at and set up its own methods. */
+const ENROLLMENT = new Set([
+  'Query.myTwoFactor',
+  'Mutation.startTotpEnrollment',
+  'Mutation.confirmTotpEnrollment',
+  'Mutation.startEmailEnrollment',
+  'Mutation.confirmEmailEnrollment',
+  'Mutation.webauthnRegistrationOptions',
+  'Mutation.finishWebauthnRegistration',
+]);
 /** Every admin and sub-admin manages their own IP access list; users have none. */
 const STAFF_SELF_SERVICE = new Set([
   'Query.adminAccessList',
@@ -59,6 +103,8 @@ function sampleInput(type: GraphQLInputType, depth = 0): unknown {
         return false;
       case 'ID':
         return '00000000-0000-4000-8000-000000000000';
+      case 'JSONObject':
+        return {};
       case 'DateTimeISO':
         return new Date(Date.now() + 3_600_000).toISOString();
       default:
@@ -101,16 +147,27 @@ const operations = (['query', 'mutation'] as const).flatMap((kind) => {
 describe('permission matrix over the whole schema', () => {
   let db: TestDatabase;
   let server: RunningServer;
-  let clients: { anonymous: GqlClient; user: GqlClient; bareSubAdmin: GqlClient };
+  let clients: { anonymous: GqlClient; user: GqlClient; bareSubAdmin: GqlClient; pending: GqlClient; enrolling: GqlClient };
 
   beforeAll(async () => {
     db = await createTestDatabase('matrix');
     server = await startServer({ DATABASE_URL: db.url });
     const { client: admin } = await setupAdmin(server);
+    // An admin with 2FA stopped after the password, and a user held at enrollment by the policy mark.
+    const withTotp = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(withTotp.client);
+    const pending = new GqlClient(server.url);
+    expect((await loginStep(pending, withTotp.email)).typename).toBe('SecondFactorRequired');
+    const held = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: held.id });
+    const enrolling = new GqlClient(server.url);
+    expect((await loginStep(enrolling, held.email)).typename).toBe('TwoFactorEnrollmentRequired');
     clients = {
       anonymous: new GqlClient(server.url),
       user: (await createAccount(server, admin, { role: 'USER' })).client,
       bareSubAdmin: (await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] })).client,
+      pending,
+      enrolling,
     };
   });
   afterAll(async () => {
@@ -137,6 +194,22 @@ describe('permission matrix over the whole schema', () => {
         const res = await clients[who].gql(op.query, op.variables);
         expect(res.errors?.[0]?.extensions?.code, `${who}: ${JSON.stringify(res.errors)}`).toBe('FORBIDDEN');
       }
+    },
+  );
+
+  it.each(operations.filter((o) => !PUBLIC.has(o.name) && !SECOND_STEP.has(o.name)).map((o) => [o.name, o] as const))(
+    '%s refuses a session that still owes its second step',
+    async (_n, op) => {
+      const res = await clients.pending.gql(op.query, op.variables);
+      expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res.errors)).toBe('UNAUTHENTICATED');
+    },
+  );
+
+  it.each(operations.filter((o) => !PUBLIC.has(o.name) && !ENROLLMENT.has(o.name)).map((o) => [o.name, o] as const))(
+    '%s refuses a session held at 2FA enrollment',
+    async (_n, op) => {
+      const res = await clients.enrolling.gql(op.query, op.variables);
+      expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res.errors)).toBe('UNAUTHENTICATED');
     },
   );
 });

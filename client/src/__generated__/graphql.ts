@@ -52,12 +52,36 @@ export type AuditAction =
   | 'NAMED_LOCATION_DELETED'
   /** A sub-admin’s permissions were changed. */
   | 'PERMISSIONS_CHANGED'
+  /** A new set of recovery codes was generated (the old set no longer works). */
+  | 'RECOVERY_CODES_GENERATED'
+  /** A recovery code was used to sign in. */
+  | 'RECOVERY_CODE_USED'
+  /** The “requires two-factor authentication” mark of an account was set or cleared. */
+  | 'REQUIRES_TWO_FACTOR_CHANGED'
+  /** Second-factor sign-in was locked after too many consecutive failures. */
+  | 'SECOND_FACTOR_LOCKED'
+  /** An admin unlocked second-factor sign-in for an account. */
+  | 'SECOND_FACTOR_UNLOCKED'
   /** A session was revoked. */
   | 'SESSION_REVOKED'
   /** System settings were changed. */
   | 'SETTINGS_CHANGED'
+  /** An authenticator code that had already been used was presented again and refused. */
+  | 'TOTP_REPLAY_REFUSED'
   /** A safe/trusted IP entry was removed. */
-  | 'TRUSTED_IP_REMOVED';
+  | 'TRUSTED_IP_REMOVED'
+  /** A two-factor method was removed. */
+  | 'TWO_FACTOR_DISABLED'
+  /** A two-factor method was activated (authenticator app, e-mail, security key). */
+  | 'TWO_FACTOR_ENABLED'
+  /** An account’s two-factor authentication was reset by an admin (sessions revoked). */
+  | 'TWO_FACTOR_RESET'
+  /** An admin asked to reset another admin’s two-factor authentication (needs a second admin). */
+  | 'TWO_FACTOR_RESET_REQUESTED'
+  /** A security key presented a signature counter lower than before: refused and flagged. */
+  | 'WEBAUTHN_COUNTER_REGRESSION'
+  /** A security key or passkey was renamed. */
+  | 'WEBAUTHN_RENAMED';
 
 /** Narrows the audit log. */
 export type AuditFilter = {
@@ -108,14 +132,28 @@ export type CreateAccountInput = {
 
 /** Stable machine-readable error codes. Branch on these, never on message text. */
 export type ErrorCode =
+  /** This method is set up already. */
+  | 'ALREADY_ENABLED'
   /** The same entry exists already. */
   | 'ALREADY_EXISTS'
+  /** Resetting an admin needs a second admin’s approval; the request waits for it. */
+  | 'APPROVAL_REQUIRED'
   /** An argument failed validation; `extensions.fields` names each field and reason. */
   | 'BAD_USER_INPUT'
   /** An admin cannot disable their own account. */
   | 'CANNOT_DISABLE_SELF'
+  /** This authenticator code was used already: wait for the next one. The account holder is told. */
+  | 'CODE_ALREADY_USED'
+  /** The code expired: request a new one. */
+  | 'CODE_EXPIRED'
+  /** The code is wrong (or no longer valid). */
+  | 'CODE_INVALID'
   /** The change conflicts with the current state. */
   | 'CONFLICT'
+  /** The security key presented a lower signature counter than before (a cloned key?): refused and flagged. */
+  | 'CREDENTIAL_FLAGGED'
+  /** A code was sent moments ago: wait until `retryAfter` before asking for another. */
+  | 'EMAIL_COOLDOWN'
   /** Another account uses this e-mail address. */
   | 'EMAIL_TAKEN'
   /** Signed in, but the role or permissions do not allow this. */
@@ -134,14 +172,34 @@ export type ErrorCode =
   | 'IP_NOT_ALLOWED'
   /** The change would leave no enabled admin. */
   | 'LAST_ADMIN'
+  /** The e-mail could not be sent; try again later. */
+  | 'MAIL_FAILED'
+  /** This method is not allowed by the system settings (or, for e-mail, not for admins and sub-admins). */
+  | 'METHOD_NOT_ALLOWED'
+  /** The account has no such method set up. */
+  | 'METHOD_NOT_SET_UP'
+  /** No enrollment of this method was started (or it expired): start again. */
+  | 'NOT_ENROLLING'
   /** The object does not exist or is not visible to you. */
   | 'NOT_FOUND'
+  /** No code was requested in this sign-in: request one first. */
+  | 'NO_CODE_SENT'
+  /** This change needs a fresh confirmation: call `reauthenticate` (password and, where enabled, a second factor) and retry within a few minutes. */
+  | 'REAUTH_REQUIRED'
+  /** Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it. */
+  | 'SECOND_FACTOR_LOCKED'
   /** An admin exists already; first-admin setup is closed. */
   | 'SETUP_ALREADY_DONE'
   /** The first-admin setup token is unknown, used or expired. */
   | 'SETUP_TOKEN_INVALID'
+  /** Too many wrong codes from this account or network: wait until `retryAfter`. */
+  | 'TOO_MANY_ATTEMPTS'
+  /** Two-factor authentication is switched off system-wide. */
+  | 'TWO_FACTOR_DISABLED'
   /** No valid session or token, or it expired or was revoked. */
   | 'UNAUTHENTICATED'
+  /** The security key or passkey response could not be verified. */
+  | 'WEBAUTHN_FAILED'
   /** A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`. */
   | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT'
   /** Refused: after this change your current IP would be outside your own access list. */
@@ -165,6 +223,10 @@ export type LoginOutcome =
   | 'INVALID_CREDENTIALS'
   /** Refused: the account is restricted to its IP access list (sign-in, session or API token request). */
   | 'IP_NOT_ALLOWED'
+  /** A wrong or replayed second-factor code, recovery code or security-key assertion. */
+  | 'SECOND_FACTOR_FAILED'
+  /** Right password; the second step was asked for (a SUCCESS follows when it passes). */
+  | 'SECOND_FACTOR_REQUIRED'
   /** Credentials accepted. */
   | 'SUCCESS';
 
@@ -261,6 +323,8 @@ export type Role =
 
 /** How far the sign-in has got. */
 export type SessionStage =
+  /** Password accepted; a policy requires 2FA, so only enrollment is possible. */
+  | 'ENROLLMENT_REQUIRED'
   /** Fully signed in. */
   | 'FULL'
   /** Password accepted; only the second step may be completed. */
@@ -327,6 +391,8 @@ export type LoginMutation = { login:
     | { __typename: 'IpBlockedError', code: ErrorCode }
     | { __typename: 'IpNotAllowedError', code: ErrorCode }
     | { __typename: 'LoginSuccess', account: { id: string } }
+    | { __typename: 'SecondFactorRequired' }
+    | { __typename: 'TwoFactorEnrollmentRequired' }
    };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;

@@ -13,6 +13,10 @@
       "AlreadyExistsError",
       "NamedLocation"
     ],
+    "EmailCodeResult": [
+      "EmailCodeSent",
+      "TwoFactorError"
+    ],
     "ErrorResult": [
       "AlreadyExistsError",
       "EmailTakenError",
@@ -21,23 +25,43 @@
       "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
+      "TwoFactorError",
+      "TwoFactorResetPending",
       "WideRangeNeedsAcknowledgementError"
     ],
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
       "IpNotAllowedError",
-      "LoginSuccess"
+      "LoginSuccess",
+      "SecondFactorRequired",
+      "TwoFactorEnrollmentRequired"
     ],
     "MarkIpSafeResult": [
       "AlreadyExistsError",
       "TrustedIp",
       "WideRangeNeedsAcknowledgementError"
     ],
+    "ReauthResult": [
+      "ReauthSuccess",
+      "TwoFactorError"
+    ],
+    "SecondFactorResult": [
+      "LoginSuccess",
+      "TwoFactorError"
+    ],
     "SetupFirstAdminResult": [
       "SetupAlreadyDoneError",
       "SetupSuccess",
       "SetupTokenInvalidError"
+    ],
+    "TwoFactorEnableResult": [
+      "TwoFactorEnabled",
+      "TwoFactorError"
+    ],
+    "TwoFactorResetResult": [
+      "TwoFactorResetDone",
+      "TwoFactorResetPending"
     ]
   }
 };
@@ -55,6 +79,10 @@
       "AlreadyExistsError",
       "NamedLocation"
     ],
+    "EmailCodeResult": [
+      "EmailCodeSent",
+      "TwoFactorError"
+    ],
     "ErrorResult": [
       "AlreadyExistsError",
       "EmailTakenError",
@@ -63,23 +91,43 @@
       "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
+      "TwoFactorError",
+      "TwoFactorResetPending",
       "WideRangeNeedsAcknowledgementError"
     ],
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
       "IpNotAllowedError",
-      "LoginSuccess"
+      "LoginSuccess",
+      "SecondFactorRequired",
+      "TwoFactorEnrollmentRequired"
     ],
     "MarkIpSafeResult": [
       "AlreadyExistsError",
       "TrustedIp",
       "WideRangeNeedsAcknowledgementError"
     ],
+    "ReauthResult": [
+      "ReauthSuccess",
+      "TwoFactorError"
+    ],
+    "SecondFactorResult": [
+      "LoginSuccess",
+      "TwoFactorError"
+    ],
     "SetupFirstAdminResult": [
       "SetupAlreadyDoneError",
       "SetupSuccess",
       "SetupTokenInvalidError"
+    ],
+    "TwoFactorEnableResult": [
+      "TwoFactorEnabled",
+      "TwoFactorError"
+    ],
+    "TwoFactorResetResult": [
+      "TwoFactorResetDone",
+      "TwoFactorResetPending"
     ]
   }
 };

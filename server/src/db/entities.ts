@@ -8,6 +8,16 @@ import { AdminAccessEntry } from '../modules/admin-access/admin-access.entity.js
 import { AsnOverride, NamedLocation } from '../modules/geo/named-location.entity.js';
 import { FailureCounter, IpBlock, IpStrike, RecentWrongPassword } from '../modules/ip-block/ip-block.entity.js';
 import { TrustedIp } from '../modules/trusted-ip/trusted-ip.entity.js';
+import {
+  EmailCode,
+  EmailFactor,
+  RecoveryCode,
+  TotpAuthenticator,
+  TwoFactorResetRequest,
+  TwoFactorState,
+  WebauthnChallenge,
+  WebauthnCredential,
+} from '../modules/two-factor/two-factor.entity.js';
 import { Setting } from '../modules/settings/setting.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, same set in dev, tests and production. */
@@ -28,4 +38,12 @@ export const entities = [
   ApiToken,
   AuditEntry,
   AdminAccessEntry,
+  TotpAuthenticator,
+  EmailFactor,
+  EmailCode,
+  RecoveryCode,
+  WebauthnCredential,
+  WebauthnChallenge,
+  TwoFactorState,
+  TwoFactorResetRequest,
 ];

@@ -25,6 +25,8 @@ const OUTCOME: Record<LoginOutcome, { label: string; color: string }> = {
   ACCOUNT_DISABLED: { label: 'Account disabled', color: 'gray' },
   BLOCKED: { label: 'Blocked IP', color: 'orange' },
   IP_NOT_ALLOWED: { label: 'Outside access list', color: 'orange' },
+  SECOND_FACTOR_REQUIRED: { label: 'Password OK, 2nd step asked', color: 'blue' },
+  SECOND_FACTOR_FAILED: { label: 'Wrong second factor', color: 'red' },
 };
 
 /** Login history: time, IP, place, network, service and outcome — for an account page and “My login history”. */

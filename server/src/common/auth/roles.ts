@@ -21,6 +21,21 @@ export enum Permission {
   REPORT_LOGINS = 'REPORT_LOGINS',
 }
 
+/**
+ * Rules about how far a browser session has got, for `@Authorized(...)`. Without one, a FULL session
+ * (or an API token) is required. Only a session can satisfy them, never an API token.
+ */
+export enum StageRule {
+  /** Only a session that passed the password and still owes the second step. */
+  SECOND_STEP = 'STAGE:SECOND_STEP',
+  /** A full session, or one that a 2FA policy holds until a method is set up. */
+  ENROLL = 'STAGE:ENROLL',
+  /** A full session, or one that owes the second step (e-mail codes and security-key challenges serve both). */
+  SECOND_STEP_OR_FULL = 'STAGE:SECOND_STEP_OR_FULL',
+  /** A full browser session (not an API token): re-authentication and your own 2FA. */
+  SESSION = 'STAGE:SESSION',
+}
+
 registerEnumType(Role, {
   name: 'Role',
   description: 'What kind of account this is.',

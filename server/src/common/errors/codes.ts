@@ -24,6 +24,24 @@ export enum ErrorCode {
   ALREADY_EXISTS = 'ALREADY_EXISTS',
   IP_NOT_ALLOWED = 'IP_NOT_ALLOWED',
   WOULD_LOCK_YOU_OUT = 'WOULD_LOCK_YOU_OUT',
+  REAUTH_REQUIRED = 'REAUTH_REQUIRED',
+  CODE_INVALID = 'CODE_INVALID',
+  CODE_EXPIRED = 'CODE_EXPIRED',
+  CODE_ALREADY_USED = 'CODE_ALREADY_USED',
+  NO_CODE_SENT = 'NO_CODE_SENT',
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
+  SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
+  EMAIL_COOLDOWN = 'EMAIL_COOLDOWN',
+  ALREADY_ENABLED = 'ALREADY_ENABLED',
+  NOT_ENROLLING = 'NOT_ENROLLING',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  METHOD_NOT_SET_UP = 'METHOD_NOT_SET_UP',
+  TWO_FACTOR_DISABLED = 'TWO_FACTOR_DISABLED',
+  WEBAUTHN_FAILED = 'WEBAUTHN_FAILED',
+  CREDENTIAL_FLAGGED = 'CREDENTIAL_FLAGGED',
+  APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
+  MAIL_FAILED = 'MAIL_FAILED',
+  SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
 }
 
 registerEnumType(ErrorCode, {
@@ -53,5 +71,34 @@ registerEnumType(ErrorCode, {
     ALREADY_EXISTS: { description: 'The same entry exists already.' },
     IP_NOT_ALLOWED: { description: 'The account is restricted to its IP access list and this request comes from elsewhere.' },
     WOULD_LOCK_YOU_OUT: { description: 'Refused: after this change your current IP would be outside your own access list.' },
+    REAUTH_REQUIRED: {
+      description:
+        'This change needs a fresh confirmation: call `reauthenticate` (password and, where enabled, a second factor) and retry within a few minutes.',
+    },
+    CODE_INVALID: { description: 'The code is wrong (or no longer valid).' },
+    CODE_EXPIRED: { description: 'The code expired: request a new one.' },
+    CODE_ALREADY_USED: {
+      description: 'This authenticator code was used already: wait for the next one. The account holder is told.',
+    },
+    NO_CODE_SENT: { description: 'No code was requested in this sign-in: request one first.' },
+    TOO_MANY_ATTEMPTS: { description: 'Too many wrong codes from this account or network: wait until `retryAfter`.' },
+    SECOND_FACTOR_LOCKED: {
+      description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',
+    },
+    EMAIL_COOLDOWN: { description: 'A code was sent moments ago: wait until `retryAfter` before asking for another.' },
+    ALREADY_ENABLED: { description: 'This method is set up already.' },
+    NOT_ENROLLING: { description: 'No enrollment of this method was started (or it expired): start again.' },
+    METHOD_NOT_ALLOWED: {
+      description: 'This method is not allowed by the system settings (or, for e-mail, not for admins and sub-admins).',
+    },
+    METHOD_NOT_SET_UP: { description: 'The account has no such method set up.' },
+    TWO_FACTOR_DISABLED: { description: 'Two-factor authentication is switched off system-wide.' },
+    WEBAUTHN_FAILED: { description: 'The security key or passkey response could not be verified.' },
+    CREDENTIAL_FLAGGED: {
+      description: 'The security key presented a lower signature counter than before (a cloned key?): refused and flagged.',
+    },
+    APPROVAL_REQUIRED: { description: 'Resetting an admin needs a second admin’s approval; the request waits for it.' },
+    MAIL_FAILED: { description: 'The e-mail could not be sent; try again later.' },
+    SECOND_FACTOR_REQUIRED: { description: 'The account has 2FA: a second factor is needed as well as the password.' },
   },
 });

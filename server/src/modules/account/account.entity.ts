@@ -6,7 +6,16 @@ import { Permission, Role } from '../../common/auth/roles.js';
 @ObjectType('Account', { description: 'An admin, sub-admin or end user.' })
 @Entity({ tableName: 'account' })
 export class Account {
-  [OptionalProps]?: 'id' | 'permissions' | 'apiOnly' | 'ipRestricted' | 'disabledAt' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'id'
+    | 'permissions'
+    | 'apiOnly'
+    | 'ipRestricted'
+    | 'requiresTwoFactor'
+    | 'disabledAt'
+    | 'lastLoginAt'
+    | 'createdAt'
+    | 'updatedAt';
 
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -41,6 +50,13 @@ export class Account {
   })
   @Property({ type: 'boolean', default: false })
   ipRestricted: boolean = false;
+
+  @Field(() => Boolean, {
+    description:
+      'Policy mark (e.g. "has created orders"): the account must use two-factor authentication and is led through enrollment at sign-in.',
+  })
+  @Property({ type: 'boolean', default: false })
+  requiresTwoFactor: boolean = false;
 
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { SessionStage } from '../session/session.entity.js';
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { badInput } from '../../common/errors/errors.js';
@@ -21,7 +22,10 @@ import {
 export class AccountResolver {
   @Query(() => Account, { nullable: true, description: 'The signed-in account, or null when not signed in.' })
   me(@Ctx() ctx: Context): Account | null {
-    return ctx.viewer?.account ?? null;
+    // A session still owing its second step is not signed in yet.
+    const viewer = ctx.viewer;
+    if (!viewer || ctx.accessRefused || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) return null;
+    return viewer.account;
   }
 
   @Query(() => SetupStatus, { description: 'Whether the first admin still has to be created (public).' })

@@ -25,6 +25,18 @@ export enum AuditAction {
   IP_RESTRICTION_CHANGED = 'IP_RESTRICTION_CHANGED',
   IP_RESTRICTION_LIFTED_BY_CLI = 'IP_RESTRICTION_LIFTED_BY_CLI',
   PERMISSIONS_CHANGED = 'PERMISSIONS_CHANGED',
+  TWO_FACTOR_ENABLED = 'TWO_FACTOR_ENABLED',
+  TWO_FACTOR_DISABLED = 'TWO_FACTOR_DISABLED',
+  RECOVERY_CODES_GENERATED = 'RECOVERY_CODES_GENERATED',
+  RECOVERY_CODE_USED = 'RECOVERY_CODE_USED',
+  TOTP_REPLAY_REFUSED = 'TOTP_REPLAY_REFUSED',
+  WEBAUTHN_COUNTER_REGRESSION = 'WEBAUTHN_COUNTER_REGRESSION',
+  WEBAUTHN_RENAMED = 'WEBAUTHN_RENAMED',
+  SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
+  SECOND_FACTOR_UNLOCKED = 'SECOND_FACTOR_UNLOCKED',
+  TWO_FACTOR_RESET_REQUESTED = 'TWO_FACTOR_RESET_REQUESTED',
+  TWO_FACTOR_RESET = 'TWO_FACTOR_RESET',
+  REQUIRES_TWO_FACTOR_CHANGED = 'REQUIRES_TWO_FACTOR_CHANGED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -49,6 +61,18 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   IP_RESTRICTION_CHANGED: 'Login restriction to the access list was switched on or off.',
   IP_RESTRICTION_LIFTED_BY_CLI: 'The break-glass CLI lifted an account’s IP restriction.',
   PERMISSIONS_CHANGED: 'A sub-admin’s permissions were changed.',
+  TWO_FACTOR_ENABLED: 'A two-factor method was activated (authenticator app, e-mail, security key).',
+  TWO_FACTOR_DISABLED: 'A two-factor method was removed.',
+  RECOVERY_CODES_GENERATED: 'A new set of recovery codes was generated (the old set no longer works).',
+  RECOVERY_CODE_USED: 'A recovery code was used to sign in.',
+  TOTP_REPLAY_REFUSED: 'An authenticator code that had already been used was presented again and refused.',
+  WEBAUTHN_COUNTER_REGRESSION: 'A security key presented a signature counter lower than before: refused and flagged.',
+  WEBAUTHN_RENAMED: 'A security key or passkey was renamed.',
+  SECOND_FACTOR_LOCKED: 'Second-factor sign-in was locked after too many consecutive failures.',
+  SECOND_FACTOR_UNLOCKED: 'An admin unlocked second-factor sign-in for an account.',
+  TWO_FACTOR_RESET_REQUESTED: 'An admin asked to reset another admin’s two-factor authentication (needs a second admin).',
+  TWO_FACTOR_RESET: 'An account’s two-factor authentication was reset by an admin (sessions revoked).',
+  REQUIRES_TWO_FACTOR_CHANGED: 'The “requires two-factor authentication” mark of an account was set or cleared.',
 };
 
 registerEnumType(AuditAction, {

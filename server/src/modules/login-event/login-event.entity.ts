@@ -9,6 +9,8 @@ export enum LoginOutcome {
   ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
   BLOCKED = 'BLOCKED',
   IP_NOT_ALLOWED = 'IP_NOT_ALLOWED',
+  SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
+  SECOND_FACTOR_FAILED = 'SECOND_FACTOR_FAILED',
 }
 registerEnumType(LoginOutcome, {
   name: 'LoginOutcome',
@@ -18,6 +20,8 @@ registerEnumType(LoginOutcome, {
     INVALID_CREDENTIALS: { description: 'Unknown account or wrong password.' },
     ACCOUNT_DISABLED: { description: 'Right password, but the account is disabled.' },
     BLOCKED: { description: 'Refused before checking the password: the IP is blocked.' },
+    SECOND_FACTOR_REQUIRED: { description: 'Right password; the second step was asked for (a SUCCESS follows when it passes).' },
+    SECOND_FACTOR_FAILED: { description: 'A wrong or replayed second-factor code, recovery code or security-key assertion.' },
     IP_NOT_ALLOWED: {
       description: 'Refused: the account is restricted to its IP access list (sign-in, session or API token request).',
     },

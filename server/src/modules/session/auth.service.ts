@@ -14,9 +14,20 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
+import type { TwoFactorService } from '../two-factor/two-factor.service.js';
+import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
+import { SessionStage, type Session } from './session.entity.js';
 
 export type LoginOutcomeResult =
-  { ok: true; account: Account } | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
+  | {
+      ok: true;
+      account: Account;
+      stage: SessionStage;
+      methods: TwoFactorMethod[];
+      enrollable: TwoFactorMethod[];
+      expiresAt: Date;
+    }
+  | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
 
 export class AuthService {
   constructor(
@@ -28,6 +39,7 @@ export class AuthService {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly adminAccess: AdminAccessService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   /**
@@ -70,7 +82,11 @@ export class AuthService {
       outcome = LoginOutcome.IP_NOT_ALLOWED;
     } else outcome = LoginOutcome.SUCCESS;
 
-    await this.loginEvents.record(em, { ...event, outcome });
+    // A right password with a second step owed is not yet a successful login.
+    const next =
+      outcome === LoginOutcome.SUCCESS && account !== null ? await this.twoFactor.stageAfterPassword(em, account) : null;
+    const recorded = next && next.stage !== SessionStage.FULL ? LoginOutcome.SECOND_FACTOR_REQUIRED : outcome;
+    await this.loginEvents.record(em, { ...event, outcome: recorded });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
     } else if (outcome === LoginOutcome.SUCCESS) {
@@ -78,25 +94,75 @@ export class AuthService {
     }
 
     let result: LoginOutcomeResult = { ok: false };
-    if (outcome === LoginOutcome.SUCCESS && account !== null) {
+    if (next && account !== null) {
       await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
-      const { token } = await this.sessions.create(em, account, { ip: ctx.clientIp, userAgent: ctx.userAgent });
-      account.lastLoginAt = new Date();
-      await em.flush();
-      ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
-      if (account.role !== Role.USER) {
-        await this.audit.record(
-          { em, viewer: null, clientIp: ctx.clientIp },
-          AuditAction.ADMIN_LOGIN,
-          { type: 'Account', id: account.id, label: account.email },
-          { userAgent: ctx.userAgent },
-        );
+      if (next.stage === SessionStage.FULL) {
+        const expiresAt = await this.startFullSession(ctx, account);
+        result = { ok: true, account, stage: next.stage, methods: [], enrollable: [], expiresAt };
+      } else {
+        // A short-lived session that can only finish the second step (or, under a policy, enroll).
+        const ttl = this.config.twoFactor.pendingSessionSeconds;
+        const { token, session } = await this.sessions.create(em, account, {
+          ip: ctx.clientIp,
+          userAgent: ctx.userAgent,
+          stage: next.stage,
+          ttlSeconds: ttl,
+        });
+        ctx.cookies.set(token, ttl);
+        result = { ok: true, account, ...next, expiresAt: session.expiresAt };
       }
-      result = { ok: true, account };
     }
     if (outcome === LoginOutcome.IP_NOT_ALLOWED) result = { ok: false, ipNotAllowed: true };
     await this.padTo(started);
     return result;
+  }
+
+  /**
+   * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
+   * fresh token replaces whatever the browser held, and the login is recorded as a success.
+   */
+  async startFullSession(ctx: Context, account: Account, pending?: Session): Promise<Date> {
+    const { em } = ctx;
+    if (pending) {
+      await this.sessions.revoke(em, pending, 'UPGRADED');
+      const geo = await this.geo.lookup(em, ctx.clientIp);
+      await this.loginEvents.record(em, {
+        account,
+        attemptedName: account.email,
+        ip: ctx.clientIp,
+        userAgent: ctx.userAgent,
+        service: 'panel',
+        geo,
+        outcome: LoginOutcome.SUCCESS,
+      });
+    }
+    const { token, session } = await this.sessions.create(em, account, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+    account.lastLoginAt = new Date();
+    await em.flush();
+    ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
+    if (account.role !== Role.USER) {
+      await this.audit.record(
+        { em, viewer: null, clientIp: ctx.clientIp },
+        AuditAction.ADMIN_LOGIN,
+        { type: 'Account', id: account.id, label: account.email },
+        { userAgent: ctx.userAgent, secondFactor: pending !== undefined },
+      );
+    }
+    return session.expiresAt;
+  }
+
+  /** Records a failed second step in the login history (the failure counters are the 2FA service's). */
+  async recordSecondFactorFailure(ctx: Context, account: Account): Promise<void> {
+    const geo = await this.geo.lookup(ctx.em, ctx.clientIp);
+    await this.loginEvents.record(ctx.em, {
+      account,
+      attemptedName: account.email,
+      ip: ctx.clientIp,
+      userAgent: ctx.userAgent,
+      service: 'panel',
+      geo,
+      outcome: LoginOutcome.SECOND_FACTOR_FAILED,
+    });
   }
 
   async logout(em: EntityManager, ctx: Context): Promise<void> {

@@ -6,6 +6,8 @@ import { Account } from '../account/account.entity.js';
 export enum SessionStage {
   /** Password passed, second factor still owed: may only finish the second step. */
   PENDING_SECOND_FACTOR = 'PENDING_SECOND_FACTOR',
+  /** Password passed, a 2FA policy applies and no method is set up: may only enroll one. */
+  ENROLLMENT_REQUIRED = 'ENROLLMENT_REQUIRED',
   FULL = 'FULL',
 }
 registerEnumType(SessionStage, {
@@ -13,6 +15,7 @@ registerEnumType(SessionStage, {
   description: 'How far the sign-in has got.',
   valuesConfig: {
     PENDING_SECOND_FACTOR: { description: 'Password accepted; only the second step may be completed.' },
+    ENROLLMENT_REQUIRED: { description: 'Password accepted; a policy requires 2FA, so only enrollment is possible.' },
     FULL: { description: 'Fully signed in.' },
   },
 });
@@ -21,7 +24,7 @@ registerEnumType(SessionStage, {
 @Entity({ tableName: 'session' })
 @Index({ properties: ['account', 'revokedAt'] })
 export class Session {
-  [OptionalProps]?: 'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason';
+  [OptionalProps]?: 'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason' | 'reauthAt';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id: string = randomUUID();
@@ -56,4 +59,8 @@ export class Session {
 
   @Property({ type: 'string', length: 32, nullable: true })
   revokedReason: string | null = null;
+
+  /** Last re-authentication ("sudo mode"): sensitive changes need it within the last few minutes. */
+  @Property({ type: 'datetime', nullable: true })
+  reauthAt: Date | null = null;
 }

@@ -8,6 +8,8 @@ import { AuditAction } from '../audit/audit.entity.js';
 import { Session } from './session.entity.js';
 import { LoginInput } from './session.inputs.js';
 import { SessionInfo } from './session.types.js';
+import { SessionStage } from './session.entity.js';
+import { SecondFactorRequired, TwoFactorEnrollmentRequired } from '../two-factor/two-factor.types.js';
 
 @ObjectType('LoginSuccess', { description: 'Signed in; the session cookie is set.' })
 export class LoginSuccess {
@@ -18,14 +20,22 @@ export class LoginSuccess {
 export const LoginResult = createUnionType({
   name: 'LoginResult',
   description: 'Outcome of a password sign-in.',
-  types: () => [LoginSuccess, InvalidCredentialsError, IpBlockedError, IpNotAllowedError] as const,
+  types: () =>
+    [
+      LoginSuccess,
+      SecondFactorRequired,
+      TwoFactorEnrollmentRequired,
+      InvalidCredentialsError,
+      IpBlockedError,
+      IpNotAllowedError,
+    ] as const,
 });
 
 @Resolver()
 export class SessionResolver {
   @Mutation(() => LoginResult, {
     description:
-      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer.',
+      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer. With 2FA the answer is SecondFactorRequired (finish with verifySecondFactor) or, under a policy without a method, TwoFactorEnrollmentRequired.',
   })
   async login(
     @Arg('input', () => LoginInput, { description: 'E-mail and password.' }) input: LoginInput,
@@ -35,6 +45,12 @@ export class SessionResolver {
     if (!result.ok) {
       if (result.ipNotAllowed) return new IpNotAllowedError();
       return result.blockedUntil !== undefined ? new IpBlockedError(result.blockedUntil) : new InvalidCredentialsError();
+    }
+    if (result.stage === SessionStage.PENDING_SECOND_FACTOR) {
+      return Object.assign(new SecondFactorRequired(), { methods: result.methods, expiresAt: result.expiresAt });
+    }
+    if (result.stage === SessionStage.ENROLLMENT_REQUIRED) {
+      return Object.assign(new TwoFactorEnrollmentRequired(), { allowedMethods: result.enrollable, expiresAt: result.expiresAt });
     }
     return Object.assign(new LoginSuccess(), { account: result.account });
   }

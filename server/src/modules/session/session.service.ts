@@ -19,8 +19,8 @@ export interface NewSession {
 const RESOLVE_SQL = `
   select s.id as s_id, s.stage as s_stage, s.created_at as s_created_at, s.last_seen_at as s_last_seen_at,
          s.expires_at as s_expires_at, s.ip as s_ip, s.user_agent as s_user_agent, s.revoked_at as s_revoked_at,
-         s.revoked_reason as s_revoked_reason, s.token_hash as s_token_hash,
-         a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.disabled_at, a.last_login_at, a.created_at, a.updated_at
+         s.revoked_reason as s_revoked_reason, s.token_hash as s_token_hash, s.reauth_at as s_reauth_at,
+         a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor, a.disabled_at, a.last_login_at, a.created_at, a.updated_at
     from session s join account a on a.id = s.account_id
    where s.token_hash = $1`;
 
@@ -33,7 +33,7 @@ export class SessionService {
   async create(
     em: EntityManager,
     account: Account,
-    meta: { ip: string; userAgent: string | null; stage?: SessionStage },
+    meta: { ip: string; userAgent: string | null; stage?: SessionStage; ttlSeconds?: number },
   ): Promise<NewSession> {
     const token = randomToken();
     const now = new Date();
@@ -43,7 +43,7 @@ export class SessionService {
       stage: meta.stage ?? SessionStage.FULL,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + this.config.sessionAbsoluteTimeoutSeconds * 1000),
+      expiresAt: new Date(now.getTime() + (meta.ttlSeconds ?? this.config.sessionAbsoluteTimeoutSeconds) * 1000),
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
@@ -68,6 +68,7 @@ export class SessionService {
       permissions: r['permissions'],
       api_only: r['api_only'],
       ip_restricted: r['ip_restricted'],
+      requires_two_factor: r['requires_two_factor'],
       disabled_at: r['disabled_at'],
       last_login_at: r['last_login_at'],
       created_at: r['created_at'],
@@ -85,6 +86,7 @@ export class SessionService {
       user_agent: r['s_user_agent'],
       revoked_at: r['s_revoked_at'],
       revoked_reason: r['s_revoked_reason'],
+      reauth_at: r['s_reauth_at'],
     });
     if (!this.isLive(session)) return null;
     if (account.disabledAt !== null) return null;

@@ -1,0 +1,24 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+/**
+ * AES-256-GCM for secrets at rest (TOTP secrets). Output: `v1.<iv>.<tag>.<ciphertext>` in base64url;
+ * the associated data (e.g. the account id) binds a ciphertext to its row, so a copied value fails.
+ */
+export function seal(key: Buffer, plaintext: string, associatedData: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+}
+
+export function open(key: Buffer, sealed: string, associatedData: string): string {
+  const [version, iv, tag, ct] = sealed.split('.');
+  if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error('unknown sealed format');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+}

@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * Sends e-mail over SMTP (`SMTP_URL`) with nodemailer, or — with no SMTP configured — writes each
+ * message as an `.eml` file into `<dataDir>/outbox`, so the product works without a mail server.
+ */
+export class MailService {
+  private readonly transport: Transporter;
+  readonly outboxDir: string | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    if (config.smtpUrl) {
+      this.transport = nodemailer.createTransport(config.smtpUrl);
+    } else {
+      this.outboxDir = path.join(config.dataDir, 'outbox');
+      this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    }
+  }
+
+  /** Sends and waits: for messages the user needs now (codes). Throws when the server refuses. */
+  async send(message: MailMessage): Promise<void> {
+    const info = (await this.transport.sendMail({ from: this.config.mailFrom, ...message })) as { message?: Buffer };
+    if (this.outboxDir && info.message) {
+      await mkdir(this.outboxDir, { recursive: true, mode: 0o700 });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}.eml`;
+      await writeFile(path.join(this.outboxDir, name), info.message, { mode: 0o600 });
+    }
+  }
+
+  /** Notifications: never hold up or fail the request that caused them; failures are logged. */
+  notify(message: MailMessage): void {
+    this.send(message).catch((err: unknown) => this.logger.warn({ err, subject: message.subject }, 'notification e-mail failed'));
+  }
+}

@@ -1,0 +1,532 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { isAllowed } from '../../common/auth/auth-checker.js';
+import { Permission, Role, StageRule } from '../../common/auth/roles.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import { assertUuid } from '../../common/graphql/ids.js';
+import { Account } from '../account/account.entity.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import { SessionStage } from '../session/session.entity.js';
+import { LoginSuccess } from '../session/session.resolver.js';
+import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
+import { ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
+import { TwoFactorFailure, target } from './two-factor.service.js';
+import {
+  EmailCodeSent,
+  PendingSignIn,
+  ReauthSuccess,
+  RecoveryCodes,
+  TotpEnrollment,
+  TwoFactorCompliance,
+  TwoFactorComplianceRow,
+  TwoFactorEnabled,
+  TwoFactorError,
+  TwoFactorResetDone,
+  TwoFactorResetPending,
+  TwoFactorResetRequestInfo,
+  TwoFactorSettingsType,
+  TwoFactorStatus,
+  WebauthnCredentialInfo,
+} from './two-factor.types.js';
+
+const SecondFactorResult = createUnionType({
+  name: 'SecondFactorResult',
+  description: 'Outcome of the second sign-in step.',
+  types: () => [LoginSuccess, TwoFactorError] as const,
+});
+const EnableResult = createUnionType({
+  name: 'TwoFactorEnableResult',
+  description: 'Outcome of confirming a new method.',
+  types: () => [TwoFactorEnabled, TwoFactorError] as const,
+});
+const EmailCodeResult = createUnionType({
+  name: 'EmailCodeResult',
+  description: 'Outcome of asking for an e-mailed code.',
+  types: () => [EmailCodeSent, TwoFactorError] as const,
+});
+const ReauthResult = createUnionType({
+  name: 'ReauthResult',
+  description: 'Outcome of a re-authentication.',
+  types: () => [ReauthSuccess, TwoFactorError] as const,
+});
+const ResetResult = createUnionType({
+  name: 'TwoFactorResetResult',
+  description: 'Outcome of an admin reset of an account’s 2FA.',
+  types: () => [TwoFactorResetDone, TwoFactorResetPending] as const,
+});
+
+const RESET_REQUEST_TTL_MS = 24 * 3600_000;
+
+function session(ctx: Context) {
+  return ctx.viewer!.session!;
+}
+
+@Resolver()
+export class TwoFactorResolver {
+  // ── Sign-in, second step ───────────────────────────────────────────────────────────────────────
+
+  @Query(() => PendingSignIn, {
+    nullable: true,
+    description: 'The sign-in waiting for its second step (or for a required enrollment); null otherwise. Public.',
+  })
+  async pendingSignIn(@Ctx() ctx: Context): Promise<PendingSignIn | null> {
+    const s = ctx.viewer?.session;
+    if (!s || s.stage === SessionStage.FULL || ctx.accessRefused) return null;
+    const account = ctx.viewer!.account;
+    const tf = ctx.services.twoFactor;
+    return Object.assign(new PendingSignIn(), {
+      stage: s.stage,
+      email: account.email,
+      methods: s.stage === SessionStage.PENDING_SECOND_FACTOR ? await tf.loginMethods(ctx.em, account) : [],
+      allowedMethods: s.stage === SessionStage.ENROLLMENT_REQUIRED ? await tf.enrollableMethods(ctx.em, account) : [],
+      expiresAt: s.expiresAt,
+    });
+  }
+
+  @Authorized(StageRule.SECOND_STEP)
+  @Mutation(() => SecondFactorResult, {
+    description:
+      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie).',
+  })
+  async verifySecondFactor(
+    @Arg('input', () => SecondFactorInput, { description: 'The method and its code or assertion.' }) input: SecondFactorInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof SecondFactorResult> {
+    const { account } = ctx.viewer!;
+    const failure = await ctx.services.twoFactor.verify(ctx, account, input, session(ctx).id);
+    if (failure) {
+      await ctx.services.auth.recordSecondFactorFailure(ctx, account);
+      return TwoFactorError.from(failure);
+    }
+    await ctx.services.auth.startFullSession(ctx, account, session(ctx));
+    return Object.assign(new LoginSuccess(), { account });
+  }
+
+  @Authorized(StageRule.SECOND_STEP_OR_FULL)
+  @Mutation(() => EmailCodeResult, {
+    description:
+      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends.',
+  })
+  async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
+    const { account } = ctx.viewer!;
+    const tf = ctx.services.twoFactor;
+    if (!(await tf.loginMethods(ctx.em, account)).includes(TwoFactorMethod.EMAIL)) {
+      return TwoFactorError.from(
+        new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up for this account.'),
+      );
+    }
+    const { email } = await tf.summary(ctx.em, account.id);
+    const sent = await tf.sendCode(ctx.em, account, EmailCodePurpose.LOGIN, session(ctx).id, email!.address);
+    return sent instanceof TwoFactorFailure
+      ? TwoFactorError.from(sent)
+      : Object.assign(new EmailCodeSent(), { sentAt: sent.sentAt, nextSendAfter: sent.retryAfter });
+  }
+
+  @Authorized(StageRule.SECOND_STEP_OR_FULL)
+  @Mutation(() => GraphQLJSONObject, {
+    description:
+      'WebAuthn authentication options (a fresh single-use challenge for this session) for `startAuthentication` in the browser.',
+  })
+  async webauthnAuthenticationOptions(@Ctx() ctx: Context): Promise<Record<string, unknown>> {
+    return ctx.services.webauthn.authenticationOptions(ctx, ctx.viewer!.account, session(ctx).id);
+  }
+
+  // ── Your own methods ───────────────────────────────────────────────────────────────────────────
+
+  @Authorized(StageRule.ENROLL)
+  @Query(() => TwoFactorStatus, { description: 'Your second factors, what you may set up, and whether a policy requires 2FA.' })
+  async myTwoFactor(@Ctx() ctx: Context): Promise<TwoFactorStatus> {
+    const { account } = ctx.viewer!;
+    const tf = ctx.services.twoFactor;
+    const [m, methods, allowed, required, locked] = await Promise.all([
+      tf.summary(ctx.em, account.id),
+      tf.loginMethods(ctx.em, account),
+      tf.enrollableMethods(ctx.em, account),
+      tf.policyRequires(ctx.em, account),
+      tf.isLocked(ctx.em, account.id),
+    ]);
+    const strong = methods.filter((x) => x !== TwoFactorMethod.RECOVERY_CODE);
+    return Object.assign(new TwoFactorStatus(), {
+      enabled: strong.length > 0,
+      methods,
+      totpEnabled: m.totp !== null,
+      totpConfirmedAt: m.totp?.confirmedAt ?? null,
+      emailAddress: m.email?.address ?? null,
+      webauthnCredentials: m.webauthn.map((c) => WebauthnCredentialInfo.from(c)),
+      recoveryCodesRemaining: m.recoveryRemaining,
+      allowedMethods: allowed,
+      required,
+      recommendSecondMethod: strong.length === 1 && !(strong[0] === TwoFactorMethod.WEBAUTHN && m.webauthn.length > 1),
+      locked,
+    });
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => TotpEnrollment, {
+    description: 'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code.',
+  })
+  async startTotpEnrollment(@Ctx() ctx: Context): Promise<TotpEnrollment> {
+    const e = await ctx.services.twoFactor.startTotp(ctx.em, ctx.viewer!.account);
+    return Object.assign(new TotpEnrollment(), {
+      otpauthUri: e.uri,
+      qrCodeSvg: e.qrSvg,
+      secret: e.secret,
+      expiresAt: e.expiresAt,
+    });
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => EnableResult, {
+    description: 'Switches the authenticator app on once it proves a current code. A wrong code leaves 2FA as it was.',
+  })
+  async confirmTotpEnrollment(
+    @Arg('code', () => String, { description: 'The 6-digit code the app shows now.' }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<typeof EnableResult> {
+    if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    const failure = await ctx.services.twoFactor.confirmTotp(ctx, ctx.viewer!.account, code);
+    return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.TOTP);
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => EmailCodeResult, { description: 'Starts setting up e-mail codes: a code is sent to the address.' })
+  async startEmailEnrollment(
+    @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,
+    @Ctx() ctx: Context,
+  ): Promise<typeof EmailCodeResult> {
+    const sent = await ctx.services.twoFactor.startEmail(ctx, ctx.viewer!.account, session(ctx).id, address);
+    return sent instanceof TwoFactorFailure
+      ? TwoFactorError.from(sent)
+      : Object.assign(new EmailCodeSent(), { sentAt: sent.sentAt, nextSendAfter: sent.retryAfter });
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => EnableResult, { description: 'Switches e-mail codes on with the code that was sent to the address.' })
+  async confirmEmailEnrollment(
+    @Arg('code', () => String, { description: 'The 6-digit code from the e-mail.' }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<typeof EnableResult> {
+    if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    const failure = await ctx.services.twoFactor.confirmEmail(ctx, ctx.viewer!.account, session(ctx).id, code);
+    return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.EMAIL);
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => GraphQLJSONObject, {
+    description: 'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser.',
+  })
+  async webauthnRegistrationOptions(
+    @Arg('name', () => String, { description: 'Friendly name for the device (1–64 characters).' }) name: string,
+    @Ctx() ctx: Context,
+  ): Promise<Record<string, unknown>> {
+    return ctx.services.webauthn.registrationOptions(ctx, ctx.viewer!.account, session(ctx).id, name);
+  }
+
+  @Authorized(StageRule.ENROLL)
+  @Mutation(() => EnableResult, { description: 'Verifies the browser’s registration response and stores the device.' })
+  async finishWebauthnRegistration(
+    @Arg('response', () => GraphQLJSONObject, { description: 'The `startRegistration` result.', validate: false })
+    response: Record<string, unknown>,
+    @Ctx() ctx: Context,
+  ): Promise<typeof EnableResult> {
+    const saved = await ctx.services.webauthn.register(ctx, ctx.viewer!.account, session(ctx).id, response);
+    return saved instanceof TwoFactorFailure ? TwoFactorError.from(saved) : this.enabled(ctx, TwoFactorMethod.WEBAUTHN);
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => WebauthnCredentialInfo, { description: 'Renames one of your security keys.' })
+  async renameWebauthnCredential(
+    @Arg('id', () => ID, { description: 'The device.' }) id: string,
+    @Arg('name', () => String, { description: 'New name (1–64 characters).' }) name: string,
+    @Ctx() ctx: Context,
+  ): Promise<WebauthnCredentialInfo> {
+    assertUuid(id, 'id');
+    return WebauthnCredentialInfo.from(await ctx.services.webauthn.rename(ctx, ctx.viewer!.account, id, name));
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => Boolean, { description: 'Removes one of your security keys. Needs a recent re-authentication.' })
+  async removeWebauthnCredential(
+    @Arg('id', () => ID, { description: 'The device.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    assertUuid(id, 'id');
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    await ctx.services.webauthn.remove(ctx, ctx.viewer!.account, id);
+    return true;
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => Boolean, { description: 'Removes your authenticator app. Needs a recent re-authentication.' })
+  async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    if (!(await ctx.services.twoFactor.removeTotp(ctx, ctx.viewer!.account))) throw notFound('Authenticator app');
+    return true;
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => Boolean, { description: 'Removes your e-mail codes. Needs a recent re-authentication.' })
+  async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    if (!(await ctx.services.twoFactor.removeEmail(ctx, ctx.viewer!.account))) throw notFound('E-mail method');
+    return true;
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => RecoveryCodes, {
+    description: 'Generates ten new recovery codes; the old set stops working. Needs a recent re-authentication.',
+  })
+  async generateRecoveryCodes(@Ctx() ctx: Context): Promise<RecoveryCodes> {
+    const { account } = ctx.viewer!;
+    const tf = ctx.services.twoFactor;
+    tf.requireRecentReauth(ctx);
+    const methods = (await tf.loginMethods(ctx.em, account)).filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
+    if (methods.length === 0) {
+      throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');
+    }
+    return Object.assign(new RecoveryCodes(), { codes: await tf.generateRecoveryCodes(ctx, account) });
+  }
+
+  @Authorized(StageRule.SESSION)
+  @Mutation(() => ReauthResult, {
+    description:
+      'Confirms it is you (password, and a second factor when the account has one) before a sensitive change. Valid for a few minutes.',
+  })
+  async reauthenticate(
+    @Arg('input', () => ReauthenticateInput, { description: 'Password and second factor.' }) input: ReauthenticateInput,
+    @Ctx() ctx: Context,
+  ): Promise<typeof ReauthResult> {
+    const r = await ctx.services.twoFactor.reauthenticate(ctx, input.password, input.secondFactor ?? null);
+    if (r instanceof TwoFactorFailure) return TwoFactorError.from(r);
+    return Object.assign(new ReauthSuccess(), {
+      validUntil: new Date(r.getTime() + ctx.services.config.twoFactor.reauthSeconds * 1000),
+    });
+  }
+
+  private async enabled(ctx: Context, method: TwoFactorMethod): Promise<TwoFactorEnabled> {
+    const { account } = ctx.viewer!;
+    const tf = ctx.services.twoFactor;
+    const { recoveryRemaining } = await tf.summary(ctx.em, account.id);
+    const recoveryCodes = recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account) : null;
+    let signedIn = false;
+    if (session(ctx).stage === SessionStage.ENROLLMENT_REQUIRED) {
+      await ctx.services.auth.startFullSession(ctx, account, session(ctx));
+      signedIn = true;
+    }
+    return Object.assign(new TwoFactorEnabled(), { method, recoveryCodes, signedIn });
+  }
+
+  // ── Administration ─────────────────────────────────────────────────────────────────────────────
+
+  @Authorized(Permission.MANAGE_SETTINGS)
+  @Query(() => TwoFactorSettingsType, { description: 'System-wide 2FA settings. Needs MANAGE_SETTINGS.' })
+  async twoFactorSettings(@Ctx() ctx: Context): Promise<TwoFactorSettingsType> {
+    return Object.assign(new TwoFactorSettingsType(), await ctx.services.settings.twoFactor(ctx.em));
+  }
+
+  @Authorized(Permission.MANAGE_SETTINGS)
+  @Mutation(() => TwoFactorSettingsType, { description: 'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS.' })
+  async updateTwoFactorSettings(
+    @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,
+    @Ctx() ctx: Context,
+  ): Promise<TwoFactorSettingsType> {
+    const issuer = input.issuer?.trim();
+    if (input.issuer != null && (!issuer || /[:]/.test(issuer))) {
+      throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
+    }
+    const methods = input.allowedMethods ? [...new Set(input.allowedMethods)] : undefined;
+    const before = await ctx.services.settings.twoFactor(ctx.em);
+    const after = await ctx.services.settings.updateTwoFactor(
+      ctx.em,
+      {
+        enabled: input.enabled ?? undefined,
+        issuer,
+        allowedMethods: methods,
+        requiredForStaff: input.requiredForStaff ?? undefined,
+        emailForStaff: input.emailForStaff ?? undefined,
+      },
+      ctx.viewer!.account.id,
+    );
+    await ctx.services.audit.record(ctx, AuditAction.SETTINGS_CHANGED, { type: 'Settings', id: 'twoFactor' }, { before, after });
+    return Object.assign(new TwoFactorSettingsType(), after);
+  }
+
+  @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
+  @Mutation(() => Account, {
+    description:
+      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
+  })
+  async setRequiresTwoFactor(
+    @Arg('accountId', () => ID, { description: 'The user.' }) accountId: string,
+    @Arg('required', () => Boolean, { description: 'True to require 2FA.' }) required: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<Account> {
+    assertUuid(accountId, 'accountId');
+    const account = await ctx.em.findOne(Account, { id: accountId });
+    if (!account) throw notFound('Account');
+    if (account.role !== Role.USER) {
+      throw badInput([
+        {
+          field: 'accountId',
+          reason: 'NOT_A_USER',
+          message: 'The mark is for users; staff follow the “required for staff” setting.',
+        },
+      ]);
+    }
+    if (account.requiresTwoFactor !== required) {
+      account.requiresTwoFactor = required;
+      await ctx.em.flush();
+      await ctx.services.audit.record(ctx, AuditAction.REQUIRES_TWO_FACTOR_CHANGED, target(account), { required });
+    }
+    return account;
+  }
+
+  @Authorized(Permission.MANAGE_USERS)
+  @Query(() => TwoFactorCompliance, { description: 'Every account’s 2FA status and methods, for audits. Needs MANAGE_USERS.' })
+  async twoFactorCompliance(
+    @Arg('withoutTwoFactor', () => Boolean, { nullable: true, description: 'Only accounts without 2FA.' })
+    without: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<TwoFactorCompliance> {
+    const accounts = await ctx.em.find(Account, {}, { orderBy: { role: 'asc', email: 'asc' }, limit: 10_000 });
+    const conn = ctx.em.getConnection();
+    const [totp, email, webauthn] = await Promise.all([
+      conn.execute<{ account_id: string }[]>(`select account_id from totp_authenticator where status = 'ACTIVE'`),
+      conn.execute<{ account_id: string }[]>(`select account_id from email_factor where status = 'ACTIVE'`),
+      conn.execute<{ account_id: string }[]>(`select distinct account_id from webauthn_credential where flagged_at is null`),
+    ]);
+    const s = await ctx.services.settings.twoFactor(ctx.em);
+    const sets = {
+      [TwoFactorMethod.TOTP]: new Set(totp.map((r) => r.account_id)),
+      [TwoFactorMethod.EMAIL]: new Set(email.map((r) => r.account_id)),
+      [TwoFactorMethod.WEBAUTHN]: new Set(webauthn.map((r) => r.account_id)),
+    };
+    const rows = accounts.map((a) => {
+      const methods = (Object.keys(sets) as (keyof typeof sets)[]).filter((m) => sets[m].has(a.id)) as TwoFactorMethod[];
+      return Object.assign(new TwoFactorComplianceRow(), {
+        account: a,
+        role: a.role,
+        enabled: s.enabled && methods.length > 0,
+        methods,
+        required: s.enabled && (a.role === Role.USER ? a.requiresTwoFactor : s.requiredForStaff),
+        lastLoginAt: a.lastLoginAt,
+      });
+    });
+    const withTwoFactor = rows.filter((r) => r.enabled).length;
+    return Object.assign(new TwoFactorCompliance(), {
+      rows: without ? rows.filter((r) => !r.enabled) : rows,
+      total: rows.length,
+      withTwoFactor,
+      withoutTwoFactor: rows.length - withTwoFactor,
+      requiredButMissing: rows.filter((r) => r.required && !r.enabled).length,
+    });
+  }
+
+  @Authorized(Permission.MANAGE_USERS)
+  @Mutation(() => Boolean, {
+    description: 'Unlocks second-step sign-in for an account locked after too many consecutive failures. Needs MANAGE_USERS.',
+  })
+  async unlockSecondFactor(
+    @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    assertUuid(accountId, 'accountId');
+    const account = await ctx.em.findOne(Account, { id: accountId });
+    if (!account) throw notFound('Account');
+    await ctx.services.twoFactor.unlock(ctx, account);
+    return true;
+  }
+
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => ResetResult, {
+    description:
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin plus a second admin’s approval. Needs a recent re-authentication.',
+  })
+  async resetTwoFactor(
+    @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
+    @Ctx() ctx: Context,
+  ): Promise<typeof ResetResult> {
+    assertUuid(accountId, 'accountId');
+    const viewer = ctx.viewer!;
+    const account = await ctx.em.findOne(Account, { id: accountId });
+    if (!account) throw notFound('Account');
+    const needed =
+      account.role === Role.USER
+        ? Permission.MANAGE_USERS
+        : account.role === Role.SUB_ADMIN
+          ? Permission.MANAGE_SUB_ADMINS
+          : Role.ADMIN;
+    if (!isAllowed(viewer, needed)) throw forbidden();
+    if (account.id === viewer.account.id) {
+      throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Manage your own methods on your Security page.' }]);
+    }
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    if (account.role === Role.ADMIN) {
+      const approvers = await ctx.em.count(Account, {
+        role: Role.ADMIN,
+        disabledAt: null,
+        id: { $nin: [account.id, viewer.account.id] },
+      });
+      if (approvers > 0) {
+        const req = ctx.em.create(TwoFactorResetRequest, {
+          target: account,
+          requestedBy: viewer.account,
+          expiresAt: new Date(Date.now() + RESET_REQUEST_TTL_MS),
+        });
+        await ctx.em.flush();
+        await ctx.services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), { requestId: req.id });
+        return Object.assign(new TwoFactorResetPending(), { requestId: req.id, expiresAt: req.expiresAt });
+      }
+    }
+    await ctx.services.twoFactor.resetAll(ctx, account);
+    return Object.assign(new TwoFactorResetDone(), { account });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [TwoFactorResetRequestInfo], { description: 'Resets of admins’ 2FA waiting for a second admin. Admins only.' })
+  async pendingTwoFactorResets(@Ctx() ctx: Context): Promise<TwoFactorResetRequestInfo[]> {
+    const rows = await ctx.em.find(
+      TwoFactorResetRequest,
+      { approvedAt: null, expiresAt: { $gt: new Date() } },
+      { populate: ['target', 'requestedBy'], orderBy: { createdAt: 'asc' } },
+    );
+    return rows.map((r) =>
+      Object.assign(new TwoFactorResetRequestInfo(), {
+        id: r.id,
+        target: r.target,
+        requestedBy: r.requestedBy,
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+      }),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ResetResult, {
+    description:
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target. Needs a recent re-authentication.',
+  })
+  async approveTwoFactorReset(
+    @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
+    @Ctx() ctx: Context,
+  ): Promise<typeof ResetResult> {
+    assertUuid(requestId, 'requestId');
+    const viewer = ctx.viewer!;
+    const req = await ctx.em.findOne(TwoFactorResetRequest, { id: requestId }, { populate: ['target', 'requestedBy'] });
+    if (!req || req.approvedAt !== null || req.expiresAt.getTime() <= Date.now()) throw notFound('Reset request');
+    if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {
+      throw appError(ErrorCode.FORBIDDEN, 'A second admin (neither the requester nor the target) must approve.');
+    }
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    const claimed = await ctx.em.nativeUpdate(
+      TwoFactorResetRequest,
+      { id: req.id, approvedAt: null },
+      { approvedAt: new Date(), approvedBy: viewer.account.id },
+    );
+    if (claimed !== 1) throw notFound('Reset request');
+    await ctx.services.twoFactor.resetAll(ctx, req.target);
+    return Object.assign(new TwoFactorResetDone(), { account: req.target });
+  }
+}

@@ -1,0 +1,599 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import type { Config } from '../../config.js';
+import type { Context } from '../../context.js';
+import type { Keys } from '../../common/crypto/keys.js';
+import { open, seal } from '../../common/crypto/secret-box.js';
+import { hmacHex, safeEqual } from '../../common/crypto/tokens.js';
+import { Role } from '../../common/auth/roles.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput } from '../../common/errors/errors.js';
+import { Account } from '../account/account.entity.js';
+import type { PasswordHasher } from '../account/password.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { ProtectionService } from '../ip-block/protection.service.js';
+import { mails } from '../mail/templates.js';
+import type { MailService } from '../mail/mail.service.js';
+import type { SettingsService, TwoFactorSettings } from '../settings/settings.service.js';
+import { Session, SessionStage } from '../session/session.entity.js';
+import {
+  EmailCode,
+  EmailCodePurpose,
+  EmailFactor,
+  EnrollmentStatus,
+  RecoveryCode,
+  TotpAuthenticator,
+  TwoFactorMethod,
+  TwoFactorState,
+  WebauthnCredential,
+} from './two-factor.entity.js';
+import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
+
+export const RECOVERY_CODE_COUNT = 10;
+/** Wrong tries one e-mailed code survives (a resend keeps the count). */
+export const EMAIL_CODE_MAX_FAILURES = 5;
+export const EMAIL_CODE_TTL_MS = 10 * 60_000;
+const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
+
+/** An expected second-factor failure: becomes a `TwoFactorError` result. */
+export class TwoFactorFailure {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly retryAfter: Date | null = null,
+  ) {}
+}
+
+export interface MethodSummary {
+  totp: TotpAuthenticator | null;
+  email: EmailFactor | null;
+  webauthn: WebauthnCredential[];
+  recoveryRemaining: number;
+}
+
+export interface TotpEnrollment {
+  uri: string;
+  qrSvg: string;
+  secret: string;
+  expiresAt: Date;
+}
+
+/** Proof offered for a second step: a code (TOTP, e-mail, recovery) or a WebAuthn assertion. */
+export interface SecondFactorProof {
+  method: TwoFactorMethod;
+  code?: string | null;
+  webauthnResponse?: Record<string, unknown> | null;
+}
+
+/** Verifies a WebAuthn assertion for the account at this step (implemented by WebauthnService). */
+export type AssertionVerifier = (
+  ctx: Context,
+  account: Account,
+  response: Record<string, unknown>,
+) => Promise<TwoFactorFailure | null>;
+
+export const isStaff = (account: Account): boolean => account.role !== Role.USER;
+
+/**
+ * Second factors: enrollment state machines (PENDING → ACTIVE), verification with replay protection,
+ * attempt limits per account and per network, recovery codes, re-authentication and policies.
+ */
+export class TwoFactorService {
+  verifyAssertion: AssertionVerifier | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly keys: Keys,
+    private readonly settings: SettingsService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly protection: ProtectionService,
+    private readonly hasher: PasswordHasher,
+    private readonly logger: Logger,
+  ) {}
+
+  private get url(): string {
+    return this.config.publicUrl.origin;
+  }
+
+  // ── What an account has ────────────────────────────────────────────────────────────────────────
+
+  async summary(em: EntityManager, accountId: string): Promise<MethodSummary> {
+    const [totp, email, webauthn, recoveryRemaining] = await Promise.all([
+      em.fork().findOne(TotpAuthenticator, { account: accountId, status: EnrollmentStatus.ACTIVE }),
+      em.fork().findOne(EmailFactor, { account: accountId, status: EnrollmentStatus.ACTIVE }),
+      em.fork().find(WebauthnCredential, { account: accountId }, { orderBy: { createdAt: 'asc' } }),
+      em.fork().count(RecoveryCode, { account: accountId, usedAt: null }),
+    ]);
+    return { totp, email, webauthn, recoveryRemaining };
+  }
+
+  /** Methods that can finish a sign-in for this account now. */
+  async loginMethods(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
+    const s = await this.settings.twoFactor(em);
+    if (!s.enabled) return [];
+    const m = await this.summary(em, account.id);
+    const methods: TwoFactorMethod[] = [];
+    if (m.totp) methods.push(TwoFactorMethod.TOTP);
+    if (m.email && (!isStaff(account) || s.emailForStaff)) methods.push(TwoFactorMethod.EMAIL);
+    if (m.webauthn.some((c) => c.flaggedAt === null)) methods.push(TwoFactorMethod.WEBAUTHN);
+    // Recovery codes alone are not a method: they only back one up.
+    if (methods.length > 0 && m.recoveryRemaining > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
+    return methods;
+  }
+
+  async policyRequires(em: EntityManager, account: Account): Promise<boolean> {
+    const s = await this.settings.twoFactor(em);
+    if (!s.enabled) return false;
+    return isStaff(account) ? s.requiredForStaff : account.requiresTwoFactor;
+  }
+
+  /** Methods this account may newly enroll under the settings. */
+  async enrollableMethods(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
+    const s = await this.settings.twoFactor(em);
+    if (!s.enabled) return [];
+    return s.allowedMethods.filter(
+      (m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.EMAIL || !isStaff(account) || s.emailForStaff),
+    );
+  }
+
+  private async assertMayEnroll(em: EntityManager, account: Account, method: TwoFactorMethod): Promise<void> {
+    const s = await this.settings.twoFactor(em);
+    if (!s.enabled) throw appError(ErrorCode.TWO_FACTOR_DISABLED, 'Two-factor authentication is switched off system-wide.');
+    if (!(await this.enrollableMethods(em, account)).includes(method)) {
+      throw appError(ErrorCode.METHOD_NOT_ALLOWED, `${method} is not allowed for this account by the system settings.`, {
+        method,
+      });
+    }
+  }
+
+  // ── Attempt limits ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Takes one attempt from the account's and the network's budgets before a code is checked. The
+   * increment is one atomic statement per key, so parallel requests and aliased fields in one
+   * request each pay. A correct code gives the attempt back.
+   */
+  async takeAttempt(em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
+    const state = await em.fork().findOne(TwoFactorState, { account: accountId });
+    if (state?.lockedAt) {
+      return new TwoFactorFailure(
+        ErrorCode.SECOND_FACTOR_LOCKED,
+        'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
+      );
+    }
+    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    const conn = em.getConnection();
+    const keys = [`2fa:acct:${accountId}`, `2fa:ip:${this.protection.sourcePrefix(ip)}`];
+    let worst: TwoFactorFailure | null = null;
+    for (const key of keys) {
+      const [row] = await conn.execute<{ count: number; window_start: Date }[]>(
+        `insert into failure_counter (key, count, window_start) values (?, 1, now())
+         on conflict (key) do update set
+           count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
+           window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end
+         returning count, window_start`,
+        [key, attemptWindowSeconds, attemptWindowSeconds],
+      );
+      if (row && row.count > maxAttempts) {
+        const retryAfter = new Date(new Date(row.window_start).getTime() + attemptWindowSeconds * 1000);
+        worst = new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes. Wait before trying again.', retryAfter);
+      }
+    }
+    return worst;
+  }
+
+  private async giveAttemptBack(em: EntityManager, accountId: string, ip: string): Promise<void> {
+    await em
+      .getConnection()
+      .execute(`update failure_counter set count = greatest(count - 1, 0) where key in (?, ?)`, [
+        `2fa:acct:${accountId}`,
+        `2fa:ip:${this.protection.sourcePrefix(ip)}`,
+      ]);
+  }
+
+  /** A wrong second factor: counts toward the NIST lockout (consecutive failures, reset by a success). */
+  private async recordFailure(ctx: Context, account: Account): Promise<void> {
+    const [row] = await ctx.em.getConnection().execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
+      `insert into two_factor_state (account_id, consecutive_failures) values (?, 1)
+       on conflict (account_id) do update set consecutive_failures = two_factor_state.consecutive_failures + 1
+       returning consecutive_failures, locked_at`,
+      [account.id],
+    );
+    if (row && row.locked_at === null && row.consecutive_failures >= this.config.twoFactor.lockoutFailures) {
+      const locked = await ctx.em
+        .getConnection()
+        .execute(`update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`, [account.id], 'run');
+      if ((locked as { affectedRows?: number }).affectedRows === 1) {
+        await this.audit.record(ctx, AuditAction.SECOND_FACTOR_LOCKED, target(account), {
+          consecutiveFailures: row.consecutive_failures,
+        });
+      }
+    }
+  }
+
+  private async recordSuccess(em: EntityManager, account: Account): Promise<void> {
+    await em.getConnection().execute(`update two_factor_state set consecutive_failures = 0 where account_id = ?`, [account.id]);
+  }
+
+  async unlock(ctx: Context, account: Account): Promise<void> {
+    await ctx.em.getConnection().execute(`delete from two_factor_state where account_id = ?`, [account.id]);
+    await ctx.em.getConnection().execute(`delete from failure_counter where key = ?`, [`2fa:acct:${account.id}`]);
+    await this.audit.record(ctx, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
+  }
+
+  async isLocked(em: EntityManager, accountId: string): Promise<boolean> {
+    return (await em.fork().findOne(TwoFactorState, { account: accountId }))?.lockedAt != null;
+  }
+
+  // ── Verifying a second factor (sign-in and re-authentication) ──────────────────────────────────
+
+  /** Checks one proof for the account, within the attempt limits. Null = accepted. */
+  async verify(ctx: Context, account: Account, proof: SecondFactorProof, sessionId: string): Promise<TwoFactorFailure | null> {
+    const methods = await this.loginMethods(ctx.em, account);
+    if (!methods.includes(proof.method)) {
+      return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
+    }
+    const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);
+    if (limited) return limited;
+    let failure: TwoFactorFailure | null;
+    switch (proof.method) {
+      case TwoFactorMethod.TOTP:
+        failure = await this.checkTotp(ctx, account, proof.code ?? '');
+        break;
+      case TwoFactorMethod.EMAIL:
+        failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId, proof.code ?? '');
+        break;
+      case TwoFactorMethod.RECOVERY_CODE:
+        failure = await this.useRecoveryCode(ctx, account, proof.code ?? '');
+        break;
+      case TwoFactorMethod.WEBAUTHN:
+        failure =
+          this.verifyAssertion && proof.webauthnResponse
+            ? await this.verifyAssertion(ctx, account, proof.webauthnResponse)
+            : new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'A WebAuthn response is required.');
+        break;
+    }
+    if (failure) await this.recordFailure(ctx, account);
+    else {
+      await this.giveAttemptBack(ctx.em, account.id, ctx.clientIp);
+      await this.recordSuccess(ctx.em, account);
+    }
+    return failure;
+  }
+
+  private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
+    const totp = await ctx.em.fork().findOne(TotpAuthenticator, { account: account.id, status: EnrollmentStatus.ACTIVE });
+    if (!totp) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
+    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
+    if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+    // The replay guard: exactly one request can move last_used_step past this step.
+    const res = await ctx.em
+      .getConnection()
+      .execute(
+        `update totp_authenticator set last_used_step = ?, last_used_at = now() where id = ? and status = 'ACTIVE' and last_used_step < ?`,
+        [step, totp.id, step],
+        'run',
+      );
+    if ((res as { affectedRows?: number }).affectedRows === 1) return null;
+    this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
+    await this.audit.record(ctx, AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
+    this.mail.notify(mails.totpReplay(account.email, this.url));
+    return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
+  }
+
+  // ── Authenticator app ──────────────────────────────────────────────────────────────────────────
+
+  async startTotp(em: EntityManager, account: Account): Promise<TotpEnrollment> {
+    await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
+    const existing = await em.findOne(TotpAuthenticator, { account: account.id });
+    if (existing?.status === EnrollmentStatus.ACTIVE) {
+      throw appError(ErrorCode.ALREADY_ENABLED, 'An authenticator app is set up already. Remove it first to move to a new one.');
+    }
+    const secret = newTotpSecret();
+    const expiresAt = new Date(Date.now() + TOTP_ENROLLMENT_TTL_MS);
+    const sealed = seal(this.keys.encryptionKey, secret, account.id);
+    if (existing) Object.assign(existing, { secretSealed: sealed, expiresAt, createdAt: new Date(), lastUsedStep: 0 });
+    else em.create(TotpAuthenticator, { account, secretSealed: sealed, expiresAt });
+    await em.flush();
+    const { issuer } = await this.settings.twoFactor(em);
+    const uri = totpUri(issuer, account.email, secret);
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { uri, qrSvg, secret: groupSecret(secret), expiresAt };
+  }
+
+  /** PENDING → ACTIVE once the app proves a current code. A wrong code leaves 2FA off. */
+  async confirmTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
+    const { em } = ctx;
+    const totp = await em.findOne(TotpAuthenticator, { account: account.id });
+    if (!totp || totp.status !== EnrollmentStatus.PENDING || (totp.expiresAt && totp.expiresAt.getTime() < Date.now())) {
+      if (totp?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
+      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
+    }
+    const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
+    if (limited) return limited;
+    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
+    if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
+    const res = await em.getConnection().execute(
+      `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
+          where id = ? and status = 'PENDING'`,
+      [step, totp.id],
+      'run',
+    );
+    if ((res as { affectedRows?: number }).affectedRows !== 1) {
+      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
+    }
+    await this.giveAttemptBack(em, account.id, ctx.clientIp);
+    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), { method: TwoFactorMethod.TOTP });
+    this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
+    return null;
+  }
+
+  async removeTotp(ctx: Context, account: Account): Promise<boolean> {
+    const n = await ctx.em.nativeDelete(TotpAuthenticator, { account: account.id });
+    if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.TOTP, 'The authenticator app');
+    return n > 0;
+  }
+
+  // ── E-mail codes ───────────────────────────────────────────────────────────────────────────────
+
+  private codeHash(code: string): string {
+    return hmacHex(this.keys.sessionSecret, `email-code:${code}`);
+  }
+
+  /**
+   * Sends a fresh 6-digit code for this purpose and session. The row is reused, so the failure count
+   * survives the resend; a resend inside the cool-down is refused.
+   */
+  async sendCode(
+    em: EntityManager,
+    account: Account,
+    purpose: EmailCodePurpose,
+    sessionId: string,
+    address: string,
+  ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
+    const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
+    const existing = await em.findOne(EmailCode, { account: account.id, purpose, sessionId });
+    const now = new Date();
+    if (existing && now.getTime() - existing.sentAt.getTime() < cooldownMs) {
+      return new TwoFactorFailure(
+        ErrorCode.EMAIL_COOLDOWN,
+        'A code was sent moments ago.',
+        new Date(existing.sentAt.getTime() + cooldownMs),
+      );
+    }
+    if (existing && existing.failures >= EMAIL_CODE_MAX_FAILURES) {
+      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const values = {
+      codeHash: this.codeHash(code),
+      sentAt: now,
+      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
+      usedAt: null,
+    };
+    if (existing) Object.assign(existing, values);
+    else em.create(EmailCode, { account, purpose, sessionId, ...values });
+    await em.flush();
+    try {
+      await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
+    } catch (err) {
+      this.logger.error({ err }, 'could not send the e-mail code');
+      return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
+    }
+    return { sentAt: now, retryAfter: new Date(now.getTime() + cooldownMs) };
+  }
+
+  /** Checks an e-mailed code: bound to the session, expires, single use, dies after five wrong tries. */
+  async checkEmailCode(
+    em: EntityManager,
+    account: Account,
+    purpose: EmailCodePurpose,
+    sessionId: string,
+    code: string,
+  ): Promise<TwoFactorFailure | null> {
+    const row = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
+    if (!row) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.');
+    if (row.failures >= EMAIL_CODE_MAX_FAILURES) {
+      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+    }
+    if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+    if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
+    const conn = em.getConnection();
+    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim()), row.codeHash)) {
+      await conn.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
+      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+    }
+    // Single use, also under a race: only one request can set used_at.
+    const res = await conn.execute(
+      `update email_code set used_at = now() where id = ? and used_at is null and code_hash = ? and failures < ?`,
+      [row.id, row.codeHash, EMAIL_CODE_MAX_FAILURES],
+      'run',
+    );
+    if ((res as { affectedRows?: number }).affectedRows !== 1) {
+      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+    }
+    return null;
+  }
+
+  async startEmail(
+    ctx: Context,
+    account: Account,
+    sessionId: string,
+    addressInput: string,
+  ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
+    const { em } = ctx;
+    await this.assertMayEnroll(em, account, TwoFactorMethod.EMAIL);
+    const address = addressInput.trim().toLowerCase();
+    if (address.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+      throw badInput([{ field: 'address', reason: 'INVALID_EMAIL', message: 'Enter a valid e-mail address.' }]);
+    }
+    const existing = await em.findOne(EmailFactor, { account: account.id });
+    if (existing?.status === EnrollmentStatus.ACTIVE) {
+      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
+    }
+    if (existing) existing.address = address;
+    else em.create(EmailFactor, { account, address });
+    await em.flush();
+    return this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address);
+  }
+
+  async confirmEmail(ctx: Context, account: Account, sessionId: string, code: string): Promise<TwoFactorFailure | null> {
+    const { em } = ctx;
+    const factor = await em.findOne(EmailFactor, { account: account.id });
+    if (!factor || factor.status !== EnrollmentStatus.PENDING) {
+      if (factor?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
+      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No e-mail setup is in progress. Start again.');
+    }
+    const failure = await this.checkEmailCode(em, account, EmailCodePurpose.ENROLL, sessionId, code);
+    if (failure)
+      return failure.code === ErrorCode.NO_CODE_SENT ? new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'Start again.') : failure;
+    factor.status = EnrollmentStatus.ACTIVE;
+    factor.confirmedAt = new Date();
+    await em.flush();
+    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), {
+      method: TwoFactorMethod.EMAIL,
+      address: factor.address,
+    });
+    this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
+    return null;
+  }
+
+  async removeEmail(ctx: Context, account: Account): Promise<boolean> {
+    const n = await ctx.em.nativeDelete(EmailFactor, { account: account.id });
+    if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.EMAIL, 'E-mail codes');
+    return n > 0;
+  }
+
+  // ── Recovery codes ─────────────────────────────────────────────────────────────────────────────
+
+  private recoveryHash(accountId: string, code: string): string {
+    return hmacHex(this.keys.sessionSecret, `recovery:${accountId}:${code.toUpperCase().replace(/[^A-Z0-9]/g, '')}`);
+  }
+
+  /** Ten new codes (the old set stops working). Shown once: only HMACs are kept. */
+  async generateRecoveryCodes(ctx: Context, account: Account): Promise<string[]> {
+    const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+      const bytes = randomBytes(10);
+      const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+      return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+    });
+    await ctx.em.transactional(async (tx) => {
+      await tx.nativeDelete(RecoveryCode, { account: account.id });
+      for (const code of codes) tx.create(RecoveryCode, { account: account.id, codeHash: this.recoveryHash(account.id, code) });
+      await tx.flush();
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.RECOVERY_CODES_GENERATED, target(account));
+    });
+    return codes;
+  }
+
+  private async useRecoveryCode(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
+    const res = await ctx.em
+      .getConnection()
+      .execute(
+        `update recovery_code set used_at = now() where account_id = ? and code_hash = ? and used_at is null`,
+        [account.id, this.recoveryHash(account.id, code)],
+        'run',
+      );
+    if ((res as { affectedRows?: number }).affectedRows !== 1) {
+      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
+    }
+    const remaining = await ctx.em.fork().count(RecoveryCode, { account: account.id, usedAt: null });
+    await this.audit.record({ ...ctx, viewer: null }, AuditAction.RECOVERY_CODE_USED, target(account), { remaining });
+    this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));
+    return null;
+  }
+
+  // ── Removal, re-authentication, reset ──────────────────────────────────────────────────────────
+
+  async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string): Promise<void> {
+    await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
+    this.mail.notify(mails.methodRemoved(account.email, label, this.url));
+    // With no method left, the recovery codes have nothing to back up.
+    const m = await this.summary(ctx.em, account.id);
+    if (!m.totp && !m.email && m.webauthn.length === 0) await ctx.em.nativeDelete(RecoveryCode, { account: account.id });
+  }
+
+  /** Sensitive changes need a re-authentication within `REAUTH_SECONDS`. API tokens cannot re-authenticate. */
+  requireRecentReauth(ctx: Context): void {
+    const at = ctx.viewer?.session?.reauthAt;
+    if (!at || Date.now() - at.getTime() > this.config.twoFactor.reauthSeconds * 1000) {
+      throw appError(
+        ErrorCode.REAUTH_REQUIRED,
+        'Confirm it is you first: call reauthenticate with your password (and a second factor), then retry.',
+        { reauthSeconds: this.config.twoFactor.reauthSeconds },
+      );
+    }
+  }
+
+  /** Password, plus a second factor when the account has one: opens "sudo mode" for a few minutes. */
+  async reauthenticate(ctx: Context, password: string, proof: SecondFactorProof | null): Promise<TwoFactorFailure | Date> {
+    const viewer = ctx.viewer!;
+    const session = viewer.session!;
+    const account = await ctx.em.findOneOrFail(Account, { id: viewer.account.id }, { populate: ['password'] });
+    const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);
+    if (limited) return limited;
+    const ok = account.password
+      ? await this.hasher.verify(account.password.hash, password)
+      : await this.hasher.verifyDummy(password);
+    if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
+    await this.giveAttemptBack(ctx.em, account.id, ctx.clientIp);
+    const methods = await this.loginMethods(ctx.em, account);
+    if (methods.length > 0) {
+      if (!proof) {
+        return new TwoFactorFailure(
+          ErrorCode.SECOND_FACTOR_REQUIRED,
+          `A second factor is needed too: one of ${methods.join(', ')}.`,
+        );
+      }
+      const failure = await this.verify(ctx, account, proof, session.id);
+      if (failure) return failure;
+    }
+    const now = new Date();
+    await ctx.em.nativeUpdate(Session, { id: session.id }, { reauthAt: now });
+    session.reauthAt = now;
+    return now;
+  }
+
+  /** Removes every method and code of an account, revokes its sessions and tokens, tells the holder. */
+  async resetAll(ctx: Context, account: Account): Promise<void> {
+    await ctx.em.transactional(async (tx) => {
+      const id = account.id;
+      await tx.nativeDelete(TotpAuthenticator, { account: id });
+      await tx.nativeDelete(EmailFactor, { account: id });
+      await tx.nativeDelete(EmailCode, { account: id });
+      await tx.nativeDelete(WebauthnCredential, { account: id });
+      await tx.nativeDelete(RecoveryCode, { account: id });
+      await tx.nativeDelete(TwoFactorState, { account: id });
+      await tx.nativeUpdate(Session, { account: id, revokedAt: null }, { revokedAt: new Date(), revokedReason: '2FA_RESET' });
+      await tx
+        .getConnection()
+        .execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET, target(account));
+    });
+    this.mail.notify(mails.twoFactorReset(account.email, this.url));
+  }
+
+  async settingsFor(em: EntityManager): Promise<TwoFactorSettings> {
+    return this.settings.twoFactor(em);
+  }
+
+  /** Session stage after a correct password. */
+  async stageAfterPassword(
+    em: EntityManager,
+    account: Account,
+  ): Promise<{ stage: SessionStage; methods: TwoFactorMethod[]; enrollable: TwoFactorMethod[] }> {
+    const methods = await this.loginMethods(em, account);
+    if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
+    if (await this.policyRequires(em, account)) {
+      return { stage: SessionStage.ENROLLMENT_REQUIRED, methods, enrollable: await this.enrollableMethods(em, account) };
+    }
+    return { stage: SessionStage.FULL, methods, enrollable: [] };
+  }
+}
+
+export const target = (account: Account) => ({ type: 'Account', id: account.id, label: account.email });

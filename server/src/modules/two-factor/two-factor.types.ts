@@ -1,0 +1,288 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { ErrorResult } from '../../common/errors/error-result.js';
+import { Role } from '../../common/auth/roles.js';
+import { Account } from '../account/account.entity.js';
+import { SessionStage } from '../session/session.entity.js';
+import { TwoFactorMethod, type WebauthnCredential } from './two-factor.entity.js';
+import type { TwoFactorFailure } from './two-factor.service.js';
+
+@ObjectType('TwoFactorError', {
+  implements: ErrorResult,
+  description: 'An expected second-factor failure: wrong, expired or reused code, limits, wrong state.',
+})
+export class TwoFactorError extends ErrorResult {
+  @Field(() => Date, { nullable: true, description: 'When to try again (limits and e-mail cool-down).' })
+  retryAfter!: Date | null;
+
+  static from(f: TwoFactorFailure): TwoFactorError {
+    return Object.assign(new TwoFactorError(), { code: f.code, message: f.message, retryAfter: f.retryAfter });
+  }
+}
+
+@ObjectType('SecondFactorRequired', { description: 'Password accepted; finish with one of the listed methods.' })
+export class SecondFactorRequired {
+  @Field(() => [TwoFactorMethod], { description: 'Methods this account can use now.' })
+  methods!: TwoFactorMethod[];
+
+  @Field(() => Date, { description: 'The pending sign-in ends at this time.' })
+  expiresAt!: Date;
+}
+
+@ObjectType('TwoFactorEnrollmentRequired', {
+  description: 'Password accepted, but a policy requires 2FA and none is set up: set up a method to continue.',
+})
+export class TwoFactorEnrollmentRequired {
+  @Field(() => [TwoFactorMethod], { description: 'Methods that may be set up.' })
+  allowedMethods!: TwoFactorMethod[];
+
+  @Field(() => Date, { description: 'The pending sign-in ends at this time.' })
+  expiresAt!: Date;
+}
+
+@ObjectType('PendingSignIn', { description: 'A sign-in that passed the password and is waiting for its second step.' })
+export class PendingSignIn {
+  @Field(() => SessionStage, { description: 'PENDING_SECOND_FACTOR or ENROLLMENT_REQUIRED.' })
+  stage!: SessionStage;
+
+  @Field(() => String, { description: 'The account signing in.' })
+  email!: string;
+
+  @Field(() => [TwoFactorMethod], { description: 'Methods that can finish the sign-in (second-step stage).' })
+  methods!: TwoFactorMethod[];
+
+  @Field(() => [TwoFactorMethod], { description: 'Methods that may be set up (enrollment stage).' })
+  allowedMethods!: TwoFactorMethod[];
+
+  @Field(() => Date, { description: 'The pending sign-in ends at this time.' })
+  expiresAt!: Date;
+}
+
+@ObjectType('TotpEnrollment', { description: 'A started authenticator-app setup. Confirm it with a code to switch it on.' })
+export class TotpEnrollment {
+  @Field(() => String, { description: 'otpauth:// URI (issuer and account) for the QR code.' })
+  otpauthUri!: string;
+
+  @Field(() => String, { description: 'The QR code as an SVG document.' })
+  qrCodeSvg!: string;
+
+  @Field(() => String, { description: 'The Base32 secret in groups of four, for typing by hand.' })
+  secret!: string;
+
+  @Field(() => Date, { description: 'The setup must be confirmed before this time.' })
+  expiresAt!: Date;
+}
+
+@ObjectType('TwoFactorEnabled', { description: 'The method is active.' })
+export class TwoFactorEnabled {
+  @Field(() => TwoFactorMethod, { description: 'The method just switched on.' })
+  method!: TwoFactorMethod;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Recovery codes, generated with the first method. Shown this once: save them now.',
+  })
+  recoveryCodes!: string[] | null;
+
+  @Field(() => Boolean, { description: 'True when this completed a sign-in held by a 2FA policy (the session is now full).' })
+  signedIn!: boolean;
+}
+
+@ObjectType('EmailCodeSent', { description: 'A code was e-mailed.' })
+export class EmailCodeSent {
+  @Field(() => Date, { description: 'When it was sent.' })
+  sentAt!: Date;
+
+  @Field(() => Date, { description: 'Earliest time for another code (the cool-down).' })
+  nextSendAfter!: Date;
+}
+
+@ObjectType('RecoveryCodes', { description: 'A new set of recovery codes. Shown once.' })
+export class RecoveryCodes {
+  @Field(() => [String], { description: 'Ten single-use codes; the previous set no longer works.' })
+  codes!: string[];
+}
+
+@ObjectType('ReauthSuccess', { description: 'Re-authenticated: sensitive changes are allowed until `validUntil`.' })
+export class ReauthSuccess {
+  @Field(() => Date, { description: 'End of the re-authentication window.' })
+  validUntil!: Date;
+}
+
+@ObjectType('WebauthnCredentialInfo', { description: 'A registered security key or passkey.' })
+export class WebauthnCredentialInfo {
+  @Field(() => ID, { description: 'Identifier (for rename and remove).' })
+  id!: string;
+
+  @Field(() => String, { description: 'Friendly name.' })
+  name!: string;
+
+  @Field(() => Date, { description: 'When it was registered.' })
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Last successful use.' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => Boolean, { description: 'Refused since its signature counter went backwards; remove it.' })
+  flagged!: boolean;
+
+  @Field(() => Boolean, { description: 'A synced passkey (backed up by its provider).' })
+  backedUp!: boolean;
+
+  static from(c: WebauthnCredential): WebauthnCredentialInfo {
+    return Object.assign(new WebauthnCredentialInfo(), {
+      id: c.id,
+      name: c.name,
+      createdAt: c.createdAt,
+      lastUsedAt: c.lastUsedAt,
+      flagged: c.flaggedAt !== null,
+      backedUp: c.backedUp,
+    });
+  }
+}
+
+@ObjectType('TwoFactorStatus', { description: 'Your second factors.' })
+export class TwoFactorStatus {
+  @Field(() => Boolean, { description: 'At least one method is active: sign-in asks for a second step.' })
+  enabled!: boolean;
+
+  @Field(() => [TwoFactorMethod], { description: 'Methods that can finish a sign-in now.' })
+  methods!: TwoFactorMethod[];
+
+  @Field(() => Boolean, { description: 'An authenticator app is active.' })
+  totpEnabled!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When the authenticator app was set up.' })
+  totpConfirmedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Verified address for e-mail codes.' })
+  emailAddress!: string | null;
+
+  @Field(() => [WebauthnCredentialInfo], { description: 'Security keys and passkeys.' })
+  webauthnCredentials!: WebauthnCredentialInfo[];
+
+  @Field(() => Int, { description: 'Unused recovery codes.' })
+  recoveryCodesRemaining!: number;
+
+  @Field(() => [TwoFactorMethod], { description: 'Methods you may set up under the system settings.' })
+  allowedMethods!: TwoFactorMethod[];
+
+  @Field(() => Boolean, { description: 'A policy requires you to use 2FA.' })
+  required!: boolean;
+
+  @Field(() => Boolean, { description: 'Only one method is set up: add a second so a lost device does not lock you out.' })
+  recommendSecondMethod!: boolean;
+
+  @Field(() => Boolean, { description: 'Second-step sign-in is locked after too many failures.' })
+  locked!: boolean;
+}
+
+@ObjectType('TwoFactorSettings', { description: 'System-wide two-factor settings.' })
+export class TwoFactorSettingsType {
+  @Field(() => Boolean, { description: 'Off: nobody is asked for a second step and nobody can set one up.' })
+  enabled!: boolean;
+
+  @Field(() => String, {
+    description:
+      'Issuer shown in authenticator apps. Changing it does not break existing entries: only new setups show the new name.',
+  })
+  issuer!: string;
+
+  @Field(() => [TwoFactorMethod], {
+    description: 'Methods that may be newly set up. Methods already set up keep working, so nobody is locked out.',
+  })
+  allowedMethods!: TwoFactorMethod[];
+
+  @Field(() => Boolean, { description: 'Admins and sub-admins must use 2FA.' })
+  requiredForStaff!: boolean;
+
+  @Field(() => Boolean, {
+    description:
+      'Allow e-mail codes for admins and sub-admins. Off by default: NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator.',
+  })
+  emailForStaff!: boolean;
+}
+
+@ObjectType('TwoFactorComplianceRow', { description: 'One account in the 2FA report.' })
+export class TwoFactorComplianceRow {
+  @Field(() => Account, { description: 'The account.' })
+  account!: Account;
+
+  @Field(() => Role, { description: 'Its role.' })
+  role!: Role;
+
+  @Field(() => Boolean, { description: 'Has an active second factor.' })
+  enabled!: boolean;
+
+  @Field(() => [TwoFactorMethod], { description: 'Its active methods.' })
+  methods!: TwoFactorMethod[];
+
+  @Field(() => Boolean, { description: 'A policy requires 2FA for it.' })
+  required!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Last dashboard sign-in.' })
+  lastLoginAt!: Date | null;
+}
+
+@ObjectType('TwoFactorCompliance', { description: 'Every account’s 2FA status, for audits.' })
+export class TwoFactorCompliance {
+  @Field(() => [TwoFactorComplianceRow], { description: 'Rows matching the filter.' })
+  rows!: TwoFactorComplianceRow[];
+
+  @Field(() => Int, { description: 'All accounts.' })
+  total!: number;
+
+  @Field(() => Int, { description: 'Accounts with 2FA.' })
+  withTwoFactor!: number;
+
+  @Field(() => Int, { description: 'Accounts without 2FA.' })
+  withoutTwoFactor!: number;
+
+  @Field(() => Int, { description: 'Accounts a policy requires 2FA of that have none.' })
+  requiredButMissing!: number;
+}
+
+@ObjectType('TwoFactorResetDone', { description: 'The account’s 2FA was reset; its sessions and tokens were revoked.' })
+export class TwoFactorResetDone {
+  @Field(() => Account, { description: 'The account.' })
+  account!: Account;
+}
+
+@ObjectType('TwoFactorResetPending', {
+  implements: ErrorResult,
+  description: 'Resetting an admin needs a second admin: the request waits for approval.',
+})
+export class TwoFactorResetPending extends ErrorResult {
+  @Field(() => ID, { description: 'Request id, for approveTwoFactorReset.' })
+  requestId!: string;
+
+  @Field(() => Date, { description: 'The request lapses at this time.' })
+  expiresAt!: Date;
+
+  constructor() {
+    super();
+    this.code = ErrorCode.APPROVAL_REQUIRED;
+    this.message = 'Another admin must approve this reset.';
+  }
+}
+
+@ObjectType('TwoFactorResetRequestInfo', { description: 'A reset of an admin’s 2FA waiting for approval.' })
+export class TwoFactorResetRequestInfo {
+  @Field(() => ID, { description: 'Request id.' })
+  id!: string;
+
+  @Field(() => Account, { description: 'Whose 2FA would be reset.' })
+  target!: Account;
+
+  @Field(() => Account, { description: 'Who asked.' })
+  requestedBy!: Account;
+
+  @Field(() => Date, { description: 'When.' })
+  createdAt!: Date;
+
+  @Field(() => Date, { description: 'Lapses at.' })
+  expiresAt!: Date;
+}
+
+export { GraphQLJSONObject };

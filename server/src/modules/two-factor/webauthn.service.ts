@@ -1,0 +1,258 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransportFuture,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Context } from '../../context.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import type { Account } from '../account/account.entity.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { MailService } from '../mail/mail.service.js';
+import { mails } from '../mail/templates.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
+import { TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
+
+/**
+ * One user-verification policy for options and verification alike: "preferred" asks for a PIN or
+ * biometric where the authenticator has one, and a plain security key (touch only) still works.
+ */
+const USER_VERIFICATION = 'preferred' as const;
+const REQUIRE_USER_VERIFICATION = false;
+const CHALLENGE_TTL_MS = 5 * 60_000;
+
+export class WebauthnService {
+  constructor(
+    private readonly config: Config,
+    private readonly settings: SettingsService,
+    private readonly twoFactor: TwoFactorService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly logger: Logger,
+  ) {
+    twoFactor.verifyAssertion = (ctx, account, response) => this.verifyAssertion(ctx, account, response);
+  }
+
+  /** Stores a new challenge for this session and purpose; any older one of the same kind dies. */
+  private async storeChallenge(
+    em: EntityManager,
+    account: Account,
+    sessionId: string,
+    purpose: WebauthnChallengePurpose,
+    challenge: string,
+    deviceName: string | null,
+  ): Promise<void> {
+    await em.nativeDelete(WebauthnChallenge, { sessionId, purpose });
+    await em.nativeDelete(WebauthnChallenge, { expiresAt: { $lt: new Date() } });
+    em.create(WebauthnChallenge, {
+      account: account.id,
+      sessionId,
+      purpose,
+      challenge,
+      deviceName,
+      expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
+    });
+    await em.flush();
+  }
+
+  /** Takes the session's live challenge out of the database: single use, even under a race. */
+  private async consumeChallenge(
+    em: EntityManager,
+    accountId: string,
+    sessionId: string,
+    purpose: WebauthnChallengePurpose,
+  ): Promise<{ challenge: string; device_name: string | null } | null> {
+    const rows = await em.getConnection().execute<{ challenge: string; device_name: string | null }[]>(
+      `delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()
+         returning challenge, device_name`,
+      [sessionId, purpose, accountId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async registrationOptions(
+    ctx: Context,
+    account: Account,
+    sessionId: string,
+    nameInput: string,
+  ): Promise<Record<string, unknown>> {
+    const name = nameInput.trim();
+    if (name.length === 0 || name.length > 64) {
+      throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
+    }
+    const s = await this.settings.twoFactor(ctx.em);
+    if (!s.enabled) throw appError(ErrorCode.TWO_FACTOR_DISABLED, 'Two-factor authentication is switched off system-wide.');
+    if (!s.allowedMethods.includes(TwoFactorMethod.WEBAUTHN)) {
+      throw appError(ErrorCode.METHOD_NOT_ALLOWED, 'Security keys are not allowed by the system settings.', {
+        method: TwoFactorMethod.WEBAUTHN,
+      });
+    }
+    const existing = await ctx.em.find(WebauthnCredential, { account: account.id });
+    const options = await generateRegistrationOptions({
+      rpName: s.issuer,
+      rpID: this.config.webauthnRpId,
+      userName: account.email,
+      userDisplayName: account.name,
+      userID: new TextEncoder().encode(account.id),
+      attestationType: 'none',
+      excludeCredentials: existing.map((c) => ({
+        id: c.credentialId,
+        transports: c.transports as AuthenticatorTransportFuture[],
+      })),
+      authenticatorSelection: { residentKey: 'preferred', userVerification: USER_VERIFICATION },
+      timeout: CHALLENGE_TTL_MS,
+    });
+    await this.storeChallenge(ctx.em, account, sessionId, WebauthnChallengePurpose.REGISTER, options.challenge, name);
+    return options as unknown as Record<string, unknown>;
+  }
+
+  async register(
+    ctx: Context,
+    account: Account,
+    sessionId: string,
+    response: Record<string, unknown>,
+  ): Promise<WebauthnCredential | TwoFactorFailure> {
+    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER);
+    if (!stored)
+      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No registration is in progress (or it expired). Start again.');
+    let info;
+    try {
+      const result = await verifyRegistrationResponse({
+        response: response as unknown as RegistrationResponseJSON,
+        expectedChallenge: stored.challenge,
+        expectedOrigin: this.config.webauthnOrigins,
+        expectedRPID: this.config.webauthnRpId,
+        requireUserVerification: REQUIRE_USER_VERIFICATION,
+      });
+      if (!result.verified) throw new Error('not verified');
+      info = result.registrationInfo;
+    } catch (err) {
+      this.logger.info({ err: (err as Error).message }, 'WebAuthn registration refused');
+      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+    }
+    const { credential } = info;
+    if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
+      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
+    }
+    const saved = ctx.em.create(WebauthnCredential, {
+      account: account.id,
+      credentialId: credential.id,
+      publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+      counter: credential.counter,
+      transports: credential.transports ?? [],
+      name: stored.device_name ?? 'Security key',
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+    });
+    await ctx.em.flush();
+    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), {
+      method: TwoFactorMethod.WEBAUTHN,
+      name: saved.name,
+    });
+    this.mail.notify(mails.webauthnRegistered(account.email, saved.name, this.config.publicUrl.origin));
+    return saved;
+  }
+
+  async authenticationOptions(ctx: Context, account: Account, sessionId: string): Promise<Record<string, unknown>> {
+    const creds = await ctx.em.find(WebauthnCredential, { account: account.id, flaggedAt: null });
+    if (creds.length === 0) throw appError(ErrorCode.METHOD_NOT_SET_UP, 'No security key or passkey is registered.');
+    const options = await generateAuthenticationOptions({
+      rpID: this.config.webauthnRpId,
+      allowCredentials: creds.map((c) => ({ id: c.credentialId, transports: c.transports as AuthenticatorTransportFuture[] })),
+      userVerification: USER_VERIFICATION,
+      timeout: CHALLENGE_TTL_MS,
+    });
+    await this.storeChallenge(ctx.em, account, sessionId, WebauthnChallengePurpose.LOGIN, options.challenge, null);
+    return options as unknown as Record<string, unknown>;
+  }
+
+  /**
+   * An assertion counts only with this session's unused challenge and a credential of this account.
+   * The signature is checked before the counter, so a forged response cannot get a key flagged.
+   */
+  private async verifyAssertion(
+    ctx: Context,
+    account: Account,
+    response: Record<string, unknown>,
+  ): Promise<TwoFactorFailure | null> {
+    const sessionId = ctx.viewer?.session?.id;
+    if (!sessionId) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'No session.');
+    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.LOGIN);
+    if (!stored)
+      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'Ask for a security-key challenge first (or it expired).');
+    const id = typeof response['id'] === 'string' ? response['id'] : '';
+    const cred = await ctx.em.findOne(WebauthnCredential, { credentialId: id, account: account.id });
+    if (!cred) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'This security key is not registered to the account.');
+    if (cred.flaggedAt)
+      return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'This security key was flagged and is refused.');
+    let newCounter: number;
+    try {
+      const result = await verifyAuthenticationResponse({
+        response: response as unknown as AuthenticationResponseJSON,
+        expectedChallenge: stored.challenge,
+        expectedOrigin: this.config.webauthnOrigins,
+        expectedRPID: this.config.webauthnRpId,
+        credential: {
+          id: cred.credentialId,
+          publicKey: new Uint8Array(Buffer.from(cred.publicKey, 'base64url')),
+          counter: 0, // the counter is compared below, after the signature is known to be good
+          transports: cred.transports as AuthenticatorTransportFuture[],
+        },
+        requireUserVerification: REQUIRE_USER_VERIFICATION,
+      });
+      if (!result.verified) throw new Error('signature not verified');
+      newCounter = result.authenticationInfo.newCounter;
+    } catch (err) {
+      this.logger.info({ err: (err as Error).message }, 'WebAuthn assertion refused');
+      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+    }
+    if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) {
+      cred.flaggedAt = new Date();
+      await ctx.em.flush();
+      this.logger.warn(
+        { accountId: account.id, credential: cred.id, newCounter, stored: cred.counter },
+        'WebAuthn counter regression',
+      );
+      await this.audit.record(ctx, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
+        credential: cred.name,
+        storedCounter: cred.counter,
+        presentedCounter: newCounter,
+      });
+      return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
+    }
+    cred.counter = newCounter;
+    cred.lastUsedAt = new Date();
+    await ctx.em.flush();
+    return null;
+  }
+
+  async rename(ctx: Context, account: Account, id: string, nameInput: string): Promise<WebauthnCredential> {
+    const name = nameInput.trim();
+    if (name.length === 0 || name.length > 64) {
+      throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
+    }
+    const cred = await ctx.em.findOne(WebauthnCredential, { id, account: account.id });
+    if (!cred) throw notFound('Security key');
+    const before = cred.name;
+    cred.name = name;
+    await ctx.em.flush();
+    await this.audit.record(ctx, AuditAction.WEBAUTHN_RENAMED, target(account), { before, after: name });
+    return cred;
+  }
+
+  async remove(ctx: Context, account: Account, id: string): Promise<void> {
+    const cred = await ctx.em.findOne(WebauthnCredential, { id, account: account.id });
+    if (!cred) throw notFound('Security key');
+    await ctx.em.nativeDelete(WebauthnCredential, { id: cred.id });
+    await this.twoFactor.methodRemoved(ctx, account, TwoFactorMethod.WEBAUTHN, `The security key "${cred.name}"`);
+  }
+}

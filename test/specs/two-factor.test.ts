@@ -1,0 +1,606 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
+
+/** Second factors over the real API: TOTP, e-mail codes, recovery codes, re-authentication, policies, resets. */
+describe('two-factor authentication', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+  let adminId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('two_factor');
+    mail = await MailSink.start();
+    server = await startServer({
+      DATABASE_URL: db.url,
+      SMTP_URL: mail.url,
+      // Limits have their own file; here they must not get in the way of many deliberate failures.
+      SECOND_FACTOR_MAX_ATTEMPTS: '1000',
+      EMAIL_CODE_COOLDOWN_SECONDS: '2',
+      TOTP_ISSUER: 'Acme Hosting',
+    });
+    ({ client: admin, id: adminId } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await mail?.stop();
+    await db?.drop();
+  });
+
+  const newUser = () => createAccount(server, admin, { role: 'USER' });
+
+  describe('authenticator app', () => {
+    it('enrollment returns the otpauth URI, a QR code and the grouped secret; a wrong code leaves 2FA off', async () => {
+      const { client, email } = await newUser();
+      const start = await client.gql(Q.startTotp);
+      const e = start.data!['startTotpEnrollment'];
+      const uri = new URL(e.otpauthUri);
+      expect(uri.protocol).toBe('otpauth:');
+      expect(uri.host).toBe('totp');
+      expect(decodeURIComponent(uri.pathname)).toBe(`/Acme Hosting:${email}`);
+      expect(uri.searchParams.get('issuer')).toBe('Acme Hosting');
+      expect(uri.searchParams.get('secret')).toBe(e.secret.replace(/ /g, ''));
+      expect(e.secret).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+      expect(e.qrCodeSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+
+      // The secret is stored sealed, never as the Base32 text.
+      const [row] = await db.query(
+        `select secret_sealed, status from totp_authenticator where account_id = (select id from account where email = $1)`,
+        [email],
+      );
+      expect(row!['status']).toBe('PENDING');
+      expect(row!['secret_sealed']).not.toContain(e.secret.replace(/ /g, ''));
+
+      const secret = e.secret.replace(/ /g, '') as string;
+      const wrong = totp(secret) === '000000' ? '111111' : '000000';
+      const bad = await client.gql(Q.confirmTotp, { c: wrong });
+      expect(bad.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        enabled: false,
+        totpEnabled: false,
+        methods: [],
+      });
+      // An unconfirmed enrollment never affects sign-in.
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+
+      await awayFromStepEdge();
+      const ok = await client.gql(Q.confirmTotp, { c: totp(secret) });
+      const enabled = ok.data!['confirmTotpEnrollment'];
+      expect(enabled).toMatchObject({ __typename: 'TwoFactorEnabled', method: 'TOTP', signedIn: false });
+      expect(enabled.recoveryCodes).toHaveLength(10);
+      expect(new Set(enabled.recoveryCodes).size).toBe(10);
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        enabled: true,
+        totpEnabled: true,
+        methods: ['TOTP', 'RECOVERY_CODE'],
+        recoveryCodesRemaining: 10,
+        recommendSecondMethod: true,
+      });
+      await mail.waitFor(email, (m) => /two-factor method was added/i.test(m.subject));
+      // Confirming again is a wrong-state transition.
+      expect((await client.gql(Q.confirmTotp, { c: totp(secret) })).data!['confirmTotpEnrollment'].code).toBe('ALREADY_ENABLED');
+      expect(codes(await client.gql(Q.startTotp))).toEqual(['ALREADY_ENABLED']);
+    });
+
+    it('sign-in asks for the second step; the pending session can do nothing else; the code finishes it', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+
+      const client = new GqlClient(server.url);
+      const first = await loginStep(client, email);
+      expect(first).toMatchObject({ typename: 'SecondFactorRequired', methods: ['TOTP', 'RECOVERY_CODE'] });
+      expect((await client.gql(Q.me)).data!['me']).toBeNull();
+      expect((await client.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'PENDING_SECOND_FACTOR', email });
+      expect(codes(await client.gql(`{ mySessions { id } }`))).toEqual(['UNAUTHENTICATED']);
+      expect(codes(await client.gql(Q.status))).toEqual(['UNAUTHENTICATED']);
+      expect(codes(await client.gql(Q.startTotp))).toEqual(['UNAUTHENTICATED']);
+
+      const res = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+      expect(res.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id, email } });
+      expect((await client.gql(Q.me)).data!['me']).toMatchObject({ id, email });
+      expect((await client.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+      // A full session cannot "verify" again.
+      expect(codes(await client.gql(Q.verify, { i: { method: 'TOTP', code: '123456' } }))).toEqual(['FORBIDDEN']);
+
+      const events = await db.query(`select outcome from login_event where account_id = $1 order by id`, [id]);
+      expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
+    });
+
+    it('a used code is refused when replayed, logged, audited and the holder is told', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      await awayFromStepEdge();
+      const code = totp(secret, 0);
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      expect((await a.gql(Q.verify, { i: { method: 'TOTP', code } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+
+      const since = mail.count();
+      const b = new GqlClient(server.url);
+      await loginStep(b, email);
+      const replay = await b.gql(Q.verify, { i: { method: 'TOTP', code } });
+      expect(replay.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_ALREADY_USED' });
+      expect((await b.gql(Q.me)).data!['me']).toBeNull();
+      await mail.waitFor(email, (m) => /used twice/i.test(m.subject), since);
+      const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'TOTP_REPLAY_REFUSED'`, [id]);
+      expect(audit).toHaveLength(1);
+      const failed = await db.query(
+        `select count(*)::int as n from login_event where account_id = $1 and outcome = 'SECOND_FACTOR_FAILED'`,
+        [id],
+      );
+      expect(failed[0]!['n']).toBe(1);
+    });
+
+    it('two concurrent verifications of one code: exactly one wins', async () => {
+      const { client: setupClient, email } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const clients = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const c = new GqlClient(server.url);
+          await loginStep(c, email);
+          return c;
+        }),
+      );
+      await awayFromStepEdge();
+      const code = totp(secret, 0);
+      const results = await Promise.all(clients.map((c) => c.gql(Q.verify, { i: { method: 'TOTP', code } })));
+      const kinds = results.map((r) => r.data!['verifySecondFactor'].__typename ?? r.data!['verifySecondFactor'].code);
+      expect(kinds.filter((k) => k === 'LoginSuccess')).toHaveLength(1);
+      expect(results.filter((r) => r.data!['verifySecondFactor'].code === 'CODE_ALREADY_USED')).toHaveLength(5);
+    });
+
+    it('accepts one step of drift either way and refuses two', async () => {
+      const { client: setupClient, email } = await newUser();
+      await awayFromStepEdge();
+      // Enrolled with the previous step's code (drift −1 accepted).
+      const { secret } = await enrollTotp(setupClient, -1);
+      const c = new GqlClient(server.url);
+      await loginStep(c, email);
+      await awayFromStepEdge();
+      for (const drift of [-2, 2]) {
+        const r = await c.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, drift) } });
+        expect(r.data!['verifySecondFactor'].code, `drift ${drift}`).toBe('CODE_INVALID');
+      }
+      const plus1 = await c.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 1) } });
+      expect(plus1.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+      // After step +1 was used, the current step's code is older: refused as already used.
+      const d = new GqlClient(server.url);
+      await loginStep(d, email);
+      expect((await d.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_ALREADY_USED',
+      );
+    });
+
+    it('changing the issuer name keeps existing authenticator entries working', async () => {
+      const { client: setupClient, email } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const upd = await admin.gql(`mutation { updateTwoFactorSettings(input: { issuer: "Acme Renamed" }) { issuer } }`);
+      expect(upd.data!['updateTwoFactorSettings'].issuer).toBe('Acme Renamed');
+      await awayFromStepEdge();
+      await loginWithTotp(server, email, secret, 0);
+      const { client: other } = await newUser();
+      const uri = new URL((await other.gql(Q.startTotp)).data!['startTotpEnrollment'].otpauthUri);
+      expect(uri.searchParams.get('issuer')).toBe('Acme Renamed');
+      await admin.gql(`mutation { updateTwoFactorSettings(input: { issuer: "Acme Hosting" }) { issuer } }`);
+    });
+  });
+
+  describe('e-mail codes', () => {
+    it('enrolls an address with a code read from the SMTP server; a wrong code leaves it off', async () => {
+      const { client, email } = await newUser();
+      const address = uniqueEmail('codes');
+      const since = mail.count();
+      const sent = await client.gql(Q.startEmail, { a: address });
+      expect(sent.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      const wrong = code === '000000' ? '111111' : '000000';
+      expect((await client.gql(Q.confirmEmail, { c: wrong })).data!['confirmEmailEnrollment'].code).toBe('CODE_INVALID');
+      expect((await client.gql(Q.status)).data!['myTwoFactor'].emailAddress).toBeNull();
+      const ok = await client.gql(Q.confirmEmail, { c: code });
+      expect(ok.data!['confirmEmailEnrollment']).toMatchObject({ __typename: 'TwoFactorEnabled', method: 'EMAIL' });
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        emailAddress: address,
+        methods: ['EMAIL', 'RECOVERY_CODE'],
+      });
+      await mail.waitFor(email, (m) => /method was added/i.test(m.subject));
+      expect(codes(await client.gql(Q.startEmail, { a: 'not-an-address' }))).toEqual(['BAD_USER_INPUT']);
+    });
+
+    async function userWithEmailCodes(): Promise<{ email: string; address: string }> {
+      const { client, email } = await newUser();
+      const address = uniqueEmail('codes');
+      const since = mail.count();
+      await client.gql(Q.startEmail, { a: address });
+      await client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) });
+      return { email, address };
+    }
+
+    it('signs in with an e-mailed code; cool-down between sends; a code is bound to its sign-in', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      expect((await loginStep(a, email)).methods).toEqual(['EMAIL', 'RECOVERY_CODE']);
+      let since = mail.count();
+      const sent = await a.gql(Q.sendCode);
+      expect(sent.data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      const again = await a.gql(Q.sendCode);
+      expect(again.data!['sendEmailCode']).toMatchObject({ __typename: 'TwoFactorError', code: 'EMAIL_COOLDOWN' });
+      expect(Date.parse(again.data!['sendEmailCode'].retryAfter)).toBeGreaterThan(Date.now());
+
+      // Another sign-in of the same account cannot use a code asked for by the first.
+      const b = new GqlClient(server.url);
+      await loginStep(b, email);
+      expect((await b.gql(Q.verify, { i: { method: 'EMAIL', code } })).data!['verifySecondFactor'].code).toBe('NO_CODE_SENT');
+
+      const ok = await a.gql(Q.verify, { i: { method: 'EMAIL', code } });
+      expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+      // Stored hashed.
+      const rows = await db.query(
+        `select code_hash from email_code where account_id = (select id from account where email = $1)`,
+        [email],
+      );
+      expect(rows.every((r) => r['code_hash'] !== code && /^[0-9a-f]{64}$/.test(r['code_hash']))).toBe(true);
+      since = mail.count();
+    });
+
+    it('an expired code is refused; a used code cannot be used again', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      let since = mail.count();
+      await a.gql(Q.sendCode);
+      const code = await mail.codeFor(address, since);
+      await db.query(
+        `update email_code set expires_at = now() - interval '1 second' where account_id = (select id from account where email = $1)`,
+        [email],
+      );
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code } })).data!['verifySecondFactor'].code).toBe('CODE_EXPIRED');
+
+      // Single use, shown through re-authentication in a full session.
+      const full = new GqlClient(server.url);
+      await loginStep(full, email);
+      since = mail.count();
+      await full.gql(Q.sendCode);
+      const loginCode = await mail.codeFor(address, since);
+      expect((await full.gql(Q.verify, { i: { method: 'EMAIL', code: loginCode } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+      since = mail.count();
+      await full.gql(Q.sendCode);
+      const reauthCode = await mail.codeFor(address, since);
+      const first = await full.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code: reauthCode } } });
+      expect(first.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const second = await full.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code: reauthCode } } });
+      expect(second.data!['reauthenticate'].code).toBe('CODE_INVALID');
+    });
+
+    it('a code dies after five wrong tries, and a resend does not reset the count', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      let since = mail.count();
+      await a.gql(Q.sendCode);
+      await mail.codeFor(address, since);
+      for (let i = 0; i < 3; i++) {
+        expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: '000001' } })).data!['verifySecondFactor'].code).toBe(
+          'CODE_INVALID',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 2100)); // the cool-down
+      since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const fresh = await mail.codeFor(address, since);
+      for (let i = 0; i < 2; i++) {
+        expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: '000001' } })).data!['verifySecondFactor'].code).toBe(
+          'CODE_INVALID',
+        );
+      }
+      const dead = await a.gql(Q.verify, { i: { method: 'EMAIL', code: fresh } });
+      expect(dead.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    });
+
+    it('is off for admins and sub-admins unless the setting allows it, with the reason in the schema', async () => {
+      const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+      const refused = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
+      expect(codes(refused)).toEqual(['METHOD_NOT_ALLOWED']);
+      expect((await sub.gql(Q.status)).data!['myTwoFactor'].allowedMethods).toEqual(['TOTP', 'WEBAUTHN']);
+      const s = await admin.gql(`{ twoFactorSettings { emailForStaff } }`);
+      expect(s.data!['twoFactorSettings'].emailForStaff).toBe(false);
+      await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: true }) { emailForStaff } }`);
+      const allowed = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
+      expect(allowed.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: false }) { emailForStaff } }`);
+    });
+  });
+
+  describe('recovery codes and re-authentication', () => {
+    it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret, recoveryCodes } = await enrollTotp(setupClient);
+      const [first, second] = recoveryCodes;
+
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      const since = mail.count();
+      // Typed in lower case without the dash: still accepted.
+      const used = await a.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: first!.toLowerCase().replace('-', '') } });
+      expect(used.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+      await mail.waitFor(email, (m) => /recovery code was used/i.test(m.subject), since);
+      expect((await a.gql(Q.status)).data!['myTwoFactor'].recoveryCodesRemaining).toBe(9);
+
+      const b = new GqlClient(server.url);
+      await loginStep(b, email);
+      expect((await b.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: first } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_INVALID',
+      );
+
+      expect(codes(await a.gql(Q.recovery))).toEqual(['REAUTH_REQUIRED']);
+      const noFactor = await a.gql(Q.reauth, { i: { password: PASSWORD } });
+      expect(noFactor.data!['reauthenticate'].code).toBe('SECOND_FACTOR_REQUIRED');
+      const wrongPw = await a.gql(Q.reauth, {
+        i: { password: 'wrong password entirely', secondFactor: { method: 'TOTP', code: totp(secret) } },
+      });
+      expect(wrongPw.data!['reauthenticate'].code).toBe('INVALID_CREDENTIALS');
+      await awayFromStepEdge();
+      const reauth = await a.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const regenerated = await a.gql(Q.recovery);
+      const fresh = regenerated.data!['generateRecoveryCodes'].codes as string[];
+      expect(fresh).toHaveLength(10);
+      expect(fresh).not.toContain(second);
+      const stored = await db.query(`select code_hash from recovery_code where account_id = $1`, [id]);
+      expect(stored).toHaveLength(10);
+      expect(stored.some((r) => fresh.includes(r['code_hash']))).toBe(false);
+
+      const c = new GqlClient(server.url);
+      await loginStep(c, email);
+      expect((await c.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: second } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_INVALID',
+      );
+      expect(
+        (await c.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: fresh[0] } })).data!['verifySecondFactor'].__typename,
+      ).toBe('LoginSuccess');
+      const audit = await db.query(`select action from audit_log where target_id = $1 order by id`, [id]);
+      expect(audit.map((r) => r['action'])).toEqual(
+        expect.arrayContaining(['TWO_FACTOR_ENABLED', 'RECOVERY_CODES_GENERATED', 'RECOVERY_CODE_USED']),
+      );
+    });
+
+    it('disabling the app needs a fresh re-authentication; then sign-in is password-only again', async () => {
+      const { client: setupClient, email } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      await awayFromStepEdge();
+      const client = await loginWithTotp(server, email, secret, 0);
+      expect(codes(await client.gql(Q.disableTotp))).toEqual(['REAUTH_REQUIRED']);
+      expect((await client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+      await awayFromStepEdge();
+      const r = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } },
+      });
+      expect(r.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const since = mail.count();
+      expect((await client.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+      await mail.waitFor(email, (m) => /method was removed/i.test(m.subject), since);
+      // The last method went, so the recovery codes went with it.
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({ enabled: false, recoveryCodesRemaining: 0 });
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+      expect(codes(await client.gql(Q.disableTotp))).toEqual(['NOT_FOUND']);
+    });
+
+    it('a re-authentication expires after REAUTH_SECONDS', async () => {
+      const { client } = await newUser();
+      await client.gql(Q.reauth, { i: { password: PASSWORD } });
+      await db.query(`update session set reauth_at = now() - interval '10 minutes' where reauth_at is not null`);
+      expect(codes(await client.gql(Q.disableEmail))).toEqual(['REAUTH_REQUIRED']);
+    });
+  });
+
+  describe('policies', () => {
+    it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
+      const { id, email } = await newUser();
+      const mark = await admin.gql(
+        `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id requiresTwoFactor } }`,
+        { id },
+      );
+      expect(mark.data!['setRequiresTwoFactor']).toEqual({ id, requiresTwoFactor: true });
+
+      const client = new GqlClient(server.url);
+      const first = await loginStep(client, email);
+      expect(first).toMatchObject({ typename: 'TwoFactorEnrollmentRequired', allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] });
+      expect((await client.gql(Q.me)).data!['me']).toBeNull();
+      expect(codes(await client.gql(`{ mySessions { id } }`))).toEqual(['UNAUTHENTICATED']);
+      expect(codes(await client.gql(`{ myLoginEvents { totalCount } }`))).toEqual(['UNAUTHENTICATED']);
+      expect((await client.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'ENROLLMENT_REQUIRED' });
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({ required: true, enabled: false });
+
+      const start = await client.gql(Q.startTotp);
+      const secret = start.data!['startTotpEnrollment'].secret.replace(/ /g, '');
+      await awayFromStepEdge();
+      const done = await client.gql(Q.confirmTotp, { c: totp(secret, -1) });
+      expect(done.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorEnabled', signedIn: true });
+      expect(done.data!['confirmTotpEnrollment'].recoveryCodes).toHaveLength(10);
+      expect((await client.gql(Q.me)).data!['me']).toMatchObject({ id });
+      const events = await db.query(`select outcome from login_event where account_id = $1 order by id`, [id]);
+      expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
+    });
+
+    it('"required for staff" holds sub-admins at enrollment; the compliance report counts it', async () => {
+      const { email, id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`);
+      try {
+        const c = new GqlClient(server.url);
+        expect((await loginStep(c, email)).typename).toBe('TwoFactorEnrollmentRequired');
+        const report = await admin.gql(
+          `query($w: Boolean) { twoFactorCompliance(withoutTwoFactor: $w) { total withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } role enabled methods required } } }`,
+          { w: true },
+        );
+        const r = report.data!['twoFactorCompliance'];
+        expect(r.total).toBe(r.withTwoFactor + r.withoutTwoFactor);
+        expect(r.rows.every((row: { enabled: boolean }) => !row.enabled)).toBe(true);
+        expect(r.rows).toContainEqual({ account: { id }, role: 'SUB_ADMIN', enabled: false, methods: [], required: true });
+        expect(r.requiredButMissing).toBeGreaterThanOrEqual(2); // the sub-admin and the first admin
+        const [{ n }] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
+        expect(r.total).toBe(n);
+        const all = await admin.gql(`{ twoFactorCompliance { rows { account { id } enabled methods } } }`);
+        const withTotp = await db.query(`select account_id from totp_authenticator where status = 'ACTIVE'`);
+        for (const row of withTotp)
+          expect(all.data!['twoFactorCompliance'].rows).toContainEqual({
+            account: { id: row['account_id'] },
+            enabled: true,
+            methods: expect.arrayContaining(['TOTP']),
+          });
+      } finally {
+        // The first admin has no second factor: switch the staff policy off again via a fresh session.
+        await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: false }) { requiredForStaff } }`);
+      }
+    });
+
+    it('2FA switched off system-wide: no second step, no enrollment', async () => {
+      const { client: setupClient, email } = await newUser();
+      await enrollTotp(setupClient);
+      await admin.gql(`mutation { updateTwoFactorSettings(input: { enabled: false }) { enabled } }`);
+      try {
+        expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+        const { client } = await newUser();
+        expect(codes(await client.gql(Q.startTotp))).toEqual(['TWO_FACTOR_DISABLED']);
+      } finally {
+        await admin.gql(`mutation { updateTwoFactorSettings(input: { enabled: true }) { enabled } }`);
+      }
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
+    });
+  });
+
+  describe('lost device: admin reset', () => {
+    const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetDone { account { id } } ... on TwoFactorResetPending { requestId code } } }`;
+    const APPROVE = `mutation($id: ID!) { approveTwoFactorReset(requestId: $id) { __typename ... on TwoFactorResetDone { account { id } } } }`;
+
+    async function reauthAdmin(client: GqlClient): Promise<void> {
+      const r = await client.gql(Q.reauth, { i: { password: PASSWORD } });
+      expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+    }
+
+    it('resets a user: needs re-authentication, revokes the sessions, e-mails the holder, audits', async () => {
+      const { client: userClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(userClient);
+      await awayFromStepEdge();
+      const signedIn = await loginWithTotp(server, email, secret, 0);
+      expect(codes(await admin.gql(RESET, { id }))).toEqual(['REAUTH_REQUIRED']);
+      await reauthAdmin(admin);
+      const since = mail.count();
+      const res = await admin.gql(RESET, { id });
+      expect(res.data!['resetTwoFactor']).toEqual({ __typename: 'TwoFactorResetDone', account: { id } });
+      expect((await signedIn.gql(Q.me)).data!['me']).toBeNull();
+      await mail.waitFor(email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+      const audit = await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [id]);
+      expect(audit).toEqual([{ actor_id: adminId }]);
+      expect(codes(await admin.gql(RESET, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      expect(codes(await admin.gql(RESET, { id: adminId }))).toEqual(['BAD_USER_INPUT']);
+    });
+
+    it('resetting an admin waits for a second admin, who is neither the requester nor the target', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const second = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      await reauthAdmin(admin);
+      const res = await admin.gql(RESET, { id: target.id });
+      const pending = res.data!['resetTwoFactor'];
+      expect(pending).toMatchObject({ __typename: 'TwoFactorResetPending', code: 'APPROVAL_REQUIRED' });
+      expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+
+      expect(codes(await admin.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      expect(codes(await target.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      const list = await second.client.gql(`{ pendingTwoFactorResets { id target { id } requestedBy { id } } }`);
+      expect(list.data!['pendingTwoFactorResets']).toContainEqual({
+        id: pending.requestId,
+        target: { id: target.id },
+        requestedBy: { id: adminId },
+      });
+      expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['REAUTH_REQUIRED']);
+      await reauthAdmin(second.client);
+      const done = await second.client.gql(APPROVE, { id: pending.requestId });
+      expect(done.data!['approveTwoFactorReset']).toEqual({ __typename: 'TwoFactorResetDone', account: { id: target.id } });
+      expect((await loginStep(new GqlClient(server.url), target.email)).typename).toBe('LoginSuccess');
+      expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['NOT_FOUND']);
+    });
+  });
+
+  describe('bad input', () => {
+    it('every 2FA mutation answers a clear code and writes nothing', async () => {
+      const { client, id } = await newUser();
+      expect((await client.gql(Q.confirmTotp, { c: '123456' })).data!['confirmTotpEnrollment'].code).toBe('NOT_ENROLLING');
+      expect((await client.gql(Q.confirmEmail, { c: '123456' })).data!['confirmEmailEnrollment'].code).toBe('NOT_ENROLLING');
+      expect(codes(await client.gql(Q.confirmTotp, { c: '1'.repeat(40) }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(Q.startEmail, { a: `${'x'.repeat(250)}@example.test` }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(`mutation { webauthnRegistrationOptions(name: "  ") }`))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(`mutation { webauthnRegistrationOptions(name: "${'k'.repeat(65)}") }`))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+      const finish = await client.gql(
+        `mutation { finishWebauthnRegistration(response: { id: "x" }) { __typename ... on ErrorResult { code } } }`,
+      );
+      expect(finish.data?.['finishWebauthnRegistration']?.code, JSON.stringify(finish.errors)).toBe('NOT_ENROLLING');
+      expect(codes(await client.gql(`mutation { renameWebauthnCredential(id: "nope", name: "x") { id } }`))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+      expect(
+        codes(
+          await client.gql(`mutation { renameWebauthnCredential(id: "00000000-0000-4000-8000-000000000000", name: "x") { id } }`),
+        ),
+      ).toEqual(['NOT_FOUND']);
+      expect(codes(await client.gql(`mutation { webauthnAuthenticationOptions }`))).toEqual(['METHOD_NOT_SET_UP']);
+      expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].code).toBe('METHOD_NOT_SET_UP');
+      expect(codes(await client.gql(Q.recovery))).toEqual(['REAUTH_REQUIRED']);
+      await client.gql(Q.reauth, { i: { password: PASSWORD } });
+      expect(codes(await client.gql(Q.recovery))).toEqual(['METHOD_NOT_SET_UP']);
+      expect(codes(await client.gql(Q.reauth, { i: { password: 'x'.repeat(2000) } }))).toEqual(['BAD_USER_INPUT']);
+      expect(
+        codes(await client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: '1'.repeat(40) } } })),
+      ).toEqual(['BAD_USER_INPUT']);
+
+      expect(codes(await admin.gql(`mutation { updateTwoFactorSettings(input: { issuer: "" }) { issuer } }`))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+      expect(codes(await admin.gql(`mutation { updateTwoFactorSettings(input: { issuer: "a:b" }) { issuer } }`))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+      expect((await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer).toBe('Acme Hosting');
+      expect(
+        codes(
+          await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: adminId }),
+        ),
+      ).toEqual(['BAD_USER_INPUT']);
+      expect(
+        codes(
+          await admin.gql(
+            `mutation { setRequiresTwoFactor(accountId: "00000000-0000-4000-8000-000000000000", required: true) { id } }`,
+          ),
+        ),
+      ).toEqual(['NOT_FOUND']);
+      expect(codes(await admin.gql(`mutation { unlockSecondFactor(accountId: "bad") }`))).toEqual(['BAD_USER_INPUT']);
+      expect(
+        codes(
+          await admin.gql(`mutation { approveTwoFactorReset(requestId: "00000000-0000-4000-8000-000000000000") { __typename } }`),
+        ),
+      ).toEqual(['NOT_FOUND']);
+      const written = await db.query(
+        `select (select count(*)::int from totp_authenticator where account_id = $1) as totp, (select count(*)::int from email_factor where account_id = $1) as email,
+                (select count(*)::int from recovery_code where account_id = $1) as recovery, (select count(*)::int from webauthn_credential where account_id = $1) as keys`,
+        [id],
+      );
+      expect(written).toEqual([{ totp: 0, email: 0, recovery: 0, keys: 0 }]);
+    });
+  });
+});
