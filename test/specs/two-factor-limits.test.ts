@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, setupAdmin } from '../support/factories.js';
+import { GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+
+/**
+ * Wrong second factors are limited per account and per network (5 per window here), also when many
+ * guesses arrive in one HTTP request; enough consecutive failures lock the second step until an admin
+ * unlocks it. Sources are told apart through a trusted proxy's X-Forwarded-For.
+ */
+describe('second-factor attempt limits', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+  let net = 10;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('two_factor_limits');
+    server = await startServer({
+      DATABASE_URL: db.url,
+      TRUSTED_PROXIES: '127.0.0.1',
+      SECOND_FACTOR_MAX_ATTEMPTS: '5',
+      SECOND_FACTOR_WINDOW_SECONDS: '3',
+      SECOND_FACTOR_LOCKOUT_FAILURES: '8',
+    });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  /** A user with an authenticator app, and a client from its own address that stopped after the password. */
+  async function pendingUser(ip = `198.51.100.${net++}`): Promise<{ client: GqlClient; secret: string; id: string; email: string }> {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
+    expect((await loginStep(client, email)).typename).toBe('SecondFactorRequired');
+    return { client, secret, id, email };
+  }
+
+  const wrong = (secret: string) => {
+    const right = new Set([totp(secret, -1), totp(secret, 0), totp(secret, 1)]);
+    let n = 100000;
+    while (right.has(String(n))) n++;
+    return String(n);
+  };
+
+  it('after five wrong codes even the right one is refused until the window passes', async () => {
+    const { client, secret } = await pendingUser();
+    for (let i = 0; i < 5; i++) {
+      const r = await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
+      expect(r.data!['verifySecondFactor'].code).toBe('CODE_INVALID');
+    }
+    await awayFromStepEdge();
+    const limited = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(Date.parse(limited.data!['verifySecondFactor'].retryAfter)).toBeGreaterThan(Date.now() - 1000);
+    await new Promise((r) => setTimeout(r, 3200));
+    await awayFromStepEdge();
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+
+  it('aliased guesses in one request are limited like separate requests', async () => {
+    const { client, secret } = await pendingUser();
+    await awayFromStepEdge();
+    const guesses = Array.from({ length: 12 }, (_, i) => (i === 9 ? totp(secret, 0) : wrong(secret)));
+    const doc = `mutation { ${guesses
+      .map((g, i) => `g${i}: verifySecondFactor(input: { method: TOTP, code: "${g}" }) { __typename ... on ErrorResult { code } }`)
+      .join('\n')} }`;
+    const res = await client.gql(doc);
+    const answers = guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);
+    expect(answers.slice(0, 5)).toEqual(Array(5).fill('CODE_INVALID'));
+    // The right code, tenth in the batch, never got checked.
+    expect(answers.slice(5)).toEqual(Array(7).fill('TOO_MANY_ATTEMPTS'));
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+  });
+
+  it('the limit also holds per network, across accounts', async () => {
+    const ip = '203.0.113.77';
+    const a = await pendingUser(ip);
+    const b = await pendingUser(ip);
+    for (let i = 0; i < 3; i++) await a.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(a.secret) } });
+    for (let i = 0; i < 2; i++) await b.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(b.secret) } });
+    await awayFromStepEdge();
+    const r = await b.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } });
+    expect(r.data!['verifySecondFactor'].code).toBe('TOO_MANY_ATTEMPTS');
+    // The same account from another network still has its own budget left (2 of 5 used).
+    const elsewhere = new GqlClient(server.url, { 'x-forwarded-for': '192.0.2.200' });
+    await loginStep(elsewhere, b.email);
+    const ok = await elsewhere.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+
+  it('consecutive failures lock the second step until an admin unlocks it', async () => {
+    const { client, secret, id } = await pendingUser();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
+      await new Promise((r) => setTimeout(r, 3200)); // let the window pass: only the lockout counts on
+    }
+    await awayFromStepEdge();
+    const locked = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(locked.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
+    expect(audit).toHaveLength(1);
+
+    const unlock = await admin.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id });
+    expect(unlock.data!['unlockSecondFactor']).toBe(true);
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+});
