@@ -15,6 +15,7 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: <PageLoader fullHeight />,
     children: [
       { path: '/setup', lazy: () => import('./routes/setup') },
+      { path: '/enroll-2fa', lazy: () => import('./routes/enroll-2fa') },
       {
         element: <GuestOnly />,
         children: [{ path: '/login', lazy: () => import('./routes/login') }],
@@ -31,6 +32,8 @@ export const router = createBrowserRouter([
               { path: '/sessions', lazy: () => import('./routes/sessions') },
               { path: '/me/logins', lazy: () => import('./routes/my-logins') },
               { path: '/me/access-list', lazy: () => import('./routes/access-list') },
+              { path: '/me/security', lazy: () => import('./routes/security') },
+              { path: '/security/two-factor', lazy: () => import('./routes/two-factor-report') },
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },

@@ -34,7 +34,9 @@ describe('second-factor attempt limits', () => {
   });
 
   /** A user with an authenticator app, and a client from its own address that stopped after the password. */
-  async function pendingUser(ip = `198.51.100.${net++}`): Promise<{ client: GqlClient; secret: string; id: string; email: string }> {
+  async function pendingUser(
+    ip = `198.51.100.${net++}`,
+  ): Promise<{ client: GqlClient; secret: string; id: string; email: string }> {
     const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(setup);
     const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
@@ -70,7 +72,9 @@ describe('second-factor attempt limits', () => {
     await awayFromStepEdge();
     const guesses = Array.from({ length: 12 }, (_, i) => (i === 9 ? totp(secret, 0) : wrong(secret)));
     const doc = `mutation { ${guesses
-      .map((g, i) => `g${i}: verifySecondFactor(input: { method: TOTP, code: "${g}" }) { __typename ... on ErrorResult { code } }`)
+      .map(
+        (g, i) => `g${i}: verifySecondFactor(input: { method: TOTP, code: "${g}" }) { __typename ... on ErrorResult { code } }`,
+      )
       .join('\n')} }`;
     const res = await client.gql(doc);
     const answers = guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);

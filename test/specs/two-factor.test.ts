@@ -451,8 +451,8 @@ describe('two-factor authentication', () => {
         expect(r.rows.every((row: { enabled: boolean }) => !row.enabled)).toBe(true);
         expect(r.rows).toContainEqual({ account: { id }, role: 'SUB_ADMIN', enabled: false, methods: [], required: true });
         expect(r.requiredButMissing).toBeGreaterThanOrEqual(2); // the sub-admin and the first admin
-        const [{ n }] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
-        expect(r.total).toBe(n);
+        const [count] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
+        expect(r.total).toBe(count!.n);
         const all = await admin.gql(`{ twoFactorCompliance { rows { account { id } enabled methods } } }`);
         const withTotp = await db.query(`select account_id from totp_authenticator where status = 'ACTIVE'`);
         for (const row of withTotp)

@@ -19,12 +19,29 @@ type Documents = {
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": typeof types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.SetupFirstAdminDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": typeof types.SessionRowFragmentDoc,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.MarkIpSafeDocument,
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AccountPickerDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.SendEmailCodeDocument,
+    "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": typeof types.WebauthnAuthenticationOptionsDocument,
+    "\n  query PendingSignIn {\n    pendingSignIn {\n      stage\n      email\n      methods\n      allowedMethods\n      expiresAt\n    }\n  }\n": typeof types.PendingSignInDocument,
+    "\n  query MyTwoFactor {\n    myTwoFactor {\n      enabled\n      methods\n      totpEnabled\n      totpConfirmedAt\n      emailAddress\n      recoveryCodesRemaining\n      allowedMethods\n      required\n      recommendSecondMethod\n      locked\n      webauthnCredentials {\n        id\n        name\n        createdAt\n        lastUsedAt\n        flagged\n        backedUp\n      }\n    }\n  }\n": typeof types.MyTwoFactorDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      otpauthUri\n      qrCodeSvg\n      secret\n      expiresAt\n    }\n  }\n": typeof types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation StartEmailEnrollment($address: String!) {\n    startEmailEnrollment(address: $address) {\n      __typename\n      ... on EmailCodeSent {\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.StartEmailEnrollmentDocument,
+    "\n  mutation ConfirmEmailEnrollment($code: String!) {\n    confirmEmailEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": typeof types.ConfirmEmailEnrollmentDocument,
+    "\n  mutation WebauthnRegistrationOptions($name: String!) {\n    webauthnRegistrationOptions(name: $name)\n  }\n": typeof types.WebauthnRegistrationOptionsDocument,
+    "\n  mutation FinishWebauthnRegistration($response: JSONObject!) {\n    finishWebauthnRegistration(response: $response) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": typeof types.FinishWebauthnRegistrationDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on ReauthSuccess {\n        validUntil\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  mutation DisableTotp {\n    disableTotp\n  }\n": typeof types.DisableTotpDocument,
+    "\n  mutation DisableEmailFactor {\n    disableEmailFactor\n  }\n": typeof types.DisableEmailFactorDocument,
+    "\n  mutation RemoveWebauthnCredential($id: ID!) {\n    removeWebauthnCredential(id: $id)\n  }\n": typeof types.RemoveWebauthnCredentialDocument,
+    "\n  mutation RenameWebauthnCredential($id: ID!, $name: String!) {\n    renameWebauthnCredential(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.RenameWebauthnCredentialDocument,
+    "\n  mutation GenerateRecoveryCodes {\n    generateRecoveryCodes {\n      codes\n    }\n  }\n": typeof types.GenerateRecoveryCodesDocument,
     "\n  query AccessListPage {\n    adminAccessList {\n      restricted\n      currentIp\n      currentIpListed\n      entries {\n        id\n        cidr\n        label\n        createdAt\n      }\n    }\n    ipRestrictionPreview {\n      ip\n      count\n      lastAt\n      services\n    }\n  }\n": typeof types.AccessListPageDocument,
     "\n  mutation AddAccessEntries($lines: String!, $label: String) {\n    addAdminAccessEntries(lines: $lines, label: $label) {\n      restricted\n    }\n  }\n": typeof types.AddAccessEntriesDocument,
     "\n  mutation RemoveAccessEntry($id: ID!) {\n    removeAdminAccessEntry(id: $id) {\n      restricted\n    }\n  }\n": typeof types.RemoveAccessEntryDocument,
@@ -37,7 +54,7 @@ type Documents = {
     "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": typeof types.UnblockIpDocument,
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.HomePageDocument,
-    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.LoginPageDocument,
+    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": typeof types.LoginPageDocument,
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": typeof types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": typeof types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.CreateNamedLocationDocument,
@@ -46,6 +63,9 @@ type Documents = {
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": typeof types.RemoveTrustedIpDocument,
+    "\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": typeof types.TwoFactorCompliancePageDocument,
+    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.TwoFactorSettingsPageDocument,
+    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.UpdateTwoFactorSettingsDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
@@ -54,12 +74,29 @@ const documents: Documents = {
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.SetupFirstAdminDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": types.SessionRowFragmentDoc,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.MarkIpSafeDocument,
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AccountPickerDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.VerifySecondFactorDocument,
+    "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.SendEmailCodeDocument,
+    "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": types.WebauthnAuthenticationOptionsDocument,
+    "\n  query PendingSignIn {\n    pendingSignIn {\n      stage\n      email\n      methods\n      allowedMethods\n      expiresAt\n    }\n  }\n": types.PendingSignInDocument,
+    "\n  query MyTwoFactor {\n    myTwoFactor {\n      enabled\n      methods\n      totpEnabled\n      totpConfirmedAt\n      emailAddress\n      recoveryCodesRemaining\n      allowedMethods\n      required\n      recommendSecondMethod\n      locked\n      webauthnCredentials {\n        id\n        name\n        createdAt\n        lastUsedAt\n        flagged\n        backedUp\n      }\n    }\n  }\n": types.MyTwoFactorDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      otpauthUri\n      qrCodeSvg\n      secret\n      expiresAt\n    }\n  }\n": types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation StartEmailEnrollment($address: String!) {\n    startEmailEnrollment(address: $address) {\n      __typename\n      ... on EmailCodeSent {\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.StartEmailEnrollmentDocument,
+    "\n  mutation ConfirmEmailEnrollment($code: String!) {\n    confirmEmailEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": types.ConfirmEmailEnrollmentDocument,
+    "\n  mutation WebauthnRegistrationOptions($name: String!) {\n    webauthnRegistrationOptions(name: $name)\n  }\n": types.WebauthnRegistrationOptionsDocument,
+    "\n  mutation FinishWebauthnRegistration($response: JSONObject!) {\n    finishWebauthnRegistration(response: $response) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": types.FinishWebauthnRegistrationDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on ReauthSuccess {\n        validUntil\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n": types.ReauthenticateDocument,
+    "\n  mutation DisableTotp {\n    disableTotp\n  }\n": types.DisableTotpDocument,
+    "\n  mutation DisableEmailFactor {\n    disableEmailFactor\n  }\n": types.DisableEmailFactorDocument,
+    "\n  mutation RemoveWebauthnCredential($id: ID!) {\n    removeWebauthnCredential(id: $id)\n  }\n": types.RemoveWebauthnCredentialDocument,
+    "\n  mutation RenameWebauthnCredential($id: ID!, $name: String!) {\n    renameWebauthnCredential(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": types.RenameWebauthnCredentialDocument,
+    "\n  mutation GenerateRecoveryCodes {\n    generateRecoveryCodes {\n      codes\n    }\n  }\n": types.GenerateRecoveryCodesDocument,
     "\n  query AccessListPage {\n    adminAccessList {\n      restricted\n      currentIp\n      currentIpListed\n      entries {\n        id\n        cidr\n        label\n        createdAt\n      }\n    }\n    ipRestrictionPreview {\n      ip\n      count\n      lastAt\n      services\n    }\n  }\n": types.AccessListPageDocument,
     "\n  mutation AddAccessEntries($lines: String!, $label: String) {\n    addAdminAccessEntries(lines: $lines, label: $label) {\n      restricted\n    }\n  }\n": types.AddAccessEntriesDocument,
     "\n  mutation RemoveAccessEntry($id: ID!) {\n    removeAdminAccessEntry(id: $id) {\n      restricted\n    }\n  }\n": types.RemoveAccessEntryDocument,
@@ -72,7 +109,7 @@ const documents: Documents = {
     "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": types.UnblockIpDocument,
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.HomePageDocument,
-    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.LoginPageDocument,
+    "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": types.LoginPageDocument,
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.CreateNamedLocationDocument,
@@ -81,6 +118,9 @@ const documents: Documents = {
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": types.RemoveTrustedIpDocument,
+    "\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": types.TwoFactorCompliancePageDocument,
+    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.TwoFactorSettingsPageDocument,
+    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.UpdateTwoFactorSettingsDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": types.UsersPageDocument,
 };
 
@@ -121,7 +161,7 @@ export function graphql(source: "\n  fragment SessionRow on SessionInfo {\n    i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -142,6 +182,74 @@ export function graphql(source: "\n  mutation MarkIpSafe($input: MarkIpSafeInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n"): (typeof documents)["\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingSignIn {\n    pendingSignIn {\n      stage\n      email\n      methods\n      allowedMethods\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query PendingSignIn {\n    pendingSignIn {\n      stage\n      email\n      methods\n      allowedMethods\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyTwoFactor {\n    myTwoFactor {\n      enabled\n      methods\n      totpEnabled\n      totpConfirmedAt\n      emailAddress\n      recoveryCodesRemaining\n      allowedMethods\n      required\n      recommendSecondMethod\n      locked\n      webauthnCredentials {\n        id\n        name\n        createdAt\n        lastUsedAt\n        flagged\n        backedUp\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyTwoFactor {\n    myTwoFactor {\n      enabled\n      methods\n      totpEnabled\n      totpConfirmedAt\n      emailAddress\n      recoveryCodesRemaining\n      allowedMethods\n      required\n      recommendSecondMethod\n      locked\n      webauthnCredentials {\n        id\n        name\n        createdAt\n        lastUsedAt\n        flagged\n        backedUp\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      otpauthUri\n      qrCodeSvg\n      secret\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      otpauthUri\n      qrCodeSvg\n      secret\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartEmailEnrollment($address: String!) {\n    startEmailEnrollment(address: $address) {\n      __typename\n      ... on EmailCodeSent {\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation StartEmailEnrollment($address: String!) {\n    startEmailEnrollment(address: $address) {\n      __typename\n      ... on EmailCodeSent {\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmEmailEnrollment($code: String!) {\n    confirmEmailEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmEmailEnrollment($code: String!) {\n    confirmEmailEnrollment(code: $code) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WebauthnRegistrationOptions($name: String!) {\n    webauthnRegistrationOptions(name: $name)\n  }\n"): (typeof documents)["\n  mutation WebauthnRegistrationOptions($name: String!) {\n    webauthnRegistrationOptions(name: $name)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FinishWebauthnRegistration($response: JSONObject!) {\n    finishWebauthnRegistration(response: $response) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation FinishWebauthnRegistration($response: JSONObject!) {\n    finishWebauthnRegistration(response: $response) {\n      __typename\n      ... on TwoFactorEnabled {\n        method\n        recoveryCodes\n        signedIn\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on ReauthSuccess {\n        validUntil\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on ReauthSuccess {\n        validUntil\n      }\n      ... on TwoFactorError {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp {\n    disableTotp\n  }\n"): (typeof documents)["\n  mutation DisableTotp {\n    disableTotp\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableEmailFactor {\n    disableEmailFactor\n  }\n"): (typeof documents)["\n  mutation DisableEmailFactor {\n    disableEmailFactor\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveWebauthnCredential($id: ID!) {\n    removeWebauthnCredential(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveWebauthnCredential($id: ID!) {\n    removeWebauthnCredential(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameWebauthnCredential($id: ID!, $name: String!) {\n    renameWebauthnCredential(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation RenameWebauthnCredential($id: ID!, $name: String!) {\n    renameWebauthnCredential(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GenerateRecoveryCodes {\n    generateRecoveryCodes {\n      codes\n    }\n  }\n"): (typeof documents)["\n  mutation GenerateRecoveryCodes {\n    generateRecoveryCodes {\n      codes\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -193,7 +301,7 @@ export function graphql(source: "\n  query HomePage {\n    me {\n      id\n     
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"): (typeof documents)["\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"];
+export function graphql(source: "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n"): (typeof documents)["\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -226,6 +334,18 @@ export function graphql(source: "\n  query TrustedIpsPage($globalOnly: Boolean!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

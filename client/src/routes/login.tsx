@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Anchor } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
 import { PublicPage } from '../components/layout/PublicPage';
 import { usePageTitle } from '../components/usePageTitle';
@@ -13,6 +13,10 @@ const LoginPageDocument = graphql(`
     setupStatus {
       needsSetup
     }
+    pendingSignIn {
+      stage
+      methods
+    }
   }
 `);
 
@@ -22,6 +26,10 @@ export function Component() {
   const navigate = useNavigate();
   // Only for the hint below: if it fails, signing in still works and reports its own errors.
   const { data } = useQuery(LoginPageDocument, { fetchPolicy: 'cache-and-network' });
+
+  // A reload in the middle of a sign-in picks the second step up again.
+  const pending = data?.pendingSignIn;
+  if (pending?.stage === 'ENROLLMENT_REQUIRED') return <Navigate to="/enroll-2fa" replace />;
 
   return (
     <PublicPage title="Sign in" description="Use your Security Center account.">
@@ -34,7 +42,11 @@ export function Component() {
           and enter the setup token.
         </Alert>
       )}
-      <LoginForm onSuccess={() => void navigate(returnPath(location.state), { replace: true })} />
+      <LoginForm
+        key={pending ? 'pending' : 'fresh'}
+        initialMethods={pending?.stage === 'PENDING_SECOND_FACTOR' ? pending.methods : null}
+        onSuccess={() => void navigate(returnPath(location.state), { replace: true })}
+      />
     </PublicPage>
   );
 }

@@ -5,6 +5,8 @@ import {
   IconDevices,
   IconHistory,
   IconHome,
+  IconKey,
+  IconReportAnalytics,
   IconListDetails,
   IconLock,
   IconMapPin,
@@ -29,11 +31,13 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, visible: () => true },
   { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
   { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
+  { to: '/me/security', label: 'Security', icon: IconKey, visible: () => true },
   { to: '/me/logins', label: 'My login history', icon: IconHistory, visible: () => true },
   { to: '/me/access-list', label: 'My IP access list', icon: IconLock, visible: (v) => v.role !== 'USER' },
   { to: '/security/blocked-ips', label: 'Blocked IPs', icon: IconBan, visible: canManageIps },
   { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
   { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
+  { to: '/security/two-factor', label: '2FA compliance', icon: IconReportAnalytics, visible: canManageUsers },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, visible: canReadAudit },
 ];
 

@@ -1,15 +1,20 @@
 import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { TwoFactorMethod } from '../../__generated__/graphql';
+import { SecondFactorModal } from '../two-factor/SecondFactorModal';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
-export function LoginForm({ onSuccess }: { onSuccess: () => void }) {
+export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void; initialMethods?: TwoFactorMethod[] | null }) {
   const [login, { loading }] = useLoginMutation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [secondStep, setSecondStep] = useState<TwoFactorMethod[] | null>(initialMethods ?? null);
+  const navigate = useNavigate();
   const fieldErrors = problem?.fieldErrors ?? {};
   const showAlert = problem !== null && (problem.code !== 'BAD_USER_INPUT' || !(fieldErrors['email'] ?? fieldErrors['password']));
 
@@ -20,6 +25,11 @@ export function LoginForm({ onSuccess }: { onSuccess: () => void }) {
       const result = await login({ email, password });
       if (result.__typename === 'LoginSuccess') {
         onSuccess();
+      } else if (result.__typename === 'SecondFactorRequired') {
+        setPassword('');
+        setSecondStep(result.methods);
+      } else if (result.__typename === 'TwoFactorEnrollmentRequired') {
+        void navigate('/enroll-2fa', { replace: true });
       } else {
         setProblem(problemFromCode(result.code));
         setPassword('');
@@ -30,34 +40,37 @@ export function LoginForm({ onSuccess }: { onSuccess: () => void }) {
   }
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)}>
-      <Stack gap="md">
-        {showAlert && (
-          <Alert color="red" variant="light">
-            {problem.message}
-          </Alert>
-        )}
-        <TextInput
-          label="E-mail"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-          error={fieldErrors['email']}
-        />
-        <PasswordField
-          label="Password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={fieldErrors['password']}
-        />
-        <Button type="submit" loading={loading}>
-          Sign in
-        </Button>
-      </Stack>
-    </form>
+    <>
+      {secondStep && <SecondFactorModal methods={secondStep} onSuccess={onSuccess} onCancel={() => setSecondStep(null)} />}
+      <form onSubmit={(e) => void onSubmit(e)}>
+        <Stack gap="md">
+          {showAlert && (
+            <Alert color="red" variant="light">
+              {problem.message}
+            </Alert>
+          )}
+          <TextInput
+            label="E-mail"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldErrors['email']}
+          />
+          <PasswordField
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldErrors['password']}
+          />
+          <Button type="submit" loading={loading}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </>
   );
 }

@@ -12,6 +12,14 @@ const LoginDocument = graphql(`
           id
         }
       }
+      ... on SecondFactorRequired {
+        methods
+        expiresAt
+      }
+      ... on TwoFactorEnrollmentRequired {
+        allowedMethods
+        expiresAt
+      }
       ... on ErrorResult {
         code
       }

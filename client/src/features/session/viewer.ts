@@ -37,6 +37,11 @@ export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
 }
 
+/** System settings need MANAGE_SETTINGS. */
+export function canManageSettings(viewer: Viewer): boolean {
+  return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_SETTINGS'));
+}
+
 /** The audit log needs READ_AUDIT_LOG. */
 export function canReadAudit(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('READ_AUDIT_LOG'));

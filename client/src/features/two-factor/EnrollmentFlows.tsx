@@ -1,0 +1,283 @@
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
+import { startRegistration } from '@simplewebauthn/browser';
+import { type FormEvent, useState } from 'react';
+import type { TwoFactorMethod } from '../../__generated__/graphql';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import {
+  ConfirmEmailDocument,
+  ConfirmTotpDocument,
+  FinishWebauthnRegistrationDocument,
+  StartEmailDocument,
+  StartTotpDocument,
+  WebauthnRegistrationOptionsDocument,
+} from './operations';
+
+export interface Enabled {
+  method: TwoFactorMethod;
+  recoveryCodes?: string[] | null;
+  signedIn: boolean;
+}
+
+type EnabledResult =
+  | { __typename: 'TwoFactorEnabled'; method: TwoFactorMethod; recoveryCodes?: string[] | null; signedIn: boolean }
+  | { __typename: 'TwoFactorError'; code: Problem['code'] };
+
+function ProblemAlert({ problem }: { problem: Problem | null }) {
+  if (!problem) return null;
+  return (
+    <Alert color="red" variant="light" role="alert">
+      {problem.message}
+    </Alert>
+  );
+}
+
+/** Runs a confirm mutation's union result into onEnabled or a problem. */
+function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): Problem | null {
+  if (r?.__typename === 'TwoFactorEnabled') {
+    onEnabled({ method: r.method, recoveryCodes: r.recoveryCodes, signedIn: r.signedIn });
+    return null;
+  }
+  return problemFromCode(r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK' ? r.code : 'INTERNAL_SERVER_ERROR');
+}
+
+/** Authenticator app: QR code and grouped secret, then a current code switches it on. */
+export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+  const [start, startState] = useMutation(StartTotpDocument);
+  const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
+  const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  async function onStart() {
+    setProblem(null);
+    try {
+      const { data } = await start();
+      const e = data!.startTotpEnrollment;
+      setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  async function onConfirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const { data } = await confirm({ variables: { code: code.trim() } });
+      const p = settle(data?.confirmTotpEnrollment as EnabledResult | undefined, onEnabled);
+      setProblem(p);
+      if (p) setCode('');
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  return (
+    <Stack gap="sm">
+      <ProblemAlert problem={problem} />
+      {!enrollment ? (
+        <Group>
+          <Button onClick={() => void onStart()} loading={startState.loading}>
+            Set up authenticator app
+          </Button>
+        </Group>
+      ) : (
+        <form onSubmit={(e) => void onConfirm(e)} aria-label="Authenticator app setup">
+          <Stack gap="sm">
+            <Text size="sm">
+              1. Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …).
+            </Text>
+            <Image src={enrollment.qr} alt="QR code for your authenticator app" w={200} h={200} />
+            <Text size="sm">Or type this key into the app:</Text>
+            <Text ff="monospace" fw={600} data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
+              {enrollment.secret}
+            </Text>
+            <Text size="sm">
+              2. Enter the 6-digit code the app shows. Two-factor authentication switches on only when the code is right.
+            </Text>
+            <TextInput
+              label="Code from the app"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+            />
+            <Group>
+              <Button type="submit" loading={confirmState.loading}>
+                Turn on
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Stack>
+  );
+}
+
+/** E-mail codes: an address, then the code sent there. */
+export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+  const [start, startState] = useMutation(StartEmailDocument);
+  const [confirm, confirmState] = useMutation(ConfirmEmailDocument);
+  const [address, setAddress] = useState('');
+  const [sent, setSent] = useState(false);
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  async function onSend(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const { data } = await start({ variables: { address } });
+      const r = data?.startEmailEnrollment;
+      if (r?.__typename === 'EmailCodeSent') setSent(true);
+      else setProblem(problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR'));
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  async function onConfirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const { data } = await confirm({ variables: { code: code.trim() } });
+      setProblem(settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled));
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  return (
+    <Stack gap="sm">
+      <ProblemAlert problem={problem} />
+      <form onSubmit={(e) => void onSend(e)} aria-label="E-mail code setup">
+        <Group align="end">
+          <TextInput
+            label="Address for codes"
+            type="email"
+            required
+            value={address}
+            onChange={(e) => setAddress(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
+          <Button type="submit" variant={sent ? 'light' : 'filled'} loading={startState.loading}>
+            {sent ? 'Send again' : 'Send code'}
+          </Button>
+        </Group>
+      </form>
+      {sent && (
+        <form onSubmit={(e) => void onConfirm(e)}>
+          <Group align="end">
+            <TextInput
+              label="Code from the e-mail"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+            />
+            <Button type="submit" loading={confirmState.loading}>
+              Confirm address
+            </Button>
+          </Group>
+        </form>
+      )}
+    </Stack>
+  );
+}
+
+/** A security key or passkey: a friendly name, then the browser's prompt. */
+export function WebauthnSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+  const [options] = useMutation(WebauthnRegistrationOptionsDocument);
+  const [finish] = useMutation(FinishWebauthnRegistrationDocument);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  async function onAdd(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      const { data } = await options({ variables: { name } });
+      const optionsJSON = data?.webauthnRegistrationOptions as unknown as Parameters<typeof startRegistration>[0]['optionsJSON'];
+      const attestation = await startRegistration({ optionsJSON });
+      const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
+      const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
+      setProblem(p);
+      if (!p) setName('');
+    } catch (error) {
+      setProblem(
+        error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Stack gap="sm">
+      <ProblemAlert problem={problem} />
+      <form onSubmit={(e) => void onAdd(e)} aria-label="Security key setup">
+        <Group align="end">
+          <TextInput
+            label="Device name"
+            description="So you can tell your keys apart, e.g. “YubiKey on keyring”."
+            required
+            maxLength={64}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
+          <Button type="submit" loading={busy}>
+            Add security key
+          </Button>
+        </Group>
+      </form>
+    </Stack>
+  );
+}
+
+/** One card per method the settings allow (used by the Security page and the required-enrollment page). */
+export function EnrollmentCards({
+  allowed,
+  show,
+  onEnabled,
+}: {
+  allowed: TwoFactorMethod[];
+  show: { totp: boolean; email: boolean; webauthn: boolean };
+  onEnabled: (e: Enabled) => void;
+}) {
+  return (
+    <>
+      {allowed.includes('TOTP') && show.totp && (
+        <Card withBorder padding="lg">
+          <Title order={3} size="h4" mb="xs">
+            Authenticator app
+          </Title>
+          <TotpSetup onEnabled={onEnabled} />
+        </Card>
+      )}
+      {allowed.includes('EMAIL') && show.email && (
+        <Card withBorder padding="lg">
+          <Title order={3} size="h4" mb="xs">
+            E-mail codes
+          </Title>
+          <EmailSetup onEnabled={onEnabled} />
+        </Card>
+      )}
+      {allowed.includes('WEBAUTHN') && show.webauthn && (
+        <Card withBorder padding="lg">
+          <Title order={3} size="h4" mb="xs">
+            Security keys and passkeys
+          </Title>
+          <WebauthnSetup onEnabled={onEnabled} />
+        </Card>
+      )}
+    </>
+  );
+}

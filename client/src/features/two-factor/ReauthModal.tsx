@@ -1,0 +1,91 @@
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, Modal, Stack, Text } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
+import { PasswordField } from '../../components/PasswordField';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { ReauthenticateDocument } from './operations';
+import { SecondFactorForm } from './SecondFactorForm';
+
+/**
+ * "Confirm it is you": password, then — when the account has 2FA — a second factor. Sensitive
+ * changes (removing a method, new recovery codes) need it within the last few minutes.
+ */
+export function ReauthModal({
+  methods,
+  onDone,
+  onCancel,
+}: {
+  methods: TwoFactorMethod[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const [password, setPassword] = useState('');
+  const [passwordOk, setPasswordOk] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [reauth, { loading }] = useMutation(ReauthenticateDocument);
+  const needsFactor = methods.length > 0;
+
+  async function send(secondFactor: SecondFactorInput | null): Promise<Problem | null> {
+    try {
+      const { data } = await reauth({ variables: { input: { password, secondFactor } } });
+      const r = data?.reauthenticate;
+      if (r?.__typename === 'ReauthSuccess') {
+        onDone();
+        return null;
+      }
+      return problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR');
+    } catch (error) {
+      return toProblem(error);
+    }
+  }
+
+  async function onPassword(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    if (needsFactor) setPasswordOk(true);
+    else setProblem(await send(null));
+  }
+
+  return (
+    <Modal opened onClose={onCancel} title="Confirm it is you" centered>
+      <Stack gap="md">
+        <Text size="sm" c="dimmed">
+          This change protects your account, so confirm your password{needsFactor ? ' and a second factor' : ''} first.
+        </Text>
+        {problem && (
+          <Alert color="red" variant="light" role="alert">
+            {problem.message}
+          </Alert>
+        )}
+        {!passwordOk ? (
+          <form onSubmit={(e) => void onPassword(e)}>
+            <Stack gap="sm">
+              <PasswordField
+                label="Password"
+                autoComplete="current-password"
+                required
+                data-autofocus
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              <Button type="submit" loading={loading}>
+                {needsFactor ? 'Next' : 'Confirm'}
+              </Button>
+            </Stack>
+          </form>
+        ) : (
+          <SecondFactorForm
+            methods={methods}
+            submitLabel="Confirm"
+            submit={async (proof) => {
+              const p = await send(proof);
+              if (p?.code === 'INVALID_CREDENTIALS') setPasswordOk(false);
+              return p;
+            }}
+          />
+        )}
+      </Stack>
+    </Modal>
+  );
+}

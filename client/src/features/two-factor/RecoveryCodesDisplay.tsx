@@ -1,0 +1,40 @@
+import { Alert, Button, CopyButton, Group, SimpleGrid, Text } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
+
+/** Freshly generated recovery codes: shown once, with copy and download. */
+export function RecoveryCodesDisplay({ codes }: { codes: string[] }) {
+  const text = `Security Center recovery codes\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+  return (
+    <Alert color="yellow" variant="light" title="Save your recovery codes now" role="region" aria-label="Recovery codes">
+      <Text size="sm" mb="sm">
+        If you lose your device, each of these codes signs you in once. They are shown only now.
+      </Text>
+      <SimpleGrid cols={2} spacing={4} mb="sm" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <Text key={c} ff="monospace" size="sm">
+            {c}
+          </Text>
+        ))}
+      </SimpleGrid>
+      <Group gap="xs">
+        <CopyButton value={codes.join('\n')}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="light" onClick={copy}>
+              {copied ? 'Copied' : 'Copy codes'}
+            </Button>
+          )}
+        </CopyButton>
+        <Button
+          size="xs"
+          variant="light"
+          leftSection={<IconDownload size={14} aria-hidden />}
+          component="a"
+          href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
+          download="recovery-codes.txt"
+        >
+          Download
+        </Button>
+      </Group>
+    </Alert>
+  );
+}

@@ -1,0 +1,154 @@
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { startAuthentication } from '@simplewebauthn/browser';
+import { type FormEvent, useState } from 'react';
+import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { METHOD_LABELS } from './labels';
+import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
+
+/**
+ * Picks one of the account's methods and produces its proof: a code, or a security-key assertion
+ * for a fresh challenge. `submit` sends it (sign-in or re-authentication) and answers a problem or
+ * null when accepted.
+ */
+export function SecondFactorForm({
+  methods,
+  submit,
+  submitLabel,
+}: {
+  methods: TwoFactorMethod[];
+  submit: (proof: SecondFactorInput) => Promise<Problem | null>;
+  submitLabel: string;
+}) {
+  const [method, setMethod] = useState<TwoFactorMethod>(methods[0] ?? 'TOTP');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [sendCode, sendState] = useMutation(SendEmailCodeDocument);
+  const [askOptions] = useMutation(WebauthnAuthenticationOptionsDocument);
+
+  async function run(proof: SecondFactorInput) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const p = await submit(proof);
+      if (p) {
+        setProblem(p);
+        setCode('');
+      }
+    } catch (error) {
+      setProblem(toProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    await run({ method, code: code.trim() });
+  }
+
+  async function onSendCode() {
+    setProblem(null);
+    setNotice(null);
+    try {
+      const { data } = await sendCode();
+      const r = data?.sendEmailCode;
+      if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code));
+      else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  }
+
+  async function onSecurityKey() {
+    setProblem(null);
+    setBusy(true);
+    try {
+      const { data } = await askOptions();
+      const optionsJSON = data?.webauthnAuthenticationOptions as unknown as Parameters<
+        typeof startAuthentication
+      >[0]['optionsJSON'];
+      const assertion = await startAuthentication({ optionsJSON });
+      setBusy(false);
+      await run({ method: 'WEBAUTHN', webauthnResponse: assertion as unknown as Record<string, unknown> });
+    } catch (error) {
+      setBusy(false);
+      setProblem(
+        error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
+      );
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      {methods.length > 1 && (
+        <SegmentedControl
+          aria-label="Second factor"
+          fullWidth
+          orientation={methods.length > 2 ? 'vertical' : 'horizontal'}
+          value={method}
+          onChange={(v) => {
+            setMethod(v as TwoFactorMethod);
+            setProblem(null);
+            setNotice(null);
+            setCode('');
+          }}
+          data={methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+        />
+      )}
+      {problem && (
+        <Alert color="red" variant="light" role="alert">
+          {problem.message}
+        </Alert>
+      )}
+      {notice && (
+        <Alert color="blue" variant="light">
+          {notice}
+        </Alert>
+      )}
+      {method === 'WEBAUTHN' ? (
+        <>
+          <Text size="sm">Use a security key, Touch ID, Windows Hello or a passkey registered to your account.</Text>
+          <Button onClick={() => void onSecurityKey()} loading={busy}>
+            Use security key
+          </Button>
+        </>
+      ) : (
+        <form onSubmit={(e) => void onSubmit(e)}>
+          <Stack gap="sm">
+            {method === 'EMAIL' && (
+              <Button variant="light" onClick={() => void onSendCode()} loading={sendState.loading}>
+                Send code by e-mail
+              </Button>
+            )}
+            <TextInput
+              label={
+                method === 'RECOVERY_CODE'
+                  ? 'Recovery code'
+                  : method === 'EMAIL'
+                    ? 'Code from the e-mail'
+                    : 'Code from your authenticator app'
+              }
+              description={
+                method === 'RECOVERY_CODE' ? 'One of the codes you saved, e.g. ABCDE-FGHJK. Each works once.' : undefined
+              }
+              autoComplete="one-time-code"
+              inputMode={method === 'RECOVERY_CODE' ? 'text' : 'numeric'}
+              maxLength={method === 'RECOVERY_CODE' ? 16 : 6}
+              required
+              data-autofocus
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+            />
+            <Button type="submit" loading={busy}>
+              {submitLabel}
+            </Button>
+          </Stack>
+        </form>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,57 @@
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import { Alert, Button, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Navigate, useNavigate } from 'react-router';
+import { PublicPage } from '../components/layout/PublicPage';
+import { PageLoader } from '../components/PageLoader';
+import { QueryError } from '../components/QueryError';
+import { usePageTitle } from '../components/usePageTitle';
+import { EnrollmentCards, type Enabled } from '../features/two-factor/EnrollmentFlows';
+import { PendingSignInDocument } from '../features/two-factor/operations';
+import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
+
+/** A policy requires 2FA and the account has none: set one up to finish signing in. */
+export function Component() {
+  usePageTitle('Set up two-factor authentication');
+  const { data, error, refetch } = useQuery(PendingSignInDocument, { fetchPolicy: 'network-only' });
+  const client = useApolloClient();
+  const navigate = useNavigate();
+  const [done, setDone] = useState<Enabled | null>(null);
+
+  if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader fullHeight />;
+  const pending = data.pendingSignIn;
+  if (!done && pending?.stage !== 'ENROLLMENT_REQUIRED') return <Navigate to="/login" replace />;
+
+  async function continueToApp() {
+    await client.resetStore();
+    void navigate('/', { replace: true });
+  }
+
+  return (
+    <PublicPage
+      title="Set up two-factor authentication"
+      description="Your organisation requires a second sign-in step for your account."
+    >
+      {done ? (
+        <Stack gap="md">
+          <Alert color="green" variant="light">
+            Two-factor authentication is on. You are signed in.
+          </Alert>
+          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} />}
+          <Button onClick={() => void continueToApp()}>Continue</Button>
+        </Stack>
+      ) : (
+        <Stack gap="md">
+          <Text size="sm">
+            Signed in as <strong>{pending!.email}</strong>. Choose a method; you can do nothing else until one is set up.
+          </Text>
+          <EnrollmentCards
+            allowed={pending!.allowedMethods}
+            show={{ totp: true, email: true, webauthn: true }}
+            onEnabled={(e) => setDone(e)}
+          />
+        </Stack>
+      )}
+    </PublicPage>
+  );
+}

@@ -1,0 +1,295 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { TwoFactorMethod } from '../__generated__/graphql';
+import { FormattedDate } from '../components/FormattedDate';
+import { PageLoader } from '../components/PageLoader';
+import { QueryError } from '../components/QueryError';
+import { usePageTitle } from '../components/usePageTitle';
+import { toProblem } from '../features/errors/problem';
+import { EmailSetup, type Enabled, TotpSetup, WebauthnSetup } from '../features/two-factor/EnrollmentFlows';
+import { METHOD_LABELS } from '../features/two-factor/labels';
+import {
+  DisableEmailFactorDocument,
+  DisableTotpDocument,
+  GenerateRecoveryCodesDocument,
+  MyTwoFactorDocument,
+  RemoveWebauthnDocument,
+  RenameWebauthnDocument,
+} from '../features/two-factor/operations';
+import { ReauthModal } from '../features/two-factor/ReauthModal';
+import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
+
+/** Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again. */
+function useReauthGuard(methods: TwoFactorMethod[]) {
+  const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
+  async function guard(label: string, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      const p = toProblem(error);
+      if (p.code === 'REAUTH_REQUIRED') setPending(() => action);
+      else notifications.show({ color: 'red', title: `${label} failed`, message: p.message });
+    }
+  }
+  const modal = pending ? (
+    <ReauthModal
+      methods={methods}
+      onCancel={() => setPending(null)}
+      onDone={() => {
+        const action = pending;
+        setPending(null);
+        void action().catch((error: unknown) => notifications.show({ color: 'red', message: toProblem(error).message }));
+      }}
+    />
+  ) : null;
+  return { guard, modal };
+}
+
+export function Component() {
+  usePageTitle('Security');
+  const { data, error, refetch } = useQuery(MyTwoFactorDocument, { fetchPolicy: 'cache-and-network' });
+  const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
+  const [disableTotp] = useMutation(DisableTotpDocument);
+  const [disableEmail] = useMutation(DisableEmailFactorDocument);
+  const [removeKey] = useMutation(RemoveWebauthnDocument);
+  const [renameKey] = useMutation(RenameWebauthnDocument);
+  const [generate] = useMutation(GenerateRecoveryCodesDocument);
+  const tf = data?.myTwoFactor;
+  const { guard, modal } = useReauthGuard(tf?.methods ?? []);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+
+  if (!tf) {
+    return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
+  }
+
+  const onEnabled = (e: Enabled) => {
+    if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
+    notifications.show({ color: 'green', message: `${METHOD_LABELS[e.method]} is on.` });
+    void refetch();
+  };
+  const allowed = tf.allowedMethods;
+
+  return (
+    <Stack gap="lg" maw={900}>
+      {modal}
+      <div>
+        <Group gap="sm">
+          <Title order={1}>Security</Title>
+          <Badge color={tf.enabled ? 'green' : 'gray'} variant="light" leftSection={<IconShieldCheck size={14} aria-hidden />}>
+            {tf.enabled ? 'Two-factor authentication on' : 'Two-factor authentication off'}
+          </Badge>
+        </Group>
+        <Text c="dimmed" size="sm" mt={4}>
+          A second step after your password keeps your account safe even if the password leaks.
+        </Text>
+      </div>
+      {tf.required && !tf.enabled && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />}>
+          Your account must use two-factor authentication. Set up a method below.
+        </Alert>
+      )}
+      {tf.locked && (
+        <Alert color="red" variant="light">
+          Two-step sign-in is locked after too many wrong codes. An administrator must unlock it.
+        </Alert>
+      )}
+      {tf.recommendSecondMethod && (
+        <Alert color="blue" variant="light" title="Add a second method">
+          You have one method. Add another (for example a security key as well as the app), so losing one device does not lock you
+          out.
+        </Alert>
+      )}
+      {freshCodes && <RecoveryCodesDisplay codes={freshCodes} />}
+
+      <Card withBorder padding="lg">
+        <Title order={2} size="h4" mb="xs">
+          Authenticator app
+        </Title>
+        {tf.totpEnabled ? (
+          <Group justify="space-between">
+            <Text size="sm">
+              On
+              {tf.totpConfirmedAt ? (
+                <>
+                  {' '}
+                  since <FormattedDate value={tf.totpConfirmedAt} />
+                </>
+              ) : null}
+              .
+            </Text>
+            <Button
+              variant="light"
+              color="red"
+              size="xs"
+              onClick={() =>
+                void guard('Removing the app', async () => {
+                  await disableTotp();
+                  await refetch();
+                })
+              }
+            >
+              Remove authenticator app
+            </Button>
+          </Group>
+        ) : allowed.includes('TOTP') ? (
+          <TotpSetup onEnabled={onEnabled} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            Not allowed by the system settings.
+          </Text>
+        )}
+      </Card>
+
+      <Card withBorder padding="lg">
+        <Title order={2} size="h4" mb="xs">
+          E-mail codes
+        </Title>
+        {tf.emailAddress ? (
+          <Group justify="space-between">
+            <Text size="sm">Codes go to {tf.emailAddress}.</Text>
+            <Button
+              variant="light"
+              color="red"
+              size="xs"
+              onClick={() =>
+                void guard('Removing e-mail codes', async () => {
+                  await disableEmail();
+                  await refetch();
+                })
+              }
+            >
+              Remove e-mail codes
+            </Button>
+          </Group>
+        ) : allowed.includes('EMAIL') ? (
+          <EmailSetup onEnabled={onEnabled} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            Not available for your account (e-mail is not accepted as a second factor for admins unless the settings allow it).
+          </Text>
+        )}
+      </Card>
+
+      <Card withBorder padding="lg">
+        <Title order={2} size="h4" mb="xs">
+          Security keys and passkeys
+        </Title>
+        {tf.webauthnCredentials.length > 0 && (
+          <Table aria-label="Security keys" mb="md">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Added</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {tf.webauthnCredentials.map((c) => (
+                <Table.Tr key={c.id}>
+                  <Table.Td>
+                    {renaming?.id === c.id ? (
+                      <TextInput
+                        aria-label="New name"
+                        size="xs"
+                        value={renaming.name}
+                        maxLength={64}
+                        onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Enter')
+                            void renameKey({ variables: { id: c.id, name: renaming.name } })
+                              .then(() => setRenaming(null))
+                              .catch((err: unknown) => notifications.show({ color: 'red', message: toProblem(err).message }));
+                        }}
+                      />
+                    ) : (
+                      <Group gap="xs">
+                        <Text size="sm">{c.name}</Text>
+                        {c.flagged && (
+                          <Badge color="red" variant="light">
+                            Flagged: possible clone
+                          </Badge>
+                        )}
+                      </Group>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <FormattedDate value={c.createdAt} />
+                  </Table.Td>
+                  <Table.Td>{c.lastUsedAt ? <FormattedDate value={c.lastUsedAt} /> : 'Never'}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" justify="end" wrap="nowrap">
+                      <Button size="xs" variant="subtle" onClick={() => setRenaming({ id: c.id, name: c.name })}>
+                        Rename
+                      </Button>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        aria-label={`Remove ${c.name}`}
+                        onClick={() =>
+                          void guard('Removing the key', async () => {
+                            await removeKey({ variables: { id: c.id } });
+                            await refetch();
+                          })
+                        }
+                      >
+                        Remove
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {allowed.includes('WEBAUTHN') ? (
+          <WebauthnSetup onEnabled={onEnabled} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            Not allowed by the system settings.
+          </Text>
+        )}
+      </Card>
+
+      <Card withBorder padding="lg">
+        <Title order={2} size="h4" mb="xs">
+          Recovery codes
+        </Title>
+        {tf.enabled ? (
+          <Stack gap="sm">
+            <Text size="sm" data-testid="recovery-remaining">
+              {tf.recoveryCodesRemaining} of 10 recovery codes left.
+            </Text>
+            {tf.recoveryCodesRemaining <= 3 && (
+              <Alert color="orange" variant="light">
+                Few recovery codes are left. Generate a new set and store it safely.
+              </Alert>
+            )}
+            <Group>
+              <Button
+                variant="light"
+                onClick={() =>
+                  void guard('Generating codes', async () => {
+                    const { data: d } = await generate();
+                    if (d) setFreshCodes(d.generateRecoveryCodes.codes);
+                    await refetch();
+                  })
+                }
+              >
+                Generate new recovery codes
+              </Button>
+            </Group>
+          </Stack>
+        ) : (
+          <Text size="sm" c="dimmed">
+            Recovery codes are created when you set up your first method.
+          </Text>
+        )}
+      </Card>
+    </Stack>
+  );
+}
