@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a built server started as its own process on a fresh database
 // (DATABASE_URL's server, or the server's embedded PostgreSQL in a temporary data folder).
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -83,4 +84,17 @@ export async function startBenchServer(name, extraEnv = {}) {
       }
     },
   };
+}
+
+/** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) for the benchmarks' simulated authenticator apps. */
+export function totpAt(base32Secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32Secret.replace(/\s/g, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

