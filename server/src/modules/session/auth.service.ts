@@ -16,7 +16,7 @@ import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
 import type { TwoFactorService } from '../two-factor/two-factor.service.js';
 import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
-import { SessionStage, type Session } from './session.entity.js';
+import { Session, SessionStage } from './session.entity.js';
 
 export type LoginOutcomeResult =
   | {
@@ -123,8 +123,9 @@ export class AuthService {
    */
   async startFullSession(ctx: Context, account: Account, pending?: Session): Promise<Date> {
     const { em } = ctx;
+    // Single statements rather than unit-of-work flushes: each flush is BEGIN/UPDATE/COMMIT.
     if (pending) {
-      await this.sessions.revoke(em, pending, 'UPGRADED');
+      await em.nativeUpdate(Session, { id: pending.id, revokedAt: null }, { revokedAt: new Date(), revokedReason: 'UPGRADED' });
       const geo = await this.geo.lookup(em, ctx.clientIp);
       await this.loginEvents.record(em, {
         account,
@@ -137,8 +138,8 @@ export class AuthService {
       });
     }
     const { token, session } = await this.sessions.create(em, account, { ip: ctx.clientIp, userAgent: ctx.userAgent });
-    account.lastLoginAt = new Date();
-    await em.flush();
+    const now = new Date();
+    await em.nativeUpdate(Account, { id: account.id }, { lastLoginAt: now });
     ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
     if (account.role !== Role.USER) {
       await this.audit.record(

@@ -121,13 +121,20 @@ export class TwoFactorService {
   async loginMethods(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
-    const m = await this.summary(em, account.id);
+    // One round trip: this runs on every sign-in.
+    const [m] = await em.getConnection().execute<{ totp: boolean; email: boolean; webauthn: boolean; recovery: number }[]>(
+      `select exists(select 1 from totp_authenticator where account_id = ? and status = 'ACTIVE') as totp,
+              exists(select 1 from email_factor where account_id = ? and status = 'ACTIVE') as email,
+              exists(select 1 from webauthn_credential where account_id = ? and flagged_at is null) as webauthn,
+              (select count(*)::int from recovery_code where account_id = ? and used_at is null) as recovery`,
+      [account.id, account.id, account.id, account.id],
+    );
     const methods: TwoFactorMethod[] = [];
-    if (m.totp) methods.push(TwoFactorMethod.TOTP);
-    if (m.email && (!isStaff(account) || s.emailForStaff)) methods.push(TwoFactorMethod.EMAIL);
-    if (m.webauthn.some((c) => c.flaggedAt === null)) methods.push(TwoFactorMethod.WEBAUTHN);
+    if (m?.totp) methods.push(TwoFactorMethod.TOTP);
+    if (m?.email && (!isStaff(account) || s.emailForStaff)) methods.push(TwoFactorMethod.EMAIL);
+    if (m?.webauthn) methods.push(TwoFactorMethod.WEBAUTHN);
     // Recovery codes alone are not a method: they only back one up.
-    if (methods.length > 0 && m.recoveryRemaining > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
+    if (methods.length > 0 && (m?.recovery ?? 0) > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
     return methods;
   }
 
@@ -165,32 +172,42 @@ export class TwoFactorService {
    * address signing in at once are not refused.
    */
   async takeAttempt(em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
-    const state = await em.fork().findOne(TwoFactorState, { account: accountId });
-    if (state?.lockedAt) {
+    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    // One round trip: the lock, the account's budget (taken) and the network's (read).
+    const [row] = await em
+      .getConnection()
+      .execute<
+        { locked_at: Date | null; acct_count: number; acct_start: Date; net_count: number | null; net_start: Date | null }[]
+      >(
+        `with acct as (${BUMP_SQL} returning count, window_start)
+       select (select locked_at from two_factor_state where account_id = ?) as locked_at,
+              acct.count as acct_count, acct.window_start as acct_start,
+              net.count as net_count, net.window_start as net_start
+         from acct left join failure_counter net
+           on net.key = ? and net.window_start >= now() - make_interval(secs => ?)`,
+        [
+          `2fa:acct:${accountId}`,
+          attemptWindowSeconds,
+          attemptWindowSeconds,
+          accountId,
+          `2fa:ip:${this.protection.sourcePrefix(ip)}`,
+          attemptWindowSeconds,
+        ],
+      );
+    if (row?.locked_at) {
       return new TwoFactorFailure(
         ErrorCode.SECOND_FACTOR_LOCKED,
         'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
       );
     }
-    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
-    const conn = em.getConnection();
     const tooMany = (windowStart: Date) =>
       new TwoFactorFailure(
         ErrorCode.TOO_MANY_ATTEMPTS,
         'Too many wrong codes. Wait before trying again.',
         new Date(new Date(windowStart).getTime() + attemptWindowSeconds * 1000),
       );
-    const [acct] = await conn.execute<{ count: number; window_start: Date }[]>(`${BUMP_SQL} returning count, window_start`, [
-      `2fa:acct:${accountId}`,
-      attemptWindowSeconds,
-      attemptWindowSeconds,
-    ]);
-    if (acct && acct.count > maxAttempts) return tooMany(acct.window_start);
-    const [net] = await conn.execute<{ count: number; window_start: Date }[]>(
-      `select count, window_start from failure_counter where key = ? and window_start >= now() - make_interval(secs => ?)`,
-      [`2fa:ip:${this.protection.sourcePrefix(ip)}`, attemptWindowSeconds],
-    );
-    if (net && net.count >= maxAttempts) return tooMany(net.window_start);
+    if (row && row.acct_count > maxAttempts) return tooMany(row.acct_start);
+    if (row?.net_start && (row.net_count ?? 0) >= maxAttempts) return tooMany(row.net_start);
     return null;
   }
 
@@ -224,8 +241,13 @@ export class TwoFactorService {
     }
   }
 
+  /** A right second factor: the consecutive failures start again and the attempt is given back (one statement). */
   private async recordSuccess(em: EntityManager, account: Account): Promise<void> {
-    await em.getConnection().execute(`update two_factor_state set consecutive_failures = 0 where account_id = ?`, [account.id]);
+    await em.getConnection().execute(
+      `with reset as (update two_factor_state set consecutive_failures = 0 where account_id = ? and consecutive_failures <> 0)
+       update failure_counter set count = greatest(count - 1, 0) where key = ?`,
+      [account.id, `2fa:acct:${account.id}`],
+    );
   }
 
   async unlock(ctx: Context, account: Account): Promise<void> {
@@ -267,17 +289,19 @@ export class TwoFactorService {
         break;
     }
     if (failure) await this.recordFailure(ctx, account);
-    else {
-      await this.giveAttemptBack(ctx.em, account.id);
-      await this.recordSuccess(ctx.em, account);
-    }
+    else await this.recordSuccess(ctx.em, account);
     return failure;
   }
 
   private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const totp = await ctx.em.fork().findOne(TotpAuthenticator, { account: account.id, status: EnrollmentStatus.ACTIVE });
+    const [totp] = await ctx.em
+      .getConnection()
+      .execute<{ id: string; secret_sealed: string }[]>(
+        `select id, secret_sealed from totp_authenticator where account_id = ? and status = 'ACTIVE'`,
+        [account.id],
+      );
     if (!totp) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
-    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
+    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secret_sealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     // The replay guard: exactly one request can move last_used_step past this step.
     const res = await ctx.em
