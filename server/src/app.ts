@@ -30,6 +30,7 @@ import { Permission } from './common/auth/roles.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import { auditCsvHeader, auditCsvRow } from './modules/audit/audit-csv.js';
 import { SessionStage } from './modules/session/session.entity.js';
+import { startWebSocketServer } from './ws.js';
 
 export interface AppHandle {
   /** Starts the database (embedded if needed), migrates, listens. Resolves when ready. */
@@ -74,6 +75,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
   let url = '';
   let maintenance: NodeJS.Timeout | undefined;
   let pool: SqlPool | undefined;
+  let ws: { dispose(): Promise<void>; connections(): number } | undefined;
 
   const handle: AppHandle = {
     get url() {
@@ -99,6 +101,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       services = createServices(config, keys, logger, db.pool);
       // GeoIP databases load in the background; the first lookups wait for them.
       void services.geo.load();
+      await services.incidents.events.start();
       maintenance = startMaintenance(orm, services, logger);
       const schema = await createSchema();
 
@@ -154,6 +157,12 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
               '# HELP security_center_password_verifications_total argon2id verifications performed by this process.',
               '# TYPE security_center_password_verifications_total counter',
               `security_center_password_verifications_total ${services!.hasher.verifications}`,
+              '# HELP security_center_websocket_connections Open GraphQL WebSocket connections on this process.',
+              '# TYPE security_center_websocket_connections gauge',
+              `security_center_websocket_connections ${ws?.connections() ?? 0}`,
+              '# HELP security_center_incident_events_delivered_total Incident events handed to subscribers on this process.',
+              '# TYPE security_center_incident_events_delivered_total counter',
+              `security_center_incident_events_delivered_total ${services!.incidents.events.delivered}`,
               '',
             ].join('\n'),
           );
@@ -168,6 +177,18 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         blockFieldSuggestion: { enabled: !config.graphqlIntrospection },
       });
       const protection = armor.protect();
+      const svcRef = services;
+      const wsServer = startWebSocketServer({
+        httpServer,
+        schema,
+        validationRules: protection.validationRules as never,
+        orm,
+        services: svcRef,
+        config,
+        cookieName: sessionCookieName(config),
+        logger,
+      });
+      ws = wsServer;
       apollo = new ApolloServer<Context>({
         schema,
         introspection: config.graphqlIntrospection,
@@ -183,6 +204,16 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           // graphql-armor's typings point at Apollo's CommonJS build; the plugin objects are the same.
           ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
           ApolloServerPluginDrainHttpServer({ httpServer }),
+          {
+            // Open WebSockets would hold the HTTP server's drain forever: close them first.
+            async serverWillStart() {
+              return {
+                async drainServer() {
+                  await wsServer.dispose();
+                },
+              };
+            },
+          },
           ApolloServerPluginCacheControlDisabled(),
         ],
       });
@@ -308,6 +339,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
 
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      if (services) await services.incidents.events.stop();
       if (apollo)
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
@@ -344,15 +376,23 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
 
 /** Every few minutes: forget counters and wrong-secret hashes older than any window could need. */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    void (async () => {
-      const em = orm.em.fork();
-      const s = await services.settings.bruteForce(em);
-      const conn = em.getConnection();
-      await conn.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [s.windowSeconds]);
-      await conn.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
-    })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
-  }, 5 * 60_000);
+  const timer = setInterval(
+    () => {
+      void (async () => {
+        const em = orm.em.fork();
+        const s = await services.settings.bruteForce(em);
+        const conn = em.getConnection();
+        await conn.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [
+          s.windowSeconds,
+        ]);
+        await conn.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [
+          s.windowSeconds,
+        ]);
+        await services.incidents.flushSummaries(em);
+      })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
+    },
+    Math.min(60_000, services.config.incidentMailThrottleSeconds * 1000),
+  );
   timer.unref();
   return timer;
 }

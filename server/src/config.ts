@@ -48,6 +48,24 @@ export interface Config {
   /** WebAuthn relying party: ID (a registrable domain) and the origins that may run ceremonies. */
   webauthnRpId: string;
   webauthnOrigins: string[];
+  /** Defaults of the incident-detection settings (admins can change them in the dashboard). */
+  incidents: IncidentDefaults;
+  /** How often open WebSocket connections are checked against their session (revoked, expired, IP list). */
+  wsSessionCheckSeconds: number;
+  /** Incident e-mails to admins: at most one per recipient per this many seconds; the rest come as one summary. */
+  incidentMailThrottleSeconds: number;
+}
+
+export interface IncidentDefaults {
+  enabled: boolean;
+  /** Successful logins this close in time are compared. */
+  windowSeconds: number;
+  /** Places farther apart than this count as different locations within one country. */
+  distanceKm: number;
+  /** Faster than this between consecutive logins is impossible travel. */
+  maxSpeedKmh: number;
+  /** Failed attempts before a success in the window that point at a guessed password. */
+  failuresBeforeSuccess: number;
 }
 
 export interface TwoFactorDefaults {
@@ -216,6 +234,16 @@ export function loadConfig(env: Env = process.env): Config {
     .map((o) => o.trim())
     .filter(Boolean);
 
+  const incidents: IncidentDefaults = {
+    enabled: bool('INCIDENT_DETECTION', true),
+    windowSeconds: int('INCIDENT_WINDOW_SECONDS', 24 * 3600, 60, 30 * 24 * 3600),
+    distanceKm: int('INCIDENT_DISTANCE_KM', 500, 1, 20_000),
+    maxSpeedKmh: int('INCIDENT_MAX_SPEED_KMH', 1000, 10, 100_000),
+    failuresBeforeSuccess: int('INCIDENT_FAILURES_BEFORE_SUCCESS', 5, 1, 100_000),
+  };
+  const wsSessionCheckSeconds = int('WS_SESSION_CHECK_SECONDS', 5, 1, 3600);
+  const incidentMailThrottleSeconds = int('INCIDENT_MAIL_THROTTLE_SECONDS', 300, 1, 24 * 3600);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -245,6 +273,9 @@ export function loadConfig(env: Env = process.env): Config {
     twoFactor,
     webauthnRpId,
     webauthnOrigins,
+    incidents,
+    wsSessionCheckSeconds,
+    incidentMailThrottleSeconds,
   };
 }
 

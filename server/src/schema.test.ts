@@ -26,13 +26,15 @@ describe('schema.graphql', () => {
     // The deliberate exceptions, each shown once to its owner: a new API token in its creation result,
     // and a new authenticator app's secret while it is being set up (to type into the app by hand).
     const shownOnce = new Set(['ApiTokenCreated.token', 'TotpEnrollment.secret']);
+    // Booleans about a password, never the password: reviewed one by one.
+    const flags = new Set(['Account.passwordResetRequired']);
     const leaks: string[] = [];
     for (const type of ownTypes()) {
       if (!isObjectType(type) && !isInterfaceType(type)) continue;
       if (['Query', 'Mutation', 'Subscription'].includes(type.name)) continue;
       for (const field of Object.keys(type.getFields())) {
         const name = `${type.name}.${field}`;
-        if (/secret|hash|password|^token$/i.test(field) && !shownOnce.has(name)) leaks.push(name);
+        if (/secret|hash|password|^token$/i.test(field) && !shownOnce.has(name) && !flags.has(name)) leaks.push(name);
       }
     }
     expect(leaks).toEqual([]);

@@ -11,6 +11,7 @@ import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
 import { TwoFactorResolver } from './modules/two-factor/two-factor.resolver.js';
+import { IncidentResolver } from './modules/security-incident/incident.resolver.js';
 import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
 
 export const resolvers = [
@@ -25,6 +26,7 @@ export const resolvers = [
   AuditResolver,
   AdminAccessResolver,
   TwoFactorResolver,
+  IncidentResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
@@ -34,6 +36,16 @@ export async function createSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
+    // Every subscription brings its own `subscribe` (PostgreSQL LISTEN/NOTIFY fan-out, see
+    // incident-events.ts); type-graphql still wants a PubSub, so it gets one that refuses use.
+    pubSub: {
+      publish: () => {
+        throw new Error('topic-based pubSub is not used: subscriptions bring their own subscribe()');
+      },
+      subscribe: () => {
+        throw new Error('topic-based pubSub is not used: subscriptions bring their own subscribe()');
+      },
+    },
   });
 }
 

@@ -17,6 +17,8 @@ import { MailService } from './modules/mail/mail.service.js';
 import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
 import { WebauthnService } from './modules/two-factor/webauthn.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
+import { IncidentEventBus } from './modules/security-incident/incident-events.js';
+import { IncidentService } from './modules/security-incident/incident.service.js';
 
 /** Long-lived, stateless services; each method takes the operation's EntityManager. */
 export interface Services {
@@ -38,12 +40,13 @@ export interface Services {
   mail: MailService;
   twoFactor: TwoFactorService;
   webauthn: WebauthnService;
+  incidents: IncidentService;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const sessions = new SessionService(config, pool);
-  const loginEvents = new LoginEventService();
+  const loginEvents = new LoginEventService((err) => logger.error({ err }, 'incident detection failed'));
   const accounts = new AccountService(config, hasher, sessions);
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
@@ -56,6 +59,18 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService();
+  const incidents = new IncidentService(
+    config,
+    keys,
+    settings,
+    mail,
+    audit,
+    sessions,
+    hasher,
+    new IncidentEventBus(pool, logger),
+    logger,
+  );
+  loginEvents.onSuccess((em, login) => incidents.detect(em, login));
   return {
     config,
     keys,
@@ -75,5 +90,6 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     mail,
     twoFactor,
     webauthn,
+    incidents,
   };
 }

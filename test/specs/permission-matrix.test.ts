@@ -34,6 +34,9 @@ const PUBLIC = new Set([
   'Mutation.login',
   'Mutation.logout',
   'Mutation.setupFirstAdmin',
+  // The single-use link tokens are the authorization.
+  'Mutation.respondToIncident',
+  'Mutation.resetPassword',
 ]);
 /** Your own second factors: every account, whatever its role or permissions. */
 const TWO_FACTOR_SELF_SERVICE = [

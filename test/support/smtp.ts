@@ -71,6 +71,11 @@ export class MailSink {
     return /\b(\d{6})\b/.exec(mail.subject)![1]!;
   }
 
+  /** The message with quoted-printable soft breaks and escapes decoded (links come out whole). */
+  static text(m: ReceivedMail): string {
+    return m.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+
   count(): number {
     return this.messages.length;
   }

@@ -1,4 +1,10 @@
-import { Account, AccountPassword } from '../modules/account/account.entity.js';
+import { Account, AccountPassword, PasswordResetToken } from '../modules/account/account.entity.js';
+import {
+  IncidentHolderLink,
+  IncidentMailThrottle,
+  SecurityIncident,
+  SecurityIncidentLogin,
+} from '../modules/security-incident/incident.entity.js';
 import { SetupToken } from '../modules/account/setup-token.entity.js';
 import { LoginEvent } from '../modules/login-event/login-event.entity.js';
 import { Session } from '../modules/session/session.entity.js';
@@ -46,4 +52,9 @@ export const entities = [
   WebauthnChallenge,
   TwoFactorState,
   TwoFactorResetRequest,
+  PasswordResetToken,
+  SecurityIncident,
+  SecurityIncidentLogin,
+  IncidentMailThrottle,
+  IncidentHolderLink,
 ];

@@ -42,6 +42,8 @@ export enum ErrorCode {
   APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
   MAIL_FAILED = 'MAIL_FAILED',
   SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
+  ALREADY_RESOLVED = 'ALREADY_RESOLVED',
+  LINK_INVALID = 'LINK_INVALID',
 }
 
 registerEnumType(ErrorCode, {
@@ -100,5 +102,7 @@ registerEnumType(ErrorCode, {
     APPROVAL_REQUIRED: { description: 'Resetting an admin needs a second admin’s approval; the request waits for it.' },
     MAIL_FAILED: { description: 'The e-mail could not be sent; try again later.' },
     SECOND_FACTOR_REQUIRED: { description: 'The account has 2FA: a second factor is needed as well as the password.' },
+    ALREADY_RESOLVED: { description: 'The incident was resolved already (by whom and when is on the incident).' },
+    LINK_INVALID: { description: 'The link is unknown, used already or expired.' },
   },
 });

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122231730 } from './Migration20261122231730.js';
 import { Migration20261122190520 } from './Migration20261122190520.js';
 import { Migration20261122160427 } from './Migration20261122160427.js';
 import { Migration20261122155342 } from './Migration20261122155342.js';
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122155342', class: Migration20261122155342 },
   { name: 'Migration20261122160427', class: Migration20261122160427 },
   { name: 'Migration20261122190520', class: Migration20261122190520 },
+  { name: 'Migration20261122231730', class: Migration20261122231730 },
 ];

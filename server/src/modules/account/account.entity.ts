@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, OneToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Permission, Role } from '../../common/auth/roles.js';
@@ -12,6 +12,7 @@ export class Account {
     | 'apiOnly'
     | 'ipRestricted'
     | 'requiresTwoFactor'
+    | 'passwordResetRequired'
     | 'disabledAt'
     | 'lastLoginAt'
     | 'createdAt'
@@ -58,6 +59,13 @@ export class Account {
   @Property({ type: 'boolean', default: false })
   requiresTwoFactor: boolean = false;
 
+  @Field(() => Boolean, {
+    description:
+      'The password was reset (e.g. the account was treated as compromised): the old one no longer works and the holder was e-mailed a link to set a new one.',
+  })
+  @Property({ type: 'boolean', default: false })
+  passwordResetRequired: boolean = false;
+
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })
   disabledAt: Date | null = null;
@@ -93,4 +101,22 @@ export class AccountPassword {
 
   @Property({ type: 'datetime' })
   changedAt: Date = new Date();
+}
+
+/** Single-use link to set a new password, e-mailed when an admin forces a reset. Only its hash is kept. */
+@Entity({ tableName: 'password_reset_token' })
+export class PasswordResetToken {
+  [OptionalProps]?: 'usedAt';
+
+  @PrimaryKey({ type: 'string', length: 64 })
+  tokenHash!: string;
+
+  @ManyToOne(() => Account, { deleteRule: 'cascade' })
+  account!: Rel<Account>;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  usedAt: Date | null = null;
 }

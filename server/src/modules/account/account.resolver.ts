@@ -2,7 +2,8 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { SessionStage } from '../session/session.entity.js';
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
-import { badInput } from '../../common/errors/errors.js';
+import { appError, badInput } from '../../common/errors/errors.js';
+import { ErrorCode } from '../../common/errors/codes.js';
 import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -31,6 +32,21 @@ export class AccountResolver {
   @Query(() => SetupStatus, { description: 'Whether the first admin still has to be created (public).' })
   async setupStatus(@Ctx() ctx: Context): Promise<SetupStatus> {
     return Object.assign(new SetupStatus(), { needsSetup: !(await ctx.services.accounts.adminExists(ctx.em)) });
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Sets a new password with the single-use link e-mailed after an admin forced a reset. Public: the link token is the authorization. Signs the account out everywhere. A used, unknown or expired link answers LINK_INVALID.',
+  })
+  async resetPassword(
+    @Arg('token', () => String, { description: 'Token from the e-mailed link.' }) token: string,
+    @Arg('newPassword', () => String, { description: 'At least 12 characters, not the e-mail address.' }) newPassword: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    const account = await ctx.services.accounts.resetPassword(ctx.em, token.trim(), newPassword);
+    if (!account) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
+    await ctx.services.audit.record(ctx, AuditAction.PASSWORD_RESET, { type: 'Account', id: account.id, label: account.email });
+    return true;
   }
 
   @Mutation(() => SetupFirstAdminResult, {

@@ -35,6 +35,40 @@ export class AccountService {
   }
 
   /**
+   * Sets a new password through a reset link (e-mailed when an admin forces a reset). The link works
+   * once: the claim and the new hash commit together; every session of the account is revoked.
+   */
+  async resetPassword(em: EntityManager, token: string, password: string): Promise<Account | null> {
+    if (token.length === 0 || token.length > 128) return null;
+    const [row] = await em.getConnection().execute<{ account_id: string; email: string }[]>(
+      `select t.account_id, a.email from password_reset_token t join account a on a.id = t.account_id
+         where t.token_hash = ? and t.used_at is null and t.expires_at > now()`,
+      [hashToken(token)],
+    );
+    if (!row) return null;
+    this.assertPasswordPolicy(password, row.email);
+    const hash = await this.hasher.hash(password);
+    return em.transactional(async (tx) => {
+      const claimed = await tx
+        .getConnection()
+        .execute<{ account_id: string }[]>(
+          `update password_reset_token set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning account_id`,
+          [hashToken(token)],
+        );
+      if (claimed.length === 0) return null;
+      await tx.nativeUpdate(AccountPassword, { account: row.account_id }, { hash, changedAt: new Date() });
+      await tx.nativeUpdate(Account, { id: row.account_id }, { passwordResetRequired: false });
+      // Any other outstanding reset link of the account dies too.
+      await tx
+        .getConnection()
+        .execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [row.account_id]);
+      const account = await tx.findOneOrFail(Account, { id: row.account_id });
+      await this.sessions.revokeAllForAccount(tx, account, 'PASSWORD_RESET');
+      return account;
+    });
+  }
+
+  /**
    * Inserts account and password in one transaction. Validation (policy, hashing) happens before the
    * transaction opens, so a failure writes nothing.
    */

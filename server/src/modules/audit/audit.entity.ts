@@ -37,6 +37,9 @@ export enum AuditAction {
   TWO_FACTOR_RESET_REQUESTED = 'TWO_FACTOR_RESET_REQUESTED',
   TWO_FACTOR_RESET = 'TWO_FACTOR_RESET',
   REQUIRES_TWO_FACTOR_CHANGED = 'REQUIRES_TWO_FACTOR_CHANGED',
+  INCIDENT_RESOLVED = 'INCIDENT_RESOLVED',
+  INCIDENT_HOLDER_RESPONSE = 'INCIDENT_HOLDER_RESPONSE',
+  PASSWORD_RESET = 'PASSWORD_RESET',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -73,6 +76,9 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   TWO_FACTOR_RESET_REQUESTED: 'An admin asked to reset another admin’s two-factor authentication (needs a second admin).',
   TWO_FACTOR_RESET: 'An account’s two-factor authentication was reset by an admin (sessions revoked).',
   REQUIRES_TWO_FACTOR_CHANGED: 'The “requires two-factor authentication” mark of an account was set or cleared.',
+  INCIDENT_RESOLVED: 'A security incident was resolved (marked safe, dismissed or treated as compromised).',
+  INCIDENT_HOLDER_RESPONSE: 'The account holder answered an incident e-mail (“It was me” / “This wasn’t me”).',
+  PASSWORD_RESET: 'A new password was set through a reset link.',
 };
 
 registerEnumType(AuditAction, {

@@ -87,6 +87,7 @@ export class IntegratorService {
       geo,
       reporterId,
       idempotencyKey: input.idempotencyKey ?? null,
+      trusted: before.trusted,
     });
     if (duplicate) return { ...(await this.protection.decide(em, ip, account)), eventId: id, duplicate };
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !before.trusted) {

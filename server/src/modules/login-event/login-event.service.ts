@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from '../account/account.entity.js';
 import type { GeoInfo } from '../geo/geo.service.js';
 import { NetworkKind } from '../geo/network-kind.js';
-import { LoginEvent, type LoginOutcome } from './login-event.entity.js';
+import { LoginEvent, LoginOutcome } from './login-event.entity.js';
 
 export interface LoginAttempt {
   account: Account | null;
@@ -15,9 +15,26 @@ export interface LoginAttempt {
   geo?: GeoInfo;
   reporterId?: string | null;
   idempotencyKey?: string | null;
+  /** The address is safe for the account or globally (known from the login decision): skips detection. */
+  trusted?: boolean;
 }
 
+/** Runs after each recorded successful login of a known account (security-incident detection). */
+export type SuccessHook = (
+  em: EntityManager,
+  login: { eventId: string; accountId: string; occurredAt: Date; latitude: number | null; trusted: boolean },
+) => Promise<void>;
+
 export class LoginEventService {
+  private successHook: SuccessHook | undefined;
+
+  constructor(private readonly onHookError: (err: unknown) => void = () => undefined) {}
+
+  /** Registers what runs after each successful login (set once by the composition root). */
+  onSuccess(hook: SuccessHook): void {
+    this.successHook = hook;
+  }
+
   /**
    * Appends one attempt with a plain INSERT (no identity map) — this table takes every attempt.
    * With an idempotency key, a retry of the same report returns the first row's id instead.
@@ -52,7 +69,20 @@ export class LoginEventService {
        returning id`,
       Object.values(row),
     );
-    if (inserted[0]) return { id: String(inserted[0].id), duplicate: false };
+    if (inserted[0]) {
+      const id = String(inserted[0].id);
+      if (this.successHook && attempt.outcome === LoginOutcome.SUCCESS && attempt.account) {
+        // Detection never fails the login it looks at.
+        await this.successHook(em, {
+          eventId: id,
+          accountId: attempt.account.id,
+          occurredAt: row.occurred_at,
+          latitude: row.latitude,
+          trusted: attempt.trusted === true || g?.trusted === true,
+        }).catch(this.onHookError);
+      }
+      return { id, duplicate: false };
+    }
     const existing = await conn.execute<{ id: string }[]>(
       'select id from login_event where reporter_id = ? and idempotency_key = ?',
       [row.reporter_id, row.idempotency_key],

@@ -1,5 +1,26 @@
 import type { MailMessage } from './mail.service.js';
 
+interface IncidentSummary {
+  id: string;
+  severity: string;
+  reason: string;
+  impossibleTravel: boolean;
+  account: { email: string };
+}
+interface PlacedLogin {
+  occurredAt: Date;
+  ip: string;
+  city: string | null;
+  countryCode: string | null;
+}
+const REASONS: Record<string, string> = {
+  COMPROMISED: 'compromised account',
+  THIRD_PARTY_APPLICATION: 'third-party application',
+  MOBILE_CONNECTION: 'mobile connection',
+  TRAVELLING: 'travelling',
+  UNKNOWN: 'unknown',
+};
+
 /** Every e-mail the product sends, in one place. Plain text: no tracking, no remote images. */
 const footer = (url: string) =>
   `\n\nIf this was not you, sign in at ${url} and review your security settings, or contact your administrator.\n`;
@@ -53,6 +74,54 @@ export const mails = {
       to,
       subject: 'Your two-factor authentication was reset',
       text: `An administrator reset the two-factor authentication of your account and signed out all your sessions. Sign in and set up a method again.${footer(url)}`,
+    };
+  },
+  incidentOpened(to: string, i: IncidentSummary, link: string): MailMessage {
+    return {
+      to,
+      subject: `New security incident: ${i.account.email}${i.impossibleTravel ? ' (impossible travel)' : ''}`,
+      text: `The account ${i.account.email} logged in from more than one location.\n\nSeverity: ${i.severity}\nLikely reason: ${REASONS[i.reason] ?? i.reason}\n\nReview it: ${link}\n\nFurther incidents in the next few minutes are collected into one summary.\n`,
+    };
+  },
+  incidentSummary(to: string, count: number, link: string): MailMessage {
+    return {
+      to,
+      subject: `${count} more security incident${count === 1 ? '' : 's'} detected`,
+      text: `${count} more security incident${count === 1 ? ' was' : 's were'} raised since the last e-mail.\n\nReview them: ${link}\n`,
+    };
+  },
+  incidentDenied(to: string, i: IncidentSummary, link: string): MailMessage {
+    return {
+      to,
+      subject: `URGENT: ${i.account.email} says a login was not them`,
+      text: `The holder of ${i.account.email} answered "This wasn't me" to a security incident. It is now critical.\n\nAct now: ${link}\n`,
+    };
+  },
+  incidentHolder(to: string, logins: PlacedLogin[], itWasMe: string, notMe: string): MailMessage {
+    const lines = logins
+      .map(
+        (l) =>
+          `  ${l.occurredAt.toISOString().replace('T', ' ').slice(0, 16)} UTC  ${[l.city, l.countryCode].filter(Boolean).join(', ') || 'unknown place'}  (${l.ip})`,
+      )
+      .join('\n');
+    return {
+      to,
+      subject: 'Sign-ins to your account from several places',
+      text: `Your account was signed in to from more than one place:\n\n${lines}\n\nWas this you?\n\n  It was me:        ${itWasMe}\n  This wasn't me:   ${notMe}\n\nEach link works once, for 7 days. If it was not you, change your password now; an administrator has been told either way.\n`,
+    };
+  },
+  passwordResetRequired(to: string, link: string): MailMessage {
+    return {
+      to,
+      subject: 'Your password was reset by an administrator',
+      text: `Your account showed signs of misuse, so an administrator signed out all its sessions and reset its password. The old password no longer works.\n\nSet a new password (the link works once, for 24 hours): ${link}\n`,
+    };
+  },
+  accountLocked(to: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Your account was locked',
+      text: `Your account showed signs of misuse, so an administrator locked it and signed out all its sessions. Contact your administrator to unlock it.\n\n${url}\n`,
     };
   },
 };

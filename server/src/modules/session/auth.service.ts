@@ -86,7 +86,7 @@ export class AuthService {
     const next =
       outcome === LoginOutcome.SUCCESS && account !== null ? await this.twoFactor.stageAfterPassword(em, account) : null;
     const recorded = next && next.stage !== SessionStage.FULL ? LoginOutcome.SECOND_FACTOR_REQUIRED : outcome;
-    await this.loginEvents.record(em, { ...event, outcome: recorded });
+    await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
     } else if (outcome === LoginOutcome.SUCCESS) {

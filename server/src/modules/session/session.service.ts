@@ -27,7 +27,7 @@ const RESOLVE_SQL = `
 export class SessionService {
   constructor(
     private readonly config: Config,
-    private readonly pool: SqlPool,
+    readonly pool: SqlPool,
   ) {}
 
   async create(

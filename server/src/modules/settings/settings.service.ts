@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BruteForceDefaults, Config } from '../../config.js';
+import type { BruteForceDefaults, Config, IncidentDefaults } from '../../config.js';
 import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { Setting } from './setting.entity.js';
 
@@ -72,5 +72,13 @@ export class SettingsService {
 
   async updateTwoFactor(em: EntityManager, patch: Partial<TwoFactorSettings>, by: string): Promise<TwoFactorSettings> {
     return this.write(em, 'twoFactor', await this.twoFactor(em), patch, by);
+  }
+
+  async incidents(em: EntityManager): Promise<IncidentDefaults> {
+    return this.read(em, 'incidents', this.config.incidents);
+  }
+
+  async updateIncidents(em: EntityManager, patch: Partial<IncidentDefaults>, by: string): Promise<IncidentDefaults> {
+    return this.write(em, 'incidents', await this.incidents(em), patch, by);
   }
 }

@@ -1,0 +1,536 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Context } from '../../context.js';
+import type { Keys } from '../../common/crypto/keys.js';
+import { hashToken, randomToken } from '../../common/crypto/tokens.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { Permission, Role } from '../../common/auth/roles.js';
+import { normalizeIp } from '../../common/net/ip.js';
+import { Account, AccountPassword } from '../account/account.entity.js';
+import type { PasswordHasher } from '../account/password.js';
+import { AuditAction } from '../audit/audit.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { LoginEvent } from '../login-event/login-event.entity.js';
+import type { MailService } from '../mail/mail.service.js';
+import { mails } from '../mail/templates.js';
+import type { SessionService } from '../session/session.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
+import { IncidentEventKind, type IncidentEventBus } from './incident-events.js';
+import { assess, spansSeveralPlaces, type Kind, type LocatedLogin, type Severity } from './incident-rules.js';
+import { HolderResponse, IncidentResolution, IncidentStatus, SecurityIncident } from './incident.entity.js';
+
+/** A successful login just recorded: what detection needs, without another read. */
+export interface SuccessfulLogin {
+  eventId: string;
+  accountId: string;
+  occurredAt: Date;
+  latitude: number | null;
+  /** Safe for the account or globally, or inside a trusted named location: never counts. */
+  trusted: boolean;
+}
+
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  severity?: Severity;
+  accountId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+const alreadyResolved = (i: SecurityIncident) =>
+  appError(ErrorCode.ALREADY_RESOLVED, 'This incident was resolved already.', {
+    resolvedAt: i.resolvedAt?.toISOString() ?? null,
+    resolution: i.resolution,
+  });
+
+/** Logins in one incident are capped: an account logging in all day must not grow one row forever. */
+const MAX_LOGINS_PER_INCIDENT = 200;
+const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
+const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
+
+interface LocatedRow {
+  id: string;
+  occurred_at: Date;
+  ip: string;
+  country_code: string | null;
+  city: string | null;
+  latitude: number;
+  longitude: number;
+  asn: number | null;
+  asn_org: string | null;
+  network_kind: string;
+  named_location: string | null;
+}
+
+const toLocated = (r: LocatedRow): LocatedLogin => ({
+  id: String(r.id),
+  occurredAt: new Date(r.occurred_at),
+  ip: r.ip,
+  countryCode: r.country_code,
+  city: r.city,
+  latitude: Number(r.latitude),
+  longitude: Number(r.longitude),
+  asn: r.asn,
+  asnOrg: r.asn_org,
+  networkKind: r.network_kind as Kind,
+  named: r.named_location !== null,
+});
+
+/** Successful, located logins of an account that no trust rule excludes. */
+const UNTRUSTED_LOCATED = `
+  e.account_id = ? and e.outcome = 'SUCCESS' and e.latitude is not null
+  and not exists (select 1 from trusted_ip t where (t.account_id = e.account_id or t.account_id is null)
+                  and (t.expires_at is null or t.expires_at > now()) and t.cidr >>= e.ip)
+  and not exists (select 1 from named_location n where n.trusted and n.cidr >>= e.ip)`;
+const LOCATED_COLS = `e.id, e.occurred_at, host(e.ip) as ip, e.country_code, e.city, e.latitude, e.longitude, e.asn, e.asn_org, e.network_kind, e.named_location`;
+
+/**
+ * Security incidents: detection on each successful login, the review actions, the account holder's
+ * answer through e-mailed links, and the e-mails to admins (throttled into summaries).
+ */
+export class IncidentService {
+  constructor(
+    private readonly config: Config,
+    private readonly keys: Keys,
+    private readonly settings: SettingsService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly hasher: PasswordHasher,
+    readonly events: IncidentEventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Called after every successful login is recorded (panel or integrator). Costs nothing for logins
+   * without a location or from trusted addresses, and one indexed read when the account has no open
+   * incident and logs in from one place. At most one open incident per account is guaranteed by the
+   * database (partial unique index), so two instances detecting at once collect into one row.
+   */
+  async detect(em: EntityManager, login: SuccessfulLogin): Promise<void> {
+    if (login.latitude === null || login.trusted) return;
+    const s = await this.settings.incidents(em);
+    if (!s.enabled) return;
+    const conn = em.getConnection();
+    const windowMs = s.windowSeconds * 1000;
+    const from = new Date(login.occurredAt.getTime() - windowMs);
+    const to = new Date(login.occurredAt.getTime() + windowMs);
+    const rows = await conn.execute<(LocatedRow & { open_id: string | null })[]>(
+      `select ${LOCATED_COLS},
+         (select i.id from security_incident i where i.account_id = ? and i.status = 'OPEN') as open_id
+       from login_event e
+       where ${UNTRUSTED_LOCATED} and e.occurred_at between ? and ?
+       order by e.occurred_at desc, e.id desc limit 50`,
+      [login.accountId, login.accountId, from, to],
+    );
+    const openId = rows[0]?.open_id ?? null;
+    // This login itself was excluded (a trusted named location, say): nothing to add.
+    if (!rows.some((r) => String(r.id) === login.eventId)) return;
+    let incidentId: string;
+    let created = false;
+    if (openId !== null) {
+      incidentId = openId;
+      await this.addLogins(em, incidentId, [login.eventId]);
+    } else {
+      const located = rows.map(toLocated);
+      if (!spansSeveralPlaces(located, s)) return;
+      const inserted = await conn.execute<{ id: string; created: boolean }[]>(
+        `insert into security_incident (id, account_id, status, severity, reason, opened_at, updated_at)
+         values (gen_random_uuid(), ?, 'OPEN', 'LOW', 'UNKNOWN', now(), now())
+         on conflict (account_id) where status = 'OPEN' do update set updated_at = now()
+         returning id, (xmax = 0) as created`,
+        [login.accountId],
+      );
+      incidentId = inserted[0]!.id;
+      created = inserted[0]!.created;
+      await this.addLogins(
+        em,
+        incidentId,
+        located.map((l) => l.id),
+      );
+    }
+    await this.reassess(em, incidentId, login.accountId);
+    await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
+    if (created) {
+      await this.notifyAdmins(em, incidentId);
+      await this.notifyHolder(em, incidentId);
+    }
+  }
+
+  private async addLogins(em: EntityManager, incidentId: string, eventIds: string[]): Promise<void> {
+    await em.getConnection().execute(
+      `insert into security_incident_login (incident_id, login_event_id)
+       select ?, x from unnest(?::bigint[]) as x
+       where (select count(*) from security_incident_login where incident_id = ?) < ?
+       on conflict do nothing`,
+      [incidentId, `{${eventIds.join(',')}}`, incidentId, MAX_LOGINS_PER_INCIDENT],
+    );
+  }
+
+  /** Logins of the incident (located ones), oldest first. */
+  async locatedLogins(em: EntityManager, incidentId: string): Promise<LocatedLogin[]> {
+    const rows = await em.getConnection().execute<LocatedRow[]>(
+      `select ${LOCATED_COLS} from security_incident_login l join login_event e on e.id = l.login_event_id
+       where l.incident_id = ? and e.latitude is not null order by e.occurred_at, e.id`,
+      [incidentId],
+    );
+    return rows.map(toLocated);
+  }
+
+  /** Recomputes reason, severity and evidence from everything the incident holds now. */
+  private async reassess(em: EntityManager, incidentId: string, accountId: string): Promise<void> {
+    const s = await this.settings.incidents(em);
+    const conn = em.getConnection();
+    const logins = await this.locatedLogins(em, incidentId);
+    if (logins.length === 0) return;
+    const first = logins[0]!.occurredAt;
+    const last = logins[logins.length - 1]!.occurredAt;
+    const windowStart = new Date(first.getTime() - s.windowSeconds * 1000);
+    const asns = [...new Set(logins.map((l) => l.asn).filter((a): a is number => a !== null))];
+    const [stats] = await conn.execute<{ failures: string; seen: number[] | null }[]>(
+      `select
+         (select count(*) from login_event f where f.account_id = ? and f.outcome in ('INVALID_CREDENTIALS', 'SECOND_FACTOR_FAILED')
+            and f.occurred_at between ? and ?) as failures,
+         (select array_agg(distinct h.asn) from login_event h where h.account_id = ? and h.outcome = 'SUCCESS'
+            and h.occurred_at < ? and h.occurred_at > ? and h.asn = any(?::int[])) as seen`,
+      [
+        accountId,
+        windowStart,
+        last,
+        accountId,
+        windowStart,
+        new Date(windowStart.getTime() - 90 * 86_400_000),
+        `{${asns.join(',')}}`,
+      ],
+    );
+    const seen = new Set(stats?.seen ?? []);
+    // Only an account with some history can show a "never-seen" network.
+    const [history] = await conn.execute<{ any: boolean }[]>(
+      `select exists(select 1 from login_event where account_id = ? and outcome = 'SUCCESS' and occurred_at < ?) as any`,
+      [accountId, windowStart],
+    );
+    const a = assess(
+      {
+        logins,
+        failuresBefore: Number(stats?.failures ?? 0),
+        unseenAsns: history?.any ? asns.filter((x) => !seen.has(x)) : [],
+      },
+      s,
+    );
+    await conn.execute(
+      `update security_incident set
+         reason = ?, evidence = ?::jsonb, impossible_travel = ?,
+         severity = case when severity = 'CRITICAL' then 'CRITICAL'
+                         when ? = 'HIGH' or severity = 'HIGH' then 'HIGH'
+                         when ? = 'MEDIUM' or severity = 'MEDIUM' then 'MEDIUM' else ? end,
+         login_count = (select count(*) from security_incident_login where incident_id = ?),
+         updated_at = now()
+       where id = ?`,
+      [a.reason, JSON.stringify(a.evidence), a.impossibleTravel, a.severity, a.severity, a.severity, incidentId, incidentId],
+    );
+  }
+
+  async openCount(em: EntityManager): Promise<number> {
+    return em.count(SecurityIncident, { status: IncidentStatus.OPEN });
+  }
+
+  async list(em: EntityManager, filter: IncidentFilter, limit: number, offset: number): Promise<[SecurityIncident[], number]> {
+    const where: Record<string, unknown> = {};
+    if (filter.status) where['status'] = filter.status;
+    if (filter.severity) where['severity'] = filter.severity;
+    if (filter.accountId) where['account'] = filter.accountId;
+    if (filter.from || filter.to)
+      where['openedAt'] = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
+    // Open first, then newest.
+    return em.findAndCount(SecurityIncident, where, {
+      orderBy: { status: 'asc', updatedAt: 'desc', id: 'desc' },
+      populate: ['account', 'resolvedBy'],
+      limit,
+      offset,
+    });
+  }
+
+  async get(em: EntityManager, id: string, refresh = false): Promise<SecurityIncident> {
+    const incident = await em.findOne(SecurityIncident, { id }, { populate: ['account', 'resolvedBy'], refresh });
+    if (!incident) throw notFound('Incident');
+    return incident;
+  }
+
+  async loginEvents(em: EntityManager, incidentId: string): Promise<LoginEvent[]> {
+    const rows = await em
+      .getConnection()
+      .execute<{ login_event_id: string }[]>('select login_event_id from security_incident_login where incident_id = ?', [
+        incidentId,
+      ]);
+    if (rows.length === 0) return [];
+    return em.find(
+      LoginEvent,
+      { id: { $in: rows.map((r) => String(r.login_event_id)) } },
+      { orderBy: { occurredAt: 'asc', id: 'asc' } },
+    );
+  }
+
+  /**
+   * Claims the open incident for a decision: exactly one reviewer wins; a second gets ALREADY_RESOLVED.
+   * Runs inside the caller's transaction, so the effects and the claim commit together.
+   */
+  private async claim(
+    tx: EntityManager,
+    ctx: Context,
+    id: string,
+    resolution: IncidentResolution,
+    note: string | null,
+  ): Promise<SecurityIncident> {
+    const updated = await tx.getConnection().execute<{ id: string }[]>(
+      `update security_incident set status = 'RESOLVED', resolution = ?, resolution_note = ?, resolved_at = now(),
+         resolved_by_id = ?, updated_at = now() where id = ? and status = 'OPEN' returning id`,
+      [resolution, note, ctx.viewer!.account.id, id],
+    );
+    if (updated.length === 0) {
+      const existing = await tx.findOne(SecurityIncident, { id });
+      if (!existing) throw notFound('Incident');
+      throw alreadyResolved(existing);
+    }
+    return this.get(tx, id, true);
+  }
+
+  /** Marks chosen IPs of the incident safe for its account (they never raise again), and resolves it. */
+  async markSafe(ctx: Context, id: string, ips: string[], note: string | null): Promise<SecurityIncident> {
+    const incident = await this.get(ctx.em, id);
+    if (incident.status !== IncidentStatus.OPEN) throw alreadyResolved(incident);
+    const logins = await this.loginEvents(ctx.em, id);
+    const inIncident = new Set(logins.map((l) => normalizeIp(l.ip)));
+    const problems = ips.flatMap((ip, i) => {
+      const n = normalizeIp(ip);
+      if (n === undefined) return [{ field: `ips.${i}`, reason: 'INVALID_IP', message: `"${ip}" is not an IP address.` }];
+      if (!inIncident.has(n))
+        return [{ field: `ips.${i}`, reason: 'NOT_IN_INCIDENT', message: `${n} is not one of this incident's addresses.` }];
+      return [];
+    });
+    if (ips.length === 0) problems.push({ field: 'ips', reason: 'REQUIRED', message: 'Choose at least one address.' });
+    if (problems.length > 0) throw badInput(problems);
+    const unique = [...new Set(ips.map((ip) => normalizeIp(ip)!))];
+    const resolved = await ctx.em.transactional(async (tx) => {
+      const r = await this.claim(tx, ctx, id, IncidentResolution.MARKED_SAFE, note);
+      for (const ip of unique) {
+        tx.create(TrustedIp, {
+          cidr: ip,
+          account: incident.account,
+          note: `Incident ${id.slice(0, 8)}${note ? `: ${note}` : ''}`.slice(0, 500),
+          createdBy: ctx.viewer!.account,
+        });
+      }
+      await tx.flush();
+      await this.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.INCIDENT_RESOLVED,
+        { type: 'SecurityIncident', id, label: incident.account.email },
+        { resolution: IncidentResolution.MARKED_SAFE, ips: unique, note },
+      );
+      return r;
+    });
+    await this.events.publish(IncidentEventKind.RESOLVED, id);
+    return resolved;
+  }
+
+  async dismiss(ctx: Context, id: string, note: string): Promise<SecurityIncident> {
+    const incident = await this.get(ctx.em, id);
+    const resolved = await ctx.em.transactional(async (tx) => {
+      const r = await this.claim(tx, ctx, id, IncidentResolution.DISMISSED, note);
+      await this.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.INCIDENT_RESOLVED,
+        { type: 'SecurityIncident', id, label: incident.account.email },
+        { resolution: IncidentResolution.DISMISSED, note },
+      );
+      return r;
+    });
+    await this.events.publish(IncidentEventKind.RESOLVED, id);
+    return resolved;
+  }
+
+  /**
+   * Treats the account as compromised: every session and API token revoked, and the password reset
+   * (the old one stops working at once; the holder gets a single-use link to set a new one) and/or the
+   * account locked (disabled until an admin enables it).
+   */
+  async compromised(
+    ctx: Context,
+    id: string,
+    opts: { requirePasswordReset: boolean; lockAccount: boolean; note: string | null },
+  ): Promise<{ incident: SecurityIncident; sessionsRevoked: number; tokensRevoked: number }> {
+    if (!opts.requirePasswordReset && !opts.lockAccount) {
+      throw badInput([
+        {
+          field: 'requirePasswordReset',
+          reason: 'REQUIRED',
+          message: 'Choose at least one: force a password reset, or lock the account.',
+        },
+      ]);
+    }
+    const incident = await this.get(ctx.em, id);
+    const account = incident.account;
+    if (account.role === Role.ADMIN && opts.lockAccount && account.id === ctx.viewer!.account.id) {
+      throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
+    }
+    let resetToken: string | null = null;
+    const result = await ctx.em.transactional(async (tx) => {
+      await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
+      const conn = tx.getConnection();
+      const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');
+      const tokens = await conn.execute<{ id: string }[]>(
+        `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
+        [account.id],
+      );
+      if (opts.lockAccount)
+        await conn.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
+      if (opts.requirePasswordReset) {
+        // The old password dies now: replaced by the hash of a secret nobody knows.
+        const unusable = await this.hasher.hash(randomToken());
+        await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash: unusable, changedAt: new Date() });
+        await tx.nativeUpdate(Account, { id: account.id }, { passwordResetRequired: true });
+        resetToken = randomToken();
+        await conn.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
+          hashToken(resetToken),
+          account.id,
+          new Date(Date.now() + RESET_LINK_TTL_MS),
+        ]);
+      }
+      await this.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.INCIDENT_RESOLVED,
+        { type: 'SecurityIncident', id, label: account.email },
+        {
+          resolution: IncidentResolution.COMPROMISED,
+          note: opts.note,
+          sessionsRevoked,
+          tokensRevoked: tokens.length,
+          requirePasswordReset: opts.requirePasswordReset,
+          lockAccount: opts.lockAccount,
+        },
+      );
+      return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked: tokens.length };
+    });
+    await this.events.publish(IncidentEventKind.RESOLVED, id);
+    const url = this.config.publicUrl.origin;
+    if (resetToken) this.mail.notify(mails.passwordResetRequired(account.email, `${url}/reset-password#token=${resetToken}`));
+    else if (opts.lockAccount) this.mail.notify(mails.accountLocked(account.email, url));
+    return result;
+  }
+
+  // ---- e-mails --------------------------------------------------------------------------------
+
+  private async recipients(em: EntityManager): Promise<{ id: string; email: string }[]> {
+    return em.getConnection().execute<{ id: string; email: string }[]>(
+      `select id, email from account where disabled_at is null and not api_only
+           and (role = 'ADMIN' or (role = 'SUB_ADMIN' and permissions @> ?::text[]))`,
+      [`{${Permission.READ_INCIDENTS}}`],
+    );
+  }
+
+  /**
+   * One e-mail per new incident per recipient, unless the recipient got one within the throttle
+   * period: then the incident waits for the next summary (`flushSummaries`). The decision is one
+   * atomic upsert per recipient, so several instances never double-send.
+   */
+  private async notifyAdmins(em: EntityManager, incidentId: string): Promise<void> {
+    const incident = await this.get(em.fork(), incidentId);
+    const conn = em.getConnection();
+    for (const r of await this.recipients(em)) {
+      const [row] = await conn.execute<{ send_now: boolean }[]>(
+        `insert into incident_mail_throttle as t (account_id, last_sent_at, pending) values (?, now(), '{}')
+         on conflict (account_id) do update set
+           pending = case when t.last_sent_at > now() - make_interval(secs => ?) then array_append(t.pending, ?::uuid) else t.pending end,
+           last_sent_at = case when t.last_sent_at > now() - make_interval(secs => ?) then t.last_sent_at else now() end
+         returning (last_sent_at = now()) as send_now`,
+        [r.id, this.config.incidentMailThrottleSeconds, incidentId, this.config.incidentMailThrottleSeconds],
+      );
+      if (row?.send_now) {
+        this.mail.notify(mails.incidentOpened(r.email, incident, `${this.config.publicUrl.origin}/incidents/${incidentId}`));
+      }
+    }
+  }
+
+  /** Sends one summary per recipient whose throttle period has passed with incidents waiting. */
+  async flushSummaries(em: EntityManager): Promise<number> {
+    const rows = await em.getConnection().execute<{ email: string; pending: string[] }[]>(
+      `with due as (
+         select account_id from incident_mail_throttle
+         where cardinality(pending) > 0 and last_sent_at <= now() - make_interval(secs => ?)
+         for update skip locked)
+       update incident_mail_throttle t set last_sent_at = now(), pending = '{}'
+       from due, account a, (select account_id, pending from incident_mail_throttle) old
+       where t.account_id = due.account_id and a.id = t.account_id and old.account_id = t.account_id
+       returning a.email, old.pending`,
+      [this.config.incidentMailThrottleSeconds],
+    );
+    for (const r of rows) {
+      this.mail.notify(mails.incidentSummary(r.email, r.pending.length, `${this.config.publicUrl.origin}/incidents`));
+    }
+    return rows.length;
+  }
+
+  /** Tells the account holder, with two single-use links: "It was me" and "This wasn't me". */
+  private async notifyHolder(em: EntityManager, incidentId: string): Promise<void> {
+    const incident = await this.get(em.fork(), incidentId);
+    const logins = await this.locatedLogins(em, incidentId);
+    const links: Record<HolderResponse, string> = { CONFIRMED: randomToken(), DENIED: randomToken() };
+    const expiresAt = new Date(Date.now() + HOLDER_LINK_TTL_MS);
+    for (const answer of [HolderResponse.CONFIRMED, HolderResponse.DENIED]) {
+      await em
+        .getConnection()
+        .execute(`insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values (?, ?, ?, ?)`, [
+          hashToken(links[answer]),
+          incidentId,
+          answer,
+          expiresAt,
+        ]);
+    }
+    const base = `${this.config.publicUrl.origin}/incident-response#token=`;
+    this.mail.notify(mails.incidentHolder(incident.account.email, logins, `${base}${links.CONFIRMED}`, `${base}${links.DENIED}`));
+  }
+
+  /**
+   * The account holder's answer. Both links of an incident die when either is used. "It was me"
+   * proposes dismissal (the admin decides); "This wasn't me" raises the incident to critical and
+   * alerts every recipient at once, past the throttle.
+   */
+  async respond(em: EntityManager, token: string): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
+    if (token.length === 0 || token.length > 128)
+      throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
+    const conn = em.getConnection();
+    const used = await conn.execute<{ incident_id: string; answer: HolderResponse }[]>(
+      `update incident_holder_link set used_at = now()
+       where token_hash = ? and used_at is null and expires_at > now() returning incident_id, answer`,
+      [hashToken(token)],
+    );
+    const hit = used[0];
+    if (!hit) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
+    await conn.execute(`update incident_holder_link set used_at = now() where incident_id = ? and used_at is null`, [
+      hit.incident_id,
+    ]);
+    await conn.execute(
+      `update security_incident set holder_response = ?, holder_responded_at = now(), updated_at = now()
+         ${hit.answer === HolderResponse.DENIED ? `, severity = 'CRITICAL', reason = 'COMPROMISED'` : ''}
+       where id = ?`,
+      [hit.answer, hit.incident_id],
+    );
+    await this.audit.record(
+      { em, viewer: null, clientIp: '0.0.0.0' },
+      AuditAction.INCIDENT_HOLDER_RESPONSE,
+      { type: 'SecurityIncident', id: hit.incident_id },
+      { answer: hit.answer },
+    );
+    await this.events.publish(IncidentEventKind.UPDATED, hit.incident_id);
+    const incident = await this.get(em.fork(), hit.incident_id);
+    if (hit.answer === HolderResponse.DENIED) {
+      for (const r of await this.recipients(em)) {
+        this.mail.notify(mails.incidentDenied(r.email, incident, `${this.config.publicUrl.origin}/incidents/${incident.id}`));
+      }
+    }
+    return { answer: hit.answer, incident };
+  }
+}

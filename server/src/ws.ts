@@ -1,0 +1,181 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { parse as parseCookies } from 'cookie';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from './config.js';
+import type { Context, Viewer } from './context.js';
+import { resolveClientIp } from './common/net/client-ip.js';
+import { SessionStage } from './modules/session/session.entity.js';
+import type { Services } from './services.js';
+
+interface ConnectionState {
+  viewer: Viewer;
+  clientIp: string;
+  userAgent: string | null;
+  /** Role and permissions at connect time: any change closes the socket (the client reconnects). */
+  grants: string;
+}
+
+type ExtraState = { state?: ConnectionState } & Record<PropertyKey, unknown>;
+
+/** Close codes the dashboard understands. */
+export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401 } as const;
+
+const grantsOf = (v: Viewer) => `${v.account.role}:${[...v.account.permissions].sort().join(',')}`;
+
+/**
+ * GraphQL subscriptions over graphql-ws on the API's own port and path. A connection is accepted only
+ * from the dashboard's origin, with a FULL session cookie, and from an address the account's IP
+ * access list allows. Every few seconds all open connections are checked again in one query: a
+ * revoked, expired or idle session, a disabled account, a changed role or permission set, or an
+ * address no longer allowed closes the socket.
+ */
+export function startWebSocketServer(opts: {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  validationRules: readonly ValidationRule[];
+  orm: MikroORM;
+  services: Services;
+  config: Config;
+  cookieName: string;
+  logger: Logger;
+}): { dispose(): Promise<void>; connections(): number } {
+  const { config, services, orm, logger } = opts;
+  const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const live = new Map<WebSocket, ConnectionState>();
+  const allowedOrigins = new Set([config.publicUrl.origin, ...config.webauthnOrigins]);
+
+  const cleanup = useServer<Record<string, unknown> | undefined, ExtraState>(
+    {
+      schema: opts.schema,
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        const req = ctx.extra.request;
+        const origin = req.headers.origin;
+        // Cross-site WebSocket hijacking: browsers send cookies with any page's WebSocket, so the origin is checked.
+        if (origin !== undefined && !allowedOrigins.has(origin)) return false;
+        const em = orm.em.fork();
+        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        const token = parseCookies(req.headers.cookie ?? '')[opts.cookieName];
+        const resolved = await services.sessions.resolve(em, token);
+        if (!resolved || resolved.session?.stage !== SessionStage.FULL) return false;
+        const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null;
+        const { viewer, refused } = await services.adminAccess.enforce(em, resolved, clientIp, ua);
+        if (refused || !viewer) return false;
+        const state: ConnectionState = { viewer, clientIp, userAgent: ua, grants: grantsOf(viewer) };
+        ctx.extra.state = state;
+        live.set(ctx.extra.socket, state);
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError('The document is not valid GraphQL.')];
+        }
+        const errors = validate(opts.schema, document, [...specifiedRules, ...opts.validationRules]);
+        if (errors.length > 0) return errors;
+        // Only subscriptions travel over the socket; queries and mutations use HTTP (CSRF rules, logging).
+        const op = getOperationAST(document, payload.operationName);
+        if (op?.operation !== 'subscription') {
+          return [new GraphQLError('Only subscriptions are served over WebSocket.', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const state = ctx.extra.state as ConnectionState;
+        const contextValue: Context = {
+          em: orm.em.fork(),
+          viewer: state.viewer,
+          clientIp: state.clientIp,
+          userAgent: state.userAgent,
+          cookies: { presentedToken: undefined, set: () => undefined, clear: () => undefined },
+          services,
+        };
+        return {
+          schema: opts.schema,
+          document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          contextValue,
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        // Same masking as HTTP: expected errors keep their code, anything else says only "internal".
+        return errors.map((e) =>
+          e.extensions?.['code']
+            ? new GraphQLError(e.message, { extensions: { code: e.extensions['code'] } })
+            : new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+        );
+      },
+      onClose: (ctx) => {
+        live.delete(ctx.extra.socket);
+      },
+    },
+    wss,
+  );
+  wss.on('connection', (socket) => {
+    socket.once('close', () => live.delete(socket));
+  });
+
+  const check = async () => {
+    if (live.size === 0) return;
+    const bySession = new Map<string, WebSocket[]>();
+    for (const [socket, state] of live) {
+      const id = state.viewer.session!.id;
+      bySession.set(id, [...(bySession.get(id) ?? []), socket]);
+    }
+    const { rows } = await services.sessions.pool.query<{
+      id: string;
+      ok: boolean;
+      role: string;
+      permissions: string[];
+      ip_restricted: boolean;
+      account_id: string;
+    }>(
+      `select s.id, (s.revoked_at is null and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $2)
+                     and a.disabled_at is null) as ok,
+              a.role, a.permissions, a.ip_restricted, a.id as account_id
+       from session s join account a on a.id = s.account_id where s.id = any($1::uuid[])`,
+      [[...bySession.keys()], config.sessionIdleTimeoutSeconds],
+    );
+    const seen = new Set<string>();
+    for (const r of rows) {
+      seen.add(r.id);
+      const sockets = bySession.get(r.id) ?? [];
+      if (!r.ok) {
+        for (const s of sockets) s.close(WS_CLOSE.SESSION_ENDED, 'Session ended');
+        continue;
+      }
+      const grants = `${r.role}:${[...r.permissions].sort().join(',')}`;
+      for (const s of sockets) {
+        const state = live.get(s);
+        if (!state) continue;
+        if (state.grants !== grants) {
+          s.close(WS_CLOSE.FORBIDDEN, 'Permissions changed');
+          continue;
+        }
+        if (r.ip_restricted && r.role !== 'USER' && !(await services.adminAccess.ipAllowed(r.account_id, state.clientIp))) {
+          s.close(WS_CLOSE.FORBIDDEN, 'IP not allowed');
+        }
+      }
+    }
+    for (const [id, sockets] of bySession)
+      if (!seen.has(id)) for (const s of sockets) s.close(WS_CLOSE.SESSION_ENDED, 'Session ended');
+  };
+  const timer = setInterval(() => {
+    check().catch((err: unknown) => logger.warn({ err }, 'WebSocket session check failed'));
+  }, config.wsSessionCheckSeconds * 1000);
+  timer.unref();
+
+  return {
+    connections: () => live.size,
+    async dispose() {
+      clearInterval(timer);
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

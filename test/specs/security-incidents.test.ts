@@ -1,0 +1,483 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import {
+  createPlaces,
+  INCIDENT_FIELDS,
+  incidentsOf,
+  ipIn,
+  reportFrom,
+  subscribeIncidents,
+  type Subscriber,
+} from '../support/incidents.js';
+import { MailSink } from '../support/smtp.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const MARK_SAFE = `mutation($i: MarkIncidentIpsSafeInput!) { markIncidentIpsSafe(input: $i) { ${INCIDENT_FIELDS} } }`;
+const DISMISS = `mutation($i: DismissIncidentInput!) { dismissIncident(input: $i) { id status resolution resolutionNote resolvedBy { email } } }`;
+const COMPROMISED = `mutation($i: TreatIncidentAsCompromisedInput!) { treatIncidentAsCompromised(input: $i) {
+  sessionsRevoked tokensRevoked incident { id status resolution account { passwordResetRequired disabledAt } } } }`;
+const ONE = `query($id: ID!) { securityIncident(id: $id) { ${INCIDENT_FIELDS} } }`;
+const OPEN_COUNT = `{ openIncidentCount }`;
+const RESPOND = `mutation($t: String!) { respondToIncident(token: $t) { answer } }`;
+const RESET = `mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`;
+
+const ENV = {
+  TRUSTED_PROXIES: '127.0.0.1/32',
+  WS_SESSION_CHECK_SECONDS: '1',
+  INCIDENT_MAIL_THROTTLE_SECONDS: '3',
+};
+
+describe('security incidents', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+  let adminEmail: string;
+  let sql: pg.Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('incidents');
+    mail = await MailSink.start();
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, ...ENV });
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    await createPlaces(admin);
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await server?.stop();
+    await mail?.stop();
+    await db?.drop();
+  });
+
+  const newUser = () => createAccount(server, admin, { role: 'USER' });
+
+  describe('detection', () => {
+    it('two countries within the window raise one incident with the logins, legs and a proposed reason', async () => {
+      const u = await newUser();
+      const a = await reportFrom(admin, u.email, 'berlin', 6);
+      expect(await incidentsOf(admin, u.id)).toEqual([]);
+      const b = await reportFrom(admin, u.email, 'paris', 1);
+      const [incident, ...more] = await incidentsOf(admin, u.id);
+      expect(more).toEqual([]);
+      expect(incident).toMatchObject({
+        status: 'OPEN',
+        reason: 'TRAVELLING',
+        severity: 'MEDIUM',
+        impossibleTravel: false,
+        loginCount: 2,
+        account: { id: u.id, email: u.email },
+        resolvedAt: null,
+        logins: [
+          { id: a.eventId, ip: a.ip, countryCode: 'DE', city: 'Berlin', asn: 64601, service: 'imap', outcome: 'SUCCESS' },
+          { id: b.eventId, ip: b.ip, countryCode: 'FR', city: 'Paris', asn: 64602, outcome: 'SUCCESS' },
+        ],
+        legs: [{ fromLoginId: a.eventId, toLoginId: b.eventId, distanceKm: 877, hours: 5, impossible: false }],
+      });
+      expect(incident!['evidence'][0]).toContain('DE, FR');
+    });
+
+    it('logins farther apart in time than the window raise nothing', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 30);
+      await reportFrom(admin, u.email, 'paris', 1);
+      expect(await incidentsOf(admin, u.id)).toEqual([]);
+    });
+
+    it('one place raises nothing; beyond the configured distance within one country is a second location', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 3);
+      await reportFrom(admin, u.email, 'berlin', 2);
+      expect(await incidentsOf(admin, u.id)).toEqual([]);
+      // Berlin–Munich is 504 km (named locations are exact), just over the 500 km default.
+      await reportFrom(admin, u.email, 'munich', 1);
+      const found = await incidentsOf(admin, u.id);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ reason: 'UNKNOWN', severity: 'MEDIUM', impossibleTravel: false });
+    });
+
+    it('logins from an IP trusted for the account, a global safe IP or a trusted named location raise nothing', async () => {
+      const u = await newUser();
+      const trusted = ipIn('paris');
+      const safe = await admin.gql(`mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename } }`, {
+        i: { cidr: trusted, accountId: u.id, note: 'home' },
+      });
+      expect(safe.data?.['markIpSafe']).toEqual({ __typename: 'TrustedIp' });
+      await reportFrom(admin, u.email, 'berlin', 3);
+      await reportFrom(admin, u.email, trusted, 2);
+      await reportFrom(admin, u.email, 'office', 1); // Amsterdam, a trusted named location
+      expect(await incidentsOf(admin, u.id)).toEqual([]);
+      // An address without a location (loopback, private outside named locations) does not count either.
+      await reportFrom(admin, u.email, '192.168.77.1', 0);
+      expect(await incidentsOf(admin, u.id)).toEqual([]);
+    });
+
+    it('flags impossible travel with high severity and the leg as evidence', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 2);
+      await reportFrom(admin, u.email, 'tokyo', 1);
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident).toMatchObject({ reason: 'COMPROMISED', severity: 'HIGH', impossibleTravel: true });
+      expect(incident!['legs'][0]).toMatchObject({ impossible: true, hours: 1 });
+      expect(incident!['legs'][0].speedKmh).toBeGreaterThan(8000);
+      expect(incident!['evidence'].join(' ')).toMatch(/Berlin, DE → Tokyo, JP: \d+ km in 1 h/);
+    });
+
+    it('proposes a third-party application for a datacenter network and a mobile connection for one carrier', async () => {
+      const app = await newUser();
+      await reportFrom(admin, app.email, 'paris', 3);
+      await reportFrom(admin, app.email, 'datacenter', 1);
+      expect((await incidentsOf(admin, app.id))[0]).toMatchObject({ reason: 'THIRD_PARTY_APPLICATION', severity: 'LOW' });
+
+      const phone = await newUser();
+      await reportFrom(admin, phone.email, 'mobileBerlin', 5);
+      await reportFrom(admin, phone.email, 'mobileMunich', 1);
+      const [m] = await incidentsOf(admin, phone.id);
+      expect(m).toMatchObject({ reason: 'MOBILE_CONNECTION', severity: 'LOW', impossibleTravel: false });
+      expect(m!['evidence'][0]).toContain('Vodafone GmbH');
+    });
+
+    it('proposes compromised when many failures came before the success', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 10);
+      const attacker = ipIn('paris');
+      for (let i = 0; i < 5; i++) {
+        await admin.gql(`mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed } }`, {
+          i: { account: u.email, ip: ipIn('paris'), outcome: 'FAILURE', service: 'imap', secretFingerprint: `g${i}` },
+        });
+      }
+      await reportFrom(admin, u.email, attacker, 0);
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident).toMatchObject({ reason: 'COMPROMISED', severity: 'HIGH' });
+      expect(incident!['evidence'][0]).toMatch(/^5 failed attempts/);
+    });
+
+    it('one open incident collects further logins instead of opening another', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 8);
+      await reportFrom(admin, u.email, 'paris', 4);
+      await reportFrom(admin, u.email, 'berlin', 2);
+      await reportFrom(admin, u.email, 'tokyo', 1);
+      const found = await incidentsOf(admin, u.id);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ loginCount: 4, impossibleTravel: true, reason: 'COMPROMISED' });
+      expect(found[0]!['logins'].map((l: { city: string }) => l.city)).toEqual(['Berlin', 'Paris', 'Berlin', 'Tokyo']);
+    });
+
+    it('concurrent logins from several places never create two open incidents (enforced by the database)', async () => {
+      const u = await newUser();
+      const places = ['berlin', 'paris', 'tokyo', 'munich', 'berlin', 'paris', 'tokyo', 'munich'] as const;
+      await Promise.all(places.map((p) => reportFrom(admin, u.email, p, 0)));
+      const { rows } = await sql.query(
+        `select count(*)::int as n from security_incident where account_id = $1 and status = 'OPEN'`,
+        [u.id],
+      );
+      expect(rows[0]).toEqual({ n: 1 });
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident!['loginCount']).toBeGreaterThanOrEqual(2);
+      // And a direct second OPEN row is refused by the partial unique index.
+      await expect(
+        sql.query(
+          `insert into security_incident (account_id, status, severity, reason, opened_at, updated_at) values ($1, 'OPEN', 'LOW', 'UNKNOWN', now(), now())`,
+          [u.id],
+        ),
+      ).rejects.toThrow(/security_incident_one_open_per_account/);
+    });
+
+    it('the panel’s own sign-ins are checked too', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'tokyo', 1);
+      // The dashboard sign-in comes through the configured trusted proxy (127.0.0.1) for a Berlin address.
+      const c = new GqlClient(server.url, { 'x-forwarded-for': ipIn('berlin') });
+      const res = await c.gql(LOGIN, { input: { email: u.email, password: PASSWORD } });
+      expect(res.data?.['login'].__typename).toBe('LoginSuccess');
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident).toMatchObject({ impossibleTravel: true, severity: 'HIGH' });
+      expect(incident!['logins'].map((l: { service: string; city: string }) => [l.service, l.city])).toEqual([
+        ['imap', 'Tokyo'],
+        ['panel', 'Berlin'],
+      ]);
+    });
+  });
+
+  describe('review and resolution', () => {
+    async function openIncident() {
+      const u = await newUser();
+      const a = await reportFrom(admin, u.email, 'berlin', 5);
+      const b = await reportFrom(admin, u.email, 'paris', 1);
+      const [incident] = await incidentsOf(admin, u.id);
+      return { user: u, incident: incident!, a, b };
+    }
+
+    it('marking chosen IPs safe resolves the incident, and those IPs never raise again', async () => {
+      const { user, incident, b } = await openIncident();
+      const res = await admin.gql(MARK_SAFE, { i: { id: incident['id'], ips: [b.ip], note: 'user travels to Paris' } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.['markIncidentIpsSafe']).toMatchObject({
+        status: 'RESOLVED',
+        resolution: 'MARKED_SAFE',
+        resolutionNote: 'user travels to Paris',
+        resolvedBy: { email: adminEmail },
+      });
+      const trusted = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr note } } }`, { a: user.id });
+      expect(trusted.data?.['trustedIps'].nodes).toEqual([
+        { cidr: `${b.ip}/32`, note: expect.stringContaining('user travels to Paris') },
+      ]);
+      // The same pair of places again: Paris is now trusted for this account, so nothing opens.
+      await reportFrom(admin, user.email, 'berlin', 0.5);
+      await reportFrom(admin, user.email, b.ip, 0.2);
+      expect((await incidentsOf(admin, user.id)).filter((i) => i['status'] === 'OPEN')).toEqual([]);
+      // Resolving a resolved incident is a clear error.
+      const again = await admin.gql(DISMISS, { i: { id: incident['id'], note: 'again' } });
+      expect(codes(again)).toEqual(['ALREADY_RESOLVED']);
+      const audit = await admin.gql(
+        `{ auditLog(filter: { action: INCIDENT_RESOLVED }) { nodes { actorEmail targetId details } } }`,
+      );
+      expect(audit.data?.['auditLog'].nodes).toContainEqual(
+        expect.objectContaining({
+          actorEmail: adminEmail,
+          targetId: incident['id'],
+          details: expect.objectContaining({ resolution: 'MARKED_SAFE', ips: [b.ip] }),
+        }),
+      );
+    });
+
+    it('dismissing needs a note and records who and when', async () => {
+      const { incident } = await openIncident();
+      const blank = await admin.gql(DISMISS, { i: { id: incident['id'], note: '   ' } });
+      expect(codes(blank)).toEqual(['BAD_USER_INPUT']);
+      const ok = await admin.gql(DISMISS, { i: { id: incident['id'], note: 'Known VPN use' } });
+      expect(ok.data?.['dismissIncident']).toEqual({
+        id: incident['id'],
+        status: 'RESOLVED',
+        resolution: 'DISMISSED',
+        resolutionNote: 'Known VPN use',
+        resolvedBy: { email: adminEmail },
+      });
+    });
+
+    it('treating as compromised revokes the sessions, kills the old password and e-mails a single-use reset link', async () => {
+      const { user, incident } = await openIncident();
+      expect((await user.client.gql(`{ me { id } }`)).data?.['me']).toEqual({ id: user.id });
+      const since = mail.count();
+      const res = await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: true, note: 'phished' } });
+      expect(res.data?.['treatIncidentAsCompromised']).toEqual({
+        sessionsRevoked: 1,
+        tokensRevoked: 0,
+        incident: {
+          id: incident['id'],
+          status: 'RESOLVED',
+          resolution: 'COMPROMISED',
+          account: { passwordResetRequired: true, disabledAt: null },
+        },
+      });
+      expect((await user.client.gql(`{ me { id } }`)).data?.['me']).toBeNull();
+      const old = await new GqlClient(server.url).gql(LOGIN, { input: { email: user.email, password: PASSWORD } });
+      expect(old.data?.['login'].__typename).toBe('InvalidCredentialsError');
+
+      const message = await mail.waitFor(user.email, (m) => /password was reset/i.test(m.subject), since);
+      const token = /reset-password#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(message))![1]!;
+      const weak = await new GqlClient(server.url).gql(RESET, { t: token, p: 'short' });
+      expect(codes(weak)).toEqual(['BAD_USER_INPUT']);
+      const reset = await new GqlClient(server.url).gql(RESET, { t: token, p: 'a brand new long passphrase' });
+      expect(reset.data).toEqual({ resetPassword: true });
+      const reused = await new GqlClient(server.url).gql(RESET, { t: token, p: 'another brand new passphrase' });
+      expect(codes(reused)).toEqual(['LINK_INVALID']);
+      const fresh = await new GqlClient(server.url).gql(LOGIN, {
+        input: { email: user.email, password: 'a brand new long passphrase' },
+      });
+      expect(fresh.data?.['login'].__typename).toBe('LoginSuccess');
+    });
+
+    it('can lock the account instead', async () => {
+      const { user, incident } = await openIncident();
+      const res = await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: false, lockAccount: true } });
+      expect(res.data?.['treatIncidentAsCompromised'].incident.account).toEqual({
+        passwordResetRequired: false,
+        disabledAt: expect.any(String),
+      });
+      const login = await new GqlClient(server.url).gql(LOGIN, { input: { email: user.email, password: PASSWORD } });
+      expect(login.data?.['login'].__typename).toBe('InvalidCredentialsError');
+    });
+
+    it('answers bad input with clear codes and changes nothing', async () => {
+      const { incident, a } = await openIncident();
+      const id = incident['id'];
+      const cases: [string, Record<string, unknown>, string][] = [
+        [MARK_SAFE, { i: { id: 'nope', ips: [a.ip] } }, 'BAD_USER_INPUT'],
+        [MARK_SAFE, { i: { id: '00000000-0000-4000-8000-000000000000', ips: [a.ip] } }, 'NOT_FOUND'],
+        [MARK_SAFE, { i: { id, ips: [] } }, 'BAD_USER_INPUT'],
+        [MARK_SAFE, { i: { id, ips: ['not-an-ip'] } }, 'BAD_USER_INPUT'],
+        [MARK_SAFE, { i: { id, ips: ['203.0.113.9'] } }, 'BAD_USER_INPUT'],
+        [MARK_SAFE, { i: { id, ips: [a.ip], note: 'x'.repeat(1001) } }, 'BAD_USER_INPUT'],
+        [DISMISS, { i: { id, note: '' } }, 'BAD_USER_INPUT'],
+        [COMPROMISED, { i: { id, requirePasswordReset: false, lockAccount: false } }, 'BAD_USER_INPUT'],
+        [RESPOND, { t: 'made-up' }, 'LINK_INVALID'],
+        [RESET, { t: 'made-up', p: 'a long enough passphrase' }, 'LINK_INVALID'],
+        [`mutation { updateIncidentSettings(input: { windowSeconds: 5 }) { windowSeconds } }`, {}, 'BAD_USER_INPUT'],
+        [`mutation { updateIncidentSettings(input: { maxSpeedKmh: 0 }) { windowSeconds } }`, {}, 'BAD_USER_INPUT'],
+      ];
+      for (const [q, v, code] of cases) {
+        const r = await admin.gql(q, v);
+        expect(codes(r), `${q} ${JSON.stringify(v)}`).toEqual([code]);
+      }
+      const bad = await admin.gql(MARK_SAFE, { i: { id, ips: [a.ip, '203.0.113.9'] } });
+      expect(bad.errors?.[0]?.extensions?.['fields']).toEqual([
+        { field: 'ips.1', reason: 'NOT_IN_INCIDENT', message: expect.any(String) },
+      ]);
+      const after = await admin.gql(ONE, { id });
+      expect(after.data?.['securityIncident']).toMatchObject({ status: 'OPEN', resolution: null });
+      const { rows } = await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [
+        incident['account'].id,
+      ]);
+      expect(rows[0]).toEqual({ n: 0 });
+    });
+
+    it('needs the permissions: READ_INCIDENTS to see, RESOLVE_INCIDENTS to act', async () => {
+      const { incident } = await openIncident();
+      const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      expect((await reader.client.gql(ONE, { id: incident['id'] })).data?.['securityIncident'].id).toBe(incident['id']);
+      expect(codes(await reader.client.gql(DISMISS, { i: { id: incident['id'], note: 'no' } }))).toEqual(['FORBIDDEN']);
+      const user = await newUser();
+      expect(codes(await user.client.gql(ONE, { id: incident['id'] }))).toEqual(['FORBIDDEN']);
+      expect(codes(await user.client.gql(OPEN_COUNT))).toEqual(['FORBIDDEN']);
+    });
+  });
+
+  describe('e-mail', () => {
+    it('tells the account holder with single-use links; "This wasn\'t me" makes it critical and alerts admins', async () => {
+      const u = await newUser();
+      const since = mail.count();
+      await reportFrom(admin, u.email, 'berlin', 3);
+      await reportFrom(admin, u.email, 'tokyo', 2.5);
+      const message = await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since);
+      const body = MailSink.text(message);
+      expect(body).toContain('Berlin, DE');
+      expect(body).toContain('Tokyo, JP');
+      const notMe = /This wasn't me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!;
+      const itWasMe = /It was me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!;
+      const anon = new GqlClient(server.url);
+      expect((await anon.gql(RESPOND, { t: notMe })).data).toEqual({ respondToIncident: { answer: 'DENIED' } });
+      // Both links of the incident die once one is used.
+      expect(codes(await anon.gql(RESPOND, { t: notMe }))).toEqual(['LINK_INVALID']);
+      expect(codes(await anon.gql(RESPOND, { t: itWasMe }))).toEqual(['LINK_INVALID']);
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident).toMatchObject({ severity: 'CRITICAL', holderResponse: 'DENIED', status: 'OPEN' });
+      await mail.waitFor(adminEmail, (m) => m.subject.includes(`URGENT: ${u.email}`), since);
+    });
+
+    it('"It was me" is recorded and the admin still decides', async () => {
+      const u = await newUser();
+      const since = mail.count();
+      await reportFrom(admin, u.email, 'berlin', 5);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const message = await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since);
+      const itWasMe = /It was me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(message))![1]!;
+      expect((await new GqlClient(server.url).gql(RESPOND, { t: itWasMe })).data).toEqual({
+        respondToIncident: { answer: 'CONFIRMED' },
+      });
+      expect((await incidentsOf(admin, u.id))[0]).toMatchObject({
+        holderResponse: 'CONFIRMED',
+        severity: 'MEDIUM',
+        status: 'OPEN',
+      });
+    });
+
+    it('admins get one e-mail for a new incident, and a burst becomes one summary', async () => {
+      // Let earlier tests' summaries go out and their throttle window pass.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await sql.query(`select count(*)::int as n from incident_mail_throttle where cardinality(pending) > 0`);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 3500));
+      const since = mail.count();
+      const users = await Promise.all([newUser(), newUser(), newUser()]);
+      for (const u of users) {
+        await reportFrom(admin, u.email, 'berlin', 5);
+        await reportFrom(admin, u.email, 'paris', 1);
+      }
+      await mail.waitFor(adminEmail, (m) => /^New security incident/.test(m.subject), since);
+      const summary = await mail.waitFor(adminEmail, (m) => /more security incidents? detected/.test(m.subject), since);
+      expect(summary.subject).toMatch(/^2 more security incidents detected/);
+      const toAdmin = mail.messages.slice(since).filter((m) => m.to.includes(adminEmail) && /incident/i.test(m.subject));
+      expect(toAdmin).toHaveLength(2);
+    });
+  });
+
+  describe('live events over WebSocket', () => {
+    const subs: Subscriber[] = [];
+    afterAll(async () => {
+      await Promise.all(subs.map((s) => s.dispose()));
+    });
+    const track = (s: Subscriber) => (subs.push(s), s);
+
+    it('delivers OPENED, UPDATED and RESOLVED events with the open count to a subscribed admin', async () => {
+      const s = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await s.connected;
+      const before = (await admin.gql(OPEN_COUNT)).data!['openIncidentCount'] as number;
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 4);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const opened = await s.waitFor((e) => e['accountId'] === u.id && e['kind'] === 'OPENED');
+      expect(opened).toMatchObject({ accountEmail: u.email, status: 'OPEN', reason: 'TRAVELLING', openIncidents: before + 1 });
+      await reportFrom(admin, u.email, 'tokyo', 0.5);
+      await s.waitFor((e) => e['accountId'] === u.id && e['kind'] === 'UPDATED' && e['impossibleTravel'] === true);
+      await admin.gql(DISMISS, { i: { id: opened['incidentId'], note: 'test' } });
+      const resolved = await s.waitFor((e) => e['incidentId'] === opened['incidentId'] && e['kind'] === 'RESOLVED');
+      expect(resolved).toMatchObject({ status: 'RESOLVED', openIncidents: before });
+    });
+
+    it('refuses a connection without a session or from a foreign origin; users and sub-admins without the permission get nothing', async () => {
+      const anon = track(subscribeIncidents(server.url, ''));
+      await expect(anon.connected).rejects.toThrow(/4403/);
+      const foreign = track(subscribeIncidents(server.url, admin.cookieHeader(), 'https://evil.example'));
+      await expect(foreign.connected).rejects.toThrow(/4403/);
+
+      const user = await newUser();
+      const sub = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      const us = track(subscribeIncidents(server.url, user.client.cookieHeader()));
+      const ss = track(subscribeIncidents(server.url, sub.client.cookieHeader()));
+      const ok = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await ok.connected;
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 4);
+      await reportFrom(admin, u.email, 'paris', 1);
+      await ok.waitFor((e) => e['accountId'] === u.id);
+      expect(us.events).toEqual([]);
+      expect(ss.events).toEqual([]);
+      expect(JSON.stringify(us.errors)).toContain('FORBIDDEN');
+      expect(JSON.stringify(ss.errors)).toContain('FORBIDDEN');
+    });
+
+    it('closes the socket when its session is revoked', async () => {
+      const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
+      await s.connected;
+      await reader.client.gql(`mutation { logout }`);
+      const deadline = Date.now() + 5000;
+      while (!s.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(s.closed).toEqual({ code: 4401, reason: 'Session ended' });
+    });
+
+    it('reaches dashboards connected to another instance (LISTEN/NOTIFY)', async () => {
+      const other = await startServer({ DATABASE_URL: db.url, ...ENV });
+      try {
+        const s = track(subscribeIncidents(other.url, admin.cookieHeader(), other.url));
+        await s.connected;
+        const u = await newUser();
+        await reportFrom(admin, u.email, 'berlin', 4); // both reports go to the first instance
+        await reportFrom(admin, u.email, 'tokyo', 1);
+        const e = await s.waitFor((x) => x['accountId'] === u.id);
+        expect(e).toMatchObject({ kind: 'OPENED', impossibleTravel: true, severity: 'HIGH' });
+        await s.dispose();
+      } finally {
+        await other.stop();
+      }
+    });
+  });
+});
