@@ -16,6 +16,8 @@ export const router = createBrowserRouter([
     children: [
       { path: '/setup', lazy: () => import('./routes/setup') },
       { path: '/enroll-2fa', lazy: () => import('./routes/enroll-2fa') },
+      { path: '/incident-response', lazy: () => import('./routes/incident-response') },
+      { path: '/reset-password', lazy: () => import('./routes/reset-password') },
       {
         element: <GuestOnly />,
         children: [{ path: '/login', lazy: () => import('./routes/login') }],
@@ -34,6 +36,9 @@ export const router = createBrowserRouter([
               { path: '/me/access-list', lazy: () => import('./routes/access-list') },
               { path: '/me/security', lazy: () => import('./routes/security') },
               { path: '/security/two-factor', lazy: () => import('./routes/two-factor-report') },
+              { path: '/security/incidents', lazy: () => import('./routes/incidents') },
+              { path: '/security/incidents/:id', lazy: () => import('./routes/incident') },
+              { path: '/incidents/:id', lazy: () => import('./routes/incident') },
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },

@@ -14,6 +14,13 @@ export class GqlClient {
     private readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
+  /** The same caller (cookies, headers) talking to another instance. */
+  withBaseUrl(url: string): GqlClient {
+    const c = new GqlClient(url, this.defaultHeaders);
+    for (const [k, v] of this.cookies) c.cookies.set(k, v);
+    return c;
+  }
+
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

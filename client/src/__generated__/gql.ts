@@ -18,6 +18,12 @@ type Documents = {
     "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.CreateAccountDocument,
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": typeof types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.SetupFirstAdminDocument,
+    "\n  query OpenIncidentCount {\n    openIncidentCount\n  }\n": typeof types.OpenIncidentCountDocument,
+    "\n  subscription IncidentEvents {\n    incidentEvents {\n      kind\n      incidentId\n      accountEmail\n      severity\n      status\n      openIncidents\n      occurredAt\n    }\n  }\n": typeof types.IncidentEventsDocument,
+    "\n  fragment IncidentDetail on SecurityIncident {\n    id\n    status\n    severity\n    reason\n    impossibleTravel\n    evidence\n    loginCount\n    openedAt\n    updatedAt\n    resolvedAt\n    resolution\n    resolutionNote\n    holderResponse\n    holderRespondedAt\n    account {\n      id\n      email\n      name\n      passwordResetRequired\n      disabledAt\n    }\n    resolvedBy {\n      id\n      email\n    }\n  }\n": typeof types.IncidentDetailFragmentDoc,
+    "\n  mutation MarkIncidentIpsSafe($input: MarkIncidentIpsSafeInput!) {\n    markIncidentIpsSafe(input: $input) {\n      ...IncidentDetail\n    }\n  }\n": typeof types.MarkIncidentIpsSafeDocument,
+    "\n  mutation DismissIncident($input: DismissIncidentInput!) {\n    dismissIncident(input: $input) {\n      ...IncidentDetail\n    }\n  }\n": typeof types.DismissIncidentDocument,
+    "\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n": typeof types.TreatIncidentAsCompromisedDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": typeof types.SessionRowFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
@@ -54,11 +60,15 @@ type Documents = {
     "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": typeof types.UnblockIpDocument,
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.HomePageDocument,
+    "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n": typeof types.RespondToIncidentDocument,
+    "\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n": typeof types.IncidentPageDocument,
+    "\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.IncidentsPageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": typeof types.LoginPageDocument,
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": typeof types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": typeof types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.CreateNamedLocationDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": typeof types.DeleteNamedLocationDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
@@ -73,6 +83,12 @@ const documents: Documents = {
     "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.CreateAccountDocument,
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.SetupFirstAdminDocument,
+    "\n  query OpenIncidentCount {\n    openIncidentCount\n  }\n": types.OpenIncidentCountDocument,
+    "\n  subscription IncidentEvents {\n    incidentEvents {\n      kind\n      incidentId\n      accountEmail\n      severity\n      status\n      openIncidents\n      occurredAt\n    }\n  }\n": types.IncidentEventsDocument,
+    "\n  fragment IncidentDetail on SecurityIncident {\n    id\n    status\n    severity\n    reason\n    impossibleTravel\n    evidence\n    loginCount\n    openedAt\n    updatedAt\n    resolvedAt\n    resolution\n    resolutionNote\n    holderResponse\n    holderRespondedAt\n    account {\n      id\n      email\n      name\n      passwordResetRequired\n      disabledAt\n    }\n    resolvedBy {\n      id\n      email\n    }\n  }\n": types.IncidentDetailFragmentDoc,
+    "\n  mutation MarkIncidentIpsSafe($input: MarkIncidentIpsSafeInput!) {\n    markIncidentIpsSafe(input: $input) {\n      ...IncidentDetail\n    }\n  }\n": types.MarkIncidentIpsSafeDocument,
+    "\n  mutation DismissIncident($input: DismissIncidentInput!) {\n    dismissIncident(input: $input) {\n      ...IncidentDetail\n    }\n  }\n": types.DismissIncidentDocument,
+    "\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n": types.TreatIncidentAsCompromisedDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": types.SessionRowFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
@@ -109,11 +125,15 @@ const documents: Documents = {
     "\n  mutation UnblockIp($ip: String!) {\n    unblockIp(ip: $ip) {\n      id\n      liftedAt\n    }\n  }\n": types.UnblockIpDocument,
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.HomePageDocument,
+    "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n": types.RespondToIncidentDocument,
+    "\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n": types.IncidentPageDocument,
+    "\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.IncidentsPageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": types.LoginPageDocument,
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.CreateNamedLocationDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": types.DeleteNamedLocationDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
@@ -154,6 +174,30 @@ export function graphql(source: "\n  mutation SetAccountDisabled($id: ID!, $disa
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OpenIncidentCount {\n    openIncidentCount\n  }\n"): (typeof documents)["\n  query OpenIncidentCount {\n    openIncidentCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IncidentEvents {\n    incidentEvents {\n      kind\n      incidentId\n      accountEmail\n      severity\n      status\n      openIncidents\n      occurredAt\n    }\n  }\n"): (typeof documents)["\n  subscription IncidentEvents {\n    incidentEvents {\n      kind\n      incidentId\n      accountEmail\n      severity\n      status\n      openIncidents\n      occurredAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment IncidentDetail on SecurityIncident {\n    id\n    status\n    severity\n    reason\n    impossibleTravel\n    evidence\n    loginCount\n    openedAt\n    updatedAt\n    resolvedAt\n    resolution\n    resolutionNote\n    holderResponse\n    holderRespondedAt\n    account {\n      id\n      email\n      name\n      passwordResetRequired\n      disabledAt\n    }\n    resolvedBy {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment IncidentDetail on SecurityIncident {\n    id\n    status\n    severity\n    reason\n    impossibleTravel\n    evidence\n    loginCount\n    openedAt\n    updatedAt\n    resolvedAt\n    resolution\n    resolutionNote\n    holderResponse\n    holderRespondedAt\n    account {\n      id\n      email\n      name\n      passwordResetRequired\n      disabledAt\n    }\n    resolvedBy {\n      id\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkIncidentIpsSafe($input: MarkIncidentIpsSafeInput!) {\n    markIncidentIpsSafe(input: $input) {\n      ...IncidentDetail\n    }\n  }\n"): (typeof documents)["\n  mutation MarkIncidentIpsSafe($input: MarkIncidentIpsSafeInput!) {\n    markIncidentIpsSafe(input: $input) {\n      ...IncidentDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DismissIncident($input: DismissIncidentInput!) {\n    dismissIncident(input: $input) {\n      ...IncidentDetail\n    }\n  }\n"): (typeof documents)["\n  mutation DismissIncident($input: DismissIncidentInput!) {\n    dismissIncident(input: $input) {\n      ...IncidentDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -301,6 +345,18 @@ export function graphql(source: "\n  query HomePage {\n    me {\n      id\n     
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n"): (typeof documents)["\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n"): (typeof documents)["\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n"): (typeof documents)["\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -318,6 +374,10 @@ export function graphql(source: "\n  mutation CreateNamedLocation($input: NamedL
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

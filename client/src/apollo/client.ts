@@ -15,19 +15,49 @@ function webSocketUrl(): string {
   return url.toString();
 }
 
+/** Close codes the server uses when it ends a socket on purpose: reconnecting would not help. */
+const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+
 /**
  * Subscriptions go over graphql-ws on the same port. The WebSocket client is loaded and connected
  * only when the first subscription starts, so pages without live data pay for neither the code
  * nor the connection. The session cookie travels with the WebSocket handshake (same origin).
+ * After a lost connection (server restart) it reconnects with back-off and calls `onReconnected`,
+ * so the dashboard can refetch what it may have missed.
  */
-function lazyWebSocketLink(): ApolloLink {
+function lazyWebSocketLink(onReconnected: () => void, onSessionEnded: () => void): ApolloLink {
   let link: Promise<ApolloLink> | undefined;
   const load = () =>
     (link ??= Promise.all([import('graphql-ws'), import('@apollo/client/link/subscriptions')]).then(
-      ([{ createClient }, { GraphQLWsLink }]) =>
-        new GraphQLWsLink(createClient({ url: webSocketUrl(), lazy: true, retryAttempts: Number.POSITIVE_INFINITY })),
+      ([{ createClient }, { GraphQLWsLink }]) => {
+        let connectedBefore = false;
+        return new GraphQLWsLink(
+          createClient({
+            url: webSocketUrl(),
+            lazy: true,
+            retryAttempts: Number.POSITIVE_INFINITY,
+            // Back-off with jitter, capped at 10 s, so a restarted server is found again quickly.
+            retryWait: (retries) =>
+              new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** retries) * (0.5 + Math.random() / 2))),
+            shouldRetry: (event) => !(isCloseEvent(event) && FINAL_CLOSE_CODES.has(event.code)),
+            on: {
+              connected: () => {
+                if (connectedBefore) onReconnected();
+                connectedBefore = true;
+              },
+              closed: (event) => {
+                if (isCloseEvent(event) && event.code === 4401) onSessionEnded();
+              },
+            },
+          }),
+        );
+      },
     ));
   return new ApolloLink((operation, forward) => defer(() => from(load())).pipe(mergeMap((ws) => ws.request(operation, forward))));
+}
+
+function isCloseEvent(e: unknown): e is { code: number } {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number';
 }
 
 export function createApolloClient(): ApolloClient {
@@ -41,17 +71,21 @@ export function createApolloClient(): ApolloClient {
     }
   });
 
+  const box: { client?: ApolloClient } = {};
   const transport = ApolloLink.split(
     ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
-    lazyWebSocketLink(),
+    lazyWebSocketLink(
+      () => void box.client?.refetchQueries({ include: ['OpenIncidentCount', 'IncidentsPage', 'IncidentPage'] }),
+      () => box.client && void markSignedOut(box.client),
+    ),
     http,
   );
 
-  return new ApolloClient({
+  return (box.client = new ApolloClient({
     link: ApolloLink.from([unauthenticated, transport]),
     cache: createCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: 'cache-first' },
     },
-  });
+  }));
 }

@@ -12,12 +12,21 @@ import {
   IconMapPin,
   IconShieldCheck,
   IconUsers,
+  IconAlertTriangle,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
 import { ROLE_LABELS } from '../../features/account/labels';
 import { SignOutButton } from '../../features/session/SignOutButton';
-import { canManageIps, canManageUsers, canReadAudit, useViewer, type Viewer } from '../../features/session/viewer';
+import { useIncidentFeed } from '../../features/security-incident/useIncidentFeed';
+import {
+  canManageIps,
+  canManageUsers,
+  canReadAudit,
+  canReadIncidents,
+  useViewer,
+  type Viewer,
+} from '../../features/session/viewer';
 import classes from './AppLayout.module.css';
 
 interface NavItem {
@@ -29,6 +38,7 @@ interface NavItem {
 
 const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, visible: () => true },
+  { to: '/security/incidents', label: 'Incidents', icon: IconAlertTriangle, visible: canReadIncidents },
   { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
   { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
   { to: '/me/security', label: 'Security', icon: IconKey, visible: () => true },
@@ -49,6 +59,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const isPhone = useMediaQuery('(max-width: 48em)', false) ?? false;
   const navigation = useNavigation();
+  const { openCount } = useIncidentFeed(canReadIncidents(viewer));
 
   function onNavigate() {
     close();
@@ -109,7 +120,12 @@ export function AppLayout() {
       <AppShell.Navbar id="main-navigation" p="sm" aria-label="Main" inert={isPhone && !opened}>
         <AppShell.Section grow>
           {NAV_ITEMS.filter((item) => item.visible(viewer)).map((item) => (
-            <NavItemLink key={item.to} item={item} onNavigate={onNavigate} />
+            <NavItemLink
+              key={item.to}
+              item={item}
+              onNavigate={onNavigate}
+              badge={item.to === '/security/incidents' && openCount ? openCount : undefined}
+            />
           ))}
         </AppShell.Section>
         <AppShell.Section hiddenFrom={NAVBAR_BREAKPOINT}>
@@ -134,7 +150,7 @@ export function AppLayout() {
   );
 }
 
-function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
+function NavItemLink({ item, onNavigate, badge }: { item: NavItem; onNavigate: () => void; badge?: number | undefined }) {
   const active = useMatch({ path: item.to, end: true }) !== null;
   const Icon = item.icon;
   return (
@@ -143,6 +159,13 @@ function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => vo
       to={item.to}
       label={item.label}
       leftSection={<Icon size={18} aria-hidden />}
+      rightSection={
+        badge ? (
+          <Badge color="red" size="sm" circle={badge < 10} aria-label={`${badge} open`} data-testid="open-incidents-badge">
+            {badge}
+          </Badge>
+        ) : undefined
+      }
       active={active}
       aria-current={active ? 'page' : undefined}
       onClick={onNavigate}

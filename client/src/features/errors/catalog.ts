@@ -5,6 +5,8 @@ import type { ErrorCode } from '../../__generated__/graphql';
  * `ErrorCode` type, so a code added to the schema fails the typecheck until it has a sentence here.
  */
 export const ERROR_SENTENCES: Record<ErrorCode, string> = {
+  ALREADY_RESOLVED: 'Someone resolved this incident already. Reload to see their decision.',
+  LINK_INVALID: 'This link is invalid, was used already, or has expired.',
   BAD_USER_INPUT: 'Some of the values are not valid. Check the highlighted fields.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',
   FORBIDDEN: 'You do not have permission to do this.',

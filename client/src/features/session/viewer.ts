@@ -37,6 +37,16 @@ export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
 }
 
+/** Security incidents: READ_INCIDENTS to see them and receive live events. */
+export function canReadIncidents(viewer: Viewer): boolean {
+  return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('READ_INCIDENTS'));
+}
+
+/** Acting on incidents needs RESOLVE_INCIDENTS. */
+export function canResolveIncidents(viewer: Viewer): boolean {
+  return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('RESOLVE_INCIDENTS'));
+}
+
 /** System settings need MANAGE_SETTINGS. */
 export function canManageSettings(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_SETTINGS'));

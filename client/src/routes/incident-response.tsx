@@ -1,0 +1,74 @@
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { graphql } from '../__generated__';
+import type { HolderResponse } from '../__generated__/graphql';
+import { PublicPage } from '../components/layout/PublicPage';
+import { usePageTitle } from '../components/usePageTitle';
+import { type Problem, toProblem } from '../features/errors/problem';
+
+const RespondDocument = graphql(`
+  mutation RespondToIncident($token: String!) {
+    respondToIncident(token: $token) {
+      answer
+    }
+  }
+`);
+
+/**
+ * Where the links in the account holder's incident e-mail lead. The token is only sent after a click
+ * here (not on page load), so mail scanners that open links cannot answer for the holder.
+ */
+export function Component() {
+  usePageTitle('Was this you?');
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [token] = useState(() => new URLSearchParams(location.hash.replace(/^#/, '')).get('token')?.trim() ?? '');
+  const [answer, setAnswer] = useState<HolderResponse | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [respond, { loading }] = useMutation(RespondDocument);
+
+  // The token is a credential: out of the address bar (history, bookmarks) once read.
+  useEffect(() => {
+    if (location.hash) void navigate({ pathname: location.pathname, hash: '' }, { replace: true });
+  }, [location.hash, location.pathname, navigate]);
+
+  async function confirm() {
+    setProblem(null);
+    try {
+      const r = await respond({ variables: { token } });
+      setAnswer(r.data?.respondToIncident.answer ?? null);
+    } catch (err) {
+      setProblem(toProblem(err));
+    }
+  }
+
+  return (
+    <PublicPage
+      title="Sign-ins from several places"
+      description="Your answer goes to the administrators, who make the final decision."
+    >
+      {answer === 'CONFIRMED' ? (
+        <Alert color="green">Thank you. We told the administrators it was you.</Alert>
+      ) : answer === 'DENIED' ? (
+        <Alert color="red">
+          The administrators have been alerted. Change your password now if you can still sign in, and check your security
+          settings.
+        </Alert>
+      ) : !token ? (
+        <Alert color="red">{'This link is incomplete. Open it again from the e-mail.'}</Alert>
+      ) : (
+        <Stack>
+          <Text size="sm">Press the button to send your answer. The link works once.</Text>
+          {problem && <Alert color="red">{problem.message}</Alert>}
+          <Group>
+            <Button loading={loading} onClick={() => void confirm()}>
+              Send my answer
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </PublicPage>
+  );
+}

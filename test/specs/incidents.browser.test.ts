@@ -1,0 +1,104 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
+import type { GqlClient } from '../support/graphql.js';
+import { createPlaces, reportFrom } from '../support/incidents.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+describe('security incidents in the dashboard', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let admin: GqlClient;
+  let adminEmail: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('incidents_browser');
+    server = await startServer({ DATABASE_URL: db.url, WS_SESSION_CHECK_SECONDS: '1' });
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    await createPlaces(admin);
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('E-mail').fill(adminEmail);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('shows the banner live when an integrator reports far-apart logins; the admin follows it, marks the IP safe, and the incident is resolved', async () => {
+    await page.getByText('No open incidents. This updates live when one is raised.').waitFor();
+    expect(await page.getByTestId('incident-banner').count()).toBe(0);
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await reportFrom(admin, user.email, 'berlin', 2);
+    const tokyo = await reportFrom(admin, user.email, 'tokyo', 1);
+
+    const banner = page.getByTestId('incident-banner');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.innerText()).toContain('New security incidents detected. Click here to check the Security page.');
+    expect(await page.getByTestId('open-incidents-badge').innerText()).toBe('1');
+    expect(navigations).toEqual([]); // no reload
+
+    await banner.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'Security incidents' }).waitFor();
+    await page.getByRole('link', { name: user.email }).click();
+    await page.getByRole('heading', { level: 1, name: `Incident: ${user.email}` }).waitFor();
+    await page.getByText('Likely reason: Compromised account').waitFor();
+    expect(await page.getByTestId('incident-severity').textContent()).toBe('High');
+    await page.getByTestId('incident-map').waitFor();
+    expect(await page.getByTestId('incident-map').locator('circle').count()).toBe(2);
+    await page.getByRole('table', { name: 'Distances and speeds' }).getByText('impossible').waitFor();
+
+    await page.getByRole('button', { name: 'Mark IPs as safe' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Mark IPs as safe for this account' });
+    await dialog.getByLabel(tokyo.ip).check();
+    await dialog.getByLabel('Note (optional)').fill('Business trip');
+    await dialog.getByRole('button', { name: 'Mark safe and resolve' }).click();
+    await page.getByTestId('incident-status').getByText('Resolved').waitFor();
+    await page.getByText('“Business trip”').waitFor();
+    // The badge goes away live too.
+    await page.getByTestId('open-incidents-badge').waitFor({ state: 'detached' });
+
+    const trusted = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr } } }`, { a: user.id });
+    expect(trusted.data?.['trustedIps'].nodes).toEqual([{ cidr: `${tokyo.ip}/32` }]);
+  });
+
+  it('reconnects after a server restart and catches up on the open count', async () => {
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    const before = (await admin.gql(`{ openIncidentCount }`)).data?.['openIncidentCount'] as number;
+    const port = server.port;
+    await server.stop();
+    // While this instance is down, another one raises an incident: its event cannot reach this dashboard.
+    const other = await startServer({ DATABASE_URL: db.url });
+    try {
+      const user = await createAccount(other, admin.withBaseUrl(other.url), { role: 'USER' });
+      await reportFrom(admin.withBaseUrl(other.url), user.email, 'paris', 3);
+      await reportFrom(admin.withBaseUrl(other.url), user.email, 'tokyo', 1);
+    } finally {
+      await other.stop();
+    }
+    server = await startServer({ DATABASE_URL: db.url, PORT: String(port), WS_SESSION_CHECK_SECONDS: '1' });
+    // The dashboard's WebSocket reconnects by itself and refetches the count: no reload.
+    await page.getByTestId('incident-banner').waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('open-incidents-badge')
+      .getByText(String(before + 1), { exact: true })
+      .waitFor();
+    expect(await page.getByTestId('open-incidents-badge').textContent()).toBe(String(before + 1));
+  });
+});
