@@ -103,7 +103,17 @@ export function IncidentMap({ logins, legs }: { logins: MapLogin[]; legs: MapLeg
             p.xy && (
               <g key={p.id} transform={`translate(${p.xy[0]},${p.xy[1]})`}>
                 <circle r={6} fill="var(--mantine-color-red-6)" stroke="white" strokeWidth={2} />
-                <text x={9} y={4} fontSize={13} fontWeight={600} fill="var(--mantine-color-dark-7)">
+                <text
+                  x={p.xy[0] > WIDTH * 0.7 ? -9 : 9}
+                  y={4}
+                  textAnchor={p.xy[0] > WIDTH * 0.7 ? 'end' : 'start'}
+                  fontSize={13}
+                  fontWeight={600}
+                  fill="var(--mantine-color-dark-7)"
+                  paintOrder="stroke"
+                  stroke="white"
+                  strokeWidth={3}
+                >
                   {i + 1}. {p.label}
                 </text>
               </g>
