@@ -8,6 +8,7 @@ import { migrate } from './db/orm.js';
 import { createServices } from './services.js';
 import { Account } from './modules/account/account.entity.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
+import type { Context } from './context.js';
 
 const USAGE = `Usage: pnpm cli <command> [options]
 
@@ -18,6 +19,10 @@ Commands:
       Prints a new one-time first-admin setup link (only while no admin exists).
   lift-ip-restriction --email <e-mail>
       Break-glass: allows unrestricted access for an admin or sub-admin locked out by their IP access list.
+  reset-2fa --email <e-mail>
+      Lost device, sole owner: removes every second factor and recovery code of the account, unlocks
+      second-factor sign-in, signs it out everywhere (sessions and API tokens) and e-mails the holder.
+      The next sign-in needs the password only (or leads through enrollment where a policy requires 2FA).
 
 Uses the same configuration as the server (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR).
 `;
@@ -99,6 +104,27 @@ async function main(): Promise<number> {
           label: account.email,
         });
         process.stdout.write(`IP restriction lifted for ${account.email}: unrestricted access until it is switched on again.\n`);
+        return 0;
+      }
+      case 'reset-2fa': {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
+        if (!account) {
+          process.stderr.write('reset-2fa needs --email of an existing account.\n');
+          return 2;
+        }
+        // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
+        const ctx = { em, viewer: null, clientIp: '127.0.0.1' } as unknown as Context;
+        await services.twoFactor.resetAll(ctx, account);
+        await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
+          type: 'Account',
+          id: account.id,
+          label: account.email,
+        });
+        await services.mail.drain();
+        process.stdout.write(
+          `Two-factor authentication reset for ${account.email}: all methods and recovery codes removed, sessions revoked. Sign in with the password and set up a method again.\n`,
+        );
         return 0;
       }
       default:

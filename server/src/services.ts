@@ -67,6 +67,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     audit,
     sessions,
     hasher,
+    pool,
     new IncidentEventBus(pool, logger),
     logger,
   );

@@ -1,6 +1,18 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { parse as parseCookies } from 'cookie';
-import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -20,6 +32,47 @@ interface ConnectionState {
 }
 
 type ExtraState = { state?: ConnectionState } & Record<PropertyKey, unknown>;
+
+/**
+ * graphql-js executes a subscription's selection once per subscriber per event; with thousands of
+ * sockets that alone blocks the event loop. Events are plain frozen objects shared by every
+ * subscriber (see incident-events.ts), and the selected fields are plain values, so the result for
+ * one (event, document, variables) is computed once and reused by every socket that asked the same.
+ * Authorization happened when each socket subscribed (and is re-checked every few seconds).
+ */
+const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+function sharedExecution(args: ExecutionArgs, key: string) {
+  return (payload: unknown): Promise<ExecutionResult> => {
+    if (typeof payload !== 'object' || payload === null) return Promise.resolve(execute({ ...args, rootValue: payload }));
+    let perDocument = sharedResults.get(payload);
+    if (!perDocument) sharedResults.set(payload, (perDocument = new Map()));
+    let result = perDocument.get(key);
+    if (!result) perDocument.set(key, (result = Promise.resolve(execute({ ...args, rootValue: payload }))));
+    return result;
+  };
+}
+
+function mapIterator<T, U>(source: AsyncIterator<T>, fn: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+  return {
+    next: async () => {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: await fn(r.value), done: false };
+    },
+    // Straight to the source, so an unsubscribe never waits for the next event.
+    return: async () => {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    throw: async (err: unknown) => {
+      await source.return?.();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 /** Close codes the dashboard understands. */
 export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401 } as const;
@@ -52,6 +105,12 @@ export function startWebSocketServer(opts: {
     {
       schema: opts.schema,
       connectionInitWaitTimeout: 10_000,
+      subscribe: async (args) => {
+        const source = await createSourceEventStream(args);
+        if (!(Symbol.asyncIterator in source)) return source;
+        const key = `${args.document.loc?.source.body ?? ''}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+        return mapIterator(source[Symbol.asyncIterator](), sharedExecution(args, key));
+      },
       onConnect: async (ctx) => {
         const req = ctx.extra.request;
         const origin = req.headers.origin;

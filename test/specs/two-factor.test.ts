@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { repoRoot, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
@@ -601,6 +603,48 @@ describe('two-factor authentication', () => {
         [id],
       );
       expect(written).toEqual([{ totp: 0, email: 0, recovery: 0, keys: 0 }]);
+    });
+  });
+
+  describe('lost device, sole owner', () => {
+    it('the server-side CLI resets an account’s 2FA: methods gone, sessions revoked, holder e-mailed, audited', async () => {
+      const { client, email } = await newUser();
+      await enrollTotp(client);
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
+      const since = mail.count();
+      const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'reset-2fa', '--email', email], {
+          env: { PATH: process.env['PATH'], DATABASE_URL: db.url, SMTP_URL: mail.url },
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+      expect(res.code).toBe(0);
+      expect(res.out).toContain(`Two-factor authentication reset for ${email}`);
+      // The old session is gone; the password alone signs in now.
+      expect((await client.gql(`{ me { id } }`)).data?.['me']).toBeNull();
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+      await mail.waitFor(email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
+      const audit = await db.query(
+        `select action from audit_log where target_label = $1 and action like 'TWO_FACTOR_RESET%' order by id`,
+        [email],
+      );
+      expect(audit.map((r) => (r as { action: string }).action)).toEqual(['TWO_FACTOR_RESET', 'TWO_FACTOR_RESET_BY_CLI']);
+    });
+
+    it('the CLI refuses an unknown account', async () => {
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'reset-2fa', '--email', 'nobody@example.test'],
+          {
+            env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
+          },
+        );
+        child.on('exit', resolve);
+      });
+      expect(code).toBe(2);
     });
   });
 });

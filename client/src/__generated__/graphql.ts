@@ -82,6 +82,8 @@ export type AuditAction =
   | 'TWO_FACTOR_ENABLED'
   /** An account’s two-factor authentication was reset by an admin (sessions revoked). */
   | 'TWO_FACTOR_RESET'
+  /** The server-side CLI reset an account’s two-factor authentication (lost device, sole owner). */
+  | 'TWO_FACTOR_RESET_BY_CLI'
   /** An admin asked to reset another admin’s two-factor authentication (needs a second admin). */
   | 'TWO_FACTOR_RESET_REQUESTED'
   /** A security key presented a signature counter lower than before: refused and flagged. */

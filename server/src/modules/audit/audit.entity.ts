@@ -40,6 +40,7 @@ export enum AuditAction {
   INCIDENT_RESOLVED = 'INCIDENT_RESOLVED',
   INCIDENT_HOLDER_RESPONSE = 'INCIDENT_HOLDER_RESPONSE',
   PASSWORD_RESET = 'PASSWORD_RESET',
+  TWO_FACTOR_RESET_BY_CLI = 'TWO_FACTOR_RESET_BY_CLI',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -79,6 +80,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   INCIDENT_RESOLVED: 'A security incident was resolved (marked safe, dismissed or treated as compromised).',
   INCIDENT_HOLDER_RESPONSE: 'The account holder answered an incident e-mail (“It was me” / “This wasn’t me”).',
   PASSWORD_RESET: 'A new password was set through a reset link.',
+  TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
 };
 
 registerEnumType(AuditAction, {

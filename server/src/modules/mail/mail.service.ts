@@ -42,6 +42,16 @@ export class MailService {
 
   /** Notifications: never hold up or fail the request that caused them; failures are logged. */
   notify(message: MailMessage): void {
-    this.send(message).catch((err: unknown) => this.logger.warn({ err, subject: message.subject }, 'notification e-mail failed'));
+    const sending = this.send(message)
+      .catch((err: unknown) => this.logger.warn({ err, subject: message.subject }, 'notification e-mail failed'))
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /** Waits for notifications still being sent (before a CLI command or the server exits). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 }

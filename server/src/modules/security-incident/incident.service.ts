@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
@@ -100,6 +101,7 @@ export class IncidentService {
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
     private readonly hasher: PasswordHasher,
+    private readonly pool: SqlPool,
     readonly events: IncidentEventBus,
     private readonly logger: Logger,
   ) {}
@@ -118,15 +120,26 @@ export class IncidentService {
     const windowMs = s.windowSeconds * 1000;
     const from = new Date(login.occurredAt.getTime() - windowMs);
     const to = new Date(login.occurredAt.getTime() + windowMs);
-    const rows = await conn.execute<(LocatedRow & { open_id: string | null })[]>(
-      `select ${LOCATED_COLS},
-         (select i.id from security_incident i where i.account_id = ? and i.status = 'OPEN') as open_id
-       from login_event e
-       where ${UNTRUSTED_LOCATED} and e.occurred_at between ? and ?
-       order by e.occurred_at desc, e.id desc limit 50`,
-      [login.accountId, login.accountId, from, to],
+    // The hot path: one prepared, index-only range read (account, time) and the open-incident probe.
+    // Nearly every login ends here: one place in the window, no open incident.
+    const recent = await this.pool.query<LocatedRow & { open_id: string | null }>({
+      name: 'incident_recent_logins',
+      text: `select ${LOCATED_COLS},
+               (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
+             from login_event e
+             where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $2 and $3
+             order by e.occurred_at desc, e.id desc limit 50`,
+      values: [login.accountId, from, to],
+    });
+    const openId = recent.rows[0]?.open_id ?? null;
+    if (openId === null && !spansSeveralPlaces(recent.rows.map(toLocated), s)) return;
+    // Several places (or an open incident to add to): now leave out what trust rules exclude.
+    const rows = await conn.execute<LocatedRow[]>(
+      `select ${LOCATED_COLS} from login_event e
+       where ${UNTRUSTED_LOCATED} and e.id = any(?::bigint[])
+       order by e.occurred_at desc, e.id desc`,
+      [login.accountId, `{${recent.rows.map((r) => r.id).join(',')}}`],
     );
-    const openId = rows[0]?.open_id ?? null;
     // This login itself was excluded (a trusted named location, say): nothing to add.
     if (!rows.some((r) => String(r.id) === login.eventId)) return;
     let incidentId: string;

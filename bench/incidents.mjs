@@ -1,0 +1,261 @@
+// Benchmark: security incidents.
+//  1. Fan-out latency: time from sending the integrator report that raises an incident to the
+//     `incidentEvents` message arriving at each of 1 000 (then 5 000) connected WebSocket subscribers,
+//     p50/p99 over all deliveries. Subscribers are spread over worker processes, so the measuring side
+//     does not become the bottleneck of what is measured.
+//  2. Integrator report throughput (reportLogin, successful logins from located addresses) with
+//     detection on versus off, side by side, 64 connections.
+// Run through `pnpm bench incidents`.
+import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { requireTest, startBenchServer } from './support/lib.mjs';
+
+const pg = requireTest('pg');
+const autocannon = requireTest('autocannon');
+const { createClient } = requireTest('graphql-ws');
+const WebSocket = requireTest('ws');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const PASSWORD = 'correct horse battery staple';
+const WORKERS = 4;
+
+// ---- worker: holds a share of the subscribers and reports arrival times --------------------------
+if (process.argv[2] === 'worker') {
+  const [, , , wsUrl, cookie] = process.argv;
+  const clients = [];
+  let pendingStamp = new Map();
+  process.on('message', async (msg) => {
+    if (msg.type === 'open') {
+      const opened = [];
+      for (let i = 0; i < msg.count; i++) {
+        opened.push(
+          new Promise((resolve, reject) => {
+            const client = createClient({
+              url: wsUrl,
+              lazy: false,
+              retryAttempts: 0,
+              webSocketImpl: class extends WebSocket {
+                constructor(a, p) {
+                  super(a, p, { headers: { cookie } });
+                }
+              },
+              on: { connected: resolve, closed: (e) => reject(new Error(`closed ${e.code}`)) },
+            });
+            client.subscribe(
+              { query: 'subscription { incidentEvents { kind incidentId accountEmail openIncidents } }' },
+              {
+                next: (v) => {
+                  const e = v.data?.incidentEvents;
+                  if (e?.kind === 'OPENED') {
+                    const arrivals = pendingStamp.get(e.accountEmail) ?? [];
+                    arrivals.push(Date.now());
+                    pendingStamp.set(e.accountEmail, arrivals);
+                  }
+                },
+                error: () => undefined,
+                complete: () => undefined,
+              },
+            );
+            clients.push(client);
+          }),
+        );
+      }
+      await Promise.all(opened);
+      // Let the subscriptions register on the server before the first event.
+      await new Promise((r) => setTimeout(r, 500));
+      process.send({ type: 'opened', total: clients.length });
+    } else if (msg.type === 'collect') {
+      process.send({ type: 'arrivals', arrivals: pendingStamp.get(msg.email) ?? [] });
+      pendingStamp.delete(msg.email);
+    } else if (msg.type === 'close') {
+      await Promise.all(clients.map((c) => c.dispose()));
+      process.exit(0);
+    }
+  });
+  process.send({ type: 'ready' });
+} else {
+  await main();
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  const server = await startBenchServer('incidents');
+  const base = server.url;
+  const post = (body, headers = {}) =>
+    fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, ...headers },
+      body: JSON.stringify(body),
+    });
+  const email = 'bench-admin@example.test';
+  await post({
+    query: 'mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }',
+    variables: { i: { token: server.setupToken, email, name: 'Bench', password: PASSWORD } },
+  });
+  const login = await post({
+    query: 'mutation($i: LoginInput!) { login(input: $i) { __typename } }',
+    variables: { i: { email, password: PASSWORD } },
+  });
+  const cookie = login.headers.getSetCookie()[0].split(';')[0];
+  const gql = async (query, variables) => (await post({ query, variables }, { cookie })).json();
+
+  // Two far-apart named locations place the reported addresses exactly.
+  for (const [cidr, name, countryCode, city, latitude, longitude] of [
+    ['10.61.0.0/16', 'Berlin', 'DE', 'Berlin', 52.52, 13.405],
+    ['10.63.0.0/16', 'Tokyo', 'JP', 'Tokyo', 35.69, 139.69],
+  ]) {
+    await gql('mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename } }', {
+      i: { cidr, name, countryCode, city, latitude, longitude, networkKind: 'FIXED' },
+    });
+  }
+  const db = new pg.Pool({ connectionString: server.dbUrl, max: 4 });
+  await db.query(`insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)
+    select gen_random_uuid(), 'user' || g || '@example.test', 'User ' || g, 'USER', '{}', false, now(), now() from generate_series(1, 20000) g`);
+  await db.query('analyze');
+
+  const report = (account, ip, hoursAgo = 0) =>
+    gql('mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed } }', {
+      i: {
+        account,
+        ip,
+        outcome: 'SUCCESS',
+        service: 'imap',
+        occurredAt: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
+      },
+    });
+
+  // ---- 1. fan-out latency ------------------------------------------------------------------------
+  const wsUrl = `${base.replace(/^http/, 'ws')}/graphql`;
+  const workers = await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      const w = fork(fileURLToPath(import.meta.url), ['worker', wsUrl, cookie], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      await new Promise((r) => w.once('message', r));
+      return w;
+    }),
+  );
+  const ask = (w, msg, type) =>
+    new Promise((resolve) => {
+      const on = (m) => {
+        if (m.type === type) {
+          w.off('message', on);
+          resolve(m);
+        }
+      };
+      w.on('message', on);
+      w.send(msg);
+    });
+
+  const results = {};
+  let userNo = 0;
+  let subscribers = 0;
+  for (const target of [1000, 5000]) {
+    const add = (target - subscribers) / WORKERS;
+    await Promise.all(workers.map((w) => ask(w, { type: 'open', count: add }, 'opened')));
+    subscribers = target;
+    const latencies = [];
+    let missing = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const account = `user${++userNo}@example.test`;
+      await report(account, `10.61.0.${(r % 250) + 1}`, 2);
+      const sent = Date.now();
+      await report(account, `10.63.0.${(r % 250) + 1}`, 0);
+      // Wait until every subscriber has it (or 5 s).
+      let arrivals = [];
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 50));
+        const got = await Promise.all(workers.map((w) => ask(w, { type: 'collect', email: account }, 'arrivals')));
+        arrivals = arrivals.concat(...got.map((g) => g.arrivals));
+        if (arrivals.length >= target) break;
+      }
+      missing += target - arrivals.length;
+      for (const t of arrivals) latencies.push(t - sent);
+    }
+    latencies.sort((a, b) => a - b);
+    results[`${target} subscribers`] = {
+      deliveries: latencies.length,
+      missing,
+      'p50 ms': percentile(latencies, 50),
+      'p99 ms': percentile(latencies, 99),
+      'max ms': latencies[latencies.length - 1],
+    };
+  }
+  await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.send({ type: 'close' })))));
+
+  // ---- 2. report throughput with detection on vs off ---------------------------------------------
+  let counter = 0;
+  const reportRequest = {
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', cookie },
+    setupRequest: (req) => {
+      const i = counter++;
+      return {
+        ...req,
+        body: JSON.stringify({
+          query: 'mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }',
+          variables: {
+            i: {
+              account: `user${1000 + (i % 19000)}@example.test`,
+              ip: `10.61.${(i >> 8) & 255}.${i & 255 || 1}`,
+              outcome: 'SUCCESS',
+              service: 'imap',
+            },
+          },
+        }),
+      };
+    },
+  };
+  const cannon = (duration) =>
+    new Promise((resolve, reject) =>
+      autocannon({ url: base, connections: 64, duration, requests: [reportRequest] }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+  const setDetection = (enabled) =>
+    gql('mutation($e: Boolean) { updateIncidentSettings(input: { enabled: $e }) { enabled } }', { e: enabled });
+  await cannon(2); // warm-up
+  await setDetection(true);
+  await new Promise((r) => setTimeout(r, 5100)); // settings cache
+  const on = await cannon(SECONDS);
+  await setDetection(false);
+  await new Promise((r) => setTimeout(r, 5100));
+  const off = await cannon(SECONDS);
+
+  console.log(
+    `\nIncident event fan-out: ${ROUNDS} incidents per size, each raised by one integrator report; subscribers in ${WORKERS} worker processes`,
+  );
+  console.table(results);
+  const p99At1k = results['1000 subscribers']['p99 ms'];
+  const p99At5k = results['5000 subscribers']['p99 ms'];
+  console.log(
+    `p99 at 1 000: ${p99At1k} ms (target < 100: ${p99At1k < 100 ? 'met' : 'NOT met'}); at 5 000: ${p99At5k} ms (target < 250: ${p99At5k < 250 ? 'met' : 'NOT met'})`,
+  );
+  console.log(`\nIntegrator reportLogin (successful, located logins of 19 000 accounts), 64 connections, ${SECONDS} s each`);
+  console.table({
+    'detection on': {
+      'req/s': on.requests.average.toFixed(0),
+      'p50 ms': on.latency.p50,
+      'p99 ms': on.latency.p99,
+      errors: on.errors + on.non2xx,
+    },
+    'detection off': {
+      'req/s': off.requests.average.toFixed(0),
+      'p50 ms': off.latency.p50,
+      'p99 ms': off.latency.p99,
+      errors: off.errors + off.non2xx,
+    },
+  });
+  const cost = 1 - on.requests.average / off.requests.average;
+  console.log(
+    `detection costs ${(cost * 100).toFixed(1)} % of report throughput (target < 20 %: ${cost < 0.2 ? 'met' : 'NOT met'})`,
+  );
+
+  await db.end();
+  await server.stop();
+}
