@@ -6,7 +6,6 @@
 //  2. Integrator report throughput (reportLogin, successful logins from located addresses) with
 //     detection on versus off, side by side, 64 connections.
 // Run through `pnpm bench incidents`.
-import { performance } from 'node:perf_hooks';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requireTest, startBenchServer } from './support/lib.mjs';
