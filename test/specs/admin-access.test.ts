@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, uniqueEmail, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { repoRoot, startServer, type RunningServer } from '../support/server.js';
 
@@ -96,6 +96,7 @@ describe('admin IP access lists', () => {
       input: { email: uniqueEmail('mx'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
     });
     const id = created.data!['createAccount'].account.id as string;
+    await reauthenticate(admin);
     const { token } = (
       await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "mx" }) { token } }`, { id })
     ).data!['createApiToken'];

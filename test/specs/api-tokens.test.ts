@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import {
+  CREATE_ACCOUNT,
+  createAccount,
+  LOGIN,
+  PASSWORD,
+  setupAdmin,
+  uniqueEmail,
+  login,
+  reauthenticate,
+} from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -13,11 +22,13 @@ describe('API tokens for API-only sub-admins', () => {
   let admin: GqlClient;
   let integratorId: string;
   let integratorEmail: string;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('api_tokens');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ client: admin } = await setupAdmin(server));
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    await reauthenticate(admin);
     integratorEmail = uniqueEmail('mx');
     const res = await admin.gql(CREATE_ACCOUNT, {
       input: { email: integratorEmail, name: 'Mail server', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
@@ -31,6 +42,17 @@ describe('API tokens for API-only sub-admins', () => {
   });
 
   const bearer = (token: string) => new GqlClient(server.url, { authorization: `Bearer ${token}` });
+
+  it('creating a token needs a recent re-authentication (a token is a standing credential)', async () => {
+    const fresh = new GqlClient(server.url);
+    await login(fresh, adminEmail);
+    const refused = await fresh.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'no-sudo' } });
+    expect(codes(refused)).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query(`select id from api_token where name = 'no-sudo'`)).toEqual([]);
+    await reauthenticate(fresh);
+    const ok = await fresh.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'with-sudo' } });
+    expect(ok.data?.['createApiToken'].apiToken.name).toBe('with-sudo');
+  });
 
   it('a valid token acts with the account’s permissions, and records its last use', async () => {
     const created = await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'mx1' } });

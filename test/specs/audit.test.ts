@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, setupAdmin, uniqueEmail, reauthenticate } from '../support/factories.js';
 import { codes, type GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -64,6 +64,7 @@ describe('audit log', () => {
     const api = await admin.gql(CREATE_ACCOUNT, {
       input: { email: uniqueEmail('mx'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
     });
+    await reauthenticate(admin);
     const tok = await admin.gql(
       `mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "mx" }) { apiToken { id } } }`,
       { id: api.data!['createAccount'].account.id },

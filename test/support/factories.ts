@@ -101,3 +101,13 @@ export async function createAccount(
   await login(client, email);
   return { client, id: res.data['createAccount'].account.id as string, email };
 }
+
+/** Re-authenticates a signed-in client with its password (accounts without 2FA): opens "sudo mode". */
+export async function reauthenticate(client: GqlClient, password = PASSWORD): Promise<void> {
+  const res = await client.gql(
+    `mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { __typename ... on ErrorResult { code } } }`,
+    { i: { password } },
+  );
+  if (res.data?.['reauthenticate']?.__typename !== 'ReauthSuccess')
+    throw new Error(`reauthenticate failed: ${JSON.stringify(res)}`);
+}

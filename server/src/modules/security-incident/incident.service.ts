@@ -165,7 +165,7 @@ export class IncidentService {
         located.map((l) => l.id),
       );
     }
-    await this.reassess(em, incidentId, login.accountId);
+    await this.reassess(em, incidentId, login.accountId, created ? rows.map(toLocated) : undefined);
     await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
     if (created) {
       await this.notifyAdmins(em, incidentId);
@@ -194,22 +194,28 @@ export class IncidentService {
   }
 
   /** Recomputes reason, severity and evidence from everything the incident holds now. */
-  private async reassess(em: EntityManager, incidentId: string, accountId: string): Promise<void> {
+  private async reassess(em: EntityManager, incidentId: string, accountId: string, known?: LocatedLogin[]): Promise<void> {
     const s = await this.settings.incidents(em);
     const conn = em.getConnection();
-    const logins = await this.locatedLogins(em, incidentId);
+    // A new incident holds exactly the logins detection just read: no need to read them again.
+    const logins = known
+      ? [...known].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
+      : await this.locatedLogins(em, incidentId);
     if (logins.length === 0) return;
     const first = logins[0]!.occurredAt;
     const last = logins[logins.length - 1]!.occurredAt;
     const windowStart = new Date(first.getTime() - s.windowSeconds * 1000);
     const asns = [...new Set(logins.map((l) => l.asn).filter((a): a is number => a !== null))];
-    const [stats] = await conn.execute<{ failures: string; seen: number[] | null }[]>(
+    const [stats] = await conn.execute<{ failures: string; seen: number[] | null; history: boolean }[]>(
       `select
+         (select exists(select 1 from login_event where account_id = ? and outcome = 'SUCCESS' and occurred_at < ?)) as history,
          (select count(*) from login_event f where f.account_id = ? and f.outcome in ('INVALID_CREDENTIALS', 'SECOND_FACTOR_FAILED')
             and f.occurred_at between ? and ?) as failures,
          (select array_agg(distinct h.asn) from login_event h where h.account_id = ? and h.outcome = 'SUCCESS'
             and h.occurred_at < ? and h.occurred_at > ? and h.asn = any(?::int[])) as seen`,
       [
+        accountId,
+        windowStart,
         accountId,
         windowStart,
         last,
@@ -220,16 +226,12 @@ export class IncidentService {
       ],
     );
     const seen = new Set(stats?.seen ?? []);
-    // Only an account with some history can show a "never-seen" network.
-    const [history] = await conn.execute<{ any: boolean }[]>(
-      `select exists(select 1 from login_event where account_id = ? and outcome = 'SUCCESS' and occurred_at < ?) as any`,
-      [accountId, windowStart],
-    );
     const a = assess(
       {
         logins,
         failuresBefore: Number(stats?.failures ?? 0),
-        unseenAsns: history?.any ? asns.filter((x) => !seen.has(x)) : [],
+        // Only an account with some history can show a "never-seen" network.
+        unseenAsns: stats?.history ? asns.filter((x) => !seen.has(x)) : [],
       },
       s,
     );

@@ -42,12 +42,16 @@ export class ApiTokenResolver {
   }
 
   @Authorized(Permission.MANAGE_SUB_ADMINS)
-  @Mutation(() => ApiTokenCreated, { description: 'Creates an API token for an API-only sub-admin. Needs MANAGE_SUB_ADMINS.' })
+  @Mutation(() => ApiTokenCreated, {
+    description:
+      'Creates an API token for an API-only sub-admin. Needs MANAGE_SUB_ADMINS and a recent re-authentication (`reauthenticate`, else REAUTH_REQUIRED): a token is a standing credential.',
+  })
   async createApiToken(
     @Arg('input', () => CreateApiTokenInput, { description: 'Account, name and expiry.' }) input: CreateApiTokenInput,
     @Ctx() ctx: Context,
   ): Promise<ApiTokenCreated> {
     assertUuid(input.accountId, 'accountId');
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     const { token, apiToken } = await ctx.services.apiTokens.create(ctx.em, input.accountId, input.name, input.expiresAt ?? null);
     await ctx.services.audit.record(
       ctx,
