@@ -43,6 +43,7 @@ export const router = createBrowserRouter([
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },
               { path: '/audit', lazy: () => import('./routes/audit') },
+              { path: '/dev/outbox', lazy: () => import('./routes/outbox') },
             ],
           },
         ],

@@ -11,6 +11,7 @@ import { AsnOverrideResolver, NamedLocationResolver } from './modules/geo/named-
 import { IpBlockResolver } from './modules/ip-block/ip-block.resolver.js';
 import { LoginEventResolver } from './modules/login-event/login-event.resolver.js';
 import { TwoFactorResolver } from './modules/two-factor/two-factor.resolver.js';
+import { MailResolver } from './modules/mail/mail.resolver.js';
 import { IncidentResolver } from './modules/security-incident/incident.resolver.js';
 import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
 
@@ -27,6 +28,7 @@ export const resolvers = [
   AdminAccessResolver,
   TwoFactorResolver,
   IncidentResolver,
+  MailResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -31,6 +31,8 @@ type Documents = {
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.MarkIpSafeDocument,
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AccountPickerDocument,
+    "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.ResetTwoFactorDocument,
+    "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": typeof types.UnlockSecondFactorDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": typeof types.WebauthnAuthenticationOptionsDocument,
@@ -68,6 +70,7 @@ type Documents = {
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": typeof types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.CreateNamedLocationDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": typeof types.DeleteNamedLocationDocument,
+    "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n": typeof types.OutboxPageDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
@@ -96,6 +99,8 @@ const documents: Documents = {
     "\n  query Viewer {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation MarkIpSafe($input: MarkIpSafeInput!) {\n    markIpSafe(input: $input) {\n      __typename\n      ... on TrustedIp {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.MarkIpSafeDocument,
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AccountPickerDocument,
+    "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.ResetTwoFactorDocument,
+    "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": types.UnlockSecondFactorDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": types.WebauthnAuthenticationOptionsDocument,
@@ -133,6 +138,7 @@ const documents: Documents = {
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.CreateNamedLocationDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": types.DeleteNamedLocationDocument,
+    "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n": types.OutboxPageDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
@@ -226,6 +232,14 @@ export function graphql(source: "\n  mutation MarkIpSafe($input: MarkIpSafeInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n"): (typeof documents)["\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -374,6 +388,10 @@ export function graphql(source: "\n  mutation CreateNamedLocation($input: NamedL
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n"): (typeof documents)["\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

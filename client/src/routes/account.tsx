@@ -12,7 +12,8 @@ import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
 import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
 import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
-import { canManageIps, useViewer } from '../features/session/viewer';
+import { canManageIps, canManageUsers, useViewer } from '../features/session/viewer';
+import { AdminTwoFactorCard } from '../features/two-factor/AdminTwoFactorCard';
 import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
 
 const AccountPageDocument = graphql(`
@@ -85,6 +86,7 @@ export function Component() {
           <FormattedDate value={a.createdAt} /> · last login <FormattedDate value={a.lastLoginAt} fallback="never" />
         </Text>
       </Card>
+      {canManageUsers(viewer) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
       {withTrust && (
         <Stack gap="sm">
           <Group justify="space-between">

@@ -3,7 +3,6 @@ import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { TwoFactorMethod } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
@@ -19,34 +18,8 @@ import {
   RemoveWebauthnDocument,
   RenameWebauthnDocument,
 } from '../features/two-factor/operations';
-import { ReauthModal } from '../features/two-factor/ReauthModal';
+import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
-
-/** Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again. */
-function useReauthGuard(methods: TwoFactorMethod[]) {
-  const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
-  async function guard(label: string, action: () => Promise<void>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
-      const p = toProblem(error);
-      if (p.code === 'REAUTH_REQUIRED') setPending(() => action);
-      else notifications.show({ color: 'red', title: `${label} failed`, message: p.message });
-    }
-  }
-  const modal = pending ? (
-    <ReauthModal
-      methods={methods}
-      onCancel={() => setPending(null)}
-      onDone={() => {
-        const action = pending;
-        setPending(null);
-        void action().catch((error: unknown) => notifications.show({ color: 'red', message: toProblem(error).message }));
-      }}
-    />
-  ) : null;
-  return { guard, modal };
-}
 
 export function Component() {
   usePageTitle('Security');

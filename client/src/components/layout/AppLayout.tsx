@@ -13,6 +13,7 @@ import {
   IconShieldCheck,
   IconUsers,
   IconAlertTriangle,
+  IconMail,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
@@ -49,6 +50,8 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
   { to: '/security/two-factor', label: '2FA compliance', icon: IconReportAnalytics, visible: canManageUsers },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, visible: canReadAudit },
+  // Development builds only (Vite dev server); the page itself explains when the outbox is off.
+  { to: '/dev/outbox', label: 'Outbox (dev)', icon: IconMail, visible: (v) => import.meta.env.DEV && v.role === 'ADMIN' },
 ];
 
 const NAVBAR_BREAKPOINT = 'sm';
