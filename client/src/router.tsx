@@ -31,6 +31,7 @@ export const router = createBrowserRouter([
               { index: true, lazy: () => import('./routes/home') },
               { path: '/users', lazy: () => import('./routes/users') },
               { path: '/users/:id', lazy: () => import('./routes/account') },
+              { path: '/sub-admins', lazy: () => import('./routes/sub-admins') },
               { path: '/sessions', lazy: () => import('./routes/sessions') },
               { path: '/me/logins', lazy: () => import('./routes/my-logins') },
               { path: '/me/access-list', lazy: () => import('./routes/access-list') },

@@ -156,6 +156,41 @@ describe('accounts and roles', () => {
     expect(await db.query('select id from account where disabled_at is not null and id = $1', [adminId])).toEqual([]);
   });
 
+  it('deleting an account removes it with its sessions and tokens, keeps history, and is audited; bad input deletes nothing', async () => {
+    const DELETE = `mutation($id: ID!) { deleteAccount(id: $id) }`;
+    const victim = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+    const manager = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    const before = await accountCount();
+    expect(codes(await admin.gql(DELETE, { id: 'x' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(DELETE, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(DELETE, { id: adminId }))).toEqual(['CANNOT_DISABLE_SELF']);
+    // MANAGE_USERS covers users, not sub-admins; the victim itself has neither.
+    expect(codes(await manager.client.gql(DELETE, { id: victim.id }))).toEqual(['FORBIDDEN']);
+    expect(codes(await victim.client.gql(DELETE, { id: manager.id }))).toEqual(['FORBIDDEN']);
+    expect(await accountCount()).toBe(before);
+
+    expect((await admin.gql(DELETE, { id: victim.id })).data).toEqual({ deleteAccount: victim.id });
+    expect(await accountCount()).toBe(before - 1);
+    expect((await victim.client.gql(`{ me { id } }`)).data?.['me']).toBeNull();
+    expect(await db.query('select id from session where account_id = $1', [victim.id])).toEqual([]);
+    // Its sign-ins stay in the login history, unlinked.
+    expect((await db.query(`select count(*)::int as n from login_event where attempted_name = $1`, [victim.email]))[0]).toEqual({
+      n: 1,
+    });
+    const audit = await db.query(
+      `select action, target_id, details from audit_log where action = 'ACCOUNT_DELETED' and target_id = $1`,
+      [victim.id],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'ACCOUNT_DELETED',
+        target_id: victim.id,
+        details: { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'], apiOnly: false },
+      },
+    ]);
+    expect(codes(await admin.gql(DELETE, { id: victim.id }))).toEqual(['NOT_FOUND']);
+  });
+
   it('two admins disabling each other at the same moment leave one enabled admin', async () => {
     const { client: second, id: secondId } = await createAccount(server, admin, { role: 'ADMIN' });
     const enabledAdmins = async () =>

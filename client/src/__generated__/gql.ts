@@ -74,6 +74,13 @@ type Documents = {
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
+    "\n  query SubAdminsPage {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n": typeof types.SubAdminsPageDocument,
+    "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": typeof types.SetSubAdminPermissionsDocument,
+    "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.SetSubAdminDisabledDocument,
+    "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": typeof types.DeleteSubAdminDocument,
+    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": typeof types.RemoveTrustedIpDocument,
     "\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": typeof types.TwoFactorCompliancePageDocument,
@@ -142,6 +149,13 @@ const documents: Documents = {
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
+    "\n  query SubAdminsPage {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n": types.SubAdminsPageDocument,
+    "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": types.SetSubAdminPermissionsDocument,
+    "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.SetSubAdminDisabledDocument,
+    "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": types.DeleteSubAdminDocument,
+    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": types.RemoveTrustedIpDocument,
     "\n  query TwoFactorCompliancePage($without: Boolean) {\n    twoFactorCompliance(withoutTwoFactor: $without) {\n      total\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": types.TwoFactorCompliancePageDocument,
@@ -404,6 +418,34 @@ export function graphql(source: "\n  query SessionsPage {\n    mySessions {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"): (typeof documents)["\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SubAdminsPage {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SubAdminsPage {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n"): (typeof documents)["\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"): (typeof documents)["\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,6 +14,7 @@ import {
   IconUsers,
   IconAlertTriangle,
   IconMail,
+  IconUserShield,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link, Outlet, useMatch, useNavigation } from 'react-router';
@@ -41,6 +42,12 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: IconHome, visible: () => true },
   { to: '/security/incidents', label: 'Incidents', icon: IconAlertTriangle, visible: canReadIncidents },
   { to: '/users', label: 'Users', icon: IconUsers, visible: canManageUsers },
+  {
+    to: '/sub-admins',
+    label: 'Sub-admins',
+    icon: IconUserShield,
+    visible: (v) => v.role === 'ADMIN' || (v.role === 'SUB_ADMIN' && v.permissions.includes('MANAGE_SUB_ADMINS')),
+  },
   { to: '/sessions', label: 'My sessions', icon: IconDevices, visible: () => true },
   { to: '/me/security', label: 'Security', icon: IconKey, visible: () => true },
   { to: '/me/logins', label: 'My login history', icon: IconHistory, visible: () => true },

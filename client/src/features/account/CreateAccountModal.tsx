@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { Permission, Role } from '../../__generated__/graphql';
@@ -23,7 +23,7 @@ export function CreateAccountModal({ opened, onClose, roles }: CreateAccountModa
   );
 }
 
-const FORM_FIELDS = new Set(['email', 'name', 'password', 'role', 'permissions']);
+const FORM_FIELDS = new Set(['email', 'name', 'password', 'role', 'permissions', 'apiOnly']);
 
 function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
   const [create, { loading }] = useCreateAccountMutation();
@@ -32,6 +32,7 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>(roles[0] ?? 'USER');
   const [permissions, setPermissions] = useState<Permission[]>([]);
+  const [apiOnly, setApiOnly] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const fieldErrors = problem?.fieldErrors ?? {};
   const emailError = problem?.code === 'EMAIL_TAKEN' ? problem.message : fieldErrors['email'];
@@ -47,12 +48,20 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
       const result = await create({
         email,
         name,
-        password,
+        password: role === 'SUB_ADMIN' && apiOnly ? null : password,
         role,
         permissions: role === 'SUB_ADMIN' ? permissions : null,
+        apiOnly: role === 'SUB_ADMIN' && apiOnly,
       });
       if (result.__typename === 'AccountCreated') {
-        notifications.show({ color: 'green', title: 'Account created', message: `${email.trim()} can now sign in.` });
+        notifications.show({
+          color: 'green',
+          title: 'Account created',
+          message:
+            apiOnly && role === 'SUB_ADMIN'
+              ? `${email.trim()} is ready: create an API token for it.`
+              : `${email.trim()} can now sign in.`,
+        });
         onDone();
       } else {
         setProblem(problemFromCode(result.code));
@@ -89,15 +98,6 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
           onChange={(e) => setName(e.currentTarget.value)}
           error={fieldErrors['name']}
         />
-        <PasswordField
-          label="Password"
-          description="At least 12 characters, and not the e-mail address. Share it with the person safely."
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={fieldErrors['password']}
-        />
         <NativeSelect
           label="Role"
           value={role}
@@ -105,6 +105,26 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
           data={roles.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
           error={fieldErrors['role']}
         />
+        {role === 'SUB_ADMIN' && (
+          <Switch
+            label="API only"
+            description="For integrations (mail servers, billing panels): never signs in to the dashboard, authenticates with API tokens."
+            checked={apiOnly}
+            onChange={(e) => setApiOnly(e.currentTarget.checked)}
+            error={fieldErrors['apiOnly']}
+          />
+        )}
+        {!(role === 'SUB_ADMIN' && apiOnly) && (
+          <PasswordField
+            label="Password"
+            description="At least 12 characters, and not the e-mail address. Share it with the person safely."
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldErrors['password']}
+          />
+        )}
         {role === 'SUB_ADMIN' && (
           <Checkbox.Group
             label="Permissions"

@@ -161,6 +161,38 @@ export class AccountService {
     });
   }
 
+  /**
+   * Deletes an account and everything that is only its own (sessions, tokens, 2FA, access list, trusted
+   * IPs, incidents); its login history and audit entries stay, without the link. Same rights as
+   * disabling; never yourself, never the last admin.
+   */
+  async delete(
+    em: EntityManager,
+    viewer: Viewer,
+    id: string,
+    audit: (tx: EntityManager, account: Account) => Promise<void>,
+  ): Promise<Account> {
+    const account = await this.get(em, id);
+    this.assertMayManageRole(viewer, account.role);
+    if (account.id === viewer.account.id) throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot delete your own account.');
+    await em.transactional(async (tx) => {
+      if (account.role === Role.ADMIN) {
+        const admins = await tx
+          .createQueryBuilder(Account)
+          .select('id')
+          .where({ role: Role.ADMIN, disabledAt: null })
+          .setLockMode(4 /* PESSIMISTIC_WRITE */)
+          .getResultList();
+        if (admins.filter((a) => a.id !== account.id).length === 0)
+          throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
+      }
+      await tx.nativeDelete(Account, { id: account.id });
+      // The deletion and its audit entry commit together, or neither does.
+      await audit(tx, account);
+    });
+    return account;
+  }
+
   async adminExists(em: EntityManager): Promise<boolean> {
     return (await em.count(Account, { role: Role.ADMIN })) > 0;
   }

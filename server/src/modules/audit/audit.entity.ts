@@ -41,6 +41,7 @@ export enum AuditAction {
   INCIDENT_HOLDER_RESPONSE = 'INCIDENT_HOLDER_RESPONSE',
   PASSWORD_RESET = 'PASSWORD_RESET',
   TWO_FACTOR_RESET_BY_CLI = 'TWO_FACTOR_RESET_BY_CLI',
+  ACCOUNT_DELETED = 'ACCOUNT_DELETED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -80,6 +81,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   INCIDENT_RESOLVED: 'A security incident was resolved (marked safe, dismissed or treated as compromised).',
   INCIDENT_HOLDER_RESPONSE: 'The account holder answered an incident e-mail (“It was me” / “This wasn’t me”).',
   PASSWORD_RESET: 'A new password was set through a reset link.',
+  ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
 };
 

@@ -1,0 +1,104 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const REPORT = `mutation { reportLogin(input: { account: "someone@example.test", ip: "192.0.2.44", outcome: "SUCCESS", service: "smtp" }) { allowed } }`;
+
+describe('sub-admins in the dashboard', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let adminEmail: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sub_admins_browser');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ email: adminEmail } = await setupAdmin(server));
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('E-mail').fill(adminEmail);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('creates an API-only integrator, gives it a token after re-authentication, and revokes it', async () => {
+    const email = uniqueEmail('mx');
+    await page.getByRole('link', { name: 'Sub-admins' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sub-admins' }).waitFor();
+    await page.getByRole('button', { name: 'New sub-admin' }).click();
+    const form = page.getByRole('dialog', { name: 'New account' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Mail server mx1');
+    await form.getByLabel('API only').check();
+    expect(await form.getByLabel('Password').count()).toBe(0);
+    await form.getByLabel('Report logins (API)').check();
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await form.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row').filter({ hasText: email });
+    await row.getByText('API only').waitFor();
+    await row.getByText('Report logins (API)').waitFor();
+    await row.getByRole('button', { name: 'API tokens' }).click();
+    const tokens = page.getByRole('dialog', { name: `API tokens of ${email}` });
+    await tokens.getByLabel('Token name').fill('mx1');
+    await tokens.getByRole('button', { name: 'Create token' }).click();
+    // A token is a standing credential: the dashboard asks to confirm it is you, then creates it.
+    const reauth = page.getByRole('dialog', { name: /confirm/i });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: /confirm|continue/i }).click();
+    const token = (await tokens.getByTestId('new-api-token').textContent())!.trim();
+    expect(token).toMatch(/^sct_/);
+
+    const integrator = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+    expect((await integrator.gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+
+    await tokens.getByRole('button', { name: 'Revoke mx1' }).click();
+    await tokens.getByText('Revoked').waitFor();
+    expect(codes(await integrator.gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+    await page.keyboard.press('Escape');
+    await tokens.waitFor({ state: 'detached' });
+  });
+
+  it('edits a sub-admin’s permissions and deletes a sub-admin', async () => {
+    const email = uniqueEmail('staff');
+    await page.getByRole('button', { name: 'New sub-admin' }).click();
+    const form = page.getByRole('dialog', { name: 'New account' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Support');
+    await form.getByLabel('Password').fill('a long enough password 1');
+    await form.getByLabel('Read incidents').check();
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await form.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row').filter({ hasText: email });
+    await row.getByRole('button', { name: 'Permissions' }).click();
+    const edit = page.getByRole('dialog', { name: `Permissions of ${email}` });
+    await edit.getByLabel('Resolve incidents').check();
+    await edit.getByRole('button', { name: 'Save permissions' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await row.getByText('Resolve incidents').waitFor();
+    const perms = await db.query<{ permissions: string[] }>('select permissions from account where email = $1', [email]);
+    expect([...perms[0]!.permissions].sort()).toEqual(['READ_INCIDENTS', 'RESOLVE_INCIDENTS']);
+
+    await row.getByRole('button', { name: `Delete ${email}` }).click();
+    await page
+      .getByRole('dialog', { name: `Delete ${email}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await row.waitFor({ state: 'detached' });
+    expect(await db.query('select id from account where email = $1', [email])).toEqual([]);
+  });
+});
