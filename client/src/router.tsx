@@ -32,6 +32,7 @@ export const router = createBrowserRouter([
               { path: '/users', lazy: () => import('./routes/users') },
               { path: '/users/:id', lazy: () => import('./routes/account') },
               { path: '/sub-admins', lazy: () => import('./routes/sub-admins') },
+              { path: '/users/:id/access-list', lazy: () => import('./routes/access-list') },
               { path: '/sessions', lazy: () => import('./routes/sessions') },
               { path: '/me/logins', lazy: () => import('./routes/my-logins') },
               { path: '/me/access-list', lazy: () => import('./routes/access-list') },

@@ -464,6 +464,35 @@ describe('security incidents', () => {
       expect(s.closed).toEqual({ code: 4401, reason: 'Session ended' });
     });
 
+    it('refuses a WebSocket from outside a restricted account’s IP access list, and closes one when the restriction starts', async () => {
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      // The sub-admin's list holds only 192.0.2.0/24; requests arrive through the trusted proxy (127.0.0.1).
+      const office = { 'x-forwarded-for': '192.0.2.10' };
+      const add = await admin.gql(
+        `mutation($a: ID!) { addAdminAccessEntries(accountId: $a, lines: "192.0.2.0/24 Office") { restricted } }`,
+        { a: staff.id },
+      );
+      expect(add.errors).toBeUndefined();
+      const inside = track(subscribeIncidents(server.url, staff.client.cookieHeader(), server.url, office));
+      await inside.connected;
+      const restrict = await admin.gql(`mutation($a: ID!) { setIpRestriction(accountId: $a, restricted: true) { restricted } }`, {
+        a: staff.id,
+      });
+      expect(restrict.data?.['setIpRestriction']).toEqual({ restricted: true });
+      const outside = track(
+        subscribeIncidents(server.url, staff.client.cookieHeader(), server.url, { 'x-forwarded-for': '203.0.113.77' }),
+      );
+      await expect(outside.connected).rejects.toThrow(/4403/);
+      const refusals = await sql.query(
+        `select outcome from login_event where account_id = $1 and host(ip) = '203.0.113.77' and outcome = 'IP_NOT_ALLOWED'`,
+        [staff.id],
+      );
+      expect(refusals.rows.length).toBeGreaterThanOrEqual(1);
+      // The socket from the office stays; one from an address the list does not hold was never let in.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(inside.closed).toBeUndefined();
+    });
+
     it('reaches dashboards connected to another instance (LISTEN/NOTIFY)', async () => {
       const other = await startServer({ DATABASE_URL: db.url, ...ENV });
       try {

@@ -101,4 +101,31 @@ describe('sub-admins in the dashboard', () => {
     await row.waitFor({ state: 'detached' });
     expect(await db.query('select id from account where email = $1', [email])).toEqual([]);
   });
+
+  it('an admin restricts another sub-admin to an IP list from the Sub-admins page', async () => {
+    const email = uniqueEmail('restricted');
+    await page.getByRole('button', { name: 'New sub-admin' }).click();
+    const form = page.getByRole('dialog', { name: 'New account' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Night shift');
+    await form.getByLabel('Password').fill('a long enough password 2');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'IP list' }).click();
+    await page.getByRole('heading', { level: 1, name: `IP access list of ${email}` }).waitFor();
+    await page.getByLabel('Addresses or ranges').fill('192.0.2.0/24 Office');
+    await page.getByRole('button', { name: 'Add to list' }).click();
+    await page.getByRole('cell', { name: '192.0.2.0/24', exact: true }).first().waitFor();
+    await page.getByRole('button', { name: 'Restrict login to these IPs' }).click();
+    await page
+      .getByRole('dialog', { name: 'Restrict login to the IPs in the list?' })
+      .getByRole('button', { name: /restrict/i })
+      .click();
+    await page.getByText('Login restricted to the IPs in the list').waitFor();
+    const [row] = await db.query<{ ip_restricted: boolean }>('select ip_restricted from account where email = $1', [email]);
+    expect(row).toEqual({ ip_restricted: true });
+    // The admin's own list is untouched.
+    const [own] = await db.query<{ ip_restricted: boolean }>('select ip_restricted from account where email = $1', [adminEmail]);
+    expect(own).toEqual({ ip_restricted: false });
+  });
 });

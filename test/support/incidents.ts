@@ -166,7 +166,12 @@ export interface Subscriber {
  * A real graphql-ws client over a real WebSocket, carrying the browser's session cookie and origin,
  * subscribed to incident events. `retry: false` so a refused or closed connection stays closed.
  */
-export function subscribeIncidents(baseUrl: string, cookie: string, origin = baseUrl): Subscriber {
+export function subscribeIncidents(
+  baseUrl: string,
+  cookie: string,
+  origin = baseUrl,
+  extraHeaders: Record<string, string> = {},
+): Subscriber {
   const events: Record<string, any>[] = [];
   const errors: unknown[] = [];
   const waiters: (() => void)[] = [];
@@ -180,7 +185,7 @@ export function subscribeIncidents(baseUrl: string, cookie: string, origin = bas
   sub.connected.catch(() => undefined);
   class CookieWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers: { cookie, origin } });
+      super(address, protocols, { headers: { cookie, origin, ...extraHeaders } });
     }
   }
   const client = createClient({

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useParams } from 'react-router';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { graphql } from '../__generated__';
@@ -13,8 +14,12 @@ import { type Problem, toProblem } from '../features/errors/problem';
 import { useViewer } from '../features/session/viewer';
 
 const AccessListPageDocument = graphql(`
-  query AccessListPage {
-    adminAccessList {
+  query AccessListPage($accountId: ID) {
+    adminAccessList(accountId: $accountId) {
+      account {
+        id
+        email
+      }
       restricted
       currentIp
       currentIpListed
@@ -25,7 +30,7 @@ const AccessListPageDocument = graphql(`
         createdAt
       }
     }
-    ipRestrictionPreview {
+    ipRestrictionPreview(accountId: $accountId) {
       ip
       count
       lastAt
@@ -35,8 +40,8 @@ const AccessListPageDocument = graphql(`
 `);
 
 const AddEntriesDocument = graphql(`
-  mutation AddAccessEntries($lines: String!, $label: String) {
-    addAdminAccessEntries(lines: $lines, label: $label) {
+  mutation AddAccessEntries($lines: String!, $label: String, $accountId: ID) {
+    addAdminAccessEntries(lines: $lines, label: $label, accountId: $accountId) {
       restricted
     }
   }
@@ -51,8 +56,8 @@ const RemoveEntryDocument = graphql(`
 `);
 
 const SetRestrictionDocument = graphql(`
-  mutation SetIpRestriction($restricted: Boolean!) {
-    setIpRestriction(restricted: $restricted) {
+  mutation SetIpRestriction($restricted: Boolean!, $accountId: ID) {
+    setIpRestriction(restricted: $restricted, accountId: $accountId) {
       restricted
     }
   }
@@ -61,13 +66,20 @@ const SetRestrictionDocument = graphql(`
 const refetch = { refetchQueries: ['AccessListPage'] };
 
 export function Component() {
-  usePageTitle('My IP access list');
   const viewer = useViewer();
+  // `/users/:id/access-list`: an admin (or MANAGE_SUB_ADMINS for sub-admins) manages someone else's list.
+  const { id: accountId } = useParams();
+  const own = !accountId || accountId === viewer.id;
+  usePageTitle(own ? 'My IP access list' : 'IP access list');
   const {
     data,
     error,
     refetch: reload,
-  } = useQuery(AccessListPageDocument, { fetchPolicy: 'cache-and-network', skip: viewer.role === 'USER' });
+  } = useQuery(AccessListPageDocument, {
+    variables: { accountId: own ? null : accountId },
+    fetchPolicy: 'cache-and-network',
+    skip: viewer.role === 'USER',
+  });
   const [add, { loading: adding }] = useMutation(AddEntriesDocument, refetch);
   const [remove] = useMutation(RemoveEntryDocument, refetch);
   const [setRestriction, { loading: switching }] = useMutation(SetRestrictionDocument, refetch);
@@ -84,9 +96,9 @@ export function Component() {
     e.preventDefault();
     setProblem(null);
     try {
-      await add({ variables: { lines: text, label: label.trim() || null } });
+      await add({ variables: { lines: text, label: label.trim() || null, accountId: own ? null : accountId } });
       setLines('');
-      notifications.show({ color: 'green', message: 'Added to your access list.' });
+      notifications.show({ color: 'green', message: own ? 'Added to your access list.' : 'Added to the access list.' });
     } catch (err) {
       setProblem(toProblem(err));
     }
@@ -94,7 +106,7 @@ export function Component() {
 
   async function toggle(restricted: boolean) {
     try {
-      await setRestriction({ variables: { restricted } });
+      await setRestriction({ variables: { restricted, accountId: own ? null : accountId } });
       warn.close();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Not changed', message: toProblem(err).message });
@@ -104,7 +116,7 @@ export function Component() {
   const lineErrors = problem ? Object.entries(problem.fieldErrors).filter(([f]) => f.startsWith('lines')) : [];
   return (
     <Stack gap="lg" maw={1000}>
-      <Title order={1}>My IP access list</Title>
+      <Title order={1}>{own ? 'My IP access list' : `IP access list of ${list.account.email}`}</Title>
       <Card withBorder>
         <Group justify="space-between">
           <div>
@@ -117,7 +129,8 @@ export function Component() {
               )}
             </Text>
             <Text size="sm" mt={4}>
-              Your current IP: <strong>{list.currentIp}</strong> {list.currentIpListed ? '(in the list)' : '(not in the list)'}
+              {own ? 'Your current IP' : 'Your own current IP'}: <strong>{list.currentIp}</strong>{' '}
+              {list.currentIpListed ? '(in the list)' : '(not in the list)'}
             </Text>
           </div>
           {list.restricted ? (
@@ -130,7 +143,7 @@ export function Component() {
             </Button>
           )}
         </Group>
-        {!list.currentIpListed && (
+        {own && !list.currentIpListed && (
           <Button mt="sm" variant="light" size="xs" onClick={(e) => void onAdd(e, list.currentIp)}>
             Add my current IP
           </Button>

@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Button, Card, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
@@ -85,6 +85,11 @@ export function Component() {
           {a.name} · {ROLE_LABELS[a.role]} · {a.disabledAt ? 'Disabled' : 'Enabled'} · created{' '}
           <FormattedDate value={a.createdAt} /> · last login <FormattedDate value={a.lastLoginAt} fallback="never" />
         </Text>
+        {a.role !== 'USER' && (
+          <Anchor component={Link} to={`/users/${a.id}/access-list`} size="sm" mt="xs">
+            IP access list
+          </Anchor>
+        )}
       </Card>
       {canManageUsers(viewer) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
       {withTrust && (

@@ -19,6 +19,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconUserShield } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { graphql } from '../__generated__';
 import type { Permission } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
@@ -204,6 +205,9 @@ export function Component() {
                   <Group gap="xs" wrap="nowrap">
                     <Button size="xs" variant="default" onClick={() => setEditing(a)} disabled={a.id === viewer.id}>
                       Permissions
+                    </Button>
+                    <Button size="xs" variant="default" component={Link} to={`/users/${a.id}/access-list`}>
+                      IP list
                     </Button>
                     {a.apiOnly && (
                       <Button size="xs" variant="default" onClick={() => setTokensFor(a)}>
