@@ -6,6 +6,7 @@ import { codes, GqlClient } from '../support/graphql.js';
 import {
   createPlaces,
   INCIDENT_FIELDS,
+  INCIDENTS,
   incidentsOf,
   ipIn,
   reportFrom,
@@ -79,6 +80,13 @@ describe('security incidents', () => {
         legs: [{ fromLoginId: a.eventId, toLoginId: b.eventId, distanceKm: 877, hours: 5, impossible: false }],
       });
       expect(incident!['evidence'][0]).toContain('DE, FR');
+      // Filters: account e-mail prefix (any case), status, severity and time.
+      const byEmail = await admin.gql(INCIDENTS, {
+        f: { accountEmail: u.email.slice(0, 13).toUpperCase(), status: 'OPEN', severity: 'MEDIUM' },
+      });
+      expect(byEmail.data?.['securityIncidents'].nodes.map((n: { id: string }) => n.id)).toEqual([incident!['id']]);
+      const later = await admin.gql(INCIDENTS, { f: { accountId: u.id, from: new Date(Date.now() + 60_000).toISOString() } });
+      expect(later.data?.['securityIncidents']).toMatchObject({ totalCount: 0, nodes: [] });
     });
 
     it('logins farther apart in time than the window raise nothing', async () => {
@@ -370,7 +378,7 @@ describe('security incidents', () => {
       await mail.waitFor(adminEmail, (m) => m.subject.includes(`URGENT: ${u.email}`), since);
     });
 
-    it('"It was me" is recorded and the admin still decides', async () => {
+    it('"It was me" is recorded, its places become familiar, and the admin still decides', async () => {
       const u = await newUser();
       const since = mail.count();
       await reportFrom(admin, u.email, 'berlin', 5);
@@ -385,6 +393,17 @@ describe('security incidents', () => {
         severity: 'MEDIUM',
         status: 'OPEN',
       });
+      // The confirmed places are familiar now: once the admin closes this one, the same pair raises nothing…
+      const [first] = await incidentsOf(admin, u.id);
+      await admin.gql(DISMISS, { i: { id: first!['id'], note: 'holder confirmed' } });
+      await reportFrom(admin, u.email, 'berlin', 0.8);
+      await reportFrom(admin, u.email, 'paris', 0.5);
+      expect((await incidentsOf(admin, u.id)).filter((i) => i['status'] === 'OPEN')).toEqual([]);
+      // …but a new place far from both still does.
+      await reportFrom(admin, u.email, 'tokyo', 0.1);
+      const open = (await incidentsOf(admin, u.id)).filter((i) => i['status'] === 'OPEN');
+      expect(open).toHaveLength(1);
+      expect(open[0]!['logins'].map((l: { city: string }) => l.city)).toContain('Tokyo');
     });
 
     it('admins get one e-mail for a new incident, and a burst becomes one summary', async () => {

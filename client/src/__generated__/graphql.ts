@@ -257,6 +257,8 @@ export type IncidentEventKind =
 
 /** Filters for the incidents list; all optional. */
 export type IncidentFilterInput = {
+  /** Only accounts whose e-mail starts with this (case-insensitive). */
+  accountEmail?: string | null | undefined;
   /** Only this account’s incidents. */
   accountId?: string | number | null | undefined;
   /** Opened at or after. */

@@ -1,5 +1,19 @@
 import { useQuery } from '@apollo/client/react';
-import { Alert, Anchor, Badge, EmptyState, Group, NativeSelect, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  EmptyState,
+  Group,
+  NativeSelect,
+  Pagination,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -49,11 +63,21 @@ export function Component() {
   const viewer = useViewer();
   const [status, setStatus] = useState<IncidentStatus | ''>('OPEN');
   const [severity, setSeverity] = useState<IncidentSeverity | ''>('');
+  const [email, setEmail] = useState('');
+  const [debouncedEmail] = useDebouncedValue(email.trim(), 300);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
   const allowed = canReadIncidents(viewer);
   const { data, error, refetch } = useQuery(IncidentsPageDocument, {
     variables: {
-      filter: { status: status || null, severity: severity || null },
+      filter: {
+        status: status || null,
+        severity: severity || null,
+        accountEmail: debouncedEmail || null,
+        from: from ? new Date(from).toISOString() : null,
+        to: to ? new Date(to).toISOString() : null,
+      },
       page: { limit: PAGE, offset: (page - 1) * PAGE },
     },
     fetchPolicy: 'cache-and-network',
@@ -95,6 +119,17 @@ export function Component() {
             setPage(1);
           }}
         />
+        <TextInput
+          label="Account"
+          placeholder="e-mail starts with…"
+          value={email}
+          onChange={(e) => {
+            setEmail(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
+        <TextInput label="Opened from" type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+        <TextInput label="Opened until" type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
       </Group>
       {!data ? (
         error ? (

@@ -1,5 +1,6 @@
 import { Account, AccountPassword, PasswordResetToken } from '../modules/account/account.entity.js';
 import {
+  FamiliarLocation,
   IncidentHolderLink,
   IncidentMailThrottle,
   SecurityIncident,
@@ -57,4 +58,5 @@ export const entities = [
   SecurityIncidentLogin,
   IncidentMailThrottle,
   IncidentHolderLink,
+  FamiliarLocation,
 ];

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122235944 } from './Migration20261122235944.js';
 import { Migration20261122234842 } from './Migration20261122234842.js';
 import { Migration20261122232930 } from './Migration20261122232930.js';
 import { Migration20261122231730 } from './Migration20261122231730.js';
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122231730', class: Migration20261122231730 },
   { name: 'Migration20261122232930', class: Migration20261122232930 },
   { name: 'Migration20261122234842', class: Migration20261122234842 },
+  { name: 'Migration20261122235944', class: Migration20261122235944 },
 ];

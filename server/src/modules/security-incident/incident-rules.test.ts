@@ -65,6 +65,19 @@ describe('different places', () => {
   });
 });
 
+describe('familiar places', () => {
+  it('a pair of confirmed places does not count; a confirmed place and a new one does', () => {
+    const familiar = [
+      { latitude: BERLIN.latitude, longitude: BERLIN.longitude },
+      { latitude: PARIS.latitude, longitude: PARIS.longitude },
+    ];
+    expect(spansSeveralPlaces([login(BERLIN, 0), login(PARIS, 1)], S, familiar)).toBe(false);
+    expect(spansSeveralPlaces([login(POTSDAM, 0), login(PARIS, 1)], S, familiar)).toBe(false); // Potsdam is within reach of Berlin
+    expect(spansSeveralPlaces([login(BERLIN, 0), login(TOKYO, 1)], S, familiar)).toBe(true);
+    expect(spansSeveralPlaces([login(BERLIN, 0), login(PARIS, 1)], S)).toBe(true);
+  });
+});
+
 describe('impossible travel', () => {
   it('flags a speed above the limit and keeps a plausible flight', () => {
     const [fast] = legs([login(BERLIN, 0), login(TOKYO, 2)], S);

@@ -90,10 +90,33 @@ export function differentPlaces(a: LocatedLogin, b: LocatedLogin, s: Pick<Incide
   return distanceKm(a, b) - uncertaintyKm(a) - uncertaintyKm(b) > s.distanceKm;
 }
 
-/** True when the logins span more than one location (the incident trigger). */
-export function spansSeveralPlaces(logins: LocatedLogin[], s: Pick<IncidentRuleSettings, 'distanceKm'>): boolean {
+/** A place the account holder confirmed ("It was me"): logins within reach of it are familiar. */
+export interface FamiliarPlace {
+  latitude: number;
+  longitude: number;
+}
+
+/** How close to a confirmed place a login must be (plus its own uncertainty) to count as familiar. */
+export const FAMILIAR_RADIUS_KM = 100;
+
+export function isFamiliar(l: LocatedLogin, familiar: readonly FamiliarPlace[]): boolean {
+  return familiar.some((f) => distanceKm(l, f) <= FAMILIAR_RADIUS_KM + uncertaintyKm(l));
+}
+
+/**
+ * True when the logins span more than one location (the incident trigger). A pair of places the
+ * holder has both confirmed does not count; a familiar place and a new one still do (home and a
+ * sudden login far away is exactly what to catch).
+ */
+export function spansSeveralPlaces(
+  logins: LocatedLogin[],
+  s: Pick<IncidentRuleSettings, 'distanceKm'>,
+  familiar: readonly FamiliarPlace[] = [],
+): boolean {
+  const known = logins.map((l) => familiar.length > 0 && isFamiliar(l, familiar));
   for (let i = 0; i < logins.length; i++)
-    for (let j = i + 1; j < logins.length; j++) if (differentPlaces(logins[i]!, logins[j]!, s)) return true;
+    for (let j = i + 1; j < logins.length; j++)
+      if (!(known[i] && known[j]) && differentPlaces(logins[i]!, logins[j]!, s)) return true;
   return false;
 }
 

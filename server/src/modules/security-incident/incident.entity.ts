@@ -208,3 +208,35 @@ export class IncidentHolderLink {
   @Property({ type: 'datetime', nullable: true })
   usedAt: Date | null = null;
 }
+
+/** Places the account holder confirmed through "It was me": pairs of them raise no incident again. */
+@Entity({ tableName: 'familiar_location' })
+@Index({ name: 'familiar_location_account_idx', properties: ['account'] })
+export class FamiliarLocation {
+  [OptionalProps]?: 'id' | 'confirmedAt';
+
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Account, { deleteRule: 'cascade' })
+  account!: Rel<Account>;
+
+  @Property({ type: 'string', length: 2, nullable: true })
+  countryCode: string | null = null;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  city: string | null = null;
+
+  @Property({ type: 'double' })
+  latitude!: number;
+
+  @Property({ type: 'double' })
+  longitude!: number;
+
+  /** The incident whose e-mail the holder answered. */
+  @ManyToOne(() => SecurityIncident, { nullable: true, deleteRule: 'set null' })
+  incident: Rel<SecurityIncident> | null = null;
+
+  @Property({ type: 'datetime' })
+  confirmedAt: Date = new Date();
+}

@@ -20,7 +20,16 @@ import type { SessionService } from '../session/session.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
 import { IncidentEventKind, type IncidentEventBus } from './incident-events.js';
-import { assess, spansSeveralPlaces, type Kind, type LocatedLogin, type Severity } from './incident-rules.js';
+import {
+  assess,
+  distanceKm,
+  FAMILIAR_RADIUS_KM,
+  spansSeveralPlaces,
+  type FamiliarPlace,
+  type Kind,
+  type LocatedLogin,
+  type Severity,
+} from './incident-rules.js';
 import { HolderResponse, IncidentResolution, IncidentStatus, SecurityIncident } from './incident.entity.js';
 
 /** A successful login just recorded: what detection needs, without another read. */
@@ -37,6 +46,7 @@ export interface IncidentFilter {
   status?: IncidentStatus;
   severity?: Severity;
   accountId?: string;
+  accountEmail?: string;
   from?: Date;
   to?: Date;
 }
@@ -133,6 +143,9 @@ export class IncidentService {
     });
     const openId = recent.rows[0]?.open_id ?? null;
     if (openId === null && !spansSeveralPlaces(recent.rows.map(toLocated), s)) return;
+    // Several places: pairs the holder confirmed ("It was me") do not count.
+    const familiar = openId === null ? await this.familiarPlaces(login.accountId) : [];
+    if (openId === null && familiar.length > 0 && !spansSeveralPlaces(recent.rows.map(toLocated), s, familiar)) return;
     // Several places (or an open incident to add to): now leave out what trust rules exclude.
     const rows = await conn.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from login_event e
@@ -149,7 +162,7 @@ export class IncidentService {
       await this.addLogins(em, incidentId, [login.eventId]);
     } else {
       const located = rows.map(toLocated);
-      if (!spansSeveralPlaces(located, s)) return;
+      if (!spansSeveralPlaces(located, s, familiar)) return;
       const inserted = await conn.execute<{ id: string; created: boolean }[]>(
         `insert into security_incident (id, account_id, status, severity, reason, opened_at, updated_at)
          values (gen_random_uuid(), ?, 'OPEN', 'LOW', 'UNKNOWN', now(), now())
@@ -171,6 +184,15 @@ export class IncidentService {
       await this.notifyAdmins(em, incidentId);
       await this.notifyHolder(em, incidentId);
     }
+  }
+
+  private async familiarPlaces(accountId: string): Promise<FamiliarPlace[]> {
+    const { rows } = await this.pool.query<FamiliarPlace>({
+      name: 'incident_familiar_places',
+      text: 'select latitude, longitude from familiar_location where account_id = $1',
+      values: [accountId],
+    });
+    return rows;
   }
 
   private async addLogins(em: EntityManager, incidentId: string, eventIds: string[]): Promise<void> {
@@ -257,6 +279,12 @@ export class IncidentService {
     if (filter.status) where['status'] = filter.status;
     if (filter.severity) where['severity'] = filter.severity;
     if (filter.accountId) where['account'] = filter.accountId;
+    const email = filter.accountEmail?.trim().toLowerCase();
+    if (email)
+      where['account'] = {
+        ...(filter.accountId ? { id: filter.accountId } : {}),
+        email: { $like: `${email.replace(/[\\%_]/g, '\\$&')}%` },
+      };
     if (filter.from || filter.to)
       where['openedAt'] = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
     // Open first, then newest.
@@ -533,6 +561,23 @@ export class IncidentService {
        where id = ?`,
       [hit.answer, hit.incident_id],
     );
+    if (hit.answer === HolderResponse.CONFIRMED) {
+      // The holder's places become familiar for the account: the same pair of places raises nothing again.
+      const [inc] = await conn.execute<{ account_id: string }[]>('select account_id from security_incident where id = ?', [
+        hit.incident_id,
+      ]);
+      const places: LocatedLogin[] = [];
+      for (const l of await this.locatedLogins(em, hit.incident_id)) {
+        if (!places.some((p) => distanceKm(p, l) <= FAMILIAR_RADIUS_KM)) places.push(l);
+      }
+      for (const p of places) {
+        await conn.execute(
+          `insert into familiar_location (id, account_id, country_code, city, latitude, longitude, incident_id, confirmed_at)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())`,
+          [inc!.account_id, p.countryCode, p.city, p.latitude, p.longitude, hit.incident_id],
+        );
+      }
+    }
     await this.audit.record(
       { em, viewer: null, clientIp: '0.0.0.0' },
       AuditAction.INCIDENT_HOLDER_RESPONSE,

@@ -61,6 +61,11 @@ export class IncidentFilterInput {
   @IsOptional()
   accountId?: string;
 
+  @Field(() => String, { nullable: true, description: 'Only accounts whose e-mail starts with this (case-insensitive).' })
+  @IsOptional()
+  @MaxLength(254)
+  accountEmail?: string;
+
   @Field(() => Date, { nullable: true, description: 'Opened at or after.' })
   @IsOptional()
   from?: Date;
