@@ -343,6 +343,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       if (apollo)
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
+      if (services) await services.incidents.drain();
       if (services) await services.mail.drain();
       if (orm) await orm.close(true);
       if (pool) await pool.end();

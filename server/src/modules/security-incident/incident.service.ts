@@ -181,9 +181,35 @@ export class IncidentService {
     await this.reassess(em, incidentId, login.accountId, created ? rows.map(toLocated) : undefined);
     await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
     if (created) {
-      await this.notifyAdmins(em, incidentId);
-      await this.notifyHolder(em, incidentId);
+      // E-mails never hold up the login decision or the live fan-out that the NOTIFY just started:
+      // they are prepared a moment later, off the request (failures are logged).
+      const mailEm = em.fork();
+      this.later(() => this.notifyAdmins(mailEm, incidentId).then(() => this.notifyHolder(mailEm, incidentId)), incidentId);
     }
+  }
+
+  private readonly pendingJobs = new Map<NodeJS.Timeout, () => void>();
+  private readonly runningJobs = new Set<Promise<void>>();
+
+  private later(job: () => Promise<void>, incidentId: string): void {
+    const run = () => {
+      this.pendingJobs.delete(timer);
+      const p = job()
+        .catch((err: unknown) => this.logger.error({ err, incidentId }, 'incident e-mails failed'))
+        .finally(() => this.runningJobs.delete(p));
+      this.runningJobs.add(p);
+    };
+    const timer = setTimeout(run, 100);
+    this.pendingJobs.set(timer, run);
+  }
+
+  /** Runs deferred incident e-mails now and waits for them (before the server stops). */
+  async drain(): Promise<void> {
+    for (const [timer, run] of [...this.pendingJobs]) {
+      clearTimeout(timer);
+      run();
+    }
+    while (this.runningJobs.size > 0) await Promise.all([...this.runningJobs]);
   }
 
   private async familiarPlaces(accountId: string): Promise<FamiliarPlace[]> {
