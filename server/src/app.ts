@@ -293,6 +293,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             actorId: q['actorId'] && /^[0-9a-f-]{36}$/i.test(q['actorId']) ? q['actorId'] : undefined,
             action: q['action'] && q['action'] in AuditAction ? (q['action'] as AuditAction) : undefined,
             targetId: q['targetId']?.slice(0, 64),
+            actorEmail: q['actorEmail']?.slice(0, 254),
+            target: q['target']?.slice(0, 254),
             from: date(q['from']),
             to: date(q['to']),
           };

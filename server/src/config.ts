@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
@@ -199,7 +200,8 @@ export function loadConfig(env: Env = process.env): Config {
   let clientDistDir: string | undefined = path.resolve(str('CLIENT_DIST_DIR') ?? path.join(repoRoot, 'client', 'dist'));
   if (str('SERVE_CLIENT') !== undefined && !bool('SERVE_CLIENT', true)) clientDistDir = undefined;
 
-  const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', 4, 1, 64);
+  // One hash per CPU: more only queues in the thread pool and starves the event loop of the CPU it needs.
+  const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(8, os.availableParallelism())), 1, 64);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
 
   const cityDbs = str('GEOIP_CITY_DB')

@@ -112,6 +112,14 @@ describe('audit log', () => {
     expect(byActor.nodes.every((n: { actorEmail: string }) => n.actorEmail === adminEmail)).toBe(true);
     const future = (await admin.gql(AUDIT, { f: { from: new Date(Date.now() + 60_000).toISOString() } })).data!['auditLog'];
     expect(future.totalCount).toBe(0);
+    // By the actor's e-mail and the target's label, prefix and any case (what the dashboard's boxes send).
+    const byEmail = (await admin.gql(AUDIT, { f: { actorEmail: adminEmail.slice(0, 10).toUpperCase() } })).data!['auditLog'];
+    expect(byEmail.totalCount).toBe(byActor.totalCount);
+    const blocks = (await admin.gql(AUDIT, { f: { action: 'IP_BLOCKED' } })).data!['auditLog'].nodes as { targetLabel: string }[];
+    const byTarget = (await admin.gql(AUDIT, { f: { target: blocks[0]!.targetLabel } })).data!['auditLog'];
+    expect(byTarget.nodes.map((n: { targetLabel: string }) => n.targetLabel)).toContain(blocks[0]!.targetLabel);
+    expect(byTarget.nodes.every((n: { targetLabel: string }) => n.targetLabel.startsWith(blocks[0]!.targetLabel))).toBe(true);
+    expect((await admin.gql(AUDIT, { f: { target: '%' } })).data!['auditLog'].totalCount).toBe(0);
     const page = (await admin.gql(AUDIT, { p: { limit: 2, offset: 1 } })).data!['auditLog'];
     expect(page.nodes).toHaveLength(2);
     expect(codes(await admin.gql(AUDIT, { f: { actorId: 'x' } }))).toEqual(['BAD_USER_INPUT']);

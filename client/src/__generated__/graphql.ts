@@ -97,10 +97,14 @@ export type AuditAction =
 export type AuditFilter = {
   /** Only this action. */
   action?: AuditAction | null | undefined;
+  /** Only actions by accounts whose e-mail starts with this (any case). */
+  actorEmail?: string | null | undefined;
   /** Only actions by this account. */
   actorId?: string | number | null | undefined;
   /** From this time (inclusive). */
   from?: string | null | undefined;
+  /** Only entries whose target label (e-mail, address, name…) starts with this (any case). */
+  target?: string | null | undefined;
   /** Only entries about this target id. */
   targetId?: string | null | undefined;
   /** Until this time (exclusive). */

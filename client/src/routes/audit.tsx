@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Code, EmptyState, Group, NativeSelect, Pagination, Stack, Table, TextInput, Title } from '@mantine/core';
 import { IconListDetails } from '@tabler/icons-react';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
 import type { AuditAction } from '../__generated__/graphql';
@@ -73,11 +74,17 @@ export function Component() {
   usePageTitle('Audit log');
   const viewer = useViewer();
   const [action, setAction] = useState<AuditAction | ''>('');
+  const [actor, setActor] = useState('');
+  const [target, setTarget] = useState('');
+  const [debouncedActor] = useDebouncedValue(actor.trim(), 300);
+  const [debouncedTarget] = useDebouncedValue(target.trim(), 300);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
   const filter = {
     action: action || null,
+    actorEmail: debouncedActor || null,
+    target: debouncedTarget || null,
     from: from ? new Date(from).toISOString() : null,
     to: to ? new Date(to).toISOString() : null,
   };
@@ -98,6 +105,24 @@ export function Component() {
           value={action}
           onChange={(e) => {
             setAction(e.currentTarget.value as AuditAction | '');
+            setPage(1);
+          }}
+        />
+        <TextInput
+          label="Who (e-mail)"
+          placeholder="starts with…"
+          value={actor}
+          onChange={(e) => {
+            setActor(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
+        <TextInput
+          label="Target"
+          placeholder="e-mail, address, name…"
+          value={target}
+          onChange={(e) => {
+            setTarget(e.currentTarget.value);
             setPage(1);
           }}
         />

@@ -1,4 +1,4 @@
-import { IsOptional } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
@@ -19,6 +19,19 @@ export class AuditFilterInput {
   @Field(() => String, { nullable: true, description: 'Only entries about this target id.' })
   @IsOptional()
   targetId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only actions by accounts whose e-mail starts with this (any case).' })
+  @IsOptional()
+  @MaxLength(254)
+  actorEmail?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only entries whose target label (e-mail, address, name…) starts with this (any case).',
+  })
+  @IsOptional()
+  @MaxLength(254)
+  target?: string;
 
   @Field(() => Date, { nullable: true, description: 'From this time (inclusive).' })
   @IsOptional()

@@ -12,6 +12,10 @@ export interface AuditFilter {
   actorId?: string;
   action?: AuditAction;
   targetId?: string;
+  /** Actor's e-mail, prefix, any case. */
+  actorEmail?: string;
+  /** Target's label (e-mail, CIDR, name…), prefix, any case. */
+  target?: string;
   from?: Date;
   to?: Date;
 }
@@ -43,6 +47,9 @@ export class AuditService {
     if (filter?.actorId) where['actor'] = filter.actorId;
     if (filter?.action) where['action'] = filter.action;
     if (filter?.targetId) where['targetId'] = filter.targetId;
+    const prefix = (v: string) => `${v.trim().replace(/[\\%_]/g, '\\$&')}%`;
+    if (filter?.actorEmail?.trim()) where['actorEmail'] = { $ilike: prefix(filter.actorEmail) };
+    if (filter?.target?.trim()) where['targetLabel'] = { $ilike: prefix(filter.target) };
     if (filter?.from || filter?.to) {
       where['occurredAt'] = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { parseIp } from '../../common/net/ip.js';
+import { cidrContains, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../../common/net/ip.js';
 import { AsnTable } from './asn-table.js';
 import { classifyNetwork, NetworkKind } from './network-kind.js';
 
@@ -22,6 +22,23 @@ export interface GeoInfo {
   /** Name of the named location that placed the address, if any. */
   namedLocation: string | null;
   /** Named locations can mark their network trusted: logins from it raise no incident. */
+  trusted: boolean;
+}
+
+const CACHE_MS = 5_000;
+
+interface NamedRow {
+  cidr: string;
+  range: ParsedCidr;
+  name: string;
+  country_code: string | null;
+  region: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  asn: number | null;
+  asn_org: string | null;
+  network_kind: NetworkKind | null;
   trusted: boolean;
 }
 
@@ -98,24 +115,7 @@ export class GeoService {
   async lookup(em: EntityManager, ipText: string): Promise<GeoInfo> {
     const ip = parseIp(ipText);
     if (ip === undefined) return EMPTY;
-    const named = await em.getConnection().execute<
-      {
-        name: string;
-        country_code: string | null;
-        region: string | null;
-        city: string | null;
-        latitude: number | null;
-        longitude: number | null;
-        asn: number | null;
-        asn_org: string | null;
-        network_kind: NetworkKind | null;
-        trusted: boolean;
-      }[]
-    >(
-      `select name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
-         from named_location where cidr >>= ?::inet order by masklen(cidr) desc limit 1`,
-      [ipText],
-    );
+    const named = this.mostSpecific(await this.namedLocations(em), ip);
     const range = ip.range();
     const isPublic = range === 'unicast';
     const db = isPublic ? await this.load() : undefined;
@@ -133,7 +133,7 @@ export class GeoService {
         else asn = table.lookupV6(ip.toByteArray().reduce((n, b) => (n << 8n) + BigInt(b), 0n));
       }
     }
-    const n = named[0];
+    const n = named;
     if (n) {
       const asnNo = n.asn ?? asn?.asn ?? null;
       const org = n.asn_org ?? asn?.org ?? null;
@@ -170,11 +170,58 @@ export class GeoService {
   /** Admin override per ASN first, then the curated table and organisation-name rules. */
   private async kind(em: EntityManager, asn: number | null, org: string | null): Promise<NetworkKind> {
     if (asn !== null) {
-      const rows = await em
-        .getConnection()
-        .execute<{ kind: NetworkKind }[]>('select kind from asn_override where asn = ?', [asn]);
-      if (rows[0]) return rows[0].kind;
+      const override = (await this.asnOverrides(em)).get(asn);
+      if (override) return override;
     }
     return classifyNetwork(asn, org);
+  }
+
+  // Named locations and ASN overrides are small admin-managed tables read on every login: each
+  // instance keeps them in memory, reloads them after CACHE_MS (so a change made on another instance
+  // applies within seconds) and at once after a change made here (`invalidate`).
+  private named: { at: number; rows: Promise<NamedRow[]> } | undefined;
+  private overrides: { at: number; map: Promise<Map<number, NetworkKind>> } | undefined;
+
+  invalidate(): void {
+    this.named = undefined;
+    this.overrides = undefined;
+  }
+
+  private async namedLocations(em: EntityManager): Promise<NamedRow[]> {
+    if (!this.named || Date.now() - this.named.at > CACHE_MS) {
+      const rows = em
+        .getConnection()
+        .execute<Omit<NamedRow, 'range'>[]>(
+          `select cidr::text as cidr, name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
+             from named_location`,
+        )
+        .then((list) =>
+          list.flatMap((r) => {
+            const range = parseCidr(r.cidr);
+            return 'error' in range ? [] : [{ ...r, range }];
+          }),
+        );
+      this.named = { at: Date.now(), rows };
+      rows.catch(() => (this.named = undefined));
+    }
+    return this.named.rows;
+  }
+
+  private mostSpecific(rows: NamedRow[], ip: IpAddress): NamedRow | undefined {
+    let best: NamedRow | undefined;
+    for (const r of rows) if (cidrContains(r.range, ip) && (!best || r.range.prefix > best.range.prefix)) best = r;
+    return best;
+  }
+
+  private async asnOverrides(em: EntityManager): Promise<Map<number, NetworkKind>> {
+    if (!this.overrides || Date.now() - this.overrides.at > CACHE_MS) {
+      const map = em
+        .getConnection()
+        .execute<{ asn: number; kind: NetworkKind }[]>('select asn, kind from asn_override')
+        .then((rows) => new Map(rows.map((r) => [Number(r.asn), r.kind])));
+      this.overrides = { at: Date.now(), map };
+      map.catch(() => (this.overrides = undefined));
+    }
+    return this.overrides.map;
   }
 }

@@ -129,6 +129,7 @@ export class NamedLocationResolver {
       trusted: input.trusted,
     });
     await ctx.em.flush();
+    ctx.services.geo.invalidate();
     await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_CREATED, {
       type: 'NamedLocation',
       id: loc.id,
@@ -147,6 +148,7 @@ export class NamedLocationResolver {
     const loc = await ctx.em.findOne(NamedLocation, { id });
     if (!loc) throw notFound('Named location');
     await ctx.em.nativeDelete(NamedLocation, { id });
+    ctx.services.geo.invalidate();
     await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_DELETED, {
       type: 'NamedLocation',
       id,
@@ -192,9 +194,11 @@ export class AsnOverrideResolver {
     await ctx.services.audit.record(ctx, AuditAction.ASN_KIND_SET, { type: 'Asn', id: String(asn), label: `AS${asn}` }, { kind });
     if (kind === null) {
       await ctx.em.nativeDelete(AsnOverride, { asn });
+      ctx.services.geo.invalidate();
       return null;
     }
     await ctx.em.upsert(AsnOverride, { asn, kind });
+    ctx.services.geo.invalidate();
     return Object.assign(new AsnNetworkKind(), { asn, kind });
   }
 }
