@@ -46,7 +46,7 @@ export interface Services {
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const sessions = new SessionService(config, pool);
-  const loginEvents = new LoginEventService((err) => logger.error({ err }, 'incident detection failed'));
+  const loginEvents = new LoginEventService(pool, (err) => logger.error({ err }, 'incident detection failed'));
   const accounts = new AccountService(config, hasher, sessions);
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
@@ -71,7 +71,10 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     new IncidentEventBus(pool, logger),
     logger,
   );
-  loginEvents.onSuccess((em, login) => incidents.detect(em, login));
+  loginEvents.onSuccess(
+    (em, login) => incidents.detect(em, login),
+    (em) => incidents.detectionWindow(em),
+  );
   return {
     config,
     keys,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from '../account/account.entity.js';
 import type { GeoInfo } from '../geo/geo.service.js';
 import { NetworkKind } from '../geo/network-kind.js';
+import type { SqlPool } from '../../db/pool.js';
 import { LoginEvent, LoginOutcome } from './login-event.entity.js';
 
 export interface LoginAttempt {
@@ -19,20 +20,99 @@ export interface LoginAttempt {
   trusted?: boolean;
 }
 
+/** A located successful login as detection reads it (snake_case, as PostgreSQL returns it). */
+export interface RecentLoginRow {
+  id: string;
+  occurred_at: Date | string;
+  ip: string;
+  country_code: string | null;
+  city: string | null;
+  latitude: number;
+  longitude: number;
+  asn: number | null;
+  asn_org: string | null;
+  network_kind: string;
+  named_location: string | null;
+}
+
+/** What the insert already fetched for detection, in the same statement: no second round trip. */
+export interface DetectionPrefetch {
+  /** The account's located successful logins in the window, newest first, this one included. */
+  recent: RecentLoginRow[];
+  openIncidentId: string | null;
+}
+
 /** Runs after each recorded successful login of a known account (security-incident detection). */
 export type SuccessHook = (
   em: EntityManager,
-  login: { eventId: string; accountId: string; occurredAt: Date; latitude: number | null; trusted: boolean },
+  login: {
+    eventId: string;
+    accountId: string;
+    occurredAt: Date;
+    latitude: number | null;
+    trusted: boolean;
+    prefetched?: DetectionPrefetch;
+  },
 ) => Promise<void>;
+
+const COLUMNS = [
+  'account_id',
+  'attempted_name',
+  'ip',
+  'user_agent',
+  'outcome',
+  'service',
+  'occurred_at',
+  'country_code',
+  'region',
+  'city',
+  'latitude',
+  'longitude',
+  'asn',
+  'asn_org',
+  'network_kind',
+  'named_location',
+  'reporter_id',
+  'idempotency_key',
+] as const;
+
+/**
+ * The insert of a located successful login, and in the same statement what detection needs: the
+ * account's other located successes in the window and its open incident. (The CTE's select does not
+ * see the new row; the caller adds it.)
+ */
+const INSERT_AND_RECENT = `
+  with ins as (
+    insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+    values (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+    on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
+    returning id)
+  select ins.id::text as id,
+    (select coalesce(json_agg(r), '[]'::json) from (
+       select e.id::text as id, e.occurred_at, host(e.ip) as ip, e.country_code, e.city, e.latitude, e.longitude,
+              e.asn, e.asn_org, e.network_kind, e.named_location
+       from login_event e
+       where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $19 and $20
+       order by e.occurred_at desc, e.id desc limit 49) r) as recent,
+    (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
+  from ins`;
 
 export class LoginEventService {
   private successHook: SuccessHook | undefined;
+  private detectionWindow: ((em: EntityManager) => Promise<number | null>) | undefined;
 
-  constructor(private readonly onHookError: (err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly pool: SqlPool,
+    private readonly onHookError: (err: unknown) => void = () => undefined,
+  ) {}
 
-  /** Registers what runs after each successful login (set once by the composition root). */
-  onSuccess(hook: SuccessHook): void {
+  /**
+   * Registers what runs after each successful login (set once by the composition root), and the
+   * detection window in seconds (null when detection is off) for prefetching in the insert.
+   */
+  onSuccess(hook: SuccessHook, window?: (em: EntityManager) => Promise<number | null>): void {
     this.successHook = hook;
+    this.detectionWindow = window;
   }
 
   /**
@@ -61,6 +141,46 @@ export class LoginEventService {
       reporter_id: attempt.reporterId ?? null,
       idempotency_key: attempt.idempotencyKey ?? null,
     };
+    const trusted = attempt.trusted === true || g?.trusted === true;
+    const located = attempt.outcome === LoginOutcome.SUCCESS && attempt.account !== null && row.latitude !== null && !trusted;
+    const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
+    if (windowSeconds !== null && this.successHook) {
+      const at = row.occurred_at.getTime();
+      const { rows } = await this.pool.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
+        name: 'login_event_insert_and_recent',
+        text: INSERT_AND_RECENT,
+        values: [...COLUMNS.map((c) => row[c]), new Date(at - windowSeconds * 1000), new Date(at + windowSeconds * 1000)],
+      });
+      const hit = rows[0];
+      if (hit) {
+        const self: RecentLoginRow = {
+          id: hit.id,
+          occurred_at: row.occurred_at,
+          ip: row.ip,
+          country_code: row.country_code,
+          city: row.city,
+          latitude: row.latitude!,
+          longitude: row.longitude!,
+          asn: row.asn,
+          asn_org: row.asn_org,
+          network_kind: row.network_kind,
+          named_location: row.named_location,
+        };
+        const recent = [self, ...hit.recent]
+          .sort((a, b) => new Date(b.occurred_at).getTime() - new Date(a.occurred_at).getTime() || Number(b.id) - Number(a.id))
+          .slice(0, 50);
+        await this.successHook(em, {
+          eventId: hit.id,
+          accountId: attempt.account!.id,
+          occurredAt: row.occurred_at,
+          latitude: row.latitude,
+          trusted: false,
+          prefetched: { recent, openIncidentId: hit.open_id },
+        }).catch(this.onHookError);
+        return { id: hit.id, duplicate: false };
+      }
+      // A retried report (same idempotency key): fall through to find the first one's id.
+    }
     const cols = Object.keys(row);
     const conn = em.getConnection();
     const inserted = await conn.execute<{ id: string }[]>(

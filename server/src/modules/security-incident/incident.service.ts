@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { DetectionPrefetch } from '../login-event/login-event.service.js';
 import type { SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
@@ -40,6 +41,8 @@ export interface SuccessfulLogin {
   latitude: number | null;
   /** Safe for the account or globally, or inside a trusted named location: never counts. */
   trusted: boolean;
+  /** Read by the login's own insert statement (see LoginEventService). */
+  prefetched?: DetectionPrefetch;
 }
 
 export interface IncidentFilter {
@@ -132,16 +135,20 @@ export class IncidentService {
     const to = new Date(login.occurredAt.getTime() + windowMs);
     // The hot path: one prepared, index-only range read (account, time) and the open-incident probe.
     // Nearly every login ends here: one place in the window, no open incident.
-    const recent = await this.pool.query<LocatedRow & { open_id: string | null }>({
-      name: 'incident_recent_logins',
-      text: `select ${LOCATED_COLS},
-               (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
-             from login_event e
-             where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $2 and $3
-             order by e.occurred_at desc, e.id desc limit 50`,
-      values: [login.accountId, from, to],
-    });
-    const openId = recent.rows[0]?.open_id ?? null;
+    const recent = login.prefetched
+      ? { rows: login.prefetched.recent as LocatedRow[], openId: login.prefetched.openIncidentId }
+      : await this.pool
+          .query<LocatedRow & { open_id: string | null }>({
+            name: 'incident_recent_logins',
+            text: `select ${LOCATED_COLS},
+                     (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
+                   from login_event e
+                   where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $2 and $3
+                   order by e.occurred_at desc, e.id desc limit 50`,
+            values: [login.accountId, from, to],
+          })
+          .then((r) => ({ rows: r.rows, openId: r.rows[0]?.open_id ?? null }));
+    const openId = recent.openId;
     if (openId === null && !spansSeveralPlaces(recent.rows.map(toLocated), s)) return;
     // Several places: pairs the holder confirmed ("It was me") do not count.
     const familiar = openId === null ? await this.familiarPlaces(login.accountId) : [];
@@ -239,6 +246,12 @@ export class IncidentService {
       [incidentId],
     );
     return rows.map(toLocated);
+  }
+
+  /** Detection window in seconds for the login insert to prefetch with; null when detection is off. */
+  async detectionWindow(em: EntityManager): Promise<number | null> {
+    const s = await this.settings.incidents(em);
+    return s.enabled ? s.windowSeconds : null;
   }
 
   /** Recomputes reason, severity and evidence from everything the incident holds now. */
