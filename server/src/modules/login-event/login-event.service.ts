@@ -76,6 +76,12 @@ const COLUMNS = [
   'idempotency_key',
 ] as const;
 
+const INSERT = `
+  insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+  values (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+  on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
+  returning id::text as id`;
+
 /**
  * The insert of a located successful login, and in the same statement what detection needs: the
  * account's other located successes in the window and its open incident. (The CTE's select does not
@@ -181,14 +187,12 @@ export class LoginEventService {
       }
       // A retried report (same idempotency key): fall through to find the first one's id.
     }
-    const cols = Object.keys(row);
-    const conn = em.getConnection();
-    const inserted = await conn.execute<{ id: string }[]>(
-      `insert into login_event (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})
-       on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
-       returning id`,
-      Object.values(row),
-    );
+    // Every attempt lands here: one named prepared statement on the plain pool, no query building.
+    const { rows: inserted } = await this.pool.query<{ id: string }>({
+      name: 'login_event_insert',
+      text: INSERT,
+      values: COLUMNS.map((c) => row[c]),
+    });
     if (inserted[0]) {
       const id = String(inserted[0].id);
       if (this.successHook && attempt.outcome === LoginOutcome.SUCCESS && attempt.account) {
@@ -203,10 +207,11 @@ export class LoginEventService {
       }
       return { id, duplicate: false };
     }
-    const existing = await conn.execute<{ id: string }[]>(
-      'select id from login_event where reporter_id = ? and idempotency_key = ?',
-      [row.reporter_id, row.idempotency_key],
-    );
+    const { rows: existing } = await this.pool.query<{ id: string }>({
+      name: 'login_event_by_idempotency_key',
+      text: 'select id::text as id from login_event where reporter_id = $1 and idempotency_key = $2',
+      values: [row.reporter_id, row.idempotency_key],
+    });
     return { id: String(existing[0]!.id), duplicate: true };
   }
 
