@@ -159,7 +159,8 @@ export class ProtectionService {
   /** A successful login clears that account's count from that source. */
   async recordSuccess(em: EntityManager, ip: string, accountName: string): Promise<void> {
     const key = `acct:${accountName.trim().toLowerCase()}|${this.sourcePrefix(ip)}`;
-    await em.getConnection().execute('delete from failure_counter where key = ?', [key]);
+    void em;
+    await this.pool.query({ name: 'failure_counter_clear', text: 'delete from failure_counter where key = $1', values: [key] });
   }
 
   private async blockSource(

@@ -47,8 +47,24 @@ export class SessionService {
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
-    // One INSERT, no unit-of-work flush (BEGIN/INSERT/COMMIT): sign-in is a hot path.
-    await em.insert(Session, session);
+    // One prepared INSERT, no unit-of-work flush (BEGIN/INSERT/COMMIT): sign-in is a hot path.
+    void em;
+    await this.pool.query({
+      name: 'session_insert',
+      text: `insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      values: [
+        session.id,
+        account.id,
+        session.tokenHash,
+        session.stage,
+        session.createdAt,
+        session.lastSeenAt,
+        session.expiresAt,
+        session.ip,
+        session.userAgent,
+      ],
+    });
     return { session, token };
   }
 

@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
+import { prepared, type SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { open, seal } from '../../common/crypto/secret-box.js';
@@ -99,6 +100,7 @@ export class TwoFactorService {
     private readonly protection: ProtectionService,
     private readonly hasher: PasswordHasher,
     private readonly logger: Logger,
+    private readonly pool: SqlPool,
   ) {}
 
   private get url(): string {
@@ -122,7 +124,11 @@ export class TwoFactorService {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
     // One round trip: this runs on every sign-in.
-    const [m] = await em.getConnection().execute<{ totp: boolean; email: boolean; webauthn: boolean; recovery: number }[]>(
+    const {
+      rows: [m],
+    } = await prepared<{ totp: boolean; email: boolean; webauthn: boolean; recovery: number }>(
+      this.pool,
+      'two_factor_login_methods',
       `select exists(select 1 from totp_authenticator where account_id = ? and status = 'ACTIVE') as totp,
               exists(select 1 from email_factor where account_id = ? and status = 'ACTIVE') as email,
               exists(select 1 from webauthn_credential where account_id = ? and flagged_at is null) as webauthn,
@@ -171,29 +177,36 @@ export class TwoFactorService {
    * in one request each pay. The network's budget counts wrong codes only, so many people behind one
    * address signing in at once are not refused.
    */
-  async takeAttempt(em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
+  async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
     const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     // One round trip: the lock, the account's budget (taken) and the network's (read).
-    const [row] = await em
-      .getConnection()
-      .execute<
-        { locked_at: Date | null; acct_count: number; acct_start: Date; net_count: number | null; net_start: Date | null }[]
-      >(
-        `with acct as (${BUMP_SQL} returning count, window_start)
+
+    const {
+      rows: [row],
+    } = await prepared<{
+      locked_at: Date | null;
+      acct_count: number;
+      acct_start: Date;
+      net_count: number | null;
+      net_start: Date | null;
+    }>(
+      this.pool,
+      'two_factor_take_attempt',
+      `with acct as (${BUMP_SQL} returning count, window_start)
        select (select locked_at from two_factor_state where account_id = ?) as locked_at,
               acct.count as acct_count, acct.window_start as acct_start,
               net.count as net_count, net.window_start as net_start
          from acct left join failure_counter net
            on net.key = ? and net.window_start >= now() - make_interval(secs => ?)`,
-        [
-          `2fa:acct:${accountId}`,
-          attemptWindowSeconds,
-          attemptWindowSeconds,
-          accountId,
-          `2fa:ip:${this.protection.sourcePrefix(ip)}`,
-          attemptWindowSeconds,
-        ],
-      );
+      [
+        `2fa:acct:${accountId}`,
+        attemptWindowSeconds,
+        attemptWindowSeconds,
+        accountId,
+        `2fa:ip:${this.protection.sourcePrefix(ip)}`,
+        attemptWindowSeconds,
+      ],
+    );
     if (row?.locked_at) {
       return new TwoFactorFailure(
         ErrorCode.SECOND_FACTOR_LOCKED,
@@ -242,8 +255,10 @@ export class TwoFactorService {
   }
 
   /** A right second factor: the consecutive failures start again and the attempt is given back (one statement). */
-  private async recordSuccess(em: EntityManager, account: Account): Promise<void> {
-    await em.getConnection().execute(
+  private async recordSuccess(_em: EntityManager, account: Account): Promise<void> {
+    await prepared(
+      this.pool,
+      'two_factor_record_success',
       `with reset as (update two_factor_state set consecutive_failures = 0 where account_id = ? and consecutive_failures <> 0)
        update failure_counter set count = greatest(count - 1, 0) where key = ?`,
       [account.id, `2fa:acct:${account.id}`],
@@ -294,24 +309,25 @@ export class TwoFactorService {
   }
 
   private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const [totp] = await ctx.em
-      .getConnection()
-      .execute<{ id: string; secret_sealed: string }[]>(
-        `select id, secret_sealed from totp_authenticator where account_id = ? and status = 'ACTIVE'`,
-        [account.id],
-      );
+    const {
+      rows: [totp],
+    } = await prepared<{ id: string; secret_sealed: string }>(
+      this.pool,
+      'two_factor_totp_secret',
+      `select id, secret_sealed from totp_authenticator where account_id = ? and status = 'ACTIVE'`,
+      [account.id],
+    );
     if (!totp) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secret_sealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     // The replay guard: exactly one request can move last_used_step past this step.
-    const res = await ctx.em
-      .getConnection()
-      .execute(
-        `update totp_authenticator set last_used_step = ?, last_used_at = now() where id = ? and status = 'ACTIVE' and last_used_step < ?`,
-        [step, totp.id, step],
-        'run',
-      );
-    if ((res as { affectedRows?: number }).affectedRows === 1) return null;
+    const res = await prepared(
+      this.pool,
+      'two_factor_totp_step',
+      `update totp_authenticator set last_used_step = ?, last_used_at = now() where id = ? and status = 'ACTIVE' and last_used_step < ?`,
+      [step, totp.id, step],
+    );
+    if (res.rowCount === 1) return null;
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
     await this.audit.record(ctx, AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
     this.mail.notify(mails.totpReplay(account.email, this.url));
