@@ -21,7 +21,7 @@ describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
         });
         expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
       } finally {
-        expect(await first.stop()).toBe(0);
+        expect(await first.stop(), `${first.output()}\n${first.errors()}`).toBe(0);
       }
       const keys = await stat(path.join(dataDir, 'keys.json'));
       expect(keys.mode & 0o777).toBe(0o600);
@@ -33,7 +33,7 @@ describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
         const login = await new GqlClient(second.url).gql(LOGIN, { input: { email, password: PASSWORD } });
         expect(login.data?.['login']?.__typename).toBe('LoginSuccess');
       } finally {
-        expect(await second.stop()).toBe(0);
+        expect(await second.stop(), `${second.output()}\n${second.errors()}`).toBe(0);
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });

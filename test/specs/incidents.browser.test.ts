@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, signIn } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
 import type { GqlClient } from '../support/graphql.js';
@@ -23,11 +23,7 @@ describe('security incidents in the dashboard', () => {
     await createPlaces(admin);
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('E-mail').fill(adminEmail);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await signIn(page, server.url, adminEmail, PASSWORD);
   });
   afterAll(async () => {
     await closeBrowser?.();

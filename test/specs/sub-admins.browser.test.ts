@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, signIn } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
@@ -22,11 +22,7 @@ describe('sub-admins in the dashboard', () => {
     ({ email: adminEmail } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('E-mail').fill(adminEmail);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await signIn(page, server.url, adminEmail, PASSWORD);
   });
   afterAll(async () => {
     await closeBrowser?.();

@@ -23,6 +23,8 @@ export interface RunningServer {
   port: number;
   /** Everything the process printed on stdout so far. */
   output(): string;
+  /** Everything it printed on stderr (logs go to stdout; crashes and warnings here). */
+  errors(): string;
   /** The one-time setup token printed on first start, if any. */
   setupToken: string | undefined;
   process: ChildProcess;
@@ -80,6 +82,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     url: `http://localhost:${port}`,
     port,
     output: () => stdout,
+    errors: () => stderr,
     setupToken: token,
     process: child,
     async stop() {

@@ -23,6 +23,7 @@ import { Link, useParams } from 'react-router';
 import { getFragmentData, graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { ProblemAlert } from '../components/ProblemAlert';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, toProblem } from '../features/errors/problem';
@@ -304,16 +305,6 @@ export function Component() {
         email={incident.account.email}
       />
     </Stack>
-  );
-}
-
-function ProblemAlert({ problem }: { problem: Problem | null }) {
-  if (!problem) return null;
-  const fields = Object.values(problem.fieldErrors);
-  return (
-    <Alert color="red" role="alert">
-      {fields.length > 0 ? fields.join(' ') : problem.message}
-    </Alert>
   );
 }
 

@@ -24,6 +24,7 @@ import { graphql } from '../__generated__';
 import type { Permission } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
+import { ProblemAlert } from '../components/ProblemAlert';
 import { QueryError } from '../components/QueryError';
 import { RowActionButton } from '../components/RowActionButton';
 import { usePageTitle } from '../components/usePageTitle';
@@ -257,16 +258,6 @@ export function Component() {
         />
       )}
     </Stack>
-  );
-}
-
-function ProblemAlert({ problem }: { problem: Problem | null }) {
-  if (!problem) return null;
-  const fields = Object.values(problem.fieldErrors);
-  return (
-    <Alert color="red" role="alert">
-      {fields.length > 0 ? fields.join(' ') : problem.message}
-    </Alert>
   );
 }
 

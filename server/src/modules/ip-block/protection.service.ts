@@ -157,9 +157,8 @@ export class ProtectionService {
   }
 
   /** A successful login clears that account's count from that source. */
-  async recordSuccess(em: EntityManager, ip: string, accountName: string): Promise<void> {
+  async recordSuccess(_em: EntityManager, ip: string, accountName: string): Promise<void> {
     const key = `acct:${accountName.trim().toLowerCase()}|${this.sourcePrefix(ip)}`;
-    void em;
     await this.pool.query({ name: 'failure_counter_clear', text: 'delete from failure_counter where key = $1', values: [key] });
   }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { DetectionPrefetch } from '../login-event/login-event.service.js';
+import type { DetectionPrefetch, RecentLoginRow } from '../login-event/login-event.service.js';
 import type { SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
@@ -65,19 +65,8 @@ const MAX_LOGINS_PER_INCIDENT = 200;
 const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
 const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
 
-interface LocatedRow {
-  id: string;
-  occurred_at: Date;
-  ip: string;
-  country_code: string | null;
-  city: string | null;
-  latitude: number;
-  longitude: number;
-  asn: number | null;
-  asn_org: string | null;
-  network_kind: string;
-  named_location: string | null;
-}
+/** The same row shape the login insert prefetches for detection. */
+type LocatedRow = RecentLoginRow;
 
 const toLocated = (r: LocatedRow): LocatedLogin => ({
   id: String(r.id),

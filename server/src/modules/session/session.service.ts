@@ -31,7 +31,7 @@ export class SessionService {
   ) {}
 
   async create(
-    em: EntityManager,
+    _em: EntityManager,
     account: Account,
     meta: { ip: string; userAgent: string | null; stage?: SessionStage; ttlSeconds?: number },
   ): Promise<NewSession> {
@@ -48,7 +48,6 @@ export class SessionService {
       userAgent: meta.userAgent,
     });
     // One prepared INSERT, no unit-of-work flush (BEGIN/INSERT/COMMIT): sign-in is a hot path.
-    void em;
     await this.pool.query({
       name: 'session_insert',
       text: `insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
