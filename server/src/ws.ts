@@ -77,7 +77,7 @@ function mapIterator<T, U>(source: AsyncIterator<T>, fn: (value: T) => Promise<U
 /** Close codes the dashboard understands. */
 export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401 } as const;
 
-const grantsOf = (v: Viewer) => `${v.account.role}:${[...v.account.permissions].sort().join(',')}`;
+const grantsOf = (a: { role: string; permissions: readonly string[] }) => `${a.role}:${[...a.permissions].sort().join(',')}`;
 
 /**
  * GraphQL subscriptions over graphql-ws on the API's own port and path. A connection is accepted only
@@ -124,7 +124,7 @@ export function startWebSocketServer(opts: {
         const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null;
         const { viewer, refused } = await services.adminAccess.enforce(em, resolved, clientIp, ua);
         if (refused || !viewer) return false;
-        const state: ConnectionState = { viewer, clientIp, userAgent: ua, grants: grantsOf(viewer) };
+        const state: ConnectionState = { viewer, clientIp, userAgent: ua, grants: grantsOf(viewer.account) };
         ctx.extra.state = state;
         live.set(ctx.extra.socket, state);
         return true;
@@ -200,6 +200,14 @@ export function startWebSocketServer(opts: {
       [[...bySession.keys()], config.sessionIdleTimeoutSeconds],
     );
     const seen = new Set<string>();
+    // One access-list lookup per (account, address) per round, however many sockets share them.
+    const allowed = new Map<string, Promise<boolean>>();
+    const ipAllowed = (accountId: string, ip: string) => {
+      const key = `${accountId}|${ip}`;
+      let answer = allowed.get(key);
+      if (!answer) allowed.set(key, (answer = services.adminAccess.ipAllowed(accountId, ip)));
+      return answer;
+    };
     for (const r of rows) {
       seen.add(r.id);
       const sockets = bySession.get(r.id) ?? [];
@@ -207,7 +215,7 @@ export function startWebSocketServer(opts: {
         for (const s of sockets) s.close(WS_CLOSE.SESSION_ENDED, 'Session ended');
         continue;
       }
-      const grants = `${r.role}:${[...r.permissions].sort().join(',')}`;
+      const grants = grantsOf(r);
       for (const s of sockets) {
         const state = live.get(s);
         if (!state) continue;
@@ -215,7 +223,7 @@ export function startWebSocketServer(opts: {
           s.close(WS_CLOSE.FORBIDDEN, 'Permissions changed');
           continue;
         }
-        if (r.ip_restricted && r.role !== 'USER' && !(await services.adminAccess.ipAllowed(r.account_id, state.clientIp))) {
+        if (r.ip_restricted && r.role !== 'USER' && !(await ipAllowed(r.account_id, state.clientIp))) {
           s.close(WS_CLOSE.FORBIDDEN, 'IP not allowed');
         }
       }

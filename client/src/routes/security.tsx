@@ -31,7 +31,7 @@ export function Component() {
   const [renameKey] = useMutation(RenameWebauthnDocument);
   const [generate] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
-  const { guard, modal } = useReauthGuard(tf?.methods ?? []);
+  const { guard, modal } = useReauthGuard();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
 
   if (!tf) {

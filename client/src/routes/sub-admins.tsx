@@ -32,7 +32,6 @@ import { CreateAccountModal } from '../features/account/CreateAccountModal';
 import { ALL_PERMISSIONS, PERMISSION_LABELS } from '../features/account/labels';
 import { type Problem, toProblem } from '../features/errors/problem';
 import { useViewer, type Viewer } from '../features/session/viewer';
-import { MyTwoFactorDocument } from '../features/two-factor/operations';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const SubAdminsPageDocument = graphql(`
@@ -307,8 +306,7 @@ function TokensModal({ account, onClose }: { account: SubAdmin; onClose: () => v
     variables: { accountId: account.id },
     fetchPolicy: 'network-only',
   });
-  const mine = useQuery(MyTwoFactorDocument).data?.myTwoFactor;
-  const { guard, modal } = useReauthGuard(mine?.methods ?? []);
+  const { guard, modal } = useReauthGuard();
   const [createToken, { loading }] = useMutation(CreateApiTokenDocument);
   const [revoke] = useMutation(RevokeApiTokenDocument);
   const [name, setName] = useState('');

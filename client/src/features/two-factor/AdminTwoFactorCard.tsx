@@ -1,8 +1,7 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { Button, Card, Group, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
-import { MyTwoFactorDocument } from './operations';
 import { useReauthGuard } from './useReauthGuard';
 
 const ResetTwoFactorDocument = graphql(`
@@ -31,8 +30,7 @@ const UnlockSecondFactorDocument = graphql(`
  * reset waits for a second admin), or unlock second-step sign-in after too many failures.
  */
 export function AdminTwoFactorCard({ account }: { account: { id: string; email: string } }) {
-  const mine = useQuery(MyTwoFactorDocument).data?.myTwoFactor;
-  const { guard, modal } = useReauthGuard(mine?.methods ?? []);
+  const { guard, modal } = useReauthGuard();
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument);
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument);
 

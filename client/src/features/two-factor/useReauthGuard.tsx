@@ -1,14 +1,17 @@
 import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
-import type { TwoFactorMethod } from '../../__generated__/graphql';
+import { useQuery } from '@apollo/client/react';
 import { toProblem } from '../errors/problem';
+import { MyTwoFactorDocument } from './operations';
 import { ReauthModal } from './ReauthModal';
 
 /** Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again. */
-export function useReauthGuard(methods: TwoFactorMethod[]): {
+export function useReauthGuard(): {
   guard: (label: string, action: () => Promise<void>) => Promise<void>;
   modal: ReactNode;
 } {
+  // Your own methods decide what the confirmation asks for (the Security page has them cached already).
+  const methods = useQuery(MyTwoFactorDocument).data?.myTwoFactor.methods ?? [];
   const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
   async function guard(label: string, action: () => Promise<void>): Promise<void> {
     try {

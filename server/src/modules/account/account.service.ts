@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { escapeLike } from '../../db/like.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Viewer } from '../../context.js';
@@ -123,7 +124,7 @@ export class AccountService {
     if (filter?.includeDisabled === false) where['disabledAt'] = null;
     const search = filter?.search?.trim();
     if (search) {
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${escapeLike(search)}%`;
       where['$or'] = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
     }
     return em.findAndCount(Account, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.limit, offset: page.offset });

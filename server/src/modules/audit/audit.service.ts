@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { escapeLike } from '../../db/like.js';
 import type { Context } from '../../context.js';
 import { AuditAction, AuditEntry } from './audit.entity.js';
 
@@ -47,7 +48,7 @@ export class AuditService {
     if (filter?.actorId) where['actor'] = filter.actorId;
     if (filter?.action) where['action'] = filter.action;
     if (filter?.targetId) where['targetId'] = filter.targetId;
-    const prefix = (v: string) => `${v.trim().replace(/[\\%_]/g, '\\$&')}%`;
+    const prefix = (v: string) => `${escapeLike(v.trim())}%`;
     if (filter?.actorEmail?.trim()) where['actorEmail'] = { $ilike: prefix(filter.actorEmail) };
     if (filter?.target?.trim()) where['targetLabel'] = { $ilike: prefix(filter.target) };
     if (filter?.from || filter?.to) {

@@ -42,18 +42,15 @@ export interface DetectionPrefetch {
   openIncidentId: string | null;
 }
 
-/** Runs after each recorded successful login of a known account (security-incident detection). */
-export type SuccessHook = (
-  em: EntityManager,
-  login: {
-    eventId: string;
-    accountId: string;
-    occurredAt: Date;
-    latitude: number | null;
-    trusted: boolean;
-    prefetched?: DetectionPrefetch;
-  },
-) => Promise<void>;
+/** A located, untrusted successful login just recorded, with what its insert read for detection. */
+export interface SuccessfulLogin {
+  eventId: string;
+  accountId: string;
+  prefetched: DetectionPrefetch;
+}
+
+/** Runs after each recorded located, untrusted successful login of a known account (incident detection). */
+export type SuccessHook = (em: EntityManager, login: SuccessfulLogin) => Promise<void>;
 
 const COLUMNS = [
   'account_id',
@@ -175,12 +172,10 @@ export class LoginEventService {
         const recent = [self, ...hit.recent]
           .sort((a, b) => new Date(b.occurred_at).getTime() - new Date(a.occurred_at).getTime() || Number(b.id) - Number(a.id))
           .slice(0, 50);
+        // Detection never fails the login it looks at.
         await this.successHook(em, {
           eventId: hit.id,
           accountId: attempt.account!.id,
-          occurredAt: row.occurred_at,
-          latitude: row.latitude,
-          trusted: false,
           prefetched: { recent, openIncidentId: hit.open_id },
         }).catch(this.onHookError);
         return { id: hit.id, duplicate: false };
@@ -195,16 +190,6 @@ export class LoginEventService {
     });
     if (inserted[0]) {
       const id = String(inserted[0].id);
-      if (this.successHook && attempt.outcome === LoginOutcome.SUCCESS && attempt.account) {
-        // Detection never fails the login it looks at.
-        await this.successHook(em, {
-          eventId: id,
-          accountId: attempt.account.id,
-          occurredAt: row.occurred_at,
-          latitude: row.latitude,
-          trusted: attempt.trusted === true || g?.trusted === true,
-        }).catch(this.onHookError);
-      }
       return { id, duplicate: false };
     }
     const { rows: existing } = await this.pool.query<{ id: string }>({

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { escapeLike } from '../../db/like.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { DetectionPrefetch, RecentLoginRow } from '../login-event/login-event.service.js';
+import type { RecentLoginRow, SuccessfulLogin } from '../login-event/login-event.service.js';
 import type { SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
@@ -32,18 +33,6 @@ import {
   type Severity,
 } from './incident-rules.js';
 import { HolderResponse, IncidentResolution, IncidentStatus, SecurityIncident } from './incident.entity.js';
-
-/** A successful login just recorded: what detection needs, without another read. */
-export interface SuccessfulLogin {
-  eventId: string;
-  accountId: string;
-  occurredAt: Date;
-  latitude: number | null;
-  /** Safe for the account or globally, or inside a trusted named location: never counts. */
-  trusted: boolean;
-  /** Read by the login's own insert statement (see LoginEventService). */
-  prefetched?: DetectionPrefetch;
-}
 
 export interface IncidentFilter {
   status?: IncidentStatus;
@@ -109,45 +98,29 @@ export class IncidentService {
   ) {}
 
   /**
-   * Called after every successful login is recorded (panel or integrator). Costs nothing for logins
-   * without a location or from trusted addresses, and one indexed read when the account has no open
-   * incident and logs in from one place. At most one open incident per account is guaranteed by the
-   * database (partial unique index), so two instances detecting at once collect into one row.
+   * Called after every located, untrusted successful login is recorded (panel or integrator), with what
+   * the login's own INSERT read: the account's located successes in the window and its open incident.
+   * Nearly every login ends at the first check (one place, no open incident) without any further I/O.
+   * At most one open incident per account is guaranteed by the database (partial unique index), so two
+   * instances detecting at once collect into one row.
    */
   async detect(em: EntityManager, login: SuccessfulLogin): Promise<void> {
-    if (login.latitude === null || login.trusted) return;
     const s = await this.settings.incidents(em);
     if (!s.enabled) return;
     const conn = em.getConnection();
-    const windowMs = s.windowSeconds * 1000;
-    const from = new Date(login.occurredAt.getTime() - windowMs);
-    const to = new Date(login.occurredAt.getTime() + windowMs);
-    // The hot path: one prepared, index-only range read (account, time) and the open-incident probe.
-    // Nearly every login ends here: one place in the window, no open incident.
-    const recent = login.prefetched
-      ? { rows: login.prefetched.recent as LocatedRow[], openId: login.prefetched.openIncidentId }
-      : await this.pool
-          .query<LocatedRow & { open_id: string | null }>({
-            name: 'incident_recent_logins',
-            text: `select ${LOCATED_COLS},
-                     (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
-                   from login_event e
-                   where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $2 and $3
-                   order by e.occurred_at desc, e.id desc limit 50`,
-            values: [login.accountId, from, to],
-          })
-          .then((r) => ({ rows: r.rows, openId: r.rows[0]?.open_id ?? null }));
-    const openId = recent.openId;
-    if (openId === null && !spansSeveralPlaces(recent.rows.map(toLocated), s)) return;
+    const recent = login.prefetched.recent;
+    const openId = login.prefetched.openIncidentId;
+    const recentLocated = recent.map(toLocated);
+    if (openId === null && !spansSeveralPlaces(recentLocated, s)) return;
     // Several places: pairs the holder confirmed ("It was me") do not count.
     const familiar = openId === null ? await this.familiarPlaces(login.accountId) : [];
-    if (openId === null && familiar.length > 0 && !spansSeveralPlaces(recent.rows.map(toLocated), s, familiar)) return;
+    if (openId === null && familiar.length > 0 && !spansSeveralPlaces(recentLocated, s, familiar)) return;
     // Several places (or an open incident to add to): now leave out what trust rules exclude.
     const rows = await conn.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from login_event e
        where ${UNTRUSTED_LOCATED} and e.id = any(?::bigint[])
        order by e.occurred_at desc, e.id desc`,
-      [login.accountId, `{${recent.rows.map((r) => r.id).join(',')}}`],
+      [login.accountId, `{${recent.map((r) => r.id).join(',')}}`],
     );
     // This login itself was excluded (a trusted named location, say): nothing to add.
     if (!rows.some((r) => String(r.id) === login.eventId)) return;
@@ -180,7 +153,11 @@ export class IncidentService {
       // E-mails never hold up the login decision or the live fan-out that the NOTIFY just started:
       // they are prepared a moment later, off the request (failures are logged).
       const mailEm = em.fork();
-      this.later(() => this.notifyAdmins(mailEm, incidentId).then(() => this.notifyHolder(mailEm, incidentId)), incidentId);
+      this.later(async () => {
+        const incident = await this.get(mailEm, incidentId);
+        await this.notifyAdmins(mailEm, incident);
+        await this.notifyHolder(mailEm, incident);
+      }, incidentId);
     }
   }
 
@@ -311,7 +288,7 @@ export class IncidentService {
     if (email)
       where['account'] = {
         ...(filter.accountId ? { id: filter.accountId } : {}),
-        email: { $like: `${email.replace(/[\\%_]/g, '\\$&')}%` },
+        email: { $like: `${escapeLike(email)}%` },
       };
     if (filter.from || filter.to)
       where['openedAt'] = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
@@ -507,8 +484,8 @@ export class IncidentService {
    * period: then the incident waits for the next summary (`flushSummaries`). The decision is one
    * atomic upsert per recipient, so several instances never double-send.
    */
-  private async notifyAdmins(em: EntityManager, incidentId: string): Promise<void> {
-    const incident = await this.get(em.fork(), incidentId);
+  private async notifyAdmins(em: EntityManager, incident: SecurityIncident): Promise<void> {
+    const incidentId = incident.id;
     const conn = em.getConnection();
     for (const r of await this.recipients(em)) {
       const [row] = await conn.execute<{ send_now: boolean }[]>(
@@ -545,8 +522,8 @@ export class IncidentService {
   }
 
   /** Tells the account holder, with two single-use links: "It was me" and "This wasn't me". */
-  private async notifyHolder(em: EntityManager, incidentId: string): Promise<void> {
-    const incident = await this.get(em.fork(), incidentId);
+  private async notifyHolder(em: EntityManager, incident: SecurityIncident): Promise<void> {
+    const incidentId = incident.id;
     const logins = await this.locatedLogins(em, incidentId);
     const links: Record<HolderResponse, string> = { CONFIRMED: randomToken(), DENIED: randomToken() };
     const expiresAt = new Date(Date.now() + HOLDER_LINK_TTL_MS);
@@ -583,17 +560,14 @@ export class IncidentService {
     await conn.execute(`update incident_holder_link set used_at = now() where incident_id = ? and used_at is null`, [
       hit.incident_id,
     ]);
-    await conn.execute(
+    const [answered] = await conn.execute<{ account_id: string }[]>(
       `update security_incident set holder_response = ?, holder_responded_at = now(), updated_at = now()
          ${hit.answer === HolderResponse.DENIED ? `, severity = 'CRITICAL', reason = 'COMPROMISED'` : ''}
-       where id = ?`,
+       where id = ? returning account_id`,
       [hit.answer, hit.incident_id],
     );
     if (hit.answer === HolderResponse.CONFIRMED) {
       // The holder's places become familiar for the account: the same pair of places raises nothing again.
-      const [inc] = await conn.execute<{ account_id: string }[]>('select account_id from security_incident where id = ?', [
-        hit.incident_id,
-      ]);
       const places: LocatedLogin[] = [];
       for (const l of await this.locatedLogins(em, hit.incident_id)) {
         if (!places.some((p) => distanceKm(p, l) <= FAMILIAR_RADIUS_KM)) places.push(l);
@@ -602,7 +576,7 @@ export class IncidentService {
         await conn.execute(
           `insert into familiar_location (id, account_id, country_code, city, latitude, longitude, incident_id, confirmed_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())`,
-          [inc!.account_id, p.countryCode, p.city, p.latitude, p.longitude, hit.incident_id],
+          [answered!.account_id, p.countryCode, p.city, p.latitude, p.longitude, hit.incident_id],
         );
       }
     }
