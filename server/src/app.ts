@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -31,6 +30,9 @@ import { AuditAction } from './modules/audit/audit.entity.js';
 import { auditCsvHeader, auditCsvRow } from './modules/audit/audit-csv.js';
 import { SessionStage } from './modules/session/session.entity.js';
 import { startWebSocketServer } from './ws.js';
+import { writesTo } from './db/change-feed.js';
+import { AUTH_TABLES } from './modules/session/auth-cache.js';
+import { createGraphqlHttpHandler } from './graphql-http.js';
 
 export interface AppHandle {
   /** Starts the database (embedded if needed), migrates, listens. Resolves when ready. */
@@ -53,6 +55,7 @@ export function sessionCookieName(config: Config): string {
 export async function openDatabase(
   config: Config,
   logger: Logger,
+  onQuery?: (sql: string) => void,
 ): Promise<{ orm: MikroORM; pool: SqlPool; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
@@ -60,7 +63,7 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
     url = embedded.url;
   }
-  const orm = await initOrm(url, logger);
+  const orm = await initOrm(url, logger, onQuery);
   return { orm, pool: createSqlPool(url), embedded };
 }
 
@@ -93,12 +96,18 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
 
     async start() {
       const keys = await loadOrCreateKeys(config);
-      const db = await openDatabase(config, logger);
+      // Statements this process runs on the auth tables clear the auth cache before they run.
+      const late: { authCache?: Services['authCache'] } = {};
+      const db = await openDatabase(config, logger, (sql) => {
+        if (late.authCache !== undefined && writesTo(sql, AUTH_TABLES)) late.authCache.clear();
+      });
       orm = db.orm;
       embedded = db.embedded;
       await migrate(orm, logger);
       pool = db.pool;
       services = createServices(config, keys, logger, db.pool);
+      late.authCache = services.authCache;
+      await services.feed.start();
       // GeoIP databases load in the background; the first lookups wait for them.
       void services.geo.load();
       await services.incidents.events.start();
@@ -109,20 +118,25 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       app.disable('x-powered-by');
       // Trust proxy headers only through our own resolveClientIp, never through express.
       app.set('trust proxy', false);
-      httpServer = http.createServer(app);
+      // `/graphql` goes straight to Apollo (graphql-http.ts); everything else through Express.
+      const routes: { graphql?: (req: http.IncomingMessage, res: http.ServerResponse) => void } = {};
+      httpServer = http.createServer((req, res) => {
+        const u = req.url ?? '';
+        if (routes.graphql !== undefined && (u === '/graphql' || u.startsWith('/graphql?'))) routes.graphql(req, res);
+        else app(req, res);
+      });
 
       const secure = isSecureOrigin(config.publicUrl);
-      app.use(
-        helmet({
-          contentSecurityPolicy: {
-            directives: {
-              'upgrade-insecure-requests': secure ? [] : null,
-              'connect-src': ["'self'", `${secure ? 'wss' : 'ws'}://${config.publicUrl.host}`],
-            },
+      const securityHeaders = helmet({
+        contentSecurityPolicy: {
+          directives: {
+            'upgrade-insecure-requests': secure ? [] : null,
+            'connect-src': ["'self'", `${secure ? 'wss' : 'ws'}://${config.publicUrl.host}`],
           },
-          strictTransportSecurity: secure,
-        }),
-      );
+        },
+        strictTransportSecurity: secure,
+      });
+      app.use(securityHeaders);
       app.use(
         pinoHttp({
           logger,
@@ -223,51 +237,57 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       const cookieBase = { httpOnly: true, secure, sameSite: 'strict' as const, path: '/' };
       const svc = services;
       const ormRef = orm;
-      app.use(
-        '/graphql',
-        (_req, res, next) => {
-          res.setHeader('Cache-Control', 'no-store');
-          next();
-        },
-        express.json({ limit: '256kb' }),
-        expressMiddleware(apollo, {
-          context: async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
-            const em = ormRef.em.fork();
-            const presentedToken = parseCookies(req.headers.cookie ?? '')[cookieName];
-            const cookies: SessionCookieJar = {
-              presentedToken,
-              set: (token, maxAgeSeconds) => {
-                res.append('Set-Cookie', serializeCookie(cookieName, token, { ...cookieBase, maxAge: maxAgeSeconds }));
-              },
-              clear: () => {
-                res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
-              },
-            };
-            const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
-            // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
-            const authorization = req.headers.authorization;
-            const resolved = authorization
-              ? await svc.apiTokens.resolve(em, authorization, clientIp)
-              : await svc.sessions.resolve(em, presentedToken);
-            const ua = req.headers['user-agent'];
-            const { viewer, refused } = await svc.adminAccess.enforce(
-              em,
-              resolved,
-              clientIp,
-              typeof ua === 'string' ? ua.slice(0, 512) : null,
-            );
-            return {
-              em,
-              viewer,
-              accessRefused: refused,
-              clientIp,
-              userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
-              cookies,
-              services: svc,
-            };
+      const graphqlHeaders = staticHeaders(securityHeaders);
+      const contextFor = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Context> => {
+        // The fork is made when something first needs it: the integrator's decision never does.
+        let forked: EntityManager | undefined;
+        const em = () => (forked ??= ormRef.em.fork());
+        const presentedToken = parseCookies(req.headers.cookie ?? '')[cookieName];
+        const appendCookie = (value: string) => {
+          const prev = res.getHeader('set-cookie');
+          res.setHeader('set-cookie', prev === undefined ? [value] : [...(Array.isArray(prev) ? prev : [String(prev)]), value]);
+        };
+        const cookies: SessionCookieJar = {
+          presentedToken,
+          set: (token, maxAgeSeconds) => {
+            appendCookie(serializeCookie(cookieName, token, { ...cookieBase, maxAge: maxAgeSeconds }));
           },
-        }),
-      );
+          clear: () => {
+            appendCookie(serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
+          },
+        };
+        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
+        const authorization = req.headers.authorization;
+        const resolved = authorization
+          ? await svc.apiTokens.resolve(em, authorization, clientIp)
+          : await svc.sessions.resolve(em, presentedToken);
+        const ua = req.headers['user-agent'];
+        const { viewer, refused } = await svc.adminAccess.enforce(
+          em,
+          resolved,
+          clientIp,
+          typeof ua === 'string' ? ua.slice(0, 512) : null,
+        );
+        return {
+          get em() {
+            return em();
+          },
+          viewer,
+          accessRefused: refused,
+          clientIp,
+          userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+          cookies,
+          services: svc,
+        };
+      };
+      routes.graphql = createGraphqlHttpHandler({
+        apollo,
+        context: contextFor,
+        headers: graphqlHeaders,
+        limitBytes: 256 * 1024,
+        logger,
+      });
 
       // Audit log export as CSV, with the same filters as the `auditLog` query (READ_AUDIT_LOG).
       app.get('/export/audit.csv', async (req, res, next) => {
@@ -342,6 +362,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     async stop() {
       if (maintenance) clearInterval(maintenance);
       if (services) await services.incidents.events.stop();
+      if (services) await services.feed.stop();
       if (apollo)
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
@@ -399,4 +420,19 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
   );
   timer.unref();
   return timer;
+}
+
+/** The headers a helmet middleware sets, read once, for answers that do not pass through Express. */
+function staticHeaders(middleware: express.RequestHandler): [string, string][] {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (k: string, v: string | number | string[]) =>
+      headers.set(k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)),
+    removeHeader: (k: string) => headers.delete(k.toLowerCase()),
+    getHeader: (k: string) => headers.get(k.toLowerCase()),
+  };
+  let called = false;
+  void middleware({ headers: {}, method: 'POST', url: '/graphql' } as never, res as never, () => (called = true));
+  if (!called) throw new Error('security headers middleware did not finish synchronously');
+  return [...headers];
 }

@@ -3,9 +3,29 @@ import type { Account } from './modules/account/account.entity.js';
 import type { ApiToken } from './modules/session/api-token.entity.js';
 import type { Session } from './modules/session/session.entity.js';
 import type { Services } from './services.js';
+import type { Permission, Role } from './common/auth/roles.js';
+import type { SessionStage } from './modules/session/session.entity.js';
 
-/** Who is calling, established once per operation from the session cookie. */
+/**
+ * What authorization needs to know about the caller, read from the row behind the token without
+ * building entities (the integrator's hot path never touches the ORM).
+ */
+export interface Principal {
+  accountId: string;
+  role: Role;
+  permissions: readonly Permission[];
+  ipRestricted: boolean;
+  /** The browser session's stage; null for an API token. */
+  stage: SessionStage | null;
+  apiTokenId: string | null;
+}
+
+/**
+ * Who is calling, established once per operation from the session cookie or API token. `account`,
+ * `session` and `apiToken` are entities of the operation's EntityManager, built on first access.
+ */
 export interface Viewer {
+  principal: Principal;
   account: Account;
   /** The browser session, or null when the request authenticated with an API token. */
   session: Session | null;
@@ -21,8 +41,8 @@ export interface SessionCookieJar {
 }
 
 export interface Context {
-  /** A fork per operation; never the global EntityManager. */
-  em: EntityManager;
+  /** A fork per operation (made on first use); never the global EntityManager. */
+  readonly em: EntityManager;
   viewer: Viewer | null;
   clientIp: string;
   userAgent: string | null;

@@ -6,7 +6,9 @@ import { AccountService } from './modules/account/account.service.js';
 import { PasswordHasher } from './modules/account/password.js';
 import { LoginEventService } from './modules/login-event/login-event.service.js';
 import { AuthService } from './modules/session/auth.service.js';
-import { SessionService } from './modules/session/session.service.js';
+import { SessionService, type RawRow } from './modules/session/session.service.js';
+import { AUTH_TABLES, AuthCache } from './modules/session/auth-cache.js';
+import { ChangeFeed } from './db/change-feed.js';
 import { ApiTokenService } from './modules/session/api-token.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AdminAccessService } from './modules/admin-access/admin-access.service.js';
@@ -41,11 +43,19 @@ export interface Services {
   twoFactor: TwoFactorService;
   webauthn: WebauthnService;
   incidents: IncidentService;
+  /** Committed changes to in-memory tables, from every instance (start/stop with the app). */
+  feed: ChangeFeed;
+  authCache: AuthCache<RawRow>;
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
-  const sessions = new SessionService(config, pool);
+  const feed = new ChangeFeed(pool.options.connectionString!, logger);
+  const authCache = new AuthCache<RawRow>(feed);
+  feed.on((table) => {
+    if (table === '*' || AUTH_TABLES.has(table)) authCache.clear();
+  });
+  const sessions = new SessionService(config, pool, authCache);
   const loginEvents = new LoginEventService(pool, (err) => logger.error({ err }, 'incident detection failed'));
   const accounts = new AccountService(config, hasher, sessions);
   const geo = new GeoService(config, logger);
@@ -58,7 +68,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const webauthn = new WebauthnService(config, settings, twoFactor, mail, audit, logger);
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);
   const integrator = new IntegratorService(protection, loginEvents, geo);
-  const apiTokens = new ApiTokenService();
+  const apiTokens = new ApiTokenService(sessions);
   const incidents = new IncidentService(
     config,
     keys,
@@ -95,5 +105,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
     twoFactor,
     webauthn,
     incidents,
+    feed,
+    authCache,
   };
 }

@@ -8,7 +8,7 @@ import { migrationsList } from './migrations/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function ormOptions(clientUrl: string, logger?: Logger): Options {
+export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -33,11 +33,18 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
     debug: false,
     allowGlobalContext: false,
     logger: logger ? (msg) => logger.debug({ orm: msg }) : undefined,
+    // Sees every statement before it runs (in-memory caches forget what it may change).
+    onQuery: onQuery
+      ? (sql: string) => {
+          onQuery(sql);
+          return sql;
+        }
+      : (sql: string) => sql,
   });
 }
 
-export async function initOrm(clientUrl: string, logger?: Logger): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(clientUrl, logger));
+export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, logger, onQuery));
 }
 
 /** Applies pending migrations; never `schema:update` at boot. */

@@ -17,15 +17,16 @@ export const authChecker: AuthCheckerFn<Context, string> = ({ context }, rules) 
   const stageRule = rules.find((r) => r.startsWith('STAGE:')) as StageRule | undefined;
   if (stageRule !== undefined) {
     if (viewer === null) throw unauthenticated();
-    const stage = viewer.session?.stage;
-    if (stage === undefined) throw forbidden(); // API tokens have no sign-in steps
+    const stage = viewer.principal.stage;
+    if (stage === null) throw forbidden(); // API tokens have no sign-in steps
     if (!STAGES[stageRule].includes(stage)) {
       // A full session asking for a step it already passed is refused; a pending one is not signed in yet.
       throw stage === SessionStage.FULL ? forbidden() : unauthenticated();
     }
     return true;
   }
-  if (viewer === null || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) throw unauthenticated();
+  if (viewer === null || (viewer.principal.apiTokenId === null && viewer.principal.stage !== SessionStage.FULL))
+    throw unauthenticated();
   if (rules.length === 0) return true;
   if (rules.some((rule) => isAllowed(viewer, rule))) return true;
   throw forbidden();
@@ -41,7 +42,7 @@ const STAGES: Record<StageRule, SessionStage[]> = {
 const PERMISSIONS = new Set<string>(Object.values(Permission));
 
 export function isAllowed(viewer: Viewer, rule: string): boolean {
-  const { account } = viewer;
+  const account = viewer.principal;
   if (account.role === Role.ADMIN) return true;
   if (rule === Role.ADMIN) return false;
   if (PERMISSIONS.has(rule)) return account.role === Role.SUB_ADMIN && account.permissions.includes(rule as Permission);

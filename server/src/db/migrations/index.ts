@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122235944 } from './Migration20261122235944.js';
+import { Migration20261130110000 } from './Migration20261130110000.js';
 import { Migration20261122234842 } from './Migration20261122234842.js';
 import { Migration20261122232930 } from './Migration20261122232930.js';
 import { Migration20261122231730 } from './Migration20261122231730.js';
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122232930', class: Migration20261122232930 },
   { name: 'Migration20261122234842', class: Migration20261122234842 },
   { name: 'Migration20261122235944', class: Migration20261122235944 },
+  { name: 'Migration20261130110000', class: Migration20261130110000 },
 ];

@@ -37,20 +37,21 @@ export class AdminAccessService {
 
   /** Restricted staff accounts outside their list lose the viewer for this request; the attempt is recorded. */
   async enforce(
-    em: EntityManager,
+    em: EntityManager | (() => EntityManager),
     viewer: Viewer | null,
     ip: string,
     userAgent: string | null,
   ): Promise<{ viewer: Viewer | null; refused: boolean }> {
-    if (viewer === null || !viewer.account.ipRestricted || viewer.account.role === Role.USER) return { viewer, refused: false };
-    if (await this.ipAllowed(viewer.account.id, ip)) return { viewer, refused: false };
-    await this.loginEvents.record(em, {
+    if (viewer === null || !viewer.principal.ipRestricted || viewer.principal.role === Role.USER)
+      return { viewer, refused: false };
+    if (await this.ipAllowed(viewer.principal.accountId, ip)) return { viewer, refused: false };
+    await this.loginEvents.record(typeof em === 'function' ? em() : em, {
       account: viewer.account,
       attemptedName: viewer.account.email,
       ip,
       userAgent,
       outcome: LoginOutcome.IP_NOT_ALLOWED,
-      service: viewer.apiToken ? 'api' : 'panel-session',
+      service: viewer.principal.apiTokenId ? 'api' : 'panel-session',
     });
     return { viewer: null, refused: true };
   }

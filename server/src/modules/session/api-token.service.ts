@@ -5,31 +5,83 @@ import { Role } from '../../common/auth/roles.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { Account } from '../account/account.entity.js';
 import { ApiToken } from './api-token.entity.js';
+import { ACCOUNT_COLUMNS, lazyViewer, mapAccount, mapOnce, type RawRow, type SessionService } from './session.service.js';
 
 export const API_TOKEN_PREFIX = 'sct_';
 const TOUCH_INTERVAL_MS = 60_000;
 
+const RESOLVE_SQL = `
+  select t.id as t_id, t.name as t_name, t.token_hash as t_token_hash, t.prefix as t_prefix, t.created_at as t_created_at,
+         t.expires_at as t_expires_at, t.last_used_at as t_last_used_at, t.last_used_ip as t_last_used_ip,
+         t.revoked_at as t_revoked_at, ${ACCOUNT_COLUMNS}
+    from api_token t join account a on a.id = t.account_id
+   where t.token_hash = $1`;
+
 export class ApiTokenService {
+  constructor(private readonly sessions: SessionService) {}
+
   /** Resolves `Authorization: Bearer sct_…`; revoked, expired, unknown or disabled → null. */
-  async resolve(em: EntityManager, authorization: string | undefined, ip: string): Promise<Viewer | null> {
+  async resolve(
+    em: EntityManager | (() => EntityManager),
+    authorization: string | undefined,
+    ip: string,
+  ): Promise<Viewer | null> {
     if (!authorization) return null;
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     const token = m?.[1];
     if (!token || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return null;
-    const apiToken = await em.findOne(ApiToken, { tokenHash: hashToken(token) }, { populate: ['account'] });
-    if (!apiToken || apiToken.revokedAt !== null) return null;
-    if (apiToken.expiresAt !== null && apiToken.expiresAt.getTime() <= Date.now()) return null;
-    if (apiToken.account.disabledAt !== null) return null;
-    if (
-      apiToken.lastUsedAt === null ||
-      Date.now() - apiToken.lastUsedAt.getTime() > TOUCH_INTERVAL_MS ||
-      apiToken.lastUsedIp !== ip
-    ) {
-      apiToken.lastUsedAt = new Date();
-      apiToken.lastUsedIp = ip;
-      await em.flush();
+    const hash = hashToken(token);
+    const key = `t:${hash}`;
+    const cache = this.sessions.cache;
+    let r = cache.get(key);
+    if (r === undefined) {
+      const generation = cache.generation;
+      const { rows } = await this.sessions.pool.query({ name: 'api_token_resolve', text: RESOLVE_SQL, values: [hash] });
+      r = rows[0] as RawRow | undefined;
+      if (r === undefined) return null;
+      cache.set(key, r, generation);
     }
-    return { account: apiToken.account, session: null, apiToken };
+    const now = Date.now();
+    if (r['t_revoked_at'] !== null || r['disabled_at'] !== null) return null;
+    if (r['t_expires_at'] !== null && (r['t_expires_at'] as Date).getTime() <= now) return null;
+    const lastUsed = r['t_last_used_at'] as Date | null;
+    if (lastUsed === null || now - lastUsed.getTime() > TOUCH_INTERVAL_MS || r['t_last_used_ip'] !== ip) {
+      const at = new Date(now);
+      await this.sessions.pool.query({
+        name: 'api_token_touch',
+        text: 'update api_token set last_used_at = $2, last_used_ip = $3 where id = $1',
+        values: [r['t_id'], at, ip],
+      });
+      cache.clear();
+      r = { ...r, t_last_used_at: at, t_last_used_ip: ip };
+    }
+    const row = r;
+    const getEm = typeof em === 'function' ? em : () => em;
+    return lazyViewer(
+      {
+        accountId: row['id'],
+        role: row['role'],
+        permissions: row['permissions'],
+        ipRestricted: row['ip_restricted'],
+        stage: null,
+        apiTokenId: row['t_id'],
+      },
+      () => mapAccount(getEm(), row),
+      () => null,
+      () =>
+        mapOnce(getEm(), ApiToken, row['t_id'], {
+          id: row['t_id'],
+          account_id: row['id'],
+          name: row['t_name'],
+          token_hash: row['t_token_hash'],
+          prefix: row['t_prefix'],
+          created_at: row['t_created_at'],
+          expires_at: row['t_expires_at'],
+          last_used_at: row['t_last_used_at'],
+          last_used_ip: row['t_last_used_ip'],
+          revoked_at: row['t_revoked_at'],
+        }),
+    );
   }
 
   /** Tokens belong to API-only sub-admins; the raw token is returned once and never stored. */

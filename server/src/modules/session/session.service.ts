@@ -1,11 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
-import type { Viewer } from '../../context.js';
+import type { Principal, Viewer } from '../../context.js';
+import { wrap, type EntityClass } from '@mikro-orm/core';
+import type { ApiToken } from './api-token.entity.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import type { Account } from '../account/account.entity.js';
 import { Session, SessionStage } from './session.entity.js';
 import { Account as AccountEntity } from '../account/account.entity.js';
 import type { SqlPool } from '../../db/pool.js';
+import type { AuthCache } from './auth-cache.js';
 
 /** How often a busy session's `lastSeenAt` is written, at most (avoids a write per request). */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -16,11 +19,70 @@ export interface NewSession {
   token: string;
 }
 
+/** The account's columns in rows that `mapAccount` turns into a managed entity. */
+export const ACCOUNT_COLUMNS = `a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor,
+  a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows handed to em.map, which converts the columns
+export type RawRow = Record<string, any>;
+
+/**
+ * A row as an entity managed by `em`. When `em` already holds that entity (a resolver loaded it
+ * first) that one is returned as it is: a remembered row never overwrites what the operation read.
+ */
+export function mapOnce<T extends object>(em: EntityManager, entity: EntityClass<T>, id: string, data: RawRow): T {
+  const existing = em.getUnitOfWork().getById<T>(entity.name, id as never);
+  // A bare reference (another mapped row pointing at it) is filled in, not returned empty.
+  return existing !== undefined && wrap(existing).isInitialized() ? existing : em.map(entity, data as never);
+}
+
+/** A viewer whose entities are built on first access (and then always the same objects). */
+export function lazyViewer(
+  principal: Principal,
+  account: () => Account,
+  session: () => Session | null,
+  apiToken: () => ApiToken | null,
+): Viewer {
+  let a: Account | undefined;
+  let s: Session | null | undefined;
+  let t: ApiToken | null | undefined;
+  return {
+    principal,
+    get account() {
+      return (a ??= account());
+    },
+    get session() {
+      return s === undefined ? (s = session()) : s;
+    },
+    get apiToken() {
+      return t === undefined ? (t = apiToken()) : t;
+    },
+  };
+}
+
+/** A row selected with `ACCOUNT_COLUMNS` as an entity managed by this request's EntityManager. */
+export function mapAccount(em: EntityManager, r: RawRow): Account {
+  return mapOnce(em, AccountEntity, r['id'], {
+    id: r['id'],
+    email: r['email'],
+    name: r['name'],
+    role: r['role'],
+    permissions: r['permissions'],
+    api_only: r['api_only'],
+    ip_restricted: r['ip_restricted'],
+    requires_two_factor: r['requires_two_factor'],
+    disabled_at: r['disabled_at'],
+    last_login_at: r['last_login_at'],
+    created_at: r['created_at'],
+    updated_at: r['updated_at'],
+  });
+}
+
 const RESOLVE_SQL = `
   select s.id as s_id, s.stage as s_stage, s.created_at as s_created_at, s.last_seen_at as s_last_seen_at,
          s.expires_at as s_expires_at, s.ip as s_ip, s.user_agent as s_user_agent, s.revoked_at as s_revoked_at,
          s.revoked_reason as s_revoked_reason, s.token_hash as s_token_hash, s.reauth_at as s_reauth_at,
-         a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor, a.disabled_at, a.last_login_at, a.created_at, a.updated_at
+         ${ACCOUNT_COLUMNS}
     from session s join account a on a.id = s.account_id
    where s.token_hash = $1`;
 
@@ -28,6 +90,8 @@ export class SessionService {
   constructor(
     private readonly config: Config,
     readonly pool: SqlPool,
+    /** Rows behind presented tokens (sessions and API tokens alike, keyed by token hash). */
+    readonly cache: AuthCache<RawRow>,
   ) {}
 
   async create(
@@ -67,50 +131,69 @@ export class SessionService {
     return { session, token };
   }
 
-  /** Finds the live session behind a presented token; expired (idle or absolute) or revoked → null. */
-  async resolve(em: EntityManager, token: string | undefined): Promise<Viewer | null> {
+  /**
+   * Finds the live session behind a presented token; expired (idle or absolute) or revoked → null.
+   * `em` may be a function that makes the operation's EntityManager: it is called only when a
+   * resolver reads `viewer.account` or `viewer.session`.
+   */
+  async resolve(em: EntityManager | (() => EntityManager), token: string | undefined): Promise<Viewer | null> {
     if (token === undefined || token.length === 0 || token.length > 128) return null;
-    // One round trip on a plain prepared statement; the rows become managed entities of this request.
-    const { rows } = await this.pool.query({ name: 'session_resolve', text: RESOLVE_SQL, values: [hashToken(token)] });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw row handed to em.map, which converts the columns
-    const r = rows[0] as Record<string, any> | undefined;
-    if (r === undefined) return null;
-    const account = em.map(AccountEntity, {
-      id: r['id'],
-      email: r['email'],
-      name: r['name'],
-      role: r['role'],
-      permissions: r['permissions'],
-      api_only: r['api_only'],
-      ip_restricted: r['ip_restricted'],
-      requires_two_factor: r['requires_two_factor'],
-      disabled_at: r['disabled_at'],
-      last_login_at: r['last_login_at'],
-      created_at: r['created_at'],
-      updated_at: r['updated_at'],
-    });
-    const session = em.map(Session, {
-      id: r['s_id'],
-      account_id: r['id'],
-      token_hash: r['s_token_hash'],
-      stage: r['s_stage'],
-      created_at: r['s_created_at'],
-      last_seen_at: r['s_last_seen_at'],
-      expires_at: r['s_expires_at'],
-      ip: r['s_ip'],
-      user_agent: r['s_user_agent'],
-      revoked_at: r['s_revoked_at'],
-      revoked_reason: r['s_revoked_reason'],
-      reauth_at: r['s_reauth_at'],
-    });
-    if (!this.isLive(session)) return null;
-    if (account.disabledAt !== null) return null;
-    const now = Date.now();
-    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      session.lastSeenAt = new Date(now);
-      await em.flush();
+    // From memory when this token was seen recently (see AuthCache), else one round trip on a plain
+    // prepared statement.
+    const hash = hashToken(token);
+    const key = `s:${hash}`;
+    let r = this.cache.get(key);
+    if (r === undefined) {
+      const generation = this.cache.generation;
+      const { rows } = await this.pool.query({ name: 'session_resolve', text: RESOLVE_SQL, values: [hash] });
+      r = rows[0] as RawRow | undefined;
+      if (r === undefined) return null;
+      this.cache.set(key, r, generation);
     }
-    return { account, session, apiToken: null };
+    const now = Date.now();
+    if (r['s_revoked_at'] !== null || r['disabled_at'] !== null) return null;
+    if ((r['s_expires_at'] as Date).getTime() <= now) return null;
+    const lastSeen = (r['s_last_seen_at'] as Date).getTime();
+    if (lastSeen + this.config.sessionIdleTimeoutSeconds * 1000 <= now) return null;
+    if (now - lastSeen > TOUCH_INTERVAL_MS) {
+      const seen = new Date(now);
+      await this.pool.query({
+        name: 'session_touch',
+        text: 'update session set last_seen_at = $2 where id = $1',
+        values: [r['s_id'], seen],
+      });
+      this.cache.clear();
+      r = { ...r, s_last_seen_at: seen };
+    }
+    const row = r;
+    const getEm = typeof em === 'function' ? em : () => em;
+    return lazyViewer(
+      {
+        accountId: row['id'],
+        role: row['role'],
+        permissions: row['permissions'],
+        ipRestricted: row['ip_restricted'],
+        stage: row['s_stage'],
+        apiTokenId: null,
+      },
+      () => mapAccount(getEm(), row),
+      () =>
+        mapOnce(getEm(), Session, row['s_id'], {
+          id: row['s_id'],
+          account_id: row['id'],
+          token_hash: row['s_token_hash'],
+          stage: row['s_stage'],
+          created_at: row['s_created_at'],
+          last_seen_at: row['s_last_seen_at'],
+          expires_at: row['s_expires_at'],
+          ip: row['s_ip'],
+          user_agent: row['s_user_agent'],
+          revoked_at: row['s_revoked_at'],
+          revoked_reason: row['s_revoked_reason'],
+          reauth_at: row['s_reauth_at'],
+        }),
+      () => null,
+    );
   }
 
   isLive(session: Session, now = Date.now()): boolean {

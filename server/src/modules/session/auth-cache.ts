@@ -1,0 +1,63 @@
+import type { ChangeFeed } from '../../db/change-feed.js';
+
+/** Tables whose changes can change who a presented session or API token belongs to, or whether it is live. */
+export const AUTH_TABLES = new Set(['account', 'session', 'api_token']);
+
+/**
+ * The rows behind presented session cookies and API tokens, kept between requests so that a busy
+ * caller (an integrator asking for a decision per login) costs no database round trip to authenticate.
+ *
+ * It is exact within this instance and converges within a NOTIFY's latency across instances:
+ * - any UPDATE/DELETE on `account`, `session` or `api_token` issued by this process (MikroORM's
+ *   `onQuery` hook sees every statement) clears the cache before the statement runs;
+ * - every instance's commit to those tables reaches every instance through the change feed (a
+ *   trigger's NOTIFY), which clears it again;
+ * - a row read before a clear is never stored after it (the generation check);
+ * - while the feed's connection is down nothing is served from memory;
+ * - entries also age out after `ttlMs`, and the cache holds at most `maxEntries`.
+ * Liveness (expiry, idle timeout, revocation) is still judged on every request from the row.
+ */
+export class AuthCache<T> {
+  private readonly entries = new Map<string, { value: T; storedAt: number }>();
+  private gen = 0;
+
+  constructor(
+    private readonly feed: Pick<ChangeFeed, 'live'>,
+    private readonly ttlMs = 30_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /** Read before the database lookup; pass to `set` so a row read before a clear is not kept. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  get(key: string): T | undefined {
+    if (!this.feed.live) return undefined;
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (Date.now() - e.storedAt > this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  set(key: string, value: T, generation: number): void {
+    if (!this.feed.live || generation !== this.gen) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { value, storedAt: Date.now() });
+  }
+
+  clear(): void {
+    this.gen++;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
