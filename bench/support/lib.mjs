@@ -58,6 +58,8 @@ export async function startBenchServer(name, extraEnv = {}) {
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
+  // A benchmark that crashes must not leave its server running.
+  process.once('exit', () => child.kill('SIGKILL'));
   await new Promise((resolve, reject) => {
     const t = setInterval(() => out.includes('Security center is running') && (clearInterval(t), resolve()), 50);
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));

@@ -216,3 +216,26 @@ async function setupAdminOverHttp(server: RunningServer): Promise<{ email: strin
   expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
   return { email };
 }
+
+describe('two server processes on one database', () => {
+  it('a session signed out on one instance stops working on the other', async () => {
+    const db = await createTestDatabase('auth_shared');
+    const a = await startServer({ DATABASE_URL: db.url });
+    const b = await startServer({ DATABASE_URL: db.url });
+    try {
+      const { client: onA } = await setupAdmin(a);
+      const onB = new GqlClient(b.url);
+      onB.setCookie('sc_session', onA.getCookie('sc_session')!);
+      // B has seen (and remembers) the session…
+      expect((await onB.gql(ME)).data?.['me']).not.toBeNull();
+      expect((await onB.gql(ME)).data?.['me']).not.toBeNull();
+      await onA.gql('mutation { logout }');
+      // …and learns of the sign-out through the database's NOTIFY, not by asking again.
+      await expect.poll(async () => (await onB.gql(ME)).data?.['me'], { timeout: 5000, interval: 20 }).toBeNull();
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  });
+});

@@ -58,6 +58,30 @@ describe('transport hardening', () => {
     expect(batch.status).toBe(400);
   });
 
+  it('answers an oversized or non-JSON body with a typed error, and every GraphQL answer carries the security headers', async () => {
+    const big = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(300 * 1024) } }),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    const scalar = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '42',
+    });
+    expect(scalar.status).toBe(400);
+    const ok = await admin.raw({ query: '{ setupStatus { needsSetup } }' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ok.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(ok.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
   it('never leaks a stack trace or database message', async () => {
     const bad = await admin.raw('{"query": ');
     expect(bad.status).toBe(400);
