@@ -622,8 +622,9 @@ describe('two-factor authentication', () => {
       });
       expect(res.code).toBe(0);
       expect(res.out).toContain(`Two-factor authentication reset for ${email}`);
-      // The old session is gone; the password alone signs in now.
-      expect((await client.gql(`{ me { id } }`)).data?.['me']).toBeNull();
+      // The old session is gone (the CLI is another process: the server hears of it through NOTIFY);
+      // the password alone signs in now.
+      await expect.poll(async () => (await client.gql(`{ me { id } }`)).data?.['me'], { timeout: 5000, interval: 20 }).toBeNull();
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
       await mail.waitFor(email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
       const audit = await db.query(
