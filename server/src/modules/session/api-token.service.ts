@@ -5,7 +5,7 @@ import { Role } from '../../common/auth/roles.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { Account } from '../account/account.entity.js';
 import { ApiToken } from './api-token.entity.js';
-import { ACCOUNT_COLUMNS, lazyViewer, mapAccount, mapOnce, type RawRow, type SessionService } from './session.service.js';
+import { ACCOUNT_COLUMNS, lazyViewer, mapAccount, mapOnce, principalOf, type SessionService } from './session.service.js';
 
 export const API_TOKEN_PREFIX = 'sct_';
 const TOUCH_INTERVAL_MS = 60_000;
@@ -30,17 +30,8 @@ export class ApiTokenService {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     const token = m?.[1];
     if (!token || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return null;
-    const hash = hashToken(token);
-    const key = `t:${hash}`;
-    const cache = this.sessions.cache;
-    let r = cache.get(key);
-    if (r === undefined) {
-      const generation = cache.generation;
-      const { rows } = await this.sessions.pool.query({ name: 'api_token_resolve', text: RESOLVE_SQL, values: [hash] });
-      r = rows[0] as RawRow | undefined;
-      if (r === undefined) return null;
-      cache.set(key, r, generation);
-    }
+    let r = await this.sessions.tokenRow('t', 'api_token_resolve', RESOLVE_SQL, hashToken(token));
+    if (r === undefined) return null;
     const now = Date.now();
     if (r['t_revoked_at'] !== null || r['disabled_at'] !== null) return null;
     if (r['t_expires_at'] !== null && (r['t_expires_at'] as Date).getTime() <= now) return null;
@@ -52,20 +43,13 @@ export class ApiTokenService {
         text: 'update api_token set last_used_at = $2, last_used_ip = $3 where id = $1',
         values: [r['t_id'], at, ip],
       });
-      cache.clear();
+      this.sessions.cache.clear();
       r = { ...r, t_last_used_at: at, t_last_used_ip: ip };
     }
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;
     return lazyViewer(
-      {
-        accountId: row['id'],
-        role: row['role'],
-        permissions: row['permissions'],
-        ipRestricted: row['ip_restricted'],
-        stage: null,
-        apiTokenId: row['t_id'],
-      },
+      principalOf(row, null, row['t_id']),
       () => mapAccount(getEm(), row),
       () => null,
       () =>

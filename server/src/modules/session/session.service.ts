@@ -60,6 +60,18 @@ export function lazyViewer(
   };
 }
 
+/** What authorization reads from a row selected with `ACCOUNT_COLUMNS`. */
+export function principalOf(r: RawRow, stage: SessionStage | null, apiTokenId: string | null): Principal {
+  return {
+    accountId: r['id'],
+    role: r['role'],
+    permissions: r['permissions'],
+    ipRestricted: r['ip_restricted'],
+    stage,
+    apiTokenId,
+  };
+}
+
 /** A row selected with `ACCOUNT_COLUMNS` as an entity managed by this request's EntityManager. */
 export function mapAccount(em: EntityManager, r: RawRow): Account {
   return mapOnce(em, AccountEntity, r['id'], {
@@ -140,16 +152,8 @@ export class SessionService {
     if (token === undefined || token.length === 0 || token.length > 128) return null;
     // From memory when this token was seen recently (see AuthCache), else one round trip on a plain
     // prepared statement.
-    const hash = hashToken(token);
-    const key = `s:${hash}`;
-    let r = this.cache.get(key);
-    if (r === undefined) {
-      const generation = this.cache.generation;
-      const { rows } = await this.pool.query({ name: 'session_resolve', text: RESOLVE_SQL, values: [hash] });
-      r = rows[0] as RawRow | undefined;
-      if (r === undefined) return null;
-      this.cache.set(key, r, generation);
-    }
+    let r = await this.tokenRow('s', 'session_resolve', RESOLVE_SQL, hashToken(token));
+    if (r === undefined) return null;
     const now = Date.now();
     if (r['s_revoked_at'] !== null || r['disabled_at'] !== null) return null;
     if ((r['s_expires_at'] as Date).getTime() <= now) return null;
@@ -168,14 +172,7 @@ export class SessionService {
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;
     return lazyViewer(
-      {
-        accountId: row['id'],
-        role: row['role'],
-        permissions: row['permissions'],
-        ipRestricted: row['ip_restricted'],
-        stage: row['s_stage'],
-        apiTokenId: null,
-      },
+      principalOf(row, row['s_stage'], null),
       () => mapAccount(getEm(), row),
       () =>
         mapOnce(getEm(), Session, row['s_id'], {
@@ -194,6 +191,21 @@ export class SessionService {
         }),
       () => null,
     );
+  }
+
+  /**
+   * The row behind a token hash (sessions: `s`, API tokens: `t`): from the AuthCache, else one round
+   * trip on a named prepared statement, remembered unless a write cleared the cache meanwhile.
+   */
+  async tokenRow(kind: 's' | 't', name: string, text: string, hash: string): Promise<RawRow | undefined> {
+    const key = `${kind}:${hash}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const generation = this.cache.generation;
+    const { rows } = await this.pool.query({ name, text, values: [hash] });
+    const r = rows[0] as RawRow | undefined;
+    if (r !== undefined) this.cache.set(key, r, generation);
+    return r;
   }
 
   isLive(session: Session, now = Date.now()): boolean {
