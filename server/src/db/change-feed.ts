@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
+import { PgListener } from './pg-listener.js';
 
 /** The channel the `notify_table_change` trigger (migration 20261130) sends on: payload = table name. */
 export const TABLE_CHANGE_CHANNEL = 'sc_table_change';
@@ -16,15 +16,23 @@ type Handler = (table: string) => void;
  */
 export class ChangeFeed {
   private readonly handlers = new Set<Handler>();
-  private client: pg.Client | undefined;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly listener: PgListener;
   private isLive = false;
 
   constructor(
-    private readonly connectionString: string,
+    connectionString: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.listener = new PgListener(connectionString, TABLE_CHANGE_CHANNEL, logger, {
+      message: (table) => this.emit(table || '*'),
+      // Whatever changed while nobody listened is unknown: forget it all, then trust memory again.
+      connected: () => {
+        this.emit('*');
+        this.isLive = true;
+      },
+      lost: () => (this.isLive = false),
+    });
+  }
 
   get live(): boolean {
     return this.isLive;
@@ -45,52 +53,12 @@ export class ChangeFeed {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
-    await this.connect(0);
-  }
-
-  private async connect(attempt: number): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
-    client.on('notification', (msg) => {
-      if (msg.channel === TABLE_CHANGE_CHANNEL) this.emit(msg.payload ?? '*');
-    });
-    const retry = (err: unknown) => {
-      this.isLive = false;
-      if (this.stopped || this.client !== client) return;
-      this.client = undefined;
-      this.logger.warn({ err }, 'table change listener lost its connection; caches are bypassed until it is back');
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      void client.end().catch(() => undefined);
-      const delay = Math.min(10_000, 250 * 2 ** attempt);
-      this.retryTimer = setTimeout(() => void this.connect(attempt + 1).catch(() => undefined), delay);
-    };
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection ended')));
-    this.client = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${TABLE_CHANGE_CHANNEL}`);
-      // Whatever changed while nobody listened is unknown: forget it all, then trust memory again.
-      this.emit('*');
-      this.isLive = true;
-    } catch (err) {
-      retry(err);
-      if (attempt === 0) throw err;
-    }
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.isLive = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const c = this.client;
-    this.client = undefined;
-    if (c) {
-      c.removeAllListeners();
-      c.on('error', () => undefined);
-      await c.end().catch(() => undefined);
-    }
+    await this.listener.stop();
   }
 }
 

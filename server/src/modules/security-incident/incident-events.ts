@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
 import type { SqlPool } from '../../db/pool.js';
+import { PgListener } from '../../db/pg-listener.js';
 
 export const INCIDENT_CHANNEL = 'security_incident';
 
@@ -35,61 +35,26 @@ type Listener = (payload: IncidentEventPayload) => void;
  */
 export class IncidentEventBus {
   private readonly listeners = new Set<Listener>();
-  private client: pg.Client | undefined;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private connected: Promise<void> | undefined;
+  private readonly listener: PgListener;
   /** Events delivered to local listeners (for the metrics endpoint). */
   delivered = 0;
 
   constructor(
     private readonly pool: SqlPool,
     private readonly logger: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    this.stopped = false;
-    this.connected = this.connect(0);
-    await this.connected;
+  ) {
+    this.listener = new PgListener(pool.options.connectionString!, INCIDENT_CHANNEL, logger, {
+      message: (payload) => void this.handle(payload),
+    });
   }
 
-  private async connect(attempt: number): Promise<void> {
-    const client = new pg.Client({ connectionString: this.pool.options.connectionString });
-    client.on('notification', (msg) => {
-      if (msg.channel === INCIDENT_CHANNEL && msg.payload) void this.handle(msg.payload);
-    });
-    const retry = (err: unknown) => {
-      if (this.stopped || this.client !== client) return;
-      this.client = undefined;
-      this.logger.warn({ err }, 'incident event listener lost its connection; reconnecting');
-      client.removeAllListeners();
-      void client.end().catch(() => undefined);
-      const delay = Math.min(10_000, 250 * 2 ** attempt);
-      this.retryTimer = setTimeout(() => void this.connect(attempt + 1).catch(() => undefined), delay);
-    };
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection ended')));
-    this.client = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${INCIDENT_CHANNEL}`);
-    } catch (err) {
-      retry(err);
-      if (attempt === 0) throw err;
-    }
+  async start(): Promise<void> {
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const c = this.client;
-    this.client = undefined;
     this.listeners.clear();
-    if (c) {
-      c.removeAllListeners();
-      c.on('error', () => undefined);
-      await c.end().catch(() => undefined);
-    }
+    await this.listener.stop();
   }
 
   /** Tells every instance; call after the change is committed. */
