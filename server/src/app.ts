@@ -32,6 +32,7 @@ import { SessionStage } from './modules/session/session.entity.js';
 import { startWebSocketServer } from './ws.js';
 import { writesTo } from './db/change-feed.js';
 import { AUTH_TABLES } from './modules/session/auth-cache.js';
+import { RANGE_TABLES } from './modules/ip-block/range-matcher.js';
 import { createGraphqlHttpHandler } from './graphql-http.js';
 
 export interface AppHandle {
@@ -97,17 +98,20 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     async start() {
       const keys = await loadOrCreateKeys(config);
       // Statements this process runs on the auth tables clear the auth cache before they run.
-      const late: { authCache?: Services['authCache'] } = {};
+      const late: { services?: Services } = {};
       const db = await openDatabase(config, logger, (sql) => {
-        if (late.authCache !== undefined && writesTo(sql, AUTH_TABLES)) late.authCache.clear();
+        if (late.services === undefined) return;
+        if (writesTo(sql, AUTH_TABLES)) late.services.authCache.clear();
+        if (writesTo(sql, RANGE_TABLES, true)) late.services.protection.ranges.noteLocalWrite();
       });
       orm = db.orm;
       embedded = db.embedded;
       await migrate(orm, logger);
       pool = db.pool;
       services = createServices(config, keys, logger, db.pool);
-      late.authCache = services.authCache;
+      late.services = services;
       await services.feed.start();
+      await services.protection.ranges.start();
       // GeoIP databases load in the background; the first lookups wait for them.
       void services.geo.load();
       await services.incidents.events.start();
@@ -229,6 +233,16 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             },
           },
           ApolloServerPluginCacheControlDisabled(),
+          {
+            // An answer leaves only once what it wrote to the IP ranges is in memory too (see RangeIndex).
+            async requestDidStart() {
+              return {
+                async willSendResponse() {
+                  if (svcRef.protection.ranges.unconfirmed) await svcRef.protection.ranges.sync();
+                },
+              };
+            },
+          },
         ],
       });
       await apollo.start();

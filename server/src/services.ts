@@ -14,6 +14,7 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AdminAccessService } from './modules/admin-access/admin-access.service.js';
 import { GeoService } from './modules/geo/geo.service.js';
 import { ProtectionService } from './modules/ip-block/protection.service.js';
+import { RangeIndex } from './modules/ip-block/range-matcher.js';
 import { IntegratorService } from './modules/ip-block/integrator.service.js';
 import { MailService } from './modules/mail/mail.service.js';
 import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
@@ -60,7 +61,8 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const accounts = new AccountService(config, hasher, sessions);
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
-  const protection = new ProtectionService(keys, settings, pool);
+  const ranges = new RangeIndex(pool, feed, logger);
+  const protection = new ProtectionService(keys, settings, pool, ranges, authCache);
   const audit = new AuditService();
   const adminAccess = new AdminAccessService(pool, loginEvents);
   const mail = new MailService(config, logger);

@@ -63,9 +63,13 @@ export class ChangeFeed {
 }
 
 const WRITE = /\b(?:update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/gi;
+const WRITE_OR_INSERT = /\b(?:update|delete\s+from|truncate(?:\s+table)?|insert\s+into)\s+(?:only\s+)?"?(\w+)"?/gi;
 
-/** Whether a statement updates, deletes from or truncates one of `tables` (anywhere in it, CTEs too). */
-export function writesTo(sql: string, tables: ReadonlySet<string>): boolean {
-  for (const m of sql.matchAll(WRITE)) if (tables.has(m[1]!.toLowerCase())) return true;
+/**
+ * Whether a statement updates, deletes from or truncates one of `tables` (anywhere in it, CTEs too);
+ * with `inserts`, inserting counts as well.
+ */
+export function writesTo(sql: string, tables: ReadonlySet<string>, inserts = false): boolean {
+  for (const m of sql.matchAll(inserts ? WRITE_OR_INSERT : WRITE)) if (tables.has(m[1]!.toLowerCase())) return true;
   return false;
 }

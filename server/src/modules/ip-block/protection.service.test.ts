@@ -5,6 +5,8 @@ const service = new ProtectionService(
   { sessionSecret: Buffer.alloc(32), encryptionKey: Buffer.alloc(32) },
   undefined as never,
   undefined as never,
+  undefined as never,
+  undefined as never,
 );
 
 describe('sourcePrefix', () => {

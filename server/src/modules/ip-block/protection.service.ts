@@ -7,6 +7,9 @@ import { formatIp, parseIp } from '../../common/net/ip.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { BlockReason } from './ip-block.entity.js';
 import type { SqlPool } from '../../db/pool.js';
+import type { RangeIndex, RangeMatch } from './range-matcher.js';
+import type { AuthCache } from '../session/auth-cache.js';
+import type { RawRow } from '../session/session.service.js';
 
 export enum DecisionReason {
   IP_BLOCKED = 'IP_BLOCKED',
@@ -46,12 +49,17 @@ const TRUSTED = `exists(select 1 from trusted_ip t where t.cidr >>= $1::inet and
                                 and (t.expires_at is null or t.expires_at > now()))`;
 const BLOCK = `left join lateral (select id, expires_at from ip_block where cidr >>= $1::inet and lifted_at is null
                  and (expires_at is null or expires_at > now()) order by expires_at desc nulls first limit 1) b on true`;
-const DECIDE_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at
+/** The decision's ranges for an address and an account id (the matcher must agree with it exactly). */
+export const DECIDE_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at
   from (select $2::uuid as id) acc ${BLOCK}`;
 const DECIDE_BY_NAME_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at, acc.disabled_at
   from (select 1) one
   left join lateral (select id, disabled_at from account where email = $2 or id = $3::uuid limit 1) acc on true
   ${BLOCK}`;
+
+function fromMatch(m: RangeMatch): DecisionRow {
+  return { trusted: m.trusted, block_id: m.block?.id ?? null, block_expires_at: m.block?.expiresAt ?? null };
+}
 
 function toDecision(row: DecisionRow, disabledAt: Date | null): Decision {
   if (row.trusted) return { allowed: true, reason: null, until: null, trusted: true };
@@ -74,6 +82,9 @@ export class ProtectionService {
     private readonly keys: Keys,
     private readonly settings: SettingsService,
     private readonly pool: SqlPool,
+    /** Blocked and trusted ranges in memory; asked first, PostgreSQL when it cannot answer. */
+    readonly ranges: RangeIndex,
+    private readonly accounts: AuthCache<RawRow>,
   ) {}
 
   /** The unit that is counted and blocked: the address for IPv4, its /64 for IPv6. */
@@ -100,6 +111,8 @@ export class ProtectionService {
 
   /** The decision alone: trusted → allowed; blocked → refused until; disabled account → locked. */
   async decide(_em: EntityManager, ip: string, account: { id: string; disabledAt: Date | null } | null): Promise<Decision> {
+    const m = this.ranges.match(ip, account?.id ?? null);
+    if (m) return toDecision(fromMatch(m), account?.disabledAt ?? null);
     const { rows } = await this.pool.query({ name: 'decide', text: DECIDE_SQL, values: [ip, account?.id ?? null] });
     return toDecision(rows[0] as DecisionRow, account?.disabledAt ?? null);
   }
@@ -111,9 +124,31 @@ export class ProtectionService {
   async decideByName(ip: string, name: string): Promise<Decision> {
     const n = name.trim().toLowerCase();
     const id = isUuid(n) ? n : null;
+    if (this.ranges.usable) {
+      const account = await this.accountByName(n, id);
+      const m = this.ranges.match(ip, account?.id ?? null);
+      if (m) return toDecision(fromMatch(m), account?.disabled_at ?? null);
+    }
     const { rows } = await this.pool.query({ name: 'decide_by_name', text: DECIDE_BY_NAME_SQL, values: [ip, n, id] });
     const row = rows[0] as DecisionRow & { disabled_at: Date | null };
     return toDecision(row, row.disabled_at);
+  }
+
+  /** An account by e-mail or id, remembered in the auth cache (cleared by any account write). */
+  private async accountByName(name: string, id: string | null): Promise<{ id: string; disabled_at: Date | null } | null> {
+    const key = `n:${name}`;
+    const cached = this.accounts.get(key);
+    if (cached !== undefined) return cached as { id: string; disabled_at: Date | null };
+    const generation = this.accounts.generation;
+    const { rows } = await this.pool.query({
+      name: 'account_by_name',
+      text: 'select id, disabled_at from account where email = $1 or id = $2::uuid limit 1',
+      values: [name, id],
+    });
+    const r = (rows[0] as { id: string; disabled_at: Date | null } | undefined) ?? null;
+    // Unknown names are not remembered: an account created elsewhere must be found at once.
+    if (r !== null) this.accounts.set(key, r, generation);
+    return r;
   }
 
   /**
