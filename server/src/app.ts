@@ -283,17 +283,17 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           clientIp,
           typeof ua === 'string' ? ua.slice(0, 512) : null,
         );
-        return {
-          get em() {
-            return em();
-          },
+        // `em` is a getter on the prototype: Apollo copies the context's own properties per operation,
+        // which would call an own getter and fork for every request.
+        return Object.assign(Object.create(LAZY_EM) as Context, {
+          makeEm: em,
           viewer,
           accessRefused: refused,
           clientIp,
           userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
           cookies,
           services: svc,
-        };
+        });
       };
       routes.graphql = createGraphqlHttpHandler({
         apollo,
@@ -435,6 +435,13 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
   timer.unref();
   return timer;
 }
+
+/** The prototype of every HTTP operation's context: its EntityManager fork is made on first use. */
+const LAZY_EM = {
+  get em(): EntityManager {
+    return (this as unknown as { makeEm: () => EntityManager }).makeEm();
+  },
+};
 
 /** The headers a helmet middleware sets, read once, for answers that do not pass through Express. */
 function staticHeaders(middleware: express.RequestHandler): [string, string][] {
