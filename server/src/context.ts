@@ -41,7 +41,10 @@ export interface SessionCookieJar {
 }
 
 export interface Context {
-  /** A fork per operation (made on first use); never the global EntityManager. */
+  /**
+   * A fork per operation (made on first use); never the global EntityManager. Over HTTP it is a getter
+   * on the context's prototype, so a spread copy (`{ ...ctx }`) must name `em` itself.
+   */
   readonly em: EntityManager;
   viewer: Viewer | null;
   clientIp: string;

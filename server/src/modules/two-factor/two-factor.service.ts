@@ -552,7 +552,7 @@ export class TwoFactorService {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
     }
     const remaining = await ctx.em.fork().count(RecoveryCode, { account: account.id, usedAt: null });
-    await this.audit.record({ ...ctx, viewer: null }, AuditAction.RECOVERY_CODE_USED, target(account), { remaining });
+    await this.audit.record({ ...ctx, em: ctx.em, viewer: null }, AuditAction.RECOVERY_CODE_USED, target(account), { remaining });
     this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));
     return null;
   }
