@@ -97,7 +97,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
 
     async start() {
       const keys = await loadOrCreateKeys(config);
-      // Statements this process runs on the auth tables clear the auth cache before they run.
+      // Every statement this process runs is seen before it runs: writes to the auth tables clear the
+      // auth cache; writes to the range tables hold the range matcher until they are confirmed.
       const late: { services?: Services } = {};
       const db = await openDatabase(config, logger, (sql) => {
         if (late.services === undefined) return;

@@ -174,6 +174,8 @@ export class RangeIndex {
   private readonly instance = randomUUID();
   private loaded = false;
   private failures = 0;
+  /** Tables read whole since the last failure. */
+  private readonly read = new Set<'ip_block' | 'trusted_ip'>();
   private localWrites = 0;
   private confirmedWrites = 0;
   private readonly pending = { ip_block: new Set<string>(), trusted_ip: new Set<string>() };
@@ -210,11 +212,12 @@ export class RangeIndex {
   /** Reads both tables (call after the change feed is listening, so nothing falls between). */
   async start(): Promise<void> {
     const failures = this.failures;
-    this.reload.add('ip_block');
-    this.reload.add('trusted_ip');
+    // The feed's first connection already asked for both tables ('*'); read only what is missing.
+    await this.settled();
+    for (const table of ['ip_block', 'trusted_ip'] as const) if (!this.read.has(table)) this.reload.add(table);
     this.schedule();
     await this.settled();
-    this.loaded = this.failures === failures;
+    this.loaded = this.failures === failures && this.read.size === 2;
   }
 
   /** This process is about to write to a range table (MikroORM's `onQuery` sees every statement). */
@@ -287,6 +290,7 @@ export class RangeIndex {
         // Unknown state: answer from PostgreSQL until a full read succeeds.
         this.logger.warn({ err }, 'could not read changed IP ranges; reloading');
         this.failures++;
+        this.read.clear();
         this.loaded = false;
         setTimeout(() => void this.start().catch(() => undefined), 1000).unref();
       })
@@ -299,6 +303,7 @@ export class RangeIndex {
     const { rows } = await this.pool.query(table === 'ip_block' ? LOAD_BLOCKS : LOAD_TRUSTS);
     this.matcher.clear(table === 'ip_block' ? 'block' : 'trust');
     this.apply(table, rows, []);
+    this.read.add(table);
   }
 
   private async loadRows(table: 'ip_block' | 'trusted_ip', ids: string[]): Promise<void> {
