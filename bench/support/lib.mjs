@@ -2,7 +2,7 @@
 // (DATABASE_URL's server, or the server's embedded PostgreSQL in a temporary data folder).
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -50,8 +50,11 @@ export async function startBenchServer(name, extraEnv = {}) {
   } else {
     env.EMBEDDED_PG_PORT = String(await freePort());
   }
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server's whole life,
+  // or BENCH_PROFILE=/tmp/prof for the measured phases only (see `profiled`).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const inspectPort = process.env.BENCH_PROFILE ? await freePort() : null;
+  if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server', 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,6 +77,37 @@ export async function startBenchServer(name, extraEnv = {}) {
     setupToken: /setup#token=([\w-]+)/.exec(out)[1],
     dbUrl,
     child,
+    /**
+     * Runs `fn()`; with BENCH_PROFILE=<folder>, the server's CPU is profiled meanwhile (through the
+     * inspector) and written to <folder>/<label>.cpuprofile.
+     */
+    async profiled(label, fn) {
+      if (!inspectPort) return fn();
+      const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+      const WebSocket = requireTest('ws');
+      const ws = new WebSocket(webSocketDebuggerUrl);
+      await new Promise((r) => ws.once('open', r));
+      let id = 0;
+      const pending = new Map();
+      ws.on('message', (m) => {
+        const msg = JSON.parse(m);
+        pending.get(msg.id)?.(msg.result);
+      });
+      const call = (method, params = {}) =>
+        new Promise((r) => {
+          pending.set(++id, r);
+          ws.send(JSON.stringify({ id, method, params }));
+        });
+      await call('Profiler.enable');
+      await call('Profiler.setSamplingInterval', { interval: 500 });
+      await call('Profiler.start');
+      const result = await fn();
+      const { profile } = await call('Profiler.stop');
+      ws.close();
+      await mkdir(process.env.BENCH_PROFILE, { recursive: true });
+      await writeFile(path.join(process.env.BENCH_PROFILE, `${label}.cpuprofile`), JSON.stringify(profile));
+      return result;
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
