@@ -2,21 +2,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
 import type { Context } from '../../context.js';
-import { Account } from '../account/account.entity.js';
+import type { Account } from '../account/account.entity.js';
 import { normalizeEmail } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
-import type { SessionService } from './session.service.js';
+import { ACCOUNT_COLUMNS, mapAccount, type RawRow, type SessionService } from './session.service.js';
 import type { GeoService } from '../geo/geo.service.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
-import type { TwoFactorService } from '../two-factor/two-factor.service.js';
+import { methodFlagsSql, type MethodFlags, type TwoFactorService } from '../two-factor/two-factor.service.js';
 import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
-import { Session, SessionStage } from './session.entity.js';
+import { type Session, SessionStage } from './session.entity.js';
 
 export type LoginOutcomeResult =
   | {
@@ -28,6 +28,11 @@ export type LoginOutcomeResult =
       expiresAt: Date;
     }
   | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
+
+const LOGIN_ACCOUNT_SQL = `
+  select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')}
+    from account a left join account_password p on p.account_id = a.id
+   where a.email = $1`;
 
 export class AuthService {
   constructor(
@@ -51,7 +56,12 @@ export class AuthService {
     const started = Date.now();
     const { em } = ctx;
     const email = normalizeEmail(emailInput);
-    const account = await em.findOne(Account, { email }, { populate: ['password'] });
+    // One statement: the account, its password hash and which second factors it has.
+    const {
+      rows: [row],
+    } = await this.sessions.pool.query<RawRow>({ name: 'login_account', text: LOGIN_ACCOUNT_SQL, values: [email] });
+    const account = row ? mapAccount(em, row) : null;
+    const hash = (row?.['password_hash'] as string | null | undefined) ?? null;
     const geo = await this.geo.lookup(em, ctx.clientIp);
     const event = { account, attemptedName: email, ip: ctx.clientIp, userAgent: ctx.userAgent, service: 'panel', geo };
 
@@ -64,8 +74,8 @@ export class AuthService {
     }
 
     const passwordOk =
-      account?.password != null
-        ? await this.hasher.verify(account.password.hash, password)
+      hash !== null
+        ? await this.hasher.verify(hash, password)
         : await this.hasher.verifyDummy(password);
 
     let outcome: LoginOutcome;
@@ -84,7 +94,7 @@ export class AuthService {
 
     // A right password with a second step owed is not yet a successful login.
     const next =
-      outcome === LoginOutcome.SUCCESS && account !== null ? await this.twoFactor.stageAfterPassword(em, account) : null;
+      outcome === LoginOutcome.SUCCESS && account !== null ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags) : null;
     const recorded = next && next.stage !== SessionStage.FULL ? LoginOutcome.SECOND_FACTOR_REQUIRED : outcome;
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
@@ -97,7 +107,8 @@ export class AuthService {
     if (next && account !== null) {
       await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
       if (next.stage === SessionStage.FULL) {
-        const expiresAt = await this.startFullSession(ctx, account);
+        // Without a pending session to race for, the full session is always started.
+        const expiresAt = (await this.startFullSession(ctx, account))!;
         result = { ok: true, account, stage: next.stage, methods: [], enrollable: [], expiresAt };
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
@@ -119,13 +130,15 @@ export class AuthService {
 
   /**
    * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
-   * fresh token replaces whatever the browser held, and the login is recorded as a success.
+   * fresh token replaces whatever the browser held, and the login is recorded as a success. Null when
+   * the pending session was upgraded or revoked meanwhile (nothing is written then).
    */
-  async startFullSession(ctx: Context, account: Account, pending?: Session): Promise<Date> {
+  async startFullSession(ctx: Context, account: Account, pending?: Session): Promise<Date | null> {
+    // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
+    const started = await this.sessions.startFull(account, { ip: ctx.clientIp, userAgent: ctx.userAgent }, pending?.id ?? null);
+    if (started === null) return null;
     const { em } = ctx;
-    // Single statements rather than unit-of-work flushes: each flush is BEGIN/UPDATE/COMMIT.
     if (pending) {
-      await em.nativeUpdate(Session, { id: pending.id, revokedAt: null }, { revokedAt: new Date(), revokedReason: 'UPGRADED' });
       const geo = await this.geo.lookup(em, ctx.clientIp);
       await this.loginEvents.record(em, {
         account,
@@ -137,10 +150,7 @@ export class AuthService {
         outcome: LoginOutcome.SUCCESS,
       });
     }
-    const { token, session } = await this.sessions.create(em, account, { ip: ctx.clientIp, userAgent: ctx.userAgent });
-    const now = new Date();
-    await em.nativeUpdate(Account, { id: account.id }, { lastLoginAt: now });
-    ctx.cookies.set(token, this.config.sessionAbsoluteTimeoutSeconds);
+    ctx.cookies.set(started.token, this.config.sessionAbsoluteTimeoutSeconds);
     if (account.role !== Role.USER) {
       await this.audit.record(
         { em, viewer: null, clientIp: ctx.clientIp },
@@ -149,7 +159,7 @@ export class AuthService {
         { userAgent: ctx.userAgent, secondFactor: pending !== undefined },
       );
     }
-    return session.expiresAt;
+    return started.session.expiresAt;
   }
 
   /** Records a failed second step in the login history (the failure counters are the 2FA service's). */

@@ -21,7 +21,7 @@ export interface NewSession {
 
 /** The account's columns in rows that `mapAccount` turns into a managed entity. */
 export const ACCOUNT_COLUMNS = `a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor,
-  a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
+  a.password_reset_required, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows handed to em.map, which converts the columns
 export type RawRow = Record<string, any>;
@@ -83,6 +83,7 @@ export function mapAccount(em: EntityManager, r: RawRow): Account {
     api_only: r['api_only'],
     ip_restricted: r['ip_restricted'],
     requires_two_factor: r['requires_two_factor'],
+    password_reset_required: r['password_reset_required'],
     disabled_at: r['disabled_at'],
     last_login_at: r['last_login_at'],
     created_at: r['created_at'],
@@ -141,6 +142,60 @@ export class SessionService {
       ],
     });
     return { session, token };
+  }
+
+  /**
+   * A FULL session for a completed sign-in, in one statement: the pending session (when the sign-in had
+   * a second step) is revoked as UPGRADED, the new session inserted and the account's last sign-in
+   * time set. With a pending session that is no longer live-unrevoked (a concurrent second step
+   * upgraded it first), nothing is written and null is returned: one pending sign-in yields at most
+   * one full session.
+   */
+  async startFull(
+    account: Account,
+    meta: { ip: string; userAgent: string | null },
+    pendingId: string | null,
+  ): Promise<NewSession | null> {
+    const token = randomToken();
+    const now = new Date();
+    const session = Object.assign(new Session(), {
+      account,
+      tokenHash: hashToken(token),
+      stage: SessionStage.FULL,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + this.config.sessionAbsoluteTimeoutSeconds * 1000),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    // It updates `session` and `account`: the cache is cleared before, as for every such statement.
+    this.cache.clear();
+    const { rows } = await this.pool.query<{ created: boolean }>({
+      name: 'session_start_full',
+      text: `with upgraded as (
+               update session set revoked_at = $5, revoked_reason = 'UPGRADED'
+                where $10::uuid is not null and id = $10 and revoked_at is null returning id),
+             ins as (
+               insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
+               select $1, $2, $3, $4, $5, $6, $7, $8, $9
+                where $10::uuid is null or exists (select 1 from upgraded)
+               returning account_id),
+             seen as (update account set last_login_at = $5 where id in (select account_id from ins))
+           select exists (select 1 from ins) as created`,
+      values: [
+        session.id,
+        account.id,
+        session.tokenHash,
+        session.stage,
+        session.createdAt,
+        session.lastSeenAt,
+        session.expiresAt,
+        session.ip,
+        session.userAgent,
+        pendingId,
+      ],
+    });
+    return rows[0]?.created ? { session, token } : null;
   }
 
   /**

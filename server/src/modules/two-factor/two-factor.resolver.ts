@@ -100,7 +100,11 @@ export class TwoFactorResolver {
       await ctx.services.auth.recordSecondFactorFailure(ctx, account);
       return TwoFactorError.from(failure);
     }
-    await ctx.services.auth.startFullSession(ctx, account, session(ctx));
+    if ((await ctx.services.auth.startFullSession(ctx, account, session(ctx))) === null) {
+      return TwoFactorError.from(
+        new TwoFactorFailure(ErrorCode.UNAUTHENTICATED, 'This sign-in was completed or cancelled already. Sign in again.'),
+      );
+    }
     return Object.assign(new LoginSuccess(), { account });
   }
 
@@ -312,8 +316,7 @@ export class TwoFactorResolver {
     const recoveryCodes = recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account) : null;
     let signedIn = false;
     if (session(ctx).stage === SessionStage.ENROLLMENT_REQUIRED) {
-      await ctx.services.auth.startFullSession(ctx, account, session(ctx));
-      signedIn = true;
+      signedIn = (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) !== null;
     }
     return Object.assign(new TwoFactorEnabled(), { method, recoveryCodes, signedIn });
   }

@@ -39,11 +39,66 @@ export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 
-/** One atomic step of a windowed counter: a new window starts at 1, otherwise +1. */
-const BUMP_SQL = `insert into failure_counter (key, count, window_start) values (?, 1, now())
+/**
+ * One atomic step of a windowed counter: a new window starts at 1, otherwise +1. `source` yields the
+ * (key, 1, now()) row to count (`values (…)`, or a `select` that may yield none); `secs` is the window
+ * length's SQL expression.
+ */
+const bumpSql = (source: string, secs: string) => `insert into failure_counter (key, count, window_start) ${source}
   on conflict (key) do update set
-    count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
-    window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end`;
+    count = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then 1 else failure_counter.count + 1 end,
+    window_start = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then now() else failure_counter.window_start end`;
+
+/** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
+interface AttemptRow {
+  locked_at: Date | null;
+  acct_count: number | null;
+  acct_start: Date | null;
+  net_count: number | null;
+  net_start: Date | null;
+}
+
+/**
+ * The start of a second step, in one statement: the method flags; the account's attempt budget, taken
+ * only when the offered method's factor exists ($4); the lock; the network's budget (read); and for an
+ * authenticator-app code, the app's sealed secret. $1 account, $2 account budget key, $3 window
+ * seconds, $4 method, $5 network budget key.
+ */
+const VERIFY_START_SQL = `
+  with f as (select ${methodFlagsSql('$1::uuid')}),
+  acct as (
+    ${bumpSql(
+      `select $2::text, 1, now() from f
+        where case $4::text when 'TOTP' then f.tf_totp when 'EMAIL' then f.tf_email
+                            when 'WEBAUTHN' then f.tf_webauthn else f.tf_recovery > 0 end`,
+      '$3::int',
+    )}
+    returning count, window_start)
+  select f.*,
+         (select locked_at from two_factor_state where account_id = $1) as locked_at,
+         acct.count as acct_count, acct.window_start as acct_start,
+         net.count as net_count, net.window_start as net_start,
+         t.id as totp_id, t.secret_sealed as totp_sealed
+    from f
+    left join acct on true
+    left join failure_counter net on net.key = $5 and net.window_start >= now() - make_interval(secs => $3::int)
+    left join totp_authenticator t on $4::text = 'TOTP' and t.account_id = $1 and t.status = 'ACTIVE'`;
+
+/**
+ * An accepted authenticator-app code, in one statement: the replay guard (exactly one request can move
+ * `last_used_step` past this step) and, only when it passed, the success bookkeeping (consecutive
+ * failures reset, the attempt given back). $1 step, $2 authenticator, $3 account budget key.
+ */
+const TOTP_ACCEPT_SQL = `
+  with guard as (
+    update totp_authenticator set last_used_step = $1, last_used_at = now()
+     where id = $2 and status = 'ACTIVE' and last_used_step < $1 returning account_id),
+  reset as (
+    update two_factor_state set consecutive_failures = 0
+     where account_id in (select account_id from guard) and consecutive_failures <> 0),
+  back as (
+    update failure_counter set count = greatest(count - 1, 0) where key = $3 and exists (select 1 from guard))
+  select exists (select 1 from guard) as accepted`;
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
@@ -84,6 +139,36 @@ export type AssertionVerifier = (
 
 export const isStaff = (account: Account): boolean => account.role !== Role.USER;
 
+/** Which second factors an account has set up, as selected by `methodFlagsSql`. */
+export interface MethodFlags {
+  tf_totp: boolean;
+  tf_email: boolean;
+  tf_webauthn: boolean;
+  tf_recovery: number;
+}
+
+/**
+ * The account's method flags as columns of a select (`accountId`: an SQL expression such as `a.id` or
+ * `$1`): embedded in the sign-in statements so that no separate round trip asks for them.
+ */
+export function methodFlagsSql(accountId: string): string {
+  return `exists(select 1 from totp_authenticator where account_id = ${accountId} and status = 'ACTIVE') as tf_totp,
+    exists(select 1 from email_factor where account_id = ${accountId} and status = 'ACTIVE') as tf_email,
+    exists(select 1 from webauthn_credential where account_id = ${accountId} and flagged_at is null) as tf_webauthn,
+    (select count(*)::int from recovery_code where account_id = ${accountId} and used_at is null) as tf_recovery`;
+}
+
+/** The methods that can finish a sign-in, from the flags (`emailAllowed`: e-mail codes allowed for this account). */
+export function methodsFrom(f: MethodFlags, emailAllowed: boolean): TwoFactorMethod[] {
+  const methods: TwoFactorMethod[] = [];
+  if (f.tf_totp) methods.push(TwoFactorMethod.TOTP);
+  if (f.tf_email && emailAllowed) methods.push(TwoFactorMethod.EMAIL);
+  if (f.tf_webauthn) methods.push(TwoFactorMethod.WEBAUTHN);
+  // Recovery codes alone are not a method: they only back one up.
+  if (methods.length > 0 && f.tf_recovery > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
+  return methods;
+}
+
 /**
  * Second factors: enrollment state machines (PENDING → ACTIVE), verification with replay protection,
  * attempt limits per account and per network, recovery codes, re-authentication and policies.
@@ -119,29 +204,24 @@ export class TwoFactorService {
     return { totp, email, webauthn, recoveryRemaining };
   }
 
-  /** Methods that can finish a sign-in for this account now. */
-  async loginMethods(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
+  /**
+   * Methods that can finish a sign-in for this account now. `flags` are the account's method flags
+   * when the caller read them already (selected with `methodFlagsSql`).
+   */
+  async loginMethods(em: EntityManager, account: Account, flags?: MethodFlags): Promise<TwoFactorMethod[]> {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
     // One round trip: this runs on every sign-in.
-    const {
-      rows: [m],
-    } = await prepared<{ totp: boolean; email: boolean; webauthn: boolean; recovery: number }>(
-      this.pool,
-      'two_factor_login_methods',
-      `select exists(select 1 from totp_authenticator where account_id = ? and status = 'ACTIVE') as totp,
-              exists(select 1 from email_factor where account_id = ? and status = 'ACTIVE') as email,
-              exists(select 1 from webauthn_credential where account_id = ? and flagged_at is null) as webauthn,
-              (select count(*)::int from recovery_code where account_id = ? and used_at is null) as recovery`,
-      [account.id, account.id, account.id, account.id],
-    );
-    const methods: TwoFactorMethod[] = [];
-    if (m?.totp) methods.push(TwoFactorMethod.TOTP);
-    if (m?.email && (!isStaff(account) || s.emailForStaff)) methods.push(TwoFactorMethod.EMAIL);
-    if (m?.webauthn) methods.push(TwoFactorMethod.WEBAUTHN);
-    // Recovery codes alone are not a method: they only back one up.
-    if (methods.length > 0 && (m?.recovery ?? 0) > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
-    return methods;
+    const f =
+      flags ??
+      (
+        await this.pool.query<MethodFlags>({
+          name: 'two_factor_login_methods',
+          text: `select ${methodFlagsSql('$1::uuid')}`,
+          values: [account.id],
+        })
+      ).rows[0];
+    return f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
   }
 
   async policyRequires(em: EntityManager, account: Account): Promise<boolean> {
@@ -178,35 +258,42 @@ export class TwoFactorService {
    * address signing in at once are not refused.
    */
   async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
-    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    const { attemptWindowSeconds } = this.config.twoFactor;
     // One round trip: the lock, the account's budget (taken) and the network's (read).
-
     const {
       rows: [row],
-    } = await prepared<{
-      locked_at: Date | null;
-      acct_count: number;
-      acct_start: Date;
-      net_count: number | null;
-      net_start: Date | null;
-    }>(
+    } = await prepared<AttemptRow>(
       this.pool,
       'two_factor_take_attempt',
-      `with acct as (${BUMP_SQL} returning count, window_start)
+      `with acct as (${bumpSql('values (?, 1, now())', '?')} returning count, window_start)
        select (select locked_at from two_factor_state where account_id = ?) as locked_at,
               acct.count as acct_count, acct.window_start as acct_start,
               net.count as net_count, net.window_start as net_start
          from acct left join failure_counter net
            on net.key = ? and net.window_start >= now() - make_interval(secs => ?)`,
       [
-        `2fa:acct:${accountId}`,
+        this.accountBudgetKey(accountId),
         attemptWindowSeconds,
         attemptWindowSeconds,
         accountId,
-        `2fa:ip:${this.protection.sourcePrefix(ip)}`,
+        this.networkBudgetKey(ip),
         attemptWindowSeconds,
       ],
     );
+    return this.limitFailure(row);
+  }
+
+  private accountBudgetKey(accountId: string): string {
+    return `2fa:acct:${accountId}`;
+  }
+
+  private networkBudgetKey(ip: string): string {
+    return `2fa:ip:${this.protection.sourcePrefix(ip)}`;
+  }
+
+  /** Why an attempt may not go on (the lock, or a spent budget), from the budgets' state; null = go on. */
+  private limitFailure(row: AttemptRow | undefined): TwoFactorFailure | null {
+    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     if (row?.locked_at) {
       return new TwoFactorFailure(
         ErrorCode.SECOND_FACTOR_LOCKED,
@@ -219,7 +306,7 @@ export class TwoFactorService {
         'Too many wrong codes. Wait before trying again.',
         new Date(new Date(windowStart).getTime() + attemptWindowSeconds * 1000),
       );
-    if (row && row.acct_count > maxAttempts) return tooMany(row.acct_start);
+    if (row?.acct_start && (row.acct_count ?? 0) > maxAttempts) return tooMany(row.acct_start);
     if (row?.net_start && (row.net_count ?? 0) >= maxAttempts) return tooMany(row.net_start);
     return null;
   }
@@ -227,7 +314,7 @@ export class TwoFactorService {
   private async giveAttemptBack(em: EntityManager, accountId: string): Promise<void> {
     await em
       .getConnection()
-      .execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [`2fa:acct:${accountId}`]);
+      .execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [this.accountBudgetKey(accountId)]);
   }
 
   /** A wrong second factor: counts for the network, and toward the NIST lockout (consecutive failures, reset by a success). */
@@ -235,7 +322,7 @@ export class TwoFactorService {
     const windowSeconds = this.config.twoFactor.attemptWindowSeconds;
     await ctx.em
       .getConnection()
-      .execute(BUMP_SQL, [`2fa:ip:${this.protection.sourcePrefix(ctx.clientIp)}`, windowSeconds, windowSeconds]);
+      .execute(bumpSql('values (?, 1, now())', '?'), [this.networkBudgetKey(ctx.clientIp), windowSeconds, windowSeconds]);
     const [row] = await ctx.em.getConnection().execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
       `insert into two_factor_state (account_id, consecutive_failures) values (?, 1)
        on conflict (account_id) do update set consecutive_failures = two_factor_state.consecutive_failures + 1
@@ -261,7 +348,7 @@ export class TwoFactorService {
       'two_factor_record_success',
       `with reset as (update two_factor_state set consecutive_failures = 0 where account_id = ? and consecutive_failures <> 0)
        update failure_counter set count = greatest(count - 1, 0) where key = ?`,
-      [account.id, `2fa:acct:${account.id}`],
+      [account.id, this.accountBudgetKey(account.id)],
     );
   }
 
@@ -279,16 +366,38 @@ export class TwoFactorService {
 
   /** Checks one proof for the account, within the attempt limits. Null = accepted. */
   async verify(ctx: Context, account: Account, proof: SecondFactorProof, sessionId: string): Promise<TwoFactorFailure | null> {
-    const methods = await this.loginMethods(ctx.em, account);
-    if (!methods.includes(proof.method)) {
-      return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
+    const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
+    const settings = await this.settings.twoFactor(ctx.em);
+    if (!settings.enabled) return notSetUp;
+    // One round trip: the methods, the attempt taken (when the factor exists), the limits, the app's secret.
+    const { attemptWindowSeconds } = this.config.twoFactor;
+    const {
+      rows: [row],
+    } = await this.pool.query<MethodFlags & AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
+      name: 'two_factor_verify_start',
+      text: VERIFY_START_SQL,
+      values: [
+        account.id,
+        this.accountBudgetKey(account.id),
+        attemptWindowSeconds,
+        proof.method,
+        this.networkBudgetKey(ctx.clientIp),
+      ],
+    });
+    if (!row || !methodsFrom(row, !isStaff(account) || settings.emailForStaff).includes(proof.method)) {
+      // The factor exists but may not finish a sign-in (e-mail for staff, recovery codes alone).
+      if (row?.acct_count != null) await this.giveAttemptBack(ctx.em, account.id);
+      return notSetUp;
     }
-    const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);
+    const limited = this.limitFailure(row);
     if (limited) return limited;
     let failure: TwoFactorFailure | null;
+    /** Whether the check recorded the success itself (in its own statement). */
+    let successRecorded = false;
     switch (proof.method) {
       case TwoFactorMethod.TOTP:
-        failure = await this.checkTotp(ctx, account, proof.code ?? '');
+        failure = await this.checkTotp(ctx, account, proof.code ?? '', row.totp_id, row.totp_sealed);
+        successRecorded = failure === null;
         break;
       case TwoFactorMethod.EMAIL:
         failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId, proof.code ?? '');
@@ -304,30 +413,31 @@ export class TwoFactorService {
         break;
     }
     if (failure) await this.recordFailure(ctx, account);
-    else await this.recordSuccess(ctx.em, account);
+    else if (!successRecorded) await this.recordSuccess(ctx.em, account);
     return failure;
   }
 
-  private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const {
-      rows: [totp],
-    } = await prepared<{ id: string; secret_sealed: string }>(
-      this.pool,
-      'two_factor_totp_secret',
-      `select id, secret_sealed from totp_authenticator where account_id = ? and status = 'ACTIVE'`,
-      [account.id],
-    );
-    if (!totp) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
-    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secret_sealed, account.id), code.trim());
+  /** An authenticator-app code against the app's secret (read by the caller); accepted at most once per step. */
+  private async checkTotp(
+    ctx: Context,
+    account: Account,
+    code: string,
+    totpId: string | null,
+    sealed: string | null,
+  ): Promise<TwoFactorFailure | null> {
+    if (totpId === null || sealed === null) {
+      return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
+    }
+    const step = await matchTotpStep(open(this.keys.encryptionKey, sealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
-    // The replay guard: exactly one request can move last_used_step past this step.
-    const res = await prepared(
-      this.pool,
-      'two_factor_totp_step',
-      `update totp_authenticator set last_used_step = ?, last_used_at = now() where id = ? and status = 'ACTIVE' and last_used_step < ?`,
-      [step, totp.id, step],
-    );
-    if (res.rowCount === 1) return null;
+    const {
+      rows: [accepted],
+    } = await this.pool.query<{ accepted: boolean }>({
+      name: 'two_factor_totp_accept',
+      text: TOTP_ACCEPT_SQL,
+      values: [step, totpId, this.accountBudgetKey(account.id)],
+    });
+    if (accepted?.accepted) return null;
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
     await this.audit.record(ctx, AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
     this.mail.notify(mails.totpReplay(account.email, this.url));
@@ -635,8 +745,9 @@ export class TwoFactorService {
   async stageAfterPassword(
     em: EntityManager,
     account: Account,
+    flags?: MethodFlags,
   ): Promise<{ stage: SessionStage; methods: TwoFactorMethod[]; enrollable: TwoFactorMethod[] }> {
-    const methods = await this.loginMethods(em, account);
+    const methods = await this.loginMethods(em, account, flags);
     if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
     if (await this.policyRequires(em, account)) {
       return { stage: SessionStage.ENROLLMENT_REQUIRED, methods, enrollable: await this.enrollableMethods(em, account) };
