@@ -73,10 +73,7 @@ export class AuthService {
       return { ok: false, blockedUntil: decision.until };
     }
 
-    const passwordOk =
-      hash !== null
-        ? await this.hasher.verify(hash, password)
-        : await this.hasher.verifyDummy(password);
+    const passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);
 
     let outcome: LoginOutcome;
     if (!passwordOk || account === null) outcome = LoginOutcome.INVALID_CREDENTIALS;
@@ -94,7 +91,9 @@ export class AuthService {
 
     // A right password with a second step owed is not yet a successful login.
     const next =
-      outcome === LoginOutcome.SUCCESS && account !== null ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags) : null;
+      outcome === LoginOutcome.SUCCESS && account !== null
+        ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags)
+        : null;
     const recorded = next && next.stage !== SessionStage.FULL ? LoginOutcome.SECOND_FACTOR_REQUIRED : outcome;
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
