@@ -51,6 +51,20 @@ describe('second-factor attempt limits', () => {
     return String(n);
   };
 
+  it('asking for a method the account does not have costs no attempt', async () => {
+    const { client, secret } = await pendingUser();
+    // Everything below within one 3 s window and one 30 s step.
+    await awayFromStepEdge();
+    for (let i = 0; i < 4; i++) {
+      for (const method of ['EMAIL', 'WEBAUTHN']) {
+        const r = await client.gql(Q.verify, { i: { method, code: '123456' } });
+        expect(r.data!['verifySecondFactor'].code).toBe('METHOD_NOT_SET_UP');
+      }
+    }
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+  });
+
   it('after five wrong codes even the right one is refused until the window passes', async () => {
     const { client, secret } = await pendingUser();
     // Away from a 30 s step edge first: waiting for one later could outlast the 3 s attempt window.

@@ -160,6 +160,35 @@ describe('two-factor authentication', () => {
       expect(results.filter((r) => r.data!['verifySecondFactor'].code === 'CODE_ALREADY_USED')).toHaveLength(5);
     });
 
+    it('one pending sign-in yields one full session, even when different proofs race', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret, recoveryCodes } = await enrollTotp(setupClient);
+      const pending = new GqlClient(server.url);
+      await loginStep(pending, email);
+      // The same pending cookie, finished at once with the app code and with three recovery codes.
+      const tabs = Array.from({ length: 4 }, () => pending.withBaseUrl(server.url));
+      await awayFromStepEdge();
+      const proofs = [
+        { method: 'TOTP', code: totp(secret, 0) },
+        ...recoveryCodes.slice(0, 3).map((code) => ({ method: 'RECOVERY_CODE', code })),
+      ];
+      const before = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
+      const results = await Promise.all(tabs.map((t, i) => t.gql(Q.verify, { i: proofs[i] })));
+      const wins = results.filter((r) => r.data?.['verifySecondFactor']?.__typename === 'LoginSuccess');
+      expect(wins, JSON.stringify(results)).toHaveLength(1);
+      // The others are told the sign-in is over (before or after their proof was checked).
+      for (const r of results.filter((x) => !wins.includes(x))) {
+        expect([...codes(r), r.data?.['verifySecondFactor']?.code].filter(Boolean)).toEqual(['UNAUTHENTICATED']);
+      }
+      const after = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
+      expect(after[0]!['n'] - before[0]!['n']).toBe(1);
+      const successes = await db.query(
+        `select count(*)::int as n from login_event where account_id = $1 and outcome = 'SUCCESS'`,
+        [id],
+      );
+      expect(successes[0]!['n']).toBe(2); // the setup client's sign-in and this one
+    });
+
     it('accepts one step of drift either way and refuses two', async () => {
       const { client: setupClient, email } = await newUser();
       await awayFromStepEdge();
