@@ -1,6 +1,7 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
@@ -20,6 +21,22 @@ describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
           input: { token: first.setupToken, email, name: 'Owner', password: PASSWORD },
         });
         expect(res.data?.['setupFirstAdmin']?.__typename).toBe('SetupSuccess');
+        // The server reaches its cluster over the Unix socket in the cluster's folder, not TCP.
+        const socketDir = path.join(dataDir, 'postgres');
+        expect((await stat(path.join(socketDir, `.s.PGSQL.${pgPort}`))).isSocket()).toBe(true);
+        const password = (await readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+        const c = new pg.Client({ host: socketDir, port: pgPort, user: 'postgres', password, database: 'security_center' });
+        await c.connect();
+        try {
+          const { rows } = await c.query<{ socket: boolean; n: number }>(
+            `select client_addr is null as socket, count(*)::int as n from pg_stat_activity
+              where datname = 'security_center' and pid <> pg_backend_pid() group by 1`,
+          );
+          expect(rows.find((r) => r.socket)?.n ?? 0).toBeGreaterThanOrEqual(2);
+          expect(rows.find((r) => !r.socket)).toBeUndefined();
+        } finally {
+          await c.end();
+        }
       } finally {
         expect(await first.stop(), `${first.output()}\n${first.errors()}`).toBe(0);
       }
