@@ -51,18 +51,38 @@ describe('second-factor attempt limits', () => {
     return String(n);
   };
 
-  it('asking for a method the account does not have costs no attempt', async () => {
-    const { client, secret } = await pendingUser();
-    // Everything below within one 3 s window and one 30 s step.
-    await awayFromStepEdge();
-    for (let i = 0; i < 4; i++) {
-      for (const method of ['EMAIL', 'WEBAUTHN']) {
-        const r = await client.gql(Q.verify, { i: { method, code: '123456' } });
-        expect(r.data!['verifySecondFactor'].code).toBe('METHOD_NOT_SET_UP');
-      }
-    }
-    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
-    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+  it('asking for a method that cannot finish the sign-in costs no attempt', async () => {
+    const budget = async (accountId: string) =>
+      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${accountId}`]))[0]
+        ?.count ?? 0;
+    const verify = (c: GqlClient, method: string, code: string) =>
+      c.gql(Q.verify, { i: { method, code } }).then((r) => r.data!['verifySecondFactor'].code as string | undefined);
+
+    // Methods the user never set up.
+    const { client, secret, id } = await pendingUser();
+    for (const method of ['EMAIL', 'WEBAUTHN', 'EMAIL', 'WEBAUTHN'])
+      expect(await verify(client, method, '123456')).toBe('METHOD_NOT_SET_UP');
+    expect(await budget(id)).toBe(0);
+    // A wrong app code does count (this is the budget's row).
+    expect(await verify(client, 'TOTP', wrong(secret))).toBe('CODE_INVALID');
+    expect(await budget(id)).toBe(1);
+    // Recovery codes alone are no method: they only back one up.
+    await db.query(`delete from totp_authenticator where account_id = $1`, [id]);
+    expect(await verify(client, 'RECOVERY_CODE', 'AAAAA-BBBBB')).toBe('METHOD_NOT_SET_UP');
+    expect(await budget(id)).toBe(1);
+
+    // Staff with an e-mail factor while e-mail codes are off for staff (the default).
+    const { client: setup, email, id: staffId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+    await enrollTotp(setup);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [staffId, email],
+    );
+    const staff = new GqlClient(server.url, { 'x-forwarded-for': `198.51.100.${net++}` });
+    expect(await loginStep(staff, email)).toMatchObject({ typename: 'SecondFactorRequired', methods: ['TOTP', 'RECOVERY_CODE'] });
+    expect(await verify(staff, 'EMAIL', '123456')).toBe('METHOD_NOT_SET_UP');
+    expect(await budget(staffId)).toBe(0);
   });
 
   it('after five wrong codes even the right one is refused until the window passes', async () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -165,20 +166,42 @@ describe('two-factor authentication', () => {
       const { secret, recoveryCodes } = await enrollTotp(setupClient);
       const pending = new GqlClient(server.url);
       await loginStep(pending, email);
-      // The same pending cookie, finished at once with the app code and with three recovery codes.
+      const [row] = await db.query(`select id from session where account_id = $1 and stage = 'PENDING_SECOND_FACTOR'`, [id]);
+      // The same pending cookie, finished at once with the app code and with three recovery codes. The
+      // pending session's row is held locked meanwhile, so that every request has checked its proof
+      // before any of them can finish the sign-in.
       const tabs = Array.from({ length: 4 }, () => pending.withBaseUrl(server.url));
-      await awayFromStepEdge();
       const proofs = [
         { method: 'TOTP', code: totp(secret, 0) },
         ...recoveryCodes.slice(0, 3).map((code) => ({ method: 'RECOVERY_CODE', code })),
       ];
       const before = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
-      const results = await Promise.all(tabs.map((t, i) => t.gql(Q.verify, { i: proofs[i] })));
+      await awayFromStepEdge();
+      const locker = new pg.Client({ connectionString: db.url });
+      await locker.connect();
+      const finish = (t: GqlClient, i: { method: string; code: string }) => t.gql(Q.verify, { i });
+      let results: Awaited<ReturnType<typeof finish>>[];
+      try {
+        await locker.query('begin');
+        await locker.query('select 1 from session where id = $1 for update', [row!['id']]);
+        const inFlight = Promise.all(tabs.map((t, i) => finish(t, proofs[i]!)));
+        const waiting = async () =>
+          (
+            await db.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          )[0]!['n'];
+        for (let i = 0; i < 200 && (await waiting()) < 4; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(await waiting()).toBe(4);
+        await locker.query('commit');
+        results = await inFlight;
+      } finally {
+        await locker.end();
+      }
       const wins = results.filter((r) => r.data?.['verifySecondFactor']?.__typename === 'LoginSuccess');
       expect(wins, JSON.stringify(results)).toHaveLength(1);
-      // The others are told the sign-in is over (before or after their proof was checked).
       for (const r of results.filter((x) => !wins.includes(x))) {
-        expect([...codes(r), r.data?.['verifySecondFactor']?.code].filter(Boolean)).toEqual(['UNAUTHENTICATED']);
+        expect(r.data?.['verifySecondFactor']?.code).toBe('UNAUTHENTICATED');
       }
       const after = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
       expect(after[0]!['n'] - before[0]!['n']).toBe(1);

@@ -16,9 +16,17 @@ export interface EmbeddedDatabase {
 /** sockaddr_un's path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
 const MAX_SOCKET_PATH = 103;
 
+/** Whether something accepts connections on the Unix socket (a leftover file does not). */
+function socketAnswers(socketPath: string): Promise<boolean> {
+  return answers(net.connect({ path: socketPath }));
+}
+
 function portAnswers(port: number): Promise<boolean> {
+  return answers(net.connect({ host: '127.0.0.1', port }));
+}
+
+function answers(socket: net.Socket): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -44,15 +52,21 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   // The cluster also listens on a Unix socket in its own folder (when the path fits a socket
   // address): cheaper per round trip than TCP loopback. The server uses it whenever it is there.
   const socket = path.join(databaseDir, `.s.PGSQL.${port}`);
-  const socketFits = Buffer.byteLength(socket) <= MAX_SOCKET_PATH;
-  const url = () =>
-    socketFits && existsSync(socket)
+  const socketFits =
+    process.platform !== 'win32' &&
+    Buffer.byteLength(socket) <= MAX_SOCKET_PATH &&
+    // PostgreSQL reads unix_socket_directories as a comma-separated list that may be quoted.
+    !/[,"]/.test(databaseDir) &&
+    databaseDir === databaseDir.trim();
+  const tcpUrl = `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
+  const url = async () =>
+    socketFits && (await socketAnswers(socket))
       ? `postgres://postgres:${password}@${encodeURIComponent(databaseDir)}:${port}/security_center`
-      : `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
+      : tcpUrl;
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (existsSync(pidFile) && (await portAnswers(port))) {
     logger.info({ port }, 'embedded PostgreSQL already running; reusing it');
-    return { url: url(), stop: async () => {} };
+    return { url: await url(), stop: async () => {} };
   }
   if (await portAnswers(port)) {
     throw new Error(
@@ -83,7 +97,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     // exists already
   }
   logger.info({ port, socket: socketFits ? socket : null }, 'embedded PostgreSQL started');
-  return { url: url(), stop: () => pg.stop() };
+  return { url: await url(), stop: () => pg.stop() };
 }
 
 /** The cluster's superuser password is generated on first start and kept in the data folder (0600). */

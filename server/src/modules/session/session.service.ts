@@ -172,13 +172,17 @@ export class SessionService {
     this.cache.clear();
     const { rows } = await this.pool.query<{ created: boolean }>({
       name: 'session_start_full',
-      text: `with upgraded as (
+      // The account row is locked first, as every other writer of both tables does (disable, password
+      // reset: account, then its sessions): the upgrade cannot deadlock with them.
+      text: `with acct as (select id from account where id = $2 for no key update),
+             upgraded as (
                update session set revoked_at = $5, revoked_reason = 'UPGRADED'
-                where $10::uuid is not null and id = $10 and revoked_at is null returning id),
+                where $10::uuid is not null and id = $10 and revoked_at is null and exists (select 1 from acct)
+               returning id),
              ins as (
                insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
                select $1, $2, $3, $4, $5, $6, $7, $8, $9
-                where $10::uuid is null or exists (select 1 from upgraded)
+                where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
                returning account_id),
              seen as (update account set last_login_at = $5 where id in (select account_id from ins))
            select exists (select 1 from ins) as created`,

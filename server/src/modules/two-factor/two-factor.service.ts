@@ -60,17 +60,22 @@ interface AttemptRow {
 
 /**
  * The start of a second step, in one statement: the method flags; the account's attempt budget, taken
- * only when the offered method's factor exists ($4); the lock; the network's budget (read); and for an
- * authenticator-app code, the app's sealed secret. $1 account, $2 account budget key, $3 window
- * seconds, $4 method, $5 network budget key.
+ * only when the offered method ($4) can finish a sign-in (the rule of `methodsFrom`, in SQL); the lock;
+ * the network's budget (read); and for an authenticator-app code, the app's sealed secret. $1 account,
+ * $2 account budget key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes allowed
+ * for this account.
  */
 const VERIFY_START_SQL = `
   with f as (select ${methodFlagsSql('$1::uuid')}),
   acct as (
     ${bumpSql(
       `select $2::text, 1, now() from f
-        where case $4::text when 'TOTP' then f.tf_totp when 'EMAIL' then f.tf_email
-                            when 'WEBAUTHN' then f.tf_webauthn else f.tf_recovery > 0 end`,
+        where case $4::text
+                when 'TOTP' then f.tf_totp
+                when 'EMAIL' then f.tf_email and $6::boolean
+                when 'WEBAUTHN' then f.tf_webauthn
+                when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or (f.tf_email and $6::boolean) or f.tf_webauthn)
+                else false end`,
       '$3::int',
     )}
     returning count, window_start)
@@ -158,7 +163,10 @@ export function methodFlagsSql(accountId: string): string {
     (select count(*)::int from recovery_code where account_id = ${accountId} and used_at is null) as tf_recovery`;
 }
 
-/** The methods that can finish a sign-in, from the flags (`emailAllowed`: e-mail codes allowed for this account). */
+/**
+ * The methods that can finish a sign-in, from the flags (`emailAllowed`: e-mail codes allowed for this
+ * account). `VERIFY_START_SQL` applies the same rule to the offered method.
+ */
 export function methodsFrom(f: MethodFlags, emailAllowed: boolean): TwoFactorMethod[] {
   const methods: TwoFactorMethod[] = [];
   if (f.tf_totp) methods.push(TwoFactorMethod.TOTP);
@@ -369,8 +377,9 @@ export class TwoFactorService {
     const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
     const settings = await this.settings.twoFactor(ctx.em);
     if (!settings.enabled) return notSetUp;
-    // One round trip: the methods, the attempt taken (when the factor exists), the limits, the app's secret.
+    // One round trip: the methods, the attempt taken (when the method may be used), the limits, the app's secret.
     const { attemptWindowSeconds } = this.config.twoFactor;
+    const emailAllowed = !isStaff(account) || settings.emailForStaff;
     const {
       rows: [row],
     } = await this.pool.query<MethodFlags & AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
@@ -382,13 +391,11 @@ export class TwoFactorService {
         attemptWindowSeconds,
         proof.method,
         this.networkBudgetKey(ctx.clientIp),
+        emailAllowed,
       ],
     });
-    if (!row || !methodsFrom(row, !isStaff(account) || settings.emailForStaff).includes(proof.method)) {
-      // The factor exists but may not finish a sign-in (e-mail for staff, recovery codes alone).
-      if (row?.acct_count != null) await this.giveAttemptBack(ctx.em, account.id);
-      return notSetUp;
-    }
+    // The statement took no attempt for such a method (the same rule in SQL).
+    if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
     const limited = this.limitFailure(row);
     if (limited) return limited;
     let failure: TwoFactorFailure | null;
@@ -747,7 +754,10 @@ export class TwoFactorService {
     account: Account,
     flags?: MethodFlags,
   ): Promise<{ stage: SessionStage; methods: TwoFactorMethod[]; enrollable: TwoFactorMethod[] }> {
-    const methods = await this.loginMethods(em, account, flags);
+    // Flags read before the password was hashed are trusted only when they name a method: a factor
+    // switched on meanwhile must not be skipped, so "none" is asked again.
+    let methods = await this.loginMethods(em, account, flags);
+    if (methods.length === 0 && flags !== undefined) methods = await this.loginMethods(em, account);
     if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
     if (await this.policyRequires(em, account)) {
       return { stage: SessionStage.ENROLLMENT_REQUIRED, methods, enrollable: await this.enrollableMethods(em, account) };
