@@ -65,7 +65,10 @@ export async function openDatabase(
     url = embedded.url;
   }
   const orm = await initOrm(url, logger, onQuery);
-  return { orm, pool: createSqlPool(url), embedded };
+  const pool = createSqlPool(url, (err) =>
+    logger.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
+  );
+  return { orm, pool, embedded };
 }
 
 /** The one composition root: used by `main.ts`, the CLI and the tests. */
@@ -384,7 +387,12 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       if (services) await services.incidents.drain();
       if (services) await services.mail.drain();
       if (orm) await orm.close(true);
-      if (pool) await pool.end();
+      if (pool) {
+        // pool.end() returns once each client was told to close, not when it has: a cluster stopped
+        // right after may still end a closing connection, which is no news at this point.
+        pool.removeAllListeners('error').on('error', () => undefined);
+        await pool.end();
+      }
       if (embedded) await embedded.stop();
       logger.info('server stopped');
     },

@@ -7,8 +7,15 @@ import pg from 'pg';
  */
 export type SqlPool = pg.Pool;
 
-export function createSqlPool(url: string): SqlPool {
-  return new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+/**
+ * `onIdleError` hears about connections that broke while idle in the pool (PostgreSQL restarted, or
+ * an administrator ended the backend): the pool drops them and opens new ones on demand. Without a
+ * listener, node-postgres re-emits such an error as an uncaught exception that ends the process.
+ */
+export function createSqlPool(url: string, onIdleError: (err: Error) => void): SqlPool {
+  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 const numbered = new Map<string, string>();

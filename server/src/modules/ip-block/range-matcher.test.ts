@@ -56,7 +56,9 @@ describe('RangeIndex against PostgreSQL', () => {
     db = await createTestDatabase('range_matcher');
     orm = await initOrm(db.url);
     await migrate(orm);
-    pool = createSqlPool(db.url);
+    pool = createSqlPool(db.url, (err) => {
+      throw err;
+    });
     for (const id of accounts) {
       await db.query(
         `insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)

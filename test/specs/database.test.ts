@@ -1,24 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { setupAdmin } from '../support/factories.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
-/**
- * A PostgreSQL on the same host is cheaper to reach over its Unix socket than over TCP loopback (no
- * TCP stack per round trip). DATABASE_URL names the socket's folder as a percent-encoded host.
- */
-describe('DATABASE_URL with a Unix socket', () => {
+describe('the database connection', () => {
+  // Each test its own server on its own database.
   let db: TestDatabase;
   let server: RunningServer | undefined;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('socket_url');
+  beforeEach(async () => {
+    db = await createTestDatabase('database');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await server?.stop();
+    server = undefined;
     await db?.drop();
   });
 
+  /**
+   * A PostgreSQL on the same host is cheaper to reach over its Unix socket than over TCP loopback (no
+   * TCP stack per round trip). DATABASE_URL names the socket's folder as a percent-encoded host.
+   */
   it('runs the server, its migrations and its change feed over the socket', async () => {
     const [setting] = await db.query<{ dir: string; port: string }>(
       `select trim(split_part(current_setting('unix_socket_directories'), ',', 1)) as dir, current_setting('port') as port`,
@@ -40,5 +42,29 @@ describe('DATABASE_URL with a Unix socket', () => {
     );
     expect(conns.find((c) => c.socket)?.n ?? 0).toBeGreaterThanOrEqual(2);
     expect(conns.find((c) => !c.socket)).toBeUndefined();
+  });
+
+  it('outlives its database connections being ended (PostgreSQL restarted, or an administrator)', async () => {
+    server = await startServer({ DATABASE_URL: db.url });
+    const { client, email } = await setupAdmin(server);
+    const me = async () => (await client.gql(`{ me { email } }`).catch(() => null))?.data?.['me'];
+    expect(await me()).toEqual({ email });
+
+    const ended = await db.query<{ n: number }>(
+      `select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()) t`,
+    );
+    expect(ended[0]!.n).toBeGreaterThanOrEqual(2);
+    // Served again once the pools have noticed (the first answer may still be an error).
+    let back = false;
+    for (let i = 0; i < 50 && !back; i++) {
+      back = JSON.stringify(await me()) === JSON.stringify({ email });
+      if (!back) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(back, server.errors()).toBe(true);
+    expect(server.process.exitCode).toBeNull();
+    const code = await server.stop();
+    server = undefined;
+    expect(code).toBe(0);
   });
 });
