@@ -99,6 +99,13 @@ const RESOLVE_SQL = `
     from session s join account a on a.id = s.account_id
    where s.token_hash = $1`;
 
+/** The columns a new session row is written with, in the order of `insertValues` ($1–$9). */
+const INSERT_COLUMNS = 'id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent';
+
+function insertValues(s: Session): unknown[] {
+  return [s.id, s.account.id, s.tokenHash, s.stage, s.createdAt, s.lastSeenAt, s.expiresAt, s.ip, s.userAgent];
+}
+
 export class SessionService {
   constructor(
     private readonly config: Config,
@@ -112,36 +119,14 @@ export class SessionService {
     account: Account,
     meta: { ip: string; userAgent: string | null; stage?: SessionStage; ttlSeconds?: number },
   ): Promise<NewSession> {
-    const token = randomToken();
-    const now = new Date();
-    const session = Object.assign(new Session(), {
-      account,
-      tokenHash: hashToken(token),
-      stage: meta.stage ?? SessionStage.FULL,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + (meta.ttlSeconds ?? this.config.sessionAbsoluteTimeoutSeconds) * 1000),
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+    const started = this.newSession(account, meta);
     // One prepared INSERT, no unit-of-work flush (BEGIN/INSERT/COMMIT): sign-in is a hot path.
     await this.pool.query({
       name: 'session_insert',
-      text: `insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      values: [
-        session.id,
-        account.id,
-        session.tokenHash,
-        session.stage,
-        session.createdAt,
-        session.lastSeenAt,
-        session.expiresAt,
-        session.ip,
-        session.userAgent,
-      ],
+      text: `insert into session (${INSERT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      values: insertValues(started.session),
     });
-    return { session, token };
+    return started;
   }
 
   /**
@@ -156,18 +141,7 @@ export class SessionService {
     meta: { ip: string; userAgent: string | null },
     pendingId: string | null,
   ): Promise<NewSession | null> {
-    const token = randomToken();
-    const now = new Date();
-    const session = Object.assign(new Session(), {
-      account,
-      tokenHash: hashToken(token),
-      stage: SessionStage.FULL,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + this.config.sessionAbsoluteTimeoutSeconds * 1000),
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+    const started = this.newSession(account, meta);
     // It updates `session` and `account`: the cache is cleared before, as for every such statement.
     this.cache.clear();
     const { rows } = await this.pool.query<{ created: boolean }>({
@@ -180,26 +154,35 @@ export class SessionService {
                 where $10::uuid is not null and id = $10 and revoked_at is null and exists (select 1 from acct)
                returning id),
              ins as (
-               insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent)
+               insert into session (${INSERT_COLUMNS})
                select $1, $2, $3, $4, $5, $6, $7, $8, $9
                 where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
                returning account_id),
              seen as (update account set last_login_at = $5 where id in (select account_id from ins))
            select exists (select 1 from ins) as created`,
-      values: [
-        session.id,
-        account.id,
-        session.tokenHash,
-        session.stage,
-        session.createdAt,
-        session.lastSeenAt,
-        session.expiresAt,
-        session.ip,
-        session.userAgent,
-        pendingId,
-      ],
+      values: [...insertValues(started.session), pendingId],
     });
-    return rows[0]?.created ? { session, token } : null;
+    return rows[0]?.created ? started : null;
+  }
+
+  /** A session not yet stored (FULL unless `meta.stage` says otherwise) and its raw token. */
+  private newSession(
+    account: Account,
+    meta: { ip: string; userAgent: string | null; stage?: SessionStage; ttlSeconds?: number },
+  ): NewSession {
+    const token = randomToken();
+    const now = new Date();
+    const session = Object.assign(new Session(), {
+      account,
+      tokenHash: hashToken(token),
+      stage: meta.stage ?? SessionStage.FULL,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + (meta.ttlSeconds ?? this.config.sessionAbsoluteTimeoutSeconds) * 1000),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    return { session, token };
   }
 
   /**

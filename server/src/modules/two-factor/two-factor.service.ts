@@ -59,6 +59,16 @@ interface AttemptRow {
 }
 
 /**
+ * A right second factor, as two CTEs: the consecutive failures start again (`reset`) and the attempt
+ * taken for it is given back (`back`), for the account `accounts` selects (none: nothing happens).
+ * `key` is the account budget key's SQL expression.
+ */
+const successCtes = (accounts: string, key: string) => `reset as (
+    update two_factor_state set consecutive_failures = 0 where account_id in (${accounts}) and consecutive_failures <> 0),
+  back as (
+    update failure_counter set count = greatest(count - 1, 0) where key = ${key} and exists (${accounts}))`;
+
+/**
  * The start of a second step, in one statement: the method flags; the account's attempt budget, taken
  * only when the offered method ($4) can finish a sign-in (the rule of `methodsFrom`, in SQL); the lock;
  * the network's budget (read); and for an authenticator-app code, the app's sealed secret. $1 account,
@@ -98,11 +108,7 @@ const TOTP_ACCEPT_SQL = `
   with guard as (
     update totp_authenticator set last_used_step = $1, last_used_at = now()
      where id = $2 and status = 'ACTIVE' and last_used_step < $1 returning account_id),
-  reset as (
-    update two_factor_state set consecutive_failures = 0
-     where account_id in (select account_id from guard) and consecutive_failures <> 0),
-  back as (
-    update failure_counter set count = greatest(count - 1, 0) where key = $3 and exists (select 1 from guard))
+  ${successCtes('select account_id from guard', '$3')}
   select exists (select 1 from guard) as accepted`;
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
@@ -351,13 +357,11 @@ export class TwoFactorService {
 
   /** A right second factor: the consecutive failures start again and the attempt is given back (one statement). */
   private async recordSuccess(_em: EntityManager, account: Account): Promise<void> {
-    await prepared(
-      this.pool,
-      'two_factor_record_success',
-      `with reset as (update two_factor_state set consecutive_failures = 0 where account_id = ? and consecutive_failures <> 0)
-       update failure_counter set count = greatest(count - 1, 0) where key = ?`,
-      [account.id, this.accountBudgetKey(account.id)],
-    );
+    await prepared(this.pool, 'two_factor_record_success', `with ${successCtes('select ?::uuid', '?')} select 1`, [
+      account.id,
+      this.accountBudgetKey(account.id),
+      account.id,
+    ]);
   }
 
   async unlock(ctx: Context, account: Account): Promise<void> {
