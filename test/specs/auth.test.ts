@@ -189,6 +189,42 @@ describe('password login and sessions', () => {
   });
 });
 
+describe('the minimum duration of a refused login', () => {
+  it('pads every refusal (unknown account, wrong password, disabled account) to LOGIN_MIN_DURATION_MS, and not a right password', async () => {
+    const db = await createTestDatabase('auth_floor');
+    const server = await startServer({ DATABASE_URL: db.url, LOGIN_MIN_DURATION_MS: '1500' });
+    try {
+      const { client: admin, email } = await setupAdmin(server);
+      const disabled = await createAccount(server, admin, { role: 'USER' });
+      const off = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { disabledAt } }`, {
+        id: disabled.id,
+      });
+      expect(off.data?.['setAccountDisabled']?.disabledAt).toEqual(expect.any(String));
+      const timed = async (input: { email: string; password: string }) => {
+        const t0 = performance.now();
+        const res = await new GqlClient(server.url).gql(LOGIN, { input });
+        return { type: res.data?.['login']?.__typename as string, ms: performance.now() - t0 };
+      };
+      const [unknown, wrong, stopped, right] = await Promise.all([
+        timed({ email: uniqueEmail('ghost'), password: PASSWORD }),
+        timed({ email, password: 'not the password at all' }),
+        timed({ email: disabled.email, password: PASSWORD }),
+        timed({ email, password: PASSWORD }),
+      ]);
+      for (const refused of [unknown, wrong, stopped]) {
+        expect(refused.type).toBe('InvalidCredentialsError');
+        expect(refused.ms).toBeGreaterThanOrEqual(1500);
+      }
+      // The answer already says the password was right: it is not held back to the floor.
+      expect(right.type).toBe('LoginSuccess');
+      expect(right.ms).toBeLessThan(1500);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('on an https public URL', () => {
   it('uses a __Host- prefixed Secure cookie', async () => {
     const db = await createTestDatabase('auth_https');

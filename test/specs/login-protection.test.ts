@@ -439,6 +439,39 @@ describe('login protection', () => {
   });
 });
 
+describe('a successful panel sign-in', () => {
+  it("clears the account's failure count from that source, so earlier mistakes do not add up to a block", async () => {
+    const db = await createTestDatabase('protection_success');
+    // 3 per account+source as above; the per-source threshold out of this test's way.
+    const server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' });
+    try {
+      const { client: admin } = await setupAdmin(server);
+      const { email } = await createAccount(server, admin, { role: 'USER' });
+      const key = `acct:${email}|127.0.0.1/32`;
+      const count = async () =>
+        (await db.query<{ count: number }>('select count from failure_counter where key = $1', [key]))[0]?.count ?? 0;
+      const attempt = (password: string) =>
+        new GqlClient(server.url).gql(LOGIN, { input: { email, password } }).then((r) => r.data?.['login']?.__typename);
+      expect(await attempt('wrong one')).toBe('InvalidCredentialsError');
+      expect(await attempt('wrong two')).toBe('InvalidCredentialsError');
+      expect(await count()).toBe(2);
+      expect(await attempt(PASSWORD)).toBe('LoginSuccess');
+      expect(await count()).toBe(0);
+      // Two more mistakes: two in the count, not four, so the source is still let in.
+      expect(await attempt('wrong three')).toBe('InvalidCredentialsError');
+      expect(await attempt('wrong four')).toBe('InvalidCredentialsError');
+      expect(await count()).toBe(2);
+      expect(await attempt(PASSWORD)).toBe('LoginSuccess');
+      // A success with nothing counted leaves nothing behind.
+      expect(await attempt(PASSWORD)).toBe('LoginSuccess');
+      expect(await count()).toBe(0);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('two server processes on one database', () => {
   it('share block state: failures reported to A block the source on B', async () => {
     const db = await createTestDatabase('protection_shared');

@@ -185,16 +185,30 @@ export class ProtectionService {
         [key, s.windowSeconds, s.windowSeconds],
       );
     const [ipCount] = await bump(`ip:${prefix}`);
-    const [acctCount] = await bump(`acct:${name}|${prefix}`);
+    const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
     if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
     return this.blockSource(em, prefix, failures, s);
   }
 
-  /** A successful login clears that account's count from that source. */
-  async recordSuccess(_em: EntityManager, ip: string, accountName: string): Promise<void> {
-    const key = `acct:${accountName.trim().toLowerCase()}|${this.sourcePrefix(ip)}`;
-    await this.pool.query({ name: 'failure_counter_clear', text: 'delete from failure_counter where key = $1', values: [key] });
+  /** The failure count of one account name from one source (the key `recordFailure` bumps). */
+  accountFailureKey(ip: string, accountName: string): string {
+    return `acct:${accountName.trim().toLowerCase().slice(0, 254)}|${this.sourcePrefix(ip)}`;
+  }
+
+  /**
+   * A successful login clears that account's count from that source. `counted: false` says the
+   * caller read (in its own statement, keyed by `accountFailureKey`) that there is no count to clear:
+   * no round trip then. A failure counted between that read and this success stays counted, which
+   * errs on the side of protection.
+   */
+  async recordSuccess(_em: EntityManager, ip: string, accountName: string, counted = true): Promise<void> {
+    if (!counted) return;
+    await this.pool.query({
+      name: 'failure_counter_clear',
+      text: 'delete from failure_counter where key = $1',
+      values: [this.accountFailureKey(ip, accountName)],
+    });
   }
 
   private async blockSource(

@@ -30,7 +30,8 @@ export type LoginOutcomeResult =
   | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
 
 const LOGIN_ACCOUNT_SQL = `
-  select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')}
+  select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
+         exists(select 1 from failure_counter where key = $2) as failures_counted
     from account a left join account_password p on p.account_id = a.id
    where a.email = $1`;
 
@@ -49,8 +50,10 @@ export class AuthService {
 
   /**
    * Password sign-in. An unknown account, a wrong password and a disabled account all cost one argon2
-   * verification and answer the same, padded to a minimum duration. Success rotates the session: the
-   * token the browser had (if any) dies and a fresh one is issued.
+   * verification and answer the same, and every refusal is padded to a minimum duration so that its
+   * timing tells nothing either. A right password answers as soon as it is done: its answer already
+   * says so, and padding it would only slow people down and cap how many can sign in at once.
+   * Success rotates the session: the token the browser had (if any) dies and a fresh one is issued.
    */
   async login(ctx: Context, emailInput: string, password: string): Promise<LoginOutcomeResult> {
     const started = Date.now();
@@ -59,7 +62,11 @@ export class AuthService {
     // One statement: the account, its password hash and which second factors it has.
     const {
       rows: [row],
-    } = await this.sessions.pool.query<RawRow>({ name: 'login_account', text: LOGIN_ACCOUNT_SQL, values: [email] });
+    } = await this.sessions.pool.query<RawRow>({
+      name: 'login_account',
+      text: LOGIN_ACCOUNT_SQL,
+      values: [email, this.protection.accountFailureKey(ctx.clientIp, email)],
+    });
     const account = row ? mapAccount(em, row) : null;
     const hash = (row?.['password_hash'] as string | null | undefined) ?? null;
     const geo = await this.geo.lookup(em, ctx.clientIp);
@@ -99,7 +106,8 @@ export class AuthService {
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
     } else if (outcome === LoginOutcome.SUCCESS) {
-      await this.protection.recordSuccess(em, ctx.clientIp, email);
+      // Only when this account had failures counted from this source (read with the account).
+      await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
     }
 
     let result: LoginOutcomeResult = { ok: false };
@@ -123,7 +131,7 @@ export class AuthService {
       }
     }
     if (outcome === LoginOutcome.IP_NOT_ALLOWED) result = { ok: false, ipNotAllowed: true };
-    await this.padTo(started);
+    if (!result.ok) await this.padTo(started);
     return result;
   }
 
