@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
-import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { root } from '../scripts/lib.mjs';
@@ -25,22 +25,25 @@ const PASSWORD = 'correct horse battery staple';
 // few would leave clients waiting for an account and the machine idle (counted and reported).
 const TOTP_ACCOUNTS = Number(process.env.BENCH_TOTP_ACCOUNTS ?? Math.max(CLIENTS * 4, 125 * SECONDS));
 
-const requireServer = createRequire(path.join(root, 'server', 'package.json'));
-const argon2 = requireServer('@node-rs/argon2');
+// The raw rate is taken with the server's own hasher (its threads, its niceness), built in dist/.
+const { PasswordHasher } = await import(
+  pathToFileURL(path.join(root, 'server', 'dist', 'modules', 'account', 'password.js')).href
+);
+const hasher = new PasswordHasher(HASH_CONCURRENCY);
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const step = () => Math.floor(Date.now() / 30_000);
 
-const phc = await argon2.hash(PASSWORD, { algorithm: 2, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 });
+const phc = await hasher.hash(PASSWORD);
 
-/** Verifications per second by `HASH_CONCURRENCY` loops in this process, for `seconds`. */
+/** Verifications per second by `HASH_CONCURRENCY` callers of the server's hasher in this process. */
 async function rawHashRate(seconds) {
   let done = 0;
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: HASH_CONCURRENCY }, async () => {
       while (performance.now() < end) {
-        await argon2.verify(phc, PASSWORD);
+        await hasher.verify(phc, PASSWORD);
         done++;
       }
     }),
@@ -141,14 +144,31 @@ async function cpuSample(pid) {
     total,
     server: Number(p[11]) + Number(p[12]),
     threads: await threadTicks(pid),
+    postgres: await postgresTicks(),
     bench: process.cpuUsage(),
   };
 }
 
 /**
+ * CPU ticks of every PostgreSQL process on this machine (backends, WAL writer, checkpointer…), with
+ * those of backends that ended meanwhile (the postmaster's reaped children).
+ */
+async function postgresTicks() {
+  let ticks = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const raw = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (!raw || raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')) !== 'postgres') continue;
+    const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return ticks;
+}
+
+/**
  * The server's CPU ticks split between its JavaScript thread (the process's first thread) and the
- * others: the libuv pool where argon2 runs, and V8's compiler and garbage-collection helpers (on
- * Node 20 all threads are named "node", so the two cannot be told apart).
+ * others: the hashing threads, and V8's compiler and garbage-collection helpers (on Node 20 all
+ * threads are named "node", so the two cannot be told apart).
  */
 async function threadTicks(pid) {
   const out = { js: 0, others: 0 };
@@ -165,8 +185,9 @@ async function threadTicks(pid) {
 
 /**
  * Where the machine's CPU went during a run, in core-milliseconds per completed login: the server
- * process (its JavaScript and the argon2 threads), this load generator, and everything else (mostly
- * PostgreSQL). `d` holds tick and microsecond sums over the measured rounds.
+ * process (its JavaScript and the argon2 threads), this load generator, PostgreSQL's processes, and
+ * the rest (the kernel's own threads, other services). `d` holds tick and microsecond sums over the
+ * measured rounds.
  */
 function cpuSplit(d, logins) {
   const ms = (ticks) => (ticks * 1000) / TICKS / logins;
@@ -174,7 +195,8 @@ function cpuSplit(d, logins) {
   const bench = d.bench / 1000 / logins;
   const busy = ms(d.busy);
   const threads = { js: ms(d.js), others: ms(d.others) };
-  return { busy, server, threads, bench, other: busy - server - bench, idle: 1 - d.busy / d.total };
+  const postgres = ms(d.postgres);
+  return { busy, server, threads, bench, postgres, other: busy - server - bench - postgres, idle: 1 - d.busy / d.total };
 }
 
 /**
@@ -186,7 +208,7 @@ function cpuSplit(d, logins) {
  */
 async function measure(one, pid) {
   const latencies = [];
-  const sums = { busy: 0, total: 0, server: 0, js: 0, others: 0, bench: 0 };
+  const sums = { busy: 0, total: 0, server: 0, js: 0, others: 0, postgres: 0, bench: 0 };
   let ok = 0;
   let failed = 0;
   let starved = 0;
@@ -234,6 +256,7 @@ async function measure(one, pid) {
     sums.server += b.server - a.server;
     sums.js += b.threads.js - a.threads.js;
     sums.others += b.threads.others - a.threads.others;
+    sums.postgres += b.postgres - a.postgres;
     sums.bench += b.bench.user - a.bench.user + b.bench.system - a.bench.system;
     const rawAfter = await rawHashRate(RAW_SECONDS);
     raws.push(rawAfter);
@@ -342,6 +365,14 @@ async function main() {
     }, server.child.pid),
   );
 
+  if (process.env.BENCH_SHOW_ERRORS)
+    console.log(
+      server.output
+        .split('\n')
+        .filter((l) => l.includes('"level":50'))
+        .slice(0, 3)
+        .join('\n'),
+    );
   const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8').catch(() => '');
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
   await server.stop();
@@ -357,7 +388,8 @@ async function main() {
     '(JS thread': r.cpu.threads.js.toFixed(1),
     'hash + V8 threads)': r.cpu.threads.others.toFixed(1),
     'load gen.': r.cpu.bench.toFixed(1),
-    'other (PostgreSQL)': r.cpu.other.toFixed(1),
+    PostgreSQL: r.cpu.postgres.toFixed(1),
+    'rest (kernel, others)': r.cpu.other.toFixed(1),
     idle: `${(r.cpu.idle * 100).toFixed(0)} %`,
   });
   console.log(
@@ -381,3 +413,4 @@ async function main() {
 }
 
 await main();
+await hasher.close();

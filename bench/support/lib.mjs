@@ -77,6 +77,10 @@ export async function startBenchServer(name, extraEnv = {}) {
     setupToken: /setup#token=([\w-]+)/.exec(out)[1],
     dbUrl,
     child,
+    /** What the server printed so far (its log lines at LOG_LEVEL=warn and above). */
+    get output() {
+      return out;
+    },
     /**
      * Runs `fn()`; with BENCH_PROFILE=<folder>, the server's CPU is profiled meanwhile (through the
      * inspector) and written to <folder>/<label>.cpuprofile.

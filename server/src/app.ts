@@ -386,6 +386,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
       if (services) await services.incidents.drain();
       if (services) await services.mail.drain();
+      if (services) await services.hasher.close();
       if (orm) await orm.close(true);
       if (pool) {
         // pool.end() returns once each client was told to close, not when it has: a cluster stopped

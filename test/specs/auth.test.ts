@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -100,6 +101,45 @@ describe('password login and sessions', () => {
     expect(res.data?.['login']?.__typename).toBe('LoginSuccess');
     const events = await db.query(`select outcome from login_event where user_agent = 'case-test/1'`);
     expect(events).toEqual([{ outcome: 'SUCCESS' }]);
+  });
+
+  it('signs one account in from many places at once: every sign-in gets its session (no deadlock)', async () => {
+    const { id, email } = await createAccount(server, admin, { role: 'USER' });
+    const before = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
+    // What a busy account's row sees: a row referencing it being written (a login event's foreign-key
+    // lock) and an update of it in flight, while six sign-ins arrive and queue on it. The update commits
+    // first, then the reference: the sign-ins then go through together.
+    const referencing = new pg.Client({ connectionString: db.url });
+    const updating = new pg.Client({ connectionString: db.url });
+    await referencing.connect();
+    await updating.connect();
+    const signIn = () => new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+    let results: Awaited<ReturnType<typeof signIn>>[];
+    try {
+      await referencing.query('begin');
+      await referencing.query('select 1 from account where id = $1 for key share', [id]);
+      await updating.query('begin');
+      await updating.query('update account set last_login_at = now() where id = $1', [id]);
+      const inFlight = Promise.all(Array.from({ length: 6 }, signIn));
+      const waiting = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )
+        )[0]!['n'];
+      for (let i = 0; i < 400 && (await waiting()) < 6; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await waiting()).toBe(6);
+      await updating.query('commit');
+      await new Promise((r) => setTimeout(r, 300));
+      await referencing.query('commit');
+      results = await inFlight;
+    } finally {
+      await referencing.end();
+      await updating.end();
+    }
+    for (const r of results) expect(r.data?.['login']?.__typename, JSON.stringify(r)).toBe('LoginSuccess');
+    const after = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
+    expect(after[0]!['n'] - before[0]!['n']).toBe(6);
   });
 
   it('logout kills the session on the server, not just the cookie', async () => {

@@ -1,5 +1,16 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPasswordPolicy, PasswordHasher } from './password.js';
+import { checkPasswordPolicy, HASH_THREAD_NICENESS, PasswordHasher } from './password.js';
+
+/** The nice value of each of this process's threads (Linux), keyed by thread id. */
+function threadNiceness(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
 
 describe('password policy', () => {
   it.each([
@@ -22,6 +33,7 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify(phc, 'correct horse battery')).toBe(true);
     expect(await hasher.verify(phc, 'wrong')).toBe(false);
     expect(await hasher.verify('not a hash', 'x')).toBe(false);
+    await hasher.close();
   });
 
   it('spends a real verification on unknown accounts', async () => {
@@ -29,5 +41,30 @@ describe('PasswordHasher', () => {
     const before = hasher.verifications;
     expect(await hasher.verifyDummy('anything')).toBe(false);
     expect(hasher.verifications).toBe(before + 1);
+    await hasher.close();
+  });
+
+  it('never has more hashes in flight than its concurrency, and answers every queued caller', async () => {
+    const hasher = new PasswordHasher(2);
+    const phc = await hasher.hash('correct horse battery');
+    const results = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => hasher.verify(phc, i % 2 === 0 ? 'correct horse battery' : `wrong ${i}`)),
+    );
+    expect(results).toEqual([true, false, true, false, true, false, true]);
+    expect(hasher.peakInFlight).toBe(2);
+    await hasher.close();
+    await expect(hasher.hash('after close')).rejects.toThrow(/closed/);
+  });
+
+  it.runIf(process.platform === 'linux')('hashes on threads niced below the request-handling thread', async () => {
+    const before = threadNiceness();
+    const hasher = new PasswordHasher(2);
+    await Promise.all([hasher.hash('one password here'), hasher.hash('another password')]);
+    const after = threadNiceness();
+    const added = [...after].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+    expect(added.filter((nice) => nice === HASH_THREAD_NICENESS)).toHaveLength(2);
+    // The calling (JavaScript) thread keeps its priority.
+    expect(after.get(String(process.pid))).toBe(before.get(String(process.pid)));
+    await hasher.close();
   });
 });

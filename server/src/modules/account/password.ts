@@ -1,5 +1,5 @@
-import { hash, verify } from '@node-rs/argon2';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { randomToken } from '../../common/crypto/tokens.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. */
@@ -14,39 +14,171 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 /**
- * argon2id hashing with a cap on hashes in flight: each holds 19 MiB, so an unbounded burst of logins
- * would otherwise be a memory bomb. Waiting callers queue.
+ * The niceness of the hashing threads (Linux only): below request handling and PostgreSQL, so that a
+ * burst of sign-ins keeps the event loop and the database served first. The hashes still get every
+ * cycle nobody else wants; they only stop preempting work that holds locks or answers requests.
+ */
+export const HASH_THREAD_NICENESS = 10;
+
+/**
+ * One hashing thread: @node-rs/argon2's synchronous functions, one job at a time. CommonJS run with
+ * `eval`, so that the same code works from the build and from the TypeScript sources under test.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const argon2 = require(workerData.argon2);
+if (workerData.niceness > 0) {
+  try { require('node:os').setPriority(0, workerData.niceness); } catch {}
+}
+parentPort.on('message', (job) => {
+  let reply;
+  try {
+    reply = { result: job.op === 'hash' ? argon2.hashSync(job.password, workerData.options) : argon2.verifySync(job.phc, job.password) };
+  } catch (err) {
+    reply = { error: String((err && err.message) || err) };
+  }
+  parentPort.postMessage(reply);
+});
+`;
+
+type Job = { op: 'hash'; password: string } | { op: 'verify'; phc: string; password: string };
+interface Pending {
+  job: Job;
+  resolve: (value: string | boolean) => void;
+  reject: (err: Error) => void;
+}
+
+/** A hashing thread and the job it is working on. */
+class HashThread {
+  readonly worker: Worker;
+  current: Pending | null = null;
+
+  constructor(
+    argon2Path: string,
+    niceness: number,
+    onExit: (t: HashThread, err: Error) => void,
+    onReply: (t: HashThread) => void,
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { argon2: argon2Path, niceness, options: ARGON2_OPTIONS },
+    });
+    // Idle hashing threads never keep the process alive (the CLI, a stopping server).
+    this.worker.unref();
+    this.worker.on('message', (reply: { result?: string | boolean; error?: string }) => {
+      const p = this.current;
+      this.current = null;
+      if (p) {
+        if (reply.error !== undefined) p.reject(new Error(reply.error));
+        else p.resolve(reply.result!);
+      }
+      onReply(this);
+    });
+    this.worker.on('error', (err) => onExit(this, err));
+    this.worker.on('exit', (code) => onExit(this, new Error(`hashing thread exited with ${code}`)));
+  }
+
+  start(p: Pending): void {
+    this.current = p;
+    this.worker.ref();
+    this.worker.postMessage(p.job);
+  }
+}
+
+/**
+ * argon2id hashing on a few dedicated threads, at most `concurrency` hashes in flight: each holds
+ * 19 MiB, so an unbounded burst of logins would otherwise be a memory bomb. Waiting callers queue.
+ * The threads run at a lower priority than the rest of the process (`HASH_THREAD_NICENESS`), and
+ * they keep the libuv pool free for the file system, DNS and crypto work of everything else.
  */
 export class PasswordHasher {
-  private readonly limit: LimitFunction;
+  private readonly argon2Path = createRequire(import.meta.url).resolve('@node-rs/argon2');
+  private readonly threads: HashThread[] = [];
+  private readonly idle: HashThread[] = [];
+  private readonly queue: Pending[] = [];
   private dummyHash: Promise<string> | undefined;
+  private closed = false;
   /** Count of verifications performed; observable in tests and metrics. */
   verifications = 0;
+  /** The most hashes that were ever in flight at once (never above `concurrency`). */
+  peakInFlight = 0;
 
-  constructor(concurrency: number) {
-    this.limit = pLimit(concurrency);
-  }
+  constructor(
+    private readonly concurrency: number,
+    private readonly niceness = process.platform === 'linux' ? HASH_THREAD_NICENESS : 0,
+  ) {}
 
   hash(password: string): Promise<string> {
-    return this.limit(() => hash(password, ARGON2_OPTIONS));
+    return this.run({ op: 'hash', password }) as Promise<string>;
   }
 
-  verify(phc: string, password: string): Promise<boolean> {
-    return this.limit(async () => {
-      this.verifications++;
-      try {
-        return await verify(phc, password);
-      } catch {
-        return false;
-      }
-    });
+  async verify(phc: string, password: string): Promise<boolean> {
+    this.verifications++;
+    try {
+      return (await this.run({ op: 'verify', phc, password })) === true;
+    } catch {
+      return false;
+    }
   }
 
   /** Burns one verification's worth of work so an unknown account costs what a wrong password costs. */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= hash(randomToken(), ARGON2_OPTIONS);
+    this.dummyHash ??= this.hash(randomToken());
     await this.verify(await this.dummyHash, password);
     return false;
+  }
+
+  /** Ends the hashing threads; queued and later calls are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('password hasher closed'));
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private run(job: Job): Promise<string | boolean> {
+    if (this.closed) return Promise.reject(new Error('password hasher closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let thread = this.idle.pop();
+      if (thread === undefined && this.threads.length < this.concurrency) {
+        thread = new HashThread(
+          this.argon2Path,
+          this.niceness,
+          (t, err) => this.lost(t, err),
+          (t) => this.done(t),
+        );
+        this.threads.push(thread);
+      }
+      if (thread === undefined) return;
+      thread.start(this.queue.shift()!);
+      const inFlight = this.threads.length - this.idle.length;
+      if (inFlight > this.peakInFlight) this.peakInFlight = inFlight;
+    }
+  }
+
+  private done(t: HashThread): void {
+    t.worker.unref();
+    this.idle.push(t);
+    this.dispatch();
+  }
+
+  /** A thread that died takes its job with it (refused, not retried); a new one replaces it on demand. */
+  private lost(t: HashThread, err: Error): void {
+    const i = this.threads.indexOf(t);
+    if (i < 0) return;
+    this.threads.splice(i, 1);
+    const j = this.idle.indexOf(t);
+    if (j >= 0) this.idle.splice(j, 1);
+    const p = t.current;
+    t.current = null;
+    p?.reject(err);
+    if (!this.closed) this.dispatch();
   }
 }
 

@@ -146,9 +146,17 @@ export class SessionService {
     this.cache.clear();
     const { rows } = await this.pool.query<{ created: boolean }>({
       name: 'session_start_full',
-      // The account row is locked first, as every other writer of both tables does (disable, password
-      // reset: account, then its sessions): the upgrade cannot deadlock with them.
-      text: `with acct as (select id from account where id = $2 for no key update),
+      // The account row is written first, as every other writer of both tables does (disable, password
+      // reset: account, then its sessions), so the upgrade cannot deadlock with them. It is touched
+      // exactly once: locking it and then updating it in two steps made concurrent sign-ins of one
+      // account deadlock (the update went back to the version this statement's snapshot saw, whose
+      // tuple lock a waiting sign-in held while it waited for this one). A second step that loses the
+      // race for its pending session still sets `last_login_at` (to the same moment, give or take)
+      // but creates nothing.
+      text: `with acct as (
+               update account set last_login_at = $5
+                where id = $2 and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null))
+               returning id),
              upgraded as (
                update session set revoked_at = $5, revoked_reason = 'UPGRADED'
                 where $10::uuid is not null and id = $10 and revoked_at is null and exists (select 1 from acct)
@@ -157,8 +165,7 @@ export class SessionService {
                insert into session (${INSERT_COLUMNS})
                select $1, $2, $3, $4, $5, $6, $7, $8, $9
                 where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
-               returning account_id),
-             seen as (update account set last_login_at = $5 where id in (select account_id from ins))
+               returning account_id)
            select exists (select 1 from ins) as created`,
       values: [...insertValues(started.session), pendingId],
     });
