@@ -142,6 +142,26 @@ describe('password login and sessions', () => {
     expect(after[0]!['n'] - before[0]!['n']).toBe(6);
   });
 
+  it('a sign-in tells the other instances once that auth rows changed; a refused one tells nothing', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    try {
+      await listener.query('listen sc_table_change');
+      const ok = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+      expect(ok.data?.['login']?.__typename).toBe('LoginSuccess');
+      const refused = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: 'not it at all' } });
+      expect(refused.data?.['login']?.__typename).toBe('InvalidCredentialsError');
+      // Notifications arrive in commit order: once this one is heard, every earlier one was.
+      await db.query(`select pg_notify('sc_table_change', 'probe-done')`);
+      for (let i = 0; i < 200 && !heard.includes('probe-done'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual(['auth', 'probe-done']);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('logout kills the session on the server, not just the cookie', async () => {
     const { client, email } = await createAccount(server, admin, { role: 'USER' });
     const token = client.getCookie('sc_session')!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, setupAdmin } from '../support/factories.js';
+import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
@@ -116,6 +116,27 @@ describe('second-factor attempt limits', () => {
     expect(answers.slice(0, 5)).toEqual(Array(5).fill('CODE_INVALID'));
     // The right code, tenth in the batch, never got checked.
     expect(answers.slice(5)).toEqual(Array(7).fill('TOO_MANY_ATTEMPTS'));
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+  });
+
+  it('codes sent with the password are limited alike, also aliased in one request', async () => {
+    const ip = `198.51.100.${net++}`;
+    const { client: setup, email } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
+    await awayFromStepEdge();
+    const guesses = Array.from({ length: 8 }, (_, i) => (i === 6 ? totp(secret, 0) : wrong(secret)));
+    const doc = `mutation { ${guesses
+      .map(
+        (g, i) =>
+          `g${i}: login(input: { email: "${email}", password: "${PASSWORD}", secondFactor: { method: TOTP, code: "${g}" } }) { __typename ... on ErrorResult { code } }`,
+      )
+      .join('\n')} }`;
+    const res = await client.gql(doc);
+    const answers = guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);
+    expect(answers.slice(0, 5)).toEqual(Array(5).fill('CODE_INVALID'));
+    // The right code, seventh in the batch, never got checked.
+    expect(answers.slice(5)).toEqual(Array(3).fill('TOO_MANY_ATTEMPTS'));
     expect((await client.gql(Q.me)).data!['me']).toBeNull();
   });
 

@@ -248,6 +248,104 @@ describe('two-factor authentication', () => {
     });
   });
 
+  describe('a code sent with the password (one request)', () => {
+    const LOGIN_WITH = `mutation($input: LoginInput!) { login(input: $input) { __typename
+      ... on LoginSuccess { account { id email } } ... on SecondFactorRequired { methods }
+      ... on ErrorResult { code message } ... on TwoFactorError { retryAfter } } }`;
+    const oneRequest = (email: string, method: string, code: string, password = PASSWORD) => {
+      const client = new GqlClient(server.url);
+      return client
+        .gql(LOGIN_WITH, { input: { email, password, secondFactor: { method, code } } })
+        .then((res) => ({ client, res, login: res.data?.['login'] }));
+    };
+    const since = async (id: string, t0: Date) => ({
+      events: (
+        await db.query(`select outcome from login_event where account_id = $1 and occurred_at >= $2 order by id`, [id, t0])
+      ).map((r) => r['outcome']),
+      sessions: (
+        await db.query(`select stage from session where account_id = $1 and created_at >= $2 order by created_at`, [id, t0])
+      ).map((r) => r['stage']),
+    });
+    const verifications = async () =>
+      Number(/security_center_password_verifications_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+
+    it('signs in with the app code at once: a full session, one SUCCESS event, no pending sign-in; a replay is refused', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      await awayFromStepEdge();
+      const t0 = new Date();
+      const code = totp(secret, 0);
+      const first = await oneRequest(email, 'TOTP', code);
+      expect(first.login).toEqual({ __typename: 'LoginSuccess', account: { id, email } });
+      expect((await first.client.gql(Q.me)).data!['me']).toMatchObject({ id, email });
+      expect(await since(id, t0)).toEqual({ events: ['SUCCESS'], sessions: ['FULL'] });
+
+      // The same code again, in one request or in the second step: used already.
+      const replay = await oneRequest(email, 'TOTP', code);
+      expect(replay.login).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_ALREADY_USED' });
+      expect((await replay.client.gql(Q.me)).data!['me']).toBeNull();
+      expect((await replay.client.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+      expect(await since(id, t0)).toEqual({ events: ['SUCCESS', 'SECOND_FACTOR_FAILED'], sessions: ['FULL'] });
+    });
+
+    it('a wrong code fails the sign-in and counts as an attempt; a wrong password with a code takes none', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const budget = async () =>
+        (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${id}`]))[0]?.count ??
+        0;
+      await awayFromStepEdge();
+      const right = new Set([-1, 0, 1].map((d) => totp(secret, d)));
+      let n = 100000;
+      while (right.has(String(n))) n++;
+      const t0 = new Date();
+      const wrong = await oneRequest(email, 'TOTP', String(n));
+      expect(wrong.login).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
+      expect(await budget()).toBe(1);
+      const badPassword = await oneRequest(email, 'TOTP', totp(secret, 0), 'not the password at all');
+      expect(badPassword.login).toMatchObject({ __typename: 'InvalidCredentialsError', code: 'INVALID_CREDENTIALS' });
+      expect(await budget()).toBe(1);
+      expect(await since(id, t0)).toEqual({ events: ['SECOND_FACTOR_FAILED', 'INVALID_CREDENTIALS'], sessions: [] });
+      // The code that was not checked still works.
+      expect((await oneRequest(email, 'TOTP', totp(secret, 0))).login.__typename).toBe('LoginSuccess');
+    });
+
+    it('a recovery code signs in once; an account without 2FA ignores the code', async () => {
+      const { client: setupClient, email } = await newUser();
+      const { recoveryCodes } = await enrollTotp(setupClient);
+      expect((await oneRequest(email, 'RECOVERY_CODE', recoveryCodes[0]!)).login.__typename).toBe('LoginSuccess');
+      expect((await oneRequest(email, 'RECOVERY_CODE', recoveryCodes[0]!)).login).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'CODE_INVALID',
+      });
+      await mail.waitFor(email, (m) => /recovery code/i.test(m.subject));
+      const plain = await newUser();
+      expect((await oneRequest(plain.email, 'TOTP', '123456')).login).toMatchObject({
+        __typename: 'LoginSuccess',
+        account: { id: plain.id },
+      });
+    });
+
+    it('bad input: an e-mailed code or a security key, or no code, is refused before any password is hashed', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      await enrollTotp(setupClient);
+      const t0 = new Date();
+      const before = await verifications();
+      for (const [method, code] of [
+        ['EMAIL', '123456'],
+        ['WEBAUTHN', '123456'],
+        ['TOTP', ''],
+        ['TOTP', '   '],
+      ] as const) {
+        const { res } = await oneRequest(email, method, code);
+        expect(codes(res), `${method} ${JSON.stringify(code)}`).toEqual(['BAD_USER_INPUT']);
+      }
+      expect(codes((await oneRequest(email, 'TOTP', '1'.repeat(33))).res)).toEqual(['BAD_USER_INPUT']);
+      expect(await verifications()).toBe(before);
+      expect(await since(id, t0)).toEqual({ events: [], sessions: [] });
+    });
+  });
+
   describe('e-mail codes', () => {
     it('enrolls an address with a code read from the SMTP server; a wrong code leaves it off', async () => {
       const { client, email } = await newUser();

@@ -321,6 +321,8 @@ export type LoginInput = {
   email: string;
   /** Password. */
   password: string;
+  /** An authenticator-app code (TOTP) or a recovery code sent with the password, for clients that ask for both at once: the sign-in then completes (LoginSuccess) or fails (TwoFactorError) in this one request, and no pending sign-in is left. Ignored for an account without 2FA. E-mailed codes and security keys need the second step (verifySecondFactor). */
+  secondFactor?: SecondFactorInput | null | undefined;
 };
 
 /** How a login attempt ended. */
@@ -601,6 +603,7 @@ export type LoginMutation = { login:
     | { __typename: 'LoginSuccess', account: { id: string } }
     | { __typename: 'SecondFactorRequired', methods: Array<TwoFactorMethod>, expiresAt: string }
     | { __typename: 'TwoFactorEnrollmentRequired', allowedMethods: Array<TwoFactorMethod>, expiresAt: string }
+    | { __typename: 'TwoFactorError', code: ErrorCode }
    };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;

@@ -35,7 +35,8 @@
       "IpNotAllowedError",
       "LoginSuccess",
       "SecondFactorRequired",
-      "TwoFactorEnrollmentRequired"
+      "TwoFactorEnrollmentRequired",
+      "TwoFactorError"
     ],
     "MarkIpSafeResult": [
       "AlreadyExistsError",
@@ -101,7 +102,8 @@
       "IpNotAllowedError",
       "LoginSuccess",
       "SecondFactorRequired",
-      "TwoFactorEnrollmentRequired"
+      "TwoFactorEnrollmentRequired",
+      "TwoFactorError"
     ],
     "MarkIpSafeResult": [
       "AlreadyExistsError",

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import { PgListener } from './pg-listener.js';
 
-/** The channel the `notify_table_change` trigger (migration 20261130) sends on: payload = table name. */
+/**
+ * The channel the change triggers send on: the table name (ranges, truncates; migration 20261130110000),
+ * `<table>:<id>` (ranges, per row; 20261130120000) or `auth` (rows of the auth tables, once per
+ * transaction; 20261130140000).
+ */
 export const TABLE_CHANGE_CHANNEL = 'sc_table_change';
 
 type Handler = (table: string) => void;

@@ -4,6 +4,12 @@ import type { ChangeFeed } from '../../db/change-feed.js';
 export const AUTH_TABLES = new Set(['account', 'session', 'api_token']);
 
 /**
+ * What the change feed hears when rows of those tables were updated or deleted (one per transaction,
+ * see migration 20261130140000); a truncate still names its table.
+ */
+export const AUTH_CHANGE = 'auth';
+
+/**
  * The rows behind presented session cookies and API tokens, kept between requests so that a busy
  * caller (an integrator asking for a decision per login) costs no database round trip to authenticate.
  *

@@ -14,7 +14,13 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
-import { methodFlagsSql, type MethodFlags, type TwoFactorService } from '../two-factor/two-factor.service.js';
+import {
+  methodFlagsSql,
+  type TwoFactorFailure,
+  type MethodFlags,
+  type SecondFactorProof,
+  type TwoFactorService,
+} from '../two-factor/two-factor.service.js';
 import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { type Session, SessionStage } from './session.entity.js';
 
@@ -27,7 +33,7 @@ export type LoginOutcomeResult =
       enrollable: TwoFactorMethod[];
       expiresAt: Date;
     }
-  | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean };
+  | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean; secondFactor?: TwoFactorFailure };
 
 const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
@@ -54,8 +60,12 @@ export class AuthService {
    * timing tells nothing either. A right password answers as soon as it is done: its answer already
    * says so, and padding it would only slow people down and cap how many can sign in at once.
    * Success rotates the session: the token the browser had (if any) dies and a fresh one is issued.
+   *
+   * `proof` (an app or recovery code sent with the password) finishes the second step in the same
+   * request: a full session or a second-factor failure, never a pending sign-in. The same rules hold
+   * as in `verifySecondFactor` (attempt limits, replay guard); it is ignored when no second step is owed.
    */
-  async login(ctx: Context, emailInput: string, password: string): Promise<LoginOutcomeResult> {
+  async login(ctx: Context, emailInput: string, password: string, proof?: SecondFactorProof | null): Promise<LoginOutcomeResult> {
     const started = Date.now();
     const { em } = ctx;
     const email = normalizeEmail(emailInput);
@@ -101,7 +111,19 @@ export class AuthService {
       outcome === LoginOutcome.SUCCESS && account !== null
         ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags)
         : null;
-    const recorded = next && next.stage !== SessionStage.FULL ? LoginOutcome.SECOND_FACTOR_REQUIRED : outcome;
+    // A code sent with the password: checked now (null = accepted).
+    const secondFactor =
+      next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
+        ? await this.twoFactor.verify(ctx, account, proof, null)
+        : undefined;
+    const recorded =
+      next && next.stage !== SessionStage.FULL
+        ? secondFactor === null
+          ? LoginOutcome.SUCCESS
+          : secondFactor
+            ? LoginOutcome.SECOND_FACTOR_FAILED
+            : LoginOutcome.SECOND_FACTOR_REQUIRED
+        : outcome;
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
@@ -111,12 +133,14 @@ export class AuthService {
     }
 
     let result: LoginOutcomeResult = { ok: false };
-    if (next && account !== null) {
+    if (secondFactor) {
+      result = { ok: false, secondFactor };
+    } else if (next && account !== null) {
       await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
-      if (next.stage === SessionStage.FULL) {
+      if (next.stage === SessionStage.FULL || secondFactor === null) {
         // Without a pending session to race for, the full session is always started.
-        const expiresAt = (await this.startFullSession(ctx, account))!;
-        result = { ok: true, account, stage: next.stage, methods: [], enrollable: [], expiresAt };
+        const expiresAt = (await this.startFullSession(ctx, account, undefined, secondFactor === null))!;
+        result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
@@ -137,10 +161,16 @@ export class AuthService {
 
   /**
    * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
-   * fresh token replaces whatever the browser held, and the login is recorded as a success. Null when
-   * the pending session was upgraded or revoked meanwhile (nothing is written then).
+   * fresh token replaces whatever the browser held, and the login is recorded as a success (by the
+   * caller when there is no pending session). Null when the pending session was upgraded or revoked
+   * meanwhile (nothing is written then). `secondFactor`: whether a second factor was proven (audit).
    */
-  async startFullSession(ctx: Context, account: Account, pending?: Session): Promise<Date | null> {
+  async startFullSession(
+    ctx: Context,
+    account: Account,
+    pending?: Session,
+    secondFactor = pending !== undefined,
+  ): Promise<Date | null> {
     // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
     const started = await this.sessions.startFull(account, { ip: ctx.clientIp, userAgent: ctx.userAgent }, pending?.id ?? null);
     if (started === null) return null;
@@ -163,7 +193,7 @@ export class AuthService {
         { em, viewer: null, clientIp: ctx.clientIp },
         AuditAction.ADMIN_LOGIN,
         { type: 'Account', id: account.id, label: account.email },
-        { userAgent: ctx.userAgent, secondFactor: pending !== undefined },
+        { userAgent: ctx.userAgent, secondFactor },
       );
     }
     return started.session.expiresAt;

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { InvalidCredentialsError, IpBlockedError, IpNotAllowedError } from '../../common/errors/error-result.js';
-import { notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -9,7 +8,9 @@ import { Session } from './session.entity.js';
 import { LoginInput } from './session.inputs.js';
 import { SessionInfo } from './session.types.js';
 import { SessionStage } from './session.entity.js';
-import { SecondFactorRequired, TwoFactorEnrollmentRequired } from '../two-factor/two-factor.types.js';
+import { SecondFactorRequired, TwoFactorEnrollmentRequired, TwoFactorError } from '../two-factor/two-factor.types.js';
+import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
+import { badInput, notFound } from '../../common/errors/errors.js';
 
 @ObjectType('LoginSuccess', { description: 'Signed in; the session cookie is set.' })
 export class LoginSuccess {
@@ -28,21 +29,41 @@ export const LoginResult = createUnionType({
       InvalidCredentialsError,
       IpBlockedError,
       IpNotAllowedError,
+      TwoFactorError,
     ] as const,
 });
+
+/** Second factors that can come with the password: the others belong to a pending sign-in. */
+const ONE_REQUEST_METHODS = new Set([TwoFactorMethod.TOTP, TwoFactorMethod.RECOVERY_CODE]);
 
 @Resolver()
 export class SessionResolver {
   @Mutation(() => LoginResult, {
     description:
-      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer. With 2FA the answer is SecondFactorRequired (finish with verifySecondFactor) or, under a policy without a method, TwoFactorEnrollmentRequired.',
+      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer. With 2FA the answer is SecondFactorRequired (finish with verifySecondFactor) or, under a policy without a method, TwoFactorEnrollmentRequired; with an app or recovery code sent along (`secondFactor`), LoginSuccess or TwoFactorError at once.',
   })
   async login(
-    @Arg('input', () => LoginInput, { description: 'E-mail and password.' }) input: LoginInput,
+    @Arg('input', () => LoginInput, { description: 'E-mail and password (and optionally a second factor).' }) input: LoginInput,
     @Ctx() ctx: Context,
   ): Promise<typeof LoginResult> {
-    const result = await ctx.services.auth.login(ctx, input.email, input.password);
+    const proof = input.secondFactor ?? null;
+    // Refused before any password is hashed or anything written.
+    if (proof && !ONE_REQUEST_METHODS.has(proof.method)) {
+      throw badInput([
+        {
+          field: 'input.secondFactor.method',
+          reason: 'NEEDS_SECOND_STEP',
+          message:
+            'Only an app code (TOTP) or a recovery code can come with the password; e-mailed codes and security keys use verifySecondFactor.',
+        },
+      ]);
+    }
+    if (proof && !proof.code?.trim()) {
+      throw badInput([{ field: 'input.secondFactor.code', reason: 'REQUIRED', message: 'Enter the code.' }]);
+    }
+    const result = await ctx.services.auth.login(ctx, input.email, input.password, proof);
     if (!result.ok) {
+      if (result.secondFactor) return TwoFactorError.from(result.secondFactor);
       if (result.ipNotAllowed) return new IpNotAllowedError();
       return result.blockedUntil !== undefined ? new IpBlockedError(result.blockedUntil) : new InvalidCredentialsError();
     }

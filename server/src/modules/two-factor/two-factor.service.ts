@@ -376,9 +376,22 @@ export class TwoFactorService {
 
   // ── Verifying a second factor (sign-in and re-authentication) ──────────────────────────────────
 
-  /** Checks one proof for the account, within the attempt limits. Null = accepted. */
-  async verify(ctx: Context, account: Account, proof: SecondFactorProof, sessionId: string): Promise<TwoFactorFailure | null> {
+  /**
+   * Checks one proof for the account, within the attempt limits. Null = accepted. `sessionId` is the
+   * pending sign-in an e-mailed code was sent for; null when the proof came with the password (an
+   * e-mailed code cannot then exist: it is refused as not set up, costing no attempt).
+   */
+  async verify(
+    ctx: Context,
+    account: Account,
+    proof: SecondFactorProof,
+    sessionId: string | null,
+  ): Promise<TwoFactorFailure | null> {
     const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
+    // An e-mailed code or a security key belongs to a pending sign-in (its code, its challenge).
+    if (sessionId === null && (proof.method === TwoFactorMethod.EMAIL || proof.method === TwoFactorMethod.WEBAUTHN)) {
+      return notSetUp;
+    }
     const settings = await this.settings.twoFactor(ctx.em);
     if (!settings.enabled) return notSetUp;
     // One round trip: the methods, the attempt taken (when the method may be used), the limits, the app's secret.
@@ -411,7 +424,7 @@ export class TwoFactorService {
         successRecorded = failure === null;
         break;
       case TwoFactorMethod.EMAIL:
-        failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId, proof.code ?? '');
+        failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId ?? '', proof.code ?? '');
         break;
       case TwoFactorMethod.RECOVERY_CODE:
         failure = await this.useRecoveryCode(ctx, account, proof.code ?? '');
