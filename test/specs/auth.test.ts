@@ -142,21 +142,29 @@ describe('password login and sessions', () => {
     expect(after[0]!['n'] - before[0]!['n']).toBe(6);
   });
 
-  it('a sign-in tells the other instances once that auth rows changed; a refused one tells nothing', async () => {
+  it('a sign-in is no news to the other instances; disabling an account is, once', async () => {
+    const { id } = await createAccount(server, admin, { role: 'USER' });
     const listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
     const heard: string[] = [];
     listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    // Notifications arrive in commit order: once this one is heard, every earlier one was.
+    const settle = async (marker: string) => {
+      await db.query(`select pg_notify('sc_table_change', $1)`, [marker]);
+      for (let i = 0; i < 200 && !heard.includes(marker); i++) await new Promise((r) => setTimeout(r, 10));
+      return heard.splice(0);
+    };
     try {
       await listener.query('listen sc_table_change');
       const ok = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
       expect(ok.data?.['login']?.__typename).toBe('LoginSuccess');
       const refused = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: 'not it at all' } });
       expect(refused.data?.['login']?.__typename).toBe('InvalidCredentialsError');
-      // Notifications arrive in commit order: once this one is heard, every earlier one was.
-      await db.query(`select pg_notify('sc_table_change', 'probe-done')`);
-      for (let i = 0; i < 200 && !heard.includes('probe-done'); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(heard).toEqual(['auth', 'probe-done']);
+      // Only the account's last sign-in time changed: every instance keeps its auth cache.
+      expect(await settle('after-sign-in')).toEqual(['after-sign-in']);
+      const off = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { disabledAt } }`, { id });
+      expect(off.data?.['setAccountDisabled']?.disabledAt).toEqual(expect.any(String));
+      expect(await settle('after-disable')).toEqual(['auth', 'after-disable']);
     } finally {
       await listener.end();
     }

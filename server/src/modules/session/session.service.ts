@@ -142,8 +142,9 @@ export class SessionService {
     pendingId: string | null,
   ): Promise<NewSession | null> {
     const started = this.newSession(account, meta);
-    // It updates `session` and `account`: the cache is cleared before, as for every such statement.
-    this.cache.clear();
+    // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
+    // statement. The account's `last_login_at` alone is nothing any cached decision reads.
+    if (pendingId !== null) this.cache.clear();
     const { rows } = await this.pool.query<{ created: boolean }>({
       name: 'session_start_full',
       // The account row is written first, as every other writer of both tables does (disable, password
