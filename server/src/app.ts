@@ -158,7 +158,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       });
       app.get('/readyz', async (_req, res) => {
         try {
-          await orm!.em.fork().getConnection().execute('select 1');
+          await orm!.em.fork().execute('select 1');
           res.json({ status: 'ready' });
         } catch {
           res.status(503).json({ status: 'unavailable' });
@@ -430,7 +430,7 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
       void (async () => {
         const em = orm.em.fork();
         const s = await services.settings.bruteForce(em);
-        const conn = em.getConnection();
+        const conn = em;
         await conn.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [
           s.windowSeconds,
         ]);

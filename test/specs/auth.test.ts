@@ -121,10 +121,12 @@ describe('password login and sessions', () => {
       await updating.query('begin');
       await updating.query('update account set last_login_at = now() where id = $1', [id]);
       const inFlight = Promise.all(Array.from({ length: 6 }, signIn));
+      // The sign-ins' full-session statements waiting on the account's row.
       const waiting = async () =>
         (
           await db.query(
-            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock' and query like 'with acct as (%'`,
           )
         )[0]!['n'];
       for (let i = 0; i < 400 && (await waiting()) < 6; i++) await new Promise((r) => setTimeout(r, 10));
@@ -140,6 +142,33 @@ describe('password login and sessions', () => {
     for (const r of results) expect(r.data?.['login']?.__typename, JSON.stringify(r)).toBe('LoginSuccess');
     const after = await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]);
     expect(after[0]!['n'] - before[0]!['n']).toBe(6);
+  });
+
+  it('a sign-in whose account is disabled while it finishes gets no session', async () => {
+    const { id, email } = await createAccount(server, admin, { role: 'USER' });
+    const before = await db.query(`select count(*)::int as n from session where account_id = $1`, [id]);
+    // The account is being disabled (row updated, not yet committed) when the right password arrives.
+    const disabling = new pg.Client({ connectionString: db.url });
+    await disabling.connect();
+    try {
+      await disabling.query('begin');
+      await disabling.query('update account set disabled_at = now() where id = $1', [id]);
+      const signIn = new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+      const waiting = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock' and query like 'with acct as (%'`,
+          )
+        )[0]!['n'];
+      for (let i = 0; i < 400 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await waiting()).toBe(1);
+      await disabling.query('commit');
+      expect((await signIn).data?.['login']).toMatchObject({ __typename: 'InvalidCredentialsError' });
+    } finally {
+      await disabling.end();
+    }
+    expect(await db.query(`select count(*)::int as n from session where account_id = $1`, [id])).toEqual(before);
   });
 
   it('a sign-in is no news to the other instances; disabling an account is, once', async () => {
@@ -260,7 +289,7 @@ describe('password login and sessions', () => {
 describe('the minimum duration of a refused login', () => {
   it('pads every refusal (unknown account, wrong password, disabled account) to LOGIN_MIN_DURATION_MS, and not a right password', async () => {
     const db = await createTestDatabase('auth_floor');
-    const server = await startServer({ DATABASE_URL: db.url, LOGIN_MIN_DURATION_MS: '1500' });
+    const server = await startServer({ DATABASE_URL: db.url, LOGIN_MIN_DURATION_MS: '3000' });
     try {
       const { client: admin, email } = await setupAdmin(server);
       const disabled = await createAccount(server, admin, { role: 'USER' });
@@ -281,11 +310,11 @@ describe('the minimum duration of a refused login', () => {
       ]);
       for (const refused of [unknown, wrong, stopped]) {
         expect(refused.type).toBe('InvalidCredentialsError');
-        expect(refused.ms).toBeGreaterThanOrEqual(1500);
+        expect(refused.ms).toBeGreaterThanOrEqual(3000);
       }
       // The answer already says the password was right: it is not held back to the floor.
       expect(right.type).toBe('LoginSuccess');
-      expect(right.ms).toBeLessThan(1500);
+      expect(right.ms).toBeLessThan(3000);
     } finally {
       await server.stop();
       await db.drop();

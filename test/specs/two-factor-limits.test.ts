@@ -157,7 +157,7 @@ describe('second-factor attempt limits', () => {
   });
 
   it('consecutive failures lock the second step until an admin unlocks it', async () => {
-    const { client, secret, id } = await pendingUser();
+    const { client, secret, id, email } = await pendingUser();
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 4; i++) await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
       await new Promise((r) => setTimeout(r, 3200)); // let the window pass: only the lockout counts on
@@ -165,6 +165,12 @@ describe('second-factor attempt limits', () => {
     await awayFromStepEdge();
     const locked = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(locked.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    // Sending the code with the password does not get round the lock either.
+    const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': '192.0.2.99' }).gql(
+      `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
+      { i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } },
+    );
+    expect(oneRequest.data!['login']).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_LOCKED' });
     const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
     expect(audit).toHaveLength(1);
 

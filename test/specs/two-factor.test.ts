@@ -326,6 +326,15 @@ describe('two-factor authentication', () => {
       });
     });
 
+    it('under a policy, a code sent along cannot skip the enrollment an account without a method owes', async () => {
+      const { id, email } = await newUser();
+      await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id });
+      const { client, login } = await oneRequest(email, 'TOTP', '123456');
+      expect(login.__typename).toBe('TwoFactorEnrollmentRequired');
+      expect((await client.gql(Q.me)).data!['me']).toBeNull();
+      expect((await client.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'ENROLLMENT_REQUIRED' });
+    });
+
     it('bad input: an e-mailed code or a security key, or no code, is refused before any password is hashed', async () => {
       const { client: setupClient, email, id } = await newUser();
       await enrollTotp(setupClient);

@@ -41,7 +41,7 @@ export class AccountService {
    */
   async resetPassword(em: EntityManager, token: string, password: string): Promise<Account | null> {
     if (token.length === 0 || token.length > 128) return null;
-    const [row] = await em.getConnection().execute<{ account_id: string; email: string }[]>(
+    const [row] = await em.execute<{ account_id: string; email: string }[]>(
       `select t.account_id, a.email from password_reset_token t join account a on a.id = t.account_id
          where t.token_hash = ? and t.used_at is null and t.expires_at > now()`,
       [hashToken(token)],
@@ -50,19 +50,17 @@ export class AccountService {
     this.assertPasswordPolicy(password, row.email);
     const hash = await this.hasher.hash(password);
     return em.transactional(async (tx) => {
-      const claimed = await tx
-        .getConnection()
-        .execute<{ account_id: string }[]>(
-          `update password_reset_token set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning account_id`,
-          [hashToken(token)],
-        );
+      const claimed = await tx.execute<{ account_id: string }[]>(
+        `update password_reset_token set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning account_id`,
+        [hashToken(token)],
+      );
       if (claimed.length === 0) return null;
       await tx.nativeUpdate(AccountPassword, { account: row.account_id }, { hash, changedAt: new Date() });
       await tx.nativeUpdate(Account, { id: row.account_id }, { passwordResetRequired: false });
       // Any other outstanding reset link of the account dies too.
-      await tx
-        .getConnection()
-        .execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [row.account_id]);
+      await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [
+        row.account_id,
+      ]);
       const account = await tx.findOneOrFail(Account, { id: row.account_id });
       await this.sessions.revokeAllForAccount(tx, account, 'PASSWORD_RESET');
       return account;
@@ -155,6 +153,9 @@ export class AccountService {
           .getResultList();
         if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
       }
+      // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
+      // full-session statement too), so that they cannot deadlock.
+      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const managed = tx.merge(account);
       managed.disabledAt = disabled ? new Date() : null;
       if (disabled) await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');

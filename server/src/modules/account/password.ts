@@ -20,6 +20,9 @@ export const PASSWORD_MAX_LENGTH = 256;
  */
 export const HASH_THREAD_NICENESS = 10;
 
+/** A hash that could not be computed (its thread died, or the hasher was closed): not a wrong password. */
+export class HashUnavailableError extends Error {}
+
 /**
  * One hashing thread: @node-rs/argon2's synchronous functions, one job at a time. CommonJS run with
  * `eval`, so that the same code works from the build and from the TypeScript sources under test.
@@ -74,8 +77,12 @@ class HashThread {
       }
       onReply(this);
     });
-    this.worker.on('error', (err) => onExit(this, err));
-    this.worker.on('exit', (code) => onExit(this, new Error(`hashing thread exited with ${code}`)));
+    this.worker.on('error', (err) => onExit(this, new HashUnavailableError(`hashing thread failed: ${err.message}`)));
+    this.worker.on('messageerror', (err) => {
+      onExit(this, new HashUnavailableError(`hashing thread answered unreadably: ${err.message}`));
+      void this.worker.terminate();
+    });
+    this.worker.on('exit', (code) => onExit(this, new HashUnavailableError(`hashing thread exited with ${code}`)));
   }
 
   start(p: Pending): void {
@@ -103,27 +110,44 @@ export class PasswordHasher {
   /** The most hashes that were ever in flight at once (never above `concurrency`). */
   peakInFlight = 0;
 
+  private readonly niceness: number;
+
+  /** `niceness`: of the hashing threads, Linux only (elsewhere it would lower the whole process). */
   constructor(
     private readonly concurrency: number,
-    private readonly niceness = process.platform === 'linux' ? HASH_THREAD_NICENESS : 0,
-  ) {}
+    niceness = HASH_THREAD_NICENESS,
+  ) {
+    this.niceness = process.platform === 'linux' ? niceness : 0;
+  }
 
   hash(password: string): Promise<string> {
     return this.run({ op: 'hash', password }) as Promise<string>;
   }
 
+  /**
+   * Whether the password matches. A stored hash argon2 cannot read is no match; a hash that could not be
+   * computed at all throws `HashUnavailableError` (an internal error, not a wrong password to count).
+   */
   async verify(phc: string, password: string): Promise<boolean> {
     this.verifications++;
     try {
       return (await this.run({ op: 'verify', phc, password })) === true;
-    } catch {
+    } catch (err) {
+      if (err instanceof HashUnavailableError) throw err;
       return false;
     }
   }
 
   /** Burns one verification's worth of work so an unknown account costs what a wrong password costs. */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= this.hash(randomToken());
+    if (this.dummyHash === undefined) {
+      const made = this.hash(randomToken());
+      this.dummyHash = made;
+      // A failed attempt is not kept: the next caller makes a new one.
+      made.catch(() => {
+        if (this.dummyHash === made) this.dummyHash = undefined;
+      });
+    }
     await this.verify(await this.dummyHash, password);
     return false;
   }
@@ -131,12 +155,12 @@ export class PasswordHasher {
   /** Ends the hashing threads; queued and later calls are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error('password hasher closed'));
+    for (const p of this.queue.splice(0)) p.reject(new HashUnavailableError('password hasher closed'));
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 
   private run(job: Job): Promise<string | boolean> {
-    if (this.closed) return Promise.reject(new Error('password hasher closed'));
+    if (this.closed) return Promise.reject(new HashUnavailableError('password hasher closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.dispatch();

@@ -113,12 +113,10 @@ export class AdminAccessService {
   }
 
   private async wouldContain(em: EntityManager, accountId: string, ip: string, withoutId: string | null): Promise<boolean> {
-    const rows = await em
-      .getConnection()
-      .execute<{ ok: boolean }[]>(
-        `select exists(select 1 from admin_access_entry where account_id = ? and cidr >>= ?::inet and id is distinct from ?::uuid) as ok`,
-        [accountId, ip, withoutId],
-      );
+    const rows = await em.execute<{ ok: boolean }[]>(
+      `select exists(select 1 from admin_access_entry where account_id = ? and cidr >>= ?::inet and id is distinct from ?::uuid) as ok`,
+      [accountId, ip, withoutId],
+    );
     return rows[0]!.ok;
   }
 
@@ -158,7 +156,7 @@ export class AdminAccessService {
 
   /** What restricting would have refused in the last 30 days: sign-ins and API-token use from addresses outside the list. */
   async preview(em: EntityManager, account: Account): Promise<{ ip: string; count: number; lastAt: Date; services: string[] }[]> {
-    const rows = await em.getConnection().execute<{ ip: string; count: string; last_at: Date; services: string[] }[]>(
+    const rows = await em.execute<{ ip: string; count: string; last_at: Date; services: string[] }[]>(
       `select host(l.ip) as ip, count(*) as count, max(l.occurred_at) as last_at, array_agg(distinct l.service) as services
          from login_event l
         where l.account_id = ? and l.occurred_at > now() - interval '30 days' and l.outcome = 'SUCCESS'

@@ -190,7 +190,6 @@ export class GeoService {
   private async namedLocations(em: EntityManager): Promise<NamedRow[]> {
     if (!this.named || Date.now() - this.named.at > CACHE_MS) {
       const rows = em
-        .getConnection()
         .execute<Omit<NamedRow, 'range'>[]>(
           `select cidr::text as cidr, name, country_code, region, city, latitude, longitude, asn, asn_org, network_kind, trusted
              from named_location`,
@@ -216,7 +215,6 @@ export class GeoService {
   private async asnOverrides(em: EntityManager): Promise<Map<number, NetworkKind>> {
     if (!this.overrides || Date.now() - this.overrides.at > CACHE_MS) {
       const map = em
-        .getConnection()
         .execute<{ asn: number; kind: NetworkKind }[]>('select asn, kind from asn_override')
         .then((rows) => new Map(rows.map((r) => [Number(r.asn), r.kind])));
       this.overrides = { at: Date.now(), map };

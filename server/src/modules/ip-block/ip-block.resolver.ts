@@ -95,7 +95,7 @@ export class IpBlockResolver {
     if (ip === undefined)
       throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
     const { em, services } = ctx;
-    const conn = em.getConnection();
+    const conn = em;
     const prefix = services.protection.sourcePrefix(ip);
     const active = await services.protection.activeBlock(em, ip);
     const covering = await conn.execute<{ id: string }[]>(
@@ -186,12 +186,10 @@ export class IpBlockResolver {
     }
     const note = input.note.trim();
     if (!note) throw badInput([{ field: 'note', reason: 'REQUIRED', message: 'Say why the address is blocked.' }]);
-    const existing = await ctx.em
-      .getConnection()
-      .execute(
-        `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
-        [cidr.text],
-      );
+    const existing = await ctx.em.execute(
+      `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
+      [cidr.text],
+    );
     if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);
     const block = ctx.em.create(IpBlock, {
       cidr: cidr.text,
@@ -219,7 +217,7 @@ export class IpBlockResolver {
     @Ctx() ctx: Context,
   ): Promise<IpBlock[]> {
     const cidr = cidrArg(ipInput, 'ip');
-    const rows = await ctx.em.getConnection().execute<{ id: string }[]>(
+    const rows = await ctx.em.execute<{ id: string }[]>(
       `update ip_block set lifted_at = now(), lifted_by_id = ?
         where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now()) returning id`,
       [ctx.viewer!.account.id, cidr.text],
@@ -227,9 +225,7 @@ export class IpBlockResolver {
     if (rows.length === 0) throw notFound(`A block covering ${cidr.text}`);
     // Counting starts afresh for the source.
     const prefix = ctx.services.protection.sourcePrefix(cidr.text.split('/')[0]!);
-    await ctx.em
-      .getConnection()
-      .execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+    await ctx.em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
     const lifted = await ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
     for (const b of lifted)
       await ctx.services.audit.record(

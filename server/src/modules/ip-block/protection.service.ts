@@ -99,7 +99,7 @@ export class ProtectionService {
   }
 
   async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
-    const rows = await em.getConnection().execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
+    const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
       `select id, cidr::text as cidr, reason, expires_at from ip_block
         where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
         order by expires_at desc nulls first limit 1`,
@@ -160,7 +160,7 @@ export class ProtectionService {
     input: { ip: string; accountName: string; secretFingerprint?: string | null },
   ): Promise<ActiveBlock | null> {
     const s = await this.settings.bruteForce(em);
-    const conn = em.getConnection();
+    const conn = em;
     const name = input.accountName.trim().toLowerCase().slice(0, 254);
     if (input.secretFingerprint) {
       const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
@@ -218,7 +218,7 @@ export class ProtectionService {
     s: { blockSeconds: number; maxBlockSeconds: number; escalationFactor: number },
   ): Promise<ActiveBlock | null> {
     return em.transactional(async (tx) => {
-      const conn = tx.getConnection();
+      const conn = tx;
       // One block per source even when instances cross the threshold at the same moment.
       await conn.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${prefix}`]);
       const existing = await this.activeBlock(tx, prefix.split('/')[0]!);

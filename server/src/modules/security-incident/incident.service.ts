@@ -107,7 +107,7 @@ export class IncidentService {
   async detect(em: EntityManager, login: SuccessfulLogin): Promise<void> {
     const s = await this.settings.incidents(em);
     if (!s.enabled) return;
-    const conn = em.getConnection();
+    const conn = em;
     const recent = login.prefetched.recent;
     const openId = login.prefetched.openIncidentId;
     const recentLocated = recent.map(toLocated);
@@ -195,7 +195,7 @@ export class IncidentService {
   }
 
   private async addLogins(em: EntityManager, incidentId: string, eventIds: string[]): Promise<void> {
-    await em.getConnection().execute(
+    await em.execute(
       `insert into security_incident_login (incident_id, login_event_id)
        select ?, x from unnest(?::bigint[]) as x
        where (select count(*) from security_incident_login where incident_id = ?) < ?
@@ -206,7 +206,7 @@ export class IncidentService {
 
   /** Logins of the incident (located ones), oldest first. */
   async locatedLogins(em: EntityManager, incidentId: string): Promise<LocatedLogin[]> {
-    const rows = await em.getConnection().execute<LocatedRow[]>(
+    const rows = await em.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from security_incident_login l join login_event e on e.id = l.login_event_id
        where l.incident_id = ? and e.latitude is not null order by e.occurred_at, e.id`,
       [incidentId],
@@ -223,7 +223,7 @@ export class IncidentService {
   /** Recomputes reason, severity and evidence from everything the incident holds now. */
   private async reassess(em: EntityManager, incidentId: string, accountId: string, known?: LocatedLogin[]): Promise<void> {
     const s = await this.settings.incidents(em);
-    const conn = em.getConnection();
+    const conn = em;
     // A new incident holds exactly the logins detection just read: no need to read them again.
     const logins = known
       ? [...known].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
@@ -308,11 +308,10 @@ export class IncidentService {
   }
 
   async loginEvents(em: EntityManager, incidentId: string): Promise<LoginEvent[]> {
-    const rows = await em
-      .getConnection()
-      .execute<{ login_event_id: string }[]>('select login_event_id from security_incident_login where incident_id = ?', [
-        incidentId,
-      ]);
+    const rows = await em.execute<{ login_event_id: string }[]>(
+      'select login_event_id from security_incident_login where incident_id = ?',
+      [incidentId],
+    );
     if (rows.length === 0) return [];
     return em.find(
       LoginEvent,
@@ -332,7 +331,7 @@ export class IncidentService {
     resolution: IncidentResolution,
     note: string | null,
   ): Promise<SecurityIncident> {
-    const updated = await tx.getConnection().execute<{ id: string }[]>(
+    const updated = await tx.execute<{ id: string }[]>(
       `update security_incident set status = 'RESOLVED', resolution = ?, resolution_note = ?, resolved_at = now(),
          resolved_by_id = ?, updated_at = now() where id = ? and status = 'OPEN' returning id`,
       [resolution, note, ctx.viewer!.account.id, id],
@@ -425,9 +424,13 @@ export class IncidentService {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
     }
     let resetToken: string | null = null;
+    // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
+    const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
     const result = await ctx.em.transactional(async (tx) => {
       await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
-      const conn = tx.getConnection();
+      const conn = tx;
+      // The account row first, then its sessions (the order of every writer of both: no deadlock).
+      await conn.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');
       const tokens = await conn.execute<{ id: string }[]>(
         `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
@@ -435,9 +438,8 @@ export class IncidentService {
       );
       if (opts.lockAccount)
         await conn.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
-      if (opts.requirePasswordReset) {
-        // The old password dies now: replaced by the hash of a secret nobody knows.
-        const unusable = await this.hasher.hash(randomToken());
+      if (unusable !== null) {
+        // The old password dies now.
         await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash: unusable, changedAt: new Date() });
         await tx.nativeUpdate(Account, { id: account.id }, { passwordResetRequired: true });
         resetToken = randomToken();
@@ -472,7 +474,7 @@ export class IncidentService {
   // ---- e-mails --------------------------------------------------------------------------------
 
   private async recipients(em: EntityManager): Promise<{ id: string; email: string }[]> {
-    return em.getConnection().execute<{ id: string; email: string }[]>(
+    return em.execute<{ id: string; email: string }[]>(
       `select id, email from account where disabled_at is null and not api_only
            and (role = 'ADMIN' or (role = 'SUB_ADMIN' and permissions @> ?::text[]))`,
       [`{${Permission.READ_INCIDENTS}}`],
@@ -486,7 +488,7 @@ export class IncidentService {
    */
   private async notifyAdmins(em: EntityManager, incident: SecurityIncident): Promise<void> {
     const incidentId = incident.id;
-    const conn = em.getConnection();
+    const conn = em;
     for (const r of await this.recipients(em)) {
       const [row] = await conn.execute<{ send_now: boolean }[]>(
         `insert into incident_mail_throttle as t (account_id, last_sent_at, pending) values (?, now(), '{}')
@@ -504,7 +506,7 @@ export class IncidentService {
 
   /** Sends one summary per recipient whose throttle period has passed with incidents waiting. */
   async flushSummaries(em: EntityManager): Promise<number> {
-    const rows = await em.getConnection().execute<{ email: string; pending: string[] }[]>(
+    const rows = await em.execute<{ email: string; pending: string[] }[]>(
       `with due as (
          select account_id from incident_mail_throttle
          where cardinality(pending) > 0 and last_sent_at <= now() - make_interval(secs => ?)
@@ -528,14 +530,12 @@ export class IncidentService {
     const links: Record<HolderResponse, string> = { CONFIRMED: randomToken(), DENIED: randomToken() };
     const expiresAt = new Date(Date.now() + HOLDER_LINK_TTL_MS);
     for (const answer of [HolderResponse.CONFIRMED, HolderResponse.DENIED]) {
-      await em
-        .getConnection()
-        .execute(`insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values (?, ?, ?, ?)`, [
-          hashToken(links[answer]),
-          incidentId,
-          answer,
-          expiresAt,
-        ]);
+      await em.execute(`insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values (?, ?, ?, ?)`, [
+        hashToken(links[answer]),
+        incidentId,
+        answer,
+        expiresAt,
+      ]);
     }
     const base = `${this.config.publicUrl.origin}/incident-response#token=`;
     this.mail.notify(mails.incidentHolder(incident.account.email, logins, `${base}${links.CONFIRMED}`, `${base}${links.DENIED}`));
@@ -549,7 +549,7 @@ export class IncidentService {
   async respond(em: EntityManager, token: string): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
     if (token.length === 0 || token.length > 128)
       throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
-    const conn = em.getConnection();
+    const conn = em;
     const used = await conn.execute<{ incident_id: string; answer: HolderResponse }[]>(
       `update incident_holder_link set used_at = now()
        where token_hash = ? and used_at is null and expires_at > now() returning incident_id, answer`,

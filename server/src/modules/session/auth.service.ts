@@ -138,9 +138,9 @@ export class AuthService {
     } else if (next && account !== null) {
       await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
       if (next.stage === SessionStage.FULL || secondFactor === null) {
-        // Without a pending session to race for, the full session is always started.
-        const expiresAt = (await this.startFullSession(ctx, account, undefined, secondFactor === null))!;
-        result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
+        // Null only when the account was disabled since its row was read: refused like a disabled one.
+        const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null);
+        if (expiresAt !== null) result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;

@@ -133,8 +133,8 @@ export class SessionService {
    * A FULL session for a completed sign-in, in one statement: the pending session (when the sign-in had
    * a second step) is revoked as UPGRADED, the new session inserted and the account's last sign-in
    * time set. With a pending session that is no longer live-unrevoked (a concurrent second step
-   * upgraded it first), nothing is written and null is returned: one pending sign-in yields at most
-   * one full session.
+   * upgraded it first), or an account disabled meanwhile, nothing is written and null is returned: one
+   * pending sign-in yields at most one full session.
    */
   async startFull(
     account: Account,
@@ -156,7 +156,8 @@ export class SessionService {
       // but creates nothing.
       text: `with acct as (
                update account set last_login_at = $5
-                where id = $2 and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null))
+                where id = $2 and disabled_at is null
+                  and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null))
                returning id),
              upgraded as (
                update session set revoked_at = $5, revoked_reason = 'UPGRADED'

@@ -123,12 +123,10 @@ export class TrustedIpResolver {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
     }
     if (isWidePublicRange(cidr) && !input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
-    const dup = await ctx.em
-      .getConnection()
-      .execute(
-        `select 1 from trusted_ip where cidr = ?::cidr and account_id is not distinct from ? and (expires_at is null or expires_at > now())`,
-        [cidr.text, account?.id ?? null],
-      );
+    const dup = await ctx.em.execute(
+      `select 1 from trusted_ip where cidr = ?::cidr and account_id is not distinct from ? and (expires_at is null or expires_at > now())`,
+      [cidr.text, account?.id ?? null],
+    );
     if (dup.length > 0)
       return new AlreadyExistsError(`${cidr.text} is trusted already${account ? ` for ${account.email}` : ' globally'}.`);
     const created = await ctx.em.transactional(async (tx) => {
@@ -140,12 +138,10 @@ export class TrustedIpResolver {
         createdBy: ctx.viewer!.account,
       });
       if (account === null) {
-        await tx
-          .getConnection()
-          .execute(`update ip_block set lifted_at = now(), lifted_by_id = ? where cidr <<= ?::cidr and lifted_at is null`, [
-            ctx.viewer!.account.id,
-            cidr.text,
-          ]);
+        await tx.execute(`update ip_block set lifted_at = now(), lifted_by_id = ? where cidr <<= ?::cidr and lifted_at is null`, [
+          ctx.viewer!.account.id,
+          cidr.text,
+        ]);
       }
       return entry;
     });

@@ -394,7 +394,7 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<TwoFactorCompliance> {
     const accounts = await ctx.em.find(Account, {}, { orderBy: { role: 'asc', email: 'asc' }, limit: 10_000 });
-    const conn = ctx.em.getConnection();
+    const conn = ctx.em;
     const [totp, email, webauthn] = await Promise.all([
       conn.execute<{ account_id: string }[]>(`select account_id from totp_authenticator where status = 'ACTIVE'`),
       conn.execute<{ account_id: string }[]>(`select account_id from email_factor where status = 'ACTIVE'`),

@@ -326,27 +326,31 @@ export class TwoFactorService {
   }
 
   private async giveAttemptBack(em: EntityManager, accountId: string): Promise<void> {
-    await em
-      .getConnection()
-      .execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [this.accountBudgetKey(accountId)]);
+    await em.execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [
+      this.accountBudgetKey(accountId),
+    ]);
   }
 
   /** A wrong second factor: counts for the network, and toward the NIST lockout (consecutive failures, reset by a success). */
   private async recordFailure(ctx: Context, account: Account): Promise<void> {
     const windowSeconds = this.config.twoFactor.attemptWindowSeconds;
-    await ctx.em
-      .getConnection()
-      .execute(bumpSql('values (?, 1, now())', '?'), [this.networkBudgetKey(ctx.clientIp), windowSeconds, windowSeconds]);
-    const [row] = await ctx.em.getConnection().execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
+    await ctx.em.execute(bumpSql('values (?, 1, now())', '?'), [
+      this.networkBudgetKey(ctx.clientIp),
+      windowSeconds,
+      windowSeconds,
+    ]);
+    const [row] = await ctx.em.execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
       `insert into two_factor_state (account_id, consecutive_failures) values (?, 1)
        on conflict (account_id) do update set consecutive_failures = two_factor_state.consecutive_failures + 1
        returning consecutive_failures, locked_at`,
       [account.id],
     );
     if (row && row.locked_at === null && row.consecutive_failures >= this.config.twoFactor.lockoutFailures) {
-      const locked = await ctx.em
-        .getConnection()
-        .execute(`update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`, [account.id], 'run');
+      const locked = await ctx.em.execute(
+        `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`,
+        [account.id],
+        'run',
+      );
       if ((locked as { affectedRows?: number }).affectedRows === 1) {
         await this.audit.record(ctx, AuditAction.SECOND_FACTOR_LOCKED, target(account), {
           consecutiveFailures: row.consecutive_failures,
@@ -365,8 +369,8 @@ export class TwoFactorService {
   }
 
   async unlock(ctx: Context, account: Account): Promise<void> {
-    await ctx.em.getConnection().execute(`delete from two_factor_state where account_id = ?`, [account.id]);
-    await ctx.em.getConnection().execute(`delete from failure_counter where key = ?`, [`2fa:acct:${account.id}`]);
+    await ctx.em.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
+    await ctx.em.execute(`delete from failure_counter where key = ?`, [`2fa:acct:${account.id}`]);
     await this.audit.record(ctx, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
   }
 
@@ -500,7 +504,7 @@ export class TwoFactorService {
     if (limited) return limited;
     const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
-    const res = await em.getConnection().execute(
+    const res = await em.execute(
       `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
           where id = ? and status = 'PENDING'`,
       [step, totp.id],
@@ -585,7 +589,7 @@ export class TwoFactorService {
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
-    const conn = em.getConnection();
+    const conn = em;
     if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim()), row.codeHash)) {
       await conn.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
@@ -675,13 +679,11 @@ export class TwoFactorService {
   }
 
   private async useRecoveryCode(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const res = await ctx.em
-      .getConnection()
-      .execute(
-        `update recovery_code set used_at = now() where account_id = ? and code_hash = ? and used_at is null`,
-        [account.id, this.recoveryHash(account.id, code)],
-        'run',
-      );
+    const res = await ctx.em.execute(
+      `update recovery_code set used_at = now() where account_id = ? and code_hash = ? and used_at is null`,
+      [account.id, this.recoveryHash(account.id, code)],
+      'run',
+    );
     if ((res as { affectedRows?: number }).affectedRows !== 1) {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
     }
@@ -753,9 +755,7 @@ export class TwoFactorService {
       await tx.nativeDelete(RecoveryCode, { account: id });
       await tx.nativeDelete(TwoFactorState, { account: id });
       await tx.nativeUpdate(Session, { account: id, revokedAt: null }, { revokedAt: new Date(), revokedReason: '2FA_RESET' });
-      await tx
-        .getConnection()
-        .execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
+      await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
       await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET, target(account));
     });
     this.mail.notify(mails.twoFactorReset(account.email, this.url));

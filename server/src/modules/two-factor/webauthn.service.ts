@@ -71,7 +71,7 @@ export class WebauthnService {
     sessionId: string,
     purpose: WebauthnChallengePurpose,
   ): Promise<{ challenge: string; device_name: string | null } | null> {
-    const rows = await em.getConnection().execute<{ challenge: string; device_name: string | null }[]>(
+    const rows = await em.execute<{ challenge: string; device_name: string | null }[]>(
       `delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()
          returning challenge, device_name`,
       [sessionId, purpose, accountId],
