@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPasswordPolicy, HASH_THREAD_NICENESS, PasswordHasher } from './password.js';
+import { checkPasswordPolicy, HASH_THREAD_NICENESS, HashUnavailableError, PasswordHasher } from './password.js';
 
 /** The nice value of each of this process's threads (Linux), keyed by thread id. */
 function threadNiceness(): Map<string, number> {
@@ -54,6 +54,8 @@ describe('PasswordHasher', () => {
     expect(hasher.peakInFlight).toBe(2);
     await hasher.close();
     await expect(hasher.hash('after close')).rejects.toThrow(/closed/);
+    // A verification that cannot run is an error, not a wrong password (which would count towards a block).
+    await expect(hasher.verify(phc, 'correct horse battery')).rejects.toBeInstanceOf(HashUnavailableError);
   });
 
   it.runIf(process.platform === 'linux')('hashes on threads niced below the request-handling thread', async () => {
