@@ -144,15 +144,18 @@ describe('password login and sessions', () => {
     expect(after[0]!['n'] - before[0]!['n']).toBe(6);
   });
 
-  it('a sign-in whose account is disabled while it finishes gets no session', async () => {
+  it.each([
+    ['disabled', 'disabled_at = now()'],
+    ['put under a forced password reset (a compromised incident)', 'password_reset_required = true'],
+  ])('a sign-in whose account is %s while it finishes gets no session', async (_, change) => {
     const { id, email } = await createAccount(server, admin, { role: 'USER' });
     const before = await db.query(`select count(*)::int as n from session where account_id = $1`, [id]);
-    // The account is being disabled (row updated, not yet committed) when the right password arrives.
+    // The account is being changed (row updated, not yet committed) when the right password arrives.
     const disabling = new pg.Client({ connectionString: db.url });
     await disabling.connect();
     try {
       await disabling.query('begin');
-      await disabling.query('update account set disabled_at = now() where id = $1', [id]);
+      await disabling.query(`update account set ${change} where id = $1`, [id]);
       const signIn = new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
       const waiting = async () =>
         (

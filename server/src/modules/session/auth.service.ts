@@ -138,7 +138,8 @@ export class AuthService {
     } else if (next && account !== null) {
       await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
       if (next.stage === SessionStage.FULL || secondFactor === null) {
-        // Null only when the account was disabled since its row was read: refused like a disabled one.
+        // Null only when the account was disabled, or its password replaced by a forced reset, since
+        // its row was read: refused like a disabled account or a wrong password.
         const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null);
         if (expiresAt !== null) result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
       } else {

@@ -133,7 +133,8 @@ export class SessionService {
    * A FULL session for a completed sign-in, in one statement: the pending session (when the sign-in had
    * a second step) is revoked as UPGRADED, the new session inserted and the account's last sign-in
    * time set. With a pending session that is no longer live-unrevoked (a concurrent second step
-   * upgraded it first), or an account disabled meanwhile, nothing is written and null is returned: one
+   * upgraded it first), or an account disabled or put under a forced password reset meanwhile (its
+   * password replaced after this sign-in checked it), nothing is written and null is returned: one
    * pending sign-in yields at most one full session.
    */
   async startFull(
@@ -156,7 +157,7 @@ export class SessionService {
       // but creates nothing.
       text: `with acct as (
                update account set last_login_at = $5
-                where id = $2 and disabled_at is null
+                where id = $2 and disabled_at is null and not password_reset_required
                   and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null))
                returning id),
              upgraded as (
