@@ -376,7 +376,8 @@ async function main() {
     return res.data?.login?.__typename === 'LoginSuccess';
   });
 
-  if (process.env.BENCH_SHOW_ERRORS)
+  // Failed logins are explained by the server's own error lines (or always, with BENCH_SHOW_ERRORS=1).
+  if (process.env.BENCH_SHOW_ERRORS || passwordOnly.failed + withTotp.failed + withTotpOne.failed > 0)
     console.log(
       server.output
         .split('\n')
