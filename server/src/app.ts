@@ -430,13 +430,8 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
       void (async () => {
         const em = orm.em.fork();
         const s = await services.settings.bruteForce(em);
-        const conn = em;
-        await conn.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [
-          s.windowSeconds,
-        ]);
-        await conn.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [
-          s.windowSeconds,
-        ]);
+        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+        await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
         await services.incidents.flushSummaries(em);
       })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
     },

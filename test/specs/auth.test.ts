@@ -8,6 +8,22 @@ import { startServer, type RunningServer } from '../support/server.js';
 const ME = `{ me { id email } }`;
 const SESSIONS = `{ mySessions { id current ip userAgent stage } }`;
 
+/**
+ * How many sign-ins' full-session statements wait on a lock in this database, once `n` of them do (or
+ * after 4 s).
+ */
+async function fullSessionsWaiting(db: TestDatabase, n: number): Promise<number> {
+  const waiting = async () =>
+    (
+      await db.query(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like 'with acct as (%'`,
+      )
+    )[0]!['n'] as number;
+  for (let i = 0; i < 400 && (await waiting()) < n; i++) await new Promise((r) => setTimeout(r, 10));
+  return waiting();
+}
+
 describe('password login and sessions', () => {
   let db: TestDatabase;
   let server: RunningServer;
@@ -121,16 +137,7 @@ describe('password login and sessions', () => {
       await updating.query('begin');
       await updating.query('update account set last_login_at = now() where id = $1', [id]);
       const inFlight = Promise.all(Array.from({ length: 6 }, signIn));
-      // The sign-ins' full-session statements waiting on the account's row.
-      const waiting = async () =>
-        (
-          await db.query(
-            `select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with acct as (%'`,
-          )
-        )[0]!['n'];
-      for (let i = 0; i < 400 && (await waiting()) < 6; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(await waiting()).toBe(6);
+      expect(await fullSessionsWaiting(db, 6)).toBe(6);
       await updating.query('commit');
       await new Promise((r) => setTimeout(r, 300));
       await referencing.query('commit');
@@ -157,15 +164,7 @@ describe('password login and sessions', () => {
       await disabling.query('begin');
       await disabling.query(`update account set ${change} where id = $1`, [id]);
       const signIn = new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
-      const waiting = async () =>
-        (
-          await db.query(
-            `select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with acct as (%'`,
-          )
-        )[0]!['n'];
-      for (let i = 0; i < 400 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(await waiting()).toBe(1);
+      expect(await fullSessionsWaiting(db, 1)).toBe(1);
       await disabling.query('commit');
       expect((await signIn).data?.['login']).toMatchObject({ __typename: 'InvalidCredentialsError' });
     } finally {

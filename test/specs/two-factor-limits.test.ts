@@ -51,6 +51,13 @@ describe('second-factor attempt limits', () => {
     return String(n);
   };
 
+  /** Every guess as an alias of one mutation document; the answers' codes (or type names), in order. */
+  async function aliased(client: GqlClient, guesses: string[], field: (guess: string) => string): Promise<string[]> {
+    const doc = `mutation { ${guesses.map((g, i) => `g${i}: ${field(g)} { __typename ... on ErrorResult { code } }`).join('\n')} }`;
+    const res = await client.gql(doc);
+    return guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);
+  }
+
   it('asking for a method that cannot finish the sign-in costs no attempt', async () => {
     const budget = async (accountId: string) =>
       (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${accountId}`]))[0]
@@ -106,13 +113,7 @@ describe('second-factor attempt limits', () => {
     const { client, secret } = await pendingUser();
     await awayFromStepEdge();
     const guesses = Array.from({ length: 12 }, (_, i) => (i === 9 ? totp(secret, 0) : wrong(secret)));
-    const doc = `mutation { ${guesses
-      .map(
-        (g, i) => `g${i}: verifySecondFactor(input: { method: TOTP, code: "${g}" }) { __typename ... on ErrorResult { code } }`,
-      )
-      .join('\n')} }`;
-    const res = await client.gql(doc);
-    const answers = guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);
+    const answers = await aliased(client, guesses, (g) => `verifySecondFactor(input: { method: TOTP, code: "${g}" })`);
     expect(answers.slice(0, 5)).toEqual(Array(5).fill('CODE_INVALID'));
     // The right code, tenth in the batch, never got checked.
     expect(answers.slice(5)).toEqual(Array(7).fill('TOO_MANY_ATTEMPTS'));
@@ -126,14 +127,11 @@ describe('second-factor attempt limits', () => {
     const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
     await awayFromStepEdge();
     const guesses = Array.from({ length: 8 }, (_, i) => (i === 6 ? totp(secret, 0) : wrong(secret)));
-    const doc = `mutation { ${guesses
-      .map(
-        (g, i) =>
-          `g${i}: login(input: { email: "${email}", password: "${PASSWORD}", secondFactor: { method: TOTP, code: "${g}" } }) { __typename ... on ErrorResult { code } }`,
-      )
-      .join('\n')} }`;
-    const res = await client.gql(doc);
-    const answers = guesses.map((_, i) => res.data![`g${i}`].code ?? res.data![`g${i}`].__typename);
+    const answers = await aliased(
+      client,
+      guesses,
+      (g) => `login(input: { email: "${email}", password: "${PASSWORD}", secondFactor: { method: TOTP, code: "${g}" } })`,
+    );
     expect(answers.slice(0, 5)).toEqual(Array(5).fill('CODE_INVALID'));
     // The right code, seventh in the batch, never got checked.
     expect(answers.slice(5)).toEqual(Array(3).fill('TOO_MANY_ATTEMPTS'));

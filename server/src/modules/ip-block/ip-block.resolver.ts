@@ -95,23 +95,22 @@ export class IpBlockResolver {
     if (ip === undefined)
       throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
     const { em, services } = ctx;
-    const conn = em;
     const prefix = services.protection.sourcePrefix(ip);
     const active = await services.protection.activeBlock(em, ip);
-    const covering = await conn.execute<{ id: string }[]>(
+    const covering = await em.execute<{ id: string }[]>(
       `select id from ip_block where cidr >>= ?::inet order by created_at desc limit 20`,
       [ip],
     );
     const history = covering.length
       ? await em.find(IpBlock, { id: { $in: covering.map((r) => r.id) } }, { orderBy: { createdAt: 'desc' } })
       : [];
-    const tried = await conn.execute<{ attempted_name: string; failures: string; last_at: Date }[]>(
+    const tried = await em.execute<{ attempted_name: string; failures: string; last_at: Date }[]>(
       `select attempted_name, count(*) as failures, max(occurred_at) as last_at from login_event
         where ip <<= ?::inet and outcome in ('INVALID_CREDENTIALS', 'BLOCKED') and occurred_at > now() - interval '24 hours'
         group by attempted_name order by count(*) desc limit 50`,
       [prefix],
     );
-    const trustedRows = await conn.execute<{ id: string }[]>(
+    const trustedRows = await em.execute<{ id: string }[]>(
       `select id from trusted_ip where cidr >>= ?::inet and (expires_at is null or expires_at > now())`,
       [ip],
     );
@@ -139,7 +138,7 @@ export class IpBlockResolver {
         .filter((e) => e.account !== null)
         .map((e) => Object.assign(new TrustingAccount(), { accountId: e.account!.id, email: e.account!.email, entry: e })),
       adminAccessLists: (
-        await conn.execute<{ account_id: string; email: string; cidr: string; label: string | null }[]>(
+        await em.execute<{ account_id: string; email: string; cidr: string; label: string | null }[]>(
           `select e.account_id, a.email, e.cidr::text as cidr, e.label from admin_access_entry e join account a on a.id = e.account_id
             where e.cidr >>= ?::inet order by a.email`,
           [ip],

@@ -7,6 +7,7 @@ import { formatIp, parseIp } from '../../common/net/ip.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { BlockReason } from './ip-block.entity.js';
 import type { SqlPool } from '../../db/pool.js';
+import { bumpSql } from '../../db/failure-counter.js';
 import type { RangeIndex, RangeMatch } from './range-matcher.js';
 import type { AuthCache } from '../session/auth-cache.js';
 import type { RawRow } from '../session/session.service.js';
@@ -160,11 +161,10 @@ export class ProtectionService {
     input: { ip: string; accountName: string; secretFingerprint?: string | null },
   ): Promise<ActiveBlock | null> {
     const s = await this.settings.bruteForce(em);
-    const conn = em;
     const name = input.accountName.trim().toLowerCase().slice(0, 254);
     if (input.secretFingerprint) {
       const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
-      const prev = await conn.execute<{ previous: Date | null }[]>(
+      const prev = await em.execute<{ previous: Date | null }[]>(
         `with prev as (select last_at from recent_wrong_password where account_name = ? and secret_hmac = ?)
          insert into recent_wrong_password (account_name, secret_hmac, last_at) values (?, ?, now())
          on conflict (account_name, secret_hmac) do update set last_at = now()
@@ -176,14 +176,11 @@ export class ProtectionService {
     }
     const prefix = this.sourcePrefix(input.ip);
     const bump = (key: string) =>
-      conn.execute<{ count: number }[]>(
-        `insert into failure_counter (key, count, window_start) values (?, 1, now())
-         on conflict (key) do update set
-           count = case when failure_counter.window_start < now() - make_interval(secs => ?) then 1 else failure_counter.count + 1 end,
-           window_start = case when failure_counter.window_start < now() - make_interval(secs => ?) then now() else failure_counter.window_start end
-         returning count`,
-        [key, s.windowSeconds, s.windowSeconds],
-      );
+      em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
+        key,
+        s.windowSeconds,
+        s.windowSeconds,
+      ]);
     const [ipCount] = await bump(`ip:${prefix}`);
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
@@ -218,12 +215,11 @@ export class ProtectionService {
     s: { blockSeconds: number; maxBlockSeconds: number; escalationFactor: number },
   ): Promise<ActiveBlock | null> {
     return em.transactional(async (tx) => {
-      const conn = tx;
       // One block per source even when instances cross the threshold at the same moment.
-      await conn.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${prefix}`]);
+      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${prefix}`]);
       const existing = await this.activeBlock(tx, prefix.split('/')[0]!);
       if (existing) return existing;
-      const [strike] = await conn.execute<{ strikes: number }[]>(
+      const [strike] = await tx.execute<{ strikes: number }[]>(
         `insert into ip_strike (prefix, strikes, last_at) values (?::cidr, 1, now())
          on conflict (prefix) do update set
            strikes = case when ip_strike.last_at < now() - make_interval(secs => ?) then 1 else ip_strike.strikes + 1 end,
@@ -233,13 +229,13 @@ export class ProtectionService {
       );
       const n = strike?.strikes ?? 1;
       const seconds = Math.min(s.blockSeconds * s.escalationFactor ** (n - 1), s.maxBlockSeconds);
-      const [row] = await conn.execute<{ id: string; expires_at: Date }[]>(
+      const [row] = await tx.execute<{ id: string; expires_at: Date }[]>(
         `insert into ip_block (id, cidr, reason, note, failures, strike, created_at, expires_at)
          values (gen_random_uuid(), ?::cidr, ?, ?, ?, ?, now(), now() + make_interval(secs => ?)) returning id, expires_at`,
         [prefix, BlockReason.BRUTE_FORCE, `${failures} failed logins`, failures, n, seconds],
       );
       // Counting starts afresh after a block; the strike remembers the offence.
-      await conn.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+      await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
       return { id: row!.id, cidr: prefix, reason: BlockReason.BRUTE_FORCE, expiresAt: new Date(row!.expires_at) };
     });
   }

@@ -107,7 +107,6 @@ export class IncidentService {
   async detect(em: EntityManager, login: SuccessfulLogin): Promise<void> {
     const s = await this.settings.incidents(em);
     if (!s.enabled) return;
-    const conn = em;
     const recent = login.prefetched.recent;
     const openId = login.prefetched.openIncidentId;
     const recentLocated = recent.map(toLocated);
@@ -116,7 +115,7 @@ export class IncidentService {
     const familiar = openId === null ? await this.familiarPlaces(login.accountId) : [];
     if (openId === null && familiar.length > 0 && !spansSeveralPlaces(recentLocated, s, familiar)) return;
     // Several places (or an open incident to add to): now leave out what trust rules exclude.
-    const rows = await conn.execute<LocatedRow[]>(
+    const rows = await em.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from login_event e
        where ${UNTRUSTED_LOCATED} and e.id = any(?::bigint[])
        order by e.occurred_at desc, e.id desc`,
@@ -132,7 +131,7 @@ export class IncidentService {
     } else {
       const located = rows.map(toLocated);
       if (!spansSeveralPlaces(located, s, familiar)) return;
-      const inserted = await conn.execute<{ id: string; created: boolean }[]>(
+      const inserted = await em.execute<{ id: string; created: boolean }[]>(
         `insert into security_incident (id, account_id, status, severity, reason, opened_at, updated_at)
          values (gen_random_uuid(), ?, 'OPEN', 'LOW', 'UNKNOWN', now(), now())
          on conflict (account_id) where status = 'OPEN' do update set updated_at = now()
@@ -223,7 +222,6 @@ export class IncidentService {
   /** Recomputes reason, severity and evidence from everything the incident holds now. */
   private async reassess(em: EntityManager, incidentId: string, accountId: string, known?: LocatedLogin[]): Promise<void> {
     const s = await this.settings.incidents(em);
-    const conn = em;
     // A new incident holds exactly the logins detection just read: no need to read them again.
     const logins = known
       ? [...known].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
@@ -233,7 +231,7 @@ export class IncidentService {
     const last = logins[logins.length - 1]!.occurredAt;
     const windowStart = new Date(first.getTime() - s.windowSeconds * 1000);
     const asns = [...new Set(logins.map((l) => l.asn).filter((a): a is number => a !== null))];
-    const [stats] = await conn.execute<{ failures: string; seen: number[] | null; history: boolean }[]>(
+    const [stats] = await em.execute<{ failures: string; seen: number[] | null; history: boolean }[]>(
       `select
          (select exists(select 1 from login_event where account_id = ? and outcome = 'SUCCESS' and occurred_at < ?)) as history,
          (select count(*) from login_event f where f.account_id = ? and f.outcome in ('INVALID_CREDENTIALS', 'SECOND_FACTOR_FAILED')
@@ -262,7 +260,7 @@ export class IncidentService {
       },
       s,
     );
-    await conn.execute(
+    await em.execute(
       `update security_incident set
          reason = ?, evidence = ?::jsonb, impossible_travel = ?,
          severity = case when severity = 'CRITICAL' then 'CRITICAL'
@@ -428,22 +426,21 @@ export class IncidentService {
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
     const result = await ctx.em.transactional(async (tx) => {
       await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
-      const conn = tx;
       // The account row first, then its sessions (the order of every writer of both: no deadlock).
-      await conn.execute(`select 1 from account where id = ? for no key update`, [account.id]);
+      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');
-      const tokens = await conn.execute<{ id: string }[]>(
+      const tokens = await tx.execute<{ id: string }[]>(
         `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
         [account.id],
       );
       if (opts.lockAccount)
-        await conn.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
+        await tx.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
       if (unusable !== null) {
         // The old password dies now.
         await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash: unusable, changedAt: new Date() });
         await tx.nativeUpdate(Account, { id: account.id }, { passwordResetRequired: true });
         resetToken = randomToken();
-        await conn.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
+        await tx.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
           hashToken(resetToken),
           account.id,
           new Date(Date.now() + RESET_LINK_TTL_MS),
@@ -488,9 +485,8 @@ export class IncidentService {
    */
   private async notifyAdmins(em: EntityManager, incident: SecurityIncident): Promise<void> {
     const incidentId = incident.id;
-    const conn = em;
     for (const r of await this.recipients(em)) {
-      const [row] = await conn.execute<{ send_now: boolean }[]>(
+      const [row] = await em.execute<{ send_now: boolean }[]>(
         `insert into incident_mail_throttle as t (account_id, last_sent_at, pending) values (?, now(), '{}')
          on conflict (account_id) do update set
            pending = case when t.last_sent_at > now() - make_interval(secs => ?) then array_append(t.pending, ?::uuid) else t.pending end,
@@ -549,18 +545,17 @@ export class IncidentService {
   async respond(em: EntityManager, token: string): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
     if (token.length === 0 || token.length > 128)
       throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
-    const conn = em;
-    const used = await conn.execute<{ incident_id: string; answer: HolderResponse }[]>(
+    const used = await em.execute<{ incident_id: string; answer: HolderResponse }[]>(
       `update incident_holder_link set used_at = now()
        where token_hash = ? and used_at is null and expires_at > now() returning incident_id, answer`,
       [hashToken(token)],
     );
     const hit = used[0];
     if (!hit) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
-    await conn.execute(`update incident_holder_link set used_at = now() where incident_id = ? and used_at is null`, [
+    await em.execute(`update incident_holder_link set used_at = now() where incident_id = ? and used_at is null`, [
       hit.incident_id,
     ]);
-    const [answered] = await conn.execute<{ account_id: string }[]>(
+    const [answered] = await em.execute<{ account_id: string }[]>(
       `update security_incident set holder_response = ?, holder_responded_at = now(), updated_at = now()
          ${hit.answer === HolderResponse.DENIED ? `, severity = 'CRITICAL', reason = 'COMPROMISED'` : ''}
        where id = ? returning account_id`,
@@ -573,7 +568,7 @@ export class IncidentService {
         if (!places.some((p) => distanceKm(p, l) <= FAMILIAR_RADIUS_KM)) places.push(l);
       }
       for (const p of places) {
-        await conn.execute(
+        await em.execute(
           `insert into familiar_location (id, account_id, country_code, city, latitude, longitude, incident_id, confirmed_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())`,
           [answered!.account_id, p.countryCode, p.city, p.latitude, p.longitude, hit.incident_id],

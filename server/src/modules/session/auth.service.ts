@@ -116,14 +116,11 @@ export class AuthService {
       next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
         ? await this.twoFactor.verify(ctx, account, proof, null)
         : undefined;
-    const recorded =
-      next && next.stage !== SessionStage.FULL
-        ? secondFactor === null
-          ? LoginOutcome.SUCCESS
-          : secondFactor
-            ? LoginOutcome.SECOND_FACTOR_FAILED
-            : LoginOutcome.SECOND_FACTOR_REQUIRED
-        : outcome;
+    let recorded: LoginOutcome = outcome;
+    if (next && next.stage !== SessionStage.FULL) {
+      if (secondFactor === undefined) recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
+      else recorded = secondFactor === null ? LoginOutcome.SUCCESS : LoginOutcome.SECOND_FACTOR_FAILED;
+    }
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
@@ -163,8 +160,9 @@ export class AuthService {
   /**
    * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
    * fresh token replaces whatever the browser held, and the login is recorded as a success (by the
-   * caller when there is no pending session). Null when the pending session was upgraded or revoked
-   * meanwhile (nothing is written then). `secondFactor`: whether a second factor was proven (audit).
+   * caller when there is no pending session). Null, with nothing written, when `SessionService.startFull`
+   * refuses (pending session upgraded or revoked, account disabled or under a forced reset meanwhile).
+   * `secondFactor`: whether a second factor was proven (audit).
    */
   async startFullSession(
     ctx: Context,

@@ -394,11 +394,10 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<TwoFactorCompliance> {
     const accounts = await ctx.em.find(Account, {}, { orderBy: { role: 'asc', email: 'asc' }, limit: 10_000 });
-    const conn = ctx.em;
     const [totp, email, webauthn] = await Promise.all([
-      conn.execute<{ account_id: string }[]>(`select account_id from totp_authenticator where status = 'ACTIVE'`),
-      conn.execute<{ account_id: string }[]>(`select account_id from email_factor where status = 'ACTIVE'`),
-      conn.execute<{ account_id: string }[]>(`select distinct account_id from webauthn_credential where flagged_at is null`),
+      ctx.em.execute<{ account_id: string }[]>(`select account_id from totp_authenticator where status = 'ACTIVE'`),
+      ctx.em.execute<{ account_id: string }[]>(`select account_id from email_factor where status = 'ACTIVE'`),
+      ctx.em.execute<{ account_id: string }[]>(`select distinct account_id from webauthn_credential where flagged_at is null`),
     ]);
     const s = await ctx.services.settings.twoFactor(ctx.em);
     const sets = {

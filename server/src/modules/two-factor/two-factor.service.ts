@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
+import { bumpSql } from '../../db/failure-counter.js';
 import { prepared, type SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
@@ -38,16 +39,6 @@ export const RECOVERY_CODE_COUNT = 10;
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
-
-/**
- * One atomic step of a windowed counter: a new window starts at 1, otherwise +1. `source` yields the
- * (key, 1, now()) row to count (`values (…)`, or a `select` that may yield none); `secs` is the window
- * length's SQL expression.
- */
-const bumpSql = (source: string, secs: string) => `insert into failure_counter (key, count, window_start) ${source}
-  on conflict (key) do update set
-    count = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then 1 else failure_counter.count + 1 end,
-    window_start = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then now() else failure_counter.window_start end`;
 
 /** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
 interface AttemptRow {
@@ -370,7 +361,7 @@ export class TwoFactorService {
 
   async unlock(ctx: Context, account: Account): Promise<void> {
     await ctx.em.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
-    await ctx.em.execute(`delete from failure_counter where key = ?`, [`2fa:acct:${account.id}`]);
+    await ctx.em.execute(`delete from failure_counter where key = ?`, [this.accountBudgetKey(account.id)]);
     await this.audit.record(ctx, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
   }
 
@@ -589,13 +580,12 @@ export class TwoFactorService {
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
-    const conn = em;
     if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim()), row.codeHash)) {
-      await conn.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
+      await em.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
     // Single use, also under a race: only one request can set used_at.
-    const res = await conn.execute(
+    const res = await em.execute(
       `update email_code set used_at = now() where id = ? and used_at is null and code_hash = ? and failures < ?`,
       [row.id, row.codeHash, EMAIL_CODE_MAX_FAILURES],
       'run',
