@@ -35,7 +35,7 @@ export type LoginOutcomeResult =
     }
   | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean; secondFactor?: TwoFactorFailure };
 
-const LOGIN_ACCOUNT_SQL = `
+export const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
          exists(select 1 from failure_counter where key = $2) as failures_counted
     from account a left join account_password p on p.account_id = a.id

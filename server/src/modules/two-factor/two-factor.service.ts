@@ -152,11 +152,16 @@ export interface MethodFlags {
 /**
  * The account's method flags as columns of a select (`accountId`: an SQL expression such as `a.id` or
  * `$1`): embedded in the sign-in statements so that no separate round trip asks for them.
+ *
+ * Scalar subqueries, not `exists(…)`: PostgreSQL may run a correlated EXISTS as a hashed subplan that
+ * reads and hashes the whole table on every execution (it does so whenever its statistics call the
+ * table small, as before the first ANALYZE), which made each sign-in scan every account's factors. A
+ * scalar subquery always looks up this account through the `account_id` index.
  */
 export function methodFlagsSql(accountId: string): string {
-  return `exists(select 1 from totp_authenticator where account_id = ${accountId} and status = 'ACTIVE') as tf_totp,
-    exists(select 1 from email_factor where account_id = ${accountId} and status = 'ACTIVE') as tf_email,
-    exists(select 1 from webauthn_credential where account_id = ${accountId} and flagged_at is null) as tf_webauthn,
+  return `coalesce((select true from totp_authenticator where account_id = ${accountId} and status = 'ACTIVE' limit 1), false) as tf_totp,
+    coalesce((select true from email_factor where account_id = ${accountId} and status = 'ACTIVE' limit 1), false) as tf_email,
+    coalesce((select true from webauthn_credential where account_id = ${accountId} and flagged_at is null limit 1), false) as tf_webauthn,
     (select count(*)::int from recovery_code where account_id = ${accountId} and used_at is null) as tf_recovery`;
 }
 

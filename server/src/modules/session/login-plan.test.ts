@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
+import { initOrm, migrate } from '../../db/orm.js';
+import { LOGIN_ACCOUNT_SQL } from './auth.service.js';
+
+/**
+ * A sign-in reads one account: its statement must look it up through indexes however many accounts
+ * there are. The server prepares it once per pooled connection, typically on the first sign-in of a
+ * new installation, when every table is empty, and PostgreSQL keeps that plan until statistics change
+ * (never, with autovacuum off). A correlated EXISTS planned then ran as a hashed subplan: every later
+ * sign-in read and hashed every account's authenticator.
+ */
+describe('the sign-in statement', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let client: pg.Client;
+  beforeAll(async () => {
+    db = await createTestDatabase('login_plan');
+    orm = await initOrm(db.url);
+    await migrate(orm);
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // Planned on empty tables, as the pool's connections do on a new installation's first sign-ins.
+    await client.query(`set plan_cache_mode = force_generic_plan`);
+    await client.query(`prepare login_account(text, text) as ${LOGIN_ACCOUNT_SQL}`);
+    await client.query(`execute login_account('nobody@example.test', 'no-such-counter')`);
+    // Then many accounts with a password and an authenticator app, and no ANALYZE since.
+    await client.query(`
+      insert into account (id, email, name, role, created_at, updated_at)
+      select gen_random_uuid(), 'user-' || i || '@example.test', 'User ' || i, 'USER', now(), now()
+        from generate_series(1, 3000) i`);
+    await client.query(`insert into account_password (account_id, hash, changed_at) select id, 'hash', now() from account`);
+    await client.query(`
+      insert into totp_authenticator (id, account_id, secret_sealed, status, created_at)
+      select gen_random_uuid(), id, 'sealed', 'ACTIVE', now() from account`);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('looks up one account’s second factors through indexes, whatever the plan was made on', async () => {
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      `explain execute login_account('user-7@example.test', 'no-such-counter')`,
+    );
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/account_email_unique/);
+    expect(plan).not.toMatch(/hashed SubPlan/);
+    expect(plan).not.toMatch(/Seq Scan on (totp_authenticator|email_factor|webauthn_credential|recovery_code)/);
+    // And it answers for that account.
+    const { rows: found } = await client.query(`execute login_account('user-7@example.test', 'no-such-counter')`);
+    expect(found).toMatchObject([
+      { email: 'user-7@example.test', password_hash: 'hash', tf_totp: true, tf_email: false, tf_webauthn: false, tf_recovery: 0 },
+    ]);
+  });
+});
