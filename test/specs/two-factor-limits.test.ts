@@ -154,6 +154,38 @@ describe('second-factor attempt limits', () => {
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });
 
+  it('the network limit holds for concurrent guesses across accounts', async () => {
+    // Someone with the passwords of several accounts guesses their codes from one address all at once
+    // (32 requests in flight: when the network's budget was read first and counted after, 6 got through).
+    const ip = '203.0.113.78';
+    const users = [];
+    for (let i = 0; i < 8; i++) users.push(await pendingUser(ip));
+    const answers = await Promise.all(
+      users.flatMap((u) =>
+        Array.from({ length: 4 }, () =>
+          u.client
+            .gql(Q.verify, { i: { method: 'TOTP', code: wrong(u.secret) } })
+            .then((r) => r.data!['verifySecondFactor'].code as string),
+        ),
+      ),
+    );
+    expect(answers.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
+    expect(answers.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(27);
+  });
+
+  it('right codes give their network attempt back: many people behind one address sign in', async () => {
+    const ip = '203.0.113.79';
+    const users = [];
+    for (let i = 0; i < 7; i++) users.push(await pendingUser(ip));
+    await awayFromStepEdge(); // then all seven well within the 3 s window
+    for (const u of users) {
+      const r = await u.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(u.secret, 0) } });
+      expect(r.data!['verifySecondFactor'].__typename, JSON.stringify(r)).toBe('LoginSuccess');
+    }
+    const [budget] = await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:ip:${ip}/32`]);
+    expect(budget?.count).toBe(0);
+  });
+
   it('consecutive failures lock the second step until an admin unlocks it', async () => {
     const { client, secret, id, email } = await pendingUser();
     for (let round = 0; round < 2; round++) {

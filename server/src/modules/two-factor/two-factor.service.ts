@@ -50,56 +50,57 @@ interface AttemptRow {
 }
 
 /**
- * A right second factor, as two CTEs: the consecutive failures start again (`reset`) and the attempt
- * taken for it is given back (`back`), for the account `accounts` selects (none: nothing happens).
- * `key` is the account budget key's SQL expression.
+ * A right second factor, as CTEs: the consecutive failures start again (`reset`) and the attempts
+ * taken for it from the account's and the network's budgets are given back (`back`), for the account
+ * `accounts` selects (none: nothing happens). `keys` are the budget keys' SQL expressions.
  */
-const successCtes = (accounts: string, key: string) => `reset as (
+const successCtes = (accounts: string, keys: string) => `reset as (
     update two_factor_state set consecutive_failures = 0 where account_id in (${accounts}) and consecutive_failures <> 0),
   back as (
-    update failure_counter set count = greatest(count - 1, 0) where key = ${key} and exists (${accounts}))`;
+    update failure_counter set count = greatest(count - 1, 0) where key in (${keys}) and exists (${accounts}))`;
 
 /**
- * The start of a second step, in one statement: the method flags; the account's attempt budget, taken
- * only when the offered method ($4) can finish a sign-in (the rule of `methodsFrom`, in SQL); the lock;
- * the network's budget (read); and for an authenticator-app code, the app's sealed secret. $1 account,
- * $2 account budget key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes allowed
- * for this account.
+ * The start of a second step, in one statement: the method flags; one attempt taken from the account's
+ * budget and one from the network's, only when the offered method ($4) can finish a sign-in (the rule
+ * of `methodsFrom`, in SQL); the lock; and for an authenticator-app code, the app's sealed secret. Both
+ * budgets are taken up front with atomic increments (and given back when the code is right), so
+ * concurrent requests each pay: read first and counted after the check, the network's budget let every
+ * request that started before the first failure was written through. `net_count` is the network's
+ * count before this attempt, as `takeAttempt` reads it. $1 account, $2 account budget key, $3 window
+ * seconds, $4 method, $5 network budget key, $6 e-mail codes allowed for this account.
  */
 const VERIFY_START_SQL = `
   with f as (select ${methodFlagsSql('$1::uuid')}),
-  acct as (
-    ${bumpSql(
-      `select $2::text, 1, now() from f
-        where case $4::text
-                when 'TOTP' then f.tf_totp
-                when 'EMAIL' then f.tf_email and $6::boolean
-                when 'WEBAUTHN' then f.tf_webauthn
-                when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or (f.tf_email and $6::boolean) or f.tf_webauthn)
-                else false end`,
-      '$3::int',
-    )}
-    returning count, window_start)
+  usable as (
+    select 1 from f
+     where case $4::text
+             when 'TOTP' then f.tf_totp
+             when 'EMAIL' then f.tf_email and $6::boolean
+             when 'WEBAUTHN' then f.tf_webauthn
+             when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or (f.tf_email and $6::boolean) or f.tf_webauthn)
+             else false end),
+  acct as (${bumpSql(`select $2::text, 1, now() from usable`, '$3::int')} returning count, window_start),
+  net as (${bumpSql(`select $5::text, 1, now() from usable`, '$3::int')} returning count, window_start)
   select f.*,
          (select locked_at from two_factor_state where account_id = $1) as locked_at,
          acct.count as acct_count, acct.window_start as acct_start,
-         net.count as net_count, net.window_start as net_start,
+         net.count - 1 as net_count, net.window_start as net_start,
          t.id as totp_id, t.secret_sealed as totp_sealed
     from f
     left join acct on true
-    left join failure_counter net on net.key = $5 and net.window_start >= now() - make_interval(secs => $3::int)
+    left join net on true
     left join totp_authenticator t on $4::text = 'TOTP' and t.account_id = $1 and t.status = 'ACTIVE'`;
 
 /**
  * An accepted authenticator-app code, in one statement: the replay guard (exactly one request can move
  * `last_used_step` past this step) and, only when it passed, the success bookkeeping (consecutive
- * failures reset, the attempt given back). $1 step, $2 authenticator, $3 account budget key.
+ * failures reset, the attempts given back). $1 step, $2 authenticator, $3 account and $4 network budget keys.
  */
 const TOTP_ACCEPT_SQL = `
   with guard as (
     update totp_authenticator set last_used_step = $1, last_used_at = now()
      where id = $2 and status = 'ACTIVE' and last_used_step < $1 returning account_id),
-  ${successCtes('select account_id from guard', '$3')}
+  ${successCtes('select account_id from guard', '$3, $4')}
   select exists (select 1 from guard) as accepted`;
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
@@ -262,10 +263,10 @@ export class TwoFactorService {
   // ── Attempt limits ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Checks the budgets before a code is looked at. The account's budget is taken up front with one
-   * atomic increment (and given back when the code is right), so parallel requests and aliased fields
-   * in one request each pay. The network's budget counts wrong codes only, so many people behind one
-   * address signing in at once are not refused.
+   * Checks the budgets before a signed-in account's code or password is looked at (enrollment,
+   * re-authentication). The account's budget is taken up front with one atomic increment (and given
+   * back when it is right), so parallel requests and aliased fields in one request each pay. The
+   * network's budget is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`).
    */
   async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
     const { attemptWindowSeconds } = this.config.twoFactor;
@@ -327,14 +328,11 @@ export class TwoFactorService {
     ]);
   }
 
-  /** A wrong second factor: counts for the network, and toward the NIST lockout (consecutive failures, reset by a success). */
+  /**
+   * A wrong second factor: counts toward the NIST lockout (consecutive failures, reset by a success).
+   * Its attempts stay taken from both budgets (`VERIFY_START_SQL`).
+   */
   private async recordFailure(ctx: Context, account: Account): Promise<void> {
-    const windowSeconds = this.config.twoFactor.attemptWindowSeconds;
-    await ctx.em.execute(bumpSql('values (?, 1, now())', '?'), [
-      this.networkBudgetKey(ctx.clientIp),
-      windowSeconds,
-      windowSeconds,
-    ]);
     const [row] = await ctx.em.execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
       `insert into two_factor_state (account_id, consecutive_failures) values (?, 1)
        on conflict (account_id) do update set consecutive_failures = two_factor_state.consecutive_failures + 1
@@ -355,11 +353,12 @@ export class TwoFactorService {
     }
   }
 
-  /** A right second factor: the consecutive failures start again and the attempt is given back (one statement). */
-  private async recordSuccess(_em: EntityManager, account: Account): Promise<void> {
-    await prepared(this.pool, 'two_factor_record_success', `with ${successCtes('select ?::uuid', '?')} select 1`, [
+  /** A right second factor: the consecutive failures start again and the attempts are given back (one statement). */
+  private async recordSuccess(ctx: Context, account: Account): Promise<void> {
+    await prepared(this.pool, 'two_factor_record_success', `with ${successCtes('select ?::uuid', '?, ?')} select 1`, [
       account.id,
       this.accountBudgetKey(account.id),
+      this.networkBudgetKey(ctx.clientIp),
       account.id,
     ]);
   }
@@ -437,7 +436,7 @@ export class TwoFactorService {
         break;
     }
     if (failure) await this.recordFailure(ctx, account);
-    else if (!successRecorded) await this.recordSuccess(ctx.em, account);
+    else if (!successRecorded) await this.recordSuccess(ctx, account);
     return failure;
   }
 
@@ -459,7 +458,7 @@ export class TwoFactorService {
     } = await this.pool.query<{ accepted: boolean }>({
       name: 'two_factor_totp_accept',
       text: TOTP_ACCEPT_SQL,
-      values: [step, totpId, this.accountBudgetKey(account.id)],
+      values: [step, totpId, this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)],
     });
     if (accepted?.accepted) return null;
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
