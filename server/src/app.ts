@@ -430,7 +430,9 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
       void (async () => {
         const em = orm.em.fork();
         const s = await services.settings.bruteForce(em);
-        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+        // The table holds the brute-force counters and the second-factor budgets, each with its own window.
+        const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
+        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
         await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
         await services.incidents.flushSummaries(em);
       })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));

@@ -210,3 +210,47 @@ describe('second-factor attempt limits', () => {
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });
 });
+
+describe('second-factor budgets and the counters clean-up', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('two_factor_cleanup');
+    server = await startServer({
+      DATABASE_URL: db.url,
+      // The clean-up runs every second; brute-force counters live 10 s, second-factor budgets 900 s.
+      INCIDENT_MAIL_THROTTLE_SECONDS: '1',
+      BRUTE_FORCE_WINDOW_SECONDS: '10',
+      SECOND_FACTOR_MAX_ATTEMPTS: '5',
+      SECOND_FACTOR_WINDOW_SECONDS: '900',
+    });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('a spent second-factor budget outlives the shorter brute-force window', async () => {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    const client = new GqlClient(server.url);
+    expect((await loginStep(client, email)).typename).toBe('SecondFactorRequired');
+    const right = new Set([totp(secret, -1), totp(secret, 0), totp(secret, 1)]);
+    let n = 100000;
+    for (let i = 0; i < 5; i++) {
+      while (right.has(String(n))) n++;
+      const r = await client.gql(Q.verify, { i: { method: 'TOTP', code: String(n++) } });
+      expect(r.data!['verifySecondFactor'].code).toBe('CODE_INVALID');
+    }
+    // A minute later: past the brute-force window, well inside the second-factor one.
+    await db.query(`update failure_counter set window_start = window_start - interval '60 seconds' where key like '2fa:%'`);
+    await new Promise((r) => setTimeout(r, 2500)); // two clean-up runs
+    expect(await db.query(`select 1 from failure_counter where key = $1`, [`2fa:acct:${id}`])).toHaveLength(1);
+    await awayFromStepEdge();
+    const r = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(r.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+  });
+});
