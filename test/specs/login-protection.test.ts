@@ -472,6 +472,28 @@ describe('a successful panel sign-in', () => {
   });
 });
 
+describe("a disabled account's right password", () => {
+  it('counts like a wrong one, so a block tells nothing about which guess was right', async () => {
+    const db = await createTestDatabase('protection_disabled');
+    const server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' });
+    try {
+      const { client: admin } = await setupAdmin(server);
+      const { email, id } = await createAccount(server, admin, { role: 'USER' });
+      await db.query('update account set disabled_at = now() where id = $1', [id]);
+      const attempt = (password: string) =>
+        new GqlClient(server.url).gql(LOGIN, { input: { email, password } }).then((r) => r.data?.['login']?.__typename);
+      expect(await attempt('wrong one')).toBe('InvalidCredentialsError');
+      expect(await attempt('wrong two')).toBe('InvalidCredentialsError');
+      // The right password answers the same and is the third strike from this source, as a wrong one would be.
+      expect(await attempt(PASSWORD)).toBe('InvalidCredentialsError');
+      expect(await attempt('wrong three')).toBe('IpBlockedError');
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('two server processes on one database', () => {
   it('share block state: failures reported to A block the source on B', async () => {
     const db = await createTestDatabase('protection_shared');

@@ -122,7 +122,9 @@ export class AuthService {
       else recorded = secondFactor === null ? LoginOutcome.SUCCESS : LoginOutcome.SECOND_FACTOR_FAILED;
     }
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
-    if (outcome === LoginOutcome.INVALID_CREDENTIALS && !decision.trusted) {
+    // A disabled account's right password counts like a wrong one: were it not counted, whether the
+    // next guess from this source gets blocked would tell which candidate was right.
+    if ((outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !decision.trusted) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
     } else if (outcome === LoginOutcome.SUCCESS) {
       // Only when this account had failures counted from this source (read with the account).
