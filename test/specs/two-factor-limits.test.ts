@@ -92,6 +92,48 @@ describe('second-factor attempt limits', () => {
     expect(await budget(staffId)).toBe(0);
   });
 
+  it('a factor that cannot be used now still owes the second step: a recovery code, or an admin reset', async () => {
+    const client = () => new GqlClient(server.url, { 'x-forwarded-for': `198.51.100.${net++}` });
+    const login = async (c: GqlClient, email: string) =>
+      (
+        await c.gql(`mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`, {
+          i: { email, password: PASSWORD },
+        })
+      ).data!['login'];
+    // Its only method a security key flagged as a possible clone (its signature counter went back).
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { recoveryCodes } = await enrollTotp(setup);
+    expect(recoveryCodes.length).toBeGreaterThan(1);
+    await db.query(`delete from totp_authenticator where account_id = $1`, [id]);
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1, $2, 'key', 7, '[]', 'Phone', now(), now())`,
+      [id, `credential-${id}`],
+    );
+    // With recovery codes left, only a recovery code finishes the sign-in.
+    const first = client();
+    expect(await loginStep(first, email)).toMatchObject({ typename: 'SecondFactorRequired', methods: ['RECOVERY_CODE'] });
+    const ok = await first.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: recoveryCodes[0] } });
+    expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    // Without any: refused, with no session, pending or full, and no enrollment that the password alone could make.
+    await db.query(`delete from recovery_code where account_id = $1`, [id]);
+    const second = client();
+    expect(await login(second, email)).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_UNAVAILABLE' });
+    expect((await second.gql(Q.me)).data!['me']).toBeNull();
+    expect(
+      await db.query(`select 1 from session where account_id = $1 and revoked_at is null and stage <> 'FULL'`, [id]),
+    ).toEqual([]);
+
+    // Staff whose only method is e-mail codes while those are off for staff (the default): the same.
+    const { email: staffEmail, id: staffId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [staffId, staffEmail],
+    );
+    expect(await login(client(), staffEmail)).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_UNAVAILABLE' });
+  });
+
   it('after five wrong codes even the right one is refused until the window passes', async () => {
     const { client, secret } = await pendingUser();
     // Away from a 30 s step edge first: waiting for one later could outlast the 3 s attempt window.

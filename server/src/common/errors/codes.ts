@@ -31,6 +31,7 @@ export enum ErrorCode {
   NO_CODE_SENT = 'NO_CODE_SENT',
   TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
   SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
+  SECOND_FACTOR_UNAVAILABLE = 'SECOND_FACTOR_UNAVAILABLE',
   EMAIL_COOLDOWN = 'EMAIL_COOLDOWN',
   ALREADY_ENABLED = 'ALREADY_ENABLED',
   NOT_ENROLLING = 'NOT_ENROLLING',
@@ -86,6 +87,10 @@ registerEnumType(ErrorCode, {
     TOO_MANY_ATTEMPTS: { description: 'Too many wrong codes from this account or network: wait until `retryAfter`.' },
     SECOND_FACTOR_LOCKED: {
       description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',
+    },
+    SECOND_FACTOR_UNAVAILABLE: {
+      description:
+        'The account owes a second step that none of its methods can give now (a security key flagged as a possible clone, e-mail codes while they are off for admins and sub-admins) and no recovery code is left: an admin resets its two-factor authentication.',
     },
     EMAIL_COOLDOWN: { description: 'A code was sent moments ago: wait until `retryAfter` before asking for another.' },
     ALREADY_ENABLED: { description: 'This method is set up already.' },

@@ -13,10 +13,11 @@ import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
+import { ErrorCode } from '../../common/errors/codes.js';
 import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
 import {
   methodFlagsSql,
-  type TwoFactorFailure,
+  TwoFactorFailure,
   type MethodFlags,
   type SecondFactorProof,
   type TwoFactorService,
@@ -111,14 +112,20 @@ export class AuthService {
       outcome === LoginOutcome.SUCCESS && account !== null
         ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags)
         : null;
+    // A second step owed that no method of the account can give now (see `stageAfterPassword`).
+    const unavailable = next?.stage === SessionStage.PENDING_SECOND_FACTOR && next.methods.length === 0;
     // A code sent with the password: checked now (null = accepted).
-    const secondFactor =
-      next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
+    const secondFactor = unavailable
+      ? new TwoFactorFailure(
+          ErrorCode.SECOND_FACTOR_UNAVAILABLE,
+          'Your second factor cannot be used and no recovery code is left. Ask an administrator to reset your two-factor authentication.',
+        )
+      : next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
         ? await this.twoFactor.verify(ctx, account, proof, null)
         : undefined;
     let recorded: LoginOutcome = outcome;
     if (next && next.stage !== SessionStage.FULL) {
-      if (secondFactor === undefined) recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
+      if (secondFactor === undefined || unavailable) recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
       else recorded = secondFactor === null ? LoginOutcome.SUCCESS : LoginOutcome.SECOND_FACTOR_FAILED;
     }
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });

@@ -77,7 +77,7 @@ const VERIFY_START_SQL = `
              when 'TOTP' then f.tf_totp
              when 'EMAIL' then f.tf_email and $6::boolean
              when 'WEBAUTHN' then f.tf_webauthn
-             when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or (f.tf_email and $6::boolean) or f.tf_webauthn)
+             when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or f.tf_email or f.tf_webauthn_any)
              else false end),
   acct as (${bumpSql(`select $2::text, 1, now() from usable`, '$3::int')} returning count, window_start),
   net as (${bumpSql(`select $5::text, 1, now() from usable`, '$3::int')} returning count, window_start)
@@ -147,8 +147,16 @@ export interface MethodFlags {
   tf_totp: boolean;
   tf_email: boolean;
   tf_webauthn: boolean;
+  /** Any security key, also one flagged after its signature counter went backwards. */
+  tf_webauthn_any: boolean;
   tf_recovery: number;
 }
+
+/**
+ * Whether the account holds a second factor at all, usable now or not (a flagged security key, e-mail
+ * codes while they are off for staff): such an account still owes a second step.
+ */
+export const holdsFactor = (f: MethodFlags): boolean => f.tf_totp || f.tf_email || f.tf_webauthn_any;
 
 /**
  * The account's method flags as columns of a select (`accountId`: an SQL expression such as `a.id` or
@@ -163,6 +171,7 @@ export function methodFlagsSql(accountId: string): string {
   return `coalesce((select true from totp_authenticator where account_id = ${accountId} and status = 'ACTIVE' limit 1), false) as tf_totp,
     coalesce((select true from email_factor where account_id = ${accountId} and status = 'ACTIVE' limit 1), false) as tf_email,
     coalesce((select true from webauthn_credential where account_id = ${accountId} and flagged_at is null limit 1), false) as tf_webauthn,
+    coalesce((select true from webauthn_credential where account_id = ${accountId} limit 1), false) as tf_webauthn_any,
     (select count(*)::int from recovery_code where account_id = ${accountId} and used_at is null) as tf_recovery`;
 }
 
@@ -175,8 +184,8 @@ export function methodsFrom(f: MethodFlags, emailAllowed: boolean): TwoFactorMet
   if (f.tf_totp) methods.push(TwoFactorMethod.TOTP);
   if (f.tf_email && emailAllowed) methods.push(TwoFactorMethod.EMAIL);
   if (f.tf_webauthn) methods.push(TwoFactorMethod.WEBAUTHN);
-  // Recovery codes alone are not a method: they only back one up.
-  if (methods.length > 0 && f.tf_recovery > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
+  // Recovery codes alone are not a method: they only back one up (also one that cannot be used now).
+  if (holdsFactor(f) && f.tf_recovery > 0) methods.push(TwoFactorMethod.RECOVERY_CODE);
   return methods;
 }
 
@@ -222,17 +231,18 @@ export class TwoFactorService {
   async loginMethods(em: EntityManager, account: Account, flags?: MethodFlags): Promise<TwoFactorMethod[]> {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
-    // One round trip: this runs on every sign-in.
-    const f =
-      flags ??
-      (
-        await this.pool.query<MethodFlags>({
-          name: 'two_factor_login_methods',
-          text: `select ${methodFlagsSql('$1::uuid')}`,
-          values: [account.id],
-        })
-      ).rows[0];
+    const f = flags ?? (await this.readFlags(account));
     return f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
+  }
+
+  /** The account's method flags, in one round trip (this runs on sign-ins). */
+  private async readFlags(account: Account): Promise<MethodFlags | undefined> {
+    const { rows } = await this.pool.query<MethodFlags>({
+      name: 'two_factor_login_methods',
+      text: `select ${methodFlagsSql('$1::uuid')}`,
+      values: [account.id],
+    });
+    return rows[0];
   }
 
   async policyRequires(em: EntityManager, account: Account): Promise<boolean> {
@@ -765,15 +775,23 @@ export class TwoFactorService {
     account: Account,
     flags?: MethodFlags,
   ): Promise<{ stage: SessionStage; methods: TwoFactorMethod[]; enrollable: TwoFactorMethod[] }> {
-    // Flags read before the password was hashed are trusted only when they name a method: a factor
-    // switched on meanwhile must not be skipped, so "none" is asked again.
-    let methods = await this.loginMethods(em, account, flags);
-    if (methods.length === 0 && flags !== undefined) methods = await this.loginMethods(em, account);
-    if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
-    if (await this.policyRequires(em, account)) {
-      return { stage: SessionStage.ENROLLMENT_REQUIRED, methods, enrollable: await this.enrollableMethods(em, account) };
+    const s = await this.settings.twoFactor(em);
+    if (s.enabled) {
+      // Flags read before the password was hashed are trusted only when they name a factor: one
+      // switched on meanwhile must not be skipped, so "none" is asked again.
+      const f = flags !== undefined && holdsFactor(flags) ? flags : await this.readFlags(account);
+      const methods = f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
+      if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
+      // It holds a factor that cannot be used now (a security key flagged as a possible clone, e-mail
+      // codes while they are off for staff) and has no recovery code left: the second step is owed
+      // and nothing can give it. Not a full session, nor an enrollment anyone with the password could
+      // make: an admin resets its second factors (lost-device flow).
+      if (f && holdsFactor(f)) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods: [], enrollable: [] };
     }
-    return { stage: SessionStage.FULL, methods, enrollable: [] };
+    if (await this.policyRequires(em, account)) {
+      return { stage: SessionStage.ENROLLMENT_REQUIRED, methods: [], enrollable: await this.enrollableMethods(em, account) };
+    }
+    return { stage: SessionStage.FULL, methods: [], enrollable: [] };
   }
 }
 
