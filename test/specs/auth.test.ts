@@ -171,6 +171,10 @@ describe('password login and sessions', () => {
       await disabling.end();
     }
     expect(await db.query(`select count(*)::int as n from session where account_id = $1`, [id])).toEqual(before);
+    // Recorded as the refusal it was, not as a success.
+    expect(await db.query(`select outcome from login_event where account_id = $1 order by id desc limit 1`, [id])).toEqual([
+      { outcome: 'ACCOUNT_DISABLED' },
+    ]);
   });
 
   it('a sign-in is no news to the other instances; disabling an account is, once', async () => {

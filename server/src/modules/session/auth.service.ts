@@ -128,26 +128,16 @@ export class AuthService {
       if (secondFactor === undefined || unavailable) recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
       else recorded = secondFactor === null ? LoginOutcome.SUCCESS : LoginOutcome.SECOND_FACTOR_FAILED;
     }
-    await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
-    // A disabled account's right password counts like a wrong one: were it not counted, whether the
-    // next guess from this source gets blocked would tell which candidate was right.
-    if ((outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !decision.trusted) {
-      await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
-    } else if (outcome === LoginOutcome.SUCCESS) {
-      // Only when this account had failures counted from this source (read with the account).
-      await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
-    }
-
     let result: LoginOutcomeResult = { ok: false };
     if (secondFactor) {
       result = { ok: false, secondFactor };
     } else if (next && account !== null) {
-      await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
       if (next.stage === SessionStage.FULL || secondFactor === null) {
         // Null only when the account was disabled, or its password replaced by a forced reset, since
-        // its row was read: refused like a disabled account or a wrong password.
+        // its row was read: refused like a disabled account, and recorded so (not as a success).
         const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null);
         if (expiresAt !== null) result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
+        else recorded = LoginOutcome.ACCOUNT_DISABLED;
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
@@ -160,6 +150,17 @@ export class AuthService {
         ctx.cookies.set(token, ttl);
         result = { ok: true, account, ...next, expiresAt: session.expiresAt };
       }
+      // The session the browser had dies once its replacement exists (and only then).
+      if (result.ok) await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
+    }
+    await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
+    // A disabled account's right password counts like a wrong one: were it not counted, whether the
+    // next guess from this source gets blocked would tell which candidate was right.
+    if ((recorded === LoginOutcome.INVALID_CREDENTIALS || recorded === LoginOutcome.ACCOUNT_DISABLED) && !decision.trusted) {
+      await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
+    } else if (outcome === LoginOutcome.SUCCESS) {
+      // Only when this account had failures counted from this source (read with the account).
+      await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
     }
     if (outcome === LoginOutcome.IP_NOT_ALLOWED) result = { ok: false, ipNotAllowed: true };
     if (!result.ok) await this.padTo(started);
@@ -170,7 +171,7 @@ export class AuthService {
    * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
    * fresh token replaces whatever the browser held, and the login is recorded as a success (by the
    * caller when there is no pending session). Null, with nothing written, when `SessionService.startFull`
-   * refuses (pending session upgraded or revoked, account disabled or under a forced reset meanwhile).
+   * refuses (pending session upgraded, revoked or expired, account disabled or under a forced reset meanwhile).
    * `secondFactor`: whether a second factor was proven (audit).
    */
   async startFullSession(

@@ -158,11 +158,11 @@ export class SessionService {
       text: `with acct as (
                update account set last_login_at = $5
                 where id = $2 and disabled_at is null and not password_reset_required
-                  and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null))
+                  and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
                returning id),
              upgraded as (
                update session set revoked_at = $5, revoked_reason = 'UPGRADED'
-                where $10::uuid is not null and id = $10 and revoked_at is null and exists (select 1 from acct)
+                where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from acct)
                returning id),
              ins as (
                insert into session (${INSERT_COLUMNS})
