@@ -12,18 +12,26 @@ export interface PgListenerHandlers {
 
 /**
  * One dedicated PostgreSQL connection LISTENing on one channel, re-established with back-off
- * (250 ms doubling, at most 10 s) when it drops. Used by every cross-instance feed.
+ * (250 ms doubling, at most 10 s, from 250 ms again after each success) when it drops. Used by every
+ * cross-instance feed.
+ *
+ * A connection can also die without a word (a NAT or load balancer forgetting an idle flow, a failover
+ * without a reset): no error, no end, and no notification ever again, while everything that relies on
+ * the feed (the auth cache, the in-memory IP ranges) would go on trusting it. So a heartbeat asks the
+ * connection for `select 1` every `heartbeatMs`; no answer within that time counts as a loss.
  */
 export class PgListener {
   private client: pg.Client | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connectionString: string,
     private readonly channel: string,
     private readonly logger: Logger,
     private readonly handlers: PgListenerHandlers,
+    private readonly heartbeatMs = 10_000,
   ) {}
 
   /** Resolves once listening; rejects if the first connection fails. */
@@ -33,13 +41,14 @@ export class PgListener {
   }
 
   private async connect(attempt: number): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true });
     client.on('notification', (msg) => {
       if (msg.channel === this.channel) this.handlers.message(msg.payload ?? '');
     });
     const retry = (err: unknown) => {
       if (this.stopped || this.client !== client) return;
       this.client = undefined;
+      clearInterval(this.heartbeat);
       this.handlers.lost?.();
       this.logger.warn({ err, channel: this.channel }, 'LISTEN connection lost; reconnecting');
       client.removeAllListeners();
@@ -54,6 +63,14 @@ export class PgListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
+      // Listening: the next loss starts its back-off from the beginning again.
+      attempt = 0;
+      // `query_timeout` per query is honoured by node-postgres but missing from its types.
+      const ping: pg.QueryConfig & { query_timeout: number } = { text: 'select 1', query_timeout: this.heartbeatMs };
+      this.heartbeat = setInterval(() => {
+        client.query(ping).catch(retry);
+      }, this.heartbeatMs);
+      this.heartbeat.unref();
       this.handlers.connected?.();
     } catch (err) {
       retry(err);
@@ -64,6 +81,7 @@ export class PgListener {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     const c = this.client;
     this.client = undefined;
     if (c) {
