@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
@@ -114,6 +115,45 @@ describe('API tokens for API-only sub-admins', () => {
     );
     const login = await new GqlClient(server.url).gql(LOGIN, { input: { email: integratorEmail, password: PASSWORD } });
     expect(login.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('using a token or a session is no news to the other instances; revoking a token is', async () => {
+    const { token, apiToken } = (await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'quiet' } })).data![
+      'createApiToken'
+    ];
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    // Notifications arrive in commit order: once this one is heard, every earlier one was.
+    const settle = async (marker: string) => {
+      await db.query(`select pg_notify('sc_table_change', $1)`, [marker]);
+      for (let i = 0; i < 200 && !heard.includes(marker); i++) await new Promise((r) => setTimeout(r, 10));
+      return heard.splice(0);
+    };
+    try {
+      await listener.query('listen sc_table_change');
+      // A new token and a new session, both due for the write that records their use.
+      const browser = new GqlClient(server.url);
+      await login(browser, adminEmail);
+      await db.query(`update api_token set last_used_at = now() - interval '1 hour' where id = $1`, [apiToken.id]);
+      await db.query(`update session set last_seen_at = now() - interval '5 minutes' where revoked_at is null`);
+      expect(await settle('due')).toEqual(['due']);
+      expect((await bearer(token).gql(REPORT)).data?.['reportLogin']).toEqual({ allowed: true });
+      expect((await browser.gql(`{ me { email } }`)).data?.['me']).toEqual({ email: adminEmail });
+      const [used] = await db.query<{ token: boolean; session: boolean }>(
+        `select (select last_used_at > now() - interval '1 minute' from api_token where id = $1) as token,
+                (select bool_or(last_seen_at > now() - interval '1 minute') from session where revoked_at is null) as session`,
+        [apiToken.id],
+      );
+      expect(used).toEqual({ token: true, session: true });
+      // Every instance keeps its auth cache.
+      expect(await settle('used')).toEqual(['used']);
+      await admin.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: apiToken.id });
+      expect(await settle('revoked')).toEqual(['auth', 'revoked']);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a disabled account’s tokens stop working', async () => {

@@ -378,3 +378,31 @@ describe('two server processes on one database', () => {
     }
   });
 });
+
+describe('an idle timeout with several instances', () => {
+  it('a remembered session that looks idle is read again: another instance may have seen it since', async () => {
+    const db = await createTestDatabase('auth_idle');
+    const server = await startServer({ DATABASE_URL: db.url, SESSION_IDLE_TIMEOUT_SECONDS: '5' });
+    try {
+      const { client, email } = await setupAdmin(server);
+      const me = async () => (await client.gql(`{ me { email } }`)).data?.['me'];
+      // This instance remembers the session as last seen 3 s ago (too recent to be written again): an
+      // announced change (any account's name) clears what it remembered, and the next request reads it.
+      await db.query(`update session set last_seen_at = now() - interval '3 seconds' where revoked_at is null`);
+      await db.query(`update account set name = name`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await me()).toEqual({ email });
+      // Another instance sees it now: that write is announced to nobody.
+      await db.query(`update session set last_seen_at = now() where revoked_at is null`);
+      await new Promise((r) => setTimeout(r, 2500));
+      // 5.6 s since the remembered time, 2.5 s since the real one: still signed in.
+      expect(await me()).toEqual({ email });
+      // Really idle: signed out.
+      await new Promise((r) => setTimeout(r, 5200));
+      expect(await me()).toBeNull();
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});

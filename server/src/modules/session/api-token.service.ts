@@ -30,7 +30,8 @@ export class ApiTokenService {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     const token = m?.[1];
     if (!token || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return null;
-    let r = await this.sessions.tokenRow('t', 'api_token_resolve', RESOLVE_SQL, hashToken(token));
+    const hash = hashToken(token);
+    let r = await this.sessions.tokenRow('t', 'api_token_resolve', RESOLVE_SQL, hash);
     if (r === undefined) return null;
     const now = Date.now();
     if (r['t_revoked_at'] !== null || r['disabled_at'] !== null) return null;
@@ -43,8 +44,9 @@ export class ApiTokenService {
         text: 'update api_token set last_used_at = $2, last_used_ip = $3 where id = $1',
         values: [r['t_id'], at, ip],
       });
-      this.sessions.cache.clear();
+      // Nothing any decision reads changed: the remembered row just learns the new use.
       r = { ...r, t_last_used_at: at, t_last_used_ip: ip };
+      this.sessions.cache.update(`t:${hash}`, r);
     }
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;

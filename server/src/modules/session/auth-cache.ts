@@ -58,6 +58,15 @@ export class AuthCache<T> {
     this.entries.set(key, { value, storedAt: Date.now() });
   }
 
+  /**
+   * Replaces a remembered row with a newer version of itself that differs only in what no decision
+   * reads (a session's last-seen time, a token's last use), keeping its age; nothing when not held.
+   */
+  update(key: string, value: T): void {
+    const e = this.entries.get(key);
+    if (e !== undefined) e.value = value;
+  }
+
   clear(): void {
     this.gen++;
     this.entries.clear();

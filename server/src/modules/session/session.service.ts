@@ -204,22 +204,29 @@ export class SessionService {
     if (token === undefined || token.length === 0 || token.length > 128) return null;
     // From memory when this token was seen recently (see AuthCache), else one round trip on a plain
     // prepared statement.
-    let r = await this.tokenRow('s', 'session_resolve', RESOLVE_SQL, hashToken(token));
+    const hash = hashToken(token);
+    let r = await this.tokenRow('s', 'session_resolve', RESOLVE_SQL, hash);
     if (r === undefined) return null;
     const now = Date.now();
+    const idle = (row: RawRow) => (row['s_last_seen_at'] as Date).getTime() + this.config.sessionIdleTimeoutSeconds * 1000 <= now;
+    // Other instances' touches are announced to nobody (they change only `last_seen_at`): a remembered
+    // row that looks idle is read again before the session is refused as idle.
+    if (idle(r)) {
+      r = await this.tokenRow('s', 'session_resolve', RESOLVE_SQL, hash, true);
+      if (r === undefined || idle(r)) return null;
+    }
     if (r['s_revoked_at'] !== null || r['disabled_at'] !== null) return null;
     if ((r['s_expires_at'] as Date).getTime() <= now) return null;
-    const lastSeen = (r['s_last_seen_at'] as Date).getTime();
-    if (lastSeen + this.config.sessionIdleTimeoutSeconds * 1000 <= now) return null;
-    if (now - lastSeen > TOUCH_INTERVAL_MS) {
+    if (now - (r['s_last_seen_at'] as Date).getTime() > TOUCH_INTERVAL_MS) {
       const seen = new Date(now);
       await this.pool.query({
         name: 'session_touch',
         text: 'update session set last_seen_at = $2 where id = $1',
         values: [r['s_id'], seen],
       });
-      this.cache.clear();
+      // Nothing any decision reads changed: the remembered row just learns the new time.
       r = { ...r, s_last_seen_at: seen };
+      this.cache.update(`s:${hash}`, r);
     }
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;
@@ -249,9 +256,9 @@ export class SessionService {
    * The row behind a token hash (sessions: `s`, API tokens: `t`): from the AuthCache, else one round
    * trip on a named prepared statement, remembered unless a write cleared the cache meanwhile.
    */
-  async tokenRow(kind: 's' | 't', name: string, text: string, hash: string): Promise<RawRow | undefined> {
+  async tokenRow(kind: 's' | 't', name: string, text: string, hash: string, fresh = false): Promise<RawRow | undefined> {
     const key = `${kind}:${hash}`;
-    const cached = this.cache.get(key);
+    const cached = fresh ? undefined : this.cache.get(key);
     if (cached !== undefined) return cached;
     const generation = this.cache.generation;
     const { rows } = await this.pool.query({ name, text, values: [hash] });
