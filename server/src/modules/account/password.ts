@@ -38,7 +38,8 @@ parentPort.on('message', (job) => {
   try {
     reply = { result: job.op === 'hash' ? argon2.hashSync(job.password, workerData.options) : argon2.verifySync(job.phc, job.password) };
   } catch (err) {
-    reply = { error: String((err && err.message) || err) };
+    // A stored hash argon2 cannot decode is no match (InvalidArg); anything else is a failure to compute.
+    reply = job.op === 'verify' && err && err.code === 'InvalidArg' ? { result: false } : { error: String((err && err.message) || err) };
   }
   parentPort.postMessage(reply);
 });
@@ -72,7 +73,7 @@ class HashThread {
       const p = this.current;
       this.current = null;
       if (p) {
-        if (reply.error !== undefined) p.reject(new Error(reply.error));
+        if (reply.error !== undefined) p.reject(new HashUnavailableError(`argon2 failed: ${reply.error}`));
         else p.resolve(reply.result!);
       }
       onReply(this);
@@ -125,17 +126,13 @@ export class PasswordHasher {
   }
 
   /**
-   * Whether the password matches. A stored hash argon2 cannot read is no match; a hash that could not be
-   * computed at all throws `HashUnavailableError` (an internal error, not a wrong password to count).
+   * Whether the password matches. A stored hash argon2 cannot decode is no match; a hash that could not
+   * be computed (argon2 failed, its thread died or could not start) throws `HashUnavailableError`: an
+   * internal error, not a wrong password to count towards a block.
    */
   async verify(phc: string, password: string): Promise<boolean> {
     this.verifications++;
-    try {
-      return (await this.run({ op: 'verify', phc, password })) === true;
-    } catch (err) {
-      if (err instanceof HashUnavailableError) throw err;
-      return false;
-    }
+    return (await this.run({ op: 'verify', phc, password })) === true;
   }
 
   /** Burns one verification's worth of work so an unknown account costs what a wrong password costs. */
@@ -171,12 +168,22 @@ export class PasswordHasher {
     while (this.queue.length > 0) {
       let thread = this.idle.pop();
       if (thread === undefined && this.threads.length < this.concurrency) {
-        thread = new HashThread(
-          this.argon2Path,
-          this.niceness,
-          (t, err) => this.lost(t, err),
-          (t) => this.done(t),
-        );
+        try {
+          thread = new HashThread(
+            this.argon2Path,
+            this.niceness,
+            (t, err) => this.lost(t, err),
+            (t) => this.done(t),
+          );
+        } catch (err) {
+          // No thread could start (thread or memory limits). With none running, nothing would ever take
+          // the queue: refused as unavailable. Otherwise the running ones take it.
+          if (this.threads.length === 0) {
+            const e = new HashUnavailableError(`no hashing thread could start: ${(err as Error).message}`);
+            for (const p of this.queue.splice(0)) p.reject(e);
+          }
+          return;
+        }
         this.threads.push(thread);
       }
       if (thread === undefined) return;
