@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
@@ -314,22 +315,59 @@ export class TwoFactorService {
 
   /** Why an attempt may not go on (the lock, or a spent budget), from the budgets' state; null = go on. */
   private limitFailure(row: AttemptRow | undefined): TwoFactorFailure | null {
-    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    const { maxAttempts } = this.config.twoFactor;
     if (row?.locked_at) {
       return new TwoFactorFailure(
         ErrorCode.SECOND_FACTOR_LOCKED,
         'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
       );
     }
-    const tooMany = (windowStart: Date) =>
-      new TwoFactorFailure(
-        ErrorCode.TOO_MANY_ATTEMPTS,
-        'Too many wrong codes. Wait before trying again.',
-        new Date(new Date(windowStart).getTime() + attemptWindowSeconds * 1000),
-      );
-    if (row?.acct_start && (row.acct_count ?? 0) > maxAttempts) return tooMany(row.acct_start);
-    if (row?.net_start && (row.net_count ?? 0) >= maxAttempts) return tooMany(row.net_start);
+    if (row && this.accountSpent(row)) return this.tooMany(row.acct_start!);
+    if (row?.net_start && (row.net_count ?? 0) >= maxAttempts) return this.tooMany(row.net_start);
     return null;
+  }
+
+  private accountSpent(row: AttemptRow): boolean {
+    return row.acct_start !== null && (row.acct_count ?? 0) > this.config.twoFactor.maxAttempts;
+  }
+
+  private tooMany(windowStart: Date): TwoFactorFailure {
+    return new TwoFactorFailure(
+      ErrorCode.TOO_MANY_ATTEMPTS,
+      'Too many wrong codes. Wait before trying again.',
+      new Date(new Date(windowStart).getTime() + this.config.twoFactor.attemptWindowSeconds * 1000),
+    );
+  }
+
+  /**
+   * An attempt the network's budget refused: it was not checked, so it gives its slot back, then asks
+   * again a few times while the attempts in flight finish (right codes give theirs back; wrong ones
+   * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
+   */
+  private async retakeNetwork(ip: string): Promise<TwoFactorFailure | null> {
+    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    const key = this.networkBudgetKey(ip);
+    const giveBack = () =>
+      prepared(this.pool, 'two_factor_net_give_back', `update failure_counter set count = greatest(count - 1, 0) where key = ?`, [
+        key,
+      ]);
+    let windowStart = new Date();
+    for (let tries = 1; tries <= 4; tries++) {
+      await giveBack();
+      await sleep(50 * tries);
+      const {
+        rows: [r],
+      } = await prepared<{ count: number; window_start: Date }>(
+        this.pool,
+        'two_factor_net_take',
+        `${bumpSql('values (?, 1, now())', '?')} returning count, window_start`,
+        [key, attemptWindowSeconds, attemptWindowSeconds],
+      );
+      if (r && r.count <= maxAttempts) return null;
+      if (r) windowStart = r.window_start;
+    }
+    await giveBack();
+    return this.tooMany(windowStart);
   }
 
   private async giveAttemptBack(em: EntityManager, accountId: string): Promise<void> {
@@ -422,7 +460,11 @@ export class TwoFactorService {
     });
     // The statement took no attempt for such a method (the same rule in SQL).
     if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
-    const limited = this.limitFailure(row);
+    let limited = this.limitFailure(row);
+    // Refused by the network's budget alone: the attempts in flight there may be right codes about to
+    // give theirs back (many people behind one address signing in at once), so this one asks again.
+    if (limited?.code === ErrorCode.TOO_MANY_ATTEMPTS && !this.accountSpent(row))
+      limited = await this.retakeNetwork(ctx.clientIp);
     if (limited) return limited;
     let failure: TwoFactorFailure | null;
     /** Whether the check recorded the success itself (in its own statement). */
