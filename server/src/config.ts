@@ -34,6 +34,7 @@ export interface Config {
   /** Upper bound of password hashes computed at once (each argon2id hash holds 19 MiB). */
   passwordHashConcurrency: number;
   passwordHashNiceness: number;
+  passwordHashMaxWaitMs: number;
   /** Minimum time a login answer takes, so an unknown account and a wrong password look alike. */
   loginMinDurationMs: number;
   /** MMDB city databases to use instead of the embedded DB-IP Lite (e.g. a commercial GeoIP2 City). */
@@ -204,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
   // One hash per CPU: more only queues in the thread pool and starves the event loop of the CPU it needs.
   const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(8, os.availableParallelism())), 1, 64);
   const passwordHashNiceness = int('PASSWORD_HASH_NICENESS', 10, 0, 19);
+  const passwordHashMaxWaitMs = int('PASSWORD_HASH_MAX_WAIT_MS', 10_000, 100, 300_000);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
 
   const cityDbs = str('GEOIP_CITY_DB')
@@ -269,6 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
     clientDistDir,
     passwordHashConcurrency,
     passwordHashNiceness,
+    passwordHashMaxWaitMs,
     loginMinDurationMs,
     geoipCityDbs: cityDbs && cityDbs.length > 0 ? cityDbs : undefined,
     geoipAsn,

@@ -50,7 +50,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, keys: Keys, logger: Logger, pool: SqlPool): Services {
-  const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashNiceness);
+  const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashNiceness, config.passwordHashMaxWaitMs);
   const feed = new ChangeFeed(pool.options.connectionString!, logger);
   const authCache = new AuthCache<RawRow>(feed);
   feed.on((table) => {

@@ -406,3 +406,30 @@ describe('an idle timeout with several instances', () => {
     }
   });
 });
+
+describe('a flood of sign-ins', () => {
+  it('answers the passwords that waited too long for a hashing thread SERVER_BUSY, unchecked and unrecorded', async () => {
+    const db = await createTestDatabase('auth_busy');
+    const server = await startServer({ DATABASE_URL: db.url, PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_MAX_WAIT_MS: '100' });
+    try {
+      const { email } = await setupAdmin(server);
+      const before = await db.query<{ n: number }>(`select count(*)::int as n from login_event`);
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } }).then((r) => {
+            return r.data?.['login']?.__typename ?? codes(r)[0];
+          }),
+        ),
+      );
+      expect(answers).toContain('LoginSuccess');
+      expect(answers).toContain('SERVER_BUSY');
+      expect(new Set(answers)).toEqual(new Set(['LoginSuccess', 'SERVER_BUSY']));
+      // Only the checked ones left a login event.
+      const after = await db.query<{ n: number }>(`select count(*)::int as n from login_event`);
+      expect(after[0]!.n - before[0]!.n).toBe(answers.filter((a) => a === 'LoginSuccess').length);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+});

@@ -228,6 +228,8 @@ export type ErrorCode =
   | 'SECOND_FACTOR_REQUIRED'
   /** The account owes a second step that none of its methods can give now (a security key flagged as a possible clone, e-mail codes while they are off for admins and sub-admins) and no recovery code is left: an admin resets its two-factor authentication. */
   | 'SECOND_FACTOR_UNAVAILABLE'
+  /** Too many passwords are waiting to be checked (a flood of sign-ins): this one was not checked and counts for nothing. Try again in a moment. */
+  | 'SERVER_BUSY'
   /** An admin exists already; first-admin setup is closed. */
   | 'SETUP_ALREADY_DONE'
   /** The first-admin setup token is unknown, used or expired. */

@@ -35,6 +35,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   NO_CODE_SENT: 'Ask for a code first.',
   TOO_MANY_ATTEMPTS: 'Too many wrong codes. Wait a while before trying again.',
   SECOND_FACTOR_LOCKED: 'Two-step sign-in is locked after too many wrong codes. Ask an administrator to unlock it.',
+  SERVER_BUSY: 'Too many people are signing in right now. Try again in a moment.',
   SECOND_FACTOR_UNAVAILABLE:
     'Your second factor cannot be used now and no recovery code is left. Ask an administrator to reset your two-step sign-in.',
   EMAIL_COOLDOWN: 'A code was sent moments ago. Wait a little before asking for another.',

@@ -32,6 +32,7 @@ export enum ErrorCode {
   TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
   SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
   SECOND_FACTOR_UNAVAILABLE = 'SECOND_FACTOR_UNAVAILABLE',
+  SERVER_BUSY = 'SERVER_BUSY',
   EMAIL_COOLDOWN = 'EMAIL_COOLDOWN',
   ALREADY_ENABLED = 'ALREADY_ENABLED',
   NOT_ENROLLING = 'NOT_ENROLLING',
@@ -87,6 +88,10 @@ registerEnumType(ErrorCode, {
     TOO_MANY_ATTEMPTS: { description: 'Too many wrong codes from this account or network: wait until `retryAfter`.' },
     SECOND_FACTOR_LOCKED: {
       description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',
+    },
+    SERVER_BUSY: {
+      description:
+        'Too many passwords are waiting to be checked (a flood of sign-ins): this one was not checked and counts for nothing. Try again in a moment.',
     },
     SECOND_FACTOR_UNAVAILABLE: {
       description:

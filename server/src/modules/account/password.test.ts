@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPasswordPolicy, HASH_THREAD_NICENESS, HashUnavailableError, PasswordHasher } from './password.js';
+import { checkPasswordPolicy, HASH_THREAD_NICENESS, HashBusyError, HashUnavailableError, PasswordHasher } from './password.js';
 
 /** The nice value of each of this process's threads (Linux), keyed by thread id. */
 function threadNiceness(): Map<string, number> {
@@ -56,6 +56,31 @@ describe('PasswordHasher', () => {
     await expect(hasher.hash('after close')).rejects.toThrow(/closed/);
     // A verification that cannot run is an error, not a wrong password (which would count towards a block).
     await expect(hasher.verify(phc, 'correct horse battery')).rejects.toBeInstanceOf(HashUnavailableError);
+  });
+
+  it('refuses, unchecked, a password that waited too long for a thread (a flood), and checks the rest', async () => {
+    const hasher = new PasswordHasher(1, HASH_THREAD_NICENESS, 100);
+    const phc = await hasher.hash('correct horse battery');
+    const before = hasher.verifications;
+    // One thread, 40 checks of at least a few milliseconds each: the last ones wait well over 100 ms.
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        hasher.verify(phc, 'correct horse battery').then(
+          (ok) => (ok ? 'checked' : 'wrong'),
+          (err: unknown) => (err instanceof HashBusyError ? 'busy' : String(err)),
+        ),
+      ),
+    );
+    expect(outcomes[0]).toBe('checked');
+    expect(outcomes.at(-1)).toBe('busy');
+    expect(new Set(outcomes)).toEqual(new Set(['checked', 'busy']));
+    // Refused in the order they came: every check that ran came before every refusal.
+    expect(outcomes.indexOf('busy')).toBe(outcomes.lastIndexOf('checked') + 1);
+    // Only the checks that ran count as verifications.
+    expect(hasher.verifications - before).toBe(outcomes.filter((o) => o === 'checked').length);
+    // Answered as SERVER_BUSY, not as an internal error.
+    expect(new HashBusyError().extensions).toEqual({ code: 'SERVER_BUSY' });
+    await hasher.close();
   });
 
   it.runIf(process.platform === 'linux')('hashes on threads niced below the request-handling thread', async () => {

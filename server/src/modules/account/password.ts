@@ -1,5 +1,7 @@
+import { GraphQLError } from 'graphql';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { ErrorCode } from '../../common/errors/codes.js';
 import { randomToken } from '../../common/crypto/tokens.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. */
@@ -22,6 +24,18 @@ export const HASH_THREAD_NICENESS = 10;
 
 /** A hash that could not be computed (its thread died, or the hasher was closed): not a wrong password. */
 export class HashUnavailableError extends Error {}
+
+/**
+ * A password that waited too long for a hashing thread (a flood of sign-ins): not checked, not counted,
+ * answered at once as SERVER_BUSY rather than after minutes, when its client has long given up.
+ */
+export class HashBusyError extends GraphQLError {
+  constructor() {
+    super('Too many sign-ins are being checked at once. Try again in a moment.', {
+      extensions: { code: ErrorCode.SERVER_BUSY },
+    });
+  }
+}
 
 /**
  * One hashing thread: @node-rs/argon2's synchronous functions, one job at a time. CommonJS run with
@@ -48,6 +62,7 @@ parentPort.on('message', (job) => {
 type Job = { op: 'hash'; password: string } | { op: 'verify'; phc: string; password: string };
 interface Pending {
   job: Job;
+  queuedAt: number;
   resolve: (value: string | boolean) => void;
   reject: (err: Error) => void;
 }
@@ -106,17 +121,21 @@ export class PasswordHasher {
   private readonly queue: Pending[] = [];
   private dummyHash: Promise<string> | undefined;
   private closed = false;
-  /** Count of verifications performed; observable in tests and metrics. */
+  /** Count of verifications performed (refused ones not); observable in tests and metrics. */
   verifications = 0;
   /** The most hashes that were ever in flight at once (never above `concurrency`). */
   peakInFlight = 0;
 
   private readonly niceness: number;
 
-  /** `niceness`: of the hashing threads, Linux only (elsewhere it would lower the whole process). */
+  /**
+   * `niceness`: of the hashing threads, Linux only (elsewhere it would lower the whole process).
+   * `maxWaitMs`: how long a job may wait for a thread before it is refused with `HashBusyError`.
+   */
   constructor(
     private readonly concurrency: number,
     niceness = HASH_THREAD_NICENESS,
+    private readonly maxWaitMs = 10_000,
   ) {
     this.niceness = process.platform === 'linux' ? niceness : 0;
   }
@@ -131,8 +150,9 @@ export class PasswordHasher {
    * internal error, not a wrong password to count towards a block.
    */
   async verify(phc: string, password: string): Promise<boolean> {
+    const matched = (await this.run({ op: 'verify', phc, password })) === true;
     this.verifications++;
-    return (await this.run({ op: 'verify', phc, password })) === true;
+    return matched;
   }
 
   /** Burns one verification's worth of work so an unknown account costs what a wrong password costs. */
@@ -159,12 +179,15 @@ export class PasswordHasher {
   private run(job: Job): Promise<string | boolean> {
     if (this.closed) return Promise.reject(new HashUnavailableError('password hasher closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ job, resolve, reject, queuedAt: Date.now() });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
+    // Jobs that waited too long are refused before any thread takes them (oldest first).
+    const late = Date.now() - this.maxWaitMs;
+    while (this.queue.length > 0 && this.queue[0]!.queuedAt < late) this.queue.shift()!.reject(new HashBusyError());
     while (this.queue.length > 0) {
       let thread = this.idle.pop();
       if (thread === undefined && this.threads.length < this.concurrency) {
