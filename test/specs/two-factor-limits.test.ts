@@ -115,6 +115,13 @@ describe('second-factor attempt limits', () => {
     expect(await loginStep(first, email)).toMatchObject({ typename: 'SecondFactorRequired', methods: ['RECOVERY_CODE'] });
     const ok = await first.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: recoveryCodes[0] } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    // Recovery codes are its way in: it can renew them (after confirming with one).
+    const reauth = await first.gql(Q.reauth, {
+      i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes[1] } },
+    });
+    expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+    const renewed = await first.gql(`mutation { generateRecoveryCodes { codes } }`);
+    expect(renewed.data?.['generateRecoveryCodes']?.codes, JSON.stringify(renewed)).toHaveLength(10);
     // Without any: refused, with no session, pending or full, and no enrollment that the password alone could make.
     await db.query(`delete from recovery_code where account_id = $1`, [id]);
     const second = client();
@@ -245,14 +252,23 @@ describe('second-factor attempt limits', () => {
   });
 
   it('consecutive failures lock the second step until an admin unlocks it', async () => {
-    const { client, secret, id, email } = await pendingUser();
+    const ip = `198.51.100.${net++}`;
+    const netKey = `2fa:ip:${ip}/32`;
+    const { client, secret, id, email } = await pendingUser(ip);
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 4; i++) await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
       await new Promise((r) => setTimeout(r, 3200)); // let the window pass: only the lockout counts on
     }
     await awayFromStepEdge();
+    const network = async () =>
+      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [netKey]))[0]?.count ?? 0;
     const locked = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(locked.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    // Refused for the account, with no code checked: the people behind its address do not pay for it.
+    const before = await network();
+    const again = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(again.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    expect(await network()).toBe(before);
     // Sending the code with the password does not get round the lock either.
     const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': '192.0.2.99' }).gql(
       `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,

@@ -63,12 +63,15 @@ export class PgListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
-      // Listening: the next loss starts its back-off from the beginning again.
-      attempt = 0;
+      if (this.stopped || this.client !== client) return; // stopped (or lost) meanwhile
       // `query_timeout` per query is honoured by node-postgres but missing from its types.
       const ping: pg.QueryConfig & { query_timeout: number } = { text: 'select 1', query_timeout: this.heartbeatMs };
       this.heartbeat = setInterval(() => {
-        client.query(ping).catch(retry);
+        client.query(ping).then(() => {
+          // Listening and answering: the next loss starts its back-off from the beginning again (not
+          // on connecting, or a connection dropped at once would be retried every 250 ms for ever).
+          attempt = 0;
+        }, retry);
       }, this.heartbeatMs);
       this.heartbeat.unref();
       this.handlers.connected?.();

@@ -76,6 +76,12 @@ describe('PasswordHasher', () => {
     expect(new Set(outcomes)).toEqual(new Set(['checked', 'busy']));
     // Refused in the order they came: every check that ran came before every refusal.
     expect(outcomes.indexOf('busy')).toBe(outcomes.lastIndexOf('checked') + 1);
+    // A new hash (a password being set, an incident's forced reset) is never refused as busy.
+    const slow = new PasswordHasher(1, HASH_THREAD_NICENESS, 1);
+    const [first, made] = await Promise.all([slow.verify(phc, 'correct horse battery'), slow.hash('a new password here')]);
+    expect(first).toBe(true);
+    expect(made).toMatch(/^\$argon2id\$/);
+    await slow.close();
     // Only the checks that ran count as verifications.
     expect(hasher.verifications - before).toBe(outcomes.filter((o) => o === 'checked').length);
     // Answered as SERVER_BUSY, not as an internal error.

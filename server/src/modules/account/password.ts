@@ -130,7 +130,7 @@ export class PasswordHasher {
 
   /**
    * `niceness`: of the hashing threads, Linux only (elsewhere it would lower the whole process).
-   * `maxWaitMs`: how long a job may wait for a thread before it is refused with `HashBusyError`.
+   * `maxWaitMs`: how long a verification may wait for a thread before it is refused with `HashBusyError`.
    */
   constructor(
     private readonly concurrency: number,
@@ -187,7 +187,10 @@ export class PasswordHasher {
   private dispatch(): void {
     // Jobs that waited too long are refused before any thread takes them (oldest first).
     const late = Date.now() - this.maxWaitMs;
-    while (this.queue.length > 0 && this.queue[0]!.queuedAt < late) this.queue.shift()!.reject(new HashBusyError());
+    // Only verifications (sign-ins): a new hash (a password being set, an incident's forced reset) waits.
+    while (this.queue.length > 0 && this.queue[0]!.job.op === 'verify' && this.queue[0]!.queuedAt < late) {
+      this.queue.shift()!.reject(new HashBusyError());
+    }
     while (this.queue.length > 0) {
       let thread = this.idle.pop();
       if (thread === undefined && this.threads.length < this.concurrency) {

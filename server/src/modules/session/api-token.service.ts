@@ -46,7 +46,7 @@ export class ApiTokenService {
       });
       // Nothing any decision reads changed: the remembered row just learns the new use.
       r = { ...r, t_last_used_at: at, t_last_used_ip: ip };
-      this.sessions.cache.update(`t:${hash}`, r);
+      this.sessions.cache.patch(`t:${hash}`, { t_last_used_at: at, t_last_used_ip: ip });
     }
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;

@@ -12,6 +12,19 @@ describe('AuthCache', () => {
     expect(cache.get('k')).toBeUndefined();
   });
 
+  it('a touch writes only its own fields into the remembered row, which may be newer than the toucher’s copy', () => {
+    const cache = new AuthCache<{ revoked: boolean; seen: number }>({ live: true });
+    // A request read the row (live) and is writing its last-seen time; meanwhile the session was
+    // revoked and another request remembered the revoked row.
+    cache.clear();
+    cache.set('k', { revoked: true, seen: 1 }, cache.generation);
+    cache.patch('k', { seen: 2 });
+    expect(cache.get('k')).toEqual({ revoked: true, seen: 2 });
+    // Nothing held: nothing stored.
+    cache.patch('j', { seen: 2 });
+    expect(cache.get('j')).toBeUndefined();
+  });
+
   it('never stores a row read before a clear', () => {
     const cache = new AuthCache<string>({ live: true });
     const readAt = cache.generation;

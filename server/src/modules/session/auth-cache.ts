@@ -59,12 +59,13 @@ export class AuthCache<T> {
   }
 
   /**
-   * Replaces a remembered row with a newer version of itself that differs only in what no decision
-   * reads (a session's last-seen time, a token's last use), keeping its age; nothing when not held.
+   * Writes fields no decision reads (a session's last-seen time, a token's last use) into a remembered
+   * row, keeping its age; nothing when not held. Only those fields: the row held may be newer than the
+   * caller's copy (revoked meanwhile), and must stay so.
    */
-  update(key: string, value: T): void {
+  patch(key: string, fields: Partial<T>): void {
     const e = this.entries.get(key);
-    if (e !== undefined) e.value = value;
+    if (e !== undefined) e.value = { ...(e.value as object), ...fields } as T;
   }
 
   clear(): void {

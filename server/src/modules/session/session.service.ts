@@ -226,7 +226,7 @@ export class SessionService {
       });
       // Nothing any decision reads changed: the remembered row just learns the new time.
       r = { ...r, s_last_seen_at: seen };
-      this.cache.update(`s:${hash}`, r);
+      this.cache.patch(`s:${hash}`, { s_last_seen_at: seen });
     }
     const row = r;
     const getEm = typeof em === 'function' ? em : () => em;

@@ -286,8 +286,9 @@ export class TwoFactorResolver {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
     tf.requireRecentReauth(ctx);
-    const methods = (await tf.loginMethods(ctx.em, account)).filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
-    if (methods.length === 0) {
+    // Also for a factor that cannot be used now (a flagged security key): recovery codes are then the
+    // account's way in, and it must be able to renew them.
+    if (!(await tf.holdsAnyFactor(account))) {
       throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');
     }
     return Object.assign(new RecoveryCodes(), { codes: await tf.generateRecoveryCodes(ctx, account) });

@@ -236,6 +236,12 @@ export class TwoFactorService {
     return f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
   }
 
+  /** Whether the account holds a second factor, usable now or not (what recovery codes back up). */
+  async holdsAnyFactor(account: Account): Promise<boolean> {
+    const f = await this.readFlags(account);
+    return f !== undefined && holdsFactor(f);
+  }
+
   /** The account's method flags, in one round trip (this runs on sign-ins). */
   private async readFlags(account: Account): Promise<MethodFlags | undefined> {
     const { rows } = await this.pool.query<MethodFlags>({
@@ -344,13 +350,20 @@ export class TwoFactorService {
    * again a few times while the attempts in flight finish (right codes give theirs back; wrong ones
    * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
    */
+  /** Gives one attempt back to each of these budgets (an attempt that was not checked). */
+  private async giveBack(keys: string[]): Promise<void> {
+    await prepared(
+      this.pool,
+      'two_factor_give_back',
+      `update failure_counter set count = greatest(count - 1, 0) where key = any(?)`,
+      [keys],
+    );
+  }
+
   private async retakeNetwork(ip: string): Promise<TwoFactorFailure | null> {
     const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     const key = this.networkBudgetKey(ip);
-    const giveBack = () =>
-      prepared(this.pool, 'two_factor_net_give_back', `update failure_counter set count = greatest(count - 1, 0) where key = ?`, [
-        key,
-      ]);
+    const giveBack = () => this.giveBack([key]);
     let windowStart = new Date();
     for (let tries = 1; tries <= 4; tries++) {
       await giveBack();
@@ -461,10 +474,17 @@ export class TwoFactorService {
     // The statement took no attempt for such a method (the same rule in SQL).
     if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
     let limited = this.limitFailure(row);
-    // Refused by the network's budget alone: the attempts in flight there may be right codes about to
-    // give theirs back (many people behind one address signing in at once), so this one asks again.
-    if (limited?.code === ErrorCode.TOO_MANY_ATTEMPTS && !this.accountSpent(row))
+    if (limited && (row.locked_at || this.accountSpent(row))) {
+      // Refused for the account (locked, or its budget spent): the network's slot goes back, since no
+      // code was checked and the people behind that address are not to pay for this account.
+      await this.giveBack([this.networkBudgetKey(ctx.clientIp)]);
+    } else if (limited) {
+      // Refused by the network's budget alone: the attempts in flight there may be right codes about to
+      // give theirs back (many people behind one address signing in at once), so this one asks again;
+      // refused for good, it gives the account's slot back (the account is not at fault).
       limited = await this.retakeNetwork(ctx.clientIp);
+      if (limited) await this.giveBack([this.accountBudgetKey(account.id)]);
+    }
     if (limited) return limited;
     let failure: TwoFactorFailure | null;
     /** Whether the check recorded the success itself (in its own statement). */
