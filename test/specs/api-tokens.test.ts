@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenTableChanges } from '../support/change-feed.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   CREATE_ACCOUNT,
@@ -121,18 +121,9 @@ describe('API tokens for API-only sub-admins', () => {
     const { token, apiToken } = (await admin.gql(CREATE_TOKEN, { i: { accountId: integratorId, name: 'quiet' } })).data![
       'createApiToken'
     ];
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (n) => heard.push(n.payload ?? ''));
-    // Notifications arrive in commit order: once this one is heard, every earlier one was.
-    const settle = async (marker: string) => {
-      await db.query(`select pg_notify('sc_table_change', $1)`, [marker]);
-      for (let i = 0; i < 200 && !heard.includes(marker); i++) await new Promise((r) => setTimeout(r, 10));
-      return heard.splice(0);
-    };
+    const changes = await listenTableChanges(db);
+    const settle = changes.settle;
     try {
-      await listener.query('listen sc_table_change');
       // A new token and a new session, both due for the write that records their use.
       const browser = new GqlClient(server.url);
       await login(browser, adminEmail);
@@ -152,7 +143,7 @@ describe('API tokens for API-only sub-admins', () => {
       await admin.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: apiToken.id });
       expect(await settle('revoked')).toEqual(['auth', 'revoked']);
     } finally {
-      await listener.end();
+      await changes.end();
     }
   });
 

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenTableChanges } from '../support/change-feed.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { startServer, withServer, type RunningServer } from '../support/server.js';
 
 const ME = `{ me { id email } }`;
 const SESSIONS = `{ mySessions { id current ip userAgent stage } }`;
@@ -179,18 +180,9 @@ describe('password login and sessions', () => {
 
   it('a sign-in is no news to the other instances; disabling an account is, once', async () => {
     const { id } = await createAccount(server, admin, { role: 'USER' });
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (n) => heard.push(n.payload ?? ''));
-    // Notifications arrive in commit order: once this one is heard, every earlier one was.
-    const settle = async (marker: string) => {
-      await db.query(`select pg_notify('sc_table_change', $1)`, [marker]);
-      for (let i = 0; i < 200 && !heard.includes(marker); i++) await new Promise((r) => setTimeout(r, 10));
-      return heard.splice(0);
-    };
+    const changes = await listenTableChanges(db);
+    const settle = changes.settle;
     try {
-      await listener.query('listen sc_table_change');
       const ok = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
       expect(ok.data?.['login']?.__typename).toBe('LoginSuccess');
       const refused = await new GqlClient(server.url).gql(LOGIN, { input: { email: adminEmail, password: 'not it at all' } });
@@ -201,7 +193,7 @@ describe('password login and sessions', () => {
       expect(off.data?.['setAccountDisabled']?.disabledAt).toEqual(expect.any(String));
       expect(await settle('after-disable')).toEqual(['auth', 'after-disable']);
     } finally {
-      await listener.end();
+      await changes.end();
     }
   });
 
@@ -294,9 +286,7 @@ describe('password login and sessions', () => {
 
 describe('the minimum duration of a refused login', () => {
   it('pads every refusal (unknown account, wrong password, disabled account) to LOGIN_MIN_DURATION_MS, and not a right password', async () => {
-    const db = await createTestDatabase('auth_floor');
-    const server = await startServer({ DATABASE_URL: db.url, LOGIN_MIN_DURATION_MS: '3000' });
-    try {
+    await withServer('auth_floor', { LOGIN_MIN_DURATION_MS: '3000' }, async (server) => {
       const { client: admin, email } = await setupAdmin(server);
       const disabled = await createAccount(server, admin, { role: 'USER' });
       const off = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { disabledAt } }`, {
@@ -321,28 +311,20 @@ describe('the minimum duration of a refused login', () => {
       // The answer already says the password was right: it is not held back to the floor.
       expect(right.type).toBe('LoginSuccess');
       expect(right.ms).toBeLessThan(3000);
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });
 
 describe('on an https public URL', () => {
   it('uses a __Host- prefixed Secure cookie', async () => {
-    const db = await createTestDatabase('auth_https');
-    const server = await startServer({ DATABASE_URL: db.url, PUBLIC_URL: 'https://security.example.test' });
-    try {
+    await withServer('auth_https', { PUBLIC_URL: 'https://security.example.test' }, async (server) => {
       const { email } = await setupAdminOverHttp(server);
       const c = new GqlClient(server.url);
       const res = await c.raw({ query: LOGIN, variables: { input: { email, password: PASSWORD } } });
       const cookie = res.headers.getSetCookie()[0]!;
       expect(cookie).toMatch(/^__Host-sc_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
       expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });
 
@@ -381,9 +363,7 @@ describe('two server processes on one database', () => {
 
 describe('an idle timeout with several instances', () => {
   it('a remembered session that looks idle is read again: another instance may have seen it since', async () => {
-    const db = await createTestDatabase('auth_idle');
-    const server = await startServer({ DATABASE_URL: db.url, SESSION_IDLE_TIMEOUT_SECONDS: '5' });
-    try {
+    await withServer('auth_idle', { SESSION_IDLE_TIMEOUT_SECONDS: '5' }, async (server, db) => {
       const { client, email } = await setupAdmin(server);
       const me = async () => (await client.gql(`{ me { email } }`)).data?.['me'];
       // This instance remembers the session as last seen 3 s ago (too recent to be written again): an
@@ -400,18 +380,13 @@ describe('an idle timeout with several instances', () => {
       // Really idle: signed out.
       await new Promise((r) => setTimeout(r, 5200));
       expect(await me()).toBeNull();
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });
 
 describe('a flood of sign-ins', () => {
   it('answers the passwords that waited too long for a hashing thread SERVER_BUSY, unchecked and unrecorded', async () => {
-    const db = await createTestDatabase('auth_busy');
-    const server = await startServer({ DATABASE_URL: db.url, PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_MAX_WAIT_MS: '100' });
-    try {
+    await withServer('auth_busy', { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_MAX_WAIT_MS: '100' }, async (server, db) => {
       const { email } = await setupAdmin(server);
       const before = await db.query<{ n: number }>(`select count(*)::int as n from login_event`);
       const answers = await Promise.all(
@@ -427,9 +402,6 @@ describe('a flood of sign-ins', () => {
       // Only the checked ones left a login event.
       const after = await db.query<{ n: number }>(`select count(*)::int as n from login_event`);
       expect(after[0]!.n - before[0]!.n).toBe(answers.filter((a) => a === 'LoginSuccess').length);
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });

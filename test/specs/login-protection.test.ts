@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { startServer, withServer, type RunningServer } from '../support/server.js';
 
 const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason until eventId duplicate } }`;
 const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason until eventId duplicate } }`;
@@ -441,10 +441,8 @@ describe('login protection', () => {
 
 describe('a successful panel sign-in', () => {
   it("clears the account's failure count from that source, so earlier mistakes do not add up to a block", async () => {
-    const db = await createTestDatabase('protection_success');
     // 3 per account+source as above; the per-source threshold out of this test's way.
-    const server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' });
-    try {
+    await withServer('protection_success', { ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' }, async (server, db) => {
       const { client: admin } = await setupAdmin(server);
       const { email } = await createAccount(server, admin, { role: 'USER' });
       const key = `acct:${email}|127.0.0.1/32`;
@@ -465,18 +463,13 @@ describe('a successful panel sign-in', () => {
       // A success with nothing counted leaves nothing behind.
       expect(await attempt(PASSWORD)).toBe('LoginSuccess');
       expect(await count()).toBe(0);
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });
 
 describe("a disabled account's right password", () => {
   it('counts like a wrong one, so a block tells nothing about which guess was right', async () => {
-    const db = await createTestDatabase('protection_disabled');
-    const server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' });
-    try {
+    await withServer('protection_disabled', { ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' }, async (server, db) => {
       const { client: admin } = await setupAdmin(server);
       const { email, id } = await createAccount(server, admin, { role: 'USER' });
       await db.query('update account set disabled_at = now() where id = $1', [id]);
@@ -487,10 +480,7 @@ describe("a disabled account's right password", () => {
       // The right password answers the same and is the third strike from this source, as a wrong one would be.
       expect(await attempt(PASSWORD)).toBe('InvalidCredentialsError');
       expect(await attempt('wrong three')).toBe('IpBlockedError');
-    } finally {
-      await server.stop();
-      await db.drop();
-    }
+    });
   });
 });
 

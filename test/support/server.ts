@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const serverEntry = path.join(repoRoot, 'server', 'dist', 'main.js');
@@ -91,4 +92,26 @@ export async function startServer(env: Record<string, string | undefined>): Prom
       return exited;
     },
   };
+}
+
+/**
+ * Runs `fn` against a server of its own, configured by `env`, on a database of its own; both are
+ * stopped and dropped afterwards, also when `fn` fails.
+ */
+export async function withServer(
+  label: string,
+  env: Record<string, string | undefined>,
+  fn: (server: RunningServer, db: TestDatabase) => Promise<void>,
+): Promise<void> {
+  const db = await createTestDatabase(label);
+  try {
+    const server = await startServer({ DATABASE_URL: db.url, ...env });
+    try {
+      await fn(server, db);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
 }

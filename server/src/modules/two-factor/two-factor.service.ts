@@ -345,11 +345,6 @@ export class TwoFactorService {
     );
   }
 
-  /**
-   * An attempt the network's budget refused: it was not checked, so it gives its slot back, then asks
-   * again a few times while the attempts in flight finish (right codes give theirs back; wrong ones
-   * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
-   */
   /** Gives one attempt back to each of these budgets (an attempt that was not checked). */
   private async giveBack(keys: string[]): Promise<void> {
     await prepared(
@@ -360,13 +355,17 @@ export class TwoFactorService {
     );
   }
 
+  /**
+   * An attempt the network's budget refused: it was not checked, so it gives its slot back, then asks
+   * again a few times while the attempts in flight finish (right codes give theirs back; wrong ones
+   * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
+   */
   private async retakeNetwork(ip: string): Promise<TwoFactorFailure | null> {
     const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     const key = this.networkBudgetKey(ip);
-    const giveBack = () => this.giveBack([key]);
     let windowStart = new Date();
     for (let tries = 1; tries <= 4; tries++) {
-      await giveBack();
+      await this.giveBack([key]);
       await sleep(50 * tries);
       const {
         rows: [r],
@@ -379,14 +378,8 @@ export class TwoFactorService {
       if (r && r.count <= maxAttempts) return null;
       if (r) windowStart = r.window_start;
     }
-    await giveBack();
+    await this.giveBack([key]);
     return this.tooMany(windowStart);
-  }
-
-  private async giveAttemptBack(em: EntityManager, accountId: string): Promise<void> {
-    await em.execute(`update failure_counter set count = greatest(count - 1, 0) where key = ?`, [
-      this.accountBudgetKey(accountId),
-    ]);
   }
 
   /**
@@ -580,7 +573,7 @@ export class TwoFactorService {
     if ((res as { affectedRows?: number }).affectedRows !== 1) {
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
     }
-    await this.giveAttemptBack(em, account.id);
+    await this.giveBack([this.accountBudgetKey(account.id)]);
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), { method: TwoFactorMethod.TOTP });
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
     return null;
@@ -792,7 +785,7 @@ export class TwoFactorService {
       ? await this.hasher.verify(account.password.hash, password)
       : await this.hasher.verifyDummy(password);
     if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
-    await this.giveAttemptBack(ctx.em, account.id);
+    await this.giveBack([this.accountBudgetKey(account.id)]);
     const methods = await this.loginMethods(ctx.em, account);
     if (methods.length > 0) {
       if (!proof) {
