@@ -516,7 +516,7 @@ export class TwoFactorService {
     if (totpId === null || sealed === null) {
       return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     }
-    const step = await matchTotpStep(open(this.keys.encryptionKey, sealed, account.id), code.trim());
+    const step = matchTotpStep(open(this.keys.encryptionKey, sealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     const {
       rows: [accepted],
@@ -562,7 +562,7 @@ export class TwoFactorService {
     }
     const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
     if (limited) return limited;
-    const step = await matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
+    const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
     const res = await em.execute(
       `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
