@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
-import { GqlClient } from '../support/graphql.js';
+import { createAccount, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
@@ -278,8 +278,16 @@ describe('second-factor attempt limits', () => {
     const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
     expect(audit).toHaveLength(1);
 
-    const unlock = await admin.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id });
+    // Unlocking is a sensitive change: a recent re-authentication first. The attempt budget stays (an
+    // unlock between rounds of guesses gives no fresh round).
+    const unlockQ = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
+    expect(codes(await admin.gql(unlockQ, { id }))).toEqual(['REAUTH_REQUIRED']);
+    await reauthenticate(admin);
+    const acctKey = `2fa:acct:${id}`;
+    await db.query(`update failure_counter set count = 3 where key = $1`, [acctKey]);
+    const unlock = await admin.gql(unlockQ, { id });
     expect(unlock.data!['unlockSecondFactor']).toBe(true);
+    expect((await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [acctKey]))[0]?.count).toBe(3);
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });

@@ -206,6 +206,8 @@ export type ErrorCode =
   | 'IP_NOT_ALLOWED'
   /** The change would leave no enabled admin. */
   | 'LAST_ADMIN'
+  /** A policy requires two-factor authentication for this account and this is its last usable method: set up another one first. */
+  | 'LAST_METHOD_REQUIRED'
   /** The link is unknown, used already or expired. */
   | 'LINK_INVALID'
   /** The e-mail could not be sent; try again later. */

@@ -38,6 +38,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   SERVER_BUSY: 'Too many people are signing in right now. Try again in a moment.',
   SECOND_FACTOR_UNAVAILABLE:
     'Your second factor cannot be used now and no recovery code is left. Ask an administrator to reset your two-step sign-in.',
+  LAST_METHOD_REQUIRED: 'Your account must keep two-step sign-in. Set up another method before you remove this one.',
   EMAIL_COOLDOWN: 'A code was sent moments ago. Wait a little before asking for another.',
   ALREADY_ENABLED: 'This method is set up already.',
   NOT_ENROLLING: 'This setup was not started or has expired. Start again.',

@@ -44,6 +44,7 @@ export enum ErrorCode {
   APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
   MAIL_FAILED = 'MAIL_FAILED',
   SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
+  LAST_METHOD_REQUIRED = 'LAST_METHOD_REQUIRED',
   ALREADY_RESOLVED = 'ALREADY_RESOLVED',
   LINK_INVALID = 'LINK_INVALID',
 }
@@ -96,6 +97,10 @@ registerEnumType(ErrorCode, {
     SECOND_FACTOR_UNAVAILABLE: {
       description:
         'The account owes a second step that none of its methods can give now (a security key flagged as a possible clone, e-mail codes while they are off for admins and sub-admins) and no recovery code is left: an admin resets its two-factor authentication.',
+    },
+    LAST_METHOD_REQUIRED: {
+      description:
+        'A policy requires two-factor authentication for this account and this is its last usable method: set up another one first.',
     },
     EMAIL_COOLDOWN: { description: 'A code was sent moments ago: wait until `retryAfter` before asking for another.' },
     ALREADY_ENABLED: { description: 'This method is set up already.' },

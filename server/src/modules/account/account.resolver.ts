@@ -95,6 +95,7 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof CreateAccountResult> {
     ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);
+    ctx.services.accounts.assertMayGrant(ctx.viewer!, input.permissions ?? []);
     const result = await ctx.services.accounts.create(ctx.em, input);
     if (!result.ok) return new EmailTakenError();
     const a = result.account;
@@ -124,6 +125,10 @@ export class AccountResolver {
     }
     const before = [...account.permissions];
     const after = [...new Set(permissions)].sort();
+    ctx.services.accounts.assertMayGrant(
+      ctx.viewer!,
+      after.filter((p) => !before.includes(p)),
+    );
     // The change and its audit entry commit together, or neither does.
     await ctx.em.transactional(async (tx) => {
       tx.merge(account).permissions = after;

@@ -107,6 +107,20 @@ export class AccountService {
     }
   }
 
+  /**
+   * A sub-admin hands on only permissions it holds itself (an admin any): with MANAGE_SUB_ADMINS
+   * alone it must not make a sub-admin that may change the settings, or manage users. Taking
+   * permissions away is not granting.
+   */
+  assertMayGrant(viewer: Viewer, granted: Permission[]): void {
+    const missing = [...new Set(granted)].filter((p) => !hasPermission(viewer, p));
+    if (missing.length > 0) {
+      throw appError(ErrorCode.FORBIDDEN, `You can only grant permissions you hold yourself (not ${missing.join(', ')}).`, {
+        permissions: missing,
+      });
+    }
+  }
+
   /** Who may create which role: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
   assertMayManageRole(viewer: Viewer, role: Role): void {
     const allowed =

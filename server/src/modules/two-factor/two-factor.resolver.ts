@@ -63,6 +63,17 @@ function session(ctx: Context) {
   return ctx.viewer!.session!;
 }
 
+/** Another account's second factors: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
+function assertMayManageTwoFactorOf(ctx: Context, account: Account): void {
+  const needed =
+    account.role === Role.USER
+      ? Permission.MANAGE_USERS
+      : account.role === Role.SUB_ADMIN
+        ? Permission.MANAGE_SUB_ADMINS
+        : Role.ADMIN;
+  if (!isAllowed(ctx.viewer!, needed)) throw forbidden();
+}
+
 @Resolver()
 export class TwoFactorResolver {
   // ── Sign-in, second step ───────────────────────────────────────────────────────────────────────
@@ -172,6 +183,7 @@ export class TwoFactorResolver {
     description: 'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code.',
   })
   async startTotpEnrollment(@Ctx() ctx: Context): Promise<TotpEnrollment> {
+    await this.assertFirstFactor(ctx);
     const e = await ctx.services.twoFactor.startTotp(ctx.em, ctx.viewer!.account);
     return Object.assign(new TotpEnrollment(), {
       otpauthUri: e.uri,
@@ -190,6 +202,7 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof EnableResult> {
     if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    await this.assertFirstFactor(ctx);
     const failure = await ctx.services.twoFactor.confirmTotp(ctx, ctx.viewer!.account, code);
     return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.TOTP);
   }
@@ -200,6 +213,7 @@ export class TwoFactorResolver {
     @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,
     @Ctx() ctx: Context,
   ): Promise<typeof EmailCodeResult> {
+    await this.assertFirstFactor(ctx);
     const sent = await ctx.services.twoFactor.startEmail(ctx, ctx.viewer!.account, session(ctx).id, address);
     return sent instanceof TwoFactorFailure
       ? TwoFactorError.from(sent)
@@ -213,6 +227,7 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof EnableResult> {
     if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    await this.assertFirstFactor(ctx);
     const failure = await ctx.services.twoFactor.confirmEmail(ctx, ctx.viewer!.account, session(ctx).id, code);
     return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.EMAIL);
   }
@@ -225,6 +240,7 @@ export class TwoFactorResolver {
     @Arg('name', () => String, { description: 'Friendly name for the device (1–64 characters).' }) name: string,
     @Ctx() ctx: Context,
   ): Promise<Record<string, unknown>> {
+    await this.assertFirstFactor(ctx);
     return ctx.services.webauthn.registrationOptions(ctx, ctx.viewer!.account, session(ctx).id, name);
   }
 
@@ -235,6 +251,7 @@ export class TwoFactorResolver {
     response: Record<string, unknown>,
     @Ctx() ctx: Context,
   ): Promise<typeof EnableResult> {
+    await this.assertFirstFactor(ctx);
     const saved = await ctx.services.webauthn.register(ctx, ctx.viewer!.account, session(ctx).id, response);
     return saved instanceof TwoFactorFailure ? TwoFactorError.from(saved) : this.enabled(ctx, TwoFactorMethod.WEBAUTHN);
   }
@@ -258,6 +275,7 @@ export class TwoFactorResolver {
   ): Promise<boolean> {
     assertUuid(id, 'id');
     ctx.services.twoFactor.requireRecentReauth(ctx);
+    await this.assertKeepsAFactor(ctx, { webauthnId: id });
     await ctx.services.webauthn.remove(ctx, ctx.viewer!.account, id);
     return true;
   }
@@ -266,6 +284,7 @@ export class TwoFactorResolver {
   @Mutation(() => Boolean, { description: 'Removes your authenticator app. Needs a recent re-authentication.' })
   async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
+    await this.assertKeepsAFactor(ctx, { totp: true });
     if (!(await ctx.services.twoFactor.removeTotp(ctx, ctx.viewer!.account))) throw notFound('Authenticator app');
     return true;
   }
@@ -274,6 +293,7 @@ export class TwoFactorResolver {
   @Mutation(() => Boolean, { description: 'Removes your e-mail codes. Needs a recent re-authentication.' })
   async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
+    await this.assertKeepsAFactor(ctx, { email: true });
     if (!(await ctx.services.twoFactor.removeEmail(ctx, ctx.viewer!.account))) throw notFound('E-mail method');
     return true;
   }
@@ -310,14 +330,51 @@ export class TwoFactorResolver {
     });
   }
 
+  /**
+   * An enrollment-only session (a policy requires 2FA and the account had no factor at the password)
+   * sets up the account's first factor. Once the account holds one (its holder set it up meanwhile,
+   * in another session), this session must not add another beside it and come out signed in: that
+   * would skip the second step. Signing in again asks for the factor.
+   */
+  private async assertFirstFactor(ctx: Context): Promise<void> {
+    if (session(ctx).stage !== SessionStage.ENROLLMENT_REQUIRED) return;
+    if (await ctx.services.twoFactor.holdsAnyFactor(ctx.viewer!.account)) {
+      throw appError(ErrorCode.SECOND_FACTOR_REQUIRED, 'This account has a second factor now. Sign in again and use it.');
+    }
+  }
+
+  /**
+   * Under a policy, the account keeps at least one usable factor: removing the last would leave its
+   * next sign-in an enrollment anyone with the password could make. `removing` names what goes.
+   */
+  private async assertKeepsAFactor(ctx: Context, removing: { totp?: true; email?: true; webauthnId?: string }): Promise<void> {
+    const { account } = ctx.viewer!;
+    const tf = ctx.services.twoFactor;
+    if (!(await tf.policyRequires(ctx.em, account))) return;
+    const m = await tf.summary(ctx.em, account.id);
+    const left =
+      (m.totp && !removing.totp ? 1 : 0) +
+      (m.email && !removing.email ? 1 : 0) +
+      m.webauthn.filter((c) => c.id !== removing.webauthnId && c.flaggedAt === null).length;
+    if (left === 0) {
+      throw appError(
+        ErrorCode.LAST_METHOD_REQUIRED,
+        'Two-factor authentication is required for your account: set up another method before removing this one.',
+      );
+    }
+  }
+
   private async enabled(ctx: Context, method: TwoFactorMethod): Promise<TwoFactorEnabled> {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
-    const { recoveryRemaining } = await tf.summary(ctx.em, account.id);
-    const recoveryCodes = recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account) : null;
+    const m = await tf.summary(ctx.em, account.id);
+    const recoveryCodes = m.recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account) : null;
     let signedIn = false;
     if (session(ctx).stage === SessionStage.ENROLLMENT_REQUIRED) {
-      signedIn = (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) !== null;
+      // Only the account's first factor signs this session in: one set up by another session in the
+      // same moment (after assertFirstFactor looked) leaves both to sign in again with a factor.
+      const held = (m.totp ? 1 : 0) + (m.email ? 1 : 0) + m.webauthn.length;
+      signedIn = held === 1 && (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) !== null;
     }
     return Object.assign(new TwoFactorEnabled(), { method, recoveryCodes, signedIn });
   }
@@ -342,6 +399,24 @@ export class TwoFactorResolver {
     }
     const methods = input.allowedMethods ? [...new Set(input.allowedMethods)] : undefined;
     const before = await ctx.services.settings.twoFactor(ctx.em);
+    // Something must be left to set up, for everyone and for the staff a policy covers: an account a
+    // policy sends to enrollment with nothing to enroll could never finish signing in.
+    const allowed = methods ?? before.allowedMethods;
+    const forStaff = input.emailForStaff ?? before.emailForStaff;
+    const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
+    const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
+    if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
+      throw badInput([
+        {
+          field: 'allowedMethods',
+          reason: 'NOTHING_TO_ENROLL',
+          message:
+            enrollable.length === 0
+              ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
+              : 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).',
+        },
+      ]);
+    }
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       {
@@ -427,9 +502,10 @@ export class TwoFactorResolver {
     });
   }
 
-  @Authorized(Permission.MANAGE_USERS)
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Boolean, {
-    description: 'Unlocks second-step sign-in for an account locked after too many consecutive failures. Needs MANAGE_USERS.',
+    description:
+      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
   })
   async unlockSecondFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -438,6 +514,8 @@ export class TwoFactorResolver {
     assertUuid(accountId, 'accountId');
     const account = await ctx.em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
+    assertMayManageTwoFactorOf(ctx, account);
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     await ctx.services.twoFactor.unlock(ctx, account);
     return true;
   }
@@ -455,13 +533,7 @@ export class TwoFactorResolver {
     const viewer = ctx.viewer!;
     const account = await ctx.em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
-    const needed =
-      account.role === Role.USER
-        ? Permission.MANAGE_USERS
-        : account.role === Role.SUB_ADMIN
-          ? Permission.MANAGE_SUB_ADMINS
-          : Role.ADMIN;
-    if (!isAllowed(viewer, needed)) throw forbidden();
+    assertMayManageTwoFactorOf(ctx, account);
     if (account.id === viewer.account.id) {
       throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Manage your own methods on your Security page.' }]);
     }
@@ -473,6 +545,13 @@ export class TwoFactorResolver {
         id: { $nin: [account.id, viewer.account.id] },
       });
       if (approvers > 0) {
+        // One open request per account: asking again answers the one waiting.
+        const open = await ctx.em.findOne(TwoFactorResetRequest, {
+          target: account.id,
+          approvedAt: null,
+          expiresAt: { $gt: new Date() },
+        });
+        if (open) return Object.assign(new TwoFactorResetPending(), { requestId: open.id, expiresAt: open.expiresAt });
         const req = ctx.em.create(TwoFactorResetRequest, {
           target: account,
           requestedBy: viewer.account,
@@ -522,14 +601,18 @@ export class TwoFactorResolver {
     if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {
       throw appError(ErrorCode.FORBIDDEN, 'A second admin (neither the requester nor the target) must approve.');
     }
+    // An admin made after the request (possibly by the requester) is no second opinion.
+    if (viewer.account.createdAt.getTime() > req.createdAt.getTime()) {
+      throw appError(ErrorCode.FORBIDDEN, 'An admin who existed when the reset was asked for must approve it.');
+    }
+    // A requester disabled or demoted since then no longer stands behind the request.
+    if (req.requestedBy.disabledAt !== null || req.requestedBy.role !== Role.ADMIN) {
+      throw appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.');
+    }
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    const claimed = await ctx.em.nativeUpdate(
-      TwoFactorResetRequest,
-      { id: req.id, approvedAt: null },
-      { approvedAt: new Date(), approvedBy: viewer.account.id },
-    );
-    if (claimed !== 1) throw notFound('Reset request');
-    await ctx.services.twoFactor.resetAll(ctx, req.target);
+    // Claimed in the reset's own transaction: approved and carried out, or neither.
+    const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });
+    if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
   }
 }

@@ -417,9 +417,12 @@ export class TwoFactorService {
     ]);
   }
 
+  /**
+   * Ends the lock after consecutive failures. The attempt budget stays: an unlock between rounds of
+   * guesses must not give a fresh round each time.
+   */
   async unlock(ctx: Context, account: Account): Promise<void> {
     await ctx.em.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
-    await ctx.em.execute(`delete from failure_counter where key = ?`, [this.accountBudgetKey(account.id)]);
     await this.audit.record(ctx, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
   }
 
@@ -580,7 +583,8 @@ export class TwoFactorService {
   }
 
   async removeTotp(ctx: Context, account: Account): Promise<boolean> {
-    const n = await ctx.em.nativeDelete(TotpAuthenticator, { account: account.id });
+    // Only a working app is "removed" (told, audited); a setup in progress simply expires.
+    const n = await ctx.em.nativeDelete(TotpAuthenticator, { account: account.id, status: EnrollmentStatus.ACTIVE });
     if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.TOTP, 'The authenticator app');
     return n > 0;
   }
@@ -709,7 +713,7 @@ export class TwoFactorService {
   }
 
   async removeEmail(ctx: Context, account: Account): Promise<boolean> {
-    const n = await ctx.em.nativeDelete(EmailFactor, { account: account.id });
+    const n = await ctx.em.nativeDelete(EmailFactor, { account: account.id, status: EnrollmentStatus.ACTIVE });
     if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.EMAIL, 'E-mail codes');
     return n > 0;
   }
@@ -787,6 +791,13 @@ export class TwoFactorService {
     if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
     await this.giveBack([this.accountBudgetKey(account.id)]);
     const methods = await this.loginMethods(ctx.em, account);
+    // A factor it holds that cannot be used now, and no recovery code: never the password alone.
+    if (methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {
+      return new TwoFactorFailure(
+        ErrorCode.SECOND_FACTOR_UNAVAILABLE,
+        'Your second factor cannot be used now and no recovery code is left. Ask an administrator to reset your two-factor authentication.',
+      );
+    }
     if (methods.length > 0) {
       if (!proof) {
         return new TwoFactorFailure(
@@ -803,10 +814,27 @@ export class TwoFactorService {
     return now;
   }
 
-  /** Removes every method and code of an account, revokes its sessions and tokens, tells the holder. */
-  async resetAll(ctx: Context, account: Account): Promise<void> {
-    await ctx.em.transactional(async (tx) => {
+  /**
+   * Removes every method and code of an account, revokes its sessions and tokens, tells the holder.
+   * `approval`: the second admin's approval of a reset request, claimed in the same transaction (false,
+   * with nothing done, when it was claimed, withdrawn or expired meanwhile). Every other open request
+   * for the account is closed: a reset asked for before this one must not wipe what is set up after.
+   */
+  async resetAll(ctx: Context, account: Account, approval?: { requestId: string; approverId: string }): Promise<boolean> {
+    const done = await ctx.em.transactional(async (tx) => {
       const id = account.id;
+      if (approval) {
+        const claimed = await tx.execute(
+          `update two_factor_reset_request set approved_at = now(), approved_by_id = ?
+            where id = ? and target_id = ? and approved_at is null and expires_at > now()`,
+          [approval.approverId, approval.requestId, id],
+          'run',
+        );
+        if ((claimed as { affectedRows?: number }).affectedRows !== 1) return false;
+      }
+      await tx.execute(`update two_factor_reset_request set expires_at = now() where target_id = ? and approved_at is null`, [
+        id,
+      ]);
       await tx.nativeDelete(TotpAuthenticator, { account: id });
       await tx.nativeDelete(EmailFactor, { account: id });
       await tx.nativeDelete(EmailCode, { account: id });
@@ -815,9 +843,16 @@ export class TwoFactorService {
       await tx.nativeDelete(TwoFactorState, { account: id });
       await tx.nativeUpdate(Session, { account: id, revokedAt: null }, { revokedAt: new Date(), revokedReason: '2FA_RESET' });
       await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
-      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET, target(account));
+      await this.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.TWO_FACTOR_RESET,
+        target(account),
+        approval ? { requestId: approval.requestId } : {},
+      );
+      return true;
     });
-    this.mail.notify(mails.twoFactorReset(account.email, this.url));
+    if (done) this.mail.notify(mails.twoFactorReset(account.email, this.url));
+    return done;
   }
 
   async settingsFor(em: EntityManager): Promise<TwoFactorSettings> {

@@ -215,24 +215,34 @@ export class WebauthnService {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn assertion refused');
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
-    if ((newCounter > 0 || cred.counter > 0) && newCounter <= cred.counter) {
-      cred.flaggedAt = new Date();
-      await ctx.em.flush();
+    // One conditional UPDATE: two assertions checked at once (a key and its clone presenting the same
+    // counter) cannot both pass, and the stored counter never moves back. A zero counter stays zero for
+    // authenticators that keep none.
+    const accepted = await ctx.em.execute(
+      `update webauthn_credential set counter = ?, last_used_at = now()
+        where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))`,
+      [newCounter, cred.id, newCounter, newCounter],
+      'run',
+    );
+    if ((accepted as { affectedRows?: number }).affectedRows === 1) return null;
+    // Not above the stored counter (or flagged meanwhile): flagged here, once, with its audit entry.
+    const flagged = await ctx.em.execute<{ counter: string }[]>(
+      `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
+      [cred.id],
+    );
+    if (flagged.length === 1) {
+      const storedCounter = Number(flagged[0]!.counter);
       this.logger.warn(
-        { accountId: account.id, credential: cred.id, newCounter, stored: cred.counter },
+        { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
         'WebAuthn counter regression',
       );
       await this.audit.record(ctx, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
-        storedCounter: cred.counter,
+        storedCounter,
         presentedCounter: newCounter,
       });
-      return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
     }
-    cred.counter = newCounter;
-    cred.lastUsedAt = new Date();
-    await ctx.em.flush();
-    return null;
+    return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
   }
 
   async rename(ctx: Context, account: Account, id: string, nameInput: string): Promise<WebauthnCredential> {

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+
+/**
+ * Rules around the second factors that no single flow shows: an enrollment-only session sets up the
+ * first factor and nothing beside one; a policy keeps the last method; re-authentication never falls
+ * back to the password alone; who may unlock, grant and approve what.
+ */
+describe('two-factor rules', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+  let adminId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('two_factor_rules');
+    mail = await MailSink.start();
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, EMAIL_CODE_COOLDOWN_SECONDS: '1' });
+    ({ client: admin, id: adminId } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await mail?.stop();
+    await db?.drop();
+  });
+
+  const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`;
+  const factors = async (id: string) =>
+    (
+      await db.query<{ n: number }>(
+        `select ((select count(*) from totp_authenticator where account_id = $1 and status = 'ACTIVE')
+              + (select count(*) from email_factor where account_id = $1 and status = 'ACTIVE')
+              + (select count(*) from webauthn_credential where account_id = $1))::int as n`,
+        [id],
+      )
+    )[0]!.n;
+
+  it('an enrollment-only session cannot add a factor beside one its holder set up meanwhile', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(MARK, { id });
+    // Someone with the password only, and the holder: both are sent to enrollment.
+    const intruder = new GqlClient(server.url);
+    expect((await loginStep(intruder, email)).typename).toBe('TwoFactorEnrollmentRequired');
+    const since = mail.count();
+    const started = await intruder.gql(Q.startEmail, { a: 'intruder@example.test' });
+    expect(started.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const code = await mail.codeFor('intruder@example.test', since);
+
+    const holder = new GqlClient(server.url);
+    expect((await loginStep(holder, email)).typename).toBe('TwoFactorEnrollmentRequired');
+    await enrollTotp(holder);
+    expect((await holder.gql(Q.me)).data!['me']).toMatchObject({ id });
+
+    // The intruder's enrollment in progress no longer completes, nor can another start.
+    expect(codes(await intruder.gql(Q.confirmEmail, { c: code }))).toEqual(['SECOND_FACTOR_REQUIRED']);
+    expect(codes(await intruder.gql(Q.startTotp))).toEqual(['SECOND_FACTOR_REQUIRED']);
+    expect(codes(await intruder.gql(`mutation { webauthnRegistrationOptions(name: "mine") }`))).toEqual([
+      'SECOND_FACTOR_REQUIRED',
+    ]);
+    expect((await intruder.gql(Q.me)).data!['me']).toBeNull();
+    expect(await factors(id)).toBe(1);
+    const [row] = await db.query(`select status from email_factor where account_id = $1`, [id]);
+    expect(row!['status']).toBe('PENDING');
+    // Signing in again asks for the holder's factor.
+    expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
+  });
+
+  it('under a policy the last method stays until another is set up; a setup in progress is not a method', async () => {
+    const { client, email, id } = await createAccount(server, admin, { role: 'USER' });
+    await client.gql(Q.startTotp);
+    await reauthenticate(client);
+    // Only an unconfirmed app: nothing to remove, nothing told, nothing audited.
+    const since = mail.count();
+    expect(codes(await client.gql(Q.disableTotp))).toEqual(['NOT_FOUND']);
+    const [pending] = await db.query(`select status from totp_authenticator where account_id = $1`, [id]);
+    expect(pending!['status']).toBe('PENDING');
+    expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_DISABLED'`, [id])).toHaveLength(
+      0,
+    );
+
+    await client.gql(Q.startTotp).then(async (r) => {
+      const secret = (r.data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+      await awayFromStepEdge();
+      const ok = await client.gql(Q.confirmTotp, { c: totp(secret, -1) });
+      expect(ok.data!['confirmTotpEnrollment'].__typename).toBe('TwoFactorEnabled');
+      await admin.gql(MARK, { id });
+      const re = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+    });
+    expect(codes(await client.gql(Q.disableTotp))).toEqual(['LAST_METHOD_REQUIRED']);
+    expect(await factors(id)).toBe(1);
+
+    // With e-mail codes beside it, the app may go.
+    const sent = mail.count();
+    expect((await client.gql(Q.startEmail, { a: email })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const code = await mail.codeFor(email, sent);
+    expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    expect((await client.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+    expect(codes(await client.gql(Q.disableEmail))).toEqual(['LAST_METHOD_REQUIRED']);
+    expect(await factors(id)).toBe(1);
+    expect(mail.count()).toBeGreaterThan(since);
+  });
+
+  it('re-authentication is refused, not done with the password alone, when the factor held cannot be used', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    // A security key flagged as a possible clone, and no recovery code.
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 7, '[]', 'Old key', now(), now())`,
+      [id],
+    );
+    const re = await client.gql(Q.reauth, { i: { password: PASSWORD } });
+    expect(re.data!['reauthenticate'].code).toBe('SECOND_FACTOR_UNAVAILABLE');
+    expect(codes(await client.gql(Q.recovery))).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query(`select 1 from recovery_code where account_id = $1`, [id])).toHaveLength(0);
+  });
+
+  it('a sub-admin grants only permissions it holds itself; taking some away is allowed', async () => {
+    const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    const escalate = uniqueEmail('escalate');
+    const create = await sub.gql(CREATE_ACCOUNT, {
+      input: { email: escalate, name: 'X', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_SETTINGS'] },
+    });
+    expect(codes(create)).toEqual(['FORBIDDEN']);
+    expect(create.errors![0]!.extensions!['permissions']).toEqual(['MANAGE_SETTINGS']);
+    expect(await db.query(`select 1 from account where email = $1`, [escalate])).toHaveLength(0);
+
+    const peer = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'] });
+    const SET = `mutation($id: ID!, $p: [Permission!]!) { setPermissions(id: $id, permissions: $p) { permissions } }`;
+    expect(codes(await sub.gql(SET, { id: peer.id, p: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS', 'MANAGE_USERS'] }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const [kept] = await db.query(`select permissions from account where id = $1`, [peer.id]);
+    expect([...(kept!['permissions'] as string[])].sort()).toEqual(['MANAGE_SUB_ADMINS', 'REPORT_LOGINS']);
+    const removed = await sub.gql(SET, { id: peer.id, p: ['MANAGE_SUB_ADMINS'] });
+    expect(removed.data!['setPermissions']).toEqual({ permissions: ['MANAGE_SUB_ADMINS'] });
+    const same = await sub.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail('ok'), name: 'Y', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] },
+    });
+    expect(same.data!['createAccount'].__typename).toBe('AccountCreated');
+  });
+
+  it('unlocking follows the same ranks as a reset: a user manager cannot unlock an admin', async () => {
+    const { client: users } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    await reauthenticate(users);
+    const UNLOCK = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
+    expect(codes(await users.gql(UNLOCK, { id: adminId }))).toEqual(['FORBIDDEN']);
+    const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    expect((await users.gql(UNLOCK, { id: userId })).data!['unlockSecondFactor']).toBe(true);
+  });
+
+  describe('a second admin’s approval', () => {
+    const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId } } }`;
+    const APPROVE = `mutation($id: ID!) { approveTwoFactorReset(requestId: $id) { __typename } }`;
+    const signedInAdmin = async () => {
+      const a = await createAccount(server, admin, { role: 'ADMIN' });
+      await reauthenticate(a.client);
+      return a;
+    };
+
+    it('comes from an admin who existed when it was asked for, for a requester still standing behind it; once per account', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const before = await signedInAdmin();
+      const res = await requester.client.gql(RESET, { id: target.id });
+      const requestId = res.data!['resetTwoFactor'].requestId as string;
+      expect(res.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
+      // Asking again answers the same request.
+      expect((await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId).toBe(requestId);
+
+      // An admin made after the request (by the requester, say) is no second opinion.
+      const after = await signedInAdmin();
+      expect(codes(await after.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
+
+      // A requester disabled since then no longer stands behind it.
+      await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: requester.id });
+      expect(codes(await before.client.gql(APPROVE, { id: requestId }))).toEqual(['CONFLICT']);
+      await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
+      expect(await factors(target.id)).toBe(1);
+
+      // A second, older request (from before an earlier reset) is closed by the reset it did not cause.
+      await db.query(
+        `insert into two_factor_reset_request (id, target_id, requested_by_id, created_at, expires_at)
+         values (gen_random_uuid(), $1, $2, now() - interval '1 hour', now() + interval '1 hour')`,
+        [target.id, adminId],
+      );
+      const done = await before.client.gql(APPROVE, { id: requestId });
+      expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
+      expect(await factors(target.id)).toBe(0);
+      const open = await db.query(
+        `select id from two_factor_reset_request where target_id = $1 and approved_at is null and expires_at > now()`,
+        [target.id],
+      );
+      expect(open).toHaveLength(0);
+      const [audit] = await db.query(`select details from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [
+        target.id,
+      ]);
+      expect(audit!['details']).toMatchObject({ requestId });
+    });
+  });
+
+  it('the settings always leave something to set up, also for the staff a policy covers', async () => {
+    const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods requiredForStaff emailForStaff } }`;
+    const before = (await admin.gql(`{ twoFactorSettings { allowedMethods requiredForStaff emailForStaff } }`)).data![
+      'twoFactorSettings'
+    ];
+    const nothing = await admin.gql(SETTINGS, { i: { allowedMethods: ['RECOVERY_CODE'] } });
+    expect(codes(nothing)).toEqual(['BAD_USER_INPUT']);
+    expect(nothing.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'allowedMethods', reason: 'NOTHING_TO_ENROLL' }]);
+    expect(codes(await admin.gql(SETTINGS, { i: { allowedMethods: [] } }))).toEqual(['BAD_USER_INPUT']);
+    // Staff may not use e-mail codes by default: e-mail alone leaves them nothing when required.
+    expect(codes(await admin.gql(SETTINGS, { i: { allowedMethods: ['EMAIL'], requiredForStaff: true } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const unchanged = (await admin.gql(`{ twoFactorSettings { allowedMethods requiredForStaff emailForStaff } }`)).data![
+      'twoFactorSettings'
+    ];
+    expect(unchanged).toEqual(before);
+    const fine = await admin.gql(SETTINGS, { i: { allowedMethods: ['EMAIL', 'RECOVERY_CODE'], requiredForStaff: false } });
+    expect(fine.data!['updateTwoFactorSettings']).toMatchObject({ allowedMethods: ['EMAIL', 'RECOVERY_CODE'] });
+    await admin.gql(SETTINGS, { i: { allowedMethods: before.allowedMethods, requiredForStaff: before.requiredForStaff } });
+  });
+});
