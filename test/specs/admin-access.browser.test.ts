@@ -36,7 +36,12 @@ describe('my IP access list in the dashboard', () => {
     await page.getByText('Unrestricted access', { exact: true }).waitFor();
     await page.getByText('(not in the list)').waitFor();
     await page.getByRole('button', { name: 'Add my current IP' }).click();
+    // Changing IP restrictions asks to confirm it is you first; the change then goes through.
+    const reauth = page.getByRole('dialog', { name: /confirm/i });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: /confirm|continue/i }).click();
     await page.getByRole('cell', { name: '127.0.0.1/32', exact: true }).waitFor();
+    expect(await db.query(`select count(*)::int as n from admin_access_entry`)).toEqual([{ n: 1 }]);
 
     await page.getByRole('button', { name: 'Restrict login to these IPs' }).click();
     await page.getByRole('dialog').getByText('This works only with static IPs', { exact: false }).waitFor();

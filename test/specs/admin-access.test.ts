@@ -25,7 +25,7 @@ describe('admin IP access lists', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('admin_access');
-    server = await startServer({ DATABASE_URL: db.url, TRUSTED_PROXIES: '127.0.0.1' });
+    server = await startServer({ DATABASE_URL: db.url, TRUSTED_PROXIES: '127.0.0.1', REAUTH_SECONDS: '3600' });
     adminEmail = uniqueEmail('owner');
     const setup = new GqlClient(server.url);
     await setup.gql(`mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }`, {
@@ -47,6 +47,12 @@ describe('admin IP access lists', () => {
       expect.objectContaining({ field: 'lines[3]', reason: 'HOST_BITS_SET' }),
     ]);
     expect(await db.query('select id from admin_access_entry')).toEqual([]);
+
+    // Right lines, but changing IP restrictions needs a fresh confirmation first.
+    expect(codes(await admin.gql(ADD, { l: '203.0.113.7 Office' }))).toEqual(['REAUTH_REQUIRED']);
+    expect(codes(await admin.gql(RESTRICT, { r: false }))).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query('select id from admin_access_entry')).toEqual([]);
+    await reauthenticate(admin);
 
     const ok = await admin.gql(ADD, { l: '203.0.113.7 Office\n2001:db8::/48 Home\n\n::ffff:192.0.2.0/120', label: 'Misc' });
     expect(ok.data?.['addAdminAccessEntries']?.entries).toEqual([

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import {
   createPlaces,
@@ -487,6 +487,7 @@ describe('security incidents', () => {
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
       // The sub-admin's list holds only 192.0.2.0/24; requests arrive through the trusted proxy (127.0.0.1).
       const office = { 'x-forwarded-for': '192.0.2.10' };
+      await reauthenticate(admin);
       const add = await admin.gql(
         `mutation($a: ID!) { addAdminAccessEntries(accountId: $a, lines: "192.0.2.0/24 Office") { restricted } }`,
         { a: staff.id },

@@ -12,6 +12,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, toProblem } from '../features/errors/problem';
 import { useViewer } from '../features/session/viewer';
+import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const AccessListPageDocument = graphql(`
   query AccessListPage($accountId: ID) {
@@ -87,6 +88,8 @@ export function Component() {
   const [label, setLabel] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [warnOpened, warn] = useDisclosure(false);
+  // Changing IP restrictions asks for a fresh confirmation (password and second factor) first.
+  const { guard, modal } = useReauthGuard();
 
   if (viewer.role === 'USER') return <Alert color="yellow">IP access lists are for admins and sub-admins.</Alert>;
   if (!data) return error ? <QueryError error={error} onRetry={reload} /> : <PageLoader />;
@@ -95,22 +98,27 @@ export function Component() {
   async function onAdd(e: FormEvent, text = lines) {
     e.preventDefault();
     setProblem(null);
-    try {
+    const run = async () => {
       await add({ variables: { lines: text, label: label.trim() || null, accountId: own ? null : accountId } });
       setLines('');
       notifications.show({ color: 'green', message: own ? 'Added to your access list.' : 'Added to the access list.' });
+    };
+    try {
+      await run();
     } catch (err) {
-      setProblem(toProblem(err));
+      const p = toProblem(err);
+      // Lines are checked first: a re-authentication is asked for only once they are right.
+      if (p.code === 'REAUTH_REQUIRED') await guard('Adding', run);
+      else setProblem(p);
     }
   }
 
   async function toggle(restricted: boolean) {
-    try {
+    // The warning has been read: it closes before a re-authentication is asked for.
+    warn.close();
+    await guard('Changing the restriction', async () => {
       await setRestriction({ variables: { restricted, accountId: own ? null : accountId } });
-      warn.close();
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Not changed', message: toProblem(err).message });
-    }
+    });
   }
 
   const lineErrors = problem ? Object.entries(problem.fieldErrors).filter(([f]) => f.startsWith('lines')) : [];
@@ -190,7 +198,11 @@ export function Component() {
                 <RowActionButton
                   label="Remove"
                   accessibleName={`Remove ${e.cidr}`}
-                  action={() => remove({ variables: { id: e.id } })}
+                  action={() =>
+                    guard('Removing', async () => {
+                      await remove({ variables: { id: e.id } });
+                    })
+                  }
                 />
               </Table.Td>
             </Table.Tr>
@@ -222,6 +234,7 @@ export function Component() {
           </Group>
         </Stack>
       </Modal>
+      {modal}
     </Stack>
   );
 }

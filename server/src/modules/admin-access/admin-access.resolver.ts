@@ -85,7 +85,7 @@ export class AdminAccessResolver {
 
   @Authorized()
   @Mutation(() => AdminAccessList, {
-    description: `Adds addresses or ranges, one per line ("203.0.113.7 Office"); up to ${MAX_LINES} lines. Each bad line is reported by number and nothing is written.`,
+    description: `Adds addresses or ranges, one per line ("203.0.113.7 Office"); up to ${MAX_LINES} lines. Each bad line is reported by number and nothing is written. Needs a recent re-authentication.`,
   })
   async addAdminAccessEntries(
     @Arg('lines', () => String, { description: 'One address or CIDR range per line, optionally followed by a label.' })
@@ -96,6 +96,8 @@ export class AdminAccessResolver {
   ): Promise<AdminAccessList> {
     const { account } = await this.list(ctx, accountId);
     const parsed = ctx.services.adminAccess.parseLines(lines.slice(0, 20_000), label?.trim().slice(0, 100) || null);
+    // Changing IP restrictions is a sensitive change (SPEC: sudo mode).
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     const added = await ctx.services.adminAccess.add(ctx.em, account, parsed);
     for (const e of added) {
       await ctx.services.audit.record(
@@ -111,7 +113,7 @@ export class AdminAccessResolver {
   @Authorized()
   @Mutation(() => AdminAccessList, {
     description:
-      'Removes an entry. Refused (WOULD_LOCK_YOU_OUT) if your current IP would then be outside your own restricted list.',
+      'Removes an entry. Refused (WOULD_LOCK_YOU_OUT) if your current IP would then be outside your own restricted list. Needs a recent re-authentication.',
   })
   async removeAdminAccessEntry(
     @Arg('id', () => ID, { description: 'Entry id.' }) id: string,
@@ -119,6 +121,7 @@ export class AdminAccessResolver {
   ): Promise<AdminAccessList> {
     assertUuid(id, 'id');
     if (ctx.viewer!.account.role === Role.USER) throw forbidden();
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     const entry = await ctx.services.adminAccess.remove(ctx, id);
     await ctx.services.audit.record(
       ctx,
@@ -132,7 +135,7 @@ export class AdminAccessResolver {
   @Authorized()
   @Mutation(() => AdminAccessList, {
     description:
-      'Restricts sign-in and every request to the access list (true) or allows unrestricted access (false). Restricting yourself is refused (WOULD_LOCK_YOU_OUT) unless your current IP is listed.',
+      'Restricts sign-in and every request to the access list (true) or allows unrestricted access (false). Restricting yourself is refused (WOULD_LOCK_YOU_OUT) unless your current IP is listed. Needs a recent re-authentication.',
   })
   async setIpRestriction(
     @Arg('restricted', () => Boolean, { description: 'True to restrict to the list.' }) restricted: boolean,
@@ -140,6 +143,7 @@ export class AdminAccessResolver {
     @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
   ): Promise<AdminAccessList> {
     const { account } = await this.list(ctx, accountId);
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     const before = account.ipRestricted;
     await ctx.services.adminAccess.setRestricted(ctx, account, restricted);
     if (before !== restricted) {
