@@ -124,6 +124,46 @@ describe('two-factor rules', () => {
     expect(await db.query(`select 1 from recovery_code where account_id = $1`, [id])).toHaveLength(0);
   });
 
+  it('an e-mail enrollment code confirms only the address it was sent to; parallel sends send once', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    const first = `first-${id}@example.test`;
+    const second = `second-${id}@example.test`;
+    // Parallel first sends: one code goes out, the others are told to wait (no error, no second mail).
+    const since = mail.count();
+    const sends = await Promise.all(Array.from({ length: 5 }, () => client.gql(Q.startEmail, { a: first })));
+    const kinds = sends.map((r) => r.data?.['startEmailEnrollment']?.code ?? r.data?.['startEmailEnrollment']?.__typename);
+    expect(
+      kinds.filter((k) => k === 'EmailCodeSent'),
+      JSON.stringify(sends),
+    ).toHaveLength(1);
+    expect(
+      kinds.filter((k) => k === 'EMAIL_COOLDOWN'),
+      JSON.stringify(sends),
+    ).toHaveLength(4);
+    const code = await mail.codeFor(first, since);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mail.messages.slice(since).filter((m) => m.to.includes(first))).toHaveLength(1);
+
+    // The address is swapped for another (refused for the cool-down, but stored): the first code no
+    // longer confirms anything, and a wrong code costs an attempt from the account's budget.
+    expect((await client.gql(Q.startEmail, { a: second })).data!['startEmailEnrollment'].code).toBe('EMAIL_COOLDOWN');
+    expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].code).toBe('CODE_INVALID');
+    const [factor] = await db.query(`select status, address from email_factor where account_id = $1`, [id]);
+    expect(factor).toEqual({ status: 'PENDING', address: second });
+    const budget = async () =>
+      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${id}`]))[0]?.count;
+    expect(await budget()).toBe(1);
+
+    // A code sent to the address now on file confirms it; its own attempt is given back, the wrong
+    // code's stays counted.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = mail.count();
+    expect((await client.gql(Q.startEmail, { a: second })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const right = await mail.codeFor(second, again);
+    expect((await client.gql(Q.confirmEmail, { c: right })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    expect(await budget()).toBe(1);
+  });
+
   it('a sub-admin grants only permissions it holds itself; taking some away is allowed', async () => {
     const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
     const escalate = uniqueEmail('escalate');

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
@@ -591,13 +591,18 @@ export class TwoFactorService {
 
   // ── E-mail codes ───────────────────────────────────────────────────────────────────────────────
 
-  private codeHash(code: string): string {
-    return hmacHex(this.keys.sessionSecret, `email-code:${code}`);
+  /**
+   * An enrollment code is bound to the address it was sent to: a code mailed to one address cannot
+   * confirm another put in its place meanwhile (by a second start, in this session or another).
+   */
+  private codeHash(code: string, address: string | null): string {
+    return hmacHex(this.keys.sessionSecret, address === null ? `email-code:${code}` : `email-code:${address}:${code}`);
   }
 
   /**
    * Sends a fresh 6-digit code for this purpose and session. The row is reused, so the failure count
-   * survives the resend; a resend inside the cool-down is refused.
+   * survives the resend; a resend inside the cool-down, or after five wrong codes, is refused. One
+   * conditional upsert decides: parallel requests cannot each pass the cool-down and each send.
    */
   async sendCode(
     em: EntityManager,
@@ -607,35 +612,33 @@ export class TwoFactorService {
     address: string,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
-    const existing = await em.findOne(EmailCode, { account: account.id, purpose, sessionId });
-    const now = new Date();
-    if (existing && now.getTime() - existing.sentAt.getTime() < cooldownMs) {
-      return new TwoFactorFailure(
-        ErrorCode.EMAIL_COOLDOWN,
-        'A code was sent moments ago.',
-        new Date(existing.sentAt.getTime() + cooldownMs),
-      );
-    }
-    if (existing && existing.failures >= EMAIL_CODE_MAX_FAILURES) {
-      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
-    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const values = {
-      codeHash: this.codeHash(code),
-      sentAt: now,
-      expiresAt: new Date(now.getTime() + EMAIL_CODE_TTL_MS),
-      usedAt: null,
-    };
-    if (existing) Object.assign(existing, values);
-    else em.create(EmailCode, { account, purpose, sessionId, ...values });
-    await em.flush();
+    const hash = this.codeHash(code, purpose === EmailCodePurpose.ENROLL ? address : null);
+    const [sent] = await em.execute<{ sent_at: Date }[]>(
+      `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
+       values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
+       on conflict (account_id, purpose, session_id) do update
+         set code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, used_at = null
+         where email_code.sent_at <= now() - make_interval(secs => ?) and email_code.failures < ?
+       returning sent_at`,
+      [randomUUID(), account.id, purpose, sessionId, hash, EMAIL_CODE_TTL_MS / 1000, cooldownMs / 1000, EMAIL_CODE_MAX_FAILURES],
+    );
+    if (!sent) {
+      const existing = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
+      if (existing && existing.failures >= EMAIL_CODE_MAX_FAILURES) {
+        return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+      }
+      const last = existing?.sentAt.getTime() ?? Date.now();
+      return new TwoFactorFailure(ErrorCode.EMAIL_COOLDOWN, 'A code was sent moments ago.', new Date(last + cooldownMs));
+    }
+    const sentAt = new Date(sent.sent_at);
     try {
       await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
     } catch (err) {
       this.logger.error({ err }, 'could not send the e-mail code');
       return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
     }
-    return { sentAt: now, retryAfter: new Date(now.getTime() + cooldownMs) };
+    return { sentAt, retryAfter: new Date(sentAt.getTime() + cooldownMs) };
   }
 
   /** Checks an e-mailed code: bound to the session, expires, single use, dies after five wrong tries. */
@@ -645,6 +648,7 @@ export class TwoFactorService {
     purpose: EmailCodePurpose,
     sessionId: string,
     code: string,
+    address: string | null = null,
   ): Promise<TwoFactorFailure | null> {
     const row = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
     if (!row) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.');
@@ -653,7 +657,7 @@ export class TwoFactorService {
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
-    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim()), row.codeHash)) {
+    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim(), address), row.codeHash)) {
       await em.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
@@ -681,13 +685,15 @@ export class TwoFactorService {
     if (address.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
       throw badInput([{ field: 'address', reason: 'INVALID_EMAIL', message: 'Enter a valid e-mail address.' }]);
     }
-    const existing = await em.findOne(EmailFactor, { account: account.id });
-    if (existing?.status === EnrollmentStatus.ACTIVE) {
-      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
-    }
-    if (existing) existing.address = address;
-    else em.create(EmailFactor, { account, address });
-    await em.flush();
+    // One upsert (parallel starts cannot both insert): the address of a setup in progress is
+    // replaced; an active one is never touched.
+    const [pending] = await em.execute<{ id: string }[]>(
+      `insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
+       on conflict (account_id) do update set address = excluded.address where email_factor.status = 'PENDING'
+       returning id`,
+      [randomUUID(), account.id, address],
+    );
+    if (!pending) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
     return this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address);
   }
 
@@ -698,9 +704,13 @@ export class TwoFactorService {
       if (factor?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No e-mail setup is in progress. Start again.');
     }
-    const failure = await this.checkEmailCode(em, account, EmailCodePurpose.ENROLL, sessionId, code);
+    // Wrong enrollment codes count toward the account's attempt budget too, as an app's do.
+    const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
+    if (limited) return limited;
+    const failure = await this.checkEmailCode(em, account, EmailCodePurpose.ENROLL, sessionId, code, factor.address);
     if (failure)
       return failure.code === ErrorCode.NO_CODE_SENT ? new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'Start again.') : failure;
+    await this.giveBack([this.accountBudgetKey(account.id)]);
     factor.status = EnrollmentStatus.ACTIVE;
     factor.confirmedAt = new Date();
     await em.flush();
