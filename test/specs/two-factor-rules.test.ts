@@ -270,4 +270,34 @@ describe('two-factor rules', () => {
     expect(fine.data!['updateTwoFactorSettings']).toMatchObject({ allowedMethods: ['EMAIL', 'RECOVERY_CODE'] });
     await admin.gql(SETTINGS, { i: { allowedMethods: before.allowedMethods, requiredForStaff: before.requiredForStaff } });
   });
+
+  it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
+    const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
+    const COMPLIANCE = `{ twoFactorCompliance { rows { account { id } enabled methods } } }`;
+    const row = async (id: string) =>
+      ((await admin.gql(COMPLIANCE)).data!['twoFactorCompliance'].rows as { account: { id: string } }[]).find(
+        (r) => r.account.id === id,
+      );
+    const enrollEmail = async (client: GqlClient, address: string) => {
+      const since = mail.count();
+      expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    };
+    expect((await admin.gql(SETTINGS, { i: { emailForStaff: true } })).data!['updateTwoFactorSettings'].emailForStaff).toBe(true);
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+    await enrollEmail(staff.client, staff.email);
+    expect(await row(staff.id)).toMatchObject({ enabled: true, methods: ['EMAIL'] });
+    expect((await admin.gql(SETTINGS, { i: { emailForStaff: false } })).data!['updateTwoFactorSettings'].emailForStaff).toBe(
+      false,
+    );
+    expect(await row(staff.id)).toMatchObject({ enabled: false, methods: [] });
+
+    // The admin changing the setting relies on e-mail codes alone: refused, and nothing changes.
+    await admin.gql(SETTINGS, { i: { emailForStaff: true } });
+    const me = (await admin.gql(Q.me)).data!['me'] as { email: string };
+    await enrollEmail(admin, me.email);
+    expect(codes(await admin.gql(SETTINGS, { i: { emailForStaff: false } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect((await admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+  });
 });

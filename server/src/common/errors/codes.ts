@@ -75,7 +75,10 @@ registerEnumType(ErrorCode, {
     },
     ALREADY_EXISTS: { description: 'The same entry exists already.' },
     IP_NOT_ALLOWED: { description: 'The account is restricted to its IP access list and this request comes from elsewhere.' },
-    WOULD_LOCK_YOU_OUT: { description: 'Refused: after this change your current IP would be outside your own access list.' },
+    WOULD_LOCK_YOU_OUT: {
+      description:
+        'Refused: the change would lock you out of your own account (your current IP outside your own access list, or e-mail codes switched off for admins while they are your only second factor).',
+    },
     REAUTH_REQUIRED: {
       description:
         'This change needs a fresh confirmation: call `reauthenticate` (password and, where enabled, a second factor) and retry within a few minutes.',

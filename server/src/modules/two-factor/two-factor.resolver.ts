@@ -417,6 +417,18 @@ export class TwoFactorResolver {
         },
       ]);
     }
+    // E-mail codes off for staff while they are your own only factor would lock you out at your next
+    // sign-in (the lost-device flow would be the way back): refused until you set up another.
+    if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
+      const own = await ctx.services.twoFactor.summary(ctx.em, ctx.viewer!.account.id);
+      const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
+      if (own.email && others === 0) {
+        throw appError(
+          ErrorCode.WOULD_LOCK_YOU_OUT,
+          'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+        );
+      }
+    }
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       {
@@ -482,7 +494,10 @@ export class TwoFactorResolver {
       [TwoFactorMethod.WEBAUTHN]: new Set(webauthn.map((r) => r.account_id)),
     };
     const rows = accounts.map((a) => {
-      const methods = (Object.keys(sets) as (keyof typeof sets)[]).filter((m) => sets[m].has(a.id)) as TwoFactorMethod[];
+      // As sign-in sees it: e-mail codes do not count for staff while they are off for staff.
+      const methods = (Object.keys(sets) as (keyof typeof sets)[]).filter(
+        (m) => sets[m].has(a.id) && (m !== TwoFactorMethod.EMAIL || a.role === Role.USER || s.emailForStaff),
+      ) as TwoFactorMethod[];
       return Object.assign(new TwoFactorComplianceRow(), {
         account: a,
         role: a.role,
