@@ -273,6 +273,7 @@ describe('two-factor rules', () => {
 
   it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
+    await reauthenticate(admin);
     const COMPLIANCE = `{ twoFactorCompliance { rows { account { id } enabled methods } } }`;
     const row = async (id: string) =>
       ((await admin.gql(COMPLIANCE)).data!['twoFactorCompliance'].rows as { account: { id: string } }[]).find(

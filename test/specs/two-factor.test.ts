@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { repoRoot, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
@@ -17,6 +17,7 @@ describe('two-factor authentication', () => {
   let mail: MailSink;
   let admin: GqlClient;
   let adminId: string;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('two_factor');
@@ -29,7 +30,7 @@ describe('two-factor authentication', () => {
       EMAIL_CODE_COOLDOWN_SECONDS: '2',
       TOTP_ISSUER: 'Acme Hosting',
     });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    ({ client: admin, id: adminId, email: adminEmail } = await setupAdmin(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -477,7 +478,12 @@ describe('two-factor authentication', () => {
       expect((await sub.gql(Q.status)).data!['myTwoFactor'].allowedMethods).toEqual(['TOTP', 'WEBAUTHN']);
       const s = await admin.gql(`{ twoFactorSettings { emailForStaff } }`);
       expect(s.data!['twoFactorSettings'].emailForStaff).toBe(false);
-      await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: true }) { emailForStaff } }`);
+      // Allowing e-mail codes for staff weakens their second step: a fresh confirmation first.
+      const EMAIL_FOR_STAFF = `mutation { updateTwoFactorSettings(input: { emailForStaff: true }) { emailForStaff } }`;
+      expect(codes(await admin.gql(EMAIL_FOR_STAFF))).toEqual(['REAUTH_REQUIRED']);
+      expect((await admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings'].emailForStaff).toBe(false);
+      await reauthenticate(admin);
+      await admin.gql(EMAIL_FOR_STAFF);
       const allowed = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
       expect(allowed.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
       await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: false }) { emailForStaff } }`);
@@ -624,6 +630,7 @@ describe('two-factor authentication', () => {
           });
       } finally {
         // The first admin has no second factor: switch the staff policy off again via a fresh session.
+        await reauthenticate(admin);
         await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: false }) { requiredForStaff } }`);
       }
     });
@@ -631,6 +638,7 @@ describe('two-factor authentication', () => {
     it('2FA switched off system-wide: no second step, no enrollment', async () => {
       const { client: setupClient, email } = await newUser();
       await enrollTotp(setupClient);
+      await reauthenticate(admin);
       await admin.gql(`mutation { updateTwoFactorSettings(input: { enabled: false }) { enabled } }`);
       try {
         expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
@@ -657,6 +665,8 @@ describe('two-factor authentication', () => {
       const { secret } = await enrollTotp(userClient);
       await awayFromStepEdge();
       const signedIn = await loginWithTotp(server, email, secret, 0);
+      // A fresh session of the admin's (earlier tests re-authenticated the old one).
+      await login(admin, adminEmail);
       expect(codes(await admin.gql(RESET, { id }))).toEqual(['REAUTH_REQUIRED']);
       await reauthAdmin(admin);
       const since = mail.count();

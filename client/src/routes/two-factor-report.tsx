@@ -23,9 +23,9 @@ import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
-import { toProblem } from '../features/errors/problem';
 import { canManageSettings, useViewer } from '../features/session/viewer';
 import { METHOD_LABELS } from '../features/two-factor/labels';
+import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const ComplianceDocument = graphql(`
   query TwoFactorCompliancePage($without: Boolean) {
@@ -79,6 +79,8 @@ const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
 function SettingsCard() {
   const { data, error, refetch } = useQuery(SettingsDocument);
   const [update, { loading }] = useMutation(UpdateSettingsDocument);
+  // Weakening changes (2FA off, no longer required for staff, e-mail codes for staff) ask for a fresh confirmation.
+  const { guard, modal } = useReauthGuard();
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
   useEffect(() => {
@@ -87,12 +89,10 @@ function SettingsCard() {
   if (!s) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
 
   async function save(input: TwoFactorSettingsInput) {
-    try {
+    await guard('Saving', async () => {
       await update({ variables: { input } });
       notifications.show({ color: 'green', message: 'Two-factor settings saved.' });
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Not saved', message: toProblem(err).message });
-    }
+    });
   }
 
   return (
@@ -148,6 +148,7 @@ function SettingsCard() {
           onChange={(e) => void save({ emailForStaff: e.currentTarget.checked })}
         />
       </Stack>
+      {modal}
     </Card>
   );
 }

@@ -388,7 +388,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)
-  @Mutation(() => TwoFactorSettingsType, { description: 'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS.' })
+  @Mutation(() => TwoFactorSettingsType, {
+    description:
+      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication.',
+  })
   async updateTwoFactorSettings(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,
     @Ctx() ctx: Context,
@@ -417,6 +420,13 @@ export class TwoFactorResolver {
         },
       ]);
     }
+    // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for staff)
+    // is as sensitive as removing one's own method: a recent re-authentication first, never a token.
+    const weakens =
+      (input.enabled === false && before.enabled) ||
+      (input.requiredForStaff === false && before.requiredForStaff) ||
+      (input.emailForStaff === true && !before.emailForStaff);
+    if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
     // E-mail codes off for staff while they are your own only factor would lock you out at your next
     // sign-in (the lost-device flow would be the way back): refused until you set up another.
     if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
