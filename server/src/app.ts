@@ -423,7 +423,10 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
   });
 }
 
-/** Every few minutes: forget counters and wrong-secret hashes older than any window could need. */
+/**
+ * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
+ * e-mail codes and security-key challenges nothing can use any more.
+ */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): NodeJS.Timeout {
   const timer = setInterval(
     () => {
@@ -434,6 +437,12 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
         const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
         await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
         await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+        // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
+        await em.execute(
+          `delete from email_code e where not exists
+             (select 1 from session s where s.id = e.session_id and s.revoked_at is null and s.expires_at > now())`,
+        );
+        await em.execute(`delete from webauthn_challenge where expires_at < now()`);
         await services.incidents.flushSummaries(em);
       })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
     },

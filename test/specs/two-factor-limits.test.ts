@@ -335,4 +335,29 @@ describe('second-factor budgets and the counters clean-up', () => {
     const r = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(r.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
   });
+
+  it('forgets the e-mail codes of ended sessions and expired security-key challenges, and only those', async () => {
+    const { id } = await createAccount(server, admin, { role: 'USER' });
+    const [live] = await db.query<{ id: string }>(`select id from session where account_id = $1 and revoked_at is null`, [id]);
+    const code = (session: string) =>
+      db.query(
+        `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures)
+         values (gen_random_uuid(), $1, 'LOGIN', $2, 'x', now() - interval '1 hour', now() - interval '50 minutes', 3)`,
+        [id, session],
+      );
+    await code(live!.id); // expired, but its session lives: its failure count must stay
+    await code('00000000-0000-4000-8000-000000000001'); // a session that is gone
+    const challenge = (expires: string) =>
+      db.query(
+        `insert into webauthn_challenge (id, account_id, session_id, purpose, challenge, expires_at)
+         values (gen_random_uuid(), $1, $2, 'LOGIN', 'c', now() + $3::interval)`,
+        [id, live!.id, expires],
+      );
+    await challenge('-1 minute');
+    await challenge('5 minutes');
+    await new Promise((r) => setTimeout(r, 2500)); // two clean-up runs
+    expect(await db.query(`select session_id from email_code where account_id = $1`, [id])).toEqual([{ session_id: live!.id }]);
+    expect(await db.query(`select 1 from webauthn_challenge where account_id = $1 and expires_at > now()`, [id])).toHaveLength(1);
+    expect(await db.query(`select 1 from webauthn_challenge where account_id = $1`, [id])).toHaveLength(1);
+  });
 });

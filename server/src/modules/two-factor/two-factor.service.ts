@@ -663,7 +663,7 @@ export class TwoFactorService {
     }
     // Single use, also under a race: only one request can set used_at.
     const res = await em.execute(
-      `update email_code set used_at = now() where id = ? and used_at is null and code_hash = ? and failures < ?`,
+      `update email_code set used_at = now() where id = ? and used_at is null and code_hash = ? and failures < ? and expires_at > now()`,
       [row.id, row.codeHash, EMAIL_CODE_MAX_FAILURES],
       'run',
     );
