@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -153,7 +154,14 @@ export class WebauthnService {
       deviceType: info.credentialDeviceType,
       backedUp: info.credentialBackedUp,
     });
-    await ctx.em.flush();
+    try {
+      await ctx.em.flush();
+    } catch (err) {
+      // The same key registered at this very moment by another request (the check above saw neither).
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      ctx.em.clear();
+      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
+    }
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), {
       method: TwoFactorMethod.WEBAUTHN,
       name: saved.name,
