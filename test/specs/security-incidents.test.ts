@@ -221,6 +221,26 @@ describe('security incidents', () => {
       return { user: u, incident: incident!, a, b };
     }
 
+    it('RESOLVE_INCIDENTS alone acts on users only: locking a sub-admin takes MANAGE_SUB_ADMINS', async () => {
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      await reportFrom(admin, staff.email, 'berlin', 5);
+      await reportFrom(admin, staff.email, 'paris', 1);
+      const [incident] = await incidentsOf(admin, staff.id);
+      const { client: resolver } = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['READ_INCIDENTS', 'RESOLVE_INCIDENTS'],
+      });
+      const refused = await resolver.gql(COMPROMISED, { i: { id: incident!['id'], lockAccount: true, note: 'x' } });
+      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      const [row] = (await sql.query(`select disabled_at from account where id = $1`, [staff.id])).rows;
+      expect(row).toEqual({ disabled_at: null });
+      expect((await incidentsOf(admin, staff.id))[0]).toMatchObject({ status: 'OPEN' });
+      // A user's incident is theirs to resolve.
+      const { incident: userIncident } = await openIncident();
+      const ok = await resolver.gql(COMPROMISED, { i: { id: userIncident['id'], requirePasswordReset: true, note: 'phished' } });
+      expect(ok.data?.['treatIncidentAsCompromised'].incident.status).toBe('RESOLVED');
+    });
+
     it('marking chosen IPs safe resolves the incident, and those IPs never raise again', async () => {
       const { user, incident, b } = await openIncident();
       const res = await admin.gql(MARK_SAFE, { i: { id: incident['id'], ips: [b.ip], note: 'user travels to Paris' } });

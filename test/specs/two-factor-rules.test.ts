@@ -189,6 +189,26 @@ describe('two-factor rules', () => {
     expect(same.data!['createAccount'].__typename).toBe('AccountCreated');
   });
 
+  it('a sub-admin mints API tokens only for accounts whose permissions it holds itself', async () => {
+    const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: {
+        email: uniqueEmail('settings-bot'),
+        name: 'Bot',
+        role: 'SUB_ADMIN',
+        permissions: ['MANAGE_SETTINGS'],
+        apiOnly: true,
+      },
+    });
+    const botId = created.data!['createAccount'].account.id as string;
+    await reauthenticate(sub);
+    const TOKEN = `mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "bot" }) { token } }`;
+    expect(codes(await sub.gql(TOKEN, { id: botId }))).toEqual(['FORBIDDEN']);
+    expect(await db.query(`select 1 from api_token where account_id = $1`, [botId])).toHaveLength(0);
+    await reauthenticate(admin);
+    expect((await admin.gql(TOKEN, { id: botId })).data!['createApiToken'].token).toMatch(/^sct_/);
+  });
+
   it('unlocking follows the same ranks as a reset: a user manager cannot unlock an admin', async () => {
     const { client: users } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
     await reauthenticate(users);

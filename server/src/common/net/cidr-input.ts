@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { badInput } from '../errors/errors.js';
 import { parseCidr, type IpParseFailure, type ParsedCidr } from './ip.js';
 
@@ -20,10 +21,32 @@ export function cidrArg(input: string, field: string): ParsedCidr {
   return r;
 }
 
-/** A publicly routable range wider than /24 (IPv4) or /48 (IPv6): the seeds' warning applies. */
+/** Special-purpose blocks that are not publicly routable: a wide range wholly inside one needs no warning. */
+const NON_PUBLIC: Record<'ipv4' | 'ipv6', string[]> = {
+  ipv4: ['private', 'loopback', 'linkLocal', 'carrierGradeNat', 'multicast', 'reserved'],
+  ipv6: ['uniqueLocal', 'linkLocal', 'loopback', 'multicast', 'deprecatedSiteLocal'],
+};
+
+type SpecialRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * A range wider than /24 (IPv4) or /48 (IPv6) that is not wholly inside one non-public special block:
+ * the seeds' warning applies. Judged by what the range covers, not by the class of its first address
+ * (0.0.0.0/1 starts "unspecified" and ::/1 too, yet they hold half the public internet).
+ */
 export function isWidePublicRange(c: ParsedCidr): boolean {
-  const wide = c.address.kind() === 'ipv4' ? c.prefix < 24 : c.prefix < 48;
+  const kind = c.address.kind();
+  const wide = kind === 'ipv4' ? c.prefix < 24 : c.prefix < 48;
   if (!wide) return false;
-  const range = c.address.range();
-  return range === 'unicast' || c.prefix === 0;
+  const proto = (kind === 'ipv4' ? ipaddr.IPv4.prototype : ipaddr.IPv6.prototype) as unknown as {
+    SpecialRanges: Record<string, SpecialRange | SpecialRange[]>;
+  };
+  const specials = proto.SpecialRanges;
+  const inside = NON_PUBLIC[kind].some((name) => {
+    const entry = specials[name];
+    if (!entry) return false;
+    const blocks = (Array.isArray(entry[0]) ? entry : [entry]) as SpecialRange[];
+    return blocks.some(([addr, bits]) => bits <= c.prefix && (c.address as ipaddr.IPv4).match(addr as ipaddr.IPv4, bits));
+  });
+  return !inside;
 }

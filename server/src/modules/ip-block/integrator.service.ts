@@ -90,7 +90,8 @@ export class IntegratorService {
       trusted: before.trusted,
     });
     if (duplicate) return { ...(await this.protection.decide(em, ip, account)), eventId: id, duplicate };
-    if (outcome === LoginOutcome.INVALID_CREDENTIALS && !before.trusted) {
+    // A locked account's attempts count like wrong passwords, as on the panel: guessing it must not be free.
+    if ((outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !before.trusted) {
       const block = await this.protection.recordFailure(em, {
         ip,
         accountName: input.account,

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
@@ -35,6 +35,8 @@ class ReportLoginsArgs {
   @Field(() => [LoginReportInput], { description: 'Up to 500 reports, handled in order.' })
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  // Every report is validated as the single `reportLogin`'s is, before any is written.
+  @ValidateNested({ each: true })
   reports!: LoginReportInput[];
 }
 

@@ -8,7 +8,8 @@ import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import { isAllowed } from '../../common/auth/auth-checker.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { Account, AccountPassword } from '../account/account.entity.js';
@@ -421,11 +422,28 @@ export class IncidentService {
     if (account.role === Role.ADMIN && opts.lockAccount && account.id === ctx.viewer!.account.id) {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
     }
+    // Locking a staff account or forcing its password reset takes the rights to manage it, as
+    // disabling does: RESOLVE_INCIDENTS alone acts on users only.
+    if (
+      account.role !== Role.USER &&
+      !isAllowed(ctx.viewer!, account.role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Role.ADMIN)
+    ) {
+      throw forbidden();
+    }
     let resetToken: string | null = null;
     // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
     const result = await ctx.em.transactional(async (tx) => {
       await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
+      if (opts.lockAccount && account.role === Role.ADMIN) {
+        // As in disabling: the enabled admins locked, so two concurrent locks cannot both pass the count.
+        const admins = await tx.execute<{ id: string }[]>(
+          `select id from account where role = 'ADMIN' and disabled_at is null order by id for update`,
+        );
+        if (admins.filter((a) => a.id !== account.id).length === 0) {
+          throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be locked.');
+        }
+      }
       // The account row first, then its sessions (the order of every writer of both: no deadlock).
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');

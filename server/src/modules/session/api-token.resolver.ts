@@ -52,7 +52,14 @@ export class ApiTokenResolver {
   ): Promise<ApiTokenCreated> {
     assertUuid(input.accountId, 'accountId');
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    const { token, apiToken } = await ctx.services.apiTokens.create(ctx.em, input.accountId, input.name, input.expiresAt ?? null);
+    // A token carries its account's permissions: a sub-admin mints one only with permissions it holds.
+    const { token, apiToken } = await ctx.services.apiTokens.create(
+      ctx.em,
+      input.accountId,
+      input.name,
+      input.expiresAt ?? null,
+      (account) => ctx.services.accounts.assertMayGrant(ctx.viewer!, account.permissions),
+    );
     await ctx.services.audit.record(
       ctx,
       AuditAction.API_TOKEN_CREATED,

@@ -70,18 +70,24 @@ export class ApiTokenService {
     );
   }
 
-  /** Tokens belong to API-only sub-admins; the raw token is returned once and never stored. */
+  /**
+   * Tokens belong to API-only sub-admins; the raw token is returned once and never stored.
+   * `mayHold(account)` throws when the caller may not hold what the token would carry (a sub-admin
+   * minting a token with permissions it does not have itself).
+   */
   async create(
     em: EntityManager,
     accountId: string,
     name: string,
     expiresAt: Date | null,
+    mayHold: (account: Account) => void = () => {},
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const account = await em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
     if (account.role !== Role.SUB_ADMIN || !account.apiOnly) {
       throw badInput([{ field: 'accountId', reason: 'NOT_API_ONLY', message: 'API tokens are only for API-only sub-admins.' }]);
     }
+    mayHold(account);
     const trimmed = name.trim();
     if (!trimmed) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'Name the token after what uses it.' }]);
     if (expiresAt && expiresAt.getTime() <= Date.now()) {

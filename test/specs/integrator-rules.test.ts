@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, setupAdmin } from '../support/factories.js';
+import { codes, type GqlClient } from '../support/graphql.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason } }`;
+const REPORTS = `mutation($r: [LoginReportInput!]!) { reportLogins(reports: $r) { allowed } }`;
+const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`;
+const DISABLE = `mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`;
+
+/**
+ * The integrator API's rules that hold whatever the source: a locked account stays locked from a
+ * trusted address, and guessing it is counted; a batch is validated item by item before anything is
+ * written.
+ */
+describe('integrator rules', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('integrator_rules');
+    server = await startServer({ DATABASE_URL: db.url });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('a locked account is refused from a safe address too', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    const safe = await admin.gql(`mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename } }`, {
+      i: { cidr: '198.51.100.0/24', note: 'webmail hosts' },
+    });
+    expect(safe.data!['markIpSafe'].__typename).toBe('TrustedIp');
+    expect((await admin.gql(DECIDE, { i: { account: email, ip: '198.51.100.7' } })).data!['loginDecision']).toEqual({
+      allowed: true,
+      reason: null,
+    });
+    await admin.gql(DISABLE, { id });
+    expect((await admin.gql(DECIDE, { i: { account: email, ip: '198.51.100.7' } })).data!['loginDecision']).toEqual({
+      allowed: false,
+      reason: 'ACCOUNT_LOCKED',
+    });
+    const report = await admin.gql(REPORT, { i: { account: email, ip: '198.51.100.8', outcome: 'SUCCESS', service: 'imap' } });
+    expect(report.data!['reportLogin']).toEqual({ allowed: false, reason: 'ACCOUNT_LOCKED' });
+  });
+
+  it('failed logins against a locked account count toward the source’s block', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(DISABLE, { id });
+    for (let i = 0; i < 3; i++) {
+      const r = await admin.gql(REPORT, { i: { account: email, ip: '203.0.113.45', outcome: 'FAILURE', service: 'imap' } });
+      expect(r.data!['reportLogin'].reason).toBe('ACCOUNT_LOCKED');
+    }
+    const [counted] = await db.query<{ n: number }>(
+      `select coalesce(max(count), 0)::int as n from failure_counter where key like '%203.0.113.45%'`,
+    );
+    expect(counted!.n).toBe(3);
+  });
+
+  it('a batch is checked item by item and nothing is written when one item is bad', async () => {
+    const good = {
+      account: 'batch@example.test',
+      ip: '192.0.2.10',
+      outcome: 'FAILURE',
+      service: 'imap',
+      userAgent: 'batch-marker',
+    };
+    const tooLong = await admin.gql(REPORTS, { r: [good, { ...good, service: 'x'.repeat(40) }] });
+    expect(codes(tooLong)).toEqual(['BAD_USER_INPUT']);
+    const badOutcome = await admin.gql(REPORTS, { r: [good, { ...good, outcome: 'MAYBE' }] });
+    expect(codes(badOutcome)).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query(`select 1 from login_event where user_agent = 'batch-marker'`)).toHaveLength(0);
+    const ok = await admin.gql(REPORTS, { r: [good, good] });
+    expect(ok.data!['reportLogins']).toHaveLength(2);
+    expect(await db.query(`select 1 from login_event where user_agent = 'batch-marker'`)).toHaveLength(2);
+  });
+});
