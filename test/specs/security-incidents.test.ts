@@ -426,6 +426,36 @@ describe('security incidents', () => {
       expect(open[0]!['logins'].map((l: { city: string }) => l.city)).toContain('Tokyo');
     });
 
+    it('"It was me" no longer counts once the incident is resolved; both links clicked at once count once', async () => {
+      const links = async (u: { email: string }) => {
+        const since = mail.count();
+        await reportFrom(admin, u.email, 'berlin', 5);
+        await reportFrom(admin, u.email, 'paris', 1);
+        const body = MailSink.text(await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since));
+        return {
+          notMe: /This wasn't me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!,
+          itWasMe: /It was me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!,
+        };
+      };
+      // Resolved as compromised: an attacker holding the mailbox cannot make their places familiar.
+      const victim = await newUser();
+      const { itWasMe } = await links(victim);
+      const [incident] = await incidentsOf(admin, victim.id);
+      await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'phished' } });
+      expect(codes(await new GqlClient(server.url).gql(RESPOND, { t: itWasMe }))).toEqual(['LINK_INVALID']);
+      expect((await sql.query(`select 1 from familiar_location where account_id = $1`, [victim.id])).rows).toHaveLength(0);
+
+      // Both answers at once: exactly one is taken.
+      const both = await newUser();
+      const l = await links(both);
+      const answers = await Promise.all([
+        new GqlClient(server.url).gql(RESPOND, { t: l.notMe }),
+        new GqlClient(server.url).gql(RESPOND, { t: l.itWasMe }),
+      ]);
+      expect(answers.filter((a) => a.data?.['respondToIncident']).length).toBe(1);
+      expect(answers.flatMap((a) => codes(a))).toEqual(['LINK_INVALID']);
+    });
+
     it('admins get one e-mail for a new incident, and a burst becomes one summary', async () => {
       // Let earlier tests' summaries go out and their throttle window pass.
       for (let i = 0; i < 100; i++) {

@@ -435,6 +435,8 @@ export class IncidentService {
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
     const result = await ctx.em.transactional(async (tx) => {
       await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
+      // Treated: the holder's links have nothing left to decide.
+      await tx.execute(`update incident_holder_link set expires_at = now() where incident_id = ? and used_at is null`, [id]);
       if (opts.lockAccount && account.role === Role.ADMIN) {
         // As in disabling: the enabled admins locked, so two concurrent locks cannot both pass the count.
         const admins = await tx.execute<{ id: string }[]>(
@@ -556,23 +558,39 @@ export class IncidentService {
   }
 
   /**
-   * The account holder's answer. Both links of an incident die when either is used. "It was me"
-   * proposes dismissal (the admin decides); "This wasn't me" raises the incident to critical and
-   * alerts every recipient at once, past the throttle.
+   * The account holder's answer. Both links of an incident die when either is used, in one statement
+   * (two clicks at once cannot both count). "It was me" proposes dismissal (the admin decides) and only
+   * while the incident is open: after a resolution it would make an attacker's places familiar.
+   * "This wasn't me" raises the incident to critical and alerts every recipient at once, past the
+   * throttle, also after a dismissal. Treating an incident as compromised ends its links.
    */
   async respond(em: EntityManager, token: string): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
     if (token.length === 0 || token.length > 128)
       throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
+    // The links, the incident, the familiar places and the audit entry commit together.
+    const hit = await em.transactional((tx) => this.applyResponse(tx, token));
+    await this.events.publish(IncidentEventKind.UPDATED, hit.incident_id);
+    const incident = await this.get(em.fork(), hit.incident_id);
+    if (hit.answer === HolderResponse.DENIED) {
+      for (const r of await this.recipients(em)) {
+        this.mail.notify(mails.incidentDenied(r.email, incident, `${this.config.publicUrl.origin}/incidents/${incident.id}`));
+      }
+    }
+    return { answer: hit.answer, incident };
+  }
+
+  private async applyResponse(em: EntityManager, token: string): Promise<{ incident_id: string; answer: HolderResponse }> {
     const used = await em.execute<{ incident_id: string; answer: HolderResponse }[]>(
-      `update incident_holder_link set used_at = now()
-       where token_hash = ? and used_at is null and expires_at > now() returning incident_id, answer`,
+      `update incident_holder_link k set used_at = now()
+         from incident_holder_link t join security_incident i on i.id = t.incident_id
+        where t.token_hash = ? and t.used_at is null and t.expires_at > now()
+          and (t.answer = 'DENIED' or i.status = 'OPEN')
+          and k.incident_id = t.incident_id and k.used_at is null
+       returning t.incident_id, t.answer`,
       [hashToken(token)],
     );
     const hit = used[0];
     if (!hit) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
-    await em.execute(`update incident_holder_link set used_at = now() where incident_id = ? and used_at is null`, [
-      hit.incident_id,
-    ]);
     const [answered] = await em.execute<{ account_id: string }[]>(
       `update security_incident set holder_response = ?, holder_responded_at = now(), updated_at = now()
          ${hit.answer === HolderResponse.DENIED ? `, severity = 'CRITICAL', reason = 'COMPROMISED'` : ''}
@@ -599,13 +617,6 @@ export class IncidentService {
       { type: 'SecurityIncident', id: hit.incident_id },
       { answer: hit.answer },
     );
-    await this.events.publish(IncidentEventKind.UPDATED, hit.incident_id);
-    const incident = await this.get(em.fork(), hit.incident_id);
-    if (hit.answer === HolderResponse.DENIED) {
-      for (const r of await this.recipients(em)) {
-        this.mail.notify(mails.incidentDenied(r.email, incident, `${this.config.publicUrl.origin}/incidents/${incident.id}`));
-      }
-    }
-    return { answer: hit.answer, incident };
+    return hit;
   }
 }
