@@ -6,6 +6,7 @@ import { loadOrCreateKeys } from './common/crypto/keys.js';
 import { createLogger } from './common/logger.js';
 import { migrate } from './db/orm.js';
 import { createServices } from './services.js';
+import { parseCidr } from './common/net/ip.js';
 import { Account } from './modules/account/account.entity.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import type { Context } from './context.js';
@@ -19,6 +20,9 @@ Commands:
       Prints a new one-time first-admin setup link (only while no admin exists).
   lift-ip-restriction --email <e-mail>
       Break-glass: allows unrestricted access for an admin or sub-admin locked out by their IP access list.
+  unblock-ip --ip <address>
+      Break-glass: lifts every block in force that covers the address (an owner whose own network was
+      blocked, by the brute-force rules or by hand) and lets its failure counting start afresh.
   reset-2fa --email <e-mail>
       Lost device, sole owner: removes every second factor and recovery code of the account, unlocks
       second-factor sign-in, signs it out everywhere (sessions and API tokens) and e-mails the holder.
@@ -104,6 +108,36 @@ async function main(): Promise<number> {
           label: account.email,
         });
         process.stdout.write(`IP restriction lifted for ${account.email}: unrestricted access until it is switched on again.\n`);
+        return 0;
+      }
+      case 'unblock-ip': {
+        const { values } = parseArgs({ args: rest, options: { ip: { type: 'string' } } });
+        const parsed = values.ip ? parseCidr(values.ip.trim()) : null;
+        if (!parsed || 'error' in parsed) {
+          process.stderr.write('unblock-ip needs --ip with an IPv4 or IPv6 address (or a blocked range).\n');
+          return 2;
+        }
+        const lifted = await em.execute<{ id: string; cidr: string; reason: string }[]>(
+          `update ip_block set lifted_at = now(), lifted_by_id = null
+            where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now())
+            returning id, cidr::text as cidr, reason`,
+          [parsed.text],
+        );
+        const prefix = services.protection.sourcePrefix(parsed.text.split('/')[0]!);
+        await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+        for (const b of lifted) {
+          await services.audit.record(
+            { em, viewer: null, clientIp: '127.0.0.1' },
+            AuditAction.IP_UNBLOCKED,
+            { type: 'IpBlock', id: b.id, label: b.cidr },
+            { reason: b.reason, by: 'cli' },
+          );
+        }
+        process.stdout.write(
+          lifted.length === 0
+            ? `No block in force covers ${parsed.text}.\n`
+            : `Lifted ${lifted.length} block(s) covering ${parsed.text}: ${lifted.map((b) => b.cidr).join(', ')}.\n`,
+        );
         return 0;
       }
       case 'reset-2fa': {

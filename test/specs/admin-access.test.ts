@@ -140,6 +140,32 @@ describe('admin IP access lists', () => {
     void subId;
   });
 
+  it('the break-glass CLI lifts the blocks over an address, and it is audited', async () => {
+    const blocked = await admin.gql(`mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`, {
+      i: { cidr: '192.0.2.0/24', note: 'blocked by mistake' },
+    });
+    expect(blocked.data!['blockIp'].__typename).toBe('IpBlock');
+    const refused = await from(server, '192.0.2.77').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(refused.data?.['login']?.__typename).not.toBe('LoginSuccess');
+    const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'unblock-ip', '--ip', '192.0.2.77'],
+        {
+          env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('Lifted 1 block(s) covering 192.0.2.77/32: 192.0.2.0/24');
+    expect(await db.query(`select 1 from ip_block where cidr = '192.0.2.0/24' and lifted_at is null`)).toHaveLength(0);
+    const audit = await db.query(`select details from audit_log where action = 'IP_UNBLOCKED' and target_label = '192.0.2.0/24'`);
+    expect(audit).toEqual([{ details: { reason: 'MANUAL', by: 'cli' } }]);
+  });
+
   it('the break-glass CLI lifts a restriction, and it is audited', async () => {
     const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(
