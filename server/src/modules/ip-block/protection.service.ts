@@ -63,10 +63,15 @@ function fromMatch(m: RangeMatch): DecisionRow {
 }
 
 function toDecision(row: DecisionRow, disabledAt: Date | null): Decision {
-  // A locked account stays locked from anywhere: trust only lifts IP blocks and failure counting.
-  if (disabledAt) return { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: row.trusted };
-  if (row.trusted) return { allowed: true, reason: null, until: null, trusted: true };
+  // Trust lifts IP blocks and failure counting, never an account's lock: a locked account stays locked
+  // from a safe or trusted address too.
+  if (row.trusted) {
+    return disabledAt
+      ? { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: true }
+      : { allowed: true, reason: null, until: null, trusted: true };
+  }
   if (row.block_id) return { allowed: false, reason: DecisionReason.IP_BLOCKED, until: row.block_expires_at, trusted: false };
+  if (disabledAt) return { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: false };
   return { allowed: true, reason: null, until: null, trusted: false };
 }
 
