@@ -117,14 +117,7 @@ async function main(): Promise<number> {
           process.stderr.write('unblock-ip needs --ip with an IPv4 or IPv6 address (or a blocked range).\n');
           return 2;
         }
-        const lifted = await em.execute<{ id: string; cidr: string; reason: string }[]>(
-          `update ip_block set lifted_at = now(), lifted_by_id = null
-            where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now())
-            returning id, cidr::text as cidr, reason`,
-          [parsed.text],
-        );
-        const prefix = services.protection.sourcePrefix(parsed.text.split('/')[0]!);
-        await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+        const lifted = await services.protection.liftBlocks(em, parsed.text, null);
         for (const b of lifted) {
           await services.audit.record(
             { em, viewer: null, clientIp: '127.0.0.1' },

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, uniqueEmail, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { repoRoot, startServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, type RunningServer } from '../support/server.js';
 
 const LIST = `query($a: ID) { adminAccessList(accountId: $a) { restricted currentIp currentIpListed entries { id cidr label } account { email ipRestricted } } }`;
 const ADD = `mutation($l: String!, $a: ID, $label: String) { addAdminAccessEntries(lines: $l, accountId: $a, label: $label) { restricted entries { id cidr label } } }`;
@@ -147,40 +145,23 @@ describe('admin IP access lists', () => {
     expect(blocked.data!['blockIp'].__typename).toBe('IpBlock');
     const refused = await from(server, '192.0.2.77').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
     expect(refused.data?.['login']?.__typename).not.toBe('LoginSuccess');
-    const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'unblock-ip', '--ip', '192.0.2.77'],
-        {
-          env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
-        },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+    // Bad input: no address, or not an address; nothing is lifted.
+    expect((await runCli(['unblock-ip'], { DATABASE_URL: db.url })).code).toBe(2);
+    const bad = await runCli(['unblock-ip', '--ip', 'not-an-ip'], { DATABASE_URL: db.url });
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('unblock-ip needs --ip') });
+    expect(await db.query(`select 1 from ip_block where cidr = '192.0.2.0/24' and lifted_at is null`)).toHaveLength(1);
+    const res = await runCli(['unblock-ip', '--ip', '192.0.2.77'], { DATABASE_URL: db.url });
     expect(res.code).toBe(0);
-    expect(res.out).toContain('Lifted 1 block(s) covering 192.0.2.77/32: 192.0.2.0/24');
+    expect(res.stdout).toContain('Lifted 1 block(s) covering 192.0.2.77/32: 192.0.2.0/24');
     expect(await db.query(`select 1 from ip_block where cidr = '192.0.2.0/24' and lifted_at is null`)).toHaveLength(0);
     const audit = await db.query(`select details from audit_log where action = 'IP_UNBLOCKED' and target_label = '192.0.2.0/24'`);
     expect(audit).toEqual([{ details: { reason: 'MANUAL', by: 'cli' } }]);
   });
 
   it('the break-glass CLI lifts a restriction, and it is audited', async () => {
-    const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'lift-ip-restriction', '--email', adminEmail],
-        {
-          env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
-        },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+    const res = await runCli(['lift-ip-restriction', '--email', adminEmail], { DATABASE_URL: db.url });
     expect(res.code).toBe(0);
-    expect(res.out).toContain('IP restriction lifted');
+    expect(res.stdout).toContain('IP restriction lifted');
     const login = await from(server, '203.0.113.99').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
     expect(login.data?.['login']?.__typename).toBe('LoginSuccess');
     const audit = await db.query(

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
-import { freePort, repoRoot, startServer } from '../support/server.js';
+import { freePort, runCli, startServer } from '../support/server.js';
 
 describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
   it('starts its own database in the data folder, generates keys there, and keeps data across restarts', async () => {
@@ -39,18 +38,11 @@ describe('embedded PostgreSQL default (no DATABASE_URL)', () => {
           await c.end();
         }
         // The CLI, started without the server's EMBEDDED_PG_PORT, uses the cluster the server runs.
-        const cli = await new Promise<{ code: number | null; out: string }>((resolve) => {
-          const child = spawn(
-            process.execPath,
-            [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'create-admin', '--email', `cli-${email}`, '--name', 'Second'],
-            { env: { PATH: process.env['PATH'], DATA_DIR: dataDir, ADMIN_PASSWORD: PASSWORD } },
-          );
-          let out = '';
-          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-          child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-          child.on('exit', (code) => resolve({ code, out }));
+        const cli = await runCli(['create-admin', '--email', `cli-${email}`, '--name', 'Second'], {
+          DATA_DIR: dataDir,
+          ADMIN_PASSWORD: PASSWORD,
         });
-        expect(cli, cli.out).toMatchObject({ code: 0 });
+        expect(cli, cli.stdout + cli.stderr).toMatchObject({ code: 0 });
         const second = await new GqlClient(first.url).gql(LOGIN, { input: { email: `cli-${email}`, password: PASSWORD } });
         expect(second.data?.['login']?.__typename).toBe('LoginSuccess');
       } finally {

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { repoRoot, startServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, type RunningServer } from '../support/server.js';
 
 const STATUS = `{ setupStatus { needsSetup } }`;
 
@@ -114,25 +112,6 @@ describe('first-admin setup token expiry', () => {
     }
   });
 });
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-  stdin?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env['PATH'], ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(stdin ?? '');
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('CLI create-admin', () => {
   it('creates an admin non-interactively (password on stdin) who can then sign in', async () => {

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { repoRoot, startServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
@@ -781,16 +779,9 @@ describe('two-factor authentication', () => {
       await enrollTotp(client);
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
       const since = mail.count();
-      const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'reset-2fa', '--email', email], {
-          env: { PATH: process.env['PATH'], DATABASE_URL: db.url, SMTP_URL: mail.url },
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('exit', (code) => resolve({ code, out }));
-      });
+      const res = await runCli(['reset-2fa', '--email', email], { DATABASE_URL: db.url, SMTP_URL: mail.url });
       expect(res.code).toBe(0);
-      expect(res.out).toContain(`Two-factor authentication reset for ${email}`);
+      expect(res.stdout).toContain(`Two-factor authentication reset for ${email}`);
       // The old session is gone (the CLI is another process: the server hears of it through NOTIFY);
       // the password alone signs in now.
       await expect.poll(async () => (await client.gql(`{ me { id } }`)).data?.['me'], { timeout: 5000, interval: 20 }).toBeNull();
@@ -804,16 +795,7 @@ describe('two-factor authentication', () => {
     });
 
     it('the CLI refuses an unknown account', async () => {
-      const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [path.join(repoRoot, 'server', 'dist', 'cli.js'), 'reset-2fa', '--email', 'nobody@example.test'],
-          {
-            env: { PATH: process.env['PATH'], DATABASE_URL: db.url },
-          },
-        );
-        child.on('exit', resolve);
-      });
+      const { code } = await runCli(['reset-2fa', '--email', 'nobody@example.test'], { DATABASE_URL: db.url });
       expect(code).toBe(2);
     });
   });

@@ -115,3 +115,23 @@ export async function withServer(
     await db.drop();
   }
 }
+
+/** Runs the built CLI (`server/dist/cli.js`) with only `env` (and PATH); its exit code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env['PATH'], ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(stdin ?? '');
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

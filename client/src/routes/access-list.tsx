@@ -89,7 +89,7 @@ export function Component() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [warnOpened, warn] = useDisclosure(false);
   // Changing IP restrictions asks for a fresh confirmation (password and second factor) first.
-  const { guard, modal } = useReauthGuard();
+  const { guard, confirmThen, modal } = useReauthGuard();
 
   if (viewer.role === 'USER') return <Alert color="yellow">IP access lists are for admins and sub-admins.</Alert>;
   if (!data) return error ? <QueryError error={error} onRetry={reload} /> : <PageLoader />;
@@ -108,7 +108,7 @@ export function Component() {
     } catch (err) {
       const p = toProblem(err);
       // Lines are checked first: a re-authentication is asked for only once they are right.
-      if (p.code === 'REAUTH_REQUIRED') await guard('Adding', run);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(run);
       else setProblem(p);
     }
   }

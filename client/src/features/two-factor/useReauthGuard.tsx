@@ -8,6 +8,8 @@ import { ReauthModal } from './ReauthModal';
 /** Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again. */
 export function useReauthGuard(): {
   guard: (label: string, action: () => Promise<void>) => Promise<void>;
+  /** For a caller that already got REAUTH_REQUIRED from `action`: asks for the confirmation, then runs it. */
+  confirmThen: (action: () => Promise<void>) => void;
   modal: ReactNode;
 } {
   // Your own methods decide what the confirmation asks for (the Security page has them cached already).
@@ -33,5 +35,5 @@ export function useReauthGuard(): {
       }}
     />
   ) : null;
-  return { guard, modal };
+  return { guard, confirmThen: (action) => setPending(() => action), modal };
 }

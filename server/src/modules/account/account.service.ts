@@ -20,6 +20,18 @@ export function normalizeEmail(email: string): string {
 
 export type CreateOutcome = { ok: true; account: Account } | { ok: false; reason: 'EMAIL_TAKEN' };
 
+/**
+ * Who may manage an account of this role (create, disable, reset its 2FA, lock it): users need
+ * MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.
+ */
+export function assertMayManageRole(viewer: Viewer, role: Role): void {
+  const allowed =
+    role === Role.ADMIN
+      ? viewer.account.role === Role.ADMIN
+      : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
+  if (!allowed) throw forbidden();
+}
+
 export class AccountService {
   constructor(
     private readonly config: Config,
@@ -123,11 +135,7 @@ export class AccountService {
 
   /** Who may create which role: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
   assertMayManageRole(viewer: Viewer, role: Role): void {
-    const allowed =
-      role === Role.ADMIN
-        ? viewer.account.role === Role.ADMIN
-        : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
-    if (!allowed) throw forbidden();
+    assertMayManageRole(viewer, role);
   }
 
   async list(em: EntityManager, filter: AccountFilter | undefined, page: PageInput): Promise<[Account[], number]> {

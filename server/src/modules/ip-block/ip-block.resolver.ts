@@ -218,15 +218,8 @@ export class IpBlockResolver {
     @Ctx() ctx: Context,
   ): Promise<IpBlock[]> {
     const cidr = cidrArg(ipInput, 'ip');
-    const rows = await ctx.em.execute<{ id: string }[]>(
-      `update ip_block set lifted_at = now(), lifted_by_id = ?
-        where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now()) returning id`,
-      [ctx.viewer!.account.id, cidr.text],
-    );
+    const rows = await ctx.services.protection.liftBlocks(ctx.em, cidr.text, ctx.viewer!.account.id);
     if (rows.length === 0) throw notFound(`A block covering ${cidr.text}`);
-    // Counting starts afresh for the source.
-    const prefix = ctx.services.protection.sourcePrefix(cidr.text.split('/')[0]!);
-    await ctx.em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
     const lifted = await ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
     for (const b of lifted)
       await ctx.services.audit.record(

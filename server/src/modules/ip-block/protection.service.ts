@@ -105,6 +105,26 @@ export class ProtectionService {
     return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/64`;
   }
 
+  /**
+   * Lifts every block in force that covers `cidr` (an address or a blocked range) and lets the source's
+   * counting start afresh. `liftedBy`: the admin, or null from the server's shell. The lifted blocks.
+   */
+  async liftBlocks(
+    em: EntityManager,
+    cidr: string,
+    liftedBy: string | null,
+  ): Promise<{ id: string; cidr: string; reason: BlockReason }[]> {
+    const lifted = await em.execute<{ id: string; cidr: string; reason: BlockReason }[]>(
+      `update ip_block set lifted_at = now(), lifted_by_id = ?
+        where (cidr >>= ?::cidr) and lifted_at is null and (expires_at is null or expires_at > now())
+        returning id, cidr::text as cidr, reason`,
+      [liftedBy, cidr],
+    );
+    const prefix = this.sourcePrefix(cidr.split('/')[0]!);
+    await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+    return lifted;
+  }
+
   async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
     const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
       `select id, cidr::text as cidr, reason, expires_at from ip_block

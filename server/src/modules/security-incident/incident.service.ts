@@ -8,11 +8,11 @@ import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
-import { isAllowed } from '../../common/auth/auth-checker.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { Account, AccountPassword } from '../account/account.entity.js';
+import { assertMayManageRole } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -424,12 +424,7 @@ export class IncidentService {
     }
     // Locking a staff account or forcing its password reset takes the rights to manage it, as
     // disabling does: RESOLVE_INCIDENTS alone acts on users only.
-    if (
-      account.role !== Role.USER &&
-      !isAllowed(ctx.viewer!, account.role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Role.ADMIN)
-    ) {
-      throw forbidden();
-    }
+    if (account.role !== Role.USER) assertMayManageRole(ctx.viewer!, account.role);
     let resetToken: string | null = null;
     // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;

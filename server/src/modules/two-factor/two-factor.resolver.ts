@@ -1,10 +1,9 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { isAllowed } from '../../common/auth/auth-checker.js';
 import { Permission, Role, StageRule } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -61,17 +60,6 @@ const RESET_REQUEST_TTL_MS = 24 * 3600_000;
 
 function session(ctx: Context) {
   return ctx.viewer!.session!;
-}
-
-/** Another account's second factors: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
-function assertMayManageTwoFactorOf(ctx: Context, account: Account): void {
-  const needed =
-    account.role === Role.USER
-      ? Permission.MANAGE_USERS
-      : account.role === Role.SUB_ADMIN
-        ? Permission.MANAGE_SUB_ADMINS
-        : Role.ADMIN;
-  if (!isAllowed(ctx.viewer!, needed)) throw forbidden();
 }
 
 @Resolver()
@@ -539,7 +527,7 @@ export class TwoFactorResolver {
     assertUuid(accountId, 'accountId');
     const account = await ctx.em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
-    assertMayManageTwoFactorOf(ctx, account);
+    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
     ctx.services.twoFactor.requireRecentReauth(ctx);
     await ctx.services.twoFactor.unlock(ctx, account);
     return true;
@@ -558,7 +546,7 @@ export class TwoFactorResolver {
     const viewer = ctx.viewer!;
     const account = await ctx.em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
-    assertMayManageTwoFactorOf(ctx, account);
+    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
     if (account.id === viewer.account.id) {
       throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Manage your own methods on your Security page.' }]);
     }
