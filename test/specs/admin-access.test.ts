@@ -125,6 +125,36 @@ describe('admin IP access lists', () => {
     expect(preview.data!['ipRestrictionPreview']).toEqual([{ ip: '127.0.0.1', count: 1, services: ['panel'] }]);
   });
 
+  it('two changes at once cannot together lock you out: removals and restricting are taken one at a time', async () => {
+    const { email } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const sub = from(server, '198.51.100.77');
+    await sub.gql(LOGIN, { input: { email, password: PASSWORD } });
+    await reauthenticate(sub);
+    await sub.gql(ADD, { l: '198.51.100.77 Desk\n198.51.100.0/24 Floor\n198.51.100.64/26 Wing' });
+    expect((await sub.gql(RESTRICT, { r: true })).data).toEqual({ setIpRestriction: { restricted: true } });
+    const entries = (await sub.gql(LIST)).data!['adminAccessList'].entries as { id: string }[];
+    expect(entries).toHaveLength(3);
+    // Each removal alone would leave the desk covered; all three together would not.
+    const removals = await Promise.all(entries.map((e) => sub.gql(REMOVE, { id: e.id })));
+    expect(removals.filter((r) => r.data?.['removeAdminAccessEntry']).length).toBe(2);
+    expect(removals.flatMap((r) => codes(r))).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect((await sub.gql(LIST)).data!['adminAccessList']).toMatchObject({ restricted: true, currentIpListed: true });
+    expect(
+      await db.query(
+        `select count(*)::int as n from audit_log where action = 'ACCESS_LIST_ENTRY_REMOVED' and target_label = $1`,
+        [email],
+      ),
+    ).toEqual([{ n: 2 }]);
+
+    // Unrestricted again, with one entry over the desk: restricting and removing it at once never
+    // leave the account restricted with the desk outside its list.
+    expect((await sub.gql(RESTRICT, { r: false })).data).toEqual({ setIpRestriction: { restricted: false } });
+    const [last] = (await sub.gql(LIST)).data!['adminAccessList'].entries as { id: string }[];
+    await Promise.all([sub.gql(RESTRICT, { r: true }), sub.gql(REMOVE, { id: last!.id })]);
+    const after = (await sub.gql(LIST)).data!['adminAccessList'];
+    expect(after.restricted === false || after.currentIpListed === true).toBe(true);
+  });
+
   it('only admins (or MANAGE_SUB_ADMINS for sub-admins) touch other people’s lists; users have none', async () => {
     const { client: user, id: userId } = await createAccount(server, admin, { role: 'USER' });
     const { client: sub, id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });

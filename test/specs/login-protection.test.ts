@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
 
@@ -167,19 +167,76 @@ describe('login protection', () => {
     }
   });
 
-  it('marking an IP safe globally lifts its block', async () => {
+  it('marking an IP safe globally lifts its block, audited like an unblock; an ended block stays as it was', async () => {
     const ip = freshIp();
     for (let i = 0; i < 5; i++) await report(ip, uniqueEmail('lift'), 'FAILURE');
-    expect((await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock).not.toBeNull();
-    await admin.gql(MARK_SAFE, { i: { cidr: ip } });
+    const block = (await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock;
+    expect(block).not.toBeNull();
+    const [ended] = await db.query<{ id: string }>(
+      `insert into ip_block (id, cidr, reason, note, created_at, expires_at)
+       values (gen_random_uuid(), $1::cidr, 'MANUAL', 'last month', now() - interval '30 days', now() - interval '29 days') returning id`,
+      [`${ip}/32`],
+    );
+    const safe = await admin.gql(MARK_SAFE, { i: { cidr: ip } });
     const check = (await admin.gql(CHECK, { ip })).data!['checkIp'];
     expect(check.activeBlock).toBeNull();
     expect(check.globalSafe).toEqual([{ cidr: `${ip}/32` }]);
+    expect(
+      await db.query(`select target_id, details from audit_log where action = 'IP_UNBLOCKED' and target_label = $1`, [
+        `${ip}/32`,
+      ]),
+    ).toEqual([{ target_id: block.id, details: { reason: 'BRUTE_FORCE', markedSafe: safe.data!['markIpSafe'].id } }]);
+    expect(await db.query(`select lifted_at from ip_block where id = $1`, [ended!.id])).toEqual([{ lifted_at: null }]);
   });
 
+  it('two admins blocking, or marking safe, the same range at once create one entry', async () => {
+    const blocks = await Promise.all(
+      Array.from({ length: 6 }, () => admin.gql(BLOCK, { i: { cidr: '192.0.2.192/26', note: 'abuse' } })),
+    );
+    expect(blocks.map((r) => r.data?.['blockIp']?.__typename).sort()).toEqual([
+      ...Array(5).fill('AlreadyExistsError'),
+      'IpBlock',
+    ]);
+    expect(await db.query(`select 1 from ip_block where cidr = '192.0.2.192/26'`)).toHaveLength(1);
+    expect(
+      await db.query(`select 1 from audit_log where action = 'IP_BLOCKED' and target_label = '192.0.2.192/26'`),
+    ).toHaveLength(1);
+    await admin.gql(UNBLOCK, { ip: '192.0.2.192/26' });
+
+    const safe = await Promise.all(Array.from({ length: 6 }, () => admin.gql(MARK_SAFE, { i: { cidr: '203.0.113.192/26' } })));
+    expect(safe.map((r) => r.data?.['markIpSafe']?.__typename).sort()).toEqual([
+      ...Array(5).fill('AlreadyExistsError'),
+      'TrustedIp',
+    ]);
+    expect(await db.query(`select 1 from trusted_ip where cidr = '203.0.113.192/26'`)).toHaveLength(1);
+    expect(
+      await db.query(`select 1 from audit_log where action = 'IP_MARKED_SAFE' and target_label = '203.0.113.192/26'`),
+    ).toHaveLength(1);
+  });
+
+  /** An API-only sub-admin's token with MANAGE_IPS, as an operator's script would hold. */
+  async function ipToken(): Promise<GqlClient> {
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail('ops'), name: 'ops', role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'], apiOnly: true },
+    });
+    const id = created.data!['createAccount'].account.id as string;
+    await reauthenticate(admin);
+    const res = await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "ops" }) { token } }`, {
+      id,
+    });
+    return new GqlClient(server.url, { authorization: `Bearer ${res.data!['createApiToken'].token as string}` });
+  }
+
   it('refuses a blocked source at the panel login before hashing any password', async () => {
-    // The panel sees this test's requests from 127.0.0.1: block it by hand, with a short end.
-    const block = await admin.gql(BLOCK, {
+    // The panel sees this test's requests from 127.0.0.1. A signed-in admin may not block that (it
+    // would lock them out, and nothing is written); an API token may: block it, with a short end.
+    const own = await admin.gql(BLOCK, { i: { cidr: '127.0.0.0/8', note: 'test' } });
+    expect(codes(own)).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect(own.errors![0]!.message).toContain('would block your current IP (127.0.0.1)');
+    expect(await db.query(`select 1 from ip_block where cidr <<= '127.0.0.0/8'`)).toEqual([]);
+    expect(await db.query(`select 1 from audit_log where action = 'IP_BLOCKED' and target_label like '127.%'`)).toEqual([]);
+    const ops = await ipToken();
+    const block = await ops.gql(BLOCK, {
       i: { cidr: '127.0.0.1', note: 'test', expiresAt: new Date(Date.now() + 60_000).toISOString() },
     });
     expect(block.data?.['blockIp']).toMatchObject({ __typename: 'IpBlock', cidr: '127.0.0.1/32', reason: 'MANUAL' });

@@ -196,6 +196,56 @@ describe('security incidents', () => {
       ).rejects.toThrow(/security_incident_one_open_per_account/);
     });
 
+    it('two logins of one account from two places at the same moment raise an incident', async () => {
+      // Each login's insert reads the account's other logins; arriving together, neither may miss the other.
+      const users = await Promise.all(Array.from({ length: 8 }, () => newUser()));
+      await Promise.all(users.flatMap((u) => [reportFrom(admin, u.email, 'berlin', 0), reportFrom(admin, u.email, 'tokyo', 0)]));
+      for (const u of users) {
+        const found = await incidentsOf(admin, u.id);
+        expect(found.map((i) => [i['status'], i['loginCount']])).toEqual([['OPEN', 2]]);
+      }
+    });
+
+    it('a login arriving while its open incident is being resolved is judged afresh, not filed under the resolved one', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 2);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const [incident] = await incidentsOf(admin, u.id);
+      // An admin's resolution, committed only once the login is underway.
+      const resolver = new pg.Client({ connectionString: db.url });
+      await resolver.connect();
+      try {
+        await resolver.query('begin');
+        await resolver.query(
+          `update security_incident set status = 'RESOLVED', resolution = 'DISMISSED', resolved_at = now() where id = $1`,
+          [incident!['id']],
+        );
+        const login = reportFrom(admin, u.email, 'tokyo', 0);
+        // Wait until the login waits for the resolution's row lock (or, broken, finishes without it).
+        let settled = false;
+        void login.finally(() => (settled = true)).catch(() => undefined);
+        for (let i = 0; i < 200 && !settled; i++) {
+          const { rows } = await sql.query(
+            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (rows.length > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await resolver.query('commit');
+        const tokyo = await login;
+        const after = await incidentsOf(admin, u.id);
+        const resolved = after.find((i) => i['id'] === incident!['id'])!;
+        expect(resolved['status']).toBe('RESOLVED');
+        expect(resolved['logins'].map((l: { id: string }) => l.id)).not.toContain(tokyo.eventId);
+        expect(resolved['loginCount']).toBe(2);
+        const fresh = after.filter((i) => i['status'] === 'OPEN');
+        expect(fresh).toHaveLength(1);
+        expect(fresh[0]!['logins'].map((l: { id: string }) => l.id)).toContain(tokyo.eventId);
+      } finally {
+        await resolver.end();
+      }
+    });
+
     it('the panel’s own sign-ins are checked too', async () => {
       const u = await newUser();
       await reportFrom(admin, u.email, 'tokyo', 1);

@@ -246,7 +246,7 @@ export type ErrorCode =
   | 'WEBAUTHN_FAILED'
   /** A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`. */
   | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT'
-  /** Refused: the change would lock you out of your own account (your current IP outside your own access list, or e-mail codes switched off for admins while they are your only second factor). */
+  /** Refused: the change would lock you out of your own account (your current IP outside your own access list or inside a block, or e-mail codes switched off for admins while they are your only second factor). */
   | 'WOULD_LOCK_YOU_OUT';
 
 /** What the account holder answered through the links in the incident e-mail. */

@@ -28,7 +28,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   ALREADY_EXISTS: 'The same entry exists already.',
   IP_NOT_ALLOWED: 'Your account only accepts sign-ins from the IPs in its access list.',
   WOULD_LOCK_YOU_OUT:
-    'This change would lock you out: it would leave your current IP outside your access list, or switch off your only second factor. Fix that first.',
+    'This change would lock you out: it would leave your current IP outside your access list or inside a block, or switch off your only second factor. Fix that first.',
   REAUTH_REQUIRED: 'Confirm it is you: enter your password (and a second factor) again, then retry.',
   CODE_INVALID: 'That code is not right. Check it and try again.',
   CODE_EXPIRED: 'That code has expired. Ask for a new one.',

@@ -98,15 +98,18 @@ export class AdminAccessResolver {
     const parsed = ctx.services.adminAccess.parseLines(lines.slice(0, 20_000), label?.trim().slice(0, 100) || null);
     // Changing IP restrictions is a sensitive change (SPEC: sudo mode).
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    const added = await ctx.services.adminAccess.add(ctx.em, account, parsed);
-    for (const e of added) {
-      await ctx.services.audit.record(
-        ctx,
-        AuditAction.ACCESS_LIST_ENTRY_ADDED,
-        { type: 'Account', id: account.id, label: account.email },
-        { cidr: e.cidr, label: e.label },
-      );
-    }
+    // The entries and their audit entries commit together.
+    await ctx.em.transactional(async (em) => {
+      const added = await ctx.services.adminAccess.add(em, account, parsed);
+      for (const e of added) {
+        await ctx.services.audit.record(
+          { ...ctx, em },
+          AuditAction.ACCESS_LIST_ENTRY_ADDED,
+          { type: 'Account', id: account.id, label: account.email },
+          { cidr: e.cidr, label: e.label },
+        );
+      }
+    });
     return this.list(ctx, account.id);
   }
 
@@ -122,13 +125,17 @@ export class AdminAccessResolver {
     assertUuid(id, 'id');
     if (ctx.viewer!.account.role === Role.USER) throw forbidden();
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    const entry = await ctx.services.adminAccess.remove(ctx, id);
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.ACCESS_LIST_ENTRY_REMOVED,
-      { type: 'Account', id: entry.account.id, label: entry.account.email },
-      { cidr: entry.cidr },
-    );
+    const entry = await ctx.em.transactional(async (em) => {
+      const tx = { ...ctx, em };
+      const removed = await ctx.services.adminAccess.remove(tx, id);
+      await ctx.services.audit.record(
+        tx,
+        AuditAction.ACCESS_LIST_ENTRY_REMOVED,
+        { type: 'Account', id: removed.account.id, label: removed.account.email },
+        { cidr: removed.cidr },
+      );
+      return removed;
+    });
     return this.list(ctx, entry.account.id);
   }
 
@@ -144,16 +151,20 @@ export class AdminAccessResolver {
   ): Promise<AdminAccessList> {
     const { account } = await this.list(ctx, accountId);
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    const before = account.ipRestricted;
-    await ctx.services.adminAccess.setRestricted(ctx, account, restricted);
-    if (before !== restricted) {
-      await ctx.services.audit.record(
-        ctx,
-        AuditAction.IP_RESTRICTION_CHANGED,
-        { type: 'Account', id: account.id, label: account.email },
-        { before, after: restricted },
-      );
-    }
+    await ctx.em.transactional(async (em) => {
+      const tx = { ...ctx, em };
+      const before = await ctx.services.adminAccess.setRestricted(tx, account, restricted);
+      if (before !== restricted) {
+        await ctx.services.audit.record(
+          tx,
+          AuditAction.IP_RESTRICTION_CHANGED,
+          { type: 'Account', id: account.id, label: account.email },
+          { before, after: restricted },
+        );
+      }
+    });
+    // The response reads the account from this request's identity map.
+    account.ipRestricted = restricted;
     return this.list(ctx, account.id);
   }
 }

@@ -103,11 +103,22 @@ export class AdminAccessService {
     return out;
   }
 
+  /**
+   * Serializes the changes to one account's list and restriction until the caller's transaction ends,
+   * so two changes at once cannot each pass the lock-out check against the state the other is changing.
+   */
+  async lock(em: EntityManager, accountId: string): Promise<void> {
+    await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`admin_access:${accountId}`]);
+  }
+
+  /** Adds what the list lacks. Call inside a transaction (it takes the list's lock). */
   async add(em: EntityManager, account: Account, entries: { cidr: string; label: string | null }[]): Promise<AdminAccessEntry[]> {
+    await this.lock(em, account.id);
     const existing = new Set((await this.entries(em, account)).map((e) => e.cidr));
+    const seen = new Set<string>();
     const added = entries
-      .filter((e) => !existing.has(e.cidr))
-      .map((e) => em.create(AdminAccessEntry, { account, cidr: e.cidr, label: e.label }));
+      .filter((e) => !existing.has(e.cidr) && !seen.has(e.cidr) && seen.add(e.cidr))
+      .map((e) => em.create(AdminAccessEntry, { account: em.getReference(Account, account.id), cidr: e.cidr, label: e.label }));
     await em.flush();
     return added;
   }
@@ -120,13 +131,20 @@ export class AdminAccessService {
     return rows[0]!.ok;
   }
 
+  private async restricted(em: EntityManager, accountId: string): Promise<boolean> {
+    const rows = await em.execute<{ ip_restricted: boolean }[]>(`select ip_restricted from account where id = ?`, [accountId]);
+    return rows[0]?.ip_restricted ?? false;
+  }
+
+  /** Removes an entry unless that locks the caller out. Call inside a transaction (`ctx.em`). */
   async remove(ctx: Context, entryId: string): Promise<AdminAccessEntry> {
     const entry = await ctx.em.findOne(AdminAccessEntry, { id: entryId }, { populate: ['account'] });
     if (!entry) throw notFound('Access list entry');
     await this.target(ctx.em, ctx.viewer!, entry.account.id);
+    await this.lock(ctx.em, entry.account.id);
     if (
       entry.account.id === ctx.viewer!.account.id &&
-      entry.account.ipRestricted &&
+      (await this.restricted(ctx.em, entry.account.id)) &&
       !(await this.wouldContain(ctx.em, entry.account.id, ctx.clientIp, entry.id))
     ) {
       throw appError(
@@ -134,11 +152,18 @@ export class AdminAccessService {
         `Removing ${entry.cidr} would leave your current IP (${ctx.clientIp}) outside your access list. Add it first, or allow unrestricted access.`,
       );
     }
-    await ctx.em.nativeDelete(AdminAccessEntry, { id: entry.id });
+    const deleted = await ctx.em.nativeDelete(AdminAccessEntry, { id: entry.id });
+    if (deleted === 0) throw notFound('Access list entry');
     return entry;
   }
 
-  async setRestricted(ctx: Context, account: Account, restricted: boolean): Promise<Account> {
+  /**
+   * Restricts or frees the account; restricting yourself needs your current IP listed. Call inside a
+   * transaction. Returns what the restriction was before.
+   */
+  async setRestricted(ctx: Context, account: Account, restricted: boolean): Promise<boolean> {
+    await this.lock(ctx.em, account.id);
+    const before = await this.restricted(ctx.em, account.id);
     if (
       restricted &&
       account.id === ctx.viewer!.account.id &&
@@ -149,9 +174,8 @@ export class AdminAccessService {
         `Your current IP (${ctx.clientIp}) is not in your access list: add it first, or you would be locked out.`,
       );
     }
-    account.ipRestricted = restricted;
-    await ctx.em.flush();
-    return account;
+    if (before !== restricted) await ctx.em.nativeUpdate(Account, { id: account.id }, { ipRestricted: restricted });
+    return before;
   }
 
   /** What restricting would have refused in the last 30 days: sign-ins and API-token use from addresses outside the list. */

@@ -3,9 +3,10 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver,
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { AlreadyExistsError } from '../../common/errors/error-result.js';
-import { badInput, notFound } from '../../common/errors/errors.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { cidrArg } from '../../common/net/cidr-input.js';
-import { normalizeIp } from '../../common/net/ip.js';
+import { cidrContains, normalizeIp, parseIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
 import { IpLocation } from '../geo/geo.types.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
@@ -175,7 +176,8 @@ export class IpBlockResolver {
 
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => BlockIpResult, {
-    description: 'Blocks an address or range by hand, with a note and an optional end. Needs MANAGE_IPS.',
+    description:
+      'Blocks an address or range by hand, with a note and an optional end. Refused (WOULD_LOCK_YOU_OUT) from a signed-in session whose own IP it covers. Needs MANAGE_IPS.',
   })
   async blockIp(
     @Arg('input', () => BlockIpInput, { description: 'What to block.' }) input: BlockIpInput,
@@ -187,26 +189,39 @@ export class IpBlockResolver {
     }
     const note = input.note.trim();
     if (!note) throw badInput([{ field: 'note', reason: 'REQUIRED', message: 'Say why the address is blocked.' }]);
-    const existing = await ctx.em.execute(
-      `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
-      [cidr.text],
-    );
-    if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);
-    const block = ctx.em.create(IpBlock, {
-      cidr: cidr.text,
-      reason: BlockReason.MANUAL,
-      note,
-      expiresAt: input.expiresAt ?? null,
-      createdBy: ctx.viewer!.account,
+    // A signed-in admin blocking their own network could not sign in again from it (API tokens are
+    // not refused by blocks, so this guards browser sessions only).
+    const own = parseIp(ctx.clientIp);
+    if (ctx.viewer!.session && own && cidrContains(cidr, own)) {
+      throw appError(
+        ErrorCode.WOULD_LOCK_YOU_OUT,
+        `Blocking ${cidr.text} would block your current IP (${ctx.clientIp}): you could not sign in again from here. Block it from another network, or narrow the range.`,
+      );
+    }
+    return ctx.em.transactional(async (em) => {
+      // One block per range even when two admins (or an admin and the brute-force rule) act at once.
+      await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${cidr.text}`]);
+      const existing = await em.execute(
+        `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
+        [cidr.text],
+      );
+      if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);
+      const block = em.create(IpBlock, {
+        cidr: cidr.text,
+        reason: BlockReason.MANUAL,
+        note,
+        expiresAt: input.expiresAt ?? null,
+        createdBy: ctx.viewer!.account,
+      });
+      await em.flush();
+      await ctx.services.audit.record(
+        { ...ctx, em },
+        AuditAction.IP_BLOCKED,
+        { type: 'IpBlock', id: block.id, label: block.cidr },
+        { note, expiresAt: block.expiresAt },
+      );
+      return block;
     });
-    await ctx.em.flush();
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.IP_BLOCKED,
-      { type: 'IpBlock', id: block.id, label: block.cidr },
-      { note, expiresAt: block.expiresAt },
-    );
-    return block;
   }
 
   @Authorized(Permission.MANAGE_IPS)
@@ -218,17 +233,20 @@ export class IpBlockResolver {
     @Ctx() ctx: Context,
   ): Promise<IpBlock[]> {
     const cidr = cidrArg(ipInput, 'ip');
-    const rows = await ctx.services.protection.liftBlocks(ctx.em, cidr.text, ctx.viewer!.account.id);
-    if (rows.length === 0) throw notFound(`A block covering ${cidr.text}`);
-    const lifted = await ctx.em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
-    for (const b of lifted)
-      await ctx.services.audit.record(
-        ctx,
-        AuditAction.IP_UNBLOCKED,
-        { type: 'IpBlock', id: b.id, label: b.cidr },
-        { reason: b.reason },
-      );
-    return lifted;
+    // The lifts and their audit entries commit together.
+    return ctx.em.transactional(async (em) => {
+      const rows = await ctx.services.protection.liftBlocks(em, cidr.text, ctx.viewer!.account.id);
+      if (rows.length === 0) throw notFound(`A block covering ${cidr.text}`);
+      const lifted = await em.find(IpBlock, { id: { $in: rows.map((r) => r.id) } });
+      for (const b of lifted)
+        await ctx.services.audit.record(
+          { ...ctx, em },
+          AuditAction.IP_UNBLOCKED,
+          { type: 'IpBlock', id: b.id, label: b.cidr },
+          { reason: b.reason },
+        );
+      return lifted;
+    });
   }
 
   @Authorized(Permission.MANAGE_IPS, Permission.MANAGE_SETTINGS)

@@ -149,11 +149,11 @@ export class LoginEventService {
     const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
     if (windowSeconds !== null && this.successHook) {
       const at = row.occurred_at.getTime();
-      const { rows } = await this.pool.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
-        name: 'login_event_insert_and_recent',
-        text: INSERT_AND_RECENT,
-        values: [...COLUMNS.map((c) => row[c]), new Date(at - windowSeconds * 1000), new Date(at + windowSeconds * 1000)],
-      });
+      const rows = await this.insertAndReadRecent(attempt.account!.id, [
+        ...COLUMNS.map((c) => row[c]),
+        new Date(at - windowSeconds * 1000),
+        new Date(at + windowSeconds * 1000),
+      ]);
       const hit = rows[0];
       if (hit) {
         const self: RecentLoginRow = {
@@ -198,6 +198,40 @@ export class LoginEventService {
       values: [row.reporter_id, row.idempotency_key],
     });
     return { id: String(existing[0]!.id), duplicate: true };
+  }
+
+  /**
+   * The insert of a located success and its read of the account's recent ones, one account at a time:
+   * under a per-account lock held until commit, two logins of one account arriving together (from two
+   * places, say) are serialized, so the second one's read sees the first. Without it each statement's
+   * snapshot would miss the other's row and neither login would see several places.
+   */
+  private async insertAndReadRecent(
+    accountId: string,
+    values: unknown[],
+  ): Promise<{ id: string; recent: RecentLoginRow[]; open_id: string | null }[]> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      await client.query({
+        name: 'login_event_account_lock',
+        text: 'select pg_advisory_xact_lock(hashtext($1))',
+        values: [`login_event:${accountId}`],
+      });
+      const { rows } = await client.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
+        name: 'login_event_insert_and_recent',
+        text: INSERT_AND_RECENT,
+        values,
+      });
+      await client.query('commit');
+      return rows;
+    } catch (err) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async listForAccount(em: EntityManager, accountId: string, limit: number, offset: number): Promise<[LoginEvent[], number]> {

@@ -109,7 +109,7 @@ export class IncidentService {
     const s = await this.settings.incidents(em);
     if (!s.enabled) return;
     const recent = login.prefetched.recent;
-    const openId = login.prefetched.openIncidentId;
+    let openId = login.prefetched.openIncidentId;
     const recentLocated = recent.map(toLocated);
     if (openId === null && !spansSeveralPlaces(recentLocated, s)) return;
     // Several places: pairs the holder confirmed ("It was me") do not count.
@@ -126,9 +126,13 @@ export class IncidentService {
     if (!rows.some((r) => String(r.id) === login.eventId)) return;
     let incidentId: string;
     let created = false;
+    // The open incident the insert saw may have been resolved since: then this login is judged afresh.
+    if (openId !== null && !(await this.addToOpen(em, openId, login.eventId))) {
+      openId = null;
+      familiar.push(...(await this.familiarPlaces(login.accountId)));
+    }
     if (openId !== null) {
       incidentId = openId;
-      await this.addLogins(em, incidentId, [login.eventId]);
     } else {
       const located = rows.map(toLocated);
       if (!spansSeveralPlaces(located, s, familiar)) return;
@@ -192,6 +196,23 @@ export class IncidentService {
       values: [accountId],
     });
     return rows;
+  }
+
+  /**
+   * Adds a login to an incident only while it is open: the row lock makes a resolution either wait for
+   * the insert or be seen by it (then nothing is added and false is returned).
+   */
+  private async addToOpen(em: EntityManager, incidentId: string, eventId: string): Promise<boolean> {
+    const [row] = await em.execute<{ open: boolean }[]>(
+      `with still_open as (select id from security_incident where id = ? and status = 'OPEN' for share),
+       ins as (insert into security_incident_login (incident_id, login_event_id)
+               select still_open.id, ?::bigint from still_open
+               where (select count(*) from security_incident_login where incident_id = ?) < ?
+               on conflict do nothing)
+       select exists(select 1 from still_open) as open`,
+      [incidentId, eventId, incidentId, MAX_LOGINS_PER_INCIDENT],
+    );
+    return row?.open === true;
   }
 
   private async addLogins(em: EntityManager, incidentId: string, eventIds: string[]): Promise<void> {

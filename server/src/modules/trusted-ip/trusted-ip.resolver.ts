@@ -123,55 +123,70 @@ export class TrustedIpResolver {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
     }
     if (isWidePublicRange(cidr) && !input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
-    const dup = await ctx.em.execute(
-      `select 1 from trusted_ip where cidr = ?::cidr and account_id is not distinct from ? and (expires_at is null or expires_at > now())`,
-      [cidr.text, account?.id ?? null],
-    );
-    if (dup.length > 0)
-      return new AlreadyExistsError(`${cidr.text} is trusted already${account ? ` for ${account.email}` : ' globally'}.`);
-    const created = await ctx.em.transactional(async (tx) => {
-      const entry = tx.create(TrustedIp, {
+    return ctx.em.transactional(async (em) => {
+      // One entry per range and account even when two admins mark it at the same moment.
+      await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trusted_ip:${account?.id ?? '*'}:${cidr.text}`]);
+      const dup = await em.execute(
+        `select 1 from trusted_ip where cidr = ?::cidr and account_id is not distinct from ? and (expires_at is null or expires_at > now())`,
+        [cidr.text, account?.id ?? null],
+      );
+      if (dup.length > 0)
+        return new AlreadyExistsError(`${cidr.text} is trusted already${account ? ` for ${account.email}` : ' globally'}.`);
+      const entry = em.create(TrustedIp, {
         cidr: cidr.text,
         account,
         note: input.note?.trim() || null,
         expiresAt: input.expiresAt ?? null,
         createdBy: ctx.viewer!.account,
       });
+      await em.flush();
+      const audit = { ...ctx, em };
+      await ctx.services.audit.record(
+        audit,
+        AuditAction.IP_MARKED_SAFE,
+        { type: 'TrustedIp', id: entry.id, label: entry.cidr },
+        {
+          account: account?.email ?? null,
+          note: entry.note,
+          expiresAt: entry.expiresAt,
+          acknowledgedWideRange: input.acknowledgeWideRange,
+        },
+      );
       if (account === null) {
-        await tx.execute(`update ip_block set lifted_at = now(), lifted_by_id = ? where cidr <<= ?::cidr and lifted_at is null`, [
-          ctx.viewer!.account.id,
-          cidr.text,
-        ]);
+        // A globally safe range lifts the blocks in force inside it, each lift audited like an unblock.
+        const lifted = await em.execute<{ id: string; cidr: string; reason: string }[]>(
+          `update ip_block set lifted_at = now(), lifted_by_id = ?
+            where cidr <<= ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())
+            returning id, cidr::text as cidr, reason`,
+          [ctx.viewer!.account.id, cidr.text],
+        );
+        for (const b of lifted)
+          await ctx.services.audit.record(
+            audit,
+            AuditAction.IP_UNBLOCKED,
+            { type: 'IpBlock', id: b.id, label: b.cidr },
+            { reason: b.reason, markedSafe: entry.id },
+          );
       }
       return entry;
     });
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.IP_MARKED_SAFE,
-      { type: 'TrustedIp', id: created.id, label: created.cidr },
-      {
-        account: account?.email ?? null,
-        note: created.note,
-        expiresAt: created.expiresAt,
-        acknowledgedWideRange: input.acknowledgeWideRange,
-      },
-    );
-    return created;
   }
 
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => Boolean, { description: 'Removes a safe/trusted entry. Needs MANAGE_IPS.' })
   async removeTrustedIp(@Arg('id', () => ID, { description: 'Entry id.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
     assertUuid(id, 'id');
-    const entry = await ctx.em.findOne(TrustedIp, { id }, { populate: ['account'] });
-    if (!entry) throw notFound('Trusted IP');
-    await ctx.em.nativeDelete(TrustedIp, { id });
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.TRUSTED_IP_REMOVED,
-      { type: 'TrustedIp', id, label: entry.cidr },
-      { account: entry.account?.email ?? null },
-    );
-    return true;
+    return ctx.em.transactional(async (em) => {
+      const entry = await em.findOne(TrustedIp, { id }, { populate: ['account'] });
+      if (!entry) throw notFound('Trusted IP');
+      await em.nativeDelete(TrustedIp, { id });
+      await ctx.services.audit.record(
+        { ...ctx, em },
+        AuditAction.TRUSTED_IP_REMOVED,
+        { type: 'TrustedIp', id, label: entry.cidr },
+        { account: entry.account?.email ?? null },
+      );
+      return true;
+    });
   }
 }
