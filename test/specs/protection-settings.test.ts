@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, setupAdmin } from '../support/factories.js';
-import { codes, type GqlClient } from '../support/graphql.js';
+import { createAccount, LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const SETTINGS = `{ bruteForceSettings { ipThreshold accountIpThreshold windowSeconds blockSeconds maxBlockSeconds escalationFactor } }`;
@@ -12,11 +12,12 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
   let db: TestDatabase;
   let server: RunningServer;
   let admin: GqlClient;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('protection_settings');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ client: admin } = await setupAdmin(server));
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -101,5 +102,45 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
     await admin.gql(`mutation { setAsnNetworkKind(asn: 15169, kind: null) { asn } }`);
     expect(await kind()).toBe('HOSTING');
     expect(codes(await admin.gql(`mutation { setAsnNetworkKind(asn: 0, kind: VPN) { asn } }`))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('changes of different fields at once, on one instance or two, keep each other', async () => {
+    const stored = async () => {
+      const [row] = await db.query<{ value: Record<string, number> }>(`select value from setting where key = 'bruteForce'`);
+      return row!.value;
+    };
+    const other = await startServer({ DATABASE_URL: db.url });
+    try {
+      const adminB = new GqlClient(other.url);
+      await adminB.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+      // The second instance has read the settings (and remembers them for a few seconds)...
+      expect((await adminB.gql(SETTINGS)).data!['bruteForceSettings'].windowSeconds).toBe(900);
+      // ...when the first changes one field; the second then changes another.
+      await admin.gql(UPDATE, { i: { blockSeconds: 1200 } });
+      await adminB.gql(UPDATE, { i: { escalationFactor: 3 } });
+      expect(await stored()).toMatchObject({ blockSeconds: 1200, escalationFactor: 3 });
+      // Four admins at the same moment, each a different field.
+      await Promise.all([
+        admin.gql(UPDATE, { i: { ipThreshold: 31 } }),
+        adminB.gql(UPDATE, { i: { windowSeconds: 1800 } }),
+        admin.gql(UPDATE, { i: { maxBlockSeconds: 7200 } }),
+        adminB.gql(UPDATE, { i: { accountIpThreshold: 4 } }),
+      ]);
+      expect(await stored()).toMatchObject({
+        blockSeconds: 1200,
+        escalationFactor: 3,
+        ipThreshold: 31,
+        windowSeconds: 1800,
+        maxBlockSeconds: 7200,
+        accountIpThreshold: 4,
+      });
+      expect(
+        await db.query(
+          `select count(*)::int as n from audit_log where action = 'SETTINGS_CHANGED' and target_label = 'bruteForce'`,
+        ),
+      ).toEqual([{ n: 7 }]);
+    } finally {
+      await other.stop();
+    }
   });
 });

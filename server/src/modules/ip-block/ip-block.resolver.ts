@@ -263,23 +263,30 @@ export class IpBlockResolver {
     @Arg('input', () => BruteForceSettingsInput, { description: 'Fields to change.' }) input: BruteForceSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<BruteForceSettings> {
-    const current = await ctx.services.settings.bruteForce(ctx.em);
-    const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) };
-    if (next.maxBlockSeconds < next.blockSeconds) {
-      throw badInput([
-        {
-          field: 'maxBlockSeconds',
-          reason: 'LESS_THAN_BLOCK',
-          message: 'The longest block cannot be shorter than the first block.',
-        },
-      ]);
-    }
-    const saved = await ctx.services.settings.updateBruteForce(ctx.em, next, ctx.viewer!.account.id);
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.SETTINGS_CHANGED,
-      { type: 'Settings', label: 'bruteForce' },
-      { before: current, after: saved },
+    const saved = await ctx.services.settings.updateBruteForce(
+      ctx.em,
+      ctx.viewer!.account.id,
+      (current) => {
+        const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+        const next = { ...current, ...patch };
+        if (next.maxBlockSeconds < next.blockSeconds) {
+          throw badInput([
+            {
+              field: 'maxBlockSeconds',
+              reason: 'LESS_THAN_BLOCK',
+              message: 'The longest block cannot be shorter than the first block.',
+            },
+          ]);
+        }
+        return patch;
+      },
+      (tx, before, after) =>
+        ctx.services.audit.record(
+          { ...ctx, em: tx },
+          AuditAction.SETTINGS_CHANGED,
+          { type: 'Settings', label: 'bruteForce' },
+          { before, after },
+        ),
     );
     return Object.assign(new BruteForceSettings(), saved);
   }

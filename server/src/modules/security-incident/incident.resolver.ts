@@ -180,23 +180,23 @@ export class IncidentResolver {
     @Arg('input', () => IncidentSettingsInput, { description: 'Fields to change.' }) input: IncidentSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<IncidentSettingsType> {
-    const before = await ctx.services.settings.incidents(ctx.em);
     const after = await ctx.services.settings.updateIncidents(
       ctx.em,
-      {
+      ctx.viewer!.account.id,
+      () => ({
         enabled: input.enabled ?? undefined,
         windowSeconds: input.windowSeconds ?? undefined,
         distanceKm: input.distanceKm ?? undefined,
         maxSpeedKmh: input.maxSpeedKmh ?? undefined,
         failuresBeforeSuccess: input.failuresBeforeSuccess ?? undefined,
-      },
-      ctx.viewer!.account.id,
-    );
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.SETTINGS_CHANGED,
-      { type: 'Settings', label: 'incidents' },
-      { before, after },
+      }),
+      (tx, before, saved) =>
+        ctx.services.audit.record(
+          { ...ctx, em: tx },
+          AuditAction.SETTINGS_CHANGED,
+          { type: 'Settings', label: 'incidents' },
+          { before, after: saved },
+        ),
     );
     return Object.assign(new IncidentSettingsType(), after);
   }

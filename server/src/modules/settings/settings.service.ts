@@ -42,12 +42,33 @@ export class SettingsService {
     return value;
   }
 
-  private async write<T extends object>(em: EntityManager, key: string, current: T, patch: Partial<T>, by: string): Promise<T> {
-    const next = {
-      ...current,
-      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)),
-    } as T;
-    await em.upsert(Setting, { key, value: next as Record<string, unknown>, updatedAt: new Date(), updatedBy: by });
+  /**
+   * Changes one group: under a per-group lock the stored value is read afresh (never from this
+   * instance's cache, which may be seconds old), `decide` turns it into the patch (or refuses by
+   * throwing), and the write and `record` (the audit entry) commit together. So two admins changing
+   * different fields at once, on one instance or two, never write back each other's old values.
+   */
+  private async change<T extends object>(
+    em: EntityManager,
+    key: string,
+    defaults: T,
+    by: string,
+    decide: (before: T) => Partial<T> | Promise<Partial<T>>,
+    record: (tx: EntityManager, before: T, after: T) => Promise<void>,
+  ): Promise<T> {
+    const next = await em.transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`settings:${key}`]);
+      const rows = await tx.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
+      const before = { ...defaults, ...(rows[0]?.value ?? {}) } as T;
+      const patch = await decide(before);
+      const after = {
+        ...before,
+        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)),
+      } as T;
+      await tx.upsert(Setting, { key, value: after as Record<string, unknown>, updatedAt: new Date(), updatedBy: by });
+      await record(tx, before, after);
+      return after;
+    });
     this.cache.set(key, { at: Date.now(), value: next });
     return next;
   }
@@ -56,29 +77,48 @@ export class SettingsService {
     return this.read(em, 'bruteForce', this.config.bruteForce);
   }
 
-  async updateBruteForce(em: EntityManager, patch: Partial<BruteForceDefaults>, by: string): Promise<BruteForceDefaults> {
-    return this.write(em, 'bruteForce', await this.bruteForce(em), patch, by);
+  async updateBruteForce(
+    em: EntityManager,
+    by: string,
+    decide: (before: BruteForceDefaults) => Partial<BruteForceDefaults> | Promise<Partial<BruteForceDefaults>>,
+    record: (tx: EntityManager, before: BruteForceDefaults, after: BruteForceDefaults) => Promise<void>,
+  ): Promise<BruteForceDefaults> {
+    return this.change(em, 'bruteForce', this.config.bruteForce, by, decide, record);
   }
 
-  async twoFactor(em: EntityManager): Promise<TwoFactorSettings> {
-    return this.read<TwoFactorSettings>(em, 'twoFactor', {
+  private twoFactorDefaults(): TwoFactorSettings {
+    return {
       enabled: true,
       issuer: this.config.twoFactor.issuer,
       allowedMethods: [TwoFactorMethod.TOTP, TwoFactorMethod.EMAIL, TwoFactorMethod.WEBAUTHN, TwoFactorMethod.RECOVERY_CODE],
       requiredForStaff: false,
       emailForStaff: false,
-    });
+    };
   }
 
-  async updateTwoFactor(em: EntityManager, patch: Partial<TwoFactorSettings>, by: string): Promise<TwoFactorSettings> {
-    return this.write(em, 'twoFactor', await this.twoFactor(em), patch, by);
+  async twoFactor(em: EntityManager): Promise<TwoFactorSettings> {
+    return this.read<TwoFactorSettings>(em, 'twoFactor', this.twoFactorDefaults());
+  }
+
+  async updateTwoFactor(
+    em: EntityManager,
+    by: string,
+    decide: (before: TwoFactorSettings) => Partial<TwoFactorSettings> | Promise<Partial<TwoFactorSettings>>,
+    record: (tx: EntityManager, before: TwoFactorSettings, after: TwoFactorSettings) => Promise<void>,
+  ): Promise<TwoFactorSettings> {
+    return this.change(em, 'twoFactor', this.twoFactorDefaults(), by, decide, record);
   }
 
   async incidents(em: EntityManager): Promise<IncidentDefaults> {
     return this.read(em, 'incidents', this.config.incidents);
   }
 
-  async updateIncidents(em: EntityManager, patch: Partial<IncidentDefaults>, by: string): Promise<IncidentDefaults> {
-    return this.write(em, 'incidents', await this.incidents(em), patch, by);
+  async updateIncidents(
+    em: EntityManager,
+    by: string,
+    decide: (before: IncidentDefaults) => Partial<IncidentDefaults> | Promise<Partial<IncidentDefaults>>,
+    record: (tx: EntityManager, before: IncidentDefaults, after: IncidentDefaults) => Promise<void>,
+  ): Promise<IncidentDefaults> {
+    return this.change(em, 'incidents', this.config.incidents, by, decide, record);
   }
 }

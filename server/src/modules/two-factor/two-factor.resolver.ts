@@ -389,56 +389,65 @@ export class TwoFactorResolver {
       throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
     }
     const methods = input.allowedMethods ? [...new Set(input.allowedMethods)] : undefined;
-    const before = await ctx.services.settings.twoFactor(ctx.em);
-    // Something must be left to set up, for everyone and for the staff a policy covers: an account a
-    // policy sends to enrollment with nothing to enroll could never finish signing in.
-    const allowed = methods ?? before.allowedMethods;
-    const forStaff = input.emailForStaff ?? before.emailForStaff;
-    const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
-    const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
-    if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
-      throw badInput([
-        {
-          field: 'allowedMethods',
-          reason: 'NOTHING_TO_ENROLL',
-          message:
-            enrollable.length === 0
-              ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
-              : 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).',
-        },
-      ]);
-    }
-    // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for staff)
-    // is as sensitive as removing one's own method: a recent re-authentication first, never a token.
-    const weakens =
-      (input.enabled === false && before.enabled) ||
-      (input.requiredForStaff === false && before.requiredForStaff) ||
-      (input.emailForStaff === true && !before.emailForStaff);
-    if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
-    // E-mail codes off for staff while they are your own only factor would lock you out at your next
-    // sign-in (the lost-device flow would be the way back): refused until you set up another.
-    if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
-      const own = await ctx.services.twoFactor.summary(ctx.em, ctx.viewer!.account.id);
-      const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
-      if (own.email && others === 0) {
-        throw appError(
-          ErrorCode.WOULD_LOCK_YOU_OUT,
-          'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
-        );
-      }
-    }
+    // Judged against the stored settings, read afresh under the settings' lock.
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
-      {
-        enabled: input.enabled ?? undefined,
-        issuer,
-        allowedMethods: methods,
-        requiredForStaff: input.requiredForStaff ?? undefined,
-        emailForStaff: input.emailForStaff ?? undefined,
-      },
       ctx.viewer!.account.id,
+      async (before) => {
+        // Something must be left to set up, for everyone and for the staff a policy covers: an account a
+        // policy sends to enrollment with nothing to enroll could never finish signing in.
+        const allowed = methods ?? before.allowedMethods;
+        const forStaff = input.emailForStaff ?? before.emailForStaff;
+        const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
+        const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
+        if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
+          throw badInput([
+            {
+              field: 'allowedMethods',
+              reason: 'NOTHING_TO_ENROLL',
+              message:
+                enrollable.length === 0
+                  ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
+                  : 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).',
+            },
+          ]);
+        }
+        // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for
+        // staff) is as sensitive as removing one's own method: a recent re-authentication first, never
+        // a token.
+        const weakens =
+          (input.enabled === false && before.enabled) ||
+          (input.requiredForStaff === false && before.requiredForStaff) ||
+          (input.emailForStaff === true && !before.emailForStaff);
+        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
+        // E-mail codes off for staff while they are your own only factor would lock you out at your
+        // next sign-in (the lost-device flow would be the way back): refused until you set up another.
+        if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
+          const own = await ctx.services.twoFactor.summary(ctx.em, ctx.viewer!.account.id);
+          const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
+          if (own.email && others === 0) {
+            throw appError(
+              ErrorCode.WOULD_LOCK_YOU_OUT,
+              'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+            );
+          }
+        }
+        return {
+          enabled: input.enabled ?? undefined,
+          issuer,
+          allowedMethods: methods,
+          requiredForStaff: input.requiredForStaff ?? undefined,
+          emailForStaff: input.emailForStaff ?? undefined,
+        };
+      },
+      (tx, before, saved) =>
+        ctx.services.audit.record(
+          { ...ctx, em: tx },
+          AuditAction.SETTINGS_CHANGED,
+          { type: 'Settings', id: 'twoFactor' },
+          { before, after: saved },
+        ),
     );
-    await ctx.services.audit.record(ctx, AuditAction.SETTINGS_CHANGED, { type: 'Settings', id: 'twoFactor' }, { before, after });
     return Object.assign(new TwoFactorSettingsType(), after);
   }
 
