@@ -294,7 +294,7 @@ describe('two-factor rules', () => {
   it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
     await reauthenticate(admin);
-    const COMPLIANCE = `{ twoFactorCompliance { rows { account { id } enabled methods } } }`;
+    const COMPLIANCE = `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods } } }`;
     const row = async (id: string) =>
       ((await admin.gql(COMPLIANCE)).data!['twoFactorCompliance'].rows as { account: { id: string } }[]).find(
         (r) => r.account.id === id,
@@ -320,5 +320,42 @@ describe('two-factor rules', () => {
     await enrollEmail(admin, me.email);
     expect(codes(await admin.gql(SETTINGS, { i: { emailForStaff: false } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
     expect((await admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+  });
+
+  it('the compliance report counts every account and pages its rows; bad paging is refused', async () => {
+    const REPORT = `query($w: Boolean, $p: PageInput) { twoFactorCompliance(withoutTwoFactor: $w, page: $p) {
+      total matching withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } enabled } } }`;
+    for (let i = 0; i < 5; i++) await createAccount(server, admin, { role: 'USER' });
+    const fromDb = await db.query<{ id: string; on: boolean }>(
+      `select a.id, (exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+          or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+          or exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'
+                    and (a.role = 'USER' or (select (value->>'emailForStaff')::boolean from setting where key = 'twoFactor')))) as on
+       from account a`,
+    );
+    expect(fromDb.length).toBeGreaterThan(5);
+    for (const without of [false, true]) {
+      const seen: string[] = [];
+      let first: Record<string, number> | undefined;
+      for (let offset = 0; offset < fromDb.length + 2; offset += 2) {
+        const r = (await admin.gql(REPORT, { w: without, p: { limit: 2, offset } })).data!['twoFactorCompliance'];
+        first ??= r;
+        expect(r.rows.length).toBeLessThanOrEqual(2);
+        seen.push(...r.rows.map((x: { account: { id: string } }) => x.account.id));
+        if (without) expect(r.rows.every((x: { enabled: boolean }) => !x.enabled)).toBe(true);
+      }
+      const expected = fromDb.filter((a) => !without || !a.on).map((a) => a.id);
+      // Every matching account once, over the pages; the counts cover all accounts on every page.
+      expect([...seen].sort()).toEqual([...expected].sort());
+      expect(first).toMatchObject({
+        total: fromDb.length,
+        matching: expected.length,
+        withTwoFactor: fromDb.filter((a) => a.on).length,
+        withoutTwoFactor: fromDb.filter((a) => !a.on).length,
+      });
+    }
+    for (const p of [{ limit: 0 }, { limit: 201 }, { offset: -1 }]) {
+      expect(codes(await admin.gql(REPORT, { p }))).toEqual(['BAD_USER_INPUT']);
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import type { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
@@ -15,11 +15,12 @@ describe('two-factor authentication in the dashboard', () => {
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let admin: GqlClient;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('two_factor_browser');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ client: admin } = await setupAdmin(server));
+    ({ client: admin, email: adminEmail } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
   afterAll(async () => {
@@ -136,5 +137,41 @@ describe('two-factor authentication in the dashboard', () => {
     expect(audit[0]!['details']).toMatchObject({ credential: 'Virtual key', storedCounter: 1000000 });
     // Still not signed in.
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+  });
+
+  it('shows the compliance page to an admin: counts over every account, the "without 2FA" filter, and pages of 50', async () => {
+    // Enough accounts for a second page.
+    for (let i = 0; i < 52; i++) {
+      const res = await admin.gql(CREATE_ACCOUNT, {
+        input: { email: uniqueEmail('many'), name: `Many ${i}`, password: PASSWORD, role: 'USER' },
+      });
+      expect(res.data!['createAccount'].__typename).toBe('AccountCreated');
+    }
+    const [counts] = await db.query<{ total: number; on: number }>(
+      `select count(*)::int as total,
+         (count(*) filter (where exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+            or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)))::int as on
+       from account a`,
+    );
+    expect(counts!.on).toBeGreaterThan(0);
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Two-factor authentication' }).waitFor();
+    const stat = (label: string) => page.getByText(label, { exact: true }).locator('xpath=following-sibling::*[1]');
+    await expect.poll(() => stat('Accounts').textContent()).toBe(String(counts!.total));
+    expect(await stat('With 2FA').textContent()).toBe(String(counts!.on));
+    expect(await stat('Without 2FA').textContent()).toBe(String(counts!.total - counts!.on));
+    const table = page.getByRole('table', { name: '2FA status per account' });
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    // The second page holds the rest.
+    await page.getByRole('button', { name: '2' }).click();
+    await expect.poll(() => rows.count()).toBe(counts!.total - 50);
+    // Only accounts without 2FA: back to the first page, and no row says "On".
+    await page.getByLabel('Only accounts without 2FA').check();
+    await expect.poll(() => rows.count()).toBe(Math.min(50, counts!.total - counts!.on));
+    expect(await table.getByText('On', { exact: true }).count()).toBe(0);
   });
 });

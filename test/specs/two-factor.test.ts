@@ -610,7 +610,7 @@ describe('two-factor authentication', () => {
         const c = new GqlClient(server.url);
         expect((await loginStep(c, email)).typename).toBe('TwoFactorEnrollmentRequired');
         const report = await admin.gql(
-          `query($w: Boolean) { twoFactorCompliance(withoutTwoFactor: $w) { total withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } role enabled methods required } } }`,
+          `query($w: Boolean) { twoFactorCompliance(withoutTwoFactor: $w, page: { limit: 200 }) { total withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } role enabled methods required } } }`,
           { w: true },
         );
         const r = report.data!['twoFactorCompliance'];
@@ -620,7 +620,7 @@ describe('two-factor authentication', () => {
         expect(r.requiredButMissing).toBeGreaterThanOrEqual(2); // the sub-admin and the first admin
         const [count] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
         expect(r.total).toBe(count!.n);
-        const all = await admin.gql(`{ twoFactorCompliance { rows { account { id } enabled methods } } }`);
+        const all = await admin.gql(`{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods } } }`);
         const withTotp = await db.query(`select account_id from totp_authenticator where status = 'ACTIVE'`);
         for (const row of withTotp)
           expect(all.data!['twoFactorCompliance'].rows).toContainEqual({

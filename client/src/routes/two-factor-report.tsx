@@ -6,6 +6,7 @@ import {
   Card,
   Checkbox,
   Group,
+  Pagination,
   SimpleGrid,
   Stack,
   Switch,
@@ -28,9 +29,10 @@ import { METHOD_LABELS } from '../features/two-factor/labels';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const ComplianceDocument = graphql(`
-  query TwoFactorCompliancePage($without: Boolean) {
-    twoFactorCompliance(withoutTwoFactor: $without) {
+  query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {
+    twoFactorCompliance(withoutTwoFactor: $without, page: $page) {
       total
+      matching
       withTwoFactor
       withoutTwoFactor
       requiredButMissing
@@ -75,6 +77,7 @@ const UpdateSettingsDocument = graphql(`
 `);
 
 const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
+const PAGE = 50;
 
 function SettingsCard() {
   const { data, error, refetch } = useQuery(SettingsDocument);
@@ -157,7 +160,11 @@ export function Component() {
   usePageTitle('2FA compliance');
   const viewer = useViewer();
   const [without, setWithout] = useState(false);
-  const { data, error, refetch } = useQuery(ComplianceDocument, { variables: { without }, fetchPolicy: 'cache-and-network' });
+  const [page, setPage] = useState(1);
+  const { data, error, refetch } = useQuery(ComplianceDocument, {
+    variables: { without, page: { limit: PAGE, offset: (page - 1) * PAGE } },
+    fetchPolicy: 'cache-and-network',
+  });
   const report = data?.twoFactorCompliance;
 
   return (
@@ -192,7 +199,10 @@ export function Component() {
           <Switch
             label="Only accounts without 2FA"
             checked={without}
-            onChange={(e) => setWithout(e.currentTarget.checked)}
+            onChange={(e) => {
+              setWithout(e.currentTarget.checked);
+              setPage(1);
+            }}
             mb="md"
           />
           <Table aria-label="2FA status per account" striped>
@@ -226,6 +236,9 @@ export function Component() {
               ))}
             </Table.Tbody>
           </Table>
+          {report.matching > PAGE && (
+            <Pagination mt="md" total={Math.ceil(report.matching / PAGE)} value={page} onChange={setPage} aria-label="Pages" />
+          )}
         </Card>
       )}
     </Stack>

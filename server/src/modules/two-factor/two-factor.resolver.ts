@@ -6,11 +6,13 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
+import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
+import { complianceReport } from './compliance.js';
 import { TwoFactorFailure, target } from './two-factor.service.js';
 import {
   EmailCodeSent,
@@ -482,45 +484,21 @@ export class TwoFactorResolver {
   }
 
   @Authorized(Permission.MANAGE_USERS)
-  @Query(() => TwoFactorCompliance, { description: 'Every account’s 2FA status and methods, for audits. Needs MANAGE_USERS.' })
+  @Query(() => TwoFactorCompliance, {
+    description:
+      'Every account’s 2FA status and methods, for audits: counts over all accounts, rows a page at a time. Needs MANAGE_USERS.',
+  })
   async twoFactorCompliance(
     @Arg('withoutTwoFactor', () => Boolean, { nullable: true, description: 'Only accounts without 2FA.' })
     without: boolean | null,
     @Ctx() ctx: Context,
+    @Arg('page', () => PageInput, { nullable: true, description: 'Paging (by role, then e-mail).' }) page?: PageInput,
   ): Promise<TwoFactorCompliance> {
-    const accounts = await ctx.em.find(Account, {}, { orderBy: { role: 'asc', email: 'asc' }, limit: 10_000 });
-    const [totp, email, webauthn] = await Promise.all([
-      ctx.em.execute<{ account_id: string }[]>(`select account_id from totp_authenticator where status = 'ACTIVE'`),
-      ctx.em.execute<{ account_id: string }[]>(`select account_id from email_factor where status = 'ACTIVE'`),
-      ctx.em.execute<{ account_id: string }[]>(`select distinct account_id from webauthn_credential where flagged_at is null`),
-    ]);
     const s = await ctx.services.settings.twoFactor(ctx.em);
-    const sets = {
-      [TwoFactorMethod.TOTP]: new Set(totp.map((r) => r.account_id)),
-      [TwoFactorMethod.EMAIL]: new Set(email.map((r) => r.account_id)),
-      [TwoFactorMethod.WEBAUTHN]: new Set(webauthn.map((r) => r.account_id)),
-    };
-    const rows = accounts.map((a) => {
-      // As sign-in sees it: e-mail codes do not count for staff while they are off for staff.
-      const methods = (Object.keys(sets) as (keyof typeof sets)[]).filter(
-        (m) => sets[m].has(a.id) && (m !== TwoFactorMethod.EMAIL || a.role === Role.USER || s.emailForStaff),
-      ) as TwoFactorMethod[];
-      return Object.assign(new TwoFactorComplianceRow(), {
-        account: a,
-        role: a.role,
-        enabled: s.enabled && methods.length > 0,
-        methods,
-        required: s.enabled && (a.role === Role.USER ? a.requiresTwoFactor : s.requiredForStaff),
-        lastLoginAt: a.lastLoginAt,
-      });
-    });
-    const withTwoFactor = rows.filter((r) => r.enabled).length;
+    const report = await complianceReport(ctx.em, s, without === true, page ?? new PageInput());
     return Object.assign(new TwoFactorCompliance(), {
-      rows: without ? rows.filter((r) => !r.enabled) : rows,
-      total: rows.length,
-      withTwoFactor,
-      withoutTwoFactor: rows.length - withTwoFactor,
-      requiredButMissing: rows.filter((r) => r.required && !r.enabled).length,
+      ...report,
+      rows: report.rows.map((r) => Object.assign(new TwoFactorComplianceRow(), r)),
     });
   }
 

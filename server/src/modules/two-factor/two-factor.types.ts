@@ -227,8 +227,11 @@ export class TwoFactorComplianceRow {
 
 @ObjectType('TwoFactorCompliance', { description: 'Every account’s 2FA status, for audits.' })
 export class TwoFactorCompliance {
-  @Field(() => [TwoFactorComplianceRow], { description: 'Rows matching the filter.' })
+  @Field(() => [TwoFactorComplianceRow], { description: 'This page of the rows matching the filter.' })
   rows!: TwoFactorComplianceRow[];
+
+  @Field(() => Int, { description: 'Rows matching the filter, over all pages.' })
+  matching!: number;
 
   @Field(() => Int, { description: 'All accounts.' })
   total!: number;
