@@ -79,27 +79,6 @@ const INSERT = `
   on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
   returning id::text as id`;
 
-/**
- * The insert of a located successful login, and in the same statement what detection needs: the
- * account's other located successes in the window and its open incident. (The CTE's select does not
- * see the new row; the caller adds it.)
- */
-const INSERT_AND_RECENT = `
-  with ins as (
-    insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')})
-    values (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-    on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
-    returning id)
-  select ins.id::text as id,
-    (select coalesce(json_agg(r), '[]'::json) from (
-       select e.id::text as id, e.occurred_at, host(e.ip) as ip, e.country_code, e.city, e.latitude, e.longitude,
-              e.asn, e.asn_org, e.network_kind, e.named_location
-       from login_event e
-       where e.account_id = $1 and e.outcome = 'SUCCESS' and e.latitude is not null and e.occurred_at between $19 and $20
-       order by e.occurred_at desc, e.id desc limit 49) r) as recent,
-    (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN') as open_id
-  from ins`;
-
 export class LoginEventService {
   private successHook: SuccessHook | undefined;
   private detectionWindow: ((em: EntityManager) => Promise<number | null>) | undefined;
@@ -149,7 +128,7 @@ export class LoginEventService {
     const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
     if (windowSeconds !== null && this.successHook) {
       const at = row.occurred_at.getTime();
-      const rows = await this.insertAndReadRecent(attempt.account!.id, [
+      const rows = await this.insertAndReadRecent([
         ...COLUMNS.map((c) => row[c]),
         new Date(at - windowSeconds * 1000),
         new Date(at + windowSeconds * 1000),
@@ -201,37 +180,21 @@ export class LoginEventService {
   }
 
   /**
-   * The insert of a located success and its read of the account's recent ones, one account at a time:
-   * under a per-account lock held until commit, two logins of one account arriving together (from two
-   * places, say) are serialized, so the second one's read sees the first. Without it each statement's
-   * snapshot would miss the other's row and neither login would see several places.
+   * The insert of a located success and its read of the account's recent ones, one account at a time,
+   * in one round trip: `record_located_login` (migration 20261130230000) takes a per-account lock held
+   * until this statement commits, then inserts and reads with a fresh snapshot. So two logins of one
+   * account arriving together (from two places, say) are serialized and the second one's read sees the
+   * first; a CTE read in the INSERT's own statement would miss a row committed while it waited.
    */
   private async insertAndReadRecent(
-    accountId: string,
     values: unknown[],
   ): Promise<{ id: string; recent: RecentLoginRow[]; open_id: string | null }[]> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('begin');
-      await client.query({
-        name: 'login_event_account_lock',
-        text: 'select pg_advisory_xact_lock(hashtext($1))',
-        values: [`login_event:${accountId}`],
-      });
-      const { rows } = await client.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
-        name: 'login_event_insert_and_recent',
-        text: INSERT_AND_RECENT,
-        values,
-      });
-      await client.query('commit');
-      return rows;
-    } catch (err) {
-      await client.query('rollback').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    const { rows } = await this.pool.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
+      name: 'login_event_record_located',
+      text: `select id, recent, open_id::text as open_id from record_located_login(${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+      values,
+    });
+    return rows;
   }
 
   async listForAccount(em: EntityManager, accountId: string, limit: number, offset: number): Promise<[LoginEvent[], number]> {
