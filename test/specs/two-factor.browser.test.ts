@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import pg from 'pg';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -137,6 +138,89 @@ describe('two-factor authentication in the dashboard', () => {
     expect(audit[0]!['details']).toMatchObject({ credential: 'Virtual key', storedCounter: 1000000 });
     // Still not signed in.
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+  });
+
+  it('a cloned key used at the same moment as the original: one sign-in passes, the other is refused and the key flagged', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    const withAuthenticator = async (context: BrowserContext, page: Page) => {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+      });
+      return { cdp, authenticatorId };
+    };
+    const contextA = await browser.newContext();
+    const pageA = await contextA.newPage();
+    const a = await withAuthenticator(contextA, pageA);
+    await signIn(pageA, email);
+    await pageA.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await pageA.getByRole('link', { name: 'Security', exact: true }).click();
+    await pageA.getByLabel('Device name').fill('Original key');
+    await pageA.getByRole('button', { name: 'Add security key' }).click();
+    await pageA.getByRole('table', { name: 'Security keys' }).getByText('Original key').waitFor();
+    await signOut(pageA);
+
+    // A second "device" holding a copy of the key: same private key, same signature counter.
+    const contextB = await browser.newContext();
+    const pageB = await contextB.newPage();
+    const b = await withAuthenticator(contextB, pageB);
+    const { credentials } = await a.cdp.send('WebAuthn.getCredentials', { authenticatorId: a.authenticatorId });
+    expect(credentials).toHaveLength(1);
+    await b.cdp.send('WebAuthn.addCredential', { authenticatorId: b.authenticatorId, credential: credentials[0]! });
+
+    await signIn(pageA, email);
+    await signIn(pageB, email);
+    const dialogA = pageA.getByRole('dialog', { name: 'Two-step verification' });
+    const dialogB = pageB.getByRole('dialog', { name: 'Two-step verification' });
+    await dialogA.waitFor();
+    await dialogB.waitFor();
+    // Both assertions carry the same counter. The key's row is held locked until both are being
+    // accepted, so both have read the stored counter before either moves it.
+    const [row] = await db.query<{ id: string }>(`select id from webauthn_credential where account_id = $1`, [id]);
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('select 1 from webauthn_credential where id = $1 for update', [row!.id]);
+      await Promise.all([
+        dialogA.getByRole('button', { name: 'Use security key' }).click(),
+        dialogB.getByRole('button', { name: 'Use security key' }).click(),
+      ]);
+      const waiting = async () =>
+        (
+          await db.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+               and query like 'update webauthn_credential set counter%'`,
+          )
+        )[0]!.n;
+      for (let i = 0; i < 400 && (await waiting()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(2);
+      await locker.query('commit');
+    } finally {
+      await locker.end();
+    }
+    const outcome = (page: Page) =>
+      Promise.race([
+        page
+          .getByRole('button', { name: 'Sign out' })
+          .waitFor()
+          .then(() => 'signed in'),
+        page
+          .getByRole('dialog', { name: 'Two-step verification' })
+          .getByRole('alert')
+          .getByText('looks cloned')
+          .waitFor()
+          .then(() => 'refused'),
+      ]);
+    expect([await outcome(pageA), await outcome(pageB)].sort()).toEqual(['refused', 'signed in']);
+    const [key] = await db.query(`select flagged_at from webauthn_credential where id = $1`, [row!.id]);
+    expect(key!['flagged_at']).not.toBeNull();
+    expect(
+      await db.query(`select 1 from audit_log where target_id = $1 and action = 'WEBAUTHN_COUNTER_REGRESSION'`, [id]),
+    ).toHaveLength(1);
+    await contextA.close();
+    await contextB.close();
   });
 
   it('shows the compliance page to an admin: counts over every account, the "without 2FA" filter, and pages of 50', async () => {

@@ -5,7 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * located successes in the detection window (and its open incident), one account at a time. The first
  * statement takes a per-account lock held until the caller's transaction (the one statement that calls
  * the function) commits; the function is VOLATILE, so its second statement takes a fresh snapshot after
- * the lock is granted and sees a login of the same account committed just before. Two logins arriving
+ * the lock is granted and sees a login of the same account committed just before. PL/pgSQL, not SQL:
+ * it keeps its statements' plans for the connection (a SQL function plans them again on every call). Two logins arriving
  * together from two places therefore see each other (a plain INSERT … RETURNING with a CTE read could
  * not: each statement's snapshot missed the other's row). One round trip, as before.
  *
@@ -17,9 +18,11 @@ export class Migration20261130230000 extends Migration {
     this.addSql(`create or replace function record_located_login(
         uuid, text, inet, text, text, text, timestamptz, text, text, text, double precision, double precision,
         int, text, text, text, uuid, text, timestamptz, timestamptz)
-      returns table (id text, recent json, open_id uuid) language sql volatile as $$
-        select pg_advisory_xact_lock(hashtext('login_event:' || $1::text));
-        with ins as (
+      returns table (id text, recent json, open_id uuid) language plpgsql volatile as $$
+      #variable_conflict use_column
+      begin
+        perform pg_advisory_xact_lock(hashtext('login_event:' || $1::text));
+        return query with ins as (
           insert into login_event ("account_id", "attempted_name", "ip", "user_agent", "outcome", "service", "occurred_at",
             "country_code", "region", "city", "latitude", "longitude", "asn", "asn_org", "network_kind", "named_location",
             "reporter_id", "idempotency_key")
@@ -35,7 +38,7 @@ export class Migration20261130230000 extends Migration {
              order by e.occurred_at desc, e.id desc limit 49) r),
           (select i.id from security_incident i where i.account_id = $1 and i.status = 'OPEN')
         from ins;
-      $$;`);
+      end $$;`);
   }
 
   override async down(): Promise<void> {
