@@ -42,11 +42,12 @@ describe('login protection', () => {
   let db: TestDatabase;
   let server: RunningServer;
   let admin: GqlClient;
+  let adminId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('protection');
     server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV });
-    ({ client: admin } = await setupAdmin(server));
+    ({ client: admin, id: adminId } = await setupAdmin(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -212,6 +213,16 @@ describe('login protection', () => {
     expect(
       await db.query(`select 1 from audit_log where action = 'IP_MARKED_SAFE' and target_label = '203.0.113.192/26'`),
     ).toHaveLength(1);
+    // Removed by several admins at once: one removal, one audit entry; the others find nothing.
+    const id = safe.find((r) => r.data?.['markIpSafe']?.__typename === 'TrustedIp')!.data!['markIpSafe'].id as string;
+    const removals = await Promise.all(
+      Array.from({ length: 4 }, () => admin.gql(`mutation($id: ID!) { removeTrustedIp(id: $id) }`, { id })),
+    );
+    expect(removals.filter((r) => r.data?.['removeTrustedIp'] === true)).toHaveLength(1);
+    expect(removals.flatMap((r) => codes(r))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(await db.query(`select 1 from audit_log where action = 'TRUSTED_IP_REMOVED' and target_id = $1`, [id])).toHaveLength(
+      1,
+    );
   });
 
   /** An API-only sub-admin's token with MANAGE_IPS, as an operator's script would hold. */
@@ -235,6 +246,15 @@ describe('login protection', () => {
     expect(own.errors![0]!.message).toContain('would block your current IP (127.0.0.1)');
     expect(await db.query(`select 1 from ip_block where cidr <<= '127.0.0.0/8'`)).toEqual([]);
     expect(await db.query(`select 1 from audit_log where action = 'IP_BLOCKED' and target_label like '127.%'`)).toEqual([]);
+    // Trust lifts blocks: with the address trusted for the admin, blocking the range locks nobody out.
+    const trust = await admin.gql(MARK_SAFE, { i: { cidr: '127.0.0.1', accountId: adminId, note: 'my desk' } });
+    expect(trust.data!['markIpSafe'].__typename).toBe('TrustedIp');
+    const trusted = await admin.gql(BLOCK, { i: { cidr: '127.0.0.0/8', note: 'test' } });
+    expect(trusted.data!['blockIp']).toMatchObject({ __typename: 'IpBlock', cidr: '127.0.0.0/8' });
+    await admin.gql(UNBLOCK, { ip: '127.0.0.0/8' });
+    expect(
+      (await admin.gql(`mutation($id: ID!) { removeTrustedIp(id: $id) }`, { id: trust.data!['markIpSafe'].id })).data,
+    ).toEqual({ removeTrustedIp: true });
     const ops = await ipToken();
     const block = await ops.gql(BLOCK, {
       i: { cidr: '127.0.0.1', note: 'test', expiresAt: new Date(Date.now() + 60_000).toISOString() },

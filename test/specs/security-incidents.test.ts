@@ -246,6 +246,43 @@ describe('security incidents', () => {
       }
     });
 
+    it('a login judged afresh after a resolution honours the trust that resolution added', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 2);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const [incident] = await incidentsOf(admin, u.id);
+      const tokyoIp = ipIn('tokyo');
+      // "Mark IPs safe" committing while the Tokyo login is underway: resolved, and Tokyo trusted.
+      const resolver = new pg.Client({ connectionString: db.url });
+      await resolver.connect();
+      try {
+        await resolver.query('begin');
+        await resolver.query(
+          `update security_incident set status = 'RESOLVED', resolution = 'MARKED_SAFE', resolved_at = now() where id = $1`,
+          [incident!['id']],
+        );
+        await resolver.query(
+          `insert into trusted_ip (id, cidr, account_id, note, created_at) values (gen_random_uuid(), $1::cidr, $2, 'incident', now())`,
+          [`${tokyoIp}/32`, u.id],
+        );
+        const login = reportFrom(admin, u.email, tokyoIp, 0);
+        let settled = false;
+        void login.finally(() => (settled = true)).catch(() => undefined);
+        for (let i = 0; i < 200 && !settled; i++) {
+          const { rows } = await sql.query(
+            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (rows.length > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await resolver.query('commit');
+        await login;
+      } finally {
+        await resolver.end();
+      }
+      expect((await incidentsOf(admin, u.id)).map((i) => i['status'])).toEqual(['RESOLVED']);
+    });
+
     it('the panel’s own sign-ins are checked too', async () => {
       const u = await newUser();
       await reportFrom(admin, u.email, 'tokyo', 1);

@@ -166,6 +166,11 @@ export function Component() {
     fetchPolicy: 'cache-and-network',
   });
   const report = data?.twoFactorCompliance;
+  // Fewer rows than before (accounts gone, or 2FA set up meanwhile): back to the last page that has any.
+  const lastPage = Math.max(1, Math.ceil((report?.matching ?? 0) / PAGE));
+  useEffect(() => {
+    if (report && page > lastPage) setPage(lastPage);
+  }, [report, page, lastPage]);
 
   return (
     <Stack gap="lg" maw={1100}>
@@ -236,8 +241,8 @@ export function Component() {
               ))}
             </Table.Tbody>
           </Table>
-          {report.matching > PAGE && (
-            <Pagination mt="md" total={Math.ceil(report.matching / PAGE)} value={page} onChange={setPage} aria-label="Pages" />
+          {(report.matching > PAGE || page > 1) && (
+            <Pagination mt="md" total={Math.max(lastPage, page)} value={page} onChange={setPage} aria-label="Pages" />
           )}
         </Card>
       )}

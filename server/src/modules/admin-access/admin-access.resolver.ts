@@ -163,8 +163,10 @@ export class AdminAccessResolver {
         );
       }
     });
-    // The response reads the account from this request's identity map.
-    account.ipRestricted = restricted;
+    // The response reads the account from this request's identity map: reload it from the database
+    // (assigning the property would leave it dirty, and the next read's automatic flush would write it
+    // again, outside the lock and unaudited, over a change another admin committed meanwhile).
+    await ctx.em.findOne(Account, { id: account.id }, { refresh: true });
     return this.list(ctx, account.id);
   }
 }

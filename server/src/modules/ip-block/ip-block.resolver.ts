@@ -192,7 +192,19 @@ export class IpBlockResolver {
     // A signed-in admin blocking their own network could not sign in again from it (API tokens are
     // not refused by blocks, so this guards browser sessions only).
     const own = parseIp(ctx.clientIp);
-    if (ctx.viewer!.session && own && cidrContains(cidr, own)) {
+    if (
+      ctx.viewer!.session &&
+      own &&
+      cidrContains(cidr, own) &&
+      // Trust lifts blocks: an address safe for this admin (or globally) keeps signing in.
+      !(
+        await ctx.em.execute<{ ok: boolean }[]>(
+          `select exists(select 1 from trusted_ip where (account_id = ? or account_id is null)
+             and (expires_at is null or expires_at > now()) and cidr >>= ?::inet) as ok`,
+          [ctx.viewer!.account.id, ctx.clientIp],
+        )
+      )[0]!.ok
+    ) {
       throw appError(
         ErrorCode.WOULD_LOCK_YOU_OUT,
         `Blocking ${cidr.text} would block your current IP (${ctx.clientIp}): you could not sign in again from here. Block it from another network, or narrow the range.`,

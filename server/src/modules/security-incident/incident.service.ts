@@ -116,20 +116,25 @@ export class IncidentService {
     const familiar = openId === null ? await this.familiarPlaces(login.accountId) : [];
     if (openId === null && familiar.length > 0 && !spansSeveralPlaces(recentLocated, s, familiar)) return;
     // Several places (or an open incident to add to): now leave out what trust rules exclude.
-    const rows = await em.execute<LocatedRow[]>(
-      `select ${LOCATED_COLS} from login_event e
-       where ${UNTRUSTED_LOCATED} and e.id = any(?::bigint[])
-       order by e.occurred_at desc, e.id desc`,
-      [login.accountId, `{${recent.map((r) => r.id).join(',')}}`],
-    );
+    const untrusted = () =>
+      em.execute<LocatedRow[]>(
+        `select ${LOCATED_COLS} from login_event e
+         where ${UNTRUSTED_LOCATED} and e.id = any(?::bigint[])
+         order by e.occurred_at desc, e.id desc`,
+        [login.accountId, `{${recent.map((r) => r.id).join(',')}}`],
+      );
+    let rows = await untrusted();
     // This login itself was excluded (a trusted named location, say): nothing to add.
     if (!rows.some((r) => String(r.id) === login.eventId)) return;
     let incidentId: string;
     let created = false;
-    // The open incident the insert saw may have been resolved since: then this login is judged afresh.
+    // The open incident the insert saw may have been resolved since: then this login is judged afresh,
+    // with the trust and familiar places that resolution may have just added.
     if (openId !== null && !(await this.addToOpen(em, openId, login.eventId))) {
       openId = null;
       familiar.push(...(await this.familiarPlaces(login.accountId)));
+      rows = await untrusted();
+      if (!rows.some((r) => String(r.id) === login.eventId)) return;
     }
     if (openId !== null) {
       incidentId = openId;

@@ -53,14 +53,14 @@ export class SettingsService {
     key: string,
     defaults: T,
     by: string,
-    decide: (before: T) => Partial<T> | Promise<Partial<T>>,
+    decide: (before: T, tx: EntityManager) => Partial<T> | Promise<Partial<T>>,
     record: (tx: EntityManager, before: T, after: T) => Promise<void>,
   ): Promise<T> {
     const next = await em.transactional(async (tx) => {
       await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`settings:${key}`]);
       const rows = await tx.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
       const before = { ...defaults, ...(rows[0]?.value ?? {}) } as T;
-      const patch = await decide(before);
+      const patch = await decide(before, tx);
       const after = {
         ...before,
         ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)),
@@ -80,7 +80,7 @@ export class SettingsService {
   async updateBruteForce(
     em: EntityManager,
     by: string,
-    decide: (before: BruteForceDefaults) => Partial<BruteForceDefaults> | Promise<Partial<BruteForceDefaults>>,
+    decide: (before: BruteForceDefaults, tx: EntityManager) => Partial<BruteForceDefaults> | Promise<Partial<BruteForceDefaults>>,
     record: (tx: EntityManager, before: BruteForceDefaults, after: BruteForceDefaults) => Promise<void>,
   ): Promise<BruteForceDefaults> {
     return this.change(em, 'bruteForce', this.config.bruteForce, by, decide, record);
@@ -103,7 +103,7 @@ export class SettingsService {
   async updateTwoFactor(
     em: EntityManager,
     by: string,
-    decide: (before: TwoFactorSettings) => Partial<TwoFactorSettings> | Promise<Partial<TwoFactorSettings>>,
+    decide: (before: TwoFactorSettings, tx: EntityManager) => Partial<TwoFactorSettings> | Promise<Partial<TwoFactorSettings>>,
     record: (tx: EntityManager, before: TwoFactorSettings, after: TwoFactorSettings) => Promise<void>,
   ): Promise<TwoFactorSettings> {
     return this.change(em, 'twoFactor', this.twoFactorDefaults(), by, decide, record);
@@ -116,7 +116,7 @@ export class SettingsService {
   async updateIncidents(
     em: EntityManager,
     by: string,
-    decide: (before: IncidentDefaults) => Partial<IncidentDefaults> | Promise<Partial<IncidentDefaults>>,
+    decide: (before: IncidentDefaults, tx: EntityManager) => Partial<IncidentDefaults> | Promise<Partial<IncidentDefaults>>,
     record: (tx: EntityManager, before: IncidentDefaults, after: IncidentDefaults) => Promise<void>,
   ): Promise<IncidentDefaults> {
     return this.change(em, 'incidents', this.config.incidents, by, decide, record);

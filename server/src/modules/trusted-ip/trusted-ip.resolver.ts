@@ -179,7 +179,8 @@ export class TrustedIpResolver {
     return ctx.em.transactional(async (em) => {
       const entry = await em.findOne(TrustedIp, { id }, { populate: ['account'] });
       if (!entry) throw notFound('Trusted IP');
-      await em.nativeDelete(TrustedIp, { id });
+      // Two removals at once: one deletes and is audited, the other finds nothing.
+      if ((await em.nativeDelete(TrustedIp, { id })) === 0) throw notFound('Trusted IP');
       await ctx.services.audit.record(
         { ...ctx, em },
         AuditAction.TRUSTED_IP_REMOVED,

@@ -395,7 +395,7 @@ export class TwoFactorResolver {
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       ctx.viewer!.account.id,
-      async (before) => {
+      async (before, tx) => {
         // Something must be left to set up, for everyone and for the staff a policy covers: an account a
         // policy sends to enrollment with nothing to enroll could never finish signing in.
         const allowed = methods ?? before.allowedMethods;
@@ -425,7 +425,7 @@ export class TwoFactorResolver {
         // E-mail codes off for staff while they are your own only factor would lock you out at your
         // next sign-in (the lost-device flow would be the way back): refused until you set up another.
         if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
-          const own = await ctx.services.twoFactor.summary(ctx.em, ctx.viewer!.account.id);
+          const own = await ctx.services.twoFactor.summary(tx, ctx.viewer!.account.id);
           const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
           if (own.email && others === 0) {
             throw appError(
