@@ -155,6 +155,31 @@ describe('admin IP access lists', () => {
     expect(after.restricted === false || after.currentIpListed === true).toBe(true);
   });
 
+  it('switching the restriction writes it once, under the lock (no second write after the change is committed)', async () => {
+    const { id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    await reauthenticate(admin);
+    await admin.gql(ADD, { l: '203.0.113.60', a: id });
+    // Every write of the column is counted (a trigger of this test's own database).
+    await db.query(`create table if not exists restriction_writes (account_id uuid, value boolean)`);
+    await db.query(`create or replace function count_restriction_write() returns trigger language plpgsql as $$
+      begin insert into restriction_writes values (new.id, new.ip_restricted); return new; end $$`);
+    await db.query(`drop trigger if exists restriction_writes on account`);
+    await db.query(
+      `create trigger restriction_writes after update of ip_restricted on account for each row execute function count_restriction_write()`,
+    );
+    try {
+      expect((await admin.gql(RESTRICT, { r: true, a: id })).data).toEqual({ setIpRestriction: { restricted: true } });
+      expect((await admin.gql(RESTRICT, { r: false, a: id })).data).toEqual({ setIpRestriction: { restricted: false } });
+      // A written-back value would show as a second row per switch (and, under a race, over another admin's change).
+      expect(await db.query(`select value from restriction_writes where account_id = $1`, [id])).toEqual([
+        { value: true },
+        { value: false },
+      ]);
+    } finally {
+      await db.query(`drop trigger if exists restriction_writes on account`);
+    }
+  });
+
   it('only admins (or MANAGE_SUB_ADMINS for sub-admins) touch other people’s lists; users have none', async () => {
     const { client: user, id: userId } = await createAccount(server, admin, { role: 'USER' });
     const { client: sub, id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
