@@ -155,6 +155,7 @@ describe('two-factor authentication', () => {
       await awayFromStepEdge();
       const code = totp(secret, 0);
       const results = await Promise.all(clients.map((c) => c.gql(Q.verify, { i: { method: 'TOTP', code } })));
+      for (const r of results) expect(r.data?.['verifySecondFactor'], JSON.stringify(r.errors)).toBeTruthy();
       const kinds = results.map((r) => r.data!['verifySecondFactor'].__typename ?? r.data!['verifySecondFactor'].code);
       expect(kinds.filter((k) => k === 'LoginSuccess')).toHaveLength(1);
       expect(results.filter((r) => r.data!['verifySecondFactor'].code === 'CODE_ALREADY_USED')).toHaveLength(5);

@@ -58,7 +58,8 @@ interface AttemptRow {
 const successCtes = (accounts: string, keys: string) => `reset as (
     update two_factor_state set consecutive_failures = 0 where account_id in (${accounts}) and consecutive_failures <> 0),
   back as (
-    update failure_counter set count = greatest(count - 1, 0) where key in (${keys}) and exists (${accounts}))`;
+    update failure_counter set count = greatest(count - 1, 0)
+     where key in (select key from failure_counter where key in (${keys}) and exists (${accounts}) order by key for update))`;
 
 /**
  * The start of a second step, in one statement: the method flags; one attempt taken from the account's
@@ -345,12 +346,18 @@ export class TwoFactorService {
     );
   }
 
-  /** Gives one attempt back to each of these budgets (an attempt that was not checked). */
+  /**
+   * Gives one attempt back to each of these budgets (an attempt that was not checked). Budget rows are
+   * always locked in key order (the account's `2fa:acct:` before the network's `2fa:ip:`, as the start
+   * of a second step takes them): an update locking them in the table's physical order could deadlock
+   * with a concurrent attempt on the same account and network, and one of the two would fail.
+   */
   private async giveBack(keys: string[]): Promise<void> {
     await prepared(
       this.pool,
       'two_factor_give_back',
-      `update failure_counter set count = greatest(count - 1, 0) where key = any(?)`,
+      `update failure_counter set count = greatest(count - 1, 0)
+        where key in (select key from failure_counter where key = any(?) order by key for update)`,
       [keys],
     );
   }
