@@ -57,6 +57,34 @@ describe('security incidents', () => {
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });
 
+  /**
+   * Runs `statements` in a transaction of its own (a resolution, say), starts `login`, waits until some
+   * statement waits for a lock that transaction holds (or the login finishes without waiting), then
+   * commits: the resolution commits while the login is underway.
+   */
+  async function whileResolving<T>(statements: [string, unknown[]][], login: () => Promise<T>): Promise<T> {
+    const resolver = new pg.Client({ connectionString: db.url });
+    await resolver.connect();
+    try {
+      await resolver.query('begin');
+      for (const [text, values] of statements) await resolver.query(text, values);
+      const done = login();
+      let settled = false;
+      void done.finally(() => (settled = true)).catch(() => undefined);
+      for (let i = 0; i < 200 && !settled; i++) {
+        const { rows } = await sql.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (rows.length > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await resolver.query('commit');
+      return await done;
+    } finally {
+      await resolver.end();
+    }
+  }
+
   describe('detection', () => {
     it('two countries within the window raise one incident with the logins, legs and a proposed reason', async () => {
       const u = await newUser();
@@ -212,38 +240,23 @@ describe('security incidents', () => {
       await reportFrom(admin, u.email, 'paris', 1);
       const [incident] = await incidentsOf(admin, u.id);
       // An admin's resolution, committed only once the login is underway.
-      const resolver = new pg.Client({ connectionString: db.url });
-      await resolver.connect();
-      try {
-        await resolver.query('begin');
-        await resolver.query(
-          `update security_incident set status = 'RESOLVED', resolution = 'DISMISSED', resolved_at = now() where id = $1`,
-          [incident!['id']],
-        );
-        const login = reportFrom(admin, u.email, 'tokyo', 0);
-        // Wait until the login waits for the resolution's row lock (or, broken, finishes without it).
-        let settled = false;
-        void login.finally(() => (settled = true)).catch(() => undefined);
-        for (let i = 0; i < 200 && !settled; i++) {
-          const { rows } = await sql.query(
-            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-          );
-          if (rows.length > 0) break;
-          await new Promise((r) => setTimeout(r, 25));
-        }
-        await resolver.query('commit');
-        const tokyo = await login;
-        const after = await incidentsOf(admin, u.id);
-        const resolved = after.find((i) => i['id'] === incident!['id'])!;
-        expect(resolved['status']).toBe('RESOLVED');
-        expect(resolved['logins'].map((l: { id: string }) => l.id)).not.toContain(tokyo.eventId);
-        expect(resolved['loginCount']).toBe(2);
-        const fresh = after.filter((i) => i['status'] === 'OPEN');
-        expect(fresh).toHaveLength(1);
-        expect(fresh[0]!['logins'].map((l: { id: string }) => l.id)).toContain(tokyo.eventId);
-      } finally {
-        await resolver.end();
-      }
+      const tokyo = await whileResolving(
+        [
+          [
+            `update security_incident set status = 'RESOLVED', resolution = 'DISMISSED', resolved_at = now() where id = $1`,
+            [incident!['id']],
+          ],
+        ],
+        () => reportFrom(admin, u.email, 'tokyo', 0),
+      );
+      const after = await incidentsOf(admin, u.id);
+      const resolved = after.find((i) => i['id'] === incident!['id'])!;
+      expect(resolved['status']).toBe('RESOLVED');
+      expect(resolved['logins'].map((l: { id: string }) => l.id)).not.toContain(tokyo.eventId);
+      expect(resolved['loginCount']).toBe(2);
+      const fresh = after.filter((i) => i['status'] === 'OPEN');
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]!['logins'].map((l: { id: string }) => l.id)).toContain(tokyo.eventId);
     });
 
     it('a login judged afresh after a resolution honours the trust that resolution added', async () => {
@@ -253,33 +266,19 @@ describe('security incidents', () => {
       const [incident] = await incidentsOf(admin, u.id);
       const tokyoIp = ipIn('tokyo');
       // "Mark IPs safe" committing while the Tokyo login is underway: resolved, and Tokyo trusted.
-      const resolver = new pg.Client({ connectionString: db.url });
-      await resolver.connect();
-      try {
-        await resolver.query('begin');
-        await resolver.query(
-          `update security_incident set status = 'RESOLVED', resolution = 'MARKED_SAFE', resolved_at = now() where id = $1`,
-          [incident!['id']],
-        );
-        await resolver.query(
-          `insert into trusted_ip (id, cidr, account_id, note, created_at) values (gen_random_uuid(), $1::cidr, $2, 'incident', now())`,
-          [`${tokyoIp}/32`, u.id],
-        );
-        const login = reportFrom(admin, u.email, tokyoIp, 0);
-        let settled = false;
-        void login.finally(() => (settled = true)).catch(() => undefined);
-        for (let i = 0; i < 200 && !settled; i++) {
-          const { rows } = await sql.query(
-            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-          );
-          if (rows.length > 0) break;
-          await new Promise((r) => setTimeout(r, 25));
-        }
-        await resolver.query('commit');
-        await login;
-      } finally {
-        await resolver.end();
-      }
+      await whileResolving(
+        [
+          [
+            `update security_incident set status = 'RESOLVED', resolution = 'MARKED_SAFE', resolved_at = now() where id = $1`,
+            [incident!['id']],
+          ],
+          [
+            `insert into trusted_ip (id, cidr, account_id, note, created_at) values (gen_random_uuid(), $1::cidr, $2, 'incident', now())`,
+            [`${tokyoIp}/32`, u.id],
+          ],
+        ],
+        () => reportFrom(admin, u.email, tokyoIp, 0),
+      );
       expect((await incidentsOf(admin, u.id)).map((i) => i['status'])).toEqual(['RESOLVED']);
     });
 

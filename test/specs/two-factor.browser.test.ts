@@ -37,6 +37,16 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
+  /** A virtual security key (CTAP2, user verification) in the page's browser, through the DevTools protocol. */
+  async function withAuthenticator(context: BrowserContext, page: Page) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+    return { cdp, authenticatorId };
+  }
+
   async function signOut(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -95,11 +105,7 @@ describe('two-factor authentication in the dashboard', () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });
     const context = await browser.newContext();
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-    });
+    await withAuthenticator(context, page);
 
     await signIn(page, email);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
@@ -142,14 +148,6 @@ describe('two-factor authentication in the dashboard', () => {
 
   it('a cloned key used at the same moment as the original: one sign-in passes, the other is refused and the key flagged', async () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });
-    const withAuthenticator = async (context: BrowserContext, page: Page) => {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-      });
-      return { cdp, authenticatorId };
-    };
     const contextA = await browser.newContext();
     const pageA = await contextA.newPage();
     const a = await withAuthenticator(contextA, pageA);

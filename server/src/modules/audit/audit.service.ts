@@ -43,6 +43,17 @@ export class AuditService {
     });
   }
 
+  /**
+   * The audit step of a settings change (`SettingsService.update*`): SETTINGS_CHANGED with the values
+   * before and after, written in the change's own transaction.
+   */
+  settingsChanged<T>(
+    ctx: Pick<Context, 'em' | 'viewer' | 'clientIp'>,
+    target: AuditTarget,
+  ): (tx: EntityManager, before: T, after: T) => Promise<void> {
+    return (tx, before, after) => this.record({ ...ctx, em: tx }, AuditAction.SETTINGS_CHANGED, target, { before, after });
+  }
+
   where(filter: AuditFilter | undefined): Record<string, unknown> {
     const where: Record<string, unknown> = {};
     if (filter?.actorId) where['actor'] = filter.actorId;

@@ -197,13 +197,7 @@ export class IpBlockResolver {
       own &&
       cidrContains(cidr, own) &&
       // Trust lifts blocks: an address safe for this admin (or globally) keeps signing in.
-      !(
-        await ctx.em.execute<{ ok: boolean }[]>(
-          `select exists(select 1 from trusted_ip where (account_id = ? or account_id is null)
-             and (expires_at is null or expires_at > now()) and cidr >>= ?::inet) as ok`,
-          [ctx.viewer!.account.id, ctx.clientIp],
-        )
-      )[0]!.ok
+      !(await ctx.services.protection.trustedInDatabase(ctx.clientIp, ctx.viewer!.account.id))
     ) {
       throw appError(
         ErrorCode.WOULD_LOCK_YOU_OUT,
@@ -292,13 +286,7 @@ export class IpBlockResolver {
         }
         return patch;
       },
-      (tx, before, after) =>
-        ctx.services.audit.record(
-          { ...ctx, em: tx },
-          AuditAction.SETTINGS_CHANGED,
-          { type: 'Settings', label: 'bruteForce' },
-          { before, after },
-        ),
+      ctx.services.audit.settingsChanged(ctx, { type: 'Settings', label: 'bruteForce' }),
     );
     return Object.assign(new BruteForceSettings(), saved);
   }

@@ -145,6 +145,16 @@ export class ProtectionService {
   }
 
   /**
+   * Whether `ip` is on the global safe list or trusted for the account, read from PostgreSQL with the
+   * decision's own statement: a trust committed a moment ago counts, which the in-memory ranges may not
+   * have heard of yet.
+   */
+  async trustedInDatabase(ip: string, accountId: string): Promise<boolean> {
+    const { rows } = await this.pool.query({ name: 'decide', text: DECIDE_SQL, values: [ip, accountId] });
+    return (rows[0] as DecisionRow).trusted;
+  }
+
+  /**
    * The integrator's decision by account name (e-mail or id) in one round trip: account, trusted
    * ranges and active block in a single statement. Unknown names are decided like known ones.
    */

@@ -79,6 +79,10 @@ const INSERT = `
   on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
   returning id::text as id`;
 
+/** A located success: inserted and read in one statement (`record_located_login`, migration 20261130230000). */
+const RECORD_LOCATED = `select id, recent, open_id::text as open_id
+  from record_located_login(${[...COLUMNS, 'window_start', 'window_end'].map((_, i) => `$${i + 1}`).join(', ')})`;
+
 export class LoginEventService {
   private successHook: SuccessHook | undefined;
   private detectionWindow: ((em: EntityManager) => Promise<number | null>) | undefined;
@@ -191,7 +195,7 @@ export class LoginEventService {
   ): Promise<{ id: string; recent: RecentLoginRow[]; open_id: string | null }[]> {
     const { rows } = await this.pool.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
       name: 'login_event_record_located',
-      text: `select id, recent, open_id::text as open_id from record_located_login(${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+      text: RECORD_LOCATED,
       values,
     });
     return rows;

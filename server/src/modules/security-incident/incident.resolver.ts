@@ -19,7 +19,6 @@ import { badInput, forbidden, unauthenticated } from '../../common/errors/errors
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { PageInput } from '../account/account.inputs.js';
-import { AuditAction } from '../audit/audit.entity.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { IncidentEventPayload } from './incident-events.js';
@@ -190,13 +189,7 @@ export class IncidentResolver {
         maxSpeedKmh: input.maxSpeedKmh ?? undefined,
         failuresBeforeSuccess: input.failuresBeforeSuccess ?? undefined,
       }),
-      (tx, before, saved) =>
-        ctx.services.audit.record(
-          { ...ctx, em: tx },
-          AuditAction.SETTINGS_CHANGED,
-          { type: 'Settings', label: 'incidents' },
-          { before, after: saved },
-        ),
+      ctx.services.audit.settingsChanged(ctx, { type: 'Settings', label: 'incidents' }),
     );
     return Object.assign(new IncidentSettingsType(), after);
   }

@@ -19,6 +19,11 @@ export interface TwoFactorSettings {
   emailForStaff: boolean;
 }
 
+/** Turns the stored value (read under the lock) into the fields to change, or refuses by throwing. */
+export type SettingsDecide<T> = (before: T, tx: EntityManager) => Partial<T> | Promise<Partial<T>>;
+/** Writes the audit entry of a change, in its transaction. */
+export type SettingsRecord<T> = (tx: EntityManager, before: T, after: T) => Promise<void>;
+
 interface Cached<T> {
   at: number;
   value: T;
@@ -53,8 +58,8 @@ export class SettingsService {
     key: string,
     defaults: T,
     by: string,
-    decide: (before: T, tx: EntityManager) => Partial<T> | Promise<Partial<T>>,
-    record: (tx: EntityManager, before: T, after: T) => Promise<void>,
+    decide: SettingsDecide<T>,
+    record: SettingsRecord<T>,
   ): Promise<T> {
     const next = await em.transactional(async (tx) => {
       await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`settings:${key}`]);
@@ -80,8 +85,8 @@ export class SettingsService {
   async updateBruteForce(
     em: EntityManager,
     by: string,
-    decide: (before: BruteForceDefaults, tx: EntityManager) => Partial<BruteForceDefaults> | Promise<Partial<BruteForceDefaults>>,
-    record: (tx: EntityManager, before: BruteForceDefaults, after: BruteForceDefaults) => Promise<void>,
+    decide: SettingsDecide<BruteForceDefaults>,
+    record: SettingsRecord<BruteForceDefaults>,
   ): Promise<BruteForceDefaults> {
     return this.change(em, 'bruteForce', this.config.bruteForce, by, decide, record);
   }
@@ -103,8 +108,8 @@ export class SettingsService {
   async updateTwoFactor(
     em: EntityManager,
     by: string,
-    decide: (before: TwoFactorSettings, tx: EntityManager) => Partial<TwoFactorSettings> | Promise<Partial<TwoFactorSettings>>,
-    record: (tx: EntityManager, before: TwoFactorSettings, after: TwoFactorSettings) => Promise<void>,
+    decide: SettingsDecide<TwoFactorSettings>,
+    record: SettingsRecord<TwoFactorSettings>,
   ): Promise<TwoFactorSettings> {
     return this.change(em, 'twoFactor', this.twoFactorDefaults(), by, decide, record);
   }
@@ -116,8 +121,8 @@ export class SettingsService {
   async updateIncidents(
     em: EntityManager,
     by: string,
-    decide: (before: IncidentDefaults, tx: EntityManager) => Partial<IncidentDefaults> | Promise<Partial<IncidentDefaults>>,
-    record: (tx: EntityManager, before: IncidentDefaults, after: IncidentDefaults) => Promise<void>,
+    decide: SettingsDecide<IncidentDefaults>,
+    record: SettingsRecord<IncidentDefaults>,
   ): Promise<IncidentDefaults> {
     return this.change(em, 'incidents', this.config.incidents, by, decide, record);
   }

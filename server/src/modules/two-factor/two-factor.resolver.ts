@@ -442,13 +442,7 @@ export class TwoFactorResolver {
           emailForStaff: input.emailForStaff ?? undefined,
         };
       },
-      (tx, before, saved) =>
-        ctx.services.audit.record(
-          { ...ctx, em: tx },
-          AuditAction.SETTINGS_CHANGED,
-          { type: 'Settings', id: 'twoFactor' },
-          { before, after: saved },
-        ),
+      ctx.services.audit.settingsChanged(ctx, { type: 'Settings', id: 'twoFactor' }),
     );
     return Object.assign(new TwoFactorSettingsType(), after);
   }
