@@ -37,6 +37,56 @@ describe('two-factor authentication', () => {
   });
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });
+  const LOGIN_WITH = `mutation($input: LoginInput!) { login(input: $input) { __typename
+    ... on LoginSuccess { account { id email } } ... on SecondFactorRequired { methods }
+    ... on ErrorResult { code message } ... on TwoFactorError { retryAfter } } }`;
+  const oneRequest = (email: string, method: string, code: string, password = PASSWORD) => {
+    const client = new GqlClient(server.url);
+    return client
+      .gql(LOGIN_WITH, { input: { email, password, secondFactor: { method, code } } })
+      .then((res) => ({ client, res, login: res.data?.['login'] }));
+  };
+  const usedRecoveryCodes = async (id: string) =>
+    (await db.query(`select count(*)::int as n from recovery_code where account_id = $1 and used_at is not null`, [id]))[0]![
+      'n'
+    ] as number;
+  const auditCount = async (id: string, action: string) =>
+    (await db.query(`select count(*)::int as n from audit_log where target_id = $1 and action = $2`, [id, action]))[0]![
+      'n'
+    ] as number;
+  /**
+   * Runs `requests` while another connection holds the account's row locked, releasing it (after
+   * `meanwhile`, in that transaction) once `n` of them wait in the statement that would use up their
+   * recovery code and start the session.
+   */
+  async function whileAccountLocked<T>(
+    id: string,
+    n: number,
+    requests: () => Promise<T>,
+    meanwhile?: (locker: pg.Client) => Promise<unknown>,
+  ): Promise<T> {
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('select 1 from account where id = $1 for update', [id]);
+      const inFlight = requests();
+      const waiting = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+              and query like '%update recovery_code set used_at%'`,
+          )
+        )[0]!['n'];
+      for (let i = 0; i < 200 && (await waiting()) < n; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(n);
+      await meanwhile?.(locker);
+      await locker.query('commit');
+      return await inFlight;
+    } finally {
+      await locker.end();
+    }
+  }
 
   describe('authenticator app', () => {
     it('enrollment returns the otpauth URI, a QR code and the grouped secret; a wrong code leaves 2FA off', async () => {
@@ -212,6 +262,13 @@ describe('two-factor authentication', () => {
         [id],
       );
       expect(successes[0]!['n']).toBe(2); // the setup client's sign-in and this one
+      // Only the winning proof is spent: a recovery code that lost the race is still unused.
+      const winner = proofs[results.indexOf(wins[0]!)]!;
+      const spent = winner.method === 'RECOVERY_CODE' ? 1 : 0;
+      expect(await usedRecoveryCodes(id)).toBe(spent);
+      expect(await auditCount(id, 'RECOVERY_CODE_USED')).toBe(spent);
+      const loser = proofs.find((p) => p.method === 'RECOVERY_CODE' && p !== winner)!;
+      expect((await oneRequest(email, 'RECOVERY_CODE', loser.code)).login.__typename).toBe('LoginSuccess');
     });
 
     it('accepts one step of drift either way and refuses two', async () => {
@@ -251,15 +308,6 @@ describe('two-factor authentication', () => {
   });
 
   describe('a code sent with the password (one request)', () => {
-    const LOGIN_WITH = `mutation($input: LoginInput!) { login(input: $input) { __typename
-      ... on LoginSuccess { account { id email } } ... on SecondFactorRequired { methods }
-      ... on ErrorResult { code message } ... on TwoFactorError { retryAfter } } }`;
-    const oneRequest = (email: string, method: string, code: string, password = PASSWORD) => {
-      const client = new GqlClient(server.url);
-      return client
-        .gql(LOGIN_WITH, { input: { email, password, secondFactor: { method, code } } })
-        .then((res) => ({ client, res, login: res.data?.['login'] }));
-    };
     const since = async (id: string, t0: Date) => ({
       events: (
         await db.query(`select outcome from login_event where account_id = $1 and occurred_at >= $2 order by id`, [id, t0])
@@ -310,6 +358,39 @@ describe('two-factor authentication', () => {
       expect(await since(id, t0)).toEqual({ events: ['SECOND_FACTOR_FAILED', 'INVALID_CREDENTIALS'], sessions: [] });
       // The code that was not checked still works.
       expect((await oneRequest(email, 'TOTP', totp(secret, 0))).login.__typename).toBe('LoginSuccess');
+    });
+
+    it('a recovery code is spent only by the sign-in it starts (account disabled meanwhile, or the code used twice at once)', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { recoveryCodes } = await enrollTotp(setupClient);
+      const [code, other] = recoveryCodes;
+      // Disabled after the code was checked: refused like a disabled account, and the code is kept.
+      const refused = await whileAccountLocked(
+        id,
+        1,
+        () => oneRequest(email, 'RECOVERY_CODE', code!),
+        (locker) => locker.query('update account set disabled_at = now() where id = $1', [id]),
+      );
+      expect(refused.login).toMatchObject({ __typename: 'InvalidCredentialsError' });
+      expect(await usedRecoveryCodes(id)).toBe(0);
+      expect(await auditCount(id, 'RECOVERY_CODE_USED')).toBe(0);
+      const [last] = await db.query(`select outcome from login_event where account_id = $1 order by id desc limit 1`, [id]);
+      expect(last!['outcome']).toBe('ACCOUNT_DISABLED');
+      await db.query('update account set disabled_at = null where id = $1', [id]);
+
+      // Two sign-ins with one code at the same moment: one signs in, the other is told the code was used.
+      const since = mail.count();
+      const both = await whileAccountLocked(id, 2, () =>
+        Promise.all([oneRequest(email, 'RECOVERY_CODE', other!), oneRequest(email, 'RECOVERY_CODE', other!)]),
+      );
+      const kinds = both.map((r) => r.login?.__typename + ':' + (r.login?.code ?? '')).sort();
+      expect(kinds, JSON.stringify(both.map((r) => r.res))).toEqual(['LoginSuccess:', 'TwoFactorError:CODE_INVALID']);
+      expect(await usedRecoveryCodes(id)).toBe(1);
+      expect(await auditCount(id, 'RECOVERY_CODE_USED')).toBe(1);
+      await mail.waitFor(email, (m) => /recovery code was used/i.test(m.subject), since);
+      // The first code was never spent.
+      expect((await oneRequest(email, 'RECOVERY_CODE', code!)).login.__typename).toBe('LoginSuccess');
+      expect(await usedRecoveryCodes(id)).toBe(2);
     });
 
     it('a recovery code signs in once; an account without 2FA ignores the code', async () => {

@@ -18,6 +18,7 @@ import { DecisionReason, type ProtectionService } from '../ip-block/protection.s
 import {
   methodFlagsSql,
   TwoFactorFailure,
+  wrongRecoveryCode,
   type MethodFlags,
   type SecondFactorProof,
   type TwoFactorService,
@@ -115,14 +116,18 @@ export class AuthService {
     // A second step owed that no method of the account can give now (see `stageAfterPassword`).
     const unavailable = next?.stage === SessionStage.PENDING_SECOND_FACTOR && next.methods.length === 0;
     // A code sent with the password: checked now (null = accepted).
-    const secondFactor = unavailable
+    const checked =
+      !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
+        ? await this.twoFactor.verifyForSignIn(ctx, account, proof, null)
+        : undefined;
+    let secondFactor = unavailable
       ? new TwoFactorFailure(
           ErrorCode.SECOND_FACTOR_UNAVAILABLE,
           'Your second factor cannot be used and no recovery code is left. Ask an administrator to reset your two-factor authentication.',
         )
-      : next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
-        ? await this.twoFactor.verify(ctx, account, proof, null)
-        : undefined;
+      : checked === undefined || checked instanceof TwoFactorFailure
+        ? checked
+        : null;
     let recorded: LoginOutcome = outcome;
     if (next && next.stage !== SessionStage.FULL) {
       if (secondFactor === undefined || unavailable) recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
@@ -135,9 +140,16 @@ export class AuthService {
       if (next.stage === SessionStage.FULL || secondFactor === null) {
         // Null only when the account was disabled, or its password replaced by a forced reset, since
         // its row was read: refused like a disabled account, and recorded so (not as a success).
-        const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null);
-        if (expiresAt !== null) result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
-        else recorded = LoginOutcome.ACCOUNT_DISABLED;
+        const recoveryCodeId = checked && !(checked instanceof TwoFactorFailure) ? checked.recoveryCodeId : null;
+        const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null, recoveryCodeId);
+        if (expiresAt instanceof Date) {
+          result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
+        } else if (expiresAt === 'RECOVERY_CODE_USED') {
+          // The recovery code was used by a concurrent request meanwhile.
+          secondFactor = wrongRecoveryCode();
+          result = { ok: false, secondFactor };
+          recorded = LoginOutcome.SECOND_FACTOR_FAILED;
+        } else recorded = LoginOutcome.ACCOUNT_DISABLED;
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
@@ -172,18 +184,27 @@ export class AuthService {
    * fresh token replaces whatever the browser held, and the login is recorded as a success (by the
    * caller when there is no pending session). Null, with nothing written, when `SessionService.startFull`
    * refuses (pending session upgraded, revoked or expired, account disabled or under a forced reset meanwhile).
-   * `secondFactor`: whether a second factor was proven (audit).
+   * `secondFactor`: whether a second factor was proven (audit). `recoveryCodeId`: the recovery code that
+   * proved it, used up only with the session started ('RECOVERY_CODE_USED', with nothing written, when
+   * a concurrent request used it first).
    */
   async startFullSession(
     ctx: Context,
     account: Account,
     pending?: Session,
     secondFactor = pending !== undefined,
-  ): Promise<Date | null> {
+    recoveryCodeId: string | null = null,
+  ): Promise<Date | 'RECOVERY_CODE_USED' | null> {
     // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
-    const started = await this.sessions.startFull(account, { ip: ctx.clientIp, userAgent: ctx.userAgent }, pending?.id ?? null);
-    if (started === null) return null;
+    const started = await this.sessions.startFull(
+      account,
+      { ip: ctx.clientIp, userAgent: ctx.userAgent },
+      pending?.id ?? null,
+      recoveryCodeId,
+    );
+    if (started === null || started === 'RECOVERY_CODE_USED') return started;
     const { em } = ctx;
+    if (recoveryCodeId !== null) await this.twoFactor.recoveryCodeUsed(ctx, account);
     if (pending) {
       const geo = await this.geo.lookup(em, ctx.clientIp);
       await this.loginEvents.record(em, {

@@ -106,6 +106,55 @@ function insertValues(s: Session): unknown[] {
   return [s.id, s.account.id, s.tokenHash, s.stage, s.createdAt, s.lastSeenAt, s.expiresAt, s.ip, s.userAgent];
 }
 
+// The account row is written first, as every other writer of both tables does (disable, password
+// reset: account, then its sessions), so the upgrade cannot deadlock with them. It is touched exactly
+// once: locking it and then updating it in two steps made concurrent sign-ins of one account deadlock
+// (the update went back to the version this statement's snapshot saw, whose tuple lock a waiting
+// sign-in held while it waited for this one). A second step that loses the race for its pending
+// session still sets `last_login_at` (to the same moment, give or take) but creates nothing.
+const START_FULL_SQL = `with acct as (
+    update account set last_login_at = $5
+     where id = $2 and disabled_at is null and not password_reset_required
+       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
+    returning id),
+  upgraded as (
+    update session set revoked_at = $5, revoked_reason = 'UPGRADED'
+     where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from acct)
+    returning id),
+  ins as (
+    insert into session (${INSERT_COLUMNS})
+    select $1, $2, $3, $4, $5, $6, $7, $8, $9
+     where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
+    returning account_id)
+  select exists (select 1 from ins) as created`;
+
+/**
+ * The same with a recovery code ($11) used up between the account and the session (the order a 2FA
+ * reset takes them in too: recovery codes, then sessions). Run in a transaction that is rolled back
+ * unless the session was created.
+ */
+const START_FULL_RECOVERY_SQL = `with acct as (
+    update account set last_login_at = $5
+     where id = $2 and disabled_at is null and not password_reset_required
+       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
+    returning id),
+  claimed as (
+    update recovery_code set used_at = $5
+     where id = $11 and account_id = $2 and used_at is null and exists (select 1 from acct)
+    returning id),
+  upgraded as (
+    update session set revoked_at = $5, revoked_reason = 'UPGRADED'
+     where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from claimed)
+    returning id),
+  ins as (
+    insert into session (${INSERT_COLUMNS})
+    select $1, $2, $3, $4, $5, $6, $7, $8, $9
+     where exists (select 1 from claimed) and ($10::uuid is null or exists (select 1 from upgraded))
+    returning account_id)
+  select exists (select 1 from ins) as created,
+         -- False when only the code was missing: used (or reset away) meanwhile.
+         (not exists (select 1 from acct)) or exists (select 1 from claimed) as code_ok`;
+
 export class SessionService {
   constructor(
     private readonly config: Config,
@@ -136,42 +185,44 @@ export class SessionService {
    * upgraded it first), or an account disabled or put under a forced password reset meanwhile (its
    * password replaced after this sign-in checked it), nothing is written and null is returned: one
    * pending sign-in yields at most one full session.
+   *
+   * `recoveryCodeId`: the recovery code that proved the second step, used up in the same transaction,
+   * so that a sign-in refused here costs no code (recovery codes are few), and a code taken by another
+   * request meanwhile starts nothing ('RECOVERY_CODE_USED').
    */
   async startFull(
     account: Account,
     meta: { ip: string; userAgent: string | null },
     pendingId: string | null,
-  ): Promise<NewSession | null> {
+    recoveryCodeId: string | null = null,
+  ): Promise<NewSession | 'RECOVERY_CODE_USED' | null> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
     // statement. The account's `last_login_at` alone is nothing any cached decision reads.
     if (pendingId !== null) this.cache.clear();
-    const { rows } = await this.pool.query<{ created: boolean }>({
-      name: 'session_start_full',
-      // The account row is written first, as every other writer of both tables does (disable, password
-      // reset: account, then its sessions), so the upgrade cannot deadlock with them. It is touched
-      // exactly once: locking it and then updating it in two steps made concurrent sign-ins of one
-      // account deadlock (the update went back to the version this statement's snapshot saw, whose
-      // tuple lock a waiting sign-in held while it waited for this one). A second step that loses the
-      // race for its pending session still sets `last_login_at` (to the same moment, give or take)
-      // but creates nothing.
-      text: `with acct as (
-               update account set last_login_at = $5
-                where id = $2 and disabled_at is null and not password_reset_required
-                  and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
-               returning id),
-             upgraded as (
-               update session set revoked_at = $5, revoked_reason = 'UPGRADED'
-                where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from acct)
-               returning id),
-             ins as (
-               insert into session (${INSERT_COLUMNS})
-               select $1, $2, $3, $4, $5, $6, $7, $8, $9
-                where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
-               returning account_id)
-           select exists (select 1 from ins) as created`,
-      values: [...insertValues(started.session), pendingId],
-    });
+    const values = [...insertValues(started.session), pendingId];
+    if (recoveryCodeId !== null) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('begin');
+        const { rows } = await client.query<{ created: boolean; code_ok: boolean }>({
+          name: 'session_start_full_recovery',
+          text: START_FULL_RECOVERY_SQL,
+          values: [...values, recoveryCodeId],
+        });
+        const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
+        // Nothing is kept unless the session was created: the code stays unused.
+        await client.query(created ? 'commit' : 'rollback');
+        if (created) return started;
+        return codeOk ? null : 'RECOVERY_CODE_USED';
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+    const { rows } = await this.pool.query<{ created: boolean }>({ name: 'session_start_full', text: START_FULL_SQL, values });
     return rows[0]?.created ? started : null;
   }
 

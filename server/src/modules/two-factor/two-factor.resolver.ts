@@ -13,7 +13,7 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import { complianceReport } from './compliance.js';
-import { TwoFactorFailure, target } from './two-factor.service.js';
+import { TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
   EmailCodeSent,
   PendingSignIn,
@@ -96,12 +96,15 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof SecondFactorResult> {
     const { account } = ctx.viewer!;
-    const failure = await ctx.services.twoFactor.verify(ctx, account, input, session(ctx).id);
-    if (failure) {
+    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id);
+    if (checked instanceof TwoFactorFailure) {
       await ctx.services.auth.recordSecondFactorFailure(ctx, account);
-      return TwoFactorError.from(failure);
+      return TwoFactorError.from(checked);
     }
-    if ((await ctx.services.auth.startFullSession(ctx, account, session(ctx))) === null) {
+    const started = await ctx.services.auth.startFullSession(ctx, account, session(ctx), true, checked.recoveryCodeId);
+    // The recovery code was used by a concurrent request meanwhile (no attempt counted: it was right).
+    if (started === 'RECOVERY_CODE_USED') return TwoFactorError.from(wrongRecoveryCode());
+    if (started === null) {
       return TwoFactorError.from(
         new TwoFactorFailure(ErrorCode.UNAUTHENTICATED, 'This sign-in was completed or cancelled already. Sign in again.'),
       );
@@ -364,7 +367,7 @@ export class TwoFactorResolver {
       // Only the account's first factor signs this session in: one set up by another session in the
       // same moment (after assertFirstFactor looked) leaves both to sign in again with a factor.
       const held = (m.totp ? 1 : 0) + (m.email ? 1 : 0) + m.webauthn.length;
-      signedIn = held === 1 && (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) !== null;
+      signedIn = held === 1 && (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) instanceof Date;
     }
     return Object.assign(new TwoFactorEnabled(), { method, recoveryCodes, signedIn });
   }

@@ -135,6 +135,15 @@ export interface SecondFactorProof {
   webauthnResponse?: Record<string, unknown> | null;
 }
 
+/** A second step proven for a sign-in (see `TwoFactorService.verifyForSignIn`). */
+export interface SignInProof {
+  /** The recovery code that proved it, still unused: `SessionService.startFull` uses it up. */
+  recoveryCodeId: string | null;
+}
+
+export const wrongRecoveryCode = () =>
+  new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
+
 /** Verifies a WebAuthn assertion for the account at this step (implemented by WebauthnService). */
 export type AssertionVerifier = (
   ctx: Context,
@@ -440,9 +449,10 @@ export class TwoFactorService {
   // ── Verifying a second factor (sign-in and re-authentication) ──────────────────────────────────
 
   /**
-   * Checks one proof for the account, within the attempt limits. Null = accepted. `sessionId` is the
-   * pending sign-in an e-mailed code was sent for; null when the proof came with the password (an
-   * e-mailed code cannot then exist: it is refused as not set up, costing no attempt).
+   * Checks one proof for the account, within the attempt limits. Null = accepted; a recovery code is
+   * used up at once (re-authentication). `sessionId` is the pending sign-in an e-mailed code was sent
+   * for; null when the proof came with the password (an e-mailed code cannot then exist: it is refused
+   * as not set up, costing no attempt).
    */
   async verify(
     ctx: Context,
@@ -450,6 +460,32 @@ export class TwoFactorService {
     proof: SecondFactorProof,
     sessionId: string | null,
   ): Promise<TwoFactorFailure | null> {
+    const r = await this.check(ctx, account, proof, sessionId, false);
+    return r instanceof TwoFactorFailure ? r : null;
+  }
+
+  /**
+   * `verify` for a sign-in: a right recovery code is not used up here but handed back, for
+   * `SessionService.startFull` to use up together with the full session it starts (a sign-in refused
+   * there, e.g. because a concurrent proof finished it first, then costs no code). An e-mailed code is
+   * used up at once: it belongs to this pending sign-in and is worth nothing once that is over.
+   */
+  async verifyForSignIn(
+    ctx: Context,
+    account: Account,
+    proof: SecondFactorProof,
+    sessionId: string | null,
+  ): Promise<TwoFactorFailure | SignInProof> {
+    return this.check(ctx, account, proof, sessionId, true);
+  }
+
+  private async check(
+    ctx: Context,
+    account: Account,
+    proof: SecondFactorProof,
+    sessionId: string | null,
+    forSignIn: boolean,
+  ): Promise<TwoFactorFailure | SignInProof> {
     const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
     // An e-mailed code or a security key belongs to a pending sign-in (its code, its challenge).
     if (sessionId === null && (proof.method === TwoFactorMethod.EMAIL || proof.method === TwoFactorMethod.WEBAUTHN)) {
@@ -492,6 +528,7 @@ export class TwoFactorService {
     let failure: TwoFactorFailure | null;
     /** Whether the check recorded the success itself (in its own statement). */
     let successRecorded = false;
+    let recoveryCodeId: string | null = null;
     switch (proof.method) {
       case TwoFactorMethod.TOTP:
         failure = await this.checkTotp(ctx, account, proof.code ?? '', row.totp_id, row.totp_sealed);
@@ -501,7 +538,10 @@ export class TwoFactorService {
         failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId ?? '', proof.code ?? '');
         break;
       case TwoFactorMethod.RECOVERY_CODE:
-        failure = await this.useRecoveryCode(ctx, account, proof.code ?? '');
+        if (forSignIn) {
+          recoveryCodeId = await this.findRecoveryCode(account, proof.code ?? '');
+          failure = recoveryCodeId === null ? wrongRecoveryCode() : null;
+        } else failure = await this.useRecoveryCode(ctx, account, proof.code ?? '');
         break;
       case TwoFactorMethod.WEBAUTHN:
         failure =
@@ -512,7 +552,7 @@ export class TwoFactorService {
     }
     if (failure) await this.recordFailure(ctx, account);
     else if (!successRecorded) await this.recordSuccess(ctx, account);
-    return failure;
+    return failure ?? { recoveryCodeId };
   }
 
   /** An authenticator-app code against the app's secret (read by the caller); accepted at most once per step. */
@@ -764,13 +804,26 @@ export class TwoFactorService {
       [account.id, this.recoveryHash(account.id, code)],
       'run',
     );
-    if ((res as { affectedRows?: number }).affectedRows !== 1) {
-      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
-    }
+    if ((res as { affectedRows?: number }).affectedRows !== 1) return wrongRecoveryCode();
+    await this.recoveryCodeUsed(ctx, account);
+    return null;
+  }
+
+  /** The unused recovery code of the account with this text, or null. */
+  private async findRecoveryCode(account: Account, code: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'recovery_code_find',
+      text: 'select id from recovery_code where account_id = $1 and code_hash = $2 and used_at is null',
+      values: [account.id, this.recoveryHash(account.id, code)],
+    });
+    return rows[0]?.id ?? null;
+  }
+
+  /** A recovery code was used up: audited, and the holder told how many are left. */
+  async recoveryCodeUsed(ctx: Context, account: Account): Promise<void> {
     const remaining = await ctx.em.fork().count(RecoveryCode, { account: account.id, usedAt: null });
     await this.audit.record({ ...ctx, em: ctx.em, viewer: null }, AuditAction.RECOVERY_CODE_USED, target(account), { remaining });
     this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));
-    return null;
   }
 
   // ── Removal, re-authentication, reset ──────────────────────────────────────────────────────────
