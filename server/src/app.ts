@@ -312,9 +312,28 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         try {
           const em = ormRef.em.fork();
           const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
-          const viewer = req.headers.authorization
+          const resolved = req.headers.authorization
             ? await svc.apiTokens.resolve(em, req.headers.authorization, clientIp)
             : await svc.sessions.resolve(em, parseCookies(req.headers.cookie ?? '')[cookieName]);
+          // The access list holds here as for every GraphQL request (and the attempt is recorded).
+          const ua = req.headers['user-agent'];
+          const { viewer, refused } = await svc.adminAccess.enforce(
+            em,
+            resolved,
+            clientIp,
+            typeof ua === 'string' ? ua.slice(0, 512) : null,
+          );
+          if (refused) {
+            res.status(403).json({
+              errors: [
+                {
+                  message: 'Your account only accepts requests from the IPs in its access list.',
+                  extensions: { code: 'IP_NOT_ALLOWED' },
+                },
+              ],
+            });
+            return;
+          }
           if (viewer === null || (viewer.apiToken === null && viewer.session?.stage !== SessionStage.FULL)) {
             res.status(401).json({ errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] });
             return;

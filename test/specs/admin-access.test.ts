@@ -113,6 +113,45 @@ describe('admin IP access lists', () => {
     expect(codes(await fromElsewhere.gql(report))).toEqual(['IP_NOT_ALLOWED']);
   });
 
+  it('the audit-log export obeys the access list too, for sessions and API tokens', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+    const desk = from(server, '198.51.100.90');
+    await desk.gql(LOGIN, { input: { email, password: PASSWORD } });
+    await reauthenticate(desk);
+    await desk.gql(ADD, { l: '198.51.100.90 Desk' });
+    expect((await desk.gql(RESTRICT, { r: true })).data).toEqual({ setIpRestriction: { restricted: true } });
+    // An integration's token (API-only accounts hold tokens), restricted to the same desk.
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail('export'), name: 'export', role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'], apiOnly: true },
+    });
+    const apiId = created.data!['createAccount'].account.id as string;
+    await reauthenticate(admin);
+    const { token } = (
+      await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "export" }) { token } }`, { id: apiId })
+    ).data!['createApiToken'];
+    await admin.gql(ADD, { l: '198.51.100.90', a: apiId });
+    await admin.gql(RESTRICT, { r: true, a: apiId });
+    const exportFrom = (ip: string, auth: Record<string, string>) =>
+      fetch(`${server.url}/export/audit.csv`, { headers: { 'x-forwarded-for': ip, ...auth } });
+    for (const auth of [{ cookie: desk.cookieHeader() }, { authorization: `Bearer ${token}` }]) {
+      const inside = await exportFrom('198.51.100.90', auth);
+      expect(inside.status).toBe(200);
+      expect((await inside.text()).split('\r\n')[0]).toBe(
+        'occurredAt,actorEmail,action,targetType,targetId,targetLabel,ip,details',
+      );
+      const outside = await exportFrom('203.0.113.90', auth);
+      expect(outside.status).toBe(403);
+      expect(await outside.json()).toMatchObject({ errors: [{ extensions: { code: 'IP_NOT_ALLOWED' } }] });
+    }
+    const refused = await db.query(
+      `select account_id, service from login_event where outcome = 'IP_NOT_ALLOWED' and host(ip) = '203.0.113.90' order by id`,
+    );
+    expect(refused).toEqual([
+      { account_id: id, service: 'panel-session' },
+      { account_id: apiId, service: 'api' },
+    ]);
+  });
+
   it('shows which admin access lists contain an IP, and previews what restricting would refuse', async () => {
     const check = await admin.gql(`{ checkIp(ip: "198.51.100.10") { adminAccessLists { email cidr label } } }`);
     expect(check.data!['checkIp'].adminAccessLists).toEqual([{ email: adminEmail, cidr: '198.51.100.10/32', label: 'My desk' }]);
