@@ -167,7 +167,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
 
       // Counters for operators; only from this machine (the resolved client address is loopback).
       app.get('/metrics', (req, res) => {
-        const ip = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        const ip = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
         if (ip !== '127.0.0.1' && ip !== '::1') {
           res.status(404).end();
           return;
@@ -274,7 +274,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             appendCookie(serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
           },
         };
-        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
         // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
         const authorization = req.headers.authorization;
         const resolved = authorization
@@ -311,7 +311,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       app.get('/export/audit.csv', async (req, res, next) => {
         try {
           const em = ormRef.em.fork();
-          const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+          const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
           const resolved = req.headers.authorization
             ? await svc.apiTokens.resolve(em, req.headers.authorization, clientIp)
             : await svc.sessions.resolve(em, parseCookies(req.headers.cookie ?? '')[cookieName]);

@@ -10,9 +10,11 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       nodeEnv: 'development',
       trustedProxies: [],
+      proxyHeader: 'x-forwarded-for',
     });
     expect(c.publicUrl.origin).toBe('http://localhost:4000');
     expect(c.embeddedPgPort).not.toBe(5432);
+    expect(loadConfig({ TRUSTED_PROXY_HEADER: 'Forwarded' }).proxyHeader).toBe('forwarded');
     expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test' }).graphqlIntrospection).toBe(false);
   });
@@ -25,12 +27,20 @@ describe('loadConfig', () => {
         TRUSTED_PROXIES: '10.0.0.1/8, nope',
         EMBEDDED_PG_PORT: '5432',
         SESSION_SECRET: 'abc',
+        TRUSTED_PROXY_HEADER: 'X-Real-IP',
       });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const text = (err as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'TRUSTED_PROXIES', 'EMBEDDED_PG_PORT', 'SESSION_SECRET'])
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'TRUSTED_PROXIES',
+        'EMBEDDED_PG_PORT',
+        'SESSION_SECRET',
+        'TRUSTED_PROXY_HEADER',
+      ])
         expect(text).toContain(name);
       expect(text).toContain('"10.0.0.1/8" (HOST_BITS_SET)');
     }

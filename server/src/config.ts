@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
+import type { ProxyHeader } from './common/net/client-ip.js';
 
 /** Where the repository root is, so `.data/` lands beside package.json whichever folder we run from. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,6 +24,8 @@ export interface Config {
   sessionSecret: string | undefined;
   encryptionKey: string | undefined;
   trustedProxies: ParsedCidr[];
+  /** The one forwarding header the trusted proxies write (the other is ignored). */
+  proxyHeader: ProxyHeader;
   sessionIdleTimeoutSeconds: number;
   sessionAbsoluteTimeoutSeconds: number;
   setupTokenTtlSeconds: number;
@@ -186,6 +189,10 @@ export function loadConfig(env: Env = process.env): Config {
     }
     trustedProxies = parsed.ranges;
   }
+  const rawProxyHeader = (str('TRUSTED_PROXY_HEADER') ?? 'x-forwarded-for').toLowerCase();
+  let proxyHeader: ProxyHeader = 'x-forwarded-for';
+  if (rawProxyHeader === 'x-forwarded-for' || rawProxyHeader === 'forwarded') proxyHeader = rawProxyHeader;
+  else problems.push('TRUSTED_PROXY_HEADER must be X-Forwarded-For or Forwarded');
 
   const sessionIdleTimeoutSeconds = int('SESSION_IDLE_TIMEOUT_SECONDS', 30 * 60, 5, 30 * 24 * 3600);
   const sessionAbsoluteTimeoutSeconds = int('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 12 * 3600, 5, 90 * 24 * 3600);
@@ -263,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     encryptionKey,
     trustedProxies,
+    proxyHeader,
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,
     setupTokenTtlSeconds,

@@ -117,7 +117,7 @@ export function startWebSocketServer(opts: {
         // Cross-site WebSocket hijacking: browsers send cookies with any page's WebSocket, so the origin is checked.
         if (origin !== undefined && !allowedOrigins.has(origin)) return false;
         const em = orm.em.fork();
-        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies);
+        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
         const token = parseCookies(req.headers.cookie ?? '')[opts.cookieName];
         const resolved = await services.sessions.resolve(em, token);
         if (!resolved || resolved.session?.stage !== SessionStage.FULL) return false;

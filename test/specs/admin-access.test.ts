@@ -133,7 +133,8 @@ describe('admin IP access lists', () => {
     await admin.gql(RESTRICT, { r: true, a: apiId });
     const exportFrom = (ip: string, auth: Record<string, string>) =>
       fetch(`${server.url}/export/audit.csv`, { headers: { 'x-forwarded-for': ip, ...auth } });
-    for (const auth of [{ cookie: desk.cookieHeader() }, { authorization: `Bearer ${token}` }]) {
+    const auths: Record<string, string>[] = [{ cookie: desk.cookieHeader() }, { authorization: `Bearer ${token}` }];
+    for (const auth of auths) {
       const inside = await exportFrom('198.51.100.90', auth);
       expect(inside.status).toBe(200);
       expect((await inside.text()).split('\r\n')[0]).toBe(

@@ -118,6 +118,15 @@ describe('trusted proxy', () => {
       await c.gql(LOGIN, { input: { email: 'nobody@example.test', password: PASSWORD } });
       const rows = await db.query(`select host(ip) as ip from login_event where user_agent = 'proxied'`);
       expect(rows).toEqual([{ ip: '203.0.113.9' }]);
+      // A Forwarded header of the client's own (a proxy writing X-Forwarded-For passes it through) names nobody.
+      const spoof = new GqlClient(server.url, {
+        forwarded: 'for=198.51.100.66',
+        'x-forwarded-for': '203.0.113.10',
+        'user-agent': 'spoofed',
+      });
+      await spoof.gql(LOGIN, { input: { email: 'nobody@example.test', password: PASSWORD } });
+      const spoofed = await db.query(`select host(ip) as ip from login_event where user_agent = 'spoofed'`);
+      expect(spoofed).toEqual([{ ip: '203.0.113.10' }]);
     } finally {
       await server.stop();
       await db.drop();

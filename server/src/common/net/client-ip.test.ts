@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveClientIp } from './client-ip.js';
+import { resolveClientIp as resolve, type ProxyHeader } from './client-ip.js';
 import { parseCidrList } from './ip.js';
 
 const proxies = parseCidrList(['10.0.0.0/8', '2001:db8:ffff::/48']).ranges;
+const resolveClientIp = (
+  peer: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  trusted: typeof proxies,
+  header: ProxyHeader = 'x-forwarded-for',
+) => resolve(peer, headers, trusted, header);
 
 describe('resolveClientIp', () => {
   it('uses the socket peer and ignores forwarding headers when no proxy is trusted', () => {
@@ -21,13 +27,22 @@ describe('resolveClientIp', () => {
     expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': ['6.6.6.6', '203.0.113.9'] }, proxies)).toBe('203.0.113.9');
   });
 
-  it('prefers RFC 7239 Forwarded, with quoted IPv6 and ports', () => {
+  it('reads RFC 7239 Forwarded when configured, with quoted IPv6 and ports, and then ignores X-Forwarded-For', () => {
     const headers = {
       forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.2.3.4',
       'x-forwarded-for': '9.9.9.9',
     };
-    expect(resolveClientIp('10.0.0.2', headers, proxies)).toBe('2001:db8:cafe::17');
-    expect(resolveClientIp('10.0.0.2', { forwarded: 'for=192.0.2.60:8080;by=10.0.0.2' }, proxies)).toBe('192.0.2.60');
+    expect(resolveClientIp('10.0.0.2', headers, proxies, 'forwarded')).toBe('2001:db8:cafe::17');
+    expect(resolveClientIp('10.0.0.2', { forwarded: 'for=192.0.2.60:8080;by=10.0.0.2' }, proxies, 'forwarded')).toBe(
+      '192.0.2.60',
+    );
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '9.9.9.9' }, proxies, 'forwarded')).toBe('10.0.0.2');
+  });
+
+  it('ignores a Forwarded header the client sent through a proxy that writes X-Forwarded-For', () => {
+    // nginx appends the real peer to X-Forwarded-For and passes the client's own Forwarded untouched.
+    const headers = { forwarded: 'for=198.51.100.1', 'x-forwarded-for': '203.0.113.9' };
+    expect(resolveClientIp('10.0.0.2', headers, proxies)).toBe('203.0.113.9');
   });
 
   it('stops at a garbled hop and falls back to the last good one', () => {

@@ -6,19 +6,22 @@ import { formatIp, inAnyRange, parseIp, type IpAddress, type ParsedCidr } from '
  * The socket's peer is the client unless the peer is a configured trusted proxy. Then the
  * forwarding chain is walked from the right (the hop nearest to us) and the first address that is
  * not itself a trusted proxy is the client: everything left of it was written by the client and
- * proves nothing. `Forwarded` (RFC 7239) wins over `X-Forwarded-For` when both are present.
+ * proves nothing. Only the one header the proxies write (`header`: `X-Forwarded-For` by default, or
+ * RFC 7239 `Forwarded`) is read: a proxy that appends to one passes the other through as the client
+ * sent it, so believing both would let any client name its own address.
  * Nothing trusts the headers by default (no trusted proxies configured).
  */
 export function resolveClientIp(
   peerAddress: string | undefined,
   headers: Record<string, string | string[] | undefined>,
   trustedProxies: readonly ParsedCidr[],
+  header: ProxyHeader,
 ): string {
   const peer = peerAddress === undefined ? undefined : parseIp(peerAddress);
   if (peer === undefined) return '0.0.0.0';
   if (trustedProxies.length === 0 || !inAnyRange(trustedProxies, peer)) return formatIp(peer);
 
-  const chain = forwardedChain(headers);
+  const chain = header === 'forwarded' ? forwardedChain(headers) : xForwardedForChain(headers);
   let client: IpAddress = peer;
   for (let i = chain.length - 1; i >= 0; i--) {
     const hop = parseIp(chain[i] ?? '');
@@ -35,29 +38,34 @@ function headerValues(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** The addresses a chain of proxies reported, leftmost (claimed origin) first. */
+/** The forwarding header the trusted proxies write. */
+export type ProxyHeader = 'x-forwarded-for' | 'forwarded';
+
+/** The addresses a chain of proxies reported in `Forwarded`, leftmost (claimed origin) first. */
 function forwardedChain(headers: Record<string, string | string[] | undefined>): string[] {
   const forwarded = headerValues(headers['forwarded']);
-  if (forwarded.length > 0) {
-    const out: string[] = [];
-    for (const element of forwarded.join(',').split(',')) {
-      const forPair = element
-        .split(';')
-        .map((p) => p.trim())
-        .find((p) => p.toLowerCase().startsWith('for='));
-      if (forPair === undefined) {
-        out.push('');
-        continue;
-      }
-      let v = forPair.slice(4).trim();
-      if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-      // "[2001:db8::1]:4711" or "192.0.2.1:4711" → address only
-      if (v.startsWith('[')) v = v.slice(1, v.indexOf(']') === -1 ? undefined : v.indexOf(']'));
-      else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
-      out.push(v);
+  const out: string[] = [];
+  for (const element of forwarded.join(',').split(',')) {
+    const forPair = element
+      .split(';')
+      .map((p) => p.trim())
+      .find((p) => p.toLowerCase().startsWith('for='));
+    if (forPair === undefined) {
+      out.push('');
+      continue;
     }
-    return out;
+    let v = forPair.slice(4).trim();
+    if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+    // "[2001:db8::1]:4711" or "192.0.2.1:4711" → address only
+    if (v.startsWith('[')) v = v.slice(1, v.indexOf(']') === -1 ? undefined : v.indexOf(']'));
+    else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
+    out.push(v);
   }
+  return out;
+}
+
+/** The same from `X-Forwarded-For`. */
+function xForwardedForChain(headers: Record<string, string | string[] | undefined>): string[] {
   return headerValues(headers['x-forwarded-for'])
     .join(',')
     .split(',')
