@@ -509,6 +509,17 @@ describe('login protection', () => {
     expect(codes(await reporter.gql(CHECK, { ip: '192.0.2.77' }))).toEqual(['FORBIDDEN']);
     expect(codes(await reporter.gql(UNBLOCK, { ip: '192.0.2.77' }))).toEqual(['FORBIDDEN']);
     expect(codes(await user.gql(MARK_SAFE, { i: { cidr: '192.0.2.77' } }))).toEqual(['FORBIDDEN']);
+    // MANAGE_IPS trusts addresses for users; exempting a staff account takes the rights to manage it.
+    const { client: ipManager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const { id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+    const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    for (const accountId of [adminId, subId]) {
+      expect(codes(await ipManager.gql(MARK_SAFE, { i: { cidr: '192.0.2.78', accountId } }))).toEqual(['FORBIDDEN']);
+    }
+    const forUser = await ipManager.gql(MARK_SAFE, { i: { cidr: '192.0.2.78', accountId: userId } });
+    expect(forUser.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '192.0.2.78/32' });
+    const trusted = await db.query(`select account_id from trusted_ip where cidr = '192.0.2.78/32'`);
+    expect(trusted).toEqual([{ account_id: userId }]);
     // Users see their own history and trusted IPs.
     const mine = await user.gql(`{ myLoginEvents { totalCount nodes { outcome service } } myTrustedIps { cidr } }`);
     expect(mine.errors).toBeUndefined();

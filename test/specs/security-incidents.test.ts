@@ -307,7 +307,7 @@ describe('security incidents', () => {
       return { user: u, incident: incident!, a, b };
     }
 
-    it('RESOLVE_INCIDENTS alone acts on users only: locking a sub-admin takes MANAGE_SUB_ADMINS', async () => {
+    it('RESOLVE_INCIDENTS alone acts on users only: locking, dismissing or trusting for a sub-admin takes MANAGE_SUB_ADMINS, and never about yourself', async () => {
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       await reportFrom(admin, staff.email, 'berlin', 5);
       await reportFrom(admin, staff.email, 'paris', 1);
@@ -318,6 +318,15 @@ describe('security incidents', () => {
       });
       const refused = await resolver.gql(COMPROMISED, { i: { id: incident!['id'], lockAccount: true, note: 'x' } });
       expect(codes(refused)).toEqual(['FORBIDDEN']);
+      // Nor may it dismiss a staff incident, or trust the staff account's addresses through it.
+      expect(codes(await resolver.gql(DISMISS, { i: { id: incident!['id'], note: 'fine' } }))).toEqual(['FORBIDDEN']);
+      const ip = incident!['logins'][0].ip as string;
+      expect(codes(await resolver.gql(MARK_SAFE, { i: { id: incident!['id'], ips: [ip], note: 'fine' } }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect((await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [staff.id])).rows).toEqual([
+        { n: 0 },
+      ]);
       const [row] = (await sql.query(`select disabled_at from account where id = $1`, [staff.id])).rows;
       expect(row).toEqual({ disabled_at: null });
       expect((await incidentsOf(admin, staff.id))[0]).toMatchObject({ status: 'OPEN' });
@@ -325,6 +334,18 @@ describe('security incidents', () => {
       const { incident: userIncident } = await openIncident();
       const ok = await resolver.gql(COMPROMISED, { i: { id: userIncident['id'], requirePasswordReset: true, note: 'phished' } });
       expect(ok.data?.['treatIncidentAsCompromised'].incident.status).toBe('RESOLVED');
+      // With MANAGE_SUB_ADMINS the staff incident is theirs too, but never one about themselves.
+      const manager = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['READ_INCIDENTS', 'RESOLVE_INCIDENTS', 'MANAGE_SUB_ADMINS'],
+      });
+      await reportFrom(admin, manager.email, 'berlin', 5);
+      await reportFrom(admin, manager.email, 'paris', 1);
+      const [own] = await incidentsOf(admin, manager.id);
+      expect(codes(await manager.client.gql(DISMISS, { i: { id: own!['id'], note: 'me' } }))).toEqual(['FORBIDDEN']);
+      expect((await incidentsOf(admin, manager.id))[0]).toMatchObject({ status: 'OPEN' });
+      const dismissed = await manager.client.gql(DISMISS, { i: { id: incident!['id'], note: 'travelling' } });
+      expect(dismissed.data?.['dismissIncident']).toMatchObject({ status: 'RESOLVED', resolution: 'DISMISSED' });
     });
 
     it('marking chosen IPs safe resolves the incident, and those IPs never raise again', async () => {

@@ -8,7 +8,7 @@ import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { Account, AccountPassword } from '../account/account.entity.js';
@@ -372,6 +372,7 @@ export class IncidentService {
   /** Marks chosen IPs of the incident safe for its account (they never raise again), and resolves it. */
   async markSafe(ctx: Context, id: string, ips: string[], note: string | null): Promise<SecurityIncident> {
     const incident = await this.get(ctx.em, id);
+    assertMayResolve(ctx, incident.account);
     if (incident.status !== IncidentStatus.OPEN) throw alreadyResolved(incident);
     const logins = await this.loginEvents(ctx.em, id);
     const inIncident = new Set(logins.map((l) => normalizeIp(l.ip)));
@@ -410,6 +411,7 @@ export class IncidentService {
 
   async dismiss(ctx: Context, id: string, note: string): Promise<SecurityIncident> {
     const incident = await this.get(ctx.em, id);
+    assertMayResolve(ctx, incident.account);
     const resolved = await ctx.em.transactional(async (tx) => {
       const r = await this.claim(tx, ctx, id, IncidentResolution.DISMISSED, note);
       await this.audit.record(
@@ -640,4 +642,17 @@ export class IncidentService {
     );
     return hit;
   }
+}
+
+/**
+ * Dismissing a staff account's incident, or trusting its addresses, takes the rights to manage that
+ * account (as locking it does): RESOLVE_INCIDENTS alone decides about users only. Nor does a sub-admin
+ * decide about an incident of its own (its session may be the intruder's); an admin may, since there
+ * may be no one else.
+ */
+function assertMayResolve(ctx: Context, account: Account): void {
+  const viewer = ctx.viewer!;
+  if (account.role === Role.USER) return;
+  assertMayManageRole(viewer, account.role);
+  if (account.id === viewer.account.id && viewer.account.role !== Role.ADMIN) throw forbidden();
 }

@@ -16,7 +16,7 @@ import {
   createUnionType,
 } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { Permission } from '../../common/auth/roles.js';
+import { Permission, Role } from '../../common/auth/roles.js';
 import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
@@ -118,6 +118,8 @@ export class TrustedIpResolver {
       assertUuid(input.accountId, 'accountId');
       account = await ctx.em.findOne(Account, { id: input.accountId });
       if (!account) throw notFound('Account');
+      // Exempting a staff account from blocking and incidents takes the rights to manage it.
+      if (account.role !== Role.USER) ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
