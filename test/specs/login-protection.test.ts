@@ -375,14 +375,25 @@ describe('login protection', () => {
     ['host bits set', '10.0.0.1/8', 'HOST_BITS_SET'],
     ['prefix too long', '10.0.0.0/40', 'PREFIX_OUT_OF_RANGE'],
     ['IPv6 host bits', '2001:db8::1/32', 'HOST_BITS_SET'],
-  ])('blockIp and markIpSafe refuse a %s range, naming the problem, and write nothing', async (_l, cidr, reason) => {
-    const before = await db.query(`select (select count(*) from ip_block) + (select count(*) from trusted_ip) as n`);
-    for (const res of [await admin.gql(BLOCK, { i: { cidr, note: 'x' } }), await admin.gql(MARK_SAFE, { i: { cidr } })]) {
-      expect(codes(res)).toEqual(['BAD_USER_INPUT']);
-      expect(res.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ field: 'cidr', reason })]);
-    }
-    expect(await db.query(`select (select count(*) from ip_block) + (select count(*) from trusted_ip) as n`)).toEqual(before);
-  });
+    ['whole-IPv4', '0.0.0.0/0', 'WHOLE_ADDRESS_SPACE'],
+    ['whole-IPv6', '::/0', 'WHOLE_ADDRESS_SPACE'],
+  ])(
+    'blockIp, markIpSafe and named locations refuse a %s range, naming the problem, and write nothing',
+    async (_l, cidr, reason) => {
+      const count = `select (select count(*) from ip_block) + (select count(*) from trusted_ip) + (select count(*) from named_location) as n`;
+      const before = await db.query(count);
+      const named = `mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename } }`;
+      for (const res of [
+        await admin.gql(BLOCK, { i: { cidr, note: 'x' } }),
+        await admin.gql(MARK_SAFE, { i: { cidr, acknowledgeWideRange: true } }),
+        await admin.gql(named, { i: { cidr, name: 'Everywhere' } }),
+      ]) {
+        expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+        expect(res.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ field: 'cidr', reason })]);
+      }
+      expect(await db.query(count)).toEqual(before);
+    },
+  );
 
   it('other bad input: past expiry, blank note, unknown account, duplicates', async () => {
     expect(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrArg, isWidePublicRange } from './cidr-input.js';
+import { cidrArg, isWidePublicRange, ruleRangeArg } from './cidr-input.js';
 
 /** The wide-range warning is about what a range covers, not the class of its first address. */
 describe('isWidePublicRange', () => {
@@ -25,5 +25,23 @@ describe('isWidePublicRange', () => {
     ['2001:db8::/48', false], // not wider than /48
   ])('%s → %s', (input, wide) => {
     expect(isWidePublicRange(cidrArg(input, 'cidr'))).toBe(wide);
+  });
+});
+
+describe('ruleRangeArg', () => {
+  it.each(['0.0.0.0/0', '::/0', '::ffff:0.0.0.0/96'])('refuses %s: a rule over every address', (input) => {
+    expect(() => ruleRangeArg(input, 'cidr')).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
+    try {
+      ruleRangeArg(input, 'cidr');
+    } catch (err) {
+      expect(JSON.stringify((err as { extensions: unknown }).extensions)).toContain('WHOLE_ADDRESS_SPACE');
+    }
+  });
+
+  it('takes any narrower range', () => {
+    expect(ruleRangeArg('0.0.0.0/1', 'cidr').text).toBe('0.0.0.0/1');
+    expect(ruleRangeArg('2001:db8::/32', 'cidr').text).toBe('2001:db8::/32');
   });
 });

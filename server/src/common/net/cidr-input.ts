@@ -21,6 +21,19 @@ export function cidrArg(input: string, field: string): ParsedCidr {
   return r;
 }
 
+/**
+ * `cidrArg` for a range a rule applies to (a block, a safe range, a named location): never the whole
+ * address space of its family (/0), which no rule can mean (a typo away from refusing, or trusting,
+ * every login).
+ */
+export function ruleRangeArg(input: string, field: string): ParsedCidr {
+  const r = cidrArg(input, field);
+  if (r.prefix === 0) {
+    throw badInput([{ field, reason: 'WHOLE_ADDRESS_SPACE', message: `${r.text} covers every address. Name a narrower range.` }]);
+  }
+  return r;
+}
+
 /** Special-purpose blocks that are not publicly routable: a wide range wholly inside one needs no warning. */
 const NON_PUBLIC: Record<'ipv4' | 'ipv6', string[]> = {
   ipv4: ['private', 'loopback', 'linkLocal', 'carrierGradeNat', 'multicast', 'reserved'],

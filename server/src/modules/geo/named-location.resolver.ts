@@ -19,7 +19,7 @@ import { Permission } from '../../common/auth/roles.js';
 import { AlreadyExistsError } from '../../common/errors/error-result.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
-import { cidrArg } from '../../common/net/cidr-input.js';
+import { ruleRangeArg } from '../../common/net/cidr-input.js';
 import { AsnOverride, NamedLocation } from './named-location.entity.js';
 import { NetworkKind } from './network-kind.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -101,7 +101,7 @@ export class NamedLocationResolver {
     @Arg('input', () => NamedLocationInput, { description: 'The range and its place.' }) input: NamedLocationInput,
     @Ctx() ctx: Context,
   ): Promise<typeof CreateNamedLocationResult> {
-    const cidr = cidrArg(input.cidr, 'cidr');
+    const cidr = ruleRangeArg(input.cidr, 'cidr');
     if ((input.latitude === undefined) !== (input.longitude === undefined)) {
       throw badInput([
         {

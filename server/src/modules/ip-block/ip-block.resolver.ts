@@ -5,7 +5,7 @@ import { Permission } from '../../common/auth/roles.js';
 import { AlreadyExistsError } from '../../common/errors/error-result.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
-import { cidrArg } from '../../common/net/cidr-input.js';
+import { cidrArg, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { cidrContains, normalizeIp, parseIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
 import { IpLocation } from '../geo/geo.types.js';
@@ -183,7 +183,7 @@ export class IpBlockResolver {
     @Arg('input', () => BlockIpInput, { description: 'What to block.' }) input: BlockIpInput,
     @Ctx() ctx: Context,
   ): Promise<typeof BlockIpResult> {
-    const cidr = cidrArg(input.cidr, 'cidr');
+    const cidr = ruleRangeArg(input.cidr, 'cidr');
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the block must be in the future.' }]);
     }

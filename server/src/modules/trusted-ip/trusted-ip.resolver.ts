@@ -20,7 +20,7 @@ import { Permission, Role } from '../../common/auth/roles.js';
 import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
-import { cidrArg, isWidePublicRange } from '../../common/net/cidr-input.js';
+import { isWidePublicRange, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { Account } from '../account/account.entity.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -112,7 +112,7 @@ export class TrustedIpResolver {
     @Arg('input', () => MarkIpSafeInput, { description: 'What to trust.' }) input: MarkIpSafeInput,
     @Ctx() ctx: Context,
   ): Promise<typeof MarkIpSafeResult> {
-    const cidr = cidrArg(input.cidr, 'cidr');
+    const cidr = ruleRangeArg(input.cidr, 'cidr');
     let account: Account | null = null;
     if (input.accountId) {
       assertUuid(input.accountId, 'accountId');
