@@ -3,11 +3,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import type { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp } from '../support/two-factor.js';
 
 /** The Security page and the sign-in pop-up, driven in Chromium. */
 describe('two-factor authentication in the dashboard', () => {
@@ -219,6 +219,36 @@ describe('two-factor authentication in the dashboard', () => {
     ).toHaveLength(1);
     await contextA.close();
     await contextB.close();
+  });
+
+  it('a second admin approves a waiting reset of an admin’s 2FA from the compliance page', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    const second = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    await reauthenticate(admin);
+    const asked = await admin.gql(`mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename } }`, { id: target.id });
+    expect(asked.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
+
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, second.email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    await card.getByText(`asked by ${adminEmail}`).waitFor();
+    await card.getByRole('button', { name: `Approve reset of ${target.email}` }).click();
+    // A confirmation first, then the server asks who is approving.
+    await page.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(`Two-factor authentication of ${target.email} reset`).waitFor();
+    await card.waitFor({ state: 'detached' });
+    const [left] = await db.query(`select count(*)::int as n from totp_authenticator where account_id = $1`, [target.id]);
+    expect(left!['n']).toBe(0);
+    const [audit] = await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [
+      target.id,
+    ]);
+    expect(audit!['actor_id']).toBe(second.id);
   });
 
   it('shows the compliance page to an admin: counts over every account, the "without 2FA" filter, and pages of 50', async () => {

@@ -768,9 +768,20 @@ describe('two-factor authentication', () => {
       const second = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       await reauthAdmin(admin);
+      const since = mail.count();
       const res = await admin.gql(RESET, { id: target.id });
       const pending = res.data!['resetTwoFactor'];
       expect(pending).toMatchObject({ __typename: 'TwoFactorResetPending', code: 'APPROVAL_REQUIRED' });
+      // The admins who could approve are told (not the requester, not the target).
+      const asked = await mail.waitFor(second.email, (m) => /approval needed/i.test(m.subject), since);
+      expect(MailSink.text(asked)).toContain(`${server.url}/security/two-factor`);
+      expect(MailSink.text(asked)).toContain(target.email);
+      const askedOf = mail.messages
+        .slice(since)
+        .filter((m) => /approval needed/i.test(m.subject))
+        .flatMap((m) => m.to);
+      expect(askedOf).not.toContain(target.email);
+      expect(askedOf).not.toContain(adminEmail);
       expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
 
       expect(codes(await admin.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);

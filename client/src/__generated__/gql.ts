@@ -33,6 +33,8 @@ type Documents = {
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AccountPickerDocument,
     "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.ResetTwoFactorDocument,
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": typeof types.UnlockSecondFactorDocument,
+    "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": typeof types.PendingTwoFactorResetsDocument,
+    "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.ApproveTwoFactorResetDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": typeof types.WebauthnAuthenticationOptionsDocument,
@@ -108,6 +110,8 @@ const documents: Documents = {
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AccountPickerDocument,
     "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.ResetTwoFactorDocument,
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": types.UnlockSecondFactorDocument,
+    "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": types.PendingTwoFactorResetsDocument,
+    "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.ApproveTwoFactorResetDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": types.WebauthnAuthenticationOptionsDocument,
@@ -254,6 +258,14 @@ export function graphql(source: "\n  mutation ResetTwoFactor($accountId: ID!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n"): (typeof documents)["\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -26,6 +26,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
 import { canManageSettings, useViewer } from '../features/session/viewer';
 import { METHOD_LABELS } from '../features/two-factor/labels';
+import { PendingResetsCard } from '../features/two-factor/PendingResetsCard';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const ComplianceDocument = graphql(`
@@ -180,6 +181,7 @@ export function Component() {
           Every account’s second factors, for audits, and the system-wide rules.
         </Text>
       </div>
+      {viewer.role === 'ADMIN' && <PendingResetsCard viewer={viewer} />}
       {canManageSettings(viewer) && <SettingsCard />}
       {!report ? (
         error ? (

@@ -40,7 +40,7 @@ export function AdminTwoFactorCard({ account }: { account: { id: string; email: 
       if (r?.__typename === 'TwoFactorResetPending') {
         notifications.show({
           color: 'yellow',
-          message: `Another admin must approve resetting ${account.email}'s 2FA (before ${new Date(r.expiresAt).toLocaleString()}).`,
+          message: `Another admin must approve resetting ${account.email}'s 2FA (before ${new Date(r.expiresAt).toLocaleString()}). The other admins were e-mailed; they approve it on the 2FA compliance page.`,
         });
       } else if (r?.__typename === 'TwoFactorResetDone') {
         notifications.show({

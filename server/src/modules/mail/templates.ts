@@ -76,6 +76,13 @@ export const mails = {
       text: `An administrator reset the two-factor authentication of your account and signed out all your sessions. Sign in and set up a method again.${footer(url)}`,
     };
   },
+  twoFactorResetRequested(to: string, target: string, requestedBy: string, expiresAt: Date, link: string): MailMessage {
+    return {
+      to,
+      subject: `Approval needed: reset the two-factor authentication of ${target}`,
+      text: `${requestedBy} asked to reset the two-factor authentication of the admin ${target} (lost device). A second admin must approve it before ${expiresAt.toISOString()}; until then nothing changes.\n\nIf you did not expect this, check with ${requestedBy} before approving.\n\nReview it: ${link}\n`,
+    };
+  },
   incidentOpened(to: string, i: IncidentSummary, link: string): MailMessage {
     return {
       to,

@@ -556,6 +556,7 @@ export class TwoFactorResolver {
         });
         await ctx.em.flush();
         await ctx.services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), { requestId: req.id });
+        await ctx.services.twoFactor.askForApproval(ctx.em, account, viewer.account, req.expiresAt);
         return Object.assign(new TwoFactorResetPending(), { requestId: req.id, expiresAt: req.expiresAt });
       }
     }
