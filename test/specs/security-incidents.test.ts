@@ -533,6 +533,31 @@ describe('security incidents', () => {
       expect(open[0]!['logins'].map((l: { city: string }) => l.city)).toContain('Tokyo');
     });
 
+    it('treating an account as compromised forgets the places its "It was me" answers made familiar', async () => {
+      const u = await newUser();
+      const since = mail.count();
+      await reportFrom(admin, u.email, 'berlin', 5);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const message = await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since);
+      const itWasMe = /It was me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(message))![1]!;
+      await new GqlClient(server.url).gql(RESPOND, { t: itWasMe });
+      const familiar = async () =>
+        (await sql.query(`select count(*)::int as n from familiar_location where account_id = $1`, [u.id])).rows[0].n;
+      expect(await familiar()).toBe(2);
+      const [incident] = await incidentsOf(admin, u.id);
+      const res = await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'intruder' } });
+      expect(res.errors).toBeUndefined();
+      expect(await familiar()).toBe(0);
+      const audit = await sql.query(`select details from audit_log where target_id = $1 and action = 'INCIDENT_RESOLVED'`, [
+        incident!['id'],
+      ]);
+      expect(audit.rows[0].details).toMatchObject({ resolution: 'COMPROMISED', familiarPlacesForgotten: 2 });
+      // The same pair of places raises an incident again.
+      await reportFrom(admin, u.email, 'berlin', 0.8);
+      await reportFrom(admin, u.email, 'paris', 0.5);
+      expect((await incidentsOf(admin, u.id)).filter((i) => i['status'] === 'OPEN')).toHaveLength(1);
+    });
+
     it('"It was me" no longer counts once the incident is resolved; both links clicked at once count once', async () => {
       const links = async (u: { email: string }) => {
         const since = mail.count();

@@ -472,6 +472,11 @@ export class IncidentService {
       // The account row first, then its sessions (the order of every writer of both: no deadlock).
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');
+      // Places made familiar through "It was me" links may be the intruder's (who may hold the mailbox
+      // too): all of the account's are forgotten, so those places raise incidents again.
+      const forgotten = await tx.execute<{ id: string }[]>(`delete from familiar_location where account_id = ? returning id`, [
+        account.id,
+      ]);
       const tokens = await tx.execute<{ id: string }[]>(
         `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
         [account.id],
@@ -500,6 +505,7 @@ export class IncidentService {
           tokensRevoked: tokens.length,
           requirePasswordReset: opts.requirePasswordReset,
           lockAccount: opts.lockAccount,
+          familiarPlacesForgotten: forgotten.length,
         },
       );
       return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked: tokens.length };
