@@ -45,6 +45,17 @@ describe('admin IP access lists', () => {
       expect.objectContaining({ field: 'lines[3]', reason: 'HOST_BITS_SET' }),
     ]);
     expect(await db.query('select id from admin_access_entry')).toEqual([]);
+    // Too long is refused, never cut (a cut line could name another address).
+    const long = await admin.gql(ADD, { l: `${'# padding\n'.repeat(2_200)}203.0.113.7`, label: 'x'.repeat(101) });
+    expect(long.errors![0]!.extensions!['fields']).toEqual([
+      expect.objectContaining({ field: 'lines', reason: 'TOO_LONG' }),
+      expect.objectContaining({ field: 'label', reason: 'TOO_LONG' }),
+    ]);
+    const longLabel = await admin.gql(ADD, { l: `203.0.113.7 ${'x'.repeat(101)}` });
+    expect(longLabel.errors![0]!.extensions!['fields']).toEqual([
+      expect.objectContaining({ field: 'lines[1]', reason: 'TOO_LONG' }),
+    ]);
+    expect(await db.query('select id from admin_access_entry')).toEqual([]);
 
     // Right lines, but changing IP restrictions needs a fresh confirmation first.
     expect(codes(await admin.gql(ADD, { l: '203.0.113.7 Office' }))).toEqual(['REAUTH_REQUIRED']);

@@ -25,6 +25,10 @@ describe('parseIp / normalizeIp', () => {
     '2001:db8::g',
     ':::1',
     '1'.repeat(80),
+    // A zone belongs to IPv6 addresses only, and names an interface.
+    '1.2.3.4%junk',
+    'fe80::1%',
+    'fe80::1%eth0 x',
   ])('rejects %j', (input) => {
     expect(parseIp(input)).toBeUndefined();
   });
@@ -47,6 +51,9 @@ describe('parseCidr', () => {
     expect(parseCidr('10.0.0.0/')).toEqual({ error: 'INVALID_CIDR' });
     expect(parseCidr('10.0.0.0/-1')).toEqual({ error: 'INVALID_CIDR' });
     expect(parseCidr('nope')).toEqual({ error: 'INVALID_IP' });
+    // No zone in a range (it would also hide what family the text is written in).
+    expect(parseCidr('10.0.0.0%a:b/104')).toEqual({ error: 'INVALID_CIDR' });
+    expect(parseCidr('fe80::%eth0/64')).toEqual({ error: 'INVALID_CIDR' });
   });
 
   it('matches only addresses of the same family inside the range', () => {

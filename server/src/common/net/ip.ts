@@ -18,8 +18,10 @@ export type IpParseFailure = 'INVALID_IP' | 'INVALID_CIDR' | 'HOST_BITS_SET' | '
 export function parseIp(input: string): IpAddress | undefined {
   const text = input.trim();
   if (text.length === 0 || text.length > 64) return undefined;
-  // Strip a zone id (fe80::1%eth0): it names an interface, not an address.
-  const bare = text.includes('%') ? text.slice(0, text.indexOf('%')) : text;
+  // Strip a zone id (fe80::1%eth0): it names an interface, not an address. Only IPv6 has them.
+  const zone = text.indexOf('%');
+  const bare = zone === -1 ? text : text.slice(0, zone);
+  if (zone !== -1 && !(bare.includes(':') && /^[A-Za-z0-9_.-]+$/.test(text.slice(zone + 1)))) return undefined;
   if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
   if (!bare.includes(':') || !ipaddr.IPv6.isValid(bare)) return undefined;
   const v6 = ipaddr.IPv6.parse(bare);
@@ -46,7 +48,8 @@ export function parseCidr(input: string): ParsedCidr | { error: IpParseFailure }
     const prefix = address.kind() === 'ipv4' ? 32 : 128;
     return { text: `${formatIp(address)}/${prefix}`, address, prefix };
   }
-  const address = parseIp(text.slice(0, slash));
+  // A range has no zone: it is not one interface's address.
+  const address = text.slice(0, slash).includes('%') ? undefined : parseIp(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
   if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return { error: 'INVALID_CIDR' };
   let prefix = Number(prefixText);

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Role } from '../../common/auth/roles.js';
-import { forbidden } from '../../common/errors/errors.js';
+import { badInput, forbidden } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -95,7 +95,16 @@ export class AdminAccessResolver {
     @Arg('accountId', () => ID, { nullable: true, description: 'Account; omit for your own.' }) accountId?: string,
   ): Promise<AdminAccessList> {
     const { account } = await this.list(ctx, accountId);
-    const parsed = ctx.services.adminAccess.parseLines(lines.slice(0, 20_000), label?.trim().slice(0, 100) || null);
+    // Too long is refused, never cut: a cut could end a line inside an address and add another one.
+    const tooLong = [];
+    if (lines.length > 20_000) {
+      tooLong.push({ field: 'lines', reason: 'TOO_LONG', message: 'At most 20 000 characters at once.' });
+    }
+    if ((label?.trim().length ?? 0) > 100) {
+      tooLong.push({ field: 'label', reason: 'TOO_LONG', message: 'A label has at most 100 characters.' });
+    }
+    if (tooLong.length > 0) throw badInput(tooLong);
+    const parsed = ctx.services.adminAccess.parseLines(lines, label?.trim() || null);
     // Changing IP restrictions is a sensitive change (SPEC: sudo mode).
     ctx.services.twoFactor.requireRecentReauth(ctx);
     // The entries and their audit entries commit together.

@@ -94,7 +94,15 @@ export class AdminAccessService {
         });
         continue;
       }
-      const label = (rest.join(' ') || defaultLabel || '').slice(0, 100) || null;
+      const label = rest.join(' ') || defaultLabel || null;
+      if (label !== null && label.length > 100) {
+        problems.push({
+          field: `lines[${i + 1}]`,
+          reason: 'TOO_LONG',
+          message: `Line ${i + 1}: a label has at most 100 characters.`,
+        });
+        continue;
+      }
       out.push({ cidr: parsed.text, label });
     }
     if (problems.length > 0) throw badInput(problems);
