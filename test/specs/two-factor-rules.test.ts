@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -22,7 +23,7 @@ describe('two-factor rules', () => {
   beforeAll(async () => {
     db = await createTestDatabase('two_factor_rules');
     mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, EMAIL_CODE_COOLDOWN_SECONDS: '1' });
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, EMAIL_CODE_COOLDOWN_SECONDS: '4' });
     ({ client: admin, id: adminId } = await setupAdmin(server));
   });
   afterAll(async () => {
@@ -124,6 +125,45 @@ describe('two-factor rules', () => {
     expect(await db.query(`select 1 from recovery_code where account_id = $1`, [id])).toHaveLength(0);
   });
 
+  it('under a policy, two removals at once cannot both go: one method stays', async () => {
+    const { client, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const sent = mail.count();
+    expect((await client.gql(Q.startEmail, { a: email })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const code = await mail.codeFor(email, sent);
+    expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    await admin.gql(MARK, { id });
+    await awayFromStepEdge();
+    const re = await client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } });
+    expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+    expect(await factors(id)).toBe(2);
+    // Both methods' rows are held meanwhile, so that both removals are under way before either can delete.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    let results: Awaited<ReturnType<typeof client.gql>>[];
+    try {
+      await locker.query('begin');
+      await locker.query('select 1 from totp_authenticator where account_id = $1 for update', [id]);
+      await locker.query('select 1 from email_factor where account_id = $1 for update', [id]);
+      const inFlight = Promise.all([client.gql(Q.disableTotp), client.gql(Q.disableEmail)]);
+      const waiting = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )
+        )[0]!['n'];
+      for (let i = 0; i < 200 && (await waiting()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(2);
+      await locker.query('commit');
+      results = await inFlight;
+    } finally {
+      await locker.end();
+    }
+    const outcomes = results.map((r) => (r.errors ? codes(r)[0] : 'removed')).sort();
+    expect(outcomes, JSON.stringify(results)).toEqual(['LAST_METHOD_REQUIRED', 'removed']);
+    expect(await factors(id)).toBe(1);
+  });
+
   it('an e-mail enrollment code confirms only the address it was sent to; parallel sends send once', async () => {
     const { client, id } = await createAccount(server, admin, { role: 'USER' });
     const first = `first-${id}@example.test`;
@@ -156,7 +196,11 @@ describe('two-factor rules', () => {
 
     // A code sent to the address now on file confirms it; its own attempt is given back, the wrong
     // code's stays counted.
-    await new Promise((r) => setTimeout(r, 1100));
+    // (Past the cool-down of the first send: a fixed pause, on a busy machine, could end too early or
+    // the steps above run past it.)
+    const sent = sends.find((r) => r.data?.['startEmailEnrollment']?.__typename === 'EmailCodeSent')!;
+    const nextSend = Date.parse(sent.data!['startEmailEnrollment'].nextSendAfter as string);
+    await new Promise((r) => setTimeout(r, Math.max(0, nextSend - Date.now() + 100)));
     const again = mail.count();
     expect((await client.gql(Q.startEmail, { a: second })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
     const right = await mail.codeFor(second, again);

@@ -268,8 +268,10 @@ export class TwoFactorResolver {
   ): Promise<boolean> {
     assertUuid(id, 'id');
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    await this.assertKeepsAFactor(ctx, { webauthnId: id });
-    await ctx.services.webauthn.remove(ctx, ctx.viewer!.account, id);
+    await this.removeMethod(ctx, { webauthnId: id }, async (tx) => {
+      await ctx.services.webauthn.remove(tx, ctx.viewer!.account, id);
+      return true;
+    });
     return true;
   }
 
@@ -277,8 +279,10 @@ export class TwoFactorResolver {
   @Mutation(() => Boolean, { description: 'Removes your authenticator app. Needs a recent re-authentication.' })
   async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    await this.assertKeepsAFactor(ctx, { totp: true });
-    if (!(await ctx.services.twoFactor.removeTotp(ctx, ctx.viewer!.account))) throw notFound('Authenticator app');
+    const removed = await this.removeMethod(ctx, { totp: true }, (tx) =>
+      ctx.services.twoFactor.removeTotp(tx, ctx.viewer!.account),
+    );
+    if (!removed) throw notFound('Authenticator app');
     return true;
   }
 
@@ -286,8 +290,10 @@ export class TwoFactorResolver {
   @Mutation(() => Boolean, { description: 'Removes your e-mail codes. Needs a recent re-authentication.' })
   async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    await this.assertKeepsAFactor(ctx, { email: true });
-    if (!(await ctx.services.twoFactor.removeEmail(ctx, ctx.viewer!.account))) throw notFound('E-mail method');
+    const removed = await this.removeMethod(ctx, { email: true }, (tx) =>
+      ctx.services.twoFactor.removeEmail(tx, ctx.viewer!.account),
+    );
+    if (!removed) throw notFound('E-mail method');
     return true;
   }
 
@@ -334,6 +340,24 @@ export class TwoFactorResolver {
     if (await ctx.services.twoFactor.holdsAnyFactor(ctx.viewer!.account)) {
       throw appError(ErrorCode.SECOND_FACTOR_REQUIRED, 'This account has a second factor now. Sign in again and use it.');
     }
+  }
+
+  /**
+   * Removes one of your methods: the check that one is left and the removal (with its audit entry) run
+   * in one transaction under a lock per account, so two removals at once cannot each count the other's
+   * method as the one that stays.
+   */
+  private async removeMethod(
+    ctx: Context,
+    removing: { totp?: true; email?: true; webauthnId?: string },
+    remove: (tx: Context) => Promise<boolean>,
+  ): Promise<boolean> {
+    return ctx.em.transactional(async (em) => {
+      await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_methods:${ctx.viewer!.account.id}`]);
+      const tx = { ...ctx, em } as Context;
+      await this.assertKeepsAFactor(tx, removing);
+      return remove(tx);
+    });
   }
 
   /**

@@ -831,9 +831,15 @@ export class TwoFactorService {
   async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string): Promise<void> {
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
     this.mail.notify(mails.methodRemoved(account.email, label, this.url));
-    // With no method left, the recovery codes have nothing to back up.
-    const m = await this.summary(ctx.em, account.id);
-    if (!m.totp && !m.email && m.webauthn.length === 0) await ctx.em.nativeDelete(RecoveryCode, { account: account.id });
+    // With no method left, the recovery codes have nothing to back up (read through the caller's
+    // EntityManager: in its transaction, the removal is visible only there).
+    const [held] = await ctx.em.execute<{ n: number }[]>(
+      `select (select count(*) from totp_authenticator where account_id = ? and status = 'ACTIVE')
+            + (select count(*) from email_factor where account_id = ? and status = 'ACTIVE')
+            + (select count(*) from webauthn_credential where account_id = ?) as n`,
+      [account.id, account.id, account.id],
+    );
+    if (Number(held?.n ?? 0) === 0) await ctx.em.nativeDelete(RecoveryCode, { account: account.id });
   }
 
   /** Sensitive changes need a re-authentication within `REAUTH_SECONDS`. API tokens cannot re-authenticate. */
