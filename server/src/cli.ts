@@ -69,6 +69,13 @@ async function main(): Promise<number> {
             process.stderr.write(`An account with the e-mail ${values.email} exists already.\n`);
             return 1;
           }
+          // An admin made from the server shell is audited as every other account creation is.
+          await services.audit.record(
+            { em, viewer: null, clientIp: '127.0.0.1' },
+            AuditAction.ACCOUNT_CREATED,
+            { type: 'Account', id: result.account.id, label: result.account.email },
+            { role: result.account.role, via: 'cli' },
+          );
           process.stdout.write(
             `Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`,
           );

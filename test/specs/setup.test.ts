@@ -135,6 +135,10 @@ describe('CLI create-admin', () => {
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
       expect(ok.stdout).toContain(`Admin ${email} created`);
+      // Audited like every account creation (no actor: the server shell).
+      expect(await db.query(`select action, actor_id, target_label, details from audit_log`)).toEqual([
+        { action: 'ACCOUNT_CREATED', actor_id: null, target_label: email, details: { role: 'ADMIN', via: 'cli' } },
+      ]);
 
       const dup = await runCli(['create-admin', '--email', email.toUpperCase(), '--name', 'Ops'], {
         DATABASE_URL: db.url,
