@@ -221,6 +221,29 @@ describe('two-factor authentication in the dashboard', () => {
     await contextB.close();
   });
 
+  it('changes your password from the Security page after confirming it is you', async () => {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const NEW = 'a fresh passphrase for me';
+    await page.getByLabel('New password', { exact: true }).fill(NEW);
+    await page.getByLabel('Repeat the new password').fill(`${NEW}!`);
+    await page.getByText('The two passwords differ.').waitFor();
+    await page.getByLabel('Repeat the new password').fill(NEW);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Password changed.').waitFor();
+    await signOut(page);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(NEW);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
   it('a second admin approves a waiting reset of an admin’s 2FA from the compliance page', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });

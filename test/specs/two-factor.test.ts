@@ -6,7 +6,7 @@ import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, LOGIN, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 
 /** Second factors over the real API: TOTP, e-mail codes, recovery codes, re-authentication, policies, resets. */
 describe('two-factor authentication', () => {
@@ -573,6 +573,47 @@ describe('two-factor authentication', () => {
   });
 
   describe('recovery codes and re-authentication', () => {
+    it('changing your own password needs a re-authentication, refuses weak or unchanged ones, and signs the other sessions out', async () => {
+      const { client: mine, email, id } = await newUser();
+      const { secret } = await enrollTotp(mine);
+      await awayFromStepEdge();
+      const other = await loginWithTotp(server, email, secret, 0);
+      const CHANGE = `mutation($p: String!) { changePassword(newPassword: $p) }`;
+      const hash = async () => (await db.query(`select hash from account_password where account_id = $1`, [id]))[0]!['hash'];
+      const before = await hash();
+      const NEW = 'a brand new passphrase 42';
+      expect(codes(await mine.gql(CHANGE, { p: NEW }))).toEqual(['REAUTH_REQUIRED']);
+      const re = await mine.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } } });
+      expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+      for (const [p, reason] of [
+        ['short', 'PASSWORD_TOO_SHORT'],
+        [PASSWORD, 'SAME_AS_CURRENT'],
+      ] as const) {
+        const bad = await mine.gql(CHANGE, { p });
+        expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+        expect(bad.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ field: 'newPassword', reason })]);
+      }
+      expect(await hash()).toBe(before);
+      expect((await other.gql(Q.me)).data!['me']).toMatchObject({ id });
+
+      const since = mail.count();
+      const changed = await mine.gql(CHANGE, { p: NEW });
+      expect(changed.data).toEqual({ changePassword: 1 });
+      // This session goes on; the other one is signed out; only the new password signs in.
+      expect((await mine.gql(Q.me)).data!['me']).toMatchObject({ id });
+      expect((await other.gql(Q.me)).data!['me']).toBeNull();
+      const oldPw = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+      expect(oldPw.data!['login'].__typename).toBe('InvalidCredentialsError');
+      const newPw = await new GqlClient(server.url).gql(LOGIN, { input: { email, password: NEW } });
+      expect(newPw.data!['login'].__typename).toBe('SecondFactorRequired');
+      await mail.waitFor(email, (m) => /password was changed/i.test(m.subject), since);
+      const audit = await db.query(
+        `select actor_id, details from audit_log where target_id = $1 and action = 'PASSWORD_CHANGED'`,
+        [id],
+      );
+      expect(audit).toEqual([{ actor_id: id, details: { sessionsRevoked: 1 } }]);
+    });
+
     it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret, recoveryCodes } = await enrollTotp(setupClient);

@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n": typeof types.AccountRowFragmentDoc,
+    "\n  mutation ChangePassword($newPassword: String!) {\n    changePassword(newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.CreateAccountDocument,
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": typeof types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.SetupFirstAdminDocument,
@@ -92,6 +93,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n": types.AccountRowFragmentDoc,
+    "\n  mutation ChangePassword($newPassword: String!) {\n    changePassword(newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation CreateAccount($input: CreateAccountInput!) {\n    createAccount(input: $input) {\n      __typename\n      ... on AccountCreated {\n        account {\n          id\n          ...AccountRow\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.CreateAccountDocument,
     "\n  mutation SetAccountDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      ...AccountRow\n    }\n  }\n": types.SetAccountDisabledDocument,
     "\n  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {\n    setupFirstAdmin(input: $input) {\n      __typename\n      ... on SetupSuccess {\n        account {\n          id\n          email\n        }\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.SetupFirstAdminDocument,
@@ -186,6 +188,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment AccountRow on Account {\n    id\n    email\n    name\n    role\n    disabledAt\n    createdAt\n    lastLoginAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($newPassword: String!) {\n    changePassword(newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($newPassword: String!) {\n    changePassword(newPassword: $newPassword)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

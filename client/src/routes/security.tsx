@@ -20,6 +20,7 @@ import {
 } from '../features/two-factor/operations';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
+import { ChangePasswordCard } from '../features/account/ChangePasswordCard';
 
 export function Component() {
   usePageTitle('Security');
@@ -263,6 +264,8 @@ export function Component() {
           </Text>
         )}
       </Card>
+
+      <ChangePasswordCard />
     </Stack>
   );
 }

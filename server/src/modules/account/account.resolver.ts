@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { mails } from '../mail/templates.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
@@ -47,6 +48,33 @@ export class AccountResolver {
     if (!account) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
     await ctx.services.audit.record(ctx, AuditAction.PASSWORD_RESET, { type: 'Account', id: account.id, label: account.email });
     return true;
+  }
+
+  @Authorized()
+  @Mutation(() => Int, {
+    description:
+      'Changes your password (at least 12 characters, not your e-mail address, not the current one). Needs a recent re-authentication and a dashboard session; your other sessions are signed out (the answer says how many) and you are e-mailed.',
+  })
+  async changePassword(
+    @Arg('newPassword', () => String, { description: 'The new password.' }) newPassword: string,
+    @Ctx() ctx: Context,
+  ): Promise<number> {
+    const viewer = ctx.viewer!;
+    if (!viewer.session) throw appError(ErrorCode.FORBIDDEN, 'Change the password from a signed-in dashboard session.');
+    ctx.services.twoFactor.requireRecentReauth(ctx);
+    const account = viewer.account;
+    const revoked = await ctx.services.accounts.changePassword(ctx.em, account, viewer.session.id, newPassword, (em, n) =>
+      ctx.services.audit.record(
+        { ...ctx, em },
+        AuditAction.PASSWORD_CHANGED,
+        { type: 'Account', id: account.id, label: account.email },
+        {
+          sessionsRevoked: n,
+        },
+      ),
+    );
+    ctx.services.mail.notify(mails.passwordChanged(account.email, ctx.services.config.publicUrl.origin));
+    return revoked;
   }
 
   @Mutation(() => SetupFirstAdminResult, {

@@ -40,11 +40,45 @@ export class AccountService {
   ) {}
 
   /** Throws BAD_USER_INPUT naming the password field when the policy is not met. */
-  assertPasswordPolicy(password: string, email: string): void {
+  assertPasswordPolicy(password: string, email: string, field = 'password'): void {
     const problem = checkPasswordPolicy(password, email);
     if (problem !== undefined) {
-      throw badInput([{ field: 'password', reason: problem, message: PASSWORD_PROBLEM_MESSAGES[problem] }]);
+      throw badInput([{ field, reason: problem, message: PASSWORD_PROBLEM_MESSAGES[problem] }]);
     }
+  }
+
+  /**
+   * The holder sets a new password (the caller checked a recent re-authentication). Every other
+   * session of the account is signed out; `keepSessionId` (the one asking) stays. The new hash, the
+   * revocations and `record` (the audit entry) commit together. Returns how many sessions ended.
+   */
+  async changePassword(
+    em: EntityManager,
+    account: Account,
+    keepSessionId: string,
+    password: string,
+    record: (tx: EntityManager, sessionsRevoked: number) => Promise<void>,
+  ): Promise<number> {
+    this.assertPasswordPolicy(password, account.email, 'newPassword');
+    const current = await em.findOne(AccountPassword, { account: account.id });
+    if (current && (await this.hasher.verify(current.hash, password))) {
+      throw badInput([
+        { field: 'newPassword', reason: 'SAME_AS_CURRENT', message: 'Choose a password other than your current one.' },
+      ]);
+    }
+    const hash = await this.hasher.hash(password);
+    return em.transactional(async (tx) => {
+      // The account row first, then its sessions (the order of every writer of both: no deadlock).
+      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
+      await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash, changedAt: new Date() });
+      const revoked = await tx.execute<{ id: string }[]>(
+        `update session set revoked_at = now(), revoked_reason = 'PASSWORD_CHANGED'
+          where account_id = ? and revoked_at is null and id <> ? returning id`,
+        [account.id, keepSessionId],
+      );
+      await record(tx, revoked.length);
+      return revoked.length;
+    });
   }
 
   /**

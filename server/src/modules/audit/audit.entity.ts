@@ -42,6 +42,7 @@ export enum AuditAction {
   PASSWORD_RESET = 'PASSWORD_RESET',
   TWO_FACTOR_RESET_BY_CLI = 'TWO_FACTOR_RESET_BY_CLI',
   ACCOUNT_DELETED = 'ACCOUNT_DELETED',
+  PASSWORD_CHANGED = 'PASSWORD_CHANGED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -81,6 +82,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   INCIDENT_RESOLVED: 'A security incident was resolved (marked safe, dismissed or treated as compromised).',
   INCIDENT_HOLDER_RESPONSE: 'The account holder answered an incident e-mail (“It was me” / “This wasn’t me”).',
   PASSWORD_RESET: 'A new password was set through a reset link.',
+  PASSWORD_CHANGED: 'An account holder changed their own password (their other sessions were signed out).',
   ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
 };

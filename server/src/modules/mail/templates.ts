@@ -117,6 +117,13 @@ export const mails = {
       text: `Your account was signed in to from more than one place:\n\n${lines}\n\nWas this you?\n\n  It was me:        ${itWasMe}\n  This wasn't me:   ${notMe}\n\nEach link works once, for 7 days. If it was not you, change your password now; an administrator has been told either way.\n`,
     };
   },
+  passwordChanged(to: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Your password was changed',
+      text: `The password of your account was just changed, and your other sessions were signed out. If this was not you, contact your administrator at once.${footer(url)}`,
+    };
+  },
   passwordResetRequired(to: string, link: string): MailMessage {
     return {
       to,
