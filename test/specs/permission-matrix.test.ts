@@ -59,6 +59,7 @@ const TWO_FACTOR_SELF_SERVICE = [
 const SELF_SERVICE = new Set([
   'Query.mySessions',
   'Mutation.revokeSession',
+  'Mutation.changePassword',
   'Query.myTrustedIps',
   'Query.myLoginEvents',
   ...TWO_FACTOR_SELF_SERVICE,
