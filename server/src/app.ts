@@ -256,6 +256,25 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       const svc = services;
       const ormRef = orm;
       const graphqlHeaders = staticHeaders(securityHeaders);
+      /**
+       * Who is asking: a bearer API token, else the session cookie (a request that sends a token is
+       * judged by the token alone), and whether the account's IP access list refuses this address.
+       */
+      const authenticate = async (
+        req: http.IncomingMessage,
+        em: EntityManager | (() => EntityManager),
+        presentedToken?: string,
+      ) => {
+        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
+        const ua = req.headers['user-agent'];
+        const userAgent = typeof ua === 'string' ? ua.slice(0, 512) : null;
+        const authorization = req.headers.authorization;
+        const resolved = authorization
+          ? await svc.apiTokens.resolve(em, authorization, clientIp)
+          : await svc.sessions.resolve(em, presentedToken);
+        const { viewer, refused } = await svc.adminAccess.enforce(em, resolved, clientIp, userAgent);
+        return { clientIp, userAgent, viewer, refused };
+      };
       const contextFor = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Context> => {
         // The fork is made when something first needs it: the integrator's decision never does.
         let forked: EntityManager | undefined;
@@ -274,19 +293,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             appendCookie(serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));
           },
         };
-        const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
-        // A bearer API token, else the session cookie. A request that sends a token is judged by the token alone.
-        const authorization = req.headers.authorization;
-        const resolved = authorization
-          ? await svc.apiTokens.resolve(em, authorization, clientIp)
-          : await svc.sessions.resolve(em, presentedToken);
-        const ua = req.headers['user-agent'];
-        const { viewer, refused } = await svc.adminAccess.enforce(
-          em,
-          resolved,
-          clientIp,
-          typeof ua === 'string' ? ua.slice(0, 512) : null,
-        );
+        const { clientIp, userAgent, viewer, refused } = await authenticate(req, em, presentedToken);
         // `em` is a getter on the prototype: Apollo copies the context's own properties per operation,
         // which would call an own getter and fork for every request.
         return Object.assign(Object.create(LAZY_EM) as Context, {
@@ -294,7 +301,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           viewer,
           accessRefused: refused,
           clientIp,
-          userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+          userAgent,
           cookies,
           services: svc,
         });
@@ -311,18 +318,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       app.get('/export/audit.csv', async (req, res, next) => {
         try {
           const em = ormRef.em.fork();
-          const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
-          const resolved = req.headers.authorization
-            ? await svc.apiTokens.resolve(em, req.headers.authorization, clientIp)
-            : await svc.sessions.resolve(em, parseCookies(req.headers.cookie ?? '')[cookieName]);
           // The access list holds here as for every GraphQL request (and the attempt is recorded).
-          const ua = req.headers['user-agent'];
-          const { viewer, refused } = await svc.adminAccess.enforce(
-            em,
-            resolved,
-            clientIp,
-            typeof ua === 'string' ? ua.slice(0, 512) : null,
-          );
+          const { viewer, refused } = await authenticate(req, em, parseCookies(req.headers.cookie ?? '')[cookieName]);
           if (refused) {
             res.status(403).json({
               errors: [

@@ -106,54 +106,53 @@ function insertValues(s: Session): unknown[] {
   return [s.id, s.account.id, s.tokenHash, s.stage, s.createdAt, s.lastSeenAt, s.expiresAt, s.ip, s.userAgent];
 }
 
-// The account row is written first, as every other writer of both tables does (disable, password
-// reset: account, then its sessions), so the upgrade cannot deadlock with them. It is touched exactly
-// once: locking it and then updating it in two steps made concurrent sign-ins of one account deadlock
-// (the update went back to the version this statement's snapshot saw, whose tuple lock a waiting
-// sign-in held while it waited for this one). A second step that loses the race for its pending
-// session still sets `last_login_at` (to the same moment, give or take) but creates nothing.
-const START_FULL_SQL = `with acct as (
-    update account set last_login_at = $5
-     where id = $2 and disabled_at is null and not password_reset_required
-       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
-    returning id),
-  upgraded as (
-    update session set revoked_at = $5, revoked_reason = 'UPGRADED'
-     where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from acct)
-    returning id),
-  ins as (
-    insert into session (${INSERT_COLUMNS})
-    select $1, $2, $3, $4, $5, $6, $7, $8, $9
-     where exists (select 1 from acct) and ($10::uuid is null or exists (select 1 from upgraded))
-    returning account_id)
-  select exists (select 1 from ins) as created`;
-
 /**
- * The same with a recovery code ($11) used up between the account and the session (the order a 2FA
- * reset takes them in too: recovery codes, then sessions). Run in a transaction that is rolled back
- * unless the session was created.
+ * The statement that starts a full session. The account row is written first, as every other writer
+ * of both tables does (disable, password reset: account, then its sessions), so the upgrade cannot
+ * deadlock with them. It is touched exactly once: locking it and then updating it in two steps made
+ * concurrent sign-ins of one account deadlock (the update went back to the version this statement's
+ * snapshot saw, whose tuple lock a waiting sign-in held while it waited for this one). A second step
+ * that loses the race for its pending session still sets `last_login_at` (to the same moment, give or
+ * take) but creates nothing.
+ *
+ * `withRecoveryCode`: a recovery code ($11) is used up between the account and the session (the order
+ * a 2FA reset takes them in too: recovery codes, then sessions), and `code_ok` is false when only the
+ * code was missing (used, or reset away, meanwhile). Run in a transaction rolled back unless the session
+ * was created.
  */
-const START_FULL_RECOVERY_SQL = `with acct as (
+function startFullSql(withRecoveryCode: boolean): string {
+  const gate = withRecoveryCode ? 'claimed' : 'acct';
+  return `with acct as (
     update account set last_login_at = $5
      where id = $2 and disabled_at is null and not password_reset_required
        and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
-    returning id),
+    returning id),${
+      withRecoveryCode
+        ? `
   claimed as (
     update recovery_code set used_at = $5
      where id = $11 and account_id = $2 and used_at is null and exists (select 1 from acct)
-    returning id),
+    returning id),`
+        : ''
+    }
   upgraded as (
     update session set revoked_at = $5, revoked_reason = 'UPGRADED'
-     where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from claimed)
+     where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from ${gate})
     returning id),
   ins as (
     insert into session (${INSERT_COLUMNS})
     select $1, $2, $3, $4, $5, $6, $7, $8, $9
-     where exists (select 1 from claimed) and ($10::uuid is null or exists (select 1 from upgraded))
+     where exists (select 1 from ${gate}) and ($10::uuid is null or exists (select 1 from upgraded))
     returning account_id)
-  select exists (select 1 from ins) as created,
-         -- False when only the code was missing: used (or reset away) meanwhile.
-         (not exists (select 1 from acct)) or exists (select 1 from claimed) as code_ok`;
+  select exists (select 1 from ins) as created${
+    withRecoveryCode
+      ? `,
+         (not exists (select 1 from acct)) or exists (select 1 from claimed) as code_ok`
+      : ''
+  }`;
+}
+const START_FULL_SQL = startFullSql(false);
+const START_FULL_RECOVERY_SQL = startFullSql(true);
 
 export class SessionService {
   constructor(

@@ -560,12 +560,12 @@ export class TwoFactorResolver {
     }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     if (account.role === Role.ADMIN) {
-      const approvers = await ctx.em.count(Account, {
+      const approvers = await ctx.em.find(Account, {
         role: Role.ADMIN,
         disabledAt: null,
         id: { $nin: [account.id, viewer.account.id] },
       });
-      if (approvers > 0) {
+      if (approvers.length > 0) {
         // One open request per account: asking again answers the one waiting.
         const open = await ctx.em.findOne(TwoFactorResetRequest, {
           target: account.id,
@@ -580,7 +580,7 @@ export class TwoFactorResolver {
         });
         await ctx.em.flush();
         await ctx.services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), { requestId: req.id });
-        await ctx.services.twoFactor.askForApproval(ctx.em, account, viewer.account, req.expiresAt);
+        ctx.services.twoFactor.askForApproval(approvers, account, viewer.account, req.expiresAt);
         return Object.assign(new TwoFactorResetPending(), { requestId: req.id, expiresAt: req.expiresAt });
       }
     }

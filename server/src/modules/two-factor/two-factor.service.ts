@@ -931,13 +931,8 @@ export class TwoFactorService {
     return done;
   }
 
-  /** Tells every admin who could approve a reset of `account`'s 2FA (not the requester, not the target) that one waits. */
-  async askForApproval(em: EntityManager, account: Account, requestedBy: Account, expiresAt: Date): Promise<void> {
-    const approvers = await em.find(Account, {
-      role: Role.ADMIN,
-      disabledAt: null,
-      id: { $nin: [account.id, requestedBy.id] },
-    });
+  /** Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target) that one waits. */
+  askForApproval(approvers: Account[], account: Account, requestedBy: Account, expiresAt: Date): void {
     const link = new URL('/security/two-factor', this.url).toString();
     for (const a of approvers) {
       this.mail.notify(mails.twoFactorResetRequested(a.email, account.email, requestedBy.email, expiresAt, link));
