@@ -9,9 +9,20 @@ import { defineConfig } from 'vitest/config';
  * One PostgreSQL for the whole run (DATABASE_URL's server, else an embedded one); every test file
  * creates its own database in it.
  */
+/**
+ * `expect.poll` waits for what the product does on its own time (a page that rewrites its address,
+ * a list that fills in). Vitest's default of 1 s failed a run on a loaded CI machine; a poll that
+ * succeeds returns as soon as it does, so a longer limit only lengthens a failing run.
+ */
+const POLL_TIMEOUT_MS = 15_000;
+
 export default defineConfig({
   test: {
     globalSetup: ['./test/setup/postgres.ts'],
+    // Two test files at a time, also on two cores (Vitest's default would be one): an e2e file spends
+    // much of its time waiting for its server process, its database or Chromium. The generous time
+    // limits below are for a loaded machine; a passing test ends when it is done.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [swc.vite({ tsconfigFile: './server/tsconfig.json', module: { type: 'es6' } })],
@@ -20,8 +31,9 @@ export default defineConfig({
           name: 'server',
           root: './server',
           include: ['src/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          expect: { poll: { timeout: POLL_TIMEOUT_MS } },
         },
       },
       {
@@ -29,8 +41,9 @@ export default defineConfig({
           name: 'e2e',
           root: './test',
           include: ['specs/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          expect: { poll: { timeout: POLL_TIMEOUT_MS } },
         },
       },
     ],

@@ -34,6 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     password: 'postgres',
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
+    // A throw-away cluster for one run: durability buys nothing here, and on a machine with a slow
+    // disk every database a test file creates and drops waited for its flushes.
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     onLog: () => {},
     onError: () => {},
   });

@@ -352,7 +352,7 @@ describe('two server processes on one database', () => {
       expect((await onB.gql(ME)).data?.['me']).not.toBeNull();
       await onA.gql('mutation { logout }');
       // …and learns of the sign-out through the database's NOTIFY, not by asking again.
-      await expect.poll(async () => (await onB.gql(ME)).data?.['me'], { timeout: 5000, interval: 20 }).toBeNull();
+      await expect.poll(async () => (await onB.gql(ME)).data?.['me'], { interval: 20 }).toBeNull();
     } finally {
       await a.stop();
       await b.stop();

@@ -44,7 +44,7 @@ describe('security incidents in the dashboard', () => {
     const tokyo = await reportFrom(admin, user.email, 'tokyo', 1);
 
     const banner = page.getByTestId('incident-banner');
-    await banner.waitFor({ timeout: 10_000 });
+    await banner.waitFor();
     expect(await banner.innerText()).toContain('New security incidents detected. Click here to check the Security page.');
     expect(await page.getByTestId('open-incidents-badge').innerText()).toBe('1');
     expect(navigations).toEqual([]); // no reload

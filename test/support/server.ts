@@ -63,7 +63,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stdout}\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${stdout}\n${stderr}`)), 120_000);
     const check = () => {
       if (stdout.includes('Security center is running at')) {
         clearTimeout(timer);

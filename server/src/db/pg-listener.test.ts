@@ -43,7 +43,7 @@ async function silencingProxy(target: URL): Promise<{ url: string; silence(): vo
 }
 
 const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1_000 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
   return check();
 };
 
@@ -56,7 +56,7 @@ describe('a LISTEN connection', () => {
     await db?.drop();
   });
 
-  it('that dies without a word is noticed by its heartbeat and replaced, and hears again', async () => {
+  it('that dies without a word is noticed by its heartbeat and replaced, and hears again', { timeout: 90_000 }, async () => {
     const proxy = await silencingProxy(new URL(db.url));
     const events: string[] = [];
     const heard: string[] = [];
@@ -65,7 +65,8 @@ describe('a LISTEN connection', () => {
       'listener_test',
       pino({ level: 'silent' }),
       { message: (p) => heard.push(p), connected: () => events.push('connected'), lost: () => events.push('lost') },
-      200,
+      // Short enough for a quick test, long enough that a busy machine's pause is not taken for a loss.
+      1_000,
     );
     try {
       await listener.start();

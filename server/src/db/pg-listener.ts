@@ -41,7 +41,14 @@ export class PgListener {
   }
 
   private async connect(attempt: number): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true });
+    // A connection attempt or LISTEN that hangs (a silent network) counts as a failure too, or the
+    // feed would wait for ever without retrying.
+    const setupTimeoutMs = Math.max(5_000, this.heartbeatMs);
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      keepAlive: true,
+      connectionTimeoutMillis: setupTimeoutMs,
+    });
     client.on('notification', (msg) => {
       if (msg.channel === this.channel) this.handlers.message(msg.payload ?? '');
     });
@@ -62,7 +69,11 @@ export class PgListener {
     this.client = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
+      const listen: pg.QueryConfig & { query_timeout: number } = {
+        text: `LISTEN ${this.channel}`,
+        query_timeout: setupTimeoutMs,
+      };
+      await client.query(listen);
       if (this.stopped || this.client !== client) return; // stopped (or lost) meanwhile
       // `query_timeout` per query is honoured by node-postgres but missing from its types.
       const ping: pg.QueryConfig & { query_timeout: number } = { text: 'select 1', query_timeout: this.heartbeatMs };
