@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -508,6 +509,45 @@ describe('login protection', () => {
     });
     const lab = (await admin.gql(CHECK, { ip: '10.20.30.40' })).data!['checkIp'].location;
     expect(lab).toMatchObject({ countryCode: 'FR', city: 'Paris', namedLocation: 'Lab', networkKind: 'FIXED', asn: 64500 });
+  });
+
+  it('two creations of one range at once give one named location and one ALREADY_EXISTS, audited once', async () => {
+    const create = () =>
+      admin.gql(
+        `mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename ... on ErrorResult { code } } }`,
+        { i: { cidr: '10.77.0.0/16', name: 'Twice' } },
+      );
+    // Writes to the table wait (reads do not) until both requests are in flight.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    let results: Awaited<ReturnType<typeof create>>[];
+    try {
+      await locker.query('begin');
+      await locker.query('lock table named_location in share mode');
+      const inFlight = Promise.all([create(), create()]);
+      const waiting = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )
+        )[0]!['n'] as number;
+      for (let i = 0; i < 400 && (await waiting()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(2);
+      await locker.query('commit');
+      results = await inFlight;
+    } finally {
+      await locker.end();
+    }
+    const outcomes = results.map((r) => r.data?.['createNamedLocation'] ?? r.errors);
+    expect(outcomes).toEqual(
+      expect.arrayContaining([{ __typename: 'NamedLocation' }, { __typename: 'AlreadyExistsError', code: 'ALREADY_EXISTS' }]),
+    );
+    expect(await db.query(`select name from named_location where cidr = '10.77.0.0/16'`)).toEqual([{ name: 'Twice' }]);
+    expect(
+      await db.query(
+        `select count(*)::int as n from audit_log where action = 'NAMED_LOCATION_CREATED' and target_label like '%10.77.0.0/16'`,
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('needs REPORT_LOGINS to report and MANAGE_IPS to manage', async () => {

@@ -165,6 +165,64 @@ describe('two-factor authentication', () => {
       expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
     });
 
+    /**
+     * Holds `lock` (a `select … for update`) in another connection while `requests` start one by
+     * one, each once the one before waits on the lock; then releases it. Postgres grants the lock in
+     * the order they asked.
+     */
+    async function inLockOrder<T>(lock: [string, unknown[]], requests: (() => Promise<T>)[]): Promise<T[]> {
+      const locker = new pg.Client({ connectionString: db.url });
+      await locker.connect();
+      try {
+        await locker.query('begin');
+        await locker.query(...lock);
+        const waiting = async () =>
+          (
+            await db.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%totp_authenticator%'`,
+            )
+          )[0]!['n'] as number;
+        const inFlight: Promise<T>[] = [];
+        for (const request of requests) {
+          inFlight.push(request());
+          for (let i = 0; i < 400 && (await waiting()) < inFlight.length; i++) await new Promise((r) => setTimeout(r, 25));
+          expect(await waiting()).toBe(inFlight.length);
+        }
+        await locker.query('commit');
+        return await Promise.all(inFlight);
+      } finally {
+        await locker.end();
+      }
+    }
+
+    it('two setups started at once both answer; a setup started while another confirms leaves the confirmed app working', async () => {
+      const { client, id, email } = await newUser();
+      // Both inserts wait on the account row (their foreign key), then go on one after the other.
+      const [a, b] = await inLockOrder(
+        ['select 1 from account where id = $1 for update', [id]],
+        [() => client.gql(Q.startTotp), () => client.gql(Q.startTotp)],
+      );
+      expect(a!.errors, JSON.stringify(a)).toBeUndefined();
+      expect(b!.errors, JSON.stringify(b)).toBeUndefined();
+      expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([
+        { status: 'PENDING' },
+      ]);
+
+      const start = await client.gql(Q.startTotp);
+      const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      await awayFromStepEdge();
+      // The confirmation takes the row first; the new setup comes after it and must not replace the
+      // secret of the app that was just switched on.
+      const [confirmed, restarted] = await inLockOrder(
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        [() => client.gql(Q.confirmTotp, { c: totp(secret, -1) }), () => client.gql(Q.startTotp)],
+      );
+      expect(confirmed!.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(codes(restarted!)).toEqual(['ALREADY_ENABLED']);
+      await loginWithTotp(server, email, secret, 1);
+    });
+
     it('a used code is refused when replayed, logged, audited and the holder is told', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret } = await enrollTotp(setupClient);
@@ -920,7 +978,7 @@ describe('two-factor authentication', () => {
       expect(res.stdout).toContain(`Two-factor authentication reset for ${email}`);
       // The old session is gone (the CLI is another process: the server hears of it through NOTIFY);
       // the password alone signs in now.
-      await expect.poll(async () => (await client.gql(`{ me { id } }`)).data?.['me'], { timeout: 5000, interval: 20 }).toBeNull();
+      await expect.poll(async () => (await client.gql(`{ me { id } }`)).data?.['me'], { interval: 20 }).toBeNull();
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
       await mail.waitFor(email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
       const audit = await db.query(

@@ -113,28 +113,34 @@ export class NamedLocationResolver {
     }
     const name = input.name.trim();
     if (!name) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
-    if ((await ctx.em.count(NamedLocation, { cidr: cidr.text })) > 0)
-      return new AlreadyExistsError(`${cidr.text} has a name already.`);
-    const loc = ctx.em.create(NamedLocation, {
-      cidr: cidr.text,
-      name,
-      countryCode: input.countryCode?.toUpperCase() ?? null,
-      region: input.region ?? null,
-      city: input.city ?? null,
-      latitude: input.latitude ?? null,
-      longitude: input.longitude ?? null,
-      asn: input.asn ?? null,
-      asnOrg: input.asnOrg ?? null,
-      networkKind: input.networkKind ?? null,
-      trusted: input.trusted,
+    // The check, the insert and the audit entry in one transaction, under a lock per range: two
+    // creations of one range at once give one location and one ALREADY_EXISTS (not a unique-key error).
+    const loc = await ctx.em.transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`named_location:${cidr.text}`]);
+      if ((await tx.count(NamedLocation, { cidr: cidr.text })) > 0) return null;
+      const created = tx.create(NamedLocation, {
+        cidr: cidr.text,
+        name,
+        countryCode: input.countryCode?.toUpperCase() ?? null,
+        region: input.region ?? null,
+        city: input.city ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        asn: input.asn ?? null,
+        asnOrg: input.asnOrg ?? null,
+        networkKind: input.networkKind ?? null,
+        trusted: input.trusted,
+      });
+      await tx.flush();
+      await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.NAMED_LOCATION_CREATED, {
+        type: 'NamedLocation',
+        id: created.id,
+        label: `${created.name} ${created.cidr}`,
+      });
+      return created;
     });
-    await ctx.em.flush();
+    if (!loc) return new AlreadyExistsError(`${cidr.text} has a name already.`);
     ctx.services.geo.invalidate();
-    await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_CREATED, {
-      type: 'NamedLocation',
-      id: loc.id,
-      label: `${loc.name} ${loc.cidr}`,
-    });
     return loc;
   }
 
@@ -145,15 +151,23 @@ export class NamedLocationResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     assertUuid(id, 'id');
-    const loc = await ctx.em.findOne(NamedLocation, { id });
-    if (!loc) throw notFound('Named location');
-    await ctx.em.nativeDelete(NamedLocation, { id });
-    ctx.services.geo.invalidate();
-    await ctx.services.audit.record(ctx, AuditAction.NAMED_LOCATION_DELETED, {
-      type: 'NamedLocation',
-      id,
-      label: `${loc.name} ${loc.cidr}`,
+    // The removal and its audit entry commit together; of two removals at once, one finds nothing.
+    const deleted = await ctx.em.transactional(async (tx) => {
+      const rows = await tx.execute<{ name: string; cidr: string }[]>(
+        `delete from named_location where id = ? returning name, cidr::text as cidr`,
+        [id],
+      );
+      const loc = rows[0];
+      if (!loc) return false;
+      await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.NAMED_LOCATION_DELETED, {
+        type: 'NamedLocation',
+        id,
+        label: `${loc.name} ${loc.cidr}`,
+      });
+      return true;
     });
+    if (!deleted) throw notFound('Named location');
+    ctx.services.geo.invalidate();
     return true;
   }
 }

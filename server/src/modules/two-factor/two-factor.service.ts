@@ -586,16 +586,25 @@ export class TwoFactorService {
 
   async startTotp(em: EntityManager, account: Account): Promise<TotpEnrollment> {
     await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
-    const existing = await em.findOne(TotpAuthenticator, { account: account.id });
-    if (existing?.status === EnrollmentStatus.ACTIVE) {
-      throw appError(ErrorCode.ALREADY_ENABLED, 'An authenticator app is set up already. Remove it first to move to a new one.');
-    }
     const secret = newTotpSecret();
     const expiresAt = new Date(Date.now() + TOTP_ENROLLMENT_TTL_MS);
     const sealed = seal(this.keys.encryptionKey, secret, account.id);
-    if (existing) Object.assign(existing, { secretSealed: sealed, expiresAt, createdAt: new Date(), lastUsedStep: 0 });
-    else em.create(TotpAuthenticator, { account, secretSealed: sealed, expiresAt });
-    await em.flush();
+    // One statement: a setup in progress is replaced, a working app never is. Two starts at once
+    // cannot both insert (the second would break on the unique account), and a start racing the
+    // confirmation of another cannot put a new secret under the app that was just switched on.
+    const started = await em.execute<{ id: string }[]>(
+      `insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
+         values (?, ?, ?, 'PENDING', 0, now(), ?)
+       on conflict (account_id) do update
+         set secret_sealed = excluded.secret_sealed, expires_at = excluded.expires_at, created_at = excluded.created_at,
+             last_used_step = 0, confirmed_at = null, last_used_at = null
+         where totp_authenticator.status = 'PENDING'
+       returning id`,
+      [randomUUID(), account.id, sealed, expiresAt],
+    );
+    if (started.length === 0) {
+      throw appError(ErrorCode.ALREADY_ENABLED, 'An authenticator app is set up already. Remove it first to move to a new one.');
+    }
     const { issuer } = await this.settings.twoFactor(em);
     const uri = totpUri(issuer, account.email, secret);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
