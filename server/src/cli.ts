@@ -64,18 +64,19 @@ async function main(): Promise<number> {
           return 2;
         }
         try {
-          const result = await services.accounts.createAdmin(em, { email: values.email, name: values.name, password });
+          // An admin made from the server shell is audited as every other account creation is.
+          const result = await services.accounts.createAdmin(em, { email: values.email, name: values.name, password }, (tx, a) =>
+            services.audit.record(
+              { em: tx, viewer: null, clientIp: '127.0.0.1' },
+              AuditAction.ACCOUNT_CREATED,
+              { type: 'Account', id: a.id, label: a.email },
+              { role: a.role, via: 'cli' },
+            ),
+          );
           if (!result.ok) {
             process.stderr.write(`An account with the e-mail ${values.email} exists already.\n`);
             return 1;
           }
-          // An admin made from the server shell is audited as every other account creation is.
-          await services.audit.record(
-            { em, viewer: null, clientIp: '127.0.0.1' },
-            AuditAction.ACCOUNT_CREATED,
-            { type: 'Account', id: result.account.id, label: result.account.email },
-            { role: result.account.role, via: 'cli' },
-          );
           process.stdout.write(
             `Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`,
           );

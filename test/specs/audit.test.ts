@@ -3,6 +3,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, setupAdmin, uniqueEmail, reauthenticate } from '../support/factories.js';
 import { codes, type GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, Q } from '../support/two-factor.js';
 
 const AUDIT = `query($f: AuditFilter, $p: PageInput) { auditLog(filter: $f, page: $p) { totalCount nodes { actorEmail action targetType targetId targetLabel ip details occurredAt } } }`;
 
@@ -104,6 +106,98 @@ describe('audit log', () => {
     // Failed actions leave no entry.
     await admin.gql(`mutation { blockIp(input: { cidr: "10.0.0.1/8", note: "x" }) { __typename } }`);
     expect((await admin.gql(AUDIT, { f: { action: 'IP_BLOCKED' } })).data!['auditLog'].totalCount).toBe(1);
+  });
+
+  it('a change whose audit entry cannot be written is not made either', async () => {
+    // The database refuses audit entries of the listed actions (a full disk, a revoked grant…).
+    await db.query(`create table test_refused_action (action text primary key)`);
+    await db.query(`create function test_refuse_audit() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_refused_action where action = new.action::text) then
+          raise exception 'audit entry refused by the test';
+        end if;
+        return new;
+      end $$`);
+    await db.query(
+      `create trigger test_refuse_audit before insert on audit_log for each row execute function test_refuse_audit()`,
+    );
+    const refusing = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+      await db.query(`insert into test_refused_action values ($1)`, [action]);
+      try {
+        return await fn();
+      } finally {
+        await db.query(`delete from test_refused_action`);
+      }
+    };
+    const one = async (sql: string, params: unknown[]) => (await db.query(sql, params))[0];
+    try {
+      const email = uniqueEmail('unaudited');
+      const create = await refusing('ACCOUNT_CREATED', () =>
+        admin.gql(CREATE_ACCOUNT, {
+          input: { email, name: 'No record', password: 'correct horse battery staple', role: 'USER' },
+        }),
+      );
+      expect(codes(create)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select count(*)::int as n from account where email = $1`, [email])).toEqual({ n: 0 });
+
+      const { client: user, id: userId } = await createAccount(server, admin, { role: 'USER' });
+      const disable = await refusing('ACCOUNT_DISABLED', () =>
+        admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: userId }),
+      );
+      expect(codes(disable)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select disabled_at from account where id = $1`, [userId])).toEqual({ disabled_at: null });
+      expect((await user.gql(`{ me { id } }`)).data!['me']).toEqual({ id: userId });
+
+      const { id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      const perms = await refusing('PERMISSIONS_CHANGED', () =>
+        admin.gql(`mutation($id: ID!) { setPermissions(id: $id, permissions: [MANAGE_IPS]) { id } }`, { id: subId }),
+      );
+      expect(codes(perms)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select permissions from account where id = $1`, [subId])).toEqual({ permissions: ['READ_INCIDENTS'] });
+
+      const api = await admin.gql(CREATE_ACCOUNT, {
+        input: { email: uniqueEmail('mx'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+      });
+      const apiId = api.data!['createAccount'].account.id as string;
+      await reauthenticate(admin);
+      const MINT = `mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "mx" }) { token apiToken { id } } }`;
+      const minted = await refusing('API_TOKEN_CREATED', () => admin.gql(MINT, { id: apiId }));
+      expect(codes(minted)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select count(*)::int as n from api_token where account_id = $1`, [apiId])).toEqual({ n: 0 });
+      const token = (await admin.gql(MINT, { id: apiId })).data!['createApiToken'];
+      const revoke = await refusing('API_TOKEN_REVOKED', () =>
+        admin.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: token.apiToken.id }),
+      );
+      expect(codes(revoke)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select revoked_at from api_token where id = $1`, [token.apiToken.id])).toEqual({ revoked_at: null });
+
+      const NAME = `mutation { createNamedLocation(input: { cidr: "10.66.0.0/16", name: "Unaudited" }) { ... on NamedLocation { id } } }`;
+      expect(codes(await refusing('NAMED_LOCATION_CREATED', () => admin.gql(NAME)))).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select count(*)::int as n from named_location where cidr = '10.66.0.0/16'`, [])).toEqual({ n: 0 });
+      const locId = (await admin.gql(NAME)).data!['createNamedLocation'].id as string;
+      const unname = await refusing('NAMED_LOCATION_DELETED', () =>
+        admin.gql(`mutation($id: ID!) { deleteNamedLocation(id: $id) }`, { id: locId }),
+      );
+      expect(codes(unname)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select count(*)::int as n from named_location where id = $1`, [locId])).toEqual({ n: 1 });
+
+      const asn = await refusing('ASN_KIND_SET', () =>
+        admin.gql(`mutation { setAsnNetworkKind(asn: 64777, kind: VPN) { asn } }`),
+      );
+      expect(codes(asn)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select count(*)::int as n from asn_override where asn = 64777`, [])).toEqual({ n: 0 });
+
+      const start = await user.gql(Q.startTotp);
+      const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      await awayFromStepEdge();
+      const confirm = await refusing('TWO_FACTOR_ENABLED', () => user.gql(Q.confirmTotp, { c: totp(secret) }));
+      expect(codes(confirm)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select status from totp_authenticator where account_id = $1`, [userId])).toEqual({ status: 'PENDING' });
+    } finally {
+      await db.query(`drop trigger test_refuse_audit on audit_log`);
+      await db.query(`drop function test_refuse_audit()`);
+      await db.query(`drop table test_refused_action`);
+    }
   });
 
   it('filters by actor, target and time range, and pages', async () => {

@@ -3,7 +3,7 @@ import { mails } from '../mail/templates.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
-import { appError, badInput } from '../../common/errors/errors.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
@@ -44,9 +44,10 @@ export class AccountResolver {
     @Arg('newPassword', () => String, { description: 'At least 12 characters, not the e-mail address.' }) newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    const account = await ctx.services.accounts.resetPassword(ctx.em, token.trim(), newPassword);
+    const account = await ctx.services.accounts.resetPassword(ctx.em, token.trim(), newPassword, (em, a) =>
+      ctx.services.audit.record({ ...ctx, em }, AuditAction.PASSWORD_RESET, { type: 'Account', id: a.id, label: a.email }),
+    );
     if (!account) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
-    await ctx.services.audit.record(ctx, AuditAction.PASSWORD_RESET, { type: 'Account', id: account.id, label: account.email });
     return true;
   }
 
@@ -84,15 +85,12 @@ export class AccountResolver {
     @Arg('input', () => SetupFirstAdminInput, { description: 'Token and the new admin.' }) input: SetupFirstAdminInput,
     @Ctx() ctx: Context,
   ): Promise<typeof SetupFirstAdminResult> {
-    const result = await ctx.services.accounts.setupFirstAdmin(ctx.em, input);
+    const result = await ctx.services.accounts.setupFirstAdmin(ctx.em, input, (em, a) =>
+      ctx.services.audit.record({ ...ctx, em }, AuditAction.FIRST_ADMIN_CREATED, { type: 'Account', id: a.id, label: a.email }),
+    );
     if (result === 'TOKEN_INVALID') return new SetupTokenInvalidError();
     if (result === 'ALREADY_DONE') return new SetupAlreadyDoneError();
     ctx.services.logger.info({ accountId: result.id, ip: ctx.clientIp }, 'first admin created through setup token');
-    await ctx.services.audit.record(ctx, AuditAction.FIRST_ADMIN_CREATED, {
-      type: 'Account',
-      id: result.id,
-      label: result.email,
-    });
     return Object.assign(new SetupSuccess(), { account: result });
   }
 
@@ -124,16 +122,16 @@ export class AccountResolver {
   ): Promise<typeof CreateAccountResult> {
     ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);
     ctx.services.accounts.assertMayGrant(ctx.viewer!, input.permissions ?? []);
-    const result = await ctx.services.accounts.create(ctx.em, input);
-    if (!result.ok) return new EmailTakenError();
-    const a = result.account;
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.ACCOUNT_CREATED,
-      { type: 'Account', id: a.id, label: a.email },
-      { role: a.role, permissions: a.permissions, apiOnly: a.apiOnly },
+    const result = await ctx.services.accounts.create(ctx.em, input, (em, a) =>
+      ctx.services.audit.record(
+        { ...ctx, em },
+        AuditAction.ACCOUNT_CREATED,
+        { type: 'Account', id: a.id, label: a.email },
+        { role: a.role, permissions: a.permissions, apiOnly: a.apiOnly },
+      ),
     );
-    return Object.assign(new AccountCreated(), { account: a });
+    if (!result.ok) return new EmailTakenError();
+    return Object.assign(new AccountCreated(), { account: result.account });
   }
 
   @Authorized(Permission.MANAGE_SUB_ADMINS)
@@ -151,23 +149,31 @@ export class AccountResolver {
     if (account.id === ctx.viewer!.account.id) {
       throw badInput([{ field: 'id', reason: 'OWN_PERMISSIONS', message: 'You cannot change your own permissions.' }]);
     }
-    const before = [...account.permissions];
     const after = [...new Set(permissions)].sort();
-    ctx.services.accounts.assertMayGrant(
-      ctx.viewer!,
-      after.filter((p) => !before.includes(p)),
-    );
-    // The change and its audit entry commit together, or neither does.
-    await ctx.em.transactional(async (tx) => {
-      tx.merge(account).permissions = after;
+    // The set is read under the row's lock, so what counts as granted (and what the audit entry calls
+    // "before") is what the change replaces, also when another admin changed it a moment ago. The
+    // change and its audit entry commit together, or neither does.
+    return ctx.em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ permissions: Permission[] }[]>(
+        `select permissions from account where id = ? for no key update`,
+        [id],
+      );
+      if (!row) throw notFound('Account');
+      const before = [...row.permissions];
+      ctx.services.accounts.assertMayGrant(
+        ctx.viewer!,
+        after.filter((p) => !before.includes(p)),
+      );
+      const managed = tx.merge(account);
+      managed.permissions = after;
       await ctx.services.audit.record(
         { ...ctx, em: tx },
         AuditAction.PERMISSIONS_CHANGED,
         { type: 'Account', id, label: account.email },
         { before, after },
       );
+      return managed;
     });
-    return account;
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
@@ -180,16 +186,13 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<Account> {
     assertUuid(id, 'id');
-    const wasDisabled = (await ctx.services.accounts.get(ctx.em, id)).disabledAt !== null;
-    const account = await ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled);
-    if (wasDisabled !== disabled) {
-      await ctx.services.audit.record(ctx, disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED, {
+    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled, (em, a) =>
+      ctx.services.audit.record({ ...ctx, em }, disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED, {
         type: 'Account',
         id,
-        label: account.email,
-      });
-    }
-    return account;
+        label: a.email,
+      }),
+    );
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)

@@ -20,6 +20,9 @@ export function normalizeEmail(email: string): string {
 
 export type CreateOutcome = { ok: true; account: Account } | { ok: false; reason: 'EMAIL_TAKEN' };
 
+/** A change's audit step, run in the change's own transaction: both commit, or neither does. */
+export type AuditStep = (tx: EntityManager, account: Account) => Promise<void>;
+
 /**
  * Who may manage an account of this role (create, disable, reset its 2FA, lock it): users need
  * MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.
@@ -85,7 +88,7 @@ export class AccountService {
    * Sets a new password through a reset link (e-mailed when an admin forces a reset). The link works
    * once: the claim and the new hash commit together; every session of the account is revoked.
    */
-  async resetPassword(em: EntityManager, token: string, password: string): Promise<Account | null> {
+  async resetPassword(em: EntityManager, token: string, password: string, audit: AuditStep): Promise<Account | null> {
     if (token.length === 0 || token.length > 128) return null;
     const [row] = await em.execute<{ account_id: string; email: string }[]>(
       `select t.account_id, a.email from password_reset_token t join account a on a.id = t.account_id
@@ -109,6 +112,7 @@ export class AccountService {
       ]);
       const account = await tx.findOneOrFail(Account, { id: row.account_id });
       await this.sessions.revokeAllForAccount(tx, account, 'PASSWORD_RESET');
+      await audit(tx, account);
       return account;
     });
   }
@@ -120,6 +124,7 @@ export class AccountService {
   async create(
     em: EntityManager,
     input: { email: string; name: string; password?: string | null; role: Role; permissions?: Permission[]; apiOnly?: boolean },
+    audit: AuditStep,
   ): Promise<CreateOutcome> {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
@@ -144,6 +149,8 @@ export class AccountService {
       const account = await em.transactional(async (tx) => {
         const account = tx.create(Account, { email, name, role: input.role, permissions, apiOnly });
         tx.create(AccountPassword, { account, hash });
+        await tx.flush();
+        await audit(tx, account);
         return account;
       });
       return { ok: true, account };
@@ -190,8 +197,12 @@ export class AccountService {
     return account;
   }
 
-  /** Disabling revokes every session at once; an admin cannot disable themself or the last admin. */
-  async setDisabled(em: EntityManager, viewer: Viewer, id: string, disabled: boolean): Promise<Account> {
+  /**
+   * Disabling revokes every session at once; an admin cannot disable themself or the last admin.
+   * `audit` runs in the change's transaction, and only when the state changed (read under the row's
+   * lock: of two identical requests at once, one changes it and is audited, the other finds it done).
+   */
+  async setDisabled(em: EntityManager, viewer: Viewer, id: string, disabled: boolean, audit: AuditStep): Promise<Account> {
     const account = await this.get(em, id);
     this.assertMayManageRole(viewer, account.role);
     if (disabled && account.id === viewer.account.id) {
@@ -211,10 +222,20 @@ export class AccountService {
       }
       // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
       // full-session statement too), so that they cannot deadlock.
-      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
+      const [row] = await tx.execute<{ disabled_at: Date | null }[]>(
+        `select disabled_at from account where id = ? for no key update`,
+        [account.id],
+      );
+      if (!row) throw notFound('Account');
       const managed = tx.merge(account);
+      if ((row.disabled_at !== null) === disabled) {
+        managed.disabledAt = row.disabled_at;
+        return managed;
+      }
       managed.disabledAt = disabled ? new Date() : null;
       if (disabled) await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
+      await tx.flush();
+      await audit(tx, managed);
       return managed;
     });
   }
@@ -275,6 +296,7 @@ export class AccountService {
   async setupFirstAdmin(
     em: EntityManager,
     input: { token: string; email: string; name: string; password: string },
+    audit: AuditStep,
   ): Promise<'TOKEN_INVALID' | 'ALREADY_DONE' | Account> {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
@@ -292,12 +314,18 @@ export class AccountService {
       if (consumed !== 1) return 'TOKEN_INVALID' as const;
       const account = tx.create(Account, { email, name, role: Role.ADMIN, permissions: [] });
       tx.create(AccountPassword, { account, hash });
+      await tx.flush();
+      await audit(tx, account);
       return account;
     });
   }
 
   /** CLI path: creates an admin directly (no token); used for automation and break-glass. */
-  async createAdmin(em: EntityManager, input: { email: string; name: string; password: string }): Promise<CreateOutcome> {
-    return this.create(em, { ...input, role: Role.ADMIN });
+  async createAdmin(
+    em: EntityManager,
+    input: { email: string; name: string; password: string },
+    audit: AuditStep,
+  ): Promise<CreateOutcome> {
+    return this.create(em, { ...input, role: Role.ADMIN }, audit);
   }
 }

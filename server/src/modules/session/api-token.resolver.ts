@@ -59,12 +59,13 @@ export class ApiTokenResolver {
       input.name,
       input.expiresAt ?? null,
       (account) => ctx.services.accounts.assertMayGrant(ctx.viewer!, account.permissions),
-    );
-    await ctx.services.audit.record(
-      ctx,
-      AuditAction.API_TOKEN_CREATED,
-      { type: 'ApiToken', id: apiToken.id, label: `${apiToken.name} (${apiToken.prefix}…)` },
-      { accountId: input.accountId, expiresAt: apiToken.expiresAt },
+      (em, t) =>
+        ctx.services.audit.record(
+          { ...ctx, em },
+          AuditAction.API_TOKEN_CREATED,
+          { type: 'ApiToken', id: t.id, label: `${t.name} (${t.prefix}…)` },
+          { accountId: input.accountId, expiresAt: t.expiresAt },
+        ),
     );
     return Object.assign(new ApiTokenCreated(), { token, apiToken });
   }
@@ -73,12 +74,12 @@ export class ApiTokenResolver {
   @Mutation(() => ApiToken, { description: 'Revokes an API token at once. Needs MANAGE_SUB_ADMINS.' })
   async revokeApiToken(@Arg('id', () => ID, { description: 'Token id.' }) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
     assertUuid(id, 'id');
-    const apiToken = await ctx.services.apiTokens.revoke(ctx.em, id);
-    await ctx.services.audit.record(ctx, AuditAction.API_TOKEN_REVOKED, {
-      type: 'ApiToken',
-      id,
-      label: `${apiToken.name} (${apiToken.prefix}…)`,
-    });
-    return apiToken;
+    return ctx.services.apiTokens.revoke(ctx.em, id, (em, t) =>
+      ctx.services.audit.record({ ...ctx, em }, AuditAction.API_TOKEN_REVOKED, {
+        type: 'ApiToken',
+        id,
+        label: `${t.name} (${t.prefix}…)`,
+      }),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
 import type { Viewer } from '../../context.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { Role } from '../../common/auth/roles.js';
@@ -80,7 +81,8 @@ export class ApiTokenService {
     accountId: string,
     name: string,
     expiresAt: Date | null,
-    mayHold: (account: Account) => void = () => {},
+    mayHold: (account: Account) => void,
+    audit: (tx: EntityManager, apiToken: ApiToken) => Promise<void>,
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const account = await em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
@@ -94,23 +96,41 @@ export class ApiTokenService {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The expiry must be in the future.' }]);
     }
     const token = `${API_TOKEN_PREFIX}${randomToken()}`;
-    const apiToken = em.create(ApiToken, {
-      account,
-      name: trimmed,
-      tokenHash: hashToken(token),
-      prefix: token.slice(0, 10),
-      expiresAt,
+    // The token and its audit entry commit together: no standing credential without its record.
+    const apiToken = await em.transactional(async (tx) => {
+      const created = tx.create(ApiToken, {
+        account: tx.getReference(Account, account.id),
+        name: trimmed,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, 10),
+        expiresAt,
+      });
+      await tx.flush();
+      await audit(tx, created);
+      return created;
     });
-    await em.flush();
     return { token, apiToken };
   }
 
-  async revoke(em: EntityManager, id: string): Promise<ApiToken> {
-    const apiToken = await em.findOne(ApiToken, { id });
-    if (!apiToken) throw notFound('API token');
-    apiToken.revokedAt ??= new Date();
-    await em.flush();
-    return apiToken;
+  /**
+   * Revokes at once; revoking a revoked token changes nothing. `audit` runs in the revocation's
+   * transaction, only for the request that revoked it.
+   */
+  async revoke(
+    em: EntityManager,
+    id: string,
+    audit: (tx: EntityManager, apiToken: ApiToken) => Promise<void>,
+  ): Promise<ApiToken> {
+    return em.transactional(async (tx) => {
+      const apiToken = await tx.findOne(ApiToken, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!apiToken) throw notFound('API token');
+      if (apiToken.revokedAt === null) {
+        apiToken.revokedAt = new Date();
+        await tx.flush();
+        await audit(tx, apiToken);
+      }
+      return apiToken;
+    });
   }
 
   async list(em: EntityManager, accountId: string): Promise<ApiToken[]> {

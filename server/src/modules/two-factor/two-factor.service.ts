@@ -623,17 +623,22 @@ export class TwoFactorService {
     if (limited) return limited;
     const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
-    const res = await em.execute(
-      `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
-          where id = ? and status = 'PENDING'`,
-      [step, totp.id],
-      'run',
-    );
-    if ((res as { affectedRows?: number }).affectedRows !== 1) {
-      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
-    }
+    // Switched on and audited together, or neither.
+    const confirmed = await em.transactional(async (tx) => {
+      const res = await tx.execute(
+        `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
+            where id = ? and status = 'PENDING'`,
+        [step, totp.id],
+        'run',
+      );
+      if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_ENABLED, target(account), {
+        method: TwoFactorMethod.TOTP,
+      });
+      return true;
+    });
+    if (!confirmed) return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
     await this.giveBack([this.accountBudgetKey(account.id)]);
-    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), { method: TwoFactorMethod.TOTP });
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
     return null;
   }
@@ -767,13 +772,23 @@ export class TwoFactorService {
     if (failure)
       return failure.code === ErrorCode.NO_CODE_SENT ? new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'Start again.') : failure;
     await this.giveBack([this.accountBudgetKey(account.id)]);
-    factor.status = EnrollmentStatus.ACTIVE;
-    factor.confirmedAt = new Date();
-    await em.flush();
-    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), {
-      method: TwoFactorMethod.EMAIL,
-      address: factor.address,
+    // Switched on and audited together, or neither; of two confirmations at once, one switches it on.
+    const confirmedAt = new Date();
+    const confirmed = await em.transactional(async (tx) => {
+      const n = await tx.nativeUpdate(
+        EmailFactor,
+        { id: factor.id, status: EnrollmentStatus.PENDING },
+        { status: EnrollmentStatus.ACTIVE, confirmedAt },
+      );
+      if (n !== 1) return false;
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_ENABLED, target(account), {
+        method: TwoFactorMethod.EMAIL,
+        address: factor.address,
+      });
+      return true;
     });
+    if (!confirmed) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
+    Object.assign(factor, { status: EnrollmentStatus.ACTIVE, confirmedAt });
     this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
     return null;
   }
