@@ -511,6 +511,39 @@ describe('login protection', () => {
     expect(lab).toMatchObject({ countryCode: 'FR', city: 'Paris', namedLocation: 'Lab', networkKind: 'FIXED', asn: 64500 });
   });
 
+  it('trusting a wide public range as a named location needs the acknowledgement a safe range needs', async () => {
+    const create = (input: Record<string, unknown>) =>
+      admin.gql(
+        `mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename ... on NamedLocation { cidr trusted }
+          ... on WideRangeNeedsAcknowledgementError { code cidr } } }`,
+        { i: input },
+      );
+    expect((await create({ cidr: '9.0.0.0/8', name: 'Carrier', trusted: true })).data?.['createNamedLocation']).toEqual({
+      __typename: 'WideRangeNeedsAcknowledgementError',
+      code: 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
+      cidr: '9.0.0.0/8',
+    });
+    expect(await db.query(`select id from named_location where cidr = '9.0.0.0/8'`)).toEqual([]);
+    // Naming a wide range without trusting it, or trusting a private one, exempts nobody: no question.
+    expect((await create({ cidr: '9.0.0.0/8', name: 'Carrier' })).data?.['createNamedLocation']).toEqual({
+      __typename: 'NamedLocation',
+      cidr: '9.0.0.0/8',
+      trusted: false,
+    });
+    expect(
+      (await create({ cidr: '172.16.0.0/12', name: 'Private', trusted: true })).data?.['createNamedLocation'].__typename,
+    ).toBe('NamedLocation');
+    expect(
+      (await create({ cidr: '11.0.0.0/8', name: 'Carrier trusted', trusted: true, acknowledgeWideRange: true })).data?.[
+        'createNamedLocation'
+      ],
+    ).toEqual({ __typename: 'NamedLocation', cidr: '11.0.0.0/8', trusted: true });
+    const [entry] = await db.query(
+      `select details from audit_log where action = 'NAMED_LOCATION_CREATED' and target_label = 'Carrier trusted 11.0.0.0/8'`,
+    );
+    expect(entry!['details']).toEqual({ trusted: true, acknowledgedWideRange: true });
+  });
+
   it('two creations of one range at once give one named location and one ALREADY_EXISTS, audited once', async () => {
     const create = () =>
       admin.gql(

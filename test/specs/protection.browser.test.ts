@@ -63,6 +63,27 @@ describe('login protection in the dashboard', () => {
     });
   });
 
+  it('lists blocks 50 to a page', async () => {
+    for (let i = 1; i <= 53; i++) {
+      const res = await admin.gql(`mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`, {
+        i: { cidr: `198.51.100.${i}`, note: `bulk ${i}` },
+      });
+      expect(res.data?.['blockIp']?.__typename).toBe('IpBlock');
+    }
+    const total = (await admin.gql(`{ ipBlocks { totalCount } }`)).data!['ipBlocks'].totalCount as number;
+    expect(total).toBeGreaterThan(50);
+    await page.getByRole('link', { name: 'Blocked IPs' }).click();
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Blocks' });
+    await page.getByText(`${total} blocks`).waitFor();
+    // Newest first: the last block made leads page 1, the first made is on page 2.
+    await table.getByRole('cell', { name: '198.51.100.53/32', exact: true }).waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    await page.getByRole('button', { name: '2', exact: true }).click();
+    await table.getByRole('cell', { name: '198.51.100.1/32', exact: true }).waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(total - 50);
+  });
+
   it('marks an IP safe through the dialog, with the wide-range acknowledgement', async () => {
     await page.getByRole('link', { name: 'Safe & trusted IPs' }).click();
     await page.getByRole('button', { name: 'Mark as safe' }).first().click();

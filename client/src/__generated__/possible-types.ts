@@ -11,7 +11,8 @@
     ],
     "CreateNamedLocationResult": [
       "AlreadyExistsError",
-      "NamedLocation"
+      "NamedLocation",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "EmailCodeResult": [
       "EmailCodeSent",
@@ -78,7 +79,8 @@
     ],
     "CreateNamedLocationResult": [
       "AlreadyExistsError",
-      "NamedLocation"
+      "NamedLocation",
+      "WideRangeNeedsAcknowledgementError"
     ],
     "EmailCodeResult": [
       "EmailCodeSent",

@@ -8,6 +8,7 @@ import {
   Group,
   Modal,
   NativeSelect,
+  Pagination,
   Stack,
   Switch,
   Table,
@@ -18,7 +19,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconShieldOff } from '@tabler/icons-react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
 import type { BlockReason } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
@@ -76,8 +77,8 @@ const CheckIpDocument = graphql(`
 `);
 
 const BlockedIpsPageDocument = graphql(`
-  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason) {
-    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 100, offset: 0 }) {
+  query BlockedIpsPage($activeOnly: Boolean!, $reason: BlockReason, $offset: Int!) {
+    ipBlocks(activeOnly: $activeOnly, reason: $reason, page: { limit: 50, offset: $offset }) {
       totalCount
       nodes {
         id
@@ -101,6 +102,8 @@ const BlockedIpsPageDocument = graphql(`
     }
   }
 `);
+
+const BLOCKS_PER_PAGE = 50;
 
 const UnblockIpDocument = graphql(`
   mutation UnblockIp($ip: String!) {
@@ -284,15 +287,24 @@ function BlocksSection() {
   const viewer = useViewer();
   const [showAll, setShowAll] = useState(false);
   const [reason, setReason] = useState<BlockReason | ''>('');
+  const [page, setPage] = useState(1);
   const [blockOpened, blockModal] = useDisclosure(false);
   const { data, error, refetch } = useQuery(BlockedIpsPageDocument, {
-    variables: { activeOnly: !showAll, reason: reason || null },
+    variables: { activeOnly: !showAll, reason: reason || null, offset: (page - 1) * BLOCKS_PER_PAGE },
     fetchPolicy: 'cache-and-network',
   });
   const [unblock] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage'] });
+  const total = data?.ipBlocks.totalCount;
+  // After unblocking the last rows of the last page, show the page that is now last.
+  useEffect(() => {
+    if (total !== undefined && page > 1 && (page - 1) * BLOCKS_PER_PAGE >= total) {
+      setPage(Math.max(1, Math.ceil(total / BLOCKS_PER_PAGE)));
+    }
+  }, [total, page]);
   void viewer;
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
   const s = data.bruteForceSettings;
+  const pages = Math.ceil(data.ipBlocks.totalCount / BLOCKS_PER_PAGE);
   return (
     <Stack gap="md">
       <Card withBorder padding="md">
@@ -316,60 +328,72 @@ function BlocksSection() {
               { value: 'MANUAL', label: REASON_LABELS.MANUAL },
             ]}
             value={reason}
-            onChange={(e) => setReason(e.currentTarget.value as BlockReason | '')}
+            onChange={(e) => {
+              setReason(e.currentTarget.value as BlockReason | '');
+              setPage(1);
+            }}
           />
           <Switch
             mt="lg"
             label="Show lifted and expired"
             checked={showAll}
-            onChange={(e) => setShowAll(e.currentTarget.checked)}
+            onChange={(e) => {
+              setShowAll(e.currentTarget.checked);
+              setPage(1);
+            }}
           />
         </Group>
         <Button onClick={blockModal.open}>Block an IP</Button>
       </Group>
-      {data.ipBlocks.nodes.length === 0 ? (
+      {data.ipBlocks.nodes.length === 0 && page === 1 ? (
         <EmptyState icon={<IconShieldOff aria-hidden />} title="No blocks" description="No IP is blocked right now." />
       ) : (
-        <Table aria-label="Blocks" striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Range</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Since</Table.Th>
-              <Table.Th>Until</Table.Th>
-              <Table.Th>Action</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.ipBlocks.nodes.map((b) => {
-              const active = !b.liftedAt && (!b.expiresAt || new Date(b.expiresAt) > new Date());
-              return (
-                <Table.Tr key={b.id}>
-                  <Table.Td>{b.cidr}</Table.Td>
-                  <Table.Td>
-                    {REASON_LABELS[b.reason]}
-                    {b.note ? ` — ${b.note}` : ''}
-                  </Table.Td>
-                  <Table.Td>
-                    <FormattedDate value={b.createdAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    {b.liftedAt ? 'Lifted' : b.expiresAt ? <FormattedDate value={b.expiresAt} /> : 'Until lifted'}
-                  </Table.Td>
-                  <Table.Td>
-                    {active && (
-                      <RowActionButton
-                        label="Unblock"
-                        accessibleName={`Unblock ${b.cidr}`}
-                        action={() => unblock({ variables: { ip: b.cidr } })}
-                      />
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+        <>
+          <Text size="sm" c="dimmed">
+            {data.ipBlocks.totalCount === 1 ? '1 block' : `${data.ipBlocks.totalCount} blocks`}
+          </Text>
+          <Table aria-label="Blocks" striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Range</Table.Th>
+                <Table.Th>Reason</Table.Th>
+                <Table.Th>Since</Table.Th>
+                <Table.Th>Until</Table.Th>
+                <Table.Th>Action</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.ipBlocks.nodes.map((b) => {
+                const active = !b.liftedAt && (!b.expiresAt || new Date(b.expiresAt) > new Date());
+                return (
+                  <Table.Tr key={b.id}>
+                    <Table.Td>{b.cidr}</Table.Td>
+                    <Table.Td>
+                      {REASON_LABELS[b.reason]}
+                      {b.note ? ` — ${b.note}` : ''}
+                    </Table.Td>
+                    <Table.Td>
+                      <FormattedDate value={b.createdAt} />
+                    </Table.Td>
+                    <Table.Td>
+                      {b.liftedAt ? 'Lifted' : b.expiresAt ? <FormattedDate value={b.expiresAt} /> : 'Until lifted'}
+                    </Table.Td>
+                    <Table.Td>
+                      {active && (
+                        <RowActionButton
+                          label="Unblock"
+                          accessibleName={`Unblock ${b.cidr}`}
+                          action={() => unblock({ variables: { ip: b.cidr } })}
+                        />
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {pages > 1 && <Pagination value={page} onChange={setPage} total={pages} aria-label="Pages" />}
+        </>
       )}
       <Modal opened={blockOpened} onClose={blockModal.close} title="Block an IP">
         <BlockIpForm onDone={blockModal.close} />

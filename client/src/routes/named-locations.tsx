@@ -26,6 +26,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
 import { NETWORK_KIND_LABELS, formatPlace } from '../features/ip-block/format';
+import { WIDE_RANGE_WARNING } from '../features/trusted-ip/MarkSafeModal';
 
 const NamedLocationsPageDocument = graphql(`
   query NamedLocationsPage {
@@ -152,6 +153,8 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
     networkKind: '',
   });
   const [trusted, setTrusted] = useState(false);
+  const [needsAck, setNeedsAck] = useState(false);
+  const [ack, setAck] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [create, { loading }] = useMutation(CreateNamedLocationDocument, { refetchQueries: ['NamedLocationsPage'] });
   const fe = problem?.fieldErrors ?? {};
@@ -175,6 +178,7 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
             asnOrg: v.asnOrg.trim() || null,
             networkKind: (v.networkKind || null) as NetworkKind | null,
             trusted,
+            acknowledgeWideRange: ack,
           },
         },
       });
@@ -182,6 +186,8 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
       if (r?.__typename === 'NamedLocation') {
         notifications.show({ color: 'green', message: `${v.name} saved.` });
         onDone();
+      } else if (r?.__typename === 'WideRangeNeedsAcknowledgementError') {
+        setNeedsAck(true);
       } else if (r && 'code' in r) setProblem(problemFromCode(r.code));
     } catch (err) {
       setProblem(toProblem(err));
@@ -195,7 +201,18 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
             {problem.message}
           </Alert>
         )}
-        <TextInput label="IP range" required data-autofocus value={v.cidr} error={fe['cidr']} onChange={set('cidr')} />
+        <TextInput
+          label="IP range"
+          required
+          data-autofocus
+          value={v.cidr}
+          error={fe['cidr']}
+          onChange={(e) => {
+            set('cidr')(e);
+            setNeedsAck(false);
+            setAck(false);
+          }}
+        />
         <TextInput label="Name" required maxLength={100} value={v.name} error={fe['name']} onChange={set('name')} />
         <Group grow>
           <TextInput
@@ -231,13 +248,28 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
         <Checkbox
           label="Trusted location (logins from it raise no incident)"
           checked={trusted}
-          onChange={(e) => setTrusted(e.currentTarget.checked)}
+          onChange={(e) => {
+            setTrusted(e.currentTarget.checked);
+            setNeedsAck(false);
+            setAck(false);
+          }}
         />
+        {needsAck && (
+          <Alert color="orange" variant="light" title="Wide public range" role="alert">
+            {WIDE_RANGE_WARNING}
+            <Checkbox
+              mt="sm"
+              label="I understand the risk of trusting this range"
+              checked={ack}
+              onChange={(e) => setAck(e.currentTarget.checked)}
+            />
+          </Alert>
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
           </Button>
-          <Button type="submit" loading={loading}>
+          <Button type="submit" loading={loading} disabled={needsAck && !ack}>
             Save
           </Button>
         </Group>

@@ -34,7 +34,7 @@ const AccountPickerDocument = graphql(`
 `);
 
 const GLOBAL = '__global__';
-const WARNING =
+export const WIDE_RANGE_WARNING =
   'Only whitelist an entire range if you are certain the network is private and managed. Whitelisting large public ranges can leave accounts vulnerable to unauthorized access from other users on that same network.';
 
 export function MarkSafeModal({
@@ -165,7 +165,7 @@ function MarkSafeForm({
         />
         {needsAck && (
           <Alert color="orange" variant="light" title="Wide public range" role="alert">
-            {WARNING}
+            {WIDE_RANGE_WARNING}
             <Checkbox
               mt="sm"
               label="I understand the risk of trusting this range"

@@ -16,10 +16,10 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
-import { AlreadyExistsError } from '../../common/errors/error-result.js';
+import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
-import { ruleRangeArg } from '../../common/net/cidr-input.js';
+import { isWidePublicRange, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { AsnOverride, NamedLocation } from './named-location.entity.js';
 import { NetworkKind } from './network-kind.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -77,12 +77,19 @@ export class NamedLocationInput {
 
   @Field(() => Boolean, { defaultValue: false, description: 'Logins from a trusted location raise no incident.' })
   trusted: boolean = false;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      'Required (true) to trust a publicly routable range wider than /24 (IPv4) or /48 (IPv6), as for marking a range safe.',
+  })
+  acknowledgeWideRange: boolean = false;
 }
 
 export const CreateNamedLocationResult = createUnionType({
   name: 'CreateNamedLocationResult',
   description: 'Outcome of creating a named location.',
-  types: () => [NamedLocation, AlreadyExistsError] as const,
+  types: () => [NamedLocation, AlreadyExistsError, WideRangeNeedsAcknowledgementError] as const,
 });
 
 @Resolver(() => NamedLocation)
@@ -113,6 +120,10 @@ export class NamedLocationResolver {
     }
     const name = input.name.trim();
     if (!name) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
+    // A trusted location exempts its range from incidents, as a safe range does: the same warning.
+    if (input.trusted && isWidePublicRange(cidr) && !input.acknowledgeWideRange) {
+      return new WideRangeNeedsAcknowledgementError(cidr.text);
+    }
     // The check, the insert and the audit entry in one transaction, under a lock per range: two
     // creations of one range at once give one location and one ALREADY_EXISTS (not a unique-key error).
     const loc = await ctx.em.transactional(async (tx) => {
@@ -132,11 +143,12 @@ export class NamedLocationResolver {
         trusted: input.trusted,
       });
       await tx.flush();
-      await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.NAMED_LOCATION_CREATED, {
-        type: 'NamedLocation',
-        id: created.id,
-        label: `${created.name} ${created.cidr}`,
-      });
+      await ctx.services.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.NAMED_LOCATION_CREATED,
+        { type: 'NamedLocation', id: created.id, label: `${created.name} ${created.cidr}` },
+        { trusted: created.trusted, ...(created.trusted ? { acknowledgedWideRange: input.acknowledgeWideRange } : {}) },
+      );
       return created;
     });
     if (!loc) return new AlreadyExistsError(`${cidr.text} has a name already.`);
@@ -205,14 +217,19 @@ export class AsnOverrideResolver {
     if (!Number.isInteger(asn) || asn < 1 || asn > 2_147_483_647) {
       throw badInput([{ field: 'asn', reason: 'OUT_OF_RANGE', message: 'A public ASN is a whole number from 1 to 2147483647.' }]);
     }
-    await ctx.services.audit.record(ctx, AuditAction.ASN_KIND_SET, { type: 'Asn', id: String(asn), label: `AS${asn}` }, { kind });
-    if (kind === null) {
-      await ctx.em.nativeDelete(AsnOverride, { asn });
-      ctx.services.geo.invalidate();
-      return null;
-    }
-    await ctx.em.upsert(AsnOverride, { asn, kind });
+    // The change and its audit entry (with the kind it replaced) commit together.
+    await ctx.em.transactional(async (tx) => {
+      const [was] = await tx.execute<{ kind: NetworkKind }[]>(`select kind from asn_override where asn = ? for update`, [asn]);
+      if (kind === null) await tx.nativeDelete(AsnOverride, { asn });
+      else await tx.upsert(AsnOverride, { asn, kind });
+      await ctx.services.audit.record(
+        { ...ctx, em: tx },
+        AuditAction.ASN_KIND_SET,
+        { type: 'Asn', id: String(asn), label: `AS${asn}` },
+        { kind, before: was?.kind ?? null },
+      );
+    });
     ctx.services.geo.invalidate();
-    return Object.assign(new AsnNetworkKind(), { asn, kind });
+    return kind === null ? null : Object.assign(new AsnNetworkKind(), { asn, kind });
   }
 }
