@@ -44,6 +44,7 @@ export const router = createBrowserRouter([
               { path: '/security/blocked-ips', lazy: () => import('./routes/blocked-ips') },
               { path: '/security/trusted-ips', lazy: () => import('./routes/trusted-ips') },
               { path: '/security/named-locations', lazy: () => import('./routes/named-locations') },
+              { path: '/security/settings', lazy: () => import('./routes/protection-settings') },
               { path: '/audit', lazy: () => import('./routes/audit') },
               { path: '/dev/outbox', lazy: () => import('./routes/outbox') },
             ],

@@ -101,4 +101,39 @@ describe('login protection in the dashboard', () => {
     const rows = await db.query(`select cidr::text as cidr, note, account_id from trusted_ip`);
     expect(rows).toEqual([{ cidr: '8.0.0.0/8', note: 'Partner network', account_id: null }]);
   });
+
+  it('changes the brute-force and incident settings (switching detection off after confirming it is you) and an ASN’s network kind', async () => {
+    await page.getByRole('link', { name: 'Protection settings' }).click();
+    const bruteForce = page.getByRole('region', { name: 'Brute-force protection' });
+    await bruteForce.getByLabel('Failures for one account').fill('7');
+    await bruteForce.getByLabel('First block (seconds)').fill('900');
+    await bruteForce.getByRole('button', { name: 'Save brute-force settings' }).click();
+    await page.getByText('Brute-force settings saved').first().waitFor();
+    const SETTINGS = `{ bruteForceSettings { accountIpThreshold blockSeconds ipThreshold } incidentSettings { enabled } }`;
+    expect((await admin.gql(SETTINGS)).data).toEqual({
+      bruteForceSettings: { accountIpThreshold: 7, blockSeconds: 900, ipThreshold: 20 },
+      incidentSettings: { enabled: true },
+    });
+
+    const incidents = page.getByRole('region', { name: 'Security incidents' });
+    const detect = incidents.getByRole('switch', { name: 'Detect security incidents' });
+    await detect.click({ force: true });
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Incident detection is off.').first().waitFor();
+    await expect.poll(() => detect.isChecked()).toBe(false);
+    expect((await admin.gql(SETTINGS)).data?.['incidentSettings']).toEqual({ enabled: false });
+
+    await page.getByRole('link', { name: 'Named locations' }).click();
+    const asns = page.getByRole('region', { name: 'Network kinds by ASN' });
+    await asns.getByLabel('ASN').fill('64512');
+    await asns.getByLabel('Network kind').selectOption('VPN');
+    await asns.getByRole('button', { name: 'Set kind' }).click();
+    await asns.getByRole('cell', { name: 'AS64512', exact: true }).waitFor();
+    expect(await db.query(`select asn, kind from asn_override`)).toEqual([{ asn: 64512, kind: 'VPN' }]);
+    await asns.getByRole('button', { name: 'Remove the override of AS64512' }).click();
+    await asns.getByText('No overrides: the built-in list decides.').waitFor();
+    expect(await db.query(`select asn from asn_override`)).toEqual([]);
+  });
 });

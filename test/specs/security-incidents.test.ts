@@ -117,6 +117,53 @@ describe('security incidents', () => {
       expect(later.data?.['securityIncidents']).toMatchObject({ totalCount: 0, nodes: [] });
     });
 
+    it('detection is tuned and switched off by MANAGE_SETTINGS; off needs a fresh re-authentication; each change is audited', async () => {
+      const SET = `mutation($i: IncidentSettingsInput!) { updateIncidentSettings(input: $i) { enabled windowSeconds } }`;
+      const { client: reader } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      expect(codes(await reader.gql(SET, { i: { windowSeconds: 3600 } }))).toEqual(['FORBIDDEN']);
+      const { client: other } = await createAccount(server, admin, { role: 'ADMIN' });
+      try {
+        // A shorter window: logins five hours apart are no longer compared.
+        expect((await other.gql(SET, { i: { windowSeconds: 7200 } })).data?.['updateIncidentSettings']).toEqual({
+          enabled: true,
+          windowSeconds: 7200,
+        });
+        const u = await newUser();
+        await reportFrom(admin, u.email, 'berlin', 6);
+        await reportFrom(admin, u.email, 'paris', 1);
+        expect(await incidentsOf(admin, u.id)).toEqual([]);
+        await other.gql(SET, { i: { windowSeconds: 86_400 } });
+
+        // Off silences every alert: not without confirming it is you, and nothing is changed meanwhile.
+        expect(codes(await other.gql(SET, { i: { enabled: false } }))).toEqual(['REAUTH_REQUIRED']);
+        expect((await other.gql(`{ incidentSettings { enabled } }`)).data?.['incidentSettings']).toEqual({ enabled: true });
+        await reauthenticate(other);
+        expect((await other.gql(SET, { i: { enabled: false } })).data?.['updateIncidentSettings'].enabled).toBe(false);
+        const quiet = await newUser();
+        await reportFrom(admin, quiet.email, 'berlin', 6);
+        await reportFrom(admin, quiet.email, 'paris', 1);
+        expect(await incidentsOf(admin, quiet.id)).toEqual([]);
+        const changes = await sql.query(
+          `select details from audit_log where action = 'SETTINGS_CHANGED' and target_label = 'incidents' order by occurred_at`,
+        );
+        expect(
+          changes.rows.map((r) => [r.details.before.enabled, r.details.after.enabled, r.details.after.windowSeconds]),
+        ).toEqual([
+          [true, true, 7200],
+          [true, true, 86_400],
+          [true, false, 86_400],
+        ]);
+      } finally {
+        // Switching it back on strengthens: no confirmation needed.
+        const on = await admin.gql(SET, { i: { enabled: true, windowSeconds: 86_400 } });
+        expect(on.data?.['updateIncidentSettings']).toEqual({ enabled: true, windowSeconds: 86_400 });
+      }
+      const again = await newUser();
+      await reportFrom(admin, again.email, 'berlin', 6);
+      await reportFrom(admin, again.email, 'paris', 1);
+      expect(await incidentsOf(admin, again.id)).toHaveLength(1);
+    });
+
     it('logins farther apart in time than the window raise nothing', async () => {
       const u = await newUser();
       await reportFrom(admin, u.email, 'berlin', 30);

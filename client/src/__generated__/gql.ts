@@ -72,8 +72,13 @@ type Documents = {
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": typeof types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": typeof types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.CreateNamedLocationDocument,
+    "\n  query AsnKinds {\n    asnNetworkKinds {\n      asn\n      kind\n    }\n  }\n": typeof types.AsnKindsDocument,
+    "\n  mutation SetAsnKind($asn: Int!, $kind: NetworkKind) {\n    setAsnNetworkKind(asn: $asn, kind: $kind) {\n      asn\n      kind\n    }\n  }\n": typeof types.SetAsnKindDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": typeof types.DeleteNamedLocationDocument,
     "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n": typeof types.OutboxPageDocument,
+    "\n  query ProtectionSettingsPage {\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n    incidentSettings {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n": typeof types.ProtectionSettingsPageDocument,
+    "\n  mutation UpdateBruteForceSettings($input: BruteForceSettingsInput!) {\n    updateBruteForceSettings(input: $input) {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n": typeof types.UpdateBruteForceSettingsDocument,
+    "\n  mutation UpdateIncidentSettings($input: IncidentSettingsInput!) {\n    updateIncidentSettings(input: $input) {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n": typeof types.UpdateIncidentSettingsDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
@@ -150,8 +155,13 @@ const documents: Documents = {
     "\n  query MyLoginsPage($page: PageInput) {\n    myLoginEvents(page: $page) {\n      totalCount\n      nodes {\n        id\n        occurredAt\n        ip\n        service\n        outcome\n        userAgent\n        city\n        region\n        countryCode\n        namedLocation\n        asn\n        asnOrg\n        networkKind\n      }\n    }\n    myTrustedIps {\n      id\n      cidr\n      note\n      expiresAt\n    }\n  }\n": types.MyLoginsPageDocument,
     "\n  query NamedLocationsPage {\n    namedLocations {\n      id\n      cidr\n      name\n      countryCode\n      region\n      city\n      latitude\n      longitude\n      asn\n      asnOrg\n      networkKind\n      trusted\n    }\n  }\n": types.NamedLocationsPageDocument,
     "\n  mutation CreateNamedLocation($input: NamedLocationInput!) {\n    createNamedLocation(input: $input) {\n      __typename\n      ... on NamedLocation {\n        id\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.CreateNamedLocationDocument,
+    "\n  query AsnKinds {\n    asnNetworkKinds {\n      asn\n      kind\n    }\n  }\n": types.AsnKindsDocument,
+    "\n  mutation SetAsnKind($asn: Int!, $kind: NetworkKind) {\n    setAsnNetworkKind(asn: $asn, kind: $kind) {\n      asn\n      kind\n    }\n  }\n": types.SetAsnKindDocument,
     "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n": types.DeleteNamedLocationDocument,
     "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n": types.OutboxPageDocument,
+    "\n  query ProtectionSettingsPage {\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n    incidentSettings {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n": types.ProtectionSettingsPageDocument,
+    "\n  mutation UpdateBruteForceSettings($input: BruteForceSettingsInput!) {\n    updateBruteForceSettings(input: $input) {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n": types.UpdateBruteForceSettingsDocument,
+    "\n  mutation UpdateIncidentSettings($input: IncidentSettingsInput!) {\n    updateIncidentSettings(input: $input) {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n": types.UpdateIncidentSettingsDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    mySessions {\n      id\n      ...SessionRow\n    }\n  }\n": types.SessionsPageDocument,
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
@@ -419,11 +429,31 @@ export function graphql(source: "\n  mutation CreateNamedLocation($input: NamedL
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AsnKinds {\n    asnNetworkKinds {\n      asn\n      kind\n    }\n  }\n"): (typeof documents)["\n  query AsnKinds {\n    asnNetworkKinds {\n      asn\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAsnKind($asn: Int!, $kind: NetworkKind) {\n    setAsnNetworkKind(asn: $asn, kind: $kind) {\n      asn\n      kind\n    }\n  }\n"): (typeof documents)["\n  mutation SetAsnKind($asn: Int!, $kind: NetworkKind) {\n    setAsnNetworkKind(asn: $asn, kind: $kind) {\n      asn\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteNamedLocation($id: ID!) {\n    deleteNamedLocation(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n"): (typeof documents)["\n  query OutboxPage {\n    devOutbox(limit: 100) {\n      enabled\n      messages {\n        file\n        to\n        subject\n        date\n        text\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProtectionSettingsPage {\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n    incidentSettings {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n"): (typeof documents)["\n  query ProtectionSettingsPage {\n    bruteForceSettings {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n    incidentSettings {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateBruteForceSettings($input: BruteForceSettingsInput!) {\n    updateBruteForceSettings(input: $input) {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBruteForceSettings($input: BruteForceSettingsInput!) {\n    updateBruteForceSettings(input: $input) {\n      ipThreshold\n      accountIpThreshold\n      windowSeconds\n      blockSeconds\n      maxBlockSeconds\n      escalationFactor\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateIncidentSettings($input: IncidentSettingsInput!) {\n    updateIncidentSettings(input: $input) {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateIncidentSettings($input: IncidentSettingsInput!) {\n    updateIncidentSettings(input: $input) {\n      enabled\n      windowSeconds\n      distanceKm\n      maxSpeedKmh\n      failuresBeforeSuccess\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,11 +3,13 @@ import {
   Alert,
   Badge,
   Button,
+  Card,
   Checkbox,
   EmptyState,
   Group,
   Modal,
   NativeSelect,
+  NumberInput,
   Stack,
   Table,
   Text,
@@ -58,6 +60,24 @@ const CreateNamedLocationDocument = graphql(`
         code
         message
       }
+    }
+  }
+`);
+
+const AsnKindsDocument = graphql(`
+  query AsnKinds {
+    asnNetworkKinds {
+      asn
+      kind
+    }
+  }
+`);
+
+const SetAsnKindDocument = graphql(`
+  mutation SetAsnKind($asn: Int!, $kind: NetworkKind) {
+    setAsnNetworkKind(asn: $asn, kind: $kind) {
+      asn
+      kind
     }
   }
 `);
@@ -133,7 +153,109 @@ export function Component() {
       <Modal opened={opened} onClose={modal.close} title="New named location" size="lg">
         <NamedLocationForm onDone={modal.close} />
       </Modal>
+      <AsnKindsCard />
     </Stack>
+  );
+}
+
+/**
+ * The network kind reported for a whole autonomous system (a carrier's mobile network, a hosting
+ * provider, a VPN service), overriding the built-in table and the name rules. Proposed reasons of
+ * incidents ("a datacenter network", "a mobile connection") follow it.
+ */
+function AsnKindsCard() {
+  const { data, error, refetch } = useQuery(AsnKindsDocument, { fetchPolicy: 'cache-and-network' });
+  const [setKind, { loading }] = useMutation(SetAsnKindDocument, { refetchQueries: ['AsnKinds'] });
+  const [asn, setAsn] = useState<number | string>('');
+  const [kind, setKindChoice] = useState<NetworkKind>('MOBILE');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const fe = problem?.fieldErrors ?? {};
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setProblem(null);
+    try {
+      await setKind({ variables: { asn: Number(asn), kind } });
+      notifications.show({ color: 'green', message: `AS${asn} is reported as ${NETWORK_KIND_LABELS[kind]}.` });
+      setAsn('');
+    } catch (err) {
+      setProblem(toProblem(err));
+    }
+  }
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="asn-kinds-title">
+      <Title order={2} size="h4" id="asn-kinds-title">
+        Network kinds by ASN
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        What kind of network an autonomous system is, when the built-in list gets it wrong: it decides the reason proposed for an
+        incident (a mobile connection, a datacenter, a VPN).
+      </Text>
+      <form onSubmit={(e) => void onSubmit(e)}>
+        <Group align="flex-start">
+          <NumberInput
+            label="ASN"
+            required
+            min={1}
+            max={2_147_483_647}
+            allowDecimal={false}
+            allowNegative={false}
+            value={asn}
+            error={fe['asn']}
+            onChange={setAsn}
+          />
+          <NativeSelect
+            label="Network kind"
+            data={KINDS.map((k) => ({ value: k, label: NETWORK_KIND_LABELS[k] }))}
+            value={kind}
+            onChange={(e) => setKindChoice(e.currentTarget.value as NetworkKind)}
+          />
+          <Button type="submit" mt={25} loading={loading} disabled={asn === ''}>
+            Set kind
+          </Button>
+        </Group>
+        {problem && Object.keys(fe).length === 0 && (
+          <Alert color="red" variant="light" role="alert" mt="sm">
+            {problem.message}
+          </Alert>
+        )}
+      </form>
+      {!data ? (
+        error ? (
+          <QueryError error={error} onRetry={refetch} />
+        ) : (
+          <PageLoader />
+        )
+      ) : data.asnNetworkKinds.length === 0 ? (
+        <Text size="sm" mt="md">
+          No overrides: the built-in list decides.
+        </Text>
+      ) : (
+        <Table aria-label="Network kinds by ASN" mt="md" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>ASN</Table.Th>
+              <Table.Th>Kind</Table.Th>
+              <Table.Th>Action</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.asnNetworkKinds.map((o) => (
+              <Table.Tr key={o.asn}>
+                <Table.Td>AS{o.asn}</Table.Td>
+                <Table.Td>{NETWORK_KIND_LABELS[o.kind]}</Table.Td>
+                <Table.Td>
+                  <RowActionButton
+                    label="Remove"
+                    accessibleName={`Remove the override of AS${o.asn}`}
+                    action={() => setKind({ variables: { asn: o.asn, kind: null } })}
+                  />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
   );
 }
 

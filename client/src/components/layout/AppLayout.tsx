@@ -1,6 +1,7 @@
 import { AppShell, Badge, Burger, Group, Loader, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import {
+  IconAdjustments,
   IconBan,
   IconDevices,
   IconHistory,
@@ -23,6 +24,7 @@ import { SignOutButton } from '../../features/session/SignOutButton';
 import { useIncidentFeed } from '../../features/security-incident/useIncidentFeed';
 import {
   canManageIps,
+  canManageSettings,
   canManageUsers,
   canReadAudit,
   canReadIncidents,
@@ -56,6 +58,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/security/trusted-ips', label: 'Safe & trusted IPs', icon: IconShieldCheck, visible: canManageIps },
   { to: '/security/named-locations', label: 'Named locations', icon: IconMapPin, visible: canManageIps },
   { to: '/security/two-factor', label: '2FA compliance', icon: IconReportAnalytics, visible: canManageUsers },
+  { to: '/security/settings', label: 'Protection settings', icon: IconAdjustments, visible: canManageSettings },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, visible: canReadAudit },
   // Development builds only (Vite dev server); the page itself explains when the outbox is off.
   { to: '/dev/outbox', label: 'Outbox (dev)', icon: IconMail, visible: (v) => import.meta.env.DEV && v.role === 'ADMIN' },

@@ -174,7 +174,10 @@ export class IncidentResolver {
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)
-  @Mutation(() => IncidentSettingsType, { description: 'Changes when logins raise incidents. Audited. Needs MANAGE_SETTINGS.' })
+  @Mutation(() => IncidentSettingsType, {
+    description:
+      'Changes when logins raise incidents. Audited. Needs MANAGE_SETTINGS; switching detection off also needs a recent re-authentication.',
+  })
   async updateIncidentSettings(
     @Arg('input', () => IncidentSettingsInput, { description: 'Fields to change.' }) input: IncidentSettingsInput,
     @Ctx() ctx: Context,
@@ -182,13 +185,18 @@ export class IncidentResolver {
     const after = await ctx.services.settings.updateIncidents(
       ctx.em,
       ctx.viewer!.account.id,
-      () => ({
-        enabled: input.enabled ?? undefined,
-        windowSeconds: input.windowSeconds ?? undefined,
-        distanceKm: input.distanceKm ?? undefined,
-        maxSpeedKmh: input.maxSpeedKmh ?? undefined,
-        failuresBeforeSuccess: input.failuresBeforeSuccess ?? undefined,
-      }),
+      (before) => {
+        // Switching detection off silences every alert, as switching 2FA off weakens every sign-in: a
+        // recent re-authentication first (never a token).
+        if (input.enabled === false && before.enabled) ctx.services.twoFactor.requireRecentReauth(ctx);
+        return {
+          enabled: input.enabled ?? undefined,
+          windowSeconds: input.windowSeconds ?? undefined,
+          distanceKm: input.distanceKm ?? undefined,
+          maxSpeedKmh: input.maxSpeedKmh ?? undefined,
+          failuresBeforeSuccess: input.failuresBeforeSuccess ?? undefined,
+        };
+      },
       ctx.services.audit.settingsChanged(ctx, { type: 'Settings', label: 'incidents' }),
     );
     return Object.assign(new IncidentSettingsType(), after);
