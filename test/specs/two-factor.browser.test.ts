@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
-import type { GqlClient } from '../support/graphql.js';
+import { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginStep } from '../support/two-factor.js';
 
 /** The Security page and the sign-in pop-up, driven in Chromium. */
 describe('two-factor authentication in the dashboard', () => {
@@ -219,6 +219,24 @@ describe('two-factor authentication in the dashboard', () => {
     ).toHaveLength(1);
     await contextA.close();
     await contextB.close();
+  });
+
+  it('an admin requires 2FA of a user from the user’s page; the user is then led to set a method up', async () => {
+    const { id, email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.goto(`${server.url}/users/${id}`);
+    const required = page.getByRole('switch', { name: 'Require two-factor authentication' });
+    expect(await required.isChecked()).toBe(false);
+    await required.click({ force: true });
+    await page.getByText(`${email} must use two-factor authentication.`).waitFor();
+    await expect.poll(() => required.isChecked()).toBe(true);
+    expect(await db.query(`select requires_two_factor from account where id = $1`, [id])).toEqual([
+      { requires_two_factor: true },
+    ]);
+    expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('TwoFactorEnrollmentRequired');
+    await page.context().close();
   });
 
   it('changes your password from the Security page after confirming it is you', async () => {

@@ -784,6 +784,34 @@ describe('two-factor authentication', () => {
       expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
     });
 
+    it('an integrator marks a user by e-mail address (what it knows); the mark is audited; bad input changes nothing', async () => {
+      const { id, email } = await newUser();
+      const { client: integrator } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'] });
+      const MARK_BY = `mutation($e: String, $id: ID, $r: Boolean!) { setRequiresTwoFactor(email: $e, accountId: $id, required: $r) { id requiresTwoFactor } }`;
+      const marked = await integrator.gql(MARK_BY, { e: `  ${email.toUpperCase()} `.trim(), r: true });
+      expect(marked.data?.['setRequiresTwoFactor']).toEqual({ id, requiresTwoFactor: true });
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('TwoFactorEnrollmentRequired');
+      // Setting what is set already writes nothing.
+      await integrator.gql(MARK_BY, { e: email, r: true });
+      expect(await auditCount(id, 'REQUIRES_TWO_FACTOR_CHANGED')).toBe(1);
+
+      for (const [vars, code] of [
+        [{ e: email, id, r: false }, 'BAD_USER_INPUT'],
+        [{ r: false }, 'BAD_USER_INPUT'],
+        [{ e: 'not-an-address', r: false }, 'BAD_USER_INPUT'],
+        [{ e: 'nobody@example.test', r: false }, 'NOT_FOUND'],
+        [{ e: adminEmail, r: true }, 'BAD_USER_INPUT'],
+      ] as const) {
+        expect(codes(await integrator.gql(MARK_BY, vars)), JSON.stringify(vars)).toEqual([code]);
+      }
+      expect((await db.query(`select requires_two_factor from account where id = $1`, [id]))[0]).toEqual({
+        requires_two_factor: true,
+      });
+      expect(await auditCount(id, 'REQUIRES_TWO_FACTOR_CHANGED')).toBe(1);
+      const { client: user } = await newUser();
+      expect(codes(await user.gql(MARK_BY, { e: email, r: false }))).toEqual(['FORBIDDEN']);
+    });
+
     it('"required for staff" holds sub-admins at enrollment; the compliance report counts it', async () => {
       const { email, id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`);

@@ -26,6 +26,7 @@ const AccountPageDocument = graphql(`
       disabledAt
       createdAt
       lastLoginAt
+      requiresTwoFactor
     }
     loginEvents(filter: { accountId: $id }, page: $page) {
       totalCount

@@ -1,5 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { Button, Card, Group, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
 import { useReauthGuard } from './useReauthGuard';
@@ -19,6 +19,15 @@ const ResetTwoFactorDocument = graphql(`
   }
 `);
 
+const SetRequiresTwoFactorDocument = graphql(`
+  mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {
+    setRequiresTwoFactor(accountId: $accountId, required: $required) {
+      id
+      requiresTwoFactor
+    }
+  }
+`);
+
 const UnlockSecondFactorDocument = graphql(`
   mutation UnlockSecondFactor($accountId: ID!) {
     unlockSecondFactor(accountId: $accountId)
@@ -29,9 +38,14 @@ const UnlockSecondFactorDocument = graphql(`
  * Lost device, on someone else's account page: reset their 2FA (re-authentication first; an admin's
  * reset waits for a second admin), or unlock second-step sign-in after too many failures.
  */
-export function AdminTwoFactorCard({ account }: { account: { id: string; email: string } }) {
+export function AdminTwoFactorCard({
+  account,
+}: {
+  account: { id: string; email: string; role: string; requiresTwoFactor: boolean };
+}) {
   const { guard, modal } = useReauthGuard();
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument);
+  const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument);
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument);
 
   const doReset = () =>
@@ -64,6 +78,27 @@ export function AdminTwoFactorCard({ account }: { account: { id: string; email: 
         For a lost phone or key: resetting removes every method and recovery code of the account, signs it out everywhere and
         e-mails the holder. You confirm it is you first.
       </Text>
+      {account.role === 'USER' && (
+        <Switch
+          mt="sm"
+          label="Require two-factor authentication"
+          description="Without a method, this user is led through setting one up right after the password and can do nothing else until done (e.g. for customers who placed orders)."
+          checked={account.requiresTwoFactor}
+          disabled={marking}
+          onChange={(e) => {
+            const required = e.currentTarget.checked;
+            void guard('Saving', async () => {
+              await setRequired({ variables: { accountId: account.id, required } });
+              notifications.show({
+                color: 'green',
+                message: required
+                  ? `${account.email} must use two-factor authentication.`
+                  : `${account.email} no longer has to use two-factor authentication.`,
+              });
+            });
+          }}
+        />
+      )}
       <Group mt="sm">
         <Button color="red" variant="light" loading={resetting} onClick={() => void doReset()}>
           Reset two-factor authentication

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
+import { normalizeEmail } from '../account/account.service.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import { SessionStage } from '../session/session.entity.js';
@@ -477,31 +478,51 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
   @Mutation(() => Account, {
     description:
-      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
+      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
   })
   async setRequiresTwoFactor(
-    @Arg('accountId', () => ID, { description: 'The user.' }) accountId: string,
     @Arg('required', () => Boolean, { description: 'True to require 2FA.' }) required: boolean,
     @Ctx() ctx: Context,
+    @Arg('accountId', () => ID, { nullable: true, description: 'The user’s id (or give email).' }) accountId?: string | null,
+    @Arg('email', () => String, { nullable: true, description: 'The user’s e-mail address, any case (or give accountId).' })
+    email?: string | null,
   ): Promise<Account> {
-    assertUuid(accountId, 'accountId');
-    const account = await ctx.em.findOne(Account, { id: accountId });
-    if (!account) throw notFound('Account');
-    if (account.role !== Role.USER) {
-      throw badInput([
-        {
-          field: 'accountId',
-          reason: 'NOT_A_USER',
-          message: 'The mark is for users; staff follow the “required for staff” setting.',
-        },
-      ]);
+    if ((accountId == null) === (email == null)) {
+      throw badInput([{ field: 'accountId', reason: 'ONE_OF', message: 'Name the user by accountId or by email, not both.' }]);
     }
-    if (account.requiresTwoFactor !== required) {
-      account.requiresTwoFactor = required;
-      await ctx.em.flush();
-      await ctx.services.audit.record(ctx, AuditAction.REQUIRES_TWO_FACTOR_CHANGED, target(account), { required });
+    if (accountId != null) assertUuid(accountId, 'accountId');
+    if (email != null && (email.length > 254 || !email.includes('@'))) {
+      throw badInput([{ field: 'email', reason: 'INVALID_EMAIL', message: 'Give the account’s e-mail address.' }]);
     }
-    return account;
+    // The mark and its audit entry commit together, under the account row's lock (two changes at once
+    // are audited once each, in order).
+    return ctx.em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ id: string }[]>(
+        accountId != null
+          ? `select id from account where id = ? for no key update`
+          : `select id from account where email = ? for no key update`,
+        [accountId ?? normalizeEmail(email!)],
+      );
+      if (!row) throw notFound('Account');
+      const account = await tx.findOneOrFail(Account, { id: row.id }, { refresh: true });
+      if (account.role !== Role.USER) {
+        throw badInput([
+          {
+            field: accountId != null ? 'accountId' : 'email',
+            reason: 'NOT_A_USER',
+            message: 'The mark is for users; staff follow the “required for staff” setting.',
+          },
+        ]);
+      }
+      if (account.requiresTwoFactor !== required) {
+        account.requiresTwoFactor = required;
+        await tx.flush();
+        await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.REQUIRES_TWO_FACTOR_CHANGED, target(account), {
+          required,
+        });
+      }
+      return account;
+    });
   }
 
   @Authorized(Permission.MANAGE_USERS)
