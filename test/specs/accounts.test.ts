@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -236,6 +237,41 @@ describe('sub-admin permissions', () => {
       expect(codes(await sub.gql(SET, { id: subId, p: ['MANAGE_SUB_ADMINS'] }))).toEqual(['FORBIDDEN']);
       expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
         { permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] },
+      ]);
+
+      // Another admin changes the set while this request, which read it before, waits for the row:
+      // the request's set is what is stored, and the audit entry names what it replaced.
+      const locker = new pg.Client({ connectionString: db.url });
+      await locker.connect();
+      let raced;
+      try {
+        await locker.query('begin');
+        await locker.query('select 1 from account where id = $1 for update', [subId]);
+        const inFlight = admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS'] });
+        const waiting = async () =>
+          (
+            await db.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%from account where id%'`,
+            )
+          )[0]!['n'] as number;
+        for (let i = 0; i < 400 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(await waiting()).toBe(1);
+        await locker.query(`update account set permissions = '{MANAGE_USERS,MANAGE_IPS,READ_INCIDENTS}' where id = $1`, [subId]);
+        await locker.query('commit');
+        raced = await inFlight;
+      } finally {
+        await locker.end();
+      }
+      expect(raced.data).toEqual({ setPermissions: { id: subId, permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] } });
+      expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
+        { permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] },
+      ]);
+      const last = await db.query(
+        `select details from audit_log where action = 'PERMISSIONS_CHANGED' order by occurred_at desc limit 1`,
+      );
+      expect(last).toEqual([
+        { details: { before: ['MANAGE_USERS', 'MANAGE_IPS', 'READ_INCIDENTS'], after: ['MANAGE_USERS', 'READ_INCIDENTS'] } },
       ]);
     } finally {
       await server.stop();

@@ -62,6 +62,8 @@ describe('audit log', () => {
     );
     await admin.gql(`mutation($id: ID!) { deleteNamedLocation(id: $id) }`, { id: loc.data!['createNamedLocation'].id });
     await admin.gql(`mutation { setAsnNetworkKind(asn: 64500, kind: VPN) { asn } }`);
+    // Blocking less needs a recent re-authentication.
+    await reauthenticate(admin);
     await admin.gql(`mutation { updateBruteForceSettings(input: { ipThreshold: 30 }) { ipThreshold } }`);
     const api = await admin.gql(CREATE_ACCOUNT, {
       input: { email: uniqueEmail('mx'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
@@ -186,6 +188,14 @@ describe('audit log', () => {
       );
       expect(codes(asn)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(await one(`select count(*)::int as n from asn_override where asn = 64777`, [])).toEqual({ n: 0 });
+
+      const mark = await refusing('REQUIRES_TWO_FACTOR_CHANGED', () =>
+        admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: userId }),
+      );
+      expect(codes(mark)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select requires_two_factor from account where id = $1`, [userId])).toEqual({
+        requires_two_factor: false,
+      });
 
       const start = await user.gql(Q.startTotp);
       const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');

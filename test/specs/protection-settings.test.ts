@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const SETTINGS = `{ bruteForceSettings { ipThreshold accountIpThreshold windowSeconds blockSeconds maxBlockSeconds escalationFactor } }`;
 const UPDATE = `mutation($i: BruteForceSettingsInput!) { updateBruteForceSettings(input: $i) { ipThreshold accountIpThreshold blockSeconds maxBlockSeconds } }`;
 const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`;
+const DEFAULTS = {
+  ipThreshold: 20,
+  accountIpThreshold: 5,
+  windowSeconds: 900,
+  blockSeconds: 900,
+  maxBlockSeconds: 86400,
+  escalationFactor: 2,
+};
 
 describe('brute-force settings, trusted-IP and named-location removal, ASN overrides', () => {
   let db: TestDatabase;
@@ -25,16 +33,7 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
   });
 
   it('shows sensible defaults', async () => {
-    expect((await admin.gql(SETTINGS)).data).toEqual({
-      bruteForceSettings: {
-        ipThreshold: 20,
-        accountIpThreshold: 5,
-        windowSeconds: 900,
-        blockSeconds: 900,
-        maxBlockSeconds: 86400,
-        escalationFactor: 2,
-      },
-    });
+    expect((await admin.gql(SETTINGS)).data).toEqual({ bruteForceSettings: DEFAULTS });
   });
 
   it('a changed threshold takes effect', async () => {
@@ -119,7 +118,9 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
       await admin.gql(UPDATE, { i: { blockSeconds: 1200 } });
       await adminB.gql(UPDATE, { i: { escalationFactor: 3 } });
       expect(await stored()).toMatchObject({ blockSeconds: 1200, escalationFactor: 3 });
-      // Four admins at the same moment, each a different field.
+      // Four admins at the same moment, each a different field (some block less: confirmed first).
+      await reauthenticate(admin);
+      await reauthenticate(adminB);
       await Promise.all([
         admin.gql(UPDATE, { i: { ipThreshold: 31 } }),
         adminB.gql(UPDATE, { i: { windowSeconds: 1800 } }),
@@ -142,5 +143,36 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
     } finally {
       await other.stop();
     }
+  });
+
+  it('blocking less needs a fresh re-authentication, blocking more does not; a refused change changes nothing', async () => {
+    const { client: other } = await createAccount(server, admin, { role: 'ADMIN' });
+    // What is stored (an instance may remember the settings for a few seconds after the other one's change).
+    const stored = async () => {
+      const [row] = await db.query<{ value: Partial<typeof DEFAULTS> }>(`select value from setting where key = 'bruteForce'`);
+      return { ...DEFAULTS, ...row?.value };
+    };
+    const before = await stored();
+    for (const looser of [
+      { ipThreshold: before.ipThreshold + 1 },
+      { accountIpThreshold: before.accountIpThreshold + 1 },
+      { windowSeconds: before.windowSeconds - 60 },
+      { blockSeconds: before.blockSeconds - 60 },
+      { maxBlockSeconds: before.maxBlockSeconds - 60 },
+      { escalationFactor: before.escalationFactor - 1 },
+    ]) {
+      expect(codes(await other.gql(UPDATE, { i: looser })), JSON.stringify(looser)).toEqual(['REAUTH_REQUIRED']);
+    }
+    expect(await stored()).toEqual(before);
+    const tighter = await other.gql(UPDATE, {
+      i: { ipThreshold: before.ipThreshold - 1, blockSeconds: before.blockSeconds + 60 },
+    });
+    expect(tighter.data?.['updateBruteForceSettings']).toMatchObject({
+      ipThreshold: before.ipThreshold - 1,
+      blockSeconds: before.blockSeconds + 60,
+    });
+    await reauthenticate(other);
+    const looser = await other.gql(UPDATE, { i: { ipThreshold: before.ipThreshold + 5 } });
+    expect(looser.data?.['updateBruteForceSettings']).toMatchObject({ ipThreshold: before.ipThreshold + 5 });
   });
 });

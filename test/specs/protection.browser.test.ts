@@ -108,6 +108,10 @@ describe('login protection in the dashboard', () => {
     await bruteForce.getByLabel('Failures for one account').fill('7');
     await bruteForce.getByLabel('First block (seconds)').fill('900');
     await bruteForce.getByRole('button', { name: 'Save brute-force settings' }).click();
+    // Both changes block less: confirming it is you comes first.
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Brute-force settings saved').first().waitFor();
     const SETTINGS = `{ bruteForceSettings { accountIpThreshold blockSeconds ipThreshold } incidentSettings { enabled } }`;
     expect((await admin.gql(SETTINGS)).data).toEqual({
@@ -115,12 +119,17 @@ describe('login protection in the dashboard', () => {
       incidentSettings: { enabled: true },
     });
 
+    // A field error is shown at its field (a window too short, typed and sent before leaving the field).
     const incidents = page.getByRole('region', { name: 'Security incidents' });
+    await incidents.getByLabel('Window (seconds)').fill('30');
+    await incidents.getByLabel('Window (seconds)').press('Enter');
+    await expect.poll(() => incidents.getByLabel('Window (seconds)').getAttribute('aria-invalid')).toBe('true');
+    expect((await admin.gql(`{ incidentSettings { windowSeconds } }`)).data?.['incidentSettings']).toEqual({
+      windowSeconds: 86_400,
+    });
+    // Switching detection off: the confirmation a minute ago still counts.
     const detect = incidents.getByRole('switch', { name: 'Detect security incidents' });
     await detect.click({ force: true });
-    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
-    await reauth.getByLabel('Password').fill(PASSWORD);
-    await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Incident detection is off.').first().waitFor();
     await expect.poll(() => detect.isChecked()).toBe(false);
     expect((await admin.gql(SETTINGS)).data?.['incidentSettings']).toEqual({ enabled: false });

@@ -1,12 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
-import { type Problem, toProblem } from '../features/errors/problem';
+import type { Problem } from '../features/errors/problem';
 import { formatDuration } from '../features/ip-block/format';
 import { canManageSettings, useViewer } from '../features/session/viewer';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
@@ -155,8 +155,18 @@ const INCIDENT_FIELDS: NumberField<'windowSeconds' | 'distanceKm' | 'maxSpeedKmh
  */
 function useNumberForm<K extends string>(saved: Record<K, number> | undefined, fields: NumberField<K>[]) {
   const [values, setValues] = useState<Partial<Record<K, number | string>>>({});
+  const shown = useRef<Record<K, number> | undefined>(undefined);
+  // A field follows the server only where the server's value changed (a save, another admin): an
+  // edit not saved yet survives a refetch caused by something else on the page.
   useEffect(() => {
-    if (saved) setValues(Object.fromEntries(fields.map((f) => [f.key, saved[f.key]])) as Record<K, number>);
+    if (!saved) return;
+    const before = shown.current;
+    shown.current = saved;
+    setValues((old) => {
+      const next = { ...old };
+      for (const f of fields) if (!before || before[f.key] !== saved[f.key]) next[f.key] = saved[f.key];
+      return next;
+    });
   }, [saved, fields]);
   const changed: Partial<Record<K, number>> = {};
   if (saved) {
@@ -207,15 +217,20 @@ function BruteForceCard({ saved }: { saved: Record<(typeof BRUTE_FORCE_FIELDS)[n
   const form = useNumberForm(saved, BRUTE_FORCE_FIELDS);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [update, { loading }] = useMutation(UpdateBruteForceDocument, { refetchQueries: ['ProtectionSettingsPage'] });
+  // Blocking less (a higher threshold, a shorter block…) asks for a fresh confirmation first.
+  const { guard, modal } = useReauthGuard();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setProblem(null);
-    try {
-      await update({ variables: { input: form.changed } });
-      notifications.show({ color: 'green', message: 'Brute-force settings saved. They apply to the next failure.' });
-    } catch (err) {
-      setProblem(toProblem(err));
-    }
+    const input = form.changed;
+    await guard(
+      'Saving',
+      async () => {
+        await update({ variables: { input } });
+        notifications.show({ color: 'green', message: 'Brute-force settings saved. They apply to the next failure.' });
+      },
+      setProblem,
+    );
   }
   const fe = problem?.fieldErrors ?? {};
   return (
@@ -247,6 +262,7 @@ function BruteForceCard({ saved }: { saved: Record<(typeof BRUTE_FORCE_FIELDS)[n
           </Group>
         </Stack>
       </form>
+      {modal}
     </Card>
   );
 }
@@ -255,18 +271,18 @@ function IncidentCard({ saved }: { saved: Record<(typeof INCIDENT_FIELDS)[number
   const form = useNumberForm(saved, INCIDENT_FIELDS);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [update, { loading }] = useMutation(UpdateIncidentDocument, { refetchQueries: ['ProtectionSettingsPage'] });
-  // Switching detection off is a weakening change: it asks for a fresh confirmation.
+  // Switching detection off, or making it raise less, asks for a fresh confirmation first.
   const { guard, modal } = useReauthGuard();
   async function send(input: Record<string, number | boolean>, done: string) {
     setProblem(null);
-    try {
-      await guard('Saving', async () => {
+    await guard(
+      'Saving',
+      async () => {
         await update({ variables: { input } });
         notifications.show({ color: 'green', message: done });
-      });
-    } catch (err) {
-      setProblem(toProblem(err));
-    }
+      },
+      setProblem,
+    );
   }
   const fe = problem?.fieldErrors ?? {};
   return (

@@ -66,13 +66,15 @@ describe('a LISTEN connection', () => {
       pino({ level: 'silent' }),
       { message: (p) => heard.push(p), connected: () => events.push('connected'), lost: () => events.push('lost') },
       // Short enough for a quick test, long enough that a busy machine's pause is not taken for a loss.
-      1_000,
+      2_000,
     );
     try {
       await listener.start();
       await db.query(`select pg_notify('listener_test', 'first')`);
       expect(await waitFor(() => heard.includes('first'))).toBe(true);
 
+      // Nothing was lost before the silence (a loss here would be the machine's pause, not the test's).
+      expect(events).toEqual(['connected']);
       proxy.silence();
       await db.query(`select pg_notify('listener_test', 'lost in the silence')`);
       expect(await waitFor(() => events.length >= 3)).toBe(true);

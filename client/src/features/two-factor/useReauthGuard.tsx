@@ -1,13 +1,16 @@
 import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { toProblem } from '../errors/problem';
+import { type Problem, toProblem } from '../errors/problem';
 import { MyTwoFactorDocument } from './operations';
 import { ReauthModal } from './ReauthModal';
 
-/** Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again. */
+/**
+ * Runs a sensitive action; when the server asks for re-authentication, asks for it and runs it again.
+ * Other failures are shown as a notification, or handed to `onError` (a form that marks its fields).
+ */
 export function useReauthGuard(): {
-  guard: (label: string, action: () => Promise<void>) => Promise<void>;
+  guard: (label: string, action: () => Promise<void>, onError?: (problem: Problem) => void) => Promise<void>;
   /** For a caller that already got REAUTH_REQUIRED from `action`: asks for the confirmation, then runs it. */
   confirmThen: (action: () => Promise<void>) => void;
   modal: ReactNode;
@@ -15,13 +18,17 @@ export function useReauthGuard(): {
   // Your own methods decide what the confirmation asks for (the Security page has them cached already).
   const methods = useQuery(MyTwoFactorDocument).data?.myTwoFactor.methods ?? [];
   const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
-  async function guard(label: string, action: () => Promise<void>): Promise<void> {
+  async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {
+    const fail = (p: Problem): void => {
+      if (onError) onError(p);
+      else notifications.show({ color: 'red', title: `${label} failed`, message: p.message });
+    };
     try {
       await action();
     } catch (error) {
       const p = toProblem(error);
-      if (p.code === 'REAUTH_REQUIRED') setPending(() => action);
-      else notifications.show({ color: 'red', title: `${label} failed`, message: p.message });
+      if (p.code === 'REAUTH_REQUIRED') setPending(() => () => action().catch((again: unknown) => fail(toProblem(again))));
+      else fail(p);
     }
   }
   const modal = pending ? (

@@ -164,8 +164,10 @@ export class AccountResolver {
         ctx.viewer!,
         after.filter((p) => !before.includes(p)),
       );
-      const managed = tx.merge(account);
-      managed.permissions = after;
+      // Written by statement: the request's loaded copy may be older than the row, and a flush
+      // compares with that copy (setting it back to what it first read would write nothing).
+      await tx.nativeUpdate(Account, { id }, { permissions: after });
+      const managed = await tx.findOneOrFail(Account, { id }, { refresh: true });
       await ctx.services.audit.record(
         { ...ctx, em: tx },
         AuditAction.PERMISSIONS_CHANGED,

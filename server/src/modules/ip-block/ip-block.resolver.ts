@@ -24,6 +24,7 @@ import {
 } from './ip-block.types.js';
 import type { Decision } from './protection.service.js';
 import { AuditAction } from '../audit/audit.entity.js';
+import { loosens } from '../settings/settings.service.js';
 
 export const BlockIpResult = createUnionType({
   name: 'BlockIpResult',
@@ -264,7 +265,10 @@ export class IpBlockResolver {
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)
-  @Mutation(() => BruteForceSettings, { description: 'Changes brute-force thresholds and durations. Needs MANAGE_SETTINGS.' })
+  @Mutation(() => BruteForceSettings, {
+    description:
+      'Changes brute-force thresholds and durations. Needs MANAGE_SETTINGS; a change that blocks less (a higher threshold, a shorter window or block, less escalation) also needs a recent re-authentication.',
+  })
   async updateBruteForceSettings(
     @Arg('input', () => BruteForceSettingsInput, { description: 'Fields to change.' }) input: BruteForceSettingsInput,
     @Ctx() ctx: Context,
@@ -284,6 +288,16 @@ export class IpBlockResolver {
             },
           ]);
         }
+        // Blocking less lets guessing through: a recent re-authentication first (never a token).
+        const weakens = loosens(current, patch as Partial<typeof current>, {
+          ipThreshold: 'higher',
+          accountIpThreshold: 'higher',
+          windowSeconds: 'lower',
+          blockSeconds: 'lower',
+          maxBlockSeconds: 'lower',
+          escalationFactor: 'lower',
+        });
+        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
         return patch;
       },
       ctx.services.audit.settingsChanged(ctx, { type: 'Settings', label: 'bruteForce' }),

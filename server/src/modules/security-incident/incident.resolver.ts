@@ -24,6 +24,7 @@ import { SessionStage } from '../session/session.entity.js';
 import type { IncidentEventPayload } from './incident-events.js';
 import { legs } from './incident-rules.js';
 import { SecurityIncident } from './incident.entity.js';
+import { loosens } from '../settings/settings.service.js';
 import {
   CompromisedResolution,
   DismissIncidentInput,
@@ -176,7 +177,7 @@ export class IncidentResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Mutation(() => IncidentSettingsType, {
     description:
-      'Changes when logins raise incidents. Audited. Needs MANAGE_SETTINGS; switching detection off also needs a recent re-authentication.',
+      'Changes when logins raise incidents. Audited. Needs MANAGE_SETTINGS; a change that raises less (off, a shorter window, a longer distance, a faster speed, more failures) also needs a recent re-authentication.',
   })
   async updateIncidentSettings(
     @Arg('input', () => IncidentSettingsInput, { description: 'Fields to change.' }) input: IncidentSettingsInput,
@@ -186,16 +187,25 @@ export class IncidentResolver {
       ctx.em,
       ctx.viewer!.account.id,
       (before) => {
-        // Switching detection off silences every alert, as switching 2FA off weakens every sign-in: a
-        // recent re-authentication first (never a token).
-        if (input.enabled === false && before.enabled) ctx.services.twoFactor.requireRecentReauth(ctx);
-        return {
+        const patch = {
           enabled: input.enabled ?? undefined,
           windowSeconds: input.windowSeconds ?? undefined,
           distanceKm: input.distanceKm ?? undefined,
           maxSpeedKmh: input.maxSpeedKmh ?? undefined,
           failuresBeforeSuccess: input.failuresBeforeSuccess ?? undefined,
         };
+        // Switching detection off, or tuning it to raise less (a shorter window, a longer distance, a
+        // faster speed, more failures), silences alerts as switching 2FA off weakens sign-ins: a recent
+        // re-authentication first (never a token). Tightening needs none.
+        const weakens = loosens(before, patch, {
+          enabled: 'off',
+          windowSeconds: 'lower',
+          distanceKm: 'higher',
+          maxSpeedKmh: 'higher',
+          failuresBeforeSuccess: 'higher',
+        });
+        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
+        return patch;
       },
       ctx.services.audit.settingsChanged(ctx, { type: 'Settings', label: 'incidents' }),
     );

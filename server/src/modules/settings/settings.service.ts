@@ -20,6 +20,31 @@ export interface TwoFactorSettings {
 }
 
 /** Turns the stored value (read under the lock) into the fields to change, or refuses by throwing. */
+/**
+ * Which way a setting lets more through: a higher threshold, a lower window, switched off. A change
+ * in that direction weakens protection, and the resolvers ask for a recent re-authentication first.
+ */
+export type Looser = 'higher' | 'lower' | 'off';
+
+/** Whether `patch` moves any setting of `before` the way `looser` names. */
+export function loosens<T extends object>(before: T, patch: Partial<T>, looser: Partial<Record<keyof T, Looser>>): boolean {
+  return (Object.keys(looser) as (keyof T)[]).some((key) => {
+    const next = patch[key];
+    const was = before[key];
+    if (next === undefined || next === null) return false;
+    switch (looser[key]) {
+      case 'higher':
+        return (next as number) > (was as number);
+      case 'lower':
+        return (next as number) < (was as number);
+      case 'off':
+        return next === false && was === true;
+      default:
+        return false;
+    }
+  });
+}
+
 export type SettingsDecide<T> = (before: T, tx: EntityManager) => Partial<T> | Promise<Partial<T>>;
 /** Writes the audit entry of a change, in its transaction. */
 export type SettingsRecord<T> = (tx: EntityManager, before: T, after: T) => Promise<void>;

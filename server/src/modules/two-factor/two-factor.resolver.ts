@@ -505,6 +505,9 @@ export class TwoFactorResolver {
       );
       if (!row) throw notFound('Account');
       const account = await tx.findOneOrFail(Account, { id: row.id }, { refresh: true });
+      // By address (an integrator's way), a staff account answers as an unknown one does: the
+      // integrator learns nothing about who the staff are.
+      if (account.role !== Role.USER && accountId == null) throw notFound('Account');
       if (account.role !== Role.USER) {
         throw badInput([
           {

@@ -623,12 +623,13 @@ export class TwoFactorService {
     if (limited) return limited;
     const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
-    // Switched on and audited together, or neither.
+    // Switched on and audited together, or neither; and only the secret the code was checked against
+    // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
     const confirmed = await em.transactional(async (tx) => {
       const res = await tx.execute(
         `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
-            where id = ? and status = 'PENDING'`,
-        [step, totp.id],
+            where id = ? and status = 'PENDING' and secret_sealed = ? and expires_at > now()`,
+        [step, totp.id, totp.secretSealed],
         'run',
       );
       if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
@@ -637,7 +638,12 @@ export class TwoFactorService {
       });
       return true;
     });
-    if (!confirmed) return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
+    if (!confirmed) {
+      return new TwoFactorFailure(
+        ErrorCode.NOT_ENROLLING,
+        'This setup was restarted or ended meanwhile: scan the newest QR code, or start again.',
+      );
+    }
     await this.giveBack([this.accountBudgetKey(account.id)]);
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
     return null;
@@ -775,9 +781,10 @@ export class TwoFactorService {
     // Switched on and audited together, or neither; of two confirmations at once, one switches it on.
     const confirmedAt = new Date();
     const confirmed = await em.transactional(async (tx) => {
+      // Only the address the code was sent to and checked for (a restart may have put another there).
       const n = await tx.nativeUpdate(
         EmailFactor,
-        { id: factor.id, status: EnrollmentStatus.PENDING },
+        { id: factor.id, status: EnrollmentStatus.PENDING, address: factor.address },
         { status: EnrollmentStatus.ACTIVE, confirmedAt },
       );
       if (n !== 1) return false;
@@ -787,8 +794,11 @@ export class TwoFactorService {
       });
       return true;
     });
-    if (!confirmed) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
-    Object.assign(factor, { status: EnrollmentStatus.ACTIVE, confirmedAt });
+    if (!confirmed) {
+      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'This setup was restarted or ended meanwhile: start again.');
+    }
+    // The request's own copy follows the row (later steps of this request read it).
+    await em.refresh(factor);
     this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
     return null;
   }
