@@ -105,6 +105,30 @@ describe('accounts and roles', () => {
     expect(await accountCount()).toBe(before);
   });
 
+  it('MANAGE_SUB_ADMINS alone lists sub-admins only; MANAGE_IPS alone looks accounts up by 3 characters, 20 at most', async () => {
+    const { client: subManager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    const { client: ips } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    for (let i = 0; i < 21; i++) {
+      const res = await admin.gql(CREATE_ACCOUNT, {
+        input: { email: uniqueEmail('lookup'), name: `Lookup ${i}`, password: PASSWORD, role: 'USER' },
+      });
+      expect(res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+    }
+
+    expect(codes(await subManager.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+    expect(codes(await subManager.gql(ACCOUNTS, { filter: { role: 'USER' } }))).toEqual(['FORBIDDEN']);
+    const subs = await subManager.gql(ACCOUNTS, { filter: { role: 'SUB_ADMIN' } });
+    const subRoles = (subs.data!['accounts'].nodes as { role: string }[]).map((n) => n.role);
+    expect(subRoles.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(subRoles)).toEqual(new Set(['SUB_ADMIN']));
+
+    expect(codes(await ips.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+    expect(codes(await ips.gql(ACCOUNTS, { filter: { search: 'lo ' } }))).toEqual(['FORBIDDEN']);
+    const found = await ips.gql(ACCOUNTS, { filter: { search: 'lookup-' }, page: { limit: 200, offset: 5 } });
+    expect(found.data!['accounts'].totalCount).toBe(21);
+    expect(found.data!['accounts'].nodes).toHaveLength(20);
+  });
+
   it('createAccount refuses an unknown role and an unknown permission as bad input', async () => {
     const before = await accountCount();
     const badRole = await admin.gql(CREATE_ACCOUNT, {

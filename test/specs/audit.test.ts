@@ -189,6 +189,14 @@ describe('audit log', () => {
       expect(codes(asn)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(await one(`select count(*)::int as n from asn_override where asn = 64777`, [])).toEqual({ n: 0 });
 
+      const { client: second } = await createAccount(server, admin, { role: 'USER' });
+      const sessions = (await second.gql(`{ mySessions { id current } }`)).data!['mySessions'] as { id: string }[];
+      const signOut = await refusing('SESSION_REVOKED', () =>
+        second.gql(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: sessions[0]!.id }),
+      );
+      expect(codes(signOut)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await one(`select revoked_at from session where id = $1`, [sessions[0]!.id])).toEqual({ revoked_at: null });
+
       const mark = await refusing('REQUIRES_TWO_FACTOR_CHANGED', () =>
         admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: userId }),
       );

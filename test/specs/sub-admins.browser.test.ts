@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -14,12 +14,13 @@ describe('sub-admins in the dashboard', () => {
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let adminEmail: string;
+  let admin: GqlClient;
   let page: Page;
 
   beforeAll(async () => {
     db = await createTestDatabase('sub_admins_browser');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ email: adminEmail } = await setupAdmin(server));
+    ({ email: adminEmail, client: admin } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await (await browser.newContext()).newPage();
     await signIn(page, server.url, adminEmail, PASSWORD);
@@ -123,5 +124,50 @@ describe('sub-admins in the dashboard', () => {
     // The admin's own list is untouched.
     const [own] = await db.query<{ ip_restricted: boolean }>('select ip_restricted from account where email = $1', [adminEmail]);
     expect(own).toEqual({ ip_restricted: false });
+  });
+
+  it('a sub-admin with one permission reaches what it allows: sub-admins, system settings, trusting an IP for one user', async () => {
+    const { email: managerEmail } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    const { email: settingsEmail } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SETTINGS'] });
+    const { email: ipsEmail } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const { id: userId, email: userEmail } = await createAccount(server, admin, { role: 'USER' });
+    const as = async (email: string) => {
+      const p = await (await browser.newContext()).newPage();
+      await signIn(p, server.url, email, PASSWORD);
+      return p;
+    };
+
+    // MANAGE_SUB_ADMINS alone: the Sub-admins page lists them (it needed MANAGE_USERS before).
+    const manager = await as(managerEmail);
+    await manager.getByRole('link', { name: 'Sub-admins' }).click();
+    await manager.getByRole('row').filter({ hasText: settingsEmail }).waitFor();
+    await manager.getByRole('row').filter({ hasText: ipsEmail }).waitFor();
+    await manager.context().close();
+
+    // MANAGE_SETTINGS alone: the system-wide 2FA settings are on Protection settings.
+    const settings = await as(settingsEmail);
+    await settings.getByRole('link', { name: 'Protection settings' }).click();
+    const twoFactor = settings.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+    await twoFactor.getByLabel('Issuer name in authenticator apps').fill('Acme Mail');
+    await twoFactor.getByRole('button', { name: 'Save name' }).click();
+    await settings.getByText('Two-factor settings saved.').first().waitFor();
+    expect((await admin.gql(`{ twoFactorSettings { issuer } }`)).data?.['twoFactorSettings']).toEqual({ issuer: 'Acme Mail' });
+    await settings.context().close();
+
+    // MANAGE_IPS alone: accounts are looked up by three characters, not listed, to trust an IP for one.
+    const ips = await as(ipsEmail);
+    await ips.getByRole('link', { name: 'Safe & trusted IPs' }).click();
+    await ips.getByRole('button', { name: 'Mark as safe' }).first().click();
+    const dialog = ips.getByRole('dialog');
+    await dialog.getByLabel('IP address or range').fill('198.51.100.77');
+    await dialog.getByLabel('Trusted for').click();
+    await dialog.getByLabel('Trusted for').fill(userEmail.slice(0, 12));
+    await ips.getByRole('option', { name: userEmail }).click();
+    await dialog.getByRole('button', { name: 'Mark as safe' }).click();
+    await ips.getByText('Marked as safe').first().waitFor();
+    expect(await db.query(`select cidr::text as cidr from trusted_ip where account_id = $1`, [userId])).toEqual([
+      { cidr: '198.51.100.77/32' },
+    ]);
+    await ips.context().close();
   });
 });

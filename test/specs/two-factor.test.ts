@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
@@ -862,6 +862,13 @@ describe('two-factor authentication', () => {
 
     it('"required for staff" holds sub-admins at enrollment; the compliance report counts it', async () => {
       const { email, id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      // An integration (API-only) and a disabled sub-admin will never be led through enrollment.
+      const integration = await admin.gql(CREATE_ACCOUNT, {
+        input: { email: uniqueEmail('api'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+      });
+      const integrationId = integration.data!['createAccount'].account.id as string;
+      const { id: disabledId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: disabledId });
       await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`);
       try {
         const c = new GqlClient(server.url);
@@ -874,6 +881,29 @@ describe('two-factor authentication', () => {
         expect(r.total).toBe(r.withTwoFactor + r.withoutTwoFactor);
         expect(r.rows.every((row: { enabled: boolean }) => !row.enabled)).toBe(true);
         expect(r.rows).toContainEqual({ account: { id }, role: 'SUB_ADMIN', enabled: false, methods: [], required: true });
+        for (const other of [integrationId, disabledId]) {
+          expect(r.rows).toContainEqual({
+            account: { id: other },
+            role: 'SUB_ADMIN',
+            enabled: false,
+            methods: [],
+            required: false,
+          });
+        }
+        const [missing] = (await db.query(
+          `select count(*)::int as n from account a where a.role <> 'USER' and not a.api_only and a.disabled_at is null
+             and not exists (select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+             and not exists (select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)`,
+        )) as { n: number }[];
+        expect(r.requiredButMissing).toBe(
+          missing!.n +
+            (
+              await db.query(`select count(*)::int as n from account a where a.role = 'USER' and a.requires_two_factor and a.disabled_at is null
+              and not exists (select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+              and not exists (select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+              and not exists (select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')`)
+            )[0]!['n'],
+        );
         expect(r.requiredButMissing).toBeGreaterThanOrEqual(2); // the sub-admin and the first admin
         const [count] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
         expect(r.total).toBe(count!.n);

@@ -37,6 +37,8 @@ type Documents = {
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": typeof types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": typeof types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.ApproveTwoFactorResetDocument,
+    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.TwoFactorSettingsPageDocument,
+    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.UpdateTwoFactorSettingsDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": typeof types.WebauthnAuthenticationOptionsDocument,
@@ -93,8 +95,6 @@ type Documents = {
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": typeof types.RemoveTrustedIpDocument,
     "\n  query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {\n    twoFactorCompliance(withoutTwoFactor: $without, page: $page) {\n      total\n      matching\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": typeof types.TwoFactorCompliancePageDocument,
-    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.TwoFactorSettingsPageDocument,
-    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.UpdateTwoFactorSettingsDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
@@ -121,6 +121,8 @@ const documents: Documents = {
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.ApproveTwoFactorResetDocument,
+    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.TwoFactorSettingsPageDocument,
+    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.UpdateTwoFactorSettingsDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": types.WebauthnAuthenticationOptionsDocument,
@@ -177,8 +179,6 @@ const documents: Documents = {
     "\n  query TrustedIpsPage($globalOnly: Boolean!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
     "\n  mutation RemoveTrustedIp($id: ID!) {\n    removeTrustedIp(id: $id)\n  }\n": types.RemoveTrustedIpDocument,
     "\n  query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {\n    twoFactorCompliance(withoutTwoFactor: $without, page: $page) {\n      total\n      matching\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n": types.TwoFactorCompliancePageDocument,
-    "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.TwoFactorSettingsPageDocument,
-    "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.UpdateTwoFactorSettingsDocument,
     "\n  query UsersPage($filter: AccountFilter, $page: PageInput) {\n    accounts(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        ...AccountRow\n      }\n    }\n  }\n": types.UsersPageDocument,
 };
 
@@ -288,6 +288,14 @@ export function graphql(source: "\n  query PendingTwoFactorResets {\n    pending
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -512,14 +520,6 @@ export function graphql(source: "\n  mutation RemoveTrustedIp($id: ID!) {\n    r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {\n    twoFactorCompliance(withoutTwoFactor: $without, page: $page) {\n      total\n      matching\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {\n    twoFactorCompliance(withoutTwoFactor: $without, page: $page) {\n      total\n      matching\n      withTwoFactor\n      withoutTwoFactor\n      requiredButMissing\n      rows {\n        role\n        enabled\n        methods\n        required\n        lastLoginAt\n        account {\n          id\n          email\n          name\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,6 +9,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import type { Problem } from '../features/errors/problem';
 import { formatDuration } from '../features/ip-block/format';
 import { canManageSettings, useViewer } from '../features/session/viewer';
+import { TwoFactorSettingsCard } from '../features/two-factor/TwoFactorSettingsCard';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const ProtectionSettingsDocument = graphql(`
@@ -366,6 +367,7 @@ export function Component() {
         )
       ) : (
         <>
+          <TwoFactorSettingsCard />
           <BruteForceCard saved={data.bruteForceSettings} />
           <IncidentCard saved={data.incidentSettings} />
         </>

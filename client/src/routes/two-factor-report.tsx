@@ -1,24 +1,7 @@
-import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Checkbox,
-  Group,
-  Pagination,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { useQuery } from '@apollo/client/react';
+import { Alert, Badge, Card, Pagination, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
-import type { TwoFactorMethod, TwoFactorSettingsInput } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
@@ -27,7 +10,7 @@ import { ROLE_LABELS } from '../features/account/labels';
 import { canManageSettings, useViewer } from '../features/session/viewer';
 import { METHOD_LABELS } from '../features/two-factor/labels';
 import { PendingResetsCard } from '../features/two-factor/PendingResetsCard';
-import { useReauthGuard } from '../features/two-factor/useReauthGuard';
+import { TwoFactorSettingsCard } from '../features/two-factor/TwoFactorSettingsCard';
 
 const ComplianceDocument = graphql(`
   query TwoFactorCompliancePage($without: Boolean, $page: PageInput) {
@@ -53,109 +36,7 @@ const ComplianceDocument = graphql(`
   }
 `);
 
-const SettingsDocument = graphql(`
-  query TwoFactorSettingsPage {
-    twoFactorSettings {
-      enabled
-      issuer
-      allowedMethods
-      requiredForStaff
-      emailForStaff
-    }
-  }
-`);
-
-const UpdateSettingsDocument = graphql(`
-  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {
-    updateTwoFactorSettings(input: $input) {
-      enabled
-      issuer
-      allowedMethods
-      requiredForStaff
-      emailForStaff
-    }
-  }
-`);
-
-const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
 const PAGE = 50;
-
-function SettingsCard() {
-  const { data, error, refetch } = useQuery(SettingsDocument);
-  const [update, { loading }] = useMutation(UpdateSettingsDocument);
-  // Weakening changes (2FA off, no longer required for staff, e-mail codes for staff) ask for a fresh confirmation.
-  const { guard, modal } = useReauthGuard();
-  const s = data?.twoFactorSettings;
-  const [issuer, setIssuer] = useState('');
-  useEffect(() => {
-    if (s) setIssuer(s.issuer);
-  }, [s]);
-  if (!s) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
-
-  async function save(input: TwoFactorSettingsInput) {
-    await guard('Saving', async () => {
-      await update({ variables: { input } });
-      notifications.show({ color: 'green', message: 'Two-factor settings saved.' });
-    });
-  }
-
-  return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h4" mb="sm">
-        System-wide settings
-      </Title>
-      <Stack gap="md">
-        <Switch
-          label="Two-factor authentication"
-          description="Off: nobody is asked for a second step and nobody can set one up."
-          checked={s.enabled}
-          disabled={loading}
-          onChange={(e) => void save({ enabled: e.currentTarget.checked })}
-        />
-        <Group align="end">
-          <TextInput
-            label="Issuer name in authenticator apps"
-            description="Changing it never breaks anyone's codes: existing app entries keep their old label and keep working; new setups show the new name."
-            value={issuer}
-            maxLength={64}
-            onChange={(e) => setIssuer(e.currentTarget.value)}
-            style={{ flex: 1 }}
-          />
-          <Button variant="light" disabled={issuer === s.issuer} loading={loading} onClick={() => void save({ issuer })}>
-            Save name
-          </Button>
-        </Group>
-        <Checkbox.Group
-          label="Methods that may be set up"
-          description="Methods people already use keep working when you untick them, so nobody is locked out."
-          value={s.allowedMethods.filter((m) => m !== 'RECOVERY_CODE')}
-          onChange={(v) => void save({ allowedMethods: [...(v as TwoFactorMethod[]), 'RECOVERY_CODE'] })}
-        >
-          <Group mt="xs">
-            {ALL_METHODS.map((m) => (
-              <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
-            ))}
-          </Group>
-        </Checkbox.Group>
-        <Switch
-          label="Require 2FA for admins and sub-admins"
-          description="Staff without a method are led through setup right after their password and can do nothing else until done."
-          checked={s.requiredForStaff}
-          disabled={loading}
-          onChange={(e) => void save({ requiredForStaff: e.currentTarget.checked })}
-        />
-        <Switch
-          label="Allow e-mail codes for admins and sub-admins"
-          description="Off by default: NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator, because mailboxes are often reachable with the same password."
-          checked={s.emailForStaff}
-          disabled={loading}
-          onChange={(e) => void save({ emailForStaff: e.currentTarget.checked })}
-        />
-      </Stack>
-      {modal}
-    </Card>
-  );
-}
 
 export function Component() {
   usePageTitle('2FA compliance');
@@ -182,7 +63,7 @@ export function Component() {
         </Text>
       </div>
       {viewer.role === 'ADMIN' && <PendingResetsCard viewer={viewer} />}
-      {canManageSettings(viewer) && <SettingsCard />}
+      {canManageSettings(viewer) && <TwoFactorSettingsCard />}
       {!report ? (
         error ? (
           <QueryError error={error} onRetry={refetch} />

@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { graphql } from '../../__generated__';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { canManageUsers, useViewer } from '../session/viewer';
 
 const MarkIpSafeDocument = graphql(`
   mutation MarkIpSafe($input: MarkIpSafeInput!) {
@@ -74,7 +75,13 @@ function MarkSafeForm({
   const [needsAck, setNeedsAck] = useState(false);
   const [ack, setAck] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const { data } = useQuery(AccountPickerDocument, { variables: { search: debounced || null } });
+  // Without MANAGE_USERS (MANAGE_IPS alone) accounts are looked up, not listed: 3 characters first.
+  const viewer = useViewer();
+  const lookupOnly = !canManageUsers(viewer);
+  const { data } = useQuery(AccountPickerDocument, {
+    variables: { search: debounced.trim() || null },
+    skip: lookupOnly && debounced.trim().length < 3,
+  });
   const [mark, { loading }] = useMutation(MarkIpSafeDocument, {
     refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountPage'],
   });
@@ -145,7 +152,9 @@ function MarkSafeForm({
           onChange={(v) => setTarget(v ?? GLOBAL)}
           searchable
           onSearchChange={setSearch}
-          nothingFoundMessage="No account matches"
+          nothingFoundMessage={
+            lookupOnly && debounced.trim().length < 3 ? 'Type 3 characters of the e-mail address' : 'No account matches'
+          }
           allowDeselect={false}
         />
         <TextInput

@@ -2,8 +2,9 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import { mails } from '../mail/templates.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { Context } from '../../context.js';
+import { hasPermission } from '../../common/auth/auth-checker.js';
 import { Permission, Role } from '../../common/auth/roles.js';
-import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { SetupAlreadyDoneError, SetupTokenInvalidError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
@@ -94,14 +95,26 @@ export class AccountResolver {
     return Object.assign(new SetupSuccess(), { account: result });
   }
 
-  @Authorized(Permission.MANAGE_USERS)
-  @Query(() => AccountPage, { description: 'Accounts, oldest first. Needs MANAGE_USERS.' })
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS, Permission.MANAGE_IPS)
+  @Query(() => AccountPage, {
+    description:
+      'Accounts, oldest first. MANAGE_USERS lists every account; MANAGE_SUB_ADMINS alone lists sub-admins (filter role SUB_ADMIN); MANAGE_IPS alone looks accounts up by a search of at least 3 characters, 20 at most (to trust an IP for one of them).',
+  })
   async accounts(
     @Ctx() ctx: Context,
     @Arg('filter', () => AccountFilter, { nullable: true, description: 'Optional filter.' }) filter?: AccountFilter,
     @Arg('page', () => PageInput, { nullable: true, description: 'Paging; 50 rows by default.' }) page?: PageInput,
   ): Promise<AccountPage> {
-    const [nodes, totalCount] = await ctx.services.accounts.list(ctx.em, filter, page ?? new PageInput());
+    let paging = page ?? new PageInput();
+    const viewer = ctx.viewer!;
+    if (!hasPermission(viewer, Permission.MANAGE_USERS)) {
+      // Each permission sees what its own pages need, no more.
+      const subAdmins = filter?.role === Role.SUB_ADMIN && hasPermission(viewer, Permission.MANAGE_SUB_ADMINS);
+      const lookup = hasPermission(viewer, Permission.MANAGE_IPS) && (filter?.search?.trim().length ?? 0) >= 3;
+      if (!subAdmins && !lookup) throw forbidden();
+      if (!subAdmins) paging = Object.assign(new PageInput(), { limit: Math.min(paging.limit, 20), offset: 0 });
+    }
+    const [nodes, totalCount] = await ctx.services.accounts.list(ctx.em, filter, paging);
     return Object.assign(new AccountPage(), { nodes, totalCount });
   }
 

@@ -102,8 +102,21 @@ export class SessionResolver {
     assertUuid(id, 'id');
     const session = await ctx.em.findOne(Session, { id, account: viewer.account });
     if (session === null || !ctx.services.sessions.isLive(session)) throw notFound('Session');
-    await ctx.services.sessions.revoke(ctx.em, session, 'REVOKED_BY_USER');
-    await ctx.services.audit.record(ctx, AuditAction.SESSION_REVOKED, { type: 'Session', id: session.id, label: session.ip });
+    // Revoked and audited together; of two revocations at once, the one that ended it is audited.
+    await ctx.em.transactional(async (tx) => {
+      const ended = await tx.nativeUpdate(
+        Session,
+        { id: session.id, revokedAt: null },
+        { revokedAt: new Date(), revokedReason: 'REVOKED_BY_USER' },
+      );
+      if (ended === 1) {
+        await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.SESSION_REVOKED, {
+          type: 'Session',
+          id: session.id,
+          label: session.ip,
+        });
+      }
+    });
     if (session.id === viewer.session?.id) ctx.cookies.clear();
     return true;
   }

@@ -34,7 +34,10 @@ const STATUS = `
       exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
         and (a.role = 'USER' or ?::boolean) as has_email,
       exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null) as has_webauthn,
-      ?::boolean and (case when a.role = 'USER' then a.requires_two_factor else ?::boolean end) as required
+      -- API-only sub-admins never sign in with a password and disabled accounts cannot: no policy
+      -- will ever lead them through enrollment, so they are not counted as "required but missing".
+      ?::boolean and not a.api_only and a.disabled_at is null
+        and (case when a.role = 'USER' then a.requires_two_factor else ?::boolean end) as required
     from account a),
   g as (select f.*, ?::boolean and (f.has_totp or f.has_email or f.has_webauthn) as enabled from f)`;
 

@@ -438,8 +438,11 @@ export class TwoFactorService {
    * guesses must not give a fresh round each time.
    */
   async unlock(ctx: Context, account: Account): Promise<void> {
-    await ctx.em.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
-    await this.audit.record(ctx, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
+    // Unlocked and audited together.
+    await ctx.em.transactional(async (tx) => {
+      await tx.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
+    });
   }
 
   async isLocked(em: EntityManager, accountId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -258,13 +258,20 @@ export class WebauthnService {
     if (name.length === 0 || name.length > 64) {
       throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
     }
-    const cred = await ctx.em.findOne(WebauthnCredential, { id, account: account.id });
-    if (!cred) throw notFound('Security key');
-    const before = cred.name;
-    cred.name = name;
-    await ctx.em.flush();
-    await this.audit.record(ctx, AuditAction.WEBAUTHN_RENAMED, target(account), { before, after: name });
-    return cred;
+    // Renamed and audited together, with the name it replaced (read under the row's lock).
+    return ctx.em.transactional(async (tx) => {
+      const cred = await tx.findOne(
+        WebauthnCredential,
+        { id, account: account.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      if (!cred) throw notFound('Security key');
+      const before = cred.name;
+      cred.name = name;
+      await tx.flush();
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.WEBAUTHN_RENAMED, target(account), { before, after: name });
+      return cred;
+    });
   }
 
   async remove(ctx: Context, account: Account, id: string): Promise<void> {

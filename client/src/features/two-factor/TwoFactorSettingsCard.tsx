@@ -1,0 +1,113 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Button, Card, Checkbox, Group, Stack, Switch, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import { graphql } from '../../__generated__';
+import type { TwoFactorMethod, TwoFactorSettingsInput } from '../../__generated__/graphql';
+import { PageLoader } from '../../components/PageLoader';
+import { QueryError } from '../../components/QueryError';
+import { METHOD_LABELS } from './labels';
+import { useReauthGuard } from './useReauthGuard';
+
+const SettingsDocument = graphql(`
+  query TwoFactorSettingsPage {
+    twoFactorSettings {
+      enabled
+      issuer
+      allowedMethods
+      requiredForStaff
+      emailForStaff
+    }
+  }
+`);
+
+const UpdateSettingsDocument = graphql(`
+  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {
+    updateTwoFactorSettings(input: $input) {
+      enabled
+      issuer
+      allowedMethods
+      requiredForStaff
+      emailForStaff
+    }
+  }
+`);
+
+const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
+/** The system-wide 2FA settings (MANAGE_SETTINGS): on/off, issuer, methods, staff rules. */
+export function TwoFactorSettingsCard() {
+  const { data, error, refetch } = useQuery(SettingsDocument);
+  const [update, { loading }] = useMutation(UpdateSettingsDocument);
+  // Weakening changes (2FA off, no longer required for staff, e-mail codes for staff) ask for a fresh confirmation.
+  const { guard, modal } = useReauthGuard();
+  const s = data?.twoFactorSettings;
+  const [issuer, setIssuer] = useState('');
+  useEffect(() => {
+    if (s) setIssuer(s.issuer);
+  }, [s]);
+  if (!s) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
+
+  async function save(input: TwoFactorSettingsInput) {
+    await guard('Saving', async () => {
+      await update({ variables: { input } });
+      notifications.show({ color: 'green', message: 'Two-factor settings saved.' });
+    });
+  }
+
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="two-factor-settings-title">
+      <Title order={2} size="h4" mb="sm" id="two-factor-settings-title">
+        Two-factor authentication, system-wide
+      </Title>
+      <Stack gap="md">
+        <Switch
+          label="Two-factor authentication"
+          description="Off: nobody is asked for a second step and nobody can set one up."
+          checked={s.enabled}
+          disabled={loading}
+          onChange={(e) => void save({ enabled: e.currentTarget.checked })}
+        />
+        <Group align="end">
+          <TextInput
+            label="Issuer name in authenticator apps"
+            description="Changing it never breaks anyone's codes: existing app entries keep their old label and keep working; new setups show the new name."
+            value={issuer}
+            maxLength={64}
+            onChange={(e) => setIssuer(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
+          <Button variant="light" disabled={issuer === s.issuer} loading={loading} onClick={() => void save({ issuer })}>
+            Save name
+          </Button>
+        </Group>
+        <Checkbox.Group
+          label="Methods that may be set up"
+          description="Methods people already use keep working when you untick them, so nobody is locked out."
+          value={s.allowedMethods.filter((m) => m !== 'RECOVERY_CODE')}
+          onChange={(v) => void save({ allowedMethods: [...(v as TwoFactorMethod[]), 'RECOVERY_CODE'] })}
+        >
+          <Group mt="xs">
+            {ALL_METHODS.map((m) => (
+              <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <Switch
+          label="Require 2FA for admins and sub-admins"
+          description="Staff without a method are led through setup right after their password and can do nothing else until done."
+          checked={s.requiredForStaff}
+          disabled={loading}
+          onChange={(e) => void save({ requiredForStaff: e.currentTarget.checked })}
+        />
+        <Switch
+          label="Allow e-mail codes for admins and sub-admins"
+          description="Off by default: NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator, because mailboxes are often reachable with the same password."
+          checked={s.emailForStaff}
+          disabled={loading}
+          onChange={(e) => void save({ emailForStaff: e.currentTarget.checked })}
+        />
+      </Stack>
+      {modal}
+    </Card>
+  );
+}
