@@ -82,6 +82,21 @@ describe('login protection', () => {
     });
     const until = new Date(check.data!['checkIp'].activeBlock.expiresAt).getTime();
     expect(until - Date.now()).toBeLessThanOrEqual(2000);
+    // The automatic block is in the audit log beside the blocks made by hand: no actor, the failing IP.
+    const audited = await admin.gql(
+      `query($f: AuditFilter) { auditLog(filter: $f) { nodes { actorEmail targetType targetId targetLabel ip details } } }`,
+      { f: { action: 'IP_AUTO_BLOCKED', target: `${ip}/32` } },
+    );
+    expect(audited.data?.['auditLog'].nodes).toEqual([
+      {
+        actorEmail: null,
+        targetType: 'IpBlock',
+        targetId: check.data!['checkIp'].activeBlock.id,
+        targetLabel: `${ip}/32`,
+        ip,
+        details: { failures: 3, strike: 1, seconds: expect.any(Number) },
+      },
+    ]);
   });
 
   it('counts the same wrong secret retried by a device only once', async () => {

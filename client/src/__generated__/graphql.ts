@@ -42,6 +42,8 @@ export type AuditAction =
   | 'INCIDENT_HOLDER_RESPONSE'
   /** A security incident was resolved (marked safe, dismissed or treated as compromised). */
   | 'INCIDENT_RESOLVED'
+  /** A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one). */
+  | 'IP_AUTO_BLOCKED'
   /** An IP or range was blocked by hand. */
   | 'IP_BLOCKED'
   /** An IP or range was marked safe (globally or for an account). */

@@ -43,6 +43,7 @@ export enum AuditAction {
   TWO_FACTOR_RESET_BY_CLI = 'TWO_FACTOR_RESET_BY_CLI',
   ACCOUNT_DELETED = 'ACCOUNT_DELETED',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
+  IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -84,6 +85,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   PASSWORD_RESET: 'A new password was set through a reset link.',
   PASSWORD_CHANGED: 'An account holder changed their own password (their other sessions were signed out).',
   ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
+  IP_AUTO_BLOCKED: 'A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
 };
 

@@ -11,6 +11,7 @@ import { bumpSql } from '../../db/failure-counter.js';
 import type { RangeIndex, RangeMatch } from './range-matcher.js';
 import type { AuthCache } from '../session/auth-cache.js';
 import type { RawRow } from '../session/session.service.js';
+import { AuditAction, AuditEntry } from '../audit/audit.entity.js';
 
 export enum DecisionReason {
   IP_BLOCKED = 'IP_BLOCKED',
@@ -221,7 +222,7 @@ export class ProtectionService {
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
     if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
-    return this.blockSource(em, prefix, failures, s);
+    return this.blockSource(em, prefix, failures, s, input.ip);
   }
 
   /** The failure count of one account name from one source (the key `recordFailure` bumps). */
@@ -249,6 +250,7 @@ export class ProtectionService {
     prefix: string,
     failures: number,
     s: { blockSeconds: number; maxBlockSeconds: number; escalationFactor: number },
+    lastIp: string,
   ): Promise<ActiveBlock | null> {
     return em.transactional(async (tx) => {
       // One block per source even when instances cross the threshold at the same moment.
@@ -272,6 +274,18 @@ export class ProtectionService {
       );
       // Counting starts afresh after a block; the strike remembers the offence.
       await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+      // In the audit log beside the blocks made by hand, committed with the block: no actor.
+      await tx.insert(AuditEntry, {
+        occurredAt: new Date(),
+        actor: null,
+        actorEmail: null,
+        action: AuditAction.IP_AUTO_BLOCKED,
+        targetType: 'IpBlock',
+        targetId: row!.id,
+        targetLabel: prefix,
+        details: { failures, strike: n, seconds },
+        ip: lastIp,
+      });
       return { id: row!.id, cidr: prefix, reason: BlockReason.BRUTE_FORCE, expiresAt: new Date(row!.expires_at) };
     });
   }
