@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, uniqueEmail, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
 
 const LIST = `query($a: ID) { adminAccessList(accountId: $a) { restricted currentIp currentIpListed entries { id cidr label } account { email ipRestricted } } }`;
 const ADD = `mutation($l: String!, $a: ID, $label: String) { addAdminAccessEntries(lines: $l, accountId: $a, label: $label) { restricted entries { id cidr label } } }`;
@@ -20,10 +21,17 @@ describe('admin IP access lists', () => {
   let server: RunningServer;
   let admin: GqlClient;
   let adminEmail: string;
+  let mail: MailSink;
 
   beforeAll(async () => {
     db = await createTestDatabase('admin_access');
-    server = await startServer({ DATABASE_URL: db.url, TRUSTED_PROXIES: '127.0.0.1', REAUTH_SECONDS: '3600' });
+    mail = await MailSink.start();
+    server = await startServer({
+      DATABASE_URL: db.url,
+      SMTP_URL: mail.url,
+      TRUSTED_PROXIES: '127.0.0.1',
+      REAUTH_SECONDS: '3600',
+    });
     adminEmail = uniqueEmail('owner');
     const setup = new GqlClient(server.url);
     await setup.gql(`mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { __typename } }`, {
@@ -34,6 +42,7 @@ describe('admin IP access lists', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    await mail?.stop();
     await db?.drop();
   });
 
@@ -94,16 +103,25 @@ describe('admin IP access lists', () => {
     elsewhere.setCookie('sc_session', admin.getCookie('sc_session')!);
     expect(codes(await elsewhere.gql(`{ accounts { totalCount } }`))).toEqual(['IP_NOT_ALLOWED']);
     expect((await admin.gql(`{ accounts { totalCount } }`)).errors).toBeUndefined();
-    // Sign-in from elsewhere, even with the right password.
+    // Sign-in from elsewhere, even with the right password: answered exactly as a wrong one (an answer
+    // of its own would confirm the password to whoever tried it), and the holder is e-mailed.
     const login = await from(server, '203.0.113.201').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
-    expect(login.data?.['login']).toMatchObject({ __typename: 'IpNotAllowedError', code: 'IP_NOT_ALLOWED' });
-    // …but a wrong password from elsewhere still says only that.
     const wrong = await from(server, '203.0.113.202').gql(LOGIN, { input: { email: adminEmail, password: 'wrong password!!' } });
-    expect(wrong.data?.['login']?.code).toBe('INVALID_CREDENTIALS');
+    expect(login.data?.['login']).toEqual(wrong.data?.['login']);
+    expect(login.data?.['login']).toMatchObject({ __typename: 'InvalidCredentialsError', code: 'INVALID_CREDENTIALS' });
+    const told = await mail.waitFor(adminEmail, (m) => /outside your IP access list/.test(m.subject));
+    expect(MailSink.text(told)).toContain('203.0.113.201');
+    // Once an hour at most, however often it happens.
+    await from(server, '203.0.113.203').gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      mail.messages.filter((m) => m.to.includes(adminEmail.toLowerCase()) && /outside your IP access list/.test(m.subject)),
+    ).toHaveLength(1);
     const events = await db.query(`select host(ip) as ip, service from login_event where outcome = 'IP_NOT_ALLOWED' order by id`);
     expect(events).toEqual([
       { ip: '203.0.113.200', service: 'panel-session' },
       { ip: '203.0.113.201', service: 'panel' },
+      { ip: '203.0.113.203', service: 'panel' },
     ]);
 
     // API tokens of a restricted sub-admin.

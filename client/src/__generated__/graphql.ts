@@ -648,7 +648,6 @@ export type LoginMutationVariables = Exact<{
 export type LoginMutation = { login:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode }
     | { __typename: 'IpBlockedError', code: ErrorCode }
-    | { __typename: 'IpNotAllowedError', code: ErrorCode }
     | { __typename: 'LoginSuccess', account: { id: string } }
     | { __typename: 'SecondFactorRequired', methods: Array<TwoFactorMethod>, expiresAt: string }
     | { __typename: 'TwoFactorEnrollmentRequired', allowedMethods: Array<TwoFactorMethod>, expiresAt: string }

@@ -23,7 +23,6 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
-      "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "TwoFactorError",
@@ -33,7 +32,6 @@
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
-      "IpNotAllowedError",
       "LoginSuccess",
       "SecondFactorRequired",
       "TwoFactorEnrollmentRequired",
@@ -91,7 +89,6 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
-      "IpNotAllowedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "TwoFactorError",
@@ -101,7 +98,6 @@
     "LoginResult": [
       "InvalidCredentialsError",
       "IpBlockedError",
-      "IpNotAllowedError",
       "LoginSuccess",
       "SecondFactorRequired",
       "TwoFactorEnrollmentRequired",

@@ -66,19 +66,6 @@ export class IpBlockedError extends ErrorResult {
   }
 }
 
-@ObjectType('IpNotAllowedError', {
-  implements: ErrorResult,
-  description: 'The account only signs in from the IPs in its access list, and this is not one of them.',
-})
-export class IpNotAllowedError extends ErrorResult {
-  constructor() {
-    super();
-    this.code = ErrorCode.IP_NOT_ALLOWED;
-    this.message =
-      'Your account only accepts sign-ins from the IPs in its access list. Ask another admin, or use the break-glass command on the server.';
-  }
-}
-
 @ObjectType('AlreadyExistsError', { implements: ErrorResult, description: 'The same entry exists already.' })
 export class AlreadyExistsError extends ErrorResult {
   constructor(message: string) {

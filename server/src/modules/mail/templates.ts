@@ -117,6 +117,13 @@ export const mails = {
       text: `Your account was signed in to from more than one place:\n\n${lines}\n\nWas this you?\n\n  It was me:        ${itWasMe}\n  This wasn't me:   ${notMe}\n\nEach link works once, for 7 days. If it was not you, change your password now; an administrator has been told either way.\n`,
     };
   },
+  signInOutsideAccessList(to: string, ip: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Your password was used from outside your IP access list',
+      text: `Someone signed in to your account with your correct password from ${ip}, which is outside your account's IP access list, so the sign-in was refused (and answered as a wrong password).\n\nIf this was you, sign in from an address on your list, or ask another admin to add this one. If it was not you, someone knows your password: change it at once from an allowed address.${footer(url)}`,
+    };
+  },
   passwordChanged(to: string, url: string): MailMessage {
     return {
       to,

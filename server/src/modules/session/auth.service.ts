@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mails } from '../mail/templates.js';
 import type { Config } from '../../config.js';
 import type { Context } from '../../context.js';
 import type { Account } from '../account/account.entity.js';
@@ -35,7 +36,7 @@ export type LoginOutcomeResult =
       enrollable: TwoFactorMethod[];
       expiresAt: Date;
     }
-  | { ok: false; blockedUntil?: Date | null; ipNotAllowed?: boolean; secondFactor?: TwoFactorFailure };
+  | { ok: false; blockedUntil?: Date | null; secondFactor?: TwoFactorFailure };
 
 export const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
@@ -99,7 +100,9 @@ export class AuthService {
     else if (account.disabledAt !== null) outcome = LoginOutcome.ACCOUNT_DISABLED;
     // API-only sub-admins authenticate with tokens, never through the dashboard.
     else if (account.apiOnly) outcome = LoginOutcome.INVALID_CREDENTIALS;
-    // Staff restricted to an access list sign in only from it (told only after the right password).
+    // Staff restricted to an access list sign in only from it. From elsewhere the right password is
+    // answered, padded and counted as a wrong one (an answer of its own would confirm the password to
+    // whoever tried it); the holder is e-mailed instead, since someone else may know their password.
     else if (
       account.ipRestricted &&
       account.role !== Role.USER &&
@@ -168,15 +171,39 @@ export class AuthService {
     await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     // A disabled account's right password counts like a wrong one: were it not counted, whether the
     // next guess from this source gets blocked would tell which candidate was right.
-    if ((recorded === LoginOutcome.INVALID_CREDENTIALS || recorded === LoginOutcome.ACCOUNT_DISABLED) && !decision.trusted) {
+    if (
+      (recorded === LoginOutcome.INVALID_CREDENTIALS ||
+        recorded === LoginOutcome.ACCOUNT_DISABLED ||
+        recorded === LoginOutcome.IP_NOT_ALLOWED) &&
+      !decision.trusted
+    ) {
       await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
     } else if (outcome === LoginOutcome.SUCCESS) {
       // Only when this account had failures counted from this source (read with the account).
       await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
     }
-    if (outcome === LoginOutcome.IP_NOT_ALLOWED) result = { ok: false, ipNotAllowed: true };
+    if (outcome === LoginOutcome.IP_NOT_ALLOWED && account !== null) {
+      result = { ok: false };
+      this.tellOutsideList(ctx, account);
+    }
     if (!result.ok) await this.padTo(started);
     return result;
+  }
+
+  /** When each account was last told of a right password from outside its list (this instance). */
+  private readonly outsideListTold = new Map<string, number>();
+
+  /**
+   * E-mails the holder that their right password was used from outside their IP access list: at most
+   * once an hour per account (a flood of such sign-ins must not become a flood of e-mails).
+   */
+  private tellOutsideList(ctx: Context, account: Account): void {
+    const now = Date.now();
+    const last = this.outsideListTold.get(account.id);
+    if (last !== undefined && now - last < 3_600_000) return;
+    this.outsideListTold.set(account.id, now);
+    if (this.outsideListTold.size > 10_000) this.outsideListTold.delete(this.outsideListTold.keys().next().value!);
+    ctx.services.mail.notify(mails.signInOutsideAccessList(account.email, ctx.clientIp, this.config.publicUrl.origin));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { InvalidCredentialsError, IpBlockedError, IpNotAllowedError } from '../../common/errors/error-result.js';
+import { InvalidCredentialsError, IpBlockedError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -28,7 +28,6 @@ export const LoginResult = createUnionType({
       TwoFactorEnrollmentRequired,
       InvalidCredentialsError,
       IpBlockedError,
-      IpNotAllowedError,
       TwoFactorError,
     ] as const,
 });
@@ -64,7 +63,6 @@ export class SessionResolver {
     const result = await ctx.services.auth.login(ctx, input.email, input.password, proof);
     if (!result.ok) {
       if (result.secondFactor) return TwoFactorError.from(result.secondFactor);
-      if (result.ipNotAllowed) return new IpNotAllowedError();
       return result.blockedUntil !== undefined ? new IpBlockedError(result.blockedUntil) : new InvalidCredentialsError();
     }
     if (result.stage === SessionStage.PENDING_SECOND_FACTOR) {
