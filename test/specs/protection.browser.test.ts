@@ -145,4 +145,22 @@ describe('login protection in the dashboard', () => {
     await asns.getByText('No overrides: the built-in list decides.').waitFor();
     expect(await db.query(`select asn from asn_override`)).toEqual([]);
   });
+
+  it('lists safe and trusted IPs 50 to a page', async () => {
+    for (let i = 1; i <= 52; i++) {
+      const res = await admin.gql(`mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename } }`, {
+        i: { cidr: `198.18.0.${i}`, note: `bulk ${i}` },
+      });
+      expect(res.data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    }
+    const total = (await admin.gql(`{ trustedIps { totalCount } }`)).data!['trustedIps'].totalCount as number;
+    expect(total).toBeGreaterThan(50);
+    await page.getByRole('link', { name: 'Safe & trusted IPs' }).click();
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Safe and trusted IPs' });
+    await page.getByText(`${total} entries`).waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    await page.getByRole('button', { name: '2', exact: true }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(total - 50);
+  });
 });

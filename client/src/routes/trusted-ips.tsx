@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Button, EmptyState, Group, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Button, EmptyState, Group, Pagination, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconShieldCheck } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
@@ -12,8 +12,8 @@ import { usePageTitle } from '../components/usePageTitle';
 import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
 
 const TrustedIpsPageDocument = graphql(`
-  query TrustedIpsPage($globalOnly: Boolean!) {
-    trustedIps(globalOnly: $globalOnly, page: { limit: 200, offset: 0 }) {
+  query TrustedIpsPage($globalOnly: Boolean!, $offset: Int!) {
+    trustedIps(globalOnly: $globalOnly, page: { limit: 50, offset: $offset }) {
       totalCount
       nodes {
         id
@@ -36,19 +36,28 @@ const RemoveTrustedIpDocument = graphql(`
   }
 `);
 
+const PER_PAGE = 50;
+
 export function Component() {
   usePageTitle('Safe & trusted IPs');
   const [globalOnly, setGlobalOnly] = useState(false);
+  const [page, setPage] = useState(1);
   const [opened, modal] = useDisclosure(false);
   const { data, error, refetch } = useQuery(TrustedIpsPageDocument, {
-    variables: { globalOnly },
+    variables: { globalOnly, offset: (page - 1) * PER_PAGE },
     fetchPolicy: 'cache-and-network',
   });
   const [remove] = useMutation(RemoveTrustedIpDocument, { refetchQueries: ['TrustedIpsPage'] });
+  const total = data?.trustedIps.totalCount;
+  const pages = Math.ceil((total ?? 0) / PER_PAGE);
+  // After removing the last rows of the last page, show the page that is now last.
+  useEffect(() => {
+    if (total !== undefined && page > 1 && (page - 1) * PER_PAGE >= total) setPage(Math.max(1, Math.ceil(total / PER_PAGE)));
+  }, [total, page]);
 
   let body;
   if (!data) body = error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
-  else if (data.trustedIps.nodes.length === 0)
+  else if (data.trustedIps.nodes.length === 0 && page === 1)
     body = (
       <EmptyState
         icon={<IconShieldCheck aria-hidden />}
@@ -58,40 +67,46 @@ export function Component() {
     );
   else
     body = (
-      <Table aria-label="Safe and trusted IPs" striped highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Range</Table.Th>
-            <Table.Th>Trusted for</Table.Th>
-            <Table.Th>Note</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th>Added</Table.Th>
-            <Table.Th>Action</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {data.trustedIps.nodes.map((t) => (
-            <Table.Tr key={t.id}>
-              <Table.Td>{t.cidr}</Table.Td>
-              <Table.Td>{t.account ? t.account.email : 'Everyone (global)'}</Table.Td>
-              <Table.Td>{t.note ?? '—'}</Table.Td>
-              <Table.Td>
-                <FormattedDate value={t.expiresAt} fallback="Never" />
-              </Table.Td>
-              <Table.Td>
-                <FormattedDate value={t.createdAt} />
-              </Table.Td>
-              <Table.Td>
-                <RowActionButton
-                  label="Remove"
-                  accessibleName={`Remove ${t.cidr}`}
-                  action={() => remove({ variables: { id: t.id } })}
-                />
-              </Table.Td>
+      <>
+        <Text size="sm" c="dimmed">
+          {data.trustedIps.totalCount === 1 ? '1 entry' : `${data.trustedIps.totalCount} entries`}
+        </Text>
+        <Table aria-label="Safe and trusted IPs" striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Range</Table.Th>
+              <Table.Th>Trusted for</Table.Th>
+              <Table.Th>Note</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Added</Table.Th>
+              <Table.Th>Action</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.trustedIps.nodes.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.cidr}</Table.Td>
+                <Table.Td>{t.account ? t.account.email : 'Everyone (global)'}</Table.Td>
+                <Table.Td>{t.note ?? '—'}</Table.Td>
+                <Table.Td>
+                  <FormattedDate value={t.expiresAt} fallback="Never" />
+                </Table.Td>
+                <Table.Td>
+                  <FormattedDate value={t.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <RowActionButton
+                    label="Remove"
+                    accessibleName={`Remove ${t.cidr}`}
+                    action={() => remove({ variables: { id: t.id } })}
+                  />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {pages > 1 && <Pagination value={page} onChange={setPage} total={pages} aria-label="Pages" />}
+      </>
     );
 
   return (
@@ -102,7 +117,14 @@ export function Component() {
         account.
       </Text>
       <Group justify="space-between">
-        <Switch label="Global safe list only" checked={globalOnly} onChange={(e) => setGlobalOnly(e.currentTarget.checked)} />
+        <Switch
+          label="Global safe list only"
+          checked={globalOnly}
+          onChange={(e) => {
+            setGlobalOnly(e.currentTarget.checked);
+            setPage(1);
+          }}
+        />
         <Button onClick={modal.open}>Mark as safe</Button>
       </Group>
       {body}
