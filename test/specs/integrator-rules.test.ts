@@ -78,4 +78,56 @@ describe('integrator rules', () => {
     expect(ok.data!['reportLogins']).toHaveLength(2);
     expect(await db.query(`select 1 from login_event where user_agent = 'batch-marker'`)).toHaveLength(2);
   });
+
+  it('an integrator asks for an address alone: blocked (why, until when, which repeat), globally safe, recent failures', async () => {
+    const STATUS = `query($ip: String!) { ipStatus(ip: $ip) { ip sourcePrefix blocked blockedRange blockReason blockedUntil strike globallySafe recentFailures } }`;
+    const { client: reporter } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'] });
+    const quiet = '203.0.113.60';
+    expect((await reporter.gql(STATUS, { ip: quiet })).data?.['ipStatus']).toEqual({
+      ip: quiet,
+      sourcePrefix: `${quiet}/32`,
+      blocked: false,
+      blockedRange: null,
+      blockReason: null,
+      blockedUntil: null,
+      strike: null,
+      globallySafe: false,
+      recentFailures: 0,
+    });
+
+    // Five wrong passwords for one account: blocked automatically (the default threshold and 15 minutes).
+    const guesser = '203.0.113.61';
+    for (let i = 0; i < 5; i++) {
+      await reporter.gql(REPORT, {
+        i: { account: 'target@example.test', ip: guesser, outcome: 'FAILURE', service: 'imap', secretFingerprint: `g${i}` },
+      });
+    }
+    const blocked = (await reporter.gql(STATUS, { ip: guesser })).data?.['ipStatus'];
+    expect(blocked).toMatchObject({
+      blocked: true,
+      blockedRange: `${guesser}/32`,
+      blockReason: 'BRUTE_FORCE',
+      strike: 1,
+      recentFailures: 5,
+    });
+    expect(new Date(blocked.blockedUntil).getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+
+    // Blocked by hand, until lifted; and a globally safe address.
+    await admin.gql(`mutation { blockIp(input: { cidr: "203.0.113.64/30", note: "abuse" }) { __typename } }`);
+    expect((await reporter.gql(STATUS, { ip: '203.0.113.65' })).data?.['ipStatus']).toMatchObject({
+      blocked: true,
+      blockedRange: '203.0.113.64/30',
+      blockReason: 'MANUAL',
+      blockedUntil: null,
+    });
+    await admin.gql(`mutation { markIpSafe(input: { cidr: "203.0.113.70" }) { __typename } }`);
+    expect((await reporter.gql(STATUS, { ip: '203.0.113.70' })).data?.['ipStatus']).toMatchObject({
+      blocked: false,
+      globallySafe: true,
+    });
+
+    expect(codes(await reporter.gql(STATUS, { ip: 'not-an-ip' }))).toEqual(['BAD_USER_INPUT']);
+    const { client: user } = await createAccount(server, admin, { role: 'USER' });
+    expect(codes(await user.gql(STATUS, { ip: quiet }))).toEqual(['FORBIDDEN']);
+  });
 });

@@ -19,6 +19,7 @@ import {
   BruteForceSettings,
   IpBlockPage,
   IpCheck,
+  IpStatus,
   LoginDecision,
   TrustingAccount,
 } from './ip-block.types.js';
@@ -85,6 +86,53 @@ export class IpBlockResolver {
     @Ctx() ctx: Context,
   ): Promise<LoginDecision> {
     return toDecision(await ctx.services.integrator.decide(input));
+  }
+
+  @Authorized(Permission.REPORT_LOGINS, Permission.MANAGE_IPS)
+  @Query(() => IpStatus, {
+    description:
+      'Integrators: the status of an address alone (blocked, why and until when, globally safe, failures in the last 24 hours), without an account and without recording anything. Needs REPORT_LOGINS or MANAGE_IPS.',
+  })
+  async ipStatus(
+    @Arg('ip', () => String, { description: 'IPv4 or IPv6 address.' }) ipInput: string,
+    @Ctx() ctx: Context,
+  ): Promise<IpStatus> {
+    const ip = normalizeIp(ipInput);
+    if (ip === undefined)
+      throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
+    const { em, services } = ctx;
+    const prefix = services.protection.sourcePrefix(ip);
+    const [row] = await em.execute<{
+      cidr: string | null;
+      reason: BlockReason | null;
+      expires_at: Date | null;
+      strike: number | null;
+      safe: boolean;
+      failures: number;
+    }[]>(
+      `select b.cidr, b.reason, b.expires_at, b.strike,
+              exists(select 1 from trusted_ip t where t.account_id is null and t.cidr >>= ?::inet
+                       and (t.expires_at is null or t.expires_at > now())) as safe,
+              (select count(*)::int from login_event e where e.ip <<= ?::inet
+                 and e.outcome in ('INVALID_CREDENTIALS', 'BLOCKED') and e.occurred_at > now() - interval '24 hours') as failures
+         from (select 1) one
+         left join lateral (
+           select cidr::text as cidr, reason, expires_at, strike from ip_block
+            where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
+            order by expires_at desc nulls first limit 1) b on true`,
+      [ip, prefix, ip],
+    );
+    return Object.assign(new IpStatus(), {
+      ip,
+      sourcePrefix: prefix,
+      blocked: row?.cidr != null,
+      blockedRange: row?.cidr ?? null,
+      blockReason: row?.reason ?? null,
+      blockedUntil: row?.expires_at ? new Date(row.expires_at) : null,
+      strike: row?.strike ?? null,
+      globallySafe: row?.safe ?? false,
+      recentFailures: row?.failures ?? 0,
+    });
   }
 
   @Authorized(Permission.MANAGE_IPS)

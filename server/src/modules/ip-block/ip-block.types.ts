@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { IpLocation } from '../geo/geo.types.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
-import { IpBlock } from './ip-block.entity.js';
+import { BlockReason, IpBlock } from './ip-block.entity.js';
 import { DecisionReason } from './protection.service.js';
 
 @ObjectType('LoginDecision', { description: 'Allow or refuse a login, and why.' })
@@ -128,4 +128,36 @@ export class BruteForceSettings {
 
   @Field(() => Int, { description: 'Each repeat block lasts this many times longer.' })
   escalationFactor!: number;
+}
+
+@ObjectType('IpStatus', {
+  description: 'What an integrator may know of an address: blocked or not (why, until when, which repeat), globally safe, recent failures.',
+})
+export class IpStatus {
+  @Field(() => String, { description: 'The address, normalised.' })
+  ip!: string;
+
+  @Field(() => String, { description: 'The unit counted and blocked: the address (IPv4) or its /64 (IPv6).' })
+  sourcePrefix!: string;
+
+  @Field(() => Boolean, { description: 'A block covering it is in force.' })
+  blocked!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The range blocked (null when not blocked).' })
+  blockedRange!: string | null;
+
+  @Field(() => BlockReason, { nullable: true, description: 'BRUTE_FORCE (automatic) or MANUAL (null when not blocked).' })
+  blockReason!: BlockReason | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the block ends by itself (null: not blocked, or until lifted).' })
+  blockedUntil!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Which repeat block this is for the source (1 = first; null when not blocked).' })
+  strike!: number | null;
+
+  @Field(() => Boolean, { description: 'On the global safe list: never counted or blocked.' })
+  globallySafe!: boolean;
+
+  @Field(() => Int, { description: 'Failed logins from the source in the last 24 hours.' })
+  recentFailures!: number;
 }
