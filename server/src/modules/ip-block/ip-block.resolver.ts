@@ -102,14 +102,16 @@ export class IpBlockResolver {
       throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
     const { em, services } = ctx;
     const prefix = services.protection.sourcePrefix(ip);
-    const [row] = await em.execute<{
-      cidr: string | null;
-      reason: BlockReason | null;
-      expires_at: Date | null;
-      strike: number | null;
-      safe: boolean;
-      failures: number;
-    }[]>(
+    const [row] = await em.execute<
+      {
+        cidr: string | null;
+        reason: BlockReason | null;
+        expires_at: Date | null;
+        strike: number | null;
+        safe: boolean;
+        failures: number;
+      }[]
+    >(
       `select b.cidr, b.reason, b.expires_at, b.strike,
               exists(select 1 from trusted_ip t where t.account_id is null and t.cidr >>= ?::inet
                        and (t.expires_at is null or t.expires_at > now())) as safe,

@@ -131,7 +131,8 @@ export class BruteForceSettings {
 }
 
 @ObjectType('IpStatus', {
-  description: 'What an integrator may know of an address: blocked or not (why, until when, which repeat), globally safe, recent failures.',
+  description:
+    'What an integrator may know of an address: blocked or not (why, until when, which repeat), globally safe, recent failures.',
 })
 export class IpStatus {
   @Field(() => String, { description: 'The address, normalised.' })
@@ -152,7 +153,10 @@ export class IpStatus {
   @Field(() => Date, { nullable: true, description: 'When the block ends by itself (null: not blocked, or until lifted).' })
   blockedUntil!: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'Which repeat block this is for the source (1 = first; null when not blocked).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Which repeat block this is for the source (1 = first; null when not blocked).',
+  })
   strike!: number | null;
 
   @Field(() => Boolean, { description: 'On the global safe list: never counted or blocked.' })
