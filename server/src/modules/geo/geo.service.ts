@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { cidrContains, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../../common/net/ip.js';
 import { AsnTable } from './asn-table.js';
+import { cityFields, type CityFields } from './city-record.js';
 import { classifyNetwork, NetworkKind } from './network-kind.js';
 
 export interface GeoInfo {
@@ -40,14 +41,6 @@ interface NamedRow {
   asn_org: string | null;
   network_kind: NetworkKind | null;
   trusted: boolean;
-}
-
-interface CityRecord {
-  city?: string;
-  country_code?: string;
-  latitude?: number;
-  longitude?: number;
-  state1?: string;
 }
 
 const EMPTY: GeoInfo = {
@@ -120,12 +113,12 @@ export class GeoService {
     const isPublic = range === 'unicast';
     const db = isPublic ? await this.load() : undefined;
     let asn: { asn: number; org: string } | undefined;
-    let rec: CityRecord | null = null;
+    let rec: CityFields | null = null;
     if (db !== undefined && 'city' in (db as object)) {
       const { city, asn: table } = db as { city: Reader<Response>[]; asn: AsnTable | undefined };
       for (const reader of city) {
-        // DB-IP Lite's records are flatter than MaxMind's typings describe.
-        rec = reader.get(ipText) as unknown as CityRecord | null;
+        // DB-IP Lite's flat layout or GeoIP2 City's nested one (see city-record.ts).
+        rec = cityFields(reader.get(ipText));
         if (rec) break;
       }
       if (table) {
@@ -153,9 +146,9 @@ export class GeoService {
     }
     if (!isPublic) return { ...EMPTY, networkKind: NetworkKind.PRIVATE };
     return {
-      countryCode: rec?.country_code || null,
-      region: rec?.state1 || null,
-      city: rec?.city || null,
+      countryCode: rec?.countryCode ?? null,
+      region: rec?.region ?? null,
+      city: rec?.city ?? null,
       latitude: rec?.latitude ?? null,
       longitude: rec?.longitude ?? null,
       asn: asn?.asn ?? null,
