@@ -163,4 +163,22 @@ describe('login protection in the dashboard', () => {
     await page.getByRole('button', { name: '2', exact: true }).click();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(total - 50);
   });
+
+  it('a trusted named location for a wide public range asks for the acknowledgement first', async () => {
+    await page.getByRole('link', { name: 'Named locations' }).click();
+    await page.getByRole('button', { name: 'New named location' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New named location' });
+    await dialog.getByLabel('IP range').fill('31.0.0.0/8');
+    await dialog.getByLabel('Name').fill('Carrier');
+    await dialog.getByLabel('Trusted location (logins from it raise no incident)').check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText(/Only whitelist an entire range if you are certain/).waitFor();
+    expect(await db.query(`select id from named_location where cidr = '31.0.0.0/8'`)).toEqual([]);
+    await dialog.getByLabel('I understand the risk of trusting this range').check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: '31.0.0.0/8', exact: true }).waitFor();
+    expect(await db.query(`select name, trusted from named_location where cidr = '31.0.0.0/8'`)).toEqual([
+      { name: 'Carrier', trusted: true },
+    ]);
+  });
 });

@@ -19,13 +19,14 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconShieldOff } from '@tabler/icons-react';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { graphql } from '../__generated__';
 import type { BlockReason } from '../__generated__/graphql';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
 import { DBIP_ATTRIBUTION, formatDuration, formatNetwork, formatPlace } from '../features/ip-block/format';
@@ -295,12 +296,7 @@ function BlocksSection() {
   });
   const [unblock] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage'] });
   const total = data?.ipBlocks.totalCount;
-  // After unblocking the last rows of the last page, show the page that is now last.
-  useEffect(() => {
-    if (total !== undefined && page > 1 && (page - 1) * BLOCKS_PER_PAGE >= total) {
-      setPage(Math.max(1, Math.ceil(total / BLOCKS_PER_PAGE)));
-    }
-  }, [total, page]);
+  useLastPageClamp(total, page, setPage, BLOCKS_PER_PAGE);
   void viewer;
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
   const s = data.bruteForceSettings;

@@ -28,7 +28,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
 import { NETWORK_KIND_LABELS, formatPlace } from '../features/ip-block/format';
-import { WIDE_RANGE_WARNING } from '../features/trusted-ip/MarkSafeModal';
+import { WideRangeAck } from '../features/trusted-ip/WideRangeAck';
 
 const NamedLocationsPageDocument = graphql(`
   query NamedLocationsPage {
@@ -376,17 +376,7 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
             setAck(false);
           }}
         />
-        {needsAck && (
-          <Alert color="orange" variant="light" title="Wide public range" role="alert">
-            {WIDE_RANGE_WARNING}
-            <Checkbox
-              mt="sm"
-              label="I understand the risk of trusting this range"
-              checked={ack}
-              onChange={(e) => setAck(e.currentTarget.checked)}
-            />
-          </Alert>
-        )}
+        {needsAck && <WideRangeAck checked={ack} onChange={setAck} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

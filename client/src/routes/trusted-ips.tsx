@@ -2,12 +2,13 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Button, EmptyState, Group, Pagination, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconShieldCheck } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { graphql } from '../__generated__';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { RowActionButton } from '../components/RowActionButton';
 import { QueryError } from '../components/QueryError';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { usePageTitle } from '../components/usePageTitle';
 import { MarkSafeModal } from '../features/trusted-ip/MarkSafeModal';
 
@@ -50,10 +51,7 @@ export function Component() {
   const [remove] = useMutation(RemoveTrustedIpDocument, { refetchQueries: ['TrustedIpsPage'] });
   const total = data?.trustedIps.totalCount;
   const pages = Math.ceil((total ?? 0) / PER_PAGE);
-  // After removing the last rows of the last page, show the page that is now last.
-  useEffect(() => {
-    if (total !== undefined && page > 1 && (page - 1) * PER_PAGE >= total) setPage(Math.max(1, Math.ceil(total / PER_PAGE)));
-  }, [total, page]);
+  useLastPageClamp(total, page, setPage, PER_PAGE);
 
   let body;
   if (!data) body = error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;

@@ -1,11 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Checkbox, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { graphql } from '../../__generated__';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { canManageUsers, useViewer } from '../session/viewer';
+import { WideRangeAck } from './WideRangeAck';
 
 const MarkIpSafeDocument = graphql(`
   mutation MarkIpSafe($input: MarkIpSafeInput!) {
@@ -35,9 +36,6 @@ const AccountPickerDocument = graphql(`
 `);
 
 const GLOBAL = '__global__';
-export const WIDE_RANGE_WARNING =
-  'Only whitelist an entire range if you are certain the network is private and managed. Whitelisting large public ranges can leave accounts vulnerable to unauthorized access from other users on that same network.';
-
 export function MarkSafeModal({
   opened,
   onClose,
@@ -172,17 +170,7 @@ function MarkSafeForm({
           error={fieldErrors['expiresAt']}
           onChange={(e) => setExpires(e.currentTarget.value)}
         />
-        {needsAck && (
-          <Alert color="orange" variant="light" title="Wide public range" role="alert">
-            {WIDE_RANGE_WARNING}
-            <Checkbox
-              mt="sm"
-              label="I understand the risk of trusting this range"
-              checked={ack}
-              onChange={(e) => setAck(e.currentTarget.checked)}
-            />
-          </Alert>
-        )}
+        {needsAck && <WideRangeAck checked={ack} onChange={setAck} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
