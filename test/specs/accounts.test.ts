@@ -108,12 +108,16 @@ describe('accounts and roles', () => {
   it('MANAGE_SUB_ADMINS alone lists sub-admins only; MANAGE_IPS alone looks accounts up by 3 characters, 20 at most', async () => {
     const { client: subManager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
     const { client: ips } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
-    for (let i = 0; i < 21; i++) {
+    const lookupIds: string[] = [];
+    for (let i = 0; i < 22; i++) {
       const res = await admin.gql(CREATE_ACCOUNT, {
         input: { email: uniqueEmail('lookup'), name: `Lookup ${i}`, password: PASSWORD, role: 'USER' },
       });
       expect(res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+      lookupIds.push(res.data!['createAccount'].account.id);
     }
+    // One of them disabled: not found by the lookup (21 enabled ones match).
+    await admin.gql(DISABLE, { id: lookupIds[0], disabled: true });
 
     expect(codes(await subManager.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
     expect(codes(await subManager.gql(ACCOUNTS, { filter: { role: 'USER' } }))).toEqual(['FORBIDDEN']);
@@ -125,8 +129,17 @@ describe('accounts and roles', () => {
     expect(codes(await ips.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
     expect(codes(await ips.gql(ACCOUNTS, { filter: { search: 'lo ' } }))).toEqual(['FORBIDDEN']);
     const found = await ips.gql(ACCOUNTS, { filter: { search: 'lookup-' }, page: { limit: 200, offset: 5 } });
-    expect(found.data!['accounts'].totalCount).toBe(21);
+    // 21 match: the lookup returns 20 and says no more (not a way to count accounts).
+    expect(found.data!['accounts'].totalCount).toBe(20);
     expect(found.data!['accounts'].nodes).toHaveLength(20);
+    // Enabled users only, whatever the filter asks (not a way to list staff).
+    const staff = await ips.gql(ACCOUNTS, { filter: { search: 'example', role: 'ADMIN', includeDisabled: true } });
+    const roles = (staff.data!['accounts'].nodes as { role: string; disabledAt: string | null }[]).map((n) => [
+      n.role,
+      n.disabledAt,
+    ]);
+    expect(roles.length).toBeGreaterThan(0);
+    expect(new Set(roles.map(([role, disabled]) => `${role} ${disabled}`))).toEqual(new Set(['USER null']));
   });
 
   it('createAccount refuses an unknown role and an unknown permission as bad input', async () => {

@@ -126,6 +126,16 @@ describe('integrator rules', () => {
       globallySafe: true,
     });
 
+    // A right password refused (a disabled account) counts like a wrong one: the count tells nothing
+    // about which password was right.
+    const { email: lockedEmail, id: lockedId } = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(DISABLE, { id: lockedId });
+    await reporter.gql(REPORT, { i: { account: lockedEmail, ip: '203.0.113.80', outcome: 'SUCCESS', service: 'imap' } });
+    await reporter.gql(REPORT, {
+      i: { account: lockedEmail, ip: '203.0.113.80', outcome: 'FAILURE', service: 'imap', secretFingerprint: 'x' },
+    });
+    expect((await reporter.gql(STATUS, { ip: '203.0.113.80' })).data?.['ipStatus'].recentFailures).toBe(2);
+
     expect(codes(await reporter.gql(STATUS, { ip: 'not-an-ip' }))).toEqual(['BAD_USER_INPUT']);
     const { client: user } = await createAccount(server, admin, { role: 'USER' });
     expect(codes(await user.gql(STATUS, { ip: quiet }))).toEqual(['FORBIDDEN']);

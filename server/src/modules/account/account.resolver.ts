@@ -98,7 +98,7 @@ export class AccountResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS, Permission.MANAGE_IPS)
   @Query(() => AccountPage, {
     description:
-      'Accounts, oldest first. MANAGE_USERS lists every account; MANAGE_SUB_ADMINS alone lists sub-admins (filter role SUB_ADMIN); MANAGE_IPS alone looks accounts up by a search of at least 3 characters, 20 at most (to trust an IP for one of them).',
+      'Accounts, oldest first. MANAGE_USERS lists every account; MANAGE_SUB_ADMINS alone lists sub-admins (filter role SUB_ADMIN); MANAGE_IPS alone looks enabled users up by a search of at least 3 characters, 20 at most, totalCount being the rows returned (to trust an IP for one of them).',
   })
   async accounts(
     @Ctx() ctx: Context,
@@ -112,7 +112,14 @@ export class AccountResolver {
       const subAdmins = filter?.role === Role.SUB_ADMIN && hasPermission(viewer, Permission.MANAGE_SUB_ADMINS);
       const lookup = hasPermission(viewer, Permission.MANAGE_IPS) && (filter?.search?.trim().length ?? 0) >= 3;
       if (!subAdmins && !lookup) throw forbidden();
-      if (!subAdmins) paging = Object.assign(new PageInput(), { limit: Math.min(paging.limit, 20), offset: 0 });
+      if (!subAdmins) {
+        // The lookup finds enabled users (whom MANAGE_IPS may trust an IP for), 20 at most, and says
+        // no more than how many it returns: not a way to list staff, or to count accounts.
+        paging = Object.assign(new PageInput(), { limit: Math.min(paging.limit, 20), offset: 0 });
+        const usersOnly = Object.assign(new AccountFilter(), { search: filter!.search, role: Role.USER, includeDisabled: false });
+        const [nodes] = await ctx.services.accounts.list(ctx.em, usersOnly, paging);
+        return Object.assign(new AccountPage(), { nodes, totalCount: nodes.length });
+      }
     }
     const [nodes, totalCount] = await ctx.services.accounts.list(ctx.em, filter, paging);
     return Object.assign(new AccountPage(), { nodes, totalCount });

@@ -116,7 +116,8 @@ export class IpBlockResolver {
               exists(select 1 from trusted_ip t where t.account_id is null and t.cidr >>= ?::inet
                        and (t.expires_at is null or t.expires_at > now())) as safe,
               (select count(*)::int from login_event e where e.ip <<= ?::inet
-                 and e.outcome in ('INVALID_CREDENTIALS', 'BLOCKED') and e.occurred_at > now() - interval '24 hours') as failures
+                 and e.outcome in ('INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'IP_NOT_ALLOWED', 'BLOCKED')
+                 and e.occurred_at > now() - interval '24 hours') as failures
          from (select 1) one
          left join lateral (
            select cidr::text as cidr, reason, expires_at, strike from ip_block

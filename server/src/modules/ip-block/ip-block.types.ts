@@ -159,9 +159,14 @@ export class IpStatus {
   })
   strike!: number | null;
 
-  @Field(() => Boolean, { description: 'On the global safe list: never counted or blocked.' })
+  @Field(() => Boolean, {
+    description: 'On the global safe list: never counted or blocked (a safe address is let through even inside a block).',
+  })
   globallySafe!: boolean;
 
-  @Field(() => Int, { description: 'Failed logins from the source in the last 24 hours.' })
+  @Field(() => Int, {
+    description:
+      'Refused logins from the source in the last 24 hours: every refusal that counts toward a block (wrong password, disabled account, outside an access list, blocked), so the number tells nothing about which password was right.',
+  })
   recentFailures!: number;
 }

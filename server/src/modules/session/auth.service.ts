@@ -201,6 +201,8 @@ export class AuthService {
     const now = Date.now();
     const last = this.outsideListTold.get(account.id);
     if (last !== undefined && now - last < 3_600_000) return;
+    // Re-inserted, so the oldest entry is the one told longest ago when the map is trimmed.
+    this.outsideListTold.delete(account.id);
     this.outsideListTold.set(account.id, now);
     if (this.outsideListTold.size > 10_000) this.outsideListTold.delete(this.outsideListTold.keys().next().value!);
     ctx.services.mail.notify(mails.signInOutsideAccessList(account.email, ctx.clientIp, this.config.publicUrl.origin));
