@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
+import { inLockOrder } from '../support/locks.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const ACCOUNTS = `query($filter: AccountFilter, $page: PageInput) { accounts(filter: $filter, page: $page) { totalCount nodes { id email role disabledAt } } }`;
@@ -278,29 +278,17 @@ describe('sub-admin permissions', () => {
 
       // Another admin changes the set while this request, which read it before, waits for the row:
       // the request's set is what is stored, and the audit entry names what it replaced.
-      const locker = new pg.Client({ connectionString: db.url });
-      await locker.connect();
-      let raced;
-      try {
-        await locker.query('begin');
-        await locker.query('select 1 from account where id = $1 for update', [subId]);
-        const inFlight = admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS'] });
-        const waiting = async () =>
-          (
-            await db.query(
-              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-                and query like '%from account where id%'`,
-            )
-          )[0]!['n'] as number;
-        for (let i = 0; i < 400 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 25));
-        expect(await waiting()).toBe(1);
-        await locker.query(`update account set permissions = '{MANAGE_USERS,MANAGE_IPS,READ_INCIDENTS}' where id = $1`, [subId]);
-        await locker.query('commit');
-        raced = await inFlight;
-      } finally {
-        await locker.end();
-      }
-      expect(raced.data).toEqual({ setPermissions: { id: subId, permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] } });
+      const [raced] = await inLockOrder(
+        db,
+        ['select 1 from account where id = $1 for update', [subId]],
+        [() => admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS'] })],
+        {
+          waitingOn: 'from account where id',
+          meanwhile: (locker) =>
+            locker.query(`update account set permissions = '{MANAGE_USERS,MANAGE_IPS,READ_INCIDENTS}' where id = $1`, [subId]),
+        },
+      );
+      expect(raced!.data).toEqual({ setPermissions: { id: subId, permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] } });
       expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
         { permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] },
       ]);

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
+import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
 
 const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason until eventId duplicate } }`;
@@ -566,26 +566,7 @@ describe('login protection', () => {
         { i: { cidr: '10.77.0.0/16', name: 'Twice' } },
       );
     // Writes to the table wait (reads do not) until both requests are in flight.
-    const locker = new pg.Client({ connectionString: db.url });
-    await locker.connect();
-    let results: Awaited<ReturnType<typeof create>>[];
-    try {
-      await locker.query('begin');
-      await locker.query('lock table named_location in share mode');
-      const inFlight = Promise.all([create(), create()]);
-      const waiting = async () =>
-        (
-          await db.query(
-            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-          )
-        )[0]!['n'] as number;
-      for (let i = 0; i < 400 && (await waiting()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(await waiting()).toBe(2);
-      await locker.query('commit');
-      results = await inFlight;
-    } finally {
-      await locker.end();
-    }
+    const results = await inLockOrder(db, ['lock table named_location in share mode'], [create, create]);
     const outcomes = results.map((r) => r.data?.['createNamedLocation'] ?? r.errors);
     expect(outcomes).toEqual(
       expect.arrayContaining([{ __typename: 'NamedLocation' }, { __typename: 'AlreadyExistsError', code: 'ALREADY_EXISTS' }]),

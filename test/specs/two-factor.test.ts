@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
+import { inLockOrder } from '../support/locks.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, LOGIN, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
@@ -83,44 +84,6 @@ describe('two-factor authentication', () => {
       await meanwhile?.(locker);
       await locker.query('commit');
       return await inFlight;
-    } finally {
-      await locker.end();
-    }
-  }
-
-  /**
-   * Holds `lock` (a `select … for update`) in another connection while `requests` start one by one,
-   * each once the one before waits on a lock in a statement on `table`; then runs `meanwhile` in that
-   * transaction and commits. Postgres grants the lock in the order they asked.
-   */
-  async function inLockOrder<T>(
-    lock: [string, unknown[]],
-    table: string,
-    requests: (() => Promise<T>)[],
-    meanwhile?: (locker: pg.Client) => Promise<unknown>,
-  ): Promise<T[]> {
-    const locker = new pg.Client({ connectionString: db.url });
-    await locker.connect();
-    try {
-      await locker.query('begin');
-      await locker.query(...lock);
-      const waiting = async () =>
-        (
-          await db.query(
-            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-              and query like $1`,
-            [`%${table}%`],
-          )
-        )[0]!['n'] as number;
-      const inFlight: Promise<T>[] = [];
-      for (const request of requests) {
-        inFlight.push(request());
-        for (let i = 0; i < 400 && (await waiting()) < inFlight.length; i++) await new Promise((r) => setTimeout(r, 25));
-        expect(await waiting()).toBe(inFlight.length);
-      }
-      await meanwhile?.(locker);
-      await locker.query('commit');
-      return await Promise.all(inFlight);
     } finally {
       await locker.end();
     }
@@ -206,10 +169,12 @@ describe('two-factor authentication', () => {
     it('two setups started at once both answer; a setup started while another confirms leaves the confirmed app working', async () => {
       const { client, id, email } = await newUser();
       // Both inserts wait on the account row (their foreign key), then go on one after the other.
-      const [a, b] = await inLockOrder(['select 1 from account where id = $1 for update', [id]], 'totp_authenticator', [
-        () => client.gql(Q.startTotp),
-        () => client.gql(Q.startTotp),
-      ]);
+      const [a, b] = await inLockOrder(
+        db,
+        ['select 1 from account where id = $1 for update', [id]],
+        [() => client.gql(Q.startTotp), () => client.gql(Q.startTotp)],
+        { waitingOn: 'totp_authenticator' },
+      );
       expect(a!.errors, JSON.stringify(a)).toBeUndefined();
       expect(b!.errors, JSON.stringify(b)).toBeUndefined();
       expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([
@@ -222,9 +187,10 @@ describe('two-factor authentication', () => {
       // The confirmation takes the row first; the new setup comes after it and must not replace the
       // secret of the app that was just switched on.
       const [confirmed, restarted] = await inLockOrder(
+        db,
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
-        'totp_authenticator',
         [() => client.gql(Q.confirmTotp, { c: totp(secret, -1) }), () => client.gql(Q.startTotp)],
+        { waitingOn: 'totp_authenticator' },
       );
       expect(confirmed!.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorEnabled' });
       expect(codes(restarted!)).toEqual(['ALREADY_ENABLED']);
@@ -239,10 +205,14 @@ describe('two-factor authentication', () => {
       // The code is checked against this secret; before the confirmation's write, the setup is restarted
       // in another tab (here: the row gets another sealed secret in the locking transaction).
       const [confirmed] = await inLockOrder(
+        db,
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
-        'totp_authenticator',
         [() => client.gql(Q.confirmTotp, { c: totp(secret, -1) })],
-        (locker) => locker.query(`update totp_authenticator set secret_sealed = 'restarted' where account_id = $1`, [id]),
+        {
+          waitingOn: 'totp_authenticator',
+          meanwhile: (locker) =>
+            locker.query(`update totp_authenticator set secret_sealed = 'restarted' where account_id = $1`, [id]),
+        },
       );
       expect(confirmed!.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'NOT_ENROLLING' });
       expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([
@@ -552,10 +522,14 @@ describe('two-factor authentication', () => {
       await client.gql(Q.startEmail, { a: address });
       const code = await mail.codeFor(address, since);
       const [confirmed] = await inLockOrder(
+        db,
         ['select 1 from email_factor where account_id = $1 for update', [id]],
-        'email_factor',
         [() => client.gql(Q.confirmEmail, { c: code })],
-        (locker) => locker.query(`update email_factor set address = 'someone-else@example.test' where account_id = $1`, [id]),
+        {
+          waitingOn: 'email_factor',
+          meanwhile: (locker) =>
+            locker.query(`update email_factor set address = 'someone-else@example.test' where account_id = $1`, [id]),
+        },
       );
       expect(confirmed!.data!['confirmEmailEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'NOT_ENROLLING' });
       expect(await db.query(`select status, address from email_factor where account_id = $1`, [id])).toEqual([

@@ -102,37 +102,24 @@ export class IpBlockResolver {
       throw badInput([{ field: 'ip', reason: 'INVALID_IP', message: `"${ipInput.slice(0, 64)}" is not an IP address.` }]);
     const { em, services } = ctx;
     const prefix = services.protection.sourcePrefix(ip);
-    const [row] = await em.execute<
-      {
-        cidr: string | null;
-        reason: BlockReason | null;
-        expires_at: Date | null;
-        strike: number | null;
-        safe: boolean;
-        failures: number;
-      }[]
-    >(
-      `select b.cidr, b.reason, b.expires_at, b.strike,
-              exists(select 1 from trusted_ip t where t.account_id is null and t.cidr >>= ?::inet
+    // The block in force as the decision sees it, then trust and failures in one statement.
+    const block = await services.protection.activeBlock(em, ip);
+    const [row] = await em.execute<{ safe: boolean; failures: number }[]>(
+      `select exists(select 1 from trusted_ip t where t.account_id is null and t.cidr >>= ?::inet
                        and (t.expires_at is null or t.expires_at > now())) as safe,
               (select count(*)::int from login_event e where e.ip <<= ?::inet
                  and e.outcome in ('INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'IP_NOT_ALLOWED', 'BLOCKED')
-                 and e.occurred_at > now() - interval '24 hours') as failures
-         from (select 1) one
-         left join lateral (
-           select cidr::text as cidr, reason, expires_at, strike from ip_block
-            where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
-            order by expires_at desc nulls first limit 1) b on true`,
-      [ip, prefix, ip],
+                 and e.occurred_at > now() - interval '24 hours') as failures`,
+      [ip, prefix],
     );
     return Object.assign(new IpStatus(), {
       ip,
       sourcePrefix: prefix,
-      blocked: row?.cidr != null,
-      blockedRange: row?.cidr ?? null,
-      blockReason: row?.reason ?? null,
-      blockedUntil: row?.expires_at ? new Date(row.expires_at) : null,
-      strike: row?.strike ?? null,
+      blocked: block !== null,
+      blockedRange: block?.cidr ?? null,
+      blockReason: block?.reason ?? null,
+      blockedUntil: block?.expiresAt ?? null,
+      strike: block?.strike ?? null,
       globallySafe: row?.safe ?? false,
       recentFailures: row?.failures ?? 0,
     });

@@ -39,6 +39,8 @@ export interface ActiveBlock {
   cidr: string;
   reason: BlockReason;
   expiresAt: Date | null;
+  /** Which repeat block of the source this is (1 = first); absent where a block was just made. */
+  strike?: number;
 }
 
 interface DecisionRow {
@@ -127,14 +129,16 @@ export class ProtectionService {
   }
 
   async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
-    const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null }[]>(
-      `select id, cidr::text as cidr, reason, expires_at from ip_block
+    const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null; strike: number }[]>(
+      `select id, cidr::text as cidr, reason, expires_at, strike from ip_block
         where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
         order by expires_at desc nulls first limit 1`,
       [ip],
     );
     const r = rows[0];
-    return r ? { id: r.id, cidr: r.cidr, reason: r.reason, expiresAt: r.expires_at ? new Date(r.expires_at) : null } : null;
+    return r
+      ? { id: r.id, cidr: r.cidr, reason: r.reason, expiresAt: r.expires_at ? new Date(r.expires_at) : null, strike: r.strike }
+      : null;
   }
 
   /** The decision alone: trusted → allowed; blocked → refused until; disabled account → locked. */
