@@ -181,4 +181,37 @@ describe('login protection in the dashboard', () => {
       { name: 'Carrier', trusted: true },
     ]);
   });
+  it("an account's page lists its trusted IPs 20 to a page, removes them and adds one for that account", async () => {
+    const created = await admin.gql(
+      `mutation($i: CreateAccountInput!) { createAccount(input: $i) { ... on AccountCreated { account { id } } } }`,
+      {
+        i: { email: 'trusting@example.test', name: 'Trusting', password: PASSWORD, role: 'USER' },
+      },
+    );
+    const id = created.data!['createAccount'].account.id as string;
+    for (let i = 1; i <= 21; i++) {
+      const res = await admin.gql(`mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename } }`, {
+        i: { cidr: `198.19.0.${i}`, accountId: id },
+      });
+      expect(res.data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    }
+    await page.goto(`${server.url}/users/${id}`);
+    const table = page.getByRole('table', { name: 'Trusted login IPs' });
+    await page.getByText('21 trusted IPs').waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(20);
+    await page.getByLabel('Trusted IP pages').getByRole('button', { name: '2', exact: true }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    // The last row of the last page removed (the oldest entry): the page that is now last is shown.
+    await page.getByRole('button', { name: 'Remove 198.19.0.1/32' }).click();
+    await page.getByText('20 trusted IPs').waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(20);
+    expect(await db.query(`select id from trusted_ip where cidr = '198.19.0.1/32'`)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Mark as safe' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('IP address or range').fill('198.19.1.1');
+    await dialog.getByRole('button', { name: 'Mark as safe' }).click();
+    await page.getByText('21 trusted IPs').waitFor();
+    expect(await db.query(`select account_id from trusted_ip where cidr = '198.19.1.1/32'`)).toEqual([{ account_id: id }]);
+  });
 });

@@ -170,4 +170,22 @@ describe('sub-admins in the dashboard', () => {
     ]);
     await ips.context().close();
   });
+  it('lists sub-admins 50 to a page, with the total', async () => {
+    for (let i = 0; i < 51; i++) {
+      const res = await admin.gql(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { __typename } }`, {
+        i: { email: uniqueEmail(`bulk${i}`), name: `Bulk ${i}`, password: PASSWORD, role: 'SUB_ADMIN', permissions: [] },
+      });
+      expect(res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+    }
+    const total = (await admin.gql(`{ accounts(filter: { role: SUB_ADMIN }) { totalCount } }`)).data!['accounts']
+      .totalCount as number;
+    expect(total).toBeGreaterThan(50);
+    await page.getByRole('link', { name: 'Sub-admins' }).click();
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Sub-admins' });
+    await page.getByText(`${total} sub-admins`).waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    await page.getByLabel('Pages').getByRole('button', { name: '2', exact: true }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(total - 50);
+  });
 });

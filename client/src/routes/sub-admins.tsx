@@ -9,6 +9,7 @@ import {
   EmptyState,
   Group,
   Modal,
+  Pagination,
   Stack,
   Table,
   Text,
@@ -27,6 +28,7 @@ import { PageLoader } from '../components/PageLoader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { QueryError } from '../components/QueryError';
 import { RowActionButton } from '../components/RowActionButton';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { usePageTitle } from '../components/usePageTitle';
 import { CreateAccountModal } from '../features/account/CreateAccountModal';
 import { ALL_PERMISSIONS, PERMISSION_LABELS } from '../features/account/labels';
@@ -35,8 +37,8 @@ import { useViewer, type Viewer } from '../features/session/viewer';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const SubAdminsPageDocument = graphql(`
-  query SubAdminsPage {
-    accounts(filter: { role: SUB_ADMIN }, page: { limit: 200, offset: 0 }) {
+  query SubAdminsPage($offset: Int!) {
+    accounts(filter: { role: SUB_ADMIN }, page: { limit: 50, offset: $offset }) {
       totalCount
       nodes {
         id
@@ -112,6 +114,8 @@ const RevokeApiTokenDocument = graphql(`
   }
 `);
 
+const PER_PAGE = 50;
+
 type SubAdmin = { id: string; email: string; permissions: Permission[]; apiOnly: boolean };
 
 function canManageSubAdmins(v: Viewer): boolean {
@@ -123,7 +127,15 @@ export function Component() {
   usePageTitle('Sub-admins');
   const viewer = useViewer();
   const allowed = canManageSubAdmins(viewer);
-  const { data, error, refetch } = useQuery(SubAdminsPageDocument, { skip: !allowed, fetchPolicy: 'cache-and-network' });
+  const [page, setPage] = useState(1);
+  const { data, error, refetch } = useQuery(SubAdminsPageDocument, {
+    variables: { offset: (page - 1) * PER_PAGE },
+    skip: !allowed,
+    fetchPolicy: 'cache-and-network',
+  });
+  const total = data?.accounts.totalCount;
+  const pages = Math.ceil((total ?? 0) / PER_PAGE);
+  useLastPageClamp(total, page, setPage, PER_PAGE);
   const [createOpened, create] = useDisclosure(false);
   const [editing, setEditing] = useState<SubAdmin | null>(null);
   const [tokensFor, setTokensFor] = useState<SubAdmin | null>(null);
@@ -149,91 +161,99 @@ export function Component() {
         ) : (
           <PageLoader />
         )
-      ) : data.accounts.nodes.length === 0 ? (
+      ) : data.accounts.totalCount === 0 ? (
         <EmptyState
           icon={<IconUserShield aria-hidden />}
           title="No sub-admins yet"
           description="Create one for each person or integration."
         />
       ) : (
-        <Table aria-label="Sub-admins" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Account</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Permissions</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.accounts.nodes.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {a.name}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {a.email}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{a.apiOnly ? <Badge color="violet">API only</Badge> : <Badge variant="light">Person</Badge>}</Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {a.permissions.length === 0 ? (
-                      <Text size="xs" c="dimmed">
-                        none
-                      </Text>
-                    ) : (
-                      a.permissions.map((p) => (
-                        <Badge key={p} variant="outline" size="sm">
-                          {PERMISSION_LABELS[p].label}
-                        </Badge>
-                      ))
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  {a.disabledAt ? 'Disabled' : 'Active'}
-                  {a.ipRestricted && (
-                    <Badge ml="xs" size="sm" color="teal">
-                      IP restricted
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
-                    <Button size="xs" variant="default" onClick={() => setEditing(a)} disabled={a.id === viewer.id}>
-                      Permissions
-                    </Button>
-                    <Button size="xs" variant="default" component={Link} to={`/users/${a.id}/access-list`}>
-                      IP list
-                    </Button>
-                    {a.apiOnly && (
-                      <Button size="xs" variant="default" onClick={() => setTokensFor(a)}>
-                        API tokens
-                      </Button>
-                    )}
-                    <RowActionButton
-                      label={a.disabledAt ? 'Enable' : 'Disable'}
-                      accessibleName={`${a.disabledAt ? 'Enable' : 'Disable'} ${a.email}`}
-                      action={() => setDisabled({ variables: { id: a.id, disabled: !a.disabledAt } })}
-                    />
-                    <Button
-                      size="xs"
-                      color="red"
-                      variant="subtle"
-                      onClick={() => setDeleting(a)}
-                      aria-label={`Delete ${a.email}`}
-                    >
-                      Delete
-                    </Button>
-                  </Group>
-                </Table.Td>
+        <>
+          <Text size="sm" c="dimmed">
+            {data.accounts.totalCount === 1 ? '1 sub-admin' : `${data.accounts.totalCount} sub-admins`}
+          </Text>
+          <Table aria-label="Sub-admins" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Account</Table.Th>
+                <Table.Th>Kind</Table.Th>
+                <Table.Th>Permissions</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Actions</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.accounts.nodes.map((a) => (
+                <Table.Tr key={a.id}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {a.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {a.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {a.apiOnly ? <Badge color="violet">API only</Badge> : <Badge variant="light">Person</Badge>}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {a.permissions.length === 0 ? (
+                        <Text size="xs" c="dimmed">
+                          none
+                        </Text>
+                      ) : (
+                        a.permissions.map((p) => (
+                          <Badge key={p} variant="outline" size="sm">
+                            {PERMISSION_LABELS[p].label}
+                          </Badge>
+                        ))
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    {a.disabledAt ? 'Disabled' : 'Active'}
+                    {a.ipRestricted && (
+                      <Badge ml="xs" size="sm" color="teal">
+                        IP restricted
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="default" onClick={() => setEditing(a)} disabled={a.id === viewer.id}>
+                        Permissions
+                      </Button>
+                      <Button size="xs" variant="default" component={Link} to={`/users/${a.id}/access-list`}>
+                        IP list
+                      </Button>
+                      {a.apiOnly && (
+                        <Button size="xs" variant="default" onClick={() => setTokensFor(a)}>
+                          API tokens
+                        </Button>
+                      )}
+                      <RowActionButton
+                        label={a.disabledAt ? 'Enable' : 'Disable'}
+                        accessibleName={`${a.disabledAt ? 'Enable' : 'Disable'} ${a.email}`}
+                        action={() => setDisabled({ variables: { id: a.id, disabled: !a.disabledAt } })}
+                      />
+                      <Button
+                        size="xs"
+                        color="red"
+                        variant="subtle"
+                        onClick={() => setDeleting(a)}
+                        aria-label={`Delete ${a.email}`}
+                      >
+                        Delete
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {pages > 1 && <Pagination value={page} onChange={setPage} total={pages} aria-label="Pages" />}
+        </>
       )}
       {createOpened && (
         <CreateAccountModal

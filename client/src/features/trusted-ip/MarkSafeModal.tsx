@@ -81,7 +81,7 @@ function MarkSafeForm({
     skip: lookupOnly && debounced.trim().length < 3,
   });
   const [mark, { loading }] = useMutation(MarkIpSafeDocument, {
-    refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountPage'],
+    refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountTrustedIps'],
   });
 
   const options = [
