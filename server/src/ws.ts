@@ -19,7 +19,10 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import type { Context, Viewer } from './context.js';
+import { hasPermission } from './common/auth/auth-checker.js';
+import { ErrorCode } from './common/errors/codes.js';
 import { resolveClientIp } from './common/net/client-ip.js';
+import { Permission } from './common/auth/roles.js';
 import { SessionStage } from './modules/session/session.entity.js';
 import type { Services } from './services.js';
 
@@ -75,7 +78,15 @@ function mapIterator<T, U>(source: AsyncIterator<T>, fn: (value: T) => Promise<U
 }
 
 /** Close codes the dashboard understands. */
-export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401 } as const;
+export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401, TOO_MANY_CONNECTIONS: 4429 } as const;
+
+/**
+ * Sockets one session may hold open at once: one per dashboard tab (tabs share the session cookie),
+ * with room to spare. A session opening thousands would otherwise cost memory and event-loop time.
+ */
+export const WS_MAX_SOCKETS_PER_SESSION = 32;
+/** Subscriptions one socket may hold at once (the dashboard needs one). */
+export const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 5;
 
 const grantsOf = (a: { role: string; permissions: readonly string[] }) => `${a.role}:${[...a.permissions].sort().join(',')}`;
 
@@ -124,12 +135,30 @@ export function startWebSocketServer(opts: {
         const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null;
         const { viewer, refused } = await services.adminAccess.enforce(em, resolved, clientIp, ua);
         if (refused || !viewer) return false;
+        // The only subscription is the incident feed: a viewer who may not read incidents has no use
+        // for a socket (end users, sub-admins without the permission), so none is kept open for it.
+        if (!hasPermission(viewer, Permission.READ_INCIDENTS)) return false;
+        let open = 0;
+        for (const other of live.values()) if (other.viewer.session!.id === viewer.session!.id) open++;
+        if (open >= WS_MAX_SOCKETS_PER_SESSION) {
+          // Closed with its own code before graphql-ws closes it as forbidden (the first close wins).
+          ctx.extra.socket.close(WS_CLOSE.TOO_MANY_CONNECTIONS, 'Too many connections');
+          return false;
+        }
         const state: ConnectionState = { viewer, clientIp, userAgent: ua, grants: grantsOf(viewer.account) };
         ctx.extra.state = state;
         live.set(ctx.extra.socket, state);
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        // This one included: graphql-ws lists a subscription from its start until it ends.
+        if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection.`, {
+              extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS },
+            }),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query);
@@ -183,7 +212,9 @@ export function startWebSocketServer(opts: {
     const bySession = new Map<string, WebSocket[]>();
     for (const [socket, state] of live) {
       const id = state.viewer.session!.id;
-      bySession.set(id, [...(bySession.get(id) ?? []), socket]);
+      const sockets = bySession.get(id);
+      if (sockets) sockets.push(socket);
+      else bySession.set(id, [socket]);
     }
     const { rows } = await services.sessions.pool.query<{
       id: string;

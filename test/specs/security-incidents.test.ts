@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
+import { createAccount, login, LOGIN, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import {
   createPlaces,
+  INCIDENT_EVENTS,
   INCIDENT_FIELDS,
   INCIDENTS,
   incidentsOf,
@@ -697,7 +698,7 @@ describe('security incidents', () => {
       expect(resolved).toMatchObject({ status: 'RESOLVED', openIncidents: before });
     });
 
-    it('refuses a connection without a session or from a foreign origin; users and sub-admins without the permission get nothing', async () => {
+    it('refuses a connection without a session, from a foreign origin, or from a viewer who may not read incidents', async () => {
       const anon = track(subscribeIncidents(server.url, ''));
       await expect(anon.connected).rejects.toThrow(/4403/);
       const foreign = track(subscribeIncidents(server.url, admin.cookieHeader(), 'https://evil.example'));
@@ -707,6 +708,9 @@ describe('security incidents', () => {
       const sub = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
       const us = track(subscribeIncidents(server.url, user.client.cookieHeader()));
       const ss = track(subscribeIncidents(server.url, sub.client.cookieHeader()));
+      // No socket is kept for an end user or a sub-admin without READ_INCIDENTS: the feed is all there is.
+      await expect(us.connected).rejects.toThrow(/4403/);
+      await expect(ss.connected).rejects.toThrow(/4403/);
       const ok = track(subscribeIncidents(server.url, admin.cookieHeader()));
       await ok.connected;
       const u = await newUser();
@@ -715,8 +719,54 @@ describe('security incidents', () => {
       await ok.waitFor((e) => e['accountId'] === u.id);
       expect(us.events).toEqual([]);
       expect(ss.events).toEqual([]);
-      expect(JSON.stringify(us.errors)).toContain('FORBIDDEN');
-      expect(JSON.stringify(ss.errors)).toContain('FORBIDDEN');
+    });
+
+    it('caps the sockets of one session and the subscriptions of one socket', async () => {
+      const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      const cookie = reader.client.cookieHeader();
+      const open: Subscriber[] = [];
+      for (let i = 0; i < 32; i++) open.push(track(subscribeIncidents(server.url, cookie)));
+      await Promise.all(open.map((s) => s.connected));
+      const extra = track(subscribeIncidents(server.url, cookie));
+      await expect(extra.connected).rejects.toThrow(/4429/);
+      expect(extra.closed).toEqual({ code: 4429, reason: 'Too many connections' });
+      // Another session of the same account is not affected, and a closed socket frees its place.
+      const other = new GqlClient(server.url);
+      await login(other, reader.email);
+      const second = track(subscribeIncidents(server.url, other.cookieHeader()));
+      await second.connected;
+      await open.pop()!.dispose();
+      let again: Subscriber | undefined;
+      await expect
+        .poll(async () => {
+          again = track(subscribeIncidents(server.url, cookie));
+          return again.connected.then(
+            () => 'connected',
+            () => 'refused',
+          );
+        })
+        .toBe('connected');
+
+      // Five subscriptions on one socket (it has one already): the sixth and seventh are refused with a
+      // typed error, the five keep working.
+      const errors: unknown[] = [];
+      const events: unknown[][] = [];
+      for (let i = 0; i < 6; i++) {
+        const got: unknown[] = [];
+        events.push(got);
+        again!.client.subscribe(
+          { query: INCIDENT_EVENTS },
+          { next: (v) => v.data && got.push(v.data), error: (e) => errors.push(e), complete: () => undefined },
+        );
+      }
+      await expect.poll(() => errors.length).toBe(2);
+      expect(JSON.stringify(errors)).toContain('TOO_MANY_SUBSCRIPTIONS');
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 4);
+      await reportFrom(admin, u.email, 'paris', 1);
+      // The socket's own first subscription (from subscribeIncidents) plus four of these six got the event.
+      await again!.waitFor((e) => e['accountId'] === u.id);
+      await expect.poll(() => events.filter((g) => g.length > 0).length).toBe(4);
     });
 
     it('closes the socket when its session is revoked', async () => {

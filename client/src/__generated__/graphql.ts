@@ -258,6 +258,8 @@ export type ErrorCode =
   | 'SETUP_TOKEN_INVALID'
   /** Too many wrong codes from this account or network: wait until `retryAfter`. */
   | 'TOO_MANY_ATTEMPTS'
+  /** This WebSocket connection holds as many subscriptions as it may: end one before starting another. */
+  | 'TOO_MANY_SUBSCRIPTIONS'
   /** Two-factor authentication is switched off system-wide. */
   | 'TWO_FACTOR_DISABLED'
   /** No valid session or token, or it expired or was revoked. */

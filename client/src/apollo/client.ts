@@ -16,7 +16,7 @@ function webSocketUrl(): string {
 }
 
 /** Close codes the server uses when it ends a socket on purpose: reconnecting would not help. */
-const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4429]);
 
 /**
  * Subscriptions go over graphql-ws on the same port. The WebSocket client is loaded and connected

@@ -33,6 +33,7 @@ export enum ErrorCode {
   SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
   SECOND_FACTOR_UNAVAILABLE = 'SECOND_FACTOR_UNAVAILABLE',
   SERVER_BUSY = 'SERVER_BUSY',
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
   EMAIL_COOLDOWN = 'EMAIL_COOLDOWN',
   ALREADY_ENABLED = 'ALREADY_ENABLED',
   NOT_ENROLLING = 'NOT_ENROLLING',
@@ -96,6 +97,9 @@ registerEnumType(ErrorCode, {
     SERVER_BUSY: {
       description:
         'Too many passwords are waiting to be checked (a flood of sign-ins): this one was not checked and counts for nothing. Try again in a moment.',
+    },
+    TOO_MANY_SUBSCRIPTIONS: {
+      description: 'This WebSocket connection holds as many subscriptions as it may: end one before starting another.',
     },
     SECOND_FACTOR_UNAVAILABLE: {
       description:
