@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import {
+  CREATE_ACCOUNT,
+  createAccount,
+  login,
+  LOGIN,
+  PASSWORD,
+  reauthenticate,
+  setupAdmin,
+  uniqueEmail,
+} from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
@@ -44,11 +53,12 @@ describe('login protection', () => {
   let server: RunningServer;
   let admin: GqlClient;
   let adminId: string;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('protection');
     server = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    ({ client: admin, id: adminId, email: adminEmail } = await setupAdmin(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -442,7 +452,15 @@ describe('login protection', () => {
     expect(await db.query(`select id from trusted_ip where cidr = '8.0.0.0/8'`)).toEqual([]);
     const v6 = await admin.gql(MARK_SAFE, { i: { cidr: '2a00:1450::/32' } });
     expect(v6.data?.['markIpSafe']?.__typename).toBe('WideRangeNeedsAcknowledgementError');
-    const acked = await admin.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', acknowledgeWideRange: true } });
+    // Acknowledged and trusted for everyone: protection off for a wide range takes a fresh re-authentication.
+    // (A session of its own: the shared one may have re-authenticated in an earlier test.)
+    const fresh = new GqlClient(server.url);
+    await login(fresh, adminEmail);
+    const unconfirmed = await fresh.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', acknowledgeWideRange: true } });
+    expect(codes(unconfirmed)).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query(`select id from trusted_ip where cidr = '8.0.0.0/8'`)).toEqual([]);
+    await reauthenticate(fresh);
+    const acked = await fresh.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', acknowledgeWideRange: true } });
     expect(acked.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '8.0.0.0/8' });
     expect((await admin.gql(MARK_SAFE, { i: { cidr: '10.0.0.0/8' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
     expect((await admin.gql(MARK_SAFE, { i: { cidr: '81.2.69.0/24' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
@@ -600,6 +618,48 @@ describe('login protection', () => {
     expect(forUser.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '192.0.2.78/32' });
     const trusted = await db.query(`select account_id from trusted_ip where cidr = '192.0.2.78/32'`);
     expect(trusted).toEqual([{ account_id: userId }]);
+    // The global list exempts every account, staff too: MANAGE_IPS alone cannot add to it, nor can a
+    // sub-admin exempt itself; with MANAGE_SETTINGS too it can.
+    expect(codes(await ipManager.gql(MARK_SAFE, { i: { cidr: '192.0.2.79' } }))).toEqual(['FORBIDDEN']);
+    const { client: selfTruster, id: selfId } = await createAccount(server, admin, {
+      role: 'SUB_ADMIN',
+      permissions: ['MANAGE_IPS', 'MANAGE_SUB_ADMINS'],
+    });
+    expect(codes(await selfTruster.gql(MARK_SAFE, { i: { cidr: '192.0.2.79', accountId: selfId } }))).toEqual(['FORBIDDEN']);
+    expect(await db.query(`select id from trusted_ip where cidr = '192.0.2.79/32'`)).toEqual([]);
+    const { client: ipAndSettings } = await createAccount(server, admin, {
+      role: 'SUB_ADMIN',
+      permissions: ['MANAGE_IPS', 'MANAGE_SETTINGS'],
+    });
+    const global = await ipAndSettings.gql(MARK_SAFE, { i: { cidr: '192.0.2.79' } });
+    expect(global.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '192.0.2.79/32' });
+
+    // An admin's entry: neither listed to, nor removable by, MANAGE_IPS alone; users' and global ones are.
+    const forAdmin = await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.80', accountId: adminId } });
+    const adminEntry = forAdmin.data!['markIpSafe'].id as string;
+    const listed = await ipManager.gql(`{ trustedIps(page: { limit: 200 }) { totalCount nodes { cidr account { role } } } }`);
+    const cidrs = (listed.data!['trustedIps'].nodes as { cidr: string; account: { role: string } | null }[]).map((n) => n.cidr);
+    expect(cidrs).toEqual(expect.arrayContaining(['192.0.2.78/32', '192.0.2.79/32']));
+    expect(cidrs).not.toContain('192.0.2.80/32');
+    expect(listed.data!['trustedIps'].totalCount).toBe(cidrs.length);
+    const byAccount = await ipManager.gql(`query($a: ID!) { trustedIps(accountId: $a) { totalCount } }`, { a: adminId });
+    expect(byAccount.data!['trustedIps']).toEqual({ totalCount: 0 });
+    expect(codes(await ipManager.gql(`mutation($id: ID!) { removeTrustedIp(id: $id) }`, { id: adminEntry }))).toEqual([
+      'NOT_FOUND',
+    ]);
+    expect(await db.query(`select cidr::text as cidr from trusted_ip where id = $1`, [adminEntry])).toEqual([
+      { cidr: '192.0.2.80/32' },
+    ]);
+    // An admin's sign-in history is not MANAGE_IPS's either; users' is.
+    const history = await ipManager.gql(`query($a: ID!) { loginEvents(filter: { accountId: $a }) { totalCount } }`, {
+      a: adminId,
+    });
+    expect(history.data!['loginEvents']).toEqual({ totalCount: 0 });
+    expect(
+      (await admin.gql(`query($a: ID!) { loginEvents(filter: { accountId: $a }) { totalCount } }`, { a: adminId })).data![
+        'loginEvents'
+      ].totalCount,
+    ).toBeGreaterThan(0);
     // Users see their own history and trusted IPs.
     const mine = await user.gql(`{ myLoginEvents { totalCount nodes { outcome service } } myTrustedIps { cidr } }`);
     expect(mine.errors).toBeUndefined();

@@ -85,6 +85,9 @@ describe('login protection in the dashboard', () => {
   });
 
   it('marks an IP safe through the dialog, with the wide-range acknowledgement', async () => {
+    // A session of its own, not yet re-authenticated (the shared page confirms it is you in other tests).
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, server.url, adminEmail, PASSWORD);
     await page.getByRole('link', { name: 'Safe & trusted IPs' }).click();
     await page.getByRole('button', { name: 'Mark as safe' }).first().click();
     const dialog = page.getByRole('dialog');
@@ -96,10 +99,15 @@ describe('login protection in the dashboard', () => {
 
     await dialog.getByLabel('I understand the risk of trusting this range').check();
     await dialog.getByRole('button', { name: 'Mark as safe' }).click();
+    // A wide range trusted for every account: confirming it is you comes first.
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Marked as safe').first().waitFor();
     await page.getByRole('cell', { name: '8.0.0.0/8', exact: true }).waitFor();
     const rows = await db.query(`select cidr::text as cidr, note, account_id from trusted_ip`);
     expect(rows).toEqual([{ cidr: '8.0.0.0/8', note: 'Partner network', account_id: null }]);
+    await page.context().close();
   });
 
   it('changes the brute-force and incident settings (switching detection off after confirming it is you) and an ASN’s network kind', async () => {

@@ -160,6 +160,9 @@ describe('sub-admins in the dashboard', () => {
     await ips.getByRole('button', { name: 'Mark as safe' }).first().click();
     const dialog = ips.getByRole('dialog');
     await dialog.getByLabel('IP address or range').fill('198.51.100.77');
+    // The global safe list (every account, staff too) is not offered without MANAGE_SETTINGS: an account
+    // must be chosen first.
+    expect(await dialog.getByRole('button', { name: 'Mark as safe' }).isDisabled()).toBe(true);
     await dialog.getByLabel('Trusted for').click();
     await dialog.getByLabel('Trusted for').fill(userEmail.slice(0, 12));
     await ips.getByRole('option', { name: userEmail }).click();

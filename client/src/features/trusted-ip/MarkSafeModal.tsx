@@ -5,7 +5,8 @@ import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { graphql } from '../../__generated__';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
-import { canManageUsers, useViewer } from '../session/viewer';
+import { canManageSettings, canManageUsers, useViewer } from '../session/viewer';
+import { useReauthGuard } from '../two-factor/useReauthGuard';
 import { WideRangeAck } from './WideRangeAck';
 
 const MarkIpSafeDocument = graphql(`
@@ -64,8 +65,11 @@ function MarkSafeForm({
   account?: { id: string; email: string };
   onDone: () => void;
 }) {
+  const viewer = useViewer();
+  // The global list exempts every account (staff too): it takes MANAGE_SETTINGS besides MANAGE_IPS.
+  const mayGlobal = canManageSettings(viewer);
   const [cidr, setCidr] = useState(initialCidr);
-  const [target, setTarget] = useState<string>(account?.id ?? GLOBAL);
+  const [target, setTarget] = useState<string | null>(account?.id ?? (mayGlobal ? GLOBAL : null));
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
   const [note, setNote] = useState('');
@@ -74,7 +78,6 @@ function MarkSafeForm({
   const [ack, setAck] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   // Without MANAGE_USERS (MANAGE_IPS alone) accounts are looked up, not listed: 3 characters first.
-  const viewer = useViewer();
   const lookupOnly = !canManageUsers(viewer);
   const { data } = useQuery(AccountPickerDocument, {
     variables: { search: debounced.trim() || null },
@@ -84,40 +87,49 @@ function MarkSafeForm({
     refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountTrustedIps'],
   });
 
+  // A wide range trusted for everyone asks for a fresh confirmation that it is you.
+  const { confirmThen, modal } = useReauthGuard();
+
   const options = [
-    { value: GLOBAL, label: 'All accounts (global safe list)' },
+    ...(mayGlobal ? [{ value: GLOBAL, label: 'All accounts (global safe list)' }] : []),
     ...(account && !(data?.accounts.nodes ?? []).some((a) => a.id === account.id)
       ? [{ value: account.id, label: account.email }]
       : []),
     ...(data?.accounts.nodes ?? []).map((a) => ({ value: a.id, label: a.email })),
   ];
 
+  async function submit(): Promise<void> {
+    const { data: result } = await mark({
+      variables: {
+        input: {
+          cidr: cidr.trim(),
+          accountId: target === GLOBAL ? null : target,
+          note: note.trim() || null,
+          expiresAt: expires ? new Date(expires).toISOString() : null,
+          acknowledgeWideRange: ack,
+        },
+      },
+    });
+    const r = result?.markIpSafe;
+    if (r?.__typename === 'TrustedIp') {
+      notifications.show({ color: 'green', title: 'Marked as safe', message: `${r.cidr} is trusted now.` });
+      onDone();
+    } else if (r?.__typename === 'WideRangeNeedsAcknowledgementError') {
+      setNeedsAck(true);
+    } else if (r && 'code' in r) {
+      setProblem(problemFromCode(r.code));
+    }
+  }
+
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
     try {
-      const { data: result } = await mark({
-        variables: {
-          input: {
-            cidr: cidr.trim(),
-            accountId: target === GLOBAL ? null : target,
-            note: note.trim() || null,
-            expiresAt: expires ? new Date(expires).toISOString() : null,
-            acknowledgeWideRange: ack,
-          },
-        },
-      });
-      const r = result?.markIpSafe;
-      if (r?.__typename === 'TrustedIp') {
-        notifications.show({ color: 'green', title: 'Marked as safe', message: `${r.cidr} is trusted now.` });
-        onDone();
-      } else if (r?.__typename === 'WideRangeNeedsAcknowledgementError') {
-        setNeedsAck(true);
-      } else if (r && 'code' in r) {
-        setProblem(problemFromCode(r.code));
-      }
+      await submit();
     } catch (error) {
-      setProblem(toProblem(error));
+      const p = toProblem(error);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => submit().catch((again: unknown) => setProblem(toProblem(again))));
+      else setProblem(p);
     }
   }
 
@@ -146,8 +158,10 @@ function MarkSafeForm({
         <Select
           label="Trusted for"
           data={options}
+          placeholder="Search an account by e-mail"
+          required={!mayGlobal}
           value={target}
-          onChange={(v) => setTarget(v ?? GLOBAL)}
+          onChange={(v) => setTarget(v ?? (mayGlobal ? GLOBAL : null))}
           searchable
           onSearchChange={setSearch}
           nothingFoundMessage={
@@ -175,11 +189,12 @@ function MarkSafeForm({
           <Button variant="default" onClick={onDone}>
             Cancel
           </Button>
-          <Button type="submit" loading={loading} disabled={needsAck && !ack}>
+          <Button type="submit" loading={loading} disabled={(needsAck && !ack) || target === null}>
             Mark as safe
           </Button>
         </Group>
       </Stack>
+      {modal}
     </form>
   );
 }

@@ -35,6 +35,24 @@ export function assertMayManageRole(viewer: Viewer, role: Role): void {
   if (!allowed) throw forbidden();
 }
 
+/**
+ * The roles whose accounts a viewer may manage (see `assertMayManageRole`): an admin all; a sub-admin
+ * users with MANAGE_USERS, sub-admins with MANAGE_SUB_ADMINS, never admins. Lists that show accounts'
+ * own data (their trusted IPs, their sign-in history) to a viewer holding some other permission are
+ * narrowed to these, with `always` added (e.g. users, whom MANAGE_IPS may trust IPs for).
+ */
+export function manageableRoles(viewer: Viewer, always: readonly Role[] = []): Role[] {
+  const roles = [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((role) => {
+    try {
+      assertMayManageRole(viewer, role);
+      return true;
+    } catch {
+      return always.includes(role);
+    }
+  });
+  return roles;
+}
+
 export class AccountService {
   constructor(
     private readonly config: Config,

@@ -1,11 +1,12 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { Permission } from '../../common/auth/roles.js';
+import { Permission, Role } from '../../common/auth/roles.js';
 import { badInput } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
+import { manageableRoles } from '../account/account.service.js';
 import { LoginEvent, LoginOutcome } from './login-event.entity.js';
 
 @InputType('LoginEventFilter', { description: 'Narrows the login history.' })
@@ -37,7 +38,8 @@ export class LoginEventPage {
 export class LoginEventResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_IPS)
   @Query(() => LoginEventPage, {
-    description: 'Login history (time, IP, place, network, service, outcome). Needs MANAGE_USERS or MANAGE_IPS.',
+    description:
+      'Login history (time, IP, place, network, service, outcome). Needs MANAGE_USERS or MANAGE_IPS. A sub-admin sees the sign-ins of users, of sub-admins with MANAGE_SUB_ADMINS, and of unknown names; never an admin’s.',
   })
   async loginEvents(
     @Ctx() ctx: Context,
@@ -55,6 +57,9 @@ export class LoginEventResolver {
       where['ip'] = ip;
     }
     if (filter?.outcome) where['outcome'] = filter.outcome;
+    // Staff sign-ins (where and when they work) only for a viewer who may manage those staff.
+    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
+    if (roles.length < 3) where['$or'] = [{ account: null }, { account: { role: { $in: roles } } }];
     const p = page ?? new PageInput();
     const [nodes, totalCount] = await ctx.em.findAndCount(LoginEvent, where, {
       orderBy: { occurredAt: 'desc', id: 'desc' },

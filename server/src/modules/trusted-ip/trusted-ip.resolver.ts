@@ -18,10 +18,13 @@ import {
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
-import { badInput, notFound } from '../../common/errors/errors.js';
+import { hasPermission } from '../../common/auth/auth-checker.js';
+import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
+import { ErrorCode } from '../../common/errors/codes.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { isWidePublicRange, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { Account } from '../account/account.entity.js';
+import { manageableRoles } from '../account/account.service.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import { TrustedIp } from './trusted-ip.entity.js';
@@ -89,6 +92,10 @@ export class TrustedIpResolver {
       assertUuid(accountId, 'accountId');
       where['account'] = accountId;
     } else if (globalOnly) where['account'] = null;
+    // Staff entries only for a viewer who may manage those staff (as adding or removing them takes):
+    // MANAGE_IPS alone sees the global list and users' entries, not who the staff are or where they work.
+    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
+    if (roles.length < 3) where['$or'] = [{ account: null }, { account: { role: { $in: roles } } }];
     const [nodes, totalCount] = await ctx.em.findAndCount(TrustedIp, where, {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: p.limit,
@@ -106,7 +113,7 @@ export class TrustedIpResolver {
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => MarkIpSafeResult, {
     description:
-      'Marks an address or range safe for one account (its logins from there are never blocked and raise no incident) or globally. Global entries also lift blocks inside the range. Needs MANAGE_IPS.',
+      'Marks an address or range safe for one account (its logins from there are never blocked and raise no incident) or globally. Global entries also lift blocks inside the range. Needs MANAGE_IPS; a staff account also the right to manage it (a sub-admin never its own); the global list, which exempts every account, also MANAGE_SETTINGS, and for a wide public range a recent re-authentication.',
   })
   async markIpSafe(
     @Arg('input', () => MarkIpSafeInput, { description: 'What to trust.' }) input: MarkIpSafeInput,
@@ -118,13 +125,25 @@ export class TrustedIpResolver {
       assertUuid(input.accountId, 'accountId');
       account = await ctx.em.findOne(Account, { id: input.accountId });
       if (!account) throw notFound('Account');
-      // Exempting a staff account from blocking and incidents takes the rights to manage it.
+      // Exempting a staff account from blocking and incidents takes the rights to manage it, and no
+      // sub-admin exempts itself (as none decides about its own incident).
       if (account.role !== Role.USER) ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+      if (account.id === ctx.viewer!.account.id && account.role !== Role.ADMIN) throw forbidden();
+    } else if (!hasPermission(ctx.viewer!, Permission.MANAGE_SETTINGS)) {
+      // The global list exempts every account, the staff too, from blocks and incidents: a change of
+      // the protection itself, as the brute-force and incident settings are.
+      throw appError(
+        ErrorCode.FORBIDDEN,
+        'The global safe list exempts every account: it takes the “Manage settings” permission too. Trust the address for one user instead.',
+      );
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
     }
     if (isWidePublicRange(cidr) && !input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
+    // A wide public range trusted for everyone switches protection off for many: like weakening the
+    // settings, it needs a recent re-authentication (which an API token cannot give).
+    if (isWidePublicRange(cidr) && account === null) ctx.services.twoFactor.requireRecentReauth(ctx);
     return ctx.em.transactional(async (em) => {
       // One entry per range and account even when two admins mark it at the same moment.
       await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trusted_ip:${account?.id ?? '*'}:${cidr.text}`]);
@@ -175,12 +194,19 @@ export class TrustedIpResolver {
   }
 
   @Authorized(Permission.MANAGE_IPS)
-  @Mutation(() => Boolean, { description: 'Removes a safe/trusted entry. Needs MANAGE_IPS.' })
+  @Mutation(() => Boolean, {
+    description: 'Removes a safe/trusted entry. Needs MANAGE_IPS; a staff account’s entry also the right to manage that account.',
+  })
   async removeTrustedIp(@Arg('id', () => ID, { description: 'Entry id.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
     assertUuid(id, 'id');
     return ctx.em.transactional(async (em) => {
       const entry = await em.findOne(TrustedIp, { id }, { populate: ['account'] });
       if (!entry) throw notFound('Trusted IP');
+      // A staff account's entry is theirs to change only for who may manage them (as adding it was);
+      // one the viewer may not even see answers as an unknown one.
+      if (entry.account && entry.account.role !== Role.USER && !manageableRoles(ctx.viewer!).includes(entry.account.role)) {
+        throw notFound('Trusted IP');
+      }
       // Two removals at once: one deletes and is audited, the other finds nothing.
       if ((await em.nativeDelete(TrustedIp, { id })) === 0) throw notFound('Trusted IP');
       await ctx.services.audit.record(
