@@ -198,7 +198,7 @@ describe('audit log', () => {
       expect(await one(`select revoked_at from session where id = $1`, [sessions[0]!.id])).toEqual({ revoked_at: null });
 
       const mark = await refusing('REQUIRES_TWO_FACTOR_CHANGED', () =>
-        admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: userId }),
+        admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, { id: userId }),
       );
       expect(codes(mark)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(await one(`select requires_two_factor from account where id = $1`, [userId])).toEqual({

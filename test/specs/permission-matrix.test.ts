@@ -163,7 +163,7 @@ describe('permission matrix over the whole schema', () => {
     const pending = new GqlClient(server.url);
     expect((await loginStep(pending, withTotp.email)).typename).toBe('SecondFactorRequired');
     const held = await createAccount(server, admin, { role: 'USER' });
-    await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: held.id });
+    await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, { id: held.id });
     const enrolling = new GqlClient(server.url);
     expect((await loginStep(enrolling, held.email)).typename).toBe('TwoFactorEnrollmentRequired');
     clients = {

@@ -32,7 +32,7 @@ describe('two-factor rules', () => {
     await db?.drop();
   });
 
-  const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`;
+  const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`;
   const factors = async (id: string) =>
     (
       await db.query<{ n: number }>(

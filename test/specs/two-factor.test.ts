@@ -467,7 +467,7 @@ describe('two-factor authentication', () => {
 
     it('under a policy, a code sent along cannot skip the enrollment an account without a method owes', async () => {
       const { id, email } = await newUser();
-      await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id });
+      await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, { id });
       const { client, login } = await oneRequest(email, 'TOTP', '123456');
       expect(login.__typename).toBe('TwoFactorEnrollmentRequired');
       expect((await client.gql(Q.me)).data!['me']).toBeNull();
@@ -780,10 +780,14 @@ describe('two-factor authentication', () => {
     it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
       const { id, email } = await newUser();
       const mark = await admin.gql(
-        `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id requiresTwoFactor } }`,
+        `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId requiresTwoFactor account { id requiresTwoFactor } } }`,
         { id },
       );
-      expect(mark.data!['setRequiresTwoFactor']).toEqual({ id, requiresTwoFactor: true });
+      expect(mark.data!['setRequiresTwoFactor']).toEqual({
+        accountId: id,
+        requiresTwoFactor: true,
+        account: { id, requiresTwoFactor: true },
+      });
 
       const client = new GqlClient(server.url);
       const first = await loginStep(client, email);
@@ -808,9 +812,10 @@ describe('two-factor authentication', () => {
     it('an integrator marks a user by e-mail address (what it knows); the mark is audited; bad input changes nothing', async () => {
       const { id, email } = await newUser();
       const { client: integrator } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'] });
-      const MARK_BY = `mutation($e: String, $id: ID, $r: Boolean!) { setRequiresTwoFactor(email: $e, accountId: $id, required: $r) { id requiresTwoFactor } }`;
+      const MARK_BY = `mutation($e: String, $id: ID, $r: Boolean!) { setRequiresTwoFactor(email: $e, accountId: $id, required: $r) { accountId requiresTwoFactor account { name lastLoginAt } } }`;
       const marked = await integrator.gql(MARK_BY, { e: `  ${email.toUpperCase()} `, r: true });
-      expect(marked.data?.['setRequiresTwoFactor']).toEqual({ id, requiresTwoFactor: true });
+      // The integrator learns the mark, not the user's own data (name, sign-in times).
+      expect(marked.data?.['setRequiresTwoFactor']).toEqual({ accountId: id, requiresTwoFactor: true, account: null });
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('TwoFactorEnrollmentRequired');
       // Setting what is set already writes nothing.
       await integrator.gql(MARK_BY, { e: email, r: true });
@@ -1022,13 +1027,15 @@ describe('two-factor authentication', () => {
       expect((await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer).toBe('Acme Hosting');
       expect(
         codes(
-          await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { id } }`, { id: adminId }),
+          await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, {
+            id: adminId,
+          }),
         ),
       ).toEqual(['BAD_USER_INPUT']);
       expect(
         codes(
           await admin.gql(
-            `mutation { setRequiresTwoFactor(accountId: "00000000-0000-4000-8000-000000000000", required: true) { id } }`,
+            `mutation { setRequiresTwoFactor(accountId: "00000000-0000-4000-8000-000000000000", required: true) { accountId } }`,
           ),
         ),
       ).toEqual(['NOT_FOUND']);

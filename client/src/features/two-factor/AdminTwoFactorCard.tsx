@@ -22,8 +22,11 @@ const ResetTwoFactorDocument = graphql(`
 const SetRequiresTwoFactorDocument = graphql(`
   mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {
     setRequiresTwoFactor(accountId: $accountId, required: $required) {
-      id
       requiresTwoFactor
+      account {
+        id
+        requiresTwoFactor
+      }
     }
   }
 `);

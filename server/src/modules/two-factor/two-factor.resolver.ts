@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission, Role, StageRule } from '../../common/auth/roles.js';
+import { hasPermission } from '../../common/auth/auth-checker.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
@@ -20,6 +21,7 @@ import {
   PendingSignIn,
   ReauthSuccess,
   RecoveryCodes,
+  RequiresTwoFactorMark,
   TotpEnrollment,
   TwoFactorCompliance,
   TwoFactorComplianceRow,
@@ -476,7 +478,7 @@ export class TwoFactorResolver {
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
-  @Mutation(() => Account, {
+  @Mutation(() => RequiresTwoFactorMark, {
     description:
       'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
   })
@@ -486,7 +488,7 @@ export class TwoFactorResolver {
     @Arg('accountId', () => ID, { nullable: true, description: 'The user’s id (or give email).' }) accountId?: string | null,
     @Arg('email', () => String, { nullable: true, description: 'The user’s e-mail address, any case (or give accountId).' })
     email?: string | null,
-  ): Promise<Account> {
+  ): Promise<RequiresTwoFactorMark> {
     if ((accountId == null) === (email == null)) {
       throw badInput([{ field: 'accountId', reason: 'ONE_OF', message: 'Name the user by accountId or by email, not both.' }]);
     }
@@ -524,7 +526,13 @@ export class TwoFactorResolver {
           required,
         });
       }
-      return account;
+      // An integrator knows its customer's address; the account's own data (name, sign-in times,
+      // state) is for who manages users.
+      return Object.assign(new RequiresTwoFactorMark(), {
+        accountId: account.id,
+        requiresTwoFactor: account.requiresTwoFactor,
+        account: hasPermission(ctx.viewer!, Permission.MANAGE_USERS) ? account : null,
+      });
     });
   }
 

@@ -289,3 +289,19 @@ export class TwoFactorResetRequestInfo {
 }
 
 export { GraphQLJSONObject };
+
+@ObjectType('RequiresTwoFactorMark', { description: 'A user’s “requires two-factor authentication” mark, as set.' })
+export class RequiresTwoFactorMark {
+  @Field(() => ID, { description: 'The user’s id.' })
+  accountId!: string;
+
+  @Field({ description: 'Whether the user must use two-factor authentication.' })
+  requiresTwoFactor!: boolean;
+
+  @Field(() => Account, {
+    nullable: true,
+    description:
+      'The account, for a viewer with MANAGE_USERS; null for an integrator (REPORT_LOGINS), who learns the mark and nothing else about the user.',
+  })
+  account!: Account | null;
+}
