@@ -8,7 +8,8 @@ describe('loadConfig', () => {
       port: 4000,
       host: '127.0.0.1',
       databaseUrl: undefined,
-      nodeEnv: 'development',
+      nodeEnv: 'production',
+      graphqlIntrospection: false,
       trustedProxies: [],
       proxyHeader: 'x-forwarded-for',
     });
@@ -16,6 +17,7 @@ describe('loadConfig', () => {
     expect(c.embeddedPgPort).not.toBe(5432);
     expect(loadConfig({ TRUSTED_PROXY_HEADER: 'Forwarded' }).proxyHeader).toBe('forwarded');
     expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).graphqlIntrospection).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).graphqlIntrospection).toBe(false);
   });
 

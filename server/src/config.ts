@@ -133,8 +133,11 @@ export function loadConfig(env: Env = process.env): Config {
     return def;
   };
 
-  const rawEnv = str('NODE_ENV') ?? 'development';
-  let nodeEnv: NodeEnv = 'development';
+  // Unset means production: a server started any other way than `pnpm dev` or the tests (the server
+  // package's own `start`, a container, systemd) must not serve introspection, suggestions or the
+  // development outbox.
+  const rawEnv = str('NODE_ENV') ?? 'production';
+  let nodeEnv: NodeEnv = 'production';
   if (rawEnv === 'development' || rawEnv === 'production' || rawEnv === 'test') nodeEnv = rawEnv;
   else problems.push(`NODE_ENV must be development, production or test (got "${rawEnv}")`);
 
