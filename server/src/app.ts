@@ -17,6 +17,7 @@ import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
 import { loadOrCreateKeys } from './common/crypto/keys.js';
 import { createFormatError } from './common/errors/format-error.js';
+import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
 import { resolveClientIp } from './common/net/client-ip.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
@@ -199,11 +200,13 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         blockFieldSuggestion: { enabled: !config.graphqlIntrospection },
       });
       const protection = armor.protect();
+      // graphql-armor's rules, and the rows a request's paged lists may return (see max-rows.ts).
+      const validationRules = [...protection.validationRules, maxRowsRule];
       const svcRef = services;
       const wsServer = startWebSocketServer({
         httpServer,
         schema,
-        validationRules: protection.validationRules as never,
+        validationRules: validationRules as never,
         orm,
         services: svcRef,
         config,
@@ -221,7 +224,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         // main.ts owns the signals and stops everything in order.
         stopOnTerminationSignals: false,
         formatError: createFormatError(logger),
-        validationRules: protection.validationRules,
+        validationRules,
         plugins: [
           // graphql-armor's typings point at Apollo's CommonJS build; the plugin objects are the same.
           ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),

@@ -10,6 +10,8 @@ import {
   INCIDENTS,
   incidentsOf,
   ipIn,
+  PLACES,
+  type Place,
   reportFrom,
   subscribeIncidents,
   type Subscriber,
@@ -267,6 +269,54 @@ describe('security incidents', () => {
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ loginCount: 4, impossibleTravel: true, reason: 'COMPROMISED' });
       expect(found[0]!['logins'].map((l: { city: string }) => l.city)).toEqual(['Berlin', 'Paris', 'Berlin', 'Tokyo']);
+    });
+
+    it("a page of incidents lists each one's own logins and legs (read for the whole page at once)", async () => {
+      const trips: [Place, number][][] = [
+        [
+          ['berlin', 6],
+          ['paris', 1],
+        ],
+        [
+          ['berlin', 8],
+          ['paris', 4],
+          ['tokyo', 1],
+        ],
+        [
+          ['paris', 5],
+          ['tokyo', 2],
+        ],
+      ];
+      const users = [];
+      for (const trip of trips) {
+        const u = await newUser();
+        for (const [place, hoursAgo] of trip) await reportFrom(admin, u.email, place, hoursAgo);
+        users.push(u);
+      }
+      const page = await admin.gql(
+        `{ securityIncidents(filter: { status: OPEN }, page: { limit: 200 }) {
+            nodes { id account { id } logins { id city } legs { fromLoginId toLoginId } } } }`,
+      );
+      expect(page.errors).toBeUndefined();
+      const nodes = page.data!['securityIncidents'].nodes as {
+        id: string;
+        account: { id: string };
+        logins: { id: string; city: string }[];
+        legs: { fromLoginId: string; toLoginId: string }[];
+      }[];
+      for (const [i, u] of users.entries()) {
+        const node = nodes.find((n) => n.account.id === u.id)!;
+        expect(node.logins.map((l) => l.city)).toEqual(trips[i]!.map(([place]) => PLACES[place].city));
+        const held = await sql.query(
+          `select l.login_event_id::text as id from security_incident_login l join login_event e on e.id = l.login_event_id
+            where l.incident_id = $1 order by e.occurred_at, e.id`,
+          [node.id],
+        );
+        expect(node.logins.map((l) => l.id)).toEqual(held.rows.map((r) => r.id));
+        expect(node.legs.map((l) => [l.fromLoginId, l.toLoginId])).toEqual(
+          node.logins.slice(1).map((l, j) => [node.logins[j]!.id, l.id]),
+        );
+      }
     });
 
     it('concurrent logins from several places never create two open incidents (enforced by the database)', async () => {

@@ -58,6 +58,30 @@ describe('transport hardening', () => {
     expect(batch.status).toBe(400);
   });
 
+  it('limits the rows a request’s paged lists may return, counting fragments where they are spread and variables at their maximum', async () => {
+    const page = (n: number) => `trustedIps(page: { limit: ${n} }) { totalCount }`;
+    // Ten full pages are fine; eleven are refused before anything runs.
+    const ten = Array.from({ length: 10 }, (_, i) => `a${i}: ${page(200)}`).join(' ');
+    expect((await admin.gql(`{ ${ten} }`)).errors).toBeUndefined();
+    const eleven = await admin.gql(`{ ${ten} b: ${page(1)} }`);
+    expect(codes(eleven)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(eleven.errors![0]!.message).toMatch(/more than 2000 rows/);
+    // Fragments count where they are spread; a limit from a variable counts as the largest page (200),
+    // whatever the variable says: 8 × 200 + 200 + 200 is at the limit, one row more is refused.
+    const eight = Array.from({ length: 8 }, (_, i) => `a${i}: ${page(200)}`).join(' ');
+    const fragment = `fragment F on Query { e: loginEvents(page: { limit: 200 }) { totalCount } b: ipBlocks(page: $p) { totalCount } }`;
+    const atLimit = await admin.gql(`${fragment} query($p: PageInput) { ${eight} ...F }`, { p: { limit: 1 } });
+    expect(atLimit.errors).toBeUndefined();
+    const over = await admin.gql(
+      `${fragment} query($p: PageInput) { ${eight} ...F c: securityIncidents(page: { limit: 1 }) { totalCount } }`,
+      { p: { limit: 1 } },
+    );
+    expect(codes(over)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    // Left out, a page is its default (50 rows).
+    const defaults = Array.from({ length: 14 }, (_, i) => `d${i}: trustedIps { totalCount }`).join(' ');
+    expect((await admin.gql(`{ ${defaults} }`)).errors).toBeUndefined();
+  });
+
   it('answers an oversized or non-JSON body with a typed error, and every GraphQL answer carries the security headers', async () => {
     const big = await fetch(`${server.url}/graphql`, {
       method: 'POST',

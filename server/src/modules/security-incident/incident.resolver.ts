@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import {
   Arg,
   Authorized,
@@ -22,7 +23,7 @@ import { PageInput } from '../account/account.inputs.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { IncidentEventPayload } from './incident-events.js';
-import { legs } from './incident-rules.js';
+import { legs, type LocatedLogin } from './incident-rules.js';
 import { SecurityIncident } from './incident.entity.js';
 import { loosens } from '../settings/settings.service.js';
 import {
@@ -42,6 +43,36 @@ import {
 /** GraphQL `Float` cannot carry Infinity: same-instant logins in far-apart places report 1e9 km/h. */
 const INFINITE_SPEED = 1e9;
 
+/**
+ * One request's batch loaders: a page of incidents selecting `logins` or `legs` reads them for every
+ * incident on the page in one go, not once per incident (200 incidents, and aliases of them, would
+ * otherwise be hundreds of round trips in one request).
+ */
+interface IncidentLoaders {
+  logins: DataLoader<string, LoginEvent[]>;
+  located: DataLoader<string, LocatedLogin[]>;
+}
+const loaders = new WeakMap<Context, IncidentLoaders>();
+
+function loadersOf(ctx: Context): IncidentLoaders {
+  let l = loaders.get(ctx);
+  if (!l) {
+    const { incidents } = ctx.services;
+    l = {
+      logins: new DataLoader(async (ids) => {
+        const byId = await incidents.loginEventsOf(ctx.em, ids);
+        return ids.map((id) => byId.get(id) ?? []);
+      }),
+      located: new DataLoader(async (ids) => {
+        const byId = await incidents.locatedLoginsOf(ctx.em, ids);
+        return ids.map((id) => byId.get(id) ?? []);
+      }),
+    };
+    loaders.set(ctx, l);
+  }
+  return l;
+}
+
 @Resolver(() => SecurityIncident)
 export class IncidentResolver {
   @FieldResolver(() => Account, { description: 'The account whose logins raised it.' })
@@ -58,13 +89,13 @@ export class IncidentResolver {
     description: 'The logins it collected, oldest first: time, IP, place, ASN/organisation, service, user agent, outcome.',
   })
   async logins(@Root() incident: SecurityIncident, @Ctx() ctx: Context): Promise<LoginEvent[]> {
-    return ctx.services.incidents.loginEvents(ctx.em, incident.id);
+    return loadersOf(ctx).logins.load(incident.id);
   }
 
   @FieldResolver(() => [IncidentLeg], { description: 'Consecutive located logins with distance, time and speed.' })
   async legs(@Root() incident: SecurityIncident, @Ctx() ctx: Context): Promise<IncidentLeg[]> {
     const s = await ctx.services.settings.incidents(ctx.em);
-    const located = await ctx.services.incidents.locatedLogins(ctx.em, incident.id);
+    const located = await loadersOf(ctx).located.load(incident.id);
     return legs(located, s).map((l) =>
       Object.assign(new IncidentLeg(), {
         fromLoginId: l.fromId,

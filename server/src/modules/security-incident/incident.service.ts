@@ -231,6 +231,19 @@ export class IncidentService {
   }
 
   /** Logins of the incident (located ones), oldest first. */
+  /** `locatedLogins` for many incidents in one statement (a page of incidents selecting `legs`). */
+  async locatedLoginsOf(em: EntityManager, incidentIds: readonly string[]): Promise<Map<string, LocatedLogin[]>> {
+    const rows = await em.execute<(LocatedRow & { incident_id: string })[]>(
+      `select l.incident_id, ${LOCATED_COLS} from security_incident_login l join login_event e on e.id = l.login_event_id
+       where l.incident_id = any(?::uuid[]) and e.latitude is not null order by e.occurred_at, e.id`,
+      // An array literal: knex would spread a JavaScript array into a list (ids are read from the database).
+      [`{${incidentIds.join(',')}}`],
+    );
+    const byIncident = new Map<string, LocatedLogin[]>(incidentIds.map((id) => [id, []]));
+    for (const r of rows) byIncident.get(String(r.incident_id))?.push(toLocated(r));
+    return byIncident;
+  }
+
   async locatedLogins(em: EntityManager, incidentId: string): Promise<LocatedLogin[]> {
     const rows = await em.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from security_incident_login l join login_event e on e.id = l.login_event_id
@@ -330,6 +343,29 @@ export class IncidentService {
     const incident = await em.findOne(SecurityIncident, { id }, { populate: ['account', 'resolvedBy'], refresh });
     if (!incident) throw notFound('Incident');
     return incident;
+  }
+
+  /** `loginEvents` for many incidents in two statements (a page of incidents selecting `logins`). */
+  async loginEventsOf(em: EntityManager, incidentIds: readonly string[]): Promise<Map<string, LoginEvent[]>> {
+    const byIncident = new Map<string, LoginEvent[]>(incidentIds.map((id) => [id, []]));
+    const links = await em.execute<{ incident_id: string; login_event_id: string }[]>(
+      'select incident_id, login_event_id from security_incident_login where incident_id = any(?::uuid[])',
+      [`{${incidentIds.join(',')}}`],
+    );
+    if (links.length === 0) return byIncident;
+    const events = await em.find(
+      LoginEvent,
+      { id: { $in: [...new Set(links.map((r) => String(r.login_event_id)))] } },
+      { orderBy: { occurredAt: 'asc', id: 'asc' } },
+    );
+    const order = new Map(events.map((e, i) => [String(e.id), i]));
+    for (const link of links) {
+      const i = order.get(String(link.login_event_id));
+      if (i !== undefined) byIncident.get(String(link.incident_id))?.push(events[i]!);
+    }
+    // Oldest first within each incident, as the events were read.
+    for (const list of byIncident.values()) list.sort((a, b) => order.get(String(a.id))! - order.get(String(b.id))!);
+    return byIncident;
   }
 
   async loginEvents(em: EntityManager, incidentId: string): Promise<LoginEvent[]> {
