@@ -50,6 +50,15 @@ describe('resolveClientIp', () => {
     expect(resolveClientIp('10.0.0.2', {}, proxies)).toBe('10.0.0.2');
   });
 
+  it('reads X-Forwarded-For hops written with a port or in brackets (some proxies do), and refuses other suffixes', () => {
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '6.6.6.6, 203.0.113.9:51234' }, proxies)).toBe('203.0.113.9');
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '[2001:db8:cafe::17]:4711' }, proxies)).toBe('2001:db8:cafe::17');
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '[2001:db8:cafe::17]' }, proxies)).toBe('2001:db8:cafe::17');
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '2001:db8:cafe::17' }, proxies)).toBe('2001:db8:cafe::17');
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '[2001:db8:cafe::17]x, 10.1.1.1' }, proxies)).toBe('10.1.1.1');
+    expect(resolveClientIp('10.0.0.2', { 'x-forwarded-for': '203.0.113.9:port' }, proxies)).toBe('10.0.0.2');
+  });
+
   it('normalises IPv4-mapped IPv6 peers and matches IPv6 proxy ranges', () => {
     expect(resolveClientIp('2001:db8:ffff::1', { 'x-forwarded-for': '::ffff:203.0.113.5' }, proxies)).toBe('203.0.113.5');
   });

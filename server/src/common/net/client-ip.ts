@@ -56,12 +56,25 @@ function forwardedChain(headers: Record<string, string | string[] | undefined>):
     }
     let v = forPair.slice(4).trim();
     if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-    // "[2001:db8::1]:4711" or "192.0.2.1:4711" → address only
-    if (v.startsWith('[')) v = v.slice(1, v.indexOf(']') === -1 ? undefined : v.indexOf(']'));
-    else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
-    out.push(v);
+    out.push(withoutPort(v));
   }
   return out;
+}
+
+/**
+ * "[2001:db8::1]:4711", "[2001:db8::1]" or "192.0.2.1:4711" → the address alone; anything else as it
+ * is (a bare IPv6 address has colons of its own). RFC 7239 allows these forms, and some proxies
+ * (Azure Application Gateway, IIS ARR) write them into X-Forwarded-For too.
+ */
+function withoutPort(v: string): string {
+  if (v.startsWith('[')) {
+    const end = v.indexOf(']');
+    // "[addr]" or "[addr]:port"; anything after the bracket but a port is garbled.
+    if (end === -1 || !/^(?::\d{1,5})?$/.test(v.slice(end + 1))) return '';
+    return v.slice(1, end);
+  }
+  if (/^\d+\.\d+\.\d+\.\d+:\d{1,5}$/.test(v)) return v.slice(0, v.lastIndexOf(':'));
+  return v;
 }
 
 /** The same from `X-Forwarded-For`. */
@@ -69,5 +82,5 @@ function xForwardedForChain(headers: Record<string, string | string[] | undefine
   return headerValues(headers['x-forwarded-for'])
     .join(',')
     .split(',')
-    .map((s) => s.trim());
+    .map((s) => withoutPort(s.trim()));
 }
