@@ -163,10 +163,14 @@ export function startWebSocketServer(opts: {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('The document is not valid GraphQL.')];
+          // The codes HTTP answers with (Apollo's), so a client handles both transports alike.
+          const message = err instanceof GraphQLError ? err.message : 'The document is not valid GraphQL.';
+          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const errors = validate(opts.schema, document, [...specifiedRules, ...opts.validationRules]);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          return errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        }
         // Only subscriptions travel over the socket; queries and mutations use HTTP (CSRF rules, logging).
         const op = getOperationAST(document, payload.operationName);
         if (op?.operation !== 'subscription') {

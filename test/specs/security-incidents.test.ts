@@ -819,6 +819,18 @@ describe('security incidents', () => {
       await expect.poll(() => events.filter((g) => g.length > 0).length).toBe(4);
     });
 
+    it('answers an invalid or unparsable subscription with the codes HTTP uses', async () => {
+      const s = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await s.connected;
+      const got: unknown[] = [];
+      for (const query of ['subscription { incidentEvents { noSuchField } }', 'subscription {']) {
+        s.client.subscribe({ query }, { next: () => undefined, error: (e) => got.push(e), complete: () => undefined });
+      }
+      await expect.poll(() => got.length).toBe(2);
+      const codesOf = got.map((e) => (e as { extensions?: { code?: string } }[])[0]?.extensions?.code).sort();
+      expect(codesOf).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+    });
+
     it('closes the socket when its session is revoked', async () => {
       const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
       const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
