@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
@@ -42,7 +43,9 @@ export interface Config {
   loginMinDurationMs: number;
   /** MMDB city databases to use instead of the embedded DB-IP Lite (e.g. a commercial GeoIP2 City). */
   geoipCityDbs: string[] | undefined;
-  /** Load the embedded ASN table (organisation and network kind). */
+  /** MMDB ASN databases to use instead of the embedded table (GeoLite2-ASN, GeoIP2-ISP, DB-IP ASN). */
+  geoipAsnDbs: string[] | undefined;
+  /** Look up networks (ASN, organisation, network kind) at all. */
   geoipAsn: boolean;
   /** Defaults of the brute-force settings (admins can change them in the dashboard). */
   bruteForce: BruteForceDefaults;
@@ -218,10 +221,18 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordHashMaxWaitMs = int('PASSWORD_HASH_MAX_WAIT_MS', 10_000, 100, 300_000);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
 
-  const cityDbs = str('GEOIP_CITY_DB')
-    ?.split(',')
-    .map((p) => path.resolve(p.trim()))
-    .filter(Boolean);
+  /** Comma-separated MMDB paths; a file that is not there is named at start, not found at the first login. */
+  const mmdbFiles = (name: string): string[] | undefined => {
+    const list = str(name)
+      ?.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => path.resolve(p));
+    for (const f of list ?? []) if (!existsSync(f)) problems.push(`${name}: no file at ${f}`);
+    return list && list.length > 0 ? list : undefined;
+  };
+  const cityDbs = mmdbFiles('GEOIP_CITY_DB');
+  const asnDbs = mmdbFiles('GEOIP_ASN_DB');
   const geoipAsn = bool('GEOIP_ASN', true);
   const bruteForce: BruteForceDefaults = {
     ipThreshold: int('BRUTE_FORCE_IP_THRESHOLD', 20, 1, 100_000),
@@ -284,7 +295,8 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashNiceness,
     passwordHashMaxWaitMs,
     loginMinDurationMs,
-    geoipCityDbs: cityDbs && cityDbs.length > 0 ? cityDbs : undefined,
+    geoipCityDbs: cityDbs,
+    geoipAsnDbs: asnDbs,
     geoipAsn,
     bruteForce,
     smtpUrl,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
@@ -12,7 +15,8 @@ import {
 } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
-import { startServer, withServer, type RunningServer } from '../support/server.js';
+import { writeMmdb } from '../support/mmdb.js';
+import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 
 const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason until eventId duplicate } }`;
 const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason until eventId duplicate } }`;
@@ -709,6 +713,44 @@ describe("a disabled account's right password", () => {
       expect(await attempt(PASSWORD)).toBe('InvalidCredentialsError');
       expect(await attempt('wrong three')).toBe('IpBlockedError');
     });
+  });
+});
+
+describe('an ASN database of your own (GEOIP_ASN_DB)', () => {
+  it('replaces the embedded ASN table: its networks name the ASN and organisation of recorded logins', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'asn-'));
+    const file = path.join(dir, 'GeoLite2-ASN.mmdb');
+    await writeFile(
+      file,
+      writeMmdb('GeoLite2-ASN', {
+        '81.2.69.0/24': { autonomous_system_number: 64512, autonomous_system_organization: 'Test Transit Networks Ltd' },
+      }),
+    );
+    try {
+      await withServer('protection_asn_db', { ...PROTECTION_ENV, GEOIP_ASN_DB: file }, async (server) => {
+        const { client: admin } = await setupAdmin(server);
+        for (const ip of ['81.2.69.160', '8.8.8.8']) {
+          const r = await admin.gql(REPORT, { i: { account: 'asn@example.test', ip, outcome: 'SUCCESS', service: 'imap' } });
+          expect(r.errors).toBeUndefined();
+        }
+        const events = await admin.gql(`{ loginEvents { nodes { ip asn asnOrg } } }`);
+        const byIp = new Map((events.data!['loginEvents'].nodes as { ip: string }[]).map((n) => [n.ip, n]));
+        expect(byIp.get('81.2.69.160')).toMatchObject({ asn: 64512, asnOrg: 'Test Transit Networks Ltd' });
+        // Not in that file: no ASN, although the embedded table knows this address (it is replaced).
+        expect(byIp.get('8.8.8.8')).toMatchObject({ asn: null, asnOrg: null });
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a file that is not there at start', async () => {
+    const res = await runCli(['setup-token'], {
+      GEOIP_ASN_DB: '/nonexistent/GeoLite2-ASN.mmdb',
+      DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr + res.stdout).toContain('GEOIP_ASN_DB: no file at /nonexistent/GeoLite2-ASN.mmdb');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import maxmind, { type Reader, type Response } from 'maxmind';
+import maxmind, { type AsnResponse, type Reader, type Response } from 'maxmind';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -74,6 +74,13 @@ export function defaultGeoFiles(): { city: string[]; asnV4: string; asnV6: strin
   };
 }
 
+interface Databases {
+  city: Reader<Response>[];
+  /** The embedded ASN table, unless MMDB ASN databases replace it. */
+  asn: AsnTable | undefined;
+  asnDbs: Reader<AsnResponse>[];
+}
+
 /**
  * Location and network of an IP address: named locations (admin-defined CIDRs) first, then the
  * embedded MMDB city database and the ASN table, all in memory — never a network call. Private,
@@ -81,7 +88,7 @@ export function defaultGeoFiles(): { city: string[]; asnV4: string; asnV6: strin
  * background at start; the first lookups wait for them.
  */
 export class GeoService {
-  private loaded: Promise<{ city: Reader<Response>[]; asn: AsnTable | undefined }> | undefined;
+  private loaded: Promise<Databases> | undefined;
 
   constructor(
     private readonly config: Config,
@@ -95,12 +102,17 @@ export class GeoService {
       const files = defaultGeoFiles();
       const cityFiles = this.config.geoipCityDbs ?? files.city;
       const city = await Promise.all(cityFiles.map((f) => maxmind.open<Response>(f, { watchForUpdates: false })));
-      const asn = this.config.geoipAsn ? await AsnTable.load(files.asnV4, files.asnV6) : undefined;
-      this.logger.info({ ms: Date.now() - started, cityFiles }, 'GeoIP databases loaded');
-      return { city, asn };
+      const asnFiles = this.config.geoipAsn ? this.config.geoipAsnDbs : undefined;
+      const asnDbs = asnFiles
+        ? await Promise.all(asnFiles.map((f) => maxmind.open<AsnResponse>(f, { watchForUpdates: false })))
+        : [];
+      // The embedded table only when no ASN database is configured.
+      const asn = this.config.geoipAsn && !asnFiles ? await AsnTable.load(files.asnV4, files.asnV6) : undefined;
+      this.logger.info({ ms: Date.now() - started, cityFiles, asnFiles }, 'GeoIP databases loaded');
+      return { city, asn, asnDbs };
     })().catch((err: unknown) => {
       this.logger.error({ err }, 'GeoIP databases failed to load; logins are recorded without location');
-      return { city: [], asn: undefined };
+      return { city: [], asn: undefined, asnDbs: [] };
     });
     return this.loaded;
   }
@@ -115,7 +127,7 @@ export class GeoService {
     let asn: { asn: number; org: string } | undefined;
     let rec: CityFields | null = null;
     if (db !== undefined && 'city' in (db as object)) {
-      const { city, asn: table } = db as { city: Reader<Response>[]; asn: AsnTable | undefined };
+      const { city, asn: table, asnDbs } = db as Databases;
       for (const reader of city) {
         // DB-IP Lite's flat layout or GeoIP2 City's nested one (see city-record.ts).
         rec = cityFields(reader.get(ipText));
@@ -124,6 +136,15 @@ export class GeoService {
       if (table) {
         if (ip.kind() === 'ipv4') asn = table.lookupV4(ip.toByteArray().reduce((n, b) => n * 256 + b, 0));
         else asn = table.lookupV6(ip.toByteArray().reduce((n, b) => (n << 8n) + BigInt(b), 0n));
+      }
+      for (const reader of asnDbs) {
+        // GeoLite2-ASN, GeoIP2-ISP and DB-IP's ASN databases share these two fields.
+        // (A file of another kind has neither: its records are passed over.)
+        const r = reader.get(ipText) as Partial<AsnResponse> | null;
+        if (typeof r?.autonomous_system_number === 'number') {
+          asn = { asn: r.autonomous_system_number, org: r.autonomous_system_organization ?? '' };
+          break;
+        }
       }
     }
     const n = named;
