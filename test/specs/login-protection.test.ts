@@ -744,6 +744,39 @@ describe('an ASN database of your own (GEOIP_ASN_DB)', () => {
     }
   });
 
+  it('GEOIP_CITY_DB reads a GeoIP2/GeoLite2 City file (nested layout) for the place of recorded logins', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'city-'));
+    const file = path.join(dir, 'GeoLite2-City.mmdb');
+    await writeFile(
+      file,
+      writeMmdb('GeoLite2-City', {
+        '81.2.69.0/24': {
+          country: { iso_code: 'GB', names: { en: 'United Kingdom' } },
+          subdivisions: [{ iso_code: 'ENG', names: { en: 'England' } }],
+          city: { names: { en: 'London', de: 'London' } },
+          location: { latitude: 51.5142, longitude: -0.0931, accuracy_radius: 10 },
+        },
+      }),
+    );
+    try {
+      await withServer('protection_city_db', { ...PROTECTION_ENV, GEOIP_CITY_DB: file }, async (server) => {
+        const { client: admin } = await setupAdmin(server);
+        await admin.gql(REPORT, { i: { account: 'city@example.test', ip: '81.2.69.160', outcome: 'SUCCESS', service: 'imap' } });
+        const events = await admin.gql(`{ loginEvents { nodes { ip countryCode region city latitude longitude } } }`);
+        expect(events.data!['loginEvents'].nodes).toContainEqual({
+          ip: '81.2.69.160',
+          countryCode: 'GB',
+          region: 'England',
+          city: 'London',
+          latitude: 51.5142,
+          longitude: -0.0931,
+        });
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names a file that is not there at start', async () => {
     const res = await runCli(['setup-token'], {
       GEOIP_ASN_DB: '/nonexistent/GeoLite2-ASN.mmdb',

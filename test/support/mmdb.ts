@@ -1,9 +1,9 @@
 /**
  * A minimal MaxMind DB (MMDB 2.0) writer for tests: an IPv4 database of a few networks, each with a
- * flat record of strings and unsigned integers — enough to stand in for a GeoLite2-ASN or DB-IP file
+ * record of maps, arrays, strings, unsigned integers and doubles — enough to stand in for a GeoLite2-ASN, a GeoIP2 City or a DB-IP file
  * (https://maxmind.github.io/MaxMind-DB/). No npm package writes MMDB files.
  */
-type Value = string | number | string[] | { [key: string]: Value };
+type Value = string | number | Value[] | { [key: string]: Value };
 
 function control(type: number, size: number): Buffer {
   // Types above 7 are "extended": type 0 in the control byte, type - 7 in the next one.
@@ -19,8 +19,13 @@ function encode(value: Value): Buffer {
     const bytes = Buffer.from(value, 'utf8');
     return Buffer.concat([control(2, bytes.length), bytes]);
   }
+  if (typeof value === 'number' && !Number.isInteger(value)) {
+    const bytes = Buffer.alloc(8);
+    bytes.writeDoubleBE(value);
+    return Buffer.concat([control(3, 8), bytes]);
+  }
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new Error('unsigned 32-bit integers only');
+    if (value < 0 || value > 0xffffffff) throw new Error('unsigned 32-bit integers (or doubles) only');
     const bytes: number[] = [];
     for (let v = value; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
     return Buffer.concat([control(6, bytes.length), Buffer.from(bytes)]);
