@@ -138,6 +138,9 @@ export function startWebSocketServer(opts: {
         // The only subscription is the incident feed: a viewer who may not read incidents has no use
         // for a socket (end users, sub-admins without the permission), so none is kept open for it.
         if (!hasPermission(viewer, Permission.READ_INCIDENTS)) return false;
+        // Closed while its session was being looked up: its close handlers have run already, so it
+        // must not be counted (it would hold one of the session's places for good).
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         let open = 0;
         for (const other of live.values()) if (other.viewer.session!.id === viewer.session!.id) open++;
         if (open >= WS_MAX_SOCKETS_PER_SESSION) {
@@ -215,6 +218,11 @@ export function startWebSocketServer(opts: {
     if (live.size === 0) return;
     const bySession = new Map<string, WebSocket[]>();
     for (const [socket, state] of live) {
+      // A socket gone without its close handlers seeing it counted (belt and braces): forgotten.
+      if (socket.readyState === socket.CLOSED) {
+        live.delete(socket);
+        continue;
+      }
       const id = state.viewer.session!.id;
       const sockets = bySession.get(id);
       if (sockets) sockets.push(socket);

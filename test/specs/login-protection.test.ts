@@ -654,6 +654,20 @@ describe('login protection', () => {
     expect(await db.query(`select cidr::text as cidr from trusted_ip where id = $1`, [adminEntry])).toEqual([
       { cidr: '192.0.2.80/32' },
     ]);
+    // Nor does checking the address show it: neither the admin's entry nor the admin's sign-ins from there.
+    const CHECK_SEEN = `query($ip: String!) { checkIp(ip: $ip) { trustedBy { email } recentEvents { attemptedName } } }`;
+    const seenByIps = (await ipManager.gql(CHECK_SEEN, { ip: '192.0.2.80' })).data!['checkIp'];
+    expect(seenByIps.trustedBy).toEqual([]);
+    expect((await admin.gql(CHECK_SEEN, { ip: '192.0.2.80' })).data!['checkIp'].trustedBy).toEqual([{ email: adminEmail }]);
+    await login(new GqlClient(server.url), adminEmail); // an admin sign-in from here, just now
+    const local = (await ipManager.gql(CHECK_SEEN, { ip: '127.0.0.1' })).data!['checkIp'].recentEvents as {
+      attemptedName: string;
+    }[];
+    expect(local.map((e) => e.attemptedName)).not.toContain(adminEmail);
+    const localForAdmin = (await admin.gql(CHECK_SEEN, { ip: '127.0.0.1' })).data!['checkIp'].recentEvents as {
+      attemptedName: string;
+    }[];
+    expect(localForAdmin.map((e) => e.attemptedName)).toContain(adminEmail);
     // An admin's sign-in history is not MANAGE_IPS's either; users' is.
     const history = await ipManager.gql(`query($a: ID!) { loginEvents(filter: { accountId: $a }) { totalCount } }`, {
       a: adminId,

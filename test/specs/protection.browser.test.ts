@@ -73,6 +73,7 @@ describe('login protection in the dashboard', () => {
     const total = (await admin.gql(`{ ipBlocks { totalCount } }`)).data!['ipBlocks'].totalCount as number;
     expect(total).toBeGreaterThan(50);
     await page.getByRole('link', { name: 'Blocked IPs' }).click();
+    await page.waitForURL('**/security/blocked-ips');
     await page.reload();
     const table = page.getByRole('table', { name: 'Blocks' });
     await page.getByText(`${total} blocks`).waitFor();
@@ -164,6 +165,8 @@ describe('login protection in the dashboard', () => {
     const total = (await admin.gql(`{ trustedIps { totalCount } }`)).data!['trustedIps'].totalCount as number;
     expect(total).toBeGreaterThan(50);
     await page.getByRole('link', { name: 'Safe & trusted IPs' }).click();
+    // The route is loaded lazily: reloading before it is there would reload the page before.
+    await page.waitForURL('**/security/trusted-ips');
     await page.reload();
     const table = page.getByRole('table', { name: 'Safe and trusted IPs' });
     await page.getByText(`${total} entries`).waitFor();

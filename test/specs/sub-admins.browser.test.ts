@@ -14,13 +14,14 @@ describe('sub-admins in the dashboard', () => {
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let adminEmail: string;
+  let adminId: string;
   let admin: GqlClient;
   let page: Page;
 
   beforeAll(async () => {
     db = await createTestDatabase('sub_admins_browser');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ email: adminEmail, client: admin } = await setupAdmin(server));
+    ({ email: adminEmail, client: admin, id: adminId } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await (await browser.newContext()).newPage();
     await signIn(page, server.url, adminEmail, PASSWORD);
@@ -184,11 +185,26 @@ describe('sub-admins in the dashboard', () => {
       .totalCount as number;
     expect(total).toBeGreaterThan(50);
     await page.getByRole('link', { name: 'Sub-admins' }).click();
+    // The route is loaded lazily: reloading before it is there would reload the page before.
+    await page.waitForURL('**/sub-admins');
     await page.reload();
     const table = page.getByRole('table', { name: 'Sub-admins' });
     await page.getByText(`${total} sub-admins`).waitFor();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
     await page.getByLabel('Pages').getByRole('button', { name: '2', exact: true }).click();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(total - 50);
+  });
+  it("an account page shows a sub-admin only the data it may see: a user's trusted IPs, not an admin's sign-ins", async () => {
+    const { email } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS', 'MANAGE_IPS'] });
+    const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    const p = await (await browser.newContext()).newPage();
+    await signIn(p, server.url, email, PASSWORD);
+    await p.goto(`${server.url}/users/${adminId}`);
+    await p.getByText('An admin’s sign-ins are shown to admins only.').waitFor();
+    expect(await p.getByRole('heading', { name: 'Trusted login IPs' }).count()).toBe(0);
+    await p.goto(`${server.url}/users/${userId}`);
+    await p.getByRole('heading', { name: 'Trusted login IPs' }).waitFor();
+    await p.getByText('No trusted IPs for this account.').waitFor();
+    await p.context().close();
   });
 });

@@ -10,7 +10,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
 import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
 import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
-import { canManageIps, canManageUsers, useViewer } from '../features/session/viewer';
+import { canManageIps, canManageUsers, seesAccountData, useViewer } from '../features/session/viewer';
 import { AdminTwoFactorCard } from '../features/two-factor/AdminTwoFactorCard';
 import { AccountTrustedIps } from '../features/trusted-ip/AccountTrustedIps';
 
@@ -74,11 +74,22 @@ export function Component() {
         )}
       </Card>
       {canManageUsers(viewer) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
-      {canManageIps(viewer) && <AccountTrustedIps account={{ id: a.id, email: a.email }} />}
+      {/* No sub-admin trusts an IP for itself (the server refuses it), nor for staff it may not manage. */}
+      {canManageIps(viewer) && seesAccountData(viewer, a) && (viewer.role === 'ADMIN' || a.id !== viewer.id) && (
+        <AccountTrustedIps account={{ id: a.id, email: a.email }} />
+      )}
       <Title order={2} size="h3">
         Login history
       </Title>
-      <LoginHistoryTable events={data.loginEvents.nodes} />
+      {seesAccountData(viewer, a) ? (
+        <LoginHistoryTable events={data.loginEvents.nodes} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          {a.role === 'ADMIN'
+            ? 'An admin’s sign-ins are shown to admins only.'
+            : 'A sub-admin’s sign-ins are shown to those who manage sub-admins.'}
+        </Text>
+      )}
       {data.loginEvents.totalCount > PAGE && (
         <Pagination
           total={Math.ceil(data.loginEvents.totalCount / PAGE)}

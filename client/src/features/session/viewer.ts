@@ -37,6 +37,17 @@ export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
 }
 
+/**
+ * Whether the viewer may see and change another account's own data (its trusted IPs, its sign-ins)
+ * beyond users': an admin's only as an admin, a sub-admin's with MANAGE_SUB_ADMINS (the server's rule,
+ * `manageableRoles`). Users' data goes with the page's own permission.
+ */
+export function seesAccountData(viewer: Viewer, account: { id: string; role: string }): boolean {
+  if (viewer.role === 'ADMIN') return true;
+  if (account.role === 'USER') return true;
+  return account.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_SUB_ADMINS');
+}
+
 /** Security incidents: READ_INCIDENTS to see them and receive live events. */
 export function canReadIncidents(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('READ_INCIDENTS'));

@@ -42,14 +42,34 @@ function pageRows(def: GraphQLField<unknown, unknown>, node: FieldNode): number 
  * every list is paged by `page: { limit }`, up to 200 rows, and fifteen aliases of a full page (with
  * their nested fields) would pass its cost limit. This rule adds up the rows each operation's paged
  * lists may return — fragments expanded where they are spread, a list inside a list multiplied — and
- * refuses an operation above `MAX_ROWS_PER_OPERATION`.
+ * refuses an operation above `MAX_ROWS_PER_OPERATION`. Fields that GraphQL would merge (the same alias
+ * spread twice) are counted each time: a conservative estimate.
  */
 export function maxRowsRule(context: ValidationContext): ASTVisitor {
   const schema = context.getSchema();
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  // Rows grow in proportion to the enclosing page, so each fragment is counted once, for one row of
+  // its parent, and multiplied where it is spread: the walk is linear in the document, however the
+  // fragments spread one another (walking each spread afresh would be exponential).
+  const perFragment = new Map<string, number>();
+  const inProgress = new Set<string>();
 
-  const rowsOf = (set: SelectionSetNode, type: GraphQLNamedType | undefined, factor: number, seen: Set<string>): number => {
+  const fragmentRows = (name: string): number => {
+    const known = perFragment.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    // An unknown fragment, or a cycle, is another rule's error.
+    if (!fragment || inProgress.has(name)) return 0;
+    inProgress.add(name);
+    const rows = rowsOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined);
+    inProgress.delete(name);
+    perFragment.set(name, rows);
+    return rows;
+  };
+
+  /** Rows a selection set asks for, for one row of its parent. */
+  function rowsOf(set: SelectionSetNode, type: GraphQLNamedType | undefined): number {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
@@ -57,29 +77,22 @@ export function maxRowsRule(context: ValidationContext): ASTVisitor {
         const def = type.getFields()[sel.name.value];
         if (!def) continue; // an unknown field is another rule's error
         const rows = pageRows(def, sel);
-        if (rows !== null) total += factor * rows;
-        if (sel.selectionSet)
-          total += rowsOf(sel.selectionSet, getNamedType(def.type), rows === null ? factor : factor * rows, seen);
+        const inner = sel.selectionSet ? rowsOf(sel.selectionSet, getNamedType(def.type)) : 0;
+        // A paged list: its rows, and what each of them asks for.
+        total += rows === null ? inner : rows + rows * inner;
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const on = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        total += rowsOf(sel.selectionSet, on ?? undefined, factor, seen);
+        total += rowsOf(sel.selectionSet, sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? undefined) : type);
       } else {
-        const name = sel.name.value;
-        const fragment = fragments.get(name);
-        // A cycle or an unknown fragment is another rule's error.
-        if (!fragment || seen.has(name)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value);
-        total += rowsOf(fragment.selectionSet, on ?? undefined, factor, new Set([...seen, name]));
+        total += fragmentRows(sel.name.value);
       }
-      if (total > MAX_ROWS_PER_OPERATION) return total;
     }
     return total;
-  };
+  }
 
   return {
     OperationDefinition(op) {
       const root = schema.getRootType(op.operation);
-      const rows = rowsOf(op.selectionSet, root ?? undefined, 1, new Set());
+      const rows = rowsOf(op.selectionSet, root ?? undefined);
       if (rows > MAX_ROWS_PER_OPERATION) {
         context.reportError(
           new GraphQLError(

@@ -1,13 +1,14 @@
 import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { Permission } from '../../common/auth/roles.js';
+import { Permission, Role } from '../../common/auth/roles.js';
 import { AlreadyExistsError } from '../../common/errors/error-result.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { cidrArg, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { cidrContains, normalizeIp, parseIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
+import { manageableRoles } from '../account/account.service.js';
 import { IpLocation } from '../geo/geo.types.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
@@ -159,7 +160,15 @@ export class IpBlockResolver {
     const entries = trustedRows.length
       ? await em.find(TrustedIp, { id: { $in: trustedRows.map((r) => r.id) } }, { populate: ['account'] })
       : [];
-    const recentEvents = await em.find(LoginEvent, { ip }, { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: 20 });
+    // Staff sign-ins and staff trust entries only for a viewer who may manage those staff, as in
+    // `loginEvents` and `trustedIps` (what was tried from the address, the attack, is shown whole).
+    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
+    const visible = (role: Role) => roles.includes(role);
+    const recentEvents = await em.find(
+      LoginEvent,
+      roles.length < 3 ? { ip, $or: [{ account: null }, { account: { role: { $in: roles } } }] } : { ip },
+      { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: 20 },
+    );
     const check = new IpCheck();
     Object.assign(check, {
       ip,
@@ -177,7 +186,7 @@ export class IpBlockResolver {
       recentEvents,
       globalSafe: entries.filter((e) => e.account === null),
       trustedBy: entries
-        .filter((e) => e.account !== null)
+        .filter((e) => e.account !== null && visible(e.account.role))
         .map((e) => Object.assign(new TrustingAccount(), { accountId: e.account!.id, email: e.account!.email, entry: e })),
       adminAccessLists: (
         await em.execute<{ account_id: string; email: string; cidr: string; label: string | null }[]>(
