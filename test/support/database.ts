@@ -28,10 +28,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const url = new URL(admin.toString());
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  // `pool.end()` resolves before its clients' sockets have closed; the forced drop can then terminate
-  // a backend still saying goodbye, and that client's 'error' event would be an uncaught exception.
-  // Queries still reject on their own errors.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // An idle client whose backend goes away (the forced drop below can terminate one still saying
+  // goodbye, as `pool.end()` resolves before its sockets have closed) makes the pool emit 'error',
+  // an uncaught exception without a listener. Queries still reject on their own errors.
+  pool.on('error', () => undefined);
   return {
     url: url.toString(),
     name,
