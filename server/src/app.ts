@@ -84,6 +84,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
   let maintenance: NodeJS.Timeout | undefined;
   let pool: SqlPool | undefined;
   let ws: { dispose(): Promise<void>; connections(): number } | undefined;
+  /** SQL statements sent through MikroORM by this process (`/metrics`). */
+  let statements = 0;
 
   const handle: AppHandle = {
     get url() {
@@ -105,6 +107,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       // auth cache; writes to the range tables hold the range matcher until they are confirmed.
       const late: { services?: Services } = {};
       const db = await openDatabase(config, logger, (sql) => {
+        statements++;
         if (late.services === undefined) return;
         if (writesTo(sql, AUTH_TABLES)) late.services.authCache.clear();
         if (writesTo(sql, RANGE_TABLES, true)) late.services.protection.ranges.noteLocalWrite();
@@ -186,6 +189,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
               '# HELP security_center_incident_events_delivered_total Incident events handed to subscribers on this process.',
               '# TYPE security_center_incident_events_delivered_total counter',
               `security_center_incident_events_delivered_total ${services!.incidents.events.delivered}`,
+              '# HELP security_center_orm_statements_total SQL statements this process sent through MikroORM (not the hot-path prepared statements of the plain pool).',
+              '# TYPE security_center_orm_statements_total counter',
+              `security_center_orm_statements_total ${statements}`,
               '',
             ].join('\n'),
           );

@@ -293,11 +293,20 @@ describe('security incidents', () => {
         for (const [place, hoursAgo] of trip) await reportFrom(admin, u.email, place, hoursAgo);
         users.push(u);
       }
+      const statements = async () =>
+        Number(/security_center_orm_statements_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+      const before = await statements();
       const page = await admin.gql(
         `{ securityIncidents(filter: { status: OPEN }, page: { limit: 200 }) {
             nodes { id account { id } logins { id city } legs { fromLoginId toLoginId } } } }`,
       );
       expect(page.errors).toBeUndefined();
+      // However many incidents the page holds (three from here, more from earlier tests), their logins
+      // and legs take a few statements in all, not one or two per incident.
+      const incidents = page.data!['securityIncidents'].nodes.length as number;
+      expect(incidents).toBeGreaterThanOrEqual(6);
+      // (About 9 here, whatever the count; one or two per incident made it 38 for 11 incidents.)
+      expect((await statements()) - before).toBeLessThan(2 * incidents);
       const nodes = page.data!['securityIncidents'].nodes as {
         id: string;
         account: { id: string };
