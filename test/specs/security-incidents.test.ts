@@ -328,6 +328,22 @@ describe('security incidents', () => {
       }
     });
 
+    it('an incident full of repeated logins still takes a new place', async () => {
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 6);
+      await reportFrom(admin, u.email, 'paris', 5);
+      // 198 more from Paris: the incident holds 200, its cap for repeats.
+      for (let i = 0; i < 198; i++) await reportFrom(admin, u.email, 'paris', 4);
+      const count = async () => (await incidentsOf(admin, u.id))[0]!['loginCount'] as number;
+      expect(await count()).toBe(200);
+      await reportFrom(admin, u.email, 'paris', 3);
+      expect(await count()).toBe(200);
+      // A new place joins nevertheless, and is judged.
+      await reportFrom(admin, u.email, 'tokyo', 2);
+      const [incident] = await incidentsOf(admin, u.id);
+      expect(incident).toMatchObject({ loginCount: 201, impossibleTravel: true });
+    });
+
     it('concurrent logins from several places never create two open incidents (enforced by the database)', async () => {
       const u = await newUser();
       const places = ['berlin', 'paris', 'tokyo', 'munich', 'berlin', 'paris', 'tokyo', 'munich'] as const;
@@ -467,6 +483,10 @@ describe('security incidents', () => {
       await reportFrom(admin, manager.email, 'paris', 1);
       const [own] = await incidentsOf(admin, manager.id);
       expect(codes(await manager.client.gql(DISMISS, { i: { id: own!['id'], note: 'me' } }))).toEqual(['FORBIDDEN']);
+      // Nor settle it as compromised (a reset link to a mailbox an intruder may hold would let them back in).
+      expect(
+        codes(await manager.client.gql(COMPROMISED, { i: { id: own!['id'], requirePasswordReset: true, note: 'me' } })),
+      ).toEqual(['FORBIDDEN']);
       expect((await incidentsOf(admin, manager.id))[0]).toMatchObject({ status: 'OPEN' });
       const dismissed = await manager.client.gql(DISMISS, { i: { id: incident!['id'], note: 'travelling' } });
       expect(dismissed.data?.['dismissIncident']).toMatchObject({ status: 'RESOLVED', resolution: 'DISMISSED' });
@@ -710,6 +730,51 @@ describe('security incidents', () => {
       ]);
       expect(answers.filter((a) => a.data?.['respondToIncident']).length).toBe(1);
       expect(answers.flatMap((a) => codes(a))).toEqual(['LINK_INVALID']);
+    });
+
+    it('"This wasn\'t me" after a resolution: it may still be treated as compromised, and its trusted addresses stop being trusted', async () => {
+      const u = await newUser();
+      const since = mail.count();
+      await reportFrom(admin, u.email, 'berlin', 5);
+      const paris = await reportFrom(admin, u.email, 'paris', 1);
+      const body = MailSink.text(await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since));
+      const notMe = /This wasn't me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!;
+      const [incident] = await incidentsOf(admin, u.id);
+      await admin.gql(MARK_SAFE, { i: { id: incident!['id'], ips: [paris.ip], note: 'travels' } });
+      expect((await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [u.id])).rows).toEqual([
+        { n: 1 },
+      ]);
+      // The holder answers afterwards, from an address the audit log keeps.
+      const holder = new GqlClient(server.url, { 'x-forwarded-for': '198.51.100.23' });
+      expect((await holder.gql(RESPOND, { t: notMe })).data?.['respondToIncident']).toEqual({ answer: 'DENIED' });
+      const audited = await sql.query(
+        `select ip::text as ip from audit_log where action = 'INCIDENT_HOLDER_RESPONSE' and target_id = $1`,
+        [incident!['id']],
+      );
+      expect(audited.rows).toEqual([{ ip: '198.51.100.23' }]);
+      const treated = await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'not them' } });
+      expect(treated.errors).toBeUndefined();
+      expect(treated.data?.['treatIncidentAsCompromised'].incident).toMatchObject({
+        status: 'RESOLVED',
+        resolution: 'COMPROMISED',
+        account: { passwordResetRequired: true },
+      });
+      expect((await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [u.id])).rows).toEqual([
+        { n: 0 },
+      ]);
+      // Once: a second treatment finds it settled.
+      expect(codes(await admin.gql(COMPROMISED, { i: { id: incident!['id'], lockAccount: true, note: 'again' } }))).toEqual([
+        'ALREADY_RESOLVED',
+      ]);
+      // Without such an answer a resolved incident stays settled.
+      const other = await newUser();
+      await reportFrom(admin, other.email, 'berlin', 5);
+      await reportFrom(admin, other.email, 'paris', 1);
+      const [dismissed] = await incidentsOf(admin, other.id);
+      await admin.gql(DISMISS, { i: { id: dismissed!['id'], note: 'fine' } });
+      expect(codes(await admin.gql(COMPROMISED, { i: { id: dismissed!['id'], lockAccount: true, note: 'x' } }))).toEqual([
+        'ALREADY_RESOLVED',
+      ]);
     });
 
     it('admins get one e-mail for a new incident, and a burst becomes one summary', async () => {

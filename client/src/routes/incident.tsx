@@ -106,6 +106,12 @@ export function Component() {
   const ips = [...new Set(raw.logins.map((l) => l.ip))];
   const byId = new Map(raw.logins.map((l) => [l.id, l]));
   const canAct = canResolveIncidents(viewer) && incident.status === 'OPEN';
+  // Resolved otherwise before the holder answered "This wasn't me": it may still be treated as compromised.
+  const deniedAfterResolution =
+    canResolveIncidents(viewer) &&
+    incident.status === 'RESOLVED' &&
+    incident.holderResponse === 'DENIED' &&
+    incident.resolution !== 'COMPROMISED';
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -180,6 +186,19 @@ export function Component() {
                 Treat as compromised
               </Button>
             </Group>
+          )}
+          {deniedAfterResolution && (
+            <Stack mt="md" gap="xs">
+              <Text size="sm">
+                The account holder said “This wasn’t me” after this incident was resolved. Its addresses trusted for the account
+                stop being trusted when you treat it as compromised.
+              </Text>
+              <Group>
+                <Button color="red" onClick={() => setDialog('compromised')}>
+                  Treat as compromised
+                </Button>
+              </Group>
+            </Stack>
           )}
         </Card>
       </SimpleGrid>

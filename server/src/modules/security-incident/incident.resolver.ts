@@ -195,7 +195,7 @@ export class IncidentResolver {
     @Arg('token', () => String, { description: 'Token from the e-mailed link.' }) token: string,
     @Ctx() ctx: Context,
   ): Promise<IncidentHolderAnswer> {
-    const r = await ctx.services.incidents.respond(ctx.em, token.trim());
+    const r = await ctx.services.incidents.respond(ctx.em, token.trim(), { clientIp: ctx.clientIp, userAgent: ctx.userAgent });
     return Object.assign(new IncidentHolderAnswer(), { answer: r.answer });
   }
 

@@ -50,8 +50,14 @@ const alreadyResolved = (i: SecurityIncident) =>
     resolution: i.resolution,
   });
 
-/** Logins in one incident are capped: an account logging in all day must not grow one row forever. */
+/**
+ * Logins in one incident are capped: an account logging in all day must not grow one row forever.
+ * Past `MAX_LOGINS_PER_INCIDENT`, a login still joins when its place (country and city) is new to the
+ * incident — a busy mailbox, or an intruder padding the incident with repeats, must not hide the next
+ * place — up to `MAX_LOGINS_PER_INCIDENT_NEW_PLACES` in all.
+ */
 const MAX_LOGINS_PER_INCIDENT = 200;
+const MAX_LOGINS_PER_INCIDENT_NEW_PLACES = 2000;
 const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
 const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
 
@@ -210,12 +216,19 @@ export class IncidentService {
   private async addToOpen(em: EntityManager, incidentId: string, eventId: string): Promise<boolean> {
     const [row] = await em.execute<{ open: boolean }[]>(
       `with still_open as (select id from security_incident where id = ? and status = 'OPEN' for share),
+       held as (select count(*) as n from security_incident_login where incident_id = ?),
+       this_login as (select country_code, city from login_event where id = ?::bigint),
        ins as (insert into security_incident_login (incident_id, login_event_id)
-               select still_open.id, ?::bigint from still_open
-               where (select count(*) from security_incident_login where incident_id = ?) < ?
+               select still_open.id, ?::bigint from still_open, held, this_login
+               where held.n < ?
+                  or (held.n < ? and not exists (
+                        select 1 from security_incident_login l join login_event e on e.id = l.login_event_id
+                         where l.incident_id = still_open.id
+                           and e.country_code is not distinct from this_login.country_code
+                           and e.city is not distinct from this_login.city))
                on conflict do nothing)
        select exists(select 1 from still_open) as open`,
-      [incidentId, eventId, incidentId, MAX_LOGINS_PER_INCIDENT],
+      [incidentId, incidentId, eventId, eventId, MAX_LOGINS_PER_INCIDENT, MAX_LOGINS_PER_INCIDENT_NEW_PLACES],
     );
     return row?.open === true;
   }
@@ -230,7 +243,6 @@ export class IncidentService {
     );
   }
 
-  /** Logins of the incident (located ones), oldest first. */
   /** `locatedLogins` for many incidents in one statement (a page of incidents selecting `legs`). */
   async locatedLoginsOf(em: EntityManager, incidentIds: readonly string[]): Promise<Map<string, LocatedLogin[]>> {
     const rows = await em.execute<(LocatedRow & { incident_id: string })[]>(
@@ -244,6 +256,7 @@ export class IncidentService {
     return byIncident;
   }
 
+  /** Logins of the incident (located ones), oldest first. */
   async locatedLogins(em: EntityManager, incidentId: string): Promise<LocatedLogin[]> {
     const rows = await em.execute<LocatedRow[]>(
       `select ${LOCATED_COLS} from security_incident_login l join login_event e on e.id = l.login_event_id
@@ -392,10 +405,15 @@ export class IncidentService {
     resolution: IncidentResolution,
     note: string | null,
   ): Promise<SecurityIncident> {
+    // An incident resolved otherwise (dismissed, IPs marked safe) whose holder then answered "This
+    // wasn't me" may still be treated as compromised: the answer came after the decision.
     const updated = await tx.execute<{ id: string }[]>(
       `update security_incident set status = 'RESOLVED', resolution = ?, resolution_note = ?, resolved_at = now(),
-         resolved_by_id = ?, updated_at = now() where id = ? and status = 'OPEN' returning id`,
-      [resolution, note, ctx.viewer!.account.id, id],
+         resolved_by_id = ?, updated_at = now()
+        where id = ? and (status = 'OPEN'
+          or (?::text = 'COMPROMISED' and holder_response = 'DENIED' and resolution is distinct from 'COMPROMISED'))
+        returning id`,
+      [resolution, note, ctx.viewer!.account.id, id, resolution],
     );
     if (updated.length === 0) {
       const existing = await tx.findOne(SecurityIncident, { id });
@@ -487,8 +505,8 @@ export class IncidentService {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
     }
     // Locking a staff account or forcing its password reset takes the rights to manage it, as
-    // disabling does: RESOLVE_INCIDENTS alone acts on users only.
-    if (account.role !== Role.USER) assertMayManageRole(ctx.viewer!, account.role);
+    // disabling does: RESOLVE_INCIDENTS alone acts on users only; and no sub-admin settles its own.
+    assertMayResolve(ctx, account);
     let resetToken: string | null = null;
     // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
@@ -517,6 +535,15 @@ export class IncidentService {
         `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
         [account.id],
       );
+      // The incident's addresses trusted for the account (marked safe from this incident before its
+      // holder said "This wasn't me", say) may be the intruder's: no longer trusted.
+      const untrusted = await tx.execute<{ id: string }[]>(
+        `delete from trusted_ip t where t.account_id = ?
+           and exists (select 1 from security_incident_login l join login_event e on e.id = l.login_event_id
+                        where l.incident_id = ? and e.ip <<= t.cidr)
+         returning t.id`,
+        [account.id, id],
+      );
       if (opts.lockAccount)
         await tx.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
       if (unusable !== null) {
@@ -542,6 +569,7 @@ export class IncidentService {
           requirePasswordReset: opts.requirePasswordReset,
           lockAccount: opts.lockAccount,
           familiarPlacesForgotten: forgotten.length,
+          trustedIpsRemoved: untrusted.length,
         },
       );
       return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked: tokens.length };
@@ -629,11 +657,15 @@ export class IncidentService {
    * "This wasn't me" raises the incident to critical and alerts every recipient at once, past the
    * throttle, also after a dismissal. Treating an incident as compromised ends its links.
    */
-  async respond(em: EntityManager, token: string): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
+  async respond(
+    em: EntityManager,
+    token: string,
+    from: { clientIp: string; userAgent: string | null },
+  ): Promise<{ answer: HolderResponse; incident: SecurityIncident }> {
     if (token.length === 0 || token.length > 128)
       throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
     // The links, the incident, the familiar places and the audit entry commit together.
-    const hit = await em.transactional((tx) => this.applyResponse(tx, token));
+    const hit = await em.transactional((tx) => this.applyResponse(tx, token, from));
     await this.events.publish(IncidentEventKind.UPDATED, hit.incident_id);
     const incident = await this.get(em.fork(), hit.incident_id);
     if (hit.answer === HolderResponse.DENIED) {
@@ -644,7 +676,18 @@ export class IncidentService {
     return { answer: hit.answer, incident };
   }
 
-  private async applyResponse(em: EntityManager, token: string): Promise<{ incident_id: string; answer: HolderResponse }> {
+  private async applyResponse(
+    em: EntityManager,
+    token: string,
+    from: { clientIp: string; userAgent: string | null },
+  ): Promise<{ incident_id: string; answer: HolderResponse }> {
+    // The incident's row first, locked: a resolution committing meanwhile is then seen (PostgreSQL
+    // re-checks only the updated link rows after a wait, not a joined row), so an "It was me" can no
+    // longer slip in after "treat as compromised" forgot the familiar places.
+    await em.execute(
+      `select 1 from security_incident where id = (select incident_id from incident_holder_link where token_hash = ?) for update`,
+      [hashToken(token)],
+    );
     const used = await em.execute<{ incident_id: string; answer: HolderResponse }[]>(
       `update incident_holder_link k set used_at = now()
          from incident_holder_link t join security_incident i on i.id = t.incident_id
@@ -676,11 +719,13 @@ export class IncidentService {
         );
       }
     }
+    // Who clicked is not known (the link is the proof), but from where is: the holder, or an intruder
+    // who holds the mailbox too.
     await this.audit.record(
-      { em, viewer: null, clientIp: '0.0.0.0' },
+      { em, viewer: null, clientIp: from.clientIp },
       AuditAction.INCIDENT_HOLDER_RESPONSE,
       { type: 'SecurityIncident', id: hit.incident_id },
-      { answer: hit.answer },
+      { answer: hit.answer, userAgent: from.userAgent },
     );
     return hit;
   }
