@@ -311,6 +311,26 @@ describe('two-factor rules', () => {
       ]);
       expect(audit!['details']).toMatchObject({ requestId });
     });
+
+    it('is not skipped by disabling the other admins first', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      // Every other admin disabled: there is nobody to ask, yet the reset still waits for approval.
+      const others = (
+        await db.query<{ id: string }>(`select id from account where role = 'ADMIN' and id <> all($1::uuid[])`, [
+          [target.id, requester.id],
+        ])
+      ).map((r) => r.id);
+      await db.query(`update account set disabled_at = now() where id = any($1::uuid[])`, [others]);
+      try {
+        const res = await requester.client.gql(RESET, { id: target.id });
+        expect(res.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
+        expect(await factors(target.id)).toBe(1);
+      } finally {
+        await db.query(`update account set disabled_at = null where id = any($1::uuid[])`, [others]);
+      }
+    });
   });
 
   it('the settings always leave something to set up, also for the staff a policy covers', async () => {

@@ -592,12 +592,12 @@ export class TwoFactorResolver {
     }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     if (account.role === Role.ADMIN) {
-      const approvers = await ctx.em.find(Account, {
-        role: Role.ADMIN,
-        disabledAt: null,
-        id: { $nin: [account.id, viewer.account.id] },
-      });
-      if (approvers.length > 0) {
+      // Every other admin counts, enabled or not: were disabled ones left out, an admin could disable
+      // the others, reset alone and enable them again. Only enabled ones are asked (and can approve);
+      // with none enabled the request waits until one is.
+      const others = await ctx.em.find(Account, { role: Role.ADMIN, id: { $nin: [account.id, viewer.account.id] } });
+      const approvers = others.filter((a) => a.disabledAt === null);
+      if (others.length > 0) {
         // One open request per account: asking again answers the one waiting.
         const open = await ctx.em.findOne(TwoFactorResetRequest, {
           target: account.id,
