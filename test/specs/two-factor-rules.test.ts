@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
+import { inLockOrder } from '../support/locks.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
@@ -331,6 +332,28 @@ describe('two-factor rules', () => {
         await db.query(`update account set disabled_at = null where id = any($1::uuid[])`, [others]);
       }
     });
+  });
+
+  it('a factor switched on while the account is reset (its sessions revoked) is not written', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const start = await u.client.gql(Q.startTotp);
+    const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+    await awayFromStepEdge();
+    // The confirmation waits for the account's factors (held here, as a reset would hold them), and
+    // the reset signs the account out meanwhile: it must not come through afterwards.
+    const [confirmed] = await inLockOrder(
+      db,
+      ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${u.id}`]],
+      [() => u.client.gql(Q.confirmTotp, { c: totp(secret, 0) })],
+      {
+        waitingOn: 'pg_advisory_xact_lock',
+        meanwhile: (locker) => locker.query(`update session set revoked_at = now() where account_id = $1`, [u.id]),
+      },
+    );
+    expect(codes(confirmed!)).toEqual(['UNAUTHENTICATED']);
+    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [u.id])).toEqual([
+      { status: 'PENDING' },
+    ]);
   });
 
   it('the settings always leave something to set up, also for the staff a policy covers', async () => {

@@ -33,6 +33,7 @@ import {
   TwoFactorState,
   WebauthnCredential,
 } from './two-factor.entity.js';
+import { lockSecondFactors } from './method-lock.js';
 import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -629,6 +630,7 @@ export class TwoFactorService {
     // Switched on and audited together, or neither; and only the secret the code was checked against
     // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
     const confirmed = await em.transactional(async (tx) => {
+      await lockSecondFactors(tx, account.id, ctx);
       const res = await tx.execute(
         `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
             where id = ? and status = 'PENDING' and secret_sealed = ? and expires_at > now()`,
@@ -784,6 +786,7 @@ export class TwoFactorService {
     // Switched on and audited together, or neither; of two confirmations at once, one switches it on.
     const confirmedAt = new Date();
     const confirmed = await em.transactional(async (tx) => {
+      await lockSecondFactors(tx, account.id, ctx);
       // Only the address the code was sent to and checked for (a restart may have put another there).
       const n = await tx.nativeUpdate(
         EmailFactor,
@@ -827,6 +830,8 @@ export class TwoFactorService {
       return `${chars.slice(0, 5)}-${chars.slice(5)}`;
     });
     await ctx.em.transactional(async (tx) => {
+      // One new set at a time: two at once would each delete what the other had not yet written.
+      await lockSecondFactors(tx, account.id, ctx);
       await tx.nativeDelete(RecoveryCode, { account: account.id });
       for (const code of codes) tx.create(RecoveryCode, { account: account.id, codeHash: this.recoveryHash(account.id, code) });
       await tx.flush();
@@ -936,6 +941,8 @@ export class TwoFactorService {
   async resetAll(ctx: Context, account: Account, approval?: { requestId: string; approverId: string }): Promise<boolean> {
     const done = await ctx.em.transactional(async (tx) => {
       const id = account.id;
+      // No factor written meanwhile survives the reset (see lockSecondFactors).
+      await lockSecondFactors(tx, id);
       if (approval) {
         const claimed = await tx.execute(
           `update two_factor_reset_request set approved_at = now(), approved_by_id = ?

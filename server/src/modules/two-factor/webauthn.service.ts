@@ -21,6 +21,7 @@ import type { MailService } from '../mail/mail.service.js';
 import { mails } from '../mail/templates.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
+import { lockSecondFactors } from './method-lock.js';
 import { TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
 
 /**
@@ -144,28 +145,35 @@ export class WebauthnService {
     if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
-    const saved = ctx.em.create(WebauthnCredential, {
-      account: account.id,
-      credentialId: credential.id,
-      publicKey: Buffer.from(credential.publicKey).toString('base64url'),
-      counter: credential.counter,
-      transports: credential.transports ?? [],
-      name: stored.device_name ?? 'Security key',
-      deviceType: info.credentialDeviceType,
-      backedUp: info.credentialBackedUp,
-    });
+    let saved: WebauthnCredential;
     try {
-      await ctx.em.flush();
+      // The key and its audit entry commit together, serialized with a reset of the account's factors
+      // (a key registered while one runs must not survive it; see lockSecondFactors).
+      saved = await ctx.em.transactional(async (tx) => {
+        await lockSecondFactors(tx, account.id, ctx);
+        const row = tx.create(WebauthnCredential, {
+          account: account.id,
+          credentialId: credential.id,
+          publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+          counter: credential.counter,
+          transports: credential.transports ?? [],
+          name: stored.device_name ?? 'Security key',
+          deviceType: info.credentialDeviceType,
+          backedUp: info.credentialBackedUp,
+        });
+        await tx.flush();
+        await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_ENABLED, target(account), {
+          method: TwoFactorMethod.WEBAUTHN,
+          name: row.name,
+        });
+        return row;
+      });
     } catch (err) {
       // The same key registered at this very moment by another request (the check above saw neither).
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       ctx.em.clear();
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
-    await this.audit.record(ctx, AuditAction.TWO_FACTOR_ENABLED, target(account), {
-      method: TwoFactorMethod.WEBAUTHN,
-      name: saved.name,
-    });
     this.mail.notify(mails.webauthnRegistered(account.email, saved.name, this.config.publicUrl.origin));
     return saved;
   }
