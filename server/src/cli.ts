@@ -108,14 +108,22 @@ async function main(): Promise<number> {
           process.stderr.write('lift-ip-restriction needs --email of an existing account.\n');
           return 2;
         }
-        account.ipRestricted = false;
-        await em.flush();
-        await services.audit.record({ em, viewer: null, clientIp: '127.0.0.1' }, AuditAction.IP_RESTRICTION_LIFTED_BY_CLI, {
-          type: 'Account',
-          id: account.id,
-          label: account.email,
+        // The change and its audit entry commit together, and only a change is audited.
+        const lifted = await em.transactional(async (tx) => {
+          const n = await tx.nativeUpdate(Account, { id: account.id, ipRestricted: true }, { ipRestricted: false });
+          if (n === 0) return false;
+          await services.audit.record({ em: tx, viewer: null, clientIp: '127.0.0.1' }, AuditAction.IP_RESTRICTION_LIFTED_BY_CLI, {
+            type: 'Account',
+            id: account.id,
+            label: account.email,
+          });
+          return true;
         });
-        process.stdout.write(`IP restriction lifted for ${account.email}: unrestricted access until it is switched on again.\n`);
+        process.stdout.write(
+          lifted
+            ? `IP restriction lifted for ${account.email}: unrestricted access until it is switched on again.\n`
+            : `${account.email} has no IP restriction in force: nothing to lift.\n`,
+        );
         return 0;
       }
       case 'unblock-ip': {
@@ -125,15 +133,19 @@ async function main(): Promise<number> {
           process.stderr.write('unblock-ip needs --ip with an IPv4 or IPv6 address (or a blocked range).\n');
           return 2;
         }
-        const lifted = await services.protection.liftBlocks(em, parsed.text, null);
-        for (const b of lifted) {
-          await services.audit.record(
-            { em, viewer: null, clientIp: '127.0.0.1' },
-            AuditAction.IP_UNBLOCKED,
-            { type: 'IpBlock', id: b.id, label: b.cidr },
-            { reason: b.reason, by: 'cli' },
-          );
-        }
+        // The lifts and their audit entries commit together.
+        const lifted = await em.transactional(async (tx) => {
+          const done = await services.protection.liftBlocks(tx, parsed.text, null);
+          for (const b of done) {
+            await services.audit.record(
+              { em: tx, viewer: null, clientIp: '127.0.0.1' },
+              AuditAction.IP_UNBLOCKED,
+              { type: 'IpBlock', id: b.id, label: b.cidr },
+              { reason: b.reason, by: 'cli' },
+            );
+          }
+          return done;
+        });
         process.stdout.write(
           lifted.length === 0
             ? `No block in force covers ${parsed.text}.\n`
@@ -149,12 +161,15 @@ async function main(): Promise<number> {
           return 2;
         }
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
-        const ctx = { em, viewer: null, clientIp: '127.0.0.1' } as unknown as Context;
-        await services.twoFactor.resetAll(ctx, account);
-        await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
-          type: 'Account',
-          id: account.id,
-          label: account.email,
+        // The reset and the entry naming the CLI commit together.
+        await em.transactional(async (tx) => {
+          const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1' } as unknown as Context;
+          await services.twoFactor.resetAll(ctx, account);
+          await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
+            type: 'Account',
+            id: account.id,
+            label: account.email,
+          });
         });
         await services.mail.drain();
         process.stdout.write(

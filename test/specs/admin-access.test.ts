@@ -294,5 +294,11 @@ describe('admin IP access lists', () => {
     expect(audit.map((r) => (r as { action: string }).action)).toEqual(
       expect.arrayContaining(['IP_RESTRICTION_CHANGED', 'IP_RESTRICTION_LIFTED_BY_CLI', 'ACCESS_LIST_ENTRY_ADDED']),
     );
+    // Again: nothing in force, nothing changed, nothing audited.
+    const again = await runCli(['lift-ip-restriction', '--email', adminEmail], { DATABASE_URL: db.url });
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('nothing to lift') });
+    expect(await db.query(`select count(*)::int as n from audit_log where action = 'IP_RESTRICTION_LIFTED_BY_CLI'`)).toEqual([
+      { n: 1 },
+    ]);
   });
 });
