@@ -632,6 +632,25 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
+    it('of many guesses at once, only five are compared with a code', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      const since = mail.count();
+      await a.gql(Q.sendCode);
+      const code = await mail.codeFor(address, since);
+      const wrong = code === '000001' ? '000002' : '000001';
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => a.gql(Q.verify, { i: { method: 'EMAIL', code: wrong } })),
+      );
+      const got = answers.map((r) => r.data!['verifySecondFactor'].code as string);
+      expect(got.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
+      expect(got.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(15);
+      // The code is dead, right or not.
+      const dead = await a.gql(Q.verify, { i: { method: 'EMAIL', code } });
+      expect(dead.data!['verifySecondFactor']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    });
+
     it('is off for admins and sub-admins unless the setting allows it, with the reason in the schema', async () => {
       const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
       const refused = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });

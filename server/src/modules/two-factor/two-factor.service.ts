@@ -729,14 +729,23 @@ export class TwoFactorService {
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
+    // A try is taken before the comparison, with an atomic increment (given back when the code is
+    // right): of many guesses at once only the tries left are compared, as the five-try rule says.
+    const took = await em.execute<{ failures: number }[]>(
+      `update email_code set failures = failures + 1 where id = ? and failures < ? and used_at is null returning failures`,
+      [row.id, EMAIL_CODE_MAX_FAILURES],
+    );
+    if (took.length === 0) {
+      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+    }
     if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim(), address), row.codeHash)) {
-      await em.execute(`update email_code set failures = failures + 1 where id = ?`, [row.id]);
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
-    // Single use, also under a race: only one request can set used_at.
+    // Single use, also under a race: only one request can set used_at; the try is given back.
     const res = await em.execute(
-      `update email_code set used_at = now() where id = ? and used_at is null and code_hash = ? and failures < ? and expires_at > now()`,
-      [row.id, row.codeHash, EMAIL_CODE_MAX_FAILURES],
+      `update email_code set used_at = now(), failures = failures - 1
+        where id = ? and used_at is null and code_hash = ? and expires_at > now()`,
+      [row.id, row.codeHash],
       'run',
     );
     if ((res as { affectedRows?: number }).affectedRows !== 1) {
