@@ -241,23 +241,25 @@ export class WebauthnService {
       'run',
     );
     if ((accepted as { affectedRows?: number }).affectedRows === 1) return null;
-    // Not above the stored counter (or flagged meanwhile): flagged here, once, with its audit entry.
-    const flagged = await ctx.em.execute<{ counter: string }[]>(
-      `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
-      [cred.id],
-    );
-    if (flagged.length === 1) {
+    // Not above the stored counter (or flagged meanwhile): flagged here, once, with its audit entry
+    // in the same transaction (a flag without its entry would never be audited: a retry finds it flagged).
+    await ctx.em.transactional(async (tx) => {
+      const flagged = await tx.execute<{ counter: string }[]>(
+        `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
+        [cred.id],
+      );
+      if (flagged.length !== 1) return;
       const storedCounter = Number(flagged[0]!.counter);
       this.logger.warn(
         { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
         'WebAuthn counter regression',
       );
-      await this.audit.record(ctx, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
         storedCounter,
         presentedCounter: newCounter,
       });
-    }
+    });
     return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
   }
 
