@@ -632,6 +632,35 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
+    it('a code the mail server refused holds no cool-down; a restart inside the cool-down keeps the address its code confirms', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      mail.refusing.add(address);
+      try {
+        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
+      } finally {
+        mail.refusing.delete(address);
+      }
+      let since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+
+      // Setting up: a second address asked for at once is refused, and the first one's code still works.
+      const { client } = await newUser();
+      const first = uniqueEmail('first');
+      since = mail.count();
+      await client.gql(Q.startEmail, { a: first });
+      const firstCode = await mail.codeFor(first, since);
+      const second = await client.gql(Q.startEmail, { a: uniqueEmail('second') });
+      expect(second.data!['startEmailEnrollment']).toMatchObject({ code: 'EMAIL_COOLDOWN' });
+      const done = await client.gql(Q.confirmEmail, { c: firstCode });
+      expect(done.data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    });
+
     it('of many guesses at once, only five are compared with a code', async () => {
       const { email, address } = await userWithEmailCodes();
       const a = new GqlClient(server.url);

@@ -15,6 +15,8 @@ export interface ReceivedMail {
 export class MailSink {
   readonly messages: ReceivedMail[] = [];
   private waiters: (() => void)[] = [];
+  /** Messages to these addresses are refused (550), as a mail server that is down for them would. */
+  readonly refusing = new Set<string>();
 
   private constructor(
     private readonly server: SMTPServer,
@@ -28,6 +30,13 @@ export class MailSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (box.sink!.refusing.has(address.address.toLowerCase())) {
+          callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

@@ -708,6 +708,11 @@ export class TwoFactorService {
       await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
     } catch (err) {
       this.logger.error({ err }, 'could not send the e-mail code');
+      // The code that did not leave holds no cool-down: asking again sends one at once.
+      await em.execute(
+        `update email_code set sent_at = to_timestamp(0) where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
+        [account.id, purpose, sessionId, hash],
+      );
       return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
     }
     return { sentAt, retryAfter: new Date(sentAt.getTime() + cooldownMs) };
@@ -765,6 +770,21 @@ export class TwoFactorService {
     const address = addressInput.trim().toLowerCase();
     if (address.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
       throw badInput([{ field: 'address', reason: 'INVALID_EMAIL', message: 'Enter a valid e-mail address.' }]);
+    }
+    // Inside the cool-down nothing is sent, so nothing is changed either: the address the last code
+    // went to stays the one that code confirms.
+    const cooldownSeconds = this.config.twoFactor.emailCooldownSeconds;
+    const [cooling] = await em.execute<{ sent_at: Date }[]>(
+      `select sent_at from email_code where account_id = ? and purpose = 'ENROLL' and session_id = ?
+          and sent_at > now() - make_interval(secs => ?)`,
+      [account.id, sessionId, cooldownSeconds],
+    );
+    if (cooling) {
+      return new TwoFactorFailure(
+        ErrorCode.EMAIL_COOLDOWN,
+        'A code was sent moments ago.',
+        new Date(new Date(cooling.sent_at).getTime() + cooldownSeconds * 1000),
+      );
     }
     // One upsert (parallel starts cannot both insert): the address of a setup in progress is
     // replaced; an active one is never touched.
