@@ -71,6 +71,25 @@ describe('security incidents in the dashboard', () => {
 
     const trusted = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr } } }`, { a: user.id });
     expect(trusted.data?.['trustedIps'].nodes).toEqual([{ cidr: `${tokyo.ip}/32` }]);
+
+    // Then the holder says "This wasn't me" (their e-mailed link; the API tests follow it end to end):
+    // the resolved incident can still be treated as compromised, and Tokyo stops being trusted.
+    await db.query(
+      `update security_incident set holder_response = 'DENIED', holder_responded_at = now(), severity = 'CRITICAL'
+        where account_id = $1`,
+      [user.id],
+    );
+    await page.reload();
+    await page.getByText(/said “This wasn’t me” after this incident was resolved/).waitFor();
+    await page.getByRole('button', { name: 'Treat as compromised' }).click();
+    const treat = page.getByRole('dialog', { name: 'Treat as compromised' });
+    await treat.getByLabel(/Force a password reset/).check();
+    await treat.getByRole('button', { name: 'Treat as compromised' }).click();
+    await page.getByText('Treated as compromised').waitFor();
+    // Settled for good: no such action is offered any more (the dialog's own button leaves with it).
+    await expect.poll(() => page.getByRole('button', { name: 'Treat as compromised' }).count()).toBe(0);
+    const after = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr } } }`, { a: user.id });
+    expect(after.data?.['trustedIps'].nodes).toEqual([]);
   });
 
   it('reconnects after a server restart and catches up on the open count', async () => {
