@@ -440,6 +440,10 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
     return;
   }
   app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  // A missing chunk (an old tab after a deploy) is a 404, not the app shell served as a script.
+  app.use('/assets', (_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
   app.use(express.static(dir, { index: false, maxAge: 0 }));
   // SPA: every other GET renders the app shell; the client router takes over.
   app.get('/{*path}', (_req, res) => {

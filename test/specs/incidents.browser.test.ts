@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../support/browser.js';
@@ -90,6 +91,38 @@ describe('security incidents in the dashboard', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Treat as compromised' }).count()).toBe(0);
     const after = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr } } }`, { a: user.id });
     expect(after.data?.['trustedIps'].nodes).toEqual([]);
+  });
+
+  it('the holder page answers the link opened last in the tab', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await reportFrom(admin, user.email, 'berlin', 2);
+    await reportFrom(admin, user.email, 'tokyo', 1);
+    const [incident] = await db.query<{ id: string }>(`select id from security_incident where account_id = $1`, [user.id]);
+    // Two links of one e-mail, as the server makes them (only their SHA-256 is stored).
+    const token = (answer: string) => `${answer.toLowerCase()}-${randomBytes(16).toString('hex')}`;
+    const itWasMe = token('CONFIRMED');
+    const notMe = token('DENIED');
+    for (const [t, answer] of [
+      [itWasMe, 'CONFIRMED'],
+      [notMe, 'DENIED'],
+    ]) {
+      await db.query(
+        `insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values ($1, $2, $3, now() + interval '1 day')`,
+        [createHash('sha256').update(t!).digest('hex'), incident!.id, answer],
+      );
+    }
+    const holder = await (await browser.newContext()).newPage();
+    await holder.goto(`${server.url}/incident-response#token=${itWasMe}`);
+    await holder.getByRole('heading', { name: 'Sign-ins from several places' }).waitFor();
+    // The other link opened in the same tab (only the fragment changes: no reload).
+    await holder.goto(`${server.url}/incident-response#token=${notMe}`);
+    await expect.poll(() => holder.url()).not.toContain('#token');
+    await holder.getByRole('button', { name: /send/i }).click();
+    await holder.getByText('The administrators have been alerted.', { exact: false }).waitFor();
+    expect(await db.query(`select holder_response from security_incident where id = $1`, [incident!.id])).toEqual([
+      { holder_response: 'DENIED' },
+    ]);
+    await holder.context().close();
   });
 
   it('reconnects after a server restart and catches up on the open count', async () => {

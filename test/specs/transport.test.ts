@@ -130,6 +130,10 @@ describe('transport hardening', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toMatch(/<div id="root">/);
+    // A missing chunk is a 404, not the shell served in its place.
+    const missing = await fetch(`${server.url}/assets/gone-0123abcd.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/text\/plain/);
   });
 });
 

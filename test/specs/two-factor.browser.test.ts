@@ -221,6 +221,44 @@ describe('two-factor authentication in the dashboard', () => {
     await contextB.close();
   });
 
+  it('an abandoned sign-in ends on the server: closing the pop-up, or "Cancel and sign out" while a policy asks for a method', async () => {
+    const live = async (id: string, stage: string) =>
+      (
+        await db.query(`select count(*)::int as n from session where account_id = $1 and stage = $2 and revoked_at is null`, [
+          id,
+          stage,
+        ])
+      )[0]!['n'];
+    // The second step, closed: the waiting sign-in is revoked, and /login does not bring it back.
+    const withApp = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(withApp.client);
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, withApp.email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.waitFor();
+    expect(await live(withApp.id, 'PENDING_SECOND_FACTOR')).toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => live(withApp.id, 'PENDING_SECOND_FACTOR')).toBe(0);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await dialog.count()).toBe(0);
+
+    // A policy, no method yet: the set-up page signs out, and /login stays the sign-in page.
+    const { id, email } = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`update account set requires_two_factor = true where id = $1`, [id]);
+    await signIn(page, email);
+    await page.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
+    expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(1);
+    await page.getByRole('button', { name: 'Cancel and sign out' }).click();
+    await page.waitForURL('**/login');
+    expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(0);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(page.url()).toMatch(/\/login$/);
+    await page.context().close();
+  });
+
   it('an admin requires 2FA of a user from the user’s page; the user is then led to set a method up', async () => {
     const { id, email } = await createAccount(server, admin, { role: 'USER' });
     const page = await (await browser.newContext()).newPage();

@@ -8,6 +8,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { EnrollmentCards, type Enabled } from '../features/two-factor/EnrollmentFlows';
 import { PendingSignInDocument } from '../features/two-factor/operations';
+import { useLogoutMutation } from '../features/session/useLogoutMutation';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
 
 /** A policy requires 2FA and the account has none: set one up to finish signing in. */
@@ -17,6 +18,9 @@ export function Component() {
   const client = useApolloClient();
   const navigate = useNavigate();
   const [done, setDone] = useState<Enabled | null>(null);
+  // Walking away (a shared computer) or signing in as someone else: the waiting sign-in ends on the
+  // server, not only here, so nobody who opens the page after can finish it with a factor of their own.
+  const [logout, { loading: leaving }] = useLogoutMutation();
 
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader fullHeight />;
   const pending = data.pendingSignIn;
@@ -50,6 +54,13 @@ export function Component() {
             show={{ totp: true, email: true, webauthn: true }}
             onEnabled={(e) => setDone(e)}
           />
+          <Button
+            variant="subtle"
+            loading={leaving}
+            onClick={() => void logout().then(() => navigate('/login', { replace: true }))}
+          >
+            Cancel and sign out
+          </Button>
         </Stack>
       )}
     </PublicPage>

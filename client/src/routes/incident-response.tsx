@@ -16,6 +16,9 @@ const RespondDocument = graphql(`
   }
 `);
 
+/** The `token` in a link's fragment (`#token=…`), or ''. */
+const tokenIn = (hash: string): string => new URLSearchParams(hash.replace(/^#/, '')).get('token')?.trim() ?? '';
+
 /**
  * Where the links in the account holder's incident e-mail lead. The token is only sent after a click
  * here (not on page load), so mail scanners that open links cannot answer for the holder.
@@ -24,14 +27,22 @@ export function Component() {
   usePageTitle('Was this you?');
   const location = useLocation();
   const navigate = useNavigate();
-  const [token] = useState(() => new URLSearchParams(location.hash.replace(/^#/, '')).get('token')?.trim() ?? '');
+  const [token, setToken] = useState(() => tokenIn(location.hash));
   const [answer, setAnswer] = useState<HolderResponse | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [respond, { loading }] = useMutation(RespondDocument);
 
-  // The token is a credential: out of the address bar (history, bookmarks) once read.
+  // The token is a credential: out of the address bar (history, bookmarks) once read. A second link
+  // opened in this tab (the other answer, say) replaces the first: the page answers what was opened last.
   useEffect(() => {
-    if (location.hash) void navigate({ pathname: location.pathname, hash: '' }, { replace: true });
+    if (!location.hash) return;
+    const fromLink = tokenIn(location.hash);
+    if (fromLink) {
+      setToken(fromLink);
+      setAnswer(null);
+      setProblem(null);
+    }
+    void navigate({ pathname: location.pathname, hash: '' }, { replace: true });
   }, [location.hash, location.pathname, navigate]);
 
   async function confirm() {

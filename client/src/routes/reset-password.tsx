@@ -14,19 +14,26 @@ const ResetPasswordDocument = graphql(`
   }
 `);
 
+/** The `token` in a link's fragment (`#token=…`), or ''. */
+const tokenIn = (hash: string): string => new URLSearchParams(hash.replace(/^#/, '')).get('token')?.trim() ?? '';
+
 /** Sets a new password with the single-use link e-mailed after an admin forced a reset. */
 export function Component() {
   usePageTitle('Set a new password');
   const location = useLocation();
   const navigate = useNavigate();
-  const [token] = useState(() => new URLSearchParams(location.hash.replace(/^#/, '')).get('token')?.trim() ?? '');
+  const [token, setToken] = useState(() => tokenIn(location.hash));
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [reset, { loading }] = useMutation(ResetPasswordDocument);
 
+  // Out of the address bar once read; a newer link opened in this tab replaces the older one.
   useEffect(() => {
-    if (location.hash) void navigate({ pathname: location.pathname, hash: '' }, { replace: true });
+    if (!location.hash) return;
+    const fromLink = tokenIn(location.hash);
+    if (fromLink) setToken(fromLink);
+    void navigate({ pathname: location.pathname, hash: '' }, { replace: true });
   }, [location.hash, location.pathname, navigate]);
 
   async function submit(e: FormEvent) {

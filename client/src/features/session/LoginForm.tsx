@@ -6,10 +6,12 @@ import { SecondFactorModal } from '../two-factor/SecondFactorModal';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
+import { useLogoutMutation } from './useLogoutMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
 export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void; initialMethods?: TwoFactorMethod[] | null }) {
   const [login, { loading }] = useLoginMutation();
+  const [logout] = useLogoutMutation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -41,7 +43,17 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
 
   return (
     <>
-      {secondStep && <SecondFactorModal methods={secondStep} onSuccess={onSuccess} onCancel={() => setSecondStep(null)} />}
+      {secondStep && (
+        <SecondFactorModal
+          methods={secondStep}
+          onSuccess={onSuccess}
+          onCancel={() => {
+            // The waiting sign-in ends on the server too: a reload of /login must not bring it back.
+            setSecondStep(null);
+            void logout();
+          }}
+        />
+      )}
       <form onSubmit={(e) => void onSubmit(e)}>
         <Stack gap="md">
           {showAlert && (
