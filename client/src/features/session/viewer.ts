@@ -40,7 +40,7 @@ export function canManageIps(viewer: Viewer): boolean {
 /**
  * Whether the viewer may see and change another account's own data (its trusted IPs, its sign-ins)
  * beyond users': an admin's only as an admin, a sub-admin's with MANAGE_SUB_ADMINS (the server's rule,
- * `manageableRoles`). Users' data goes with the page's own permission.
+ * `visibleAccountRows`). Users' data goes with the page's own permission.
  */
 export function seesAccountData(viewer: Viewer, account: { id: string; role: string }): boolean {
   if (viewer.role === 'ADMIN') return true;

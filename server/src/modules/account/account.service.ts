@@ -27,30 +27,35 @@ export type AuditStep = (tx: EntityManager, account: Account) => Promise<void>;
  * Who may manage an account of this role (create, disable, reset its 2FA, lock it): users need
  * MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.
  */
+export function mayManageRole(viewer: Viewer, role: Role): boolean {
+  return role === Role.ADMIN
+    ? viewer.account.role === Role.ADMIN
+    : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
+}
+
+/** `mayManageRole`, refused with FORBIDDEN. */
 export function assertMayManageRole(viewer: Viewer, role: Role): void {
-  const allowed =
-    role === Role.ADMIN
-      ? viewer.account.role === Role.ADMIN
-      : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
-  if (!allowed) throw forbidden();
+  if (!mayManageRole(viewer, role)) throw forbidden();
 }
 
 /**
- * The roles whose accounts a viewer may manage (see `assertMayManageRole`): an admin all; a sub-admin
+ * The roles whose accounts a viewer may manage (see `mayManageRole`): an admin all; a sub-admin
  * users with MANAGE_USERS, sub-admins with MANAGE_SUB_ADMINS, never admins. Lists that show accounts'
  * own data (their trusted IPs, their sign-in history) to a viewer holding some other permission are
  * narrowed to these, with `always` added (e.g. users, whom MANAGE_IPS may trust IPs for).
  */
-export function manageableRoles(viewer: Viewer, always: readonly Role[] = []): Role[] {
-  const roles = [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((role) => {
-    try {
-      assertMayManageRole(viewer, role);
-      return true;
-    } catch {
-      return always.includes(role);
-    }
-  });
-  return roles;
+function manageableRoles(viewer: Viewer, always: readonly Role[] = []): Role[] {
+  return [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((role) => always.includes(role) || mayManageRole(viewer, role));
+}
+
+/**
+ * A condition on rows with an `account` relation (trusted IPs, login events) that keeps what the
+ * viewer may see of them: rows of no account, and of accounts `manageableRoles` (users always)
+ * allows. Empty for a viewer who may see every row.
+ */
+export function visibleAccountRows(viewer: Viewer): Record<string, unknown> {
+  const roles = manageableRoles(viewer, [Role.USER]);
+  return roles.length < 3 ? { $or: [{ account: null }, { account: { role: { $in: roles } } }] } : {};
 }
 
 export class AccountService {

@@ -8,7 +8,7 @@ import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { cidrArg, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { cidrContains, normalizeIp, parseIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
-import { manageableRoles } from '../account/account.service.js';
+import { mayManageRole, visibleAccountRows } from '../account/account.service.js';
 import { IpLocation } from '../geo/geo.types.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
@@ -162,13 +162,12 @@ export class IpBlockResolver {
       : [];
     // Staff sign-ins and staff trust entries only for a viewer who may manage those staff, as in
     // `loginEvents` and `trustedIps` (what was tried from the address, the attack, is shown whole).
-    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
-    const visible = (role: Role) => roles.includes(role);
     const recentEvents = await em.find(
       LoginEvent,
-      roles.length < 3 ? { ip, $or: [{ account: null }, { account: { role: { $in: roles } } }] } : { ip },
+      { ip, ...visibleAccountRows(ctx.viewer!) },
       { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: 20 },
     );
+    const visible = (role: Role) => role === Role.USER || mayManageRole(ctx.viewer!, role);
     const check = new IpCheck();
     Object.assign(check, {
       ip,

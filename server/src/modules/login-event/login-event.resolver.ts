@@ -1,12 +1,12 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { Permission, Role } from '../../common/auth/roles.js';
+import { Permission } from '../../common/auth/roles.js';
 import { badInput } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { PageInput } from '../account/account.inputs.js';
-import { manageableRoles } from '../account/account.service.js';
+import { visibleAccountRows } from '../account/account.service.js';
 import { LoginEvent, LoginOutcome } from './login-event.entity.js';
 
 @InputType('LoginEventFilter', { description: 'Narrows the login history.' })
@@ -58,14 +58,16 @@ export class LoginEventResolver {
     }
     if (filter?.outcome) where['outcome'] = filter.outcome;
     // Staff sign-ins (where and when they work) only for a viewer who may manage those staff.
-    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
-    if (roles.length < 3) where['$or'] = [{ account: null }, { account: { role: { $in: roles } } }];
     const p = page ?? new PageInput();
-    const [nodes, totalCount] = await ctx.em.findAndCount(LoginEvent, where, {
-      orderBy: { occurredAt: 'desc', id: 'desc' },
-      limit: p.limit,
-      offset: p.offset,
-    });
+    const [nodes, totalCount] = await ctx.em.findAndCount(
+      LoginEvent,
+      { ...where, ...visibleAccountRows(ctx.viewer!) },
+      {
+        orderBy: { occurredAt: 'desc', id: 'desc' },
+        limit: p.limit,
+        offset: p.offset,
+      },
+    );
     return Object.assign(new LoginEventPage(), { nodes, totalCount });
   }
 

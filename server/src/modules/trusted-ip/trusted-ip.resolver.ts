@@ -24,7 +24,7 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { isWidePublicRange, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { Account } from '../account/account.entity.js';
-import { manageableRoles } from '../account/account.service.js';
+import { mayManageRole, visibleAccountRows } from '../account/account.service.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import { TrustedIp } from './trusted-ip.entity.js';
@@ -94,13 +94,15 @@ export class TrustedIpResolver {
     } else if (globalOnly) where['account'] = null;
     // Staff entries only for a viewer who may manage those staff (as adding or removing them takes):
     // MANAGE_IPS alone sees the global list and users' entries, not who the staff are or where they work.
-    const roles = manageableRoles(ctx.viewer!, [Role.USER]);
-    if (roles.length < 3) where['$or'] = [{ account: null }, { account: { role: { $in: roles } } }];
-    const [nodes, totalCount] = await ctx.em.findAndCount(TrustedIp, where, {
-      orderBy: { createdAt: 'desc', id: 'desc' },
-      limit: p.limit,
-      offset: p.offset,
-    });
+    const [nodes, totalCount] = await ctx.em.findAndCount(
+      TrustedIp,
+      { ...where, ...visibleAccountRows(ctx.viewer!) },
+      {
+        orderBy: { createdAt: 'desc', id: 'desc' },
+        limit: p.limit,
+        offset: p.offset,
+      },
+    );
     return Object.assign(new TrustedIpPage(), { nodes, totalCount });
   }
 
@@ -204,7 +206,7 @@ export class TrustedIpResolver {
       if (!entry) throw notFound('Trusted IP');
       // A staff account's entry is theirs to change only for who may manage them (as adding it was);
       // one the viewer may not even see answers as an unknown one.
-      if (entry.account && entry.account.role !== Role.USER && !manageableRoles(ctx.viewer!).includes(entry.account.role)) {
+      if (entry.account && entry.account.role !== Role.USER && !mayManageRole(ctx.viewer!, entry.account.role)) {
         throw notFound('Trusted IP');
       }
       // Two removals at once: one deletes and is audited, the other finds nothing.
