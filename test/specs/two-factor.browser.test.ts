@@ -57,8 +57,10 @@ describe('two-factor authentication in the dashboard', () => {
     const page = await (await browser.newContext()).newPage();
     await signIn(page, email);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-
-    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    // Home tells them 2FA is off and leads them to set it up.
+    const card = page.getByTestId('home-two-factor');
+    await card.getByText('Two-factor authentication is off').waitFor();
+    await card.getByRole('link', { name: 'Set up two-factor authentication' }).click();
     await page.getByText('Two-factor authentication off').waitFor();
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
@@ -78,6 +80,11 @@ describe('two-factor authentication in the dashboard', () => {
     const codes = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
     expect(codes).toHaveLength(10);
     await page.getByText('10 of 10 recovery codes left.').waitFor();
+    // Home now says it is on, and recommends a second method.
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    await card.getByText('Two-factor authentication is on with one method').waitFor();
+    await card.getByRole('link', { name: 'Add a second method' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
 
     await signOut(page);
     await signIn(page, email);

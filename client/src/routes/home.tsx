@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Card, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconAlertTriangle, IconShieldSearch } from '@tabler/icons-react';
+import { IconAlertTriangle, IconShieldCheck, IconShieldSearch } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { graphql } from '../__generated__';
 import { PageLoader } from '../components/PageLoader';
@@ -16,8 +16,49 @@ const HomePageDocument = graphql(`
       name
       email
     }
+    myTwoFactor {
+      enabled
+      allowedMethods
+      recommendSecondMethod
+      recoveryCodesRemaining
+      required
+    }
   }
 `);
+
+/** What the home page says of the viewer's own second factors, and what it asks them to do next. */
+function twoFactorAdvice(tf: {
+  enabled: boolean;
+  allowedMethods: readonly unknown[];
+  recommendSecondMethod: boolean;
+  recoveryCodesRemaining: number;
+  required: boolean;
+}): { tone: 'green' | 'orange' | 'red'; text: string; action: string | null } {
+  if (!tf.enabled) {
+    return {
+      tone: tf.required ? 'red' : 'orange',
+      text: tf.required
+        ? 'Two-factor authentication is off, and a policy requires it for your account.'
+        : 'Two-factor authentication is off: anyone who learns your password can sign in as you.',
+      action: 'Set up two-factor authentication',
+    };
+  }
+  if (tf.recoveryCodesRemaining <= 3) {
+    return {
+      tone: 'orange',
+      text: `Two-factor authentication is on, but only ${tf.recoveryCodesRemaining} recovery code${tf.recoveryCodesRemaining === 1 ? '' : 's'} left.`,
+      action: 'Make new recovery codes',
+    };
+  }
+  if (tf.recommendSecondMethod) {
+    return {
+      tone: 'green',
+      text: 'Two-factor authentication is on with one method. A second one keeps a lost device from locking you out.',
+      action: 'Add a second method',
+    };
+  }
+  return { tone: 'green', text: 'Two-factor authentication is on.', action: null };
+}
 
 export function Component() {
   usePageTitle('Home');
@@ -50,6 +91,9 @@ export function Component() {
           </Text>
         )
       )}
+      {data?.myTwoFactor && data.myTwoFactor.allowedMethods.length + (data.myTwoFactor.enabled ? 1 : 0) > 0 && (
+        <TwoFactorCard advice={twoFactorAdvice(data.myTwoFactor)} />
+      )}
       {mayRead && (
         <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="security-incidents-title">
           <Group gap="sm" mb="xs" wrap="nowrap">
@@ -73,5 +117,35 @@ export function Component() {
         </Card>
       )}
     </Stack>
+  );
+}
+
+function TwoFactorCard({ advice }: { advice: ReturnType<typeof twoFactorAdvice> }) {
+  return (
+    <Card
+      withBorder
+      padding="lg"
+      radius="md"
+      component="section"
+      aria-labelledby="two-factor-title"
+      data-testid="home-two-factor"
+    >
+      <Group gap="sm" mb="xs" wrap="nowrap">
+        <ThemeIcon variant="light" color={advice.tone} aria-hidden>
+          <IconShieldCheck size={18} />
+        </ThemeIcon>
+        <Title order={2} size="h4" id="two-factor-title">
+          Your two-factor authentication
+        </Title>
+      </Group>
+      <Text size="sm" c={advice.tone === 'green' ? 'dimmed' : undefined}>
+        {advice.text}{' '}
+        {advice.action && (
+          <Anchor component={Link} to="/me/security" size="sm">
+            {advice.action}
+          </Anchor>
+        )}
+      </Text>
+    </Card>
   );
 }
