@@ -8,6 +8,7 @@ import { inLockOrder } from '../support/locks.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, LOGIN, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
+import { SoftKey } from '../support/webauthn.js';
 
 /** Second factors over the real API: TOTP, e-mail codes, recovery codes, re-authentication, policies, resets. */
 describe('two-factor authentication', () => {
@@ -1030,6 +1031,162 @@ describe('two-factor authentication', () => {
       expect(done.data!['approveTwoFactorReset']).toEqual({ __typename: 'TwoFactorResetDone', account: { id: target.id } });
       expect((await loginStep(new GqlClient(server.url), target.email)).typename).toBe('LoginSuccess');
       expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['NOT_FOUND']);
+    });
+  });
+
+  describe('security keys over the API (a software key)', () => {
+    const OPTIONS = `mutation($n: String!) { webauthnRegistrationOptions(name: $n) }`;
+    const FINISH = `mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename
+      ... on TwoFactorEnabled { method recoveryCodes } ... on ErrorResult { code } } }`;
+    const RENAME = `mutation($id: ID!, $n: String!) { renameWebauthnCredential(id: $id, name: $n) { id name } }`;
+    const REMOVE = `mutation($id: ID!) { removeWebauthnCredential(id: $id) }`;
+    const AUTH_OPTIONS = `mutation { webauthnAuthenticationOptions }`;
+    const keysOf = async (accountId: string) =>
+      db.query(
+        `select id, name, counter::int, flagged_at, last_used_at from webauthn_credential where account_id = $1 order by created_at`,
+        [accountId],
+      );
+    const challengesOf = async (accountId: string) =>
+      (await db.query(`select count(*)::int as n from webauthn_challenge where account_id = $1`, [accountId]))[0]!['n'] as number;
+
+    /** Registers `key` for the signed-in `client` through the API, as the dashboard does. */
+    async function register(client: GqlClient, key: SoftKey, name = 'Desk key') {
+      const options = (await client.gql(OPTIONS, { n: name })).data!['webauthnRegistrationOptions'];
+      return (await client.gql(FINISH, { r: key.registration(options) })).data!['finishWebauthnRegistration'];
+    }
+    /** Password, then the key, as a fresh client: the second step's answer. */
+    async function signInWithKey(email: string, key: SoftKey) {
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, email)).methods).toContain('WEBAUTHN');
+      const options = (await client.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const res = await client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } });
+      return { client, result: res.data!['verifySecondFactor'] };
+    }
+
+    it('registers a key, signs in with it, renames it and removes it (re-authentication, bad input, other accounts’ keys)', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      const since = mail.count();
+      const enabled = await register(user.client, key);
+      expect(enabled).toMatchObject({ __typename: 'TwoFactorEnabled', method: 'WEBAUTHN' });
+      expect(enabled.recoveryCodes).toHaveLength(10);
+      await mail.waitFor(user.email, (m) => /security key or passkey was registered/i.test(m.subject), since);
+      const [stored] = await keysOf(user.id);
+      expect(stored).toMatchObject({ name: 'Desk key', counter: 0, flagged_at: null });
+
+      const { client, result } = await signInWithKey(user.email, key);
+      expect(result).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      expect((await keysOf(user.id))[0]).toMatchObject({ counter: 1 });
+      expect((await keysOf(user.id))[0]!['last_used_at']).not.toBeNull();
+
+      // Another account's key is not this account's: its assertion is refused.
+      const other = await newUser();
+      const otherKey = new SoftKey(server.url);
+      await register(other.client, otherKey, 'Other key');
+      const pending = new GqlClient(server.url);
+      await loginStep(pending, user.email);
+      const opts = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const foreign = await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: otherKey.assertion(opts) } });
+      expect(foreign.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+      expect((await pending.gql(Q.me)).data?.['me']).toBeFalsy();
+
+      // Rename: bad names and someone else's key change nothing.
+      const [otherStored] = await keysOf(other.id);
+      expect(codes(await client.gql(RENAME, { id: stored!['id'], n: '   ' }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(RENAME, { id: stored!['id'], n: 'k'.repeat(65) }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(RENAME, { id: otherStored!['id'], n: 'Mine now' }))).toEqual(['NOT_FOUND']);
+      expect((await keysOf(user.id))[0]!['name']).toBe('Desk key');
+      expect((await keysOf(other.id))[0]!['name']).toBe('Other key');
+      expect(await auditCount(user.id, 'WEBAUTHN_RENAMED')).toBe(0);
+      expect((await client.gql(RENAME, { id: stored!['id'], n: '  Keyring key ' })).data!['renameWebauthnCredential']).toEqual({
+        id: stored!['id'],
+        name: 'Keyring key',
+      });
+      const [renamed] = await db.query(`select details from audit_log where target_id = $1 and action = 'WEBAUTHN_RENAMED'`, [
+        user.id,
+      ]);
+      expect(renamed!['details']).toMatchObject({ before: 'Desk key', after: 'Keyring key' });
+
+      // Remove: needs a recent re-authentication; bad, unknown and foreign ids remove nothing.
+      expect(codes(await client.gql(REMOVE, { id: stored!['id'] }))).toEqual(['REAUTH_REQUIRED']);
+      expect(await keysOf(user.id)).toHaveLength(1);
+      const reauthOptions = (await client.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const reauth = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'WEBAUTHN', webauthnResponse: key.assertion(reauthOptions) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      expect(codes(await client.gql(REMOVE, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await client.gql(REMOVE, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      expect(codes(await client.gql(REMOVE, { id: otherStored!['id'] }))).toEqual(['NOT_FOUND']);
+      expect(await keysOf(other.id)).toHaveLength(1);
+      expect(await keysOf(user.id)).toHaveLength(1);
+      expect(await auditCount(user.id, 'TWO_FACTOR_DISABLED')).toBe(0);
+
+      const beforeRemoval = mail.count();
+      expect((await client.gql(REMOVE, { id: stored!['id'] })).data!['removeWebauthnCredential']).toBe(true);
+      expect(await keysOf(user.id)).toEqual([]);
+      expect(await auditCount(user.id, 'TWO_FACTOR_DISABLED')).toBe(1);
+      await mail.waitFor(user.email, (m) => /method was removed/i.test(m.subject), beforeRemoval);
+      // The last method gone: 2FA is off and the recovery codes went with it.
+      const status = (await client.gql(Q.status)).data!['myTwoFactor'];
+      expect(status).toMatchObject({ enabled: false, recoveryCodesRemaining: 0, webauthnCredentials: [] });
+      expect((await loginStep(new GqlClient(server.url), user.email)).typename).toBe('LoginSuccess');
+    });
+
+    it('a forged or misdirected registration is refused, its challenge used up, and a key is registered once', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      // Bad names leave no challenge behind.
+      expect(codes(await user.client.gql(OPTIONS, { n: ' ' }))).toEqual(['BAD_USER_INPUT']);
+      expect(await challengesOf(user.id)).toBe(0);
+
+      for (const tamper of [{ origin: 'https://evil.example' }, { rpId: 'evil.example' }]) {
+        const options = (await user.client.gql(OPTIONS, { n: 'Key' })).data!['webauthnRegistrationOptions'];
+        expect(await challengesOf(user.id)).toBe(1);
+        const refused = (await user.client.gql(FINISH, { r: key.registration(options, tamper) })).data![
+          'finishWebauthnRegistration'
+        ];
+        expect(refused, JSON.stringify(tamper)).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+        expect(await keysOf(user.id)).toEqual([]);
+        // The challenge died with the refusal: the right answer to it now finds nothing to finish.
+        expect(await challengesOf(user.id)).toBe(0);
+        const late = (await user.client.gql(FINISH, { r: key.registration(options) })).data!['finishWebauthnRegistration'];
+        expect(late).toMatchObject({ code: 'NOT_ENROLLING' });
+        expect(await keysOf(user.id)).toEqual([]);
+      }
+      // A response to another challenge than the one stored is refused too.
+      await user.client.gql(OPTIONS, { n: 'Key' });
+      const stale = await user.client.gql(FINISH, {
+        r: key.registration({ challenge: Buffer.from('not the challenge').toString('base64url') }),
+      });
+      expect(stale.data!['finishWebauthnRegistration']).toMatchObject({ code: 'WEBAUTHN_FAILED' });
+      expect(await keysOf(user.id)).toEqual([]);
+      expect((await user.client.gql(Q.status)).data!['myTwoFactor'].enabled).toBe(false);
+
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await register(user.client, key, 'Same key again')).toMatchObject({ code: 'ALREADY_ENABLED' });
+      expect(await keysOf(user.id)).toHaveLength(1);
+    });
+
+    it('under a policy the last key cannot be removed, and stays', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      await register(user.client, key);
+      const mark = await admin.gql(
+        `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`,
+        {
+          id: user.id,
+        },
+      );
+      expect(mark.data!['setRequiresTwoFactor'].requiresTwoFactor).toBe(true);
+      const options = (await user.client.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      await user.client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } },
+      });
+      const [stored] = await keysOf(user.id);
+      expect(codes(await user.client.gql(REMOVE, { id: stored!['id'] }))).toEqual(['LAST_METHOD_REQUIRED']);
+      expect(await keysOf(user.id)).toHaveLength(1);
+      expect(await auditCount(user.id, 'TWO_FACTOR_DISABLED')).toBe(0);
     });
   });
 
