@@ -249,9 +249,11 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           {
             // An answer leaves only once what it wrote to the IP ranges is in memory too (see RangeIndex).
             async requestDidStart() {
+              const writesBefore = svcRef.protection.ranges.writes;
               return {
                 async willSendResponse() {
-                  if (svcRef.protection.ranges.unconfirmed) await svcRef.protection.ranges.sync();
+                  const ranges = svcRef.protection.ranges;
+                  if (ranges.unconfirmed || ranges.writes !== writesBefore) await ranges.sync();
                 },
               };
             },
@@ -460,6 +462,8 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
   const timer = setInterval(
     () => {
       void (async () => {
+        // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
+        services.protection.ranges.matcher.prune();
         const em = orm.em.fork();
         const s = await services.settings.bruteForce(em);
         // The table holds the brute-force counters and the second-factor budgets, each with its own window.

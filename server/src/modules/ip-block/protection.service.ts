@@ -276,6 +276,12 @@ export class ProtectionService {
          values (gen_random_uuid(), ?::cidr, ?, ?, ?, ?, now(), now() + make_interval(secs => ?)) returning id, expires_at`,
         [prefix, BlockReason.BRUTE_FORCE, `${failures} failed logins`, failures, n, seconds],
       );
+      // The strike is remembered from the block's end, not its start: a block longer than the memory
+      // (a week) must not make the next offence a first one again.
+      await tx.execute(`update ip_strike set last_at = (select expires_at from ip_block where id = ?) where prefix = ?::cidr`, [
+        row!.id,
+        prefix,
+      ]);
       // Counting starts afresh after a block; the strike remembers the offence.
       await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
       // In the audit log beside the blocks made by hand, committed with the block: no actor.

@@ -42,6 +42,22 @@ describe('RangeMatcher', () => {
     expect(m.match('10.1.2.3', null).block).toBeNull();
     expect(m.size).toBe(4);
   });
+
+  it('forgets expired ranges when pruned, and keeps the rest', () => {
+    const m = new RangeMatcher();
+    const now = Date.now();
+    for (let i = 0; i < 1000; i++) m.setBlock(`x${i}`, `2001:db8:0:${i.toString(16)}::/64`, new Date(now - 1));
+    m.setBlock('live', '10.0.0.0/8', new Date(now + 60_000));
+    m.setBlock('forever', '10.0.0.0/16', null);
+    m.setTrust('old', '192.0.2.0/24', null, new Date(now - 1));
+    m.setTrust('kept', '192.0.2.0/24', 'acct-1', null);
+    expect(m.size).toBe(1004);
+    expect(m.prune(now)).toBe(1001);
+    expect(m.size).toBe(3);
+    expect(m.match('10.0.0.1', null).block?.id).toBe('forever');
+    expect(m.match('192.0.2.1', 'acct-1').trusted).toBe(true);
+    expect(m.match('2001:db8::1', null).block).toBeNull();
+  });
 });
 
 describe('RangeIndex against PostgreSQL', () => {
@@ -144,6 +160,31 @@ describe('RangeIndex against PostgreSQL', () => {
     index.noteLocalWrite();
     await index.sync();
     expect(await disagreements(random, 1500)).toEqual([]);
+  });
+
+  it('a write confirmed by another request’s sync before it committed is in memory after its own sync', async () => {
+    const writer = await pool.connect();
+    try {
+      await writer.query('begin');
+      const before = index.writes;
+      index.noteLocalWrite();
+      const {
+        rows: [row],
+      } = await writer.query(
+        `insert into ip_block (id, cidr, reason, failures, strike, created_at, expires_at)
+         values (gen_random_uuid(), '203.0.113.0/24', 'MANUAL', 0, 1, now(), null) returning id`,
+      );
+      // Another request's sync, while the write is still open, counts it as confirmed.
+      await index.sync();
+      expect(index.unconfirmed).toBe(false);
+      await writer.query('commit');
+      // So the writer syncs because the count of writes moved during its request (app.ts).
+      expect(index.writes).not.toBe(before);
+      await index.sync();
+      expect(index.match('203.0.113.9', null)?.block?.id).toBe((row as { id: string }).id);
+    } finally {
+      writer.release();
+    }
   });
 
   it('does not answer from memory while a write of this process is unconfirmed', async () => {

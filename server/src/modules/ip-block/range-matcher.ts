@@ -80,7 +80,10 @@ export interface RangeMatch {
 export class RangeMatcher {
   private readonly v4 = new Family(32);
   private readonly v6 = new Family(128);
-  private readonly where = new Map<string, { family: Family; key: Key; length: number; kind: 'block' | 'trust' }>();
+  private readonly where = new Map<
+    string,
+    { family: Family; key: Key; length: number; kind: 'block' | 'trust'; expires: number | null }
+  >();
 
   get size(): number {
     return this.where.size;
@@ -112,8 +115,9 @@ export class RangeMatcher {
     const p = this.place(cidr);
     if (!p) return;
     const b = p.family.bucket(p.key, p.length, true)!;
-    (b.blocks ??= new Map()).set(id, expiresAt === null ? null : expiresAt.getTime());
-    this.where.set(id, { ...p, kind: 'block' });
+    const expires = expiresAt === null ? null : expiresAt.getTime();
+    (b.blocks ??= new Map()).set(id, expires);
+    this.where.set(id, { ...p, kind: 'block', expires });
   }
 
   setTrust(id: string, cidr: string, accountId: string | null, expiresAt: Date | null): void {
@@ -121,8 +125,25 @@ export class RangeMatcher {
     const p = this.place(cidr);
     if (!p) return;
     const b = p.family.bucket(p.key, p.length, true)!;
-    (b.trusts ??= new Map()).set(id, { account: accountId, expires: expiresAt === null ? null : expiresAt.getTime() });
-    this.where.set(id, { ...p, kind: 'trust' });
+    const expires = expiresAt === null ? null : expiresAt.getTime();
+    (b.trusts ??= new Map()).set(id, { account: accountId, expires });
+    this.where.set(id, { ...p, kind: 'trust', expires });
+  }
+
+  /**
+   * Forgets the ranges that expired by `now`. Nothing announces an expiry (no row changes), so without
+   * this an attacker's stream of short blocks (one per IPv6 /64 of a /48, say) would stay in memory for
+   * good. Returns how many went.
+   */
+  prune(now = Date.now()): number {
+    let n = 0;
+    for (const [id, w] of [...this.where]) {
+      if (w.expires !== null && w.expires <= now) {
+        this.remove(id);
+        n++;
+      }
+    }
+    return n;
   }
 
   clear(kind: 'block' | 'trust'): void {
@@ -156,6 +177,11 @@ export class RangeMatcher {
 
 const LOAD_BLOCKS = `select id, cidr::text as cidr, expires_at, lifted_at from ip_block`;
 const LOAD_TRUSTS = `select id, cidr::text as cidr, account_id, expires_at from trusted_ip`;
+/** A whole table: only what can still match (the history of lifted and expired blocks stays on disk). */
+const LOAD_ALL = {
+  ip_block: `${LOAD_BLOCKS} where lifted_at is null and (expires_at is null or expires_at > now())`,
+  trusted_ip: `${LOAD_TRUSTS} where expires_at is null or expires_at > now()`,
+};
 /** Above this many changed rows at once, reading the whole table is cheaper than reading them by id. */
 const RELOAD_OVER = 2000;
 
@@ -223,6 +249,15 @@ export class RangeIndex {
   /** This process is about to write to a range table (MikroORM's `onQuery` sees every statement). */
   noteLocalWrite(): void {
     this.localWrites++;
+  }
+
+  /**
+   * How many writes to the range tables this process has sent so far. A request that saw it grow
+   * must `sync()` before answering, even when `unconfirmed` is false: another request's sync may have
+   * counted its write as confirmed before it committed (a NOTIFY sent then arrives before the write's).
+   */
+  get writes(): number {
+    return this.localWrites;
   }
 
   /** Whether a local write has not been confirmed yet (see `sync`). */
@@ -300,7 +335,7 @@ export class RangeIndex {
   }
 
   private async loadTable(table: 'ip_block' | 'trusted_ip'): Promise<void> {
-    const { rows } = await this.pool.query(table === 'ip_block' ? LOAD_BLOCKS : LOAD_TRUSTS);
+    const { rows } = await this.pool.query(LOAD_ALL[table]);
     this.matcher.clear(table === 'ip_block' ? 'block' : 'trust');
     this.apply(table, rows, []);
     this.read.add(table);

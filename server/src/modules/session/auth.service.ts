@@ -94,6 +94,18 @@ export class AuthService {
     }
 
     const passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);
+    // Every guess of a burst passed the check above before any of them was counted. Asked again now
+    // (from memory: no round trip), the first ones counted may have blocked the source meanwhile; the
+    // later ones are then refused as blocked, a right password too, so a burst is worth no more guesses
+    // than the threshold plus the hashes in flight.
+    if (!decision.trusted) {
+      const after = await this.protection.decide(em, ctx.clientIp, account);
+      if (!after.allowed && after.reason === DecisionReason.IP_BLOCKED) {
+        await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
+        await this.padTo(started);
+        return { ok: false, blockedUntil: after.until };
+      }
+    }
 
     let outcome: LoginOutcome;
     if (!passwordOk || account === null) outcome = LoginOutcome.INVALID_CREDENTIALS;
