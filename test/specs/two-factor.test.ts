@@ -742,6 +742,80 @@ describe('two-factor authentication', () => {
       expect(audit).toEqual([{ actor_id: id, details: { sessionsRevoked: 1 } }]);
     });
 
+    /** The owner, with an app, re-authenticated for a password change; `liveSessions` counts theirs by stage. */
+    async function ownerReadyToChange() {
+      const user = await newUser();
+      await reauthenticate(user.client);
+      const { secret } = await enrollTotp(user.client);
+      const liveSessions = async () =>
+        db.query<{ stage: string; n: number }>(
+          `select stage, count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()
+            group by stage order by stage`,
+          [user.id],
+        );
+      return { ...user, secret, liveSessions };
+    }
+    const CHANGE_PASSWORD = `mutation($p: String!) { changePassword(newPassword: $p) }`;
+
+    it('a sign-in that checked the old password while it was being changed starts no session (password and code in one request)', async () => {
+      const owner = await ownerReadyToChange();
+      await awayFromStepEdge();
+      // The intruder's sign-in has checked the old password and waits at the app code's replay guard
+      // while the owner changes the password, which revokes every other session.
+      const [intruder] = await inLockOrder(
+        db,
+        [`select 1 from totp_authenticator where account_id = $1 for update`, [owner.id]],
+        [() => oneRequest(owner.email, 'TOTP', totp(owner.secret, 0))],
+        {
+          waitingOn: 'update totp_authenticator',
+          meanwhile: async () => {
+            const changed = await owner.client.gql(CHANGE_PASSWORD, { p: 'a brand new passphrase 43' });
+            expect(changed.data, JSON.stringify(changed.errors)).toEqual({ changePassword: 0 });
+          },
+        },
+      );
+      expect(intruder!.login.__typename).toBe('InvalidCredentialsError');
+      expect((await intruder!.client.gql(Q.me)).data!['me']).toBeNull();
+      // Only the owner's own session is live.
+      expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
+    });
+
+    it('a sign-in that checked the old password while it was being changed gets no pending session either (two steps)', async () => {
+      const owner = await ownerReadyToChange();
+      let change: Promise<unknown> | undefined;
+      // The intruder's password step waits to write its pending session; the owner's change then
+      // waits to revoke sessions (its statement began before that session existed).
+      const [intruder] = await inLockOrder(
+        db,
+        ['lock table session in share mode'],
+        [
+          async () => {
+            const client = new GqlClient(server.url);
+            return { client, login: await loginStep(client, owner.email) };
+          },
+        ],
+        {
+          waitingOn: 'insert into session',
+          meanwhile: async () => {
+            change = owner.client.gql(CHANGE_PASSWORD, { p: 'a brand new passphrase 44' });
+            for (let i = 0; i < 400; i++) {
+              const [w] = await db.query<{ n: number }>(
+                `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                  and query like '%PASSWORD_CHANGED%'`,
+              );
+              if (w!.n === 1) return;
+              await new Promise((r) => setTimeout(r, 25));
+            }
+            throw new Error('the password change never waited for the session table');
+          },
+        },
+      );
+      expect(((await change) as { data: unknown }).data).toEqual({ changePassword: 0 });
+      expect(intruder!.login.typename).toBe('InvalidCredentialsError');
+      expect((await intruder!.client.gql(Q.pending)).data?.['pendingSignIn']).toBeFalsy();
+      expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
+    });
+
     it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret, recoveryCodes } = await enrollTotp(setupClient);

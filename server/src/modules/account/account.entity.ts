@@ -13,6 +13,7 @@ export class Account {
     | 'ipRestricted'
     | 'requiresTwoFactor'
     | 'passwordResetRequired'
+    | 'passwordVersion'
     | 'disabledAt'
     | 'lastLoginAt'
     | 'createdAt'
@@ -65,6 +66,13 @@ export class Account {
   })
   @Property({ type: 'boolean', default: false })
   passwordResetRequired: boolean = false;
+
+  /**
+   * Counts the password's changes (never shown). A sign-in reads it with the hash it checks and starts
+   * a session only while it is unchanged (see `SessionService.startFull`).
+   */
+  @Property({ type: 'integer', default: 0 })
+  passwordVersion: number = 0;
 
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })

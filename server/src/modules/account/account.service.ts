@@ -94,8 +94,10 @@ export class AccountService {
     }
     const hash = await this.hasher.hash(password);
     return em.transactional(async (tx) => {
-      // The account row first, then its sessions (the order of every writer of both: no deadlock).
-      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
+      // The account row first, then its sessions (the order of every writer of both: no deadlock). Its
+      // password version moves on: a sign-in that checked the old password starts no session after this
+      // revocation (see SessionService.startFull and createPending).
+      await tx.execute(`update account set password_version = password_version + 1 where id = ?`, [account.id]);
       await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash, changedAt: new Date() });
       const revoked = await tx.execute<{ id: string }[]>(
         `update session set revoked_at = now(), revoked_reason = 'PASSWORD_CHANGED'
@@ -128,7 +130,10 @@ export class AccountService {
       );
       if (claimed.length === 0) return null;
       await tx.nativeUpdate(AccountPassword, { account: row.account_id }, { hash, changedAt: new Date() });
-      await tx.nativeUpdate(Account, { id: row.account_id }, { passwordResetRequired: false });
+      await tx.execute(
+        `update account set password_reset_required = false, password_version = password_version + 1 where id = ?`,
+        [row.account_id],
+      );
       // Any other outstanding reset link of the account dies too.
       await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [
         row.account_id,

@@ -549,7 +549,10 @@ export class IncidentService {
       if (unusable !== null) {
         // The old password dies now.
         await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash: unusable, changedAt: new Date() });
-        await tx.nativeUpdate(Account, { id: account.id }, { passwordResetRequired: true });
+        await tx.execute(
+          `update account set password_reset_required = true, password_version = password_version + 1 where id = ?`,
+          [account.id],
+        );
         resetToken = randomToken();
         await tx.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
           hashToken(resetToken),

@@ -153,10 +153,17 @@ export class AuthService {
       result = { ok: false, secondFactor };
     } else if (next && account !== null) {
       if (next.stage === SessionStage.FULL || secondFactor === null) {
-        // Null only when the account was disabled, or its password replaced by a forced reset, since
-        // its row was read: refused like a disabled account, and recorded so (not as a success).
+        // Null only when the account was disabled, or its password changed or replaced by a forced
+        // reset, since its row was read: refused, and recorded as refused (not as a success).
         const recoveryCodeId = checked && !(checked instanceof TwoFactorFailure) ? checked.recoveryCodeId : null;
-        const expiresAt = await this.startFullSession(ctx, account, undefined, secondFactor === null, recoveryCodeId);
+        const expiresAt = await this.startFullSession(
+          ctx,
+          account,
+          undefined,
+          secondFactor === null,
+          recoveryCodeId,
+          row!['password_version'] as number,
+        );
         if (expiresAt instanceof Date) {
           result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
         } else if (expiresAt === 'RECOVERY_CODE_USED') {
@@ -168,14 +175,19 @@ export class AuthService {
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
-        const { token, session } = await this.sessions.create(em, account, {
+        const pending = await this.sessions.createPending(account, row!['password_version'] as number, {
           ip: ctx.clientIp,
           userAgent: ctx.userAgent,
           stage: next.stage,
           ttlSeconds: ttl,
         });
-        ctx.cookies.set(token, ttl);
-        result = { ok: true, account, ...next, expiresAt: session.expiresAt };
+        if (pending) {
+          ctx.cookies.set(pending.token, ttl);
+          result = { ok: true, account, ...next, expiresAt: pending.session.expiresAt };
+        } else {
+          // The password was changed (or reset) since this sign-in read it: refused like a wrong one.
+          recorded = LoginOutcome.INVALID_CREDENTIALS;
+        }
       }
       // The session the browser had dies once its replacement exists (and only then).
       if (result.ok) await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
@@ -235,6 +247,7 @@ export class AuthService {
     pending?: Session,
     secondFactor = pending !== undefined,
     recoveryCodeId: string | null = null,
+    passwordVersion: number | null = null,
   ): Promise<Date | 'RECOVERY_CODE_USED' | null> {
     // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
     const started = await this.sessions.startFull(
@@ -242,6 +255,7 @@ export class AuthService {
       { ip: ctx.clientIp, userAgent: ctx.userAgent },
       pending?.id ?? null,
       recoveryCodeId,
+      passwordVersion,
     );
     if (started === null || started === 'RECOVERY_CODE_USED') return started;
     const { em } = ctx;

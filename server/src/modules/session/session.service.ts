@@ -21,7 +21,7 @@ export interface NewSession {
 
 /** The account's columns in rows that `mapAccount` turns into a managed entity. */
 export const ACCOUNT_COLUMNS = `a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor,
-  a.password_reset_required, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
+  a.password_reset_required, a.password_version, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows handed to em.map, which converts the columns
 export type RawRow = Record<string, any>;
@@ -122,9 +122,14 @@ function insertValues(s: Session): unknown[] {
  */
 function startFullSql(withRecoveryCode: boolean): string {
   const gate = withRecoveryCode ? 'claimed' : 'acct';
+  // The password version the sign-in read with the hash it checked (null: a pending session's upgrade,
+  // which a password change revokes). Compared on the account row this statement updates, so a change
+  // committed while this statement waited for that row is seen too.
+  const version = withRecoveryCode ? '$12' : '$11';
   return `with acct as (
     update account set last_login_at = $5
      where id = $2 and disabled_at is null and not password_reset_required
+       and (${version}::int is null or password_version = ${version}::int)
        and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
     returning id),${
       withRecoveryCode
@@ -178,12 +183,35 @@ export class SessionService {
   }
 
   /**
+   * A pending sign-in's session (second step or enrollment owed), created only while the password
+   * version is the one the sign-in read with the hash it checked; null, with nothing written, otherwise.
+   * The account row is read `for share`: a password change in progress (it updates that row first) is
+   * waited for, and then its new version seen, so its revocation of the account's sessions cannot miss
+   * this one.
+   */
+  async createPending(
+    account: Account,
+    passwordVersion: number,
+    meta: { ip: string; userAgent: string | null; stage: SessionStage; ttlSeconds: number },
+  ): Promise<NewSession | null> {
+    const started = this.newSession(account, meta);
+    const { rowCount } = await this.pool.query({
+      name: 'session_insert_pending',
+      text: `insert into session (${INSERT_COLUMNS}) select $1, $2, $3, $4, $5, $6, $7, $8, $9
+              where exists (select 1 from account where id = $2 and password_version = $10 for share)`,
+      values: [...insertValues(started.session), passwordVersion],
+    });
+    return rowCount === 1 ? started : null;
+  }
+
+  /**
    * A FULL session for a completed sign-in, in one statement: the pending session (when the sign-in had
    * a second step) is revoked as UPGRADED, the new session inserted and the account's last sign-in
    * time set. With a pending session that is no longer live-unrevoked (a concurrent second step
-   * upgraded it first), or an account disabled or put under a forced password reset meanwhile (its
-   * password replaced after this sign-in checked it), nothing is written and null is returned: one
-   * pending sign-in yields at most one full session.
+   * upgraded it first), an account disabled or put under a forced password reset meanwhile, or (with
+   * `passwordVersion`, the version read with the hash the sign-in checked) a password changed since,
+   * nothing is written and null is returned: one pending sign-in yields at most one full session, and
+   * a sign-in with the old password ends in no session once a change has revoked the others.
    *
    * `recoveryCodeId`: the recovery code that proved the second step, used up in the same transaction,
    * so that a sign-in refused here costs no code (recovery codes are few), and a code taken by another
@@ -194,6 +222,7 @@ export class SessionService {
     meta: { ip: string; userAgent: string | null },
     pendingId: string | null,
     recoveryCodeId: string | null = null,
+    passwordVersion: number | null = null,
   ): Promise<NewSession | 'RECOVERY_CODE_USED' | null> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
@@ -207,7 +236,7 @@ export class SessionService {
         const { rows } = await client.query<{ created: boolean; code_ok: boolean }>({
           name: 'session_start_full_recovery',
           text: START_FULL_RECOVERY_SQL,
-          values: [...values, recoveryCodeId],
+          values: [...values, recoveryCodeId, passwordVersion],
         });
         const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
         // Nothing is kept unless the session was created: the code stays unused.
@@ -221,7 +250,11 @@ export class SessionService {
         client.release();
       }
     }
-    const { rows } = await this.pool.query<{ created: boolean }>({ name: 'session_start_full', text: START_FULL_SQL, values });
+    const { rows } = await this.pool.query<{ created: boolean }>({
+      name: 'session_start_full',
+      text: START_FULL_SQL,
+      values: [...values, passwordVersion],
+    });
     return rows[0]?.created ? started : null;
   }
 
