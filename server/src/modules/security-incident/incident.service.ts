@@ -11,7 +11,7 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
-import { Account, AccountPassword } from '../account/account.entity.js';
+import { type Account, AccountPassword } from '../account/account.entity.js';
 import { assertMayManageRole } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
