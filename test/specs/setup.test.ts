@@ -6,6 +6,12 @@ import { runCli, startServer, type RunningServer } from '../support/server.js';
 
 const STATUS = `{ setupStatus { needsSetup } }`;
 
+/** New password hashes made by the server so far (its metrics). */
+async function hashes(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/security_center_password_hashes_total (\d+)/.exec(text)![1]);
+}
+
 describe('first-admin setup', () => {
   let db: TestDatabase;
   let server: RunningServer;
@@ -57,10 +63,12 @@ describe('first-admin setup', () => {
     expect(await db.query('select id from setup_token where used_at is not null')).toEqual([]);
   });
 
-  it('refuses a wrong token', async () => {
+  it('refuses a wrong token, without hashing the password (anyone may call this)', async () => {
+    const before = await hashes(server);
     const res = await api.gql(SETUP, {
       input: { token: 'x'.repeat(43), email: uniqueEmail(), name: 'Admin', password: PASSWORD },
     });
+    expect(await hashes(server)).toBe(before);
     expect(res.data).toEqual({
       setupFirstAdmin: { __typename: 'SetupTokenInvalidError', code: 'SETUP_TOKEN_INVALID', message: expect.any(String) },
     });
@@ -83,8 +91,15 @@ describe('first-admin setup', () => {
     const signIn = await new GqlClient(server.url).gql(LOGIN, { input: { email: admins[0]!.email, password: PASSWORD } });
     expect(signIn.data?.['login']?.__typename).toBe('LoginSuccess');
     expect((await api.gql(STATUS)).data).toEqual({ setupStatus: { needsSetup: false } });
+    // Once closed, setup costs no hash, whatever the token.
+    const hashed = await hashes(server);
     const again = await attempt(uniqueEmail('late'));
     expect(again.data?.['setupFirstAdmin']?.code).toBe('SETUP_ALREADY_DONE');
+    const guessed = await api.gql(SETUP, {
+      input: { token: 'y'.repeat(43), email: uniqueEmail(), name: 'A', password: PASSWORD },
+    });
+    expect(guessed.data?.['setupFirstAdmin']?.code).toBe('SETUP_ALREADY_DONE');
+    expect(await hashes(server)).toBe(hashed);
   });
 
   it('prints no setup link on a restart once an admin exists', async () => {
@@ -125,6 +140,14 @@ describe('CLI create-admin', () => {
       );
       expect(weak.code).toBe(1);
       expect(weak.stderr).toContain('at least 12 characters');
+      expect(await db.query('select id from account')).toEqual([]);
+      const notAnAddress = await runCli(
+        ['create-admin', '--email', 'ops', '--name', 'Ops', '--password-stdin'],
+        { DATABASE_URL: db.url },
+        `${PASSWORD}\n`,
+      );
+      expect(notAnAddress.code).toBe(1);
+      expect(notAnAddress.stderr).toContain('valid e-mail address');
       expect(await db.query('select id from account')).toEqual([]);
 
       const ok = await runCli(

@@ -1,3 +1,4 @@
+import { isEmail } from 'class-validator';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { escapeLike } from '../../db/like.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -155,6 +156,10 @@ export class AccountService {
     audit: AuditStep,
   ): Promise<CreateOutcome> {
     const email = normalizeEmail(input.email);
+    // The GraphQL input checks these too; the CLI comes here directly.
+    if (email.length > 254 || !isEmail(email)) {
+      throw badInput([{ field: 'email', reason: 'INVALID', message: 'Enter a valid e-mail address.' }]);
+    }
     const name = input.name.trim();
     if (name.length === 0) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
     const apiOnly = input.apiOnly ?? false;
@@ -330,6 +335,15 @@ export class AccountService {
     const name = input.name.trim();
     if (name.length === 0) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
     this.assertPasswordPolicy(input.password, email);
+    // Checked before the password is hashed: anyone may call this, and a closed setup or a wrong token
+    // must not cost an argon2 hash (a flood of them would queue ahead of every sign-in). Checked again
+    // under the lock below.
+    if (await this.adminExists(em)) return 'ALREADY_DONE';
+    const [live] = await em.execute<{ ok: boolean }[]>(
+      `select exists (select 1 from setup_token where token_hash = ? and used_at is null and expires_at > now()) as ok`,
+      [hashToken(input.token)],
+    );
+    if (!live?.ok) return 'TOKEN_INVALID';
     const hash = await this.hasher.hash(input.password);
     return em.transactional(async (tx) => {
       await tx.execute(`select pg_advisory_xact_lock(hashtext('security_center.first_admin_setup'))`);

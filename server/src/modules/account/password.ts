@@ -140,8 +140,13 @@ export class PasswordHasher {
     this.niceness = process.platform === 'linux' ? niceness : 0;
   }
 
-  hash(password: string): Promise<string> {
-    return this.run({ op: 'hash', password }) as Promise<string>;
+  /** Count of new hashes made (passwords being set, the dummy); observable in tests and metrics. */
+  hashes = 0;
+
+  async hash(password: string): Promise<string> {
+    const made = (await this.run({ op: 'hash', password })) as string;
+    this.hashes++;
+    return made;
   }
 
   /**
