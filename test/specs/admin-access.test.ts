@@ -185,6 +185,12 @@ describe('admin IP access lists', () => {
   it('shows which admin access lists contain an IP, and previews what restricting would refuse', async () => {
     const check = await admin.gql(`{ checkIp(ip: "198.51.100.10") { adminAccessLists { email cidr label } } }`);
     expect(check.data!['checkIp'].adminAccessLists).toEqual([{ email: adminEmail, cidr: '198.51.100.10/32', label: 'My desk' }]);
+    // A sub-admin with MANAGE_IPS may check the address, but not read an admin's list through it.
+    const ips = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const subClient = from(server, '198.51.100.201');
+    await subClient.gql(LOGIN, { input: { email: ips.email, password: PASSWORD } });
+    const narrowed = await subClient.gql(`{ checkIp(ip: "198.51.100.10") { ip adminAccessLists { email cidr label } } }`);
+    expect(narrowed.data!['checkIp']).toEqual({ ip: '198.51.100.10', adminAccessLists: [] });
     const { id: subId, email: subEmail } = await createAccount(server, admin, {
       role: 'SUB_ADMIN',
       permissions: ['READ_INCIDENTS'],

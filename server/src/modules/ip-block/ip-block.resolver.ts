@@ -187,15 +187,19 @@ export class IpBlockResolver {
       trustedBy: entries
         .filter((e) => e.account !== null && visible(e.account.role))
         .map((e) => Object.assign(new TrustingAccount(), { accountId: e.account!.id, email: e.account!.email, entry: e })),
+      // Only the lists the viewer could open itself (an admin's: admins; a sub-admin's: MANAGE_SUB_ADMINS).
       adminAccessLists: (
-        await em.execute<{ account_id: string; email: string; cidr: string; label: string | null }[]>(
-          `select e.account_id, a.email, e.cidr::text as cidr, e.label from admin_access_entry e join account a on a.id = e.account_id
+        await em.execute<{ account_id: string; email: string; role: Role; cidr: string; label: string | null }[]>(
+          `select e.account_id, a.email, a.role, e.cidr::text as cidr, e.label from admin_access_entry e
+             join account a on a.id = e.account_id
             where e.cidr >>= ?::inet order by a.email`,
           [ip],
         )
-      ).map((r) =>
-        Object.assign(new AccessListMatch(), { accountId: r.account_id, email: r.email, cidr: r.cidr, label: r.label }),
-      ),
+      )
+        .filter((r) => visible(r.role))
+        .map((r) =>
+          Object.assign(new AccessListMatch(), { accountId: r.account_id, email: r.email, cidr: r.cidr, label: r.label }),
+        ),
       location: IpLocation.from(await services.geo.lookup(em, ip)),
     });
     return check;
