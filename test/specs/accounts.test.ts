@@ -223,7 +223,7 @@ describe('accounts and roles', () => {
       {
         action: 'ACCOUNT_DELETED',
         target_id: victim.id,
-        details: { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'], apiOnly: false },
+        details: { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'], apiOnly: false, apiTokensRevoked: 0 },
       },
     ]);
     expect(codes(await admin.gql(DELETE, { id: victim.id }))).toEqual(['NOT_FOUND']);

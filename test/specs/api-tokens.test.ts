@@ -147,15 +147,76 @@ describe('API tokens for API-only sub-admins', () => {
     }
   });
 
-  it('a disabled account’s tokens stop working', async () => {
-    const email = uniqueEmail('mx2');
-    const acc = await admin.gql(CREATE_ACCOUNT, {
-      input: { email, name: 'mx2', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
+  const DISABLE = `mutation($id: ID!, $d: Boolean!) { setAccountDisabled(id: $id, disabled: $d) { id disabledAt } }`;
+  /** A new API-only sub-admin with REPORT_LOGINS (made by `by`), its id. */
+  async function integration(by: GqlClient, name: string, permissions = ['REPORT_LOGINS']): Promise<string> {
+    const acc = await by.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail(name), name, role: 'SUB_ADMIN', permissions, apiOnly: true },
     });
-    const id = acc.data!['createAccount'].account.id as string;
+    expect(acc.data?.['createAccount']?.__typename, JSON.stringify(acc)).toBe('AccountCreated');
+    return acc.data!['createAccount'].account.id as string;
+  }
+  const revokedAt = async (token: string) =>
+    (await db.query(`select revoked_at from api_token where prefix = $1`, [token.slice(0, 10)]))[0]!['revoked_at'];
+
+  it('disabling an account revokes its tokens: re-enabling it brings none back', async () => {
+    const id = await integration(admin, 'mx2');
     const { token } = (await admin.gql(CREATE_TOKEN, { i: { accountId: id, name: 'mx2' } })).data!['createApiToken'];
-    await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id });
+    expect((await bearer(token).gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+    await admin.gql(DISABLE, { id, d: true });
     expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+    expect(await revokedAt(token)).not.toBeNull();
+    const [audit] = await db.query(`select details from audit_log where action = 'ACCOUNT_DISABLED' and target_id = $1`, [id]);
+    expect(audit!['details']).toEqual({ apiTokensRevoked: 1 });
+    await admin.gql(DISABLE, { id, d: false });
+    expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('the tokens a sub-admin minted die when it is disabled or deleted (it saw their secrets)', async () => {
+    for (const end of ['disabled', 'deleted'] as const) {
+      const minter = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'],
+      });
+      await reauthenticate(minter.client);
+      const id = await integration(minter.client, `mx-${end}`);
+      const minted = await minter.client.gql(CREATE_TOKEN, { i: { accountId: id, name: `by ${end}` } });
+      const { token } = minted.data!['createApiToken'];
+      // One the admin minted for the same integration stays.
+      const { token: adminsToken } = (await admin.gql(CREATE_TOKEN, { i: { accountId: id, name: 'by admin' } })).data![
+        'createApiToken'
+      ];
+      expect((await bearer(token).gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+      if (end === 'disabled') await admin.gql(DISABLE, { id: minter.id, d: true });
+      else
+        expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: minter.id })).data).toEqual({
+          deleteAccount: minter.id,
+        });
+      expect(codes(await bearer(token).gql(REPORT)), end).toEqual(['UNAUTHENTICATED']);
+      expect((await bearer(adminsToken).gql(REPORT)).data, end).toEqual({ reportLogin: { allowed: true } });
+      const [audit] = await db.query(`select details from audit_log where action = $1 and target_id = $2`, [
+        end === 'disabled' ? 'ACCOUNT_DISABLED' : 'ACCOUNT_DELETED',
+        minter.id,
+      ]);
+      expect(audit!['details']).toMatchObject({ apiTokensRevoked: 1 });
+    }
+  });
+
+  it('a deleted integration’s token is refused, and a permission taken away stops working at once', async () => {
+    const id = await integration(admin, 'mx3', ['REPORT_LOGINS', 'MANAGE_IPS']);
+    const { token } = (await admin.gql(CREATE_TOKEN, { i: { accountId: id, name: 'mx3' } })).data!['createApiToken'];
+    const CHECK = `{ checkIp(ip: "192.0.2.44") { ip } }`;
+    expect((await bearer(token).gql(CHECK)).data).toEqual({ checkIp: { ip: '192.0.2.44' } });
+    const set = await admin.gql(`mutation($id: ID!, $p: [Permission!]!) { setPermissions(id: $id, permissions: $p) { id } }`, {
+      id,
+      p: ['REPORT_LOGINS'],
+    });
+    expect(set.errors).toBeUndefined();
+    expect(codes(await bearer(token).gql(CHECK))).toEqual(['FORBIDDEN']);
+    expect((await bearer(token).gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+    await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id });
+    expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+    expect(await db.query(`select id from api_token where account_id = $1`, [id])).toEqual([]);
   });
 
   it('bad input: non-API-only account, blank name, past expiry, unknown ids; and permissions', async () => {
@@ -172,9 +233,16 @@ describe('API tokens for API-only sub-admins', () => {
     ];
     for (const [i, code] of cases) expect(codes(await admin.gql(CREATE_TOKEN, { i }))).toEqual([code]);
     expect(await count()).toBe(before);
+    const revokedBefore = (
+      await db.query<{ n: number }>(`select count(*)::int as n from api_token where revoked_at is not null`)
+    )[0]!.n;
     expect(codes(await admin.gql(`mutation { revokeApiToken(id: "00000000-0000-4000-8000-000000000000") { id } }`))).toEqual([
       'NOT_FOUND',
     ]);
+    expect(codes(await admin.gql(`mutation { revokeApiToken(id: "nope") { id } }`))).toEqual(['BAD_USER_INPUT']);
+    expect((await db.query<{ n: number }>(`select count(*)::int as n from api_token where revoked_at is not null`))[0]!.n).toBe(
+      revokedBefore,
+    );
     // API-only is for sub-admins; a password is required otherwise.
     expect(
       codes(await admin.gql(CREATE_ACCOUNT, { input: { email: uniqueEmail(), name: 'x', role: 'USER', apiOnly: true } })),

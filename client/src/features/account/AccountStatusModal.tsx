@@ -46,6 +46,7 @@ function AccountStatusConfirm({ account, disable, onDone }: { account: AccountRo
         {disable ? (
           <>
             <strong>{account.email}</strong> will be signed out everywhere and cannot sign in until the account is enabled again.
+            Its API tokens, and those it created for integrations, are revoked for good: enabling it again brings none back.
           </>
         ) : (
           <>

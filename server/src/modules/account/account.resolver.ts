@@ -200,7 +200,8 @@ export class AccountResolver {
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Account, {
-    description: 'Disables (signing it out everywhere) or re-enables an account. You cannot disable yourself or the last admin.',
+    description:
+      'Disables (signing it out everywhere, and revoking its API tokens and those it minted for integrations) or re-enables an account; re-enabling brings no session or token back. You cannot disable yourself or the last admin.',
   })
   async setAccountDisabled(
     @Arg('id', () => ID, { description: 'Account id.' }) id: string,
@@ -208,28 +209,29 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<Account> {
     assertUuid(id, 'id');
-    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled, (em, a) =>
-      ctx.services.audit.record({ ...ctx, em }, disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED, {
-        type: 'Account',
-        id,
-        label: a.email,
-      }),
+    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled, (em, a, details) =>
+      ctx.services.audit.record(
+        { ...ctx, em },
+        disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED,
+        { type: 'Account', id, label: a.email },
+        details,
+      ),
     );
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ID, {
     description:
-      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it; login history and audit entries stay. Not yourself, not the last admin. Returns the deleted id.',
+      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it, and the API tokens it minted for integrations are revoked; login history and audit entries stay. Not yourself, not the last admin. Returns the deleted id.',
   })
   async deleteAccount(@Arg('id', () => ID, { description: 'Account id.' }) id: string, @Ctx() ctx: Context): Promise<string> {
     assertUuid(id, 'id');
-    await ctx.services.accounts.delete(ctx.em, ctx.viewer!, id, (tx, account) =>
+    await ctx.services.accounts.delete(ctx.em, ctx.viewer!, id, (tx, account, details) =>
       ctx.services.audit.record(
         { ...ctx, em: tx },
         AuditAction.ACCOUNT_DELETED,
         { type: 'Account', id, label: account.email },
-        { role: account.role, permissions: account.permissions, apiOnly: account.apiOnly },
+        { role: account.role, permissions: account.permissions, apiOnly: account.apiOnly, ...details },
       ),
     );
     return id;

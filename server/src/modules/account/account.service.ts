@@ -22,7 +22,7 @@ export function normalizeEmail(email: string): string {
 export type CreateOutcome = { ok: true; account: Account } | { ok: false; reason: 'EMAIL_TAKEN' };
 
 /** A change's audit step, run in the change's own transaction: both commit, or neither does. */
-export type AuditStep = (tx: EntityManager, account: Account) => Promise<void>;
+export type AuditStep = (tx: EntityManager, account: Account, details?: Record<string, unknown>) => Promise<void>;
 
 /**
  * Who may manage an account of this role (create, disable, reset its 2FA, lock it): users need
@@ -266,9 +266,13 @@ export class AccountService {
         return managed;
       }
       managed.disabledAt = disabled ? new Date() : null;
-      if (disabled) await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
+      let tokensRevoked = 0;
+      if (disabled) {
+        await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
+        tokensRevoked = await this.revokeTokensOf(tx, managed.id);
+      }
       await tx.flush();
-      await audit(tx, managed);
+      await audit(tx, managed, disabled ? { apiTokensRevoked: tokensRevoked } : undefined);
       return managed;
     });
   }
@@ -278,12 +282,7 @@ export class AccountService {
    * IPs, incidents); its login history and audit entries stay, without the link. Same rights as
    * disabling; never yourself, never the last admin.
    */
-  async delete(
-    em: EntityManager,
-    viewer: Viewer,
-    id: string,
-    audit: (tx: EntityManager, account: Account) => Promise<void>,
-  ): Promise<Account> {
+  async delete(em: EntityManager, viewer: Viewer, id: string, audit: AuditStep): Promise<Account> {
     const account = await this.get(em, id);
     this.assertMayManageRole(viewer, account.role);
     if (account.id === viewer.account.id) throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot delete your own account.');
@@ -298,11 +297,26 @@ export class AccountService {
         if (admins.filter((a) => a.id !== account.id).length === 0)
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
       }
+      // Its own tokens go with it; those it minted for integrations are revoked (it saw their secrets).
+      const tokensRevoked = await this.revokeTokensOf(tx, account.id);
       await tx.nativeDelete(Account, { id: account.id });
       // The deletion and its audit entry commit together, or neither does.
-      await audit(tx, account);
+      await audit(tx, account, { apiTokensRevoked: tokensRevoked });
     });
     return account;
+  }
+
+  /**
+   * Revokes the API tokens of the account and those it minted for other accounts: whoever minted a
+   * token saw its secret, and a disabled or deleted account must not keep a working credential through
+   * an integration's token. Returns how many were revoked.
+   */
+  private async revokeTokensOf(tx: EntityManager, accountId: string): Promise<number> {
+    const revoked = await tx.execute<{ id: string }[]>(
+      `update api_token set revoked_at = now() where revoked_at is null and (account_id = ? or created_by_id = ?) returning id`,
+      [accountId, accountId],
+    );
+    return revoked.length;
   }
 
   async adminExists(em: EntityManager): Promise<boolean> {

@@ -10,8 +10,9 @@ import { Account } from '../account/account.entity.js';
 @ObjectType('ApiToken', { description: 'An API token (the secret itself is shown only once, at creation).' })
 @Entity({ tableName: 'api_token' })
 @Index({ properties: ['account'] })
+@Index({ properties: ['createdBy'] })
 export class ApiToken {
-  [OptionalProps]?: 'id' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'createdBy' | 'expiresAt' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt';
 
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
@@ -19,6 +20,13 @@ export class ApiToken {
 
   @ManyToOne(() => Account, { deleteRule: 'cascade' })
   account!: Rel<Account>;
+
+  /**
+   * Who minted it and so saw its secret (null once that account is deleted). Disabling or deleting that
+   * account revokes the token.
+   */
+  @ManyToOne(() => Account, { nullable: true, deleteRule: 'set null' })
+  createdBy: Rel<Account> | null = null;
 
   @Field(() => String, { description: 'What it is for, e.g. "Mail server mx1".' })
   @Property({ type: 'string', length: 100 })

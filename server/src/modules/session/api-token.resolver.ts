@@ -66,6 +66,7 @@ export class ApiTokenResolver {
           { type: 'ApiToken', id: t.id, label: `${t.name} (${t.prefix}…)` },
           { accountId: input.accountId, expiresAt: t.expiresAt },
         ),
+      ctx.viewer!.account.id,
     );
     return Object.assign(new ApiTokenCreated(), { token, apiToken });
   }

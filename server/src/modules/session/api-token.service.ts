@@ -83,6 +83,7 @@ export class ApiTokenService {
     expiresAt: Date | null,
     mayHold: (account: Account) => void,
     audit: (tx: EntityManager, apiToken: ApiToken) => Promise<void>,
+    createdById: string | null = null,
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const account = await em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
@@ -104,6 +105,7 @@ export class ApiTokenService {
         tokenHash: hashToken(token),
         prefix: token.slice(0, 10),
         expiresAt,
+        createdBy: createdById === null ? null : tx.getReference(Account, createdById),
       });
       await tx.flush();
       await audit(tx, created);
