@@ -1105,6 +1105,14 @@ describe('two-factor authentication', () => {
       expect(done.data!['approveTwoFactorReset']).toEqual({ __typename: 'TwoFactorResetDone', account: { id: target.id } });
       expect((await loginStep(new GqlClient(server.url), target.email)).typename).toBe('LoginSuccess');
       expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['NOT_FOUND']);
+      // Deleting the approver keeps the request's record (approved, by someone the audit log names).
+      await reauthAdmin(admin);
+      expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: second.id })).errors).toBeUndefined();
+      expect(
+        await db.query(`select approved_at is not null as approved, approved_by_id from two_factor_reset_request where id = $1`, [
+          pending.requestId,
+        ]),
+      ).toEqual([{ approved: true, approved_by_id: null }]);
     });
   });
 

@@ -280,7 +280,8 @@ export class TwoFactorResetRequest {
   @Property({ type: 'datetime' })
   expiresAt!: Date;
 
-  @ManyToOne(() => Account, { nullable: true, deleteRule: 'cascade' })
+  /** Null until approved, and again once the approver's account is deleted (the audit log keeps who). */
+  @ManyToOne(() => Account, { nullable: true, deleteRule: 'set null' })
   approvedBy: Rel<Account> | null = null;
 
   @Property({ type: 'datetime', nullable: true })
