@@ -499,6 +499,21 @@ describe('login protection', () => {
     await reauthenticate(fresh);
     const acked = await fresh.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', acknowledgeWideRange: true } });
     expect(acked.data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp', cidr: '8.0.0.0/8' });
+    // For one user too: trusted there, their sign-ins from anywhere in it raise nothing. An API token
+    // (it cannot re-authenticate) may trust narrow ranges for a user, not wide ones.
+    const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    const ops = await ipToken();
+    const forUser = { cidr: '9.0.0.0/8', accountId: userId, acknowledgeWideRange: true };
+    expect(codes(await ops.gql(MARK_SAFE, { i: forUser }))).toEqual(['REAUTH_REQUIRED']);
+    expect(codes(await new GqlClient(server.url).gql(MARK_SAFE, { i: forUser }))).toEqual(['UNAUTHENTICATED']);
+    const another = new GqlClient(server.url);
+    await login(another, adminEmail);
+    expect(codes(await another.gql(MARK_SAFE, { i: forUser }))).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query(`select id from trusted_ip where cidr = '9.0.0.0/8'`)).toEqual([]);
+    expect((await fresh.gql(MARK_SAFE, { i: forUser })).data?.['markIpSafe']).toMatchObject({ __typename: 'TrustedIp' });
+    expect((await ops.gql(MARK_SAFE, { i: { cidr: '9.9.9.0/24', accountId: userId } })).data?.['markIpSafe']).toMatchObject({
+      __typename: 'TrustedIp',
+    });
     expect((await admin.gql(MARK_SAFE, { i: { cidr: '10.0.0.0/8' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
     expect((await admin.gql(MARK_SAFE, { i: { cidr: '81.2.69.0/24' } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
     expect((await admin.gql(MARK_SAFE, { i: { cidr: '81.2.69.0/24' } })).data?.['markIpSafe']?.code).toBe('ALREADY_EXISTS');

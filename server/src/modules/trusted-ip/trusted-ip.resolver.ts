@@ -115,7 +115,7 @@ export class TrustedIpResolver {
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => MarkIpSafeResult, {
     description:
-      'Marks an address or range safe for one account (its logins from there are never blocked and raise no incident) or globally. Global entries also lift blocks inside the range. Needs MANAGE_IPS; a staff account also the right to manage it (a sub-admin never its own); the global list, which exempts every account, also MANAGE_SETTINGS, and for a wide public range a recent re-authentication.',
+      'Marks an address or range safe for one account (its logins from there are never blocked and raise no incident) or globally. Global entries also lift blocks inside the range. Needs MANAGE_IPS; a staff account also the right to manage it (a sub-admin never its own); the global list, which exempts every account, also MANAGE_SETTINGS. A wide public range, for one account or for all, also needs a recent re-authentication (not possible with an API token).',
   })
   async markIpSafe(
     @Arg('input', () => MarkIpSafeInput, { description: 'What to trust.' }) input: MarkIpSafeInput,
@@ -143,9 +143,10 @@ export class TrustedIpResolver {
       throw badInput([{ field: 'expiresAt', reason: 'IN_THE_PAST', message: 'The end of the trust must be in the future.' }]);
     }
     if (isWidePublicRange(cidr) && !input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
-    // A wide public range trusted for everyone switches protection off for many: like weakening the
-    // settings, it needs a recent re-authentication (which an API token cannot give).
-    if (isWidePublicRange(cidr) && account === null) ctx.services.twoFactor.requireRecentReauth(ctx);
+    // A wide public range switches protection off for many (trusted for everyone), or for one account
+    // from anywhere in it (no blocks, no incidents: an intruder's cover). Like weakening the settings, it
+    // needs a recent re-authentication, which an API token cannot give.
+    if (isWidePublicRange(cidr)) ctx.services.twoFactor.requireRecentReauth(ctx);
     return ctx.em.transactional(async (em) => {
       // One entry per range and account even when two admins mark it at the same moment.
       await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trusted_ip:${account?.id ?? '*'}:${cidr.text}`]);
