@@ -365,6 +365,34 @@ describe('login protection', () => {
     expect(await db.query(`select count(*)::int as n from login_event where idempotency_key = $1`, [key])).toEqual([{ n: 1 }]);
   });
 
+  it('a failed report retried with its idempotency key is counted once it goes through, and a retry of a done one is not', async () => {
+    const ip = freshIp();
+    const account = uniqueEmail('retried');
+    const key = `half-${Date.now()}`;
+    const counter = async () =>
+      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`ip:${ip}/32`]))[0]?.count ?? 0;
+    // The failure counter cannot be written for this source: the report fails, writing nothing.
+    await db.query(`create or replace function refuse_counter() returns trigger language plpgsql as $$
+      begin if new.key = 'ip:${ip}/32' then raise exception 'counter down'; end if; return new; end $$`);
+    await db.query(
+      `create trigger refuse_counter before insert or update on failure_counter for each row execute function refuse_counter()`,
+    );
+    try {
+      const failed = await report(ip, account, 'FAILURE', { idempotencyKey: key });
+      expect(codes(failed)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(await db.query(`select id from login_event where idempotency_key = $1`, [key])).toEqual([]);
+    } finally {
+      await db.query(`drop trigger refuse_counter on failure_counter`);
+    }
+    const retried = await report(ip, account, 'FAILURE', { idempotencyKey: key });
+    expect(retried.data?.['reportLogin']).toMatchObject({ allowed: true, duplicate: false });
+    expect(await counter()).toBe(1);
+    const again = await report(ip, account, 'FAILURE', { idempotencyKey: key });
+    expect(again.data?.['reportLogin']).toMatchObject({ duplicate: true, eventId: retried.data?.['reportLogin']?.eventId });
+    expect(await counter()).toBe(1);
+    expect(await db.query(`select count(*)::int as n from login_event where idempotency_key = $1`, [key])).toEqual([{ n: 1 }]);
+  });
+
   it('answers unknown and known account names alike and records both', async () => {
     const { email } = await createAccount(server, admin, { role: 'USER' });
     const ip = freshIp();

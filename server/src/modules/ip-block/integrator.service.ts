@@ -76,6 +76,18 @@ export class IntegratorService {
       : input.outcome === 'SUCCESS'
         ? LoginOutcome.SUCCESS
         : LoginOutcome.INVALID_CREDENTIALS;
+    // A retry of a report recorded already (same idempotency key) counts nothing again.
+    const earlier = input.idempotencyKey ? await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey) : null;
+    if (earlier !== null) return { ...(await this.protection.decide(em, ip, account)), eventId: earlier, duplicate: true };
+    // Counted before the event is written: a report that failed half way is counted when it is retried
+    // (counted after, a failure of the counting left an event that made the retry a duplicate, never
+    // counted). A report whose event failed after its counting is counted twice: on protection's side.
+    // A locked account's attempts count like wrong passwords, as on the panel: guessing it must not be free.
+    const counted =
+      (outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !before.trusted;
+    const block = counted
+      ? await this.protection.recordFailure(em, { ip, accountName: input.account, secretFingerprint: input.secretFingerprint })
+      : null;
     const { id, duplicate } = await this.loginEvents.record(em, {
       account,
       attemptedName: input.account.trim().toLowerCase(),
@@ -89,24 +101,19 @@ export class IntegratorService {
       idempotencyKey: input.idempotencyKey ?? null,
       trusted: before.trusted,
     });
+    // The same report sent twice at once: the other one recorded it.
     if (duplicate) return { ...(await this.protection.decide(em, ip, account)), eventId: id, duplicate };
-    // A locked account's attempts count like wrong passwords, as on the panel: guessing it must not be free.
-    if ((outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !before.trusted) {
-      const block = await this.protection.recordFailure(em, {
-        ip,
-        accountName: input.account,
-        secretFingerprint: input.secretFingerprint,
-      });
-      if (block)
-        return {
-          allowed: false,
-          reason: DecisionReason.IP_BLOCKED,
-          until: block.expiresAt,
-          trusted: false,
-          eventId: id,
-          duplicate,
-        };
-    } else if (outcome === LoginOutcome.SUCCESS) {
+    if (block) {
+      return {
+        allowed: false,
+        reason: DecisionReason.IP_BLOCKED,
+        until: block.expiresAt,
+        trusted: false,
+        eventId: id,
+        duplicate,
+      };
+    }
+    if (outcome === LoginOutcome.SUCCESS) {
       await this.protection.recordSuccess(em, ip, input.account);
     }
     return { ...before, eventId: id, duplicate };

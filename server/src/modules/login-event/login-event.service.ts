@@ -101,6 +101,16 @@ export class LoginEventService {
     this.detectionWindow = window;
   }
 
+  /** The event a reporter recorded under this idempotency key, if any (its id). */
+  async findByIdempotencyKey(reporterId: string, key: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'login_event_by_idempotency_key',
+      text: 'select id::text as id from login_event where reporter_id = $1 and idempotency_key = $2',
+      values: [reporterId, key],
+    });
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
   /**
    * Appends one attempt with a plain INSERT (no identity map) — this table takes every attempt.
    * With an idempotency key, a retry of the same report returns the first row's id instead.
