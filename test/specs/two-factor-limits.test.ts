@@ -69,7 +69,9 @@ describe('second-factor attempt limits', () => {
       (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${accountId}`]))[0]
         ?.count ?? 0;
     const verify = (c: GqlClient, method: string, code: string) =>
-      c.gql(Q.verify, { i: { method, code } }).then((r) => r.data!['verifySecondFactor'].code as string | undefined);
+      c
+        .gql(Q.verify, { i: method === 'WEBAUTHN' ? { method, webauthnResponse: { id: code } } : { method, code } })
+        .then((r) => r.data!['verifySecondFactor'].code as string | undefined);
 
     // Methods the user never set up.
     const { client, secret, id } = await pendingUser();
@@ -287,8 +289,16 @@ describe('second-factor attempt limits', () => {
     // Unlocking is a sensitive change: a recent re-authentication first. The attempt budget stays (an
     // unlock between rounds of guesses gives no fresh round).
     const unlockQ = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
+    const lockedAt = async () =>
+      (await db.query(`select locked_at from two_factor_state where account_id = $1`, [id]))[0]?.['locked_at'] ?? null;
     expect(codes(await admin.gql(unlockQ, { id }))).toEqual(['REAUTH_REQUIRED']);
+    expect(await lockedAt()).not.toBeNull();
     await reauthenticate(admin);
+    expect(codes(await admin.gql(unlockQ, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(await lockedAt()).not.toBeNull();
+    expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id])).toEqual(
+      [],
+    );
     const acctKey = `2fa:acct:${id}`;
     await db.query(`update failure_counter set count = 3 where key = $1`, [acctKey]);
     const unlock = await admin.gql(unlockQ, { id });

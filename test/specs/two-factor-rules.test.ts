@@ -263,7 +263,20 @@ describe('two-factor rules', () => {
     const { client: users } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
     await reauthenticate(users);
     const UNLOCK = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
-    expect(codes(await users.gql(UNLOCK, { id: adminId }))).toEqual(['FORBIDDEN']);
+    // The admin's second step, locked: the refusal leaves it locked.
+    await db.query(
+      `insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())
+       on conflict (account_id) do update set locked_at = now()`,
+      [adminId],
+    );
+    try {
+      expect(codes(await users.gql(UNLOCK, { id: adminId }))).toEqual(['FORBIDDEN']);
+      expect(
+        (await db.query(`select locked_at from two_factor_state where account_id = $1`, [adminId]))[0]!['locked_at'],
+      ).not.toBeNull();
+    } finally {
+      await db.query(`update two_factor_state set locked_at = null, consecutive_failures = 0 where account_id = $1`, [adminId]);
+    }
     const { id: userId } = await createAccount(server, admin, { role: 'USER' });
     expect((await users.gql(UNLOCK, { id: userId })).data!['unlockSecondFactor']).toBe(true);
   });

@@ -892,9 +892,15 @@ describe('two-factor authentication', () => {
     });
 
     it('a re-authentication expires after REAUTH_SECONDS', async () => {
-      const { client } = await newUser();
-      await client.gql(Q.reauth, { i: { password: PASSWORD } });
-      await db.query(`update session set reauth_at = now() - interval '10 minutes' where reauth_at is not null`);
+      const { client, id } = await newUser();
+      const re = await client.gql(Q.reauth, { i: { password: PASSWORD } });
+      expect(re.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      // Inside the window the change gets past the check (and finds no e-mail factor to remove).
+      expect(codes(await client.gql(Q.disableEmail))).toEqual(['NOT_FOUND']);
+      await db.query(
+        `update session set reauth_at = now() - interval '10 minutes' where account_id = $1 and reauth_at is not null`,
+        [id],
+      );
       expect(codes(await client.gql(Q.disableEmail))).toEqual(['REAUTH_REQUIRED']);
     });
   });
@@ -1057,7 +1063,12 @@ describe('two-factor authentication', () => {
       // A fresh session of the admin's (earlier tests re-authenticated the old one).
       await login(admin, adminEmail);
       expect(codes(await admin.gql(RESET, { id }))).toEqual(['REAUTH_REQUIRED']);
+      // Refused: the factors and the sessions are as they were.
+      expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([{ status: 'ACTIVE' }]);
+      expect((await signedIn.gql(Q.me)).data!['me']).toMatchObject({ id });
+      expect(await auditCount(id, 'TWO_FACTOR_RESET')).toBe(0);
       await reauthAdmin(admin);
+      expect(codes(await admin.gql(RESET, { id: 'not-an-id' }))).toEqual(['BAD_USER_INPUT']);
       const since = mail.count();
       const res = await admin.gql(RESET, { id });
       expect(res.data!['resetTwoFactor']).toEqual({ __typename: 'TwoFactorResetDone', account: { id } });
@@ -1274,7 +1285,8 @@ describe('two-factor authentication', () => {
 
   describe('bad input', () => {
     it('every 2FA mutation answers a clear code and writes nothing', async () => {
-      const { client, id } = await newUser();
+      const { client, id, email } = await newUser();
+      const mailsBefore = mail.count();
       expect((await client.gql(Q.confirmTotp, { c: '123456' })).data!['confirmTotpEnrollment'].code).toBe('NOT_ENROLLING');
       expect((await client.gql(Q.confirmEmail, { c: '123456' })).data!['confirmEmailEnrollment'].code).toBe('NOT_ENROLLING');
       expect(codes(await client.gql(Q.confirmTotp, { c: '1'.repeat(40) }))).toEqual(['BAD_USER_INPUT']);
@@ -1338,6 +1350,38 @@ describe('two-factor authentication', () => {
         [id],
       );
       expect(written).toEqual([{ totp: 0, email: 0, recovery: 0, keys: 0 }]);
+      // No code was mailed or stored, no challenge kept, no audit entry written for the account.
+      const leftovers = await db.query(
+        `select (select count(*)::int from email_code where account_id = $1::uuid) as codes,
+                (select count(*)::int from webauthn_challenge where account_id = $1::uuid) as challenges,
+                (select count(*)::int from audit_log where target_id = $1::text and action <> 'ACCOUNT_CREATED') as audited`,
+        [id],
+      );
+      expect(leftovers).toEqual([{ codes: 0, challenges: 0, audited: 0 }]);
+      expect(mail.messages.slice(mailsBefore).filter((m) => m.to.includes(email))).toEqual([]);
+    });
+
+    it('a second step with a malformed or missing code is a clear error and takes no attempt', async () => {
+      const { client, email, id } = await newUser();
+      await enrollTotp(client);
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      const budget = async () =>
+        (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${id}`]))[0]?.count ??
+        0;
+      const before = await budget();
+      for (const i of [
+        { method: 'TOTP', code: '1'.repeat(40) },
+        { method: 'TOTP', code: '  ' },
+        { method: 'TOTP' },
+        { method: 'RECOVERY_CODE', code: '' },
+        { method: 'WEBAUTHN' },
+      ]) {
+        const res = await pending.gql(Q.verify, { i });
+        expect(codes(res), JSON.stringify(i)).toEqual(['BAD_USER_INPUT']);
+      }
+      expect(await budget()).toBe(before);
+      expect((await pending.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'PENDING_SECOND_FACTOR' });
     });
   });
 

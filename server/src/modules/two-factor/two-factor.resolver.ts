@@ -99,6 +99,7 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof SecondFactorResult> {
     const { account } = ctx.viewer!;
+    assertProofGiven(input, 'input');
     const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id);
     if (checked instanceof TwoFactorFailure) {
       await ctx.services.auth.recordSecondFactorFailure(ctx, account);
@@ -325,6 +326,7 @@ export class TwoFactorResolver {
     @Arg('input', () => ReauthenticateInput, { description: 'Password and second factor.' }) input: ReauthenticateInput,
     @Ctx() ctx: Context,
   ): Promise<typeof ReauthResult> {
+    if (input.secondFactor) assertProofGiven(input.secondFactor, 'input.secondFactor');
     const r = await ctx.services.twoFactor.reauthenticate(ctx, input.password, input.secondFactor ?? null);
     if (r instanceof TwoFactorFailure) return TwoFactorError.from(r);
     return Object.assign(new ReauthSuccess(), {
@@ -668,5 +670,19 @@ export class TwoFactorResolver {
     const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });
     if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
+  }
+}
+
+/** A code (or a key's response) must come with the method: a blank one is bad input, not a wrong guess. */
+function assertProofGiven(
+  proof: { method: TwoFactorMethod; code?: string | null; webauthnResponse?: unknown },
+  at: string,
+): void {
+  if (proof.method === TwoFactorMethod.WEBAUTHN) {
+    if (!proof.webauthnResponse) {
+      throw badInput([{ field: `${at}.webauthnResponse`, reason: 'REQUIRED', message: 'Use your security key or passkey.' }]);
+    }
+  } else if (!proof.code?.trim()) {
+    throw badInput([{ field: `${at}.code`, reason: 'REQUIRED', message: 'Enter the code.' }]);
   }
 }
