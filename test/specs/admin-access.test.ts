@@ -91,7 +91,22 @@ describe('admin IP access lists', () => {
     const entries = (await admin.gql(LIST)).data!['adminAccessList'].entries as { id: string; cidr: string }[];
     const mine = entries.find((e) => e.cidr === '198.51.100.10/32')!;
     expect(codes(await admin.gql(REMOVE, { id: mine.id }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect(codes(await admin.gql(REMOVE, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(REMOVE, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
     const other = entries.find((e) => e.cidr === '203.0.113.7/32')!;
+    // A session without a recent re-authentication removes nothing either.
+    const unconfirmed = from(server, '198.51.100.10');
+    await unconfirmed.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(codes(await unconfirmed.gql(REMOVE, { id: other.id }))).toEqual(['REAUTH_REQUIRED']);
+    expect(
+      (
+        await db.query<{ cidr: string }>(`select cidr::text as cidr from admin_access_entry where id = any($1::uuid[])`, [
+          [mine.id, other.id],
+        ])
+      )
+        .map((r) => r.cidr)
+        .sort(),
+    ).toEqual(['198.51.100.10/32', '203.0.113.7/32']);
     expect((await admin.gql(REMOVE, { id: other.id })).data!['removeAdminAccessEntry'].entries).not.toContainEqual({
       cidr: '203.0.113.7/32',
     });

@@ -201,6 +201,10 @@ describe('login protection', () => {
     // Counting starts afresh: one more failure does not re-block.
     expect((await report(ip, account, 'FAILURE', { secretFingerprint: 'y' })).data?.['reportLogin']?.allowed).toBe(true);
     expect(codes(await admin.gql(UNBLOCK, { ip: freshIp() }))).toEqual(['NOT_FOUND']);
+    // A malformed address is bad input, and lifts nothing.
+    for (const bad of ['not-an-ip', '198.51.100.300', '10.0.0.0/40']) {
+      expect(codes(await admin.gql(UNBLOCK, { ip: bad })), bad).toEqual(['BAD_USER_INPUT']);
+    }
   });
 
   it('never blocks an IP trusted for the account, nor one on the global safe list', async () => {

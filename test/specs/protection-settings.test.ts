@@ -82,9 +82,12 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
     );
     const locId = loc.data!['createNamedLocation'].id as string;
     const del = `mutation($id: ID!) { deleteNamedLocation(id: $id) }`;
+    // Bad and unknown ids delete nothing while the location exists.
+    expect(codes(await admin.gql(del, { id: '1' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(del, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(await db.query('select id from named_location')).toEqual([{ id: locId }]);
     expect((await admin.gql(del, { id: locId })).data).toEqual({ deleteNamedLocation: true });
     expect(codes(await admin.gql(del, { id: locId }))).toEqual(['NOT_FOUND']);
-    expect(codes(await admin.gql(del, { id: '1' }))).toEqual(['BAD_USER_INPUT']);
     expect(await db.query('select id from named_location')).toEqual([]);
   });
 
@@ -101,6 +104,9 @@ describe('brute-force settings, trusted-IP and named-location removal, ASN overr
     await admin.gql(`mutation { setAsnNetworkKind(asn: 15169, kind: null) { asn } }`);
     expect(await kind()).toBe('HOSTING');
     expect(codes(await admin.gql(`mutation { setAsnNetworkKind(asn: 0, kind: VPN) { asn } }`))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(`mutation { setAsnNetworkKind(asn: -5, kind: VPN) { asn } }`))).toEqual(['BAD_USER_INPUT']);
+    expect((await admin.gql(`{ asnNetworkKinds { asn kind } }`)).data).toEqual({ asnNetworkKinds: [] });
+    expect(await kind()).toBe('HOSTING');
   });
 
   it('changes of different fields at once, on one instance or two, keep each other', async () => {

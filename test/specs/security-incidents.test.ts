@@ -584,8 +584,22 @@ describe('security incidents', () => {
     });
 
     it('answers bad input with clear codes and changes nothing', async () => {
-      const { incident, a } = await openIncident();
+      const { incident, a, user } = await openIncident();
       const id = incident['id'];
+      const settingsBefore = (await admin.gql(`{ incidentSettings { enabled windowSeconds maxSpeedKmh } }`)).data?.[
+        'incidentSettings'
+      ];
+      const accountState = async () =>
+        (
+          await sql.query(
+            `select a.password_reset_required, a.disabled_at, p.hash,
+                    (select count(*)::int from session s where s.account_id = a.id and s.revoked_at is null) as live_sessions
+               from account a join account_password p on p.account_id = a.id where a.id = $1`,
+            [user.id],
+          )
+        ).rows[0];
+      const stateBefore = await accountState();
+      expect(stateBefore.live_sessions).toBeGreaterThan(0);
       const cases: [string, Record<string, unknown>, string][] = [
         [MARK_SAFE, { i: { id: 'nope', ips: [a.ip] } }, 'BAD_USER_INPUT'],
         [MARK_SAFE, { i: { id: '00000000-0000-4000-8000-000000000000', ips: [a.ip] } }, 'NOT_FOUND'],
@@ -610,6 +624,11 @@ describe('security incidents', () => {
       ]);
       const after = await admin.gql(ONE, { id });
       expect(after.data?.['securityIncident']).toMatchObject({ status: 'OPEN', resolution: null });
+      // Nothing of what "compromised" would do was half done: sessions, password and lock as they were.
+      expect(await accountState()).toEqual(stateBefore);
+      expect((await admin.gql(`{ incidentSettings { enabled windowSeconds maxSpeedKmh } }`)).data?.['incidentSettings']).toEqual(
+        settingsBefore,
+      );
       const { rows } = await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [
         incident['account'].id,
       ]);
