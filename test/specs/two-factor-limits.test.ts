@@ -1,3 +1,4 @@
+import { inLockOrder } from '../support/locks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
@@ -249,13 +250,23 @@ describe('second-factor attempt limits', () => {
 
     // The network's budget taken by five attempts in flight that turn out right: one more waits for
     // them to give their slots back instead of being told "too many wrong codes".
+    // Deterministic: the late attempt waits on the budget's row while it is set to 5 (taken), so it
+    // finds the budget spent; the five give their slots back only after it took its own.
     const late = await pendingUser(ip);
     await awayFromStepEdge();
-    await db.query(`update failure_counter set count = 5, window_start = now() where key = $1`, [`2fa:ip:${ip}/32`]);
-    const answer = late.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(late.secret, 0) } });
-    await new Promise((r) => setTimeout(r, 30));
+    const [inFlight] = await inLockOrder(
+      db,
+      [`select 1 from failure_counter where key = $1 for update`, [`2fa:ip:${ip}/32`]],
+      [async () => ({ answer: late.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(late.secret, 0) } }) })],
+      {
+        waitingOn: 'failure_counter',
+        meanwhile: (locker) =>
+          locker.query(`update failure_counter set count = 5, window_start = now() where key = $1`, [`2fa:ip:${ip}/32`]),
+      },
+    );
+    // Queued behind the late attempt's own statement on that row: runs after it found the budget spent.
     await db.query(`update failure_counter set count = greatest(count - 5, 0) where key = $1`, [`2fa:ip:${ip}/32`]);
-    expect((await answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    expect((await inFlight!.answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
     expect(await budget()).toBe(0);
   });
 
