@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -13,11 +13,12 @@ describe('accounts and roles', () => {
   let server: RunningServer;
   let admin: GqlClient;
   let adminId: string;
+  let adminEmail: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('accounts');
     server = await startServer({ DATABASE_URL: db.url });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    ({ client: admin, id: adminId, email: adminEmail } = await setupAdmin(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -205,7 +206,12 @@ describe('accounts and roles', () => {
     // MANAGE_USERS covers users, not sub-admins; the victim itself has neither.
     expect(codes(await manager.client.gql(DELETE, { id: victim.id }))).toEqual(['FORBIDDEN']);
     expect(codes(await victim.client.gql(DELETE, { id: manager.id }))).toEqual(['FORBIDDEN']);
+    // A staff account's deletion cannot be undone: a recent re-authentication first.
+    const unconfirmed = new GqlClient(server.url);
+    await unconfirmed.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(codes(await unconfirmed.gql(DELETE, { id: victim.id }))).toEqual(['REAUTH_REQUIRED']);
     expect(await accountCount()).toBe(before);
+    await reauthenticate(admin);
 
     expect((await admin.gql(DELETE, { id: victim.id })).data).toEqual({ deleteAccount: victim.id });
     expect(await accountCount()).toBe(before - 1);
@@ -246,6 +252,26 @@ describe('accounts and roles', () => {
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'LAST_ADMIN' || o === 'UNAUTHENTICATED')).toHaveLength(1);
   });
+
+  it('two admins deleting each other at the same moment leave one admin (LAST_ADMIN for the other)', async () => {
+    const { client: second, id: secondId } = await createAccount(server, admin, { role: 'ADMIN' });
+    await reauthenticate(admin);
+    await reauthenticate(second);
+    // Leave exactly these two enabled.
+    await db.query(`update account set disabled_at = now() where role = 'ADMIN' and id not in ($1, $2)`, [adminId, secondId]);
+    const DELETE = `mutation($id: ID!) { deleteAccount(id: $id) }`;
+    const [a, b] = await Promise.all([second.gql(DELETE, { id: adminId }), admin.gql(DELETE, { id: secondId })]);
+    const outcomes = [a, b].map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK'));
+    expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'LAST_ADMIN' || o === 'UNAUTHENTICATED')).toHaveLength(1);
+    const left = await db.query(`select id from account where role = 'ADMIN' and disabled_at is null and id in ($1, $2)`, [
+      adminId,
+      secondId,
+    ]);
+    expect(left).toHaveLength(1);
+    // Whoever is left can sign in and act; the test's admin client follows it.
+    if (left[0]!['id'] !== adminId) admin = second;
+  });
 });
 
 describe('sub-admin permissions', () => {
@@ -272,6 +298,17 @@ describe('sub-admin permissions', () => {
       expect(codes(await admin.gql(SET, { id: subId, p: ['EVERYTHING'] }))).toEqual(['BAD_USER_INPUT']);
       expect(codes(await admin.gql(SET, { id: '00000000-0000-4000-8000-000000000000', p: [] }))).toEqual(['NOT_FOUND']);
       expect(codes(await sub.gql(SET, { id: subId, p: ['MANAGE_SUB_ADMINS'] }))).toEqual(['FORBIDDEN']);
+      // A sub-admin that manages sub-admins still cannot change its own set.
+      const { client: manager, id: managerId } = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['MANAGE_SUB_ADMINS', 'MANAGE_USERS'],
+      });
+      const own = await manager.gql(SET, { id: managerId, p: ['MANAGE_SUB_ADMINS'] });
+      expect(codes(own)).toEqual(['BAD_USER_INPUT']);
+      expect(own.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ reason: 'OWN_PERMISSIONS' })]);
+      expect(await db.query(`select permissions from account where id = $1`, [managerId])).toEqual([
+        { permissions: ['MANAGE_SUB_ADMINS', 'MANAGE_USERS'] },
+      ]);
       expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
         { permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] },
       ]);

@@ -214,6 +214,10 @@ describe('API tokens for API-only sub-admins', () => {
     expect(set.errors).toBeUndefined();
     expect(codes(await bearer(token).gql(CHECK))).toEqual(['FORBIDDEN']);
     expect((await bearer(token).gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+    // A token is no dashboard session: it changes no password.
+    expect(codes(await bearer(token).gql(`mutation { changePassword(newPassword: "a token's own passphrase") }`))).toEqual([
+      'FORBIDDEN',
+    ]);
     await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id });
     expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
     expect(await db.query(`select id from api_token where account_id = $1`, [id])).toEqual([]);

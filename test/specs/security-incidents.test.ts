@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -570,6 +571,39 @@ describe('security incidents', () => {
         input: { email: user.email, password: 'a brand new long passphrase' },
       });
       expect(fresh.data?.['login'].__typename).toBe('LoginSuccess');
+    });
+
+    it('a reset link stops working when it expires, and using one kills the account’s other links', async () => {
+      const { user, incident } = await openIncident();
+      const since = mail.count();
+      await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: true, note: 'phished' } });
+      const message = await mail.waitFor(user.email, (m) => /password was reset/i.test(m.subject), since);
+      const mailed = /reset-password#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(message))![1]!;
+      // Two more links of the account (as a second reset would leave): one expired, one live.
+      const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+      const [expired, other] = ['expired-link-token-000000000000000000000', 'other-live-link-token-00000000000000000000'];
+      await sql.query(
+        `insert into password_reset_token (token_hash, account_id, expires_at) values
+           ($1, $3, now() - interval '1 second'), ($2, $3, now() + interval '1 day')`,
+        [sha(expired), sha(other), user.id],
+      );
+      const hash = async () =>
+        (await sql.query(`select hash from account_password where account_id = $1`, [user.id])).rows[0].hash as string;
+      const before = await hash();
+      expect(codes(await new GqlClient(server.url).gql(RESET, { t: expired, p: 'an expired link passphrase' }))).toEqual([
+        'LINK_INVALID',
+      ]);
+      expect(await hash()).toBe(before);
+      expect((await new GqlClient(server.url).gql(RESET, { t: mailed, p: 'the mailed link passphrase' })).data).toEqual({
+        resetPassword: true,
+      });
+      expect(codes(await new GqlClient(server.url).gql(RESET, { t: other, p: 'the other link passphrase' }))).toEqual([
+        'LINK_INVALID',
+      ]);
+      const signIn = await new GqlClient(server.url).gql(LOGIN, {
+        input: { email: user.email, password: 'the mailed link passphrase' },
+      });
+      expect(signIn.data?.['login'].__typename).toBe('LoginSuccess');
     });
 
     it('can lock the account instead', async () => {

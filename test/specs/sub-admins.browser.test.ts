@@ -91,11 +91,16 @@ describe('sub-admins in the dashboard', () => {
     const perms = await db.query<{ permissions: string[] }>('select permissions from account where email = $1', [email]);
     expect([...perms[0]!.permissions].sort()).toEqual(['READ_INCIDENTS', 'RESOLVE_INCIDENTS']);
 
+    // Deleting a sub-admin cannot be undone: without a recent confirmation, it is asked for first.
+    await db.query(`update session set reauth_at = null where account_id = $1`, [adminId]);
     await row.getByRole('button', { name: `Delete ${email}` }).click();
     await page
       .getByRole('dialog', { name: `Delete ${email}?` })
       .getByRole('button', { name: 'Delete' })
       .click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
     await row.waitFor({ state: 'detached' });
     expect(await db.query('select id from account where email = $1', [email])).toEqual([]);
   });

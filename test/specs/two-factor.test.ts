@@ -906,6 +906,32 @@ describe('two-factor authentication', () => {
   });
 
   describe('policies', () => {
+    it('switching 2FA off system-wide, or no longer requiring it of staff, needs a fresh re-authentication', async () => {
+      const fresh = new GqlClient(server.url);
+      await login(fresh, adminEmail);
+      const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff } }`;
+      const UPDATE = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled requiredForStaff } }`;
+      // Strengthening needs none.
+      expect((await fresh.gql(UPDATE, { i: { requiredForStaff: true } })).data!['updateTwoFactorSettings']).toEqual({
+        enabled: true,
+        requiredForStaff: true,
+      });
+      try {
+        for (const weaker of [{ requiredForStaff: false }, { enabled: false }]) {
+          expect(codes(await fresh.gql(UPDATE, { i: weaker })), JSON.stringify(weaker)).toEqual(['REAUTH_REQUIRED']);
+          expect((await fresh.gql(SETTINGS)).data!['twoFactorSettings']).toEqual({ enabled: true, requiredForStaff: true });
+        }
+        await reauthenticate(fresh);
+        expect((await fresh.gql(UPDATE, { i: { requiredForStaff: false } })).data!['updateTwoFactorSettings']).toEqual({
+          enabled: true,
+          requiredForStaff: false,
+        });
+      } finally {
+        await reauthenticate(admin);
+        await admin.gql(UPDATE, { i: { requiredForStaff: false, enabled: true } });
+      }
+    });
+
     it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
       const { id, email } = await newUser();
       const mark = await admin.gql(

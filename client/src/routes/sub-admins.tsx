@@ -453,6 +453,7 @@ function TokensModal({ account, onClose }: { account: SubAdmin; onClose: () => v
 
 function DeleteModal({ account, onClose }: { account: SubAdmin; onClose: (deleted: boolean) => void }) {
   const [problem, setProblem] = useState<Problem | null>(null);
+  const { guard, modal } = useReauthGuard();
   const [del, { loading }] = useMutation(DeleteAccountDocument, {
     update(cache) {
       cache.evict({ id: 'ROOT_QUERY', fieldName: 'accounts' });
@@ -461,19 +462,24 @@ function DeleteModal({ account, onClose }: { account: SubAdmin; onClose: (delete
   });
   async function confirm() {
     setProblem(null);
-    try {
-      await del({ variables: { id: account.id } });
-      notifications.show({ color: 'green', message: `${account.email} deleted.` });
-      onClose(true);
-    } catch (err) {
-      setProblem(toProblem(err));
-    }
+    // Deleting a sub-admin needs a recent confirmation that it is you: asked for when missing.
+    await guard(
+      'Deleting the sub-admin',
+      async () => {
+        await del({ variables: { id: account.id } });
+        notifications.show({ color: 'green', message: `${account.email} deleted.` });
+        onClose(true);
+      },
+      setProblem,
+    );
   }
   return (
     <Modal opened onClose={() => onClose(false)} title={`Delete ${account.email}?`}>
+      {modal}
       <Stack>
         <Text size="sm">
-          Its sessions, API tokens, second factors and access list are deleted with it. Login history and audit entries stay.
+          Its sessions, API tokens, second factors and access list are deleted with it, and the API tokens it created for
+          integrations are revoked. Login history and audit entries stay.
         </Text>
         <ProblemAlert problem={problem} />
         <Group justify="flex-end">

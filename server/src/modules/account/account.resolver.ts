@@ -222,17 +222,22 @@ export class AccountResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ID, {
     description:
-      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it, and the API tokens it minted for integrations are revoked; login history and audit entries stay. Not yourself, not the last admin. Returns the deleted id.',
+      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it, and the API tokens it minted for integrations are revoked; login history and audit entries stay. Not yourself, not the last admin. Deleting an admin or a sub-admin needs a recent re-authentication. Returns the deleted id.',
   })
   async deleteAccount(@Arg('id', () => ID, { description: 'Account id.' }) id: string, @Ctx() ctx: Context): Promise<string> {
     assertUuid(id, 'id');
-    await ctx.services.accounts.delete(ctx.em, ctx.viewer!, id, (tx, account, details) =>
-      ctx.services.audit.record(
-        { ...ctx, em: tx },
-        AuditAction.ACCOUNT_DELETED,
-        { type: 'Account', id, label: account.email },
-        { role: account.role, permissions: account.permissions, apiOnly: account.apiOnly, ...details },
-      ),
+    await ctx.services.accounts.delete(
+      ctx.em,
+      ctx.viewer!,
+      id,
+      (tx, account, details) =>
+        ctx.services.audit.record(
+          { ...ctx, em: tx },
+          AuditAction.ACCOUNT_DELETED,
+          { type: 'Account', id, label: account.email },
+          { role: account.role, permissions: account.permissions, apiOnly: account.apiOnly, ...details },
+        ),
+      () => ctx.services.twoFactor.requireRecentReauth(ctx),
     );
     return id;
   }

@@ -282,10 +282,19 @@ export class AccountService {
    * IPs, incidents); its login history and audit entries stay, without the link. Same rights as
    * disabling; never yourself, never the last admin.
    */
-  async delete(em: EntityManager, viewer: Viewer, id: string, audit: AuditStep): Promise<Account> {
+  async delete(
+    em: EntityManager,
+    viewer: Viewer,
+    id: string,
+    audit: AuditStep,
+    requireReauth: () => void = () => undefined,
+  ): Promise<Account> {
     const account = await this.get(em, id);
     this.assertMayManageRole(viewer, account.role);
     if (account.id === viewer.account.id) throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot delete your own account.');
+    // Deleting a staff account cannot be undone and ends its standing credentials: a recent
+    // re-authentication first (which an API token cannot give). Users are deleted as integrations need.
+    if (account.role !== Role.USER) requireReauth();
     await em.transactional(async (tx) => {
       if (account.role === Role.ADMIN) {
         const admins = await tx
