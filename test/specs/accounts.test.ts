@@ -254,6 +254,10 @@ describe('accounts and roles', () => {
   });
 
   it('two admins deleting each other at the same moment leave one admin (LAST_ADMIN for the other)', async () => {
+    // The race before may have disabled this admin: enabled again, with a fresh session.
+    await db.query(`update account set disabled_at = null where id = $1`, [adminId]);
+    admin = new GqlClient(server.url);
+    await admin.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
     const { client: second, id: secondId } = await createAccount(server, admin, { role: 'ADMIN' });
     await reauthenticate(admin);
     await reauthenticate(second);

@@ -12,6 +12,7 @@ import {
   reauthenticate,
 } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
+import { inLockOrder } from '../support/locks.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const CREATE_TOKEN = `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id name prefix expiresAt lastUsedAt lastUsedIp revokedAt } } }`;
@@ -200,6 +201,26 @@ describe('API tokens for API-only sub-admins', () => {
       ]);
       expect(audit!['details']).toMatchObject({ apiTokensRevoked: 1 });
     }
+  });
+
+  it('a token minted while its minter is being disabled is refused, not left working behind the disable', async () => {
+    const minter = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'] });
+    await reauthenticate(minter.client);
+    const id = await integration(minter.client, 'mx-race');
+    const [minted] = await inLockOrder(
+      db,
+      [`select 1 from account where id = $1 for no key update`, [minter.id]],
+      [() => minter.client.gql(CREATE_TOKEN, { i: { accountId: id, name: 'raced' } })],
+      {
+        waitingOn: 'for share',
+        meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [minter.id]),
+      },
+    );
+    expect(codes(minted!)).toEqual(['UNAUTHENTICATED']);
+    expect(await db.query(`select id from api_token where name = 'raced'`)).toEqual([]);
+    expect(
+      await db.query(`select 1 from audit_log where action = 'API_TOKEN_CREATED' and details->>'accountId' = $1`, [id]),
+    ).toEqual([]);
   });
 
   it('a deleted integration’s token is refused, and a permission taken away stops working at once', async () => {

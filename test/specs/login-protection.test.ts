@@ -185,7 +185,10 @@ describe('login protection', () => {
       `update ip_block set created_at = now() - interval '10 days', expires_at = now() - interval '1 second' where id = $1`,
       [first.id],
     );
-    await new Promise((r) => setTimeout(r, 100)); // the change reaches the in-memory ranges
+    // Until the change reaches every decision (the in-memory ranges follow it by its announcement).
+    for (let i = 0; i < 100 && (await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock !== null; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     for (let i = 0; i < 3; i++) await report(ip, account, 'FAILURE', { secretFingerprint: `b${i}` });
     expect((await admin.gql(CHECK, { ip })).data!['checkIp'].activeBlock.strike).toBe(2);
   });
@@ -395,6 +398,10 @@ describe('login protection', () => {
     expect(again.data?.['reportLogin']).toMatchObject({ duplicate: true, eventId: retried.data?.['reportLogin']?.eventId });
     expect(await counter()).toBe(1);
     expect(await db.query(`select count(*)::int as n from login_event where idempotency_key = $1`, [key])).toEqual([{ n: 1 }]);
+    // The same new report sent twice at the same moment is recorded and counted once.
+    const twins = await Promise.all([0, 1].map(() => report(ip, account, 'FAILURE', { idempotencyKey: `${key}-twin` })));
+    expect(twins.map((t) => t.data?.['reportLogin']?.duplicate).sort()).toEqual([false, true]);
+    expect(await counter()).toBe(2);
   });
 
   it('answers unknown and known account names alike and records both', async () => {
@@ -937,7 +944,7 @@ describe('a burst of guesses in parallel', () => {
         // The threshold is 3 for one account from one source. A few more are answered: those whose hash
         // ended while the third failure was being counted (two hashing threads, a busy machine).
         expect(checked).toBeGreaterThanOrEqual(3);
-        expect(checked).toBeLessThanOrEqual(12);
+        expect(checked).toBeLessThanOrEqual(15);
         expect(events.find((e) => e.outcome === 'SUCCESS')).toBeUndefined();
       },
     );

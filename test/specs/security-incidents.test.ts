@@ -606,6 +606,43 @@ describe('security incidents', () => {
       expect(signIn.data?.['login'].__typename).toBe('LoginSuccess');
     });
 
+    it('a compromised sub-admin loses the API tokens it minted for integrations too', async () => {
+      const staff = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'],
+      });
+      await reauthenticate(staff.client);
+      const created = await staff.client.gql(
+        `mutation($i: CreateAccountInput!) { createAccount(input: $i) { ... on AccountCreated { account { id } } } }`,
+        {
+          i: {
+            email: `mx-${Date.now()}@example.test`,
+            name: 'mx',
+            role: 'SUB_ADMIN',
+            permissions: ['REPORT_LOGINS'],
+            apiOnly: true,
+          },
+        },
+      );
+      const integrationId = created.data!['createAccount'].account.id as string;
+      const minted = await staff.client.gql(
+        `mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "mx" }) { token } }`,
+        {
+          id: integrationId,
+        },
+      );
+      const token = minted.data!['createApiToken'].token as string;
+      const integration = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+      const REPORT_ONE = `mutation { reportLogin(input: { account: "x@example.test", ip: "192.0.2.5", outcome: "SUCCESS", service: "imap" }) { allowed } }`;
+      expect((await integration.gql(REPORT_ONE)).data).toEqual({ reportLogin: { allowed: true } });
+      await reportFrom(admin, staff.email, 'berlin', 5);
+      await reportFrom(admin, staff.email, 'paris', 1);
+      const [incident] = await incidentsOf(admin, staff.id);
+      const res = await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'phished' } });
+      expect(res.data?.['treatIncidentAsCompromised']).toMatchObject({ tokensRevoked: 1 });
+      expect(codes(await integration.gql(REPORT_ONE))).toEqual(['UNAUTHENTICATED']);
+    });
+
     it('can lock the account instead', async () => {
       const { user, incident } = await openIncident();
       const res = await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: false, lockAccount: true } });

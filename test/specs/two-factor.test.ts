@@ -1063,8 +1063,9 @@ describe('two-factor authentication', () => {
       await admin.gql(`mutation { updateTwoFactorSettings(input: { enabled: false }) { enabled } }`);
       try {
         expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
-        const { client } = await newUser();
+        const { client, id } = await newUser();
         expect(codes(await client.gql(Q.startTotp))).toEqual(['TWO_FACTOR_DISABLED']);
+        expect(await db.query(`select id from totp_authenticator where account_id = $1`, [id])).toEqual([]);
       } finally {
         await admin.gql(`mutation { updateTwoFactorSettings(input: { enabled: true }) { enabled } }`);
       }

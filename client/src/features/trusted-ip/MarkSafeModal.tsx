@@ -87,7 +87,7 @@ function MarkSafeForm({
     refetchQueries: ['TrustedIpsPage', 'CheckIp', 'BlockedIpsPage', 'AccountTrustedIps'],
   });
 
-  // A wide range trusted for everyone asks for a fresh confirmation that it is you.
+  // A wide public range (for everyone or for one account) asks for a fresh confirmation that it is you.
   const { confirmThen, modal } = useReauthGuard();
 
   const options = [

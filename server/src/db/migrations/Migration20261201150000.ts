@@ -11,6 +11,12 @@ export class Migration20261201150000 extends Migration {
       `alter table "api_token" add constraint "api_token_created_by_id_foreign" foreign key ("created_by_id") references "account" ("id") on update cascade on delete set null;`,
     );
     this.addSql(`create index "api_token_created_by_id_index" on "api_token" ("created_by_id");`);
+    // Tokens minted before: their minter is the actor of their creation's audit entry.
+    this.addSql(
+      `update "api_token" t set "created_by_id" = l."actor_id" from "audit_log" l
+        where l."action" = 'API_TOKEN_CREATED' and l."target_type" = 'ApiToken' and l."target_id" = t."id"::text
+          and exists (select 1 from "account" a where a."id" = l."actor_id");`,
+    );
   }
 
   override async down(): Promise<void> {

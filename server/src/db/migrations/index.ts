@@ -11,6 +11,7 @@ import { Migration20261201100000 } from './Migration20261201100000.js';
 import { Migration20261201140000 } from './Migration20261201140000.js';
 import { Migration20261201150000 } from './Migration20261201150000.js';
 import { Migration20261201160000 } from './Migration20261201160000.js';
+import { Migration20261201170000 } from './Migration20261201170000.js';
 import { Migration20261122234842 } from './Migration20261122234842.js';
 import { Migration20261122232930 } from './Migration20261122232930.js';
 import { Migration20261122231730 } from './Migration20261122231730.js';
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201140000', class: Migration20261201140000 },
   { name: 'Migration20261201150000', class: Migration20261201150000 },
   { name: 'Migration20261201160000', class: Migration20261201160000 },
+  { name: 'Migration20261201170000', class: Migration20261201170000 },
 ];

@@ -1,4 +1,5 @@
 import { isEmail } from 'class-validator';
+import { revokeApiTokensOf } from '../session/api-token.service.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { escapeLike } from '../../db/like.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -245,12 +246,11 @@ export class AccountService {
     return em.transactional(async (tx) => {
       if (disabled && account.role === Role.ADMIN) {
         // Lock the enabled admins so two concurrent disables cannot both pass the count.
-        const admins = await tx
-          .createQueryBuilder(Account)
-          .select('id')
-          .where({ role: Role.ADMIN, disabledAt: null })
-          .setLockMode(4 /* PESSIMISTIC_WRITE */)
-          .getResultList();
+        // FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key check on an
+        // admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
+        const admins = await tx.execute<{ id: string }[]>(
+          `select id from account where role = 'ADMIN' and disabled_at is null for no key update`,
+        );
         if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
       }
       // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
@@ -269,7 +269,7 @@ export class AccountService {
       let tokensRevoked = 0;
       if (disabled) {
         await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
-        tokensRevoked = await this.revokeTokensOf(tx, managed.id);
+        tokensRevoked = await revokeApiTokensOf(tx, managed.id);
       }
       await tx.flush();
       await audit(tx, managed, disabled ? { apiTokensRevoked: tokensRevoked } : undefined);
@@ -297,35 +297,21 @@ export class AccountService {
     if (account.role !== Role.USER) requireReauth();
     await em.transactional(async (tx) => {
       if (account.role === Role.ADMIN) {
-        const admins = await tx
-          .createQueryBuilder(Account)
-          .select('id')
-          .where({ role: Role.ADMIN, disabledAt: null })
-          .setLockMode(4 /* PESSIMISTIC_WRITE */)
-          .getResultList();
+        // FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key check on an
+        // admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
+        const admins = await tx.execute<{ id: string }[]>(
+          `select id from account where role = 'ADMIN' and disabled_at is null for no key update`,
+        );
         if (admins.filter((a) => a.id !== account.id).length === 0)
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
       }
       // Its own tokens go with it; those it minted for integrations are revoked (it saw their secrets).
-      const tokensRevoked = await this.revokeTokensOf(tx, account.id);
+      const tokensRevoked = await revokeApiTokensOf(tx, account.id);
       await tx.nativeDelete(Account, { id: account.id });
       // The deletion and its audit entry commit together, or neither does.
       await audit(tx, account, { apiTokensRevoked: tokensRevoked });
     });
     return account;
-  }
-
-  /**
-   * Revokes the API tokens of the account and those it minted for other accounts: whoever minted a
-   * token saw its secret, and a disabled or deleted account must not keep a working credential through
-   * an integration's token. Returns how many were revoked.
-   */
-  private async revokeTokensOf(tx: EntityManager, accountId: string): Promise<number> {
-    const revoked = await tx.execute<{ id: string }[]>(
-      `update api_token set revoked_at = now() where revoked_at is null and (account_id = ? or created_by_id = ?) returning id`,
-      [accountId, accountId],
-    );
-    return revoked.length;
   }
 
   async adminExists(em: EntityManager): Promise<boolean> {

@@ -65,7 +65,27 @@ export class IntegratorService {
     return this.protection.decideByName(ip, input.account);
   }
 
+  /** Reports with an idempotency key being handled on this instance (reporter and key). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   async report(em: EntityManager, reporterId: string, input: LoginReportInput, ip: string): Promise<ReportResult> {
+    if (!input.idempotencyKey) return this.reportOnce(em, reporterId, input, ip);
+    // The same report sent twice at once: the second waits for the first and then finds it recorded,
+    // so it is counted once (the lookup and the counting come before the event is written).
+    const key = `${reporterId}\u0000${input.idempotencyKey}`;
+    for (let running = this.inFlight.get(key); running; running = this.inFlight.get(key)) {
+      await running.catch(() => undefined);
+    }
+    const done = this.reportOnce(em, reporterId, input, ip);
+    this.inFlight.set(key, done);
+    try {
+      return await done;
+    } finally {
+      if (this.inFlight.get(key) === done) this.inFlight.delete(key);
+    }
+  }
+
+  private async reportOnce(em: EntityManager, reporterId: string, input: LoginReportInput, ip: string): Promise<ReportResult> {
     const account = await this.findAccount(em, input.account);
     const before = await this.protection.decide(em, ip, account);
     const geo = await this.geo.lookup(em, ip);

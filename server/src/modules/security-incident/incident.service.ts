@@ -7,6 +7,7 @@ import type { SqlPool } from '../../db/pool.js';
 import type { Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
+import { revokeApiTokensOf } from '../session/api-token.service.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import { Permission, Role } from '../../common/auth/roles.js';
@@ -531,10 +532,8 @@ export class IncidentService {
       const forgotten = await tx.execute<{ id: string }[]>(`delete from familiar_location where account_id = ? returning id`, [
         account.id,
       ]);
-      const tokens = await tx.execute<{ id: string }[]>(
-        `update api_token set revoked_at = now() where account_id = ? and revoked_at is null returning id`,
-        [account.id],
-      );
+      // Its own tokens, and those it minted for integrations (the intruder may have minted them).
+      const tokensRevoked = await revokeApiTokensOf(tx, account.id);
       // The incident's addresses trusted for the account (marked safe from this incident before its
       // holder said "This wasn't me", say) may be the intruder's: no longer trusted.
       const untrusted = await tx.execute<{ id: string }[]>(
@@ -568,14 +567,14 @@ export class IncidentService {
           resolution: IncidentResolution.COMPROMISED,
           note: opts.note,
           sessionsRevoked,
-          tokensRevoked: tokens.length,
+          tokensRevoked,
           requirePasswordReset: opts.requirePasswordReset,
           lockAccount: opts.lockAccount,
           familiarPlacesForgotten: forgotten.length,
           trustedIpsRemoved: untrusted.length,
         },
       );
-      return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked: tokens.length };
+      return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked };
     });
     await this.events.publish(IncidentEventKind.RESOLVED, id);
     const url = this.config.publicUrl.origin;

@@ -3,7 +3,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { Viewer } from '../../context.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { Role } from '../../common/auth/roles.js';
-import { badInput, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { ErrorCode } from '../../common/errors/codes.js';
 import { Account } from '../account/account.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { ACCOUNT_COLUMNS, lazyViewer, mapAccount, mapOnce, principalOf, type SessionService } from './session.service.js';
@@ -99,6 +100,15 @@ export class ApiTokenService {
     const token = `${API_TOKEN_PREFIX}${randomToken()}`;
     // The token and its audit entry commit together: no standing credential without its record.
     const apiToken = await em.transactional(async (tx) => {
+      // The minter, enabled, read `for share`: a disable or deletion of it in progress (which revokes the
+      // tokens it minted) is waited for, and then this token is refused rather than left behind it.
+      if (createdById !== null) {
+        const [minter] = await tx.execute<{ id: string }[]>(
+          `select id from account where id = ? and disabled_at is null for share`,
+          [createdById],
+        );
+        if (!minter) throw appError(ErrorCode.UNAUTHENTICATED, 'Your account is no longer enabled.');
+      }
       const created = tx.create(ApiToken, {
         account: tx.getReference(Account, account.id),
         name: trimmed,
@@ -138,4 +148,17 @@ export class ApiTokenService {
   async list(em: EntityManager, accountId: string): Promise<ApiToken[]> {
     return em.find(ApiToken, { account: accountId }, { orderBy: { createdAt: 'desc' } });
   }
+}
+
+/**
+ * Revokes the API tokens of the account and those it minted for other accounts (whoever minted a token
+ * saw its secret): a disabled, deleted or compromised account keeps no working credential through an
+ * integration's token. Returns how many were revoked.
+ */
+export async function revokeApiTokensOf(em: EntityManager, accountId: string): Promise<number> {
+  const revoked = await em.execute<{ id: string }[]>(
+    `update api_token set revoked_at = now() where revoked_at is null and (account_id = ? or created_by_id = ?) returning id`,
+    [accountId, accountId],
+  );
+  return revoked.length;
 }

@@ -95,7 +95,7 @@ export class AuthService {
 
     const passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);
     // Every guess of a burst passed the check above before any of them was counted. Asked again now
-    // (from memory: no round trip), the first ones counted may have blocked the source meanwhile; the
+    // (from memory, unless a write to the ranges is unconfirmed), the first ones counted may have blocked the source meanwhile; the
     // later ones are then refused as blocked, a right password too, so a burst is worth no more guesses
     // than the threshold plus the hashes in flight.
     if (!decision.trusted) {
@@ -171,7 +171,14 @@ export class AuthService {
           secondFactor = wrongRecoveryCode();
           result = { ok: false, secondFactor };
           recorded = LoginOutcome.SECOND_FACTOR_FAILED;
-        } else recorded = LoginOutcome.ACCOUNT_DISABLED;
+        } else {
+          // Refused: the account was disabled, or its password changed or reset, since its row was read.
+          const { rows } = await this.sessions.pool.query<{ disabled: boolean }>(
+            'select disabled_at is not null as disabled from account where id = $1',
+            [account.id],
+          );
+          recorded = rows[0]?.disabled ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
+        }
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
