@@ -188,6 +188,13 @@ describe('API tokens for API-only sub-admins', () => {
         'createApiToken'
       ];
       expect((await bearer(token).gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+      const listed = await admin.gql(`query($id: ID!) { apiTokens(accountId: $id) { name createdByEmail } }`, { id });
+      expect(listed.data!['apiTokens']).toEqual(
+        expect.arrayContaining([
+          { name: `by ${end}`, createdByEmail: minter.email },
+          { name: 'by admin', createdByEmail: adminEmail },
+        ]),
+      );
       if (end === 'disabled') await admin.gql(DISABLE, { id: minter.id, d: true });
       else
         expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: minter.id })).data).toEqual({

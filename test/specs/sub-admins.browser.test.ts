@@ -58,6 +58,8 @@ describe('sub-admins in the dashboard', () => {
     await reauth.getByLabel('Password').fill(PASSWORD);
     await reauth.getByRole('button', { name: /confirm|continue/i }).click();
     const token = (await tokens.getByTestId('new-api-token').textContent())!.trim();
+    // Who created it is shown: disabling or deleting that account revokes it.
+    await tokens.getByRole('row').filter({ hasText: 'mx1' }).getByText(`by ${adminEmail}`).waitFor();
     expect(token).toMatch(/^sct_/);
 
     const integrator = new GqlClient(server.url, { authorization: `Bearer ${token}` });

@@ -90,7 +90,7 @@ type Documents = {
     "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": typeof types.SetSubAdminPermissionsDocument,
     "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.SetSubAdminDisabledDocument,
     "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": typeof types.DeleteSubAdminDocument,
-    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!, $offset: Int!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 50, offset: $offset }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.TrustedIpsPageDocument,
@@ -175,7 +175,7 @@ const documents: Documents = {
     "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": types.SetSubAdminPermissionsDocument,
     "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.SetSubAdminDisabledDocument,
     "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": types.DeleteSubAdminDocument,
-    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": types.ApiTokensDocument,
+    "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
     "\n  query TrustedIpsPage($globalOnly: Boolean!, $offset: Int!) {\n    trustedIps(globalOnly: $globalOnly, page: { limit: 50, offset: $offset }) {\n      totalCount\n      nodes {\n        id\n        cidr\n        note\n        expiresAt\n        createdAt\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.TrustedIpsPageDocument,
@@ -505,7 +505,7 @@ export function graphql(source: "\n  mutation DeleteSubAdmin($id: ID!) {\n    de
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"];
+export function graphql(source: "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -85,6 +85,7 @@ const ApiTokensDocument = graphql(`
       name
       prefix
       createdAt
+      createdByEmail
       expiresAt
       lastUsedAt
       lastUsedIp
@@ -421,6 +422,7 @@ function TokensModal({ account, onClose }: { account: SubAdmin; onClose: () => v
                   </Table.Td>
                   <Table.Td>
                     <FormattedDate value={t.createdAt} />
+                    {t.createdByEmail ? ` by ${t.createdByEmail}` : ''}
                   </Table.Td>
                   <Table.Td>
                     <FormattedDate value={t.expiresAt} fallback="never" />

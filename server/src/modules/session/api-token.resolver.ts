@@ -1,5 +1,20 @@
 import { IsOptional, MaxLength } from 'class-validator';
-import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { wrap } from '@mikro-orm/core';
+import { Account } from '../account/account.entity.js';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { assertUuid } from '../../common/graphql/ids.js';
@@ -69,6 +84,18 @@ export class ApiTokenResolver {
       ctx.viewer!.account.id,
     );
     return Object.assign(new ApiTokenCreated(), { token, apiToken });
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'E-mail of the account that created it (its secret was shown to them); null once that account is deleted. Disabling or deleting that account revokes the token.',
+  })
+  async createdByEmail(@Root() token: ApiToken, @Ctx() ctx: Context): Promise<string | null> {
+    const by = token.createdBy;
+    if (by === null) return null;
+    if (wrap(by).isInitialized()) return by.email;
+    return (await ctx.em.findOne(Account, { id: by.id }))?.email ?? null;
   }
 
   @Authorized(Permission.MANAGE_SUB_ADMINS)

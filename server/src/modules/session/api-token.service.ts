@@ -146,7 +146,7 @@ export class ApiTokenService {
   }
 
   async list(em: EntityManager, accountId: string): Promise<ApiToken[]> {
-    return em.find(ApiToken, { account: accountId }, { orderBy: { createdAt: 'desc' } });
+    return em.find(ApiToken, { account: accountId }, { orderBy: { createdAt: 'desc' }, populate: ['createdBy'] });
   }
 }
 
