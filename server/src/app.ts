@@ -15,7 +15,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
-import { loadOrCreateKeys } from './common/crypto/keys.js';
+import { keyCheckOf, keysMatch, loadOrCreateKeys, type Keys } from './common/crypto/keys.js';
 import { createFormatError } from './common/errors/format-error.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -116,6 +116,13 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       embedded = db.embedded;
       await migrate(orm, logger);
       pool = db.pool;
+      await assertKeysFitDatabase(db.pool, keys, config);
+      if (config.nodeEnv === 'production' && config.smtpUrl === undefined) {
+        logger.warn(
+          { outbox: path.join(config.dataDir, 'outbox') },
+          'SMTP_URL is not set: e-mails (sign-in codes, security alerts, reset links) are written to the outbox folder and reach nobody',
+        );
+      }
       services = createServices(config, keys, logger, db.pool);
       late.services = services;
       await services.feed.start();
@@ -171,8 +178,11 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
 
       // Counters for operators; only from this machine (the resolved client address is loopback).
       app.get('/metrics', (req, res) => {
-        const ip = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
-        if (ip !== '127.0.0.1' && ip !== '::1') {
+        // This machine only: the socket's own peer, and no request relayed by a proxy (a proxy on this
+        // machine connects from loopback for whoever asked it).
+        const peer = req.socket.remoteAddress?.replace(/^::ffff:/, '');
+        const relayed = req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
+        if ((peer !== '127.0.0.1' && peer !== '::1') || relayed) {
           res.status(404).end();
           return;
         }
@@ -461,6 +471,29 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
  * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
  * e-mail codes and security-key challenges nothing can use any more.
  */
+/**
+ * The database remembers (in `setting`, no key itself) which keys it was set up with; other keys would
+ * leave every stored second factor unusable, so the start stops, naming the problem, instead of
+ * locking every account with 2FA out (a data folder lost or not shared between instances, say).
+ */
+export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: Config): Promise<void> {
+  await pool.query(
+    `insert into setting (key, value, updated_at) values ('keyCheck', $1::jsonb, now()) on conflict (key) do nothing`,
+    [JSON.stringify(keyCheckOf(keys))],
+  );
+  const { rows } = await pool.query<{ value: { mac: string; sealed: string } }>(
+    `select value from setting where key = 'keyCheck'`,
+  );
+  if (!keysMatch(keys, rows[0]!.value)) {
+    const where =
+      config.sessionSecret && config.encryptionKey ? 'SESSION_SECRET and ENCRYPTION_KEY' : `${config.dataDir}/keys.json`;
+    throw new Error(
+      `The keys in ${where} are not the ones this database was set up with: no stored second factor could be used with them. ` +
+        'Restore the original keys.json (or give every instance the same keys), or use a new database for a new installation.',
+    );
+  }
+}
+
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): NodeJS.Timeout {
   const timer = setInterval(
     () => {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { assertKeysFitDatabase, openDatabase } from './app.js';
+import { ConfigError, loadConfig, repoRoot } from './config.js';
 import { loadOrCreateKeys } from './common/crypto/keys.js';
 import { createLogger } from './common/logger.js';
 import { migrate } from './db/orm.js';
@@ -45,12 +47,18 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  // The server's own configuration: the `.env` beside package.json that `pnpm start` reads (real
+  // environment variables win), so a break-glass command acts on the server's database and keys.
+  const envFile = path.join(repoRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
   const logger = createLogger(config);
   const { orm, pool, embedded } = await openDatabase(config, logger);
   try {
     await migrate(orm);
-    const services = createServices(config, await loadOrCreateKeys(config), logger, pool);
+    const keys = await loadOrCreateKeys(config);
+    await assertKeysFitDatabase(pool, keys, config);
+    const services = createServices(config, keys, logger, pool);
     const em = orm.em.fork();
     switch (command) {
       case 'create-admin': {

@@ -53,4 +53,47 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://security.example.com' }).publicUrl.host).toBe('security.example.com');
     expect(() => loadConfig({ PUBLIC_URL: 'https://security.example.com/app' })).toThrow(/PUBLIC_URL/);
   });
+
+  it('needs the public https URL named when it listens beyond this machine', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/PUBLIC_URL must be set.*HOST="0\.0\.0\.0"/);
+    expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://security.example.com' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it('refuses settings that would switch a protection off or break it at the first use', () => {
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    expect(problems({ TRUSTED_PROXIES: '0.0.0.0/0' })).toContain('TRUSTED_PROXIES must name your proxies');
+    expect(problems({ TRUSTED_PROXIES: '::/0' })).toContain('TRUSTED_PROXIES must name your proxies');
+    expect(problems({ TRUSTED_PROXIES: '10.0.0.0/8' })).toBe('');
+    expect(problems({ EMAIL_CODE_COOLDOWN_SECONDS: '0' })).toContain('EMAIL_CODE_COOLDOWN_SECONDS');
+    expect(problems({ BRUTE_FORCE_BLOCK_SECONDS: '600', BRUTE_FORCE_MAX_BLOCK_SECONDS: '60' })).toContain(
+      'BRUTE_FORCE_MAX_BLOCK_SECONDS must not be shorter',
+    );
+    expect(problems({ WEBAUTHN_ORIGINS: 'security.example.com' })).toContain('WEBAUTHN_ORIGINS must list origins');
+    expect(problems({ WEBAUTHN_ORIGINS: 'https://security.example.com/app' })).toContain('WEBAUTHN_ORIGINS must list origins');
+    expect(problems({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_RP_ID: 'other.example.org' })).toContain(
+      'WEBAUTHN_RP_ID ("other.example.org") must be the host',
+    );
+    expect(problems({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_RP_ID: 'example.com' })).toBe('');
+  });
+
+  it('reads a relative DATA_DIR against the repository, wherever it was started from', () => {
+    const a = loadConfig({ DATA_DIR: 'var/data' }).dataDir;
+    const cwd = process.cwd();
+    process.chdir('/tmp');
+    try {
+      expect(loadConfig({ DATA_DIR: 'var/data' }).dataDir).toBe(a);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(a.endsWith('/var/data')).toBe(true);
+    expect(loadConfig({ DATA_DIR: '/srv/sc' }).dataDir).toBe('/srv/sc');
+  });
 });

@@ -6,7 +6,7 @@ import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
 import type { ProxyHeader } from './common/net/client-ip.js';
 
 /** Where the repository root is, so `.data/` lands beside package.json whichever folder we run from. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -166,12 +166,21 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  // Listening beyond this machine with the default plain-http localhost URL would send passwords and a
+  // session cookie without Secure over the network: the public (https) URL must be named then.
+  if (rawPublic === undefined && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    problems.push(
+      `PUBLIC_URL must be set (https, as users reach the dashboard) when HOST listens beyond this machine (HOST="${host}")`,
+    );
+  }
+
   const databaseUrl = str('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
-  const dataDir = path.resolve(str('DATA_DIR') ?? path.join(repoRoot, '.data'));
+  // A relative DATA_DIR is the repository's, wherever the server or the CLI was started from.
+  const dataDir = path.resolve(repoRoot, str('DATA_DIR') ?? '.data');
   const embeddedPgPort = int('EMBEDDED_PG_PORT', 54329, 1024, 65535);
   if (embeddedPgPort === 5432) problems.push('EMBEDDED_PG_PORT must not be 5432 (the usual system PostgreSQL port)');
 
@@ -194,6 +203,10 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`TRUSTED_PROXIES has invalid entries: ${parsed.errors.map((e) => `"${e.input}" (${e.reason})`).join(', ')}`);
     }
     trustedProxies = parsed.ranges;
+    // Trusting every address would let any client name its own address in the forwarding header.
+    for (const r of trustedProxies) {
+      if (r.prefix === 0) problems.push(`TRUSTED_PROXIES must name your proxies, not every address ("${r.text}")`);
+    }
   }
   const rawProxyHeader = (str('TRUSTED_PROXY_HEADER') ?? 'x-forwarded-for').toLowerCase();
   let proxyHeader: ProxyHeader = 'x-forwarded-for';
@@ -242,6 +255,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxBlockSeconds: int('BRUTE_FORCE_MAX_BLOCK_SECONDS', 86_400, 1, 365 * 24 * 3600),
     escalationFactor: int('BRUTE_FORCE_ESCALATION_FACTOR', 2, 1, 100),
   };
+  if (bruteForce.maxBlockSeconds < bruteForce.blockSeconds) {
+    problems.push('BRUTE_FORCE_MAX_BLOCK_SECONDS must not be shorter than BRUTE_FORCE_BLOCK_SECONDS');
+  }
 
   const smtpUrl = str('SMTP_URL');
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
@@ -251,7 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxAttempts: int('SECOND_FACTOR_MAX_ATTEMPTS', 5, 1, 1000),
     attemptWindowSeconds: int('SECOND_FACTOR_WINDOW_SECONDS', 900, 1, 24 * 3600),
     lockoutFailures: int('SECOND_FACTOR_LOCKOUT_FAILURES', 100, 1, 100_000),
-    emailCooldownSeconds: int('EMAIL_CODE_COOLDOWN_SECONDS', 60, 0, 3600),
+    emailCooldownSeconds: int('EMAIL_CODE_COOLDOWN_SECONDS', 60, 1, 3600),
     pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 600, 10, 3600),
     reauthSeconds: int('REAUTH_SECONDS', 300, 10, 3600),
   };
@@ -260,6 +276,22 @@ export function loadConfig(env: Env = process.env): Config {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  // Checked here, not at the first security key: the RP ID is the origins' host or a parent domain of it.
+  for (const o of webauthnOrigins) {
+    let u: URL | undefined;
+    try {
+      u = new URL(o);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== o.replace(/\/$/, '')) {
+      problems.push(`WEBAUTHN_ORIGINS must list origins such as https://security.example.com (got "${o}")`);
+    } else if (u.hostname !== webauthnRpId && !u.hostname.endsWith(`.${webauthnRpId}`)) {
+      problems.push(
+        `WEBAUTHN_RP_ID ("${webauthnRpId}") must be the host of each WebAuthn origin or a parent domain of it (got "${o}")`,
+      );
+    }
+  }
 
   const incidents: IncidentDefaults = {
     enabled: bool('INCIDENT_DETECTION', true),

@@ -80,6 +80,15 @@ describe('admin IP access lists', () => {
     ]);
   });
 
+  it('serves /metrics to this machine only, never to a request relayed by a proxy', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+    // Through the trusted proxy on this machine, whatever address the header names.
+    for (const relayed of ['127.0.0.1', '203.0.113.5']) {
+      const res = await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': relayed } });
+      expect(res.status, relayed).toBe(404);
+    }
+  });
+
   it('refuses to restrict (or to remove the entry) when the current IP would be outside the list', async () => {
     const list = (await admin.gql(LIST)).data!['adminAccessList'];
     expect(list).toMatchObject({ restricted: false, currentIp: '198.51.100.10', currentIpListed: false });

@@ -52,6 +52,8 @@ describe('the development outbox (no SMTP configured)', () => {
     try {
       const res = await admin.withBaseUrl(prod.url).gql(OUTBOX);
       expect(res.data?.['devOutbox']).toEqual({ enabled: false, messages: [] });
+      // Without SMTP in production, the start says that mail reaches nobody.
+      expect(prod.output()).toContain('SMTP_URL is not set');
     } finally {
       await prod.stop();
     }

@@ -1,6 +1,9 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { LOGIN, PASSWORD, SETUP, uniqueEmail } from '../support/factories.js';
+import { LOGIN, PASSWORD, SETUP, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 
@@ -183,6 +186,52 @@ describe('CLI create-admin', () => {
       }
     } finally {
       await db.drop();
+    }
+  });
+});
+
+describe('the keys and the database', () => {
+  it('refuses to start (server and CLI) on keys other than the ones the database was set up with', async () => {
+    const db = await createTestDatabase('keys');
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'sc-other-keys-'));
+    try {
+      const first = await startServer({ DATABASE_URL: db.url });
+      await setupAdmin(first);
+      await first.stop();
+      // A data folder lost (or not shared by another instance): new keys would lock every 2FA user out.
+      await expect(startServer({ DATABASE_URL: db.url, DATA_DIR: elsewhere })).rejects.toThrow(
+        /not the ones this database was set up with/,
+      );
+      await expect(
+        startServer({ DATABASE_URL: db.url, SESSION_SECRET: '11'.repeat(32), ENCRYPTION_KEY: '22'.repeat(32) }),
+      ).rejects.toThrow(/SESSION_SECRET and ENCRYPTION_KEY are not the ones/);
+      const cli = await runCli(['unblock-ip', '--ip', '192.0.2.1'], { DATABASE_URL: db.url, DATA_DIR: elsewhere });
+      expect(cli.code).toBe(1);
+      expect(cli.stdout + cli.stderr).toContain('not the ones this database was set up with');
+      // With its own keys it starts as before.
+      const again = await startServer({ DATABASE_URL: db.url });
+      await again.stop();
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  it('two processes creating the keys of one data folder at once end up with the same keys', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sc-race-keys-'));
+    const dbs = [await createTestDatabase('keys_a'), await createTestDatabase('keys_b')];
+    try {
+      // Two CLIs on two databases, one fresh data folder: whichever made keys.json, both use its keys,
+      // so each database remembers the file's keys (a second start on either works).
+      const runs = await Promise.all(
+        dbs.map((d) => runCli(['unblock-ip', '--ip', '192.0.2.1'], { DATABASE_URL: d.url, DATA_DIR: dir })),
+      );
+      for (const r of runs) expect(r.stdout + r.stderr).not.toContain('not the ones');
+      for (const d of dbs) await (await startServer({ DATABASE_URL: d.url, DATA_DIR: dir })).stop();
+      expect((await readdir(dir)).filter((f) => f.startsWith('keys.json'))).toEqual(['keys.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      for (const d of dbs) await d.drop();
     }
   });
 });

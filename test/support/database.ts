@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -15,6 +18,14 @@ export interface TestDatabase {
   /** Runs SQL directly (assertions on what was or was not written). */
   query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
+}
+
+/**
+ * The data folder (keys, outbox) of the servers and CLI runs on one test database: shared by them, as
+ * an installation's instances share theirs, and apart from the repository's own `.data`.
+ */
+export function dataDirFor(databaseUrl: string): string {
+  return path.join(os.tmpdir(), 'security-center-tests', new URL(databaseUrl).pathname.slice(1) || 'default');
 }
 
 /** A fresh, empty database for one test file, on the run's PostgreSQL server. */
@@ -44,6 +55,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await c.connect();
       await c.query(`drop database if exists "${name}" with (force)`);
       await c.end();
+      await rm(dataDirFor(url.toString()), { recursive: true, force: true });
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestDatabase, dataDirFor, type TestDatabase } from './database.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const serverEntry = path.join(repoRoot, 'server', 'dist', 'main.js');
@@ -52,7 +52,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
       PORT: String(port),
       PUBLIC_URL: `http://localhost:${port}`,
       LOGIN_MIN_DURATION_MS: '50',
-      ...env,
+      ...withDataDir(env),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,7 +125,7 @@ export function runCli(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'cli.js'), ...args], {
       cwd: repoRoot,
-      env: { PATH: process.env['PATH'], ...env },
+      env: { PATH: process.env['PATH'], ...withDataDir(env) },
     });
     let stdout = '';
     let stderr = '';
@@ -134,4 +134,10 @@ export function runCli(
     child.stdin.end(stdin ?? '');
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** `env` with the data folder of its database unless it names one (see `dataDirFor`). */
+function withDataDir<T extends Record<string, string | undefined>>(env: T): T {
+  if ('DATA_DIR' in env || !env['DATABASE_URL']) return env;
+  return { ...env, DATA_DIR: dataDirFor(env['DATABASE_URL']) };
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import { hmacHex, safeEqual } from './tokens.js';
+import { open, seal } from './secret-box.js';
 
 export interface Keys {
   /** Keys HMACs of session-related values. */
@@ -16,27 +18,75 @@ interface KeyFile {
 }
 
 /**
- * Keys come from the environment, else from `<dataDir>/keys.json`, created on first start with mode
- * 0600. Nothing secret is ever in the repository.
+ * Keys come from the environment (both set: no file is read or written), else from
+ * `<dataDir>/keys.json`, created on first start with mode 0600. Nothing secret is ever in the
+ * repository. Two processes starting together on one data folder (the server and the CLI, say) end up
+ * with the same keys: the file is created whole or not at all (written aside, then linked into place,
+ * which fails if another process made it first), and whoever lost reads the winner's.
  */
 export async function loadOrCreateKeys(config: Config): Promise<Keys> {
-  const file = path.join(config.dataDir, 'keys.json');
-  let stored: Partial<KeyFile> = {};
-  try {
-    stored = JSON.parse(await readFile(file, 'utf8')) as Partial<KeyFile>;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  if (config.sessionSecret && config.encryptionKey) {
+    return { sessionSecret: Buffer.from(config.sessionSecret, 'hex'), encryptionKey: Buffer.from(config.encryptionKey, 'hex') };
   }
-  const next: KeyFile = {
-    sessionSecret: stored.sessionSecret ?? randomBytes(32).toString('hex'),
-    encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
-  };
+  const file = path.join(config.dataDir, 'keys.json');
+  let stored = await readKeyFile(file);
   if (stored.sessionSecret === undefined || stored.encryptionKey === undefined) {
+    const next: KeyFile = {
+      sessionSecret: stored.sessionSecret ?? randomBytes(32).toString('hex'),
+      encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
+    };
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    await writeFile(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+    const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(aside, JSON.stringify(next, null, 2), { mode: 0o600, flag: 'wx' });
+    try {
+      if (Object.keys(stored).length === 0) {
+        // No file yet: created only if still absent.
+        await link(aside, file).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
+      } else {
+        // A file with a key missing (edited by hand): completed in place.
+        await rename(aside, file);
+      }
+    } finally {
+      await unlink(aside).catch(() => undefined);
+    }
+    stored = await readKeyFile(file);
   }
   return {
-    sessionSecret: Buffer.from(config.sessionSecret ?? next.sessionSecret, 'hex'),
-    encryptionKey: Buffer.from(config.encryptionKey ?? next.encryptionKey, 'hex'),
+    sessionSecret: Buffer.from(config.sessionSecret ?? stored.sessionSecret!, 'hex'),
+    encryptionKey: Buffer.from(config.encryptionKey ?? stored.encryptionKey!, 'hex'),
   };
+}
+
+async function readKeyFile(file: string): Promise<Partial<KeyFile>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Partial<KeyFile>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}
+
+const CHECK = 'security-center key check';
+
+/**
+ * What the database remembers of the keys it was set up with (no key itself): an HMAC under the
+ * session secret and a value sealed under the encryption key.
+ */
+export function keyCheckOf(keys: Keys): { mac: string; sealed: string } {
+  return { mac: hmacHex(keys.sessionSecret, CHECK), sealed: seal(keys.encryptionKey, CHECK, CHECK) };
+}
+
+/**
+ * Whether `keys` are the ones that made `check`. Other keys would leave every stored TOTP secret
+ * unreadable and every recovery and e-mail code unmatched: every second factor locked out.
+ */
+export function keysMatch(keys: Keys, check: { mac: string; sealed: string }): boolean {
+  if (!safeEqual(hmacHex(keys.sessionSecret, CHECK), check.mac)) return false;
+  try {
+    return open(keys.encryptionKey, check.sealed, CHECK) === CHECK;
+  } catch {
+    return false;
+  }
 }
