@@ -81,7 +81,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
   let httpServer: http.Server | undefined;
   let apollo: ApolloServer<Context> | undefined;
   let url = '';
-  let maintenance: NodeJS.Timeout | undefined;
+  let maintenance: Maintenance | undefined;
   let pool: SqlPool | undefined;
   let ws: { dispose(): Promise<void>; connections(): number } | undefined;
   /** SQL statements sent through MikroORM by this process (`/metrics`). */
@@ -418,7 +418,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     },
 
     async stop() {
-      if (maintenance) clearInterval(maintenance);
+      if (maintenance) {
+        clearInterval(maintenance.timer);
+        await maintenance.running;
+      }
       if (services) await services.incidents.events.stop();
       if (services) await services.feed.stop();
       if (apollo)
@@ -494,10 +497,18 @@ export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: C
   }
 }
 
-function startMaintenance(orm: MikroORM, services: Services, logger: Logger): NodeJS.Timeout {
-  const timer = setInterval(
+interface Maintenance {
+  timer: NodeJS.Timeout;
+  /** The round in progress, if any (awaited by `stop`: its summary e-mails must reach the mail queue first). */
+  running: Promise<void> | undefined;
+}
+
+function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Maintenance {
+  const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined };
+  m.timer = setInterval(
     () => {
-      void (async () => {
+      if (m.running) return;
+      m.running = (async () => {
         // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
         services.protection.ranges.matcher.prune();
         const em = orm.em.fork();
@@ -513,12 +524,16 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): No
         );
         await em.execute(`delete from webauthn_challenge where expires_at < now()`);
         await services.incidents.flushSummaries(em);
-      })().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
+      })()
+        .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
+        .finally(() => {
+          m.running = undefined;
+        });
     },
     Math.min(60_000, services.config.incidentMailThrottleSeconds * 1000),
   );
-  timer.unref();
-  return timer;
+  m.timer.unref();
+  return m;
 }
 
 /** The prototype of every HTTP operation's context: its EntityManager fork is made on first use. */
