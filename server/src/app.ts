@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
 import { keyCheckOf, keysMatch, loadOrCreateKeys, type Keys } from './common/crypto/keys.js';
+import { open } from './common/crypto/secret-box.js';
 import { createFormatError } from './common/errors/format-error.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -420,7 +421,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
     async stop() {
       if (maintenance) {
         clearInterval(maintenance.timer);
-        await maintenance.running;
+        // A round stuck on the database does not hold the shutdown for long.
+        const running = maintenance.running;
+        if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 5000).unref())]);
       }
       if (services) await services.incidents.events.stop();
       if (services) await services.feed.stop();
@@ -478,23 +481,42 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
  * The database remembers (in `setting`, no key itself) which keys it was set up with; other keys would
  * leave every stored second factor unusable, so the start stops, naming the problem, instead of
  * locking every account with 2FA out (a data folder lost or not shared between instances, say).
+ * `record`: the server records the check value on a database that has none, after making sure the
+ * keys open a stored app secret if there is one (a database older than the check); the CLI only
+ * checks, so a shell without the server's keys cannot record the wrong ones.
  */
-export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: Config): Promise<void> {
-  await pool.query(
-    `insert into setting (key, value, updated_at) values ('keyCheck', $1::jsonb, now()) on conflict (key) do nothing`,
-    [JSON.stringify(keyCheckOf(keys))],
-  );
-  const { rows } = await pool.query<{ value: { mac: string; sealed: string } }>(
-    `select value from setting where key = 'keyCheck'`,
-  );
-  if (!keysMatch(keys, rows[0]!.value)) {
-    const where =
-      config.sessionSecret && config.encryptionKey ? 'SESSION_SECRET and ENCRYPTION_KEY' : `${config.dataDir}/keys.json`;
+export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: Config, record = true): Promise<void> {
+  const where =
+    config.sessionSecret && config.encryptionKey ? 'SESSION_SECRET and ENCRYPTION_KEY' : `${config.dataDir}/keys.json`;
+  const refuse = (): never => {
     throw new Error(
       `The keys in ${where} are not the ones this database was set up with: no stored second factor could be used with them. ` +
-        'Restore the original keys.json (or give every instance the same keys), or use a new database for a new installation.',
+        'Restore the original keys.json (or give every instance the same keys), or use a new database for a new installation. ' +
+        "Only if you are sure these are the right keys: delete from setting where key = 'keyCheck', then start again.",
     );
+  };
+  let { rows } = await pool.query<{ value: { mac: string; sealed: string } }>(`select value from setting where key = 'keyCheck'`);
+  if (rows.length === 0) {
+    if (!record) return;
+    const {
+      rows: [stored],
+    } = await pool.query<{ account_id: string; secret_sealed: string }>(
+      `select account_id, secret_sealed from totp_authenticator limit 1`,
+    );
+    if (stored) {
+      try {
+        open(keys.encryptionKey, stored.secret_sealed, stored.account_id);
+      } catch {
+        refuse();
+      }
+    }
+    await pool.query(
+      `insert into setting (key, value, updated_at) values ('keyCheck', $1::jsonb, now()) on conflict (key) do nothing`,
+      [JSON.stringify(keyCheckOf(keys))],
+    );
+    ({ rows } = await pool.query<{ value: { mac: string; sealed: string } }>(`select value from setting where key = 'keyCheck'`));
   }
+  if (!keysMatch(keys, rows[0]!.value)) refuse();
 }
 
 interface Maintenance {
@@ -507,7 +529,10 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
   const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined };
   m.timer = setInterval(
     () => {
-      if (m.running) return;
+      if (m.running) {
+        logger.warn('maintenance round skipped: the last one has not finished');
+        return;
+      }
       m.running = (async () => {
         // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
         services.protection.ranges.matcher.prune();

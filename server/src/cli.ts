@@ -47,17 +47,18 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  // The server's own configuration: the `.env` beside package.json that `pnpm start` reads (real
-  // environment variables win), so a break-glass command acts on the server's database and keys.
+  // Run as `pnpm cli`, the server's own configuration: the `.env` beside package.json that `pnpm start`
+  // reads (real environment variables win), so a break-glass command acts on the server's database and
+  // keys. Run directly (`node server/dist/cli.js`), only the environment counts.
   const envFile = path.join(repoRoot, '.env');
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  if (process.env['npm_lifecycle_event'] === 'cli' && existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
   const logger = createLogger(config);
   const { orm, pool, embedded } = await openDatabase(config, logger);
   try {
     await migrate(orm);
     const keys = await loadOrCreateKeys(config);
-    await assertKeysFitDatabase(pool, keys, config);
+    await assertKeysFitDatabase(pool, keys, config, false);
     const services = createServices(config, keys, logger, pool);
     const em = orm.em.fork();
     switch (command) {

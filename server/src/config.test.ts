@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -82,6 +85,11 @@ describe('loadConfig', () => {
       'WEBAUTHN_RP_ID ("other.example.org") must be the host',
     );
     expect(problems({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_RP_ID: 'example.com' })).toBe('');
+    // Kept as browsers report origins (SimpleWebAuthn compares them exactly).
+    expect(
+      loadConfig({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_ORIGINS: 'https://security.example.com/' })
+        .webauthnOrigins,
+    ).toEqual(['https://security.example.com']);
   });
 
   it('reads a relative DATA_DIR against the repository, wherever it was started from', () => {
@@ -95,5 +103,16 @@ describe('loadConfig', () => {
     }
     expect(a.endsWith('/var/data')).toBe(true);
     expect(loadConfig({ DATA_DIR: '/srv/sc' }).dataDir).toBe('/srv/sc');
+    // An installation whose data sits where a relative DATA_DIR used to point (the working directory)
+    // is named, not started afresh elsewhere.
+    const old = mkdtempSync(path.join(os.tmpdir(), 'sc-old-data-'));
+    writeFileSync(path.join(old, 'keys.json'), '{}');
+    process.chdir(path.dirname(old));
+    try {
+      expect(() => loadConfig({ DATA_DIR: path.basename(old) })).toThrow(/but the data is in/);
+    } finally {
+      process.chdir(cwd);
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 });

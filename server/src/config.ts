@@ -170,7 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
   // session cookie without Secure over the network: the public (https) URL must be named then.
   if (rawPublic === undefined && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
     problems.push(
-      `PUBLIC_URL must be set (https, as users reach the dashboard) when HOST listens beyond this machine (HOST="${host}")`,
+      `PUBLIC_URL must be set (the URL users open: https, or http://localhost behind a port mapping) when HOST listens beyond this machine (HOST="${host}")`,
     );
   }
 
@@ -179,8 +179,19 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
-  // A relative DATA_DIR is the repository's, wherever the server or the CLI was started from.
-  const dataDir = path.resolve(repoRoot, str('DATA_DIR') ?? '.data');
+  // A relative DATA_DIR is the repository's, wherever the server or the CLI was started from. Before
+  // 2026-12-01 it was the working directory's: an installation with its data there is named, not
+  // silently started afresh beside it (a new empty database and new keys would look like data loss).
+  const rawDataDir = str('DATA_DIR');
+  const dataDir = path.resolve(repoRoot, rawDataDir ?? '.data');
+  if (rawDataDir !== undefined && !path.isAbsolute(rawDataDir)) {
+    const before = path.resolve(rawDataDir);
+    if (before !== dataDir && (existsSync(path.join(before, 'keys.json')) || existsSync(path.join(before, 'postgres')))) {
+      problems.push(
+        `DATA_DIR "${rawDataDir}" now means ${dataDir} (relative paths are the repository's), but the data is in ${before}: set DATA_DIR=${before}`,
+      );
+    }
+  }
   const embeddedPgPort = int('EMBEDDED_PG_PORT', 54329, 1024, 65535);
   if (embeddedPgPort === 5432) problems.push('EMBEDDED_PG_PORT must not be 5432 (the usual system PostgreSQL port)');
 
@@ -272,12 +283,13 @@ export function loadConfig(env: Env = process.env): Config {
     reauthSeconds: int('REAUTH_SECONDS', 300, 10, 3600),
   };
   const webauthnRpId = str('WEBAUTHN_RP_ID') ?? publicUrl.hostname;
-  const webauthnOrigins = (str('WEBAUTHN_ORIGINS') ?? publicUrl.origin)
+  const webauthnOrigins: string[] = [];
+  const rawOrigins = (str('WEBAUTHN_ORIGINS') ?? publicUrl.origin)
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   // Checked here, not at the first security key: the RP ID is the origins' host or a parent domain of it.
-  for (const o of webauthnOrigins) {
+  for (const o of rawOrigins) {
     let u: URL | undefined;
     try {
       u = new URL(o);
@@ -290,6 +302,9 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(
         `WEBAUTHN_RP_ID ("${webauthnRpId}") must be the host of each WebAuthn origin or a parent domain of it (got "${o}")`,
       );
+    } else {
+      // As browsers report it (no trailing slash): SimpleWebAuthn compares origins exactly.
+      webauthnOrigins.push(u.origin);
     }
   }
 

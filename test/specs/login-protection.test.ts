@@ -891,8 +891,18 @@ describe('an ASN database of your own (GEOIP_ASN_DB)', () => {
 describe('two server processes on one database', () => {
   it('share block state: failures reported to A block the source on B', async () => {
     const db = await createTestDatabase('protection_shared');
-    const a = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_BLOCK_SECONDS: '60' });
-    const b = await startServer({ DATABASE_URL: db.url, ...PROTECTION_ENV, BRUTE_FORCE_BLOCK_SECONDS: '60' });
+    const a = await startServer({
+      DATABASE_URL: db.url,
+      ...PROTECTION_ENV,
+      BRUTE_FORCE_BLOCK_SECONDS: '60',
+      BRUTE_FORCE_MAX_BLOCK_SECONDS: '600',
+    });
+    const b = await startServer({
+      DATABASE_URL: db.url,
+      ...PROTECTION_ENV,
+      BRUTE_FORCE_BLOCK_SECONDS: '60',
+      BRUTE_FORCE_MAX_BLOCK_SECONDS: '600',
+    });
     try {
       const { client: adminA, email } = await setupAdmin(a);
       const adminB = new GqlClient(b.url);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { LOGIN, PASSWORD, SETUP, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { LOGIN, PASSWORD, reauthenticate, SETUP, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 
@@ -211,6 +211,34 @@ describe('the keys and the database', () => {
       // With its own keys it starts as before.
       const again = await startServer({ DATABASE_URL: db.url });
       await again.stop();
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  it('only the server records the keys: a CLI run first with other keys records nothing; an older database is checked on a stored app secret', async () => {
+    const db = await createTestDatabase('keys_first');
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'sc-cli-keys-'));
+    try {
+      const cli = await runCli(['unblock-ip', '--ip', '192.0.2.1'], { DATABASE_URL: db.url, DATA_DIR: elsewhere });
+      expect(cli.stdout + cli.stderr).not.toContain('not the ones');
+      expect(await db.query(`select key from setting where key = 'keyCheck'`)).toEqual([]);
+      // The server, with its own keys, records them and starts; an app secret is sealed with them.
+      const server = await startServer({ DATABASE_URL: db.url });
+      const { client } = await setupAdmin(server);
+      await reauthenticate(client);
+      const start = await client.gql(`mutation { startTotpEnrollment { secret } }`);
+      expect(start.data?.['startTotpEnrollment']?.secret).toBeTruthy();
+      await server.stop();
+      // A database from before the check (no check value) holding that secret: other keys are refused.
+      await db.query(`delete from setting where key = 'keyCheck'`);
+      await expect(startServer({ DATABASE_URL: db.url, DATA_DIR: elsewhere })).rejects.toThrow(
+        /not the ones this database was set up with/,
+      );
+      expect(await db.query(`select key from setting where key = 'keyCheck'`)).toEqual([]);
+      await (await startServer({ DATABASE_URL: db.url })).stop();
+      expect(await db.query(`select key from setting where key = 'keyCheck'`)).toEqual([{ key: 'keyCheck' }]);
     } finally {
       await rm(elsewhere, { recursive: true, force: true });
       await db.drop();

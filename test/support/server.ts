@@ -41,6 +41,18 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   if (!existsSync(serverEntry)) {
     throw new Error(`${serverEntry} is missing: build first (pnpm build), or run the whole suite with pnpm test`);
   }
+  // A free port picked here can be taken by another test file's server before this one binds it:
+  // then another port (only when the caller named none).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env);
+    } catch (err) {
+      if (env['PORT'] !== undefined || attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string | undefined>): Promise<RunningServer> {
   const port = Number(env['PORT'] ?? (await freePort()));
   const child = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,

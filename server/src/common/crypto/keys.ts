@@ -30,40 +30,51 @@ export async function loadOrCreateKeys(config: Config): Promise<Keys> {
   }
   const file = path.join(config.dataDir, 'keys.json');
   let stored = await readKeyFile(file);
-  if (stored.sessionSecret === undefined || stored.encryptionKey === undefined) {
+  if (typeof stored?.sessionSecret !== 'string' || typeof stored.encryptionKey !== 'string') {
     const next: KeyFile = {
-      sessionSecret: stored.sessionSecret ?? randomBytes(32).toString('hex'),
-      encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
+      sessionSecret: typeof stored?.sessionSecret === 'string' ? stored.sessionSecret : randomBytes(32).toString('hex'),
+      encryptionKey: typeof stored?.encryptionKey === 'string' ? stored.encryptionKey : randomBytes(32).toString('hex'),
     };
+    const text = JSON.stringify(next, null, 2);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(aside, JSON.stringify(next, null, 2), { mode: 0o600, flag: 'wx' });
-    try {
-      if (Object.keys(stored).length === 0) {
-        // No file yet: created only if still absent.
-        await link(aside, file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EEXIST') throw err;
-        });
-      } else {
-        // A file with a key missing (edited by hand): completed in place.
-        await rename(aside, file);
+    if (stored === null) {
+      // No file yet: created whole, only if still absent.
+      const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await writeFile(aside, text, { mode: 0o600, flag: 'wx' });
+      try {
+        await link(aside, file);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') {
+          // A file system without hard links: exclusive creation instead.
+          await writeFile(file, text, { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+            if (e.code !== 'EEXIST') throw e;
+          });
+        } else if (code !== 'EEXIST') throw err;
+      } finally {
+        await unlink(aside).catch(() => undefined);
       }
-    } finally {
-      await unlink(aside).catch(() => undefined);
+    } else {
+      // A file with a key missing (edited by hand): completed in place.
+      const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await writeFile(aside, text, { mode: 0o600, flag: 'wx' });
+      await rename(aside, file);
     }
     stored = await readKeyFile(file);
   }
   return {
-    sessionSecret: Buffer.from(config.sessionSecret ?? stored.sessionSecret!, 'hex'),
-    encryptionKey: Buffer.from(config.encryptionKey ?? stored.encryptionKey!, 'hex'),
+    sessionSecret: Buffer.from(config.sessionSecret ?? stored!.sessionSecret!, 'hex'),
+    encryptionKey: Buffer.from(config.encryptionKey ?? stored!.encryptionKey!, 'hex'),
   };
 }
 
-async function readKeyFile(file: string): Promise<Partial<KeyFile>> {
+/** The key file's content (an empty object when it holds no object), or null when there is no file. */
+async function readKeyFile(file: string): Promise<Partial<KeyFile> | null> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Partial<KeyFile>;
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Partial<KeyFile>) : {};
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
