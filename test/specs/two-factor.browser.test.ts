@@ -134,6 +134,8 @@ describe('two-factor authentication in the dashboard', () => {
       [id],
     );
     expect(after!['last_used_at']).not.toBeNull();
+    // The key's signature counter moved forward, and the stored one with it.
+    expect(after!['counter']).toBeGreaterThan(Number(stored!['counter']));
 
     // A cloned key would present a counter at or below the stored one.
     await db.query(`update webauthn_credential set counter = 1000000 where account_id = $1`, [id]);
