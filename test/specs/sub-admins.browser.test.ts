@@ -95,6 +95,12 @@ describe('sub-admins in the dashboard', () => {
 
     // Deleting a sub-admin cannot be undone: without a recent confirmation, it is asked for first.
     await db.query(`update session set reauth_at = null where account_id = $1`, [adminId]);
+    // Until the server has heard of it (its cache of the session row follows the announcement).
+    const asPage = new GqlClient(server.url);
+    asPage.setCookie('sc_session', (await page.context().cookies()).find((c) => c.name === 'sc_session')!.value);
+    await expect
+      .poll(async () => codes(await asPage.gql(`mutation { generateRecoveryCodes { codes } }`)), { interval: 20 })
+      .toEqual(['REAUTH_REQUIRED']);
     await row.getByRole('button', { name: `Delete ${email}` }).click();
     await page
       .getByRole('dialog', { name: `Delete ${email}?` })
