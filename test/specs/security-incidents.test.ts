@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, login, LOGIN, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
@@ -18,7 +19,7 @@ import {
   type Subscriber,
 } from '../support/incidents.js';
 import { MailSink } from '../support/smtp.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { startServer, withServer, type RunningServer } from '../support/server.js';
 
 const MARK_SAFE = `mutation($i: MarkIncidentIpsSafeInput!) { markIncidentIpsSafe(input: $i) { ${INCIDENT_FIELDS} } }`;
 const DISMISS = `mutation($i: DismissIncidentInput!) { dismissIncident(input: $i) { id status resolution resolutionNote resolvedBy { email } } }`;
@@ -1056,6 +1057,59 @@ describe('security incidents', () => {
       } finally {
         await other.stop();
       }
+    });
+  });
+});
+
+describe('a dashboard socket closed while its session is being looked up', () => {
+  it('is not kept: it holds none of the session’s places', async () => {
+    // The periodic check of live sockets (which would also forget it) is far off here.
+    await withServer('ws_closed_lookup', { WS_SESSION_CHECK_SECONDS: '3600' }, async (server, db) => {
+      const { email, id: adminId } = await setupAdmin(server);
+      const connections = async () =>
+        Number(/security_center_websocket_connections (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+      // A session the server has not looked up yet, seen two minutes ago: its first lookup writes
+      // last_seen_at, which this test holds up with a lock on the row.
+      const fresh = new GqlClient(server.url);
+      await login(fresh, email);
+      const [session] = await db.query<{ id: string }>(
+        `select id from session where account_id = $1 and revoked_at is null order by created_at desc limit 1`,
+        [adminId],
+      );
+      await db.query(`update session set last_seen_at = now() - interval '2 minutes' where id = $1`, [session!.id]);
+      const locker = new pg.Client({ connectionString: db.url });
+      await locker.connect();
+      try {
+        await locker.query('begin');
+        await locker.query('select 1 from session where id = $1 for update', [session!.id]);
+        const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', {
+          headers: { cookie: fresh.cookieHeader(), origin: server.url },
+        });
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        socket.send(JSON.stringify({ type: 'connection_init' }));
+        const waiting = async () =>
+          (
+            await db.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%set last_seen_at%'`,
+            )
+          )[0]!.n;
+        await expect.poll(waiting, { interval: 20, timeout: 10_000 }).toBe(1);
+        // Gone while the server waits for its session.
+        socket.terminate();
+        await new Promise((r) => setTimeout(r, 300));
+        await locker.query('commit');
+        await expect.poll(waiting, { interval: 20 }).toBe(0);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await connections()).toBe(0);
+      } finally {
+        await locker.end();
+      }
+      // A socket that stays open is counted (the count above means something).
+      const kept = subscribeIncidents(server.url, fresh.cookieHeader(), server.url);
+      await kept.connected;
+      expect(await connections()).toBe(1);
+      await kept.dispose();
     });
   });
 });
