@@ -93,6 +93,15 @@ describe('sub-admins in the dashboard', () => {
     const perms = await db.query<{ permissions: string[] }>('select permissions from account where email = $1', [email]);
     expect([...perms[0]!.permissions].sort()).toEqual(['READ_INCIDENTS', 'RESOLVE_INCIDENTS']);
 
+    // Disabling is confirmed in a dialog that says what it revokes for good.
+    await row.getByRole('button', { name: `Disable ${email}` }).click();
+    const disable = page.getByRole('dialog', { name: 'Disable account?' });
+    await disable.getByText('revoked for good').waitFor();
+    await disable.getByRole('button', { name: 'Disable account' }).click();
+    await disable.waitFor({ state: 'detached' });
+    await row.getByText('Disabled').waitFor();
+    expect((await db.query('select disabled_at from account where email = $1', [email]))[0]!['disabled_at']).not.toBeNull();
+
     // Deleting a sub-admin cannot be undone: without a recent confirmation, it is asked for first.
     await db.query(`update session set reauth_at = null where account_id = $1`, [adminId]);
     // Until the server has heard of it (its cache of the session row follows the announcement).

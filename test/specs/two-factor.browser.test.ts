@@ -90,6 +90,10 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, email);
     const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
     await dialog.waitFor();
+    // Spaces only are no code: asked for again, nothing sent.
+    await dialog.getByLabel('Code from your authenticator app').fill('   ');
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    await dialog.getByText('Enter the code.').first().waitFor();
     await awayFromStepEdge();
     await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
     await dialog.getByRole('button', { name: 'Verify' }).click();

@@ -88,7 +88,6 @@ type Documents = {
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": typeof types.SetupPageDocument,
     "\n  query SubAdminsPage($offset: Int!) {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 50, offset: $offset }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n": typeof types.SubAdminsPageDocument,
     "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": typeof types.SetSubAdminPermissionsDocument,
-    "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.SetSubAdminDisabledDocument,
     "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": typeof types.DeleteSubAdminDocument,
     "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
@@ -173,7 +172,6 @@ const documents: Documents = {
     "\n  query SetupPage {\n    setupStatus {\n      needsSetup\n    }\n  }\n": types.SetupPageDocument,
     "\n  query SubAdminsPage($offset: Int!) {\n    accounts(filter: { role: SUB_ADMIN }, page: { limit: 50, offset: $offset }) {\n      totalCount\n      nodes {\n        id\n        email\n        name\n        permissions\n        apiOnly\n        ipRestricted\n        disabledAt\n        lastLoginAt\n      }\n    }\n  }\n": types.SubAdminsPageDocument,
     "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n": types.SetSubAdminPermissionsDocument,
-    "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.SetSubAdminDisabledDocument,
     "\n  mutation DeleteSubAdmin($id: ID!) {\n    deleteAccount(id: $id)\n  }\n": types.DeleteSubAdminDocument,
     "\n  query ApiTokens($accountId: ID!) {\n    apiTokens(accountId: $accountId) {\n      id\n      name\n      prefix\n      createdAt\n      createdByEmail\n      expiresAt\n      lastUsedAt\n      lastUsedIp\n      revokedAt\n    }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
@@ -494,10 +492,6 @@ export function graphql(source: "\n  query SubAdminsPage($offset: Int!) {\n    a
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n"): (typeof documents)["\n  mutation SetSubAdminPermissions($id: ID!, $permissions: [Permission!]!) {\n    setPermissions(id: $id, permissions: $permissions) {\n      id\n      permissions\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"): (typeof documents)["\n  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {\n    setAccountDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

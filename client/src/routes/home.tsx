@@ -62,7 +62,8 @@ function twoFactorAdvice(tf: {
 
 export function Component() {
   usePageTitle('Home');
-  const { data, error, refetch } = useQuery(HomePageDocument);
+  // Fresh each visit: your factors or the system's 2FA settings may have changed elsewhere.
+  const { data, error, refetch } = useQuery(HomePageDocument, { fetchPolicy: 'cache-and-network' });
   const viewer = useViewer();
   const mayRead = canReadIncidents(viewer);
   // Kept current by the live subscription in the app shell: no reload, no polling.

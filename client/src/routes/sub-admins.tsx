@@ -28,6 +28,7 @@ import { PageLoader } from '../components/PageLoader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { QueryError } from '../components/QueryError';
 import { RowActionButton } from '../components/RowActionButton';
+import { AccountStatusModal } from '../features/account/AccountStatusModal';
 import { useLastPageClamp } from '../components/useLastPageClamp';
 import { usePageTitle } from '../components/usePageTitle';
 import { CreateAccountModal } from '../features/account/CreateAccountModal';
@@ -59,15 +60,6 @@ const SetPermissionsDocument = graphql(`
     setPermissions(id: $id, permissions: $permissions) {
       id
       permissions
-    }
-  }
-`);
-
-const SetDisabledDocument = graphql(`
-  mutation SetSubAdminDisabled($id: ID!, $disabled: Boolean!) {
-    setAccountDisabled(id: $id, disabled: $disabled) {
-      id
-      disabledAt
     }
   }
 `);
@@ -141,7 +133,8 @@ export function Component() {
   const [editing, setEditing] = useState<SubAdmin | null>(null);
   const [tokensFor, setTokensFor] = useState<SubAdmin | null>(null);
   const [deleting, setDeleting] = useState<SubAdmin | null>(null);
-  const [setDisabled] = useMutation(SetDisabledDocument);
+  // Disabling revokes tokens for good: confirmed in the dialog that says so, as on the Users page.
+  const [statusFor, setStatusFor] = useState<{ id: string; email: string; disabledAt: string | null } | null>(null);
 
   if (!allowed) return <Alert color="yellow">You need the “Manage sub-admins” permission.</Alert>;
   return (
@@ -233,11 +226,14 @@ export function Component() {
                           API tokens
                         </Button>
                       )}
-                      <RowActionButton
-                        label={a.disabledAt ? 'Enable' : 'Disable'}
-                        accessibleName={`${a.disabledAt ? 'Enable' : 'Disable'} ${a.email}`}
-                        action={() => setDisabled({ variables: { id: a.id, disabled: !a.disabledAt } })}
-                      />
+                      <Button
+                        size="xs"
+                        variant="default"
+                        onClick={() => setStatusFor(a)}
+                        aria-label={`${a.disabledAt ? 'Enable' : 'Disable'} ${a.email}`}
+                      >
+                        {a.disabledAt ? 'Enable' : 'Disable'}
+                      </Button>
                       <Button
                         size="xs"
                         color="red"
@@ -268,6 +264,7 @@ export function Component() {
       )}
       {editing && <PermissionsModal account={editing} onClose={() => setEditing(null)} />}
       {tokensFor && <TokensModal account={tokensFor} onClose={() => setTokensFor(null)} />}
+      <AccountStatusModal opened={statusFor !== null} account={statusFor} onClose={() => setStatusFor(null)} />
       {deleting && (
         <DeleteModal
           account={deleting}

@@ -8,7 +8,7 @@ import { useSetAccountDisabledMutation } from './useSetAccountDisabledMutation';
 interface AccountStatusModalProps {
   opened: boolean;
   /** The account to disable or enable, as it was when the action was chosen. */
-  account: AccountRow | null;
+  account: Pick<AccountRow, 'id' | 'email' | 'disabledAt'> | null;
   onClose: () => void;
 }
 
@@ -22,7 +22,15 @@ export function AccountStatusModal({ opened, account, onClose }: AccountStatusMo
   );
 }
 
-function AccountStatusConfirm({ account, disable, onDone }: { account: AccountRow; disable: boolean; onDone: () => void }) {
+function AccountStatusConfirm({
+  account,
+  disable,
+  onDone,
+}: {
+  account: Pick<AccountRow, 'id' | 'email' | 'disabledAt'>;
+  disable: boolean;
+  onDone: () => void;
+}) {
   const [setDisabled, { loading }] = useSetAccountDisabledMutation();
   const [problem, setProblem] = useState<Problem | null>(null);
 

@@ -47,6 +47,11 @@ export function SecondFactorForm({
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Spaces only are no code (the server would refuse it as bad input): asked for again here.
+    if (code.trim() === '') {
+      setProblem({ code: 'BAD_USER_INPUT', message: 'Enter the code.', fieldErrors: { code: 'Enter the code.' } });
+      return;
+    }
     await run({ method, code: code.trim() });
   }
 
@@ -140,6 +145,7 @@ export function SecondFactorForm({
               maxLength={method === 'RECOVERY_CODE' ? 16 : 6}
               required
               data-autofocus
+              error={problem?.fieldErrors['code']}
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}
             />
