@@ -15,8 +15,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
-import { keyCheckOf, keysMatch, loadOrCreateKeys, type Keys } from './common/crypto/keys.js';
-import { open } from './common/crypto/secret-box.js';
+import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
 import { createFormatError } from './common/errors/format-error.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -473,58 +472,16 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
   });
 }
 
-/**
- * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
- * e-mail codes and security-key challenges nothing can use any more.
- */
-/**
- * The database remembers (in `setting`, no key itself) which keys it was set up with; other keys would
- * leave every stored second factor unusable, so the start stops, naming the problem, instead of
- * locking every account with 2FA out (a data folder lost or not shared between instances, say).
- * `record`: the server records the check value on a database that has none, after making sure the
- * keys open a stored app secret if there is one (a database older than the check); the CLI only
- * checks, so a shell without the server's keys cannot record the wrong ones.
- */
-export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: Config, record = true): Promise<void> {
-  const where =
-    config.sessionSecret && config.encryptionKey ? 'SESSION_SECRET and ENCRYPTION_KEY' : `${config.dataDir}/keys.json`;
-  const refuse = (): never => {
-    throw new Error(
-      `The keys in ${where} are not the ones this database was set up with: no stored second factor could be used with them. ` +
-        'Restore the original keys.json (or give every instance the same keys), or use a new database for a new installation. ' +
-        "Only if you are sure these are the right keys: delete from setting where key = 'keyCheck', then start again.",
-    );
-  };
-  let { rows } = await pool.query<{ value: { mac: string; sealed: string } }>(`select value from setting where key = 'keyCheck'`);
-  if (rows.length === 0) {
-    if (!record) return;
-    const {
-      rows: [stored],
-    } = await pool.query<{ account_id: string; secret_sealed: string }>(
-      `select account_id, secret_sealed from totp_authenticator limit 1`,
-    );
-    if (stored) {
-      try {
-        open(keys.encryptionKey, stored.secret_sealed, stored.account_id);
-      } catch {
-        refuse();
-      }
-    }
-    await pool.query(
-      `insert into setting (key, value, updated_at) values ('keyCheck', $1::jsonb, now()) on conflict (key) do nothing`,
-      [JSON.stringify(keyCheckOf(keys))],
-    );
-    ({ rows } = await pool.query<{ value: { mac: string; sealed: string } }>(`select value from setting where key = 'keyCheck'`));
-  }
-  if (!keysMatch(keys, rows[0]!.value)) refuse();
-}
-
 interface Maintenance {
   timer: NodeJS.Timeout;
   /** The round in progress, if any (awaited by `stop`: its summary e-mails must reach the mail queue first). */
   running: Promise<void> | undefined;
 }
 
+/**
+ * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
+ * e-mail codes and security-key challenges nothing can use any more.
+ */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Maintenance {
   const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined };
   m.timer = setInterval(

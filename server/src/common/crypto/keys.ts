@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import type { SqlPool } from '../../db/pool.js';
 import { hmacHex, safeEqual } from './tokens.js';
 import { open, seal } from './secret-box.js';
 
@@ -85,7 +86,7 @@ const CHECK = 'security-center key check';
  * What the database remembers of the keys it was set up with (no key itself): an HMAC under the
  * session secret and a value sealed under the encryption key.
  */
-export function keyCheckOf(keys: Keys): { mac: string; sealed: string } {
+function keyCheckOf(keys: Keys): { mac: string; sealed: string } {
   return { mac: hmacHex(keys.sessionSecret, CHECK), sealed: seal(keys.encryptionKey, CHECK, CHECK) };
 }
 
@@ -93,11 +94,54 @@ export function keyCheckOf(keys: Keys): { mac: string; sealed: string } {
  * Whether `keys` are the ones that made `check`. Other keys would leave every stored TOTP secret
  * unreadable and every recovery and e-mail code unmatched: every second factor locked out.
  */
-export function keysMatch(keys: Keys, check: { mac: string; sealed: string }): boolean {
+function keysMatch(keys: Keys, check: { mac: string; sealed: string }): boolean {
   if (!safeEqual(hmacHex(keys.sessionSecret, CHECK), check.mac)) return false;
   try {
     return open(keys.encryptionKey, check.sealed, CHECK) === CHECK;
   } catch {
     return false;
   }
+}
+
+/**
+ * The database remembers (in `setting`, no key itself) which keys it was set up with; other keys would
+ * leave every stored second factor unusable, so the start stops, naming the problem, instead of
+ * locking every account with 2FA out (a data folder lost or not shared between instances, say).
+ * `record`: the server records the check value on a database that has none, after making sure the
+ * keys open a stored app secret if there is one (a database older than the check); the CLI only
+ * checks, so a shell without the server's keys cannot record the wrong ones.
+ */
+export async function assertKeysFitDatabase(pool: SqlPool, keys: Keys, config: Config, record = true): Promise<void> {
+  const where =
+    config.sessionSecret && config.encryptionKey ? 'SESSION_SECRET and ENCRYPTION_KEY' : `${config.dataDir}/keys.json`;
+  const refuse = (): never => {
+    throw new Error(
+      `The keys in ${where} are not the ones this database was set up with: no stored second factor could be used with them. ` +
+        'Restore the original keys.json (or give every instance the same keys), or use a new database for a new installation. ' +
+        "Only if you are sure these are the right keys: delete from setting where key = 'keyCheck', then start again.",
+    );
+  };
+  const read = () => pool.query<{ value: { mac: string; sealed: string } }>(`select value from setting where key = 'keyCheck'`);
+  let { rows } = await read();
+  if (rows.length === 0) {
+    if (!record) return;
+    const {
+      rows: [stored],
+    } = await pool.query<{ account_id: string; secret_sealed: string }>(
+      `select account_id, secret_sealed from totp_authenticator limit 1`,
+    );
+    if (stored) {
+      try {
+        open(keys.encryptionKey, stored.secret_sealed, stored.account_id);
+      } catch {
+        refuse();
+      }
+    }
+    await pool.query(
+      `insert into setting (key, value, updated_at) values ('keyCheck', $1::jsonb, now()) on conflict (key) do nothing`,
+      [JSON.stringify(keyCheckOf(keys))],
+    );
+    ({ rows } = await read());
+  }
+  if (!keysMatch(keys, rows[0]!.value)) refuse();
 }

@@ -60,6 +60,15 @@ export function visibleAccountRows(viewer: Viewer): Record<string, unknown> {
   return roles.length < 3 ? { $or: [{ account: null }, { account: { role: { $in: roles } } }] } : {};
 }
 
+/**
+ * The enabled admins, locked so that two concurrent disables or deletions cannot both pass the "not
+ * the last admin" count. FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key
+ * check on an admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
+ */
+function lockEnabledAdmins(tx: EntityManager): Promise<{ id: string }[]> {
+  return tx.execute<{ id: string }[]>(`select id from account where role = 'ADMIN' and disabled_at is null for no key update`);
+}
+
 export class AccountService {
   constructor(
     private readonly config: Config,
@@ -245,12 +254,7 @@ export class AccountService {
     if ((account.disabledAt !== null) === disabled) return account;
     return em.transactional(async (tx) => {
       if (disabled && account.role === Role.ADMIN) {
-        // Lock the enabled admins so two concurrent disables cannot both pass the count.
-        // FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key check on an
-        // admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
-        const admins = await tx.execute<{ id: string }[]>(
-          `select id from account where role = 'ADMIN' and disabled_at is null for no key update`,
-        );
+        const admins = await lockEnabledAdmins(tx);
         if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
       }
       // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
@@ -297,11 +301,7 @@ export class AccountService {
     if (account.role !== Role.USER) requireReauth();
     await em.transactional(async (tx) => {
       if (account.role === Role.ADMIN) {
-        // FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key check on an
-        // admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
-        const admins = await tx.execute<{ id: string }[]>(
-          `select id from account where role = 'ADMIN' and disabled_at is null for no key update`,
-        );
+        const admins = await lockEnabledAdmins(tx);
         if (admins.filter((a) => a.id !== account.id).length === 0)
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
       }

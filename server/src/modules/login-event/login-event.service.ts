@@ -185,12 +185,7 @@ export class LoginEventService {
       const id = String(inserted[0].id);
       return { id, duplicate: false };
     }
-    const { rows: existing } = await this.pool.query<{ id: string }>({
-      name: 'login_event_by_idempotency_key',
-      text: 'select id::text as id from login_event where reporter_id = $1 and idempotency_key = $2',
-      values: [row.reporter_id, row.idempotency_key],
-    });
-    return { id: String(existing[0]!.id), duplicate: true };
+    return { id: (await this.findByIdempotencyKey(row.reporter_id!, row.idempotency_key!))!, duplicate: true };
   }
 
   /**

@@ -10,6 +10,7 @@ import { SessionInfo } from './session.types.js';
 import { SessionStage } from './session.entity.js';
 import { SecondFactorRequired, TwoFactorEnrollmentRequired, TwoFactorError } from '../two-factor/two-factor.types.js';
 import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
+import { assertProofGiven } from '../two-factor/two-factor.inputs.js';
 import { badInput, notFound } from '../../common/errors/errors.js';
 
 @ObjectType('LoginSuccess', { description: 'Signed in; the session cookie is set.' })
@@ -57,9 +58,7 @@ export class SessionResolver {
         },
       ]);
     }
-    if (proof && !proof.code?.trim()) {
-      throw badInput([{ field: 'input.secondFactor.code', reason: 'REQUIRED', message: 'Enter the code.' }]);
-    }
+    if (proof) assertProofGiven(proof, 'input.secondFactor');
     const result = await ctx.services.auth.login(ctx, input.email, input.password, proof);
     if (!result.ok) {
       if (result.secondFactor) return TwoFactorError.from(result.secondFactor);

@@ -167,21 +167,6 @@ export class SessionService {
     readonly cache: AuthCache<RawRow>,
   ) {}
 
-  async create(
-    _em: EntityManager,
-    account: Account,
-    meta: { ip: string; userAgent: string | null; stage?: SessionStage; ttlSeconds?: number },
-  ): Promise<NewSession> {
-    const started = this.newSession(account, meta);
-    // One prepared INSERT, no unit-of-work flush (BEGIN/INSERT/COMMIT): sign-in is a hot path.
-    await this.pool.query({
-      name: 'session_insert',
-      text: `insert into session (${INSERT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      values: insertValues(started.session),
-    });
-    return started;
-  }
-
   /**
    * A pending sign-in's session (second step or enrollment owed), created only while the password
    * version is the one the sign-in read with the hash it checked; null, with nothing written, otherwise.

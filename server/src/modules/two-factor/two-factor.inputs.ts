@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'cla
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
 import { PASSWORD_MAX_LENGTH } from '../account/password.js';
+import { badInput } from '../../common/errors/errors.js';
 import { TwoFactorMethod } from './two-factor.entity.js';
 
 @InputType('SecondFactorInput', { description: 'A second factor: a code, or a security-key assertion.' })
@@ -55,4 +56,18 @@ export class TwoFactorSettingsInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Allow e-mail codes for admins and sub-admins.' })
   emailForStaff?: boolean | null;
+}
+
+/** A code (or a key's response) must come with the method: a blank one is bad input, not a wrong guess. */
+export function assertProofGiven(
+  proof: { method: TwoFactorMethod; code?: string | null; webauthnResponse?: unknown },
+  at: string,
+): void {
+  if (proof.method === TwoFactorMethod.WEBAUTHN) {
+    if (!proof.webauthnResponse) {
+      throw badInput([{ field: `${at}.webauthnResponse`, reason: 'REQUIRED', message: 'Use your security key or passkey.' }]);
+    }
+  } else if (!proof.code?.trim()) {
+    throw badInput([{ field: `${at}.code`, reason: 'REQUIRED', message: 'Enter the code.' }]);
+  }
 }

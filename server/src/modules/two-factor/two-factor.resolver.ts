@@ -13,7 +13,7 @@ import { AuditAction } from '../audit/audit.entity.js';
 import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
-import { ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
+import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import { complianceReport } from './compliance.js';
 import { TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
@@ -670,19 +670,5 @@ export class TwoFactorResolver {
     const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });
     if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
-  }
-}
-
-/** A code (or a key's response) must come with the method: a blank one is bad input, not a wrong guess. */
-function assertProofGiven(
-  proof: { method: TwoFactorMethod; code?: string | null; webauthnResponse?: unknown },
-  at: string,
-): void {
-  if (proof.method === TwoFactorMethod.WEBAUTHN) {
-    if (!proof.webauthnResponse) {
-      throw badInput([{ field: `${at}.webauthnResponse`, reason: 'REQUIRED', message: 'Use your security key or passkey.' }]);
-    }
-  } else if (!proof.code?.trim()) {
-    throw badInput([{ field: `${at}.code`, reason: 'REQUIRED', message: 'Enter the code.' }]);
   }
 }
