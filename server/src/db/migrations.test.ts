@@ -52,4 +52,57 @@ describe('migrations', () => {
     expect(announced.sort()).toEqual(columns.filter((c) => !unannounced.includes(c)).sort());
     expect([...listed].sort()).toEqual(announced.sort());
   });
+
+  it('link tokens minted before 20261201150000 to their minter from the audit log', async () => {
+    // A database as it was before the migration: accounts, tokens and their creation's audit entries.
+    const old = await createTestDatabase('migrations_backfill');
+    const oldOrm = await initOrm(old.url);
+    try {
+      await oldOrm.getMigrator().up({ to: 'Migration20261201140000' });
+      const conn = oldOrm.em.getConnection();
+      const account = async (email: string) =>
+        (
+          await conn.execute<{ id: string }[]>(
+            `insert into account (email, name, role, created_at, updated_at) values (?, 'x', 'ADMIN', now(), now()) returning id`,
+            [email],
+          )
+        )[0]!.id;
+      const minter = await account('minter@example.test');
+      const holder = await account('integration@example.test');
+      const gone = await account('gone@example.test');
+      const token = async (prefix: string) =>
+        (
+          await conn.execute<{ id: string }[]>(
+            `insert into api_token (account_id, name, token_hash, prefix, created_at) values (?, ?, ?, ?, now()) returning id`,
+            [holder, prefix, `hash-${prefix}`, prefix],
+          )
+        )[0]!.id;
+      const audited = await token('audited');
+      const unaudited = await token('unaudited');
+      const byGone = await token('bygone');
+      const otherAction = await token('other');
+      const audit = (actor: string, action: string, target: string) =>
+        conn.execute(
+          `insert into audit_log (occurred_at, actor_id, action, target_type, target_id, details, ip) values (now(), ?, ?, 'ApiToken', ?, '{}', '127.0.0.1')`,
+          [actor, action, target],
+        );
+      await audit(minter, 'API_TOKEN_CREATED', audited);
+      await audit(gone, 'API_TOKEN_CREATED', byGone);
+      await audit(minter, 'API_TOKEN_REVOKED', otherAction);
+      // The minter of `byGone` was deleted since (the audit entry keeps its id).
+      await conn.execute(`update audit_log set actor_id = null where actor_id = ?`, [gone]);
+      await conn.execute(`delete from account where id = ?`, [gone]);
+
+      await oldOrm.getMigrator().up({ to: 'Migration20261201150000' });
+      const rows = await conn.execute<{ id: string; created_by_id: string | null }[]>(`select id, created_by_id from api_token`);
+      const by = Object.fromEntries(rows.map((r) => [r.id, r.created_by_id]));
+      expect(by).toEqual({ [audited]: minter, [unaudited]: null, [byGone]: null, [otherAction]: null });
+      // And the rest of the migrations apply on top of it.
+      await migrate(oldOrm);
+      expect(await oldOrm.getMigrator().checkMigrationNeeded()).toBe(false);
+    } finally {
+      await oldOrm.close(true);
+      await old.drop();
+    }
+  });
 });
