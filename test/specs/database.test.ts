@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { setupAdmin } from '../support/factories.js';
@@ -66,5 +67,49 @@ describe('the database connection', () => {
     const code = await server.stop();
     server = undefined;
     expect(code).toBe(0);
+  });
+
+  /**
+   * A maintenance round (every second here) caught by the shutdown finishes before the server exits:
+   * its last steps (the incident summary e-mails among them) are not cut off by the pools closing.
+   */
+  it('lets a maintenance round in progress finish before it exits', async () => {
+    server = await startServer({ DATABASE_URL: db.url, INCIDENT_MAIL_THROTTLE_SECONDS: '1' });
+    const { id } = await setupAdmin(server);
+    // An expired security-key challenge, which the round's step after the e-mail codes forgets.
+    await db.query(
+      `insert into webauthn_challenge (id, account_id, session_id, purpose, challenge, expires_at)
+       values (gen_random_uuid(), $1, gen_random_uuid(), 'LOGIN', 'expired', now() - interval '1 hour')`,
+      [id],
+    );
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table email_code in access exclusive mode');
+      // Until the next round is held on the e-mail codes.
+      const waiting = async () =>
+        (
+          await db.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock' and query like '%delete from email_code%'`,
+          )
+        )[0]!.n;
+      for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await waiting()).toBe(1);
+
+      const running = server;
+      const exited = running.stop();
+      // The server waits for its round (up to 5 s): still running a second after it was told to stop.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(running.process.exitCode).toBeNull();
+      await holder.query('commit');
+      expect(await exited).toBe(0);
+      server = undefined;
+      expect(running.output()).not.toContain('maintenance failed');
+      expect(await db.query(`select 1 from webauthn_challenge where challenge = 'expired'`)).toEqual([]);
+    } finally {
+      await holder.end();
+    }
   });
 });
