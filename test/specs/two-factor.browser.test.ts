@@ -313,6 +313,31 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 
+  it('asks for the second factor an app set up in another tab since the page loaded', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, user.email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByLabel('New password', { exact: true }).waitFor();
+    // Meanwhile, elsewhere: an authenticator app is switched on (this page still knows of no method).
+    const { secret } = await enrollTotp(user.client);
+    const NEW = 'another fresh passphrase';
+    await page.getByLabel('New password', { exact: true }).fill(NEW);
+    await page.getByLabel('Repeat the new password').fill(NEW);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    // The server wants a second factor: the dialog reads the methods again and asks for the code.
+    await awayFromStepEdge();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Password changed.').waitFor();
+    expect((await loginStep(new GqlClient(server.url), user.email, NEW)).typename).toBe('SecondFactorRequired');
+    await page.context().close();
+  });
+
   it('a second admin approves a waiting reset of an admin’s 2FA from the compliance page', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });

@@ -10,20 +10,26 @@ import { SecondFactorForm } from './SecondFactorForm';
 /**
  * "Confirm it is you": password, then — when the account has 2FA — a second factor. Sensitive
  * changes (removing a method, new recovery codes) need it within the last few minutes.
+ * `methods`: your methods as last read; when the server asks for a second factor they did not show
+ * (a method set up in another tab, or their query failed), `reloadMethods` reads them again.
  */
 export function ReauthModal({
-  methods,
+  methods: known,
+  reloadMethods,
   onDone,
   onCancel,
 }: {
   methods: TwoFactorMethod[];
+  reloadMethods: () => Promise<TwoFactorMethod[]>;
   onDone: () => void;
   onCancel: () => void;
 }) {
   const [password, setPassword] = useState('');
   const [passwordOk, setPasswordOk] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [reloaded, setReloaded] = useState<TwoFactorMethod[] | null>(null);
   const [reauth, { loading }] = useMutation(ReauthenticateDocument);
+  const methods = reloaded ?? known;
   const needsFactor = methods.length > 0;
 
   async function send(secondFactor: SecondFactorInput | null): Promise<Problem | null> {
@@ -43,8 +49,21 @@ export function ReauthModal({
   async function onPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    if (needsFactor) setPasswordOk(true);
-    else setProblem(await send(null));
+    if (needsFactor) {
+      setPasswordOk(true);
+      return;
+    }
+    const p = await send(null);
+    if (p?.code === 'SECOND_FACTOR_REQUIRED') {
+      // The password was right; the methods shown were out of date.
+      const fresh = await reloadMethods().catch(() => []);
+      if (fresh.length > 0) {
+        setReloaded(fresh);
+        setPasswordOk(true);
+        return;
+      }
+    }
+    setProblem(p);
   }
 
   return (

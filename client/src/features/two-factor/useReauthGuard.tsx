@@ -16,7 +16,8 @@ export function useReauthGuard(): {
   modal: ReactNode;
 } {
   // Your own methods decide what the confirmation asks for (the Security page has them cached already).
-  const methods = useQuery(MyTwoFactorDocument).data?.myTwoFactor.methods ?? [];
+  const myTwoFactor = useQuery(MyTwoFactorDocument);
+  const methods = myTwoFactor.data?.myTwoFactor.methods ?? [];
   const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
   async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {
     const fail = (p: Problem): void => {
@@ -34,6 +35,7 @@ export function useReauthGuard(): {
   const modal = pending ? (
     <ReauthModal
       methods={methods}
+      reloadMethods={async () => (await myTwoFactor.refetch()).data?.myTwoFactor.methods ?? []}
       onCancel={() => setPending(null)}
       onDone={() => {
         const action = pending;
