@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
 import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
+import { assertNoNul } from './common/graphql/nul.js';
 import { createFormatError } from './common/errors/format-error.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -264,6 +265,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             async requestDidStart() {
               const writesBefore = svcRef.protection.ranges.writes;
               return {
+                async didResolveOperation(rc) {
+                  assertNoNul(rc.request.variables, rc.source, rc.document);
+                },
                 async willSendResponse() {
                   const ranges = svcRef.protection.ranges;
                   if (ranges.unconfirmed || ranges.writes !== writesBefore) await ranges.sync();

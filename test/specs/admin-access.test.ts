@@ -64,6 +64,8 @@ describe('admin IP access lists', () => {
     expect(longLabel.errors![0]!.extensions!['fields']).toEqual([
       expect.objectContaining({ field: 'lines[1]', reason: 'TOO_LONG' }),
     ]);
+    // An empty account id is a bad one, not "your own list".
+    expect(codes(await admin.gql(ADD, { l: '203.0.113.7 Office', a: '' }))).toEqual(['BAD_USER_INPUT']);
     expect(await db.query('select id from admin_access_entry')).toEqual([]);
 
     // Right lines, but changing IP restrictions needs a fresh confirmation first.

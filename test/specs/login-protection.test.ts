@@ -508,6 +508,9 @@ describe('login protection', () => {
       codes(await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.9', accountId: '00000000-0000-4000-8000-000000000000' } })),
     ).toEqual(['NOT_FOUND']);
     expect(codes(await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.9', accountId: 'nope' } }))).toEqual(['BAD_USER_INPUT']);
+    // An empty account id is a bad one, not "no account": it must not trust the address for everyone.
+    expect(codes(await admin.gql(MARK_SAFE, { i: { cidr: '192.0.2.9', accountId: '' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query(`select id from trusted_ip where cidr = '192.0.2.9/32'`)).toEqual([]);
     expect(codes(await admin.gql(CHECK, { ip: '999.1.1.1' }))).toEqual(['BAD_USER_INPUT']);
     const first = await admin.gql(BLOCK, { i: { cidr: '192.0.2.0/25', note: 'abuse' } });
     expect(first.data?.['blockIp']?.__typename).toBe('IpBlock');

@@ -116,6 +116,44 @@ describe('transport hardening', () => {
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|\bat .+:\d+:\d+/);
   });
 
+  it('refuses text holding a NUL character before anything runs, naming the field', async () => {
+    const counts = async () =>
+      (
+        await db.query<{ events: number; counters: number; audit: number }>(
+          `select (select count(*) from login_event)::int as events, (select count(*) from failure_counter)::int as counters,
+                  (select count(*) from audit_log)::int as audit`,
+        )
+      )[0]!;
+    const before = await counts();
+    // A batch of reports whose second one carries a NUL: none of them is counted or recorded.
+    const report = (i: number, userAgent: string) => ({
+      account: `nul${i}@example.test`,
+      ip: '198.51.100.77',
+      outcome: 'FAILURE',
+      service: 'imap',
+      userAgent,
+    });
+    const batch = await admin.raw({
+      query: `mutation($r: [LoginReportInput!]!) { reportLogins(reports: $r) { allowed } }`,
+      variables: { r: [report(0, 'Mail/1.0'), report(1, 'Mail\u00002.0')] },
+    });
+    expect(batch.status).toBe(400);
+    const body = (await batch.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors.map((e) => e.extensions['code'])).toEqual(['BAD_USER_INPUT']);
+    expect(body.errors[0]!.extensions['fields']).toEqual([
+      expect.objectContaining({ field: 'r[1].userAgent', reason: 'NUL_CHARACTER' }),
+    ]);
+    // A sign-in's e-mail, in a variable or in the operation's own text.
+    const anonymous = new GqlClient(server.url);
+    const inVariable = await anonymous.gql(LOGIN, { input: { email: 'nul\u0000@example.test', password: PASSWORD } });
+    expect(codes(inVariable)).toEqual(['BAD_USER_INPUT']);
+    const inLiteral = await anonymous.gql(
+      'mutation { login(input: { email: "nul\\u0000@example.test", password: "x" }) { __typename } }',
+    );
+    expect(codes(inLiteral)).toEqual(['BAD_USER_INPUT']);
+    expect(await counts()).toEqual(before);
+  });
+
   it('ignores X-Forwarded-For when no trusted proxy is configured', async () => {
     const c = new GqlClient(server.url, { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'xff-probe' });
     await c.gql(LOGIN, { input: { email: 'nobody@example.test', password: PASSWORD } });

@@ -1289,6 +1289,19 @@ describe('two-factor authentication', () => {
       expect(await keysOf(user.id)).toHaveLength(1);
     });
 
+    it('a crafted registration: an overlong credential id is refused, unknown transports are not kept', async () => {
+      const user = await newUser();
+      // WebAuthn caps credential ids at 1023 bytes; the attestation format alone would carry 65 535.
+      const long = new SoftKey(server.url, { idBytes: 1100 });
+      expect(await register(user.client, long)).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+      expect(await keysOf(user.id)).toEqual([]);
+      const odd = new SoftKey(server.url, { transports: ['usb', 'usb', 'x-ray', { any: 'thing' }, 'nfc'] });
+      expect(await register(user.client, odd)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await db.query(`select transports from webauthn_credential where account_id = $1`, [user.id])).toEqual([
+        { transports: ['usb', 'nfc'] },
+      ]);
+    });
+
     it('under a policy the last key cannot be removed, and stays', async () => {
       const user = await newUser();
       const key = new SoftKey(server.url);

@@ -7,7 +7,8 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
  * ceremony itself is tested in Chromium with a virtual authenticator (two-factor.browser.test.ts).
  */
 export class SoftKey {
-  readonly credentialId = randomBytes(32);
+  readonly credentialId: Buffer;
+  private readonly transports: unknown[];
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;
@@ -15,7 +16,11 @@ export class SoftKey {
   constructor(
     /** The dashboard's origin, as the browser would report it (`http://localhost:<port>`). */
     readonly origin: string,
+    /** A crafted key: its credential id's length, the transports it reports. */
+    options: { idBytes?: number; transports?: unknown[] } = {},
   ) {
+    this.credentialId = randomBytes(options.idBytes ?? 32);
+    this.transports = options.transports ?? ['usb'];
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = privateKey;
     const jwk = publicKey.export({ format: 'jwk' });
@@ -75,7 +80,7 @@ export class SoftKey {
       response: {
         clientDataJSON: this.clientData('webauthn.create', options.challenge, tamper.origin).toString('base64url'),
         attestationObject: attestationObject.toString('base64url'),
-        transports: ['usb'],
+        transports: this.transports,
       },
       clientExtensionResults: {},
     };

@@ -39,6 +39,17 @@ export function createFormatError(logger: Logger) {
         return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
       }
     }
+    // Text PostgreSQL cannot store (a NUL character; requests holding one are refused before they run,
+    // so this is a backstop for any other way in): the input's fault, not the server's.
+    const state = sqlState(original);
+    if (state === '22021' || state === '22P05') {
+      logger.warn({ err: original, path: formatted.path }, 'text the database cannot store reached it');
+      return {
+        ...base,
+        message: 'Text may not contain the NUL character (U+0000).',
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
     return {
       message: 'Internal server error',
@@ -47,6 +58,15 @@ export function createFormatError(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/** The SQLSTATE of a database error (pg's, or MikroORM's wrapping of it), if it is one. */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown; sqlState?: unknown }).sqlState ?? (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 interface ValidationLike {

@@ -47,7 +47,7 @@ export class RestrictionPreviewItem {
 export class AdminAccessResolver {
   private async list(ctx: Context, accountId?: string | null): Promise<AdminAccessList> {
     if (ctx.viewer!.account.role === Role.USER) throw forbidden();
-    if (accountId) assertUuid(accountId, 'accountId');
+    if (accountId != null) assertUuid(accountId, 'accountId');
     const account = await ctx.services.adminAccess.target(ctx.em, ctx.viewer!, accountId);
     const entries = await ctx.services.adminAccess.entries(ctx.em, account);
     return Object.assign(new AdminAccessList(), {

@@ -58,7 +58,7 @@ export class AdminAccessService {
 
   /** Your own list: any admin or sub-admin. Someone else's: an admin, or a sub-admin with MANAGE_SUB_ADMINS for sub-admins. */
   async target(em: EntityManager, viewer: Viewer, accountId: string | undefined | null): Promise<Account> {
-    const account = accountId ? await em.findOne(Account, { id: accountId }) : viewer.account;
+    const account = accountId != null ? await em.findOne(Account, { id: accountId }) : viewer.account;
     if (!account) throw notFound('Account');
     if (account.role === Role.USER)
       throw badInput([{ field: 'accountId', reason: 'NOT_STAFF', message: 'Access lists are for admins and sub-admins.' }]);

@@ -88,7 +88,7 @@ export class TrustedIpResolver {
   ): Promise<TrustedIpPage> {
     const p = page ?? new PageInput();
     const where: Record<string, unknown> = {};
-    if (accountId) {
+    if (accountId != null) {
       assertUuid(accountId, 'accountId');
       where['account'] = accountId;
     } else if (globalOnly) where['account'] = null;
@@ -123,7 +123,7 @@ export class TrustedIpResolver {
   ): Promise<typeof MarkIpSafeResult> {
     const cidr = ruleRangeArg(input.cidr, 'cidr');
     let account: Account | null = null;
-    if (input.accountId) {
+    if (input.accountId != null) {
       assertUuid(input.accountId, 'accountId');
       account = await ctx.em.findOne(Account, { id: input.accountId });
       if (!account) throw notFound('Account');

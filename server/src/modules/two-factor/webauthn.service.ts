@@ -24,6 +24,9 @@ import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnC
 import { lockSecondFactors } from './method-lock.js';
 import { TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
 
+/** Authenticator transports WebAuthn Level 3 names. */
+const KNOWN_TRANSPORTS = new Set<string>(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+
 /**
  * One user-verification policy for options and verification alike: "preferred" asks for a PIN or
  * biometric where the authenticator has one, and a plain security key (touch only) still works.
@@ -142,6 +145,12 @@ export class WebauthnService {
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
     const { credential } = info;
+    // The spec caps a credential id at 1023 bytes (a longer one would not even fit its column), and the
+    // transports are hints the browser gets back later: only the names the spec knows are kept.
+    if (Buffer.from(credential.id, 'base64url').length > 1023) {
+      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+    }
+    const transports = [...new Set((credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t)))];
     if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
@@ -156,7 +165,7 @@ export class WebauthnService {
           credentialId: credential.id,
           publicKey: Buffer.from(credential.publicKey).toString('base64url'),
           counter: credential.counter,
-          transports: credential.transports ?? [],
+          transports,
           name: stored.device_name ?? 'Security key',
           deviceType: info.credentialDeviceType,
           backedUp: info.credentialBackedUp,
