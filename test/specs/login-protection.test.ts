@@ -623,6 +623,8 @@ describe('login protection', () => {
       code: 'ALREADY_EXISTS',
     });
     expect(codes(await create({ cidr: '10.9.0.0/16', name: 'x', latitude: 10 }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create({ cidr: '10.9.0.0/16', name: 'x', latitude: null, longitude: 10 }))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query(`select id from named_location where cidr = '10.9.0.0/16'`)).toEqual([]);
     expect(codes(await create({ cidr: '10.9.0.0/16', name: 'x', countryCode: 'XX' }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await create({ cidr: '10.9.0.1/16', name: 'x' }))).toEqual(['BAD_USER_INPUT']);
 

@@ -113,6 +113,11 @@ describe('two-factor authentication', () => {
       expect(row!['secret_sealed']).not.toContain(e.secret.replace(/ /g, ''));
 
       const secret = e.secret.replace(/ /g, '') as string;
+      // A blank code is bad input and takes no attempt.
+      const attempts = () => db.query(`select key, count from failure_counter order by key`);
+      const attemptsBefore = await attempts();
+      expect(codes(await client.gql(Q.confirmTotp, { c: '  ' }))).toEqual(['BAD_USER_INPUT']);
+      expect(await attempts()).toEqual(attemptsBefore);
       const wrong = totp(secret) === '000000' ? '111111' : '000000';
       const bad = await client.gql(Q.confirmTotp, { c: wrong });
       expect(bad.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
@@ -503,6 +508,15 @@ describe('two-factor authentication', () => {
       const sent = await client.gql(Q.startEmail, { a: address });
       expect(sent.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
       const code = await mail.codeFor(address, since);
+      // A blank code is bad input: it takes no attempt and costs the code none of its tries.
+      const attempts = () =>
+        db.query(
+          `select (select json_agg(json_build_array(key, count) order by key) from failure_counter) as budgets,
+                  (select json_agg(failures) from email_code) as tries`,
+        );
+      const attemptsBefore = await attempts();
+      expect(codes(await client.gql(Q.confirmEmail, { c: '' }))).toEqual(['BAD_USER_INPUT']);
+      expect(await attempts()).toEqual(attemptsBefore);
       const wrong = code === '000000' ? '111111' : '000000';
       expect((await client.gql(Q.confirmEmail, { c: wrong })).data!['confirmEmailEnrollment'].code).toBe('CODE_INVALID');
       expect((await client.gql(Q.status)).data!['myTwoFactor'].emailAddress).toBeNull();

@@ -109,10 +109,11 @@ export class NamedLocationResolver {
     @Ctx() ctx: Context,
   ): Promise<typeof CreateNamedLocationResult> {
     const cidr = ruleRangeArg(input.cidr, 'cidr');
-    if ((input.latitude === undefined) !== (input.longitude === undefined)) {
+    // An explicit null is no coordinate, like an omitted one.
+    if ((input.latitude == null) !== (input.longitude == null)) {
       throw badInput([
         {
-          field: input.latitude === undefined ? 'latitude' : 'longitude',
+          field: input.latitude == null ? 'latitude' : 'longitude',
           reason: 'REQUIRED',
           message: 'Give latitude and longitude together.',
         },

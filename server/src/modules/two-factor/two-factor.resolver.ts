@@ -198,7 +198,7 @@ export class TwoFactorResolver {
     @Arg('code', () => String, { description: 'The 6-digit code the app shows now.' }) code: string,
     @Ctx() ctx: Context,
   ): Promise<typeof EnableResult> {
-    if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    assertCodeGiven(code);
     await this.assertFirstFactor(ctx);
     const failure = await ctx.services.twoFactor.confirmTotp(ctx, ctx.viewer!.account, code);
     return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.TOTP);
@@ -223,7 +223,7 @@ export class TwoFactorResolver {
     @Arg('code', () => String, { description: 'The 6-digit code from the e-mail.' }) code: string,
     @Ctx() ctx: Context,
   ): Promise<typeof EnableResult> {
-    if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+    assertCodeGiven(code);
     await this.assertFirstFactor(ctx);
     const failure = await ctx.services.twoFactor.confirmEmail(ctx, ctx.viewer!.account, session(ctx).id, code);
     return failure ? TwoFactorError.from(failure) : this.enabled(ctx, TwoFactorMethod.EMAIL);
@@ -671,4 +671,10 @@ export class TwoFactorResolver {
     if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
   }
+}
+
+/** An enrollment's confirmation code: blank or overlong is bad input, refused before an attempt is taken. */
+function assertCodeGiven(code: string): void {
+  if (!code.trim()) throw badInput([{ field: 'code', reason: 'REQUIRED', message: 'Enter the 6-digit code.' }]);
+  if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
 }
