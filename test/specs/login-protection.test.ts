@@ -521,6 +521,21 @@ describe('login protection', () => {
     await admin.gql(UNBLOCK, { ip: '192.0.2.0/25' });
   });
 
+  it('refuses a block by hand that the global safe list would void, and blocks a range that only overlaps it', async () => {
+    const safe = await admin.gql(MARK_SAFE, { i: { cidr: '198.18.7.0/28', note: 'monitoring' } });
+    expect(safe.data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    const inside = await admin.gql(
+      `mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename ... on SafeListedError { code safeCidr } } }`,
+      { i: { cidr: '198.18.7.5', note: 'abuse' } },
+    );
+    expect(inside.data?.['blockIp']).toEqual({ __typename: 'SafeListedError', code: 'SAFE_LISTED', safeCidr: '198.18.7.0/28' });
+    expect(await db.query(`select id from ip_block where cidr = '198.18.7.5/32'`)).toEqual([]);
+    const wider = await admin.gql(BLOCK, { i: { cidr: '198.18.0.0/16', note: 'abuse' } });
+    expect(wider.data?.['blockIp']?.__typename).toBe('IpBlock');
+    await admin.gql(UNBLOCK, { ip: '198.18.0.0/16' });
+    await admin.gql(`mutation($id: ID!) { removeTrustedIp(id: $id) }`, { id: safe.data!['markIpSafe'].id });
+  });
+
   it('needs an acknowledgement to trust a wide public range, not a private or narrow one', async () => {
     const wide = await admin.gql(MARK_SAFE, { i: { cidr: '8.0.0.0/8', note: 'too wide' } });
     expect(wide.data?.['markIpSafe']).toMatchObject({

@@ -244,6 +244,8 @@ export type ErrorCode =
   | 'NO_CODE_SENT'
   /** This change needs a fresh confirmation: call `reauthenticate` (password and, where enabled, a second factor) and retry within a few minutes. */
   | 'REAUTH_REQUIRED'
+  /** A block by hand inside a range on the global safe list: it would have no effect (trust wins over blocks). */
+  | 'SAFE_LISTED'
   /** Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it. */
   | 'SECOND_FACTOR_LOCKED'
   /** The account has 2FA: a second factor is needed as well as the password. */
@@ -961,6 +963,7 @@ export type BlockIpMutationVariables = Exact<{
 export type BlockIpMutation = { blockIp:
     | { __typename: 'AlreadyExistsError', code: ErrorCode, message: string }
     | { __typename: 'IpBlock', id: string, cidr: string }
+    | { __typename: 'SafeListedError', code: ErrorCode, message: string }
    };
 
 export type HomePageQueryVariables = Exact<{ [key: string]: never; }>;

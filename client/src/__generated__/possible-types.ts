@@ -3,7 +3,8 @@
   "possibleTypes": {
     "BlockIpResult": [
       "AlreadyExistsError",
-      "IpBlock"
+      "IpBlock",
+      "SafeListedError"
     ],
     "CreateAccountResult": [
       "AccountCreated",
@@ -23,6 +24,7 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
+      "SafeListedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "TwoFactorError",
@@ -69,7 +71,8 @@
   "possibleTypes": {
     "BlockIpResult": [
       "AlreadyExistsError",
-      "IpBlock"
+      "IpBlock",
+      "SafeListedError"
     ],
     "CreateAccountResult": [
       "AccountCreated",
@@ -89,6 +92,7 @@
       "EmailTakenError",
       "InvalidCredentialsError",
       "IpBlockedError",
+      "SafeListedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
       "TwoFactorError",

@@ -26,6 +26,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT:
     'Only whitelist an entire range if you are certain the network is private and managed. Confirm that you understand the risk.',
   ALREADY_EXISTS: 'The same entry exists already.',
+  SAFE_LISTED:
+    'This address is on the global safe list, which no block overrides: blocking it would change nothing. Remove it from the safe list first.',
   IP_NOT_ALLOWED: 'Your account only accepts sign-ins from the IPs in its access list.',
   WOULD_LOCK_YOU_OUT:
     'This change would lock you out: it would leave your current IP outside your access list or inside a block, or switch off your only second factor. Fix that first.',

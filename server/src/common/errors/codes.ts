@@ -22,6 +22,7 @@ export enum ErrorCode {
   IP_BLOCKED = 'IP_BLOCKED',
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT = 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
   ALREADY_EXISTS = 'ALREADY_EXISTS',
+  SAFE_LISTED = 'SAFE_LISTED',
   IP_NOT_ALLOWED = 'IP_NOT_ALLOWED',
   WOULD_LOCK_YOU_OUT = 'WOULD_LOCK_YOU_OUT',
   REAUTH_REQUIRED = 'REAUTH_REQUIRED',
@@ -75,6 +76,9 @@ registerEnumType(ErrorCode, {
       description: 'A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`.',
     },
     ALREADY_EXISTS: { description: 'The same entry exists already.' },
+    SAFE_LISTED: {
+      description: 'A block by hand inside a range on the global safe list: it would have no effect (trust wins over blocks).',
+    },
     IP_NOT_ALLOWED: { description: 'The account is restricted to its IP access list and this request comes from elsewhere.' },
     WOULD_LOCK_YOU_OUT: {
       description:

@@ -75,6 +75,22 @@ export class AlreadyExistsError extends ErrorResult {
   }
 }
 
+@ObjectType('SafeListedError', {
+  implements: ErrorResult,
+  description: 'A block by hand inside a range on the global safe list would have no effect: trust wins over blocks.',
+})
+export class SafeListedError extends ErrorResult {
+  @Field(() => String, { description: 'The safe-list entry that covers the range.' })
+  safeCidr!: string;
+
+  constructor(cidr: string, safeCidr: string) {
+    super();
+    this.code = ErrorCode.SAFE_LISTED;
+    this.message = `${cidr} is inside ${safeCidr}, which is on the global safe list: no block applies there. Remove it from the safe list first.`;
+    this.safeCidr = safeCidr;
+  }
+}
+
 @ObjectType('WideRangeNeedsAcknowledgementError', {
   implements: ErrorResult,
   description: 'Trusting a wide public range needs an explicit acknowledgement.',

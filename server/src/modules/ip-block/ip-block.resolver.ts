@@ -2,7 +2,7 @@ import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission, Role } from '../../common/auth/roles.js';
-import { AlreadyExistsError } from '../../common/errors/error-result.js';
+import { AlreadyExistsError, SafeListedError } from '../../common/errors/error-result.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { cidrArg, ruleRangeArg } from '../../common/net/cidr-input.js';
@@ -31,7 +31,7 @@ import { loosens } from '../settings/settings.service.js';
 export const BlockIpResult = createUnionType({
   name: 'BlockIpResult',
   description: 'Outcome of blocking an address or range by hand.',
-  types: () => [IpBlock, AlreadyExistsError] as const,
+  types: () => [IpBlock, AlreadyExistsError, SafeListedError] as const,
 });
 
 @ArgsType()
@@ -263,6 +263,14 @@ export class IpBlockResolver {
         [cidr.text],
       );
       if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);
+      // Trust wins over blocks: a block wholly inside the global safe list would stand there refusing
+      // nobody, while the block list said otherwise. (One that only overlaps it applies elsewhere.)
+      const [safe] = await em.execute<{ cidr: string }[]>(
+        `select cidr::text as cidr from trusted_ip where account_id is null and cidr >>= ?::cidr
+            and (expires_at is null or expires_at > now()) order by masklen(cidr) limit 1`,
+        [cidr.text],
+      );
+      if (safe) return new SafeListedError(cidr.text, safe.cidr);
       const block = em.create(IpBlock, {
         cidr: cidr.text,
         reason: BlockReason.MANUAL,
