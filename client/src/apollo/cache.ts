@@ -11,6 +11,8 @@ export function createCache(): InMemoryCache {
     typePolicies: {
       // One setup status per server: a singleton, so every query reading it sees the same value.
       SetupStatus: { keyFields: [] },
+      // The system-wide 2FA settings, likewise: what a save answers is what the settings page shows.
+      TwoFactorSettings: { keyFields: [], fields: { allowedMethods: { merge: false } } },
       Query: {
         fields: {
           // `account(id)` reads an account that any list has already put in the cache.
