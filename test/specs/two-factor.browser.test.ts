@@ -112,6 +112,53 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByText('9 of 10 recovery codes left.').waitFor();
   });
 
+  it('asks before replacing the recovery codes or removing the app, saying what is lost', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(user.client);
+    const page = await (await browser.newContext()).newPage();
+    await awayFromStepEdge();
+    await signIn(page, user.email);
+    const step = page.getByRole('dialog', { name: 'Two-step verification' });
+    await step.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await step.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const codesOf = () =>
+      db.query(`select id from recovery_code where account_id = $1 and used_at is null order by id`, [user.id]);
+    const before = await codesOf();
+    expect(before).toHaveLength(10);
+
+    // Cancelled: nothing happens, and no password is asked for.
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    const ask = page.getByRole('dialog', { name: 'Generate new recovery codes?' });
+    await ask.getByText('Your current recovery codes stop working at once').waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect(await page.getByRole('dialog', { name: 'Confirm it is you' }).count()).toBe(0);
+    expect(await codesOf()).toEqual(before);
+
+    // Confirmed: then the re-authentication, then the new set.
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await ask.getByRole('button', { name: 'Generate new codes' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    const after = await codesOf();
+    expect(after).toHaveLength(10);
+    expect(after.filter((c) => before.some((b) => b['id'] === c['id']))).toEqual([]);
+
+    // Removing the app asks too (the re-authentication is still fresh: only the question).
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove the authenticator app?' });
+    await remove.getByRole('button', { name: 'Cancel' }).click();
+    await remove.waitFor({ state: 'detached' });
+    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [user.id])).toEqual([{ status: 'ACTIVE' }]);
+    await page.context().close();
+  });
+
   it('registers a security key with a virtual authenticator, signs in with it, and refuses a key whose counter went backwards', async () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });
     const context = await browser.newContext();

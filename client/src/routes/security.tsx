@@ -19,6 +19,7 @@ import {
   RenameWebauthnDocument,
 } from '../features/two-factor/operations';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
+import { useConfirm } from '../components/useConfirm';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
 import { ChangePasswordCard } from '../features/account/ChangePasswordCard';
 
@@ -33,6 +34,7 @@ export function Component() {
   const [generate] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
   const { guard, modal } = useReauthGuard();
+  const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
 
   if (!tf) {
@@ -49,6 +51,7 @@ export function Component() {
   return (
     <Stack gap="lg" maw={900}>
       {modal}
+      {confirmModal}
       <div>
         <Group gap="sm">
           <Title order={1}>Security</Title>
@@ -99,9 +102,15 @@ export function Component() {
               color="red"
               size="xs"
               onClick={() =>
-                void guard('Removing the app', async () => {
-                  await disableTotp();
-                  await refetch();
+                confirm({
+                  title: 'Remove the authenticator app?',
+                  body: 'Its codes stop working at once. To use an app again, you set it up anew with a new QR code.',
+                  confirmLabel: 'Remove app',
+                  onConfirm: () =>
+                    void guard('Removing the app', async () => {
+                      await disableTotp();
+                      await refetch();
+                    }),
                 })
               }
             >
@@ -129,9 +138,15 @@ export function Component() {
               color="red"
               size="xs"
               onClick={() =>
-                void guard('Removing e-mail codes', async () => {
-                  await disableEmail();
-                  await refetch();
+                confirm({
+                  title: 'Remove e-mail codes?',
+                  body: `Sign-in codes are no longer sent to ${tf.emailAddress}.`,
+                  confirmLabel: 'Remove e-mail codes',
+                  onConfirm: () =>
+                    void guard('Removing e-mail codes', async () => {
+                      await disableEmail();
+                      await refetch();
+                    }),
                 })
               }
             >
@@ -205,9 +220,15 @@ export function Component() {
                         color="red"
                         aria-label={`Remove ${c.name}`}
                         onClick={() =>
-                          void guard('Removing the key', async () => {
-                            await removeKey({ variables: { id: c.id } });
-                            await refetch();
+                          confirm({
+                            title: `Remove ${c.name}?`,
+                            body: 'This security key or passkey can no longer sign you in. To use it again, you add it anew.',
+                            confirmLabel: 'Remove key',
+                            onConfirm: () =>
+                              void guard('Removing the key', async () => {
+                                await removeKey({ variables: { id: c.id } });
+                                await refetch();
+                              }),
                           })
                         }
                       >
@@ -247,10 +268,16 @@ export function Component() {
               <Button
                 variant="light"
                 onClick={() =>
-                  void guard('Generating codes', async () => {
-                    const { data: d } = await generate();
-                    if (d) setFreshCodes(d.generateRecoveryCodes.codes);
-                    await refetch();
+                  confirm({
+                    title: 'Generate new recovery codes?',
+                    body: 'Your current recovery codes stop working at once, the unused ones too. Store the new set somewhere safe.',
+                    confirmLabel: 'Generate new codes',
+                    onConfirm: () =>
+                      void guard('Generating codes', async () => {
+                        const { data: d } = await generate();
+                        if (d) setFreshCodes(d.generateRecoveryCodes.codes);
+                        await refetch();
+                      }),
                   })
                 }
               >

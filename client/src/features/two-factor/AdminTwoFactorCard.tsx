@@ -2,6 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { Button, Card, Group, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
+import { useConfirm } from '../../components/useConfirm';
 import { useReauthGuard } from './useReauthGuard';
 
 const ResetTwoFactorDocument = graphql(`
@@ -47,6 +48,7 @@ export function AdminTwoFactorCard({
   account: { id: string; email: string; role: string; requiresTwoFactor: boolean };
 }) {
   const { guard, modal } = useReauthGuard();
+  const { confirm, modal: confirmModal } = useConfirm();
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument);
   const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument);
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument);
@@ -103,7 +105,19 @@ export function AdminTwoFactorCard({
         />
       )}
       <Group mt="sm">
-        <Button color="red" variant="light" loading={resetting} onClick={() => void doReset()}>
+        <Button
+          color="red"
+          variant="light"
+          loading={resetting}
+          onClick={() =>
+            confirm({
+              title: `Reset the two-factor authentication of ${account.email}?`,
+              body: 'Every method and recovery code of the account is removed, all its sessions and API tokens end, and the holder is e-mailed. They set up two-factor authentication again at their next sign-in.',
+              confirmLabel: 'Reset',
+              onConfirm: () => void doReset(),
+            })
+          }
+        >
           Reset two-factor authentication
         </Button>
         <Button variant="default" loading={unlocking} onClick={() => void doUnlock()}>
@@ -111,6 +125,7 @@ export function AdminTwoFactorCard({
         </Button>
       </Group>
       {modal}
+      {confirmModal}
     </Card>
   );
 }
