@@ -141,6 +141,14 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
     await ask.getByRole('button', { name: 'Generate new codes' }).click();
     const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    // A wrong password shows only once the code is sent with it: back to the password, saying so.
+    await reauth.getByLabel('Password').fill(`${PASSWORD}!`);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await reauth.getByRole('alert').getByText('The password is incorrect. Enter it again.').waitFor();
+    expect(await reauth.getByLabel('Password').inputValue()).toBe('');
+    expect(await codesOf()).toEqual(before);
     await reauth.getByLabel('Password').fill(PASSWORD);
     await reauth.getByRole('button', { name: 'Next' }).click();
     await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));

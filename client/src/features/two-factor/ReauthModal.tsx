@@ -54,6 +54,11 @@ export function ReauthModal({
       return;
     }
     const p = await send(null);
+    if (p?.code === 'INVALID_CREDENTIALS') {
+      setPassword('');
+      setProblem({ ...p, message: 'The password is incorrect. Enter it again.' });
+      return;
+    }
     if (p?.code === 'SECOND_FACTOR_REQUIRED') {
       // The password was right; the methods shown were out of date.
       const fresh = await reloadMethods().catch(() => []);
@@ -99,7 +104,12 @@ export function ReauthModal({
             submitLabel="Confirm"
             submit={async (proof) => {
               const p = await send(proof);
-              if (p?.code === 'INVALID_CREDENTIALS') setPasswordOk(false);
+              if (p?.code === 'INVALID_CREDENTIALS') {
+                // The password is checked with the factor: back to it, saying so (this form closes).
+                setPassword('');
+                setPasswordOk(false);
+                setProblem({ ...p, message: 'The password is incorrect. Enter it again.' });
+              }
               return p;
             }}
           />
