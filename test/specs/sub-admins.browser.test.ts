@@ -171,6 +171,10 @@ describe('sub-admins in the dashboard', () => {
     const settings = await as(settingsEmail);
     await settings.getByRole('link', { name: 'Protection settings' }).click();
     const twoFactor = settings.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+    // A refused name says why (the card has no field to mark: the field's sentence is the message).
+    await twoFactor.getByLabel('Issuer name in authenticator apps').fill('Acme:Mail');
+    await twoFactor.getByRole('button', { name: 'Save name' }).click();
+    await settings.getByText('The issuer must be 1 to 64 characters without a colon.').waitFor();
     await twoFactor.getByLabel('Issuer name in authenticator apps').fill('Acme Mail');
     await twoFactor.getByRole('button', { name: 'Save name' }).click();
     await settings.getByText('Two-factor settings saved.').first().waitFor();
@@ -179,7 +183,9 @@ describe('sub-admins in the dashboard', () => {
     // one after the other both stay unticked (the second save must not send the list from before the first).
     await expect.poll(() => twoFactor.getByRole('button', { name: 'Save name' }).isDisabled()).toBe(true);
     const methods = async () =>
-      ((await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data?.['twoFactorSettings'].allowedMethods as string[]).sort();
+      (
+        (await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data?.['twoFactorSettings'].allowedMethods as string[]
+      ).sort();
     const before = await methods();
     await twoFactor.getByLabel('E-mail code', { exact: true }).click();
     await expect.poll(() => twoFactor.getByLabel('E-mail code', { exact: true }).isChecked()).toBe(false);

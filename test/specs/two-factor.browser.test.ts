@@ -163,7 +163,9 @@ describe('two-factor authentication in the dashboard', () => {
     const remove = page.getByRole('dialog', { name: 'Remove the authenticator app?' });
     await remove.getByRole('button', { name: 'Cancel' }).click();
     await remove.waitFor({ state: 'detached' });
-    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [user.id])).toEqual([{ status: 'ACTIVE' }]);
+    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [user.id])).toEqual([
+      { status: 'ACTIVE' },
+    ]);
     await page.context().close();
   });
 

@@ -30,6 +30,7 @@ import {
   SEVERITY_LABELS,
   STATUS_LABELS,
 } from '../features/security-incident/labels';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { canReadIncidents, useViewer } from '../features/session/viewer';
 
 const IncidentsPageDocument = graphql(`
@@ -83,6 +84,8 @@ export function Component() {
     fetchPolicy: 'cache-and-network',
     skip: !allowed,
   });
+  // Incidents resolved meanwhile (the list is refetched live) can leave this page past the last one.
+  useLastPageClamp(data?.securityIncidents.totalCount, page, setPage, PAGE);
   if (!allowed) return <Alert color="yellow">You need the “Read incidents” permission.</Alert>;
   const pages = data ? Math.max(1, Math.ceil(data.securityIncidents.totalCount / PAGE)) : 1;
 
@@ -128,8 +131,24 @@ export function Component() {
             setPage(1);
           }}
         />
-        <TextInput label="Opened from" type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label="Opened until" type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <TextInput
+          label="Opened from"
+          type="datetime-local"
+          value={from}
+          onChange={(e) => {
+            setFrom(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
+        <TextInput
+          label="Opened until"
+          type="datetime-local"
+          value={to}
+          onChange={(e) => {
+            setTo(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
       </Group>
       {!data ? (
         error ? (

@@ -26,6 +26,7 @@ import { type AccountRow, AccountsTable } from '../features/account/AccountsTabl
 import { AccountStatusModal } from '../features/account/AccountStatusModal';
 import { CreateAccountModal } from '../features/account/CreateAccountModal';
 import { creatableRoles, ROLE_LABELS } from '../features/account/labels';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { canManageUsers, useViewer } from '../features/session/viewer';
 
 const UsersPageDocument = graphql(`
@@ -81,6 +82,8 @@ function UsersList() {
   const shown = data ?? previousData;
   const totalPages = shown ? Math.max(1, Math.ceil(shown.accounts.totalCount / PAGE_SIZE)) : 1;
   const filtered = debouncedSearch !== '' || role !== '';
+  // Accounts deleted meanwhile can leave this page past the last one: it moves back to the last.
+  useLastPageClamp(data?.accounts.totalCount, page, setPage, PAGE_SIZE);
 
   let body;
   if (!shown) {

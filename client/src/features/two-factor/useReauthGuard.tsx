@@ -22,7 +22,11 @@ export function useReauthGuard(): {
   async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {
     const fail = (p: Problem): void => {
       if (onError) onError(p);
-      else notifications.show({ color: 'red', title: `${label} failed`, message: p.message });
+      else {
+        // No form to mark fields in: the field sentences themselves, as ProblemAlert shows them.
+        const fields = Object.values(p.fieldErrors);
+        notifications.show({ color: 'red', title: `${label} failed`, message: fields.length > 0 ? fields.join(' ') : p.message });
+      }
     };
     try {
       await action();
