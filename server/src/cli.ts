@@ -25,6 +25,9 @@ Commands:
   unblock-ip --ip <address>
       Break-glass: lifts every block in force that covers the address (an owner whose own network was
       blocked, by the brute-force rules or by hand) and lets its failure counting start afresh.
+  reset-password-link --email <e-mail>
+      Prints a new single-use link (24 hours) to set the account's password; earlier links die. For an
+      owner who lost their password, or whose e-mailed link after a forced reset was lost or expired.
   reset-2fa --email <e-mail>
       Lost device, sole owner: removes every second factor and recovery code of the account, unlocks
       second-factor sign-in, signs it out everywhere (sessions and API tokens) and e-mails the holder.
@@ -159,6 +162,26 @@ async function main(): Promise<number> {
           lifted.length === 0
             ? `No block in force covers ${parsed.text}.\n`
             : `Lifted ${lifted.length} block(s) covering ${parsed.text}: ${lifted.map((b) => b.cidr).join(', ')}.\n`,
+        );
+        return 0;
+      }
+      case 'reset-password-link': {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
+        if (!account) {
+          process.stderr.write('reset-password-link needs --email of an existing account.\n');
+          return 2;
+        }
+        const issued = await services.accounts.issueResetLink(em, account.id, false, (tx, a) =>
+          services.audit.record(
+            { em: tx, viewer: null, clientIp: '127.0.0.1' },
+            AuditAction.PASSWORD_RESET_LINK_SENT,
+            { type: 'Account', id: a.id, label: a.email },
+            { by: 'cli' },
+          ),
+        );
+        process.stdout.write(
+          `Set a new password for ${account.email} with this link (it works once, until ${issued!.expiresAt.toISOString()}):\n${config.publicUrl.origin}/reset-password#token=${issued!.token}\n`,
         );
         return 0;
       }

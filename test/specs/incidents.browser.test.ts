@@ -91,6 +91,18 @@ describe('security incidents in the dashboard', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Treat as compromised' }).count()).toBe(0);
     const after = await admin.gql(`query($a: ID) { trustedIps(accountId: $a) { nodes { cidr } } }`, { a: user.id });
     expect(after.data?.['trustedIps'].nodes).toEqual([]);
+    // The reset is pending: its link can be e-mailed again (the first one lost), and the first one dies.
+    const links = () =>
+      db.query<{ id: string }>(`select token_hash as id from password_reset_token where account_id = $1 and used_at is null`, [
+        user.id,
+      ]);
+    const [first] = await links();
+    await page.getByText('Password reset pending').waitFor();
+    await page.getByRole('button', { name: 'E-mail a new reset link' }).click();
+    await page.getByText(`A new reset link was e-mailed to ${user.email}.`, { exact: false }).waitFor();
+    const now = await links();
+    expect(now).toHaveLength(1);
+    expect(now[0]!.id).not.toBe(first!.id);
   });
 
   it('the holder page answers the link opened last in the tab', async () => {

@@ -19,7 +19,7 @@ import {
   type Subscriber,
 } from '../support/incidents.js';
 import { MailSink } from '../support/smtp.js';
-import { startServer, withServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 
 const MARK_SAFE = `mutation($i: MarkIncidentIpsSafeInput!) { markIncidentIpsSafe(input: $i) { ${INCIDENT_FIELDS} } }`;
 const DISMISS = `mutation($i: DismissIncidentInput!) { dismissIncident(input: $i) { id status resolution resolutionNote resolvedBy { email } } }`;
@@ -605,6 +605,69 @@ describe('security incidents', () => {
         input: { email: user.email, password: 'the mailed link passphrase' },
       });
       expect(signIn.data?.['login'].__typename).toBe('LoginSuccess');
+    });
+
+    it('a lost or expired reset link is sent again (earlier links die); the CLI prints one for an owner', async () => {
+      const SEND = `mutation($id: ID!) { sendPasswordResetLink(accountId: $id) }`;
+      const { user, incident } = await openIncident();
+      const linkIn = async (since: number) =>
+        /reset-password#token=([A-Za-z0-9_-]+)/.exec(
+          MailSink.text(await mail.waitFor(user.email, (m) => /password was reset/i.test(m.subject), since)),
+        )![1]!;
+      const linksOf = async () =>
+        (
+          await sql.query(`select count(*)::int as n from password_reset_token where account_id = $1 and used_at is null`, [
+            user.id,
+          ])
+        ).rows[0].n as number;
+      const sentAudits = async () =>
+        (
+          await sql.query(
+            `select count(*)::int as n from audit_log where action = 'PASSWORD_RESET_LINK_SENT' and target_id = $1`,
+            [user.id],
+          )
+        ).rows[0].n as number;
+
+      // Nothing to send again before a reset was forced; bad ids are bad input.
+      expect(codes(await admin.gql(SEND, { id: user.id }))).toEqual(['NO_PASSWORD_RESET_PENDING']);
+      expect(codes(await admin.gql(SEND, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await admin.gql(SEND, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      // A sub-admin who may neither resolve incidents nor manage users may not.
+      const other = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+      expect(codes(await other.client.gql(SEND, { id: user.id }))).toEqual(['FORBIDDEN']);
+      expect(await linksOf()).toBe(0);
+      expect(await sentAudits()).toBe(0);
+
+      let since = mail.count();
+      await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: true, note: 'phished' } });
+      const first = await linkIn(since);
+      since = mail.count();
+      const sent = await admin.gql(SEND, { id: user.id });
+      expect(new Date(sent.data!['sendPasswordResetLink'] as string).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+      const second = await linkIn(since);
+      expect(second).not.toBe(first);
+      expect(await linksOf()).toBe(1);
+      expect(await sentAudits()).toBe(1);
+      expect(codes(await new GqlClient(server.url).gql(RESET, { t: first, p: 'the first link passphrase' }))).toEqual([
+        'LINK_INVALID',
+      ]);
+
+      // The CLI, on the server: a link printed, the mailed one dead.
+      const cli = await runCli(['reset-password-link', '--email', user.email], { DATABASE_URL: db.url });
+      expect(cli.code, cli.stderr).toBe(0);
+      const printed = /reset-password#token=([A-Za-z0-9_-]+)/.exec(cli.stdout)![1]!;
+      expect(await sentAudits()).toBe(2);
+      expect(codes(await new GqlClient(server.url).gql(RESET, { t: second, p: 'the second link passphrase' }))).toEqual([
+        'LINK_INVALID',
+      ]);
+      expect((await new GqlClient(server.url).gql(RESET, { t: printed, p: 'the printed link passphrase' })).data).toEqual({
+        resetPassword: true,
+      });
+      const signIn = await new GqlClient(server.url).gql(LOGIN, {
+        input: { email: user.email, password: 'the printed link passphrase' },
+      });
+      expect(signIn.data?.['login'].__typename).toBe('LoginSuccess');
+      expect((await runCli(['reset-password-link', '--email', 'nobody@example.test'], { DATABASE_URL: db.url })).code).toBe(2);
     });
 
     it('a compromised sub-admin loses the API tokens it minted for integrations too', async () => {

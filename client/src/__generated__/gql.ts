@@ -70,6 +70,7 @@ type Documents = {
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n    myTwoFactor {\n      enabled\n      allowedMethods\n      recommendSecondMethod\n      recoveryCodesRemaining\n      required\n    }\n  }\n": typeof types.HomePageDocument,
     "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n": typeof types.RespondToIncidentDocument,
+    "\n  mutation SendPasswordResetLink($accountId: ID!) {\n    sendPasswordResetLink(accountId: $accountId)\n  }\n": typeof types.SendPasswordResetLinkDocument,
     "\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.IncidentsPageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": typeof types.LoginPageDocument,
@@ -154,6 +155,7 @@ const documents: Documents = {
     "\n  mutation BlockIp($input: BlockIpInput!) {\n    blockIp(input: $input) {\n      __typename\n      ... on IpBlock {\n        id\n        cidr\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.BlockIpDocument,
     "\n  query HomePage {\n    me {\n      id\n      name\n      email\n    }\n    myTwoFactor {\n      enabled\n      allowedMethods\n      recommendSecondMethod\n      recoveryCodesRemaining\n      required\n    }\n  }\n": types.HomePageDocument,
     "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n": types.RespondToIncidentDocument,
+    "\n  mutation SendPasswordResetLink($accountId: ID!) {\n    sendPasswordResetLink(accountId: $accountId)\n  }\n": types.SendPasswordResetLinkDocument,
     "\n  query IncidentPage($id: ID!) {\n    securityIncident(id: $id) {\n      ...IncidentDetail\n      logins {\n        id\n        occurredAt\n        ip\n        countryCode\n        region\n        city\n        latitude\n        longitude\n        asn\n        asnOrg\n        networkKind\n        namedLocation\n        service\n        userAgent\n        outcome\n      }\n      legs {\n        fromLoginId\n        toLoginId\n        distanceKm\n        hours\n        speedKmh\n        impossible\n      }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  query IncidentsPage($filter: IncidentFilterInput, $page: PageInput) {\n    securityIncidents(filter: $filter, page: $page) {\n      totalCount\n      nodes {\n        id\n        status\n        severity\n        reason\n        impossibleTravel\n        loginCount\n        openedAt\n        updatedAt\n        resolution\n        holderResponse\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.IncidentsPageDocument,
     "\n  query LoginPage {\n    setupStatus {\n      needsSetup\n    }\n    pendingSignIn {\n      stage\n      methods\n    }\n  }\n": types.LoginPageDocument,
@@ -420,6 +422,10 @@ export function graphql(source: "\n  query HomePage {\n    me {\n      id\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n"): (typeof documents)["\n  mutation RespondToIncident($token: String!) {\n    respondToIncident(token: $token) {\n      answer\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendPasswordResetLink($accountId: ID!) {\n    sendPasswordResetLink(accountId: $accountId)\n  }\n"): (typeof documents)["\n  mutation SendPasswordResetLink($accountId: ID!) {\n    sendPasswordResetLink(accountId: $accountId)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -45,6 +45,12 @@ import { canReadIncidents, canResolveIncidents, useViewer } from '../features/se
 
 const IncidentMap = lazy(() => import('../features/security-incident/IncidentMap').then((m) => ({ default: m.IncidentMap })));
 
+const SendPasswordResetLinkDocument = graphql(`
+  mutation SendPasswordResetLink($accountId: ID!) {
+    sendPasswordResetLink(accountId: $accountId)
+  }
+`);
+
 const IncidentPageDocument = graphql(`
   query IncidentPage($id: ID!) {
     securityIncident(id: $id) {
@@ -97,6 +103,7 @@ export function Component() {
     fetchPolicy: 'cache-and-network',
   });
   const [dialog, setDialog] = useState<'safe' | 'dismiss' | 'compromised' | null>(null);
+  const [sendLink, { loading: sending }] = useMutation(SendPasswordResetLinkDocument);
 
   if (!allowed) return <Alert color="yellow">You need the “Read incidents” permission.</Alert>;
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
@@ -175,7 +182,31 @@ export function Component() {
             </Anchor>
           </Text>
           {incident.account.disabledAt && <Badge color="gray">Locked</Badge>}
-          {incident.account.passwordResetRequired && <Badge color="orange">Password reset pending</Badge>}
+          {incident.account.passwordResetRequired && (
+            <Group gap="xs" mt={4}>
+              <Badge color="orange">Password reset pending</Badge>
+              {canResolveIncidents(viewer) && (
+                <Button
+                  size="xs"
+                  variant="light"
+                  loading={sending}
+                  onClick={() => {
+                    const to = incident.account.email;
+                    sendLink({ variables: { accountId: incident.account.id } })
+                      .then(() =>
+                        notifications.show({
+                          color: 'green',
+                          message: `A new reset link was e-mailed to ${to}. Earlier links no longer work.`,
+                        }),
+                      )
+                      .catch((err: unknown) => notifications.show({ color: 'red', message: toProblem(err).message }));
+                  }}
+                >
+                  E-mail a new reset link
+                </Button>
+              )}
+            </Group>
+          )}
           {canAct && (
             <Group mt="md" gap="xs">
               <Button onClick={() => setDialog('safe')}>Mark IPs as safe</Button>

@@ -49,6 +49,7 @@ export enum ErrorCode {
   LAST_METHOD_REQUIRED = 'LAST_METHOD_REQUIRED',
   ALREADY_RESOLVED = 'ALREADY_RESOLVED',
   LINK_INVALID = 'LINK_INVALID',
+  NO_PASSWORD_RESET_PENDING = 'NO_PASSWORD_RESET_PENDING',
 }
 
 registerEnumType(ErrorCode, {
@@ -130,5 +131,8 @@ registerEnumType(ErrorCode, {
     SECOND_FACTOR_REQUIRED: { description: 'The account has 2FA: a second factor is needed as well as the password.' },
     ALREADY_RESOLVED: { description: 'The incident was resolved already (by whom and when is on the incident).' },
     LINK_INVALID: { description: 'The link is unknown, used already or expired.' },
+    NO_PASSWORD_RESET_PENDING: {
+      description: 'No forced password reset is pending for the account: there is no link to send again.',
+    },
   },
 });

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201180000 } from './Migration20261201180000.js';
 import { Migration20261122235944 } from './Migration20261122235944.js';
 import { Migration20261130110000 } from './Migration20261130110000.js';
 import { Migration20261130120000 } from './Migration20261130120000.js';
@@ -48,4 +49,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201150000', class: Migration20261201150000 },
   { name: 'Migration20261201160000', class: Migration20261201160000 },
   { name: 'Migration20261201170000', class: Migration20261201170000 },
+  { name: 'Migration20261201180000', class: Migration20261201180000 },
 ];

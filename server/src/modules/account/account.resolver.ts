@@ -241,4 +241,35 @@ export class AccountResolver {
     );
     return id;
   }
+
+  @Authorized(Permission.RESOLVE_INCIDENTS, Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
+  @Mutation(() => Date, {
+    description:
+      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise. Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
+  })
+  async sendPasswordResetLink(
+    @Arg('accountId', () => ID, { description: 'Account id.' }) accountId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Date> {
+    assertUuid(accountId, 'accountId');
+    const viewer = ctx.viewer!;
+    const target = await ctx.em.findOne(Account, { id: accountId });
+    if (!target) throw notFound('Account');
+    if (target.role === Role.USER) {
+      if (!hasPermission(viewer, Permission.RESOLVE_INCIDENTS) && !ctx.services.accounts.mayManageRole(viewer, Role.USER)) {
+        throw forbidden();
+      }
+    } else ctx.services.accounts.assertMayManageRole(viewer, target.role);
+    const issued = await ctx.services.accounts.issueResetLink(ctx.em, accountId, true, (em, a) =>
+      ctx.services.audit.record({ ...ctx, em }, AuditAction.PASSWORD_RESET_LINK_SENT, {
+        type: 'Account',
+        id: a.id,
+        label: a.email,
+      }),
+    );
+    if (!issued) throw appError(ErrorCode.NO_PASSWORD_RESET_PENDING, `${target.email} has no password reset pending.`);
+    const url = ctx.services.config.publicUrl.origin;
+    ctx.services.mail.notify(mails.passwordResetRequired(issued.account.email, `${url}/reset-password#token=${issued.token}`));
+    return issued.expiresAt;
+  }
 }

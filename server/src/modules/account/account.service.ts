@@ -36,6 +36,9 @@ export function mayManageRole(viewer: Viewer, role: Role): boolean {
 }
 
 /** `mayManageRole`, refused with FORBIDDEN. */
+/** How long a password reset link works. */
+export const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
+
 export function assertMayManageRole(viewer: Viewer, role: Role): void {
   if (!mayManageRole(viewer, role)) throw forbidden();
 }
@@ -157,6 +160,37 @@ export class AccountService {
   }
 
   /**
+   * A new reset link for the account: every earlier unused link of it dies. `pendingOnly`: only when an
+   * admin forced a reset that is still pending (its e-mail lost, or its link expired); null otherwise.
+   * The CLI issues one for any account (a sole owner who lost their password or their mailbox).
+   */
+  async issueResetLink(
+    em: EntityManager,
+    accountId: string,
+    pendingOnly: boolean,
+    audit: AuditStep,
+  ): Promise<{ account: Account; token: string; expiresAt: Date } | null> {
+    return em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ id: string }[]>(
+        `select id from account where id = ? and (password_reset_required or not ?) for no key update`,
+        [accountId, pendingOnly],
+      );
+      if (!row) return null;
+      await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
+      const token = randomToken();
+      const expiresAt = new Date(Date.now() + RESET_LINK_TTL_MS);
+      await tx.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
+        hashToken(token),
+        accountId,
+        expiresAt,
+      ]);
+      const account = await tx.findOneOrFail(Account, { id: accountId });
+      await audit(tx, account);
+      return { account, token, expiresAt };
+    });
+  }
+
+  /**
    * Inserts account and password in one transaction. Validation (policy, hashing) happens before the
    * transaction opens, so a failure writes nothing.
    */
@@ -218,6 +252,10 @@ export class AccountService {
   }
 
   /** Who may create which role: users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. */
+  mayManageRole(viewer: Viewer, role: Role): boolean {
+    return mayManageRole(viewer, role);
+  }
+
   assertMayManageRole(viewer: Viewer, role: Role): void {
     assertMayManageRole(viewer, role);
   }

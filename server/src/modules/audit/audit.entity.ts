@@ -43,6 +43,7 @@ export enum AuditAction {
   TWO_FACTOR_RESET_BY_CLI = 'TWO_FACTOR_RESET_BY_CLI',
   ACCOUNT_DELETED = 'ACCOUNT_DELETED',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
+  PASSWORD_RESET_LINK_SENT = 'PASSWORD_RESET_LINK_SENT',
   IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
 }
 
@@ -84,6 +85,8 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   INCIDENT_HOLDER_RESPONSE: 'The account holder answered an incident e-mail (“It was me” / “This wasn’t me”).',
   PASSWORD_RESET: 'A new password was set through a reset link.',
   PASSWORD_CHANGED: 'An account holder changed their own password (their other sessions were signed out).',
+  PASSWORD_RESET_LINK_SENT:
+    'A new password reset link was issued (e-mailed by an admin, or printed by the CLI); earlier links died.',
   ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
   IP_AUTO_BLOCKED: 'A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',

@@ -13,7 +13,7 @@ import { appError, badInput, forbidden, notFound } from '../../common/errors/err
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { type Account, AccountPassword } from '../account/account.entity.js';
-import { assertMayManageRole } from '../account/account.service.js';
+import { assertMayManageRole, RESET_LINK_TTL_MS } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -60,7 +60,6 @@ const alreadyResolved = (i: SecurityIncident) =>
 const MAX_LOGINS_PER_INCIDENT = 200;
 const MAX_LOGINS_PER_INCIDENT_NEW_PLACES = 2000;
 const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
-const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
 
 /** The same row shape the login insert prefetches for detection. */
 type LocatedRow = RecentLoginRow;
