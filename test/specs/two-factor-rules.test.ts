@@ -396,6 +396,40 @@ describe('two-factor rules', () => {
     await admin.gql(SETTINGS, { i: { allowedMethods: before.allowedMethods, requiredForStaff: before.requiredForStaff } });
   });
 
+  it('a method the settings no longer allow cannot be set up, and whoever has it keeps signing in with it', async () => {
+    const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const before = (await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data!['twoFactorSettings'].allowedMethods;
+    const holder = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(holder.client);
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const starts: Record<string, () => Promise<unknown>> = {
+      TOTP: () => u.client.gql(Q.startTotp),
+      EMAIL: () => u.client.gql(Q.startEmail, { a: uniqueEmail('codes') }),
+      WEBAUTHN: () => u.client.gql(`mutation { webauthnRegistrationOptions(name: "Key") }`),
+    };
+    try {
+      for (const method of ['TOTP', 'EMAIL', 'WEBAUTHN']) {
+        const rest = ['TOTP', 'EMAIL', 'WEBAUTHN'].filter((m) => m !== method);
+        // Recovery codes are always allowed: the stored list says so even when left out.
+        const saved = await admin.gql(SETTINGS, { i: { allowedMethods: rest } });
+        expect([...saved.data!['updateTwoFactorSettings'].allowedMethods].sort()).toEqual([...rest, 'RECOVERY_CODE'].sort());
+        const refused = (await starts[method]!()) as Parameters<typeof codes>[0];
+        expect(codes(refused), method).toEqual(['METHOD_NOT_ALLOWED']);
+      }
+      expect(await db.query(`select 1 from totp_authenticator where account_id = $1`, [u.id])).toEqual([]);
+      expect(await db.query(`select 1 from webauthn_challenge where account_id = $1`, [u.id])).toEqual([]);
+      // The app is not allowed now (the last round), yet its holder's sign-in still asks for it and takes it.
+      await admin.gql(SETTINGS, { i: { allowedMethods: ['EMAIL', 'WEBAUTHN'] } });
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, holder.email)).methods).toContain('TOTP');
+      await awayFromStepEdge();
+      const done = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
+      expect(done.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    } finally {
+      await admin.gql(SETTINGS, { i: { allowedMethods: before } });
+    }
+  });
+
   it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
     await reauthenticate(admin);

@@ -557,7 +557,7 @@ export type TwoFactorMethod =
 
 /** Changes to the system-wide 2FA settings; omitted fields keep their value. */
 export type TwoFactorSettingsInput = {
-  /** Methods that may be newly set up. */
+  /** Methods that may be newly set up. Recovery codes back the others up and are always allowed: RECOVERY_CODE is added when left out. */
   allowedMethods?: Array<TwoFactorMethod> | null | undefined;
   /** Allow e-mail codes for admins and sub-admins. */
   emailForStaff?: boolean | null | undefined;

@@ -46,7 +46,11 @@ export class TwoFactorSettingsInput {
   @Length(1, 64, { message: 'The issuer must have 1 to 64 characters.' })
   issuer?: string | null;
 
-  @Field(() => [TwoFactorMethod], { nullable: true, description: 'Methods that may be newly set up.' })
+  @Field(() => [TwoFactorMethod], {
+    nullable: true,
+    description:
+      'Methods that may be newly set up. Recovery codes back the others up and are always allowed: RECOVERY_CODE is added when left out.',
+  })
   @IsOptional()
   @ArrayMaxSize(4)
   allowedMethods?: TwoFactorMethod[] | null;

@@ -422,7 +422,8 @@ export class TwoFactorResolver {
     if (input.issuer != null && (!issuer || /[:]/.test(issuer))) {
       throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
     }
-    const methods = input.allowedMethods ? [...new Set(input.allowedMethods)] : undefined;
+    // Recovery codes back the other methods up: always allowed, so the stored list says what is enforced.
+    const methods = input.allowedMethods ? [...new Set([...input.allowedMethods, TwoFactorMethod.RECOVERY_CODE])] : undefined;
     // Judged against the stored settings, read afresh under the settings' lock.
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
