@@ -497,6 +497,18 @@ describe('login protection', () => {
     },
   );
 
+  it('lists your own trusted IPs in force, not expired ones', async () => {
+    const { client: user, id } = await createAccount(server, admin, { role: 'USER' });
+    for (const cidr of ['203.0.113.41', '203.0.113.42']) {
+      expect((await admin.gql(MARK_SAFE, { i: { cidr, accountId: id } })).data?.['markIpSafe']?.__typename).toBe('TrustedIp');
+    }
+    await db.query(
+      `update trusted_ip set expires_at = now() - interval '1 minute' where cidr = '203.0.113.41/32' and account_id = $1`,
+      [id],
+    );
+    expect((await user.gql(`{ myTrustedIps { cidr } }`)).data?.['myTrustedIps']).toEqual([{ cidr: '203.0.113.42/32' }]);
+  });
+
   it('other bad input: past expiry, blank note, unknown account, duplicates', async () => {
     expect(
       codes(

@@ -107,9 +107,13 @@ export class TrustedIpResolver {
   }
 
   @Authorized()
-  @Query(() => [TrustedIp], { description: 'Your own trusted login IPs.' })
+  @Query(() => [TrustedIp], { description: 'Your own trusted login IPs that are in force (expired ones are not listed).' })
   async myTrustedIps(@Ctx() ctx: Context): Promise<TrustedIp[]> {
-    return ctx.em.find(TrustedIp, { account: ctx.viewer!.account }, { orderBy: { createdAt: 'desc' } });
+    return ctx.em.find(
+      TrustedIp,
+      { account: ctx.viewer!.account, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
+      { orderBy: { createdAt: 'desc' } },
+    );
   }
 
   @Authorized(Permission.MANAGE_IPS)
