@@ -53,4 +53,9 @@ export interface Context {
   /** The caller is authenticated but restricted to an IP access list that does not contain this address. */
   accessRefused?: boolean;
   services: Services;
+  /**
+   * Set inside a transaction whose effects outside the database (e-mails) must wait for its commit:
+   * they are queued here and run by whoever opened it, once committed (and dropped on a rollback).
+   */
+  afterCommit?: (() => void)[];
 }

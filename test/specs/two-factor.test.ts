@@ -884,6 +884,43 @@ describe('two-factor authentication', () => {
       );
     });
 
+    it('a removal that fails half way is not reported to the holder as done', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      await mail.waitFor(email, (m) => /method was added/i.test(m.subject));
+      await awayFromStepEdge();
+      const client = await loginWithTotp(server, email, secret, 0);
+      await awayFromStepEdge();
+      const r = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } },
+      });
+      expect(r.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const since = mail.count();
+      // The removal's last step (its recovery codes) is held on their rows, and cancelled there: rolled back.
+      const [failed] = await inLockOrder(
+        db,
+        [`select id from recovery_code where account_id = $1 for update`, [id]],
+        [() => client.gql(Q.disableTotp)],
+        {
+          waitingOn: 'recovery_code',
+          meanwhile: (locker) =>
+            locker.query(
+              `select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%recovery_code%'`,
+            ),
+        },
+      );
+      expect(codes(failed!)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect((await client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+      // Removed for real now, then set up again: once the set-up's e-mail is in (mails go out in order),
+      // the real removal's is the only one.
+      expect((await client.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+      await enrollTotp(client);
+      await mail.waitFor(email, (m) => /method was added/i.test(m.subject), since);
+      expect(
+        mail.messages.slice(since).filter((m) => m.to.includes(email) && /method was removed/i.test(m.subject)),
+      ).toHaveLength(1);
+    });
+
     it('disabling the app needs a fresh re-authentication; then sign-in is password-only again', async () => {
       const { client: setupClient, email } = await newUser();
       const { secret } = await enrollTotp(setupClient);

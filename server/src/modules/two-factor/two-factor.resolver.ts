@@ -357,12 +357,15 @@ export class TwoFactorResolver {
     removing: { totp?: true; email?: true; webauthnId?: string },
     remove: (tx: Context) => Promise<boolean>,
   ): Promise<boolean> {
-    return ctx.em.transactional(async (em) => {
+    const afterCommit: (() => void)[] = [];
+    const removed = await ctx.em.transactional(async (em) => {
       await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_methods:${ctx.viewer!.account.id}`]);
-      const tx = { ...ctx, em } as Context;
+      const tx = { ...ctx, em, afterCommit } as Context;
       await this.assertKeepsAFactor(tx, removing);
       return remove(tx);
     });
+    for (const run of afterCommit) run();
+    return removed;
   }
 
   /**

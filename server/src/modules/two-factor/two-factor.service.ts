@@ -901,7 +901,10 @@ export class TwoFactorService {
 
   async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string): Promise<void> {
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
-    this.mail.notify(mails.methodRemoved(account.email, label, this.url));
+    // Told once the removal is committed: a removal rolled back must not be reported as done.
+    const tell = () => this.mail.notify(mails.methodRemoved(account.email, label, this.url));
+    if (ctx.afterCommit) ctx.afterCommit.push(tell);
+    else tell();
     // With no method left, the recovery codes have nothing to back up (read through the caller's
     // EntityManager: in its transaction, the removal is visible only there).
     const [held] = await ctx.em.execute<{ n: number }[]>(
