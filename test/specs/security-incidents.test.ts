@@ -560,6 +560,20 @@ describe('security incidents', () => {
       const old = await new GqlClient(server.url).gql(LOGIN, { input: { email: user.email, password: PASSWORD } });
       expect(old.data?.['login'].__typename).toBe('InvalidCredentialsError');
 
+      // Integrators are told too: the old password must not work at the mail server either, and a
+      // sign-in with it reported from there counts as a wrong password.
+      const DECIDE = `query($i: LoginDecisionInput!) { loginDecision(input: $i) { allowed reason } }`;
+      const decision = async () =>
+        (await admin.gql(DECIDE, { i: { account: user.email, ip: '198.51.100.90' } })).data?.['loginDecision'];
+      await expect.poll(decision).toEqual({ allowed: false, reason: 'PASSWORD_RESET_REQUIRED' });
+      const reported = await admin.gql(`mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`, {
+        i: { account: user.email, ip: '198.51.100.90', outcome: 'SUCCESS', service: 'imap' },
+      });
+      expect(reported.data?.['reportLogin']).toEqual({ allowed: false, reason: 'PASSWORD_RESET_REQUIRED' });
+      expect(
+        (await sql.query(`select outcome from login_event where ip = '198.51.100.90' and account_id = $1`, [user.id])).rows,
+      ).toEqual([{ outcome: 'INVALID_CREDENTIALS' }]);
+
       const message = await mail.waitFor(user.email, (m) => /password was reset/i.test(m.subject), since);
       const token = /reset-password#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(message))![1]!;
       const weak = await new GqlClient(server.url).gql(RESET, { t: token, p: 'short' });
@@ -572,6 +586,7 @@ describe('security incidents', () => {
         input: { email: user.email, password: 'a brand new long passphrase' },
       });
       expect(fresh.data?.['login'].__typename).toBe('LoginSuccess');
+      await expect.poll(decision).toEqual({ allowed: true, reason: null });
     });
 
     it('a reset link stops working when it expires, and using one kills the account’s other links', async () => {
@@ -843,9 +858,16 @@ describe('security incidents', () => {
         (await sql.query(`select count(*)::int as n from familiar_location where account_id = $1`, [u.id])).rows[0].n;
       expect(await familiar()).toBe(2);
       const [incident] = await incidentsOf(admin, u.id);
+      const resetSince = mail.count();
       const res = await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'intruder' } });
       expect(res.errors).toBeUndefined();
       expect(await familiar()).toBe(0);
+      // The holder sets a new password (until then no sign-in counts as one, anywhere).
+      const resetMail = await mail.waitFor(u.email, (m) => /password was reset/i.test(m.subject), resetSince);
+      const token = /reset-password#token=([A-Za-z0-9_-]+)/.exec(MailSink.text(resetMail))![1]!;
+      expect((await new GqlClient(server.url).gql(RESET, { t: token, p: 'a new passphrase after it' })).data).toEqual({
+        resetPassword: true,
+      });
       const audit = await sql.query(`select details from audit_log where target_id = $1 and action = 'INCIDENT_RESOLVED'`, [
         incident!['id'],
       ]);

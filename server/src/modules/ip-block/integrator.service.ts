@@ -89,10 +89,13 @@ export class IntegratorService {
     const account = await this.findAccount(em, input.account);
     const before = await this.protection.decide(em, ip, account);
     const geo = await this.geo.lookup(em, ip);
+    // A password an admin reset (the account looked compromised) is a wrong one wherever it is tried.
     const outcome = !before.allowed
       ? before.reason === DecisionReason.IP_BLOCKED
         ? LoginOutcome.BLOCKED
-        : LoginOutcome.ACCOUNT_DISABLED
+        : before.reason === DecisionReason.PASSWORD_RESET_REQUIRED
+          ? LoginOutcome.INVALID_CREDENTIALS
+          : LoginOutcome.ACCOUNT_DISABLED
       : input.outcome === 'SUCCESS'
         ? LoginOutcome.SUCCESS
         : LoginOutcome.INVALID_CREDENTIALS;

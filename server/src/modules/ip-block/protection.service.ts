@@ -16,6 +16,7 @@ import { AuditAction, AuditEntry } from '../audit/audit.entity.js';
 export enum DecisionReason {
   IP_BLOCKED = 'IP_BLOCKED',
   ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
+  PASSWORD_RESET_REQUIRED = 'PASSWORD_RESET_REQUIRED',
 }
 registerEnumType(DecisionReason, {
   name: 'DecisionReason',
@@ -23,6 +24,10 @@ registerEnumType(DecisionReason, {
   valuesConfig: {
     IP_BLOCKED: { description: 'The source IP (or its range) is blocked; see `until`.' },
     ACCOUNT_LOCKED: { description: 'The account is disabled or locked.' },
+    PASSWORD_RESET_REQUIRED: {
+      description:
+        'An administrator reset the account’s password (its sign-ins looked compromised): the old password must not be accepted anywhere until the holder sets a new one.',
+    },
   },
 });
 
@@ -56,27 +61,41 @@ const BLOCK = `left join lateral (select id, expires_at from ip_block where cidr
 /** The decision's ranges for an address and an account id (the matcher must agree with it exactly). */
 export const DECIDE_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at
   from (select $2::uuid as id) acc ${BLOCK}`;
-const DECIDE_BY_NAME_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at, acc.disabled_at
+const DECIDE_BY_NAME_SQL = `select ${TRUSTED} as trusted, b.id as block_id, b.expires_at as block_expires_at, acc.disabled_at,
+    acc.password_reset_required
   from (select 1) one
-  left join lateral (select id, disabled_at from account where email = $2 or id = $3::uuid limit 1) acc on true
+  left join lateral (select id, disabled_at, password_reset_required from account where email = $2 or id = $3::uuid limit 1) acc on true
   ${BLOCK}`;
+
+interface AccountByName {
+  id: string;
+  disabled_at: Date | null;
+  password_reset_required: boolean;
+}
 
 function fromMatch(m: RangeMatch): DecisionRow {
   return { trusted: m.trusted, block_id: m.block?.id ?? null, block_expires_at: m.block?.expiresAt ?? null };
 }
 
-function toDecision(row: DecisionRow, disabledAt: Date | null): Decision {
-  // Trust lifts IP blocks and failure counting, never an account's lock: a locked account stays locked
-  // from a safe or trusted address too.
-  if (row.trusted) {
-    return disabledAt
-      ? { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: true }
-      : { allowed: true, reason: null, until: null, trusted: true };
-  }
-  if (row.block_id) return { allowed: false, reason: DecisionReason.IP_BLOCKED, until: row.block_expires_at, trusted: false };
-  if (disabledAt) return { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted: false };
-  return { allowed: true, reason: null, until: null, trusted: false };
+/** What about the account itself refuses its logins: a lock, or a password reset still pending. */
+interface AccountState {
+  disabledAt: Date | null;
+  resetPending: boolean;
 }
+
+function toDecision(row: DecisionRow, account: AccountState | null): Decision {
+  const trusted = row.trusted;
+  // Trust lifts IP blocks and failure counting, never the account's own state: a locked account, or
+  // one whose password an admin reset, stays refused from a safe or trusted address too.
+  if (!trusted && row.block_id)
+    return { allowed: false, reason: DecisionReason.IP_BLOCKED, until: row.block_expires_at, trusted };
+  if (account?.disabledAt) return { allowed: false, reason: DecisionReason.ACCOUNT_LOCKED, until: null, trusted };
+  if (account?.resetPending) return { allowed: false, reason: DecisionReason.PASSWORD_RESET_REQUIRED, until: null, trusted };
+  return { allowed: true, reason: null, until: null, trusted };
+}
+
+const stateOf = (a: { disabledAt: Date | null; passwordResetRequired?: boolean } | null): AccountState | null =>
+  a ? { disabledAt: a.disabledAt, resetPending: a.passwordResetRequired === true } : null;
 
 /** How long a source's past blocks count towards escalation. */
 const STRIKE_MEMORY_SECONDS = 7 * 24 * 3600;
@@ -142,11 +161,15 @@ export class ProtectionService {
   }
 
   /** The decision alone: trusted → allowed; blocked → refused until; disabled account → locked. */
-  async decide(_em: EntityManager, ip: string, account: { id: string; disabledAt: Date | null } | null): Promise<Decision> {
+  async decide(
+    _em: EntityManager,
+    ip: string,
+    account: { id: string; disabledAt: Date | null; passwordResetRequired?: boolean } | null,
+  ): Promise<Decision> {
     const m = this.ranges.match(ip, account?.id ?? null);
-    if (m) return toDecision(fromMatch(m), account?.disabledAt ?? null);
+    if (m) return toDecision(fromMatch(m), stateOf(account));
     const { rows } = await this.pool.query({ name: 'decide', text: DECIDE_SQL, values: [ip, account?.id ?? null] });
-    return toDecision(rows[0] as DecisionRow, account?.disabledAt ?? null);
+    return toDecision(rows[0] as DecisionRow, stateOf(account));
   }
 
   /**
@@ -169,25 +192,29 @@ export class ProtectionService {
     if (this.ranges.usable) {
       const account = await this.accountByName(n, id);
       const m = this.ranges.match(ip, account?.id ?? null);
-      if (m) return toDecision(fromMatch(m), account?.disabled_at ?? null);
+      if (m)
+        return toDecision(
+          fromMatch(m),
+          account && { disabledAt: account.disabled_at, resetPending: account.password_reset_required },
+        );
     }
     const { rows } = await this.pool.query({ name: 'decide_by_name', text: DECIDE_BY_NAME_SQL, values: [ip, n, id] });
-    const row = rows[0] as DecisionRow & { disabled_at: Date | null };
-    return toDecision(row, row.disabled_at);
+    const row = rows[0] as DecisionRow & { disabled_at: Date | null; password_reset_required: boolean | null };
+    return toDecision(row, { disabledAt: row.disabled_at, resetPending: row.password_reset_required === true });
   }
 
   /** An account by e-mail or id, remembered in the auth cache (cleared by any account write). */
-  private async accountByName(name: string, id: string | null): Promise<{ id: string; disabled_at: Date | null } | null> {
+  private async accountByName(name: string, id: string | null): Promise<AccountByName | null> {
     const key = `n:${name}`;
     const cached = this.accounts.get(key);
-    if (cached !== undefined) return cached as { id: string; disabled_at: Date | null };
+    if (cached !== undefined) return cached as AccountByName;
     const generation = this.accounts.generation;
     const { rows } = await this.pool.query({
       name: 'account_by_name',
-      text: 'select id, disabled_at from account where email = $1 or id = $2::uuid limit 1',
+      text: 'select id, disabled_at, password_reset_required from account where email = $1 or id = $2::uuid limit 1',
       values: [name, id],
     });
-    const r = (rows[0] as { id: string; disabled_at: Date | null } | undefined) ?? null;
+    const r = (rows[0] as AccountByName | undefined) ?? null;
     // Unknown names are not remembered: an account created elsewhere must be found at once.
     if (r !== null) this.accounts.set(key, r, generation);
     return r;
