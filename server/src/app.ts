@@ -152,8 +152,11 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           directives: {
             'upgrade-insecure-requests': secure ? [] : null,
             'connect-src': ["'self'", `${secure ? 'wss' : 'ws'}://${config.publicUrl.host}`],
+            // The dashboard is never framed, not even by itself (clickjacking of its security actions).
+            'frame-ancestors': ["'none'"],
           },
         },
+        frameguard: { action: 'deny' },
         strictTransportSecurity: secure,
       });
       app.use(securityHeaders);

@@ -103,7 +103,8 @@ describe('transport hardening', () => {
     expect(ok.headers.get('cache-control')).toBe('no-store');
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     expect(ok.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
-    expect(ok.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(ok.headers.get('x-frame-options')).toBe('DENY');
+    expect(ok.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   it('never leaks a stack trace or database message', async () => {
