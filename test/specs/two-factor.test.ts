@@ -1340,6 +1340,25 @@ describe('two-factor authentication', () => {
       expect(await keysOf(user.id)).toHaveLength(1);
     });
 
+    it('a key whose counter went backwards is flagged, refused, audited and its holder e-mailed', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect((await signInWithKey(user.email, key)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      const since = mail.count();
+      // A copy of the key that has signed less often than the original: its counter is behind.
+      key.counter = 0;
+      expect((await signInWithKey(user.email, key)).result).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect((await keysOf(user.id))[0]!['flagged_at']).not.toBeNull();
+      await mail.waitFor(user.email, (m) => /security key of yours was flagged/i.test(m.subject), since);
+      expect(
+        await db.query(
+          `select count(*)::int as n from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`,
+          [user.id],
+        ),
+      ).toEqual([{ n: 1 }]);
+    });
+
     it('a crafted registration: an overlong credential id is refused, unknown transports are not kept', async () => {
       const user = await newUser();
       // WebAuthn caps credential ids at 1023 bytes; the attestation format alone would carry 65 535.

@@ -69,6 +69,13 @@ export const mails = {
       text: `Someone entered an authenticator-app code for your account that had already been used. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.${footer(url)}`,
     };
   },
+  webauthnFlagged(to: string, name: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'A security key of yours was flagged and refused',
+      text: `Your security key or passkey "${name}" answered with a signature counter lower than before, which is what a copied (cloned) key does. It was refused and can no longer sign you in. If you still have the key, remove it and add it again; if it was out of your hands, someone may know your password too: change it.${footer(url)}`,
+    };
+  },
   twoFactorReset(to: string, url: string): MailMessage {
     return {
       to,

@@ -252,12 +252,12 @@ export class WebauthnService {
     if ((accepted as { affectedRows?: number }).affectedRows === 1) return null;
     // Not above the stored counter (or flagged meanwhile): flagged here, once, with its audit entry
     // in the same transaction (a flag without its entry would never be audited: a retry finds it flagged).
-    await ctx.em.transactional(async (tx) => {
+    const flaggedNow = await ctx.em.transactional(async (tx) => {
       const flagged = await tx.execute<{ counter: string }[]>(
         `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
         [cred.id],
       );
-      if (flagged.length !== 1) return;
+      if (flagged.length !== 1) return false;
       const storedCounter = Number(flagged[0]!.counter);
       this.logger.warn(
         { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
@@ -268,7 +268,10 @@ export class WebauthnService {
         storedCounter,
         presentedCounter: newCounter,
       });
+      return true;
     });
+    // The holder is told, as of a replayed app code: a cloned key is the stronger sign.
+    if (flaggedNow) this.mail.notify(mails.webauthnFlagged(account.email, cred.name, this.config.publicUrl.origin));
     return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
   }
 
