@@ -501,6 +501,48 @@ describe('two-factor authentication', () => {
   });
 
   describe('e-mail codes', () => {
+    it('code e-mails are budgeted per address and per account across sign-ins and setups, not only per session', async () => {
+      // Five setups (each in a session of its own, so no cool-down applies) naming one victim's address.
+      const victim = uniqueEmail('victim');
+      const { email: sender } = await newUser();
+      const sessions = async (email: string, n: number) =>
+        Promise.all(
+          Array.from({ length: n }, async () => {
+            const c = new GqlClient(server.url);
+            await login(c, email);
+            return c;
+          }),
+        );
+      let since = mail.count();
+      const perAddress = await sessions(sender, 6);
+      for (const c of perAddress.slice(0, 5)) {
+        expect((await c.gql(Q.startEmail, { a: victim })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      }
+      const sixth = (await perAddress[5]!.gql(Q.startEmail, { a: victim })).data!['startEmailEnrollment'];
+      expect(sixth).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+      expect(new Date(sixth.retryAfter as string).getTime()).toBeGreaterThan(Date.now());
+      // Once the fifth code is in, no sixth follows it (mails go out in order: the account's next one comes first).
+      await mail.codeFor(victim, since);
+      since = mail.count();
+      expect((await perAddress[5]!.gql(Q.startEmail, { a: uniqueEmail('own') })).data!['startEmailEnrollment'].__typename).toBe(
+        'EmailCodeSent',
+      );
+      await expect.poll(() => mail.count()).toBeGreaterThan(since);
+      expect(mail.messages.filter((m) => m.to.includes(victim))).toHaveLength(5);
+
+      // Ten per account, whatever the addresses.
+      const { email: busy } = await newUser();
+      const perAccount = await sessions(busy, 11);
+      for (const c of perAccount.slice(0, 10)) {
+        expect((await c.gql(Q.startEmail, { a: uniqueEmail('many') })).data!['startEmailEnrollment'].__typename).toBe(
+          'EmailCodeSent',
+        );
+      }
+      expect((await perAccount[10]!.gql(Q.startEmail, { a: uniqueEmail('many') })).data!['startEmailEnrollment']).toMatchObject({
+        code: 'TOO_MANY_ATTEMPTS',
+      });
+    });
+
     it('enrolls an address with a code read from the SMTP server; a wrong code leaves it off', async () => {
       const { client, email } = await newUser();
       const address = uniqueEmail('codes');

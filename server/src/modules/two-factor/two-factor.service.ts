@@ -40,6 +40,9 @@ export const RECOVERY_CODE_COUNT = 10;
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
+/** Code e-mails one account may cause, and one address may receive, per second-factor attempt window. */
+export const EMAIL_CODES_PER_ACCOUNT = 10;
+export const EMAIL_CODES_PER_ADDRESS = 5;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 
 /** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
@@ -684,6 +687,53 @@ export class TwoFactorService {
     address: string,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
+    // The cool-down holds per sign-in (or setup); these budgets hold across them, so neither a string
+    // of sign-ins with a known password nor setups naming someone else's address become a mail bomb.
+    const budget = await this.takeMailBudget(em, account.id, address);
+    if (budget instanceof TwoFactorFailure) return budget;
+    const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs);
+    // Refused (cool-down, a dead code) or not sent: no e-mail left, nothing counted.
+    if (result instanceof TwoFactorFailure) await this.giveBack(budget);
+    return result;
+  }
+
+  /**
+   * Counts a code e-mail against the account's budget and the address's (`EMAIL_CODES_PER_ACCOUNT`,
+   * `EMAIL_CODES_PER_ADDRESS` per attempt window): the keys taken, or the refusal (nothing taken).
+   */
+  private async takeMailBudget(em: EntityManager, accountId: string, address: string): Promise<string[] | TwoFactorFailure> {
+    const window = this.config.twoFactor.attemptWindowSeconds;
+    const budgets: [string, number][] = [
+      [`mail:${accountId}`, EMAIL_CODES_PER_ACCOUNT],
+      [`mailto:${hmacHex(this.keys.sessionSecret, `mail-budget:${address.toLowerCase()}`)}`, EMAIL_CODES_PER_ADDRESS],
+    ];
+    const taken: string[] = [];
+    for (const [key, max] of budgets) {
+      const [row] = await em.execute<{ count: number; window_start: Date }[]>(
+        `${bumpSql('select ?, 1, now()', '?')} returning count, window_start`,
+        [key, window, window],
+      );
+      taken.push(key);
+      if (row && row.count > max) {
+        await this.giveBack(taken);
+        return new TwoFactorFailure(
+          ErrorCode.TOO_MANY_ATTEMPTS,
+          'Too many codes were e-mailed lately. Try again later.',
+          new Date(new Date(row.window_start).getTime() + window * 1000),
+        );
+      }
+    }
+    return taken;
+  }
+
+  private async sendCodeWithin(
+    em: EntityManager,
+    account: Account,
+    purpose: EmailCodePurpose,
+    sessionId: string,
+    address: string,
+    cooldownMs: number,
+  ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const hash = this.codeHash(code, purpose === EmailCodePurpose.ENROLL ? address : null);
     const [sent] = await em.execute<{ sent_at: Date }[]>(
