@@ -47,7 +47,7 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('The e-mail address or password is incorrect.').waitFor();
+    await page.getByRole('alert').getByText('The e-mail address or password is incorrect.').waitFor();
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

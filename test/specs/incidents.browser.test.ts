@@ -124,12 +124,15 @@ describe('security incidents in the dashboard', () => {
       );
     }
     const holder = await (await browser.newContext()).newPage();
-    await holder.goto(`${server.url}/incident-response#token=${itWasMe}`);
+    // As the e-mail's links name them: the page says which answer it will send.
+    await holder.goto(`${server.url}/incident-response#token=${itWasMe}&answer=confirmed`);
     await holder.getByRole('heading', { name: 'Sign-ins from several places' }).waitFor();
+    await holder.getByRole('button', { name: 'Send “It was me”' }).waitFor();
     // The other link opened in the same tab (only the fragment changes: no reload).
-    await holder.goto(`${server.url}/incident-response#token=${notMe}`);
+    await holder.goto(`${server.url}/incident-response#token=${notMe}&answer=denied`);
     await expect.poll(() => holder.url()).not.toContain('#token');
-    await holder.getByRole('button', { name: /send/i }).click();
+    await holder.getByText('You are answering', { exact: false }).getByText('“This wasn’t me”').waitFor();
+    await holder.getByRole('button', { name: 'Send “This wasn’t me”' }).click();
     await holder.getByText('The administrators have been alerted.', { exact: false }).waitFor();
     expect(await db.query(`select holder_response from security_incident where id = $1`, [incident!.id])).toEqual([
       { holder_response: 'DENIED' },

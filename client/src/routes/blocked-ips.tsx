@@ -152,7 +152,7 @@ export function Component() {
 function CheckIpCard() {
   const [ip, setIp] = useState('');
   const [check, { data, loading, error, refetch, called }] = useLazyQuery(CheckIpDocument, { fetchPolicy: 'network-only' });
-  const [unblock, { loading: unblocking }] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage'] });
+  const [unblock, { loading: unblocking }] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage', 'CheckIp'] });
   const [confirmOpened, confirm] = useDisclosure(false);
   const [safeOpened, safe] = useDisclosure(false);
   const result = data?.checkIp;
@@ -294,7 +294,7 @@ function BlocksSection() {
     variables: { activeOnly: !showAll, reason: reason || null, offset: (page - 1) * BLOCKS_PER_PAGE },
     fetchPolicy: 'cache-and-network',
   });
-  const [unblock] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage'] });
+  const [unblock] = useMutation(UnblockIpDocument, { refetchQueries: ['BlockedIpsPage', 'CheckIp'] });
   const total = data?.ipBlocks.totalCount;
   useLastPageClamp(total, page, setPage, BLOCKS_PER_PAGE);
   void viewer;
@@ -342,7 +342,11 @@ function BlocksSection() {
         <Button onClick={blockModal.open}>Block an IP</Button>
       </Group>
       {data.ipBlocks.nodes.length === 0 && page === 1 ? (
-        <EmptyState icon={<IconShieldOff aria-hidden />} title="No blocks" description="No IP is blocked right now." />
+        <EmptyState
+          icon={<IconShieldOff aria-hidden />}
+          title="No blocks"
+          description={showAll || reason ? 'No block matches these filters.' : 'No IP is blocked right now.'}
+        />
       ) : (
         <>
           <Text size="sm" c="dimmed">
@@ -403,7 +407,7 @@ function BlockIpForm({ onDone }: { onDone: () => void }) {
   const [note, setNote] = useState('');
   const [ends, setEnds] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [block, { loading }] = useMutation(BlockIpDocument, { refetchQueries: ['BlockedIpsPage'] });
+  const [block, { loading }] = useMutation(BlockIpDocument, { refetchQueries: ['BlockedIpsPage', 'CheckIp'] });
   const fe = problem?.fieldErrors ?? {};
   return (
     <form

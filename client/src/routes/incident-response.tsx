@@ -18,6 +18,12 @@ const RespondDocument = graphql(`
 
 /** The `token` in a link's fragment (`#token=…`), or ''. */
 const tokenIn = (hash: string): string => new URLSearchParams(hash.replace(/^#/, '')).get('token')?.trim() ?? '';
+/** The answer the link names (`&answer=confirmed|denied`), for display only: the token decides. */
+const answerIn = (hash: string): HolderResponse | null => {
+  const a = new URLSearchParams(hash.replace(/^#/, '')).get('answer')?.trim().toUpperCase();
+  return a === 'CONFIRMED' || a === 'DENIED' ? a : null;
+};
+const ANSWER_LABELS: Record<HolderResponse, string> = { CONFIRMED: 'It was me', DENIED: 'This wasn’t me' };
 
 /**
  * Where the links in the account holder's incident e-mail lead. The token is only sent after a click
@@ -28,6 +34,7 @@ export function Component() {
   const location = useLocation();
   const navigate = useNavigate();
   const [token, setToken] = useState(() => tokenIn(location.hash));
+  const [named, setNamed] = useState(() => answerIn(location.hash));
   const [answer, setAnswer] = useState<HolderResponse | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [respond, { loading }] = useMutation(RespondDocument);
@@ -39,6 +46,7 @@ export function Component() {
     const fromLink = tokenIn(location.hash);
     if (fromLink) {
       setToken(fromLink);
+      setNamed(answerIn(location.hash));
       setAnswer(null);
       setProblem(null);
     }
@@ -71,11 +79,19 @@ export function Component() {
         <Alert color="red">{'This link is incomplete. Open it again from the e-mail.'}</Alert>
       ) : (
         <Stack>
-          <Text size="sm">Press the button to send your answer. The link works once.</Text>
+          <Text size="sm">
+            {named ? (
+              <>
+                You are answering <strong>“{ANSWER_LABELS[named]}”</strong>. If that is not what you meant, close this page and
+                open the other link in the e-mail.{' '}
+              </>
+            ) : null}
+            Press the button to send your answer. Either link works once, and using one ends both.
+          </Text>
           {problem && <Alert color="red">{problem.message}</Alert>}
           <Group>
-            <Button loading={loading} onClick={() => void confirm()}>
-              Send my answer
+            <Button loading={loading} color={named === 'DENIED' ? 'red' : undefined} onClick={() => void confirm()}>
+              {named ? `Send “${ANSWER_LABELS[named]}”` : 'Send my answer'}
             </Button>
           </Group>
         </Stack>

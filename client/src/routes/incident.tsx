@@ -41,7 +41,7 @@ import {
   MarkIncidentIpsSafeDocument,
   TreatIncidentAsCompromisedDocument,
 } from '../features/security-incident/operations';
-import { canReadIncidents, canResolveIncidents, useViewer } from '../features/session/viewer';
+import { canManageUsers, canReadIncidents, canResolveIncidents, useViewer } from '../features/session/viewer';
 
 const IncidentMap = lazy(() => import('../features/security-incident/IncidentMap').then((m) => ({ default: m.IncidentMap })));
 
@@ -177,9 +177,14 @@ export function Component() {
             Account
           </Title>
           <Text size="sm" mt="xs">
-            <Anchor component={Link} to={`/users/${incident.account.id}`}>
-              {incident.account.name} ({incident.account.email})
-            </Anchor>
+            {/* The account page needs MANAGE_USERS: without it, the name alone (no link to a refusal). */}
+            {canManageUsers(viewer) ? (
+              <Anchor component={Link} to={`/users/${incident.account.id}`}>
+                {incident.account.name} ({incident.account.email})
+              </Anchor>
+            ) : (
+              `${incident.account.name} (${incident.account.email})`
+            )}
           </Text>
           {incident.account.disabledAt && <Badge color="gray">Locked</Badge>}
           {incident.account.passwordResetRequired && (

@@ -63,7 +63,7 @@ function AccountStatusConfirm({
         )}
       </Text>
       {problem && (
-        <Alert color="red" variant="light">
+        <Alert color="red" variant="light" role="alert">
           {problem.message}
         </Alert>
       )}

@@ -75,7 +75,7 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
     <form onSubmit={(e) => void onSubmit(e)} noValidate={false}>
       <Stack gap="md">
         {showAlert && (
-          <Alert color="red" variant="light">
+          <Alert color="red" variant="light" role="alert">
             {problem.message}
           </Alert>
         )}

@@ -57,7 +57,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
       <form onSubmit={(e) => void onSubmit(e)}>
         <Stack gap="md">
           {showAlert && (
-            <Alert color="red" variant="light">
+            <Alert color="red" variant="light" role="alert">
               {problem.message}
             </Alert>
           )}

@@ -51,6 +51,7 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
 
   async function onStart() {
     setProblem(null);
+    setCode('');
     try {
       const { data } = await start();
       const e = data!.startTotpEnrollment;
@@ -68,6 +69,8 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
       const p = settle(data?.confirmTotpEnrollment as EnabledResult | undefined, onEnabled);
       setProblem(p);
       if (p) setCode('');
+      // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one.
+      if (p?.code === 'NOT_ENROLLING') setEnrollment(null);
     } catch (error) {
       setProblem(toProblem(error));
     }
@@ -108,6 +111,9 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
             <Group>
               <Button type="submit" loading={confirmState.loading}>
                 Turn on
+              </Button>
+              <Button variant="subtle" onClick={() => void onStart()} loading={startState.loading}>
+                Start over with a new QR code
               </Button>
             </Group>
           </Stack>

@@ -647,8 +647,12 @@ export class IncidentService {
         expiresAt,
       ]);
     }
-    const base = `${this.config.publicUrl.origin}/incident-response#token=`;
-    this.mail.notify(mails.incidentHolder(incident.account.email, logins, `${base}${links.CONFIRMED}`, `${base}${links.DENIED}`));
+    // The answer named in the link tells the page what it sends (the token alone decides it).
+    const link = (answer: HolderResponse) =>
+      `${this.config.publicUrl.origin}/incident-response#token=${links[answer]}&answer=${answer.toLowerCase()}`;
+    this.mail.notify(
+      mails.incidentHolder(incident.account.email, logins, link(HolderResponse.CONFIRMED), link(HolderResponse.DENIED)),
+    );
   }
 
   /**
