@@ -685,11 +685,13 @@ export class TwoFactorService {
     purpose: EmailCodePurpose,
     sessionId: string,
     address: string,
+    /** The budget already taken for this code (by a caller that had to know before it changed anything). */
+    taken?: string[],
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
     // The cool-down holds per sign-in (or setup); these budgets hold across them, so neither a string
     // of sign-ins with a known password nor setups naming someone else's address become a mail bomb.
-    const budget = await this.takeMailBudget(em, account.id, address);
+    const budget = taken ?? (await this.takeMailBudget(em, account.id, address));
     if (budget instanceof TwoFactorFailure) return budget;
     const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs);
     // Refused (cool-down, a dead code) or not sent: no e-mail left, nothing counted.
@@ -836,6 +838,9 @@ export class TwoFactorService {
         new Date(new Date(cooling.sent_at).getTime() + cooldownSeconds * 1000),
       );
     }
+    // Out of e-mail budget: refused before the setup's address is replaced (the last code still confirms it).
+    const budget = await this.takeMailBudget(em, account.id, address);
+    if (budget instanceof TwoFactorFailure) return budget;
     // One upsert (parallel starts cannot both insert): the address of a setup in progress is
     // replaced; an active one is never touched.
     const [pending] = await em.execute<{ id: string }[]>(
@@ -844,8 +849,11 @@ export class TwoFactorService {
        returning id`,
       [randomUUID(), account.id, address],
     );
-    if (!pending) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
-    return this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address);
+    if (!pending) {
+      await this.giveBack(budget);
+      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
+    }
+    return this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address, budget);
   }
 
   async confirmEmail(ctx: Context, account: Account, sessionId: string, code: string): Promise<TwoFactorFailure | null> {
