@@ -1204,6 +1204,30 @@ describe('two-factor authentication', () => {
       expect(codes(await admin.gql(RESET, { id: adminId }))).toEqual(['BAD_USER_INPUT']);
     });
 
+    it('two admins asking at once to reset a third admin make one request', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const second = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      await reauthAdmin(admin);
+      await reauthAdmin(second.client);
+      const answers = await inLockOrder(
+        db,
+        [`lock table two_factor_reset_request in exclusive mode`],
+        [() => admin.gql(RESET, { id: target.id }), () => second.client.gql(RESET, { id: target.id })],
+      );
+      const ids = answers.map((a) => a.data!['resetTwoFactor'].requestId as string);
+      expect(ids[0]).toBe(ids[1]);
+      expect(await db.query(`select id from two_factor_reset_request where target_id = $1`, [target.id])).toEqual([
+        { id: ids[0] },
+      ]);
+      expect(
+        await db.query(
+          `select count(*)::int as n from audit_log where action = 'TWO_FACTOR_RESET_REQUESTED' and target_id = $1`,
+          [target.id],
+        ),
+      ).toEqual([{ n: 1 }]);
+    });
+
     it('resetting an admin waits for a second admin, who is neither the requester nor the target', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const second = await createAccount(server, admin, { role: 'ADMIN' });

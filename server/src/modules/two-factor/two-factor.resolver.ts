@@ -604,21 +604,28 @@ export class TwoFactorResolver {
       const others = await ctx.em.find(Account, { role: Role.ADMIN, id: { $nin: [account.id, viewer.account.id] } });
       const approvers = others.filter((a) => a.disabledAt === null);
       if (others.length > 0) {
-        // One open request per account: asking again answers the one waiting.
-        const open = await ctx.em.findOne(TwoFactorResetRequest, {
-          target: account.id,
-          approvedAt: null,
-          expiresAt: { $gt: new Date() },
+        // One open request per account, also when two admins ask at once (a lock per account): asking
+        // again answers the one waiting. The request and its audit entry commit together.
+        const { req, created } = await ctx.em.transactional(async (tx) => {
+          await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_reset_request:${account.id}`]);
+          const open = await tx.findOne(TwoFactorResetRequest, {
+            target: account.id,
+            approvedAt: null,
+            expiresAt: { $gt: new Date() },
+          });
+          if (open) return { req: open, created: false };
+          const made = tx.create(TwoFactorResetRequest, {
+            target: account.id,
+            requestedBy: viewer.account.id,
+            expiresAt: new Date(Date.now() + RESET_REQUEST_TTL_MS),
+          });
+          await tx.flush();
+          await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), {
+            requestId: made.id,
+          });
+          return { req: made, created: true };
         });
-        if (open) return Object.assign(new TwoFactorResetPending(), { requestId: open.id, expiresAt: open.expiresAt });
-        const req = ctx.em.create(TwoFactorResetRequest, {
-          target: account,
-          requestedBy: viewer.account,
-          expiresAt: new Date(Date.now() + RESET_REQUEST_TTL_MS),
-        });
-        await ctx.em.flush();
-        await ctx.services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), { requestId: req.id });
-        ctx.services.twoFactor.askForApproval(approvers, account, viewer.account, req.expiresAt);
+        if (created) ctx.services.twoFactor.askForApproval(approvers, account, viewer.account, req.expiresAt);
         return Object.assign(new TwoFactorResetPending(), { requestId: req.id, expiresAt: req.expiresAt });
       }
     }
