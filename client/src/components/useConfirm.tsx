@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 
 interface Ask {
   title: string;
@@ -15,6 +15,9 @@ interface Ask {
  */
 export function useConfirm(): { confirm: (ask: Ask) => void; modal: ReactNode } {
   const [ask, setAsk] = useState<Ask | null>(null);
+  // The button that asked: it has the focus again before the action runs, so what the action opens
+  // next (a re-authentication) gives the focus back there too.
+  const trigger = useRef<HTMLElement | null>(null);
   const modal = (
     <Modal opened={ask !== null} onClose={() => setAsk(null)} title={ask?.title} centered>
       <Text size="sm">{ask?.body}</Text>
@@ -28,6 +31,7 @@ export function useConfirm(): { confirm: (ask: Ask) => void; modal: ReactNode } 
           onClick={() => {
             const a = ask!;
             setAsk(null);
+            if (trigger.current?.isConnected) trigger.current.focus();
             a.onConfirm();
           }}
         >
@@ -36,5 +40,11 @@ export function useConfirm(): { confirm: (ask: Ask) => void; modal: ReactNode } 
       </Group>
     </Modal>
   );
-  return { confirm: setAsk, modal };
+  return {
+    confirm: (next) => {
+      trigger.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      setAsk(next);
+    },
+    modal,
+  };
 }

@@ -1,5 +1,5 @@
 import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { type Problem, toProblem } from '../errors/problem';
 import { MyTwoFactorDocument } from './operations';
@@ -18,7 +18,22 @@ export function useReauthGuard(): {
   // Your own methods decide what the confirmation asks for (the Security page has them cached already).
   const myTwoFactor = useQuery(MyTwoFactorDocument);
   const methods = myTwoFactor.data?.myTwoFactor.methods ?? [];
-  const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
+  const [pending, setPendingState] = useState<(() => Promise<void>) | null>(null);
+  // The dialog is mounted open and unmounted closed, so Mantine cannot give focus back: where it was
+  // when the dialog opened (the button that asked) gets it again once the dialog is gone.
+  const returnTo = useRef<HTMLElement | null>(null);
+  const focused = () => (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  /** `origin`: what had the focus when the action was asked for (a busy button loses it meanwhile). */
+  const setPending = (next: (() => Promise<void>) | null, origin: HTMLElement | null = null) => {
+    if (next && !pending) returnTo.current = origin;
+    setPendingState(() => next);
+  };
+  useEffect(() => {
+    if (pending || !returnTo.current) return;
+    const el = returnTo.current;
+    returnTo.current = null;
+    if (el.isConnected) el.focus();
+  }, [pending]);
   async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {
     const fail = (p: Problem): void => {
       if (onError) onError(p);
@@ -28,11 +43,12 @@ export function useReauthGuard(): {
         notifications.show({ color: 'red', title: `${label} failed`, message: fields.length > 0 ? fields.join(' ') : p.message });
       }
     };
+    const origin = focused();
     try {
       await action();
     } catch (error) {
       const p = toProblem(error);
-      if (p.code === 'REAUTH_REQUIRED') setPending(() => () => action().catch((again: unknown) => fail(toProblem(again))));
+      if (p.code === 'REAUTH_REQUIRED') setPending(() => action().catch((again: unknown) => fail(toProblem(again))), origin);
       else fail(p);
     }
   }
@@ -48,5 +64,5 @@ export function useReauthGuard(): {
       }}
     />
   ) : null;
-  return { guard, confirmThen: (action) => setPending(() => action), modal };
+  return { guard, confirmThen: (action) => setPending(action, focused()), modal };
 }
