@@ -180,8 +180,9 @@ async function main(): Promise<number> {
             { by: 'cli' },
           ),
         );
+        if (!issued || issued === 'TOO_SOON') throw new Error('no link issued'); // never for the CLI (any account, no wait)
         process.stdout.write(
-          `Set a new password for ${account.email} with this link (it works once, until ${issued!.expiresAt.toISOString()}):\n${config.publicUrl.origin}/reset-password#token=${issued!.token}\n`,
+          `Set a new password for ${account.email} with this link (it works once, until ${issued.expiresAt.toISOString()}):\n${config.publicUrl.origin}/reset-password#token=${issued.token}\n`,
         );
         return 0;
       }

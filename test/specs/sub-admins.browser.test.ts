@@ -187,12 +187,15 @@ describe('sub-admins in the dashboard', () => {
         (await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data?.['twoFactorSettings'].allowedMethods as string[]
       ).sort();
     const before = await methods();
+    // A name being typed is kept while another setting is saved.
+    await twoFactor.getByLabel('Issuer name in authenticator apps').fill('Acme Mail (typing)');
     await twoFactor.getByLabel('E-mail code', { exact: true }).click();
     await expect.poll(() => twoFactor.getByLabel('E-mail code', { exact: true }).isChecked()).toBe(false);
     await expect.poll(methods).toEqual(before.filter((m) => m !== 'EMAIL'));
     await twoFactor.getByLabel('Security key or passkey', { exact: true }).click();
     await expect.poll(methods).toEqual(before.filter((m) => m !== 'EMAIL' && m !== 'WEBAUTHN'));
     expect(await twoFactor.getByLabel('E-mail code', { exact: true }).isChecked()).toBe(false);
+    expect(await twoFactor.getByLabel('Issuer name in authenticator apps').inputValue()).toBe('Acme Mail (typing)');
     await settings.context().close();
     await reauthenticate(admin);
     await admin.gql(`mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`, {

@@ -155,9 +155,7 @@ describe('two-factor authentication in the dashboard', () => {
     await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByTestId('recovery-codes').waitFor();
     // Both dialogs gone, the keyboard is back where it was: on the button that asked.
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
-      .toBe('Generate new recovery codes');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Generate new recovery codes');
     const after = await codesOf();
     expect(after).toHaveLength(10);
     expect(after.filter((c) => before.some((b) => b['id'] === c['id']))).toEqual([]);

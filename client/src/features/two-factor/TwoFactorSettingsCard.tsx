@@ -42,9 +42,11 @@ export function TwoFactorSettingsCard() {
   const { guard, modal } = useReauthGuard();
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
+  // Only a new saved name replaces the field: saving another setting keeps a name being typed.
+  const savedIssuer = s?.issuer;
   useEffect(() => {
-    if (s) setIssuer(s.issuer);
-  }, [s]);
+    if (savedIssuer !== undefined) setIssuer(savedIssuer);
+  }, [savedIssuer]);
   if (!s) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
 
   async function save(input: TwoFactorSettingsInput) {

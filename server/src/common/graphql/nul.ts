@@ -13,8 +13,8 @@ export function assertNoNul(
 ): void {
   const at = variables ? nulIn(variables, '') : null;
   if (at !== null) throw nulError(at);
-  // The lexer refuses a raw NUL in the source: a literal can hold one only through a \u escape.
-  if (document === undefined || !source?.includes('\\u')) return;
+  // A literal holds a NUL raw (graphql-js accepts one inside a string) or through a \u escape.
+  if (document === undefined || (source !== undefined && !source.includes('\0') && !source.includes('\\u'))) return;
   visit(document, {
     StringValue(node) {
       if (node.value.includes('\0')) throw nulError('query');

@@ -11,6 +11,8 @@ export class Migration20261201180000 extends Migration {
   }
 
   override async down(): Promise<void> {
+    // Entries of the action this migration added would break the older check.
+    this.addSql(`delete from "audit_log" where "action" = 'PASSWORD_RESET_LINK_SENT';`);
     this.addSql(`alter table "audit_log" drop constraint if exists "audit_log_action_check";`);
 
     this.addSql(

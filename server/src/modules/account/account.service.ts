@@ -35,10 +35,11 @@ export function mayManageRole(viewer: Viewer, role: Role): boolean {
     : hasPermission(viewer, role === Role.SUB_ADMIN ? Permission.MANAGE_SUB_ADMINS : Permission.MANAGE_USERS);
 }
 
-/** `mayManageRole`, refused with FORBIDDEN. */
-/** How long a password reset link works. */
+/** How long a password reset link works, and how soon an admin may e-mail another. */
 export const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
+export const RESET_LINK_RESEND_SECONDS = 60;
 
+/** `mayManageRole`, refused with FORBIDDEN. */
 export function assertMayManageRole(viewer: Viewer, role: Role): void {
   if (!mayManageRole(viewer, role)) throw forbidden();
 }
@@ -138,6 +139,8 @@ export class AccountService {
     this.assertPasswordPolicy(password, row.email);
     const hash = await this.hasher.hash(password);
     return em.transactional(async (tx) => {
+      // The account row first, then its links, as `issueResetLink` takes them (the other order deadlocked).
+      await tx.execute(`select id from account where id = ? for no key update`, [row.account_id]);
       const claimed = await tx.execute<{ account_id: string }[]>(
         `update password_reset_token set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning account_id`,
         [hashToken(token)],
@@ -169,13 +172,23 @@ export class AccountService {
     accountId: string,
     pendingOnly: boolean,
     audit: AuditStep,
-  ): Promise<{ account: Account; token: string; expiresAt: Date } | null> {
+  ): Promise<{ account: Account; token: string; expiresAt: Date } | null | 'TOO_SOON'> {
     return em.transactional(async (tx) => {
       const [row] = await tx.execute<{ id: string }[]>(
         `select id from account where id = ? and (password_reset_required or not ?) for no key update`,
         [accountId, pendingOnly],
       );
       if (!row) return null;
+      // An admin's resend: at most one a minute, so repeated clicks neither flood the holder's inbox nor
+      // keep killing the link they are about to open. (The CLI is the server's own shell: never held back.)
+      if (pendingOnly) {
+        const [recent] = await tx.execute<{ id: string }[]>(
+          `select 1 as id from password_reset_token where account_id = ? and used_at is null
+              and expires_at > now() + make_interval(secs => ?)`,
+          [accountId, RESET_LINK_TTL_MS / 1000 - RESET_LINK_RESEND_SECONDS],
+        );
+        if (recent) return 'TOO_SOON';
+      }
       await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
       const token = randomToken();
       const expiresAt = new Date(Date.now() + RESET_LINK_TTL_MS);

@@ -691,7 +691,9 @@ export class TwoFactorService {
     const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
     // The cool-down holds per sign-in (or setup); these budgets hold across them, so neither a string
     // of sign-ins with a known password nor setups naming someone else's address become a mail bomb.
-    const budget = taken ?? (await this.takeMailBudget(em, account.id, address));
+    // Only a setup's address is budgeted per address: a sign-in code goes to the account's own verified
+    // address (its account budget holds), and others' setups naming that address must not stop it.
+    const budget = taken ?? (await this.takeMailBudget(em, account.id, purpose === EmailCodePurpose.ENROLL ? address : null));
     if (budget instanceof TwoFactorFailure) return budget;
     const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs);
     // Refused (cool-down, a dead code) or not sent: no e-mail left, nothing counted.
@@ -700,15 +702,23 @@ export class TwoFactorService {
   }
 
   /**
-   * Counts a code e-mail against the account's budget and the address's (`EMAIL_CODES_PER_ACCOUNT`,
-   * `EMAIL_CODES_PER_ADDRESS` per attempt window): the keys taken, or the refusal (nothing taken).
+   * Counts a code e-mail against the account's budget and, for a setup, the address's
+   * (`EMAIL_CODES_PER_ACCOUNT`, `EMAIL_CODES_PER_ADDRESS` per attempt window): the keys taken, or the
+   * refusal (nothing taken).
    */
-  private async takeMailBudget(em: EntityManager, accountId: string, address: string): Promise<string[] | TwoFactorFailure> {
+  private async takeMailBudget(
+    em: EntityManager,
+    accountId: string,
+    address: string | null,
+  ): Promise<string[] | TwoFactorFailure> {
     const window = this.config.twoFactor.attemptWindowSeconds;
-    const budgets: [string, number][] = [
-      [`mail:${accountId}`, EMAIL_CODES_PER_ACCOUNT],
-      [`mailto:${hmacHex(this.keys.sessionSecret, `mail-budget:${address.toLowerCase()}`)}`, EMAIL_CODES_PER_ADDRESS],
-    ];
+    const budgets: [string, number][] = [[`mail:${accountId}`, EMAIL_CODES_PER_ACCOUNT]];
+    if (address !== null) {
+      budgets.push([
+        `mailto:${hmacHex(this.keys.sessionSecret, `mail-budget:${address.toLowerCase()}`)}`,
+        EMAIL_CODES_PER_ADDRESS,
+      ]);
+    }
     const taken: string[] = [];
     for (const [key, max] of budgets) {
       const [row] = await em.execute<{ count: number; window_start: Date }[]>(
