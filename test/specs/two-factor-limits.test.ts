@@ -297,6 +297,19 @@ describe('second-factor attempt limits', () => {
     const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
     expect(audit).toHaveLength(1);
 
+    // Its managers see the lock (and its methods) on its account page; the holder and others do not.
+    const STATUS = `query($id: ID!) { accountTwoFactor(accountId: $id) { methods recoveryCodesRemaining flaggedKeys required locked } }`;
+    expect((await admin.gql(STATUS, { id })).data!['accountTwoFactor']).toEqual({
+      methods: expect.arrayContaining(['TOTP', 'RECOVERY_CODE']),
+      recoveryCodesRemaining: 10,
+      flaggedKeys: 0,
+      required: false,
+      locked: true,
+    });
+    const someone = await createAccount(server, admin, { role: 'USER' });
+    expect(codes(await someone.client.gql(STATUS, { id }))).toEqual(['FORBIDDEN']);
+    expect(codes(await admin.gql(STATUS, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+
     // Unlocking is a sensitive change: a recent re-authentication first. The attempt budget stays (an
     // unlock between rounds of guesses gives no fresh round).
     const unlockQ = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
@@ -314,6 +327,7 @@ describe('second-factor attempt limits', () => {
     await db.query(`update failure_counter set count = 3 where key = $1`, [acctKey]);
     const unlock = await admin.gql(unlockQ, { id });
     expect(unlock.data!['unlockSecondFactor']).toBe(true);
+    expect((await admin.gql(STATUS, { id })).data!['accountTwoFactor'].locked).toBe(false);
     expect((await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [acctKey]))[0]?.count).toBe(3);
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');

@@ -337,6 +337,9 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, adminEmail);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     await page.goto(`${server.url}/users/${id}`);
+    // What the account has, and nothing to unlock while nothing is locked.
+    await page.getByTestId('account-two-factor').getByText('No second factor set up.').waitFor();
+    expect(await page.getByRole('button', { name: 'Unlock second-step sign-in' }).isDisabled()).toBe(true);
     const required = page.getByRole('switch', { name: 'Require two-factor authentication' });
     expect(await required.isChecked()).toBe(false);
     await required.click({ force: true });

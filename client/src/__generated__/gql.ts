@@ -36,6 +36,7 @@ type Documents = {
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AccountPickerDocument,
     "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": typeof types.ResetTwoFactorDocument,
     "\n  mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {\n    setRequiresTwoFactor(accountId: $accountId, required: $required) {\n      requiresTwoFactor\n      account {\n        id\n        requiresTwoFactor\n      }\n    }\n  }\n": typeof types.SetRequiresTwoFactorDocument,
+    "\n  query AccountTwoFactor($accountId: ID!) {\n    accountTwoFactor(accountId: $accountId) {\n      methods\n      recoveryCodesRemaining\n      flaggedKeys\n      required\n      locked\n    }\n  }\n": typeof types.AccountTwoFactorDocument,
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": typeof types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": typeof types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.ApproveTwoFactorResetDocument,
@@ -121,6 +122,7 @@ const documents: Documents = {
     "\n  query AccountPicker($search: String) {\n    accounts(filter: { search: $search }, page: { limit: 20, offset: 0 }) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AccountPickerDocument,
     "\n  mutation ResetTwoFactor($accountId: ID!) {\n    resetTwoFactor(accountId: $accountId) {\n      __typename\n      ... on TwoFactorResetPending {\n        expiresAt\n      }\n      ... on ErrorResult {\n        code\n        message\n      }\n    }\n  }\n": types.ResetTwoFactorDocument,
     "\n  mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {\n    setRequiresTwoFactor(accountId: $accountId, required: $required) {\n      requiresTwoFactor\n      account {\n        id\n        requiresTwoFactor\n      }\n    }\n  }\n": types.SetRequiresTwoFactorDocument,
+    "\n  query AccountTwoFactor($accountId: ID!) {\n    accountTwoFactor(accountId: $accountId) {\n      methods\n      recoveryCodesRemaining\n      flaggedKeys\n      required\n      locked\n    }\n  }\n": types.AccountTwoFactorDocument,
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.ApproveTwoFactorResetDocument,
@@ -286,6 +288,10 @@ export function graphql(source: "\n  mutation ResetTwoFactor($accountId: ID!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {\n    setRequiresTwoFactor(accountId: $accountId, required: $required) {\n      requiresTwoFactor\n      account {\n        id\n        requiresTwoFactor\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SetRequiresTwoFactor($accountId: ID!, $required: Boolean!) {\n    setRequiresTwoFactor(accountId: $accountId, required: $required) {\n      requiresTwoFactor\n      account {\n        id\n        requiresTwoFactor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountTwoFactor($accountId: ID!) {\n    accountTwoFactor(accountId: $accountId) {\n      methods\n      recoveryCodesRemaining\n      flaggedKeys\n      required\n      locked\n    }\n  }\n"): (typeof documents)["\n  query AccountTwoFactor($accountId: ID!) {\n    accountTwoFactor(accountId: $accountId) {\n      methods\n      recoveryCodesRemaining\n      flaggedKeys\n      required\n      locked\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

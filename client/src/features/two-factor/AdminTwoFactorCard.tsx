@@ -1,8 +1,9 @@
-import { useMutation } from '@apollo/client/react';
-import { Button, Card, Group, Switch, Text, Title } from '@mantine/core';
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Badge, Button, Card, Group, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
 import { useConfirm } from '../../components/useConfirm';
+import { METHOD_LABELS } from './labels';
 import { useReauthGuard } from './useReauthGuard';
 
 const ResetTwoFactorDocument = graphql(`
@@ -32,6 +33,18 @@ const SetRequiresTwoFactorDocument = graphql(`
   }
 `);
 
+const AccountTwoFactorDocument = graphql(`
+  query AccountTwoFactor($accountId: ID!) {
+    accountTwoFactor(accountId: $accountId) {
+      methods
+      recoveryCodesRemaining
+      flaggedKeys
+      required
+      locked
+    }
+  }
+`);
+
 const UnlockSecondFactorDocument = graphql(`
   mutation UnlockSecondFactor($accountId: ID!) {
     unlockSecondFactor(accountId: $accountId)
@@ -49,9 +62,11 @@ export function AdminTwoFactorCard({
 }) {
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
-  const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument);
+  const status = useQuery(AccountTwoFactorDocument, { variables: { accountId: account.id }, fetchPolicy: 'cache-and-network' });
+  const tf = status.data?.accountTwoFactor;
+  const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
   const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument);
-  const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument);
+  const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
 
   const doReset = () =>
     guard('Reset', async () => {
@@ -83,6 +98,24 @@ export function AdminTwoFactorCard({
         For a lost phone or key: resetting removes every method and recovery code of the account, signs it out everywhere and
         e-mails the holder. You confirm it is you first.
       </Text>
+      {tf && (
+        <Group gap="xs" mt="sm" data-testid="account-two-factor">
+          <Text size="sm">
+            {tf.methods.filter((m) => m !== 'RECOVERY_CODE').length === 0
+              ? 'No second factor set up.'
+              : `Methods: ${tf.methods
+                  .filter((m) => m !== 'RECOVERY_CODE')
+                  .map((m) => METHOD_LABELS[m])
+                  .join(', ')}; ${tf.recoveryCodesRemaining} recovery code${tf.recoveryCodesRemaining === 1 ? '' : 's'} left.`}
+          </Text>
+          {tf.flaggedKeys > 0 && (
+            <Badge color="orange">
+              {tf.flaggedKeys} security key{tf.flaggedKeys === 1 ? '' : 's'} flagged
+            </Badge>
+          )}
+          {tf.locked && <Badge color="red">Second-step sign-in locked</Badge>}
+        </Group>
+      )}
       {account.role === 'USER' && (
         <Switch
           mt="sm"
@@ -120,7 +153,7 @@ export function AdminTwoFactorCard({
         >
           Reset two-factor authentication
         </Button>
-        <Button variant="default" loading={unlocking} onClick={() => void doUnlock()}>
+        <Button variant="default" loading={unlocking} disabled={tf !== undefined && !tf.locked} onClick={() => void doUnlock()}>
           Unlock second-step sign-in
         </Button>
       </Group>

@@ -17,6 +17,7 @@ import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSett
 import { complianceReport } from './compliance.js';
 import { TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
+  AccountTwoFactor,
   EmailCodeSent,
   PendingSignIn,
   ReauthSuccess,
@@ -171,6 +172,35 @@ export class TwoFactorResolver {
       allowedMethods: allowed,
       required,
       recommendSecondMethod: strong.length === 1 && !(strong[0] === TwoFactorMethod.WEBAUTHN && m.webauthn.length > 1),
+      locked,
+    });
+  }
+
+  @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
+  @Query(() => AccountTwoFactor, {
+    description:
+      'Another account’s second factors (which methods, recovery codes left, flagged keys, whether second-step sign-in is locked): for whoever may manage its role (users MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin).',
+  })
+  async accountTwoFactor(
+    @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
+    @Ctx() ctx: Context,
+  ): Promise<AccountTwoFactor> {
+    assertUuid(accountId, 'accountId');
+    const account = await ctx.em.findOne(Account, { id: accountId });
+    if (!account) throw notFound('Account');
+    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+    const tf = ctx.services.twoFactor;
+    const [m, methods, required, locked] = await Promise.all([
+      tf.summary(ctx.em, account.id),
+      tf.loginMethods(ctx.em, account),
+      tf.policyRequires(ctx.em, account),
+      tf.isLocked(ctx.em, account.id),
+    ]);
+    return Object.assign(new AccountTwoFactor(), {
+      methods,
+      recoveryCodesRemaining: m.recoveryRemaining,
+      flaggedKeys: m.webauthn.filter((c) => c.flaggedAt !== null).length,
+      required,
       locked,
     });
   }

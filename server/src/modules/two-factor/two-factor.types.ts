@@ -142,6 +142,28 @@ export class WebauthnCredentialInfo {
   }
 }
 
+@ObjectType('AccountTwoFactor', {
+  description: 'Another account’s second factors, as its managers see them (no secrets, no addresses).',
+})
+export class AccountTwoFactor {
+  @Field(() => [TwoFactorMethod], { description: 'Methods that can finish its sign-in now.' })
+  methods!: TwoFactorMethod[];
+
+  @Field(() => Int, { description: 'Unused recovery codes.' })
+  recoveryCodesRemaining!: number;
+
+  @Field(() => Int, { description: 'Its security keys flagged as possibly cloned (refused at sign-in).' })
+  flaggedKeys!: number;
+
+  @Field(() => Boolean, { description: 'A policy requires 2FA of it.' })
+  required!: boolean;
+
+  @Field(() => Boolean, {
+    description: 'Second-step sign-in locked after too many consecutive failures: only an unlock (or a reset) lets it sign in.',
+  })
+  locked!: boolean;
+}
+
 @ObjectType('TwoFactorStatus', { description: 'Your second factors.' })
 export class TwoFactorStatus {
   @Field(() => Boolean, { description: 'At least one method is active: sign-in asks for a second step.' })
