@@ -657,7 +657,7 @@ describe('security incidents', () => {
       await admin.gql(COMPROMISED, { i: { id: incident['id'], requirePasswordReset: true, note: 'phished' } });
       const first = await linkIn(since);
       // At most one link a minute: clicks in a row neither flood the inbox nor kill the link being opened.
-      expect(codes(await admin.gql(SEND, { id: user.id }))).toEqual(['EMAIL_COOLDOWN']);
+      expect(codes(await admin.gql(SEND, { id: user.id }))).toEqual(['RESET_LINK_RECENT']);
       expect(await linksOf()).toBe(1);
       await sql.query(`update password_reset_token set expires_at = expires_at - interval '61 seconds' where account_id = $1`, [
         user.id,

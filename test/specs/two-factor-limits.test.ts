@@ -308,6 +308,15 @@ describe('second-factor attempt limits', () => {
     });
     const someone = await createAccount(server, admin, { role: 'USER' });
     expect(codes(await someone.client.gql(STATUS, { id }))).toEqual(['FORBIDDEN']);
+    // By the ranks: MANAGE_USERS reads users, not staff; MANAGE_SUB_ADMINS reads sub-admins, not users.
+    const usersManager = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    const staffManager = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    const otherAdmin = await createAccount(server, admin, { role: 'ADMIN' });
+    expect((await usersManager.client.gql(STATUS, { id })).data!['accountTwoFactor'].locked).toBe(true);
+    expect(codes(await usersManager.client.gql(STATUS, { id: otherAdmin.id }))).toEqual(['FORBIDDEN']);
+    expect(codes(await usersManager.client.gql(STATUS, { id: staffManager.id }))).toEqual(['FORBIDDEN']);
+    expect(codes(await staffManager.client.gql(STATUS, { id }))).toEqual(['FORBIDDEN']);
+    expect((await staffManager.client.gql(STATUS, { id: usersManager.id })).data!['accountTwoFactor'].methods).toEqual([]);
     expect(codes(await admin.gql(STATUS, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
 
     // Unlocking is a sensitive change: a recent re-authentication first. The attempt budget stays (an

@@ -248,6 +248,8 @@ export type ErrorCode =
   | 'NO_PASSWORD_RESET_PENDING'
   /** This change needs a fresh confirmation: call `reauthenticate` (password and, where enabled, a second factor) and retry within a few minutes. */
   | 'REAUTH_REQUIRED'
+  /** A reset link was e-mailed to the account less than a minute ago; `retryAfter` says when another may be sent. */
+  | 'RESET_LINK_RECENT'
   /** A block by hand inside a range on the global safe list: it would have no effect (trust wins over blocks). */
   | 'SAFE_LISTED'
   /** Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it. */

@@ -10,7 +10,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
 import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
 import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
-import { canManageIps, canManageUsers, seesAccountData, useViewer } from '../features/session/viewer';
+import { canManageIps, mayManageRole, seesAccountData, useViewer } from '../features/session/viewer';
 import { AdminTwoFactorCard } from '../features/two-factor/AdminTwoFactorCard';
 import { AccountTrustedIps } from '../features/trusted-ip/AccountTrustedIps';
 
@@ -73,7 +73,8 @@ export function Component() {
           </Anchor>
         )}
       </Card>
-      {canManageUsers(viewer) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
+      {/* Its 2FA (status, reset, unlock) for whoever may manage its role, never one's own (the Security page). */}
+      {mayManageRole(viewer, a.role) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
       {/* No sub-admin trusts an IP for itself (the server refuses it), nor for staff it may not manage. */}
       {canManageIps(viewer) && seesAccountData(viewer, a) && (viewer.role === 'ADMIN' || a.id !== viewer.id) && (
         <AccountTrustedIps account={{ id: a.id, email: a.email }} />

@@ -32,6 +32,13 @@ export function canManageUsers(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_USERS'));
 }
 
+/** Who may manage an account of this role (the server's `mayManageRole`): admins an admin, sub-admins MANAGE_SUB_ADMINS, users MANAGE_USERS. */
+export function mayManageRole(viewer: Viewer, role: string): boolean {
+  if (viewer.role === 'ADMIN') return true;
+  if (viewer.role !== 'SUB_ADMIN' || role === 'ADMIN') return false;
+  return viewer.permissions.includes(role === 'SUB_ADMIN' ? 'MANAGE_SUB_ADMINS' : 'MANAGE_USERS');
+}
+
 /** Blocked and safe IPs need MANAGE_IPS. */
 export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));

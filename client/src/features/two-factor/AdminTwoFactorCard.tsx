@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
 import { useConfirm } from '../../components/useConfirm';
 import { METHOD_LABELS } from './labels';
+import { toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
 
 const ResetTwoFactorDocument = graphql(`
@@ -98,6 +99,11 @@ export function AdminTwoFactorCard({
         For a lost phone or key: resetting removes every method and recovery code of the account, signs it out everywhere and
         e-mails the holder. You confirm it is you first.
       </Text>
+      {status.error && !tf && (
+        <Text size="sm" c="red" mt="sm" role="alert">
+          Its second factors could not be read: {toProblem(status.error).message}
+        </Text>
+      )}
       {tf && (
         <Group gap="xs" mt="sm" data-testid="account-two-factor">
           <Text size="sm">
@@ -153,6 +159,7 @@ export function AdminTwoFactorCard({
         >
           Reset two-factor authentication
         </Button>
+        {/* Offered while locked, and while the status is unknown (its query failed): the server decides. */}
         <Button variant="default" loading={unlocking} disabled={tf !== undefined && !tf.locked} onClick={() => void doUnlock()}>
           Unlock second-step sign-in
         </Button>

@@ -1,5 +1,5 @@
 import { notifications } from '@mantine/notifications';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { type Problem, toProblem } from '../errors/problem';
 import { MyTwoFactorDocument } from './operations';
@@ -28,12 +28,14 @@ export function useReauthGuard(): {
     if (next && !pending) returnTo.current = origin;
     setPendingState(() => next);
   };
-  useEffect(() => {
-    if (pending || !returnTo.current) return;
+  /** Gives the focus back once the page has settled (a button busy with the action is disabled until then). */
+  const giveFocusBack = () => {
     const el = returnTo.current;
     returnTo.current = null;
-    if (el.isConnected) el.focus();
-  }, [pending]);
+    setTimeout(() => {
+      if (el?.isConnected && !(el as HTMLButtonElement).disabled) el.focus();
+    }, 0);
+  };
   async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {
     const fail = (p: Problem): void => {
       if (onError) onError(p);
@@ -56,11 +58,16 @@ export function useReauthGuard(): {
     <ReauthModal
       methods={methods}
       reloadMethods={async () => (await myTwoFactor.refetch()).data?.myTwoFactor.methods ?? []}
-      onCancel={() => setPending(null)}
+      onCancel={() => {
+        setPending(null);
+        giveFocusBack();
+      }}
       onDone={() => {
         const action = pending;
         setPending(null);
-        void action().catch((error: unknown) => notifications.show({ color: 'red', message: toProblem(error).message }));
+        void action()
+          .catch((error: unknown) => notifications.show({ color: 'red', message: toProblem(error).message }))
+          .finally(giveFocusBack);
       }}
     />
   ) : null;

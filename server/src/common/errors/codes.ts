@@ -50,6 +50,7 @@ export enum ErrorCode {
   ALREADY_RESOLVED = 'ALREADY_RESOLVED',
   LINK_INVALID = 'LINK_INVALID',
   NO_PASSWORD_RESET_PENDING = 'NO_PASSWORD_RESET_PENDING',
+  RESET_LINK_RECENT = 'RESET_LINK_RECENT',
 }
 
 registerEnumType(ErrorCode, {
@@ -133,6 +134,9 @@ registerEnumType(ErrorCode, {
     LINK_INVALID: { description: 'The link is unknown, used already or expired.' },
     NO_PASSWORD_RESET_PENDING: {
       description: 'No forced password reset is pending for the account: there is no link to send again.',
+    },
+    RESET_LINK_RECENT: {
+      description: 'A reset link was e-mailed to the account less than a minute ago; `retryAfter` says when another may be sent.',
     },
   },
 });

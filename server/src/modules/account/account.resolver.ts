@@ -20,6 +20,7 @@ import {
   SetupStatus,
   SetupSuccess,
 } from './account.types.js';
+import { RESET_LINK_RESEND_SECONDS } from './account.service.js';
 
 @Resolver(() => Account)
 export class AccountResolver {
@@ -245,7 +246,7 @@ export class AccountResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS, Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Date, {
     description:
-      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; EMAIL_COOLDOWN within a minute of the last link. Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
+      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; RESET_LINK_RECENT within a minute of the last link. Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
   })
   async sendPasswordResetLink(
     @Arg('accountId', () => ID, { description: 'Account id.' }) accountId: string,
@@ -268,8 +269,15 @@ export class AccountResolver {
       }),
     );
     if (!issued) throw appError(ErrorCode.NO_PASSWORD_RESET_PENDING, `${target.email} has no password reset pending.`);
-    if (issued === 'TOO_SOON')
-      throw appError(ErrorCode.EMAIL_COOLDOWN, 'A link was e-mailed moments ago. Wait a minute before sending another.');
+    if (issued === 'TOO_SOON') {
+      throw appError(
+        ErrorCode.RESET_LINK_RECENT,
+        'A reset link was e-mailed less than a minute ago. Wait a minute before sending another.',
+        {
+          retryAfter: new Date(Date.now() + RESET_LINK_RESEND_SECONDS * 1000).toISOString(),
+        },
+      );
+    }
     const url = ctx.services.config.publicUrl.origin;
     ctx.services.mail.notify(mails.passwordResetRequired(issued.account.email, `${url}/reset-password#token=${issued.token}`));
     return issued.expiresAt;

@@ -191,15 +191,15 @@ export class AccountService {
       }
       await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
       const token = randomToken();
-      const expiresAt = new Date(Date.now() + RESET_LINK_TTL_MS);
-      await tx.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
-        hashToken(token),
-        accountId,
-        expiresAt,
-      ]);
+      // Ends by the database's clock, which the resend limit above reads too.
+      const [{ expires_at: expiresAt }] = (await tx.execute<{ expires_at: Date }[]>(
+        `insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, now() + make_interval(secs => ?))
+         returning expires_at`,
+        [hashToken(token), accountId, RESET_LINK_TTL_MS / 1000],
+      )) as [{ expires_at: Date }];
       const account = await tx.findOneOrFail(Account, { id: accountId });
       await audit(tx, account);
-      return { account, token, expiresAt };
+      return { account, token, expiresAt: new Date(expiresAt) };
     });
   }
 

@@ -552,11 +552,10 @@ export class IncidentService {
           [account.id],
         );
         resetToken = randomToken();
-        await tx.execute(`insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, ?)`, [
-          hashToken(resetToken),
-          account.id,
-          new Date(Date.now() + RESET_LINK_TTL_MS),
-        ]);
+        await tx.execute(
+          `insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, now() + make_interval(secs => ?))`,
+          [hashToken(resetToken), account.id, RESET_LINK_TTL_MS / 1000],
+        );
       }
       await this.audit.record(
         { ...ctx, em: tx },
