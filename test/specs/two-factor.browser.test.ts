@@ -200,6 +200,21 @@ describe('two-factor authentication in the dashboard', () => {
     // The key's signature counter moved forward, and the stored one with it.
     expect(after!['counter']).toBeGreaterThan(Number(stored!['counter']));
 
+    // Renamed with Save; a rename abandoned with Escape changes nothing.
+    const keys = page.getByRole('table', { name: 'Security keys' });
+    await keys.getByRole('button', { name: 'Rename' }).click();
+    await keys.getByLabel('New name for Virtual key').fill('Desk key');
+    await keys.getByRole('button', { name: 'Save' }).click();
+    await keys.getByText('Desk key').waitFor();
+    await expect
+      .poll(async () => (await db.query(`select name from webauthn_credential where account_id = $1`, [id]))[0]!['name'])
+      .toBe('Desk key');
+    await keys.getByRole('button', { name: 'Rename' }).click();
+    await keys.getByLabel('New name for Desk key').fill('Something else');
+    await keys.getByLabel('New name for Desk key').press('Escape');
+    await keys.getByText('Desk key').waitFor();
+    expect((await db.query(`select name from webauthn_credential where account_id = $1`, [id]))[0]!['name']).toBe('Desk key');
+
     // A cloned key would present a counter at or below the stored one.
     await db.query(`update webauthn_credential set counter = 1000000 where account_id = $1`, [id]);
     await signOut(page);
@@ -213,7 +228,7 @@ describe('two-factor authentication in the dashboard', () => {
       [id],
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]!['details']).toMatchObject({ credential: 'Virtual key', storedCounter: 1000000 });
+    expect(audit[0]!['details']).toMatchObject({ credential: 'Desk key', storedCounter: 1000000 });
     // Still not signed in.
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
   });

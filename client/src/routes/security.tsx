@@ -30,7 +30,7 @@ export function Component() {
   const [disableTotp] = useMutation(DisableTotpDocument);
   const [disableEmail] = useMutation(DisableEmailFactorDocument);
   const [removeKey] = useMutation(RemoveWebauthnDocument);
-  const [renameKey] = useMutation(RenameWebauthnDocument);
+  const [renameKey, { loading: renamingBusy }] = useMutation(RenameWebauthnDocument);
   const [generate] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
   const { guard, modal } = useReauthGuard();
@@ -181,19 +181,36 @@ export function Component() {
                 <Table.Tr key={c.id}>
                   <Table.Td>
                     {renaming?.id === c.id ? (
-                      <TextInput
-                        aria-label="New name"
-                        size="xs"
-                        value={renaming.name}
-                        maxLength={64}
-                        onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
-                        onKeyDown={(e) => {
-                          if (e.key === 'Enter')
-                            void renameKey({ variables: { id: c.id, name: renaming.name } })
-                              .then(() => setRenaming(null))
-                              .catch((err: unknown) => notifications.show({ color: 'red', message: toProblem(err).message }));
+                      <form
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          if (renamingBusy) return;
+                          void renameKey({ variables: { id: c.id, name: renaming.name } })
+                            .then(() => setRenaming(null))
+                            .catch((err: unknown) => notifications.show({ color: 'red', message: toProblem(err).message }));
                         }}
-                      />
+                      >
+                        <Group gap="xs" wrap="nowrap">
+                          <TextInput
+                            aria-label={`New name for ${c.name}`}
+                            size="xs"
+                            value={renaming.name}
+                            maxLength={64}
+                            data-autofocus
+                            autoFocus
+                            onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
+                            onKeyDown={(e) => {
+                              if (e.key === 'Escape') setRenaming(null);
+                            }}
+                          />
+                          <Button size="xs" type="submit" loading={renamingBusy}>
+                            Save
+                          </Button>
+                          <Button size="xs" variant="default" onClick={() => setRenaming(null)}>
+                            Cancel
+                          </Button>
+                        </Group>
+                      </form>
                     ) : (
                       <Group gap="xs">
                         <Text size="sm">{c.name}</Text>
