@@ -1,10 +1,10 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { graphql } from '../../__generated__';
 import { FormattedDate } from '../../components/FormattedDate';
-import { useState } from 'react';
 import type { Viewer } from '../session/viewer';
+import { useConfirm } from '../../components/useConfirm';
 import { useReauthGuard } from './useReauthGuard';
 
 const PendingResetsDocument = graphql(`
@@ -47,7 +47,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   const { data, refetch } = useQuery(PendingResetsDocument, { fetchPolicy: 'cache-and-network' });
   const { guard, modal } = useReauthGuard();
   const [approve, { loading }] = useMutation(ApproveResetDocument);
-  const [confirming, setConfirming] = useState<{ id: string; email: string } | null>(null);
+  const { confirm, modal: confirmModal } = useConfirm();
   const requests = data?.pendingTwoFactorResets ?? [];
   if (requests.length === 0) return modal;
 
@@ -96,7 +96,14 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
                   color="red"
                   variant="light"
                   loading={loading}
-                  onClick={() => setConfirming({ id: r.id, email: r.target.email })}
+                  onClick={() =>
+                    confirm({
+                      title: 'Approve the reset?',
+                      body: `Every method and recovery code of ${r.target.email} is removed, all its sessions and API tokens end, and the holder is e-mailed. They set up two-factor authentication again at their next sign-in.`,
+                      confirmLabel: 'Approve and reset',
+                      onConfirm: () => void doApprove({ id: r.id, email: r.target.email }),
+                    })
+                  }
                 >
                   Approve reset of {r.target.email}
                 </Button>
@@ -105,27 +112,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
           );
         })}
       </Stack>
-      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title="Approve the reset?">
-        <Text size="sm">
-          Every method and recovery code of {confirming?.email} is removed, all its sessions and API tokens end, and the holder is
-          e-mailed. They set up two-factor authentication again at their next sign-in.
-        </Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setConfirming(null)}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            onClick={() => {
-              const c = confirming!;
-              setConfirming(null);
-              void doApprove(c);
-            }}
-          >
-            Approve and reset
-          </Button>
-        </Group>
-      </Modal>
+      {confirmModal}
       {modal}
     </Card>
   );

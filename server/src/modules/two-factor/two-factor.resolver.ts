@@ -185,10 +185,7 @@ export class TwoFactorResolver {
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
     @Ctx() ctx: Context,
   ): Promise<AccountTwoFactor> {
-    assertUuid(accountId, 'accountId');
-    const account = await ctx.em.findOne(Account, { id: accountId });
-    if (!account) throw notFound('Account');
-    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+    const account = await managedAccount(ctx, accountId);
     const tf = ctx.services.twoFactor;
     const [m, methods, required, locked] = await Promise.all([
       tf.summary(ctx.em, account.id),
@@ -600,10 +597,7 @@ export class TwoFactorResolver {
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    assertUuid(accountId, 'accountId');
-    const account = await ctx.em.findOne(Account, { id: accountId });
-    if (!account) throw notFound('Account');
-    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+    const account = await managedAccount(ctx, accountId);
     ctx.services.twoFactor.requireRecentReauth(ctx);
     await ctx.services.twoFactor.unlock(ctx, account);
     return true;
@@ -618,11 +612,8 @@ export class TwoFactorResolver {
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
     @Ctx() ctx: Context,
   ): Promise<typeof ResetResult> {
-    assertUuid(accountId, 'accountId');
     const viewer = ctx.viewer!;
-    const account = await ctx.em.findOne(Account, { id: accountId });
-    if (!account) throw notFound('Account');
-    ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+    const account = await managedAccount(ctx, accountId);
     if (account.id === viewer.account.id) {
       throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Manage your own methods on your Security page.' }]);
     }
@@ -718,4 +709,13 @@ export class TwoFactorResolver {
 function assertCodeGiven(code: string): void {
   if (!code.trim()) throw badInput([{ field: 'code', reason: 'REQUIRED', message: 'Enter the 6-digit code.' }]);
   if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
+}
+
+/** Another account, by id, that the viewer may manage (its role's rank): BAD_USER_INPUT, NOT_FOUND or FORBIDDEN otherwise. */
+async function managedAccount(ctx: Context, accountId: string): Promise<Account> {
+  assertUuid(accountId, 'accountId');
+  const account = await ctx.em.findOne(Account, { id: accountId });
+  if (!account) throw notFound('Account');
+  ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
+  return account;
 }
