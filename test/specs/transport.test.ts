@@ -43,6 +43,8 @@ describe('transport hardening', () => {
   it('has introspection and field suggestions off outside development', async () => {
     const intro = await admin.gql('{ __schema { types { name } } }');
     expect(codes(intro)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    // Said plainly, without advice on how to switch it on.
+    expect(intro.errors![0]!.message).toBe('Introspection is disabled on this server.');
     const typo = await admin.gql('{ mee { id } }');
     expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);

@@ -30,6 +30,10 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string') {
       if (code === 'UNAUTHORIZED') return { ...base, extensions: { code: ErrorCode.FORBIDDEN } };
+      // Apollo's own sentence tells how to switch it on in production: said plainly instead.
+      if (formatted.extensions?.['validationErrorCode'] === 'INTROSPECTION_DISABLED') {
+        return { ...base, message: 'Introspection is disabled on this server.', extensions: { code } };
+      }
       if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
         const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};
         void _drop;
