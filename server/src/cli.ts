@@ -195,8 +195,9 @@ async function main(): Promise<number> {
         }
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
         // The reset and the entry naming the CLI commit together.
+        const afterCommit: (() => void)[] = [];
         await em.transactional(async (tx) => {
-          const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1' } as unknown as Context;
+          const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1', afterCommit } as unknown as Context;
           await services.twoFactor.resetAll(ctx, account);
           await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
             type: 'Account',
@@ -204,6 +205,7 @@ async function main(): Promise<number> {
             label: account.email,
           });
         });
+        for (const tell of afterCommit) tell();
         await services.mail.drain();
         process.stdout.write(
           `Two-factor authentication reset for ${account.email}: all methods and recovery codes removed, sessions revoked. Sign in with the password and set up a method again.\n`,

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
 
@@ -16,12 +17,15 @@ describe('second-factor attempt limits', () => {
   let db: TestDatabase;
   let server: RunningServer;
   let admin: GqlClient;
+  let mail: MailSink;
   let net = 10;
 
   beforeAll(async () => {
     db = await createTestDatabase('two_factor_limits');
+    mail = await MailSink.start();
     server = await startServer({
       DATABASE_URL: db.url,
+      SMTP_URL: mail.url,
       TRUSTED_PROXIES: '127.0.0.1',
       SECOND_FACTOR_MAX_ATTEMPTS: '5',
       // Long enough that no burst of concurrent requests outlasts it on a slow machine; a test that
@@ -33,6 +37,7 @@ describe('second-factor attempt limits', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    await mail?.stop();
     await db?.drop();
   });
 
@@ -294,8 +299,10 @@ describe('second-factor attempt limits', () => {
       { i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } },
     );
     expect(oneRequest.data!['login']).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_LOCKED' });
-    const audit = await db.query(`select action from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
-    expect(audit).toHaveLength(1);
+    // Audited once, with no actor (the lock is automatic), and the holder is told.
+    const audit = await db.query(`select actor_id from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]);
+    expect(audit).toEqual([{ actor_id: null }]);
+    await mail.waitFor(email, (m) => /sign-in to your account was locked/i.test(m.subject));
 
     // Its managers see the lock (and its methods) on its account page; the holder and others do not.
     const STATUS = `query($id: ID!) { accountTwoFactor(accountId: $id) { methods recoveryCodesRemaining flaggedKeys required locked } }`;
@@ -336,6 +343,11 @@ describe('second-factor attempt limits', () => {
     await db.query(`update failure_counter set count = 3 where key = $1`, [acctKey]);
     const unlock = await admin.gql(unlockQ, { id });
     expect(unlock.data!['unlockSecondFactor']).toBe(true);
+    // An unlock of an account not locked (any more) changes nothing and records nothing.
+    expect((await admin.gql(unlockQ, { id })).data!['unlockSecondFactor']).toBe(true);
+    expect(
+      await db.query(`select count(*)::int as n from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id]),
+    ).toEqual([{ n: 1 }]);
     expect((await admin.gql(STATUS, { id })).data!['accountTwoFactor'].locked).toBe(false);
     expect((await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [acctKey]))[0]?.count).toBe(3);
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });

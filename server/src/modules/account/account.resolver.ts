@@ -47,7 +47,12 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const account = await ctx.services.accounts.resetPassword(ctx.em, token.trim(), newPassword, (em, a) =>
-      ctx.services.audit.record({ ...ctx, em }, AuditAction.PASSWORD_RESET, { type: 'Account', id: a.id, label: a.email }),
+      // The link is the authorization: whatever session the browser holds is not the actor.
+      ctx.services.audit.record({ em, viewer: null, clientIp: ctx.clientIp }, AuditAction.PASSWORD_RESET, {
+        type: 'Account',
+        id: a.id,
+        label: a.email,
+      }),
     );
     if (!account) throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
     return true;

@@ -69,6 +69,13 @@ export const mails = {
       text: `Someone entered an authenticator-app code for your account that had already been used. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.${footer(url)}`,
     };
   },
+  secondFactorLocked(to: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Second-step sign-in to your account was locked',
+      text: `Too many wrong second factors (codes, keys) were entered for your account in a row, so signing in is locked until an administrator unlocks it. If these attempts were not yours, someone knows your password: ask an administrator to unlock it, then change your password.${footer(url)}`,
+    };
+  },
   webauthnFlagged(to: string, name: string, url: string): MailMessage {
     return {
       to,

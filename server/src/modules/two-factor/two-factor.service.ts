@@ -414,16 +414,26 @@ export class TwoFactorService {
       [account.id],
     );
     if (row && row.locked_at === null && row.consecutive_failures >= this.config.twoFactor.lockoutFailures) {
-      const locked = await ctx.em.execute(
-        `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`,
-        [account.id],
-        'run',
-      );
-      if ((locked as { affectedRows?: number }).affectedRows === 1) {
-        await this.audit.record(ctx, AuditAction.SECOND_FACTOR_LOCKED, target(account), {
-          consecutiveFailures: row.consecutive_failures,
-        });
-      }
+      // Locked and audited together (a lock without its entry would never get one: later failures find
+      // it locked); an automatic lock has no actor. The holder is told once it is committed.
+      const locked = await ctx.em.transactional(async (tx) => {
+        const res = await tx.execute(
+          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`,
+          [account.id],
+          'run',
+        );
+        if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
+        await this.audit.record(
+          { em: tx, viewer: null, clientIp: ctx.clientIp },
+          AuditAction.SECOND_FACTOR_LOCKED,
+          target(account),
+          {
+            consecutiveFailures: row.consecutive_failures,
+          },
+        );
+        return true;
+      });
+      if (locked) this.mail.notify(mails.secondFactorLocked(account.email, this.url));
     }
   }
 
@@ -441,11 +451,16 @@ export class TwoFactorService {
    * Ends the lock after consecutive failures. The attempt budget stays: an unlock between rounds of
    * guesses must not give a fresh round each time.
    */
-  async unlock(ctx: Context, account: Account): Promise<void> {
-    // Unlocked and audited together.
-    await ctx.em.transactional(async (tx) => {
-      await tx.execute(`delete from two_factor_state where account_id = ?`, [account.id]);
+  async unlock(ctx: Context, account: Account): Promise<boolean> {
+    // Unlocked and audited together; an account that was not locked only has its failures forgotten.
+    return ctx.em.transactional(async (tx) => {
+      const [was] = await tx.execute<{ locked_at: Date | null }[]>(
+        `delete from two_factor_state where account_id = ? returning locked_at`,
+        [account.id],
+      );
+      if (!was?.locked_at) return false;
       await this.audit.record({ ...ctx, em: tx }, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
+      return true;
     });
   }
 
@@ -584,7 +599,7 @@ export class TwoFactorService {
     });
     if (accepted?.accepted) return null;
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
-    await this.audit.record(ctx, AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
+    await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
     this.mail.notify(mails.totpReplay(account.email, this.url));
     return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
   }
@@ -1071,7 +1086,12 @@ export class TwoFactorService {
       );
       return true;
     });
-    if (done) this.mail.notify(mails.twoFactorReset(account.email, this.url));
+    if (done) {
+      // Inside a caller's transaction (the CLI's), told once that commits.
+      const tell = () => this.mail.notify(mails.twoFactorReset(account.email, this.url));
+      if (ctx.afterCommit) ctx.afterCommit.push(tell);
+      else tell();
+    }
     return done;
   }
 
@@ -1114,3 +1134,11 @@ export class TwoFactorService {
 }
 
 export const target = (account: Account) => ({ type: 'Account', id: account.id, label: account.email });
+
+/**
+ * The context for an audit entry about `account` made by whoever sent the request: its actor only when
+ * that is the account itself (a sign-in may carry another account's session cookie), else none.
+ */
+function asHolder(ctx: Context, account: Account): Pick<Context, 'em' | 'viewer' | 'clientIp'> {
+  return { em: ctx.em, clientIp: ctx.clientIp, viewer: ctx.viewer?.account.id === account.id ? ctx.viewer : null };
+}
