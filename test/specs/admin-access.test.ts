@@ -294,6 +294,24 @@ describe('admin IP access lists', () => {
     void subId;
   });
 
+  it('never leaves a restricted account with an empty list (it would be refused from everywhere), for anyone’s list', async () => {
+    const { id: staffId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    await reauthenticate(admin);
+    const restricted = async () =>
+      (await db.query<{ ip_restricted: boolean }>(`select ip_restricted from account where id = $1`, [staffId]))[0]!
+        .ip_restricted;
+    expect(codes(await admin.gql(RESTRICT, { r: true, a: staffId }))).toEqual(['ACCESS_LIST_EMPTY']);
+    expect(await restricted()).toBe(false);
+    const added = await admin.gql(ADD, { l: '203.0.113.90 Office', a: staffId });
+    const entryId = added.data!['addAdminAccessEntries'].entries[0].id as string;
+    expect((await admin.gql(RESTRICT, { r: true, a: staffId })).data!['setIpRestriction']).toEqual({ restricted: true });
+    // Its last entry stays while the restriction is on.
+    expect(codes(await admin.gql(REMOVE, { id: entryId }))).toEqual(['ACCESS_LIST_EMPTY']);
+    expect(await db.query(`select id from admin_access_entry where account_id = $1`, [staffId])).toEqual([{ id: entryId }]);
+    expect((await admin.gql(RESTRICT, { r: false, a: staffId })).data!['setIpRestriction']).toEqual({ restricted: false });
+    expect((await admin.gql(REMOVE, { id: entryId })).data!['removeAdminAccessEntry']).toEqual({ entries: [] });
+  });
+
   it('the break-glass CLI lifts the blocks over an address, and it is audited', async () => {
     const blocked = await admin.gql(`mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`, {
       i: { cidr: '192.0.2.0/24', note: 'blocked by mistake' },

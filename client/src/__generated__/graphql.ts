@@ -186,6 +186,8 @@ export type DismissIncidentInput = {
 
 /** Stable machine-readable error codes. Branch on these, never on message text. */
 export type ErrorCode =
+  /** A restricted account would be left with an empty IP access list, which refuses it from everywhere. */
+  | 'ACCESS_LIST_EMPTY'
   /** This method is set up already. */
   | 'ALREADY_ENABLED'
   /** The same entry exists already. */

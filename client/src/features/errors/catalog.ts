@@ -8,6 +8,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   ALREADY_RESOLVED: 'Someone resolved this incident already. Reload to see their decision.',
   LINK_INVALID: 'This link is invalid, was used already, or has expired.',
   NO_PASSWORD_RESET_PENDING: 'This account has no password reset pending: its holder signs in with their password.',
+  ACCESS_LIST_EMPTY:
+    'An empty access list would refuse the account from everywhere: add an address first, or allow unrestricted access before removing the last one.',
   RESET_LINK_RECENT: 'A reset link was e-mailed less than a minute ago. Wait a minute before sending another.',
   BAD_USER_INPUT: 'Some of the values are not valid. Check the highlighted fields.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',

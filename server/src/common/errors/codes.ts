@@ -51,6 +51,7 @@ export enum ErrorCode {
   LINK_INVALID = 'LINK_INVALID',
   NO_PASSWORD_RESET_PENDING = 'NO_PASSWORD_RESET_PENDING',
   RESET_LINK_RECENT = 'RESET_LINK_RECENT',
+  ACCESS_LIST_EMPTY = 'ACCESS_LIST_EMPTY',
 }
 
 registerEnumType(ErrorCode, {
@@ -134,6 +135,9 @@ registerEnumType(ErrorCode, {
     LINK_INVALID: { description: 'The link is unknown, used already or expired.' },
     NO_PASSWORD_RESET_PENDING: {
       description: 'No forced password reset is pending for the account: there is no link to send again.',
+    },
+    ACCESS_LIST_EMPTY: {
+      description: 'A restricted account would be left with an empty IP access list, which refuses it from everywhere.',
     },
     RESET_LINK_RECENT: {
       description: 'A reset link was e-mailed to the account less than a minute ago; `retryAfter` says when another may be sent.',

@@ -160,6 +160,16 @@ export class AdminAccessService {
         `Removing ${entry.cidr} would leave your current IP (${ctx.clientIp}) outside your access list. Add it first, or allow unrestricted access.`,
       );
     }
+    // Anyone's list, not only one's own: an empty restricted list refuses the account everywhere.
+    if (
+      (await this.restricted(ctx.em, entry.account.id)) &&
+      (await this.entriesBesides(ctx.em, entry.account.id, entry.id)) === 0
+    ) {
+      throw appError(
+        ErrorCode.ACCESS_LIST_EMPTY,
+        `${entry.cidr} is the last entry of a restricted list: without it the account would be refused from everywhere. Allow unrestricted access first.`,
+      );
+    }
     const deleted = await ctx.em.nativeDelete(AdminAccessEntry, { id: entry.id });
     if (deleted === 0) throw notFound('Access list entry');
     return entry;
@@ -182,8 +192,23 @@ export class AdminAccessService {
         `Your current IP (${ctx.clientIp}) is not in your access list: add it first, or you would be locked out.`,
       );
     }
+    if (restricted && !before && (await this.entriesBesides(ctx.em, account.id, null)) === 0) {
+      throw appError(
+        ErrorCode.ACCESS_LIST_EMPTY,
+        'The access list is empty: restricting it would refuse the account from everywhere. Add the addresses it signs in from first.',
+      );
+    }
     if (before !== restricted) await ctx.em.nativeUpdate(Account, { id: account.id }, { ipRestricted: restricted });
     return before;
+  }
+
+  /** How many entries the account's list holds, `except` one. */
+  private async entriesBesides(em: EntityManager, accountId: string, except: string | null): Promise<number> {
+    const [row] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from admin_access_entry where account_id = ? and (?::uuid is null or id <> ?::uuid)`,
+      [accountId, except, except],
+    );
+    return row?.n ?? 0;
   }
 
   /** What restricting would have refused in the last 30 days: sign-ins and API-token use from addresses outside the list. */
