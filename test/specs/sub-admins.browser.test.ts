@@ -65,7 +65,15 @@ describe('sub-admins in the dashboard', () => {
     const integrator = new GqlClient(server.url, { authorization: `Bearer ${token}` });
     expect((await integrator.gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
 
+    // Revoking cannot be undone: asked first, and a cancel keeps the token working.
     await tokens.getByRole('button', { name: 'Revoke mx1' }).click();
+    const ask = page.getByRole('dialog', { name: 'Revoke the token mx1?' });
+    await ask.getByText('This cannot be undone', { exact: false }).waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect((await integrator.gql(REPORT)).data).toEqual({ reportLogin: { allowed: true } });
+    await tokens.getByRole('button', { name: 'Revoke mx1' }).click();
+    await ask.getByRole('button', { name: 'Revoke token' }).click();
     await tokens.getByText('Revoked').waitFor();
     expect(codes(await integrator.gql(REPORT))).toEqual(['UNAUTHENTICATED']);
     await page.keyboard.press('Escape');

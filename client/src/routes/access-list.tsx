@@ -174,7 +174,11 @@ export function Component() {
               Add to list
             </Button>
           </Group>
-          {problem && lineErrors.length === 0 && <Alert color="red">{problem.message}</Alert>}
+          {problem && lineErrors.length === 0 && (
+            <Alert color="red" role="alert">
+              {problem.message}
+            </Alert>
+          )}
         </Stack>
       </form>
       <Table aria-label="Access list" striped>

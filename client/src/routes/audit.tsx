@@ -9,6 +9,7 @@ import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
+import { useLastPageClamp } from '../components/useLastPageClamp';
 import { canReadAudit, useViewer } from '../features/session/viewer';
 
 const AuditPageDocument = graphql(`
@@ -100,6 +101,7 @@ export function Component() {
     fetchPolicy: 'cache-and-network',
     skip: !canReadAudit(viewer),
   });
+  useLastPageClamp(data?.auditLog.totalCount, page, setPage, PAGE);
   if (!canReadAudit(viewer)) return <Alert color="yellow">You need the “Read audit log” permission.</Alert>;
   const params = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1]));
   return (
@@ -133,8 +135,24 @@ export function Component() {
             setPage(1);
           }}
         />
-        <TextInput label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <TextInput
+          label="From"
+          type="datetime-local"
+          value={from}
+          onChange={(e) => {
+            setFrom(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
+        <TextInput
+          label="To"
+          type="datetime-local"
+          value={to}
+          onChange={(e) => {
+            setTo(e.currentTarget.value);
+            setPage(1);
+          }}
+        />
         <Anchor href={`/export/audit.csv?${params.toString()}`} download>
           Export CSV
         </Anchor>

@@ -57,7 +57,9 @@ export function Component() {
           </Button>
         </Stack>
       ) : !token ? (
-        <Alert color="red">This link is incomplete. Open it again from the e-mail.</Alert>
+        <Alert color="red" role="alert">
+          This link is incomplete. Open it again from the e-mail.
+        </Alert>
       ) : (
         <form onSubmit={submit}>
           <Stack>
@@ -70,7 +72,11 @@ export function Component() {
               onChange={(e) => setPassword(e.currentTarget.value)}
               error={problem?.fieldErrors['password'] ?? problem?.fieldErrors['newPassword']}
             />
-            {problem && Object.keys(problem.fieldErrors).length === 0 && <Alert color="red">{problem.message}</Alert>}
+            {problem && Object.keys(problem.fieldErrors).length === 0 && (
+              <Alert color="red" role="alert">
+                {problem.message}
+              </Alert>
+            )}
             <Button type="submit" loading={loading}>
               Set password
             </Button>

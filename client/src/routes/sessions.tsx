@@ -65,7 +65,14 @@ export function Component() {
         </Text>
       </div>
       {problem && (
-        <Alert color="red" variant="light" withCloseButton closeButtonLabel="Dismiss" onClose={() => setProblem(null)}>
+        <Alert
+          color="red"
+          variant="light"
+          role="alert"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setProblem(null)}
+        >
           {problem.message}
         </Alert>
       )}

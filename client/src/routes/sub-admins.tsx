@@ -135,6 +135,9 @@ export function Component() {
   const [deleting, setDeleting] = useState<SubAdmin | null>(null);
   // Disabling revokes tokens for good: confirmed in the dialog that says so, as on the Users page.
   const [statusFor, setStatusFor] = useState<{ id: string; email: string; disabledAt: string | null } | null>(null);
+  // The dialog keeps showing its account while it closes (its title and text would change mid-animation).
+  const [statusShown, setStatusShown] = useState<{ id: string; email: string; disabledAt: string | null } | null>(null);
+  if (statusFor !== null && statusFor !== statusShown) setStatusShown(statusFor);
 
   if (!allowed) return <Alert color="yellow">You need the “Manage sub-admins” permission.</Alert>;
   return (
@@ -230,6 +233,7 @@ export function Component() {
                         size="xs"
                         variant="default"
                         onClick={() => setStatusFor(a)}
+                        disabled={a.id === viewer.id}
                         aria-label={`${a.disabledAt ? 'Enable' : 'Disable'} ${a.email}`}
                       >
                         {a.disabledAt ? 'Enable' : 'Disable'}
@@ -239,6 +243,7 @@ export function Component() {
                         color="red"
                         variant="subtle"
                         onClick={() => setDeleting(a)}
+                        disabled={a.id === viewer.id}
                         aria-label={`Delete ${a.email}`}
                       >
                         Delete
@@ -264,7 +269,7 @@ export function Component() {
       )}
       {editing && <PermissionsModal account={editing} onClose={() => setEditing(null)} />}
       {tokensFor && <TokensModal account={tokensFor} onClose={() => setTokensFor(null)} />}
-      <AccountStatusModal opened={statusFor !== null} account={statusFor} onClose={() => setStatusFor(null)} />
+      <AccountStatusModal opened={statusFor !== null} account={statusShown} onClose={() => setStatusFor(null)} />
       {deleting && (
         <DeleteModal
           account={deleting}
@@ -436,6 +441,11 @@ function TokensModal({ account, onClose }: { account: SubAdmin; onClose: () => v
                         label="Revoke"
                         accessibleName={`Revoke ${t.name}`}
                         action={() => revoke({ variables: { id: t.id } })}
+                        ask={{
+                          title: `Revoke the token ${t.name}?`,
+                          body: `Whatever uses the token ${t.prefix}… (a mail server reporting sign-ins, a billing panel) is refused from now on. This cannot be undone: a new token has to be created and configured there.`,
+                          confirmLabel: 'Revoke token',
+                        }}
                       />
                     )}
                   </Table.Td>

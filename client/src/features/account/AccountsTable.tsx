@@ -88,6 +88,9 @@ export function AccountsTable({ accounts, viewerId, onToggleDisabled }: Accounts
                     variant={disabled ? 'light' : 'default'}
                     color={disabled ? 'green' : undefined}
                     onClick={() => onToggleDisabled(account)}
+                    // Nobody disables their own account (the server refuses it).
+                    disabled={account.id === viewerId}
+                    aria-label={`${disabled ? 'Enable' : 'Disable'} ${account.email}`}
                   >
                     {disabled ? 'Enable' : 'Disable'}
                   </Button>

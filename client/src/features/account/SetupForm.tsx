@@ -53,7 +53,7 @@ export function SetupForm({ tokenFromLink, onSuccess }: SetupFormProps) {
     <form onSubmit={(e) => void onSubmit(e)}>
       <Stack gap="md">
         {showAlert && (
-          <Alert color="red" variant="light">
+          <Alert color="red" variant="light" role="alert">
             {problem.message}
             {problem.code === 'SETUP_ALREADY_DONE' && (
               <>
