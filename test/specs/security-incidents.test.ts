@@ -449,6 +449,30 @@ describe('security incidents', () => {
       return { user: u, incident: incident!, a, b };
     }
 
+    it('an incident’s opening is audited (no actor, its places) and stays on record when its account is deleted', async () => {
+      const { user, incident } = await openIncident();
+      const opened = async () =>
+        (
+          await sql.query(
+            `select actor_id, target_label, details from audit_log where action = 'INCIDENT_OPENED' and target_id = $1`,
+            [incident['id']],
+          )
+        ).rows;
+      const [entry] = await opened();
+      expect(entry).toMatchObject({ actor_id: null, target_label: user.email, details: { accountId: user.id } });
+      expect(entry.details.places).toEqual(
+        expect.arrayContaining([expect.stringContaining('Berlin'), expect.stringContaining('Paris')]),
+      );
+      // A later login joining the open incident opens nothing new.
+      await reportFrom(admin, user.email, 'tokyo', 0.5);
+      expect(await opened()).toHaveLength(1);
+      expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: user.id })).data).toEqual({
+        deleteAccount: user.id,
+      });
+      expect((await sql.query(`select id from security_incident where id = $1`, [incident['id']])).rows).toEqual([]);
+      expect(await opened()).toHaveLength(1);
+    });
+
     it('RESOLVE_INCIDENTS alone acts on users only: locking, dismissing or trusting for a sub-admin takes MANAGE_SUB_ADMINS, and never about yourself', async () => {
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       await reportFrom(admin, staff.email, 'berlin', 5);

@@ -40,6 +40,8 @@ export type AuditAction =
   | 'FIRST_ADMIN_CREATED'
   /** The account holder answered an incident e-mail (“It was me” / “This wasn’t me”). */
   | 'INCIDENT_HOLDER_RESPONSE'
+  /** A security incident was opened (sign-ins from several places); it stays on record if the account is deleted. */
+  | 'INCIDENT_OPENED'
   /** A security incident was resolved (marked safe, dismissed or treated as compromised). */
   | 'INCIDENT_RESOLVED'
   /** A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one). */

@@ -44,6 +44,7 @@ const ACTION_SET: Record<AuditAction, true> = {
   ASN_KIND_SET: true,
   FIRST_ADMIN_CREATED: true,
   INCIDENT_HOLDER_RESPONSE: true,
+  INCIDENT_OPENED: true,
   INCIDENT_RESOLVED: true,
   IP_AUTO_BLOCKED: true,
   IP_BLOCKED: true,

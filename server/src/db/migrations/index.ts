@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201190000 } from './Migration20261201190000.js';
 import { Migration20261201180000 } from './Migration20261201180000.js';
 import { Migration20261122235944 } from './Migration20261122235944.js';
 import { Migration20261130110000 } from './Migration20261130110000.js';
@@ -50,4 +51,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201160000', class: Migration20261201160000 },
   { name: 'Migration20261201170000', class: Migration20261201170000 },
   { name: 'Migration20261201180000', class: Migration20261201180000 },
+  { name: 'Migration20261201190000', class: Migration20261201190000 },
 ];

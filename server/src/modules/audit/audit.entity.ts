@@ -44,6 +44,7 @@ export enum AuditAction {
   ACCOUNT_DELETED = 'ACCOUNT_DELETED',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
   PASSWORD_RESET_LINK_SENT = 'PASSWORD_RESET_LINK_SENT',
+  INCIDENT_OPENED = 'INCIDENT_OPENED',
   IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
 }
 
@@ -87,6 +88,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   PASSWORD_CHANGED: 'An account holder changed their own password (their other sessions were signed out).',
   PASSWORD_RESET_LINK_SENT:
     'A new password reset link was issued (e-mailed by an admin, or printed by the CLI); earlier links died.',
+  INCIDENT_OPENED: 'A security incident was opened (sign-ins from several places); it stays on record if the account is deleted.',
   ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
   IP_AUTO_BLOCKED: 'A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',

@@ -147,20 +147,35 @@ export class IncidentService {
     } else {
       const located = rows.map(toLocated);
       if (!spansSeveralPlaces(located, s, familiar)) return;
-      const inserted = await em.execute<{ id: string; created: boolean }[]>(
-        `insert into security_incident (id, account_id, status, severity, reason, opened_at, updated_at)
-         values (gen_random_uuid(), ?, 'OPEN', 'LOW', 'UNKNOWN', now(), now())
-         on conflict (account_id) where status = 'OPEN' do update set updated_at = now()
-         returning id, (xmax = 0) as created`,
-        [login.accountId],
-      );
-      incidentId = inserted[0]!.id;
-      created = inserted[0]!.created;
-      await this.addLogins(
-        em,
-        incidentId,
-        located.map((l) => l.id),
-      );
+      // The incident, its logins and (when new) its audit entry commit together: an incident outlives
+      // nothing of its account's deletion but that entry, so its opening is on record for good.
+      ({ incidentId, created } = await em.transactional(async (tx) => {
+        const inserted = await tx.execute<{ id: string; created: boolean; email: string }[]>(
+          `insert into security_incident (id, account_id, status, severity, reason, opened_at, updated_at)
+           values (gen_random_uuid(), ?, 'OPEN', 'LOW', 'UNKNOWN', now(), now())
+           on conflict (account_id) where status = 'OPEN' do update set updated_at = now()
+           returning id, (xmax = 0) as created, (select email from account where id = security_incident.account_id) as email`,
+          [login.accountId],
+        );
+        const row = inserted[0]!;
+        await this.addLogins(
+          tx,
+          row.id,
+          located.map((l) => l.id),
+        );
+        if (row.created) {
+          await this.audit.record(
+            { em: tx, viewer: null, clientIp: located.find((l) => String(l.id) === login.eventId)?.ip ?? '0.0.0.0' },
+            AuditAction.INCIDENT_OPENED,
+            { type: 'SecurityIncident', id: row.id, label: row.email },
+            {
+              accountId: login.accountId,
+              places: [...new Set(located.map((l) => [l.city, l.countryCode].filter(Boolean).join(', ')))].slice(0, 10),
+            },
+          );
+        }
+        return { incidentId: row.id, created: row.created };
+      }));
     }
     await this.reassess(em, incidentId, login.accountId, created ? rows.map(toLocated) : undefined);
     await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
