@@ -173,6 +173,11 @@ describe('sub-admins in the dashboard', () => {
     await manager.getByRole('link', { name: 'Sub-admins' }).click();
     await manager.getByRole('row').filter({ hasText: settingsEmail }).waitFor();
     await manager.getByRole('row').filter({ hasText: ipsEmail }).waitFor();
+    // It hands on only what it holds: other permissions cannot be ticked for a new sub-admin.
+    await manager.getByRole('button', { name: 'New sub-admin' }).click();
+    const form = manager.getByRole('dialog', { name: 'New account' });
+    expect(await form.getByLabel('Manage settings').isDisabled()).toBe(true);
+    expect(await form.getByLabel('Manage sub-admins').isDisabled()).toBe(false);
     await manager.context().close();
 
     // MANAGE_SETTINGS alone: the system-wide 2FA settings are on Protection settings.

@@ -34,7 +34,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { CreateAccountModal } from '../features/account/CreateAccountModal';
 import { ALL_PERMISSIONS, PERMISSION_LABELS } from '../features/account/labels';
 import { type Problem, toProblem } from '../features/errors/problem';
-import { useViewer, type Viewer } from '../features/session/viewer';
+import { mayGrant, useViewer, type Viewer } from '../features/session/viewer';
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const SubAdminsPageDocument = graphql(`
@@ -284,6 +284,7 @@ export function Component() {
 }
 
 function PermissionsModal({ account, onClose }: { account: SubAdmin; onClose: () => void }) {
+  const viewer = useViewer();
   const [chosen, setChosen] = useState<Permission[]>(account.permissions);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [save, { loading }] = useMutation(SetPermissionsDocument);
@@ -305,7 +306,18 @@ function PermissionsModal({ account, onClose }: { account: SubAdmin; onClose: ()
           <Checkbox.Group value={chosen} onChange={(v) => setChosen(v as Permission[])} label="Permissions">
             <Stack gap="xs" mt="xs">
               {ALL_PERMISSIONS.map((p) => (
-                <Checkbox key={p} value={p} label={PERMISSION_LABELS[p].label} description={PERMISSION_LABELS[p].description} />
+                <Checkbox
+                  key={p}
+                  value={p}
+                  label={PERMISSION_LABELS[p].label}
+                  // Only what you hold yourself can be handed on (one held already can still be taken away).
+                  disabled={!mayGrant(viewer, p) && !chosen.includes(p)}
+                  description={
+                    mayGrant(viewer, p)
+                      ? PERMISSION_LABELS[p].description
+                      : `${PERMISSION_LABELS[p].description} You do not hold it, so you cannot grant it.`
+                  }
+                />
               ))}
             </Stack>
           </Checkbox.Group>

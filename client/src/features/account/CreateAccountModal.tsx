@@ -5,6 +5,7 @@ import type { Permission, Role } from '../../__generated__/graphql';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { ALL_PERMISSIONS, PERMISSION_LABELS, ROLE_LABELS } from './labels';
+import { mayGrant, useViewer } from '../session/viewer';
 import { useCreateAccountMutation } from './useCreateAccountMutation';
 
 interface CreateAccountModalProps {
@@ -26,6 +27,7 @@ export function CreateAccountModal({ opened, onClose, roles }: CreateAccountModa
 const FORM_FIELDS = new Set(['email', 'name', 'password', 'role', 'permissions', 'apiOnly']);
 
 function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => void }) {
+  const viewer = useViewer();
   const [create, { loading }] = useCreateAccountMutation();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -135,7 +137,18 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
           >
             <Stack gap="xs" mt="xs">
               {ALL_PERMISSIONS.map((p) => (
-                <Checkbox key={p} value={p} label={PERMISSION_LABELS[p].label} description={PERMISSION_LABELS[p].description} />
+                <Checkbox
+                  key={p}
+                  value={p}
+                  label={PERMISSION_LABELS[p].label}
+                  // Only what you hold yourself can be handed on.
+                  disabled={!mayGrant(viewer, p)}
+                  description={
+                    mayGrant(viewer, p)
+                      ? PERMISSION_LABELS[p].description
+                      : `${PERMISSION_LABELS[p].description} You do not hold it, so you cannot grant it.`
+                  }
+                />
               ))}
             </Stack>
           </Checkbox.Group>

@@ -32,6 +32,15 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
         setSecondStep(result.methods);
       } else if (result.__typename === 'TwoFactorEnrollmentRequired') {
         void navigate('/enroll-2fa', { replace: true });
+      } else if (result.__typename === 'IpBlockedError') {
+        // A block by hand has no end: no "try again later" then.
+        setProblem({
+          ...problemFromCode(result.code),
+          message: result.until
+            ? `Too many failed sign-ins from your network. Try again after ${new Date(result.until).toLocaleString()}.`
+            : 'Sign-ins from your network are blocked. Contact your administrator.',
+        });
+        setPassword('');
       } else {
         setProblem(problemFromCode(result.code));
         setPassword('');

@@ -20,6 +20,9 @@ const LoginDocument = graphql(`
         allowedMethods
         expiresAt
       }
+      ... on IpBlockedError {
+        until
+      }
       ... on ErrorResult {
         code
       }

@@ -39,6 +39,11 @@ export function mayManageRole(viewer: Viewer, role: string): boolean {
   return viewer.permissions.includes(role === 'SUB_ADMIN' ? 'MANAGE_SUB_ADMINS' : 'MANAGE_USERS');
 }
 
+/** Whether the viewer may hand a permission on: an admin any, a sub-admin only one it holds (the server's rule). */
+export function mayGrant(viewer: Viewer, permission: string): boolean {
+  return viewer.role === 'ADMIN' || viewer.permissions.includes(permission as never);
+}
+
 /** Blocked and safe IPs need MANAGE_IPS. */
 export function canManageIps(viewer: Viewer): boolean {
   return viewer.role === 'ADMIN' || (viewer.role === 'SUB_ADMIN' && viewer.permissions.includes('MANAGE_IPS'));
