@@ -181,6 +181,13 @@ describe('login protection in the dashboard', () => {
     const dialog = page.getByRole('dialog', { name: 'New named location' });
     await dialog.getByLabel('IP range').fill('31.0.0.0/8');
     await dialog.getByLabel('Name').fill('Carrier');
+    // A coordinate that reads as no number is said at its field, not saved as "none"; a decimal comma is read.
+    await dialog.getByLabel('Latitude').fill('north');
+    await dialog.getByLabel('Longitude').fill('21,0');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Enter a number, e.g. 52.52.').waitFor();
+    expect(await db.query(`select id from named_location where cidr = '31.0.0.0/8'`)).toEqual([]);
+    await dialog.getByLabel('Latitude').fill('52,2');
     await dialog.getByLabel('Trusted location (logins from it raise no incident)').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.getByText(/Only whitelist an entire range if you are certain/).waitFor();
@@ -188,9 +195,11 @@ describe('login protection in the dashboard', () => {
     await dialog.getByLabel('I understand the risk of trusting this range').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('cell', { name: '31.0.0.0/8', exact: true }).waitFor();
-    expect(await db.query(`select name, trusted from named_location where cidr = '31.0.0.0/8'`)).toEqual([
-      { name: 'Carrier', trusted: true },
-    ]);
+    expect(
+      await db.query(
+        `select name, trusted, latitude::float as lat, longitude::float as lon from named_location where cidr = '31.0.0.0/8'`,
+      ),
+    ).toEqual([{ name: 'Carrier', trusted: true, lat: 52.2, lon: 21 }]);
   });
   it("an account's page lists its trusted IPs 20 to a page, removes them and adds one for that account", async () => {
     const created = await admin.gql(

@@ -281,10 +281,25 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
   const [create, { loading }] = useMutation(CreateNamedLocationDocument, { refetchQueries: ['NamedLocationsPage'] });
   const fe = problem?.fieldErrors ?? {};
   const set = (k: keyof typeof v) => (e: { currentTarget: { value: string } }) => setV({ ...v, [k]: e.currentTarget.value });
-  const num = (s: string) => (s.trim() === '' ? null : Number(s));
+  const num = (s: string) => (s.trim() === '' ? null : Number(s.trim().replace(',', '.')));
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setProblem(null);
+    // A number that does not read as one is said here: sent, it would become null and be saved as "none".
+    const unreadable = (['latitude', 'longitude', 'asn'] as const).filter((k) => {
+      const n = num(v[k]);
+      return n !== null && !Number.isFinite(n);
+    });
+    if (unreadable.length > 0) {
+      setProblem({
+        code: 'BAD_USER_INPUT',
+        message: 'Some of the values are not valid.',
+        fieldErrors: Object.fromEntries(
+          unreadable.map((k) => [k, k === 'asn' ? 'Enter the AS number alone (e.g. 3320).' : 'Enter a number, e.g. 52.52.']),
+        ),
+      });
+      return;
+    }
     try {
       const { data } = await create({
         variables: {
@@ -344,8 +359,8 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
             error={fe['countryCode']}
             onChange={set('countryCode')}
           />
-          <TextInput label="Region" value={v.region} onChange={set('region')} />
-          <TextInput label="City" value={v.city} onChange={set('city')} />
+          <TextInput label="Region" maxLength={100} value={v.region} error={fe['region']} onChange={set('region')} />
+          <TextInput label="City" maxLength={100} value={v.city} error={fe['city']} onChange={set('city')} />
         </Group>
         <Group grow>
           <TextInput label="Latitude" inputMode="decimal" value={v.latitude} error={fe['latitude']} onChange={set('latitude')} />
@@ -359,7 +374,7 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
         </Group>
         <Group grow>
           <TextInput label="ASN" inputMode="numeric" value={v.asn} error={fe['asn']} onChange={set('asn')} />
-          <TextInput label="Organisation" value={v.asnOrg} onChange={set('asnOrg')} />
+          <TextInput label="Organisation" maxLength={200} value={v.asnOrg} error={fe['asnOrg']} onChange={set('asnOrg')} />
           <NativeSelect
             label="Network kind"
             data={[{ value: '', label: 'From the ASN' }, ...KINDS.map((k) => ({ value: k, label: NETWORK_KIND_LABELS[k] }))]}
