@@ -34,6 +34,12 @@ describe('my IP access list in the dashboard', () => {
 
     await page.getByRole('link', { name: 'My IP access list' }).click();
     await page.getByText('Unrestricted access', { exact: true }).waitFor();
+    // Bad lines are named by number, each with its own reason; nothing is added.
+    await page.getByLabel('Addresses or ranges').fill('203.0.113.7 Office\nnot-an-ip\n198.51.100.300');
+    await page.getByRole('button', { name: 'Add to list' }).click();
+    await page.getByText(/Line 2: .*Line 3: /).waitFor();
+    expect(await db.query(`select count(*)::int as n from admin_access_entry`)).toEqual([{ n: 0 }]);
+    await page.getByLabel('Addresses or ranges').fill('');
     await page.getByText('(not in the list)').waitFor();
     await page.getByRole('button', { name: 'Add my current IP' }).click();
     // Changing IP restrictions asks to confirm it is you first; the change then goes through.

@@ -37,7 +37,9 @@ function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
       if (!isFieldProblem(item)) continue;
       // `input.email` and `email` both name the `email` input; the first problem per field wins.
       const name = item.field.split('.').at(-1) ?? item.field;
-      fieldErrors[name] ??= sentenceForFieldReason(name, item.reason, item.message);
+      // One of many (`lines[3]`): the server's own sentence, which says which one.
+      const own = /\[\d+\]$/.test(name) ? item.message : undefined;
+      fieldErrors[name] ??= own || sentenceForFieldReason(name, item.reason, item.message);
     }
   }
   return { code, message: sentenceForCode(code), fieldErrors };
