@@ -67,7 +67,8 @@ export function Component() {
           {a.name} · {ROLE_LABELS[a.role]} · {a.disabledAt ? 'Disabled' : 'Enabled'} · created{' '}
           <FormattedDate value={a.createdAt} /> · last login <FormattedDate value={a.lastLoginAt} fallback="never" />
         </Text>
-        {a.role !== 'USER' && (
+        {/* Staff lists, for whoever may manage that role (an admin's for admins only). */}
+        {a.role !== 'USER' && mayManageRole(viewer, a.role) && (
           <Anchor component={Link} to={`/users/${a.id}/access-list`} size="sm" mt="xs">
             IP access list
           </Anchor>

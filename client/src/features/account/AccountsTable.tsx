@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { type FragmentType, getFragmentData, graphql } from '../../__generated__';
 import type { AccountRowFragment } from '../../__generated__/graphql';
 import { FormattedDate } from '../../components/FormattedDate';
+import { mayManageRole, useViewer } from '../session/viewer';
 import { ROLE_COLORS, ROLE_LABELS } from './labels';
 
 export const AccountRowFragmentDoc = graphql(`
@@ -26,6 +27,7 @@ interface AccountsTableProps {
 }
 
 export function AccountsTable({ accounts, viewerId, onToggleDisabled }: AccountsTableProps) {
+  const viewer = useViewer();
   return (
     <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="sm" aria-label="Accounts">
@@ -88,8 +90,8 @@ export function AccountsTable({ accounts, viewerId, onToggleDisabled }: Accounts
                     variant={disabled ? 'light' : 'default'}
                     color={disabled ? 'green' : undefined}
                     onClick={() => onToggleDisabled(account)}
-                    // Nobody disables their own account (the server refuses it).
-                    disabled={account.id === viewerId}
+                    // Nobody disables their own account, nor one of a role they may not manage (the server refuses both).
+                    disabled={account.id === viewerId || !mayManageRole(viewer, account.role)}
                     aria-label={`${disabled ? 'Enable' : 'Disable'} ${account.email}`}
                   >
                     {disabled ? 'Enable' : 'Disable'}
