@@ -287,6 +287,8 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
     setProblem(null);
     // A number that does not read as one is said here: sent, it would become null and be saved as "none".
     const unreadable = (['latitude', 'longitude', 'asn'] as const).filter((k) => {
+      // An AS number is a whole number, written without separators.
+      if (k === 'asn') return v.asn.trim() !== '' && !/^\d+$/.test(v.asn.trim());
       const n = num(v[k]);
       return n !== null && !Number.isFinite(n);
     });

@@ -311,7 +311,7 @@ function PermissionsModal({ account, onClose }: { account: SubAdmin; onClose: ()
                   value={p}
                   label={PERMISSION_LABELS[p].label}
                   // Only what you hold yourself can be handed on (one held already can still be taken away).
-                  disabled={!mayGrant(viewer, p) && !chosen.includes(p)}
+                  disabled={!mayGrant(viewer, p) && !account.permissions.includes(p)}
                   description={
                     mayGrant(viewer, p)
                       ? PERMISSION_LABELS[p].description

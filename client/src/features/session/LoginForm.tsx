@@ -37,7 +37,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
         setProblem({
           ...problemFromCode(result.code),
           message: result.until
-            ? `Too many failed sign-ins from your network. Try again after ${new Date(result.until).toLocaleString()}.`
+            ? `Sign-ins from your network are blocked until ${new Date(result.until).toLocaleString()}.`
             : 'Sign-ins from your network are blocked. Contact your administrator.',
         });
         setPassword('');

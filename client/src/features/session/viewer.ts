@@ -40,8 +40,8 @@ export function mayManageRole(viewer: Viewer, role: string): boolean {
 }
 
 /** Whether the viewer may hand a permission on: an admin any, a sub-admin only one it holds (the server's rule). */
-export function mayGrant(viewer: Viewer, permission: string): boolean {
-  return viewer.role === 'ADMIN' || viewer.permissions.includes(permission as never);
+export function mayGrant(viewer: Viewer, permission: Viewer['permissions'][number]): boolean {
+  return viewer.role === 'ADMIN' || viewer.permissions.includes(permission);
 }
 
 /** Blocked and safe IPs need MANAGE_IPS. */

@@ -1137,8 +1137,10 @@ export const target = (account: Account) => ({ type: 'Account', id: account.id, 
 
 /**
  * The context for an audit entry about `account` made by whoever sent the request: its actor only when
- * that is the account itself (a sign-in may carry another account's session cookie), else none.
+ * that is the account itself, signed in fully. A sign-in may carry another account's session cookie,
+ * and a pending sign-in proves only the password, which an intruder may hold: no actor then.
  */
 function asHolder(ctx: Context, account: Account): Pick<Context, 'em' | 'viewer' | 'clientIp'> {
-  return { em: ctx.em, clientIp: ctx.clientIp, viewer: ctx.viewer?.account.id === account.id ? ctx.viewer : null };
+  const holder = ctx.viewer?.account.id === account.id && ctx.viewer.principal.stage === SessionStage.FULL;
+  return { em: ctx.em, clientIp: ctx.clientIp, viewer: holder ? ctx.viewer : null };
 }
