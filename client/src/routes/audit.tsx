@@ -10,6 +10,7 @@ import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { useLastPageClamp } from '../components/useLastPageClamp';
+import { DateRangeInputs } from '../components/DateRangeInputs';
 import { canReadAudit, useViewer } from '../features/session/viewer';
 
 const AuditPageDocument = graphql(`
@@ -136,23 +137,13 @@ export function Component() {
             setPage(1);
           }}
         />
-        <TextInput
-          label="From"
-          type="datetime-local"
-          value={from}
-          onChange={(e) => {
-            setFrom(e.currentTarget.value);
-            setPage(1);
-          }}
-        />
-        <TextInput
-          label="To"
-          type="datetime-local"
-          value={to}
-          onChange={(e) => {
-            setTo(e.currentTarget.value);
-            setPage(1);
-          }}
+        <DateRangeInputs
+          labels={['From', 'To']}
+          from={from}
+          to={to}
+          setFrom={setFrom}
+          setTo={setTo}
+          onChange={() => setPage(1)}
         />
         <Anchor href={`/export/audit.csv?${params.toString()}`} download>
           Export CSV

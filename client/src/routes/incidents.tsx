@@ -31,6 +31,7 @@ import {
   STATUS_LABELS,
 } from '../features/security-incident/labels';
 import { useLastPageClamp } from '../components/useLastPageClamp';
+import { DateRangeInputs } from '../components/DateRangeInputs';
 import { canReadIncidents, useViewer } from '../features/session/viewer';
 
 const IncidentsPageDocument = graphql(`
@@ -131,23 +132,13 @@ export function Component() {
             setPage(1);
           }}
         />
-        <TextInput
-          label="Opened from"
-          type="datetime-local"
-          value={from}
-          onChange={(e) => {
-            setFrom(e.currentTarget.value);
-            setPage(1);
-          }}
-        />
-        <TextInput
-          label="Opened until"
-          type="datetime-local"
-          value={to}
-          onChange={(e) => {
-            setTo(e.currentTarget.value);
-            setPage(1);
-          }}
+        <DateRangeInputs
+          labels={['Opened from', 'Opened until']}
+          from={from}
+          to={to}
+          setFrom={setFrom}
+          setTo={setTo}
+          onChange={() => setPage(1)}
         />
       </Group>
       {!data ? (
