@@ -24,6 +24,8 @@ describe('login protection in the dashboard', () => {
       DATABASE_URL: db.url,
       BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '3',
       BRUTE_FORCE_BLOCK_SECONDS: '3600',
+      // A browser context may then sign in "from" another address (its X-Forwarded-For header).
+      TRUSTED_PROXIES: '127.0.0.1',
     });
     ({ client: admin, email: adminEmail } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
@@ -34,6 +36,29 @@ describe('login protection in the dashboard', () => {
     await closeBrowser?.();
     await server?.stop();
     await db?.drop();
+  });
+
+  it('a sign-in from a network blocked by hand says so: until when, or to contact an administrator', async () => {
+    const BLOCK = `mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`;
+    const until = new Date(Date.now() + 3600_000);
+    expect((await admin.gql(BLOCK, { i: { cidr: '203.0.113.150', note: 'abuse' } })).data?.['blockIp']).toEqual({
+      __typename: 'IpBlock',
+    });
+    expect(
+      (await admin.gql(BLOCK, { i: { cidr: '203.0.113.151', note: 'abuse', expiresAt: until.toISOString() } })).data?.['blockIp'],
+    ).toEqual({ __typename: 'IpBlock' });
+    for (const [ip, expected] of [
+      ['203.0.113.150', 'Sign-ins from your network are blocked. Contact your administrator.'],
+      ['203.0.113.151', 'Sign-ins from your network are blocked until'],
+    ] as const) {
+      const from = await (await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': ip } })).newPage();
+      await from.goto(`${server.url}/login`);
+      await from.getByLabel('E-mail').fill(adminEmail);
+      await from.getByLabel('Password').fill(PASSWORD);
+      await from.getByRole('button', { name: 'Sign in' }).click();
+      await from.getByRole('alert').getByText(expected, { exact: false }).waitFor();
+      await from.context().close();
+    }
   });
 
   it('checks a blocked IP and unblocks it', async () => {
