@@ -59,3 +59,9 @@ export interface Context {
    */
   afterCommit?: (() => void)[];
 }
+
+/** Runs `effect` once the caller's transaction commits (see `Context.afterCommit`), or now outside one. */
+export function onCommit(ctx: Pick<Context, 'afterCommit'>, effect: () => void): void {
+  if (ctx.afterCommit) ctx.afterCommit.push(effect);
+  else effect();
+}

@@ -46,6 +46,13 @@ export function ReauthModal({
     }
   }
 
+  /** Back to the password step, emptied, saying why. */
+  function wrongPassword(p: Problem) {
+    setPassword('');
+    setPasswordOk(false);
+    setProblem({ ...p, message: 'The password is incorrect. Enter it again.' });
+  }
+
   async function onPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
@@ -55,8 +62,7 @@ export function ReauthModal({
     }
     const p = await send(null);
     if (p?.code === 'INVALID_CREDENTIALS') {
-      setPassword('');
-      setProblem({ ...p, message: 'The password is incorrect. Enter it again.' });
+      wrongPassword(p);
       return;
     }
     if (p?.code === 'SECOND_FACTOR_REQUIRED') {
@@ -104,12 +110,8 @@ export function ReauthModal({
             submitLabel="Confirm"
             submit={async (proof) => {
               const p = await send(proof);
-              if (p?.code === 'INVALID_CREDENTIALS') {
-                // The password is checked with the factor: back to it, saying so (this form closes).
-                setPassword('');
-                setPasswordOk(false);
-                setProblem({ ...p, message: 'The password is incorrect. Enter it again.' });
-              }
+              // The password is checked with the factor: back to it, saying so (this form closes).
+              if (p?.code === 'INVALID_CREDENTIALS') wrongPassword(p);
               return p;
             }}
           />

@@ -39,6 +39,20 @@ export function mayManageRole(viewer: Viewer, role: Role): boolean {
 export const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
 export const RESET_LINK_RESEND_SECONDS = 60;
 
+/**
+ * Stores a new single-use reset link for the account in the caller's transaction and returns its token.
+ * It ends by the database's clock, which the resend limit reads too.
+ */
+export async function newResetLink(em: EntityManager, accountId: string): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken();
+  const [row] = await em.execute<{ expires_at: Date }[]>(
+    `insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, now() + make_interval(secs => ?))
+     returning expires_at`,
+    [hashToken(token), accountId, RESET_LINK_TTL_MS / 1000],
+  );
+  return { token, expiresAt: new Date(row!.expires_at) };
+}
+
 /** `mayManageRole`, refused with FORBIDDEN. */
 export function assertMayManageRole(viewer: Viewer, role: Role): void {
   if (!mayManageRole(viewer, role)) throw forbidden();
@@ -190,16 +204,10 @@ export class AccountService {
         if (recent) return 'TOO_SOON';
       }
       await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
-      const token = randomToken();
-      // Ends by the database's clock, which the resend limit above reads too.
-      const [{ expires_at: expiresAt }] = (await tx.execute<{ expires_at: Date }[]>(
-        `insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, now() + make_interval(secs => ?))
-         returning expires_at`,
-        [hashToken(token), accountId, RESET_LINK_TTL_MS / 1000],
-      )) as [{ expires_at: Date }];
+      const { token, expiresAt } = await newResetLink(tx, accountId);
       const account = await tx.findOneOrFail(Account, { id: accountId });
       await audit(tx, account);
-      return { account, token, expiresAt: new Date(expiresAt) };
+      return { account, token, expiresAt };
     });
   }
 

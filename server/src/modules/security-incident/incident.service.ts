@@ -13,7 +13,7 @@ import { appError, badInput, forbidden, notFound } from '../../common/errors/err
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { type Account, AccountPassword } from '../account/account.entity.js';
-import { assertMayManageRole, RESET_LINK_TTL_MS } from '../account/account.service.js';
+import { assertMayManageRole, newResetLink } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -566,11 +566,7 @@ export class IncidentService {
           `update account set password_reset_required = true, password_version = password_version + 1 where id = ?`,
           [account.id],
         );
-        resetToken = randomToken();
-        await tx.execute(
-          `insert into password_reset_token (token_hash, account_id, expires_at) values (?, ?, now() + make_interval(secs => ?))`,
-          [hashToken(resetToken), account.id, RESET_LINK_TTL_MS / 1000],
-        );
+        resetToken = (await newResetLink(tx, account.id)).token;
       }
       await this.audit.record(
         { ...ctx, em: tx },

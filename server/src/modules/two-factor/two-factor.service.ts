@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
 import { bumpSql } from '../../db/failure-counter.js';
 import { prepared, type SqlPool } from '../../db/pool.js';
-import type { Context } from '../../context.js';
+import { onCommit, type Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { open, seal } from '../../common/crypto/secret-box.js';
 import { hmacHex, safeEqual } from '../../common/crypto/tokens.js';
@@ -985,9 +985,7 @@ export class TwoFactorService {
   async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string): Promise<void> {
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
     // Told once the removal is committed: a removal rolled back must not be reported as done.
-    const tell = () => this.mail.notify(mails.methodRemoved(account.email, label, this.url));
-    if (ctx.afterCommit) ctx.afterCommit.push(tell);
-    else tell();
+    onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url)));
     // With no method left, the recovery codes have nothing to back up (read through the caller's
     // EntityManager: in its transaction, the removal is visible only there).
     const [held] = await ctx.em.execute<{ n: number }[]>(
@@ -1088,9 +1086,7 @@ export class TwoFactorService {
     });
     if (done) {
       // Inside a caller's transaction (the CLI's), told once that commits.
-      const tell = () => this.mail.notify(mails.twoFactorReset(account.email, this.url));
-      if (ctx.afterCommit) ctx.afterCommit.push(tell);
-      else tell();
+      onCommit(ctx, () => this.mail.notify(mails.twoFactorReset(account.email, this.url)));
     }
     return done;
   }
