@@ -425,6 +425,54 @@ describe('two-factor authentication', () => {
       expect((await oneRequest(email, 'TOTP', totp(secret, 0))).login.__typename).toBe('LoginSuccess');
     });
 
+    it('a recovery code is used up together with its audit entry, at sign-in and at re-authentication (never one without the other)', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { recoveryCodes } = await enrollTotp(setupClient);
+      const [forSignIn, forReauth] = recoveryCodes;
+      const sessions = async () =>
+        (await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]))[0]![
+          'n'
+        ] as number;
+      const before = await sessions();
+      // While the audit log cannot be written, the code's use (and the session it starts) is not
+      // committed either: a crash then would leave neither.
+      const [signedIn] = await inLockOrder(
+        db,
+        ['lock table audit_log in share mode'],
+        [() => oneRequest(email, 'RECOVERY_CODE', forSignIn!)],
+        {
+          waitingOn: 'audit_log',
+          meanwhile: async () => {
+            expect(await usedRecoveryCodes(id)).toBe(0);
+            expect(await sessions()).toBe(before);
+          },
+        },
+      );
+      expect(signedIn!.login.__typename).toBe('LoginSuccess');
+      expect(await usedRecoveryCodes(id)).toBe(1);
+      expect(await auditCount(id, 'RECOVERY_CODE_USED')).toBe(1);
+      const [entry] = await db.query(
+        `select actor_id, details from audit_log where target_id = $1 and action = 'RECOVERY_CODE_USED'`,
+        [id],
+      );
+      expect(entry).toEqual({ actor_id: null, details: { remaining: 9 } });
+
+      const [reauth] = await inLockOrder(
+        db,
+        ['lock table audit_log in share mode'],
+        [
+          () =>
+            signedIn!.client.gql(Q.reauth, {
+              i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: forReauth } },
+            }),
+        ],
+        { waitingOn: 'audit_log', meanwhile: async () => expect(await usedRecoveryCodes(id)).toBe(1) },
+      );
+      expect(reauth!.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      expect(await usedRecoveryCodes(id)).toBe(2);
+      expect(await auditCount(id, 'RECOVERY_CODE_USED')).toBe(2);
+    });
+
     it('a recovery code is spent only by the sign-in it starts (account disabled meanwhile, or the code used twice at once)', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { recoveryCodes } = await enrollTotp(setupClient);

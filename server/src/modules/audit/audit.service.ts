@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { escapeLike } from '../../db/like.js';
 import type { Context } from '../../context.js';
 import { AuditAction, AuditEntry } from './audit.entity.js';
@@ -40,6 +41,35 @@ export class AuditService {
       targetLabel: target?.label?.slice(0, 254) ?? null,
       details,
       ip: ctx.clientIp,
+    });
+  }
+
+  /**
+   * The same entry as `record`, written through a plain `pg` client: part of the transaction that
+   * client has open (the sign-in statements that bypass the ORM).
+   */
+  async recordWith(
+    client: pg.ClientBase,
+    ctx: Pick<Context, 'viewer' | 'clientIp'>,
+    action: AuditAction,
+    target: AuditTarget | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    const actor = ctx.viewer?.account ?? null;
+    await client.query({
+      name: 'audit_insert',
+      text: `insert into audit_log (occurred_at, actor_id, actor_email, action, target_type, target_id, target_label, details, ip)
+             values (now(), $1, $2, $3, $4, $5, $6, $7, $8)`,
+      values: [
+        actor?.id ?? null,
+        actor?.email ?? null,
+        action,
+        target?.type ?? null,
+        target?.id ?? null,
+        target?.label?.slice(0, 254) ?? null,
+        JSON.stringify(details),
+        ctx.clientIp,
+      ],
     });
   }
 

@@ -257,16 +257,20 @@ export class AuthService {
     passwordVersion: number | null = null,
   ): Promise<Date | 'RECOVERY_CODE_USED' | null> {
     // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
+    let remaining: number | null = null;
     const started = await this.sessions.startFull(
       account,
       { ip: ctx.clientIp, userAgent: ctx.userAgent },
       pending?.id ?? null,
       recoveryCodeId,
       passwordVersion,
+      async (client) => {
+        remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account);
+      },
     );
     if (started === null || started === 'RECOVERY_CODE_USED') return started;
     const { em } = ctx;
-    if (recoveryCodeId !== null) await this.twoFactor.recoveryCodeUsed(ctx, account);
+    if (remaining !== null) this.twoFactor.tellRecoveryCodeUsed(account, remaining);
     if (pending) {
       const geo = await this.geo.lookup(em, ctx.clientIp);
       await this.loginEvents.record(em, {

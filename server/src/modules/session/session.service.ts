@@ -8,6 +8,7 @@ import type { Account } from '../account/account.entity.js';
 import { Session, SessionStage } from './session.entity.js';
 import { Account as AccountEntity } from '../account/account.entity.js';
 import type { SqlPool } from '../../db/pool.js';
+import type pg from 'pg';
 import type { AuthCache } from './auth-cache.js';
 
 /** How often a busy session's `lastSeenAt` is written, at most (avoids a write per request). */
@@ -200,7 +201,8 @@ export class SessionService {
    *
    * `recoveryCodeId`: the recovery code that proved the second step, used up in the same transaction,
    * so that a sign-in refused here costs no code (recovery codes are few), and a code taken by another
-   * request meanwhile starts nothing ('RECOVERY_CODE_USED').
+   * request meanwhile starts nothing ('RECOVERY_CODE_USED'). `onClaimed` runs in that transaction once
+   * the code is used up and the session made (the use's audit entry: both or neither are kept).
    */
   async startFull(
     account: Account,
@@ -208,6 +210,7 @@ export class SessionService {
     pendingId: string | null,
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
+    onClaimed?: (client: pg.ClientBase) => Promise<void>,
   ): Promise<NewSession | 'RECOVERY_CODE_USED' | null> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
@@ -225,6 +228,7 @@ export class SessionService {
         });
         const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
         // Nothing is kept unless the session was created: the code stays unused.
+        if (created) await onClaimed?.(client);
         await client.query(created ? 'commit' : 'rollback');
         if (created) return started;
         return codeOk ? null : 'RECOVERY_CODE_USED';

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
@@ -952,14 +953,27 @@ export class TwoFactorService {
     return codes;
   }
 
+  /** A recovery code proving a re-authentication: used up and audited in one transaction. */
   private async useRecoveryCode(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const res = await ctx.em.execute(
-      `update recovery_code set used_at = now() where account_id = ? and code_hash = ? and used_at is null`,
-      [account.id, this.recoveryHash(account.id, code)],
-      'run',
-    );
-    if ((res as { affectedRows?: number }).affectedRows !== 1) return wrongRecoveryCode();
-    await this.recoveryCodeUsed(ctx, account);
+    const client = await this.pool.connect();
+    let remaining: number | null = null;
+    try {
+      await client.query('begin');
+      const { rowCount } = await client.query({
+        name: 'recovery_code_use',
+        text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null',
+        values: [account.id, this.recoveryHash(account.id, code)],
+      });
+      if (rowCount === 1) remaining = await this.recoveryCodeClaimed(client, ctx, account);
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    if (remaining === null) return wrongRecoveryCode();
+    this.tellRecoveryCodeUsed(account, remaining);
     return null;
   }
 
@@ -973,10 +987,31 @@ export class TwoFactorService {
     return rows[0]?.id ?? null;
   }
 
-  /** A recovery code was used up: audited, and the holder told how many are left. */
-  async recoveryCodeUsed(ctx: Context, account: Account): Promise<void> {
-    const remaining = await ctx.em.fork().count(RecoveryCode, { account: account.id, usedAt: null });
-    await this.audit.record({ ...ctx, em: ctx.em, viewer: null }, AuditAction.RECOVERY_CODE_USED, target(account), { remaining });
+  /**
+   * A recovery code was just used up in `client`'s open transaction: audited there (no actor: the code
+   * proves no one until the transaction commits), and how many are left returned.
+   */
+  async recoveryCodeClaimed(client: pg.ClientBase, ctx: Context, account: Account): Promise<number> {
+    const { rows } = await client.query<{ n: number }>({
+      name: 'recovery_code_remaining',
+      text: 'select count(*)::int as n from recovery_code where account_id = $1 and used_at is null',
+      values: [account.id],
+    });
+    const remaining = rows[0]?.n ?? 0;
+    await this.audit.recordWith(
+      client,
+      { viewer: null, clientIp: ctx.clientIp },
+      AuditAction.RECOVERY_CODE_USED,
+      target(account),
+      {
+        remaining,
+      },
+    );
+    return remaining;
+  }
+
+  /** The holder told that a recovery code was used, and how many are left (after the use committed). */
+  tellRecoveryCodeUsed(account: Account, remaining: number): void {
     this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));
   }
 
