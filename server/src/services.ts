@@ -58,7 +58,9 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   });
   const sessions = new SessionService(config, pool, authCache);
   const loginEvents = new LoginEventService(pool, (err) => logger.error({ err }, 'incident detection failed'));
-  const accounts = new AccountService(config, hasher, sessions);
+  const incidentEvents = new IncidentEventBus(pool, logger);
+  // A deleted account's open incidents go with it: the dashboards hear of it when the deletion commits.
+  const accounts = new AccountService(config, hasher, sessions, (tx, id) => incidentEvents.publishDeletionIn(tx, id));
   const geo = new GeoService(config, logger);
   const settings = new SettingsService(config);
   const ranges = new RangeIndex(pool, feed, logger);
@@ -71,18 +73,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService(sessions);
-  const incidents = new IncidentService(
-    config,
-    keys,
-    settings,
-    mail,
-    audit,
-    sessions,
-    hasher,
-    pool,
-    new IncidentEventBus(pool, logger),
-    logger,
-  );
+  const incidents = new IncidentService(config, keys, settings, mail, audit, sessions, hasher, pool, incidentEvents, logger);
   loginEvents.onSuccess(
     (em, login) => incidents.detect(em, login),
     (em) => incidents.detectionWindow(em),

@@ -78,7 +78,17 @@ function mapIterator<T, U>(source: AsyncIterator<T>, fn: (value: T) => Promise<U
 }
 
 /** Close codes the dashboard understands. */
-export const WS_CLOSE = { FORBIDDEN: 4403, SESSION_ENDED: 4401, TOO_MANY_CONNECTIONS: 4429 } as const;
+export const WS_CLOSE = {
+  FORBIDDEN: 4403,
+  SESSION_ENDED: 4401,
+  TOO_MANY_CONNECTIONS: 4429,
+  /**
+   * "Service restart": reconnect (and refetch). Sent when the socket's permissions changed (the new
+   * ones are checked at the new connection, which is refused with 4403 if they no longer include the
+   * feed) and when this instance may have missed events (its LISTEN connection was lost).
+   */
+  RECONNECT: 1012,
+} as const;
 
 /**
  * Sockets one session may hold open at once: one per dashboard tab (tabs share the session cookie),
@@ -110,7 +120,9 @@ export function startWebSocketServer(opts: {
   const { config, services, orm, logger } = opts;
   const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
   const live = new Map<WebSocket, ConnectionState>();
-  const allowedOrigins = new Set([config.publicUrl.origin, ...config.webauthnOrigins]);
+  // The dashboard's own origin only: other origins accepted for WebAuthn ceremonies (same site, so the
+  // SameSite cookie travels with their sockets) must not read the incident feed.
+  const dashboardOrigin = config.publicUrl.origin;
 
   const cleanup = useServer<Record<string, unknown> | undefined, ExtraState>(
     {
@@ -126,7 +138,7 @@ export function startWebSocketServer(opts: {
         const req = ctx.extra.request;
         const origin = req.headers.origin;
         // Cross-site WebSocket hijacking: browsers send cookies with any page's WebSocket, so the origin is checked.
-        if (origin !== undefined && !allowedOrigins.has(origin)) return false;
+        if (origin !== undefined && origin !== dashboardOrigin) return false;
         const em = orm.em.fork();
         const clientIp = resolveClientIp(req.socket.remoteAddress, req.headers, config.trustedProxies, config.proxyHeader);
         const token = parseCookies(req.headers.cookie ?? '')[opts.cookieName];
@@ -263,7 +275,7 @@ export function startWebSocketServer(opts: {
         const state = live.get(s);
         if (!state) continue;
         if (state.grants !== grants) {
-          s.close(WS_CLOSE.FORBIDDEN, 'Permissions changed');
+          s.close(WS_CLOSE.RECONNECT, 'Permissions changed');
           continue;
         }
         if (r.ip_restricted && r.role !== 'USER' && !(await ipAllowed(r.account_id, state.clientIp))) {
@@ -274,6 +286,11 @@ export function startWebSocketServer(opts: {
     for (const [id, sockets] of bySession)
       if (!seen.has(id)) for (const s of sockets) s.close(WS_CLOSE.SESSION_ENDED, 'Session ended');
   };
+  // Events this instance may have missed: every dashboard reconnects and refetches what it shows.
+  const stopResync = services.incidents.events.onResync(() => {
+    logger.info({ sockets: live.size }, 'incident feed listening again; WebSocket clients asked to resync');
+    for (const socket of live.keys()) socket.close(WS_CLOSE.RECONNECT, 'Missed events');
+  });
   const timer = setInterval(() => {
     check().catch((err: unknown) => logger.warn({ err }, 'WebSocket session check failed'));
   }, config.wsSessionCheckSeconds * 1000);
@@ -283,6 +300,7 @@ export function startWebSocketServer(opts: {
     connections: () => live.size,
     async dispose() {
       clearInterval(timer);
+      stopResync();
       for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1113,6 +1113,58 @@ describe('security incidents', () => {
       expect(codesOf).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
     });
 
+    it('asks the dashboard to reconnect, not to give up, when the viewer’s permissions change; a viewer who lost the feed is then refused', async () => {
+      const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
+      await s.connected;
+      await reauthenticate(admin);
+      const SET = `mutation($id: ID!, $p: [Permission!]!) { setPermissions(id: $id, permissions: $p) { id permissions } }`;
+      const more = await admin.gql(SET, { id: reader.id, p: ['READ_INCIDENTS', 'MANAGE_IPS'] });
+      expect(more.errors).toBeUndefined();
+      for (let i = 0; i < 100 && s.closed === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+      // 1012 ("service restart"): every WebSocket client reconnects, and the dashboard refetches the viewer.
+      expect(s.closed).toEqual({ code: 1012, reason: 'Permissions changed' });
+      const again = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
+      await again.connected;
+      const fewer = await admin.gql(SET, { id: reader.id, p: ['MANAGE_IPS'] });
+      expect(fewer.errors).toBeUndefined();
+      const refused = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
+      await expect(refused.connected).rejects.toThrow(/4403/);
+    });
+
+    it('asks every dashboard to reconnect and refetch when the instance may have missed events (its LISTEN connection was lost)', async () => {
+      const s = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await s.connected;
+      const { rows } = await sql.query(
+        `select pg_terminate_backend(pid) as ended from pg_stat_activity
+          where datname = current_database() and query = 'LISTEN security_incident'`,
+      );
+      expect(rows.map((r) => r.ended)).toEqual([true]);
+      for (let i = 0; i < 200 && s.closed === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(s.closed).toEqual({ code: 1012, reason: 'Missed events' });
+      // Listening again: a new socket hears the next incident.
+      const again = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await again.connected;
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 4);
+      await reportFrom(admin, u.email, 'paris', 1);
+      await again.waitFor((e) => e['accountId'] === u.id && e['kind'] === 'OPENED');
+    });
+
+    it('tells dashboards when an account is deleted with an open incident (the open count drops at once)', async () => {
+      const s = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await s.connected;
+      const u = await newUser();
+      await reportFrom(admin, u.email, 'berlin', 4);
+      await reportFrom(admin, u.email, 'paris', 1);
+      const opened = await s.waitFor((e) => e['accountId'] === u.id && e['kind'] === 'OPENED');
+      const del = await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: u.id });
+      expect(del.errors).toBeUndefined();
+      const deleted = await s.waitFor((e) => e['incidentId'] === opened['incidentId'] && e['kind'] === 'DELETED');
+      expect(deleted).toMatchObject({ accountId: u.id, accountEmail: u.email, openIncidents: opened['openIncidents'] - 1 });
+      expect((await admin.gql(OPEN_COUNT)).data!['openIncidentCount']).toBe(opened['openIncidents'] - 1);
+    });
+
     it('closes the socket when its session is revoked', async () => {
       const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
       const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
@@ -1160,9 +1212,12 @@ describe('security incidents', () => {
       expect(inside.closed).toBeUndefined();
     });
 
-    it('reaches dashboards connected to another instance (LISTEN/NOTIFY)', async () => {
-      const other = await startServer({ DATABASE_URL: db.url, ...ENV });
+    it('reaches dashboards connected to another instance (LISTEN/NOTIFY); its sockets open only from its own origin', async () => {
+      // A second origin accepted for WebAuthn ceremonies (same site: the session cookie goes with its sockets).
+      const other = await startServer({ DATABASE_URL: db.url, ...ENV, WEBAUTHN_ORIGINS: 'http://keys.localhost:9' });
       try {
+        const sibling = track(subscribeIncidents(other.url, admin.cookieHeader(), 'http://keys.localhost:9'));
+        await expect(sibling.connected).rejects.toThrow(/4403/);
         const s = track(subscribeIncidents(other.url, admin.cookieHeader(), other.url));
         await s.connected;
         const u = await newUser();

@@ -292,6 +292,8 @@ export type HolderResponse =
 
 /** What happened to an incident. */
 export type IncidentEventKind =
+  /** It was deleted, open, with its account: it no longer exists, and `openIncidents` no longer counts it (its other fields are as they were). */
+  | 'DELETED'
   /** A new incident was raised. */
   | 'OPENED'
   /** An admin resolved it. */

@@ -22,8 +22,9 @@ const FINAL_CLOSE_CODES = new Set([4401, 4403, 4429]);
  * Subscriptions go over graphql-ws on the same port. The WebSocket client is loaded and connected
  * only when the first subscription starts, so pages without live data pay for neither the code
  * nor the connection. The session cookie travels with the WebSocket handshake (same origin).
- * After a lost connection (server restart) it reconnects with back-off and calls `onReconnected`,
- * so the dashboard can refetch what it may have missed.
+ * After a lost connection (server restart, or the server's 1012 close: permissions changed, events
+ * missed) it reconnects with back-off and calls `onReconnected`, so the dashboard can refetch what it
+ * may have missed.
  */
 function lazyWebSocketLink(onReconnected: () => void, onSessionEnded: () => void): ApolloLink {
   let link: Promise<ApolloLink> | undefined;
@@ -75,7 +76,8 @@ export function createApolloClient(): ApolloClient {
   const transport = ApolloLink.split(
     ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
     lazyWebSocketLink(
-      () => void box.client?.refetchQueries({ include: ['OpenIncidentCount', 'IncidentsPage', 'IncidentPage'] }),
+      // The viewer too: the server also asks for a reconnection when the viewer's permissions changed.
+      () => void box.client?.refetchQueries({ include: ['Viewer', 'OpenIncidentCount', 'IncidentsPage', 'IncidentPage'] }),
       () => box.client && void markSignedOut(box.client),
     ),
     http,

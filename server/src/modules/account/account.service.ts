@@ -92,6 +92,8 @@ export class AccountService {
     private readonly config: Config,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    /** Runs in the deletion's transaction, before the account's row (and what cascades with it) goes. */
+    private readonly beforeDelete: (tx: EntityManager, accountId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /** Throws BAD_USER_INPUT naming the password field when the policy is not met. */
@@ -366,6 +368,7 @@ export class AccountService {
       }
       // Its own tokens go with it; those it minted for integrations are revoked (it saw their secrets).
       const tokensRevoked = await revokeApiTokensOf(tx, account.id);
+      await this.beforeDelete(tx, account.id);
       await tx.nativeDelete(Account, { id: account.id });
       // The deletion and its audit entry commit together, or neither does.
       await audit(tx, account, { apiTokensRevoked: tokensRevoked });

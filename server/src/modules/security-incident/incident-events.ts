@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SqlPool } from '../../db/pool.js';
 import { PgListener } from '../../db/pg-listener.js';
@@ -8,6 +9,7 @@ export enum IncidentEventKind {
   OPENED = 'OPENED',
   UPDATED = 'UPDATED',
   RESOLVED = 'RESOLVED',
+  DELETED = 'DELETED',
 }
 
 /** What every subscriber receives: plain values, built once per event and shared by all sockets. */
@@ -28,74 +30,105 @@ type Listener = (payload: IncidentEventPayload) => void;
 
 /**
  * Fan-out of incident events across instances. Whoever changes an incident sends
- * `NOTIFY security_incident '<kind>:<id>'` after its commit; every instance (the sender too) LISTENs
- * on a dedicated connection, reads the row once per event and hands the same payload object to each
- * local subscriber. A lost connection is re-established with back-off; subscribers then refetch
- * (the dashboard does so on reconnect).
+ * `NOTIFY security_incident '<kind>:<id>'` (in the change's own transaction where it has one, so the
+ * event goes out exactly when the change commits); every instance (the sender too) LISTENs on a
+ * dedicated connection, reads the row once per event and hands the same payload object to each local
+ * subscriber, in the order the notifications came. An incident deleted with its account has no row
+ * left to read: its notification carries what the event needs (`DELETED:<json>`).
+ *
+ * A lost connection is re-established with back-off, but what was sent meanwhile is lost: once it
+ * listens again, `onResync` handlers run (the WebSocket server closes its sockets with a code that
+ * makes the dashboard reconnect and refetch the open count and lists).
  */
 export class IncidentEventBus {
   private readonly listeners = new Set<Listener>();
+  private readonly resyncs = new Set<() => void>();
   private readonly listener: PgListener;
+  /** Notifications are handled one after the other: events reach subscribers in the order sent. */
+  private chain: Promise<void> = Promise.resolve();
+  private lostSinceStart = false;
   /** Events delivered to local listeners (for the metrics endpoint). */
   delivered = 0;
 
   constructor(
     private readonly pool: SqlPool,
     private readonly logger: Logger,
+    heartbeatMs?: number,
   ) {
-    this.listener = new PgListener(pool.options.connectionString!, INCIDENT_CHANNEL, logger, {
-      message: (payload) => void this.handle(payload),
-    });
+    this.listener = new PgListener(
+      pool.options.connectionString!,
+      INCIDENT_CHANNEL,
+      logger,
+      {
+        message: (payload) => this.receive(payload),
+        lost: () => {
+          this.lostSinceStart = true;
+        },
+        connected: () => {
+          if (!this.lostSinceStart) return;
+          this.lostSinceStart = false;
+          for (const r of this.resyncs) r();
+        },
+      },
+      heartbeatMs,
+    );
   }
 
   async start(): Promise<void> {
+    this.lostSinceStart = false;
     await this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.listeners.clear();
+    this.resyncs.clear();
     await this.listener.stop();
   }
 
-  /** Tells every instance; call after the change is committed. */
+  /** `handler` runs whenever events may have been missed (the LISTEN connection was lost and is back). */
+  onResync(handler: () => void): () => void {
+    this.resyncs.add(handler);
+    return () => this.resyncs.delete(handler);
+  }
+
+  /** Tells every instance, at once; for a change already committed outside any transaction. */
   async publish(kind: IncidentEventKind, incidentId: string): Promise<void> {
     await this.pool.query('select pg_notify($1, $2)', [INCIDENT_CHANNEL, `${kind}:${incidentId}`]);
   }
 
+  /** Tells every instance when `tx`'s transaction commits (and nobody if it rolls back). */
+  async publishIn(tx: EntityManager, kind: IncidentEventKind, incidentId: string): Promise<void> {
+    await tx.execute('select pg_notify(?, ?)', [INCIDENT_CHANNEL, `${kind}:${incidentId}`]);
+  }
+
+  /**
+   * In `tx`, before an account's deletion removes its incidents: a DELETED event for each open one,
+   * sent when the deletion commits (the dashboards' open count drops).
+   */
+  async publishDeletionIn(tx: EntityManager, accountId: string): Promise<void> {
+    await tx.execute(
+      `select pg_notify(?, 'DELETED:' || json_build_object('id', i.id, 'accountId', i.account_id, 'email', a.email,
+                 'severity', i.severity, 'reason', i.reason, 'impossibleTravel', i.impossible_travel)::text)
+         from security_incident i join account a on a.id = i.account_id
+        where i.account_id = ? and i.status = 'OPEN'`,
+      [INCIDENT_CHANNEL, accountId],
+    );
+  }
+
+  /** One notification's payload, handled after those received before it. */
+  receive(payload: string): Promise<void> {
+    return (this.chain = this.chain.then(() => this.handle(payload)));
+  }
+
   private async handle(raw: string): Promise<void> {
-    const [kind, id] = raw.split(':');
-    if (!kind || !id || !(kind in IncidentEventKind) || this.listeners.size === 0) return;
+    const colon = raw.indexOf(':');
+    const kind = raw.slice(0, colon);
+    const rest = raw.slice(colon + 1);
+    if (colon < 1 || !rest || !(kind in IncidentEventKind) || this.listeners.size === 0) return;
     try {
-      const { rows } = await this.pool.query<{
-        account_id: string;
-        email: string;
-        severity: string;
-        reason: string;
-        status: string;
-        impossible_travel: boolean;
-        updated_at: Date;
-        open_count: string;
-      }>({
-        name: 'incident_event_row',
-        text: `select i.account_id, a.email, i.severity, i.reason, i.status, i.impossible_travel, i.updated_at,
-                 (select count(*) from security_incident where status = 'OPEN') as open_count
-               from security_incident i join account a on a.id = i.account_id where i.id = $1`,
-        values: [id],
-      });
-      const r = rows[0];
-      if (!r) return;
-      const payload: IncidentEventPayload = Object.freeze({
-        kind: kind as IncidentEventKind,
-        incidentId: id,
-        accountId: r.account_id,
-        accountEmail: r.email,
-        severity: r.severity,
-        reason: r.reason,
-        status: r.status,
-        impossibleTravel: r.impossible_travel,
-        openIncidents: Number(r.open_count),
-        occurredAt: r.updated_at,
-      });
+      const payload =
+        kind === IncidentEventKind.DELETED ? await this.deleted(rest) : await this.read(kind as IncidentEventKind, rest);
+      if (!payload) return;
       for (const l of this.listeners) {
         this.delivered++;
         l(payload);
@@ -103,6 +136,67 @@ export class IncidentEventBus {
     } catch (err) {
       this.logger.warn({ err, event: raw }, 'could not read incident for its event');
     }
+  }
+
+  private async read(kind: IncidentEventKind, id: string): Promise<IncidentEventPayload | null> {
+    const { rows } = await this.pool.query<{
+      account_id: string;
+      email: string;
+      severity: string;
+      reason: string;
+      status: string;
+      impossible_travel: boolean;
+      updated_at: Date;
+      open_count: string;
+    }>({
+      name: 'incident_event_row',
+      text: `select i.account_id, a.email, i.severity, i.reason, i.status, i.impossible_travel, i.updated_at,
+               (select count(*) from security_incident where status = 'OPEN') as open_count
+             from security_incident i join account a on a.id = i.account_id where i.id = $1`,
+      values: [id],
+    });
+    const r = rows[0];
+    if (!r) return null;
+    return Object.freeze({
+      kind,
+      incidentId: id,
+      accountId: r.account_id,
+      accountEmail: r.email,
+      severity: r.severity,
+      reason: r.reason,
+      status: r.status,
+      impossibleTravel: r.impossible_travel,
+      openIncidents: Number(r.open_count),
+      occurredAt: r.updated_at,
+    });
+  }
+
+  /** An incident gone with its account: what the notification carried, and the open count now. */
+  private async deleted(json: string): Promise<IncidentEventPayload> {
+    const d = JSON.parse(json) as {
+      id: string;
+      accountId: string;
+      email: string;
+      severity: string;
+      reason: string;
+      impossibleTravel: boolean;
+    };
+    const { rows } = await this.pool.query<{ n: string }>({
+      name: 'incident_open_count',
+      text: `select count(*) as n from security_incident where status = 'OPEN'`,
+    });
+    return Object.freeze({
+      kind: IncidentEventKind.DELETED,
+      incidentId: d.id,
+      accountId: d.accountId,
+      accountEmail: d.email,
+      severity: d.severity,
+      reason: d.reason,
+      status: 'OPEN',
+      impossibleTravel: d.impossibleTravel,
+      openIncidents: Number(rows[0]?.n ?? 0),
+      occurredAt: new Date(),
+    });
   }
 
   /**
@@ -118,7 +212,11 @@ export class IncidentEventBus {
         const w = wake;
         wake = undefined;
         w({ value: p, done: false });
-      } else if (queue.length < 100) queue.push(p);
+      } else {
+        // A consumer that does not keep up keeps the newest events (each carries the open count now).
+        if (queue.length >= 100) queue.shift();
+        queue.push(p);
+      }
     };
     this.listeners.add(listener);
     const finish = (): Promise<IteratorResult<IncidentEventPayload>> => {

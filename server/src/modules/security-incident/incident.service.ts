@@ -472,9 +472,9 @@ export class IncidentService {
         { type: 'SecurityIncident', id, label: incident.account.email },
         { resolution: IncidentResolution.MARKED_SAFE, ips: unique, note },
       );
+      await this.events.publishIn(tx, IncidentEventKind.RESOLVED, id);
       return r;
     });
-    await this.events.publish(IncidentEventKind.RESOLVED, id);
     return resolved;
   }
 
@@ -489,9 +489,9 @@ export class IncidentService {
         { type: 'SecurityIncident', id, label: incident.account.email },
         { resolution: IncidentResolution.DISMISSED, note },
       );
+      await this.events.publishIn(tx, IncidentEventKind.RESOLVED, id);
       return r;
     });
-    await this.events.publish(IncidentEventKind.RESOLVED, id);
     return resolved;
   }
 
@@ -583,9 +583,9 @@ export class IncidentService {
           trustedIpsRemoved: untrusted.length,
         },
       );
+      await this.events.publishIn(tx, IncidentEventKind.RESOLVED, id);
       return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked };
     });
-    await this.events.publish(IncidentEventKind.RESOLVED, id);
     const url = this.config.publicUrl.origin;
     if (resetToken) this.mail.notify(mails.passwordResetRequired(account.email, `${url}/reset-password#token=${resetToken}`));
     else if (opts.lockAccount) this.mail.notify(mails.accountLocked(account.email, url));
@@ -680,8 +680,11 @@ export class IncidentService {
     if (token.length === 0 || token.length > 128)
       throw appError(ErrorCode.LINK_INVALID, 'This link is invalid, used or expired.');
     // The links, the incident, the familiar places and the audit entry commit together.
-    const hit = await em.transactional((tx) => this.applyResponse(tx, token, from));
-    await this.events.publish(IncidentEventKind.UPDATED, hit.incident_id);
+    const hit = await em.transactional(async (tx) => {
+      const applied = await this.applyResponse(tx, token, from);
+      await this.events.publishIn(tx, IncidentEventKind.UPDATED, applied.incident_id);
+      return applied;
+    });
     const incident = await this.get(em.fork(), hit.incident_id);
     if (hit.answer === HolderResponse.DENIED) {
       for (const r of await this.recipients(em)) {

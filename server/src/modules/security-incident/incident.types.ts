@@ -10,6 +10,10 @@ registerEnumType(IncidentEventKind, {
     OPENED: { description: 'A new incident was raised.' },
     UPDATED: { description: 'An open incident collected another login, or the account holder answered.' },
     RESOLVED: { description: 'An admin resolved it.' },
+    DELETED: {
+      description:
+        'It was deleted, open, with its account: it no longer exists, and `openIncidents` no longer counts it (its other fields are as they were).',
+    },
   },
 });
 
@@ -140,7 +144,7 @@ export class CompromisedResolution {
   description: 'A change to a security incident, pushed live. Plain values: resolved once per event, not per subscriber.',
 })
 export class IncidentEvent {
-  @Field(() => IncidentEventKind, { description: 'Opened, updated or resolved.' })
+  @Field(() => IncidentEventKind, { description: 'Opened, updated, resolved or deleted.' })
   kind!: IncidentEventKind;
 
   @Field(() => ID, { description: 'The incident.' })
