@@ -230,6 +230,55 @@ describe('API tokens for API-only sub-admins', () => {
     ).toEqual([]);
   });
 
+  it('a token minted while its minter is treated as compromised (sessions revoked, password reset forced) is refused', async () => {
+    const minter = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'] });
+    await reauthenticate(minter.client);
+    const id = await integration(minter.client, 'mx-compromised');
+    const [minted] = await inLockOrder(
+      db,
+      [`select 1 from account where id = $1 for no key update`, [minter.id]],
+      [() => minter.client.gql(CREATE_TOKEN, { i: { accountId: id, name: 'raced-compromised' } })],
+      {
+        waitingOn: 'for share',
+        // What "treat as compromised" with a forced reset (and no lock) commits while holding that row.
+        meanwhile: async (locker) => {
+          await locker.query(
+            `update session set revoked_at = now(), revoked_reason = 'COMPROMISED' where account_id = $1 and revoked_at is null`,
+            [minter.id],
+          );
+          await locker.query(
+            `update account set password_reset_required = true, password_version = password_version + 1 where id = $1`,
+            [minter.id],
+          );
+        },
+      },
+    );
+    expect(codes(minted!)).toEqual(['UNAUTHENTICATED']);
+    expect(await db.query(`select id from api_token where name = 'raced-compromised'`)).toEqual([]);
+  });
+
+  it('a token minted while its minter is being deleted is revoked with the deletion, not left working without a minter', async () => {
+    const minter = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS', 'REPORT_LOGINS'] });
+    await reauthenticate(minter.client);
+    await reauthenticate(admin);
+    const id = await integration(minter.client, 'mx-deleted');
+    // The mint waits on its audit entry (its token row written, its minter's row read `for share`); the
+    // deletion starts then and waits for it.
+    const [minted, deleted] = await inLockOrder(
+      db,
+      ['lock table audit_log in exclusive mode'],
+      [
+        () => minter.client.gql(CREATE_TOKEN, { i: { accountId: id, name: 'raced-delete' } }),
+        () => admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: minter.id }),
+      ],
+    );
+    expect(deleted!.data).toEqual({ deleteAccount: minter.id });
+    const token = minted!.data?.['createApiToken']?.token as string | undefined;
+    if (token !== undefined) expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
+    else expect(codes(minted!)).toEqual(['UNAUTHENTICATED']);
+    expect(await db.query(`select id from api_token where name = 'raced-delete' and revoked_at is null`)).toEqual([]);
+  });
+
   it('a deleted integration’s token is refused, and a permission taken away stops working at once', async () => {
     const id = await integration(admin, 'mx3', ['REPORT_LOGINS', 'MANAGE_IPS']);
     const { token } = (await admin.gql(CREATE_TOKEN, { i: { accountId: id, name: 'mx3' } })).data!['createApiToken'];

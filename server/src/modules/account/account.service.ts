@@ -83,8 +83,11 @@ export function visibleAccountRows(viewer: Viewer): Record<string, unknown> {
  * the last admin" count. FOR NO KEY UPDATE: two of these still exclude each other, but a foreign-key
  * check on an admin's row (an audit entry it writes, say) is not blocked, which could close a lock cycle.
  */
-function lockEnabledAdmins(tx: EntityManager): Promise<{ id: string }[]> {
-  return tx.execute<{ id: string }[]>(`select id from account where role = 'ADMIN' and disabled_at is null for no key update`);
+export function lockEnabledAdmins(tx: EntityManager): Promise<{ id: string }[]> {
+  // In id order, as every taker of these locks: two takers meeting on the rows in other orders deadlock.
+  return tx.execute<{ id: string }[]>(
+    `select id from account where role = 'ADMIN' and disabled_at is null order by id for no key update`,
+  );
 }
 
 export class AccountService {
@@ -366,6 +369,9 @@ export class AccountService {
         if (admins.filter((a) => a.id !== account.id).length === 0)
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
       }
+      // Its row locked first, as disabling does: a token it is minting meanwhile (which reads this row
+      // `for share`) is waited for and then revoked below, or refused once the deletion has committed.
+      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       // Its own tokens go with it; those it minted for integrations are revoked (it saw their secrets).
       const tokensRevoked = await revokeApiTokensOf(tx, account.id);
       await this.beforeDelete(tx, account.id);

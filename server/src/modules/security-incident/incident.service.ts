@@ -13,7 +13,7 @@ import { appError, badInput, forbidden, notFound } from '../../common/errors/err
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { type Account, AccountPassword } from '../account/account.entity.js';
-import { assertMayManageRole, newResetLink } from '../account/account.service.js';
+import { assertMayManageRole, lockEnabledAdmins, newResetLink } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -530,10 +530,8 @@ export class IncidentService {
       // Treated: the holder's links have nothing left to decide.
       await tx.execute(`update incident_holder_link set expires_at = now() where incident_id = ? and used_at is null`, [id]);
       if (opts.lockAccount && account.role === Role.ADMIN) {
-        // As in disabling: the enabled admins locked, so two concurrent locks cannot both pass the count.
-        const admins = await tx.execute<{ id: string }[]>(
-          `select id from account where role = 'ADMIN' and disabled_at is null order by id for update`,
-        );
+        // As in disabling (the same locks, in the same order): two concurrent locks cannot both pass the count.
+        const admins = await lockEnabledAdmins(tx);
         if (admins.filter((a) => a.id !== account.id).length === 0) {
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be locked.');
         }

@@ -81,7 +81,7 @@ export class ApiTokenResolver {
           { type: 'ApiToken', id: t.id, label: `${t.name} (${t.prefix}…)` },
           { accountId: input.accountId, expiresAt: t.expiresAt },
         ),
-      ctx.viewer!.account.id,
+      { accountId: ctx.viewer!.account.id, sessionId: ctx.viewer!.session?.id ?? null },
     );
     return Object.assign(new ApiTokenCreated(), { token, apiToken });
   }

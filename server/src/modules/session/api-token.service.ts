@@ -84,8 +84,9 @@ export class ApiTokenService {
     expiresAt: Date | null,
     mayHold: (account: Account) => void,
     audit: (tx: EntityManager, apiToken: ApiToken) => Promise<void>,
-    createdById: string | null = null,
+    minter: { accountId: string; sessionId: string | null } | null = null,
   ): Promise<{ token: string; apiToken: ApiToken }> {
+    const createdById = minter?.accountId ?? null;
     const account = await em.findOne(Account, { id: accountId });
     if (!account) throw notFound('Account');
     if (account.role !== Role.SUB_ADMIN || !account.apiOnly) {
@@ -100,14 +101,20 @@ export class ApiTokenService {
     const token = `${API_TOKEN_PREFIX}${randomToken()}`;
     // The token and its audit entry commit together: no standing credential without its record.
     const apiToken = await em.transactional(async (tx) => {
-      // The minter, enabled, read `for share`: a disable or deletion of it in progress (which revokes the
-      // tokens it minted) is waited for, and then this token is refused rather than left behind it.
-      if (createdById !== null) {
-        const [minter] = await tx.execute<{ id: string }[]>(
-          `select id from account where id = ? and disabled_at is null for share`,
-          [createdById],
+      // The minter read `for share`: a disable, deletion or "treat as compromised" of it in progress
+      // (each locks its row, then revokes its sessions and the tokens it minted) is waited for, and then
+      // this token is refused rather than left behind it: the minter must still be enabled, owe no forced
+      // password reset, and mint from a session that is still live.
+      if (minter !== null) {
+        const [ok] = await tx.execute<{ id: string }[]>(
+          `select a.id from account a
+            where a.id = ? and a.disabled_at is null and not a.password_reset_required
+              and (?::uuid is null or exists (select 1 from session s where s.id = ? and s.account_id = a.id
+                                               and s.revoked_at is null and s.expires_at > now()))
+            for share of a`,
+          [minter.accountId, minter.sessionId, minter.sessionId],
         );
-        if (!minter) throw appError(ErrorCode.UNAUTHENTICATED, 'Your account is no longer enabled.');
+        if (!ok) throw appError(ErrorCode.UNAUTHENTICATED, 'Your session has ended or your account is no longer enabled.');
       }
       const created = tx.create(ApiToken, {
         account: tx.getReference(Account, account.id),
