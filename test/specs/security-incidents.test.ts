@@ -850,6 +850,47 @@ describe('security incidents', () => {
       await mail.waitFor(adminEmail, (m) => m.subject.includes(`URGENT: ${u.email}`), since);
     });
 
+    it('no "Was this you?" links are made for an incident treated as compromised before its e-mails went out', async () => {
+      const u = await newUser();
+      const since = mail.count();
+      const locker = new pg.Client({ connectionString: db.url });
+      await locker.connect();
+      try {
+        // The incident's e-mails wait (the admins' throttle first, then the holder's links)…
+        await locker.query('begin');
+        await locker.query('lock table incident_mail_throttle in exclusive mode');
+        await reportFrom(admin, u.email, 'berlin', 5);
+        await reportFrom(admin, u.email, 'paris', 1);
+        const waiting = async () =>
+          (
+            await sql.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database()
+                and wait_event_type = 'Lock' and query like '%incident_mail_throttle%'`,
+            )
+          ).rows[0].n as number;
+        for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(await waiting()).toBe(1);
+        // …while an admin treats it as compromised.
+        const [incident] = await incidentsOf(admin, u.id);
+        await reauthenticate(admin);
+        const res = await admin.gql(COMPROMISED, { i: { id: incident!['id'], requirePasswordReset: true, note: 'fast admin' } });
+        expect(res.errors).toBeUndefined();
+        await locker.query('commit');
+        for (let i = 0; i < 200 && (await waiting()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+        // The job goes on to the holder's links right after the throttle: give it time to (wrongly) make them.
+        await new Promise((r) => setTimeout(r, 1500));
+        const { rows } = await sql.query(`select count(*)::int as n from incident_holder_link where incident_id = $1`, [
+          incident!['id'],
+        ]);
+        expect(rows[0].n).toBe(0);
+        expect(mail.messages.slice(since).filter((m) => m.to.includes(u.email) && /several places/i.test(m.subject))).toEqual([]);
+        // The holder was told what matters: the password reset.
+        await mail.waitFor(u.email, (m) => /password/i.test(m.subject), since);
+      } finally {
+        await locker.end();
+      }
+    });
+
     it('"It was me" is recorded, its places become familiar, and the admin still decides', async () => {
       const u = await newUser();
       const since = mail.count();

@@ -625,14 +625,16 @@ export class IncidentService {
   /** Sends one summary per recipient whose throttle period has passed with incidents waiting. */
   async flushSummaries(em: EntityManager): Promise<number> {
     const rows = await em.execute<{ email: string; pending: string[] }[]>(
+      // What is summed up is the pending list as locked (FOR UPDATE returns the row's latest version),
+      // and what is cleared is that same version: an incident appended meanwhile is in one or the other.
       `with due as (
-         select account_id from incident_mail_throttle
+         select account_id, pending from incident_mail_throttle
          where cardinality(pending) > 0 and last_sent_at <= now() - make_interval(secs => ?)
          for update skip locked)
        update incident_mail_throttle t set last_sent_at = now(), pending = '{}'
-       from due, account a, (select account_id, pending from incident_mail_throttle) old
-       where t.account_id = due.account_id and a.id = t.account_id and old.account_id = t.account_id
-       returning a.email, old.pending`,
+       from due, account a
+       where t.account_id = due.account_id and a.id = t.account_id
+       returning a.email, due.pending`,
       [this.config.incidentMailThrottleSeconds],
     );
     for (const r of rows) {
@@ -641,20 +643,33 @@ export class IncidentService {
     return rows.length;
   }
 
-  /** Tells the account holder, with two single-use links: "It was me" and "This wasn't me". */
+  /**
+   * Tells the account holder, with two single-use links: "It was me" and "This wasn't me". Not once the
+   * incident was treated as compromised (which ends its links): the incident's row is read `for share`
+   * with the links' insert, so a treatment in progress is waited for, and one that follows ends them.
+   */
   private async notifyHolder(em: EntityManager, incident: SecurityIncident): Promise<void> {
     const incidentId = incident.id;
     const logins = await this.locatedLogins(em, incidentId);
     const links: Record<HolderResponse, string> = { CONFIRMED: randomToken(), DENIED: randomToken() };
     const expiresAt = new Date(Date.now() + HOLDER_LINK_TTL_MS);
-    for (const answer of [HolderResponse.CONFIRMED, HolderResponse.DENIED]) {
-      await em.execute(`insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values (?, ?, ?, ?)`, [
-        hashToken(links[answer]),
-        incidentId,
-        answer,
-        expiresAt,
-      ]);
-    }
+    const made = await em.transactional(async (tx) => {
+      const [open] = await tx.execute<{ id: string }[]>(
+        `select id from security_incident where id = ? and resolution is distinct from 'COMPROMISED' for share`,
+        [incidentId],
+      );
+      if (!open) return false;
+      for (const answer of [HolderResponse.CONFIRMED, HolderResponse.DENIED]) {
+        await tx.execute(`insert into incident_holder_link (token_hash, incident_id, answer, expires_at) values (?, ?, ?, ?)`, [
+          hashToken(links[answer]),
+          incidentId,
+          answer,
+          expiresAt,
+        ]);
+      }
+      return true;
+    });
+    if (!made) return;
     // The answer named in the link tells the page what it sends (the token alone decides it).
     const link = (answer: HolderResponse) =>
       `${this.config.publicUrl.origin}/incident-response#token=${links[answer]}&answer=${answer.toLowerCase()}`;
