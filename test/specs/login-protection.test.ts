@@ -921,7 +921,7 @@ describe('an ASN database of your own (GEOIP_ASN_DB)', () => {
 });
 
 describe('two server processes on one database', () => {
-  it('share block state: failures reported to A block the source on B', async () => {
+  it('share block state: failures reported to A block the source on B, and a report retried on B while A handles it counts once', async () => {
     const db = await createTestDatabase('protection_shared');
     const a = await startServer({
       DATABASE_URL: db.url,
@@ -952,6 +952,22 @@ describe('two server processes on one database', () => {
       });
       await adminB.gql(UNBLOCK, { ip });
       expect((await adminA.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision']).toMatchObject({ allowed: true });
+
+      // A report retried on the other instance while the first is still being handled (a load balancer
+      // retry) is recorded and counted once.
+      const retried = '203.0.113.51';
+      const same = { account, ip: retried, outcome: 'FAILURE', service: 'imap', idempotencyKey: 'lb-retry-1' };
+      const both = await inLockOrder(
+        db,
+        ['lock table failure_counter in exclusive mode'],
+        [() => adminA.gql(REPORT, { i: same }), () => adminB.gql(REPORT, { i: same })],
+      );
+      expect(both.map((r) => r.data?.['reportLogin']?.duplicate).sort()).toEqual([false, true]);
+      expect(new Set(both.map((r) => r.data?.['reportLogin']?.eventId)).size).toBe(1);
+      expect(await db.query(`select count from failure_counter where key = $1`, [`ip:${retried}/32`])).toEqual([{ count: 1 }]);
+      expect(await db.query(`select count(*)::int as n from login_event where idempotency_key = 'lb-retry-1'`)).toEqual([
+        { n: 1 },
+      ]);
     } finally {
       await a.stop();
       await b.stop();

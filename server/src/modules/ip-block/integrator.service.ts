@@ -102,16 +102,10 @@ export class IntegratorService {
     // A retry of a report recorded already (same idempotency key) counts nothing again.
     const earlier = input.idempotencyKey ? await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey) : null;
     if (earlier !== null) return { ...(await this.protection.decide(em, ip, account)), eventId: earlier, duplicate: true };
-    // Counted before the event is written: a report that failed half way is counted when it is retried
-    // (counted after, a failure of the counting left an event that made the retry a duplicate, never
-    // counted). A report whose event failed after its counting is counted twice: on protection's side.
     // A locked account's attempts count like wrong passwords, as on the panel: guessing it must not be free.
     const counted =
       (outcome === LoginOutcome.INVALID_CREDENTIALS || outcome === LoginOutcome.ACCOUNT_DISABLED) && !before.trusted;
-    const block = counted
-      ? await this.protection.recordFailure(em, { ip, accountName: input.account, secretFingerprint: input.secretFingerprint })
-      : null;
-    const { id, duplicate } = await this.loginEvents.record(em, {
+    const attempt = {
       account,
       attemptedName: input.account.trim().toLowerCase(),
       ip,
@@ -123,7 +117,29 @@ export class IntegratorService {
       reporterId,
       idempotencyKey: input.idempotencyKey ?? null,
       trusted: before.trusted,
-    });
+    };
+    const failure = { ip, accountName: input.account, secretFingerprint: input.secretFingerprint };
+    let block: Awaited<ReturnType<ProtectionService['recordFailure']>> = null;
+    let recorded: { id: string; duplicate: boolean };
+    if (counted && input.idempotencyKey) {
+      // The event and its counting in one transaction, the event first: the same report sent to another
+      // instance at the same moment (a retry the load balancer sent elsewhere) waits on the event's unique
+      // key, then finds it and counts nothing; a counting that fails takes the event with it, so that the
+      // retry is counted.
+      recorded = await em.transactional(async (tx) => {
+        const id = await this.loginEvents.insertIn(tx, attempt);
+        if (id === null) return { id: '', duplicate: true };
+        block = await this.protection.recordFailure(tx, failure);
+        return { id, duplicate: false };
+      });
+      if (recorded.duplicate) recorded.id = (await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey))!;
+    } else {
+      // Without a key nothing is a retry. Counted before the event is written, as one that failed after
+      // its counting is counted twice, which errs on protection's side.
+      block = counted ? await this.protection.recordFailure(em, failure) : null;
+      recorded = await this.loginEvents.record(em, attempt);
+    }
+    const { id, duplicate } = recorded;
     // The same report sent twice at once: the other one recorded it.
     if (duplicate) return { ...(await this.protection.decide(em, ip, account)), eventId: id, duplicate };
     if (block) {

@@ -79,6 +79,38 @@ const INSERT = `
   on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
   returning id::text as id`;
 
+/** An attempt as the columns of its row. */
+function toRow(attempt: LoginAttempt) {
+  const g = attempt.geo;
+  return {
+    account_id: attempt.account?.id ?? null,
+    attempted_name: attempt.attemptedName.slice(0, 254),
+    ip: attempt.ip,
+    user_agent: attempt.userAgent?.slice(0, 512) ?? null,
+    outcome: attempt.outcome,
+    service: attempt.service,
+    occurred_at: attempt.occurredAt ?? new Date(),
+    country_code: g?.countryCode ?? null,
+    region: g?.region?.slice(0, 100) ?? null,
+    city: g?.city?.slice(0, 100) ?? null,
+    latitude: g?.latitude ?? null,
+    longitude: g?.longitude ?? null,
+    asn: g?.asn ?? null,
+    asn_org: g?.asnOrg?.slice(0, 200) ?? null,
+    network_kind: g?.networkKind ?? NetworkKind.UNKNOWN,
+    named_location: g?.namedLocation ?? null,
+    reporter_id: attempt.reporterId ?? null,
+    idempotency_key: attempt.idempotencyKey ?? null,
+  };
+}
+
+/** INSERT with `?` placeholders, for an EntityManager's transaction. */
+const INSERT_IN_TX = `
+  insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+  values (${COLUMNS.map(() => '?').join(', ')})
+  on conflict ("reporter_id", "idempotency_key") where "idempotency_key" is not null do nothing
+  returning id::text as id`;
+
 /** A located success: inserted and read in one statement (`record_located_login`, migration 20261130230000). */
 const RECORD_LOCATED = `select id, recent, open_id::text as open_id
   from record_located_login(${[...COLUMNS, 'window_start', 'window_end'].map((_, i) => `$${i + 1}`).join(', ')})`;
@@ -101,6 +133,21 @@ export class LoginEventService {
     this.detectionWindow = window;
   }
 
+  /**
+   * Inserts one attempt in `tx`'s transaction (no incident detection: for attempts that are no located
+   * success). Null when a report with the same reporter and idempotency key is recorded already: a
+   * concurrent insert of one still open is waited for (the unique index), so of two transactions that
+   * insert the same report, the second finds the first's once it commits.
+   */
+  async insertIn(tx: EntityManager, attempt: LoginAttempt): Promise<string | null> {
+    const row = toRow(attempt);
+    const rows = await tx.execute<{ id: string }[]>(
+      INSERT_IN_TX,
+      COLUMNS.map((c) => row[c]),
+    );
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
   /** The event a reporter recorded under this idempotency key, if any (its id). */
   async findByIdempotencyKey(reporterId: string, key: string): Promise<string | null> {
     const { rows } = await this.pool.query<{ id: string }>({
@@ -116,27 +163,8 @@ export class LoginEventService {
    * With an idempotency key, a retry of the same report returns the first row's id instead.
    */
   async record(em: EntityManager, attempt: LoginAttempt): Promise<{ id: string; duplicate: boolean }> {
+    const row = toRow(attempt);
     const g = attempt.geo;
-    const row = {
-      account_id: attempt.account?.id ?? null,
-      attempted_name: attempt.attemptedName.slice(0, 254),
-      ip: attempt.ip,
-      user_agent: attempt.userAgent?.slice(0, 512) ?? null,
-      outcome: attempt.outcome,
-      service: attempt.service,
-      occurred_at: attempt.occurredAt ?? new Date(),
-      country_code: g?.countryCode ?? null,
-      region: g?.region?.slice(0, 100) ?? null,
-      city: g?.city?.slice(0, 100) ?? null,
-      latitude: g?.latitude ?? null,
-      longitude: g?.longitude ?? null,
-      asn: g?.asn ?? null,
-      asn_org: g?.asnOrg?.slice(0, 200) ?? null,
-      network_kind: g?.networkKind ?? NetworkKind.UNKNOWN,
-      named_location: g?.namedLocation ?? null,
-      reporter_id: attempt.reporterId ?? null,
-      idempotency_key: attempt.idempotencyKey ?? null,
-    };
     const trusted = attempt.trusted === true || g?.trusted === true;
     const located = attempt.outcome === LoginOutcome.SUCCESS && attempt.account !== null && row.latitude !== null && !trusted;
     const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
