@@ -824,6 +824,29 @@ describe('two-factor authentication', () => {
   });
 
   describe('recovery codes and re-authentication', () => {
+    it('two first methods set up at the same moment (two tabs) show one set of recovery codes, and it works', async () => {
+      const { client, email, id } = await newUser();
+      const { secret } = (await client.gql(Q.startTotp)).data!['startTotpEnrollment'];
+      const since = mail.count();
+      const address = uniqueEmail('tabs');
+      expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const emailCode = await mail.codeFor(address, since);
+      await awayFromStepEdge();
+      // Both confirmations done, both wait to read how many recovery codes there are (none yet).
+      const [app, mailed] = await inLockOrder(
+        db,
+        ['lock table recovery_code in access exclusive mode'],
+        [() => client.gql(Q.confirmTotp, { c: totp(secret, 0) }), () => client.gql(Q.confirmEmail, { c: emailCode })],
+      );
+      const shown = [app!.data!['confirmTotpEnrollment'], mailed!.data!['confirmEmailEnrollment']];
+      expect(shown.map((r) => r.__typename)).toEqual(['TwoFactorEnabled', 'TwoFactorEnabled']);
+      const sets = shown.map((r) => r.recoveryCodes as string[] | null).filter((c) => c !== null);
+      expect(sets).toHaveLength(1);
+      expect(sets[0]).toHaveLength(10);
+      expect(await db.query(`select count(*)::int as n from recovery_code where account_id = $1`, [id])).toEqual([{ n: 10 }]);
+      expect((await oneRequest(email, 'RECOVERY_CODE', sets[0]![0]!)).login.__typename).toBe('LoginSuccess');
+    });
+
     it('changing your own password needs a re-authentication, refuses weak or unchanged ones, and signs the other sessions out', async () => {
       const { client: mine, email, id } = await newUser();
       const { secret } = await enrollTotp(mine);

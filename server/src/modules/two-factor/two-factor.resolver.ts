@@ -420,7 +420,7 @@ export class TwoFactorResolver {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
     const m = await tf.summary(ctx.em, account.id);
-    const recoveryCodes = m.recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account) : null;
+    const recoveryCodes = m.recoveryRemaining === 0 ? await tf.generateRecoveryCodes(ctx, account, true) : null;
     let signedIn = false;
     if (session(ctx).stage === SessionStage.ENROLLMENT_REQUIRED) {
       // Only the account's first factor signs this session in: one set up by another session in the

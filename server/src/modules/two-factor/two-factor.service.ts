@@ -934,23 +934,31 @@ export class TwoFactorService {
     return hmacHex(this.keys.sessionSecret, `recovery:${accountId}:${code.toUpperCase().replace(/[^A-Z0-9]/g, '')}`);
   }
 
-  /** Ten new codes (the old set stops working). Shown once: only HMACs are kept. */
-  async generateRecoveryCodes(ctx: Context, account: Account): Promise<string[]> {
+  /**
+   * Ten new codes (the old set stops working). Shown once: only HMACs are kept. `onlyIfNone` (a first
+   * method's set-up): none, and null returned, when the account holds an unused code by the time the
+   * lock is held, so two methods set up at once in two tabs do not each show a set, the first one dead.
+   */
+  async generateRecoveryCodes(ctx: Context, account: Account, onlyIfNone: true): Promise<string[] | null>;
+  async generateRecoveryCodes(ctx: Context, account: Account, onlyIfNone?: false): Promise<string[]>;
+  async generateRecoveryCodes(ctx: Context, account: Account, onlyIfNone = false): Promise<string[] | null> {
     const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
       const bytes = randomBytes(10);
       const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
       return `${chars.slice(0, 5)}-${chars.slice(5)}`;
     });
-    await ctx.em.transactional(async (tx) => {
+    const made = await ctx.em.transactional(async (tx) => {
       // One new set at a time: two at once would each delete what the other had not yet written.
       await lockSecondFactors(tx, account.id, ctx);
+      if (onlyIfNone && (await tx.count(RecoveryCode, { account: account.id, usedAt: null })) > 0) return false;
       await tx.nativeDelete(RecoveryCode, { account: account.id });
       for (const code of codes) tx.create(RecoveryCode, { account: account.id, codeHash: this.recoveryHash(account.id, code) });
       await tx.flush();
       await this.audit.record({ ...ctx, em: tx }, AuditAction.RECOVERY_CODES_GENERATED, target(account));
+      return true;
     });
-    return codes;
+    return made ? codes : null;
   }
 
   /** A recovery code proving a re-authentication: used up and audited in one transaction. */
