@@ -36,6 +36,7 @@ import { writesTo } from './db/change-feed.js';
 import { AUTH_TABLES } from './modules/session/auth-cache.js';
 import { RANGE_TABLES } from './modules/ip-block/range-matcher.js';
 import { createGraphqlHttpHandler } from './graphql-http.js';
+import { pruneRetained } from './db/retention.js';
 
 export interface AppHandle {
   /** Starts the database (embedded if needed), migrates, listens. Resolves when ready. */
@@ -481,16 +482,19 @@ function serveDashboard(app: express.Express, config: Config, logger: Logger): v
 
 interface Maintenance {
   timer: NodeJS.Timeout;
+  /** When old records were last pruned (hourly; the first round after start does it too). */
+  prunedAt: number;
   /** The round in progress, if any (awaited by `stop`: its summary e-mails must reach the mail queue first). */
   running: Promise<void> | undefined;
 }
 
 /**
  * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
- * e-mail codes and security-key challenges nothing can use any more.
+ * e-mail codes and security-key challenges nothing can use any more; every hour, prune what is kept no
+ * longer (`LOGIN_HISTORY_DAYS`, `ENDED_RECORD_DAYS`: see db/retention.ts).
  */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Maintenance {
-  const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined };
+  const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined, prunedAt: 0 };
   m.timer = setInterval(
     () => {
       if (m.running) {
@@ -513,6 +517,10 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
         );
         await em.execute(`delete from webauthn_challenge where expires_at < now()`);
         await services.incidents.flushSummaries(em);
+        if (Date.now() - m.prunedAt >= 3_600_000) {
+          m.prunedAt = Date.now();
+          await pruneRetained(services.sessions.pool, services.config.retention, logger);
+        }
       })()
         .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
         .finally(() => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
 import type { ProxyHeader } from './common/net/client-ip.js';
+import type { Retention } from './db/retention.js';
 
 /** Where the repository root is, so `.data/` lands beside package.json whichever folder we run from. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,6 +64,8 @@ export interface Config {
   wsSessionCheckSeconds: number;
   /** Incident e-mails to admins: at most one per recipient per this many seconds; the rest come as one summary. */
   incidentMailThrottleSeconds: number;
+  /** How long what is over is kept before the hourly pruning deletes it (see db/retention.ts). */
+  retention: Retention;
 }
 
 export interface IncidentDefaults {
@@ -317,6 +320,10 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const wsSessionCheckSeconds = int('WS_SESSION_CHECK_SECONDS', 5, 1, 3600);
   const incidentMailThrottleSeconds = int('INCIDENT_MAIL_THROTTLE_SECONDS', 300, 1, 24 * 3600);
+  const retention: Retention = {
+    loginHistoryDays: int('LOGIN_HISTORY_DAYS', 365, 0, 36_500),
+    endedRecordDays: int('ENDED_RECORD_DAYS', 30, 1, 36_500),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -354,6 +361,7 @@ export function loadConfig(env: Env = process.env): Config {
     incidents,
     wsSessionCheckSeconds,
     incidentMailThrottleSeconds,
+    retention,
   };
 }
 

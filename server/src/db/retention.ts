@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { SqlPool } from './pool.js';
+
+/** How long what is over is kept (days; `loginHistoryDays` 0 keeps login history for ever). */
+export interface Retention {
+  /** Login events (but those an incident holds) and IP blocks that ended. */
+  loginHistoryDays: number;
+  /** Ended sessions, used or expired links and tokens, expired trusted addresses and reset requests. */
+  endedRecordDays: number;
+}
+
+/** Strikes older than this no longer lengthen a block (see ProtectionService). */
+const STRIKE_MEMORY_DAYS = 7;
+
+interface Job {
+  table: string;
+  /** A DELETE of at most $2 rows older than $1 days; its row count is the batch's. */
+  sql: string;
+  days: (r: Retention) => number;
+}
+
+const JOBS: Job[] = [
+  {
+    table: 'login_event',
+    // Through the time index, oldest first; an event an incident lists stays with it.
+    sql: `delete from login_event where id in (
+            select e.id from login_event e
+             where e.occurred_at < now() - make_interval(days => $1)
+               and not exists (select 1 from security_incident_login l where l.login_event_id = e.id)
+             order by e.occurred_at limit $2)`,
+    days: (r) => r.loginHistoryDays,
+  },
+  {
+    table: 'ip_block',
+    // Lifted or expired (a permanent block that stands is kept).
+    sql: `delete from ip_block where id in (
+            select id from ip_block where coalesce(lifted_at, expires_at) < now() - make_interval(days => $1) limit $2)`,
+    days: (r) => r.loginHistoryDays,
+  },
+  {
+    table: 'ip_strike',
+    sql: `delete from ip_strike where prefix in (
+            select prefix from ip_strike where last_at < now() - make_interval(days => $1) limit $2)`,
+    days: () => STRIKE_MEMORY_DAYS,
+  },
+  {
+    table: 'session',
+    sql: `delete from session where id in (
+            select id from session
+             where expires_at < now() - make_interval(days => $1) or revoked_at < now() - make_interval(days => $1) limit $2)`,
+    days: (r) => r.endedRecordDays,
+  },
+  ...['password_reset_token', 'incident_holder_link'].map((table) => ({
+    table,
+    sql: `delete from ${table} where token_hash in (
+            select token_hash from ${table} where expires_at < now() - make_interval(days => $1) limit $2)`,
+    days: (r: Retention) => r.endedRecordDays,
+  })),
+  ...['setup_token', 'two_factor_reset_request', 'trusted_ip'].map((table) => ({
+    table,
+    sql: `delete from ${table} where id in (
+            select id from ${table} where expires_at < now() - make_interval(days => $1) limit $2)`,
+    days: (r: Retention) => r.endedRecordDays,
+  })),
+];
+
+/** One lock for every instance: one of them prunes at a time. */
+const RETENTION_LOCK = 'retention';
+
+/**
+ * Deletes what is kept no longer, table by table, in batches of `batch` rows (each its own short
+ * statement, so no long lock and no huge transaction), at most `maxBatches` per table per call: a
+ * backlog (a first run on a big installation) is worked off over several rounds. Only one instance
+ * prunes at a time (an advisory lock; the others skip the round). Returns the rows deleted per table,
+ * or null when another instance holds the lock. The audit log is never pruned.
+ */
+export async function pruneRetained(
+  pool: SqlPool,
+  retention: Retention,
+  logger: Logger,
+  opts: { batch?: number; maxBatches?: number } = {},
+): Promise<Record<string, number> | null> {
+  const batch = opts.batch ?? 5000;
+  const maxBatches = opts.maxBatches ?? 20;
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ got: boolean }>(`select pg_try_advisory_lock(hashtext($1)) as got`, [RETENTION_LOCK]);
+    if (!rows[0]?.got) return null;
+    try {
+      const deleted: Record<string, number> = {};
+      for (const job of JOBS) {
+        const days = job.days(retention);
+        if (days <= 0) continue;
+        let total = 0;
+        for (let i = 0; i < maxBatches; i++) {
+          const { rowCount } = await client.query(job.sql, [days, batch]);
+          total += rowCount ?? 0;
+          if ((rowCount ?? 0) < batch) break;
+        }
+        if (total > 0) deleted[job.table] = total;
+      }
+      if (Object.keys(deleted).length > 0) logger.info({ deleted }, 'old records pruned');
+      return deleted;
+    } finally {
+      await client.query(`select pg_advisory_unlock(hashtext($1))`, [RETENTION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
