@@ -388,11 +388,28 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
           res.setHeader('Cache-Control', 'no-store');
           res.write(auditCsvHeader());
+          // Keyset pages (see AuditService.exportPage), written only as fast as the client reads them.
           const pageSize = 1000;
-          for (let offset = 0; offset < 1_000_000; offset += pageSize) {
-            const [rows] = await svc.audit.list(em.fork(), filter, pageSize, offset);
-            for (const row of rows) res.write(auditCsvRow(row));
-            if (rows.length < pageSize) break;
+          let beforeId: string | null = null;
+          const top = await svc.audit.exportPage(em.fork(), filter, 1, null);
+          if (top[0]) beforeId = (BigInt(top[0].id) + 1n).toString();
+          while (beforeId !== null && !res.destroyed) {
+            const rows = await svc.audit.exportPage(em.fork(), filter, pageSize, beforeId);
+            let chunk = '';
+            for (const row of rows) chunk += auditCsvRow(row);
+            if (!res.write(chunk)) {
+              // Until the client has read it, or has gone.
+              await new Promise<void>((resolve) => {
+                const done = () => {
+                  res.off('drain', done);
+                  res.off('close', done);
+                  resolve();
+                };
+                res.on('drain', done);
+                res.on('close', done);
+              });
+            }
+            beforeId = rows.length < pageSize ? null : rows[rows.length - 1]!.id;
           }
           res.end();
         } catch (err) {

@@ -268,4 +268,22 @@ describe('audit log', () => {
     const { client: user } = await createAccount(server, admin, { role: 'USER' });
     expect((await fetch(`${server.url}/export/audit.csv`, { headers: { cookie: user.cookieHeader() } })).status).toBe(403);
   });
+
+  it('exports every entry of a long log once, newest first, across its pages', async () => {
+    // 2 345 entries with one label (more than two pages of 1 000), in time order, some sharing one timestamp.
+    await db.query(
+      `insert into audit_log (occurred_at, action, target_type, target_label, details, ip)
+       select now() - interval '1 hour' + make_interval(secs => (g / 3)), 'SETTINGS_CHANGED', 'Settings', 'long-export', jsonb_build_object('n', g), '192.0.2.1'
+         from generate_series(1, 2345) g`,
+    );
+    const res = await fetch(`${server.url}/export/audit.csv?target=long-export`, { headers: { cookie: admin.cookieHeader() } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\r\n').slice(1);
+    expect(lines).toHaveLength(2345);
+    const ns = lines.map((l) => Number(/""n"":\s*(\d+)/.exec(l)?.[1]));
+    expect(new Set(ns).size).toBe(2345);
+    // Newest first.
+    expect(ns.slice(0, 3)).toEqual([2345, 2344, 2343]);
+    expect(ns.at(-1)).toBe(1);
+  });
 });

@@ -98,6 +98,22 @@ export class AuditService {
     return where;
   }
 
+  /**
+   * One page of an export, newest first by id, from below `beforeId` (keyset: no count, no offset, so
+   * a long export costs each page the same, and entries appended meanwhile neither shift the pages nor
+   * appear: the export ends where it began).
+   */
+  async exportPage(
+    em: EntityManager,
+    filter: AuditFilter | undefined,
+    limit: number,
+    beforeId: string | null,
+  ): Promise<AuditEntry[]> {
+    const where = this.where(filter);
+    if (beforeId !== null) where['id'] = { $lt: beforeId };
+    return em.find(AuditEntry, where, { orderBy: { id: 'desc' }, limit });
+  }
+
   async list(em: EntityManager, filter: AuditFilter | undefined, limit: number, offset: number): Promise<[AuditEntry[], number]> {
     return em.findAndCount(AuditEntry, this.where(filter), { orderBy: { occurredAt: 'desc', id: 'desc' }, limit, offset });
   }
