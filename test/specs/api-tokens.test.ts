@@ -298,6 +298,8 @@ describe('API tokens for API-only sub-admins', () => {
     await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id });
     expect(codes(await bearer(token).gql(REPORT))).toEqual(['UNAUTHENTICATED']);
     expect(await db.query(`select id from api_token where account_id = $1`, [id])).toEqual([]);
+    // What it reported stays as it was: the deletion rewrote none of its events (history, no foreign key).
+    expect(await db.query(`select count(*)::int as n from login_event where reporter_id = $1`, [id])).toEqual([{ n: 1 }]);
   });
 
   it('bad input: non-API-only account, blank name, past expiry, unknown ids; and permissions', async () => {

@@ -810,7 +810,7 @@ describe('a successful panel sign-in', () => {
     await withServer('protection_success', { ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' }, async (server, db) => {
       const { client: admin } = await setupAdmin(server);
       const { email } = await createAccount(server, admin, { role: 'USER' });
-      const key = `acct:${email}|127.0.0.1/32`;
+      const key = `acct:127.0.0.1/32|${email}`;
       const count = async () =>
         (await db.query<{ count: number }>('select count from failure_counter where key = $1', [key]))[0]?.count ?? 0;
       const attempt = (password: string) =>

@@ -105,4 +105,38 @@ describe('migrations', () => {
       await old.drop();
     }
   });
+  it('re-key per-account failure counts source first in 20261201200000 (counts kept), and back', async () => {
+    const old = await createTestDatabase('migrations_counters');
+    const oldOrm = await initOrm(old.url);
+    try {
+      await oldOrm.getMigrator().up({ to: 'Migration20261201190000' });
+      const conn = oldOrm.em.getConnection();
+      await conn.execute(
+        `insert into failure_counter (key, count, window_start) values
+           ('acct:a|b@example.test|198.51.100.0/24', 2, now()), ('acct:c@example.test|2001:db8::/64', 1, now()),
+           ('ip:198.51.100.0/24', 3, now()), ('2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11', 4, now())`,
+      );
+      const keys = async () =>
+        (await conn.execute<{ key: string; count: number }[]>(`select key, count from failure_counter order by key`)).map(
+          (r) => `${r.key}=${r.count}`,
+        );
+      await oldOrm.getMigrator().up({ to: 'Migration20261201200000' });
+      expect(await keys()).toEqual([
+        '2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11=4',
+        'acct:198.51.100.0/24|a|b@example.test=2',
+        'acct:2001:db8::/64|c@example.test=1',
+        'ip:198.51.100.0/24=3',
+      ]);
+      await oldOrm.getMigrator().down({ to: 'Migration20261201190000' });
+      expect(await keys()).toEqual([
+        '2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11=4',
+        'acct:a|b@example.test|198.51.100.0/24=2',
+        'acct:c@example.test|2001:db8::/64=1',
+        'ip:198.51.100.0/24=3',
+      ]);
+    } finally {
+      await oldOrm.close(true);
+      await old.drop();
+    }
+  });
 });

@@ -70,8 +70,17 @@ export class IpBlock {
   liftedBy: Rel<Account> | null = null;
 }
 
-/** Failure counters, one row per key (`ip:<prefix>` or `acct:<name>|<prefix>`), updated atomically. */
+/**
+ * Failure counters, one row per key (`ip:<prefix>` or `acct:<prefix>|<name>`), updated atomically. The
+ * prefix first, and an index for prefix matches: a block or unblock clears every account's count from
+ * its source (`acct:<prefix>|%`) through the index, not by reading the whole table (its largest during
+ * the very attacks that make blocks).
+ */
 @Entity({ tableName: 'failure_counter' })
+@Index({
+  name: 'failure_counter_key_prefix_idx',
+  expression: 'create index "failure_counter_key_prefix_idx" on "failure_counter" ("key" varchar_pattern_ops)',
+})
 export class FailureCounter {
   @PrimaryKey({ type: 'string', length: 400 })
   key!: string;

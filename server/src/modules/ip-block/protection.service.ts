@@ -143,7 +143,7 @@ export class ProtectionService {
       [liftedBy, cidr],
     );
     const prefix = this.sourcePrefix(cidr.split('/')[0]!);
-    await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+    await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:${prefix}|%`]);
     return lifted;
   }
 
@@ -258,7 +258,7 @@ export class ProtectionService {
 
   /** The failure count of one account name from one source (the key `recordFailure` bumps). */
   accountFailureKey(ip: string, accountName: string): string {
-    return `acct:${accountName.trim().toLowerCase().slice(0, 254)}|${this.sourcePrefix(ip)}`;
+    return `acct:${this.sourcePrefix(ip)}|${accountName.trim().toLowerCase().slice(0, 254)}`;
   }
 
   /**
@@ -310,7 +310,7 @@ export class ProtectionService {
         prefix,
       ]);
       // Counting starts afresh after a block; the strike remembers the offence.
-      await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:%|${prefix}`]);
+      await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:${prefix}|%`]);
       // In the audit log beside the blocks made by hand, committed with the block: no actor.
       await tx.insert(AuditEntry, {
         occurredAt: new Date(),

@@ -111,9 +111,13 @@ export class LoginEvent {
   @Property({ type: 'string', length: 100, nullable: true })
   namedLocation: string | null = null;
 
-  /** The integrator account that reported it; null for the panel's own logins. */
-  @ManyToOne(() => Account, { nullable: true, deleteRule: 'set null' })
-  reporter: Rel<Account> | null = null;
+  /**
+   * Id of the integrator account that reported it; null for the panel's own logins. History, not a
+   * foreign key: deleting an integrator that reported millions of events must not rewrite every one
+   * of them (in the deleting request's transaction) to clear this column.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  reporterId: string | null = null;
 
   /** Integrator's idempotency key: a retried report is recorded once. */
   @Property({ type: 'string', length: 100, nullable: true })
