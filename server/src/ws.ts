@@ -24,6 +24,7 @@ import { ErrorCode } from './common/errors/codes.js';
 import { resolveClientIp } from './common/net/client-ip.js';
 import { Permission } from './common/auth/roles.js';
 import { SessionStage } from './modules/session/session.entity.js';
+import { AUTH_CHANGE, AUTH_TABLES } from './modules/session/auth-cache.js';
 import type { Services } from './services.js';
 
 interface ConnectionState {
@@ -295,11 +296,27 @@ export function startWebSocketServer(opts: {
     check().catch((err: unknown) => logger.warn({ err }, 'WebSocket session check failed'));
   }, config.wsSessionCheckSeconds * 1000);
   timer.unref();
+  // And at once (debounced) when any instance committed a change to sessions, accounts or tokens: a
+  // revocation, disable or permission change reaches open sockets in milliseconds, not at the next
+  // round. Session touches are not announced (see AuthCache), so this costs nothing on quiet days.
+  let soon: NodeJS.Timeout | undefined;
+  let disposed = false;
+  services.feed.on((table) => {
+    if (disposed || soon || live.size === 0) return;
+    if (table !== '*' && table !== AUTH_CHANGE && !AUTH_TABLES.has(table)) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      check().catch((err: unknown) => logger.warn({ err }, 'WebSocket session check failed'));
+    }, 50);
+    soon.unref();
+  });
 
   return {
     connections: () => live.size,
     async dispose() {
       clearInterval(timer);
+      disposed = true;
+      clearTimeout(soon);
       stopResync();
       for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
       await cleanup.dispose();

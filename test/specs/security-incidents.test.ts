@@ -1255,7 +1255,13 @@ describe('security incidents', () => {
 
     it('reaches dashboards connected to another instance (LISTEN/NOTIFY); its sockets open only from its own origin', async () => {
       // A second origin accepted for WebAuthn ceremonies (same site: the session cookie goes with its sockets).
-      const other = await startServer({ DATABASE_URL: db.url, ...ENV, WEBAUTHN_ORIGINS: 'http://keys.localhost:9' });
+      // Its periodic socket check an hour apart: what closes a socket there is the change feed.
+      const other = await startServer({
+        DATABASE_URL: db.url,
+        ...ENV,
+        WEBAUTHN_ORIGINS: 'http://keys.localhost:9',
+        WS_SESSION_CHECK_SECONDS: '3600',
+      });
       try {
         const sibling = track(subscribeIncidents(other.url, admin.cookieHeader(), 'http://keys.localhost:9'));
         await expect(sibling.connected).rejects.toThrow(/4403/);
@@ -1267,6 +1273,14 @@ describe('security incidents', () => {
         const e = await s.waitFor((x) => x['accountId'] === u.id);
         expect(e).toMatchObject({ kind: 'OPENED', impossibleTravel: true, severity: 'HIGH' });
         await s.dispose();
+
+        // A session signed out on the first instance closes its socket on this one at once.
+        const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+        const theirs = track(subscribeIncidents(other.url, reader.client.cookieHeader(), other.url));
+        await theirs.connected;
+        await reader.client.gql(`mutation { logout }`);
+        for (let i = 0; i < 100 && theirs.closed === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(theirs.closed).toEqual({ code: 4401, reason: 'Session ended' });
       } finally {
         await other.stop();
       }
