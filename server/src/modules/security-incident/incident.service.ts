@@ -177,7 +177,7 @@ export class IncidentService {
         return { incidentId: row.id, created: row.created };
       }));
     }
-    await this.reassess(em, incidentId, login.accountId, created ? rows.map(toLocated) : undefined);
+    await this.reassess(em, incidentId, login.accountId);
     await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
     if (created) {
       // E-mails never hold up the login decision or the live fan-out that the NOTIFY just started:
@@ -288,12 +288,20 @@ export class IncidentService {
   }
 
   /** Recomputes reason, severity and evidence from everything the incident holds now. */
-  private async reassess(em: EntityManager, incidentId: string, accountId: string, known?: LocatedLogin[]): Promise<void> {
+  /**
+   * The incident's reason, evidence, travel flag and severity from all of its logins, under its row's
+   * lock and read afresh there: two logins joining one incident at once are assessed one after the
+   * other, and the later assessment (which sees both) is the one kept, never an earlier one's view.
+   */
+  private async reassess(em: EntityManager, incidentId: string, accountId: string): Promise<void> {
+    await em.transactional((tx) => this.reassessLocked(tx, incidentId, accountId));
+  }
+
+  private async reassessLocked(em: EntityManager, incidentId: string, accountId: string): Promise<void> {
     const s = await this.settings.incidents(em);
-    // A new incident holds exactly the logins detection just read: no need to read them again.
-    const logins = known
-      ? [...known].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
-      : await this.locatedLogins(em, incidentId);
+    const [held] = await em.execute(`select 1 from security_incident where id = ? for no key update`, [incidentId]);
+    if (!held) return;
+    const logins = await this.locatedLogins(em, incidentId);
     if (logins.length === 0) return;
     const first = logins[0]!.occurredAt;
     const last = logins[logins.length - 1]!.occurredAt;
