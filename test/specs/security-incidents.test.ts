@@ -1178,7 +1178,7 @@ describe('security incidents', () => {
       await s.connected;
       const { rows } = await sql.query(
         `select pg_terminate_backend(pid) as ended from pg_stat_activity
-          where datname = current_database() and query = 'LISTEN security_incident'`,
+          where datname = current_database() and application_name = 'listen:security_incident'`,
       );
       expect(rows.map((r) => r.ended)).toEqual([true]);
       for (let i = 0; i < 200 && s.closed === undefined; i++) await new Promise((r) => setTimeout(r, 50));

@@ -48,6 +48,8 @@ export class PgListener {
       connectionString: this.connectionString,
       keepAlive: true,
       connectionTimeoutMillis: setupTimeoutMs,
+      // Named for operators (pg_stat_activity): its last query is mostly the heartbeat's.
+      application_name: `listen:${this.channel}`,
     });
     client.on('notification', (msg) => {
       if (msg.channel === this.channel) this.handlers.message(msg.payload ?? '');
