@@ -188,7 +188,7 @@ export type DismissIncidentInput = {
 
 /** Stable machine-readable error codes. Branch on these, never on message text. */
 export type ErrorCode =
-  /** A restricted account would be left with an empty IP access list, which refuses it from everywhere. */
+  /** A restricted account would be left with an empty IP access list, which refuses it from everywhere: removing the last entry of a restricted list, or restricting an account whose list is empty. */
   | 'ACCESS_LIST_EMPTY'
   /** This method is set up already. */
   | 'ALREADY_ENABLED'
@@ -196,11 +196,11 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   /** The incident was resolved already (by whom and when is on the incident). */
   | 'ALREADY_RESOLVED'
-  /** Resetting an admin needs a second admin’s approval; the request waits for it. */
+  /** Resetting an admin’s 2FA waits for a second admin’s approval, since another admin exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once. */
   | 'APPROVAL_REQUIRED'
   /** An argument failed validation; `extensions.fields` names each field and reason. */
   | 'BAD_USER_INPUT'
-  /** An admin cannot disable their own account. */
+  /** Nobody may disable or delete their own account, whatever their role; nor may an admin lock their own account by treating its incident as compromised. */
   | 'CANNOT_DISABLE_SELF'
   /** This authenticator code was used already: wait for the next one. The account holder is told. */
   | 'CODE_ALREADY_USED'
@@ -220,7 +220,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** The document is not valid GraphQL. */
   | 'GRAPHQL_PARSE_FAILED'
-  /** The document does not validate against the schema or exceeds the depth/alias/cost limits. */
+  /** The document does not validate against the schema, exceeds the depth/alias/cost limits, or may ask for more than 2 000 rows over its paged lists (see `PageInput.limit`). */
   | 'GRAPHQL_VALIDATION_FAILED'
   /** Unexpected failure; details are in the server log, never in the response. */
   | 'INTERNAL_SERVER_ERROR'
@@ -268,7 +268,7 @@ export type ErrorCode =
   | 'SETUP_ALREADY_DONE'
   /** The first-admin setup token is unknown, used or expired. */
   | 'SETUP_TOKEN_INVALID'
-  /** Too many wrong codes from this account or network: wait until `retryAfter`. */
+  /** A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter` null: no new code is sent in this session; sign in again, or use another method). */
   | 'TOO_MANY_ATTEMPTS'
   /** This WebSocket connection holds as many subscriptions as it may: end one before starting another. */
   | 'TOO_MANY_SUBSCRIPTIONS'
@@ -344,9 +344,9 @@ export type IncidentSettingsInput = {
 export type IncidentSeverity =
   /** The account holder said it was not them. */
   | 'CRITICAL'
-  /** Likely an intruder (impossible travel, guessed password, never-seen network). */
+  /** Likely an intruder (impossible travel, guessed password, never-seen network), or an application (hosting network) with impossible travel among its logins. */
   | 'HIGH'
-  /** Most likely harmless (an application, a mobile network). */
+  /** Most likely harmless (an application without impossible travel, a mobile network). */
   | 'LOW'
   /** Needs a look (travelling, unknown). */
   | 'MEDIUM';
@@ -360,11 +360,11 @@ export type IncidentStatus =
 
 /** The most likely explanation the evidence points at (a proposal; the admin decides). */
 export type LikelyReason =
-  /** Impossible travel, many failures before the success, or a never-seen network. */
+  /** Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network the account never used before. */
   | 'COMPROMISED'
   /** One mobile carrier in one country: its gateways move the user around. */
   | 'MOBILE_CONNECTION'
-  /** A location is a hosting/datacenter network: an application or server. */
+  /** A location is a hosting/datacenter network: an application or server. Takes precedence over impossible travel, which then only raises the severity to HIGH. */
   | 'THIRD_PARTY_APPLICATION'
   /** A new country at a speed a traveller can reach. */
   | 'TRAVELLING'
@@ -383,11 +383,11 @@ export type LoginInput = {
 
 /** How a login attempt ended. */
 export type LoginOutcome =
-  /** Right password, but the account is disabled. */
+  /** The account is disabled: on the panel, its right password; in an integrator report, any report against it whatever outcome was reported (unless the source is blocked: BLOCKED). */
   | 'ACCOUNT_DISABLED'
   /** Refused before checking the password: the IP is blocked. */
   | 'BLOCKED'
-  /** Unknown account or wrong password. */
+  /** Unknown account or wrong password. Also a password sign-in by an API-only account, and any sign-in while a forced password reset is pending: on the panel, and in an integrator report whatever outcome it reported (SUCCESS too). */
   | 'INVALID_CREDENTIALS'
   /** Refused: the account is restricted to its IP access list (sign-in, session or API token request). */
   | 'IP_NOT_ALLOWED'
@@ -467,7 +467,7 @@ export type NetworkKind =
 
 /** Offset paging. */
 export type PageInput = {
-  /** Rows per page, 1–200. */
+  /** Rows per page, 1–200. One request may ask for at most 2 000 rows over all its paged lists (a list inside a list multiplies): a limit given as a variable, or a page given as one, counts as 200, an omitted one as 50. A request above that is refused with GRAPHQL_VALIDATION_FAILED. */
   limit?: number;
   /** Rows to skip, 0–100000. */
   offset?: number;
@@ -475,7 +475,7 @@ export type PageInput = {
 
 /** A right a sub-admin can be given. Admins have all of them. */
 export type Permission =
-  /** Check, block and unblock IPs; manage safe and trusted IPs and named locations. */
+  /** Check, block and unblock IPs; manage trusted IPs and named locations (a staff account’s trusted IPs also need the right to manage it, the global safe list MANAGE_SETTINGS); read the login history (staff sign-ins only of staff one may manage); look enabled users up by a search of at least 3 characters (to trust an IP for one of them). */
   | 'MANAGE_IPS'
   /** Change system-wide settings. */
   | 'MANAGE_SETTINGS'
@@ -487,9 +487,9 @@ export type Permission =
   | 'READ_AUDIT_LOG'
   /** See security incidents and receive their live events and e-mails. */
   | 'READ_INCIDENTS'
-  /** Report logins through the integrator API and ask for decisions. */
+  /** Integrators: report logins (reportLogin, reportLogins), ask for decisions (loginDecision) and an address’s status (ipStatus), and set or clear a user’s “requires 2FA” mark (setRequiresTwoFactor). */
   | 'REPORT_LOGINS'
-  /** Act on incidents: mark safe, dismiss, treat as compromised. */
+  /** Act on incidents: mark their addresses safe, dismiss, treat as compromised; e-mail a user a new password reset link while a forced reset is pending. A staff account’s incident also needs the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own. */
   | 'RESOLVE_INCIDENTS';
 
 /** Password and, when the account has one, a second factor. */

@@ -51,12 +51,21 @@ registerEnumType(Permission, {
   description: 'A right a sub-admin can be given. Admins have all of them.',
   valuesConfig: {
     READ_INCIDENTS: { description: 'See security incidents and receive their live events and e-mails.' },
-    RESOLVE_INCIDENTS: { description: 'Act on incidents: mark safe, dismiss, treat as compromised.' },
-    MANAGE_IPS: { description: 'Check, block and unblock IPs; manage safe and trusted IPs and named locations.' },
+    RESOLVE_INCIDENTS: {
+      description:
+        'Act on incidents: mark their addresses safe, dismiss, treat as compromised; e-mail a user a new password reset link while a forced reset is pending. A staff account’s incident also needs the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
+    },
+    MANAGE_IPS: {
+      description:
+        'Check, block and unblock IPs; manage trusted IPs and named locations (a staff account’s trusted IPs also need the right to manage it, the global safe list MANAGE_SETTINGS); read the login history (staff sign-ins only of staff one may manage); look enabled users up by a search of at least 3 characters (to trust an IP for one of them).',
+    },
     MANAGE_USERS: { description: 'List, create, disable users; see their login history and 2FA status.' },
     MANAGE_SUB_ADMINS: { description: 'Create and edit sub-admins and their permissions and API tokens.' },
     MANAGE_SETTINGS: { description: 'Change system-wide settings.' },
     READ_AUDIT_LOG: { description: 'Read and export the audit log.' },
-    REPORT_LOGINS: { description: 'Report logins through the integrator API and ask for decisions.' },
+    REPORT_LOGINS: {
+      description:
+        'Integrators: report logins (reportLogin, reportLogins), ask for decisions (loginDecision) and an address’s status (ipStatus), and set or clear a user’s “requires 2FA” mark (setRequiresTwoFactor).',
+    },
   },
 });

@@ -65,14 +65,18 @@ registerEnumType(ErrorCode, {
     CONFLICT: { description: 'The change conflicts with the current state.' },
     INTERNAL_SERVER_ERROR: { description: 'Unexpected failure; details are in the server log, never in the response.' },
     GRAPHQL_VALIDATION_FAILED: {
-      description: 'The document does not validate against the schema or exceeds the depth/alias/cost limits.',
+      description:
+        'The document does not validate against the schema, exceeds the depth/alias/cost limits, or may ask for more than 2 000 rows over its paged lists (see `PageInput.limit`).',
     },
     GRAPHQL_PARSE_FAILED: { description: 'The document is not valid GraphQL.' },
     INVALID_CREDENTIALS: { description: 'Unknown account, wrong password or disabled account (deliberately indistinguishable).' },
     SETUP_TOKEN_INVALID: { description: 'The first-admin setup token is unknown, used or expired.' },
     SETUP_ALREADY_DONE: { description: 'An admin exists already; first-admin setup is closed.' },
     EMAIL_TAKEN: { description: 'Another account uses this e-mail address.' },
-    CANNOT_DISABLE_SELF: { description: 'An admin cannot disable their own account.' },
+    CANNOT_DISABLE_SELF: {
+      description:
+        'Nobody may disable or delete their own account, whatever their role; nor may an admin lock their own account by treating its incident as compromised.',
+    },
     LAST_ADMIN: { description: 'The change would leave no enabled admin.' },
     IP_BLOCKED: { description: 'The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends.' },
     WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT: {
@@ -97,7 +101,10 @@ registerEnumType(ErrorCode, {
       description: 'This authenticator code was used already: wait for the next one. The account holder is told.',
     },
     NO_CODE_SENT: { description: 'No code was requested in this sign-in: request one first.' },
-    TOO_MANY_ATTEMPTS: { description: 'Too many wrong codes from this account or network: wait until `retryAfter`.' },
+    TOO_MANY_ATTEMPTS: {
+      description:
+        'A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter` null: no new code is sent in this session; sign in again, or use another method).',
+    },
     SECOND_FACTOR_LOCKED: {
       description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',
     },
@@ -128,7 +135,10 @@ registerEnumType(ErrorCode, {
     CREDENTIAL_FLAGGED: {
       description: 'The security key presented a lower signature counter than before (a cloned key?): refused and flagged.',
     },
-    APPROVAL_REQUIRED: { description: 'Resetting an admin needs a second admin’s approval; the request waits for it.' },
+    APPROVAL_REQUIRED: {
+      description:
+        'Resetting an admin’s 2FA waits for a second admin’s approval, since another admin exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once.',
+    },
     MAIL_FAILED: { description: 'The e-mail could not be sent; try again later.' },
     SECOND_FACTOR_REQUIRED: { description: 'The account has 2FA: a second factor is needed as well as the password.' },
     ALREADY_RESOLVED: { description: 'The incident was resolved already (by whom and when is on the incident).' },
@@ -137,7 +147,8 @@ registerEnumType(ErrorCode, {
       description: 'No forced password reset is pending for the account: there is no link to send again.',
     },
     ACCESS_LIST_EMPTY: {
-      description: 'A restricted account would be left with an empty IP access list, which refuses it from everywhere.',
+      description:
+        'A restricted account would be left with an empty IP access list, which refuses it from everywhere: removing the last entry of a restricted list, or restricting an account whose list is empty.',
     },
     RESET_LINK_RECENT: {
       description: 'A reset link was e-mailed to the account less than a minute ago; `retryAfter` says when another may be sent.',

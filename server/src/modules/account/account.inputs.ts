@@ -78,7 +78,11 @@ export class AccountFilter {
 
 @InputType('PageInput', { description: 'Offset paging.' })
 export class PageInput {
-  @Field(() => Int, { defaultValue: 50, description: 'Rows per page, 1–200.' })
+  @Field(() => Int, {
+    defaultValue: 50,
+    description:
+      'Rows per page, 1–200. One request may ask for at most 2 000 rows over all its paged lists (a list inside a list multiplies): a limit given as a variable, or a page given as one, counts as 200, an omitted one as 50. A request above that is refused with GRAPHQL_VALIDATION_FAILED.',
+  })
   @IsInt()
   @Min(1)
   @Max(200)

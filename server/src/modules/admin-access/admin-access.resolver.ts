@@ -33,7 +33,10 @@ export class RestrictionPreviewItem {
   @Field(() => String, { description: 'Source address.' })
   ip!: string;
 
-  @Field(() => Int, { description: 'How many sign-ins (or API-token uses) came from it.' })
+  @Field(() => Int, {
+    description:
+      'For sign-ins: the successful logins recorded from the address. For an API token: 1, one item per token whose last use came from it. An address may therefore appear more than once.',
+  })
   count!: number;
 
   @Field(() => Date, { description: 'Most recent.' })
@@ -125,7 +128,7 @@ export class AdminAccessResolver {
   @Authorized()
   @Mutation(() => AdminAccessList, {
     description:
-      'Removes an entry. Refused (WOULD_LOCK_YOU_OUT) if your current IP would then be outside your own restricted list. Needs a recent re-authentication.',
+      'Removes an entry. Refused (WOULD_LOCK_YOU_OUT) if your current IP would then be outside your own restricted list, and (ACCESS_LIST_EMPTY) if it is the last entry of a restricted list, anyone’s: allow unrestricted access first. Needs a recent re-authentication.',
   })
   async removeAdminAccessEntry(
     @Arg('id', () => ID, { description: 'Entry id.' }) id: string,
@@ -151,7 +154,7 @@ export class AdminAccessResolver {
   @Authorized()
   @Mutation(() => AdminAccessList, {
     description:
-      'Restricts sign-in and every request to the access list (true) or allows unrestricted access (false). Restricting yourself is refused (WOULD_LOCK_YOU_OUT) unless your current IP is listed. Needs a recent re-authentication.',
+      'Restricts sign-in and every request to the access list (true) or allows unrestricted access (false). Restricting yourself is refused (WOULD_LOCK_YOU_OUT) unless your current IP is listed; restricting an account whose list is empty is refused (ACCESS_LIST_EMPTY). Needs a recent re-authentication.',
   })
   async setIpRestriction(
     @Arg('restricted', () => Boolean, { description: 'True to restrict to the list.' }) restricted: boolean,

@@ -95,7 +95,7 @@ export const CreateNamedLocationResult = createUnionType({
 @Resolver(() => NamedLocation)
 export class NamedLocationResolver {
   @Authorized(Permission.MANAGE_IPS)
-  @Query(() => [NamedLocation], { description: 'Named locations, most specific range first. Needs MANAGE_IPS.' })
+  @Query(() => [NamedLocation], { description: 'Named locations, ordered by name. Needs MANAGE_IPS.' })
   async namedLocations(@Ctx() ctx: Context): Promise<NamedLocation[]> {
     return ctx.em.find(NamedLocation, {}, { orderBy: { name: 'asc' } });
   }

@@ -3,14 +3,19 @@ import { Field, InputType, Int } from 'type-graphql';
 
 export const REPORT_OUTCOMES = ['SUCCESS', 'FAILURE'] as const;
 
-@InputType('LoginReportInput', { description: 'One login attempt an integrator saw.' })
+@InputType('LoginReportInput', {
+  description:
+    'One login attempt an integrator saw. A value outside its limits is rejected with BAD_USER_INPUT, never truncated; in `reportLogins` one bad report rejects the whole batch.',
+})
 export class LoginReportInput {
-  @Field(() => String, { description: 'Account name (e-mail) or id as the user typed it; unknown names are fine.' })
+  @Field(() => String, {
+    description: 'Account name (e-mail) or id as the user typed it, 1–254 characters; unknown names are fine.',
+  })
   @MinLength(1)
   @MaxLength(254)
   account!: string;
 
-  @Field(() => String, { description: 'Client IP address (IPv4 or IPv6).' })
+  @Field(() => String, { description: 'Client IP address (IPv4 or IPv6), at most 64 characters.' })
   @MaxLength(64)
   ip!: string;
 
@@ -22,19 +27,24 @@ export class LoginReportInput {
   @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'service must be 1–32 characters of a-z, 0-9, _ and -' })
   service!: string;
 
-  @Field(() => String, { nullable: true, description: 'User agent or client name.' })
+  @Field(() => String, { nullable: true, description: 'User agent or client name, at most 512 characters.' })
   @IsOptional()
   @MaxLength(512)
   userAgent?: string;
 
   @Field(() => Date, {
     nullable: true,
-    description: 'When it happened (default: now); at most 30 days old and not in the future.',
+    description:
+      'When it happened (default: now); at most 30 days old and not in the future, allowing for up to 5 minutes of clock skew.',
   })
   @IsOptional()
   occurredAt?: Date;
 
-  @Field(() => String, { nullable: true, description: 'Unique per report: a retried report with the same key is recorded once.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Unique per report, 1–100 characters: a retried report with the same key is recorded and counted once. Keys are scoped to the reporting account, shared by all its API tokens.',
+  })
   @IsOptional()
   @MinLength(1)
   @MaxLength(100)
@@ -43,7 +53,7 @@ export class LoginReportInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'For failures: a stable fingerprint of the wrong secret (e.g. your own HMAC of it). The same wrong secret retried by a device counts once. Never send the password itself.',
+      'For failures: a stable fingerprint of the wrong secret (e.g. your own HMAC of it), at most 128 characters. The same wrong secret retried by a device counts once. Never send the password itself.',
   })
   @IsOptional()
   @MaxLength(128)

@@ -52,7 +52,7 @@ export class IpBlockResolver {
   @Authorized(Permission.REPORT_LOGINS)
   @Mutation(() => LoginDecision, {
     description:
-      'Integrators: record one login attempt and get the decision in the same round trip. Idempotent with `idempotencyKey`. Needs REPORT_LOGINS.',
+      'Integrators: record one login attempt and get the decision in the same round trip. Idempotent with `idempotencyKey` (scoped to the reporting account, shared by all its tokens): a repeat records and counts nothing and answers the decision as it stands now. Needs REPORT_LOGINS.',
   })
   async reportLogin(
     @Arg('input', () => LoginReportInput, { description: 'The attempt.' }) input: LoginReportInput,
@@ -66,7 +66,7 @@ export class IpBlockResolver {
   @Authorized(Permission.REPORT_LOGINS)
   @Mutation(() => [LoginDecision], {
     description:
-      'Integrators: record up to 500 attempts at once; decisions in the same order. One invalid report rejects the batch. Needs REPORT_LOGINS.',
+      'Integrators: record up to 500 attempts at once; decisions in the same order, each as `reportLogin` answers it. One invalid report rejects the whole batch (BAD_USER_INPUT) and nothing is written. Needs REPORT_LOGINS.',
   })
   async reportLogins(@Args(() => ReportLoginsArgs) { reports }: ReportLoginsArgs, @Ctx() ctx: Context): Promise<LoginDecision[]> {
     const ips = ctx.services.integrator.validate(reports, (i) => `reports[${i}].`);

@@ -7,10 +7,17 @@ import { DecisionReason } from './protection.service.js';
 
 @ObjectType('LoginDecision', { description: 'Allow or refuse a login, and why.' })
 export class LoginDecision {
-  @Field(() => Boolean, { description: 'True: let the login proceed.' })
+  @Field(() => Boolean, {
+    description:
+      'True: let the login proceed. After a FAILURE report it only means that neither the source nor the account is refused (yet).',
+  })
   allowed!: boolean;
 
-  @Field(() => DecisionReason, { nullable: true, description: 'Why it is refused (null when allowed).' })
+  @Field(() => DecisionReason, {
+    nullable: true,
+    description:
+      'Why it is refused (null when allowed). ACCOUNT_LOCKED means the account is disabled (by an admin, or locked when an incident was treated as compromised), which safe or trusted addresses do not lift; a lock of second-step sign-in is not reported here.',
+  })
   reason!: DecisionReason | null;
 
   @Field(() => Date, { nullable: true, description: 'When a refusal ends by itself (null: allowed, or until lifted).' })
@@ -19,7 +26,10 @@ export class LoginDecision {
   @Field(() => ID, { nullable: true, description: 'The recorded login event (null for a decision-only query).' })
   eventId!: string | null;
 
-  @Field(() => Boolean, { description: 'True when this report repeated an earlier idempotency key and was not recorded again.' })
+  @Field(() => Boolean, {
+    description:
+      'True when this report repeated an idempotency key the same reporting account used already: nothing was recorded or counted again, `eventId` is the first report’s event, and the decision is the one in force now, not the first answer.',
+  })
   duplicate!: boolean;
 }
 
@@ -76,11 +86,15 @@ export class IpCheck {
   @Field(() => [IpBlock], { description: 'Recent blocks (active and past) covering it, newest first.' })
   blockHistory!: IpBlock[];
 
-  @Field(() => Int, { description: 'Failed logins from this source in the last 24 hours.' })
+  @Field(() => Int, {
+    description:
+      'Login events from the source (the address, or its /64 for IPv6) in the last 24 hours recorded as INVALID_CREDENTIALS or BLOCKED, summed over the account names in `accountsTried` (at most 50). A history tally, not the brute-force counter compared with the thresholds.',
+  })
   recentFailures!: number;
 
   @Field(() => [AccountFailureCount], {
-    description: 'Accounts tried from this source in the last 24 hours, most failures first.',
+    description:
+      'Account names tried from this source in the last 24 hours (events recorded as INVALID_CREDENTIALS or BLOCKED), most failures first, at most 50.',
   })
   accountsTried!: AccountFailureCount[];
 
@@ -166,7 +180,7 @@ export class IpStatus {
 
   @Field(() => Int, {
     description:
-      'Refused logins from the source in the last 24 hours: every refusal that counts toward a block (wrong password, disabled account, outside an access list, blocked), so the number tells nothing about which password was right.',
+      'Login events from the source (the address, or its /64 for IPv6) in the last 24 hours recorded as INVALID_CREDENTIALS, ACCOUNT_DISABLED, IP_NOT_ALLOWED or BLOCKED, so the number tells nothing about which password was right. A history tally, not the brute-force counter compared with the thresholds (that one counts within the window, leaves trusted addresses out and starts afresh after a block).',
   })
   recentFailures!: number;
 }

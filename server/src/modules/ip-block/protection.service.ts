@@ -23,7 +23,10 @@ registerEnumType(DecisionReason, {
   description: 'Why a login is refused.',
   valuesConfig: {
     IP_BLOCKED: { description: 'The source IP (or its range) is blocked; see `until`.' },
-    ACCOUNT_LOCKED: { description: 'The account is disabled or locked.' },
+    ACCOUNT_LOCKED: {
+      description:
+        'The account is disabled (by an administrator, or locked when an incident was treated as compromised); safe or trusted addresses do not lift it. A lock of second-step sign-in is not reported here.',
+    },
     PASSWORD_RESET_REQUIRED: {
       description:
         'An administrator reset the account’s password (its sign-ins looked compromised): the old password must not be accepted anywhere until the holder sets a new one.',

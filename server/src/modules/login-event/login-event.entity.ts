@@ -17,8 +17,14 @@ registerEnumType(LoginOutcome, {
   description: 'How a login attempt ended.',
   valuesConfig: {
     SUCCESS: { description: 'Credentials accepted.' },
-    INVALID_CREDENTIALS: { description: 'Unknown account or wrong password.' },
-    ACCOUNT_DISABLED: { description: 'Right password, but the account is disabled.' },
+    INVALID_CREDENTIALS: {
+      description:
+        'Unknown account or wrong password. Also a password sign-in by an API-only account, and any sign-in while a forced password reset is pending: on the panel, and in an integrator report whatever outcome it reported (SUCCESS too).',
+    },
+    ACCOUNT_DISABLED: {
+      description:
+        'The account is disabled: on the panel, its right password; in an integrator report, any report against it whatever outcome was reported (unless the source is blocked: BLOCKED).',
+    },
     BLOCKED: { description: 'Refused before checking the password: the IP is blocked.' },
     SECOND_FACTOR_REQUIRED: { description: 'Right password; the second step was asked for (a SUCCESS follows when it passes).' },
     SECOND_FACTOR_FAILED: { description: 'A wrong or replayed second-factor code, recovery code or security-key assertion.' },

@@ -54,8 +54,14 @@ registerEnumType(LikelyReason, {
   name: 'LikelyReason',
   description: 'The most likely explanation the evidence points at (a proposal; the admin decides).',
   valuesConfig: {
-    COMPROMISED: { description: 'Impossible travel, many failures before the success, or a never-seen network.' },
-    THIRD_PARTY_APPLICATION: { description: 'A location is a hosting/datacenter network: an application or server.' },
+    COMPROMISED: {
+      description:
+        'Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network the account never used before.',
+    },
+    THIRD_PARTY_APPLICATION: {
+      description:
+        'A location is a hosting/datacenter network: an application or server. Takes precedence over impossible travel, which then only raises the severity to HIGH.',
+    },
     MOBILE_CONNECTION: { description: 'One mobile carrier in one country: its gateways move the user around.' },
     TRAVELLING: { description: 'A new country at a speed a traveller can reach.' },
     UNKNOWN: { description: 'Nothing explains it.' },
@@ -65,9 +71,12 @@ registerEnumType(Severity, {
   name: 'IncidentSeverity',
   description: 'How urgent the incident is.',
   valuesConfig: {
-    LOW: { description: 'Most likely harmless (an application, a mobile network).' },
+    LOW: { description: 'Most likely harmless (an application without impossible travel, a mobile network).' },
     MEDIUM: { description: 'Needs a look (travelling, unknown).' },
-    HIGH: { description: 'Likely an intruder (impossible travel, guessed password, never-seen network).' },
+    HIGH: {
+      description:
+        'Likely an intruder (impossible travel, guessed password, never-seen network), or an application (hosting network) with impossible travel among its logins.',
+    },
     CRITICAL: { description: 'The account holder said it was not them.' },
   },
 });

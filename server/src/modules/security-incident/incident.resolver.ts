@@ -142,7 +142,7 @@ export class IncidentResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS)
   @Mutation(() => SecurityIncident, {
     description:
-      'Resolves an open incident by marking chosen addresses of it safe for its account: logins from them are never blocked and never raise an incident again. Audited. Needs RESOLVE_INCIDENTS.',
+      'Resolves an open incident by marking chosen addresses of it safe for its account: logins from them are never blocked and never raise an incident again. ALREADY_RESOLVED when it is not open. Audited. Needs RESOLVE_INCIDENTS; a staff account’s incident also the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
   })
   async markIncidentIpsSafe(
     @Arg('input', () => MarkIncidentIpsSafeInput, { description: 'Incident and addresses.' }) input: MarkIncidentIpsSafeInput,
@@ -154,7 +154,8 @@ export class IncidentResolver {
 
   @Authorized(Permission.RESOLVE_INCIDENTS)
   @Mutation(() => SecurityIncident, {
-    description: 'Resolves an open incident as harmless, with a note. Audited. Needs RESOLVE_INCIDENTS.',
+    description:
+      'Resolves an open incident as harmless, with a note. ALREADY_RESOLVED when it is not open. Audited. Needs RESOLVE_INCIDENTS; a staff account’s incident also the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
   })
   async dismissIncident(
     @Arg('input', () => DismissIncidentInput, { description: 'Incident and note.' }) input: DismissIncidentInput,
@@ -171,7 +172,7 @@ export class IncidentResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS)
   @Mutation(() => CompromisedResolution, {
     description:
-      'Resolves an open incident as an intrusion: revokes every session and API token of the account, and forces a password reset and/or locks the account. Audited. Needs RESOLVE_INCIDENTS.',
+      'Resolves an incident as an intrusion: revokes every session and API token of the account and the API tokens it minted, removes its trusted entries that cover the incident’s addresses, forgets its familiar places, and forces a password reset and/or locks the account. Works on an open incident, and on one resolved otherwise (dismissed, IPs marked safe) whose holder then answered "This wasn\'t me" (DENIED); ALREADY_RESOLVED otherwise. Audited. Needs RESOLVE_INCIDENTS; a staff account’s incident also the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
   })
   async treatIncidentAsCompromised(
     @Arg('input', () => TreatIncidentAsCompromisedInput, { description: 'Incident and measures.' })
@@ -246,7 +247,7 @@ export class IncidentResolver {
   @Authorized(Permission.READ_INCIDENTS)
   @Subscription(() => IncidentEvent, {
     description:
-      'Live changes to security incidents (over graphql-ws on the API path). Only a signed-in dashboard session with READ_INCIDENTS may subscribe; the socket closes when the session ends.',
+      'Live changes to security incidents: opened, updated, resolved, or deleted with their account (over graphql-ws on the API path). Only a signed-in dashboard session with READ_INCIDENTS may subscribe; the socket closes when the session ends.',
     subscribe: ({ context: raw }: SubscribeResolverData) => {
       const context = raw as Context;
       const viewer = context.viewer;

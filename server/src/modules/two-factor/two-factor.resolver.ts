@@ -53,7 +53,8 @@ const EmailCodeResult = createUnionType({
 });
 const ReauthResult = createUnionType({
   name: 'ReauthResult',
-  description: 'Outcome of a re-authentication.',
+  description:
+    'Outcome of a re-authentication: ReauthSuccess, or a TwoFactorError (INVALID_CREDENTIALS for a wrong password, SECOND_FACTOR_REQUIRED, SECOND_FACTOR_UNAVAILABLE, or a second-factor failure or limit).',
   types: () => [ReauthSuccess, TwoFactorError] as const,
 });
 const ResetResult = createUnionType({
@@ -93,7 +94,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP)
   @Mutation(() => SecondFactorResult, {
     description:
-      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie).',
+      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (expired, revoked) the request fails with a thrown UNAUTHENTICATED; a sign-in completed or cancelled meanwhile (or its account disabled or its password reset since) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
   })
   async verifySecondFactor(
     @Arg('input', () => SecondFactorInput, { description: 'The method and its code or assertion.' }) input: SecondFactorInput,
@@ -606,7 +607,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin plus a second admin’s approval. Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin exists besides you and the target, enabled or not; otherwise it is carried out at once. Asking again while a request waits answers that request. Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,

@@ -10,10 +10,15 @@ import type { TwoFactorFailure } from './two-factor.service.js';
 
 @ObjectType('TwoFactorError', {
   implements: ErrorResult,
-  description: 'An expected second-factor failure: wrong, expired or reused code, limits, wrong state.',
+  description:
+    'An expected second-factor failure: wrong, expired or reused code, limits, wrong state. From `reauthenticate` also INVALID_CREDENTIALS (wrong password), SECOND_FACTOR_REQUIRED (the account has a method and none was given) and SECOND_FACTOR_UNAVAILABLE; from `verifySecondFactor` also UNAUTHENTICATED (the pending sign-in ended meanwhile: sign in again).',
 })
 export class TwoFactorError extends ErrorResult {
-  @Field(() => Date, { nullable: true, description: 'When to try again (limits and e-mail cool-down).' })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When to try again: the end of a spent attempt or e-mail budget (TOO_MANY_ATTEMPTS) or of the e-mail cool-down (EMAIL_COOLDOWN). Null where waiting does not help, e.g. TOO_MANY_ATTEMPTS after five wrong tries at one e-mailed code.',
+  })
   retryAfter!: Date | null;
 
   static from(f: TwoFactorFailure): TwoFactorError {
@@ -276,7 +281,8 @@ export class TwoFactorResetDone {
 
 @ObjectType('TwoFactorResetPending', {
   implements: ErrorResult,
-  description: 'Resetting an admin needs a second admin: the request waits for approval.',
+  description:
+    'Resetting an admin waits for a second admin’s approval, because another admin exists besides the requester and the target: the request waits for it.',
 })
 export class TwoFactorResetPending extends ErrorResult {
   @Field(() => ID, { description: 'Request id, for approveTwoFactorReset.' })
