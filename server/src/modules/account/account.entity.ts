@@ -113,6 +113,7 @@ export class AccountPassword {
 
 /** Single-use link to set a new password, e-mailed when an admin forces a reset. Only its hash is kept. */
 @Entity({ tableName: 'password_reset_token' })
+@Index({ name: 'password_reset_token_account_idx', properties: ['account'] })
 export class PasswordResetToken {
   [OptionalProps]?: 'usedAt';
 

@@ -94,6 +94,8 @@ registerEnumType(Severity, {
     'create unique index "security_incident_one_open_per_account" on "security_incident" ("account_id") where "status" = \'OPEN\'',
 })
 @Index({ name: 'security_incident_status_opened_idx', properties: ['status', 'openedAt'] })
+// An account's incidents, resolved ones too (its page, and the cascade when it is deleted).
+@Index({ name: 'security_incident_account_idx', properties: ['account'] })
 export class SecurityIncident {
   [OptionalProps]?:
     | 'id'
@@ -201,6 +203,7 @@ export class IncidentMailThrottle {
 
 /** The single-use answer links e-mailed to the account holder. Only a hash of the token is kept. */
 @Entity({ tableName: 'incident_holder_link' })
+@Index({ name: 'incident_holder_link_incident_idx', properties: ['incident'] })
 export class IncidentHolderLink {
   @PrimaryKey({ type: 'string', length: 64 })
   tokenHash!: string;

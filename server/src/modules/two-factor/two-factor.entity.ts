@@ -262,6 +262,7 @@ export class TwoFactorState {
 
 /** An admin's request to reset another admin's 2FA, waiting for a second admin's approval. */
 @Entity({ tableName: 'two_factor_reset_request' })
+@Index({ name: 'two_factor_reset_request_target_idx', properties: ['target'] })
 export class TwoFactorResetRequest {
   [OptionalProps]?: 'id' | 'createdAt' | 'approvedAt' | 'approvedBy';
 
