@@ -60,6 +60,7 @@ export async function openDatabase(
   config: Config,
   logger: Logger,
   onQuery?: (sql: string) => void,
+  snapshot = false,
 ): Promise<{ orm: MikroORM; pool: SqlPool; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
@@ -67,7 +68,7 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
     url = embedded.url;
   }
-  const orm = await initOrm(url, logger, onQuery);
+  const orm = await initOrm(url, logger, onQuery, snapshot);
   const pool = createSqlPool(url, (err) =>
     logger.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
   );

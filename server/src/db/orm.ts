@@ -8,7 +8,12 @@ import { migrationsList } from './migrations/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Options {
+/**
+ * `snapshot`: keep `migrations/.snapshot.json` (what `migration:create` diffs against) in step with the
+ * database after migrating. Only the migration script asks for it: the app and the tests migrate
+ * databases of every age (a test migrates to a past version), and must not rewrite the committed file.
+ */
+export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void, snapshot = false): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -20,7 +25,7 @@ export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: s
       pathTs: path.join(here, 'migrations'),
       path: path.join(here, 'migrations'),
       emit: 'ts',
-      snapshot: true,
+      snapshot,
       snapshotName: '.snapshot',
       transactional: true,
       allOrNothing: true,
@@ -43,8 +48,13 @@ export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: s
   });
 }
 
-export async function initOrm(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(clientUrl, logger, onQuery));
+export async function initOrm(
+  clientUrl: string,
+  logger?: Logger,
+  onQuery?: (sql: string) => void,
+  snapshot = false,
+): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, logger, onQuery, snapshot));
 }
 
 /** Applies pending migrations; never `schema:update` at boot. */
