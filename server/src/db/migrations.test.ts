@@ -114,6 +114,7 @@ describe('migrations', () => {
       await conn.execute(
         `insert into failure_counter (key, count, window_start) values
            ('acct:a|b@example.test|198.51.100.0/24', 2, now()), ('acct:c@example.test|2001:db8::/64', 1, now()),
+           ('acct:192.0.2.7/32|192.0.2.8/32', 5, now()), ('acct:192.0.2.8/32|192.0.2.7/32', 6, now()),
            ('ip:198.51.100.0/24', 3, now()), ('2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11', 4, now())`,
       );
       const keys = async () =>
@@ -121,8 +122,11 @@ describe('migrations', () => {
           (r) => `${r.key}=${r.count}`,
         );
       await oldOrm.getMigrator().up({ to: 'Migration20261201200000' });
+      // Two keys that swap into each other (an attacker's names) move without a clash.
       expect(await keys()).toEqual([
         '2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11=4',
+        'acct:192.0.2.7/32|192.0.2.8/32=6',
+        'acct:192.0.2.8/32|192.0.2.7/32=5',
         'acct:198.51.100.0/24|a|b@example.test=2',
         'acct:2001:db8::/64|c@example.test=1',
         'ip:198.51.100.0/24=3',
@@ -130,6 +134,8 @@ describe('migrations', () => {
       await oldOrm.getMigrator().down({ to: 'Migration20261201190000' });
       expect(await keys()).toEqual([
         '2fa:acct:0d7b5bd4-3c7e-4a7e-9d55-3f6f1f0a6a11=4',
+        'acct:192.0.2.7/32|192.0.2.8/32=5',
+        'acct:192.0.2.8/32|192.0.2.7/32=6',
         'acct:a|b@example.test|198.51.100.0/24=2',
         'acct:c@example.test|2001:db8::/64=1',
         'ip:198.51.100.0/24=3',
