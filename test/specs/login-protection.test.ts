@@ -404,6 +404,26 @@ describe('login protection', () => {
     expect(await counter()).toBe(2);
   });
 
+  it('a keyed report crossing the threshold while another report is blocking the same source: both answer, one block', async () => {
+    const ip = freshIp();
+    const account = uniqueEmail('crossing');
+    for (let i = 0; i < 2; i++) expect((await report(ip, account, 'FAILURE')).errors).toBeUndefined();
+    // The third failure blocks the source and waits inside the block (its strike); the fourth, keyed,
+    // has its counts written in its own transaction by then and crosses the threshold too.
+    const [third, fourth] = await inLockOrder(
+      db,
+      ['lock table ip_strike in exclusive mode'],
+      [() => report(ip, account, 'FAILURE'), () => report(ip, account, 'FAILURE', { idempotencyKey: `crossing-${ip}` })],
+    );
+    for (const r of [third!, fourth!]) {
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      expect(r.data?.['reportLogin']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED' });
+    }
+    expect(
+      await db.query(`select count(*)::int as n from ip_block where cidr = $1::cidr and lifted_at is null`, [`${ip}/32`]),
+    ).toEqual([{ n: 1 }]);
+  });
+
   it('answers unknown and known account names alike and records both', async () => {
     const { email } = await createAccount(server, admin, { role: 'USER' });
     const ip = freshIp();

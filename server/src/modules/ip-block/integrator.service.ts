@@ -8,7 +8,7 @@ import type { GeoService } from '../geo/geo.service.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
 import type { LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
-import { DecisionReason, type Decision, type ProtectionService } from './protection.service.js';
+import { DecisionReason, type Decision, type ProtectionService, type ThresholdCrossed } from './protection.service.js';
 
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -126,13 +126,16 @@ export class IntegratorService {
       // instance at the same moment (a retry the load balancer sent elsewhere) waits on the event's unique
       // key, then finds it and counts nothing; a counting that fails takes the event with it, so that the
       // retry is counted.
+      // A threshold it crosses blocks the source once that transaction has committed (see countFailure).
+      let crossed: ThresholdCrossed | null = null;
       recorded = await em.transactional(async (tx) => {
         const id = await this.loginEvents.insertIn(tx, attempt);
         if (id === null) return { id: '', duplicate: true };
-        block = await this.protection.recordFailure(tx, failure);
+        crossed = await this.protection.countFailure(tx, failure);
         return { id, duplicate: false };
       });
       if (recorded.duplicate) recorded.id = (await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey))!;
+      else if (crossed) block = await this.protection.blockCrossed(em, crossed);
     } else {
       // Without a key nothing is a retry. Counted before the event is written, as one that failed after
       // its counting is counted twice, which errs on protection's side.

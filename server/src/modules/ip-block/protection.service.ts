@@ -109,6 +109,14 @@ const STRIKE_MEMORY_SECONDS = 7 * 24 * 3600;
  * per /64. Crossing a threshold blocks the source for a period that grows with each repeat, up to a
  * maximum. Trusted and globally safe addresses are never counted nor blocked.
  */
+/** A failure count that reached a threshold: the source to block. */
+export interface ThresholdCrossed {
+  prefix: string;
+  failures: number;
+  settings: { blockSeconds: number; maxBlockSeconds: number; escalationFactor: number };
+  ip: string;
+}
+
 export class ProtectionService {
   constructor(
     private readonly keys: Keys,
@@ -231,6 +239,20 @@ export class ProtectionService {
     em: EntityManager,
     input: { ip: string; accountName: string; secretFingerprint?: string | null },
   ): Promise<ActiveBlock | null> {
+    const crossed = await this.countFailure(em, input);
+    return crossed ? this.blockCrossed(em, crossed) : null;
+  }
+
+  /**
+   * `recordFailure`'s counting alone: the threshold crossing it makes, if any, for `blockCrossed`. A
+   * caller that counts inside its own transaction blocks only after committing it: the block takes its
+   * source's lock and clears its counts, and a transaction holding those count rows while it waited for
+   * that lock could deadlock with another block of the same source.
+   */
+  async countFailure(
+    em: EntityManager,
+    input: { ip: string; accountName: string; secretFingerprint?: string | null },
+  ): Promise<ThresholdCrossed | null> {
     const s = await this.settings.bruteForce(em);
     const name = input.accountName.trim().toLowerCase().slice(0, 254);
     if (input.secretFingerprint) {
@@ -256,7 +278,12 @@ export class ProtectionService {
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
     if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
-    return this.blockSource(em, prefix, failures, s, input.ip);
+    return { prefix, failures, settings: s, ip: input.ip };
+  }
+
+  /** Blocks the source whose counting crossed a threshold (see `countFailure`). */
+  blockCrossed(em: EntityManager, c: ThresholdCrossed): Promise<ActiveBlock | null> {
+    return this.blockSource(em, c.prefix, c.failures, c.settings, c.ip);
   }
 
   /** The failure count of one account name from one source (the key `recordFailure` bumps). */
