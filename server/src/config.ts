@@ -11,6 +11,9 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+/** Login history is read up to this far back (see `retention` in loadConfig). */
+export const MIN_LOGIN_HISTORY_DAYS = 90;
+
 export interface Config {
   nodeEnv: NodeEnv;
   host: string;
@@ -324,6 +327,13 @@ export function loadConfig(env: Env = process.env): Config {
     loginHistoryDays: int('LOGIN_HISTORY_DAYS', 365, 0, 36_500),
     endedRecordDays: int('ENDED_RECORD_DAYS', 30, 1, 36_500),
   };
+  // What reads login history looks back up to 90 days (a network seen before, the restriction
+  // preview's 30 days, a retried report's idempotency key up to 30 days late): never prune inside that.
+  if (retention.loginHistoryDays > 0 && retention.loginHistoryDays < MIN_LOGIN_HISTORY_DAYS) {
+    problems.push(
+      `LOGIN_HISTORY_DAYS must be 0 (keep for ever) or at least ${MIN_LOGIN_HISTORY_DAYS} (got "${retention.loginHistoryDays}")`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
