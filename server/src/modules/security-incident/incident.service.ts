@@ -534,9 +534,8 @@ export class IncidentService {
     // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
     const result = await ctx.em.transactional(async (tx) => {
-      await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
-      // Treated: the holder's links have nothing left to decide.
-      await tx.execute(`update incident_holder_link set expires_at = now() where incident_id = ? and used_at is null`, [id]);
+      // The admins (when locking one), then the account's row, then its incident and sessions: the order
+      // disabling and deleting the account take them in (a deletion reaches the incident by its cascade).
       if (opts.lockAccount && account.role === Role.ADMIN) {
         // As in disabling (the same locks, in the same order): two concurrent locks cannot both pass the count.
         const admins = await lockEnabledAdmins(tx);
@@ -544,8 +543,10 @@ export class IncidentService {
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be locked.');
         }
       }
-      // The account row first, then its sessions (the order of every writer of both: no deadlock).
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
+      await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
+      // Treated: the holder's links have nothing left to decide.
+      await tx.execute(`update incident_holder_link set expires_at = now() where incident_id = ? and used_at is null`, [id]);
       const sessionsRevoked = await this.sessions.revokeAllForAccount(tx, account, 'COMPROMISED');
       // Places made familiar through "It was me" links may be the intruder's (who may hold the mailbox
       // too): all of the account's are forgotten, so those places raise incidents again.
