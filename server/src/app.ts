@@ -389,7 +389,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
           res.setHeader('Cache-Control', 'no-store');
           res.write(auditCsvHeader());
-          // Keyset pages (see AuditService.exportPage), written only as fast as the client reads them.
+          // Keyset pages (see AuditService.exportPage), written only as fast as the client reads them, and
+          // no more once it has gone (a closed response's write answers false and never drains).
+          const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
           const pageSize = 1000;
           let beforeId: string | null = null;
           const top = await svc.audit.exportPage(em.fork(), filter, 1, null);
@@ -398,17 +400,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             const rows = await svc.audit.exportPage(em.fork(), filter, pageSize, beforeId);
             let chunk = '';
             for (const row of rows) chunk += auditCsvRow(row);
-            if (!res.write(chunk)) {
-              // Until the client has read it, or has gone.
-              await new Promise<void>((resolve) => {
-                const done = () => {
-                  res.off('drain', done);
-                  res.off('close', done);
-                  resolve();
-                };
-                res.on('drain', done);
-                res.on('close', done);
-              });
+            if (!res.write(chunk) && !res.destroyed) {
+              let drained: () => void = () => undefined;
+              await Promise.race([new Promise<void>((resolve) => res.once('drain', (drained = resolve))), closed]);
+              res.off('drain', drained);
             }
             beforeId = rows.length < pageSize ? null : rows[rows.length - 1]!.id;
           }
