@@ -144,6 +144,31 @@ describe('security incidents in the dashboard', () => {
     await holder.context().close();
   });
 
+  it('a sub-admin whose incident permission is taken away loses the Incidents page from the menu without a reload', async () => {
+    const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS', 'MANAGE_IPS'] });
+    const theirs = await (await browser.newContext()).newPage();
+    const sockets = async () =>
+      Number(/security_center_websocket_connections (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+    const before = await sockets();
+    try {
+      await signIn(theirs, server.url, reader.email, PASSWORD);
+      const menu = theirs.getByRole('navigation', { name: 'Main' });
+      await menu.getByRole('link', { name: 'Incidents' }).waitFor();
+      // Its live feed (the badge and banner) is connected: one more socket on the server.
+      await expect.poll(sockets, { timeout: 10_000 }).toBe(before + 1);
+      const taken = await admin.gql(`mutation($id: ID!) { setPermissions(id: $id, permissions: [MANAGE_IPS]) { id } }`, {
+        id: reader.id,
+      });
+      expect(taken.errors).toBeUndefined();
+      // The server closes the feed's socket (1012), the reconnection is refused for good (4403), and the
+      // dashboard has re-read its viewer meanwhile: the menu follows the permissions now held.
+      await menu.getByRole('link', { name: 'Incidents' }).waitFor({ state: 'detached', timeout: 15_000 });
+      await menu.getByRole('link', { name: 'Blocked IPs' }).waitFor();
+    } finally {
+      await theirs.context().close();
+    }
+  });
+
   it('reconnects after a server restart and catches up on the open count', async () => {
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();

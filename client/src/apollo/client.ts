@@ -48,6 +48,9 @@ function lazyWebSocketLink(onReconnected: () => void, onSessionEnded: () => void
               },
               closed: (event) => {
                 if (isCloseEvent(event) && event.code === 4401) onSessionEnded();
+                // Asked to reconnect (permissions changed, events missed): re-read now, as the reconnection
+                // may be refused for good (the feed's permission gone) and `connected` then never comes.
+                if (isCloseEvent(event) && event.code === 1012) onReconnected();
               },
             },
           }),
