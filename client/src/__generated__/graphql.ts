@@ -344,7 +344,7 @@ export type IncidentSettingsInput = {
 export type IncidentSeverity =
   /** The account holder said it was not them. */
   | 'CRITICAL'
-  /** Likely an intruder (impossible travel, guessed password, never-seen network), or an application (hosting network) with impossible travel among its logins. */
+  /** Likely an intruder (impossible travel, guessed password, a network unseen for 90 days), or an application (hosting network) with impossible travel among its logins. */
   | 'HIGH'
   /** Most likely harmless (an application without impossible travel, a mobile network). */
   | 'LOW'
@@ -360,7 +360,7 @@ export type IncidentStatus =
 
 /** The most likely explanation the evidence points at (a proposal; the admin decides). */
 export type LikelyReason =
-  /** Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network the account never used before. */
+  /** Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network none of the account’s successful sign-ins used in the 90 days before (only for an account that signed in before). */
   | 'COMPROMISED'
   /** One mobile carrier in one country: its gateways move the user around. */
   | 'MOBILE_CONNECTION'

@@ -56,7 +56,7 @@ registerEnumType(LikelyReason, {
   valuesConfig: {
     COMPROMISED: {
       description:
-        'Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network the account never used before.',
+        'Many failures before the success; otherwise impossible travel, unless a login came from a hosting/datacenter network (THIRD_PARTY_APPLICATION then); or, within one country, a network none of the account’s successful sign-ins used in the 90 days before (only for an account that signed in before).',
     },
     THIRD_PARTY_APPLICATION: {
       description:
@@ -75,7 +75,7 @@ registerEnumType(Severity, {
     MEDIUM: { description: 'Needs a look (travelling, unknown).' },
     HIGH: {
       description:
-        'Likely an intruder (impossible travel, guessed password, never-seen network), or an application (hosting network) with impossible travel among its logins.',
+        'Likely an intruder (impossible travel, guessed password, a network unseen for 90 days), or an application (hosting network) with impossible travel among its logins.',
     },
     CRITICAL: { description: 'The account holder said it was not them.' },
   },
