@@ -287,7 +287,6 @@ export class IncidentService {
     return s.enabled ? s.windowSeconds : null;
   }
 
-  /** Recomputes reason, severity and evidence from everything the incident holds now. */
   /**
    * The incident's reason, evidence, travel flag and severity from all of its logins, under its row's
    * lock and read afresh there: two logins joining one incident at once are assessed one after the
