@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201220000 } from './Migration20261201220000.js';
 import { Migration20261201210000 } from './Migration20261201210000.js';
 import { Migration20261201200000 } from './Migration20261201200000.js';
 import { Migration20261201190000 } from './Migration20261201190000.js';
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201190000', class: Migration20261201190000 },
   { name: 'Migration20261201200000', class: Migration20261201200000 },
   { name: 'Migration20261201210000', class: Migration20261201210000 },
+  { name: 'Migration20261201220000', class: Migration20261201220000 },
 ];

@@ -106,6 +106,8 @@ registerEnumType(AuditAction, {
 @Index({ name: 'audit_log_time_idx', properties: ['occurredAt'] })
 @Index({ name: 'audit_log_actor_time_idx', properties: ['actor', 'occurredAt'] })
 @Index({ name: 'audit_log_action_time_idx', properties: ['action', 'occurredAt'] })
+// What happened to one object (an account's page, the `targetId` filter).
+@Index({ name: 'audit_log_target_time_idx', properties: ['targetId', 'occurredAt'] })
 export class AuditEntry {
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'bigint', autoincrement: true })
