@@ -8,7 +8,7 @@ import type { GeoService } from '../geo/geo.service.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
 import type { LoginDecisionInput, LoginReportInput } from './ip-block.inputs.js';
-import { DecisionReason, type Decision, type ProtectionService, type ThresholdCrossed } from './protection.service.js';
+import { DecisionReason, type Decision, type ProtectionService } from './protection.service.js';
 
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -127,15 +127,17 @@ export class IntegratorService {
       // key, then finds it and counts nothing; a counting that fails takes the event with it, so that the
       // retry is counted.
       // A threshold it crosses blocks the source once that transaction has committed (see countFailure).
-      let crossed: ThresholdCrossed | null = null;
-      recorded = await em.transactional(async (tx) => {
+      const done = await em.transactional(async (tx) => {
         const id = await this.loginEvents.insertIn(tx, attempt);
-        if (id === null) return { id: '', duplicate: true };
-        crossed = await this.protection.countFailure(tx, failure);
-        return { id, duplicate: false };
+        if (id === null) return { id: null, crossed: null };
+        return { id, crossed: await this.protection.countFailure(tx, failure) };
       });
-      if (recorded.duplicate) recorded.id = (await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey))!;
-      else if (crossed) block = await this.protection.blockCrossed(em, crossed);
+      if (done.id === null) {
+        recorded = { id: (await this.loginEvents.findByIdempotencyKey(reporterId, input.idempotencyKey))!, duplicate: true };
+      } else {
+        recorded = { id: done.id, duplicate: false };
+        if (done.crossed) block = await this.protection.blockCrossed(em, done.crossed);
+      }
     } else {
       // Without a key nothing is a retry. Counted before the event is written, as one that failed after
       // its counting is counted twice, which errs on protection's side.

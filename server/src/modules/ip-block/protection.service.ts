@@ -109,6 +109,16 @@ const STRIKE_MEMORY_SECONDS = 7 * 24 * 3600;
  * per /64. Crossing a threshold blocks the source for a period that grows with each repeat, up to a
  * maximum. Trusted and globally safe addresses are never counted nor blocked.
  */
+/**
+ * A source's counts cleared (a block or unblock): its `ip:` row first, then every account's from it, the
+ * order counting bumps them in. In one statement PostgreSQL would lock them in the table's order, and
+ * a counting transaction holding the `ip:` row while it bumps an account's could close a cycle with it.
+ */
+async function clearSourceCounts(em: EntityManager, prefix: string): Promise<void> {
+  await em.execute(`delete from failure_counter where key = ?`, [`ip:${prefix}`]);
+  await em.execute(`delete from failure_counter where key like ?`, [`acct:${prefix}|%`]);
+}
+
 /** A failure count that reached a threshold: the source to block. */
 export interface ThresholdCrossed {
   prefix: string;
@@ -154,7 +164,7 @@ export class ProtectionService {
       [liftedBy, cidr],
     );
     const prefix = this.sourcePrefix(cidr.split('/')[0]!);
-    await em.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:${prefix}|%`]);
+    await clearSourceCounts(em, prefix);
     return lifted;
   }
 
@@ -340,7 +350,7 @@ export class ProtectionService {
         prefix,
       ]);
       // Counting starts afresh after a block; the strike remembers the offence.
-      await tx.execute(`delete from failure_counter where key = ? or key like ?`, [`ip:${prefix}`, `acct:${prefix}|%`]);
+      await clearSourceCounts(tx, prefix);
       // In the audit log beside the blocks made by hand, committed with the block: no actor.
       await tx.insert(AuditEntry, {
         occurredAt: new Date(),
