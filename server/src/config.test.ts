@@ -79,9 +79,9 @@ describe('loadConfig', () => {
     expect(problems({ BRUTE_FORCE_BLOCK_SECONDS: '600', BRUTE_FORCE_MAX_BLOCK_SECONDS: '60' })).toContain(
       'BRUTE_FORCE_MAX_BLOCK_SECONDS must not be shorter',
     );
-    expect(problems({ LOGIN_HISTORY_DAYS: '30' })).toContain('LOGIN_HISTORY_DAYS must be 0 (keep for ever) or at least 90');
+    expect(problems({ LOGIN_HISTORY_DAYS: '149' })).toContain('LOGIN_HISTORY_DAYS must be 0 (keep for ever) or at least 150');
     expect(problems({ LOGIN_HISTORY_DAYS: '0' })).toBe('');
-    expect(problems({ LOGIN_HISTORY_DAYS: '90' })).toBe('');
+    expect(problems({ LOGIN_HISTORY_DAYS: '150' })).toBe('');
     expect(problems({ WEBAUTHN_ORIGINS: 'security.example.com' })).toContain('WEBAUTHN_ORIGINS must list origins');
     expect(problems({ WEBAUTHN_ORIGINS: 'https://security.example.com/app' })).toContain('WEBAUTHN_ORIGINS must list origins');
     expect(problems({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_RP_ID: 'other.example.org' })).toContain(

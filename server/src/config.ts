@@ -11,8 +11,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
-/** Login history is read up to this far back (see `retention` in loadConfig). */
-export const MIN_LOGIN_HISTORY_DAYS = 90;
+/**
+ * Login history is read up to this far back: detection looks 90 days before an incident's window
+ * (up to 30 days long), which opens at a login an integrator may report up to 30 days late.
+ */
+export const MIN_LOGIN_HISTORY_DAYS = 150;
 
 export interface Config {
   nodeEnv: NodeEnv;
@@ -327,8 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginHistoryDays: int('LOGIN_HISTORY_DAYS', 365, 0, 36_500),
     endedRecordDays: int('ENDED_RECORD_DAYS', 30, 1, 36_500),
   };
-  // What reads login history looks back up to 90 days (a network seen before, the restriction
-  // preview's 30 days, a retried report's idempotency key up to 30 days late): never prune inside that.
+  // Never prune what is still read (see MIN_LOGIN_HISTORY_DAYS; also the restriction preview's 30 days
+  // and a retried report's idempotency key up to 30 days late).
   if (retention.loginHistoryDays > 0 && retention.loginHistoryDays < MIN_LOGIN_HISTORY_DAYS) {
     problems.push(
       `LOGIN_HISTORY_DAYS must be 0 (keep for ever) or at least ${MIN_LOGIN_HISTORY_DAYS} (got "${retention.loginHistoryDays}")`,
