@@ -720,7 +720,15 @@ export class IncidentService {
     token: string,
     from: { clientIp: string; userAgent: string | null },
   ): Promise<{ incident_id: string; answer: HolderResponse }> {
-    // The incident's row first, locked: a resolution committing meanwhile is then seen (PostgreSQL
+    // The account's row (key share: what the familiar places' insert takes anyway), before the incident's:
+    // a deletion of the account locks that row and then reaches the incident by cascade, so taking
+    // them the other way round could deadlock with it.
+    await em.execute(
+      `select 1 from account where id = (select i.account_id from incident_holder_link t join security_incident i on i.id = t.incident_id
+                                          where t.token_hash = ?) for key share`,
+      [hashToken(token)],
+    );
+    // The incident's row next, locked: a resolution committing meanwhile is then seen (PostgreSQL
     // re-checks only the updated link rows after a wait, not a joined row), so an "It was me" can no
     // longer slip in after "treat as compromised" forgot the familiar places.
     await em.execute(
