@@ -9,7 +9,7 @@ import { openDatabase } from '../app.js';
 /**
  * `create`: writes a migration for the difference between the entities and the migration snapshot,
  * and registers it in migrations/index.ts. `check`: fails when the entities need a migration that
- * does not exist yet (CI gate).
+ * does not exist yet, or when the committed snapshot does not describe the entities (CI gate).
  */
 const mode = process.argv[2];
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
@@ -35,12 +35,19 @@ try {
       process.stdout.write(`Created ${result.fileName}\n`);
     }
   } else if (mode === 'check') {
+    // First the entities against the committed snapshot (what `create` diffs against; migrating below
+    // rewrites it from the database): a stale one would have the next `create` propose a bogus migration.
+    const staleSnapshot = await migrator.checkMigrationNeeded();
     await migrator.up();
     const pending = await migrator.checkMigrationNeeded();
+    if (staleSnapshot && !pending) {
+      process.stderr.write('The committed migration snapshot does not match the entities: commit the one migrating wrote.\n');
+      code = 1;
+    }
     if (pending) {
       process.stderr.write('Entities differ from the migrations: run `pnpm migration:create` and commit it.\n');
       code = 1;
-    } else process.stdout.write('Migrations are up to date with the entities.\n');
+    } else if (code === 0) process.stdout.write('Migrations are up to date with the entities.\n');
   } else {
     process.stderr.write('usage: migrations.ts create|check\n');
     code = 2;
