@@ -852,6 +852,30 @@ describe('a successful panel sign-in', () => {
   });
 });
 
+describe('one wrong password repeated on the panel', () => {
+  it('counts toward the source’s block (each costs a hash), though only once toward the account’s', async () => {
+    await withServer(
+      'protection_repeat',
+      { ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '5', BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '3', TRUSTED_PROXIES: '127.0.0.1' },
+      async (server, db) => {
+        await setupAdmin(server);
+        const flood = () =>
+          new GqlClient(server.url, { 'x-forwarded-for': '203.0.113.90' })
+            .gql(LOGIN, { input: { email: 'nobody@example.test', password: 'the same guess every time' } })
+            .then((r) => r.data?.['login']?.__typename);
+        const before = await metric(server);
+        const answers: string[] = [];
+        for (let i = 0; i < 8; i++) answers.push(await flood());
+        // Five hashed and refused as wrong, then blocked before any hashing.
+        expect(answers).toEqual([...Array(5).fill('InvalidCredentialsError'), ...Array(3).fill('IpBlockedError')]);
+        expect((await metric(server)) - before).toBe(5);
+        expect(await db.query(`select key, count from failure_counter where key like '%203.0.113.90%' order by key`)).toEqual([]); // cleared by the block
+        expect(await db.query(`select count(*)::int as n from ip_block where cidr = '203.0.113.90/32'`)).toEqual([{ n: 1 }]);
+      },
+    );
+  });
+});
+
 describe("a disabled account's right password", () => {
   it('counts like a wrong one, so a block tells nothing about which guess was right', async () => {
     await withServer('protection_disabled', { ...PROTECTION_ENV, BRUTE_FORCE_IP_THRESHOLD: '50' }, async (server, db) => {

@@ -119,6 +119,22 @@ async function clearSourceCounts(em: EntityManager, prefix: string): Promise<voi
   await em.execute(`delete from failure_counter where key like ?`, [`acct:${prefix}|%`]);
 }
 
+/** A failed login to count (see `ProtectionService.recordFailure`). */
+export interface FailureInput {
+  ip: string;
+  accountName: string;
+  /**
+   * Identifies the secret tried (the password itself on the panel, an integrator's fingerprint): the
+   * same wrong one again within the window counts once, so a client retrying a stale saved password
+   * does not get its network blocked.
+   */
+  secretFingerprint?: string | null;
+  /**
+   * Such repeats still count toward the source's threshold: the panel's, where each one costs a hash.
+   */
+  repeatsCountForSource?: boolean;
+}
+
 /** A failure count that reached a threshold: the source to block. */
 export interface ThresholdCrossed {
   prefix: string;
@@ -245,10 +261,7 @@ export class ProtectionService {
    * Counts one failure (unless it repeats a recent wrong secret for the same account) and blocks the
    * source when a threshold is crossed. Returns the new block, if one was set.
    */
-  async recordFailure(
-    em: EntityManager,
-    input: { ip: string; accountName: string; secretFingerprint?: string | null },
-  ): Promise<ActiveBlock | null> {
+  async recordFailure(em: EntityManager, input: FailureInput): Promise<ActiveBlock | null> {
     const crossed = await this.countFailure(em, input);
     return crossed ? this.blockCrossed(em, crossed) : null;
   }
@@ -259,12 +272,16 @@ export class ProtectionService {
    * source's lock and clears its counts, and a transaction holding those count rows while it waited for
    * that lock could deadlock with another block of the same source.
    */
-  async countFailure(
-    em: EntityManager,
-    input: { ip: string; accountName: string; secretFingerprint?: string | null },
-  ): Promise<ThresholdCrossed | null> {
+  async countFailure(em: EntityManager, input: FailureInput): Promise<ThresholdCrossed | null> {
     const s = await this.settings.bruteForce(em);
     const name = input.accountName.trim().toLowerCase().slice(0, 254);
+    const prefix = this.sourcePrefix(input.ip);
+    const bump = (key: string) =>
+      em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
+        key,
+        s.windowSeconds,
+        s.windowSeconds,
+      ]);
     if (input.secretFingerprint) {
       const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
       const prev = await em.execute<{ previous: Date | null }[]>(
@@ -275,15 +292,15 @@ export class ProtectionService {
         [name, hmac, name, hmac],
       );
       const previous = prev[0]?.previous;
-      if (previous && new Date(previous).getTime() > Date.now() - s.windowSeconds * 1000) return null;
+      if (previous && new Date(previous).getTime() > Date.now() - s.windowSeconds * 1000) {
+        if (!input.repeatsCountForSource) return null;
+        // A repeat still costs this server a hash: it counts toward the source's threshold (a flood of
+        // one wrong password would otherwise never be blocked), not toward the account's.
+        const [ipCount] = await bump(`ip:${prefix}`);
+        const n = ipCount?.count ?? 0;
+        return n < s.ipThreshold ? null : { prefix, failures: n, settings: s, ip: input.ip };
+      }
     }
-    const prefix = this.sourcePrefix(input.ip);
-    const bump = (key: string) =>
-      em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
-        key,
-        s.windowSeconds,
-        s.windowSeconds,
-      ]);
     const [ipCount] = await bump(`ip:${prefix}`);
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);

@@ -208,7 +208,12 @@ export class AuthService {
         recorded === LoginOutcome.IP_NOT_ALLOWED) &&
       !decision.trusted
     ) {
-      await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, secretFingerprint: password });
+      await this.protection.recordFailure(em, {
+        ip: ctx.clientIp,
+        accountName: email,
+        secretFingerprint: password,
+        repeatsCountForSource: true,
+      });
     } else if (outcome === LoginOutcome.SUCCESS) {
       // Only when this account had failures counted from this source (read with the account).
       await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
