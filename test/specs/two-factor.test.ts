@@ -637,6 +637,17 @@ describe('two-factor authentication', () => {
       });
       await mail.waitFor(email, (m) => /method was added/i.test(m.subject));
       expect(codes(await client.gql(Q.startEmail, { a: 'not-an-address' }))).toEqual(['BAD_USER_INPUT']);
+      // Only a bare address: a display name or a list would reach another inbox than the one budgeted.
+      const before = mail.count();
+      for (const a of [
+        'a<victim@example.test>',
+        'Victim <victim@example.test>',
+        'x@example.test, victim@example.test',
+        '"a b"@example.test',
+      ]) {
+        expect(codes(await client.gql(Q.startEmail, { a })), a).toEqual(['BAD_USER_INPUT']);
+      }
+      expect(mail.messages.slice(before).filter((m) => m.to.includes('victim@example.test'))).toEqual([]);
     });
 
     it('a confirmation switches on only the address its code was sent to, not one a restart put there meanwhile', async () => {
