@@ -706,9 +706,33 @@ describe('login protection', () => {
       cidr: '9.0.0.0/8',
       trusted: false,
     });
+    // A name without a place keeps GeoIP's: a named range must not take away what detection compares.
+    const named = await admin.gql(
+      `{ checkIp(ip: "9.9.9.9") { location { namedLocation source latitude longitude countryCode } } }`,
+    );
+    expect(named.data?.['checkIp']?.location).toMatchObject({
+      namedLocation: 'Carrier',
+      source: 'NAMED_LOCATION',
+      latitude: expect.any(Number),
+      longitude: expect.any(Number),
+      countryCode: expect.any(String),
+    });
     expect(
       (await create({ cidr: '172.16.0.0/12', name: 'Private', trusted: true })).data?.['createNamedLocation'].__typename,
     ).toBe('NamedLocation');
+    // Trusting one exempts every account, as the global safe list does: the same rights, and for a wide
+    // public range a recent re-authentication (so never an API token).
+    const ips = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    const both = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS', 'MANAGE_SETTINGS'] });
+    const by = (c: GqlClient, input: Record<string, unknown>) =>
+      c.gql(`mutation($i: NamedLocationInput!) { createNamedLocation(input: $i) { __typename } }`, { i: input });
+    expect(codes(await by(ips.client, { cidr: '192.0.2.0/24', name: 'Lab', trusted: true }))).toEqual(['FORBIDDEN']);
+    const wide = { cidr: '12.0.0.0/8', name: 'Wide', trusted: true, acknowledgeWideRange: true };
+    expect(codes(await by(both.client, wide))).toEqual(['REAUTH_REQUIRED']);
+    expect(await db.query(`select id from named_location where cidr in ('192.0.2.0/24', '12.0.0.0/8')`)).toEqual([]);
+    await reauthenticate(both.client);
+    expect((await by(both.client, wide)).data?.['createNamedLocation']).toEqual({ __typename: 'NamedLocation' });
+    await reauthenticate(admin);
     expect(
       (await create({ cidr: '11.0.0.0/8', name: 'Carrier trusted', trusted: true, acknowledgeWideRange: true })).data?.[
         'createNamedLocation'

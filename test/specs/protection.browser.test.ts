@@ -213,12 +213,17 @@ describe('login protection in the dashboard', () => {
     await dialog.getByText('Enter a number, e.g. 52.52.').waitFor();
     expect(await db.query(`select id from named_location where cidr = '31.0.0.0/8'`)).toEqual([]);
     await dialog.getByLabel('Latitude').fill('52,2');
-    await dialog.getByLabel('Trusted location (logins from it raise no incident)').check();
+    await dialog.getByLabel('Trusted location (logins from it raise no incident, for every account)').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.getByText(/Only whitelist an entire range if you are certain/).waitFor();
     expect(await db.query(`select id from named_location where cidr = '31.0.0.0/8'`)).toEqual([]);
     await dialog.getByLabel('I understand the risk of trusting this range').check();
+    // Trusting a wide range for everyone also takes a recent re-authentication (none is recent now).
+    await db.query(`update session set reauth_at = null`);
     await dialog.getByRole('button', { name: 'Save' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('cell', { name: '31.0.0.0/8', exact: true }).waitFor();
     expect(
       await db.query(

@@ -29,6 +29,8 @@ import { usePageTitle } from '../components/usePageTitle';
 import { type Problem, problemFromCode, toProblem } from '../features/errors/problem';
 import { NETWORK_KIND_LABELS, formatPlace } from '../features/ip-block/format';
 import { WideRangeAck } from '../features/trusted-ip/WideRangeAck';
+import { canManageSettings, useViewer } from '../features/session/viewer';
+import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 
 const NamedLocationsPageDocument = graphql(`
   query NamedLocationsPage {
@@ -274,6 +276,10 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
     asnOrg: '',
     networkKind: '',
   });
+  // Trusting a location exempts every account from incidents, as the global safe list does: only with
+  // "Manage settings" (and a wide public range after a re-authentication).
+  const mayTrust = canManageSettings(useViewer());
+  const { confirmThen, modal } = useReauthGuard();
   const [trusted, setTrusted] = useState(false);
   const [needsAck, setNeedsAck] = useState(false);
   const [ack, setAck] = useState(false);
@@ -302,7 +308,7 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
       });
       return;
     }
-    try {
+    const submit = async () => {
       const { data } = await create({
         variables: {
           input: {
@@ -328,8 +334,13 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
       } else if (r?.__typename === 'WideRangeNeedsAcknowledgementError') {
         setNeedsAck(true);
       } else if (r && 'code' in r) setProblem(problemFromCode(r.code));
+    };
+    try {
+      await submit();
     } catch (err) {
-      setProblem(toProblem(err));
+      const p = toProblem(err);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => submit().catch((again: unknown) => setProblem(toProblem(again))));
+      else setProblem(p);
     }
   }
   return (
@@ -384,15 +395,17 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
             onChange={set('networkKind')}
           />
         </Group>
-        <Checkbox
-          label="Trusted location (logins from it raise no incident)"
-          checked={trusted}
-          onChange={(e) => {
-            setTrusted(e.currentTarget.checked);
-            setNeedsAck(false);
-            setAck(false);
-          }}
-        />
+        {mayTrust && (
+          <Checkbox
+            label="Trusted location (logins from it raise no incident, for every account)"
+            checked={trusted}
+            onChange={(e) => {
+              setTrusted(e.currentTarget.checked);
+              setNeedsAck(false);
+              setAck(false);
+            }}
+          />
+        )}
         {needsAck && <WideRangeAck checked={ack} onChange={setAck} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
@@ -403,6 +416,7 @@ function NamedLocationForm({ onDone }: { onDone: () => void }) {
           </Button>
         </Group>
       </Stack>
+      {modal}
     </form>
   );
 }

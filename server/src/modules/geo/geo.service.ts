@@ -151,12 +151,15 @@ export class GeoService {
     if (n) {
       const asnNo = n.asn ?? asn?.asn ?? null;
       const org = n.asn_org ?? asn?.org ?? null;
+      // A location that names its range without placing it keeps GeoIP's place: a name alone must not
+      // take away the coordinates incident detection compares (nor hide a login's country).
+      const placed = n.latitude !== null;
       return {
-        countryCode: n.country_code,
-        region: n.region,
-        city: n.city,
-        latitude: n.latitude,
-        longitude: n.longitude,
+        countryCode: placed ? n.country_code : (n.country_code ?? rec?.countryCode ?? null),
+        region: placed ? n.region : (n.region ?? rec?.region ?? null),
+        city: placed ? n.city : (n.city ?? rec?.city ?? null),
+        latitude: placed ? n.latitude : (rec?.latitude ?? null),
+        longitude: placed ? n.longitude : (rec?.longitude ?? null),
         asn: asnNo,
         asnOrg: org,
         networkKind: n.network_kind ?? (isPublic ? await this.kind(em, asnNo, org) : NetworkKind.PRIVATE),

@@ -17,7 +17,9 @@ import {
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
 import { AlreadyExistsError, WideRangeNeedsAcknowledgementError } from '../../common/errors/error-result.js';
-import { badInput, notFound } from '../../common/errors/errors.js';
+import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { ErrorCode } from '../../common/errors/codes.js';
+import { hasPermission } from '../../common/auth/auth-checker.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { isWidePublicRange, ruleRangeArg } from '../../common/net/cidr-input.js';
 import { AsnOverride, NamedLocation } from './named-location.entity.js';
@@ -102,7 +104,8 @@ export class NamedLocationResolver {
 
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => CreateNamedLocationResult, {
-    description: 'Names a range and places it; overrides GeoIP for addresses in it. Needs MANAGE_IPS.',
+    description:
+      'Names a range and places it; overrides GeoIP for addresses in it (where it gives no coordinates, the place stays GeoIP’s, so incident detection still sees it). Needs MANAGE_IPS; a trusted one (exempt from incidents for every account) also MANAGE_SETTINGS, and for a wide public range the acknowledgement and a recent re-authentication (not possible with an API token).',
   })
   async createNamedLocation(
     @Arg('input', () => NamedLocationInput, { description: 'The range and its place.' }) input: NamedLocationInput,
@@ -121,9 +124,20 @@ export class NamedLocationResolver {
     }
     const name = input.name.trim();
     if (!name) throw badInput([{ field: 'name', reason: 'REQUIRED', message: 'The name must not be blank.' }]);
-    // A trusted location exempts its range from incidents, as a safe range does: the same warning.
-    if (input.trusted && isWidePublicRange(cidr) && !input.acknowledgeWideRange) {
-      return new WideRangeNeedsAcknowledgementError(cidr.text);
+    // A trusted location exempts its range from incidents for every account, as the global safe list
+    // does: the same rights (MANAGE_SETTINGS), and for a wide public range the same warning and a recent
+    // re-authentication (which an API token cannot give).
+    if (input.trusted) {
+      if (!hasPermission(ctx.viewer!, Permission.MANAGE_SETTINGS)) {
+        throw appError(
+          ErrorCode.FORBIDDEN,
+          'A trusted location exempts every account from incidents: it takes the “Manage settings” permission too.',
+        );
+      }
+      if (isWidePublicRange(cidr)) {
+        if (!input.acknowledgeWideRange) return new WideRangeNeedsAcknowledgementError(cidr.text);
+        ctx.services.twoFactor.requireRecentReauth(ctx);
+      }
     }
     // The check, the insert and the audit entry in one transaction, under a lock per range: two
     // creations of one range at once give one location and one ALREADY_EXISTS (not a unique-key error).
