@@ -143,6 +143,25 @@ describe('accounts and roles', () => {
     expect(new Set(roles.map(([role, disabled]) => `${role} ${disabled}`))).toEqual(new Set(['USER null']));
   });
 
+  it('creating a sub-admin or an admin needs a recent re-authentication (a stolen session leaves no standing account); a user does not', async () => {
+    const session = new GqlClient(server.url);
+    const signedIn = await session.gql(LOGIN, { input: { email: adminEmail, password: PASSWORD } });
+    expect(signedIn.data?.['login']?.__typename).toBe('LoginSuccess');
+    const create = (role: string) => {
+      const email = uniqueEmail(`needs-${role.toLowerCase()}`);
+      const input = { email, name: 'X', password: PASSWORD, role, ...(role === 'SUB_ADMIN' ? { permissions: [] } : {}) };
+      return session.gql(CREATE_ACCOUNT, { input }).then((res) => ({ res, email }));
+    };
+    for (const role of ['SUB_ADMIN', 'ADMIN']) {
+      const { res, email } = await create(role);
+      expect(codes(res), role).toEqual(['REAUTH_REQUIRED']);
+      expect(await db.query(`select 1 from account where email = $1`, [email])).toEqual([]);
+    }
+    expect((await create('USER')).res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+    await reauthenticate(session);
+    expect((await create('SUB_ADMIN')).res.data?.['createAccount']?.__typename).toBe('AccountCreated');
+  });
+
   it('createAccount refuses an unknown role and an unknown permission as bad input', async () => {
     const before = await accountCount();
     const badRole = await admin.gql(CREATE_ACCOUNT, {

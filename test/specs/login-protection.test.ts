@@ -297,11 +297,12 @@ describe('login protection', () => {
 
   /** An API-only sub-admin's token with MANAGE_IPS, as an operator's script would hold. */
   async function ipToken(): Promise<GqlClient> {
+    // An integration and its token, each a standing credential: re-authenticated first.
+    await reauthenticate(admin);
     const created = await admin.gql(CREATE_ACCOUNT, {
       input: { email: uniqueEmail('ops'), name: 'ops', role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'], apiOnly: true },
     });
     const id = created.data!['createAccount'].account.id as string;
-    await reauthenticate(admin);
     const res = await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "ops" }) { token } }`, {
       id,
     });

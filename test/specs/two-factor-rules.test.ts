@@ -233,6 +233,8 @@ describe('two-factor rules', () => {
     expect([...(kept!['permissions'] as string[])].sort()).toEqual(['MANAGE_SUB_ADMINS', 'REPORT_LOGINS']);
     const removed = await sub.gql(SET, { id: peer.id, p: ['MANAGE_SUB_ADMINS'] });
     expect(removed.data!['setPermissions']).toEqual({ permissions: ['MANAGE_SUB_ADMINS'] });
+    // A sub-admin it may create, after confirming it is itself (a new staff account is a standing credential).
+    await reauthenticate(sub);
     const same = await sub.gql(CREATE_ACCOUNT, {
       input: { email: uniqueEmail('ok'), name: 'Y', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] },
     });
@@ -241,6 +243,7 @@ describe('two-factor rules', () => {
 
   it('a sub-admin mints API tokens only for accounts whose permissions it holds itself', async () => {
     const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
+    await reauthenticate(admin);
     const created = await admin.gql(CREATE_ACCOUNT, {
       input: {
         email: uniqueEmail('settings-bot'),

@@ -7,6 +7,7 @@ import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { ALL_PERMISSIONS, PERMISSION_LABELS, ROLE_LABELS } from './labels';
 import { mayGrant, useViewer } from '../session/viewer';
 import { useCreateAccountMutation } from './useCreateAccountMutation';
+import { useReauthGuard } from '../two-factor/useReauthGuard';
 
 interface CreateAccountModalProps {
   opened: boolean;
@@ -36,6 +37,8 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
   const [permissions, setPermissions] = useState<Permission[]>([]);
   const [apiOnly, setApiOnly] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // Creating a sub-admin or an admin asks for a recent re-authentication first.
+  const { confirmThen, modal } = useReauthGuard();
   const fieldErrors = problem?.fieldErrors ?? {};
   const emailError = problem?.code === 'EMAIL_TAKEN' ? problem.message : fieldErrors['email'];
   const showAlert =
@@ -46,7 +49,7 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    try {
+    const submit = async () => {
       const result = await create({
         email,
         name,
@@ -68,8 +71,13 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
       } else {
         setProblem(problemFromCode(result.code));
       }
+    };
+    try {
+      await submit();
     } catch (error) {
-      setProblem(toProblem(error));
+      const p = toProblem(error);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => submit().catch((again: unknown) => setProblem(toProblem(again))));
+      else setProblem(p);
     }
   }
 
@@ -167,6 +175,7 @@ function CreateAccountForm({ roles, onDone }: { roles: Role[]; onDone: () => voi
           </Button>
         </Group>
       </Stack>
+      {modal}
     </form>
   );
 }

@@ -140,7 +140,8 @@ export class AccountResolver {
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => CreateAccountResult, {
-    description: 'Creates an account. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.',
+    description:
+      'Creates an account. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin; a sub-admin or an admin is a standing credential, so creating one also needs a recent re-authentication (not possible with an API token).',
   })
   async createAccount(
     @Arg('input', () => CreateAccountInput, { description: 'The new account.' }) input: CreateAccountInput,
@@ -148,6 +149,9 @@ export class AccountResolver {
   ): Promise<typeof CreateAccountResult> {
     ctx.services.accounts.assertMayManageRole(ctx.viewer!, input.role);
     ctx.services.accounts.assertMayGrant(ctx.viewer!, input.permissions ?? []);
+    // A new staff account outlives a stolen session (its password changed, its sessions revoked): a
+    // hijacked dashboard must not leave one behind without the password (and second factor) again.
+    if (input.role !== Role.USER) ctx.services.twoFactor.requireRecentReauth(ctx);
     const result = await ctx.services.accounts.create(ctx.em, input, (em, a) =>
       ctx.services.audit.record(
         { ...ctx, em },
