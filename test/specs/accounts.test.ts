@@ -310,6 +310,12 @@ describe('sub-admin permissions', () => {
       const { id: userId } = await createAccount(server, admin, { role: 'USER' });
       const SET = `mutation($id: ID!, $p: [Permission!]!) { setPermissions(id: $id, permissions: $p) { id permissions } }`;
       expect(codes(await sub.gql(ACCOUNTS))).toEqual(['FORBIDDEN']);
+      // Adding a permission makes a standing credential stronger: a recent re-authentication first.
+      expect(codes(await admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS'] }))).toEqual(['REAUTH_REQUIRED']);
+      expect(await db.query(`select permissions from account where id = $1`, [subId])).toEqual([
+        { permissions: ['READ_INCIDENTS'] },
+      ]);
+      await reauthenticate(admin);
       const res = await admin.gql(SET, { id: subId, p: ['MANAGE_USERS', 'READ_INCIDENTS', 'MANAGE_USERS'] });
       expect(res.data).toEqual({ setPermissions: { id: subId, permissions: ['MANAGE_USERS', 'READ_INCIDENTS'] } });
       expect((await sub.gql(ACCOUNTS)).errors).toBeUndefined();

@@ -151,6 +151,7 @@ describe('audit log', () => {
       expect((await user.gql(`{ me { id } }`)).data!['me']).toEqual({ id: userId });
 
       const { id: subId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      await reauthenticate(admin);
       const perms = await refusing('PERMISSIONS_CHANGED', () =>
         admin.gql(`mutation($id: ID!) { setPermissions(id: $id, permissions: [MANAGE_IPS]) { id } }`, { id: subId }),
       );

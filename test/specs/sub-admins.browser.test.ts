@@ -111,6 +111,13 @@ describe('sub-admins in the dashboard', () => {
     const edit = page.getByRole('dialog', { name: `Permissions of ${email}` });
     await edit.getByLabel('Resolve incidents').check();
     await edit.getByRole('button', { name: 'Save permissions' }).click();
+    // Adding a permission takes a recent confirmation (asked for unless given a moment ago).
+    const confirm = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await Promise.race([edit.waitFor({ state: 'detached' }), confirm.waitFor()]);
+    if (await confirm.isVisible()) {
+      await confirm.getByLabel('Password').fill(PASSWORD);
+      await confirm.getByRole('button', { name: 'Confirm' }).click();
+    }
     await edit.waitFor({ state: 'detached' });
     await row.getByText('Resolve incidents').waitFor();
     const perms = await db.query<{ permissions: string[] }>('select permissions from account where email = $1', [email]);

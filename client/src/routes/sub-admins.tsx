@@ -288,15 +288,22 @@ function PermissionsModal({ account, onClose }: { account: SubAdmin; onClose: ()
   const [chosen, setChosen] = useState<Permission[]>(account.permissions);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [save, { loading }] = useMutation(SetPermissionsDocument);
+  // Adding a permission asks for a recent re-authentication first.
+  const { confirmThen, modal } = useReauthGuard();
   async function submit(e: FormEvent) {
     e.preventDefault();
     setProblem(null);
-    try {
+    const run = async () => {
       await save({ variables: { id: account.id, permissions: chosen } });
       notifications.show({ color: 'green', message: `Permissions of ${account.email} saved; they apply at once.` });
       onClose();
+    };
+    try {
+      await run();
     } catch (err) {
-      setProblem(toProblem(err));
+      const p = toProblem(err);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => run().catch((again: unknown) => setProblem(toProblem(again))));
+      else setProblem(p);
     }
   }
   return (
@@ -332,6 +339,7 @@ function PermissionsModal({ account, onClose }: { account: SubAdmin; onClose: ()
           </Group>
         </Stack>
       </form>
+      {modal}
     </Modal>
   );
 }

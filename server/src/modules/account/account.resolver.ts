@@ -165,7 +165,10 @@ export class AccountResolver {
   }
 
   @Authorized(Permission.MANAGE_SUB_ADMINS)
-  @Mutation(() => Account, { description: 'Replaces a sub-admin’s permissions. Needs MANAGE_SUB_ADMINS.' })
+  @Mutation(() => Account, {
+    description:
+      'Replaces a sub-admin’s permissions. Needs MANAGE_SUB_ADMINS, and only what you hold can be added; adding any also needs a recent re-authentication (taking some away does not).',
+  })
   async setPermissions(
     @Arg('id', () => ID, { description: 'Sub-admin id.' }) id: string,
     @Arg('permissions', () => [Permission], { description: 'The complete new set.' }) permissions: Permission[],
@@ -190,10 +193,11 @@ export class AccountResolver {
       );
       if (!row) throw notFound('Account');
       const before = [...row.permissions];
-      ctx.services.accounts.assertMayGrant(
-        ctx.viewer!,
-        after.filter((p) => !before.includes(p)),
-      );
+      const added = after.filter((p) => !before.includes(p));
+      ctx.services.accounts.assertMayGrant(ctx.viewer!, added);
+      // Granting more makes a standing credential stronger, as creating one does: a recent
+      // re-authentication (taking permissions away needs none).
+      if (added.length > 0) ctx.services.twoFactor.requireRecentReauth(ctx);
       // Written by statement: the request's loaded copy may be older than the row, and a flush
       // compares with that copy (setting it back to what it first read would write nothing).
       await tx.nativeUpdate(Account, { id }, { permissions: after });
