@@ -393,10 +393,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           // no more once it has gone (a closed response's write answers false and never drains).
           const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
           const pageSize = 1000;
+          // The first page starts at the newest entry; each next one below the last id written, so
+          // entries appended meanwhile (higher ids) never come in.
           let beforeId: string | null = null;
-          const top = await svc.audit.exportPage(em.fork(), filter, 1, null);
-          if (top[0]) beforeId = (BigInt(top[0].id) + 1n).toString();
-          while (beforeId !== null && !res.destroyed) {
+          for (let more = true; more && !res.destroyed;) {
             const rows = await svc.audit.exportPage(em.fork(), filter, pageSize, beforeId);
             let chunk = '';
             for (const row of rows) chunk += auditCsvRow(row);
@@ -405,7 +405,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
               await Promise.race([new Promise<void>((resolve) => res.once('drain', (drained = resolve))), closed]);
               res.off('drain', drained);
             }
-            beforeId = rows.length < pageSize ? null : rows[rows.length - 1]!.id;
+            more = rows.length === pageSize;
+            beforeId = rows.at(-1)?.id ?? null;
           }
           res.end();
         } catch (err) {

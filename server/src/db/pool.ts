@@ -18,6 +18,28 @@ export function createSqlPool(url: string, onIdleError: (err: Error) => void): S
   return pool;
 }
 
+/**
+ * Runs `fn` in a transaction on one connection of the plain pool: committed when `fn` answers
+ * `keep: true`, rolled back when it answers `keep: false` or throws.
+ */
+export async function inPoolTransaction<T>(
+  pool: SqlPool,
+  fn: (client: pg.PoolClient) => Promise<{ keep: boolean; value: T }>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const { keep, value } = await fn(client);
+    await client.query(keep ? 'commit' : 'rollback');
+    return value;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 const numbered = new Map<string, string>();
 
 /**

@@ -22,6 +22,26 @@ export interface AuditFilter {
   to?: Date;
 }
 
+/** The columns of one entry: the request's actor and IP, the action, its target and details. */
+function entry(
+  ctx: Pick<Context, 'viewer' | 'clientIp'>,
+  action: AuditAction,
+  target: AuditTarget | null,
+  details: Record<string, unknown>,
+) {
+  const actor = ctx.viewer?.account ?? null;
+  return {
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
+    action,
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    targetLabel: target?.label?.slice(0, 254) ?? null,
+    details,
+    ip: ctx.clientIp,
+  };
+}
+
 export class AuditService {
   /** Appends an entry for the current request's actor and IP. */
   async record(
@@ -30,18 +50,8 @@ export class AuditService {
     target: AuditTarget | null,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    const actor = ctx.viewer?.account ?? null;
-    await ctx.em.insert(AuditEntry, {
-      occurredAt: new Date(),
-      actor: actor?.id ?? null,
-      actorEmail: actor?.email ?? null,
-      action,
-      targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
-      targetLabel: target?.label?.slice(0, 254) ?? null,
-      details,
-      ip: ctx.clientIp,
-    });
+    const { actorId, ...rest } = entry(ctx, action, target, details);
+    await ctx.em.insert(AuditEntry, { occurredAt: new Date(), actor: actorId, ...rest });
   }
 
   /**
@@ -55,21 +65,12 @@ export class AuditService {
     target: AuditTarget | null,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    const actor = ctx.viewer?.account ?? null;
+    const e = entry(ctx, action, target, details);
     await client.query({
       name: 'audit_insert',
       text: `insert into audit_log (occurred_at, actor_id, actor_email, action, target_type, target_id, target_label, details, ip)
              values (now(), $1, $2, $3, $4, $5, $6, $7, $8)`,
-      values: [
-        actor?.id ?? null,
-        actor?.email ?? null,
-        action,
-        target?.type ?? null,
-        target?.id ?? null,
-        target?.label?.slice(0, 254) ?? null,
-        JSON.stringify(details),
-        ctx.clientIp,
-      ],
+      values: [e.actorId, e.actorEmail, e.action, e.targetType, e.targetId, e.targetLabel, JSON.stringify(e.details), e.ip],
     });
   }
 

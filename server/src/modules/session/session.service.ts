@@ -7,7 +7,7 @@ import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import type { Account } from '../account/account.entity.js';
 import { Session, SessionStage } from './session.entity.js';
 import { Account as AccountEntity } from '../account/account.entity.js';
-import type { SqlPool } from '../../db/pool.js';
+import { inPoolTransaction, type SqlPool } from '../../db/pool.js';
 import type pg from 'pg';
 import type { AuthCache } from './auth-cache.js';
 
@@ -218,9 +218,7 @@ export class SessionService {
     if (pendingId !== null) this.cache.clear();
     const values = [...insertValues(started.session), pendingId];
     if (recoveryCodeId !== null) {
-      const client = await this.pool.connect();
-      try {
-        await client.query('begin');
+      return inPoolTransaction(this.pool, async (client) => {
         const { rows } = await client.query<{ created: boolean; code_ok: boolean }>({
           name: 'session_start_full_recovery',
           text: START_FULL_RECOVERY_SQL,
@@ -229,15 +227,8 @@ export class SessionService {
         const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
         // Nothing is kept unless the session was created: the code stays unused.
         if (created) await onClaimed?.(client);
-        await client.query(created ? 'commit' : 'rollback');
-        if (created) return started;
-        return codeOk ? null : 'RECOVERY_CODE_USED';
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        return { keep: created, value: created ? started : codeOk ? null : ('RECOVERY_CODE_USED' as const) };
+      });
     }
     const { rows } = await this.pool.query<{ created: boolean }>({
       name: 'session_start_full',

@@ -7,7 +7,7 @@ import QRCode from 'qrcode';
 import { isEmail } from 'class-validator';
 import type { Config } from '../../config.js';
 import { bumpSql } from '../../db/failure-counter.js';
-import { prepared, type SqlPool } from '../../db/pool.js';
+import { inPoolTransaction, prepared, type SqlPool } from '../../db/pool.js';
 import { onCommit, type Context } from '../../context.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { open, seal } from '../../common/crypto/secret-box.js';
@@ -966,23 +966,14 @@ export class TwoFactorService {
 
   /** A recovery code proving a re-authentication: used up and audited in one transaction. */
   private async useRecoveryCode(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const client = await this.pool.connect();
-    let remaining: number | null = null;
-    try {
-      await client.query('begin');
+    const remaining = await inPoolTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query({
         name: 'recovery_code_use',
         text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null',
         values: [account.id, this.recoveryHash(account.id, code)],
       });
-      if (rowCount === 1) remaining = await this.recoveryCodeClaimed(client, ctx, account);
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return { keep: true, value: rowCount === 1 ? await this.recoveryCodeClaimed(client, ctx, account) : null };
+    });
     if (remaining === null) return wrongRecoveryCode();
     this.tellRecoveryCodeUsed(account, remaining);
     return null;
