@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
-import { GqlClient } from '../support/graphql.js';
+import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep } from '../support/two-factor.js';
@@ -388,6 +388,33 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByLabel('Password').fill(NEW);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  it('asks to confirm it is you before setting up a method in a session signed in a while ago', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await db.query(`update session set created_at = now() - interval '10 minutes' where account_id = $1`, [id]);
+    // Until the server has heard of it (its cache of the session row follows the announcement). The
+    // probe starts nothing: its address is refused once the session's age has been checked.
+    const asPage = new GqlClient(server.url);
+    asPage.setCookie('sc_session', (await page.context().cookies()).find((c) => c.name === 'sc_session')!.value);
+    await expect
+      .poll(async () => codes(await asPage.gql(`mutation { startEmailEnrollment(address: "not an address") { __typename } }`)), {
+        interval: 20,
+      })
+      .toEqual(['REAUTH_REQUIRED']);
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.waitFor();
+    expect(await page.getByTestId('totp-secret').count()).toBe(0);
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    // Confirmed: the set-up it asked for goes ahead.
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    expect((await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')).toMatch(/^[A-Z2-7]{32}$/);
   });
 
   it('asks for the second factor an app set up in another tab since the page loaded', async () => {

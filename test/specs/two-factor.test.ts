@@ -1086,6 +1086,34 @@ describe('two-factor authentication', () => {
       expect(codes(await client.gql(Q.disableTotp))).toEqual(['NOT_FOUND']);
     });
 
+    it('adding a method in a session signed in longer ago than REAUTH_SECONDS needs a re-authentication first', async () => {
+      // Someone at an unlocked computer, or holding a copied cookie, must not tie the account to their
+      // own phone, inbox or key: its holder would be locked out at the next sign-in.
+      const { client, id } = await newUser();
+      await db.query(`update session set created_at = now() - interval '10 minutes' where account_id = $1`, [id]);
+      const WEBAUTHN = `mutation($n: String!) { webauthnRegistrationOptions(name: $n) }`;
+      // Until the server has heard of it (its cache of the session row follows the announcement). The
+      // probe starts nothing: its address is refused once the session's age has been checked.
+      await expect
+        .poll(async () => codes(await client.gql(Q.startEmail, { a: 'not an address' })), { interval: 20 })
+        .toEqual(['REAUTH_REQUIRED']);
+      expect(codes(await client.gql(Q.startTotp))).toEqual(['REAUTH_REQUIRED']);
+      expect(codes(await client.gql(Q.startEmail, { a: uniqueEmail('inbox') }))).toEqual(['REAUTH_REQUIRED']);
+      expect(codes(await client.gql(WEBAUTHN, { n: 'Taker key' }))).toEqual(['REAUTH_REQUIRED']);
+      // Nothing was begun: no secret, no address waiting for its code, no challenge.
+      const begun = await db.query(
+        `select (select count(*) from totp_authenticator where account_id = $1)
+              + (select count(*) from email_factor where account_id = $1)
+              + (select count(*) from webauthn_challenge where account_id = $1) as n`,
+        [id],
+      );
+      expect(Number(begun[0]!['n'])).toBe(0);
+      // The holder confirms it is them: the set-up goes ahead in the same session.
+      await reauthenticate(client);
+      await enrollTotp(client);
+      expect((await client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+    });
+
     it('a re-authentication expires after REAUTH_SECONDS', async () => {
       const { client, id } = await newUser();
       const re = await client.gql(Q.reauth, { i: { password: PASSWORD } });

@@ -4,6 +4,7 @@ import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { useReauthGuard } from './useReauthGuard';
 import {
   ConfirmEmailDocument,
   ConfirmTotpDocument,
@@ -41,6 +42,24 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
   return problemFromCode(r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK' ? r.code : 'INTERNAL_SERVER_ERROR');
 }
 
+/**
+ * Runs a set-up's first step. Adding a method in a session signed in a while ago asks to confirm it is
+ * you (REAUTH_REQUIRED): the dialog asks, then the step runs again. Other failures go to `setProblem`.
+ */
+function useConfirmedStart(setProblem: (p: Problem | null) => void, toP: (error: unknown) => Problem = toProblem) {
+  const { confirmThen, modal } = useReauthGuard();
+  async function run(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      const p = toP(error);
+      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => step().catch((again: unknown) => setProblem(toP(again))));
+      else setProblem(p);
+    }
+  }
+  return { run, modal };
+}
+
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
 export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [start, startState] = useMutation(StartTotpDocument);
@@ -48,17 +67,16 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
+  const { run, modal } = useConfirmedStart(setProblem);
 
   async function onStart() {
     setProblem(null);
     setCode('');
-    try {
+    await run(async () => {
       const { data } = await start();
       const e = data!.startTotpEnrollment;
       setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
+    });
   }
 
   async function onConfirm(event: FormEvent<HTMLFormElement>) {
@@ -78,6 +96,7 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
 
   return (
     <Stack gap="sm">
+      {modal}
       <ProblemAlert problem={problem} />
       {!enrollment ? (
         <Group>
@@ -131,18 +150,17 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [sent, setSent] = useState(false);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
+  const { run, modal } = useConfirmedStart(setProblem);
 
   async function onSend(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    try {
+    await run(async () => {
       const { data } = await start({ variables: { address } });
       const r = data?.startEmailEnrollment;
       if (r?.__typename === 'EmailCodeSent') setSent(true);
       else setProblem(problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR'));
-    } catch (error) {
-      setProblem(toProblem(error));
-    }
+    });
   }
 
   async function onConfirm(event: FormEvent<HTMLFormElement>) {
@@ -158,6 +176,7 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
 
   return (
     <Stack gap="sm">
+      {modal}
       <ProblemAlert problem={problem} />
       <form onSubmit={(e) => void onSend(e)} aria-label="E-mail code setup">
         <Group align="end">
@@ -203,30 +222,34 @@ export function WebauthnSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const { run, modal } = useConfirmedStart(setProblem, (error) =>
+    error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
+  );
 
   async function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    setBusy(true);
-    try {
-      const { data } = await options({ variables: { name } });
-      const optionsJSON = data?.webauthnRegistrationOptions as unknown as Parameters<typeof startRegistration>[0]['optionsJSON'];
-      const attestation = await startRegistration({ optionsJSON });
-      const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
-      const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
-      setProblem(p);
-      if (!p) setName('');
-    } catch (error) {
-      setProblem(
-        error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => {
+      setBusy(true);
+      try {
+        const { data } = await options({ variables: { name } });
+        const optionsJSON = data?.webauthnRegistrationOptions as unknown as Parameters<
+          typeof startRegistration
+        >[0]['optionsJSON'];
+        const attestation = await startRegistration({ optionsJSON });
+        const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
+        const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
+        setProblem(p);
+        if (!p) setName('');
+      } finally {
+        setBusy(false);
+      }
+    });
   }
 
   return (
     <Stack gap="sm">
+      {modal}
       <ProblemAlert problem={problem} />
       <form onSubmit={(e) => void onAdd(e)} aria-label="Security key setup">
         <Group align="end">

@@ -205,9 +205,11 @@ export class TwoFactorResolver {
 
   @Authorized(StageRule.ENROLL)
   @Mutation(() => TotpEnrollment, {
-    description: 'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code.',
+    description:
+      'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
   })
   async startTotpEnrollment(@Ctx() ctx: Context): Promise<TotpEnrollment> {
+    ctx.services.twoFactor.requireRecentConfirmation(ctx);
     await this.assertFirstFactor(ctx);
     const e = await ctx.services.twoFactor.startTotp(ctx.em, ctx.viewer!.account);
     return Object.assign(new TotpEnrollment(), {
@@ -233,11 +235,15 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.ENROLL)
-  @Mutation(() => EmailCodeResult, { description: 'Starts setting up e-mail codes: a code is sent to the address.' })
+  @Mutation(() => EmailCodeResult, {
+    description:
+      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
+  })
   async startEmailEnrollment(
     @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,
     @Ctx() ctx: Context,
   ): Promise<typeof EmailCodeResult> {
+    ctx.services.twoFactor.requireRecentConfirmation(ctx);
     await this.assertFirstFactor(ctx);
     const sent = await ctx.services.twoFactor.startEmail(ctx, ctx.viewer!.account, session(ctx).id, address);
     return sent instanceof TwoFactorFailure
@@ -259,12 +265,14 @@ export class TwoFactorResolver {
 
   @Authorized(StageRule.ENROLL)
   @Mutation(() => GraphQLJSONObject, {
-    description: 'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser.',
+    description:
+      'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
   })
   async webauthnRegistrationOptions(
     @Arg('name', () => String, { description: 'Friendly name for the device (1–64 characters).' }) name: string,
     @Ctx() ctx: Context,
   ): Promise<Record<string, unknown>> {
+    ctx.services.twoFactor.requireRecentConfirmation(ctx);
     await this.assertFirstFactor(ctx);
     return ctx.services.webauthn.registrationOptions(ctx, ctx.viewer!.account, session(ctx).id, name);
   }

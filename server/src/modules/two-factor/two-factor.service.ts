@@ -1046,6 +1046,20 @@ export class TwoFactorService {
     }
   }
 
+  /**
+   * Adding a second factor in a signed-in session needs the account's credentials given within
+   * `REAUTH_SECONDS`: at the sign-in that made this session, or at a re-authentication since. A session
+   * taken over later (a copied cookie, an unlocked computer) cannot tie the account to the taker's
+   * phone or key, which would lock its holder out at the next sign-in. An enrollment-only session was
+   * made by the password a moment ago and may set up only the first factor.
+   */
+  requireRecentConfirmation(ctx: Context): void {
+    const s = ctx.viewer?.session;
+    if (s && s.stage !== SessionStage.FULL) return;
+    if (s && Date.now() - s.createdAt.getTime() <= this.config.twoFactor.reauthSeconds * 1000) return;
+    this.requireRecentReauth(ctx);
+  }
+
   /** Password, plus a second factor when the account has one: opens "sudo mode" for a few minutes. */
   async reauthenticate(ctx: Context, password: string, proof: SecondFactorProof | null): Promise<TwoFactorFailure | Date> {
     const viewer = ctx.viewer!;
