@@ -80,6 +80,13 @@ describe('admin IP access lists', () => {
       { id: expect.any(String), cidr: '2001:db8::/48', label: 'Home' },
       { id: expect.any(String), cidr: '192.0.2.0/24', label: 'Misc' },
     ]);
+    // An entry already listed is not added twice, however PostgreSQL spells it back (`::1.2.3.4/128`).
+    for (const line of ['::102:304 Old', '::1.2.3.4 Again', '::102:304/128']) {
+      expect((await admin.gql(ADD, { l: line })).errors, line).toBeUndefined();
+    }
+    expect(await db.query(`select cidr::text as cidr from admin_access_entry where cidr = '::102:304/128'::cidr`)).toEqual([
+      { cidr: '::1.2.3.4/128' },
+    ]);
   });
 
   it('serves /metrics to this machine only, never to a request relayed by a proxy', async () => {

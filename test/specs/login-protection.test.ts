@@ -363,6 +363,48 @@ describe('login protection', () => {
     expect((await admin.gql(DECIDE, { i: { account, ip: '2001:db8:aa:bc::1' } })).data?.['loginDecision']?.allowed).toBe(true);
   });
 
+  it('a manual block of a narrower range inside a /64 does not stop the rest of that /64 being blocked', async () => {
+    // Blocked by hand: the /64's first addresses. The guesses come from elsewhere in the same /64.
+    const manual = await admin.gql(BLOCK, { i: { cidr: '2001:db8:7:7::/112', note: 'a few hosts' } });
+    expect(manual.data?.['blockIp']?.__typename).toBe('IpBlock');
+    const account = uniqueEmail('v6narrow');
+    for (let i = 1; i <= 3; i++) await report(`2001:db8:7:7::1:${i}`, account, 'FAILURE', { secretFingerprint: `n-${i}` });
+    const check = (await admin.gql(CHECK, { ip: '2001:db8:7:7::1:99' })).data!['checkIp'];
+    expect(check.activeBlock).toMatchObject({ cidr: '2001:db8:7:7::/64', reason: 'BRUTE_FORCE' });
+    expect((await admin.gql(DECIDE, { i: { account, ip: '2001:db8:7:7::1:99' } })).data?.['loginDecision']?.allowed).toBe(false);
+    // The hand-made block stands as it was.
+    expect((await admin.gql(CHECK, { ip: '2001:db8:7:7::5' })).data!['checkIp'].activeBlock).toMatchObject({ reason: 'MANUAL' });
+  });
+
+  it('reads a NAT64 address as its IPv4 host: each is counted and blocked alone, not all of IPv4 as one /64', async () => {
+    const [attacker, other] = [freshIp(), freshIp()];
+    const account = uniqueEmail('nat64');
+    for (let i = 1; i <= 3; i++) await report(`64:ff9b::${attacker}`, account, 'FAILURE', { secretFingerprint: `nat-${i}` });
+    const check = (await admin.gql(CHECK, { ip: `64:ff9b::${attacker}` })).data!['checkIp'];
+    expect(check).toMatchObject({ ip: attacker, sourcePrefix: `${attacker}/32`, activeBlock: { cidr: `${attacker}/32` } });
+    // Another IPv4 client through the same gateway signs in as usual.
+    expect((await admin.gql(DECIDE, { i: { account, ip: `64:ff9b::${other}` } })).data?.['loginDecision']?.allowed).toBe(true);
+    expect((await admin.gql(DECIDE, { i: { account, ip: attacker } })).data?.['loginDecision']?.allowed).toBe(false);
+  });
+
+  it('an IPv4-compatible address (::1.2.3.4) is one IPv6 address in either spelling: blocked, refused and unblocked as shown', async () => {
+    const block = await admin.gql(BLOCK, { i: { cidr: '::cb00:7196', note: 'old notation' } });
+    expect(block.data?.['blockIp']?.__typename).toBe('IpBlock');
+    const account = uniqueEmail('compat');
+    for (const ip of ['::cb00:7196', '::203.0.113.150']) {
+      expect((await admin.gql(DECIDE, { i: { account, ip } })).data?.['loginDecision'], ip).toMatchObject({ allowed: false });
+    }
+    // The IPv4 host 203.0.113.150 is another address.
+    expect((await admin.gql(CHECK, { ip: '203.0.113.150' })).data!['checkIp'].activeBlock).toBeNull();
+    // The block's range as listed (PostgreSQL's dotted spelling) lifts it.
+    const shown = block.data!['blockIp'].cidr as string;
+    const lifted = await admin.gql(UNBLOCK, { ip: shown });
+    expect(lifted.data?.['unblockIp'], JSON.stringify(lifted)).toHaveLength(1);
+    expect((await admin.gql(DECIDE, { i: { account, ip: '::203.0.113.150' } })).data?.['loginDecision']).toMatchObject({
+      allowed: true,
+    });
+  });
+
   it('records a retried report once (idempotency key) and answers the same decision', async () => {
     const ip = freshIp();
     const key = `retry-${Date.now()}`;

@@ -10,6 +10,12 @@ describe('parseIp / normalizeIp', () => {
     ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
     ['fe80::1%eth0', 'fe80::1'],
     ['::1', '::1'],
+    // NAT64's well-known prefix carries an IPv4 host.
+    ['64:ff9b::203.0.113.66', '203.0.113.66'],
+    ['64:ff9b::cb00:7142', '203.0.113.66'],
+    // The old IPv4-compatible form is an IPv6 address, as PostgreSQL reads it, in either spelling.
+    ['::1.2.3.4', '::102:304'],
+    ['::102:304', '::102:304'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeIp(input)).toBe(expected);
   });
@@ -29,6 +35,10 @@ describe('parseIp / normalizeIp', () => {
     '1.2.3.4%junk',
     'fe80::1%',
     'fe80::1%eth0 x',
+    // A dotted tail keeps the IPv4 rule.
+    '::ffff:0x7f.0.0.1',
+    '::ffff:0127.0.0.1',
+    '::1.2.3.256',
   ])('rejects %j', (input) => {
     expect(parseIp(input)).toBeUndefined();
   });
@@ -38,6 +48,8 @@ describe('parseCidr', () => {
   it('canonicalises addresses and ranges', () => {
     expect(parseCidr('10.0.0.0/8')).toMatchObject({ text: '10.0.0.0/8', prefix: 8 });
     expect(parseCidr('203.0.113.7')).toMatchObject({ text: '203.0.113.7/32', prefix: 32 });
+    expect(parseCidr('64:ff9b::c000:200/120')).toMatchObject({ text: '192.0.2.0/24', prefix: 24 });
+    expect(parseCidr('::1.2.3.4/128')).toMatchObject({ text: '::102:304/128', prefix: 128 });
     expect(parseCidr('2001:DB8::/32')).toMatchObject({ text: '2001:db8::/32', prefix: 32 });
     expect(parseCidr('::ffff:10.0.0.0/104')).toMatchObject({ text: '10.0.0.0/8', prefix: 8 });
     expect(parseCidr('::ffff:192.0.2.0/120')).toMatchObject({ text: '192.0.2.0/24' });

@@ -5,7 +5,7 @@ import { Permission, Role } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
 import { describeCidrProblem } from '../../common/net/cidr-input.js';
-import { parseCidr } from '../../common/net/ip.js';
+import { canonicalCidr, parseCidr } from '../../common/net/ip.js';
 import type { SqlPool } from '../../db/pool.js';
 import { Account } from '../account/account.entity.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
@@ -122,7 +122,8 @@ export class AdminAccessService {
   /** Adds what the list lacks. Call inside a transaction (it takes the list's lock). */
   async add(em: EntityManager, account: Account, entries: { cidr: string; label: string | null }[]): Promise<AdminAccessEntry[]> {
     await this.lock(em, account.id);
-    const existing = new Set((await this.entries(em, account)).map((e) => e.cidr));
+    // PostgreSQL's text of a range is not always ours (`::1.2.3.4/128` for `::102:304/128`): compare ours.
+    const existing = new Set((await this.entries(em, account)).map((e) => canonicalCidr(e.cidr)));
     const seen = new Set<string>();
     const added = entries
       .filter((e) => !existing.has(e.cidr) && !seen.has(e.cidr) && seen.add(e.cidr))

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import { cidrContains, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../../common/net/ip.js';
+import ipaddr from 'ipaddr.js';
+import { cidrContains, formatIp, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../../common/net/ip.js';
 import { AsnTable } from './asn-table.js';
 import { cityFields, type CityFields } from './city-record.js';
 import { classifyNetwork, NetworkKind } from './network-kind.js';
@@ -87,6 +88,23 @@ interface Databases {
  * loopback and unparseable addresses get no location, never an error. The databases load in the
  * background at start; the first lookups wait for them.
  */
+/**
+ * The public address GeoIP should place for `ip`, or none (private, loopback, reserved…). A 6to4
+ * address (`2002:AABB:CCDD::/48`) is its IPv4 host AA.BB.CC.DD; a Teredo one (`2001::/32`) is its
+ * client's IPv4 address, stored inverted in the last 32 bits. Left unplaced, a sign-in over either
+ * would never be compared with the account's others.
+ */
+export function locatable(ip: IpAddress): IpAddress | undefined {
+  const range = ip.range();
+  if (range === 'unicast') return ip;
+  if (ip.kind() !== 'ipv6') return undefined;
+  const bytes = ip.toByteArray();
+  const inner = range === '6to4' ? bytes.slice(2, 6) : range === 'teredo' ? bytes.slice(12, 16).map((b) => b ^ 0xff) : undefined;
+  if (!inner) return undefined;
+  const v4 = ipaddr.IPv4.parse(inner.join('.'));
+  return v4.range() === 'unicast' ? v4 : undefined;
+}
+
 export class GeoService {
   private loaded: Promise<Databases> | undefined;
 
@@ -121,8 +139,10 @@ export class GeoService {
     const ip = parseIp(ipText);
     if (ip === undefined) return EMPTY;
     const named = this.mostSpecific(await this.namedLocations(em), ip);
-    const range = ip.range();
-    const isPublic = range === 'unicast';
+    // Where a tunnel's address comes from: its public IPv4 host is what GeoIP knows.
+    const located = locatable(ip);
+    const isPublic = located !== undefined;
+    const lookupText = located === undefined ? '' : formatIp(located);
     const db = isPublic ? await this.load() : undefined;
     let asn: { asn: number; org: string } | undefined;
     let rec: CityFields | null = null;
@@ -130,17 +150,18 @@ export class GeoService {
       const { city, asn: table, asnDbs } = db as Databases;
       for (const reader of city) {
         // DB-IP Lite's flat layout or GeoIP2 City's nested one (see city-record.ts).
-        rec = cityFields(reader.get(ipText));
+        rec = cityFields(reader.get(lookupText));
         if (rec) break;
       }
       if (table) {
-        if (ip.kind() === 'ipv4') asn = table.lookupV4(ip.toByteArray().reduce((n, b) => n * 256 + b, 0));
-        else asn = table.lookupV6(ip.toByteArray().reduce((n, b) => (n << 8n) + BigInt(b), 0n));
+        const at = located!;
+        if (at.kind() === 'ipv4') asn = table.lookupV4(at.toByteArray().reduce((n, b) => n * 256 + b, 0));
+        else asn = table.lookupV6(at.toByteArray().reduce((n, b) => (n << 8n) + BigInt(b), 0n));
       }
       for (const reader of asnDbs) {
         // GeoLite2-ASN, GeoIP2-ISP and DB-IP's ASN databases share these two fields.
         // (A file of another kind has neither: its records are passed over.)
-        const r = reader.get(ipText) as Partial<AsnResponse> | null;
+        const r = reader.get(lookupText) as Partial<AsnResponse> | null;
         if (typeof r?.autonomous_system_number === 'number') {
           asn = { asn: r.autonomous_system_number, org: r.autonomous_system_organization ?? '' };
           break;

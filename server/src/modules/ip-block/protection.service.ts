@@ -184,6 +184,7 @@ export class ProtectionService {
     return lifted;
   }
 
+  /** The block in force over `ip`: an address, or a whole range (`2001:db8:1:2::/64`). */
   async activeBlock(em: EntityManager, ip: string): Promise<ActiveBlock | null> {
     const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null; strike: number }[]>(
       `select id, cidr::text as cidr, reason, expires_at, strike from ip_block
@@ -343,7 +344,9 @@ export class ProtectionService {
     return em.transactional(async (tx) => {
       // One block per source even when instances cross the threshold at the same moment.
       await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${prefix}`]);
-      const existing = await this.activeBlock(tx, prefix.split('/')[0]!);
+      // A block in force over the whole source (a manual block of a narrower range inside an IPv6 /64,
+      // even one holding the /64's first address, leaves the rest of it to be blocked now).
+      const existing = await this.activeBlock(tx, prefix);
       if (existing) return existing;
       const [strike] = await tx.execute<{ strikes: number }[]>(
         `insert into ip_strike (prefix, strikes, last_at) values (?::cidr, 1, now())

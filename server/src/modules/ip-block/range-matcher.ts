@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { TABLE_CHANGE_CHANNEL, type ChangeFeed } from '../../db/change-feed.js';
 import type { SqlPool } from '../../db/pool.js';
-import { parseIp } from '../../common/net/ip.js';
+import { parseCidr, parseIp } from '../../common/net/ip.js';
 
 /** The tables whose rows the matcher holds; every write to them is announced per row. */
 export const RANGE_TABLES = new Set(['ip_block', 'trusted_ip']);
@@ -90,14 +90,12 @@ export class RangeMatcher {
   }
 
   private place(cidr: string): { family: Family; key: Key; length: number } | undefined {
-    try {
-      const [addr, length] = ipaddr.parseCIDR(cidr);
-      const k = toKey(addr);
-      const family = k.family === 'v4' ? this.v4 : this.v6;
-      return { family, key: family.key(k.addr, length), length };
-    } catch {
-      return undefined;
-    }
+    // Read as the rest of the server reads ranges (PostgreSQL prints `::102:304/128` as `::1.2.3.4/128`).
+    const parsed = parseCidr(cidr);
+    if ('error' in parsed) return undefined;
+    const k = toKey(parsed.address);
+    const family = k.family === 'v4' ? this.v4 : this.v6;
+    return { family, key: family.key(k.addr, parsed.prefix), length: parsed.prefix };
   }
 
   remove(id: string): void {
