@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { TABLE_CHANGE_CHANNEL, type ChangeFeed } from '../../db/change-feed.js';
