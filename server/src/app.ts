@@ -319,8 +319,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         };
         const cookies: SessionCookieJar = {
           presentedToken,
-          set: (token, maxAgeSeconds) => {
-            appendCookie(serializeCookie(cookieName, token, { ...cookieBase, maxAge: maxAgeSeconds }));
+          set: (token) => {
+            appendCookie(serializeCookie(cookieName, token, cookieBase));
           },
           clear: () => {
             appendCookie(serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0, expires: new Date(0) }));

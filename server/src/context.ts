@@ -36,7 +36,12 @@ export interface Viewer {
 export interface SessionCookieJar {
   /** The raw token the request presented, if any. */
   presentedToken: string | undefined;
-  set(token: string, maxAgeSeconds: number): void;
+  /**
+   * Sets the session cookie. It carries no Max-Age: it ends when the browser closes (an admin who
+   * closes it on a shared computer instead of signing out leaves nothing behind); the server's idle and
+   * absolute limits end the session itself.
+   */
+  set(token: string): void;
   clear(): void;
 }
 

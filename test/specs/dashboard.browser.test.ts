@@ -54,10 +54,10 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     await page.getByText(`Signed in as Olivia Owner (${email})`).waitFor();
 
-    // The session cookie is invisible to scripts.
+    // The session cookie is invisible to scripts, and ends when the browser closes (expires -1).
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'sc_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === 'sc_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', expires: -1 });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);

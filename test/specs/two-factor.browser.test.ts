@@ -346,6 +346,43 @@ describe('two-factor authentication in the dashboard', () => {
     await page.context().close();
   });
 
+  it('a tab closed half-way through a sign-in: the next person who opens the dashboard cannot pick it up', async () => {
+    const live = async (id: string) =>
+      (
+        await db.query(
+          `select count(*)::int as n from session where account_id = $1 and stage <> 'FULL' and revoked_at is null`,
+          [id],
+        )
+      )[0]!['n'];
+    const context = await browser.newContext();
+    // A policy, no method yet: the holder reaches the set-up page, then closes the tab.
+    const { id, email } = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`update account set requires_two_factor = true where id = $1`, [id]);
+    const first = await context.newPage();
+    await signIn(first, email);
+    await first.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
+    await first.close();
+    // The next person opens the dashboard in the same browser: the sign-in form, and the waiting sign-in ended.
+    const next = await context.newPage();
+    await next.goto(`${server.url}/enroll-2fa`);
+    await next.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await next.getByText(email, { exact: false }).count()).toBe(0);
+    await expect.poll(() => live(id)).toBe(0);
+
+    // The same for a sign-in left at its second step.
+    const withApp = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(withApp.client);
+    await signIn(next, withApp.email);
+    await next.getByRole('dialog', { name: 'Two-step verification' }).waitFor();
+    await next.close();
+    const third = await context.newPage();
+    await third.goto(`${server.url}/login`);
+    await third.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => live(withApp.id)).toBe(0);
+    expect(await third.getByRole('dialog', { name: 'Two-step verification' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('an admin requires 2FA of a user from the user’s page; the user is then led to set a method up', async () => {
     const { id, email } = await createAccount(server, admin, { role: 'USER' });
     const page = await (await browser.newContext()).newPage();

@@ -8,6 +8,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { EnrollmentCards, type Enabled } from '../features/two-factor/EnrollmentFlows';
 import { PendingSignInDocument } from '../features/two-factor/operations';
+import { signInStartedHere } from '../features/session/signInStartedHere';
 import { useLogoutMutation } from '../features/session/useLogoutMutation';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
 
@@ -24,7 +25,8 @@ export function Component() {
 
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader fullHeight />;
   const pending = data.pendingSignIn;
-  if (!done && pending?.stage !== 'ENROLLMENT_REQUIRED') return <Navigate to="/login" replace />;
+  // Only the page load that started this sign-in finishes it (/login ends one it did not start).
+  if (!done && (pending?.stage !== 'ENROLLMENT_REQUIRED' || !signInStartedHere())) return <Navigate to="/login" replace />;
 
   async function continueToApp() {
     await client.resetStore();

@@ -1,12 +1,15 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Anchor } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
 import { PublicPage } from '../components/layout/PublicPage';
 import { usePageTitle } from '../components/usePageTitle';
 import { returnPath } from '../features/session/GuestOnly';
 import { LoginForm } from '../features/session/LoginForm';
+import { signInStartedHere } from '../features/session/signInStartedHere';
+import { useLogoutMutation } from '../features/session/useLogoutMutation';
 
 const LoginPageDocument = graphql(`
   query LoginPage {
@@ -27,8 +30,16 @@ export function Component() {
   // Only for the hint below: if it fails, signing in still works and reports its own errors.
   const { data } = useQuery(LoginPageDocument, { fetchPolicy: 'cache-and-network' });
 
-  // A reload in the middle of a sign-in picks the second step up again.
-  const pending = data?.pendingSignIn;
+  // A sign-in waiting for its second step is picked up only by the page load that started it (coming
+  // back here from another page). One this page did not start — a tab closed half-way on a shared
+  // computer, or a reload — is ended on the server: the next person cannot finish it.
+  const [logout] = useLogoutMutation();
+  const waiting = data?.pendingSignIn ?? null;
+  const abandoned = waiting !== null && !signInStartedHere();
+  useEffect(() => {
+    if (abandoned) void logout();
+  }, [abandoned, logout]);
+  const pending = abandoned ? null : waiting;
   if (pending?.stage === 'ENROLLMENT_REQUIRED') return <Navigate to="/enroll-2fa" replace />;
 
   return (

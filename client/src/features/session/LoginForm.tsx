@@ -6,6 +6,7 @@ import { SecondFactorModal } from '../two-factor/SecondFactorModal';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
+import { setSignInStartedHere } from './signInStartedHere';
 import { useLogoutMutation } from './useLogoutMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
@@ -28,9 +29,11 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
       if (result.__typename === 'LoginSuccess') {
         onSuccess();
       } else if (result.__typename === 'SecondFactorRequired') {
+        setSignInStartedHere(true);
         setPassword('');
         setSecondStep(result.methods);
       } else if (result.__typename === 'TwoFactorEnrollmentRequired') {
+        setSignInStartedHere(true);
         void navigate('/enroll-2fa', { replace: true });
       } else if (result.__typename === 'IpBlockedError') {
         // A block by hand has no end: no "try again later" then.

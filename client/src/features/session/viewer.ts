@@ -2,6 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { createContext, use } from 'react';
 import { graphql } from '../../__generated__';
 import type { ViewerQuery } from '../../__generated__/graphql';
+import { setSignInStartedHere } from './signInStartedHere';
 
 /** Who is signed in. Read by the route guards and the app shell; `me` is null when signed out. */
 export const ViewerDocument = graphql(`
@@ -90,6 +91,7 @@ const signingOut = new WeakMap<ApolloClient, Promise<void>>();
  * that overlap share one run.
  */
 export function markSignedOut(client: ApolloClient): Promise<void> {
+  setSignInStartedHere(false);
   let running = signingOut.get(client);
   if (!running) {
     running = (async () => {

@@ -189,7 +189,7 @@ export class AuthService {
           ttlSeconds: ttl,
         });
         if (pending) {
-          ctx.cookies.set(pending.token, ttl);
+          ctx.cookies.set(pending.token);
           result = { ok: true, account, ...next, expiresAt: pending.session.expiresAt };
         } else {
           // The password was changed (or reset) since this sign-in read it: refused like a wrong one.
@@ -288,7 +288,7 @@ export class AuthService {
         outcome: LoginOutcome.SUCCESS,
       });
     }
-    ctx.cookies.set(started.token, this.config.sessionAbsoluteTimeoutSeconds);
+    ctx.cookies.set(started.token);
     if (account.role !== Role.USER) {
       await this.audit.record(
         { em, viewer: null, clientIp: ctx.clientIp },

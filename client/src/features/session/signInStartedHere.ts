@@ -1,0 +1,15 @@
+/**
+ * Whether this page load started the sign-in now waiting for its second step (or for a first method).
+ * Kept in memory only, never in storage: a waiting sign-in that a page did not start itself — a tab
+ * closed half-way through on a shared computer and opened again by the next person, or a reload — is
+ * ended on the server, never picked up. Signing in again asks for the password again.
+ */
+let startedHere = false;
+
+export function signInStartedHere(): boolean {
+  return startedHere;
+}
+
+export function setSignInStartedHere(value: boolean): void {
+  startedHere = value;
+}
