@@ -383,6 +383,33 @@ describe('two-factor authentication in the dashboard', () => {
     await context.close();
   });
 
+  it('signing out in one tab signs the other tabs out too; signing in as someone else there shows them as that account', async () => {
+    const first = await createAccount(server, admin, { role: 'USER' });
+    const second = await createAccount(server, admin, { role: 'USER' });
+    const context = await browser.newContext();
+    const one = await context.newPage();
+    await signIn(one, first.email);
+    await one.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    const two = await context.newPage();
+    await two.goto(`${server.url}/`);
+    await two.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await two.getByText(first.email, { exact: false }).first().waitFor();
+
+    await signOut(one);
+    // No reload and no request of its own: the other tab hears of it and leaves the account's pages.
+    await two.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
+    expect(await two.getByText(first.email, { exact: false }).count()).toBe(0);
+
+    await signIn(one, second.email);
+    await one.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    // The other tab, left on the sign-in page, follows: signed in, as the second account.
+    await two.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 5_000 });
+    await two.getByRole('link', { name: 'Home', exact: true }).click();
+    await two.getByText(second.email, { exact: false }).first().waitFor();
+    expect(await two.getByText(first.email, { exact: false }).count()).toBe(0);
+    await context.close();
+  });
+
   it('an admin requires 2FA of a user from the user’s page; the user is then led to set a method up', async () => {
     const { id, email } = await createAccount(server, admin, { role: 'USER' });
     const page = await (await browser.newContext()).newPage();

@@ -3,6 +3,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 import { OperationTypeNode } from 'graphql';
 import { defer, from, mergeMap } from 'rxjs';
+import { followSessionAcrossTabs } from '../features/session/followSessionAcrossTabs';
 import { markSignedOut } from '../features/session/viewer';
 import { createCache } from './cache';
 
@@ -86,11 +87,13 @@ export function createApolloClient(): ApolloClient {
     http,
   );
 
-  return (box.client = new ApolloClient({
+  box.client = new ApolloClient({
     link: ApolloLink.from([unauthenticated, transport]),
     cache: createCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: 'cache-first' },
     },
-  }));
+  });
+  followSessionAcrossTabs(box.client);
+  return box.client;
 }

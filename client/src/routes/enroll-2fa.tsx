@@ -11,6 +11,7 @@ import { PendingSignInDocument } from '../features/two-factor/operations';
 import { signInStartedHere } from '../features/session/signInStartedHere';
 import { useLogoutMutation } from '../features/session/useLogoutMutation';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
+import { announceSessionChange } from '../features/session/sessionChannel';
 
 /** A policy requires 2FA and the account has none: set one up to finish signing in. */
 export function Component() {
@@ -29,6 +30,7 @@ export function Component() {
   if (!done && (pending?.stage !== 'ENROLLMENT_REQUIRED' || !signInStartedHere())) return <Navigate to="/login" replace />;
 
   async function continueToApp() {
+    announceSessionChange();
     await client.resetStore();
     void navigate('/', { replace: true });
   }

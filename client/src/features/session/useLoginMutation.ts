@@ -2,6 +2,7 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
 import { graphql } from '../../__generated__';
 import type { LoginInput, LoginMutation } from '../../__generated__/graphql';
+import { announceSessionChange } from './sessionChannel';
 
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
@@ -43,7 +44,10 @@ export function useLoginMutation() {
     async (input: LoginInput): Promise<LoginResult> => {
       const { data } = await mutate({ variables: { input } });
       if (!data) throw new Error('login returned no data');
-      if (data.login.__typename === 'LoginSuccess') await client.resetStore();
+      if (data.login.__typename === 'LoginSuccess') {
+        announceSessionChange();
+        await client.resetStore();
+      }
       return data.login;
     },
     [client, mutate],

@@ -2,6 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { createContext, use } from 'react';
 import { graphql } from '../../__generated__';
 import type { ViewerQuery } from '../../__generated__/graphql';
+import { announceSessionChange } from './sessionChannel';
 import { setSignInStartedHere } from './signInStartedHere';
 
 /** Who is signed in. Read by the route guards and the app shell; `me` is null when signed out. */
@@ -90,8 +91,10 @@ const signingOut = new WeakMap<ApolloClient, Promise<void>>();
  * logout, after revoking the current session and when the server answers UNAUTHENTICATED; calls
  * that overlap share one run.
  */
-export function markSignedOut(client: ApolloClient): Promise<void> {
+export function markSignedOut(client: ApolloClient, { announce = true }: { announce?: boolean } = {}): Promise<void> {
   setSignInStartedHere(false);
+  // The browser's other tabs share the (now dead) cookie: they check and follow.
+  if (announce) announceSessionChange();
   let running = signingOut.get(client);
   if (!running) {
     running = (async () => {

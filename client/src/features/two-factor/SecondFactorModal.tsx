@@ -4,6 +4,7 @@ import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { problemFromCode, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
+import { announceSessionChange } from '../session/sessionChannel';
 
 /** The second sign-in step, as a pop-up over the sign-in page. */
 export function SecondFactorModal({
@@ -31,6 +32,7 @@ export function SecondFactorModal({
               const { data } = await verify({ variables: { input: proof } });
               const r = data?.verifySecondFactor;
               if (r?.__typename === 'LoginSuccess') {
+                announceSessionChange();
                 await client.resetStore();
                 onSuccess();
                 return null;
