@@ -405,6 +405,32 @@ describe('login protection', () => {
     });
   });
 
+  it('counts an IPv6 /48 too: failures spread over its /64s, each below the threshold, get the whole /48 blocked', async () => {
+    // IP threshold 5 here, so the /48 is blocked at 5 × 5 = 25 failures within the window.
+    const from = (i: number) => `2001:db8:4800:${i.toString(16)}::1`;
+    for (let i = 0; i < 24; i++) {
+      const r = await report(from(i), uniqueEmail('spread'), 'FAILURE', { secretFingerprint: `s-${i}` });
+      expect(r.data?.['reportLogin'], `report ${i}`).toMatchObject({ allowed: true });
+    }
+    const last = await report(from(24), uniqueEmail('spread'), 'FAILURE', { secretFingerprint: 's-24' });
+    expect(last.data?.['reportLogin']).toMatchObject({ allowed: false, reason: 'IP_BLOCKED' });
+    expect((await admin.gql(CHECK, { ip: '2001:db8:4800:ffff::9' })).data!['checkIp'].activeBlock).toMatchObject({
+      cidr: '2001:db8:4800::/48',
+      reason: 'BRUTE_FORCE',
+    });
+    // Next door is another site.
+    expect(
+      (await admin.gql(DECIDE, { i: { account: uniqueEmail(), ip: '2001:db8:4801::1' } })).data?.['loginDecision'],
+    ).toMatchObject({
+      allowed: true,
+    });
+    // Unblocked by hand, the site's count starts afresh: its next failure is not blocked again.
+    const lifted = await admin.gql(UNBLOCK, { ip: '2001:db8:4800::/48' });
+    expect(lifted.data?.['unblockIp'], JSON.stringify(lifted)).toHaveLength(1);
+    const after = await report(from(30), uniqueEmail('spread'), 'FAILURE', { secretFingerprint: 's-30' });
+    expect(after.data?.['reportLogin']).toMatchObject({ allowed: true });
+  });
+
   it('records a retried report once (idempotency key) and answers the same decision', async () => {
     const ip = freshIp();
     const key = `retry-${Date.now()}`;

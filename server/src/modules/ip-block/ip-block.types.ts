@@ -77,7 +77,10 @@ export class IpCheck {
   @Field(() => String, { description: 'The address, normalised.' })
   ip!: string;
 
-  @Field(() => String, { description: 'The unit counted and blocked: the address (IPv4) or its /64 (IPv6).' })
+  @Field(() => String, {
+    description:
+      'The unit counted and blocked: the address (IPv4) or its /64 (IPv6; its /48 is also counted, and blocked whole at five times the per-source threshold).',
+  })
   sourcePrefix!: string;
 
   @Field(() => IpBlock, { nullable: true, description: 'The active block covering it, if any.' })
@@ -152,7 +155,10 @@ export class IpStatus {
   @Field(() => String, { description: 'The address, normalised.' })
   ip!: string;
 
-  @Field(() => String, { description: 'The unit counted and blocked: the address (IPv4) or its /64 (IPv6).' })
+  @Field(() => String, {
+    description:
+      'The unit counted and blocked: the address (IPv4) or its /64 (IPv6; its /48 is also counted, and blocked whole at five times the per-source threshold).',
+  })
   sourcePrefix!: string;
 
   @Field(() => Boolean, { description: 'A block covering it is in force.' })

@@ -100,6 +100,12 @@ function toDecision(row: DecisionRow, account: AccountState | null): Decision {
 const stateOf = (a: { disabledAt: Date | null; passwordResetRequired?: boolean } | null): AccountState | null =>
   a ? { disabledAt: a.disabledAt, resetPending: a.passwordResetRequired === true } : null;
 
+/**
+ * An IPv6 /48 is blocked whole once its /64s together fail this many times the per-source threshold
+ * within the window (a site is many sources; a routed /48 is free to anyone with a tunnel).
+ */
+export const SITE_THRESHOLD_FACTOR = 5;
+
 /** How long a source's past blocks count towards escalation. */
 const STRIKE_MEMORY_SECONDS = 7 * 24 * 3600;
 
@@ -165,6 +171,20 @@ export class ProtectionService {
   }
 
   /**
+   * The IPv6 site a source belongs to (its /48), counted beside the /64: anyone can get a routed /48
+   * (a free tunnel), and 65 536 sources of `IP_THRESHOLD` guesses each would be no limit at all. None
+   * for IPv4.
+   */
+  sitePrefix(ipText: string): string | null {
+    const ip = parseIp(ipText);
+    if (ip === undefined || ip.kind() === 'ipv4') return null;
+    const bytes = ip.toByteArray().slice(0, 6);
+    const groups: string[] = [];
+    for (let i = 0; i < 6; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+    return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/48`;
+  }
+
+  /**
    * Lifts every block in force that covers `cidr` (an address or a blocked range) and lets the source's
    * counting start afresh. `liftedBy`: the admin, or null from the server's shell. The lifted blocks.
    */
@@ -181,6 +201,9 @@ export class ProtectionService {
     );
     const prefix = this.sourcePrefix(cidr.split('/')[0]!);
     await clearSourceCounts(em, prefix);
+    // Lifting a block over a whole IPv6 site lets the site's own count start afresh too.
+    const site = this.sitePrefix(cidr.split('/')[0]!);
+    if (site !== null && Number(cidr.split('/')[1] ?? 128) <= 48) await clearSourceCounts(em, site);
     return lifted;
   }
 
@@ -283,6 +306,15 @@ export class ProtectionService {
         s.windowSeconds,
         s.windowSeconds,
       ]);
+    // An IPv6 source's /48 is counted too, and blocked whole at SITE_THRESHOLD_FACTOR times the
+    // per-source threshold.
+    const site = this.sitePrefix(input.ip);
+    const bumpSite = async (): Promise<ThresholdCrossed | null> => {
+      if (site === null) return null;
+      const [siteCount] = await bump(`ip:${site}`);
+      const n = siteCount?.count ?? 0;
+      return n < s.ipThreshold * SITE_THRESHOLD_FACTOR ? null : { prefix: site, failures: n, settings: s, ip: input.ip };
+    };
     if (input.secretFingerprint) {
       const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
       const prev = await em.execute<{ previous: Date | null }[]>(
@@ -298,12 +330,17 @@ export class ProtectionService {
         // A repeat still costs this server a hash: it counts toward the source's threshold (a flood of
         // one wrong password would otherwise never be blocked), not toward the account's.
         const [ipCount] = await bump(`ip:${prefix}`);
+        const siteCrossed = await bumpSite();
+        if (siteCrossed) return siteCrossed;
         const n = ipCount?.count ?? 0;
         return n < s.ipThreshold ? null : { prefix, failures: n, settings: s, ip: input.ip };
       }
     }
+    // Bumped in one order everywhere (the /64, its /48, the account from it), as blocks clear them.
     const [ipCount] = await bump(`ip:${prefix}`);
+    const siteCrossed = await bumpSite();
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
+    if (siteCrossed) return siteCrossed;
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
     if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
     return { prefix, failures, settings: s, ip: input.ip };
