@@ -18,6 +18,7 @@ import type { Context, SessionCookieJar } from './context.js';
 import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
 import { assertNoNul } from './common/graphql/nul.js';
 import { createFormatError } from './common/errors/format-error.js';
+import { GRAPHQL_MAX_TOKENS } from './common/graphql/limits.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
 import { resolveClientIp } from './common/net/client-ip.js';
@@ -174,8 +175,18 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         res.json({ status: 'ok' });
       });
       app.get('/readyz', async (_req, res) => {
+        // A GeoIP database that failed to load leaves every sign-in unplaced and detection blind.
+        if (services?.geo.failure) {
+          res.status(503).json({ status: 'unavailable', reason: 'GeoIP databases failed to load' });
+          return;
+        }
         try {
-          await orm!.em.fork().execute('select 1');
+          // A database that does not answer within 2 s is no better than one that is down.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            orm!.em.fork().execute('select 1'),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000))),
+          ]).finally(() => clearTimeout(timer));
           res.json({ status: 'ready' });
         } catch {
           res.status(503).json({ status: 'unavailable' });
@@ -220,7 +231,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },
         maxDirectives: { n: 20 },
-        maxTokens: { n: 3000 },
+        // Enforced by graphql-js's parser itself (`parseOptions` below, and the WebSocket's parse): a
+        // parse error is a bad request (400), where the plugin's error in the parsing hook was a 500.
+        maxTokens: { enabled: false },
         costLimit: { maxCost: 5000 },
         blockFieldSuggestion: { enabled: !config.graphqlIntrospection },
       });
@@ -250,6 +263,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         stopOnTerminationSignals: false,
         formatError: createFormatError(logger),
         validationRules,
+        parseOptions: { maxTokens: GRAPHQL_MAX_TOKENS },
         plugins: [
           // graphql-armor's typings point at Apollo's CommonJS build; the plugin objects are the same.
           ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
@@ -452,7 +466,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
       if (services) await services.incidents.drain();
-      if (services) await services.mail.drain();
+      if (services) await services.mail.drain(5_000);
       if (services) await services.hasher.close();
       if (orm) await orm.close(true);
       if (pool) {

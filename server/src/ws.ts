@@ -26,6 +26,7 @@ import { Permission } from './common/auth/roles.js';
 import { SessionStage } from './modules/session/session.entity.js';
 import { AUTH_CHANGE, AUTH_TABLES } from './modules/session/auth-cache.js';
 import type { Services } from './services.js';
+import { GRAPHQL_MAX_TOKENS } from './common/graphql/limits.js';
 
 interface ConnectionState {
   viewer: Viewer;
@@ -33,6 +34,8 @@ interface ConnectionState {
   userAgent: string | null;
   /** Role and permissions at connect time: any change closes the socket (the client reconnects). */
   grants: string;
+  /** Subscribe messages in the current window (see WS_MAX_SUBSCRIBES_PER_WINDOW). */
+  subscribes: { since: number; n: number };
 }
 
 type ExtraState = { state?: ConnectionState } & Record<PropertyKey, unknown>;
@@ -98,6 +101,9 @@ export const WS_CLOSE = {
 export const WS_MAX_SOCKETS_PER_SESSION = 32;
 /** Subscriptions one socket may hold at once (the dashboard needs one). */
 export const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 5;
+/** Subscribe messages one socket may send in `WS_SUBSCRIBE_WINDOW_MS`; more close it (4429). */
+export const WS_MAX_SUBSCRIBES_PER_WINDOW = 20;
+export const WS_SUBSCRIBE_WINDOW_MS = 10_000;
 
 const grantsOf = (a: { role: string; permissions: readonly string[] }) => `${a.role}:${[...a.permissions].sort().join(',')}`;
 
@@ -119,7 +125,8 @@ export function startWebSocketServer(opts: {
   logger: Logger;
 }): { dispose(): Promise<void>; connections(): number } {
   const { config, services, orm, logger } = opts;
-  const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  // A subscribe message is one small document (the dashboard's is under 1 KB).
+  const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: 16 * 1024 });
   const live = new Map<WebSocket, ConnectionState>();
   // The dashboard's own origin only: other origins accepted for WebAuthn ceremonies (same site, so the
   // SameSite cookie travels with their sockets) must not read the incident feed.
@@ -161,12 +168,29 @@ export function startWebSocketServer(opts: {
           ctx.extra.socket.close(WS_CLOSE.TOO_MANY_CONNECTIONS, 'Too many connections');
           return false;
         }
-        const state: ConnectionState = { viewer, clientIp, userAgent: ua, grants: grantsOf(viewer.account) };
+        const state: ConnectionState = {
+          viewer,
+          clientIp,
+          userAgent: ua,
+          grants: grantsOf(viewer.account),
+          subscribes: { since: Date.now(), n: 0 },
+        };
         ctx.extra.state = state;
         live.set(ctx.extra.socket, state);
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        // Each subscribe is parsed and validated on the event loop: a socket sending them in a loop
+        // (each ending the last) is closed, as one opening too many sockets is.
+        const st = ctx.extra.state;
+        if (st) {
+          const now = Date.now();
+          if (now - st.subscribes.since > WS_SUBSCRIBE_WINDOW_MS) st.subscribes = { since: now, n: 0 };
+          if (++st.subscribes.n > WS_MAX_SUBSCRIBES_PER_WINDOW) {
+            ctx.extra.socket.close(WS_CLOSE.TOO_MANY_CONNECTIONS, 'Too many subscriptions');
+            return [new GraphQLError('Too many subscriptions.', { extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS } })];
+          }
+        }
         // This one included: graphql-ws lists a subscription from its start until it ends.
         if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
@@ -177,7 +201,8 @@ export function startWebSocketServer(opts: {
         }
         let document;
         try {
-          document = parse(payload.query);
+          // The token limit HTTP applies (graphql-armor's runs only in Apollo's pipeline).
+          document = parse(payload.query, { maxTokens: GRAPHQL_MAX_TOKENS });
         } catch (err) {
           // The codes HTTP answers with (Apollo's), so a client handles both transports alike.
           const message = err instanceof GraphQLError ? err.message : 'The document is not valid GraphQL.';

@@ -1047,6 +1047,24 @@ describe('an ASN database of your own (GEOIP_ASN_DB)', () => {
     }
   });
 
+  it('a GEOIP_CITY_DB that is no database leaves the server not ready (/readyz 503), not quietly blind', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'city-bad-'));
+    const file = path.join(dir, 'GeoLite2-City.mmdb');
+    await writeFile(file, 'this is not a MaxMind database\n'.repeat(100));
+    try {
+      await withServer('protection_city_bad', { ...PROTECTION_ENV, GEOIP_CITY_DB: file }, async (server) => {
+        await expect
+          .poll(async () => {
+            const res = await fetch(`${server.url}/readyz`);
+            return [res.status, await res.json()];
+          })
+          .toEqual([503, { status: 'unavailable', reason: 'GeoIP databases failed to load' }]);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names a file that is not there at start', async () => {
     const res = await runCli(['setup-token'], {
       GEOIP_ASN_DB: '/nonexistent/GeoLite2-ASN.mmdb',

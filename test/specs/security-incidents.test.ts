@@ -1154,6 +1154,40 @@ describe('security incidents', () => {
       expect(codesOf).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
     });
 
+    it('holds a subscription to the token limit HTTP uses, and closes a socket that sends subscriptions in a loop', async () => {
+      const s = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await s.connected;
+      const got: unknown[] = [];
+      // 1 000 tokens at most: `kind` 990 times and the 6 around it are 996; 1 010 times, 1 016.
+      const big = `subscription { incidentEvents { ${'kind '.repeat(990)} } }`;
+      const bigger = `subscription { incidentEvents { ${'kind '.repeat(1010)} } }`;
+      for (const query of [big, bigger]) {
+        s.client.subscribe(
+          { query },
+          { next: () => undefined, error: (e) => got.push([query.length, e]), complete: () => undefined },
+        );
+      }
+      // Both are refused (990 repeats of one field is no sensible document either), but only the one
+      // over the limit before it is parsed.
+      await expect.poll(() => got.length).toBe(2);
+      const codeOf = (length: number) =>
+        (got as [number, { extensions?: { code?: string } }[]][]).find(([l]) => l === length)![1][0]?.extensions?.code;
+      expect(codeOf(bigger.length)).toBe('GRAPHQL_PARSE_FAILED');
+      expect(codeOf(big.length)).toBe('GRAPHQL_VALIDATION_FAILED');
+
+      // Subscribe messages sent in a loop (refused past five, still parsed and checked each time): past 20
+      // in 10 seconds the socket is closed.
+      const looping = track(subscribeIncidents(server.url, admin.cookieHeader()));
+      await looping.connected;
+      for (let i = 0; i < 25; i++) {
+        looping.client.subscribe(
+          { query: INCIDENT_EVENTS },
+          { next: () => undefined, error: () => undefined, complete: () => undefined },
+        );
+      }
+      await expect.poll(() => looping.closed).toEqual({ code: 4429, reason: 'Too many subscriptions' });
+    });
+
     it('asks the dashboard to reconnect, not to give up, when the viewer’s permissions change; a viewer who lost the feed is then refused', async () => {
       const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
       const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));

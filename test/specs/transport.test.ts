@@ -109,6 +109,29 @@ describe('transport hardening', () => {
     expect(ok.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
+  it('refuses a document over 1 000 tokens, and variables nested past 32 levels, as bad requests before anyone is known', async () => {
+    const anonymous = new GqlClient(server.url);
+    // `me { id }` is 4 tokens: 249 of them and the braces are 998, 251 are 1 006.
+    const fits = await anonymous.raw({ query: `{ ${'me { id } '.repeat(249)} }` });
+    expect(fits.status).toBe(200);
+    const over = await anonymous.raw({ query: `{ ${'me { id } '.repeat(251)} }` });
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'GRAPHQL_PARSE_FAILED',
+    );
+    // 10 000 levels deep (JSON.parse takes it): refused as bad input, not an internal error.
+    const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`;
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":"mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename } }","variables":{"r":{"a":${deep}}}}`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { extensions: { code: string; fields?: { reason: string }[] } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0]!.extensions.fields?.[0]?.reason).toBe('TOO_DEEP');
+  });
+
   it('never leaks a stack trace or database message', async () => {
     const bad = await admin.raw('{"query": ');
     expect(bad.status).toBe(400);

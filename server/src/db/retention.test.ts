@@ -127,6 +127,27 @@ describe('pruning of what is kept no longer', () => {
     expect(second).toEqual({ login_event: 3 });
   });
 
+  it('one table failing leaves the others pruned (and it is tried again at the next round)', async () => {
+    await event(1000, 'stuck');
+    await db.query(
+      `insert into ip_block (cidr, reason, created_at, expires_at) values ('198.51.100.77/32', 'MANUAL', now() - interval '500 days', now() - interval '400 days')`,
+    );
+    await db.query(
+      `create function refuse_delete() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`,
+    );
+    await db.query(
+      `create trigger refuse_delete before delete on login_event for each statement execute function refuse_delete()`,
+    );
+    try {
+      expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toMatchObject({ ip_block: 1 });
+      expect(await count('login_event', `attempted_name = 'stuck'`)).toBe(1);
+    } finally {
+      await db.query(`drop trigger refuse_delete on login_event`);
+      await db.query(`drop function refuse_delete()`);
+    }
+    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ login_event: 1 });
+  });
+
   it('lets one instance prune at a time: another skips the round while the lock is held', async () => {
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();

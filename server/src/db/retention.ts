@@ -92,10 +92,16 @@ export async function pruneRetained(
         const days = job.days(retention);
         if (days <= 0) continue;
         let total = 0;
-        for (let i = 0; i < maxBatches; i++) {
-          const { rowCount } = await client.query(job.sql, [days, batch]);
-          total += rowCount ?? 0;
-          if ((rowCount ?? 0) < batch) break;
+        // One table failing (a lock timeout, say) leaves the others' pruning to run: logged, and tried
+        // again at the next round.
+        try {
+          for (let i = 0; i < maxBatches; i++) {
+            const { rowCount } = await client.query(job.sql, [days, batch]);
+            total += rowCount ?? 0;
+            if ((rowCount ?? 0) < batch) break;
+          }
+        } catch (err) {
+          logger.warn({ err, table: job.table }, 'pruning old records failed');
         }
         if (total > 0) deleted[job.table] = total;
       }

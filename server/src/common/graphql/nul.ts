@@ -29,22 +29,43 @@ function nulError(field: string) {
   return error;
 }
 
-/** The path of the first string holding a NUL (in a key or a value), or null. */
-function nulIn(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\0') ? path || 'variables' : null;
-  if (value === null || typeof value !== 'object') return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulIn(value[i], `${path}[${i}]`);
-      if (found !== null) return found;
+/** Deeper variables than this are refused: no input of this API nests more than a few levels. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+/**
+ * The path of the first string holding a NUL (in a key or a value), or null. Walked with a stack of
+ * its own, not by recursion: variables nested 100 000 deep (JSON.parse accepts them) must be refused as
+ * bad input, not overflow the stack as an internal error.
+ */
+function nulIn(root: unknown, rootPath: string): string | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: rootPath, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return path || 'variables';
+      continue;
     }
-    return null;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (key.includes('\0')) return here;
-    const found = nulIn(v, here);
-    if (found !== null) return found;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_VARIABLE_DEPTH) throw depthError(path);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, v] = entries[i]!;
+      const here = path ? `${path}.${key}` : key;
+      if (key.includes('\0')) return here;
+      stack.push({ value: v, path: here, depth: depth + 1 });
+    }
   }
   return null;
+}
+
+function depthError(field: string) {
+  const error = badInput([
+    { field: field || 'variables', reason: 'TOO_DEEP', message: `Variables may nest at most ${MAX_VARIABLE_DEPTH} levels deep.` },
+  ]);
+  error.extensions['http'] = { status: 400 };
+  return error;
 }

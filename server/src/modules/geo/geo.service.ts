@@ -83,12 +83,6 @@ interface Databases {
 }
 
 /**
- * Location and network of an IP address: named locations (admin-defined CIDRs) first, then the
- * embedded MMDB city database and the ASN table, all in memory — never a network call. Private,
- * loopback and unparseable addresses get no location, never an error. The databases load in the
- * background at start; the first lookups wait for them.
- */
-/**
  * The public address GeoIP should place for `ip`, or none (private, loopback, reserved…). A 6to4
  * address (`2002:AABB:CCDD::/48`) is its IPv4 host AA.BB.CC.DD; a Teredo one (`2001::/32`) is its
  * client's IPv4 address, stored inverted in the last 32 bits. Left unplaced, a sign-in over either
@@ -105,8 +99,16 @@ export function locatable(ip: IpAddress): IpAddress | undefined {
   return v4.range() === 'unicast' ? v4 : undefined;
 }
 
+/**
+ * Location and network of an IP address: named locations (admin-defined CIDRs) first, then the
+ * embedded MMDB city database and the ASN table, all in memory — never a network call. Private,
+ * loopback and unparseable addresses get no location, never an error. The databases load in the
+ * background at start; the first lookups wait for them.
+ */
 export class GeoService {
   private loaded: Promise<Databases> | undefined;
+  /** Why the databases did not load, if they did not. */
+  failure: string | null = null;
 
   constructor(
     private readonly config: Config,
@@ -130,6 +132,8 @@ export class GeoService {
       return { city, asn, asnDbs };
     })().catch((err: unknown) => {
       this.logger.error({ err }, 'GeoIP databases failed to load; logins are recorded without location');
+      // Not ready (`/readyz`): without places no incident is ever raised, which must not pass unseen.
+      this.failure = err instanceof Error ? err.message : String(err);
       return { city: [], asn: undefined, asnDbs: [] };
     });
     return this.loaded;

@@ -14,6 +14,9 @@ export interface MailMessage {
  * Sends e-mail over SMTP (`SMTP_URL`) with nodemailer, or — with no SMTP configured — writes each
  * message as an `.eml` file into `<dataDir>/outbox`, so the product works without a mail server.
  */
+/** How long a send waits for the SMTP server: to connect, for its greeting, and for any answer. */
+export const SMTP_TIMEOUTS_MS = { connect: 10_000, greeting: 10_000, socket: 20_000 };
+
 export class MailService {
   private readonly transport: Transporter;
   readonly outboxDir: string | undefined;
@@ -23,7 +26,13 @@ export class MailService {
     private readonly logger: Logger,
   ) {
     if (config.smtpUrl) {
-      this.transport = nodemailer.createTransport(config.smtpUrl);
+      // nodemailer's defaults wait 2 minutes to connect and 10 for a silent server: a code e-mail would
+      // hold its request (and the user's cool-down) that long. A few pooled connections, short waits.
+      this.transport = nodemailer.createTransport(config.smtpUrl, {
+        connectionTimeout: SMTP_TIMEOUTS_MS.connect,
+        greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
+        socketTimeout: SMTP_TIMEOUTS_MS.socket,
+      });
     } else {
       this.outboxDir = path.join(config.dataDir, 'outbox');
       this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
@@ -50,8 +59,20 @@ export class MailService {
 
   private readonly inFlight = new Set<Promise<void>>();
 
-  /** Waits for notifications still being sent (before a CLI command or the server exits). */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  /**
+   * Waits for notifications still being sent (before a CLI command or the server exits), at most
+   * `withinMs`: a stalled SMTP server must not hold a shutdown past its deadline. True when all left.
+   */
+  async drain(withinMs = SMTP_TIMEOUTS_MS.socket): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
+    }
+    if (this.inFlight.size > 0) this.logger.warn({ unsent: this.inFlight.size }, 'notification e-mails still unsent at shutdown');
+    return this.inFlight.size === 0;
   }
 }
