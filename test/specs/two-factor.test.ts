@@ -796,6 +796,25 @@ describe('two-factor authentication', () => {
       expect(done.data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
     });
 
+    it('a resend the mail server refused leaves the code already in the inbox working', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      const since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const delivered = await mail.codeFor(address, since);
+      await new Promise((r) => setTimeout(r, 2100)); // the cool-down
+      mail.refusing.add(address);
+      try {
+        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
+      } finally {
+        mail.refusing.delete(address);
+      }
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: delivered } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+    });
+
     it('of many guesses at once, only five are compared with a code', async () => {
       const { email, address } = await userWithEmailCodes();
       const a = new GqlClient(server.url);

@@ -765,14 +765,31 @@ export class TwoFactorService {
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const hash = this.codeHash(code, purpose === EmailCodePurpose.ENROLL ? address : null);
-    const [sent] = await em.execute<{ sent_at: Date }[]>(
-      `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
+    // The code it replaces comes back too: if this one cannot be sent, the one in the inbox stays good.
+    const [sent] = await em.execute<
+      { sent_at: Date; prev_hash: string | null; prev_expires_at: Date | null; prev_used_at: Date | null }[]
+    >(
+      `with prev as (select code_hash, expires_at, used_at from email_code where account_id = ? and purpose = ? and session_id = ?)
+       insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
        on conflict (account_id, purpose, session_id) do update
          set code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, used_at = null
          where email_code.sent_at <= now() - make_interval(secs => ?) and email_code.failures < ?
-       returning sent_at`,
-      [randomUUID(), account.id, purpose, sessionId, hash, EMAIL_CODE_TTL_MS / 1000, cooldownMs / 1000, EMAIL_CODE_MAX_FAILURES],
+       returning sent_at, (select code_hash from prev) as prev_hash, (select expires_at from prev) as prev_expires_at,
+         (select used_at from prev) as prev_used_at`,
+      [
+        account.id,
+        purpose,
+        sessionId,
+        randomUUID(),
+        account.id,
+        purpose,
+        sessionId,
+        hash,
+        EMAIL_CODE_TTL_MS / 1000,
+        cooldownMs / 1000,
+        EMAIL_CODE_MAX_FAILURES,
+      ],
     );
     if (!sent) {
       const existing = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
@@ -787,10 +804,21 @@ export class TwoFactorService {
       await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
     } catch (err) {
       this.logger.error({ err }, 'could not send the e-mail code');
-      // The code that did not leave holds no cool-down: asking again sends one at once.
+      // The code that did not leave holds no cool-down (asking again sends one at once), and the one it
+      // replaced, already in the inbox, is put back as it was: a failed resend must not kill it.
       await em.execute(
-        `update email_code set sent_at = to_timestamp(0) where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
-        [account.id, purpose, sessionId, hash],
+        `update email_code set sent_at = to_timestamp(0),
+           code_hash = coalesce(?, code_hash), expires_at = coalesce(?, expires_at), used_at = ?
+         where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
+        [
+          sent.prev_hash,
+          sent.prev_expires_at,
+          sent.prev_hash === null ? null : sent.prev_used_at,
+          account.id,
+          purpose,
+          sessionId,
+          hash,
+        ],
       );
       return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
     }
