@@ -259,7 +259,7 @@ export class AccountResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS, Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Date, {
     description:
-      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; RESET_LINK_RECENT within a minute of the last link. Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
+      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; RESET_LINK_RECENT within a minute of the last link; MAIL_FAILED when the mail server refused the e-mail (that link is withdrawn: send again). Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
   })
   async sendPasswordResetLink(
     @Arg('accountId', () => ID, { description: 'Account id.' }) accountId: string,
@@ -292,7 +292,17 @@ export class AccountResolver {
       );
     }
     const url = ctx.services.config.publicUrl.origin;
-    ctx.services.mail.notify(mails.passwordResetRequired(issued.account.email, `${url}/reset-password#token=${issued.token}`));
+    // This is the "the e-mail was lost" button: a link that did not leave is said so, and withdrawn, so
+    // sending again is not held back by the one-a-minute rule.
+    try {
+      await ctx.services.mail.send(
+        mails.passwordResetRequired(issued.account.email, `${url}/reset-password#token=${issued.token}`),
+      );
+    } catch (err) {
+      ctx.services.logger.warn({ err }, 'password reset link e-mail failed');
+      await ctx.services.accounts.withdrawResetLink(ctx.em, issued.token);
+      throw appError(ErrorCode.MAIL_FAILED, `The e-mail to ${issued.account.email} could not be sent. Try again later.`);
+    }
     return issued.expiresAt;
   }
 }

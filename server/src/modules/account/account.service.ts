@@ -216,6 +216,13 @@ export class AccountService {
     });
   }
 
+  /** A reset link whose e-mail could not be sent: it ends, so nothing holds an admin's resend back. */
+  async withdrawResetLink(em: EntityManager, token: string): Promise<void> {
+    await em.execute(`update password_reset_token set used_at = now() where token_hash = ? and used_at is null`, [
+      hashToken(token),
+    ]);
+  }
+
   /**
    * Inserts account and password in one transaction. Validation (policy, hashing) happens before the
    * transaction opens, so a failure writes nothing.
