@@ -46,6 +46,10 @@ export interface Config {
   passwordHashConcurrency: number;
   passwordHashNiceness: number;
   passwordHashMaxWaitMs: number;
+  /** Password checks one source (address or IPv6 /64) may have waiting or running at once. */
+  passwordHashesPerSource: number;
+  /** Password checks one account name may have waiting or running at once. */
+  passwordHashesPerAccount: number;
   /** Minimum time a login answer takes, so an unknown account and a wrong password look alike. */
   loginMinDurationMs: number;
   /** MMDB city databases to use instead of the embedded DB-IP Lite (e.g. a commercial GeoIP2 City). */
@@ -252,6 +256,8 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(8, os.availableParallelism())), 1, 64);
   const passwordHashNiceness = int('PASSWORD_HASH_NICENESS', 10, 0, 19);
   const passwordHashMaxWaitMs = int('PASSWORD_HASH_MAX_WAIT_MS', 10_000, 100, 300_000);
+  const passwordHashesPerSource = int('PASSWORD_HASHES_PER_SOURCE', 8, 1, 1000);
+  const passwordHashesPerAccount = int('PASSWORD_HASHES_PER_ACCOUNT', 8, 1, 1000);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
 
   /** Comma-separated MMDB paths; a file that is not there is named at start, not found at the first login. */
@@ -361,6 +367,8 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashConcurrency,
     passwordHashNiceness,
     passwordHashMaxWaitMs,
+    passwordHashesPerSource,
+    passwordHashesPerAccount,
     loginMinDurationMs,
     geoipCityDbs: cityDbs,
     geoipAsnDbs: asnDbs,

@@ -945,6 +945,54 @@ describe('a successful panel sign-in', () => {
   });
 });
 
+describe('places in line for the password checks', () => {
+  it('one account, or one source, cannot fill the hashing threads: past its share a sign-in is answered SERVER_BUSY, unchecked', async () => {
+    await withServer(
+      'protection_admission',
+      {
+        ...PROTECTION_ENV,
+        // Thresholds out of the way: only the places in line are under test.
+        BRUTE_FORCE_IP_THRESHOLD: '10000',
+        BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '10000',
+        TRUSTED_PROXIES: '127.0.0.1',
+        PASSWORD_HASH_CONCURRENCY: '1',
+      },
+      async (server) => {
+        const { client: admin } = await setupAdmin(server);
+        const [a, b] = [
+          await createAccount(server, admin, { role: 'USER' }),
+          await createAccount(server, admin, { role: 'USER' }),
+        ];
+        const signIn = (email: string, password: string, from: string) =>
+          new GqlClient(server.url, { 'x-forwarded-for': from })
+            .gql(LOGIN, { input: { email, password } })
+            .then((r) => r.data?.['login']?.__typename ?? r.errors?.[0]?.extensions?.['code']);
+        const tally = (answers: string[]) =>
+          answers.reduce<Record<string, number>>((t, x) => ({ ...t, [x]: (t[x] ?? 0) + 1 }), {});
+
+        // Someone who knows A's password signs in 60 times at once, from 60 addresses.
+        let before = await metric(server);
+        const flood = Array.from({ length: 60 }, (_, i) => signIn(a.email, PASSWORD, `198.18.1.${i + 1}`));
+        const other = await signIn(b.email, PASSWORD, '198.18.2.1');
+        const answers = tally(await Promise.all(flood));
+        expect(other).toBe('LoginSuccess');
+        expect(answers['SERVER_BUSY'], JSON.stringify(answers)).toBeGreaterThan(0);
+        expect(answers['LoginSuccess'], JSON.stringify(answers)).toBeGreaterThan(0);
+        // A refused sign-in was never checked: one verification per other answer (B's included).
+        expect((await metric(server)) - before).toBe(60 - answers['SERVER_BUSY']! + 1);
+
+        // One source tries 60 names at once.
+        before = await metric(server);
+        const burst = tally(
+          await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(uniqueEmail(`burst${i}`), 'a guess', '198.18.3.1'))),
+        );
+        expect(burst['SERVER_BUSY'], JSON.stringify(burst)).toBeGreaterThan(0);
+        expect((await metric(server)) - before).toBe(60 - burst['SERVER_BUSY']!);
+      },
+    );
+  });
+});
+
 describe('one wrong password repeated on the panel', () => {
   it('counts toward the source’s block (each costs a hash), though only once toward the account’s', async () => {
     await withServer(
@@ -1140,8 +1188,12 @@ describe('a burst of guesses in parallel', () => {
         BRUTE_FORCE_BLOCK_SECONDS: '600',
         BRUTE_FORCE_MAX_BLOCK_SECONDS: '600',
         TRUSTED_PROXIES: '127.0.0.1',
-        // The last guess waits for all 40 hashes before it: no SERVER_BUSY on a loaded machine.
+        // The last guess waits for all 40 hashes before it: no SERVER_BUSY on a loaded machine. The
+        // shares of the hashing threads per source and account are raised out of the way: this is the
+        // second look at the block after the hash, which holds whatever passes them.
         PASSWORD_HASH_MAX_WAIT_MS: '120000',
+        PASSWORD_HASHES_PER_SOURCE: '100',
+        PASSWORD_HASHES_PER_ACCOUNT: '100',
       },
       async (server, db) => {
         const { client: admin } = await setupAdmin(server);

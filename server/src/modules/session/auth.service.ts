@@ -26,6 +26,7 @@ import {
 } from '../two-factor/two-factor.service.js';
 import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { type Session, SessionStage } from './session.entity.js';
+import { HashAdmission } from './hash-admission.js';
 
 export type LoginOutcomeResult =
   | {
@@ -55,7 +56,12 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly adminAccess: AdminAccessService,
     private readonly twoFactor: TwoFactorService,
-  ) {}
+  ) {
+    this.admission = new HashAdmission(config.passwordHashesPerSource, config.passwordHashesPerAccount);
+  }
+
+  /** Places in line for the hashing threads, per source and per account (see HashAdmission). */
+  readonly admission: HashAdmission;
 
   /**
    * Password sign-in. An unknown account, a wrong password and a disabled account all cost one argon2
@@ -93,7 +99,14 @@ export class AuthService {
       return { ok: false, blockedUntil: decision.until };
     }
 
-    const passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);
+    // A place in line for the hashing threads, within this source's and this account's share.
+    const release = this.admission.enter(decision.trusted ? null : this.protection.sourcePrefix(ctx.clientIp), email);
+    let passwordOk: boolean;
+    try {
+      passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);
+    } finally {
+      release();
+    }
     // Every guess of a burst passed the check above before any of them was counted. Asked again now
     // (from memory, unless a write to the ranges is unconfirmed), the first ones counted may have blocked the source meanwhile; the
     // later ones are then refused as blocked, a right password too, so a burst is worth no more guesses
