@@ -61,7 +61,7 @@ describe('transport hardening', () => {
   });
 
   it('limits the rows a request’s paged lists may return, counting fragments where they are spread and variables at their maximum', async () => {
-    const page = (n: number) => `trustedIps(page: { limit: ${n} }) { totalCount }`;
+    const page = (n: number) => `trustedIps(page: { limit: ${n} }) { nodes { id } }`;
     // Ten full pages are fine; eleven are refused before anything runs.
     const ten = Array.from({ length: 10 }, (_, i) => `a${i}: ${page(200)}`).join(' ');
     expect((await admin.gql(`{ ${ten} }`)).errors).toBeUndefined();
@@ -71,17 +71,31 @@ describe('transport hardening', () => {
     // Fragments count where they are spread; a limit from a variable counts as the largest page (200),
     // whatever the variable says: 8 × 200 + 200 + 200 is at the limit, one row more is refused.
     const eight = Array.from({ length: 8 }, (_, i) => `a${i}: ${page(200)}`).join(' ');
-    const fragment = `fragment F on Query { e: loginEvents(page: { limit: 200 }) { totalCount } b: ipBlocks(page: $p) { totalCount } }`;
+    const fragment = `fragment F on Query { e: loginEvents(page: { limit: 200 }) { nodes { id } } b: ipBlocks(page: $p) { nodes { id } } }`;
     const atLimit = await admin.gql(`${fragment} query($p: PageInput) { ${eight} ...F }`, { p: { limit: 1 } });
     expect(atLimit.errors).toBeUndefined();
     const over = await admin.gql(
-      `${fragment} query($p: PageInput) { ${eight} ...F c: securityIncidents(page: { limit: 1 }) { totalCount } }`,
+      `${fragment} query($p: PageInput) { ${eight} ...F c: securityIncidents(page: { limit: 1 }) { nodes { id } } }`,
       { p: { limit: 1 } },
     );
     expect(codes(over)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     // Left out, a page is its default (50 rows).
-    const defaults = Array.from({ length: 14 }, (_, i) => `d${i}: trustedIps { totalCount }`).join(' ');
+    const defaults = Array.from({ length: 14 }, (_, i) => `d${i}: trustedIps { nodes { id } }`).join(' ');
     expect((await admin.gql(`{ ${defaults} }`)).errors).toBeUndefined();
+  });
+
+  it('allows at most three totalCount fields a request (each counts a whole table), fragments counted where spread', async () => {
+    const counted = (n: number) =>
+      Array.from({ length: n }, (_, i) => `c${i}: loginEvents(page: { limit: 1 }) { totalCount }`).join(' ');
+    expect((await admin.gql(`{ ${counted(3)} }`)).errors).toBeUndefined();
+    const four = await admin.gql(`{ ${counted(4)} }`);
+    expect(codes(four)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(four.errors![0]!.message).toMatch(/more than 3 totalCount/);
+    // One fragment holding a count, spread four times.
+    const spread = await admin.gql(
+      `fragment C on LoginEventPage { totalCount } { a: loginEvents { ...C } b: loginEvents { ...C } c: auditLog { totalCount } d: loginEvents { ...C } }`,
+    );
+    expect(codes(spread)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
   it('answers an oversized or non-JSON body with a typed error, and every GraphQL answer carries the security headers', async () => {

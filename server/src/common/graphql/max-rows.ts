@@ -16,6 +16,12 @@ import {
 
 /** Rows one request may ask for over all its paged lists (10 full pages of 200). */
 export const MAX_ROWS_PER_OPERATION = 2000;
+/**
+ * `totalCount` fields one request may ask for. Each counts every matching row of its table (an exact
+ * `count(*)`, ~1 s over millions of login events), whatever the page's size: fifteen aliases of one
+ * held a pooled connection each for seconds. The dashboard asks for one per request.
+ */
+export const MAX_COUNTS_PER_OPERATION = 3;
 /** `PageInput.limit`: its default and its maximum (what a variable may ask for). */
 const PAGE_DEFAULT = 50;
 const PAGE_MAX = 200;
@@ -68,6 +74,31 @@ export function maxRowsRule(context: ValidationContext): ASTVisitor {
     return rows;
   };
 
+  // `totalCount` fields, each spread of a fragment counted again (linear too: memoised per fragment).
+  const countsPerFragment = new Map<string, number>();
+  const countsOf = (set: SelectionSetNode): number => {
+    let n = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD)
+        n += (sel.name.value === 'totalCount' ? 1 : 0) + (sel.selectionSet ? countsOf(sel.selectionSet) : 0);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) n += countsOf(sel.selectionSet);
+      else {
+        const name = sel.name.value;
+        let known = countsPerFragment.get(name);
+        if (known === undefined) {
+          const fragment = fragments.get(name);
+          if (!fragment || inProgress.has(name)) continue;
+          inProgress.add(name);
+          known = countsOf(fragment.selectionSet);
+          inProgress.delete(name);
+          countsPerFragment.set(name, known);
+        }
+        n += known;
+      }
+    }
+    return n;
+  };
+
   /** Rows a selection set asks for, for one row of its parent. */
   function rowsOf(set: SelectionSetNode, type: GraphQLNamedType | undefined): number {
     let total = 0;
@@ -97,6 +128,14 @@ export function maxRowsRule(context: ValidationContext): ASTVisitor {
         context.reportError(
           new GraphQLError(
             `This request may ask for more than ${MAX_ROWS_PER_OPERATION} rows over its paged lists: ask for fewer or smaller pages.`,
+            { nodes: [op] },
+          ),
+        );
+      }
+      if (countsOf(op.selectionSet) > MAX_COUNTS_PER_OPERATION) {
+        context.reportError(
+          new GraphQLError(
+            `This request asks for more than ${MAX_COUNTS_PER_OPERATION} totalCount fields: each counts a whole table. Ask for fewer.`,
             { nodes: [op] },
           ),
         );
