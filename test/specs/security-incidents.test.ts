@@ -859,6 +859,30 @@ describe('security incidents', () => {
       await mail.waitFor(adminEmail, (m) => m.subject.includes(`URGENT: ${u.email}`), since);
     });
 
+    it('a new incident is still e-mailed when its assessment fails after it was recorded', async () => {
+      const u = await newUser();
+      // The assessment's update of this account's incident fails (a database hiccup, say).
+      await sql.query(
+        `create function refuse_assessment() returns trigger language plpgsql as $$
+           begin if new.account_id = '${u.id}' and new.severity is distinct from old.severity then raise exception 'refused'; end if;
+           return new; end $$`,
+      );
+      await sql.query(
+        `create trigger refuse_assessment before update on security_incident for each row execute function refuse_assessment()`,
+      );
+      try {
+        const since = mail.count();
+        await reportFrom(admin, u.email, 'berlin', 3);
+        await reportFrom(admin, u.email, 'tokyo', 2.5);
+        await mail.waitFor(u.email, (m) => /several places/i.test(m.subject), since);
+        const [incident] = await incidentsOf(admin, u.id);
+        expect(incident).toMatchObject({ status: 'OPEN' });
+      } finally {
+        await sql.query(`drop trigger refuse_assessment on security_incident`);
+        await sql.query(`drop function refuse_assessment()`);
+      }
+    });
+
     it('no "Was this you?" links are made for an incident treated as compromised before its e-mails went out', async () => {
       const u = await newUser();
       const since = mail.count();

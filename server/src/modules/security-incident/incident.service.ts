@@ -177,8 +177,18 @@ export class IncidentService {
         return { incidentId: row.id, created: row.created };
       }));
     }
-    await this.reassess(em, incidentId, login.accountId);
-    await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
+    // The incident is committed: whatever fails from here on, its e-mails still go out (an incident
+    // nobody hears of is the one outcome detection must not have). Each step's failure is logged.
+    try {
+      await this.reassess(em, incidentId, login.accountId);
+    } catch (err) {
+      this.logger.error({ err, incidentId }, 'incident assessment failed');
+    }
+    try {
+      await this.events.publish(created ? IncidentEventKind.OPENED : IncidentEventKind.UPDATED, incidentId);
+    } catch (err) {
+      this.logger.error({ err, incidentId }, 'incident event failed');
+    }
     if (created) {
       // E-mails never hold up the login decision or the live fan-out that the NOTIFY just started:
       // they are prepared a moment later, off the request (failures are logged).
