@@ -175,11 +175,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         res.json({ status: 'ok' });
       });
       app.get('/readyz', async (_req, res) => {
-        // A GeoIP database that failed to load leaves every sign-in unplaced and detection blind.
-        if (services?.geo.failure) {
-          res.status(503).json({ status: 'unavailable', reason: 'GeoIP databases failed to load' });
-          return;
-        }
+        // A GeoIP database that failed to load leaves every sign-in unplaced and detection blind: said
+        // so, but still ready (taking every instance out of its load balancer would stop sign-ins too).
+        const degraded = services?.geo.failure ? { status: 'degraded', reason: 'GeoIP databases failed to load' } : null;
         try {
           // A database that does not answer within 2 s is no better than one that is down.
           let timer: NodeJS.Timeout | undefined;
@@ -187,7 +185,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
             orm!.em.fork().execute('select 1'),
             new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000))),
           ]).finally(() => clearTimeout(timer));
-          res.json({ status: 'ready' });
+          res.json(degraded ?? { status: 'ready' });
         } catch {
           res.status(503).json({ status: 'unavailable' });
         }

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 
@@ -28,11 +29,15 @@ export class MailService {
     if (config.smtpUrl) {
       // nodemailer's defaults wait 2 minutes to connect and 10 for a silent server: a code e-mail would
       // hold its request (and the user's cool-down) that long. A few pooled connections, short waits.
-      this.transport = nodemailer.createTransport(config.smtpUrl, {
-        connectionTimeout: SMTP_TIMEOUTS_MS.connect,
-        greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
-        socketTimeout: SMTP_TIMEOUTS_MS.socket,
-      });
+      // (The transport's options, not createTransport's second argument: that one holds message defaults.)
+      this.transport = nodemailer.createTransport(
+        new SMTPTransport({
+          url: config.smtpUrl,
+          connectionTimeout: SMTP_TIMEOUTS_MS.connect,
+          greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
+          socketTimeout: SMTP_TIMEOUTS_MS.socket,
+        }),
+      );
     } else {
       this.outboxDir = path.join(config.dataDir, 'outbox');
       this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

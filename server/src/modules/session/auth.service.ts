@@ -15,7 +15,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
 import { Role } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { DecisionReason, type ProtectionService } from '../ip-block/protection.service.js';
+import { DecisionReason, SITE_THRESHOLD_FACTOR, type ProtectionService } from '../ip-block/protection.service.js';
 import {
   methodFlagsSql,
   TwoFactorFailure,
@@ -100,7 +100,13 @@ export class AuthService {
     }
 
     // A place in line for the hashing threads, within this source's and this account's share.
-    const release = this.admission.enter(decision.trusted ? null : this.protection.sourcePrefix(ctx.clientIp), email);
+    const release = this.admission.enter(
+      decision.trusted
+        ? null
+        : { source: this.protection.sourcePrefix(ctx.clientIp), site: this.protection.sitePrefix(ctx.clientIp) },
+      email,
+      SITE_THRESHOLD_FACTOR,
+    );
     let passwordOk: boolean;
     try {
       passwordOk = hash !== null ? await this.hasher.verify(hash, password) : await this.hasher.verifyDummy(password);

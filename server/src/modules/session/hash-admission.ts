@@ -9,6 +9,7 @@ import { HashBusyError } from '../account/password.js';
  * cap a sign-in is answered SERVER_BUSY at once, unchecked and uncounted. In memory, per instance.
  */
 export class HashAdmission {
+  // Sources and /48 sites share one map: their keys (`a.b.c.d/32`, `x::/64`, `x::/48`) never collide.
   private readonly bySource = new Map<string, number>();
   private readonly byAccount = new Map<string, number>();
 
@@ -18,29 +19,27 @@ export class HashAdmission {
   ) {}
 
   /**
-   * Takes a place for one check, or throws SERVER_BUSY. `source` null: not held to the per-source cap
-   * (a trusted source, which is never blocked either). Returns the release, to call once checked.
+   * Takes a place for one check, or throws SERVER_BUSY. `from` null: a trusted source, held to no cap
+   * (it is never blocked either, and the account's own share must not let anyone lock its holder out
+   * of their trusted networks). Otherwise the source, its IPv6 /48 (`site`, with `siteFactor` times
+   * the source's share: its /64s are free to whoever holds it) and the account each have a share.
+   * Returns the release, to call once checked.
    */
-  enter(source: string | null, account: string): () => void {
-    const fromSource = source === null ? 0 : (this.bySource.get(source) ?? 0);
-    const forAccount = this.byAccount.get(account) ?? 0;
-    if (fromSource >= this.perSource || forAccount >= this.perAccount) throw new HashBusyError();
-    if (source !== null) this.bySource.set(source, fromSource + 1);
-    this.byAccount.set(account, forAccount + 1);
+  enter(from: { source: string; site: string | null } | null, account: string, siteFactor: number): () => void {
+    if (from === null) return () => undefined;
+    const keys: [Map<string, number>, string, number][] = [
+      [this.bySource, from.source, this.perSource],
+      [this.byAccount, account, this.perAccount],
+    ];
+    if (from.site !== null) keys.push([this.bySource, from.site, this.perSource * siteFactor]);
+    for (const [map, key, cap] of keys) if ((map.get(key) ?? 0) >= cap) throw new HashBusyError();
+    for (const [map, key] of keys) map.set(key, (map.get(key) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      if (source !== null) drop(this.bySource, source);
-      drop(this.byAccount, account);
+      for (const [map, key] of keys) drop(map, key);
     };
-  }
-
-  /** Checks in flight (for tests and metrics). */
-  get size(): number {
-    let n = 0;
-    for (const v of this.byAccount.values()) n += v;
-    return n;
   }
 }
 
