@@ -105,6 +105,40 @@ describe('migrations', () => {
       await old.drop();
     }
   });
+  it('rewrite ranges inside NAT64’s prefix to IPv4 in 20261201230000, dropping wide ones where they would trust or block most of IPv4', async () => {
+    const old = await createTestDatabase('migrations_nat64');
+    const oldOrm = await initOrm(old.url);
+    try {
+      await oldOrm.getMigrator().up({ to: 'Migration20261201220000' });
+      const conn = oldOrm.em.getConnection();
+      const [account] = await conn.execute<{ id: string }[]>(
+        `insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)
+         values (gen_random_uuid(), 'nat64@example.test', 'x', 'ADMIN', '{}', false, now(), now()) returning id`,
+      );
+      await conn.execute(
+        `insert into trusted_ip (cidr, created_at) values ('64:ff9b::/96', now()), ('64:ff9b::c000:200/120', now()), ('2001:db8::/32', now())`,
+      );
+      await conn.execute(
+        `insert into ip_block (cidr, reason, created_at) values ('64:ff9b::cb00:7107/128', 'MANUAL', now()), ('64:ff9b::/100', 'MANUAL', now())`,
+      );
+      await conn.execute(
+        `insert into admin_access_entry (account_id, cidr, created_at) values (?, '64:ff9b::/96', now()), (?, '64:ff9b::c633:6407/128', now()),
+           (?, '198.51.100.7/32', now())`,
+        [account!.id, account!.id, account!.id],
+      );
+      await oldOrm.getMigrator().up({ to: 'Migration20261201230000' });
+      const cidrs = async (table: string) =>
+        (await conn.execute<{ c: string }[]>(`select cidr::text as c from ${table} order by cidr`)).map((r) => r.c);
+      expect(await cidrs('trusted_ip')).toEqual(['192.0.2.0/24', '2001:db8::/32']);
+      expect(await cidrs('ip_block')).toEqual(['203.0.113.7/32']);
+      // An access list keeps its entries (converted), once each.
+      expect(await cidrs('admin_access_entry')).toEqual(['0.0.0.0/0', '198.51.100.7/32']);
+    } finally {
+      await oldOrm.close(true);
+      await old.drop();
+    }
+  });
+
   it('re-key per-account failure counts source first in 20261201200000 (counts kept), and back', async () => {
     const old = await createTestDatabase('migrations_counters');
     const oldOrm = await initOrm(old.url);

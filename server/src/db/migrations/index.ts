@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261201220000 } from './Migration20261201220000.js';
+import { Migration20261201230000 } from './Migration20261201230000.js';
 import { Migration20261201210000 } from './Migration20261201210000.js';
 import { Migration20261201200000 } from './Migration20261201200000.js';
 import { Migration20261201190000 } from './Migration20261201190000.js';
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201200000', class: Migration20261201200000 },
   { name: 'Migration20261201210000', class: Migration20261201210000 },
   { name: 'Migration20261201220000', class: Migration20261201220000 },
+  { name: 'Migration20261201230000', class: Migration20261201230000 },
 ];
