@@ -259,7 +259,7 @@ export class AccountResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS, Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Date, {
     description:
-      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; RESET_LINK_RECENT within a minute of the last link; MAIL_FAILED when the mail server refused the e-mail (that link is withdrawn: send again). Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
+      'E-mails a new password reset link to an account whose password reset, forced when an incident was treated as compromised, is still pending (its e-mail was lost, or its link expired); earlier links die. NO_PASSWORD_RESET_PENDING otherwise; RESET_LINK_RECENT within a minute of the last link; MAIL_FAILED when the mail server refused the e-mail (that link is withdrawn and earlier ones stay: send again). Users: RESOLVE_INCIDENTS or MANAGE_USERS; staff: whoever may manage their role. Returns when the link expires.',
   })
   async sendPasswordResetLink(
     @Arg('accountId', () => ID, { description: 'Account id.' }) accountId: string,
@@ -274,13 +274,9 @@ export class AccountResolver {
         throw forbidden();
       }
     } else ctx.services.accounts.assertMayManageRole(viewer, target.role);
-    const issued = await ctx.services.accounts.issueResetLink(ctx.em, accountId, true, (em, a) =>
-      ctx.services.audit.record({ ...ctx, em }, AuditAction.PASSWORD_RESET_LINK_SENT, {
-        type: 'Account',
-        id: a.id,
-        label: a.email,
-      }),
-    );
+    // The new link first, beside the earlier ones: they die (and the audit entry says it was sent) only
+    // once it has been e-mailed, so a refused e-mail leaves the holder whatever link they had.
+    const issued = await ctx.services.accounts.issueResetLink(ctx.em, accountId, true, async () => undefined, false);
     if (!issued) throw appError(ErrorCode.NO_PASSWORD_RESET_PENDING, `${target.email} has no password reset pending.`);
     if (issued === 'TOO_SOON') {
       throw appError(
@@ -303,6 +299,13 @@ export class AccountResolver {
       await ctx.services.accounts.withdrawResetLink(ctx.em, issued.token);
       throw appError(ErrorCode.MAIL_FAILED, `The e-mail to ${issued.account.email} could not be sent. Try again later.`);
     }
+    await ctx.services.accounts.retireEarlierResetLinks(ctx.em, issued.account.id, issued.token, (em, a) =>
+      ctx.services.audit.record({ ...ctx, em }, AuditAction.PASSWORD_RESET_LINK_SENT, {
+        type: 'Account',
+        id: a.id,
+        label: a.email,
+      }),
+    );
     return issued.expiresAt;
   }
 }

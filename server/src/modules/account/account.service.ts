@@ -191,6 +191,8 @@ export class AccountService {
     accountId: string,
     pendingOnly: boolean,
     audit: AuditStep,
+    /** False: earlier links stay until `retireEarlierResetLinks` (once the new one was e-mailed). */
+    retireEarlier = true,
   ): Promise<{ account: Account; token: string; expiresAt: Date } | null | 'TOO_SOON'> {
     return em.transactional(async (tx) => {
       const [row] = await tx.execute<{ id: string }[]>(
@@ -208,11 +210,24 @@ export class AccountService {
         );
         if (recent) return 'TOO_SOON';
       }
-      await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
+      if (retireEarlier) {
+        await tx.execute(`update password_reset_token set used_at = now() where account_id = ? and used_at is null`, [accountId]);
+      }
       const { token, expiresAt } = await newResetLink(tx, accountId);
       const account = await tx.findOneOrFail(Account, { id: accountId });
       await audit(tx, account);
       return { account, token, expiresAt };
+    });
+  }
+
+  /** The link `token` was e-mailed: every other unused link of the account dies, with the audit entry. */
+  async retireEarlierResetLinks(em: EntityManager, accountId: string, token: string, audit: AuditStep): Promise<void> {
+    await em.transactional(async (tx) => {
+      await tx.execute(
+        `update password_reset_token set used_at = now() where account_id = ? and used_at is null and token_hash <> ?`,
+        [accountId, hashToken(token)],
+      );
+      await audit(tx, await tx.findOneOrFail(Account, { id: accountId }));
     });
   }
 
