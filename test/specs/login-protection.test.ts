@@ -1015,6 +1015,26 @@ describe('places in line for the password checks', () => {
   });
 });
 
+describe('a blocked source signing in over and over', () => {
+  it('is refused every time, and recorded once a minute rather than once a request', async () => {
+    await withServer('protection_blocked_flood', { ...PROTECTION_ENV, TRUSTED_PROXIES: '127.0.0.1' }, async (server, db) => {
+      const { client: admin } = await setupAdmin(server);
+      const ip = '203.0.113.99';
+      const block = await admin.gql(BLOCK, { i: { cidr: ip, note: 'flood' } });
+      expect(block.data?.['blockIp']?.__typename).toBe('IpBlock');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          new GqlClient(server.url, { 'x-forwarded-for': ip })
+            .gql(LOGIN, { input: { email: uniqueEmail(`flood${i}`), password: 'a guess' } })
+            .then((r) => r.data?.['login']?.__typename),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set(['IpBlockedError']));
+      expect(await db.query(`select outcome from login_event where ip = $1`, [ip])).toEqual([{ outcome: 'BLOCKED' }]);
+    });
+  });
+});
+
 describe('one wrong password repeated on the panel', () => {
   it('counts toward the source’s block (each costs a hash), though only once toward the account’s', async () => {
     await withServer(

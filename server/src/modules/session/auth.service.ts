@@ -45,6 +45,9 @@ export const LOGIN_ACCOUNT_SQL = `
     from account a left join account_password p on p.account_id = a.id
    where a.email = $1`;
 
+/** A blocked source's refused sign-ins are recorded at most once in this long (see `firstRefusalLately`). */
+const BLOCKED_EVENT_INTERVAL_MS = 60_000;
+
 export class AuthService {
   constructor(
     private readonly config: Config,
@@ -58,6 +61,25 @@ export class AuthService {
     private readonly twoFactor: TwoFactorService,
   ) {
     this.admission = new HashAdmission(config.passwordHashesPerSource, config.passwordHashesPerAccount);
+  }
+
+  /** When this instance last recorded a sign-in refused before its hash, per blocked source and block. */
+  private readonly refusalsRecorded = new Map<string, number>();
+
+  /**
+   * Whether a sign-in refused as blocked is recorded: the first of each source's block in a minute,
+   * per instance. A blocked source sending requests in a loop writes no row per request (each would
+   * cost an insert, and a year of keeping); the login history still shows that it tried, and when.
+   */
+  private firstRefusalLately(key: string): boolean {
+    const now = Date.now();
+    const last = this.refusalsRecorded.get(key);
+    if (last !== undefined && now - last < BLOCKED_EVENT_INTERVAL_MS) return false;
+    this.refusalsRecorded.delete(key);
+    this.refusalsRecorded.set(key, now);
+    // Oldest first (insertion order): a flood from many blocked sources keeps the map bounded.
+    while (this.refusalsRecorded.size > 10_000) this.refusalsRecorded.delete(this.refusalsRecorded.keys().next().value!);
+    return true;
   }
 
   /** Places in line for the hashing threads, per source and per account (see HashAdmission). */
@@ -94,7 +116,9 @@ export class AuthService {
     // A blocked source is refused before any password is hashed.
     const decision = await this.protection.decide(em, ctx.clientIp, account);
     if (!decision.allowed && decision.reason === DecisionReason.IP_BLOCKED) {
-      await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
+      if (this.firstRefusalLately(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
+        await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
+      }
       await this.padTo(started);
       return { ok: false, blockedUntil: decision.until };
     }
