@@ -42,24 +42,6 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
   return problemFromCode(r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK' ? r.code : 'INTERNAL_SERVER_ERROR');
 }
 
-/**
- * Runs a set-up's first step. Adding a method in a session signed in a while ago asks to confirm it is
- * you (REAUTH_REQUIRED): the dialog asks, then the step runs again. Other failures go to `setProblem`.
- */
-function useConfirmedStart(setProblem: (p: Problem | null) => void, toP: (error: unknown) => Problem = toProblem) {
-  const { confirmThen, modal } = useReauthGuard();
-  async function run(step: () => Promise<void>): Promise<void> {
-    try {
-      await step();
-    } catch (error) {
-      const p = toP(error);
-      if (p.code === 'REAUTH_REQUIRED') confirmThen(() => step().catch((again: unknown) => setProblem(toP(again))));
-      else setProblem(p);
-    }
-  }
-  return { run, modal };
-}
-
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
 export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [start, startState] = useMutation(StartTotpDocument);
@@ -67,16 +49,21 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
-  const { run, modal } = useConfirmedStart(setProblem);
+  // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
+  const { guard, modal } = useReauthGuard();
 
   async function onStart() {
     setProblem(null);
     setCode('');
-    await run(async () => {
-      const { data } = await start();
-      const e = data!.startTotpEnrollment;
-      setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
-    });
+    await guard(
+      'Set-up',
+      async () => {
+        const { data } = await start();
+        const e = data!.startTotpEnrollment;
+        setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
+      },
+      setProblem,
+    );
   }
 
   async function onConfirm(event: FormEvent<HTMLFormElement>) {
@@ -150,17 +137,21 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [sent, setSent] = useState(false);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
-  const { run, modal } = useConfirmedStart(setProblem);
+  const { guard, modal } = useReauthGuard();
 
   async function onSend(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    await run(async () => {
-      const { data } = await start({ variables: { address } });
-      const r = data?.startEmailEnrollment;
-      if (r?.__typename === 'EmailCodeSent') setSent(true);
-      else setProblem(problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR'));
-    });
+    await guard(
+      'Set-up',
+      async () => {
+        const { data } = await start({ variables: { address } });
+        const r = data?.startEmailEnrollment;
+        if (r?.__typename === 'EmailCodeSent') setSent(true);
+        else setProblem(problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR'));
+      },
+      setProblem,
+    );
   }
 
   async function onConfirm(event: FormEvent<HTMLFormElement>) {
@@ -222,29 +213,39 @@ export function WebauthnSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const { run, modal } = useConfirmedStart(setProblem, (error) =>
-    error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
-  );
+  const { guard, modal } = useReauthGuard();
 
   async function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
-    await run(async () => {
-      setBusy(true);
-      try {
-        const { data } = await options({ variables: { name } });
-        const optionsJSON = data?.webauthnRegistrationOptions as unknown as Parameters<
-          typeof startRegistration
-        >[0]['optionsJSON'];
-        const attestation = await startRegistration({ optionsJSON });
-        const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
-        const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
-        setProblem(p);
-        if (!p) setName('');
-      } finally {
-        setBusy(false);
-      }
-    });
+    await guard(
+      'Set-up',
+      async () => {
+        setBusy(true);
+        try {
+          const { data } = await options({ variables: { name } });
+          const optionsJSON = data?.webauthnRegistrationOptions as unknown as Parameters<
+            typeof startRegistration
+          >[0]['optionsJSON'];
+          let attestation: Awaited<ReturnType<typeof startRegistration>>;
+          try {
+            attestation = await startRegistration({ optionsJSON });
+          } catch (error) {
+            // Cancelled, or no key answered: the browser's own refusal, said as such.
+            if (!(error instanceof Error && error.name === 'NotAllowedError')) throw error;
+            setProblem(problemFromCode('WEBAUTHN_FAILED'));
+            return;
+          }
+          const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
+          const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
+          setProblem(p);
+          if (!p) setName('');
+        } finally {
+          setBusy(false);
+        }
+      },
+      setProblem,
+    );
   }
 
   return (

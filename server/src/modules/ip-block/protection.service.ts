@@ -3,7 +3,8 @@ import { registerEnumType } from 'type-graphql';
 import type { Keys } from '../../common/crypto/keys.js';
 import { hmacHex } from '../../common/crypto/tokens.js';
 import { isUuid } from '../../common/graphql/ids.js';
-import { formatIp, parseIp } from '../../common/net/ip.js';
+import ipaddr from 'ipaddr.js';
+import { formatIp, parseIp, type IpAddress } from '../../common/net/ip.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { BlockReason } from './ip-block.entity.js';
 import type { SqlPool } from '../../db/pool.js';
@@ -100,6 +101,11 @@ function toDecision(row: DecisionRow, account: AccountState | null): Decision {
 const stateOf = (a: { disabledAt: Date | null; passwordResetRequired?: boolean } | null): AccountState | null =>
   a ? { disabledAt: a.disabledAt, resetPending: a.passwordResetRequired === true } : null;
 
+/** The /`bits` network holding an IPv6 address, as canonical CIDR text (`2001:db8:1::/48`). */
+function v6Network(ip: IpAddress, bits: 48 | 64): string {
+  return `${formatIp(ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`))}/${bits}`;
+}
+
 /**
  * An IPv6 /48 is blocked whole once its /64s together fail this many times the per-source threshold
  * within the window (a site is many sources; a routed /48 is free to anyone with a tunnel).
@@ -163,11 +169,7 @@ export class ProtectionService {
   sourcePrefix(ipText: string): string {
     const ip = parseIp(ipText);
     if (ip === undefined) return `${ipText}/32`;
-    if (ip.kind() === 'ipv4') return `${formatIp(ip)}/32`;
-    const bytes = ip.toByteArray().slice(0, 8);
-    const groups: string[] = [];
-    for (let i = 0; i < 8; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-    return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/64`;
+    return ip.kind() === 'ipv4' ? `${formatIp(ip)}/32` : v6Network(ip, 64);
   }
 
   /**
@@ -177,11 +179,7 @@ export class ProtectionService {
    */
   sitePrefix(ipText: string): string | null {
     const ip = parseIp(ipText);
-    if (ip === undefined || ip.kind() === 'ipv4') return null;
-    const bytes = ip.toByteArray().slice(0, 6);
-    const groups: string[] = [];
-    for (let i = 0; i < 6; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-    return `${formatIp(parseIp(`${groups.join(':')}::`)!)}/48`;
+    return ip === undefined || ip.kind() === 'ipv4' ? null : v6Network(ip, 48);
   }
 
   /**
@@ -199,11 +197,11 @@ export class ProtectionService {
         returning id, cidr::text as cidr, reason`,
       [liftedBy, cidr],
     );
-    const prefix = this.sourcePrefix(cidr.split('/')[0]!);
-    await clearSourceCounts(em, prefix);
+    const [address, bits] = cidr.split('/');
+    await clearSourceCounts(em, this.sourcePrefix(address!));
     // Lifting a block over a whole IPv6 site lets the site's own count start afresh too.
-    const site = this.sitePrefix(cidr.split('/')[0]!);
-    if (site !== null && Number(cidr.split('/')[1] ?? 128) <= 48) await clearSourceCounts(em, site);
+    const site = this.sitePrefix(address!);
+    if (site !== null && Number(bits ?? 128) <= 48) await clearSourceCounts(em, site);
     return lifted;
   }
 

@@ -27,6 +27,7 @@ import {
 import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { type Session, SessionStage } from './session.entity.js';
 import { HashAdmission } from './hash-admission.js';
+import { OncePer } from '../../common/once-per.js';
 
 export type LoginOutcomeResult =
   | {
@@ -45,9 +46,6 @@ export const LOGIN_ACCOUNT_SQL = `
     from account a left join account_password p on p.account_id = a.id
    where a.email = $1`;
 
-/** A blocked source's refused sign-ins are recorded at most once in this long (see `firstRefusalLately`). */
-const BLOCKED_EVENT_INTERVAL_MS = 60_000;
-
 export class AuthService {
   constructor(
     private readonly config: Config,
@@ -60,27 +58,15 @@ export class AuthService {
     private readonly adminAccess: AdminAccessService,
     private readonly twoFactor: TwoFactorService,
   ) {
-    this.admission = new HashAdmission(config.passwordHashesPerSource, config.passwordHashesPerAccount);
+    this.admission = new HashAdmission(config.passwordHashesPerSource, config.passwordHashesPerAccount, SITE_THRESHOLD_FACTOR);
   }
-
-  /** When this instance last recorded a sign-in refused before its hash, per blocked source and block. */
-  private readonly refusalsRecorded = new Map<string, number>();
 
   /**
-   * Whether a sign-in refused as blocked is recorded: the first of each source's block in a minute,
-   * per instance. A blocked source sending requests in a loop writes no row per request (each would
-   * cost an insert, and a year of keeping); the login history still shows that it tried, and when.
+   * A sign-in refused as blocked is recorded for the first of each source's block in a minute: a
+   * blocked source sending requests in a loop writes no row per request (each would cost an insert,
+   * and a year of keeping); the login history still shows that it tried, and when.
    */
-  private firstRefusalLately(key: string): boolean {
-    const now = Date.now();
-    const last = this.refusalsRecorded.get(key);
-    if (last !== undefined && now - last < BLOCKED_EVENT_INTERVAL_MS) return false;
-    this.refusalsRecorded.delete(key);
-    this.refusalsRecorded.set(key, now);
-    // Oldest first (insertion order): a flood from many blocked sources keeps the map bounded.
-    while (this.refusalsRecorded.size > 10_000) this.refusalsRecorded.delete(this.refusalsRecorded.keys().next().value!);
-    return true;
-  }
+  private readonly refusalsRecorded = new OncePer(60_000);
 
   /** Places in line for the hashing threads, per source and per account (see HashAdmission). */
   readonly admission: HashAdmission;
@@ -116,7 +102,7 @@ export class AuthService {
     // A blocked source is refused before any password is hashed.
     const decision = await this.protection.decide(em, ctx.clientIp, account);
     if (!decision.allowed && decision.reason === DecisionReason.IP_BLOCKED) {
-      if (this.firstRefusalLately(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
+      if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
       }
       await this.padTo(started);
@@ -129,7 +115,6 @@ export class AuthService {
         ? null
         : { source: this.protection.sourcePrefix(ctx.clientIp), site: this.protection.sitePrefix(ctx.clientIp) },
       email,
-      SITE_THRESHOLD_FACTOR,
     );
     let passwordOk: boolean;
     try {
@@ -269,21 +254,15 @@ export class AuthService {
     return result;
   }
 
-  /** When each account was last told of a right password from outside its list (this instance). */
-  private readonly outsideListTold = new Map<string, number>();
+  /** Accounts told of a right password from outside their list: once an hour each (this instance). */
+  private readonly outsideListTold = new OncePer(3_600_000);
 
   /**
    * E-mails the holder that their right password was used from outside their IP access list: at most
    * once an hour per account (a flood of such sign-ins must not become a flood of e-mails).
    */
   private tellOutsideList(ctx: Context, account: Account): void {
-    const now = Date.now();
-    const last = this.outsideListTold.get(account.id);
-    if (last !== undefined && now - last < 3_600_000) return;
-    // Re-inserted, so the oldest entry is the one told longest ago when the map is trimmed.
-    this.outsideListTold.delete(account.id);
-    this.outsideListTold.set(account.id, now);
-    if (this.outsideListTold.size > 10_000) this.outsideListTold.delete(this.outsideListTold.keys().next().value!);
+    if (!this.outsideListTold.take(account.id)) return;
     ctx.services.mail.notify(mails.signInOutsideAccessList(account.email, ctx.clientIp, this.config.publicUrl.origin));
   }
 

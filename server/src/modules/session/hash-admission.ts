@@ -16,22 +16,24 @@ export class HashAdmission {
   constructor(
     private readonly perSource: number,
     private readonly perAccount: number,
+    /** A /48 site's share, in sources' shares. */
+    private readonly siteFactor: number,
   ) {}
 
   /**
    * Takes a place for one check, or throws SERVER_BUSY. `from` null: a trusted source, held to no cap
    * (it is never blocked either, and the account's own share must not let anyone lock its holder out
-   * of their trusted networks). Otherwise the source, its IPv6 /48 (`site`, with `siteFactor` times
-   * the source's share: its /64s are free to whoever holds it) and the account each have a share.
+   * of their trusted networks). Otherwise the source, its IPv6 /48 (`site`, `siteFactor` times the
+   * source's share: its /64s are free to whoever holds it) and the account each have a share.
    * Returns the release, to call once checked.
    */
-  enter(from: { source: string; site: string | null } | null, account: string, siteFactor: number): () => void {
+  enter(from: { source: string; site: string | null } | null, account: string): () => void {
     if (from === null) return () => undefined;
     const keys: [Map<string, number>, string, number][] = [
       [this.bySource, from.source, this.perSource],
       [this.byAccount, account, this.perAccount],
     ];
-    if (from.site !== null) keys.push([this.bySource, from.site, this.perSource * siteFactor]);
+    if (from.site !== null) keys.push([this.bySource, from.site, this.perSource * this.siteFactor]);
     for (const [map, key, cap] of keys) if ((map.get(key) ?? 0) >= cap) throw new HashBusyError();
     for (const [map, key] of keys) map.set(key, (map.get(key) ?? 0) + 1);
     let released = false;
