@@ -515,9 +515,10 @@ interface Maintenance {
 }
 
 /**
- * Every few minutes: forget counters and wrong-secret hashes older than any window could need, and the
- * e-mail codes and security-key challenges nothing can use any more; every hour, prune what is kept no
- * longer (`LOGIN_HISTORY_DAYS`, `ENDED_RECORD_DAYS`: see db/retention.ts).
+ * Every minute or so: forget counters and wrong-secret hashes older than any window could need, and the
+ * e-mail codes and security-key challenges nothing can use any more; send incident summaries and retry
+ * notification e-mails that are due; every hour, prune what is kept no longer (`LOGIN_HISTORY_DAYS`,
+ * `ENDED_RECORD_DAYS`: see db/retention.ts).
  */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Maintenance {
   const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined, prunedAt: 0 };
@@ -547,6 +548,8 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
           m.prunedAt = Date.now();
           await pruneRetained(services.sessions.pool, services.config.retention, logger);
         }
+        // Notifications the mail server did not take earlier, now due again (any instance's, or left by the CLI).
+        await services.mail.deliverDue();
       })()
         .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
         .finally(() => {

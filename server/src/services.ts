@@ -67,7 +67,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const protection = new ProtectionService(keys, settings, pool, ranges, authCache);
   const audit = new AuditService();
   const adminAccess = new AdminAccessService(pool, loginEvents);
-  const mail = new MailService(config, logger);
+  const mail = new MailService(config, logger, { pool, key: keys.encryptionKey });
   const twoFactor = new TwoFactorService(config, keys, settings, mail, audit, protection, hasher, logger, pool);
   const webauthn = new WebauthnService(config, settings, twoFactor, mail, audit, logger);
   const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);

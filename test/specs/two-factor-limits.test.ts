@@ -355,15 +355,18 @@ describe('second-factor attempt limits', () => {
   });
 });
 
-describe('second-factor budgets and the counters clean-up', () => {
+describe('maintenance rounds: second-factor budgets, the counters clean-up, notification retries', () => {
   let db: TestDatabase;
   let server: RunningServer;
   let admin: GqlClient;
+  let mail: MailSink;
 
   beforeAll(async () => {
     db = await createTestDatabase('two_factor_cleanup');
+    mail = await MailSink.start();
     server = await startServer({
       DATABASE_URL: db.url,
+      SMTP_URL: mail.url,
       // The clean-up runs every second; brute-force counters live 10 s, second-factor budgets 900 s.
       INCIDENT_MAIL_THROTTLE_SECONDS: '1',
       BRUTE_FORCE_WINDOW_SECONDS: '10',
@@ -374,7 +377,29 @@ describe('second-factor budgets and the counters clean-up', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    await mail?.stop();
     await db?.drop();
+  });
+
+  it('a notification the mail server put off waits in the queue and a later round sends it', async () => {
+    const { client, email } = await createAccount(server, admin, { role: 'USER' });
+    const address = email.toLowerCase();
+    const since = mail.count();
+    mail.deferring.add(address);
+    try {
+      await enrollTotp(client);
+      await expect.poll(() => db.query(`select attempts from mail_queue`)).toEqual([{ attempts: 1 }]);
+      // Rounds pass (one a second here) while its next try is a minute away: not tried again yet.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await db.query(`select attempts from mail_queue`)).toEqual([{ attempts: 1 }]);
+    } finally {
+      mail.deferring.delete(address);
+    }
+    await db.query(`update mail_queue set next_attempt_at = now()`);
+    const got = await mail.waitFor(address, (m) => m.subject === 'A two-factor method was added to your account', since);
+    expect(got.raw).toContain('An authenticator app was added');
+    expect(await db.query(`select 1 from mail_queue`)).toEqual([]);
+    expect(mail.messages.slice(since).filter((m) => m.to.includes(address))).toHaveLength(1);
   });
 
   it('a spent second-factor budget outlives the shorter brute-force window', async () => {

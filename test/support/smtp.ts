@@ -17,6 +17,8 @@ export class MailSink {
   private waiters: (() => void)[] = [];
   /** Messages to these addresses are refused (550), as a mail server that is down for them would. */
   readonly refusing = new Set<string>();
+  /** Messages to these addresses are deferred (451, "try again later"), as a busy or greylisting server does. */
+  readonly deferring = new Set<string>();
 
   private constructor(
     private readonly server: SMTPServer,
@@ -33,6 +35,10 @@ export class MailSink {
       onRcptTo(address, _session, callback) {
         if (box.sink!.refusing.has(address.address.toLowerCase())) {
           callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+          return;
+        }
+        if (box.sink!.deferring.has(address.address.toLowerCase())) {
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
           return;
         }
         callback();

@@ -26,6 +26,7 @@ import {
   WebauthnCredential,
 } from '../modules/two-factor/two-factor.entity.js';
 import { Setting } from '../modules/settings/setting.entity.js';
+import { QueuedMail } from '../modules/mail/mail-queue.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, same set in dev, tests and production. */
 export const entities = [
@@ -59,4 +60,5 @@ export const entities = [
   IncidentMailThrottle,
   IncidentHolderLink,
   FamiliarLocation,
+  QueuedMail,
 ];

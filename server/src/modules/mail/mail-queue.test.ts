@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { pino } from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
+import { freePort } from '../../../../test/support/server.js';
+import { MailSink } from '../../../../test/support/smtp.js';
+import type { Config } from '../../config.js';
+import { initOrm, migrate } from '../../db/orm.js';
+import { createSqlPool, type SqlPool } from '../../db/pool.js';
+import { MailService } from './mail.service.js';
+
+/** A logger whose entries the test reads. */
+function recordingLogger() {
+  const entries: { level: number; msg: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) entries.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), entries };
+}
+
+describe('notification e-mails wait in the database until the mail server takes them', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let pool: SqlPool;
+  let sink: MailSink;
+  const key = randomBytes(32);
+  const configFor = (smtpUrl: string) =>
+    ({ smtpUrl, mailFrom: 'security@example.test', dataDir: '/nonexistent' }) as unknown as Config;
+  const service = (smtpUrl = sink.url, k = key) => {
+    const log = recordingLogger();
+    return { mail: new MailService(configFor(smtpUrl), log.logger, { pool, key: k }), log: log.entries };
+  };
+  const queued = () =>
+    db.query<{ id: string; sealed: string; attempts: number; last_error: string | null; wait_s: number }>(
+      `select id, sealed, attempts, last_error, extract(epoch from next_attempt_at - now())::float8 as wait_s from mail_queue order by created_at`,
+    );
+  const makeDue = () => db.query(`update mail_queue set next_attempt_at = now()`);
+  let n = 0;
+  const address = () => `holder-${++n}-${randomBytes(3).toString('hex')}@example.test`;
+  const to = (addr: string) => sink.messages.filter((m) => m.to.includes(addr));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mail_queue');
+    orm = await initOrm(db.url);
+    await migrate(orm);
+    pool = createSqlPool(db.url, () => undefined);
+    sink = await MailSink.start();
+  });
+  afterAll(async () => {
+    await sink?.stop();
+    await pool?.end();
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('a message the mail server defers (451) stays queued, sealed, and a later round delivers it; then it is gone', async () => {
+    const addr = address();
+    const { mail, log } = service();
+    sink.deferring.add(addr);
+    mail.notify({ to: addr, subject: 'Your password must be reset', text: 'Open https://sc.example/reset#token=s3cr3t-link' });
+    expect(await mail.drain()).toBe(true);
+    const [row, ...others] = await queued();
+    expect(others).toHaveLength(0);
+    expect(row).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/451/) });
+    // Tried again in a minute, not at once.
+    expect(row!.wait_s).toBeGreaterThan(50);
+    expect(row!.wait_s).toBeLessThanOrEqual(60);
+    // Nothing of the message is readable in the database: not the link, the address or the subject.
+    expect(row!.sealed).not.toMatch(/s3cr3t|holder|password|reset/i);
+    expect(log.some((e) => e.level === 40 && /will retry/.test(e.msg))).toBe(true);
+
+    // Not due yet: a round leaves it alone.
+    expect(await mail.deliverDue()).toBe(0);
+    expect(to(addr)).toHaveLength(0);
+
+    sink.deferring.delete(addr);
+    await makeDue();
+    expect(await mail.deliverDue()).toBe(1);
+    const got = await sink.waitFor(addr);
+    expect(got.subject).toBe('Your password must be reset');
+    expect(got.raw).toContain('s3cr3t-link');
+    expect(await queued()).toHaveLength(0);
+    expect(to(addr)).toHaveLength(1);
+  });
+
+  it('waits longer after each failure, and gives a message up (logged as an error) after a day of them', async () => {
+    const addr = address();
+    const { mail, log } = service();
+    sink.deferring.add(addr);
+    try {
+      mail.notify({ to: addr, subject: 'A new sign-in method was added', text: 'x' });
+      await mail.drain();
+      await makeDue();
+      expect(await mail.deliverDue()).toBe(1);
+      const [second] = await queued();
+      expect(second).toMatchObject({ attempts: 2 });
+      expect(second!.wait_s).toBeGreaterThan(110);
+      expect(second!.wait_s).toBeLessThanOrEqual(120);
+
+      await db.query(`update mail_queue set next_attempt_at = now(), created_at = now() - interval '25 hours'`);
+      expect(await mail.deliverDue()).toBe(1);
+      expect(await queued()).toHaveLength(0);
+      expect(log.some((e) => e.level === 50 && /undelivered for a day: given up/.test(e.msg))).toBe(true);
+      expect(to(addr)).toHaveLength(0);
+    } finally {
+      sink.deferring.delete(addr);
+    }
+  });
+
+  it('gives a message up at once when the mail server refuses it for good (5xx)', async () => {
+    const addr = address();
+    const { mail, log } = service();
+    sink.refusing.add(addr);
+    try {
+      mail.notify({ to: addr, subject: 'Recovery code used', text: 'x' });
+      await mail.drain();
+    } finally {
+      sink.refusing.delete(addr);
+    }
+    expect(await queued()).toHaveLength(0);
+    expect(log.some((e) => e.level === 50 && /refused by the mail server: given up/.test(e.msg))).toBe(true);
+  });
+
+  it('loses nothing to a mail server that is down: queued by one instance, delivered by another (a restart)', async () => {
+    const addr = address();
+    const down = service(`smtp://127.0.0.1:${await freePort()}`);
+    down.mail.notify({ to: addr, subject: 'Security incident detected', text: 'x' });
+    await down.mail.drain();
+    expect(await queued()).toEqual([expect.objectContaining({ attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED/) })]);
+
+    const restarted = service();
+    await makeDue();
+    expect(await restarted.mail.deliverDue()).toBe(1);
+    expect((await sink.waitFor(addr)).subject).toBe('Security incident detected');
+    expect(await queued()).toHaveLength(0);
+  });
+
+  it('two instances retrying at once send each message once', async () => {
+    const addrs = Array.from({ length: 30 }, address);
+    const first = service();
+    for (const a of addrs) sink.deferring.add(a);
+    for (const a of addrs) first.mail.notify({ to: a, subject: 'Queued', text: a });
+    await first.mail.drain();
+    expect(await queued()).toHaveLength(30);
+    for (const a of addrs) sink.deferring.delete(a);
+    await makeDue();
+    const second = service();
+    const [x, y] = await Promise.all([first.mail.deliverDue(), second.mail.deliverDue()]);
+    expect(x + y).toBe(30);
+    expect(await queued()).toHaveLength(0);
+    for (const a of addrs) expect(to(a)).toHaveLength(1);
+  });
+
+  it('drops, unsent, a message sealed with another key (the keys were replaced)', async () => {
+    const addr = address();
+    const old = service(`smtp://127.0.0.1:${await freePort()}`, randomBytes(32));
+    old.mail.notify({ to: addr, subject: 'Sealed with the old key', text: 'x' });
+    await old.mail.drain();
+    expect(await queued()).toHaveLength(1);
+    const now = service();
+    await makeDue();
+    expect(await now.mail.deliverDue()).toBe(0);
+    expect(await queued()).toHaveLength(0);
+    expect(now.log.some((e) => e.level === 50 && /unreadable with this key/.test(e.msg))).toBe(true);
+    expect(to(addr)).toHaveLength(0);
+  });
+
+  it('sends at once, without the queue, when the database refuses it', async () => {
+    const addr = address();
+    const broken = createSqlPool(db.url.replace(/\/[^/]+$/, '/no_such_database'), () => undefined);
+    try {
+      const log = recordingLogger();
+      const mail = new MailService(configFor(sink.url), log.logger, { pool: broken, key });
+      mail.notify({ to: addr, subject: 'Sent without the queue', text: 'x' });
+      await mail.drain();
+      expect((await sink.waitFor(addr)).subject).toBe('Sent without the queue');
+      expect(log.entries.some((e) => e.level === 40 && /not queued: sent without retries/.test(e.msg))).toBe(true);
+    } finally {
+      await broken.end();
+    }
+  });
+});
