@@ -69,9 +69,11 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
     url = embedded.url;
   }
-  const orm = await initOrm(url, logger, onQuery, snapshot);
-  const pool = createSqlPool(url, (err) =>
-    logger.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
+  const orm = await initOrm(url, logger, onQuery, snapshot, config.dbStatementTimeoutMs);
+  const pool = createSqlPool(
+    url,
+    (err) => logger.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
+    config.dbStatementTimeoutMs,
   );
   return { orm, pool, embedded };
 }
@@ -135,6 +137,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       void services.geo.load();
       await services.incidents.events.start();
       maintenance = startMaintenance(orm, services, logger);
+      // Notifications the mail server did not take earlier, once due (any instance's, or left by the CLI):
+      // rounds of their own, which a slow mail server cannot hold the clean-ups up with.
+      services.mail.startRetries(maintenanceIntervalMs(config));
       const schema = await createSchema();
 
       const app = express();
@@ -516,50 +521,49 @@ interface Maintenance {
 
 /**
  * Every minute or so: forget counters and wrong-secret hashes older than any window could need, and the
- * e-mail codes and security-key challenges nothing can use any more; send incident summaries and retry
- * notification e-mails that are due; every hour, prune what is kept no longer (`LOGIN_HISTORY_DAYS`,
- * `ENDED_RECORD_DAYS`: see db/retention.ts).
+ * e-mail codes and security-key challenges nothing can use any more; send incident summaries; every
+ * hour, prune what is kept no longer (`LOGIN_HISTORY_DAYS`, `ENDED_RECORD_DAYS`: see db/retention.ts).
  */
 function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Maintenance {
   const m: Maintenance = { timer: undefined as unknown as NodeJS.Timeout, running: undefined, prunedAt: 0 };
-  m.timer = setInterval(
-    () => {
-      if (m.running) {
-        logger.warn('maintenance round skipped: the last one has not finished');
-        return;
-      }
-      m.running = (async () => {
-        // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
-        services.protection.ranges.matcher.prune();
-        const em = orm.em.fork();
-        const s = await services.settings.bruteForce(em);
-        // The table holds the brute-force counters and the second-factor budgets, each with its own window.
-        const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
-        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
-        await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
-        // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
-        await em.execute(
-          `delete from email_code e where not exists
+  m.timer = setInterval(() => {
+    if (m.running) {
+      logger.warn('maintenance round skipped: the last one has not finished');
+      return;
+    }
+    m.running = (async () => {
+      // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
+      services.protection.ranges.matcher.prune();
+      const em = orm.em.fork();
+      const s = await services.settings.bruteForce(em);
+      // The table holds the brute-force counters and the second-factor budgets, each with its own window.
+      const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
+      await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
+      await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+      // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
+      await em.execute(
+        `delete from email_code e where not exists
              (select 1 from session s where s.id = e.session_id and s.revoked_at is null and s.expires_at > now())`,
-        );
-        await em.execute(`delete from webauthn_challenge where expires_at < now()`);
-        await services.incidents.flushSummaries(em);
-        if (Date.now() - m.prunedAt >= 3_600_000) {
-          m.prunedAt = Date.now();
-          await pruneRetained(services.sessions.pool, services.config.retention, logger);
-        }
-        // Notifications the mail server did not take earlier, now due again (any instance's, or left by the CLI).
-        await services.mail.deliverDue();
-      })()
-        .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
-        .finally(() => {
-          m.running = undefined;
-        });
-    },
-    Math.min(60_000, services.config.incidentMailThrottleSeconds * 1000),
-  );
+      );
+      await em.execute(`delete from webauthn_challenge where expires_at < now()`);
+      await services.incidents.flushSummaries(em);
+      if (Date.now() - m.prunedAt >= 3_600_000) {
+        m.prunedAt = Date.now();
+        await pruneRetained(services.sessions.pool, services.config.retention, logger);
+      }
+    })()
+      .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
+      .finally(() => {
+        m.running = undefined;
+      });
+  }, maintenanceIntervalMs(services.config));
   m.timer.unref();
   return m;
+}
+
+/** Every minute, or as often as incident e-mails may go out when that is more often (tests: every second). */
+function maintenanceIntervalMs(config: Config): number {
+  return Math.min(60_000, config.incidentMailThrottleSeconds * 1000);
 }
 
 /** The prototype of every HTTP operation's context: its EntityManager fork is made on first use. */

@@ -46,6 +46,11 @@ export interface Config {
   passwordHashConcurrency: number;
   passwordHashNiceness: number;
   passwordHashMaxWaitMs: number;
+  /**
+   * How long one database statement may run, or wait for a lock, before PostgreSQL cancels it; also
+   * how long a request waits for a pooled connection. 0: no limit. Migrations are exempt.
+   */
+  dbStatementTimeoutMs: number;
   /** Password checks one source (address or IPv6 /64) may have waiting or running at once. */
   passwordHashesPerSource: number;
   /** Password checks one account name may have waiting or running at once. */
@@ -256,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordHashConcurrency = int('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.min(8, os.availableParallelism())), 1, 64);
   const passwordHashNiceness = int('PASSWORD_HASH_NICENESS', 10, 0, 19);
   const passwordHashMaxWaitMs = int('PASSWORD_HASH_MAX_WAIT_MS', 10_000, 100, 300_000);
+  const dbStatementTimeoutMs = int('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000);
   const passwordHashesPerSource = int('PASSWORD_HASHES_PER_SOURCE', 8, 1, 1000);
   const passwordHashesPerAccount = int('PASSWORD_HASHES_PER_ACCOUNT', 8, 1, 1000);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
@@ -367,6 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashConcurrency,
     passwordHashNiceness,
     passwordHashMaxWaitMs,
+    dbStatementTimeoutMs,
     passwordHashesPerSource,
     passwordHashesPerAccount,
     loginMinDurationMs,

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { setupAdmin } from '../support/factories.js';
+import { codes } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 describe('the database connection', () => {
@@ -67,6 +68,31 @@ describe('the database connection', () => {
     const code = await server.stop();
     server = undefined;
     expect(code).toBe(0);
+  });
+
+  it('answers a request held up by the database past DB_STATEMENT_TIMEOUT_MS with DATABASE_TIMEOUT, and the next one normally', async () => {
+    server = await startServer({ DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '1000' });
+    const { client: admin } = await setupAdmin(server);
+    const AUDIT = `{ auditLog(page: { limit: 5 }) { totalCount nodes { action } } }`;
+    expect((await admin.gql(AUDIT)).errors).toBeUndefined();
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      // Someone holds the audit log (a long migration by hand, a stuck transaction): reading it waits.
+      await holder.query('begin');
+      await holder.query('lock table audit_log in access exclusive mode');
+      const started = Date.now();
+      const held = await admin.gql(AUDIT);
+      expect(codes(held)).toEqual(['DATABASE_TIMEOUT']);
+      expect(held.errors![0]!.message).toBe('The database did not answer in time. Try again in a moment.');
+      // Answered at the limit, not when the lock goes (it never would here).
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    expect((await admin.gql(AUDIT)).errors).toBeUndefined();
+    expect(server.output()).toContain('database timeout in GraphQL operation');
   });
 
   /**

@@ -19,6 +19,10 @@ export class MailSink {
   readonly refusing = new Set<string>();
   /** Messages to these addresses are deferred (451, "try again later"), as a busy or greylisting server does. */
   readonly deferring = new Set<string>();
+  /** Every message is refused at MAIL FROM (530), as a server that wants a login we do not give. */
+  refusingSenders = false;
+  /** Decides each recipient when set: waits as long as it likes, then accepts or answers a code. */
+  rcptHook: ((address: string) => Promise<number | void>) | undefined;
 
   private constructor(
     private readonly server: SMTPServer,
@@ -32,13 +36,31 @@ export class MailSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onMailFrom(_address, _session, callback) {
+        if (box.sink!.refusingSenders) {
+          callback(Object.assign(new Error('Authentication required'), { responseCode: 530 }));
+          return;
+        }
+        callback();
+      },
       onRcptTo(address, _session, callback) {
         if (box.sink!.refusing.has(address.address.toLowerCase())) {
           callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
           return;
         }
         if (box.sink!.deferring.has(address.address.toLowerCase())) {
-          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          // Quoting the recipient, as real servers do.
+          callback(
+            Object.assign(new Error(`<${address.address}>: Recipient address deferred, try again later`), { responseCode: 451 }),
+          );
+          return;
+        }
+        const hook = box.sink!.rcptHook;
+        if (hook) {
+          hook(address.address.toLowerCase()).then(
+            (code) => callback(code ? Object.assign(new Error('Try again later'), { responseCode: code }) : undefined),
+            (err: Error) => callback(err),
+          );
           return;
         }
         callback();

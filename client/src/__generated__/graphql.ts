@@ -212,6 +212,8 @@ export type ErrorCode =
   | 'CONFLICT'
   /** The security key presented a lower signature counter than before (a cloned key?): refused and flagged. */
   | 'CREDENTIAL_FLAGGED'
+  /** The database did not answer in time (a statement ran, or waited for a lock, longer than the server allows, or no connection to it was free): the step that timed out changed nothing. Try again in a moment. */
+  | 'DATABASE_TIMEOUT'
   /** A code was sent moments ago: wait until `retryAfter` before asking for another. */
   | 'EMAIL_COOLDOWN'
   /** Another account uses this e-mail address. */

@@ -1,10 +1,12 @@
-import { Migrator } from '@mikro-orm/migrations';
+import { type Migration, Migrator } from '@mikro-orm/migrations';
+import type { MigrationObject } from '@mikro-orm/core';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
+import { connectionLimits, connectTimeoutMs } from './pool.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -13,7 +15,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * database after migrating. Only the migration script asks for it: the app and the tests migrate
  * databases of every age (a test migrates to a past version), and must not rewrite the committed file.
  */
-export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: string) => void, snapshot = false): Options {
+export function ormOptions(
+  clientUrl: string,
+  logger?: Logger,
+  onQuery?: (sql: string) => void,
+  snapshot = false,
+  timeoutMs = 0,
+): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -21,7 +29,7 @@ export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: s
     extensions: [Migrator],
     migrations: {
       // Listed explicitly so compiled and source runs find the same classes.
-      migrationsList,
+      migrationsList: migrationsList.map(({ name, class: migration }) => ({ name, class: withoutStatementTimeout(migration) })),
       pathTs: path.join(here, 'migrations'),
       path: path.join(here, 'migrations'),
       emit: 'ts',
@@ -34,6 +42,11 @@ export function ormOptions(clientUrl: string, logger?: Logger, onQuery?: (sql: s
     // MikroORM batches `Loaded` relations per request through its dataloader.
     dataloader: true,
     pool: { min: 0, max: 10 },
+    // The statement timeout and keep-alives of `connectionLimits`; waiting for a pooled connection (knex's own).
+    driverOptions: {
+      connection: connectionLimits(timeoutMs),
+      ...(timeoutMs > 0 ? { acquireConnectionTimeout: connectTimeoutMs(timeoutMs) } : {}),
+    },
     forceUtcTimezone: true,
     debug: false,
     allowGlobalContext: false,
@@ -53,8 +66,34 @@ export async function initOrm(
   logger?: Logger,
   onQuery?: (sql: string) => void,
   snapshot = false,
+  timeoutMs = 0,
 ): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(clientUrl, logger, onQuery, snapshot));
+  return MikroORM.init(ormOptions(clientUrl, logger, onQuery, snapshot, timeoutMs));
+}
+
+type MigrationClass = MigrationObject['class'];
+
+/**
+ * A migration that runs without the statement timeout: rewriting or indexing a large table may take
+ * longer than any request should, and a migration cut off would stop the server from starting. The
+ * migrations run in one transaction (`transactional`, `allOrNothing`), which `set local` lasts for.
+ */
+function withoutStatementTimeout(migration: MigrationClass): MigrationClass {
+  const Base = migration as unknown as new (...args: ConstructorParameters<typeof Migration>) => {
+    up(): Promise<void>;
+    down(): Promise<void>;
+    addSql(sql: string): void;
+  };
+  return class extends Base {
+    override async up(): Promise<void> {
+      this.addSql('set local statement_timeout = 0');
+      await super.up();
+    }
+    override async down(): Promise<void> {
+      this.addSql('set local statement_timeout = 0');
+      await super.down();
+    }
+  } as unknown as MigrationClass;
 }
 
 /** Applies pending migrations; never `schema:update` at boot. */

@@ -8,12 +8,34 @@ import pg from 'pg';
 export type SqlPool = pg.Pool;
 
 /**
+ * node-postgres settings for both pools (this one and MikroORM's): PostgreSQL cancels a statement
+ * that runs, or waits for a lock, longer than `timeoutMs` (SQLSTATE 57014, answered `DATABASE_TIMEOUT`);
+ * opening a connection (and, in this pool, waiting for a free one) gives up after as long (at least
+ * 5 s); and TCP
+ * keep-alives notice a peer that vanished from an idle connection. 0: no limits.
+ */
+export function connectionLimits(timeoutMs: number): {
+  statement_timeout?: number;
+  connectionTimeoutMillis?: number;
+  keepAlive: true;
+} {
+  return timeoutMs > 0
+    ? { statement_timeout: timeoutMs, connectionTimeoutMillis: connectTimeoutMs(timeoutMs), keepAlive: true }
+    : { keepAlive: true };
+}
+
+/** How long opening or waiting for a connection may take: as long as a statement, at least 5 s. */
+export function connectTimeoutMs(timeoutMs: number): number {
+  return Math.max(timeoutMs, 5_000);
+}
+
+/**
  * `onIdleError` hears about connections that broke while idle in the pool (PostgreSQL restarted, or
  * an administrator ended the backend): the pool drops them and opens new ones on demand. Without a
  * listener, node-postgres re-emits such an error as an uncaught exception that ends the process.
  */
-export function createSqlPool(url: string, onIdleError: (err: Error) => void): SqlPool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+export function createSqlPool(url: string, onIdleError: (err: Error) => void, timeoutMs = 0): SqlPool {
+  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000, ...connectionLimits(timeoutMs) });
   pool.on('error', onIdleError);
   return pool;
 }

@@ -43,6 +43,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   TOO_MANY_ATTEMPTS: 'Too many wrong codes. Wait a while before trying again.',
   SECOND_FACTOR_LOCKED: 'Two-step sign-in is locked after too many wrong codes. Ask an administrator to unlock it.',
   SERVER_BUSY: 'Too many people are signing in right now. Try again in a moment.',
+  DATABASE_TIMEOUT: 'The server is waiting on its database. Try again in a moment.',
   TOO_MANY_SUBSCRIPTIONS: 'This window has too many live updates open. Reload the page.',
   SECOND_FACTOR_UNAVAILABLE:
     'Your second factor cannot be used now and no recovery code is left. Ask an administrator to reset your two-step sign-in.',

@@ -34,6 +34,7 @@ export enum ErrorCode {
   SECOND_FACTOR_LOCKED = 'SECOND_FACTOR_LOCKED',
   SECOND_FACTOR_UNAVAILABLE = 'SECOND_FACTOR_UNAVAILABLE',
   SERVER_BUSY = 'SERVER_BUSY',
+  DATABASE_TIMEOUT = 'DATABASE_TIMEOUT',
   TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
   EMAIL_COOLDOWN = 'EMAIL_COOLDOWN',
   ALREADY_ENABLED = 'ALREADY_ENABLED',
@@ -111,6 +112,10 @@ registerEnumType(ErrorCode, {
     SERVER_BUSY: {
       description:
         'Too many passwords are waiting to be checked (a flood of sign-ins): this one was not checked and counts for nothing. Try again in a moment.',
+    },
+    DATABASE_TIMEOUT: {
+      description:
+        'The database did not answer in time (a statement ran, or waited for a lock, longer than the server allows, or no connection to it was free): the step that timed out changed nothing. Try again in a moment.',
     },
     TOO_MANY_SUBSCRIPTIONS: {
       description: 'This WebSocket connection holds as many subscriptions as it may: end one before starting another.',

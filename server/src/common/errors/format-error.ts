@@ -54,6 +54,15 @@ export function createFormatError(logger: Logger) {
         extensions: { code: ErrorCode.BAD_USER_INPUT },
       };
     }
+    // A statement PostgreSQL cancelled at DB_STATEMENT_TIMEOUT_MS, or no pooled connection within it.
+    if (state === '57014' || isPoolTimeout(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database timeout in GraphQL operation');
+      return {
+        ...base,
+        message: 'The database did not answer in time. Try again in a moment.',
+        extensions: { code: ErrorCode.DATABASE_TIMEOUT },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
     return {
       message: 'Internal server error',
@@ -62,6 +71,20 @@ export function createFormatError(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/** No connection from a pool in time: node-postgres's pool, or MikroORM's (knex's `KnexTimeoutError`). */
+function isPoolTimeout(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    if (name === 'KnexTimeoutError') return true;
+    if (
+      typeof message === 'string' &&
+      /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$/.test(message)
+    )
+      return true;
+  }
+  return false;
 }
 
 /** The SQLSTATE of a database error (pg's, or MikroORM's wrapping of it), if it is one. */

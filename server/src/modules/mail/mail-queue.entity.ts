@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 @Entity({ tableName: 'mail_queue' })
 @Index({ name: 'mail_queue_due_idx', properties: ['nextAttemptAt'] })
 export class QueuedMail {
-  [OptionalProps]?: 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt' | 'lastError';
+  [OptionalProps]?: 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt' | 'claim' | 'lastError';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id: string = randomUUID();
@@ -31,7 +31,11 @@ export class QueuedMail {
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   nextAttemptAt: Date = new Date();
 
-  /** What the mail server (or the connection to it) answered last time. */
+  /** Marks the try that holds it now (null between tries): only that try's outcome updates the row. */
+  @Property({ type: 'uuid', nullable: true })
+  claim: string | null = null;
+
+  /** What the mail server (or the connection to it) answered last time, any address in it taken out. */
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
 }

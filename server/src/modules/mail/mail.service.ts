@@ -80,45 +80,77 @@ export class MailService {
   /**
    * Notifications: never hold up or fail the request that caused them, and never lost to a mail server
    * that is down or a restart. Each is written to the queue (sealed) and tried at once; one that fails
-   * for a passing reason (no connection, a 4xx answer) is tried again with growing waits by whichever
-   * instance's maintenance round comes first (`deliverDue`), for up to a day; a permanent refusal (5xx)
-   * or a day of failures gives it up, logged as an error. Should the database refuse the queue, it is
-   * sent at once without one.
+   * for a passing reason (no connection, a 4xx answer, the server refusing our login or sender) is tried
+   * again with growing waits by whichever instance's retry round comes first (`deliverDue`), for up to
+   * a day; the mail server refusing the recipient or the message itself (5xx), or a day gone by, gives
+   * it up, logged as an error. Should the database refuse the queue, it is sent at once without one.
+   * Delivery is at least once: a send whose answer is lost (a timeout after the message was handed
+   * over, a shutdown between the send and its bookkeeping) is sent again.
    */
   notify(message: MailMessage): void {
-    const sending = this.enqueue(message)
-      .then(
-        (queued) => this.attempt(queued, message),
+    this.track(
+      this.enqueue(message).then(
+        (held) => this.attempt(held, message),
         async (err: unknown) => {
-          this.logger.warn({ err, subject: message.subject }, 'notification e-mail not queued: sent without retries');
+          this.logger.warn(
+            { err: errorSummary(err), subject: message.subject },
+            'notification e-mail not queued: sent without retries',
+          );
           await this.send(message);
         },
-      )
-      .catch((err: unknown) => this.logger.warn({ err, subject: message.subject }, 'notification e-mail failed'))
-      .finally(() => this.inFlight.delete(sending));
-    this.inFlight.add(sending);
+      ),
+      message.subject,
+    );
   }
 
   private readonly inFlight = new Set<Promise<void>>();
+  /** Set by `drain`: retry rounds start no further sends (a shutdown is under way). */
+  private stopping = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retrying: Promise<unknown> | undefined;
+
+  private track(work: Promise<unknown>, subject?: string): void {
+    const tracked = work
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.warn({ err: errorSummary(err), subject }, 'notification e-mail failed'))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Retry rounds every `intervalMs` (the server; the CLI leaves its failures to them). */
+  startRetries(intervalMs: number): void {
+    if (!this.queue || this.retryTimer) return;
+    this.retryTimer = setInterval(() => {
+      if (this.retrying || this.stopping) return;
+      const round = this.deliverDue().finally(() => {
+        this.retrying = undefined;
+      });
+      this.retrying = round;
+      this.track(round);
+    }, intervalMs);
+    this.retryTimer.unref();
+  }
 
   /** Writes a message to the queue, held for this instance's first attempt (see MAIL_RETRY.leaseMs). */
-  private async enqueue(message: MailMessage): Promise<Queued> {
+  private async enqueue(message: MailMessage): Promise<Held> {
     if (!this.queue) throw new Error('no mail queue');
     const id = randomUUID();
+    const claim = randomUUID();
     const sealed = seal(this.queue.key, JSON.stringify(message), sealedFor(id));
     const { rows } = await this.queue.pool.query<{ created_at: Date }>(
-      `insert into mail_queue (id, sealed, next_attempt_at) values ($1, $2, now() + make_interval(secs => $3))
+      `insert into mail_queue (id, sealed, claim, next_attempt_at) values ($1, $2, $3, now() + make_interval(secs => $4))
        returning created_at`,
-      [id, sealed, MAIL_RETRY.leaseMs / 1000],
+      [id, sealed, claim, MAIL_RETRY.leaseMs / 1000],
     );
-    return { id, attempts: 0, createdAt: rows[0]!.created_at };
+    return { id, claim, attempts: 0, createdAt: rows[0]!.created_at };
   }
 
   /**
-   * One try of a queued message: deleted when the mail server took it (or refused it for good, or a
-   * day has gone by), otherwise put back with the next wait. Never throws for the mail server's answer.
+   * One try of a held message: deleted when the mail server took it (or refused it for good),
+   * otherwise put back with the next wait. Its bookkeeping touches the row only while this try still
+   * holds it (`claim`): a try that outlived its hold leaves the row to whoever holds it now.
    */
-  private async attempt(queued: Queued, message: MailMessage): Promise<void> {
+  private async attempt(held: Held, message: MailMessage): Promise<void> {
     const pool = this.queue!.pool;
     let error: unknown;
     try {
@@ -127,76 +159,95 @@ export class MailService {
       error = err;
     }
     if (error === undefined) {
-      await pool.query(`delete from mail_queue where id = $1`, [queued.id]);
+      await pool.query(`delete from mail_queue where id = $1 and claim = $2`, [held.id, held.claim]);
       return;
     }
-    const attempts = queued.attempts + 1;
-    const permanent = isPermanentRefusal(error);
-    if (permanent || Date.now() - queued.createdAt.getTime() >= MAIL_RETRY.giveUpAfterMs) {
-      await pool.query(`delete from mail_queue where id = $1`, [queued.id]);
+    const attempts = held.attempts + 1;
+    const summary = errorSummary(error);
+    if (isPermanentRefusal(error)) {
+      await pool.query(`delete from mail_queue where id = $1 and claim = $2`, [held.id, held.claim]);
       this.logger.error(
-        { err: error, subject: message.subject, attempts, queuedAt: queued.createdAt },
-        permanent
-          ? 'notification e-mail refused by the mail server: given up'
-          : 'notification e-mail undelivered for a day: given up',
+        { err: summary, subject: message.subject, attempts },
+        'notification e-mail refused by the mail server: given up',
       );
       return;
     }
     const waitMs = Math.min(MAIL_RETRY.firstDelayMs * 2 ** (attempts - 1), MAIL_RETRY.maxDelayMs);
     await pool.query(
-      `update mail_queue set attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) where id = $1`,
-      [queued.id, attempts, describe(error), waitMs / 1000],
+      `update mail_queue set attempts = $3, last_error = $4, claim = null, next_attempt_at = now() + make_interval(secs => $5)
+        where id = $1 and claim = $2`,
+      [
+        held.id,
+        held.claim,
+        attempts,
+        `${summary.code ?? ''} ${summary.responseCode ?? ''} ${summary.message}`.trim(),
+        waitMs / 1000,
+      ],
     );
     this.logger.warn(
-      { err: error, subject: message.subject, attempts, retryInSeconds: waitMs / 1000 },
+      { err: summary, subject: message.subject, attempts, retryInSeconds: waitMs / 1000 },
       'notification e-mail failed: will retry',
     );
   }
 
   /**
-   * Tries the queued messages that are due (maintenance rounds, every instance): each is held for this
-   * instance while it is tried (`for update skip locked`, then a lease), so two instances never send one
-   * message twice. Batches until none is due or `withinMs` is spent. Returns how many were tried.
+   * Tries the queued messages that are due (retry rounds, every instance), one at a time: each is held
+   * for this try (`for update skip locked`, then a hold of MAIL_RETRY.leaseMs marked with a claim of its
+   * own), so two instances never try one message at once. A message queued more than a day ago is given
+   * up unsent. Stops when none is due, `withinMs` is spent or a shutdown began. Returns how many were tried.
    */
   async deliverDue(withinMs = 30_000): Promise<number> {
     if (!this.queue) return 0;
     const { pool, key } = this.queue;
     const deadline = Date.now() + withinMs;
     let tried = 0;
-    for (;;) {
-      const { rows } = await pool.query<{ id: string; sealed: string; attempts: number; created_at: Date }>(
-        `with due as (
-           select id from mail_queue where next_attempt_at <= now() order by next_attempt_at limit $1 for update skip locked
-         )
-         update mail_queue q set next_attempt_at = now() + make_interval(secs => $2)
-           from due where q.id = due.id
+    while (!this.stopping && Date.now() < deadline) {
+      const claim = randomUUID();
+      const {
+        rows: [row],
+      } = await pool.query<{ id: string; sealed: string; attempts: number; created_at: Date }>(
+        `update mail_queue q set claim = $1, next_attempt_at = now() + make_interval(secs => $2)
+          where q.id = (select id from mail_queue where next_attempt_at <= now() order by next_attempt_at limit 1 for update skip locked)
          returning q.id, q.sealed, q.attempts, q.created_at`,
-        [DUE_BATCH, MAIL_RETRY.leaseMs / 1000],
+        [claim, MAIL_RETRY.leaseMs / 1000],
       );
-      for (const row of rows) {
-        let message: MailMessage;
-        try {
-          message = JSON.parse(open(key, row.sealed, sealedFor(row.id))) as MailMessage;
-        } catch (err) {
-          // Sealed with another key (the data folder's keys replaced): it can never be read.
-          await pool.query(`delete from mail_queue where id = $1`, [row.id]);
-          this.logger.error({ err, queuedAt: row.created_at }, 'queued notification e-mail unreadable with this key: dropped');
-          continue;
-        }
-        await this.attempt({ id: row.id, attempts: row.attempts, createdAt: row.created_at }, message);
-        tried++;
+      if (!row) break;
+      const gone = async () => pool.query(`delete from mail_queue where id = $1 and claim = $2`, [row.id, claim]);
+      if (Date.now() - row.created_at.getTime() >= MAIL_RETRY.giveUpAfterMs) {
+        await gone();
+        this.logger.error(
+          { attempts: row.attempts, queuedAt: row.created_at },
+          'notification e-mail undelivered for a day: given up',
+        );
+        continue;
       }
-      if (rows.length < DUE_BATCH || Date.now() >= deadline) return tried;
+      let message: MailMessage;
+      try {
+        message = JSON.parse(open(key, row.sealed, sealedFor(row.id))) as MailMessage;
+      } catch (err) {
+        // Sealed with another key (the data folder's keys replaced): it can never be read.
+        await gone();
+        this.logger.error(
+          { err: errorSummary(err), queuedAt: row.created_at },
+          'queued notification e-mail unreadable with this key: dropped',
+        );
+        continue;
+      }
+      await this.attempt({ id: row.id, claim, attempts: row.attempts, createdAt: row.created_at }, message);
+      tried++;
     }
+    return tried;
   }
 
   /**
-   * Waits for notifications still being tried (before a CLI command or the server exits), at most
-   * `withinMs`: a stalled SMTP server must not hold a shutdown past its deadline. True when all left.
-   * One not through by then stays queued: the next maintenance round (of any instance, or of this one
-   * after its restart) sends it once its hold has passed.
+   * Stops the retry rounds and waits for the notifications still being tried (before a CLI command or
+   * the server exits), at most `withinMs`: a stalled SMTP server must not hold a shutdown past its
+   * deadline. True when all left. One not through by then stays queued: the next retry round (of any
+   * instance, or of this one after its restart) sends it once its hold has passed.
    */
   async drain(withinMs = SMTP_TIMEOUTS_MS.socket): Promise<boolean> {
+    this.stopping = true;
+    clearInterval(this.retryTimer);
     const deadline = Date.now() + withinMs;
     while (this.inFlight.size > 0) {
       const left = deadline - Date.now();
@@ -211,27 +262,42 @@ export class MailService {
   }
 }
 
-interface Queued {
+interface Held {
   id: string;
+  /** Marks this try's hold on the row. */
+  claim: string;
   /** Attempts that failed before this one. */
   attempts: number;
   createdAt: Date;
 }
 
-/** How many due messages one query takes. */
-const DUE_BATCH = 20;
-
 /** A queued message's associated data: its ciphertext opens only as that row. */
 const sealedFor = (id: string) => `mail_queue:${id}`;
 
-/** The mail server said no for good (a 5xx answer: no such mailbox, message refused). */
+/**
+ * The mail server refused this recipient (5xx to RCPT TO: no such mailbox) or this message (5xx after
+ * DATA: content, size): sending it again cannot help. A 5xx to our login, our sender or the greeting
+ * is the server's or our configuration's problem (a rotated password, a wrong MAIL_FROM), which an
+ * administrator fixes: those are retried, so no alert is lost to a setting.
+ */
 function isPermanentRefusal(err: unknown): boolean {
-  const code = (err as { responseCode?: unknown } | null)?.responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  const e = err as { responseCode?: unknown; code?: unknown; command?: unknown } | null;
+  if (typeof e?.responseCode !== 'number' || e.responseCode < 500 || e.responseCode >= 600) return false;
+  return (e.code === 'EENVELOPE' && e.command === 'RCPT TO') || e.code === 'EMESSAGE';
 }
 
-function describe(err: unknown): string {
-  const e = err as { response?: unknown; code?: unknown; message?: unknown } | null;
+/**
+ * What is logged and stored of a send's failure: its codes and the server's words with any e-mail
+ * address taken out (servers quote the recipient; nodemailer's error also lists the rejected addresses,
+ * which a whole-error log entry would repeat at every retry).
+ */
+function errorSummary(err: unknown): { code?: string; responseCode?: number; command?: string; message: string } {
+  const e = err as { response?: unknown; code?: unknown; responseCode?: unknown; command?: unknown; message?: unknown } | null;
   const text = typeof e?.response === 'string' ? e.response : typeof e?.message === 'string' ? e.message : String(err);
-  return (typeof e?.code === 'string' ? `${e.code}: ${text}` : text).slice(0, 500);
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
+    ...(typeof e?.command === 'string' ? { command: e.command } : {}),
+    message: text.replace(/<?[^\s<>@"]+@[^\s<>"]+>?/g, '<address>').slice(0, 300),
+  };
 }

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { initOrm, migrate } from './orm.js';
+import { createSqlPool, type SqlPool } from './pool.js';
+
+describe('the statement timeout (DB_STATEMENT_TIMEOUT_MS)', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let pool: SqlPool;
+  const TIMEOUT_MS = 100;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('timeouts');
+    orm = await initOrm(db.url, undefined, undefined, false, TIMEOUT_MS);
+    pool = createSqlPool(db.url, () => undefined, TIMEOUT_MS);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('lets a migration run however long it takes (here: waiting for a lock far longer than the limit)', async () => {
+    await orm.getMigrator().up({ to: 'Migration20261201220000' });
+    // The next migration rewrites trusted_ip, which someone holds for a while.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table trusted_ip in access exclusive mode');
+      const migrating = migrate(orm);
+      await new Promise((r) => setTimeout(r, 6 * TIMEOUT_MS));
+      await holder.query('rollback');
+      await migrating;
+    } finally {
+      await holder.end();
+    }
+    expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
+  });
+
+  it('cancels a longer statement in both pools (57014), and leaves their connections usable', async () => {
+    const em = orm.em.fork();
+    await expect(em.execute(`select pg_sleep(1)`)).rejects.toMatchObject({ code: '57014' });
+    await expect(pool.query(`select pg_sleep(1)`)).rejects.toMatchObject({ code: '57014' });
+    expect(await em.execute(`select 1 as one`)).toEqual([{ one: 1 }]);
+    expect((await pool.query(`select 1 as one`)).rows).toEqual([{ one: 1 }]);
+  });
+});
