@@ -17,7 +17,7 @@ import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
 import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
 import { assertNoNul } from './common/graphql/nul.js';
-import { createFormatError } from './common/errors/format-error.js';
+import { createFormatError, isDatabaseTimeout } from './common/errors/format-error.js';
 import { GRAPHQL_MAX_TOKENS } from './common/graphql/limits.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -435,13 +435,29 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       // Last: anything thrown outside GraphQL (malformed JSON, oversized body) answers in GraphQL's
       // error shape with a catalog code, never Express's HTML page with a stack trace.
       app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-        const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-        if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
+        const timedOut = isDatabaseTimeout(err);
+        const status = timedOut
+          ? 503
+          : typeof (err as { status?: unknown }).status === 'number'
+            ? (err as { status: number }).status
+            : 500;
+        if (timedOut) logger.warn({ err }, 'database timeout in HTTP request');
+        else if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
+        // Failing halfway through a streamed answer (the audit export): cut off, so it cannot pass for whole.
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
         res.status(status).json({
           errors: [
-            status < 500
-              ? { message: 'The request body is malformed or too large.', extensions: { code: 'BAD_USER_INPUT' } }
-              : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+            timedOut
+              ? {
+                  message: 'The database did not answer in time. Try again in a moment.',
+                  extensions: { code: 'DATABASE_TIMEOUT' },
+                }
+              : status < 500
+                ? { message: 'The request body is malformed or too large.', extensions: { code: 'BAD_USER_INPUT' } }
+                : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
           ],
         });
       });
@@ -532,24 +548,37 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
       return;
     }
     m.running = (async () => {
+      // Each step on its own: one that fails (a table grown huge in a flood, past the statement
+      // timeout) is logged and the others still run, the incident summaries among them.
+      const step = async (name: string, fn: () => Promise<unknown>) => {
+        try {
+          await fn();
+        } catch (err) {
+          logger.warn({ err, step: name }, 'maintenance failed');
+        }
+      };
       // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
       services.protection.ranges.matcher.prune();
       const em = orm.em.fork();
-      const s = await services.settings.bruteForce(em);
-      // The table holds the brute-force counters and the second-factor budgets, each with its own window.
-      const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
-      await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
-      await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+      await step('counters', async () => {
+        const s = await services.settings.bruteForce(em);
+        // The table holds the brute-force counters and the second-factor budgets, each with its own window.
+        const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
+        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
+        await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+      });
       // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
-      await em.execute(
-        `delete from email_code e where not exists
+      await step('codes', async () => {
+        await em.execute(
+          `delete from email_code e where not exists
              (select 1 from session s where s.id = e.session_id and s.revoked_at is null and s.expires_at > now())`,
-      );
-      await em.execute(`delete from webauthn_challenge where expires_at < now()`);
-      await services.incidents.flushSummaries(em);
+        );
+        await em.execute(`delete from webauthn_challenge where expires_at < now()`);
+      });
+      await step('incident summaries', () => services.incidents.flushSummaries(em));
       if (Date.now() - m.prunedAt >= 3_600_000) {
         m.prunedAt = Date.now();
-        await pruneRetained(services.sessions.pool, services.config.retention, logger);
+        await step('retention', () => pruneRetained(services.sessions.pool, services.config.retention, logger));
       }
     })()
       .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))

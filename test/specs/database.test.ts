@@ -87,6 +87,10 @@ describe('the database connection', () => {
       expect(held.errors![0]!.message).toBe('The database did not answer in time. Try again in a moment.');
       // Answered at the limit, not when the lock goes (it never would here).
       expect(Date.now() - started).toBeLessThan(15_000);
+      // The CSV export fails after its header row went out: the download is cut off, so that a file
+      // holding the header alone cannot pass for an empty log.
+      const csv = fetch(`${server.url}/export/audit.csv`, { headers: { cookie: admin.cookieHeader() } }).then((r) => r.text());
+      await expect(csv).rejects.toThrow();
     } finally {
       await holder.query('rollback');
       await holder.end();

@@ -6,6 +6,7 @@ import { graphql } from '../__generated__';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
+import { MailDeliveryCard } from '../features/mail/MailDeliveryCard';
 import { OpenIncidentCountDocument } from '../features/security-incident/operations';
 import { canReadIncidents, useViewer } from '../features/session/viewer';
 
@@ -79,6 +80,7 @@ export function Component() {
           </Anchor>
         </Alert>
       )}
+      {viewer.role === 'ADMIN' && <MailDeliveryCard />}
       {!data ? (
         error ? (
           <QueryError error={error} onRetry={refetch} />

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
-import { connectionLimits, connectTimeoutMs } from './pool.js';
+import type pg from 'pg';
+import { connectionLimits, connectTimeoutMs, limitStatements } from './pool.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -41,8 +42,14 @@ export function ormOptions(
     },
     // MikroORM batches `Loaded` relations per request through its dataloader.
     dataloader: true,
-    pool: { min: 0, max: 10 },
-    // The statement timeout and keep-alives of `connectionLimits`; waiting for a pooled connection (knex's own).
+    pool: {
+      min: 0,
+      max: 10,
+      // The statement timeout, on each new connection before knex hands it out.
+      afterCreate: (connection: pg.ClientBase, done: (err: Error | undefined, connection: pg.ClientBase) => void) =>
+        limitStatements(connection, timeoutMs, (err) => done(err, connection)),
+    },
+    // The connect timeout and keep-alives of `connectionLimits`; waiting for a pooled connection (knex's own).
     driverOptions: {
       connection: connectionLimits(timeoutMs),
       ...(timeoutMs > 0 ? { acquireConnectionTimeout: connectTimeoutMs(timeoutMs) } : {}),
@@ -76,7 +83,9 @@ type MigrationClass = MigrationObject['class'];
 /**
  * A migration that runs without the statement timeout: rewriting or indexing a large table may take
  * longer than any request should, and a migration cut off would stop the server from starting. The
- * migrations run in one transaction (`transactional`, `allOrNothing`), which `set local` lasts for.
+ * migrations run in one transaction (`transactional`, `allOrNothing`), which `set local` lasts for; a
+ * migration made non-transactional one day (`create index concurrently`) must `set statement_timeout = 0`
+ * itself.
  */
 function withoutStatementTimeout(migration: MigrationClass): MigrationClass {
   const Base = migration as unknown as new (...args: ConstructorParameters<typeof Migration>) => {

@@ -8,25 +8,40 @@ import pg from 'pg';
 export type SqlPool = pg.Pool;
 
 /**
- * node-postgres settings for both pools (this one and MikroORM's): PostgreSQL cancels a statement
- * that runs, or waits for a lock, longer than `timeoutMs` (SQLSTATE 57014, answered `DATABASE_TIMEOUT`);
- * opening a connection (and, in this pool, waiting for a free one) gives up after as long (at least
- * 5 s); and TCP
- * keep-alives notice a peer that vanished from an idle connection. 0: no limits.
+ * node-postgres settings for both pools (this one and MikroORM's): opening a connection (and, in this
+ * pool, waiting for a free one) gives up after `timeoutMs` (at least 5 s), and TCP keep-alives from
+ * 30 s of silence on notice a peer that vanished. 0: no limits but the keep-alives. The statement
+ * timeout itself is set by `limitStatements` on each new connection.
  */
 export function connectionLimits(timeoutMs: number): {
-  statement_timeout?: number;
   connectionTimeoutMillis?: number;
   keepAlive: true;
+  keepAliveInitialDelayMillis: number;
 } {
-  return timeoutMs > 0
-    ? { statement_timeout: timeoutMs, connectionTimeoutMillis: connectTimeoutMs(timeoutMs), keepAlive: true }
-    : { keepAlive: true };
+  const keepAlive = { keepAlive: true, keepAliveInitialDelayMillis: 30_000 } as const;
+  return timeoutMs > 0 ? { connectionTimeoutMillis: connectTimeoutMs(timeoutMs), ...keepAlive } : keepAlive;
 }
 
 /** How long opening or waiting for a connection may take: as long as a statement, at least 5 s. */
 export function connectTimeoutMs(timeoutMs: number): number {
   return Math.max(timeoutMs, 5_000);
+}
+
+/**
+ * PostgreSQL cancels a statement of this connection that runs, or waits for a lock, longer than
+ * `timeoutMs` (SQLSTATE 57014; a GraphQL request is answered `DATABASE_TIMEOUT`). Sent as a `SET` once
+ * connected, queued before anything else on it, rather than as a start-up parameter, which connection
+ * poolers such as PgBouncer refuse. Migrations lift it for their transaction (see db/orm.ts).
+ */
+export function limitStatements(client: pg.ClientBase, timeoutMs: number, done: (err: Error | undefined) => void): void {
+  if (timeoutMs <= 0) {
+    done(undefined);
+    return;
+  }
+  client.query(`set statement_timeout = ${Math.floor(timeoutMs)}`).then(
+    () => done(undefined),
+    (err: Error) => done(err),
+  );
 }
 
 /**
@@ -37,6 +52,8 @@ export function connectTimeoutMs(timeoutMs: number): number {
 export function createSqlPool(url: string, onIdleError: (err: Error) => void, timeoutMs = 0): SqlPool {
   const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000, ...connectionLimits(timeoutMs) });
   pool.on('error', onIdleError);
+  // A failed SET surfaces in the first query on that connection, which pg queues behind it.
+  pool.on('connect', (client) => limitStatements(client, timeoutMs, () => undefined));
   return pool;
 }
 

@@ -55,7 +55,7 @@ export function createFormatError(logger: Logger) {
       };
     }
     // A statement PostgreSQL cancelled at DB_STATEMENT_TIMEOUT_MS, or no pooled connection within it.
-    if (state === '57014' || isPoolTimeout(original)) {
+    if (isDatabaseTimeout(original)) {
       logger.warn({ err: original, path: formatted.path }, 'database timeout in GraphQL operation');
       return {
         ...base,
@@ -73,14 +73,34 @@ export function createFormatError(logger: Logger) {
   };
 }
 
-/** No connection from a pool in time: node-postgres's pool, or MikroORM's (knex's `KnexTimeoutError`). */
-function isPoolTimeout(err: unknown): boolean {
+/**
+ * The database ran out of time: a statement PostgreSQL cancelled at DB_STATEMENT_TIMEOUT_MS (SQLSTATE
+ * 57014 says "due to statement timeout"; the same state for an administrator's `pg_cancel_backend` is
+ * no timeout and stays an internal error), or no connection in time (`isPoolTimeout`).
+ */
+export function isDatabaseTimeout(err: unknown): boolean {
+  if (isPoolTimeout(err)) return true;
+  if (sqlState(err) !== '57014') return false;
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /statement timeout/.test(message)) return true;
+  }
+  return false;
+}
+
+/**
+ * No connection in time: node-postgres's pool or connect timeout, or MikroORM's pool (knex's
+ * `KnexTimeoutError`, which MikroORM rewraps as a `DriverException` keeping only its message).
+ */
+export function isPoolTimeout(err: unknown): boolean {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
     const { name, message } = e as { name?: unknown; message?: unknown };
     if (name === 'KnexTimeoutError') return true;
     if (
       typeof message === 'string' &&
-      /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$/.test(message)
+      /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$|^Knex: Timeout acquiring a connection/.test(
+        message,
+      )
     )
       return true;
   }
@@ -88,7 +108,7 @@ function isPoolTimeout(err: unknown): boolean {
 }
 
 /** The SQLSTATE of a database error (pg's, or MikroORM's wrapping of it), if it is one. */
-function sqlState(err: unknown): string | undefined {
+export function sqlState(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown; sqlState?: unknown }).sqlState ?? (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;

@@ -1,5 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261202005818 } from './Migration20261202005818.js';
+import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
 import { Migration20261201230000 } from './Migration20261201230000.js';
 import { Migration20261201210000 } from './Migration20261201210000.js';
@@ -61,5 +61,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201210000', class: Migration20261201210000 },
   { name: 'Migration20261201220000', class: Migration20261201220000 },
   { name: 'Migration20261201230000', class: Migration20261201230000 },
-  { name: 'Migration20261202005818', class: Migration20261202005818 },
+  { name: 'Migration20261202010800', class: Migration20261202010800 },
 ];

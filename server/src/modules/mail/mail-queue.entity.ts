@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 /**
  * Notification e-mails not yet delivered (see MailService.notify): each is written here before it is
  * sent and deleted once the mail server took it, so a mail server that is down, or a restart, delays a
- * notification instead of losing it. The message (recipient, subject, text) is sealed with the server's
+ * notification instead of losing it; one given up stays a week, for admins to see. The message (recipient, subject, text) is sealed with the server's
  * encryption key, bound to the row's id: some carry links (a password reset, an incident answer) that
  * must not be readable from a copy of the database.
  */
 @Entity({ tableName: 'mail_queue' })
 @Index({ name: 'mail_queue_due_idx', properties: ['nextAttemptAt'] })
 export class QueuedMail {
-  [OptionalProps]?: 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt' | 'claim' | 'lastError';
+  [OptionalProps]?: 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt' | 'claim' | 'lastError' | 'givenUpAt';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id: string = randomUUID();
@@ -38,4 +38,11 @@ export class QueuedMail {
   /** What the mail server (or the connection to it) answered last time, any address in it taken out. */
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
+
+  /**
+   * When it was given up (refused for good, or a day old): kept a week for admins to see (MailService.
+   * deliveryProblems), its sealed message cut to recipient and subject (no links are kept).
+   */
+  @Property({ type: 'datetime', nullable: true })
+  givenUpAt: Date | null = null;
 }

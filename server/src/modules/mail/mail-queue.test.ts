@@ -10,6 +10,7 @@ import type { Config } from '../../config.js';
 import { initOrm, migrate } from '../../db/orm.js';
 import { createSqlPool, type SqlPool } from '../../db/pool.js';
 import { MailService } from './mail.service.js';
+import { open } from '../../common/crypto/secret-box.js';
 
 /** A logger whose entries the test reads. */
 function recordingLogger() {
@@ -38,7 +39,11 @@ describe('notification e-mails wait in the database until the mail server takes 
   const queued = () =>
     db.query<{ id: string; sealed: string; attempts: number; last_error: string | null; claim: string | null; wait_s: number }>(
       `select id, sealed, attempts, last_error, claim, extract(epoch from next_attempt_at - now())::float8 as wait_s
-         from mail_queue order by created_at`,
+         from mail_queue where given_up_at is null order by created_at`,
+    );
+  const givenUp = () =>
+    db.query<{ id: string; sealed: string; last_error: string | null }>(
+      `select id, sealed, last_error from mail_queue where given_up_at is not null order by given_up_at`,
     );
   const makeDue = () => db.query(`update mail_queue set next_attempt_at = now()`);
   let n = 0;
@@ -116,8 +121,61 @@ describe('notification e-mails wait in the database until the mail server takes 
     const later = service();
     expect(await later.mail.deliverDue()).toBe(0);
     expect(await queued()).toHaveLength(0);
+    expect(await givenUp()).toHaveLength(1);
     expect(later.log.some((e) => e.level === 50 && /undelivered for a day: given up/.test(e.msg))).toBe(true);
     expect(to(addr)).toHaveLength(0);
+    // Admins see it, with the server's last answer.
+    const problems = await later.mail.deliveryProblems(10);
+    expect(problems).toMatchObject({ waiting: 0, givenUp: 1 });
+    expect(problems.messages).toEqual([
+      expect.objectContaining({
+        to: addr,
+        subject: 'A new sign-in method was added',
+        attempts: 2,
+        lastError: expect.stringMatching(/451/),
+        nextAttemptAt: null,
+        givenUpAt: expect.any(Date),
+      }),
+    ]);
+  });
+
+  it('shows admins what waits and what was given up (newest first, a week long), and never the text of either', async () => {
+    const waiting = address();
+    const refused = address();
+    const { mail } = service();
+    sink.deferring.add(waiting);
+    sink.refusing.add(refused);
+    try {
+      mail.notify({ to: refused, subject: 'Your password must be reset', text: 'https://sc.example/reset#token=given-up-link' });
+      await mail.drain();
+      const other = service();
+      other.mail.notify({ to: waiting, subject: 'Security incident detected', text: 'x' });
+      await other.mail.drain();
+    } finally {
+      sink.deferring.delete(waiting);
+      sink.refusing.delete(refused);
+    }
+    const admin = service().mail;
+    const problems = await admin.deliveryProblems(10);
+    expect(problems).toMatchObject({ waiting: 1, givenUp: 1 });
+    expect(problems.messages.map((m) => [m.to, m.subject, m.givenUpAt === null, m.nextAttemptAt === null])).toEqual([
+      [waiting, 'Security incident detected', true, false],
+      [refused, 'Your password must be reset', false, true],
+    ]);
+    expect(problems.messages[1]!.lastError).toMatch(/550/);
+    // The given-up message keeps no text: its link is gone from the database, sealed or not.
+    const [row] = await givenUp();
+    expect(JSON.parse(open(key, row!.sealed, `mail_queue:${row!.id}`))).toEqual({
+      to: refused,
+      subject: 'Your password must be reset',
+      text: '',
+    });
+    expect((await admin.deliveryProblems(1)).messages).toHaveLength(1);
+    // A week later it goes (with the next round).
+    await db.query(`update mail_queue set given_up_at = now() - interval '8 days' where given_up_at is not null`);
+    await service().mail.deliverDue();
+    expect(await givenUp()).toHaveLength(0);
+    expect(await admin.deliveryProblems(10)).toMatchObject({ waiting: 1, givenUp: 0 });
   });
 
   it('retries, never gives up, when the mail server refuses our sender or login (a setting to fix, not the message)', async () => {
@@ -185,7 +243,12 @@ describe('notification e-mails wait in the database until the mail server takes 
       sink.refusing.delete(addr);
     }
     expect(await queued()).toHaveLength(0);
+    expect(await givenUp()).toEqual([expect.objectContaining({ last_error: expect.stringMatching(/EENVELOPE 550/) })]);
     expect(log.some((e) => e.level === 50 && /refused by the mail server: given up/.test(e.msg))).toBe(true);
+    // Given up means not tried again.
+    await db.query(`update mail_queue set next_attempt_at = now()`);
+    expect(await service().mail.deliverDue()).toBe(0);
+    expect(to(addr)).toHaveLength(0);
   });
 
   it('loses nothing to a mail server that is down: queued by one instance, delivered by another (a restart)', async () => {

@@ -165,7 +165,7 @@ export class MailService {
     const attempts = held.attempts + 1;
     const summary = errorSummary(error);
     if (isPermanentRefusal(error)) {
-      await pool.query(`delete from mail_queue where id = $1 and claim = $2`, [held.id, held.claim]);
+      await this.giveUp(held, message, describeFailure(summary));
       this.logger.error(
         { err: summary, subject: message.subject, attempts },
         'notification e-mail refused by the mail server: given up',
@@ -176,18 +176,76 @@ export class MailService {
     await pool.query(
       `update mail_queue set attempts = $3, last_error = $4, claim = null, next_attempt_at = now() + make_interval(secs => $5)
         where id = $1 and claim = $2`,
-      [
-        held.id,
-        held.claim,
-        attempts,
-        `${summary.code ?? ''} ${summary.responseCode ?? ''} ${summary.message}`.trim(),
-        waitMs / 1000,
-      ],
+      [held.id, held.claim, attempts, describeFailure(summary), waitMs / 1000],
     );
     this.logger.warn(
       { err: summary, subject: message.subject, attempts, retryInSeconds: waitMs / 1000 },
       'notification e-mail failed: will retry',
     );
+  }
+
+  /**
+   * Marks a held message given up (while this try still holds it): out of the rounds, kept a week for
+   * admins (`deliveryProblems`) with only its recipient and subject (its text, links included, goes).
+   */
+  private async giveUp(held: Pick<Held, 'id' | 'claim'>, message: MailMessage, reason: string | null): Promise<void> {
+    const { pool, key } = this.queue!;
+    const sealed = seal(key, JSON.stringify({ to: message.to, subject: message.subject, text: '' }), sealedFor(held.id));
+    await pool.query(
+      `update mail_queue set given_up_at = now(), next_attempt_at = 'infinity', claim = null, sealed = $3,
+              last_error = coalesce($4, last_error)
+        where id = $1 and claim = $2`,
+      [held.id, held.claim, sealed, reason],
+    );
+  }
+
+  /**
+   * What admins should know of notification delivery: messages a try failed for that still wait, and
+   * those given up in the last week (recipient, subject, when, the server's last answer), newest first.
+   */
+  async deliveryProblems(limit: number): Promise<DeliveryProblems> {
+    if (!this.queue) return { waiting: 0, givenUp: 0, messages: [] };
+    const { pool, key } = this.queue;
+    const {
+      rows: [counts],
+    } = await pool.query<{ waiting: number; given_up: number }>(
+      `select count(*) filter (where given_up_at is null and attempts > 0)::int as waiting,
+              count(*) filter (where given_up_at is not null)::int as given_up
+         from mail_queue`,
+    );
+    const { rows } = await pool.query<{
+      id: string;
+      sealed: string;
+      created_at: Date;
+      attempts: number;
+      last_error: string | null;
+      next_attempt_at: Date;
+      given_up_at: Date | null;
+    }>(
+      `select id, sealed, created_at, attempts, last_error, next_attempt_at, given_up_at from mail_queue
+        where given_up_at is not null or attempts > 0
+        order by coalesce(given_up_at, created_at) desc limit $1`,
+      [limit],
+    );
+    const messages = rows.map((r) => {
+      let to: string | null = null;
+      let subject: string | null = null;
+      try {
+        ({ to, subject } = JSON.parse(open(key, r.sealed, sealedFor(r.id))) as MailMessage);
+      } catch {
+        // Sealed with keys since replaced: the next round drops it.
+      }
+      return {
+        to,
+        subject,
+        queuedAt: r.created_at,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        nextAttemptAt: r.given_up_at ? null : r.next_attempt_at,
+        givenUpAt: r.given_up_at,
+      };
+    });
+    return { waiting: counts!.waiting, givenUp: counts!.given_up, messages };
   }
 
   /**
@@ -201,35 +259,36 @@ export class MailService {
     const { pool, key } = this.queue;
     const deadline = Date.now() + withinMs;
     let tried = 0;
+    await pool.query(`delete from mail_queue where given_up_at < now() - make_interval(days => $1)`, [GIVEN_UP_KEPT_DAYS]);
     while (!this.stopping && Date.now() < deadline) {
       const claim = randomUUID();
       const {
         rows: [row],
       } = await pool.query<{ id: string; sealed: string; attempts: number; created_at: Date }>(
         `update mail_queue q set claim = $1, next_attempt_at = now() + make_interval(secs => $2)
-          where q.id = (select id from mail_queue where next_attempt_at <= now() order by next_attempt_at limit 1 for update skip locked)
+          where q.id = (select id from mail_queue where next_attempt_at <= now() and given_up_at is null
+                        order by next_attempt_at limit 1 for update skip locked)
          returning q.id, q.sealed, q.attempts, q.created_at`,
         [claim, MAIL_RETRY.leaseMs / 1000],
       );
       if (!row) break;
-      const gone = async () => pool.query(`delete from mail_queue where id = $1 and claim = $2`, [row.id, claim]);
-      if (Date.now() - row.created_at.getTime() >= MAIL_RETRY.giveUpAfterMs) {
-        await gone();
-        this.logger.error(
-          { attempts: row.attempts, queuedAt: row.created_at },
-          'notification e-mail undelivered for a day: given up',
-        );
-        continue;
-      }
       let message: MailMessage;
       try {
         message = JSON.parse(open(key, row.sealed, sealedFor(row.id))) as MailMessage;
       } catch (err) {
         // Sealed with another key (the data folder's keys replaced): it can never be read.
-        await gone();
+        await pool.query(`delete from mail_queue where id = $1 and claim = $2`, [row.id, claim]);
         this.logger.error(
           { err: errorSummary(err), queuedAt: row.created_at },
           'queued notification e-mail unreadable with this key: dropped',
+        );
+        continue;
+      }
+      if (Date.now() - row.created_at.getTime() >= MAIL_RETRY.giveUpAfterMs) {
+        await this.giveUp({ id: row.id, claim }, message, null);
+        this.logger.error(
+          { attempts: row.attempts, queuedAt: row.created_at, subject: message.subject },
+          'notification e-mail undelivered for a day: given up',
         );
         continue;
       }
@@ -269,6 +328,34 @@ interface Held {
   /** Attempts that failed before this one. */
   attempts: number;
   createdAt: Date;
+}
+
+/** How long a given-up notification stays for admins to see. */
+const GIVEN_UP_KEPT_DAYS = 7;
+
+export interface UndeliveredMail {
+  /** Null when the message cannot be read any more (sealed with keys since replaced). */
+  to: string | null;
+  subject: string | null;
+  queuedAt: Date;
+  attempts: number;
+  lastError: string | null;
+  /** When it is tried next; null once given up. */
+  nextAttemptAt: Date | null;
+  givenUpAt: Date | null;
+}
+
+export interface DeliveryProblems {
+  /** Notifications a try failed for, still to be tried again. */
+  waiting: number;
+  /** Notifications given up in the last week. */
+  givenUp: number;
+  messages: UndeliveredMail[];
+}
+
+/** A send's failure as stored: codes first, then the server's words (any address already taken out). */
+function describeFailure(summary: ReturnType<typeof errorSummary>): string {
+  return `${summary.code ?? ''} ${summary.responseCode ?? ''} ${summary.message}`.trim().replace(/\s+/g, ' ');
 }
 
 /** A queued message's associated data: its ciphertext opens only as that row. */
