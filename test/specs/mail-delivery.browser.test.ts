@@ -77,8 +77,8 @@ describe('notification e-mails that did not get through, shown to admins', () =>
     try {
       const page = await context.newPage();
       await signIn(page, server.url, adminEmail, PASSWORD);
-      const card = page.getByTestId('mail-delivery');
-      await card.getByText('Notification e-mails are not getting through').waitFor();
+      const card = page.getByRole('region', { name: 'Notification e-mails are not getting through' });
+      await card.waitFor();
       await card.getByText('1 waiting to be tried again; 1 given up in the last week', { exact: false }).waitFor();
       await card.getByText(`to ${refused.email.toLowerCase()}`, { exact: false }).waitFor();
       await card.getByText(`to ${putOff.email.toLowerCase()}`, { exact: false }).waitFor();

@@ -46,8 +46,16 @@ export function ormOptions(
       min: 0,
       max: 10,
       // The statement timeout, on each new connection before knex hands it out.
-      afterCreate: (connection: pg.ClientBase, done: (err: Error | undefined, connection: pg.ClientBase) => void) =>
-        limitStatements(connection, timeoutMs, (err) => done(err, connection)),
+      // A connection whose SET failed is closed (knex would keep it open) and the error reaches the caller.
+      afterCreate: (connection: pg.Client, done: (err: Error | undefined, connection: pg.Client) => void) => {
+        limitStatements(connection, timeoutMs).then(
+          () => done(undefined, connection),
+          (err: Error) => {
+            connection.end().catch(() => undefined);
+            done(err, connection);
+          },
+        );
+      },
     },
     // The connect timeout and keep-alives of `connectionLimits`; waiting for a pooled connection (knex's own).
     driverOptions: {

@@ -30,18 +30,12 @@ export function connectTimeoutMs(timeoutMs: number): number {
 /**
  * PostgreSQL cancels a statement of this connection that runs, or waits for a lock, longer than
  * `timeoutMs` (SQLSTATE 57014; a GraphQL request is answered `DATABASE_TIMEOUT`). Sent as a `SET` once
- * connected, queued before anything else on it, rather than as a start-up parameter, which connection
- * poolers such as PgBouncer refuse. Migrations lift it for their transaction (see db/orm.ts).
+ * connected, before the connection is handed out, rather than as a start-up parameter, which connection
+ * poolers such as PgBouncer refuse (a pooler must keep sessions: session pooling). Migrations lift it
+ * for their transaction (see db/orm.ts).
  */
-export function limitStatements(client: pg.ClientBase, timeoutMs: number, done: (err: Error | undefined) => void): void {
-  if (timeoutMs <= 0) {
-    done(undefined);
-    return;
-  }
-  client.query(`set statement_timeout = ${Math.floor(timeoutMs)}`).then(
-    () => done(undefined),
-    (err: Error) => done(err),
-  );
+export async function limitStatements(client: pg.ClientBase, timeoutMs: number): Promise<void> {
+  if (timeoutMs > 0) await client.query(`set statement_timeout = ${Math.floor(timeoutMs)}`);
 }
 
 /**
@@ -50,10 +44,15 @@ export function limitStatements(client: pg.ClientBase, timeoutMs: number, done: 
  * listener, node-postgres re-emits such an error as an uncaught exception that ends the process.
  */
 export function createSqlPool(url: string, onIdleError: (err: Error) => void, timeoutMs = 0): SqlPool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000, ...connectionLimits(timeoutMs) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 30_000,
+    ...connectionLimits(timeoutMs),
+    // Awaited before the connection is handed out; a failed SET closes it and fails that request.
+    onConnect: (client) => limitStatements(client, timeoutMs),
+  });
   pool.on('error', onIdleError);
-  // A failed SET surfaces in the first query on that connection, which pg queues behind it.
-  pool.on('connect', (client) => limitStatements(client, timeoutMs, () => undefined));
   return pool;
 }
 

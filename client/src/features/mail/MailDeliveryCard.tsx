@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { Alert, List, Stack, Text } from '@mantine/core';
+import { Alert, List, Stack, Text, Title } from '@mantine/core';
 import { IconMailExclamation } from '@tabler/icons-react';
 import { graphql } from '../../__generated__';
 import { FormattedDate } from '../../components/FormattedDate';
@@ -27,8 +27,18 @@ export const MailDeliveryDocument = graphql(`
  * not taken, so that nobody relies on an alert that never arrived. Nothing when all got through.
  */
 export function MailDeliveryCard() {
-  const delivery = useQuery(MailDeliveryDocument, { fetchPolicy: 'cache-and-network' }).data?.mailDelivery;
+  const { data, error } = useQuery(MailDeliveryDocument, { fetchPolicy: 'cache-and-network' });
+  const delivery = data?.mailDelivery;
+  if (!delivery && error) {
+    // Not knowing is not "all delivered".
+    return (
+      <Alert color="gray" icon={<IconMailExclamation aria-hidden />} role="status" data-testid="mail-delivery">
+        Could not check whether notification e-mails are getting through. Reload to try again.
+      </Alert>
+    );
+  }
   if (!delivery || (delivery.waiting === 0 && delivery.givenUp === 0)) return null;
+  const unlisted = delivery.waiting + delivery.givenUp - delivery.messages.length;
   const parts = [
     delivery.waiting > 0 && `${delivery.waiting} waiting to be tried again`,
     delivery.givenUp > 0 && `${delivery.givenUp} given up in the last week`,
@@ -37,7 +47,13 @@ export function MailDeliveryCard() {
     <Alert
       color="orange"
       icon={<IconMailExclamation aria-hidden />}
-      title="Notification e-mails are not getting through"
+      title={
+        <Title order={2} size="h5" id="mail-delivery-title">
+          Notification e-mails are not getting through
+        </Title>
+      }
+      role="region"
+      aria-labelledby="mail-delivery-title"
       data-testid="mail-delivery"
     >
       <Stack gap="xs">
@@ -70,6 +86,11 @@ export function MailDeliveryCard() {
             </List.Item>
           ))}
         </List>
+        {unlisted > 0 && (
+          <Text size="xs" c="dimmed">
+            And {unlisted} more.
+          </Text>
+        )}
       </Stack>
     </Alert>
   );

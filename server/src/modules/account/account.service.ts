@@ -399,7 +399,8 @@ export class AccountService {
       await this.beforeDelete(tx, account.id);
       // Its login history stays, unlinked (`on delete set null`): one statement over every login of the
       // account, which after a long attack may be millions: given longer than the statement timeout.
-      await tx.execute(`set local statement_timeout = '10min'`);
+      const limit = this.config.dbStatementTimeoutMs;
+      if (limit > 0) await tx.execute(`set local statement_timeout = ${Math.max(limit, 600_000)}`);
       await tx.nativeDelete(Account, { id: account.id });
       // The deletion and its audit entry commit together, or neither does.
       await audit(tx, account, { apiTokensRevoked: tokensRevoked });

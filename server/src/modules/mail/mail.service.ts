@@ -93,7 +93,7 @@ export class MailService {
         (held) => this.attempt(held, message),
         async (err: unknown) => {
           this.logger.warn(
-            { err: errorSummary(err), subject: message.subject },
+            { err: errorSummary(err), subject: withoutAddresses(message.subject) },
             'notification e-mail not queued: sent without retries',
           );
           await this.send(message);
@@ -112,7 +112,9 @@ export class MailService {
   private track(work: Promise<unknown>, subject?: string): void {
     const tracked = work
       .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn({ err: errorSummary(err), subject }, 'notification e-mail failed'))
+      .catch((err: unknown) =>
+        this.logger.warn({ err: errorSummary(err), subject: subject && withoutAddresses(subject) }, 'notification e-mail failed'),
+      )
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
@@ -167,7 +169,7 @@ export class MailService {
     if (isPermanentRefusal(error)) {
       await this.giveUp(held, message, describeFailure(summary));
       this.logger.error(
-        { err: summary, subject: message.subject, attempts },
+        { err: summary, subject: withoutAddresses(message.subject), attempts },
         'notification e-mail refused by the mail server: given up',
       );
       return;
@@ -179,7 +181,7 @@ export class MailService {
       [held.id, held.claim, attempts, describeFailure(summary), waitMs / 1000],
     );
     this.logger.warn(
-      { err: summary, subject: message.subject, attempts, retryInSeconds: waitMs / 1000 },
+      { err: summary, subject: withoutAddresses(message.subject), attempts, retryInSeconds: waitMs / 1000 },
       'notification e-mail failed: will retry',
     );
   }
@@ -201,7 +203,8 @@ export class MailService {
 
   /**
    * What admins should know of notification delivery: messages a try failed for that still wait, and
-   * those given up in the last week (recipient, subject, when, the server's last answer), newest first.
+   * those given up in the last week (recipient, subject, when, the server's last answer): the waiting
+   * ones first, each kind newest first.
    */
   async deliveryProblems(limit: number): Promise<DeliveryProblems> {
     if (!this.queue) return { waiting: 0, givenUp: 0, messages: [] };
@@ -224,7 +227,7 @@ export class MailService {
     }>(
       `select id, sealed, created_at, attempts, last_error, next_attempt_at, given_up_at from mail_queue
         where given_up_at is not null or attempts > 0
-        order by coalesce(given_up_at, created_at) desc limit $1`,
+        order by given_up_at is not null, coalesce(given_up_at, created_at) desc limit $1`,
       [limit],
     );
     const messages = rows.map((r) => {
@@ -233,7 +236,7 @@ export class MailService {
       try {
         ({ to, subject } = JSON.parse(open(key, r.sealed, sealedFor(r.id))) as MailMessage);
       } catch {
-        // Sealed with keys since replaced: the next round drops it.
+        // Sealed with keys since replaced: a waiting one is dropped by the next round, a given-up one after its week.
       }
       return {
         to,
@@ -287,7 +290,7 @@ export class MailService {
       if (Date.now() - row.created_at.getTime() >= MAIL_RETRY.giveUpAfterMs) {
         await this.giveUp({ id: row.id, claim }, message, null);
         this.logger.error(
-          { attempts: row.attempts, queuedAt: row.created_at, subject: message.subject },
+          { attempts: row.attempts, queuedAt: row.created_at, subject: withoutAddresses(message.subject) },
           'notification e-mail undelivered for a day: given up',
         );
         continue;
@@ -353,6 +356,14 @@ export interface DeliveryProblems {
   messages: UndeliveredMail[];
 }
 
+/**
+ * Text for logs and admins with e-mail addresses and links taken out: incident subjects name accounts,
+ * servers quote recipients, and a content filter's refusal may quote the message (a reset link).
+ */
+function withoutAddresses(text: string): string {
+  return text.replace(/\bhttps?:\/\/\S+/gi, '<link>').replace(/<?[^\s<>@"]+@[^\s<>"]+>?/g, '<address>');
+}
+
 /** A send's failure as stored: codes first, then the server's words (any address already taken out). */
 function describeFailure(summary: ReturnType<typeof errorSummary>): string {
   return `${summary.code ?? ''} ${summary.responseCode ?? ''} ${summary.message}`.trim().replace(/\s+/g, ' ');
@@ -385,6 +396,6 @@ function errorSummary(err: unknown): { code?: string; responseCode?: number; com
     ...(typeof e?.code === 'string' ? { code: e.code } : {}),
     ...(typeof e?.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
     ...(typeof e?.command === 'string' ? { command: e.command } : {}),
-    message: text.replace(/<?[^\s<>@"]+@[^\s<>"]+>?/g, '<address>').slice(0, 300),
+    message: withoutAddresses(text).slice(0, 300),
   };
 }
