@@ -1,9 +1,12 @@
+import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { setupAdmin } from '../support/factories.js';
 import { codes } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
+import { enrollTotp } from '../support/two-factor.js';
 
 describe('the database connection', () => {
   // Each test its own server on its own database.
@@ -97,6 +100,94 @@ describe('the database connection', () => {
     }
     expect((await admin.gql(AUDIT)).errors).toBeUndefined();
     expect(server.output()).toContain('database timeout in GraphQL operation');
+  });
+
+  it('answers /readyz 503 within seconds while the network path to PostgreSQL is frozen, and ready once it thaws', async () => {
+    // A TCP relay to the test's PostgreSQL that can stop passing bytes, as a stalled network does
+    // (connections stay open; nothing arrives, nothing is refused).
+    const target = new URL(db.url);
+    let frozen = false;
+    const pairs: [net.Socket, net.Socket][] = [];
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      pairs.push([client, upstream]);
+      if (frozen) {
+        client.pause();
+        upstream.pause();
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const via = new URL(db.url);
+      via.hostname = '127.0.0.1';
+      via.port = String((relay.address() as net.AddressInfo).port);
+      server = await startServer({ DATABASE_URL: via.toString() });
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+
+      frozen = true;
+      for (const [a, b] of pairs) {
+        a.pause();
+        b.pause();
+      }
+      const res = await fetch(`${server.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'unavailable' });
+
+      frozen = false;
+      for (const [a, b] of pairs) {
+        a.resume();
+        b.resume();
+      }
+      await expect.poll(async () => (await fetch(`${server!.url}/readyz`)).status).toBe(200);
+    } finally {
+      await server?.stop();
+      server = undefined;
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
+  it('a shutdown does not wait long for a hung mail server, and the notification it was sending stays queued for the next start', async () => {
+    // A mail server that accepts connections and never says a word (nodemailer waits 10 s for its greeting).
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const sink = await MailSink.start();
+    try {
+      server = await startServer({
+        DATABASE_URL: db.url,
+        SMTP_URL: `smtp://127.0.0.1:${(hung.address() as net.AddressInfo).port}`,
+      });
+      const { client, email } = await setupAdmin(server);
+      await enrollTotp(client); // "a two-factor method was added", tried at once: hangs at the mail server
+      await expect.poll(() => db.query(`select attempts from mail_queue`)).toEqual([{ attempts: 0 }]);
+      const stopping = server;
+      server = undefined;
+      expect(await stopping.stop()).toBe(0);
+      // Left while its try was still waiting (a finished try would have counted a failure).
+      expect(await db.query(`select attempts from mail_queue`)).toEqual([{ attempts: 0 }]);
+      expect(stopping.output()).toContain('they stay queued');
+
+      // The next start (retry rounds every second here) sends it once its hold is over.
+      server = await startServer({ DATABASE_URL: db.url, SMTP_URL: sink.url, INCIDENT_MAIL_THROTTLE_SECONDS: '1' });
+      await db.query(`update mail_queue set next_attempt_at = now()`);
+      const got = await sink.waitFor(email, (m) => m.subject === 'A two-factor method was added to your account');
+      expect(got.raw).toContain('An authenticator app was added');
+      await expect.poll(() => db.query(`select 1 from mail_queue`)).toEqual([]);
+    } finally {
+      await sink.stop();
+      await new Promise((r) => hung.close(r));
+    }
   });
 
   /**
