@@ -560,20 +560,35 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
       // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
       services.protection.ranges.matcher.prune();
       const em = orm.em.fork();
+      /**
+       * A DELETE of what `where` picks, in batches (each its own statement, well inside the statement
+       * timeout): after a flood the tables hold millions of rows, which one statement would not get
+       * through before the timeout cancelled it, round after round. At most `MAINTENANCE_MAX_BATCHES` a round.
+       */
+      const purge = async (table: string, where: string, params: unknown[] = []) => {
+        for (let i = 0; i < MAINTENANCE_MAX_BATCHES; i++) {
+          const res = await em.execute(
+            `delete from ${table} where ctid = any(array(select ctid from ${table} t where ${where} limit ${MAINTENANCE_BATCH}))`,
+            params,
+            'run',
+          );
+          if (((res as { affectedRows?: number }).affectedRows ?? 0) < MAINTENANCE_BATCH) return;
+        }
+      };
       await step('counters', async () => {
         const s = await services.settings.bruteForce(em);
         // The table holds the brute-force counters and the second-factor budgets, each with its own window.
         const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
-        await em.execute(`delete from failure_counter where window_start < now() - make_interval(secs => ?)`, [counted]);
-        await em.execute(`delete from recent_wrong_password where last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+        await purge('failure_counter', `t.window_start < now() - make_interval(secs => ?)`, [counted]);
+        await purge('recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
       });
       // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
       await step('codes', async () => {
-        await em.execute(
-          `delete from email_code e where not exists
-             (select 1 from session s where s.id = e.session_id and s.revoked_at is null and s.expires_at > now())`,
+        await purge(
+          'email_code',
+          `not exists (select 1 from session s where s.id = t.session_id and s.revoked_at is null and s.expires_at > now())`,
         );
-        await em.execute(`delete from webauthn_challenge where expires_at < now()`);
+        await purge('webauthn_challenge', `t.expires_at < now()`);
       });
       await step('incident summaries', () => services.incidents.flushSummaries(em));
       if (Date.now() - m.prunedAt >= 3_600_000) {
@@ -589,6 +604,10 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
   m.timer.unref();
   return m;
 }
+
+/** Rows one maintenance DELETE takes, and how many such DELETEs a table gets per round. */
+const MAINTENANCE_BATCH = 5000;
+const MAINTENANCE_MAX_BATCHES = 100;
 
 /** Every minute, or as often as incident e-mails may go out when that is more often (tests: every second). */
 function maintenanceIntervalMs(config: Config): number {

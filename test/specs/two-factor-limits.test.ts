@@ -403,6 +403,19 @@ describe('maintenance rounds: second-factor budgets, the counters clean-up, noti
     expect(mail.messages.slice(since).filter((m) => m.to.includes(address))).toHaveLength(1);
   });
 
+  it('clears a backlog of old counters larger than one batch, and keeps the live ones', async () => {
+    // As after a flood from many sources: more old rows than one batch (5 000) takes.
+    await db.query(
+      `insert into failure_counter (key, count, window_start)
+       select 'ip:198.18.' || (g / 256) || '.' || (g % 256) || '/32', 3, now() - interval '1 hour' from generate_series(0, 12001) g`,
+    );
+    await db.query(`insert into failure_counter (key, count, window_start) values ('ip:198.19.0.1/32', 1, now())`);
+    await expect
+      .poll(async () => (await db.query(`select count(*)::int as n from failure_counter where key like 'ip:198.18.%'`))[0]!['n'])
+      .toBe(0);
+    expect(await db.query(`select count from failure_counter where key = 'ip:198.19.0.1/32'`)).toEqual([{ count: 1 }]);
+  });
+
   it('a spent second-factor budget outlives the shorter brute-force window', async () => {
     const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(setup);
