@@ -17,7 +17,7 @@ import { isSecureOrigin, type Config } from './config.js';
 import type { Context, SessionCookieJar } from './context.js';
 import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
 import { assertNoNul } from './common/graphql/nul.js';
-import { createFormatError, isDatabaseTimeout } from './common/errors/format-error.js';
+import { createFormatError, DATABASE_TIMEOUT_MESSAGE, isDatabaseTimeout } from './common/errors/format-error.js';
 import { GRAPHQL_MAX_TOKENS } from './common/graphql/limits.js';
 import { maxRowsRule } from './common/graphql/max-rows.js';
 import { createLogger } from './common/logger.js';
@@ -451,10 +451,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         res.status(status).json({
           errors: [
             timedOut
-              ? {
-                  message: 'The database did not answer in time. Try again in a moment.',
-                  extensions: { code: 'DATABASE_TIMEOUT' },
-                }
+              ? { message: DATABASE_TIMEOUT_MESSAGE, extensions: { code: 'DATABASE_TIMEOUT' } }
               : status < 500
                 ? { message: 'The request body is malformed or too large.', extensions: { code: 'BAD_USER_INPUT' } }
                 : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
@@ -547,55 +544,7 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
       logger.warn('maintenance round skipped: the last one has not finished');
       return;
     }
-    m.running = (async () => {
-      // Each step on its own: one that fails (a table grown huge in a flood, past the statement
-      // timeout) is logged and the others still run, the incident summaries among them.
-      const step = async (name: string, fn: () => Promise<unknown>) => {
-        try {
-          await fn();
-        } catch (err) {
-          logger.warn({ err, step: name }, 'maintenance failed');
-        }
-      };
-      // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
-      services.protection.ranges.matcher.prune();
-      const em = orm.em.fork();
-      /**
-       * A DELETE of what `where` picks, in batches (each its own statement, well inside the statement
-       * timeout): after a flood the tables hold millions of rows, which one statement would not get
-       * through before the timeout cancelled it, round after round. At most `MAINTENANCE_MAX_BATCHES` a round.
-       */
-      const purge = async (table: string, where: string, params: unknown[] = []) => {
-        for (let i = 0; i < MAINTENANCE_MAX_BATCHES; i++) {
-          const res = await em.execute(
-            `delete from ${table} where ctid = any(array(select ctid from ${table} t where ${where} limit ${MAINTENANCE_BATCH}))`,
-            params,
-            'run',
-          );
-          if (((res as { affectedRows?: number }).affectedRows ?? 0) < MAINTENANCE_BATCH) return;
-        }
-      };
-      await step('counters', async () => {
-        const s = await services.settings.bruteForce(em);
-        // The table holds the brute-force counters and the second-factor budgets, each with its own window.
-        const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
-        await purge('failure_counter', `t.window_start < now() - make_interval(secs => ?)`, [counted]);
-        await purge('recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
-      });
-      // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
-      await step('codes', async () => {
-        await purge(
-          'email_code',
-          `not exists (select 1 from session s where s.id = t.session_id and s.revoked_at is null and s.expires_at > now())`,
-        );
-        await purge('webauthn_challenge', `t.expires_at < now()`);
-      });
-      await step('incident summaries', () => services.incidents.flushSummaries(em));
-      if (Date.now() - m.prunedAt >= 3_600_000) {
-        m.prunedAt = Date.now();
-        await step('retention', () => pruneRetained(services.sessions.pool, services.config.retention, logger));
-      }
-    })()
+    m.running = maintenanceRound(orm, services, logger, m)
       .catch((err: unknown) => logger.warn({ err }, 'maintenance failed'))
       .finally(() => {
         m.running = undefined;
@@ -603,6 +552,61 @@ function startMaintenance(orm: MikroORM, services: Services, logger: Logger): Ma
   }, maintenanceIntervalMs(services.config));
   m.timer.unref();
   return m;
+}
+
+/**
+ * One round. Each step on its own: one that fails (a table grown huge in a flood, past the statement
+ * timeout) is logged and the others still run, the incident summaries among them.
+ */
+async function maintenanceRound(orm: MikroORM, services: Services, logger: Logger, m: Maintenance): Promise<void> {
+  const step = async (name: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      logger.warn({ err, step: name }, 'maintenance failed');
+    }
+  };
+  // Expired blocks and trusts leave memory (an expiry changes no row, so nothing announces it).
+  services.protection.ranges.matcher.prune();
+  const em = orm.em.fork();
+  await step('counters', async () => {
+    const s = await services.settings.bruteForce(em);
+    // The table holds the brute-force counters and the second-factor budgets, each with its own window.
+    const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
+    await purge(em, 'failure_counter', `t.window_start < now() - make_interval(secs => ?)`, [counted]);
+    await purge(em, 'recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
+  });
+  // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
+  await step('codes', async () => {
+    await purge(
+      em,
+      'email_code',
+      `not exists (select 1 from session s where s.id = t.session_id and s.revoked_at is null and s.expires_at > now())`,
+    );
+    await purge(em, 'webauthn_challenge', `t.expires_at < now()`);
+  });
+  await step('incident summaries', () => services.incidents.flushSummaries(em));
+  if (Date.now() - m.prunedAt >= 3_600_000) {
+    m.prunedAt = Date.now();
+    await step('retention', () => pruneRetained(services.sessions.pool, services.config.retention, logger));
+  }
+}
+
+/**
+ * A DELETE of what `where` picks (rows of `table` as `t`), in batches, each its own statement well
+ * inside the statement timeout: after a flood the tables hold millions of rows, which one statement
+ * would not get through before the timeout cancelled it, round after round. At most
+ * `MAINTENANCE_MAX_BATCHES` a round.
+ */
+async function purge(em: EntityManager, table: string, where: string, params: unknown[] = []): Promise<void> {
+  for (let i = 0; i < MAINTENANCE_MAX_BATCHES; i++) {
+    const res = await em.execute(
+      `delete from ${table} where ctid = any(array(select ctid from ${table} t where ${where} limit ${MAINTENANCE_BATCH}))`,
+      params,
+      'run',
+    );
+    if (((res as { affectedRows?: number }).affectedRows ?? 0) < MAINTENANCE_BATCH) return;
+  }
 }
 
 /** Rows one maintenance DELETE takes, and how many such DELETEs a table gets per round. */

@@ -59,7 +59,7 @@ export function createFormatError(logger: Logger) {
       logger.warn({ err: original, path: formatted.path }, 'database timeout in GraphQL operation');
       return {
         ...base,
-        message: 'The database did not answer in time. Try again in a moment.',
+        message: DATABASE_TIMEOUT_MESSAGE,
         extensions: { code: ErrorCode.DATABASE_TIMEOUT },
       };
     }
@@ -73,6 +73,16 @@ export function createFormatError(logger: Logger) {
   };
 }
 
+/** The text every database timeout is answered with (GraphQL here, the other HTTP routes in app.ts). */
+export const DATABASE_TIMEOUT_MESSAGE = 'The database did not answer in time. Try again in a moment.';
+
+/** An error and the errors it wraps (`cause`), up to three deep: pg's, MikroORM's wrapping of it. */
+function* causes(err: unknown): Generator<{ name?: unknown; message?: unknown; code?: unknown; sqlState?: unknown }> {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    yield e as { name?: unknown; message?: unknown; code?: unknown; sqlState?: unknown };
+  }
+}
+
 /**
  * The database ran out of time: a statement PostgreSQL cancelled at DB_STATEMENT_TIMEOUT_MS (SQLSTATE
  * 57014 says "due to statement timeout"; the same state for an administrator's `pg_cancel_backend` is
@@ -81,36 +91,28 @@ export function createFormatError(logger: Logger) {
 export function isDatabaseTimeout(err: unknown): boolean {
   if (isPoolTimeout(err)) return true;
   if (sqlState(err) !== '57014') return false;
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /statement timeout/.test(message)) return true;
-  }
+  for (const e of causes(err)) if (typeof e.message === 'string' && /statement timeout/.test(e.message)) return true;
   return false;
 }
+
+const POOL_TIMEOUT =
+  /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$|^Knex: Timeout acquiring a connection/;
 
 /**
  * No connection in time: node-postgres's pool or connect timeout, or MikroORM's pool (knex's
  * `KnexTimeoutError`, which MikroORM rewraps as a `DriverException` keeping only its message).
  */
-export function isPoolTimeout(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const { name, message } = e as { name?: unknown; message?: unknown };
-    if (name === 'KnexTimeoutError') return true;
-    if (
-      typeof message === 'string' &&
-      /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$|^Knex: Timeout acquiring a connection/.test(
-        message,
-      )
-    )
-      return true;
+function isPoolTimeout(err: unknown): boolean {
+  for (const e of causes(err)) {
+    if (e.name === 'KnexTimeoutError' || (typeof e.message === 'string' && POOL_TIMEOUT.test(e.message))) return true;
   }
   return false;
 }
 
 /** The SQLSTATE of a database error (pg's, or MikroORM's wrapping of it), if it is one. */
-export function sqlState(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown; sqlState?: unknown }).sqlState ?? (e as { code?: unknown }).code;
+function sqlState(err: unknown): string | undefined {
+  for (const e of causes(err)) {
+    const code = e.sqlState ?? e.code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
   return undefined;
