@@ -27,6 +27,7 @@ const COMPROMISED = `mutation($i: TreatIncidentAsCompromisedInput!) { treatIncid
   sessionsRevoked tokensRevoked incident { id status resolution account { passwordResetRequired disabledAt } } } }`;
 const ONE = `query($id: ID!) { securityIncident(id: $id) { ${INCIDENT_FIELDS} } }`;
 const OPEN_COUNT = `{ openIncidentCount }`;
+const OPEN_PAGE = `query($f: IncidentFilterInput, $p: PageInput) { securityIncidents(filter: $f, page: $p) { totalCount nodes { id } } }`;
 const RESPOND = `mutation($t: String!) { respondToIncident(token: $t) { answer } }`;
 const RESET = `mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`;
 
@@ -1068,6 +1069,69 @@ describe('security incidents', () => {
       ]);
     });
 
+    it('is e-mailed only to those who may see it: an admin’s to admins, a sub-admin’s to sub-admins only with MANAGE_SUB_ADMINS', async () => {
+      // A server of its own: no earlier incident's e-mail can take a recipient's first one. A long
+      // throttle: each recipient's first incident is e-mailed at once, later ones wait for a summary.
+      const env = { SMTP_URL: mail.url, ...ENV, INCIDENT_MAIL_THROTTLE_SECONDS: '3600' };
+      await withServer('incident_mail_roles', env, async (s2, db2) => {
+        const own = new pg.Client({ connectionString: db2.url });
+        await own.connect();
+        try {
+          const { client: owner, id: ownerId, email: ownerEmail } = await setupAdmin(s2);
+          await createPlaces(owner);
+          const reader = await createAccount(s2, owner, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+          const manager = await createAccount(s2, owner, {
+            role: 'SUB_ADMIN',
+            permissions: ['READ_INCIDENTS', 'MANAGE_SUB_ADMINS'],
+          });
+          const otherAdmin = await createAccount(s2, owner, { role: 'ADMIN' });
+          const staff = await createAccount(s2, owner, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+          const user = await createAccount(s2, owner, { role: 'USER' });
+          const since = mail.count();
+          const pendingOf = async (accountId: string): Promise<string[] | null> =>
+            (await own.query(`select pending from incident_mail_throttle where account_id = $1`, [accountId])).rows[0]?.pending ??
+            null;
+          // One after the other, each e-mailed before the next is raised: an admin's, a sub-admin's, a user's.
+          const ids: string[] = [];
+          for (const [who, ownerPending] of [
+            [otherAdmin, 0],
+            [staff, 1],
+            [user, 2],
+          ] as const) {
+            await reportFrom(owner, who.email, 'berlin', 4);
+            await reportFrom(owner, who.email, 'paris', 1);
+            ids.push((await incidentsOf(owner, who.id))[0]!['id'] as string);
+            await mail.waitFor(who.email, (m) => /several places/i.test(m.subject), since);
+            for (let i = 0; (await pendingOf(ownerId))?.length !== ownerPending; i++) {
+              if (i > 100) throw new Error(`the owner was not told of ${who.email}`);
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
+          const [, ofStaff, ofUser] = ids;
+          // Each one's e-mail names the first incident it may see; the rest wait for its summary.
+          const incidentMails = (to: string) =>
+            mail.messages
+              .slice(since)
+              .filter((m) => m.to.includes(to) && /incident/i.test(m.subject))
+              .map((m) => m.subject);
+          await mail.waitFor(reader.email, (m) => /incident/i.test(m.subject), since);
+          await mail.waitFor(manager.email, (m) => /incident/i.test(m.subject), since);
+          expect(incidentMails(ownerEmail)).toEqual([`New security incident: ${otherAdmin.email}`]);
+          expect(await pendingOf(ownerId)).toEqual([ofStaff, ofUser]);
+          expect(incidentMails(otherAdmin.email)).toEqual([`New security incident: ${otherAdmin.email}`]);
+          expect(await pendingOf(otherAdmin.id)).toEqual([ofStaff, ofUser]);
+          expect(incidentMails(manager.email)).toEqual([`New security incident: ${staff.email}`]);
+          expect(await pendingOf(manager.id)).toEqual([ofUser]);
+          expect(incidentMails(reader.email)).toEqual([`New security incident: ${user.email}`]);
+          expect(await pendingOf(reader.id)).toEqual([]);
+          // Nobody else reads incidents: the staff account without READ_INCIDENTS and the user are not told.
+          expect(await pendingOf(staff.id)).toBeNull();
+        } finally {
+          await own.end();
+        }
+      });
+    });
+
     it('admins get one e-mail for a new incident, and a burst becomes one summary', async () => {
       // Let earlier tests' summaries go out and their throttle window pass.
       for (let i = 0; i < 100; i++) {
@@ -1111,6 +1175,74 @@ describe('security incidents', () => {
       await admin.gql(DISMISS, { i: { id: opened['incidentId'], note: 'test' } });
       const resolved = await s.waitFor((e) => e['incidentId'] === opened['incidentId'] && e['kind'] === 'RESOLVED');
       expect(resolved).toMatchObject({ status: 'RESOLVED', openIncidents: before });
+    });
+
+    it('a sub-admin sees users’ incidents, sub-admins’ only with MANAGE_SUB_ADMINS, and never an admin’s: lists, counts and live events', async () => {
+      const reader = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+      const manager = await createAccount(server, admin, {
+        role: 'SUB_ADMIN',
+        permissions: ['READ_INCIDENTS', 'MANAGE_SUB_ADMINS'],
+      });
+      const sockets = {
+        admin: track(subscribeIncidents(server.url, admin.cookieHeader())),
+        manager: track(subscribeIncidents(server.url, manager.client.cookieHeader())),
+        reader: track(subscribeIncidents(server.url, reader.client.cookieHeader())),
+      };
+      await Promise.all(Object.values(sockets).map((s) => s.connected));
+      // In this order: an admin's, a sub-admin's, then a user's incident (events reach each socket in order).
+      const otherAdmin = await createAccount(server, admin, { role: 'ADMIN' });
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      const user = await newUser();
+      for (const who of [otherAdmin, staff, user]) {
+        await reportFrom(admin, who.email, 'berlin', 4);
+        await reportFrom(admin, who.email, 'paris', 1);
+      }
+      const [ofAdmin] = await incidentsOf(admin, otherAdmin.id);
+      const [ofStaff] = await incidentsOf(admin, staff.id);
+      const [ofUser] = await incidentsOf(admin, user.id);
+      expect([ofAdmin, ofStaff, ofUser].map((i) => i?.['status'])).toEqual(['OPEN', 'OPEN', 'OPEN']);
+
+      const openOf = async (roles: string[]) =>
+        (
+          await sql.query(
+            `select count(*)::int as n from security_incident i join account a on a.id = i.account_id
+              where i.status = 'OPEN' and a.role = any($1)`,
+            [roles],
+          )
+        ).rows[0].n as number;
+      const seen = {
+        admin: { roles: ['ADMIN', 'SUB_ADMIN', 'USER'], client: admin, sees: [ofAdmin, ofStaff, ofUser] },
+        manager: { roles: ['SUB_ADMIN', 'USER'], client: manager.client, sees: [ofStaff, ofUser] },
+        reader: { roles: ['USER'], client: reader.client, sees: [ofUser] },
+      };
+      for (const [who, v] of Object.entries(seen)) {
+        const open = await openOf(v.roles);
+        expect((await v.client.gql(OPEN_COUNT)).data?.['openIncidentCount'], who).toBe(open);
+        const page = await v.client.gql(OPEN_PAGE, { f: { status: 'OPEN' }, p: { limit: 100 } });
+        const ids = (page.data?.['securityIncidents'].nodes as { id: string }[]).map((n) => n.id);
+        expect(page.data?.['securityIncidents'].totalCount, who).toBe(open);
+        for (const incident of [ofAdmin, ofStaff, ofUser]) {
+          const visible = v.sees.includes(incident);
+          expect(ids.includes(incident!['id']), `${who} lists ${incident!['account'].email}`).toBe(visible);
+          const one = await v.client.gql(ONE, { id: incident!['id'] });
+          if (visible) expect(one.data?.['securityIncident'].id).toBe(incident!['id']);
+          else expect(codes(one), `${who} reads ${incident!['account'].email}`).toEqual(['NOT_FOUND']);
+          // Filtering by the account shows nothing more.
+          const byAccount = await v.client.gql(INCIDENTS, { f: { accountId: incident!['account'].id } });
+          expect(byAccount.data?.['securityIncidents'].totalCount).toBe(visible ? 1 : 0);
+        }
+        // Live: the user's incident came last, so whatever this socket was sent came before it.
+        const s = sockets[who as keyof typeof sockets];
+        const last = await s.waitFor((e) => e['accountId'] === user.id && e['kind'] === 'OPENED');
+        const opened = s.events.filter((e) => e['kind'] === 'OPENED').map((e) => e['incidentId']);
+        for (const incident of [ofAdmin, ofStaff]) {
+          expect(opened.includes(incident!['id']), `${who} is told of ${incident!['account'].email}`).toBe(
+            v.sees.includes(incident),
+          );
+        }
+        // Its open count is of what it may see (nothing opened or closed since the last incident).
+        expect(last['openIncidents'], who).toBe(open);
+      }
     });
 
     it('refuses a connection without a session, from a foreign origin, or from a viewer who may not read incidents', async () => {

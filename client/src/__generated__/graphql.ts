@@ -487,7 +487,7 @@ export type Permission =
   | 'MANAGE_USERS'
   /** Read and export the audit log. */
   | 'READ_AUDIT_LOG'
-  /** See security incidents and receive their live events and e-mails. */
+  /** See users’ security incidents (sub-admins’ too with MANAGE_SUB_ADMINS; never admins’) and receive their live events and e-mails. */
   | 'READ_INCIDENTS'
   /** Integrators: report logins (reportLogin, reportLogins), ask for decisions (loginDecision) and an address’s status (ipStatus), and set or clear a user’s “requires 2FA” mark (setRequiresTwoFactor). */
   | 'REPORT_LOGINS'

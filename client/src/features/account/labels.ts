@@ -17,7 +17,11 @@ export const ROLE_COLORS: Record<Role, string> = {
 export const PERMISSION_LABELS: Record<Permission, { label: string; description: string }> = {
   MANAGE_USERS: { label: 'Manage users', description: 'List, create and disable users; see their login history and 2FA status.' },
   MANAGE_SUB_ADMINS: { label: 'Manage sub-admins', description: 'Create and edit sub-admins, their permissions and API tokens.' },
-  READ_INCIDENTS: { label: 'Read incidents', description: 'See security incidents and receive their live events and e-mails.' },
+  READ_INCIDENTS: {
+    label: 'Read incidents',
+    description:
+      'See users’ security incidents (sub-admins’ too with Manage sub-admins; never admins’) and receive their live events and e-mails.',
+  },
   RESOLVE_INCIDENTS: {
     label: 'Resolve incidents',
     description: 'Mark IPs as safe, dismiss incidents, treat accounts as compromised.',

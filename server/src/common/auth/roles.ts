@@ -50,7 +50,10 @@ registerEnumType(Permission, {
   name: 'Permission',
   description: 'A right a sub-admin can be given. Admins have all of them.',
   valuesConfig: {
-    READ_INCIDENTS: { description: 'See security incidents and receive their live events and e-mails.' },
+    READ_INCIDENTS: {
+      description:
+        'See users’ security incidents (sub-admins’ too with MANAGE_SUB_ADMINS; never admins’) and receive their live events and e-mails.',
+    },
     RESOLVE_INCIDENTS: {
       description:
         'Act on incidents: mark their addresses safe, dismiss, treat as compromised; e-mail a user a new password reset link while a forced reset is pending. A staff account’s incident also needs the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',

@@ -74,8 +74,16 @@ function manageableRoles(viewer: Viewer, always: readonly Role[] = []): Role[] {
  * allows. Empty for a viewer who may see every row.
  */
 export function visibleAccountRows(viewer: Viewer): Record<string, unknown> {
-  const roles = manageableRoles(viewer, [Role.USER]);
+  const roles = visibleRoles(viewer);
   return roles.length < 3 ? { $or: [{ account: null }, { account: { role: { $in: roles } } }] } : {};
+}
+
+/**
+ * The roles whose accounts' sign-ins (login history, incidents) the viewer may see: users always, staff
+ * only for a viewer who may manage them (a sub-admin never sees an admin's).
+ */
+export function visibleRoles(viewer: Viewer): Role[] {
+  return manageableRoles(viewer, [Role.USER]);
 }
 
 /**

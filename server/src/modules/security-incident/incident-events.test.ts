@@ -9,7 +9,7 @@ const logger = pino({ level: 'silent' });
  * A pool whose answers come back after the given delays, in call order (the bus reads the incident's
  * row for each event). The LISTEN connection is never started here: notifications are fed in directly.
  */
-function slowPool(delays: number[]): SqlPool {
+function slowPool(delays: number[], role = 'USER'): SqlPool {
   let call = 0;
   const pool = {
     options: { connectionString: 'postgres://unused@127.0.0.1:1/none' },
@@ -22,12 +22,14 @@ function slowPool(delays: number[]): SqlPool {
           {
             account_id: 'acct',
             email: 'a@example.test',
+            role,
             severity: 'LOW',
             reason: 'TRAVELLING',
             status: id === 'first' ? 'OPEN' : 'RESOLVED',
             impossible_travel: false,
             updated_at: new Date(),
-            open_count: id === 'first' ? '1' : '0',
+            // Open incidents per role of their accounts: an admin's is open throughout.
+            open_by_role: id === 'first' ? { USER: 1, ADMIN: 1 } : { ADMIN: 1 },
           },
         ],
       };
@@ -44,8 +46,8 @@ describe('IncidentEventBus', () => {
     const got: IncidentEventPayload[] = [(await stream.next()).value, (await stream.next()).value];
     // Out of order, the banner would show the count of the older event (1) last.
     expect(got.map((e) => [e.kind, e.openIncidents])).toEqual([
-      ['OPENED', 1],
-      ['RESOLVED', 0],
+      ['OPENED', 2],
+      ['RESOLVED', 1],
     ]);
     await stream.return?.();
   });
@@ -70,5 +72,41 @@ describe('IncidentEventBus', () => {
     await bus.receive('RESOLVED:second');
     expect((await stream.next()).value.incidentId).toBe('second');
     await stream.return?.();
+  });
+
+  it('gives each subscriber only the events of the roles it may see, counting only those; one shared object per set of roles', async () => {
+    const users = new IncidentEventBus(slowPool([]), logger);
+    const all = users.subscribe();
+    const staff = users.subscribe(['USER', 'SUB_ADMIN']);
+    const staffToo = users.subscribe(['SUB_ADMIN', 'USER']);
+    await users.receive('OPENED:first');
+    const [a, s1, s2] = [(await all.next()).value, (await staff.next()).value, (await staffToo.next()).value];
+    expect([a.openIncidents, s1.openIncidents]).toEqual([2, 1]);
+    // The WebSocket server computes one GraphQL result per object: the same roles share it.
+    expect(s2).toBe(s1);
+    expect(Object.isFrozen(s1)).toBe(true);
+    expect(s1).not.toHaveProperty('openByRole');
+
+    // An admin's incident reaches only a subscriber who sees admins.
+    const admins = new IncidentEventBus(slowPool([], 'ADMIN'), logger);
+    const admin = admins.subscribe();
+    const subAdmin = admins.subscribe(['USER', 'SUB_ADMIN']);
+    await admins.receive('OPENED:first');
+    await admins.receive(
+      'DELETED:' +
+        JSON.stringify({
+          id: 'gone',
+          accountId: 'x',
+          email: 'x@example.test',
+          role: 'USER',
+          severity: 'LOW',
+          reason: 'TRAVELLING',
+          impossibleTravel: false,
+        }),
+    );
+    expect((await admin.next()).value.incidentId).toBe('first');
+    expect((await admin.next()).value.incidentId).toBe('gone');
+    expect((await subAdmin.next()).value.incidentId).toBe('gone');
+    for (const s of [all, staff, staffToo, admin, subAdmin]) await s.return?.();
   });
 });

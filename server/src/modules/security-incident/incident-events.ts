@@ -12,21 +12,58 @@ export enum IncidentEventKind {
   DELETED = 'DELETED',
 }
 
-/** What every subscriber receives: plain values, built once per event and shared by all sockets. */
+/**
+ * What a subscriber receives: plain values, built once per event and shared by every socket that may
+ * see it and sees the same accounts (`openIncidents` counts only the incidents of the roles it may see).
+ */
 export interface IncidentEventPayload {
   kind: IncidentEventKind;
   incidentId: string;
   accountId: string;
   accountEmail: string;
+  /** The incident's account's role: who may see the event (see `visibleRoles`). */
+  accountRole: string;
   severity: string;
   reason: string;
   status: string;
   impossibleTravel: boolean;
+  /** Open incidents after this change, of accounts of the subscriber's visible roles. */
   openIncidents: number;
   occurredAt: Date;
 }
 
-type Listener = (payload: IncidentEventPayload) => void;
+/** The event as read once per instance: the open incidents counted per role of their accounts. */
+interface IncidentEventRow extends Omit<IncidentEventPayload, 'openIncidents'> {
+  openByRole: Readonly<Record<string, number>>;
+}
+
+type Listener = (row: IncidentEventRow) => void;
+
+/** Every role: a subscriber that sees every account (an admin). */
+const ALL_ROLES = ['ADMIN', 'SUB_ADMIN', 'USER'] as const;
+
+/**
+ * One frozen payload per (event, set of visible roles), made by the first subscriber of that set that
+ * receives it: sockets seeing the same accounts get the same object, so the WebSocket server computes
+ * the GraphQL result once for all of them (see ws.ts).
+ */
+const views = new WeakMap<IncidentEventRow, Map<string, IncidentEventPayload>>();
+
+function viewOf(row: IncidentEventRow, roles: readonly string[], key: string): IncidentEventPayload {
+  let perRoles = views.get(row);
+  if (!perRoles) views.set(row, (perRoles = new Map()));
+  let view = perRoles.get(key);
+  if (!view) {
+    const { openByRole, ...rest } = row;
+    const openIncidents = roles.reduce((n, role) => n + (openByRole[role] ?? 0), 0);
+    perRoles.set(key, (view = Object.freeze({ ...rest, openIncidents })));
+  }
+  return view;
+}
+
+/** Open incidents per role of their accounts, in one statement. */
+const OPEN_BY_ROLE = `select a.role, count(*)::int as n from security_incident i join account a on a.id = i.account_id
+                       where i.status = 'OPEN' group by a.role`;
 
 /**
  * Fan-out of incident events across instances. Whoever changes an incident sends
@@ -108,7 +145,7 @@ export class IncidentEventBus {
   async publishDeletionIn(tx: EntityManager, accountId: string): Promise<void> {
     await tx.execute(
       `select pg_notify(?, 'DELETED:' || json_build_object('id', i.id, 'accountId', i.account_id, 'email', a.email,
-                 'severity', i.severity, 'reason', i.reason, 'impossibleTravel', i.impossible_travel)::text)
+                 'role', a.role, 'severity', i.severity, 'reason', i.reason, 'impossibleTravel', i.impossible_travel)::text)
          from security_incident i join account a on a.id = i.account_id
         where i.account_id = ? and i.status = 'OPEN'`,
       [INCIDENT_CHANNEL, accountId],
@@ -126,32 +163,30 @@ export class IncidentEventBus {
     const rest = raw.slice(colon + 1);
     if (colon < 1 || !rest || !(kind in IncidentEventKind) || this.listeners.size === 0) return;
     try {
-      const payload =
+      const row =
         kind === IncidentEventKind.DELETED ? await this.deleted(rest) : await this.read(kind as IncidentEventKind, rest);
-      if (!payload) return;
-      for (const l of this.listeners) {
-        this.delivered++;
-        l(payload);
-      }
+      if (!row) return;
+      for (const l of this.listeners) l(row);
     } catch (err) {
       this.logger.warn({ err, event: raw }, 'could not read incident for its event');
     }
   }
 
-  private async read(kind: IncidentEventKind, id: string): Promise<IncidentEventPayload | null> {
+  private async read(kind: IncidentEventKind, id: string): Promise<IncidentEventRow | null> {
     const { rows } = await this.pool.query<{
       account_id: string;
       email: string;
+      role: string;
       severity: string;
       reason: string;
       status: string;
       impossible_travel: boolean;
       updated_at: Date;
-      open_count: string;
+      open_by_role: Record<string, number>;
     }>({
       name: 'incident_event_row',
-      text: `select i.account_id, a.email, i.severity, i.reason, i.status, i.impossible_travel, i.updated_at,
-               (select count(*) from security_incident where status = 'OPEN') as open_count
+      text: `select i.account_id, a.email, a.role, i.severity, i.reason, i.status, i.impossible_travel, i.updated_at,
+               (select coalesce(json_object_agg(role, n), '{}') from (${OPEN_BY_ROLE}) o) as open_by_role
              from security_incident i join account a on a.id = i.account_id where i.id = $1`,
       values: [id],
     });
@@ -162,52 +197,58 @@ export class IncidentEventBus {
       incidentId: id,
       accountId: r.account_id,
       accountEmail: r.email,
+      accountRole: r.role,
       severity: r.severity,
       reason: r.reason,
       status: r.status,
       impossibleTravel: r.impossible_travel,
-      openIncidents: Number(r.open_count),
+      openByRole: Object.freeze(r.open_by_role),
       occurredAt: r.updated_at,
     });
   }
 
   /** An incident gone with its account: what the notification carried, and the open count now. */
-  private async deleted(json: string): Promise<IncidentEventPayload> {
+  private async deleted(json: string): Promise<IncidentEventRow> {
     const d = JSON.parse(json) as {
       id: string;
       accountId: string;
       email: string;
+      role?: string;
       severity: string;
       reason: string;
       impossibleTravel: boolean;
     };
-    const { rows } = await this.pool.query<{ n: string }>({
-      name: 'incident_open_count',
-      text: `select count(*) as n from security_incident where status = 'OPEN'`,
-    });
+    const { rows } = await this.pool.query<{ role: string; n: number }>({ name: 'incident_open_by_role', text: OPEN_BY_ROLE });
     return Object.freeze({
       kind: IncidentEventKind.DELETED,
       incidentId: d.id,
       accountId: d.accountId,
       accountEmail: d.email,
+      // A notification from an instance of an older version carries no role: admins only, to be safe.
+      accountRole: d.role ?? 'ADMIN',
       severity: d.severity,
       reason: d.reason,
       status: 'OPEN',
       impossibleTravel: d.impossibleTravel,
-      openIncidents: Number(rows[0]?.n ?? 0),
+      openByRole: Object.freeze(Object.fromEntries(rows.map((r) => [r.role, r.n]))),
       occurredAt: new Date(),
     });
   }
 
   /**
-   * A stream of events for one subscriber. Ends when the consumer stops (socket closed); a slow
+   * A stream of the events about accounts of `roles` (what the subscriber may see), each counting the
+   * open incidents of those roles only. Ends when the consumer stops (socket closed); a slow
    * consumer's backlog is capped so it cannot hold memory without bound.
    */
-  subscribe(): AsyncIterableIterator<IncidentEventPayload> {
+  subscribe(roles: readonly string[] = ALL_ROLES): AsyncIterableIterator<IncidentEventPayload> {
     const queue: IncidentEventPayload[] = [];
     let wake: ((r: IteratorResult<IncidentEventPayload>) => void) | undefined;
     let done = false;
-    const listener: Listener = (p) => {
+    const key = [...roles].sort().join(',');
+    const listener: Listener = (row) => {
+      if (!roles.includes(row.accountRole)) return;
+      this.delivered++;
+      const p = viewOf(row, roles, key);
       if (wake) {
         const w = wake;
         wake = undefined;

@@ -20,6 +20,7 @@ import { badInput, forbidden, unauthenticated } from '../../common/errors/errors
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { PageInput } from '../account/account.inputs.js';
+import { visibleRoles } from '../account/account.service.js';
 import { LoginEvent } from '../login-event/login-event.entity.js';
 import { SessionStage } from '../session/session.entity.js';
 import type { IncidentEventPayload } from './incident-events.js';
@@ -110,7 +111,8 @@ export class IncidentResolver {
 
   @Authorized(Permission.READ_INCIDENTS)
   @Query(() => SecurityIncidentPage, {
-    description: 'Security incidents: open first, then most recently changed. Needs READ_INCIDENTS.',
+    description:
+      'Security incidents: open first, then most recently changed. Needs READ_INCIDENTS. A sub-admin sees the incidents of users, and of sub-admins with MANAGE_SUB_ADMINS; never an admin’s.',
   })
   async securityIncidents(
     @Ctx() ctx: Context,
@@ -119,24 +121,35 @@ export class IncidentResolver {
   ): Promise<SecurityIncidentPage> {
     const p = page ?? new PageInput();
     if (filter?.accountId) assertUuid(filter.accountId, 'filter.accountId');
-    const [nodes, totalCount] = await ctx.services.incidents.list(ctx.em, filter ?? {}, p.limit, p.offset);
+    const [nodes, totalCount] = await ctx.services.incidents.list(
+      ctx.em,
+      visibleRoles(ctx.viewer!),
+      filter ?? {},
+      p.limit,
+      p.offset,
+    );
     return Object.assign(new SecurityIncidentPage(), { nodes, totalCount });
   }
 
   @Authorized(Permission.READ_INCIDENTS)
-  @Query(() => SecurityIncident, { description: 'One incident with its logins. Needs READ_INCIDENTS.' })
+  @Query(() => SecurityIncident, {
+    description:
+      'One incident with its logins. Needs READ_INCIDENTS; NOT_FOUND for one the viewer may not see (see `securityIncidents`).',
+  })
   async securityIncident(
     @Arg('id', () => ID, { description: 'Incident id.' }) id: string,
     @Ctx() ctx: Context,
   ): Promise<SecurityIncident> {
     assertUuid(id, 'id');
-    return ctx.services.incidents.get(ctx.em, id);
+    return ctx.services.incidents.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
   }
 
   @Authorized(Permission.READ_INCIDENTS)
-  @Query(() => Int, { description: 'How many incidents are open (the navigation badge). Needs READ_INCIDENTS.' })
+  @Query(() => Int, {
+    description: 'How many incidents the viewer may see are open (the navigation badge). Needs READ_INCIDENTS.',
+  })
   async openIncidentCount(@Ctx() ctx: Context): Promise<number> {
-    return ctx.services.incidents.openCount(ctx.em);
+    return ctx.services.incidents.openCount(ctx.em, visibleRoles(ctx.viewer!));
   }
 
   @Authorized(Permission.RESOLVE_INCIDENTS)
@@ -247,13 +260,13 @@ export class IncidentResolver {
   @Authorized(Permission.READ_INCIDENTS)
   @Subscription(() => IncidentEvent, {
     description:
-      'Live changes to security incidents: opened, updated, resolved, or deleted with their account (over graphql-ws on the API path). Only a signed-in dashboard session with READ_INCIDENTS may subscribe; the socket closes when the session ends.',
+      'Live changes to security incidents: opened, updated, resolved, or deleted with their account (over graphql-ws on the API path). Only a signed-in dashboard session with READ_INCIDENTS may subscribe; the socket closes when the session ends. Only incidents the viewer may see (see `securityIncidents`), and `openIncidents` counts only those.',
     subscribe: ({ context: raw }: SubscribeResolverData) => {
       const context = raw as Context;
       const viewer = context.viewer;
       if (!viewer || viewer.session?.stage !== SessionStage.FULL) throw unauthenticated();
       if (context.accessRefused || !isAllowed(viewer, Permission.READ_INCIDENTS)) throw forbidden();
-      return context.services.incidents.events.subscribe();
+      return context.services.incidents.events.subscribe(visibleRoles(viewer));
     },
   })
   incidentEvents(@Root() event: IncidentEventPayload): IncidentEvent {

@@ -57,6 +57,10 @@ const alreadyResolved = (i: SecurityIncident) =>
  * incident — a busy mailbox, or an intruder padding the incident with repeats, must not hide the next
  * place — up to `MAX_LOGINS_PER_INCIDENT_NEW_PLACES` in all.
  */
+/** A condition on incidents keeping those of accounts of `roles`; none when every role is there. */
+const ofRoles = (roles: readonly Role[]): { account?: { role: { $in: Role[] } } } =>
+  roles.length < 3 ? { account: { role: { $in: [...roles] } } } : {};
+
 const MAX_LOGINS_PER_INCIDENT = 200;
 const MAX_LOGINS_PER_INCIDENT_NEW_PLACES = 2000;
 const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -358,21 +362,27 @@ export class IncidentService {
     );
   }
 
-  async openCount(em: EntityManager): Promise<number> {
-    return em.count(SecurityIncident, { status: IncidentStatus.OPEN });
+  /** Open incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
+  async openCount(em: EntityManager, roles: readonly Role[]): Promise<number> {
+    return em.count(SecurityIncident, { status: IncidentStatus.OPEN, ...ofRoles(roles) });
   }
 
-  async list(em: EntityManager, filter: IncidentFilter, limit: number, offset: number): Promise<[SecurityIncident[], number]> {
+  /** A page of the incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
+  async list(
+    em: EntityManager,
+    roles: readonly Role[],
+    filter: IncidentFilter,
+    limit: number,
+    offset: number,
+  ): Promise<[SecurityIncident[], number]> {
     const where: Record<string, unknown> = {};
     if (filter.status) where['status'] = filter.status;
     if (filter.severity) where['severity'] = filter.severity;
-    if (filter.accountId) where['account'] = filter.accountId;
+    const account: Record<string, unknown> = { ...ofRoles(roles)['account'] };
+    if (filter.accountId) account['id'] = filter.accountId;
     const email = filter.accountEmail?.trim().toLowerCase();
-    if (email)
-      where['account'] = {
-        ...(filter.accountId ? { id: filter.accountId } : {}),
-        email: { $like: `${escapeLike(email)}%` },
-      };
+    if (email) account['email'] = { $like: `${escapeLike(email)}%` };
+    if (Object.keys(account).length > 0) where['account'] = account;
     if (filter.from || filter.to)
       where['openedAt'] = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
     // Open first, then newest.
@@ -384,8 +394,13 @@ export class IncidentService {
     });
   }
 
-  async get(em: EntityManager, id: string, refresh = false): Promise<SecurityIncident> {
-    const incident = await em.findOne(SecurityIncident, { id }, { populate: ['account', 'resolvedBy'], refresh });
+  /** One incident; NOT_FOUND also when its account's role is not one of `roles` (when given). */
+  async get(em: EntityManager, id: string, refresh = false, roles?: readonly Role[]): Promise<SecurityIncident> {
+    const incident = await em.findOne(
+      SecurityIncident,
+      { id, ...(roles && ofRoles(roles)) },
+      { populate: ['account', 'resolvedBy'], refresh },
+    );
     if (!incident) throw notFound('Incident');
     return incident;
   }
@@ -610,11 +625,18 @@ export class IncidentService {
 
   // ---- e-mails --------------------------------------------------------------------------------
 
-  private async recipients(em: EntityManager): Promise<{ id: string; email: string }[]> {
+  /**
+   * Who is e-mailed about `incident`: the dashboard's readers who may see it (`visibleRoles`): every
+   * admin; sub-admins with READ_INCIDENTS for a user's, and with MANAGE_SUB_ADMINS too for a
+   * sub-admin's; nobody but admins for an admin's.
+   */
+  private async recipients(em: EntityManager, incident: SecurityIncident): Promise<{ id: string; email: string }[]> {
+    const role = incident.account.role;
+    const needs = role === Role.USER ? [Permission.READ_INCIDENTS] : [Permission.READ_INCIDENTS, Permission.MANAGE_SUB_ADMINS];
     return em.execute<{ id: string; email: string }[]>(
       `select id, email from account where disabled_at is null and not api_only
-           and (role = 'ADMIN' or (role = 'SUB_ADMIN' and permissions @> ?::text[]))`,
-      [`{${Permission.READ_INCIDENTS}}`],
+           and (role = 'ADMIN' or (role = 'SUB_ADMIN' and ? and permissions @> ?::text[]))`,
+      [role !== Role.ADMIN, `{${needs.join(',')}}`],
     );
   }
 
@@ -625,7 +647,7 @@ export class IncidentService {
    */
   private async notifyAdmins(em: EntityManager, incident: SecurityIncident): Promise<void> {
     const incidentId = incident.id;
-    for (const r of await this.recipients(em)) {
+    for (const r of await this.recipients(em, incident)) {
       const [row] = await em.execute<{ send_now: boolean }[]>(
         `insert into incident_mail_throttle as t (account_id, last_sent_at, pending) values (?, now(), '{}')
          on conflict (account_id) do update set
@@ -718,7 +740,7 @@ export class IncidentService {
     });
     const incident = await this.get(em.fork(), hit.incident_id);
     if (hit.answer === HolderResponse.DENIED) {
-      for (const r of await this.recipients(em)) {
+      for (const r of await this.recipients(em, incident)) {
         this.mail.notify(mails.incidentDenied(r.email, incident, `${this.config.publicUrl.origin}/incidents/${incident.id}`));
       }
     }

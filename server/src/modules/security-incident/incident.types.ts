@@ -168,7 +168,7 @@ export class IncidentEvent {
   @Field(() => Boolean, { description: 'Impossible travel among its logins.' })
   impossibleTravel!: boolean;
 
-  @Field(() => Int, { description: 'Open incidents in the system after this change (for the navigation badge).' })
+  @Field(() => Int, { description: 'Open incidents the subscriber may see after this change (for the navigation badge).' })
   openIncidents!: number;
 
   @Field(() => Date, { description: 'When the change happened.' })
