@@ -65,6 +65,12 @@ export interface Config {
   geoipAsn: boolean;
   /** Defaults of the brute-force settings (admins can change them in the dashboard). */
   bruteForce: BruteForceDefaults;
+  /**
+   * Wrong passwords for one account name from every source together: at `failures` within
+   * `windowSeconds` (0: off), the name's dashboard sign-ins are taken only from trusted addresses and
+   * from addresses its account signed in from before, until the window ends or a right password.
+   */
+  passwordGuard: { failures: number; windowSeconds: number };
   /** SMTP server (smtp:// or smtps:// URL with credentials); absent: messages go to `<dataDir>/outbox`. */
   smtpUrl: string | undefined;
   /** Sender address of every message. */
@@ -265,6 +271,10 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordHashesPerSource = int('PASSWORD_HASHES_PER_SOURCE', 8, 1, 1000);
   const passwordHashesPerAccount = int('PASSWORD_HASHES_PER_ACCOUNT', 8, 1, 1000);
   const loginMinDurationMs = int('LOGIN_MIN_DURATION_MS', 250, 0, 10_000);
+  const passwordGuard = {
+    failures: int('PASSWORD_GUARD_FAILURES', 100, 0, 100_000),
+    windowSeconds: int('PASSWORD_GUARD_WINDOW_SECONDS', 86_400, 60, 30 * 24 * 3600),
+  };
 
   /** Comma-separated MMDB paths; a file that is not there is named at start, not found at the first login. */
   const mmdbFiles = (name: string): string[] | undefined => {
@@ -381,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     geoipAsnDbs: asnDbs,
     geoipAsn,
     bruteForce,
+    passwordGuard,
     smtpUrl,
     mailFrom,
     twoFactor,

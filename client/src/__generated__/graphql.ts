@@ -270,6 +270,8 @@ export type ErrorCode =
   | 'SETUP_ALREADY_DONE'
   /** The first-admin setup token is unknown, used or expired. */
   | 'SETUP_TOKEN_INVALID'
+  /** Too many wrong passwords for this account name from many places (PASSWORD_GUARD_FAILURES): for now it is signed in to only from trusted addresses and from addresses its account signed in from before; the password was not checked. Unknown names are answered alike. */
+  | 'SIGN_IN_PAUSED'
   /** A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter` null: no new code is sent in this session; sign in again, or use another method). */
   | 'TOO_MANY_ATTEMPTS'
   /** This WebSocket connection holds as many subscriptions as it may: end one before starting another. */
@@ -387,7 +389,7 @@ export type LoginInput = {
 export type LoginOutcome =
   /** The account is disabled: on the panel, its right password; in an integrator report, any report against it whatever outcome was reported (unless the source is blocked: BLOCKED). */
   | 'ACCOUNT_DISABLED'
-  /** Refused before checking the password: the IP is blocked. */
+  /** Refused before checking the password: the IP is blocked, or sign-ins to the name are paused (too many wrong passwords from many places) and this address is new to it. */
   | 'BLOCKED'
   /** Unknown account or wrong password. Also a password sign-in by an API-only account, and any sign-in while a forced password reset is pending: on the panel, and in an integrator report whatever outcome it reported (SUCCESS too). */
   | 'INVALID_CREDENTIALS'
@@ -673,6 +675,7 @@ export type LoginMutation = { login:
     | { __typename: 'IpBlockedError', until: string | null, code: ErrorCode }
     | { __typename: 'LoginSuccess', account: { id: string } }
     | { __typename: 'SecondFactorRequired', methods: Array<TwoFactorMethod>, expiresAt: string }
+    | { __typename: 'SignInPausedError', code: ErrorCode }
     | { __typename: 'TwoFactorEnrollmentRequired', allowedMethods: Array<TwoFactorMethod>, expiresAt: string }
     | { __typename: 'TwoFactorError', code: ErrorCode }
    };

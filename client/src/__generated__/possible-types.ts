@@ -27,6 +27,7 @@
       "SafeListedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
+      "SignInPausedError",
       "TwoFactorError",
       "TwoFactorResetPending",
       "WideRangeNeedsAcknowledgementError"
@@ -36,6 +37,7 @@
       "IpBlockedError",
       "LoginSuccess",
       "SecondFactorRequired",
+      "SignInPausedError",
       "TwoFactorEnrollmentRequired",
       "TwoFactorError"
     ],
@@ -95,6 +97,7 @@
       "SafeListedError",
       "SetupAlreadyDoneError",
       "SetupTokenInvalidError",
+      "SignInPausedError",
       "TwoFactorError",
       "TwoFactorResetPending",
       "WideRangeNeedsAcknowledgementError"
@@ -104,6 +107,7 @@
       "IpBlockedError",
       "LoginSuccess",
       "SecondFactorRequired",
+      "SignInPausedError",
       "TwoFactorEnrollmentRequired",
       "TwoFactorError"
     ],

@@ -27,6 +27,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
   LAST_ADMIN: 'This is the last enabled admin. Disabling it would leave nobody able to administer the system.',
   IP_BLOCKED: 'Too many failed sign-ins from your network. Try again later.',
+  SIGN_IN_PAUSED:
+    'Sign-ins to this account from new places are paused after many wrong passwords from many places. Sign in from a network you used before, or ask your administrator to mark this address as safe for you; it resumes on its own later.',
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT:
     'Only whitelist an entire range if you are certain the network is private and managed. Confirm that you understand the risk.',
   ALREADY_EXISTS: 'The same entry exists already.',

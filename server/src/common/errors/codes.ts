@@ -20,6 +20,7 @@ export enum ErrorCode {
   CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
   LAST_ADMIN = 'LAST_ADMIN',
   IP_BLOCKED = 'IP_BLOCKED',
+  SIGN_IN_PAUSED = 'SIGN_IN_PAUSED',
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT = 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
   ALREADY_EXISTS = 'ALREADY_EXISTS',
   SAFE_LISTED = 'SAFE_LISTED',
@@ -80,6 +81,10 @@ registerEnumType(ErrorCode, {
     },
     LAST_ADMIN: { description: 'The change would leave no enabled admin.' },
     IP_BLOCKED: { description: 'The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends.' },
+    SIGN_IN_PAUSED: {
+      description:
+        'Too many wrong passwords for this account name from many places (PASSWORD_GUARD_FAILURES): for now it is signed in to only from trusted addresses and from addresses its account signed in from before; the password was not checked. Unknown names are answered alike.',
+    },
     WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT: {
       description: 'A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`.',
     },

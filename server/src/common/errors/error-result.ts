@@ -66,6 +66,20 @@ export class IpBlockedError extends ErrorResult {
   }
 }
 
+@ObjectType('SignInPausedError', {
+  implements: ErrorResult,
+  description:
+    'Too many wrong passwords for this account name from many places: for now it is signed in to only from trusted addresses and from addresses its account signed in from before. The password was not checked.',
+})
+export class SignInPausedError extends ErrorResult {
+  constructor() {
+    super();
+    this.code = ErrorCode.SIGN_IN_PAUSED;
+    this.message =
+      'Sign-ins to this account from new places are paused after many wrong passwords from many places. Sign in from a network you used before, or ask your administrator; it resumes on its own later.';
+  }
+}
+
 @ObjectType('AlreadyExistsError', { implements: ErrorResult, description: 'The same entry exists already.' })
 export class AlreadyExistsError extends ErrorResult {
   constructor(message: string) {

@@ -145,6 +145,12 @@ export interface FailureInput {
    * Such repeats still count toward the source's threshold: the panel's, where each one costs a hash.
    */
   repeatsCountForSource?: boolean;
+  /**
+   * Also count the failure toward the account name's total from every source (the dashboard's password
+   * guard, see `Config.passwordGuard`), in a window of this many seconds; `counted` gets the new total.
+   * A repeat of a recent wrong secret is not counted there either.
+   */
+  nameGuard?: { windowSeconds: number; counted: (total: number) => void };
 }
 
 /** A failure count that reached a threshold: the source to block. */
@@ -338,6 +344,14 @@ export class ProtectionService {
     const [ipCount] = await bump(`ip:${prefix}`);
     const siteCrossed = await bumpSite();
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
+    if (input.nameGuard) {
+      const [total] = await em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
+        this.nameFailureKey(name),
+        input.nameGuard.windowSeconds,
+        input.nameGuard.windowSeconds,
+      ]);
+      input.nameGuard.counted(total?.count ?? 0);
+    }
     if (siteCrossed) return siteCrossed;
     const failures = Math.max(ipCount?.count ?? 0, acctCount?.count ?? 0);
     if ((ipCount?.count ?? 0) < s.ipThreshold && (acctCount?.count ?? 0) < s.accountIpThreshold) return null;
@@ -347,6 +361,30 @@ export class ProtectionService {
   /** Blocks the source whose counting crossed a threshold (see `countFailure`). */
   blockCrossed(em: EntityManager, c: ThresholdCrossed): Promise<ActiveBlock | null> {
     return this.blockSource(em, c.prefix, c.failures, c.settings, c.ip);
+  }
+
+  /** The failure count of one account name from every source together (the password guard's). */
+  nameFailureKey(accountName: string): string {
+    return `name:${accountName.trim().toLowerCase().slice(0, 254)}`;
+  }
+
+  /** The password guard's count for a name within its window (for a name that has no account row to read it with). */
+  async nameFailures(accountName: string, windowSeconds: number): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>({
+      name: 'name_failures',
+      text: `select count from failure_counter where key = $1 and window_start >= now() - make_interval(secs => $2)`,
+      values: [this.nameFailureKey(accountName), windowSeconds],
+    });
+    return rows[0]?.count ?? 0;
+  }
+
+  /** A right password ends the name's run of failures (the guard's count starts again). */
+  async clearNameFailures(accountName: string): Promise<void> {
+    await this.pool.query({
+      name: 'name_failures_clear',
+      text: 'delete from failure_counter where key = $1',
+      values: [this.nameFailureKey(accountName)],
+    });
   }
 
   /** The failure count of one account name from one source (the key `recordFailure` bumps). */

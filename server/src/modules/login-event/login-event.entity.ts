@@ -25,7 +25,10 @@ registerEnumType(LoginOutcome, {
       description:
         'The account is disabled: on the panel, its right password; in an integrator report, any report against it whatever outcome was reported (unless the source is blocked: BLOCKED).',
     },
-    BLOCKED: { description: 'Refused before checking the password: the IP is blocked.' },
+    BLOCKED: {
+      description:
+        'Refused before checking the password: the IP is blocked, or sign-ins to the name are paused (too many wrong passwords from many places) and this address is new to it.',
+    },
     SECOND_FACTOR_REQUIRED: { description: 'Right password; the second step was asked for (a SUCCESS follows when it passes).' },
     SECOND_FACTOR_FAILED: { description: 'A wrong or replayed second-factor code, recovery code or security-key assertion.' },
     IP_NOT_ALLOWED: {

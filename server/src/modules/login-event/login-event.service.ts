@@ -5,6 +5,9 @@ import { NetworkKind } from '../geo/network-kind.js';
 import type { SqlPool } from '../../db/pool.js';
 import { LoginEvent, LoginOutcome } from './login-event.entity.js';
 
+/** How far back a successful sign-in makes its address known to the account (the password guard). */
+export const FAMILIAR_SOURCE_DAYS = 90;
+
 export interface LoginAttempt {
   account: Account | null;
   attemptedName: string;
@@ -232,6 +235,20 @@ export class LoginEventService {
       values,
     });
     return rows;
+  }
+
+  /**
+   * Whether the account signed in successfully (on the panel, or as an integrator reported) from
+   * `source` (a CIDR: an IPv4 address, an IPv6 /64) within the last `days`: an address it is known at.
+   */
+  async signedInFrom(accountId: string, source: string, days = FAMILIAR_SOURCE_DAYS): Promise<boolean> {
+    const { rows } = await this.pool.query<{ known: boolean }>({
+      name: 'login_signed_in_from',
+      text: `select exists(select 1 from login_event where account_id = $1 and ip <<= $2::cidr and outcome = 'SUCCESS'
+                             and occurred_at > now() - make_interval(days => $3)) as known`,
+      values: [accountId, source, days],
+    });
+    return rows[0]?.known === true;
   }
 
   async listForAccount(em: EntityManager, accountId: string, limit: number, offset: number): Promise<[LoginEvent[], number]> {

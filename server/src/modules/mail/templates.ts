@@ -131,6 +131,13 @@ export const mails = {
       text: `Your account was signed in to from more than one place:\n\n${lines}\n\nWas this you?\n\n  It was me:        ${itWasMe}\n  This wasn't me:   ${notMe}\n\nEach link works once, for 7 days. If it was not you, change your password now; an administrator has been told either way.\n`,
     };
   },
+  signInsPaused(to: string, failures: number, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Sign-ins to your account from new places are paused',
+      text: `${failures} wrong passwords were tried for your account from many places. To keep guessing from going on, your account can for now be signed in to only from networks you signed in from before (and addresses marked safe for you). Elsewhere the sign-in is refused without checking the password. It resumes on its own once the guessing stops, or when you sign in from a known network.\n\nIf you need to sign in from a new place now, ask your administrator to mark that address as safe for you. Consider changing your password if it is used anywhere else.${footer(url)}`,
+    };
+  },
   signInOutsideAccessList(to: string, ip: string, url: string): MailMessage {
     return {
       to,

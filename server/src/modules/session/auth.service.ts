@@ -38,11 +38,12 @@ export type LoginOutcomeResult =
       enrollable: TwoFactorMethod[];
       expiresAt: Date;
     }
-  | { ok: false; blockedUntil?: Date | null; secondFactor?: TwoFactorFailure };
+  | { ok: false; blockedUntil?: Date | null; secondFactor?: TwoFactorFailure; paused?: true };
 
 export const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
-         exists(select 1 from failure_counter where key = $2) as failures_counted
+         exists(select 1 from failure_counter where key = $2) as failures_counted,
+         (select count from failure_counter where key = $3 and window_start >= now() - make_interval(secs => $4)) as name_failures
     from account a left join account_password p on p.account_id = a.id
    where a.email = $1`;
 
@@ -92,7 +93,12 @@ export class AuthService {
     } = await this.sessions.pool.query<RawRow>({
       name: 'login_account',
       text: LOGIN_ACCOUNT_SQL,
-      values: [email, this.protection.accountFailureKey(ctx.clientIp, email)],
+      values: [
+        email,
+        this.protection.accountFailureKey(ctx.clientIp, email),
+        this.protection.nameFailureKey(email),
+        this.config.passwordGuard.windowSeconds,
+      ],
     });
     const account = row ? mapAccount(em, row) : null;
     const hash = (row?.['password_hash'] as string | null | undefined) ?? null;
@@ -107,6 +113,29 @@ export class AuthService {
       }
       await this.padTo(started);
       return { ok: false, blockedUntil: decision.until };
+    }
+
+    // The password guard: after many wrong passwords for this name from everywhere together, only
+    // trusted addresses and addresses its account signed in from before are heard, unhashed elsewhere.
+    // A name without an account has a count too, and no address it signed in from: answered alike.
+    const guard = this.config.passwordGuard;
+    const nameFailures =
+      guard.failures === 0
+        ? 0
+        : row
+          ? Number(row['name_failures'] ?? 0)
+          : await this.protection.nameFailures(email, guard.windowSeconds);
+    if (
+      nameFailures >= guard.failures &&
+      guard.failures > 0 &&
+      !decision.trusted &&
+      (account === null || !(await this.loginEvents.signedInFrom(account.id, this.protection.sourcePrefix(ctx.clientIp))))
+    ) {
+      if (this.refusalsRecorded.take(`paused|${email}|${this.protection.sourcePrefix(ctx.clientIp)}`)) {
+        await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
+      }
+      await this.padTo(started);
+      return { ok: false, paused: true };
     }
 
     // A place in line for the hashing threads, within this source's and this account's share.
@@ -241,10 +270,24 @@ export class AuthService {
         accountName: email,
         secretFingerprint: password,
         repeatsCountForSource: true,
+        nameGuard:
+          guard.failures === 0
+            ? undefined
+            : {
+                windowSeconds: guard.windowSeconds,
+                counted: (total) => {
+                  // The holder hears of it once, when the guard starts (never for a name without an account).
+                  if (total === guard.failures && account !== null && account.disabledAt === null) {
+                    ctx.services.mail.notify(mails.signInsPaused(account.email, total, this.config.publicUrl.origin));
+                  }
+                },
+              },
       });
     } else if (outcome === LoginOutcome.SUCCESS) {
       // Only when this account had failures counted from this source (read with the account).
       await this.protection.recordSuccess(em, ctx.clientIp, email, row?.['failures_counted'] === true);
+      // A right password ends the name's run of wrong ones (read with the account: no round trip otherwise).
+      if (nameFailures > 0) await this.protection.clearNameFailures(email);
     }
     if (outcome === LoginOutcome.IP_NOT_ALLOWED && account !== null) {
       result = { ok: false };

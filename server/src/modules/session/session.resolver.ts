@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { InvalidCredentialsError, IpBlockedError } from '../../common/errors/error-result.js';
+import { InvalidCredentialsError, IpBlockedError, SignInPausedError } from '../../common/errors/error-result.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -29,6 +29,7 @@ export const LoginResult = createUnionType({
       TwoFactorEnrollmentRequired,
       InvalidCredentialsError,
       IpBlockedError,
+      SignInPausedError,
       TwoFactorError,
     ] as const,
 });
@@ -40,7 +41,7 @@ const ONE_REQUEST_METHODS = new Set([TwoFactorMethod.TOTP, TwoFactorMethod.RECOV
 export class SessionResolver {
   @Mutation(() => LoginResult, {
     description:
-      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer. With 2FA the answer is SecondFactorRequired (finish with verifySecondFactor) or, under a policy without a method, TwoFactorEnrollmentRequired; with an app or recovery code sent along (`secondFactor`), LoginSuccess or TwoFactorError at once.',
+      'Signs in with e-mail and password and sets an HttpOnly session cookie. Unknown account, wrong password and disabled account give the same answer. After PASSWORD_GUARD_FAILURES wrong passwords for one name from all places together, SignInPausedError from any address that is neither trusted nor one its account signed in from before (for unknown names too). With 2FA the answer is SecondFactorRequired (finish with verifySecondFactor) or, under a policy without a method, TwoFactorEnrollmentRequired; with an app or recovery code sent along (`secondFactor`), LoginSuccess or TwoFactorError at once.',
   })
   async login(
     @Arg('input', () => LoginInput, { description: 'E-mail and password (and optionally a second factor).' }) input: LoginInput,
@@ -62,6 +63,7 @@ export class SessionResolver {
     const result = await ctx.services.auth.login(ctx, input.email, input.password, proof);
     if (!result.ok) {
       if (result.secondFactor) return TwoFactorError.from(result.secondFactor);
+      if (result.paused) return new SignInPausedError();
       return result.blockedUntil !== undefined ? new IpBlockedError(result.blockedUntil) : new InvalidCredentialsError();
     }
     if (result.stage === SessionStage.PENDING_SECOND_FACTOR) {

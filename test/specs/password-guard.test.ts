@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { GqlClient } from '../support/graphql.js';
+import { MailSink } from '../support/smtp.js';
+import { startServer, type RunningServer } from '../support/server.js';
+
+/**
+ * The password guard: wrong passwords for one account name from many places together (each place
+ * below its own thresholds) pause sign-ins of that name from new places.
+ */
+const GUARD = 6;
+const ENV = {
+  TRUSTED_PROXIES: '127.0.0.1/32',
+  PASSWORD_GUARD_FAILURES: String(GUARD),
+  // Each address stays well below its own thresholds: two wrong passwords per address below.
+  BRUTE_FORCE_ACCOUNT_IP_THRESHOLD: '5',
+  BRUTE_FORCE_IP_THRESHOLD: '20',
+};
+const MARK_SAFE = `mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename ... on ErrorResult { code } } }`;
+const EVENTS = `query($f: LoginEventFilter) { loginEvents(filter: $f) { nodes { ip outcome attemptedName } } }`;
+
+let n = 0;
+/** A fresh documentation-range address per call: no counter of one test is another's. */
+const newPlace = () => `198.51.100.${++n}`;
+
+describe('password guard', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('password_guard');
+    mail = await MailSink.start();
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, ...ENV });
+    ({ client: admin } = await setupAdmin(server));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await mail?.stop();
+    await db?.drop();
+  });
+
+  const from = (ip: string) => new GqlClient(server.url, { 'x-forwarded-for': ip });
+  const signIn = async (ip: string, email: string, password: string) => {
+    const res = await from(ip).gql(LOGIN, { input: { email, password } });
+    return res.data?.['login'] as { __typename: string; code?: string; message?: string };
+  };
+  const verifications = async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return Number(/security_center_password_verifications_total (\d+)/.exec(text)![1]);
+  };
+  /** `count` different wrong passwords for `email`, two from each new address. */
+  const spray = async (email: string, count: number, tag = 'guess') => {
+    let ip = newPlace();
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && i % 2 === 0) ip = newPlace();
+      expect((await signIn(ip, email, `${tag}-${i}`)).__typename).toBe('InvalidCredentialsError');
+    }
+  };
+
+  it('after many wrong passwords from many places, a new address is refused unchecked (a right password too); a known one still signs in and ends the run', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const home = '203.0.113.10';
+    expect((await signIn(home, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    const since = mail.count();
+
+    await spray(user.email, GUARD - 1);
+    // One short of the guard: a new place still signs in with the right password... which ends the run.
+    expect((await signIn(newPlace(), user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    // (Other wrong passwords than before: a repeat of a recent one counts once.)
+    await spray(user.email, GUARD - 1, 'again');
+    const stillHeard = newPlace();
+    expect((await signIn(stillHeard, user.email, 'another wrong one')).__typename).toBe('InvalidCredentialsError');
+
+    // Now paused: from a new address the right password is not even checked.
+    const before = await verifications();
+    const stranger = newPlace();
+    const paused = await signIn(stranger, user.email, PASSWORD);
+    expect(paused).toMatchObject({ __typename: 'SignInPausedError', code: 'SIGN_IN_PAUSED' });
+    expect(paused.message).toMatch(/paused/);
+    expect((await signIn(stranger, user.email, 'wrong')).__typename).toBe('SignInPausedError');
+    expect(await verifications()).toBe(before);
+    // The login history shows the refusal.
+    const events = await admin.gql(EVENTS, { f: { ip: stranger } });
+    expect(events.data?.['loginEvents'].nodes).toContainEqual({ ip: stranger, outcome: 'BLOCKED', attemptedName: user.email });
+
+    // The holder is told once, when it starts.
+    const told = await mail.waitFor(user.email, (m) => /paused/.test(m.subject), since);
+    expect(MailSink.text(told)).toContain(`${GUARD} wrong passwords`);
+
+    // An address the account signed in from before is still heard, and its right password ends the pause.
+    expect((await signIn(home, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    expect((await signIn(stranger, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    expect(mail.messages.slice(since).filter((m) => m.to.includes(user.email) && /paused/.test(m.subject))).toHaveLength(1);
+  });
+
+  it('answers a name without an account alike, so the pause tells nothing about who exists', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const nobody = uniqueEmail('nobody');
+    await spray(user.email, GUARD);
+    await spray(nobody, GUARD);
+    const ip = newPlace();
+    const known = await signIn(ip, user.email, 'wrong');
+    const unknown = await signIn(ip, nobody, 'wrong');
+    expect(known).toMatchObject({ __typename: 'SignInPausedError', code: 'SIGN_IN_PAUSED' });
+    expect(unknown).toEqual(known);
+  });
+
+  it('counts a repeated wrong password once, and neither pauses nor counts an address marked safe for the account', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    // One stale password from many devices is one guess.
+    for (let i = 0; i < GUARD + 2; i++) {
+      expect((await signIn(newPlace(), user.email, 'last year’s password')).__typename).toBe('InvalidCredentialsError');
+    }
+    expect((await signIn(newPlace(), user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+
+    await spray(user.email, GUARD);
+    const office = newPlace();
+    expect((await signIn(office, user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+    const marked = await admin.gql(MARK_SAFE, { i: { cidr: office, accountId: user.id, note: 'new office' } });
+    expect(marked.data?.['markIpSafe'].__typename).toBe('TrustedIp');
+    // Wrong passwords from there are not counted toward anything, and the right one gets in.
+    for (let i = 0; i < 3; i++)
+      expect((await signIn(office, user.email, `typo-${i}`)).__typename).toBe('InvalidCredentialsError');
+    expect((await signIn(office, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+  });
+
+  it('pauses only the name under attack: other accounts sign in from the same new places', async () => {
+    const victim = await createAccount(server, admin, { role: 'USER' });
+    const bystander = await createAccount(server, admin, { role: 'USER' });
+    await spray(victim.email, GUARD);
+    const ip = newPlace();
+    expect((await signIn(ip, victim.email, PASSWORD)).__typename).toBe('SignInPausedError');
+    expect((await signIn(ip, bystander.email, PASSWORD)).__typename).toBe('LoginSuccess');
+  });
+});
