@@ -483,13 +483,14 @@ describe('security incidents', () => {
         role: 'SUB_ADMIN',
         permissions: ['READ_INCIDENTS', 'RESOLVE_INCIDENTS'],
       });
+      // A sub-admin's incident is not there for it (as it is not in its list).
       const refused = await resolver.gql(COMPROMISED, { i: { id: incident!['id'], lockAccount: true, note: 'x' } });
-      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      expect(codes(refused)).toEqual(['NOT_FOUND']);
       // Nor may it dismiss a staff incident, or trust the staff account's addresses through it.
-      expect(codes(await resolver.gql(DISMISS, { i: { id: incident!['id'], note: 'fine' } }))).toEqual(['FORBIDDEN']);
+      expect(codes(await resolver.gql(DISMISS, { i: { id: incident!['id'], note: 'fine' } }))).toEqual(['NOT_FOUND']);
       const ip = incident!['logins'][0].ip as string;
       expect(codes(await resolver.gql(MARK_SAFE, { i: { id: incident!['id'], ips: [ip], note: 'fine' } }))).toEqual([
-        'FORBIDDEN',
+        'NOT_FOUND',
       ]);
       expect((await sql.query(`select count(*)::int as n from trusted_ip where account_id = $1`, [staff.id])).rows).toEqual([
         { n: 0 },
@@ -1126,6 +1127,26 @@ describe('security incidents', () => {
           expect(await pendingOf(reader.id)).toEqual([]);
           // Nobody else reads incidents: the staff account without READ_INCIDENTS and the user are not told.
           expect(await pendingOf(staff.id)).toBeNull();
+
+          // "This wasn't me" alerts at once, past the throttle: each holder answers, in the same order.
+          const urgent = (to: string) =>
+            mail.messages
+              .slice(since)
+              .filter((m) => m.to.includes(to) && /^URGENT/.test(m.subject))
+              .map((m) => m.subject);
+          for (const who of [otherAdmin, staff, user]) {
+            const body = MailSink.text(await mail.waitFor(who.email, (m) => /several places/i.test(m.subject), since));
+            const notMe = /This wasn't me:\s+\S+#token=([A-Za-z0-9_-]+)/.exec(body)![1]!;
+            const answered = await new GqlClient(s2.url).gql(RESPOND, { t: notMe });
+            expect(answered.data?.['respondToIncident'].answer).toBe('DENIED');
+            await mail.waitFor(ownerEmail, (m) => m.subject === `URGENT: ${who.email} says a login was not them`, since);
+          }
+          const said = (who: { email: string }) => `URGENT: ${who.email} says a login was not them`;
+          await mail.waitFor(reader.email, (m) => m.subject === said(user), since);
+          await mail.waitFor(manager.email, (m) => m.subject === said(user), since);
+          expect(urgent(ownerEmail)).toEqual([said(otherAdmin), said(staff), said(user)]);
+          expect(urgent(manager.email)).toEqual([said(staff), said(user)]);
+          expect(urgent(reader.email)).toEqual([said(user)]);
         } finally {
           await own.end();
         }
@@ -1227,9 +1248,11 @@ describe('security incidents', () => {
           const one = await v.client.gql(ONE, { id: incident!['id'] });
           if (visible) expect(one.data?.['securityIncident'].id).toBe(incident!['id']);
           else expect(codes(one), `${who} reads ${incident!['account'].email}`).toEqual(['NOT_FOUND']);
-          // Filtering by the account shows nothing more.
+          // Filtering by the account, or by its address, shows nothing more.
           const byAccount = await v.client.gql(INCIDENTS, { f: { accountId: incident!['account'].id } });
           expect(byAccount.data?.['securityIncidents'].totalCount).toBe(visible ? 1 : 0);
+          const byEmail = await v.client.gql(INCIDENTS, { f: { accountEmail: incident!['account'].email } });
+          expect(byEmail.data?.['securityIncidents'].totalCount).toBe(visible ? 1 : 0);
         }
         // Live: the user's incident came last, so whatever this socket was sent came before it.
         const s = sockets[who as keyof typeof sockets];
@@ -1242,6 +1265,19 @@ describe('security incidents', () => {
         }
         // Its open count is of what it may see (nothing opened or closed since the last incident).
         expect(last['openIncidents'], who).toBe(open);
+      }
+      // Deleting the accounts: each socket hears of the deletions it may see, with its count dropping.
+      await reauthenticate(admin);
+      for (const who of [otherAdmin, staff, user]) {
+        expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: who.id })).errors).toBeUndefined();
+      }
+      for (const [who, v] of Object.entries(seen)) {
+        const s = sockets[who as keyof typeof sockets];
+        const gone = await s.waitFor((e) => e['accountId'] === user.id && e['kind'] === 'DELETED');
+        expect(gone['openIncidents'], who).toBe(await openOf(v.roles));
+        const deleted = s.events.filter((e) => e['kind'] === 'DELETED').map((e) => e['accountId']);
+        expect(deleted.includes(otherAdmin.id), who).toBe(who === 'admin');
+        expect(deleted.includes(staff.id), who).toBe(who !== 'reader');
       }
     });
 

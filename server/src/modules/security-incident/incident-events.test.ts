@@ -4,6 +4,8 @@ import type { SqlPool } from '../../db/pool.js';
 import { IncidentEventBus, type IncidentEventPayload } from './incident-events.js';
 
 const logger = pino({ level: 'silent' });
+/** What an admin sees. */
+const ALL = ['ADMIN', 'SUB_ADMIN', 'USER'];
 
 /**
  * A pool whose answers come back after the given delays, in call order (the bus reads the incident's
@@ -28,8 +30,9 @@ function slowPool(delays: number[], role = 'USER'): SqlPool {
             status: id === 'first' ? 'OPEN' : 'RESOLVED',
             impossible_travel: false,
             updated_at: new Date(),
-            // Open incidents per role of their accounts: an admin's is open throughout.
-            open_by_role: id === 'first' ? { USER: 1, ADMIN: 1 } : { ADMIN: 1 },
+            // Open incidents in all and of staff per role: an admin's is open throughout.
+            total: id === 'first' ? 2 : 1,
+            staff: { ADMIN: 1 },
           },
         ],
       };
@@ -41,7 +44,7 @@ function slowPool(delays: number[], role = 'USER'): SqlPool {
 describe('IncidentEventBus', () => {
   it('delivers events in the order they were notified, even when an earlier read answers later', async () => {
     const bus = new IncidentEventBus(slowPool([80, 0]), logger);
-    const stream = bus.subscribe();
+    const stream = bus.subscribe(ALL);
     await Promise.all([bus.receive('OPENED:first'), bus.receive('RESOLVED:second')]);
     const got: IncidentEventPayload[] = [(await stream.next()).value, (await stream.next()).value];
     // Out of order, the banner would show the count of the older event (1) last.
@@ -54,7 +57,7 @@ describe('IncidentEventBus', () => {
 
   it('keeps the newest events for a subscriber that does not keep up (each carries the open count now)', async () => {
     const bus = new IncidentEventBus(slowPool([]), logger);
-    const stream = bus.subscribe();
+    const stream = bus.subscribe(ALL);
     for (let i = 0; i < 101; i++) await bus.receive(`UPDATED:${i === 100 ? 'first' : 'second'}`);
     const kept: IncidentEventPayload[] = [];
     for (let i = 0; i < 100; i++) kept.push((await stream.next()).value);
@@ -67,7 +70,7 @@ describe('IncidentEventBus', () => {
 
   it('ignores malformed notifications', async () => {
     const bus = new IncidentEventBus(slowPool([]), logger);
-    const stream = bus.subscribe();
+    const stream = bus.subscribe(ALL);
     for (const raw of ['', ':', 'OPENED', 'OPENED:', 'NOPE:x', 'DELETED:{not json']) await bus.receive(raw);
     await bus.receive('RESOLVED:second');
     expect((await stream.next()).value.incidentId).toBe('second');
@@ -76,7 +79,7 @@ describe('IncidentEventBus', () => {
 
   it('gives each subscriber only the events of the roles it may see, counting only those; one shared object per set of roles', async () => {
     const users = new IncidentEventBus(slowPool([]), logger);
-    const all = users.subscribe();
+    const all = users.subscribe(ALL);
     const staff = users.subscribe(['USER', 'SUB_ADMIN']);
     const staffToo = users.subscribe(['SUB_ADMIN', 'USER']);
     await users.receive('OPENED:first');
@@ -89,7 +92,7 @@ describe('IncidentEventBus', () => {
 
     // An admin's incident reaches only a subscriber who sees admins.
     const admins = new IncidentEventBus(slowPool([], 'ADMIN'), logger);
-    const admin = admins.subscribe();
+    const admin = admins.subscribe(ALL);
     const subAdmin = admins.subscribe(['USER', 'SUB_ADMIN']);
     await admins.receive('OPENED:first');
     await admins.receive(

@@ -13,7 +13,7 @@ import { appError, badInput, forbidden, notFound } from '../../common/errors/err
 import { Permission, Role } from '../../common/auth/roles.js';
 import { normalizeIp } from '../../common/net/ip.js';
 import { type Account, AccountPassword } from '../account/account.entity.js';
-import { assertMayManageRole, lockEnabledAdmins, newResetLink } from '../account/account.service.js';
+import { assertMayManageRole, lockEnabledAdmins, newResetLink, visibleRoles } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -23,7 +23,7 @@ import { mails } from '../mail/templates.js';
 import type { SessionService } from '../session/session.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
-import { IncidentEventKind, type IncidentEventBus } from './incident-events.js';
+import { IncidentEventKind, OPEN_INCIDENTS_SQL, openByRoleOf, type IncidentEventBus } from './incident-events.js';
 import {
   assess,
   distanceKm,
@@ -364,7 +364,9 @@ export class IncidentService {
 
   /** Open incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
   async openCount(em: EntityManager, roles: readonly Role[]): Promise<number> {
-    return em.count(SecurityIncident, { status: IncidentStatus.OPEN, ...ofRoles(roles) });
+    const [row] = await em.execute<{ total: number; staff: Record<string, number> }[]>(OPEN_INCIDENTS_SQL);
+    const byRole = openByRoleOf(row);
+    return roles.reduce((n, role) => n + (byRole[role] ?? 0), 0);
   }
 
   /** A page of the incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
@@ -472,7 +474,8 @@ export class IncidentService {
 
   /** Marks chosen IPs of the incident safe for its account (they never raise again), and resolves it. */
   async markSafe(ctx: Context, id: string, ips: string[], note: string | null): Promise<SecurityIncident> {
-    const incident = await this.get(ctx.em, id);
+    // One the viewer may not see is not there for it (as `securityIncident` answers).
+    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
     assertMayResolve(ctx, incident.account);
     if (incident.status !== IncidentStatus.OPEN) throw alreadyResolved(incident);
     const logins = await this.loginEvents(ctx.em, id);
@@ -511,7 +514,8 @@ export class IncidentService {
   }
 
   async dismiss(ctx: Context, id: string, note: string): Promise<SecurityIncident> {
-    const incident = await this.get(ctx.em, id);
+    // One the viewer may not see is not there for it (as `securityIncident` answers).
+    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
     assertMayResolve(ctx, incident.account);
     const resolved = await ctx.em.transactional(async (tx) => {
       const r = await this.claim(tx, ctx, id, IncidentResolution.DISMISSED, note);
@@ -546,7 +550,8 @@ export class IncidentService {
         },
       ]);
     }
-    const incident = await this.get(ctx.em, id);
+    // One the viewer may not see is not there for it (as `securityIncident` answers).
+    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
     const account = incident.account;
     if (account.role === Role.ADMIN && opts.lockAccount && account.id === ctx.viewer!.account.id) {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
@@ -632,11 +637,13 @@ export class IncidentService {
    */
   private async recipients(em: EntityManager, incident: SecurityIncident): Promise<{ id: string; email: string }[]> {
     const role = incident.account.role;
+    // Sub-admins only for a user's or a sub-admin's incident, said outright (an unknown role: admins only).
+    const subAdmins = role === Role.USER || role === Role.SUB_ADMIN;
     const needs = role === Role.USER ? [Permission.READ_INCIDENTS] : [Permission.READ_INCIDENTS, Permission.MANAGE_SUB_ADMINS];
     return em.execute<{ id: string; email: string }[]>(
       `select id, email from account where disabled_at is null and not api_only
            and (role = 'ADMIN' or (role = 'SUB_ADMIN' and ? and permissions @> ?::text[]))`,
-      [role !== Role.ADMIN, `{${needs.join(',')}}`],
+      [subAdmins, `{${needs.join(',')}}`],
     );
   }
 
@@ -664,7 +671,7 @@ export class IncidentService {
 
   /** Sends one summary per recipient whose throttle period has passed with incidents waiting. */
   async flushSummaries(em: EntityManager): Promise<number> {
-    const rows = await em.execute<{ email: string; pending: string[] }[]>(
+    const rows = await em.execute<{ email: string; reads: boolean; visible: number }[]>(
       // What is summed up is the pending list as locked (FOR UPDATE returns the row's latest version),
       // and what is cleared is that same version: an incident appended meanwhile is in one or the other.
       `with due as (
@@ -674,11 +681,19 @@ export class IncidentService {
        update incident_mail_throttle t set last_sent_at = now(), pending = '{}'
        from due, account a
        where t.account_id = due.account_id and a.id = t.account_id
-       returning a.email, due.pending`,
-      [this.config.incidentMailThrottleSeconds],
+       returning a.email,
+                 -- Still one who reads incidents (disabled, or the permission taken away meanwhile: cleared, not sent).
+                 (a.disabled_at is null and not a.api_only
+                   and (a.role = 'ADMIN' or (a.role = 'SUB_ADMIN' and a.permissions @> ?::text[]))) as reads,
+                 -- The waiting incidents it may still see (see \`recipients\`); one deleted meanwhile is gone.
+                 (select count(*)::int from security_incident i join account ia on ia.id = i.account_id
+                   where i.id = any(due.pending)
+                     and (a.role = 'ADMIN' or ia.role = 'USER' or (ia.role = 'SUB_ADMIN' and a.permissions @> ?::text[]))) as visible`,
+      [this.config.incidentMailThrottleSeconds, `{${Permission.READ_INCIDENTS}}`, `{${Permission.MANAGE_SUB_ADMINS}}`],
     );
     for (const r of rows) {
-      this.mail.notify(mails.incidentSummary(r.email, r.pending.length, `${this.config.publicUrl.origin}/incidents`));
+      if (!r.reads || r.visible === 0) continue;
+      this.mail.notify(mails.incidentSummary(r.email, r.visible, `${this.config.publicUrl.origin}/incidents`));
     }
     return rows.length;
   }
