@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { PASSWORD, setupAdmin } from '../support/factories.js';
-import type { GqlClient } from '../support/graphql.js';
+import { CREATE_ACCOUNT, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`;
@@ -26,6 +26,8 @@ describe('login protection in the dashboard', () => {
       BRUTE_FORCE_BLOCK_SECONDS: '3600',
       // A browser context may then sign in "from" another address (its X-Forwarded-For header).
       TRUSTED_PROXIES: '127.0.0.1',
+      // The password guard at four wrong passwords for one name (from all addresses together).
+      PASSWORD_GUARD_FAILURES: '4',
     });
     ({ client: admin, email: adminEmail } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
@@ -59,6 +61,27 @@ describe('login protection in the dashboard', () => {
       await from.getByRole('alert').getByText(expected, { exact: false }).waitFor();
       await from.context().close();
     }
+  });
+
+  it('a sign-in paused by the password guard says why and what to do', async () => {
+    const email = uniqueEmail('guarded');
+    const created = await admin.gql(CREATE_ACCOUNT, { input: { email, name: 'Guarded', password: PASSWORD, role: 'USER' } });
+    expect(created.data?.['createAccount'].__typename).toBe('AccountCreated');
+    // Four different wrong passwords from two addresses, each below its own threshold.
+    for (let i = 0; i < 4; i++) {
+      const guesser = new GqlClient(server.url, { 'x-forwarded-for': `203.0.113.${160 + (i >> 1)}` });
+      const res = await guesser.gql(LOGIN, { input: { email, password: `wrong-${i}` } });
+      expect(res.data?.['login'].__typename).toBe('InvalidCredentialsError');
+    }
+    const from = await (await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.170' } })).newPage();
+    await from.goto(`${server.url}/login`);
+    await from.getByLabel('E-mail').fill(email);
+    await from.getByLabel('Password').fill(PASSWORD);
+    await from.getByRole('button', { name: 'Sign in' }).click();
+    const alert = from.getByRole('alert');
+    await alert.getByText('Sign-ins to this account from new places are paused', { exact: false }).waitFor();
+    await alert.getByText('ask your administrator to mark this address as safe for you', { exact: false }).waitFor();
+    await from.context().close();
   });
 
   it('checks a blocked IP and unblocks it', async () => {
