@@ -25,6 +25,9 @@ Commands:
   unblock-ip --ip <address>
       Break-glass: lifts every block in force that covers the address (an owner whose own network was
       blocked, by the brute-force rules or by hand) and lets its failure counting start afresh.
+  resume-sign-ins --email <e-mail>
+      Break-glass: ends the password guard's pause of an account (after many wrong passwords from many
+      places its dashboard sign-ins are heard only from known addresses): the count starts afresh.
   reset-password-link --email <e-mail>
       Prints a new single-use link (24 hours) to set the account's password; earlier links die. For an
       owner who lost their password, or whose e-mailed link after a forced reset was lost or expired.
@@ -162,6 +165,30 @@ async function main(): Promise<number> {
           lifted.length === 0
             ? `No block in force covers ${parsed.text}.\n`
             : `Lifted ${lifted.length} block(s) covering ${parsed.text}: ${lifted.map((b) => b.cidr).join(', ')}.\n`,
+        );
+        return 0;
+      }
+      case 'resume-sign-ins': {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
+        if (!account) {
+          process.stderr.write('resume-sign-ins needs --email of an existing account.\n');
+          return 2;
+        }
+        const counted = await services.protection.nameFailures(account.email, config.passwordGuard.windowSeconds);
+        await em.transactional(async (tx) => {
+          await tx.execute('delete from failure_counter where key = ?', [services.protection.nameFailureKey(account.email)]);
+          await services.audit.record(
+            { em: tx, viewer: null, clientIp: '127.0.0.1' },
+            AuditAction.SIGN_INS_RESUMED_BY_CLI,
+            { type: 'Account', id: account.id, label: account.email },
+            { failures: counted },
+          );
+        });
+        process.stdout.write(
+          counted >= config.passwordGuard.failures && config.passwordGuard.failures > 0
+            ? `Sign-ins to ${account.email} are heard from everywhere again (${counted} wrong passwords were counted).\n`
+            : `Sign-ins to ${account.email} were not paused (${counted} wrong passwords counted); the count starts afresh.\n`,
         );
         return 0;
       }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import { MailSink } from '../support/smtp.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, type RunningServer } from '../support/server.js';
 
 /**
  * The password guard: wrong passwords for one account name from many places together (each place
@@ -18,6 +18,9 @@ const ENV = {
   BRUTE_FORCE_IP_THRESHOLD: '20',
 };
 const MARK_SAFE = `mutation($i: MarkIpSafeInput!) { markIpSafe(input: $i) { __typename ... on ErrorResult { code } } }`;
+const REPORT = `mutation($i: LoginReportInput!) { reportLogin(input: $i) { allowed reason } }`;
+const ADD = `mutation($l: String!) { addAdminAccessEntries(lines: $l) { entries { cidr } } }`;
+const RESTRICT = `mutation($r: Boolean!) { setIpRestriction(restricted: $r) { restricted } }`;
 const EVENTS = `query($f: LoginEventFilter) { loginEvents(filter: $f) { nodes { ip outcome attemptedName } } }`;
 
 let n = 0;
@@ -134,5 +137,72 @@ describe('password guard', () => {
     const ip = newPlace();
     expect((await signIn(ip, victim.email, PASSWORD)).__typename).toBe('SignInPausedError');
     expect((await signIn(ip, bystander.email, PASSWORD)).__typename).toBe('LoginSuccess');
+  });
+
+  it('knows an IPv6 place by its /64, and only by sign-ins to the dashboard (never an integrator’s reported success)', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    expect((await signIn('2001:db8:5:6::10', user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    // A success an integrator reports (its token could be leaked) does not make an address known.
+    const reported = '203.0.113.77';
+    const r = await admin.gql(REPORT, { i: { account: user.email, ip: reported, outcome: 'SUCCESS', service: 'imap' } });
+    expect(r.data?.['reportLogin'].allowed).toBe(true);
+    await spray(user.email, GUARD);
+    expect((await signIn('2001:db8:5:6::99', user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    await spray(user.email, GUARD, 'v6');
+    expect((await signIn('2001:db8:5:7::1', user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+    expect((await signIn(reported, user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+  });
+
+  it('an integrator’s reported wrong passwords do not make the dashboard’s guesses of them repeats', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    // Candidates reported as failed secrets first: on the panel each still counts as a new guess.
+    for (let i = 0; i < GUARD; i++) {
+      await admin.gql(REPORT, {
+        i: { account: user.email, ip: newPlace(), outcome: 'FAILURE', service: 'imap', secretFingerprint: `candidate-${i}` },
+      });
+    }
+    await spray(user.email, GUARD, 'candidate');
+    expect((await signIn(newPlace(), user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+  });
+
+  it('hears restricted staff from anywhere on their IP access list', async () => {
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+    await reauthenticate(staff.client);
+    expect((await staff.client.gql(ADD, { l: '127.0.0.1/32\n192.0.2.0/24' })).errors).toBeUndefined();
+    expect((await staff.client.gql(RESTRICT, { r: true })).data).toEqual({ setIpRestriction: { restricted: true } });
+    await spray(staff.email, GUARD);
+    // Never signed in from this desk of the listed office: heard all the same.
+    expect((await signIn('192.0.2.77', staff.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    await spray(staff.email, GUARD, 'staff');
+    expect((await signIn(newPlace(), staff.email, PASSWORD)).__typename).toBe('SignInPausedError');
+  });
+
+  it('a source sending paused sign-ins in a loop gets blocked like one guessing', async () => {
+    const nobody = uniqueEmail('looped');
+    await spray(nobody, GUARD);
+    const ip = newPlace();
+    const answers: string[] = [];
+    // The source threshold is 20: paused answers until then, then the block.
+    for (let i = 0; i < 21; i++) answers.push((await signIn(ip, nobody, `loop-${i}`)).__typename);
+    expect(answers.slice(0, 20)).toEqual(Array(20).fill('SignInPausedError'));
+    expect(answers[20]).toBe('IpBlockedError');
+  });
+
+  it('the CLI ends a pause for an owner who cannot wait (audited)', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await spray(user.email, GUARD);
+    const ip = newPlace();
+    expect((await signIn(ip, user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+    const cli = await runCli(['resume-sign-ins', '--email', user.email], { DATABASE_URL: db.url, ...ENV });
+    expect(cli).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`Sign-ins to ${user.email} are heard from everywhere again`),
+    });
+    expect((await signIn(ip, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    const audit = await admin.gql(
+      `{ auditLog(filter: { action: SIGN_INS_RESUMED_BY_CLI }) { nodes { targetLabel actorEmail } } }`,
+    );
+    expect(audit.data?.['auditLog'].nodes).toEqual([{ targetLabel: user.email, actorEmail: null }]);
+    expect((await runCli(['resume-sign-ins', '--email', 'nobody@example.test'], { DATABASE_URL: db.url })).code).toBe(2);
   });
 });

@@ -82,6 +82,8 @@ export type AuditAction =
   | 'SESSION_REVOKED'
   /** System settings were changed. */
   | 'SETTINGS_CHANGED'
+  /** The server-side CLI ended the password guard’s pause of an account name (its count of wrong passwords from many places starts afresh). */
+  | 'SIGN_INS_RESUMED_BY_CLI'
   /** An authenticator code that had already been used was presented again and refused. */
   | 'TOTP_REPLAY_REFUSED'
   /** A safe/trusted IP entry was removed. */

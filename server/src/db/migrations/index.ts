@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
 import { Migration20261201230000 } from './Migration20261201230000.js';
@@ -62,4 +63,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201220000', class: Migration20261201220000 },
   { name: 'Migration20261201230000', class: Migration20261201230000 },
   { name: 'Migration20261202010800', class: Migration20261202010800 },
+  { name: 'Migration20261202035308', class: Migration20261202035308 },
 ];

@@ -151,6 +151,11 @@ export interface FailureInput {
    * A repeat of a recent wrong secret is not counted there either.
    */
   nameGuard?: { windowSeconds: number; counted: (total: number) => void };
+  /**
+   * Count toward the source (its address or /64, and its /48) only: an attempt refused unchecked that
+   * still costs this server work (a paused name's), so a source sending them in a loop gets blocked.
+   */
+  sourceOnly?: boolean;
 }
 
 /** A failure count that reached a threshold: the source to block. */
@@ -319,8 +324,18 @@ export class ProtectionService {
       const n = siteCount?.count ?? 0;
       return n < s.ipThreshold * SITE_THRESHOLD_FACTOR ? null : { prefix: site, failures: n, settings: s, ip: input.ip };
     };
+    if (input.sourceOnly) {
+      const [ipCount] = await bump(`ip:${prefix}`);
+      const siteCrossed = await bumpSite();
+      if (siteCrossed) return siteCrossed;
+      const n = ipCount?.count ?? 0;
+      return n < s.ipThreshold ? null : { prefix, failures: n, settings: s, ip: input.ip };
+    }
     if (input.secretFingerprint) {
-      const hmac = hmacHex(this.keys.sessionSecret, `${name}\u0000${input.secretFingerprint}`);
+      // Per channel: a fingerprint an integrator reports must not make the panel's guesses of that
+      // password count as repeats (which neither the account's nor the name's count would take).
+      const channel = input.repeatsCountForSource ? 'panel' : 'report';
+      const hmac = hmacHex(this.keys.sessionSecret, `${channel}\u0000${name}\u0000${input.secretFingerprint}`);
       const prev = await em.execute<{ previous: Date | null }[]>(
         `with prev as (select last_at from recent_wrong_password where account_name = ? and secret_hmac = ?)
          insert into recent_wrong_password (account_name, secret_hmac, last_at) values (?, ?, now())

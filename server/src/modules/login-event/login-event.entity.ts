@@ -48,6 +48,11 @@ registerEnumType(LoginOutcome, {
 @Index({ name: 'login_event_ip_time_idx', properties: ['ip', 'occurredAt'] })
 @Index({ name: 'login_event_time_idx', properties: ['occurredAt'] })
 @Index({
+  name: 'login_event_panel_success_idx',
+  expression:
+    'create index "login_event_panel_success_idx" on "login_event" ("account_id", "ip") where "outcome" = \'SUCCESS\' and "service" = \'panel\'',
+})
+@Index({
   name: 'login_event_idempotency_idx',
   expression:
     'create unique index "login_event_idempotency_idx" on "login_event" ("reporter_id", "idempotency_key") where "idempotency_key" is not null',

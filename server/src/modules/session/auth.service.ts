@@ -129,11 +129,13 @@ export class AuthService {
       nameFailures >= guard.failures &&
       guard.failures > 0 &&
       !decision.trusted &&
-      (account === null || !(await this.loginEvents.signedInFrom(account.id, this.protection.sourcePrefix(ctx.clientIp))))
+      !(await this.knownPlace(account, ctx.clientIp))
     ) {
       if (this.refusalsRecorded.take(`paused|${email}|${this.protection.sourcePrefix(ctx.clientIp)}`)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
       }
+      // Unhashed, yet not free: it counts toward its source's threshold, so a loop of them gets the source blocked.
+      await this.protection.recordFailure(em, { ip: ctx.clientIp, accountName: email, sourceOnly: true });
       await this.padTo(started);
       return { ok: false, paused: true };
     }
@@ -295,6 +297,17 @@ export class AuthService {
     }
     if (!result.ok) await this.padTo(started);
     return result;
+  }
+
+  /**
+   * Whether the password guard still hears `account` from `ip`: an address its account signed in to
+   * the dashboard from before (IPv4 address, IPv6 /64), or, for staff restricted to an IP access list,
+   * any address on that list (where they are meant to work). Never for a name without an account.
+   */
+  private async knownPlace(account: Account | null, ip: string): Promise<boolean> {
+    if (account === null) return false;
+    if (account.ipRestricted && account.role !== Role.USER && (await this.adminAccess.ipAllowed(account.id, ip))) return true;
+    return this.loginEvents.signedInFrom(account.id, this.protection.sourcePrefix(ip));
   }
 
   /** Accounts told of a right password from outside their list: once an hour each (this instance). */

@@ -24,8 +24,8 @@ describe('the sign-in statement', () => {
     await client.connect();
     // Planned on empty tables, as the pool's connections do on a new installation's first sign-ins.
     await client.query(`set plan_cache_mode = force_generic_plan`);
-    await client.query(`prepare login_account(text, text) as ${LOGIN_ACCOUNT_SQL}`);
-    await client.query(`execute login_account('nobody@example.test', 'no-such-counter')`);
+    await client.query(`prepare login_account(text, text, text, int) as ${LOGIN_ACCOUNT_SQL}`);
+    await client.query(`execute login_account('nobody@example.test', 'no-such-counter', 'name:nobody@example.test', 86400)`);
     // Then many accounts with a password and an authenticator app, and no ANALYZE since.
     await client.query(`
       insert into account (id, email, name, role, created_at, updated_at)
@@ -44,16 +44,26 @@ describe('the sign-in statement', () => {
 
   it('looks up one account’s second factors through indexes, whatever the plan was made on', async () => {
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-      `explain execute login_account('user-7@example.test', 'no-such-counter')`,
+      `explain execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400)`,
     );
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/account_email_unique/);
     expect(plan).not.toMatch(/hashed SubPlan/);
-    expect(plan).not.toMatch(/Seq Scan on (totp_authenticator|email_factor|webauthn_credential|recovery_code)/);
+    expect(plan).not.toMatch(/Seq Scan on (totp_authenticator|email_factor|webauthn_credential|recovery_code|failure_counter)/);
     // And it answers for that account.
-    const { rows: found } = await client.query(`execute login_account('user-7@example.test', 'no-such-counter')`);
+    const { rows: found } = await client.query(
+      `execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400)`,
+    );
     expect(found).toMatchObject([
-      { email: 'user-7@example.test', password_hash: 'hash', tf_totp: true, tf_email: false, tf_webauthn: false, tf_recovery: 0 },
+      {
+        email: 'user-7@example.test',
+        password_hash: 'hash',
+        tf_totp: true,
+        tf_email: false,
+        tf_webauthn: false,
+        tf_recovery: 0,
+        name_failures: null,
+      },
     ]);
   });
 });
