@@ -951,6 +951,54 @@ describe('a successful panel sign-in', () => {
   });
 });
 
+describe('staff at an address on their own IP access list', () => {
+  it('still sign in through an automatic block others caused there, each held to its own threshold; a block by hand holds', async () => {
+    const env = {
+      ...PROTECTION_ENV,
+      BRUTE_FORCE_BLOCK_SECONDS: '3600',
+      BRUTE_FORCE_MAX_BLOCK_SECONDS: '7200',
+      TRUSTED_PROXIES: '127.0.0.1/32',
+    };
+    await withServer('protection_listed_staff', env, async (server) => {
+      const { client: admin } = await setupAdmin(server);
+      const office = '198.51.100.200';
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      await reauthenticate(staff.client);
+      const added = await staff.client.gql(`mutation($l: String!) { addAdminAccessEntries(lines: $l) { entries { cidr } } }`, {
+        l: `${office}/32`,
+      });
+      expect(added.errors).toBeUndefined();
+      const user = await createAccount(server, admin, { role: 'USER' });
+      const at = (ip: string, email: string, password: string) =>
+        new GqlClient(server.url, { 'x-forwarded-for': ip })
+          .gql(LOGIN, { input: { email, password } })
+          .then((r) => r.data?.['login']?.__typename as string);
+
+      // A mail server reports the office's failures (someone's phone with a stale password, and more): blocked.
+      for (let i = 0; i < 5; i++) {
+        await admin.gql(REPORT, { i: { account: `mailbox-${i}@example.test`, ip: office, outcome: 'FAILURE', service: 'imap' } });
+      }
+      expect(await at(office, user.email, PASSWORD)).toBe('IpBlockedError');
+      // The staff member whose list holds the office still gets in, and from elsewhere nothing changed.
+      expect(await at(office, staff.email, PASSWORD)).toBe('LoginSuccess');
+      // Its own wrong passwords there count: at the per-account+source threshold (3) it is refused too.
+      for (let i = 0; i < 3; i++) expect(await at(office, staff.email, `wrong-${i}`)).toBe('InvalidCredentialsError');
+      expect(await at(office, staff.email, PASSWORD)).toBe('IpBlockedError');
+
+      // A block made by hand over the office is meant for everyone.
+      const other = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      await reauthenticate(other.client);
+      await other.client.gql(`mutation($l: String!) { addAdminAccessEntries(lines: $l) { entries { cidr } } }`, {
+        l: `${office}/32`,
+      });
+      expect(await at(office, other.email, PASSWORD)).toBe('LoginSuccess');
+      const blocked = await admin.gql(BLOCK, { i: { cidr: '198.51.100.192/28', note: 'office compromised' } });
+      expect(blocked.data?.['blockIp'].__typename).toBe('IpBlock');
+      expect(await at(office, other.email, PASSWORD)).toBe('IpBlockedError');
+    });
+  });
+});
+
 describe('places in line for the password checks', () => {
   it('one account, or one source, cannot fill the hashing threads: past its share a sign-in is answered SERVER_BUSY, unchecked', async () => {
     await withServer(

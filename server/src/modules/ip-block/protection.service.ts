@@ -383,6 +383,27 @@ export class ProtectionService {
     return `name:${accountName.trim().toLowerCase().slice(0, 254)}`;
   }
 
+  /**
+   * Whether a staff account may still sign in from `ip`, on its own IP access list, through the
+   * automatic blocks that cover it: none made by hand covers it, and its own failures from there stay
+   * below the per-account+source threshold (the block does not stop its guesses; this does). Failures
+   * others make at a shared address (an office's NAT, a mail client with a stale password reported by
+   * an integrator) then do not lock staff out of where they work.
+   */
+  async staffMayPassBlock(em: EntityManager, ip: string, accountName: string): Promise<boolean> {
+    const s = await this.settings.bruteForce(em);
+    const { rows } = await this.pool.query<{ by_hand: boolean; failures: number }>({
+      name: 'staff_pass_block',
+      text: `select exists(select 1 from ip_block where cidr >>= $1::inet and reason = 'MANUAL' and lifted_at is null
+                             and (expires_at is null or expires_at > now())) as by_hand,
+                    coalesce((select count from failure_counter where key = $2
+                               and window_start >= now() - make_interval(secs => $3)), 0) as failures`,
+      values: [ip, this.accountFailureKey(ip, accountName), s.windowSeconds],
+    });
+    const r = rows[0];
+    return r !== undefined && !r.by_hand && r.failures < s.accountIpThreshold;
+  }
+
   /** The password guard's count for a name within its window (for a name that has no account row to read it with). */
   async nameFailures(accountName: string, windowSeconds: number): Promise<number> {
     const { rows } = await this.pool.query<{ count: number }>({

@@ -105,9 +105,14 @@ export class AuthService {
     const geo = await this.geo.lookup(em, ctx.clientIp);
     const event = { account, attemptedName: email, ip: ctx.clientIp, userAgent: ctx.userAgent, service: 'panel', geo };
 
-    // A blocked source is refused before any password is hashed.
+    // A blocked source is refused before any password is hashed (staff on their own access list
+    // aside, each held to its own threshold there: see `listedStaffPasses`).
     const decision = await this.protection.decide(em, ctx.clientIp, account);
-    if (!decision.allowed && decision.reason === DecisionReason.IP_BLOCKED) {
+    if (
+      !decision.allowed &&
+      decision.reason === DecisionReason.IP_BLOCKED &&
+      !(await this.listedStaffPasses(ctx, account, email))
+    ) {
       if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
       }
@@ -159,7 +164,7 @@ export class AuthService {
     // than the threshold plus the hashes in flight.
     if (!decision.trusted) {
       const after = await this.protection.decide(em, ctx.clientIp, account);
-      if (!after.allowed && after.reason === DecisionReason.IP_BLOCKED) {
+      if (!after.allowed && after.reason === DecisionReason.IP_BLOCKED && !(await this.listedStaffPasses(ctx, account, email))) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
         await this.padTo(started);
         return { ok: false, blockedUntil: after.until };
@@ -297,6 +302,18 @@ export class AuthService {
     }
     if (!result.ok) await this.padTo(started);
     return result;
+  }
+
+  /**
+   * A source blocked automatically still hears a staff account whose IP access list holds the
+   * address (restricted or not: the list says where it works), unless a block made by hand covers it
+   * or its own failures from there reached the per-account+source threshold. Asked only of blocked
+   * sign-ins, again after the hash (a burst is held to the threshold plus the hashes in flight).
+   */
+  private async listedStaffPasses(ctx: Context, account: Account | null, email: string): Promise<boolean> {
+    if (account === null || account.role === Role.USER) return false;
+    if (!(await this.adminAccess.ipAllowed(account.id, ctx.clientIp))) return false;
+    return this.protection.staffMayPassBlock(ctx.em, ctx.clientIp, email);
   }
 
   /**
