@@ -258,8 +258,11 @@ export class IpBlockResolver {
     return ctx.em.transactional(async (em) => {
       // One block per range even when two admins (or an admin and the brute-force rule) act at once.
       await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`ip_block:${cidr.text}`]);
+      // Only a block by hand stands in for this one: an automatic one of the same range does not
+      // refuse staff on their own access list (see ProtectionService.staffMayPassBlock), this one will.
       const existing = await em.execute(
-        `select 1 from ip_block where cidr = ?::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
+        `select 1 from ip_block where cidr = ?::cidr and reason = 'MANUAL' and lifted_at is null
+            and (expires_at is null or expires_at > now())`,
         [cidr.text],
       );
       if (existing.length > 0) return new AlreadyExistsError(`${cidr.text} is blocked already.`);

@@ -156,6 +156,8 @@ export interface FailureInput {
    * still costs this server work (a paused name's), so a source sending them in a loop gets blocked.
    */
   sourceOnly?: boolean;
+  /** A staff account let through a block at an address on its list: also taken from its budget there (every try, repeats too). */
+  staffPassedBlock?: boolean;
 }
 
 /** A failure count that reached a threshold: the source to block. */
@@ -295,6 +297,7 @@ export class ProtectionService {
    * source when a threshold is crossed. Returns the new block, if one was set.
    */
   async recordFailure(em: EntityManager, input: FailureInput): Promise<ActiveBlock | null> {
+    if (input.staffPassedBlock) await this.countStaffPassFailure(em, input.accountName);
     const crossed = await this.countFailure(em, input);
     return crossed ? this.blockCrossed(em, crossed) : null;
   }
@@ -385,10 +388,12 @@ export class ProtectionService {
 
   /**
    * Whether a staff account may still sign in from `ip`, on its own IP access list, through the
-   * automatic blocks that cover it: none made by hand covers it, and its own failures from there stay
-   * below the per-account+source threshold (the block does not stop its guesses; this does). Failures
-   * others make at a shared address (an office's NAT, a mail client with a stale password reported by
-   * an integrator) then do not lock staff out of where they work.
+   * automatic blocks that cover it: none made by hand covers it, and the account's own wrong passwords
+   * at blocked addresses (`countStaffPassFailure`: one budget per account, whatever the address or the
+   * width of its list's ranges, kept for `maxBlockSeconds` and cleared neither by a success nor by a new
+   * block) stay below the per-account+source threshold. Failures others make at a shared address (an
+   * office's NAT, a mail client with a stale password reported by an integrator) then do not lock staff
+   * out of where they work, and guessing a staff password there gets no more than that budget a day.
    */
   async staffMayPassBlock(em: EntityManager, ip: string, accountName: string): Promise<boolean> {
     const s = await this.settings.bruteForce(em);
@@ -398,10 +403,24 @@ export class ProtectionService {
                              and (expires_at is null or expires_at > now())) as by_hand,
                     coalesce((select count from failure_counter where key = $2
                                and window_start >= now() - make_interval(secs => $3)), 0) as failures`,
-      values: [ip, this.accountFailureKey(ip, accountName), s.windowSeconds],
+      values: [ip, this.staffPassKey(accountName), s.maxBlockSeconds],
     });
     const r = rows[0];
     return r !== undefined && !r.by_hand && r.failures < s.accountIpThreshold;
+  }
+
+  /** A wrong password of a staff account let through a block (see `staffMayPassBlock`). */
+  async countStaffPassFailure(em: EntityManager, accountName: string): Promise<void> {
+    const s = await this.settings.bruteForce(em);
+    await em.execute(`${bumpSql('values (?, 1, now())', '?')}`, [
+      this.staffPassKey(accountName),
+      s.maxBlockSeconds,
+      s.maxBlockSeconds,
+    ]);
+  }
+
+  private staffPassKey(accountName: string): string {
+    return `listed:${accountName.trim().toLowerCase().slice(0, 254)}`;
   }
 
   /** The password guard's count for a name within its window (for a name that has no account row to read it with). */

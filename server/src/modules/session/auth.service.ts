@@ -108,11 +108,9 @@ export class AuthService {
     // A blocked source is refused before any password is hashed (staff on their own access list
     // aside, each held to its own threshold there: see `listedStaffPasses`).
     const decision = await this.protection.decide(em, ctx.clientIp, account);
-    if (
-      !decision.allowed &&
-      decision.reason === DecisionReason.IP_BLOCKED &&
-      !(await this.listedStaffPasses(ctx, account, email))
-    ) {
+    const blocked = !decision.allowed && decision.reason === DecisionReason.IP_BLOCKED;
+    let passedBlock = blocked && (await this.listedStaffPasses(ctx, account, email));
+    if (blocked && !passedBlock) {
       if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
       }
@@ -164,7 +162,9 @@ export class AuthService {
     // than the threshold plus the hashes in flight.
     if (!decision.trusted) {
       const after = await this.protection.decide(em, ctx.clientIp, account);
-      if (!after.allowed && after.reason === DecisionReason.IP_BLOCKED && !(await this.listedStaffPasses(ctx, account, email))) {
+      const blockedNow = !after.allowed && after.reason === DecisionReason.IP_BLOCKED;
+      passedBlock = blockedNow && (await this.listedStaffPasses(ctx, account, email));
+      if (blockedNow && !passedBlock) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
         await this.padTo(started);
         return { ok: false, blockedUntil: after.until };
@@ -277,6 +277,7 @@ export class AuthService {
         accountName: email,
         secretFingerprint: password,
         repeatsCountForSource: true,
+        staffPassedBlock: passedBlock,
         nameGuard:
           guard.failures === 0
             ? undefined
