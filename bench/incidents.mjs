@@ -19,16 +19,20 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PASSWORD = 'correct horse battery staple';
 const WORKERS = 4;
+/** Sockets per signed-in session (the server allows 32 per session: one per dashboard tab). */
+const SOCKETS_PER_SESSION = 30;
 
 // ---- worker: holds a share of the subscribers and reports arrival times --------------------------
 if (process.argv[2] === 'worker') {
-  const [, , , wsUrl, cookie] = process.argv;
+  const [, , , wsUrl] = process.argv;
+  // A session may hold at most WS_MAX_SOCKETS_PER_SESSION (32) sockets: each batch comes with sessions enough.
   const clients = [];
   let pendingStamp = new Map();
   process.on('message', async (msg) => {
     if (msg.type === 'open') {
       const opened = [];
       for (let i = 0; i < msg.count; i++) {
+        const cookie = msg.cookies[Math.floor(i / SOCKETS_PER_SESSION)];
         opened.push(
           new Promise((resolve, reject) => {
             const client = createClient({
@@ -102,6 +106,26 @@ async function main() {
   });
   const cookie = login.headers.getSetCookie()[0].split(';')[0];
   const gql = async (query, variables) => (await post({ query, variables }, { cookie })).json();
+  // A sub-admin reading incidents too: its sockets see the same events through a payload of their own
+  // (each set of visible roles gets one), as a mixed audience of dashboards does.
+  const readerEmail = 'bench-reader@example.test';
+  await gql('mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { __typename } }', { i: { password: PASSWORD } });
+  const reader = await gql('mutation($i: CreateAccountInput!) { createAccount(input: $i) { __typename } }', {
+    i: { email: readerEmail, name: 'Reader', password: PASSWORD, role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] },
+  });
+  if (reader.data?.createAccount?.__typename !== 'AccountCreated') throw new Error(`reader: ${JSON.stringify(reader)}`);
+  let sessionsMade = 0;
+  /** A new dashboard session: every fifth one the sub-admin's, the rest the admin's. */
+  const newSession = async () => {
+    const who = ++sessionsMade % 5 === 0 ? readerEmail : email;
+    const res = await post({
+      query: 'mutation($i: LoginInput!) { login(input: $i) { __typename } }',
+      variables: { i: { email: who, password: PASSWORD } },
+    });
+    const set = res.headers.getSetCookie()[0];
+    if (!set) throw new Error(`no session for ${who}: ${await res.text()}`);
+    return set.split(';')[0];
+  };
 
   // Two far-apart named locations place the reported addresses exactly.
   for (const [cidr, name, countryCode, city, latitude, longitude] of [
@@ -132,7 +156,7 @@ async function main() {
   const wsUrl = `${base.replace(/^http/, 'ws')}/graphql`;
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, async () => {
-      const w = fork(fileURLToPath(import.meta.url), ['worker', wsUrl, cookie], {
+      const w = fork(fileURLToPath(import.meta.url), ['worker', wsUrl], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       await new Promise((r) => w.once('message', r));
@@ -158,7 +182,13 @@ async function main() {
   const targets = process.env.BENCH_ONLY === 'throughput' ? [] : [1000, 5000];
   for (const target of targets) {
     const add = (target - subscribers) / WORKERS;
-    await Promise.all(workers.map((w) => ask(w, { type: 'open', count: add }, 'opened')));
+    const cookiesFor = [];
+    for (let w = 0; w < WORKERS; w++) {
+      const cookies = [];
+      for (let i = 0; i < Math.ceil(add / SOCKETS_PER_SESSION); i++) cookies.push(await newSession());
+      cookiesFor.push(cookies);
+    }
+    await Promise.all(workers.map((w, i) => ask(w, { type: 'open', count: add, cookies: cookiesFor[i] }, 'opened')));
     subscribers = target;
     const latencies = [];
     let missing = 0;
