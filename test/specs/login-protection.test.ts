@@ -959,19 +959,22 @@ describe('staff at an address on their own IP access list', () => {
       BRUTE_FORCE_MAX_BLOCK_SECONDS: '7200',
       TRUSTED_PROXIES: '127.0.0.1/32',
     };
-    await withServer('protection_listed_staff', env, async (server) => {
+    await withServer('protection_listed_staff', env, async (server, db) => {
       const { client: admin } = await setupAdmin(server);
       const office = '198.51.100.200';
-      const listOffice = async (c: GqlClient) => {
+      const listOffice = async (c: GqlClient, entry = `${office}/32`) => {
         await reauthenticate(c);
         const added = await c.gql(`mutation($l: String!) { addAdminAccessEntries(lines: $l) { entries { cidr } } }`, {
-          l: `${office}/32`,
+          l: entry,
         });
         expect(added.errors).toBeUndefined();
       };
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
       await listOffice(staff.client);
       const elsewhereStaff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      // A wide entry (a carrier's or a cloud's range) lets staff in from there, but exempts them from nothing.
+      const wideStaff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_IPS'] });
+      await listOffice(wideStaff.client, '198.51.0.0/16');
       const user = await createAccount(server, admin, { role: 'USER' });
       const at = (ip: string, email: string, password: string) =>
         new GqlClient(server.url, { 'x-forwarded-for': ip })
@@ -990,10 +993,12 @@ describe('staff at an address on their own IP access list', () => {
       // The staff member whose list holds the office still gets in; staff whose list does not, do not.
       expect(await at(office, staff.email, PASSWORD)).toBe('LoginSuccess');
       expect(await at(office, elsewhereStaff.email, PASSWORD)).toBe('IpBlockedError');
-      // Its own wrong passwords there are taken from its budget (the per-account+source threshold, 3)…
-      expect(await at(office, staff.email, 'wrong-0')).toBe('InvalidCredentialsError');
+      expect(await at(office, wideStaff.email, PASSWORD)).toBe('IpBlockedError');
+      // Its own wrong passwords there are taken from its budget (the per-account+source threshold, 3),
+      // answered as the block is (as any other name there: nobody learns which names are listed)…
+      expect(await at(office, staff.email, 'wrong-0')).toBe('IpBlockedError');
       expect(await at(office, staff.email, PASSWORD)).toBe('LoginSuccess');
-      for (let i = 1; i < 3; i++) expect(await at(office, staff.email, `wrong-${i}`)).toBe('InvalidCredentialsError');
+      for (let i = 1; i < 3; i++) expect(await at(office, staff.email, `wrong-${i}`)).toBe('IpBlockedError');
       // …which neither its success nor a new block gives back: refused through any block now.
       expect(await at(office, staff.email, PASSWORD)).toBe('IpBlockedError');
       expect((await admin.gql(UNBLOCK, { ip: office })).errors).toBeUndefined();
@@ -1008,6 +1013,13 @@ describe('staff at an address on their own IP access list', () => {
       const blocked = await admin.gql(BLOCK, { i: { cidr: office, note: 'office compromised' } });
       expect(blocked.data?.['blockIp'].__typename).toBe('IpBlock');
       expect(await at(office, other.email, PASSWORD)).toBe('IpBlockedError');
+      // It takes the automatic block's place: one block in force over the office, the one by hand.
+      const active = await db.query<{ reason: string }>(
+        `select reason from ip_block where cidr = $1::cidr and lifted_at is null and (expires_at is null or expires_at > now())`,
+        [`${office}/32`],
+      );
+      expect(active).toEqual([{ reason: 'MANUAL' }]);
+      expect((await admin.gql(CHECK, { ip: office })).data?.['checkIp'].activeBlock).toMatchObject({ reason: 'MANUAL' });
     });
   });
 });

@@ -35,6 +35,21 @@ export class AdminAccessService {
     return (rows[0] as { ok: boolean }).ok;
   }
 
+  /**
+   * Whether `ip` is on one of the account's narrow entries (IPv4 /24 or narrower, IPv6 /48 or
+   * narrower): where it works, for the password guard and the pass through automatic blocks. A wide
+   * entry (a carrier's or a cloud's range) lets the account in from there, but never exempts it.
+   */
+  async onNarrowEntry(accountId: string, ip: string): Promise<boolean> {
+    const { rows } = await this.pool.query({
+      name: 'admin_access_narrow',
+      text: `select exists(select 1 from admin_access_entry where account_id = $1 and cidr >>= $2::inet
+                             and masklen(cidr) >= case when family(cidr) = 4 then 24 else 48 end) as ok`,
+      values: [accountId, ip],
+    });
+    return (rows[0] as { ok: boolean }).ok;
+  }
+
   /** Restricted staff accounts outside their list lose the viewer for this request; the attempt is recorded. */
   async enforce(
     em: EntityManager | (() => EntityManager),

@@ -228,7 +228,7 @@ export class IpBlockResolver {
   @Authorized(Permission.MANAGE_IPS)
   @Mutation(() => BlockIpResult, {
     description:
-      'Blocks an address or range by hand, with a note and an optional end. Refused (WOULD_LOCK_YOU_OUT) from a signed-in session whose own IP it covers. Needs MANAGE_IPS.',
+      'Blocks an address or range by hand, with a note and an optional end; it refuses everyone (an automatic block does not refuse staff on a narrow entry of their own access list) and takes the place of an automatic block of the same range. ALREADY_EXISTS when a block by hand of the range is in force. Refused (WOULD_LOCK_YOU_OUT) from a signed-in session whose own IP it covers. Needs MANAGE_IPS.',
   })
   async blockIp(
     @Arg('input', () => BlockIpInput, { description: 'What to block.' }) input: BlockIpInput,
@@ -274,6 +274,14 @@ export class IpBlockResolver {
         [cidr.text],
       );
       if (safe) return new SafeListedError(cidr.text, safe.cidr);
+      // An automatic block of the same range gives way to this one (lifted by this admin): one row per
+      // range, so lifting one from the list cannot silently lift the other.
+      const replaced = await em.execute<{ id: string }[]>(
+        `update ip_block set lifted_at = now(), lifted_by_id = ?
+          where cidr = ?::cidr and reason = 'BRUTE_FORCE' and lifted_at is null and (expires_at is null or expires_at > now())
+          returning id`,
+        [ctx.viewer!.account.id, cidr.text],
+      );
       const block = em.create(IpBlock, {
         cidr: cidr.text,
         reason: BlockReason.MANUAL,
@@ -286,7 +294,7 @@ export class IpBlockResolver {
         { ...ctx, em },
         AuditAction.IP_BLOCKED,
         { type: 'IpBlock', id: block.id, label: block.cidr },
-        { note, expiresAt: block.expiresAt },
+        { note, expiresAt: block.expiresAt, ...(replaced.length > 0 && { replacedAutomatic: replaced.map((r) => r.id) }) },
       );
       return block;
     });

@@ -223,7 +223,7 @@ export class ProtectionService {
     const rows = await em.execute<{ id: string; cidr: string; reason: BlockReason; expires_at: Date | null; strike: number }[]>(
       `select id, cidr::text as cidr, reason, expires_at, strike from ip_block
         where cidr >>= ?::inet and lifted_at is null and (expires_at is null or expires_at > now())
-        order by expires_at desc nulls first limit 1`,
+        order by (reason = 'MANUAL') desc, expires_at desc nulls first limit 1`,
       [ip],
     );
     const r = rows[0];

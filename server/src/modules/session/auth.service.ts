@@ -110,6 +110,7 @@ export class AuthService {
     const decision = await this.protection.decide(em, ctx.clientIp, account);
     const blocked = !decision.allowed && decision.reason === DecisionReason.IP_BLOCKED;
     let passedBlock = blocked && (await this.listedStaffPasses(ctx, account, email));
+    let passedUntil = decision.until;
     if (blocked && !passedBlock) {
       if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
@@ -164,6 +165,7 @@ export class AuthService {
       const after = await this.protection.decide(em, ctx.clientIp, account);
       const blockedNow = !after.allowed && after.reason === DecisionReason.IP_BLOCKED;
       passedBlock = blockedNow && (await this.listedStaffPasses(ctx, account, email));
+      passedUntil = after.until;
       if (blockedNow && !passedBlock) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
         await this.padTo(started);
@@ -297,6 +299,9 @@ export class AuthService {
       // A right password ends the name's run of wrong ones (read with the account: no round trip otherwise).
       if (nameFailures > 0) await this.protection.clearNameFailures(email);
     }
+    // A wrong password let through a block is answered as the block (as every other name there is):
+    // whoever stands at a blocked address learns nothing of which names are staff listed there.
+    if (passedBlock && !result.ok && !result.secondFactor) result = { ok: false, blockedUntil: passedUntil };
     if (outcome === LoginOutcome.IP_NOT_ALLOWED && account !== null) {
       result = { ok: false };
       this.tellOutsideList(ctx, account);
@@ -307,24 +312,24 @@ export class AuthService {
 
   /**
    * A source blocked automatically still hears a staff account whose IP access list holds the
-   * address (restricted or not: the list says where it works), unless a block made by hand covers it
+   * address in a narrow entry (restricted or not: the list says where it works), unless a block made by hand covers it
    * or its own failures from there reached the per-account+source threshold. Asked only of blocked
    * sign-ins, again after the hash (a burst is held to the threshold plus the hashes in flight).
    */
   private async listedStaffPasses(ctx: Context, account: Account | null, email: string): Promise<boolean> {
     if (account === null || account.role === Role.USER) return false;
-    if (!(await this.adminAccess.ipAllowed(account.id, ctx.clientIp))) return false;
+    if (!(await this.adminAccess.onNarrowEntry(account.id, ctx.clientIp))) return false;
     return this.protection.staffMayPassBlock(ctx.em, ctx.clientIp, email);
   }
 
   /**
    * Whether the password guard still hears `account` from `ip`: an address its account signed in to
    * the dashboard from before (IPv4 address, IPv6 /64), or, for staff restricted to an IP access list,
-   * any address on that list (where they are meant to work). Never for a name without an account.
+   * any address on a narrow entry of that list (where they are meant to work). Never for a name without an account.
    */
   private async knownPlace(account: Account | null, ip: string): Promise<boolean> {
     if (account === null) return false;
-    if (account.ipRestricted && account.role !== Role.USER && (await this.adminAccess.ipAllowed(account.id, ip))) return true;
+    if (account.ipRestricted && account.role !== Role.USER && (await this.adminAccess.onNarrowEntry(account.id, ip))) return true;
     return this.loginEvents.signedInFrom(account.id, this.protection.sourcePrefix(ip));
   }
 
