@@ -175,15 +175,15 @@ async function main(): Promise<number> {
           process.stderr.write('resume-sign-ins needs --email of an existing account.\n');
           return 2;
         }
-        const counted = await services.protection.nameFailures(account.email, config.passwordGuard.windowSeconds);
-        await em.transactional(async (tx) => {
-          await tx.execute('delete from failure_counter where key = ?', [services.protection.nameFailureKey(account.email)]);
+        const counted = await em.transactional(async (tx) => {
+          const failures = await services.protection.resumeSignIns(tx, account.email, config.passwordGuard.windowSeconds);
           await services.audit.record(
             { em: tx, viewer: null, clientIp: '127.0.0.1' },
-            AuditAction.SIGN_INS_RESUMED_BY_CLI,
+            AuditAction.SIGN_INS_RESUMED,
             { type: 'Account', id: account.id, label: account.email },
-            { failures: counted },
+            { failures, by: 'cli' },
           );
+          return failures;
         });
         process.stdout.write(
           counted >= config.passwordGuard.failures && config.passwordGuard.failures > 0

@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { SessionResolver } from './modules/session/session.resolver.js';
+import { SignInGuardResolver } from './modules/session/sign-in-guard.resolver.js';
 import { ApiTokenResolver } from './modules/session/api-token.resolver.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
 import { AdminAccessResolver } from './modules/admin-access/admin-access.resolver.js';
@@ -18,6 +19,7 @@ import { TrustedIpResolver } from './modules/trusted-ip/trusted-ip.resolver.js';
 export const resolvers = [
   AccountResolver,
   SessionResolver,
+  SignInGuardResolver,
   IpBlockResolver,
   TrustedIpResolver,
   NamedLocationResolver,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
-import { GqlClient } from '../support/graphql.js';
+import { codes, GqlClient } from '../support/graphql.js';
 import { MailSink } from '../support/smtp.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 
@@ -199,10 +199,49 @@ describe('password guard', () => {
       stdout: expect.stringContaining(`Sign-ins to ${user.email} are heard from everywhere again`),
     });
     expect((await signIn(ip, user.email, PASSWORD)).__typename).toBe('LoginSuccess');
-    const audit = await admin.gql(
-      `{ auditLog(filter: { action: SIGN_INS_RESUMED_BY_CLI }) { nodes { targetLabel actorEmail } } }`,
-    );
+    const audit = await admin.gql(`{ auditLog(filter: { action: SIGN_INS_RESUMED }) { nodes { targetLabel actorEmail } } }`);
     expect(audit.data?.['auditLog'].nodes).toEqual([{ targetLabel: user.email, actorEmail: null }]);
     expect((await runCli(['resume-sign-ins', '--email', 'nobody@example.test'], { DATABASE_URL: db.url })).code).toBe(2);
+  });
+
+  it('an admin sees the count on the account and resumes sign-ins after confirming it is them (audited); bad input changes nothing', async () => {
+    const GUARD_Q = `query($a: ID!) { signInGuard(accountId: $a) { failures threshold paused } }`;
+    const RESUME = `mutation($a: ID!) { resumeSignIns(accountId: $a) { failures threshold paused } }`;
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await spray(user.email, GUARD);
+    expect((await admin.gql(GUARD_Q, { a: user.id })).data?.['signInGuard']).toEqual({
+      failures: GUARD,
+      threshold: GUARD,
+      paused: true,
+    });
+    // Not the user's own business; a sub-admin managing users sees a user's…
+    expect(codes(await user.client.gql(GUARD_Q, { a: user.id }))).toEqual(['FORBIDDEN']);
+    const ipManager = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    expect((await ipManager.client.gql(GUARD_Q, { a: user.id })).data?.['signInGuard'].paused).toBe(true);
+    // …but not an admin's.
+    const admins = await db.query<{ id: string }>(`select id from account where role = 'ADMIN' limit 1`);
+    expect(codes(await ipManager.client.gql(GUARD_Q, { a: admins[0]!.id }))).toEqual(['FORBIDDEN']);
+
+    // Bad input, and a stale confirmation: refused, and the pause stays.
+    expect(codes(await admin.gql(RESUME, { a: 'not-an-id' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await admin.gql(RESUME, { a: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await admin.gql(RESUME, { a: user.id }))).toEqual(['REAUTH_REQUIRED']);
+    expect((await signIn(newPlace(), user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+
+    await reauthenticate(admin);
+    expect((await admin.gql(RESUME, { a: user.id })).data?.['resumeSignIns']).toEqual({
+      failures: 0,
+      threshold: GUARD,
+      paused: false,
+    });
+    expect((await signIn(newPlace(), user.email, PASSWORD)).__typename).toBe('LoginSuccess');
+    const audit = await admin.gql(
+      `{ auditLog(filter: { action: SIGN_INS_RESUMED }) { nodes { targetLabel actorEmail details } } }`,
+    );
+    expect(audit.data?.['auditLog'].nodes).toContainEqual({
+      targetLabel: user.email,
+      actorEmail: expect.any(String),
+      details: { failures: GUARD },
+    });
   });
 });

@@ -63,7 +63,7 @@ describe('login protection in the dashboard', () => {
     }
   });
 
-  it('a sign-in paused by the password guard says why and what to do', async () => {
+  it('a sign-in paused by the password guard says why and what to do; an admin resumes it from the account page', async () => {
     const email = uniqueEmail('guarded');
     const created = await admin.gql(CREATE_ACCOUNT, { input: { email, name: 'Guarded', password: PASSWORD, role: 'USER' } });
     expect(created.data?.['createAccount'].__typename).toBe('AccountCreated');
@@ -81,6 +81,27 @@ describe('login protection in the dashboard', () => {
     const alert = from.getByRole('alert');
     await alert.getByText('Sign-ins to this account from new places are paused', { exact: false }).waitFor();
     await alert.getByText('ask your administrator to mark this address as safe for you', { exact: false }).waitFor();
+
+    // The admin sees it on the account's page and resumes sign-ins, confirming it is them first.
+    // (In a session of its own: the confirmation it gives must not carry over to the other tests' page.)
+    const id = created.data?.['createAccount'].account.id as string;
+    const adminPage = await (await browser.newContext()).newPage();
+    await signIn(adminPage, server.url, adminEmail, PASSWORD);
+    await adminPage.goto(`${server.url}/users/${id}`);
+    const paused = adminPage.getByRole('alert').filter({ hasText: 'Sign-ins from new places are paused' });
+    await paused.getByText('4 wrong passwords were tried', { exact: false }).waitFor();
+    await paused.getByRole('button', { name: 'Resume sign-ins' }).click();
+    const reauth = adminPage.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await adminPage.getByText(`Sign-ins to ${email} from new places are heard again.`).waitFor();
+    await paused.waitFor({ state: 'detached' });
+    await adminPage.context().close();
+
+    // And the holder gets in from the new place.
+    await from.getByLabel('Password').fill(PASSWORD);
+    await from.getByRole('button', { name: 'Sign in' }).click();
+    await from.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     await from.context().close();
   });
 

@@ -12,6 +12,7 @@ import { DBIP_ATTRIBUTION } from '../features/ip-block/format';
 import { LoginHistoryTable } from '../features/login-event/LoginHistoryTable';
 import { canManageIps, mayManageRole, seesAccountData, useViewer } from '../features/session/viewer';
 import { AdminTwoFactorCard } from '../features/two-factor/AdminTwoFactorCard';
+import { SignInGuardCard } from '../features/session/SignInGuardCard';
 import { AccountTrustedIps } from '../features/trusted-ip/AccountTrustedIps';
 
 const AccountPageDocument = graphql(`
@@ -74,6 +75,8 @@ export function Component() {
           </Anchor>
         )}
       </Card>
+      {/* The password guard (many wrong passwords from many places) for whoever may manage its role. */}
+      {mayManageRole(viewer, a.role) && a.id !== viewer.id && <SignInGuardCard account={a} />}
       {/* Its 2FA (status, reset, unlock) for whoever may manage its role, never one's own (the Security page). */}
       {mayManageRole(viewer, a.role) && a.id !== viewer.id && <AdminTwoFactorCard account={a} />}
       {/* No sub-admin trusts an IP for itself (the server refuses it), nor for staff it may not manage. */}

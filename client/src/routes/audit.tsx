@@ -67,7 +67,7 @@ const ACTION_SET: Record<AuditAction, true> = {
   SESSION_REVOKED: true,
   SETTINGS_CHANGED: true,
   TOTP_REPLAY_REFUSED: true,
-  SIGN_INS_RESUMED_BY_CLI: true,
+  SIGN_INS_RESUMED: true,
   TRUSTED_IP_REMOVED: true,
   TWO_FACTOR_DISABLED: true,
   TWO_FACTOR_ENABLED: true,

@@ -46,7 +46,7 @@ export enum AuditAction {
   PASSWORD_RESET_LINK_SENT = 'PASSWORD_RESET_LINK_SENT',
   INCIDENT_OPENED = 'INCIDENT_OPENED',
   IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
-  SIGN_INS_RESUMED_BY_CLI = 'SIGN_INS_RESUMED_BY_CLI',
+  SIGN_INS_RESUMED = 'SIGN_INS_RESUMED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -93,8 +93,8 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   ACCOUNT_DELETED: 'An account was deleted (its sessions, tokens and second factors with it).',
   IP_AUTO_BLOCKED: 'A source was blocked automatically after too many failed logins (no actor; the IP is the last failing one).',
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
-  SIGN_INS_RESUMED_BY_CLI:
-    'The server-side CLI ended the password guard’s pause of an account name (its count of wrong passwords from many places starts afresh).',
+  SIGN_INS_RESUMED:
+    'An admin (or the server-side CLI: no actor, `by: cli`) ended the password guard’s pause of an account: its count of wrong passwords from many places starts afresh.',
 };
 
 registerEnumType(AuditAction, {

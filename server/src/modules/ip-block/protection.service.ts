@@ -433,6 +433,18 @@ export class ProtectionService {
     return rows[0]?.count ?? 0;
   }
 
+  /**
+   * Ends the password guard's run for a name, in the caller's transaction (with its audit entry):
+   * the count of wrong passwords it had within the window.
+   */
+  async resumeSignIns(em: EntityManager, accountName: string, windowSeconds: number): Promise<number> {
+    const [row] = await em.execute<{ count: number; window_start: Date }[]>(
+      'delete from failure_counter where key = ? returning count, window_start',
+      [this.nameFailureKey(accountName)],
+    );
+    return row && new Date(row.window_start).getTime() >= Date.now() - windowSeconds * 1000 ? row.count : 0;
+  }
+
   /** A right password ends the name's run of failures (the guard's count starts again). */
   async clearNameFailures(accountName: string): Promise<void> {
     await this.pool.query({

@@ -8,6 +8,7 @@ import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { normalizeEmail } from '../account/account.service.js';
+import { managedAccount } from '../account/managed-account.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import { SessionStage } from '../session/session.entity.js';
@@ -718,13 +719,4 @@ export class TwoFactorResolver {
 function assertCodeGiven(code: string): void {
   if (!code.trim()) throw badInput([{ field: 'code', reason: 'REQUIRED', message: 'Enter the 6-digit code.' }]);
   if (code.length > 32) throw badInput([{ field: 'code', reason: 'TOO_LONG', message: 'Enter the 6-digit code.' }]);
-}
-
-/** Another account, by id, that the viewer may manage (its role's rank): BAD_USER_INPUT, NOT_FOUND or FORBIDDEN otherwise. */
-async function managedAccount(ctx: Context, accountId: string): Promise<Account> {
-  assertUuid(accountId, 'accountId');
-  const account = await ctx.em.findOne(Account, { id: accountId });
-  if (!account) throw notFound('Account');
-  ctx.services.accounts.assertMayManageRole(ctx.viewer!, account.role);
-  return account;
 }
