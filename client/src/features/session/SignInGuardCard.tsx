@@ -9,6 +9,7 @@ const SignInGuardDocument = graphql(`
     signInGuard(accountId: $accountId) {
       failures
       threshold
+      windowSeconds
       paused
     }
   }
@@ -19,6 +20,7 @@ const ResumeSignInsDocument = graphql(`
     resumeSignIns(accountId: $accountId) {
       failures
       threshold
+      windowSeconds
       paused
     }
   }
@@ -34,7 +36,8 @@ export function SignInGuardCard({ account }: { account: { id: string; email: str
   const { data } = useQuery(SignInGuardDocument, { variables: { accountId: account.id }, fetchPolicy: 'cache-and-network' });
   const [resume, { loading }] = useMutation(ResumeSignInsDocument, { refetchQueries: ['SignInGuard'] });
   const g = data?.signInGuard;
-  if (!g || g.failures === 0) return null;
+  // Nothing counted, or the guard switched off (a count left from before pauses nothing).
+  if (!g || g.failures === 0 || g.threshold === 0) return null;
   const doResume = () =>
     guard('Resume', async () => {
       await resume({ variables: { accountId: account.id } });
@@ -50,7 +53,7 @@ export function SignInGuardCard({ account }: { account: { id: string; email: str
       >
         <Text size="sm">
           {g.failures} wrong password{g.failures === 1 ? ' was' : 's were'} tried for this account from all places together in the
-          last day
+          last {windowText(g.windowSeconds)}
           {g.paused
             ? ': it can be signed in to only from networks it used before and addresses marked safe for it. If the holder needs to sign in from a new place, resume sign-ins (the count starts afresh) or mark that address as safe for them.'
             : ` (sign-ins from new places pause at ${g.threshold}).`}
@@ -63,4 +66,15 @@ export function SignInGuardCard({ account }: { account: { id: string; email: str
       </Alert>
     </>
   );
+}
+
+/** The counting window in words: "day", "2 hours", "30 minutes". */
+function windowText(seconds: number): string {
+  const [n, unit] =
+    seconds % 86_400 === 0
+      ? [seconds / 86_400, 'day']
+      : seconds % 3600 === 0
+        ? [seconds / 3600, 'hour']
+        : [Math.round(seconds / 60), 'minute'];
+  return n === 1 ? unit : `${n} ${unit}s`;
 }

@@ -438,11 +438,12 @@ export class ProtectionService {
    * the count of wrong passwords it had within the window.
    */
   async resumeSignIns(em: EntityManager, accountName: string, windowSeconds: number): Promise<number> {
-    const [row] = await em.execute<{ count: number; window_start: Date }[]>(
-      'delete from failure_counter where key = ? returning count, window_start',
-      [this.nameFailureKey(accountName)],
+    const [row] = await em.execute<{ count: number }[]>(
+      `delete from failure_counter where key = ?
+        returning case when window_start >= now() - make_interval(secs => ?) then count else 0 end as count`,
+      [this.nameFailureKey(accountName), windowSeconds],
     );
-    return row && new Date(row.window_start).getTime() >= Date.now() - windowSeconds * 1000 ? row.count : 0;
+    return row?.count ?? 0;
   }
 
   /** A right password ends the name's run of failures (the guard's count starts again). */

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { Permission } from '../../common/auth/roles.js';
+import { badInput } from '../../common/errors/errors.js';
 import { managedAccount } from '../account/managed-account.js';
 import { AuditAction } from '../audit/audit.entity.js';
 
@@ -15,9 +16,12 @@ export class SignInGuard {
   @Field(() => Int, { description: 'How many pause sign-ins from new places (PASSWORD_GUARD_FAILURES; 0: the guard is off).' })
   threshold!: number;
 
+  @Field(() => Int, { description: 'The window the wrong passwords are counted in, in seconds (PASSWORD_GUARD_WINDOW_SECONDS).' })
+  windowSeconds!: number;
+
   @Field(() => Boolean, {
     description:
-      'Sign-ins from new places are paused: heard only from trusted addresses and places the account signed in from before.',
+      'Sign-ins from new places are paused: heard only from trusted addresses, places the account signed in to the dashboard from before, and (restricted staff) narrow entries of its IP access list.',
   })
   paused!: boolean;
 }
@@ -35,19 +39,34 @@ export class SignInGuardResolver {
     const account = await managedAccount(ctx, accountId);
     const { failures: threshold, windowSeconds } = ctx.services.config.passwordGuard;
     const failures = await ctx.services.protection.nameFailures(account.email, windowSeconds);
-    return Object.assign(new SignInGuard(), { failures, threshold, paused: threshold > 0 && failures >= threshold });
+    return Object.assign(new SignInGuard(), {
+      failures,
+      threshold,
+      windowSeconds,
+      paused: threshold > 0 && failures >= threshold,
+    });
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => SignInGuard, {
     description:
-      'Ends the password guard’s pause of another account (or its count of wrong passwords so far): new places are heard again, and the count starts afresh. Audited. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
+      'Ends the password guard’s pause of another account (or its count of wrong passwords so far): new places are heard again, and the count starts afresh. Not your own (BAD_USER_INPUT, reason SELF). Audited. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
   })
   async resumeSignIns(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
     @Ctx() ctx: Context,
   ): Promise<SignInGuard> {
     const account = await managedAccount(ctx, accountId);
+    // Not one's own: an intruder in a session at a known place must not open new places for itself.
+    if (account.id === ctx.viewer!.account.id) {
+      throw badInput([
+        {
+          field: 'accountId',
+          reason: 'SELF',
+          message: 'Ask another admin, or use the server-side CLI, to resume your own sign-ins.',
+        },
+      ]);
+    }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     const { failures: threshold, windowSeconds } = ctx.services.config.passwordGuard;
     await ctx.em.transactional(async (tx) => {
@@ -59,6 +78,6 @@ export class SignInGuardResolver {
         { failures },
       );
     });
-    return Object.assign(new SignInGuard(), { failures: 0, threshold, paused: false });
+    return Object.assign(new SignInGuard(), { failures: 0, threshold, windowSeconds, paused: false });
   }
 }
