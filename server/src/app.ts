@@ -571,21 +571,16 @@ async function maintenanceRound(orm: MikroORM, services: Services, logger: Logge
   const em = orm.em.fork();
   await step('counters', async () => {
     const s = await services.settings.bruteForce(em);
-    // The table holds the brute-force counters, the password guard's, listed staff's budgets through
-    // blocks and the second-factor budgets, each with its own window.
+    // The table holds the brute-force counters, the password guard's (`name:`), listed staff's budgets
+    // through blocks (`listed:`) and the second-factor budgets, each kind with its own window.
     const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
     await purge(
       em,
       'failure_counter',
-      `t.key not like 'name:%' and t.key not like 'listed:%' and t.window_start < now() - make_interval(secs => ?)`,
-      [counted],
+      `t.window_start < now() - make_interval(secs => case when t.key like 'name:%' then ?::int
+                                                          when t.key like 'listed:%' then ?::int else ?::int end)`,
+      [services.config.passwordGuard.windowSeconds, s.maxBlockSeconds, counted],
     );
-    await purge(em, 'failure_counter', `t.key like 'listed:%' and t.window_start < now() - make_interval(secs => ?)`, [
-      s.maxBlockSeconds,
-    ]);
-    await purge(em, 'failure_counter', `t.key like 'name:%' and t.window_start < now() - make_interval(secs => ?)`, [
-      services.config.passwordGuard.windowSeconds,
-    ]);
     await purge(em, 'recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
   });
   // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).

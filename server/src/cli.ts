@@ -67,6 +67,13 @@ async function main(): Promise<number> {
     await assertKeysFitDatabase(pool, keys, config, false);
     const services = createServices(config, keys, logger, pool);
     const em = orm.em.fork();
+    /** The existing account `--email` names; null, after saying what the command needs, otherwise. */
+    const accountArg = async (): Promise<Account | null> => {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+      const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
+      if (!account) process.stderr.write(`${command} needs --email of an existing account.\n`);
+      return account;
+    };
     switch (command) {
       case 'create-admin': {
         const { values } = parseArgs({
@@ -117,12 +124,8 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'lift-ip-restriction': {
-        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
-        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
-        if (!account) {
-          process.stderr.write('lift-ip-restriction needs --email of an existing account.\n');
-          return 2;
-        }
+        const account = await accountArg();
+        if (!account) return 2;
         // The change and its audit entry commit together, and only a change is audited.
         const lifted = await em.transactional(async (tx) => {
           const n = await tx.nativeUpdate(Account, { id: account.id, ipRestricted: true }, { ipRestricted: false });
@@ -169,12 +172,8 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'resume-sign-ins': {
-        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
-        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
-        if (!account) {
-          process.stderr.write('resume-sign-ins needs --email of an existing account.\n');
-          return 2;
-        }
+        const account = await accountArg();
+        if (!account) return 2;
         const counted = await em.transactional(async (tx) => {
           const failures = await services.protection.resumeSignIns(tx, account.email, config.passwordGuard.windowSeconds);
           await services.audit.record(
@@ -193,12 +192,8 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'reset-password-link': {
-        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
-        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
-        if (!account) {
-          process.stderr.write('reset-password-link needs --email of an existing account.\n');
-          return 2;
-        }
+        const account = await accountArg();
+        if (!account) return 2;
         const issued = await services.accounts.issueResetLink(em, account.id, false, (tx, a) =>
           services.audit.record(
             { em: tx, viewer: null, clientIp: '127.0.0.1' },
@@ -214,12 +209,8 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'reset-2fa': {
-        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
-        const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
-        if (!account) {
-          process.stderr.write('reset-2fa needs --email of an existing account.\n');
-          return 2;
-        }
+        const account = await accountArg();
+        if (!account) return 2;
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
         // The reset and the entry naming the CLI commit together.
         const afterCommit: (() => void)[] = [];

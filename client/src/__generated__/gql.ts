@@ -28,7 +28,7 @@ type Documents = {
     "\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n": typeof types.TreatIncidentAsCompromisedDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": typeof types.SessionRowFragmentDoc,
     "\n  query SignInGuard($accountId: ID!) {\n    signInGuard(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n": typeof types.SignInGuardDocument,
-    "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n": typeof types.ResumeSignInsDocument,
+    "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      paused\n    }\n  }\n": typeof types.ResumeSignInsDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on IpBlockedError {\n        until\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
@@ -117,7 +117,7 @@ const documents: Documents = {
     "\n  mutation TreatIncidentAsCompromised($input: TreatIncidentAsCompromisedInput!) {\n    treatIncidentAsCompromised(input: $input) {\n      sessionsRevoked\n      tokensRevoked\n      incident {\n        ...IncidentDetail\n      }\n    }\n  }\n": types.TreatIncidentAsCompromisedDocument,
     "\n  fragment SessionRow on SessionInfo {\n    id\n    createdAt\n    lastSeenAt\n    ip\n    userAgent\n    current\n    stage\n  }\n": types.SessionRowFragmentDoc,
     "\n  query SignInGuard($accountId: ID!) {\n    signInGuard(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n": types.SignInGuardDocument,
-    "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n": types.ResumeSignInsDocument,
+    "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      paused\n    }\n  }\n": types.ResumeSignInsDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on SecondFactorRequired {\n        methods\n        expiresAt\n      }\n      ... on TwoFactorEnrollmentRequired {\n        allowedMethods\n        expiresAt\n      }\n      ... on IpBlockedError {\n        until\n      }\n      ... on ErrorResult {\n        code\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
@@ -265,7 +265,7 @@ export function graphql(source: "\n  query SignInGuard($accountId: ID!) {\n    s
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      failures\n      threshold\n      windowSeconds\n      paused\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      paused\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeSignIns($accountId: ID!) {\n    resumeSignIns(accountId: $accountId) {\n      paused\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

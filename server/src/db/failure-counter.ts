@@ -9,3 +9,7 @@ export const bumpSql = (source: string, secs: string) => `insert into failure_co
   on conflict (key) do update set
     count = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then 1 else failure_counter.count + 1 end,
     window_start = case when failure_counter.window_start < now() - make_interval(secs => ${secs}) then now() else failure_counter.window_start end`;
+
+/** A counter's count while its window lasts (no row: none counted); `key` and `secs` are SQL expressions. */
+export const liveCountSql = (key: string, secs: string) =>
+  `select count from failure_counter where key = ${key} and window_start >= now() - make_interval(secs => ${secs})`;

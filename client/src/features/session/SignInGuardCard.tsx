@@ -18,9 +18,6 @@ const SignInGuardDocument = graphql(`
 const ResumeSignInsDocument = graphql(`
   mutation ResumeSignIns($accountId: ID!) {
     resumeSignIns(accountId: $accountId) {
-      failures
-      threshold
-      windowSeconds
       paused
     }
   }

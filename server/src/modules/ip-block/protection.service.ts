@@ -8,7 +8,7 @@ import { formatIp, parseIp, type IpAddress } from '../../common/net/ip.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { BlockReason } from './ip-block.entity.js';
 import type { SqlPool } from '../../db/pool.js';
-import { bumpSql } from '../../db/failure-counter.js';
+import { bumpSql, liveCountSql } from '../../db/failure-counter.js';
 import type { RangeIndex, RangeMatch } from './range-matcher.js';
 import type { AuthCache } from '../session/auth-cache.js';
 import type { RawRow } from '../session/session.service.js';
@@ -168,6 +168,18 @@ export interface ThresholdCrossed {
   ip: string;
 }
 
+/** An account name as the counters key it: trimmed, lower case, at most 254 characters. */
+const accountNameOf = (name: string): string => name.trim().toLowerCase().slice(0, 254);
+
+/** One step of the windowed counter `key` (see `bumpSql`): its count after it. */
+function bumpCounter(em: EntityManager, key: string, windowSeconds: number): Promise<{ count: number }[]> {
+  return em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
+    key,
+    windowSeconds,
+    windowSeconds,
+  ]);
+}
+
 export class ProtectionService {
   constructor(
     private readonly keys: Keys,
@@ -297,7 +309,6 @@ export class ProtectionService {
    * source when a threshold is crossed. Returns the new block, if one was set.
    */
   async recordFailure(em: EntityManager, input: FailureInput): Promise<ActiveBlock | null> {
-    if (input.staffPassedBlock) await this.countStaffPassFailure(em, input.accountName);
     const crossed = await this.countFailure(em, input);
     return crossed ? this.blockCrossed(em, crossed) : null;
   }
@@ -310,14 +321,11 @@ export class ProtectionService {
    */
   async countFailure(em: EntityManager, input: FailureInput): Promise<ThresholdCrossed | null> {
     const s = await this.settings.bruteForce(em);
-    const name = input.accountName.trim().toLowerCase().slice(0, 254);
+    const name = accountNameOf(input.accountName);
     const prefix = this.sourcePrefix(input.ip);
-    const bump = (key: string) =>
-      em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
-        key,
-        s.windowSeconds,
-        s.windowSeconds,
-      ]);
+    const bump = (key: string, windowSeconds = s.windowSeconds) => bumpCounter(em, key, windowSeconds);
+    // A staff account let through a block at an address on its list: every try from its budget there.
+    if (input.staffPassedBlock) await bump(this.staffPassKey(name), s.maxBlockSeconds);
     // An IPv6 source's /48 is counted too, and blocked whole at SITE_THRESHOLD_FACTOR times the
     // per-source threshold.
     const site = this.sitePrefix(input.ip);
@@ -327,13 +335,15 @@ export class ProtectionService {
       const n = siteCount?.count ?? 0;
       return n < s.ipThreshold * SITE_THRESHOLD_FACTOR ? null : { prefix: site, failures: n, settings: s, ip: input.ip };
     };
-    if (input.sourceOnly) {
+    /** Toward the source (and its /48) only. */
+    const bumpSource = async (): Promise<ThresholdCrossed | null> => {
       const [ipCount] = await bump(`ip:${prefix}`);
       const siteCrossed = await bumpSite();
       if (siteCrossed) return siteCrossed;
       const n = ipCount?.count ?? 0;
       return n < s.ipThreshold ? null : { prefix, failures: n, settings: s, ip: input.ip };
-    }
+    };
+    if (input.sourceOnly) return bumpSource();
     if (input.secretFingerprint) {
       // Per channel: a fingerprint an integrator reports must not make the panel's guesses of that
       // password count as repeats (which neither the account's nor the name's count would take).
@@ -351,11 +361,7 @@ export class ProtectionService {
         if (!input.repeatsCountForSource) return null;
         // A repeat still costs this server a hash: it counts toward the source's threshold (a flood of
         // one wrong password would otherwise never be blocked), not toward the account's.
-        const [ipCount] = await bump(`ip:${prefix}`);
-        const siteCrossed = await bumpSite();
-        if (siteCrossed) return siteCrossed;
-        const n = ipCount?.count ?? 0;
-        return n < s.ipThreshold ? null : { prefix, failures: n, settings: s, ip: input.ip };
+        return bumpSource();
       }
     }
     // Bumped in one order everywhere (the /64, its /48, the account from it), as blocks clear them.
@@ -363,11 +369,7 @@ export class ProtectionService {
     const siteCrossed = await bumpSite();
     const [acctCount] = await bump(this.accountFailureKey(input.ip, name));
     if (input.nameGuard) {
-      const [total] = await em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
-        this.nameFailureKey(name),
-        input.nameGuard.windowSeconds,
-        input.nameGuard.windowSeconds,
-      ]);
+      const [total] = await bump(this.nameFailureKey(name), input.nameGuard.windowSeconds);
       input.nameGuard.counted(total?.count ?? 0);
     }
     if (siteCrossed) return siteCrossed;
@@ -383,13 +385,13 @@ export class ProtectionService {
 
   /** The failure count of one account name from every source together (the password guard's). */
   nameFailureKey(accountName: string): string {
-    return `name:${accountName.trim().toLowerCase().slice(0, 254)}`;
+    return `name:${accountNameOf(accountName)}`;
   }
 
   /**
    * Whether a staff account may still sign in from `ip`, on its own IP access list, through the
    * automatic blocks that cover it: none made by hand covers it, and the account's own wrong passwords
-   * at blocked addresses (`countStaffPassFailure`: one budget per account, whatever the address or the
+   * at blocked addresses (`FailureInput.staffPassedBlock`: one budget per account, whatever the address or the
    * width of its list's ranges, kept for `maxBlockSeconds` and cleared neither by a success nor by a new
    * block) stay below the per-account+source threshold. Failures others make at a shared address (an
    * office's NAT, a mail client with a stale password reported by an integrator) then do not lock staff
@@ -401,33 +403,23 @@ export class ProtectionService {
       name: 'staff_pass_block',
       text: `select exists(select 1 from ip_block where cidr >>= $1::inet and reason = 'MANUAL' and lifted_at is null
                              and (expires_at is null or expires_at > now())) as by_hand,
-                    coalesce((select count from failure_counter where key = $2
-                               and window_start >= now() - make_interval(secs => $3)), 0) as failures`,
+                    coalesce((${liveCountSql('$2', '$3')}), 0) as failures`,
       values: [ip, this.staffPassKey(accountName), s.maxBlockSeconds],
     });
     const r = rows[0];
     return r !== undefined && !r.by_hand && r.failures < s.accountIpThreshold;
   }
 
-  /** A wrong password of a staff account let through a block (see `staffMayPassBlock`). */
-  async countStaffPassFailure(em: EntityManager, accountName: string): Promise<void> {
-    const s = await this.settings.bruteForce(em);
-    await em.execute(`${bumpSql('values (?, 1, now())', '?')}`, [
-      this.staffPassKey(accountName),
-      s.maxBlockSeconds,
-      s.maxBlockSeconds,
-    ]);
-  }
-
+  /** A staff account's budget of wrong passwords at blocked addresses on its list (`staffMayPassBlock`). */
   private staffPassKey(accountName: string): string {
-    return `listed:${accountName.trim().toLowerCase().slice(0, 254)}`;
+    return `listed:${accountNameOf(accountName)}`;
   }
 
   /** The password guard's count for a name within its window (for a name that has no account row to read it with). */
   async nameFailures(accountName: string, windowSeconds: number): Promise<number> {
     const { rows } = await this.pool.query<{ count: number }>({
       name: 'name_failures',
-      text: `select count from failure_counter where key = $1 and window_start >= now() - make_interval(secs => $2)`,
+      text: liveCountSql('$1', '$2'),
       values: [this.nameFailureKey(accountName), windowSeconds],
     });
     return rows[0]?.count ?? 0;
@@ -457,7 +449,7 @@ export class ProtectionService {
 
   /** The failure count of one account name from one source (the key `recordFailure` bumps). */
   accountFailureKey(ip: string, accountName: string): string {
-    return `acct:${this.sourcePrefix(ip)}|${accountName.trim().toLowerCase().slice(0, 254)}`;
+    return `acct:${this.sourcePrefix(ip)}|${accountNameOf(accountName)}`;
   }
 
   /**

@@ -52,8 +52,7 @@ function viewOf(row: IncidentEventRow, roles: readonly string[], key: string): I
   let view = perRoles.get(key);
   if (!view) {
     const { openByRole, ...rest } = row;
-    const openIncidents = roles.reduce((n, role) => n + (openByRole[role] ?? 0), 0);
-    perRoles.set(key, (view = Object.freeze({ ...rest, openIncidents })));
+    perRoles.set(key, (view = Object.freeze({ ...rest, openIncidents: openOfRoles(openByRole, roles) })));
   }
   return view;
 }
@@ -67,6 +66,11 @@ export const OPEN_INCIDENTS_SQL = `select (select count(*) from security_inciden
     coalesce((select json_object_agg(role, n) from (
       select a.role, count(*)::int as n from account a join security_incident i on i.account_id = a.id and i.status = 'OPEN'
        where a.role in ('ADMIN', 'SUB_ADMIN') group by a.role) s), '{}') as staff`;
+
+/** Open incidents of accounts of `roles`, from the counts per role. */
+export function openOfRoles(openByRole: Readonly<Record<string, number>>, roles: readonly string[]): number {
+  return roles.reduce((n, role) => n + (openByRole[role] ?? 0), 0);
+}
 
 /** `OPEN_INCIDENTS_SQL`'s row as open incidents per role of their accounts. */
 export function openByRoleOf(row: { total: number; staff: Record<string, number> } | undefined): Record<string, number> {

@@ -23,7 +23,7 @@ import { mails } from '../mail/templates.js';
 import type { SessionService } from '../session/session.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TrustedIp } from '../trusted-ip/trusted-ip.entity.js';
-import { IncidentEventKind, OPEN_INCIDENTS_SQL, openByRoleOf, type IncidentEventBus } from './incident-events.js';
+import { IncidentEventKind, OPEN_INCIDENTS_SQL, openByRoleOf, openOfRoles, type IncidentEventBus } from './incident-events.js';
 import {
   assess,
   distanceKm,
@@ -51,16 +51,26 @@ const alreadyResolved = (i: SecurityIncident) =>
     resolution: i.resolution,
   });
 
+/** A condition on incidents keeping those of accounts of `roles`; none when every role is there. */
+const ofRoles = (roles: readonly Role[]): { account?: { role: { $in: Role[] } } } =>
+  roles.length < 3 ? { account: { role: { $in: [...roles] } } } : {};
+
+/**
+ * Whether the account `reader` (an SQL alias) is told of an incident of an account whose role is the
+ * SQL expression `role` — the dashboard's rule (`visibleRoles`) in SQL: enabled, not API-only, and an
+ * admin, or a sub-admin with READ_INCIDENTS for a user's incident (with MANAGE_SUB_ADMINS too for a
+ * sub-admin's); nobody but admins for an admin's or an unknown role's.
+ */
+const readsIncidentsOf = (reader: string, role: string) => `(${reader}.disabled_at is null and not ${reader}.api_only
+  and (${reader}.role = 'ADMIN' or (${reader}.role = 'SUB_ADMIN' and ${reader}.permissions @> '{${Permission.READ_INCIDENTS}}'
+    and (${role} = 'USER' or (${role} = 'SUB_ADMIN' and ${reader}.permissions @> '{${Permission.MANAGE_SUB_ADMINS}}')))))`;
+
 /**
  * Logins in one incident are capped: an account logging in all day must not grow one row forever.
  * Past `MAX_LOGINS_PER_INCIDENT`, a login still joins when its place (country and city) is new to the
  * incident — a busy mailbox, or an intruder padding the incident with repeats, must not hide the next
  * place — up to `MAX_LOGINS_PER_INCIDENT_NEW_PLACES` in all.
  */
-/** A condition on incidents keeping those of accounts of `roles`; none when every role is there. */
-const ofRoles = (roles: readonly Role[]): { account?: { role: { $in: Role[] } } } =>
-  roles.length < 3 ? { account: { role: { $in: [...roles] } } } : {};
-
 const MAX_LOGINS_PER_INCIDENT = 200;
 const MAX_LOGINS_PER_INCIDENT_NEW_PLACES = 2000;
 const HOLDER_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -365,8 +375,7 @@ export class IncidentService {
   /** Open incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
   async openCount(em: EntityManager, roles: readonly Role[]): Promise<number> {
     const [row] = await em.execute<{ total: number; staff: Record<string, number> }[]>(OPEN_INCIDENTS_SQL);
-    const byRole = openByRoleOf(row);
-    return roles.reduce((n, role) => n + (byRole[role] ?? 0), 0);
+    return openOfRoles(openByRoleOf(row), roles);
   }
 
   /** A page of the incidents of accounts of `roles` (what the viewer may see: `visibleRoles`). */
@@ -472,10 +481,14 @@ export class IncidentService {
     return this.get(tx, id, true);
   }
 
+  /** One incident the viewer may see: one it may not is not there for it (as `securityIncident` answers). */
+  private visibleTo(ctx: Context, id: string): Promise<SecurityIncident> {
+    return this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
+  }
+
   /** Marks chosen IPs of the incident safe for its account (they never raise again), and resolves it. */
   async markSafe(ctx: Context, id: string, ips: string[], note: string | null): Promise<SecurityIncident> {
-    // One the viewer may not see is not there for it (as `securityIncident` answers).
-    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
+    const incident = await this.visibleTo(ctx, id);
     assertMayResolve(ctx, incident.account);
     if (incident.status !== IncidentStatus.OPEN) throw alreadyResolved(incident);
     const logins = await this.loginEvents(ctx.em, id);
@@ -514,8 +527,7 @@ export class IncidentService {
   }
 
   async dismiss(ctx: Context, id: string, note: string): Promise<SecurityIncident> {
-    // One the viewer may not see is not there for it (as `securityIncident` answers).
-    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
+    const incident = await this.visibleTo(ctx, id);
     assertMayResolve(ctx, incident.account);
     const resolved = await ctx.em.transactional(async (tx) => {
       const r = await this.claim(tx, ctx, id, IncidentResolution.DISMISSED, note);
@@ -550,8 +562,7 @@ export class IncidentService {
         },
       ]);
     }
-    // One the viewer may not see is not there for it (as `securityIncident` answers).
-    const incident = await this.get(ctx.em, id, false, visibleRoles(ctx.viewer!));
+    const incident = await this.visibleTo(ctx, id);
     const account = incident.account;
     if (account.role === Role.ADMIN && opts.lockAccount && account.id === ctx.viewer!.account.id) {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot lock your own account.');
@@ -630,20 +641,11 @@ export class IncidentService {
 
   // ---- e-mails --------------------------------------------------------------------------------
 
-  /**
-   * Who is e-mailed about `incident`: the dashboard's readers who may see it (`visibleRoles`): every
-   * admin; sub-admins with READ_INCIDENTS for a user's, and with MANAGE_SUB_ADMINS too for a
-   * sub-admin's; nobody but admins for an admin's.
-   */
+  /** Who is e-mailed about `incident` (see `readsIncidentsOf`). */
   private async recipients(em: EntityManager, incident: SecurityIncident): Promise<{ id: string; email: string }[]> {
-    const role = incident.account.role;
-    // Sub-admins only for a user's or a sub-admin's incident, said outright (an unknown role: admins only).
-    const subAdmins = role === Role.USER || role === Role.SUB_ADMIN;
-    const needs = role === Role.USER ? [Permission.READ_INCIDENTS] : [Permission.READ_INCIDENTS, Permission.MANAGE_SUB_ADMINS];
     return em.execute<{ id: string; email: string }[]>(
-      `select id, email from account where disabled_at is null and not api_only
-           and (role = 'ADMIN' or (role = 'SUB_ADMIN' and ? and permissions @> ?::text[]))`,
-      [subAdmins, `{${needs.join(',')}}`],
+      `select a.id, a.email from account a, (select ?::text as role) incident where ${readsIncidentsOf('a', 'incident.role')}`,
+      [incident.account.role],
     );
   }
 
@@ -671,7 +673,7 @@ export class IncidentService {
 
   /** Sends one summary per recipient whose throttle period has passed with incidents waiting. */
   async flushSummaries(em: EntityManager): Promise<number> {
-    const rows = await em.execute<{ email: string; reads: boolean; visible: number }[]>(
+    const rows = await em.execute<{ email: string; visible: number }[]>(
       // What is summed up is the pending list as locked (FOR UPDATE returns the row's latest version),
       // and what is cleared is that same version: an incident appended meanwhile is in one or the other.
       `with due as (
@@ -682,17 +684,14 @@ export class IncidentService {
        from due, account a
        where t.account_id = due.account_id and a.id = t.account_id
        returning a.email,
-                 -- Still one who reads incidents (disabled, or the permission taken away meanwhile: cleared, not sent).
-                 (a.disabled_at is null and not a.api_only
-                   and (a.role = 'ADMIN' or (a.role = 'SUB_ADMIN' and a.permissions @> ?::text[]))) as reads,
-                 -- The waiting incidents it may still see (see \`recipients\`); one deleted meanwhile is gone.
+                 -- The waiting incidents it may still be told of: none once it was disabled or lost the
+                 -- permission meanwhile (cleared, not sent); one deleted meanwhile is gone.
                  (select count(*)::int from security_incident i join account ia on ia.id = i.account_id
-                   where i.id = any(due.pending)
-                     and (a.role = 'ADMIN' or ia.role = 'USER' or (ia.role = 'SUB_ADMIN' and a.permissions @> ?::text[]))) as visible`,
-      [this.config.incidentMailThrottleSeconds, `{${Permission.READ_INCIDENTS}}`, `{${Permission.MANAGE_SUB_ADMINS}}`],
+                   where i.id = any(due.pending) and ${readsIncidentsOf('a', 'ia.role')}) as visible`,
+      [this.config.incidentMailThrottleSeconds],
     );
     for (const r of rows) {
-      if (!r.reads || r.visible === 0) continue;
+      if (r.visible === 0) continue;
       this.mail.notify(mails.incidentSummary(r.email, r.visible, `${this.config.publicUrl.origin}/incidents`));
     }
     return rows.length;

@@ -28,6 +28,7 @@ import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { type Session, SessionStage } from './session.entity.js';
 import { HashAdmission } from './hash-admission.js';
 import { OncePer } from '../../common/once-per.js';
+import { liveCountSql } from '../../db/failure-counter.js';
 
 export type LoginOutcomeResult =
   | {
@@ -43,7 +44,7 @@ export type LoginOutcomeResult =
 export const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
          exists(select 1 from failure_counter where key = $2) as failures_counted,
-         (select count from failure_counter where key = $3 and window_start >= now() - make_interval(secs => $4)) as name_failures
+         (${liveCountSql('$3', '$4')}) as name_failures
     from account a left join account_password p on p.account_id = a.id
    where a.email = $1`;
 
