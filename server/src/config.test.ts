@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).graphqlIntrospection).toBe(false);
   });
 
+  it('limits second factors by default to 5 attempts per 15 minutes and locks after 100 failures in a row', () => {
+    expect(loadConfig({}).twoFactor).toMatchObject({ maxAttempts: 5, attemptWindowSeconds: 900, lockoutFailures: 100 });
+    // Each read from its own variable (tests lower them; an installation may tune them).
+    expect(
+      loadConfig({ SECOND_FACTOR_MAX_ATTEMPTS: '3', SECOND_FACTOR_WINDOW_SECONDS: '60', SECOND_FACTOR_LOCKOUT_FAILURES: '8' })
+        .twoFactor,
+    ).toMatchObject({ maxAttempts: 3, attemptWindowSeconds: 60, lockoutFailures: 8 });
+  });
+
   it('reports every bad variable by name at once', () => {
     try {
       loadConfig({

@@ -56,6 +56,29 @@ describe('second-factor attempt limits', () => {
     return { client, secret, id, email };
   }
 
+  let farNet = 1;
+  /**
+   * An address in a network no other test uses, with its second-factor budget's key: alternately IPv4
+   * (its own /24, keyed by the /32) and IPv6 (its own /48, keyed by the /64).
+   */
+  function farAddress(): { ip: string; key: string } {
+    const n = farNet++;
+    if (n % 2 === 1) return { ip: `198.18.${n}.1`, key: `2fa:ip:198.18.${n}.1/32` };
+    const hex = n.toString(16);
+    return { ip: `2001:db8:${hex}::1`, key: `2fa:ip:2001:db8:${hex}::/64` };
+  }
+
+  /** What a network's second-factor budget has spent in its window (0: nothing, or no row). */
+  const spent = async (key: string) =>
+    (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [key]))[0]?.count ?? 0;
+
+  /** A client from that address that gave the account's password and now owes the second step. */
+  async function signInFrom(ip: string, email: string): Promise<GqlClient> {
+    const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
+    expect((await loginStep(client, email)).typename).toBe('SecondFactorRequired');
+    return client;
+  }
+
   const wrong = (secret: string) => {
     const right = new Set([totp(secret, -1), totp(secret, 0), totp(secret, 1)]);
     let n = 100000;
@@ -217,6 +240,78 @@ describe('second-factor attempt limits', () => {
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });
 
+  it('the account limit holds on its own: five wrong codes from five networks refuse the right one from a sixth', async () => {
+    // Each network is far from its own budget (1 of 5): only the account's budget can refuse here.
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    const guessed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { ip, key } = farAddress();
+      const r = await (await signInFrom(ip, email)).gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
+      expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('CODE_INVALID');
+      guessed.push(key);
+    }
+    for (const key of guessed) expect(await spent(key)).toBe(1);
+    const fresh = farAddress();
+    const client = await signInFrom(fresh.ip, email);
+    await awayFromStepEdge();
+    const limited = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(Date.parse(limited.data!['verifySecondFactor'].retryAfter)).toBeGreaterThan(Date.now() - 1000);
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+    // Refused for the account, with no code checked: the new network paid nothing, and no failure counts
+    // toward the lock.
+    expect(await spent(fresh.key)).toBe(0);
+    expect(await db.query(`select consecutive_failures, locked_at from two_factor_state where account_id = $1`, [id])).toEqual([
+      { consecutive_failures: 5, locked_at: null },
+    ]);
+    // Once the window has passed, the same right code from there signs in.
+    await windowPasses();
+    await awayFromStepEdge();
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+  });
+
+  it('the account limit holds on its own for concurrent guesses from several networks', async () => {
+    // Someone with the password guesses one account's codes from four networks at once, three each
+    // (never more than a network's budget of 5): the account's budget alone lets five through.
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    const sources: { key: string; client: GqlClient }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { ip, key } = farAddress();
+      sources.push({ key, client: await signInFrom(ip, email) });
+    }
+    const answers = await Promise.all(
+      sources.map(({ client }) =>
+        Promise.all(
+          Array.from({ length: 3 }, () =>
+            client
+              .gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } })
+              .then((r) => r.data!['verifySecondFactor'].code as string),
+          ),
+        ),
+      ),
+    );
+    const all = answers.flat();
+    expect(all.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
+    expect(all.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(7);
+    // Each network paid only for the codes that were checked.
+    for (const [i, { key }] of sources.entries())
+      expect(await spent(key)).toBe(answers[i]!.filter((c) => c === 'CODE_INVALID').length);
+    // The right code, from a fifth network, is refused too.
+    const fresh = farAddress();
+    const client = await signInFrom(fresh.ip, email);
+    await awayFromStepEdge();
+    const limited = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+    expect(await spent(fresh.key)).toBe(0);
+    expect(await db.query(`select consecutive_failures, locked_at from two_factor_state where account_id = $1`, [id])).toEqual([
+      { consecutive_failures: 5, locked_at: null },
+    ]);
+  });
+
   it('the network limit holds for concurrent guesses across accounts', async () => {
     // Someone with the passwords of several accounts guesses their codes from one address all at once
     // (32 requests in flight: when the network's budget was read first and counted after, 6 got through).
@@ -352,6 +447,39 @@ describe('second-factor attempt limits', () => {
     expect((await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [acctKey]))[0]?.count).toBe(3);
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+  it('the lock after consecutive failures does not wear off: the right code is refused days later', async () => {
+    const { client, secret, id, email } = await pendingUser();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) {
+        const r = await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
+        expect(r.data!['verifySecondFactor'].code).toBe('CODE_INVALID');
+      }
+      await windowPasses();
+    }
+    const state = () => db.query(`select locked_at is not null as locked from two_factor_state where account_id = $1`, [id]);
+    expect(await state()).toEqual([{ locked: true }]);
+    // A month later: the lock's time and every attempt window lie far behind.
+    await db.query(`update two_factor_state set locked_at = locked_at - interval '30 days' where account_id = $1`, [id]);
+    await db.query(`update failure_counter set window_start = window_start - interval '30 days' where key like '2fa:%'`);
+    // The right code is refused all the same, in a new sign-in from a new network and sent with the password.
+    const later = await signInFrom(farAddress().ip, email);
+    await awayFromStepEdge();
+    const r = await later.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(r.data!['verifySecondFactor'], JSON.stringify(r)).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'SECOND_FACTOR_LOCKED',
+    });
+    expect((await later.gql(Q.me)).data!['me']).toBeNull();
+    const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': farAddress().ip }).gql(
+      `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
+      { i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } },
+    );
+    expect(oneRequest.data!['login']).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_LOCKED' });
+    expect(await state()).toEqual([{ locked: true }]);
+    expect(
+      (await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { locked } }`, { id })).data!['accountTwoFactor'],
+    ).toEqual({ locked: true });
   });
 });
 

@@ -1,9 +1,10 @@
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { runCli, startServer, type RunningServer } from '../support/server.js';
+import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 import { inLockOrder } from '../support/locks.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
@@ -369,6 +370,143 @@ describe('two-factor authentication', () => {
       const uri = new URL((await other.gql(Q.startTotp)).data!['startTotpEnrollment'].otpauthUri);
       expect(uri.searchParams.get('issuer')).toBe('Acme Renamed');
       await admin.gql(`mutation { updateTwoFactorSettings(input: { issuer: "Acme Hosting" }) { issuer } }`);
+    });
+
+    it('of verifications of one code all held until each has checked it, exactly one signs in (forced overlap)', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const n = 5;
+      const clients: GqlClient[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = new GqlClient(server.url);
+        expect((await loginStep(c, email)).typename).toBe('SecondFactorRequired');
+        clients.push(c);
+      }
+      const fullSessions = async () =>
+        (await db.query(`select count(*)::int as n from session where account_id = $1 and stage = 'FULL'`, [id]))[0]![
+          'n'
+        ] as number;
+      const before = await fullSessions();
+      await awayFromStepEdge();
+      const code = totp(secret, 0);
+      // The app's row is held: every request has found the code right for the secret and waits to
+      // record the step it used, so all of them overlap where the replay guard decides.
+      const results = await inLockOrder(
+        db,
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        clients.map((c) => () => c.gql(Q.verify, { i: { method: 'TOTP', code } })),
+        { waitingOn: 'update totp_authenticator' },
+      );
+      const kinds = results.map((r) => {
+        const v = r.data?.['verifySecondFactor'];
+        expect(v, JSON.stringify(r)).toBeTruthy();
+        return v.__typename === 'LoginSuccess' ? 'LoginSuccess' : `${v.__typename}:${v.code}`;
+      });
+      expect(kinds.sort()).toEqual(['LoginSuccess', ...Array.from({ length: n - 1 }, () => 'TwoFactorError:CODE_ALREADY_USED')]);
+      const signedIn = await Promise.all(clients.map(async (c) => (await c.gql(Q.me)).data!['me']));
+      expect(signedIn.filter((m) => m !== null)).toEqual([{ id, email }]);
+      expect((await fullSessions()) - before).toBe(1);
+      expect(await auditCount(id, 'TOTP_REPLAY_REFUSED')).toBe(n - 1);
+    });
+
+    it('two re-authentications with one app code held until both have checked it: exactly one succeeds', async () => {
+      const { client, id } = await newUser();
+      const { secret } = await enrollTotp(client);
+      await awayFromStepEdge();
+      const code = totp(secret, 0);
+      const tabs = [client, client.withBaseUrl(server.url)];
+      const results = await inLockOrder(
+        db,
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        tabs.map((t) => () => t.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code } } })),
+        { waitingOn: 'update totp_authenticator' },
+      );
+      const kinds = results.map((r) => {
+        const v = r.data?.['reauthenticate'];
+        expect(v, JSON.stringify(r)).toBeTruthy();
+        return v.__typename === 'ReauthSuccess' ? 'ReauthSuccess' : `${v.__typename}:${v.code}`;
+      });
+      expect(kinds.sort()).toEqual(['ReauthSuccess', 'TwoFactorError:CODE_ALREADY_USED']);
+      expect(await auditCount(id, 'TOTP_REPLAY_REFUSED')).toBe(1);
+    });
+
+    it('the code that confirmed the app cannot be replayed to sign in', async () => {
+      const { client, email, id } = await newUser();
+      const start = await client.gql(Q.startTotp);
+      const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      await awayFromStepEdge();
+      const code = totp(secret, 0);
+      expect((await client.gql(Q.confirmTotp, { c: code })).data!['confirmTotpEnrollment']).toMatchObject({
+        __typename: 'TwoFactorEnabled',
+      });
+      // Whoever watched the setup (shoulder, screen share) holds the password and that code: it is spent.
+      const oneStep = await oneRequest(email, 'TOTP', code);
+      expect(oneStep.login).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_ALREADY_USED' });
+      expect((await oneStep.client.gql(Q.me)).data!['me']).toBeNull();
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      const twoSteps = await pending.gql(Q.verify, { i: { method: 'TOTP', code } });
+      expect(twoSteps.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_ALREADY_USED' });
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+      expect(await auditCount(id, 'TOTP_REPLAY_REFUSED')).toBe(2);
+      // A later step's code still signs in.
+      const next = await pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 1) } });
+      expect(next.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id, email } });
+    });
+
+    it('an app setup left unconfirmed past its expiry cannot be switched on, even with a right code', async () => {
+      const { client, email, id } = await newUser();
+      const start = await client.gql(Q.startTotp);
+      const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      await db.query(`update totp_authenticator set expires_at = now() - interval '1 second' where account_id = $1`, [id]);
+      await awayFromStepEdge();
+      const late = await client.gql(Q.confirmTotp, { c: totp(secret, 0) });
+      expect(late.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'NOT_ENROLLING' });
+      expect((await client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        enabled: false,
+        totpEnabled: false,
+        methods: [],
+        recoveryCodesRemaining: 0,
+      });
+      expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([
+        { status: 'PENDING' },
+      ]);
+      expect(await auditCount(id, 'TWO_FACTOR_ENABLED')).toBe(0);
+      expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+    });
+
+    it('the app secret is stored sealed with ENCRYPTION_KEY (AES-256-GCM, bound to its account)', async () => {
+      const encryptionKey = randomBytes(32);
+      await withServer(
+        'two_factor_sealed',
+        { SESSION_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEY: encryptionKey.toString('hex'), SMTP_URL: mail.url },
+        async (sealedServer, sealedDb) => {
+          const { client: firstAdmin } = await setupAdmin(sealedServer);
+          const user = await createAccount(sealedServer, firstAdmin, { role: 'USER' });
+          const other = await createAccount(sealedServer, firstAdmin, { role: 'USER' });
+          const start = await user.client.gql(Q.startTotp);
+          const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+          const [row] = await sealedDb.query<{ secret_sealed: string }>(
+            `select secret_sealed from totp_authenticator where account_id = $1`,
+            [user.id],
+          );
+          // v1.<iv>.<tag>.<ciphertext>, base64url; the account id is the associated data.
+          const [version, iv, tag, ciphertext, ...rest] = row!.secret_sealed.split('.');
+          expect({ version, rest }).toEqual({ version: 'v1', rest: [] });
+          expect(Buffer.from(iv!, 'base64url')).toHaveLength(12);
+          expect(Buffer.from(tag!, 'base64url')).toHaveLength(16);
+          const open = (key: Buffer, associatedData: string) => {
+            const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'));
+            decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+            decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
+            return Buffer.concat([decipher.update(Buffer.from(ciphertext!, 'base64url')), decipher.final()]).toString('utf8');
+          };
+          expect(open(encryptionKey, user.id)).toBe(secret);
+          // Copied to another account's row, or opened with another key, it reads as nothing.
+          expect(() => open(encryptionKey, other.id)).toThrow();
+          expect(() => open(randomBytes(32), user.id)).toThrow();
+        },
+      );
     });
   });
 
@@ -850,6 +988,59 @@ describe('two-factor authentication', () => {
       const allowed = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
       expect(allowed.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
       await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: false }) { emailForStaff } }`);
+    });
+
+    it('an e-mailed code is good for ten minutes, at setup and at sign-in', async () => {
+      const { client, email, id } = await newUser();
+      const address = uniqueEmail('ttl');
+      const lifetimes = async (purpose: string) =>
+        db.query<{ lifetime: number; left: number }>(
+          `select extract(epoch from expires_at - sent_at)::float8 as lifetime, extract(epoch from expires_at - now())::float8 as left
+             from email_code where account_id = $1 and purpose = $2`,
+          [id, purpose],
+        );
+      const aboutTenMinutes = (rows: { lifetime: number; left: number }[]) => {
+        expect(rows).toHaveLength(1);
+        expect(Math.abs(rows[0]!.lifetime - 600), JSON.stringify(rows)).toBeLessThanOrEqual(1);
+        expect(rows[0]!.left, JSON.stringify(rows)).toBeGreaterThan(590);
+        expect(rows[0]!.left, JSON.stringify(rows)).toBeLessThanOrEqual(601);
+      };
+      let since = mail.count();
+      expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      aboutTenMinutes(await lifetimes('ENROLL'));
+      const enrollCode = await mail.codeFor(address, since);
+      expect((await client.gql(Q.confirmEmail, { c: enrollCode })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).methods).toContain('EMAIL');
+      since = mail.count();
+      expect((await pending.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      aboutTenMinutes(await lifetimes('LOGIN'));
+      await mail.codeFor(address, since);
+    });
+
+    it('an e-mail setup that was never confirmed leaves sign-in as it was (no second step owed)', async () => {
+      const { client, email, id } = await newUser();
+      const address = uniqueEmail('unconfirmed');
+      const since = mail.count();
+      expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      await mail.codeFor(address, since);
+      expect(await db.query(`select status, address from email_factor where account_id = $1`, [id])).toEqual([
+        { status: 'PENDING', address },
+      ]);
+      const c = new GqlClient(server.url);
+      expect(await loginStep(c, email)).toMatchObject({ typename: 'LoginSuccess' });
+      expect((await c.gql(Q.me)).data!['me']).toEqual({ id, email });
+      expect((await c.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        enabled: false,
+        methods: [],
+        emailAddress: null,
+        recoveryCodesRemaining: 0,
+      });
+      // No code can be asked for a sign-in: the address is not a method yet.
+      expect((await c.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
     });
   });
 
@@ -1606,6 +1797,165 @@ describe('two-factor authentication', () => {
       expect(codes(await user.client.gql(REMOVE, { id: stored!['id'] }))).toEqual(['LAST_METHOD_REQUIRED']);
       expect(await keysOf(user.id)).toHaveLength(1);
       expect(await auditCount(user.id, 'TWO_FACTOR_DISABLED')).toBe(0);
+    });
+
+    /** A user with `key` registered, and a sign-in of theirs waiting for its second step. */
+    async function pendingWithKey(key = new SoftKey(server.url)) {
+      const user = await newUser();
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, user.email)).methods).toContain('WEBAUTHN');
+      return { user, key, pending };
+    }
+    /** An assertion refused as unverifiable: the sign-in still waits, the key is not flagged, its counter kept. */
+    async function expectRefusedAssertion(
+      pending: GqlClient,
+      accountId: string,
+      response: Record<string, unknown>,
+      storedCounter: number,
+      what = '',
+    ) {
+      const res = await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: response } });
+      expect(res.data?.['verifySecondFactor'], `${what} ${JSON.stringify(res)}`).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'WEBAUTHN_FAILED',
+      });
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+      expect((await pending.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'PENDING_SECOND_FACTOR' });
+      expect(await keysOf(accountId)).toEqual([expect.objectContaining({ flagged_at: null, counter: storedCounter })]);
+    }
+    const finishWithKey = async (pending: GqlClient, key: SoftKey) => {
+      const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      return (await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } })).data![
+        'verifySecondFactor'
+      ];
+    };
+
+    it('an assertion that signed in once is refused when replayed in another sign-in', async () => {
+      const { user, key, pending: first } = await pendingWithKey();
+      const options = (await first.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const captured = key.assertion(options);
+      expect(
+        (await first.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: captured } })).data!['verifySecondFactor'],
+      ).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      // Someone with the password and a copy of that response: with no challenge of their own, and with one.
+      const replayer = new GqlClient(server.url);
+      expect((await loginStep(replayer, user.email)).typename).toBe('SecondFactorRequired');
+      await expectRefusedAssertion(replayer, user.id, captured, 1);
+      await replayer.gql(AUTH_OPTIONS);
+      await expectRefusedAssertion(replayer, user.id, captured, 1);
+      // The key itself still signs in there.
+      expect(await finishWithKey(replayer, key)).toMatchObject({ __typename: 'LoginSuccess' });
+    });
+
+    it('an assertion to a challenge past its expiry is refused', async () => {
+      const { user, key, pending } = await pendingWithKey();
+      const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      await db.query(
+        `update webauthn_challenge set expires_at = now() - interval '1 second' where account_id = $1 and purpose = 'LOGIN'`,
+        [user.id],
+      );
+      await expectRefusedAssertion(pending, user.id, key.assertion(options), 0);
+      expect(await finishWithKey(pending, key)).toMatchObject({ __typename: 'LoginSuccess' });
+    });
+
+    it('a challenge given to one sign-in does not finish another sign-in of the same account', async () => {
+      const { user, key, pending: mine } = await pendingWithKey();
+      const options = (await mine.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const other = new GqlClient(server.url);
+      expect((await loginStep(other, user.email)).typename).toBe('SecondFactorRequired');
+      await expectRefusedAssertion(other, user.id, key.assertion(options), 0);
+      // Nor did the attempt use it up: the sign-in it was given to finishes with it.
+      const res = await mine.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } });
+      expect(res.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+    });
+
+    it('an assertion made for another origin or RP ID is refused', async () => {
+      const { user, key, pending } = await pendingWithKey();
+      for (const tamper of [
+        { origin: 'https://evil.example' },
+        { origin: `http://127.0.0.1:${server.port}` },
+        { rpId: 'evil.example' },
+      ]) {
+        const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+        await expectRefusedAssertion(pending, user.id, key.assertion(options, tamper), 0, JSON.stringify(tamper));
+      }
+      expect(await finishWithKey(pending, key)).toMatchObject({ __typename: 'LoginSuccess' });
+    });
+
+    it('one user-verification policy ("preferred") for registration and sign-in: a touch-only key works for both', async () => {
+      const user = await newUser();
+      // A plain security key without PIN or biometric: none of its responses carries the UV flag.
+      const key = new SoftKey(server.url, { userVerifies: false });
+      const registration = (await user.client.gql(OPTIONS, { n: 'Touch key' })).data!['webauthnRegistrationOptions'];
+      const enabled = await user.client.gql(FINISH, { r: key.registration(registration) });
+      expect(enabled.data!['finishWebauthnRegistration']).toMatchObject({ __typename: 'TwoFactorEnabled', method: 'WEBAUTHN' });
+
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, user.email)).methods).toContain('WEBAUTHN');
+      const authentication = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      expect(authentication.userVerification).toBe(registration.authenticatorSelection.userVerification);
+      // "preferred": verification is asked for, not required, so such a key is let in (and not only at registration).
+      expect(authentication.userVerification).toBe('preferred');
+      const signedIn = await pending.gql(Q.verify, {
+        i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(authentication) },
+      });
+      expect(signedIn.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      const reauthOptions = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      expect(reauthOptions.userVerification).toBe('preferred');
+      const reauth = await pending.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'WEBAUTHN', webauthnResponse: key.assertion(reauthOptions) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename, JSON.stringify(reauth)).toBe('ReauthSuccess');
+    });
+
+    it('a key registered to one account is refused for another, and stays the first account’s', async () => {
+      const first = await newUser();
+      const second = await newUser();
+      const key = new SoftKey(server.url);
+      expect(await register(first.client, key, 'First key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      const stored = () => db.query(`select * from webauthn_credential where credential_id = $1`, [key.id]);
+      const before = await stored();
+      expect(before).toEqual([expect.objectContaining({ account_id: first.id, name: 'First key' })]);
+
+      expect(await register(second.client, key, 'Taken key')).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'ALREADY_ENABLED',
+      });
+      expect(await stored()).toEqual(before);
+      expect(await keysOf(second.id)).toEqual([]);
+      expect((await second.client.gql(Q.status)).data!['myTwoFactor']).toMatchObject({
+        enabled: false,
+        methods: [],
+        recoveryCodesRemaining: 0,
+      });
+      expect(await auditCount(second.id, 'TWO_FACTOR_ENABLED')).toBe(0);
+      // The key signs in to the first account; the second still signs in with its password alone.
+      expect((await signInWithKey(first.email, key)).result).toMatchObject({
+        __typename: 'LoginSuccess',
+        account: { id: first.id },
+      });
+      expect((await loginStep(new GqlClient(server.url), second.email)).typename).toBe('LoginSuccess');
+    });
+
+    it('an account with two keys signs in with either, the second registered one too', async () => {
+      const user = await newUser();
+      const desk = new SoftKey(server.url);
+      const pocket = new SoftKey(server.url);
+      expect(await register(user.client, desk, 'Desk key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await register(user.client, pocket, 'Pocket key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, user.email)).methods).toContain('WEBAUTHN');
+      const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      expect(options.allowCredentials.map((c: { id: string }) => c.id).sort()).toEqual([desk.id, pocket.id].sort());
+      const res = await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: pocket.assertion(options) } });
+      expect(res.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      expect(await keysOf(user.id)).toEqual([
+        expect.objectContaining({ name: 'Desk key', counter: 0, last_used_at: null }),
+        expect.objectContaining({ name: 'Pocket key', counter: 1, last_used_at: expect.any(Date) }),
+      ]);
+      expect((await signInWithKey(user.email, desk)).result).toMatchObject({ __typename: 'LoginSuccess' });
     });
   });
 

@@ -9,6 +9,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 export class SoftKey {
   readonly credentialId: Buffer;
   private readonly transports: unknown[];
+  private readonly userVerifies: boolean;
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;
@@ -16,11 +17,15 @@ export class SoftKey {
   constructor(
     /** The dashboard's origin, as the browser would report it (`http://localhost:<port>`). */
     readonly origin: string,
-    /** A crafted key: its credential id's length, the transports it reports. */
-    options: { idBytes?: number; transports?: unknown[] } = {},
+    /**
+     * A crafted key: its credential id's length, the transports it reports; `userVerifies: false` is a
+     * touch-only key (no PIN or biometric): its responses never carry the user-verified flag.
+     */
+    options: { idBytes?: number; transports?: unknown[]; userVerifies?: boolean } = {},
   ) {
     this.credentialId = randomBytes(options.idBytes ?? 32);
     this.transports = options.transports ?? ['usb'];
+    this.userVerifies = options.userVerifies ?? true;
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = privateKey;
     const jwk = publicKey.export({ format: 'jwk' });
@@ -39,11 +44,14 @@ export class SoftKey {
     return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   }
 
-  /** Authenticator data: RP ID hash, flags (user present and verified, + attested data), counter. */
+  /**
+   * Authenticator data: RP ID hash, flags (user present, user verified unless the key cannot verify,
+   * + attested data), counter.
+   */
   private authData(attested: Buffer | null, rpId = this.rpId): Buffer {
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(this.counter);
-    const flags = 0x01 | 0x04 | (attested ? 0x40 : 0);
+    const flags = 0x01 | (this.userVerifies ? 0x04 : 0) | (attested ? 0x40 : 0);
     return Buffer.concat([
       createHash('sha256').update(rpId).digest(),
       Buffer.from([flags]),
@@ -86,11 +94,14 @@ export class SoftKey {
     };
   }
 
-  /** The `startAuthentication` result for authentication options; the counter goes up by one first. */
-  assertion(options: { challenge: string }): Record<string, unknown> {
+  /**
+   * The `startAuthentication` result for authentication options; the counter goes up by one first.
+   * `tamper`: signed as for another origin (the page that asked) or RP ID (the site the key thinks it is on).
+   */
+  assertion(options: { challenge: string }, tamper: { origin?: string; rpId?: string } = {}): Record<string, unknown> {
     this.counter++;
-    const authenticatorData = this.authData(null);
-    const clientDataJSON = this.clientData('webauthn.get', options.challenge);
+    const authenticatorData = this.authData(null, tamper.rpId);
+    const clientDataJSON = this.clientData('webauthn.get', options.challenge, tamper.origin);
     const signature = sign(
       'sha256',
       Buffer.concat([authenticatorData, createHash('sha256').update(clientDataJSON).digest()]),
