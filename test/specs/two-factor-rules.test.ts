@@ -4,10 +4,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import { startServer, withServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 
 /**
  * Rules around the second factors that no single flow shows: an enrollment-only session sets up the
@@ -40,6 +40,14 @@ describe('two-factor rules', () => {
         `select ((select count(*) from totp_authenticator where account_id = $1 and status = 'ACTIVE')
               + (select count(*) from email_factor where account_id = $1 and status = 'ACTIVE')
               + (select count(*) from webauthn_credential where account_id = $1))::int as n`,
+        [id],
+      )
+    )[0]!.n;
+
+  const liveSessions = async (id: string) =>
+    (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()`,
         [id],
       )
     )[0]!.n;
@@ -353,6 +361,35 @@ describe('two-factor rules', () => {
         await db.query(`update account set disabled_at = null where id = any($1::uuid[])`, [others]);
       }
     });
+
+    it('once approved, signs the target out everywhere and tells the holder (not before)', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const { secret } = await enrollTotp(target.client);
+      await awayFromStepEdge();
+      const phone = await loginWithTotp(server, target.email, secret, 0);
+      const requester = await signedInAdmin();
+      const approver = await signedInAdmin();
+      const since = mail.count();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // While the request waits, the target keeps its factor and its sessions, and is not told anything.
+      await mail.waitFor(approver.email, (m) => /approval needed/i.test(m.subject), since);
+      expect((await phone.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+      expect(await factors(target.id)).toBe(1);
+      const toldOfReset = (m: { to: string[]; subject: string }) =>
+        m.to.includes(target.email.toLowerCase()) && /two-factor authentication was reset/i.test(m.subject);
+      expect(mail.messages.filter(toldOfReset)).toEqual([]);
+
+      const done = await approver.client.gql(APPROVE, { id: requestId });
+      expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
+      expect(await factors(target.id)).toBe(0);
+      expect((await phone.gql(Q.me)).data!['me']).toBeNull();
+      expect((await target.client.gql(Q.me)).data!['me']).toBeNull();
+      expect(await liveSessions(target.id)).toBe(0);
+      await mail.waitFor(target.email, toldOfReset, since);
+      expect(
+        await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id]),
+      ).toEqual([{ actor_id: approver.id }]);
+    });
   });
 
   it('a factor switched on while the account is reset (its sessions revoked) is not written', async () => {
@@ -499,5 +536,219 @@ describe('two-factor rules', () => {
     for (const p of [{ limit: 0 }, { limit: 201 }, { offset: -1 }]) {
       expect(codes(await admin.gql(REPORT, { p }))).toEqual(['BAD_USER_INPUT']);
     }
+  });
+
+  it('the compliance report gives each account’s role, methods and last sign-in as stored', async () => {
+    const COMPLIANCE = `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } role enabled methods lastLoginAt } } }`;
+    const row = async (id: string) =>
+      ((await admin.gql(COMPLIANCE)).data!['twoFactorCompliance'].rows as { account: { id: string } }[]).find(
+        (r) => r.account.id === id,
+      );
+    const lastLogin = async (id: string) =>
+      (await db.query<{ at: Date | null }>(`select last_login_at as at from account where id = $1`, [id]))[0]!.at;
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+    const { secret } = await enrollTotp(staff.client);
+    const first = await lastLogin(staff.id);
+    expect(first).toBeInstanceOf(Date);
+    expect(await row(staff.id)).toEqual({
+      account: { id: staff.id },
+      role: 'SUB_ADMIN',
+      enabled: true,
+      methods: ['TOTP'],
+      lastLoginAt: first!.toISOString(),
+    });
+    // Signing in again (both steps) moves it, and the report follows.
+    await new Promise((r) => setTimeout(r, 20));
+    await awayFromStepEdge();
+    await loginWithTotp(server, staff.email, secret, 0);
+    const second = await lastLogin(staff.id);
+    expect(second!.getTime()).toBeGreaterThan(first!.getTime());
+    expect(await row(staff.id)).toMatchObject({ lastLoginAt: second!.toISOString() });
+
+    // An account that never signed in says so.
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: uniqueEmail('never'), name: 'Never', password: PASSWORD, role: 'USER' },
+    });
+    const neverId = created.data!['createAccount'].account.id as string;
+    expect(await row(neverId)).toEqual({
+      account: { id: neverId },
+      role: 'USER',
+      enabled: false,
+      methods: [],
+      lastLoginAt: null,
+    });
+  });
+
+  it('a sign-in waiting for its second step is short-lived, and its second step is refused once its time is up', async () => {
+    const { client: holder, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(holder);
+    const LOGIN_STEP = `mutation($input: LoginInput!) { login(input: $input) { __typename ... on SecondFactorRequired { expiresAt } } }`;
+    const pending = new GqlClient(server.url);
+    const before = Date.now();
+    const res = await pending.gql(LOGIN_STEP, { input: { email, password: PASSWORD } });
+    const after = Date.now();
+    expect(res.data!['login'].__typename).toBe('SecondFactorRequired');
+    // PENDING_SESSION_SECONDS (600 by default) from now: minutes, where a full session lasts hours.
+    const expiresAt = Date.parse(res.data!['login'].expiresAt as string);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 600_000 - 1_000);
+    expect(expiresAt).toBeLessThanOrEqual(after + 600_000 + 1_000);
+    const [row] = await db.query<{ id: string; expires_at: Date; stage: string }>(
+      `select id, expires_at, stage from session where account_id = $1 and stage <> 'FULL' and revoked_at is null`,
+      [id],
+    );
+    expect(row!.stage).toBe('PENDING_SECOND_FACTOR');
+    expect(row!.expires_at.getTime()).toBe(expiresAt);
+    const [full] = await db.query<{ seconds: number }>(
+      `select extract(epoch from expires_at - created_at)::int as seconds from session
+        where account_id = $1 and stage = 'FULL' and revoked_at is null`,
+      [id],
+    );
+    expect(full!.seconds).toBe(12 * 3600);
+
+    // Its time up (as if ten minutes had passed): the right code no longer finishes the sign-in.
+    await db.query(`update session set expires_at = now() - interval '1 second' where id = $1`, [row!.id]);
+    await expect.poll(async () => (await pending.gql(Q.pending)).data!['pendingSignIn'], { interval: 20 }).toBeNull();
+    await awayFromStepEdge();
+    const late = await pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(codes(late), JSON.stringify(late)).toEqual(['UNAUTHENTICATED']);
+    expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+    // No session came of it: only the holder's own is live.
+    expect(await liveSessions(id)).toBe(1);
+    expect((await holder.gql(Q.me)).data!['me']).toMatchObject({ id });
+  });
+
+  describe('lost device, reset by a sub-admin', () => {
+    const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetDone { account { id } } ... on TwoFactorResetPending { requestId } } }`;
+    const resetAudits = async (id: string) =>
+      db.query(`select action, actor_id from audit_log where target_id = $1 and action like 'TWO_FACTOR_RESET%'`, [id]);
+    const recoveryLeft = async (id: string) =>
+      (
+        await db.query<{ n: number }>(`select count(*)::int as n from recovery_code where account_id = $1 and used_at is null`, [
+          id,
+        ])
+      )[0]!.n;
+    /** An account with an authenticator app, signed in with it on a second device too. */
+    const withApp = async (role: 'ADMIN' | 'SUB_ADMIN' | 'USER') => {
+      const a = await createAccount(server, admin, { role, permissions: role === 'SUB_ADMIN' ? ['READ_INCIDENTS'] : undefined });
+      const { secret } = await enrollTotp(a.client);
+      await awayFromStepEdge();
+      return { ...a, phone: await loginWithTotp(server, a.email, secret, 0) };
+    };
+
+    it('with MANAGE_USERS resets a user’s 2FA: signed out everywhere, told by e-mail, audited', async () => {
+      const users = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+      await reauthenticate(users.client);
+      const holder = await withApp('USER');
+      expect(await liveSessions(holder.id)).toBe(2);
+      const since = mail.count();
+      const res = await users.client.gql(RESET, { id: holder.id });
+      expect(res.data?.['resetTwoFactor'], JSON.stringify(res)).toEqual({
+        __typename: 'TwoFactorResetDone',
+        account: { id: holder.id },
+      });
+      expect(await factors(holder.id)).toBe(0);
+      expect(await recoveryLeft(holder.id)).toBe(0);
+      expect((await holder.phone.gql(Q.me)).data!['me']).toBeNull();
+      expect((await holder.client.gql(Q.me)).data!['me']).toBeNull();
+      expect(await liveSessions(holder.id)).toBe(0);
+      await mail.waitFor(holder.email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
+      expect(await resetAudits(holder.id)).toEqual([{ action: 'TWO_FACTOR_RESET', actor_id: users.id }]);
+      // The holder signs in with the password again, to set a method up anew.
+      expect((await loginStep(new GqlClient(server.url), holder.email)).typename).toBe('LoginSuccess');
+    });
+
+    it('is refused without the permission, and for an account above the sub-admin’s rank: nothing changes', async () => {
+      const other = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS', 'MANAGE_IPS'] });
+      const users = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+      // Confirmed recently: the refusals are about the right, not about a stale confirmation.
+      await reauthenticate(other.client);
+      await reauthenticate(users.client);
+      const user = await withApp('USER');
+      const anAdmin = await withApp('ADMIN');
+      const aSubAdmin = await withApp('SUB_ADMIN');
+      const attempts: [GqlClient, { id: string }][] = [
+        [other.client, user],
+        [users.client, anAdmin],
+        [users.client, aSubAdmin],
+      ];
+      for (const [as, target] of attempts) {
+        const res = await as.gql(RESET, { id: target.id });
+        expect(codes(res), JSON.stringify(res)).toEqual(['FORBIDDEN']);
+      }
+      for (const target of [user, anAdmin, aSubAdmin]) {
+        expect(await factors(target.id)).toBe(1);
+        expect(await recoveryLeft(target.id)).toBe(10);
+        expect((await target.phone.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+        expect(await liveSessions(target.id)).toBe(2);
+        expect(await resetAudits(target.id)).toEqual([]);
+        expect(await db.query(`select 1 from two_factor_reset_request where target_id = $1`, [target.id])).toEqual([]);
+      }
+    });
+
+    it('when the requester and the target are the only admins, an admin’s reset is carried out at once', async () => {
+      await withServer('two_factor_two_admins', { SMTP_URL: mail.url }, async (only, onlyDb) => {
+        const { client: first, id: firstId } = await setupAdmin(only);
+        const target = await createAccount(only, first, { role: 'ADMIN' });
+        const { secret } = await enrollTotp(target.client);
+        await awayFromStepEdge();
+        const phone = await loginWithTotp(only, target.email, secret, 0);
+        await reauthenticate(first);
+        const since = mail.count();
+        const res = await first.gql(RESET, { id: target.id });
+        expect(res.data?.['resetTwoFactor'], JSON.stringify(res)).toEqual({
+          __typename: 'TwoFactorResetDone',
+          account: { id: target.id },
+        });
+        expect((await phone.gql(Q.me)).data!['me']).toBeNull();
+        expect((await target.client.gql(Q.me)).data!['me']).toBeNull();
+        await mail.waitFor(target.email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
+        expect(await onlyDb.query(`select 1 from totp_authenticator where account_id = $1`, [target.id])).toEqual([]);
+        expect(await onlyDb.query(`select 1 from two_factor_reset_request`)).toEqual([]);
+        expect(
+          await onlyDb.query(`select action, actor_id from audit_log where target_id = $1 and action like 'TWO_FACTOR_RESET%'`, [
+            target.id,
+          ]),
+        ).toEqual([{ action: 'TWO_FACTOR_RESET', actor_id: firstId }]);
+      });
+    });
+  });
+
+  it('bad input is refused with BAD_USER_INPUT and leaves nothing half-written', async () => {
+    const APPROVE = `mutation($id: ID!) { approveTwoFactorReset(requestId: $id) { __typename } }`;
+    const bad = await admin.gql(APPROVE, { id: 'bad' });
+    expect(codes(bad), JSON.stringify(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'requestId', reason: 'INVALID_ID' }]);
+
+    const READ = `{ twoFactorSettings { enabled issuer allowedMethods requiredForStaff emailForStaff } }`;
+    const UPDATE = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer allowedMethods } }`;
+    const stored = async () => (await db.query(`select value, updated_at from setting where key = 'twoFactor'`))[0];
+    const changes = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'SETTINGS_CHANGED'`))[0]!.n;
+    const before = (await admin.gql(READ)).data!['twoFactorSettings'];
+    const storedBefore = await stored();
+    const changesBefore = await changes();
+    const refused: Record<string, unknown>[] = [
+      { issuer: '   ' },
+      { issuer: ' \t\n ' },
+      { issuer: 'x'.repeat(65) },
+      // A valid change beside a refused one is not made either.
+      { issuer: 'y'.repeat(65), allowedMethods: ['TOTP', 'RECOVERY_CODE'] },
+      { issuer: '  ', requiredForStaff: true },
+    ];
+    for (const i of refused) {
+      const res = await admin.gql(UPDATE, { i });
+      expect(codes(res), JSON.stringify(i)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0]!.extensions!['fields'], JSON.stringify(res)).toMatchObject([
+        { field: expect.stringMatching(/issuer$/) },
+      ]);
+    }
+    expect((await admin.gql(READ)).data!['twoFactorSettings']).toEqual(before);
+    expect(await stored()).toEqual(storedBefore);
+    expect(await changes()).toBe(changesBefore);
+    // 64 characters are fine (and recorded).
+    const fine = await admin.gql(UPDATE, { i: { issuer: 'z'.repeat(64) } });
+    expect(fine.data!['updateTwoFactorSettings'].issuer).toBe('z'.repeat(64));
+    expect(await changes()).toBe(changesBefore + 1);
+    await admin.gql(UPDATE, { i: { issuer: before.issuer } });
   });
 });

@@ -506,6 +506,96 @@ describe('two-factor authentication in the dashboard', () => {
     await page.context().close();
   });
 
+  it('warns on the Security page once 3 or fewer recovery codes are left', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, user.email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await enrollTotp(user.client);
+    const useUp = (n: number) =>
+      db.query(
+        `update recovery_code set used_at = now()
+          where id in (select id from recovery_code where account_id = $1 and used_at is null order by id limit $2)`,
+        [user.id, n],
+      );
+    const warning = page.getByText('Few recovery codes are left. Generate a new set and store it safely.');
+    // Four left: counted, no warning yet.
+    await useUp(6);
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByText('4 of 10 recovery codes left.').waitFor();
+    expect(await warning.count()).toBe(0);
+    // Three left: the warning.
+    await useUp(1);
+    await page.reload();
+    await page.getByText('3 of 10 recovery codes left.').waitFor();
+    await warning.waitFor();
+    await page.context().close();
+  });
+
+  it('the compliance page shows each account’s role, methods and last sign-in', async () => {
+    const staff = await createAccount(server, admin, {
+      role: 'SUB_ADMIN',
+      permissions: ['READ_INCIDENTS'],
+      email: uniqueEmail('aaa-staff'),
+    });
+    await enrollTotp(staff.client);
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 0, '[]', 'Desk key', now())`,
+      [staff.id],
+    );
+    const neverEmail = uniqueEmail('aaa-never');
+    const created = await admin.gql(CREATE_ACCOUNT, {
+      input: { email: neverEmail, name: 'Never Signed In', password: PASSWORD, role: 'USER' },
+    });
+    expect(created.data!['createAccount'].__typename).toBe('AccountCreated');
+    const [stored] = await db.query<{ at: Date }>(`select last_login_at as at from account where id = $1`, [staff.id]);
+
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const table = page.getByRole('table', { name: '2FA status per account' });
+    const cells = async (email: string) => {
+      const row = table.getByRole('row').filter({ hasText: email });
+      await row.waitFor();
+      return (await row.getByRole('cell').allTextContents()).map((t) => t.trim());
+    };
+    const staffRow = await cells(staff.email);
+    expect(staffRow.slice(1, 4)).toEqual(['Sub-admin', 'On', 'Authenticator app, Security key or passkey']);
+    // The last sign-in is the stored one, to the millisecond (shown in the reader's time zone).
+    const time = table.getByRole('row').filter({ hasText: staff.email }).locator('time');
+    expect(await time.getAttribute('datetime')).toBe(stored!.at.toISOString());
+    expect(staffRow[4]).not.toBe('Never');
+    expect(await cells(neverEmail)).toEqual([`Never Signed In${neverEmail}`, 'User', 'Off', '—', 'Never']);
+    await page.context().close();
+  });
+
+  it('the 2FA settings say why e-mail codes are off for staff, and that a new issuer name breaks nobody’s codes', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+    /** The text a control's aria-describedby points at: what a screen reader reads with it. */
+    const description = (name: string) =>
+      settings.getByLabel(name).evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+    expect(await description('Issuer name in authenticator apps')).toContain(
+      "Changing it never breaks anyone's codes: existing app entries keep their old label and keep working",
+    );
+    const emailForStaff = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
+    expect(await emailForStaff.isChecked()).toBe(false);
+    expect(await description('Allow e-mail codes for admins and sub-admins')).toContain(
+      'NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator',
+    );
+    await page.context().close();
+  });
+
   it('a second admin approves a waiting reset of an admin’s 2FA from the compliance page', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });
