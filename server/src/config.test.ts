@@ -25,7 +25,18 @@ describe('loadConfig', () => {
   });
 
   it('limits second factors by default to 5 attempts per 15 minutes and locks after 100 failures in a row', () => {
-    expect(loadConfig({}).twoFactor).toMatchObject({ maxAttempts: 5, attemptWindowSeconds: 900, lockoutFailures: 100 });
+    expect(loadConfig({}).twoFactor).toMatchObject({
+      maxAttempts: 5,
+      networkMaxAttempts: 20,
+      attemptWindowSeconds: 900,
+      lockoutFailures: 100,
+    });
+    // A network holds four accounts' worth unless set on its own.
+    expect(loadConfig({ SECOND_FACTOR_MAX_ATTEMPTS: '7' }).twoFactor.networkMaxAttempts).toBe(28);
+    expect(loadConfig({ SECOND_FACTOR_NETWORK_MAX_ATTEMPTS: '50' }).twoFactor).toMatchObject({
+      maxAttempts: 5,
+      networkMaxAttempts: 50,
+    });
     // Each read from its own variable (tests lower them; an installation may tune them).
     expect(
       loadConfig({ SECOND_FACTOR_MAX_ATTEMPTS: '3', SECOND_FACTOR_WINDOW_SECONDS: '60', SECOND_FACTOR_LOCKOUT_FAILURES: '8' })

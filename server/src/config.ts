@@ -104,8 +104,14 @@ export interface IncidentDefaults {
 export interface TwoFactorDefaults {
   /** Issuer shown in authenticator apps (settings can change it). */
   issuer: string;
-  /** Wrong second-factor attempts allowed per account and per IP within the window. */
+  /** Wrong second-factor attempts allowed per account within the window. */
   maxAttempts: number;
+  /**
+   * Wrong second-factor attempts allowed per network (an IPv4 address, an IPv6 /64) within the window,
+   * all accounts together: by default four accounts' worth, so that one person's wrong codes cannot
+   * stop everyone else behind the same address.
+   */
+  networkMaxAttempts: number;
   attemptWindowSeconds: number;
   /** Consecutive failures that lock second-factor sign-in until an admin unlocks it (NIST SP 800-63B). */
   lockoutFailures: number;
@@ -304,9 +310,11 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = str('SMTP_URL');
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
   const mailFrom = str('MAIL_FROM') ?? `Security Center <no-reply@${publicUrl.hostname}>`;
+  const secondFactorMaxAttempts = int('SECOND_FACTOR_MAX_ATTEMPTS', 5, 1, 1000);
   const twoFactor: TwoFactorDefaults = {
     issuer: (str('TOTP_ISSUER') ?? 'Security Center').slice(0, 64),
-    maxAttempts: int('SECOND_FACTOR_MAX_ATTEMPTS', 5, 1, 1000),
+    maxAttempts: secondFactorMaxAttempts,
+    networkMaxAttempts: int('SECOND_FACTOR_NETWORK_MAX_ATTEMPTS', 4 * secondFactorMaxAttempts, 1, 100_000),
     attemptWindowSeconds: int('SECOND_FACTOR_WINDOW_SECONDS', 900, 1, 24 * 3600),
     lockoutFailures: int('SECOND_FACTOR_LOCKOUT_FAILURES', 100, 1, 100_000),
     emailCooldownSeconds: int('EMAIL_CODE_COOLDOWN_SECONDS', 60, 1, 3600),

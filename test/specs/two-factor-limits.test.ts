@@ -224,20 +224,70 @@ describe('second-factor attempt limits', () => {
     expect((await client.gql(Q.me)).data!['me']).toBeNull();
   });
 
-  it('the limit also holds per network, across accounts', async () => {
+  it('the limit also holds per network, across accounts (four accounts’ worth by default)', async () => {
     const ip = '203.0.113.77';
-    const a = await pendingUser(ip);
-    const b = await pendingUser(ip);
+    const users = [];
+    for (let i = 0; i < 5; i++) users.push(await pendingUser(ip));
     await awayFromStepEdge(); // before, not after: the window must not pass in between
-    for (let i = 0; i < 3; i++) await a.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(a.secret) } });
-    for (let i = 0; i < 2; i++) await b.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(b.secret) } });
+    // Four accounts' budgets of wrong codes (4 × 5 = 20) spend the network's.
+    for (const u of users.slice(0, 4)) {
+      for (let i = 0; i < 5; i++) {
+        const r = await u.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(u.secret) } });
+        expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('CODE_INVALID');
+      }
+    }
+    const b = users[4]!;
     const r = await b.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } });
     expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('TOO_MANY_ATTEMPTS');
-    // The same account from another network still has its own budget left (2 of 5 used).
+    // The same account from another network still has its own budget left.
     const elsewhere = new GqlClient(server.url, { 'x-forwarded-for': '192.0.2.200' });
     await loginStep(elsewhere, b.email);
     const ok = await elsewhere.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+
+  it('one person’s wrong codes do not stop the others behind the same address', async () => {
+    const ip = '203.0.113.80';
+    const [guesser, other] = [await pendingUser(ip), await pendingUser(ip)];
+    await awayFromStepEdge();
+    // The guesser spends the whole of its own account's budget, and more.
+    for (let i = 0; i < 7; i++) await guesser.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(guesser.secret) } });
+    const refused = await guesser.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(guesser.secret, 0) } });
+    expect(refused.data!['verifySecondFactor'].code).toBe('TOO_MANY_ATTEMPTS');
+    // Someone else at that address signs in, and re-authenticates there, with their own right codes.
+    const ok = await other.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(other.secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+    const again = await other.client.gql(Q.reauth, {
+      i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(other.secret, 1) } },
+    });
+    expect(again.data!['reauthenticate'].__typename, JSON.stringify(again)).toBe('ReauthSuccess');
+  });
+
+  it('an address whose budget is spent does not spend the account’s: re-authentications refused there cost it nothing', async () => {
+    const ip = '203.0.113.81';
+    // Others behind the address spend its budget (four accounts' worth of wrong codes).
+    for (let n = 0; n < 4; n++) {
+      const u = await pendingUser(ip);
+      for (let i = 0; i < 5; i++) await u.client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(u.secret) } });
+    }
+    // A signed-in holder re-authenticates from that address, with the right password and code, over and over.
+    const { client: holder, id, email } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(holder);
+    await awayFromStepEdge();
+    for (let i = 0; i < 6; i++) {
+      const r = await holder.gql(
+        Q.reauth,
+        { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } },
+        { 'x-forwarded-for': ip },
+      );
+      expect(r.data!['reauthenticate'].code, JSON.stringify(r)).toBe('TOO_MANY_ATTEMPTS');
+    }
+    // The account's own budget is untouched: from elsewhere its right code signs it in.
+    expect(await db.query(`select count from failure_counter where key = $1 and count > 0`, [`2fa:acct:${id}`])).toEqual([]);
+    const elsewhere = new GqlClient(server.url, { 'x-forwarded-for': '192.0.2.201' });
+    expect((await loginStep(elsewhere, email)).typename).toBe('SecondFactorRequired');
+    const ok = await elsewhere.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
   });
 
   it('the account limit holds on its own: five wrong codes from five networks refuse the right one from a sixth', async () => {
@@ -314,7 +364,8 @@ describe('second-factor attempt limits', () => {
 
   it('the network limit holds for concurrent guesses across accounts', async () => {
     // Someone with the passwords of several accounts guesses their codes from one address all at once
-    // (32 requests in flight: when the network's budget was read first and counted after, 6 got through).
+    // (32 requests in flight, each account within its own budget: when the network's budget was read
+    // first and counted after, more got through than it holds).
     const ip = '203.0.113.78';
     const users = [];
     for (let i = 0; i < 8; i++) users.push(await pendingUser(ip));
@@ -327,8 +378,8 @@ describe('second-factor attempt limits', () => {
         ),
       ),
     );
-    expect(answers.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
-    expect(answers.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(27);
+    expect(answers.filter((c) => c === 'CODE_INVALID')).toHaveLength(20);
+    expect(answers.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(12);
   });
 
   it('right codes give their network attempt back: many people behind one address sign in at once', async () => {
@@ -576,14 +627,15 @@ describe('maintenance rounds: second-factor budgets, the counters clean-up, noti
       );
     await code(live!.id); // expired, but its session lives: its failure count must stay
     await code('00000000-0000-4000-8000-000000000001'); // a session that is gone
-    const challenge = (expires: string) =>
+    // (One challenge per session and purpose: the expired one a sign-in's, the live one a registration's.)
+    const challenge = (purpose: string, expires: string) =>
       db.query(
         `insert into webauthn_challenge (id, account_id, session_id, purpose, challenge, expires_at)
-         values (gen_random_uuid(), $1, $2, 'LOGIN', 'c', now() + $3::interval)`,
-        [id, live!.id, expires],
+         values (gen_random_uuid(), $1, $2, $3, 'c', now() + $4::interval)`,
+        [id, live!.id, purpose, expires],
       );
-    await challenge('-1 minute');
-    await challenge('5 minutes');
+    await challenge('LOGIN', '-1 minute');
+    await challenge('REGISTER', '5 minutes');
     await new Promise((r) => setTimeout(r, 2500)); // two clean-up runs
     expect(await db.query(`select session_id from email_code where account_id = $1`, [id])).toEqual([{ session_id: live!.id }]);
     expect(await db.query(`select 1 from webauthn_challenge where account_id = $1 and expires_at > now()`, [id])).toHaveLength(1);

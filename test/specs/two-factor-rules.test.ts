@@ -300,12 +300,21 @@ describe('two-factor rules', () => {
       await reauthenticate(a.client);
       return a;
     };
+    /** An admin made more than a day ago (only such an admin approves: one made just before by the requester is no second opinion). */
+    const adminOfADay = async () => {
+      const a = await signedInAdmin();
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [a.id]);
+      return a;
+    };
 
-    it('comes from an admin who existed when it was asked for, for a requester still standing behind it; once per account', async () => {
+    it('comes from an admin of a day when it was asked for, for a requester still standing behind it; once per account', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const requester = await signedInAdmin();
-      const before = await signedInAdmin();
+      const before = await adminOfADay();
+      // Made an hour before the request (by the requester, say, with a password it chose).
+      const recent = await signedInAdmin();
+      await db.query(`update account set created_at = created_at - interval '1 hour' where id = $1`, [recent.id]);
       const res = await requester.client.gql(RESET, { id: target.id });
       const requestId = res.data!['resetTwoFactor'].requestId as string;
       expect(res.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
@@ -315,6 +324,8 @@ describe('two-factor rules', () => {
       // An admin made after the request (by the requester, say) is no second opinion.
       const after = await signedInAdmin();
       expect(codes(await after.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
+      expect(codes(await recent.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
+      expect(await factors(target.id)).toBe(1);
 
       // A requester disabled since then no longer stands behind it.
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: requester.id });
@@ -368,7 +379,7 @@ describe('two-factor rules', () => {
       await awayFromStepEdge();
       const phone = await loginWithTotp(server, target.email, secret, 0);
       const requester = await signedInAdmin();
-      const approver = await signedInAdmin();
+      const approver = await adminOfADay();
       const since = mail.count();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       // While the request waits, the target keeps its factor and its sessions, and is not told anything.

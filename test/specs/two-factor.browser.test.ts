@@ -599,10 +599,22 @@ describe('two-factor authentication in the dashboard', () => {
   it('a second admin approves a waiting reset of an admin’s 2FA from the compliance page', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });
+    // An admin of more than a day approves; one made just now cannot.
+    await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
+    const recent = await createAccount(server, admin, { role: 'ADMIN' });
     await enrollTotp(target.client);
     await reauthenticate(admin);
     const asked = await admin.gql(`mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename } }`, { id: target.id });
     expect(asked.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
+
+    const newcomer = await (await browser.newContext()).newPage();
+    await signIn(newcomer, recent.email);
+    await newcomer.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await newcomer.getByRole('link', { name: '2FA compliance' }).click();
+    const seen = newcomer.getByRole('region', { name: 'Resets waiting for approval' });
+    await seen.getByText('Only an admin of at least a day when it was asked for can approve it.').waitFor();
+    expect(await seen.getByRole('button', { name: `Approve reset of ${target.email}` }).count()).toBe(0);
+    await newcomer.context().close();
 
     const page = await (await browser.newContext()).newPage();
     await signIn(page, second.email);

@@ -173,6 +173,35 @@ describe('two-factor authentication', () => {
       expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
     });
 
+    it('an app removed while its right code is being checked answers "not set up", with no replay alarm', async () => {
+      const { client: setup, id, email } = await newUser();
+      const { secret } = await enrollTotp(setup);
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      await awayFromStepEdge();
+      const since = mail.count();
+      // The code's check waits on the app's row while the app is removed (another session, an admin reset).
+      const [answer] = await inLockOrder(
+        db,
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
+        {
+          waitingOn: 'last_used_step',
+          meanwhile: (locker) => locker.query('delete from totp_authenticator where account_id = $1', [id]),
+        },
+      );
+      expect(answer!.data!['verifySecondFactor'], JSON.stringify(answer)).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'METHOD_NOT_SET_UP',
+      });
+      expect((await pending.gql(Q.me)).data?.['me']).toBeFalsy();
+      expect(await auditCount(id, 'TOTP_REPLAY_REFUSED')).toBe(0);
+      // Mail goes out in order: once a later message to the holder is in, an alarm would have come first.
+      await enrollTotp(setup);
+      await mail.waitFor(email, (m) => /method was added/i.test(m.subject), since);
+      expect(mail.messages.slice(since).filter((m) => /used twice/i.test(m.subject))).toEqual([]);
+    });
+
     it('two setups started at once both answer; a setup started while another confirms leaves the confirmed app working', async () => {
       const { client, id, email } = await newUser();
       // Both inserts wait on the account row (their foreign key), then go on one after the other.
@@ -1042,6 +1071,83 @@ describe('two-factor authentication', () => {
       // No code can be asked for a sign-in: the address is not a method yet.
       expect((await c.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
     });
+    it('a sign-in code mailed to an address the holder has since given up signs nobody in', async () => {
+      const { client, email, id } = await newUser();
+      const oldAddress = uniqueEmail('given-up');
+      let since = mail.count();
+      await client.gql(Q.startEmail, { a: oldAddress });
+      const enabled = (await client.gql(Q.confirmEmail, { c: await mail.codeFor(oldAddress, since) })).data![
+        'confirmEmailEnrollment'
+      ];
+      expect(enabled.__typename).toBe('TwoFactorEnabled');
+      // Someone with the password and the old mailbox starts a sign-in and gets its code…
+      const intruder = new GqlClient(server.url);
+      expect((await loginStep(intruder, email)).methods).toContain('EMAIL');
+      since = mail.count();
+      expect((await intruder.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const stolen = await mail.codeFor(oldAddress, since);
+      // …while the holder moves to a new address (re-authentication, removal, a new setup).
+      const re = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: enabled.recoveryCodes[0] } },
+      });
+      expect(re.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      expect((await client.gql(Q.disableEmail)).data!['disableEmailFactor']).toBe(true);
+      const newAddress = uniqueEmail('new-home');
+      // (Past the setup's cool-down.)
+      await db.query(
+        `update email_code set sent_at = sent_at - interval '1 minute' where account_id = $1 and purpose = 'ENROLL'`,
+        [id],
+      );
+      since = mail.count();
+      await client.gql(Q.startEmail, { a: newAddress });
+      expect(
+        (await client.gql(Q.confirmEmail, { c: await mail.codeFor(newAddress, since) })).data!['confirmEmailEnrollment']
+          .__typename,
+      ).toBe('TwoFactorEnabled');
+      const r = await intruder.gql(Q.verify, { i: { method: 'EMAIL', code: stolen } });
+      expect(r.data!['verifySecondFactor'], JSON.stringify(r)).toMatchObject({ __typename: 'TwoFactorError' });
+      expect((await intruder.gql(Q.me)).data?.['me']).toBeFalsy();
+      // A code sent now goes to the new address, and works.
+      since = mail.count();
+      expect((await intruder.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const fresh = await mail.codeFor(newAddress, since);
+      expect(mail.messages.slice(since).flatMap((m) => m.to)).not.toContain(oldAddress);
+      expect((await intruder.gql(Q.verify, { i: { method: 'EMAIL', code: fresh } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+    });
+
+    it('a re-authentication code dead of five wrong tries is replaced only once the attempt window is over', async () => {
+      const { client, id } = await newUser();
+      const address = uniqueEmail('reauth-tries');
+      let since = mail.count();
+      await client.gql(Q.startEmail, { a: address });
+      await client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) });
+      since = mail.count();
+      expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      const bad = code === '000000' ? '111111' : '000000';
+      const reauth = (c: string) =>
+        client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code: c } } });
+      for (let i = 0; i < 5; i++) expect((await reauth(bad)).data!['reauthenticate'].code).toBe('CODE_INVALID');
+      expect((await reauth(code)).data!['reauthenticate'].code).toBe('TOO_MANY_ATTEMPTS');
+      // Past the cool-down a new code is still refused, with the time it can be asked for (the window, 900 s).
+      await db.query(`update email_code set sent_at = sent_at - interval '5 seconds' where account_id = $1`, [id]);
+      const early = (await client.gql(Q.sendCode)).data!['sendEmailCode'];
+      expect(early).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+      const [{ sent_at: sentAt }] = (await db.query(
+        `select sent_at from email_code where account_id = $1 and purpose = 'LOGIN'`,
+        [id],
+      )) as [{ sent_at: Date }];
+      expect(Date.parse(early.retryAfter) - sentAt.getTime()).toBe(900_000);
+      // Once the window is over, a new code comes with five fresh tries, and it works.
+      await db.query(`update email_code set sent_at = sent_at - interval '15 minutes' where account_id = $1`, [id]);
+      since = mail.count();
+      expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const next = await mail.codeFor(address, since);
+      expect((await reauth(next === '000000' ? '111111' : '000000')).data!['reauthenticate'].code).toBe('CODE_INVALID');
+      expect((await reauth(next)).data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+    });
   });
 
   describe('recovery codes and re-authentication', () => {
@@ -1490,6 +1596,38 @@ describe('two-factor authentication', () => {
       }
     });
 
+    it('under "required for staff", e-mail codes staff may not use are not the method kept', async () => {
+      const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff requiredForStaff } }`;
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
+      try {
+        const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+        const { secret } = await enrollTotp(staff.client);
+        const address = uniqueEmail('staff-codes');
+        const since = mail.count();
+        await staff.client.gql(Q.startEmail, { a: address });
+        expect(
+          (await staff.client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) })).data!['confirmEmailEnrollment']
+            .__typename,
+        ).toBe('TwoFactorEnabled');
+        // Then e-mail codes are no longer accepted from staff, and staff must use 2FA.
+        await reauthenticate(admin);
+        expect((await admin.gql(SET, { i: { emailForStaff: false, requiredForStaff: true } })).errors).toBeUndefined();
+        await awayFromStepEdge();
+        const re = await staff.client.gql(Q.reauth, {
+          i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+        });
+        expect(re.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+        // The app is the only method that can sign this account in: it stays.
+        expect(codes(await staff.client.gql(Q.disableTotp))).toEqual(['LAST_METHOD_REQUIRED']);
+        expect((await staff.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+        expect((await loginStep(new GqlClient(server.url), staff.email)).methods).toContain('TOTP');
+      } finally {
+        await reauthenticate(admin);
+        await admin.gql(SET, { i: { emailForStaff: false, requiredForStaff: false } });
+      }
+    });
+
     it('2FA switched off system-wide: no second step, no enrollment', async () => {
       const { client: setupClient, email } = await newUser();
       await enrollTotp(setupClient);
@@ -1569,13 +1707,16 @@ describe('two-factor authentication', () => {
     it('resetting an admin waits for a second admin, who is neither the requester nor the target', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const second = await createAccount(server, admin, { role: 'ADMIN' });
+      // An admin of a day (one made just now, by the requester say, is no second opinion: below).
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
+      const puppet = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       await reauthAdmin(admin);
       const since = mail.count();
       const res = await admin.gql(RESET, { id: target.id });
       const pending = res.data!['resetTwoFactor'];
       expect(pending).toMatchObject({ __typename: 'TwoFactorResetPending', code: 'APPROVAL_REQUIRED' });
-      // The admins who could approve are told (not the requester, not the target).
+      // The admins who could approve are told (not the requester, not the target, not the new admin).
       const asked = await mail.waitFor(second.email, (m) => /approval needed/i.test(m.subject), since);
       expect(MailSink.text(asked)).toContain(`${server.url}/security/two-factor`);
       expect(MailSink.text(asked)).toContain(target.email);
@@ -1585,16 +1726,31 @@ describe('two-factor authentication', () => {
         .flatMap((m) => m.to);
       expect(askedOf).not.toContain(target.email);
       expect(askedOf).not.toContain(adminEmail);
+      expect(askedOf).not.toContain(puppet.email);
       expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
 
       expect(codes(await admin.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
       expect(codes(await target.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
-      const list = await second.client.gql(`{ pendingTwoFactorResets { id target { id } requestedBy { id } } }`);
+      // An admin made an hour, a minute, before the request cannot approve it (re-authenticated or not).
+      await reauthAdmin(puppet.client);
+      expect(codes(await puppet.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+      const LIST = `{ pendingTwoFactorResets { id target { id } requestedBy { id } approvableByYou } }`;
+      const list = await second.client.gql(LIST);
       expect(list.data!['pendingTwoFactorResets']).toContainEqual({
         id: pending.requestId,
         target: { id: target.id },
         requestedBy: { id: adminId },
+        approvableByYou: true,
       });
+      for (const [who, c] of [
+        ['requester', admin],
+        ['target', target.client],
+        ['new admin', puppet.client],
+      ] as const) {
+        const mine = (await c.gql(LIST)).data!['pendingTwoFactorResets'].find((r: { id: string }) => r.id === pending.requestId);
+        expect(mine?.approvableByYou, who).toBe(false);
+      }
       expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['REAUTH_REQUIRED']);
       await reauthAdmin(second.client);
       const done = await second.client.gql(APPROVE, { id: pending.requestId });
@@ -1604,6 +1760,7 @@ describe('two-factor authentication', () => {
       // Deleting the approver keeps the request's record (approved, by someone the audit log names).
       await reauthAdmin(admin);
       expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: second.id })).errors).toBeUndefined();
+      expect((await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: puppet.id })).errors).toBeUndefined();
       expect(
         await db.query(`select approved_at is not null as approved, approved_by_id from two_factor_reset_request where id = $1`, [
           pending.requestId,
@@ -1640,6 +1797,35 @@ describe('two-factor authentication', () => {
       const res = await client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } });
       return { client, result: res.data!['verifySecondFactor'] };
     }
+
+    it('a sign-in has one live challenge: asked for again, also at the same moment, the last one asked stands', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      await register(user.client, key);
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, user.email)).methods).toContain('WEBAUTHN');
+      await client.gql(AUTH_OPTIONS);
+      const [sessionRow] = await db.query<{ session_id: string }>(
+        `select session_id from webauthn_challenge where account_id = $1`,
+        [user.id],
+      );
+      // Two more asked while the first is held: both wait on it, then go on one after the other.
+      const [a, b] = await inLockOrder(
+        db,
+        ['select 1 from webauthn_challenge where session_id = $1 for update', [sessionRow!.session_id]],
+        [() => client.gql(AUTH_OPTIONS), () => client.gql(AUTH_OPTIONS)],
+        { waitingOn: 'webauthn_challenge' },
+      );
+      expect(await challengesOf(user.id)).toBe(1);
+      const [live] = await db.query<{ challenge: string }>(`select challenge from webauthn_challenge where account_id = $1`, [
+        user.id,
+      ]);
+      const options = [a, b].map((r) => r!.data!['webauthnAuthenticationOptions']);
+      const standing = options.find((o) => o.challenge === live!.challenge);
+      expect(standing).toBeDefined();
+      const res = await client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(standing) } });
+      expect(res.data!['verifySecondFactor'].__typename, JSON.stringify(res)).toBe('LoginSuccess');
+    });
 
     it('registers a key, signs in with it, renames it and removes it (re-authentication, bad input, other accounts’ keys)', async () => {
       const user = await newUser();

@@ -71,7 +71,14 @@ export function toProblem(error: unknown): Problem {
   return { code: 'NETWORK', message: sentenceForCode('NETWORK'), fieldErrors: {} };
 }
 
-/** A problem built from a result-union error member (`... on ErrorResult { code }`). */
-export function problemFromCode(code: ErrorCode): Problem {
-  return { code, message: sentenceForCode(code), fieldErrors: {} };
+/**
+ * A problem built from a result-union error member (`... on ErrorResult { code }`). `retryAfter`: when
+ * a spent attempt limit gives way, said as a time of day.
+ */
+export function problemFromCode(code: ErrorCode, retryAfter?: string | null): Problem {
+  const message = sentenceForCode(code);
+  const at = retryAfter ? new Date(retryAfter) : null;
+  if (code !== 'TOO_MANY_ATTEMPTS' || at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return { code, message: `Too many wrong codes. You can try again at ${time}.`, fieldErrors: {} };
 }

@@ -22,7 +22,7 @@ export interface Enabled {
 
 type EnabledResult =
   | { __typename: 'TwoFactorEnabled'; method: TwoFactorMethod; recoveryCodes?: string[] | null; signedIn: boolean }
-  | { __typename: 'TwoFactorError'; code: Problem['code'] };
+  | { __typename: 'TwoFactorError'; code: Problem['code']; retryAfter?: string | null };
 
 function ProblemAlert({ problem }: { problem: Problem | null }) {
   if (!problem) return null;
@@ -39,7 +39,9 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
     onEnabled({ method: r.method, recoveryCodes: r.recoveryCodes, signedIn: r.signedIn });
     return null;
   }
-  return problemFromCode(r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK' ? r.code : 'INTERNAL_SERVER_ERROR');
+  return r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK'
+    ? problemFromCode(r.code, r.retryAfter)
+    : problemFromCode('INTERNAL_SERVER_ERROR');
 }
 
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
@@ -148,7 +150,10 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
         const { data } = await start({ variables: { address } });
         const r = data?.startEmailEnrollment;
         if (r?.__typename === 'EmailCodeSent') setSent(true);
-        else setProblem(problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR'));
+        else
+          setProblem(
+            r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
+          );
       },
       setProblem,
     );

@@ -13,6 +13,7 @@ const PendingResetsDocument = graphql(`
       id
       createdAt
       expiresAt
+      approvableByYou
       target {
         id
         email
@@ -41,7 +42,8 @@ const ApproveResetDocument = graphql(`
 
 /**
  * Admins only: resets of an admin's 2FA that wait for a second admin (lost device). Approving carries
- * the reset out (re-authentication first); the requester and the target cannot approve.
+ * the reset out (re-authentication first); the requester, the target and admins younger than a day
+ * when it was asked for cannot approve.
  */
 export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   const { data, refetch } = useQuery(PendingResetsDocument, { fetchPolicy: 'cache-and-network' });
@@ -90,6 +92,10 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
                   {r.target.id === viewer.id
                     ? 'About your account: another admin approves.'
                     : 'You asked: another admin approves.'}
+                </Alert>
+              ) : !r.approvableByYou ? (
+                <Alert variant="light" color="gray" p="xs">
+                  Only an admin of at least a day when it was asked for can approve it.
                 </Alert>
               ) : (
                 <Button

@@ -61,7 +61,7 @@ export function SecondFactorForm({
     try {
       const { data } = await sendCode();
       const r = data?.sendEmailCode;
-      if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code));
+      if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code, r.retryAfter));
       else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
       setProblem(toProblem(error));

@@ -37,7 +37,9 @@ export function SecondFactorModal({
                 onSuccess();
                 return null;
               }
-              return problemFromCode(r?.__typename === 'TwoFactorError' ? r.code : 'INTERNAL_SERVER_ERROR');
+              return r?.__typename === 'TwoFactorError'
+                ? problemFromCode(r.code, r.retryAfter)
+                : problemFromCode('INTERNAL_SERVER_ERROR');
             } catch (error) {
               return toProblem(error);
             }

@@ -130,6 +130,7 @@ export const ConfirmEmailDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        retryAfter
       }
     }
   }
@@ -152,6 +153,7 @@ export const FinishWebauthnRegistrationDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        retryAfter
       }
     }
   }
@@ -166,6 +168,7 @@ export const ReauthenticateDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        retryAfter
       }
     }
   }

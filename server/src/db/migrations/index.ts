@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261202060319 } from './Migration20261202060319.js';
 import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
@@ -64,4 +65,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201230000', class: Migration20261201230000 },
   { name: 'Migration20261202010800', class: Migration20261202010800 },
   { name: 'Migration20261202035308', class: Migration20261202035308 },
+  { name: 'Migration20261202060319', class: Migration20261202060319 },
 ];

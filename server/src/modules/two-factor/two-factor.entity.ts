@@ -216,9 +216,12 @@ export enum WebauthnChallengePurpose {
   LOGIN = 'LOGIN',
 }
 
-/** A WebAuthn challenge: bound to the account and session that asked, short-lived, deleted on use. */
+/**
+ * A WebAuthn challenge: bound to the account and session that asked, short-lived, deleted on use. One
+ * per session and purpose: asking again replaces it, also when two requests ask at once.
+ */
 @Entity({ tableName: 'webauthn_challenge' })
-@Index({ properties: ['sessionId', 'purpose'] })
+@Unique({ properties: ['sessionId', 'purpose'] })
 export class WebauthnChallenge {
   [OptionalProps]?: 'id';
 

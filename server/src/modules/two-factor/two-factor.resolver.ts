@@ -65,6 +65,18 @@ const ResetResult = createUnionType({
 });
 
 const RESET_REQUEST_TTL_MS = 24 * 3600_000;
+/**
+ * How long an admin must have been one, when a reset of an admin's 2FA is asked for, to approve it: an
+ * admin made just before by the requester (whose password the requester chose) is no second opinion.
+ * (Roles are set when an account is made, so an admin's age is the account's.)
+ */
+const APPROVER_MIN_AGE_MS = 24 * 3600_000;
+
+/** Whether this admin may approve this reset request (see APPROVER_MIN_AGE_MS). */
+const mayApprove = (approver: Account, req: { requestedBy: { id: string }; target: { id: string }; createdAt: Date }) =>
+  approver.id !== req.requestedBy.id &&
+  approver.id !== req.target.id &&
+  approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS;
 
 function session(ctx: Context) {
   return ctx.viewer!.session!;
@@ -407,16 +419,19 @@ export class TwoFactorResolver {
 
   /**
    * Under a policy, the account keeps at least one usable factor: removing the last would leave its
-   * next sign-in an enrollment anyone with the password could make. `removing` names what goes.
+   * next sign-in an enrollment anyone with the password could make, or one no method can finish (an
+   * e-mail address the settings no longer let staff use is no factor here). `removing` names what goes.
    */
   private async assertKeepsAFactor(ctx: Context, removing: { totp?: true; email?: true; webauthnId?: string }): Promise<void> {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
     if (!(await tf.policyRequires(ctx.em, account))) return;
     const m = await tf.summary(ctx.em, account.id);
+    // E-mail codes count only where they can finish a sign-in (for staff, only when the settings allow them).
+    const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, account));
     const left =
       (m.totp && !removing.totp ? 1 : 0) +
-      (m.email && !removing.email ? 1 : 0) +
+      (emailUsable && !removing.email ? 1 : 0) +
       m.webauthn.filter((c) => c.id !== removing.webauthnId && c.flaggedAt === null).length;
     if (left === 0) {
       throw appError(
@@ -616,7 +631,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin exists besides you and the target, enabled or not; otherwise it is carried out at once. Asking again while a request waits answers that request. Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled admins of at least a day are asked. Asking again while a request waits answers that request. Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -629,11 +644,12 @@ export class TwoFactorResolver {
     }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     if (account.role === Role.ADMIN) {
-      // Every other admin counts, enabled or not: were disabled ones left out, an admin could disable
-      // the others, reset alone and enable them again. Only enabled ones are asked (and can approve);
-      // with none enabled the request waits until one is.
+      // Every other admin counts, enabled or not, new or not: were disabled ones left out, an admin could
+      // disable the others, reset alone and enable them again (or make a new admin). Only enabled admins
+      // of at least a day are asked (and can approve); with none, the request waits until one is enabled.
       const others = await ctx.em.find(Account, { role: Role.ADMIN, id: { $nin: [account.id, viewer.account.id] } });
-      const approvers = others.filter((a) => a.disabledAt === null);
+      const since = Date.now() - APPROVER_MIN_AGE_MS;
+      const approvers = others.filter((a) => a.disabledAt === null && a.createdAt.getTime() <= since);
       if (others.length > 0) {
         // One open request per account, also when two admins ask at once (a lock per account): asking
         // again answers the one waiting. The request and its audit entry commit together.
@@ -679,6 +695,7 @@ export class TwoFactorResolver {
         requestedBy: r.requestedBy,
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
+        approvableByYou: mayApprove(ctx.viewer!.account, r),
       }),
     );
   }
@@ -686,7 +703,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target. Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -699,9 +716,12 @@ export class TwoFactorResolver {
     if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {
       throw appError(ErrorCode.FORBIDDEN, 'A second admin (neither the requester nor the target) must approve.');
     }
-    // An admin made after the request (possibly by the requester) is no second opinion.
-    if (viewer.account.createdAt.getTime() > req.createdAt.getTime()) {
-      throw appError(ErrorCode.FORBIDDEN, 'An admin who existed when the reset was asked for must approve it.');
+    // An admin made shortly before the request (possibly by the requester) is no second opinion.
+    if (!mayApprove(viewer.account, req)) {
+      throw appError(
+        ErrorCode.FORBIDDEN,
+        'Only an admin who had been one for at least a day when the reset was asked for can approve it.',
+      );
     }
     // A requester disabled or demoted since then no longer stands behind the request.
     if (req.requestedBy.disabledAt !== null || req.requestedBy.role !== Role.ADMIN) {

@@ -252,6 +252,11 @@ export class TwoFactorService {
     return f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
   }
 
+  /** Whether e-mail codes can finish this account's sign-ins: always for users, for staff only when the settings allow it. */
+  async emailAllowedFor(em: EntityManager, account: Account): Promise<boolean> {
+    return !isStaff(account) || (await this.settings.twoFactor(em)).emailForStaff;
+  }
+
   /** Whether the account holds a second factor, usable now or not (what recovery codes back up). */
   async holdsAnyFactor(account: Account): Promise<boolean> {
     const f = await this.readFlags(account);
@@ -324,7 +329,12 @@ export class TwoFactorService {
         attemptWindowSeconds,
       ],
     );
-    return this.limitFailure(row);
+    const limited = this.limitFailure(row);
+    // Refused by the network's budget alone: nothing was checked and the account is not at fault, so
+    // its attempt goes back (as in a second step): others' wrong codes behind this address must not
+    // spend this account's budget.
+    if (limited && row && !row.locked_at && !this.accountSpent(row)) await this.giveBack([this.accountBudgetKey(accountId)]);
+    return limited;
   }
 
   private accountBudgetKey(accountId: string): string {
@@ -337,7 +347,7 @@ export class TwoFactorService {
 
   /** Why an attempt may not go on (the lock, or a spent budget), from the budgets' state; null = go on. */
   private limitFailure(row: AttemptRow | undefined): TwoFactorFailure | null {
-    const { maxAttempts } = this.config.twoFactor;
+    const { networkMaxAttempts } = this.config.twoFactor;
     if (row?.locked_at) {
       return new TwoFactorFailure(
         ErrorCode.SECOND_FACTOR_LOCKED,
@@ -345,7 +355,7 @@ export class TwoFactorService {
       );
     }
     if (row && this.accountSpent(row)) return this.tooMany(row.acct_start!);
-    if (row?.net_start && (row.net_count ?? 0) >= maxAttempts) return this.tooMany(row.net_start);
+    if (row?.net_start && (row.net_count ?? 0) >= networkMaxAttempts) return this.tooMany(row.net_start);
     return null;
   }
 
@@ -383,7 +393,7 @@ export class TwoFactorService {
    * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
    */
   private async retakeNetwork(ip: string): Promise<TwoFactorFailure | null> {
-    const { maxAttempts, attemptWindowSeconds } = this.config.twoFactor;
+    const { networkMaxAttempts, attemptWindowSeconds } = this.config.twoFactor;
     const key = this.networkBudgetKey(ip);
     let windowStart = new Date();
     for (let tries = 1; tries <= 4; tries++) {
@@ -397,7 +407,7 @@ export class TwoFactorService {
         `${bumpSql('values (?, 1, now())', '?')} returning count, window_start`,
         [key, attemptWindowSeconds, attemptWindowSeconds],
       );
-      if (r && r.count <= maxAttempts) return null;
+      if (r && r.count <= networkMaxAttempts) return null;
       if (r) windowStart = r.window_start;
     }
     await this.giveBack([key]);
@@ -600,6 +610,9 @@ export class TwoFactorService {
       values: [step, totpId, this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)],
     });
     if (accepted?.accepted) return null;
+    // The app removed (or reset) while this code was being checked: no replay, just no app any more.
+    const { rowCount } = await this.pool.query(`select 1 from totp_authenticator where id = $1 and status = 'ACTIVE'`, [totpId]);
+    if (!rowCount) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
     await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
     this.mail.notify(mails.totpReplay(account.email, this.url));
@@ -684,11 +697,13 @@ export class TwoFactorService {
   // ── E-mail codes ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * An enrollment code is bound to the address it was sent to: a code mailed to one address cannot
-   * confirm another put in its place meanwhile (by a second start, in this session or another).
+   * A code is bound to the address it was sent to: an enrollment code mailed to one address cannot
+   * confirm another put in its place meanwhile (by a second start, in this session or another), and a
+   * sign-in code mailed to an address the account no longer uses (removed, then another set up) no
+   * longer signs in.
    */
-  private codeHash(code: string, address: string | null): string {
-    return hmacHex(this.keys.sessionSecret, address === null ? `email-code:${code}` : `email-code:${address}:${code}`);
+  private codeHash(code: string, address: string): string {
+    return hmacHex(this.keys.sessionSecret, `email-code:${address}:${code}`);
   }
 
   /**
@@ -764,7 +779,7 @@ export class TwoFactorService {
     cooldownMs: number,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const hash = this.codeHash(code, purpose === EmailCodePurpose.ENROLL ? address : null);
+    const hash = this.codeHash(code, address);
     // The code it replaces comes back too: if this one cannot be sent, the one in the inbox stays good.
     const [sent] = await em.execute<
       { sent_at: Date; prev_hash: string | null; prev_expires_at: Date | null; prev_used_at: Date | null }[]
@@ -773,8 +788,10 @@ export class TwoFactorService {
        insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
        on conflict (account_id, purpose, session_id) do update
-         set code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, used_at = null
-         where email_code.sent_at <= now() - make_interval(secs => ?) and email_code.failures < ?
+         set code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, used_at = null,
+             failures = case when email_code.failures >= ? then 0 else email_code.failures end
+         where email_code.sent_at <= now() - make_interval(secs => ?)
+           and (email_code.failures < ? or email_code.sent_at <= now() - make_interval(secs => ?))
        returning sent_at, (select code_hash from prev) as prev_hash, (select expires_at from prev) as prev_expires_at,
          (select used_at from prev) as prev_used_at`,
       [
@@ -787,14 +804,18 @@ export class TwoFactorService {
         sessionId,
         hash,
         EMAIL_CODE_TTL_MS / 1000,
+        EMAIL_CODE_MAX_FAILURES,
         cooldownMs / 1000,
         EMAIL_CODE_MAX_FAILURES,
+        this.config.twoFactor.attemptWindowSeconds,
       ],
     );
     if (!sent) {
       const existing = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
       if (existing && existing.failures >= EMAIL_CODE_MAX_FAILURES) {
-        return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+        // A code that died of wrong tries is replaced only after the attempt window since it was sent
+        // (a sign-in usually ends before; a signed-in session re-authenticating waits that long).
+        return this.deadCode(existing);
       }
       const last = existing?.sentAt.getTime() ?? Date.now();
       return new TwoFactorFailure(ErrorCode.EMAIL_COOLDOWN, 'A code was sent moments ago.', new Date(last + cooldownMs));
@@ -825,7 +846,19 @@ export class TwoFactorService {
     return { sentAt, retryAfter: new Date(sentAt.getTime() + cooldownMs) };
   }
 
-  /** Checks an e-mailed code: bound to the session, expires, single use, dies after five wrong tries. */
+  /** A code dead of wrong tries: a new one can be asked for once the attempt window since it was sent is over. */
+  private deadCode(row: EmailCode): TwoFactorFailure {
+    return new TwoFactorFailure(
+      ErrorCode.TOO_MANY_ATTEMPTS,
+      'Too many wrong codes. Wait before asking for a new one, or start again.',
+      new Date(row.sentAt.getTime() + this.config.twoFactor.attemptWindowSeconds * 1000),
+    );
+  }
+
+  /**
+   * Checks an e-mailed code: bound to the session and the address, expires, single use, dies after five
+   * wrong tries. `address`: where an enrollment's code went; a sign-in's went to the account's address.
+   */
   async checkEmailCode(
     em: EntityManager,
     account: Account,
@@ -834,10 +867,13 @@ export class TwoFactorService {
     code: string,
     address: string | null = null,
   ): Promise<TwoFactorFailure | null> {
+    const to =
+      address ?? (await em.fork().findOne(EmailFactor, { account: account.id, status: EnrollmentStatus.ACTIVE }))?.address;
+    if (to === undefined) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up.');
     const row = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
     if (!row) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.');
     if (row.failures >= EMAIL_CODE_MAX_FAILURES) {
-      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+      return this.deadCode(row);
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
@@ -848,9 +884,9 @@ export class TwoFactorService {
       [row.id, EMAIL_CODE_MAX_FAILURES],
     );
     if (took.length === 0) {
-      return new TwoFactorFailure(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes in this sign-in. Start again.');
+      return this.deadCode(row);
     }
-    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim(), address), row.codeHash)) {
+    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim(), to), row.codeHash)) {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
     // Single use, also under a race: only one request can set used_at; the try is given back.
@@ -955,6 +991,8 @@ export class TwoFactorService {
 
   async removeEmail(ctx: Context, account: Account): Promise<boolean> {
     const n = await ctx.em.nativeDelete(EmailFactor, { account: account.id, status: EnrollmentStatus.ACTIVE });
+    // Sign-in codes already mailed die with the method (a code in a mailbox the holder gave up signs nobody in).
+    if (n > 0) await ctx.em.nativeDelete(EmailCode, { account: account.id, purpose: EmailCodePurpose.LOGIN });
     if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.EMAIL, 'E-mail codes');
     return n > 0;
   }

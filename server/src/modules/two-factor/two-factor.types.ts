@@ -314,6 +314,12 @@ export class TwoFactorResetRequestInfo {
 
   @Field(() => Date, { description: 'Lapses at.' })
   expiresAt!: Date;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether you may approve it: neither the requester nor the target, and an admin for at least a day when it was asked for.',
+  })
+  approvableByYou!: boolean;
 }
 
 export { GraphQLJSONObject };

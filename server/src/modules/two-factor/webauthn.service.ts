@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -47,7 +48,10 @@ export class WebauthnService {
     twoFactor.verifyAssertion = (ctx, account, response) => this.verifyAssertion(ctx, account, response);
   }
 
-  /** Stores a new challenge for this session and purpose; any older one of the same kind dies. */
+  /**
+   * Stores a new challenge for this session and purpose; any older one of the same kind dies. One
+   * upsert on the unique (session, purpose): of two requests at once the later wins, never two live.
+   */
   private async storeChallenge(
     em: EntityManager,
     account: Account,
@@ -56,17 +60,15 @@ export class WebauthnService {
     challenge: string,
     deviceName: string | null,
   ): Promise<void> {
-    await em.nativeDelete(WebauthnChallenge, { sessionId, purpose });
     await em.nativeDelete(WebauthnChallenge, { expiresAt: { $lt: new Date() } });
-    em.create(WebauthnChallenge, {
-      account: account.id,
-      sessionId,
-      purpose,
-      challenge,
-      deviceName,
-      expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
-    });
-    await em.flush();
+    await em.execute(
+      `insert into webauthn_challenge (id, account_id, session_id, purpose, challenge, device_name, expires_at)
+       values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
+       on conflict (session_id, purpose) do update
+         set account_id = excluded.account_id, challenge = excluded.challenge, device_name = excluded.device_name,
+             expires_at = excluded.expires_at`,
+      [randomUUID(), account.id, sessionId, purpose, challenge, deviceName, CHALLENGE_TTL_MS / 1000],
+    );
   }
 
   /** Takes the session's live challenge out of the database: single use, even under a race. */
