@@ -399,10 +399,10 @@ describe('second-factor attempt limits', () => {
       (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:ip:${ip}/32`]))[0]?.count;
     expect(await budget()).toBe(0);
 
-    // The network's budget taken by five attempts in flight that turn out right: one more waits for
+    // The network's budget taken by twenty attempts in flight (all it holds) that turn out right: one more waits for
     // them to give their slots back instead of being told "too many wrong codes".
-    // Deterministic: the late attempt waits on the budget's row while it is set to 5 (taken), so it
-    // finds the budget spent; the five give their slots back only after it took its own.
+    // Deterministic: the late attempt waits on the budget's row while it is set to 20 (taken), so it
+    // finds the budget spent; the twenty give their slots back only after it took its own.
     const late = await pendingUser(ip);
     await awayFromStepEdge();
     const [inFlight] = await inLockOrder(
@@ -412,11 +412,11 @@ describe('second-factor attempt limits', () => {
       {
         waitingOn: 'failure_counter',
         meanwhile: (locker) =>
-          locker.query(`update failure_counter set count = 5, window_start = now() where key = $1`, [`2fa:ip:${ip}/32`]),
+          locker.query(`update failure_counter set count = 20, window_start = now() where key = $1`, [`2fa:ip:${ip}/32`]),
       },
     );
     // Queued behind the late attempt's own statement on that row: runs after it found the budget spent.
-    await db.query(`update failure_counter set count = greatest(count - 5, 0) where key = $1`, [`2fa:ip:${ip}/32`]);
+    await db.query(`update failure_counter set count = greatest(count - 20, 0) where key = $1`, [`2fa:ip:${ip}/32`]);
     expect((await inFlight!.answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
     expect(await budget()).toBe(0);
   });

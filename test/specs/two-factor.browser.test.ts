@@ -112,6 +112,31 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByText('9 of 10 recovery codes left.').waitFor();
   });
 
+  it('says when the second step may be tried again after too many wrong codes', async () => {
+    const { email, id, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    // Five wrong codes for this account five minutes ago (from wherever): its budget is spent for ten more.
+    const [{ until }] = (await db.query(
+      `insert into failure_counter (key, count, window_start) values ($1, 5, now() - interval '5 minutes')
+       on conflict (key) do update set count = excluded.count, window_start = excluded.window_start
+       returning window_start + interval '15 minutes' as until`,
+      [`2fa:acct:${id}`],
+    )) as [{ until: Date }];
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await awayFromStepEdge();
+    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    // Said as the next whole minute, in the browser's own clock format.
+    const at = await page.evaluate(
+      (t) => new Date(Math.ceil(Date.parse(t) / 60_000) * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+      until.toISOString(),
+    );
+    await dialog.getByText(`Too many attempts. You can try again at ${at}.`).waitFor();
+    await page.context().close();
+  });
+
   it('asks before replacing the recovery codes or removing the app, saying what is lost', async () => {
     const user = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(user.client);

@@ -196,6 +196,11 @@ describe('two-factor authentication', () => {
       });
       expect((await pending.gql(Q.me)).data?.['me']).toBeFalsy();
       expect(await auditCount(id, 'TOTP_REPLAY_REFUSED')).toBe(0);
+      // Nothing was compared: no failure counts toward the lock, and the attempt went back.
+      expect(await db.query(`select 1 from two_factor_state where account_id = $1 and consecutive_failures > 0`, [id])).toEqual(
+        [],
+      );
+      expect(await db.query(`select 1 from failure_counter where key = $1 and count > 0`, [`2fa:acct:${id}`])).toEqual([]);
       // Mail goes out in order: once a later message to the holder is in, an alarm would have come first.
       await enrollTotp(setup);
       await mail.waitFor(email, (m) => /method was added/i.test(m.subject), since);
@@ -1086,6 +1091,7 @@ describe('two-factor authentication', () => {
       since = mail.count();
       expect((await intruder.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
       const stolen = await mail.codeFor(oldAddress, since);
+      const [mailed] = await db.query(`select * from email_code where account_id = $1 and purpose = 'LOGIN'`, [id]);
       // …while the holder moves to a new address (re-authentication, removal, a new setup).
       const re = await client.gql(Q.reauth, {
         i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: enabled.recoveryCodes[0] } },
@@ -1104,8 +1110,32 @@ describe('two-factor authentication', () => {
         (await client.gql(Q.confirmEmail, { c: await mail.codeFor(newAddress, since) })).data!['confirmEmailEnrollment']
           .__typename,
       ).toBe('TwoFactorEnabled');
+      // The code was deleted with the method…
       const r = await intruder.gql(Q.verify, { i: { method: 'EMAIL', code: stolen } });
-      expect(r.data!['verifySecondFactor'], JSON.stringify(r)).toMatchObject({ __typename: 'TwoFactorError' });
+      expect(r.data!['verifySecondFactor'], JSON.stringify(r)).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'NO_CODE_SENT',
+      });
+      // …and one that outlived the removal (a send racing it) is bound to the address it went to.
+      await db.query(
+        `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
+         values ($1, $2, $3, $4, $5, now() - interval '1 minute', $6, $7, $8)`,
+        [
+          mailed!['id'],
+          id,
+          'LOGIN',
+          mailed!['session_id'],
+          mailed!['code_hash'],
+          mailed!['expires_at'],
+          mailed!['failures'],
+          null,
+        ],
+      );
+      const raced = await intruder.gql(Q.verify, { i: { method: 'EMAIL', code: stolen } });
+      expect(raced.data!['verifySecondFactor'], JSON.stringify(raced)).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'CODE_INVALID',
+      });
       expect((await intruder.gql(Q.me)).data?.['me']).toBeFalsy();
       // A code sent now goes to the new address, and works.
       since = mail.count();
@@ -1683,6 +1713,10 @@ describe('two-factor authentication', () => {
     it('two admins asking at once to reset a third admin make one request', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const second = await createAccount(server, admin, { role: 'ADMIN' });
+      // Admins of more than a day each (only such an admin is a second opinion the other must wait for).
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = any($1::uuid[])`, [
+        [second.id, adminId],
+      ]);
       await enrollTotp(target.client);
       await reauthAdmin(admin);
       await reauthAdmin(second.client);
@@ -1709,7 +1743,19 @@ describe('two-factor authentication', () => {
       const second = await createAccount(server, admin, { role: 'ADMIN' });
       // An admin of a day (one made just now, by the requester say, is no second opinion: below).
       await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
+      const made = mail.count();
       const puppet = await createAccount(server, admin, { role: 'ADMIN' });
+      // Every new admin is announced to the other enabled admins (not to its maker, nor to itself).
+      const announced = await mail.waitFor(second.email, (m) => m.subject.includes(puppet.email), made);
+      expect(announced.subject).toBe(`A new admin account was created: ${puppet.email}`);
+      expect(MailSink.text(announced)).toContain(`${server.url}/users/${puppet.id}`);
+      await mail.waitFor(target.email, (m) => m.subject.includes(puppet.email), made);
+      expect(
+        mail.messages
+          .slice(made)
+          .filter((m) => m.subject.includes(puppet.email))
+          .flatMap((m) => m.to),
+      ).not.toContain(adminEmail);
       await enrollTotp(target.client);
       await reauthAdmin(admin);
       const since = mail.count();

@@ -79,6 +79,7 @@ export function problemFromCode(code: ErrorCode, retryAfter?: string | null): Pr
   const message = sentenceForCode(code);
   const at = retryAfter ? new Date(retryAfter) : null;
   if (code !== 'TOO_MANY_ATTEMPTS' || at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return { code, message: `Too many wrong codes. You can try again at ${time}.`, fieldErrors: {} };
+  // The next whole minute: trying at the minute shown is never too early.
+  const time = new Date(Math.ceil(at.getTime() / 60_000) * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return { code, message: `Too many attempts. You can try again at ${time}.`, fieldErrors: {} };
 }

@@ -161,6 +161,19 @@ export class AccountResolver {
       ),
     );
     if (!result.ok) return new EmailTakenError();
+    // A new admin is announced to the other admins: an account someone made to have a second admin at
+    // hand (to approve a reset of another admin's 2FA once a day old, say) does not go unnoticed.
+    if (result.account.role === Role.ADMIN) {
+      const others = await ctx.em.find(Account, {
+        role: Role.ADMIN,
+        disabledAt: null,
+        id: { $nin: [result.account.id, ctx.viewer!.account.id] },
+      });
+      const link = new URL(`/users/${result.account.id}`, ctx.services.config.publicUrl.origin).toString();
+      for (const a of others) {
+        ctx.services.mail.notify(mails.adminCreated(a.email, result.account.email, ctx.viewer!.account.email, link));
+      }
+    }
     return Object.assign(new AccountCreated(), { account: result.account });
   }
 

@@ -90,6 +90,13 @@ export const mails = {
       text: `An administrator reset the two-factor authentication of your account and signed out all your sessions. Sign in and set up a method again.${footer(url)}`,
     };
   },
+  adminCreated(to: string, admin: string, createdBy: string, link: string): MailMessage {
+    return {
+      to,
+      subject: `A new admin account was created: ${admin}`,
+      text: `${createdBy} created the admin account ${admin}. An admin can do everything here, including approve resets of other admins' two-factor authentication once the account is a day old.\n\nIf you did not expect this, check with ${createdBy}, and disable the account if it should not exist.\n\nReview it: ${link}\n`,
+    };
+  },
   twoFactorResetRequested(to: string, target: string, requestedBy: string, expiresAt: Date, link: string): MailMessage {
     return {
       to,

@@ -631,7 +631,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled admins of at least a day are asked. Asking again while a request waits answers that request. Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request. Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -644,12 +644,18 @@ export class TwoFactorResolver {
     }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     if (account.role === Role.ADMIN) {
-      // Every other admin counts, enabled or not, new or not: were disabled ones left out, an admin could
-      // disable the others, reset alone and enable them again (or make a new admin). Only enabled admins
-      // of at least a day are asked (and can approve); with none, the request waits until one is enabled.
-      const others = await ctx.em.find(Account, { role: Role.ADMIN, id: { $nin: [account.id, viewer.account.id] } });
-      const since = Date.now() - APPROVER_MIN_AGE_MS;
-      const approvers = others.filter((a) => a.disabledAt === null && a.createdAt.getTime() <= since);
+      // Every other admin of at least a day counts, enabled or not: were disabled ones left out, an admin
+      // could disable the others, reset alone and enable them again. Admins younger than that are no second
+      // opinion (the requester may have made them) and cannot approve, so they count as none: a request
+      // only they could approve would wait for nobody. Only enabled ones are asked; with none enabled the
+      // request waits until one is.
+      const since = new Date(Date.now() - APPROVER_MIN_AGE_MS);
+      const others = await ctx.em.find(Account, {
+        role: Role.ADMIN,
+        id: { $nin: [account.id, viewer.account.id] },
+        createdAt: { $lte: since },
+      });
+      const approvers = others.filter((a) => a.disabledAt === null);
       if (others.length > 0) {
         // One open request per account, also when two admins ask at once (a lock per account): asking
         // again answers the one waiting. The request and its audit entry commit together.

@@ -584,7 +584,11 @@ export class TwoFactorService {
             : new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'A WebAuthn response is required.');
         break;
     }
-    if (failure) await this.recordFailure(ctx, account);
+    if (failure?.code === ErrorCode.METHOD_NOT_SET_UP) {
+      // The method went away while this was checked (removed, or the account reset): nothing was
+      // compared, so no failure counts and both attempts go back.
+      await this.giveBack([this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)]);
+    } else if (failure) await this.recordFailure(ctx, account);
     else if (!successRecorded) await this.recordSuccess(ctx, account);
     return failure ?? { recoveryCodeId };
   }
@@ -782,9 +786,15 @@ export class TwoFactorService {
     const hash = this.codeHash(code, address);
     // The code it replaces comes back too: if this one cannot be sent, the one in the inbox stays good.
     const [sent] = await em.execute<
-      { sent_at: Date; prev_hash: string | null; prev_expires_at: Date | null; prev_used_at: Date | null }[]
+      {
+        sent_at: Date;
+        prev_hash: string | null;
+        prev_expires_at: Date | null;
+        prev_used_at: Date | null;
+        prev_failures: number | null;
+      }[]
     >(
-      `with prev as (select code_hash, expires_at, used_at from email_code where account_id = ? and purpose = ? and session_id = ?)
+      `with prev as (select code_hash, expires_at, used_at, failures from email_code where account_id = ? and purpose = ? and session_id = ?)
        insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
        on conflict (account_id, purpose, session_id) do update
@@ -793,7 +803,7 @@ export class TwoFactorService {
          where email_code.sent_at <= now() - make_interval(secs => ?)
            and (email_code.failures < ? or email_code.sent_at <= now() - make_interval(secs => ?))
        returning sent_at, (select code_hash from prev) as prev_hash, (select expires_at from prev) as prev_expires_at,
-         (select used_at from prev) as prev_used_at`,
+         (select used_at from prev) as prev_used_at, (select failures from prev) as prev_failures`,
       [
         account.id,
         purpose,
@@ -829,12 +839,14 @@ export class TwoFactorService {
       // replaced, already in the inbox, is put back as it was: a failed resend must not kill it.
       await em.execute(
         `update email_code set sent_at = to_timestamp(0),
-           code_hash = coalesce(?, code_hash), expires_at = coalesce(?, expires_at), used_at = ?
+           code_hash = coalesce(?, code_hash), expires_at = coalesce(?, expires_at), used_at = ?,
+           failures = coalesce(?, failures)
          where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
         [
           sent.prev_hash,
           sent.prev_expires_at,
           sent.prev_hash === null ? null : sent.prev_used_at,
+          sent.prev_failures,
           account.id,
           purpose,
           sessionId,
