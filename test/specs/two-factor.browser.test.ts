@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep } from '../support/two-factor.js';
 
@@ -17,16 +18,19 @@ describe('two-factor authentication in the dashboard', () => {
   let closeBrowser: () => Promise<void>;
   let admin: GqlClient;
   let adminEmail: string;
+  let mail: MailSink;
 
   beforeAll(async () => {
     db = await createTestDatabase('two_factor_browser');
-    server = await startServer({ DATABASE_URL: db.url });
+    mail = await MailSink.start();
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
     ({ client: admin, email: adminEmail } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
   afterAll(async () => {
     await closeBrowser?.();
     await server?.stop();
+    await mail?.stop();
     await db?.drop();
   });
 
@@ -110,6 +114,75 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
     await page.getByRole('link', { name: 'Security', exact: true }).click();
     await page.getByText('9 of 10 recovery codes left.').waitFor();
+  });
+
+  it('sets up e-mail codes from the Security page, then signs in with the code the pop-up had sent', async () => {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const address = uniqueEmail('codes');
+    await page.getByLabel('Address for codes').fill(address);
+    let since = mail.count();
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByText(`A code is on its way to ${address}.`).waitFor();
+    const code = await mail.codeFor(address, since);
+    // A wrong code says so and empties the field; the right one switches e-mail codes on.
+    const field = page.getByLabel('Code from the e-mail');
+    await field.fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirm address' }).click();
+    await page.getByRole('alert').getByText('That code is not right').waitFor();
+    expect(await field.inputValue()).toBe('');
+    await field.fill(code);
+    await page.getByRole('button', { name: 'Confirm address' }).click();
+    await page.getByText('Two-factor authentication on').waitFor();
+    await page.getByRole('region', { name: 'Recovery codes' }).waitFor();
+
+    await signOut(page);
+    since = mail.count();
+    await signIn(page, email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    // E-mail codes are the only method: the code is sent without asking.
+    await dialog.getByText('A code is on its way to your verified address').waitFor();
+    const signInCode = await mail.codeFor(address, since);
+    await dialog.getByLabel('Code from the e-mail').fill(signInCode);
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+    await page.context().close();
+  });
+
+  it('a sign-in that ended while the pop-up waited closes it and says to sign in again', async () => {
+    const { email, id, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.waitFor();
+    // The pending sign-in lapses (PENDING_SESSION_SECONDS) while the holder looks for the phone.
+    await db.query(`update session set expires_at = now() - interval '1 second' where account_id = $1 and stage <> 'FULL'`, [id]);
+    // (Until the server has seen it: sessions are cached for a moment.)
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () => {
+            const res = await fetch('/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ query: '{ pendingSignIn { stage } }' }),
+            });
+            return ((await res.json()) as { data?: { pendingSignIn: unknown } }).data?.pendingSignIn ?? null;
+          }),
+        { interval: 50 },
+      )
+      .toBeNull();
+    await awayFromStepEdge();
+    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('alert').getByText('This sign-in has ended').waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.context().close();
   });
 
   it('says when the second step may be tried again after too many wrong codes', async () => {
@@ -674,7 +747,9 @@ describe('two-factor authentication in the dashboard', () => {
     const [counts] = await db.query<{ total: number; on: number }>(
       `select count(*)::int as total,
          (count(*) filter (where exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
-            or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)))::int as on
+            or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+            or exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'
+                        and (a.role = 'USER' or (select (value->>'emailForStaff')::boolean from setting where key = 'twoFactor')))))::int as on
        from account a`,
     );
     expect(counts!.on).toBeGreaterThan(0);

@@ -40,7 +40,20 @@ export function Component() {
       title="Set up two-factor authentication"
       description="Your organisation requires a second sign-in step for your account."
     >
-      {done ? (
+      {done && !done.signedIn ? (
+        // Another method was set up for the account at the same moment (another tab, another device):
+        // this one is on, yet this sign-in must be finished with a factor, so it starts again.
+        <Stack gap="md">
+          <Alert color="orange" variant="light">
+            Two-factor authentication is on, but another method was set up for your account at the same time. Sign in again and
+            confirm with one of your methods.
+          </Alert>
+          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} />}
+          <Button loading={leaving} onClick={() => void logout().then(() => navigate('/login', { replace: true }))}>
+            Sign in again
+          </Button>
+        </Stack>
+      ) : done ? (
         <Stack gap="md">
           <Alert color="green" variant="light">
             Two-factor authentication is on. You are signed in.

@@ -27,11 +27,11 @@ export function Component() {
   usePageTitle('Security');
   const { data, error, refetch } = useQuery(MyTwoFactorDocument, { fetchPolicy: 'cache-and-network' });
   const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
-  const [disableTotp] = useMutation(DisableTotpDocument);
-  const [disableEmail] = useMutation(DisableEmailFactorDocument);
-  const [removeKey] = useMutation(RemoveWebauthnDocument);
+  const [disableTotp, { loading: removingTotp }] = useMutation(DisableTotpDocument);
+  const [disableEmail, { loading: removingEmail }] = useMutation(DisableEmailFactorDocument);
+  const [removeKey, { loading: removingKey }] = useMutation(RemoveWebauthnDocument);
   const [renameKey, { loading: renamingBusy }] = useMutation(RenameWebauthnDocument);
-  const [generate] = useMutation(GenerateRecoveryCodesDocument);
+  const [generate, { loading: generating }] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
@@ -101,6 +101,7 @@ export function Component() {
               variant="light"
               color="red"
               size="xs"
+              loading={removingTotp}
               onClick={() =>
                 confirm({
                   title: 'Remove the authenticator app?',
@@ -137,6 +138,7 @@ export function Component() {
               variant="light"
               color="red"
               size="xs"
+              loading={removingEmail}
               onClick={() =>
                 confirm({
                   title: 'Remove e-mail codes?',
@@ -236,6 +238,7 @@ export function Component() {
                         variant="light"
                         color="red"
                         aria-label={`Remove ${c.name}`}
+                        disabled={removingKey}
                         onClick={() =>
                           confirm({
                             title: `Remove ${c.name}?`,
@@ -284,6 +287,7 @@ export function Component() {
             <Group>
               <Button
                 variant="light"
+                loading={generating}
                 onClick={() =>
                   confirm({
                     title: 'Generate new recovery codes?',

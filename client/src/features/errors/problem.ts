@@ -73,13 +73,49 @@ export function toProblem(error: unknown): Problem {
 
 /**
  * A problem built from a result-union error member (`... on ErrorResult { code }`). `retryAfter`: when
- * a spent attempt limit gives way, said as a time of day.
+ * a spent attempt limit gives way (said as a time of day) or an e-mail cool-down ends (in seconds).
  */
 export function problemFromCode(code: ErrorCode, retryAfter?: string | null): Problem {
   const message = sentenceForCode(code);
   const at = retryAfter ? new Date(retryAfter) : null;
-  if (code !== 'TOO_MANY_ATTEMPTS' || at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
+  if (at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
+  if (code === 'EMAIL_COOLDOWN') {
+    const seconds = Math.ceil((at.getTime() - Date.now()) / 1000);
+    return {
+      code,
+      message: `A code was sent moments ago. You can ask for another in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      fieldErrors: {},
+    };
+  }
+  if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
   // The next whole minute: trying at the minute shown is never too early.
   const time = new Date(Math.ceil(at.getTime() / 60_000) * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return { code, message: `Too many attempts. You can try again at ${time}.`, fieldErrors: {} };
+}
+
+/**
+ * The browser's own refusal of a security-key ceremony (a DOMException by name), said as such; null
+ * for anything else (the server's answer, the network), which the caller handles as usual.
+ */
+export function problemFromCeremony(error: unknown, ceremony: 'register' | 'sign-in'): Problem | null {
+  if (!(error instanceof Error)) return null;
+  const say = (message: string): Problem => ({ code: 'WEBAUTHN_FAILED', message, fieldErrors: {} });
+  switch (error.name) {
+    case 'NotAllowedError':
+    case 'AbortError':
+      return say('The security key prompt was cancelled or timed out. Try again.');
+    case 'InvalidStateError':
+      return say(
+        ceremony === 'register'
+          ? 'This security key or passkey is already registered to your account.'
+          : 'This security key or passkey could not be used. Try another one.',
+      );
+    case 'SecurityError':
+      return say('The browser refused the security key for this address. Open the dashboard at its own https address.');
+    case 'NotSupportedError':
+      return say('This browser or device cannot use this kind of security key or passkey.');
+    default:
+      // @simplewebauthn/browser's own error when the browser has no WebAuthn at all.
+      return /not supported/i.test(error.message) ? say('This browser cannot use security keys or passkeys.') : null;
+  }
 }

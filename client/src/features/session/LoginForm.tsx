@@ -7,6 +7,7 @@ import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
 import { setSignInStartedHere } from './signInStartedHere';
+import { forgetSignInEnded, rememberSignInEnded, signInEndedReason } from './signInEnded';
 import { useLogoutMutation } from './useLogoutMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
@@ -15,7 +16,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
   const [logout] = useLogoutMutation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(signInEndedReason);
   const [secondStep, setSecondStep] = useState<TwoFactorMethod[] | null>(initialMethods ?? null);
   const navigate = useNavigate();
   const fieldErrors = problem?.fieldErrors ?? {};
@@ -24,6 +25,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setProblem(null);
+    forgetSignInEnded();
     try {
       const result = await login({ email, password });
       if (result.__typename === 'LoginSuccess') {
@@ -62,6 +64,13 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
           onCancel={() => {
             // The waiting sign-in ends on the server too: a reload of /login must not bring it back.
             setSecondStep(null);
+            void logout();
+          }}
+          onEnded={(ended) => {
+            setSecondStep(null);
+            setProblem(ended);
+            // Said again by the form drawn anew once the app sees the session gone.
+            rememberSignInEnded(ended);
             void logout();
           }}
         />

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Group, Image, Stack, Text, TextInput, Title } from
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
 import {
   ConfirmEmailDocument,
@@ -137,6 +137,7 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [confirm, confirmState] = useMutation(ConfirmEmailDocument);
   const [address, setAddress] = useState('');
   const [sent, setSent] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const { guard, modal } = useReauthGuard();
@@ -149,8 +150,11 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
       async () => {
         const { data } = await start({ variables: { address } });
         const r = data?.startEmailEnrollment;
-        if (r?.__typename === 'EmailCodeSent') setSent(true);
-        else
+        if (r?.__typename === 'EmailCodeSent') {
+          setSent(true);
+          setSentTo(address.trim());
+          setCode('');
+        } else
           setProblem(
             r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
           );
@@ -164,7 +168,11 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
     setProblem(null);
     try {
       const { data } = await confirm({ variables: { code: code.trim() } });
-      setProblem(settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled));
+      const p = settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled);
+      setProblem(p);
+      if (p) setCode('');
+      // The setup lapsed or was replaced: start again from the address.
+      if (p?.code === 'NOT_ENROLLING') setSent(false);
     } catch (error) {
       setProblem(toProblem(error));
     }
@@ -189,6 +197,11 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
           </Button>
         </Group>
       </form>
+      {sent && sentTo && (
+        <Text size="sm" c="dimmed" role="status">
+          A code is on its way to {sentTo}. It is valid for 10 minutes.
+        </Text>
+      )}
       {sent && (
         <form onSubmit={(e) => void onConfirm(e)}>
           <Group align="end">
@@ -198,6 +211,7 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
               inputMode="numeric"
               maxLength={6}
               required
+              autoFocus
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}
             />
@@ -236,9 +250,10 @@ export function WebauthnSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }
           try {
             attestation = await startRegistration({ optionsJSON });
           } catch (error) {
-            // Cancelled, or no key answered: the browser's own refusal, said as such.
-            if (!(error instanceof Error && error.name === 'NotAllowedError')) throw error;
-            setProblem(problemFromCode('WEBAUTHN_FAILED'));
+            // Cancelled, no key answered, a key already registered: the browser's own refusal, said as such.
+            const refused = problemFromCeremony(error, 'register');
+            if (!refused) throw error;
+            setProblem(refused);
             return;
           }
           const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });

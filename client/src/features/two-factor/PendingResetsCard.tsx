@@ -55,14 +55,19 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
 
   const doApprove = ({ id, email }: { id: string; email: string }) =>
     guard('Approve', async () => {
-      const r = (await approve({ variables: { requestId: id } })).data?.approveTwoFactorReset;
-      if (r?.__typename === 'TwoFactorResetDone') {
-        notifications.show({
-          color: 'green',
-          message: `Two-factor authentication of ${email} reset; they were signed out and e-mailed.`,
-        });
+      try {
+        const r = (await approve({ variables: { requestId: id }, refetchQueries: ['TwoFactorCompliancePage'] })).data
+          ?.approveTwoFactorReset;
+        if (r?.__typename === 'TwoFactorResetDone') {
+          notifications.show({
+            color: 'green',
+            message: `Two-factor authentication of ${email} reset; they were signed out and e-mailed.`,
+          });
+        }
+      } finally {
+        // Also when refused (lapsed, or approved by another admin meanwhile): the list shows what is left.
+        await refetch();
       }
-      await refetch();
     });
 
   return (

@@ -97,6 +97,7 @@ export function ReauthModal({
                 label="Password"
                 autoComplete="current-password"
                 required
+                autoFocus
                 data-autofocus
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}

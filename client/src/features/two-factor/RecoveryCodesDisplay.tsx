@@ -1,11 +1,26 @@
+import { useEffect, useRef } from 'react';
 import { Alert, Button, CopyButton, Group, SimpleGrid, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 
 /** Freshly generated recovery codes: shown once, with copy and download. */
 export function RecoveryCodesDisplay({ codes }: { codes: string[] }) {
   const text = `Security Center recovery codes\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+  // Shown once: brought into view and focus wherever the button that made them was (the old set is already dead).
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'center' });
+    box.current?.focus({ preventScroll: true });
+  }, [codes]);
   return (
-    <Alert color="yellow" variant="light" title="Save your recovery codes now" role="region" aria-label="Recovery codes">
+    <Alert
+      ref={box}
+      tabIndex={-1}
+      color="yellow"
+      variant="light"
+      title="Save your recovery codes now"
+      role="region"
+      aria-label="Recovery codes"
+    >
       <Text size="sm" mb="sm">
         If you lose your device, each of these codes signs you in once. They are shown only now.
       </Text>

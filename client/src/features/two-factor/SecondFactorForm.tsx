@@ -1,9 +1,9 @@
 import { useMutation } from '@apollo/client/react';
 import { Alert, Button, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { startAuthentication } from '@simplewebauthn/browser';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
 import { METHOD_LABELS } from './labels';
 import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
 
@@ -55,18 +55,32 @@ export function SecondFactorForm({
     await run({ method, code: code.trim() });
   }
 
-  async function onSendCode() {
+  async function onSendCode(automatic = false) {
     setProblem(null);
     setNotice(null);
     try {
       const { data } = await sendCode();
       const r = data?.sendEmailCode;
-      if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code, r.retryAfter));
+      // Sent on its own a moment ago (this page reloaded): the code already on its way is the one to enter.
+      if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
+        setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another in a minute.');
+      } else if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code, r.retryAfter));
       else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
       setProblem(toProblem(error));
     }
   }
+
+  // E-mail codes as the only method (recovery codes aside): the code is sent at once, as people expect
+  // of "a code each time you sign in"; with a choice, they ask for it. Once per form (a ref, so React's
+  // development double run of effects does not send twice).
+  const autoSent = useRef(false);
+  const emailOnly = methods.filter((m) => m !== 'RECOVERY_CODE').join() === 'EMAIL';
+  useEffect(() => {
+    if (!emailOnly || autoSent.current) return;
+    autoSent.current = true;
+    void onSendCode(true);
+  }, [emailOnly]);
 
   async function onSecurityKey() {
     setProblem(null);
@@ -81,9 +95,7 @@ export function SecondFactorForm({
       await run({ method: 'WEBAUTHN', webauthnResponse: assertion as unknown as Record<string, unknown> });
     } catch (error) {
       setBusy(false);
-      setProblem(
-        error instanceof Error && error.name === 'NotAllowedError' ? problemFromCode('WEBAUTHN_FAILED') : toProblem(error),
-      );
+      setProblem(problemFromCeremony(error, 'sign-in') ?? toProblem(error));
     }
   }
 
@@ -144,6 +156,8 @@ export function SecondFactorForm({
               inputMode={method === 'RECOVERY_CODE' ? 'text' : 'numeric'}
               maxLength={method === 'RECOVERY_CODE' ? 16 : 6}
               required
+              // Also when the form appears in a dialog already open (the re-authentication's second step).
+              autoFocus
               data-autofocus
               error={problem?.fieldErrors['code']}
               value={code}

@@ -1,20 +1,26 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { Modal, Stack, Text } from '@mantine/core';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 import { announceSessionChange } from '../session/sessionChannel';
 
-/** The second sign-in step, as a pop-up over the sign-in page. */
+/**
+ * The second sign-in step, as a pop-up over the sign-in page. `onEnded`: the sign-in can no longer be
+ * finished here (it expired or ended elsewhere, or second-step sign-in is locked): the pop-up goes, and
+ * the sign-in page says why.
+ */
 export function SecondFactorModal({
   methods,
   onSuccess,
   onCancel,
+  onEnded,
 }: {
   methods: TwoFactorMethod[];
   onSuccess: () => void;
   onCancel: () => void;
+  onEnded: (problem: Problem) => void;
 }) {
   const [verify] = useMutation(VerifySecondFactorDocument);
   const client = useApolloClient();
@@ -28,6 +34,7 @@ export function SecondFactorModal({
           methods={methods}
           submitLabel="Verify"
           submit={async (proof) => {
+            let problem: Problem;
             try {
               const { data } = await verify({ variables: { input: proof } });
               const r = data?.verifySecondFactor;
@@ -37,12 +44,25 @@ export function SecondFactorModal({
                 onSuccess();
                 return null;
               }
-              return r?.__typename === 'TwoFactorError'
-                ? problemFromCode(r.code, r.retryAfter)
-                : problemFromCode('INTERNAL_SERVER_ERROR');
+              problem =
+                r?.__typename === 'TwoFactorError'
+                  ? problemFromCode(r.code, r.retryAfter)
+                  : problemFromCode('INTERNAL_SERVER_ERROR');
             } catch (error) {
-              return toProblem(error);
+              problem = toProblem(error);
             }
+            if (problem.code === 'UNAUTHENTICATED') {
+              onEnded({
+                ...problem,
+                message: 'This sign-in has ended (it waited too long, or was finished or cancelled elsewhere). Sign in again.',
+              });
+              return null;
+            }
+            if (problem.code === 'SECOND_FACTOR_LOCKED') {
+              onEnded(problem);
+              return null;
+            }
+            return problem;
           }}
         />
       </Stack>

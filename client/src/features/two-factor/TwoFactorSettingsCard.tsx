@@ -51,7 +51,8 @@ export function TwoFactorSettingsCard() {
 
   async function save(input: TwoFactorSettingsInput) {
     await guard('Saving', async () => {
-      await update({ variables: { input } });
+      // The compliance table on the same page counts methods the settings may switch off.
+      await update({ variables: { input }, refetchQueries: ['TwoFactorCompliancePage'] });
       notifications.show({ color: 'green', message: 'Two-factor settings saved.' });
     });
   }
@@ -90,7 +91,7 @@ export function TwoFactorSettingsCard() {
         >
           <Group mt="xs">
             {ALL_METHODS.map((m) => (
-              <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
+              <Checkbox key={m} value={m} label={METHOD_LABELS[m]} disabled={loading} />
             ))}
           </Group>
         </Checkbox.Group>
