@@ -159,6 +159,10 @@ export type AssertionVerifier = (
 
 export const isStaff = (account: Account): boolean => account.role !== Role.USER;
 
+/** Whether e-mail codes can finish this account's sign-ins under these settings: always for users, for staff only when allowed. */
+export const emailAllowedUnder = (s: Pick<TwoFactorSettings, 'emailForStaff'>, account: Account): boolean =>
+  !isStaff(account) || s.emailForStaff;
+
 /** Which second factors an account has set up, as selected by `methodFlagsSql`. */
 export interface MethodFlags {
   tf_totp: boolean;
@@ -249,12 +253,12 @@ export class TwoFactorService {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
     const f = flags ?? (await this.readFlags(account));
-    return f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
+    return f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
   }
 
   /** Whether e-mail codes can finish this account's sign-ins: always for users, for staff only when the settings allow it. */
   async emailAllowedFor(em: EntityManager, account: Account): Promise<boolean> {
-    return !isStaff(account) || (await this.settings.twoFactor(em)).emailForStaff;
+    return emailAllowedUnder(await this.settings.twoFactor(em), account);
   }
 
   /** Whether the account holds a second factor, usable now or not (what recovery codes back up). */
@@ -284,7 +288,7 @@ export class TwoFactorService {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) return [];
     return s.allowedMethods.filter(
-      (m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.EMAIL || !isStaff(account) || s.emailForStaff),
+      (m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.EMAIL || emailAllowedUnder(s, account)),
     );
   }
 
@@ -529,7 +533,7 @@ export class TwoFactorService {
     if (!settings.enabled) return notSetUp;
     // One round trip: the methods, the attempt taken (when the method may be used), the limits, the app's secret.
     const { attemptWindowSeconds } = this.config.twoFactor;
-    const emailAllowed = !isStaff(account) || settings.emailForStaff;
+    const emailAllowed = emailAllowedUnder(settings, account);
     const {
       rows: [row],
     } = await this.pool.query<MethodFlags & AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
@@ -1243,7 +1247,7 @@ export class TwoFactorService {
       // Flags read before the password was hashed are trusted only when they name a factor: one
       // switched on meanwhile must not be skipped, so "none" is asked again.
       const f = flags !== undefined && holdsFactor(flags) ? flags : await this.readFlags(account);
-      const methods = f ? methodsFrom(f, !isStaff(account) || s.emailForStaff) : [];
+      const methods = f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
       if (methods.length > 0) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods, enrollable: [] };
       // It holds a factor that cannot be used now (a security key flagged as a possible clone, e-mail
       // codes while they are off for staff) and has no recovery code left: the second step is owed
