@@ -48,12 +48,12 @@ describe('second-factor attempt limits', () => {
   /** A user with an authenticator app, and a client from its own address that stopped after the password. */
   async function pendingUser(
     ip = `198.51.100.${net++}`,
-  ): Promise<{ client: GqlClient; secret: string; id: string; email: string }> {
+  ): Promise<{ client: GqlClient; secret: string; id: string; email: string; recoveryCodes: string[] }> {
     const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
-    const { secret } = await enrollTotp(setup);
+    const { secret, recoveryCodes } = await enrollTotp(setup);
     const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
     expect((await loginStep(client, email)).typename).toBe('SecondFactorRequired');
-    return { client, secret, id, email };
+    return { client, secret, id, email, recoveryCodes };
   }
 
   let farNet = 1;
@@ -382,8 +382,9 @@ describe('second-factor attempt limits', () => {
     expect(answers.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(12);
   });
 
-  it('right codes give their network attempt back: many people behind one address sign in at once', async () => {
+  it('right codes leave the network budget alone: many people behind one address sign in at once', async () => {
     const ip = '203.0.113.79';
+    const key = `2fa:ip:${ip}/32`;
     const users = [];
     for (let i = 0; i < 12; i++) users.push(await pendingUser(ip));
     await awayFromStepEdge(); // then all twelve at once, well within the window
@@ -395,30 +396,119 @@ describe('second-factor attempt limits', () => {
       ),
     );
     expect(answers).toEqual(Array(12).fill('LoginSuccess'));
-    const budget = async () =>
-      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:ip:${ip}/32`]))[0]?.count;
-    expect(await budget()).toBe(0);
+    expect(await spent(key)).toBe(0);
 
-    // The network's budget taken by twenty attempts in flight (all it holds) that turn out right: one more waits for
-    // them to give their slots back instead of being told "too many wrong codes".
+    // A recovery code takes its attempt from both budgets up front (and gives it back when right). The
+    // network's budget taken by twenty attempts in flight (all it holds) that turn out right: one more
+    // waits for them to give their slots back instead of being told "too many wrong codes".
     // Deterministic: the late attempt waits on the budget's row while it is set to 20 (taken), so it
     // finds the budget spent; the twenty give their slots back only after it took its own.
     const late = await pendingUser(ip);
-    await awayFromStepEdge();
+    await db.query(`insert into failure_counter (key, count, window_start) values ($1, 0, now())`, [key]);
     const [inFlight] = await inLockOrder(
       db,
-      [`select 1 from failure_counter where key = $1 for update`, [`2fa:ip:${ip}/32`]],
-      [async () => ({ answer: late.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(late.secret, 0) } }) })],
+      [`select 1 from failure_counter where key = $1 for update`, [key]],
+      [async () => ({ answer: late.client.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: late.recoveryCodes[0] } }) })],
       {
         waitingOn: 'failure_counter',
-        meanwhile: (locker) =>
-          locker.query(`update failure_counter set count = 20, window_start = now() where key = $1`, [`2fa:ip:${ip}/32`]),
+        meanwhile: (locker) => locker.query(`update failure_counter set count = 20, window_start = now() where key = $1`, [key]),
       },
     );
     // Queued behind the late attempt's own statement on that row: runs after it found the budget spent.
-    await db.query(`update failure_counter set count = greatest(count - 20, 0) where key = $1`, [`2fa:ip:${ip}/32`]);
+    await db.query(`update failure_counter set count = greatest(count - 20, 0) where key = $1`, [key]);
     expect((await inFlight!.answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
-    expect(await budget()).toBe(0);
+    expect(await spent(key)).toBe(0);
+  });
+
+  it('an app code is checked before it is counted, and accepted only while the budgets still have room for it', async () => {
+    const ip = `198.51.100.${net++}`;
+    const netKey = `2fa:ip:${ip}/32`;
+    const step = async (id: string) =>
+      (await db.query<{ s: string }>(`select last_used_step::text as s from totp_authenticator where account_id = $1`, [id]))[0]!
+        .s;
+
+    // The account's budget fills up (five wrong codes counted elsewhere) while a right code is being
+    // checked: the code is refused like any attempt past the budget, and not used up. Deterministic: the
+    // code's acceptance waits on the app's table while the five are counted and committed.
+    const a = await pendingUser(ip);
+    const before = await step(a.id);
+    await awayFromStepEdge();
+    const [first] = await inLockOrder(
+      db,
+      [`lock table totp_authenticator in share mode`],
+      [async () => ({ answer: a.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(a.secret, 0) } }) })],
+      {
+        waitingOn: 'totp_authenticator',
+        meanwhile: (locker) =>
+          locker.query(
+            `insert into failure_counter (key, count, window_start) values ($1, 5, now())
+               on conflict (key) do update set count = 5, window_start = now()`,
+            [`2fa:acct:${a.id}`],
+          ),
+      },
+    );
+    expect((await first!.answer).data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    expect(await step(a.id)).toBe(before);
+    // It cost the network nothing: nothing is written for a code before it is found wrong.
+    expect(await spent(netKey)).toBe(0);
+
+    // The same with the network's budget (twenty, four accounts' worth) and with the lock.
+    const b = await pendingUser(ip);
+    await awayFromStepEdge();
+    const [second] = await inLockOrder(
+      db,
+      [`lock table totp_authenticator in share mode`],
+      [async () => ({ answer: b.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } }) })],
+      {
+        waitingOn: 'totp_authenticator',
+        meanwhile: (locker) =>
+          locker.query(
+            `insert into failure_counter (key, count, window_start) values ($1, 20, now())
+               on conflict (key) do update set count = 20, window_start = now()`,
+            [netKey],
+          ),
+      },
+    );
+    expect((await second!.answer).data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    await db.query(`delete from failure_counter where key = $1`, [netKey]);
+
+    const c = await pendingUser(ip);
+    await awayFromStepEdge();
+    const [third] = await inLockOrder(
+      db,
+      [`lock table totp_authenticator in share mode`],
+      [async () => ({ answer: c.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(c.secret, 0) } }) })],
+      {
+        waitingOn: 'totp_authenticator',
+        meanwhile: (locker) =>
+          locker.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [
+            c.id,
+          ]),
+      },
+    );
+    expect((await third!.answer).data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'SECOND_FACTOR_LOCKED',
+    });
+
+    // With room in both budgets the same wait ends in a sign-in, and a right code leaves no attempt taken.
+    const d = await pendingUser(ip);
+    await awayFromStepEdge();
+    const [fourth] = await inLockOrder(
+      db,
+      [`lock table totp_authenticator in share mode`],
+      [async () => ({ answer: d.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(d.secret, 0) } }) })],
+      { waitingOn: 'totp_authenticator' },
+    );
+    expect((await fourth!.answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    expect(await spent(`2fa:acct:${d.id}`)).toBe(0);
+    expect(await spent(netKey)).toBe(0);
   });
 
   it('consecutive failures lock the second step until an admin unlocks it', async () => {

@@ -68,14 +68,16 @@ const successCtes = (accounts: string, keys: string) => `reset as (
      where key in (select key from failure_counter where key in (${keys}) and exists (${accounts}) order by key for update))`;
 
 /**
- * The start of a second step, in one statement: the method flags; one attempt taken from the account's
- * budget and one from the network's, only when the offered method ($4) can finish a sign-in (the rule
- * of `methodsFrom`, in SQL); the lock; and for an authenticator-app code, the app's sealed secret. Both
- * budgets are taken up front with atomic increments (and given back when the code is right), so
+ * The start of a second step by e-mailed code, security key or recovery code, in one statement: the
+ * method flags; one attempt taken from the account's budget and one from the network's, only when the
+ * offered method ($4) can finish a sign-in (the rule of `methodsFrom`, in SQL); and the lock. Both
+ * budgets are taken up front with atomic increments (and given back when the proof is right), so
  * concurrent requests each pay: read first and counted after the check, the network's budget let every
- * request that started before the first failure was written through. `net_count` is the network's
- * count before this attempt, as `takeAttempt` reads it. $1 account, $2 account budget key, $3 window
- * seconds, $4 method, $5 network budget key, $6 e-mail codes allowed for this account.
+ * request that started before the first failure was written through. (An authenticator-app code is
+ * checked first and counted after, see `checkTotp`: its acceptance is one conditional statement that
+ * reads the budgets itself.) `net_count` is the network's count before this attempt, as `takeAttempt`
+ * reads it. $1 account, $2 account budget key, $3 window seconds, $4 method, $5 network budget key,
+ * $6 e-mail codes allowed for this account.
  */
 const VERIFY_START_SQL = `
   with f as (select ${methodFlagsSql('$1::uuid')}),
@@ -92,24 +94,66 @@ const VERIFY_START_SQL = `
   select f.*,
          (select locked_at from two_factor_state where account_id = $1) as locked_at,
          acct.count as acct_count, acct.window_start as acct_start,
-         net.count - 1 as net_count, net.window_start as net_start,
-         t.id as totp_id, t.secret_sealed as totp_sealed
+         net.count - 1 as net_count, net.window_start as net_start
     from f
     left join acct on true
-    left join net on true
-    left join totp_authenticator t on $4::text = 'TOTP' and t.account_id = $1 and t.status = 'ACTIVE'`;
+    left join net on true`;
 
 /**
- * An accepted authenticator-app code, in one statement: the replay guard (exactly one request can move
- * `last_used_step` past this step) and, only when it passed, the success bookkeeping (consecutive
- * failures reset, the attempts given back). $1 step, $2 authenticator, $3 account and $4 network budget keys.
+ * What an authenticator-app code is checked against, read without writing anything: the app's sealed
+ * secret, the lock, and both budgets as `limitFailure` reads them, as if this attempt were taken
+ * (`acct_count` is the account's live count plus this one; `net_count` the network's before it).
+ * $1 account, $2 account budget key, $3 window seconds, $4 network budget key.
+ */
+const TOTP_READ_SQL = `
+  select t.id as totp_id, t.secret_sealed as totp_sealed,
+         (select locked_at from two_factor_state where account_id = $1::uuid) as locked_at,
+         a.count + 1 as acct_count, a.window_start as acct_start,
+         n.count as net_count, n.window_start as net_start
+    from (select 1) x
+    left join totp_authenticator t on t.account_id = $1::uuid and t.status = 'ACTIVE'
+    left join failure_counter a on a.key = $2::text and a.window_start >= now() - make_interval(secs => $3::int)
+    left join failure_counter n on n.key = $4::text and n.window_start >= now() - make_interval(secs => $3::int)`;
+
+/**
+ * A right authenticator-app code, accepted in one statement only while both budgets still have room
+ * for it and second-step sign-in is not locked, as read in this statement: the replay guard (exactly
+ * one request can move `last_used_step` past this step) and, when it passed, the consecutive failures
+ * reset. The budgets' state comes back as in `TOTP_READ_SQL`, for the answer when it was refused.
+ * $1 step, $2 authenticator, $3 account, $4 account and $5 network budget keys, $6 window seconds,
+ * $7 the account's and $8 the network's most attempts.
  */
 const TOTP_ACCEPT_SQL = `
-  with guard as (
+  with b as (
+    select (select locked_at from two_factor_state where account_id = $3::uuid) as locked_at,
+           a.count as acct_live, a.window_start as acct_start, n.count as net_count, n.window_start as net_start
+      from (select 1) x
+      left join failure_counter a on a.key = $4::text and a.window_start >= now() - make_interval(secs => $6::int)
+      left join failure_counter n on n.key = $5::text and n.window_start >= now() - make_interval(secs => $6::int)),
+  guard as (
     update totp_authenticator set last_used_step = $1, last_used_at = now()
-     where id = $2 and status = 'ACTIVE' and last_used_step < $1 returning account_id),
-  ${successCtes('select account_id from guard', '$3, $4')}
-  select exists (select 1 from guard) as accepted`;
+     where id = $2 and status = 'ACTIVE' and last_used_step < $1
+       and exists (select 1 from b where locked_at is null and coalesce(acct_live, 0) < $7::int and coalesce(net_count, 0) < $8::int)
+    returning account_id),
+  reset as (
+    update two_factor_state set consecutive_failures = 0
+     where account_id in (select account_id from guard) and consecutive_failures <> 0)
+  select exists (select 1 from guard) as accepted, b.locked_at, b.acct_live + 1 as acct_count, b.acct_start, b.net_count, b.net_start
+    from b`;
+
+/**
+ * A wrong (or replayed) authenticator-app code counted: one attempt from the account's budget and one
+ * from the network's, with atomic increments in the order every statement takes them (the account's
+ * first), and the budgets' state after it as `VERIFY_START_SQL` returns it. $1 account budget key,
+ * $2 network budget key, $3 window seconds, $4 account.
+ */
+const TOTP_COUNT_SQL = `
+  with acct as (${bumpSql(`values ($1::text, 1, now())`, '$3::int')} returning count, window_start),
+  net as (${bumpSql(`values ($2::text, 1, now())`, '$3::int')} returning count, window_start)
+  select (select locked_at from two_factor_state where account_id = $4::uuid) as locked_at,
+         acct.count as acct_count, acct.window_start as acct_start,
+         net.count - 1 as net_count, net.window_start as net_start
+    from acct, net`;
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
@@ -531,12 +575,14 @@ export class TwoFactorService {
     }
     const settings = await this.settings.twoFactor(ctx.em);
     if (!settings.enabled) return notSetUp;
-    // One round trip: the methods, the attempt taken (when the method may be used), the limits, the app's secret.
+    if (proof.method === TwoFactorMethod.TOTP)
+      return (await this.checkTotp(ctx, account, proof.code ?? '')) ?? { recoveryCodeId: null };
+    // One round trip: the methods, the attempt taken (when the method may be used), the limits.
     const { attemptWindowSeconds } = this.config.twoFactor;
     const emailAllowed = emailAllowedUnder(settings, account);
     const {
       rows: [row],
-    } = await this.pool.query<MethodFlags & AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
+    } = await this.pool.query<MethodFlags & AttemptRow>({
       name: 'two_factor_verify_start',
       text: VERIFY_START_SQL,
       values: [
@@ -563,15 +609,9 @@ export class TwoFactorService {
       if (limited) await this.giveBack([this.accountBudgetKey(account.id)]);
     }
     if (limited) return limited;
-    let failure: TwoFactorFailure | null;
-    /** Whether the check recorded the success itself (in its own statement). */
-    let successRecorded = false;
+    let failure: TwoFactorFailure | null = null;
     let recoveryCodeId: string | null = null;
     switch (proof.method) {
-      case TwoFactorMethod.TOTP:
-        failure = await this.checkTotp(ctx, account, proof.code ?? '', row.totp_id, row.totp_sealed);
-        successRecorded = failure === null;
-        break;
       case TwoFactorMethod.EMAIL:
         failure = await this.checkEmailCode(ctx.em, account, EmailCodePurpose.LOGIN, sessionId ?? '', proof.code ?? '');
         break;
@@ -593,38 +633,89 @@ export class TwoFactorService {
       // compared, so no failure counts and both attempts go back.
       await this.giveBack([this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)]);
     } else if (failure) await this.recordFailure(ctx, account);
-    else if (!successRecorded) await this.recordSuccess(ctx, account);
+    else await this.recordSuccess(ctx, account);
     return failure ?? { recoveryCodeId };
   }
 
-  /** An authenticator-app code against the app's secret (read by the caller); accepted at most once per step. */
-  private async checkTotp(
-    ctx: Context,
-    account: Account,
-    code: string,
-    totpId: string | null,
-    sealed: string | null,
-  ): Promise<TwoFactorFailure | null> {
-    if (totpId === null || sealed === null) {
-      return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
-    }
-    const step = matchTotpStep(open(this.keys.encryptionKey, sealed, account.id), code.trim());
-    if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+  /**
+   * An authenticator-app code: checked first, counted after. Nothing is written for a right code: it is
+   * accepted by one statement (`TOTP_ACCEPT_SQL`) that moves the replay guard only while the account's
+   * and the network's budgets have room for one more attempt and sign-in is not locked, as read in that
+   * statement; a wrong one then takes an attempt from both budgets (`TOTP_COUNT_SQL`). The limit holds
+   * as when attempts are taken up front: the statements are serializable in some order, and in any such
+   * order a code is accepted only while fewer than the most attempts were counted before it, while a
+   * wrong code is answered "wrong" only when its own count is within them. So however many codes arrive
+   * at once (aliases, batches, parallel requests), at most the budget's worth of them is ever told apart
+   * from the rest, which are all answered `TOO_MANY_ATTEMPTS` (or the lock), right or wrong. A spent
+   * budget or a lock read before the check refuses without comparing the code at all.
+   */
+  private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
+    const { attemptWindowSeconds, maxAttempts, networkMaxAttempts } = this.config.twoFactor;
+    const acctKey = this.accountBudgetKey(account.id);
+    const netKey = this.networkBudgetKey(ctx.clientIp);
+    const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     const {
-      rows: [accepted],
-    } = await this.pool.query<{ accepted: boolean }>({
+      rows: [row],
+    } = await this.pool.query<AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
+      name: 'two_factor_totp_read',
+      text: TOTP_READ_SQL,
+      values: [account.id, acctKey, attemptWindowSeconds, netKey],
+    });
+    if (!row?.totp_id || !row.totp_sealed) return notSetUp();
+    const limited = this.limitFailure(row);
+    if (limited) return limited;
+    const step = matchTotpStep(open(this.keys.encryptionKey, row.totp_sealed, account.id), code.trim());
+    if (step === null) {
+      return (await this.countTotpFailure(ctx, account)) ?? new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+    }
+    const {
+      rows: [res],
+    } = await this.pool.query<AttemptRow & { accepted: boolean }>({
       name: 'two_factor_totp_accept',
       text: TOTP_ACCEPT_SQL,
-      values: [step, totpId, this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)],
+      values: [step, row.totp_id, account.id, acctKey, netKey, attemptWindowSeconds, maxAttempts, networkMaxAttempts],
     });
-    if (accepted?.accepted) return null;
-    // The app removed (or reset) while this code was being checked: no replay, just no app any more.
-    const { rowCount } = await this.pool.query(`select 1 from totp_authenticator where id = $1 and status = 'ACTIVE'`, [totpId]);
-    if (!rowCount) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
+    if (res?.accepted) return null;
+    // Refused by the budgets or the lock, as read by the statement: answered like any attempt past them.
+    const late = this.limitFailure(res);
+    if (late) return late;
+    // The app removed (or reset) while this code was being checked: no replay, just no app any more
+    // (nothing was counted).
+    const { rowCount } = await this.pool.query(`select 1 from totp_authenticator where id = $1 and status = 'ACTIVE'`, [
+      row.totp_id,
+    ]);
+    if (!rowCount) return notSetUp();
     this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
     await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
     this.mail.notify(mails.totpReplay(account.email, this.url));
+    await this.countTotpFailure(ctx, account);
     return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
+  }
+
+  /**
+   * Counts a wrong or replayed app code: an attempt from each budget and, within them, a consecutive
+   * failure. Past a budget (other attempts counted meanwhile) the answer is that budget's, as for an
+   * attempt refused up front, and the other budget gets its attempt back: refused for the account (or
+   * locked), the people behind the network do not pay for it; refused by the network alone, the account
+   * is not at fault.
+   */
+  private async countTotpFailure(ctx: Context, account: Account): Promise<TwoFactorFailure | null> {
+    const acctKey = this.accountBudgetKey(account.id);
+    const netKey = this.networkBudgetKey(ctx.clientIp);
+    const {
+      rows: [row],
+    } = await this.pool.query<AttemptRow>({
+      name: 'two_factor_totp_count',
+      text: TOTP_COUNT_SQL,
+      values: [acctKey, netKey, this.config.twoFactor.attemptWindowSeconds, account.id],
+    });
+    const limited = this.limitFailure(row);
+    if (limited) {
+      await this.giveBack([row && (row.locked_at || this.accountSpent(row)) ? netKey : acctKey]);
+      return limited;
+    }
+    await this.recordFailure(ctx, account);
+    return null;
   }
 
   // ── Authenticator app ──────────────────────────────────────────────────────────────────────────
