@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { inLockOrder } from '../support/locks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -420,94 +421,94 @@ describe('second-factor attempt limits', () => {
     expect(await spent(key)).toBe(0);
   });
 
-  it('an app code is checked before it is counted, and accepted only while the budgets still have room for it', async () => {
+  it('app codes arriving together are decided one at a time: past the budget a right code is refused like a wrong one, and not used up', async () => {
     const ip = `198.51.100.${net++}`;
     const netKey = `2fa:ip:${ip}/32`;
     const step = async (id: string) =>
-      (await db.query<{ s: string }>(`select last_used_step::text as s from totp_authenticator where account_id = $1`, [id]))[0]!
-        .s;
+      (await db.query<{ s: number }>(`select last_used_step as s from totp_authenticator where account_id = $1`, [id]))[0]!.s;
+    const replayAudits = async (id: string) =>
+      (await db.query(`select 1 from audit_log where target_id = $1 and action = 'TOTP_REPLAY_REFUSED'`, [id])).length;
+    /** The answers to these codes, sent in this order and decided in it: the account's turn is held until all wait. */
+    const inTurn = async (
+      u: { client: GqlClient; id: string },
+      codes: string[],
+      meanwhile?: (locker: pg.Client) => Promise<unknown>,
+    ) => {
+      const held = await inLockOrder(
+        db,
+        [`select pg_advisory_xact_lock(20261202, hashtext($1))`, [`2fa:acct:${u.id}`]],
+        codes.map((code) => async () => ({
+          answer: u.client
+            .gql(Q.verify, { i: { method: 'TOTP', code } })
+            .then((r) => (r.data!['verifySecondFactor'].code ?? r.data!['verifySecondFactor'].__typename) as string),
+        })),
+        { waitingOn: 'totp_attempt', meanwhile },
+      );
+      return Promise.all(held.map((h) => h.answer));
+    };
 
-    // The account's budget fills up (five wrong codes counted elsewhere) while a right code is being
-    // checked: the code is refused like any attempt past the budget, and not used up. Deterministic: the
-    // code's acceptance waits on the app's table while the five are counted and committed.
+    // Five wrong codes ahead of the right one: they spend the account's budget, and the right code is
+    // then answered as any attempt past it. Its step stays unused, and it cost the network nothing.
     const a = await pendingUser(ip);
     const before = await step(a.id);
     await awayFromStepEdge();
-    const [first] = await inLockOrder(
-      db,
-      [`lock table totp_authenticator in share mode`],
-      [async () => ({ answer: a.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(a.secret, 0) } }) })],
-      {
-        waitingOn: 'totp_authenticator',
-        meanwhile: (locker) =>
-          locker.query(
-            `insert into failure_counter (key, count, window_start) values ($1, 5, now())
-               on conflict (key) do update set count = 5, window_start = now()`,
-            [`2fa:acct:${a.id}`],
-          ),
-      },
-    );
-    expect((await first!.answer).data!['verifySecondFactor']).toMatchObject({
-      __typename: 'TwoFactorError',
-      code: 'TOO_MANY_ATTEMPTS',
-    });
+    const right = new Set([-1, 0, 1].map((o) => totp(a.secret, o)));
+    const wrongs = Array.from({ length: 8 }, (_, i) => String(100001 + i))
+      .filter((c) => !right.has(c))
+      .slice(0, 5);
+    expect(await inTurn(a, [...wrongs, totp(a.secret, 0)])).toEqual([...Array(5).fill('CODE_INVALID'), 'TOO_MANY_ATTEMPTS']);
     expect(await step(a.id)).toBe(before);
-    // It cost the network nothing: nothing is written for a code before it is found wrong.
-    expect(await spent(netKey)).toBe(0);
-
-    // The same with the network's budget (twenty, four accounts' worth) and with the lock.
-    const b = await pendingUser(ip);
-    await awayFromStepEdge();
-    const [second] = await inLockOrder(
-      db,
-      [`lock table totp_authenticator in share mode`],
-      [async () => ({ answer: b.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } }) })],
-      {
-        waitingOn: 'totp_authenticator',
-        meanwhile: (locker) =>
-          locker.query(
-            `insert into failure_counter (key, count, window_start) values ($1, 20, now())
-               on conflict (key) do update set count = 20, window_start = now()`,
-            [netKey],
-          ),
-      },
-    );
-    expect((await second!.answer).data!['verifySecondFactor']).toMatchObject({
-      __typename: 'TwoFactorError',
-      code: 'TOO_MANY_ATTEMPTS',
-    });
+    expect(await spent(netKey)).toBe(5);
+    // A code used already (here: by a sign-in elsewhere) past the budget is refused as past it, with no
+    // replay alarm: the answer tells nothing of the code.
+    await db.query(`update totp_authenticator set last_used_step = $2 where account_id = $1`, [
+      a.id,
+      Math.floor(Date.now() / 30_000),
+    ]);
+    const replayed = await a.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(a.secret, 0) } });
+    expect(replayed.data!['verifySecondFactor'].code).toBe('TOO_MANY_ATTEMPTS');
+    expect(await replayAudits(a.id)).toBe(0);
     await db.query(`delete from failure_counter where key = $1`, [netKey]);
 
+    // The budget spent while the right code waited its turn (by the account's, the network's budget, or
+    // the lock, committed before its turn came): refused alike.
+    const b = await pendingUser(ip);
+    await awayFromStepEdge();
+    expect(
+      await inTurn(b, [totp(b.secret, 0)], (locker) =>
+        locker.query(
+          `insert into failure_counter (key, count, window_start) values ($1, 5, now())
+             on conflict (key) do update set count = excluded.count, window_start = now()`,
+          [`2fa:acct:${b.id}`],
+        ),
+      ),
+    ).toEqual(['TOO_MANY_ATTEMPTS']);
     const c = await pendingUser(ip);
     await awayFromStepEdge();
-    const [third] = await inLockOrder(
-      db,
-      [`lock table totp_authenticator in share mode`],
-      [async () => ({ answer: c.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(c.secret, 0) } }) })],
-      {
-        waitingOn: 'totp_authenticator',
-        meanwhile: (locker) =>
-          locker.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [
-            c.id,
-          ]),
-      },
-    );
-    expect((await third!.answer).data!['verifySecondFactor']).toMatchObject({
-      __typename: 'TwoFactorError',
-      code: 'SECOND_FACTOR_LOCKED',
-    });
-
-    // With room in both budgets the same wait ends in a sign-in, and a right code leaves no attempt taken.
+    expect(
+      await inTurn(c, [totp(c.secret, 0)], (locker) =>
+        locker.query(
+          `insert into failure_counter (key, count, window_start) values ($1, 20, now())
+             on conflict (key) do update set count = excluded.count, window_start = now()`,
+          [netKey],
+        ),
+      ),
+    ).toEqual(['TOO_MANY_ATTEMPTS']);
+    await db.query(`delete from failure_counter where key = $1`, [netKey]);
     const d = await pendingUser(ip);
     await awayFromStepEdge();
-    const [fourth] = await inLockOrder(
-      db,
-      [`lock table totp_authenticator in share mode`],
-      [async () => ({ answer: d.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(d.secret, 0) } }) })],
-      { waitingOn: 'totp_authenticator' },
-    );
-    expect((await fourth!.answer).data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
-    expect(await spent(`2fa:acct:${d.id}`)).toBe(0);
+    expect(
+      await inTurn(d, [totp(d.secret, 0)], (locker) =>
+        locker.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [d.id]),
+      ),
+    ).toEqual(['SECOND_FACTOR_LOCKED']);
+    for (const u of [b, c, d]) expect(await step(u.id)).toBe(before);
+
+    // With room in the budgets the same wait ends in a sign-in, and the right code takes no attempt.
+    const e = await pendingUser(ip);
+    await awayFromStepEdge();
+    expect(await inTurn(e, [totp(e.secret, 0)])).toEqual(['LoginSuccess']);
+    expect(await spent(`2fa:acct:${e.id}`)).toBe(0);
     expect(await spent(netKey)).toBe(0);
   });
 

@@ -127,6 +127,8 @@ describe('two-factor authentication in the dashboard', () => {
     let since = mail.count();
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.getByText(`A code is on its way to ${address}.`).waitFor();
+    // Another code only after the cool-down: the button counts it down instead of taking a click.
+    expect(await page.getByRole('button', { name: /^Send again in \d+ s$/ }).isDisabled()).toBe(true);
     const code = await mail.codeFor(address, since);
     // A wrong code says so and empties the field; the right one switches e-mail codes on.
     const field = page.getByLabel('Code from the e-mail');
@@ -145,6 +147,7 @@ describe('two-factor authentication in the dashboard', () => {
     const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
     // E-mail codes are the only method: the code is sent without asking.
     await dialog.getByText('A code is on its way to your verified address').waitFor();
+    expect(await dialog.getByRole('button', { name: /^Send again in \d+ s$/ }).isDisabled()).toBe(true);
     const signInCode = await mail.codeFor(address, since);
     await dialog.getByLabel('Code from the e-mail').fill(signInCode);
     await dialog.getByRole('button', { name: 'Verify' }).click();

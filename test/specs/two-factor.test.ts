@@ -186,7 +186,7 @@ describe('two-factor authentication', () => {
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
         [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
         {
-          waitingOn: 'last_used_step',
+          waitingOn: 'totp_attempt',
           meanwhile: (locker) => locker.query('delete from totp_authenticator where account_id = $1', [id]),
         },
       );
@@ -429,7 +429,7 @@ describe('two-factor authentication', () => {
         db,
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
         clients.map((c) => () => c.gql(Q.verify, { i: { method: 'TOTP', code } })),
-        { waitingOn: 'update totp_authenticator' },
+        { waitingOn: 'totp_attempt' },
       );
       const kinds = results.map((r) => {
         const v = r.data?.['verifySecondFactor'];
@@ -453,7 +453,7 @@ describe('two-factor authentication', () => {
         db,
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
         tabs.map((t) => () => t.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code } } })),
-        { waitingOn: 'update totp_authenticator' },
+        { waitingOn: 'totp_attempt' },
       );
       const kinds = results.map((r) => {
         const v = r.data?.['reauthenticate'];
@@ -1270,7 +1270,7 @@ describe('two-factor authentication', () => {
         [`select 1 from totp_authenticator where account_id = $1 for update`, [owner.id]],
         [() => oneRequest(owner.email, 'TOTP', totp(owner.secret, 0))],
         {
-          waitingOn: 'update totp_authenticator',
+          waitingOn: 'totp_attempt',
           meanwhile: async () => {
             const changed = await owner.client.gql(CHANGE_PASSWORD, { p: 'a brand new passphrase 43' });
             expect(changed.data, JSON.stringify(changed.errors)).toEqual({ changePassword: 0 });

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261202060319 } from './Migration20261202060319.js';
+import { Migration20261202140000 } from './Migration20261202140000.js';
 import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
@@ -66,4 +67,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202010800', class: Migration20261202010800 },
   { name: 'Migration20261202035308', class: Migration20261202035308 },
   { name: 'Migration20261202060319', class: Migration20261202060319 },
+  { name: 'Migration20261202140000', class: Migration20261202140000 },
 ];

@@ -74,8 +74,7 @@ const successCtes = (accounts: string, keys: string) => `reset as (
  * budgets are taken up front with atomic increments (and given back when the proof is right), so
  * concurrent requests each pay: read first and counted after the check, the network's budget let every
  * request that started before the first failure was written through. (An authenticator-app code is
- * checked first and counted after, see `checkTotp`: its acceptance is one conditional statement that
- * reads the budgets itself.) `net_count` is the network's count before this attempt, as `takeAttempt`
+ * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) `net_count` is the network's count before this attempt, as `takeAttempt`
  * reads it. $1 account, $2 account budget key, $3 window seconds, $4 method, $5 network budget key,
  * $6 e-mail codes allowed for this account.
  */
@@ -114,46 +113,6 @@ const TOTP_READ_SQL = `
     left join totp_authenticator t on t.account_id = $1::uuid and t.status = 'ACTIVE'
     left join failure_counter a on a.key = $2::text and a.window_start >= now() - make_interval(secs => $3::int)
     left join failure_counter n on n.key = $4::text and n.window_start >= now() - make_interval(secs => $3::int)`;
-
-/**
- * A right authenticator-app code, accepted in one statement only while both budgets still have room
- * for it and second-step sign-in is not locked, as read in this statement: the replay guard (exactly
- * one request can move `last_used_step` past this step) and, when it passed, the consecutive failures
- * reset. The budgets' state comes back as in `TOTP_READ_SQL`, for the answer when it was refused.
- * $1 step, $2 authenticator, $3 account, $4 account and $5 network budget keys, $6 window seconds,
- * $7 the account's and $8 the network's most attempts.
- */
-const TOTP_ACCEPT_SQL = `
-  with b as (
-    select (select locked_at from two_factor_state where account_id = $3::uuid) as locked_at,
-           a.count as acct_live, a.window_start as acct_start, n.count as net_count, n.window_start as net_start
-      from (select 1) x
-      left join failure_counter a on a.key = $4::text and a.window_start >= now() - make_interval(secs => $6::int)
-      left join failure_counter n on n.key = $5::text and n.window_start >= now() - make_interval(secs => $6::int)),
-  guard as (
-    update totp_authenticator set last_used_step = $1, last_used_at = now()
-     where id = $2 and status = 'ACTIVE' and last_used_step < $1
-       and exists (select 1 from b where locked_at is null and coalesce(acct_live, 0) < $7::int and coalesce(net_count, 0) < $8::int)
-    returning account_id),
-  reset as (
-    update two_factor_state set consecutive_failures = 0
-     where account_id in (select account_id from guard) and consecutive_failures <> 0)
-  select exists (select 1 from guard) as accepted, b.locked_at, b.acct_live + 1 as acct_count, b.acct_start, b.net_count, b.net_start
-    from b`;
-
-/**
- * A wrong (or replayed) authenticator-app code counted: one attempt from the account's budget and one
- * from the network's, with atomic increments in the order every statement takes them (the account's
- * first), and the budgets' state after it as `VERIFY_START_SQL` returns it. $1 account budget key,
- * $2 network budget key, $3 window seconds, $4 account.
- */
-const TOTP_COUNT_SQL = `
-  with acct as (${bumpSql(`values ($1::text, 1, now())`, '$3::int')} returning count, window_start),
-  net as (${bumpSql(`values ($2::text, 1, now())`, '$3::int')} returning count, window_start)
-  select (select locked_at from two_factor_state where account_id = $4::uuid) as locked_at,
-         acct.count as acct_count, acct.window_start as acct_start,
-         net.count - 1 as net_count, net.window_start as net_start
-    from acct, net`;
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
@@ -352,7 +311,7 @@ export class TwoFactorService {
    * Checks the budgets before a signed-in account's code or password is looked at (enrollment,
    * re-authentication). The account's budget is taken up front with one atomic increment (and given
    * back when it is right), so parallel requests and aliased fields in one request each pay. The
-   * network's budget is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`).
+   * network's budget is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`, `totp_attempt`).
    */
   async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
     const { attemptWindowSeconds } = this.config.twoFactor;
@@ -464,7 +423,7 @@ export class TwoFactorService {
 
   /**
    * A wrong second factor: counts toward the NIST lockout (consecutive failures, reset by a success).
-   * Its attempts stay taken from both budgets (`VERIFY_START_SQL`).
+   * Its attempts stay taken from both budgets (`VERIFY_START_SQL`; an app code counts itself in `totp_attempt`).
    */
   private async recordFailure(ctx: Context, account: Account): Promise<void> {
     const [row] = await ctx.em.execute<{ consecutive_failures: number; locked_at: Date | null }[]>(
@@ -473,7 +432,16 @@ export class TwoFactorService {
        returning consecutive_failures, locked_at`,
       [account.id],
     );
-    if (row && row.locked_at === null && row.consecutive_failures >= this.config.twoFactor.lockoutFailures) {
+    await this.lockIfDue(ctx, account, row);
+  }
+
+  /** Locks second-step sign-in once the consecutive failures (as just counted) reach the lockout. */
+  private async lockIfDue(
+    ctx: Context,
+    account: Account,
+    row: { consecutive_failures: number | null; locked_at: Date | null } | undefined,
+  ): Promise<void> {
+    if (row && row.locked_at === null && (row.consecutive_failures ?? 0) >= this.config.twoFactor.lockoutFailures) {
       // Locked and audited together (a lock without its entry would never get one: later failures find
       // it locked); an automatic lock has no actor. The holder is told once it is committed.
       const locked = await ctx.em.transactional(async (tx) => {
@@ -487,9 +455,7 @@ export class TwoFactorService {
           { em: tx, viewer: null, clientIp: ctx.clientIp },
           AuditAction.SECOND_FACTOR_LOCKED,
           target(account),
-          {
-            consecutiveFailures: row.consecutive_failures,
-          },
+          { consecutiveFailures: row.consecutive_failures },
         );
         return true;
       });
@@ -638,16 +604,15 @@ export class TwoFactorService {
   }
 
   /**
-   * An authenticator-app code: checked first, counted after. Nothing is written for a right code: it is
-   * accepted by one statement (`TOTP_ACCEPT_SQL`) that moves the replay guard only while the account's
-   * and the network's budgets have room for one more attempt and sign-in is not locked, as read in that
-   * statement; a wrong one then takes an attempt from both budgets (`TOTP_COUNT_SQL`). The limit holds
-   * as when attempts are taken up front: the statements are serializable in some order, and in any such
-   * order a code is accepted only while fewer than the most attempts were counted before it, while a
-   * wrong code is answered "wrong" only when its own count is within them. So however many codes arrive
-   * at once (aliases, batches, parallel requests), at most the budget's worth of them is ever told apart
-   * from the rest, which are all answered `TOO_MANY_ATTEMPTS` (or the lock), right or wrong. A spent
-   * budget or a lock read before the check refuses without comparing the code at all.
+   * An authenticator-app code: compared with the app's secret first, then decided by `totp_attempt`
+   * (migration 20261202140000) in one statement, one attempt at a time per account and per network
+   * (advisory locks on both budgets). Past a budget or locked, a right code and a wrong one get the same
+   * work and the same answer, and neither is used up or counted; within them, a right code moves the
+   * replay guard and writes nothing to the budgets, and a wrong or replayed one takes an attempt from
+   * both and counts as a consecutive failure. So however many codes arrive at once (aliases, parallel
+   * requests), they are decided one after another against the budgets as they stand, and at most the
+   * budget's worth of them is ever told apart. A spent budget or a lock read before the comparison
+   * refuses without comparing the code at all.
    */
   private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
     const { attemptWindowSeconds, maxAttempts, networkMaxAttempts } = this.config.twoFactor;
@@ -665,57 +630,32 @@ export class TwoFactorService {
     const limited = this.limitFailure(row);
     if (limited) return limited;
     const step = matchTotpStep(open(this.keys.encryptionKey, row.totp_sealed, account.id), code.trim());
-    if (step === null) {
-      return (await this.countTotpFailure(ctx, account)) ?? new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
-    }
     const {
       rows: [res],
-    } = await this.pool.query<AttemptRow & { accepted: boolean }>({
-      name: 'two_factor_totp_accept',
-      text: TOTP_ACCEPT_SQL,
-      values: [step, row.totp_id, account.id, acctKey, netKey, attemptWindowSeconds, maxAttempts, networkMaxAttempts],
+    } = await this.pool.query<AttemptRow & { outcome: string; consecutive_failures: number | null }>({
+      name: 'two_factor_totp_attempt',
+      text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8)',
+      values: [account.id, row.totp_id, step, acctKey, netKey, attemptWindowSeconds, maxAttempts, networkMaxAttempts],
     });
-    if (res?.accepted) return null;
-    // Refused by the budgets or the lock, as read by the statement: answered like any attempt past them.
-    const late = this.limitFailure(res);
-    if (late) return late;
-    // The app removed (or reset) while this code was being checked: no replay, just no app any more
-    // (nothing was counted).
-    const { rowCount } = await this.pool.query(`select 1 from totp_authenticator where id = $1 and status = 'ACTIVE'`, [
-      row.totp_id,
-    ]);
-    if (!rowCount) return notSetUp();
-    this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
-    await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
-    this.mail.notify(mails.totpReplay(account.email, this.url));
-    await this.countTotpFailure(ctx, account);
-    return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
-  }
-
-  /**
-   * Counts a wrong or replayed app code: an attempt from each budget and, within them, a consecutive
-   * failure. Past a budget (other attempts counted meanwhile) the answer is that budget's, as for an
-   * attempt refused up front, and the other budget gets its attempt back: refused for the account (or
-   * locked), the people behind the network do not pay for it; refused by the network alone, the account
-   * is not at fault.
-   */
-  private async countTotpFailure(ctx: Context, account: Account): Promise<TwoFactorFailure | null> {
-    const acctKey = this.accountBudgetKey(account.id);
-    const netKey = this.networkBudgetKey(ctx.clientIp);
-    const {
-      rows: [row],
-    } = await this.pool.query<AttemptRow>({
-      name: 'two_factor_totp_count',
-      text: TOTP_COUNT_SQL,
-      values: [acctKey, netKey, this.config.twoFactor.attemptWindowSeconds, account.id],
-    });
-    const limited = this.limitFailure(row);
-    if (limited) {
-      await this.giveBack([row && (row.locked_at || this.accountSpent(row)) ? netKey : acctKey]);
-      return limited;
+    switch (res?.outcome) {
+      case 'ACCEPTED':
+        return null;
+      case 'GONE':
+        // The app removed (or reset) while this code was being checked: no replay, just no app any more.
+        return notSetUp();
+      case 'WRONG':
+        await this.lockIfDue(ctx, account, res);
+        return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+      case 'REPLAYED':
+        this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
+        await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
+        this.mail.notify(mails.totpReplay(account.email, this.url));
+        await this.lockIfDue(ctx, account, res);
+        return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
+      default:
+        // 'LIMITED': past a budget, or locked.
+        return this.limitFailure(res) ?? this.tooMany(new Date());
     }
-    await this.recordFailure(ctx, account);
-    return null;
   }
 
   // ── Authenticator app ──────────────────────────────────────────────────────────────────────────
