@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
+import { useCooldown } from './useCooldown';
 import {
   ConfirmEmailDocument,
   ConfirmTotpDocument,
@@ -141,6 +142,8 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const { guard, modal } = useReauthGuard();
+  // Another code may be asked for once the server's cool-down ends: the button counts down till then.
+  const [sendWait, startSendWait] = useCooldown();
 
   async function onSend(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -150,6 +153,8 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
       async () => {
         const { data } = await start({ variables: { address } });
         const r = data?.startEmailEnrollment;
+        if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
+        else if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
         if (r?.__typename === 'EmailCodeSent') {
           setSent(true);
           setSentTo(address.trim());
@@ -192,8 +197,8 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
             onChange={(e) => setAddress(e.currentTarget.value)}
             style={{ flex: 1 }}
           />
-          <Button type="submit" variant={sent ? 'light' : 'filled'} loading={startState.loading}>
-            {sent ? 'Send again' : 'Send code'}
+          <Button type="submit" variant={sent ? 'light' : 'filled'} loading={startState.loading} disabled={sendWait > 0}>
+            {sendWait > 0 ? `Send again in ${sendWait} s` : sent ? 'Send again' : 'Send code'}
           </Button>
         </Group>
       </form>

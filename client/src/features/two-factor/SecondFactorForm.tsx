@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
 import { METHOD_LABELS } from './labels';
+import { useCooldown } from './useCooldown';
 import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
 
 /**
@@ -27,6 +28,8 @@ export function SecondFactorForm({
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [sendCode, sendState] = useMutation(SendEmailCodeDocument);
+  // The next code may be asked for once the server's cool-down ends: the button counts down till then.
+  const [sendWait, startSendWait] = useCooldown();
   const [askOptions] = useMutation(WebauthnAuthenticationOptionsDocument);
 
   async function run(proof: SecondFactorInput) {
@@ -62,8 +65,10 @@ export function SecondFactorForm({
       const { data } = await sendCode();
       const r = data?.sendEmailCode;
       // Sent on its own a moment ago (this page reloaded): the code already on its way is the one to enter.
+      if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
+      if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
-        setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another in a minute.');
+        setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
       } else if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code, r.retryAfter));
       else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
@@ -137,8 +142,8 @@ export function SecondFactorForm({
         <form onSubmit={(e) => void onSubmit(e)}>
           <Stack gap="sm">
             {method === 'EMAIL' && (
-              <Button variant="light" onClick={() => void onSendCode()} loading={sendState.loading}>
-                Send code by e-mail
+              <Button variant="light" onClick={() => void onSendCode()} loading={sendState.loading} disabled={sendWait > 0}>
+                {sendWait > 0 ? `Send again in ${sendWait} s` : 'Send code by e-mail'}
               </Button>
             )}
             <TextInput

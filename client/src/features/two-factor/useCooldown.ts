@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * A send button's cool-down: the whole seconds left until `until` (0 when none), ticking once a
+ * second, and `start(until)` with the server's time for the next send (`nextSendAfter`, or the
+ * `retryAfter` of an EMAIL_COOLDOWN refusal). A time already past starts nothing.
+ */
+export function useCooldown(): [number, (until: string | Date | null | undefined) => void] {
+  const [until, setUntil] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (until === null) return;
+    const timer = setInterval(() => {
+      const t = Date.now();
+      setNow(t);
+      if (t >= until) setUntil(null);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  const left = until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
+  const start = (at: string | Date | null | undefined) => {
+    const t = at ? new Date(at).getTime() : NaN;
+    if (!(t > Date.now())) return;
+    setNow(Date.now());
+    setUntil(t);
+  };
+  return [left, start];
+}
