@@ -460,19 +460,42 @@ describe('second-factor attempt limits', () => {
     expect(await step(a.id)).toBe(before);
     expect(await spent(netKey)).toBe(5);
     // A code used already (here: by a sign-in elsewhere) past the budget is refused as past it, with no
-    // replay alarm: the answer tells nothing of the code.
-    await db.query(`update totp_authenticator set last_used_step = $2 where account_id = $1`, [
-      a.id,
-      Math.floor(Date.now() / 30_000),
-    ]);
+    // replay alarm: the answer tells nothing of the code. Refused before it is compared, or, when it
+    // waited its turn behind the wrong codes that spent the budget, in its turn.
+    const useStep = (id: string) =>
+      db.query(`update totp_authenticator set last_used_step = $2 where account_id = $1`, [id, Math.floor(Date.now() / 30_000)]);
+    await useStep(a.id);
     const replayed = await a.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(a.secret, 0) } });
     expect(replayed.data!['verifySecondFactor'].code).toBe('TOO_MANY_ATTEMPTS');
     expect(await replayAudits(a.id)).toBe(0);
+    await db.query(`delete from failure_counter where key = $1`, [netKey]);
+    const r = await pendingUser(ip);
+    await awayFromStepEdge();
+    await useStep(r.id);
+    expect(await inTurn(r, [...wrongs, totp(r.secret, 0)])).toEqual([...Array(5).fill('CODE_INVALID'), 'TOO_MANY_ATTEMPTS']);
+    expect(await replayAudits(r.id)).toBe(0);
+    await db.query(`delete from failure_counter where key = $1`, [netKey]);
+
+    // The failure that reaches the lockout (eight here) locks out the right code queued behind it: it
+    // cannot slip in before the lock is written, nor reset the count.
+    const l = await pendingUser(ip);
+    const lockedBefore = await step(l.id);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures) values ($1, 7)`, [l.id]);
+    await awayFromStepEdge();
+    const lWrong = [...new Set(wrongs)].find((w) => ![-1, 0, 1].some((o) => totp(l.secret, o) === w))!;
+    expect(await inTurn(l, [lWrong, totp(l.secret, 0)])).toEqual(['CODE_INVALID', 'SECOND_FACTOR_LOCKED']);
+    expect(await step(l.id)).toBe(lockedBefore);
+    expect(
+      await db.query(`select consecutive_failures, locked_at is not null as locked from two_factor_state where account_id = $1`, [
+        l.id,
+      ]),
+    ).toEqual([{ consecutive_failures: 8, locked: true }]);
     await db.query(`delete from failure_counter where key = $1`, [netKey]);
 
     // The budget spent while the right code waited its turn (by the account's, the network's budget, or
     // the lock, committed before its turn came): refused alike.
     const b = await pendingUser(ip);
+    const bStep = await step(b.id);
     await awayFromStepEdge();
     expect(
       await inTurn(b, [totp(b.secret, 0)], (locker) =>
@@ -484,6 +507,7 @@ describe('second-factor attempt limits', () => {
       ),
     ).toEqual(['TOO_MANY_ATTEMPTS']);
     const c = await pendingUser(ip);
+    const cStep = await step(c.id);
     await awayFromStepEdge();
     expect(
       await inTurn(c, [totp(c.secret, 0)], (locker) =>
@@ -496,13 +520,14 @@ describe('second-factor attempt limits', () => {
     ).toEqual(['TOO_MANY_ATTEMPTS']);
     await db.query(`delete from failure_counter where key = $1`, [netKey]);
     const d = await pendingUser(ip);
+    const dStep = await step(d.id);
     await awayFromStepEdge();
     expect(
       await inTurn(d, [totp(d.secret, 0)], (locker) =>
         locker.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [d.id]),
       ),
     ).toEqual(['SECOND_FACTOR_LOCKED']);
-    for (const u of [b, c, d]) expect(await step(u.id)).toBe(before);
+    expect([await step(b.id), await step(c.id), await step(d.id)]).toEqual([bStep, cStep, dStep]);
 
     // With room in the budgets the same wait ends in a sign-in, and the right code takes no attempt.
     const e = await pendingUser(ip);

@@ -423,8 +423,8 @@ describe('two-factor authentication', () => {
       const before = await fullSessions();
       await awayFromStepEdge();
       const code = totp(secret, 0);
-      // The app's row is held: every request has found the code right for the secret and waits to
-      // record the step it used, so all of them overlap where the replay guard decides.
+      // The app's row is held: every request has found the code right for the secret and waits in the
+      // statement that decides it (the first at the replay guard, the others for their turn).
       const results = await inLockOrder(
         db,
         ['select 1 from totp_authenticator where account_id = $1 for update', [id]],

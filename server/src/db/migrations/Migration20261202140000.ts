@@ -15,18 +15,23 @@ import { Migration } from '@mikro-orm/migrations';
  * - a wrong code ('WRONG') or a step used already ('REPLAYED'): one attempt taken from the account's
  *   budget, then the network's, and a consecutive failure counted. Should another method's attempt
  *   have spent a budget since the check above (those take theirs up front, without these locks), it is
- *   'LIMITED' instead: refused by the account's budget, the network keeps its slot; by the network's
- *   alone, the account gets its attempt back.
+ *   'LIMITED' instead and no consecutive failure counts: refused by the account's budget, the attempt
+ *   stays on the account's count (past its limit, where one more changes nothing) and none is taken
+ *   from the network; refused by the network's, both get theirs back.
+ *
+ * Consecutive failures at the lockout ($9) count as locked before the lock itself is written (the
+ * server writes it with its audit entry right after the failure that reached it), so a code queued
+ * behind that failure is refused as locked, and a right one cannot reset the count meanwhile.
  *
  * Returned with the budgets as `TwoFactorService.limitFailure` reads them: `acct_count` with this
  * attempt, `net_count` before it; and the consecutive failures after a counted one.
  *
  * Parameters: account, authenticator, step, account budget key, network budget key, window seconds,
- * the account's most attempts, the network's most attempts.
+ * the account's most attempts, the network's most attempts, the consecutive failures that lock.
  */
 export class Migration20261202140000 extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create or replace function totp_attempt(uuid, uuid, int, text, text, int, int, int)
+    this.addSql(`create or replace function totp_attempt(uuid, uuid, int, text, text, int, int, int, int)
       returns table (outcome text, locked_at timestamptz, acct_count int, acct_start timestamptz,
                      net_count int, net_start timestamptz, consecutive_failures int)
       language plpgsql volatile as $$
@@ -44,7 +49,9 @@ export class Migration20261202140000 extends Migration {
       begin
         perform pg_advisory_xact_lock(20261202, least(h1, h2));
         perform pg_advisory_xact_lock(20261202, greatest(h1, h2));
-        select s.locked_at into v_locked from two_factor_state s where s.account_id = $1;
+        -- Locked, or the failure that locks it counted and the lock about to be written (with its audit entry).
+        select case when s.locked_at is null and s.consecutive_failures >= $9 then now() else s.locked_at end
+          into v_locked from two_factor_state s where s.account_id = $1;
         select c.count, c.window_start into a_count, a_start from failure_counter c
          where c.key = $4 and c.window_start >= now() - make_interval(secs => $6);
         select c.count, c.window_start into n_count, n_start from failure_counter c
@@ -82,7 +89,7 @@ export class Migration20261202140000 extends Migration {
             window_start = case when c.window_start < now() - make_interval(secs => $6) then now() else c.window_start end
           returning c.count - 1, c.window_start into n_count, n_start;
         if n_count >= $8 then
-          update failure_counter c set count = greatest(c.count - 1, 0) where c.key = $4;
+          update failure_counter c set count = greatest(c.count - 1, 0) where c.key in ($4, $5);
           return query select 'LIMITED'::text, null::timestamptz, a_count, a_start, n_count, n_start, null::int;
           return;
         end if;
@@ -95,6 +102,6 @@ export class Migration20261202140000 extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop function if exists totp_attempt(uuid, uuid, int, text, text, int, int, int);`);
+    this.addSql(`drop function if exists totp_attempt(uuid, uuid, int, text, text, int, int, int, int);`);
   }
 }

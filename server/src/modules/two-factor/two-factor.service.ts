@@ -445,9 +445,10 @@ export class TwoFactorService {
       // Locked and audited together (a lock without its entry would never get one: later failures find
       // it locked); an automatic lock has no actor. The holder is told once it is committed.
       const locked = await ctx.em.transactional(async (tx) => {
+        // Not when a success reset the count meanwhile.
         const res = await tx.execute(
-          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null`,
-          [account.id],
+          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null and consecutive_failures >= ?`,
+          [account.id, this.config.twoFactor.lockoutFailures],
           'run',
         );
         if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
@@ -607,7 +608,7 @@ export class TwoFactorService {
    * An authenticator-app code: compared with the app's secret first, then decided by `totp_attempt`
    * (migration 20261202140000) in one statement, one attempt at a time per account and per network
    * (advisory locks on both budgets). Past a budget or locked, a right code and a wrong one get the same
-   * work and the same answer, and neither is used up or counted; within them, a right code moves the
+   * work and the same answer, the right one is not used up and no failure is counted; within them, a right code moves the
    * replay guard and writes nothing to the budgets, and a wrong or replayed one takes an attempt from
    * both and counts as a consecutive failure. So however many codes arrive at once (aliases, parallel
    * requests), they are decided one after another against the budgets as they stand, and at most the
@@ -615,7 +616,7 @@ export class TwoFactorService {
    * refuses without comparing the code at all.
    */
   private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
-    const { attemptWindowSeconds, maxAttempts, networkMaxAttempts } = this.config.twoFactor;
+    const { attemptWindowSeconds, maxAttempts, networkMaxAttempts, lockoutFailures } = this.config.twoFactor;
     const acctKey = this.accountBudgetKey(account.id);
     const netKey = this.networkBudgetKey(ctx.clientIp);
     const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
@@ -634,8 +635,18 @@ export class TwoFactorService {
       rows: [res],
     } = await this.pool.query<AttemptRow & { outcome: string; consecutive_failures: number | null }>({
       name: 'two_factor_totp_attempt',
-      text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8)',
-      values: [account.id, row.totp_id, step, acctKey, netKey, attemptWindowSeconds, maxAttempts, networkMaxAttempts],
+      text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      values: [
+        account.id,
+        row.totp_id,
+        step,
+        acctKey,
+        netKey,
+        attemptWindowSeconds,
+        maxAttempts,
+        networkMaxAttempts,
+        lockoutFailures,
+      ],
     });
     switch (res?.outcome) {
       case 'ACCEPTED':
