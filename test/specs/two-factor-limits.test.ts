@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { inLockOrder } from '../support/locks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -194,6 +194,48 @@ describe('second-factor attempt limits', () => {
     await awayFromStepEdge();
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+
+  it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
+    const ip = `198.51.100.${net++}`;
+    const { client, secret, id, email } = await pendingUser(ip);
+    const oneRequest = () =>
+      new GqlClient(server.url, { 'x-forwarded-for': ip })
+        .gql(`mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`, {
+          i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+        })
+        .then((r) => r.data!['login'].code as string);
+    const verify = () =>
+      client
+        .gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })
+        .then((r) => r.data!['verifySecondFactor'].code as string);
+    // The account's turn to be decided is held throughout: an answer while it is held was given before
+    // the code reached the decision (a code that reached it would wait until the test timed out).
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query(`select pg_advisory_xact_lock(20261202, hashtext($1))`, [`2fa:acct:${id}`]);
+      await awayFromStepEdge();
+      await db.query(
+        `insert into failure_counter (key, count, window_start) values ($1, 5, now())
+           on conflict (key) do update set count = excluded.count, window_start = now()`,
+        [`2fa:acct:${id}`],
+      );
+      expect(await verify()).toBe('TOO_MANY_ATTEMPTS');
+      expect(await oneRequest()).toBe('TOO_MANY_ATTEMPTS');
+      await db.query(`delete from failure_counter where key = $1`, [`2fa:acct:${id}`]);
+      await db.query(`insert into failure_counter (key, count, window_start) values ($1, 20, now())`, [`2fa:ip:${ip}/32`]);
+      expect(await verify()).toBe('TOO_MANY_ATTEMPTS');
+      expect(await oneRequest()).toBe('TOO_MANY_ATTEMPTS');
+      await db.query(`delete from failure_counter where key = $1`, [`2fa:ip:${ip}/32`]);
+      await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [id]);
+      expect(await verify()).toBe('SECOND_FACTOR_LOCKED');
+      expect(await oneRequest()).toBe('SECOND_FACTOR_LOCKED');
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
   });
 
   it('aliased guesses in one request are limited like separate requests', async () => {

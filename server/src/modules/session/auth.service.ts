@@ -22,9 +22,11 @@ import {
   wrongRecoveryCode,
   type MethodFlags,
   type SecondFactorProof,
+  type TotpRead,
+  totpReadSql,
   type TwoFactorService,
 } from '../two-factor/two-factor.service.js';
-import type { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
+import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { type Session, SessionStage } from './session.entity.js';
 import { HashAdmission } from './hash-admission.js';
 import { OncePer } from '../../common/once-per.js';
@@ -41,11 +43,20 @@ export type LoginOutcomeResult =
     }
   | { ok: false; blockedUntil?: Date | null; secondFactor?: TwoFactorFailure; paused?: true };
 
+/**
+ * The sign-in's one read before the hash: the account, its password hash, its second-factor flags,
+ * the password guard's counts, and, when an app code came with the password ($7), what the code is
+ * checked against (`totpReadSql`; $5 network budget key, $6 window seconds), so that the second step
+ * reads nothing more.
+ */
 export const LOGIN_ACCOUNT_SQL = `
   select ${ACCOUNT_COLUMNS}, p.hash as password_hash, ${methodFlagsSql('a.id')},
          exists(select 1 from failure_counter where key = $2) as failures_counted,
-         (${liveCountSql('$3', '$4')}) as name_failures
+         (${liveCountSql('$3', '$4')}) as name_failures,
+         tf.totp_id, tf.totp_sealed, tf.locked_at as tf_locked_at, tf.acct_count as tf_acct_count,
+         tf.acct_start as tf_acct_start, tf.net_count as tf_net_count, tf.net_start as tf_net_start
     from account a left join account_password p on p.account_id = a.id
+    left join lateral (${totpReadSql('a.id', '$5::text', '$6::int', '$7::boolean')}) tf on true
    where a.email = $1`;
 
 export class AuthService {
@@ -99,6 +110,9 @@ export class AuthService {
         this.protection.accountFailureKey(ctx.clientIp, email),
         this.protection.nameFailureKey(email),
         this.config.passwordGuard.windowSeconds,
+        this.twoFactor.networkBudgetKey(ctx.clientIp),
+        this.config.twoFactor.attemptWindowSeconds,
+        proof?.method === TwoFactorMethod.TOTP,
       ],
     });
     const account = row ? mapAccount(em, row) : null;
@@ -200,7 +214,13 @@ export class AuthService {
     // A code sent with the password: checked now (null = accepted).
     const checked =
       !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
-        ? await this.twoFactor.verifyForSignIn(ctx, account, proof, null)
+        ? await this.twoFactor.verifyForSignIn(
+            ctx,
+            account,
+            proof,
+            null,
+            proof.method === TwoFactorMethod.TOTP ? totpReadOf(row!) : undefined,
+          )
         : undefined;
     let secondFactor = unavailable
       ? new TwoFactorFailure(
@@ -426,4 +446,17 @@ export class AuthService {
     const remaining = this.config.loginMinDurationMs - (Date.now() - started);
     if (remaining > 0) await sleep(remaining);
   }
+}
+
+/** What `LOGIN_ACCOUNT_SQL` read for an app code sent with the password (see `totpReadSql`). */
+function totpReadOf(row: RawRow): TotpRead {
+  return {
+    totp_id: (row['totp_id'] as string | null) ?? null,
+    totp_sealed: (row['totp_sealed'] as string | null) ?? null,
+    locked_at: (row['tf_locked_at'] as Date | null) ?? null,
+    acct_count: (row['tf_acct_count'] as number | null) ?? null,
+    acct_start: (row['tf_acct_start'] as Date | null) ?? null,
+    net_count: (row['tf_net_count'] as number | null) ?? null,
+    net_start: (row['tf_net_start'] as Date | null) ?? null,
+  };
 }

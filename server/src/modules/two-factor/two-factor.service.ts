@@ -99,20 +99,29 @@ const VERIFY_START_SQL = `
     left join net on true`;
 
 /**
- * What an authenticator-app code is checked against, read without writing anything: the app's sealed
- * secret, the lock, and both budgets as `limitFailure` reads them, as if this attempt were taken
- * (`acct_count` is the account's live count plus this one; `net_count` the network's before it).
- * $1 account, $2 account budget key, $3 window seconds, $4 network budget key.
+ * What an authenticator-app code is checked against, read without writing anything, as a subquery
+ * for a lateral join: the app's sealed secret, the lock, and both budgets as `limitFailure` reads them,
+ * as if this attempt were taken (`acct_count` is the account's live count plus this one; `net_count` the
+ * network's before it). The arguments are SQL expressions: the account, the network budget key, the
+ * window seconds, and whether to read at all. The account's budget key is built in SQL as
+ * `accountBudgetKey` builds it.
  */
-const TOTP_READ_SQL = `
+export const totpReadSql = (account: string, netKey: string, windowSeconds: string, when = 'true') => `
   select t.id as totp_id, t.secret_sealed as totp_sealed,
-         (select locked_at from two_factor_state where account_id = $1::uuid) as locked_at,
-         a.count + 1 as acct_count, a.window_start as acct_start,
-         n.count as net_count, n.window_start as net_start
+         (select locked_at from two_factor_state where account_id = ${account}) as locked_at,
+         ac.count + 1 as acct_count, ac.window_start as acct_start,
+         nc.count as net_count, nc.window_start as net_start
     from (select 1) x
-    left join totp_authenticator t on t.account_id = $1::uuid and t.status = 'ACTIVE'
-    left join failure_counter a on a.key = $2::text and a.window_start >= now() - make_interval(secs => $3::int)
-    left join failure_counter n on n.key = $4::text and n.window_start >= now() - make_interval(secs => $3::int)`;
+    left join totp_authenticator t on t.account_id = ${account} and t.status = 'ACTIVE'
+    left join failure_counter ac on ac.key = '2fa:acct:' || ${account}::text and ac.window_start >= now() - make_interval(secs => ${windowSeconds})
+    left join failure_counter nc on nc.key = ${netKey} and nc.window_start >= now() - make_interval(secs => ${windowSeconds})
+   where ${when}`;
+
+/** `totpReadSql` on its own. $1 account, $2 network budget key, $3 window seconds. */
+const TOTP_READ_SQL = totpReadSql('$1::uuid', '$2::text', '$3::int');
+
+/** What `totpReadSql` selects. */
+export type TotpRead = AttemptRow & { totp_id: string | null; totp_sealed: string | null };
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
@@ -348,7 +357,7 @@ export class TwoFactorService {
     return `2fa:acct:${accountId}`;
   }
 
-  private networkBudgetKey(ip: string): string {
+  networkBudgetKey(ip: string): string {
     return `2fa:ip:${this.protection.sourcePrefix(ip)}`;
   }
 
@@ -524,16 +533,19 @@ export class TwoFactorService {
     account: Account,
     proof: SecondFactorProof,
     sessionId: string | null,
+    totpRead?: TotpRead,
   ): Promise<TwoFactorFailure | SignInProof> {
-    return this.check(ctx, account, proof, sessionId, true);
+    return this.check(ctx, account, proof, sessionId, true, totpRead);
   }
 
+  /** `totpRead`: for an app code, what `totpReadSql` read with the account (a code sent with the password), so it is not read again. */
   private async check(
     ctx: Context,
     account: Account,
     proof: SecondFactorProof,
     sessionId: string | null,
     forSignIn: boolean,
+    totpRead?: TotpRead,
   ): Promise<TwoFactorFailure | SignInProof> {
     const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
     // An e-mailed code or a security key belongs to a pending sign-in (its code, its challenge).
@@ -542,8 +554,9 @@ export class TwoFactorService {
     }
     const settings = await this.settings.twoFactor(ctx.em);
     if (!settings.enabled) return notSetUp;
-    if (proof.method === TwoFactorMethod.TOTP)
-      return (await this.checkTotp(ctx, account, proof.code ?? '')) ?? { recoveryCodeId: null };
+    if (proof.method === TwoFactorMethod.TOTP) {
+      return (await this.checkTotp(ctx, account, proof.code ?? '', totpRead)) ?? { recoveryCodeId: null };
+    }
     // One round trip: the methods, the attempt taken (when the method may be used), the limits.
     const { attemptWindowSeconds } = this.config.twoFactor;
     const emailAllowed = emailAllowedUnder(settings, account);
@@ -613,20 +626,23 @@ export class TwoFactorService {
    * both and counts as a consecutive failure. So however many codes arrive at once (aliases, parallel
    * requests), they are decided one after another against the budgets as they stand, and at most the
    * budget's worth of them is ever told apart. A spent budget or a lock read before the comparison
-   * refuses without comparing the code at all.
+   * refuses without comparing the code at all (`read`: read with the account already, however long
+   * ago: `totp_attempt` decides on what stands then, and an app replaced since is 'GONE').
    */
-  private async checkTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
+  private async checkTotp(ctx: Context, account: Account, code: string, read?: TotpRead): Promise<TwoFactorFailure | null> {
     const { attemptWindowSeconds, maxAttempts, networkMaxAttempts, lockoutFailures } = this.config.twoFactor;
     const acctKey = this.accountBudgetKey(account.id);
     const netKey = this.networkBudgetKey(ctx.clientIp);
     const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
-    const {
-      rows: [row],
-    } = await this.pool.query<AttemptRow & { totp_id: string | null; totp_sealed: string | null }>({
-      name: 'two_factor_totp_read',
-      text: TOTP_READ_SQL,
-      values: [account.id, acctKey, attemptWindowSeconds, netKey],
-    });
+    const row =
+      read ??
+      (
+        await this.pool.query<TotpRead>({
+          name: 'two_factor_totp_read',
+          text: TOTP_READ_SQL,
+          values: [account.id, netKey, attemptWindowSeconds],
+        })
+      ).rows[0];
     if (!row?.totp_id || !row.totp_sealed) return notSetUp();
     const limited = this.limitFailure(row);
     if (limited) return limited;
