@@ -11,7 +11,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   right code and a wrong one, and nothing written;
  * - a right code: the replay guard moves past its step ('ACCEPTED', consecutive failures reset) and
  *   nothing is written to the budgets;
- * - the app gone meanwhile: 'GONE', nothing counted;
+ * - the app the code was compared with gone meanwhile (removed, or replaced): 'GONE', right code or
+ *   wrong, and nothing counted;
  * - a wrong code ('WRONG') or a step used already ('REPLAYED'): one attempt taken from the account's
  *   budget, then the network's, and a consecutive failure counted. Should another method's attempt
  *   have spent a budget since the check above (those take theirs up front, without these locks), it is
@@ -69,10 +70,11 @@ export class Migration20261202140000 extends Migration {
             return query select 'ACCEPTED'::text, null::timestamptz, a_count, a_start, n_count, n_start, 0;
             return;
           end if;
-          if not exists (select 1 from totp_authenticator t where t.id = $2 and t.status = 'ACTIVE') then
-            return query select 'GONE'::text, null::timestamptz, a_count, a_start, n_count, n_start, null::int;
-            return;
-          end if;
+        end if;
+        -- The app the code was compared with is gone (removed, or replaced by a new one): nothing counts.
+        if not exists (select 1 from totp_authenticator t where t.id = $2 and t.status = 'ACTIVE') then
+          return query select 'GONE'::text, null::timestamptz, a_count, a_start, n_count, n_start, null::int;
+          return;
         end if;
         insert into failure_counter as c (key, count, window_start) values ($4, 1, now())
           on conflict (key) do update set

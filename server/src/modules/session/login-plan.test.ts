@@ -24,8 +24,10 @@ describe('the sign-in statement', () => {
     await client.connect();
     // Planned on empty tables, as the pool's connections do on a new installation's first sign-ins.
     await client.query(`set plan_cache_mode = force_generic_plan`);
-    await client.query(`prepare login_account(text, text, text, int) as ${LOGIN_ACCOUNT_SQL}`);
-    await client.query(`execute login_account('nobody@example.test', 'no-such-counter', 'name:nobody@example.test', 86400)`);
+    await client.query(`prepare login_account(text, text, text, int, text, int, boolean) as ${LOGIN_ACCOUNT_SQL}`);
+    await client.query(
+      `execute login_account('nobody@example.test', 'no-such-counter', 'name:nobody@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
+    );
     // Then many accounts with a password and an authenticator app, and no ANALYZE since.
     await client.query(`
       insert into account (id, email, name, role, created_at, updated_at)
@@ -44,15 +46,17 @@ describe('the sign-in statement', () => {
 
   it('looks up one account’s second factors through indexes, whatever the plan was made on', async () => {
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-      `explain execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400)`,
+      `explain execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
     );
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/account_email_unique/);
     expect(plan).not.toMatch(/hashed SubPlan/);
-    expect(plan).not.toMatch(/Seq Scan on (totp_authenticator|email_factor|webauthn_credential|recovery_code|failure_counter)/);
+    expect(plan).not.toMatch(
+      /Seq Scan on (totp_authenticator|email_factor|webauthn_credential|recovery_code|failure_counter|two_factor_state)/,
+    );
     // And it answers for that account.
     const { rows: found } = await client.query(
-      `execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400)`,
+      `execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
     );
     expect(found).toMatchObject([
       {
@@ -63,6 +67,11 @@ describe('the sign-in statement', () => {
         tf_webauthn: false,
         tf_recovery: 0,
         name_failures: null,
+        // What an app code sent with the password is checked against, read in the same statement.
+        totp_sealed: 'sealed',
+        tf_locked_at: null,
+        tf_acct_count: null,
+        tf_net_count: null,
       },
     ]);
   });

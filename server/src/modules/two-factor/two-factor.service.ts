@@ -634,8 +634,10 @@ export class TwoFactorService {
     const acctKey = this.accountBudgetKey(account.id);
     const netKey = this.networkBudgetKey(ctx.clientIp);
     const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
+    // A prefetch that found no app is read again: one may have been switched on since (the sign-in
+    // read it before its hash, and found the second step owed after).
     const row =
-      read ??
+      (read?.totp_id ? read : undefined) ??
       (
         await this.pool.query<TotpRead>({
           name: 'two_factor_totp_read',
