@@ -153,9 +153,9 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
       async () => {
         const { data } = await start({ variables: { address } });
         const r = data?.startEmailEnrollment;
-        if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
-        else if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
+        if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
         if (r?.__typename === 'EmailCodeSent') {
+          startSendWait(r.nextSendAfter);
           setSent(true);
           setSentTo(address.trim());
           setCode('');

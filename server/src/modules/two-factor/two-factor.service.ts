@@ -74,9 +74,9 @@ const successCtes = (accounts: string, keys: string) => `reset as (
  * budgets are taken up front with atomic increments (and given back when the proof is right), so
  * concurrent requests each pay: read first and counted after the check, the network's budget let every
  * request that started before the first failure was written through. (An authenticator-app code is
- * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) `net_count` is the network's count before this attempt, as `takeAttempt`
- * reads it. $1 account, $2 account budget key, $3 window seconds, $4 method, $5 network budget key,
- * $6 e-mail codes allowed for this account.
+ * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) `net_count` is
+ * the network's count before this attempt, as `takeAttempt` reads it. $1 account, $2 account budget
+ * key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes allowed for this account.
  */
 const VERIFY_START_SQL = `
   with f as (select ${methodFlagsSql('$1::uuid')}),
@@ -103,9 +103,12 @@ const VERIFY_START_SQL = `
  * for a lateral join: the app's sealed secret, the lock, and both budgets as `limitFailure` reads them,
  * as if this attempt were taken (`acct_count` is the account's live count plus this one; `net_count` the
  * network's before it). The arguments are SQL expressions: the account, the network budget key, the
- * window seconds, and whether to read at all. The account's budget key is built in SQL as
- * `accountBudgetKey` builds it.
+ * window seconds, and whether to read at all. The account's budget key is built in SQL from the
+ * same prefix as `accountBudgetKey`.
  */
+/** Each account's second-factor attempt budget is the failure counter under this prefix and its id. */
+const ACCOUNT_BUDGET_PREFIX = '2fa:acct:';
+
 export const totpReadSql = (account: string, netKey: string, windowSeconds: string, when = 'true') => `
   select t.id as totp_id, t.secret_sealed as totp_sealed,
          (select locked_at from two_factor_state where account_id = ${account}) as locked_at,
@@ -113,7 +116,7 @@ export const totpReadSql = (account: string, netKey: string, windowSeconds: stri
          nc.count as net_count, nc.window_start as net_start
     from (select 1) x
     left join totp_authenticator t on t.account_id = ${account} and t.status = 'ACTIVE'
-    left join failure_counter ac on ac.key = '2fa:acct:' || ${account}::text and ac.window_start >= now() - make_interval(secs => ${windowSeconds})
+    left join failure_counter ac on ac.key = '${ACCOUNT_BUDGET_PREFIX}' || ${account}::text and ac.window_start >= now() - make_interval(secs => ${windowSeconds})
     left join failure_counter nc on nc.key = ${netKey} and nc.window_start >= now() - make_interval(secs => ${windowSeconds})
    where ${when}`;
 
@@ -354,7 +357,7 @@ export class TwoFactorService {
   }
 
   private accountBudgetKey(accountId: string): string {
-    return `2fa:acct:${accountId}`;
+    return `${ACCOUNT_BUDGET_PREFIX}${accountId}`;
   }
 
   networkBudgetKey(ip: string): string {
