@@ -22,11 +22,15 @@ const WARMUP_SECONDS = 1;
 // The server's default: one hash per CPU (at most 8).
 const HASH_CONCURRENCY = Number(process.env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.min(8, os.availableParallelism())));
 const PASSWORD = 'correct horse battery staple';
+// BENCH_CASES=one,two,password runs only those cases (all three by default), e.g. for quicker A/B runs.
+const CASES = new Set((process.env.BENCH_CASES ?? 'one,two,password').split(',').map((c) => c.trim()));
 // Each TOTP code (time step) works once per account, and the clients use the current and next steps
 // only: an account completes at most two logins in a burst, then one per 30 s. Enough accounts for
-// every login of both TOTP runs at up to 250 logins/s, as on a real system where many people sign in: too
+// every login of the TOTP runs at up to 250 logins/s, as on a real system where many people sign in: too
 // few would leave clients waiting for an account and the machine idle (counted and reported).
-const TOTP_ACCOUNTS = Number(process.env.BENCH_TOTP_ACCOUNTS ?? Math.max(CLIENTS * 4, 190 * SECONDS));
+const TOTP_ACCOUNTS = Number(
+  process.env.BENCH_TOTP_ACCOUNTS ?? Math.max(CLIENTS * 4, 95 * SECONDS) * ['one', 'two'].filter((c) => CASES.has(c)).length,
+);
 
 // The raw rate is taken with the server's own hasher (its threads, its niceness), built in dist/.
 const { PasswordHasher } = await import(
@@ -352,12 +356,15 @@ async function main() {
   await db.query('vacuum analyze');
   await db.end();
 
-  const passwordOnly = await server.profiled('login-password', () =>
-    measure(async () => {
-      const res = await client(url)(LOGIN, { i: { email, password: PASSWORD } });
-      return res.data?.login?.__typename === 'LoginSuccess';
-    }, server.child.pid),
-  );
+  const skipped = null;
+  const passwordOnly = !CASES.has('password')
+    ? skipped
+    : await server.profiled('login-password', () =>
+        measure(async () => {
+          const res = await client(url)(LOGIN, { i: { email, password: PASSWORD } });
+          return res.data?.login?.__typename === 'LoginSuccess';
+        }, server.child.pid),
+      );
 
   // Each client takes the next account whose next usable step is at most one ahead of now.
   let cursor = 0;
@@ -392,20 +399,25 @@ async function main() {
       }, server.child.pid),
     );
   // The dashboard's way: the password, then the code in a second request with the pending cookie.
-  const withTotp = await totpLogins('login-totp', async (c, email, code) => {
-    const first = await c(LOGIN, { i: { email, password: PASSWORD } });
-    if (first.data?.login?.__typename !== 'SecondFactorRequired') return false;
-    const second = await c(VERIFY, { i: { method: 'TOTP', code } });
-    return second.data?.verifySecondFactor?.__typename === 'LoginSuccess';
-  });
+  const withTotp = !CASES.has('two')
+    ? skipped
+    : await totpLogins('login-totp', async (c, email, code) => {
+        const first = await c(LOGIN, { i: { email, password: PASSWORD } });
+        if (first.data?.login?.__typename !== 'SecondFactorRequired') return false;
+        const second = await c(VERIFY, { i: { method: 'TOTP', code } });
+        return second.data?.verifySecondFactor?.__typename === 'LoginSuccess';
+      });
   // An integrator's way: the password and the code in one request.
-  const withTotpOne = await totpLogins('login-totp-one-request', async (c, email, code) => {
-    const res = await c(LOGIN, { i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code } } });
-    return res.data?.login?.__typename === 'LoginSuccess';
-  });
+  const withTotpOne = !CASES.has('one')
+    ? skipped
+    : await totpLogins('login-totp-one-request', async (c, email, code) => {
+        const res = await c(LOGIN, { i: { email, password: PASSWORD, secondFactor: { method: 'TOTP', code } } });
+        return res.data?.login?.__typename === 'LoginSuccess';
+      });
 
   // Failed logins are explained by the server's own error lines (or always, with BENCH_SHOW_ERRORS=1).
-  if (process.env.BENCH_SHOW_ERRORS || passwordOnly.failed + withTotp.failed + withTotpOne.failed > 0)
+  const ran = [passwordOnly, withTotp, withTotpOne].filter(Boolean);
+  if (process.env.BENCH_SHOW_ERRORS || ran.some((r) => r.failed > 0))
     console.log(
       server.output
         .split('\n')
@@ -435,27 +447,26 @@ async function main() {
   console.log(
     `\nLogins (argon2id m=19 MiB t=2 p=1, ${HASH_CONCURRENCY} hashes in flight, ${CLIENTS} clients, ${SECONDS} s each in ${ROUNDS} rounds between ${RAW_SECONDS} s raw-rate measurements; ${accounts.length} TOTP accounts enrolled in ${setupSeconds.toFixed(1)} s)`,
   );
-  console.table({
-    'password + TOTP, one request': row(withTotpOne),
-    'password, then TOTP (two requests)': row(withTotp),
-    'password only (one account)': row(passwordOnly),
-  });
-  if (withTotp.starved + withTotpOne.starved > 0) {
-    console.log(
-      `WARNING: clients waited ${withTotp.starved + withTotpOne.starved} times for a TOTP account: raise BENCH_TOTP_ACCOUNTS`,
-    );
-  }
+  const rows = {};
+  if (withTotpOne) rows['password + TOTP, one request'] = row(withTotpOne);
+  if (withTotp) rows['password, then TOTP (two requests)'] = row(withTotp);
+  if (passwordOnly) rows['password only (one account)'] = row(passwordOnly);
+  console.table(rows);
+  const starved = (withTotp?.starved ?? 0) + (withTotpOne?.starved ?? 0);
+  if (starved > 0) console.log(`WARNING: clients waited ${starved} times for a TOTP account: raise BENCH_TOTP_ACCOUNTS`);
   for (const [name, r] of [
     ['password + TOTP in one request', withTotpOne],
     ['password, then TOTP (two requests)', withTotp],
   ]) {
+    if (!r) continue;
     console.log(
       `${name} / raw hash rate: ${r.ratio.toFixed(2)} (target ≥ 0.7: ${r.ratio >= 0.7 ? 'met' : 'NOT met'}); p95 ${r.p95.toFixed(0)} ms (target < 1000: ${r.p95 < 1000 ? 'met' : 'NOT met'})`,
     );
   }
-  const hashMs = (os.availableParallelism() * 1000) / withTotpOne.raw;
+  const hashMs = (os.availableParallelism() * 1000) / ran[0].raw;
+  const besides = (r) => (r ? (r.cpu.busy - (os.availableParallelism() * 1000) / r.raw).toFixed(1) : 'not measured');
   console.log(
-    `one raw verification costs ${hashMs.toFixed(1)} core-ms at full load; at 0.7× the rest of a login may use ${(hashMs / 0.7 - hashMs).toFixed(1)} core-ms; a one-request login used ${(withTotpOne.cpu.busy - hashMs).toFixed(1)}, a two-request one ${(withTotp.cpu.busy - (os.availableParallelism() * 1000) / withTotp.raw).toFixed(1)}`,
+    `one raw verification costs ${hashMs.toFixed(1)} core-ms at full load; at 0.7× the rest of a login may use ${(hashMs / 0.7 - hashMs).toFixed(1)} core-ms; a one-request login used ${besides(withTotpOne)}, a two-request one ${besides(withTotp)}`,
   );
   console.log(
     `server peak RSS: ${peakRss ? `${(peakRss / 1024).toFixed(0)} MiB` : 'n/a'} (hashes in flight capped at ${HASH_CONCURRENCY} × 19 MiB)`,

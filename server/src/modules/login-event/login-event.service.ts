@@ -118,6 +118,41 @@ const INSERT_IN_TX = `
 const RECORD_LOCATED = `select id, recent, open_id::text as open_id
   from record_located_login(${[...COLUMNS, 'window_start', 'window_end'].map((_, i) => `$${i + 1}`).join(', ')})`;
 
+/** A login event ready to be written (`LoginEventService.prepare`). */
+export interface PreparedLoginEvent {
+  attempt: LoginAttempt;
+  row: ReturnType<typeof toRow>;
+  /** Written by `record_located_login` (a located success: detection reads what it read). */
+  located: boolean;
+  /** The statement's values for it, in `loginEventCte`'s order. */
+  values: unknown[];
+}
+
+/** What writing a login event answered: its id, and for a located one what detection reads. */
+export interface RecordedLoginEvent {
+  id: string;
+  recent: RecentLoginRow[] | null;
+  open_id: string | null;
+}
+
+/**
+ * A CTE body that writes `event` in another statement (one round trip and one commit with it),
+ * when and only when the CTE named `gate` has a row: its values as parameters from `$first` on. A
+ * located success goes through `record_located_login`, under the same one-time filter (the function is not
+ * called when the gate is empty). Its columns are those of `RecordedLoginEvent`.
+ */
+export function loginEventCte(event: PreparedLoginEvent, first: number, gate: string): string {
+  const params = event.values.map((_, i) => `$${first + i}`).join(', ');
+  if (event.located) {
+    return `select r.id, r.recent, r.open_id::text as open_id from record_located_login(${params}) r
+             where exists (select 1 from ${gate})`;
+  }
+  return `insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+          select ${params}
+           where exists (select 1 from ${gate})
+          returning id::text as id, null::json as recent, null::text as open_id`;
+}
+
 export class LoginEventService {
   private successHook: SuccessHook | undefined;
   private detectionWindow: ((em: EntityManager) => Promise<number | null>) | undefined;
@@ -162,50 +197,67 @@ export class LoginEventService {
   }
 
   /**
+   * What `record` writes for `attempt`, for a caller that writes it in a statement of its own (see
+   * `loginEventCte`): the row, and for a located untrusted success of a known account with detection
+   * on, the detection window `record_located_login` reads.
+   */
+  async prepare(em: EntityManager, attempt: LoginAttempt): Promise<PreparedLoginEvent> {
+    const row = toRow(attempt);
+    const trusted = attempt.trusted === true || attempt.geo?.trusted === true;
+    const located = attempt.outcome === LoginOutcome.SUCCESS && attempt.account !== null && row.latitude !== null && !trusted;
+    const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
+    const at = row.occurred_at.getTime();
+    const values: unknown[] = COLUMNS.map((c) => row[c]);
+    if (windowSeconds !== null) values.push(new Date(at - windowSeconds * 1000), new Date(at + windowSeconds * 1000));
+    return { attempt, row, located: windowSeconds !== null, values };
+  }
+
+  /**
+   * After a prepared event was inserted (by `record`, or by a statement with `loginEventCte`): a
+   * located success runs incident detection with what the insert read. Detection never fails the
+   * login it looks at.
+   */
+  async recorded(em: EntityManager, event: PreparedLoginEvent, hit: RecordedLoginEvent): Promise<void> {
+    if (!event.located || !this.successHook) return;
+    const { row } = event;
+    const self: RecentLoginRow = {
+      id: hit.id,
+      occurred_at: row.occurred_at,
+      ip: row.ip,
+      country_code: row.country_code,
+      city: row.city,
+      latitude: row.latitude!,
+      longitude: row.longitude!,
+      asn: row.asn,
+      asn_org: row.asn_org,
+      network_kind: row.network_kind,
+      named_location: row.named_location,
+    };
+    const recent = [self, ...(hit.recent ?? [])]
+      .sort((a, b) => new Date(b.occurred_at).getTime() - new Date(a.occurred_at).getTime() || Number(b.id) - Number(a.id))
+      .slice(0, 50);
+    await this.successHook(em, {
+      eventId: hit.id,
+      accountId: event.attempt.account!.id,
+      prefetched: { recent, openIncidentId: hit.open_id },
+    }).catch(this.onHookError);
+  }
+
+  /**
    * Appends one attempt with a plain INSERT (no identity map) — this table takes every attempt.
    * With an idempotency key, a retry of the same report returns the first row's id instead.
    */
   async record(em: EntityManager, attempt: LoginAttempt): Promise<{ id: string; duplicate: boolean }> {
-    const row = toRow(attempt);
-    const g = attempt.geo;
-    const trusted = attempt.trusted === true || g?.trusted === true;
-    const located = attempt.outcome === LoginOutcome.SUCCESS && attempt.account !== null && row.latitude !== null && !trusted;
-    const windowSeconds = located && this.successHook && this.detectionWindow ? await this.detectionWindow(em) : null;
-    if (windowSeconds !== null && this.successHook) {
-      const at = row.occurred_at.getTime();
-      const rows = await this.insertAndReadRecent([
-        ...COLUMNS.map((c) => row[c]),
-        new Date(at - windowSeconds * 1000),
-        new Date(at + windowSeconds * 1000),
-      ]);
-      const hit = rows[0];
+    const event = await this.prepare(em, attempt);
+    if (event.located) {
+      const hit = (await this.insertAndReadRecent(event.values))[0];
       if (hit) {
-        const self: RecentLoginRow = {
-          id: hit.id,
-          occurred_at: row.occurred_at,
-          ip: row.ip,
-          country_code: row.country_code,
-          city: row.city,
-          latitude: row.latitude!,
-          longitude: row.longitude!,
-          asn: row.asn,
-          asn_org: row.asn_org,
-          network_kind: row.network_kind,
-          named_location: row.named_location,
-        };
-        const recent = [self, ...hit.recent]
-          .sort((a, b) => new Date(b.occurred_at).getTime() - new Date(a.occurred_at).getTime() || Number(b.id) - Number(a.id))
-          .slice(0, 50);
-        // Detection never fails the login it looks at.
-        await this.successHook(em, {
-          eventId: hit.id,
-          accountId: attempt.account!.id,
-          prefetched: { recent, openIncidentId: hit.open_id },
-        }).catch(this.onHookError);
+        await this.recorded(em, event, hit);
         return { id: hit.id, duplicate: false };
       }
       // A retried report (same idempotency key): fall through to find the first one's id.
     }
+    const { row } = event;
     // Every attempt lands here: one named prepared statement on the plain pool, no query building.
     const { rows: inserted } = await this.pool.query<{ id: string }>({
       name: 'login_event_insert',
@@ -226,10 +278,8 @@ export class LoginEventService {
    * account arriving together (from two places, say) are serialized and the second one's read sees the
    * first; a CTE read in the INSERT's own statement would miss a row committed while it waited.
    */
-  private async insertAndReadRecent(
-    values: unknown[],
-  ): Promise<{ id: string; recent: RecentLoginRow[]; open_id: string | null }[]> {
-    const { rows } = await this.pool.query<{ id: string; recent: RecentLoginRow[]; open_id: string | null }>({
+  private async insertAndReadRecent(values: unknown[]): Promise<RecordedLoginEvent[]> {
+    const { rows } = await this.pool.query<RecordedLoginEvent>({
       name: 'login_event_record_located',
       text: RECORD_LOCATED,
       values,

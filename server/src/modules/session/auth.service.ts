@@ -7,9 +7,9 @@ import type { Account } from '../account/account.entity.js';
 import { normalizeEmail } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
-import type { LoginEventService } from '../login-event/login-event.service.js';
-import { ACCOUNT_COLUMNS, mapAccount, type RawRow, type SessionService } from './session.service.js';
-import type { GeoService } from '../geo/geo.service.js';
+import type { LoginEventService, PreparedLoginEvent } from '../login-event/login-event.service.js';
+import { ACCOUNT_COLUMNS, mapAccount, type FullStart, type RawRow, type SessionService } from './session.service.js';
+import type { GeoInfo, GeoService } from '../geo/geo.service.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AdminAccessService } from '../admin-access/admin-access.service.js';
@@ -22,6 +22,8 @@ import {
   wrongRecoveryCode,
   type MethodFlags,
   type SecondFactorProof,
+  type TotpDecider,
+  type TotpDecision,
   type TotpRead,
   totpReadSql,
   type TwoFactorService,
@@ -211,17 +213,23 @@ export class AuthService {
         : null;
     // A second step owed that no method of the account can give now (see `stageAfterPassword`).
     const unavailable = next?.stage === SessionStage.PENDING_SECOND_FACTOR && next.methods.length === 0;
-    // A code sent with the password: checked now (null = accepted).
-    const checked =
-      !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null
-        ? await this.twoFactor.verifyForSignIn(
-            ctx,
-            account,
-            proof,
-            null,
-            proof.method === TwoFactorMethod.TOTP ? totpReadOf(row!) : undefined,
-          )
+    // A code sent with the password: checked now (null = accepted). An app code is decided by the
+    // statement that also starts the session and records the login (`finishOnCode`).
+    const checking = !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null;
+    const finish =
+      checking && proof.method === TwoFactorMethod.TOTP
+        ? await this.finishOnCode(ctx, account, undefined, row!['password_version'] as number, decision.trusted, geo)
         : undefined;
+    const checked = checking
+      ? await this.twoFactor.verifyForSignIn(
+          ctx,
+          account,
+          proof,
+          null,
+          proof.method === TwoFactorMethod.TOTP ? totpReadOf(row!) : undefined,
+          finish?.decide,
+        )
+      : undefined;
     let secondFactor = unavailable
       ? new TwoFactorFailure(
           ErrorCode.SECOND_FACTOR_UNAVAILABLE,
@@ -236,6 +244,7 @@ export class AuthService {
       else recorded = secondFactor === null ? LoginOutcome.SUCCESS : LoginOutcome.SECOND_FACTOR_FAILED;
     }
     let result: LoginOutcomeResult = { ok: false };
+    let eventRecorded = false;
     if (secondFactor) {
       result = { ok: false, secondFactor };
     } else if (next && account !== null) {
@@ -250,8 +259,11 @@ export class AuthService {
           secondFactor === null,
           recoveryCodeId,
           row!['password_version'] as number,
+          finish?.write() ?? { event: await this.successEvent(ctx, account, decision.trusted, geo) },
         );
         if (expiresAt instanceof Date) {
+          // Recorded with the session, in its statement.
+          eventRecorded = true;
           result = { ok: true, account, stage: SessionStage.FULL, methods: [], enrollable: [], expiresAt };
         } else if (expiresAt === 'RECOVERY_CODE_USED') {
           // The recovery code was used by a concurrent request meanwhile.
@@ -286,7 +298,7 @@ export class AuthService {
       // The session the browser had dies once its replacement exists (and only then).
       if (result.ok) await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
     }
-    await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
+    if (!eventRecorded) await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     // A disabled account's right password counts like a wrong one: were it not counted, whether the
     // next guess from this source gets blocked would tell which candidate was right.
     if (
@@ -368,12 +380,14 @@ export class AuthService {
 
   /**
    * The sign-in is complete (password, and the second step if one was owed): a FULL session with a
-   * fresh token replaces whatever the browser held, and the login is recorded as a success (by the
-   * caller when there is no pending session). Null, with nothing written, when `SessionService.startFull`
+   * fresh token replaces whatever the browser held, and the login is recorded as a success in the same
+   * statement (`write.event`; prepared here when there is a pending session, by the caller otherwise;
+   * none: the caller records it). Null, with nothing written, when `SessionService.startFull`
    * refuses (pending session upgraded, revoked or expired, account disabled or under a forced reset meanwhile).
    * `secondFactor`: whether a second factor was proven (audit). `recoveryCodeId`: the recovery code that
    * proved it, used up only with the session started ('RECOVERY_CODE_USED', with nothing written, when
-   * a concurrent request used it first).
+   * a concurrent request used it first). `write.done`: what the statement that accepted an app code did
+   * already (`finishOnCode`): nothing more is written then.
    */
   async startFullSession(
     ctx: Context,
@@ -382,34 +396,29 @@ export class AuthService {
     secondFactor = pending !== undefined,
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
+    write: { event?: PreparedLoginEvent; done?: FullStart } = {},
   ): Promise<Date | 'RECOVERY_CODE_USED' | null> {
-    // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time.
-    let remaining: number | null = null;
-    const started = await this.sessions.startFull(
-      account,
-      { ip: ctx.clientIp, userAgent: ctx.userAgent },
-      pending?.id ?? null,
-      recoveryCodeId,
-      passwordVersion,
-      async (client) => {
-        remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account);
-      },
-    );
-    if (started === null || started === 'RECOVERY_CODE_USED') return started;
     const { em } = ctx;
-    if (remaining !== null) this.twoFactor.tellRecoveryCodeUsed(account, remaining);
-    if (pending) {
-      const geo = await this.geo.lookup(em, ctx.clientIp);
-      await this.loginEvents.record(em, {
+    const event = write.event ?? (pending ? await this.successEvent(ctx, account) : undefined);
+    // One statement: pending session revoked as UPGRADED, new session, account's last sign-in time, the login.
+    let remaining: number | null = null;
+    const result =
+      write.done ??
+      (await this.sessions.startFull(
         account,
-        attemptedName: account.email,
-        ip: ctx.clientIp,
-        userAgent: ctx.userAgent,
-        service: 'panel',
-        geo,
-        outcome: LoginOutcome.SUCCESS,
-      });
-    }
+        { ip: ctx.clientIp, userAgent: ctx.userAgent },
+        pending?.id ?? null,
+        recoveryCodeId,
+        passwordVersion,
+        async (client) => {
+          remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account);
+        },
+        { event },
+      ));
+    const started = result.outcome;
+    if (started === null || started === 'RECOVERY_CODE_USED') return started;
+    if (remaining !== null) this.twoFactor.tellRecoveryCodeUsed(account, remaining);
+    if (event && result.event) await this.loginEvents.recorded(em, event, result.event);
     ctx.cookies.set(started.token);
     if (account.role !== Role.USER) {
       await this.audit.record(
@@ -420,6 +429,53 @@ export class AuthService {
       );
     }
     return started.session.expiresAt;
+  }
+
+  /** The dashboard sign-in's success, ready to be recorded with its session. */
+  private async successEvent(ctx: Context, account: Account, trusted?: boolean, geo?: GeoInfo): Promise<PreparedLoginEvent> {
+    return this.loginEvents.prepare(ctx.em, {
+      account,
+      attemptedName: account.email,
+      ip: ctx.clientIp,
+      userAgent: ctx.userAgent,
+      service: 'panel',
+      geo: geo ?? (await this.geo.lookup(ctx.em, ctx.clientIp)),
+      outcome: LoginOutcome.SUCCESS,
+      trusted,
+    });
+  }
+
+  /**
+   * For an app code that finishes a sign-in (`pending`: its session; none: the code came with the
+   * password, `passwordVersion` read with the hash): the statement that decides the code also starts
+   * the full session and records the login when it accepts it (`SessionService.startFull` with `totp`).
+   * `decide` goes to `TwoFactorService.verifyForSignIn`, `write()` then to `startFullSession`.
+   */
+  async finishOnCode(
+    ctx: Context,
+    account: Account,
+    pending: Session | undefined,
+    passwordVersion: number | null,
+    trusted?: boolean,
+    geo?: GeoInfo,
+  ): Promise<{ decide: TotpDecider; write: () => { event: PreparedLoginEvent; done?: FullStart } }> {
+    const event = await this.successEvent(ctx, account, trusted, geo);
+    let done: FullStart | undefined;
+    return {
+      decide: async (totp) => {
+        done = await this.sessions.startFull(
+          account,
+          { ip: ctx.clientIp, userAgent: ctx.userAgent },
+          pending?.id ?? null,
+          null,
+          passwordVersion,
+          undefined,
+          { event, totp },
+        );
+        return (done.totp as TotpDecision | null) ?? undefined;
+      },
+      write: () => ({ event, done }),
+    };
   }
 
   /** Records a failed second step in the login history (the failure counters are the 2FA service's). */

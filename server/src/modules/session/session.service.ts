@@ -10,9 +10,29 @@ import { Account as AccountEntity } from '../account/account.entity.js';
 import { inPoolTransaction, type SqlPool } from '../../db/pool.js';
 import type pg from 'pg';
 import type { AuthCache } from './auth-cache.js';
+import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
 
 /** How often a busy session's `lastSeenAt` is written, at most (avoids a write per request). */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** What `SessionService.startFull` did. */
+export interface FullStart {
+  /** The session started; null when refused; 'RECOVERY_CODE_USED' when only the recovery code was missing. */
+  outcome: NewSession | 'RECOVERY_CODE_USED' | null;
+  /** The login recorded with it (only when asked to, and only when the session was created). */
+  event: RecordedLoginEvent | null;
+  /** The app code's decision (`totp_attempt`'s columns), when one was decided in the statement. */
+  totp: Record<string, unknown> | null;
+}
+
+/** One answer of the session-start statement. */
+interface StartFullRow extends Record<string, unknown> {
+  created: boolean;
+  code_ok?: boolean;
+  event_id?: string | null;
+  event_recent?: RecordedLoginEvent['recent'];
+  event_open_id?: string | null;
+}
 
 export interface NewSession {
   session: Session;
@@ -116,24 +136,39 @@ function insertValues(s: Session): unknown[] {
  * that loses the race for its pending session still sets `last_login_at` (to the same moment, give or
  * take) but creates nothing.
  *
- * `withRecoveryCode`: a recovery code ($11) is used up between the account and the session (the order
+ * `recovery`: a recovery code ($11) is used up between the account and the session (the order
  * a 2FA reset takes them in too: recovery codes, then sessions), and `code_ok` is false when only the
  * code was missing (used, or reset away, meanwhile). Run in a transaction rolled back unless the session
  * was created.
+ *
+ * `totp` (`totp_attempt`'s nine arguments, next): the app code that finishes this sign-in is decided
+ * first, in this statement, and the account is touched only when it was accepted; the decision's
+ * columns come first in the answer. Its advisory locks are then held until this statement commits.
+ *
+ * `event` (the login's values, last): the login is recorded in this statement once the session is
+ * created, and not at all otherwise (`loginEventCte`); `event_id`, `event_recent` and `event_open_id` answer it.
+ *
+ * One statement and one commit instead of three: a sign-in waits for each round trip, and each commit
+ * flushes the write-ahead log.
  */
-function startFullSql(withRecoveryCode: boolean): string {
-  const gate = withRecoveryCode ? 'claimed' : 'acct';
+function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): string {
+  const gate = recovery ? 'claimed' : 'acct';
   // The password version the sign-in read with the hash it checked (null: a pending session's upgrade,
   // which a password change revokes). Compared on the account row this statement updates, so a change
   // committed while this statement waited for that row is seen too.
-  const version = withRecoveryCode ? '$12' : '$11';
-  return `with acct as (
+  const version = recovery ? '$12' : '$11';
+  const totpFirst = recovery ? 13 : 12;
+  const eventFirst = totp ? totpFirst + 9 : totpFirst;
+  const totpArgs = Array.from({ length: 9 }, (_, i) => `$${totpFirst + i}`).join(', ');
+  return `with ${totp ? `t as (select * from totp_attempt(${totpArgs})),\n  ` : ''}acct as (
     update account set last_login_at = $5
      where id = $2 and disabled_at is null and not password_reset_required
        and (${version}::int is null or password_version = ${version}::int)
-       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))
+       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))${
+         totp ? `\n       and exists (select 1 from t where t.outcome = 'ACCEPTED')` : ''
+       }
     returning id),${
-      withRecoveryCode
+      recovery
         ? `
   claimed as (
     update recovery_code set used_at = $5
@@ -149,16 +184,35 @@ function startFullSql(withRecoveryCode: boolean): string {
     insert into session (${INSERT_COLUMNS})
     select $1, $2, $3, $4, $5, $6, $7, $8, $9
      where exists (select 1 from ${gate}) and ($10::uuid is null or exists (select 1 from upgraded))
-    returning account_id)
-  select exists (select 1 from ins) as created${
-    withRecoveryCode
+    returning account_id)${event ? `,\n  ev as (${loginEventCte(event, eventFirst, 'ins')})` : ''}
+  select ${totp ? 't.*, ' : ''}exists (select 1 from ins) as created${
+    recovery
       ? `,
          (not exists (select 1 from acct)) or exists (select 1 from claimed) as code_ok`
       : ''
-  }`;
+  }${
+    event
+      ? ', (select id from ev) as event_id, (select recent from ev) as event_recent, (select open_id from ev) as event_open_id'
+      : ''
+  }${totp ? ' from t' : ''}`;
 }
-const START_FULL_SQL = startFullSql(false);
-const START_FULL_RECOVERY_SQL = startFullSql(true);
+
+/** The statement's name for these options (each text is prepared once per connection under its own name). */
+function startFullName(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): string {
+  return `session_start_full${o.recovery ? '_recovery' : ''}${o.totp ? '_totp' : ''}${o.event ? (o.event.located ? '_located' : '_event') : ''}`;
+}
+
+/** The statements, by name: built once each. */
+const startFullStatements = new Map<string, string>();
+function startFullStatement(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): {
+  name: string;
+  text: string;
+} {
+  const name = startFullName(o);
+  let text = startFullStatements.get(name);
+  if (text === undefined) startFullStatements.set(name, (text = startFullSql(o)));
+  return { name, text };
+}
 
 export class SessionService {
   constructor(
@@ -203,6 +257,11 @@ export class SessionService {
    * so that a sign-in refused here costs no code (recovery codes are few), and a code taken by another
    * request meanwhile starts nothing ('RECOVERY_CODE_USED'). `onClaimed` runs in that transaction once
    * the code is used up and the session made (the use's audit entry: both or neither are kept).
+   *
+   * `with.event`: the login, recorded in the same statement when the session is created (`event`
+   * answers it; null when nothing was created, and the caller records what happened instead).
+   * `with.totp`: `totp_attempt`'s arguments — the app code is decided in the same statement, first, and
+   * the session started only when it was accepted (`totp` answers the decision; never with a recovery code).
    */
   async startFull(
     account: Account,
@@ -211,31 +270,36 @@ export class SessionService {
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
     onClaimed?: (client: pg.ClientBase) => Promise<void>,
-  ): Promise<NewSession | 'RECOVERY_CODE_USED' | null> {
+    with_: { event?: PreparedLoginEvent; totp?: unknown[] } = {},
+  ): Promise<FullStart> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
     // statement. The account's `last_login_at` alone is nothing any cached decision reads.
     if (pendingId !== null) this.cache.clear();
+    const event = with_.event ?? null;
     const values = [...insertValues(started.session), pendingId];
+    const eventOf = (row: StartFullRow | undefined): RecordedLoginEvent | null =>
+      row?.event_id ? { id: String(row.event_id), recent: row.event_recent ?? null, open_id: row.event_open_id ?? null } : null;
     if (recoveryCodeId !== null) {
+      if (with_.totp) throw new Error('A sign-in is proven by a recovery code or by an app code, not both.');
       return inPoolTransaction(this.pool, async (client) => {
-        const { rows } = await client.query<{ created: boolean; code_ok: boolean }>({
-          name: 'session_start_full_recovery',
-          text: START_FULL_RECOVERY_SQL,
-          values: [...values, recoveryCodeId, passwordVersion],
+        const { rows } = await client.query<StartFullRow>({
+          ...startFullStatement({ recovery: true, totp: false, event }),
+          values: [...values, recoveryCodeId, passwordVersion, ...(event?.values ?? [])],
         });
         const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
         // Nothing is kept unless the session was created: the code stays unused.
         if (created) await onClaimed?.(client);
-        return { keep: created, value: created ? started : codeOk ? null : ('RECOVERY_CODE_USED' as const) };
+        const outcome = created ? started : codeOk ? null : ('RECOVERY_CODE_USED' as const);
+        return { keep: created, value: { outcome, event: created ? eventOf(rows[0]) : null, totp: null } };
       });
     }
-    const { rows } = await this.pool.query<{ created: boolean }>({
-      name: 'session_start_full',
-      text: START_FULL_SQL,
-      values: [...values, passwordVersion],
+    const { rows } = await this.pool.query<StartFullRow>({
+      ...startFullStatement({ recovery: false, totp: with_.totp !== undefined, event }),
+      values: [...values, passwordVersion, ...(with_.totp ?? []), ...(event?.values ?? [])],
     });
-    return rows[0]?.created ? started : null;
+    const row = rows[0];
+    return { outcome: row?.created ? started : null, event: eventOf(row), totp: with_.totp && row ? row : null };
   }
 
   /** A session not yet stored (FULL unless `meta.stage` says otherwise) and its raw token. */

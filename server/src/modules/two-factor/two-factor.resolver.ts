@@ -115,12 +115,15 @@ export class TwoFactorResolver {
   ): Promise<typeof SecondFactorResult> {
     const { account } = ctx.viewer!;
     assertProofGiven(input, 'input');
-    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id);
+    const { auth } = ctx.services;
+    // An app code is decided by the statement that also starts the session and records the login.
+    const finish = input.method === TwoFactorMethod.TOTP ? await auth.finishOnCode(ctx, account, session(ctx), null) : undefined;
+    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id, undefined, finish?.decide);
     if (checked instanceof TwoFactorFailure) {
-      await ctx.services.auth.recordSecondFactorFailure(ctx, account);
+      await auth.recordSecondFactorFailure(ctx, account);
       return TwoFactorError.from(checked);
     }
-    const started = await ctx.services.auth.startFullSession(ctx, account, session(ctx), true, checked.recoveryCodeId);
+    const started = await auth.startFullSession(ctx, account, session(ctx), true, checked.recoveryCodeId, null, finish?.write());
     // The recovery code was used by a concurrent request meanwhile (no attempt counted: it was right).
     if (started === 'RECOVERY_CODE_USED') return TwoFactorError.from(wrongRecoveryCode());
     if (started === null) {

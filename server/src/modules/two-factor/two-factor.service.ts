@@ -48,6 +48,16 @@ export const EMAIL_CODES_PER_ADDRESS = 5;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 
 /** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
+/** What `totp_attempt` decided for an app code. */
+export type TotpDecision = AttemptRow & { outcome: string; consecutive_failures: number | null };
+
+/**
+ * Runs the statement that decides an app code, given `totp_attempt`'s nine arguments: the function
+ * alone by default, or a caller's statement that also starts the session the code finishes
+ * (`SessionService.startFull` with `totp`), in one round trip and one commit.
+ */
+export type TotpDecider = (values: unknown[]) => Promise<TotpDecision | undefined>;
+
 interface AttemptRow {
   locked_at: Date | null;
   acct_count: number | null;
@@ -537,11 +547,15 @@ export class TwoFactorService {
     proof: SecondFactorProof,
     sessionId: string | null,
     totpRead?: TotpRead,
+    decide?: TotpDecider,
   ): Promise<TwoFactorFailure | SignInProof> {
-    return this.check(ctx, account, proof, sessionId, true, totpRead);
+    return this.check(ctx, account, proof, sessionId, true, totpRead, decide);
   }
 
-  /** `totpRead`: for an app code, what `totpReadSql` read with the account (a code sent with the password), so it is not read again. */
+  /**
+   * `totpRead`: for an app code, what `totpReadSql` read with the account (a code sent with the
+   * password), so it is not read again. `decide`: the statement that decides an app code (see `TotpDecider`).
+   */
   private async check(
     ctx: Context,
     account: Account,
@@ -549,6 +563,7 @@ export class TwoFactorService {
     sessionId: string | null,
     forSignIn: boolean,
     totpRead?: TotpRead,
+    decide?: TotpDecider,
   ): Promise<TwoFactorFailure | SignInProof> {
     const notSetUp = new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This method is not set up for the account.');
     // An e-mailed code or a security key belongs to a pending sign-in (its code, its challenge).
@@ -558,7 +573,7 @@ export class TwoFactorService {
     const settings = await this.settings.twoFactor(ctx.em);
     if (!settings.enabled) return notSetUp;
     if (proof.method === TwoFactorMethod.TOTP) {
-      return (await this.checkTotp(ctx, account, proof.code ?? '', totpRead)) ?? { recoveryCodeId: null };
+      return (await this.checkTotp(ctx, account, proof.code ?? '', totpRead, decide)) ?? { recoveryCodeId: null };
     }
     // One round trip: the methods, the attempt taken (when the method may be used), the limits.
     const { attemptWindowSeconds } = this.config.twoFactor;
@@ -630,9 +645,16 @@ export class TwoFactorService {
    * requests), they are decided one after another against the budgets as they stand, and at most the
    * budget's worth of them is ever told apart. A spent budget or a lock read before the comparison
    * refuses without comparing the code at all (`read`: read with the account already, however long
-   * ago: `totp_attempt` decides on what stands then, and an app replaced since is 'GONE').
+   * ago: `totp_attempt` decides on what stands then, and an app replaced since is 'GONE'). `decide`:
+   * the statement that runs `totp_attempt` (a sign-in's also starts its session: `TotpDecider`).
    */
-  private async checkTotp(ctx: Context, account: Account, code: string, read?: TotpRead): Promise<TwoFactorFailure | null> {
+  private async checkTotp(
+    ctx: Context,
+    account: Account,
+    code: string,
+    read?: TotpRead,
+    decide: TotpDecider = this.decideTotp,
+  ): Promise<TwoFactorFailure | null> {
     const { attemptWindowSeconds, maxAttempts, networkMaxAttempts, lockoutFailures } = this.config.twoFactor;
     const acctKey = this.accountBudgetKey(account.id);
     const netKey = this.networkBudgetKey(ctx.clientIp);
@@ -652,23 +674,17 @@ export class TwoFactorService {
     const limited = this.limitFailure(row);
     if (limited) return limited;
     const step = matchTotpStep(open(this.keys.encryptionKey, row.totp_sealed, account.id), code.trim());
-    const {
-      rows: [res],
-    } = await this.pool.query<AttemptRow & { outcome: string; consecutive_failures: number | null }>({
-      name: 'two_factor_totp_attempt',
-      text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      values: [
-        account.id,
-        row.totp_id,
-        step,
-        acctKey,
-        netKey,
-        attemptWindowSeconds,
-        maxAttempts,
-        networkMaxAttempts,
-        lockoutFailures,
-      ],
-    });
+    const res = await decide([
+      account.id,
+      row.totp_id,
+      step,
+      acctKey,
+      netKey,
+      attemptWindowSeconds,
+      maxAttempts,
+      networkMaxAttempts,
+      lockoutFailures,
+    ]);
     switch (res?.outcome) {
       case 'ACCEPTED':
         return null;
@@ -689,6 +705,16 @@ export class TwoFactorService {
         return this.limitFailure(res) ?? this.tooMany(new Date());
     }
   }
+
+  /** `totp_attempt` alone (see `checkTotp`). */
+  private readonly decideTotp: TotpDecider = async (values) =>
+    (
+      await this.pool.query<TotpDecision>({
+        name: 'two_factor_totp_attempt',
+        text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        values,
+      })
+    ).rows[0];
 
   // ── Authenticator app ──────────────────────────────────────────────────────────────────────────
 
