@@ -19,6 +19,8 @@ import {
   type Subscriber,
 } from '../support/incidents.js';
 import { MailSink } from '../support/smtp.js';
+import { totp } from '../support/totp.js';
+import { enrollTotp, Q } from '../support/two-factor.js';
 import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 
 const MARK_SAFE = `mutation($i: MarkIncidentIpsSafeInput!) { markIncidentIpsSafe(input: $i) { ${INCIDENT_FIELDS} } }`;
@@ -438,6 +440,32 @@ describe('security incidents', () => {
         ['imap', 'Tokyo'],
         ['panel', 'Berlin'],
       ]);
+    });
+    it('sign-ins finished with an app code are checked too: with the password and as a second step', async () => {
+      for (const oneRequest of [true, false]) {
+        const u = await newUser();
+        const { secret } = await enrollTotp(u.client);
+        await reportFrom(admin, u.email, 'tokyo', 1);
+        const c = new GqlClient(server.url, { 'x-forwarded-for': ipIn('berlin') });
+        if (oneRequest) {
+          const res = await c.gql(LOGIN, {
+            input: { email: u.email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret) } },
+          });
+          expect(res.data?.['login'].__typename, JSON.stringify(res)).toBe('LoginSuccess');
+        } else {
+          expect((await c.gql(LOGIN, { input: { email: u.email, password: PASSWORD } })).data?.['login'].__typename).toBe(
+            'SecondFactorRequired',
+          );
+          const res = await c.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
+          expect(res.data?.['verifySecondFactor']?.__typename, JSON.stringify(res)).toBe('LoginSuccess');
+        }
+        const [incident] = await incidentsOf(admin, u.id);
+        expect(incident, `one request: ${oneRequest}`).toMatchObject({ impossibleTravel: true, severity: 'HIGH' });
+        expect(incident!['logins'].map((l: { service: string; city: string }) => [l.service, l.city])).toEqual([
+          ['imap', 'Tokyo'],
+          ['panel', 'Berlin'],
+        ]);
+      }
     });
   });
 
