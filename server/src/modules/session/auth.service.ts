@@ -281,13 +281,15 @@ export class AuthService {
       } else {
         // A short-lived session that can only finish the second step (or, under a policy, enroll).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
-        const pending = await this.sessions.createPending(account, row!['password_version'] as number, {
-          ip: ctx.clientIp,
-          userAgent: ctx.userAgent,
-          stage: next.stage,
-          ttlSeconds: ttl,
-        });
+        const pending = await this.sessions.createPending(
+          account,
+          row!['password_version'] as number,
+          { ip: ctx.clientIp, userAgent: ctx.userAgent, stage: next.stage, ttlSeconds: ttl },
+          // Recorded with the pending session, in its statement.
+          await this.loginEvents.prepare(em, { ...event, outcome: recorded, trusted: decision.trusted }),
+        );
         if (pending) {
+          eventRecorded = true;
           ctx.cookies.set(pending.token);
           result = { ok: true, account, ...next, expiresAt: pending.session.expiresAt };
         } else {

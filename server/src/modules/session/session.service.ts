@@ -227,21 +227,28 @@ export class SessionService {
    * version is the one the sign-in read with the hash it checked; null, with nothing written, otherwise.
    * The account row is read `for share`: a password change in progress (it updates that row first) is
    * waited for, and then its new version seen, so its revocation of the account's sessions cannot miss
-   * this one.
+   * this one. `event`: the sign-in, recorded in the same statement when (and only when) the session
+   * is created (one round trip and one commit; never a located success, so nothing follows it).
    */
   async createPending(
     account: Account,
     passwordVersion: number,
     meta: { ip: string; userAgent: string | null; stage: SessionStage; ttlSeconds: number },
+    event: PreparedLoginEvent,
   ): Promise<NewSession | null> {
     const started = this.newSession(account, meta);
-    const { rowCount } = await this.pool.query({
+    if (event.located) throw new Error('A pending sign-in is not a success.');
+    const { rows } = await this.pool.query<{ created: boolean }>({
       name: 'session_insert_pending',
-      text: `insert into session (${INSERT_COLUMNS}) select $1, $2, $3, $4, $5, $6, $7, $8, $9
-              where exists (select 1 from account where id = $2 and password_version = $10 for share)`,
-      values: [...insertValues(started.session), passwordVersion],
+      text: `with ins as (
+               insert into session (${INSERT_COLUMNS}) select $1, $2, $3, $4, $5, $6, $7, $8, $9
+                where exists (select 1 from account where id = $2 and password_version = $10 for share)
+               returning id),
+             ev as (${loginEventCte(event, 11, 'ins')})
+             select exists (select 1 from ins) as created`,
+      values: [...insertValues(started.session), passwordVersion, ...event.values],
     });
-    return rowCount === 1 ? started : null;
+    return rows[0]?.created ? started : null;
   }
 
   /**
