@@ -556,6 +556,28 @@ describe('two-factor authentication', () => {
     const verifications = async () =>
       Number(/security_center_password_verifications_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
 
+    it('an account deleted while one of its app codes is being decided waits for that sign-in: both succeed, no deadlock', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      await awayFromStepEdge();
+      // The app's row held: the sign-in waits there holding the account's turn; the deletion comes next.
+      // Once released, the sign-in takes the app's row and then wants the account's, which a deletion that
+      // locked the account row first would hold while it waited for the app's row (a deadlock).
+      const [signIn, deletion] = await inLockOrder(
+        db,
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        [
+          () => oneRequest(email, 'TOTP', totp(secret, 0)).then((r) => r.res),
+          () => admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id }),
+        ],
+      );
+      expect(signIn.errors, JSON.stringify(signIn)).toBeUndefined();
+      expect(signIn.data?.['login']).toMatchObject({ __typename: 'LoginSuccess' });
+      expect(deletion.errors, JSON.stringify(deletion.errors)).toBeUndefined();
+      expect(deletion.data).toEqual({ deleteAccount: id });
+      expect(await db.query('select 1 from account where id = $1', [id])).toEqual([]);
+    });
+
     it('signs in with the app code at once: a full session, one SUCCESS event, no pending sign-in; a replay is refused', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret } = await enrollTotp(setupClient);

@@ -161,4 +161,22 @@ describe('pruning of what is kept no longer', () => {
     }
     expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ login_event: 1 });
   });
+
+  it('hands its connection back to the pool planning generically, as every connection of the pool does', async () => {
+    await event(1000, 'planned');
+    // Every connection of the pool plans its statements once (`planOnce`); pruning plans its batches for
+    // their age and size on its connection (`force_custom_plan`), and restores it before handing it back.
+    const modes = await Promise.all(
+      Array.from({ length: 3 }, () => pool.query<{ plan_cache_mode: string }>('show plan_cache_mode')),
+    );
+    expect(modes.map((r) => r.rows[0]!.plan_cache_mode)).toEqual([
+      'force_generic_plan',
+      'force_generic_plan',
+      'force_generic_plan',
+    ]);
+    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ login_event: 1 });
+    // The connection it used is the pool's most recently idle one, the next handed out.
+    const after = await pool.query<{ plan_cache_mode: string }>('show plan_cache_mode');
+    expect(after.rows[0]!.plan_cache_mode).toBe('force_generic_plan');
+  });
 });

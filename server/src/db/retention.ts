@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SqlPool } from './pool.js';
+import { planOnce, type SqlPool } from './pool.js';
 
 /** How long what is over is kept (days; `loginHistoryDays` 0 keeps login history for ever). */
 export interface Retention {
@@ -83,9 +83,15 @@ export async function pruneRetained(
   const batch = opts.batch ?? 5000;
   const maxBatches = opts.maxBatches ?? 20;
   const client = await pool.connect();
+  // A connection left planning for its values is not handed out again (closed instead).
+  let custom = false;
   try {
     const { rows } = await client.query<{ got: boolean }>(`select pg_try_advisory_lock(hashtext($1)) as got`, [RETENTION_LOCK]);
     if (!rows[0]?.got) return null;
+    // Planned for its values: under the pool's generic plans (`planOnce`) an age and a batch size given
+    // as parameters are guessed (a third of the table, a tenth of it), and a batch may scan the whole table.
+    await client.query('set plan_cache_mode = force_custom_plan');
+    custom = true;
     try {
       const deleted: Record<string, number> = {};
       for (const job of JOBS) {
@@ -109,8 +115,10 @@ export async function pruneRetained(
       return deleted;
     } finally {
       await client.query(`select pg_advisory_unlock(hashtext($1))`, [RETENTION_LOCK]);
+      await planOnce(client);
+      custom = false;
     }
   } finally {
-    client.release();
+    client.release(custom ? new Error('plan_cache_mode not restored') : undefined);
   }
 }

@@ -15,6 +15,7 @@ import { Account, AccountPassword } from './account.entity.js';
 import type { AccountFilter, PageInput } from './account.inputs.js';
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES, type PasswordHasher } from './password.js';
 import { SetupToken } from './setup-token.entity.js';
+import { ACCOUNT_TURN_SQL } from '../two-factor/turn.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -399,6 +400,9 @@ export class AccountService {
         if (admins.filter((a) => a.id !== account.id).length === 0)
           throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be deleted.');
       }
+      // A sign-in deciding one of its app codes first (it holds the account's turn and its app's row
+      // while it waits for the account row: see ACCOUNT_TURN_SQL).
+      await tx.execute(ACCOUNT_TURN_SQL, [account.id]);
       // Its row locked first, as disabling does: a token it is minting meanwhile (which reads this row
       // `for share`) is waited for and then revoked below, or refused once the deletion has committed.
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);

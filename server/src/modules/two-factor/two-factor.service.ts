@@ -1,3 +1,4 @@
+import { ACCOUNT_BUDGET_PREFIX } from './turn.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -117,7 +118,6 @@ const VERIFY_START_SQL = `
  * same prefix as `accountBudgetKey`.
  */
 /** Each account's second-factor attempt budget is the failure counter under this prefix and its id. */
-const ACCOUNT_BUDGET_PREFIX = '2fa:acct:';
 
 export const totpReadSql = (account: string, netKey: string, windowSeconds: string, when = 'true') => `
   select t.id as totp_id, t.secret_sealed as totp_sealed,
