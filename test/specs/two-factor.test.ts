@@ -571,10 +571,10 @@ describe('two-factor authentication', () => {
           () => admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id }),
         ],
       );
-      expect(signIn.errors, JSON.stringify(signIn)).toBeUndefined();
-      expect(signIn.data?.['login']).toMatchObject({ __typename: 'LoginSuccess' });
-      expect(deletion.errors, JSON.stringify(deletion.errors)).toBeUndefined();
-      expect(deletion.data).toEqual({ deleteAccount: id });
+      expect(signIn!.errors, JSON.stringify(signIn)).toBeUndefined();
+      expect(signIn!.data?.['login']).toMatchObject({ __typename: 'LoginSuccess' });
+      expect(deletion!.errors, JSON.stringify(deletion!.errors)).toBeUndefined();
+      expect(deletion!.data).toEqual({ deleteAccount: id });
       expect(await db.query('select 1 from account where id = $1', [id])).toEqual([]);
     });
 
