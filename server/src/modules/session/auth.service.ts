@@ -7,7 +7,7 @@ import type { Account } from '../account/account.entity.js';
 import { normalizeEmail } from '../account/account.service.js';
 import type { PasswordHasher } from '../account/password.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
-import type { LoginEventService, PreparedLoginEvent } from '../login-event/login-event.service.js';
+import type { LoginAttempt, LoginEventService, PreparedLoginEvent } from '../login-event/login-event.service.js';
 import { ACCOUNT_COLUMNS, mapAccount, type FullStart, type RawRow, type SessionService } from './session.service.js';
 import type { GeoInfo, GeoService } from '../geo/geo.service.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -23,7 +23,6 @@ import {
   type MethodFlags,
   type SecondFactorProof,
   type TotpDecider,
-  type TotpDecision,
   type TotpRead,
   totpReadSql,
   type TwoFactorService,
@@ -433,18 +432,29 @@ export class AuthService {
     return started.session.expiresAt;
   }
 
-  /** The dashboard sign-in's success, ready to be recorded with its session. */
-  private async successEvent(ctx: Context, account: Account, trusted?: boolean, geo?: GeoInfo): Promise<PreparedLoginEvent> {
-    return this.loginEvents.prepare(ctx.em, {
+  /** A dashboard sign-in step of `account` from this request's address, as the login history records it. */
+  private async panelAttempt(
+    ctx: Context,
+    account: Account,
+    outcome: LoginOutcome,
+    trusted?: boolean,
+    geo?: GeoInfo,
+  ): Promise<LoginAttempt> {
+    return {
       account,
       attemptedName: account.email,
       ip: ctx.clientIp,
       userAgent: ctx.userAgent,
       service: 'panel',
       geo: geo ?? (await this.geo.lookup(ctx.em, ctx.clientIp)),
-      outcome: LoginOutcome.SUCCESS,
+      outcome,
       trusted,
-    });
+    };
+  }
+
+  /** The dashboard sign-in's success, ready to be recorded with its session. */
+  private async successEvent(ctx: Context, account: Account, trusted?: boolean, geo?: GeoInfo): Promise<PreparedLoginEvent> {
+    return this.loginEvents.prepare(ctx.em, await this.panelAttempt(ctx, account, LoginOutcome.SUCCESS, trusted, geo));
   }
 
   /**
@@ -474,7 +484,7 @@ export class AuthService {
           undefined,
           { event, totp },
         );
-        return (done.totp as TotpDecision | null) ?? undefined;
+        return done.totp ?? undefined;
       },
       write: () => ({ event, done }),
     };
@@ -482,16 +492,7 @@ export class AuthService {
 
   /** Records a failed second step in the login history (the failure counters are the 2FA service's). */
   async recordSecondFactorFailure(ctx: Context, account: Account): Promise<void> {
-    const geo = await this.geo.lookup(ctx.em, ctx.clientIp);
-    await this.loginEvents.record(ctx.em, {
-      account,
-      attemptedName: account.email,
-      ip: ctx.clientIp,
-      userAgent: ctx.userAgent,
-      service: 'panel',
-      geo,
-      outcome: LoginOutcome.SECOND_FACTOR_FAILED,
-    });
+    await this.loginEvents.record(ctx.em, await this.panelAttempt(ctx, account, LoginOutcome.SECOND_FACTOR_FAILED));
   }
 
   async logout(em: EntityManager, ctx: Context): Promise<void> {

@@ -11,6 +11,7 @@ import { inPoolTransaction, type SqlPool } from '../../db/pool.js';
 import type pg from 'pg';
 import type { AuthCache } from './auth-cache.js';
 import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
+import type { TotpDecision } from '../two-factor/two-factor.service.js';
 
 /** How often a busy session's `lastSeenAt` is written, at most (avoids a write per request). */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -22,7 +23,7 @@ export interface FullStart {
   /** The login recorded with it (only when asked to, and only when the session was created). */
   event: RecordedLoginEvent | null;
   /** The app code's decision (`totp_attempt`'s columns), when one was decided in the statement. */
-  totp: Record<string, unknown> | null;
+  totp: TotpDecision | null;
 }
 
 /** One answer of the session-start statement. */
@@ -197,18 +198,13 @@ function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: bool
   }${totp ? ' from t' : ''}`;
 }
 
-/** The statement's name for these options (each text is prepared once per connection under its own name). */
-function startFullName(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): string {
-  return `session_start_full${o.recovery ? '_recovery' : ''}${o.totp ? '_totp' : ''}${o.event ? (o.event.located ? '_located' : '_event') : ''}`;
-}
-
-/** The statements, by name: built once each. */
+/** The statement for these options, under a name of its own (prepared once per connection); built once. */
 const startFullStatements = new Map<string, string>();
 function startFullStatement(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): {
   name: string;
   text: string;
 } {
-  const name = startFullName(o);
+  const name = `session_start_full${o.recovery ? '_recovery' : ''}${o.totp ? '_totp' : ''}${o.event ? (o.event.located ? '_located' : '_event') : ''}`;
   let text = startFullStatements.get(name);
   if (text === undefined) startFullStatements.set(name, (text = startFullSql(o)));
   return { name, text };
@@ -306,7 +302,11 @@ export class SessionService {
       values: [...values, passwordVersion, ...(with_.totp ?? []), ...(event?.values ?? [])],
     });
     const row = rows[0];
-    return { outcome: row?.created ? started : null, event: eventOf(row), totp: with_.totp && row ? row : null };
+    return {
+      outcome: row?.created ? started : null,
+      event: eventOf(row),
+      totp: with_.totp && row ? (row as unknown as TotpDecision) : null,
+    };
   }
 
   /** A session not yet stored (FULL unless `meta.stage` says otherwise) and its raw token. */

@@ -1,4 +1,3 @@
-import { ACCOUNT_BUDGET_PREFIX } from './turn.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +37,7 @@ import {
 } from './two-factor.entity.js';
 import { lockSecondFactors } from './method-lock.js';
 import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
+import { ACCOUNT_BUDGET_PREFIX } from './turn.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
@@ -48,7 +48,6 @@ export const EMAIL_CODES_PER_ACCOUNT = 10;
 export const EMAIL_CODES_PER_ADDRESS = 5;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 
-/** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
 /** What `totp_attempt` decided for an app code. */
 export type TotpDecision = AttemptRow & { outcome: string; consecutive_failures: number | null };
 
@@ -59,6 +58,7 @@ export type TotpDecision = AttemptRow & { outcome: string; consecutive_failures:
  */
 export type TotpDecider = (values: unknown[]) => Promise<TotpDecision | undefined>;
 
+/** The budgets' state after an attempt was taken (see `TwoFactorService.limitFailure`). */
 interface AttemptRow {
   locked_at: Date | null;
   acct_count: number | null;
