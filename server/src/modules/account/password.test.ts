@@ -89,6 +89,40 @@ describe('PasswordHasher', () => {
     await hasher.close();
   });
 
+  it('gives a busy thread its next job, so it hashes on while the event loop is busy', async () => {
+    const hasher = new PasswordHasher(1);
+    const phc = await hasher.hash('correct horse battery');
+    const settled: string[] = [];
+    const first = hasher.verify(phc, 'correct horse battery').then((ok) => settled.push(`first ${ok}`));
+    const second = hasher.verify(phc, 'wrong').then((ok) => settled.push(`second ${ok}`));
+    // The event loop is held (as by a burst of requests) far longer than two hashes take: both are done
+    // meanwhile, and both answers are waiting when it comes back, not the second's job only then sent.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toEqual(['first true', 'second false']);
+    await second;
+    // Still one hash at a time: the 19 MiB of a hash are held only while it runs.
+    expect(hasher.peakInFlight).toBe(1);
+    await hasher.close();
+  });
+
+  it('refuses every job of a thread that died (as unavailable, not as a wrong password) and goes on', async () => {
+    const hasher = new PasswordHasher(1);
+    const phc = await hasher.hash('correct horse battery');
+    const jobs = [hasher.verify(phc, 'correct horse battery'), hasher.verify(phc, 'correct horse battery')].map((v) =>
+      v.then(String, (err: unknown) => (err instanceof HashUnavailableError ? 'unavailable' : String(err))),
+    );
+    // The thread holds both (the one it works on and the next); it dies before answering either.
+    const threads = (hasher as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads;
+    expect(threads).toHaveLength(1);
+    await threads[0]!.worker.terminate();
+    expect(await Promise.all(jobs)).toEqual(['unavailable', 'unavailable']);
+    // A new thread takes the next ones.
+    expect(await hasher.verify(phc, 'correct horse battery')).toBe(true);
+    await hasher.close();
+  });
+
   // Niceness is per thread on Linux only (read from /proc), the platform the suite runs on.
   it('hashes on threads niced below the request-handling thread', async () => {
     const before = threadNiceness();

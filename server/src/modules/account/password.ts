@@ -67,10 +67,17 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-/** A hashing thread and the job it is working on. */
+/**
+ * How many jobs a hashing thread is given at once: the one it works on and the next, so that it starts
+ * the next as soon as it is done instead of waiting for the event loop (busy with requests, or asleep)
+ * to hand it one. The thread still hashes one at a time: the 19 MiB of a hash are held only while it runs.
+ */
+const JOBS_PER_THREAD = 2;
+
+/** A hashing thread and the jobs it was given, oldest (the one it works on) first. */
 class HashThread {
   readonly worker: Worker;
-  current: Pending | null = null;
+  readonly jobs: Pending[] = [];
 
   constructor(
     argon2Path: string,
@@ -85,8 +92,7 @@ class HashThread {
     // Idle hashing threads never keep the process alive (the CLI, a stopping server).
     this.worker.unref();
     this.worker.on('message', (reply: { result?: string | boolean; error?: string }) => {
-      const p = this.current;
-      this.current = null;
+      const p = this.jobs.shift();
       if (p) {
         if (reply.error !== undefined) p.reject(new HashUnavailableError(`argon2 failed: ${reply.error}`));
         else p.resolve(reply.result!);
@@ -102,8 +108,8 @@ class HashThread {
   }
 
   start(p: Pending): void {
-    this.current = p;
-    this.worker.ref();
+    this.jobs.push(p);
+    if (this.jobs.length === 1) this.worker.ref();
     this.worker.postMessage(p.job);
   }
 }
@@ -117,7 +123,6 @@ class HashThread {
 export class PasswordHasher {
   private readonly argon2Path = createRequire(import.meta.url).resolve('@node-rs/argon2');
   private readonly threads: HashThread[] = [];
-  private readonly idle: HashThread[] = [];
   private readonly queue: Pending[] = [];
   private dummyHash: Promise<string> | undefined;
   private closed = false;
@@ -197,7 +202,8 @@ export class PasswordHasher {
       this.queue.shift()!.reject(new HashBusyError());
     }
     while (this.queue.length > 0) {
-      let thread = this.idle.pop();
+      // A thread with nothing to do, else a new one (up to `concurrency`), else one with room for a next job.
+      let thread = this.threads.find((t) => t.jobs.length === 0);
       if (thread === undefined && this.threads.length < this.concurrency) {
         try {
           thread = new HashThread(
@@ -217,29 +223,25 @@ export class PasswordHasher {
         }
         this.threads.push(thread);
       }
+      thread ??= this.threads.find((t) => t.jobs.length < JOBS_PER_THREAD);
       if (thread === undefined) return;
       thread.start(this.queue.shift()!);
-      const inFlight = this.threads.length - this.idle.length;
+      const inFlight = this.threads.filter((t) => t.jobs.length > 0).length;
       if (inFlight > this.peakInFlight) this.peakInFlight = inFlight;
     }
   }
 
   private done(t: HashThread): void {
-    t.worker.unref();
-    this.idle.push(t);
+    if (t.jobs.length === 0) t.worker.unref();
     this.dispatch();
   }
 
-  /** A thread that died takes its job with it (refused, not retried); a new one replaces it on demand. */
+  /** A thread that died takes its jobs with it (refused, not retried); a new one replaces it on demand. */
   private lost(t: HashThread, err: Error): void {
     const i = this.threads.indexOf(t);
     if (i < 0) return;
     this.threads.splice(i, 1);
-    const j = this.idle.indexOf(t);
-    if (j >= 0) this.idle.splice(j, 1);
-    const p = t.current;
-    t.current = null;
-    p?.reject(err);
+    for (const p of t.jobs.splice(0)) p.reject(err);
     if (!this.closed) this.dispatch();
   }
 }
