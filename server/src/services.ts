@@ -7,7 +7,7 @@ import { PasswordHasher } from './modules/account/password.js';
 import { LoginEventService } from './modules/login-event/login-event.service.js';
 import { AuthService } from './modules/session/auth.service.js';
 import { SessionService, type RawRow } from './modules/session/session.service.js';
-import { AUTH_CHANGE, AUTH_TABLES, AuthCache } from './modules/session/auth-cache.js';
+import { applyAuthChange, AuthCache } from './modules/session/auth-cache.js';
 import { ChangeFeed } from './db/change-feed.js';
 import { ApiTokenService } from './modules/session/api-token.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -53,9 +53,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashNiceness, config.passwordHashMaxWaitMs);
   const feed = new ChangeFeed(pool.options.connectionString!, logger);
   const authCache = new AuthCache<RawRow>(feed);
-  feed.on((table) => {
-    if (table === '*' || table === AUTH_CHANGE || AUTH_TABLES.has(table)) authCache.clear();
-  });
+  feed.on((payload) => applyAuthChange(authCache, payload));
   const sessions = new SessionService(config, pool, authCache);
   const loginEvents = new LoginEventService(pool, (err) => logger.error({ err }, 'incident detection failed'));
   const incidentEvents = new IncidentEventBus(pool, logger);

@@ -24,7 +24,7 @@ import { ErrorCode } from './common/errors/codes.js';
 import { resolveClientIp } from './common/net/client-ip.js';
 import { Permission } from './common/auth/roles.js';
 import { SessionStage } from './modules/session/session.entity.js';
-import { AUTH_CHANGE, AUTH_TABLES } from './modules/session/auth-cache.js';
+import { isAuthChange } from './modules/session/auth-cache.js';
 import type { Services } from './services.js';
 import { GRAPHQL_MAX_TOKENS } from './common/graphql/limits.js';
 
@@ -328,7 +328,7 @@ export function startWebSocketServer(opts: {
   let disposed = false;
   services.feed.on((table) => {
     if (disposed || soon || live.size === 0) return;
-    if (table !== '*' && table !== AUTH_CHANGE && !AUTH_TABLES.has(table)) return;
+    if (!isAuthChange(table)) return;
     soon = setTimeout(() => {
       soon = undefined;
       check().catch((err: unknown) => logger.warn({ err }, 'WebSocket session check failed'));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenTableChanges } from '../support/change-feed.js';
@@ -5,6 +6,41 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAccount, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+
+/**
+ * Runs `request` while the session table is locked against every read: whether it had to read it
+ * (a backend waiting for that lock; it is then let go) or answered from memory, with its answer.
+ */
+async function whileSessionsLocked<T>(
+  db: TestDatabase,
+  request: () => Promise<T>,
+): Promise<{ readSessions: boolean; value?: T }> {
+  const locker = new pg.Client({ connectionString: db.url });
+  await locker.connect();
+  try {
+    await locker.query('begin');
+    await locker.query('lock table session in access exclusive mode');
+    let done = false;
+    const answer = request().finally(() => (done = true));
+    while (!done) {
+      const { rows } = await locker.query<{ n: number }>(
+        `select count(*)::int as n from pg_locks where relation = 'session'::regclass and not granted`,
+      );
+      if (rows[0]!.n > 0) {
+        await locker.query('rollback');
+        await answer.catch(() => undefined);
+        return { readSessions: true };
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { readSessions: false, value: await answer };
+  } finally {
+    await locker.query('rollback').catch(() => undefined);
+    await locker.end();
+  }
+}
 
 const ME = `{ me { id email } }`;
 const SESSIONS = `{ mySessions { id current ip userAgent stage } }`;
@@ -179,8 +215,9 @@ describe('password login and sessions', () => {
     ]);
   });
 
-  it('a sign-in is no news to the other instances; disabling an account is, once', async () => {
-    const { id } = await createAccount(server, admin, { role: 'USER' });
+  it('a sign-in is no news to the other instances; disabling an account is, once, with its session by name', async () => {
+    const { id, client } = await createAccount(server, admin, { role: 'USER' });
+    const sessionHash = createHash('sha256').update(client.getCookie('sc_session')!).digest('hex');
     const changes = await listenTableChanges(db);
     const settle = changes.settle;
     try {
@@ -192,10 +229,53 @@ describe('password login and sessions', () => {
       expect(await settle('after-sign-in')).toEqual(['after-sign-in']);
       const off = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { disabledAt } }`, { id });
       expect(off.data?.['setAccountDisabled']?.disabledAt).toEqual(expect.any(String));
-      expect(await settle('after-disable')).toEqual(['auth', 'after-disable']);
+      // The account once (every instance forgets everything), and the session it revoked.
+      expect((await settle('after-disable')).sort()).toEqual(['after-disable', 'auth', `auth:s:${sessionHash}`]);
     } finally {
       await changes.end();
     }
+  });
+
+  it('a second step is news of its own pending sign-in only: every other remembered session stays', async () => {
+    const { client: other, email: otherEmail } = await createAccount(server, admin, { role: 'USER' });
+    const { client: user, email } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(user);
+    const changes = await listenTableChanges(db);
+    try {
+      expect((await other.gql(Q.me)).data?.['me']?.email).toBe(otherEmail);
+      const signingIn = new GqlClient(server.url);
+      expect((await loginStep(signingIn, email)).typename).toBe('SecondFactorRequired');
+      const pendingToken = signingIn.getCookie('sc_session')!;
+      const pendingHash = createHash('sha256').update(pendingToken).digest('hex');
+      // The pending sign-in was remembered as it was made: its second step does not read it back.
+      const pending = await whileSessionsLocked(db, () => signingIn.gql(Q.pending));
+      expect(pending).toMatchObject({ readSessions: false, value: { data: { pendingSignIn: { email } } } });
+      await awayFromStepEdge();
+      const done = await signingIn.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
+      expect(done.data?.['verifySecondFactor']?.__typename, JSON.stringify(done)).toBe('LoginSuccess');
+      // Announced by name: every instance forgets that session alone…
+      expect(await changes.settle('after-second-step')).toEqual([`auth:s:${pendingHash}`, 'after-second-step']);
+      // …and keeps serving the others from memory (reads of the session table would wait here).
+      const again = await whileSessionsLocked(db, () => other.gql(Q.me));
+      expect(again).toMatchObject({ readSessions: false, value: { data: { me: { email: otherEmail } } } });
+      // The pending cookie is dead here at once (forgotten before its upgrade ran), and everywhere once announced.
+      const replay = new GqlClient(server.url);
+      replay.setCookie('sc_session', pendingToken);
+      expect((await replay.gql(Q.pending)).data?.['pendingSignIn']).toBeNull();
+    } finally {
+      await changes.end();
+    }
+  });
+
+  it('a remembered pending sign-in revoked by another instance is refused once that is announced', async () => {
+    const { client: user, email } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user);
+    const signingIn = new GqlClient(server.url);
+    expect((await loginStep(signingIn, email)).typename).toBe('SecondFactorRequired');
+    expect((await signingIn.gql(Q.pending)).data?.['pendingSignIn']?.email).toBe(email);
+    const hash = createHash('sha256').update(signingIn.getCookie('sc_session')!).digest('hex');
+    await db.query(`update session set revoked_at = now(), revoked_reason = 'ADMIN' where token_hash = $1`, [hash]);
+    await expect.poll(async () => (await signingIn.gql(Q.pending)).data?.['pendingSignIn'], { interval: 20 }).toBeNull();
   });
 
   it('logout kills the session on the server, not just the cookie', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writesTo } from '../../db/change-feed.js';
-import { AUTH_TABLES, AuthCache } from './auth-cache.js';
+import { applyAuthChange, AUTH_TABLES, AuthCache, isAuthChange } from './auth-cache.js';
 
 describe('AuthCache', () => {
   it('serves a stored row until cleared', () => {
@@ -31,6 +31,63 @@ describe('AuthCache', () => {
     cache.clear(); // a write happened while the row was being read
     cache.set('k', 'stale', readAt);
     expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('forgets one row and keeps the rest; a read of that row begun before is not stored, others are', () => {
+    const cache = new AuthCache<string>({ live: true });
+    cache.set('s:a', 'a', cache.generation);
+    cache.set('s:b', 'b', cache.generation);
+    const readAt = cache.generation;
+    cache.forget('s:a'); // that session's row changed while both were being read again
+    expect(cache.get('s:a')).toBeUndefined();
+    expect(cache.get('s:b')).toBe('b');
+    cache.set('s:a', 'stale', readAt);
+    expect(cache.get('s:a')).toBeUndefined();
+    cache.set('s:c', 'c', readAt);
+    expect(cache.get('s:c')).toBe('c');
+    // Read after the forget: stored.
+    cache.set('s:a', 'fresh', cache.generation);
+    expect(cache.get('s:a')).toBe('fresh');
+    // A clear still drops everything, and what was read before it.
+    const beforeClear = cache.generation;
+    cache.clear();
+    cache.set('s:b', 'stale', beforeClear);
+    expect(cache.size).toBe(0);
+  });
+
+  it('clears instead once more keys were forgotten than it holds entries', () => {
+    const cache = new AuthCache<string>({ live: true }, 30_000, 2);
+    cache.set('k', 'kept', cache.generation);
+    cache.forget('s:1');
+    cache.forget('s:2');
+    expect(cache.get('k')).toBe('kept');
+    const readAt = cache.generation;
+    cache.forget('s:3'); // a third: the keys are not tracked one by one any more
+    expect(cache.get('k')).toBeUndefined();
+    cache.set('k', 'stale', readAt);
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('takes a session change from the feed as news of that session only, any other auth change as news of all', () => {
+    const cache = new AuthCache<string>({ live: true });
+    const fill = () => ['s:h1', 's:h2', 't:h3', 'n:x@example.test'].forEach((k) => cache.set(k, k, cache.generation));
+    fill();
+    applyAuthChange(cache, 'auth:s:h1');
+    expect(['s:h1', 's:h2', 't:h3', 'n:x@example.test'].map((k) => cache.get(k))).toEqual([
+      undefined,
+      's:h2',
+      't:h3',
+      'n:x@example.test',
+    ]);
+    applyAuthChange(cache, 'ip_block:42');
+    expect(cache.size).toBe(3);
+    for (const payload of ['auth', '*', 'account', 'session', 'api_token']) {
+      fill();
+      applyAuthChange(cache, payload);
+      expect(cache.size, payload).toBe(0);
+    }
+    expect(['auth:s:h1', 'auth', '*', 'session'].every(isAuthChange)).toBe(true);
+    expect(['ip_block', 'ip_block:42', 'trusted_ip', 'sync:x:1'].some(isAuthChange)).toBe(false);
   });
 
   it('serves and stores nothing while the change feed is down', () => {

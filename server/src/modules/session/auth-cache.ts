@@ -10,22 +10,46 @@ export const AUTH_TABLES = new Set(['account', 'session', 'api_token']);
 export const AUTH_CHANGE = 'auth';
 
 /**
+ * What the change feed hears when a session row's announced columns were updated (one per row,
+ * naming its token hash; migration 20261203010000): only that session's remembered row is forgotten.
+ */
+export const SESSION_CHANGE_PREFIX = 'auth:s:';
+
+/** Whether a change-feed payload may change who a presented session or token belongs to, or whether it is live. */
+export function isAuthChange(payload: string): boolean {
+  return payload === '*' || payload === AUTH_CHANGE || AUTH_TABLES.has(payload) || payload.startsWith(SESSION_CHANGE_PREFIX);
+}
+
+/** Applies a change-feed payload to the cache: one session forgotten, or everything (any other auth change). */
+export function applyAuthChange<T>(cache: AuthCache<T>, payload: string): void {
+  if (payload.startsWith(SESSION_CHANGE_PREFIX)) cache.forget(`s:${payload.slice(SESSION_CHANGE_PREFIX.length)}`);
+  else if (isAuthChange(payload)) cache.clear();
+}
+
+/**
  * The rows behind presented session cookies and API tokens, kept between requests so that a busy
  * caller (an integrator asking for a decision per login) costs no database round trip to authenticate.
  *
  * It is exact within this instance and converges within a NOTIFY's latency across instances:
  * - any UPDATE/DELETE on `account`, `session` or `api_token` issued by this process (MikroORM's
- *   `onQuery` hook sees every statement) clears the cache before the statement runs;
+ *   `onQuery` hook sees every statement) clears the cache before the statement runs; the statements
+ *   that end a pending sign-in forget only that session's row (`forget`);
  * - every instance's commit to those tables reaches every instance through the change feed (a
- *   trigger's NOTIFY), which clears it again;
- * - a row read before a clear is never stored after it (the generation check);
+ *   trigger's NOTIFY), which clears it again, or for an update of a session row forgets that session;
+ * - a row read before a clear, or before its own key was forgotten, is never stored after it (the
+ *   generation check);
  * - while the feed's connection is down nothing is served from memory;
  * - entries also age out after `ttlMs`, and the cache holds at most `maxEntries`.
  * Liveness (expiry, idle timeout, revocation) is still judged on every request from the row.
  */
 export class AuthCache<T> {
   private readonly entries = new Map<string, { value: T; storedAt: number }>();
+  /** Counts clears and forgets: what `generation` answers. */
   private gen = 0;
+  /** The generation of the last clear. */
+  private clearedAt = 0;
+  /** Keys forgotten since the last clear, with the generation each was last forgotten at. */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(
     private readonly feed: Pick<ChangeFeed, 'live'>,
@@ -50,7 +74,9 @@ export class AuthCache<T> {
   }
 
   set(key: string, value: T, generation: number): void {
-    if (!this.feed.live || generation !== this.gen) return;
+    if (!this.feed.live || generation < this.clearedAt) return;
+    const forgottenAt = this.forgotten.get(key);
+    if (forgottenAt !== undefined && generation < forgottenAt) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
@@ -69,8 +95,22 @@ export class AuthCache<T> {
   }
 
   clear(): void {
-    this.gen++;
+    this.clearedAt = ++this.gen;
     this.entries.clear();
+    this.forgotten.clear();
+  }
+
+  /**
+   * Forgets one row (a session whose row changed), keeping the rest: a read of that key begun before
+   * is not stored after. Past `maxEntries` such keys between two clears, it clears instead.
+   */
+  forget(key: string): void {
+    if (this.forgotten.size >= this.maxEntries) {
+      this.clear();
+      return;
+    }
+    this.forgotten.set(key, ++this.gen);
+    this.entries.delete(key);
   }
 
   get size(): number {

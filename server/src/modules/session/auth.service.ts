@@ -100,6 +100,8 @@ export class AuthService {
     const started = Date.now();
     const { em } = ctx;
     const email = normalizeEmail(emailInput);
+    // Before the account is read: a pending session is remembered with that row only if no auth change came since.
+    const generation = this.sessions.cache.generation;
     // One statement: the account, its password hash and which second factors it has.
     const {
       rows: [row],
@@ -286,6 +288,7 @@ export class AuthService {
           { ip: ctx.clientIp, userAgent: ctx.userAgent, stage: next.stage, ttlSeconds: ttl },
           // Recorded with the pending session, in its statement.
           await this.loginEvents.prepare(em, { ...event, outcome: recorded, trusted: decision.trusted }),
+          { row: row!, generation },
         );
         if (pending) {
           eventRecorded = true;
@@ -408,7 +411,7 @@ export class AuthService {
       (await this.sessions.startFull(
         account,
         { ip: ctx.clientIp, userAgent: ctx.userAgent },
-        pending?.id ?? null,
+        pending ?? null,
         recoveryCodeId,
         passwordVersion,
         async (client) => {
@@ -478,7 +481,7 @@ export class AuthService {
         done = await this.sessions.startFull(
           account,
           { ip: ctx.clientIp, userAgent: ctx.userAgent },
-          pending?.id ?? null,
+          pending ?? null,
           null,
           passwordVersion,
           undefined,

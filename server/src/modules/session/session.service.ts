@@ -45,6 +45,9 @@ export interface NewSession {
 export const ACCOUNT_COLUMNS = `a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor,
   a.password_reset_required, a.password_version, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
 
+/** Their names, as a row read with them holds them. */
+const ACCOUNT_COLUMN_NAMES = ACCOUNT_COLUMNS.split(',').map((c) => c.trim().slice('a.'.length));
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows handed to em.map, which converts the columns
 export type RawRow = Record<string, any>;
 
@@ -120,6 +123,25 @@ const RESOLVE_SQL = `
          ${ACCOUNT_COLUMNS}
     from session s join account a on a.id = s.account_id
    where s.token_hash = $1`;
+
+/** A new session and its account's row (`ACCOUNT_COLUMNS`) as `RESOLVE_SQL` would read them back. */
+function resolvedRow(s: Session, account: RawRow): RawRow {
+  const row: RawRow = {
+    s_id: s.id,
+    s_stage: s.stage,
+    s_created_at: s.createdAt,
+    s_last_seen_at: s.lastSeenAt,
+    s_expires_at: s.expiresAt,
+    s_ip: s.ip,
+    s_user_agent: s.userAgent,
+    s_revoked_at: null,
+    s_revoked_reason: null,
+    s_token_hash: s.tokenHash,
+    s_reauth_at: null,
+  };
+  for (const c of ACCOUNT_COLUMN_NAMES) row[c] = account[c];
+  return row;
+}
 
 /** The columns a new session row is written with, in the order of `insertValues` ($1–$9). */
 const INSERT_COLUMNS = 'id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent';
@@ -225,12 +247,16 @@ export class SessionService {
    * waited for, and then its new version seen, so its revocation of the account's sessions cannot miss
    * this one. `event`: the sign-in, recorded in the same statement when (and only when) the session
    * is created (one round trip and one commit; never a located success, so nothing follows it).
+   * `seen`: the account's row as the sign-in read it (`ACCOUNT_COLUMNS`) and the cache generation
+   * before that read; the new session is remembered with it, so that the second step, which comes
+   * next, is not read back (unless an auth change since, or one of this session, says otherwise).
    */
   async createPending(
     account: Account,
     passwordVersion: number,
     meta: { ip: string; userAgent: string | null; stage: SessionStage; ttlSeconds: number },
     event: PreparedLoginEvent,
+    seen?: { row: RawRow; generation: number },
   ): Promise<NewSession | null> {
     const started = this.newSession(account, meta);
     if (event.located) throw new Error('A pending sign-in is not a success.');
@@ -244,7 +270,9 @@ export class SessionService {
              select exists (select 1 from ins) as created`,
       values: [...insertValues(started.session), passwordVersion, ...event.values],
     });
-    return rows[0]?.created ? started : null;
+    if (!rows[0]?.created) return null;
+    if (seen) this.cache.set(`s:${started.session.tokenHash}`, resolvedRow(started.session, seen.row), seen.generation);
+    return started;
   }
 
   /**
@@ -269,16 +297,18 @@ export class SessionService {
   async startFull(
     account: Account,
     meta: { ip: string; userAgent: string | null },
-    pendingId: string | null,
+    pending: Pick<Session, 'id' | 'tokenHash'> | null,
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
     onClaimed?: (client: pg.ClientBase) => Promise<void>,
     with_: { event?: PreparedLoginEvent; totp?: unknown[] } = {},
   ): Promise<FullStart> {
     const started = this.newSession(account, meta);
-    // Upgrading a pending session changes a row the cache may hold: cleared before, as for every such
-    // statement. The account's `last_login_at` alone is nothing any cached decision reads.
-    if (pendingId !== null) this.cache.clear();
+    // Upgrading a pending session changes a row the cache may hold: forgotten before, as for every such
+    // statement (and again when the change is announced at commit). The account's `last_login_at` alone
+    // is nothing any cached decision reads.
+    const pendingId = pending?.id ?? null;
+    if (pending !== null) this.cache.forget(`s:${pending.tokenHash}`);
     const event = with_.event ?? null;
     const values = [...insertValues(started.session), pendingId];
     const eventOf = (row: StartFullRow | undefined): RecordedLoginEvent | null =>
