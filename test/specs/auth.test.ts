@@ -258,13 +258,36 @@ describe('password login and sessions', () => {
       // …and keeps serving the others from memory (reads of the session table would wait here).
       const again = await whileSessionsLocked(db, () => other.gql(Q.me));
       expect(again).toMatchObject({ readSessions: false, value: { data: { me: { email: otherEmail } } } });
-      // The pending cookie is dead here at once (forgotten before its upgrade ran), and everywhere once announced.
+      // The pending cookie is dead (forgotten before its upgrade ran, and again when that was announced).
       const replay = new GqlClient(server.url);
       replay.setCookie('sc_session', pendingToken);
       expect((await replay.gql(Q.pending)).data?.['pendingSignIn']).toBeNull();
     } finally {
       await changes.end();
     }
+  });
+
+  it('a sign-in over an old cookie revokes that session alone: the others, and the new pending one, stay remembered', async () => {
+    const { client: other, email: otherEmail } = await createAccount(server, admin, { role: 'USER' });
+    const { client: user, email } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user);
+    const oldToken = user.getCookie('sc_session')!;
+    expect((await other.gql(Q.me)).data?.['me']?.email).toBe(otherEmail);
+    // The browser still holds its full session when it signs in again.
+    expect((await loginStep(user, email)).typename).toBe('SecondFactorRequired');
+    const pending = await whileSessionsLocked(db, () => user.gql(Q.pending));
+    expect(pending).toMatchObject({ readSessions: false, value: { data: { pendingSignIn: { email } } } });
+    const again = await whileSessionsLocked(db, () => other.gql(Q.me));
+    expect(again).toMatchObject({ readSessions: false, value: { data: { me: { email: otherEmail } } } });
+    // The old session died with the sign-in.
+    const old = new GqlClient(server.url);
+    old.setCookie('sc_session', oldToken);
+    expect((await old.gql(Q.me)).data?.['me']).toBeNull();
+    expect(
+      await db.query(`select revoked_reason from session where token_hash = $1`, [
+        createHash('sha256').update(oldToken).digest('hex'),
+      ]),
+    ).toEqual([{ revoked_reason: 'ROTATED' }]);
   });
 
   it('a remembered pending sign-in revoked by another instance is refused once that is announced', async () => {

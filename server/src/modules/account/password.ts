@@ -63,6 +63,8 @@ type Job = { op: 'hash'; password: string } | { op: 'verify'; phc: string; passw
 interface Pending {
   job: Job;
   queuedAt: number;
+  /** When a thread was handed it. */
+  handedAt?: number;
   resolve: (value: string | boolean) => void;
   reject: (err: Error) => void;
 }
@@ -108,6 +110,7 @@ class HashThread {
   }
 
   start(p: Pending): void {
+    p.handedAt = performance.now();
     this.jobs.push(p);
     if (this.jobs.length === 1) this.worker.ref();
     this.worker.postMessage(p.job);
@@ -218,12 +221,18 @@ export class PasswordHasher {
           if (this.threads.length === 0) {
             const e = new HashUnavailableError(`no hashing thread could start: ${(err as Error).message}`);
             for (const p of this.queue.splice(0)) p.reject(e);
+            return;
           }
-          return;
         }
-        this.threads.push(thread);
+        if (thread !== undefined) this.threads.push(thread);
       }
-      thread ??= this.threads.find((t) => t.jobs.length < JOBS_PER_THREAD);
+      // As a next job: to the thread whose current one began first (likely the first to be free again).
+      thread ??= this.threads
+        .filter((t) => t.jobs.length < JOBS_PER_THREAD)
+        .reduce<HashThread | undefined>(
+          (a, t) => (a === undefined || t.jobs[0]!.handedAt! < a.jobs[0]!.handedAt! ? t : a),
+          undefined,
+        );
       if (thread === undefined) return;
       thread.start(this.queue.shift()!);
       const inFlight = this.threads.filter((t) => t.jobs.length > 0).length;

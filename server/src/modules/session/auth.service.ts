@@ -300,7 +300,7 @@ export class AuthService {
         }
       }
       // The session the browser had dies once its replacement exists (and only then).
-      if (result.ok) await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'ROTATED');
+      if (result.ok) await this.sessions.revokeToken(ctx.cookies.presentedToken, 'ROTATED');
     }
     if (!eventRecorded) await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     // A disabled account's right password counts like a wrong one: were it not counted, whether the
@@ -500,7 +500,7 @@ export class AuthService {
 
   async logout(em: EntityManager, ctx: Context): Promise<void> {
     if (ctx.viewer?.session) await this.sessions.revoke(em, ctx.viewer.session, 'LOGOUT');
-    else await this.sessions.revokeToken(em, ctx.cookies.presentedToken, 'LOGOUT');
+    else await this.sessions.revokeToken(ctx.cookies.presentedToken, 'LOGOUT');
     ctx.cookies.clear();
   }
 

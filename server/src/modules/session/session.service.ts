@@ -444,14 +444,20 @@ export class SessionService {
     await em.flush();
   }
 
-  /** Revokes by raw token (the one an earlier sign-in left in the cookie), whichever state it is in. */
-  async revokeToken(em: EntityManager, token: string | undefined, reason: string): Promise<void> {
+  /**
+   * Revokes by raw token (the one an earlier sign-in left in the cookie), whichever state it is in.
+   * On the plain pool, forgetting that session alone: through MikroORM it would empty this instance's
+   * auth cache (the pending sign-in just remembered included) on every sign-in over an old cookie.
+   */
+  async revokeToken(token: string | undefined, reason: string): Promise<void> {
     if (token === undefined || token.length === 0 || token.length > 128) return;
-    await em.nativeUpdate(
-      Session,
-      { tokenHash: hashToken(token), revokedAt: null },
-      { revokedAt: new Date(), revokedReason: reason },
-    );
+    const hash = hashToken(token);
+    this.cache.forget(`s:${hash}`);
+    await this.pool.query({
+      name: 'session_revoke_token',
+      text: 'update session set revoked_at = $2, revoked_reason = $3 where token_hash = $1 and revoked_at is null',
+      values: [hash, new Date(), reason],
+    });
   }
 
   async revokeAllForAccount(em: EntityManager, account: Account, reason: string): Promise<number> {
