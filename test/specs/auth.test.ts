@@ -215,9 +215,15 @@ describe('password login and sessions', () => {
     ]);
   });
 
-  it('a sign-in is no news to the other instances; disabling an account is, once, with its session by name', async () => {
+  it('a sign-in is no news to the other instances; disabling an account is, once, with its live sessions by name', async () => {
     const { id, client } = await createAccount(server, admin, { role: 'USER' });
     const sessionHash = createHash('sha256').update(client.getCookie('sc_session')!).digest('hex');
+    // A session past its absolute expiry (not yet deleted): dead for good, left as it is.
+    await db.query(
+      `insert into session (id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip)
+       values (gen_random_uuid(), $1, $2, 'FULL', now() - interval '2 days', now() - interval '2 days', now() - interval '1 day', '192.0.2.1')`,
+      [id, 'e'.repeat(64)],
+    );
     const changes = await listenTableChanges(db);
     const settle = changes.settle;
     try {
@@ -231,6 +237,9 @@ describe('password login and sessions', () => {
       expect(off.data?.['setAccountDisabled']?.disabledAt).toEqual(expect.any(String));
       // The account once (every instance forgets everything), and the session it revoked.
       expect((await settle('after-disable')).sort()).toEqual(['after-disable', 'auth', `auth:s:${sessionHash}`]);
+      expect(await db.query(`select revoked_at from session where token_hash = $1`, ['e'.repeat(64)])).toEqual([
+        { revoked_at: null },
+      ]);
     } finally {
       await changes.end();
     }

@@ -460,8 +460,17 @@ export class SessionService {
     });
   }
 
+  /**
+   * Revokes the account's sessions that could still be used: past their absolute expiry a session is
+   * dead for good and left as it is (each revoked row is announced to every instance by name).
+   */
   async revokeAllForAccount(em: EntityManager, account: Account, reason: string): Promise<number> {
-    return em.nativeUpdate(Session, { account, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+    const now = new Date();
+    return em.nativeUpdate(
+      Session,
+      { account, revokedAt: null, expiresAt: { $gt: now } },
+      { revokedAt: now, revokedReason: reason },
+    );
   }
 
   async listLive(em: EntityManager, account: Account): Promise<Session[]> {

@@ -1296,7 +1296,13 @@ export class TwoFactorService {
       await tx.nativeDelete(WebauthnCredential, { account: id });
       await tx.nativeDelete(RecoveryCode, { account: id });
       await tx.nativeDelete(TwoFactorState, { account: id });
-      await tx.nativeUpdate(Session, { account: id, revokedAt: null }, { revokedAt: new Date(), revokedReason: '2FA_RESET' });
+      const now = new Date();
+      // Those that could still be used (as `SessionService.revokeAllForAccount`).
+      await tx.nativeUpdate(
+        Session,
+        { account: id, revokedAt: null, expiresAt: { $gt: now } },
+        { revokedAt: now, revokedReason: '2FA_RESET' },
+      );
       await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
       await this.audit.record(
         { ...ctx, em: tx },
