@@ -2,8 +2,8 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { setupAdmin } from '../support/factories.js';
-import { codes } from '../support/graphql.js';
+import { LOGIN, PASSWORD, setupAdmin } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { enrollTotp } from '../support/two-factor.js';
@@ -102,9 +102,11 @@ describe('the database connection', () => {
     expect(server.output()).toContain('database timeout in GraphQL operation');
   });
 
-  it('answers /readyz 503 within seconds while the network path to PostgreSQL is frozen, and ready once it thaws', async () => {
-    // A TCP relay to the test's PostgreSQL that can stop passing bytes, as a stalled network does
-    // (connections stay open; nothing arrives, nothing is refused).
+  /**
+   * A TCP relay to the test's PostgreSQL that can stop passing bytes, as a stalled network does
+   * (connections stay open; nothing arrives, nothing is refused): `url` goes through it.
+   */
+  async function freezableRelay(): Promise<{ url: string; freeze(): void; thaw(): void; close(): Promise<void> }> {
     const target = new URL(db.url);
     let frozen = false;
     const pairs: [net.Socket, net.Socket][] = [];
@@ -125,36 +127,75 @@ describe('the database connection', () => {
       upstream.on('error', end);
     });
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const via = new URL(db.url);
+    via.hostname = '127.0.0.1';
+    via.port = String((relay.address() as net.AddressInfo).port);
+    return {
+      url: via.toString(),
+      freeze() {
+        frozen = true;
+        for (const [a, b] of pairs) {
+          a.pause();
+          b.pause();
+        }
+      },
+      thaw() {
+        frozen = false;
+        for (const [a, b] of pairs) {
+          a.resume();
+          b.resume();
+        }
+      },
+      async close() {
+        for (const [a, b] of pairs) {
+          a.destroy();
+          b.destroy();
+        }
+        await new Promise((r) => relay.close(r));
+      },
+    };
+  }
+
+  it('answers /readyz 503 within seconds while the network path to PostgreSQL is frozen, and ready once it thaws', async () => {
+    const relay = await freezableRelay();
     try {
-      const via = new URL(db.url);
-      via.hostname = '127.0.0.1';
-      via.port = String((relay.address() as net.AddressInfo).port);
-      server = await startServer({ DATABASE_URL: via.toString() });
+      server = await startServer({ DATABASE_URL: relay.url });
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
 
-      frozen = true;
-      for (const [a, b] of pairs) {
-        a.pause();
-        b.pause();
-      }
+      relay.freeze();
       const res = await fetch(`${server.url}/readyz`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'unavailable' });
 
-      frozen = false;
-      for (const [a, b] of pairs) {
-        a.resume();
-        b.resume();
-      }
+      relay.thaw();
       await expect.poll(async () => (await fetch(`${server!.url}/readyz`)).status).toBe(200);
     } finally {
       await server?.stop();
       server = undefined;
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      await new Promise((r) => relay.close(r));
+      await relay.close();
+    }
+  });
+
+  it('answers a sign-in DATABASE_TIMEOUT while the network path to PostgreSQL is frozen, not when TCP gives up, and signs in once it thaws', async () => {
+    const relay = await freezableRelay();
+    try {
+      server = await startServer({ DATABASE_URL: relay.url, DB_STATEMENT_TIMEOUT_MS: '1000' });
+      const { email } = await setupAdmin(server);
+      const signIn = () => new GqlClient(server!.url).gql(LOGIN, { input: { email, password: PASSWORD } });
+      expect((await signIn()).data?.['login']?.__typename).toBe('LoginSuccess');
+
+      relay.freeze();
+      // PostgreSQL cannot answer (nor cancel at its statement timeout): the server stops waiting itself.
+      const frozen = await signIn();
+      expect(codes(frozen)).toEqual(['DATABASE_TIMEOUT']);
+      expect(JSON.stringify(frozen)).not.toMatch(/read timeout|stack/i);
+
+      relay.thaw();
+      await expect.poll(async () => (await signIn()).data?.['login']?.__typename, { timeout: 15_000 }).toBe('LoginSuccess');
+    } finally {
+      await server?.stop();
+      server = undefined;
+      await relay.close();
     }
   });
 

@@ -22,6 +22,24 @@ export function connectionLimits(timeoutMs: number): {
   return timeoutMs > 0 ? { connectionTimeoutMillis: connectTimeoutMs(timeoutMs), ...keepAlive } : keepAlive;
 }
 
+/**
+ * How long this pool's client waits for a statement's answer before it gives up on the connection:
+ * the statement timeout (which PostgreSQL enforces and answers) and 2 s more, for when PostgreSQL
+ * cannot answer at all (the network path to it frozen, the host gone). The connection is then dropped:
+ * its statement may still be in flight. Only this pool: its statements are all short, while MikroORM's
+ * lift the timeout for migrations and large deletions.
+ */
+export function readTimeoutMs(timeoutMs: number): number {
+  return timeoutMs + 2_000;
+}
+
+const READ_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/** Whether `err` is node-postgres giving up on an answer (`readTimeoutMs`). */
+export function isReadTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message === READ_TIMEOUT_MESSAGE;
+}
+
 /** How long opening or waiting for a connection may take: as long as a statement, at least 5 s. */
 export function connectTimeoutMs(timeoutMs: number): number {
   return Math.max(timeoutMs, 5_000);
@@ -61,6 +79,8 @@ export function createSqlPool(url: string, onIdleError: (err: Error) => void, ti
     max: 10,
     idleTimeoutMillis: 30_000,
     ...connectionLimits(timeoutMs),
+    // `pool.query` drops a connection whose statement got no answer in time (see `readTimeoutMs`).
+    ...(timeoutMs > 0 ? { query_timeout: readTimeoutMs(timeoutMs) } : {}),
     // Awaited before the connection is handed out; a failed SET closes it and fails that request.
     onConnect: async (client) => {
       await limitStatements(client, timeoutMs);
@@ -80,16 +100,19 @@ export async function inPoolTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<{ keep: boolean; value: T }>,
 ): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('begin');
     const { keep, value } = await fn(client);
     await client.query(keep ? 'commit' : 'rollback');
     return value;
   } catch (err) {
-    await client.query('rollback').catch(() => undefined);
+    // No answer in time: the connection is dropped (its transaction ends with it), not asked to roll back.
+    if (isReadTimeout(err)) broken = err as Error;
+    else await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -96,11 +96,12 @@ export function isDatabaseTimeout(err: unknown): boolean {
 }
 
 const POOL_TIMEOUT =
-  /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$|^Knex: Timeout acquiring a connection/;
+  /^timeout exceeded when trying to connect$|^Connection terminated due to connection timeout$|^Knex: Timeout acquiring a connection|^Query read timeout$/;
 
 /**
  * No connection in time: node-postgres's pool or connect timeout, or MikroORM's pool (knex's
- * `KnexTimeoutError`, which MikroORM rewraps as a `DriverException` keeping only its message).
+ * `KnexTimeoutError`, which MikroORM rewraps as a `DriverException` keeping only its message); or no
+ * answer in time on a connection of the plain pool (`readTimeoutMs`: PostgreSQL could not answer at all).
  */
 function isPoolTimeout(err: unknown): boolean {
   for (const e of causes(err)) {
