@@ -179,7 +179,7 @@ describe('the database connection', () => {
   it('answers a sign-in DATABASE_TIMEOUT while the network path to PostgreSQL is frozen, not when TCP gives up, and signs in once it thaws', async () => {
     const relay = await freezableRelay();
     try {
-      server = await startServer({ DATABASE_URL: relay.url, DB_STATEMENT_TIMEOUT_MS: '1000' });
+      server = await startServer({ DATABASE_URL: relay.url, DB_STATEMENT_TIMEOUT_MS: '2000' });
       const { email } = await setupAdmin(server);
       const signIn = () => new GqlClient(server!.url).gql(LOGIN, { input: { email, password: PASSWORD } });
       expect((await signIn()).data?.['login']?.__typename).toBe('LoginSuccess');
@@ -189,6 +189,8 @@ describe('the database connection', () => {
       const frozen = await signIn();
       expect(codes(frozen)).toEqual(['DATABASE_TIMEOUT']);
       expect(JSON.stringify(frozen)).not.toMatch(/read timeout|stack/i);
+      // The server stopped waiting for an answer (not for a connection: one was free).
+      expect(server.output()).toContain('Query read timeout');
 
       relay.thaw();
       await expect.poll(async () => (await signIn()).data?.['login']?.__typename, { timeout: 15_000 }).toBe('LoginSuccess');

@@ -57,6 +57,17 @@ export async function limitStatements(client: pg.ClientBase, timeoutMs: number):
 }
 
 /**
+ * A transaction of this pool left idle (its client gave up on an answer, `readTimeoutMs`, and dropped
+ * the connection while the network path was frozen) is ended by PostgreSQL a few seconds after the
+ * client stopped waiting, with the row locks it held (a sign-in's account row), rather than when TCP
+ * notices hours later. This pool's transactions never wait on the application for long.
+ */
+export async function endAbandonedTransactions(client: pg.ClientBase, timeoutMs: number): Promise<void> {
+  if (timeoutMs > 0)
+    await client.query(`set idle_in_transaction_session_timeout = ${Math.floor(readTimeoutMs(timeoutMs) + 3_000)}`);
+}
+
+/**
  * This pool's statements are key lookups planned once per connection and then run as planned
  * (`plan_cache_mode = force_generic_plan`). Left to choose, PostgreSQL plans a named statement afresh on
  * every run for as long as the plans it made for its first runs were cheaper than the generic one:
@@ -84,6 +95,7 @@ export function createSqlPool(url: string, onIdleError: (err: Error) => void, ti
     // Awaited before the connection is handed out; a failed SET closes it and fails that request.
     onConnect: async (client) => {
       await limitStatements(client, timeoutMs);
+      await endAbandonedTransactions(client, timeoutMs);
       await planOnce(client);
     },
   });
@@ -107,7 +119,8 @@ export async function inPoolTransaction<T>(
     await client.query(keep ? 'commit' : 'rollback');
     return value;
   } catch (err) {
-    // No answer in time: the connection is dropped (its transaction ends with it), not asked to roll back.
+    // No answer in time: the connection is dropped, not asked to roll back (PostgreSQL ends the
+    // transaction once idle for long: `endAbandonedTransactions`). What it wrote may still commit.
     if (isReadTimeout(err)) broken = err as Error;
     else await client.query('rollback').catch(() => undefined);
     throw err;

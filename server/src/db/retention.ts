@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { planOnce, type SqlPool } from './pool.js';
+import { isReadTimeout, planOnce, type SqlPool } from './pool.js';
 
 /** How long what is over is kept (days; `loginHistoryDays` 0 keeps login history for ever). */
 export interface Retention {
@@ -83,8 +83,10 @@ export async function pruneRetained(
   const batch = opts.batch ?? 5000;
   const maxBatches = opts.maxBatches ?? 20;
   const client = await pool.connect();
-  // A connection left planning for its values is not handed out again (closed instead).
+  // A connection left planning for its values is not handed out again (closed instead), nor one whose
+  // statement got no answer in time (its statement may still be in flight, holding the lock).
   let custom = false;
+  let broken: Error | undefined;
   try {
     const { rows } = await client.query<{ got: boolean }>(`select pg_try_advisory_lock(hashtext($1)) as got`, [RETENTION_LOCK]);
     if (!rows[0]?.got) return null;
@@ -107,6 +109,7 @@ export async function pruneRetained(
             if ((rowCount ?? 0) < batch) break;
           }
         } catch (err) {
+          if (isReadTimeout(err)) throw (broken = err as Error);
           logger.warn({ err, table: job.table }, 'pruning old records failed');
         }
         if (total > 0) deleted[job.table] = total;
@@ -114,11 +117,18 @@ export async function pruneRetained(
       if (Object.keys(deleted).length > 0) logger.info({ deleted }, 'old records pruned');
       return deleted;
     } finally {
-      await client.query(`select pg_advisory_unlock(hashtext($1))`, [RETENTION_LOCK]);
-      await planOnce(client);
-      custom = false;
+      // A connection that stopped answering is dropped, not asked again (PostgreSQL ends its session, and
+      // the lock with it, once it notices; other instances' rounds skip meanwhile).
+      if (broken === undefined) {
+        await client.query(`select pg_advisory_unlock(hashtext($1))`, [RETENTION_LOCK]);
+        await planOnce(client);
+        custom = false;
+      }
     }
+  } catch (err) {
+    if (isReadTimeout(err)) broken ??= err as Error;
+    throw err;
   } finally {
-    client.release(custom ? new Error('plan_cache_mode not restored') : undefined);
+    client.release(broken ?? (custom ? new Error('plan_cache_mode not restored') : undefined));
   }
 }

@@ -10,7 +10,7 @@ import { Permission, Role } from '../../common/auth/roles.js';
 import { hashToken, randomToken } from '../../common/crypto/tokens.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, forbidden, notFound } from '../../common/errors/errors.js';
-import type { SessionService } from '../session/session.service.js';
+import { REVOKE_EXPIRED_MARGIN_MS, type SessionService } from '../session/session.service.js';
 import { Account, AccountPassword } from './account.entity.js';
 import type { AccountFilter, PageInput } from './account.inputs.js';
 import { checkPasswordPolicy, PASSWORD_PROBLEM_MESSAGES, type PasswordHasher } from './password.js';
@@ -144,7 +144,9 @@ export class AccountService {
       await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash, changedAt: new Date() });
       const revoked = await tx.execute<{ id: string }[]>(
         `update session set revoked_at = now(), revoked_reason = 'PASSWORD_CHANGED'
-          where account_id = ? and revoked_at is null and id <> ? returning id`,
+          where account_id = ? and revoked_at is null and id <> ?
+            and expires_at > now() - make_interval(secs => ${REVOKE_EXPIRED_MARGIN_MS / 1000})
+          returning id`,
         [account.id, keepSessionId],
       );
       await record(tx, revoked.length);

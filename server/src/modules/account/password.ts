@@ -63,8 +63,6 @@ type Job = { op: 'hash'; password: string } | { op: 'verify'; phc: string; passw
 interface Pending {
   job: Job;
   queuedAt: number;
-  /** When a thread was handed it. */
-  handedAt?: number;
   resolve: (value: string | boolean) => void;
   reject: (err: Error) => void;
 }
@@ -80,6 +78,8 @@ const JOBS_PER_THREAD = 2;
 class HashThread {
   readonly worker: Worker;
   readonly jobs: Pending[] = [];
+  /** When the thread began its current job (the oldest of `jobs`). */
+  busySince = 0;
 
   constructor(
     argon2Path: string,
@@ -95,6 +95,7 @@ class HashThread {
     this.worker.unref();
     this.worker.on('message', (reply: { result?: string | boolean; error?: string }) => {
       const p = this.jobs.shift();
+      this.busySince = performance.now();
       if (p) {
         if (reply.error !== undefined) p.reject(new HashUnavailableError(`argon2 failed: ${reply.error}`));
         else p.resolve(reply.result!);
@@ -110,7 +111,7 @@ class HashThread {
   }
 
   start(p: Pending): void {
-    p.handedAt = performance.now();
+    if (this.jobs.length === 0) this.busySince = performance.now();
     this.jobs.push(p);
     if (this.jobs.length === 1) this.worker.ref();
     this.worker.postMessage(p.job);
@@ -204,10 +205,12 @@ export class PasswordHasher {
     while (this.queue.length > 0 && this.queue[0]!.job.op === 'verify' && this.queue[0]!.queuedAt < late) {
       this.queue.shift()!.reject(new HashBusyError());
     }
+    // A thread that cannot start is tried once per round, not once per job.
+    let startFailed = false;
     while (this.queue.length > 0) {
       // A thread with nothing to do, else a new one (up to `concurrency`), else one with room for a next job.
       let thread = this.threads.find((t) => t.jobs.length === 0);
-      if (thread === undefined && this.threads.length < this.concurrency) {
+      if (thread === undefined && this.threads.length < this.concurrency && !startFailed) {
         try {
           thread = new HashThread(
             this.argon2Path,
@@ -223,16 +226,14 @@ export class PasswordHasher {
             for (const p of this.queue.splice(0)) p.reject(e);
             return;
           }
+          startFailed = true;
         }
         if (thread !== undefined) this.threads.push(thread);
       }
       // As a next job: to the thread whose current one began first (likely the first to be free again).
       thread ??= this.threads
         .filter((t) => t.jobs.length < JOBS_PER_THREAD)
-        .reduce<HashThread | undefined>(
-          (a, t) => (a === undefined || t.jobs[0]!.handedAt! < a.jobs[0]!.handedAt! ? t : a),
-          undefined,
-        );
+        .reduce<HashThread | undefined>((a, t) => (a === undefined || t.busySince < a.busySince ? t : a), undefined);
       if (thread === undefined) return;
       thread.start(this.queue.shift()!);
       const inFlight = this.threads.filter((t) => t.jobs.length > 0).length;

@@ -13,6 +13,12 @@ import type { AuthCache } from './auth-cache.js';
 import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
 import type { TotpDecision } from '../two-factor/two-factor.service.js';
 
+/**
+ * How long past its absolute expiry a session is still revoked by a revocation of all of an account's
+ * sessions: this instance's clock and the ones that judge expiry may differ.
+ */
+export const REVOKE_EXPIRED_MARGIN_MS = 5 * 60_000;
+
 /** How often a busy session's `lastSeenAt` is written, at most (avoids a write per request). */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -461,14 +467,15 @@ export class SessionService {
   }
 
   /**
-   * Revokes the account's sessions that could still be used: past their absolute expiry a session is
-   * dead for good and left as it is (each revoked row is announced to every instance by name).
+   * Revokes the account's sessions that could still be used: one past its absolute expiry (by more than
+   * `REVOKE_EXPIRED_MARGIN_MS`, for clocks that differ) is dead for good and left as it is (each revoked
+   * row is announced to every instance by name).
    */
   async revokeAllForAccount(em: EntityManager, account: Account, reason: string): Promise<number> {
     const now = new Date();
     return em.nativeUpdate(
       Session,
-      { account, revokedAt: null, expiresAt: { $gt: now } },
+      { account, revokedAt: null, expiresAt: { $gt: new Date(now.getTime() - REVOKE_EXPIRED_MARGIN_MS) } },
       { revokedAt: now, revokedReason: reason },
     );
   }

@@ -38,6 +38,7 @@ import {
 import { lockSecondFactors } from './method-lock.js';
 import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
 import { ACCOUNT_BUDGET_PREFIX } from './turn.js';
+import { REVOKE_EXPIRED_MARGIN_MS } from '../session/session.service.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
@@ -1297,10 +1298,11 @@ export class TwoFactorService {
       await tx.nativeDelete(RecoveryCode, { account: id });
       await tx.nativeDelete(TwoFactorState, { account: id });
       const now = new Date();
+      const expiredBefore = new Date(now.getTime() - REVOKE_EXPIRED_MARGIN_MS);
       // Those that could still be used (as `SessionService.revokeAllForAccount`).
       await tx.nativeUpdate(
         Session,
-        { account: id, revokedAt: null, expiresAt: { $gt: now } },
+        { account: id, revokedAt: null, expiresAt: { $gt: expiredBefore } },
         { revokedAt: now, revokedReason: '2FA_RESET' },
       );
       await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
