@@ -48,4 +48,20 @@ describe('the statement timeout (DB_STATEMENT_TIMEOUT_MS)', () => {
     expect(await em.execute(`select 1 as one`)).toEqual([{ one: 1 }]);
     expect((await pool.query(`select 1 as one`)).rows).toEqual([{ one: 1 }]);
   });
+
+  it('ends a plain-pool transaction left idle a few seconds after the pool stopped waiting for it (its locks with it)', async () => {
+    const client = await pool.connect();
+    try {
+      // The read timeout (limit + 2 s), then 3 s more: 6 s here.
+      expect((await client.query(`show idle_in_transaction_session_timeout`)).rows).toEqual([
+        { idle_in_transaction_session_timeout: '6s' },
+      ]);
+    } finally {
+      client.release();
+    }
+    // MikroORM's transactions may wait on the application (a migration, a deletion): no such limit there.
+    expect(await orm.em.fork().execute(`show idle_in_transaction_session_timeout`)).toEqual([
+      { idle_in_transaction_session_timeout: '0' },
+    ]);
+  });
 });
