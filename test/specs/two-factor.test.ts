@@ -1763,8 +1763,11 @@ describe('two-factor authentication', () => {
     it('resetting an admin waits for a second admin, who is neither the requester nor the target', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const second = await createAccount(server, admin, { role: 'ADMIN' });
-      // An admin of a day (one made just now, by the requester say, is no second opinion: below).
-      await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
+      // An admin of a day (one made just now, by the requester say, is no second opinion: below). The
+      // requester is one too: its own approval is refused for asking, not for its age.
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = any($1)`, [
+        [second.id, adminId],
+      ]);
       const made = mail.count();
       const puppet = await createAccount(server, admin, { role: 'ADMIN' });
       // Every new admin is announced to the other enabled admins (not to its maker, nor to itself).
@@ -2122,6 +2125,18 @@ describe('two-factor authentication', () => {
       // Nor did the attempt use it up: the sign-in it was given to finishes with it.
       const res = await mine.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } });
       expect(res.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+    });
+
+    it('an assertion by another account’s key does not finish a sign-in, and leaves that key as it was', async () => {
+      // Someone holding the password of one account, and a key registered to an account of their own.
+      const { user: victim, key: victimKey, pending } = await pendingWithKey();
+      const { user: other, key: otherKey } = await pendingWithKey();
+      const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      // A good signature over this sign-in's own challenge, by a registered key: not one of this account's.
+      await expectRefusedAssertion(pending, victim.id, otherKey.assertion(options), 0);
+      expect(await keysOf(other.id)).toEqual([expect.objectContaining({ flagged_at: null, counter: 0 })]);
+      // The account's own key still finishes it.
+      expect(await finishWithKey(pending, victimKey)).toMatchObject({ __typename: 'LoginSuccess', account: { id: victim.id } });
     });
 
     it('an assertion made for another origin or RP ID is refused', async () => {
