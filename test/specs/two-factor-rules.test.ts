@@ -519,7 +519,11 @@ describe('two-factor rules', () => {
   it('the compliance report counts every account and pages its rows; bad paging is refused', async () => {
     const REPORT = `query($w: Boolean, $p: PageInput) { twoFactorCompliance(withoutTwoFactor: $w, page: $p) {
       total matching withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } enabled } } }`;
-    for (let i = 0; i < 5; i++) await createAccount(server, admin, { role: 'USER' });
+    // Some with an app and some without, so that "without 2FA" has accounts to leave out.
+    for (let i = 0; i < 5; i++) {
+      const user = await createAccount(server, admin, { role: 'USER' });
+      if (i < 2) await enrollTotp(user.client);
+    }
     const fromDb = await db.query<{ id: string; on: boolean }>(
       `select a.id, (exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
           or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
@@ -528,6 +532,7 @@ describe('two-factor rules', () => {
        from account a`,
     );
     expect(fromDb.length).toBeGreaterThan(5);
+    expect(new Set(fromDb.map((a) => a.on))).toEqual(new Set([true, false]));
     for (const without of [false, true]) {
       const seen: string[] = [];
       let first: Record<string, number> | undefined;

@@ -492,6 +492,13 @@ describe('two-factor authentication', () => {
       const { client, email, id } = await newUser();
       const start = await client.gql(Q.startTotp);
       const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      // A setup waits fifteen minutes for its code.
+      const [left] = await db.query<{ s: number }>(
+        `select extract(epoch from expires_at - now())::float as s from totp_authenticator where account_id = $1`,
+        [id],
+      );
+      expect(left!.s).toBeGreaterThan(14 * 60);
+      expect(left!.s).toBeLessThanOrEqual(15 * 60);
       await db.query(`update totp_authenticator set expires_at = now() - interval '1 second' where account_id = $1`, [id]);
       await awayFromStepEdge();
       const late = await client.gql(Q.confirmTotp, { c: totp(secret, 0) });
@@ -1023,6 +1030,27 @@ describe('two-factor authentication', () => {
       const got = answers.map((r) => r.data!['verifySecondFactor'].code as string);
       expect(got.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
       expect(got.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(15);
+      // The same with every guess having read the code's tries (none used yet) before any is counted:
+      // held at the code's row until all of them wait there, then let go.
+      const b = new GqlClient(server.url);
+      await loginStep(b, email);
+      const since2 = mail.count();
+      await b.gql(Q.sendCode);
+      const code2 = await mail.codeFor(address, since2);
+      const wrong2 = code2 === '000001' ? '000002' : '000001';
+      const held = await inLockOrder(
+        db,
+        [
+          `select 1 from email_code e join account a on a.id = e.account_id
+            where a.email = $1 and e.purpose = 'LOGIN' and e.failures = 0 for update of e`,
+          [email],
+        ],
+        Array.from({ length: 8 }, () => () => b.gql(Q.verify, { i: { method: 'EMAIL', code: wrong2 } })),
+        { waitingOn: 'update email_code set failures = failures + 1' },
+      );
+      const got2 = held.map((r) => r.data!['verifySecondFactor'].code as string);
+      expect(got2.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
+      expect(got2.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(3);
       // The code is dead, right or not.
       const dead = await a.gql(Q.verify, { i: { method: 'EMAIL', code } });
       expect(dead.data!['verifySecondFactor']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
@@ -2108,6 +2136,13 @@ describe('two-factor authentication', () => {
     it('an assertion to a challenge past its expiry is refused', async () => {
       const { user, key, pending } = await pendingWithKey();
       const options = (await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      // Short-lived: five minutes to answer.
+      const [left] = await db.query<{ s: number }>(
+        `select extract(epoch from expires_at - now())::float as s from webauthn_challenge where account_id = $1 and purpose = 'LOGIN'`,
+        [user.id],
+      );
+      expect(left!.s).toBeGreaterThan(240);
+      expect(left!.s).toBeLessThanOrEqual(300);
       await db.query(
         `update webauthn_challenge set expires_at = now() - interval '1 second' where account_id = $1 and purpose = 'LOGIN'`,
         [user.id],
