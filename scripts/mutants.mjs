@@ -1,0 +1,117 @@
+// `node scripts/mutants.mjs [id,id…]`: the mutation check of the two-factor rules. Each mutant in
+// test/mutants/list.mjs breaks one rule on purpose; so does each re-authentication call site in
+// server/src, removed one at a time. For every mutant the committed tree is changed in a throw-away
+// clone, the server rebuilt and the named tests run: a test must fail ("killed"). A mutant whose tests
+// all pass ("survived") is a rule no test proves. Takes about 25 minutes; not part of `pnpm test`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from './lib.mjs';
+
+const only = process.argv[2] ? new Set(process.argv[2].split(',')) : null;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'mutants-'));
+const dir = path.join(tmp, 'p');
+const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', ...opts });
+const must = (r, what) => {
+  if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
+};
+
+must(spawnSync('git', ['clone', '-q', root, dir], { encoding: 'utf8' }), 'git clone');
+must(sh('npx', ['-y', 'pnpm@12.21.0', 'install', '--frozen-lockfile']), 'install');
+
+/** One mutant per re-authentication call site: the call removed, the spec files naming its resolver tried. */
+function reauthSites() {
+  const specs = readdirSync(path.join(dir, 'test', 'specs'))
+    .filter((f) => f.endsWith('.test.ts') && !f.includes('browser'))
+    .map((f) => ({ file: `test/specs/${f}`, text: readFileSync(path.join(dir, 'test', 'specs', f), 'utf8') }))
+    .filter((s) => s.text.includes('REAUTH_REQUIRED'));
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
+        const lines = readFileSync(p, 'utf8').split('\n');
+        lines.forEach((line, i) => {
+          const call = /\S*require(?:RecentReauth|RecentConfirmation)\(ctx\);/.exec(line)?.[0];
+          if (!call) return;
+          let name = null;
+          for (let j = i; j >= 0 && !name; j--) name = /^\s+(?:async )?(\w+)\(/.exec(lines[j])?.[1] ?? null;
+          const file = path.relative(dir, p);
+          const count = (text) => text.split(new RegExp(`\\b${name}\\b`)).length - 1;
+          const tests = specs
+            .filter((s) => count(s.text) > 0)
+            .sort((a, b) => count(b.text) - count(a.text))
+            .slice(0, 3)
+            .map((s) => [s.file, '']);
+          out.push({
+            id: `reauth-${name}`,
+            why: `${name} without its re-authentication (${file}:${i + 1})`,
+            edits: [{ file, line: i + 1, from: call, to: '' }],
+            tests,
+          });
+        });
+      }
+    }
+  };
+  walk(path.join(dir, 'server', 'src'));
+  return out;
+}
+
+const { default: listed } = await import(pathToFileURL(path.join(dir, 'test', 'mutants', 'list.mjs')).href);
+const mutants = [...listed, ...reauthSites()].filter((m) => !only || only.has(m.id));
+const results = [];
+for (const m of mutants) {
+  must(sh('git', ['checkout', '-q', '--', '.']), 'git checkout');
+  let problem = null;
+  for (const e of m.edits) {
+    const [file, from, to] = Array.isArray(e) ? e : [e.file, e.from, e.to];
+    const p = path.join(dir, file);
+    const src = readFileSync(p, 'utf8');
+    if (!Array.isArray(e)) {
+      const lines = src.split('\n');
+      lines[e.line - 1] = lines[e.line - 1].replace(from, to);
+      writeFileSync(p, lines.join('\n'));
+      continue;
+    }
+    const n = src.split(from).length - 1;
+    if (n !== 1) problem = `found ${n} times in ${file}: ${from.slice(0, 80)}`;
+    else
+      writeFileSync(
+        p,
+        src.replace(from, () => to),
+      );
+  }
+  if (!problem && m.tests.length === 0) problem = 'no test named';
+  if (!problem) {
+    const b = sh('npx', ['-y', 'pnpm@12.21.0', 'build:server']);
+    if (b.status !== 0) problem = `does not compile: ${(b.stdout + b.stderr).split('\n').find((l) => l.includes('error')) ?? ''}`;
+  }
+  let verdict = problem ? 'BROKEN' : 'SURVIVED';
+  const ran = [];
+  for (const [file, filter] of problem ? [] : m.tests) {
+    const r = sh('npx', ['vitest', 'run', file, ...(filter ? ['-t', filter] : []), '--bail=1'], {
+      env: { ...process.env, CI: '' },
+    });
+    const text = (r.stdout + r.stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+    ran.push(
+      `${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${/Tests\s+(.*)/.exec(text)?.[1]?.trim() ?? `exit ${r.status}`}`,
+    );
+    if (r.status !== 0) {
+      verdict = /\d+ failed/.test(text) ? 'KILLED' : 'BROKEN';
+      if (verdict === 'BROKEN') problem = text.slice(-400);
+      break;
+    }
+  }
+  if (verdict === 'SURVIVED' && m.equivalent) verdict = 'EQUIVALENT';
+  results.push({ id: m.id, verdict, why: m.why, detail: problem ?? m.equivalent ?? ran.join('; ') });
+  console.log(`${verdict.padEnd(10)} ${m.id}: ${m.why} — ${results.at(-1).detail}`);
+}
+rmSync(tmp, { recursive: true, force: true });
+const count = (v) => results.filter((r) => r.verdict === v).length;
+console.log(
+  `\n${results.length} mutants: ${count('KILLED')} killed, ${count('EQUIVALENT')} equivalent, ${count('SURVIVED')} survived, ${count('BROKEN')} could not be run`,
+);
+process.exit(count('SURVIVED') + count('BROKEN') > 0 ? 1 : 0);

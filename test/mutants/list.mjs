@@ -1,0 +1,509 @@
+// The rules of the two-factor issue, each broken on purpose (a mutant), with the tests that must then
+// fail. Run by `node scripts/mutants.mjs` (see the README's Tests section). An edit is
+// [file, text, replacement]: the text must occur exactly once in the file. `equivalent` marks a mutant
+// that changes nothing a user can see (another check refuses the same thing), with the reason.
+const TF = 'server/src/modules/two-factor/two-factor.service.ts';
+const TFR = 'server/src/modules/two-factor/two-factor.resolver.ts';
+const MIG = 'server/src/db/migrations/Migration20261202140000.ts';
+const SS = 'server/src/modules/session/session.service.ts';
+const WA = 'server/src/modules/two-factor/webauthn.service.ts';
+const AC = 'server/src/common/auth/auth-checker.ts';
+const ST = 'server/src/modules/settings/settings.service.ts';
+const T = 'test/specs/two-factor.test.ts';
+const R = 'test/specs/two-factor-rules.test.ts';
+const L = 'test/specs/two-factor-limits.test.ts';
+
+export default [
+  // Authenticator app
+  {
+    id: 'drift2',
+    why: 'two steps of clock drift accepted',
+    edits: [['server/src/modules/two-factor/totp.ts', 'epochTolerance: TOTP_PERIOD,', 'epochTolerance: 2 * TOTP_PERIOD,']],
+    tests: [[T, 'drift']],
+  },
+  {
+    id: 'replay',
+    why: 'a used time step accepted again',
+    edits: [[MIG, 'and t.last_used_step < $3;', 'and t.last_used_step <= $3;']],
+    tests: [[T, 'replayed']],
+  },
+  {
+    id: 'replay-mail',
+    why: 'a replayed code tells nobody',
+    edits: [[TF, 'this.mail.notify(mails.totpReplay(account.email, this.url));', '']],
+    tests: [[T, 'replayed']],
+  },
+  {
+    id: 'replay-audit',
+    why: 'a replayed code is not audited',
+    edits: [
+      [TF, 'await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });', ''],
+    ],
+    tests: [[T, 'replayed']],
+  },
+  {
+    id: 'confirm-wrong',
+    why: 'a setup confirmed with a wrong code',
+    edits: [
+      [
+        TF,
+        "if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');",
+        'if (false as boolean) return null as never;',
+      ],
+    ],
+    tests: [[T, 'a wrong code leaves 2FA off']],
+  },
+  {
+    id: 'unconfirmed-login',
+    why: 'an unconfirmed app owes a second step',
+    edits: [
+      [
+        TF,
+        "from totp_authenticator where account_id = ${accountId} and status = 'ACTIVE' limit 1), false) as tf_totp",
+        'from totp_authenticator where account_id = ${accountId} limit 1), false) as tf_totp',
+      ],
+    ],
+    tests: [
+      [T, 'authenticator app'],
+      [R, 'setup in progress'],
+    ],
+  },
+  {
+    id: 'totp-enroll-ttl',
+    why: 'an unconfirmed setup never expires',
+    edits: [[TF, 'const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;', 'const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000_000;']],
+    tests: [[T, 'unconfirmed past its expiry']],
+  },
+  {
+    id: 'totp-added-mail',
+    why: 'adding an app e-mails nobody',
+    edits: [[TF, "this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));", '']],
+    tests: [[T, 'authenticator app']],
+  },
+  {
+    id: 'issuer-ignored',
+    why: 'the issuer setting is not in the otpauth URI',
+    edits: [
+      [
+        TF,
+        'const uri = totpUri(issuer, account.email, secret);',
+        "const uri = totpUri(issuer && 'Security Center', account.email, secret);",
+      ],
+    ],
+    tests: [[T, 'authenticator app']],
+  },
+  // E-mailed codes
+  {
+    id: 'email-ttl',
+    why: 'e-mailed codes live 100 minutes',
+    edits: [[TF, 'export const EMAIL_CODE_TTL_MS = 10 * 60_000;', 'export const EMAIL_CODE_TTL_MS = 100 * 60_000;']],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-tries',
+    why: 'six wrong tries per e-mailed code',
+    edits: [[TF, 'export const EMAIL_CODE_MAX_FAILURES = 5;', 'export const EMAIL_CODE_MAX_FAILURES = 6;']],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-resend-resets',
+    why: 'a resend resets the failure count',
+    edits: [
+      [
+        TF,
+        'failures = case when email_code.failures >= ? then 0 else email_code.failures end',
+        'failures = case when email_code.failures >= ? then 0 else 0 end',
+      ],
+    ],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-alias',
+    why: 'guesses arriving together are all compared',
+    edits: [
+      [
+        TF,
+        'where id = ? and failures < ? and used_at is null returning failures',
+        'where id = ? and failures < ? + 100 and used_at is null returning failures',
+      ],
+    ],
+    tests: [[T, 'only five are compared']],
+  },
+  {
+    id: 'email-cooldown',
+    why: 'no cool-down between sends',
+    edits: [
+      [
+        TF,
+        'where email_code.sent_at <= now() - make_interval(secs => ?)',
+        'where email_code.sent_at <= now() + make_interval(secs => ?)',
+      ],
+    ],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-single-use',
+    why: 'an e-mailed code works twice',
+    edits: [
+      [TF, "if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');", ''],
+      [
+        TF,
+        'where id = ? and failures < ? and used_at is null returning failures',
+        'where id = ? and failures < ? returning failures',
+      ],
+      [
+        TF,
+        'where id = ? and used_at is null and code_hash = ? and expires_at > now()',
+        'where id = ? and code_hash = ? and expires_at > now()',
+      ],
+    ],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-bound',
+    why: 'an e-mailed code finishes another sign-in',
+    edits: [
+      [
+        TF,
+        'const row = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });',
+        "const row = await em.fork().findOne(EmailCode, { account: account.id, purpose }, { orderBy: { sentAt: 'desc' } });",
+      ],
+    ],
+    tests: [[T, 'bound to its sign-in']],
+  },
+  {
+    id: 'email-code-address',
+    why: 'a code not bound to the address it went to',
+    edits: [
+      [
+        TF,
+        'return hmacHex(this.keys.sessionSecret, `email-code:${address}:${code}`);',
+        'return hmacHex(this.keys.sessionSecret, `email-code:${code}`);',
+      ],
+    ],
+    tests: [[T, 'e-mail codes']],
+  },
+  {
+    id: 'email-staff',
+    why: 'e-mail codes for staff without the setting',
+    edits: [[TF, '!isStaff(account) || s.emailForStaff;', 'true || !isStaff(account) || s.emailForStaff;']],
+    tests: [
+      [T, 'admins and sub-admins unless'],
+      [R, 'e-mail codes off for staff'],
+    ],
+  },
+  {
+    id: 'email-staff-default',
+    why: 'e-mail codes for staff on by default',
+    edits: [[ST, '      emailForStaff: false,', '      emailForStaff: true,']],
+    tests: [[T, 'admins and sub-admins unless']],
+  },
+  {
+    id: 'mail-budget',
+    why: 'no budget of code e-mails per account',
+    edits: [[TF, 'export const EMAIL_CODES_PER_ACCOUNT = 10;', 'export const EMAIL_CODES_PER_ACCOUNT = 1000;']],
+    tests: [[T, 'budgeted per address and per account']],
+  },
+  // Recovery codes
+  {
+    id: 'recovery-reuse',
+    why: 'a recovery code works twice',
+    edits: [
+      [SS, 'where id = $11 and account_id = $2 and used_at is null and exists', 'where id = $11 and account_id = $2 and exists'],
+      [
+        TF,
+        "text: 'select id from recovery_code where account_id = $1 and code_hash = $2 and used_at is null',",
+        "text: 'select id from recovery_code where account_id = $1 and code_hash = $2',",
+      ],
+    ],
+    tests: [[T, 'recovery code']],
+  },
+  {
+    id: 'recovery-regen-keeps',
+    why: 'regenerating keeps the old set',
+    edits: [
+      [
+        TF,
+        '      await tx.nativeDelete(RecoveryCode, { account: account.id });\n      for (const code of codes)',
+        '      for (const code of codes)',
+      ],
+    ],
+    tests: [[T, 'replaces the set']],
+  },
+  {
+    id: 'recovery-mail',
+    why: 'using a recovery code e-mails nobody',
+    edits: [[TF, 'this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));', 'void remaining;']],
+    tests: [[T, 'e-mails the holder']],
+  },
+  // Re-authentication (each call site is a mutant of its own too: see scripts/mutants.mjs)
+  {
+    id: 'reauth-window',
+    why: 'a re-authentication never expires',
+    edits: [[TF, 'if (!at || Date.now() - at.getTime() > this.config.twoFactor.reauthSeconds * 1000) {', 'if (!at) {']],
+    tests: [[T, 'expires after REAUTH_SECONDS']],
+  },
+  {
+    id: 'reauth-no-second-factor',
+    why: 'a re-authentication with the password alone when the account has a factor',
+    edits: [
+      [TF, '    if (methods.length > 0) {\n      if (!proof) {', '    if (methods.length > 0 && proof) {\n      if (!proof) {'],
+    ],
+    tests: [
+      [T, 're-authentication'],
+      [R, 're-authentication'],
+    ],
+  },
+  {
+    id: 'reauth-wrong-password',
+    why: 'a re-authentication with a wrong password',
+    edits: [[TF, "if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');", '']],
+    tests: [
+      [T, ''],
+      [R, ''],
+    ],
+  },
+  // Lost device
+  {
+    id: 'reset-no-revoke',
+    why: 'an admin reset leaves the sessions',
+    edits: [[TF, "{ revokedAt: now, revokedReason: '2FA_RESET' },", "{ revokedReason: '2FA_RESET' },"]],
+    tests: [[T, 'resets a user']],
+  },
+  {
+    id: 'reset-no-mail',
+    why: 'an admin reset e-mails nobody',
+    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.twoFactorReset(account.email, this.url)));', 'void onCommit;']],
+    tests: [[T, 'resets a user']],
+  },
+  {
+    id: 'reset-no-approval',
+    why: "an admin's reset waits for nobody",
+    edits: [[TFR, '      if (others.length > 0) {', '      if (others.length < 0) {']],
+    tests: [[T, 'waits for a second admin']],
+  },
+  {
+    id: 'approve-self',
+    why: 'the requester may approve',
+    equivalent: 'mayApprove refuses the requester too (FORBIDDEN either way)',
+    edits: [
+      [
+        TFR,
+        'if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {',
+        'if (req.target.id === viewer.account.id) {',
+      ],
+    ],
+    tests: [[T, 'waits for a second admin']],
+  },
+  // Sign-in stages and policies
+  {
+    id: 'pending-can-act',
+    why: 'a pending sign-in counts as signed in',
+    edits: [
+      [
+        AC,
+        'viewer.principal.apiTokenId === null && viewer.principal.stage !== SessionStage.FULL)',
+        'viewer.principal.apiTokenId === null && viewer.principal.stage === null)',
+      ],
+    ],
+    tests: [[T, 'pending session can do nothing else']],
+  },
+  {
+    id: 'pending-ttl',
+    why: 'a pending sign-in lives an hour',
+    edits: [
+      [
+        'server/src/config.ts',
+        "pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 600, 10, 3600),",
+        "pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 3600, 10, 3600),",
+      ],
+    ],
+    tests: [[R, 'short-lived']],
+  },
+  {
+    id: 'policy-skip',
+    why: 'a marked account is not led through enrollment',
+    edits: [
+      [
+        TF,
+        '    if (await this.policyRequires(em, account)) {\n      return { stage: SessionStage.ENROLLMENT_REQUIRED',
+        '    if (false as boolean) {\n      return { stage: SessionStage.ENROLLMENT_REQUIRED',
+      ],
+    ],
+    tests: [[T, 'requiresTwoFactor is led']],
+  },
+  {
+    id: 'enroll-stage-can-act',
+    why: 'an enrollment-only session can use the whole API',
+    edits: [
+      [
+        AC,
+        '  [StageRule.SESSION]: [SessionStage.FULL],',
+        '  [StageRule.SESSION]: [SessionStage.FULL, SessionStage.ENROLLMENT_REQUIRED],',
+      ],
+      [
+        AC,
+        'viewer.principal.apiTokenId === null && viewer.principal.stage !== SessionStage.FULL)',
+        'viewer.principal.apiTokenId === null && viewer.principal.stage === SessionStage.PENDING_SECOND_FACTOR)',
+      ],
+    ],
+    tests: [
+      [T, 'led through enrollment'],
+      [T, 'policies'],
+    ],
+  },
+  {
+    id: 'required-staff-ignored',
+    why: '"required for staff" ignored',
+    edits: [
+      [
+        TF,
+        'return isStaff(account) ? s.requiredForStaff : account.requiresTwoFactor;',
+        'return isStaff(account) ? false : account.requiresTwoFactor;',
+      ],
+    ],
+    tests: [
+      [T, 'required for staff'],
+      [R, ''],
+    ],
+  },
+  {
+    id: 'allowed-methods-ignored',
+    why: 'methods the settings disallow can be set up',
+    edits: [
+      [
+        TF,
+        '    return s.allowedMethods.filter(\n      (m) => m !== TwoFactorMethod.RECOVERY_CODE',
+        '    return Object.values(TwoFactorMethod).filter(\n      (m) => m !== TwoFactorMethod.RECOVERY_CODE',
+      ],
+    ],
+    tests: [
+      [R, 'no longer allow'],
+      [R, ''],
+    ],
+  },
+  {
+    id: 'system-off-ignored',
+    why: '2FA switched off system-wide still asks for the second step',
+    edits: [
+      [
+        TF,
+        '    const s = await this.settings.twoFactor(em);\n    if (s.enabled) {\n      // Flags read before',
+        '    const s = await this.settings.twoFactor(em);\n    if (s.enabled || true) {\n      // Flags read before',
+      ],
+    ],
+    tests: [[T, 'switched off system-wide: no second step']],
+  },
+  {
+    id: 'recommend-second',
+    why: 'no recommendation of a second method',
+    edits: [[TFR, 'recommendSecondMethod: strong.length === 1 &&', 'recommendSecondMethod: strong.length === 100 &&']],
+    tests: [[T, '']],
+  },
+  {
+    id: 'compliance-filter',
+    why: 'the "without 2FA" filter lists everyone',
+    edits: [
+      ['server/src/modules/two-factor/compliance.ts', 'where not ?::boolean or not enabled', 'where not ?::boolean or true'],
+    ],
+    tests: [[R, 'compliance report']],
+  },
+  // Attempt limits (the statements' own checks; the reads before them refuse sooner)
+  {
+    id: 'net-limit',
+    why: 'no per-network limit on app codes',
+    edits: [
+      [MIG, 'or coalesce(n_count, 0) >= $8 then', 'then'],
+      [MIG, '        if n_count >= $8 then', '        if false then'],
+    ],
+    tests: [[L, '']],
+  },
+  {
+    id: 'acct-limit',
+    why: 'no per-account limit on app codes',
+    edits: [
+      [MIG, 'coalesce(a_count, 0) >= $7 or', ''],
+      [MIG, '        if a_count > $7 then', '        if false then'],
+    ],
+    tests: [[L, '']],
+  },
+  {
+    id: 'lockout',
+    why: 'consecutive failures never lock',
+    edits: [[MIG, 's.consecutive_failures >= $9 then now()', 's.consecutive_failures >= $9 + 100000 then now()']],
+    tests: [[L, '']],
+  },
+  // Security keys
+  {
+    id: 'wa-counter',
+    why: 'a counter going backwards accepted',
+    edits: [
+      [
+        WA,
+        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))',
+        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0) or true)',
+      ],
+    ],
+    tests: [[T, 'counter went backwards']],
+  },
+  {
+    id: 'wa-owner',
+    why: "another account's key finishes a sign-in",
+    edits: [
+      [
+        WA,
+        'const cred = await ctx.em.findOne(WebauthnCredential, { credentialId: id, account: account.id });',
+        'const cred = await ctx.em.findOne(WebauthnCredential, { credentialId: id });',
+      ],
+    ],
+    tests: [[T, 'another account’s key']],
+  },
+  {
+    id: 'wa-challenge-reuse',
+    why: 'a challenge works twice',
+    edits: [
+      [
+        WA,
+        '`delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()\n         returning challenge, device_name`',
+        '`select challenge, device_name from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()`',
+      ],
+    ],
+    tests: [[T, 'security keys over the API']],
+  },
+  {
+    id: 'wa-challenge-session',
+    why: "one sign-in's challenge finishes another",
+    edits: [
+      [
+        WA,
+        '`delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()',
+        '`delete from webauthn_challenge where (session_id = ? or true) and purpose = ? and account_id = ? and expires_at > now()',
+      ],
+    ],
+    tests: [[T, 'does not finish another sign-in']],
+  },
+  {
+    id: 'wa-challenge-ttl',
+    why: 'challenges live an hour',
+    edits: [[WA, 'const CHALLENGE_TTL_MS = 5 * 60_000;', 'const CHALLENGE_TTL_MS = 60 * 60_000;']],
+    tests: [[T, 'past its expiry']],
+  },
+  {
+    id: 'wa-uv-mismatch',
+    why: 'verification asks for user verification the options only prefer',
+    edits: [[WA, 'const REQUIRE_USER_VERIFICATION = false;', 'const REQUIRE_USER_VERIFICATION = true;']],
+    tests: [[T, 'one user-verification policy']],
+  },
+  {
+    id: 'wa-registered-mail',
+    why: 'registering a key e-mails nobody',
+    edits: [[WA, 'this.mail.notify(mails.webauthnRegistered(account.email, saved.name, this.config.publicUrl.origin));', '']],
+    tests: [[T, 'security keys over the API']],
+  },
+  {
+    id: 'removed-mail',
+    why: 'removing a method e-mails nobody',
+    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url)));', '']],
+    tests: [[T, 'recovery codes and re-authentication']],
+  },
+];
