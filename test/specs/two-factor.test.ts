@@ -1018,42 +1018,44 @@ describe('two-factor authentication', () => {
 
     it('of many guesses at once, only five are compared with a code', async () => {
       const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
-      const since = mail.count();
-      await a.gql(Q.sendCode);
-      const code = await mail.codeFor(address, since);
-      const wrong = code === '000001' ? '000002' : '000001';
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () => a.gql(Q.verify, { i: { method: 'EMAIL', code: wrong } })),
+      /** A pending sign-in with its e-mailed code, and a wrong one. */
+      const pendingWithCode = async () => {
+        const client = new GqlClient(server.url);
+        await loginStep(client, email);
+        const since = mail.count();
+        await client.gql(Q.sendCode);
+        const code = await mail.codeFor(address, since);
+        return { client, code, wrong: code === '000001' ? '000002' : '000001' };
+      };
+      const codesOf = (answers: { data?: Record<string, { code?: string }> | null }[]) =>
+        answers.map((r) => r.data!['verifySecondFactor']!.code);
+      const a = await pendingWithCode();
+      const got = codesOf(
+        await Promise.all(Array.from({ length: 20 }, () => a.client.gql(Q.verify, { i: { method: 'EMAIL', code: a.wrong } }))),
       );
-      const got = answers.map((r) => r.data!['verifySecondFactor'].code as string);
       expect(got.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
       expect(got.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(15);
+      // The code is dead, right or not.
+      const dead = await a.client.gql(Q.verify, { i: { method: 'EMAIL', code: a.code } });
+      expect(dead.data!['verifySecondFactor']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+
       // The same with every guess having read the code's tries (none used yet) before any is counted:
       // held at the code's row until all of them wait there, then let go.
-      const b = new GqlClient(server.url);
-      await loginStep(b, email);
-      const since2 = mail.count();
-      await b.gql(Q.sendCode);
-      const code2 = await mail.codeFor(address, since2);
-      const wrong2 = code2 === '000001' ? '000002' : '000001';
-      const held = await inLockOrder(
-        db,
-        [
-          `select 1 from email_code e join account a on a.id = e.account_id
-            where a.email = $1 and e.purpose = 'LOGIN' and e.failures = 0 for update of e`,
-          [email],
-        ],
-        Array.from({ length: 8 }, () => () => b.gql(Q.verify, { i: { method: 'EMAIL', code: wrong2 } })),
-        { waitingOn: 'update email_code set failures = failures + 1' },
+      const b = await pendingWithCode();
+      const held = codesOf(
+        await inLockOrder(
+          db,
+          [
+            `select 1 from email_code e join account a on a.id = e.account_id
+              where a.email = $1 and e.purpose = 'LOGIN' and e.failures = 0 for update of e`,
+            [email],
+          ],
+          Array.from({ length: 8 }, () => () => b.client.gql(Q.verify, { i: { method: 'EMAIL', code: b.wrong } })),
+          { waitingOn: 'update email_code set failures = failures + 1' },
+        ),
       );
-      const got2 = held.map((r) => r.data!['verifySecondFactor'].code as string);
-      expect(got2.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
-      expect(got2.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(3);
-      // The code is dead, right or not.
-      const dead = await a.gql(Q.verify, { i: { method: 'EMAIL', code } });
-      expect(dead.data!['verifySecondFactor']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+      expect(held.filter((c) => c === 'CODE_INVALID')).toHaveLength(5);
+      expect(held.filter((c) => c === 'TOO_MANY_ATTEMPTS')).toHaveLength(3);
     });
 
     it('is off for admins and sub-admins unless the setting allows it, with the reason in the schema', async () => {
