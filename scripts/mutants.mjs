@@ -1,4 +1,4 @@
-// `node scripts/mutants.mjs [id,id…]`: the mutation check of the two-factor rules. Each mutant in
+// `node scripts/mutants.mjs [--list] [id,id…]`: the mutation check of the two-factor rules. Each mutant in
 // test/mutants/list.mjs breaks one rule on purpose; so does each re-authentication call site in
 // server/src, removed one at a time. For every mutant the committed tree is changed in a throw-away
 // clone, the server rebuilt and the named tests run: a test must fail ("killed"). A mutant whose tests
@@ -10,7 +10,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib.mjs';
 
-const only = process.argv[2] ? new Set(process.argv[2].split(',')) : null;
+// `--list`: print the mutants and their tests, run nothing.
+const listOnly = process.argv.includes('--list');
+const ids = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const only = ids ? new Set(ids.split(',')) : null;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'mutants-'));
 const dir = path.join(tmp, 'p');
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', ...opts });
@@ -19,7 +22,6 @@ const must = (r, what) => {
 };
 
 must(spawnSync('git', ['clone', '-q', root, dir], { encoding: 'utf8' }), 'git clone');
-must(sh('npx', ['-y', 'pnpm@12.21.0', 'install', '--frozen-lockfile']), 'install');
 
 /** One mutant per re-authentication call site: the call removed, the spec files naming its resolver tried. */
 function reauthSites() {
@@ -38,18 +40,24 @@ function reauthSites() {
           const call = /\S*require(?:RecentReauth|RecentConfirmation)\(ctx\);/.exec(line)?.[0];
           if (!call) return;
           let name = null;
-          for (let j = i; j >= 0 && !name; j--) name = /^\s+(?:async )?(\w+)\(/.exec(lines[j])?.[1] ?? null;
+          // The method the call is in: the nearest declaration above (a line ending in its opening brace, or
+          // in the parenthesis of a signature that goes on over several lines).
+          for (let j = i - 1; j >= 0 && !name; j--) {
+            name = /^\s+(?:async\s+)?(\w+)\((?:.*\)(?::[^;]*)?\{)?\s*$/.exec(lines[j])?.[1] ?? null;
+          }
           const file = path.relative(dir, p);
           const count = (text) => text.split(new RegExp(`\\b${name}\\b`)).length - 1;
-          const tests = specs
-            .filter((s) => count(s.text) > 0)
-            .sort((a, b) => count(b.text) - count(a.text))
-            .slice(0, 3)
-            .map((s) => [s.file, '']);
+          const tests =
+            reauthTests[name]?.map((f) => [`test/specs/${f}.test.ts`, '']) ??
+            specs
+              .filter((s) => count(s.text) > 0)
+              .sort((a, b) => count(b.text) - count(a.text))
+              .slice(0, 3)
+              .map((s) => [s.file, '']);
           out.push({
             id: `reauth-${name}`,
             why: `${name} without its re-authentication (${file}:${i + 1})`,
-            edits: [{ file, line: i + 1, from: call, to: '' }],
+            edits: [{ file, line: i + 1, from: call, to: 'void 0;' }],
             tests,
           });
         });
@@ -60,8 +68,15 @@ function reauthSites() {
   return out;
 }
 
-const { default: listed } = await import(pathToFileURL(path.join(dir, 'test', 'mutants', 'list.mjs')).href);
+const { default: listed, reauthTests } = await import(pathToFileURL(path.join(dir, 'test', 'mutants', 'list.mjs')).href);
 const mutants = [...listed, ...reauthSites()].filter((m) => !only || only.has(m.id));
+if (listOnly) {
+  for (const m of mutants)
+    console.log(`${m.id}: ${m.why} — ${m.tests.map(([f, t]) => `${path.basename(f)}${t ? ` -t "${t}"` : ''}`).join(', ')}`);
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
+must(sh('npx', ['-y', 'pnpm@12.21.0', 'install', '--frozen-lockfile']), 'install');
 const results = [];
 for (const m of mutants) {
   must(sh('git', ['checkout', '-q', '--', '.']), 'git checkout');

@@ -507,3 +507,36 @@ export default [
     tests: [[T, 'recovery codes and re-authentication']],
   },
 ];
+
+/**
+ * For the re-authentication mutants (one per call site, found by scripts/mutants.mjs): the spec files
+ * that test each resolver's re-authentication, most likely first. A resolver not named here gets the
+ * spec files that name it most.
+ */
+export const reauthTests = {
+  updateIncidentSettings: ['security-incidents'],
+  changePassword: ['two-factor', 'accounts'],
+  createAccount: ['accounts', 'admin-access'],
+  setPermissions: ['accounts', 'two-factor-rules'],
+  deleteAccount: ['accounts', 'two-factor'],
+  createNamedLocation: ['login-protection', 'protection-settings'],
+  resumeSignIns: ['password-guard'],
+  createApiToken: ['api-tokens'],
+  markIpSafe: ['login-protection', 'protection-settings'],
+  updateBruteForceSettings: ['protection-settings'],
+  addAdminAccessEntries: ['admin-access'],
+  removeAdminAccessEntry: ['admin-access'],
+  setIpRestriction: ['admin-access'],
+  requireRecentConfirmation: ['two-factor'],
+  startTotpEnrollment: ['two-factor', 'two-factor-rules'],
+  startEmailEnrollment: ['two-factor', 'two-factor-rules'],
+  webauthnRegistrationOptions: ['two-factor', 'two-factor-rules'],
+  removeWebauthnCredential: ['two-factor'],
+  disableTotp: ['two-factor', 'two-factor-rules'],
+  disableEmailFactor: ['two-factor'],
+  generateRecoveryCodes: ['two-factor'],
+  updateTwoFactorSettings: ['two-factor', 'two-factor-rules'],
+  unlockSecondFactor: ['two-factor-limits', 'two-factor-rules'],
+  resetTwoFactor: ['two-factor', 'two-factor-rules'],
+  approveTwoFactorReset: ['two-factor', 'two-factor-rules'],
+};
