@@ -37,7 +37,7 @@ function reauthSites() {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
         const lines = readFileSync(p, 'utf8').split('\n');
         lines.forEach((line, i) => {
-          const call = /\S*require(?:RecentReauth|RecentConfirmation)\(ctx\);/.exec(line)?.[0];
+          const call = /\S*require(?:RecentReauth|RecentConfirmation)\(ctx\)/.exec(line)?.[0];
           if (!call) return;
           let name = null;
           // The method the call is in: the nearest declaration above (a line ending in its opening brace, or
@@ -57,7 +57,7 @@ function reauthSites() {
           out.push({
             id: `reauth-${name}`,
             why: `${name} without its re-authentication (${file}:${i + 1})`,
-            edits: [{ file, line: i + 1, from: call, to: 'void 0;' }],
+            edits: [{ file, line: i + 1, from: call, to: 'void 0' }],
             tests,
           });
         });
