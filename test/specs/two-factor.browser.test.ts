@@ -776,4 +776,85 @@ describe('two-factor authentication in the dashboard', () => {
     await expect.poll(() => rows.count()).toBe(Math.min(50, counts!.total - counts!.on));
     expect(await table.getByText('On', { exact: true }).count()).toBe(0);
   });
+
+  it('an admin sets up every method from the Security page and signs in with each, then with a recovery code', async () => {
+    // E-mail codes are off for staff unless the setting allows them (NIST SP 800-63B-4): allowed here.
+    const EMAIL_FOR_STAFF = `mutation($on: Boolean!) { updateTwoFactorSettings(input: { emailForStaff: $on }) { emailForStaff } }`;
+    await reauthenticate(admin);
+    expect((await admin.gql(EMAIL_FOR_STAFF, { on: true })).errors).toBeUndefined();
+    const context = await browser.newContext();
+    try {
+      const { email, id } = await createAccount(server, admin, { role: 'ADMIN' });
+      const page = await context.newPage();
+      await withAuthenticator(context, page);
+      await signIn(page, email);
+      await page.getByRole('link', { name: 'Security', exact: true }).click();
+
+      // The authenticator app first: it brings the recovery codes.
+      await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+      const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+      await awayFromStepEdge();
+      await page.getByLabel('Code from the app').fill(totp(secret, -1));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByText('Two-factor authentication on').waitFor();
+      const recovery = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
+      expect(recovery).toHaveLength(10);
+      // A security key, through the browser's prompt (a virtual authenticator here).
+      await page.getByLabel('Device name').fill('Admin key');
+      await page.getByRole('button', { name: 'Add security key' }).click();
+      await page.getByRole('table', { name: 'Security keys' }).getByText('Admin key').waitFor();
+      // E-mail codes, confirmed with the code the SMTP server received.
+      const address = uniqueEmail('admin-codes');
+      let since = mail.count();
+      await page.getByLabel('Address for codes').fill(address);
+      await page.getByRole('button', { name: 'Send code' }).click();
+      await page.getByLabel('Code from the e-mail').fill(await mail.codeFor(address, since));
+      await page.getByRole('button', { name: 'Confirm address' }).click();
+      await expect
+        .poll(async () => db.query(`select address, status from email_factor where account_id = $1`, [id]))
+        .toEqual([{ address, status: 'ACTIVE' }]);
+
+      const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+      const backOnSecurity = () => page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+      // The app's code.
+      await signOut(page);
+      await signIn(page, email);
+      await dialog.getByText('Authenticator app', { exact: true }).click();
+      await awayFromStepEdge();
+      await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+      await backOnSecurity();
+      // The security key.
+      await signOut(page);
+      await signIn(page, email);
+      await dialog.getByText('Security key or passkey', { exact: true }).click();
+      await dialog.getByRole('button', { name: 'Use security key' }).click();
+      await backOnSecurity();
+      // An e-mailed code.
+      await signOut(page);
+      await signIn(page, email);
+      await dialog.getByText('E-mail code', { exact: true }).click();
+      since = mail.count();
+      await dialog.getByRole('button', { name: 'Send code by e-mail' }).click();
+      await dialog.getByLabel('Code from the e-mail').fill(await mail.codeFor(address, since));
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+      await backOnSecurity();
+      // A recovery code: the way back without the phone, the key or the mailbox.
+      await signOut(page);
+      await signIn(page, email);
+      await dialog.getByText('Recovery code', { exact: true }).click();
+      await dialog.getByRole('textbox', { name: 'Recovery code' }).fill(recovery[0]!);
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+      await backOnSecurity();
+      await page.getByText('9 of 10 recovery codes left.').waitFor();
+      const used = await db.query(`select count(*)::int as n from recovery_code where account_id = $1 and used_at is not null`, [
+        id,
+      ]);
+      expect(used).toEqual([{ n: 1 }]);
+    } finally {
+      await context.close();
+      await reauthenticate(admin);
+      await admin.gql(EMAIL_FOR_STAFF, { on: false });
+    }
+  });
 });
