@@ -506,6 +506,107 @@ export default [
     edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url)));', '']],
     tests: [[T, 'recovery codes and re-authentication']],
   },
+  // The quality bar's transport defaults (cookies, CSRF, GraphQL limits, introspection, proxies, errors)
+  {
+    id: 'cookie-httponly',
+    why: 'the session cookie readable by scripts',
+    edits: [
+      [
+        'server/src/app.ts',
+        "const cookieBase = { httpOnly: true, secure, sameSite: 'strict' as const, path: '/' };",
+        "const cookieBase = { httpOnly: false, secure, sameSite: 'strict' as const, path: '/' };",
+      ],
+    ],
+    tests: [['test/specs/auth.test.ts', 'HttpOnly']],
+  },
+  {
+    id: 'cookie-samesite',
+    why: 'the session cookie sent on cross-site requests',
+    edits: [
+      [
+        'server/src/app.ts',
+        "const cookieBase = { httpOnly: true, secure, sameSite: 'strict' as const, path: '/' };",
+        "const cookieBase = { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' };",
+      ],
+    ],
+    tests: [['test/specs/auth.test.ts', 'HttpOnly']],
+  },
+  {
+    id: 'csrf-off',
+    why: "Apollo's CSRF prevention off",
+    edits: [['server/src/app.ts', 'csrfPrevention: true,', 'csrfPrevention: false,']],
+    tests: [['test/specs/transport.test.ts', 'CSRF']],
+  },
+  {
+    id: 'batching-on',
+    why: 'batched GraphQL requests accepted',
+    edits: [['server/src/app.ts', 'allowBatchedHttpRequests: false,', 'allowBatchedHttpRequests: true,']],
+    tests: [['test/specs/transport.test.ts', 'limits aliases and depth']],
+  },
+  {
+    id: 'alias-limit',
+    why: 'no alias limit',
+    edits: [['server/src/app.ts', 'maxAliases: { n: 15 },', 'maxAliases: { n: 1500 },']],
+    tests: [['test/specs/transport.test.ts', 'limits aliases and depth']],
+  },
+  {
+    id: 'depth-limit',
+    why: 'no depth limit',
+    edits: [['server/src/app.ts', 'maxDepth: { n: 12 },', 'maxDepth: { n: 1200 },']],
+    tests: [['test/specs/transport.test.ts', 'limits aliases and depth']],
+  },
+  {
+    id: 'cost-limit',
+    why: 'no cost limit',
+    edits: [['server/src/app.ts', 'costLimit: { maxCost: 5000 },', 'costLimit: { maxCost: 5000000 },']],
+    tests: [['test/specs/transport.test.ts', '']],
+  },
+  {
+    id: 'introspection-on',
+    why: 'introspection on outside development',
+    edits: [
+      ['server/src/config.ts', "bool('GRAPHQL_INTROSPECTION', nodeEnv === 'development')", "bool('GRAPHQL_INTROSPECTION', true)"],
+    ],
+    tests: [['test/specs/transport.test.ts', 'introspection']],
+  },
+  {
+    id: 'suggestions-on',
+    why: 'field suggestions outside development',
+    edits: [
+      [
+        'server/src/app.ts',
+        'blockFieldSuggestion: { enabled: !config.graphqlIntrospection },',
+        'blockFieldSuggestion: { enabled: false },',
+      ],
+      [
+        'server/src/app.ts',
+        'hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,',
+        'hideSchemaDetailsFromClientErrors: false,',
+      ],
+    ],
+    tests: [['test/specs/transport.test.ts', 'introspection']],
+  },
+  {
+    id: 'proxy-any',
+    why: 'X-Forwarded-For believed from any peer',
+    edits: [
+      [
+        'server/src/common/net/client-ip.ts',
+        'if (trustedProxies.length === 0 || !inAnyRange(trustedProxies, peer)) return formatIp(peer);',
+        'if (trustedProxies.length < 0) return formatIp(peer);',
+      ],
+    ],
+    tests: [
+      ['server/src/common/net/client-ip.test.ts', ''],
+      ['test/specs/transport.test.ts', 'X-Forwarded-For'],
+    ],
+  },
+  {
+    id: 'stack-traces',
+    why: 'stack traces in error answers',
+    edits: [['server/src/app.ts', 'includeStacktraceInErrorResponses: false,', 'includeStacktraceInErrorResponses: true,']],
+    tests: [['test/specs/transport.test.ts', 'stack trace']],
+  },
 ];
 
 /**

@@ -55,6 +55,10 @@ describe('transport hardening', () => {
     const res = await admin.gql(`{ ${aliases} }`);
     expect(res.data ?? null).toBeNull();
     expect(codes(res)[0]).toBe('GRAPHQL_VALIDATION_FAILED');
+    // Selections nested past 12 levels are refused for their depth (before any field is looked up).
+    const deep = await admin.gql(`{ ${'me { '.repeat(14)}id${' }'.repeat(14)} }`);
+    expect(deep.data ?? null).toBeNull();
+    expect(deep.errors!.map((e) => e.message)).toContainEqual(expect.stringMatching(/depth limit of 12/i));
     // Batched HTTP requests are refused outright.
     const batch = await admin.raw([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
     expect(batch.status).toBe(400);
