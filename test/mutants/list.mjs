@@ -604,7 +604,15 @@ export default [
   {
     id: 'stack-traces',
     why: 'stack traces in error answers',
-    edits: [['server/src/app.ts', 'includeStacktraceInErrorResponses: false,', 'includeStacktraceInErrorResponses: true,']],
+    // Apollo's option and the error formatter's own drop of `stacktrace`: either alone keeps traces out.
+    edits: [
+      ['server/src/app.ts', 'includeStacktraceInErrorResponses: false,', 'includeStacktraceInErrorResponses: true,'],
+      [
+        'server/src/common/errors/format-error.ts',
+        'const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};',
+        'const rest = formatted.extensions ?? {};',
+      ],
+    ],
     tests: [['test/specs/transport.test.ts', 'stack trace']],
   },
 ];
