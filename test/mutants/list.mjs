@@ -610,7 +610,7 @@ export default [
       [
         'server/src/common/errors/format-error.ts',
         'const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};',
-        'const rest = formatted.extensions ?? {};',
+        'const { ...rest } = formatted.extensions ?? {}; const _drop = 0;',
       ],
     ],
     tests: [['test/specs/transport.test.ts', 'stack trace']],
