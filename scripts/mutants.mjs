@@ -1,8 +1,9 @@
-// `node scripts/mutants.mjs [--list] [id,id…]`: the mutation check of the two-factor rules. Each mutant in
+// `node scripts/mutants.mjs [--list] [id,id…]`: the mutation check of the two-factor rules and the
+// transport defaults. Each mutant in
 // test/mutants/list.mjs breaks one rule on purpose; so does each re-authentication call site in
 // server/src, removed one at a time. For every mutant the committed tree is changed in a throw-away
 // clone, the server rebuilt and the named tests run: a test must fail ("killed"). A mutant whose tests
-// all pass ("survived") is a rule no test proves. Takes about 25 minutes; not part of `pnpm test`.
+// all pass ("survived") is a rule no test proves. Takes about 30 minutes; not part of `pnpm test`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -82,22 +83,25 @@ for (const m of mutants) {
   must(sh('git', ['checkout', '-q', '--', '.']), 'git checkout');
   let problem = null;
   for (const e of m.edits) {
+    // [file, text, replacement]: the text once in the file; or { file, line, from, to } on that line.
     const [file, from, to] = Array.isArray(e) ? e : [e.file, e.from, e.to];
     const p = path.join(dir, file);
-    const src = readFileSync(p, 'utf8');
-    if (!Array.isArray(e)) {
-      const lines = src.split('\n');
-      lines[e.line - 1] = lines[e.line - 1].replace(from, to);
-      writeFileSync(p, lines.join('\n'));
-      continue;
+    const lines = readFileSync(p, 'utf8').split('\n');
+    const scope = Array.isArray(e) ? lines.join('\n') : lines[e.line - 1];
+    const n = scope.split(from).length - 1;
+    if (n !== 1) {
+      problem = `found ${n} times in ${file}${Array.isArray(e) ? '' : `:${e.line}`}: ${from.slice(0, 80)}`;
+      break;
     }
-    const n = src.split(from).length - 1;
-    if (n !== 1) problem = `found ${n} times in ${file}: ${from.slice(0, 80)}`;
-    else
+    if (Array.isArray(e))
       writeFileSync(
         p,
-        src.replace(from, () => to),
+        scope.replace(from, () => to),
       );
+    else {
+      lines[e.line - 1] = scope.replace(from, () => to);
+      writeFileSync(p, lines.join('\n'));
+    }
   }
   if (!problem && m.tests.length === 0) problem = 'no test named';
   if (!problem) {
