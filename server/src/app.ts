@@ -321,7 +321,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         const authorization = req.headers.authorization;
         const resolved = authorization
           ? await svc.apiTokens.resolve(em, authorization, clientIp)
-          : await svc.sessions.resolve(em, presentedToken);
+          : await svc.sessions.resolve(em, presentedToken, clientIp);
         const { viewer, refused } = await svc.adminAccess.enforce(em, resolved, clientIp, userAgent);
         return { clientIp, userAgent, viewer, refused };
       };
@@ -482,6 +482,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
         await apollo.stop(); // drains the HTTP server: no new connections, in-flight requests finish
       else if (httpServer?.listening) await new Promise<void>((r) => httpServer!.close(() => r()));
       if (services) await services.incidents.drain();
+      // Events still waiting for their batch's insert (requests cut short by the drain's deadline).
+      if (services) await services.loginEvents.flushBatch().catch(() => undefined);
       if (services) await services.mail.drain(5_000);
       if (services) await services.hasher.close();
       if (orm) await orm.close(true);

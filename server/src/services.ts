@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { SqlPool } from './db/pool.js';
 import type { Keys } from './common/crypto/keys.js';
+import { PendingSignIns } from './modules/session/pending-sign-in.js';
 import { AccountService } from './modules/account/account.service.js';
 import { PasswordHasher } from './modules/account/password.js';
 import { LoginEventService } from './modules/login-event/login-event.service.js';
@@ -54,7 +55,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const feed = new ChangeFeed(pool.options.connectionString!, logger);
   const authCache = new AuthCache<RawRow>(feed);
   feed.on((payload) => applyAuthChange(authCache, payload));
-  const sessions = new SessionService(config, pool, authCache);
+  const sessions = new SessionService(config, pool, authCache, new PendingSignIns(keys.sessionSecret));
   const loginEvents = new LoginEventService(pool, (err) => logger.error({ err }, 'incident detection failed'));
   const incidentEvents = new IncidentEventBus(pool, logger);
   // A deleted account's open incidents go with it: the dashboards hear of it when the deletion commits.

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261202060319 } from './Migration20261202060319.js';
 import { Migration20261202140000 } from './Migration20261202140000.js';
 import { Migration20261203010000 } from './Migration20261203010000.js';
+import { Migration20261203100000 } from './Migration20261203100000.js';
 import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
@@ -70,4 +71,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202060319', class: Migration20261202060319 },
   { name: 'Migration20261202140000', class: Migration20261202140000 },
   { name: 'Migration20261203010000', class: Migration20261203010000 },
+  { name: 'Migration20261203100000', class: Migration20261203100000 },
 ];

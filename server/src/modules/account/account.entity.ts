@@ -14,6 +14,7 @@ export class Account {
     | 'requiresTwoFactor'
     | 'passwordResetRequired'
     | 'passwordVersion'
+    | 'sessionEpoch'
     | 'disabledAt'
     | 'lastLoginAt'
     | 'createdAt'
@@ -73,6 +74,13 @@ export class Account {
    */
   @Property({ type: 'integer', default: 0 })
   passwordVersion: number = 0;
+
+  /**
+   * Counts the revocations of all of the account's sessions (never shown). A pending second step is a
+   * sealed token, not a stored session: it is good only under the epoch it was issued in.
+   */
+  @Property({ type: 'integer', default: 0 })
+  sessionEpoch: number = 0;
 
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled accounts cannot sign in.' })
   @Property({ type: 'datetime', nullable: true })

@@ -115,7 +115,8 @@ export class AuthService {
         this.config.passwordGuard.windowSeconds,
         this.twoFactor.networkBudgetKey(ctx.clientIp),
         this.config.twoFactor.attemptWindowSeconds,
-        proof?.method === TwoFactorMethod.TOTP,
+        // Also without a code: a pending second step keeps it for the app code that comes next.
+        !proof || proof.method === TwoFactorMethod.TOTP,
       ],
     });
     const account = row ? mapAccount(em, row) : null;
@@ -279,8 +280,19 @@ export class AuthService {
           );
           recorded = rows[0]?.disabled ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
         }
+      } else if (next.stage === SessionStage.PENDING_SECOND_FACTOR) {
+        // A short-lived sealed token that can only finish the second step: nothing of it is stored, and
+        // the sign-in is recorded with others that come in the same few milliseconds (`recordBatched`).
+        const ttl = this.config.twoFactor.pendingSessionSeconds;
+        const pending = this.sessions.issuePending({ ip: ctx.clientIp, ttlSeconds: ttl }, { row: row!, generation }, totpReadOf(row!));
+        await this.loginEvents.recordBatched(
+          await this.loginEvents.prepare(em, { ...event, outcome: recorded, trusted: decision.trusted }),
+        );
+        eventRecorded = true;
+        ctx.cookies.set(pending.token);
+        result = { ok: true, account, ...next, expiresAt: pending.session.expiresAt };
       } else {
-        // A short-lived session that can only finish the second step (or, under a policy, enroll).
+        // A short-lived session that can only enroll a method (a policy requires one).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
         const pending = await this.sessions.createPending(
           account,

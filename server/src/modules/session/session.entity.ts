@@ -24,7 +24,7 @@ registerEnumType(SessionStage, {
 @Entity({ tableName: 'session' })
 @Index({ properties: ['account', 'revokedAt'] })
 export class Session {
-  [OptionalProps]?: 'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason' | 'reauthAt';
+  [OptionalProps]?: 'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason' | 'reauthAt' | 'pendingId';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id: string = randomUUID();
@@ -59,6 +59,13 @@ export class Session {
 
   @Property({ type: 'string', length: 32, nullable: true })
   revokedReason: string | null = null;
+
+  /**
+   * The pending sign-in (a sealed second-step token, see `PendingSignIns`) this full session was
+   * started from: unique, so one pending sign-in yields at most one full session.
+   */
+  @Property({ type: 'uuid', nullable: true, unique: true, hidden: true })
+  pendingId: string | null = null;
 
   /** Last re-authentication ("sudo mode"): sensitive changes need it within the last few minutes. */
   @Property({ type: 'datetime', nullable: true })

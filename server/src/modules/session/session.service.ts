@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Principal, Viewer } from '../../context.js';
 import { wrap, type EntityClass } from '@mikro-orm/core';
@@ -11,7 +12,8 @@ import { inPoolTransaction, type SqlPool } from '../../db/pool.js';
 import type pg from 'pg';
 import type { AuthCache } from './auth-cache.js';
 import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
-import type { TotpDecision } from '../two-factor/two-factor.service.js';
+import type { TotpDecision, TotpRead } from '../two-factor/two-factor.service.js';
+import { PendingSignIns, type SealedPending } from './pending-sign-in.js';
 
 /**
  * How long past its absolute expiry a session is still revoked by a revocation of all of an account's
@@ -49,7 +51,7 @@ export interface NewSession {
 
 /** The account's columns in rows that `mapAccount` turns into a managed entity. */
 export const ACCOUNT_COLUMNS = `a.id, a.email, a.name, a.role, a.permissions, a.api_only, a.ip_restricted, a.requires_two_factor,
-  a.password_reset_required, a.password_version, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
+  a.password_reset_required, a.password_version, a.session_epoch, a.disabled_at, a.last_login_at, a.created_at, a.updated_at`;
 
 /** Their names, as a row read with them holds them. */
 const ACCOUNT_COLUMN_NAMES = ACCOUNT_COLUMNS.split(',').map((c) => c.trim().slice('a.'.length));
@@ -115,6 +117,8 @@ export function mapAccount(em: EntityManager, r: RawRow): Account {
     ip_restricted: r['ip_restricted'],
     requires_two_factor: r['requires_two_factor'],
     password_reset_required: r['password_reset_required'],
+    password_version: r['password_version'],
+    session_epoch: r['session_epoch'],
     disabled_at: r['disabled_at'],
     last_login_at: r['last_login_at'],
     created_at: r['created_at'],
@@ -149,6 +153,55 @@ function resolvedRow(s: Session, account: RawRow): RawRow {
   return row;
 }
 
+/**
+ * A sealed pending sign-in's row as `resolve` remembers it: `resolvedRow`'s columns (the session's
+ * from the token) and what the token says besides (`p_*`), with, when the sign-in read it, the app's
+ * secret and the budgets as they stood (`p_totp`, see `TotpRead`).
+ */
+function sealedRow(p: SealedPending, tokenHash: string, ip: string, account: RawRow, totp: TotpRead | null): RawRow {
+  const row: RawRow = {
+    s_id: p.id,
+    s_stage: SessionStage.PENDING_SECOND_FACTOR,
+    s_created_at: p.createdAt,
+    s_last_seen_at: p.createdAt,
+    s_expires_at: p.expiresAt,
+    s_ip: ip,
+    s_user_agent: null,
+    s_revoked_at: null,
+    s_revoked_reason: null,
+    s_token_hash: tokenHash,
+    s_reauth_at: null,
+    p_sealed: true,
+    p_password_version: p.passwordVersion,
+    p_session_epoch: p.sessionEpoch,
+    p_totp: totp,
+  };
+  for (const c of ACCOUNT_COLUMN_NAMES) row[c] = account[c];
+  return row;
+}
+
+/** The account behind a sealed pending sign-in ($1), and whether a full session was started from it ($2). */
+const SEALED_RESOLVE_SQL = `
+  select ${ACCOUNT_COLUMNS}, exists (select 1 from session where pending_id = $2) as p_spent
+    from account a where a.id = $1`;
+
+/** What a sealed pending sign-in's `Session` (never stored) carries besides its columns. */
+export interface SealedInfo {
+  accountId: string;
+  passwordVersion: number;
+  sessionEpoch: number;
+  /** The app's secret and budgets read at the sign-in, for its first app code (then read afresh). */
+  totp: TotpRead | null;
+  cacheKey: string;
+}
+
+const sealedSessions = new WeakMap<Session, SealedInfo>();
+
+/** What a session built from a sealed pending sign-in carries (undefined: a stored session). */
+export function sealedOf(session: Pick<Session, 'id'>): SealedInfo | undefined {
+  return sealedSessions.get(session as Session);
+}
+
 /** The columns a new session row is written with, in the order of `insertValues` ($1–$9). */
 const INSERT_COLUMNS = 'id, account_id, token_hash, stage, created_at, last_seen_at, expires_at, ip, user_agent';
 
@@ -180,20 +233,35 @@ function insertValues(s: Session): unknown[] {
  * One statement and one commit instead of three: a sign-in waits for each round trip, and each commit
  * flushes the write-ahead log.
  */
-function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): string {
+function startFullSql({
+  recovery,
+  totp,
+  event,
+  sealed,
+}: {
+  recovery: boolean;
+  totp: boolean;
+  event: PreparedLoginEvent | null;
+  sealed: boolean;
+}): string {
   const gate = recovery ? 'claimed' : 'acct';
-  // The password version the sign-in read with the hash it checked (null: a pending session's upgrade,
-  // which a password change revokes). Compared on the account row this statement updates, so a change
-  // committed while this statement waited for that row is seen too.
+  // The password version the sign-in read with the hash it checked (null: a stored pending session's
+  // upgrade, which a password change revokes). Compared on the account row this statement updates, so
+  // a change committed while this statement waited for that row is seen too.
   const version = recovery ? '$12' : '$11';
-  const totpFirst = recovery ? 13 : 12;
+  // A sealed pending sign-in's session epoch (after the version): compared on that row too.
+  const epoch = sealed ? `$${recovery ? 13 : 12}` : null;
+  const totpFirst = (recovery ? 13 : 12) + (sealed ? 1 : 0);
   const eventFirst = totp ? totpFirst + 9 : totpFirst;
   const totpArgs = Array.from({ length: 9 }, (_, i) => `$${totpFirst + i}`).join(', ');
+  // $10: the stored pending session to upgrade, or the sealed pending sign-in the session starts from.
+  const pendingLive = sealed
+    ? `\n       and session_epoch = ${epoch}::int`
+    : `\n       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))`;
   return `with ${totp ? `t as (select * from totp_attempt(${totpArgs})),\n  ` : ''}acct as (
     update account set last_login_at = $5
      where id = $2 and disabled_at is null and not password_reset_required
-       and (${version}::int is null or password_version = ${version}::int)
-       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))${
+       and (${version}::int is null or password_version = ${version}::int)${pendingLive}${
          totp ? `\n       and exists (select 1 from t where t.outcome = 'ACCEPTED')` : ''
        }
     returning id),${
@@ -204,7 +272,16 @@ function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: bool
      where id = $11 and account_id = $2 and used_at is null and exists (select 1 from acct)
     returning id),`
         : ''
-    }
+    }${
+      sealed
+        ? `
+  ins as (
+    insert into session (${INSERT_COLUMNS}, pending_id)
+    select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+     where exists (select 1 from ${gate})
+    on conflict (pending_id) do nothing
+    returning account_id)`
+        : `
   upgraded as (
     update session set revoked_at = $5, revoked_reason = 'UPGRADED'
      where $10::uuid is not null and id = $10 and revoked_at is null and expires_at > $5 and exists (select 1 from ${gate})
@@ -213,7 +290,8 @@ function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: bool
     insert into session (${INSERT_COLUMNS})
     select $1, $2, $3, $4, $5, $6, $7, $8, $9
      where exists (select 1 from ${gate}) and ($10::uuid is null or exists (select 1 from upgraded))
-    returning account_id)${event ? `,\n  ev as (${loginEventCte(event, eventFirst, 'ins')})` : ''}
+    returning account_id)`
+    }${event ? `,\n  ev as (${loginEventCte(event, eventFirst, 'ins')})` : ''}
   select ${totp ? 't.*, ' : ''}exists (select 1 from ins) as created${
     recovery
       ? `,
@@ -228,11 +306,11 @@ function startFullSql({ recovery, totp, event }: { recovery: boolean; totp: bool
 
 /** The statement for these options, under a name of its own (prepared once per connection); built once. */
 const startFullStatements = new Map<string, string>();
-function startFullStatement(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null }): {
+function startFullStatement(o: { recovery: boolean; totp: boolean; event: PreparedLoginEvent | null; sealed: boolean }): {
   name: string;
   text: string;
 } {
-  const name = `session_start_full${o.recovery ? '_recovery' : ''}${o.totp ? '_totp' : ''}${o.event ? (o.event.located ? '_located' : '_event') : ''}`;
+  const name = `session_start_full${o.sealed ? '_sealed' : ''}${o.recovery ? '_recovery' : ''}${o.totp ? '_totp' : ''}${o.event ? (o.event.located ? '_located' : '_event') : ''}`;
   let text = startFullStatements.get(name);
   if (text === undefined) startFullStatements.set(name, (text = startFullSql(o)));
   return { name, text };
@@ -244,7 +322,111 @@ export class SessionService {
     readonly pool: SqlPool,
     /** Rows behind presented tokens (sessions and API tokens alike, keyed by token hash). */
     readonly cache: AuthCache<RawRow>,
+    /** Seals and opens the tokens of pending second steps. */
+    readonly pendingSignIns: PendingSignIns,
   ) {}
+
+  /**
+   * A pending second step, as a sealed token (`PendingSignIns`): nothing is written. It is good while
+   * the password version and session epoch the sign-in read (`seen.row`, before its hash) are the
+   * account's, which `startFull` checks on the account row it updates, so that a password change or
+   * a revocation of every session since (even one committed while the hash ran) leaves it unable to
+   * start a session. The row is remembered under the token, as `resolve` would build it, so the second
+   * step, which comes next, reads nothing back (unless an auth change since says otherwise); `totp`:
+   * the app's secret and budgets read with the account, for the first app code.
+   */
+  issuePending(
+    meta: { ip: string; ttlSeconds: number },
+    seen: { row: RawRow; generation: number },
+    totp: TotpRead | null,
+  ): NewSession {
+    const now = new Date();
+    const sealed: SealedPending = {
+      id: randomUUID(),
+      accountId: seen.row['id'] as string,
+      passwordVersion: seen.row['password_version'] as number,
+      sessionEpoch: seen.row['session_epoch'] as number,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + meta.ttlSeconds * 1000),
+    };
+    const token = this.pendingSignIns.seal(sealed);
+    const tokenHash = hashToken(token);
+    const row = sealedRow(sealed, tokenHash, meta.ip, seen.row, totp?.totp_id ? totp : null);
+    this.cache.set(`s:${tokenHash}`, row, seen.generation);
+    return { token, session: this.sealedSession(row) };
+  }
+
+  /**
+   * The live row behind a sealed pending sign-in's token (from memory, else one read of its account),
+   * or undefined: expired, cancelled, superseded (password version or session epoch moved on),
+   * account disabled or gone, or a full session started from it already.
+   */
+  private async sealedRow(token: string, ip: string): Promise<RawRow | undefined> {
+    const sealed = this.pendingSignIns.open(token);
+    if (sealed === null || sealed.expiresAt.getTime() <= Date.now()) return undefined;
+    const hash = hashToken(token);
+    const key = `s:${hash}`;
+    let r = this.cache.get(key);
+    if (r === undefined) {
+      const generation = this.cache.generation;
+      const { rows } = await this.pool.query<RawRow>({
+        name: 'session_resolve_sealed',
+        text: SEALED_RESOLVE_SQL,
+        values: [sealed.accountId, sealed.id],
+      });
+      const a = rows[0];
+      if (a === undefined || a['p_spent'] === true) return undefined;
+      r = sealedRow(sealed, hash, ip, a, null);
+      this.cache.set(key, r, generation);
+    }
+    if (
+      r['disabled_at'] !== null ||
+      r['password_version'] !== sealed.passwordVersion ||
+      r['session_epoch'] !== sealed.sessionEpoch
+    ) {
+      return undefined;
+    }
+    return r;
+  }
+
+  /** The (never stored) `Session` of a sealed pending sign-in's row, marked as such (`sealedOf`). */
+  private sealedSession(row: RawRow): Session {
+    const session = Object.assign(new Session(), {
+      id: row['s_id'],
+      tokenHash: row['s_token_hash'],
+      stage: row['s_stage'],
+      createdAt: row['s_created_at'],
+      lastSeenAt: row['s_last_seen_at'],
+      expiresAt: row['s_expires_at'],
+      ip: row['s_ip'],
+      userAgent: null,
+      revokedAt: null,
+      revokedReason: null,
+      reauthAt: null,
+    });
+    sealedSessions.set(session, {
+      accountId: row['id'],
+      passwordVersion: row['p_password_version'],
+      sessionEpoch: row['p_session_epoch'],
+      totp: row['p_totp'] ?? null,
+      cacheKey: `s:${row['s_token_hash']}`,
+    });
+    return session;
+  }
+
+  /**
+   * The app's secret and budgets read at the sign-in, for the first app code of a sealed pending
+   * sign-in (`totp_attempt` decides on what stands when the code comes, so an old read is safe; later
+   * codes read afresh, the app may have been replaced meanwhile). Undefined when there is none left.
+   */
+  takePrefetchedTotp(session: Session): TotpRead | undefined {
+    const info = sealedOf(session);
+    if (!info?.totp) return undefined;
+    const read = info.totp;
+    info.totp = null;
+    this.cache.patch(info.cacheKey, { p_totp: null });
+    return read;
+  }
 
   /**
    * A pending sign-in's session (second step or enrollment owed), created only while the password
@@ -303,7 +485,7 @@ export class SessionService {
   async startFull(
     account: Account,
     meta: { ip: string; userAgent: string | null },
-    pending: Pick<Session, 'id' | 'tokenHash'> | null,
+    pending: Pick<Session, 'id' | 'tokenHash' | 'expiresAt'> | null,
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
     onClaimed?: (client: pg.ClientBase) => Promise<void>,
@@ -311,10 +493,18 @@ export class SessionService {
   ): Promise<FullStart> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: forgotten before, as for every such
-    // statement (and again when the change is announced at commit). The account's `last_login_at` alone
-    // is nothing any cached decision reads.
+    // statement (and again when the change is announced at commit); a sealed one is spent once a
+    // session starts from it, which its row read afresh says. The account's `last_login_at` alone is
+    // nothing any cached decision reads.
     const pendingId = pending?.id ?? null;
     if (pending !== null) this.cache.forget(`s:${pending.tokenHash}`);
+    const sealed = pending !== null ? sealedOf(pending) : undefined;
+    if (sealed !== undefined) {
+      // Its password version and epoch are compared on the account row; expiry here (it has no row).
+      if (pending!.expiresAt.getTime() <= Date.now()) return { outcome: null, event: null, totp: null };
+      passwordVersion = sealed.passwordVersion;
+    }
+    const epoch = sealed !== undefined ? [sealed.sessionEpoch] : [];
     const event = with_.event ?? null;
     const values = [...insertValues(started.session), pendingId];
     const eventOf = (row: StartFullRow | undefined): RecordedLoginEvent | null =>
@@ -323,8 +513,8 @@ export class SessionService {
       if (with_.totp) throw new Error('A sign-in is proven by a recovery code or by an app code, not both.');
       return inPoolTransaction(this.pool, async (client) => {
         const { rows } = await client.query<StartFullRow>({
-          ...startFullStatement({ recovery: true, totp: false, event }),
-          values: [...values, recoveryCodeId, passwordVersion, ...(event?.values ?? [])],
+          ...startFullStatement({ recovery: true, totp: false, event, sealed: sealed !== undefined }),
+          values: [...values, recoveryCodeId, passwordVersion, ...epoch, ...(event?.values ?? [])],
         });
         const { created = false, code_ok: codeOk = false } = rows[0] ?? {};
         // Nothing is kept unless the session was created: the code stays unused.
@@ -334,8 +524,8 @@ export class SessionService {
       });
     }
     const { rows } = await this.pool.query<StartFullRow>({
-      ...startFullStatement({ recovery: false, totp: with_.totp !== undefined, event }),
-      values: [...values, passwordVersion, ...(with_.totp ?? []), ...(event?.values ?? [])],
+      ...startFullStatement({ recovery: false, totp: with_.totp !== undefined, event, sealed: sealed !== undefined }),
+      values: [...values, passwordVersion, ...epoch, ...(with_.totp ?? []), ...(event?.values ?? [])],
     });
     const row = rows[0];
     return {
@@ -370,8 +560,21 @@ export class SessionService {
    * `em` may be a function that makes the operation's EntityManager: it is called only when a
    * resolver reads `viewer.account` or `viewer.session`.
    */
-  async resolve(em: EntityManager | (() => EntityManager), token: string | undefined): Promise<Viewer | null> {
-    if (token === undefined || token.length === 0 || token.length > 128) return null;
+  async resolve(em: EntityManager | (() => EntityManager), token: string | undefined, ip = ''): Promise<Viewer | null> {
+    if (token === undefined || token.length === 0 || token.length > 160) return null;
+    const getEm = typeof em === 'function' ? em : () => em;
+    if (PendingSignIns.isPendingToken(token)) {
+      // A sealed pending sign-in: never idle, never touched (nothing of it is stored).
+      const row = await this.sealedRow(token, ip);
+      if (row === undefined) return null;
+      let session: Session | undefined;
+      return lazyViewer(
+        principalOf(row, SessionStage.PENDING_SECOND_FACTOR, null),
+        () => mapAccount(getEm(), row),
+        () => (session ??= this.sealedSession(row)),
+        () => null,
+      );
+    }
     // From memory when this token was seen recently (see AuthCache), else one round trip on a plain
     // prepared statement.
     const hash = hashToken(token);
@@ -399,7 +602,6 @@ export class SessionService {
       this.cache.patch(`s:${hash}`, { s_last_seen_at: seen });
     }
     const row = r;
-    const getEm = typeof em === 'function' ? em : () => em;
     return lazyViewer(
       principalOf(row, row['s_stage'], null),
       () => mapAccount(getEm(), row),
@@ -444,6 +646,18 @@ export class SessionService {
   }
 
   async revoke(em: EntityManager, session: Session, reason: string): Promise<void> {
+    const sealed = sealedOf(session);
+    if (sealed !== undefined) {
+      // A sealed pending sign-in has no row to revoke: the account's epoch moves on, which ends every
+      // pending sign-in of the account (each has to give its password again), not its full sessions.
+      this.cache.forget(sealed.cacheKey);
+      await this.pool.query({
+        name: 'session_cancel_pending',
+        text: 'update account set session_epoch = session_epoch + 1 where id = $1 and session_epoch = $2',
+        values: [sealed.accountId, sealed.sessionEpoch],
+      });
+      return;
+    }
     if (session.revokedAt !== null) return;
     session.revokedAt = new Date();
     session.revokedReason = reason;
@@ -456,7 +670,9 @@ export class SessionService {
    * auth cache (the pending sign-in just remembered included) on every sign-in over an old cookie.
    */
   async revokeToken(token: string | undefined, reason: string): Promise<void> {
-    if (token === undefined || token.length === 0 || token.length > 128) return;
+    // A sealed pending sign-in's token has no row: the one presented at a new sign-in is the browser's
+    // own unfinished one, replaced in the cookie; cancelling it would end the new one too (same epoch).
+    if (token === undefined || token.length === 0 || token.length > 128 || PendingSignIns.isPendingToken(token)) return;
     const hash = hashToken(token);
     this.cache.forget(`s:${hash}`);
     await this.pool.query({
@@ -473,11 +689,20 @@ export class SessionService {
    */
   async revokeAllForAccount(em: EntityManager, account: Account, reason: string): Promise<number> {
     const now = new Date();
+    await SessionService.endPendingSignIns(em, account.id);
     return em.nativeUpdate(
       Session,
       { account, revokedAt: null, expiresAt: { $gt: new Date(now.getTime() - REVOKE_EXPIRED_MARGIN_MS) } },
       { revokedAt: now, revokedReason: reason },
     );
+  }
+
+  /**
+   * Ends the account's sealed pending sign-ins (they have no rows to revoke): its session epoch moves
+   * on, in `em`'s transaction. Every revocation of all of an account's sessions does this.
+   */
+  static async endPendingSignIns(em: EntityManager, accountId: string): Promise<void> {
+    await em.execute('update "account" set "session_epoch" = "session_epoch" + 1 where "id" = ?', [accountId]);
   }
 
   async listLive(em: EntityManager, account: Account): Promise<Session[]> {

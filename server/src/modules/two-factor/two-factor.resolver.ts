@@ -118,7 +118,9 @@ export class TwoFactorResolver {
     const { auth } = ctx.services;
     // An app code is decided by the statement that also starts the session and records the login.
     const finish = input.method === TwoFactorMethod.TOTP ? await auth.finishOnCode(ctx, account, session(ctx), null) : undefined;
-    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id, undefined, finish?.decide);
+    // The app's secret and budgets as the sign-in read them, for its first app code (nothing to read now).
+    const prefetched = finish ? ctx.services.sessions.takePrefetchedTotp(session(ctx)) : undefined;
+    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id, prefetched, finish?.decide);
     if (checked instanceof TwoFactorFailure) {
       await auth.recordSecondFactorFailure(ctx, account);
       return TwoFactorError.from(checked);

@@ -37,8 +37,8 @@ import {
 } from './two-factor.entity.js';
 import { lockSecondFactors } from './method-lock.js';
 import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
-import { ACCOUNT_BUDGET_PREFIX } from './turn.js';
-import { REVOKE_EXPIRED_MARGIN_MS } from '../session/session.service.js';
+import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL } from './turn.js';
+import { REVOKE_EXPIRED_MARGIN_MS, SessionService } from '../session/session.service.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
@@ -661,9 +661,11 @@ export class TwoFactorService {
     const netKey = this.networkBudgetKey(ctx.clientIp);
     const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     // A prefetch that found no app is read again: one may have been switched on since (the sign-in
-    // read it before its hash, and found the second step owed after).
+    // read it before its hash, and found the second step owed after); so is one that found a budget
+    // spent or the account locked (a pending sign-in's may be minutes old: the window may have passed).
+    const prefetched = read?.totp_id && !this.limitFailure(read) ? read : undefined;
     const row =
-      (read?.totp_id ? read : undefined) ??
+      prefetched ??
       (
         await this.pool.query<TotpRead>({
           name: 'two_factor_totp_read',
@@ -1279,6 +1281,11 @@ export class TwoFactorService {
       const id = account.id;
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
+      // The account's pending sign-ins end (they have no session rows to revoke). Its row is taken
+      // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
+      // at its app codes, which a sign-in holds with its app's row while it waits for the account row.
+      await tx.execute(ACCOUNT_TURN_SQL, [id]);
+      await SessionService.endPendingSignIns(tx, id);
       if (approval) {
         const claimed = await tx.execute(
           `update two_factor_reset_request set approved_at = now(), approved_by_id = ?
