@@ -309,6 +309,60 @@ export default [
     tests: [[T, 'pending session can do nothing else']],
   },
   {
+    id: 'pending-single-use',
+    why: 'one pending sign-in starts several full sessions',
+    edits: [
+      [
+        SS,
+        'insert into session (${INSERT_COLUMNS}, pending_id)\n    select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10\n',
+        'insert into session (${INSERT_COLUMNS}, pending_id)\n    select $1, $2, $3, $4, $5, $6, $7, $8, $9, null::uuid where $10::uuid is not null\n',
+      ],
+    ],
+    tests: [[T, 'one pending sign-in yields one full session']],
+  },
+  {
+    id: 'pending-epoch-start',
+    why: 'a pending sign-in cancelled while its code is checked still starts a session',
+    edits: [[SS, 'and session_epoch = ${epoch}::int', 'and (session_epoch = ${epoch}::int or true)']],
+    tests: [[T, 'cancelled while its code is being checked']],
+  },
+  {
+    id: 'pending-epoch-resolve',
+    why: 'a cancelled pending sign-in is still one',
+    edits: [[SS, "r['session_epoch'] !== sealed.sessionEpoch", 'false']],
+    tests: [[T, 'ends when cancelled']],
+  },
+  {
+    id: 'pending-password-resolve',
+    why: 'a pending sign-in outlives a password change',
+    edits: [[SS, "r['password_version'] !== sealed.passwordVersion ||", '']],
+    tests: [[T, 'cannot finish once the password was changed']],
+  },
+  {
+    id: 'pending-spent',
+    why: 'a finished pending sign-in is still one',
+    edits: [[SS, "if (a === undefined || a['p_spent'] === true) return undefined;", 'if (a === undefined) return undefined;']],
+    tests: [['test/specs/auth.test.ts', 'a second step is news of its own pending sign-in only']],
+  },
+  {
+    id: 'pending-expiry',
+    why: 'a pending sign-in never expires',
+    edits: [
+      [
+        SS,
+        'if (sealed === null || sealed.expiresAt.getTime() <= Date.now()) return undefined;',
+        'if (sealed === null) return undefined;',
+      ],
+    ],
+    tests: [[R, 'short-lived']],
+  },
+  {
+    id: 'reset-ends-pending',
+    why: "an admin reset leaves the account's pending sign-ins",
+    edits: [[TF, '      await SessionService.endPendingSignIns(tx, id);\n', '']],
+    tests: [[T, 'resets a user: needs re-authentication']],
+  },
+  {
     id: 'pending-ttl',
     why: 'a pending sign-in lives an hour',
     edits: [

@@ -262,12 +262,14 @@ describe('password login and sessions', () => {
       await awayFromStepEdge();
       const done = await signingIn.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
       expect(done.data?.['verifySecondFactor']?.__typename, JSON.stringify(done)).toBe('LoginSuccess');
-      // Announced by name: every instance forgets that session alone…
-      expect(await changes.settle('after-second-step')).toEqual([`auth:s:${pendingHash}`, 'after-second-step']);
-      // …and keeps serving the others from memory (reads of the session table would wait here).
+      // A pending sign-in has no row: finishing it changes none, and no instance is told anything…
+      expect(await changes.settle('after-second-step')).toEqual(['after-second-step']);
+      // …so every instance keeps serving the others from memory (reads of the session table would wait here).
       const again = await whileSessionsLocked(db, () => other.gql(Q.me));
       expect(again).toMatchObject({ readSessions: false, value: { data: { me: { email: otherEmail } } } });
-      // The pending cookie is dead (forgotten before its upgrade ran, and again when that was announced).
+      // The pending cookie is dead: forgotten here before the session started, and spent (the full
+      // session names it) for any instance that reads it afresh.
+      expect(await db.query(`select count(*)::int as n from session where token_hash = $1`, [pendingHash])).toEqual([{ n: 0 }]);
       const replay = new GqlClient(server.url);
       replay.setCookie('sc_session', pendingToken);
       expect((await replay.gql(Q.pending)).data?.['pendingSignIn']).toBeNull();
@@ -299,14 +301,14 @@ describe('password login and sessions', () => {
     ).toEqual([{ revoked_reason: 'ROTATED' }]);
   });
 
-  it('a remembered pending sign-in revoked by another instance is refused once that is announced', async () => {
-    const { client: user, email } = await createAccount(server, admin, { role: 'USER' });
+  it('a remembered pending sign-in ended by another instance is refused once that is announced', async () => {
+    const { client: user, email, id } = await createAccount(server, admin, { role: 'USER' });
     await enrollTotp(user);
     const signingIn = new GqlClient(server.url);
     expect((await loginStep(signingIn, email)).typename).toBe('SecondFactorRequired');
     expect((await signingIn.gql(Q.pending)).data?.['pendingSignIn']?.email).toBe(email);
-    const hash = createHash('sha256').update(signingIn.getCookie('sc_session')!).digest('hex');
-    await db.query(`update session set revoked_at = now(), revoked_reason = 'ADMIN' where token_hash = $1`, [hash]);
+    // What another instance's revocation of the account's sessions does to its pending sign-ins.
+    await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
     await expect.poll(async () => (await signingIn.gql(Q.pending)).data?.['pendingSignIn'], { interval: 20 }).toBeNull();
   });
 

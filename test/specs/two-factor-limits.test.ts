@@ -165,6 +165,7 @@ describe('second-factor attempt limits', () => {
     const second = client();
     expect(await login(second, email)).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_UNAVAILABLE' });
     expect((await second.gql(Q.me)).data!['me']).toBeNull();
+    expect(second.getCookie('sc_session')).toBeUndefined();
     expect(
       await db.query(`select 1 from session where account_id = $1 and revoked_at is null and stage <> 'FULL'`, [id]),
     ).toEqual([]);
@@ -199,6 +200,11 @@ describe('second-factor attempt limits', () => {
   it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
     const ip = `198.51.100.${net++}`;
     const { client, secret, id, email } = await pendingUser(ip);
+    // The pending sign-in's first code is compared with what the password step read (the next test);
+    // from the second on, the app and the limits are read when the code comes.
+    expect((await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } })).data!['verifySecondFactor'].code).toBe(
+      'CODE_INVALID',
+    );
     const oneRequest = () =>
       new GqlClient(server.url, { 'x-forwarded-for': ip })
         .gql(`mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`, {
@@ -228,17 +234,48 @@ describe('second-factor attempt limits', () => {
       expect(await answered(verify())).toBe('TOO_MANY_ATTEMPTS');
       expect(await answered(oneRequest())).toBe('TOO_MANY_ATTEMPTS');
       await db.query(`delete from failure_counter where key = $1`, [`2fa:acct:${id}`]);
-      await db.query(`insert into failure_counter (key, count, window_start) values ($1, 20, now())`, [`2fa:ip:${ip}/32`]);
+      await db.query(
+        `insert into failure_counter (key, count, window_start) values ($1, 20, now())
+           on conflict (key) do update set count = excluded.count, window_start = now()`,
+        [`2fa:ip:${ip}/32`],
+      );
       expect(await answered(verify())).toBe('TOO_MANY_ATTEMPTS');
       expect(await answered(oneRequest())).toBe('TOO_MANY_ATTEMPTS');
       await db.query(`delete from failure_counter where key = $1`, [`2fa:ip:${ip}/32`]);
-      await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [id]);
+      // (The wrong code above began the account's run of failures.)
+      await db.query(
+        `insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())
+           on conflict (account_id) do update set consecutive_failures = 8, locked_at = now()`,
+        [id],
+      );
       expect(await answered(verify())).toBe('SECOND_FACTOR_LOCKED');
       expect(await answered(oneRequest())).toBe('SECOND_FACTOR_LOCKED');
     } finally {
       await locker.query('rollback');
       await locker.end();
     }
+  });
+
+  it('the first code of a pending sign-in is held to the limits as they stand when it comes, not as the password step read them', async () => {
+    const ip = `198.51.100.${net++}`;
+    const { client, secret, id } = await pendingUser(ip);
+    await awayFromStepEdge();
+    const verify = async () =>
+      (await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'];
+    // Spent after the password step read the limits along with the app.
+    await db.query(
+      `insert into failure_counter (key, count, window_start) values ($1, 5, now())
+         on conflict (key) do update set count = excluded.count, window_start = now()`,
+      [`2fa:acct:${id}`],
+    );
+    expect(await verify()).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    // Nothing was counted, and the right code refused past the budget is not used up.
+    expect(await spent(`2fa:acct:${id}`)).toBe(5);
+    await db.query(`delete from failure_counter where key = $1`, [`2fa:acct:${id}`]);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [id]);
+    expect(await verify()).toMatchObject({ code: 'SECOND_FACTOR_LOCKED' });
+    await db.query(`delete from two_factor_state where account_id = $1`, [id]);
+    expect(await verify()).toMatchObject({ __typename: 'LoginSuccess' });
   });
 
   it('a code compared with an app that was removed or replaced meanwhile counts for nothing, right or wrong', async () => {

@@ -8,7 +8,7 @@ import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp, loginStep } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
 
 /** The Security page and the sign-in pop-up, driven in Chromium. */
 describe('two-factor authentication in the dashboard', () => {
@@ -162,8 +162,9 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, email);
     const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
     await dialog.waitFor();
-    // The pending sign-in lapses (PENDING_SESSION_SECONDS) while the holder looks for the phone.
-    await db.query(`update session set expires_at = now() - interval '1 second' where account_id = $1 and stage <> 'FULL'`, [id]);
+    // The pending sign-in ends while the holder looks for the phone (an admin revoked the account's
+    // sessions, which moves its session epoch on; a lapse of PENDING_SESSION_SECONDS ends it alike).
+    await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
     // (Until the server has seen it: sessions are cached for a moment.)
     await expect
       .poll(
@@ -417,17 +418,22 @@ describe('two-factor authentication in the dashboard', () => {
           stage,
         ])
       )[0]!['n'];
-    // The second step, closed: the waiting sign-in is revoked, and /login does not bring it back.
+    // The second step, closed: the waiting sign-in ends on the server (its token, replayed, is no
+    // sign-in), and /login does not bring it back.
     const withApp = await createAccount(server, admin, { role: 'USER' });
     await enrollTotp(withApp.client);
     const page = await (await browser.newContext()).newPage();
     await signIn(page, withApp.email);
     const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
     await dialog.waitFor();
-    expect(await live(withApp.id, 'PENDING_SECOND_FACTOR')).toBe(1);
+    const token = (await page.context().cookies()).find((c) => c.name === 'sc_session')?.value;
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', token!);
+    const waiting = async () => (await replay.gql(Q.pending)).data!['pendingSignIn'] !== null;
+    expect(await waiting()).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => live(withApp.id, 'PENDING_SECOND_FACTOR')).toBe(0);
+    await expect.poll(waiting).toBe(false);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await dialog.count()).toBe(0);
@@ -475,11 +481,16 @@ describe('two-factor authentication in the dashboard', () => {
     await enrollTotp(withApp.client);
     await signIn(next, withApp.email);
     await next.getByRole('dialog', { name: 'Two-step verification' }).waitFor();
+    // Nothing of it is stored: whether it is still waiting is asked with its token.
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', (await context.cookies()).find((c) => c.name === 'sc_session')!.value);
+    const waiting = async () => (await replay.gql(Q.pending)).data!['pendingSignIn'] !== null;
+    expect(await waiting()).toBe(true);
     await next.close();
     const third = await context.newPage();
     await third.goto(`${server.url}/login`);
     await third.getByRole('button', { name: 'Sign in' }).waitFor();
-    await expect.poll(() => live(withApp.id)).toBe(0);
+    await expect.poll(waiting).toBe(false);
     expect(await third.getByRole('dialog', { name: 'Two-step verification' }).count()).toBe(0);
     await context.close();
   });

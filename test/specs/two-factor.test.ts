@@ -173,6 +173,76 @@ describe('two-factor authentication', () => {
       expect(events.map((e) => e['outcome']).slice(-2)).toEqual(['SECOND_FACTOR_REQUIRED', 'SUCCESS']);
     });
 
+    it('a pending sign-in stores nothing, is no sign-in once its token is altered, and ends when cancelled', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const sessionRows = async () =>
+        (await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1`, [id]))[0]!.n;
+      const stored = await sessionRows();
+      const first = new GqlClient(server.url);
+      expect((await loginStep(first, email)).typename).toBe('SecondFactorRequired');
+      // No session row: only the sign-in's event, committed before the answer came.
+      expect(await sessionRows()).toBe(stored);
+      expect(await db.query(`select outcome from login_event where account_id = $1 order by id desc limit 1`, [id])).toEqual([
+        { outcome: 'SECOND_FACTOR_REQUIRED' },
+      ]);
+      // A token changed anywhere (its nonce, its sealed facts, its tag) is no token at all.
+      const token = first.getCookie('sc_session')!;
+      expect(token).toMatch(/^p\.[A-Za-z0-9_-]+$/);
+      await awayFromStepEdge();
+      for (const at of [2, 20, Math.floor(token.length / 2), token.length - 2]) {
+        const forged = new GqlClient(server.url);
+        forged.setCookie('sc_session', token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1));
+        expect((await forged.gql(Q.pending)).data!['pendingSignIn'], `changed at ${at}`).toBeNull();
+        expect(codes(await forged.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } }))).toEqual(['UNAUTHENTICATED']);
+      }
+      expect(await sessionRows()).toBe(stored);
+      // Cancelled (the pop-up's Cancel signs out): every pending sign-in of the account ends with it, the
+      // account's full sessions stay, and a new sign-in works.
+      const second = new GqlClient(server.url);
+      expect((await loginStep(second, email)).typename).toBe('SecondFactorRequired');
+      expect((await first.gql('mutation { logout }')).data).toEqual({ logout: true });
+      const replay = new GqlClient(server.url);
+      replay.setCookie('sc_session', token);
+      expect((await replay.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+      expect(codes(await replay.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } }))).toEqual(['UNAUTHENTICATED']);
+      expect((await second.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+      expect((await setupClient.gql(Q.me)).data!['me']).toMatchObject({ id });
+      const third = new GqlClient(server.url);
+      expect((await loginStep(third, email)).typename).toBe('SecondFactorRequired');
+      const done = await third.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+      expect(done.data!['verifySecondFactor'], JSON.stringify(done)).toMatchObject({ __typename: 'LoginSuccess' });
+      expect(await sessionRows()).toBe(stored + 1);
+    });
+
+    it('a pending sign-in cancelled while its code is being checked starts no session', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const sessionRows = async () =>
+        (await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1`, [id]))[0]!.n;
+      const stored = await sessionRows();
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      const other = pending.withBaseUrl(server.url);
+      await awayFromStepEdge();
+      // The code has passed the session check and waits at its replay guard while another tab of the
+      // same browser cancels the sign-in.
+      const [finished] = await inLockOrder(
+        db,
+        [`select 1 from totp_authenticator where account_id = $1 for update`, [id]],
+        [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
+        {
+          waitingOn: 'totp_attempt',
+          meanwhile: async () => {
+            expect((await other.gql('mutation { logout }')).data).toEqual({ logout: true });
+          },
+        },
+      );
+      expect(finished!.data?.['verifySecondFactor'], JSON.stringify(finished)).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(await sessionRows()).toBe(stored);
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+    });
+
     it('an app removed while its right code is being checked answers "not set up", with no replay alarm', async () => {
       const { client: setup, id, email } = await newUser();
       const { secret } = await enrollTotp(setup);
@@ -316,10 +386,9 @@ describe('two-factor authentication', () => {
       const { secret, recoveryCodes } = await enrollTotp(setupClient);
       const pending = new GqlClient(server.url);
       await loginStep(pending, email);
-      const [row] = await db.query(`select id from session where account_id = $1 and stage = 'PENDING_SECOND_FACTOR'`, [id]);
       // The same pending cookie, finished at once with the app code and with three recovery codes. The
-      // pending session's row is held locked meanwhile, so that every request has checked its proof
-      // before any of them can finish the sign-in.
+      // account's row is held locked meanwhile, so that every request has checked its proof before any
+      // of them can finish the sign-in.
       const tabs = Array.from({ length: 4 }, () => pending.withBaseUrl(server.url));
       const proofs = [
         { method: 'TOTP', code: totp(secret, 0) },
@@ -333,14 +402,14 @@ describe('two-factor authentication', () => {
       let results: Awaited<ReturnType<typeof finish>>[];
       try {
         await locker.query('begin');
-        await locker.query('select 1 from session where id = $1 for update', [row!['id']]);
+        await locker.query('select 1 from account where id = $1 for update', [id]);
         const inFlight = Promise.all(tabs.map((t, i) => finish(t, proofs[i]!)));
         const waiting = async () =>
           (
             await db.query(
               // Waiting in the statement that finishes a sign-in (not in a passing wait on a counter row).
               `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-                and query like '%revoked_reason = ''UPGRADED''%'`,
+                and query like '%on conflict (pending_id)%'`,
             )
           )[0]!['n'];
         for (let i = 0; i < 200 && (await waiting()) < 4; i++) await new Promise((r) => setTimeout(r, 25));
@@ -1335,39 +1404,31 @@ describe('two-factor authentication', () => {
       expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
     });
 
-    it('a sign-in that checked the old password while it was being changed gets no pending session either (two steps)', async () => {
+    it('a pending sign-in that checked the old password cannot finish once the password was changed (two steps)', async () => {
       const owner = await ownerReadyToChange();
-      let change: Promise<unknown> | undefined;
-      // The intruder's password step waits to write its pending session; the owner's change then
-      // waits to revoke sessions (its statement began before that session existed).
-      const [intruder] = await inLockOrder(
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, owner.email)).typename).toBe('SecondFactorRequired');
+      await awayFromStepEdge();
+      // The second step has passed its session check and waits at the app code's replay guard while the
+      // owner changes the password (nothing of the pending sign-in is stored for the change to revoke).
+      const [second] = await inLockOrder(
         db,
-        ['lock table session in share mode'],
-        [
-          async () => {
-            const client = new GqlClient(server.url);
-            return { client, login: await loginStep(client, owner.email) };
-          },
-        ],
+        [`select 1 from totp_authenticator where account_id = $1 for update`, [owner.id]],
+        [() => client.gql(Q.verify, { i: { method: 'TOTP', code: totp(owner.secret, 0) } })],
         {
-          waitingOn: 'insert into session',
+          waitingOn: 'totp_attempt',
           meanwhile: async () => {
-            change = owner.client.gql(CHANGE_PASSWORD, { p: 'a brand new passphrase 44' });
-            for (let i = 0; i < 400; i++) {
-              const [w] = await db.query<{ n: number }>(
-                `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-                  and query like '%PASSWORD_CHANGED%'`,
-              );
-              if (w!.n === 1) return;
-              await new Promise((r) => setTimeout(r, 25));
-            }
-            throw new Error('the password change never waited for the session table');
+            const changed = await owner.client.gql(CHANGE_PASSWORD, { p: 'a brand new passphrase 44' });
+            expect(changed.data, JSON.stringify(changed.errors)).toEqual({ changePassword: 0 });
           },
         },
       );
-      expect(((await change) as { data: unknown }).data).toEqual({ changePassword: 0 });
-      expect(intruder!.login.typename).toBe('InvalidCredentialsError');
-      expect((await intruder!.client.gql(Q.pending)).data?.['pendingSignIn']).toBeFalsy();
+      expect(second!.data?.['verifySecondFactor'], JSON.stringify(second)).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect((await client.gql(Q.pending)).data?.['pendingSignIn']).toBeFalsy();
+      expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
+      // Asked again with the next code, the pending sign-in is gone.
+      const again = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(owner.secret, 1) } });
+      expect(again.errors?.[0]?.extensions?.['code'], JSON.stringify(again)).toBe('UNAUTHENTICATED');
       expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
     });
 
@@ -1741,6 +1802,9 @@ describe('two-factor authentication', () => {
       const { secret } = await enrollTotp(userClient);
       await awayFromStepEdge();
       const signedIn = await loginWithTotp(server, email, secret, 0);
+      // Someone at the second step meanwhile (their password was right): the reset ends that too.
+      const waiting = new GqlClient(server.url);
+      expect((await loginStep(waiting, email)).typename).toBe('SecondFactorRequired');
       // A fresh session of the admin's (earlier tests re-authenticated the old one).
       await login(admin, adminEmail);
       expect(codes(await admin.gql(RESET, { id }))).toEqual(['REAUTH_REQUIRED']);
@@ -1754,6 +1818,7 @@ describe('two-factor authentication', () => {
       const res = await admin.gql(RESET, { id });
       expect(res.data!['resetTwoFactor']).toEqual({ __typename: 'TwoFactorResetDone', account: { id } });
       expect((await signedIn.gql(Q.me)).data!['me']).toBeNull();
+      expect((await waiting.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
       await mail.waitFor(email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
       const audit = await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [id]);

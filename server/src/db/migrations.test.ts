@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { initOrm, migrate } from './orm.js';
-import { SESSION_ANNOUNCED_COLUMNS } from './migrations/Migration20261130160000.js';
 import { API_TOKEN_ANNOUNCED_COLUMNS } from './migrations/Migration20261201170000.js';
-import { ACCOUNT_ANNOUNCED_COLUMNS } from './migrations/Migration20261203100000.js';
+import { ACCOUNT_ANNOUNCED_COLUMNS, SESSION_ANNOUNCED_COLUMNS } from './migrations/Migration20261203100000.js';
 
 describe('migrations', () => {
   let db: TestDatabase;

@@ -307,7 +307,10 @@ export class LoginEventService {
     const n = COLUMNS.length;
     const rows = items.map((_, r) => `(${COLUMNS.map((_c, c) => `$${r * n + c + 1}`).join(', ')})`);
     this.pool
-      .query(`insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')}`, items.flatMap((i) => i.values))
+      .query(
+        `insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')}`,
+        items.flatMap((i) => i.values),
+      )
       .then(
         () => items.forEach((i) => i.done()),
         (err: unknown) => items.forEach((i) => i.done(err ?? new Error('batch insert failed'))),
@@ -317,13 +320,16 @@ export class LoginEventService {
   /** Writes the events waiting for their batch now (at shutdown, before the pool closes). */
   async flushBatch(): Promise<void> {
     if (this.batch.length === 0) return;
-    const waiting = this.batch.map((i) => new Promise<void>((resolve) => {
-      const done = i.done;
-      i.done = (err) => {
-        done(err);
-        resolve();
-      };
-    }));
+    const waiting = this.batch.map(
+      (i) =>
+        new Promise<void>((resolve) => {
+          const done = i.done;
+          i.done = (err) => {
+            done(err);
+            resolve();
+          };
+        }),
+    );
     this.writeBatch();
     await Promise.all(waiting);
   }

@@ -284,7 +284,11 @@ export class AuthService {
         // A short-lived sealed token that can only finish the second step: nothing of it is stored, and
         // the sign-in is recorded with others that come in the same few milliseconds (`recordBatched`).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
-        const pending = this.sessions.issuePending({ ip: ctx.clientIp, ttlSeconds: ttl }, { row: row!, generation }, totpReadOf(row!));
+        const pending = this.sessions.issuePending(
+          { ip: ctx.clientIp, ttlSeconds: ttl },
+          { row: row!, generation },
+          totpReadOf(row!),
+        );
         await this.loginEvents.recordBatched(
           await this.loginEvents.prepare(em, { ...event, outcome: recorded, trusted: decision.trusted }),
         );

@@ -24,7 +24,8 @@ registerEnumType(SessionStage, {
 @Entity({ tableName: 'session' })
 @Index({ properties: ['account', 'revokedAt'] })
 export class Session {
-  [OptionalProps]?: 'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason' | 'reauthAt' | 'pendingId';
+  [OptionalProps]?:
+    'id' | 'stage' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'revokedAt' | 'revokedReason' | 'reauthAt' | 'pendingId';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id: string = randomUUID();

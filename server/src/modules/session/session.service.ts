@@ -381,6 +381,7 @@ export class SessionService {
     }
     if (
       r['disabled_at'] !== null ||
+      r['password_reset_required'] === true ||
       r['password_version'] !== sealed.passwordVersion ||
       r['session_epoch'] !== sealed.sessionEpoch
     ) {

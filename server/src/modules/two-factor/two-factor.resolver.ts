@@ -120,7 +120,14 @@ export class TwoFactorResolver {
     const finish = input.method === TwoFactorMethod.TOTP ? await auth.finishOnCode(ctx, account, session(ctx), null) : undefined;
     // The app's secret and budgets as the sign-in read them, for its first app code (nothing to read now).
     const prefetched = finish ? ctx.services.sessions.takePrefetchedTotp(session(ctx)) : undefined;
-    const checked = await ctx.services.twoFactor.verifyForSignIn(ctx, account, input, session(ctx).id, prefetched, finish?.decide);
+    const checked = await ctx.services.twoFactor.verifyForSignIn(
+      ctx,
+      account,
+      input,
+      session(ctx).id,
+      prefetched,
+      finish?.decide,
+    );
     if (checked instanceof TwoFactorFailure) {
       await auth.recordSecondFactorFailure(ctx, account);
       return TwoFactorError.from(checked);
