@@ -585,12 +585,15 @@ async function maintenanceRound(orm: MikroORM, services: Services, logger: Logge
     );
     await purge(em, 'recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
   });
-  // Codes and challenges of sessions that ended (a live session's code row keeps its failure count).
+  // Codes and challenges of sessions that ended (a live session's code row keeps its failure count). A
+  // pending sign-in has no row (its codes are bound to its sealed id): its codes stay as long as it may live.
   await step('codes', async () => {
     await purge(
       em,
       'email_code',
-      `not exists (select 1 from session s where s.id = t.session_id and s.revoked_at is null and s.expires_at > now())`,
+      `not exists (select 1 from session s where s.id = t.session_id and s.revoked_at is null and s.expires_at > now())
+         and t.sent_at < now() - make_interval(secs => ?)`,
+      [services.config.twoFactor.pendingSessionSeconds],
     );
     await purge(em, 'webauthn_challenge', `t.expires_at < now()`);
   });

@@ -324,7 +324,25 @@ export default [
     id: 'pending-epoch-start',
     why: 'a pending sign-in cancelled while its code is checked still starts a session',
     edits: [[SS, 'and session_epoch = ${epoch}::int', 'and (session_epoch = ${epoch}::int or true)']],
-    tests: [[T, 'cancelled while its code is being checked']],
+    tests: [[T, 'sessions are all revoked while its code is being checked']],
+  },
+  {
+    id: 'pending-cancel',
+    why: 'cancelling a pending sign-in leaves it usable',
+    edits: [
+      [
+        SS,
+        'values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1)',
+        'values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, null)',
+      ],
+    ],
+    tests: [[T, 'ends when cancelled']],
+  },
+  {
+    id: 'pending-code-purged',
+    why: 'a waiting sign-in’s e-mailed code is deleted by maintenance (and its wrong tries forgotten)',
+    edits: [['server/src/app.ts', '\n         and t.sent_at < now() - make_interval(secs => ?)`,', ' and ?::int is not null`,']],
+    tests: [[R, 'outlives the maintenance rounds']],
   },
   {
     id: 'pending-epoch-resolve',

@@ -247,7 +247,7 @@ describe('password login and sessions', () => {
 
   it('a second step is news of its own pending sign-in only: every other remembered session stays', async () => {
     const { client: other, email: otherEmail } = await createAccount(server, admin, { role: 'USER' });
-    const { client: user, email } = await createAccount(server, admin, { role: 'USER' });
+    const { client: user, email, id } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(user);
     const changes = await listenTableChanges(db);
     try {
@@ -262,9 +262,14 @@ describe('password login and sessions', () => {
       await awayFromStepEdge();
       const done = await signingIn.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
       expect(done.data?.['verifySecondFactor']?.__typename, JSON.stringify(done)).toBe('LoginSuccess');
-      // A pending sign-in has no row: finishing it changes none, and no instance is told anything…
-      expect(await changes.settle('after-second-step')).toEqual(['after-second-step']);
-      // …so every instance keeps serving the others from memory (reads of the session table would wait here).
+      // A pending sign-in has no row: the full session names it, and that is announced by its name
+      // (every instance forgets that pending sign-in alone)…
+      const [started] = await db.query<{ pending_id: string }>(
+        `select pending_id from session where account_id = $1 and pending_id is not null`,
+        [id],
+      );
+      expect(await changes.settle('after-second-step')).toEqual([`auth:s:p:${started!.pending_id}`, 'after-second-step']);
+      // …and keeps serving the others from memory (reads of the session table would wait here).
       const again = await whileSessionsLocked(db, () => other.gql(Q.me));
       expect(again).toMatchObject({ readSessions: false, value: { data: { me: { email: otherEmail } } } });
       // The pending cookie is dead: forgotten here before the session started, and spent (the full

@@ -599,6 +599,35 @@ describe('two-factor rules', () => {
     });
   });
 
+  it('an e-mailed sign-in code outlives the maintenance rounds while its sign-in waits, with its failure count', async () => {
+    // An instance whose maintenance runs every second (INCIDENT_MAIL_THROTTLE_SECONDS sets its pace).
+    await withServer(
+      'two_factor_code_kept',
+      { SMTP_URL: mail.url, INCIDENT_MAIL_THROTTLE_SECONDS: '1' },
+      async (fast, fastDb) => {
+        const { client: fastAdmin } = await setupAdmin(fast);
+        const { client: holder, email } = await createAccount(fast, fastAdmin, { role: 'USER' });
+        let since = mail.count();
+        expect((await holder.gql(Q.startEmail, { a: email })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+        const enrolled = await holder.gql(Q.confirmEmail, { c: await mail.codeFor(email, since) });
+        expect(enrolled.data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+        const pending = new GqlClient(fast.url);
+        expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+        since = mail.count();
+        expect((await pending.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+        const code = await mail.codeFor(email, since);
+        const wrongCode = code === '000000' ? '111111' : '000000';
+        const tryCode = async (c: string) =>
+          (await pending.gql(Q.verify, { i: { method: 'EMAIL', code: c } })).data!['verifySecondFactor'];
+        expect(await tryCode(wrongCode)).toMatchObject({ code: 'CODE_INVALID' });
+        // Rounds pass while the holder reads the e-mail: the code is kept, and so is its wrong try.
+        await new Promise((r) => setTimeout(r, 3_000));
+        expect(await fastDb.query(`select failures from email_code where purpose = 'LOGIN'`)).toEqual([{ failures: 1 }]);
+        expect(await tryCode(code)).toMatchObject({ __typename: 'LoginSuccess' });
+      },
+    );
+  });
+
   it('a sign-in waiting for its second step is short-lived, and its second step is refused once its time is up', async () => {
     const { client: holder, email, id } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(holder);

@@ -197,8 +197,8 @@ describe('two-factor authentication', () => {
         expect(codes(await forged.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } }))).toEqual(['UNAUTHENTICATED']);
       }
       expect(await sessionRows()).toBe(stored);
-      // Cancelled (the pop-up's Cancel signs out): every pending sign-in of the account ends with it, the
-      // account's full sessions stay, and a new sign-in works.
+      // Cancelled (the pop-up's Cancel signs out): that sign-in ends (a revoked row names it), and
+      // neither the account's other pending sign-ins nor its full sessions do.
       const second = new GqlClient(server.url);
       expect((await loginStep(second, email)).typename).toBe('SecondFactorRequired');
       expect((await first.gql('mutation { logout }')).data).toEqual({ logout: true });
@@ -206,13 +206,45 @@ describe('two-factor authentication', () => {
       replay.setCookie('sc_session', token);
       expect((await replay.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
       expect(codes(await replay.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } }))).toEqual(['UNAUTHENTICATED']);
-      expect((await second.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+      expect(
+        await db.query(`select stage, revoked_reason from session where account_id = $1 and pending_id is not null`, [id]),
+      ).toEqual([{ stage: 'PENDING_SECOND_FACTOR', revoked_reason: 'LOGOUT' }]);
       expect((await setupClient.gql(Q.me)).data!['me']).toMatchObject({ id });
-      const third = new GqlClient(server.url);
-      expect((await loginStep(third, email)).typename).toBe('SecondFactorRequired');
-      const done = await third.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+      expect((await second.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ email });
+      const done = await second.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
       expect(done.data!['verifySecondFactor'], JSON.stringify(done)).toMatchObject({ __typename: 'LoginSuccess' });
-      expect(await sessionRows()).toBe(stored + 1);
+      // The cancelled one's row and the full session.
+      expect(await sessionRows()).toBe(stored + 2);
+    });
+
+    it('a pending sign-in whose account’s sessions are all revoked while its code is being checked starts no session', async () => {
+      const { client: setupClient, email, id } = await newUser();
+      const { secret } = await enrollTotp(setupClient);
+      const live = async () =>
+        (
+          await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1 and revoked_at is null`, [
+            id,
+          ])
+        )[0]!.n;
+      const before = await live();
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      await awayFromStepEdge();
+      const [finished] = await inLockOrder(
+        db,
+        [`select 1 from totp_authenticator where account_id = $1 for update`, [id]],
+        [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
+        {
+          waitingOn: 'totp_attempt',
+          // What every revocation of all of an account's sessions does to its pending sign-ins.
+          meanwhile: async () => {
+            await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
+          },
+        },
+      );
+      expect(finished!.data?.['verifySecondFactor'], JSON.stringify(finished)).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(await live()).toBe(before);
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
     });
 
     it('a pending sign-in cancelled while its code is being checked starts no session', async () => {
@@ -239,7 +271,11 @@ describe('two-factor authentication', () => {
         },
       );
       expect(finished!.data?.['verifySecondFactor'], JSON.stringify(finished)).toMatchObject({ code: 'UNAUTHENTICATED' });
-      expect(await sessionRows()).toBe(stored);
+      // Only the cancellation's row, revoked.
+      expect(await sessionRows()).toBe(stored + 1);
+      expect(await db.query(`select revoked_reason from session where account_id = $1 and pending_id is not null`, [id])).toEqual(
+        [{ revoked_reason: 'LOGOUT' }],
+      );
       expect((await pending.gql(Q.me)).data!['me']).toBeNull();
     });
 

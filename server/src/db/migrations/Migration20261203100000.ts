@@ -6,7 +6,9 @@ import { SESSION_ANNOUNCED_COLUMNS as SESSION_BEFORE } from './Migration20261130
  * A pending second step is no longer a stored session but a sealed token (see `PendingSignIns`):
  * `account.session_epoch` counts the revocations of all of an account's sessions (a sealed token is
  * good only under the epoch it was issued in), and `session.pending_id` names the pending sign-in a
- * full session was started from, unique, so that one pending sign-in yields at most one full session.
+ * full session was started from (or that a revoked row cancelling it names), unique, so that one
+ * pending sign-in yields at most one full session. Inserting such a row announces `auth:s:p:<id>`: every
+ * instance forgets that pending sign-in's remembered row (the AuthCache keeps it as `s:p:<id>`).
  * Both are announced to other instances like the rest of their rows (`pending_id` is only ever
  * written with its row, but a column left out of the list would be missed the day it is not).
  */
@@ -27,9 +29,19 @@ export class Migration20261203100000 extends Migration {
     this.addSql(trigger(ACCOUNT_ANNOUNCED_COLUMNS));
     this.addSql(`drop trigger if exists "session_update_notify" on "session";`);
     this.addSql(sessionTrigger(SESSION_ANNOUNCED_COLUMNS));
+    this.addSql(`create or replace function notify_pending_spent() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('sc_table_change', 'auth:s:p:' || new.pending_id::text);
+        return null;
+      end $$;`);
+    this.addSql(
+      `create trigger "session_pending_spent_notify" after insert on "session" for each row when (new.pending_id is not null) execute function notify_pending_spent();`,
+    );
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop trigger if exists "session_pending_spent_notify" on "session";`);
+    this.addSql(`drop function if exists notify_pending_spent();`);
     this.addSql(`drop trigger if exists "account_update_notify" on "account";`);
     this.addSql(trigger(ACCOUNT_BEFORE));
     this.addSql(`drop trigger if exists "session_update_notify" on "session";`);

@@ -166,6 +166,8 @@ export class LoginEventService {
   /** Events waiting for the batch's insert, and the timer that will write them. */
   private batch: { values: unknown[]; done: (err?: unknown) => void }[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
+  /** Batch inserts sent and not yet answered. */
+  private readonly batchesInFlight = new Set<Promise<void>>();
   private detectionWindow: ((em: EntityManager) => Promise<number | null>) | undefined;
 
   constructor(
@@ -306,7 +308,7 @@ export class LoginEventService {
     if (items.length === 0) return;
     const n = COLUMNS.length;
     const rows = items.map((_, r) => `(${COLUMNS.map((_c, c) => `$${r * n + c + 1}`).join(', ')})`);
-    this.pool
+    const sent: Promise<void> = this.pool
       .query(
         `insert into login_event (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')}`,
         items.flatMap((i) => i.values),
@@ -314,24 +316,15 @@ export class LoginEventService {
       .then(
         () => items.forEach((i) => i.done()),
         (err: unknown) => items.forEach((i) => i.done(err ?? new Error('batch insert failed'))),
-      );
+      )
+      .finally(() => this.batchesInFlight.delete(sent));
+    this.batchesInFlight.add(sent);
   }
 
-  /** Writes the events waiting for their batch now (at shutdown, before the pool closes). */
+  /** Writes the events waiting for their batch now, and waits for every batch sent (at shutdown, before the pool closes). */
   async flushBatch(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const waiting = this.batch.map(
-      (i) =>
-        new Promise<void>((resolve) => {
-          const done = i.done;
-          i.done = (err) => {
-            done(err);
-            resolve();
-          };
-        }),
-    );
     this.writeBatch();
-    await Promise.all(waiting);
+    await Promise.all([...this.batchesInFlight]);
   }
 
   /**

@@ -197,6 +197,9 @@ export interface SealedInfo {
 
 const sealedSessions = new WeakMap<Session, SealedInfo>();
 
+/** Where the AuthCache remembers a sealed pending sign-in's row: `s:` and what a row naming it announces. */
+const sealedKey = (pendingId: string) => `s:p:${pendingId}`;
+
 /** What a session built from a sealed pending sign-in carries (undefined: a stored session). */
 export function sealedOf(session: Pick<Session, 'id'>): SealedInfo | undefined {
   return sealedSessions.get(session as Session);
@@ -249,14 +252,16 @@ function startFullSql({
   // upgrade, which a password change revokes). Compared on the account row this statement updates, so
   // a change committed while this statement waited for that row is seen too.
   const version = recovery ? '$12' : '$11';
-  // A sealed pending sign-in's session epoch (after the version): compared on that row too.
+  // A sealed pending sign-in's session epoch and expiry (after the version): the epoch compared on
+  // that row too, the expiry with this statement's time.
   const epoch = sealed ? `$${recovery ? 13 : 12}` : null;
-  const totpFirst = (recovery ? 13 : 12) + (sealed ? 1 : 0);
+  const expiry = sealed ? `$${recovery ? 14 : 13}` : null;
+  const totpFirst = (recovery ? 13 : 12) + (sealed ? 2 : 0);
   const eventFirst = totp ? totpFirst + 9 : totpFirst;
   const totpArgs = Array.from({ length: 9 }, (_, i) => `$${totpFirst + i}`).join(', ');
   // $10: the stored pending session to upgrade, or the sealed pending sign-in the session starts from.
   const pendingLive = sealed
-    ? `\n       and session_epoch = ${epoch}::int`
+    ? `\n       and session_epoch = ${epoch}::int and $5 < ${expiry}::timestamptz`
     : `\n       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))`;
   return `with ${totp ? `t as (select * from totp_attempt(${totpArgs})),\n  ` : ''}acct as (
     update account set last_login_at = $5
@@ -352,7 +357,7 @@ export class SessionService {
     const token = this.pendingSignIns.seal(sealed);
     const tokenHash = hashToken(token);
     const row = sealedRow(sealed, tokenHash, meta.ip, seen.row, totp?.totp_id ? totp : null);
-    this.cache.set(`s:${tokenHash}`, row, seen.generation);
+    this.cache.set(sealedKey(sealed.id), row, seen.generation);
     return { token, session: this.sealedSession(row) };
   }
 
@@ -365,7 +370,9 @@ export class SessionService {
     const sealed = this.pendingSignIns.open(token);
     if (sealed === null || sealed.expiresAt.getTime() <= Date.now()) return undefined;
     const hash = hashToken(token);
-    const key = `s:${hash}`;
+    // Remembered by its id: a session started from it, or its cancellation (a row naming it either
+    // way), is announced under that name to every instance (migration 20261203100000).
+    const key = sealedKey(sealed.id);
     let r = this.cache.get(key);
     if (r === undefined) {
       const generation = this.cache.generation;
@@ -410,7 +417,7 @@ export class SessionService {
       passwordVersion: row['p_password_version'],
       sessionEpoch: row['p_session_epoch'],
       totp: row['p_totp'] ?? null,
-      cacheKey: `s:${row['s_token_hash']}`,
+      cacheKey: sealedKey(row['s_id'] as string),
     });
     return session;
   }
@@ -498,14 +505,11 @@ export class SessionService {
     // session starts from it, which its row read afresh says. The account's `last_login_at` alone is
     // nothing any cached decision reads.
     const pendingId = pending?.id ?? null;
-    if (pending !== null) this.cache.forget(`s:${pending.tokenHash}`);
     const sealed = pending !== null ? sealedOf(pending) : undefined;
-    if (sealed !== undefined) {
-      // Its password version and epoch are compared on the account row; expiry here (it has no row).
-      if (pending!.expiresAt.getTime() <= Date.now()) return { outcome: null, event: null, totp: null };
-      passwordVersion = sealed.passwordVersion;
-    }
-    const epoch = sealed !== undefined ? [sealed.sessionEpoch] : [];
+    if (pending !== null) this.cache.forget(sealed?.cacheKey ?? `s:${pending.tokenHash}`);
+    // A sealed one's password version, epoch and expiry are compared in the statement (it has no row).
+    if (sealed !== undefined) passwordVersion = sealed.passwordVersion;
+    const epoch = sealed !== undefined ? [sealed.sessionEpoch, pending!.expiresAt] : [];
     const event = with_.event ?? null;
     const values = [...insertValues(started.session), pendingId];
     const eventOf = (row: StartFullRow | undefined): RecordedLoginEvent | null =>
@@ -649,13 +653,26 @@ export class SessionService {
   async revoke(em: EntityManager, session: Session, reason: string): Promise<void> {
     const sealed = sealedOf(session);
     if (sealed !== undefined) {
-      // A sealed pending sign-in has no row to revoke: the account's epoch moves on, which ends every
-      // pending sign-in of the account (each has to give its password again), not its full sessions.
+      // A sealed pending sign-in has no row to revoke: one is written, revoked, naming it as the sign-in
+      // it ends (`pending_id`), which no session can then be started from (unique) and which every
+      // instance hears of. Nothing if a session was started from it already. The account's other
+      // pending sign-ins go on.
       this.cache.forget(sealed.cacheKey);
       await this.pool.query({
         name: 'session_cancel_pending',
-        text: 'update account set session_epoch = session_epoch + 1 where id = $1 and session_epoch = $2',
-        values: [sealed.accountId, sealed.sessionEpoch],
+        text: `insert into session (${INSERT_COLUMNS}, revoked_at, revoked_reason, pending_id)
+               values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1)
+               on conflict do nothing`,
+        values: [
+          session.id,
+          sealed.accountId,
+          session.tokenHash,
+          SessionStage.PENDING_SECOND_FACTOR,
+          session.createdAt,
+          session.expiresAt,
+          session.ip || '-',
+          reason,
+        ],
       });
       return;
     }

@@ -1281,11 +1281,6 @@ export class TwoFactorService {
       const id = account.id;
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
-      // The account's pending sign-ins end (they have no session rows to revoke). Its row is taken
-      // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
-      // at its app codes, which a sign-in holds with its app's row while it waits for the account row.
-      await tx.execute(ACCOUNT_TURN_SQL, [id]);
-      await SessionService.endPendingSignIns(tx, id);
       if (approval) {
         const claimed = await tx.execute(
           `update two_factor_reset_request set approved_at = now(), approved_by_id = ?
@@ -1295,6 +1290,11 @@ export class TwoFactorService {
         );
         if ((claimed as { affectedRows?: number }).affectedRows !== 1) return false;
       }
+      // (Once approved:) the account's pending sign-ins end (they have no session rows to revoke). Its row is taken
+      // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
+      // at its app codes, which a sign-in holds with its app's row while it waits for the account row.
+      await tx.execute(ACCOUNT_TURN_SQL, [id]);
+      await SessionService.endPendingSignIns(tx, id);
       await tx.execute(`update two_factor_reset_request set expires_at = now() where target_id = ? and approved_at is null`, [
         id,
       ]);
