@@ -322,7 +322,7 @@ export default [
   },
   {
     id: 'pending-epoch-start',
-    why: 'a pending sign-in cancelled while its code is checked still starts a session',
+    why: 'a pending sign-in whose account’s sessions were all revoked while its code was checked still starts one',
     edits: [[SS, 'and session_epoch = ${epoch}::int', 'and (session_epoch = ${epoch}::int or true)']],
     tests: [[T, 'sessions are all revoked while its code is being checked']],
   },
@@ -346,9 +346,9 @@ export default [
   },
   {
     id: 'pending-epoch-resolve',
-    why: 'a cancelled pending sign-in is still one',
+    why: 'a pending sign-in outlives a revocation of all of its account’s sessions',
     edits: [[SS, "r['session_epoch'] !== sealed.sessionEpoch", 'false']],
-    tests: [[T, 'ends when cancelled']],
+    tests: [['test/specs/auth.test.ts', 'a remembered pending sign-in ended by another instance']],
   },
   {
     id: 'pending-password-resolve',
