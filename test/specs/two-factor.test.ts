@@ -217,16 +217,22 @@ describe('two-factor authentication', () => {
       expect(await sessionRows()).toBe(stored + 2);
     });
 
-    it('a pending sign-in whose account’s sessions are all revoked while its code is being checked starts no session', async () => {
+    /**
+     * A user with an app at the second step, whose right code has passed the session check and waits at
+     * its replay guard while `meanwhile` runs; the second step must then start no session. The
+     * account's session rows (all, and unrevoked) before and after.
+     */
+    async function finishWhileCodeHeld(meanwhile: (u: { id: string; pending: GqlClient }) => Promise<void>) {
       const { client: setupClient, email, id } = await newUser();
       const { secret } = await enrollTotp(setupClient);
-      const live = async () =>
+      const rows = async () =>
         (
-          await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1 and revoked_at is null`, [
-            id,
-          ])
-        )[0]!.n;
-      const before = await live();
+          await db.query<{ n: number; live: number }>(
+            `select count(*)::int as n, (count(*) filter (where revoked_at is null))::int as live from session where account_id = $1`,
+            [id],
+          )
+        )[0]!;
+      const before = await rows();
       const pending = new GqlClient(server.url);
       expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
       await awayFromStepEdge();
@@ -234,49 +240,31 @@ describe('two-factor authentication', () => {
         db,
         [`select 1 from totp_authenticator where account_id = $1 for update`, [id]],
         [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
-        {
-          waitingOn: 'totp_attempt',
-          // What every revocation of all of an account's sessions does to its pending sign-ins.
-          meanwhile: async () => {
-            await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
-          },
-        },
+        { waitingOn: 'totp_attempt', meanwhile: () => meanwhile({ id, pending }) },
       );
       expect(finished!.data?.['verifySecondFactor'], JSON.stringify(finished)).toMatchObject({ code: 'UNAUTHENTICATED' });
-      expect(await live()).toBe(before);
       expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+      return { id, before, after: await rows() };
+    }
+
+    it('a pending sign-in whose account’s sessions are all revoked while its code is being checked starts no session', async () => {
+      const { before, after } = await finishWhileCodeHeld(async ({ id }) => {
+        // What every revocation of all of an account's sessions does to its pending sign-ins.
+        await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
+      });
+      expect(after.live).toBe(before.live);
     });
 
     it('a pending sign-in cancelled while its code is being checked starts no session', async () => {
-      const { client: setupClient, email, id } = await newUser();
-      const { secret } = await enrollTotp(setupClient);
-      const sessionRows = async () =>
-        (await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1`, [id]))[0]!.n;
-      const stored = await sessionRows();
-      const pending = new GqlClient(server.url);
-      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
-      const other = pending.withBaseUrl(server.url);
-      await awayFromStepEdge();
-      // The code has passed the session check and waits at its replay guard while another tab of the
-      // same browser cancels the sign-in.
-      const [finished] = await inLockOrder(
-        db,
-        [`select 1 from totp_authenticator where account_id = $1 for update`, [id]],
-        [() => pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })],
-        {
-          waitingOn: 'totp_attempt',
-          meanwhile: async () => {
-            expect((await other.gql('mutation { logout }')).data).toEqual({ logout: true });
-          },
-        },
-      );
-      expect(finished!.data?.['verifySecondFactor'], JSON.stringify(finished)).toMatchObject({ code: 'UNAUTHENTICATED' });
+      const { id, before, after } = await finishWhileCodeHeld(async ({ pending }) => {
+        // Another tab of the same browser cancels the sign-in.
+        expect((await pending.withBaseUrl(server.url).gql('mutation { logout }')).data).toEqual({ logout: true });
+      });
       // Only the cancellation's row, revoked.
-      expect(await sessionRows()).toBe(stored + 1);
+      expect(after).toEqual({ n: before.n + 1, live: before.live });
       expect(await db.query(`select revoked_reason from session where account_id = $1 and pending_id is not null`, [id])).toEqual(
         [{ revoked_reason: 'LOGOUT' }],
       );
-      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
     });
 
     it('an app removed while its right code is being checked answers "not set up", with no replay alarm', async () => {
