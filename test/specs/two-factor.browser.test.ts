@@ -410,6 +410,16 @@ describe('two-factor authentication in the dashboard', () => {
     await contextB.close();
   });
 
+  /**
+   * Whether the pending sign-in in `context`'s cookie is still waiting, asked with its token from
+   * outside the browser (nothing of a pending sign-in is stored to look at).
+   */
+  async function pendingProbe(context: BrowserContext): Promise<() => Promise<boolean>> {
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', (await context.cookies()).find((c) => c.name === 'sc_session')!.value);
+    return async () => (await replay.gql(Q.pending)).data!['pendingSignIn'] !== null;
+  }
+
   it('an abandoned sign-in ends on the server: closing the pop-up, or "Cancel and sign out" while a policy asks for a method', async () => {
     const live = async (id: string, stage: string) =>
       (
@@ -426,10 +436,7 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, withApp.email);
     const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
     await dialog.waitFor();
-    const token = (await page.context().cookies()).find((c) => c.name === 'sc_session')?.value;
-    const replay = new GqlClient(server.url);
-    replay.setCookie('sc_session', token!);
-    const waiting = async () => (await replay.gql(Q.pending)).data!['pendingSignIn'] !== null;
+    const waiting = await pendingProbe(page.context());
     expect(await waiting()).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -481,10 +488,7 @@ describe('two-factor authentication in the dashboard', () => {
     await enrollTotp(withApp.client);
     await signIn(next, withApp.email);
     await next.getByRole('dialog', { name: 'Two-step verification' }).waitFor();
-    // Nothing of it is stored: whether it is still waiting is asked with its token.
-    const replay = new GqlClient(server.url);
-    replay.setCookie('sc_session', (await context.cookies()).find((c) => c.name === 'sc_session')!.value);
-    const waiting = async () => (await replay.gql(Q.pending)).data!['pendingSignIn'] !== null;
+    const waiting = await pendingProbe(context);
     expect(await waiting()).toBe(true);
     await next.close();
     const third = await context.newPage();

@@ -366,10 +366,9 @@ export class SessionService {
    * or undefined: expired, cancelled, superseded (password version or session epoch moved on),
    * account disabled or gone, or a full session started from it already.
    */
-  private async sealedRow(token: string, ip: string): Promise<RawRow | undefined> {
+  private async liveSealedRow(token: string, ip: string): Promise<RawRow | undefined> {
     const sealed = this.pendingSignIns.open(token);
     if (sealed === null || sealed.expiresAt.getTime() <= Date.now()) return undefined;
-    const hash = hashToken(token);
     // Remembered by its id: a session started from it, or its cancellation (a row naming it either
     // way), is announced under that name to every instance (migration 20261203100000).
     const key = sealedKey(sealed.id);
@@ -383,7 +382,7 @@ export class SessionService {
       });
       const a = rows[0];
       if (a === undefined || a['p_spent'] === true) return undefined;
-      r = sealedRow(sealed, hash, ip, a, null);
+      r = sealedRow(sealed, hashToken(token), ip, a, null);
       this.cache.set(key, r, generation);
     }
     if (
@@ -570,7 +569,7 @@ export class SessionService {
     const getEm = typeof em === 'function' ? em : () => em;
     if (PendingSignIns.isPendingToken(token)) {
       // A sealed pending sign-in: never idle, never touched (nothing of it is stored).
-      const row = await this.sealedRow(token, ip);
+      const row = await this.liveSealedRow(token, ip);
       if (row === undefined) return null;
       let session: Session | undefined;
       return lazyViewer(
