@@ -15,20 +15,23 @@ import { SESSION_ANNOUNCED_COLUMNS as SESSION_BEFORE } from './Migration20261130
 export const ACCOUNT_ANNOUNCED_COLUMNS = [...ACCOUNT_BEFORE, 'session_epoch'];
 export const SESSION_ANNOUNCED_COLUMNS = [...SESSION_BEFORE, 'pending_id'];
 
-const trigger = (columns: string[]) =>
-  `create trigger "account_update_notify" after update of ${columns.map((c) => `"${c}"`).join(', ')} on "account" for each row execute function notify_auth_change_row();`;
-const sessionTrigger = (columns: string[]) =>
-  `create trigger "session_update_notify" after update of ${columns.map((c) => `"${c}"`).join(', ')} on "session" for each row execute function notify_session_change_row();`;
+const TABLES: [table: string, notify: string, columns: string[], before: string[]][] = [
+  ['account', 'notify_auth_change_row', ACCOUNT_ANNOUNCED_COLUMNS, ACCOUNT_BEFORE],
+  ['session', 'notify_session_change_row', SESSION_ANNOUNCED_COLUMNS, SESSION_BEFORE],
+];
+
+const trigger = (table: string, notify: string, columns: string[]) =>
+  `create trigger "${table}_update_notify" after update of ${columns.map((c) => `"${c}"`).join(', ')} on "${table}" for each row execute function ${notify}();`;
 
 export class Migration20261203100000 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "account" add column "session_epoch" int not null default 0;`);
     this.addSql(`alter table "session" add column "pending_id" uuid null;`);
     this.addSql(`alter table "session" add constraint "session_pending_id_unique" unique ("pending_id");`);
-    this.addSql(`drop trigger if exists "account_update_notify" on "account";`);
-    this.addSql(trigger(ACCOUNT_ANNOUNCED_COLUMNS));
-    this.addSql(`drop trigger if exists "session_update_notify" on "session";`);
-    this.addSql(sessionTrigger(SESSION_ANNOUNCED_COLUMNS));
+    for (const [table, notify, columns] of TABLES) {
+      this.addSql(`drop trigger if exists "${table}_update_notify" on "${table}";`);
+      this.addSql(trigger(table, notify, columns));
+    }
     this.addSql(`create or replace function notify_pending_spent() returns trigger language plpgsql as $$
       begin
         perform pg_notify('sc_table_change', 'auth:s:p:' || new.pending_id::text);
@@ -42,10 +45,10 @@ export class Migration20261203100000 extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop trigger if exists "session_pending_spent_notify" on "session";`);
     this.addSql(`drop function if exists notify_pending_spent();`);
-    this.addSql(`drop trigger if exists "account_update_notify" on "account";`);
-    this.addSql(trigger(ACCOUNT_BEFORE));
-    this.addSql(`drop trigger if exists "session_update_notify" on "session";`);
-    this.addSql(sessionTrigger(SESSION_BEFORE));
+    for (const [table, notify, , before] of TABLES) {
+      this.addSql(`drop trigger if exists "${table}_update_notify" on "${table}";`);
+      this.addSql(trigger(table, notify, before));
+    }
     this.addSql(`alter table "session" drop constraint "session_pending_id_unique";`);
     this.addSql(`alter table "session" drop column "pending_id";`);
     this.addSql(`alter table "account" drop column "session_epoch";`);

@@ -15,6 +15,15 @@ export const AUTH_CHANGE = 'auth';
  */
 export const SESSION_CHANGE_PREFIX = 'auth:s:';
 
+/** Where the cache keeps a session's row: under its token hash, which an update of that row announces. */
+export const sessionKey = (tokenHash: string): string => `s:${tokenHash}`;
+
+/**
+ * Where it keeps a sealed pending sign-in's row (which has no session row of its own): under its id,
+ * which a session row naming it announces as `auth:s:p:<id>` (migration 20261203100000).
+ */
+export const sealedKey = (pendingId: string): string => sessionKey(`p:${pendingId}`);
+
 /** Whether a change-feed payload may change who a presented session or token belongs to, or whether it is live. */
 export function isAuthChange(payload: string): boolean {
   return payload === '*' || payload === AUTH_CHANGE || AUTH_TABLES.has(payload) || payload.startsWith(SESSION_CHANGE_PREFIX);
@@ -22,7 +31,7 @@ export function isAuthChange(payload: string): boolean {
 
 /** Applies a change-feed payload to the cache: one session forgotten, or everything (any other auth change). */
 export function applyAuthChange<T>(cache: AuthCache<T>, payload: string): void {
-  if (payload.startsWith(SESSION_CHANGE_PREFIX)) cache.forget(`s:${payload.slice(SESSION_CHANGE_PREFIX.length)}`);
+  if (payload.startsWith(SESSION_CHANGE_PREFIX)) cache.forget(sessionKey(payload.slice(SESSION_CHANGE_PREFIX.length)));
   else if (isAuthChange(payload)) cache.clear();
 }
 

@@ -10,7 +10,7 @@ import { Session, SessionStage } from './session.entity.js';
 import { Account as AccountEntity } from '../account/account.entity.js';
 import { inPoolTransaction, type SqlPool } from '../../db/pool.js';
 import type pg from 'pg';
-import type { AuthCache } from './auth-cache.js';
+import { sealedKey, sessionKey, type AuthCache } from './auth-cache.js';
 import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
 import type { TotpDecision, TotpRead } from '../two-factor/two-factor.service.js';
 import { PendingSignIns, type SealedPending } from './pending-sign-in.js';
@@ -196,9 +196,6 @@ export interface SealedInfo {
 }
 
 const sealedSessions = new WeakMap<Session, SealedInfo>();
-
-/** Where the AuthCache remembers a sealed pending sign-in's row: `s:` and what a row naming it announces. */
-const sealedKey = (pendingId: string) => `s:p:${pendingId}`;
 
 /** What a session built from a sealed pending sign-in carries (undefined: a stored session). */
 export function sealedOf(session: Pick<Session, 'id'>): SealedInfo | undefined {
@@ -466,7 +463,7 @@ export class SessionService {
       values: [...insertValues(started.session), passwordVersion, ...event.values],
     });
     if (!rows[0]?.created) return null;
-    if (seen) this.cache.set(`s:${started.session.tokenHash}`, resolvedRow(started.session, seen.row), seen.generation);
+    if (seen) this.cache.set(sessionKey(started.session.tokenHash), resolvedRow(started.session, seen.row), seen.generation);
     return started;
   }
 
@@ -505,7 +502,7 @@ export class SessionService {
     // nothing any cached decision reads.
     const pendingId = pending?.id ?? null;
     const sealed = pending !== null ? sealedOf(pending) : undefined;
-    if (pending !== null) this.cache.forget(sealed?.cacheKey ?? `s:${pending.tokenHash}`);
+    if (pending !== null) this.cache.forget(sealed?.cacheKey ?? sessionKey(pending.tokenHash));
     // A sealed one's password version, epoch and expiry are compared in the statement (it has no row).
     if (sealed !== undefined) passwordVersion = sealed.passwordVersion;
     const epoch = sealed !== undefined ? [sealed.sessionEpoch, pending!.expiresAt] : [];
@@ -603,7 +600,7 @@ export class SessionService {
       });
       // Nothing any decision reads changed: the remembered row just learns the new time.
       r = { ...r, s_last_seen_at: seen };
-      this.cache.patch(`s:${hash}`, { s_last_seen_at: seen });
+      this.cache.patch(sessionKey(hash), { s_last_seen_at: seen });
     }
     const row = r;
     return lazyViewer(
@@ -691,7 +688,7 @@ export class SessionService {
     // own unfinished one, replaced in the cookie; cancelling it would end the new one too (same epoch).
     if (token === undefined || token.length === 0 || token.length > 128 || PendingSignIns.isPendingToken(token)) return;
     const hash = hashToken(token);
-    this.cache.forget(`s:${hash}`);
+    this.cache.forget(sessionKey(hash));
     await this.pool.query({
       name: 'session_revoke_token',
       text: 'update session set revoked_at = $2, revoked_reason = $3 where token_hash = $1 and revoked_at is null',
