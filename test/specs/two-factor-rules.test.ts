@@ -8,6 +8,7 @@ import { startServer, withServer, type RunningServer } from '../support/server.j
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
+import { SoftKey } from '../support/webauthn.js';
 
 /**
  * Rules around the second factors that no single flow shows: an enrollment-only session sets up the
@@ -353,6 +354,71 @@ describe('two-factor rules', () => {
       expect(audit!['details']).toMatchObject({ requestId });
     });
 
+    it('a request whose requester was disabled is approved by nobody and listed to nobody; asking again replaces it', async () => {
+      const PENDING = `{ pendingTwoFactorResets { id approvableByYou } }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      // An admin of a day (disabled later, it still counts: asking again waits for approval again).
+      const requester = await adminOfADay();
+      const approver = await adminOfADay();
+      const old = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      expect((await approver.client.gql(PENDING)).data!['pendingTwoFactorResets']).toContainEqual({
+        id: old,
+        approvableByYou: true,
+      });
+      // The requester leaves: the request waits for nobody, so it is not offered for approval any more…
+      await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: requester.id });
+      const listed = (await approver.client.gql(PENDING)).data!['pendingTwoFactorResets'] as { id: string }[];
+      expect(listed.map((r) => r.id)).not.toContain(old);
+      expect(codes(await approver.client.gql(APPROVE, { id: old }))).toEqual(['CONFLICT']);
+      // …and asking again (as that refusal says) makes a new request in its place, which can be approved.
+      const again = await approver.client.gql(RESET, { id: target.id });
+      const fresh = again.data!['resetTwoFactor'].requestId as string;
+      expect(again.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
+      expect(fresh).not.toBe(old);
+      expect(
+        await db.query(`select id from two_factor_reset_request where target_id = $1 and expires_at > now()`, [target.id]),
+      ).toEqual([{ id: fresh }]);
+      const [asked] = await db.query(
+        `select actor_id, details from audit_log where action = 'TWO_FACTOR_RESET_REQUESTED' and details->>'requestId' = $1`,
+        [fresh],
+      );
+      expect(asked).toEqual({ actor_id: approver.id, details: { requestId: fresh, replaces: old } });
+      // Re-enabling the first requester does not bring the closed one back.
+      await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
+      expect(codes(await approver.client.gql(APPROVE, { id: old }))).toEqual(['NOT_FOUND']);
+      expect(await factors(target.id)).toBe(1);
+      // The new one is approved by an admin of a day other than its requester.
+      const second = await adminOfADay();
+      const done = await second.client.gql(APPROVE, { id: fresh });
+      expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
+      expect(await factors(target.id)).toBe(0);
+    });
+
+    it('a requester disabled while the approval waits for the account is refused there: nothing is reset', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const approver = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // The approval passes its checks, then waits for the account's second factors (held here); the
+      // requester is disabled meanwhile, committed before the approval gets them.
+      const [done] = await inLockOrder(
+        db,
+        ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${target.id}`]],
+        [() => approver.client.gql(APPROVE, { id: requestId })],
+        { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [requester.id]) },
+      );
+      expect(codes(done!)).toEqual(['CONFLICT']);
+      expect(await factors(target.id)).toBe(1);
+      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [requestId])).toEqual([
+        { approved_at: null },
+      ]);
+      expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
+        [],
+      );
+    });
+
     it('is not skipped by disabling the other admins first', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
@@ -482,6 +548,57 @@ describe('two-factor rules', () => {
       expect(done.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
     } finally {
       await admin.gql(SETTINGS, { i: { allowedMethods: before } });
+    }
+  });
+
+  it('a setup the settings stopped allowing while it was under way is not switched on (app, e-mail for staff, security key)', async () => {
+    const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods emailForStaff } }`;
+    const FINISH_KEY = `mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename ... on ErrorResult { code } } }`;
+    await reauthenticate(admin);
+    const before = (await admin.gql(`{ twoFactorSettings { allowedMethods emailForStaff } }`)).data!['twoFactorSettings'];
+    try {
+      // An app: set up while allowed, the code confirmed after the app was taken off the list.
+      const appUser = await createAccount(server, admin, { role: 'USER' });
+      const secret = ((await appUser.client.gql(Q.startTotp)).data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+      await admin.gql(SETTINGS, { i: { allowedMethods: ['EMAIL', 'WEBAUTHN'] } });
+      await awayFromStepEdge();
+      expect(codes(await appUser.client.gql(Q.confirmTotp, { c: totp(secret) }))).toEqual(['METHOD_NOT_ALLOWED']);
+      expect(await db.query(`select status from totp_authenticator where account_id = $1`, [appUser.id])).toEqual([
+        { status: 'PENDING' },
+      ]);
+
+      // A security key: its options asked for while allowed, the browser's answer sent after keys were taken off.
+      await admin.gql(SETTINGS, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } });
+      const keyUser = await createAccount(server, admin, { role: 'USER' });
+      const key = new SoftKey(server.url);
+      const options = (await keyUser.client.gql(`mutation { webauthnRegistrationOptions(name: "Desk key") }`)).data![
+        'webauthnRegistrationOptions'
+      ];
+      await admin.gql(SETTINGS, { i: { allowedMethods: ['TOTP', 'EMAIL'] } });
+      expect(codes(await keyUser.client.gql(FINISH_KEY, { r: key.registration(options) }))).toEqual(['METHOD_NOT_ALLOWED']);
+      expect(await db.query(`select 1 from webauthn_credential where account_id = $1`, [keyUser.id])).toEqual([]);
+
+      // E-mail codes for a sub-admin: started while staff could use them, confirmed after they were switched off.
+      await admin.gql(SETTINGS, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'], emailForStaff: true } });
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+      const since = mail.count();
+      expect((await staff.client.gql(Q.startEmail, { a: staff.email })).data!['startEmailEnrollment'].__typename).toBe(
+        'EmailCodeSent',
+      );
+      const code = await mail.codeFor(staff.email, since);
+      await admin.gql(SETTINGS, { i: { emailForStaff: false } });
+      expect(codes(await staff.client.gql(Q.confirmEmail, { c: code }))).toEqual(['METHOD_NOT_ALLOWED']);
+      expect(await factors(staff.id)).toBe(0);
+      expect(
+        await db.query(`select 1 from recovery_code where account_id = any($1::uuid[])`, [[appUser.id, keyUser.id, staff.id]]),
+      ).toEqual([]);
+      // Allowed again, the same code confirms the same setup (it was not used up by the refusal).
+      await admin.gql(SETTINGS, { i: { emailForStaff: true } });
+      expect((await staff.client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+    } finally {
+      await admin.gql(SETTINGS, { i: { allowedMethods: before.allowedMethods, emailForStaff: before.emailForStaff } });
     }
   });
 

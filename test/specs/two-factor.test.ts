@@ -1109,6 +1109,111 @@ describe('two-factor authentication', () => {
       );
     });
 
+    it('a resend the mail server refused changes nothing: the code it would have replaced still dies of its fifth wrong try for good', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      let since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const delivered = await mail.codeFor(address, since);
+      const bad = delivered === '000001' ? '000002' : '000001';
+      const wrong = async () =>
+        expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: bad } })).data!['verifySecondFactor'].code).toBe(
+          'CODE_INVALID',
+        );
+      for (let i = 0; i < 4; i++) await wrong();
+      await new Promise((r) => setTimeout(r, 2100)); // the cool-down
+      mail.refusing.add(address);
+      try {
+        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
+      } finally {
+        mail.refusing.delete(address);
+      }
+      await wrong(); // the fifth try at the code still in the inbox
+      // Dead: no new code (with five fresh tries) until the attempt window since it was sent is over.
+      since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: delivered } })).data!['verifySecondFactor']).toMatchObject({
+        code: 'TOO_MANY_ATTEMPTS',
+      });
+      expect(mail.count()).toBe(since);
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    });
+
+    it('a first code the mail server refused leaves no code behind: a guess finds none to try', async () => {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      mail.refusing.add(address);
+      try {
+        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
+      } finally {
+        mail.refusing.delete(address);
+      }
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: '000001' } })).data!['verifySecondFactor']).toMatchObject({
+        code: 'NO_CODE_SENT',
+      });
+      const since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code } })).data!['verifySecondFactor'].__typename).toBe(
+        'LoginSuccess',
+      );
+    });
+
+    it('a setup restart that sent no code keeps the address the last code confirms; a first start that sent none leaves no setup', async () => {
+      const addressOf = async (id: string) =>
+        (await db.query(`select address from email_factor where account_id = $1`, [id])).map((r) => r['address']);
+      // The mail server refuses the new address: the first address and its code stand.
+      const u = await newUser();
+      const first = uniqueEmail('first');
+      let since = mail.count();
+      expect((await u.client.gql(Q.startEmail, { a: first })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const firstCode = await mail.codeFor(first, since);
+      await new Promise((r) => setTimeout(r, 2100)); // the cool-down
+      const refused = uniqueEmail('refused');
+      mail.refusing.add(refused);
+      try {
+        expect((await u.client.gql(Q.startEmail, { a: refused })).data!['startEmailEnrollment']).toMatchObject({
+          code: 'MAIL_FAILED',
+        });
+      } finally {
+        mail.refusing.delete(refused);
+      }
+      expect(await addressOf(u.id)).toEqual([first]);
+      expect((await u.client.gql(Q.confirmEmail, { c: firstCode })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+      expect(await addressOf(u.id)).toEqual([first]);
+
+      // The setup's code died of five wrong tries: a restart with another address is refused, and changes nothing.
+      const v = await newUser();
+      since = mail.count();
+      await v.client.gql(Q.startEmail, { a: first });
+      const code = await mail.codeFor(first, since);
+      const bad = code === '000001' ? '000002' : '000001';
+      for (let i = 0; i < 5; i++) {
+        expect((await v.client.gql(Q.confirmEmail, { c: bad })).data!['confirmEmailEnrollment'].code).toBe('CODE_INVALID');
+      }
+      await new Promise((r) => setTimeout(r, 2100));
+      expect((await v.client.gql(Q.startEmail, { a: uniqueEmail('other') })).data!['startEmailEnrollment']).toMatchObject({
+        code: 'TOO_MANY_ATTEMPTS',
+      });
+      expect(await addressOf(v.id)).toEqual([first]);
+
+      // A first start whose code could not be sent leaves no setup in progress.
+      const w = await newUser();
+      mail.refusing.add(refused);
+      try {
+        expect((await w.client.gql(Q.startEmail, { a: refused })).data!['startEmailEnrollment']).toMatchObject({
+          code: 'MAIL_FAILED',
+        });
+      } finally {
+        mail.refusing.delete(refused);
+      }
+      expect(await addressOf(w.id)).toEqual([]);
+    });
+
     it('of many guesses at once, only five are compared with a code', async () => {
       const { email, address } = await userWithEmailCodes();
       /** A pending sign-in with its e-mailed code, and a wrong one. */
@@ -2133,12 +2238,13 @@ describe('two-factor authentication', () => {
       expect((await signInWithKey(user.email, key)).result).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
       expect((await keysOf(user.id))[0]!['flagged_at']).not.toBeNull();
       await mail.waitFor(user.email, (m) => /security key of yours was flagged/i.test(m.subject), since);
+      // Presented at a sign-in that had proven only the password (a clone's holder may be anyone): the
+      // entry names no actor, as a replayed app code's does, not the account holder.
       expect(
-        await db.query(
-          `select count(*)::int as n from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`,
-          [user.id],
-        ),
-      ).toEqual([{ n: 1 }]);
+        await db.query(`select actor_id from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`, [
+          user.id,
+        ]),
+      ).toEqual([{ actor_id: null }]);
     });
 
     it('a crafted registration: an overlong credential id is refused, unknown transports are not kept', async () => {

@@ -16,7 +16,7 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import { complianceReport } from './compliance.js';
-import { TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
+import { requesterGone, TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
   AccountTwoFactor,
   EmailCodeSent,
@@ -77,6 +77,13 @@ const mayApprove = (approver: Account, req: { requestedBy: { id: string }; targe
   approver.id !== req.requestedBy.id &&
   approver.id !== req.target.id &&
   approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS;
+
+/**
+ * Whether the admin who asked for a reset still stands behind it: enabled and still an admin. A request
+ * whose requester no longer does is approved by nobody, listed to nobody, and replaced when asked again.
+ */
+const standsBehind = (requester: { disabledAt: Date | null; role: Role }) =>
+  requester.disabledAt === null && requester.role === Role.ADMIN;
 
 function session(ctx: Context) {
   return ctx.viewer!.session!;
@@ -643,7 +650,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request. Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin). Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -670,15 +677,18 @@ export class TwoFactorResolver {
       const approvers = others.filter((a) => a.disabledAt === null);
       if (others.length > 0) {
         // One open request per account, also when two admins ask at once (a lock per account): asking
-        // again answers the one waiting. The request and its audit entry commit together.
+        // again answers the one waiting, unless its requester no longer stands behind it (disabled or
+        // no longer an admin), which nobody could approve: that one is closed and this one replaces it.
+        // The request and its audit entry commit together.
         const { req, created } = await ctx.em.transactional(async (tx) => {
           await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_reset_request:${account.id}`]);
-          const open = await tx.findOne(TwoFactorResetRequest, {
-            target: account.id,
-            approvedAt: null,
-            expiresAt: { $gt: new Date() },
-          });
-          if (open) return { req: open, created: false };
+          const open = await tx.findOne(
+            TwoFactorResetRequest,
+            { target: account.id, approvedAt: null, expiresAt: { $gt: new Date() } },
+            { populate: ['requestedBy'], refresh: true },
+          );
+          if (open && standsBehind(open.requestedBy)) return { req: open, created: false };
+          if (open) open.expiresAt = new Date();
           const made = tx.create(TwoFactorResetRequest, {
             target: account.id,
             requestedBy: viewer.account.id,
@@ -687,6 +697,7 @@ export class TwoFactorResolver {
           await tx.flush();
           await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUESTED, target(account), {
             requestId: made.id,
+            ...(open ? { replaces: open.id } : {}),
           });
           return { req: made, created: true };
         });
@@ -699,23 +710,28 @@ export class TwoFactorResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => [TwoFactorResetRequestInfo], { description: 'Resets of admins’ 2FA waiting for a second admin. Admins only.' })
+  @Query(() => [TwoFactorResetRequestInfo], {
+    description:
+      'Resets of admins’ 2FA waiting for a second admin; not those whose requester has since been disabled or is no longer an admin (nobody can approve them; asking again replaces them). Admins only.',
+  })
   async pendingTwoFactorResets(@Ctx() ctx: Context): Promise<TwoFactorResetRequestInfo[]> {
     const rows = await ctx.em.find(
       TwoFactorResetRequest,
       { approvedAt: null, expiresAt: { $gt: new Date() } },
       { populate: ['target', 'requestedBy'], orderBy: { createdAt: 'asc' } },
     );
-    return rows.map((r) =>
-      Object.assign(new TwoFactorResetRequestInfo(), {
-        id: r.id,
-        target: r.target,
-        requestedBy: r.requestedBy,
-        createdAt: r.createdAt,
-        expiresAt: r.expiresAt,
-        approvableByYou: mayApprove(ctx.viewer!.account, r),
-      }),
-    );
+    return rows
+      .filter((r) => standsBehind(r.requestedBy))
+      .map((r) =>
+        Object.assign(new TwoFactorResetRequestInfo(), {
+          id: r.id,
+          target: r.target,
+          requestedBy: r.requestedBy,
+          createdAt: r.createdAt,
+          expiresAt: r.expiresAt,
+          approvableByYou: mayApprove(ctx.viewer!.account, r),
+        }),
+      );
   }
 
   @Authorized(Role.ADMIN)
@@ -741,10 +757,9 @@ export class TwoFactorResolver {
         'Only an admin who had been one for at least a day when the reset was asked for can approve it.',
       );
     }
-    // A requester disabled or demoted since then no longer stands behind the request.
-    if (req.requestedBy.disabledAt !== null || req.requestedBy.role !== Role.ADMIN) {
-      throw appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.');
-    }
+    // A requester disabled or demoted since then no longer stands behind the request (checked again
+    // when the approval claims it, in case that happens meanwhile).
+    if (!standsBehind(req.requestedBy)) throw requesterGone();
     ctx.services.twoFactor.requireRecentReauth(ctx);
     // Claimed in the reset's own transaction: approved and carried out, or neither.
     const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });

@@ -756,6 +756,8 @@ export class TwoFactorService {
       if (totp?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
     }
+    // Allowed when it was started is not enough: the settings may have changed since.
+    await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
     const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
     if (limited) return limited;
     const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
@@ -888,9 +890,10 @@ export class TwoFactorService {
         prev_expires_at: Date | null;
         prev_used_at: Date | null;
         prev_failures: number | null;
+        prev_sent_at: Date | null;
       }[]
     >(
-      `with prev as (select code_hash, expires_at, used_at, failures from email_code where account_id = ? and purpose = ? and session_id = ?)
+      `with prev as (select code_hash, expires_at, used_at, failures, sent_at from email_code where account_id = ? and purpose = ? and session_id = ?)
        insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
        on conflict (account_id, purpose, session_id) do update
@@ -899,7 +902,8 @@ export class TwoFactorService {
          where email_code.sent_at <= now() - make_interval(secs => ?)
            and (email_code.failures < ? or email_code.sent_at <= now() - make_interval(secs => ?))
        returning sent_at, (select code_hash from prev) as prev_hash, (select expires_at from prev) as prev_expires_at,
-         (select used_at from prev) as prev_used_at, (select failures from prev) as prev_failures`,
+         (select used_at from prev) as prev_used_at, (select failures from prev) as prev_failures,
+         (select sent_at from prev) as prev_sent_at`,
       [
         account.id,
         purpose,
@@ -931,27 +935,58 @@ export class TwoFactorService {
       await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
     } catch (err) {
       this.logger.error({ err }, 'could not send the e-mail code');
-      // The code that did not leave holds no cool-down (asking again sends one at once), and the one it
-      // replaced, already in the inbox, is put back as it was: a failed resend must not kill it.
-      await em.execute(
-        `update email_code set sent_at = to_timestamp(0),
-           code_hash = coalesce(?, code_hash), expires_at = coalesce(?, expires_at), used_at = ?,
-           failures = coalesce(?, failures)
-         where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
-        [
-          sent.prev_hash,
-          sent.prev_expires_at,
-          sent.prev_hash === null ? null : sent.prev_used_at,
-          sent.prev_failures,
-          account.id,
-          purpose,
-          sessionId,
-          hash,
-        ],
-      );
+      await this.unsend(em, account.id, purpose, sessionId, hash, sent);
       return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
     }
     return { sentAt, retryAfter: new Date(sentAt.getTime() + cooldownMs) };
+  }
+
+  /**
+   * Undoes a code that could not be sent, as if it had never been asked for: the code it replaced,
+   * already in the inbox, is put back exactly as it was (hash, expiry, use, failures and the time it
+   * was sent), so a failed resend neither kills it nor gives a code dead of wrong tries a fresh five
+   * (the time it was sent is what a dead code waits from); with none before it, the row goes. Either
+   * way no cool-down holds: the one before had run out, or this send would not have been tried. Only
+   * while the row still holds this code (a later send keeps its own).
+   */
+  private async unsend(
+    em: EntityManager,
+    accountId: string,
+    purpose: EmailCodePurpose,
+    sessionId: string,
+    hash: string,
+    prev: {
+      prev_hash: string | null;
+      prev_expires_at: Date | null;
+      prev_used_at: Date | null;
+      prev_failures: number | null;
+      prev_sent_at: Date | null;
+    },
+  ): Promise<void> {
+    if (prev.prev_hash === null) {
+      await em.execute(`delete from email_code where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`, [
+        accountId,
+        purpose,
+        sessionId,
+        hash,
+      ]);
+      return;
+    }
+    await em.execute(
+      `update email_code set code_hash = ?, expires_at = ?, used_at = ?, failures = ?, sent_at = ?
+        where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
+      [
+        prev.prev_hash,
+        prev.prev_expires_at,
+        prev.prev_used_at,
+        prev.prev_failures,
+        prev.prev_sent_at,
+        accountId,
+        purpose,
+        sessionId,
+        hash,
+      ],
+    );
   }
 
   /** A code dead of wrong tries: a new one can be asked for once the attempt window since it was sent is over. */
@@ -1043,18 +1078,39 @@ export class TwoFactorService {
     const budget = await this.takeMailBudget(em, account.id, address);
     if (budget instanceof TwoFactorFailure) return budget;
     // One upsert (parallel starts cannot both insert): the address of a setup in progress is
-    // replaced; an active one is never touched.
-    const [pending] = await em.execute<{ id: string }[]>(
-      `insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
+    // replaced; an active one is never touched. The address it replaces comes back too.
+    const [pending] = await em.execute<{ id: string; prev_address: string | null }[]>(
+      `with prev as (select address from email_factor where account_id = ?)
+       insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
        on conflict (account_id) do update set address = excluded.address where email_factor.status = 'PENDING'
-       returning id`,
-      [randomUUID(), account.id, address],
+       returning id, (select address from prev) as prev_address`,
+      [account.id, randomUUID(), account.id, address],
     );
     if (!pending) {
       await this.giveBack(budget);
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
     }
-    return this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address, budget);
+    // No code sent (the mail server refused it, the last code died of wrong tries, a parallel start
+    // sent one first) is no restart: the setup's address is put back (or the setup this start began
+    // removed), so the code already in the inbox still confirms what it was sent for. Only while the
+    // row still holds this start's address (a later start keeps its own).
+    const undo = () =>
+      pending.prev_address === null
+        ? em.execute(`delete from email_factor where id = ? and status = 'PENDING' and address = ?`, [pending.id, address])
+        : em.execute(`update email_factor set address = ? where id = ? and status = 'PENDING' and address = ?`, [
+            pending.prev_address,
+            pending.id,
+            address,
+          ]);
+    let sent: Awaited<ReturnType<TwoFactorService['sendCode']>>;
+    try {
+      sent = await this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address, budget);
+    } catch (err) {
+      await undo().catch(() => undefined);
+      throw err;
+    }
+    if (sent instanceof TwoFactorFailure) await undo();
+    return sent;
   }
 
   async confirmEmail(ctx: Context, account: Account, sessionId: string, code: string): Promise<TwoFactorFailure | null> {
@@ -1064,6 +1120,8 @@ export class TwoFactorService {
       if (factor?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No e-mail setup is in progress. Start again.');
     }
+    // Allowed when it was started is not enough: the settings (e-mail codes for staff) may have changed since.
+    await this.assertMayEnroll(em, account, TwoFactorMethod.EMAIL);
     // Wrong enrollment codes count toward the account's attempt budget too, as an app's do.
     const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
     if (limited) return limited;
@@ -1282,13 +1340,21 @@ export class TwoFactorService {
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
       if (approval) {
-        const claimed = await tx.execute(
-          `update two_factor_reset_request set approved_at = now(), approved_by_id = ?
-            where id = ? and target_id = ? and approved_at is null and expires_at > now()`,
-          [approval.approverId, approval.requestId, id],
-          'run',
+        // Only while its requester still stands behind it, as read now (after the lock): disabled or
+        // demoted while this approval waited, it is refused as it would have been before.
+        const [claimed] = await tx.execute<{ stands: boolean }[]>(
+          `with req as (
+             select r.id, exists (select 1 from account a where a.id = r.requested_by_id and a.disabled_at is null and a.role = ?) as stands
+               from two_factor_reset_request r
+              where r.id = ? and r.target_id = ? and r.approved_at is null and r.expires_at > now()),
+           claimed as (
+             update two_factor_reset_request set approved_at = now(), approved_by_id = ?
+              where id = (select id from req where stands) returning id)
+           select stands from req`,
+          [Role.ADMIN, approval.requestId, id, approval.approverId],
         );
-        if ((claimed as { affectedRows?: number }).affectedRows !== 1) return false;
+        if (claimed === undefined) return false;
+        if (!claimed.stands) throw requesterGone();
       }
       // (Once approved:) the account's pending sign-ins end (they have no session rows to revoke). Its row is taken
       // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
@@ -1366,6 +1432,10 @@ export class TwoFactorService {
   }
 }
 
+/** An approval of a reset request whose requester no longer stands behind it (disabled, or no longer an admin). */
+export const requesterGone = () =>
+  appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.');
+
 export const target = (account: Account) => ({ type: 'Account', id: account.id, label: account.email });
 
 /**
@@ -1373,7 +1443,7 @@ export const target = (account: Account) => ({ type: 'Account', id: account.id, 
  * that is the account itself, signed in fully. A sign-in may carry another account's session cookie,
  * and a pending sign-in proves only the password, which an intruder may hold: no actor then.
  */
-function asHolder(ctx: Context, account: Account): Pick<Context, 'em' | 'viewer' | 'clientIp'> {
+export function asHolder(ctx: Context, account: Account): Pick<Context, 'em' | 'viewer' | 'clientIp'> {
   const holder = ctx.viewer?.account.id === account.id && ctx.viewer.principal.stage === SessionStage.FULL;
   return { em: ctx.em, clientIp: ctx.clientIp, viewer: holder ? ctx.viewer : null };
 }

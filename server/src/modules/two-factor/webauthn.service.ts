@@ -23,7 +23,7 @@ import { mails } from '../mail/templates.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
 import { lockSecondFactors } from './method-lock.js';
-import { TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
+import { asHolder, TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
 
 /** Authenticator transports WebAuthn Level 3 names. */
 const KNOWN_TRANSPORTS = new Set<string>(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
@@ -96,13 +96,7 @@ export class WebauthnService {
     if (name.length === 0 || name.length > 64) {
       throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
     }
-    const s = await this.settings.twoFactor(ctx.em);
-    if (!s.enabled) throw appError(ErrorCode.TWO_FACTOR_DISABLED, 'Two-factor authentication is switched off system-wide.');
-    if (!s.allowedMethods.includes(TwoFactorMethod.WEBAUTHN)) {
-      throw appError(ErrorCode.METHOD_NOT_ALLOWED, 'Security keys are not allowed by the system settings.', {
-        method: TwoFactorMethod.WEBAUTHN,
-      });
-    }
+    const s = await this.assertAllowed(ctx.em);
     const existing = await ctx.em.find(WebauthnCredential, { account: account.id });
     const options = await generateRegistrationOptions({
       rpName: s.issuer,
@@ -122,12 +116,26 @@ export class WebauthnService {
     return options as unknown as Record<string, unknown>;
   }
 
+  /** Security keys may be added: 2FA on, and keys among the allowed methods. The settings, or a typed refusal. */
+  private async assertAllowed(em: EntityManager) {
+    const s = await this.settings.twoFactor(em);
+    if (!s.enabled) throw appError(ErrorCode.TWO_FACTOR_DISABLED, 'Two-factor authentication is switched off system-wide.');
+    if (!s.allowedMethods.includes(TwoFactorMethod.WEBAUTHN)) {
+      throw appError(ErrorCode.METHOD_NOT_ALLOWED, 'Security keys are not allowed by the system settings.', {
+        method: TwoFactorMethod.WEBAUTHN,
+      });
+    }
+    return s;
+  }
+
   async register(
     ctx: Context,
     account: Account,
     sessionId: string,
     response: Record<string, unknown>,
   ): Promise<WebauthnCredential | TwoFactorFailure> {
+    // Allowed when its options were asked for is not enough: the settings may have changed since.
+    await this.assertAllowed(ctx.em);
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER);
     if (!stored)
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No registration is in progress (or it expired). Start again.');
@@ -265,7 +273,8 @@ export class WebauthnService {
         { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
         'WebAuthn counter regression',
       );
-      await this.audit.record({ ...ctx, em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
+      // By the holder only when signed in fully (a re-authentication); a sign-in's key may be a clone.
+      await this.audit.record({ ...asHolder(ctx, account), em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
         storedCounter,
         presentedCounter: newCounter,
