@@ -158,13 +158,13 @@ export class TwoFactorResolver {
   async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
-    if (!(await tf.loginMethods(ctx.em, account)).includes(TwoFactorMethod.EMAIL)) {
-      return TwoFactorError.from(
-        new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up for this account.'),
-      );
-    }
+    const notSetUp = () =>
+      TwoFactorError.from(new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up for this account.'));
+    if (!(await tf.loginMethods(ctx.em, account)).includes(TwoFactorMethod.EMAIL)) return notSetUp();
+    // Removed between the two reads (another session of the account): the same answer, not a crash.
     const { email } = await tf.summary(ctx.em, account.id);
-    const sent = await tf.sendCode(ctx.em, account, EmailCodePurpose.LOGIN, session(ctx).id, email!.address);
+    if (email === null) return notSetUp();
+    const sent = await tf.sendCode(ctx.em, account, EmailCodePurpose.LOGIN, session(ctx).id, email.address);
     return sent instanceof TwoFactorFailure
       ? TwoFactorError.from(sent)
       : Object.assign(new EmailCodeSent(), { sentAt: sent.sentAt, nextSendAfter: sent.retryAfter });
