@@ -602,6 +602,72 @@ describe('two-factor rules', () => {
     }
   });
 
+  it('your only factor, e-mail codes, is not switched off for staff by switching 2FA on in the same change, or after it', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled emailForStaff } }`;
+    await reauthenticate(admin);
+    const before = (await admin.gql(`{ twoFactorSettings { enabled emailForStaff } }`)).data!['twoFactorSettings'];
+    const other = await createAccount(server, admin, { role: 'ADMIN' });
+    await reauthenticate(other.client);
+    try {
+      expect((await other.client.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
+      const since = mail.count();
+      expect((await other.client.gql(Q.startEmail, { a: other.email })).data!['startEmailEnrollment'].__typename).toBe(
+        'EmailCodeSent',
+      );
+      const code = await mail.codeFor(other.email, since);
+      expect((await other.client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+      const now = async () => (await admin.gql(`{ twoFactorSettings { enabled emailForStaff } }`)).data!['twoFactorSettings'];
+      expect(codes(await other.client.gql(SET, { i: { emailForStaff: false } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+      // 2FA off for a moment: then on again together with e-mail codes off for staff is refused alike…
+      expect((await other.client.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      expect(codes(await other.client.gql(SET, { i: { enabled: true, emailForStaff: false } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+      expect(await now()).toEqual({ enabled: false, emailForStaff: true });
+      // …and so is switching it on after turning e-mail codes off for staff while it was off.
+      expect((await other.client.gql(SET, { i: { emailForStaff: false } })).errors).toBeUndefined();
+      expect(codes(await other.client.gql(SET, { i: { enabled: true } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
+      expect(await now()).toEqual({ enabled: false, emailForStaff: false });
+      // Whoever holds another factor (here: none at all, so nothing to lose) switches it on.
+      expect((await admin.gql(SET, { i: { enabled: true } })).data!['updateTwoFactorSettings']).toEqual({
+        enabled: true,
+        emailForStaff: false,
+      });
+    } finally {
+      await reauthenticate(admin);
+      await admin.gql(SET, { i: { enabled: before.enabled, emailForStaff: before.emailForStaff } });
+    }
+  });
+
+  it('a sub-admin’s compliance report covers only the accounts it may manage: never admins', async () => {
+    const REPORT = `{ twoFactorCompliance(page: { limit: 200 }) { total withTwoFactor withoutTwoFactor rows { account { id } role } } }`;
+    const anAdmin = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(anAdmin.client);
+    const users = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS', 'MANAGE_SUB_ADMINS'] });
+    const count = async (roles: string[]) =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from account where role = any($1::text[])`, [roles]))[0]!.n;
+    for (const [viewer, roles] of [
+      [users, ['USER']],
+      [staff, ['USER', 'SUB_ADMIN']],
+      [{ client: admin }, ['USER', 'SUB_ADMIN', 'ADMIN']],
+    ] as const) {
+      const r = (await viewer.client.gql(REPORT)).data!['twoFactorCompliance'];
+      expect(r.total, roles.join()).toBe(await count([...roles]));
+      expect(r.withTwoFactor + r.withoutTwoFactor).toBe(r.total);
+      const shown = new Set(r.rows.map((row: { role: string }) => row.role));
+      expect(
+        [...shown].every((role) => (roles as readonly string[]).includes(role as string)),
+        [...shown].join(),
+      ).toBe(true);
+      expect(shown.has(roles.at(-1)!)).toBe(true);
+    }
+    // What accountTwoFactor refuses it, the report does not show it either.
+    expect(
+      codes(await users.client.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { methods } }`, { id: anAdmin.id })),
+    ).toEqual(['FORBIDDEN']);
+  });
+
   it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
     await reauthenticate(admin);

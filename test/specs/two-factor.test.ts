@@ -1718,9 +1718,37 @@ describe('two-factor authentication', () => {
   });
 
   describe('policies', () => {
+    /**
+     * An admin with an authenticator app, for switching a staff policy on: one without a usable factor
+     * may not (ENROLL_YOURSELF_FIRST). It confirms it is itself with its recovery codes, one each time.
+     * Switching the policy on signs out the first admin (it has no factor): `restore` switches it off
+     * and signs the first admin in again (re-authenticated).
+     */
+    async function policyAdmin() {
+      const a = await createAccount(server, admin, { role: 'ADMIN' });
+      const { recoveryCodes } = await enrollTotp(a.client);
+      const reauth = async () => {
+        const r = await a.client.gql(Q.reauth, {
+          i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes.pop()! } },
+        });
+        expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+      };
+      const restore = async (settings: Record<string, unknown>) => {
+        await reauth();
+        const r = await a.client.gql(`mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`, {
+          i: settings,
+        });
+        expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+        // Signed in again, and re-authenticated, as the tests before left it.
+        await login(admin, adminEmail);
+        await reauthenticate(admin);
+      };
+      return { ...a, reauth, restore };
+    }
+
     it('switching 2FA off system-wide, or no longer requiring it of staff, needs a fresh re-authentication', async () => {
-      const fresh = new GqlClient(server.url);
-      await login(fresh, adminEmail);
+      const p = await policyAdmin();
+      const fresh = p.client;
       const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff } }`;
       const UPDATE = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled requiredForStaff } }`;
       // Strengthening needs none.
@@ -1733,15 +1761,60 @@ describe('two-factor authentication', () => {
           expect(codes(await fresh.gql(UPDATE, { i: weaker })), JSON.stringify(weaker)).toEqual(['REAUTH_REQUIRED']);
           expect((await fresh.gql(SETTINGS)).data!['twoFactorSettings']).toEqual({ enabled: true, requiredForStaff: true });
         }
-        await reauthenticate(fresh);
+        await p.reauth();
         expect((await fresh.gql(UPDATE, { i: { requiredForStaff: false } })).data!['updateTwoFactorSettings']).toEqual({
           enabled: true,
           requiredForStaff: false,
         });
       } finally {
-        await reauthenticate(admin);
-        await admin.gql(UPDATE, { i: { requiredForStaff: false, enabled: true } });
+        await p.restore({ requiredForStaff: false, enabled: true });
       }
+    });
+
+    it('a policy is in force at once: live sessions that owe an enrollment end; whoever switches it on must hold a factor', async () => {
+      const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`;
+      const STAFF_POLICY = `mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`;
+      const signedIn = async (c: GqlClient) => (await c.gql(Q.me)).data!['me'] !== null;
+      // A user without a factor is signed out by the mark (and led through enrollment at the next
+      // sign-in); one with an app keeps its session.
+      const bare = await newUser();
+      const withApp = await newUser();
+      await enrollTotp(withApp.client);
+      for (const u of [bare, withApp]) expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+      expect(await signedIn(bare.client)).toBe(false);
+      expect(await signedIn(withApp.client)).toBe(true);
+      expect((await loginStep(new GqlClient(server.url), bare.email)).typename).toBe('TwoFactorEnrollmentRequired');
+      const [marked] = await db.query(
+        `select details from audit_log where action = 'REQUIRES_TWO_FACTOR_CHANGED' and target_id = $1`,
+        [bare.id],
+      );
+      expect(marked!['details']).toEqual({ required: true, sessionsEnded: 1 });
+
+      // Staff: the first admin holds no factor, so it may not put the policy on itself; nothing changes.
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      expect(codes(await admin.gql(STAFF_POLICY))).toEqual(['ENROLL_YOURSELF_FIRST']);
+      expect((await admin.gql(`{ twoFactorSettings { requiredForStaff } }`)).data!['twoFactorSettings']).toEqual({
+        requiredForStaff: false,
+      });
+      expect(await signedIn(staff.client)).toBe(true);
+      // An admin with an app may: the staff without a factor are signed out at once, the first admin too.
+      const p = await policyAdmin();
+      try {
+        expect((await p.client.gql(STAFF_POLICY)).data!['updateTwoFactorSettings']).toEqual({ requiredForStaff: true });
+        expect(await signedIn(staff.client)).toBe(false);
+        expect(await signedIn(admin)).toBe(false);
+        expect(await signedIn(p.client)).toBe(true);
+        expect((await loginStep(new GqlClient(server.url), staff.email)).typename).toBe('TwoFactorEnrollmentRequired');
+        expect(
+          await db.query(
+            `select distinct revoked_reason from session where account_id = any($1::uuid[]) and revoked_at is not null`,
+            [[staff.id, bare.id]],
+          ),
+        ).toEqual([{ revoked_reason: 'TWO_FACTOR_REQUIRED' }]);
+      } finally {
+        await p.restore({ requiredForStaff: false });
+      }
+      expect(await signedIn(admin)).toBe(true);
     });
 
     it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
@@ -1815,11 +1888,15 @@ describe('two-factor authentication', () => {
       const integrationId = integration.data!['createAccount'].account.id as string;
       const { id: disabledId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: disabledId });
-      await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`);
+      const p = await policyAdmin();
+      const on = await p.client.gql(
+        `mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`,
+      );
+      expect(on.errors, JSON.stringify(on.errors)).toBeUndefined();
       try {
         const c = new GqlClient(server.url);
         expect((await loginStep(c, email)).typename).toBe('TwoFactorEnrollmentRequired');
-        const report = await admin.gql(
+        const report = await p.client.gql(
           `query($w: Boolean) { twoFactorCompliance(withoutTwoFactor: $w, page: { limit: 200 }) { total withTwoFactor withoutTwoFactor requiredButMissing rows { account { id } role enabled methods required } } }`,
           { w: true },
         );
@@ -1853,7 +1930,9 @@ describe('two-factor authentication', () => {
         expect(r.requiredButMissing).toBeGreaterThanOrEqual(2); // the sub-admin and the first admin
         const [count] = (await db.query(`select count(*)::int as n from account`)) as { n: number }[];
         expect(r.total).toBe(count!.n);
-        const all = await admin.gql(`{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods } } }`);
+        const all = await p.client.gql(
+          `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods } } }`,
+        );
         const withTotp = await db.query(`select account_id from totp_authenticator where status = 'ACTIVE'`);
         for (const row of withTotp)
           expect(all.data!['twoFactorCompliance'].rows).toContainEqual({
@@ -1862,14 +1941,13 @@ describe('two-factor authentication', () => {
             methods: expect.arrayContaining(['TOTP']),
           });
       } finally {
-        // The first admin has no second factor: switch the staff policy off again via a fresh session.
-        await reauthenticate(admin);
-        await admin.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: false }) { requiredForStaff } }`);
+        await p.restore({ requiredForStaff: false });
       }
     });
 
     it('under "required for staff", e-mail codes staff may not use are not the method kept', async () => {
       const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff requiredForStaff } }`;
+      let policy: Awaited<ReturnType<typeof policyAdmin>> | undefined;
       await reauthenticate(admin);
       expect((await admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
       try {
@@ -1883,8 +1961,9 @@ describe('two-factor authentication', () => {
             .__typename,
         ).toBe('TwoFactorEnabled');
         // Then e-mail codes are no longer accepted from staff, and staff must use 2FA.
-        await reauthenticate(admin);
-        expect((await admin.gql(SET, { i: { emailForStaff: false, requiredForStaff: true } })).errors).toBeUndefined();
+        const p = await policyAdmin();
+        policy = p;
+        expect((await p.client.gql(SET, { i: { emailForStaff: false, requiredForStaff: true } })).errors).toBeUndefined();
         await awayFromStepEdge();
         const re = await staff.client.gql(Q.reauth, {
           i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
@@ -1895,8 +1974,11 @@ describe('two-factor authentication', () => {
         expect((await staff.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
         expect((await loginStep(new GqlClient(server.url), staff.email)).methods).toContain('TOTP');
       } finally {
-        await reauthenticate(admin);
-        await admin.gql(SET, { i: { emailForStaff: false, requiredForStaff: false } });
+        if (policy) await policy.restore({ emailForStaff: false, requiredForStaff: false });
+        else {
+          await reauthenticate(admin);
+          await admin.gql(SET, { i: { emailForStaff: false, requiredForStaff: false } });
+        }
       }
     });
 
@@ -2245,6 +2327,16 @@ describe('two-factor authentication', () => {
           user.id,
         ]),
       ).toEqual([{ actor_id: null }]);
+    });
+
+    it('two keys are two methods, but a flagged one is none: with it, a second method is recommended again', async () => {
+      const user = await newUser();
+      for (const name of ['Desk key', 'Spare key']) {
+        expect(await register(user.client, new SoftKey(server.url), name)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      }
+      expect((await user.client.gql(Q.status)).data!['myTwoFactor'].recommendSecondMethod).toBe(false);
+      await db.query(`update webauthn_credential set flagged_at = now() where account_id = $1 and name = 'Spare key'`, [user.id]);
+      expect((await user.client.gql(Q.status)).data!['myTwoFactor'].recommendSecondMethod).toBe(true);
     });
 
     it('a crafted registration: an overlong credential id is refused, unknown transports are not kept', async () => {

@@ -220,6 +220,8 @@ export type ErrorCode =
   | 'EMAIL_COOLDOWN'
   /** Another account uses this e-mail address. */
   | 'EMAIL_TAKEN'
+  /** Refused: the settings would require two-factor authentication of your own account, which holds no second factor sign-in could use. Set one up on your Security page first (the change would otherwise end your own sessions with everyone else’s who owes one). */
+  | 'ENROLL_YOURSELF_FIRST'
   /** Signed in, but the role or permissions do not allow this. */
   | 'FORBIDDEN'
   /** The document is not valid GraphQL. */

@@ -50,6 +50,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   SECOND_FACTOR_UNAVAILABLE:
     'Your second factor cannot be used now and no recovery code is left. Ask an administrator to reset your two-step sign-in.',
   LAST_METHOD_REQUIRED: 'Your account must keep two-step sign-in. Set up another method before you remove this one.',
+  ENROLL_YOURSELF_FIRST:
+    'This would require two-step sign-in of your own account, which has no method set up. Set one up on your Security page first.',
   EMAIL_COOLDOWN: 'A code was sent moments ago. Wait a little before asking for another.',
   ALREADY_ENABLED: 'This method is set up already.',
   NOT_ENROLLING: 'This setup was not started or has expired. Start again.',

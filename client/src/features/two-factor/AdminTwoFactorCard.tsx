@@ -126,7 +126,7 @@ export function AdminTwoFactorCard({
         <Switch
           mt="sm"
           label="Require two-factor authentication"
-          description="Without a method, this user is led through setting one up right after the password and can do nothing else until done (e.g. for customers who placed orders)."
+          description="Without a method, this user is signed out at once, then led through setting one up right after the password and can do nothing else until done (e.g. for customers who placed orders)."
           checked={account.requiresTwoFactor}
           disabled={marking}
           onChange={(e) => {

@@ -97,7 +97,7 @@ export function TwoFactorSettingsCard() {
         </Checkbox.Group>
         <Switch
           label="Require 2FA for admins and sub-admins"
-          description="Staff without a method are led through setup right after their password and can do nothing else until done."
+          description="Staff without a method are signed out at once, then led through setup right after their password and can do nothing else until done. Set up your own method first."
           checked={s.requiredForStaff}
           disabled={loading}
           onChange={(e) => void save({ requiredForStaff: e.currentTarget.checked })}

@@ -49,6 +49,7 @@ export enum ErrorCode {
   MAIL_FAILED = 'MAIL_FAILED',
   SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
   LAST_METHOD_REQUIRED = 'LAST_METHOD_REQUIRED',
+  ENROLL_YOURSELF_FIRST = 'ENROLL_YOURSELF_FIRST',
   ALREADY_RESOLVED = 'ALREADY_RESOLVED',
   LINK_INVALID = 'LINK_INVALID',
   NO_PASSWORD_RESET_PENDING = 'NO_PASSWORD_RESET_PENDING',
@@ -132,6 +133,10 @@ registerEnumType(ErrorCode, {
     LAST_METHOD_REQUIRED: {
       description:
         'A policy requires two-factor authentication for this account and this is its last usable method: set up another one first.',
+    },
+    ENROLL_YOURSELF_FIRST: {
+      description:
+        'Refused: the settings would require two-factor authentication of your own account, which holds no second factor sign-in could use. Set one up on your Security page first (the change would otherwise end your own sessions with everyone else’s who owes one).',
     },
     EMAIL_COOLDOWN: { description: 'A code was sent moments ago: wait until `retryAfter` before asking for another.' },
     ALREADY_ENABLED: { description: 'This method is set up already.' },

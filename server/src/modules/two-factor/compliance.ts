@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Role } from '../../common/auth/roles.js';
+import { Role } from '../../common/auth/roles.js';
 import { Account } from '../account/account.entity.js';
 import type { TwoFactorSettings } from '../settings/settings.service.js';
 import { TwoFactorMethod } from './two-factor.entity.js';
@@ -38,16 +38,70 @@ const STATUS = `
       -- will ever lead them through enrollment, so they are not counted as "required but missing".
       ?::boolean and not a.api_only and a.disabled_at is null
         and (case when a.role = 'USER' then a.requires_two_factor else ?::boolean end) as required
-    from account a),
+    from account a where a.role = any(?::text[])),
   g as (select f.*, ?::boolean and (f.has_totp or f.has_email or f.has_webauthn) as enabled from f)`;
 
+/**
+ * STATUS's parameters: under settings `s`, the accounts of `roles` (an array literal: knex would
+ * spread a JavaScript array into a list).
+ */
+const statusParams = (s: TwoFactorSettings, roles: readonly Role[]) => [
+  s.emailForStaff,
+  s.enabled,
+  s.requiredForStaff,
+  `{${roles.join(',')}}`,
+  s.enabled,
+];
+const EVERY_ROLE: readonly Role[] = [Role.ADMIN, Role.SUB_ADMIN, Role.USER];
+
+/** Whether a policy under settings `s` requires 2FA of the account and it holds no factor sign-in could use. */
+export async function owesEnrollment(em: EntityManager, s: TwoFactorSettings, accountId: string): Promise<boolean> {
+  const [row] = await em.execute<{ owes: boolean }[]>(
+    `${STATUS} select exists (select 1 from g where id = ? and required and not enabled) as owes`,
+    [...statusParams(s, EVERY_ROLE), accountId],
+  );
+  return row?.owes === true;
+}
+
+/**
+ * A policy takes effect at once, not at each account's next sign-in: the live full sessions of the
+ * accounts that owe an enrollment under settings `s` (a policy requires 2FA of them and they hold no
+ * factor sign-in could use) are revoked (`TWO_FACTOR_REQUIRED`), each announced to every instance, so
+ * that their holders sign in again and are led through enrollment. `only`: among these accounts (all
+ * when null); `except`: never this one's. The number of sessions ended.
+ */
+export async function signOutOwingEnrollment(
+  em: EntityManager,
+  s: TwoFactorSettings,
+  only: readonly string[] | null,
+  except: string | null,
+): Promise<number> {
+  const [row] = await em.execute<{ n: number }[]>(
+    `${STATUS},
+     ended as (
+       update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
+        where stage = 'FULL' and revoked_at is null and expires_at > now()
+          and account_id in (select id from g where required and not enabled
+                               and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid)
+       returning 1)
+     select count(*)::int as n from ended`,
+    [...statusParams(s, EVERY_ROLE), ...Array(2).fill(only === null ? null : `{${only.join(',')}}`), except],
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * `roles`: the roles the viewer may manage (a sub-admin never sees admins, nor sub-admins without
+ * MANAGE_SUB_ADMINS): rows and counts alike cover only those accounts.
+ */
 export async function complianceReport(
   em: EntityManager,
   s: TwoFactorSettings,
   withoutOnly: boolean,
   page: { limit: number; offset: number },
+  roles: readonly Role[],
 ): Promise<ComplianceReport> {
-  const params = [s.emailForStaff, s.enabled, s.requiredForStaff, s.enabled];
+  const params = statusParams(s, roles);
   const [counts] = await em.execute<{ total: number; with_2fa: number; missing: number }[]>(
     `${STATUS}
      select count(*)::int as total, (count(*) filter (where enabled))::int as with_2fa,

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
-import { normalizeEmail } from '../account/account.service.js';
+import { mayManageRole, normalizeEmail } from '../account/account.service.js';
 import { managedAccount } from '../account/managed-account.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -15,7 +15,7 @@ import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
-import { complianceReport } from './compliance.js';
+import { complianceReport, owesEnrollment, signOutOwingEnrollment } from './compliance.js';
 import { requesterGone, TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
   AccountTwoFactor,
@@ -204,7 +204,10 @@ export class TwoFactorResolver {
       recoveryCodesRemaining: m.recoveryRemaining,
       allowedMethods: allowed,
       required,
-      recommendSecondMethod: strong.length === 1 && !(strong[0] === TwoFactorMethod.WEBAUTHN && m.webauthn.length > 1),
+      // Two keys are two methods; a flagged one (refused at sign-in) is none.
+      recommendSecondMethod:
+        strong.length === 1 &&
+        !(strong[0] === TwoFactorMethod.WEBAUTHN && m.webauthn.filter((c) => c.flaggedAt === null).length > 1),
       locked,
     });
   }
@@ -486,7 +489,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Mutation(() => TwoFactorSettingsType, {
     description:
-      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication.',
+      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication. In force at once: the live sessions of accounts that now owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end, and their next sign-in leads through it; a change that would require it of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST).',
   })
   async updateTwoFactorSettings(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,
@@ -499,6 +502,7 @@ export class TwoFactorResolver {
     // Recovery codes back the other methods up: always allowed, so the stored list says what is enforced.
     const methods = input.allowedMethods ? [...new Set([...input.allowedMethods, TwoFactorMethod.RECOVERY_CODE])] : undefined;
     // Judged against the stored settings, read afresh under the settings' lock.
+    const audit = ctx.services.audit.settingsChanged(ctx, { type: 'Settings', id: 'twoFactor' });
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       ctx.viewer!.account.id,
@@ -531,7 +535,11 @@ export class TwoFactorResolver {
         if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
         // E-mail codes off for staff while they are your own only factor would lock you out at your
         // next sign-in (the lost-device flow would be the way back): refused until you set up another.
-        if (input.emailForStaff === false && before.emailForStaff && before.enabled) {
+        // Judged on the settings as they will be, so that switching 2FA on in the same change (or
+        // turning e-mail codes off while 2FA is off, then switching it on) is no way around it.
+        const staffEmailOff = (s: { enabled: boolean; emailForStaff: boolean }) => s.enabled && !s.emailForStaff;
+        const afterChange = { enabled: input.enabled ?? before.enabled, emailForStaff: forStaff };
+        if (staffEmailOff(afterChange) && !staffEmailOff(before)) {
           const own = await ctx.services.twoFactor.summary(tx, ctx.viewer!.account.id);
           const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
           if (own.email && others === 0) {
@@ -549,7 +557,20 @@ export class TwoFactorResolver {
           emailForStaff: input.emailForStaff ?? undefined,
         };
       },
-      ctx.services.audit.settingsChanged(ctx, { type: 'Settings', id: 'twoFactor' }),
+      async (tx, before, after) => {
+        // A policy the change puts on your own account while it holds no usable factor: refused (it
+        // would end your own sessions too); one you owed already (set before) does not stop you changing things.
+        const me = ctx.viewer!.account.id;
+        if ((await owesEnrollment(tx, after, me)) && !(await owesEnrollment(tx, before, me))) {
+          throw appError(
+            ErrorCode.ENROLL_YOURSELF_FIRST,
+            'These settings would require two-factor authentication of your own account, which has no method set up: set one up on your Security page first.',
+          );
+        }
+        await audit(tx, before, after);
+        // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
+        await signOutOwingEnrollment(tx, after, null, me);
+      },
     );
     return Object.assign(new TwoFactorSettingsType(), after);
   }
@@ -557,7 +578,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
   @Mutation(() => RequiresTwoFactorMark, {
     description:
-      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
+      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. In force at once: a marked user without a usable factor is signed out everywhere and led through enrollment at the next sign-in. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
   })
   async setRequiresTwoFactor(
     @Arg('required', () => Boolean, { description: 'True to require 2FA.' }) required: boolean,
@@ -599,8 +620,14 @@ export class TwoFactorResolver {
       if (account.requiresTwoFactor !== required) {
         account.requiresTwoFactor = required;
         await tx.flush();
+        // In force at once: a marked user without a usable factor is signed out, and is led through
+        // enrollment at the next sign-in.
+        const sessionsEnded = required
+          ? await signOutOwingEnrollment(tx, await ctx.services.settings.twoFactor(tx), [account.id], null)
+          : 0;
         await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.REQUIRES_TWO_FACTOR_CHANGED, target(account), {
           required,
+          ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
         });
       }
       // An integrator knows its customer's address; the account's own data (name, sign-in times,
@@ -616,7 +643,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS)
   @Query(() => TwoFactorCompliance, {
     description:
-      'Every account’s 2FA status and methods, for audits: counts over all accounts, rows a page at a time. Needs MANAGE_USERS.',
+      'Every account’s 2FA status and methods, for audits: counts over all accounts, rows a page at a time. Needs MANAGE_USERS; a sub-admin sees (and counts) only the accounts whose role it may manage (users; sub-admins with MANAGE_SUB_ADMINS), never admins.',
   })
   async twoFactorCompliance(
     @Arg('withoutTwoFactor', () => Boolean, { nullable: true, description: 'Only accounts without 2FA.' })
@@ -625,7 +652,9 @@ export class TwoFactorResolver {
     @Arg('page', () => PageInput, { nullable: true, description: 'Paging (by role, then e-mail).' }) page?: PageInput,
   ): Promise<TwoFactorCompliance> {
     const s = await ctx.services.settings.twoFactor(ctx.em);
-    const report = await complianceReport(ctx.em, s, without === true, page ?? new PageInput());
+    // A sub-admin audits the accounts it may manage, not the admins (nor sub-admins without MANAGE_SUB_ADMINS).
+    const roles = [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((r) => mayManageRole(ctx.viewer!, r));
+    const report = await complianceReport(ctx.em, s, without === true, page ?? new PageInput(), roles);
     return Object.assign(new TwoFactorCompliance(), {
       ...report,
       rows: report.rows.map((r) => Object.assign(new TwoFactorComplianceRow(), r)),

@@ -86,7 +86,11 @@ const successCtes = (accounts: string, keys: string) => `reset as (
  * budgets are taken up front with atomic increments (and given back when the proof is right), so
  * concurrent requests each pay: read first and counted after the check, the network's budget let every
  * request that started before the first failure was written through. (An authenticator-app code is
- * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) `net_count` is
+ * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) These
+ * attempts are not taken in the budgets' turns: an app code that passed `totp_attempt`'s budget check
+ * in the microseconds before such an attempt was counted is still decided, one comparison more than
+ * the budget in that window at most. Taking the turns here would make every other method's attempt of
+ * the account, and of its network, wait behind an app-code sign-in waiting for the account's row. `net_count` is
  * the network's count before this attempt, as `takeAttempt` reads it. $1 account, $2 account budget
  * key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes allowed for this account.
  */
@@ -1077,39 +1081,28 @@ export class TwoFactorService {
     // Out of e-mail budget: refused before the setup's address is replaced (the last code still confirms it).
     const budget = await this.takeMailBudget(em, account.id, address);
     if (budget instanceof TwoFactorFailure) return budget;
-    // One upsert (parallel starts cannot both insert): the address of a setup in progress is
-    // replaced; an active one is never touched. The address it replaces comes back too.
-    const [pending] = await em.execute<{ id: string; prev_address: string | null }[]>(
-      `with prev as (select address from email_factor where account_id = ?)
-       insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
-       on conflict (account_id) do update set address = excluded.address where email_factor.status = 'PENDING'
-       returning id, (select address from prev) as prev_address`,
-      [account.id, randomUUID(), account.id, address],
-    );
-    if (!pending) {
+    // Working e-mail codes are never touched: refused before anything is sent.
+    const active = await em.execute(`select 1 from email_factor where account_id = ? and status = 'ACTIVE'`, [account.id]);
+    if (active.length > 0) {
       await this.giveBack(budget);
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
     }
-    // No code sent (the mail server refused it, the last code died of wrong tries, a parallel start
-    // sent one first) is no restart: the setup's address is put back (or the setup this start began
-    // removed), so the code already in the inbox still confirms what it was sent for. Only while the
-    // row still holds this start's address (a later start keeps its own).
-    const undo = () =>
-      pending.prev_address === null
-        ? em.execute(`delete from email_factor where id = ? and status = 'PENDING' and address = ?`, [pending.id, address])
-        : em.execute(`update email_factor set address = ? where id = ? and status = 'PENDING' and address = ?`, [
-            pending.prev_address,
-            pending.id,
-            address,
-          ]);
-    let sent: Awaited<ReturnType<TwoFactorService['sendCode']>>;
-    try {
-      sent = await this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address, budget);
-    } catch (err) {
-      await undo().catch(() => undefined);
-      throw err;
+    // The code first: its conditional upsert decides the cool-down and the five-try rule (parallel
+    // starts send once), so a start that sends nothing (refused, or the mail server's refusal) changes
+    // nothing, and the code already in the inbox still confirms the address it was sent to. Then the
+    // setup's address becomes the one this code went to (one upsert: parallel first starts cannot both insert).
+    const sent = await this.sendCode(em, account, EmailCodePurpose.ENROLL, sessionId, address, budget);
+    if (sent instanceof TwoFactorFailure) return sent;
+    const [pending] = await em.execute<{ id: string }[]>(
+      `insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
+       on conflict (account_id) do update set address = excluded.address where email_factor.status = 'PENDING'
+       returning id`,
+      [randomUUID(), account.id, address],
+    );
+    if (!pending) {
+      // Switched on meanwhile (by another session of the account): this code confirms nothing.
+      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
     }
-    if (sent instanceof TwoFactorFailure) await undo();
     return sent;
   }
 
