@@ -116,6 +116,66 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByText('9 of 10 recovery codes left.').waitFor();
   });
 
+  it('codes shown at setup are taken off the page once the last method (and with it every code) is removed', async () => {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    await awayFromStepEdge();
+    await page.getByLabel('Code from the app').fill(totp(secret, -1));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('region', { name: 'Recovery codes' }).waitFor();
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    await page.getByRole('dialog', { name: 'Remove the authenticator app?' }).getByRole('button', { name: 'Remove app' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Two-factor authentication off').waitFor();
+    await page.getByText('Recovery codes are created when you set up your first method.').waitFor();
+    // The set shown at setup died with the app: it is no longer offered for copying or download.
+    expect(await page.getByRole('region', { name: 'Recovery codes' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('a method that cannot finish a sign-in now is said so, not "off", with the recovery codes counted and renewable', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
+    try {
+      // A sub-admin whose only method is e-mail codes, which the settings then take from staff.
+      const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      const since = mail.count();
+      await staff.client.gql(Q.startEmail, { a: staff.email });
+      const confirmed = await staff.client.gql(Q.confirmEmail, { c: await mail.codeFor(staff.email, since) });
+      const recovery = confirmed.data!['confirmEmailEnrollment'].recoveryCodes as string[];
+      expect(recovery).toHaveLength(10);
+      expect((await admin.gql(SET, { i: { emailForStaff: false } })).errors).toBeUndefined();
+
+      const page = await (await browser.newContext()).newPage();
+      await signIn(page, staff.email);
+      const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+      await dialog.getByRole('textbox', { name: 'Recovery code' }).fill(recovery[0]!);
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      await page.getByTestId('home-two-factor').getByText('Your second factor cannot be used now').waitFor();
+      await page.getByRole('link', { name: 'Security', exact: true }).click();
+      await page.getByText('Two-factor authentication: no usable method').waitFor();
+      await page.getByText('Your method cannot be used now').waitFor();
+      expect(await page.getByText('Two-factor authentication off').count()).toBe(0);
+      await page.getByText('9 of 10 recovery codes left.').waitFor();
+      await page.getByRole('button', { name: 'Generate new recovery codes' }).waitFor();
+      await page.context().close();
+    } finally {
+      await reauthenticate(admin);
+      await admin.gql(SET, { i: { emailForStaff: false } });
+    }
+  });
+
   it('sets up e-mail codes from the Security page, then signs in with the code the pop-up had sent', async () => {
     const { email } = await createAccount(server, admin, { role: 'USER' });
     const page = await (await browser.newContext()).newPage();

@@ -581,6 +581,54 @@ describe('two-factor authentication', () => {
       expect(next.data!['verifySecondFactor']).toMatchObject({ __typename: 'LoginSuccess', account: { id, email } });
     });
 
+    it('an app switched on is told to its holder and answered as on, even when the bookkeeping after the commit times out', async () => {
+      // A server whose statements give up after 3 s, and the account's attempt counter held locked by
+      // another connection from the moment the confirmation waits for the account's methods: its commit
+      // goes through, then giving its attempt back times out.
+      const slow = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, DB_STATEMENT_TIMEOUT_MS: '3000' });
+      const methods = new pg.Client({ connectionString: db.url });
+      const counter = new pg.Client({ connectionString: db.url });
+      await methods.connect();
+      await counter.connect();
+      try {
+        const { client: c, email, id } = await newUser();
+        const client = c.withBaseUrl(slow.url);
+        const start = await client.gql(Q.startTotp);
+        const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+        await awayFromStepEdge();
+        await methods.query('select pg_advisory_lock(hashtext($1))', [`two_factor_methods:${id}`]);
+        const since = mail.count();
+        const confirming = client.gql(Q.confirmTotp, { c: totp(secret, 0) });
+        const waiting = async () =>
+          (
+            await db.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%pg_advisory_xact_lock%'`,
+            )
+          )[0]!['n'] as number;
+        for (let i = 0; i < 200 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await waiting()).toBe(1);
+        await counter.query('begin');
+        await counter.query(`select 1 from failure_counter where key = $1 for update`, [`2fa:acct:${id}`]);
+        await methods.query('select pg_advisory_unlock(hashtext($1))', [`two_factor_methods:${id}`]);
+        const res = await confirming;
+        await counter.query('commit');
+        expect(res.data?.['confirmTotpEnrollment'], JSON.stringify(res)).toMatchObject({
+          __typename: 'TwoFactorEnabled',
+          method: 'TOTP',
+        });
+        expect(res.data!['confirmTotpEnrollment'].recoveryCodes).toHaveLength(10);
+        expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([
+          { status: 'ACTIVE' },
+        ]);
+        await mail.waitFor(email, (m) => /method was added/i.test(m.subject), since);
+      } finally {
+        await counter.end();
+        await methods.end();
+        await slow.stop();
+      }
+    });
+
     it('an app setup left unconfirmed past its expiry cannot be switched on, even with a right code', async () => {
       const { client, email, id } = await newUser();
       const start = await client.gql(Q.startTotp);

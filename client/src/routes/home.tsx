@@ -23,6 +23,11 @@ const HomePageDocument = graphql(`
       recommendSecondMethod
       recoveryCodesRemaining
       required
+      totpEnabled
+      emailAddress
+      webauthnCredentials {
+        id
+      }
     }
   }
 `);
@@ -34,7 +39,19 @@ function twoFactorAdvice(tf: {
   recommendSecondMethod: boolean;
   recoveryCodesRemaining: number;
   required: boolean;
+  totpEnabled: boolean;
+  emailAddress?: string | null;
+  webauthnCredentials: readonly unknown[];
 }): { tone: 'green' | 'orange' | 'red'; text: string; action: string | null } {
+  // A factor held that cannot finish a sign-in now (a key flagged as a clone, staff e-mail codes while off):
+  // not "off" (sign-ins still ask for a second step), but each one costs a recovery code.
+  if (!tf.enabled && (tf.totpEnabled || tf.emailAddress || tf.webauthnCredentials.length > 0)) {
+    return {
+      tone: 'red',
+      text: `Your second factor cannot be used now: each sign-in uses up a recovery code (${tf.recoveryCodesRemaining} left).`,
+      action: 'Set up another method',
+    };
+  }
   if (!tf.enabled) {
     return {
       tone: tf.required ? 'red' : 'orange',

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
@@ -37,9 +37,19 @@ export function Component() {
   const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
 
+  // Codes shown after the last method went (and with it every recovery code) work no more: not left on screen.
+  const remaining = tf?.recoveryCodesRemaining;
+  useEffect(() => {
+    if (remaining === 0) setFreshCodes(null);
+  }, [remaining]);
+
   if (!tf) {
     return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
   }
+  // A factor held but of no use at sign-in now (a key flagged as a clone, e-mail codes while they are off
+  // for staff): sign-ins still ask for a second step, which only a recovery code can give.
+  const holdsFactor = tf.totpEnabled || tf.emailAddress !== null || tf.webauthnCredentials.length > 0;
+  const unusable = holdsFactor && !tf.enabled;
 
   const onEnabled = (e: Enabled) => {
     if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
@@ -55,15 +65,29 @@ export function Component() {
       <div>
         <Group gap="sm">
           <Title order={1}>Security</Title>
-          <Badge color={tf.enabled ? 'green' : 'gray'} variant="light" leftSection={<IconShieldCheck size={14} aria-hidden />}>
-            {tf.enabled ? 'Two-factor authentication on' : 'Two-factor authentication off'}
+          <Badge
+            color={tf.enabled ? 'green' : unusable ? 'orange' : 'gray'}
+            variant="light"
+            leftSection={<IconShieldCheck size={14} aria-hidden />}
+          >
+            {tf.enabled
+              ? 'Two-factor authentication on'
+              : unusable
+                ? 'Two-factor authentication: no usable method'
+                : 'Two-factor authentication off'}
           </Badge>
         </Group>
         <Text c="dimmed" size="sm" mt={4}>
           A second step after your password keeps your account safe even if the password leaks.
         </Text>
       </div>
-      {tf.required && !tf.enabled && (
+      {unusable && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Your method cannot be used now">
+          A security key flagged as a possible clone, or e-mail codes while they are off for admins and sub-admins, cannot finish
+          a sign-in: until you set up another method below, each sign-in uses up one of your recovery codes.
+        </Alert>
+      )}
+      {tf.required && !tf.enabled && !unusable && (
         <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />}>
           Your account must use two-factor authentication. Set up a method below.
         </Alert>
@@ -274,7 +298,7 @@ export function Component() {
         <Title order={2} size="h4" mb="xs">
           Recovery codes
         </Title>
-        {tf.enabled ? (
+        {tf.enabled || holdsFactor ? (
           <Stack gap="sm">
             <Text size="sm" data-testid="recovery-remaining">
               {tf.recoveryCodesRemaining} of 10 recovery codes left.

@@ -43,16 +43,19 @@ export function Component() {
   const viewer = useViewer();
   const [without, setWithout] = useState(false);
   const [page, setPage] = useState(1);
-  const { data, error, refetch } = useQuery(ComplianceDocument, {
+  const { data, previousData, error, refetch } = useQuery(ComplianceDocument, {
     variables: { without, page: { limit: PAGE, offset: (page - 1) * PAGE } },
     fetchPolicy: 'cache-and-network',
   });
-  const report = data?.twoFactorCompliance;
+  // While another page or the filter loads, the last one stays (the switch and the pager with it, and
+  // the keyboard's place on them), rather than a loader in their stead.
+  const fresh = data?.twoFactorCompliance;
+  const report = fresh ?? previousData?.twoFactorCompliance;
   // Fewer rows than before (accounts gone, or 2FA set up meanwhile): back to the last page that has any.
   const lastPage = Math.max(1, Math.ceil((report?.matching ?? 0) / PAGE));
   useEffect(() => {
-    if (report && page > lastPage) setPage(lastPage);
-  }, [report, page, lastPage]);
+    if (fresh && page > lastPage) setPage(lastPage);
+  }, [fresh, page, lastPage]);
 
   return (
     <Stack gap="lg" maw={1100}>

@@ -25,11 +25,13 @@ type EnabledResult =
   | { __typename: 'TwoFactorEnabled'; method: TwoFactorMethod; recoveryCodes?: string[] | null; signedIn: boolean }
   | { __typename: 'TwoFactorError'; code: Problem['code']; retryAfter?: string | null };
 
+/** A refusal: the field sentences when the input was refused (a blank device name, an address the server does not take), else the code's. */
 function ProblemAlert({ problem }: { problem: Problem | null }) {
   if (!problem) return null;
+  const fields = Object.values(problem.fieldErrors);
   return (
     <Alert color="red" variant="light" role="alert">
-      {problem.message}
+      {fields.length > 0 ? fields.join(' ') : problem.message}
     </Alert>
   );
 }

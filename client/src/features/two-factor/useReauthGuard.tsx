@@ -33,7 +33,7 @@ export function useReauthGuard(): {
     const el = returnTo.current;
     returnTo.current = null;
     setTimeout(() => {
-      if (el?.isConnected && !(el as HTMLButtonElement).disabled) el.focus();
+      if (el?.isConnected && !(el as HTMLButtonElement).disabled) el.focus({ preventScroll: true });
     }, 0);
   };
   async function guard(label: string, action: () => Promise<void>, onError?: (problem: Problem) => void): Promise<void> {

@@ -411,6 +411,15 @@ export class TwoFactorService {
    * of a second step takes them): an update locking them in the table's physical order could deadlock
    * with a concurrent attempt on the same account and network, and one of the two would fail.
    */
+  /** `giveBack` after a change has committed: a failure is logged, not thrown (the change stands, and is answered as done). */
+  private async giveBackAfterCommit(keys: string[]): Promise<void> {
+    try {
+      await this.giveBack(keys);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not give an attempt back after a confirmed setup');
+    }
+  }
+
   private async giveBack(keys: string[]): Promise<void> {
     await prepared(
       this.pool,
@@ -788,8 +797,10 @@ export class TwoFactorService {
         'This setup was restarted or ended meanwhile: scan the newest QR code, or start again.',
       );
     }
-    await this.giveBack([this.accountBudgetKey(account.id)]);
+    // Committed: the holder is told first; giving the attempt back is bookkeeping, and its failure (a
+    // database timeout) must neither lose the notice nor answer as if the app were not switched on.
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
+    await this.giveBackAfterCommit([this.accountBudgetKey(account.id)]);
     return null;
   }
 
@@ -1142,9 +1153,10 @@ export class TwoFactorService {
     if (!confirmed) {
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'This setup was restarted or ended meanwhile: start again.');
     }
+    // Committed: the holder is told first, whatever happens to this request next.
+    this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
     // The request's own copy follows the row (later steps of this request read it).
     await em.refresh(factor);
-    this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
     return null;
   }
 
