@@ -51,6 +51,16 @@ describe('two-factor authentication in the dashboard', () => {
     return { cdp, authenticatorId };
   }
 
+  /** A new user, signed in in a browser of its own and gone from Home to the Security page. */
+  async function newUserOnSecurityPage(): Promise<{ email: string; page: Page }> {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    return { email, page };
+  }
+
   async function signOut(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -117,11 +127,7 @@ describe('two-factor authentication in the dashboard', () => {
   });
 
   it('codes shown at setup are taken off the page once the last method (and with it every code) is removed', async () => {
-    const { email } = await createAccount(server, admin, { role: 'USER' });
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, email);
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const { page } = await newUserOnSecurityPage();
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
     await awayFromStepEdge();
@@ -177,11 +183,7 @@ describe('two-factor authentication in the dashboard', () => {
   });
 
   it('sets up e-mail codes from the Security page, then signs in with the code the pop-up had sent', async () => {
-    const { email } = await createAccount(server, admin, { role: 'USER' });
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, email);
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const { email, page } = await newUserOnSecurityPage();
     const address = uniqueEmail('codes');
     await page.getByLabel('Address for codes').fill(address);
     let since = mail.count();
@@ -511,6 +513,12 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, email);
     await page.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
     expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(1);
+    // Set up meanwhile from another device: this page is told to sign in again and use it.
+    const elsewhere = new GqlClient(server.url);
+    expect((await loginStep(elsewhere, email)).typename).toBe('TwoFactorEnrollmentRequired');
+    await enrollTotp(elsewhere);
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('alert').getByText('Your account has a method set up now. Cancel, sign in again and use it.').waitFor();
     await page.getByRole('button', { name: 'Cancel and sign out' }).click();
     await page.waitForURL('**/login');
     expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(0);
@@ -608,11 +616,7 @@ describe('two-factor authentication in the dashboard', () => {
   });
 
   it('changes your password from the Security page after confirming it is you', async () => {
-    const { email } = await createAccount(server, admin, { role: 'USER' });
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, email);
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const { email, page } = await newUserOnSecurityPage();
     const NEW = 'a fresh passphrase for me';
     await page.getByLabel('New password', { exact: true }).fill(NEW);
     await page.getByLabel('Repeat the new password').fill(`${NEW}!`);

@@ -1015,6 +1015,18 @@ describe('two-factor authentication', () => {
       expect(await auditCount(id, 'TWO_FACTOR_ENABLED')).toBe(0);
     });
 
+    /** A code asked for in `a`'s sign-in while the mail server refuses `address`: MAIL_FAILED. */
+    const refusedSend = (a: GqlClient, address: string) =>
+      mail.refusingWhile(address, async () =>
+        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' }),
+      );
+    /** An e-mail setup started for `address` while the mail server refuses it: MAIL_FAILED. */
+    const refusedStart = (client: GqlClient, address: string) =>
+      mail.refusingWhile(address, async () =>
+        expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment']).toMatchObject({
+          code: 'MAIL_FAILED',
+        }),
+      );
     async function userWithEmailCodes(): Promise<{ email: string; address: string }> {
       const { client, email } = await newUser();
       const address = uniqueEmail('codes');
@@ -1113,12 +1125,7 @@ describe('two-factor authentication', () => {
       const { email, address } = await userWithEmailCodes();
       const a = new GqlClient(server.url);
       await loginStep(a, email);
-      mail.refusing.add(address);
-      try {
-        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
-      } finally {
-        mail.refusing.delete(address);
-      }
+      await refusedSend(a, address);
       let since = mail.count();
       expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
       const code = await mail.codeFor(address, since);
@@ -1146,12 +1153,7 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
       const delivered = await mail.codeFor(address, since);
       await new Promise((r) => setTimeout(r, 2100)); // the cool-down
-      mail.refusing.add(address);
-      try {
-        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
-      } finally {
-        mail.refusing.delete(address);
-      }
+      await refusedSend(a, address);
       expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: delivered } })).data!['verifySecondFactor'].__typename).toBe(
         'LoginSuccess',
       );
@@ -1171,12 +1173,7 @@ describe('two-factor authentication', () => {
         );
       for (let i = 0; i < 4; i++) await wrong();
       await new Promise((r) => setTimeout(r, 2100)); // the cool-down
-      mail.refusing.add(address);
-      try {
-        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
-      } finally {
-        mail.refusing.delete(address);
-      }
+      await refusedSend(a, address);
       await wrong(); // the fifth try at the code still in the inbox
       // Dead: no new code (with five fresh tries) until the attempt window since it was sent is over.
       since = mail.count();
@@ -1192,12 +1189,7 @@ describe('two-factor authentication', () => {
       const { email, address } = await userWithEmailCodes();
       const a = new GqlClient(server.url);
       await loginStep(a, email);
-      mail.refusing.add(address);
-      try {
-        expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
-      } finally {
-        mail.refusing.delete(address);
-      }
+      await refusedSend(a, address);
       expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: '000001' } })).data!['verifySecondFactor']).toMatchObject({
         code: 'NO_CODE_SENT',
       });
@@ -1220,14 +1212,7 @@ describe('two-factor authentication', () => {
       const firstCode = await mail.codeFor(first, since);
       await new Promise((r) => setTimeout(r, 2100)); // the cool-down
       const refused = uniqueEmail('refused');
-      mail.refusing.add(refused);
-      try {
-        expect((await u.client.gql(Q.startEmail, { a: refused })).data!['startEmailEnrollment']).toMatchObject({
-          code: 'MAIL_FAILED',
-        });
-      } finally {
-        mail.refusing.delete(refused);
-      }
+      await refusedStart(u.client, refused);
       expect(await addressOf(u.id)).toEqual([first]);
       expect((await u.client.gql(Q.confirmEmail, { c: firstCode })).data!['confirmEmailEnrollment'].__typename).toBe(
         'TwoFactorEnabled',
@@ -1251,14 +1236,7 @@ describe('two-factor authentication', () => {
 
       // A first start whose code could not be sent leaves no setup in progress.
       const w = await newUser();
-      mail.refusing.add(refused);
-      try {
-        expect((await w.client.gql(Q.startEmail, { a: refused })).data!['startEmailEnrollment']).toMatchObject({
-          code: 'MAIL_FAILED',
-        });
-      } finally {
-        mail.refusing.delete(refused);
-      }
+      await refusedStart(w.client, refused);
       expect(await addressOf(w.id)).toEqual([]);
     });
 

@@ -17,6 +17,17 @@ export class MailSink {
   private waiters: (() => void)[] = [];
   /** Messages to these addresses are refused (550), as a mail server that is down for them would. */
   readonly refusing = new Set<string>();
+
+  /** Runs `fn` while this server refuses mail to `address` for good (as `refusing` does), then takes it again. */
+  async refusingWhile<T>(address: string, fn: () => Promise<T>): Promise<T> {
+    const a = address.toLowerCase();
+    this.refusing.add(a);
+    try {
+      return await fn();
+    } finally {
+      this.refusing.delete(a);
+    }
+  }
   /** Messages to these addresses are deferred (451, "try again later"), as a busy or greylisting server does. */
   readonly deferring = new Set<string>();
   /** Every message is refused at MAIL FROM (530), as a server that wants a login we do not give. */

@@ -31,7 +31,12 @@ function ProblemAlert({ problem }: { problem: Problem | null }) {
   const fields = Object.values(problem.fieldErrors);
   return (
     <Alert color="red" variant="light" role="alert">
-      {fields.length > 0 ? fields.join(' ') : problem.message}
+      {fields.length > 0
+        ? fields.join(' ')
+        : problem.code === 'SECOND_FACTOR_REQUIRED'
+          ? // Only a required enrollment hears it: the account got a method meanwhile (another window or device).
+            'Your account has a method set up now. Cancel, sign in again and use it.'
+          : problem.message}
     </Alert>
   );
 }
