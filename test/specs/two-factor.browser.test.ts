@@ -217,38 +217,50 @@ describe('two-factor authentication in the dashboard', () => {
     await page.context().close();
   });
 
-  it('a sign-in that ended while the pop-up waited closes it and says to sign in again', async () => {
+  it('a sign-in that ended while the pop-up waited closes it and says to sign in again (at the code, or at asking for one)', async () => {
     const { email, id, client } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(client);
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, email);
-    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
-    await dialog.waitFor();
-    // The pending sign-in ends while the holder looks for the phone (an admin revoked the account's
-    // sessions, which moves its session epoch on; a lapse of PENDING_SESSION_SECONDS ends it alike).
-    await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
-    // (Until the server has seen it: sessions are cached for a moment.)
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => {
-            const res = await fetch('/graphql', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ query: '{ pendingSignIn { stage } }' }),
-            });
-            return ((await res.json()) as { data?: { pendingSignIn: unknown } }).data?.pendingSignIn ?? null;
-          }),
-        { interval: 50 },
-      )
-      .toBeNull();
-    await awayFromStepEdge();
-    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
-    await dialog.getByRole('button', { name: 'Verify' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('alert').getByText('This sign-in has ended').waitFor();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    await page.context().close();
+    // E-mail codes as well, so that the pop-up offers to send one.
+    const address = uniqueEmail('ended');
+    const since = mail.count();
+    await client.gql(Q.startEmail, { a: address });
+    await client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) });
+    for (const noticedAt of ['code', 'sending'] as const) {
+      const page = await (await browser.newContext()).newPage();
+      await signIn(page, email);
+      const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+      await dialog.waitFor();
+      // The pending sign-in ends while the holder looks for the phone (an admin revoked the account's
+      // sessions, which moves its session epoch on; a lapse of PENDING_SESSION_SECONDS ends it alike).
+      await db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]);
+      // (Until the server has seen it: sessions are cached for a moment.)
+      await expect
+        .poll(
+          () =>
+            page.evaluate(async () => {
+              const res = await fetch('/graphql', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ query: '{ pendingSignIn { stage } }' }),
+              });
+              return ((await res.json()) as { data?: { pendingSignIn: unknown } }).data?.pendingSignIn ?? null;
+            }),
+          { interval: 50 },
+        )
+        .toBeNull();
+      if (noticedAt === 'code') {
+        await awayFromStepEdge();
+        await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+        await dialog.getByRole('button', { name: 'Verify' }).click();
+      } else {
+        await dialog.getByText('E-mail code', { exact: true }).click();
+        await dialog.getByRole('button', { name: 'Send code by e-mail' }).click();
+      }
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('alert').getByText('This sign-in has ended').waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.context().close();
+    }
   });
 
   it('says when the second step may be tried again after too many wrong codes', async () => {

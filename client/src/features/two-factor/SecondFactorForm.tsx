@@ -11,16 +11,19 @@ import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './
 /**
  * Picks one of the account's methods and produces its proof: a code, or a security-key assertion
  * for a fresh challenge. `submit` sends it (sign-in or re-authentication) and answers a problem or
- * null when accepted.
+ * null when accepted. `intercept`: sees the problems of asking for an e-mailed code or a key's
+ * challenge first, and answers the one to show (null: handled, e.g. the sign-in ended).
  */
 export function SecondFactorForm({
   methods,
   submit,
   submitLabel,
+  intercept = (p) => p,
 }: {
   methods: TwoFactorMethod[];
   submit: (proof: SecondFactorInput) => Promise<Problem | null>;
   submitLabel: string;
+  intercept?: (problem: Problem) => Problem | null;
 }) {
   const [method, setMethod] = useState<TwoFactorMethod>(methods[0] ?? 'TOTP');
   const [code, setCode] = useState('');
@@ -69,10 +72,10 @@ export function SecondFactorForm({
       if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
         setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
-      } else if (r?.__typename === 'TwoFactorError') setProblem(problemFromCode(r.code, r.retryAfter));
+      } else if (r?.__typename === 'TwoFactorError') setProblem(intercept(problemFromCode(r.code, r.retryAfter)));
       else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
-      setProblem(toProblem(error));
+      setProblem(intercept(toProblem(error)));
     }
   }
 
@@ -100,7 +103,7 @@ export function SecondFactorForm({
       await run({ method: 'WEBAUTHN', webauthnResponse: assertion as unknown as Record<string, unknown> });
     } catch (error) {
       setBusy(false);
-      setProblem(problemFromCeremony(error, 'sign-in') ?? toProblem(error));
+      setProblem(problemFromCeremony(error, 'sign-in') ?? intercept(toProblem(error)));
     }
   }
 

@@ -24,6 +24,21 @@ export function SecondFactorModal({
 }) {
   const [verify] = useMutation(VerifySecondFactorDocument);
   const client = useApolloClient();
+  /** A problem that means the sign-in cannot be finished here ends the pop-up (null); others are shown in it. */
+  const endedOr = (problem: Problem): Problem | null => {
+    if (problem.code === 'UNAUTHENTICATED') {
+      onEnded({
+        ...problem,
+        message: 'This sign-in has ended (it waited too long, or was finished or cancelled elsewhere). Sign in again.',
+      });
+      return null;
+    }
+    if (problem.code === 'SECOND_FACTOR_LOCKED') {
+      onEnded(problem);
+      return null;
+    }
+    return problem;
+  };
   return (
     <Modal opened onClose={onCancel} title="Two-step verification" centered closeOnClickOutside={false}>
       <Stack gap="md">
@@ -51,19 +66,10 @@ export function SecondFactorModal({
             } catch (error) {
               problem = toProblem(error);
             }
-            if (problem.code === 'UNAUTHENTICATED') {
-              onEnded({
-                ...problem,
-                message: 'This sign-in has ended (it waited too long, or was finished or cancelled elsewhere). Sign in again.',
-              });
-              return null;
-            }
-            if (problem.code === 'SECOND_FACTOR_LOCKED') {
-              onEnded(problem);
-              return null;
-            }
-            return problem;
+            return endedOr(problem);
           }}
+          // Asking for an e-mailed code or a key's challenge learns it too.
+          intercept={endedOr}
         />
       </Stack>
     </Modal>
