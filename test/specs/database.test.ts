@@ -49,6 +49,21 @@ describe('the database connection', () => {
     expect(conns.find((c) => !c.socket)).toBeUndefined();
   });
 
+  it('instances started at the same moment on a new database migrate it once between them, and both serve', async () => {
+    const [a, b] = await Promise.allSettled([startServer({ DATABASE_URL: db.url }), startServer({ DATABASE_URL: db.url })]);
+    const started = [a, b].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      expect([a, b].map((r) => (r.status === 'rejected' ? String(r.reason) : 'started'))).toEqual(['started', 'started']);
+      for (const s of started) expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+      expect(
+        await db.query(`select name from mikro_orm_migrations group by name having count(*) > 1`),
+        'no migration applied twice',
+      ).toEqual([]);
+    } finally {
+      for (const s of started) await s.stop();
+    }
+  });
+
   it('outlives its database connections being ended (PostgreSQL restarted, or an administrator)', async () => {
     server = await startServer({ DATABASE_URL: db.url });
     const { client, email } = await setupAdmin(server);

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
-import type pg from 'pg';
+import pg from 'pg';
+
+const { Client: PgClient } = pg;
 import { connectionLimits, connectTimeoutMs, limitStatements } from './pool.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,8 +115,24 @@ function withoutStatementTimeout(migration: MigrationClass): MigrationClass {
   } as unknown as MigrationClass;
 }
 
-/** Applies pending migrations; never `schema:update` at boot. */
+/** The advisory lock (a key of this project's own) that one migrating process holds at a time. */
+const MIGRATION_LOCK = 20261203_26;
+
+/**
+ * Applies pending migrations; never `schema:update` at boot. One process at a time: instances started
+ * together (and the CLI beside them) would otherwise each find the same migrations pending and run
+ * them at once, all but one failing on what the first created. The others wait for the lock (on a
+ * connection of its own, held until they are done), then find nothing pending.
+ */
 export async function migrate(orm: MikroORM, logger?: Logger): Promise<void> {
-  const applied = await orm.getMigrator().up();
-  if (applied.length > 0) logger?.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+  const lock = new PgClient({ connectionString: orm.config.get('clientUrl'), connectionTimeoutMillis: 10_000 });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    if (applied.length > 0) logger?.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+  } finally {
+    // Ending the connection releases the lock, also when the migration failed.
+    await lock.end().catch(() => undefined);
+  }
 }
