@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { Alert, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
 import { startRegistration } from '@simplewebauthn/browser';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
@@ -151,6 +151,10 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
   const { guard, modal } = useReauthGuard();
   // Another code may be asked for once the server's cool-down ends: the button counts down till then.
   const [sendWait, startSendWait] = useCooldown();
+  // Once it has, "a code was sent moments ago" is no longer true.
+  useEffect(() => {
+    if (sendWait === 0) setProblem((p) => (p?.code === 'EMAIL_COOLDOWN' ? null : p));
+  }, [sendWait]);
 
   async function onSend(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -168,7 +172,10 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
           setCode('');
         } else
           setProblem(
-            r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
+            r?.__typename === 'TwoFactorError'
+              ? // The cool-down's seconds are the button's to count (a sentence would not count with it).
+                problemFromCode(r.code, r.code === 'EMAIL_COOLDOWN' ? null : r.retryAfter)
+              : problemFromCode('INTERNAL_SERVER_ERROR'),
           );
       },
       setProblem,
