@@ -347,6 +347,24 @@ describe('two-factor authentication in the dashboard', () => {
     await page.context().close();
   });
 
+  it('a key the browser or device fails with an error of its own is said to have failed, not the network', async () => {
+    const { page } = await newUserOnSecurityPage();
+    // A phone's credential manager failing ("UnknownError"), as Chrome on Android reports it.
+    await page.evaluate(() => {
+      const fail = () =>
+        Promise.reject(new DOMException('An unknown error occurred while talking to the credential manager.', 'UnknownError'));
+      Object.defineProperty(navigator.credentials, 'create', { value: fail, configurable: true });
+    });
+    await page.getByLabel('Device name').fill('Phone');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('The security key or passkey could not be used. Try again, or use another one.')
+      .waitFor();
+    expect(await page.getByText('The server cannot be reached').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('registers a security key with a virtual authenticator, signs in with it, and refuses a key whose counter went backwards', async () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });
     const context = await browser.newContext();
@@ -385,7 +403,11 @@ describe('two-factor authentication in the dashboard', () => {
     await expect
       .poll(async () => (await db.query(`select name from webauthn_credential where account_id = $1`, [id]))[0]!['name'])
       .toBe('Desk key');
+    // A name of spaces only is refused, saying why.
     await keys.getByRole('button', { name: 'Rename' }).click();
+    await keys.getByLabel('New name for Desk key').fill('   ');
+    await keys.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Give the device a name of 1 to 64 characters.').waitFor();
     await keys.getByLabel('New name for Desk key').fill('Something else');
     await keys.getByLabel('New name for Desk key').press('Escape');
     await keys.getByText('Desk key').waitFor();

@@ -213,7 +213,12 @@ export function Component() {
                           if (renamingBusy) return;
                           void renameKey({ variables: { id: c.id, name: renaming.name } })
                             .then(() => setRenaming(null))
-                            .catch((err: unknown) => notifications.show({ color: 'red', message: toProblem(err).message }));
+                            .catch((err: unknown) => {
+                              // A refused name says why (its field's sentence), not "check the highlighted fields".
+                              const p = toProblem(err);
+                              const fields = Object.values(p.fieldErrors);
+                              notifications.show({ color: 'red', message: fields.length > 0 ? fields.join(' ') : p.message });
+                            });
                         }}
                       >
                         <Group gap="xs" wrap="nowrap">
@@ -221,6 +226,7 @@ export function Component() {
                             aria-label={`New name for ${c.name}`}
                             size="xs"
                             value={renaming.name}
+                            required
                             maxLength={64}
                             data-autofocus
                             autoFocus

@@ -116,6 +116,16 @@ export function problemFromCeremony(error: unknown, ceremony: 'register' | 'sign
       return say('This browser or device cannot use this kind of security key or passkey.');
     default:
       // @simplewebauthn/browser's own error when the browser has no WebAuthn at all.
-      return /not supported/i.test(error.message) ? say('This browser cannot use security keys or passkeys.') : null;
+      if (/not supported/i.test(error.message)) return say('This browser cannot use security keys or passkeys.');
+      // Any other refusal by the browser or the device (an UnknownError from a phone's credential
+      // manager, a ConstraintError, one @simplewebauthn/browser names itself): the key's failure, not
+      // the network's, which is how an unmapped error would otherwise be told.
+      if (isDomException(error) || error.name === 'WebAuthnError' || /^ERROR_/.test(String((error as { code?: unknown }).code)))
+        return say('The security key or passkey could not be used. Try again, or use another one.');
+      return null;
   }
+}
+
+function isDomException(error: Error): boolean {
+  return typeof DOMException !== 'undefined' && error instanceof DOMException;
 }
