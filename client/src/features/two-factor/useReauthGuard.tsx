@@ -24,12 +24,8 @@ export function useReauthGuard(): {
   const returnTo = useRef<HTMLElement | null>(null);
   const focused = () => (document.activeElement instanceof HTMLElement ? document.activeElement : null);
   /** `origin`: what had the focus when the action was asked for (a busy button loses it meanwhile). */
-  // The action the open dialog is for, as of now: a confirmation answered after the dialog was closed
-  // (Esc while the key was being touched) finds it gone and runs nothing.
-  const current = useRef<(() => Promise<void>) | null>(null);
   const setPending = (next: (() => Promise<void>) | null, origin: HTMLElement | null = null) => {
     if (next && !pending) returnTo.current = origin;
-    current.current = next;
     setPendingState(() => next);
   };
   /** Gives the focus back once the page has settled (a button busy with the action is disabled until then). */
@@ -68,7 +64,6 @@ export function useReauthGuard(): {
       }}
       onDone={() => {
         const action = pending;
-        if (current.current !== action) return; // cancelled while the confirmation was on its way
         setPending(null);
         void action()
           .catch((error: unknown) => notifications.show({ color: 'red', message: toProblem(error).message }))
