@@ -126,6 +126,56 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByText('9 of 10 recovery codes left.').waitFor();
   });
 
+  it('a confirmation answered after its dialog was closed runs nothing', async () => {
+    const { email, id, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const before = await db.query(`select id from recovery_code where account_id = $1 order by id`, [id]);
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    await awayFromStepEdge();
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await page
+      .getByRole('dialog', { name: 'Generate new recovery codes?' })
+      .getByRole('button', { name: 'Generate new codes' })
+      .click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    // The confirmation's answer held back until the dialog was closed (Esc while the key was being touched).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let seen = false;
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('reauthenticate')) {
+        seen = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => seen).toBe(true);
+    await page.keyboard.press('Escape');
+    await reauth.waitFor({ state: 'detached' });
+    release();
+    // The confirmation went through on the server, and nothing was done with it.
+    await expect
+      .poll(
+        async () =>
+          (await db.query(`select reauth_at from session where account_id = $1 and reauth_at is not null`, [id])).length,
+      )
+      .toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.getByRole('region', { name: 'Recovery codes' }).count()).toBe(0);
+    expect(await db.query(`select id from recovery_code where account_id = $1 order by id`, [id])).toEqual(before);
+    await page.context().close();
+  });
+
   it('codes shown at setup are taken off the page once the last method (and with it every code) is removed', async () => {
     const { page } = await newUserOnSecurityPage();
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();

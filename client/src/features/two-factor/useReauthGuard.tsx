@@ -24,8 +24,11 @@ export function useReauthGuard(): {
   const returnTo = useRef<HTMLElement | null>(null);
   const focused = () => (document.activeElement instanceof HTMLElement ? document.activeElement : null);
   /** `origin`: what had the focus when the action was asked for (a busy button loses it meanwhile). */
+  // Closed (Esc, Cancel) before its confirmation was answered: the answer, when it comes, runs nothing.
+  const cancelled = useRef(false);
   const setPending = (next: (() => Promise<void>) | null, origin: HTMLElement | null = null) => {
     if (next && !pending) returnTo.current = origin;
+    if (next) cancelled.current = false;
     setPendingState(() => next);
   };
   /** Gives the focus back once the page has settled (a button busy with the action is disabled until then). */
@@ -59,10 +62,12 @@ export function useReauthGuard(): {
       methods={methods}
       reloadMethods={async () => (await myTwoFactor.refetch()).data?.myTwoFactor.methods ?? []}
       onCancel={() => {
+        cancelled.current = true;
         setPending(null);
         giveFocusBack();
       }}
       onDone={() => {
+        if (cancelled.current) return;
         const action = pending;
         setPending(null);
         void action()
