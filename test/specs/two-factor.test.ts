@@ -1036,6 +1036,14 @@ describe('two-factor authentication', () => {
       return { email, address };
     }
 
+    /** A user with e-mail codes, and a client of theirs at the second step of a sign-in. */
+    async function signInAtSecondStepWithEmailCodes(): Promise<{ a: GqlClient; email: string; address: string }> {
+      const { email, address } = await userWithEmailCodes();
+      const a = new GqlClient(server.url);
+      await loginStep(a, email);
+      return { a, email, address };
+    }
+
     it('signs in with an e-mailed code; cool-down between sends; a code is bound to its sign-in', async () => {
       const { email, address } = await userWithEmailCodes();
       const a = new GqlClient(server.url);
@@ -1065,9 +1073,7 @@ describe('two-factor authentication', () => {
     });
 
     it('an expired code is refused; a used code cannot be used again', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
       let since = mail.count();
       await a.gql(Q.sendCode);
       const code = await mail.codeFor(address, since);
@@ -1096,9 +1102,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a code dies after five wrong tries, and a resend does not reset the count', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
       let since = mail.count();
       await a.gql(Q.sendCode);
       await mail.codeFor(address, since);
@@ -1122,9 +1126,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a code the mail server refused holds no cool-down; a restart inside the cool-down keeps the address its code confirms', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
       await refusedSend(a, address);
       let since = mail.count();
       expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
@@ -1146,9 +1148,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a resend the mail server refused leaves the code already in the inbox working', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
       const since = mail.count();
       expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
       const delivered = await mail.codeFor(address, since);
@@ -1160,9 +1160,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a resend the mail server refused changes nothing: the code it would have replaced still dies of its fifth wrong try for good', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
       let since = mail.count();
       expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
       const delivered = await mail.codeFor(address, since);
@@ -1186,9 +1184,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a first code the mail server refused leaves no code behind: a guess finds none to try', async () => {
-      const { email, address } = await userWithEmailCodes();
-      const a = new GqlClient(server.url);
-      await loginStep(a, email);
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
       await refusedSend(a, address);
       expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: '000001' } })).data!['verifySecondFactor']).toMatchObject({
         code: 'NO_CODE_SENT',

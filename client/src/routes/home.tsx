@@ -9,6 +9,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { MailDeliveryCard } from '../features/mail/MailDeliveryCard';
 import { OpenIncidentCountDocument } from '../features/security-incident/operations';
 import { canReadIncidents, useViewer } from '../features/session/viewer';
+import { holdsFactor } from '../features/two-factor/factors';
 
 const HomePageDocument = graphql(`
   query HomePage {
@@ -43,9 +44,9 @@ function twoFactorAdvice(tf: {
   emailAddress?: string | null;
   webauthnCredentials: readonly unknown[];
 }): { tone: 'green' | 'orange' | 'red'; text: string; action: string | null } {
-  // A factor held that cannot finish a sign-in now (a key flagged as a clone, staff e-mail codes while off):
-  // not "off" (sign-ins still ask for a second step), but each one costs a recovery code.
-  if (!tf.enabled && (tf.totpEnabled || tf.emailAddress || tf.webauthnCredentials.length > 0)) {
+  // A factor held that cannot finish a sign-in now: not "off" (sign-ins still ask for a second step),
+  // but each one costs a recovery code.
+  if (!tf.enabled && holdsFactor(tf)) {
     return {
       tone: 'red',
       text: `Your second factor cannot be used now: each sign-in uses up a recovery code (${tf.recoveryCodesRemaining} left).`,

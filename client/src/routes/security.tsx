@@ -7,7 +7,7 @@ import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
-import { toProblem } from '../features/errors/problem';
+import { problemSentence, toProblem } from '../features/errors/problem';
 import { EmailSetup, type Enabled, TotpSetup, WebauthnSetup } from '../features/two-factor/EnrollmentFlows';
 import { METHOD_LABELS } from '../features/two-factor/labels';
 import {
@@ -21,6 +21,7 @@ import {
 import { useReauthGuard } from '../features/two-factor/useReauthGuard';
 import { useConfirm } from '../components/useConfirm';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
+import { holdsFactor } from '../features/two-factor/factors';
 import { ChangePasswordCard } from '../features/account/ChangePasswordCard';
 
 export function Component() {
@@ -46,10 +47,10 @@ export function Component() {
   if (!tf) {
     return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader />;
   }
-  // A factor held but of no use at sign-in now (a key flagged as a clone, e-mail codes while they are off
-  // for staff): sign-ins still ask for a second step, which only a recovery code can give.
-  const holdsFactor = tf.totpEnabled || tf.emailAddress !== null || tf.webauthnCredentials.length > 0;
-  const unusable = holdsFactor && !tf.enabled;
+  // A factor held but of no use at sign-in now: sign-ins still ask for a second step, which only a
+  // recovery code can give.
+  const holds = holdsFactor(tf);
+  const unusable = holds && !tf.enabled;
 
   const onEnabled = (e: Enabled) => {
     if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
@@ -213,12 +214,10 @@ export function Component() {
                           if (renamingBusy) return;
                           void renameKey({ variables: { id: c.id, name: renaming.name } })
                             .then(() => setRenaming(null))
-                            .catch((err: unknown) => {
-                              // A refused name says why (its field's sentence), not "check the highlighted fields".
-                              const p = toProblem(err);
-                              const fields = Object.values(p.fieldErrors);
-                              notifications.show({ color: 'red', message: fields.length > 0 ? fields.join(' ') : p.message });
-                            });
+                            // A refused name says why (its field's sentence), not "check the highlighted fields".
+                            .catch((err: unknown) =>
+                              notifications.show({ color: 'red', message: problemSentence(toProblem(err)) }),
+                            );
                         }}
                       >
                         <Group gap="xs" wrap="nowrap">
@@ -304,7 +303,7 @@ export function Component() {
         <Title order={2} size="h4" mb="xs">
           Recovery codes
         </Title>
-        {tf.enabled || holdsFactor ? (
+        {tf.enabled || holds ? (
           <Stack gap="sm">
             <Text size="sm" data-testid="recovery-remaining">
               {tf.recoveryCodesRemaining} of 10 recovery codes left.

@@ -58,6 +58,12 @@ function graphQLErrorsInBody(error: ServerError): GraphQLFormattedError[] | unde
   return undefined;
 }
 
+/** A problem as one sentence: the field sentences when the input was refused, else the code's sentence. */
+export function problemSentence(problem: Problem): string {
+  const fields = Object.values(problem.fieldErrors);
+  return fields.length > 0 ? fields.join(' ') : problem.message;
+}
+
 /** Turns whatever Apollo Client threw into `{ code, message, fieldErrors }`. */
 export function toProblem(error: unknown): Problem {
   if (CombinedGraphQLErrors.is(error)) return fromGraphQLErrors(error.errors);
@@ -73,20 +79,13 @@ export function toProblem(error: unknown): Problem {
 
 /**
  * A problem built from a result-union error member (`... on ErrorResult { code }`). `retryAfter`: when
- * a spent attempt limit gives way (said as a time of day) or an e-mail cool-down ends (in seconds).
+ * a spent attempt limit gives way (said as a time of day). An e-mail cool-down's end is not said: the
+ * forms that send codes count it down on their button (a sentence would not count with it).
  */
 export function problemFromCode(code: ErrorCode, retryAfter?: string | null): Problem {
   const message = sentenceForCode(code);
   const at = retryAfter ? new Date(retryAfter) : null;
   if (at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
-  if (code === 'EMAIL_COOLDOWN') {
-    const seconds = Math.ceil((at.getTime() - Date.now()) / 1000);
-    return {
-      code,
-      message: `A code was sent moments ago. You can ask for another in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-      fieldErrors: {},
-    };
-  }
   if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
   // The next whole minute: trying at the minute shown is never too early.
   const time = new Date(Math.ceil(at.getTime() / 60_000) * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

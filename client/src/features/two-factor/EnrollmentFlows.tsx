@@ -3,7 +3,7 @@ import { Alert, Button, Card, Group, Image, Stack, Text, TextInput, Title } from
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCeremony, problemFromCode, problemSentence, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
 import { useCooldown } from './useCooldown';
 import {
@@ -28,15 +28,12 @@ type EnabledResult =
 /** A refusal: the field sentences when the input was refused (a blank device name, an address the server does not take), else the code's. */
 function ProblemAlert({ problem }: { problem: Problem | null }) {
   if (!problem) return null;
-  const fields = Object.values(problem.fieldErrors);
   return (
     <Alert color="red" variant="light" role="alert">
-      {fields.length > 0
-        ? fields.join(' ')
-        : problem.code === 'SECOND_FACTOR_REQUIRED'
-          ? // Only a required enrollment hears it: the account got a method meanwhile (another window or device).
-            'Your account has a method set up now. Cancel, sign in again and use it.'
-          : problem.message}
+      {problem.code === 'SECOND_FACTOR_REQUIRED'
+        ? // Only a required enrollment hears it: the account got a method meanwhile (another window or device).
+          'Your account has a method set up now. Cancel, sign in again and use it.'
+        : problemSentence(problem)}
     </Alert>
   );
 }
@@ -172,10 +169,7 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
           setCode('');
         } else
           setProblem(
-            r?.__typename === 'TwoFactorError'
-              ? // The cool-down's seconds are the button's to count (a sentence would not count with it).
-                problemFromCode(r.code, r.code === 'EMAIL_COOLDOWN' ? null : r.retryAfter)
-              : problemFromCode('INTERNAL_SERVER_ERROR'),
+            r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
           );
       },
       setProblem,

@@ -76,10 +76,8 @@ export function SecondFactorForm({
       if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
         setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
-      } else if (r?.__typename === 'TwoFactorError') {
-        // The cool-down's seconds are the button's to count (a sentence would not count with it).
-        setProblem(intercept(problemFromCode(r.code, r.code === 'EMAIL_COOLDOWN' ? null : r.retryAfter)));
-      } else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
+      } else if (r?.__typename === 'TwoFactorError') setProblem(intercept(problemFromCode(r.code, r.retryAfter)));
+      else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
       setProblem(intercept(toProblem(error)));
     }

@@ -1,7 +1,7 @@
 import { notifications } from '@mantine/notifications';
 import { useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { type Problem, toProblem } from '../errors/problem';
+import { type Problem, problemSentence, toProblem } from '../errors/problem';
 import { MyTwoFactorDocument } from './operations';
 import { ReauthModal } from './ReauthModal';
 
@@ -44,8 +44,7 @@ export function useReauthGuard(): {
       if (onError) onError(p);
       else {
         // No form to mark fields in: the field sentences themselves, as ProblemAlert shows them.
-        const fields = Object.values(p.fieldErrors);
-        notifications.show({ color: 'red', title: `${label} failed`, message: fields.length > 0 ? fields.join(' ') : p.message });
+        notifications.show({ color: 'red', title: `${label} failed`, message: problemSentence(p) });
       }
     };
     const origin = focused();

@@ -244,6 +244,18 @@ export function methodsFrom(f: MethodFlags, emailAllowed: boolean): TwoFactorMet
  * Second factors: enrollment state machines (PENDING → ACTIVE), verification with replay protection,
  * attempt limits per account and per network, recovery codes, re-authentication and policies.
  */
+const emailAlreadyOn = () =>
+  new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
+
+/** The e-mailed code a send replaced, as it was (all null when there was none). */
+interface ReplacedCode {
+  prev_hash: string | null;
+  prev_expires_at: Date | null;
+  prev_used_at: Date | null;
+  prev_failures: number | null;
+  prev_sent_at: Date | null;
+}
+
 export class TwoFactorService {
   verifyAssertion: AssertionVerifier | undefined;
 
@@ -898,16 +910,7 @@ export class TwoFactorService {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const hash = this.codeHash(code, address);
     // The code it replaces comes back too: if this one cannot be sent, the one in the inbox stays good.
-    const [sent] = await em.execute<
-      {
-        sent_at: Date;
-        prev_hash: string | null;
-        prev_expires_at: Date | null;
-        prev_used_at: Date | null;
-        prev_failures: number | null;
-        prev_sent_at: Date | null;
-      }[]
-    >(
+    const [sent] = await em.execute<({ sent_at: Date } & ReplacedCode)[]>(
       `with prev as (select code_hash, expires_at, used_at, failures, sent_at from email_code where account_id = ? and purpose = ? and session_id = ?)
        insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at, failures, used_at)
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
@@ -970,13 +973,7 @@ export class TwoFactorService {
     purpose: EmailCodePurpose,
     sessionId: string,
     hash: string,
-    prev: {
-      prev_hash: string | null;
-      prev_expires_at: Date | null;
-      prev_used_at: Date | null;
-      prev_failures: number | null;
-      prev_sent_at: Date | null;
-    },
+    prev: ReplacedCode,
   ): Promise<void> {
     if (prev.prev_hash === null) {
       await em.execute(`delete from email_code where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`, [
@@ -1096,7 +1093,7 @@ export class TwoFactorService {
     const active = await em.execute(`select 1 from email_factor where account_id = ? and status = 'ACTIVE'`, [account.id]);
     if (active.length > 0) {
       await this.giveBack(budget);
-      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
+      return emailAlreadyOn();
     }
     // The code first: its conditional upsert decides the cool-down and the five-try rule (parallel
     // starts send once), so a start that sends nothing (refused, or the mail server's refusal) changes
@@ -1112,7 +1109,7 @@ export class TwoFactorService {
     );
     if (!pending) {
       // Switched on meanwhile (by another session of the account): this code confirms nothing.
-      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'E-mail codes are set up already. Remove them first.');
+      return emailAlreadyOn();
     }
     return sent;
   }
