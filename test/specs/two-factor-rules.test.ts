@@ -354,6 +354,104 @@ describe('two-factor rules', () => {
       expect(audit!['details']).toMatchObject({ requestId });
     });
 
+    it('says whether asking made a new request and whom it e-mailed, or who asked for the one already waiting', async () => {
+      const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending {
+        requestId newRequest adminsAsked
+        request { id createdAt expiresAt approvableByYou requestedByYou requestedBy { id } target { id } } } } }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const approver = await adminOfADay();
+      // Those asked: every enabled admin of a day besides the requester and the target (other tests' too).
+      const askable = (
+        await db.query<{ email: string }>(
+          `select email from account where role = 'ADMIN' and disabled_at is null
+             and created_at <= now() - interval '1 day' and id <> all($1::uuid[])`,
+          [[target.id, requester.id]],
+        )
+      ).map((r) => r.email.toLowerCase());
+      expect(askable).toContain(approver.email.toLowerCase());
+      const since = mail.count();
+      const first = (await requester.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'];
+      expect(first).toMatchObject({
+        __typename: 'TwoFactorResetPending',
+        newRequest: true,
+        adminsAsked: askable.length,
+        request: {
+          id: first.requestId,
+          approvableByYou: false,
+          requestedByYou: true,
+          requestedBy: { id: requester.id },
+          target: { id: target.id },
+        },
+      });
+      for (const to of askable) await mail.waitFor(to, (m) => /approval needed/i.test(m.subject), since);
+
+      // Asked again by the requester: the same request, nobody e-mailed again.
+      const sinceAgain = mail.count();
+      const again = (await requester.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'];
+      expect(again).toMatchObject({
+        newRequest: false,
+        adminsAsked: 0,
+        requestId: first.requestId,
+        request: { createdAt: first.request.createdAt, requestedByYou: true, requestedBy: { id: requester.id } },
+      });
+      // By an admin who may approve it: told who asked, and that it may approve it.
+      const byApprover = (await approver.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'];
+      expect(byApprover).toMatchObject({
+        newRequest: false,
+        adminsAsked: 0,
+        requestId: first.requestId,
+        request: { approvableByYou: true, requestedByYou: false, requestedBy: { id: requester.id } },
+      });
+      // By an admin made after it: who asked, and that it may not approve it.
+      const newcomer = await signedInAdmin();
+      const byNewcomer = (await newcomer.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'];
+      expect(byNewcomer).toMatchObject({
+        newRequest: false,
+        request: { approvableByYou: false, requestedByYou: false, requestedBy: { id: requester.id } },
+      });
+      // Nobody was asked again: by the time the approver has the request for another admin, asked for
+      // after those asks and an enrollment (so a mail the asks had sent would be out well before), it
+      // has had no second one for this target.
+      const other = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(other.client);
+      expect((await requester.client.gql(ASK, { id: other.id })).data!['resetTwoFactor'].newRequest).toBe(true);
+      await mail.waitFor(approver.email, (m) => m.subject.includes(other.email), sinceAgain);
+      expect(
+        mail.messages
+          .slice(sinceAgain)
+          .filter((m) => /approval needed/i.test(m.subject) && m.subject.includes(target.email))
+          .map((m) => m.to),
+      ).toEqual([]);
+      expect(await db.query(`select count(*)::int as n from two_factor_reset_request where target_id = $1`, [target.id])).toEqual(
+        [{ n: 1 }],
+      );
+    });
+
+    it('a new request that no enabled admin can approve now says so', async () => {
+      const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { ... on TwoFactorResetPending { newRequest adminsAsked } } }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const others = (
+        await db.query<{ id: string }>(
+          `select id from account where role = 'ADMIN' and disabled_at is null and id <> all($1::uuid[])`,
+          [[target.id, requester.id]],
+        )
+      ).map((r) => r.id);
+      // One admin of a day, disabled: the request waits for approval, and nobody is asked.
+      const away = await adminOfADay();
+      await db.query(`update account set disabled_at = now() where id = any($1::uuid[])`, [[...others, away.id]]);
+      try {
+        const res = (await requester.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'];
+        expect(res).toEqual({ newRequest: true, adminsAsked: 0 });
+      } finally {
+        await db.query(`update account set disabled_at = null where id = any($1::uuid[])`, [[...others, away.id]]);
+      }
+      expect(await factors(target.id)).toBe(1);
+    });
+
     it('a request whose requester was disabled is approved by nobody and listed to nobody; asking again replaces it', async () => {
       const PENDING = `{ pendingTwoFactorResets { id approvableByYou } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });

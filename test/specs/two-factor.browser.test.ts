@@ -902,6 +902,78 @@ describe('two-factor authentication in the dashboard', () => {
     expect(audit!['actor_id']).toBe(second.id);
   });
 
+  it('resets a user’s 2FA from the user’s page; asking to reset an admin’s says who was asked, or who asked already', async () => {
+    /** Clicks the reset on an account's page and confirms it (and that it is you, if asked): the notice saying `expected`. */
+    const resetFrom = async (page: Page, id: string, email: string, expected: string) => {
+      await page.goto(`${server.url}/users/${id}`);
+      await page.getByTestId('account-two-factor').getByText('Methods: Authenticator app').waitFor();
+      await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+      await page
+        .getByRole('dialog', { name: `Reset the two-factor authentication of ${email}?` })
+        .getByRole('button', { name: 'Reset' })
+        .click();
+      const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+      const notice = page.getByText(expected);
+      await reauth.or(notice).first().waitFor();
+      if (await reauth.isVisible()) {
+        await reauth.getByLabel('Password').fill(PASSWORD);
+        await reauth.getByRole('button', { name: 'Confirm' }).click();
+      }
+      await notice.waitFor();
+      return (await notice.textContent())!;
+    };
+
+    // A user: reset at once.
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await resetFrom(
+      page,
+      user.id,
+      user.email,
+      `Two-factor authentication of ${user.email} reset; they were signed out and e-mailed.`,
+    );
+    await page.getByTestId('account-two-factor').getByText('No second factor set up.').waitFor();
+    expect(await db.query(`select 1 from totp_authenticator where account_id = $1`, [user.id])).toEqual([]);
+
+    // An admin: a request, which the admins who may approve it are e-mailed about (other tests' too).
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    // Two admins of a day (one alone, with this file's admin made today, could reset it without approval).
+    const approver = await createAccount(server, admin, { role: 'ADMIN' });
+    const third = await createAccount(server, admin, { role: 'ADMIN' });
+    await db.query(`update account set created_at = created_at - interval '25 hours' where id = any($1::uuid[])`, [
+      [approver.id, third.id],
+    ]);
+    const [{ n: askable }] = (await db.query(
+      `select count(*)::int as n from account where role = 'ADMIN' and disabled_at is null
+         and created_at <= now() - interval '1 day' and email <> all($1::text[])`,
+      [[target.email, adminEmail]],
+    )) as [{ n: number }];
+    const asked = await resetFrom(page, target.id, target.email, `Another admin must approve resetting ${target.email}'s 2FA`);
+    expect(asked).toContain(
+      askable === 1 ? 'The admin who can approve it was e-mailed' : `The ${askable} admins who can approve it were e-mailed`,
+    );
+    // Asking again: the same request, and nobody is e-mailed again.
+    const again = await resetFrom(page, target.id, target.email, `You already asked to reset ${target.email}'s 2FA`);
+    expect(again).toContain('it still waits for another admin');
+    expect(again).toContain('Nobody was e-mailed again.');
+    await page.context().close();
+
+    // Another admin asking learns who asked, and that it may approve it.
+    const other = await (await browser.newContext()).newPage();
+    await signIn(other, approver.email);
+    await other.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    const byOther = await resetFrom(other, target.id, target.email, `${adminEmail} already asked to reset ${target.email}'s 2FA`);
+    expect(byOther).toContain('You can approve it on the 2FA compliance page');
+    await other.context().close();
+    expect(await db.query(`select count(*)::int as n from two_factor_reset_request where target_id = $1`, [target.id])).toEqual([
+      { n: 1 },
+    ]);
+  });
+
   it('shows the compliance page to an admin: counts over every account, the "without 2FA" filter, and pages of 50', async () => {
     // Enough accounts for a second page.
     for (let i = 0; i < 52; i++) {

@@ -13,6 +13,17 @@ const ResetTwoFactorDocument = graphql(`
       __typename
       ... on TwoFactorResetPending {
         expiresAt
+        newRequest
+        adminsAsked
+        request {
+          createdAt
+          approvableByYou
+          requestedByYou
+          requestedBy {
+            id
+            email
+          }
+        }
       }
       ... on ErrorResult {
         code
@@ -53,6 +64,35 @@ const UnlockSecondFactorDocument = graphql(`
 `);
 
 /**
+ * What asking to reset an admin's 2FA did: a new request, and whom it asked (nobody when no other admin
+ * who may approve is enabled now), or one already waiting, asked for by you or by another admin (whom
+ * you may then be able to approve for).
+ */
+function pendingResetNotice(
+  email: string,
+  r: {
+    expiresAt: string;
+    newRequest: boolean;
+    adminsAsked: number;
+    request: { createdAt: string; approvableByYou: boolean; requestedByYou: boolean; requestedBy: { email: string } };
+  },
+): string {
+  const until = new Date(r.expiresAt).toLocaleString();
+  if (r.newRequest) {
+    return r.adminsAsked > 0
+      ? `Another admin must approve resetting ${email}'s 2FA (before ${until}). ${r.adminsAsked === 1 ? 'The admin who can approve it was' : `The ${r.adminsAsked} admins who can approve it were`} e-mailed; they approve it on the 2FA compliance page.`
+      : `Another admin must approve resetting ${email}'s 2FA, and none who can approve it is enabled now: it waits until one is (before ${until}), or lapses.`;
+  }
+  const asked = new Date(r.request.createdAt).toLocaleString();
+  if (r.request.requestedByYou) {
+    return `You already asked to reset ${email}'s 2FA (${asked}); it still waits for another admin's approval (before ${until}). Nobody was e-mailed again.`;
+  }
+  return r.request.approvableByYou
+    ? `${r.request.requestedBy.email} already asked to reset ${email}'s 2FA (${asked}). You can approve it on the 2FA compliance page (before ${until}).`
+    : `${r.request.requestedBy.email} already asked to reset ${email}'s 2FA (${asked}); it waits for another admin's approval (before ${until}).`;
+}
+
+/**
  * Lost device, on someone else's account page: reset their 2FA (re-authentication first; an admin's
  * reset waits for a second admin), or unlock second-step sign-in after too many failures.
  */
@@ -73,10 +113,7 @@ export function AdminTwoFactorCard({
     guard('Reset', async () => {
       const r = (await reset({ variables: { accountId: account.id } })).data?.resetTwoFactor;
       if (r?.__typename === 'TwoFactorResetPending') {
-        notifications.show({
-          color: 'yellow',
-          message: `Another admin must approve resetting ${account.email}'s 2FA (before ${new Date(r.expiresAt).toLocaleString()}). The other admins were e-mailed; they approve it on the 2FA compliance page.`,
-        });
+        notifications.show({ color: 'yellow', message: pendingResetNotice(account.email, r) });
       } else if (r?.__typename === 'TwoFactorResetDone') {
         notifications.show({
           color: 'green',

@@ -85,6 +85,21 @@ const mayApprove = (approver: Account, req: { requestedBy: { id: string }; targe
 const standsBehind = (requester: { disabledAt: Date | null; role: Role }) =>
   requester.disabledAt === null && requester.role === Role.ADMIN;
 
+/** A waiting reset request as `viewer` sees it. */
+const requestInfo = (
+  viewer: Account,
+  r: { id: string; target: Account; requestedBy: Account; createdAt: Date; expiresAt: Date },
+): TwoFactorResetRequestInfo =>
+  Object.assign(new TwoFactorResetRequestInfo(), {
+    id: r.id,
+    target: r.target,
+    requestedBy: r.requestedBy,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    approvableByYou: mayApprove(viewer, r),
+    requestedByYou: r.requestedBy.id === viewer.id,
+  });
+
 function session(ctx: Context) {
   return ctx.viewer!.session!;
 }
@@ -679,7 +694,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin). Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -731,7 +746,19 @@ export class TwoFactorResolver {
           return { req: made, created: true };
         });
         if (created) ctx.services.twoFactor.askForApproval(approvers, account, viewer.account, req.expiresAt);
-        return Object.assign(new TwoFactorResetPending(), { requestId: req.id, expiresAt: req.expiresAt });
+        return Object.assign(new TwoFactorResetPending(), {
+          requestId: req.id,
+          expiresAt: req.expiresAt,
+          request: requestInfo(viewer.account, {
+            id: req.id,
+            target: account,
+            requestedBy: created ? viewer.account : req.requestedBy,
+            createdAt: req.createdAt,
+            expiresAt: req.expiresAt,
+          }),
+          newRequest: created,
+          adminsAsked: created ? approvers.length : 0,
+        });
       }
     }
     await ctx.services.twoFactor.resetAll(ctx, account);
@@ -749,18 +776,7 @@ export class TwoFactorResolver {
       { approvedAt: null, expiresAt: { $gt: new Date() } },
       { populate: ['target', 'requestedBy'], orderBy: { createdAt: 'asc' } },
     );
-    return rows
-      .filter((r) => standsBehind(r.requestedBy))
-      .map((r) =>
-        Object.assign(new TwoFactorResetRequestInfo(), {
-          id: r.id,
-          target: r.target,
-          requestedBy: r.requestedBy,
-          createdAt: r.createdAt,
-          expiresAt: r.expiresAt,
-          approvableByYou: mayApprove(ctx.viewer!.account, r),
-        }),
-      );
+    return rows.filter((r) => standsBehind(r.requestedBy)).map((r) => requestInfo(ctx.viewer!.account, r));
   }
 
   @Authorized(Role.ADMIN)

@@ -279,25 +279,6 @@ export class TwoFactorResetDone {
   account!: Account;
 }
 
-@ObjectType('TwoFactorResetPending', {
-  implements: ErrorResult,
-  description:
-    'Resetting an admin waits for a second admin’s approval, because another admin exists besides the requester and the target: the request waits for it.',
-})
-export class TwoFactorResetPending extends ErrorResult {
-  @Field(() => ID, { description: 'Request id, for approveTwoFactorReset.' })
-  requestId!: string;
-
-  @Field(() => Date, { description: 'The request lapses at this time.' })
-  expiresAt!: Date;
-
-  constructor() {
-    super();
-    this.code = ErrorCode.APPROVAL_REQUIRED;
-    this.message = 'Another admin must approve this reset.';
-  }
-}
-
 @ObjectType('TwoFactorResetRequestInfo', { description: 'A reset of an admin’s 2FA waiting for approval.' })
 export class TwoFactorResetRequestInfo {
   @Field(() => ID, { description: 'Request id.' })
@@ -320,6 +301,45 @@ export class TwoFactorResetRequestInfo {
       'Whether you may approve it: neither the requester nor the target, and an admin for at least a day when it was asked for.',
   })
   approvableByYou!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether you asked for it.' })
+  requestedByYou!: boolean;
+}
+
+@ObjectType('TwoFactorResetPending', {
+  implements: ErrorResult,
+  description:
+    'Resetting an admin waits for a second admin’s approval, because another admin exists besides the requester and the target: the request waits for it.',
+})
+export class TwoFactorResetPending extends ErrorResult {
+  @Field(() => ID, { description: 'Request id, for approveTwoFactorReset.' })
+  requestId!: string;
+
+  @Field(() => Date, { description: 'The request lapses at this time.' })
+  expiresAt!: Date;
+
+  @Field(() => TwoFactorResetRequestInfo, {
+    description: 'The request that waits: who asked for it and when, and whether you may approve it.',
+  })
+  request!: TwoFactorResetRequestInfo;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether this call made the request; false when it answers one already waiting (asked for earlier, by you or another admin).',
+  })
+  newRequest!: boolean;
+
+  @Field(() => Int, {
+    description:
+      'How many admins this call e-mailed to approve it: every enabled admin of at least a day other than you and the target when the request is new; 0 when it was already waiting, or when no such admin is enabled now (it then waits until one is, or lapses).',
+  })
+  adminsAsked!: number;
+
+  constructor() {
+    super();
+    this.code = ErrorCode.APPROVAL_REQUIRED;
+    this.message = 'Another admin must approve this reset.';
+  }
 }
 
 export { GraphQLJSONObject };
