@@ -2351,6 +2351,43 @@ describe('two-factor authentication', () => {
       ).toEqual([{ actor_id: null }]);
     });
 
+    it('a user a policy requires 2FA of, whose only key is flagged, is signed out everywhere; one held freely keeps its sessions', async () => {
+      const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`;
+      const live = async (id: string) =>
+        db.query(`select revoked_reason from session where account_id = $1 and stage = 'FULL' order by created_at`, [id]);
+      const flagged = async (marked: boolean) => {
+        const user = await newUser();
+        const key = new SoftKey(server.url);
+        expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+        if (marked) expect((await admin.gql(MARK, { id: user.id })).data!['setRequiresTwoFactor'].requiresTwoFactor).toBe(true);
+        // Signed in with the key on a second device; then a copy that signed less often is offered.
+        const { client: second, result } = await signInWithKey(user.email, key);
+        expect(result).toMatchObject({ __typename: 'LoginSuccess' });
+        key.counter = 0;
+        expect((await signInWithKey(user.email, key)).result).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+        return { user, second };
+      };
+
+      const marked = await flagged(true);
+      expect(await live(marked.user.id)).toEqual([
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+      ]);
+      expect((await marked.user.client.gql(Q.me)).data!['me']).toBeNull();
+      expect((await marked.second.gql(Q.me)).data!['me']).toBeNull();
+      const [entry] = await db.query(
+        `select details from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`,
+        [marked.user.id],
+      );
+      expect(entry!['details']).toMatchObject({ sessionsEnded: 2 });
+
+      // Nothing requires it of this one: losing its only usable factor is its own business (it signs in
+      // with a recovery code or an admin's reset next time); its sessions go on.
+      const free = await flagged(false);
+      expect(await live(free.user.id)).toEqual([{ revoked_reason: null }, { revoked_reason: null }]);
+      expect((await free.second.gql(Q.me)).data!['me']).toMatchObject({ id: free.user.id });
+    });
+
     it('two keys are two methods, but a flagged one is none: with it, a second method is recommended again', async () => {
       const user = await newUser();
       for (const name of ['Desk key', 'Spare key']) {

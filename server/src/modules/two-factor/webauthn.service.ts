@@ -22,6 +22,7 @@ import type { MailService } from '../mail/mail.service.js';
 import { mails } from '../mail/templates.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
+import { signOutOwingEnrollment } from './compliance.js';
 import { lockSecondFactors } from './method-lock.js';
 import { asHolder, TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
 
@@ -273,11 +274,16 @@ export class WebauthnService {
         { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
         'WebAuthn counter regression',
       );
+      // A policy stays in force: an account it requires 2FA of that held no other usable factor owes an
+      // enrollment now, and its live sessions end as they would under a new policy (one may well be the
+      // clone's holder's).
+      const sessionsEnded = await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null);
       // By the holder only when signed in fully (a re-authentication); a sign-in's key may be a clone.
       await this.audit.record({ ...asHolder(ctx, account), em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
         storedCounter,
         presentedCounter: newCounter,
+        ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
       });
       return true;
     });
