@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { openDatabase } from './app.js';
 import { ConfigError, loadConfig, repoRoot } from './config.js';
 import { assertKeysFitDatabase, loadOrCreateKeys } from './common/crypto/keys.js';
@@ -10,6 +11,8 @@ import { migrate } from './db/orm.js';
 import { createServices } from './services.js';
 import { parseCidr } from './common/net/ip.js';
 import { Account } from './modules/account/account.entity.js';
+import { Role } from './common/auth/roles.js';
+import { mails } from './modules/mail/templates.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import type { Context } from './context.js';
 
@@ -59,7 +62,8 @@ async function main(): Promise<number> {
   const envFile = path.join(repoRoot, '.env');
   if (process.env['npm_lifecycle_event'] === 'cli' && existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
-  const logger = createLogger(config);
+  // Log lines (JSON) go to standard error: standard output carries the command's answer alone.
+  const logger = createLogger(config, pino.destination({ dest: 2, sync: true }));
   const { orm, pool, embedded } = await openDatabase(config, logger);
   try {
     await migrate(orm);
@@ -67,11 +71,38 @@ async function main(): Promise<number> {
     await assertKeysFitDatabase(pool, keys, config, false);
     const services = createServices(config, keys, logger, pool);
     const em = orm.em.fork();
+    const databaseName = config.databaseUrl
+      ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1)) || 'the default database'
+      : `the embedded PostgreSQL in ${config.dataDir}`;
+    /** What became of the notification e-mails this command sent, as a sentence (after `drain`). */
+    const mailOutcome = async (who: string, plural = false): Promise<string> => {
+      const finished = await services.mail.drain();
+      const d = services.mail.delivery;
+      if (!finished) {
+        return `The e-mail to ${who} is still being sent (the mail server is slow to answer): it stays queued, and a running server delivers it.`;
+      }
+      if (d.queuedForRetry > 0) {
+        return `The e-mail to ${who} could not be sent yet (${d.lastError ?? 'the mail server did not take it'}): it stays queued, and a running server tries again for a day (admins see it on Home if it fails).`;
+      }
+      if (d.givenUp > 0) {
+        return `The e-mail to ${who} was refused by the mail server (${d.lastError ?? 'refused'}): tell them yourself.`;
+      }
+      return services.mail.outboxDir
+        ? `No mail server is configured (SMTP_URL): the e-mail to ${who} was written to ${services.mail.outboxDir}.`
+        : `${who[0]!.toUpperCase()}${who.slice(1)} ${plural ? 'were' : 'was'} e-mailed.`;
+    };
     /** The existing account `--email` names; null, after saying what the command needs, otherwise. */
     const accountArg = async (): Promise<Account | null> => {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
-      const account = values.email ? await em.findOne(Account, { email: values.email.trim().toLowerCase() }) : null;
-      if (!account) process.stderr.write(`${command} needs --email of an existing account.\n`);
+      const email = values.email?.trim().toLowerCase();
+      const account = email ? await em.findOne(Account, { email }) : null;
+      if (!account) {
+        process.stderr.write(
+          email
+            ? `No account has the e-mail ${email} in this database (${databaseName}).\n`
+            : `${command} needs --email of an existing account.\n`,
+        );
+      }
       return account;
     };
     switch (command) {
@@ -99,9 +130,21 @@ async function main(): Promise<number> {
             process.stderr.write(`An account with the e-mail ${values.email} exists already.\n`);
             return 1;
           }
+          // Announced to the other enabled admins, as an admin made in the dashboard is: one made to be
+          // at hand for approving another admin's 2FA reset a day later does not go unnoticed.
+          const others = await em.find(Account, { role: Role.ADMIN, disabledAt: null, id: { $ne: result.account.id } });
+          const link = new URL(`/users/${result.account.id}`, config.publicUrl.origin).toString();
+          for (const a of others) {
+            services.mail.notify(mails.adminCreated(a.email, result.account.email, "Someone at the server's command line", link));
+          }
           process.stdout.write(
             `Admin ${result.account.email} created (id ${result.account.id}). Sign in at ${config.publicUrl.origin}/login\n`,
           );
+          if (others.length > 0) {
+            process.stdout.write(
+              `${await mailOutcome(others.length === 1 ? 'the other admin' : `the ${others.length} other admins`, others.length > 1)}\n`,
+            );
+          }
           return 0;
         } catch (err) {
           const fields = (err as { extensions?: { fields?: { message: string }[] } }).extensions?.fields;
@@ -211,6 +254,21 @@ async function main(): Promise<number> {
       case 'reset-2fa': {
         const account = await accountArg();
         if (!account) return 2;
+        // What there is to reset: an account with none of it is left alone (not signed out, not e-mailed).
+        const [held] = await em.execute<{ app: boolean; email: boolean; keys: number; codes: number; state: boolean }[]>(
+          `select exists (select 1 from totp_authenticator where account_id = ?) as app,
+                  exists (select 1 from email_factor where account_id = ?) as email,
+                  (select count(*)::int from webauthn_credential where account_id = ?) as keys,
+                  (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
+                  exists (select 1 from two_factor_state where account_id = ?) as state`,
+          Array(5).fill(account.id),
+        );
+        if (!held || (!held.app && !held.email && held.keys === 0 && held.codes === 0 && !held.state)) {
+          process.stdout.write(
+            `${account.email} has no second factor, recovery code or second-step lock: nothing to reset (its sessions go on).\n`,
+          );
+          return 0;
+        }
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
         // The reset and the entry naming the CLI commit together.
         const afterCommit: (() => void)[] = [];
@@ -224,9 +282,20 @@ async function main(): Promise<number> {
           });
         });
         for (const tell of afterCommit) tell();
-        await services.mail.drain();
+        const removed = [
+          held.app ? 'the authenticator app' : null,
+          held.email ? 'e-mail codes' : null,
+          held.keys > 0 ? `${held.keys} security key${held.keys === 1 ? '' : 's'}` : null,
+          held.codes > 0 ? `${held.codes} unused recovery code${held.codes === 1 ? '' : 's'}` : null,
+        ].filter((x) => x !== null);
         process.stdout.write(
-          `Two-factor authentication reset for ${account.email}: all methods and recovery codes removed, sessions revoked. Sign in with the password and set up a method again.\n`,
+          `Two-factor authentication reset for ${account.email}: ${
+            removed.length > 0 ? `removed ${removed.join(', ')}; ` : ''
+          }second-step sign-in unlocked; signed out everywhere (sessions and API tokens).\n${
+            account.disabledAt
+              ? 'The account is disabled: it cannot sign in until an admin enables it again.'
+              : 'Its next sign-in needs the password only, or leads through setting up a method where a policy requires one.'
+          }\n${await mailOutcome('the holder')}\n`,
         );
         return 0;
       }

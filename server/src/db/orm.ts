@@ -65,6 +65,10 @@ export function ormOptions(
       ...(timeoutMs > 0 ? { acquireConnectionTimeout: connectTimeoutMs(timeoutMs) } : {}),
     },
     forceUtcTimezone: true,
+    // The database must exist (`createdb`; the embedded PostgreSQL makes its own): a mistyped name in
+    // DATABASE_URL is refused ("database … does not exist") rather than met with a new, empty database
+    // that a CLI command would act on, or a server would set up afresh.
+    ensureDatabase: false,
     debug: false,
     allowGlobalContext: false,
     logger: logger ? (msg) => logger.debug({ orm: msg }) : undefined,

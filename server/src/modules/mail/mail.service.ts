@@ -96,12 +96,26 @@ export class MailService {
             { err: errorSummary(err), subject: withoutAddresses(message.subject) },
             'notification e-mail not queued: sent without retries',
           );
-          await this.send(message);
+          try {
+            await this.send(message);
+            this.delivery.sent++;
+          } catch (sendErr) {
+            this.delivery.givenUp++;
+            this.delivery.lastError = describeFailure(errorSummary(sendErr));
+            throw sendErr;
+          }
         },
       ),
       message.subject,
     );
   }
+
+  /**
+   * What became of this process's notifications so far: taken by the mail server (or written to the
+   * outbox), left queued for a retry round (with the last reason), or given up (refused for good, or
+   * not queued and then not sent either). The CLI says which to the person at the shell.
+   */
+  readonly delivery = { sent: 0, queuedForRetry: 0, givenUp: 0, lastError: null as string | null };
 
   private readonly inFlight = new Set<Promise<void>>();
   /** Set by `drain`: retry rounds start no further sends (a shutdown is under way). */
@@ -161,12 +175,15 @@ export class MailService {
       error = err;
     }
     if (error === undefined) {
+      this.delivery.sent++;
       await pool.query(`delete from mail_queue where id = $1 and claim = $2`, [held.id, held.claim]);
       return;
     }
     const attempts = held.attempts + 1;
     const summary = errorSummary(error);
+    this.delivery.lastError = describeFailure(summary);
     if (isPermanentRefusal(error)) {
+      this.delivery.givenUp++;
       await this.giveUp(held, message, describeFailure(summary));
       this.logger.error(
         { err: summary, subject: withoutAddresses(message.subject), attempts },
@@ -174,6 +191,7 @@ export class MailService {
       );
       return;
     }
+    this.delivery.queuedForRetry++;
     const waitMs = Math.min(MAIL_RETRY.firstDelayMs * 2 ** (attempts - 1), MAIL_RETRY.maxDelayMs);
     await pool.query(
       `update mail_queue set attempts = $3, last_error = $4, claim = null, next_attempt_at = now() + make_interval(secs => $5)

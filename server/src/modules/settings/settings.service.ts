@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BruteForceDefaults, Config, IncidentDefaults } from '../../config.js';
 import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
@@ -95,6 +96,9 @@ export class SettingsService {
         ...before,
         ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)),
       } as T;
+      // A change that changes nothing (an empty input, or the values in force) writes nothing and is
+      // not audited: the log says who changed what, not who pressed save.
+      if (isDeepStrictEqual(before, after)) return after;
       await tx.upsert(Setting, { key, value: after as Record<string, unknown>, updatedAt: new Date(), updatedBy: by });
       await record(tx, before, after);
       return after;

@@ -5,6 +5,7 @@ import { Permission, Role, StageRule } from '../../common/auth/roles.js';
 import { hasPermission } from '../../common/auth/auth-checker.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
+import { showsSomething } from '../../common/text.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { mayManageRole, normalizeEmail } from '../account/account.service.js';
@@ -511,7 +512,7 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<TwoFactorSettingsType> {
     const issuer = input.issuer?.trim();
-    if (input.issuer != null && (!issuer || /[:]/.test(issuer))) {
+    if (input.issuer != null && (!issuer || !showsSomething(issuer) || /[:]/.test(issuer))) {
       throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
     }
     // Recovery codes back the other methods up: always allowed, so the stored list says what is enforced.

@@ -15,6 +15,7 @@ import { hmacHex, safeEqual } from '../../common/crypto/tokens.js';
 import { Role } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput } from '../../common/errors/errors.js';
+import { hasFormatCharacter } from '../../common/text.js';
 import { Account } from '../account/account.entity.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -1067,8 +1068,9 @@ export class TwoFactorService {
     await this.assertMayEnroll(em, account, TwoFactorMethod.EMAIL);
     const address = addressInput.trim().toLowerCase();
     // A bare address only: the mail client also reads display names, lists and quoted parts
-    // ("a<victim@example.com>" goes to victim@example.com), which would dodge the per-address budget.
-    if (address.length > 254 || /[\s<>",;:()[\]\\]/.test(address) || !isEmail(address)) {
+    // ("a<victim@example.com>" goes to victim@example.com), which would dodge the per-address budget;
+    // and without invisible characters (a zero-width space would make a second spelling of an address).
+    if (address.length > 254 || /[\s<>",;:()[\]\\]/.test(address) || hasFormatCharacter(address) || !isEmail(address)) {
       throw badInput([{ field: 'address', reason: 'INVALID_EMAIL', message: 'Enter a valid e-mail address.' }]);
     }
     // Inside the cool-down nothing is sent, so nothing is changed either: the address the last code

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../common/errors/codes.js';
+import { showsSomething } from '../../common/text.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import type { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -94,7 +95,7 @@ export class WebauthnService {
     nameInput: string,
   ): Promise<Record<string, unknown>> {
     const name = nameInput.trim();
-    if (name.length === 0 || name.length > 64) {
+    if (!showsSomething(name) || name.length > 64) {
       throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
     }
     const s = await this.assertAllowed(ctx.em);
@@ -294,7 +295,7 @@ export class WebauthnService {
 
   async rename(ctx: Context, account: Account, id: string, nameInput: string): Promise<WebauthnCredential> {
     const name = nameInput.trim();
-    if (name.length === 0 || name.length > 64) {
+    if (!showsSomething(name) || name.length > 64) {
       throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
     }
     // Renamed and audited together, with the name it replaced (read under the row's lock).
