@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
-import { codes, GqlClient } from '../support/graphql.js';
+import { GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
