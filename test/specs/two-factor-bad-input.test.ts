@@ -376,8 +376,9 @@ describe('two-factor bad input', () => {
     expect(await db.query(`select 1 from webauthn_challenge where account_id = $1`, [id])).toEqual([]);
     expect(await audits(id)).toBe(auditsBefore + 1); // the rename to a pair, only
     expect(await storedSettings()).toEqual(settingsBefore);
+    // No code was sent for the refused addresses (the key's own notices may arrive meanwhile).
     await new Promise((r) => setTimeout(r, 200));
-    expect(mail.messages.slice(sent).filter((m) => m.to.includes(email))).toEqual([]);
+    expect(mail.messages.slice(sent).filter((m) => /verification code/i.test(m.subject))).toEqual([]);
   });
 
   it('names, issuers and addresses made only of invisible characters are refused: nothing stored or sent', async () => {
