@@ -406,7 +406,8 @@ describe('two-factor bad input', () => {
     const address = await client.gql(Q.startEmail, { a: '\u200b@example.test' });
     expect(codes(address)).toEqual(['BAD_USER_INPUT']);
     expect(await db.query(`select 1 from email_factor where account_id = $1`, [id])).toEqual([]);
-    expect(mail.count()).toBe(sent);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mail.messages.slice(sent).filter((m) => /verification code/i.test(m.subject))).toEqual([]);
     await reauthenticate(admin);
     const before = await storedSettings();
     expect(codes(await admin.gql(UPDATE_SETTINGS, { i: { issuer: '\u200b' } }))).toEqual(['BAD_USER_INPUT']);
