@@ -1198,6 +1198,8 @@ describe('security incidents', () => {
       await mail.waitFor(adminEmail, (m) => /^New security incident/.test(m.subject), since);
       const summary = await mail.waitFor(adminEmail, (m) => /more security incidents? detected/.test(m.subject), since);
       expect(summary.subject).toMatch(/^2 more security incidents detected/);
+      // Its link opens the incident list (a page the dashboard has).
+      expect(MailSink.text(summary)).toContain(`Review them: ${server.url}/security/incidents`);
       const toAdmin = mail.messages.slice(since).filter((m) => m.to.includes(adminEmail) && /incident/i.test(m.subject));
       expect(toAdmin).toHaveLength(2);
     });

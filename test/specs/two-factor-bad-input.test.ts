@@ -328,7 +328,7 @@ describe('two-factor bad input', () => {
     (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'SETTINGS_CHANGED'`))[0]!.n;
 
   it('text with a lone surrogate half (valid JSON, not Unicode) is BAD_USER_INPUT (in a literal, a parse error): nothing stored, sent or audited', async () => {
-    const { client, id, email } = await newUser();
+    const { client, id } = await newUser();
     const key = new SoftKey(server.url);
     const options = (await client.gql(OPTIONS, { n: 'Desk' })).data!['webauthnRegistrationOptions'];
     expect((await client.gql(FINISH, { r: key.registration(options) })).data!['finishWebauthnRegistration'].__typename).toBe(

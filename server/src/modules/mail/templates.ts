@@ -26,12 +26,20 @@ const footer = (url: string) =>
   `\n\nIf this was not you, sign in at ${url} and review your security settings, or contact your administrator.\n`;
 
 export const mails = {
-  emailCode(to: string, code: string, purpose: 'enroll' | 'login'): MailMessage {
-    const what = purpose === 'enroll' ? 'confirm this address for two-factor authentication' : 'finish signing in';
+  emailCode(to: string, code: string, purpose: 'enroll' | 'login' | 'reauth'): MailMessage {
+    const what = {
+      enroll: 'confirm this address for two-factor authentication',
+      login: 'finish signing in',
+      reauth: 'confirm it is you before a sensitive change in your signed-in session',
+    }[purpose];
+    const notYou =
+      purpose === 'enroll'
+        ? 'If you did not ask for it, ignore this e-mail: the address is not added without the code.'
+        : 'If you did not ask for it, someone who knows your password is signing in: change your password.';
     return {
       to,
       subject: `Your verification code: ${code}`,
-      text: `Your verification code is ${code}\n\nUse it to ${what}. It expires in 10 minutes and works once.\nNever share it: we will never ask you for it.\n`,
+      text: `Your verification code is ${code}\n\nUse it to ${what}. It expires in 10 minutes and works once.\nNever share it: we will never ask you for it.\n\n${notYou}\n`,
     };
   },
   methodAdded(to: string, method: string, url: string): MailMessage {
@@ -41,25 +49,26 @@ export const mails = {
       text: `${method} was added to your account as a second sign-in step.${footer(url)}`,
     };
   },
-  methodRemoved(to: string, method: string, url: string): MailMessage {
+  methodRemoved(to: string, method: string, url: string, name?: string): MailMessage {
     return {
       to,
       subject: 'A two-factor method was removed from your account',
-      text: `${method} was removed from your account.${footer(url)}`,
+      text: `${method} was removed from your account.${name === undefined ? '' : `\n\nName given to it: ${name}`}${footer(url)}`,
     };
   },
-  recoveryCodeUsed(to: string, remaining: number, url: string): MailMessage {
+  recoveryCodeUsed(to: string, remaining: number, url: string, purpose: 'login' | 'reauth'): MailMessage {
+    const what = purpose === 'login' ? 'to sign in' : 'to confirm it is you (re-authentication)';
     return {
       to,
-      subject: 'A recovery code was used to sign in',
-      text: `A recovery code was used to sign in to your account. ${remaining} unused codes remain.${remaining <= 3 ? ' Generate a new set soon.' : ''}${footer(url)}`,
+      subject: `A recovery code was used ${what}`,
+      text: `A recovery code was used ${what} in your account. ${remaining} unused codes remain.${remaining <= 3 ? ' Generate a new set soon.' : ''}${footer(url)}`,
     };
   },
   webauthnRegistered(to: string, name: string, url: string): MailMessage {
     return {
       to,
       subject: 'A security key or passkey was registered',
-      text: `The device "${name}" was registered as a security key or passkey for your account.${footer(url)}`,
+      text: `A security key or passkey was registered for your account.\n\nName given to it: ${name}${footer(url)}`,
     };
   },
   totpReplay(to: string, url: string): MailMessage {
@@ -73,21 +82,21 @@ export const mails = {
     return {
       to,
       subject: 'Second-step sign-in to your account was locked',
-      text: `Too many wrong second factors (codes, keys) were entered for your account in a row, so signing in is locked until an administrator unlocks it. If these attempts were not yours, someone knows your password: ask an administrator to unlock it, then change your password.${footer(url)}`,
+      text: `Too many wrong second factors (codes, keys) were entered for your account in a row, so signing in is locked until an administrator unlocks it. If these attempts were not yours, someone knows your password: ask an administrator to unlock it, then sign in at ${url} and change your password.\n`,
     };
   },
   webauthnFlagged(to: string, name: string, url: string): MailMessage {
     return {
       to,
       subject: 'A security key of yours was flagged and refused',
-      text: `Your security key or passkey "${name}" answered with a signature counter lower than before, which is what a copied (cloned) key does. It was refused and can no longer sign you in. If you still have the key, remove it and add it again; if it was out of your hands, someone may know your password too: change it.${footer(url)}`,
+      text: `One of your security keys or passkeys answered with a signature counter lower than before, which is what a copied (cloned) key does. It was refused and can no longer sign you in.\n\nName given to it: ${name}\n\nIf you still have the key, remove it and add it again; if it was out of your hands, someone may know your password too: change it.${footer(url)}`,
     };
   },
   twoFactorReset(to: string, url: string): MailMessage {
     return {
       to,
       subject: 'Your two-factor authentication was reset',
-      text: `An administrator reset the two-factor authentication of your account and signed out all your sessions. Sign in and set up a method again.${footer(url)}`,
+      text: `An administrator reset the two-factor authentication of your account and signed out all your sessions. Sign in at ${url} and set up a method again.\n\nIf you did not ask for this, contact your administrators at once: someone may be trying to take over your account.\n`,
     };
   },
   adminCreated(to: string, admin: string, createdBy: string, link: string): MailMessage {

@@ -692,7 +692,7 @@ export class IncidentService {
     );
     for (const r of rows) {
       if (r.visible === 0) continue;
-      this.mail.notify(mails.incidentSummary(r.email, r.visible, `${this.config.publicUrl.origin}/incidents`));
+      this.mail.notify(mails.incidentSummary(r.email, r.visible, `${this.config.publicUrl.origin}/security/incidents`));
     }
     return rows.length;
   }

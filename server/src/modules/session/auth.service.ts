@@ -437,7 +437,7 @@ export class AuthService {
       ));
     const started = result.outcome;
     if (started === null || started === 'RECOVERY_CODE_USED') return started;
-    if (remaining !== null) this.twoFactor.tellRecoveryCodeUsed(account, remaining);
+    if (remaining !== null) this.twoFactor.tellRecoveryCodeUsed(account, remaining, 'login');
     if (event && result.event) await this.loginEvents.recorded(em, event, result.event);
     ctx.cookies.set(started.token);
     if (account.role !== Role.USER) {

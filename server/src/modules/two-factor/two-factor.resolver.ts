@@ -180,7 +180,25 @@ export class TwoFactorResolver {
     // Removed between the two reads (another session of the account): the same answer, not a crash.
     const { email } = await tf.summary(ctx.em, account.id);
     if (email === null) return notSetUp();
-    const sent = await tf.sendCode(ctx.em, account, EmailCodePurpose.LOGIN, session(ctx).id, email.address);
+    // A locked second step takes no code: one sent would only fail, and fill the holder's inbox for
+    // whoever has the password.
+    if (await tf.isLocked(ctx.em, account.id)) {
+      return TwoFactorError.from(
+        new TwoFactorFailure(
+          ErrorCode.SECOND_FACTOR_LOCKED,
+          'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
+        ),
+      );
+    }
+    const sent = await tf.sendCode(
+      ctx.em,
+      account,
+      EmailCodePurpose.LOGIN,
+      session(ctx).id,
+      email.address,
+      undefined,
+      session(ctx).stage === SessionStage.FULL,
+    );
     return sent instanceof TwoFactorFailure
       ? TwoFactorError.from(sent)
       : Object.assign(new EmailCodeSent(), { sentAt: sent.sentAt, nextSendAfter: sent.retryAfter });

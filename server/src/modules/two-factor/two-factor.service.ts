@@ -849,6 +849,8 @@ export class TwoFactorService {
     address: string,
     /** The budget already taken for this code (by a caller that had to know before it changed anything). */
     taken?: string[],
+    /** A sign-in code asked for in a full session: it confirms a re-authentication (the e-mail says so). */
+    reauth = false,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const cooldownMs = this.config.twoFactor.emailCooldownSeconds * 1000;
     // The cool-down holds per sign-in (or setup); these budgets hold across them, so neither a string
@@ -857,7 +859,7 @@ export class TwoFactorService {
     // address (its account budget holds), and others' setups naming that address must not stop it.
     const budget = taken ?? (await this.takeMailBudget(em, account.id, purpose === EmailCodePurpose.ENROLL ? address : null));
     if (budget instanceof TwoFactorFailure) return budget;
-    const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs);
+    const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs, reauth);
     // Refused (cool-down, a dead code) or not sent: no e-mail left, nothing counted.
     if (result instanceof TwoFactorFailure) await this.giveBack(budget);
     return result;
@@ -907,6 +909,7 @@ export class TwoFactorService {
     sessionId: string,
     address: string,
     cooldownMs: number,
+    reauth: boolean,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const hash = this.codeHash(code, address);
@@ -951,7 +954,9 @@ export class TwoFactorService {
     }
     const sentAt = new Date(sent.sent_at);
     try {
-      await this.mail.send(mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : 'login'));
+      await this.mail.send(
+        mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : reauth ? 'reauth' : 'login'),
+      );
     } catch (err) {
       this.logger.error({ err }, 'could not send the e-mail code');
       await this.unsend(em, account.id, purpose, sessionId, hash, sent);
@@ -1211,7 +1216,7 @@ export class TwoFactorService {
       return { keep: true, value: rowCount === 1 ? await this.recoveryCodeClaimed(client, ctx, account) : null };
     });
     if (remaining === null) return wrongRecoveryCode();
-    this.tellRecoveryCodeUsed(account, remaining);
+    this.tellRecoveryCodeUsed(account, remaining, 'reauth');
     return null;
   }
 
@@ -1249,16 +1254,16 @@ export class TwoFactorService {
   }
 
   /** The holder told that a recovery code was used, and how many are left (after the use committed). */
-  tellRecoveryCodeUsed(account: Account, remaining: number): void {
-    this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));
+  tellRecoveryCodeUsed(account: Account, remaining: number, purpose: 'login' | 'reauth'): void {
+    this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url, purpose));
   }
 
   // ── Removal, re-authentication, reset ──────────────────────────────────────────────────────────
 
-  async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string): Promise<void> {
+  async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string, name?: string): Promise<void> {
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
     // Told once the removal is committed: a removal rolled back must not be reported as done.
-    onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url)));
+    onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, name)));
     // With no method left, the recovery codes have nothing to back up (read through the caller's
     // EntityManager: in its transaction, the removal is visible only there).
     const [held] = await ctx.em.execute<{ n: number }[]>(

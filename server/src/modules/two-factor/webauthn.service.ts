@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { showsSomething } from '../../common/text.js';
+import { hasControlCharacter, showsSomething } from '../../common/text.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import type { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -37,6 +37,24 @@ const KNOWN_TRANSPORTS = new Set<string>(['ble', 'cable', 'hybrid', 'internal', 
 const USER_VERIFICATION = 'preferred' as const;
 const REQUIRE_USER_VERIFICATION = false;
 const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/**
+ * A security key's name as given (trimmed): 1 to 64 characters that show something, on one line. It
+ * is shown in lists and quoted in the holder's notices, where a line break or a control character
+ * would let whoever registered the key write lines of their own ("approved by IT", a link).
+ */
+function checkedDeviceName(input: string): string {
+  const name = input.trim();
+  if (!showsSomething(name) || name.length > 64) {
+    throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
+  }
+  if (hasControlCharacter(name)) {
+    throw badInput([
+      { field: 'name', reason: 'CONTROL_CHARACTER', message: 'A device name is one line of text, without control characters.' },
+    ]);
+  }
+  return name;
+}
 
 export class WebauthnService {
   constructor(
@@ -94,10 +112,7 @@ export class WebauthnService {
     sessionId: string,
     nameInput: string,
   ): Promise<Record<string, unknown>> {
-    const name = nameInput.trim();
-    if (!showsSomething(name) || name.length > 64) {
-      throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
-    }
+    const name = checkedDeviceName(nameInput);
     const s = await this.assertAllowed(ctx.em);
     const existing = await ctx.em.find(WebauthnCredential, { account: account.id });
     const options = await generateRegistrationOptions({
@@ -294,10 +309,7 @@ export class WebauthnService {
   }
 
   async rename(ctx: Context, account: Account, id: string, nameInput: string): Promise<WebauthnCredential> {
-    const name = nameInput.trim();
-    if (!showsSomething(name) || name.length > 64) {
-      throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
-    }
+    const name = checkedDeviceName(nameInput);
     // Renamed and audited together, with the name it replaced (read under the row's lock).
     return ctx.em.transactional(async (tx) => {
       const cred = await tx.findOne(
@@ -318,6 +330,6 @@ export class WebauthnService {
     const cred = await ctx.em.findOne(WebauthnCredential, { id, account: account.id });
     if (!cred) throw notFound('Security key');
     await ctx.em.nativeDelete(WebauthnCredential, { id: cred.id });
-    await this.twoFactor.methodRemoved(ctx, account, TwoFactorMethod.WEBAUTHN, `The security key "${cred.name}"`);
+    await this.twoFactor.methodRemoved(ctx, account, TwoFactorMethod.WEBAUTHN, 'A security key or passkey', cred.name);
   }
 }
