@@ -1,4 +1,4 @@
-import { createTheme, NativeSelect, PasswordInput, TextInput } from '@mantine/core';
+import { createTheme, Modal, NativeSelect, PasswordInput, TextInput } from '@mantine/core';
 
 /**
  * Required fields carry the native `required` attribute but no asterisk: on these short forms every
@@ -15,5 +15,7 @@ export const theme = createTheme({
     TextInput: TextInput.extend(noAsterisk),
     PasswordInput: PasswordInput.extend(noAsterisk),
     NativeSelect: NativeSelect.extend(noAsterisk),
+    // Every dialog's × has a name: a screen reader would read it as just "button".
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
   },
 });

@@ -4,7 +4,8 @@ import { createAccount, PASSWORD, reauthenticate, setupAdmin } from '../support/
 import { codes, GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
-import { enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { totp } from '../support/totp.js';
 import { SoftKey } from '../support/webauthn.js';
 
 /**
@@ -442,5 +443,16 @@ describe('two-factor bad input', () => {
     );
     expect(await settingsChanges()).toBe(changesBefore + 1);
     await admin.gql(UPDATE_SETTINGS, { i: { issuer: current.issuer } });
+  });
+
+  it('an app code with the space apps show in it ("123 456") is a code, not bad input', async () => {
+    const { client, email } = await newUser();
+    const { secret } = await enrollTotp(client);
+    await awayFromStepEdge();
+    const code = totp(secret, 0);
+    const pending = new GqlClient(server.url);
+    expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+    const res = await pending.gql(Q.verify, { i: { method: 'TOTP', code: ` ${code.slice(0, 3)} ${code.slice(3)} ` } });
+    expect(res.data!['verifySecondFactor'].__typename, JSON.stringify(res)).toBe('LoginSuccess');
   });
 });

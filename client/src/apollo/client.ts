@@ -5,6 +5,8 @@ import { OperationTypeNode } from 'graphql';
 import { defer, from, mergeMap } from 'rxjs';
 import { followSessionAcrossTabs } from '../features/session/followSessionAcrossTabs';
 import { markSignedOut } from '../features/session/viewer';
+import { rememberSignInEnded } from '../features/session/signInEnded';
+import { problemFromCode } from '../features/errors/problem';
 import { createCache } from './cache';
 
 /** Same origin in production (the API serves the dashboard) and in development (Vite proxies it). */
@@ -72,6 +74,8 @@ export function createApolloClient(): ApolloClient {
   const unauthenticated = new ErrorLink(({ error, operation }) => {
     if (!CombinedGraphQLErrors.is(error)) return;
     if (error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
+      // The sign-in page says why it is shown (a pop-up whose sign-in ended says its own reason after this).
+      rememberSignInEnded(problemFromCode('UNAUTHENTICATED'));
       void markSignedOut(operation.client);
     }
   });

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
@@ -37,6 +37,13 @@ export function Component() {
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  // A rename saved or cancelled gives keyboard focus back to its row's Rename button (the field that
+  // held it is gone), not to the page.
+  const renameButtons = useRef(new Map<string, HTMLButtonElement>());
+  const endRenaming = (id: string) => {
+    setRenaming(null);
+    requestAnimationFrame(() => renameButtons.current.get(id)?.focus());
+  };
 
   // Codes shown after the last method went (and with it every recovery code) work no more: not left on screen.
   const remaining = tf?.recoveryCodesRemaining;
@@ -134,8 +141,12 @@ export function Component() {
                   confirmLabel: 'Remove app',
                   onConfirm: () =>
                     void guard('Removing the app', async () => {
-                      await disableTotp();
-                      await refetch();
+                      // Read again also when refused: removed elsewhere meanwhile, the page would say "on".
+                      try {
+                        await disableTotp();
+                      } finally {
+                        await refetch().catch(() => undefined);
+                      }
                     }),
                 })
               }
@@ -144,7 +155,7 @@ export function Component() {
             </Button>
           </Group>
         ) : allowed.includes('TOTP') ? (
-          <TotpSetup onEnabled={onEnabled} />
+          <TotpSetup onEnabled={onEnabled} onStale={() => void refetch()} />
         ) : (
           <Text size="sm" c="dimmed">
             Not allowed by the system settings.
@@ -171,8 +182,11 @@ export function Component() {
                   confirmLabel: 'Remove e-mail codes',
                   onConfirm: () =>
                     void guard('Removing e-mail codes', async () => {
-                      await disableEmail();
-                      await refetch();
+                      try {
+                        await disableEmail();
+                      } finally {
+                        await refetch().catch(() => undefined);
+                      }
                     }),
                 })
               }
@@ -181,7 +195,7 @@ export function Component() {
             </Button>
           </Group>
         ) : allowed.includes('EMAIL') ? (
-          <EmailSetup onEnabled={onEnabled} />
+          <EmailSetup onEnabled={onEnabled} onStale={() => void refetch()} />
         ) : (
           <Text size="sm" c="dimmed">
             Not available for your account (e-mail is not accepted as a second factor for admins unless the settings allow it).
@@ -213,7 +227,7 @@ export function Component() {
                           e.preventDefault();
                           if (renamingBusy) return;
                           void renameKey({ variables: { id: c.id, name: renaming.name } })
-                            .then(() => setRenaming(null))
+                            .then(() => endRenaming(c.id))
                             // A refused name says why (its field's sentence), not "check the highlighted fields".
                             .catch((err: unknown) =>
                               notifications.show({ color: 'red', message: problemSentence(toProblem(err)) }),
@@ -231,13 +245,13 @@ export function Component() {
                             autoFocus
                             onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
                             onKeyDown={(e) => {
-                              if (e.key === 'Escape') setRenaming(null);
+                              if (e.key === 'Escape') endRenaming(c.id);
                             }}
                           />
                           <Button size="xs" type="submit" loading={renamingBusy}>
                             Save
                           </Button>
-                          <Button size="xs" variant="default" onClick={() => setRenaming(null)}>
+                          <Button size="xs" variant="default" onClick={() => endRenaming(c.id)}>
                             Cancel
                           </Button>
                         </Group>
@@ -259,7 +273,15 @@ export function Component() {
                   <Table.Td>{c.lastUsedAt ? <FormattedDate value={c.lastUsedAt} /> : 'Never'}</Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="end" wrap="nowrap">
-                      <Button size="xs" variant="subtle" onClick={() => setRenaming({ id: c.id, name: c.name })}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        ref={(el) => {
+                          if (el) renameButtons.current.set(c.id, el);
+                          else renameButtons.current.delete(c.id);
+                        }}
+                        onClick={() => setRenaming({ id: c.id, name: c.name })}
+                      >
                         Rename
                       </Button>
                       <Button
@@ -275,8 +297,11 @@ export function Component() {
                             confirmLabel: 'Remove key',
                             onConfirm: () =>
                               void guard('Removing the key', async () => {
-                                await removeKey({ variables: { id: c.id } });
-                                await refetch();
+                                try {
+                                  await removeKey({ variables: { id: c.id } });
+                                } finally {
+                                  await refetch().catch(() => undefined);
+                                }
                               }),
                           })
                         }
@@ -291,7 +316,7 @@ export function Component() {
           </Table>
         )}
         {allowed.includes('WEBAUTHN') ? (
-          <WebauthnSetup onEnabled={onEnabled} />
+          <WebauthnSetup onEnabled={onEnabled} keys={tf.webauthnCredentials.map((c) => c.id)} />
         ) : (
           <Text size="sm" c="dimmed">
             Not allowed by the system settings.

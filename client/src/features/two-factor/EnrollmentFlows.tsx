@@ -1,10 +1,11 @@
 import { useMutation } from '@apollo/client/react';
-import { Alert, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, problemSentence, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
+import { withoutSpaces } from './codes';
 import { useCooldown } from './useCooldown';
 import {
   ConfirmEmailDocument,
@@ -50,7 +51,7 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
 }
 
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
-export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
   const [start, startState] = useMutation(StartTotpDocument);
   const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
   const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
@@ -69,7 +70,11 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
         const e = data!.startTotpEnrollment;
         setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
       },
-      setProblem,
+      (p) => {
+        setProblem(p);
+        // Switched on meanwhile (another tab or device): the page's own state is out of date.
+        if (p.code === 'ALREADY_ENABLED') onStale?.();
+      },
     );
   }
 
@@ -105,7 +110,10 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
               1. Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …).
             </Text>
             <Image src={enrollment.qr} alt="QR code for your authenticator app" w={200} h={200} />
-            <Text size="sm">Or type this key into the app:</Text>
+            <Text size="sm">
+              Setting up on this device? <Anchor href={enrollment.uri}>Open it in your authenticator app</Anchor>. Or type this
+              key into the app:
+            </Text>
             <Text ff="monospace" fw={600} data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
               {enrollment.secret}
             </Text>
@@ -116,10 +124,10 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
               label="Code from the app"
               autoComplete="one-time-code"
               inputMode="numeric"
-              maxLength={6}
+              maxLength={12}
               required
               value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
+              onChange={(e) => setCode(withoutSpaces(e.currentTarget.value))}
             />
             <Group>
               <Button type="submit" loading={confirmState.loading}>
@@ -137,7 +145,7 @@ export function TotpSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
 }
 
 /** E-mail codes: an address, then the code sent there. */
-export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
   const [start, startState] = useMutation(StartEmailDocument);
   const [confirm, confirmState] = useMutation(ConfirmEmailDocument);
   const [address, setAddress] = useState('');
@@ -161,7 +169,12 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
       async () => {
         const { data } = await start({ variables: { address } });
         const r = data?.startEmailEnrollment;
-        if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
+        if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
+          startSendWait(r.retryAfter);
+          // A code went out moments ago (from this page before a reload, say): it can still be entered.
+          setSent(true);
+        }
+        if (r?.__typename === 'TwoFactorError' && r.code === 'ALREADY_ENABLED') onStale?.();
         if (r?.__typename === 'EmailCodeSent') {
           startSendWait(r.nextSendAfter);
           setSent(true);
@@ -172,7 +185,10 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
             r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
           );
       },
-      setProblem,
+      (p) => {
+        setProblem(p);
+        if (p.code === 'ALREADY_ENABLED') onStale?.();
+      },
     );
   }
 
@@ -222,11 +238,11 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
               label="Code from the e-mail"
               autoComplete="one-time-code"
               inputMode="numeric"
-              maxLength={6}
+              maxLength={12}
               required
               autoFocus
               value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
+              onChange={(e) => setCode(withoutSpaces(e.currentTarget.value))}
             />
             <Button type="submit" loading={confirmState.loading}>
               Confirm address
@@ -239,12 +255,15 @@ export function EmailSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
 }
 
 /** A security key or passkey: a friendly name, then the browser's prompt. */
-export function WebauthnSetup({ onEnabled }: { onEnabled: (e: Enabled) => void }) {
+export function WebauthnSetup({ onEnabled, keys }: { onEnabled: (e: Enabled) => void; keys?: readonly string[] }) {
   const [options] = useMutation(WebauthnRegistrationOptionsDocument);
   const [finish] = useMutation(FinishWebauthnRegistrationDocument);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // What a refusal said ("already registered") no longer holds once the list of keys changed.
+  const keyList = keys?.join(',');
+  useEffect(() => setProblem(null), [keyList]);
   const { guard, modal } = useReauthGuard();
 
   async function onAdd(event: FormEvent<HTMLFormElement>) {

@@ -4,6 +4,7 @@ import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
+import { withoutSpaces } from './codes';
 import { METHOD_LABELS } from './labels';
 import { useCooldown } from './useCooldown';
 import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
@@ -141,7 +142,8 @@ export function SecondFactorForm({
       {method === 'WEBAUTHN' ? (
         <>
           <Text size="sm">Use a security key, Touch ID, Windows Hello or a passkey registered to your account.</Text>
-          <Button onClick={() => void onSecurityKey()} loading={busy}>
+          {/* Focused when the dialog opens on it: Enter uses the key (not the dialog's close button). */}
+          <Button onClick={() => void onSecurityKey()} loading={busy} data-autofocus autoFocus>
             Use security key
           </Button>
         </>
@@ -166,14 +168,15 @@ export function SecondFactorForm({
               }
               autoComplete="one-time-code"
               inputMode={method === 'RECOVERY_CODE' ? 'text' : 'numeric'}
-              maxLength={method === 'RECOVERY_CODE' ? 16 : 6}
+              // Room for "123 456" as apps show it (spaces are dropped as typed or pasted).
+              maxLength={method === 'RECOVERY_CODE' ? 16 : 12}
               required
               // Also when the form appears in a dialog already open (the re-authentication's second step).
               autoFocus
               data-autofocus
               error={problem?.fieldErrors['code']}
               value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
+              onChange={(e) => setCode(method === 'RECOVERY_CODE' ? e.currentTarget.value : withoutSpaces(e.currentTarget.value))}
             />
             <Button type="submit" loading={busy}>
               {submitLabel}

@@ -47,3 +47,6 @@ export function matchTotpStep(secret: string, code: string, nowMs = Date.now()):
   const step = (result as unknown as { timeStep?: number }).timeStep;
   return typeof step === 'number' ? step : null;
 }
+
+/** A 6-digit code as typed: apps show it as "123 456", and a paste may bring spaces around it. */
+export const withoutSpaces = (code: string): string => code.replace(/\s/g, '');

@@ -37,7 +37,7 @@ import {
   WebauthnCredential,
 } from './two-factor.entity.js';
 import { lockSecondFactors } from './method-lock.js';
-import { groupSecret, matchTotpStep, newTotpSecret, totpUri } from './totp.js';
+import { groupSecret, matchTotpStep, newTotpSecret, totpUri, withoutSpaces } from './totp.js';
 import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL } from './turn.js';
 import { REVOKE_EXPIRED_MARGIN_MS, SessionService } from '../session/session.service.js';
 
@@ -702,7 +702,7 @@ export class TwoFactorService {
     if (!row?.totp_id || !row.totp_sealed) return notSetUp();
     const limited = this.limitFailure(row);
     if (limited) return limited;
-    const step = matchTotpStep(open(this.keys.encryptionKey, row.totp_sealed, account.id), code.trim());
+    const step = matchTotpStep(open(this.keys.encryptionKey, row.totp_sealed, account.id), withoutSpaces(code));
     const res = await decide([
       account.id,
       row.totp_id,
@@ -786,7 +786,7 @@ export class TwoFactorService {
     await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
     const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
     if (limited) return limited;
-    const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), code.trim());
+    const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), withoutSpaces(code));
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
     // Switched on and audited together, or neither; and only the secret the code was checked against
     // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
@@ -1047,7 +1047,7 @@ export class TwoFactorService {
     if (took.length === 0) {
       return this.deadCode(row);
     }
-    if (!/^\d{6}$/.test(code.trim()) || !safeEqual(this.codeHash(code.trim(), to), row.codeHash)) {
+    if (!/^\d{6}$/.test(withoutSpaces(code)) || !safeEqual(this.codeHash(withoutSpaces(code), to), row.codeHash)) {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
     // Single use, also under a race: only one request can set used_at; the try is given back.
