@@ -309,8 +309,38 @@ export class ProtectionService {
    * source when a threshold is crossed. Returns the new block, if one was set.
    */
   async recordFailure(em: EntityManager, input: FailureInput): Promise<ActiveBlock | null> {
-    const crossed = await this.countFailure(em, input);
-    return crossed ? this.blockCrossed(em, crossed) : null;
+    const source = this.sourcePrefix(input.ip);
+    const work = (async () => {
+      const crossed = await this.countFailure(em, input);
+      return crossed ? this.blockCrossed(em, crossed) : null;
+    })();
+    let pending = this.failuresInFlight.get(source);
+    if (!pending) this.failuresInFlight.set(source, (pending = new Set()));
+    pending.add(work);
+    try {
+      return await work;
+    } finally {
+      pending.delete(work);
+      if (pending.size === 0 && this.failuresInFlight.get(source) === pending) this.failuresInFlight.delete(source);
+    }
+  }
+
+  /**
+   * Failures of this source being counted by this instance now (their writes, and the block a threshold
+   * crossing makes): `failuresSettled` waits for them.
+   */
+  private readonly failuresInFlight = new Map<string, Set<Promise<unknown>>>();
+
+  /**
+   * Waits until the failures of `ip`'s source that this instance is counting now are counted (and any
+   * block they make is set). A sign-in asks after its hash, before its second look at the block: the
+   * guesses of a burst answered before it are then counted, so a burst is worth the threshold plus the
+   * hashes in flight even when the counting's writes are slow (a loaded machine), not every hash that
+   * finished while they waited. Waits for nothing of its own caller, which holds no lock here.
+   */
+  async failuresSettled(ip: string): Promise<void> {
+    const pending = this.failuresInFlight.get(this.sourcePrefix(ip));
+    if (pending && pending.size > 0) await Promise.allSettled([...pending]);
   }
 
   /**

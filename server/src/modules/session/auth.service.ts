@@ -181,6 +181,8 @@ export class AuthService {
     // later ones are then refused as blocked, a right password too, so a burst is worth no more guesses
     // than the threshold plus the hashes in flight.
     if (!decision.trusted) {
+      // The failures of this source being counted now (the burst's guesses answered before this one) first.
+      await this.protection.failuresSettled(ctx.clientIp);
       const after = await this.protection.decide(em, ctx.clientIp, account);
       const blockedNow = !after.allowed && after.reason === DecisionReason.IP_BLOCKED;
       passedBlock = blockedNow && (await this.listedStaffPasses(ctx, account, email));
