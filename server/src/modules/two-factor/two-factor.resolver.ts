@@ -17,7 +17,7 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import { complianceReport, owesEnrollment, signOutOwingEnrollment } from './compliance.js';
-import { requesterGone, TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
+import { requesterGone, secondFactorLocked, TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
 import {
   AccountTwoFactor,
   EmailCodeSent,
@@ -182,14 +182,7 @@ export class TwoFactorResolver {
     if (email === null) return notSetUp();
     // A locked second step takes no code: one sent would only fail, and fill the holder's inbox for
     // whoever has the password.
-    if (await tf.isLocked(ctx.em, account.id)) {
-      return TwoFactorError.from(
-        new TwoFactorFailure(
-          ErrorCode.SECOND_FACTOR_LOCKED,
-          'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
-        ),
-      );
-    }
+    if (await tf.isLocked(ctx.em, account.id)) return TwoFactorError.from(secondFactorLocked());
     const sent = await tf.sendCode(
       ctx.em,
       account,

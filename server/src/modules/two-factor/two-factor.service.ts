@@ -178,6 +178,13 @@ export interface SignInProof {
   recoveryCodeId: string | null;
 }
 
+/** Second-step sign-in locked after too many consecutive failures (until an admin unlocks it). */
+export const secondFactorLocked = () =>
+  new TwoFactorFailure(
+    ErrorCode.SECOND_FACTOR_LOCKED,
+    'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
+  );
+
 export const wrongRecoveryCode = () =>
   new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This recovery code is wrong or was used already.');
 
@@ -395,12 +402,7 @@ export class TwoFactorService {
   /** Why an attempt may not go on (the lock, or a spent budget), from the budgets' state; null = go on. */
   private limitFailure(row: AttemptRow | undefined): TwoFactorFailure | null {
     const { networkMaxAttempts } = this.config.twoFactor;
-    if (row?.locked_at) {
-      return new TwoFactorFailure(
-        ErrorCode.SECOND_FACTOR_LOCKED,
-        'Second-step sign-in is locked after too many consecutive failures. An admin must unlock it.',
-      );
-    }
+    if (row?.locked_at) return secondFactorLocked();
     if (row && this.accountSpent(row)) return this.tooMany(row.acct_start!);
     if (row?.net_start && (row.net_count ?? 0) >= networkMaxAttempts) return this.tooMany(row.net_start);
     return null;
