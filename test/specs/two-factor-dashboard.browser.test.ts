@@ -53,6 +53,8 @@ describe('two-factor dashboard details', () => {
   }
 
   const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
+  const focusedHeading = (page: Page) =>
+    page.evaluate(() => `${document.activeElement?.tagName ?? ''} ${document.activeElement?.textContent?.trim() ?? ''}`);
 
   /** A new user signed in with the password in a browser (with a virtual key) of its own, on the Security page. */
   async function userOnSecurityPage(opts: { key?: boolean } = {}) {
@@ -233,6 +235,8 @@ describe('two-factor dashboard details', () => {
     await reauth.getByRole('button', { name: 'Use security key' }).click();
     await page.getByText('Two-factor authentication off').waitFor();
     expect(await stale.count()).toBe(0);
+    // The keyboard focus, on the removed key's button, went to the keys card (not to the top of the page).
+    await expect.poll(() => focusedHeading(page)).toBe('H2 Security keys and passkeys');
     await context.close();
   });
 

@@ -200,6 +200,10 @@ describe('two-factor authentication in the dashboard', () => {
     await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Two-factor authentication off').waitFor();
     await page.getByText('Recovery codes are created when you set up your first method.').waitFor();
+    // The keyboard focus, on the removed app's button, went to the app's card (not to the top of the page).
+    await expect
+      .poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`))
+      .toBe('H2 Authenticator app');
     // The set shown at setup died with the app: it is no longer offered for copying or download.
     expect(await page.getByRole('region', { name: 'Recovery codes' }).count()).toBe(0);
     await page.context().close();

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
@@ -44,6 +44,23 @@ export function Component() {
     setRenaming(null);
     requestAnimationFrame(() => renameButtons.current.get(id)?.focus());
   };
+  // A method removed takes its button (which had the keyboard focus) off the page: the focus goes to
+  // its card's heading, not back to the top of the page. `gone` says when the page shows it removed.
+  const totpHeading = useRef<HTMLHeadingElement>(null);
+  const emailHeading = useRef<HTMLHeadingElement>(null);
+  const keysHeading = useRef<HTMLHeadingElement>(null);
+  const focusOnceGone = useRef<{
+    heading: RefObject<HTMLHeadingElement | null>;
+    gone: (t: NonNullable<typeof tf>) => boolean;
+  } | null>(null);
+  useEffect(() => {
+    const after = focusOnceGone.current;
+    if (!after || !tf || !after.gone(tf)) return;
+    focusOnceGone.current = null;
+    const active = document.activeElement;
+    // Only when the focus was lost with the button (not when it was moved elsewhere meanwhile).
+    if (!active || active === document.body || !active.isConnected) after.heading.current?.focus();
+  });
 
   // Codes shown after the last method went (and with it every recovery code) work no more: not left on screen.
   const remaining = tf?.recoveryCodesRemaining;
@@ -114,7 +131,7 @@ export function Component() {
       {freshCodes && <RecoveryCodesDisplay codes={freshCodes} />}
 
       <Card withBorder padding="lg">
-        <Title order={2} size="h4" mb="xs">
+        <Title order={2} size="h4" mb="xs" ref={totpHeading} tabIndex={-1}>
           Authenticator app
         </Title>
         {tf.totpEnabled ? (
@@ -144,6 +161,7 @@ export function Component() {
                       // Read again also when refused: removed elsewhere meanwhile, the page would say "on".
                       try {
                         await disableTotp();
+                        focusOnceGone.current = { heading: totpHeading, gone: (t) => !t.totpEnabled };
                       } finally {
                         await refetch().catch(() => undefined);
                       }
@@ -164,7 +182,7 @@ export function Component() {
       </Card>
 
       <Card withBorder padding="lg">
-        <Title order={2} size="h4" mb="xs">
+        <Title order={2} size="h4" mb="xs" ref={emailHeading} tabIndex={-1}>
           E-mail codes
         </Title>
         {tf.emailAddress ? (
@@ -184,6 +202,7 @@ export function Component() {
                     void guard('Removing e-mail codes', async () => {
                       try {
                         await disableEmail();
+                        focusOnceGone.current = { heading: emailHeading, gone: (t) => !t.emailAddress };
                       } finally {
                         await refetch().catch(() => undefined);
                       }
@@ -204,7 +223,7 @@ export function Component() {
       </Card>
 
       <Card withBorder padding="lg">
-        <Title order={2} size="h4" mb="xs">
+        <Title order={2} size="h4" mb="xs" ref={keysHeading} tabIndex={-1}>
           Security keys and passkeys
         </Title>
         {tf.webauthnCredentials.length > 0 && (
@@ -299,6 +318,10 @@ export function Component() {
                               void guard('Removing the key', async () => {
                                 try {
                                   await removeKey({ variables: { id: c.id } });
+                                  focusOnceGone.current = {
+                                    heading: keysHeading,
+                                    gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
+                                  };
                                 } finally {
                                   await refetch().catch(() => undefined);
                                 }
