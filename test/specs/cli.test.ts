@@ -2,6 +2,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import { runCli, startServer, type RunningServer } from '../support/server.js';
@@ -16,6 +17,7 @@ import { SoftKey } from '../support/webauthn.js';
  * after a lost device; `create-admin` and `setup-token`; a mistyped database.
  */
 describe('CLI reset-2fa', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -23,15 +25,11 @@ describe('CLI reset-2fa', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('cli_reset_2fa');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    stack = await startStack('cli_reset_2fa');
+    ({ db, mail, server, admin, adminId } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const cli = (args: string[], env: Record<string, string> = {}) =>

@@ -1,17 +1,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, setupAdmin } from '../support/factories.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createAccount, PASSWORD } from '../support/factories.js';
 import { codes, type GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
-import { MailSink } from '../support/smtp.js';
+import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
 import { enrollTotp } from '../support/two-factor.js';
 
 const DELIVERY = `{ mailDelivery { waiting givenUp messages { to subject attempts lastError nextAttemptAt givenUpAt } } }`;
 
 describe('notification e-mails that did not get through, shown to admins', () => {
-  let db: TestDatabase;
+  let stack: Stack;
   let server: RunningServer;
   let mail: MailSink;
   let admin: GqlClient;
@@ -20,17 +20,13 @@ describe('notification e-mails that did not get through, shown to admins', () =>
   let closeBrowser: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase('mail_delivery');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
-    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    stack = await startStack('mail_delivery');
+    ({ mail, server, admin, adminEmail } = stack);
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
   afterAll(async () => {
     await closeBrowser?.();
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('lists a refused and a put-off notification for admins, on Home and over the API; nobody else sees them', async () => {

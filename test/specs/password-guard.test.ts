@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, LOGIN, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createAccount, LOGIN, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { MailSink } from '../support/smtp.js';
-import { runCli, startServer, type RunningServer } from '../support/server.js';
+import { runCli, type RunningServer } from '../support/server.js';
 
 /**
  * The password guard: wrong passwords for one account name from many places together (each place
@@ -28,6 +29,7 @@ let n = 0;
 const newPlace = () => `198.51.100.${++n}`;
 
 describe('password guard', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -35,15 +37,11 @@ describe('password guard', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('password_guard');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, ...ENV });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    stack = await startStack('password_guard', { ...ENV });
+    ({ db, mail, server, admin, adminId } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const from = (ip: string) => new GqlClient(server.url, { 'x-forwarded-for': ip });

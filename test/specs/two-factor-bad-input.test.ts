@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, reauthenticate, setupAdmin } from '../support/factories.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createAccount, PASSWORD, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
-import { MailSink } from '../support/smtp.js';
+import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
 import { totp } from '../support/totp.js';
 import { SoftKey } from '../support/webauthn.js';
@@ -13,6 +14,7 @@ import { SoftKey } from '../support/webauthn.js';
  * typed error (or a typed result with its code) and writes nothing, takes no attempt, sends nothing.
  */
 describe('two-factor bad input', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -20,15 +22,11 @@ describe('two-factor bad input', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor_bad_input');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, EMAIL_CODE_COOLDOWN_SECONDS: '1' });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    stack = await startStack('two_factor_bad_input', { EMAIL_CODE_COOLDOWN_SECONDS: '1' });
+    ({ db, mail, server, admin, adminId } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });

@@ -1,11 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { addVirtualAuthenticator, launchBrowser, submitPassword } from '../support/browser.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createAccount, PASSWORD, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
-import { MailSink } from '../support/smtp.js';
+import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, Q } from '../support/two-factor.js';
 
@@ -15,6 +16,7 @@ import { awayFromStepEdge, enrollTotp, Q } from '../support/two-factor.js';
  * elsewhere, codes typed as apps show them, and the sign-in page saying why it is shown.
  */
 describe('two-factor dashboard details', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let browser: Browser;
@@ -24,33 +26,18 @@ describe('two-factor dashboard details', () => {
   let mail: MailSink;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor_dashboard');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
-    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    stack = await startStack('two_factor_dashboard');
+    ({ db, mail, server, admin, adminEmail } = stack);
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
   afterAll(async () => {
     await closeBrowser?.();
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
-  async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async function withAuthenticator(context: BrowserContext, page: Page) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-    });
-  }
+  /** E-mail and password sent from the login page (a second step, or Home, comes next). */
+  const signIn = (page: Page, email: string, password = PASSWORD) => submitPassword(page, server.url, email, password);
+  const withAuthenticator = addVirtualAuthenticator;
 
   const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
   const focusedHeading = (page: Page) =>

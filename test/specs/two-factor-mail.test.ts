@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createAccount, login, PASSWORD, setupAdmin } from '../support/factories.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createAccount, login, PASSWORD } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
+import type { RunningServer } from '../support/server.js';
 import { MailSink, type ReceivedMail } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
@@ -14,6 +15,7 @@ import { SoftKey } from '../support/webauthn.js';
  * wording true to what happened (a sign-in, a re-authentication, a lock).
  */
 describe('two-factor e-mails', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -22,21 +24,15 @@ describe('two-factor e-mails', () => {
   let adminEmail: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor_mail');
-    mail = await MailSink.start();
-    server = await startServer({
-      DATABASE_URL: db.url,
-      SMTP_URL: mail.url,
+    stack = await startStack('two_factor_mail', {
       SECOND_FACTOR_MAX_ATTEMPTS: '1000',
       SECOND_FACTOR_LOCKOUT_FAILURES: '3',
       EMAIL_CODE_COOLDOWN_SECONDS: '2',
     });
-    ({ client: admin, id: adminId, email: adminEmail } = await setupAdmin(server));
+    ({ db, mail, server, admin, adminId, adminEmail } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });

@@ -1,11 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
-import { MailSink } from '../support/smtp.js';
+import type { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
@@ -16,6 +17,7 @@ import { SoftKey } from '../support/webauthn.js';
  * back to the password alone; who may unlock, grant and approve what.
  */
 describe('two-factor rules', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -23,15 +25,11 @@ describe('two-factor rules', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor_rules');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, EMAIL_CODE_COOLDOWN_SECONDS: '4' });
-    ({ client: admin, id: adminId } = await setupAdmin(server));
+    stack = await startStack('two_factor_rules', { EMAIL_CODE_COOLDOWN_SECONDS: '4' });
+    ({ db, mail, server, admin, adminId } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`;

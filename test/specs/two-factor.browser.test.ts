@@ -1,17 +1,19 @@
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { addVirtualAuthenticator, launchBrowser, submitPassword } from '../support/browser.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { startServer, type RunningServer } from '../support/server.js';
-import { MailSink } from '../support/smtp.js';
+import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
 
 /** The Security page and the sign-in pop-up, driven in Chromium. */
 describe('two-factor authentication in the dashboard', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let browser: Browser;
@@ -21,35 +23,18 @@ describe('two-factor authentication in the dashboard', () => {
   let mail: MailSink;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor_browser');
-    mail = await MailSink.start();
-    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
-    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    stack = await startStack('two_factor_browser');
+    ({ db, mail, server, admin, adminEmail } = stack);
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
   afterAll(async () => {
     await closeBrowser?.();
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  /** A virtual security key (CTAP2, user verification) in the page's browser, through the DevTools protocol. */
-  async function withAuthenticator(context: BrowserContext, page: Page) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-    });
-    return { cdp, authenticatorId };
-  }
+  /** E-mail and password sent from the login page (a second step, or Home, comes next). */
+  const signIn = (page: Page, email: string, password = PASSWORD) => submitPassword(page, server.url, email, password);
+  const withAuthenticator = addVirtualAuthenticator;
 
   /** A new user, signed in in a browser of its own and gone from Home to the Security page. */
   async function newUserOnSecurityPage(): Promise<{ email: string; page: Page }> {

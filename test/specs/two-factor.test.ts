@@ -1,7 +1,8 @@
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { TestDatabase } from '../support/database.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_ACCOUNT, createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
@@ -13,6 +14,7 @@ import { SoftKey } from '../support/webauthn.js';
 
 /** Second factors over the real API: TOTP, e-mail codes, recovery codes, re-authentication, policies, resets. */
 describe('two-factor authentication', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let server: RunningServer;
   let mail: MailSink;
@@ -21,22 +23,16 @@ describe('two-factor authentication', () => {
   let adminEmail: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('two_factor');
-    mail = await MailSink.start();
-    server = await startServer({
-      DATABASE_URL: db.url,
-      SMTP_URL: mail.url,
+    stack = await startStack('two_factor', {
       // Limits have their own file; here they must not get in the way of many deliberate failures.
       SECOND_FACTOR_MAX_ATTEMPTS: '1000',
       EMAIL_CODE_COOLDOWN_SECONDS: '2',
       TOTP_ISSUER: 'Acme Hosting',
     });
-    ({ client: admin, id: adminId, email: adminEmail } = await setupAdmin(server));
+    ({ db, mail, server, admin, adminId, adminEmail } = stack);
   });
   afterAll(async () => {
-    await server?.stop();
-    await mail?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });

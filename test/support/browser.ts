@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -25,11 +25,29 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
   };
 }
 
-/** Signs in through the dashboard's login page and waits for Home. */
-export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+/** Sends e-mail and password from the dashboard's login page (what comes next is the caller's to wait for). */
+export async function submitPassword(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in through the dashboard's login page and waits for Home. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await submitPassword(page, baseUrl, email, password);
   await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+}
+
+/** A virtual security key (CTAP2, user verification) in the page's browser, through the DevTools protocol. */
+export async function addVirtualAuthenticator(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  return { cdp, authenticatorId };
 }
