@@ -15,6 +15,7 @@ import { Role } from './common/auth/roles.js';
 import { mails } from './modules/mail/templates.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import type { Context } from './context.js';
+import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
 
 const USAGE = `Usage: pnpm cli <command> [options]
 
@@ -255,32 +256,29 @@ async function main(): Promise<number> {
         const account = await accountArg();
         if (!account) return 2;
         // What there is to reset: an account with none of it is left alone (not signed out, not e-mailed).
-        const [held] = await em.execute<{ app: boolean; email: boolean; keys: number; codes: number; state: boolean }[]>(
-          `select exists (select 1 from totp_authenticator where account_id = ?) as app,
-                  exists (select 1 from email_factor where account_id = ?) as email,
-                  (select count(*)::int from webauthn_credential where account_id = ?) as keys,
-                  (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
-                  exists (select 1 from two_factor_state where account_id = ?) as state`,
-          Array(5).fill(account.id),
-        );
-        if (!held || (!held.app && !held.email && held.keys === 0 && held.codes === 0 && !held.state)) {
+        const held = await services.twoFactor.heldForReset(em, account.id);
+        const nothing = () => {
           process.stdout.write(
             `${account.email} has no second factor, recovery code or second-step lock: nothing to reset (its sessions go on).\n`,
           );
           return 0;
-        }
+        };
+        if (TwoFactorService.holdsNothing(held)) return nothing();
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
         // The reset and the entry naming the CLI commit together.
         const afterCommit: (() => void)[] = [];
-        await em.transactional(async (tx) => {
+        const done = await em.transactional(async (tx) => {
           const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1', afterCommit } as unknown as Context;
-          await services.twoFactor.resetAll(ctx, account);
+          // (Gone meanwhile: nothing is written.)
+          if ((await services.twoFactor.resetAll(ctx, account)) === 'NOTHING_HELD') return false;
           await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
             type: 'Account',
             id: account.id,
             label: account.email,
           });
+          return true;
         });
+        if (!done) return nothing();
         for (const tell of afterCommit) tell();
         const removed = [
           held.app ? 'the authenticator app' : null,

@@ -233,7 +233,7 @@ export default [
   {
     id: 'recovery-mail',
     why: 'using a recovery code e-mails nobody',
-    edits: [[TF, 'this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url));', 'void remaining;']],
+    edits: [[TF, 'this.mail.notify(mails.recoveryCodeUsed(account.email, remaining, this.url, purpose));', 'void remaining;']],
     tests: [[T, 'e-mails the holder']],
   },
   // Re-authentication (each call site is a mutant of its own too: see scripts/mutants.mjs)

@@ -150,6 +150,60 @@ describe('two-factor bad input', () => {
     expect(await audits(id)).toBe(0);
   });
 
+  it('finishWebauthnRegistration: transports that are not a list (a string, an object, a number) store the key without them, never an internal error', async () => {
+    const { client, id } = await newUser();
+    for (const transports of ['usb', { usb: true }, 5]) {
+      const key = new SoftKey(server.url, { transports: transports as unknown as unknown[] });
+      const options = (await client.gql(OPTIONS, { n: `Key ${JSON.stringify(transports)}` })).data![
+        'webauthnRegistrationOptions'
+      ];
+      const res = await client.gql(FINISH, { r: key.registration(options) });
+      expect(res.errors, JSON.stringify(res)).toBeUndefined();
+      expect(res.data!['finishWebauthnRegistration'].__typename).toBe('TwoFactorEnabled');
+    }
+    // Transports are only hints for the browser: none kept.
+    expect(await db.query(`select transports from webauthn_credential where account_id = $1`, [id])).toEqual([
+      { transports: [] },
+      { transports: [] },
+      { transports: [] },
+    ]);
+  });
+
+  it('a key response made in a frame on another site (crossOrigin) is refused: no key registered, nobody signed in', async () => {
+    const { client, id, email } = await newUser();
+    const framed = new SoftKey(server.url);
+    let options = (await client.gql(OPTIONS, { n: 'Framed' })).data!['webauthnRegistrationOptions'];
+    expect(
+      (await client.gql(FINISH, { r: framed.registration(options, { topOrigin: 'https://evil.example' }) })).data![
+        'finishWebauthnRegistration'
+      ],
+    ).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+    expect(await db.query(`select 1 from webauthn_credential where account_id = $1`, [id])).toEqual([]);
+    expect(await audits(id)).toBe(0);
+    const key = new SoftKey(server.url);
+    options = (await client.gql(OPTIONS, { n: 'Desk' })).data!['webauthnRegistrationOptions'];
+    expect((await client.gql(FINISH, { r: key.registration(options) })).data!['finishWebauthnRegistration'].__typename).toBe(
+      'TwoFactorEnabled',
+    );
+    const pending = new GqlClient(server.url);
+    expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+    const assertion = key.assertion((await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'], {
+      topOrigin: 'https://evil.example',
+    });
+    expect(
+      (await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: assertion } })).data!['verifySecondFactor'],
+    ).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'WEBAUTHN_FAILED',
+    });
+    expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+    // The same key from the dashboard itself still signs in.
+    const own = key.assertion((await pending.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions']);
+    expect(
+      (await pending.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: own } })).data!['verifySecondFactor'].__typename,
+    ).toBe('LoginSuccess');
+  });
+
   it('verifySecondFactor: an unknown method or a non-object key response is BAD_USER_INPUT with no attempt; a malformed assertion is WEBAUTHN_FAILED and signs nobody in', async () => {
     const { client: setup, id, email } = await newUser();
     const key = new SoftKey(server.url);

@@ -51,7 +51,7 @@ describe('two-factor rules', () => {
       )
     )[0]!.n;
 
-  it('an enrollment-only session cannot add a factor beside one its holder set up meanwhile', async () => {
+  it('an enrollment-only session ends once its holder sets up a factor elsewhere: it can neither add one nor read the holder’s', async () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });
     await admin.gql(MARK, { id });
     // Someone with the password only, and the holder: both are sent to enrollment.
@@ -67,13 +67,23 @@ describe('two-factor rules', () => {
     await enrollTotp(holder);
     expect((await holder.gql(Q.me)).data!['me']).toMatchObject({ id });
 
-    // The intruder's enrollment in progress no longer completes, nor can another start.
-    expect(codes(await intruder.gql(Q.confirmEmail, { c: code }))).toEqual(['SECOND_FACTOR_REQUIRED']);
-    expect(codes(await intruder.gql(Q.startTotp))).toEqual(['SECOND_FACTOR_REQUIRED']);
-    expect(codes(await intruder.gql(`mutation { webauthnRegistrationOptions(name: "mine") }`))).toEqual([
-      'SECOND_FACTOR_REQUIRED',
-    ]);
+    // The intruder's session has ended: its enrollment in progress no longer completes, no other can
+    // start, and the holder's factors (the app, the e-mail address a holder might set up) are not shown to it.
+    expect(codes(await intruder.gql(Q.confirmEmail, { c: code }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await intruder.gql(Q.startTotp))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await intruder.gql(`mutation { webauthnRegistrationOptions(name: "mine") }`))).toEqual(['UNAUTHENTICATED']);
+    const status = await intruder.gql(Q.status);
+    expect(codes(status)).toEqual(['UNAUTHENTICATED']);
+    expect(status.data?.['myTwoFactor'] ?? null).toBeNull();
     expect((await intruder.gql(Q.me)).data!['me']).toBeNull();
+    expect(
+      await db.query(
+        `select revoked_reason from session where account_id = $1 and stage = 'ENROLLMENT_REQUIRED' and revoked_at is not null`,
+        [id],
+      ),
+    ).toContainEqual({ revoked_reason: 'FACTOR_SET_UP' });
+    // The holder's session goes on.
+    expect((await holder.gql(Q.me)).data!['me']).toMatchObject({ id });
     expect(await factors(id)).toBe(1);
     const [row] = await db.query(`select status from email_factor where account_id = $1`, [id]);
     expect(row!['status']).toBe('PENDING');

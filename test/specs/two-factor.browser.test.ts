@@ -933,6 +933,8 @@ describe('two-factor authentication in the dashboard', () => {
     );
     await page.getByTestId('account-two-factor').getByText('No second factor set up.').waitFor();
     expect(await db.query(`select 1 from totp_authenticator where account_id = $1`, [user.id])).toEqual([]);
+    // Nothing is left to reset: the button is off (the server would refuse it, METHOD_NOT_SET_UP).
+    await expect.poll(() => page.getByRole('button', { name: 'Reset two-factor authentication' }).isDisabled()).toBe(true);
 
     // An admin: a request, which the admins who may approve it are e-mailed about (other tests' too).
     const target = await createAccount(server, admin, { role: 'ADMIN' });

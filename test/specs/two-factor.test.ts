@@ -1579,6 +1579,38 @@ describe('two-factor authentication', () => {
       expect(await owner.liveSessions()).toEqual([{ stage: 'FULL', n: 1 }]);
     });
 
+    it('two recovery codes used at the same moment: each e-mail and audit entry counts the codes left after its own use', async () => {
+      const { client: one, email, id } = await newUser();
+      const { secret, recoveryCodes } = await enrollTotp(one);
+      await awayFromStepEdge();
+      const two = await loginWithTotp(server, email, secret, 0);
+      const since = mail.count();
+      // Both re-authentications claim their code while the audit log is held: without a turn per
+      // account, each counts the other's code as unused still.
+      const answers = await inLockOrder(
+        db,
+        ['lock table audit_log in share mode'],
+        [one, two].map(
+          (c, i) => () =>
+            c.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes[i] } } }),
+        ),
+      );
+      for (const r of answers) expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+      const audited = await db.query<{ remaining: number }>(
+        `select (details->>'remaining')::int as remaining from audit_log where target_id = $1 and action = 'RECOVERY_CODE_USED' order by remaining`,
+        [id],
+      );
+      expect(audited.map((a) => a.remaining)).toEqual([8, 9]);
+      // The notices go out after the answers.
+      const notices = () =>
+        mail.messages.slice(since).filter((m) => m.to.includes(email.toLowerCase()) && /recovery code was used/i.test(m.subject));
+      await expect.poll(() => notices().length).toBe(2);
+      const counts = notices()
+        .map((m) => Number(/(\d+) unused codes? remains?/.exec(MailSink.text(m))?.[1]))
+        .sort();
+      expect(counts).toEqual([8, 9]);
+    });
+
     it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret, recoveryCodes } = await enrollTotp(setupClient);
@@ -2054,6 +2086,94 @@ describe('two-factor authentication', () => {
       expect(audit).toEqual([{ actor_id: adminId }]);
       expect(codes(await admin.gql(RESET, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
       expect(codes(await admin.gql(RESET, { id: adminId }))).toEqual(['BAD_USER_INPUT']);
+    });
+
+    it('an account with nothing to reset is left alone: METHOD_NOT_SET_UP, its sessions and API tokens go on, nobody is asked or e-mailed', async () => {
+      await reauthAdmin(admin);
+      // An integration's API-only sub-admin (it has no second factor, and its tokens are its work).
+      const created = await admin.gql(CREATE_ACCOUNT, {
+        input: {
+          email: uniqueEmail('integration'),
+          name: 'Billing',
+          role: 'SUB_ADMIN',
+          permissions: ['REPORT_LOGINS'],
+          apiOnly: true,
+        },
+      });
+      const integration = created.data!['createAccount'].account as { id: string; email: string };
+      const { token } = (
+        await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "billing" }) { token } }`, {
+          id: integration.id,
+        })
+      ).data!['createApiToken'];
+      const api = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+      const user = await newUser();
+      const otherAdmin = await createAccount(server, admin, { role: 'ADMIN' });
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [adminId]);
+      await reauthAdmin(admin);
+      const since = mail.count();
+      for (const target of [integration, user, otherAdmin]) {
+        const res = await admin.gql(RESET, { id: target.id });
+        expect(codes(res), target.email).toEqual(['METHOD_NOT_SET_UP']);
+        expect(res.errors![0]!.message).toBe(
+          'This account has no second factor, recovery code or second-step lock: there is nothing to reset.',
+        );
+      }
+      expect((await api.gql(Q.me)).data!['me']).toMatchObject({ id: integration.id });
+      expect((await user.client.gql(Q.me)).data!['me']).toMatchObject({ id: user.id });
+      expect((await otherAdmin.client.gql(Q.me)).data!['me']).toMatchObject({ id: otherAdmin.id });
+      expect(await db.query(`select 1 from two_factor_reset_request where target_id = $1`, [otherAdmin.id])).toEqual([]);
+      for (const target of [integration, user, otherAdmin]) {
+        expect(
+          await db.query(`select action from audit_log where target_id = $1 and action like 'TWO_FACTOR_RESET%'`, [target.id]),
+        ).toEqual([]);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      // (Other admins hear of the new admin made above, before or after `since`: no reset's mail.)
+      expect(
+        mail.messages
+          .slice(since)
+          .filter(
+            (m) =>
+              /reset|approval/i.test(m.subject) ||
+              [integration, user, otherAdmin].some((t) => m.to.includes(t.email.toLowerCase())),
+          )
+          .map((m) => m.subject),
+      ).toEqual([]);
+      // With a factor, the same reset goes ahead.
+      await enrollTotp(user.client);
+      expect((await admin.gql(RESET, { id: user.id })).data!['resetTwoFactor']).toEqual({
+        __typename: 'TwoFactorResetDone',
+        account: { id: user.id },
+      });
+    });
+
+    it('a reset request whose admin removed every factor meanwhile has nothing left to approve: METHOD_NOT_SET_UP, and it is closed', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const second = await createAccount(server, admin, { role: 'ADMIN' });
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = any($1)`, [
+        [second.id, adminId],
+      ]);
+      const { secret } = await enrollTotp(target.client);
+      await reauthAdmin(admin);
+      const pending = (await admin.gql(RESET, { id: target.id })).data!['resetTwoFactor'];
+      expect(pending).toMatchObject({ __typename: 'TwoFactorResetPending' });
+      // The target removes its app itself (and with it its recovery codes).
+      await awayFromStepEdge();
+      await target.client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } });
+      const removing = mail.count();
+      expect((await target.client.gql(Q.disableTotp)).data).toEqual({ disableTotp: true });
+      await mail.waitFor(target.email, (m) => /method was removed/.test(m.subject), removing);
+      await reauthAdmin(second.client);
+      const since = mail.count();
+      expect(codes(await second.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['METHOD_NOT_SET_UP']);
+      expect((await target.client.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+      expect(await auditCount(target.id, 'TWO_FACTOR_RESET')).toBe(0);
+      expect((await second.client.gql(`{ pendingTwoFactorResets { id } }`)).data!['pendingTwoFactorResets']).not.toContainEqual({
+        id: pending.requestId,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mail.messages.slice(since).filter((m) => m.to.includes(target.email.toLowerCase()))).toEqual([]);
     });
 
     it('two admins asking at once to reset a third admin make one request', async () => {

@@ -40,8 +40,20 @@ export class SoftKey {
     return new URL(this.origin).hostname;
   }
 
-  private clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string, origin = this.origin): Buffer {
-    return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+  /** `topOrigin`: the ceremony ran in a frame on that other site (as a browser reports it, WebAuthn Level 3). */
+  private clientData(
+    type: 'webauthn.create' | 'webauthn.get',
+    challenge: string,
+    origin = this.origin,
+    topOrigin?: string,
+  ): Buffer {
+    return Buffer.from(
+      JSON.stringify(
+        topOrigin === undefined
+          ? { type, challenge, origin, crossOrigin: false }
+          : { type, challenge, origin, crossOrigin: true, topOrigin },
+      ),
+    );
   }
 
   /**
@@ -61,7 +73,10 @@ export class SoftKey {
   }
 
   /** The `startRegistration` result for registration options (`challenge` from the server). */
-  registration(options: { challenge: string }, tamper: { origin?: string; rpId?: string } = {}): Record<string, unknown> {
+  registration(
+    options: { challenge: string },
+    tamper: { origin?: string; rpId?: string; topOrigin?: string } = {},
+  ): Record<string, unknown> {
     const cose = cbor(
       new Map<number, unknown>([
         [1, 2], // kty: EC2
@@ -86,7 +101,9 @@ export class SoftKey {
       rawId: this.id,
       type: 'public-key',
       response: {
-        clientDataJSON: this.clientData('webauthn.create', options.challenge, tamper.origin).toString('base64url'),
+        clientDataJSON: this.clientData('webauthn.create', options.challenge, tamper.origin, tamper.topOrigin).toString(
+          'base64url',
+        ),
         attestationObject: attestationObject.toString('base64url'),
         transports: this.transports,
       },
@@ -96,12 +113,16 @@ export class SoftKey {
 
   /**
    * The `startAuthentication` result for authentication options; the counter goes up by one first.
-   * `tamper`: signed as for another origin (the page that asked) or RP ID (the site the key thinks it is on).
+   * `tamper`: signed as for another origin (the page that asked) or RP ID (the site the key thinks it is
+   * on), or in a frame on another site (`topOrigin`).
    */
-  assertion(options: { challenge: string }, tamper: { origin?: string; rpId?: string } = {}): Record<string, unknown> {
+  assertion(
+    options: { challenge: string },
+    tamper: { origin?: string; rpId?: string; topOrigin?: string } = {},
+  ): Record<string, unknown> {
     this.counter++;
     const authenticatorData = this.authData(null, tamper.rpId);
-    const clientDataJSON = this.clientData('webauthn.get', options.challenge, tamper.origin);
+    const clientDataJSON = this.clientData('webauthn.get', options.challenge, tamper.origin, tamper.topOrigin);
     const signature = sign(
       'sha256',
       Buffer.concat([authenticatorData, createHash('sha256').update(clientDataJSON).digest()]),

@@ -185,6 +185,8 @@ export function AdminTwoFactorCard({
           color="red"
           variant="light"
           loading={resetting}
+          // Nothing to reset (no method, recovery code or lock): the server would refuse it too.
+          disabled={tf !== undefined && nothingHeld(tf)}
           onClick={() =>
             confirm({
               title: `Reset the two-factor authentication of ${account.email}?`,
@@ -205,4 +207,9 @@ export function AdminTwoFactorCard({
       {confirmModal}
     </Card>
   );
+}
+
+/** Whether the account holds nothing a reset would remove, as its status shows it. */
+function nothingHeld(tf: { methods: string[]; recoveryCodesRemaining: number; locked: boolean }): boolean {
+  return tf.methods.every((m) => m === 'RECOVERY_CODE') && tf.recoveryCodesRemaining === 0 && !tf.locked;
 }

@@ -61,7 +61,11 @@ export const mails = {
     return {
       to,
       subject: `A recovery code was used ${what}`,
-      text: `A recovery code was used ${what} in your account. ${remaining} unused codes remain.${remaining <= 3 ? ' Generate a new set soon.' : ''}${footer(url)}`,
+      text: `A recovery code was used ${what} in your account. ${
+        remaining === 0
+          ? 'No unused code remains: generate a new set now.'
+          : `${remaining} unused code${remaining === 1 ? ' remains' : 's remain'}.${remaining <= 3 ? ' Generate a new set soon.' : ''}`
+      }${footer(url)}`,
     };
   },
   webauthnRegistered(to: string, name: string, url: string): MailMessage {

@@ -712,6 +712,19 @@ export class SessionService {
   }
 
   /**
+   * Ends the account's enrollment-only sessions but `exceptId`: once the account holds a factor, a
+   * session that only its password opened must sign in again with it (each revoked row is announced to
+   * every instance by name). The number ended.
+   */
+  async endEnrollmentSessions(em: EntityManager, accountId: string, exceptId: string, reason: string): Promise<number> {
+    return em.nativeUpdate(
+      Session,
+      { account: accountId, stage: SessionStage.ENROLLMENT_REQUIRED, revokedAt: null, id: { $ne: exceptId } },
+      { revokedAt: new Date(), revokedReason: reason },
+    );
+  }
+
+  /**
    * Ends the account's sealed pending sign-ins (they have no rows to revoke): its session epoch moves
    * on, in `em`'s transaction. Every revocation of all of an account's sessions does this.
    */

@@ -17,7 +17,15 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import { complianceReport, owesEnrollment, signOutOwingEnrollment } from './compliance.js';
-import { requesterGone, secondFactorLocked, TwoFactorFailure, target, wrongRecoveryCode } from './two-factor.service.js';
+import {
+  nothingToReset,
+  requesterGone,
+  secondFactorLocked,
+  TwoFactorFailure,
+  TwoFactorService,
+  target,
+  wrongRecoveryCode,
+} from './two-factor.service.js';
 import {
   AccountTwoFactor,
   EmailCodeSent,
@@ -502,6 +510,9 @@ export class TwoFactorResolver {
       const held = (m.totp ? 1 : 0) + (m.email ? 1 : 0) + m.webauthn.length;
       signedIn = held === 1 && (await ctx.services.auth.startFullSession(ctx, account, session(ctx))) instanceof Date;
     }
+    // Other sessions that only the password opened (someone else's, maybe) may neither enroll nor read
+    // the factors now held: they end, and sign in again with one.
+    await ctx.services.sessions.endEnrollmentSessions(ctx.em, account.id, session(ctx).id, 'FACTOR_SET_UP');
     return Object.assign(new TwoFactorEnabled(), { method, recoveryCodes, signedIn });
   }
 
@@ -706,7 +717,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Needs a recent re-authentication.',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -718,6 +729,8 @@ export class TwoFactorResolver {
       throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Manage your own methods on your Security page.' }]);
     }
     ctx.services.twoFactor.requireRecentReauth(ctx);
+    // Nothing to reset: nothing is asked of other admins, nobody signed out or e-mailed.
+    if (TwoFactorService.holdsNothing(await ctx.services.twoFactor.heldForReset(ctx.em, account.id))) throw nothingToReset();
     if (account.role === Role.ADMIN) {
       // Every other admin of at least a day counts, enabled or not: were disabled ones left out, an admin
       // could disable the others, reset alone and enable them again. Admins younger than that are no second
@@ -773,7 +786,8 @@ export class TwoFactorResolver {
         });
       }
     }
-    await ctx.services.twoFactor.resetAll(ctx, account);
+    // (Its factors may have gone meanwhile.)
+    if ((await ctx.services.twoFactor.resetAll(ctx, account)) === 'NOTHING_HELD') throw nothingToReset();
     return Object.assign(new TwoFactorResetDone(), { account });
   }
 
@@ -794,7 +808,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -820,6 +834,7 @@ export class TwoFactorResolver {
     ctx.services.twoFactor.requireRecentReauth(ctx);
     // Claimed in the reset's own transaction: approved and carried out, or neither.
     const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });
+    if (done === 'NOTHING_HELD') throw nothingToReset();
     if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
   }

@@ -264,6 +264,15 @@ interface ReplacedCode {
   prev_sent_at: Date | null;
 }
 
+/** See `TwoFactorService.heldForReset`. */
+export interface HeldForReset {
+  app: boolean;
+  email: boolean;
+  keys: number;
+  codes: number;
+  state: boolean;
+}
+
 export class TwoFactorService {
   verifyAssertion: AssertionVerifier | undefined;
 
@@ -1210,6 +1219,13 @@ export class TwoFactorService {
   /** A recovery code proving a re-authentication: used up and audited in one transaction. */
   private async useRecoveryCode(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
     const remaining = await inPoolTransaction(this.pool, async (client) => {
+      // The account's row first, as a sign-in's statement takes it before its recovery code: two codes
+      // used at once are claimed one after the other, and each counts the codes left after its own.
+      await client.query({
+        name: 'recovery_code_account_turn',
+        text: 'select 1 from account where id = $1 for no key update',
+        values: [account.id],
+      });
       const { rowCount } = await client.query({
         name: 'recovery_code_use',
         text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null',
@@ -1339,14 +1355,35 @@ export class TwoFactorService {
     return now;
   }
 
+  /** What a reset of the account's 2FA would remove: factors (set up or being set up), unused recovery codes, the second-step lock. */
+  async heldForReset(em: EntityManager, accountId: string): Promise<HeldForReset> {
+    const [held] = await em.execute<HeldForReset[]>(
+      `select exists (select 1 from totp_authenticator where account_id = ?) as app,
+              exists (select 1 from email_factor where account_id = ?) as email,
+              (select count(*)::int from webauthn_credential where account_id = ?) as keys,
+              (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
+              exists (select 1 from two_factor_state where account_id = ?) as state`,
+      Array(5).fill(accountId),
+    );
+    return held!;
+  }
+
+  static holdsNothing(h: HeldForReset): boolean {
+    return !h.app && !h.email && h.keys === 0 && h.codes === 0 && !h.state;
+  }
+
   /**
    * Removes every method and code of an account, revokes its sessions and tokens, tells the holder.
    * `approval`: the second admin's approval of a reset request, claimed in the same transaction (false,
    * with nothing done, when it was claimed, withdrawn or expired meanwhile). Every other open request
    * for the account is closed: a reset asked for before this one must not wipe what is set up after.
    */
-  async resetAll(ctx: Context, account: Account, approval?: { requestId: string; approverId: string }): Promise<boolean> {
-    const done = await ctx.em.transactional(async (tx) => {
+  async resetAll(
+    ctx: Context,
+    account: Account,
+    approval?: { requestId: string; approverId: string },
+  ): Promise<boolean | 'NOTHING_HELD'> {
+    const done = await ctx.em.transactional(async (tx): Promise<boolean | 'NOTHING_HELD'> => {
       const id = account.id;
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
@@ -1366,6 +1403,18 @@ export class TwoFactorService {
         );
         if (claimed === undefined) return false;
         if (!claimed.stands) throw requesterGone();
+      }
+      // An account with nothing to reset is left alone: not signed out, its API tokens kept, nobody
+      // e-mailed. A request to reset it (its factors removed since it was made) has nothing left to
+      // approve: closed, not approved.
+      if (TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {
+        if (approval) {
+          await tx.execute(
+            `update two_factor_reset_request set approved_at = null, approved_by_id = null, expires_at = now() where id = ?`,
+            [approval.requestId],
+          );
+        }
+        return 'NOTHING_HELD';
       }
       // (Once approved:) the account's pending sign-ins end (they have no session rows to revoke). Its row is taken
       // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
@@ -1398,7 +1447,7 @@ export class TwoFactorService {
       );
       return true;
     });
-    if (done) {
+    if (done === true) {
       // Inside a caller's transaction (the CLI's), told once that commits.
       onCommit(ctx, () => this.mail.notify(mails.twoFactorReset(account.email, this.url)));
     }
@@ -1444,6 +1493,13 @@ export class TwoFactorService {
 }
 
 /** An approval of a reset request whose requester no longer stands behind it (disabled, or no longer an admin). */
+/** A reset asked of an account that holds no factor, unused recovery code or second-step lock. */
+export const nothingToReset = () =>
+  appError(
+    ErrorCode.METHOD_NOT_SET_UP,
+    'This account has no second factor, recovery code or second-step lock: there is nothing to reset.',
+  );
+
 export const requesterGone = () =>
   appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.');
 

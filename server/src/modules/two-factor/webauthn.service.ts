@@ -56,6 +56,23 @@ function checkedDeviceName(input: string): string {
   return name;
 }
 
+/**
+ * Whether the browser says the ceremony ran in a frame of another origin (`crossOrigin` in the client
+ * data, WebAuthn Level 3). The dashboard is never framed (`frame-ancestors 'none'`), so such a response
+ * did not come from it; SimpleWebAuthn does not look. Read after it verified the client data.
+ */
+function inFrame(response: Record<string, unknown>): boolean {
+  const inner = response['response'];
+  const clientData =
+    inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)['clientDataJSON'] : undefined;
+  if (typeof clientData !== 'string') return false;
+  try {
+    return (JSON.parse(Buffer.from(clientData, 'base64url').toString('utf8')) as { crossOrigin?: unknown }).crossOrigin === true;
+  } catch {
+    return false;
+  }
+}
+
 export class WebauthnService {
   constructor(
     private readonly config: Config,
@@ -166,6 +183,7 @@ export class WebauthnService {
         requireUserVerification: REQUIRE_USER_VERIFICATION,
       });
       if (!result.verified) throw new Error('not verified');
+      if (inFrame(response)) throw new Error('made in a frame of another site');
       info = result.registrationInfo;
     } catch (err) {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn registration refused');
@@ -177,7 +195,9 @@ export class WebauthnService {
     if (Buffer.from(credential.id, 'base64url').length > 1023) {
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
-    const transports = [...new Set((credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t)))];
+    // (SimpleWebAuthn passes the client's `transports` on unchecked: anything but a list counts as none.)
+    const given: unknown[] = Array.isArray(credential.transports) ? credential.transports : [];
+    const transports = [...new Set(given.filter((t): t is string => typeof t === 'string' && KNOWN_TRANSPORTS.has(t)))];
     if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
@@ -262,6 +282,7 @@ export class WebauthnService {
         requireUserVerification: REQUIRE_USER_VERIFICATION,
       });
       if (!result.verified) throw new Error('signature not verified');
+      if (inFrame(response)) throw new Error('made in a frame of another site');
       newCounter = result.authenticationInfo.newCounter;
     } catch (err) {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn assertion refused');
