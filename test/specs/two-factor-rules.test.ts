@@ -2,7 +2,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import {
+  CREATE_ACCOUNT,
+  createAccount,
+  createIntegration,
+  PASSWORD,
+  reauthenticate,
+  setupAdmin,
+  uniqueEmail,
+} from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
@@ -261,16 +269,7 @@ describe('two-factor rules', () => {
   it('a sub-admin mints API tokens only for accounts whose permissions it holds itself', async () => {
     const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SUB_ADMINS'] });
     await reauthenticate(admin);
-    const created = await admin.gql(CREATE_ACCOUNT, {
-      input: {
-        email: uniqueEmail('settings-bot'),
-        name: 'Bot',
-        role: 'SUB_ADMIN',
-        permissions: ['MANAGE_SETTINGS'],
-        apiOnly: true,
-      },
-    });
-    const botId = created.data!['createAccount'].account.id as string;
+    const { id: botId } = await createIntegration(admin, ['MANAGE_SETTINGS'], 'Bot');
     await reauthenticate(sub);
     const TOKEN = `mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "bot" }) { token } }`;
     expect(codes(await sub.gql(TOKEN, { id: botId }))).toEqual(['FORBIDDEN']);

@@ -3,7 +3,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { CREATE_ACCOUNT, createAccount, login, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
+import {
+  CREATE_ACCOUNT,
+  createAccount,
+  createIntegration,
+  login,
+  PASSWORD,
+  reauthenticate,
+  setupAdmin,
+  uniqueEmail,
+} from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 import { inLockOrder } from '../support/locks.js';
@@ -2091,16 +2100,7 @@ describe('two-factor authentication', () => {
     it('an account with nothing to reset is left alone: METHOD_NOT_SET_UP, its sessions and API tokens go on, nobody is asked or e-mailed', async () => {
       await reauthAdmin(admin);
       // An integration's API-only sub-admin (it has no second factor, and its tokens are its work).
-      const created = await admin.gql(CREATE_ACCOUNT, {
-        input: {
-          email: uniqueEmail('integration'),
-          name: 'Billing',
-          role: 'SUB_ADMIN',
-          permissions: ['REPORT_LOGINS'],
-          apiOnly: true,
-        },
-      });
-      const integration = created.data!['createAccount'].account as { id: string; email: string };
+      const integration = await createIntegration(admin, ['REPORT_LOGINS'], 'Billing');
       const { token } = (
         await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "billing" }) { token } }`, {
           id: integration.id,

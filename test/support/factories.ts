@@ -86,6 +86,23 @@ export async function login(client: GqlClient, email: string, password = PASSWOR
   if (res.data?.['login']?.__typename !== 'LoginSuccess') throw new Error(`login failed: ${JSON.stringify(res)}`);
 }
 
+/**
+ * An integration: an API-only sub-admin with `permissions`, made by `admin`, which must have
+ * re-authenticated recently (creating staff needs it). Its id and e-mail.
+ */
+export async function createIntegration(
+  admin: GqlClient,
+  permissions: string[],
+  name = 'Integration',
+): Promise<{ id: string; email: string }> {
+  const res = await admin.gql(CREATE_ACCOUNT, {
+    input: { email: uniqueEmail('integration'), name, role: 'SUB_ADMIN', permissions, apiOnly: true },
+  });
+  if (res.data?.['createAccount']?.__typename !== 'AccountCreated')
+    throw new Error(`createAccount failed: ${JSON.stringify(res)}`);
+  return res.data['createAccount'].account as { id: string; email: string };
+}
+
 /** Creates an account through the API (as `admin`) and returns a client signed in as it. */
 export async function createAccount(
   server: RunningServer,
