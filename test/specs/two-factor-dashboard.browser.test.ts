@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVirtualAuthenticator, launchBrowser, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { createAccount, PASSWORD, uniqueEmail } from '../support/factories.js';
+import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
 import type { MailSink } from '../support/smtp.js';
@@ -241,6 +241,41 @@ describe('two-factor dashboard details', () => {
     await dialog.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor({ timeout: 5_000 });
     await page.context().close();
+  });
+
+  it('2FA switched off for the system: the Security page says so, not that the app is of no use; the account page shows the app and offers the reset', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // The password alone signs in now.
+      await signIn(page, user.email);
+      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      await page.getByRole('link', { name: 'Security', exact: true }).click();
+      await page.getByText('Two-factor authentication switched off for everyone').waitFor();
+      await page.getByText('Switched off by an administrator').waitFor();
+      const main = await page.locator('main').innerText();
+      expect(main).not.toContain('no usable method');
+      expect(main).not.toContain('uses up one of your recovery codes');
+      await context.close();
+      const adminContext = await browser.newContext();
+      const adminPage = await adminContext.newPage();
+      await signIn(adminPage, adminEmail);
+      await adminPage.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      await adminPage.goto(`${server.url}/users/${user.id}`);
+      const card = adminPage.getByTestId('account-two-factor');
+      await card.getByText('Methods: Authenticator app').waitFor();
+      await card.getByText('Two-factor authentication is switched off for the system: no sign-in asks for these now.').waitFor();
+      expect(await adminPage.getByRole('button', { name: 'Reset two-factor authentication' }).isEnabled()).toBe(true);
+      await adminContext.close();
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+    }
   });
 
   it('the app setup offers the otpauth:// link (a phone cannot scan its own screen)', async () => {

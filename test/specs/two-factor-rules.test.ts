@@ -1060,6 +1060,110 @@ describe('two-factor rules', () => {
     });
   });
 
+  it('a user marked while its password sign-in is under way is led through enrollment, not signed in without a factor', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const client = new GqlClient(server.url);
+    // The mark takes the account's row first; the sign-in has read the row (unmarked), checked the
+    // password, and waits for the row behind the mark to start its session.
+    const [marked, signedIn] = await inLockOrder<unknown>(
+      db,
+      [`select 1 from account where id = $1 for update`, [u.id]],
+      [() => admin.gql(MARK, { id: u.id }), () => loginStep(client, u.email)],
+    );
+    expect((marked as { errors?: unknown }).errors).toBeUndefined();
+    // In force at once: decided again on the marked account, the sign-in leads through enrollment.
+    expect((signedIn as { typename: string }).typename).toBe('TwoFactorEnrollmentRequired');
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+    expect(await liveSessions(u.id)).toBe(1);
+    expect(await db.query(`select stage from session where account_id = $1 and revoked_at is null`, [u.id])).toEqual([
+      { stage: 'ENROLLMENT_REQUIRED' },
+    ]);
+    // Its password was right: recorded as the step it reached (after the sign-in that made it), nothing counted against it.
+    expect(await db.query(`select outcome from login_event where account_id = $1 order by id`, [u.id])).toEqual([
+      { outcome: 'SUCCESS' },
+      { outcome: 'SECOND_FACTOR_REQUIRED' },
+    ]);
+  });
+
+  describe('2FA switched off for the system', () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+    async function whileOff(run: () => Promise<void>): Promise<void> {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      try {
+        await run();
+      } finally {
+        await reauthenticate(admin);
+        expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      }
+    }
+
+    it('a sign-in waiting for its second step ends: the right code is told to sign in again (no "not set up"), and the password alone then signs in', async () => {
+      const u = await createAccount(server, admin, { role: 'USER' });
+      const { secret } = await enrollTotp(u.client);
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, u.email)).typename).toBe('SecondFactorRequired');
+      await whileOff(async () => {
+        expect((await pending.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+        await awayFromStepEdge();
+        expect(
+          (await pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'],
+        ).toMatchObject({
+          __typename: 'TwoFactorError',
+          code: 'UNAUTHENTICATED',
+          message: 'Two-factor authentication was switched off meanwhile: sign in again (your password is enough now).',
+        });
+        expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+        expect((await loginStep(pending, u.email)).typename).toBe('LoginSuccess');
+      });
+    });
+
+    it('an account’s 2FA as its holder and its managers see it: kept, not "no usable method" nor "none set up"', async () => {
+      const u = await createAccount(server, admin, { role: 'USER' });
+      await enrollTotp(u.client);
+      await whileOff(async () => {
+        const mine = (await u.client.gql(`{ myTwoFactor { enabled systemEnabled methods totpEnabled } }`)).data!['myTwoFactor'];
+        // Nothing is asked at sign-in now (so no method is of use), and the page can say why.
+        expect(mine).toEqual({ enabled: false, systemEnabled: false, methods: [], totpEnabled: true });
+        const theirs = (
+          await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { methods systemEnabled resettable } }`, {
+            id: u.id,
+          })
+        ).data!['accountTwoFactor'];
+        expect(theirs).toEqual({ methods: ['TOTP', 'RECOVERY_CODE'], systemEnabled: false, resettable: true });
+      });
+      const on = (await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { methods systemEnabled } }`, { id: u.id }))
+        .data!['accountTwoFactor'];
+      expect(on).toEqual({ methods: ['TOTP', 'RECOVERY_CODE'], systemEnabled: true });
+    });
+  });
+
+  it('the allowed methods in another order are the same setting: nothing written, nothing audited', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const changes = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'SETTINGS_CHANGED'`))[0]!.n;
+    await reauthenticate(admin);
+    const before = await changes();
+    expect(
+      (await admin.gql(SET, { i: { allowedMethods: ['WEBAUTHN', 'EMAIL', 'TOTP'] } })).data!['updateTwoFactorSettings'],
+    ).toEqual({
+      allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN', 'RECOVERY_CODE'],
+    });
+    expect(await changes()).toBe(before);
+  });
+
+  it('an issuer with a line break, a tab, a control or an invisible formatting character is refused, and nothing is written', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
+    await reauthenticate(admin);
+    const before = (await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer;
+    for (const issuer of ['Acme\nHosting', 'Acme\tHosting', 'Acme\u0007', 'Acme\u202eHosting', 'Acme\u2028Hosting']) {
+      const res = await admin.gql(SET, { i: { issuer } });
+      expect(codes(res), JSON.stringify(issuer)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'issuer', reason: 'CONTROL_CHARACTER' }]);
+    }
+    expect((await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer).toBe(before);
+  });
+
   it('bad input is refused with BAD_USER_INPUT and leaves nothing half-written', async () => {
     const APPROVE = `mutation($id: ID!) { approveTwoFactorReset(requestId: $id) { __typename } }`;
     const bad = await admin.gql(APPROVE, { id: 'bad' });

@@ -1106,6 +1106,47 @@ describe('two-factor authentication', () => {
       expect(second.data!['reauthenticate'].code).toBe('CODE_INVALID');
     });
 
+    it('a code that was used leaves its wrong tries behind: the next code (a later re-authentication, a setup begun anew) has five', async () => {
+      const { client, id } = await newUser();
+      const typo = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      // Setup with four typos, then the right code.
+      const address = uniqueEmail('typos');
+      let since = mail.count();
+      await client.gql(Q.startEmail, { a: address });
+      const setupCode = await mail.codeFor(address, since);
+      for (let i = 0; i < 4; i++)
+        expect((await client.gql(Q.confirmEmail, { c: typo(setupCode) })).data!['confirmEmailEnrollment'].code).toBe(
+          'CODE_INVALID',
+        );
+      expect((await client.gql(Q.confirmEmail, { c: setupCode })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+      const reauthWith = (code: string) =>
+        client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code } } });
+      // A re-authentication with four typos, then the right code; later another, four typos again, then the right code.
+      for (let round = 0; round < 2; round++) {
+        await new Promise((r) => setTimeout(r, 2_100)); // the cool-down
+        since = mail.count();
+        expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+        const code = await mail.codeFor(address, since);
+        for (let i = 0; i < 4; i++) expect((await reauthWith(typo(code))).data!['reauthenticate'].code).toBe('CODE_INVALID');
+        expect((await reauthWith(code)).data!['reauthenticate'].__typename, `round ${round}`).toBe('ReauthSuccess');
+      }
+      // Removed and set up again in the same session: four typos, then the right code.
+      expect((await client.gql(Q.disableEmail)).data).toEqual({ disableEmailFactor: true });
+      const again = uniqueEmail('again');
+      await new Promise((r) => setTimeout(r, 2_100));
+      since = mail.count();
+      expect((await client.gql(Q.startEmail, { a: again })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(again, since);
+      for (let i = 0; i < 4; i++)
+        expect((await client.gql(Q.confirmEmail, { c: typo(code) })).data!['confirmEmailEnrollment'].code).toBe('CODE_INVALID');
+      expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+      expect(await db.query(`select address from email_factor where account_id = $1 and status = 'ACTIVE'`, [id])).toEqual([
+        { address: again },
+      ]);
+    });
+
     it('a code dies after five wrong tries, and a resend does not reset the count', async () => {
       const { a, address } = await signInAtSecondStepWithEmailCodes();
       let since = mail.count();

@@ -74,7 +74,8 @@ export function Component() {
   // A factor held but of no use at sign-in now: sign-ins still ask for a second step, which only a
   // recovery code can give.
   const holds = holdsFactor(tf);
-  const unusable = holds && !tf.enabled;
+  // (Switched off for the system, nothing is asked of anyone: not a factor of no use.)
+  const unusable = holds && !tf.enabled && tf.systemEnabled;
 
   const onEnabled = (e: Enabled) => {
     if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
@@ -95,24 +96,32 @@ export function Component() {
             variant="light"
             leftSection={<IconShieldCheck size={14} aria-hidden />}
           >
-            {tf.enabled
-              ? 'Two-factor authentication on'
-              : unusable
-                ? 'Two-factor authentication: no usable method'
-                : 'Two-factor authentication off'}
+            {!tf.systemEnabled
+              ? 'Two-factor authentication switched off for everyone'
+              : tf.enabled
+                ? 'Two-factor authentication on'
+                : unusable
+                  ? 'Two-factor authentication: no usable method'
+                  : 'Two-factor authentication off'}
           </Badge>
         </Group>
         <Text c="dimmed" size="sm" mt={4}>
           A second step after your password keeps your account safe even if the password leaks.
         </Text>
       </div>
+      {!tf.systemEnabled && (
+        <Alert color="gray" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Switched off by an administrator">
+          Two-factor authentication is switched off for the whole system: sign-ins ask for your password only, and no method can
+          be set up. Your methods are kept and are asked for again once it is switched back on.
+        </Alert>
+      )}
       {unusable && (
         <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Your method cannot be used now">
           A security key flagged as a possible clone, or e-mail codes while they are off for admins and sub-admins, cannot finish
           a sign-in: until you set up another method below, each sign-in uses up one of your recovery codes.
         </Alert>
       )}
-      {tf.required && !tf.enabled && !unusable && (
+      {tf.systemEnabled && tf.required && !tf.enabled && !unusable && (
         <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />}>
           Your account must use two-factor authentication. Set up a method below.
         </Alert>

@@ -53,6 +53,8 @@ const AccountTwoFactorDocument = graphql(`
       flaggedKeys
       required
       locked
+      systemEnabled
+      resettable
     }
   }
 `);
@@ -157,6 +159,11 @@ export function AdminTwoFactorCard({
             </Badge>
           )}
           {tf.locked && <Badge color="red">Second-step sign-in locked</Badge>}
+          {!tf.systemEnabled && (
+            <Text size="sm" c="dimmed">
+              Two-factor authentication is switched off for the system: no sign-in asks for these now.
+            </Text>
+          )}
         </Group>
       )}
       {account.role === 'USER' && (
@@ -186,7 +193,7 @@ export function AdminTwoFactorCard({
           variant="light"
           loading={resetting}
           // Nothing to reset (no method, recovery code or lock): the server would refuse it too.
-          disabled={tf !== undefined && nothingHeld(tf)}
+          disabled={tf !== undefined && !tf.resettable}
           onClick={() =>
             confirm({
               title: `Reset the two-factor authentication of ${account.email}?`,
@@ -207,9 +214,4 @@ export function AdminTwoFactorCard({
       {confirmModal}
     </Card>
   );
-}
-
-/** Whether the account holds nothing a reset would remove, as its status shows it. */
-function nothingHeld(tf: { methods: string[]; recoveryCodesRemaining: number; locked: boolean }): boolean {
-  return tf.methods.every((m) => m === 'RECOVERY_CODE') && tf.recoveryCodesRemaining === 0 && !tf.locked;
 }

@@ -55,6 +55,7 @@ export const MyTwoFactorDocument = graphql(`
   query MyTwoFactor {
     myTwoFactor {
       enabled
+      systemEnabled
       methods
       totpEnabled
       totpConfirmedAt

@@ -96,7 +96,14 @@ export class AuthService {
    * request: a full session or a second-factor failure, never a pending sign-in. The same rules hold
    * as in `verifySecondFactor` (attempt limits, replay guard); it is ignored when no second step is owed.
    */
-  async login(ctx: Context, emailInput: string, password: string, proof?: SecondFactorProof | null): Promise<LoginOutcomeResult> {
+  async login(
+    ctx: Context,
+    emailInput: string,
+    password: string,
+    proof?: SecondFactorProof | null,
+    /** Decided again after its sessions were ended while it ran (see below): not a second time. */
+    retried = false,
+  ): Promise<LoginOutcomeResult> {
     const started = Date.now();
     const { em } = ctx;
     const email = normalizeEmail(emailInput);
@@ -222,7 +229,15 @@ export class AuthService {
     const checking = !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null;
     const finish =
       checking && proof.method === TwoFactorMethod.TOTP
-        ? await this.finishOnCode(ctx, account, undefined, row!['password_version'] as number, decision.trusted, geo)
+        ? await this.finishOnCode(
+            ctx,
+            account,
+            undefined,
+            row!['password_version'] as number,
+            decision.trusted,
+            geo,
+            row!['session_epoch'] as number,
+          )
         : undefined;
     const checked = checking
       ? await this.twoFactor.verifyForSignIn(
@@ -263,7 +278,11 @@ export class AuthService {
           secondFactor === null,
           recoveryCodeId,
           row!['password_version'] as number,
-          finish?.write() ?? { event: await this.successEvent(ctx, account, decision.trusted, geo) },
+          // The epoch read with the row: a policy that ended the account's sessions meanwhile ends this one too.
+          finish?.write() ?? {
+            event: await this.successEvent(ctx, account, decision.trusted, geo),
+            epoch: row!['session_epoch'] as number,
+          },
         );
         if (expiresAt instanceof Date) {
           // Recorded with the session, in its statement.
@@ -275,11 +294,20 @@ export class AuthService {
           result = { ok: false, secondFactor };
           recorded = LoginOutcome.SECOND_FACTOR_FAILED;
         } else {
-          // Refused: the account was disabled, or its password changed or reset, since its row was read.
-          const { rows } = await this.sessions.pool.query<{ disabled: boolean }>(
-            'select disabled_at is not null as disabled from account where id = $1',
-            [account.id],
+          // Refused: the account was disabled, or its password changed or reset, since its row was read;
+          // or only its sessions were ended meanwhile (a policy that now requires an enrollment of it):
+          // then the sign-in is decided again, once, on the account as it is now.
+          const { rows } = await this.sessions.pool.query<{ disabled: boolean; same: boolean }>(
+            `select disabled_at is not null as disabled,
+                    password_version = $2 and not password_reset_required as same
+               from account where id = $1`,
+            [account.id, row!['password_version']],
           );
+          if (rows[0] && !rows[0].disabled && rows[0].same && !retried) {
+            // (Its entity as read then would be reused: mapped afresh from the row read now.)
+            em.getUnitOfWork().unsetIdentity(account);
+            return this.login(ctx, emailInput, password, proof, true);
+          }
           recorded = rows[0]?.disabled ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
         }
       } else if (next.stage === SessionStage.PENDING_SECOND_FACTOR) {
@@ -418,7 +446,7 @@ export class AuthService {
     secondFactor = pending !== undefined,
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
-    write: { event?: PreparedLoginEvent; done?: FullStart } = {},
+    write: { event?: PreparedLoginEvent; done?: FullStart; epoch?: number } = {},
   ): Promise<Date | 'RECOVERY_CODE_USED' | null> {
     const { em } = ctx;
     const event = write.event ?? (pending ? await this.successEvent(ctx, account) : undefined);
@@ -435,7 +463,7 @@ export class AuthService {
         async (client) => {
           remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account);
         },
-        { event },
+        { event, epoch: write.epoch },
       ));
     const started = result.outcome;
     if (started === null || started === 'RECOVERY_CODE_USED') return started;
@@ -491,6 +519,7 @@ export class AuthService {
     passwordVersion: number | null,
     trusted?: boolean,
     geo?: GeoInfo,
+    epoch?: number,
   ): Promise<{ decide: TotpDecider; write: () => { event: PreparedLoginEvent; done?: FullStart } }> {
     const event = await this.successEvent(ctx, account, trusted, geo);
     let done: FullStart | undefined;
@@ -503,7 +532,7 @@ export class AuthService {
           null,
           passwordVersion,
           undefined,
-          { event, totp },
+          { event, totp, epoch },
         );
         return done.totp ?? undefined;
       },

@@ -249,17 +249,20 @@ function startFullSql({
   // upgrade, which a password change revokes). Compared on the account row this statement updates, so
   // a change committed while this statement waited for that row is seen too.
   const version = recovery ? '$12' : '$11';
-  // A sealed pending sign-in's session epoch and expiry (after the version): the epoch compared on
-  // that row too, the expiry with this statement's time.
-  const epoch = sealed ? `$${recovery ? 13 : 12}` : null;
+  // The session epoch the sign-in read (after the version; null: a stored pending session's upgrade),
+  // compared on that row too: the account's sessions ended meanwhile (a policy that now requires an
+  // enrollment of it, say) end this one before it starts. A sealed pending sign-in's expiry follows,
+  // compared with this statement's time.
+  const epoch = `$${recovery ? 13 : 12}`;
   const expiry = sealed ? `$${recovery ? 14 : 13}` : null;
-  const totpFirst = (recovery ? 13 : 12) + (sealed ? 2 : 0);
+  const totpFirst = (recovery ? 13 : 12) + (sealed ? 2 : 1);
   const eventFirst = totp ? totpFirst + 9 : totpFirst;
   const totpArgs = Array.from({ length: 9 }, (_, i) => `$${totpFirst + i}`).join(', ');
   // $10: the stored pending session to upgrade, or the sealed pending sign-in the session starts from.
   const pendingLive = sealed
     ? `\n       and session_epoch = ${epoch}::int and $5 < ${expiry}::timestamptz`
-    : `\n       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))`;
+    : `\n       and (${epoch}::int is null or session_epoch = ${epoch}::int)
+       and ($10::uuid is null or exists (select 1 from session where id = $10 and revoked_at is null and expires_at > $5))`;
   return `with ${totp ? `t as (select * from totp_attempt(${totpArgs})),\n  ` : ''}acct as (
     update account set last_login_at = $5
      where id = $2 and disabled_at is null and not password_reset_required
@@ -493,7 +496,8 @@ export class SessionService {
     recoveryCodeId: string | null = null,
     passwordVersion: number | null = null,
     onClaimed?: (client: pg.ClientBase) => Promise<void>,
-    with_: { event?: PreparedLoginEvent; totp?: unknown[] } = {},
+    /** `epoch`: the session epoch a sign-in of its own (no `pending`) read with the account's row. */
+    with_: { event?: PreparedLoginEvent; totp?: unknown[]; epoch?: number } = {},
   ): Promise<FullStart> {
     const started = this.newSession(account, meta);
     // Upgrading a pending session changes a row the cache may hold: forgotten before, as for every such
@@ -505,7 +509,9 @@ export class SessionService {
     if (pending !== null) this.cache.forget(sealed?.cacheKey ?? sessionKey(pending.tokenHash));
     // A sealed one's password version, epoch and expiry are compared in the statement (it has no row).
     if (sealed !== undefined) passwordVersion = sealed.passwordVersion;
-    const epoch = sealed !== undefined ? [sealed.sessionEpoch, pending!.expiresAt] : [];
+    // A sign-in's own (no pending session): the epoch read with its account's row, when given.
+    const epoch =
+      sealed !== undefined ? [sealed.sessionEpoch, pending!.expiresAt] : [pending === null ? (with_.epoch ?? null) : null];
     const event = with_.event ?? null;
     const values = [...insertValues(started.session), pendingId];
     const eventOf = (row: StartFullRow | undefined): RecordedLoginEvent | null =>

@@ -78,12 +78,16 @@ export async function signOutOwingEnrollment(
 ): Promise<number> {
   const [row] = await em.execute<{ n: number }[]>(
     `${STATUS},
+     owing as (
+       select id from g where required and not enabled
+          and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid),
      ended as (
        update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
-        where stage = 'FULL' and revoked_at is null and expires_at > now()
-          and account_id in (select id from g where required and not enabled
-                               and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid)
-       returning 1)
+        where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id in (select id from owing)
+       returning 1),
+     -- A sign-in under way (its password checked, its session not yet started) ends too: its session
+     -- would start after these were ended (see SessionService.startFull's epoch).
+     moved as (update account set session_epoch = session_epoch + 1 where id in (select id from owing))
      select count(*)::int as n from ended`,
     [...statusParams(s, EVERY_ROLE), ...Array(2).fill(only === null ? null : `{${only.join(',')}}`), except],
   );

@@ -5,7 +5,7 @@ import { Permission, Role, StageRule } from '../../common/auth/roles.js';
 import { hasPermission } from '../../common/auth/auth-checker.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
-import { showsSomething } from '../../common/text.js';
+import { hasControlCharacter, hasFormatCharacter, showsSomething } from '../../common/text.js';
 import { assertUuid } from '../../common/graphql/ids.js';
 import { Account } from '../account/account.entity.js';
 import { mayManageRole, normalizeEmail } from '../account/account.service.js';
@@ -124,6 +124,8 @@ export class TwoFactorResolver {
   async pendingSignIn(@Ctx() ctx: Context): Promise<PendingSignIn | null> {
     const s = ctx.viewer?.session;
     if (!s || s.stage === SessionStage.FULL || ctx.accessRefused) return null;
+    // A second step asked for before 2FA was switched off for the system leads nowhere now (see verifySecondFactor).
+    if (s.stage === SessionStage.PENDING_SECOND_FACTOR && !(await ctx.services.settings.twoFactor(ctx.em)).enabled) return null;
     const account = ctx.viewer!.account;
     const tf = ctx.services.twoFactor;
     return Object.assign(new PendingSignIn(), {
@@ -138,7 +140,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP)
   @Mutation(() => SecondFactorResult, {
     description:
-      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (expired, revoked) the request fails with a thrown UNAUTHENTICATED; a sign-in completed or cancelled meanwhile (or its account disabled or its password reset since) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
+      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (expired, revoked) the request fails with a thrown UNAUTHENTICATED; a sign-in completed or cancelled meanwhile (or its account disabled or its password reset since, or 2FA switched off for the system, which ends it) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
   })
   async verifySecondFactor(
     @Arg('input', () => SecondFactorInput, { description: 'The method and its code or assertion.' }) input: SecondFactorInput,
@@ -147,6 +149,17 @@ export class TwoFactorResolver {
     const { account } = ctx.viewer!;
     assertProofGiven(input, 'input');
     const { auth } = ctx.services;
+    // Switched off for the system since the password was checked: no second step is asked of anyone
+    // now, and this one leads nowhere. It ends; the password alone signs in again.
+    if (!(await ctx.services.settings.twoFactor(ctx.em)).enabled) {
+      await ctx.services.sessions.revoke(ctx.em, session(ctx), 'TWO_FACTOR_OFF');
+      return TwoFactorError.from(
+        new TwoFactorFailure(
+          ErrorCode.UNAUTHENTICATED,
+          'Two-factor authentication was switched off meanwhile: sign in again (your password is enough now).',
+        ),
+      );
+    }
     // An app code is decided by the statement that also starts the session and records the login.
     const finish = input.method === TwoFactorMethod.TOTP ? await auth.finishOnCode(ctx, account, session(ctx), null) : undefined;
     // The app's secret and budgets as the sign-in read them, for its first app code (nothing to read now).
@@ -221,16 +234,18 @@ export class TwoFactorResolver {
   async myTwoFactor(@Ctx() ctx: Context): Promise<TwoFactorStatus> {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
-    const [m, methods, allowed, required, locked] = await Promise.all([
+    const [m, methods, allowed, required, locked, settings] = await Promise.all([
       tf.summary(ctx.em, account.id),
       tf.loginMethods(ctx.em, account),
       tf.enrollableMethods(ctx.em, account),
       tf.policyRequires(ctx.em, account),
       tf.isLocked(ctx.em, account.id),
+      ctx.services.settings.twoFactor(ctx.em),
     ]);
     const strong = methods.filter((x) => x !== TwoFactorMethod.RECOVERY_CODE);
     return Object.assign(new TwoFactorStatus(), {
       enabled: strong.length > 0,
+      systemEnabled: settings.enabled,
       methods,
       totpEnabled: m.totp !== null,
       totpConfirmedAt: m.totp?.confirmedAt ?? null,
@@ -258,14 +273,18 @@ export class TwoFactorResolver {
   ): Promise<AccountTwoFactor> {
     const account = await managedAccount(ctx, accountId);
     const tf = ctx.services.twoFactor;
-    const [m, methods, required, locked] = await Promise.all([
+    const [m, methods, required, locked, settings, held] = await Promise.all([
       tf.summary(ctx.em, account.id),
-      tf.loginMethods(ctx.em, account),
+      tf.methodsWhenOn(ctx.em, account),
       tf.policyRequires(ctx.em, account),
       tf.isLocked(ctx.em, account.id),
+      ctx.services.settings.twoFactor(ctx.em),
+      tf.heldForReset(ctx.em, account.id),
     ]);
     return Object.assign(new AccountTwoFactor(), {
       methods,
+      systemEnabled: settings.enabled,
+      resettable: !TwoFactorService.holdsNothing(held),
       recoveryCodesRemaining: m.recoveryRemaining,
       flaggedKeys: m.webauthn.filter((c) => c.flaggedAt !== null).length,
       required,
@@ -534,11 +553,24 @@ export class TwoFactorResolver {
     @Ctx() ctx: Context,
   ): Promise<TwoFactorSettingsType> {
     const issuer = input.issuer?.trim();
+    // One line of visible text: it names the account in every authenticator app and the site in key prompts.
+    if (input.issuer != null && issuer && (hasControlCharacter(issuer) || hasFormatCharacter(issuer))) {
+      throw badInput([
+        {
+          field: 'issuer',
+          reason: 'CONTROL_CHARACTER',
+          message: 'The issuer must be one line of text, without control or invisible formatting characters.',
+        },
+      ]);
+    }
     if (input.issuer != null && (!issuer || !showsSomething(issuer) || /[:]/.test(issuer))) {
       throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
     }
     // Recovery codes back the other methods up: always allowed, so the stored list says what is enforced.
-    const methods = input.allowedMethods ? [...new Set([...input.allowedMethods, TwoFactorMethod.RECOVERY_CODE])] : undefined;
+    // In one order whatever order they came in: the same methods are the same setting (not a change).
+    const methods = input.allowedMethods
+      ? Object.values(TwoFactorMethod).filter((m) => m === TwoFactorMethod.RECOVERY_CODE || input.allowedMethods!.includes(m))
+      : undefined;
     // Judged against the stored settings, read afresh under the settings' lock.
     const audit = ctx.services.audit.settingsChanged(ctx, { type: 'Settings', id: 'twoFactor' });
     const after = await ctx.services.settings.updateTwoFactor(

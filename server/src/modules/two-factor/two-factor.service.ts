@@ -315,6 +315,13 @@ export class TwoFactorService {
     return f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
   }
 
+  /** The methods that would finish the account's sign-in with 2FA on for the system (`loginMethods` while it is). */
+  async methodsWhenOn(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
+    const s = await this.settings.twoFactor(em);
+    const f = await this.readFlags(account);
+    return f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
+  }
+
   /** Whether e-mail codes can finish this account's sign-ins: always for users, for staff only when the settings allow it. */
   async emailAllowedFor(em: EntityManager, account: Account): Promise<boolean> {
     return emailAllowedUnder(await this.settings.twoFactor(em), account);
@@ -931,7 +938,9 @@ export class TwoFactorService {
        values (?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?), 0, null)
        on conflict (account_id, purpose, session_id) do update
          set code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, used_at = null,
-             failures = case when email_code.failures >= ? then 0 else email_code.failures end
+             -- A resend keeps the tries its code has left; a new code after one that died, or after one
+             -- that was used (a step proven: the next re-authentication, a setup begun anew), has five.
+             failures = case when email_code.failures >= ? or email_code.used_at is not null then 0 else email_code.failures end
          where email_code.sent_at <= now() - make_interval(secs => ?)
            and (email_code.failures < ? or email_code.sent_at <= now() - make_interval(secs => ?))
        returning sent_at, (select code_hash from prev) as prev_hash, (select expires_at from prev) as prev_expires_at,

@@ -151,8 +151,22 @@ export class WebauthnCredentialInfo {
   description: 'Another account’s second factors, as its managers see them (no secrets, no addresses).',
 })
 export class AccountTwoFactor {
-  @Field(() => [TwoFactorMethod], { description: 'Methods that can finish its sign-in now.' })
+  @Field(() => [TwoFactorMethod], {
+    description:
+      'Methods that can finish its sign-in now; while 2FA is switched off for the system (`systemEnabled` false), those that would when it is on again.',
+  })
   methods!: TwoFactorMethod[];
+
+  @Field(() => Boolean, {
+    description: 'Two-factor authentication is on for the system (off: no sign-in asks for a second step; methods are kept).',
+  })
+  systemEnabled!: boolean;
+
+  @Field(() => Boolean, {
+    description:
+      'It holds something a reset removes (a method, set up or being set up, an unused recovery code, or the second-step lock); else `resetTwoFactor` answers METHOD_NOT_SET_UP.',
+  })
+  resettable!: boolean;
 
   @Field(() => Int, { description: 'Unused recovery codes.' })
   recoveryCodesRemaining!: number;
@@ -173,6 +187,12 @@ export class AccountTwoFactor {
 export class TwoFactorStatus {
   @Field(() => Boolean, { description: 'At least one method is active: sign-in asks for a second step.' })
   enabled!: boolean;
+
+  @Field(() => Boolean, {
+    description:
+      'Two-factor authentication is on for the system. Off: no sign-in asks for a second step (`enabled` and `methods` say so) and nothing can be set up; your methods are kept for when it is on again.',
+  })
+  systemEnabled!: boolean;
 
   @Field(() => [TwoFactorMethod], { description: 'Methods that can finish a sign-in now.' })
   methods!: TwoFactorMethod[];
