@@ -593,17 +593,23 @@ describe('two-factor authentication in the dashboard', () => {
     await signIn(page, email);
     await page.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
     expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(1);
-    // Set up meanwhile from another device: this page is told to sign in again and use it.
-    const elsewhere = new GqlClient(server.url);
-    expect((await loginStep(elsewhere, email)).typename).toBe('TwoFactorEnrollmentRequired');
-    await enrollTotp(elsewhere);
-    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
-    await page.getByRole('alert').getByText('Your account has a method set up now. Cancel, sign in again and use it.').waitFor();
     await page.getByRole('button', { name: 'Cancel and sign out' }).click();
     await page.waitForURL('**/login');
     expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(0);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(page.url()).toMatch(/\/login$/);
+
+    // Set up meanwhile from another device: this page's session ended with it (it may be someone
+    // else's who has the password only); its next step lands on the sign-in page, which says so.
+    await signIn(page, email);
+    await page.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
+    const elsewhere = new GqlClient(server.url);
+    expect((await loginStep(elsewhere, email)).typename).toBe('TwoFactorEnrollmentRequired');
+    await enrollTotp(elsewhere);
+    expect(await live(id, 'ENROLLMENT_REQUIRED')).toBe(0);
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('alert').getByText('Your session has ended. Sign in again.').waitFor();
     expect(page.url()).toMatch(/\/login$/);
     await page.context().close();
   });

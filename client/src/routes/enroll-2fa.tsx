@@ -8,7 +8,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { EnrollmentCards, type Enabled } from '../features/two-factor/EnrollmentFlows';
 import { PendingSignInDocument } from '../features/two-factor/operations';
-import { signInStartedHere } from '../features/session/signInStartedHere';
+import { useSignInStartedHere } from '../features/session/signInStartedHere';
 import { useLogoutMutation } from '../features/session/useLogoutMutation';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
 import { announceSessionChange } from '../features/session/sessionChannel';
@@ -23,11 +23,14 @@ export function Component() {
   // Walking away (a shared computer) or signing in as someone else: the waiting sign-in ends on the
   // server, not only here, so nobody who opens the page after can finish it with a factor of their own.
   const [logout, { loading: leaving }] = useLogoutMutation();
+  // Ended on the server meanwhile (a method set up from elsewhere ends this session, which may be
+  // someone else's): the sign-in page says so.
+  const startedHere = useSignInStartedHere();
 
   if (!data) return error ? <QueryError error={error} onRetry={refetch} /> : <PageLoader fullHeight />;
   const pending = data.pendingSignIn;
   // Only the page load that started this sign-in finishes it (/login ends one it did not start).
-  if (!done && (pending?.stage !== 'ENROLLMENT_REQUIRED' || !signInStartedHere())) return <Navigate to="/login" replace />;
+  if (!done && (pending?.stage !== 'ENROLLMENT_REQUIRED' || !startedHere)) return <Navigate to="/login" replace />;
 
   async function continueToApp() {
     announceSessionChange();

@@ -1,3 +1,5 @@
+import { useSyncExternalStore } from 'react';
+
 /**
  * Whether this page load started the sign-in now waiting for its second step (or for a first method).
  * Kept in memory only, never in storage: a waiting sign-in that a page did not start itself — a tab
@@ -5,11 +7,22 @@
  * ended on the server, never picked up. Signing in again asks for the password again.
  */
 let startedHere = false;
+const listeners = new Set<() => void>();
 
 export function signInStartedHere(): boolean {
   return startedHere;
 }
 
 export function setSignInStartedHere(value: boolean): void {
+  if (startedHere === value) return;
   startedHere = value;
+  for (const listener of listeners) listener();
+}
+
+/** `signInStartedHere()`, re-rendering when it changes (a sign-in that ended on the server makes it false). */
+export function useSignInStartedHere(): boolean {
+  return useSyncExternalStore((listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }, signInStartedHere);
 }

@@ -229,15 +229,7 @@ export class AuthService {
     const checking = !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null;
     const finish =
       checking && proof.method === TwoFactorMethod.TOTP
-        ? await this.finishOnCode(
-            ctx,
-            account,
-            undefined,
-            row!['password_version'] as number,
-            decision.trusted,
-            geo,
-            row!['session_epoch'] as number,
-          )
+        ? await this.finishOnCode(ctx, account, undefined, row!['password_version'] as number, decision.trusted, geo)
         : undefined;
     const checked = checking
       ? await this.twoFactor.verifyForSignIn(
@@ -303,7 +295,8 @@ export class AuthService {
                from account where id = $1`,
             [account.id, row!['password_version']],
           );
-          if (rows[0] && !rows[0].disabled && rows[0].same && !retried) {
+          // (Not after an app code: its statement used the code up, and it would come back as a replay.)
+          if (rows[0] && !rows[0].disabled && rows[0].same && !retried && finish === undefined) {
             // (Its entity as read then would be reused: mapped afresh from the row read now.)
             em.getUnitOfWork().unsetIdentity(account);
             return this.login(ctx, emailInput, password, proof, true);
@@ -519,7 +512,6 @@ export class AuthService {
     passwordVersion: number | null,
     trusted?: boolean,
     geo?: GeoInfo,
-    epoch?: number,
   ): Promise<{ decide: TotpDecider; write: () => { event: PreparedLoginEvent; done?: FullStart } }> {
     const event = await this.successEvent(ctx, account, trusted, geo);
     let done: FullStart | undefined;
@@ -532,7 +524,7 @@ export class AuthService {
           null,
           passwordVersion,
           undefined,
-          { event, totp, epoch },
+          { event, totp },
         );
         return done.totp ?? undefined;
       },

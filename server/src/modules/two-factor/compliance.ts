@@ -67,29 +67,44 @@ export async function owesEnrollment(em: EntityManager, s: TwoFactorSettings, ac
  * A policy takes effect at once, not at each account's next sign-in: the live full sessions of the
  * accounts that owe an enrollment under settings `s` (a policy requires 2FA of them and they hold no
  * factor sign-in could use) are revoked (`TWO_FACTOR_REQUIRED`), each announced to every instance, so
- * that their holders sign in again and are led through enrollment. `only`: among these accounts (all
- * when null); `except`: never this one's. The number of sessions ended.
+ * that their holders sign in again and are led through enrollment. Those that owe one newly (not
+ * under `before`, when given) also have their session epoch moved: a sign-in of theirs under way
+ * (its password checked, its session not yet started) then starts none (`SessionService.startFull`);
+ * accounts that owed one already keep their sign-ins under way (a recovery code's, say). Their rows
+ * are taken first, in id order, as every change of an account and its sessions takes them.
+ * `only`: among these accounts (all when null); `except`: never this one's. The number of sessions ended.
  */
 export async function signOutOwingEnrollment(
   em: EntityManager,
   s: TwoFactorSettings,
   only: readonly string[] | null,
   except: string | null,
+  before?: TwoFactorSettings,
 ): Promise<number> {
+  const list = (ids: readonly string[]) => `{${ids.join(',')}}`;
+  const owing = async (settings: TwoFactorSettings) =>
+    (
+      await em.execute<{ id: string }[]>(
+        `${STATUS} select id from g where required and not enabled
+           and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid order by id`,
+        [...statusParams(settings, EVERY_ROLE), ...Array(2).fill(only === null ? null : list(only)), except],
+      )
+    ).map((r) => r.id);
+  const now = await owing(s);
+  if (now.length === 0) return 0;
+  const owedAlready = new Set(before ? await owing(before) : []);
+  const newly = now.filter((id) => !owedAlready.has(id));
+  if (newly.length > 0) {
+    await em.execute(`select id from account where id = any(?::uuid[]) order by id for no key update`, [list(newly)]);
+    await em.execute(`update account set session_epoch = session_epoch + 1 where id = any(?::uuid[])`, [list(newly)]);
+  }
   const [row] = await em.execute<{ n: number }[]>(
-    `${STATUS},
-     owing as (
-       select id from g where required and not enabled
-          and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid),
-     ended as (
+    `with ended as (
        update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
-        where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id in (select id from owing)
-       returning 1),
-     -- A sign-in under way (its password checked, its session not yet started) ends too: its session
-     -- would start after these were ended (see SessionService.startFull's epoch).
-     moved as (update account set session_epoch = session_epoch + 1 where id in (select id from owing))
+        where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id = any(?::uuid[])
+       returning 1)
      select count(*)::int as n from ended`,
-    [...statusParams(s, EVERY_ROLE), ...Array(2).fill(only === null ? null : `{${only.join(',')}}`), except],
+    [list(now)],
   );
   return row?.n ?? 0;
 }

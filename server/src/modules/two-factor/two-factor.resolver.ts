@@ -639,7 +639,7 @@ export class TwoFactorResolver {
         }
         await audit(tx, before, after);
         // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
-        await signOutOwingEnrollment(tx, after, null, me);
+        await signOutOwingEnrollment(tx, after, null, me, before);
       },
     );
     return Object.assign(new TwoFactorSettingsType(), after);

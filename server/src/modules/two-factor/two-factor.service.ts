@@ -1364,14 +1364,17 @@ export class TwoFactorService {
     return now;
   }
 
-  /** What a reset of the account's 2FA would remove: factors (set up or being set up), unused recovery codes, the second-step lock. */
+  /**
+   * What a reset of the account's 2FA would remove: factors (set up or being set up), unused recovery
+   * codes, the second-step lock (`state`: locked; a run of wrong codes short of it is nothing to reset).
+   */
   async heldForReset(em: EntityManager, accountId: string): Promise<HeldForReset> {
     const [held] = await em.execute<HeldForReset[]>(
       `select exists (select 1 from totp_authenticator where account_id = ?) as app,
               exists (select 1 from email_factor where account_id = ?) as email,
               (select count(*)::int from webauthn_credential where account_id = ?) as keys,
               (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
-              exists (select 1 from two_factor_state where account_id = ?) as state`,
+              exists (select 1 from two_factor_state where account_id = ? and locked_at is not null) as state`,
       Array(5).fill(accountId),
     );
     return held!;

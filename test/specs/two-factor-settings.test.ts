@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../support/database.js';
+import { createAccount, PASSWORD, reauthenticate } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import { inLockOrder } from '../support/locks.js';
+import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { SoftKey } from '../support/webauthn.js';
+
+/**
+ * The system-wide 2FA settings and the policies they make, against what is under way when they change:
+ * sign-ins, sessions, resets. A file of its own: it switches 2FA off for the whole server at times, and
+ * its admin holds no second factor (re-authenticated with the password alone).
+ */
+describe('two-factor settings and policies', () => {
+  let stack: Stack;
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+
+  beforeAll(async () => {
+    stack = await startStack('two_factor_settings', { SECOND_FACTOR_MAX_ATTEMPTS: '1000' });
+    ({ db, mail, server, admin } = stack);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`;
+  const liveSessions = async (id: string) =>
+    (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()`,
+        [id],
+      )
+    )[0]!.n;
+
+  it('a policy switched on while an account that owes it is disabled: both done (the accounts’ rows first, then their sessions: no deadlock)', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+    const DISABLE = `mutation($id: ID!, $disabled: Boolean!) { setAccountDisabled(id: $id, disabled: $disabled) { id } }`;
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    try {
+      // Marked while 2FA is off, a user keeps its full session (nothing is owed yet).
+      const u = await createAccount(server, admin, { role: 'USER' });
+      expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+      const [s] = await db.query<{ id: string }>(
+        `select id from session where account_id = $1 and stage = 'FULL' and revoked_at is null`,
+        [u.id],
+      );
+      await reauthenticate(admin);
+      // Switching 2FA on ends that session; disabling the user meanwhile takes its row, then its sessions.
+      const [switched, disabled] = await inLockOrder(
+        db,
+        [`select 1 from session where id = $1 for update`, [s!.id]],
+        [() => admin.gql(SET, { i: { enabled: true } }), () => admin.gql(DISABLE, { id: u.id, disabled: true })],
+      );
+      expect({ switched: codes(switched!), disabled: codes(disabled!) }).toEqual({ switched: [], disabled: [] });
+      expect(await liveSessions(u.id)).toBe(0);
+    } finally {
+      await reauthenticate(admin);
+      await admin.gql(SET, { i: { enabled: true } });
+    }
+  });
+
+  it('a settings change that requires nothing new (the issuer) leaves the sign-ins under way alone: a recovery code still finishes one', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const key = new SoftKey(server.url);
+    const options = (await u.client.gql(`mutation { webauthnRegistrationOptions(name: "Desk key") }`)).data![
+      'webauthnRegistrationOptions'
+    ];
+    const done = (
+      await u.client.gql(
+        `mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename ... on TwoFactorEnabled { recoveryCodes } } }`,
+        { r: key.registration(options) },
+      )
+    ).data!['finishWebauthnRegistration'];
+    expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+    // Its key flagged as a possible clone: under the mark it owes an enrollment, and a recovery code finishes its sign-ins.
+    await db.query(`update webauthn_credential set flagged_at = now() where account_id = $1`, [u.id]);
+    const pending = new GqlClient(server.url);
+    expect(await loginStep(pending, u.email)).toMatchObject({ typename: 'SecondFactorRequired', methods: ['RECOVERY_CODE'] });
+    await reauthenticate(admin);
+    const issuer = (await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer as string;
+    try {
+      expect((await admin.gql(SET, { i: { issuer: 'Renamed Issuer' } })).errors).toBeUndefined();
+      expect(
+        (await pending.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: (done.recoveryCodes as string[])[0] } })).data![
+          'verifySecondFactor'
+        ].__typename,
+      ).toBe('LoginSuccess');
+    } finally {
+      await admin.gql(SET, { i: { issuer } });
+    }
+  });
+
+  it('a run of wrong codes short of the lock is nothing to reset: with its only method removed, the account is left alone', async () => {
+    const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename } }`;
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(u.client);
+    await awayFromStepEdge();
+    const typo = String((Number(totp(secret, 0)) + 1) % 1_000_000).padStart(6, '0');
+    expect(
+      (await u.client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: typo } } })).data![
+        'reauthenticate'
+      ].__typename,
+    ).toBe('TwoFactorError');
+    expect(
+      (await u.client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } }))
+        .data!['reauthenticate'].__typename,
+    ).toBe('ReauthSuccess');
+    const removing = mail.count();
+    expect((await u.client.gql(Q.disableTotp)).data).toEqual({ disableTotp: true });
+    await mail.waitFor(u.email, (m) => /method was removed/.test(m.subject), removing);
+    expect(await db.query(`select locked_at from two_factor_state where account_id = $1`, [u.id])).toEqual([{ locked_at: null }]);
+    expect(
+      (await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { resettable } }`, { id: u.id })).data![
+        'accountTwoFactor'
+      ],
+    ).toEqual({ resettable: false });
+    await reauthenticate(admin);
+    const since = mail.count();
+    expect(codes(await admin.gql(RESET, { id: u.id }))).toEqual(['METHOD_NOT_SET_UP']);
+    expect((await u.client.gql(Q.me)).data!['me']).toMatchObject({ id: u.id });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mail.messages.slice(since).filter((m) => m.to.includes(u.email.toLowerCase()))).toEqual([]);
+  });
+
+  describe('2FA switched off for the system', () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+    async function whileOff(run: () => Promise<void>): Promise<void> {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      try {
+        await run();
+      } finally {
+        await reauthenticate(admin);
+        expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      }
+    }
+
+    it('a sign-in waiting for its second step ends: the right code is told to sign in again (no "not set up"), and the password alone then signs in', async () => {
+      const u = await createAccount(server, admin, { role: 'USER' });
+      const { secret } = await enrollTotp(u.client);
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, u.email)).typename).toBe('SecondFactorRequired');
+      await whileOff(async () => {
+        expect((await pending.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+        await awayFromStepEdge();
+        expect(
+          (await pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'],
+        ).toMatchObject({
+          __typename: 'TwoFactorError',
+          code: 'UNAUTHENTICATED',
+          message: 'Two-factor authentication was switched off meanwhile: sign in again (your password is enough now).',
+        });
+        expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+        expect((await loginStep(pending, u.email)).typename).toBe('LoginSuccess');
+      });
+    });
+
+    it('an account’s 2FA as its holder and its managers see it: kept, not "no usable method" nor "none set up"', async () => {
+      const u = await createAccount(server, admin, { role: 'USER' });
+      await enrollTotp(u.client);
+      await whileOff(async () => {
+        const mine = (await u.client.gql(`{ myTwoFactor { enabled systemEnabled methods totpEnabled } }`)).data!['myTwoFactor'];
+        // Nothing is asked at sign-in now (so no method is of use), and the page can say why.
+        expect(mine).toEqual({ enabled: false, systemEnabled: false, methods: [], totpEnabled: true });
+        const theirs = (
+          await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { methods systemEnabled resettable } }`, {
+            id: u.id,
+          })
+        ).data!['accountTwoFactor'];
+        expect(theirs).toEqual({ methods: ['TOTP', 'RECOVERY_CODE'], systemEnabled: false, resettable: true });
+      });
+      const on = (await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { methods systemEnabled } }`, { id: u.id }))
+        .data!['accountTwoFactor'];
+      expect(on).toEqual({ methods: ['TOTP', 'RECOVERY_CODE'], systemEnabled: true });
+    });
+  });
+
+  it('the allowed methods in another order are the same setting: nothing written, nothing audited', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const changes = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'SETTINGS_CHANGED'`))[0]!.n;
+    await reauthenticate(admin);
+    const before = await changes();
+    expect(
+      (await admin.gql(SET, { i: { allowedMethods: ['WEBAUTHN', 'EMAIL', 'TOTP'] } })).data!['updateTwoFactorSettings'],
+    ).toEqual({
+      allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN', 'RECOVERY_CODE'],
+    });
+    expect(await changes()).toBe(before);
+  });
+
+  it('an issuer with a line break, a tab, a control or an invisible formatting character is refused, and nothing is written', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
+    await reauthenticate(admin);
+    const before = (await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer;
+    for (const issuer of ['Acme\nHosting', 'Acme\tHosting', 'Acme\u0007', 'Acme\u202eHosting', 'Acme\u2028Hosting']) {
+      const res = await admin.gql(SET, { i: { issuer } });
+      expect(codes(res), JSON.stringify(issuer)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'issuer', reason: 'CONTROL_CHARACTER' }]);
+    }
+    expect((await admin.gql(`{ twoFactorSettings { issuer } }`)).data!['twoFactorSettings'].issuer).toBe(before);
+  });
+});
