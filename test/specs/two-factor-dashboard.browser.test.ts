@@ -278,6 +278,55 @@ describe('two-factor dashboard details', () => {
     }
   });
 
+  it('keyboard: after a refused code sent with the button, or a code asked for by e-mail, the code field has the focus (pop-up and set-up page)', async () => {
+    const hasFocus = (field: ReturnType<Page['getByLabel']>) => field.evaluate((el) => el === document.activeElement);
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const address = uniqueEmail('codes');
+    let since = mail.count();
+    await client.gql(Q.startEmail, { a: address });
+    await client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) });
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    const field = dialog.getByLabel('Code from your authenticator app');
+    await field.fill(totp(secret, 0) === '000000' ? '111111' : '000000');
+    // Verify pressed with the keyboard (it is disabled while busy, which took the focus with it).
+    await dialog.getByRole('button', { name: 'Verify' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('alert').waitFor();
+    await expect.poll(() => hasFocus(field)).toBe(true);
+    await dialog.getByText('E-mail code', { exact: true }).click();
+    since = mail.count();
+    await dialog.getByRole('button', { name: 'Send code by e-mail' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: /^Send again in \d+ s$/ }).waitFor();
+    const emailField = dialog.getByLabel('Code from the e-mail');
+    await expect.poll(() => hasFocus(emailField)).toBe(true);
+    // The code typed next lands in the field, and signs in.
+    await page.keyboard.type(await mail.codeFor(address, since));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.context().close();
+
+    // The set-up page a policy leads to: "Turn on" with a wrong code.
+    const marked = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, {
+      id: marked.id,
+    });
+    const setup = await (await browser.newContext()).newPage();
+    await signIn(setup, marked.email);
+    await setup.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const newSecret = (await setup.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    const appField = setup.getByLabel('Code from the app');
+    await appField.fill(totp(newSecret, 0) === '000000' ? '111111' : '000000');
+    await setup.getByRole('button', { name: 'Turn on' }).focus();
+    await setup.keyboard.press('Enter');
+    await setup.getByRole('alert').first().waitFor();
+    await expect.poll(() => hasFocus(appField)).toBe(true);
+    await setup.context().close();
+  });
+
   it('the app setup offers the otpauth:// link (a phone cannot scan its own screen)', async () => {
     const { context, page } = await userOnSecurityPage();
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();

@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { Alert, Anchor, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
 import { startRegistration } from '@simplewebauthn/browser';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, problemSentence, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
@@ -50,12 +50,21 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
     : problemFromCode('INTERNAL_SERVER_ERROR');
 }
 
+/**
+ * The code field gets the keyboard focus back once the page has settled: the button that sent the code
+ * is disabled while busy (or for the cool-down), and the browser drops the focus to the page with it.
+ */
+function focusSoon(field: RefObject<HTMLInputElement | null>): void {
+  requestAnimationFrame(() => field.current?.focus());
+}
+
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
 export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
   const [start, startState] = useMutation(StartTotpDocument);
   const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
   const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
+  const codeField = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
   const { guard, modal } = useReauthGuard();
@@ -85,7 +94,10 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
       const { data } = await confirm({ variables: { code: code.trim() } });
       const p = settle(data?.confirmTotpEnrollment as EnabledResult | undefined, onEnabled);
       setProblem(p);
-      if (p) setCode('');
+      if (p) {
+        setCode('');
+        focusSoon(codeField);
+      }
       // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one.
       if (p?.code === 'NOT_ENROLLING') setEnrollment(null);
     } catch (error) {
@@ -121,6 +133,7 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
               2. Enter the 6-digit code the app shows. Two-factor authentication switches on only when the code is right.
             </Text>
             <TextInput
+              ref={codeField}
               label="Code from the app"
               autoComplete="one-time-code"
               inputMode="numeric"
@@ -152,6 +165,7 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
   const [sent, setSent] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState('');
+  const codeField = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const { guard, modal } = useReauthGuard();
   // Another code may be asked for once the server's cool-down ends: the button counts down till then.
@@ -180,6 +194,7 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
           setSent(true);
           setSentTo(address.trim());
           setCode('');
+          focusSoon(codeField);
         } else
           setProblem(
             r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
@@ -199,7 +214,10 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
       const { data } = await confirm({ variables: { code: code.trim() } });
       const p = settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled);
       setProblem(p);
-      if (p) setCode('');
+      if (p) {
+        setCode('');
+        focusSoon(codeField);
+      }
       // The setup lapsed or was replaced: start again from the address.
       if (p?.code === 'NOT_ENROLLING') setSent(false);
     } catch (error) {
@@ -235,6 +253,7 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
         <form onSubmit={(e) => void onConfirm(e)}>
           <Group align="end">
             <TextInput
+              ref={codeField}
               label="Code from the e-mail"
               autoComplete="one-time-code"
               inputMode="numeric"

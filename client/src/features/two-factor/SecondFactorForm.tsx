@@ -35,6 +35,12 @@ export function SecondFactorForm({
   // The next code may be asked for once the server's cool-down ends: the button counts down till then.
   const [sendWait, startSendWait] = useCooldown();
   const [askOptions] = useMutation(WebauthnAuthenticationOptionsDocument);
+  // The code field (or the key's button) gets the keyboard focus back after a refusal or a code sent:
+  // the button that was pressed is disabled while busy (or for the cool-down), and the browser drops
+  // the focus to the page with it.
+  const codeField = useRef<HTMLInputElement>(null);
+  const keyButton = useRef<HTMLButtonElement>(null);
+  const refocus = () => requestAnimationFrame(() => (codeField.current ?? keyButton.current)?.focus());
   // Once the cool-down is over, "a code was sent moments ago" is no longer true.
   useEffect(() => {
     if (sendWait === 0) setProblem((p) => (p?.code === 'EMAIL_COOLDOWN' ? null : p));
@@ -48,9 +54,11 @@ export function SecondFactorForm({
       if (p) {
         setProblem(p);
         setCode('');
+        refocus();
       }
     } catch (error) {
       setProblem(toProblem(error));
+      refocus();
     } finally {
       setBusy(false);
     }
@@ -82,6 +90,7 @@ export function SecondFactorForm({
     } catch (error) {
       setProblem(intercept(toProblem(error)));
     }
+    if (!automatic) refocus();
   }
 
   // E-mail codes as the only method (recovery codes aside): the code is sent at once, as people expect
@@ -109,6 +118,7 @@ export function SecondFactorForm({
     } catch (error) {
       setBusy(false);
       setProblem(problemFromCeremony(error, 'sign-in') ?? intercept(toProblem(error)));
+      refocus();
     }
   }
 
@@ -143,7 +153,7 @@ export function SecondFactorForm({
         <>
           <Text size="sm">Use a security key, Touch ID, Windows Hello or a passkey registered to your account.</Text>
           {/* Focused when the dialog opens on it: Enter uses the key (not the dialog's close button). */}
-          <Button onClick={() => void onSecurityKey()} loading={busy} data-autofocus autoFocus>
+          <Button ref={keyButton} onClick={() => void onSecurityKey()} loading={busy} data-autofocus autoFocus>
             Use security key
           </Button>
         </>
@@ -156,6 +166,7 @@ export function SecondFactorForm({
               </Button>
             )}
             <TextInput
+              ref={codeField}
               label={
                 method === 'RECOVERY_CODE'
                   ? 'Recovery code'
