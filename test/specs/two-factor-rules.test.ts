@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '../support/database.js';
+import { liveSessionCount, type TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import {
   CREATE_ACCOUNT,
@@ -51,13 +51,7 @@ describe('two-factor rules', () => {
       )
     )[0]!.n;
 
-  const liveSessions = async (id: string) =>
-    (
-      await db.query<{ n: number }>(
-        `select count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()`,
-        [id],
-      )
-    )[0]!.n;
+  const liveSessions = (id: string) => liveSessionCount(db, id);
 
   it('an enrollment-only session ends once its holder sets up a factor elsewhere: it can neither add one nor read the holder’s', async () => {
     const { email, id } = await createAccount(server, admin, { role: 'USER' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '../support/database.js';
+import { liveSessionCount, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
@@ -31,13 +31,7 @@ describe('two-factor settings and policies', () => {
   });
 
   const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`;
-  const liveSessions = async (id: string) =>
-    (
-      await db.query<{ n: number }>(
-        `select count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()`,
-        [id],
-      )
-    )[0]!.n;
+  const liveSessions = (id: string) => liveSessionCount(db, id);
 
   it('a policy switched on while an account that owes it is disabled: both done (the accounts’ rows first, then their sessions: no deadlock)', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;

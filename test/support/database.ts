@@ -59,3 +59,12 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     },
   };
 }
+
+/** The account's sessions not revoked and not past their absolute expiry. */
+export async function liveSessionCount(db: TestDatabase, accountId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from session where account_id = $1 and revoked_at is null and expires_at > now()`,
+    [accountId],
+  );
+  return row!.n;
+}
