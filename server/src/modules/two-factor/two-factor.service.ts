@@ -309,16 +309,13 @@ export class TwoFactorService {
    * when the caller read them already (selected with `methodFlagsSql`).
    */
   async loginMethods(em: EntityManager, account: Account, flags?: MethodFlags): Promise<TwoFactorMethod[]> {
-    const s = await this.settings.twoFactor(em);
-    if (!s.enabled) return [];
-    const f = flags ?? (await this.readFlags(account));
-    return f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
+    return (await this.settings.twoFactor(em)).enabled ? this.methodsWhenOn(em, account, flags) : [];
   }
 
   /** The methods that would finish the account's sign-in with 2FA on for the system (`loginMethods` while it is). */
-  async methodsWhenOn(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
+  async methodsWhenOn(em: EntityManager, account: Account, flags?: MethodFlags): Promise<TwoFactorMethod[]> {
     const s = await this.settings.twoFactor(em);
-    const f = await this.readFlags(account);
+    const f = flags ?? (await this.readFlags(account));
     return f ? methodsFrom(f, emailAllowedUnder(s, account)) : [];
   }
 
