@@ -63,14 +63,23 @@ describe('PasswordHasher', () => {
     const phc = await hasher.hash('correct horse battery');
     const before = hasher.verifications;
     // One thread, 40 checks of at least a few milliseconds each: the last ones wait well over 100 ms.
-    const outcomes = await Promise.all(
-      Array.from({ length: 40 }, () =>
+    // All queued at one instant (a millisecond passing while they are queued would let a later one
+    // have waited less than an earlier one, and be checked after that one was refused).
+    const realNow = Date.now;
+    const queuedAt = realNow();
+    Date.now = () => queuedAt;
+    let pending: Promise<string>[];
+    try {
+      pending = Array.from({ length: 40 }, () =>
         hasher.verify(phc, 'correct horse battery').then(
           (ok) => (ok ? 'checked' : 'wrong'),
           (err: unknown) => (err instanceof HashBusyError ? 'busy' : String(err)),
         ),
-      ),
-    );
+      );
+    } finally {
+      Date.now = realNow;
+    }
+    const outcomes = await Promise.all(pending);
     expect(outcomes[0]).toBe('checked');
     expect(outcomes.at(-1)).toBe('busy');
     expect(new Set(outcomes)).toEqual(new Set(['checked', 'busy']));
