@@ -197,6 +197,32 @@ describe('second-factor attempt limits', () => {
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });
 
+  it('an admin reset starts the account’s budget afresh: the holder who spent it sets up a new app at once', async () => {
+    // The holder lost the phone and tried five codes from memory: the account's budget is spent.
+    const { client, secret, id, email } = await pendingUser();
+    await awayFromStepEdge();
+    for (let i = 0; i < 5; i++) {
+      expect((await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_INVALID',
+      );
+    }
+    await reauthenticate(admin);
+    const reset = await admin.gql(`mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename } }`, { id });
+    expect(reset.data?.['resetTwoFactor']?.__typename, JSON.stringify(reset)).toBe('TwoFactorResetDone');
+    // Nothing to guess at any more: the password signs in, and the new phone's app is set up at once.
+    const holder = new GqlClient(server.url, { 'x-forwarded-for': `198.51.100.${net++}` });
+    expect((await loginStep(holder, email)).typename).toBe('LoginSuccess');
+    const start = await holder.gql(Q.startTotp);
+    const fresh = (start.data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+    await awayFromStepEdge();
+    const wrongOnce = await holder.gql(Q.confirmTotp, { c: wrong(fresh) });
+    expect(wrongOnce.data!['confirmTotpEnrollment'].code).toBe('CODE_INVALID');
+    const confirmed = await holder.gql(Q.confirmTotp, { c: totp(fresh, 0) });
+    expect(confirmed.data!['confirmTotpEnrollment'], JSON.stringify(confirmed)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+    // The fresh budget is a budget all the same: five wrong tries still stop the sixth.
+    expect(await spent(`2fa:acct:${id}`)).toBe(1);
+  });
+
   it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
     const ip = `198.51.100.${net++}`;
     const { client, secret, id, email } = await pendingUser(ip);

@@ -138,12 +138,19 @@ describe('two-factor e-mails', () => {
     expect(notices).toHaveLength(1);
     for (const rc of recoveryCodes) expect(body(notices[0]!)).not.toContain(rc);
     assertCleanNotice(notices[0]!);
+    // No actor: a sign-in had proved only the password when the code was used.
+    expect(
+      await db.query(
+        `select actor_id, details from audit_log where action = 'RECOVERY_CODE_USED' and target_id = (select id::text from account where email = $1)`,
+        [email],
+      ),
+    ).toEqual([{ actor_id: null, details: { remaining: 9, purpose: 'login' } }]);
   });
 
-  it('recovery code used to re-authenticate: the notice does not say it signed someone in', async () => {
-    const { client, email } = await newUser();
+  it('recovery code used to re-authenticate: the notice does not say it signed someone in; a new set is told too', async () => {
+    const { client, email, id } = await newUser();
     const { recoveryCodes } = await enrolled(client, email);
-    const since = mail.count();
+    let since = mail.count();
     const r = await client.gql(Q.reauth, {
       i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes[1] } },
     });
@@ -151,6 +158,20 @@ describe('two-factor e-mails', () => {
     const m = await mail.waitFor(email, (x) => /recovery code was used/i.test(x.subject), since);
     // The holder, signed in, confirmed a change: "used to sign in" is untrue.
     expect(`${m.subject}\n${body(m)}`).not.toMatch(/to sign in/i);
+    // Nor does the audit log: the signed-in holder did it, to confirm a change.
+    expect(
+      await db.query(`select actor_id, details from audit_log where action = 'RECOVERY_CODE_USED' and target_id = $1`, [id]),
+    ).toEqual([{ actor_id: id, details: { remaining: 9, purpose: 'reauth' } }]);
+    // A new set replaces the codes the holder kept: told, without any code.
+    since = mail.count();
+    const renewed = await client.gql(`mutation { generateRecoveryCodes { codes } }`);
+    const fresh = renewed.data!['generateRecoveryCodes'].codes as string[];
+    expect(fresh).toHaveLength(10);
+    const notice = await mail.waitFor(email, (x) => /new recovery codes/i.test(x.subject), since);
+    for (const c of [...fresh, ...recoveryCodes]) expect(body(notice)).not.toContain(c);
+    assertCleanNotice(notice);
+    await settle();
+    expect(anyTo(email, since)).toHaveLength(1);
   });
 
   it('authenticator code replayed: one notice to the account, without the code', async () => {
@@ -166,11 +187,21 @@ describe('two-factor e-mails', () => {
     await loginStep(b, email);
     expect((await b.gql(Q.verify, { i: { method: 'TOTP', code } })).data!['verifySecondFactor'].code).toBe('CODE_ALREADY_USED');
     await mail.waitFor(email, (m) => /used twice/i.test(m.subject), since);
+    // Replayed again: refused and audited again, but the holder's inbox is not filled with notices.
+    expect((await b.gql(Q.verify, { i: { method: 'TOTP', code } })).data!['verifySecondFactor'].code).toBe('CODE_ALREADY_USED');
     await settle();
     const notices = anyTo(email, since);
     expect(notices).toHaveLength(1);
     expect(body(notices[0]!)).not.toContain(code);
     assertCleanNotice(notices[0]!);
+    // When and from where, as the audit log has it.
+    const entries = await db.query<{ ip: string }>(
+      `select ip from audit_log where action = 'TOTP_REPLAY_REFUSED' and target_id = (select id::text from account where email = $1)`,
+      [email],
+    );
+    expect(entries).toHaveLength(2);
+    expect(body(notices[0]!)).toContain(`from ${entries[0]!.ip} at `);
+    expect(body(notices[0]!)).toMatch(/ at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\./);
   });
 
   it('second step locked: one notice, telling the holder to have it unlocked before signing in', async () => {
@@ -208,6 +239,47 @@ describe('two-factor e-mails', () => {
     assertCleanNotice(notices[0]!);
   });
 
+  it('a removal’s audit entry says which key (two may share a name) or which address went', async () => {
+    const { client, email, id } = await newUser();
+    const { secret } = await enrolled(client, email);
+    for (let i = 0; i < 2; i++) {
+      const opts = await client.gql(OPTIONS, { n: 'Desk key' });
+      const done = await client.gql(FINISH, {
+        r: new SoftKey(server.url).registration(opts.data!['webauthnRegistrationOptions']),
+      });
+      expect(done.data!['finishWebauthnRegistration'].__typename).toBe('TwoFactorEnabled');
+    }
+    const keys = await db.query<{ id: string }>(`select id from webauthn_credential where account_id = $1 order by created_at`, [
+      id,
+    ]);
+    const address = `removed-${Date.now()}@example.test`;
+    const since = mail.count();
+    expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const code = await mail.codeFor(address, since);
+    expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    await awayFromStepEdge();
+    await reauthTotp(client, totp(secret, 0));
+    const remove = `mutation($id: ID!) { removeWebauthnCredential(id: $id) }`;
+    expect((await client.gql(remove, { id: keys[1]!.id })).data!['removeWebauthnCredential']).toBe(true);
+    expect((await client.gql(Q.disableEmail)).data!['disableEmailFactor']).toBe(true);
+    expect(
+      await db.query(
+        `select details from audit_log where action = 'TWO_FACTOR_DISABLED' and target_id = $1 order by occurred_at, id`,
+        [id],
+      ),
+    ).toEqual([
+      { details: { method: 'WEBAUTHN', name: 'Desk key', keyId: keys[1]!.id } },
+      { details: { method: 'EMAIL', address } },
+    ]);
+    // The key's addition named the same id.
+    expect(
+      await db.query(
+        `select details->>'keyId' as key from audit_log where action = 'TWO_FACTOR_ENABLED' and target_id = $1 and details->>'method' = 'WEBAUTHN' order by occurred_at, id`,
+        [id],
+      ),
+    ).toEqual(keys.map((k) => ({ key: k.id })));
+  });
+
   it('a device name cannot put extra lines or a foreign link into the notices: one line, quoted on a line of its own', async () => {
     const { client, id, email } = await newUser();
     for (const name of [
@@ -215,11 +287,17 @@ describe('two-factor e-mails', () => {
       'Key\r\nBcc: x',
       'Key\u2028Line',
       'Key\u0007',
+      // Text-direction overrides and isolates: a name that reads backwards, or turns the line after it.
+      'Office \u202eyeKbuY',
+      'Key \u2067x\u2069',
+      'Key\u200f',
     ]) {
       const refused = await client.gql(OPTIONS, { n: name });
       expect(codes(refused), JSON.stringify(name)).toEqual(['BAD_USER_INPUT']);
     }
     expect(await db.query(`select 1 from webauthn_challenge where account_id = $1`, [id])).toEqual([]);
+    // Emoji joined into one (a zero-width joiner) are not an override.
+    expect((await client.gql(OPTIONS, { n: '\u{1F469}\u200d\u{1F4BB} Laptop' })).errors).toBeUndefined();
     // One line is a name like any other, and the notice shows it as the name given, not as its own words.
     const name = 'Key" - approved by IT';
     const since = mail.count();
@@ -352,8 +430,17 @@ describe('two-factor e-mails', () => {
     );
     await mail.waitFor(target.email, (m) => /was reset/i.test(m.subject), since);
     await settle();
+    // The target heard of the request when it was made (the one best placed to object), then of the reset.
     expect(to(target.email, /two-factor|method/i, since).map((m) => m.subject)).toEqual([
+      'A reset of your two-factor authentication was requested',
       'Your two-factor authentication was reset',
     ]);
+    const told = to(target.email, /was requested/i, since)[0]!;
+    expect(body(told)).toContain(adminEmail);
+    expect(body(told)).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    assertCleanNotice(told);
+    // Nobody else was told of the request twice, and the requester was not told at all.
+    expect(to(adminEmail, /approval needed|was requested/i, since)).toEqual([]);
+    expect(to(second.email, /approval needed/i, since)).toHaveLength(1);
   });
 });

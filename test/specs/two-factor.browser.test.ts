@@ -177,7 +177,10 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByRole('region', { name: 'Recovery codes' }).waitFor();
     await page.getByRole('button', { name: 'Remove authenticator app' }).click();
-    await page.getByRole('dialog', { name: 'Remove the authenticator app?' }).getByRole('button', { name: 'Remove app' }).click();
+    // The question says what else goes: with the last method, the recovery codes just shown.
+    const question = page.getByRole('dialog', { name: 'Remove the authenticator app?' });
+    await question.getByText(/your last method: your recovery codes are deleted with it/).waitFor();
+    await question.getByRole('button', { name: 'Remove app' }).click();
     const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
     await reauth.getByLabel('Password').fill(PASSWORD);
     await reauth.getByRole('button', { name: 'Next' }).click();

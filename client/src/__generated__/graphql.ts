@@ -70,7 +70,7 @@ export type AuditAction =
   | 'PERMISSIONS_CHANGED'
   /** A new set of recovery codes was generated (the old set no longer works). */
   | 'RECOVERY_CODES_GENERATED'
-  /** A recovery code was used to sign in. */
+  /** A recovery code was used, to sign in or to confirm it is you (details: purpose). */
   | 'RECOVERY_CODE_USED'
   /** The “requires two-factor authentication” mark of an account was set or cleared. */
   | 'REQUIRES_TWO_FACTOR_CHANGED'

@@ -34,6 +34,13 @@ export function Component() {
   const [renameKey, { loading: renamingBusy }] = useMutation(RenameWebauthnDocument);
   const [generate, { loading: generating }] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
+  // Removing the last method also deletes the recovery codes (they would back up nothing): said in the
+  // removal's confirmation, since the codes the holder keeps stop working too.
+  const methodsHeld = tf ? (tf.totpEnabled ? 1 : 0) + (tf.emailAddress ? 1 : 0) + tf.webauthnCredentials.length : 0;
+  const lastMethodNote =
+    methodsHeld === 1 && (tf?.recoveryCodesRemaining ?? 0) > 0
+      ? ' It is your last method: your recovery codes are deleted with it, and signing in takes your password alone.'
+      : '';
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -163,7 +170,7 @@ export function Component() {
               onClick={() =>
                 confirm({
                   title: 'Remove the authenticator app?',
-                  body: 'Its codes stop working at once. To use an app again, you set it up anew with a new QR code.',
+                  body: `Its codes stop working at once. To use an app again, you set it up anew with a new QR code.${lastMethodNote}`,
                   confirmLabel: 'Remove app',
                   onConfirm: () =>
                     void guard('Removing the app', async () => {
@@ -205,7 +212,7 @@ export function Component() {
               onClick={() =>
                 confirm({
                   title: 'Remove e-mail codes?',
-                  body: `Sign-in codes are no longer sent to ${tf.emailAddress}.`,
+                  body: `Sign-in codes are no longer sent to ${tf.emailAddress}.${lastMethodNote}`,
                   confirmLabel: 'Remove e-mail codes',
                   onConfirm: () =>
                     void guard('Removing e-mail codes', async () => {
@@ -321,7 +328,7 @@ export function Component() {
                         onClick={() =>
                           confirm({
                             title: `Remove ${c.name}?`,
-                            body: 'This security key or passkey can no longer sign you in. To use it again, you add it anew.',
+                            body: `This security key or passkey can no longer sign you in. To use it again, you add it anew.${lastMethodNote}`,
                             confirmLabel: 'Remove key',
                             onConfirm: () =>
                               void guard('Removing the key', async () => {

@@ -13,3 +13,10 @@ export const hasControlCharacter = (text: string): boolean => /[\p{Cc}\p{Zl}\p{Z
 
 /** Whether `text` holds a format character (which no e-mail address needs, and which hides what it says). */
 export const hasFormatCharacter = (text: string): boolean => /\p{Cf}/u.test(text);
+
+/**
+ * Whether `text` holds a bidirectional control (embeddings, overrides, isolates, marks), which can make
+ * a name read backwards or move the text after it ("yekbuY" shown as "YubKey"). Other format characters
+ * stay allowed where emoji may appear (the zero-width joiner of "👩‍💻").
+ */
+export const hasBidiControl = (text: string): boolean => /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(text);

@@ -74,7 +74,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   TWO_FACTOR_ENABLED: 'A two-factor method was activated (authenticator app, e-mail, security key).',
   TWO_FACTOR_DISABLED: 'A two-factor method was removed.',
   RECOVERY_CODES_GENERATED: 'A new set of recovery codes was generated (the old set no longer works).',
-  RECOVERY_CODE_USED: 'A recovery code was used to sign in.',
+  RECOVERY_CODE_USED: 'A recovery code was used, to sign in or to confirm it is you (details: purpose).',
   TOTP_REPLAY_REFUSED: 'An authenticator code that had already been used was presented again and refused.',
   WEBAUTHN_COUNTER_REGRESSION: 'A security key presented a signature counter lower than before: refused and flagged.',
   WEBAUTHN_RENAMED: 'A security key or passkey was renamed.',

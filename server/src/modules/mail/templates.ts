@@ -21,6 +21,9 @@ const REASONS: Record<string, string> = {
   UNKNOWN: 'unknown',
 };
 
+/** A time as people read it in a notice, to the minute. */
+const utc = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
 /** Every e-mail the product sends, in one place. Plain text: no tracking, no remote images. */
 const footer = (url: string) =>
   `\n\nIf this was not you, sign in at ${url} and review your security settings, or contact your administrator.\n`;
@@ -56,6 +59,13 @@ export const mails = {
       text: `${method} was removed from your account.${name === undefined ? '' : `\n\nName given to it: ${name}`}${footer(url)}`,
     };
   },
+  recoveryCodesGenerated(to: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'New recovery codes were generated for your account',
+      text: `A new set of recovery codes was generated for your account. The codes you kept before no longer work: keep the new ones somewhere safe.\n\nIf you did not do this, someone signed in to your account: change your password and generate a new set yourself.${footer(url)}`,
+    };
+  },
   recoveryCodeUsed(to: string, remaining: number, url: string, purpose: 'login' | 'reauth'): MailMessage {
     const what = purpose === 'login' ? 'to sign in' : 'to confirm it is you (re-authentication)';
     return {
@@ -75,11 +85,11 @@ export const mails = {
       text: `A security key or passkey was registered for your account.\n\nName given to it: ${name}${footer(url)}`,
     };
   },
-  totpReplay(to: string, url: string): MailMessage {
+  totpReplay(to: string, ip: string, at: Date, url: string): MailMessage {
     return {
       to,
       subject: 'An authenticator code was used twice',
-      text: `Someone entered an authenticator-app code for your account that had already been used. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.${footer(url)}`,
+      text: `Someone entered an authenticator-app code for your account that had already been used, from ${ip} at ${utc(at)}. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.\n\nMore such codes within the hour are refused and logged without another e-mail.${footer(url)}`,
     };
   },
   secondFactorLocked(to: string, url: string): MailMessage {
@@ -117,6 +127,13 @@ export const mails = {
       text: `${requestedBy} asked to reset the two-factor authentication of the admin ${target} (lost device). A second admin must approve it before ${expiresAt.toISOString()}; until then nothing changes.\n\nIf you did not expect this, check with ${requestedBy} before approving.\n\nReview it: ${link}\n`,
     };
   },
+  twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {
+    return {
+      to,
+      subject: 'A reset of your two-factor authentication was requested',
+      text: `${requestedBy} asked to reset the two-factor authentication of your admin account (for a lost device). Once another admin approves it (before ${utc(expiresAt)}), every second factor and recovery code of yours is removed and you are signed out everywhere.\n\nIf you did not ask for this, tell your other admins at once, so that nobody approves it.\n`,
+    };
+  },
   incidentOpened(to: string, i: IncidentSummary, link: string): MailMessage {
     return {
       to,
@@ -140,10 +157,7 @@ export const mails = {
   },
   incidentHolder(to: string, logins: PlacedLogin[], itWasMe: string, notMe: string): MailMessage {
     const lines = logins
-      .map(
-        (l) =>
-          `  ${l.occurredAt.toISOString().replace('T', ' ').slice(0, 16)} UTC  ${[l.city, l.countryCode].filter(Boolean).join(', ') || 'unknown place'}  (${l.ip})`,
-      )
+      .map((l) => `  ${utc(l.occurredAt)}  ${[l.city, l.countryCode].filter(Boolean).join(', ') || 'unknown place'}  (${l.ip})`)
       .join('\n');
     return {
       to,

@@ -454,7 +454,7 @@ export class AuthService {
         recoveryCodeId,
         passwordVersion,
         async (client) => {
-          remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account);
+          remaining = await this.twoFactor.recoveryCodeClaimed(client, ctx, account, 'login');
         },
         { event, epoch: write.epoch },
       ));

@@ -9,6 +9,7 @@ import type { Config } from '../../config.js';
 import { bumpSql } from '../../db/failure-counter.js';
 import { inPoolTransaction, prepared, type SqlPool } from '../../db/pool.js';
 import { onCommit, type Context } from '../../context.js';
+import { OncePer } from '../../common/once-per.js';
 import type { Keys } from '../../common/crypto/keys.js';
 import { open, seal } from '../../common/crypto/secret-box.js';
 import { hmacHex, safeEqual } from '../../common/crypto/tokens.js';
@@ -266,8 +267,9 @@ interface ReplacedCode {
 
 /** See `TwoFactorService.heldForReset`. */
 export interface HeldForReset {
-  app: boolean;
-  email: boolean;
+  /** The app's or e-mail's status: set up (ACTIVE), being set up and never confirmed (PENDING), or null. */
+  app: EnrollmentStatus | null;
+  email: EnrollmentStatus | null;
   keys: number;
   codes: number;
   state: boolean;
@@ -275,6 +277,8 @@ export interface HeldForReset {
 
 export class TwoFactorService {
   verifyAssertion: AssertionVerifier | undefined;
+  /** Accounts told of a replayed app code: once an hour each (this instance). */
+  private readonly replayTold = new OncePer(3_600_000);
 
   constructor(
     private readonly config: Config,
@@ -741,7 +745,10 @@ export class TwoFactorService {
       case 'REPLAYED':
         this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
         await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
-        this.mail.notify(mails.totpReplay(account.email, this.url));
+        // Every replay is audited; the holder is e-mailed once an hour at most (per instance): whoever
+        // has the password and one spent code must not be able to fill the holder's inbox with it.
+        if (this.replayTold.take(account.id))
+          this.mail.notify(mails.totpReplay(account.email, ctx.clientIp, new Date(), this.url));
         await this.lockIfDue(ctx, account, res);
         return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
       default:
@@ -1182,11 +1189,15 @@ export class TwoFactorService {
   }
 
   async removeEmail(ctx: Context, account: Account): Promise<boolean> {
-    const n = await ctx.em.nativeDelete(EmailFactor, { account: account.id, status: EnrollmentStatus.ACTIVE });
+    const [gone] = await ctx.em.execute<{ address: string }[]>(
+      `delete from email_factor where account_id = ? and status = ? returning address`,
+      [account.id, EnrollmentStatus.ACTIVE],
+    );
+    if (gone === undefined) return false;
     // Sign-in codes already mailed die with the method (a code in a mailbox the holder gave up signs nobody in).
-    if (n > 0) await ctx.em.nativeDelete(EmailCode, { account: account.id, purpose: EmailCodePurpose.LOGIN });
-    if (n > 0) await this.methodRemoved(ctx, account, TwoFactorMethod.EMAIL, 'E-mail codes');
-    return n > 0;
+    await ctx.em.nativeDelete(EmailCode, { account: account.id, purpose: EmailCodePurpose.LOGIN });
+    await this.methodRemoved(ctx, account, TwoFactorMethod.EMAIL, 'E-mail codes', { address: gone.address });
+    return true;
   }
 
   // ── Recovery codes ─────────────────────────────────────────────────────────────────────────────
@@ -1219,6 +1230,9 @@ export class TwoFactorService {
       await this.audit.record({ ...ctx, em: tx }, AuditAction.RECOVERY_CODES_GENERATED, target(account));
       return true;
     });
+    // A set replacing one the holder may rely on is told (the first set, made with a first method, is not:
+    // the "method added" notice covers it).
+    if (made && !onlyIfNone) onCommit(ctx, () => this.mail.notify(mails.recoveryCodesGenerated(account.email, this.url)));
     return made ? codes : null;
   }
 
@@ -1237,7 +1251,7 @@ export class TwoFactorService {
         text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null',
         values: [account.id, this.recoveryHash(account.id, code)],
       });
-      return { keep: true, value: rowCount === 1 ? await this.recoveryCodeClaimed(client, ctx, account) : null };
+      return { keep: true, value: rowCount === 1 ? await this.recoveryCodeClaimed(client, ctx, account, 'reauth') : null };
     });
     if (remaining === null) return wrongRecoveryCode();
     this.tellRecoveryCodeUsed(account, remaining, 'reauth');
@@ -1258,21 +1272,20 @@ export class TwoFactorService {
    * A recovery code was just used up in `client`'s open transaction: audited there (no actor: the code
    * proves no one until the transaction commits), and how many are left returned.
    */
-  async recoveryCodeClaimed(client: pg.ClientBase, ctx: Context, account: Account): Promise<number> {
+  async recoveryCodeClaimed(client: pg.ClientBase, ctx: Context, account: Account, purpose: 'login' | 'reauth'): Promise<number> {
     const { rows } = await client.query<{ n: number }>({
       name: 'recovery_code_remaining',
       text: 'select count(*)::int as n from recovery_code where account_id = $1 and used_at is null',
       values: [account.id],
     });
     const remaining = rows[0]?.n ?? 0;
+    // A sign-in has proved only the password so far (no actor); a re-authentication is the signed-in holder's.
     await this.audit.recordWith(
       client,
-      { viewer: null, clientIp: ctx.clientIp },
+      { viewer: purpose === 'reauth' ? asHolder(ctx, account).viewer : null, clientIp: ctx.clientIp },
       AuditAction.RECOVERY_CODE_USED,
       target(account),
-      {
-        remaining,
-      },
+      { remaining, purpose },
     );
     return remaining;
   }
@@ -1284,8 +1297,16 @@ export class TwoFactorService {
 
   // ── Removal, re-authentication, reset ──────────────────────────────────────────────────────────
 
-  async methodRemoved(ctx: Context, account: Account, method: TwoFactorMethod, label: string, name?: string): Promise<void> {
-    await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method });
+  /** `which`: what tells it apart in the audit log (a key's name and id: names need not differ; the e-mail address). */
+  async methodRemoved(
+    ctx: Context,
+    account: Account,
+    method: TwoFactorMethod,
+    label: string,
+    which: { name?: string; keyId?: string; address?: string } = {},
+  ): Promise<void> {
+    const { name } = which;
+    await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method, ...which });
     // Told once the removal is committed: a removal rolled back must not be reported as done.
     onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, name)));
     // With no method left, the recovery codes have nothing to back up (read through the caller's
@@ -1367,8 +1388,8 @@ export class TwoFactorService {
    */
   async heldForReset(em: EntityManager, accountId: string): Promise<HeldForReset> {
     const [held] = await em.execute<HeldForReset[]>(
-      `select exists (select 1 from totp_authenticator where account_id = ?) as app,
-              exists (select 1 from email_factor where account_id = ?) as email,
+      `select (select status from totp_authenticator where account_id = ?) as app,
+              (select status from email_factor where account_id = ?) as email,
               (select count(*)::int from webauthn_credential where account_id = ?) as keys,
               (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
               exists (select 1 from two_factor_state where account_id = ? and locked_at is not null) as state`,
@@ -1378,7 +1399,7 @@ export class TwoFactorService {
   }
 
   static holdsNothing(h: HeldForReset): boolean {
-    return !h.app && !h.email && h.keys === 0 && h.codes === 0 && !h.state;
+    return h.app === null && h.email === null && h.keys === 0 && h.codes === 0 && !h.state;
   }
 
   /**
@@ -1429,6 +1450,11 @@ export class TwoFactorService {
       // first, as a sign-in's statement takes it before a recovery code, and after the account's turn
       // at its app codes, which a sign-in holds with its app's row while it waits for the account row.
       await tx.execute(ACCOUNT_TURN_SQL, [id]);
+      // Nothing is left to guess at: the wrong codes tried for the lost factor must not hold up setting up
+      // a new one (unlike an unlock, which keeps the budget so as not to give a fresh round of guesses).
+      // Taken here, holding the account's turn and before its row: budget rows are only ever locked
+      // before a turn by single statements that wait for nothing else.
+      await tx.execute(`delete from failure_counter where key = ?`, [`${ACCOUNT_BUDGET_PREFIX}${id}`]);
       await SessionService.endPendingSignIns(tx, id);
       await tx.execute(`update two_factor_reset_request set expires_at = now() where target_id = ? and approved_at is null`, [
         id,
@@ -1463,9 +1489,13 @@ export class TwoFactorService {
     return done;
   }
 
-  /** Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target) that one waits. */
+  /**
+   * Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target)
+   * that one waits, and the target, who is the one best placed to object.
+   */
   askForApproval(approvers: Account[], account: Account, requestedBy: Account, expiresAt: Date): void {
     const link = new URL('/security/two-factor', this.url).toString();
+    this.mail.notify(mails.twoFactorResetRequestedForYou(account.email, requestedBy.email, expiresAt));
     for (const a of approvers) {
       this.mail.notify(mails.twoFactorResetRequested(a.email, account.email, requestedBy.email, expiresAt, link));
     }

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../common/errors/codes.js';
-import { hasControlCharacter, showsSomething } from '../../common/text.js';
+import { hasBidiControl, hasControlCharacter, showsSomething } from '../../common/text.js';
 import { appError, badInput, notFound } from '../../common/errors/errors.js';
 import type { Account } from '../account/account.entity.js';
 import { AuditAction } from '../audit/audit.entity.js';
@@ -48,9 +48,13 @@ function checkedDeviceName(input: string): string {
   if (!showsSomething(name) || name.length > 64) {
     throw badInput([{ field: 'name', reason: 'LENGTH', message: 'Give the device a name of 1 to 64 characters.' }]);
   }
-  if (hasControlCharacter(name)) {
+  if (hasControlCharacter(name) || hasBidiControl(name)) {
     throw badInput([
-      { field: 'name', reason: 'CONTROL_CHARACTER', message: 'A device name is one line of text, without control characters.' },
+      {
+        field: 'name',
+        reason: 'CONTROL_CHARACTER',
+        message: 'A device name is one line of text, without control characters or text-direction overrides.',
+      },
     ]);
   }
   return name;
@@ -221,6 +225,7 @@ export class WebauthnService {
         await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_ENABLED, target(account), {
           method: TwoFactorMethod.WEBAUTHN,
           name: row.name,
+          keyId: row.id,
         });
         return row;
       });
@@ -351,6 +356,9 @@ export class WebauthnService {
     const cred = await ctx.em.findOne(WebauthnCredential, { id, account: account.id });
     if (!cred) throw notFound('Security key');
     await ctx.em.nativeDelete(WebauthnCredential, { id: cred.id });
-    await this.twoFactor.methodRemoved(ctx, account, TwoFactorMethod.WEBAUTHN, 'A security key or passkey', cred.name);
+    await this.twoFactor.methodRemoved(ctx, account, TwoFactorMethod.WEBAUTHN, 'A security key or passkey', {
+      name: cred.name,
+      keyId: cred.id,
+    });
   }
 }
