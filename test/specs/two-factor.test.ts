@@ -802,7 +802,7 @@ describe('two-factor authentication', () => {
         `select actor_id, details from audit_log where target_id = $1 and action = 'RECOVERY_CODE_USED'`,
         [id],
       );
-      expect(entry).toEqual({ actor_id: null, details: { remaining: 9 } });
+      expect(entry).toEqual({ actor_id: null, details: { remaining: 9, purpose: 'login' } });
 
       const [reauth] = await inLockOrder(
         db,
