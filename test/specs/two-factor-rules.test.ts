@@ -352,7 +352,11 @@ describe('two-factor rules', () => {
       const [audit] = await db.query(`select details from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [
         target.id,
       ]);
-      expect(audit!['details']).toMatchObject({ requestId });
+      // What went, for whoever reads the log later (the target had an app and its ten recovery codes).
+      expect(audit!['details']).toEqual({
+        requestId,
+        removed: { app: 'ACTIVE', email: null, keys: 0, recoveryCodes: 10, locked: false },
+      });
     });
 
     it('says whether asking made a new request and whom it e-mailed, or who asked for the one already waiting', async () => {

@@ -1437,7 +1437,8 @@ export class TwoFactorService {
       // An account with nothing to reset is left alone: not signed out, its API tokens kept, nobody
       // e-mailed. A request to reset it (its factors removed since it was made) has nothing left to
       // approve: closed, not approved.
-      if (TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {
+      const held = await this.heldForReset(tx, id);
+      if (TwoFactorService.holdsNothing(held)) {
         if (approval) {
           await tx.execute(
             `update two_factor_reset_request set approved_at = null, approved_by_id = null, expires_at = now() where id = ?`,
@@ -1478,7 +1479,11 @@ export class TwoFactorService {
         { ...ctx, em: tx },
         AuditAction.TWO_FACTOR_RESET,
         target(account),
-        approval ? { requestId: approval.requestId } : {},
+        {
+          ...(approval ? { requestId: approval.requestId } : {}),
+          // What went, as read under the account's locks (the holder's e-mail does not list it).
+          removed: { app: held.app, email: held.email, keys: held.keys, recoveryCodes: held.codes, locked: held.state },
+        },
       );
       return true;
     });
