@@ -1475,16 +1475,11 @@ export class TwoFactorService {
         { revokedAt: now, revokedReason: '2FA_RESET' },
       );
       await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
-      await this.audit.record(
-        { ...ctx, em: tx },
-        AuditAction.TWO_FACTOR_RESET,
-        target(account),
-        {
-          ...(approval ? { requestId: approval.requestId } : {}),
-          // What went, as read under the account's locks (the holder's e-mail does not list it).
-          removed: { app: held.app, email: held.email, keys: held.keys, recoveryCodes: held.codes, locked: held.state },
-        },
-      );
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET, target(account), {
+        ...(approval ? { requestId: approval.requestId } : {}),
+        // What went, as read under the account's locks (the holder's e-mail does not list it).
+        removed: { app: held.app, email: held.email, keys: held.keys, recoveryCodes: held.codes, locked: held.state },
+      });
       return true;
     });
     if (done === true) {
