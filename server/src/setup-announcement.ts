@@ -16,7 +16,7 @@ export async function announceSetup(app: AppHandle, config: Config): Promise<voi
       '',
       '  No admin exists yet. Create the first one (link valid once, for ' + `${minutes} min):`,
       `    ${base}/setup#token=${issued.token}`,
-      '  or from a shell, without the browser (type the password, then press Ctrl-D):',
+      '  or from a shell, without the browser (type the password at the prompt, then press Enter):',
       '    npx -y pnpm@12.21.0 cli create-admin --email you@example.com --name "Your Name" --password-stdin',
     );
   }

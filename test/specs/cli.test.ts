@@ -1,15 +1,55 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, dataDirFor, type TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
-import { runCli, startServer, type RunningServer } from '../support/server.js';
+import { repoRoot, runCli, startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
+
+const cliEntry = path.join(repoRoot, 'server', 'dist', 'cli.js');
+const DB_DOWN = 'postgres://postgres@127.0.0.1:1/x';
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+/**
+ * The built CLI with standard input left open (`runCli` ends it at once), or run on a terminal of its
+ * own through util-linux `script` (`tty`); `type` writes to its input. Killed after `timeoutMs`, its
+ * exit code then null: a CLI waiting for input it should not wait for shows as null, not as a hang.
+ */
+function openCli(args: string[], env: Record<string, string>, opts: { tty?: boolean; timeoutMs?: number } = {}) {
+  const argv = [process.execPath, cliEntry, ...args];
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const child = opts.tty
+    ? spawn('script', ['-q', '-e', '-c', argv.map(quote).join(' '), '/dev/null'], {
+        cwd: repoRoot,
+        env: { PATH: process.env['PATH'], ...env },
+      })
+    : spawn(argv[0]!, argv.slice(1), { cwd: repoRoot, env: { PATH: process.env['PATH'], ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+  const result = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: out, stderr: err });
+    }),
+  );
+  return {
+    result,
+    /** Waits until the output (either stream) contains `text`. */
+    waitFor: (text: string) => expect.poll(() => out + err, { interval: 20, timeout: 15_000 }).toContain(text),
+    type: (keys: string) => child.stdin.write(keys),
+  };
+}
 
 /**
  * The server-side CLI against a real database beside a running server (the CLI is another instance:
@@ -34,7 +74,6 @@ describe('CLI reset-2fa', () => {
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runCli(args, { DATABASE_URL: db.url, SMTP_URL: mail.url, ...env });
-  const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
   const OPTIONS = `mutation($n: String!) { webauthnRegistrationOptions(name: $n) }`;
   const FINISH = `mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename ... on ErrorResult { code } } }`;
@@ -54,7 +93,7 @@ describe('CLI reset-2fa', () => {
       )
     )[0]!;
 
-  /** A user with every kind of factor, a pending sign-in with an e-mailed code, a lock row and a waiting reset request. */
+  /** A user with every kind of factor, a pending sign-in with an e-mailed code, a second-step lock and a waiting reset request. */
   async function fullyLoaded() {
     const { client, id, email } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(client);
@@ -75,7 +114,7 @@ describe('CLI reset-2fa', () => {
     since = mail.count();
     expect((await pending.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
     const loginCode = await mail.codeFor(email, since);
-    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 7, null)`, [id]);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())`, [id]);
     await db.query(
       `insert into two_factor_reset_request (id, target_id, requested_by_id, created_at, expires_at)
        values (gen_random_uuid(), $1, $2, now(), now() + interval '1 day')`,
@@ -98,6 +137,11 @@ describe('CLI reset-2fa', () => {
     );
     expect(res.stdout).toContain('Its next sign-in needs the password only');
     expect(res.stdout).toContain('The holder was e-mailed.');
+    // The lock says someone had the password.
+    expect(res.stdout).toContain(
+      `Warning: a second-step lock means someone got past the password of ${u.email} and then failed the second step many times in a row. ` +
+        `Unless that was the holder, consider the password known to someone else and have it changed: pnpm cli reset-password-link --email ${u.email} prints a link to set a new one.\n`,
+    );
     expect(await state(u.id)).toEqual({ totp: 0, email: 0, codes: 0, keys: 0, recovery: 0, lock: 0, sessions: 0, requests: 0 });
     // The running server (another process) hears of it: the session and the pending sign-in are dead.
     await expect.poll(async () => (await u.client.gql(Q.me)).data?.['me'], { interval: 20, timeout: 5000 }).toBeNull();
@@ -162,19 +206,19 @@ describe('CLI reset-2fa', () => {
     expect(mail.messages.slice(since).filter((m) => m.to.includes(u.email))).toEqual([]);
   });
 
-  it('bad input: no --email, an unknown one, a malformed option: a sentence on stderr, exit 2 or 1, no stack', async () => {
+  it('bad input: no --email, an unknown one, a malformed option: a sentence on stderr, exit 2, no stack', async () => {
     const none = await cli(['reset-2fa']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--email/);
     const unknown = await cli(['reset-2fa', '--email', 'nobody@example.test']);
-    expect(unknown.code).not.toBe(0);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).not.toBe('');
     noStack(unknown.stderr);
     const missing = await cli(['reset-2fa', '--email']);
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     noStack(missing.stderr);
     const typo = await cli(['reset-2fa', '--emial', 'x@example.test']);
-    expect(typo.code).not.toBe(0);
+    expect(typo.code).toBe(2);
     noStack(typo.stderr);
   });
 
@@ -261,6 +305,142 @@ describe('CLI reset-2fa', () => {
       `No account has the e-mail nobody@example.test in this database (${new URL(db.url).pathname.slice(1)}).\n`,
     );
   });
+
+  it('reset-2fa of an account never locked does not say it unlocked second-step sign-in, nor warn about the password', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(client);
+    const res = await cli(['reset-2fa', '--email', email]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      `Two-factor authentication reset for ${email}: removed the authenticator app, 10 unused recovery codes; signed out everywhere (sessions and API tokens).\n`,
+    );
+    expect(res.stdout).not.toMatch(/unlocked|Warning/);
+  });
+
+  it('reset-2fa names an app or e-mail address being set up and never confirmed as such, not as the authenticator app', async () => {
+    const { id, email, client } = await createAccount(server, admin, { role: 'USER' });
+    expect((await client.gql(Q.startTotp)).data?.['startTotpEnrollment']).toBeTruthy();
+    expect((await client.gql(Q.startEmail, { a: email })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const res = await cli(['reset-2fa', '--email', email]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      `Two-factor authentication reset for ${email}: removed an authenticator app being set up (never confirmed), an address for e-mail codes being set up (never confirmed); signed out everywhere (sessions and API tokens).\n`,
+    );
+    expect(await state(id)).toMatchObject({ totp: 0, email: 0 });
+  });
+
+  it('unlock-2fa ends the second-step lock on the running server, keeps the factors and sessions, audits without an actor, warns about the password', async () => {
+    const { id, email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())`, [id]);
+    const locked = new GqlClient(server.url);
+    expect((await loginStep(locked, email)).typename).toBe('SecondFactorRequired');
+    const refused = await locked.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
+    expect(refused.data?.['verifySecondFactor']).toMatchObject({ code: 'SECOND_FACTOR_LOCKED' });
+    const auditBefore = (await db.query(`select coalesce(max(id), 0)::int as m from audit_log`))[0]!['m'] as number;
+    const before = await state(id);
+
+    const res = await cli(['unlock-2fa', '--email', ` ${email.toUpperCase()}`]);
+    expect(res).toEqual({
+      code: 0,
+      stderr: '',
+      stdout:
+        `Second-step sign-in unlocked for ${email}: the second step can be tried again (within the attempt limits). Its methods, recovery codes and sessions are unchanged.\n` +
+        `Warning: a second-step lock means someone got past the password of ${email} and then failed the second step many times in a row. ` +
+        `Unless that was the holder, consider the password known to someone else and have it changed: pnpm cli reset-password-link --email ${email} prints a link to set a new one.\n`,
+    });
+    expect(await state(id)).toEqual({ ...before, lock: 0 });
+    expect((await client.gql(Q.me)).data?.['me']).toMatchObject({ id });
+    expect(
+      await db.query(
+        `select action, actor_id, target_id, ip, details from audit_log where id > $1 and target_id = $2 order by id`,
+        [auditBefore, id],
+      ),
+    ).toEqual([{ action: 'SECOND_FACTOR_UNLOCKED', actor_id: null, target_id: id, ip: '127.0.0.1', details: { by: 'cli' } }]);
+    // The running server lets the app's code through now.
+    await loginWithTotp(server, email, secret);
+  });
+
+  it('unlock-2fa of an account not locked says so and changes nothing (its count of failures stays)', async () => {
+    const { id, email, client } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(client);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 7, null)`, [id]);
+    const res = await cli(['unlock-2fa', '--email', email]);
+    expect(res).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `Second-step sign-in is not locked for ${email}: nothing to unlock (nothing changed).\n`,
+    });
+    expect(await db.query(`select consecutive_failures from two_factor_state where account_id = $1`, [id])).toEqual([
+      { consecutive_failures: 7 },
+    ]);
+    expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id])).toEqual(
+      [],
+    );
+    const unknown = await cli(['unlock-2fa', '--email', 'nobody@example.test']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No account has the e-mail nobody@example.test');
+  });
+
+  // The server's database, but not its DATA_DIR: keys.json used to be created there (new keys, which
+  // then did not fit the database).
+  it('a set-up database with a DATA_DIR holding no keys is refused, exit 2, and no keys.json is created there', async () => {
+    const dir = path.join(dataDirFor(db.url), `..`, `${db.name}_wrong_dir`);
+    const res = await runCli(['reset-2fa', '--email', 'a@example.test'], { DATABASE_URL: db.url, DATA_DIR: dir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${dir}/keys.json is missing`);
+    expect(existsSync(path.join(dir, 'keys.json'))).toBe(false);
+  });
+
+  it('create-admin checks --email and --name before reading the password: exit 2 at once, standard input left unread', async () => {
+    const run = openCli(['create-admin', '--email', uniqueEmail('noname'), '--password-stdin'], {
+      DATABASE_URL: db.url,
+      DATA_DIR: dataDirFor(db.url),
+    });
+    const res = await run.result;
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('create-admin needs --email, --name and a password');
+  });
+
+  it('create-admin --password-stdin at a terminal prompts on stderr and does not show the password', async () => {
+    const email = uniqueEmail('tty');
+    const password = 'Tty-typed secret 42';
+    const run = openCli(
+      ['create-admin', '--email', email, '--name', 'Tty', '--password-stdin'],
+      {
+        DATABASE_URL: db.url,
+        DATA_DIR: dataDirFor(db.url),
+      },
+      { tty: true },
+    );
+    await run.waitFor('Password: ');
+    // A slip taken back with Backspace, and an arrow key (ignored), on the way.
+    run.type(`x\x7f${password.slice(0, 4)}\x1b[D${password.slice(4)}\r`);
+    const res = await run.result;
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`Admin ${email} created`);
+    expect(res.stdout + res.stderr).not.toContain(password.slice(4));
+    expect((await loginStep(new GqlClient(server.url), email, password)).typename).toMatch(
+      /LoginSuccess|TwoFactorEnrollmentRequired/,
+    );
+  });
+
+  it('create-admin --password-stdin at a terminal: Ctrl-C aborts, exit 130, no account', async () => {
+    const email = uniqueEmail('ttyabort');
+    const run = openCli(
+      ['create-admin', '--email', email, '--name', 'Tty', '--password-stdin'],
+      {
+        DATABASE_URL: db.url,
+        DATA_DIR: dataDirFor(db.url),
+      },
+      { tty: true },
+    );
+    await run.waitFor('Password: ');
+    run.type('half\x03');
+    const res = await run.result;
+    expect(res.code).toBe(130);
+    expect(await db.query(`select 1 from account where email = $1`, [email])).toEqual([]);
+  });
 });
 
 describe('CLI create-admin and setup-token', () => {
@@ -307,6 +487,125 @@ describe('CLI create-admin and setup-token', () => {
       expect(again.stdout).toBe('');
     } finally {
       await server.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('CLI command line, checked before the database is opened', () => {
+  const down = (args: string[]) => runCli(args, { DATABASE_URL: DB_DOWN });
+  const usageHint = (line: string) => `Usage: pnpm cli ${line}    (pnpm cli --help: every command)\n`;
+
+  it('an unknown command: the usage, exit 2, even with the database down', async () => {
+    const res = await down(['reset-2faa', '--email', 'a@example.test']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^Unknown command "reset-2faa"\.\n\nUsage: pnpm cli <command>/);
+    expect(res.stderr).toContain('  unlock-2fa --email <e-mail>\n');
+  });
+
+  it('<command> --help prints the usage, exit 0, without touching the database', async () => {
+    for (const args of [['reset-2fa', '--help'], ['setup-token', '-h'], ['--help']]) {
+      const res = await down(args);
+      expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(res.stdout).toMatch(/^Usage: pnpm cli <command>/);
+      expect(res.stdout).toContain('  reset-2fa --email <e-mail>\n');
+    }
+  });
+
+  it('an unknown option, an argument, a missing value or a repeated option: a sentence and the usage hint, exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['reset-2fa', '--emial', 'a@example.test'], 'Unknown option --emial for reset-2fa.\n'],
+      [
+        ['reset-2fa', 'a@example.test'],
+        'Unexpected argument "a@example.test": reset-2fa takes options only (such as --email <e-mail>).\n',
+      ],
+      [['reset-2fa', '--email'], '--email needs a value.\n'],
+      [['reset-2fa', '--email', '--ip', '10.0.0.1'], '--email needs a value.\n'],
+      [
+        ['reset-2fa', '--email', 'a@example.test', '--email', 'b@example.test'],
+        '--email is given more than once: give it once.\n',
+      ],
+      [['unlock-2fa', '--email=a@example.test', '--email', 'a@example.test'], '--email is given more than once: give it once.\n'],
+      [['setup-token', '--email', 'a@example.test'], 'Unknown option --email for setup-token.\n'],
+    ];
+    for (const [args, message] of cases) {
+      const res = await down(args);
+      const line = args[0] === 'setup-token' ? 'setup-token' : `${args[0]} --email <e-mail>`;
+      expect({ args, code: res.code, stderr: res.stderr, stdout: res.stdout }).toEqual({
+        args,
+        code: 2,
+        stderr: message + usageHint(line),
+        stdout: '',
+      });
+    }
+    const ip = await down(['unblock-ip', '--ip', 'a', '--ip', 'b']);
+    expect({ code: ip.code, stderr: ip.stderr }).toEqual({
+      code: 2,
+      stderr: `--ip is given more than once: give it once.\n${usageHint('unblock-ip --ip <address>')}`,
+    });
+  });
+
+  it('create-admin without --name, with --password-stdin: exit 2 before the database is opened', async () => {
+    const res = await down(['create-admin', '--email', 'a@example.test', '--password-stdin']);
+    expect(res).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'create-admin needs --email, --name and a password (--password-stdin or ADMIN_PASSWORD).\n',
+    });
+  });
+});
+
+describe('CLI on a database the server has not set up', () => {
+  // A wrong DATABASE_URL naming an existing database used to be given the server's tables (and the
+  // wrong DATA_DIR new keys) before anything was checked.
+  it('reset-2fa, unlock-2fa and setup-token refuse a fresh database (exit 2): no table is created, no keys written', async () => {
+    const db = await createTestDatabase('cli_not_set_up');
+    const dataDir = `${dataDirFor(db.url)}_fresh`;
+    try {
+      for (const args of [
+        ['reset-2fa', '--email', 'a@example.test'],
+        ['unlock-2fa', '--email', 'a@example.test'],
+        ['setup-token'],
+      ]) {
+        const res = await runCli(args, { DATABASE_URL: db.url, DATA_DIR: dataDir });
+        expect({ args, code: res.code, stdout: res.stdout, stderr: res.stderr }).toEqual({
+          args,
+          code: 2,
+          stdout: '',
+          stderr:
+            `The database ${db.name} has not been set up by the server (it has none of the server’s tables): nothing was done. ` +
+            'Check DATABASE_URL and DATA_DIR (the server’s own are needed), or start the server first: `pnpm start` sets the database up and prints the link that creates the first admin.\n',
+        });
+      }
+      expect(await db.query(`select table_name from information_schema.tables where table_schema = 'public'`)).toEqual([]);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('without DATABASE_URL, a DATA_DIR with no embedded PostgreSQL is refused (exit 2), and nothing is made there', async () => {
+    const dataDir = path.join(path.dirname(dataDirFor(DB_DOWN)), `cli-no-embedded-${process.pid}`);
+    const res = await runCli(['reset-2fa', '--email', 'a@example.test'], { DATA_DIR: dataDir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`No embedded PostgreSQL has been set up in ${dataDir} (DATA_DIR), and DATABASE_URL is not set`);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('create-admin may still set a brand-new database up; other commands wait for the server’s first start', async () => {
+    const db = await createTestDatabase('cli_create_admin_new');
+    try {
+      const res = await runCli(
+        ['create-admin', '--email', uniqueEmail('auto'), '--name', 'Auto', '--password-stdin'],
+        { DATABASE_URL: db.url },
+        `${PASSWORD}\n`,
+      );
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain('created');
+      const later = await runCli(['reset-password-link', '--email', 'a@example.test'], { DATABASE_URL: db.url });
+      expect(later.code).toBe(2);
+      expect(later.stderr).toContain('its tables exist, but the server has not started on it yet');
+    } finally {
       await db.drop();
     }
   });

@@ -221,9 +221,12 @@ describe('the keys and the database', () => {
     const db = await createTestDatabase('keys_first');
     const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'sc-cli-keys-'));
     try {
+      // A CLI run on a database no server has set up is refused: no tables, no keys, no check recorded.
       const cli = await runCli(['unblock-ip', '--ip', '192.0.2.1'], { DATABASE_URL: db.url, DATA_DIR: elsewhere });
+      expect(cli.code).toBe(2);
       expect(cli.stdout + cli.stderr).not.toContain('not the ones');
-      expect(await db.query(`select key from setting where key = 'keyCheck'`)).toEqual([]);
+      expect(await db.query(`select to_regclass('setting') as t`)).toEqual([{ t: null }]);
+      expect(await readdir(elsewhere)).toEqual([]);
       // The server, with its own keys, records them and starts; an app secret is sealed with them.
       const server = await startServer({ DATABASE_URL: db.url });
       const { client } = await setupAdmin(server);

@@ -121,6 +121,22 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('under a policy, removing the last method says before anything else that it cannot go (not that the codes would)', async () => {
+    const { email, client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const marked = await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, {
+      id,
+    });
+    expect(marked.errors, JSON.stringify(marked)).toBeUndefined();
+    const { context, page } = await signedInWithApp(email, secret);
+    await page.getByText('Two-factor authentication on').waitFor();
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    const question = page.getByRole('dialog', { name: 'Remove the authenticator app?' });
+    await question.getByText(/required of your account: set up another method before you remove it/).waitFor();
+    expect(await question.getByText(/recovery codes are deleted/).count()).toBe(0);
+    await context.close();
+  });
+
   it('removing the app after another tab removed it shows the page as it is now (2FA off), not “on”', async () => {
     const { email, client } = await createAccount(server, admin, { role: 'USER' });
     const { secret, recoveryCodes } = await enrollTotp(client);

@@ -225,6 +225,34 @@ describe('second-factor attempt limits', () => {
     expect(await spent(`2fa:acct:${id}`)).toBe(1);
   });
 
+  it('a replayed app code is e-mailed once an hour per network: the holder’s own double sign-in does not hide a replay from elsewhere', async () => {
+    const ip = `198.51.100.${net++}`;
+    const { client, secret, email } = await pendingUser(ip);
+    await awayFromStepEdge();
+    const code = totp(secret, 0);
+    expect((await client.gql(Q.verify, { i: { method: 'TOTP', code } })).data!['verifySecondFactor'].__typename).toBe(
+      'LoginSuccess',
+    );
+    const since = mail.count();
+    const replayFrom = async (from: string) => {
+      const c = new GqlClient(server.url, { 'x-forwarded-for': from });
+      expect((await loginStep(c, email)).typename).toBe('SecondFactorRequired');
+      expect((await c.gql(Q.verify, { i: { method: 'TOTP', code } })).data!['verifySecondFactor'].code).toBe('CODE_ALREADY_USED');
+    };
+    // The holder's second device on the same network, twice: told once.
+    await replayFrom(ip);
+    await replayFrom(ip);
+    const replays = () => mail.messages.slice(since).filter((m) => m.to.includes(email) && /used twice/i.test(m.subject));
+    await expect.poll(() => replays().length).toBe(1);
+    // Then someone elsewhere: told again, with that address.
+    const far = farAddress();
+    await replayFrom(far.ip);
+    await expect.poll(() => replays().length).toBe(2);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(replays()).toHaveLength(2);
+    expect(MailSink.text(replays()[1]!)).toContain(`from ${far.ip} at `);
+  });
+
   it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
     const ip = `198.51.100.${net++}`;
     const { client, secret, id, email } = await pendingUser(ip);

@@ -37,10 +37,15 @@ export function Component() {
   // Removing the last method also deletes the recovery codes (they would back up nothing): said in the
   // removal's confirmation, since the codes the holder keeps stop working too.
   const methodsHeld = tf ? (tf.totpEnabled ? 1 : 0) + (tf.emailAddress ? 1 : 0) + tf.webauthnCredentials.length : 0;
+  // Under a policy the last one cannot go at all (LAST_METHOD_REQUIRED): said before asking to confirm.
   const lastMethodNote =
-    methodsHeld === 1 && (tf?.recoveryCodesRemaining ?? 0) > 0
-      ? ' It is your last method: your recovery codes are deleted with it, and signing in takes your password alone.'
-      : '';
+    methodsHeld !== 1
+      ? ''
+      : tf?.required
+        ? ' It is your last method, and two-factor authentication is required of your account: set up another method before you remove it.'
+        : (tf?.recoveryCodesRemaining ?? 0) > 0
+          ? ' It is your last method: your recovery codes are deleted with it, and signing in takes your password alone.'
+          : '';
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);

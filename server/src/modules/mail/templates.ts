@@ -89,7 +89,7 @@ export const mails = {
     return {
       to,
       subject: 'An authenticator code was used twice',
-      text: `Someone entered an authenticator-app code for your account that had already been used, from ${ip} at ${utc(at)}. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.\n\nMore such codes within the hour are refused and logged without another e-mail.${footer(url)}`,
+      text: `Someone entered an authenticator-app code for your account that had already been used, from ${ip} at ${utc(at)}. It was refused. If you did not just sign in twice, someone may know your password and have seen a code.\n\nMore such codes from the same network within the hour are refused and logged without another e-mail.${footer(url)}`,
     };
   },
   secondFactorLocked(to: string, url: string): MailMessage {

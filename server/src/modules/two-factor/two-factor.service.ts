@@ -277,7 +277,7 @@ export interface HeldForReset {
 
 export class TwoFactorService {
   verifyAssertion: AssertionVerifier | undefined;
-  /** Accounts told of a replayed app code: once an hour each (this instance). */
+  /** Accounts told of a replayed app code: once an hour for each account and network (this instance). */
   private readonly replayTold = new OncePer(3_600_000);
 
   constructor(
@@ -546,7 +546,7 @@ export class TwoFactorService {
    * Ends the lock after consecutive failures. The attempt budget stays: an unlock between rounds of
    * guesses must not give a fresh round each time.
    */
-  async unlock(ctx: Context, account: Account): Promise<boolean> {
+  async unlock(ctx: Context, account: Account, details: Record<string, unknown> = {}): Promise<boolean> {
     // Unlocked and audited together; an account that was not locked only has its failures forgotten.
     return ctx.em.transactional(async (tx) => {
       const [was] = await tx.execute<{ locked_at: Date | null }[]>(
@@ -554,7 +554,7 @@ export class TwoFactorService {
         [account.id],
       );
       if (!was?.locked_at) return false;
-      await this.audit.record({ ...ctx, em: tx }, AuditAction.SECOND_FACTOR_UNLOCKED, target(account));
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.SECOND_FACTOR_UNLOCKED, target(account), details);
       return true;
     });
   }
@@ -745,9 +745,10 @@ export class TwoFactorService {
       case 'REPLAYED':
         this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
         await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
-        // Every replay is audited; the holder is e-mailed once an hour at most (per instance): whoever
-        // has the password and one spent code must not be able to fill the holder's inbox with it.
-        if (this.replayTold.take(account.id))
+        // Every replay is audited; the holder is e-mailed once an hour at most per network (per
+        // instance): whoever has the password and one spent code must not be able to fill the holder's
+        // inbox with it, and the holder's own double sign-in must not hide a replay from elsewhere.
+        if (this.replayTold.take(`${account.id} ${this.protection.sourcePrefix(ctx.clientIp)}`))
           this.mail.notify(mails.totpReplay(account.email, ctx.clientIp, new Date(), this.url));
         await this.lockIfDue(ctx, account, res);
         return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
@@ -1437,8 +1438,7 @@ export class TwoFactorService {
       // An account with nothing to reset is left alone: not signed out, its API tokens kept, nobody
       // e-mailed. A request to reset it (its factors removed since it was made) has nothing left to
       // approve: closed, not approved.
-      const held = await this.heldForReset(tx, id);
-      if (TwoFactorService.holdsNothing(held)) {
+      if (TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {
         if (approval) {
           await tx.execute(
             `update two_factor_reset_request set approved_at = null, approved_by_id = null, expires_at = now() where id = ?`,
@@ -1457,6 +1457,9 @@ export class TwoFactorService {
       // before a turn by single statements that wait for nothing else.
       await tx.execute(`delete from failure_counter where key = ?`, [`${ACCOUNT_BUDGET_PREFIX}${id}`]);
       await SessionService.endPendingSignIns(tx, id);
+      // What goes, read again now that the account's row is held (a sign-in's recovery code, or a set-up
+      // begun, since the first read): for the audit entry.
+      const removed = await this.heldForReset(tx, id);
       await tx.execute(`update two_factor_reset_request set expires_at = now() where target_id = ? and approved_at is null`, [
         id,
       ]);
@@ -1477,8 +1480,14 @@ export class TwoFactorService {
       await tx.execute(`update api_token set revoked_at = now() where account_id = ? and revoked_at is null`, [id]);
       await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET, target(account), {
         ...(approval ? { requestId: approval.requestId } : {}),
-        // What went, as read under the account's locks (the holder's e-mail does not list it).
-        removed: { app: held.app, email: held.email, keys: held.keys, recoveryCodes: held.codes, locked: held.state },
+        // What went (the holder's e-mail does not list it).
+        removed: {
+          app: removed.app,
+          email: removed.email,
+          keys: removed.keys,
+          recoveryCodes: removed.codes,
+          locked: removed.state,
+        },
       });
       return true;
     });
