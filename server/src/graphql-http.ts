@@ -96,30 +96,43 @@ export function createGraphqlHttpHandler<C extends BaseContext>(
     const json = type === 'application/json' || type.endsWith('+json');
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (encoding !== 'identity' || declared > limitBytes) {
-      res.setHeader('connection', 'close');
-      fail(res, encoding !== 'identity' ? 415 : 413, MALFORMED);
-      req.resume();
-      return;
-    }
+    // A refused body of moderate size is read to its end (and dropped) before the answer: a client still
+    // sending when the connection closed would get a reset, not the typed error. Beyond `drainBytes`
+    // the answer goes at once and the connection closes (nobody is made to upload gigabytes).
+    const drainBytes = 16 * limitBytes;
+    let refused: number | null = null;
+    const refuse = (status: number) => {
+      refused = status;
+      if (declared > drainBytes) answerRefusal(true);
+    };
+    const answerRefusal = (close: boolean) => {
+      if (res.headersSent || refused === null) return;
+      if (close) res.setHeader('connection', 'close');
+      fail(res, refused, MALFORMED);
+    };
+    if (encoding !== 'identity') refuse(415);
+    else if (declared > limitBytes) refuse(413);
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
       size += chunk.length;
+      if (refused !== null) {
+        if (size > drainBytes) answerRefusal(true);
+        return;
+      }
       if (size > limitBytes) {
-        tooLarge = true;
         chunks.length = 0;
-        res.setHeader('connection', 'close');
-        fail(res, 413, MALFORMED);
+        refuse(413);
         return;
       }
       chunks.push(chunk);
     });
     req.once('error', () => res.destroy());
     req.once('end', () => {
-      if (tooLarge) return;
+      if (refused !== null) {
+        answerRefusal(false);
+        return;
+      }
       if (!json) {
         void run(undefined);
         return;

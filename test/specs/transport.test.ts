@@ -112,6 +112,25 @@ describe('transport hardening', () => {
     expect(((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
       'BAD_USER_INPUT',
     );
+    // A megabyte (a pasted file, say), again and again: each sender gets the typed answer, not a
+    // connection reset while it is still sending.
+    for (let i = 0; i < 5; i++) {
+      const huge = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($p: String!) { logout(x: $p) }', variables: { p: 'x'.repeat(1024 * 1024) } }),
+      });
+      expect(huge.status).toBe(413);
+      expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'BAD_USER_INPUT',
+      );
+    }
+    const zipped = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'x'.repeat(64 * 1024),
+    });
+    expect(zipped.status).toBe(415);
     const scalar = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

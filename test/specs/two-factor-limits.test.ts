@@ -253,6 +253,56 @@ describe('second-factor attempt limits', () => {
     expect(MailSink.text(replays()[1]!)).toContain(`from ${far.ip} at `);
   });
 
+  it('a refusal with nothing to compare costs no attempt and no failure: no code sent, a code expired, a key answer without a challenge', async () => {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(setup);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [id, email],
+    );
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+       values (gen_random_uuid(), $1, $2, 'key', 7, '[]', 'Phone', now())`,
+      [id, `credential-${id}`],
+    );
+    const { ip, key: netKey } = farAddress();
+    const client = new GqlClient(server.url, { 'x-forwarded-for': ip });
+    expect((await loginStep(client, email)).typename).toBe('SecondFactorRequired');
+    const failures = async () =>
+      (await db.query<{ n: number }>(`select consecutive_failures as n from two_factor_state where account_id = $1`, [id]))[0]
+        ?.n ?? 0;
+    const verify = async (i: Record<string, unknown>) => (await client.gql(Q.verify, { i })).data!['verifySecondFactor'].code;
+    // Six times each, more than the budget: none of them is refused as too many.
+    for (let n = 0; n < 6; n++) expect(await verify({ method: 'EMAIL', code: '123456' })).toBe('NO_CODE_SENT');
+    expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+    await db.query(`update email_code set expires_at = now() - interval '1 second' where account_id = $1`, [id]);
+    for (let n = 0; n < 6; n++) expect(await verify({ method: 'EMAIL', code: '123456' })).toBe('CODE_EXPIRED');
+    const assertion = {
+      id: `credential-${id}`,
+      rawId: `credential-${id}`,
+      type: 'public-key',
+      response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' },
+    };
+    for (let n = 0; n < 6; n++) expect(await verify({ method: 'WEBAUTHN', webauthnResponse: assertion })).toBe('WEBAUTHN_FAILED');
+    expect(await spent(`2fa:acct:${id}`)).toBe(0);
+    expect(await spent(netKey)).toBe(0);
+    expect(await failures()).toBe(0);
+    // A code that is compared counts, as always.
+    expect(await verify({ method: 'RECOVERY_CODE', code: 'AAAAA-BBBBB' })).toBe('CODE_INVALID');
+    expect(await spent(`2fa:acct:${id}`)).toBe(1);
+    expect(await failures()).toBe(1);
+
+    // Confirming an e-mail setup with no live code (expired here) costs the account nothing either.
+    const { client: other, id: otherId } = await createAccount(server, admin, { role: 'USER' });
+    const address = `late-${Date.now()}@example.test`;
+    expect((await other.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    await db.query(`update email_code set expires_at = now() - interval '1 second' where account_id = $1`, [otherId]);
+    for (let n = 0; n < 6; n++)
+      expect((await other.gql(Q.confirmEmail, { c: '123456' })).data!['confirmEmailEnrollment'].code).toBe('CODE_EXPIRED');
+    expect(await spent(`2fa:acct:${otherId}`)).toBe(0);
+  });
+
   it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
     const ip = `198.51.100.${net++}`;
     const { client, secret, id, email } = await pendingUser(ip);

@@ -145,10 +145,16 @@ export type TotpRead = AttemptRow & { totp_id: string | null; totp_sealed: strin
 
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
+  /**
+   * `unchecked`: refused before any proof was compared (no code was sent, it expired or died of wrong
+   * tries, no key challenge is live): such a refusal tells nothing apart, so it costs no attempt and no
+   * consecutive failure.
+   */
   constructor(
     readonly code: ErrorCode,
     readonly message: string,
     readonly retryAfter: Date | null = null,
+    readonly unchecked = false,
   ) {}
 }
 
@@ -672,9 +678,10 @@ export class TwoFactorService {
             : new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'A WebAuthn response is required.');
         break;
     }
-    if (failure?.code === ErrorCode.METHOD_NOT_SET_UP) {
-      // The method went away while this was checked (removed, or the account reset): nothing was
-      // compared, so no failure counts and both attempts go back.
+    if (failure?.code === ErrorCode.METHOD_NOT_SET_UP || failure?.unchecked) {
+      // The method went away while this was checked (removed, or the account reset), or there was
+      // nothing to compare with (no code sent, expired or dead, no key challenge): no failure counts
+      // and both attempts go back.
       await this.giveBack([this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)]);
     } else if (failure) await this.recordFailure(ctx, account);
     else await this.recordSuccess(ctx, account);
@@ -1038,6 +1045,7 @@ export class TwoFactorService {
       ErrorCode.TOO_MANY_ATTEMPTS,
       'Too many wrong codes. Wait before asking for a new one, or start again.',
       new Date(row.sentAt.getTime() + this.config.twoFactor.attemptWindowSeconds * 1000),
+      true,
     );
   }
 
@@ -1057,12 +1065,13 @@ export class TwoFactorService {
       address ?? (await em.fork().findOne(EmailFactor, { account: account.id, status: EnrollmentStatus.ACTIVE }))?.address;
     if (to === undefined) return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up.');
     const row = await em.fork().findOne(EmailCode, { account: account.id, purpose, sessionId });
-    if (!row) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.');
+    if (!row) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.', null, true);
     if (row.failures >= EMAIL_CODE_MAX_FAILURES) {
       return this.deadCode(row);
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
-    if (row.expiresAt.getTime() <= Date.now()) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.');
+    if (row.expiresAt.getTime() <= Date.now())
+      return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.', null, true);
     // A try is taken before the comparison, with an atomic increment (given back when the code is
     // right): of many guesses at once only the tries left are compared, as the five-try rule says.
     const took = await em.execute<{ failures: number }[]>(
@@ -1159,6 +1168,8 @@ export class TwoFactorService {
     const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
     if (limited) return limited;
     const failure = await this.checkEmailCode(em, account, EmailCodePurpose.ENROLL, sessionId, code, factor.address);
+    // Nothing compared (no code for this setup here, or it expired or died): the attempt goes back.
+    if (failure?.unchecked) await this.giveBack([this.accountBudgetKey(account.id)]);
     if (failure)
       return failure.code === ErrorCode.NO_CODE_SENT ? new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'Start again.') : failure;
     await this.giveBack([this.accountBudgetKey(account.id)]);

@@ -265,7 +265,12 @@ export class WebauthnService {
     if (!sessionId) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'No session.');
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.LOGIN);
     if (!stored)
-      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'Ask for a security-key challenge first (or it expired).');
+      return new TwoFactorFailure(
+        ErrorCode.WEBAUTHN_FAILED,
+        'Ask for a security-key challenge first (or it expired).',
+        null,
+        true,
+      );
     const id = typeof response['id'] === 'string' ? response['id'] : '';
     const cred = await ctx.em.findOne(WebauthnCredential, { credentialId: id, account: account.id });
     if (!cred) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'This security key is not registered to the account.');
