@@ -507,4 +507,46 @@ describe('two-factor bad input', () => {
     const res = await pending.gql(Q.verify, { i: { method: 'TOTP', code: ` ${code.slice(0, 3)} ${code.slice(3)} ` } });
     expect(res.data!['verifySecondFactor'].__typename, JSON.stringify(res)).toBe('LoginSuccess');
   });
+  it('the remaining mutations and queries in a wrong state or for someone else: typed errors, nothing written or sent', async () => {
+    const { client, id, email } = await newUser();
+    const sent = mail.count();
+    const auditsBefore = await audits(id);
+    // No e-mail codes: none is sent, no row kept.
+    const send = await client.gql(Q.sendCode);
+    expect(send.data?.['sendEmailCode'] ?? codes(send), JSON.stringify(send)).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
+    // No key: no challenge made.
+    const opts = await client.gql(AUTH_OPTIONS);
+    expect(codes(opts), JSON.stringify(opts)).toEqual(['METHOD_NOT_SET_UP']);
+    expect(await db.query(`select 1 from webauthn_challenge where account_id = $1`, [id])).toEqual([]);
+    expect(await db.query(`select 1 from email_code where account_id = $1`, [id])).toEqual([]);
+    // Someone else's key, and a key that does not exist: not found, nothing removed.
+    const { client: owner, id: ownerId } = await newUser();
+    const key = new SoftKey(server.url);
+    const reg = (await owner.gql(OPTIONS, { n: 'Theirs' })).data!['webauthnRegistrationOptions'];
+    expect((await owner.gql(FINISH, { r: key.registration(reg) })).data!['finishWebauthnRegistration'].__typename).toBe(
+      'TwoFactorEnabled',
+    );
+    const [{ id: theirs }] = (await db.query(`select id from webauthn_credential where account_id = $1`, [ownerId])) as [
+      { id: string },
+    ];
+    await reauthenticate(client);
+    const REMOVE = `mutation($id: ID!) { removeWebauthnCredential(id: $id) }`;
+    expect(codes(await client.gql(REMOVE, { id: theirs }))).toEqual(['NOT_FOUND']);
+    expect(codes(await client.gql(REMOVE, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(await db.query(`select 1 from webauthn_credential where id = $1`, [theirs])).toHaveLength(1);
+    // Recovery codes back up a method: with none, no set is made.
+    expect(codes(await client.gql(`mutation { generateRecoveryCodes { codes } }`))).toEqual(['METHOD_NOT_SET_UP']);
+    expect(await db.query(`select 1 from recovery_code where account_id = $1`, [id])).toEqual([]);
+    // The admins' lists are theirs alone; pages out of range are refused.
+    expect(codes(await client.gql(`{ pendingTwoFactorResets { id } }`))).toEqual(['FORBIDDEN']);
+    expect(codes(await client.gql(`{ twoFactorCompliance { matching } }`))).toEqual(['FORBIDDEN']);
+    for (const page of [{ limit: -1 }, { limit: 100000 }, { offset: -5 }]) {
+      const res = await admin.gql(`query($p: PageInput) { twoFactorCompliance(page: $p) { matching } }`, { p: page });
+      expect(codes(res), JSON.stringify(page)).toEqual(['BAD_USER_INPUT']);
+    }
+    await new Promise((r) => setTimeout(r, 800));
+    expect(mail.messages.slice(sent).filter((m) => m.to.includes(email))).toEqual([]);
+    expect(await audits(id)).toBe(auditsBefore);
+    expect(await budget(id)).toBe(0);
+  });
 });
