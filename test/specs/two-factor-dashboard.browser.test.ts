@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVirtualAuthenticator, launchBrowser, submitPassword } from '../support/browser.js';
@@ -351,6 +352,174 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('at 375 px wide the security keys table scrolls sideways: a key’s Remove button can be reached and pressed', async () => {
+    const { context, page } = await userOnSecurityPage({ key: true });
+    await page.setViewportSize({ width: 375, height: 800 });
+    const name = 'YubiKey5C_NFC_on_the_blue_keyring_by_the_front_door';
+    await page.getByLabel('Device name').fill(name);
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    const keys = page.getByRole('table', { name: 'Security keys' });
+    await keys.getByText(name).waitFor();
+    const remove = keys.getByRole('button', { name: `Remove ${name}` });
+    await remove.scrollIntoViewIfNeeded();
+    // The table scrolls within its card: the page itself does not scroll (or spill) sideways.
+    expect(await page.evaluate(() => [window.scrollX, document.documentElement.scrollWidth])).toEqual([0, 375]);
+    const box = (await remove.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    // Not under the card's clipped edge: a tap on the button lands on the button.
+    expect(
+      await remove.evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return hit !== null && b.contains(hit);
+      }),
+    ).toBe(true);
+    await remove.click({ timeout: 3_000 });
+    await page.getByRole('dialog', { name: `Remove ${name}?` }).waitFor();
+    await context.close();
+  });
+
+  it('the keyboard focus goes back to “Add security key” after a key was added, and to the name field after the browser refused', async () => {
+    const { context, page } = await userOnSecurityPage({ key: true });
+    const nameField = page.getByLabel('Device name');
+    await nameField.fill('Key one');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page.getByRole('table', { name: 'Security keys' }).getByText('Key one').waitFor();
+    await expect.poll(() => focusedText(page)).toBe('Add security key');
+    // The same key again: the browser's prompt refuses it.
+    await nameField.fill('Key one again');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page.getByText('This security key or passkey is already registered to your account.').waitFor();
+    await expect.poll(() => nameField.evaluate((el) => el === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
+  it('a device name the server refuses is marked on the Device name field, not said in a general alert', async () => {
+    const { context, page } = await userOnSecurityPage({ key: true });
+    const nameField = page.getByLabel('Device name');
+    await nameField.fill('   ');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await expect.poll(() => nameField.getAttribute('aria-invalid')).toBe('true');
+    const form = page.getByRole('form', { name: 'Security key setup' });
+    await form.getByText('Give the device a name of 1 to 64 characters.').waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'Give the device a name' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('an app setup whose method an admin disallowed meanwhile ends and shows the method as not allowed (no stale QR and “Turn on”)', async () => {
+    const SETTINGS = `{ twoFactorSettings { allowedMethods } }`;
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const { context, page } = await userOnSecurityPage();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    await reauthenticate(admin);
+    const before = (await admin.gql(SETTINGS)).data!['twoFactorSettings'].allowedMethods as string[];
+    const changed = await admin.gql(SET, { i: { allowedMethods: before.filter((m) => m !== 'TOTP') } });
+    expect(changed.errors, JSON.stringify(changed)).toBeUndefined();
+    try {
+      await awayFromStepEdge();
+      await page.getByLabel('Code from the app').fill(totp(secret, 0));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByText('Not allowed by the system settings.').waitFor({ timeout: 5_000 });
+      expect(await page.getByRole('button', { name: 'Turn on' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Start over with a new QR code' }).count()).toBe(0);
+      expect(await page.getByRole('img', { name: 'QR code for your authenticator app' }).count()).toBe(0);
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { allowedMethods: before } })).errors).toBeUndefined();
+    }
+    await context.close();
+  });
+
+  it('informational notes on the Security page are statuses, not alerts (a second method advised, few codes left, 2FA required)', async () => {
+    const { email, client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    await db.query(
+      `update recovery_code set used_at = now() where id in (select id from recovery_code where account_id = $1 limit 8)`,
+      [id],
+    );
+    const { context, page } = await signedInWithApp(email, secret);
+    await page.getByRole('status').filter({ hasText: 'Add a second method' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Few recovery codes are left' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await context.close();
+
+    const required = await userOnSecurityPage();
+    await db.query(`update account set requires_two_factor = true where id = $1`, [required.id]);
+    await required.page.reload();
+    await required.page.getByRole('status').filter({ hasText: 'Your account must use two-factor authentication' }).waitFor();
+    expect(await required.page.getByRole('alert').count()).toBe(0);
+    await required.context.close();
+  });
+
+  it('the downloaded recovery codes are named for the site and day, and say whose they are and that a new set replaces them', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const { context, page } = await signedInWithApp(email, secret);
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await page
+      .getByRole('dialog', { name: 'Generate new recovery codes?' })
+      .getByRole('button', { name: 'Generate new codes' })
+      .click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    const shown = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).click()]);
+    const now = new Date();
+    const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const host = new URL(server.url).host;
+    expect(download.suggestedFilename()).toBe(`recovery-codes-${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${day}.txt`);
+    const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+    const header = lines.slice(0, lines.indexOf(''));
+    expect(header).toEqual(['Security Center recovery codes', `Account: ${email}`, `Site: ${host}`, `Generated: ${day}`]);
+    const first = lines.indexOf(shown[0]!);
+    expect(lines.slice(first, first + 10)).toEqual(shown);
+    expect(lines.at(-1)).toMatch(/works once.*new set replaces this one/);
+    await context.close();
+  });
+
+  it('an expired e-mail code is not answered with “Ask for a new one” while the send button still counts down', async () => {
+    const { id, context, page } = await userOnSecurityPage();
+    const address = uniqueEmail('codes');
+    await page.getByLabel('Address for codes').fill(address);
+    const since = mail.count();
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const code = await mail.codeFor(address, since);
+    await db.query(`update email_code set expires_at = now() - interval '1 minute' where account_id = $1`, [id]);
+    await page.getByLabel('Code from the e-mail').fill(code);
+    await page.getByRole('button', { name: 'Confirm address' }).click();
+    const said = page.getByRole('alert').filter({ hasText: 'expired' });
+    await said.waitFor();
+    await page.getByRole('button', { name: /^Send again in \d+ s$/ }).waitFor();
+    expect(await said.textContent()).not.toContain('Ask for a new one');
+    expect(await said.textContent()).toContain('when the send button allows');
+    await context.close();
+  });
+
+  it('the app setup says when it expires; once expired, the focus is on “Set up authenticator app” and the old app entry is to be removed', async () => {
+    const { id, context, page } = await userOnSecurityPage();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    await page.getByText(/^This setup expires at \d{1,2}:\d{2}/).waitFor();
+    await db.query(`update totp_authenticator set expires_at = now() - interval '1 minute' where account_id = $1`, [id]);
+    await awayFromStepEdge();
+    const field = page.getByLabel('Code from the app');
+    await field.fill(totp(secret, 0));
+    await page.getByRole('button', { name: 'Turn on' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('alert')
+      .getByText(/Remove its entry from your authenticator app/)
+      .waitFor();
+    await expect.poll(() => focusedText(page)).toBe('Set up authenticator app');
+    await context.close();
+  });
+
   // ── Checked and fine (PASS) ─────────────────────────────────────────────────────────────────────
 
   it('the pop-up focuses the code, says wrong codes as sentences, then the limit with its time', async () => {
@@ -402,12 +571,9 @@ describe('two-factor dashboard details', () => {
     await page.getByRole('button', { name: 'Copy codes' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown.join('\n'));
     const href = (await page.getByRole('link', { name: 'Download' }).getAttribute('href'))!;
-    expect(
-      decodeURIComponent(href.slice(href.indexOf(',') + 1))
-        .trim()
-        .split('\n')
-        .slice(-10),
-    ).toEqual(shown);
+    const lines = decodeURIComponent(href.slice(href.indexOf(',') + 1)).split('\n');
+    const first = lines.indexOf(shown[0]!);
+    expect(lines.slice(first, first + 10)).toEqual(shown);
     await page.getByText('10 of 10 recovery codes left.').waitFor();
     await context.close();
   });

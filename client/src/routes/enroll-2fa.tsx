@@ -51,7 +51,7 @@ export function Component() {
             Two-factor authentication is on, but another method was set up for your account at the same time. Sign in again and
             confirm with one of your methods.
           </Alert>
-          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} />}
+          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />}
           <Button loading={leaving} onClick={() => void logout().then(() => navigate('/login', { replace: true }))}>
             Sign in again
           </Button>
@@ -61,7 +61,7 @@ export function Component() {
           <Alert color="green" variant="light">
             Two-factor authentication is on. You are signed in.
           </Alert>
-          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} />}
+          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />}
           <Button onClick={() => void continueToApp()}>Continue</Button>
         </Stack>
       ) : (

@@ -23,6 +23,7 @@ import { useConfirm } from '../components/useConfirm';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
 import { holdsFactor } from '../features/two-factor/factors';
 import { ChangePasswordCard } from '../features/account/ChangePasswordCard';
+import { useViewer } from '../features/session/viewer';
 
 export function Component() {
   usePageTitle('Security');
@@ -34,6 +35,7 @@ export function Component() {
   const [renameKey, { loading: renamingBusy }] = useMutation(RenameWebauthnDocument);
   const [generate, { loading: generating }] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
+  const viewer = useViewer();
   // Removing the last method also deletes the recovery codes (they would back up nothing): said in the
   // removal's confirmation, since the codes the holder keeps stop working too.
   const methodsHeld = tf ? (tf.totpEnabled ? 1 : 0) + (tf.emailAddress ? 1 : 0) + tf.webauthnCredentials.length : 0;
@@ -122,7 +124,13 @@ export function Component() {
         </Text>
       </div>
       {!tf.systemEnabled && (
-        <Alert color="gray" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Switched off by an administrator">
+        <Alert
+          color="gray"
+          variant="light"
+          icon={<IconAlertTriangle aria-hidden />}
+          title="Switched off by an administrator"
+          role="status"
+        >
           Two-factor authentication is switched off for the whole system: sign-ins ask for your password only, and no method can
           be set up. Your methods are kept and are asked for again once it is switched back on.
         </Alert>
@@ -134,7 +142,7 @@ export function Component() {
         </Alert>
       )}
       {tf.systemEnabled && tf.required && !tf.enabled && !unusable && (
-        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />}>
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} role="status">
           Your account must use two-factor authentication. Set up a method below.
         </Alert>
       )}
@@ -144,12 +152,12 @@ export function Component() {
         </Alert>
       )}
       {tf.recommendSecondMethod && (
-        <Alert color="blue" variant="light" title="Add a second method">
+        <Alert color="blue" variant="light" title="Add a second method" role="status">
           You have one method. Add another (for example a security key as well as the app), so losing one device does not lock you
           out.
         </Alert>
       )}
-      {freshCodes && <RecoveryCodesDisplay codes={freshCodes} />}
+      {freshCodes && <RecoveryCodesDisplay codes={freshCodes} account={viewer.email} />}
 
       <Card withBorder padding="lg">
         <Title order={2} size="h4" mb="xs" ref={totpHeading} tabIndex={-1}>
@@ -248,119 +256,122 @@ export function Component() {
           Security keys and passkeys
         </Title>
         {tf.webauthnCredentials.length > 0 && (
-          <Table aria-label="Security keys" mb="md">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Added</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tf.webauthnCredentials.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Td>
-                    {renaming?.id === c.id ? (
-                      <form
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          if (renamingBusy) return;
-                          void renameKey({ variables: { id: c.id, name: renaming.name } })
-                            .then(() => endRenaming(c.id))
-                            // A refused name says why (its field's sentence), not "check the highlighted fields".
-                            .catch((err: unknown) =>
-                              notifications.show({ color: 'red', message: problemSentence(toProblem(err)) }),
-                            );
-                        }}
-                      >
-                        <Group gap="xs" wrap="nowrap">
-                          <TextInput
-                            aria-label={`New name for ${c.name}`}
-                            size="xs"
-                            value={renaming.name}
-                            required
-                            maxLength={64}
-                            data-autofocus
-                            autoFocus
-                            onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
-                            onKeyDown={(e) => {
-                              if (e.key === 'Escape') endRenaming(c.id);
-                            }}
-                          />
-                          <Button size="xs" type="submit" loading={renamingBusy}>
-                            Save
-                          </Button>
-                          <Button size="xs" variant="default" onClick={() => endRenaming(c.id)}>
-                            Cancel
-                          </Button>
-                        </Group>
-                      </form>
-                    ) : (
-                      <Group gap="xs">
-                        <Text size="sm">{c.name}</Text>
-                        {c.flagged && (
-                          <Badge color="red" variant="light">
-                            Flagged: possible clone
-                          </Badge>
-                        )}
-                      </Group>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <FormattedDate value={c.createdAt} />
-                  </Table.Td>
-                  <Table.Td>{c.lastUsedAt ? <FormattedDate value={c.lastUsedAt} /> : 'Never'}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        ref={(el) => {
-                          if (el) renameButtons.current.set(c.id, el);
-                          else renameButtons.current.delete(c.id);
-                        }}
-                        onClick={() => setRenaming({ id: c.id, name: c.name })}
-                      >
-                        Rename
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        aria-label={`Remove ${c.name}`}
-                        disabled={removingKey}
-                        onClick={() =>
-                          confirm({
-                            title: `Remove ${c.name}?`,
-                            body: `This security key or passkey can no longer sign you in. To use it again, you add it anew.${lastMethodNote}`,
-                            confirmLabel: 'Remove key',
-                            onConfirm: () =>
-                              void guard('Removing the key', async () => {
-                                try {
-                                  await removeKey({ variables: { id: c.id } });
-                                  focusOnceGone.current = {
-                                    heading: keysHeading,
-                                    gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
-                                  };
-                                } finally {
-                                  await refetch().catch(() => undefined);
-                                }
-                              }),
-                          })
-                        }
-                      >
-                        Remove
-                      </Button>
-                    </Group>
-                  </Table.Td>
+          // Scrolls sideways on a narrow screen, so each row's buttons stay reachable (not cut off by the card).
+          <Table.ScrollContainer minWidth={520} mb="md">
+            <Table aria-label="Security keys">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Added</Table.Th>
+                  <Table.Th>Last used</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {tf.webauthnCredentials.map((c) => (
+                  <Table.Tr key={c.id}>
+                    <Table.Td>
+                      {renaming?.id === c.id ? (
+                        <form
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            if (renamingBusy) return;
+                            void renameKey({ variables: { id: c.id, name: renaming.name } })
+                              .then(() => endRenaming(c.id))
+                              // A refused name says why (its field's sentence), not "check the highlighted fields".
+                              .catch((err: unknown) =>
+                                notifications.show({ color: 'red', message: problemSentence(toProblem(err)) }),
+                              );
+                          }}
+                        >
+                          <Group gap="xs" wrap="nowrap">
+                            <TextInput
+                              aria-label={`New name for ${c.name}`}
+                              size="xs"
+                              value={renaming.name}
+                              required
+                              maxLength={64}
+                              data-autofocus
+                              autoFocus
+                              onChange={(e) => setRenaming({ id: c.id, name: e.currentTarget.value })}
+                              onKeyDown={(e) => {
+                                if (e.key === 'Escape') endRenaming(c.id);
+                              }}
+                            />
+                            <Button size="xs" type="submit" loading={renamingBusy}>
+                              Save
+                            </Button>
+                            <Button size="xs" variant="default" onClick={() => endRenaming(c.id)}>
+                              Cancel
+                            </Button>
+                          </Group>
+                        </form>
+                      ) : (
+                        <Group gap="xs">
+                          <Text size="sm">{c.name}</Text>
+                          {c.flagged && (
+                            <Badge color="red" variant="light">
+                              Flagged: possible clone
+                            </Badge>
+                          )}
+                        </Group>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <FormattedDate value={c.createdAt} />
+                    </Table.Td>
+                    <Table.Td>{c.lastUsedAt ? <FormattedDate value={c.lastUsedAt} /> : 'Never'}</Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="end" wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          ref={(el) => {
+                            if (el) renameButtons.current.set(c.id, el);
+                            else renameButtons.current.delete(c.id);
+                          }}
+                          onClick={() => setRenaming({ id: c.id, name: c.name })}
+                        >
+                          Rename
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color="red"
+                          aria-label={`Remove ${c.name}`}
+                          disabled={removingKey}
+                          onClick={() =>
+                            confirm({
+                              title: `Remove ${c.name}?`,
+                              body: `This security key or passkey can no longer sign you in. To use it again, you add it anew.${lastMethodNote}`,
+                              confirmLabel: 'Remove key',
+                              onConfirm: () =>
+                                void guard('Removing the key', async () => {
+                                  try {
+                                    await removeKey({ variables: { id: c.id } });
+                                    focusOnceGone.current = {
+                                      heading: keysHeading,
+                                      gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
+                                    };
+                                  } finally {
+                                    await refetch().catch(() => undefined);
+                                  }
+                                }),
+                            })
+                          }
+                        >
+                          Remove
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
         {allowed.includes('WEBAUTHN') ? (
-          <WebauthnSetup onEnabled={onEnabled} keys={tf.webauthnCredentials.map((c) => c.id)} />
+          <WebauthnSetup onEnabled={onEnabled} onStale={() => void refetch()} keys={tf.webauthnCredentials.map((c) => c.id)} />
         ) : (
           <Text size="sm" c="dimmed">
             Not allowed by the system settings.
@@ -378,7 +389,7 @@ export function Component() {
               {tf.recoveryCodesRemaining} of 10 recovery codes left.
             </Text>
             {tf.recoveryCodesRemaining <= 3 && (
-              <Alert color="orange" variant="light">
+              <Alert color="orange" variant="light" role="status">
                 Few recovery codes are left. Generate a new set and store it safely.
               </Alert>
             )}

@@ -39,7 +39,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
     'This change would lock you out: it would leave your current IP outside your access list or inside a block, or switch off your only second factor. Fix that first.',
   REAUTH_REQUIRED: 'Confirm it is you: enter your password (and a second factor) again, then retry.',
   CODE_INVALID: 'That code is not right. Check it and try again.',
-  CODE_EXPIRED: 'That code has expired. Ask for a new one.',
+  CODE_EXPIRED: 'That code has expired. Send a new one when the send button allows it.',
   CODE_ALREADY_USED: 'That code was used already. Wait for the next code in your app.',
   NO_CODE_SENT: 'Ask for a code first.',
   TOO_MANY_ATTEMPTS: 'Too many wrong codes. Wait a while before trying again.',

@@ -54,35 +54,64 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
  * The code field gets the keyboard focus back once the page has settled: the button that sent the code
  * is disabled while busy (or for the cool-down), and the browser drops the focus to the page with it.
  */
-function focusSoon(field: RefObject<HTMLInputElement | null>): void {
+function focusSoon(field: RefObject<HTMLElement | null>): void {
   requestAnimationFrame(() => field.current?.focus());
+}
+
+/**
+ * The settings changed under a setup in progress (an admin disallowed the method, or switched 2FA off):
+ * the setup cannot finish, so it ends, and the page reads what is allowed now.
+ */
+function settingsChanged(p: Problem | null): boolean {
+  return p?.code === 'METHOD_NOT_ALLOWED' || p?.code === 'TWO_FACTOR_DISABLED';
+}
+
+/** The time of day a setup lapses, as the clock on the wall shows it (hours and minutes). */
+function timeOfDay(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Authenticator app: QR code and grouped secret, then a current code switches it on. */
 export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
   const [start, startState] = useMutation(StartTotpDocument);
   const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
-  const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string } | null>(null);
+  const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string; expiresAt: string | null } | null>(
+    null,
+  );
+  // A setup that lapsed leaves an entry in the authenticator app that will never work: said, with the start button focused.
+  const [lapsed, setLapsed] = useState(false);
   const [code, setCode] = useState('');
   const codeField = useRef<HTMLInputElement>(null);
+  const startButton = useRef<HTMLButtonElement>(null);
+  // Once the lapsed setup is off the page (the start button rendered in its place), the focus goes there.
+  useEffect(() => {
+    if (lapsed && !enrollment) startButton.current?.focus();
+  }, [lapsed, enrollment]);
   const [problem, setProblem] = useState<Problem | null>(null);
   // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
   const { guard, modal } = useReauthGuard();
 
   async function onStart() {
     setProblem(null);
+    setLapsed(false);
     setCode('');
     await guard(
       'Set-up',
       async () => {
         const { data } = await start();
         const e = data!.startTotpEnrollment;
-        setEnrollment({ qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`, secret: e.secret, uri: e.otpauthUri });
+        setEnrollment({
+          qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`,
+          secret: e.secret,
+          uri: e.otpauthUri,
+          expiresAt: e.expiresAt ?? null,
+        });
       },
       (p) => {
         setProblem(p);
-        // Switched on meanwhile (another tab or device): the page's own state is out of date.
-        if (p.code === 'ALREADY_ENABLED') onStale?.();
+        // Switched on meanwhile (another tab or device), or no longer allowed: the page's own state is out of date.
+        if (p.code === 'ALREADY_ENABLED' || settingsChanged(p)) onStale?.();
+        if (settingsChanged(p)) setEnrollment(null);
       },
     );
   }
@@ -94,24 +123,39 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
       const { data } = await confirm({ variables: { code: code.trim() } });
       const p = settle(data?.confirmTotpEnrollment as EnabledResult | undefined, onEnabled);
       setProblem(p);
-      if (p) {
+      if (p?.code === 'NOT_ENROLLING') {
+        // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one
+        // (the code field that had the focus is gone).
+        setEnrollment(null);
+        setLapsed(true);
+      } else if (p) {
         setCode('');
         focusSoon(codeField);
       }
-      // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one.
-      if (p?.code === 'NOT_ENROLLING') setEnrollment(null);
     } catch (error) {
-      setProblem(toProblem(error));
+      const p = toProblem(error);
+      setProblem(p);
+      if (settingsChanged(p)) {
+        setEnrollment(null);
+        onStale?.();
+      }
     }
   }
 
   return (
     <Stack gap="sm">
       {modal}
-      <ProblemAlert problem={problem} />
+      {lapsed && problem?.code === 'NOT_ENROLLING' ? (
+        <Alert color="red" variant="light" role="alert">
+          This setup expired before it was turned on. Remove its entry from your authenticator app (its codes will never work),
+          then set up the app again with a new QR code.
+        </Alert>
+      ) : (
+        <ProblemAlert problem={problem} />
+      )}
       {!enrollment ? (
         <Group>
-          <Button onClick={() => void onStart()} loading={startState.loading}>
+          <Button ref={startButton} onClick={() => void onStart()} loading={startState.loading}>
             Set up authenticator app
           </Button>
         </Group>
@@ -132,6 +176,11 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
             <Text size="sm">
               2. Enter the 6-digit code the app shows. Two-factor authentication switches on only when the code is right.
             </Text>
+            {enrollment.expiresAt && (
+              <Text size="sm" c="dimmed" data-testid="totp-setup-expires">
+                This setup expires at {timeOfDay(enrollment.expiresAt)}. Not turned on by then, it has to be started again.
+              </Text>
+            )}
             <TextInput
               ref={codeField}
               label="Code from the app"
@@ -202,7 +251,8 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
       },
       (p) => {
         setProblem(p);
-        if (p.code === 'ALREADY_ENABLED') onStale?.();
+        if (p.code === 'ALREADY_ENABLED' || settingsChanged(p)) onStale?.();
+        if (settingsChanged(p)) setSent(false);
       },
     );
   }
@@ -221,7 +271,12 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
       // The setup lapsed or was replaced: start again from the address.
       if (p?.code === 'NOT_ENROLLING') setSent(false);
     } catch (error) {
-      setProblem(toProblem(error));
+      const p = toProblem(error);
+      setProblem(p);
+      if (settingsChanged(p)) {
+        setSent(false);
+        onStale?.();
+      }
     }
   }
 
@@ -274,12 +329,32 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
 }
 
 /** A security key or passkey: a friendly name, then the browser's prompt. */
-export function WebauthnSetup({ onEnabled, keys }: { onEnabled: (e: Enabled) => void; keys?: readonly string[] }) {
+export function WebauthnSetup({
+  onEnabled,
+  onStale,
+  keys,
+}: {
+  onEnabled: (e: Enabled) => void;
+  onStale?: () => void;
+  keys?: readonly string[];
+}) {
   const [options] = useMutation(WebauthnRegistrationOptionsDocument);
   const [finish] = useMutation(FinishWebauthnRegistrationDocument);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // The Add button is disabled while busy, which drops the keyboard focus to the page: it comes back
+  // to the button once a key was added, to the name field when something was refused.
+  const nameField = useRef<HTMLInputElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  // A refused name is said at its field (BAD_USER_INPUT on `name`), not as a general alert.
+  const nameError = problem?.code === 'BAD_USER_INPUT' ? problem.fieldErrors['name'] : undefined;
+  const refuse = (p: Problem) => {
+    setProblem(p);
+    focusSoon(nameField);
+    // No longer allowed (settings changed meanwhile): the page reads what is allowed now.
+    if (settingsChanged(p)) onStale?.();
+  };
   // What a refusal said ("already registered") no longer holds once the list of keys changed.
   const keyList = keys?.join(',');
   useEffect(() => setProblem(null), [keyList]);
@@ -304,37 +379,45 @@ export function WebauthnSetup({ onEnabled, keys }: { onEnabled: (e: Enabled) => 
             // Cancelled, no key answered, a key already registered: the browser's own refusal, said as such.
             const refused = problemFromCeremony(error, 'register');
             if (!refused) throw error;
-            setProblem(refused);
+            refuse(refused);
             return;
           }
           const res = await finish({ variables: { response: attestation as unknown as Record<string, unknown> } });
           const p = settle(res.data?.finishWebauthnRegistration as EnabledResult | undefined, onEnabled);
-          setProblem(p);
-          if (!p) setName('');
+          if (p) refuse(p);
+          else {
+            setName('');
+            focusSoon(addButton);
+          }
         } finally {
           setBusy(false);
         }
       },
-      setProblem,
+      refuse,
     );
   }
 
   return (
     <Stack gap="sm">
       {modal}
-      <ProblemAlert problem={problem} />
+      <ProblemAlert problem={nameError ? null : problem} />
       <form onSubmit={(e) => void onAdd(e)} aria-label="Security key setup">
         <Group align="end">
           <TextInput
+            ref={nameField}
             label="Device name"
             description="So you can tell your keys apart, e.g. “YubiKey on keyring”."
             required
             maxLength={64}
             value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+            error={nameError}
+            onChange={(e) => {
+              setName(e.currentTarget.value);
+              if (nameError) setProblem(null);
+            }}
             style={{ flex: 1 }}
           />
-          <Button type="submit" loading={busy}>
+          <Button ref={addButton} type="submit" loading={busy}>
             Add security key
           </Button>
         </Group>

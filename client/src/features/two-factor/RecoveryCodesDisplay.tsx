@@ -2,9 +2,34 @@ import { useEffect, useRef } from 'react';
 import { Alert, Button, CopyButton, Group, SimpleGrid, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 
-/** Freshly generated recovery codes: shown once, with copy and download. */
-export function RecoveryCodesDisplay({ codes }: { codes: string[] }) {
-  const text = `Security Center recovery codes\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+/** The local calendar day as YYYY-MM-DD (the day the holder generated the codes, not UTC's). */
+function localDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * The downloaded file says whose codes they are, for which site and from when (a folder may hold
+ * several sets, of several accounts): named `recovery-codes-<host>-<day>.txt`, with a header.
+ */
+function recoveryCodesFile(codes: string[], account: string | undefined, host: string, at: Date) {
+  const day = localDay(at);
+  const header = [
+    'Security Center recovery codes',
+    ...(account ? [`Account: ${account}`] : []),
+    `Site: ${host}`,
+    `Generated: ${day}`,
+  ];
+  const footer = 'Each code works once. Generating a new set replaces this one: these codes then stop working.';
+  return {
+    name: `recovery-codes-${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${day}.txt`,
+    text: `${header.join('\n')}\n\n${codes.join('\n')}\n\n${footer}\n`,
+  };
+}
+
+/** Freshly generated recovery codes: shown once, with copy and download. `account`: the e-mail they belong to. */
+export function RecoveryCodesDisplay({ codes, account }: { codes: string[]; account?: string | undefined }) {
+  const file = recoveryCodesFile(codes, account, window.location.host, new Date());
   // Shown once: brought into view and focus wherever the button that made them was (the old set is already dead).
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -44,8 +69,8 @@ export function RecoveryCodesDisplay({ codes }: { codes: string[] }) {
           variant="light"
           leftSection={<IconDownload size={14} aria-hidden />}
           component="a"
-          href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
-          download="recovery-codes.txt"
+          href={`data:text/plain;charset=utf-8,${encodeURIComponent(file.text)}`}
+          download={file.name}
         >
           Download
         </Button>
