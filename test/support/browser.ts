@@ -51,3 +51,21 @@ export async function addVirtualAuthenticator(
   });
   return { cdp, authenticatorId };
 }
+
+/**
+ * On the Security page: "Generate new recovery codes", confirmed, then the re-authentication with the
+ * password and an authenticator-app code; resolves once the new set is shown.
+ */
+export async function generateCodesConfirmingWith(page: Page, password: string, appCode: string): Promise<void> {
+  await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+  await page
+    .getByRole('dialog', { name: 'Generate new recovery codes?' })
+    .getByRole('button', { name: 'Generate new codes' })
+    .click();
+  const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await reauth.getByLabel('Password').fill(password);
+  await reauth.getByRole('button', { name: 'Next' }).click();
+  await reauth.getByLabel('Code from your authenticator app').fill(appCode);
+  await reauth.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByTestId('recovery-codes').waitFor();
+}
