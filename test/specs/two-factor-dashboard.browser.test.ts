@@ -491,6 +491,45 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('starting the app setup puts the keyboard focus on its code field (the start button is gone)', async () => {
+    const { context, page } = await userOnSecurityPage();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const field = page.getByLabel('Code from the app');
+    await field.waitFor();
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
+  it('a lock met while confirming it is you shows on the page too, not only in the dialog', async () => {
+    const { email, client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const { context, page } = await signedInWithApp(email, secret);
+    const notice = page.getByText('Two-step sign-in is locked after too many wrong codes. An administrator must unlock it.');
+    expect(await notice.count()).toBe(0);
+    // Wrong codes elsewhere locked the second step meanwhile.
+    await db.query(
+      `insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())
+       on conflict (account_id) do update set consecutive_failures = 100, locked_at = now()`,
+      [id],
+    );
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await page
+      .getByRole('dialog', { name: 'Generate new recovery codes?' })
+      .getByRole('button', { name: 'Generate new codes' })
+      .click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await reauth
+      .getByRole('alert')
+      .getByText(/locked/i)
+      .waitFor();
+    await notice.waitFor();
+    await context.close();
+  });
+
   it('the app setup says when it expires; once expired, the focus is on “Set up authenticator app” and the old app entry is to be removed', async () => {
     const { id, context, page } = await userOnSecurityPage();
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();

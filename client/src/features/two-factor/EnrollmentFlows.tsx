@@ -87,6 +87,12 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
   useEffect(() => {
     if (lapsed && !enrollment) startButton.current?.focus();
   }, [lapsed, enrollment]);
+  // A setup shown (the start button that had the focus is gone, also after a re-authentication asked
+  // for on the way): the focus goes to its code field.
+  const shown = enrollment !== null;
+  useEffect(() => {
+    if (shown) codeField.current?.focus();
+  }, [shown]);
   const [problem, setProblem] = useState<Problem | null>(null);
   // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
   const { guard, modal } = useReauthGuard();

@@ -40,9 +40,10 @@ export function ReauthModal({
         onDone();
         return null;
       }
-      return r?.__typename === 'TwoFactorError'
-        ? problemFromCode(r.code, r.retryAfter)
-        : problemFromCode('INTERNAL_SERVER_ERROR');
+      if (r?.__typename !== 'TwoFactorError') return problemFromCode('INTERNAL_SERVER_ERROR');
+      // Locked meanwhile (wrong codes elsewhere): the page behind reads its state again, so it says so too.
+      if (r.code === 'SECOND_FACTOR_LOCKED') void reloadMethods().catch(() => undefined);
+      return problemFromCode(r.code, r.retryAfter);
     } catch (error) {
       return toProblem(error);
     }
