@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, generateCodesConfirmingWith, launchBrowser, submitPassword } from '../support/browser.js';
+import { addVirtualAuthenticator, askForNewCodes, launchBrowser, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
@@ -457,7 +457,8 @@ describe('two-factor dashboard details', () => {
     const { email, client } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(client);
     const { context, page } = await signedInWithApp(email, secret);
-    await generateCodesConfirmingWith(page, PASSWORD, totp(secret, 1));
+    await askForNewCodes(page, PASSWORD, totp(secret, 1));
+    await page.getByTestId('recovery-codes').waitFor();
     const shown = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).click()]);
     const now = new Date();
@@ -512,17 +513,9 @@ describe('two-factor dashboard details', () => {
        on conflict (account_id) do update set consecutive_failures = 100, locked_at = now()`,
       [id],
     );
-    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await askForNewCodes(page, PASSWORD, totp(secret, 1));
     await page
-      .getByRole('dialog', { name: 'Generate new recovery codes?' })
-      .getByRole('button', { name: 'Generate new codes' })
-      .click();
-    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
-    await reauth.getByLabel('Password').fill(PASSWORD);
-    await reauth.getByRole('button', { name: 'Next' }).click();
-    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
-    await reauth.getByRole('button', { name: 'Confirm' }).click();
-    await reauth
+      .getByRole('dialog', { name: 'Confirm it is you' })
       .getByRole('alert')
       .getByText(/locked/i)
       .waitFor();
@@ -584,7 +577,8 @@ describe('two-factor dashboard details', () => {
     const { secret } = await enrollTotp(client);
     const { context, page } = await signedInWithApp(email, secret);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await generateCodesConfirmingWith(page, PASSWORD, totp(secret, 1));
+    await askForNewCodes(page, PASSWORD, totp(secret, 1));
+    await page.getByTestId('recovery-codes').waitFor();
     const shown = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
     expect(shown).toHaveLength(10);
     await page.getByRole('button', { name: 'Copy codes' }).click();

@@ -54,9 +54,10 @@ export async function addVirtualAuthenticator(
 
 /**
  * On the Security page: "Generate new recovery codes", confirmed, then the re-authentication with the
- * password and an authenticator-app code; resolves once the new set is shown.
+ * password and an authenticator-app code sent (the caller waits for what it expects: the new set, or
+ * the dialog's refusal).
  */
-export async function generateCodesConfirmingWith(page: Page, password: string, appCode: string): Promise<void> {
+export async function askForNewCodes(page: Page, password: string, appCode: string): Promise<void> {
   await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
   await page
     .getByRole('dialog', { name: 'Generate new recovery codes?' })
@@ -67,5 +68,4 @@ export async function generateCodesConfirmingWith(page: Page, password: string, 
   await reauth.getByRole('button', { name: 'Next' }).click();
   await reauth.getByLabel('Code from your authenticator app').fill(appCode);
   await reauth.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByTestId('recovery-codes').waitFor();
 }
