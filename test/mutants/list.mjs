@@ -12,6 +12,7 @@ const ST = 'server/src/modules/settings/settings.service.ts';
 const T = 'test/specs/two-factor.test.ts';
 const R = 'test/specs/two-factor-rules.test.ts';
 const L = 'test/specs/two-factor-limits.test.ts';
+const M = 'test/specs/two-factor-mail.test.ts';
 
 export default [
   // Authenticator app
@@ -30,7 +31,7 @@ export default [
   {
     id: 'replay-mail',
     why: 'a replayed code tells nobody',
-    edits: [[TF, 'this.mail.notify(mails.totpReplay(account.email, this.url));', '']],
+    edits: [[TF, 'this.mail.notify(mails.totpReplay(account.email, ctx.clientIp, new Date(), this.url));', '']],
     tests: [[T, 'replayed']],
   },
   {
@@ -111,8 +112,8 @@ export default [
     edits: [
       [
         TF,
-        'failures = case when email_code.failures >= ? then 0 else email_code.failures end',
-        'failures = case when email_code.failures >= ? then 0 else 0 end',
+        'failures = case when email_code.failures >= ? or email_code.used_at is not null then 0 else email_code.failures end',
+        'failures = case when email_code.failures >= ? or email_code.used_at is not null then 0 else 0 end',
       ],
     ],
     tests: [[T, 'e-mail codes']],
@@ -469,7 +470,7 @@ export default [
   {
     id: 'recommend-second',
     why: 'no recommendation of a second method',
-    edits: [[TFR, 'recommendSecondMethod: strong.length === 1 &&', 'recommendSecondMethod: strong.length === 100 &&']],
+    edits: [[TFR, 'strong.length === 1 &&', 'strong.length === 100 &&']],
     tests: [[T, '']],
   },
   {
@@ -575,8 +576,93 @@ export default [
   {
     id: 'removed-mail',
     why: 'removing a method e-mails nobody',
-    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url)));', '']],
+    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, name)));', '']],
     tests: [[T, 'recovery codes and re-authentication']],
+  },
+  // Rules added in sessions 28–29 (resets, refusals with nothing compared, notices, key names)
+  {
+    id: 'reset-keeps-budget',
+    why: 'a reset leaves the attempt budget the lost factor spent',
+    edits: [[TF, 'await tx.execute(`delete from failure_counter where key = ?`, [`${ACCOUNT_BUDGET_PREFIX}${id}`]);', '']],
+    tests: [[L, 'an admin reset starts the account']],
+  },
+  {
+    id: 'unchecked-counts',
+    why: 'a second step with nothing to compare (no code sent, expired, no key challenge) costs an attempt and a failure',
+    edits: [
+      [
+        TF,
+        'if (failure?.code === ErrorCode.METHOD_NOT_SET_UP || failure?.unchecked) {',
+        'if (failure?.code === ErrorCode.METHOD_NOT_SET_UP) {',
+      ],
+    ],
+    tests: [[L, 'a refusal with nothing to compare']],
+  },
+  {
+    id: 'unchecked-enroll-counts',
+    why: 'confirming an e-mail setup with no live code costs an attempt',
+    edits: [[TF, 'if (failure?.unchecked) await this.giveBack([this.accountBudgetKey(account.id)]);', '']],
+    tests: [[L, 'a refusal with nothing to compare']],
+  },
+  {
+    id: 'replay-notice-per-account',
+    why: 'replay notices throttled per account only: the holder’s own double sign-in hides a replay from elsewhere',
+    edits: [[TF, '`${account.id} ${this.protection.sourcePrefix(ctx.clientIp)}`', '`${account.id}`']],
+    tests: [[L, 'a replayed app code is e-mailed once an hour']],
+  },
+  {
+    id: 'replay-notice-flood',
+    why: 'every replay e-mails the holder (an inbox flood for whoever holds one spent code)',
+    edits: [[TF, 'if (this.replayTold.take(', 'if (true || this.replayTold.take(']],
+    tests: [[L, 'a replayed app code is e-mailed once an hour']],
+  },
+  {
+    id: 'new-set-mail',
+    why: 'a new set of recovery codes (the old ones dead) e-mails nobody',
+    edits: [
+      [
+        TF,
+        'if (made && !onlyIfNone) onCommit(ctx, () => this.mail.notify(mails.recoveryCodesGenerated(account.email, this.url)));',
+        '',
+      ],
+    ],
+    tests: [[M, 'recovery code used to re-authenticate']],
+  },
+  {
+    id: 'reset-request-untold',
+    why: 'the target of an admin reset request is not told when it is made',
+    edits: [[TF, 'this.mail.notify(mails.twoFactorResetRequestedForYou(account.email, requestedBy.email, expiresAt));', '']],
+    tests: [[M, 'two-admin approval']],
+  },
+  {
+    id: 'lock-mail',
+    why: 'the second-step lock e-mails nobody',
+    edits: [[TF, 'if (locked) this.mail.notify(mails.secondFactorLocked(account.email, this.url));', '']],
+    tests: [[M, 'second step locked']],
+  },
+  {
+    id: 'key-name-bidi',
+    why: 'a key name with text-direction overrides accepted',
+    edits: [
+      [
+        WA,
+        'if (hasControlCharacter(name) || hasBidiControl(name)) {',
+        'if (hasControlCharacter(name) || (hasBidiControl(name) && false)) {',
+      ],
+    ],
+    tests: [[M, 'a device name cannot put extra lines']],
+  },
+  {
+    id: 'reset-nothing-held',
+    why: 'an account holding no factor is reset anyway (signed out, its tokens ended, e-mailed)',
+    edits: [
+      [
+        TF,
+        'if (TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
+        'if (false && TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
+      ],
+    ],
+    tests: [['test/specs/cli.test.ts', 'an API-only integration holds no second factor']],
   },
   // The quality bar's transport defaults (cookies, CSRF, GraphQL limits, introspection, proxies, errors)
   {
