@@ -103,6 +103,7 @@ describe('loadConfig', () => {
     expect(problems({ LOGIN_HISTORY_DAYS: '0' })).toBe('');
     expect(problems({ LOGIN_HISTORY_DAYS: '150' })).toBe('');
     expect(problems({ WEBAUTHN_ORIGINS: 'security.example.com' })).toContain('WEBAUTHN_ORIGINS must list origins');
+    expect(problems({ WEBAUTHN_ORIGINS: ' , ' })).toContain('WEBAUTHN_ORIGINS must list at least one origin');
     expect(problems({ WEBAUTHN_ORIGINS: 'https://security.example.com/app' })).toContain('WEBAUTHN_ORIGINS must list origins');
     expect(problems({ PUBLIC_URL: 'https://security.example.com', WEBAUTHN_RP_ID: 'other.example.org' })).toContain(
       'WEBAUTHN_RP_ID ("other.example.org") must be the host',

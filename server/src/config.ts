@@ -327,6 +327,8 @@ export function loadConfig(env: Env = process.env): Config {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  // A list that names nothing (",") would refuse every security key, with the reason only in a log line.
+  if (rawOrigins.length === 0) problems.push('WEBAUTHN_ORIGINS must list at least one origin (or be unset: the public URL’s)');
   // Checked here, not at the first security key: the RP ID is the origins' host or a parent domain of it.
   for (const o of rawOrigins) {
     let u: URL | undefined;

@@ -664,6 +664,30 @@ export default [
     ],
     tests: [['test/specs/cli.test.ts', 'an API-only integration holds no second factor']],
   },
+  {
+    id: 'wa-zero-counter',
+    why: 'a passkey that keeps no counter (always 0) is flagged at its second sign-in',
+    edits: [[WA, '(counter < ? or (? = 0 and counter = 0))', '(counter < ? or (? = 0 and counter = -1))']],
+    tests: [[T, 'keeps no counter']],
+  },
+  {
+    id: 'wa-exclude-flagged',
+    why: 'a flagged key keeps its authenticator from being added again',
+    edits: [
+      [
+        WA,
+        'const existing = await ctx.em.find(WebauthnCredential, { account: account.id, flaggedAt: null });',
+        'const existing = await ctx.em.find(WebauthnCredential, { account: account.id });',
+      ],
+    ],
+    tests: [[T, 'not excluded from a new registration']],
+  },
+  {
+    id: 'wa-removed-meanwhile',
+    why: 'a key removed while its answer is checked counts as a failure (reported as flagged)',
+    edits: [[WA, "return still?.n === 1 ? false : 'GONE';", 'return false;']],
+    tests: [[T, 'removed while its answer is checked']],
+  },
   // The quality bar's transport defaults (cookies, CSRF, GraphQL limits, introspection, proxies, errors)
   {
     id: 'cookie-httponly',

@@ -2508,6 +2508,57 @@ describe('two-factor authentication', () => {
       ).toEqual([{ actor_id: null }]);
     });
 
+    it('a key that keeps no counter (always 0, as many passkeys) signs in again and again and is never flagged', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url, { counterless: true });
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      for (let n = 0; n < 3; n++) {
+        const { result } = await signInWithKey(user.email, key);
+        expect(result, `sign-in ${n + 1}`).toMatchObject({ __typename: 'LoginSuccess' });
+      }
+      expect(await keysOf(user.id)).toEqual([expect.objectContaining({ counter: 0, flagged_at: null })]);
+    });
+
+    it('a flagged key is not excluded from a new registration: the authenticator can be added again, as the notice advises', async () => {
+      const user = await newUser();
+      const desk = new SoftKey(server.url);
+      const spare = new SoftKey(server.url);
+      expect(await register(user.client, desk)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await register(user.client, spare, 'Spare key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      await db.query(`update webauthn_credential set flagged_at = now() where account_id = $1 and name = 'Desk key'`, [user.id]);
+      // The browser refuses to make a credential on an authenticator holding one of these.
+      const options = (await user.client.gql(OPTIONS, { n: 'Desk key, again' })).data!['webauthnRegistrationOptions'];
+      expect(options.excludeCredentials.map((c: { id: string }) => c.id)).toEqual([spare.id]);
+    });
+
+    it('a key removed while its answer is checked: refused as no longer set up, and no failure counted against the account', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, user.email)).methods).toContain('WEBAUTHN');
+      const options = (await client.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const [row] = await keysOf(user.id);
+      // The answer is checked and waits to move the key's counter on; the holder removes the key meanwhile.
+      const [res] = await inLockOrder(
+        db,
+        ['select 1 from webauthn_credential where id = $1 for update', [row!['id']]],
+        [() => client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(options) } })],
+        {
+          waitingOn: 'update webauthn_credential set counter',
+          meanwhile: (locker) => locker.query(`delete from webauthn_credential where id = $1`, [row!['id']]),
+        },
+      );
+      expect(res!.data!['verifySecondFactor']).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
+      expect(
+        await db.query(`select 1 from two_factor_state where account_id = $1 and consecutive_failures > 0`, [user.id]),
+      ).toEqual([]);
+      expect(await db.query(`select 1 from failure_counter where key = $1 and count > 0`, [`2fa:acct:${user.id}`])).toEqual([]);
+      expect(
+        await db.query(`select 1 from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`, [user.id]),
+      ).toEqual([]);
+    });
+
     it('a user a policy requires 2FA of, whose only key is flagged, is signed out everywhere; one held freely keeps its sessions', async () => {
       const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`;
       const live = async (id: string) =>

@@ -10,6 +10,8 @@ export class SoftKey {
   readonly credentialId: Buffer;
   private readonly transports: unknown[];
   private readonly userVerifies: boolean;
+  /** A key that keeps no signature counter (many passkeys): every assertion reports 0. */
+  private readonly counterless: boolean;
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;
@@ -21,11 +23,12 @@ export class SoftKey {
      * A crafted key: its credential id's length, the transports it reports; `userVerifies: false` is a
      * touch-only key (no PIN or biometric): its responses never carry the user-verified flag.
      */
-    options: { idBytes?: number; transports?: unknown[]; userVerifies?: boolean } = {},
+    options: { idBytes?: number; transports?: unknown[]; userVerifies?: boolean; counterless?: boolean } = {},
   ) {
     this.credentialId = randomBytes(options.idBytes ?? 32);
     this.transports = options.transports ?? ['usb'];
     this.userVerifies = options.userVerifies ?? true;
+    this.counterless = options.counterless ?? false;
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = privateKey;
     const jwk = publicKey.export({ format: 'jwk' });
@@ -112,7 +115,8 @@ export class SoftKey {
   }
 
   /**
-   * The `startAuthentication` result for authentication options; the counter goes up by one first.
+   * The `startAuthentication` result for authentication options; the counter goes up by one first
+   * (unless the key is counterless).
    * `tamper`: signed as for another origin (the page that asked) or RP ID (the site the key thinks it is
    * on), or in a frame on another site (`topOrigin`).
    */
@@ -120,7 +124,7 @@ export class SoftKey {
     options: { challenge: string },
     tamper: { origin?: string; rpId?: string; topOrigin?: string } = {},
   ): Record<string, unknown> {
-    this.counter++;
+    if (!this.counterless) this.counter++;
     const authenticatorData = this.authData(null, tamper.rpId);
     const clientDataJSON = this.clientData('webauthn.get', options.challenge, tamper.origin, tamper.topOrigin);
     const signature = sign(

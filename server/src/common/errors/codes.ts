@@ -110,7 +110,7 @@ registerEnumType(ErrorCode, {
     NO_CODE_SENT: { description: 'No code was requested in this sign-in: request one first.' },
     TOO_MANY_ATTEMPTS: {
       description:
-        'A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter` null: no new code is sent in this session; sign in again, or use another method).',
+        'A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter`: when a new code may be asked for, the attempt window after the dead one was sent; or sign in again, or use another method).',
     },
     SECOND_FACTOR_LOCKED: {
       description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',

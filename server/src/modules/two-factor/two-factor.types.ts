@@ -17,7 +17,7 @@ export class TwoFactorError extends ErrorResult {
   @Field(() => Date, {
     nullable: true,
     description:
-      'When to try again: the end of a spent attempt or e-mail budget (TOO_MANY_ATTEMPTS) or of the e-mail cool-down (EMAIL_COOLDOWN). Null where waiting does not help, e.g. TOO_MANY_ATTEMPTS after five wrong tries at one e-mailed code.',
+      'When to try again: the end of a spent attempt or e-mail budget (TOO_MANY_ATTEMPTS), of the attempt window after a code dead of five wrong tries was sent (TOO_MANY_ATTEMPTS: a new code may be asked for then), or of the e-mail cool-down (EMAIL_COOLDOWN). Null where waiting does not help.',
   })
   retryAfter!: Date | null;
 

@@ -135,7 +135,10 @@ export class WebauthnService {
   ): Promise<Record<string, unknown>> {
     const name = checkedDeviceName(nameInput);
     const s = await this.assertAllowed(ctx.em);
-    const existing = await ctx.em.find(WebauthnCredential, { account: account.id });
+    // A flagged key is not excluded: the authenticator the holder still has can be added again (a new
+    // credential), as the flag's notice advises; it is the only way back for an account that a policy
+    // keeps from removing its one flagged key.
+    const existing = await ctx.em.find(WebauthnCredential, { account: account.id, flaggedAt: null });
     const options = await generateRegistrationOptions({
       rpName: s.issuer,
       rpID: this.config.webauthnRpId,
@@ -310,12 +313,18 @@ export class WebauthnService {
     if ((accepted as { affectedRows?: number }).affectedRows === 1) return null;
     // Not above the stored counter (or flagged meanwhile): flagged here, once, with its audit entry
     // in the same transaction (a flag without its entry would never be audited: a retry finds it flagged).
-    const flaggedNow = await ctx.em.transactional(async (tx) => {
+    // Or removed meanwhile (by its holder, or a reset): nothing to flag, and nothing counts against anyone.
+    const flaggedNow = await ctx.em.transactional(async (tx): Promise<boolean | 'GONE'> => {
       const flagged = await tx.execute<{ counter: string }[]>(
         `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
         [cred.id],
       );
-      if (flagged.length !== 1) return false;
+      if (flagged.length !== 1) {
+        const [still] = await tx.execute<{ n: number }[]>(`select count(*)::int as n from webauthn_credential where id = ?`, [
+          cred.id,
+        ]);
+        return still?.n === 1 ? false : 'GONE';
+      }
       const storedCounter = Number(flagged[0]!.counter);
       this.logger.warn(
         { accountId: account.id, credential: cred.id, newCounter, stored: storedCounter },
@@ -335,6 +344,8 @@ export class WebauthnService {
       return true;
     });
     // The holder is told, as of a replayed app code: a cloned key is the stronger sign.
+    if (flaggedNow === 'GONE')
+      return new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'This security key was removed meanwhile.');
     if (flaggedNow) this.mail.notify(mails.webauthnFlagged(account.email, cred.name, this.config.publicUrl.origin));
     return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'The security key counter went backwards: refused and flagged.');
   }
