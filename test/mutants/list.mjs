@@ -13,6 +13,8 @@ const T = 'test/specs/two-factor.test.ts';
 const R = 'test/specs/two-factor-rules.test.ts';
 const L = 'test/specs/two-factor-limits.test.ts';
 const M = 'test/specs/two-factor-mail.test.ts';
+const CO = 'server/src/modules/two-factor/compliance.ts';
+const LP = 'test/specs/login-protection.test.ts';
 
 export default [
   // Authenticator app
@@ -687,6 +689,265 @@ export default [
     why: 'a key removed while its answer is checked counts as a failure (reported as flagged)',
     edits: [[WA, "return still?.n === 1 ? false : 'GONE';", 'return false;']],
     tests: [[T, 'removed while its answer is checked']],
+  },
+  // Rules a test already proves that no mutant broke (from a review of the list, session 30)
+  {
+    id: 'unusable-factor-password-only',
+    why: 'a factor that cannot be used now is skipped: the password alone signs in',
+    edits: [
+      [
+        TF,
+        'if (f && holdsFactor(f)) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods: [], enrollable: [] };',
+        'if ((false as boolean) && f && holdsFactor(f)) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods: [], enrollable: [] };',
+      ],
+    ],
+    tests: [[L, 'a factor that cannot be used now still owes the second step']],
+  },
+  {
+    id: 'reauth-unusable-factor',
+    why: 're-authentication with the password alone when the only factor cannot be used now',
+    edits: [
+      [
+        TF,
+        'if (methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {',
+        'if ((false as boolean) && methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {',
+      ],
+    ],
+    tests: [[R, 're-authentication is refused, not done with the password alone']],
+  },
+  {
+    id: 'pending-can-enroll',
+    why: 'a sign-in that proved only the password may set up a method (and then finish with it)',
+    edits: [
+      [
+        AC,
+        '  [StageRule.ENROLL]: [SessionStage.FULL, SessionStage.ENROLLMENT_REQUIRED],',
+        '  [StageRule.ENROLL]: [SessionStage.FULL, SessionStage.ENROLLMENT_REQUIRED, SessionStage.PENDING_SECOND_FACTOR],',
+      ],
+    ],
+    tests: [[T, 'the pending session can do nothing else']],
+  },
+  {
+    id: 'old-session-adds-method',
+    why: 'a session signed in hours ago (a copied cookie) ties the account to a new phone, inbox or key',
+    edits: [
+      [
+        TF,
+        'if (s && Date.now() - s.createdAt.getTime() <= this.config.twoFactor.reauthSeconds * 1000) return;',
+        'if (s) return;',
+      ],
+    ],
+    tests: [[T, 'adding a method in a session signed in longer ago than REAUTH_SECONDS']],
+  },
+  {
+    id: 'reset-skip-by-disabling',
+    why: 'disabling the other admins first skips the second admin’s approval',
+    edits: [[TFR, 'createdAt: { $lte: since },', 'createdAt: { $lte: since },\n        disabledAt: null,']],
+    tests: [
+      [R, 'is not skipped by disabling the other admins first'],
+      [R, 'a new request that no enabled admin can approve'],
+    ],
+  },
+  {
+    id: 'approver-any-age',
+    why: 'an admin made minutes ago (by the requester, with a password it chose) approves a reset',
+    edits: [
+      [
+        TFR,
+        'approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS;',
+        '((true as boolean) || approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS);',
+      ],
+    ],
+    tests: [
+      [R, 'comes from an admin of a day when it was asked for'],
+      [T, 'waits for a second admin, who is neither'],
+    ],
+  },
+  {
+    id: 'unlock-any-rank',
+    why: 'a sub-admin with MANAGE_USERS unlocks an admin’s second step',
+    edits: [
+      [
+        TFR,
+        'const account = await managedAccount(ctx, accountId);\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    await ctx.services.twoFactor.unlock(ctx, account);',
+        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    await ctx.services.twoFactor.unlock(ctx, account);',
+      ],
+    ],
+    tests: [[R, 'unlocking follows the same ranks as a reset']],
+  },
+  {
+    id: 'reset-any-rank',
+    why: 'a sub-admin with MANAGE_USERS resets the 2FA of an admin or a sub-admin',
+    edits: [
+      [
+        TFR,
+        'const account = await managedAccount(ctx, accountId);\n    if (account.id === viewer.account.id) {',
+        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    if (account.id === viewer.account.id) {',
+      ],
+    ],
+    tests: [[R, 'for an account above the sub-admin']],
+  },
+  {
+    id: 'policy-not-at-once',
+    why: '“required for staff” switched on leaves staff without a factor signed in',
+    edits: [[TFR, 'await signOutOwingEnrollment(tx, after, null, me, before);', '']],
+    tests: [[T, 'a policy is in force at once']],
+  },
+  {
+    id: 'mark-not-at-once',
+    why: 'marking a user leaves its sessions without a factor alive',
+    edits: [[TFR, 'await signOutOwingEnrollment(tx, await ctx.services.settings.twoFactor(tx), [account.id], null)', '0']],
+    tests: [[T, 'a policy is in force at once']],
+  },
+  {
+    id: 'mark-ignored-at-sign-in',
+    why: 'an integrator’s mark (“has created orders”) does not lead the user through enrollment',
+    edits: [
+      [
+        TF,
+        'return isStaff(account) ? s.requiredForStaff : account.requiresTwoFactor;',
+        'return isStaff(account) ? s.requiredForStaff : (false as boolean) && account.requiresTwoFactor;',
+      ],
+    ],
+    tests: [[T, 'a user marked requiresTwoFactor is led through enrollment']],
+  },
+  {
+    id: 'enrollment-sessions-survive',
+    why: 'someone with only the password keeps an enrollment session after the holder set up a factor',
+    edits: [
+      [TFR, "await ctx.services.sessions.endEnrollmentSessions(ctx.em, account.id, session(ctx).id, 'FACTOR_SET_UP');", ''],
+    ],
+    tests: [[R, 'an enrollment-only session ends once its holder sets up a factor elsewhere']],
+  },
+  {
+    id: 'last-method-removable',
+    why: 'under a policy the last factor goes, leaving an enrollment anyone with the password could make',
+    edits: [[TFR, 'if (left === 0) {', 'if (left < 0) {']],
+    tests: [
+      [R, 'under a policy the last method stays until another is set up'],
+      [T, 'under a policy the last key cannot be removed'],
+    ],
+  },
+  {
+    id: 'unlock-refills-budget',
+    why: 'an unlock between rounds of guesses gives a fresh attempt budget',
+    edits: [
+      [
+        TF,
+        '`delete from two_factor_state where account_id = ? returning locked_at`,\n        [account.id],',
+        "`with b as (delete from failure_counter where key = '2fa:acct:' || ?::text) delete from two_factor_state where account_id = ? returning locked_at`,\n        [account.id, account.id],",
+      ],
+    ],
+    tests: [[L, 'consecutive failures lock the second step until an admin unlocks it']],
+  },
+  {
+    id: 'reset-keeps-recovery-codes',
+    why: 'a reset leaves the recovery codes of the lost device',
+    edits: [
+      [
+        TF,
+        '      await tx.nativeDelete(RecoveryCode, { account: id });\n      await tx.nativeDelete(TwoFactorState',
+        '      await tx.nativeDelete(TwoFactorState',
+      ],
+    ],
+    tests: [
+      [R, 'with MANAGE_USERS resets a user'],
+      ['test/specs/cli.test.ts', 'removes every factor, code, lock and request'],
+    ],
+  },
+  {
+    id: 'expired-email-code-accepted',
+    why: 'an e-mailed code past its expiry still signs in',
+    edits: [
+      [TF, 'if (row.expiresAt.getTime() <= Date.now())', 'if ((false as boolean) && row.expiresAt.getTime() <= Date.now())'],
+      [
+        TF,
+        'where id = ? and used_at is null and code_hash = ? and expires_at > now()',
+        'where id = ? and used_at is null and code_hash = ?',
+      ],
+    ],
+    tests: [[T, 'an expired code is refused; a used code cannot be used again']],
+  },
+  {
+    id: 'flag-keeps-policy-sessions',
+    why: 'a key flagged as a clone leaves an account a policy covers signed in everywhere (the clone holder’s session too)',
+    edits: [
+      [
+        WA,
+        'const sessionsEnded = await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null);',
+        'const sessionsEnded = (false as boolean) ? await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null) : 0;',
+      ],
+    ],
+    tests: [[T, 'whose only key is flagged, is signed out everywhere']],
+  },
+  {
+    id: 'flag-untold',
+    why: 'a key flagged as a possible clone e-mails nobody',
+    edits: [
+      [
+        WA,
+        'if (flaggedNow) this.mail.notify(mails.webauthnFlagged(account.email, cred.name, this.config.publicUrl.origin));',
+        'void flaggedNow;',
+      ],
+    ],
+    tests: [[T, 'a key whose counter went backwards is flagged']],
+  },
+  {
+    id: 'compliance-staff-email-counted',
+    why: 'the compliance report (and policy enforcement) counts e-mail codes staff may not use',
+    edits: [[CO, "and (a.role = 'USER' or ?::boolean) as has_email,", 'and (true or ?::boolean) as has_email,']],
+    tests: [[R, 'e-mail codes off for staff: the report agrees with sign-in']],
+  },
+  {
+    id: 'compliance-subadmin-sees-admins',
+    why: 'a user manager sees the admins’ 2FA status in the compliance report',
+    edits: [
+      [
+        TFR,
+        'const roles = [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((r) => mayManageRole(ctx.viewer!, r));',
+        'const roles = [Role.ADMIN, Role.SUB_ADMIN, Role.USER].filter((r) => (true as boolean) || mayManageRole(ctx.viewer!, r));',
+      ],
+    ],
+    tests: [[R, 'compliance report covers only the accounts it may manage']],
+  },
+  {
+    id: 'locked-still-mails-codes',
+    why: 'a locked second step still e-mails sign-in codes (an inbox flood for whoever has the password)',
+    edits: [
+      [
+        TFR,
+        'if (await tf.isLocked(ctx.em, account.id)) return TwoFactorError.from(secondFactorLocked());',
+        'if ((false as boolean) && (await tf.isLocked(ctx.em, account.id))) return TwoFactorError.from(secondFactorLocked());',
+      ],
+    ],
+    tests: [[M, 'no sign-in code is e-mailed while second-step sign-in is locked']],
+  },
+  {
+    id: 'approvers-untold',
+    why: 'a reset request asks nobody: the admins who may approve it are not e-mailed',
+    edits: [
+      [
+        TF,
+        'this.mail.notify(mails.twoFactorResetRequested(a.email, account.email, requestedBy.email, expiresAt, link));',
+        'void a; void link;',
+      ],
+    ],
+    tests: [
+      [T, 'waits for a second admin, who is neither'],
+      [M, 'two-admin approval'],
+    ],
+  },
+  {
+    id: 'api-token-sudo',
+    why: 'an API token passes every re-authentication check',
+    edits: [
+      [
+        TF,
+        'const at = ctx.viewer?.session?.reauthAt;',
+        'const at = ctx.viewer?.session ? ctx.viewer.session.reauthAt : new Date();',
+      ],
+    ],
+    tests: [[LP, 'needs an acknowledgement to trust a wide public range']],
   },
   // The quality bar's transport defaults (cookies, CSRF, GraphQL limits, introspection, proxies, errors)
   {
