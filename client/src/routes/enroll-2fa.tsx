@@ -8,6 +8,7 @@ import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { EnrollmentCards, type Enabled } from '../features/two-factor/EnrollmentFlows';
 import { PendingSignInDocument } from '../features/two-factor/operations';
+import { timeOfDay } from '../features/errors/problem';
 import { useSignInStartedHere } from '../features/session/signInStartedHere';
 import { useLogoutMutation } from '../features/session/useLogoutMutation';
 import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDisplay';
@@ -47,7 +48,7 @@ export function Component() {
         // Another method was set up for the account at the same moment (another tab, another device):
         // this one is on, yet this sign-in must be finished with a factor, so it starts again.
         <Stack gap="md">
-          <Alert color="orange" variant="light">
+          <Alert color="orange" variant="light" role="status">
             Two-factor authentication is on, but another method was set up for your account at the same time. Sign in again and
             confirm with one of your methods.
           </Alert>
@@ -58,7 +59,7 @@ export function Component() {
         </Stack>
       ) : done ? (
         <Stack gap="md">
-          <Alert color="green" variant="light">
+          <Alert color="green" variant="light" role="status">
             Two-factor authentication is on. You are signed in.
           </Alert>
           {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />}
@@ -69,8 +70,13 @@ export function Component() {
           <Text size="sm">
             Signed in as <strong>{pending!.email}</strong>. Choose a method; you can do nothing else until one is set up.
           </Text>
+          {/* The sign-in ends then, whatever the setup's own lapse: not set up by then, it starts again from the password. */}
+          <Text size="sm">
+            Finish by {timeOfDay(pending!.expiresAt)}: this sign-in ends then, and you would have to sign in again.
+          </Text>
           <EnrollmentCards
             allowed={pending!.allowedMethods}
+            deadline={pending!.expiresAt}
             show={{ totp: true, email: true, webauthn: true }}
             onEnabled={(e) => setDone(e)}
           />

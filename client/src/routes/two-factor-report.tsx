@@ -82,7 +82,7 @@ export function Component() {
             <Stat label="Required but missing" value={report.requiredButMissing} />
           </SimpleGrid>
           {report.requiredButMissing > 0 && (
-            <Alert color="orange" variant="light" mb="md">
+            <Alert color="orange" variant="light" mb="md" role="status">
               {report.requiredButMissing} account(s) must use 2FA and have none: they will be led through setup at their next
               sign-in.
             </Alert>
@@ -96,37 +96,40 @@ export function Component() {
             }}
             mb="md"
           />
-          <Table aria-label="2FA status per account" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Account</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>2FA</Table.Th>
-                <Table.Th>Methods</Table.Th>
-                <Table.Th>Last sign-in</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.rows.map((r) => (
-                <Table.Tr key={r.account.id}>
-                  <Table.Td>
-                    <Text size="sm">{r.account.name}</Text>
-                    <Text size="xs" c="dimmed">
-                      {r.account.email}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{ROLE_LABELS[r.role]}</Table.Td>
-                  <Table.Td>
-                    <Badge color={r.enabled ? 'green' : r.required ? 'red' : 'gray'} variant="light">
-                      {r.enabled ? 'On' : r.required ? 'Required, off' : 'Off'}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{r.methods.map((m) => METHOD_LABELS[m]).join(', ') || '—'}</Table.Td>
-                  <Table.Td>{r.lastLoginAt ? <FormattedDate value={r.lastLoginAt} /> : 'Never'}</Table.Td>
+          {/* On a phone the columns scroll within the card, not the whole page sideways. */}
+          <Table.ScrollContainer minWidth={640}>
+            <Table aria-label="2FA status per account" striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Account</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>2FA</Table.Th>
+                  <Table.Th>Methods</Table.Th>
+                  <Table.Th>Last sign-in</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {report.rows.map((r) => (
+                  <Table.Tr key={r.account.id}>
+                    <Table.Td>
+                      <Text size="sm">{r.account.name}</Text>
+                      <Text size="xs" c="dimmed">
+                        {r.account.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{ROLE_LABELS[r.role]}</Table.Td>
+                    <Table.Td>
+                      <Badge color={r.enabled ? 'green' : r.required ? 'red' : 'gray'} variant="light">
+                        {r.enabled ? 'On' : r.required ? 'Required, off' : 'Off'}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{r.methods.map((m) => METHOD_LABELS[m]).join(', ') || '—'}</Table.Td>
+                    <Table.Td>{r.lastLoginAt ? <FormattedDate value={r.lastLoginAt} /> : 'Never'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           {(report.matching > PAGE || page > 1) && (
             <Pagination mt="md" total={Math.max(lastPage, page)} value={page} onChange={setPage} aria-label="Pages" />
           )}

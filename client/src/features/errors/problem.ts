@@ -11,6 +11,8 @@ export interface Problem {
   message: string;
   /** BAD_USER_INPUT only: input field name (last path segment, e.g. `email`) → sentence. */
   fieldErrors: Record<string, string>;
+  /** TOO_MANY_ATTEMPTS with a time: the time said (`retryMinute` of the server's `retryAfter`). */
+  retryAt?: Date;
 }
 
 interface FieldProblem {
@@ -77,19 +79,40 @@ export function toProblem(error: unknown): Problem {
   return { code: 'NETWORK', message: sentenceForCode('NETWORK'), fieldErrors: {} };
 }
 
+/** The next whole minute at or after `retryAfter` (trying at the minute said is never too early); null when none, or past. */
+export function retryMinute(retryAfter: string | Date | null | undefined): Date | null {
+  const at = retryAfter ? new Date(retryAfter).getTime() : NaN;
+  if (!(at > Date.now())) return null;
+  return new Date(Math.ceil(at / 60_000) * 60_000);
+}
+
+/** A time of day as the clock on the wall shows it (hours and minutes, in the browser's own format; seconds dropped). */
+export function timeOfDay(at: string | Date): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
 /**
  * A problem built from a result-union error member (`... on ErrorResult { code }`). `retryAfter`: when
- * a spent attempt limit gives way (said as a time of day). An e-mail cool-down's end is not said: the
- * forms that send codes count it down on their button (a sentence would not count with it).
+ * a spent limit gives way (said as a time of day). An e-mail cool-down's end is not said: the forms
+ * that send codes count it down on their button (a sentence would not count with it). `asked`: what
+ * was refused, `'send'` for asking for an e-mailed code, whose TOO_MANY_ATTEMPTS is the mail budget
+ * (codes e-mailed too often), not wrong codes.
  */
-export function problemFromCode(code: ErrorCode, retryAfter?: string | null): Problem {
+export function problemFromCode(code: ErrorCode, retryAfter?: string | null, asked: 'attempt' | 'send' = 'attempt'): Problem {
   const message = sentenceForCode(code);
-  const at = retryAfter ? new Date(retryAfter) : null;
-  if (at === null || !(at.getTime() > Date.now())) return { code, message, fieldErrors: {} };
   if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
-  // The next whole minute: trying at the minute shown is never too early.
-  const time = new Date(Math.ceil(at.getTime() / 60_000) * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return { code, message: `Too many attempts. You can try again at ${time}.`, fieldErrors: {} };
+  const at = retryMinute(retryAfter);
+  if (asked === 'send') {
+    const when = at ? `You can ask for another at ${timeOfDay(at)}` : 'You can ask for another later';
+    return {
+      code,
+      message: `Too many codes were e-mailed lately. ${when}, or use another method.`,
+      fieldErrors: {},
+      ...(at && { retryAt: at }),
+    };
+  }
+  if (at === null) return { code, message, fieldErrors: {} };
+  return { code, message: `Too many attempts. You can try again at ${timeOfDay(at)}.`, fieldErrors: {}, retryAt: at };
 }
 
 /**

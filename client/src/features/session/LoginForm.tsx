@@ -6,7 +6,7 @@ import { SecondFactorModal } from '../two-factor/SecondFactorModal';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
-import { setSignInStartedHere } from './signInStartedHere';
+import { setSignInStartedHere, signInDeadline } from './signInStartedHere';
 import { forgetSignInEnded, rememberSignInEnded, signInEndedReason } from './signInEnded';
 import { useLogoutMutation } from './useLogoutMutation';
 
@@ -17,7 +17,10 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(signInEndedReason);
-  const [secondStep, setSecondStep] = useState<TwoFactorMethod[] | null>(initialMethods ?? null);
+  // The second step's methods, and when its sign-in ends (shown again on coming back: as remembered).
+  const [secondStep, setSecondStep] = useState<{ methods: TwoFactorMethod[]; expiresAt: string | null } | null>(() =>
+    initialMethods ? { methods: initialMethods, expiresAt: signInDeadline() } : null,
+  );
   const navigate = useNavigate();
   const fieldErrors = problem?.fieldErrors ?? {};
   const showAlert = problem !== null && (problem.code !== 'BAD_USER_INPUT' || !(fieldErrors['email'] ?? fieldErrors['password']));
@@ -31,11 +34,11 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
       if (result.__typename === 'LoginSuccess') {
         onSuccess();
       } else if (result.__typename === 'SecondFactorRequired') {
-        setSignInStartedHere(true);
+        setSignInStartedHere(true, result.expiresAt);
         setPassword('');
-        setSecondStep(result.methods);
+        setSecondStep({ methods: result.methods, expiresAt: result.expiresAt });
       } else if (result.__typename === 'TwoFactorEnrollmentRequired') {
-        setSignInStartedHere(true);
+        setSignInStartedHere(true, result.expiresAt);
         void navigate('/enroll-2fa', { replace: true });
       } else if (result.__typename === 'IpBlockedError') {
         // A block by hand has no end: no "try again later" then.
@@ -59,7 +62,8 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
     <>
       {secondStep && (
         <SecondFactorModal
-          methods={secondStep}
+          methods={secondStep.methods}
+          expiresAt={secondStep.expiresAt}
           onSuccess={onSuccess}
           onCancel={() => {
             // The waiting sign-in ends on the server too: a reload of /login must not bring it back.

@@ -7,13 +7,21 @@ import { useSyncExternalStore } from 'react';
  * ended on the server, never picked up. Signing in again asks for the password again.
  */
 let startedHere = false;
+/** When the sign-in this page load started ends (the server's `expiresAt`), if known. */
+let deadline: string | null = null;
 const listeners = new Set<() => void>();
 
 export function signInStartedHere(): boolean {
   return startedHere;
 }
 
-export function setSignInStartedHere(value: boolean): void {
+/** When the waiting sign-in this page load started ends (null: none, or not known), for a pop-up shown again. */
+export function signInDeadline(): string | null {
+  return startedHere ? deadline : null;
+}
+
+export function setSignInStartedHere(value: boolean, expiresAt: string | null = null): void {
+  deadline = value ? expiresAt : null;
   if (startedHere === value) return;
   startedHere = value;
   for (const listener of listeners) listener();

@@ -1,10 +1,21 @@
-import { useMutation, useQuery } from '@apollo/client/react';
-import { Badge, Button, Card, Group, Switch, Text, Title } from '@mantine/core';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { Alert, Badge, Button, Card, Group, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { graphql } from '../../__generated__';
+import type { AccountTwoFactorQuery } from '../../__generated__/graphql';
+import { FormattedDate } from '../../components/FormattedDate';
 import { useConfirm } from '../../components/useConfirm';
+import { useViewer } from '../session/viewer';
 import { METHOD_LABELS } from './labels';
-import { toProblem } from '../errors/problem';
+import { problemSentence, toProblem } from '../errors/problem';
+import {
+  afterResetSentence,
+  ApproveRefusal,
+  NOTHING_TO_RESET,
+  PendingResetsDocument,
+  useApproveReset,
+} from './PendingResetsCard';
 import { useReauthGuard } from './useReauthGuard';
 
 const ResetTwoFactorDocument = graphql(`
@@ -95,34 +106,88 @@ function pendingResetNotice(
 }
 
 /**
+ * What the account holds, in one sentence: the methods that finish its sign-in now, else what it holds
+ * that cannot (a key flagged as a possible copy, e-mail codes while they are off for staff, a method
+ * still being set up), and always the recovery codes left.
+ */
+function heldSentence(tf: AccountTwoFactorQuery['accountTwoFactor'], role: string): string {
+  const codes = `${tf.recoveryCodesRemaining} recovery code${tf.recoveryCodesRemaining === 1 ? '' : 's'} left.`;
+  const usable = tf.methods.filter((m) => m !== 'RECOVERY_CODE');
+  if (usable.length > 0) return `Methods: ${usable.map((m) => METHOD_LABELS[m]).join(', ')}; ${codes}`;
+  // Nothing a reset would remove: truly nothing (codes and the lock count as something).
+  if (!tf.resettable) return 'No second factor set up.';
+  const held: string[] = [];
+  if (tf.flaggedKeys > 0) {
+    held.push(
+      `${tf.flaggedKeys === 1 ? 'a security key' : `${tf.flaggedKeys} security keys`} blocked as a possible copy (refused at sign-in)`,
+    );
+  } else if (tf.methods.includes('RECOVERY_CODE')) {
+    // Recovery codes are offered only beside a factor held; with no key flagged and nothing usable, the
+    // one held is e-mail codes, which staff may not use while they are off for staff.
+    held.push('e-mail codes, not allowed for admins and sub-admins now');
+  } else if (tf.recoveryCodesRemaining === 0 && !tf.locked) {
+    held.push(
+      role === 'USER'
+        ? 'a method still being set up'
+        : 'a method still being set up, or e-mail codes while they are not allowed for admins and sub-admins',
+    );
+  }
+  return `No method usable at sign-in${held.length > 0 ? `; it holds ${held.join(', ')}` : ''}. ${codes}`;
+}
+
+/**
  * Lost device, on someone else's account page: reset their 2FA (re-authentication first; an admin's
- * reset waits for a second admin), or unlock second-step sign-in after too many failures.
+ * reset waits for a second admin, and the request shows here until it is approved or lapses), or
+ * unlock second-step sign-in after too many failures.
  */
 export function AdminTwoFactorCard({
   account,
 }: {
   account: { id: string; email: string; role: string; requiresTwoFactor: boolean };
 }) {
+  const viewer = useViewer();
+  const client = useApolloClient();
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
   const status = useQuery(AccountTwoFactorDocument, { variables: { accountId: account.id }, fetchPolicy: 'cache-and-network' });
   const tf = status.data?.accountTwoFactor;
-  const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
+  // Only an admin's reset waits for a second admin, and only admins see the requests.
+  const mayWait = viewer.role === 'ADMIN' && account.role === 'ADMIN';
+  const pending = useQuery(PendingResetsDocument, { skip: !mayWait, fetchPolicy: 'cache-and-network' });
+  const waiting = pending.data?.pendingTwoFactorResets.find((r) => r.target.id === account.id);
+  const approval = useApproveReset({ onTargetPage: true });
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, {
+    refetchQueries: mayWait ? ['AccountTwoFactor', 'PendingTwoFactorResets'] : ['AccountTwoFactor'],
+  });
   const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument);
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
 
-  const doReset = () =>
-    guard('Reset', async () => {
-      const r = (await reset({ variables: { accountId: account.id } })).data?.resetTwoFactor;
-      if (r?.__typename === 'TwoFactorResetPending') {
-        notifications.show({ color: 'yellow', message: pendingResetNotice(account.email, r) });
-      } else if (r?.__typename === 'TwoFactorResetDone') {
-        notifications.show({
-          color: 'green',
-          message: `Two-factor authentication of ${account.email} reset; they were signed out and e-mailed.`,
-        });
-      }
-    });
+  const doReset = () => {
+    setRefusal(null);
+    return guard(
+      'Reset',
+      async () => {
+        const r = (await reset({ variables: { accountId: account.id } })).data?.resetTwoFactor;
+        if (r?.__typename === 'TwoFactorResetPending') {
+          // Long, with a deadline and instructions: it stays until closed (the card shows the request too).
+          notifications.show({ color: 'yellow', message: pendingResetNotice(account.email, r), autoClose: false });
+        } else if (r?.__typename === 'TwoFactorResetDone') {
+          notifications.show({
+            color: 'green',
+            message: `Two-factor authentication of ${account.email} reset; they were signed out and e-mailed.`,
+          });
+        }
+      },
+      (p) => {
+        // Its factors went meanwhile (removed by the holder, or reset from another tab): the card shows it.
+        if (p.code === 'METHOD_NOT_SET_UP') {
+          setRefusal(NOTHING_TO_RESET);
+          void client.refetchQueries({ include: ['AccountTwoFactor'] });
+        } else setRefusal(problemSentence(p));
+      },
+    );
+  };
   const doUnlock = () =>
     guard('Unlock', async () => {
       await unlock({ variables: { accountId: account.id } });
@@ -145,14 +210,7 @@ export function AdminTwoFactorCard({
       )}
       {tf && (
         <Group gap="xs" mt="sm" data-testid="account-two-factor">
-          <Text size="sm">
-            {tf.methods.filter((m) => m !== 'RECOVERY_CODE').length === 0
-              ? 'No second factor set up.'
-              : `Methods: ${tf.methods
-                  .filter((m) => m !== 'RECOVERY_CODE')
-                  .map((m) => METHOD_LABELS[m])
-                  .join(', ')}; ${tf.recoveryCodesRemaining} recovery code${tf.recoveryCodesRemaining === 1 ? '' : 's'} left.`}
-          </Text>
+          <Text size="sm">{heldSentence(tf, account.role)}</Text>
           {tf.flaggedKeys > 0 && (
             <Badge color="orange">
               {tf.flaggedKeys} security key{tf.flaggedKeys === 1 ? '' : 's'} flagged
@@ -166,21 +224,60 @@ export function AdminTwoFactorCard({
           )}
         </Group>
       )}
+      {waiting && (
+        <Alert color="yellow" variant="light" mt="sm" role="status" title="Reset waiting for a second admin">
+          <Text size="sm">
+            Asked for by {waiting.requestedBy.id === viewer.id ? 'you' : waiting.requestedBy.email} on{' '}
+            <FormattedDate value={waiting.createdAt} />; it lapses <FormattedDate value={waiting.expiresAt} /> unless another
+            admin approves it first.{' '}
+            {waiting.approvableByYou
+              ? 'You can approve it.'
+              : waiting.requestedBy.id === viewer.id
+                ? 'It waits for another admin’s approval.'
+                : 'It waits for another admin: only one who had been an admin for at least a day when it was asked for, and neither the one who asked nor the holder, can approve it.'}
+          </Text>
+          {waiting.approvableByYou && (
+            <Button
+              mt="xs"
+              color="red"
+              variant="light"
+              loading={approval.approving === waiting.id}
+              aria-label={`Approve reset of ${account.email}`}
+              onClick={() => approval.ask(waiting, tf?.required)}
+            >
+              Approve
+            </Button>
+          )}
+        </Alert>
+      )}
+      {pending.error && !pending.data && (
+        <Text size="sm" c="red" mt="sm" role="alert">
+          Whether a reset waits for approval could not be read: {toProblem(pending.error).message}
+        </Text>
+      )}
+      <ApproveRefusal refusal={approval.refusal} onClose={approval.clearRefusal} />
       {account.role === 'USER' && (
         <Switch
           mt="sm"
           label="Require two-factor authentication"
-          description="Without a method, this user is signed out at once, then led through setting one up right after the password and can do nothing else until done (e.g. for customers who placed orders)."
+          description={
+            tf && !tf.systemEnabled
+              ? 'Takes effect only when two-factor authentication is switched on for the system (it is off now). Then, without a method, this user is signed out at once and led through setting one up right after the password, and can do nothing else until done.'
+              : 'Without a method, this user is signed out at once, then led through setting one up right after the password and can do nothing else until done (e.g. for customers who placed orders).'
+          }
           checked={account.requiresTwoFactor}
           disabled={marking}
           onChange={(e) => {
             const required = e.currentTarget.checked;
+            const off = tf !== undefined && !tf.systemEnabled;
             void guard('Saving', async () => {
               await setRequired({ variables: { accountId: account.id, required } });
               notifications.show({
                 color: 'green',
                 message: required
-                  ? `${account.email} must use two-factor authentication.`
+                  ? off
+                    ? `${account.email} must use two-factor authentication once it is switched on for the system.`
+                    : `${account.email} must use two-factor authentication.`
                   : `${account.email} no longer has to use two-factor authentication.`,
               });
             });
@@ -197,7 +294,7 @@ export function AdminTwoFactorCard({
           onClick={() =>
             confirm({
               title: `Reset the two-factor authentication of ${account.email}?`,
-              body: 'Every method and recovery code of the account is removed, all its sessions and API tokens end, and the holder is e-mailed. They set up two-factor authentication again at their next sign-in.',
+              body: `Every method and recovery code of the account is removed, all its sessions and API tokens end, and the holder is e-mailed. ${afterResetSentence(tf?.required)}`,
               confirmLabel: 'Reset',
               onConfirm: () => void doReset(),
             })
@@ -210,8 +307,23 @@ export function AdminTwoFactorCard({
           Unlock second-step sign-in
         </Button>
       </Group>
+      {refusal && (
+        <Alert
+          color="red"
+          variant="light"
+          title="Reset failed"
+          role="alert"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setRefusal(null)}
+          mt="sm"
+        >
+          {refusal}
+        </Alert>
+      )}
       {modal}
       {confirmModal}
+      {approval.modals}
     </Card>
   );
 }

@@ -71,8 +71,24 @@ function timeOfDay(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** Authenticator app: QR code and grouped secret, then a current code switches it on. */
-export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
+/** The earlier of two instants (`deadline` may be absent). */
+function earlier(iso: string, deadline: string | null | undefined): string {
+  return deadline && Date.parse(deadline) < Date.parse(iso) ? deadline : iso;
+}
+
+/**
+ * Authenticator app: QR code and grouped secret, then a current code switches it on. `deadline`: when
+ * the sign-in it is set up in ends (a required enrollment), which no lapse said may pass.
+ */
+export function TotpSetup({
+  onEnabled,
+  onStale,
+  deadline,
+}: {
+  onEnabled: (e: Enabled) => void;
+  onStale?: () => void;
+  deadline?: string | null;
+}) {
   const [start, startState] = useMutation(StartTotpDocument);
   const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
   const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string; expiresAt: string | null } | null>(
@@ -184,7 +200,8 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
             </Text>
             {enrollment.expiresAt && (
               <Text size="sm" c="dimmed" data-testid="totp-setup-expires">
-                This setup expires at {timeOfDay(enrollment.expiresAt)}. Not turned on by then, it has to be started again.
+                This setup expires at {timeOfDay(earlier(enrollment.expiresAt, deadline))}. Not turned on by then, it has to be
+                started again.
               </Text>
             )}
             <TextInput
@@ -212,13 +229,26 @@ export function TotpSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => v
   );
 }
 
-/** E-mail codes: an address, then the code sent there. */
-export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => void; onStale?: () => void }) {
+/** How long an e-mailed code is valid (the server's EMAIL_CODE_TTL_MS). */
+const EMAIL_CODE_VALID_MS = 10 * 60_000;
+
+/** E-mail codes: an address, then the code sent there. `deadline`: as for `TotpSetup`. */
+export function EmailSetup({
+  onEnabled,
+  onStale,
+  deadline,
+}: {
+  onEnabled: (e: Enabled) => void;
+  onStale?: () => void;
+  deadline?: string | null;
+}) {
   const [start, startState] = useMutation(StartEmailDocument);
   const [confirm, confirmState] = useMutation(ConfirmEmailDocument);
   const [address, setAddress] = useState('');
   const [sent, setSent] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
+  // Within a sign-in that ends first, the code is said to be good until then (not for its own 10 minutes).
+  const [validUntil, setValidUntil] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const codeField = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -248,6 +278,8 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
           startSendWait(r.nextSendAfter);
           setSent(true);
           setSentTo(address.trim());
+          const lapse = new Date(Date.now() + EMAIL_CODE_VALID_MS).toISOString();
+          setValidUntil(deadline && Date.parse(deadline) < Date.parse(lapse) ? deadline : null);
           setCode('');
           focusSoon(codeField);
         } else
@@ -307,7 +339,8 @@ export function EmailSetup({ onEnabled, onStale }: { onEnabled: (e: Enabled) => 
       </form>
       {sent && sentTo && (
         <Text size="sm" c="dimmed" role="status">
-          A code is on its way to {sentTo}. It is valid for 10 minutes.
+          A code is on its way to {sentTo}.{' '}
+          {validUntil ? `Enter it by ${timeOfDay(validUntil)}, when this sign-in ends.` : 'It is valid for 10 minutes.'}
         </Text>
       )}
       {sent && (
@@ -437,10 +470,13 @@ export function EnrollmentCards({
   allowed,
   show,
   onEnabled,
+  deadline,
 }: {
   allowed: TwoFactorMethod[];
   show: { totp: boolean; email: boolean; webauthn: boolean };
   onEnabled: (e: Enabled) => void;
+  /** When the sign-in these set-ups finish ends (a required enrollment). */
+  deadline?: string | null;
 }) {
   return (
     <>
@@ -449,7 +485,7 @@ export function EnrollmentCards({
           <Title order={3} size="h4" mb="xs">
             Authenticator app
           </Title>
-          <TotpSetup onEnabled={onEnabled} />
+          <TotpSetup onEnabled={onEnabled} deadline={deadline} />
         </Card>
       )}
       {allowed.includes('EMAIL') && show.email && (
@@ -457,7 +493,7 @@ export function EnrollmentCards({
           <Title order={3} size="h4" mb="xs">
             E-mail codes
           </Title>
-          <EmailSetup onEnabled={onEnabled} />
+          <EmailSetup onEnabled={onEnabled} deadline={deadline} />
         </Card>
       )}
       {allowed.includes('WEBAUTHN') && show.webauthn && (

@@ -1,13 +1,18 @@
-import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { Alert, Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import { FormattedDate } from '../../components/FormattedDate';
+import { QueryError } from '../../components/QueryError';
 import type { Viewer } from '../session/viewer';
 import { useConfirm } from '../../components/useConfirm';
+import { type Problem, problemSentence } from '../errors/problem';
+import { TwoFactorSettingsDocument } from './TwoFactorSettingsCard';
 import { useReauthGuard } from './useReauthGuard';
 
-const PendingResetsDocument = graphql(`
+export const PendingResetsDocument = graphql(`
   query PendingTwoFactorResets {
     pendingTwoFactorResets {
       id
@@ -41,50 +46,181 @@ const ApproveResetDocument = graphql(`
 `);
 
 /**
+ * What a reset leaves of the holder's next sign-in (`required`: a policy requires 2FA of the account;
+ * undefined while that is not known, when both cases are said). Without a policy a reset leads to no
+ * new setup: the password alone signs in.
+ */
+export function afterResetSentence(required: boolean | undefined): string {
+  if (required === true) return 'They are led through setting up two-factor authentication again right after their password.';
+  if (required === false) return 'Their next sign-in needs only the password, until they set up a method again.';
+  return 'Their next sign-in needs only the password until they set up a method again, unless two-factor authentication is required of them: then they are led through setting it up right after the password.';
+}
+
+/** The sentence for a reset that found nothing to remove (METHOD_NOT_SET_UP: the catalog's is about your own methods). */
+export const NOTHING_TO_RESET = 'This account has nothing left to reset (no method, recovery code or lock).';
+
+/** A refused approval, said for its case (the catalog's sentences are written for other cases). */
+function approveRefusal(p: Problem, target: { id: string; email: string }, onTargetPage: boolean): ReactNode {
+  switch (p.code) {
+    case 'CONFLICT':
+      // The server no longer lists such a request: it cannot be approved, only asked for again.
+      return (
+        <>
+          The admin who asked to reset the two-factor authentication of {target.email} is no longer an admin, or was disabled, so
+          nobody can approve that request. To go ahead, ask for the reset again
+          {onTargetPage ? (
+            ' (Reset two-factor authentication, below).'
+          ) : (
+            <>
+              {' '}
+              from{' '}
+              <Anchor component={Link} to={`/users/${target.id}`} inherit>
+                {target.email}’s page
+              </Anchor>
+              .
+            </>
+          )}
+        </>
+      );
+    case 'METHOD_NOT_SET_UP':
+      return `${onTargetPage ? NOTHING_TO_RESET : `${target.email} has nothing left to reset (no method, recovery code or lock).`} The request was closed.`;
+    case 'FORBIDDEN':
+      return 'Only a second admin can approve this reset: neither the admin who asked for it nor its holder, and one who had been an admin for at least a day when it was asked for.';
+    case 'NOT_FOUND':
+      return 'This request no longer waits: it lapsed, or another admin approved it meanwhile.';
+    default:
+      return problemSentence(p);
+  }
+}
+
+/**
+ * Approving a waiting reset of an admin's 2FA: the question (what is removed, what the next sign-in
+ * asks for), the re-authentication, the approval. `approving`: the request being approved (its button
+ * alone is busy); `refusal`: why the last one was refused, for the caller to show (the request's row
+ * may be gone by then).
+ */
+export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boolean } = {}): {
+  ask: (request: { id: string; target: { id: string; email: string } }, required: boolean | undefined) => void;
+  approving: string | null;
+  refusal: ReactNode;
+  clearRefusal: () => void;
+  modals: ReactNode;
+} {
+  const client = useApolloClient();
+  const { guard, modal } = useReauthGuard();
+  const { confirm, modal: confirmModal } = useConfirm();
+  const [approve] = useMutation(ApproveResetDocument);
+  const [approving, setApproving] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<ReactNode>(null);
+  // What shows the account's state on this page: the account's 2FA card, or the compliance table.
+  const shown = onTargetPage ? ['AccountTwoFactor'] : ['TwoFactorCompliancePage'];
+
+  const run = (id: string, target: { id: string; email: string }) =>
+    guard(
+      'Approve',
+      async () => {
+        setApproving(id);
+        try {
+          const r = (await approve({ variables: { requestId: id }, refetchQueries: shown })).data?.approveTwoFactorReset;
+          if (r?.__typename === 'TwoFactorResetDone') {
+            notifications.show({
+              color: 'green',
+              message: `Two-factor authentication of ${target.email} reset; they were signed out and e-mailed.`,
+            });
+          }
+        } finally {
+          setApproving(null);
+          // Also when refused (lapsed, approved by another admin, its requester gone): what is left waits.
+          await client.refetchQueries({ include: ['PendingTwoFactorResets'] });
+        }
+      },
+      (p) => {
+        setRefusal(approveRefusal(p, target, onTargetPage));
+        // Nothing was left to reset: the page shows what the account holds now.
+        if (p.code === 'METHOD_NOT_SET_UP') void client.refetchQueries({ include: shown });
+      },
+    );
+
+  return {
+    ask: (r, required) =>
+      confirm({
+        title: 'Approve the reset?',
+        body: `Every method and recovery code of ${r.target.email} is removed, all its sessions and API tokens end, and the holder is e-mailed. ${afterResetSentence(required)}`,
+        confirmLabel: 'Approve and reset',
+        onConfirm: () => {
+          setRefusal(null);
+          void run(r.id, r.target);
+        },
+      }),
+    approving,
+    refusal,
+    clearRefusal: () => setRefusal(null),
+    modals: (
+      <>
+        {confirmModal}
+        {modal}
+      </>
+    ),
+  };
+}
+
+/** A refused approval, kept on the page until dismissed or another is asked for. */
+export function ApproveRefusal({ refusal, onClose }: { refusal: ReactNode; onClose: () => void }) {
+  if (!refusal) return null;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      title="Approve failed"
+      role="alert"
+      withCloseButton
+      closeButtonLabel="Dismiss"
+      onClose={onClose}
+      mt="sm"
+    >
+      {refusal}
+    </Alert>
+  );
+}
+
+/**
  * Admins only: resets of an admin's 2FA that wait for a second admin (lost device). Approving carries
  * the reset out (re-authentication first); the requester, the target and admins younger than a day
  * when it was asked for cannot approve.
  */
 export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
-  const { data, refetch } = useQuery(PendingResetsDocument, { fetchPolicy: 'cache-and-network' });
-  const { guard, modal } = useReauthGuard();
-  const [approve, { loading }] = useMutation(ApproveResetDocument);
-  const { confirm, modal: confirmModal } = useConfirm();
+  const { data, error, refetch } = useQuery(PendingResetsDocument, { fetchPolicy: 'cache-and-network' });
+  // Targets are admins: 2FA is required of them when it is on and required for staff.
+  const settings = useQuery(TwoFactorSettingsDocument).data?.twoFactorSettings;
+  const required = settings ? settings.enabled && settings.requiredForStaff : undefined;
+  const { ask, approving, refusal, clearRefusal, modals } = useApproveReset();
   const requests = data?.pendingTwoFactorResets ?? [];
-  if (requests.length === 0) return modal;
-
-  const doApprove = ({ id, email }: { id: string; email: string }) =>
-    guard('Approve', async () => {
-      try {
-        const r = (await approve({ variables: { requestId: id }, refetchQueries: ['TwoFactorCompliancePage'] })).data
-          ?.approveTwoFactorReset;
-        if (r?.__typename === 'TwoFactorResetDone') {
-          notifications.show({
-            color: 'green',
-            message: `Two-factor authentication of ${email} reset; they were signed out and e-mailed.`,
-          });
-        }
-      } finally {
-        // Also when refused (lapsed, or approved by another admin meanwhile): the list shows what is left.
-        await refetch();
-      }
-    });
+  // Nothing waits: no card, unless the list could not be read (an admin would conclude that nothing
+  // waits) or an approval was just refused (its row is gone; the reason stays).
+  if (requests.length === 0 && !refusal && !(error && !data)) return modals;
 
   return (
     <Card withBorder padding="lg" aria-label="Resets waiting for approval" component="section">
       <Title order={2} size="h4">
-        Resets waiting for your approval
+        Resets waiting for a second admin
       </Title>
       <Text size="sm" c="dimmed" mt={4}>
         Resetting an admin’s two-factor authentication takes a second admin. Approve only a reset you have confirmed with the
         admin who asked for it: it removes every method of the account and signs it out everywhere.
       </Text>
+      {error && !data && <QueryError error={error} onRetry={refetch} title="Could not load the resets waiting for approval" />}
+      <ApproveRefusal refusal={refusal} onClose={clearRefusal} />
+      {data && requests.length === 0 && (
+        <Text size="sm" mt="md">
+          No other reset waits.
+        </Text>
+      )}
       <Stack gap="sm" mt="md">
         {requests.map((r) => {
           const own = r.requestedBy.id === viewer.id || r.target.id === viewer.id;
           return (
-            <Group key={r.id} justify="space-between" wrap="nowrap">
-              <div>
+            <Group key={r.id} justify="space-between" wrap="wrap" gap="xs">
+              <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
                 <Text size="sm">
                   <b>{r.target.email}</b>, asked by {r.requestedBy.email} on <FormattedDate value={r.createdAt} />
                 </Text>
@@ -93,38 +229,31 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
                 </Text>
               </div>
               {own ? (
-                <Alert variant="light" color="gray" p="xs">
+                <Alert variant="light" color="gray" p="xs" role="status">
                   {r.target.id === viewer.id
                     ? 'About your account: another admin approves.'
                     : 'You asked: another admin approves.'}
                 </Alert>
               ) : !r.approvableByYou ? (
-                <Alert variant="light" color="gray" p="xs">
+                <Alert variant="light" color="gray" p="xs" role="status">
                   Only an admin of at least a day when it was asked for can approve it.
                 </Alert>
               ) : (
                 <Button
                   color="red"
                   variant="light"
-                  loading={loading}
-                  onClick={() =>
-                    confirm({
-                      title: 'Approve the reset?',
-                      body: `Every method and recovery code of ${r.target.email} is removed, all its sessions and API tokens end, and the holder is e-mailed. They set up two-factor authentication again at their next sign-in.`,
-                      confirmLabel: 'Approve and reset',
-                      onConfirm: () => void doApprove({ id: r.id, email: r.target.email }),
-                    })
-                  }
+                  loading={approving === r.id}
+                  aria-label={`Approve reset of ${r.target.email}`}
+                  onClick={() => ask(r, required)}
                 >
-                  Approve reset of {r.target.email}
+                  Approve
                 </Button>
               )}
             </Group>
           );
         })}
       </Stack>
-      {confirmModal}
-      {modal}
+      {modals}
     </Card>
   );
 }

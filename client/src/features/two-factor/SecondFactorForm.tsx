@@ -3,28 +3,65 @@ import { Alert, Button, SegmentedControl, Stack, Text, TextInput } from '@mantin
 import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCeremony, problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCeremony, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { withoutSpaces } from './codes';
 import { METHOD_LABELS } from './labels';
 import { useCooldown } from './useCooldown';
 import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
 
+/** Wrong tries an e-mailed code takes before it dies (the server's EMAIL_CODE_MAX_FAILURES). */
+const EMAIL_CODE_TRIES = 5;
+
+/**
+ * A refused proof said for the method it was: a recovery code or an e-mailed code the server calls
+ * CODE_INVALID may be one used already (each works once), which "not right" would hide.
+ */
+function forMethod(problem: Problem, method: TwoFactorMethod): Problem {
+  if (problem.code !== 'CODE_INVALID') return problem;
+  if (method === 'RECOVERY_CODE')
+    return { ...problem, message: 'That recovery code is wrong, or was used already. Each code works once: enter another one.' };
+  if (method === 'EMAIL')
+    return { ...problem, message: 'That code is not right, or was used already. Enter the code from the latest e-mail.' };
+  return problem;
+}
+
+/**
+ * An e-mailed code refused with TOO_MANY_ATTEMPTS: the e-mail budget (codes e-mailed too often), or
+ * the code died of wrong tries (`dead`); said with the time a new one may be asked for, unless that is
+ * after `deadline` (the sign-in ends first): then that none can be sent in time.
+ */
+function sendRefused(problem: Problem, dead: boolean, deadline: Date | null): Problem {
+  if (problem.code !== 'TOO_MANY_ATTEMPTS') return problem;
+  const why = dead ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
+  const at = problem.retryAt;
+  if (at && deadline && at > deadline) {
+    const again = dead ? 'sign in again' : `sign in again after ${timeOfDay(at)}`;
+    return { ...problem, message: `${why}: no new code can be sent before this sign-in ends. Use another method, or ${again}.` };
+  }
+  if (!dead) return problem;
+  const when = at ? `You can ask for a new one at ${timeOfDay(at)}` : 'You can ask for a new one later';
+  return { ...problem, message: `${why}. ${when}, or use another method.` };
+}
+
 /**
  * Picks one of the account's methods and produces its proof: a code, or a security-key assertion
  * for a fresh challenge. `submit` sends it (sign-in or re-authentication) and answers a problem or
  * null when accepted. `intercept`: sees the problems of asking for an e-mailed code or a key's
- * challenge first, and answers the one to show (null: handled, e.g. the sign-in ended).
+ * challenge first, and answers the one to show (null: handled, e.g. the sign-in ended). `deadline`:
+ * when the sign-in being finished ends (a new code that cannot come before then is said so).
  */
 export function SecondFactorForm({
   methods,
   submit,
   submitLabel,
   intercept = (p) => p,
+  deadline = null,
 }: {
   methods: TwoFactorMethod[];
   submit: (proof: SecondFactorInput) => Promise<Problem | null>;
   submitLabel: string;
   intercept?: (problem: Problem) => Problem | null;
+  deadline?: Date | null;
 }) {
   const [method, setMethod] = useState<TwoFactorMethod>(methods[0] ?? 'TOTP');
   const [code, setCode] = useState('');
@@ -41,6 +78,8 @@ export function SecondFactorForm({
   const codeField = useRef<HTMLInputElement>(null);
   const keyButton = useRef<HTMLButtonElement>(null);
   const refocus = () => requestAnimationFrame(() => (codeField.current ?? keyButton.current)?.focus());
+  // Wrong tries at the e-mailed codes of this form: past the code's limit, a refused send is about them.
+  const wrongEmailTries = useRef(0);
   // Once the cool-down is over, "a code was sent moments ago" is no longer true.
   useEffect(() => {
     if (sendWait === 0) setProblem((p) => (p?.code === 'EMAIL_COOLDOWN' ? null : p));
@@ -52,7 +91,8 @@ export function SecondFactorForm({
     try {
       const p = await submit(proof);
       if (p) {
-        setProblem(p);
+        if (p.code === 'CODE_INVALID' && proof.method === 'EMAIL') wrongEmailTries.current += 1;
+        setProblem(forMethod(p, proof.method));
         setCode('');
         refocus();
       }
@@ -85,8 +125,11 @@ export function SecondFactorForm({
       if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
         setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
-      } else if (r?.__typename === 'TwoFactorError') setProblem(intercept(problemFromCode(r.code, r.retryAfter)));
-      else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
+      } else if (r?.__typename === 'TwoFactorError') {
+        const dead = wrongEmailTries.current >= EMAIL_CODE_TRIES;
+        const p = intercept(problemFromCode(r.code, r.retryAfter, 'send'));
+        setProblem(p && sendRefused(p, dead, deadline));
+      } else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
       setProblem(intercept(toProblem(error)));
     }
@@ -122,8 +165,19 @@ export function SecondFactorForm({
     }
   }
 
+  // Recovery codes only: the usual method is held but cannot finish a sign-in now (the server offers
+  // recovery codes only beside a method held), which the person looking for it is told.
+  const recoveryOnly = methods.length === 1 && methods[0] === 'RECOVERY_CODE';
+
   return (
     <Stack gap="md">
+      {recoveryOnly && (
+        <Alert color="yellow" variant="light" role="status">
+          Only a recovery code is asked for: your usual second factor cannot be used right now. A security key may be blocked as a
+          possible copy, or e-mail codes may no longer be allowed for admins and sub-admins. Use one of your recovery codes, then
+          set up another method on your Security page, or ask an administrator.
+        </Alert>
+      )}
       {methods.length > 1 && (
         <SegmentedControl
           aria-label="Second factor"
@@ -145,7 +199,7 @@ export function SecondFactorForm({
         </Alert>
       )}
       {notice && (
-        <Alert color="blue" variant="light">
+        <Alert color="blue" variant="light" role="status">
           {notice}
         </Alert>
       )}

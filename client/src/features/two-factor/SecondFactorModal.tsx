@@ -1,29 +1,33 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
-import { Modal, Stack, Text } from '@mantine/core';
+import { Button, Modal, Stack, Text } from '@mantine/core';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 import { announceSessionChange } from '../session/sessionChannel';
 
 /**
  * The second sign-in step, as a pop-up over the sign-in page. `onEnded`: the sign-in can no longer be
- * finished here (it expired or ended elsewhere, or second-step sign-in is locked): the pop-up goes, and
- * the sign-in page says why.
+ * finished here (it expired or ended elsewhere, second-step sign-in is locked, or the attempts are
+ * spent until after it ends): the pop-up goes, and the sign-in page says why. `expiresAt`: when the
+ * pending sign-in ends (said as "Finish by"; null when not known).
  */
 export function SecondFactorModal({
   methods,
+  expiresAt,
   onSuccess,
   onCancel,
   onEnded,
 }: {
   methods: TwoFactorMethod[];
+  expiresAt: string | null;
   onSuccess: () => void;
   onCancel: () => void;
   onEnded: (problem: Problem) => void;
 }) {
   const [verify] = useMutation(VerifySecondFactorDocument);
   const client = useApolloClient();
+  const deadline = expiresAt ? new Date(expiresAt) : null;
   /** A problem that means the sign-in cannot be finished here ends the pop-up (null); others are shown in it. */
   const endedOr = (problem: Problem): Problem | null => {
     if (problem.code === 'UNAUTHENTICATED') {
@@ -39,15 +43,35 @@ export function SecondFactorModal({
     }
     return problem;
   };
+  /**
+   * Wrong codes spent the attempts until a time after this sign-in ends: no code can finish it, so it
+   * ends (a time to try again in a pop-up whose sign-in is over by then would be a false promise).
+   */
+  const spentPastEnd = (problem: Problem): Problem | null => {
+    const at = problem.code === 'TOO_MANY_ATTEMPTS' ? problem.retryAt : undefined;
+    if (!at || !deadline || at <= deadline) return problem;
+    onEnded({ ...problem, message: `Too many wrong codes. Sign in again after ${timeOfDay(at)}.` });
+    return null;
+  };
   return (
-    <Modal opened onClose={onCancel} title="Two-step verification" centered closeOnClickOutside={false}>
+    <Modal
+      opened
+      onClose={onCancel}
+      title="Two-step verification"
+      centered
+      closeOnClickOutside={false}
+      // The × throws the waiting sign-in away (the password is asked for again): named for what it does.
+      closeButtonProps={{ 'aria-label': 'Cancel sign-in' }}
+    >
       <Stack gap="md">
         <Text size="sm" c="dimmed">
           Your password is correct. Confirm it is you with one of your second factors.
+          {deadline && ` Finish by ${timeOfDay(deadline)}: this sign-in ends then, and you would have to sign in again.`}
         </Text>
         <SecondFactorForm
           methods={methods}
           submitLabel="Verify"
+          deadline={deadline}
           submit={async (proof) => {
             let problem: Problem;
             try {
@@ -66,11 +90,15 @@ export function SecondFactorModal({
             } catch (error) {
               problem = toProblem(error);
             }
-            return endedOr(problem);
+            const shown = endedOr(problem);
+            return shown && spentPastEnd(shown);
           }}
           // Asking for an e-mailed code or a key's challenge learns it too.
           intercept={endedOr}
         />
+        <Button variant="subtle" color="gray" onClick={onCancel}>
+          Cancel
+        </Button>
       </Stack>
     </Modal>
   );

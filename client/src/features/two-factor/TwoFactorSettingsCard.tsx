@@ -6,10 +6,11 @@ import { graphql } from '../../__generated__';
 import type { TwoFactorMethod, TwoFactorSettingsInput } from '../../__generated__/graphql';
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
+import { useConfirm } from '../../components/useConfirm';
 import { METHOD_LABELS } from './labels';
 import { useReauthGuard } from './useReauthGuard';
 
-const SettingsDocument = graphql(`
+export const TwoFactorSettingsDocument = graphql(`
   query TwoFactorSettingsPage {
     twoFactorSettings {
       enabled
@@ -36,10 +37,12 @@ const UpdateSettingsDocument = graphql(`
 const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
 /** The system-wide 2FA settings (MANAGE_SETTINGS): on/off, issuer, methods, staff rules. */
 export function TwoFactorSettingsCard() {
-  const { data, error, refetch } = useQuery(SettingsDocument);
+  const { data, error, refetch } = useQuery(TwoFactorSettingsDocument);
   const [update, { loading }] = useMutation(UpdateSettingsDocument);
   // Weakening changes (2FA off, no longer required for staff, e-mail codes for staff) ask for a fresh confirmation.
   const { guard, modal } = useReauthGuard();
+  // Switching 2FA off for everyone, or requiring it for staff (which signs staff out), is asked first.
+  const { confirm, modal: confirmModal } = useConfirm();
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
   // Only a new saved name replaces the field: saving another setting keeps a name being typed.
@@ -51,8 +54,9 @@ export function TwoFactorSettingsCard() {
 
   async function save(input: TwoFactorSettingsInput) {
     await guard('Saving', async () => {
-      // The compliance table on the same page counts methods the settings may switch off.
-      await update({ variables: { input }, refetchQueries: ['TwoFactorCompliancePage'] });
+      // The compliance table on the same page counts methods the settings may switch off; your own
+      // methods decide what the next confirmation that it is you asks for (none while 2FA is off).
+      await update({ variables: { input }, refetchQueries: ['TwoFactorCompliancePage', 'MyTwoFactor'] });
       notifications.show({ color: 'green', message: 'Two-factor settings saved.' });
     });
   }
@@ -68,7 +72,15 @@ export function TwoFactorSettingsCard() {
           description="Off: nobody is asked for a second step and nobody can set one up."
           checked={s.enabled}
           disabled={loading}
-          onChange={(e) => void save({ enabled: e.currentTarget.checked })}
+          onChange={(e) => {
+            if (e.currentTarget.checked) return void save({ enabled: true });
+            confirm({
+              title: 'Switch off two-factor authentication for everyone?',
+              body: 'Nobody is asked for a second step at sign-in any more, and nobody can set one up; sign-ins waiting for a second step end now. Methods already set up are kept for when it is switched on again.',
+              confirmLabel: 'Switch off',
+              onConfirm: () => void save({ enabled: false }),
+            });
+          }}
         />
         <Group align="end">
           <TextInput
@@ -100,7 +112,17 @@ export function TwoFactorSettingsCard() {
           description="Staff without a method are signed out at once, then led through setup right after their password and can do nothing else until done. Set up your own method first."
           checked={s.requiredForStaff}
           disabled={loading}
-          onChange={(e) => void save({ requiredForStaff: e.currentTarget.checked })}
+          onChange={(e) => {
+            if (!e.currentTarget.checked) return void save({ requiredForStaff: false });
+            confirm({
+              title: 'Require two-factor authentication for admins and sub-admins?',
+              body: s.enabled
+                ? 'Admins and sub-admins without a method are signed out now, everywhere. At their next sign-in they are led through setting one up right after their password, and can do nothing else until done.'
+                : 'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
+              confirmLabel: 'Require it',
+              onConfirm: () => void save({ requiredForStaff: true }),
+            });
+          }}
         />
         <Switch
           label="Allow e-mail codes for admins and sub-admins"
@@ -110,6 +132,7 @@ export function TwoFactorSettingsCard() {
           onChange={(e) => void save({ emailForStaff: e.currentTarget.checked })}
         />
       </Stack>
+      {confirmModal}
       {modal}
     </Card>
   );

@@ -1,0 +1,494 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Locator, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, signIn as signInAndWaitForHome, submitPassword } from '../support/browser.js';
+import type { TestDatabase } from '../support/database.js';
+import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
+import { codes, GqlClient } from '../support/graphql.js';
+import type { RunningServer } from '../support/server.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { totp } from '../support/totp.js';
+import { awayFromStepEdge, enrollTotp } from '../support/two-factor.js';
+
+const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on ErrorResult { code } } }`;
+const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff emailForStaff } }`;
+const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+
+/**
+ * An admin's 2FA pages in Chromium: another account's 2FA card (what it holds, a reset waiting for a
+ * second admin, refusals said for their case), the pending resets card, and the system-wide settings.
+ */
+describe('two-factor administration in the dashboard', () => {
+  let stack: Stack;
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let admin: GqlClient;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    stack = await startStack('two_factor_admin');
+    ({ db, server, admin, adminEmail } = stack);
+    ({ browser, close: closeBrowser } = await launchBrowser());
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await stack?.stop();
+  });
+
+  /** A browser of its own, signed in with the password (an account without 2FA), on Home. */
+  async function signedIn(email: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await signInAndWaitForHome(page, server.url, email, PASSWORD);
+    return page;
+  }
+
+  /** An admin who had been one for more than a day: it may approve resets asked for now. */
+  async function agedAdmin() {
+    const a = await createAccount(server, admin, { role: 'ADMIN' });
+    await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [a.id]);
+    return a;
+  }
+
+  /** `requester` (re-authenticated here) asks to reset admin `targetId`'s 2FA: a request that waits for a second admin. */
+  async function askReset(requester: GqlClient, targetId: string): Promise<void> {
+    await reauthenticate(requester);
+    const res = await requester.gql(RESET, { id: targetId });
+    expect(res.data?.['resetTwoFactor']?.__typename, JSON.stringify(res)).toBe('TwoFactorResetPending');
+  }
+
+  /**
+   * When the page asks to confirm it is you (a session's first sensitive step), confirms with the
+   * password (and an app code from `secret`); then waits for `then`.
+   */
+  async function confirmItIsYou(page: Page, then: Locator, secret?: string): Promise<void> {
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.or(then).first().waitFor();
+    if (await reauth.isVisible()) {
+      await reauth.getByLabel('Password').fill(PASSWORD);
+      if (secret) {
+        await reauth.getByRole('button', { name: 'Next' }).click();
+        await awayFromStepEdge();
+        // The next step's code: the sign-in's own code was used already.
+        await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+      }
+      await reauth.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await then.waitFor();
+  }
+
+  /** The text a control's aria-describedby points at: what a screen reader reads with it. */
+  const description = (control: Locator) =>
+    control.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' '),
+    );
+
+  /**
+   * Flips a switch as a pointer does, on its label: Playwright waits until nothing (a closing dialog's
+   * overlay) covers it, where a forced click on the hidden input may land on that overlay.
+   */
+  const flip = (control: Locator) => control.locator('xpath=ancestor::label[1]').click();
+
+  /** Holds the page's GraphQL operations named `operation` until `release()` (the rest pass). */
+  async function holdOperation(page: Page, operation: string): Promise<{ release: () => void }> {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/graphql', async (route: Route) => {
+      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName === operation) await gate;
+      await route.fallback();
+    });
+    return { release };
+  }
+
+  it('a reset waiting for a second admin stays on the target’s page (who asked, when it lapses), where an admin who may approve it does', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    const approver = await agedAdmin();
+
+    const page = await signedIn(adminEmail);
+    await page.goto(`${server.url}/users/${target.id}`);
+    await page.getByTestId('account-two-factor').getByText('Methods: Authenticator app').waitFor();
+    await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+    await page
+      .getByRole('dialog', { name: `Reset the two-factor authentication of ${target.email}?` })
+      .getByRole('button', { name: 'Reset' })
+      .click();
+    await confirmItIsYou(page, page.getByText(`Another admin must approve resetting ${target.email}'s 2FA`));
+    // Back later (the notice is gone): the page still says that a request waits, who asked and until when.
+    await page.reload();
+    const waiting = page.getByRole('status').filter({ hasText: 'Reset waiting for a second admin' });
+    await waiting.getByText(/^Asked for by you on .+; it lapses .+ unless another admin approves it first\./).waitFor();
+    const [request] = await db.query<{ expires_at: Date }>(
+      `select expires_at from two_factor_reset_request where target_id = $1`,
+      [target.id],
+    );
+    expect(await waiting.locator('time').nth(1).getAttribute('datetime')).toBe(request!.expires_at.toISOString());
+    expect(await waiting.getByRole('button').count()).toBe(0);
+    await page.context().close();
+
+    // An admin who may approve it, on the same page: who asked, and Approve there.
+    const other = await signedIn(approver.email);
+    await other.goto(`${server.url}/users/${target.id}`);
+    const seen = other.getByRole('status').filter({ hasText: 'Reset waiting for a second admin' });
+    await seen.getByText(`Asked for by ${adminEmail} on`, { exact: false }).waitFor();
+    await seen.getByRole('button', { name: `Approve reset of ${target.email}` }).click();
+    await other.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    await confirmItIsYou(other, other.getByText(`Two-factor authentication of ${target.email} reset`));
+    await other.getByTestId('account-two-factor').getByText('No second factor set up.').waitFor();
+    await seen.waitFor({ state: 'detached' });
+    expect(await db.query(`select 1 from totp_authenticator where account_id = $1`, [target.id])).toEqual([]);
+    await other.context().close();
+  });
+
+  it('the account page of a user whose only key is flagged, or of a sub-admin with e-mail codes while they are off for staff, shows what it holds and the recovery codes left, not “no second factor”', async () => {
+    // A user whose only security key was flagged as a possible copy, with the recovery codes of its app (gone since).
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 0, '[]', 'Desk key', now(), now())`,
+      [user.id],
+    );
+    await db.query(`delete from totp_authenticator where account_id = $1`, [user.id]);
+    // A sub-admin whose only method is e-mail codes, which staff may not use (the default).
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
+    await enrollTotp(staff.client);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [staff.id, uniqueEmail('codes')],
+    );
+    await db.query(`delete from totp_authenticator where account_id = $1`, [staff.id]);
+
+    const page = await signedIn(adminEmail);
+    const card = page.getByTestId('account-two-factor');
+    await page.goto(`${server.url}/users/${user.id}`);
+    await card
+      .getByText(
+        'No method usable at sign-in; it holds a security key blocked as a possible copy (refused at sign-in). 10 recovery codes left.',
+      )
+      .waitFor();
+    expect(await card.getByText('No second factor set up.').count()).toBe(0);
+    await page.goto(`${server.url}/users/${staff.id}`);
+    await card
+      .getByText(
+        'No method usable at sign-in; it holds e-mail codes, not allowed for admins and sub-admins now. 10 recovery codes left.',
+      )
+      .waitFor();
+    expect(await card.getByText('No second factor set up.').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('resetting an account whose factors went meanwhile says the account has nothing left to reset, and the card then shows it', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    const page = await signedIn(adminEmail);
+    await page.goto(`${server.url}/users/${user.id}`);
+    const card = page.getByTestId('account-two-factor');
+    await card.getByText('Methods: Authenticator app').waitFor();
+    // Meanwhile, in another tab: reset already.
+    await reauthenticate(admin);
+    expect((await admin.gql(RESET, { id: user.id })).data?.['resetTwoFactor']).toEqual({ __typename: 'TwoFactorResetDone' });
+
+    const reset = page.getByRole('button', { name: 'Reset two-factor authentication' });
+    await reset.click();
+    await page
+      .getByRole('dialog', { name: `Reset the two-factor authentication of ${user.email}?` })
+      .getByRole('button', { name: 'Reset' })
+      .click();
+    await confirmItIsYou(
+      page,
+      page.getByRole('alert').filter({ hasText: 'This account has nothing left to reset (no method, recovery code or lock).' }),
+    );
+    expect(await page.getByText('This method is not set up for your account.').count()).toBe(0);
+    await card.getByText('No second factor set up.').waitFor();
+    await expect.poll(() => reset.isDisabled()).toBe(true);
+    await page.context().close();
+  });
+
+  it('approving a reset whose requester was disabled meanwhile says to ask for the reset again, not “reload and try again”', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    const requester = await createAccount(server, admin, { role: 'ADMIN' });
+    const approver = await agedAdmin();
+    await askReset(requester.client, target.id);
+
+    const page = await signedIn(approver.email);
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const approve = card.getByRole('button', { name: `Approve reset of ${target.email}` });
+    await approve.waitFor();
+    // Meanwhile the admin who asked is disabled.
+    await reauthenticate(admin);
+    const disabled = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, {
+      id: requester.id,
+    });
+    expect(disabled.errors, JSON.stringify(disabled)).toBeUndefined();
+
+    await approve.click();
+    await page.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'is no longer an admin, or was disabled' });
+    await refusal.getByText(/To go ahead, ask for the reset again from/).waitFor();
+    await refusal.getByRole('link', { name: `${target.email}’s page` }).waitFor();
+    expect(await page.getByText('Reload and try again').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('the reset question says the next sign-in needs only the password, unless 2FA is required of the account', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    const page = await signedIn(adminEmail);
+    const ask = async () => {
+      await page.goto(`${server.url}/users/${user.id}`);
+      await page.getByTestId('account-two-factor').getByText('Methods: Authenticator app').waitFor();
+      await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+      const question = page.getByRole('dialog', { name: `Reset the two-factor authentication of ${user.email}?` });
+      await question.waitFor();
+      const text = await question.innerText();
+      await question.getByRole('button', { name: 'Cancel' }).click();
+      await question.waitFor({ state: 'detached' });
+      return text;
+    };
+    const unmarked = await ask();
+    expect(unmarked).toContain('Their next sign-in needs only the password, until they set up a method again.');
+    expect(unmarked).not.toContain('set up two-factor authentication again at their next sign-in');
+
+    const marked = await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, {
+      id: user.id,
+    });
+    expect(marked.errors, JSON.stringify(marked)).toBeUndefined();
+    const required = await ask();
+    expect(required).toContain('They are led through setting up two-factor authentication again right after their password.');
+    expect(required).not.toContain('needs only the password');
+    await page.context().close();
+  });
+
+  it('switching 2FA off for everyone, or requiring it for staff, asks first and says what happens; nothing changes until confirmed', async () => {
+    const page = await signedIn(adminEmail);
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+    const stored = async () => (await admin.gql(SETTINGS)).data!['twoFactorSettings'];
+    try {
+      const enabled = settings.getByRole('switch', { name: /^Two-factor authentication/ });
+      await flip(enabled);
+      const off = page.getByRole('dialog', { name: 'Switch off two-factor authentication for everyone?' });
+      await off.getByText(/Nobody is asked for a second step at sign-in any more/).waitFor();
+      expect((await stored()).enabled).toBe(true);
+      await off.getByRole('button', { name: 'Cancel' }).click();
+      await off.waitFor({ state: 'detached' });
+      expect(await enabled.isChecked()).toBe(true);
+
+      const forStaff = settings.getByRole('switch', { name: 'Require 2FA for admins and sub-admins' });
+      await flip(forStaff);
+      const staff = page.getByRole('dialog', { name: 'Require two-factor authentication for admins and sub-admins?' });
+      await staff.getByText(/Admins and sub-admins without a method are signed out now/).waitFor();
+      expect((await stored()).requiredForStaff).toBe(false);
+      await staff.getByRole('button', { name: 'Cancel' }).click();
+      await staff.waitFor({ state: 'detached' });
+      expect(await forStaff.isChecked()).toBe(false);
+      expect(await stored()).toEqual({ enabled: true, requiredForStaff: false, emailForStaff: false });
+
+      // Confirmed: switched off.
+      await flip(enabled);
+      await off.getByRole('button', { name: 'Switch off' }).click();
+      await confirmItIsYou(page, page.getByText('Two-factor settings saved.').first());
+      expect((await stored()).enabled).toBe(false);
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+    }
+    await page.context().close();
+  });
+
+  it('after switching 2FA off, the next confirmation on the same page asks only for the password (your own methods are read again)', async () => {
+    const me = await createAccount(server, admin, { role: 'ADMIN' });
+    const { secret } = await enrollTotp(me.client);
+    const someone = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext()).newPage();
+    await awayFromStepEdge();
+    await submitPassword(page, server.url, me.email, PASSWORD);
+    const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
+    await popUp.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await popUp.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+    try {
+      await flip(settings.getByRole('switch', { name: /^Two-factor authentication/ }));
+      // (Asked first since that was fixed; this test is about what comes after.)
+      const question = page.getByRole('dialog', { name: 'Switch off two-factor authentication for everyone?' });
+      await question
+        .or(page.getByRole('dialog', { name: 'Confirm it is you' }))
+        .first()
+        .waitFor();
+      if (await question.isVisible()) await question.getByRole('button', { name: 'Switch off' }).click();
+      await confirmItIsYou(page, page.getByText('Two-factor settings saved.').first(), secret);
+      expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].enabled).toBe(false);
+
+      // Minutes later: the confirmation has lapsed (until the server has heard of it, probed with a
+      // reset of an account that holds nothing, which changes nothing either way).
+      await db.query(`update session set reauth_at = now() - interval '1 hour' where account_id = $1`, [me.id]);
+      const asPage = new GqlClient(server.url);
+      asPage.setCookie('sc_session', (await page.context().cookies()).find((c) => c.name === 'sc_session')!.value);
+      await expect
+        .poll(async () => codes(await asPage.gql(RESET, { id: someone.id })), { interval: 50 })
+        .toEqual(['REAUTH_REQUIRED']);
+
+      // A weakening change: the confirmation asks for the password alone (2FA is off: no code is wanted).
+      await flip(settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' }));
+      const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+      await reauth.getByLabel('Password').fill(PASSWORD);
+      const next = reauth.getByRole('button', { name: /^(Next|Confirm)$/ });
+      await next.waitFor();
+      expect(await next.textContent()).toBe('Confirm');
+      await next.click();
+      await expect.poll(async () => (await admin.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true, emailForStaff: false } })).errors).toBeUndefined();
+    }
+    await page.context().close();
+  });
+
+  it('at 375 px wide the compliance table scrolls sideways within its card, and a waiting reset’s Approve button is shown whole', async () => {
+    const target = await createAccount(server, admin, {
+      role: 'ADMIN',
+      email: `a-rather-long-admin-address-${randomBytes(4).toString('hex')}@example.test`,
+    });
+    await enrollTotp(target.client);
+    const approver = await agedAdmin();
+    await askReset(admin, target.id);
+
+    const page = await signedIn(approver.email);
+    await page.goto(`${server.url}/security/two-factor`);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const approve = card.getByRole('button', { name: `Approve reset of ${target.email}` });
+    await approve.waitFor();
+    // Its label is not cut off (a whole address in a button that cannot wrap was), and it lies in its card.
+    const clipped = await approve.evaluate((b) =>
+      [b, ...Array.from(b.querySelectorAll('*'))].some((e) => e.scrollWidth > e.clientWidth),
+    );
+    expect.soft(clipped).toBe(false);
+    const box = (await approve.boundingBox())!;
+    const within = (await card.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(within.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(within.x + within.width);
+
+    // The table's last column, cut off at its card's edge, comes into view when the table is scrolled
+    // sideways (as a finger or a trackpad does); the page itself does not scroll sideways.
+    const table = page.getByRole('table', { name: '2FA status per account' });
+    const email = table.getByText(target.email);
+    await email.scrollIntoViewIfNeeded();
+    const lastCell = table.getByRole('row').filter({ hasText: target.email }).getByRole('cell').last();
+    const report = table.locator('xpath=ancestor::*[contains(@class, "mantine-Card-root")][1]');
+    const edge = await report.evaluate((c) => c.getBoundingClientRect().right);
+    expect(edge).toBeLessThanOrEqual(375);
+    const start = (await email.boundingBox())!;
+    await page.mouse.move(start.x + 10, start.y + start.height / 2);
+    await expect
+      .poll(async () => {
+        await page.mouse.wheel(200, 0);
+        const cell = (await lastCell.boundingBox())!;
+        return cell.x + cell.width <= edge;
+      })
+      .toBe(true);
+    expect(await page.evaluate(() => [window.scrollX, document.documentElement.scrollWidth])).toEqual([0, 375]);
+    await page.context().close();
+  });
+
+  it('the pending resets card shows a failed query instead of vanishing', async () => {
+    const page = await signedIn(adminEmail);
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'PendingTwoFactorResets')
+        return route.fallback();
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
+      });
+    });
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const failed = card.getByRole('alert').filter({ hasText: 'Could not load the resets waiting for approval' });
+    await failed.getByText('The server is waiting on its database. Try again in a moment.').waitFor();
+    await failed.getByRole('button', { name: 'Try again' }).waitFor();
+    await page.context().close();
+  });
+
+  it('approving one waiting reset spins only its own Approve button; the card’s title fits requests you cannot approve', async () => {
+    const first = await createAccount(server, admin, { role: 'ADMIN' });
+    const second = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(first.client);
+    await enrollTotp(second.client);
+    const approver = await agedAdmin();
+    await askReset(admin, first.id);
+    await askReset(admin, second.id);
+
+    const page = await signedIn(approver.email);
+    const held = await holdOperation(page, 'ApproveTwoFactorReset');
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const approveFirst = card.getByRole('button', { name: `Approve reset of ${first.email}` });
+    const approveSecond = card.getByRole('button', { name: `Approve reset of ${second.email}` });
+    await approveSecond.waitFor();
+    // It lists requests you asked for, about yourself, or may not approve, too.
+    expect.soft(await card.getByRole('heading', { level: 2 }).textContent()).toBe('Resets waiting for a second admin');
+    await approveFirst.click();
+    await page.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    // While the first approval is on its way: its button is busy, the other one is not.
+    await expect.poll(() => approveFirst.getAttribute('data-loading')).toBe('true');
+    expect(await approveSecond.isEnabled()).toBe(true);
+    expect(await approveSecond.getAttribute('data-loading')).toBeNull();
+    held.release();
+    await confirmItIsYou(page, page.getByText(`Two-factor authentication of ${first.email} reset`));
+    await approveFirst.waitFor({ state: 'detached' });
+    expect(await approveSecond.isEnabled()).toBe(true);
+    await page.context().close();
+  });
+
+  it('informational notes about waiting resets and missing 2FA are statuses, not alerts', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    await agedAdmin();
+    await askReset(admin, target.id);
+    const marked = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`update account set requires_two_factor = true where id = $1`, [marked.id]);
+
+    const page = await signedIn(adminEmail);
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    await card.getByRole('status').filter({ hasText: 'You asked: another admin approves.' }).first().waitFor();
+    await page.getByRole('status').filter({ hasText: 'must use 2FA and have none' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // The target's page says so too, as a status.
+    await page.goto(`${server.url}/users/${target.id}`);
+    await page.getByRole('status').filter({ hasText: 'Reset waiting for a second admin' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('while 2FA is off for the system, the requires-2FA switch says it takes effect only once 2FA is switched on', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    const page = await signedIn(adminEmail);
+    try {
+      await page.goto(`${server.url}/users/${user.id}`);
+      await page.getByTestId('account-two-factor').waitFor();
+      const required = page.getByRole('switch', { name: 'Require two-factor authentication' });
+      await expect
+        .poll(() => description(required))
+        .toContain('Takes effect only when two-factor authentication is switched on for the system (it is off now).');
+      await flip(required);
+      await page.getByText(`${user.email} must use two-factor authentication once it is switched on for the system.`).waitFor();
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+    }
+    await page.context().close();
+  });
+});
