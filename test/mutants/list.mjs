@@ -335,11 +335,23 @@ export default [
     edits: [
       [
         SS,
-        'values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1)',
-        'values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, null)',
+        'select $1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1',
+        'select $1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, null',
       ],
     ],
     tests: [[T, 'ends when cancelled']],
+  },
+  {
+    id: 'pending-rotated',
+    why: 'a new sign-in over a pending sign-in’s cookie leaves that pending sign-in usable',
+    edits: [[SS, 'await this.cancelSealed(sealed, hashToken(token), ip, reason);', '']],
+    tests: [['test/specs/auth.test.ts', 'a sign-in over a pending sign-in’s cookie cancels that pending sign-in']],
+  },
+  {
+    id: 'enrollment-disabled',
+    why: 'an account disabled while its password was checked still gets an enrollment-only session, live again on re-enable',
+    edits: [[SS, ' and session_epoch = $11 and disabled_at is null', ' and (session_epoch = $11 or true)']],
+    tests: [[R, 'a user disabled while its password sign-in is under way gets no enrollment-only session']],
   },
   {
     id: 'pending-code-purged',
@@ -661,7 +673,7 @@ export default [
       [
         TF,
         'if (TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
-        'if (false && TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
+        'if ((false as boolean) && TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
       ],
     ],
     tests: [['test/specs/cli.test.ts', 'an API-only integration holds no second factor']],
@@ -762,18 +774,6 @@ export default [
       [R, 'comes from an admin of a day when it was asked for'],
       [T, 'waits for a second admin, who is neither'],
     ],
-  },
-  {
-    id: 'unlock-any-rank',
-    why: 'a sub-admin with MANAGE_USERS unlocks an admin’s second step',
-    edits: [
-      [
-        TFR,
-        'const account = await managedAccount(ctx, accountId);\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    await ctx.services.twoFactor.unlock(ctx, account);',
-        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    await ctx.services.twoFactor.unlock(ctx, account);',
-      ],
-    ],
-    tests: [[R, 'unlocking follows the same ranks as a reset']],
   },
   {
     id: 'reset-any-rank',
@@ -948,6 +948,127 @@ export default [
       ],
     ],
     tests: [[LP, 'needs an acknowledgement to trust a wide public range']],
+  },
+  // Rules no test proved, each with a test since (session 30)
+  {
+    id: 'wa-flagged-accepted',
+    why: 'a security key flagged as a possible clone signs in again once its counter is past the stored one',
+    // Both parts: each check alone covers for the other (either one alone is equivalent).
+    edits: [
+      [
+        WA,
+        'if (cred.flaggedAt)\n      return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED',
+        'if ((false as boolean) && cred.flaggedAt)\n      return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED',
+      ],
+      [
+        WA,
+        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))',
+        'where id = ? and (counter < ? or (? = 0 and counter = 0))',
+      ],
+    ],
+    tests: [[T, 'a flagged key stays refused once its counter is past the stored one again']],
+  },
+  {
+    id: 'recovery-plaintext',
+    why: 'recovery codes stored in clear (normalised), not as an HMAC',
+    edits: [
+      [
+        TF,
+        "return hmacHex(this.keys.sessionSecret, `recovery:${accountId}:${code.toUpperCase().replace(/[^A-Z0-9]/g, '')}`);",
+        "return code.toUpperCase().replace(/[^A-Z0-9]/g, '');",
+      ],
+    ],
+    tests: [[T, 'a recovery code signs in once, e-mails the holder']],
+  },
+  {
+    id: 'recovery-reauth-reuse',
+    why: 'a used recovery code confirms re-authentications again and again',
+    edits: [
+      [
+        TF,
+        "text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null',",
+        "text: 'update recovery_code set used_at = now() where account_id = $1 and code_hash = $2',",
+      ],
+    ],
+    tests: [[T, 'a recovery code that confirmed a re-authentication is used up']],
+  },
+  {
+    id: 'lock-other-methods',
+    why: 'the second-step lock is ignored by recovery codes, e-mailed codes and security keys',
+    edits: [
+      [TF, '(select locked_at from two_factor_state where account_id = $1) as locked_at,', 'null::timestamptz as locked_at,'],
+    ],
+    tests: [[L, 'the lock holds for every method']],
+  },
+  {
+    id: 'acct-limit-other-methods',
+    why: 'no per-account limit on wrong recovery codes, e-mailed codes or key answers (only the network’s)',
+    edits: [
+      [
+        TF,
+        'acct.count as acct_count, acct.window_start as acct_start,\n         net.count - 1 as net_count',
+        'null::int as acct_count, null::timestamptz as acct_start,\n         net.count - 1 as net_count',
+      ],
+    ],
+    tests: [[L, 'the account limit holds on its own for recovery codes and e-mailed codes too']],
+  },
+  {
+    id: 'reauth-password-unlimited',
+    why: 'whoever holds a session cookie guesses re-authentication passwords without limit',
+    edits: [
+      [
+        TF,
+        'const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);\n    if (limited) return limited;\n    const ok = account.password',
+        'const ok = account.password',
+      ],
+    ],
+    tests: [[L, 're-authentication passwords are limited per account']],
+  },
+  {
+    id: 'approver-age-boundary',
+    why: '“an admin of at least a day” shrinks to two hours',
+    edits: [[TFR, 'const APPROVER_MIN_AGE_MS = 24 * 3600_000;', 'const APPROVER_MIN_AGE_MS = 2 * 3600_000;']],
+    tests: [[T, 'only an admin of at least a day when the reset was asked for approves it']],
+  },
+  {
+    id: 'reset-request-ttl',
+    why: 'a reset request waits 48 hours for its approval instead of 24',
+    edits: [[TFR, 'const RESET_REQUEST_TTL_MS = 24 * 3600_000;', 'const RESET_REQUEST_TTL_MS = 48 * 3600_000;']],
+    tests: [[T, 'a reset request lapses a day after it was asked for']],
+  },
+  {
+    id: 'api-unlock-forgets-failures',
+    why: 'the dashboard’s unlock of an account that is not locked forgets its failures, unaudited (a manager keeps it below the lockout)',
+    edits: [[TF, 'if (!held?.locked_at) return false;', 'if ((false as boolean) && !held?.locked_at) return false;']],
+    tests: [[L, 'unlocking an account that is not locked changes nothing']],
+  },
+  {
+    id: 'api-unlock-not-locked-done',
+    why: 'an unlock of an account that is not locked answers as if it had unlocked it',
+    edits: [
+      [
+        TFR,
+        'if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();',
+        'await ctx.services.twoFactor.unlock(ctx, account);',
+      ],
+    ],
+    tests: [
+      [L, 'unlocking an account that is not locked changes nothing'],
+      [L, 'consecutive failures lock the second step until an admin unlocks it'],
+    ],
+  },
+  // Replaces the listed `unlock-any-rank` (same mutant; the resolver's text changed).
+  {
+    id: 'unlock-any-rank',
+    why: 'a sub-admin with MANAGE_USERS unlocks an admin’s second step',
+    edits: [
+      [
+        TFR,
+        'const account = await managedAccount(ctx, accountId);\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();',
+        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();',
+      ],
+    ],
+    tests: [[R, 'unlocking follows the same ranks as a reset']],
   },
   // The quality bar's transport defaults (cookies, CSRF, GraphQL limits, introspection, proxies, errors)
   {

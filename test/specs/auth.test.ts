@@ -343,6 +343,75 @@ describe('password login and sessions', () => {
     expect((await client.gql(ME)).data?.['me']?.email).toBe(email);
   });
 
+  it('a sign-in over a pending sign-in’s cookie cancels that pending sign-in: the new one goes on, remembered', async () => {
+    const { client: user, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(user);
+    const { email: otherEmail } = await createAccount(server, admin, { role: 'USER' });
+    const browser = new GqlClient(server.url);
+    expect((await loginStep(browser, email)).typename).toBe('SecondFactorRequired');
+    const before = browser.getCookie('sc_session')!;
+    const changes = await listenTableChanges(db);
+    try {
+      // The same browser signs in again, over the pending sign-in's cookie.
+      expect((await loginStep(browser, email)).typename).toBe('SecondFactorRequired');
+      const after = browser.getCookie('sc_session')!;
+      expect(after).toMatch(/^p\./);
+      expect(after).not.toBe(before);
+      // The earlier one is cancelled as `logout` cancels it: a revoked row names it, announced by that
+      // name alone…
+      const cancelled = await db.query<{ pending_id: string }>(
+        `select pending_id, account_id, stage, revoked_reason from session where token_hash = $1`,
+        [createHash('sha256').update(before).digest('hex')],
+      );
+      expect(cancelled).toEqual([
+        { pending_id: expect.any(String), account_id: id, stage: 'PENDING_SECOND_FACTOR', revoked_reason: 'ROTATED' },
+      ]);
+      expect(await changes.settle('after-sign-in')).toEqual([`auth:s:p:${cancelled[0]!.pending_id}`, 'after-sign-in']);
+    } finally {
+      await changes.end();
+    }
+    // …so the new one is still served from memory (a read would wait for the session table here).
+    const pending = await whileSessionsLocked(db, () => browser.gql(Q.pending));
+    expect(pending).toMatchObject({ readSessions: false, value: { data: { pendingSignIn: { email } } } });
+    // The old token cannot be finished, not even with the right code.
+    const old = new GqlClient(server.url);
+    old.setCookie('sc_session', before);
+    expect((await old.gql(Q.pending)).data?.['pendingSignIn']).toBeNull();
+    await awayFromStepEdge();
+    expect(codes(await old.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } }))).toEqual(['UNAUTHENTICATED']);
+    const done = await browser.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } });
+    expect(done.data?.['verifySecondFactor'], JSON.stringify(done)).toMatchObject({
+      __typename: 'LoginSuccess',
+      account: { id },
+    });
+
+    // Over another account's pending cookie, a sign-in without a second step cancels it too.
+    const other = new GqlClient(server.url);
+    expect((await loginStep(other, email)).typename).toBe('SecondFactorRequired');
+    const held = other.getCookie('sc_session')!;
+    expect((await loginStep(other, otherEmail)).typename).toBe('LoginSuccess');
+    expect((await other.gql(ME)).data?.['me']?.email).toBe(otherEmail);
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', held);
+    expect((await replay.gql(Q.pending)).data?.['pendingSignIn']).toBeNull();
+  });
+
+  it('a sign-in over the pending cookie of an account deleted since signs in (nothing is left to cancel)', async () => {
+    const { client: user, email, id } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user);
+    const { email: otherEmail } = await createAccount(server, admin, { role: 'USER' });
+    const browser = new GqlClient(server.url);
+    expect((await loginStep(browser, email)).typename).toBe('SecondFactorRequired');
+    const held = browser.getCookie('sc_session')!;
+    const deleted = await admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id });
+    expect(deleted.errors, JSON.stringify(deleted)).toBeUndefined();
+    expect((await loginStep(browser, otherEmail)).typename).toBe('LoginSuccess');
+    expect((await browser.gql(ME)).data?.['me']?.email).toBe(otherEmail);
+    expect(
+      await db.query(`select 1 from session where token_hash = $1`, [createHash('sha256').update(held).digest('hex')]),
+    ).toEqual([]);
+  });
+
   it('refuses a session past its absolute expiry, and one idle for too long', async () => {
     const { client: absolute, id: absId } = await createAccount(server, admin, { role: 'USER' });
     const { client: idle, id: idleId } = await createAccount(server, admin, { role: 'USER' });

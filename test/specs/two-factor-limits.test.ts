@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../support/server.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { SoftKey } from '../support/webauthn.js';
 
 /**
  * Wrong second factors are limited per account and per network (5 per window here), also when many
@@ -572,6 +573,98 @@ describe('second-factor attempt limits', () => {
     ]);
   });
 
+  it('the account limit holds on its own for recovery codes and e-mailed codes too: five wrong from five networks refuse the right one from a sixth', async () => {
+    const used = async (table: string, id: string) =>
+      (
+        await db.query<{ n: number }>(`select count(*)::int as n from ${table} where account_id = $1 and used_at is not null`, [
+          id,
+        ])
+      )[0]!.n;
+    const failuresOf = (id: string) =>
+      db.query(`select consecutive_failures, locked_at from two_factor_state where account_id = $1`, [id]);
+
+    // Recovery codes: each network far from its own budget (1 of 5), so only the account's can refuse.
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { recoveryCodes } = await enrollTotp(setup);
+    const guessed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { ip, key } = farAddress();
+      const r = await (await signInFrom(ip, email)).gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: 'AAAAA-BBBBB' } });
+      expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('CODE_INVALID');
+      guessed.push(key);
+    }
+    for (const key of guessed) expect(await spent(key)).toBe(1);
+    const fresh = farAddress();
+    const client = await signInFrom(fresh.ip, email);
+    const limited = await client.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: recoveryCodes[0] } });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+    // Refused before it was compared: the code is still unused, the new network paid nothing.
+    expect(await used('recovery_code', id)).toBe(0);
+    expect(await spent(fresh.key)).toBe(0);
+    expect(await failuresOf(id)).toEqual([{ consecutive_failures: 5, locked_at: null }]);
+
+    // E-mailed codes, one wrong try in each of five sign-ins (each code has five tries of its own).
+    const { client: mailSetup, email: mailEmail, id: mailId } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(mailSetup);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [mailId, mailEmail],
+    );
+    /** A sign-in from a network of its own, with the code e-mailed to it. */
+    const withCode = async () => {
+      const net = farAddress();
+      const c = await signInFrom(net.ip, mailEmail);
+      const since = mail.count();
+      expect((await c.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      return { client: c, key: net.key, code: await mail.codeFor(mailEmail, since) };
+    };
+    for (let i = 0; i < 5; i++) {
+      const { client: c, key, code } = await withCode();
+      const other = code === '123456' ? '654321' : '123456';
+      const r = await c.gql(Q.verify, { i: { method: 'EMAIL', code: other } });
+      expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('CODE_INVALID');
+      expect(await spent(key)).toBe(1);
+    }
+    const last = await withCode();
+    const refused = await last.client.gql(Q.verify, { i: { method: 'EMAIL', code: last.code } });
+    expect(refused.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect((await last.client.gql(Q.me)).data!['me']).toBeNull();
+    expect(await used('email_code', mailId)).toBe(0);
+    expect(await spent(last.key)).toBe(0);
+    expect(await failuresOf(mailId)).toEqual([{ consecutive_failures: 5, locked_at: null }]);
+
+    // Once the window has passed, the same right codes sign in.
+    await windowPasses();
+    const ok = await client.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: recoveryCodes[0] } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+    const mailed = await last.client.gql(Q.verify, { i: { method: 'EMAIL', code: last.code } });
+    expect(mailed.data!['verifySecondFactor'].__typename, JSON.stringify(mailed)).toBe('LoginSuccess');
+  });
+
+  it('re-authentication passwords are limited per account: after five wrong ones the right password and code wait for the window', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const from = { 'x-forwarded-for': farAddress().ip };
+    const reauth = (password: string) =>
+      client
+        .gql(Q.reauth, { i: { password, secondFactor: { method: 'TOTP', code: totp(secret, 0) } } }, from)
+        .then((r) => r.data!['reauthenticate']);
+    const confirmed = () => db.query(`select 1 from session where account_id = $1 and reauth_at is not null`, [id]);
+    for (let i = 0; i < 5; i++) {
+      expect(await reauth('not the password at all'), `guess ${i + 1}`).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    }
+    await awayFromStepEdge();
+    expect(await reauth(PASSWORD)).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(await confirmed()).toEqual([]);
+    // Once the window has passed, the right password and code confirm it is the holder.
+    await windowPasses();
+    await awayFromStepEdge();
+    expect(await reauth(PASSWORD)).toMatchObject({ __typename: 'ReauthSuccess' });
+    expect(await confirmed()).toHaveLength(1);
+  });
+
   it('the network limit holds for concurrent guesses across accounts', async () => {
     // Someone with the passwords of several accounts guesses their codes from one address all at once
     // (32 requests in flight, each account within its own budget: when the network's budget was read
@@ -815,7 +908,7 @@ describe('second-factor attempt limits', () => {
     const unlock = await admin.gql(unlockQ, { id });
     expect(unlock.data!['unlockSecondFactor']).toBe(true);
     // An unlock of an account not locked (any more) changes nothing and records nothing.
-    expect((await admin.gql(unlockQ, { id })).data!['unlockSecondFactor']).toBe(true);
+    expect(codes(await admin.gql(unlockQ, { id }))).toEqual(['BAD_USER_INPUT']);
     expect(
       await db.query(`select count(*)::int as n from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id]),
     ).toEqual([{ n: 1 }]);
@@ -856,6 +949,112 @@ describe('second-factor attempt limits', () => {
     expect(
       (await admin.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { locked } }`, { id })).data!['accountTwoFactor'],
     ).toEqual({ locked: true });
+  });
+
+  it('the lock holds for every method: a right recovery code, security key or e-mailed code is refused and left unused', async () => {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { recoveryCodes } = await enrollTotp(setup);
+    const key = new SoftKey(server.url);
+    const options = (await setup.gql(`mutation { webauthnRegistrationOptions(name: "Desk key") }`)).data![
+      'webauthnRegistrationOptions'
+    ];
+    const registered = await setup.gql(`mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename } }`, {
+      r: key.registration(options),
+    });
+    expect(registered.data!['finishWebauthnRegistration'].__typename, JSON.stringify(registered)).toBe('TwoFactorEnabled');
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [id, email],
+    );
+    const client = await signInFrom(farAddress().ip, email);
+    expect((await client.gql(Q.pending)).data!['pendingSignIn'].methods).toEqual(['TOTP', 'EMAIL', 'WEBAUTHN', 'RECOVERY_CODE']);
+    // A code e-mailed before the lock (none is sent while it holds).
+    const since = mail.count();
+    expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+    const code = await mail.codeFor(email, since);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 8, now())`, [id]);
+
+    const verify = async (c: GqlClient, i: Record<string, unknown>) => (await c.gql(Q.verify, { i })).data!['verifySecondFactor'];
+    const keyAnswer = async (c: GqlClient) =>
+      key.assertion((await c.gql(`mutation { webauthnAuthenticationOptions }`)).data!['webauthnAuthenticationOptions']);
+    const locked = { __typename: 'TwoFactorError', code: 'SECOND_FACTOR_LOCKED' };
+    expect(await verify(client, { method: 'RECOVERY_CODE', code: recoveryCodes[0] })).toMatchObject(locked);
+    expect(await verify(client, { method: 'WEBAUTHN', webauthnResponse: await keyAnswer(client) })).toMatchObject(locked);
+    expect(await verify(client, { method: 'EMAIL', code })).toMatchObject(locked);
+    // Sent with the password, in one request: the same.
+    const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': farAddress().ip }).gql(
+      `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
+      { i: { email, password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes[1] } } },
+    );
+    expect(oneRequest.data!['login']).toEqual(locked);
+    expect((await client.gql(Q.me)).data!['me']).toBeNull();
+    // Nothing was used up, nor counted.
+    expect(await db.query(`select 1 from recovery_code where account_id = $1 and used_at is not null`, [id])).toEqual([]);
+    expect(await db.query(`select counter::int, last_used_at from webauthn_credential where account_id = $1`, [id])).toEqual([
+      { counter: 0, last_used_at: null },
+    ]);
+    expect(await db.query(`select used_at from email_code where account_id = $1`, [id])).toEqual([{ used_at: null }]);
+    expect(
+      await db.query(`select consecutive_failures, locked_at is not null as locked from two_factor_state where account_id = $1`, [
+        id,
+      ]),
+    ).toEqual([{ consecutive_failures: 8, locked: true }]);
+
+    // Unlocked (and a new window), the very same proofs sign in.
+    await db.query(`delete from two_factor_state where account_id = $1`, [id]);
+    await windowPasses();
+    expect(await verify(client, { method: 'EMAIL', code })).toMatchObject({ __typename: 'LoginSuccess' });
+    const withKey = await signInFrom(farAddress().ip, email);
+    expect(await verify(withKey, { method: 'WEBAUTHN', webauthnResponse: await keyAnswer(withKey) })).toMatchObject({
+      __typename: 'LoginSuccess',
+    });
+    const withCode = await signInFrom(farAddress().ip, email);
+    expect(await verify(withCode, { method: 'RECOVERY_CODE', code: recoveryCodes[0] })).toMatchObject({
+      __typename: 'LoginSuccess',
+    });
+  });
+
+  it('unlocking an account that is not locked changes nothing: its failures stay, nothing is audited, and the answer says NOT_LOCKED', async () => {
+    const { client, secret, id } = await pendingUser();
+    await awayFromStepEdge();
+    for (let i = 0; i < 3; i++) {
+      expect((await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_INVALID',
+      );
+    }
+    const state = () => db.query(`select consecutive_failures, locked_at from two_factor_state where account_id = $1`, [id]);
+    expect(await state()).toEqual([{ consecutive_failures: 3, locked_at: null }]);
+    // (Another manager: this file's admin must stay without a fresh re-authentication for other tests.)
+    const { client: manager } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
+    await reauthenticate(manager);
+    const UNLOCK = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
+    const res = await manager.gql(UNLOCK, { id });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0]!.extensions!['fields']).toEqual([
+      { field: 'accountId', reason: 'NOT_LOCKED', message: expect.any(String) },
+    ]);
+    expect(res.data).toBeNull();
+    expect(await state()).toEqual([{ consecutive_failures: 3, locked_at: null }]);
+    expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id])).toEqual(
+      [],
+    );
+    // An account with no failures at all answers the same.
+    const { id: calm } = await createAccount(server, admin, { role: 'USER' });
+    expect(codes(await manager.gql(UNLOCK, { id: calm }))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.query(`select 1 from two_factor_state where account_id = $1`, [calm])).toEqual([]);
+
+    // The run goes on from where it was: five more wrong codes (a new window) reach the lockout of eight.
+    await windowPasses();
+    await awayFromStepEdge();
+    for (let i = 0; i < 5; i++) {
+      expect((await client.gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } })).data!['verifySecondFactor'].code).toBe(
+        'CODE_INVALID',
+      );
+    }
+    expect((await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'].code).toBe(
+      'SECOND_FACTOR_LOCKED',
+    );
   });
 });
 

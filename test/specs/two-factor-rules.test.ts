@@ -6,17 +6,18 @@ import {
   CREATE_ACCOUNT,
   createAccount,
   createIntegration,
+  LOGIN,
   PASSWORD,
   reauthenticate,
   setupAdmin,
   uniqueEmail,
 } from '../support/factories.js';
-import { codes, GqlClient } from '../support/graphql.js';
+import { codes, GqlClient, type GqlResponse } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
 import type { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, type Login, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
 
 /**
@@ -291,6 +292,9 @@ describe('two-factor rules', () => {
       await db.query(`update two_factor_state set locked_at = null, consecutive_failures = 0 where account_id = $1`, [adminId]);
     }
     const { id: userId } = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())`, [
+      userId,
+    ]);
     expect((await users.gql(UNLOCK, { id: userId })).data!['unlockSecondFactor']).toBe(true);
   });
 
@@ -1081,6 +1085,90 @@ describe('two-factor rules', () => {
       { outcome: 'SUCCESS' },
       { outcome: 'SECOND_FACTOR_REQUIRED' },
     ]);
+  });
+
+  const DISABLE = `mutation($id: ID!, $disabled: Boolean!) { setAccountDisabled(id: $id, disabled: $disabled) { id } }`;
+
+  it('a user disabled while its password sign-in is under way gets no enrollment-only session: answered as a wrong password, none back on re-enable', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+    const client = new GqlClient(server.url);
+    // The disable takes the account's row first; the sign-in has read the row (enabled), checked the
+    // password, and waits for the row behind the disable to start its enrollment-only session.
+    const [disabled, signedIn] = await inLockOrder<GqlResponse>(
+      db,
+      [`select 1 from account where id = $1 for update`, [u.id]],
+      [
+        () => admin.gql(DISABLE, { id: u.id, disabled: true }),
+        () => client.gql(LOGIN, { input: { email: u.email, password: PASSWORD } }),
+      ],
+    );
+    expect(disabled!.errors).toBeUndefined();
+    // A disabled account's right password is answered as a wrong one, and recorded as what it was.
+    expect(signedIn!.data?.['login']).toEqual({
+      __typename: 'InvalidCredentialsError',
+      code: 'INVALID_CREDENTIALS',
+      message: expect.any(String),
+    });
+    expect(client.getCookie('sc_session')).toBeUndefined();
+    expect(await db.query(`select outcome from login_event where account_id = $1 order by id`, [u.id])).toEqual([
+      { outcome: 'SUCCESS' },
+      { outcome: 'ACCOUNT_DISABLED' },
+    ]);
+    expect(await db.query(`select 1 from session where account_id = $1 and stage = 'ENROLLMENT_REQUIRED'`, [u.id])).toEqual([]);
+    // Enabled again: nothing of that sign-in comes back; a new one is led through enrollment.
+    expect((await admin.gql(DISABLE, { id: u.id, disabled: false })).errors).toBeUndefined();
+    expect(await liveSessions(u.id)).toBe(0);
+    expect((await client.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+    expect(codes(await client.gql(Q.startTotp))).toEqual(['UNAUTHENTICATED']);
+    expect((await loginStep(client, u.email)).typename).toBe('TwoFactorEnrollmentRequired');
+  });
+
+  it('a user whose sessions are all ended while its password sign-in is under way is decided again: led through enrollment, not refused', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+    const client = new GqlClient(server.url);
+    // What a revocation of all of its sessions (another instance's, an admin's reset) does to the
+    // account, committed while the sign-in waits to start its enrollment-only session.
+    const [signedIn] = await inLockOrder<Login>(
+      db,
+      [`select 1 from account where id = $1 for update`, [u.id]],
+      [() => loginStep(client, u.email)],
+      { meanwhile: (locker) => locker.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [u.id]) },
+    );
+    // Its password is right and nothing else changed: not refused as a wrong one.
+    expect(signedIn!.typename).toBe('TwoFactorEnrollmentRequired');
+    expect(await db.query(`select stage from session where account_id = $1 and revoked_at is null`, [u.id])).toEqual([
+      { stage: 'ENROLLMENT_REQUIRED' },
+    ]);
+    expect((await client.gql(Q.pending)).data!['pendingSignIn']).toMatchObject({ stage: 'ENROLLMENT_REQUIRED', email: u.email });
+    expect(await db.query(`select outcome from login_event where account_id = $1 order by id`, [u.id])).toEqual([
+      { outcome: 'SUCCESS' },
+      { outcome: 'SECOND_FACTOR_REQUIRED' },
+    ]);
+  });
+
+  it('a user disabled while its sign-in to the second step is under way: the pending sign-in it got is dead, and stays so on re-enable', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(u.client);
+    const client = new GqlClient(server.url);
+    // The sign-in's second step is owed: its token is made without waiting for the row, and it waits
+    // to record the sign-in (whose account the disable holds) once the disable waits for the row.
+    const [disabled, signedIn] = await inLockOrder<unknown>(
+      db,
+      [`select 1 from account where id = $1 for update`, [u.id]],
+      [() => admin.gql(DISABLE, { id: u.id, disabled: true }), () => loginStep(client, u.email)],
+    );
+    expect((disabled as GqlResponse).errors).toBeUndefined();
+    // Decided before the disable committed; its token is good only in the session epoch it was made in.
+    expect((signedIn as { typename: string }).typename).toBe('SecondFactorRequired');
+    await awayFromStepEdge();
+    expect((await client.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+    expect(codes(await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } }))).toEqual(['UNAUTHENTICATED']);
+    expect((await admin.gql(DISABLE, { id: u.id, disabled: false })).errors).toBeUndefined();
+    expect((await client.gql(Q.pending)).data!['pendingSignIn']).toBeNull();
+    expect(codes(await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret) } }))).toEqual(['UNAUTHENTICATED']);
+    expect(await liveSessions(u.id)).toBe(0);
   });
 
   it('bad input is refused with BAD_USER_INPUT and leaves nothing half-written', async () => {

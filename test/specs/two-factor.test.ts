@@ -1700,6 +1700,12 @@ describe('two-factor authentication', () => {
       const stored = await db.query(`select code_hash from recovery_code where account_id = $1`, [id]);
       expect(stored).toHaveLength(10);
       expect(stored.some((r) => fresh.includes(r['code_hash']))).toBe(false);
+      // Stored hashed (HMAC-SHA-256 in hex), never as the code in any spelling a holder may type.
+      const typed = fresh.map((c) => c.replace(/[^A-Z0-9]/gi, '').toUpperCase());
+      for (const { code_hash: hash } of stored) {
+        expect(hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(typed.some((c) => hash.toUpperCase().includes(c))).toBe(false);
+      }
 
       const c = new GqlClient(server.url);
       await loginStep(c, email);
@@ -1713,6 +1719,45 @@ describe('two-factor authentication', () => {
       expect(audit.map((r) => r['action'])).toEqual(
         expect.arrayContaining(['TWO_FACTOR_ENABLED', 'RECOVERY_CODES_GENERATED', 'RECOVERY_CODE_USED']),
       );
+    });
+
+    it('a recovery code that confirmed a re-authentication is used up: it neither re-authenticates again nor signs in, and one used at sign-in does not re-authenticate', async () => {
+      const { client, email, id } = await newUser();
+      const { recoveryCodes } = await enrollTotp(client);
+      const [first, second] = recoveryCodes;
+      const reauthWith = (c: GqlClient, code: string) =>
+        c
+          .gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code } } })
+          .then((r) => r.data!['reauthenticate']);
+      const usedAt = async () =>
+        (
+          await db.query<{ used_at: Date }>(`select used_at from recovery_code where account_id = $1 and used_at is not null`, [
+            id,
+          ])
+        ).map((r) => r.used_at.toISOString());
+
+      expect(await reauthWith(client, first!)).toMatchObject({ __typename: 'ReauthSuccess' });
+      const spent = await usedAt();
+      expect(spent).toHaveLength(1);
+      await db.query(`update session set reauth_at = null where account_id = $1`, [id]);
+      expect(await reauthWith(client, first!)).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
+      expect(await db.query(`select 1 from session where account_id = $1 and reauth_at is not null`, [id])).toEqual([]);
+      // Not used again: its time of use is the first one's.
+      expect(await usedAt()).toEqual(spent);
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, email)).typename).toBe('SecondFactorRequired');
+      expect(
+        (await pending.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: first } })).data!['verifySecondFactor'],
+      ).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+
+      // The other way round: a code that signed in does not confirm a re-authentication afterwards.
+      expect(
+        (await pending.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: second } })).data!['verifySecondFactor'],
+      ).toMatchObject({ __typename: 'LoginSuccess' });
+      expect(await reauthWith(pending, second!)).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_INVALID' });
+      expect(await db.query(`select 1 from session where account_id = $1 and reauth_at is not null`, [id])).toEqual([]);
+      expect(await usedRecoveryCodes(id)).toBe(2);
     });
 
     it('a removal that fails half way is not reported to the holder as done', async () => {
@@ -2323,6 +2368,74 @@ describe('two-factor authentication', () => {
         ]),
       ).toEqual([{ approved: true, approved_by_id: null }]);
     });
+
+    it('only an admin of at least a day when the reset was asked for approves it: one of almost a day is refused', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const almost = await createAccount(server, admin, { role: 'ADMIN' });
+      const ofADay = await createAccount(server, admin, { role: 'ADMIN' });
+      await db.query(`update account set created_at = created_at - interval '23 hours 50 minutes' where id = $1`, [almost.id]);
+      await db.query(`update account set created_at = created_at - interval '24 hours 1 minute' where id = $1`, [ofADay.id]);
+      await enrollTotp(target.client);
+      await reauthAdmin(admin);
+      const pending = (await admin.gql(RESET, { id: target.id })).data!['resetTwoFactor'];
+      expect(pending).toMatchObject({ __typename: 'TwoFactorResetPending', code: 'APPROVAL_REQUIRED' });
+      const LIST = `{ pendingTwoFactorResets { id approvableByYou } }`;
+      const listedFor = async (c: GqlClient) =>
+        (await c.gql(LIST)).data!['pendingTwoFactorResets'].find((r: { id: string }) => r.id === pending.requestId);
+
+      // Re-authenticated, yet ten minutes short of a day: neither offered nor allowed to approve.
+      await reauthAdmin(almost.client);
+      expect(await listedFor(almost.client)).toEqual({ id: pending.requestId, approvableByYou: false });
+      expect(codes(await almost.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+      expect(await auditCount(target.id, 'TWO_FACTOR_RESET')).toBe(0);
+      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [pending.requestId])).toEqual([
+        { approved_at: null },
+      ]);
+
+      // An admin of a day and a minute approves it.
+      await reauthAdmin(ofADay.client);
+      expect(await listedFor(ofADay.client)).toEqual({ id: pending.requestId, approvableByYou: true });
+      expect((await ofADay.client.gql(APPROVE, { id: pending.requestId })).data!['approveTwoFactorReset']).toEqual({
+        __typename: 'TwoFactorResetDone',
+        account: { id: target.id },
+      });
+      expect(await db.query(`select 1 from totp_authenticator where account_id = $1`, [target.id])).toEqual([]);
+    });
+
+    it('a reset request lapses a day after it was asked for, as answered, listed and stored', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const second = await createAccount(server, admin, { role: 'ADMIN' });
+      await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
+      await enrollTotp(target.client);
+      await reauthAdmin(admin);
+      const before = Date.now();
+      const res = await admin.gql(
+        `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename
+          ... on TwoFactorResetPending { requestId expiresAt request { id createdAt expiresAt } } } }`,
+        { id: target.id },
+      );
+      const after = Date.now();
+      const pending = res.data!['resetTwoFactor'];
+      expect(pending).toMatchObject({
+        __typename: 'TwoFactorResetPending',
+        request: { id: pending.requestId, expiresAt: pending.expiresAt },
+      });
+      const DAY = 24 * 3600_000;
+      const expiresAt = Date.parse(pending.expiresAt);
+      expect(expiresAt).toBeGreaterThanOrEqual(before + DAY - 1000);
+      expect(expiresAt).toBeLessThanOrEqual(after + DAY + 1000);
+      expect(Math.abs(expiresAt - Date.parse(pending.request.createdAt) - DAY)).toBeLessThan(5000);
+      const listed = (await second.client.gql(`{ pendingTwoFactorResets { id expiresAt } }`)).data![
+        'pendingTwoFactorResets'
+      ].find((r: { id: string }) => r.id === pending.requestId);
+      expect(listed).toEqual({ id: pending.requestId, expiresAt: pending.expiresAt });
+      const [stored] = await db.query<{ lasts: number }>(
+        `select extract(epoch from expires_at - created_at)::float8 as lasts from two_factor_reset_request where id = $1`,
+        [pending.requestId],
+      );
+      expect(Math.abs(stored!.lasts - DAY / 1000)).toBeLessThan(5);
+    });
   });
 
   describe('security keys over the API (a software key)', () => {
@@ -2506,6 +2619,40 @@ describe('two-factor authentication', () => {
           user.id,
         ]),
       ).toEqual([{ actor_id: null }]);
+    });
+
+    it('a flagged key stays refused once its counter is past the stored one again, at sign-in and re-authentication; the other key still works', async () => {
+      const user = await newUser();
+      const copied = new SoftKey(server.url);
+      const spare = new SoftKey(server.url);
+      expect(await register(user.client, copied, 'Desk key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await register(user.client, spare, 'Spare key')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect((await signInWithKey(user.email, copied)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      // A copy whose counter is behind the stored one (1): flagged.
+      copied.counter = 0;
+      expect((await signInWithKey(user.email, copied)).result).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      // Whoever holds the copy moves its counter far past the stored one: still refused (the spare key
+      // keeps security keys among the account's methods, so the answer is checked).
+      copied.counter = 50;
+      const { client: pending, result } = await signInWithKey(user.email, copied);
+      expect(result).toMatchObject({ __typename: 'TwoFactorError', code: 'CREDENTIAL_FLAGGED' });
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+      // Its holder signs in with the spare key; a re-authentication with the copy is refused too (it is
+      // not offered, yet a copy answers any challenge).
+      const { client: signedIn, result: withSpare } = await signInWithKey(user.email, spare);
+      expect(withSpare).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      const options = (await signedIn.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      expect(options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([spare.id]);
+      const reauth = await signedIn.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'WEBAUTHN', webauthnResponse: copied.assertion(options) } },
+      });
+      expect(reauth.data!['reauthenticate']).toMatchObject({ __typename: 'TwoFactorError', code: 'CREDENTIAL_FLAGGED' });
+      expect(await db.query(`select 1 from session where account_id = $1 and reauth_at is not null`, [user.id])).toEqual([]);
+      // The stored counter stayed where the flag found it.
+      expect(await keysOf(user.id)).toEqual([
+        expect.objectContaining({ name: 'Desk key', counter: 1, flagged_at: expect.any(Date) }),
+        expect.objectContaining({ name: 'Spare key', counter: 1, flagged_at: null }),
+      ]);
     });
 
     it('a key that keeps no counter (always 0, as many passkeys) signs in again and again and is never flagged', async () => {

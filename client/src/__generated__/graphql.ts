@@ -276,7 +276,7 @@ export type ErrorCode =
   | 'SETUP_TOKEN_INVALID'
   /** Too many wrong passwords for this account name from many places (PASSWORD_GUARD_FAILURES): for now it is signed in to only from trusted addresses and from addresses its account signed in from before; the password was not checked. Unknown names are answered alike. */
   | 'SIGN_IN_PAUSED'
-  /** A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter` null: no new code is sent in this session; sign in again, or use another method). */
+  /** A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter`: when a new code may be asked for, the attempt window after the dead one was sent; or sign in again, or use another method). */
   | 'TOO_MANY_ATTEMPTS'
   /** This WebSocket connection holds as many subscriptions as it may: end one before starting another. */
   | 'TOO_MANY_SUBSCRIPTIONS'

@@ -289,23 +289,22 @@ export class AuthService {
           // Refused: the account was disabled, or its password changed or reset, since its row was read;
           // or only its sessions were ended meanwhile (a policy that now requires an enrollment of it):
           // then the sign-in is decided again, once, on the account as it is now.
-          const { rows } = await this.sessions.pool.query<{ disabled: boolean; same: boolean }>(
-            `select disabled_at is not null as disabled,
-                    password_version = $2 and not password_reset_required as same
-               from account where id = $1`,
-            [account.id, row!['password_version']],
-          );
+          const now = await this.standingNow(account.id, row!['password_version'] as number);
           // (Not after an app code: its statement used the code up, and it would come back as a replay.)
-          if (rows[0] && !rows[0].disabled && rows[0].same && !retried && finish === undefined) {
+          if (now === 'same' && !retried && finish === undefined) {
             // (Its entity as read then would be reused: mapped afresh from the row read now.)
             em.getUnitOfWork().unsetIdentity(account);
             return this.login(ctx, emailInput, password, proof, true);
           }
-          recorded = rows[0]?.disabled ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
+          recorded = now === 'disabled' ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
         }
       } else if (next.stage === SessionStage.PENDING_SECOND_FACTOR) {
         // A short-lived sealed token that can only finish the second step: nothing of it is stored, and
         // the sign-in is recorded with others that come in the same few milliseconds (`recordBatched`).
+        // Nothing is read after the hash: an account disabled (or its sessions all ended) while the
+        // password was hashed gets a token that is dead already (its epoch is behind: `liveSealedRow`,
+        // `startFull`), but is answered this, not a wrong password's answer, and recorded as such. A read
+        // to tell would cost every two-step sign-in a round trip, for a window as long as the hash.
         const ttl = this.config.twoFactor.pendingSessionSeconds;
         const pending = this.sessions.issuePending(
           { ip: ctx.clientIp, ttlSeconds: ttl },
@@ -321,9 +320,11 @@ export class AuthService {
       } else {
         // A short-lived session that can only enroll a method (a policy requires one).
         const ttl = this.config.twoFactor.pendingSessionSeconds;
+        // Started only while the account is as its row was read (the password version and session
+        // epoch read with the hash, not disabled, no forced reset), as a full session is.
         const pending = await this.sessions.createPending(
           account,
-          row!['password_version'] as number,
+          { passwordVersion: row!['password_version'] as number, sessionEpoch: row!['session_epoch'] as number },
           { ip: ctx.clientIp, userAgent: ctx.userAgent, stage: next.stage, ttlSeconds: ttl },
           // Recorded with the pending session, in its statement.
           await this.loginEvents.prepare(em, { ...event, outcome: recorded, trusted: decision.trusted }),
@@ -334,12 +335,20 @@ export class AuthService {
           ctx.cookies.set(pending.token);
           result = { ok: true, account, ...next, expiresAt: pending.session.expiresAt };
         } else {
-          // The password was changed (or reset) since this sign-in read it: refused like a wrong one.
-          recorded = LoginOutcome.INVALID_CREDENTIALS;
+          // Refused as a full session is (above): disabled, or its password changed or reset, since this
+          // sign-in read it: answered like a wrong password. Only its sessions ended meanwhile (an
+          // admin's revocation, a 2FA reset): decided again, once, on the account as it is now.
+          const now = await this.standingNow(account.id, row!['password_version'] as number);
+          if (now === 'same' && !retried) {
+            em.getUnitOfWork().unsetIdentity(account);
+            return this.login(ctx, emailInput, password, proof, true);
+          }
+          recorded = now === 'disabled' ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
         }
       }
-      // The session the browser had dies once its replacement exists (and only then).
-      if (result.ok) await this.sessions.revokeToken(ctx.cookies.presentedToken, 'ROTATED');
+      // The session the browser had dies once its replacement exists (and only then): a stored one is
+      // revoked, a sealed pending sign-in cancelled (the new one, pending too, goes on).
+      if (result.ok) await this.sessions.revokeToken(ctx.cookies.presentedToken, 'ROTATED', ctx.clientIp);
     }
     if (!eventRecorded) await this.loginEvents.record(em, { ...event, outcome: recorded, trusted: decision.trusted });
     // A disabled account's right password counts like a wrong one: were it not counted, whether the
@@ -384,6 +393,23 @@ export class AuthService {
     }
     if (!result.ok) await this.padTo(started);
     return result;
+  }
+
+  /**
+   * How the account stands now, once the statement that would have started a sign-in's session refused
+   * it: 'disabled'; 'changed' (its password changed or must be reset since the sign-in read
+   * `passwordVersion` with the hash it checked, or it is gone); 'same' (only its sessions were ended
+   * meanwhile: the sign-in may be decided again on the account as it is now).
+   */
+  private async standingNow(accountId: string, passwordVersion: number): Promise<'disabled' | 'changed' | 'same'> {
+    const { rows } = await this.sessions.pool.query<{ disabled: boolean; same: boolean }>({
+      name: 'login_account_now',
+      text: `select disabled_at is not null as disabled, password_version = $2 and not password_reset_required as same
+               from account where id = $1`,
+      values: [accountId, passwordVersion],
+    });
+    const r = rows[0];
+    return r === undefined ? 'changed' : r.disabled ? 'disabled' : r.same ? 'same' : 'changed';
   }
 
   /**
@@ -539,7 +565,7 @@ export class AuthService {
 
   async logout(em: EntityManager, ctx: Context): Promise<void> {
     if (ctx.viewer?.session) await this.sessions.revoke(em, ctx.viewer.session, 'LOGOUT');
-    else await this.sessions.revokeToken(ctx.cookies.presentedToken, 'LOGOUT');
+    else await this.sessions.revokeToken(ctx.cookies.presentedToken, 'LOGOUT', ctx.clientIp);
     ctx.cookies.clear();
   }
 

@@ -436,11 +436,13 @@ export class SessionService {
   }
 
   /**
-   * A pending sign-in's session (second step or enrollment owed), created only while the password
-   * version is the one the sign-in read with the hash it checked; null, with nothing written, otherwise.
-   * The account row is read `for share`: a password change in progress (it updates that row first) is
-   * waited for, and then its new version seen, so its revocation of the account's sessions cannot miss
-   * this one. `event`: the sign-in, recorded in the same statement when (and only when) the session
+   * A pending sign-in's session (an enrollment owed), created only while the account is as the sign-in
+   * read it with the hash it checked: the same password version and session epoch, not disabled, under
+   * no forced password reset (what `startFull` checks too); null, with nothing written, otherwise. The
+   * account row is read `for share`: a change in progress (a password change, a disable, a revocation
+   * of all its sessions: each updates that row first) is waited for and then seen, so that its
+   * revocation of the account's sessions cannot miss this one, nor a re-enable bring it back.
+   * `event`: the sign-in, recorded in the same statement when (and only when) the session
    * is created (one round trip and one commit; never a located success, so nothing follows it).
    * `seen`: the account's row as the sign-in read it (`ACCOUNT_COLUMNS`) and the cache generation
    * before that read; the new session is remembered with it, so that the second step, which comes
@@ -448,7 +450,8 @@ export class SessionService {
    */
   async createPending(
     account: Account,
-    passwordVersion: number,
+    /** The password version and session epoch read with the account's row, before the hash. */
+    read: { passwordVersion: number; sessionEpoch: number },
     meta: { ip: string; userAgent: string | null; stage: SessionStage; ttlSeconds: number },
     event: PreparedLoginEvent,
     seen?: { row: RawRow; generation: number },
@@ -459,11 +462,12 @@ export class SessionService {
       name: 'session_insert_pending',
       text: `with ins as (
                insert into session (${INSERT_COLUMNS}) select $1, $2, $3, $4, $5, $6, $7, $8, $9
-                where exists (select 1 from account where id = $2 and password_version = $10 for share)
+                where exists (select 1 from account where id = $2 and password_version = $10
+                                 and session_epoch = $11 and disabled_at is null and not password_reset_required for share)
                returning id),
-             ev as (${loginEventCte(event, 11, 'ins')})
+             ev as (${loginEventCte(event, 12, 'ins')})
              select exists (select 1 from ins) as created`,
-      values: [...insertValues(started.session), passwordVersion, ...event.values],
+      values: [...insertValues(started.session), read.passwordVersion, read.sessionEpoch, ...event.values],
     });
     if (!rows[0]?.created) return null;
     if (seen) this.cache.set(sessionKey(started.session.tokenHash), resolvedRow(started.session, seen.row), seen.generation);
@@ -655,27 +659,13 @@ export class SessionService {
   async revoke(em: EntityManager, session: Session, reason: string): Promise<void> {
     const sealed = sealedOf(session);
     if (sealed !== undefined) {
-      // A sealed pending sign-in has no row to revoke: one is written, revoked, naming it as the sign-in
-      // it ends (`pending_id`), which no session can then be started from (unique) and which every
-      // instance hears of. Nothing if a session was started from it already. The account's other
-      // pending sign-ins go on.
-      this.cache.forget(sealed.cacheKey);
-      await this.pool.query({
-        name: 'session_cancel_pending',
-        text: `insert into session (${INSERT_COLUMNS}, revoked_at, revoked_reason, pending_id)
-               values ($1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1)
-               on conflict do nothing`,
-        values: [
-          session.id,
-          sealed.accountId,
-          session.tokenHash,
-          SessionStage.PENDING_SECOND_FACTOR,
-          session.createdAt,
-          session.expiresAt,
-          session.ip || '-',
-          reason,
-        ],
-      });
+      // A sealed pending sign-in has no row to revoke: a revoked one naming it is written (`cancelSealed`).
+      await this.cancelSealed(
+        { id: session.id, accountId: sealed.accountId, createdAt: session.createdAt, expiresAt: session.expiresAt },
+        session.tokenHash,
+        session.ip,
+        reason,
+      );
       return;
     }
     if (session.revokedAt !== null) return;
@@ -685,14 +675,46 @@ export class SessionService {
   }
 
   /**
+   * Ends a sealed pending sign-in (it has no row to revoke): one row is written, revoked, naming it as
+   * the sign-in it ends (`pending_id`), which no session can then be started from (unique) and which
+   * every instance hears of (`auth:s:p:<id>`: that sign-in alone is forgotten). Nothing if a session
+   * was started from it already, or its account is gone (deleted meanwhile: nothing is left to end).
+   * The account's other pending sign-ins go on: cancelling one moves no epoch.
+   */
+  private async cancelSealed(
+    p: Pick<SealedPending, 'id' | 'accountId' | 'createdAt' | 'expiresAt'>,
+    tokenHash: string,
+    ip: string,
+    reason: string,
+  ): Promise<void> {
+    this.cache.forget(sealedKey(p.id));
+    await this.pool.query({
+      name: 'session_cancel_pending',
+      text: `insert into session (${INSERT_COLUMNS}, revoked_at, revoked_reason, pending_id)
+             select $1, $2, $3, $4, $5, $5, $6, $7, null, now(), $8, $1
+              where exists (select 1 from account where id = $2 for key share)
+             on conflict do nothing`,
+      values: [p.id, p.accountId, tokenHash, SessionStage.PENDING_SECOND_FACTOR, p.createdAt, p.expiresAt, ip || '-', reason],
+    });
+  }
+
+  /**
    * Revokes by raw token (the one an earlier sign-in left in the cookie), whichever state it is in.
    * On the plain pool, forgetting that session alone: through MikroORM it would empty this instance's
    * auth cache (the pending sign-in just remembered included) on every sign-in over an old cookie.
+   * `ip`: the address of the request that ends it (written on a sealed pending sign-in's row).
    */
-  async revokeToken(token: string | undefined, reason: string): Promise<void> {
-    // A sealed pending sign-in's token has no row: the one presented at a new sign-in is the browser's
-    // own unfinished one, replaced in the cookie; cancelling it would end the new one too (same epoch).
-    if (token === undefined || token.length === 0 || token.length > 128 || PendingSignIns.isPendingToken(token)) return;
+  async revokeToken(token: string | undefined, reason: string, ip = ''): Promise<void> {
+    if (token === undefined || token.length === 0 || token.length > 128) return;
+    if (PendingSignIns.isPendingToken(token)) {
+      // A sealed pending sign-in (the browser's own unfinished one, replaced in the cookie by a new
+      // sign-in) is cancelled as `revoke` cancels it. The new sign-in, pending too, has an id of its
+      // own and is not touched. One sealed by other keys is nothing; one long expired is dead already.
+      const sealed = this.pendingSignIns.open(token);
+      if (sealed === null || sealed.expiresAt.getTime() <= Date.now() - REVOKE_EXPIRED_MARGIN_MS) return;
+      await this.cancelSealed(sealed, hashToken(token), ip, reason);
+      return;
+    }
     const hash = hashToken(token);
     this.cache.forget(sessionKey(hash));
     await this.pool.query({

@@ -734,7 +734,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Boolean, {
     description:
-      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
+      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). An account that is not locked is left as it is, its count of consecutive failures included: BAD_USER_INPUT, reason NOT_LOCKED. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
   })
   async unlockSecondFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -742,7 +742,7 @@ export class TwoFactorResolver {
   ): Promise<boolean> {
     const account = await managedAccount(ctx, accountId);
     ctx.services.twoFactor.requireRecentReauth(ctx);
-    await ctx.services.twoFactor.unlock(ctx, account);
+    if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();
     return true;
   }
 
@@ -871,6 +871,16 @@ export class TwoFactorResolver {
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
   }
 }
+
+/** An unlock of an account that is not locked (as the CLI's unlock-2fa, it changes nothing). */
+const notLocked = () =>
+  badInput([
+    {
+      field: 'accountId',
+      reason: 'NOT_LOCKED',
+      message: 'Second-step sign-in is not locked for this account: nothing to unlock (nothing changed).',
+    },
+  ]);
 
 /** An enrollment's confirmation code: blank or overlong is bad input, refused before an attempt is taken. */
 function assertCodeGiven(code: string): void {

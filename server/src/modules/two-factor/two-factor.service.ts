@@ -550,11 +550,19 @@ export class TwoFactorService {
 
   /**
    * Ends the lock after consecutive failures. The attempt budget stays: an unlock between rounds of
-   * guesses must not give a fresh round each time.
+   * guesses must not give a fresh round each time. False, with nothing changed, when the account is not
+   * locked: its run of failures short of the lockout stays (forgetting it, unaudited, would let a
+   * manager keep an account just below the lockout).
    */
   async unlock(ctx: Context, account: Account, details: Record<string, unknown> = {}): Promise<boolean> {
-    // Unlocked and audited together; an account that was not locked only has its failures forgotten.
+    // Unlocked and audited together; whether it is locked is read under the row's lock (as the CLI's
+    // unlock-2fa, an account not locked is left as it is).
     return ctx.em.transactional(async (tx) => {
+      const [held] = await tx.execute<{ locked_at: Date | null }[]>(
+        `select locked_at from two_factor_state where account_id = ? for update`,
+        [account.id],
+      );
+      if (!held?.locked_at) return false;
       const [was] = await tx.execute<{ locked_at: Date | null }[]>(
         `delete from two_factor_state where account_id = ? returning locked_at`,
         [account.id],
