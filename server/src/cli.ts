@@ -551,10 +551,10 @@ async function main(): Promise<number> {
           process.stdout.write(`Second-step sign-in is not locked for ${account.email}: nothing to unlock (nothing changed).\n`);
           return 0;
         };
-        if (!(await services.twoFactor.isLocked(em, account.id))) return notLocked();
-        // Unlocked and audited together, with no actor: whoever runs this has the server's shell.
+        // Unlocked and audited together, with no actor: whoever runs this has the server's shell. Whether
+        // it is locked is decided there, under the row's lock (not locked, or unlocked meanwhile: nothing
+        // is written).
         const ctx = { em, viewer: null, clientIp: '127.0.0.1' } as unknown as Context;
-        // (Unlocked meanwhile: nothing is written.)
         if (!(await services.twoFactor.unlock(ctx, account, { by: 'cli' }))) return notLocked();
         process.stdout.write(
           `Second-step sign-in unlocked for ${account.email}: the second step can be tried again (within the attempt limits). ` +
