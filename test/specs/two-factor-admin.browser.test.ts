@@ -210,6 +210,37 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('unlocking an account unlocked meanwhile says it was not locked any more, and the card then shows it unlocked', async () => {
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(user.client);
+    await db.query(
+      `insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())
+       on conflict (account_id) do update set consecutive_failures = 100, locked_at = now()`,
+      [user.id],
+    );
+    const page = await signedIn(adminEmail);
+    await page.goto(`${server.url}/users/${user.id}`);
+    const card = page.getByTestId('account-two-factor');
+    await card.getByText('Second-step sign-in locked').waitFor();
+    // Meanwhile, in another tab: unlocked already.
+    await reauthenticate(admin);
+    expect(
+      (await admin.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id: user.id })).errors,
+    ).toBeUndefined();
+
+    const unlock = page.getByRole('button', { name: 'Unlock second-step sign-in' });
+    await unlock.click();
+    await confirmItIsYou(page, page.getByRole('alert').filter({ hasText: 'Second-step sign-in was not locked any more' }));
+    await expect.poll(() => card.getByText('Second-step sign-in locked').count()).toBe(0);
+    await expect.poll(() => unlock.isDisabled()).toBe(true);
+    expect(await page.getByText('Unlocked for').count()).toBe(0);
+    // Nothing changed by the refused unlock: one unlock in the audit log, the API's.
+    expect(
+      await db.query(`select 1 from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [user.id]),
+    ).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('approving a reset whose requester was disabled meanwhile says to ask for the reset again, not “reload and try again”', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     await enrollTotp(target.client);

@@ -76,6 +76,10 @@ const UnlockSecondFactorDocument = graphql(`
   }
 `);
 
+/** An unlock refused because the account is not locked (any more): said for its case. */
+const NOT_LOCKED =
+  'Second-step sign-in was not locked any more (unlocked meanwhile, from another tab, by another admin or with the command line): nothing changed.';
+
 /**
  * What asking to reset an admin's 2FA did: a new request, and whom it asked (nobody when no other admin
  * who may approve is enabled now), or one already waiting, asked for by you or by another admin (whom
@@ -157,6 +161,7 @@ export function AdminTwoFactorCard({
   const waiting = pending.data?.pendingTwoFactorResets.find((r) => r.target.id === account.id);
   const approval = useApproveReset({ onTargetPage: true });
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [unlockRefusal, setUnlockRefusal] = useState<string | null>(null);
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, {
     refetchQueries: mayWait ? ['AccountTwoFactor', 'PendingTwoFactorResets'] : ['AccountTwoFactor'],
   });
@@ -188,11 +193,24 @@ export function AdminTwoFactorCard({
       },
     );
   };
-  const doUnlock = () =>
-    guard('Unlock', async () => {
-      await unlock({ variables: { accountId: account.id } });
-      notifications.show({ color: 'green', message: `Second-step sign-in unlocked for ${account.email}.` });
-    });
+  const doUnlock = () => {
+    setUnlockRefusal(null);
+    return guard(
+      'Unlock',
+      async () => {
+        await unlock({ variables: { accountId: account.id } });
+        notifications.show({ color: 'green', message: `Second-step sign-in unlocked for ${account.email}.` });
+      },
+      (p) => {
+        // Unlocked meanwhile (another admin, another tab, the CLI) or never locked: nothing changed, and
+        // the card shows the account as it is now.
+        if (p.code === 'BAD_USER_INPUT' && p.fieldErrors['accountId']) {
+          setUnlockRefusal(NOT_LOCKED);
+          void client.refetchQueries({ include: ['AccountTwoFactor'] });
+        } else setUnlockRefusal(problemSentence(p));
+      },
+    );
+  };
 
   return (
     <Card withBorder>
@@ -319,6 +337,20 @@ export function AdminTwoFactorCard({
           mt="sm"
         >
           {refusal}
+        </Alert>
+      )}
+      {unlockRefusal && (
+        <Alert
+          color="red"
+          variant="light"
+          title="Unlock failed"
+          role="alert"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setUnlockRefusal(null)}
+          mt="sm"
+        >
+          {unlockRefusal}
         </Alert>
       )}
       {modal}
