@@ -129,6 +129,12 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
           'SMTP_URL is not set: e-mails (sign-in codes, security alerts, reset links) are written to the outbox folder and reach nobody',
         );
       }
+      if (config.webauthnRpId === null) {
+        logger.warn(
+          { publicUrl: config.publicUrl.origin },
+          'PUBLIC_URL is an IP address, which browsers refuse as a WebAuthn RP ID: security keys and passkeys are unavailable (set WEBAUTHN_RP_ID, or PUBLIC_URL, to a host name)',
+        );
+      }
       services = createServices(config, keys, logger, db.pool);
       late.services = services;
       await services.feed.start();

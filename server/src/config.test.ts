@@ -116,6 +116,42 @@ describe('loadConfig', () => {
     ).toEqual(['https://security.example.com']);
   });
 
+  it('refuses an IP address set as WEBAUTHN_RP_ID; one only defaulted from PUBLIC_URL leaves security keys unavailable', () => {
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    // Browsers refuse an IP address as RP ID ("This is an invalid domain"): every form a browser reads as one.
+    for (const [rpId, publicUrl] of [
+      ['10.0.0.5', 'https://10.0.0.5'],
+      ['127.0.0.1', 'http://127.0.0.1:4000'],
+      ['127.1', 'http://127.0.0.1:4000'],
+      ['2001:db8::5', 'https://[2001:db8::5]'],
+      ['[2001:db8::5]', 'https://[2001:db8::5]'],
+      ['[::1]', 'http://[::1]:4000'],
+    ]) {
+      expect(problems({ PUBLIC_URL: publicUrl!, WEBAUTHN_RP_ID: rpId! }), rpId).toContain(
+        `WEBAUTHN_RP_ID must be a domain name, not an IP address (got "${rpId}")`,
+      );
+    }
+    // Defaulted from the public URL's host: the server starts (not every deployment uses security keys),
+    // with no RP ID at all, and security-key ceremonies are refused.
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:4000' }).webauthnRpId).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'http://[::1]:4000' }).webauthnRpId).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'https://10.0.0.5' }).webauthnRpId).toBeNull();
+    // Host names are RP IDs as before, also one named beside a public URL at an IP address (with its own origins).
+    expect(loadConfig({ PUBLIC_URL: 'https://security.example.com' }).webauthnRpId).toBe('security.example.com');
+    expect(loadConfig({}).webauthnRpId).toBe('localhost');
+    expect(
+      loadConfig({ PUBLIC_URL: 'https://10.0.0.5', WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://keys.example.com' })
+        .webauthnRpId,
+    ).toBe('example.com');
+  });
+
   it('reads a relative DATA_DIR against the repository, wherever it was started from', () => {
     const a = loadConfig({ DATA_DIR: 'var/data' }).dataDir;
     const cwd = process.cwd();

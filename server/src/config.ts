@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCidrList, type ParsedCidr } from './common/net/ip.js';
@@ -76,8 +77,12 @@ export interface Config {
   /** Sender address of every message. */
   mailFrom: string;
   twoFactor: TwoFactorDefaults;
-  /** WebAuthn relying party: ID (a registrable domain) and the origins that may run ceremonies. */
-  webauthnRpId: string;
+  /**
+   * WebAuthn relying party: ID (a registrable domain) and the origins that may run ceremonies. Null when
+   * it would default to a public URL's host that is an IP address, which browsers refuse as an RP ID:
+   * security keys and passkeys are then unavailable (their ceremonies are refused, the rest runs).
+   */
+  webauthnRpId: string | null;
   webauthnOrigins: string[];
   /** Defaults of the incident-detection settings (admins can change them in the dashboard). */
   incidents: IncidentDefaults;
@@ -321,7 +326,17 @@ export function loadConfig(env: Env = process.env): Config {
     pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 600, 10, 3600),
     reauthSeconds: int('REAUTH_SECONDS', 300, 10, 3600),
   };
-  const webauthnRpId = str('WEBAUTHN_RP_ID') ?? publicUrl.hostname;
+  // Browsers refuse an IP address as RP ID ("This is an invalid domain"): named so, it is a mistake
+  // said at start; taken from a public URL at an IP address, the server starts without security keys
+  // (a deployment that uses none need not name a domain).
+  const rawRpId = str('WEBAUTHN_RP_ID');
+  const rpHost = rawRpId ?? publicUrl.hostname;
+  if (rawRpId !== undefined && isIpLiteral(rawRpId)) {
+    problems.push(
+      `WEBAUTHN_RP_ID must be a domain name, not an IP address (got "${rawRpId}"): browsers refuse security keys for an IP address`,
+    );
+  }
+  const webauthnRpId = isIpLiteral(rpHost) ? null : rpHost;
   const webauthnOrigins: string[] = [];
   const rawOrigins = (str('WEBAUTHN_ORIGINS') ?? publicUrl.origin)
     .split(',')
@@ -339,9 +354,9 @@ export function loadConfig(env: Env = process.env): Config {
     }
     if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== o.replace(/\/$/, '')) {
       problems.push(`WEBAUTHN_ORIGINS must list origins such as https://security.example.com (got "${o}")`);
-    } else if (u.hostname !== webauthnRpId && !u.hostname.endsWith(`.${webauthnRpId}`)) {
+    } else if (u.hostname !== rpHost && !u.hostname.endsWith(`.${rpHost}`)) {
       problems.push(
-        `WEBAUTHN_RP_ID ("${webauthnRpId}") must be the host of each WebAuthn origin or a parent domain of it (got "${o}")`,
+        `WEBAUTHN_RP_ID ("${rpHost}") must be the host of each WebAuthn origin or a parent domain of it (got "${o}")`,
       );
     } else {
       // As browsers report it (no trailing slash): SimpleWebAuthn compares origins exactly.
@@ -412,6 +427,21 @@ export function loadConfig(env: Env = process.env): Config {
     incidentMailThrottleSeconds,
     retention,
   };
+}
+
+/**
+ * Whether a host is an IP address as a browser reads it: IPv4 or IPv6, bracketed or not, and the short
+ * and numeric IPv4 forms URL parsing turns into one (`127.1`, `0x7f.0.0.1`, `2130706433`).
+ */
+function isIpLiteral(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIP(bare) !== 0) return true;
+  try {
+    const parsed = new URL(`http://${host}/`).hostname;
+    return isIP(parsed) !== 0 || parsed.startsWith('[');
+  } catch {
+    return false;
+  }
 }
 
 /** Plain-http localhost is the only place a session cookie may go without `Secure`. */

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn as signInAndWaitForHome, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
+import { createAccount, login, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -13,6 +13,16 @@ import { awayFromStepEdge, enrollTotp } from '../support/two-factor.js';
 const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on ErrorResult { code } } }`;
 const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff emailForStaff } }`;
 const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) {
+  accountsNewlyRequired staffNewlyRequired accountsSignedOut sessionsEnded } }`;
+type Impact = Record<'accountsNewlyRequired' | 'staffNewlyRequired' | 'accountsSignedOut' | 'sessionsEnded', number>;
+
+/** What saving `i` would do, as the API tells `client` (the dialogs must say the same numbers). */
+async function impactFor(client: GqlClient, i: Record<string, unknown>): Promise<Impact> {
+  const r = await client.gql(IMPACT, { i });
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return r.data!['twoFactorSettingsImpact'] as Impact;
+}
 
 /**
  * An admin's 2FA pages in Chromium: another account's 2FA card (what it holds, a reset waiting for a
@@ -313,10 +323,19 @@ describe('two-factor administration in the dashboard', () => {
       await off.waitFor({ state: 'detached' });
       expect(await enabled.isChecked()).toBe(true);
 
+      // Two more sub-admins without a method, signed in: the question counts them with the others.
+      await reauthenticate(admin);
+      for (let i = 0; i < 2; i++) await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      const told = await impactFor(admin, { requiredForStaff: true });
+      expect(told.staffNewlyRequired).toBeGreaterThanOrEqual(2);
+      expect(told.accountsSignedOut).toBeGreaterThanOrEqual(2);
       const forStaff = settings.getByRole('switch', { name: 'Require 2FA for admins and sub-admins' });
       await flip(forStaff);
       const staff = page.getByRole('dialog', { name: 'Require two-factor authentication for admins and sub-admins?' });
-      await staff.getByText(/Admins and sub-admins without a method are signed out now/).waitFor();
+      await staff.getByText(`${told.staffNewlyRequired} admins or sub-admins have no method they can use`).waitFor();
+      expect(await staff.innerText()).toContain(
+        `${told.accountsSignedOut} accounts signed in now are signed out at once, everywhere (${told.sessionsEnded} sessions).`,
+      );
       expect((await stored()).requiredForStaff).toBe(false);
       await staff.getByRole('button', { name: 'Cancel' }).click();
       await staff.waitFor({ state: 'detached' });
@@ -333,6 +352,113 @@ describe('two-factor administration in the dashboard', () => {
       expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
     }
     await page.context().close();
+  });
+
+  it('switching 2FA on asks first when its policies would sign people out, and says how many; nothing changes until confirmed', async () => {
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    try {
+      // Marked while 2FA is off: nothing is owed yet, and they stay signed in.
+      const users = [await createAccount(server, admin, { role: 'USER' }), await createAccount(server, admin, { role: 'USER' })];
+      for (const u of users) {
+        const r = await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { accountId } }`, {
+          id: u.id,
+        });
+        expect(r.errors, JSON.stringify(r)).toBeUndefined();
+      }
+      const told = await impactFor(admin, { enabled: true });
+      const marked = told.accountsNewlyRequired - told.staffNewlyRequired;
+      expect(marked).toBeGreaterThanOrEqual(2);
+
+      const page = await signedIn(adminEmail);
+      await page.getByRole('link', { name: '2FA compliance' }).click();
+      const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+      const enabled = settings.getByRole('switch', { name: /^Two-factor authentication/ });
+      await flip(enabled);
+      const on = page.getByRole('dialog', { name: 'Switch on two-factor authentication?' });
+      await on.getByText(`${marked} users marked as requiring 2FA`).waitFor();
+      expect(await on.innerText()).toContain(
+        `${told.accountsSignedOut} accounts signed in now are signed out at once, everywhere (${told.sessionsEnded} sessions).`,
+      );
+      await on.getByRole('button', { name: 'Cancel' }).click();
+      await on.waitFor({ state: 'detached' });
+      expect(await enabled.isChecked()).toBe(false);
+      expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].enabled).toBe(false);
+      for (const u of users) expect((await u.client.gql(`{ me { id } }`)).data!['me']).not.toBeNull();
+
+      await flip(enabled);
+      await on.getByRole('button', { name: 'Switch on' }).click();
+      await page.getByText('Two-factor settings saved.').first().waitFor();
+      expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].enabled).toBe(true);
+      for (const u of users) expect((await u.client.gql(`{ me { id } }`)).data!['me']).toBeNull();
+      await page.context().close();
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+    }
+  });
+
+  it('with 2FA required of staff, no longer accepting e-mail codes from them asks first and says whom it signs out', async () => {
+    const me = await createAccount(server, admin, { role: 'ADMIN' });
+    const { secret, recoveryCodes } = await enrollTotp(me.client);
+    // Two sub-admins whose only method is e-mail codes, signed in.
+    await reauthenticate(admin);
+    const mailOnly = [];
+    for (let i = 0; i < 2; i++) {
+      const a = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      await db.query(
+        `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+         values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+        [a.id, uniqueEmail('codes')],
+      );
+      mailOnly.push(a);
+    }
+    const confirmWithCode = async () => {
+      const r = await me.client.gql(`mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { __typename } }`, {
+        i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes.pop()! } },
+      });
+      expect(r.data?.['reauthenticate']?.__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+    };
+    await confirmWithCode();
+    // Required of staff, e-mail codes allowed for them: the first admin (no method) is signed out.
+    expect((await me.client.gql(SET, { i: { requiredForStaff: true, emailForStaff: true } })).errors).toBeUndefined();
+    try {
+      const told = await impactFor(me.client, { emailForStaff: false });
+      expect(told.staffNewlyRequired).toBeGreaterThanOrEqual(2);
+      const page = await (await browser.newContext()).newPage();
+      await awayFromStepEdge();
+      await submitPassword(page, server.url, me.email, PASSWORD);
+      const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
+      await popUp.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+      await popUp.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      await page.getByRole('link', { name: '2FA compliance' }).click();
+      const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+      const email = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
+      await flip(email);
+      const question = page.getByRole('dialog', { name: 'Stop accepting e-mail codes from admins and sub-admins?' });
+      await question.getByText(`${told.staffNewlyRequired} admins or sub-admins have no method they can use`).waitFor();
+      expect(await question.innerText()).toContain(
+        `${told.accountsSignedOut} accounts signed in now are signed out at once, everywhere (${told.sessionsEnded} sessions).`,
+      );
+      await question.getByRole('button', { name: 'Cancel' }).click();
+      await question.waitFor({ state: 'detached' });
+      expect(await email.isChecked()).toBe(true);
+      for (const a of mailOnly) expect((await a.client.gql(`{ me { id } }`)).data!['me']).not.toBeNull();
+
+      await flip(email);
+      await question.getByRole('button', { name: 'Stop accepting them' }).click();
+      await page.getByText('Two-factor settings saved.').first().waitFor();
+      expect((await me.client.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(false);
+      for (const a of mailOnly) expect((await a.client.gql(`{ me { id } }`)).data!['me']).toBeNull();
+      await page.context().close();
+    } finally {
+      await confirmWithCode();
+      const r = await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: false } });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      // The first admin signed in again, as the tests before left it.
+      await login(admin, adminEmail);
+    }
   });
 
   it('after switching 2FA off, the next confirmation on the same page asks only for the password (your own methods are read again)', async () => {

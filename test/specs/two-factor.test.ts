@@ -14,7 +14,7 @@ import {
   uniqueEmail,
 } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
-import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
+import { freePort, runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 import { inLockOrder } from '../support/locks.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
@@ -1962,6 +1962,94 @@ describe('two-factor authentication', () => {
       expect(await signedIn(admin)).toBe(true);
     });
 
+    it('what a settings change would do is told before it is saved (as the save then does it), and asking changes nothing', async () => {
+      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) {
+        accountsNewlyRequired staffNewlyRequired accountsSignedOut sessionsEnded } }`;
+      const signedIn = async (c: GqlClient) => (await c.gql(Q.me)).data!['me'] !== null;
+      const p = await policyAdmin();
+      type Impact = Record<'accountsNewlyRequired' | 'staffNewlyRequired' | 'accountsSignedOut' | 'sessionsEnded', number>;
+      const impact = async (i: Record<string, unknown>): Promise<Impact> => {
+        const r = await p.client.gql(IMPACT, { i });
+        expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+        return r.data!['twoFactorSettingsImpact'] as Impact;
+      };
+      const minus = (a: Impact, b: Impact) =>
+        Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - b[k as keyof Impact]])) as Impact;
+      const staffOn = { requiredForStaff: true };
+      const staffOnWithEmail = { requiredForStaff: true, emailForStaff: true };
+      // The accounts the tests before left (the first admin without a factor among them), then these:
+      const baseline = { strict: await impact(staffOn), withEmail: await impact(staffOnWithEmail) };
+      // a sub-admin without a method signed in twice, one signed out, one with an app, one whose only
+      // method is e-mail codes (not for staff by default), and a user (no staff policy covers it).
+      // (The first admin re-authenticated: creating staff then signs it in nowhere else.)
+      await reauthenticate(admin);
+      const sub = () => createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      const twice = await sub();
+      await login(new GqlClient(server.url), twice.email);
+      const away = await sub();
+      expect((await away.client.gql(`mutation { logout }`)).errors).toBeUndefined();
+      await enrollTotp((await sub()).client);
+      const emailOnly = await sub();
+      await db.query(
+        `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+         values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+        [emailOnly.id, uniqueEmail('codes')],
+      );
+      await newUser();
+      const strict = await impact(staffOn);
+      expect(minus(strict, baseline.strict)).toEqual({
+        accountsNewlyRequired: 3,
+        staffNewlyRequired: 3,
+        accountsSignedOut: 2,
+        sessionsEnded: 3,
+      });
+      // With e-mail codes allowed for staff in the same change, the e-mail holder owes nothing.
+      expect(minus(await impact(staffOnWithEmail), baseline.withEmail)).toEqual({
+        accountsNewlyRequired: 2,
+        staffNewlyRequired: 2,
+        accountsSignedOut: 1,
+        sessionsEnded: 2,
+      });
+      // Asking changed nothing.
+      expect((await p.client.gql(`{ twoFactorSettings { requiredForStaff } }`)).data!['twoFactorSettings']).toEqual({
+        requiredForStaff: false,
+      });
+      for (const c of [twice.client, emailOnly.client]) expect(await signedIn(c)).toBe(true);
+      // A refused input is refused here too.
+      expect(codes(await p.client.gql(IMPACT, { i: { issuer: 'x'.repeat(65) } }))).toEqual(['BAD_USER_INPUT']);
+
+      // The save does what was told: the sessions it ends, their accounts, and the accounts it leads
+      // through enrollment (their session epoch moved).
+      const epochs = async () =>
+        new Map(
+          (await db.query<{ id: string; role: string; e: string }>(`select id, role, session_epoch::text as e from account`)).map(
+            (r) => [r.id, r],
+          ),
+        );
+      const [{ t0 }] = (await db.query<{ t0: Date }>(`select clock_timestamp() as t0`)) as [{ t0: Date }];
+      const epochsBefore = await epochs();
+      try {
+        expect(
+          (await p.client.gql(`mutation { updateTwoFactorSettings(input: { requiredForStaff: true }) { requiredForStaff } }`))
+            .errors,
+        ).toBeUndefined();
+        const ended = await db.query<{ account_id: string }>(
+          `select account_id from session where revoked_reason = 'TWO_FACTOR_REQUIRED' and revoked_at >= $1`,
+          [t0],
+        );
+        const moved = [...(await epochs()).values()].filter((r) => epochsBefore.get(r.id)?.e !== r.e);
+        expect({
+          accountsNewlyRequired: moved.length,
+          staffNewlyRequired: moved.filter((r) => r.role !== 'USER').length,
+          accountsSignedOut: new Set(ended.map((r) => r.account_id)).size,
+          sessionsEnded: ended.length,
+        }).toEqual(strict);
+        expect(moved.map((r) => r.id)).toEqual(expect.arrayContaining([twice.id, away.id, emailOnly.id]));
+      } finally {
+        await p.restore({ requiredForStaff: false });
+      }
+    });
+
     it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
       const { id, email } = await newUser();
       const mark = await admin.gql(
@@ -2664,6 +2752,72 @@ describe('two-factor authentication', () => {
         expect(result, `sign-in ${n + 1}`).toMatchObject({ __typename: 'LoginSuccess' });
       }
       expect(await keysOf(user.id)).toEqual([expect.objectContaining({ counter: 0, flagged_at: null })]);
+    });
+
+    it('a passkey backed up after its registration shows as backed up once it signs in (the backup state of each sign-in is kept)', async () => {
+      const KEYS = `{ myTwoFactor { webauthnCredentials { name backedUp } } }`;
+      const user = await newUser();
+      // May be synced by its provider, not synced yet when registered.
+      const key = new SoftKey(server.url, { backupEligible: true, backedUp: false });
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect((await user.client.gql(KEYS)).data!['myTwoFactor']).toEqual({
+        webauthnCredentials: [{ name: 'Desk key', backedUp: false }],
+      });
+      // Synced since: the next sign-in's authenticator data says backed up.
+      key.backedUp = true;
+      const { client, result } = await signInWithKey(user.email, key);
+      expect(result).toMatchObject({ __typename: 'LoginSuccess', account: { id: user.id } });
+      expect((await client.gql(KEYS)).data!['myTwoFactor']).toEqual({
+        webauthnCredentials: [{ name: 'Desk key', backedUp: true }],
+      });
+      expect(
+        await db.query(`select counter::int, backed_up, device_type from webauthn_credential where account_id = $1`, [user.id]),
+      ).toEqual([{ counter: 1, backed_up: true, device_type: 'multiDevice' }]);
+      // And back (the provider's sync switched off): shown as it is now.
+      key.backedUp = false;
+      expect((await signInWithKey(user.email, key)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      expect((await client.gql(KEYS)).data!['myTwoFactor']).toEqual({
+        webauthnCredentials: [{ name: 'Desk key', backedUp: false }],
+      });
+    });
+
+    it('a server whose public URL is an IP address starts, says so once, and refuses security-key options (browsers refuse an IP as RP ID)', async () => {
+      const port = await freePort();
+      await withServer(
+        'two_factor_ip_rp_id',
+        { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: mail.url },
+        async (ipServer, ipDb) => {
+          const { client: first, id: firstId, email: firstEmail } = await setupAdmin(ipServer);
+          const unavailable = {
+            message: expect.stringMatching(/domain name/),
+            extensions: { code: 'METHOD_NOT_ALLOWED', method: 'WEBAUTHN', reason: 'RP_ID_NOT_A_DOMAIN' },
+          };
+          // Adding a key: no challenge is made for a ceremony no browser would run.
+          const options = await first.gql(OPTIONS, { n: 'Desk key' });
+          expect(options.errors).toEqual([expect.objectContaining(unavailable)]);
+          expect(await ipDb.query(`select 1 from webauthn_challenge`)).toEqual([]);
+          // A key registered while the server had a domain name: its sign-in options are refused alike,
+          // and an answer offered anyway costs no attempt.
+          await ipDb.query(
+            `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+             values (gen_random_uuid(), $1, 'AAAA', 'AAAA', 0, '[]', 'Old key', now())`,
+            [firstId],
+          );
+          const pending = new GqlClient(ipServer.url);
+          expect((await loginStep(pending, firstEmail)).methods).toEqual(['WEBAUTHN']);
+          const authOptions = await pending.gql(AUTH_OPTIONS);
+          expect(authOptions.errors).toEqual([expect.objectContaining(unavailable)]);
+          const offered = await pending.gql(Q.verify, {
+            i: { method: 'WEBAUTHN', webauthnResponse: new SoftKey(ipServer.url).assertion({ challenge: 'AAAA' }) },
+          });
+          expect(offered.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'METHOD_NOT_ALLOWED' });
+          expect(
+            await ipDb.query(`select 1 from two_factor_state where account_id = $1 and consecutive_failures > 0`, [firstId]),
+          ).toEqual([]);
+          // The operator is told once, at start, what to set.
+          expect(ipServer.output().match(/security keys and passkeys are unavailable/g)).toHaveLength(1);
+        },
+      );
     });
 
     it('a flagged key is not excluded from a new registration: the authenticator can be added again, as the notice advises', async () => {

@@ -15,6 +15,13 @@ export class SoftKey {
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;
+  /**
+   * The backup flags its authenticator data carries: BE (may be backed up: a passkey a provider can
+   * sync) and BS (backed up now). BS may change between ceremonies (a device-bound passkey gets
+   * synced); BS without BE is malformed.
+   */
+  backupEligible: boolean;
+  backedUp: boolean;
 
   constructor(
     /** The dashboard's origin, as the browser would report it (`http://localhost:<port>`). */
@@ -23,12 +30,21 @@ export class SoftKey {
      * A crafted key: its credential id's length, the transports it reports; `userVerifies: false` is a
      * touch-only key (no PIN or biometric): its responses never carry the user-verified flag.
      */
-    options: { idBytes?: number; transports?: unknown[]; userVerifies?: boolean; counterless?: boolean } = {},
+    options: {
+      idBytes?: number;
+      transports?: unknown[];
+      userVerifies?: boolean;
+      counterless?: boolean;
+      backupEligible?: boolean;
+      backedUp?: boolean;
+    } = {},
   ) {
     this.credentialId = randomBytes(options.idBytes ?? 32);
     this.transports = options.transports ?? ['usb'];
     this.userVerifies = options.userVerifies ?? true;
     this.counterless = options.counterless ?? false;
+    this.backupEligible = options.backupEligible ?? false;
+    this.backedUp = options.backedUp ?? false;
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = privateKey;
     const jwk = publicKey.export({ format: 'jwk' });
@@ -61,12 +77,17 @@ export class SoftKey {
 
   /**
    * Authenticator data: RP ID hash, flags (user present, user verified unless the key cannot verify,
-   * + attested data), counter.
+   * backup eligible and backed up as set, + attested data), counter.
    */
   private authData(attested: Buffer | null, rpId = this.rpId): Buffer {
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(this.counter);
-    const flags = 0x01 | (this.userVerifies ? 0x04 : 0) | (attested ? 0x40 : 0);
+    const flags =
+      0x01 |
+      (this.userVerifies ? 0x04 : 0) |
+      (this.backupEligible ? 0x08 : 0) |
+      (this.backedUp ? 0x10 : 0) |
+      (attested ? 0x40 : 0);
     return Buffer.concat([
       createHash('sha256').update(rpId).digest(),
       Buffer.from([flags]),

@@ -45,6 +45,7 @@ type Documents = {
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.ApproveTwoFactorResetDocument,
     "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.TwoFactorSettingsPageDocument,
     "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.UpdateTwoFactorSettingsDocument,
+    "\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n    }\n  }\n": typeof types.TwoFactorSettingsImpactDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": typeof types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": typeof types.WebauthnAuthenticationOptionsDocument,
@@ -134,6 +135,7 @@ const documents: Documents = {
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.ApproveTwoFactorResetDocument,
     "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.TwoFactorSettingsPageDocument,
     "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.UpdateTwoFactorSettingsDocument,
+    "\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n    }\n  }\n": types.TwoFactorSettingsImpactDocument,
     "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) {\n      __typename\n      ... on LoginSuccess {\n        account {\n          id\n        }\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.VerifySecondFactorDocument,
     "\n  mutation SendEmailCode {\n    sendEmailCode {\n      __typename\n      ... on EmailCodeSent {\n        sentAt\n        nextSendAfter\n      }\n      ... on TwoFactorError {\n        code\n        retryAfter\n      }\n    }\n  }\n": types.SendEmailCodeDocument,
     "\n  mutation WebauthnAuthenticationOptions {\n    webauthnAuthenticationOptions\n  }\n": types.WebauthnAuthenticationOptionsDocument,
@@ -330,6 +332,10 @@ export function graphql(source: "\n  query TwoFactorSettingsPage {\n    twoFacto
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { Button, Card, Checkbox, Group, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
@@ -7,6 +7,7 @@ import type { TwoFactorMethod, TwoFactorSettingsInput } from '../../__generated_
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
 import { useConfirm } from '../../components/useConfirm';
+import { toProblem } from '../errors/problem';
 import { METHOD_LABELS } from './labels';
 import { useReauthGuard } from './useReauthGuard';
 
@@ -34,7 +35,46 @@ const UpdateSettingsDocument = graphql(`
   }
 `);
 
+const SettingsImpactDocument = graphql(`
+  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {
+    twoFactorSettingsImpact(input: $input) {
+      accountsNewlyRequired
+      staffNewlyRequired
+      accountsSignedOut
+      sessionsEnded
+    }
+  }
+`);
+
 const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Who a change would send through enrollment and sign out, in sentences (the server counts them). */
+function impactSentence(i: {
+  accountsNewlyRequired: number;
+  staffNewlyRequired: number;
+  accountsSignedOut: number;
+  sessionsEnded: number;
+}): string {
+  const n = i.accountsNewlyRequired;
+  const users = n - i.staffNewlyRequired;
+  const out = i.accountsSignedOut;
+  if (n === 0 && out === 0) return 'Nobody is signed out: every account it covers already has a method it can use.';
+  const who = [
+    ...(i.staffNewlyRequired > 0 ? [plural(i.staffNewlyRequired, 'admin or sub-admin', 'admins or sub-admins')] : []),
+    ...(users > 0 ? [plural(users, 'user marked as requiring 2FA', 'users marked as requiring 2FA')] : []),
+  ].join(' and ');
+  const required =
+    n > 0
+      ? `${who} ${n === 1 ? 'has' : 'have'} no method ${n === 1 ? 'it' : 'they'} can use: at the next sign-in ${n === 1 ? 'it is' : 'they are'} led through setting one up right after the password, and can do nothing else until done. `
+      : '';
+  const signedOut =
+    out > 0
+      ? `${plural(out, 'account')} signed in now ${out === 1 ? 'is' : 'are'} signed out at once, everywhere (${plural(i.sessionsEnded, 'session')}).`
+      : 'None of them is signed in now.';
+  return required + signedOut;
+}
 /** The system-wide 2FA settings (MANAGE_SETTINGS): on/off, issuer, methods, staff rules. */
 export function TwoFactorSettingsCard() {
   const { data, error, refetch } = useQuery(TwoFactorSettingsDocument);
@@ -43,6 +83,9 @@ export function TwoFactorSettingsCard() {
   const { guard, modal } = useReauthGuard();
   // Switching 2FA off for everyone, or requiring it for staff (which signs staff out), is asked first.
   const { confirm, modal: confirmModal } = useConfirm();
+  const client = useApolloClient();
+  // Reading who a change would sign out, before asking: the switches wait.
+  const [weighing, setWeighing] = useState(false);
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
   // Only a new saved name replaces the field: saving another setting keeps a name being typed.
@@ -61,6 +104,27 @@ export function TwoFactorSettingsCard() {
     });
   }
 
+  /**
+   * What saving `input` would do at once, as sentences, and whether it signs anyone out or sends anyone
+   * through enrollment. Unreadable: said, and counted as someone (the question is asked).
+   */
+  async function weigh(input: TwoFactorSettingsInput): Promise<{ text: string; anyone: boolean }> {
+    setWeighing(true);
+    try {
+      const r = await client.query({ query: SettingsImpactDocument, variables: { input }, fetchPolicy: 'network-only' });
+      const i = r.data?.twoFactorSettingsImpact;
+      if (!i) throw r.error ?? new Error('no answer');
+      return { text: impactSentence(i), anyone: i.accountsNewlyRequired + i.accountsSignedOut > 0 };
+    } catch (error) {
+      return {
+        text: `Accounts it covers that have no method they can use are signed out at once, everywhere, and led through setting one up at their next sign-in. How many could not be read: ${toProblem(error).message}`,
+        anyone: true,
+      };
+    } finally {
+      setWeighing(false);
+    }
+  }
+
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="two-factor-settings-title">
       <Title order={2} size="h4" mb="sm" id="two-factor-settings-title">
@@ -71,9 +135,21 @@ export function TwoFactorSettingsCard() {
           label="Two-factor authentication"
           description="Off: nobody is asked for a second step and nobody can set one up."
           checked={s.enabled}
-          disabled={loading}
+          disabled={loading || weighing}
           onChange={(e) => {
-            if (e.currentTarget.checked) return void save({ enabled: true });
+            if (e.currentTarget.checked) {
+              // Policies set while it was off come into force: whoever they cover without a method is signed out.
+              return void weigh({ enabled: true }).then(({ text, anyone }) =>
+                anyone
+                  ? confirm({
+                      title: 'Switch on two-factor authentication?',
+                      body: `Second steps are asked for again, and the policies come into force. ${text}`,
+                      confirmLabel: 'Switch on',
+                      onConfirm: () => void save({ enabled: true }),
+                    })
+                  : save({ enabled: true }),
+              );
+            }
             confirm({
               title: 'Switch off two-factor authentication for everyone?',
               body: 'Nobody is asked for a second step at sign-in any more, and nobody can set one up; sign-ins waiting for a second step end now. Methods already set up are kept for when it is switched on again.',
@@ -111,25 +187,45 @@ export function TwoFactorSettingsCard() {
           label="Require 2FA for admins and sub-admins"
           description="Staff without a method are signed out at once, then led through setup right after their password and can do nothing else until done. Set up your own method first."
           checked={s.requiredForStaff}
-          disabled={loading}
+          disabled={loading || weighing}
           onChange={(e) => {
             if (!e.currentTarget.checked) return void save({ requiredForStaff: false });
-            confirm({
-              title: 'Require two-factor authentication for admins and sub-admins?',
-              body: s.enabled
-                ? 'Admins and sub-admins without a method are signed out now, everywhere. At their next sign-in they are led through setting one up right after their password, and can do nothing else until done.'
-                : 'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
-              confirmLabel: 'Require it',
-              onConfirm: () => void save({ requiredForStaff: true }),
-            });
+            const ask = (body: string) =>
+              confirm({
+                title: 'Require two-factor authentication for admins and sub-admins?',
+                body,
+                confirmLabel: 'Require it',
+                onConfirm: () => void save({ requiredForStaff: true }),
+              });
+            if (!s.enabled) {
+              return ask(
+                'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
+              );
+            }
+            void weigh({ requiredForStaff: true }).then(({ text }) => ask(text));
           }}
         />
         <Switch
           label="Allow e-mail codes for admins and sub-admins"
           description="Off by default: NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator, because mailboxes are often reachable with the same password."
           checked={s.emailForStaff}
-          disabled={loading}
-          onChange={(e) => void save({ emailForStaff: e.currentTarget.checked })}
+          disabled={loading || weighing}
+          onChange={(e) => {
+            if (e.currentTarget.checked || !s.enabled || !s.requiredForStaff) {
+              return void save({ emailForStaff: e.currentTarget.checked });
+            }
+            // Required of staff: those whose only method is e-mail codes then owe one, and are signed out.
+            void weigh({ emailForStaff: false }).then(({ text, anyone }) =>
+              anyone
+                ? confirm({
+                    title: 'Stop accepting e-mail codes from admins and sub-admins?',
+                    body: `E-mail codes no longer count as a second factor for admins and sub-admins. ${text}`,
+                    confirmLabel: 'Stop accepting them',
+                    onConfirm: () => void save({ emailForStaff: false }),
+                  })
+                : save({ emailForStaff: false }),
+            );
+          }}
         />
       </Stack>
       {confirmModal}

@@ -142,7 +142,8 @@ registerEnumType(ErrorCode, {
     ALREADY_ENABLED: { description: 'This method is set up already.' },
     NOT_ENROLLING: { description: 'No enrollment of this method was started (or it expired): start again.' },
     METHOD_NOT_ALLOWED: {
-      description: 'This method is not allowed by the system settings (or, for e-mail, not for admins and sub-admins).',
+      description:
+        'This method is not allowed by the system settings (or, for e-mail, not for admins and sub-admins); or, for security keys, the server cannot offer them: its public URL is an IP address, which browsers refuse as a WebAuthn RP ID (`extensions.reason` RP_ID_NOT_A_DOMAIN; its operator sets WEBAUTHN_RP_ID or PUBLIC_URL to a host name).',
     },
     METHOD_NOT_SET_UP: { description: 'The account has no such method set up.' },
     TWO_FACTOR_DISABLED: { description: 'Two-factor authentication is switched off system-wide.' },

@@ -63,6 +63,70 @@ export async function owesEnrollment(em: EntityManager, s: TwoFactorSettings, ac
   return row?.owes === true;
 }
 
+/** A uuid[] literal (knex would spread a JavaScript array into a list). */
+const list = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+/**
+ * The accounts that owe an enrollment under settings `s` (a policy requires 2FA of them and they hold
+ * no factor sign-in could use), in id order. `only`: among these (all when null); `except`: never this one.
+ */
+async function owingIds(
+  em: EntityManager,
+  s: TwoFactorSettings,
+  only: readonly string[] | null,
+  except: string | null,
+): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `${STATUS} select id from g where required and not enabled
+       and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid order by id`,
+    [...statusParams(s, EVERY_ROLE), ...Array(2).fill(only === null ? null : list(only)), except],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface SettingsImpact {
+  /** Accounts that would newly owe an enrollment: led through setting up a method at their next sign-in. */
+  newlyRequired: number;
+  /** Of those, admins and sub-admins. */
+  newlyRequiredStaff: number;
+  /** Accounts owing an enrollment under the new settings that are signed in now: signed out at once. */
+  signedOut: number;
+  /** Their live full sessions, all ended. */
+  sessionsEnded: number;
+}
+
+/**
+ * What saving settings `after` over `before` would do at once, as `signOutOwingEnrollment` does it
+ * (`except`: the account saving them, never signed out by its own change), changing nothing: for an
+ * admin to read before a policy signs people out.
+ */
+export async function settingsImpact(
+  em: EntityManager,
+  before: TwoFactorSettings,
+  after: TwoFactorSettings,
+  except: string,
+): Promise<SettingsImpact> {
+  const now = await owingIds(em, after, null, except);
+  if (now.length === 0) return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0 };
+  const owedAlready = new Set(await owingIds(em, before, null, except));
+  const newly = now.filter((id) => !owedAlready.has(id));
+  const [live] = await em.execute<{ accounts: number; sessions: number }[]>(
+    `select count(distinct account_id)::int as accounts, count(*)::int as sessions from session
+      where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id = any(?::uuid[])`,
+    [list(now)],
+  );
+  const [staff] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from account where role <> 'USER' and id = any(?::uuid[])`,
+    [list(newly)],
+  );
+  return {
+    newlyRequired: newly.length,
+    newlyRequiredStaff: staff?.n ?? 0,
+    signedOut: live?.accounts ?? 0,
+    sessionsEnded: live?.sessions ?? 0,
+  };
+}
+
 /**
  * A policy takes effect at once, not at each account's next sign-in: the live full sessions of the
  * accounts that owe an enrollment under settings `s` (a policy requires 2FA of them and they hold no
@@ -81,18 +145,9 @@ export async function signOutOwingEnrollment(
   except: string | null,
   before?: TwoFactorSettings,
 ): Promise<number> {
-  const list = (ids: readonly string[]) => `{${ids.join(',')}}`;
-  const owing = async (settings: TwoFactorSettings) =>
-    (
-      await em.execute<{ id: string }[]>(
-        `${STATUS} select id from g where required and not enabled
-           and (?::uuid[] is null or id = any(?::uuid[])) and id is distinct from ?::uuid order by id`,
-        [...statusParams(settings, EVERY_ROLE), ...Array(2).fill(only === null ? null : list(only)), except],
-      )
-    ).map((r) => r.id);
-  const now = await owing(s);
+  const now = await owingIds(em, s, only, except);
   if (now.length === 0) return 0;
-  const owedAlready = new Set(before ? await owing(before) : []);
+  const owedAlready = new Set(before ? await owingIds(em, before, only, except) : []);
   const newly = now.filter((id) => !owedAlready.has(id));
   if (newly.length > 0) {
     await em.execute(`select id from account where id = any(?::uuid[]) order by id for no key update`, [list(newly)]);

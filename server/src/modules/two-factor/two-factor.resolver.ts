@@ -16,7 +16,7 @@ import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
-import { complianceReport, owesEnrollment, signOutOwingEnrollment } from './compliance.js';
+import { complianceReport, owesEnrollment, settingsImpact, signOutOwingEnrollment } from './compliance.js';
 import {
   nothingToReset,
   requesterGone,
@@ -41,6 +41,7 @@ import {
   TwoFactorResetDone,
   TwoFactorResetPending,
   TwoFactorResetRequestInfo,
+  TwoFactorSettingsImpact,
   TwoFactorSettingsType,
   TwoFactorStatus,
   WebauthnCredentialInfo,
@@ -541,6 +542,32 @@ export class TwoFactorResolver {
   @Query(() => TwoFactorSettingsType, { description: 'System-wide 2FA settings. Needs MANAGE_SETTINGS.' })
   async twoFactorSettings(@Ctx() ctx: Context): Promise<TwoFactorSettingsType> {
     return Object.assign(new TwoFactorSettingsType(), await ctx.services.settings.twoFactor(ctx.em));
+  }
+
+  @Authorized(Permission.MANAGE_SETTINGS)
+  @Query(() => TwoFactorSettingsImpact, {
+    description:
+      'What updateTwoFactorSettings with this input would do at once (who would be signed out and led through setting up 2FA), changing nothing: for the question asked before a policy is switched on. Only enabled, requiredForStaff and emailForStaff bear on it. Needs MANAGE_SETTINGS.',
+  })
+  async twoFactorSettingsImpact(
+    @Arg('input', () => TwoFactorSettingsInput, { description: 'The change, as it would be saved.' })
+    input: TwoFactorSettingsInput,
+    @Ctx() ctx: Context,
+  ): Promise<TwoFactorSettingsImpact> {
+    const before = await ctx.services.settings.twoFactor(ctx.em);
+    const after = {
+      ...before,
+      enabled: input.enabled ?? before.enabled,
+      requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,
+      emailForStaff: input.emailForStaff ?? before.emailForStaff,
+    };
+    const impact = await settingsImpact(ctx.em, before, after, ctx.viewer!.account.id);
+    return Object.assign(new TwoFactorSettingsImpact(), {
+      accountsNewlyRequired: impact.newlyRequired,
+      staffNewlyRequired: impact.newlyRequiredStaff,
+      accountsSignedOut: impact.signedOut,
+      sessionsEnded: impact.sessionsEnded,
+    });
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)

@@ -251,6 +251,29 @@ export class TwoFactorSettingsType {
   emailForStaff!: boolean;
 }
 
+@ObjectType('TwoFactorSettingsImpact', {
+  description:
+    'What saving a settings change would do at once to the accounts a policy covers (nothing is changed by asking). Your own account is never counted: a change that would require 2FA of it while it holds no usable method is refused.',
+})
+export class TwoFactorSettingsImpact {
+  @Field(() => Int, {
+    description:
+      'Accounts that would newly have to set up 2FA (a policy would require it of them and they hold no method sign-in could use): led through setting one up right after their password at their next sign-in.',
+  })
+  accountsNewlyRequired!: number;
+
+  @Field(() => Int, { description: 'Of accountsNewlyRequired, the admins and sub-admins.' })
+  staffNewlyRequired!: number;
+
+  @Field(() => Int, {
+    description: 'Accounts that would owe 2FA and are signed in now: signed out at once, everywhere.',
+  })
+  accountsSignedOut!: number;
+
+  @Field(() => Int, { description: 'Their sessions, all ended.' })
+  sessionsEnded!: number;
+}
+
 @ObjectType('TwoFactorComplianceRow', { description: 'One account in the 2FA report.' })
 export class TwoFactorComplianceRow {
   @Field(() => Account, { description: 'The account.' })

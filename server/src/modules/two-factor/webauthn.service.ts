@@ -9,6 +9,7 @@ import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
   type RegistrationResponseJSON,
+  type VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
@@ -37,6 +38,15 @@ const KNOWN_TRANSPORTS = new Set<string>(['ble', 'cable', 'hybrid', 'internal', 
 const USER_VERIFICATION = 'preferred' as const;
 const REQUIRE_USER_VERIFICATION = false;
 const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/**
+ * Why security keys are unavailable when the server has no RP ID (see `Config.webauthnRpId`): its
+ * public URL is an IP address, which browsers refuse as an RP ID. METHOD_NOT_ALLOWED, as when the
+ * settings do not allow keys, with the reason beside it (the operator, not an admin, changes this).
+ */
+const RP_ID_NOT_A_DOMAIN = 'RP_ID_NOT_A_DOMAIN';
+const NO_DOMAIN_MESSAGE =
+  'Security keys and passkeys need the server to be reached by a domain name, not an IP address: set WEBAUTHN_RP_ID (or PUBLIC_URL) to a host name.';
 
 /**
  * A security key's name as given (trimmed): 1 to 64 characters that show something, on one line. It
@@ -134,14 +144,14 @@ export class WebauthnService {
     nameInput: string,
   ): Promise<Record<string, unknown>> {
     const name = checkedDeviceName(nameInput);
-    const s = await this.assertAllowed(ctx.em);
+    const { settings: s, rpId } = await this.assertAllowed(ctx.em);
     // A flagged key is not excluded: the authenticator the holder still has can be added again (a new
     // credential), as the flag's notice advises; it is the only way back for an account that a policy
     // keeps from removing its one flagged key.
     const existing = await ctx.em.find(WebauthnCredential, { account: account.id, flaggedAt: null });
     const options = await generateRegistrationOptions({
       rpName: s.issuer,
-      rpID: this.config.webauthnRpId,
+      rpID: rpId,
       userName: account.email,
       userDisplayName: account.name,
       userID: new TextEncoder().encode(account.id),
@@ -157,7 +167,10 @@ export class WebauthnService {
     return options as unknown as Record<string, unknown>;
   }
 
-  /** Security keys may be added: 2FA on, and keys among the allowed methods. The settings, or a typed refusal. */
+  /**
+   * Security keys may be added: 2FA on, keys among the allowed methods, and an RP ID browsers accept.
+   * The settings and the RP ID, or a typed refusal.
+   */
   private async assertAllowed(em: EntityManager) {
     const s = await this.settings.twoFactor(em);
     if (!s.enabled) throw appError(ErrorCode.TWO_FACTOR_DISABLED, 'Two-factor authentication is switched off system-wide.');
@@ -166,7 +179,19 @@ export class WebauthnService {
         method: TwoFactorMethod.WEBAUTHN,
       });
     }
-    return s;
+    return { settings: s, rpId: this.rpId() };
+  }
+
+  /** The RP ID, or the typed refusal when the server has none a browser accepts (its public URL is an IP address). */
+  private rpId(): string {
+    const rpId = this.config.webauthnRpId;
+    if (rpId === null) {
+      throw appError(ErrorCode.METHOD_NOT_ALLOWED, NO_DOMAIN_MESSAGE, {
+        method: TwoFactorMethod.WEBAUTHN,
+        reason: RP_ID_NOT_A_DOMAIN,
+      });
+    }
+    return rpId;
   }
 
   async register(
@@ -176,7 +201,7 @@ export class WebauthnService {
     response: Record<string, unknown>,
   ): Promise<WebauthnCredential | TwoFactorFailure> {
     // Allowed when its options were asked for is not enough: the settings may have changed since.
-    await this.assertAllowed(ctx.em);
+    const { rpId } = await this.assertAllowed(ctx.em);
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER);
     if (!stored)
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No registration is in progress (or it expired). Start again.');
@@ -186,7 +211,7 @@ export class WebauthnService {
         response: response as unknown as RegistrationResponseJSON,
         expectedChallenge: stored.challenge,
         expectedOrigin: this.config.webauthnOrigins,
-        expectedRPID: this.config.webauthnRpId,
+        expectedRPID: rpId,
         requireUserVerification: REQUIRE_USER_VERIFICATION,
       });
       if (!result.verified) throw new Error('not verified');
@@ -243,10 +268,11 @@ export class WebauthnService {
   }
 
   async authenticationOptions(ctx: Context, account: Account, sessionId: string): Promise<Record<string, unknown>> {
+    const rpId = this.rpId();
     const creds = await ctx.em.find(WebauthnCredential, { account: account.id, flaggedAt: null });
     if (creds.length === 0) throw appError(ErrorCode.METHOD_NOT_SET_UP, 'No security key or passkey is registered.');
     const options = await generateAuthenticationOptions({
-      rpID: this.config.webauthnRpId,
+      rpID: rpId,
       allowCredentials: creds.map((c) => ({ id: c.credentialId, transports: c.transports as AuthenticatorTransportFuture[] })),
       userVerification: USER_VERIFICATION,
       timeout: CHALLENGE_TTL_MS,
@@ -266,6 +292,9 @@ export class WebauthnService {
   ): Promise<TwoFactorFailure | null> {
     const sessionId = ctx.viewer?.session?.id;
     if (!sessionId) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'No session.');
+    // No ceremony can have run (its options are refused): nothing to compare, so no attempt counts.
+    const rpId = this.config.webauthnRpId;
+    if (rpId === null) return new TwoFactorFailure(ErrorCode.METHOD_NOT_ALLOWED, NO_DOMAIN_MESSAGE, null, true);
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.LOGIN);
     if (!stored)
       return new TwoFactorFailure(
@@ -279,13 +308,13 @@ export class WebauthnService {
     if (!cred) return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'This security key is not registered to the account.');
     if (cred.flaggedAt)
       return new TwoFactorFailure(ErrorCode.CREDENTIAL_FLAGGED, 'This security key was flagged and is refused.');
-    let newCounter: number;
+    let info: VerifiedAuthenticationResponse['authenticationInfo'];
     try {
       const result = await verifyAuthenticationResponse({
         response: response as unknown as AuthenticationResponseJSON,
         expectedChallenge: stored.challenge,
         expectedOrigin: this.config.webauthnOrigins,
-        expectedRPID: this.config.webauthnRpId,
+        expectedRPID: rpId,
         credential: {
           id: cred.credentialId,
           publicKey: new Uint8Array(Buffer.from(cred.publicKey, 'base64url')),
@@ -296,18 +325,20 @@ export class WebauthnService {
       });
       if (!result.verified) throw new Error('signature not verified');
       if (inFrame(response)) throw new Error('made in a frame of another site');
-      newCounter = result.authenticationInfo.newCounter;
+      info = result.authenticationInfo;
     } catch (err) {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn assertion refused');
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
+    const { newCounter } = info;
     // One conditional UPDATE: two assertions checked at once (a key and its clone presenting the same
     // counter) cannot both pass, and the stored counter never moves back. A zero counter stays zero for
-    // authenticators that keep none.
+    // authenticators that keep none. The backup state is the one this assertion reports: a passkey
+    // may be synced (or no longer) since it was registered.
     const accepted = await ctx.em.execute(
-      `update webauthn_credential set counter = ?, last_used_at = now()
+      `update webauthn_credential set counter = ?, last_used_at = now(), backed_up = ?, device_type = ?
         where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))`,
-      [newCounter, cred.id, newCounter, newCounter],
+      [newCounter, info.credentialBackedUp, info.credentialDeviceType, cred.id, newCounter, newCounter],
       'run',
     );
     if ((accepted as { affectedRows?: number }).affectedRows === 1) return null;
