@@ -1179,6 +1179,53 @@ export default [
     ],
     tests: [['test/specs/transport.test.ts', 'stack trace']],
   },
+  // Session 31's rules: the settings impact, WebAuthn's RP ID and backup state
+  {
+    id: 'impact-ignores-change',
+    why: 'the settings impact is counted under the stored settings, not the change asked about (nobody is ever told of)',
+    edits: [
+      [TFR, 'requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,', 'requiredForStaff: before.requiredForStaff,'],
+    ],
+    tests: [[T, 'what a settings change would do is told before it is saved']],
+  },
+  {
+    id: 'impact-ignores-staff-email',
+    why: 'the settings impact ignores e-mail codes allowed for staff in the same change (their holders counted as signed out)',
+    edits: [[TFR, 'emailForStaff: input.emailForStaff ?? before.emailForStaff,', 'emailForStaff: before.emailForStaff,']],
+    tests: [[T, 'what a settings change would do is told before it is saved']],
+  },
+  {
+    id: 'backup-state-frozen',
+    why: 'a key keeps the backup state of its registration though its sign-ins report another',
+    edits: [
+      [
+        WA,
+        '[newCounter, info.credentialBackedUp, info.credentialDeviceType, cred.id,',
+        '[newCounter, cred.backedUp, cred.deviceType, cred.id,',
+      ],
+    ],
+    tests: [[T, 'a passkey backed up after its registration shows as backed up once it signs in']],
+  },
+  {
+    id: 'rp-id-ip-defaulted',
+    why: 'a public URL at an IP address becomes the RP ID: every key ceremony fails in the browser, with nothing said',
+    edits: [
+      ['server/src/config.ts', 'const webauthnRpId = isIpLiteral(rpHost) ? null : rpHost;', 'const webauthnRpId = rpHost;'],
+    ],
+    tests: [[T, 'a server whose public URL is an IP address starts, says so once']],
+  },
+  {
+    id: 'rp-id-ip-named',
+    why: 'WEBAUTHN_RP_ID set to an IP address starts the server (without keys) instead of naming the mistake',
+    edits: [
+      [
+        'server/src/config.ts',
+        'if (rawRpId !== undefined && isIpLiteral(rawRpId)) {',
+        'if ((false as boolean) && rawRpId !== undefined && isIpLiteral(rawRpId)) {',
+      ],
+    ],
+    tests: [['server/src/config.test.ts', 'refuses an IP address set as WEBAUTHN_RP_ID']],
+  },
 ];
 
 /**
