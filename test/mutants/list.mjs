@@ -1226,6 +1226,49 @@ export default [
     ],
     tests: [['server/src/config.test.ts', 'refuses an IP address set as WEBAUTHN_RP_ID']],
   },
+  {
+    id: 'one-request-outlives-revocation',
+    why: 'a sign-in with the app code sent with the password outlives a revocation of all the account’s sessions made while its code is checked',
+    edits: [['server/src/modules/session/auth.service.ts', '{ event, totp, epoch },', '{ event, totp },']],
+    tests: [[T, 'a sign-in with the app code sent with the password, whose account’s sessions are all revoked']],
+  },
+  {
+    id: 'ws-any-stage',
+    why: 'a pending sign-in’s or an enrollment-only session’s cookie opens a WebSocket',
+    edits: [
+      [
+        'server/src/ws.ts',
+        'if (!resolved || resolved.session?.stage !== SessionStage.FULL) return false;',
+        'if (!resolved) return false;',
+      ],
+    ],
+    tests: [
+      ['test/specs/security-incidents.test.ts', 'a sign-in that passed only the password gets no socket'],
+      ['test/specs/security-incidents.test.ts', 'a session held at enrollment by the staff policy gets no socket'],
+    ],
+  },
+  {
+    id: 'ws-ended-kept',
+    why: 'a socket outlives its session (signed out by a policy): it keeps receiving incidents',
+    edits: [
+      [
+        'server/src/ws.ts',
+        "for (const s of sockets) s.close(WS_CLOSE.SESSION_ENDED, 'Session ended');\n        continue;",
+        'continue;',
+      ],
+      [
+        'server/src/ws.ts',
+        'if (!seen.has(id)) for (const s of sockets)',
+        'if ((false as boolean) && !seen.has(id)) for (const s of sockets)',
+      ],
+    ],
+    tests: [
+      [
+        'test/specs/security-incidents.test.ts',
+        'a socket whose account the staff policy newly requires to enroll is closed at once',
+      ],
+    ],
+  },
 ];
 
 /**

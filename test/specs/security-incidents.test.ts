@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, isNonNullType } from 'graphql';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +23,8 @@ import {
 } from '../support/incidents.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { enrollTotp, Q } from '../support/two-factor.js';
-import { runCli, startServer, withServer, type RunningServer } from '../support/server.js';
+import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { repoRoot, runCli, startServer, withServer, type RunningServer } from '../support/server.js';
 
 const MARK_SAFE = `mutation($i: MarkIncidentIpsSafeInput!) { markIncidentIpsSafe(input: $i) { ${INCIDENT_FIELDS} } }`;
 const DISMISS = `mutation($i: DismissIncidentInput!) { dismissIncident(input: $i) { id status resolution resolutionNote resolvedBy { email } } }`;
@@ -1612,5 +1615,210 @@ describe('a dashboard socket closed while its session is being looked up', () =>
       expect(await connections()).toBe(1);
       await kept.dispose();
     });
+  });
+});
+
+/**
+ * Only a full session gets a socket. A sign-in that passed only the password (its second factor still
+ * owed) and a session a 2FA policy holds at enrollment may call nothing over HTTP but their next step
+ * (UNAUTHENTICATED, see permission-matrix.test.ts); over WebSocket they get no connection at all. The
+ * refusal comes before any operation runs, so it is a close code, not a GraphQL error: 4403, as for a
+ * socket without a session. The accounts here hold READ_INCIDENTS: only their sign-in stage keeps them out.
+ */
+describe('WebSocket sockets of sign-ins that owe a second factor or an enrollment', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let mail: MailSink;
+  let admin: GqlClient;
+  let recoveryCodes: string[];
+  let control: Subscriber;
+  const subs: Subscriber[] = [];
+  const track = (s: Subscriber) => (subs.push(s), s);
+
+  /** Every subscription of the committed schema, so one added later is tried too. */
+  const subscriptionType = buildSchema(readFileSync(path.join(repoRoot, 'schema.graphql'), 'utf8')).getSubscriptionType();
+  const SUBSCRIPTIONS = Object.values(subscriptionType?.getFields() ?? {}).map((f) => {
+    // One with required arguments needs sample values here before it can be tried.
+    if (f.args.some((a) => isNonNullType(a.type))) throw new Error(`Subscription.${f.name}: give its arguments here`);
+    return { name: `Subscription.${f.name}`, query: `subscription { ${f.name} { __typename } }`, variables: {} };
+  });
+  /** What a session that owes a step may not call over HTTP, sent over the socket too. */
+  const NOT_ALLOWED = [
+    { name: 'Query.securityIncidents', query: `{ securityIncidents { totalCount } }`, variables: {} },
+    {
+      name: 'Mutation.dismissIncident',
+      query: DISMISS,
+      variables: { i: { id: '00000000-0000-4000-8000-000000000000', note: 'over the socket' } },
+    },
+  ];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('incidents_ws_stages');
+    mail = await MailSink.start();
+    server = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, ...ENV });
+    ({ client: admin } = await setupAdmin(server));
+    // The admin holds a factor: it may switch the staff policy on, and keeps its session when it does.
+    ({ recoveryCodes } = await enrollTotp(admin));
+    await createPlaces(admin);
+    // A full session's socket: events flow while the others are refused.
+    control = track(subscribeIncidents(server.url, admin.cookieHeader()));
+    await control.connected;
+  });
+  afterAll(async () => {
+    await Promise.all(subs.map((s) => s.dispose()));
+    await server?.stop();
+    await mail?.stop();
+    await db?.drop();
+  });
+
+  /** The admin confirms it is itself (creating staff, weakening the policy), with a recovery code each time. */
+  const confirmAdmin = async () => {
+    const r = await admin.gql(Q.reauth, {
+      i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes.pop()! } },
+    });
+    expect(r.data?.['reauthenticate']?.__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+  };
+  const STAFF_POLICY = `mutation($on: Boolean!) { updateTwoFactorSettings(input: { requiredForStaff: $on }) { requiredForStaff } }`;
+  /** Switching it off weakens the second step: a fresh confirmation first. */
+  const staffPolicy = async (on: boolean) => {
+    if (!on) await confirmAdmin();
+    const r = await admin.gql(STAFF_POLICY, { on });
+    expect(r.data?.['updateTwoFactorSettings'], JSON.stringify(r)).toEqual({ requiredForStaff: on });
+  };
+  /** Staff who could read incidents and dismiss them, were they fully signed in. */
+  const newReader = async () => {
+    await confirmAdmin();
+    return createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS', 'RESOLVE_INCIDENTS'] });
+  };
+  /** Opens an incident (a user seen in Berlin, then in Paris) and waits until the full session's socket is told. */
+  const openIncident = async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    await reportFrom(admin, u.email, 'berlin', 4);
+    await reportFrom(admin, u.email, 'paris', 1);
+    await control.waitFor((e) => e['accountId'] === u.id && e['kind'] === 'OPENED');
+    return u.id;
+  };
+
+  /**
+   * A socket with `cookie` that asks for every subscription, a query and a mutation (graphql-ws sends
+   * them once the connection is acknowledged): whatever any of them was answered, besides the closed socket.
+   */
+  function probe(cookie: string) {
+    const socket = track(subscribeIncidents(server.url, cookie));
+    const answered: { name: string; data?: unknown; codes: unknown[] }[] = [];
+    const codesOf = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) =>
+      (errors ?? []).map((e) => e.extensions?.['code']);
+    for (const { name, query, variables } of [...SUBSCRIPTIONS, ...NOT_ALLOWED]) {
+      socket.client.subscribe(
+        { query, variables },
+        {
+          next: (v) => answered.push({ name, data: v.data, codes: codesOf(v.errors) }),
+          // A refused connection ends every operation with the close event; an operation refused on an
+          // accepted one ends with its GraphQL errors.
+          error: (e) => {
+            if (Array.isArray(e)) answered.push({ name, codes: codesOf(e) });
+          },
+          complete: () => undefined,
+        },
+      );
+    }
+    return { socket, answered };
+  }
+
+  /**
+   * Refused at the connection (never acknowledged), its operations never run, and told nothing of an
+   * incident opened afterwards (given time to arrive after the full session's socket heard of it).
+   */
+  async function expectRefused(p: ReturnType<typeof probe>) {
+    const acknowledged = await p.socket.connected.then(
+      () => true,
+      () => false,
+    );
+    await openIncident();
+    await new Promise((r) => setTimeout(r, 300));
+    expect({ acknowledged, closed: p.socket.closed, events: p.socket.events, answered: p.answered }).toEqual({
+      acknowledged: false,
+      closed: { code: 4403, reason: 'Forbidden' },
+      events: [],
+      answered: [],
+    });
+  }
+
+  /** The codes HTTP answers `client` with for what the socket was asked. */
+  async function httpCodes(client: GqlClient) {
+    const out: Record<string, (string | undefined)[]> = {};
+    for (const { name, query, variables } of NOT_ALLOWED) out[name] = codes(await client.gql(query, variables));
+    return out;
+  }
+
+  it('a sign-in that passed only the password gets no socket: no subscription, query or mutation runs, no event reaches it', async () => {
+    expect(SUBSCRIPTIONS.map((s) => s.name)).toContain('Subscription.incidentEvents');
+    const reader = await newReader();
+    const { secret } = await enrollTotp(reader.client);
+    const pending = new GqlClient(server.url);
+    expect((await loginStep(pending, reader.email)).typename).toBe('SecondFactorRequired');
+    expect(pending.getCookie('sc_session')).toMatch(/^p\./);
+    // Over HTTP: not signed in yet.
+    expect(await httpCodes(pending)).toEqual({
+      'Query.securityIncidents': ['UNAUTHENTICATED'],
+      'Mutation.dismissIncident': ['UNAUTHENTICATED'],
+    });
+    await expectRefused(probe(pending.cookieHeader()));
+
+    // The second factor given, the same sign-in's socket is accepted and hears the next incident.
+    await awayFromStepEdge();
+    const done = await pending.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(done.data?.['verifySecondFactor']?.__typename, JSON.stringify(done)).toBe('LoginSuccess');
+    const full = track(subscribeIncidents(server.url, pending.cookieHeader()));
+    await full.connected;
+    const id = await openIncident();
+    await full.waitFor((e) => e['accountId'] === id && e['kind'] === 'OPENED');
+  });
+
+  it('a session held at enrollment by the staff policy gets no socket: no subscription, query or mutation runs, no event reaches it', async () => {
+    const reader = await newReader();
+    await staffPolicy(true);
+    try {
+      const enrolling = new GqlClient(server.url);
+      expect((await loginStep(enrolling, reader.email)).typename).toBe('TwoFactorEnrollmentRequired');
+      expect((await enrolling.gql(Q.pending)).data?.['pendingSignIn']).toMatchObject({ stage: 'ENROLLMENT_REQUIRED' });
+      expect(await httpCodes(enrolling)).toEqual({
+        'Query.securityIncidents': ['UNAUTHENTICATED'],
+        'Mutation.dismissIncident': ['UNAUTHENTICATED'],
+      });
+      await expectRefused(probe(enrolling.cookieHeader()));
+
+      // Enrolled, the same session is a full one: its socket is accepted and hears the next incident.
+      await enrollTotp(enrolling);
+      expect((await enrolling.gql(Q.me)).data?.['me']).toMatchObject({ id: reader.id });
+      const full = track(subscribeIncidents(server.url, enrolling.cookieHeader()));
+      await full.connected;
+      const id = await openIncident();
+      await full.waitFor((e) => e['accountId'] === id && e['kind'] === 'OPENED');
+    } finally {
+      await staffPolicy(false);
+    }
+  });
+
+  it('a socket whose account the staff policy newly requires to enroll is closed at once and told nothing more', async () => {
+    const reader = await newReader();
+    const s = track(subscribeIncidents(server.url, reader.client.cookieHeader()));
+    await s.connected;
+    const before = await openIncident();
+    await s.waitFor((e) => e['accountId'] === before);
+    await staffPolicy(true);
+    try {
+      // Its session ended with the policy (no factor held), and the socket with it.
+      await expect.poll(() => s.closed, { interval: 50 }).toEqual({ code: 4401, reason: 'Session ended' });
+      const after = await openIncident();
+      expect(s.events.map((e) => e['accountId'])).not.toContain(after);
+      // The same cookie gets no new socket, and the password alone now opens only the enrollment.
+      await expectRefused(probe(reader.client.cookieHeader()));
+      const enrolling = new GqlClient(server.url);
+      expect((await loginStep(enrolling, reader.email)).typename).toBe('TwoFactorEnrollmentRequired');
+      await expectRefused(probe(enrolling.cookieHeader()));
+    } finally {
+      await staffPolicy(false);
+    }
   });
 });

@@ -260,6 +260,33 @@ describe('two-factor authentication', () => {
       expect(after.live).toBe(before.live);
     });
 
+    it('a sign-in with the app code sent with the password, whose account’s sessions are all revoked while the code is checked, starts no session', async () => {
+      const { client: setup, email, id } = await newUser();
+      const { secret } = await enrollTotp(setup);
+      const live = async () =>
+        (
+          await db.query<{ n: number }>(`select count(*)::int as n from session where account_id = $1 and revoked_at is null`, [
+            id,
+          ])
+        )[0]!.n;
+      const before = await live();
+      await awayFromStepEdge();
+      const [answer] = await inLockOrder(
+        db,
+        [`select 1 from totp_authenticator where account_id = $1 for update`, [id]],
+        [() => oneRequest(email, 'TOTP', totp(secret, 0))],
+        {
+          waitingOn: 'totp_attempt',
+          // What every revocation of all of an account's sessions does ("sign out everywhere", an incident
+          // treated as compromised): the sign-in under way must not outlive it.
+          meanwhile: () => db.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [id]),
+        },
+      );
+      expect(answer!.login?.__typename, JSON.stringify(answer!.res)).not.toBe('LoginSuccess');
+      expect((await answer!.client.gql(Q.me)).data!['me']).toBeNull();
+      expect(await live()).toBe(before);
+    });
+
     it('a pending sign-in cancelled while its code is being checked starts no session', async () => {
       const { id, before, after } = await finishWhileCodeHeld(async ({ pending }) => {
         // Another tab of the same browser cancels the sign-in.

@@ -229,7 +229,10 @@ export class AuthService {
     const checking = !unavailable && next?.stage === SessionStage.PENDING_SECOND_FACTOR && proof && account !== null;
     const finish =
       checking && proof.method === TwoFactorMethod.TOTP
-        ? await this.finishOnCode(ctx, account, undefined, row!['password_version'] as number, decision.trusted, geo)
+        ? await this.finishOnCode(ctx, account, undefined, row!['password_version'] as number, decision.trusted, geo, {
+            // The epoch read with the row: sessions ended meanwhile (all of them revoked, a policy) end this one too.
+            epoch: row!['session_epoch'] as number,
+          })
         : undefined;
     const checked = checking
       ? await this.twoFactor.verifyForSignIn(
@@ -538,6 +541,8 @@ export class AuthService {
     passwordVersion: number | null,
     trusted?: boolean,
     geo?: GeoInfo,
+    /** `epoch`: the session epoch a sign-in of its own (no `pending`) read with the account's row. */
+    { epoch }: { epoch?: number } = {},
   ): Promise<{ decide: TotpDecider; write: () => { event: PreparedLoginEvent; done?: FullStart } }> {
     const event = await this.successEvent(ctx, account, trusted, geo);
     let done: FullStart | undefined;
@@ -550,7 +555,7 @@ export class AuthService {
           null,
           passwordVersion,
           undefined,
-          { event, totp },
+          { event, totp, epoch },
         );
         return done.totp ?? undefined;
       },
