@@ -54,6 +54,19 @@ describe('two-factor administration in the dashboard', () => {
     return page;
   }
 
+  /** A browser of its own, signed in with the password and an app code from `secret` (the pop-up), on the 2FA compliance page. */
+  async function onCompliancePageWithApp(email: string, secret: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await awayFromStepEdge();
+    await submitPassword(page, server.url, email, PASSWORD);
+    const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
+    await popUp.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await popUp.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    return page;
+  }
+
   /** An admin who had been one for more than a day: it may approve resets asked for now. */
   async function agedAdmin() {
     const a = await createAccount(server, admin, { role: 'ADMIN' });
@@ -425,14 +438,7 @@ describe('two-factor administration in the dashboard', () => {
     try {
       const told = await impactFor(me.client, { emailForStaff: false });
       expect(told.staffNewlyRequired).toBeGreaterThanOrEqual(2);
-      const page = await (await browser.newContext()).newPage();
-      await awayFromStepEdge();
-      await submitPassword(page, server.url, me.email, PASSWORD);
-      const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
-      await popUp.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
-      await popUp.getByRole('button', { name: 'Verify' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-      await page.getByRole('link', { name: '2FA compliance' }).click();
+      const page = await onCompliancePageWithApp(me.email, secret);
       const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
       const email = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
       await flip(email);
@@ -465,14 +471,7 @@ describe('two-factor administration in the dashboard', () => {
     const me = await createAccount(server, admin, { role: 'ADMIN' });
     const { secret } = await enrollTotp(me.client);
     const someone = await createAccount(server, admin, { role: 'USER' });
-    const page = await (await browser.newContext()).newPage();
-    await awayFromStepEdge();
-    await submitPassword(page, server.url, me.email, PASSWORD);
-    const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
-    await popUp.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
-    await popUp.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const page = await onCompliancePageWithApp(me.email, secret);
     const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
     try {
       await flip(settings.getByRole('switch', { name: /^Two-factor authentication/ }));

@@ -325,37 +325,30 @@ export function AdminTwoFactorCard({
           Unlock second-step sign-in
         </Button>
       </Group>
-      {refusal && (
-        <Alert
-          color="red"
-          variant="light"
-          title="Reset failed"
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setRefusal(null)}
-          mt="sm"
-        >
-          {refusal}
-        </Alert>
-      )}
-      {unlockRefusal && (
-        <Alert
-          color="red"
-          variant="light"
-          title="Unlock failed"
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setUnlockRefusal(null)}
-          mt="sm"
-        >
-          {unlockRefusal}
-        </Alert>
-      )}
+      <Refusal title="Reset failed" text={refusal} onClose={() => setRefusal(null)} />
+      <Refusal title="Unlock failed" text={unlockRefusal} onClose={() => setUnlockRefusal(null)} />
       {modal}
       {confirmModal}
       {approval.modals}
     </Card>
+  );
+}
+
+/** A refused action, said on the card until dismissed (nothing when `text` is null). */
+function Refusal({ title, text, onClose }: { title: string; text: string | null; onClose: () => void }) {
+  if (!text) return null;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      title={title}
+      role="alert"
+      withCloseButton
+      closeButtonLabel="Dismiss"
+      onClose={onClose}
+      mt="sm"
+    >
+      {text}
+    </Alert>
   );
 }
