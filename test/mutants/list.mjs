@@ -1269,6 +1269,12 @@ export default [
       ],
     ],
   },
+  {
+    id: 'reauth-future-fresh',
+    why: 'a re-authentication stamped ahead of the clock stays fresh for as long as the clocks differ',
+    edits: [[TF, 'elapsed >= -CLOCK_SKEW_MS && ', '']],
+    tests: [[T, 'a re-authentication stamped ahead of the server’s clock']],
+  },
 ];
 
 /**

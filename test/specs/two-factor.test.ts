@@ -1887,6 +1887,23 @@ describe('two-factor authentication', () => {
       // The server hears of the SQL change by its announcement (its cache of the session row).
       await expect.poll(async () => codes(await client.gql(Q.disableEmail)), { interval: 20 }).toEqual(['REAUTH_REQUIRED']);
     });
+
+    it('a re-authentication stamped ahead of the server’s clock (another instance’s clock, a clock stepped back) is not fresh beyond a minute of difference', async () => {
+      const { client, id } = await newUser();
+      const re = await client.gql(Q.reauth, { i: { password: PASSWORD } });
+      expect(re.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const stamp = (ahead: string) =>
+        db.query(`update session set reauth_at = now() + $2::interval where account_id = $1 and reauth_at is not null`, [
+          id,
+          ahead,
+        ]);
+      // Ten minutes ahead: it would stay fresh for fifteen.
+      await stamp('10 minutes');
+      await expect.poll(async () => codes(await client.gql(Q.disableEmail)), { interval: 20 }).toEqual(['REAUTH_REQUIRED']);
+      // Twenty seconds ahead: clocks a little apart, fresh.
+      await stamp('20 seconds');
+      await expect.poll(async () => codes(await client.gql(Q.disableEmail)), { interval: 20 }).toEqual(['NOT_FOUND']);
+    });
   });
 
   describe('policies', () => {

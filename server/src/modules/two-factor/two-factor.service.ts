@@ -50,6 +50,8 @@ export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 export const EMAIL_CODES_PER_ACCOUNT = 10;
 export const EMAIL_CODES_PER_ADDRESS = 5;
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
+/** How far ahead of this server's clock a stored time may be and still count as now (instances' clocks differ a little). */
+const CLOCK_SKEW_MS = 60_000;
 
 /** What `totp_attempt` decided for an app code. */
 export type TotpDecision = AttemptRow & { outcome: string; consecutive_failures: number | null };
@@ -1343,7 +1345,7 @@ export class TwoFactorService {
   /** Sensitive changes need a re-authentication within `REAUTH_SECONDS`. API tokens cannot re-authenticate. */
   requireRecentReauth(ctx: Context): void {
     const at = ctx.viewer?.session?.reauthAt;
-    if (!at || Date.now() - at.getTime() > this.config.twoFactor.reauthSeconds * 1000) {
+    if (!at || !this.withinReauthWindow(at)) {
       throw appError(
         ErrorCode.REAUTH_REQUIRED,
         'Confirm it is you first: call reauthenticate with your password (and a second factor), then retry.',
@@ -1362,8 +1364,18 @@ export class TwoFactorService {
   requireRecentConfirmation(ctx: Context): void {
     const s = ctx.viewer?.session;
     if (s && s.stage !== SessionStage.FULL) return;
-    if (s && Date.now() - s.createdAt.getTime() <= this.config.twoFactor.reauthSeconds * 1000) return;
+    if (s && this.withinReauthWindow(s.createdAt)) return;
     this.requireRecentReauth(ctx);
+  }
+
+  /**
+   * Whether `at` (a re-authentication, a sign-in) was within the last `REAUTH_SECONDS`. A time ahead of
+   * this clock by more than `CLOCK_SKEW_MS` (another instance's clock ahead, this one stepped back) is
+   * not fresh: it would otherwise stay so for as long as the clocks differ.
+   */
+  private withinReauthWindow(at: Date): boolean {
+    const elapsed = Date.now() - at.getTime();
+    return elapsed >= -CLOCK_SKEW_MS && elapsed <= this.config.twoFactor.reauthSeconds * 1000;
   }
 
   /** Password, plus a second factor when the account has one: opens "sudo mode" for a few minutes. */
