@@ -243,7 +243,7 @@ export default [
   {
     id: 'reauth-window',
     why: 'a re-authentication never expires',
-    edits: [[TF, 'if (!at || Date.now() - at.getTime() > this.config.twoFactor.reauthSeconds * 1000) {', 'if (!at) {']],
+    edits: [[TF, 'if (!at || !this.withinReauthWindow(at)) {', 'if (!at) {']],
     tests: [[T, 'expires after REAUTH_SECONDS']],
   },
   {
@@ -742,13 +742,7 @@ export default [
   {
     id: 'old-session-adds-method',
     why: 'a session signed in hours ago (a copied cookie) ties the account to a new phone, inbox or key',
-    edits: [
-      [
-        TF,
-        'if (s && Date.now() - s.createdAt.getTime() <= this.config.twoFactor.reauthSeconds * 1000) return;',
-        'if (s) return;',
-      ],
-    ],
+    edits: [[TF, 'if (s && this.withinReauthWindow(s.createdAt)) return;', 'if (s) return;']],
     tests: [[T, 'adding a method in a session signed in longer ago than REAUTH_SECONDS']],
   },
   {
