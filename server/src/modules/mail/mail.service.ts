@@ -407,7 +407,7 @@ function isPermanentRefusal(err: unknown): boolean {
  * address taken out (servers quote the recipient; nodemailer's error also lists the rejected addresses,
  * which a whole-error log entry would repeat at every retry).
  */
-function errorSummary(err: unknown): { code?: string; responseCode?: number; command?: string; message: string } {
+export function errorSummary(err: unknown): { code?: string; responseCode?: number; command?: string; message: string } {
   const e = err as { response?: unknown; code?: unknown; responseCode?: unknown; command?: unknown; message?: unknown } | null;
   const text = typeof e?.response === 'string' ? e.response : typeof e?.message === 'string' ? e.message : String(err);
   return {

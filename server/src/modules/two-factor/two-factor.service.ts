@@ -23,7 +23,7 @@ import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ProtectionService } from '../ip-block/protection.service.js';
 import { mails } from '../mail/templates.js';
-import type { MailService } from '../mail/mail.service.js';
+import { errorSummary, type MailService } from '../mail/mail.service.js';
 import type { SettingsService, TwoFactorSettings } from '../settings/settings.service.js';
 import { Session, SessionStage } from '../session/session.entity.js';
 import {
@@ -1000,7 +1000,9 @@ export class TwoFactorService {
         mails.emailCode(address, code, purpose === EmailCodePurpose.ENROLL ? 'enroll' : reauth ? 'reauth' : 'login'),
       );
     } catch (err) {
-      this.logger.error({ err }, 'could not send the e-mail code');
+      // Its codes and the server's words, without the address (nodemailer's error lists it; for a setup
+      // it may be a third party's).
+      this.logger.error({ err: errorSummary(err) }, 'could not send the e-mail code');
       await this.unsend(em, account.id, purpose, sessionId, hash, sent);
       return new TwoFactorFailure(ErrorCode.MAIL_FAILED, 'The e-mail could not be sent. Try again later.');
     }
