@@ -4,7 +4,9 @@
 // that changes nothing a user can see (another check refuses the same thing), with the reason.
 const TF = 'server/src/modules/two-factor/two-factor.service.ts';
 const TFR = 'server/src/modules/two-factor/two-factor.resolver.ts';
-const MIG = 'server/src/db/migrations/Migration20261202140000.ts';
+// `totp_attempt` as it stands: the last migration that (re)defines it.
+const MIG = 'server/src/db/migrations/Migration20261204090000.ts';
+const FC = 'server/src/db/failure-counter.ts';
 const SS = 'server/src/modules/session/session.service.ts';
 const WA = 'server/src/modules/two-factor/webauthn.service.ts';
 const AC = 'server/src/common/auth/auth-checker.ts';
@@ -43,6 +45,12 @@ export default [
       [TF, 'await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });', ''],
     ],
     tests: [[T, 'replayed']],
+  },
+  {
+    id: 'stale-as-replay',
+    why: 'an older step never used (a device whose clock is behind the one that signed in last) is told, audited and e-mailed as a replay',
+    edits: [[MIG, "when $3 < v_last then 'STALE'", "when false then 'STALE'"]],
+    tests: [[M, 'an older authenticator code never used']],
   },
   {
     id: 'confirm-wrong',
@@ -126,8 +134,8 @@ export default [
     edits: [
       [
         TF,
-        'where id = ? and failures < ? and used_at is null returning failures',
-        'where id = ? and failures < ? + 100 and used_at is null returning failures',
+        'where id = ? and failures < ? and used_at is null and expires_at > now() returning failures',
+        'where id = ? and failures < ? + 100 and used_at is null and expires_at > now() returning failures',
       ],
     ],
     tests: [[T, 'only five are compared']],
@@ -151,14 +159,10 @@ export default [
       [TF, "if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');", ''],
       [
         TF,
-        'where id = ? and failures < ? and used_at is null returning failures',
-        'where id = ? and failures < ? returning failures',
+        'where id = ? and failures < ? and used_at is null and expires_at > now() returning failures',
+        'where id = ? and failures < ? and expires_at > now() returning failures',
       ],
-      [
-        TF,
-        'where id = ? and used_at is null and code_hash = ? and expires_at > now()',
-        'where id = ? and code_hash = ? and expires_at > now()',
-      ],
+      [TF, 'where id = ? and used_at is null and code_hash = ?`', 'where id = ? and code_hash = ?`'],
     ],
     tests: [[T, 'e-mail codes']],
   },
@@ -520,6 +524,18 @@ export default [
     edits: [[MIG, 's.consecutive_failures >= $9 then now()', 's.consecutive_failures >= $9 + 100000 then now()']],
     tests: [[L, '']],
   },
+  {
+    id: 'give-back-other-window',
+    why: 'an attempt given back after its window ended cancels one counted in the next window (nearly twice the guesses per account)',
+    edits: [
+      [
+        FC,
+        "on c.key = t.key and date_trunc('milliseconds', c.window_start) = date_trunc('milliseconds', t.taken_in)",
+        'on c.key = t.key',
+      ],
+    ],
+    tests: [[L, 'an attempt given back after its window ended']],
+  },
   // Security keys
   {
     id: 'wa-counter',
@@ -615,7 +631,7 @@ export default [
   {
     id: 'unchecked-enroll-counts',
     why: 'confirming an e-mail setup with no live code costs an attempt',
-    edits: [[TF, 'if (failure?.unchecked) await this.giveBack([this.accountBudgetKey(account.id)]);', '']],
+    edits: [[TF, 'if (failure?.unchecked) await this.giveBack([taken]);', '']],
     tests: [[L, 'a refusal with nothing to compare']],
   },
   {
@@ -852,15 +868,45 @@ export default [
   {
     id: 'expired-email-code-accepted',
     why: 'an e-mailed code past its expiry still signs in',
+    edits: [[TF, 'and used_at is null and expires_at > now() returning failures', 'and used_at is null returning failures']],
+    tests: [[T, 'an expired code is refused; a used code cannot be used again']],
+  },
+  {
+    id: 'email-expired-while-checked',
+    why: 'a right e-mailed code that expires while it is checked is answered "used already" and counted as a failure',
     edits: [
-      [TF, 'if (row.expiresAt.getTime() <= Date.now())', 'if ((false as boolean) && row.expiresAt.getTime() <= Date.now())'],
+      [TF, 'and used_at is null and expires_at > now() returning failures', 'and used_at is null returning failures'],
       [
         TF,
-        'where id = ? and used_at is null and code_hash = ? and expires_at > now()',
-        'where id = ? and used_at is null and code_hash = ?',
+        'where id = ? and used_at is null and code_hash = ?`',
+        'where id = ? and used_at is null and code_hash = ? and expires_at > now()`',
       ],
     ],
-    tests: [[T, 'an expired code is refused; a used code cannot be used again']],
+    tests: [[T, 'a right code that expires while it is being checked']],
+  },
+  {
+    id: 'totp-setup-expired-while-checked',
+    why: 'an app setup read live and proven by its right code is refused when it expires meanwhile, its attempt kept',
+    edits: [
+      [
+        TF,
+        "where id = ? and status = 'PENDING' and secret_sealed = ?`",
+        "where id = ? and status = 'PENDING' and secret_sealed = ? and expires_at > now()`",
+      ],
+    ],
+    tests: [[T, 'an app setup that expires while its right code is being checked']],
+  },
+  {
+    id: 'reset-expired-app-setup',
+    why: 'an app setup past its expiry makes an account resettable (signed out, its tokens ended, e-mailed)',
+    edits: [[TF, "where account_id = ? and (status = 'ACTIVE' or expires_at > now())) as app", 'where account_id = ?) as app']],
+    tests: [[R, 'a setup that can no longer be confirmed']],
+  },
+  {
+    id: 'reset-expired-email-setup',
+    why: 'an e-mail setup whose code expired makes an account resettable (signed out, its tokens ended, e-mailed)',
+    edits: [[TF, 'and c.failures < ? and c.expires_at > now()', 'and c.failures < ?']],
+    tests: [[R, 'a setup that can no longer be confirmed']],
   },
   {
     id: 'flag-keeps-policy-sessions',
@@ -1012,8 +1058,8 @@ export default [
     edits: [
       [
         TF,
-        'const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);\n    if (limited) return limited;\n    const ok = account.password',
-        'const ok = account.password',
+        'const taken = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);\n    if (taken instanceof TwoFactorFailure) return taken;\n    const ok = account.password',
+        "const taken = { key: '', windowStart: null };\n    const ok = account.password",
       ],
     ],
     tests: [[L, 're-authentication passwords are limited per account']],

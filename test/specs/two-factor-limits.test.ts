@@ -304,6 +304,60 @@ describe('second-factor attempt limits', () => {
     expect(await spent(`2fa:acct:${otherId}`)).toBe(0);
   });
 
+  it('an attempt given back after its window ended leaves the next window’s count alone', async () => {
+    // Someone with the password reads the window's end from `retryAfter` and sends attempts just before
+    // it whose give-backs land in the next window: each must not cancel a guess counted there.
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(setup);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [id, email],
+    );
+    const { ip, key: netKey } = farAddress();
+    const acctKey = `2fa:acct:${id}`;
+    /** A sign-in from that network with its code e-mailed to it. */
+    const withCode = async () => {
+      const c = await signInFrom(ip, email);
+      const since = mail.count();
+      expect((await c.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      return { client: c, code: await mail.codeFor(email, since) };
+    };
+    // One will be right (given back as a success), one dies of wrong tries while it waits (nothing
+    // compared: given back as unchecked).
+    const [right, dead] = [await withCode(), await withCode()];
+    const verify = (s: { client: GqlClient; code: string }) =>
+      s.client.gql(Q.verify, { i: { method: 'EMAIL', code: s.code } }).then((r) => r.data!['verifySecondFactor']);
+    const [rightAnswer, deadAnswer] = await inLockOrder(
+      db,
+      [`select 1 from email_code where account_id = $1 for update`, [id]],
+      [() => verify(right), () => verify(dead)],
+      {
+        waitingOn: 'email_code',
+        meanwhile: async (locker) => {
+          // Both attempts were taken in the window in force, and wait on their codes. That window ends,
+          // and three wrong app codes from the same network are counted in the next one.
+          expect([await spent(acctKey), await spent(netKey)]).toEqual([2, 2]);
+          await windowPasses();
+          for (let i = 0; i < 3; i++) {
+            const r = await (await signInFrom(ip, email)).gql(Q.verify, { i: { method: 'TOTP', code: wrong(secret) } });
+            expect(r.data!['verifySecondFactor'].code, JSON.stringify(r)).toBe('CODE_INVALID');
+          }
+          expect([await spent(acctKey), await spent(netKey)]).toEqual([3, 3]);
+          await locker.query(
+            `update email_code set failures = 5
+              where id = (select id from email_code where account_id = $1 order by sent_at desc limit 1)`,
+            [id],
+          );
+        },
+      },
+    );
+    expect(rightAnswer.__typename, JSON.stringify(rightAnswer)).toBe('LoginSuccess');
+    expect(deadAnswer.code, JSON.stringify(deadAnswer)).toBe('TOO_MANY_ATTEMPTS');
+    // Given back in a window that has ended: the new window's counts stand.
+    expect([await spent(acctKey), await spent(netKey)]).toEqual([3, 3]);
+  });
+
   it('a spent budget or a lock refuses an app code before it is compared, in both flows', async () => {
     const ip = `198.51.100.${net++}`;
     const { client, secret, id, email } = await pendingUser(ip);

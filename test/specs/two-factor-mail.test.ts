@@ -204,6 +204,44 @@ describe('two-factor e-mails', () => {
     expect(body(notices[0]!)).toMatch(/ at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\./);
   });
 
+  it('an older authenticator code never used, after a newer one signed in, is refused without a replay notice or audit entry', async () => {
+    const { client, email, id } = await newUser();
+    const { secret } = await enrolled(client, email);
+    await awayFromStepEdge();
+    const [ahead, current] = [totp(secret, 1), totp(secret, 0)];
+    // A phone about 20 s ahead signs in with the next step's code.
+    const phone = new GqlClient(server.url);
+    await loginStep(phone, email);
+    expect((await phone.gql(Q.verify, { i: { method: 'TOTP', code: ahead } })).data!['verifySecondFactor'].__typename).toBe(
+      'LoginSuccess',
+    );
+    const since = mail.count();
+    // Another device, with the right clock, then gives the current step's code: never used, but older
+    // than the one used. Refused (accepting it would reopen every skipped step), as a code no longer
+    // valid: no replay happened.
+    const other = new GqlClient(server.url);
+    await loginStep(other, email);
+    expect((await other.gql(Q.verify, { i: { method: 'TOTP', code: current } })).data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'CODE_INVALID',
+    });
+    expect((await other.gql(Q.me)).data!['me']).toBeNull();
+    const replays = () => db.query(`select 1 from audit_log where action = 'TOTP_REPLAY_REFUSED' and target_id = $1`, [id]);
+    expect(await replays()).toEqual([]);
+    // It counts as a failed attempt, as a wrong or replayed code does.
+    expect(await db.query(`select consecutive_failures from two_factor_state where account_id = $1`, [id])).toEqual([
+      { consecutive_failures: 1 },
+    ]);
+    // The newer code again is a replay, and is told as one.
+    expect((await other.gql(Q.verify, { i: { method: 'TOTP', code: ahead } })).data!['verifySecondFactor'].code).toBe(
+      'CODE_ALREADY_USED',
+    );
+    await mail.waitFor(email, (m) => /used twice/i.test(m.subject), since);
+    await settle();
+    expect(anyTo(email, since).map((m) => m.subject)).toHaveLength(1);
+    expect(await replays()).toHaveLength(1);
+  });
+
   it('second step locked: one notice, telling the holder to have it unlocked before signing in', async () => {
     const { client, email } = await newUser();
     const { secret } = await enrolled(client, email);

@@ -1004,6 +1004,70 @@ describe('two-factor rules', () => {
       expect((await loginStep(new GqlClient(server.url), holder.email)).typename).toBe('LoginSuccess');
     });
 
+    it('a setup that can no longer be confirmed (an app setup expired, an e-mail setup whose code expired) is nothing to reset: METHOD_NOT_SET_UP, sessions and API tokens kept, nobody e-mailed', async () => {
+      const RESETTABLE = `query($id: ID!) { accountTwoFactor(accountId: $id) { resettable } }`;
+      const resettable = async (id: string) => (await admin.gql(RESETTABLE, { id })).data!['accountTwoFactor'].resettable;
+      // The admin has e-mail codes when the tests before this one ran: confirmed with one then.
+      const me = (await admin.gql(Q.me)).data!['me'] as { email: string };
+      const byPassword = await admin.gql(Q.reauth, { i: { password: PASSWORD } });
+      if (byPassword.data?.['reauthenticate']?.__typename !== 'ReauthSuccess') {
+        expect(byPassword.data?.['reauthenticate']?.code, JSON.stringify(byPassword)).toBe('SECOND_FACTOR_REQUIRED');
+        const since = mail.count();
+        expect((await admin.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+        const code = await mail.codeFor(me.email, since);
+        const r = await admin.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code } } });
+        expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+      }
+      // An app setup a day past its expiry.
+      const app = await createAccount(server, admin, { role: 'USER' });
+      expect((await app.client.gql(Q.startTotp)).data?.['startTotpEnrollment']).toBeTruthy();
+      await db.query(`update totp_authenticator set expires_at = now() - interval '1 day' where account_id = $1`, [app.id]);
+      // An e-mail setup whose code expired (a setup has no expiry of its own: its code has).
+      const email = await createAccount(server, admin, { role: 'USER' });
+      expect((await email.client.gql(Q.startEmail, { a: uniqueEmail('setup') })).data!['startEmailEnrollment'].__typename).toBe(
+        'EmailCodeSent',
+      );
+      await db.query(`update email_code set expires_at = now() - interval '1 second' where account_id = $1`, [email.id]);
+      // An integration (its API tokens are its work) with both, the e-mail setup without any code.
+      const integration = await createIntegration(admin, ['REPORT_LOGINS'], 'Billing');
+      const { token } = (
+        await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "billing" }) { token } }`, {
+          id: integration.id,
+        })
+      ).data!['createApiToken'];
+      const api = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+      await db.query(
+        `with t as (insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
+                    values (gen_random_uuid(), $1, 'sealed', 'PENDING', 0, now() - interval '1 day', now() - interval '1 day'))
+         insert into email_factor (id, account_id, address, status, created_at) values (gen_random_uuid(), $1, $2, 'PENDING', now())`,
+        [integration.id, uniqueEmail('never-sent')],
+      );
+      const since = mail.count();
+      for (const target of [app, email, integration]) {
+        expect(await resettable(target.id), target.email).toBe(false);
+        const res = await admin.gql(RESET, { id: target.id });
+        expect(codes(res), JSON.stringify(res)).toEqual(['METHOD_NOT_SET_UP']);
+        expect(await resetAudits(target.id)).toEqual([]);
+      }
+      for (const target of [app, email]) {
+        expect((await target.client.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+        expect(await liveSessions(target.id)).toBe(1);
+      }
+      expect((await api.gql(Q.me)).data!['me']).toMatchObject({ id: integration.id });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(
+        mail.messages
+          .slice(since)
+          .filter((m) => [app, email, integration].some((t) => m.to.includes(t.email.toLowerCase())))
+          .map((m) => m.subject),
+      ).toEqual([]);
+      // Still live, each would be reset (its setup cancelled).
+      await db.query(`update totp_authenticator set expires_at = now() + interval '5 minutes' where account_id = $1`, [app.id]);
+      await db.query(`update email_code set expires_at = now() + interval '5 minutes' where account_id = $1`, [email.id]);
+      expect(await resettable(app.id)).toBe(true);
+      expect(await resettable(email.id)).toBe(true);
+    });
+
     it('is refused without the permission, and for an account above the sub-admin’s rank: nothing changes', async () => {
       const other = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS', 'MANAGE_IPS'] });
       const users = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });

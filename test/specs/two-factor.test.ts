@@ -510,11 +510,12 @@ describe('two-factor authentication', () => {
       }
       const plus1 = await c.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 1) } });
       expect(plus1.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
-      // After step +1 was used, the current step's code is older: refused as already used.
+      // After step +1 was used, the current step's code is older: refused as no longer valid (it was
+      // never used itself: no replay).
       const d = new GqlClient(server.url);
       await loginStep(d, email);
       expect((await d.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'].code).toBe(
-        'CODE_ALREADY_USED',
+        'CODE_INVALID',
       );
     });
 
@@ -687,6 +688,28 @@ describe('two-factor authentication', () => {
       ]);
       expect(await auditCount(id, 'TWO_FACTOR_ENABLED')).toBe(0);
       expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('LoginSuccess');
+    });
+
+    it('an app setup that expires while its right code is being checked is switched on (it was live when read, by the database’s clock), its attempt given back', async () => {
+      const { client, id } = await newUser();
+      const start = await client.gql(Q.startTotp);
+      const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/ /g, '');
+      await awayFromStepEdge();
+      const budget = () => db.query(`select count from failure_counter where key = $1 and count > 0`, [`2fa:acct:${id}`]);
+      const before = await budget();
+      // Read live and its code checked; the write that switches it on waits at the row while it expires.
+      const [confirmed] = await inLockOrder(
+        db,
+        ['select 1 from totp_authenticator where account_id = $1 for update', [id]],
+        [() => client.gql(Q.confirmTotp, { c: totp(secret, -1) })],
+        {
+          waitingOn: 'totp_authenticator',
+          meanwhile: (locker) => locker.query(`update totp_authenticator set expires_at = now() where account_id = $1`, [id]),
+        },
+      );
+      expect(confirmed!.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([{ status: 'ACTIVE' }]);
+      expect(await budget()).toEqual(before);
     });
 
     it('the app secret is stored sealed with ENCRYPTION_KEY (AES-256-GCM, bound to its account)', async () => {
@@ -1131,6 +1154,39 @@ describe('two-factor authentication', () => {
       expect(first.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
       const second = await full.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code: reauthCode } } });
       expect(second.data!['reauthenticate'].code).toBe('CODE_INVALID');
+    });
+
+    it('a right code that expires while it is being checked is answered CODE_EXPIRED, not "used already", and counts nothing', async () => {
+      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
+      const since = mail.count();
+      await a.gql(Q.sendCode);
+      const code = await mail.codeFor(address, since);
+      const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
+      // The consecutive failures, the account's and the networks' attempt budgets, the code's tries.
+      const counted = () =>
+        db.query(
+          `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
+                  (select json_agg(json_build_array(key, count) order by key) from failure_counter
+                    where (key = '2fa:acct:' || $1::text or key like '2fa:ip:%') and count > 0) as budgets,
+                  (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
+          [id],
+        );
+      const before = await counted();
+      // The code was read live; its try waits at the code's row while the code expires (by the
+      // database's clock, which set its expiry), then goes on.
+      const [answer] = await inLockOrder(
+        db,
+        [`select 1 from email_code where account_id = $1 and purpose = 'LOGIN' for update`, [id]],
+        [() => a.gql(Q.verify, { i: { method: 'EMAIL', code } })],
+        {
+          waitingOn: 'update email_code set failures = failures + 1',
+          meanwhile: (locker) =>
+            locker.query(`update email_code set expires_at = now() where account_id = $1 and purpose = 'LOGIN'`, [id]),
+        },
+      );
+      expect(answer!.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'CODE_EXPIRED' });
+      expect(await counted()).toEqual(before);
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
     it('a code that was used leaves its wrong tries behind: the next code (a later re-authentication, a setup begun anew) has five', async () => {

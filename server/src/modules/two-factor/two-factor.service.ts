@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { isEmail } from 'class-validator';
 import type { Config } from '../../config.js';
-import { bumpSql } from '../../db/failure-counter.js';
+import { bumpSql, giveBackSql } from '../../db/failure-counter.js';
 import { inPoolTransaction, prepared, type SqlPool } from '../../db/pool.js';
 import { onCommit, type Context } from '../../context.js';
 import { OncePer } from '../../common/once-per.js';
@@ -73,15 +73,24 @@ interface AttemptRow {
 }
 
 /**
- * A right second factor, as CTEs: the consecutive failures start again (`reset`) and the attempts
- * taken for it from the account's and the network's budgets are given back (`back`), for the account
- * `accounts` selects (none: nothing happens). `keys` are the budget keys' SQL expressions.
+ * An attempt taken from a budget: its key and the start of the window it was counted in, as the
+ * statement that took it returned it (a Date from the pool, the text from MikroORM's connection; null:
+ * none known, nothing is given back). It is given back only while that window lasts (`giveBackSql`).
  */
-const successCtes = (accounts: string, keys: string) => `reset as (
+export interface Taken {
+  key: string;
+  windowStart: Date | string | null;
+}
+
+/**
+ * A right second factor, as CTEs: the consecutive failures start again (`reset`) and the attempts
+ * taken for it from the account's and the network's budgets are given back (`back`), each only in the
+ * window it was taken in, for the account `accounts` selects (none: nothing happens). `keys` and
+ * `starts`: the budgets' keys and the windows the attempts were taken in, as arrays (see `giveBackSql`).
+ */
+const successCtes = (accounts: string, keys: string, starts: string) => `reset as (
     update two_factor_state set consecutive_failures = 0 where account_id in (${accounts}) and consecutive_failures <> 0),
-  back as (
-    update failure_counter set count = greatest(count - 1, 0)
-     where key in (select key from failure_counter where key in (${keys}) and exists (${accounts}) order by key for update))`;
+  back as (${giveBackSql(keys, starts, `exists (${accounts})`)})`;
 
 /**
  * The start of a second step by e-mailed code, security key or recovery code, in one statement: the
@@ -275,7 +284,7 @@ interface ReplacedCode {
 
 /** See `TwoFactorService.heldForReset`. */
 export interface HeldForReset {
-  /** The app's or e-mail's status: set up (ACTIVE), being set up and never confirmed (PENDING), or null. */
+  /** The app's or e-mail's status: set up (ACTIVE), being set up and still confirmable (PENDING), or null (also a setup that can no longer be confirmed). */
   app: EnrollmentStatus | null;
   email: EnrollmentStatus | null;
   keys: number;
@@ -384,8 +393,9 @@ export class TwoFactorService {
    * re-authentication). The account's budget is taken up front with one atomic increment (and given
    * back when it is right), so parallel requests and aliased fields in one request each pay. The
    * network's budget is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`, `totp_attempt`).
+   * The refusal, or the attempt taken (to give back when right).
    */
-  async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | null> {
+  async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | Taken> {
     const { attemptWindowSeconds } = this.config.twoFactor;
     // One round trip: the lock, the account's budget (taken) and the network's (read).
     const {
@@ -409,11 +419,12 @@ export class TwoFactorService {
       ],
     );
     const limited = this.limitFailure(row);
+    const taken: Taken = { key: this.accountBudgetKey(accountId), windowStart: row?.acct_start ?? null };
     // Refused by the network's budget alone: nothing was checked and the account is not at fault, so
     // its attempt goes back (as in a second step): others' wrong codes behind this address must not
     // spend this account's budget.
-    if (limited && row && !row.locked_at && !this.accountSpent(row)) await this.giveBack([this.accountBudgetKey(accountId)]);
-    return limited;
+    if (limited && row && !row.locked_at && !this.accountSpent(row)) await this.giveBack([taken]);
+    return limited ?? taken;
   }
 
   private accountBudgetKey(accountId: string): string {
@@ -445,42 +456,42 @@ export class TwoFactorService {
     );
   }
 
-  /**
-   * Gives one attempt back to each of these budgets (an attempt that was not checked). Budget rows are
-   * always locked in key order (the account's `2fa:acct:` before the network's `2fa:ip:`, as the start
-   * of a second step takes them): an update locking them in the table's physical order could deadlock
-   * with a concurrent attempt on the same account and network, and one of the two would fail.
-   */
   /** `giveBack` after a change has committed: a failure is logged, not thrown (the change stands, and is answered as done). */
-  private async giveBackAfterCommit(keys: string[]): Promise<void> {
+  private async giveBackAfterCommit(taken: Taken[]): Promise<void> {
     try {
-      await this.giveBack(keys);
+      await this.giveBack(taken);
     } catch (err) {
       this.logger.warn({ err }, 'could not give an attempt back after a confirmed setup');
     }
   }
 
-  private async giveBack(keys: string[]): Promise<void> {
-    await prepared(
-      this.pool,
-      'two_factor_give_back',
-      `update failure_counter set count = greatest(count - 1, 0)
-        where key in (select key from failure_counter where key = any(?) order by key for update)`,
-      [keys],
-    );
+  /**
+   * Gives these attempts back to their budgets (an attempt that was not checked, or was right), each
+   * only while the window it was taken in lasts (`giveBackSql`): one given back late must not cancel an
+   * attempt of the next window. Budget rows are always locked in key order (the account's `2fa:acct:`
+   * before the network's `2fa:ip:`, as the start of a second step takes them): an update locking them
+   * in the table's physical order could deadlock with a concurrent attempt on the same account and
+   * network, and one of the two would fail.
+   */
+  private async giveBack(taken: Taken[]): Promise<void> {
+    await prepared(this.pool, 'two_factor_give_back', giveBackSql('?', '?'), [
+      taken.map((t) => t.key),
+      taken.map((t) => t.windowStart),
+    ]);
   }
 
   /**
-   * An attempt the network's budget refused: it was not checked, so it gives its slot back, then asks
-   * again a few times while the attempts in flight finish (right codes give theirs back; wrong ones
-   * keep them, so guesses stay limited). Null = a slot was taken; the attempt goes on.
+   * An attempt the network's budget refused (`taken`: its slot there): it was not checked, so it gives
+   * its slot back, then asks again a few times while the attempts in flight finish (right codes give
+   * theirs back; wrong ones keep them, so guesses stay limited). The refusal, or the slot taken; the
+   * attempt goes on.
    */
-  private async retakeNetwork(ip: string): Promise<TwoFactorFailure | null> {
+  private async retakeNetwork(taken: Taken): Promise<TwoFactorFailure | Taken> {
     const { networkMaxAttempts, attemptWindowSeconds } = this.config.twoFactor;
-    const key = this.networkBudgetKey(ip);
-    let windowStart = new Date();
+    let slot = taken;
+    let windowStart = new Date(taken.windowStart ?? Date.now());
     for (let tries = 1; tries <= 4; tries++) {
-      await this.giveBack([key]);
+      await this.giveBack([slot]);
       await sleep(50 * tries);
       const {
         rows: [r],
@@ -488,12 +499,13 @@ export class TwoFactorService {
         this.pool,
         'two_factor_net_take',
         `${bumpSql('values (?, 1, now())', '?')} returning count, window_start`,
-        [key, attemptWindowSeconds, attemptWindowSeconds],
+        [taken.key, attemptWindowSeconds, attemptWindowSeconds],
       );
-      if (r && r.count <= networkMaxAttempts) return null;
+      slot = { key: taken.key, windowStart: r?.window_start ?? null };
+      if (r && r.count <= networkMaxAttempts) return slot;
       if (r) windowStart = r.window_start;
     }
-    await this.giveBack([key]);
+    await this.giveBack([slot]);
     return this.tooMany(windowStart);
   }
 
@@ -540,12 +552,12 @@ export class TwoFactorService {
     }
   }
 
-  /** A right second factor: the consecutive failures start again and the attempts are given back (one statement). */
-  private async recordSuccess(ctx: Context, account: Account): Promise<void> {
-    await prepared(this.pool, 'two_factor_record_success', `with ${successCtes('select ?::uuid', '?, ?')} select 1`, [
+  /** A right second factor: the consecutive failures start again and its attempts are given back (one statement). */
+  private async recordSuccess(account: Account, taken: Taken[]): Promise<void> {
+    await prepared(this.pool, 'two_factor_record_success', `with ${successCtes('select ?::uuid', '?', '?')} select 1`, [
       account.id,
-      this.accountBudgetKey(account.id),
-      this.networkBudgetKey(ctx.clientIp),
+      taken.map((t) => t.key),
+      taken.map((t) => t.windowStart),
       account.id,
     ]);
   }
@@ -656,19 +668,26 @@ export class TwoFactorService {
     });
     // The statement took no attempt for such a method (the same rule in SQL).
     if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
-    let limited = this.limitFailure(row);
+    // The attempts taken, with the windows they were taken in (given back only there).
+    const acct: Taken = { key: this.accountBudgetKey(account.id), windowStart: row.acct_start };
+    let net: Taken = { key: this.networkBudgetKey(ctx.clientIp), windowStart: row.net_start };
+    const limited = this.limitFailure(row);
     if (limited && (row.locked_at || this.accountSpent(row))) {
       // Refused for the account (locked, or its budget spent): the network's slot goes back, since no
       // code was checked and the people behind that address are not to pay for this account.
-      await this.giveBack([this.networkBudgetKey(ctx.clientIp)]);
+      await this.giveBack([net]);
+      return limited;
     } else if (limited) {
       // Refused by the network's budget alone: the attempts in flight there may be right codes about to
       // give theirs back (many people behind one address signing in at once), so this one asks again;
       // refused for good, it gives the account's slot back (the account is not at fault).
-      limited = await this.retakeNetwork(ctx.clientIp);
-      if (limited) await this.giveBack([this.accountBudgetKey(account.id)]);
+      const retaken = await this.retakeNetwork(net);
+      if (retaken instanceof TwoFactorFailure) {
+        await this.giveBack([acct]);
+        return retaken;
+      }
+      net = retaken;
     }
-    if (limited) return limited;
     let failure: TwoFactorFailure | null = null;
     let recoveryCodeId: string | null = null;
     switch (proof.method) {
@@ -692,19 +711,19 @@ export class TwoFactorService {
       // The method went away while this was checked (removed, or the account reset), or there was
       // nothing to compare with (no code sent, expired or dead, no key challenge): no failure counts
       // and both attempts go back.
-      await this.giveBack([this.accountBudgetKey(account.id), this.networkBudgetKey(ctx.clientIp)]);
+      await this.giveBack([acct, net]);
     } else if (failure) await this.recordFailure(ctx, account);
-    else await this.recordSuccess(ctx, account);
+    else await this.recordSuccess(account, [acct, net]);
     return failure ?? { recoveryCodeId };
   }
 
   /**
    * An authenticator-app code: compared with the app's secret first, then decided by `totp_attempt`
-   * (migration 20261202140000) in one statement, one attempt at a time per account and per network
+   * (migrations 20261202140000, 20261204090000) in one statement, one attempt at a time per account and per network
    * (advisory locks on both budgets). Past a budget or locked, a right code and a wrong one get the same
    * work and the same answer, the right one is not used up and no failure is counted; within them, a right code moves the
-   * replay guard and writes nothing to the budgets, and a wrong or replayed one takes an attempt from
-   * both and counts as a consecutive failure. So however many codes arrive at once (aliases, parallel
+   * replay guard and writes nothing to the budgets, and a wrong, replayed or older one (a step before
+   * the last used: refused, but no replay) takes an attempt from both and counts as a consecutive failure. So however many codes arrive at once (aliases, parallel
    * requests), they are decided one after another against the budgets as they stand, and at most the
    * budget's worth of them is ever told apart. A spent budget or a lock read before the comparison
    * refuses without comparing the code at all (`read`: read with the account already, however long
@@ -759,6 +778,15 @@ export class TwoFactorService {
       case 'WRONG':
         await this.lockIfDue(ctx, account, res);
         return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
+      case 'STALE':
+        // A step older than the one the app last used, never used itself: a device whose clock is behind
+        // the one that signed in last, not a replay. Refused and counted as a wrong code (no longer
+        // valid), and nobody is alarmed.
+        await this.lockIfDue(ctx, account, res);
+        return new TwoFactorFailure(
+          ErrorCode.CODE_INVALID,
+          'This code is no longer valid: a newer one was used. Wait for the next one.',
+        );
       case 'REPLAYED':
         this.logger.warn({ accountId: account.id, ip: ctx.clientIp }, 'replayed authenticator code refused');
         await this.audit.record(asHolder(ctx, account), AuditAction.TOTP_REPLAY_REFUSED, target(account), { step });
@@ -790,43 +818,49 @@ export class TwoFactorService {
   async startTotp(em: EntityManager, account: Account): Promise<TotpEnrollment> {
     await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
     const secret = newTotpSecret();
-    const expiresAt = new Date(Date.now() + TOTP_ENROLLMENT_TTL_MS);
     const sealed = seal(this.keys.encryptionKey, secret, account.id);
     // One statement: a setup in progress is replaced, a working app never is. Two starts at once
     // cannot both insert (the second would break on the unique account), and a start racing the
-    // confirmation of another cannot put a new secret under the app that was just switched on.
-    const started = await em.execute<{ id: string }[]>(
+    // confirmation of another cannot put a new secret under the app that was just switched on. Its
+    // expiry is set by the database's clock, the one `confirmTotp` judges it by.
+    const [started] = await em.execute<{ id: string; expires_at: Date }[]>(
       `insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
-         values (?, ?, ?, 'PENDING', 0, now(), ?)
+         values (?, ?, ?, 'PENDING', 0, now(), now() + make_interval(secs => ?))
        on conflict (account_id) do update
          set secret_sealed = excluded.secret_sealed, expires_at = excluded.expires_at, created_at = excluded.created_at,
              last_used_step = 0, confirmed_at = null, last_used_at = null
          where totp_authenticator.status = 'PENDING'
-       returning id`,
-      [randomUUID(), account.id, sealed, expiresAt],
+       returning id, expires_at`,
+      [randomUUID(), account.id, sealed, TOTP_ENROLLMENT_TTL_MS / 1000],
     );
-    if (started.length === 0) {
+    if (!started) {
       throw appError(ErrorCode.ALREADY_ENABLED, 'An authenticator app is set up already. Remove it first to move to a new one.');
     }
     const { issuer } = await this.settings.twoFactor(em);
     const uri = totpUri(issuer, account.email, secret);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    return { uri, qrSvg, secret: groupSecret(secret), expiresAt };
+    return { uri, qrSvg, secret: groupSecret(secret), expiresAt: new Date(started.expires_at) };
   }
 
   /** PENDING → ACTIVE once the app proves a current code. A wrong code leaves 2FA off. */
   async confirmTotp(ctx: Context, account: Account, code: string): Promise<TwoFactorFailure | null> {
     const { em } = ctx;
-    const totp = await em.findOne(TotpAuthenticator, { account: account.id });
-    if (!totp || totp.status !== EnrollmentStatus.PENDING || (totp.expiresAt && totp.expiresAt.getTime() < Date.now())) {
+    // Whether the setup is still live is decided here, once, by the database's clock (the one that set
+    // its expiry): a setup read live is switched on by its right code even if it expires while the code
+    // is checked, rather than refused after its attempt was taken.
+    const [totp] = await em.execute<{ id: string; status: EnrollmentStatus; secret_sealed: string; live: boolean }[]>(
+      `select id, status, secret_sealed, coalesce(expires_at > now(), false) as live from totp_authenticator where account_id = ?`,
+      [account.id],
+    );
+    if (!totp || totp.status !== EnrollmentStatus.PENDING || !totp.live) {
       if (totp?.status === EnrollmentStatus.ACTIVE) return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'Already set up.');
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No authenticator setup is in progress. Start again.');
     }
     // Allowed when it was started is not enough: the settings may have changed since.
     await this.assertMayEnroll(em, account, TwoFactorMethod.TOTP);
-    const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
-    if (limited) return limited;
-    const step = matchTotpStep(open(this.keys.encryptionKey, totp.secretSealed, account.id), withoutSpaces(code));
+    const taken = await this.takeAttempt(em, account.id, ctx.clientIp);
+    if (taken instanceof TwoFactorFailure) return taken;
+    const step = matchTotpStep(open(this.keys.encryptionKey, totp.secret_sealed, account.id), withoutSpaces(code));
     if (step === null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong. Check the time on your phone.');
     // Switched on and audited together, or neither; and only the secret the code was checked against
     // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
@@ -834,8 +868,8 @@ export class TwoFactorService {
       await lockSecondFactors(tx, account.id, ctx);
       const res = await tx.execute(
         `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
-            where id = ? and status = 'PENDING' and secret_sealed = ? and expires_at > now()`,
-        [step, totp.id, totp.secretSealed],
+            where id = ? and status = 'PENDING' and secret_sealed = ?`,
+        [step, totp.id, totp.secret_sealed],
         'run',
       );
       if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
@@ -853,7 +887,7 @@ export class TwoFactorService {
     // Committed: the holder is told first; giving the attempt back is bookkeeping, and its failure (a
     // database timeout) must neither lose the notice nor answer as if the app were not switched on.
     this.mail.notify(mails.methodAdded(account.email, 'An authenticator app', this.url));
-    await this.giveBackAfterCommit([this.accountBudgetKey(account.id)]);
+    await this.giveBackAfterCommit([taken]);
     return null;
   }
 
@@ -888,7 +922,7 @@ export class TwoFactorService {
     sessionId: string,
     address: string,
     /** The budget already taken for this code (by a caller that had to know before it changed anything). */
-    taken?: string[],
+    taken?: Taken[],
     /** A sign-in code asked for in a full session: it confirms a re-authentication (the e-mail says so). */
     reauth = false,
   ): Promise<{ sentAt: Date; retryAfter: Date } | TwoFactorFailure> {
@@ -907,14 +941,14 @@ export class TwoFactorService {
 
   /**
    * Counts a code e-mail against the account's budget and, for a setup, the address's
-   * (`EMAIL_CODES_PER_ACCOUNT`, `EMAIL_CODES_PER_ADDRESS` per attempt window): the keys taken, or the
+   * (`EMAIL_CODES_PER_ACCOUNT`, `EMAIL_CODES_PER_ADDRESS` per attempt window): what was taken, or the
    * refusal (nothing taken).
    */
   private async takeMailBudget(
     em: EntityManager,
     accountId: string,
     address: string | null,
-  ): Promise<string[] | TwoFactorFailure> {
+  ): Promise<Taken[] | TwoFactorFailure> {
     const window = this.config.twoFactor.attemptWindowSeconds;
     const budgets: [string, number][] = [[`mail:${accountId}`, EMAIL_CODES_PER_ACCOUNT]];
     if (address !== null) {
@@ -923,13 +957,13 @@ export class TwoFactorService {
         EMAIL_CODES_PER_ADDRESS,
       ]);
     }
-    const taken: string[] = [];
+    const taken: Taken[] = [];
     for (const [key, max] of budgets) {
       const [row] = await em.execute<{ count: number; window_start: Date }[]>(
         `${bumpSql('select ?, 1, now()', '?')} returning count, window_start`,
         [key, window, window],
       );
-      taken.push(key);
+      taken.push({ key, windowStart: row?.window_start ?? null });
       if (row && row.count > max) {
         await this.giveBack(taken);
         return new TwoFactorFailure(
@@ -1052,7 +1086,7 @@ export class TwoFactorService {
   }
 
   /** A code dead of wrong tries: a new one can be asked for once the attempt window since it was sent is over. */
-  private deadCode(row: EmailCode): TwoFactorFailure {
+  private deadCode(row: Pick<EmailCode, 'sentAt'>): TwoFactorFailure {
     return new TwoFactorFailure(
       ErrorCode.TOO_MANY_ATTEMPTS,
       'Too many wrong codes. Wait before asking for a new one, or start again.',
@@ -1082,24 +1116,37 @@ export class TwoFactorService {
       return this.deadCode(row);
     }
     if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
-    if (row.expiresAt.getTime() <= Date.now())
-      return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.', null, true);
     // A try is taken before the comparison, with an atomic increment (given back when the code is
     // right): of many guesses at once only the tries left are compared, as the five-try rule says.
+    // Whether the code is still live is decided here, once, by the database's clock (the one that set
+    // its expiry): a code whose try was taken live is used by its right comparison, and one that
+    // expired first (also while this waited for the row) was not compared and costs nothing.
     const took = await em.execute<{ failures: number }[]>(
-      `update email_code set failures = failures + 1 where id = ? and failures < ? and used_at is null returning failures`,
+      `update email_code set failures = failures + 1
+        where id = ? and failures < ? and used_at is null and expires_at > now() returning failures`,
       [row.id, EMAIL_CODE_MAX_FAILURES],
     );
     if (took.length === 0) {
-      return this.deadCode(row);
+      // Not taken: read again to say why (it died of wrong tries, was used, expired, or went).
+      const [fresh] = await em.execute<{ failures: number; used: boolean; expired: boolean; sent_at: Date }[]>(
+        `select failures, used_at is not null as used, expires_at <= now() as expired, sent_at from email_code where id = ?`,
+        [row.id],
+      );
+      if (!fresh) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.', null, true);
+      if (fresh.failures >= EMAIL_CODE_MAX_FAILURES) return this.deadCode({ sentAt: new Date(fresh.sent_at) });
+      if (fresh.used) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+      if (fresh.expired) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.', null, true);
+      // Replaced by a resend meanwhile: this code is no longer the one sent, and nothing was compared.
+      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
     }
     if (!/^\d{6}$/.test(withoutSpaces(code)) || !safeEqual(this.codeHash(withoutSpaces(code), to), row.codeHash)) {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
     }
-    // Single use, also under a race: only one request can set used_at; the try is given back.
+    // Single use, also under a race: only one request can set used_at; the try is given back. (Its
+    // expiry was decided when the try was taken.)
     const res = await em.execute(
       `update email_code set used_at = now(), failures = failures - 1
-        where id = ? and used_at is null and code_hash = ? and expires_at > now()`,
+        where id = ? and used_at is null and code_hash = ?`,
       [row.id, row.codeHash],
       'run',
     );
@@ -1177,14 +1224,14 @@ export class TwoFactorService {
     // Allowed when it was started is not enough: the settings (e-mail codes for staff) may have changed since.
     await this.assertMayEnroll(em, account, TwoFactorMethod.EMAIL);
     // Wrong enrollment codes count toward the account's attempt budget too, as an app's do.
-    const limited = await this.takeAttempt(em, account.id, ctx.clientIp);
-    if (limited) return limited;
+    const taken = await this.takeAttempt(em, account.id, ctx.clientIp);
+    if (taken instanceof TwoFactorFailure) return taken;
     const failure = await this.checkEmailCode(em, account, EmailCodePurpose.ENROLL, sessionId, code, factor.address);
     // Nothing compared (no code for this setup here, or it expired or died): the attempt goes back.
-    if (failure?.unchecked) await this.giveBack([this.accountBudgetKey(account.id)]);
+    if (failure?.unchecked) await this.giveBack([taken]);
     if (failure)
       return failure.code === ErrorCode.NO_CODE_SENT ? new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'Start again.') : failure;
-    await this.giveBack([this.accountBudgetKey(account.id)]);
+    await this.giveBack([taken]);
     // Switched on and audited together, or neither; of two confirmations at once, one switches it on.
     const confirmedAt = new Date();
     const confirmed = await em.transactional(async (tx) => {
@@ -1385,13 +1432,13 @@ export class TwoFactorService {
     const viewer = ctx.viewer!;
     const session = viewer.session!;
     const account = await ctx.em.findOneOrFail(Account, { id: viewer.account.id }, { populate: ['password'] });
-    const limited = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);
-    if (limited) return limited;
+    const taken = await this.takeAttempt(ctx.em, account.id, ctx.clientIp);
+    if (taken instanceof TwoFactorFailure) return taken;
     const ok = account.password
       ? await this.hasher.verify(account.password.hash, password)
       : await this.hasher.verifyDummy(password);
     if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
-    await this.giveBack([this.accountBudgetKey(account.id)]);
+    await this.giveBack([taken]);
     const methods = await this.loginMethods(ctx.em, account);
     // A factor it holds that cannot be used now, and no recovery code: never the password alone.
     if (methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {
@@ -1417,17 +1464,22 @@ export class TwoFactorService {
   }
 
   /**
-   * What a reset of the account's 2FA would remove: factors (set up or being set up), unused recovery
-   * codes, the second-step lock (`state`: locked; a run of wrong codes short of it is nothing to reset).
+   * What a reset of the account's 2FA would remove: factors (set up, or being set up and still able to
+   * be confirmed), unused recovery codes, the second-step lock (`state`: locked; a run of wrong codes
+   * short of it is nothing to reset). A setup that can no longer be confirmed is nothing: an app's past
+   * its expiry, an address's with no live code (its code, which confirms it, expired, was used or died
+   * of wrong tries; the setup itself has no expiry).
    */
   async heldForReset(em: EntityManager, accountId: string): Promise<HeldForReset> {
     const [held] = await em.execute<HeldForReset[]>(
-      `select (select status from totp_authenticator where account_id = ?) as app,
-              (select status from email_factor where account_id = ?) as email,
+      `select (select status from totp_authenticator where account_id = ? and (status = 'ACTIVE' or expires_at > now())) as app,
+              (select f.status from email_factor f where f.account_id = ?
+                  and (f.status = 'ACTIVE' or exists (select 1 from email_code c where c.account_id = f.account_id
+                         and c.purpose = 'ENROLL' and c.used_at is null and c.failures < ? and c.expires_at > now()))) as email,
               (select count(*)::int from webauthn_credential where account_id = ?) as keys,
               (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
               exists (select 1 from two_factor_state where account_id = ? and locked_at is not null) as state`,
-      Array(5).fill(accountId),
+      [accountId, accountId, EMAIL_CODE_MAX_FAILURES, accountId, accountId, accountId],
     );
     return held!;
   }
