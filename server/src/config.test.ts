@@ -176,3 +176,30 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('documentation of the variables', () => {
+  it('every variable the server reads is in .env.example and in the README’s table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const read = new Set<string>();
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get: (_t, key) => {
+        if (typeof key === 'string') read.add(key);
+        return undefined;
+      },
+    });
+    loadConfig(env);
+    expect(read.size).toBeGreaterThan(30);
+    const root = path.join(import.meta.dirname, '..', '..');
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const missing = [...read].filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example));
+    expect(missing, 'not in .env.example').toEqual([]);
+    // A row may name a family: `BRUTE_FORCE_*` with its members' endings (`_IP_THRESHOLD`, …).
+    const families = [...readme.matchAll(/`([A-Z][A-Z_]*)_\*`/g)].map((m) => m[1]!);
+    const named = (name: string) =>
+      readme.includes(`\`${name}\``) ||
+      families.some((f) => name.startsWith(`${f}_`) && readme.includes(`\`${name.slice(f.length)}\``));
+    const undocumented = [...read].filter((name) => !named(name));
+    expect(undocumented, 'not in the README').toEqual([]);
+  });
+});
