@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVirtualAuthenticator, askForNewCodes, launchBrowser, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
+import { createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
-import type { RunningServer } from '../support/server.js';
+import { freePort, type RunningServer, withServer } from '../support/server.js';
 import type { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, Q } from '../support/two-factor.js';
@@ -630,5 +630,44 @@ describe('two-factor dashboard details', () => {
     await expect.poll(() => table.getByText('On', { exact: true }).count()).toBe(0);
     await row.getByText('Required, off').waitFor();
     await page.context().close();
+  });
+
+  it('on a server reached by an IP address, adding a key and signing in with one say why keys cannot be used, not “not allowed by the settings”', async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    await withServer(
+      'two_factor_dashboard_ip',
+      { PORT: String(port), PUBLIC_URL: origin, SMTP_URL: mail.url },
+      async (ipServer, ipDb) => {
+        const { email, id } = await setupAdmin(ipServer);
+        const why = /reached by an IP address, which browsers refuse for them\. Use another method/;
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await withAuthenticator(context, page);
+        await submitPassword(page, origin, email, PASSWORD);
+        await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+        await page.getByRole('link', { name: 'Security', exact: true }).click();
+        await page.getByLabel('Device name').fill('Desk key');
+        await page.getByRole('button', { name: 'Add security key' }).click();
+        await page.getByText(why).waitFor();
+        await expect(page.getByText('This method is not allowed for your account by the system settings.').count()).resolves.toBe(
+          0,
+        );
+        expect(await ipDb.query(`select 1 from webauthn_credential where account_id = $1`, [id])).toEqual([]);
+        await context.close();
+        // A key registered while the server had a domain name: the sign-in pop-up says the same.
+        await ipDb.query(
+          `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+         values (gen_random_uuid(), $1, 'AAAA', 'AAAA', 0, '[]', 'Old key', now())`,
+          [id],
+        );
+        const again = await (await browser.newContext()).newPage();
+        await submitPassword(again, origin, email, PASSWORD);
+        const popUp = again.getByRole('dialog', { name: 'Two-step verification' });
+        await popUp.getByRole('button', { name: 'Use security key' }).click();
+        await popUp.getByText(why).waitFor();
+        await again.context().close();
+      },
+    );
   });
 });

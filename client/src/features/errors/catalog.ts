@@ -65,6 +65,20 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   SECOND_FACTOR_REQUIRED: 'Your account uses two-factor authentication: confirm with a second factor too.',
 };
 
+/**
+ * Sentences for a code that comes with an `extensions.reason` saying more than the code does, keyed
+ * `CODE:REASON`; the code's own sentence stands for any other reason.
+ */
+const CODE_REASON_SENTENCES: Record<string, string> = {
+  'METHOD_NOT_ALLOWED:RP_ID_NOT_A_DOMAIN':
+    'Security keys and passkeys cannot be used on this server: it is reached by an IP address, which browsers refuse for them. Use another method; the server’s operator can give it a host name (PUBLIC_URL or WEBAUTHN_RP_ID).',
+};
+
+/** The sentence for a code and the reason it came with: the reason's own, or else the code's. */
+export function sentenceForCodeAndReason(code: ErrorCode, reason: unknown): string {
+  return (typeof reason === 'string' && CODE_REASON_SENTENCES[`${code}:${reason}`]) || sentenceForCode(code);
+}
+
 /** Not a server code: the request never got an answer. */
 export const NETWORK_ERROR_SENTENCE = 'The server cannot be reached. Check your connection and try again.';
 

@@ -1,7 +1,7 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ErrorCode } from '../../__generated__/graphql';
-import { isErrorCode, sentenceForCode, sentenceForFieldReason } from './catalog';
+import { isErrorCode, sentenceForCode, sentenceForCodeAndReason, sentenceForFieldReason } from './catalog';
 
 /** What a form or page needs to know about a failed operation. */
 export interface Problem {
@@ -13,6 +13,8 @@ export interface Problem {
   fieldErrors: Record<string, string>;
   /** TOO_MANY_ATTEMPTS with a time: the time said (`retryMinute` of the server's `retryAfter`). */
   retryAt?: Date;
+  /** The server's `extensions.reason`, when it gave one (e.g. RP_ID_NOT_A_DOMAIN). */
+  reason?: string;
 }
 
 interface FieldProblem {
@@ -44,7 +46,13 @@ function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
       fieldErrors[name] ??= own || sentenceForFieldReason(name, item.reason, item.message);
     }
   }
-  return { code, message: sentenceForCode(code), fieldErrors };
+  const reason = first?.extensions?.['reason'];
+  return {
+    code,
+    message: sentenceForCodeAndReason(code, reason),
+    fieldErrors,
+    ...(typeof reason === 'string' && { reason }),
+  };
 }
 
 /** Apollo Server answers some errors (e.g. invalid variables) with a 4xx whose body is still GraphQL. */

@@ -63,6 +63,8 @@ function focusSoon(field: RefObject<HTMLElement | null>): void {
  * the setup cannot finish, so it ends, and the page reads what is allowed now.
  */
 function settingsChanged(p: Problem | null): boolean {
+  // Keys unavailable on a server reached by an IP address: no setting changed.
+  if (p?.reason === 'RP_ID_NOT_A_DOMAIN') return false;
   return p?.code === 'METHOD_NOT_ALLOWED' || p?.code === 'TWO_FACTOR_DISABLED';
 }
 
