@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveSessionCount, type TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import {
+  apiClientFor,
   CREATE_ACCOUNT,
   createAccount,
   createIntegration,
@@ -1030,12 +1031,7 @@ describe('two-factor rules', () => {
       await db.query(`update email_code set expires_at = now() - interval '1 second' where account_id = $1`, [email.id]);
       // An integration (its API tokens are its work) with both, the e-mail setup without any code.
       const integration = await createIntegration(admin, ['REPORT_LOGINS'], 'Billing');
-      const { token } = (
-        await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "billing" }) { token } }`, {
-          id: integration.id,
-        })
-      ).data!['createApiToken'];
-      const api = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+      const api = await apiClientFor(server, admin, integration.id);
       await db.query(
         `with t as (insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
                     values (gen_random_uuid(), $1, 'sealed', 'PENDING', 0, now() - interval '1 day', now() - interval '1 day'))

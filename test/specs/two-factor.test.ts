@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import {
+  apiClientFor,
   CREATE_ACCOUNT,
   createAccount,
   createIntegration,
@@ -2378,12 +2379,7 @@ describe('two-factor authentication', () => {
       await reauthAdmin(admin);
       // An integration's API-only sub-admin (it has no second factor, and its tokens are its work).
       const integration = await createIntegration(admin, ['REPORT_LOGINS'], 'Billing');
-      const { token } = (
-        await admin.gql(`mutation($id: ID!) { createApiToken(input: { accountId: $id, name: "billing" }) { token } }`, {
-          id: integration.id,
-        })
-      ).data!['createApiToken'];
-      const api = new GqlClient(server.url, { authorization: `Bearer ${token}` });
+      const api = await apiClientFor(server, admin, integration.id);
       const user = await newUser();
       const otherAdmin = await createAccount(server, admin, { role: 'ADMIN' });
       await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [adminId]);

@@ -156,3 +156,22 @@ export async function reauthenticate(client: GqlClient, password = PASSWORD): Pr
   if (res.data?.['reauthenticate']?.__typename !== 'ReauthSuccess')
     throw new Error(`reauthenticate failed: ${JSON.stringify(res)}`);
 }
+
+/** An API token for `accountId` minted by `admin` (re-authenticated), and a client that uses it. */
+export async function apiClientFor(
+  server: RunningServer,
+  admin: GqlClient,
+  accountId: string,
+  name = 'billing',
+): Promise<GqlClient> {
+  const res = await admin.gql(
+    `mutation($id: ID!, $n: String!) { createApiToken(input: { accountId: $id, name: $n }) { token } }`,
+    {
+      id: accountId,
+      n: name,
+    },
+  );
+  const token = res.data?.['createApiToken']?.token as string | undefined;
+  if (!token) throw new Error(`createApiToken failed: ${JSON.stringify(res)}`);
+  return new GqlClient(server.url, { authorization: `Bearer ${token}` });
+}
