@@ -49,8 +49,26 @@ export default [
   {
     id: 'stale-as-replay',
     why: 'an older step never used (a device whose clock is behind the one that signed in last) is told, audited and e-mailed as a replay',
-    edits: [[MIG, "when $3 < v_last then 'STALE'", "when false then 'STALE'"]],
+    edits: [
+      [
+        MIG,
+        "when $3 < v_last and ($3 < v_last - 2 or (v_used >> (v_last - $3 - 1)) & 1 = 0) then 'STALE'",
+        "when false then 'STALE'",
+      ],
+    ],
     tests: [[M, 'an older authenticator code never used']],
+  },
+  {
+    id: 'replay-after-newer-as-stale',
+    why: 'a used code replayed after a newer step signed in is refused quietly as no longer valid: no audit entry, no e-mail',
+    edits: [
+      [
+        MIG,
+        "when $3 < v_last and ($3 < v_last - 2 or (v_used >> (v_last - $3 - 1)) & 1 = 0) then 'STALE'",
+        "when $3 < v_last then 'STALE'",
+      ],
+    ],
+    tests: [[M, 'a used authenticator code replayed after a newer one signed in']],
   },
   {
     id: 'confirm-wrong',
@@ -134,8 +152,8 @@ export default [
     edits: [
       [
         TF,
-        'where id = ? and failures < ? and used_at is null and expires_at > now() returning failures',
-        'where id = ? and failures < ? + 100 and used_at is null and expires_at > now() returning failures',
+        'where id = ? and code_hash = ? and failures < ? and used_at is null and expires_at > clock_timestamp() returning failures',
+        'where id = ? and code_hash = ? and failures < ? + 100 and used_at is null and expires_at > clock_timestamp() returning failures',
       ],
     ],
     tests: [[T, 'only five are compared']],
@@ -159,8 +177,8 @@ export default [
       [TF, "if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');", ''],
       [
         TF,
-        'where id = ? and failures < ? and used_at is null and expires_at > now() returning failures',
-        'where id = ? and failures < ? and expires_at > now() returning failures',
+        'where id = ? and code_hash = ? and failures < ? and used_at is null and expires_at > clock_timestamp() returning failures',
+        'where id = ? and code_hash = ? and failures < ? and expires_at > clock_timestamp() returning failures',
       ],
       [TF, 'where id = ? and used_at is null and code_hash = ?`', 'where id = ? and code_hash = ?`'],
     ],
@@ -527,13 +545,7 @@ export default [
   {
     id: 'give-back-other-window',
     why: 'an attempt given back after its window ended cancels one counted in the next window (nearly twice the guesses per account)',
-    edits: [
-      [
-        FC,
-        "on c.key = t.key and date_trunc('milliseconds', c.window_start) = date_trunc('milliseconds', t.taken_in)",
-        'on c.key = t.key',
-      ],
-    ],
+    edits: [[FC, 'on c.key = t.key and abs(extract(epoch from c.window_start - t.taken_in)) < 0.002', 'on c.key = t.key']],
     tests: [[L, 'an attempt given back after its window ended']],
   },
   // Security keys
@@ -868,14 +880,16 @@ export default [
   {
     id: 'expired-email-code-accepted',
     why: 'an e-mailed code past its expiry still signs in',
-    edits: [[TF, 'and used_at is null and expires_at > now() returning failures', 'and used_at is null returning failures']],
+    edits: [
+      [TF, 'and used_at is null and expires_at > clock_timestamp() returning failures', 'and used_at is null returning failures'],
+    ],
     tests: [[T, 'an expired code is refused; a used code cannot be used again']],
   },
   {
     id: 'email-expired-while-checked',
     why: 'a right e-mailed code that expires while it is checked is answered "used already" and counted as a failure',
     edits: [
-      [TF, 'and used_at is null and expires_at > now() returning failures', 'and used_at is null returning failures'],
+      [TF, 'and used_at is null and expires_at > clock_timestamp() returning failures', 'and used_at is null returning failures'],
       [
         TF,
         'where id = ? and used_at is null and code_hash = ?`',
@@ -883,6 +897,12 @@ export default [
       ],
     ],
     tests: [[T, 'a right code that expires while it is being checked']],
+  },
+  {
+    id: 'email-try-on-newer-code',
+    why: 'the try on an e-mailed code is charged to a code a resend put in its place, and the right code is answered "used already" and counted',
+    edits: [[TF, 'where id = ? and code_hash = ? and failures < ?', 'where id = ? and ? is not null and failures < ?']],
+    tests: [[T, 'a right code replaced by a resend while it is being checked']],
   },
   {
     id: 'totp-setup-expired-while-checked',
@@ -899,13 +919,32 @@ export default [
   {
     id: 'reset-expired-app-setup',
     why: 'an app setup past its expiry makes an account resettable (signed out, its tokens ended, e-mailed)',
-    edits: [[TF, "where account_id = ? and (status = 'ACTIVE' or expires_at > now())) as app", 'where account_id = ?) as app']],
+    edits: [
+      [
+        TF,
+        "and (status = 'ACTIVE' or expires_at > now() - interval '1 minute')) as app",
+        'and (true or expires_at is null)) as app',
+      ],
+    ],
     tests: [[R, 'a setup that can no longer be confirmed']],
   },
   {
     id: 'reset-expired-email-setup',
     why: 'an e-mail setup whose code expired makes an account resettable (signed out, its tokens ended, e-mailed)',
     edits: [[TF, 'and c.failures < ? and c.expires_at > now()', 'and c.failures < ?']],
+    tests: [[R, 'a setup that can no longer be confirmed']],
+  },
+  {
+    id: 'reset-misses-setup-being-confirmed',
+    why: 'a setup whose right code is being checked is nothing to reset: the reset is refused, and the setup is switched on after it',
+    edits: [
+      [
+        TF,
+        "and (status = 'ACTIVE' or expires_at > now() - interval '1 minute')) as app",
+        "and (status = 'ACTIVE' or expires_at > now())) as app",
+      ],
+      [TF, "or c.used_at > now() - interval '1 minute'", 'or false'],
+    ],
     tests: [[R, 'a setup that can no longer be confirmed']],
   },
   {

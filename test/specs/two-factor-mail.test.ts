@@ -6,7 +6,7 @@ import { codes, GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
 import { MailSink, type ReceivedMail } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
 
 /**
@@ -240,6 +240,29 @@ describe('two-factor e-mails', () => {
     await settle();
     expect(anyTo(email, since).map((m) => m.subject)).toHaveLength(1);
     expect(await replays()).toHaveLength(1);
+  });
+
+  it('a used authenticator code replayed after a newer one signed in is still a replay: refused, audited and e-mailed', async () => {
+    const { client, email, id } = await newUser();
+    const { secret } = await enrolled(client, email);
+    await awayFromStepEdge();
+    const current = totp(secret, 0);
+    // The holder signs in with the current code (seen by someone), then again with the next step's.
+    await loginWithTotp(server, email, secret, 0);
+    await loginWithTotp(server, email, secret, 1);
+    const since = mail.count();
+    // Whoever saw the first code, and knows the password, tries it: a replay, not a lagging clock.
+    const thief = new GqlClient(server.url);
+    await loginStep(thief, email);
+    expect((await thief.gql(Q.verify, { i: { method: 'TOTP', code: current } })).data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'CODE_ALREADY_USED',
+    });
+    expect((await thief.gql(Q.me)).data!['me']).toBeNull();
+    await mail.waitFor(email, (m) => /used twice/i.test(m.subject), since);
+    expect(await db.query(`select 1 from audit_log where action = 'TOTP_REPLAY_REFUSED' and target_id = $1`, [id])).toHaveLength(
+      1,
+    );
   });
 
   it('second step locked: one notice, telling the holder to have it unlocked before signing in', async () => {

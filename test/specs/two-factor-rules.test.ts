@@ -1062,6 +1062,12 @@ describe('two-factor rules', () => {
       await db.query(`update email_code set expires_at = now() + interval '5 minutes' where account_id = $1`, [email.id]);
       expect(await resettable(app.id)).toBe(true);
       expect(await resettable(email.id)).toBe(true);
+      // Being confirmed right now (an app read live a moment before its expiry, an address whose code was
+      // just used: either is switched on next): still something to reset, or the reset would leave it on.
+      await db.query(`update totp_authenticator set expires_at = now() - interval '5 seconds' where account_id = $1`, [app.id]);
+      await db.query(`update email_code set used_at = now() - interval '5 seconds' where account_id = $1`, [email.id]);
+      expect(await resettable(app.id)).toBe(true);
+      expect(await resettable(email.id)).toBe(true);
     });
 
     it('is refused without the permission, and for an account above the sub-admin’s rank: nothing changes', async () => {

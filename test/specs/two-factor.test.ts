@@ -1190,6 +1190,46 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
+    it('a right code replaced by a resend while it is being checked is answered "a newer code was sent": the try is not charged to the new code, and nothing counts', async () => {
+      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
+      const since = mail.count();
+      await a.gql(Q.sendCode);
+      const code = await mail.codeFor(address, since);
+      const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
+      const counted = () =>
+        db.query(
+          `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
+                  (select json_agg(json_build_array(key, count) order by key) from failure_counter
+                    where (key = '2fa:acct:' || $1::text or key like '2fa:ip:%') and count > 0) as budgets,
+                  (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
+          [id],
+        );
+      const before = await counted();
+      // The code was read; its try waits at the code's row while a resend puts another code in its place
+      // (a resend keeps the row and replaces its hash).
+      const [answer] = await inLockOrder(
+        db,
+        [`select 1 from email_code where account_id = $1 and purpose = 'LOGIN' for update`, [id]],
+        [() => a.gql(Q.verify, { i: { method: 'EMAIL', code } })],
+        {
+          waitingOn: 'update email_code set failures = failures + 1',
+          meanwhile: (locker) =>
+            locker.query(
+              `update email_code set code_hash = md5(random()::text), sent_at = now(), expires_at = now() + interval '10 minutes'
+                where account_id = $1 and purpose = 'LOGIN'`,
+              [id],
+            ),
+        },
+      );
+      expect(answer!.data!['verifySecondFactor']).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'CODE_INVALID',
+        message: expect.stringMatching(/newer code was sent/),
+      });
+      expect(await counted()).toEqual(before);
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    });
+
     it('a code that was used leaves its wrong tries behind: the next code (a later re-authentication, a setup begun anew) has five', async () => {
       const { client, id } = await newUser();
       const typo = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');

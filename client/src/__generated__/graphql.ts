@@ -198,13 +198,13 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   /** The incident was resolved already (by whom and when is on the incident). */
   | 'ALREADY_RESOLVED'
-  /** Resetting an admin’s 2FA waits for a second admin’s approval, since another admin exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once. */
+  /** Resetting an admin’s 2FA waits for a second admin’s approval, since another admin of at least a day (enabled or not) exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once. */
   | 'APPROVAL_REQUIRED'
   /** An argument failed validation; `extensions.fields` names each field and reason. */
   | 'BAD_USER_INPUT'
   /** Nobody may disable or delete their own account, whatever their role; nor may an admin lock their own account by treating its incident as compromised. */
   | 'CANNOT_DISABLE_SELF'
-  /** This authenticator code was used already: wait for the next one. The account holder is told. */
+  /** This authenticator code was used already: wait for the next one. Every replay is audited; the account holder is e-mailed at most once an hour per account and network (per server instance). An older code that was never used is answered CODE_INVALID. */
   | 'CODE_ALREADY_USED'
   /** The code expired: request a new one. */
   | 'CODE_EXPIRED'
@@ -262,9 +262,9 @@ export type ErrorCode =
   | 'RESET_LINK_RECENT'
   /** A block by hand inside a range on the global safe list: it would have no effect (trust wins over blocks). */
   | 'SAFE_LISTED'
-  /** Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it. */
+  /** Too many consecutive wrong second factors: the account’s second step is locked until an admin unlocks it or resets its 2FA. Meanwhile second-step sign-in, `reauthenticate` (before the password is checked), confirming a new method (confirmTotpEnrollment, confirmEmailEnrollment) and `sendEmailCode` are refused. */
   | 'SECOND_FACTOR_LOCKED'
-  /** The account has 2FA: a second factor is needed as well as the password. */
+  /** The account has 2FA: a second factor is needed as well as the password. From a method’s setup in an enrollment-only sign-in: the account has gained a second factor meanwhile; sign in again and use it. */
   | 'SECOND_FACTOR_REQUIRED'
   /** The account owes a second step that none of its methods can give now (a security key flagged as a possible clone, e-mail codes while they are off for admins and sub-admins) and no recovery code is left: an admin resets its two-factor authentication. */
   | 'SECOND_FACTOR_UNAVAILABLE'
@@ -504,7 +504,7 @@ export type Permission =
 export type ReauthenticateInput = {
   /** Your password. */
   password: string;
-  /** Required when the account has 2FA. */
+  /** Required when the account has 2FA; not while 2FA is switched off for the system (the password alone is enough then). */
   secondFactor?: SecondFactorInput | null | undefined;
 };
 

@@ -15,9 +15,10 @@ export const bumpSql = (source: string, secs: string) => `insert into failure_co
  * was counted in lasts: `starts` (a timestamptz[] of the same length) holds each step's window start as
  * `bumpSql` returned it. A step given back late (after sleeps, a password hash, a mail server) whose
  * window has ended since is not taken from the next window's count, where it would cancel a step
- * counted there. (Compared to the millisecond: the pool reads a timestamp into a Date, which holds no
- * more; MikroORM's connection returns its text, which does.) Rows are locked in key order, as every
- * statement taking several of them does; `when` is an SQL condition.
+ * counted there. (Compared to within a millisecond: the pool reads a timestamp into a Date, which
+ * holds no more and may lose the last one to rounding; MikroORM's connection returns its text. One
+ * key's windows start at least a window apart.) Rows are locked in key order, as every statement
+ * taking several of them does; `when` is an SQL condition.
  */
 export const giveBackSql = (
   keys: string,
@@ -25,7 +26,7 @@ export const giveBackSql = (
   when = 'true',
 ) => `update failure_counter set count = greatest(count - 1, 0)
   where key in (select c.key from failure_counter c join unnest(${keys}::text[], ${starts}::timestamptz[]) as t(key, taken_in)
-                  on c.key = t.key and date_trunc('milliseconds', c.window_start) = date_trunc('milliseconds', t.taken_in)
+                  on c.key = t.key and abs(extract(epoch from c.window_start - t.taken_in)) < 0.002
                  where ${when} order by c.key for update of c)`;
 
 /** A counter's count while its window lasts (no row: none counted); `key` and `secs` are SQL expressions. */

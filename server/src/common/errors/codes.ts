@@ -105,7 +105,8 @@ registerEnumType(ErrorCode, {
     CODE_INVALID: { description: 'The code is wrong (or no longer valid).' },
     CODE_EXPIRED: { description: 'The code expired: request a new one.' },
     CODE_ALREADY_USED: {
-      description: 'This authenticator code was used already: wait for the next one. The account holder is told.',
+      description:
+        'This authenticator code was used already: wait for the next one. Every replay is audited; the account holder is e-mailed at most once an hour per account and network (per server instance). An older code that was never used is answered CODE_INVALID.',
     },
     NO_CODE_SENT: { description: 'No code was requested in this sign-in: request one first.' },
     TOO_MANY_ATTEMPTS: {
@@ -113,7 +114,8 @@ registerEnumType(ErrorCode, {
         'A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter`: when a new code may be asked for, the attempt window after the dead one was sent; or sign in again, or use another method).',
     },
     SECOND_FACTOR_LOCKED: {
-      description: 'Too many consecutive wrong second factors: second-step sign-in is locked until an admin unlocks it.',
+      description:
+        'Too many consecutive wrong second factors: the account’s second step is locked until an admin unlocks it or resets its 2FA. Meanwhile second-step sign-in, `reauthenticate` (before the password is checked), confirming a new method (confirmTotpEnrollment, confirmEmailEnrollment) and `sendEmailCode` are refused.',
     },
     SERVER_BUSY: {
       description:
@@ -153,10 +155,13 @@ registerEnumType(ErrorCode, {
     },
     APPROVAL_REQUIRED: {
       description:
-        'Resetting an admin’s 2FA waits for a second admin’s approval, since another admin exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once.',
+        'Resetting an admin’s 2FA waits for a second admin’s approval, since another admin of at least a day (enabled or not) exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once.',
     },
     MAIL_FAILED: { description: 'The e-mail could not be sent; try again later.' },
-    SECOND_FACTOR_REQUIRED: { description: 'The account has 2FA: a second factor is needed as well as the password.' },
+    SECOND_FACTOR_REQUIRED: {
+      description:
+        'The account has 2FA: a second factor is needed as well as the password. From a method’s setup in an enrollment-only sign-in: the account has gained a second factor meanwhile; sign in again and use it.',
+    },
     ALREADY_RESOLVED: { description: 'The incident was resolved already (by whom and when is on the incident).' },
     LINK_INVALID: { description: 'The link is unknown, used already or expired.' },
     NO_PASSWORD_RESET_PENDING: {

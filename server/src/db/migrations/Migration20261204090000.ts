@@ -3,17 +3,22 @@ import { Migration20261202140000 } from './Migration20261202140000.js';
 
 /**
  * `totp_attempt` (see Migration20261202140000 for the whole of it) tells a replay from an older code.
- * A right code whose step is the one the app last used is 'REPLAYED' (the server logs, audits and
- * e-mails it as a code used twice); one whose step is older than that, never used itself, is 'STALE':
- * a device whose clock is behind the one that signed in last (a phone a few seconds ahead used the
- * next step), no replay at all. Both are still refused (accepting an older step would let each step
- * skipped over be used after a newer one), and both count as a wrong code does: an attempt taken from
- * both budgets and a consecutive failure. Nothing else changes. (Its attempts given back, when the
- * network's budget refuses one, are given back in the statement that took them, under their rows'
- * locks: in the window they were taken in.)
+ * A right code whose step was used before is 'REPLAYED' (the server logs, audits and e-mails it as a
+ * code used twice); one whose step is older than the last used one and was never used itself is
+ * 'STALE': a device whose clock is behind the one that signed in last (a phone a few seconds ahead
+ * used the next step), no replay at all. Both are still refused (accepting an older step would let
+ * each step skipped over be used after a newer one), and both count as a wrong code does: an attempt
+ * taken from both budgets and a consecutive failure.
+ *
+ * Which older steps were used: `used_before` holds two bits beside `last_used_step`, bit 0 for the
+ * step before it and bit 1 for the one before that. A code is accepted for at most one step either
+ * side of the server's, and the last used step is at most one ahead, so no older step a code can
+ * still name lies further back. (Its attempts given back, when the network's budget refuses one, are
+ * given back in the statement that took them, under their rows' locks: in the window they were taken in.)
  */
 export class Migration20261204090000 extends Migration {
   override async up(): Promise<void> {
+    this.addSql(`alter table "totp_authenticator" add column "used_before" smallint not null default 0;`);
     this.addSql(`create or replace function totp_attempt(uuid, uuid, int, text, text, int, int, int, int)
       returns table (outcome text, locked_at timestamptz, acct_count int, acct_start timestamptz,
                      net_count int, net_start timestamptz, consecutive_failures int)
@@ -30,6 +35,7 @@ export class Migration20261204090000 extends Migration {
         v_failures int;
         v_rows int;
         v_last int;
+        v_used int;
       begin
         perform pg_advisory_xact_lock(20261202, least(h1, h2));
         perform pg_advisory_xact_lock(20261202, greatest(h1, h2));
@@ -45,7 +51,9 @@ export class Migration20261204090000 extends Migration {
           return;
         end if;
         if $3 is not null then
-          update totp_authenticator t set last_used_step = $3, last_used_at = now()
+          -- The steps used before the new one: the old last one, and what the bits said, moved along.
+          update totp_authenticator t set last_used_step = $3, last_used_at = now(),
+                 used_before = ((t.used_before << least($3 - t.last_used_step, 3)) | (1 << least($3 - t.last_used_step - 1, 2))) & 3
            where t.id = $2 and t.status = 'ACTIVE' and t.last_used_step < $3;
           get diagnostics v_rows = row_count;
           if v_rows = 1 then
@@ -56,7 +64,7 @@ export class Migration20261204090000 extends Migration {
         end if;
         -- The app the code was compared with is gone (removed, or replaced by a new one): nothing counts.
         -- Otherwise the step it last used tells a replay (that step) from an older code.
-        select t.last_used_step into v_last from totp_authenticator t where t.id = $2 and t.status = 'ACTIVE';
+        select t.last_used_step, t.used_before into v_last, v_used from totp_authenticator t where t.id = $2 and t.status = 'ACTIVE';
         if not found then
           return query select 'GONE'::text, null::timestamptz, a_count, a_start, n_count, n_start, null::int;
           return;
@@ -83,15 +91,18 @@ export class Migration20261204090000 extends Migration {
         insert into two_factor_state as s (account_id, consecutive_failures) values ($1, 1)
           on conflict (account_id) do update set consecutive_failures = s.consecutive_failures + 1
           returning s.consecutive_failures, s.locked_at into v_failures, v_locked;
-        return query select case when $3 is null then 'WRONG' when $3 < v_last then 'STALE' else 'REPLAYED' end,
+        return query select case when $3 is null then 'WRONG'
+                                 when $3 < v_last and ($3 < v_last - 2 or (v_used >> (v_last - $3 - 1)) & 1 = 0) then 'STALE'
+                                 else 'REPLAYED' end,
           v_locked, a_count, a_start, n_count, n_start, v_failures;
       end $$;`);
   }
 
-  /** The function as Migration20261202140000 made it. */
+  /** The function as Migration20261202140000 made it, and no `used_before`. */
   override async down(): Promise<void> {
     const before = new Migration20261202140000(this.driver, this.config);
     await before.up();
     for (const sql of before.getQueries()) this.addSql(sql);
+    this.addSql(`alter table "totp_authenticator" drop column "used_before";`);
   }
 }

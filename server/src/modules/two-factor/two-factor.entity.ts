@@ -45,7 +45,7 @@ export enum EnrollmentStatus {
  */
 @Entity({ tableName: 'totp_authenticator' })
 export class TotpAuthenticator {
-  [OptionalProps]?: 'id' | 'status' | 'lastUsedStep' | 'createdAt' | 'confirmedAt' | 'expiresAt' | 'lastUsedAt';
+  [OptionalProps]?: 'id' | 'status' | 'lastUsedStep' | 'usedBefore' | 'createdAt' | 'confirmedAt' | 'expiresAt' | 'lastUsedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -61,6 +61,14 @@ export class TotpAuthenticator {
 
   @Property({ type: 'integer' })
   lastUsedStep: number = 0;
+
+  /**
+   * Which of the two steps before `lastUsedStep` were used too (bit 0: the step before, bit 1: the one
+   * before that), so that a right code of an older step is told apart: used (a replay) or never used
+   * (a device whose clock is behind). Kept by `totp_attempt`.
+   */
+  @Property({ type: 'smallint', default: 0 })
+  usedBefore: number = 0;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

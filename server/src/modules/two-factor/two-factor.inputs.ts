@@ -30,7 +30,11 @@ export class ReauthenticateInput {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
-  @Field(() => SecondFactorInput, { nullable: true, description: 'Required when the account has 2FA.' })
+  @Field(() => SecondFactorInput, {
+    nullable: true,
+    description:
+      'Required when the account has 2FA; not while 2FA is switched off for the system (the password alone is enough then).',
+  })
   @IsOptional()
   @ValidateNested()
   secondFactor?: SecondFactorInput | null;

@@ -65,7 +65,7 @@ const EmailCodeResult = createUnionType({
 const ReauthResult = createUnionType({
   name: 'ReauthResult',
   description:
-    'Outcome of a re-authentication: ReauthSuccess, or a TwoFactorError (INVALID_CREDENTIALS for a wrong password, SECOND_FACTOR_REQUIRED, SECOND_FACTOR_UNAVAILABLE, or a second-factor failure or limit).',
+    'Outcome of a re-authentication: ReauthSuccess, or a TwoFactorError (INVALID_CREDENTIALS for a wrong password, SECOND_FACTOR_REQUIRED, SECOND_FACTOR_UNAVAILABLE, or a second-factor failure or limit). Wrong passwords count against the account’s second-factor attempts: past SECOND_FACTOR_MAX_ATTEMPTS (default 5) in a window, TOO_MANY_ATTEMPTS. While the second step is locked: SECOND_FACTOR_LOCKED, before the password is checked.',
   types: () => [ReauthSuccess, TwoFactorError] as const,
 });
 const ResetResult = createUnionType({
@@ -141,7 +141,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP)
   @Mutation(() => SecondFactorResult, {
     description:
-      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (expired, revoked) the request fails with a thrown UNAUTHENTICATED; a sign-in completed or cancelled meanwhile (or its account disabled or its password reset since, or 2FA switched off for the system, which ends it) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
+      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (none, expired, revoked) the request fails with a thrown UNAUTHENTICATED; a full session (the sign-in finished in another tab, say) or an API token gets a thrown FORBIDDEN. A sign-in completed or cancelled meanwhile (or its account disabled or its password reset since, or 2FA switched off for the system, which ends it) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
   })
   async verifySecondFactor(
     @Arg('input', () => SecondFactorInput, { description: 'The method and its code or assertion.' }) input: SecondFactorInput,
@@ -191,7 +191,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP_OR_FULL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends.',
+      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, or the last one died of wrong tries: see `retryAfter`) and MAIL_FAILED.',
   })
   async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
     const { account } = ctx.viewer!;
@@ -222,7 +222,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP_OR_FULL)
   @Mutation(() => GraphQLJSONObject, {
     description:
-      'WebAuthn authentication options (a fresh single-use challenge for this session) for `startAuthentication` in the browser.',
+      'WebAuthn authentication options (a fresh single-use challenge for this session, valid 5 minutes) for `startAuthentication` in the browser. Throws METHOD_NOT_SET_UP when the account has no security key that is not flagged, and METHOD_NOT_ALLOWED (`extensions.reason` RP_ID_NOT_A_DOMAIN) when the server’s public URL is an IP address.',
   })
   async webauthnAuthenticationOptions(@Ctx() ctx: Context): Promise<Record<string, unknown>> {
     return ctx.services.webauthn.authenticationOptions(ctx, ctx.viewer!.account, session(ctx).id);
@@ -296,7 +296,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => TotpEnrollment, {
     description:
-      'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
+      'Starts setting up an authenticator app: scan the QR code (or type the secret), then confirm with a code. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, ALREADY_ENABLED (an app is set up already), or, in an enrollment-only sign-in whose account has gained a factor meanwhile, SECOND_FACTOR_REQUIRED.',
   })
   async startTotpEnrollment(@Ctx() ctx: Context): Promise<TotpEnrollment> {
     ctx.services.twoFactor.requireRecentConfirmation(ctx);
@@ -312,7 +312,8 @@ export class TwoFactorResolver {
 
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EnableResult, {
-    description: 'Switches the authenticator app on once it proves a current code. A wrong code leaves 2FA as it was.',
+    description:
+      'Switches the authenticator app on once it proves a current code. A wrong code leaves 2FA as it was. TwoFactorError: CODE_INVALID, NOT_ENROLLING (no setup in progress, or it expired or was restarted), ALREADY_ENABLED, TOO_MANY_ATTEMPTS, SECOND_FACTOR_LOCKED. Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the start, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async confirmTotpEnrollment(
     @Arg('code', () => String, { description: 'The 6-digit code the app shows now.' }) code: string,
@@ -327,7 +328,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
+      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, BAD_USER_INPUT (reason INVALID_EMAIL), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does; TwoFactorError: EMAIL_COOLDOWN, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, to the account or the address, or the last code died of wrong tries), ALREADY_ENABLED, MAIL_FAILED.',
   })
   async startEmailEnrollment(
     @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,
@@ -342,7 +343,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.ENROLL)
-  @Mutation(() => EnableResult, { description: 'Switches e-mail codes on with the code that was sent to the address.' })
+  @Mutation(() => EnableResult, {
+    description:
+      'Switches e-mail codes on with the code that was sent to the address. TwoFactorError: CODE_INVALID, CODE_EXPIRED, NOT_ENROLLING (no setup in progress, or it was restarted), ALREADY_ENABLED, TOO_MANY_ATTEMPTS (also a code dead of five wrong tries), SECOND_FACTOR_LOCKED. Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the start, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+  })
   async confirmEmailEnrollment(
     @Arg('code', () => String, { description: 'The 6-digit code from the e-mail.' }) code: string,
     @Ctx() ctx: Context,
@@ -356,7 +360,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => GraphQLJSONObject, {
     description:
-      'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED).',
+      'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser (the challenge is valid 5 minutes). In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED (security keys not allowed, or `extensions.reason` RP_ID_NOT_A_DOMAIN), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async webauthnRegistrationOptions(
     @Arg('name', () => String, { description: 'Friendly name for the device (1–64 characters).' }) name: string,
@@ -368,7 +372,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.ENROLL)
-  @Mutation(() => EnableResult, { description: 'Verifies the browser’s registration response and stores the device.' })
+  @Mutation(() => EnableResult, {
+    description:
+      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED, NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered already). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+  })
   async finishWebauthnRegistration(
     @Arg('response', () => GraphQLJSONObject, { description: 'The `startRegistration` result.', validate: false })
     response: Record<string, unknown>,
@@ -391,7 +398,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.SESSION)
-  @Mutation(() => Boolean, { description: 'Removes one of your security keys. Needs a recent re-authentication.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Removes one of your security keys. Needs a recent re-authentication. NOT_FOUND for an unknown key (or one not yours); LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. Removing the last second factor you hold deletes every recovery code.',
+  })
   async removeWebauthnCredential(
     @Arg('id', () => ID, { description: 'The device.' }) id: string,
     @Ctx() ctx: Context,
@@ -406,7 +416,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.SESSION)
-  @Mutation(() => Boolean, { description: 'Removes your authenticator app. Needs a recent re-authentication.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Removes your authenticator app. Needs a recent re-authentication. NOT_FOUND when none is set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. Removing the last second factor you hold deletes every recovery code.',
+  })
   async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
     const removed = await this.removeMethod(ctx, { totp: true }, (tx) =>
@@ -417,7 +430,10 @@ export class TwoFactorResolver {
   }
 
   @Authorized(StageRule.SESSION)
-  @Mutation(() => Boolean, { description: 'Removes your e-mail codes. Needs a recent re-authentication.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Removes your e-mail codes. Needs a recent re-authentication. NOT_FOUND when none are set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and they are your last usable method. Removing the last second factor you hold deletes every recovery code.',
+  })
   async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
     const removed = await this.removeMethod(ctx, { email: true }, (tx) =>
@@ -429,7 +445,8 @@ export class TwoFactorResolver {
 
   @Authorized(StageRule.SESSION)
   @Mutation(() => RecoveryCodes, {
-    description: 'Generates ten new recovery codes; the old set stops working. Needs a recent re-authentication.',
+    description:
+      'Generates ten new recovery codes; the old set stops working. Needs a recent re-authentication. METHOD_NOT_SET_UP when you hold no second factor (a flagged security key counts).',
   })
   async generateRecoveryCodes(@Ctx() ctx: Context): Promise<RecoveryCodes> {
     const { account } = ctx.viewer!;
@@ -446,7 +463,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => ReauthResult, {
     description:
-      'Confirms it is you (password, and a second factor when the account has one) before a sensitive change. Valid for a few minutes.',
+      'Confirms it is you (password, and a second factor when the account has one) before a sensitive change. While 2FA is switched off for the system, the password alone is enough. Valid for a few minutes.',
   })
   async reauthenticate(
     @Arg('input', () => ReauthenticateInput, { description: 'Password and second factor.' }) input: ReauthenticateInput,
@@ -573,7 +590,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Mutation(() => TwoFactorSettingsType, {
     description:
-      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication. In force at once: the live sessions of accounts that now owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end, and their next sign-in leads through it; a change that would require it of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST).',
+      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication (not possible with an API token). In force at once: the live sessions of accounts that now owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end; at their next sign-in those holding no factor are led through setting one up, and those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code, or refused with SECOND_FACTOR_UNAVAILABLE when none is left. Turning emailForStaff off while 2FA is not required of staff leaves staff whose only factor is e-mail codes signed in, but their next sign-in asks for a recovery code or answers SECOND_FACTOR_UNAVAILABLE; twoFactorSettingsImpact does not count them. A change that would require 2FA of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST); one turning e-mail codes off for staff while they are your only second factor, WOULD_LOCK_YOU_OUT; one leaving nothing to set up (for everyone, or for staff it requires 2FA of), BAD_USER_INPUT, reason NOTHING_TO_ENROLL.',
   })
   async updateTwoFactorSettings(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,
@@ -761,7 +778,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Boolean, {
     description:
-      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). An account that is not locked is left as it is, its count of consecutive failures included: BAD_USER_INPUT, reason NOT_LOCKED. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication.',
+      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). An account that is not locked is left as it is, its count of consecutive failures included: BAD_USER_INPUT, reason NOT_LOCKED. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication (not possible with an API token).',
   })
   async unlockSecondFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -776,7 +793,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Needs a recent re-authentication.',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -867,7 +884,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. CONFLICT when the requester has since been disabled or is no longer an admin (ask again); NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,

@@ -779,7 +779,8 @@ export class TwoFactorService {
         await this.lockIfDue(ctx, account, res);
         return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
       case 'STALE':
-        // A step older than the one the app last used, never used itself: a device whose clock is behind
+        // A step older than the one the app last used, never used itself (`used_before` says which
+        // were; a used one is REPLAYED, also after a newer step): a device whose clock is behind
         // the one that signed in last, not a replay. Refused and counted as a wrong code (no longer
         // valid), and nobody is alarmed.
         await this.lockIfDue(ctx, account, res);
@@ -828,7 +829,7 @@ export class TwoFactorService {
          values (?, ?, ?, 'PENDING', 0, now(), now() + make_interval(secs => ?))
        on conflict (account_id) do update
          set secret_sealed = excluded.secret_sealed, expires_at = excluded.expires_at, created_at = excluded.created_at,
-             last_used_step = 0, confirmed_at = null, last_used_at = null
+             last_used_step = 0, used_before = 0, confirmed_at = null, last_used_at = null
          where totp_authenticator.status = 'PENDING'
        returning id, expires_at`,
       [randomUUID(), account.id, sealed, TOTP_ENROLLMENT_TTL_MS / 1000],
@@ -867,8 +868,8 @@ export class TwoFactorService {
     const confirmed = await em.transactional(async (tx) => {
       await lockSecondFactors(tx, account.id, ctx);
       const res = await tx.execute(
-        `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, last_used_at = now()
-            where id = ? and status = 'PENDING' and secret_sealed = ?`,
+        `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, used_before = 0,
+            last_used_at = now() where id = ? and status = 'PENDING' and secret_sealed = ?`,
         [step, totp.id, totp.secret_sealed],
         'run',
       );
@@ -1120,24 +1121,29 @@ export class TwoFactorService {
     // right): of many guesses at once only the tries left are compared, as the five-try rule says.
     // Whether the code is still live is decided here, once, by the database's clock (the one that set
     // its expiry): a code whose try was taken live is used by its right comparison, and one that
-    // expired first (also while this waited for the row) was not compared and costs nothing.
+    // expired first (also while this waited for the row: the statement's own clock, not its start)
+    // was not compared and costs nothing. The try is taken on the code that was read (a resend keeps
+    // the row and replaces its hash): never charged to a newer code this one is not compared with.
     const took = await em.execute<{ failures: number }[]>(
       `update email_code set failures = failures + 1
-        where id = ? and failures < ? and used_at is null and expires_at > now() returning failures`,
-      [row.id, EMAIL_CODE_MAX_FAILURES],
+        where id = ? and code_hash = ? and failures < ? and used_at is null and expires_at > clock_timestamp() returning failures`,
+      [row.id, row.codeHash, EMAIL_CODE_MAX_FAILURES],
     );
     if (took.length === 0) {
-      // Not taken: read again to say why (it died of wrong tries, was used, expired, or went).
-      const [fresh] = await em.execute<{ failures: number; used: boolean; expired: boolean; sent_at: Date }[]>(
-        `select failures, used_at is not null as used, expires_at <= now() as expired, sent_at from email_code where id = ?`,
-        [row.id],
+      // Not taken: read again to say why (it died of wrong tries, was replaced, was used, expired, or went).
+      const [fresh] = await em.execute<{ failures: number; replaced: boolean; used: boolean; expired: boolean; sent_at: Date }[]>(
+        `select failures, code_hash <> ? as replaced, used_at is not null as used, expires_at <= clock_timestamp() as expired, sent_at
+           from email_code where id = ?`,
+        [row.codeHash, row.id],
       );
       if (!fresh) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.', null, true);
       if (fresh.failures >= EMAIL_CODE_MAX_FAILURES) return this.deadCode({ sentAt: new Date(fresh.sent_at) });
+      // Replaced by a resend meanwhile: this code is no longer the one sent, and nothing was compared.
+      if (fresh.replaced) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
       if (fresh.used) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
       if (fresh.expired) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.', null, true);
-      // Replaced by a resend meanwhile: this code is no longer the one sent, and nothing was compared.
-      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
+      // Changed and changed back meanwhile (a resend the mail server refused was undone): nothing was compared.
+      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code could not be checked: try again.', null, true);
     }
     if (!/^\d{6}$/.test(withoutSpaces(code)) || !safeEqual(this.codeHash(withoutSpaces(code), to), row.codeHash)) {
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code is wrong.');
@@ -1468,14 +1474,18 @@ export class TwoFactorService {
    * be confirmed), unused recovery codes, the second-step lock (`state`: locked; a run of wrong codes
    * short of it is nothing to reset). A setup that can no longer be confirmed is nothing: an app's past
    * its expiry, an address's with no live code (its code, which confirms it, expired, was used or died
-   * of wrong tries; the setup itself has no expiry).
+   * of wrong tries; the setup itself has no expiry). Except within a minute of it: a setup whose
+   * right code is being checked (an app's read live, an address's code just used) is switched on
+   * after, and a reset refused as having nothing to remove would leave it on.
    */
   async heldForReset(em: EntityManager, accountId: string): Promise<HeldForReset> {
     const [held] = await em.execute<HeldForReset[]>(
-      `select (select status from totp_authenticator where account_id = ? and (status = 'ACTIVE' or expires_at > now())) as app,
+      `select (select status from totp_authenticator where account_id = ?
+                  and (status = 'ACTIVE' or expires_at > now() - interval '1 minute')) as app,
               (select f.status from email_factor f where f.account_id = ?
-                  and (f.status = 'ACTIVE' or exists (select 1 from email_code c where c.account_id = f.account_id
-                         and c.purpose = 'ENROLL' and c.used_at is null and c.failures < ? and c.expires_at > now()))) as email,
+                  and (f.status = 'ACTIVE' or exists (select 1 from email_code c where c.account_id = f.account_id and c.purpose = 'ENROLL'
+                         and ((c.used_at is null and c.failures < ? and c.expires_at > now())
+                              or c.used_at > now() - interval '1 minute')))) as email,
               (select count(*)::int from webauthn_credential where account_id = ?) as keys,
               (select count(*)::int from recovery_code where account_id = ? and used_at is null) as codes,
               exists (select 1 from two_factor_state where account_id = ? and locked_at is not null) as state`,

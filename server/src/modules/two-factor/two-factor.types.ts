@@ -11,7 +11,7 @@ import type { TwoFactorFailure } from './two-factor.service.js';
 @ObjectType('TwoFactorError', {
   implements: ErrorResult,
   description:
-    'An expected second-factor failure: wrong, expired or reused code, limits, wrong state. From `reauthenticate` also INVALID_CREDENTIALS (wrong password), SECOND_FACTOR_REQUIRED (the account has a method and none was given) and SECOND_FACTOR_UNAVAILABLE; from `verifySecondFactor` also UNAUTHENTICATED (the pending sign-in ended meanwhile: sign in again).',
+    'An expected second-factor failure: wrong, expired or reused code, limits, wrong state. From `login` also SECOND_FACTOR_UNAVAILABLE (a right password, but the account’s factors cannot be used now and no recovery code is left; with or without `secondFactor`, and no session is started); from `reauthenticate` also INVALID_CREDENTIALS (wrong password), SECOND_FACTOR_REQUIRED (the account has a method and none was given) and SECOND_FACTOR_UNAVAILABLE; from `verifySecondFactor` also UNAUTHENTICATED (the pending sign-in ended meanwhile: sign in again).',
 })
 export class TwoFactorError extends ErrorResult {
   @Field(() => Date, {
@@ -86,7 +86,8 @@ export class TwoFactorEnabled {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Recovery codes, generated with the first method. Shown this once: save them now.',
+    description:
+      'A new set of recovery codes when the account had no unused one (its first method, or all used); otherwise null. Shown this once: save them now.',
   })
   recoveryCodes!: string[] | null;
 
@@ -253,12 +254,12 @@ export class TwoFactorSettingsType {
 
 @ObjectType('TwoFactorSettingsImpact', {
   description:
-    'What saving a settings change would do at once to the accounts a policy covers (nothing is changed by asking). Your own account is never counted: a change that would require 2FA of it while it holds no usable method is refused.',
+    'What saving a settings change would do at once to the accounts a policy covers (nothing is changed by asking). Your own account is never counted: a change that would require 2FA of it while it holds no usable method is refused. Not counted either: staff whose only factor is e-mail codes when emailForStaff goes off while 2FA is not required of staff (they stay signed in; their next sign-in asks for a recovery code, or answers SECOND_FACTOR_UNAVAILABLE when none is left).',
 })
 export class TwoFactorSettingsImpact {
   @Field(() => Int, {
     description:
-      'Accounts that would newly have to set up 2FA (a policy would require it of them and they hold no method sign-in could use): led through setting one up right after their password at their next sign-in.',
+      'Accounts that would newly owe 2FA (a policy would require it of them and they hold no method sign-in could use). At their next sign-in, those holding no factor are led through setting one up right after their password; those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code instead, or refused with SECOND_FACTOR_UNAVAILABLE when none is left.',
   })
   accountsNewlyRequired!: number;
 
@@ -352,7 +353,7 @@ export class TwoFactorResetRequestInfo {
 @ObjectType('TwoFactorResetPending', {
   implements: ErrorResult,
   description:
-    'Resetting an admin waits for a second admin’s approval, because another admin exists besides the requester and the target: the request waits for it.',
+    'Resetting an admin waits for a second admin’s approval, because another admin of at least a day (enabled or not) exists besides the requester and the target: the request waits for it.',
 })
 export class TwoFactorResetPending extends ErrorResult {
   @Field(() => ID, { description: 'Request id, for approveTwoFactorReset.' })
