@@ -692,7 +692,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
   @Mutation(() => RequiresTwoFactorMark, {
     description:
-      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. In force at once: a marked user without a usable factor is signed out everywhere and led through enrollment at the next sign-in. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
+      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. In force at once: a marked user without a usable factor is signed out everywhere; at the next sign-in one holding no factor is led through enrollment, and one holding only an unusable factor (a flagged security key) is asked for a recovery code or refused with SECOND_FACTOR_UNAVAILABLE. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
   })
   async setRequiresTwoFactor(
     @Arg('required', () => Boolean, { description: 'True to require 2FA.' }) required: boolean,
