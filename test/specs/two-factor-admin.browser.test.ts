@@ -14,8 +14,16 @@ const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename 
 const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff emailForStaff } }`;
 const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
 const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) {
-  accountsNewlyRequired staffNewlyRequired accountsSignedOut sessionsEnded } }`;
-type Impact = Record<'accountsNewlyRequired' | 'staffNewlyRequired' | 'accountsSignedOut' | 'sessionsEnded', number>;
+  accountsNewlyRequired staffNewlyRequired accountsSignedOut sessionsEnded staffLeftWithoutUsableFactor staffWithoutRecoveryCode } }`;
+type Impact = Record<
+  | 'accountsNewlyRequired'
+  | 'staffNewlyRequired'
+  | 'accountsSignedOut'
+  | 'sessionsEnded'
+  | 'staffLeftWithoutUsableFactor'
+  | 'staffWithoutRecoveryCode',
+  number
+>;
 
 /** What saving `i` would do, as the API tells `client` (the dialogs must say the same numbers). */
 async function impactFor(client: GqlClient, i: Record<string, unknown>): Promise<Impact> {
@@ -463,6 +471,62 @@ describe('two-factor administration in the dashboard', () => {
       const r = await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: false } });
       expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
       // The first admin signed in again, as the tests before left it.
+      await login(admin, adminEmail);
+    }
+  });
+
+  it('with 2FA not required of staff, no longer accepting e-mail codes from them still asks first, and says who is left with only recovery codes', async () => {
+    const me = await createAccount(server, admin, { role: 'ADMIN' });
+    const { secret, recoveryCodes } = await enrollTotp(me.client);
+    await reauthenticate(admin);
+    const mailOnly = [];
+    for (let i = 0; i < 2; i++) {
+      const a = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      await db.query(
+        `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+         values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+        [a.id, uniqueEmail('codes')],
+      );
+      mailOnly.push(a);
+    }
+    const confirmWithCode = async () => {
+      const r = await me.client.gql(`mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { __typename } }`, {
+        i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes.pop()! } },
+      });
+      expect(r.data?.['reauthenticate']?.__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+    };
+    await confirmWithCode();
+    expect((await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: true } })).errors).toBeUndefined();
+    try {
+      const told = await impactFor(me.client, { emailForStaff: false });
+      expect(told.staffLeftWithoutUsableFactor).toBeGreaterThanOrEqual(2);
+      const page = await onCompliancePageWithApp(me.email, secret);
+      const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+      const email = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
+      await flip(email);
+      const question = page.getByRole('dialog', { name: 'Stop accepting e-mail codes from admins and sub-admins?' });
+      await question
+        .getByText(
+          `${told.staffLeftWithoutUsableFactor} admins or sub-admins sign in with e-mail codes only: at the next sign-in they can only use a recovery code`,
+        )
+        .waitFor();
+      expect(await question.innerText()).toMatch(/no recovery code left and needs? an admin to reset/);
+      await question.getByRole('button', { name: 'Cancel' }).click();
+      await question.waitFor({ state: 'detached' });
+      expect(await email.isChecked()).toBe(true);
+      expect((await me.client.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+
+      await flip(email);
+      await question.getByRole('button', { name: 'Stop accepting them' }).click();
+      await page.getByText('Two-factor settings saved.').first().waitFor();
+      expect((await me.client.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(false);
+      // Not required of them: nobody is signed out for it.
+      for (const a of mailOnly) expect((await a.client.gql(`{ me { id } }`)).data!['me']).not.toBeNull();
+      await page.context().close();
+    } finally {
+      await confirmWithCode();
+      const r = await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: false } });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
       await login(admin, adminEmail);
     }
   });

@@ -2194,6 +2194,58 @@ describe('two-factor authentication', () => {
       }
     });
 
+    it('turning e-mail codes off for staff counts the staff it leaves with only recovery codes (required of them or not), and those with none', async () => {
+      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) {
+        accountsSignedOut staffLeftWithoutUsableFactor staffWithoutRecoveryCode } }`;
+      const p = await policyAdmin();
+      const impact = async () => {
+        const r = await p.client.gql(IMPACT, { i: { emailForStaff: false } });
+        expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+        return r.data!['twoFactorSettingsImpact'] as Record<
+          'accountsSignedOut' | 'staffLeftWithoutUsableFactor' | 'staffWithoutRecoveryCode',
+          number
+        >;
+      };
+      // While e-mail codes are refused from staff already, refusing them changes nothing.
+      expect(await impact()).toMatchObject({ staffLeftWithoutUsableFactor: 0, staffWithoutRecoveryCode: 0 });
+      await p.restore({ emailForStaff: true });
+      try {
+        const baseline = await impact();
+        // Two sub-admins with e-mail codes only (one keeps a recovery code), one with an app too.
+        const sub = () => createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+        const [withCode, without, withApp] = [await sub(), await sub(), await sub()];
+        await enrollTotp(withApp.client);
+        for (const a of [withCode, without, withApp])
+          await db.query(
+            `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+             values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+            [a.id, uniqueEmail('codes')],
+          );
+        await db.query(
+          `insert into recovery_code (id, account_id, code_hash, created_at) values (gen_random_uuid(), $1, 'x', now())`,
+          [withCode.id],
+        );
+        const after = await impact();
+        expect(after.staffLeftWithoutUsableFactor - baseline.staffLeftWithoutUsableFactor).toBe(2);
+        expect(after.staffWithoutRecoveryCode - baseline.staffWithoutRecoveryCode).toBe(1);
+        // Not required of staff: nobody is signed out for it.
+        expect(after.accountsSignedOut).toBe(baseline.accountsSignedOut);
+        // The save does what was counted: those two are then asked for a recovery code, or refused.
+        await p.restore({ emailForStaff: false });
+        const step = async (email: string) => {
+          const r = await new GqlClient(server.url).gql(
+            `mutation($i: LoginInput!) { login(input: $i) { __typename ... on SecondFactorRequired { methods } ... on ErrorResult { code } } }`,
+            { i: { email, password: PASSWORD } },
+          );
+          return r.data!['login'] as Record<string, unknown>;
+        };
+        expect(await step(withCode.email)).toEqual({ __typename: 'SecondFactorRequired', methods: ['RECOVERY_CODE'] });
+        expect(await step(without.email)).toEqual({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_UNAVAILABLE' });
+      } finally {
+        await p.restore({ emailForStaff: false });
+      }
+    });
+
     it('a user marked requiresTwoFactor is led through enrollment and can do nothing else until done', async () => {
       const { id, email } = await newUser();
       const mark = await admin.gql(

@@ -42,6 +42,8 @@ const SettingsImpactDocument = graphql(`
       staffNewlyRequired
       accountsSignedOut
       sessionsEnded
+      staffLeftWithoutUsableFactor
+      staffWithoutRecoveryCode
     }
   }
 `);
@@ -50,17 +52,38 @@ const ALL_METHODS: TwoFactorMethod[] = ['TOTP', 'EMAIL', 'WEBAUTHN'];
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * Staff left with only recovery codes by a change (their only method, e-mail codes, no longer
+ * accepted from staff), and those of them with none left: a sentence with a leading space, or ''.
+ */
+function emailOnlySentence(stuck: number, noCodes: number): string {
+  if (stuck === 0) return '';
+  const who = plural(stuck, 'admin or sub-admin', 'admins or sub-admins');
+  const them = stuck === 1 ? 'it' : 'they';
+  let text = ` ${who} ${stuck === 1 ? 'signs' : 'sign'} in with e-mail codes only: at the next sign-in ${them} can only use a recovery code, then set up another method.`;
+  if (noCodes > 0) {
+    const whoNone =
+      noCodes === stuck ? (stuck === 1 ? 'It has' : 'They have') : `${noCodes} of them ${noCodes === 1 ? 'has' : 'have'}`;
+    text += ` ${whoNone} no recovery code left and ${noCodes === 1 ? 'needs' : 'need'} an admin to reset ${noCodes === 1 ? 'its' : 'their'} two-factor authentication.`;
+  }
+  return text;
+}
+
 /** Who a change would send through enrollment and sign out, in sentences (the server counts them). */
 function impactSentence(i: {
   accountsNewlyRequired: number;
   staffNewlyRequired: number;
   accountsSignedOut: number;
   sessionsEnded: number;
+  staffLeftWithoutUsableFactor: number;
+  staffWithoutRecoveryCode: number;
 }): string {
   const n = i.accountsNewlyRequired;
   const users = n - i.staffNewlyRequired;
   const out = i.accountsSignedOut;
-  if (n === 0 && out === 0) return 'Nobody is signed out: every account it covers already has a method it can use.';
+  const stuck = i.staffLeftWithoutUsableFactor;
+  const emailOnly = emailOnlySentence(stuck, i.staffWithoutRecoveryCode);
+  if (n === 0 && out === 0) return `Nobody is signed out: every account it covers already has a method it can use.${emailOnly}`;
   const who = [
     ...(i.staffNewlyRequired > 0 ? [plural(i.staffNewlyRequired, 'admin or sub-admin', 'admins or sub-admins')] : []),
     ...(users > 0 ? [plural(users, 'user marked as requiring 2FA', 'users marked as requiring 2FA')] : []),
@@ -73,7 +96,7 @@ function impactSentence(i: {
     out > 0
       ? `${plural(out, 'account')} signed in now ${out === 1 ? 'is' : 'are'} signed out at once, everywhere (${plural(i.sessionsEnded, 'session')}).`
       : 'None of them is signed in now.';
-  return required + signedOut;
+  return required + signedOut + emailOnly;
 }
 /** The system-wide 2FA settings (MANAGE_SETTINGS): on/off, issuer, methods, staff rules. */
 export function TwoFactorSettingsCard() {
@@ -114,7 +137,10 @@ export function TwoFactorSettingsCard() {
       const r = await client.query({ query: SettingsImpactDocument, variables: { input }, fetchPolicy: 'network-only' });
       const i = r.data?.twoFactorSettingsImpact;
       if (!i) throw r.error ?? new Error('no answer');
-      return { text: impactSentence(i), anyone: i.accountsNewlyRequired + i.accountsSignedOut > 0 };
+      return {
+        text: impactSentence(i),
+        anyone: i.accountsNewlyRequired + i.accountsSignedOut + i.staffLeftWithoutUsableFactor > 0,
+      };
     } catch (error) {
       return {
         text: `Accounts it covers that have no method they can use are signed out at once, everywhere, and led through setting one up at their next sign-in. How many could not be read: ${toProblem(error).message}`,
@@ -211,10 +237,11 @@ export function TwoFactorSettingsCard() {
           checked={s.emailForStaff}
           disabled={loading || weighing}
           onChange={(e) => {
-            if (e.currentTarget.checked || !s.enabled || !s.requiredForStaff) {
+            if (e.currentTarget.checked || !s.enabled) {
               return void save({ emailForStaff: e.currentTarget.checked });
             }
-            // Required of staff: those whose only method is e-mail codes then owe one, and are signed out.
+            // Staff whose only method is e-mail codes are left a recovery code (and, when 2FA is required
+            // of staff, owe a method and are signed out): asked first, with the numbers.
             void weigh({ emailForStaff: false }).then(({ text, anyone }) =>
               anyone
                 ? confirm({

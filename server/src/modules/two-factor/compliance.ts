@@ -93,6 +93,31 @@ export interface SettingsImpact {
   signedOut: number;
   /** Their live full sessions, all ended. */
   sessionsEnded: number;
+  /**
+   * Staff whose only factor is e-mail codes, which the change stops accepting from staff (with 2FA
+   * on): at their next sign-in they can only use a recovery code, required of them or not.
+   */
+  staffLeftWithoutUsableFactor: number;
+  /** Of those, the ones with no unused recovery code: locked out until an admin resets their 2FA. */
+  staffWithoutRecoveryCode: number;
+}
+
+/**
+ * Staff (able to sign in with a password) whose only factor is e-mail codes, except `except`: under
+ * settings that refuse e-mail codes from staff they hold a factor and none they can use.
+ */
+async function emailOnlyStaff(em: EntityManager, except: string): Promise<{ all: number; noCodes: number }> {
+  const [row] = await em.execute<{ all: number; no_codes: number }[]>(
+    `select count(*)::int as all,
+            count(*) filter (where not exists (select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))::int as no_codes
+       from account a
+      where a.role <> 'USER' and not a.api_only and a.disabled_at is null and a.id is distinct from ?::uuid
+        and exists (select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
+        and not exists (select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+        and not exists (select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)`,
+    [except],
+  );
+  return { all: row?.all ?? 0, noCodes: row?.no_codes ?? 0 };
 }
 
 /**
@@ -106,8 +131,13 @@ export async function settingsImpact(
   after: TwoFactorSettings,
   except: string,
 ): Promise<SettingsImpact> {
+  // E-mail codes refused from staff with 2FA on, newly: their e-mail-only holders are left a recovery code.
+  const refusesStaffEmail = (x: TwoFactorSettings) => x.enabled && !x.emailForStaff;
+  const stuck =
+    refusesStaffEmail(after) && !refusesStaffEmail(before) ? await emailOnlyStaff(em, except) : { all: 0, noCodes: 0 };
+  const left = { staffLeftWithoutUsableFactor: stuck.all, staffWithoutRecoveryCode: stuck.noCodes };
   const now = await owingIds(em, after, null, except);
-  if (now.length === 0) return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0 };
+  if (now.length === 0) return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0, ...left };
   const owedAlready = new Set(await owingIds(em, before, null, except));
   const newly = now.filter((id) => !owedAlready.has(id));
   const [live] = await em.execute<{ accounts: number; sessions: number }[]>(
@@ -124,6 +154,7 @@ export async function settingsImpact(
     newlyRequiredStaff: staff?.n ?? 0,
     signedOut: live?.accounts ?? 0,
     sessionsEnded: live?.sessions ?? 0,
+    ...left,
   };
 }
 

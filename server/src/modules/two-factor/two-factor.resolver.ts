@@ -564,7 +564,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Query(() => TwoFactorSettingsImpact, {
     description:
-      'What updateTwoFactorSettings with this input would do at once (who would be signed out and led through setting up 2FA), changing nothing: for the question asked before a policy is switched on. Only enabled, requiredForStaff and emailForStaff bear on it. Needs MANAGE_SETTINGS.',
+      'What updateTwoFactorSettings with this input would do at once (who would be signed out and led through setting up 2FA, and which staff would be left with only recovery codes), changing nothing: for the question asked before a policy is switched on. Only enabled, requiredForStaff and emailForStaff bear on it. Needs MANAGE_SETTINGS.',
   })
   async twoFactorSettingsImpact(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'The change, as it would be saved.' })
@@ -584,13 +584,15 @@ export class TwoFactorResolver {
       staffNewlyRequired: impact.newlyRequiredStaff,
       accountsSignedOut: impact.signedOut,
       sessionsEnded: impact.sessionsEnded,
+      staffLeftWithoutUsableFactor: impact.staffLeftWithoutUsableFactor,
+      staffWithoutRecoveryCode: impact.staffWithoutRecoveryCode,
     });
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)
   @Mutation(() => TwoFactorSettingsType, {
     description:
-      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication (not possible with an API token). In force at once: the live sessions of accounts that now owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end; at their next sign-in those holding no factor are led through setting one up, and those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code, or refused with SECOND_FACTOR_UNAVAILABLE when none is left. Turning emailForStaff off while 2FA is not required of staff leaves staff whose only factor is e-mail codes signed in, but their next sign-in asks for a recovery code or answers SECOND_FACTOR_UNAVAILABLE; twoFactorSettingsImpact does not count them. A change that would require 2FA of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST); one turning e-mail codes off for staff while they are your only second factor, WOULD_LOCK_YOU_OUT; one leaving nothing to set up (for everyone, or for staff it requires 2FA of), BAD_USER_INPUT, reason NOTHING_TO_ENROLL.',
+      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff or allowing e-mail codes for staff also needs a recent re-authentication (not possible with an API token). In force at once: the live sessions of accounts that now owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end; at their next sign-in those holding no factor are led through setting one up, and those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code, or refused with SECOND_FACTOR_UNAVAILABLE when none is left. Turning emailForStaff off while 2FA is not required of staff leaves staff whose only factor is e-mail codes signed in, but their next sign-in asks for a recovery code or answers SECOND_FACTOR_UNAVAILABLE (twoFactorSettingsImpact counts them: staffLeftWithoutUsableFactor). A change that would require 2FA of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST); one turning e-mail codes off for staff while they are your only second factor, WOULD_LOCK_YOU_OUT; one leaving nothing to set up (for everyone, or for staff it requires 2FA of), BAD_USER_INPUT, reason NOTHING_TO_ENROLL.',
   })
   async updateTwoFactorSettings(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,

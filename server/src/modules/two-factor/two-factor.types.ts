@@ -273,6 +273,18 @@ export class TwoFactorSettingsImpact {
 
   @Field(() => Int, { description: 'Their sessions, all ended.' })
   sessionsEnded!: number;
+
+  @Field(() => Int, {
+    description:
+      'Admins and sub-admins (not API-only, not disabled; you aside) whose only second factor is e-mail codes, when the change stops accepting them from staff while 2FA is on: required of them or not, at their next sign-in they can only use a recovery code (and then set up another method). Signed-in sessions are not ended for this.',
+  })
+  staffLeftWithoutUsableFactor!: number;
+
+  @Field(() => Int, {
+    description:
+      'Of staffLeftWithoutUsableFactor, those with no unused recovery code: refused with SECOND_FACTOR_UNAVAILABLE until an admin resets their 2FA.',
+  })
+  staffWithoutRecoveryCode!: number;
 }
 
 @ObjectType('TwoFactorComplianceRow', { description: 'One account in the 2FA report.' })
