@@ -1274,6 +1274,12 @@ export default [
     tests: [[T, 'what a settings change would do is told before it is saved']],
   },
   {
+    id: 'impact-ignores-email-only-staff',
+    why: 'turning e-mail codes off for staff is weighed without the staff it leaves with only recovery codes (and the dashboard does not ask)',
+    edits: [[CO, 'refusesStaffEmail(after) && !refusesStaffEmail(before)', 'false']],
+    tests: [[T, 'turning e-mail codes off for staff counts']],
+  },
+  {
     id: 'backup-state-frozen',
     why: 'a key keeps the backup state of its registration though its sign-ins report another',
     edits: [
