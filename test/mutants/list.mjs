@@ -704,7 +704,11 @@ export default [
         'if ((false as boolean) && TwoFactorService.holdsNothing(await this.heldForReset(tx, id))) {',
       ],
     ],
-    tests: [['test/specs/cli.test.ts', 'an API-only integration holds no second factor']],
+    // The CLI and resetTwoFactor ask first; an approval relies on this check alone.
+    tests: [
+      ['test/specs/cli.test.ts', 'an API-only integration holds no second factor'],
+      [T, 'a reset request whose admin removed every factor meanwhile has nothing left to approve'],
+    ],
   },
   {
     id: 'wa-zero-counter',
@@ -897,6 +901,12 @@ export default [
       ],
     ],
     tests: [[T, 'a right code that expires while it is being checked']],
+  },
+  {
+    id: 'email-replaced-after-try',
+    why: 'a right e-mailed code replaced by a resend just after its try was taken is answered "used already" and counted, its try left on the new code',
+    edits: [[TF, 'where id = ? and code_hash <> ? returning 1', 'where id = ? and code_hash <> ? and false returning 1']],
+    tests: [[T, 'a right code replaced by a resend just after its try was taken']],
   },
   {
     id: 'email-try-on-newer-code',

@@ -507,10 +507,12 @@ describe('two-factor administration in the dashboard', () => {
       const question = page.getByRole('dialog', { name: 'Stop accepting e-mail codes from admins and sub-admins?' });
       await question
         .getByText(
-          `${told.staffLeftWithoutUsableFactor} admins or sub-admins sign in with e-mail codes only: at the next sign-in they can only use a recovery code`,
+          `Of the admins and sub-admins, ${told.staffLeftWithoutUsableFactor} sign in with e-mail codes only: at the next sign-in they are asked for a recovery code instead.`,
         )
         .waitFor();
-      expect(await question.innerText()).toMatch(/no recovery code left and needs? an admin to reset/);
+      expect(await question.innerText()).toMatch(
+        /recovery code left: refused until an admin resets their two-factor authentication/,
+      );
       await question.getByRole('button', { name: 'Cancel' }).click();
       await question.waitFor({ state: 'detached' });
       expect(await email.isChecked()).toBe(true);

@@ -1230,6 +1230,43 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
+    it('a right code replaced by a resend just after its try was taken is answered "a newer code was sent": the try is given back, and nothing counts', async () => {
+      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
+      const since = mail.count();
+      await a.gql(Q.sendCode);
+      const code = await mail.codeFor(address, since);
+      const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
+      const counted = () =>
+        db.query(
+          `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
+                  (select json_agg(json_build_array(key, count) order by key) from failure_counter
+                    where (key = '2fa:acct:' || $1::text or key like '2fa:ip:%') and count > 0) as budgets,
+                  (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
+          [id],
+        );
+      const before = await counted();
+      // A resend lands right after the try is taken, before the code is marked used: as a trigger, the
+      // statement that takes the try also puts another code in its place (a resend keeps the tries).
+      await db.query(`create or replace function resend_now() returns trigger language plpgsql as $$
+        begin if new.failures = old.failures + 1 then new.code_hash := md5(random()::text); end if; return new; end $$`);
+      await db.query(
+        `create trigger resend_now before update on email_code for each row when (new.account_id = '${id}') execute function resend_now()`,
+      );
+      let answer;
+      try {
+        answer = await a.gql(Q.verify, { i: { method: 'EMAIL', code } });
+      } finally {
+        await db.query(`drop trigger resend_now on email_code`);
+      }
+      expect(answer.data!['verifySecondFactor']).toMatchObject({
+        __typename: 'TwoFactorError',
+        code: 'CODE_INVALID',
+        message: expect.stringMatching(/newer code was sent/),
+      });
+      expect(await counted()).toEqual(before);
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    });
+
     it('a code that was used leaves its wrong tries behind: the next code (a later re-authentication, a setup begun anew) has five', async () => {
       const { client, id } = await newUser();
       const typo = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');

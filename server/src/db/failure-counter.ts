@@ -15,7 +15,7 @@ export const bumpSql = (source: string, secs: string) => `insert into failure_co
  * was counted in lasts: `starts` (a timestamptz[] of the same length) holds each step's window start as
  * `bumpSql` returned it. A step given back late (after sleeps, a password hash, a mail server) whose
  * window has ended since is not taken from the next window's count, where it would cancel a step
- * counted there. (Compared to within a millisecond: the pool reads a timestamp into a Date, which
+ * counted there. (Compared to within two milliseconds: the pool reads a timestamp into a Date, which
  * holds no more and may lose the last one to rounding; MikroORM's connection returns its text. One
  * key's windows start at least a window apart.) Rows are locked in key order, as every statement
  * taking several of them does; `when` is an SQL condition.

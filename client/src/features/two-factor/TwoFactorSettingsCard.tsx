@@ -55,16 +55,20 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /**
  * Staff left with only recovery codes by a change (their only method, e-mail codes, no longer
  * accepted from staff), and those of them with none left: a sentence with a leading space, or ''.
+ * (They may also be among the accounts that newly owe a method: "of the admins and sub-admins".)
  */
 function emailOnlySentence(stuck: number, noCodes: number): string {
   if (stuck === 0) return '';
-  const who = plural(stuck, 'admin or sub-admin', 'admins or sub-admins');
-  const them = stuck === 1 ? 'it' : 'they';
-  let text = ` ${who} ${stuck === 1 ? 'signs' : 'sign'} in with e-mail codes only: at the next sign-in ${them} can only use a recovery code, then set up another method.`;
+  const who = stuck === 1 ? '1 signs' : `${stuck} sign`;
+  let text = ` Of the admins and sub-admins, ${who} in with e-mail codes only: at the next sign-in they are asked for a recovery code instead.`;
   if (noCodes > 0) {
-    const whoNone =
-      noCodes === stuck ? (stuck === 1 ? 'It has' : 'They have') : `${noCodes} of them ${noCodes === 1 ? 'has' : 'have'}`;
-    text += ` ${whoNone} no recovery code left and ${noCodes === 1 ? 'needs' : 'need'} an admin to reset ${noCodes === 1 ? 'its' : 'their'} two-factor authentication.`;
+    const none =
+      noCodes === stuck
+        ? stuck === 1
+          ? 'That one has'
+          : 'None of them has'
+        : `${noCodes} of them ${noCodes === 1 ? 'has' : 'have'}`;
+    text += ` ${none} ${noCodes === stuck && stuck > 1 ? 'any' : 'no'} recovery code left: refused until an admin resets their two-factor authentication.`;
   }
   return text;
 }
@@ -83,14 +87,17 @@ function impactSentence(i: {
   const out = i.accountsSignedOut;
   const stuck = i.staffLeftWithoutUsableFactor;
   const emailOnly = emailOnlySentence(stuck, i.staffWithoutRecoveryCode);
-  if (n === 0 && out === 0) return `Nobody is signed out: every account it covers already has a method it can use.${emailOnly}`;
+  if (n === 0 && out === 0)
+    return stuck > 0
+      ? `Nobody is signed out.${emailOnly}`
+      : 'Nobody is signed out: every account it covers already has a method it can use.';
   const who = [
     ...(i.staffNewlyRequired > 0 ? [plural(i.staffNewlyRequired, 'admin or sub-admin', 'admins or sub-admins')] : []),
     ...(users > 0 ? [plural(users, 'user marked as requiring 2FA', 'users marked as requiring 2FA')] : []),
   ].join(' and ');
   const required =
     n > 0
-      ? `${who} ${n === 1 ? 'has' : 'have'} no method ${n === 1 ? 'it' : 'they'} can use: at the next sign-in ${n === 1 ? 'it is' : 'they are'} led through setting one up right after the password, and can do nothing else until done. `
+      ? `${who} ${n === 1 ? 'has' : 'have'} no method ${n === 1 ? 'it' : 'they'} can use: at the next sign-in, ${n === 1 ? 'if none is set up, it is' : 'those with none set up are'} led through setting one up right after the password, and can do nothing else until done. `
       : '';
   const signedOut =
     out > 0

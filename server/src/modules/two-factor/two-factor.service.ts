@@ -1157,6 +1157,15 @@ export class TwoFactorService {
       'run',
     );
     if ((res as { affectedRows?: number }).affectedRows !== 1) {
+      // Replaced by a resend after its try was taken (a resend keeps the count of tries): the try is
+      // given back to the code now in its place, and nothing counts. Otherwise another request used it.
+      const replaced = await em.execute(
+        `update email_code set failures = greatest(failures - 1, 0) where id = ? and code_hash <> ? returning 1`,
+        [row.id, row.codeHash],
+      );
+      if (replaced.length > 0) {
+        return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
+      }
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
     }
     return null;

@@ -254,7 +254,7 @@ export class TwoFactorSettingsType {
 
 @ObjectType('TwoFactorSettingsImpact', {
   description:
-    'What saving a settings change would do at once to the accounts a policy covers (nothing is changed by asking). Your own account is never counted: a change that would require 2FA of it while it holds no usable method is refused. Not counted either: staff whose only factor is e-mail codes when emailForStaff goes off while 2FA is not required of staff (they stay signed in; their next sign-in asks for a recovery code, or answers SECOND_FACTOR_UNAVAILABLE when none is left).',
+    'What saving a settings change would do at once to the accounts a policy covers (nothing is changed by asking). Your own account is never counted: a change that would require 2FA of it while it holds no usable method is refused. Staff whose only factor is e-mail codes, when the change stops accepting those from staff, are counted in staffLeftWithoutUsableFactor whether or not 2FA is required of them (also among accountsNewlyRequired when it is).',
 })
 export class TwoFactorSettingsImpact {
   @Field(() => Int, {
