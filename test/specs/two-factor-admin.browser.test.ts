@@ -419,10 +419,13 @@ describe('two-factor administration in the dashboard', () => {
     }
   });
 
-  it('with 2FA required of staff, no longer accepting e-mail codes from them asks first and says whom it signs out', async () => {
+  /**
+   * An admin with an app (re-authenticated with a recovery code, as `confirmWithCode` does again), and
+   * two sub-admins whose only method is e-mail codes, signed in.
+   */
+  async function adminAndEmailOnlyStaff() {
     const me = await createAccount(server, admin, { role: 'ADMIN' });
     const { secret, recoveryCodes } = await enrollTotp(me.client);
-    // Two sub-admins whose only method is e-mail codes, signed in.
     await reauthenticate(admin);
     const mailOnly = [];
     for (let i = 0; i < 2; i++) {
@@ -441,6 +444,11 @@ describe('two-factor administration in the dashboard', () => {
       expect(r.data?.['reauthenticate']?.__typename, JSON.stringify(r)).toBe('ReauthSuccess');
     };
     await confirmWithCode();
+    return { me, secret, mailOnly, confirmWithCode };
+  }
+
+  it('with 2FA required of staff, no longer accepting e-mail codes from them asks first and says whom it signs out', async () => {
+    const { me, secret, mailOnly, confirmWithCode } = await adminAndEmailOnlyStaff();
     // Required of staff, e-mail codes allowed for them: the first admin (no method) is signed out.
     expect((await me.client.gql(SET, { i: { requiredForStaff: true, emailForStaff: true } })).errors).toBeUndefined();
     try {
@@ -476,26 +484,7 @@ describe('two-factor administration in the dashboard', () => {
   });
 
   it('with 2FA not required of staff, no longer accepting e-mail codes from them still asks first, and says who is left with only recovery codes', async () => {
-    const me = await createAccount(server, admin, { role: 'ADMIN' });
-    const { secret, recoveryCodes } = await enrollTotp(me.client);
-    await reauthenticate(admin);
-    const mailOnly = [];
-    for (let i = 0; i < 2; i++) {
-      const a = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
-      await db.query(
-        `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
-         values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
-        [a.id, uniqueEmail('codes')],
-      );
-      mailOnly.push(a);
-    }
-    const confirmWithCode = async () => {
-      const r = await me.client.gql(`mutation($i: ReauthenticateInput!) { reauthenticate(input: $i) { __typename } }`, {
-        i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes.pop()! } },
-      });
-      expect(r.data?.['reauthenticate']?.__typename, JSON.stringify(r)).toBe('ReauthSuccess');
-    };
-    await confirmWithCode();
+    const { me, secret, mailOnly, confirmWithCode } = await adminAndEmailOnlyStaff();
     expect((await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: true } })).errors).toBeUndefined();
     try {
       const told = await impactFor(me.client, { emailForStaff: false });

@@ -1157,13 +1157,16 @@ describe('two-factor authentication', () => {
       expect(second.data!['reauthenticate'].code).toBe('CODE_INVALID');
     });
 
-    it('a right code that expires while it is being checked is answered CODE_EXPIRED, not "used already", and counts nothing', async () => {
+    /**
+     * A sign-in at its second step with a code e-mailed, and what a try on it may count: the consecutive
+     * failures, the account's and the networks' attempt budgets, the code's tries.
+     */
+    const atSecondStepWithCodeSent = async () => {
       const { a, email, address } = await signInAtSecondStepWithEmailCodes();
       const since = mail.count();
       await a.gql(Q.sendCode);
       const code = await mail.codeFor(address, since);
       const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
-      // The consecutive failures, the account's and the networks' attempt budgets, the code's tries.
       const counted = () =>
         db.query(
           `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
@@ -1172,6 +1175,11 @@ describe('two-factor authentication', () => {
                   (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
           [id],
         );
+      return { a, code, id, counted };
+    };
+
+    it('a right code that expires while it is being checked is answered CODE_EXPIRED, not "used already", and counts nothing', async () => {
+      const { a, code, id, counted } = await atSecondStepWithCodeSent();
       const before = await counted();
       // The code was read live; its try waits at the code's row while the code expires (by the
       // database's clock, which set its expiry), then goes on.
@@ -1191,19 +1199,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a right code replaced by a resend while it is being checked is answered "a newer code was sent": the try is not charged to the new code, and nothing counts', async () => {
-      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
-      const since = mail.count();
-      await a.gql(Q.sendCode);
-      const code = await mail.codeFor(address, since);
-      const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
-      const counted = () =>
-        db.query(
-          `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
-                  (select json_agg(json_build_array(key, count) order by key) from failure_counter
-                    where (key = '2fa:acct:' || $1::text or key like '2fa:ip:%') and count > 0) as budgets,
-                  (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
-          [id],
-        );
+      const { a, code, id, counted } = await atSecondStepWithCodeSent();
       const before = await counted();
       // The code was read; its try waits at the code's row while a resend puts another code in its place
       // (a resend keeps the row and replaces its hash).
@@ -1231,19 +1227,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a right code replaced by a resend just after its try was taken is answered "a newer code was sent": the try is given back, and nothing counts', async () => {
-      const { a, email, address } = await signInAtSecondStepWithEmailCodes();
-      const since = mail.count();
-      await a.gql(Q.sendCode);
-      const code = await mail.codeFor(address, since);
-      const id = (await db.query<{ id: string }>(`select id from account where email = $1`, [email]))[0]!.id;
-      const counted = () =>
-        db.query(
-          `select coalesce((select consecutive_failures from two_factor_state where account_id = $1), 0) as failures,
-                  (select json_agg(json_build_array(key, count) order by key) from failure_counter
-                    where (key = '2fa:acct:' || $1::text or key like '2fa:ip:%') and count > 0) as budgets,
-                  (select json_agg(failures) from email_code where account_id = $1 and purpose = 'LOGIN') as tries`,
-          [id],
-        );
+      const { a, code, id, counted } = await atSecondStepWithCodeSent();
       const before = await counted();
       // A resend lands right after the try is taken, before the code is marked used: as a trigger, the
       // statement that takes the try also puts another code in its place (a resend keeps the tries).
