@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInputObjectType, isObjectType, isInterfaceType, isEnumType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, printSortedSchema } from './schema.js';
+import { ArgumentValidationError } from 'type-graphql';
+import { LoginInput } from './modules/session/session.inputs.js';
+import { createSchema, printSortedSchema, validateArgument } from './schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let schema: GraphQLSchema;
@@ -54,5 +56,28 @@ describe('schema.graphql', () => {
       if (isEnumType(type)) for (const v of type.getValues()) if (!v.description) missing.push(`${type.name}.${v.name}`);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe('argument validation (class-validator, imported once)', () => {
+  const login = (email: string) => Object.assign(new LoginInput(), { email, password: 'pw' });
+
+  it('refuses an input breaking its rules with every broken rule, as one ArgumentValidationError', async () => {
+    const err = await validateArgument(Object.assign(login('x'.repeat(255)), { password: 'p'.repeat(100_000) })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ArgumentValidationError);
+    expect((err as ArgumentValidationError).extensions.validationErrors.map((e) => e.property).sort()).toEqual([
+      'email',
+      'password',
+    ]);
+  });
+
+  it('checks each input of a list, and lets right inputs, scalars and JSON objects through', async () => {
+    await expect(validateArgument([login('a@b.test'), login('x'.repeat(255))])).rejects.toBeInstanceOf(ArgumentValidationError);
+    await expect(validateArgument([login('a@b.test')])).resolves.toBeUndefined();
+    await expect(validateArgument('x'.repeat(10_000))).resolves.toBeUndefined();
+    // A JSON scalar (a WebAuthn response) is a plain object: no rules, nothing walked.
+    await expect(validateArgument({ email: 'x'.repeat(255) })).resolves.toBeUndefined();
   });
 });
