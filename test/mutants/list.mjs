@@ -229,6 +229,12 @@ export default [
     edits: [[TF, 'export const EMAIL_CODES_PER_ACCOUNT = 10;', 'export const EMAIL_CODES_PER_ACCOUNT = 1000;']],
     tests: [[T, 'budgeted per address and per account']],
   },
+  {
+    id: 'dead-code-said-as-budget',
+    why: 'an e-mailed code dead of wrong tries is said to be the mail budget: the pop-up cannot tell the holder to ask for a new code',
+    edits: [[TF, 'TooManyAttemptsReason.CODE_DEAD,', 'TooManyAttemptsReason.CODES_EMAILED,']],
+    tests: [[T, 'mail server refused changes nothing']],
+  },
   // Recovery codes
   {
     id: 'recovery-reuse',

@@ -190,7 +190,11 @@ describe('second-factor attempt limits', () => {
       expect(r.data!['verifySecondFactor'].code).toBe('CODE_INVALID');
     }
     const limited = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
-    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'TOO_MANY_ATTEMPTS',
+      reason: 'WRONG_CODES',
+    });
     expect(Date.parse(limited.data!['verifySecondFactor'].retryAfter)).toBeGreaterThan(Date.now() - 1000);
     await windowPasses();
     await awayFromStepEdge();
@@ -571,7 +575,11 @@ describe('second-factor attempt limits', () => {
     const client = await signInFrom(fresh.ip, email);
     await awayFromStepEdge();
     const limited = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
-    expect(limited.data!['verifySecondFactor']).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+    expect(limited.data!['verifySecondFactor']).toMatchObject({
+      __typename: 'TwoFactorError',
+      code: 'TOO_MANY_ATTEMPTS',
+      reason: 'WRONG_CODES',
+    });
     expect(Date.parse(limited.data!['verifySecondFactor'].retryAfter)).toBeGreaterThan(Date.now() - 1000);
     expect((await client.gql(Q.me)).data!['me']).toBeNull();
     // Refused for the account, with no code checked: the new network paid nothing, and no failure counts

@@ -978,7 +978,8 @@ describe('two-factor authentication', () => {
         expect((await c.gql(Q.startEmail, { a: victim })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
       }
       const fifth = (await perAddress[4]!.gql(Q.startEmail, { a: victim })).data!['startEmailEnrollment'];
-      expect(fifth).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+      // Said as the mail budget (ask again later, or use another method), not as wrong codes.
+      expect(fifth).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS', reason: 'CODES_EMAILED' });
       expect(new Date(fifth.retryAfter as string).getTime()).toBeGreaterThan(Date.now());
       // Once the fourth code is in, no fifth follows it (mails go out in order: the account's next one comes first).
       await mail.codeFor(victim, since);
@@ -1003,6 +1004,7 @@ describe('two-factor authentication', () => {
       }
       expect((await perAccount[10]!.gql(Q.startEmail, { a: uniqueEmail('many') })).data!['startEmailEnrollment']).toMatchObject({
         code: 'TOO_MANY_ATTEMPTS',
+        reason: 'CODES_EMAILED',
       });
       // Refused before anything changed: the setup still waits for the last address's code.
       expect(await db.query(`select address from email_factor where account_id = $1`, [busyId])).toEqual([{ address: last }]);
@@ -1369,9 +1371,11 @@ describe('two-factor authentication', () => {
       await wrong(); // the fifth try at the code still in the inbox
       // Dead: no new code (with five fresh tries) until the attempt window since it was sent is over.
       since = mail.count();
-      expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+      // Said as the dead code (a new one can be asked for once the window is over), not as the mail budget.
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', reason: 'CODE_DEAD' });
       expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: delivered } })).data!['verifySecondFactor']).toMatchObject({
         code: 'TOO_MANY_ATTEMPTS',
+        reason: 'CODE_DEAD',
       });
       expect(mail.count()).toBe(since);
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
@@ -1421,6 +1425,7 @@ describe('two-factor authentication', () => {
       await new Promise((r) => setTimeout(r, 2100));
       expect((await v.client.gql(Q.startEmail, { a: uniqueEmail('other') })).data!['startEmailEnrollment']).toMatchObject({
         code: 'TOO_MANY_ATTEMPTS',
+        reason: 'CODE_DEAD',
       });
       expect(await addressOf(v.id)).toEqual([first]);
 
@@ -1630,7 +1635,7 @@ describe('two-factor authentication', () => {
       // Past the cool-down a new code is still refused, with the time it can be asked for (the window, 900 s).
       await db.query(`update email_code set sent_at = sent_at - interval '5 seconds' where account_id = $1`, [id]);
       const early = (await client.gql(Q.sendCode)).data!['sendEmailCode'];
-      expect(early).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS' });
+      expect(early).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS', reason: 'CODE_DEAD' });
       const [{ sent_at: sentAt }] = (await db.query(
         `select sent_at from email_code where account_id = $1 and purpose = 'LOGIN'`,
         [id],

@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import type { ErrorCode } from '../../__generated__/graphql';
+import type { ErrorCode, TooManyAttemptsReason } from '../../__generated__/graphql';
 import { isErrorCode, sentenceForCode, sentenceForCodeAndReason, sentenceForFieldReason } from './catalog';
 
 /** What a form or page needs to know about a failed operation. */
@@ -13,7 +13,7 @@ export interface Problem {
   fieldErrors: Record<string, string>;
   /** TOO_MANY_ATTEMPTS with a time: the time said (`retryMinute` of the server's `retryAfter`). */
   retryAt?: Date;
-  /** The server's `extensions.reason`, when it gave one (e.g. RP_ID_NOT_A_DOMAIN). */
+  /** The server's `extensions.reason` (e.g. RP_ID_NOT_A_DOMAIN), or a TwoFactorError's `reason` (e.g. CODE_DEAD). */
   reason?: string;
 }
 
@@ -102,22 +102,19 @@ export function timeOfDay(at: string | Date): string {
 /**
  * A problem built from a result-union error member (`... on ErrorResult { code }`). `retryAfter`: when
  * a spent limit gives way (said as a time of day). An e-mail cool-down's end is not said: the forms
- * that send codes count it down on their button (a sentence would not count with it). `asked`: what
- * was refused, `'send'` for asking for an e-mailed code, whose TOO_MANY_ATTEMPTS is the mail budget
- * (codes e-mailed too often), not wrong codes.
+ * that send codes count it down on their button (a sentence would not count with it). `reason`: which
+ * limit a TOO_MANY_ATTEMPTS is (the server's `TooManyAttemptsReason`): codes e-mailed too often and a
+ * code dead of wrong tries are said as such (a new code can be asked for then), not as wrong attempts.
  */
-export function problemFromCode(code: ErrorCode, retryAfter?: string | null, asked: 'attempt' | 'send' = 'attempt'): Problem {
+export function problemFromCode(code: ErrorCode, retryAfter?: string | null, reason?: TooManyAttemptsReason | null): Problem {
   const message = sentenceForCode(code);
   if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
   const at = retryMinute(retryAfter);
-  if (asked === 'send') {
-    const when = at ? `You can ask for another at ${timeOfDay(at)}` : 'You can ask for another later';
-    return {
-      code,
-      message: `Too many codes were e-mailed lately. ${when}, or use another method.`,
-      fieldErrors: {},
-      ...(at && { retryAt: at }),
-    };
+  if (reason === 'CODES_EMAILED' || reason === 'CODE_DEAD') {
+    const why = reason === 'CODE_DEAD' ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
+    const another = reason === 'CODE_DEAD' ? 'a new one' : 'another';
+    const when = at ? `You can ask for ${another} at ${timeOfDay(at)}` : `You can ask for ${another} later`;
+    return { code, message: `${why}. ${when}.`, fieldErrors: {}, reason, ...(at && { retryAt: at }) };
   }
   if (at === null) return { code, message, fieldErrors: {} };
   return { code, message: `Too many attempts. You can try again at ${timeOfDay(at)}.`, fieldErrors: {}, retryAt: at };

@@ -2,7 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { Alert, Anchor, Button, Card, Group, Image, Stack, Text, TextInput, Title } from '@mantine/core';
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
-import type { TwoFactorMethod } from '../../__generated__/graphql';
+import type { TooManyAttemptsReason, TwoFactorMethod } from '../../__generated__/graphql';
 import { type Problem, problemFromCeremony, problemFromCode, problemSentence, toProblem } from '../errors/problem';
 import { useReauthGuard } from './useReauthGuard';
 import { withoutSpaces } from './codes';
@@ -24,7 +24,7 @@ export interface Enabled {
 
 type EnabledResult =
   | { __typename: 'TwoFactorEnabled'; method: TwoFactorMethod; recoveryCodes?: string[] | null; signedIn: boolean }
-  | { __typename: 'TwoFactorError'; code: Problem['code']; retryAfter?: string | null };
+  | { __typename: 'TwoFactorError'; code: Problem['code']; retryAfter?: string | null; reason?: TooManyAttemptsReason | null };
 
 /** A refusal: the field sentences when the input was refused (a blank device name, an address the server does not take), else the code's. */
 function ProblemAlert({ problem }: { problem: Problem | null }) {
@@ -46,7 +46,7 @@ function settle(r: EnabledResult | undefined, onEnabled: (e: Enabled) => void): 
     return null;
   }
   return r?.__typename === 'TwoFactorError' && r.code !== 'NETWORK'
-    ? problemFromCode(r.code, r.retryAfter)
+    ? problemFromCode(r.code, r.retryAfter, r.reason)
     : problemFromCode('INTERNAL_SERVER_ERROR');
 }
 
@@ -286,7 +286,9 @@ export function EmailSetup({
           focusSoon(codeField);
         } else
           setProblem(
-            r?.__typename === 'TwoFactorError' ? problemFromCode(r.code, r.retryAfter) : problemFromCode('INTERNAL_SERVER_ERROR'),
+            r?.__typename === 'TwoFactorError'
+              ? problemFromCode(r.code, r.retryAfter, r.reason)
+              : problemFromCode('INTERNAL_SERVER_ERROR'),
           );
       },
       (p) => {

@@ -9,9 +9,6 @@ import { METHOD_LABELS } from './labels';
 import { useCooldown } from './useCooldown';
 import { SendEmailCodeDocument, WebauthnAuthenticationOptionsDocument } from './operations';
 
-/** Wrong tries an e-mailed code takes before it dies (the server's EMAIL_CODE_MAX_FAILURES). */
-const EMAIL_CODE_TRIES = 5;
-
 /**
  * A refused proof said for the method it was: a recovery code or an e-mailed code the server calls
  * CODE_INVALID may be one used already (each works once), which "not right" would hide.
@@ -26,20 +23,23 @@ function forMethod(problem: Problem, method: TwoFactorMethod): Problem {
 }
 
 /**
- * An e-mailed code refused with TOO_MANY_ATTEMPTS: the e-mail budget (codes e-mailed too often), or
- * the code died of wrong tries (`dead`); said with the time a new one may be asked for, unless that is
- * after `deadline` (the sign-in ends first): then that none can be sent in time.
+ * A limit on e-mailed codes (the server's `reason`: too many e-mailed lately, or the code died of
+ * wrong tries), said in the sign-in form: with the time a new code may be asked for and the other
+ * methods, unless that time is after `deadline` (the sign-in ends first): then that none can be sent
+ * in time. Other problems are left as they are.
  */
-function sendRefused(problem: Problem, dead: boolean, deadline: Date | null): Problem {
-  if (problem.code !== 'TOO_MANY_ATTEMPTS') return problem;
+function emailLimitSaid(problem: Problem, deadline: Date | null): Problem {
+  if (problem.code !== 'TOO_MANY_ATTEMPTS' || (problem.reason !== 'CODES_EMAILED' && problem.reason !== 'CODE_DEAD'))
+    return problem;
+  const dead = problem.reason === 'CODE_DEAD';
   const why = dead ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
   const at = problem.retryAt;
   if (at && deadline && at > deadline) {
     const again = dead ? 'sign in again' : `sign in again after ${timeOfDay(at)}`;
     return { ...problem, message: `${why}: no new code can be sent before this sign-in ends. Use another method, or ${again}.` };
   }
-  if (!dead) return problem;
-  const when = at ? `You can ask for a new one at ${timeOfDay(at)}` : 'You can ask for a new one later';
+  const another = dead ? 'a new one' : 'another';
+  const when = at ? `You can ask for ${another} at ${timeOfDay(at)}` : `You can ask for ${another} later`;
   return { ...problem, message: `${why}. ${when}, or use another method.` };
 }
 
@@ -78,8 +78,6 @@ export function SecondFactorForm({
   const codeField = useRef<HTMLInputElement>(null);
   const keyButton = useRef<HTMLButtonElement>(null);
   const refocus = () => requestAnimationFrame(() => (codeField.current ?? keyButton.current)?.focus());
-  // Wrong tries at the e-mailed codes of this form: past the code's limit, a refused send is about them.
-  const wrongEmailTries = useRef(0);
   // Once the cool-down is over, "a code was sent moments ago" is no longer true.
   useEffect(() => {
     if (sendWait === 0) setProblem((p) => (p?.code === 'EMAIL_COOLDOWN' ? null : p));
@@ -91,8 +89,7 @@ export function SecondFactorForm({
     try {
       const p = await submit(proof);
       if (p) {
-        if (p.code === 'CODE_INVALID' && proof.method === 'EMAIL') wrongEmailTries.current += 1;
-        setProblem(forMethod(p, proof.method));
+        setProblem(emailLimitSaid(forMethod(p, proof.method), deadline));
         setCode('');
         refocus();
       }
@@ -126,9 +123,8 @@ export function SecondFactorForm({
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
         setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
       } else if (r?.__typename === 'TwoFactorError') {
-        const dead = wrongEmailTries.current >= EMAIL_CODE_TRIES;
-        const p = intercept(problemFromCode(r.code, r.retryAfter, 'send'));
-        setProblem(p && sendRefused(p, dead, deadline));
+        const p = intercept(problemFromCode(r.code, r.retryAfter, r.reason));
+        setProblem(p && emailLimitSaid(p, deadline));
       } else setNotice('A code is on its way to your verified address. It is valid for 10 minutes.');
     } catch (error) {
       setProblem(intercept(toProblem(error)));

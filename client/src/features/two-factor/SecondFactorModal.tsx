@@ -45,10 +45,11 @@ export function SecondFactorModal({
   };
   /**
    * Wrong codes spent the attempts until a time after this sign-in ends: no code can finish it, so it
-   * ends (a time to try again in a pop-up whose sign-in is over by then would be a false promise).
+   * ends (a time to try again in a pop-up whose sign-in is over by then would be a false promise). An
+   * e-mailed code dead of wrong tries ends only that code: the form says so, and other methods remain.
    */
   const spentPastEnd = (problem: Problem): Problem | null => {
-    const at = problem.code === 'TOO_MANY_ATTEMPTS' ? problem.retryAt : undefined;
+    const at = problem.code === 'TOO_MANY_ATTEMPTS' && problem.reason !== 'CODE_DEAD' ? problem.retryAt : undefined;
     if (!at || !deadline || at <= deadline) return problem;
     onEnded({ ...problem, message: `Too many wrong codes. Sign in again after ${timeOfDay(at)}.` });
     return null;
@@ -85,7 +86,7 @@ export function SecondFactorModal({
               }
               problem =
                 r?.__typename === 'TwoFactorError'
-                  ? problemFromCode(r.code, r.retryAfter)
+                  ? problemFromCode(r.code, r.retryAfter, r.reason)
                   : problemFromCode('INTERNAL_SERVER_ERROR');
             } catch (error) {
               problem = toProblem(error);

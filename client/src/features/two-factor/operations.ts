@@ -11,6 +11,7 @@ export const VerifySecondFactorDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -27,6 +28,7 @@ export const SendEmailCodeDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -99,6 +101,7 @@ export const ConfirmTotpDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -114,6 +117,7 @@ export const StartEmailDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -131,6 +135,7 @@ export const ConfirmEmailDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -154,6 +159,7 @@ export const FinishWebauthnRegistrationDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }
@@ -169,6 +175,7 @@ export const ReauthenticateDocument = graphql(`
       }
       ... on TwoFactorError {
         code
+        reason
         retryAfter
       }
     }

@@ -32,6 +32,31 @@ registerEnumType(TwoFactorMethod, {
   },
 });
 
+/** Which limit a TOO_MANY_ATTEMPTS answer is about (what waiting, or asking again, will do). */
+export enum TooManyAttemptsReason {
+  WRONG_CODES = 'WRONG_CODES',
+  CODES_EMAILED = 'CODES_EMAILED',
+  CODE_DEAD = 'CODE_DEAD',
+}
+registerEnumType(TooManyAttemptsReason, {
+  name: 'TooManyAttemptsReason',
+  description: 'Which limit a TOO_MANY_ATTEMPTS answer is about.',
+  valuesConfig: {
+    WRONG_CODES: {
+      description:
+        'Too many wrong codes (or re-authentication passwords) from this account or network in the attempt window: try again at `retryAfter`.',
+    },
+    CODES_EMAILED: {
+      description:
+        'Too many codes e-mailed lately, to the account or the address: ask for another at `retryAfter`, or use another method.',
+    },
+    CODE_DEAD: {
+      description:
+        'The e-mailed code died of five wrong tries: a new one can be asked for at `retryAfter` (the end of the attempt window it was sent in).',
+    },
+  },
+});
+
 export enum EnrollmentStatus {
   /** Started, not yet proven: never affects sign-in, expires. */
   PENDING = 'PENDING',

@@ -191,7 +191,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP_OR_FULL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, or the last one died of wrong tries: see `retryAfter`) and MAIL_FAILED.',
+      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, or the last one died of wrong tries: `reason` says which, `retryAfter` when to ask again) and MAIL_FAILED.',
   })
   async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
     const { account } = ctx.viewer!;
@@ -328,7 +328,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, BAD_USER_INPUT (reason INVALID_EMAIL), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does; TwoFactorError: EMAIL_COOLDOWN, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, to the account or the address, or the last code died of wrong tries), ALREADY_ENABLED, MAIL_FAILED.',
+      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, BAD_USER_INPUT (reason INVALID_EMAIL), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does; TwoFactorError: EMAIL_COOLDOWN, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, to the account or the address, or the last code died of wrong tries: `reason` says which), ALREADY_ENABLED, MAIL_FAILED.',
   })
   async startEmailEnrollment(
     @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,

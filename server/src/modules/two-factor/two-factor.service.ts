@@ -32,6 +32,7 @@ import {
   EmailFactor,
   EnrollmentStatus,
   RecoveryCode,
+  TooManyAttemptsReason,
   TotpAuthenticator,
   TwoFactorMethod,
   TwoFactorState,
@@ -166,6 +167,8 @@ export class TwoFactorFailure {
     readonly message: string,
     readonly retryAfter: Date | null = null,
     readonly unchecked = false,
+    /** With TOO_MANY_ATTEMPTS: which limit (the dashboard says which, and what to do). */
+    readonly reason: TooManyAttemptsReason | null = null,
   ) {}
 }
 
@@ -453,6 +456,8 @@ export class TwoFactorService {
       ErrorCode.TOO_MANY_ATTEMPTS,
       'Too many wrong codes. Wait before trying again.',
       new Date(new Date(windowStart).getTime() + this.config.twoFactor.attemptWindowSeconds * 1000),
+      false,
+      TooManyAttemptsReason.WRONG_CODES,
     );
   }
 
@@ -971,6 +976,8 @@ export class TwoFactorService {
           ErrorCode.TOO_MANY_ATTEMPTS,
           'Too many codes were e-mailed lately. Try again later.',
           new Date(new Date(row.window_start).getTime() + window * 1000),
+          false,
+          TooManyAttemptsReason.CODES_EMAILED,
         );
       }
     }
@@ -1093,6 +1100,7 @@ export class TwoFactorService {
       'Too many wrong codes. Wait before asking for a new one, or start again.',
       new Date(row.sentAt.getTime() + this.config.twoFactor.attemptWindowSeconds * 1000),
       true,
+      TooManyAttemptsReason.CODE_DEAD,
     );
   }
 

@@ -5,7 +5,7 @@ import { ErrorResult } from '../../common/errors/error-result.js';
 import { Role } from '../../common/auth/roles.js';
 import { Account } from '../account/account.entity.js';
 import { SessionStage } from '../session/session.entity.js';
-import { TwoFactorMethod, type WebauthnCredential } from './two-factor.entity.js';
+import { TooManyAttemptsReason, TwoFactorMethod, type WebauthnCredential } from './two-factor.entity.js';
 import type { TwoFactorFailure } from './two-factor.service.js';
 
 @ObjectType('TwoFactorError', {
@@ -21,8 +21,15 @@ export class TwoFactorError extends ErrorResult {
   })
   retryAfter!: Date | null;
 
+  @Field(() => TooManyAttemptsReason, {
+    nullable: true,
+    description:
+      'With TOO_MANY_ATTEMPTS, which limit: wrong codes (WRONG_CODES), codes e-mailed (CODES_EMAILED), or an e-mailed code dead of wrong tries (CODE_DEAD). Null with other codes.',
+  })
+  reason!: TooManyAttemptsReason | null;
+
   static from(f: TwoFactorFailure): TwoFactorError {
-    return Object.assign(new TwoFactorError(), { code: f.code, message: f.message, retryAfter: f.retryAfter });
+    return Object.assign(new TwoFactorError(), { code: f.code, message: f.message, retryAfter: f.retryAfter, reason: f.reason });
   }
 }
 
