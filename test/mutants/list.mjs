@@ -1296,6 +1296,30 @@ export default [
     tests: [[T, 'turning e-mail codes off for staff counts']],
   },
   {
+    id: 'impact-email-only-staff-keys',
+    why: 'staff holding a security key besides e-mail codes are counted as left with only recovery codes (the dashboard asks over nothing)',
+    edits: [
+      [
+        CO,
+        'where signs_in and has_email and not has_totp and not has_webauthn and',
+        'where signs_in and has_email and not has_totp and',
+      ],
+    ],
+    tests: [[T, 'turning e-mail codes off for staff counts']],
+  },
+  {
+    id: 'impact-email-only-staff-disabled',
+    why: 'disabled staff (who cannot sign in) are counted as left with only recovery codes',
+    edits: [
+      [
+        CO,
+        'where signs_in and has_email and not has_totp and not has_webauthn and',
+        'where has_email and not has_totp and not has_webauthn and',
+      ],
+    ],
+    tests: [[T, 'turning e-mail codes off for staff counts']],
+  },
+  {
     id: 'backup-state-frozen',
     why: 'a key keeps the backup state of its registration though its sign-ins report another',
     edits: [

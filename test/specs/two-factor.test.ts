@@ -2237,11 +2237,20 @@ describe('two-factor authentication', () => {
       await p.restore({ emailForStaff: true });
       try {
         const baseline = await impact();
-        // Two sub-admins with e-mail codes only (one keeps a recovery code), one with an app too.
+        // Two sub-admins with e-mail codes only (one keeps a recovery code). Not counted: one with an app
+        // too, one with a security key too, a disabled one (it cannot sign in), and a user (e-mail codes
+        // stay theirs).
         const sub = () => createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
-        const [withCode, without, withApp] = [await sub(), await sub(), await sub()];
+        const [withCode, without, withApp, withKey, disabled] = [await sub(), await sub(), await sub(), await sub(), await sub()];
+        const user = await createAccount(server, admin, { role: 'USER' });
         await enrollTotp(withApp.client);
-        for (const a of [withCode, without, withApp])
+        await db.query(
+          `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+           values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 7, '[]', 'Key', now())`,
+          [withKey.id],
+        );
+        await db.query(`update account set disabled_at = now() where id = $1`, [disabled.id]);
+        for (const a of [withCode, without, withApp, withKey, disabled, user])
           await db.query(
             `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
              values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,

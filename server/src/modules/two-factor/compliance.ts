@@ -36,6 +36,7 @@ const STATUS = `
       exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null) as has_webauthn,
       -- API-only sub-admins never sign in with a password and disabled accounts cannot: no policy
       -- will ever lead them through enrollment, so they are not counted as "required but missing".
+      not a.api_only and a.disabled_at is null as signs_in,
       ?::boolean and not a.api_only and a.disabled_at is null
         and (case when a.role = 'USER' then a.requires_two_factor else ?::boolean end) as required
     from account a where a.role = any(?::text[])),
@@ -104,18 +105,19 @@ export interface SettingsImpact {
 
 /**
  * Staff (able to sign in with a password) whose only factor is e-mail codes, except `except`: under
- * settings that refuse e-mail codes from staff they hold a factor and none they can use.
+ * settings that refuse e-mail codes from staff they hold a factor and none they can use. The factors
+ * are STATUS's, read under `s` with e-mail codes accepted from staff.
  */
-async function emailOnlyStaff(em: EntityManager, except: string): Promise<{ all: number; noCodes: number }> {
+async function emailOnlyStaff(
+  em: EntityManager,
+  s: TwoFactorSettings,
+  except: string,
+): Promise<{ all: number; noCodes: number }> {
   const [row] = await em.execute<{ all: number; no_codes: number }[]>(
-    `select count(*)::int as all,
-            count(*) filter (where not exists (select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))::int as no_codes
-       from account a
-      where a.role <> 'USER' and not a.api_only and a.disabled_at is null and a.id is distinct from ?::uuid
-        and exists (select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
-        and not exists (select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
-        and not exists (select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)`,
-    [except],
+    `${STATUS} select count(*)::int as all,
+            count(*) filter (where not exists (select 1 from recovery_code r where r.account_id = g.id and r.used_at is null))::int as no_codes
+       from g where signs_in and has_email and not has_totp and not has_webauthn and id is distinct from ?::uuid`,
+    [...statusParams({ ...s, emailForStaff: true }, [Role.ADMIN, Role.SUB_ADMIN]), except],
   );
   return { all: row?.all ?? 0, noCodes: row?.no_codes ?? 0 };
 }
@@ -134,7 +136,7 @@ export async function settingsImpact(
   // E-mail codes refused from staff with 2FA on, newly: their e-mail-only holders are left a recovery code.
   const refusesStaffEmail = (x: TwoFactorSettings) => x.enabled && !x.emailForStaff;
   const stuck =
-    refusesStaffEmail(after) && !refusesStaffEmail(before) ? await emailOnlyStaff(em, except) : { all: 0, noCodes: 0 };
+    refusesStaffEmail(after) && !refusesStaffEmail(before) ? await emailOnlyStaff(em, after, except) : { all: 0, noCodes: 0 };
   const left = { staffLeftWithoutUsableFactor: stuck.all, staffWithoutRecoveryCode: stuck.noCodes };
   const now = await owingIds(em, after, null, except);
   if (now.length === 0) return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0, ...left };

@@ -172,6 +172,11 @@ export class TwoFactorFailure {
   ) {}
 }
 
+/** An e-mailed code replaced by a resend while it was checked: nothing was compared, nothing counts. */
+const newerCodeSent = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
+/** An e-mailed code used already (by another request, or before). */
+const codeUsedAlready = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+
 export interface MethodSummary {
   totp: TotpAuthenticator | null;
   email: EmailFactor | null;
@@ -1124,7 +1129,7 @@ export class TwoFactorService {
     if (row.failures >= EMAIL_CODE_MAX_FAILURES) {
       return this.deadCode(row);
     }
-    if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+    if (row.usedAt !== null) return codeUsedAlready();
     // A try is taken before the comparison, with an atomic increment (given back when the code is
     // right): of many guesses at once only the tries left are compared, as the five-try rule says.
     // Whether the code is still live is decided here, once, by the database's clock (the one that set
@@ -1147,8 +1152,8 @@ export class TwoFactorService {
       if (!fresh) return new TwoFactorFailure(ErrorCode.NO_CODE_SENT, 'Ask for a code first.', null, true);
       if (fresh.failures >= EMAIL_CODE_MAX_FAILURES) return this.deadCode({ sentAt: new Date(fresh.sent_at) });
       // Replaced by a resend meanwhile: this code is no longer the one sent, and nothing was compared.
-      if (fresh.replaced) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
-      if (fresh.used) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+      if (fresh.replaced) return newerCodeSent();
+      if (fresh.used) return codeUsedAlready();
       if (fresh.expired) return new TwoFactorFailure(ErrorCode.CODE_EXPIRED, 'The code expired.', null, true);
       // Changed and changed back meanwhile (a resend the mail server refused was undone): nothing was compared.
       return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'The code could not be checked: try again.', null, true);
@@ -1171,10 +1176,7 @@ export class TwoFactorService {
         `update email_code set failures = greatest(failures - 1, 0) where id = ? and code_hash <> ? returning 1`,
         [row.id, row.codeHash],
       );
-      if (replaced.length > 0) {
-        return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
-      }
-      return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+      return replaced.length > 0 ? newerCodeSent() : codeUsedAlready();
     }
     return null;
   }
