@@ -174,7 +174,7 @@ export default [
     id: 'email-single-use',
     why: 'an e-mailed code works twice',
     edits: [
-      [TF, "if (row.usedAt !== null) return new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');", ''],
+      [TF, 'if (row.usedAt !== null) return codeUsedAlready();', ''],
       [
         TF,
         'where id = ? and code_hash = ? and failures < ? and used_at is null and expires_at > clock_timestamp() returning failures',
