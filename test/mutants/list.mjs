@@ -916,9 +916,9 @@ export default [
   },
   {
     id: 'email-try-on-newer-code',
-    why: 'the try on an e-mailed code is charged to a code a resend put in its place, and the right code is answered "used already" and counted',
+    why: 'the try on an e-mailed code is charged to a code a resend put in its place: a wrong code checked meanwhile is compared with the code it was sent for and counted',
     edits: [[TF, 'where id = ? and code_hash = ? and failures < ?', 'where id = ? and ? is not null and failures < ?']],
-    tests: [[T, 'a right code replaced by a resend while it is being checked']],
+    tests: [[T, 'replaced by a resend while it is being checked']],
   },
   {
     id: 'totp-setup-expired-while-checked',

@@ -1200,32 +1200,36 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
-    it('a right code replaced by a resend while it is being checked is answered "a newer code was sent": the try is not charged to the new code, and nothing counts', async () => {
-      const { a, code, id, counted } = await atSecondStepWithCodeSent();
-      const before = await counted();
-      // The code was read; its try waits at the code's row while a resend puts another code in its place
-      // (a resend keeps the row and replaces its hash).
-      const [answer] = await inLockOrder(
-        db,
-        [`select 1 from email_code where account_id = $1 and purpose = 'LOGIN' for update`, [id]],
-        [() => a.gql(Q.verify, { i: { method: 'EMAIL', code } })],
-        {
-          waitingOn: 'update email_code set failures = failures + 1',
-          meanwhile: (locker) =>
-            locker.query(
-              `update email_code set code_hash = md5(random()::text), sent_at = now(), expires_at = now() + interval '10 minutes'
-                where account_id = $1 and purpose = 'LOGIN'`,
-              [id],
-            ),
-        },
-      );
-      expect(answer!.data!['verifySecondFactor']).toMatchObject({
-        __typename: 'TwoFactorError',
-        code: 'CODE_INVALID',
-        message: expect.stringMatching(/newer code was sent/),
-      });
-      expect(await counted()).toEqual(before);
-      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    it('a code (right or wrong) replaced by a resend while it is being checked is answered "a newer code was sent": no try is charged to the new code, and nothing counts', async () => {
+      // A wrong one too: it was never compared with the code now sent, so it counts against nothing.
+      for (const which of ['right', 'wrong'] as const) {
+        const { a, code, id, counted } = await atSecondStepWithCodeSent();
+        const before = await counted();
+        const sent = which === 'right' ? code : code === '000001' ? '000002' : '000001';
+        // The code was read; its try waits at the code's row while a resend puts another code in its place
+        // (a resend keeps the row and replaces its hash).
+        const [answer] = await inLockOrder(
+          db,
+          [`select 1 from email_code where account_id = $1 and purpose = 'LOGIN' for update`, [id]],
+          [() => a.gql(Q.verify, { i: { method: 'EMAIL', code: sent } })],
+          {
+            waitingOn: 'update email_code set failures = failures + 1',
+            meanwhile: (locker) =>
+              locker.query(
+                `update email_code set code_hash = md5(random()::text), sent_at = now(), expires_at = now() + interval '10 minutes'
+                  where account_id = $1 and purpose = 'LOGIN'`,
+                [id],
+              ),
+          },
+        );
+        expect(answer!.data!['verifySecondFactor'], which).toMatchObject({
+          __typename: 'TwoFactorError',
+          code: 'CODE_INVALID',
+          message: expect.stringMatching(/newer code was sent/),
+        });
+        expect(await counted(), which).toEqual(before);
+        expect((await a.gql(Q.me)).data!['me']).toBeNull();
+      }
     });
 
     it('a right code replaced by a resend just after its try was taken is answered "a newer code was sent": the try is given back, and nothing counts', async () => {
