@@ -41,24 +41,28 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
   skipMissingProperties: true,
 };
 
-/** An input type's instance (or a list of them); a JSON scalar's plain object has no rules to check. */
-const validatable = (v: unknown): v is object =>
-  v !== null && typeof v === 'object' && (Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype);
-
 /**
- * What type-graphql's `validate` option does (class-validator on every object argument, its errors as
- * one ArgumentValidationError), with class-validator imported once: type-graphql's own path imports
- * it dynamically for every argument of every request, a cost on the sign-in's hot path. A JSON
- * scalar's plain object (the one argument marked `validate: false`, which type-graphql no longer
- * reads once a function is given) has no rules and is not walked.
+ * What type-graphql's `validate` option does (class-validator on every argument of an input type, or
+ * a list of them; its errors as one ArgumentValidationError), with class-validator imported once:
+ * type-graphql's own path imports it dynamically for every argument of every request, a cost on the
+ * sign-in's hot path. Only arguments typed by a class are checked: a scalar's value (a JSON object
+ * written in the query arrives without a prototype) has no rules, and type-graphql no longer reads an
+ * argument's `validate: false` once a function is given. Anything but class-validator's list of
+ * errors is thrown as it is.
  */
-export async function validateArgument(value: unknown): Promise<void> {
-  if (!validatable(value)) return;
+export async function validateArgument(value: unknown, type: unknown): Promise<void> {
+  if (typeof type !== 'function' || value === null || typeof value !== 'object') return;
   try {
-    if (Array.isArray(value)) await Promise.all(value.filter(validatable).map((v) => validateOrReject(v, VALIDATOR_OPTIONS)));
-    else await validateOrReject(value, VALIDATOR_OPTIONS);
+    if (Array.isArray(value)) {
+      await Promise.all(
+        value
+          .filter((v: unknown) => v !== null && typeof v === 'object')
+          .map((v: object) => validateOrReject(v, VALIDATOR_OPTIONS)),
+      );
+    } else await validateOrReject(value, VALIDATOR_OPTIONS);
   } catch (err) {
-    throw new ArgumentValidationError(err as ValidationError[]);
+    if (Array.isArray(err)) throw new ArgumentValidationError(err as ValidationError[]);
+    throw err;
   }
 }
 

@@ -230,6 +230,18 @@ export default [
     tests: [[T, 'budgeted per address and per account']],
   },
   {
+    id: 'code-sent-past-budget',
+    why: 'a code is e-mailed while the account’s wrong codes are spent: it can only be refused when it comes, and the holder’s inbox fills for whoever has the password',
+    edits: [
+      [
+        TFR,
+        'if (refused) return TwoFactorError.from(refused);',
+        'if (refused?.code === ErrorCode.SECOND_FACTOR_LOCKED) return TwoFactorError.from(refused);',
+      ],
+    ],
+    tests: [[L, 'the account limit holds on its own for recovery codes and e-mailed codes too']],
+  },
+  {
     id: 'dead-code-said-as-budget',
     why: 'an e-mailed code dead of wrong tries is said to be the mail budget: the pop-up cannot tell the holder to ask for a new code',
     edits: [[TF, 'TooManyAttemptsReason.CODE_DEAD,', 'TooManyAttemptsReason.CODES_EMAILED,']],
@@ -1011,8 +1023,8 @@ export default [
     edits: [
       [
         TFR,
-        'if (await tf.isLocked(ctx.em, account.id)) return TwoFactorError.from(secondFactorLocked());',
-        'if ((false as boolean) && (await tf.isLocked(ctx.em, account.id))) return TwoFactorError.from(secondFactorLocked());',
+        'if (refused) return TwoFactorError.from(refused);',
+        'if (refused && refused.code !== ErrorCode.SECOND_FACTOR_LOCKED) return TwoFactorError.from(refused);',
       ],
     ],
     tests: [[M, 'no sign-in code is e-mailed while second-step sign-in is locked']],

@@ -264,6 +264,21 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     await page.context().close();
   });
 
+  it('an e-mail-only sign-in whose wrong codes are spent until after it ends gets no code: the pop-up ends and says when to sign in again', async () => {
+    const { email, id, address } = await emailOnlyUser();
+    const until = await spend(`2fa:acct:${id}`, 5, '0 minutes');
+    const codesSent = () => mail.messages.filter((m) => m.to.includes(address) && /verification code/i.test(m.subject)).length;
+    const since = codesSent();
+    // The pop-up asks for a code at once; none is sent (it could only be refused), and no code can
+    // finish this sign-in before it ends.
+    const page = await signInNewBrowser(email);
+    const at = await minuteAfter(page, until);
+    await page.getByRole('alert').getByText(`Too many wrong codes. Sign in again after ${at}.`).waitFor();
+    expect(await page.getByRole('dialog', { name: 'Two-step verification' }).count()).toBe(0);
+    expect(codesSent()).toBe(since);
+    await page.context().close();
+  });
+
   it('“A code is on its way” in the pop-up is a status, not an alert', async () => {
     const { email } = await emailOnlyUser();
     const page = await signInNewBrowser(email);

@@ -46,10 +46,13 @@ export function SecondFactorModal({
   /**
    * Wrong codes spent the attempts until a time after this sign-in ends: no code can finish it, so it
    * ends (a time to try again in a pop-up whose sign-in is over by then would be a false promise). An
-   * e-mailed code dead of wrong tries ends only that code: the form says so, and other methods remain.
+   * e-mailed code dead of wrong tries, or too many codes e-mailed, stop only e-mailed codes: the form
+   * says so, and other methods remain.
    */
   const spentPastEnd = (problem: Problem): Problem | null => {
-    const at = problem.code === 'TOO_MANY_ATTEMPTS' && problem.reason !== 'CODE_DEAD' ? problem.retryAt : undefined;
+    const wrongCodes =
+      problem.code === 'TOO_MANY_ATTEMPTS' && problem.reason !== 'CODE_DEAD' && problem.reason !== 'CODES_EMAILED';
+    const at = wrongCodes ? problem.retryAt : undefined;
     if (!at || !deadline || at <= deadline) return problem;
     onEnded({ ...problem, message: `Too many wrong codes. Sign in again after ${timeOfDay(at)}.` });
     return null;
@@ -95,7 +98,11 @@ export function SecondFactorModal({
             return shown && spentPastEnd(shown);
           }}
           // Asking for an e-mailed code or a key's challenge learns it too.
-          intercept={endedOr}
+          intercept={(problem) => {
+            // Asking for a code meets the attempt limits too (none is sent that could only be refused).
+            const shown = endedOr(problem);
+            return shown && spentPastEnd(shown);
+          }}
         />
         <Button variant="subtle" color="gray" onClick={onCancel}>
           Cancel

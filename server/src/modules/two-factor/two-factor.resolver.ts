@@ -20,7 +20,6 @@ import { complianceReport, owesEnrollment, settingsImpact, signOutOwingEnrollmen
 import {
   nothingToReset,
   requesterGone,
-  secondFactorLocked,
   TwoFactorFailure,
   TwoFactorService,
   target,
@@ -191,7 +190,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP_OR_FULL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, or the last one died of wrong tries: `reason` says which, `retryAfter` when to ask again) and MAIL_FAILED.',
+      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (wrong codes past the account’s or this network’s budget, too many codes e-mailed lately, or the last one died of wrong tries: `reason` says which, `retryAfter` when to ask again) and MAIL_FAILED.',
   })
   async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
     const { account } = ctx.viewer!;
@@ -202,9 +201,10 @@ export class TwoFactorResolver {
     // Removed between the two reads (another session of the account): the same answer, not a crash.
     const { email } = await tf.summary(ctx.em, account.id);
     if (email === null) return notSetUp();
-    // A locked second step takes no code: one sent would only fail, and fill the holder's inbox for
-    // whoever has the password.
-    if (await tf.isLocked(ctx.em, account.id)) return TwoFactorError.from(secondFactorLocked());
+    // A locked second step, or spent attempt budgets, take no code: one sent would only be refused (the
+    // limits are checked before a code), and fill the holder's inbox for whoever has the password.
+    const refused = await tf.nextAttemptRefused(account.id, ctx.clientIp);
+    if (refused) return TwoFactorError.from(refused);
     const sent = await tf.sendCode(
       ctx.em,
       account,

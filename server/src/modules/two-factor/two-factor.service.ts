@@ -601,6 +601,22 @@ export class TwoFactorService {
     return (await em.fork().findOne(TwoFactorState, { account: accountId }))?.lockedAt != null;
   }
 
+  /**
+   * What would refuse the account's next second-factor attempt from `ip` now (the lock, the account's
+   * spent budget, this network's), read without taking one; null when one may be made. A code e-mailed
+   * then would only be refused when it comes (the limits are checked first), so none is sent.
+   */
+  async nextAttemptRefused(accountId: string, ip: string): Promise<TwoFactorFailure | null> {
+    const {
+      rows: [row],
+    } = await this.pool.query<TotpRead>({
+      name: 'two_factor_totp_read',
+      text: TOTP_READ_SQL,
+      values: [accountId, this.networkBudgetKey(ip), this.config.twoFactor.attemptWindowSeconds],
+    });
+    return this.limitFailure(row);
+  }
+
   // ── Verifying a second factor (sign-in and re-authentication) ──────────────────────────────────
 
   /**
