@@ -242,6 +242,18 @@ export default [
     tests: [[L, 'the account limit holds on its own for recovery codes and e-mailed codes too']],
   },
   {
+    id: 'dead-code-hidden-by-budget',
+    why: 'a dead e-mailed code with the code e-mails also spent is said as the budget, with its earlier time: asked again then, the dead code refuses',
+    edits: [
+      [
+        TF,
+        'if (budget instanceof TwoFactorFailure) return this.laterOfDeadCode(em, account.id, purpose, sessionId, budget);',
+        'if (budget instanceof TwoFactorFailure) return budget;',
+      ],
+    ],
+    tests: [[T, 'told the later of the two times']],
+  },
+  {
     id: 'dead-code-said-as-budget',
     why: 'an e-mailed code dead of wrong tries is said to be the mail budget: the pop-up cannot tell the holder to ask for a new code',
     edits: [[TF, 'TooManyAttemptsReason.CODE_DEAD,', 'TooManyAttemptsReason.CODES_EMAILED,']],

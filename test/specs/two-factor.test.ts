@@ -1622,6 +1622,32 @@ describe('two-factor authentication', () => {
       );
     });
 
+    it('a sign-in whose code is dead and whose code e-mails are spent is told the later of the two times', async () => {
+      const { a, id } = await atSecondStepWithCodeSent();
+      // The code died of wrong tries: a new one can come 15 minutes after it was sent.
+      await db.query(`update email_code set failures = 5 where account_id = $1 and purpose = 'LOGIN'`, [id]);
+      const [{ sent_at: sentAt }] = (await db.query(
+        `select sent_at from email_code where account_id = $1 and purpose = 'LOGIN'`,
+        [id],
+      )) as [{ sent_at: Date }];
+      // The account's budget of code e-mails (ten per window) is spent too, and gives way first.
+      const spendMail = (startedAgo: string) =>
+        db.query(
+          `insert into failure_counter (key, count, window_start) values ($1, 10, now() - $2::interval)
+           on conflict (key) do update set count = 10, window_start = excluded.window_start`,
+          [`mail:${id}`, startedAgo],
+        );
+      await spendMail('10 minutes');
+      const first = (await a.gql(Q.sendCode)).data!['sendEmailCode'];
+      expect(first).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS', reason: 'CODE_DEAD' });
+      expect(Date.parse(first.retryAfter) - sentAt.getTime()).toBe(900_000);
+      // The budget giving way last: said as the budget.
+      await spendMail('0 minutes');
+      const second = (await a.gql(Q.sendCode)).data!['sendEmailCode'];
+      expect(second).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS', reason: 'CODES_EMAILED' });
+      expect(Date.parse(second.retryAfter)).toBeGreaterThan(Date.parse(first.retryAfter));
+    });
+
     it('a re-authentication code dead of five wrong tries is replaced only once the attempt window is over', async () => {
       const { client, id } = await newUser();
       const address = uniqueEmail('reauth-tries');

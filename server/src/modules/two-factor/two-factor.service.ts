@@ -959,7 +959,7 @@ export class TwoFactorService {
     // Only a setup's address is budgeted per address: a sign-in code goes to the account's own verified
     // address (its account budget holds), and others' setups naming that address must not stop it.
     const budget = taken ?? (await this.takeMailBudget(em, account.id, purpose === EmailCodePurpose.ENROLL ? address : null));
-    if (budget instanceof TwoFactorFailure) return budget;
+    if (budget instanceof TwoFactorFailure) return this.laterOfDeadCode(em, account.id, purpose, sessionId, budget);
     const result = await this.sendCodeWithin(em, account, purpose, sessionId, address, cooldownMs, reauth);
     // Refused (cool-down, a dead code) or not sent: no e-mail left, nothing counted.
     if (result instanceof TwoFactorFailure) await this.giveBack(budget);
@@ -1114,6 +1114,24 @@ export class TwoFactorService {
     );
   }
 
+  /**
+   * A refusal by the mail budget, or the refusal of this sign-in's (or setup's) code dead of wrong tries
+   * when that gives way later: a dead code also stops a new one until the window since it was sent is
+   * over, and the time said is when asking again can work.
+   */
+  private async laterOfDeadCode(
+    em: EntityManager,
+    accountId: string,
+    purpose: EmailCodePurpose,
+    sessionId: string,
+    refused: TwoFactorFailure,
+  ): Promise<TwoFactorFailure> {
+    const row = await em.fork().findOne(EmailCode, { account: accountId, purpose, sessionId });
+    if (!row || row.failures < EMAIL_CODE_MAX_FAILURES) return refused;
+    const dead = this.deadCode(row);
+    return refused.retryAfter !== null && dead.retryAfter!.getTime() <= refused.retryAfter.getTime() ? refused : dead;
+  }
+
   /** A code dead of wrong tries: a new one can be asked for once the attempt window since it was sent is over. */
   private deadCode(row: Pick<EmailCode, 'sentAt'>): TwoFactorFailure {
     return new TwoFactorFailure(
@@ -1229,7 +1247,8 @@ export class TwoFactorService {
     }
     // Out of e-mail budget: refused before the setup's address is replaced (the last code still confirms it).
     const budget = await this.takeMailBudget(em, account.id, address);
-    if (budget instanceof TwoFactorFailure) return budget;
+    if (budget instanceof TwoFactorFailure)
+      return this.laterOfDeadCode(em, account.id, EmailCodePurpose.ENROLL, sessionId, budget);
     // Working e-mail codes are never touched: refused before anything is sent.
     const active = await em.execute(`select 1 from email_factor where account_id = ? and status = 'ACTIVE'`, [account.id]);
     if (active.length > 0) {
