@@ -111,13 +111,35 @@ export function problemFromCode(code: ErrorCode, retryAfter?: string | null, rea
   if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
   const at = retryMinute(retryAfter);
   if (reason === 'CODES_EMAILED' || reason === 'CODE_DEAD') {
-    const why = reason === 'CODE_DEAD' ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
-    const another = reason === 'CODE_DEAD' ? 'a new one' : 'another';
-    const when = at ? `You can ask for ${another} at ${timeOfDay(at)}` : `You can ask for ${another} later`;
-    return { code, message: `${why}. ${when}.`, fieldErrors: {}, reason, ...(at && { retryAt: at }) };
+    return { code, message: emailLimitMessage(reason, at), fieldErrors: {}, reason, ...(at && { retryAt: at }) };
   }
   if (at === null) return { code, message, fieldErrors: {} };
   return { code, message: `Too many attempts. You can try again at ${timeOfDay(at)}.`, fieldErrors: {}, retryAt: at };
+}
+
+/** The limits that stop only e-mailed codes (too many e-mailed lately, or the code dead of wrong tries): other methods remain. */
+type EmailLimit = 'CODES_EMAILED' | 'CODE_DEAD';
+
+/** A TOO_MANY_ATTEMPTS that stops only e-mailed codes (see `EmailLimit`), not every method as spent wrong codes do. */
+export function isEmailLimit(problem: Problem): problem is Problem & { reason: EmailLimit } {
+  return problem.code === 'TOO_MANY_ATTEMPTS' && (problem.reason === 'CODES_EMAILED' || problem.reason === 'CODE_DEAD');
+}
+
+/**
+ * An e-mail limit said with the time a new code may be asked for (`at`, a whole minute; none: "later").
+ * `signIn`: said in a sign-in's second step, which also names the other methods, and which says that
+ * no code can come in time when `at` is after the sign-in's `deadline`.
+ */
+export function emailLimitMessage(reason: EmailLimit, at: Date | null | undefined, signIn?: { deadline: Date | null }): string {
+  const dead = reason === 'CODE_DEAD';
+  const why = dead ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
+  if (signIn && at && signIn.deadline && at > signIn.deadline) {
+    const again = dead ? 'sign in again' : `sign in again after ${timeOfDay(at)}`;
+    return `${why}: no new code can be sent before this sign-in ends. Use another method, or ${again}.`;
+  }
+  const another = dead ? 'a new one' : 'another';
+  const when = at ? `You can ask for ${another} at ${timeOfDay(at)}` : `You can ask for ${another} later`;
+  return signIn ? `${why}. ${when}, or use another method.` : `${why}. ${when}.`;
 }
 
 /**

@@ -3,7 +3,14 @@ import { Alert, Button, SegmentedControl, Stack, Text, TextInput } from '@mantin
 import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCeremony, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
+import {
+  emailLimitMessage,
+  isEmailLimit,
+  type Problem,
+  problemFromCeremony,
+  problemFromCode,
+  toProblem,
+} from '../errors/problem';
 import { withoutSpaces } from './codes';
 import { METHOD_LABELS } from './labels';
 import { useCooldown } from './useCooldown';
@@ -29,18 +36,8 @@ function forMethod(problem: Problem, method: TwoFactorMethod): Problem {
  * in time. Other problems are left as they are.
  */
 function emailLimitSaid(problem: Problem, deadline: Date | null): Problem {
-  if (problem.code !== 'TOO_MANY_ATTEMPTS' || (problem.reason !== 'CODES_EMAILED' && problem.reason !== 'CODE_DEAD'))
-    return problem;
-  const dead = problem.reason === 'CODE_DEAD';
-  const why = dead ? 'Too many wrong tries at the e-mailed code' : 'Too many codes were e-mailed lately';
-  const at = problem.retryAt;
-  if (at && deadline && at > deadline) {
-    const again = dead ? 'sign in again' : `sign in again after ${timeOfDay(at)}`;
-    return { ...problem, message: `${why}: no new code can be sent before this sign-in ends. Use another method, or ${again}.` };
-  }
-  const another = dead ? 'a new one' : 'another';
-  const when = at ? `You can ask for ${another} at ${timeOfDay(at)}` : `You can ask for ${another} later`;
-  return { ...problem, message: `${why}. ${when}, or use another method.` };
+  if (!isEmailLimit(problem)) return problem;
+  return { ...problem, message: emailLimitMessage(problem.reason, problem.retryAt, { deadline }) };
 }
 
 /**

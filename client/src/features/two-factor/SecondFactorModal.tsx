@@ -1,7 +1,7 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { Button, Modal, Stack, Text } from '@mantine/core';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
+import { isEmailLimit, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 import { announceSessionChange } from '../session/sessionChannel';
@@ -50,8 +50,7 @@ export function SecondFactorModal({
    * says so, and other methods remain.
    */
   const spentPastEnd = (problem: Problem): Problem | null => {
-    const wrongCodes =
-      problem.code === 'TOO_MANY_ATTEMPTS' && problem.reason !== 'CODE_DEAD' && problem.reason !== 'CODES_EMAILED';
+    const wrongCodes = problem.code === 'TOO_MANY_ATTEMPTS' && !isEmailLimit(problem);
     const at = wrongCodes ? problem.retryAt : undefined;
     if (!at || !deadline || at <= deadline) return problem;
     onEnded({ ...problem, message: `Too many wrong codes. Sign in again after ${timeOfDay(at)}.` });
