@@ -338,6 +338,24 @@ export default [
     tests: [[T, 'waits for a second admin']],
   },
   {
+    id: 'reset-deleted-approver-ignored',
+    why: 'deleting the only admin who would approve lets an admin’s 2FA reset through alone',
+    edits: [[TFR, '      if (others.length === 0) {', '      if (others.length < 0) {']],
+    tests: [[R, 'deleting the admin who would approve']],
+  },
+  {
+    id: 'reset-deleted-young-counts',
+    why: 'an admin of less than a day, deleted, holds resets up as if it could have approved',
+    edits: [
+      [
+        TFR,
+        "coalesce((details->>'accountCreatedAt')::timestamptz <= ?, true)",
+        "coalesce((details->>'accountCreatedAt')::timestamptz <= ?::timestamptz + interval '2 days', true)",
+      ],
+    ],
+    tests: [[R, 'deleting the admin who would approve']],
+  },
+  {
     id: 'approve-self',
     why: 'the requester may approve',
     equivalent: 'mayApprove refuses the requester too (FORBIDDEN either way)',

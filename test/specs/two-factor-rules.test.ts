@@ -1126,6 +1126,53 @@ describe('two-factor rules', () => {
         ).toEqual([{ action: 'TWO_FACTOR_RESET', actor_id: firstId }]);
       });
     });
+
+    it('deleting the admin who would approve does not let an admin’s reset through alone: refused for a day after the deletion, nothing changed', async () => {
+      await withServer('two_factor_deleted_approver', { SMTP_URL: mail.url }, async (only, onlyDb) => {
+        const DELETE = `mutation($id: ID!) { deleteAccount(id: $id) }`;
+        const { client: first } = await setupAdmin(only);
+        const target = await createAccount(only, first, { role: 'ADMIN' });
+        const approver = await createAccount(only, first, { role: 'ADMIN' });
+        const young = await createAccount(only, first, { role: 'ADMIN' });
+        // The approver has been an admin for more than a day; `young` was made today (no one to ask).
+        await onlyDb.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [approver.id]);
+        const { secret } = await enrollTotp(target.client);
+        await awayFromStepEdge();
+        const phone = await loginWithTotp(only, target.email, secret, 0);
+        await reauthenticate(first);
+        expect((await first.gql(DELETE, { id: young.id })).errors).toBeUndefined();
+        expect((await first.gql(DELETE, { id: approver.id })).errors).toBeUndefined();
+        const refused = await first.gql(RESET, { id: target.id });
+        expect(codes(refused), JSON.stringify(refused)).toEqual(['APPROVER_RECENTLY_DELETED']);
+        const deletedAt = async () =>
+          (
+            await onlyDb.query<{ at: Date }>(
+              `select occurred_at as at from audit_log where action = 'ACCOUNT_DELETED' and target_id = $1`,
+              [approver.id],
+            )
+          )[0]!.at;
+        // When it may be done alone: a day after the approver's deletion.
+        expect(new Date(refused.errors![0]!.extensions!['retryAfter'] as string).getTime()).toBe(
+          (await deletedAt()).getTime() + 24 * 3600_000,
+        );
+        // Nothing changed: the target's app and sessions, no request made, no reset audited.
+        expect(await onlyDb.query(`select 1 from totp_authenticator where account_id = $1`, [target.id])).toHaveLength(1);
+        expect((await phone.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+        expect(await onlyDb.query(`select 1 from two_factor_reset_request`)).toEqual([]);
+        expect(await onlyDb.query(`select 1 from audit_log where action like 'TWO_FACTOR_RESET%'`)).toEqual([]);
+        // A day after it, the reset is carried out at once (the admin deleted today, made today, holds nothing up).
+        await onlyDb.query(
+          `update audit_log set occurred_at = occurred_at - interval '25 hours' where action = 'ACCOUNT_DELETED' and target_id = $1`,
+          [approver.id],
+        );
+        const res = await first.gql(RESET, { id: target.id });
+        expect(res.data?.['resetTwoFactor'], JSON.stringify(res)).toEqual({
+          __typename: 'TwoFactorResetDone',
+          account: { id: target.id },
+        });
+        expect((await phone.gql(Q.me)).data!['me']).toBeNull();
+      });
+    });
   });
 
   it('a user marked while its password sign-in is under way is led through enrollment, not signed in without a factor', async () => {

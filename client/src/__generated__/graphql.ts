@@ -200,6 +200,8 @@ export type ErrorCode =
   | 'ALREADY_RESOLVED'
   /** Resetting an admin’s 2FA waits for a second admin’s approval, since another admin of at least a day (enabled or not) exists besides the requester and the target; the request waits for it. With no such admin the reset happens at once. */
   | 'APPROVAL_REQUIRED'
+  /** Resetting an admin’s 2FA without a second admin’s approval is refused while an admin who would have been asked (an admin of at least a day) was deleted less than a day ago: the approval is not dodged by deleting the approver. `extensions.retryAfter` says when the reset may be done alone; the server’s CLI (`reset-2fa`) is not held back. */
+  | 'APPROVER_RECENTLY_DELETED'
   /** An argument failed validation; `extensions.fields` names each field and reason. */
   | 'BAD_USER_INPUT'
   /** Nobody may disable or delete their own account, whatever their role; nor may an admin lock their own account by treating its incident as compromised. */

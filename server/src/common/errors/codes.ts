@@ -19,6 +19,7 @@ export enum ErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
   LAST_ADMIN = 'LAST_ADMIN',
+  APPROVER_RECENTLY_DELETED = 'APPROVER_RECENTLY_DELETED',
   IP_BLOCKED = 'IP_BLOCKED',
   SIGN_IN_PAUSED = 'SIGN_IN_PAUSED',
   WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT = 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT',
@@ -81,6 +82,10 @@ registerEnumType(ErrorCode, {
         'Nobody may disable or delete their own account, whatever their role; nor may an admin lock their own account by treating its incident as compromised.',
     },
     LAST_ADMIN: { description: 'The change would leave no enabled admin.' },
+    APPROVER_RECENTLY_DELETED: {
+      description:
+        'Resetting an admin’s 2FA without a second admin’s approval is refused while an admin who would have been asked (an admin of at least a day) was deleted less than a day ago: the approval is not dodged by deleting the approver. `extensions.retryAfter` says when the reset may be done alone; the server’s CLI (`reset-2fa`) is not held back.',
+    },
     IP_BLOCKED: { description: 'The source IP is blocked (too many failed logins, or by an admin); `until` says when it ends.' },
     SIGN_IN_PAUSED: {
       description:

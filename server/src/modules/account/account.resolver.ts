@@ -262,7 +262,15 @@ export class AccountResolver {
           { ...ctx, em: tx },
           AuditAction.ACCOUNT_DELETED,
           { type: 'Account', id, label: account.email },
-          { role: account.role, permissions: account.permissions, apiOnly: account.apiOnly, ...details },
+          // When it was made: an admin deleted within a day still counts for resets of other admins' 2FA
+          // if it was an admin of at least a day (see resetTwoFactor).
+          {
+            role: account.role,
+            permissions: account.permissions,
+            apiOnly: account.apiOnly,
+            accountCreatedAt: account.createdAt.toISOString(),
+            ...details,
+          },
         ),
       () => ctx.services.twoFactor.requireRecentReauth(ctx),
     );

@@ -795,7 +795,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once, unless such an admin was deleted less than a day ago: APPROVER_RECENTLY_DELETED (with `extensions.retryAfter`), and nothing changes. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -822,6 +822,25 @@ export class TwoFactorResolver {
         createdAt: { $lte: since },
       });
       const approvers = others.filter((a) => a.disabledAt === null);
+      // Nor is the approval dodged by deleting the approvers: an admin of at least a day deleted within
+      // the last day still counts, as a disabled one does. None could approve, so the reset is refused
+      // (nothing asked, nothing written) until a day after that deletion; the CLI is not held back.
+      if (others.length === 0) {
+        const [deleted] = await ctx.em.execute<{ last: Date | null }[]>(
+          `select max(occurred_at) as last from audit_log
+            where action = ? and occurred_at > ? and details->>'role' = ? and target_id not in (?, ?)
+              and coalesce((details->>'accountCreatedAt')::timestamptz <= ?, true)`,
+          [AuditAction.ACCOUNT_DELETED, since, Role.ADMIN, account.id, viewer.account.id, since],
+        );
+        if (deleted?.last) {
+          const at = new Date(new Date(deleted.last).getTime() + APPROVER_MIN_AGE_MS);
+          throw appError(
+            ErrorCode.APPROVER_RECENTLY_DELETED,
+            `An admin who would have been asked to approve this was deleted less than a day ago. You can reset an admin's 2FA without a second admin's approval from ${at.toISOString()}, or from the server's command line.`,
+            { retryAfter: at.toISOString() },
+          );
+        }
+      }
       if (others.length > 0) {
         // One open request per account, also when two admins ask at once (a lock per account): asking
         // again answers the one waiting, unless its requester no longer stands behind it (disabled or
