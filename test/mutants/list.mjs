@@ -356,6 +356,12 @@ export default [
     tests: [[R, 'deleting the admin who would approve']],
   },
   {
+    id: 'recovery-codes-without-factor',
+    why: 'recovery codes regenerated while the last method is removed are written for an account with no factor',
+    edits: [[TF, '      if (!held || !holdsFactor(held)) return NO_FACTOR;', '      if (!held) return NO_FACTOR;']],
+    tests: [[T, 'regenerating recovery codes while the last method is removed']],
+  },
+  {
     id: 'approve-self',
     why: 'the requester may approve',
     equivalent: 'mayApprove refuses the requester too (FORBIDDEN either way)',

@@ -1844,6 +1844,37 @@ describe('two-factor authentication', () => {
       expect(counts).toEqual([8, 9]);
     });
 
+    it('regenerating recovery codes while the last method is removed leaves no codes behind: METHOD_NOT_SET_UP, nothing written', async () => {
+      const { client, id } = await newUser();
+      const { secret } = await enrollTotp(client);
+      await awayFromStepEdge();
+      const reauth = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const generated = async () =>
+        (
+          await db.query(
+            `select count(*)::int as n from audit_log where target_id = $1 and action = 'RECOVERY_CODES_GENERATED'`,
+            [id],
+          )
+        )[0]!['n'] as number;
+      const before = await generated();
+      // Both find the app there and wait for the lock on the account's factors: the removal gets it first.
+      const [removed, regenerated] = await inLockOrder(
+        db,
+        [`select pg_advisory_xact_lock(hashtext($1))`, [`two_factor_methods:${id}`]],
+        [() => client.gql(Q.disableTotp), () => client.gql(Q.recovery)],
+        { waitingOn: 'pg_advisory_xact_lock' },
+      );
+      expect(removed!.data?.['disableTotp'], JSON.stringify(removed)).toBe(true);
+      expect(codes(regenerated!), JSON.stringify(regenerated)).toEqual(['METHOD_NOT_SET_UP']);
+      // No set backs up nothing: none stored, none audited as made.
+      expect(await db.query(`select 1 from recovery_code where account_id = $1`, [id])).toEqual([]);
+      expect(await generated()).toBe(before);
+      expect((await client.gql(Q.status)).data!['myTwoFactor'].recoveryCodesRemaining).toBe(0);
+    });
+
     it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret, recoveryCodes } = await enrollTotp(setupClient);
