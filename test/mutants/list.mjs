@@ -17,6 +17,7 @@ const L = 'test/specs/two-factor-limits.test.ts';
 const M = 'test/specs/two-factor-mail.test.ts';
 const CO = 'server/src/modules/two-factor/compliance.ts';
 const LP = 'test/specs/login-protection.test.ts';
+const BI = 'test/specs/two-factor-bad-input.test.ts';
 
 export default [
   // Authenticator app
@@ -360,6 +361,18 @@ export default [
     why: 'recovery codes regenerated while the last method is removed are written for an account with no factor',
     edits: [[TF, '      if (!held || !holdsFactor(held)) return NO_FACTOR;', '      if (!held) return NO_FACTOR;']],
     tests: [[T, 'regenerating recovery codes while the last method is removed']],
+  },
+  {
+    id: 'rename-control-characters',
+    why: 'a security key is renamed to a second line or to reversed text (the control characters dropped, not refused)',
+    edits: [
+      [
+        WA,
+        'nameInput: string): Promise<WebauthnCredential> {\n    const name = checkedDeviceName(nameInput);',
+        "nameInput: string): Promise<WebauthnCredential> {\n    const name = checkedDeviceName(nameInput.replace(/[\\n\\u202e]/g, ''));",
+      ],
+    ],
+    tests: [[BI, 'made only of invisible characters']],
   },
   {
     id: 'approve-self',

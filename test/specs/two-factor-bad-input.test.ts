@@ -454,6 +454,15 @@ describe('two-factor bad input', () => {
         }),
       ),
     ).toEqual(['BAD_USER_INPUT']);
+    // Nor is a key renamed to a second line, or to text that runs the other way (as a new key is not named so).
+    for (const n of ['Desk\nApproved by IT', 'Desk \u202eTI yb devorppA']) {
+      const res = await client.gql(`mutation($id: ID!, $n: String!) { renameWebauthnCredential(id: $id, name: $n) { id } }`, {
+        id: keyId,
+        n,
+      });
+      expect(codes(res), JSON.stringify(n)).toEqual(['BAD_USER_INPUT']);
+      expect((res.errors![0]!.extensions!['fields'] as { reason: string }[]).map((f) => f.reason)).toEqual(['CONTROL_CHARACTER']);
+    }
     expect(await db.query(`select name from webauthn_credential where account_id = $1`, [id])).toEqual([{ name: 'Desk' }]);
     const sent = mail.count();
     const address = await client.gql(Q.startEmail, { a: '\u200b@example.test' });
