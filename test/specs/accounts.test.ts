@@ -231,6 +231,9 @@ describe('accounts and roles', () => {
     expect(codes(await unconfirmed.gql(DELETE, { id: victim.id }))).toEqual(['REAUTH_REQUIRED']);
     expect(await accountCount()).toBe(before);
     await reauthenticate(admin);
+    const [{ created_at: createdAt }] = (await db.query(`select created_at from account where id = $1`, [victim.id])) as [
+      { created_at: Date },
+    ];
 
     expect((await admin.gql(DELETE, { id: victim.id })).data).toEqual({ deleteAccount: victim.id });
     expect(await accountCount()).toBe(before - 1);
@@ -248,7 +251,14 @@ describe('accounts and roles', () => {
       {
         action: 'ACCOUNT_DELETED',
         target_id: victim.id,
-        details: { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'], apiOnly: false, apiTokensRevoked: 0 },
+        // When it was made, too: an admin's deletion holds resets of other admins' 2FA up for a day when it was one of at least a day.
+        details: {
+          role: 'SUB_ADMIN',
+          permissions: ['READ_AUDIT_LOG'],
+          apiOnly: false,
+          apiTokensRevoked: 0,
+          accountCreatedAt: createdAt.toISOString(),
+        },
       },
     ]);
     expect(codes(await admin.gql(DELETE, { id: victim.id }))).toEqual(['NOT_FOUND']);
