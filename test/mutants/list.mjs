@@ -359,7 +359,7 @@ export default [
   {
     id: 'recovery-codes-without-factor',
     why: 'recovery codes regenerated while the last method is removed are written for an account with no factor',
-    edits: [[TF, '      if (!held || !holdsFactor(held)) return NO_FACTOR;', '      if (!held) return NO_FACTOR;']],
+    edits: [[TF, '      if (!held || !holdsFactor(held)) {', '      if (!held) {']],
     tests: [[T, 'regenerating recovery codes while the last method is removed']],
   },
   {

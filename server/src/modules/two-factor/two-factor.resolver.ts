@@ -452,11 +452,8 @@ export class TwoFactorResolver {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
     tf.requireRecentReauth(ctx);
-    // Also for a factor that cannot be used now (a flagged security key): recovery codes are then the
-    // account's way in, and it must be able to renew them.
-    if (!(await tf.holdsAnyFactor(account))) {
-      throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');
-    }
+    // METHOD_NOT_SET_UP without a factor, checked under the factors' lock. A factor that cannot be used
+    // now (a flagged security key) counts: recovery codes are then the account's way in, and renewable.
     return Object.assign(new RecoveryCodes(), { codes: await tf.generateRecoveryCodes(ctx, account) });
   }
 
@@ -828,9 +825,9 @@ export class TwoFactorResolver {
       if (others.length === 0) {
         const [deleted] = await ctx.em.execute<{ last: Date | null }[]>(
           `select max(occurred_at) as last from audit_log
-            where action = ? and occurred_at > ? and details->>'role' = ? and target_id not in (?, ?)
+            where action = ? and occurred_at > ? and details->>'role' = ?
               and coalesce((details->>'accountCreatedAt')::timestamptz <= ?, true)`,
-          [AuditAction.ACCOUNT_DELETED, since, Role.ADMIN, account.id, viewer.account.id, since],
+          [AuditAction.ACCOUNT_DELETED, since, Role.ADMIN, since],
         );
         if (deleted?.last) {
           const at = new Date(new Date(deleted.last).getTime() + APPROVER_MIN_AGE_MS);

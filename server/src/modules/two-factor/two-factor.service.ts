@@ -44,8 +44,6 @@ import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL } from './turn.js';
 import { REVOKE_EXPIRED_MARGIN_MS, SessionService } from '../session/session.service.js';
 
 export const RECOVERY_CODE_COUNT = 10;
-/** `generateRecoveryCodes`' transaction found no factor left to back up. */
-const NO_FACTOR = Symbol('no factor');
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
@@ -1356,12 +1354,15 @@ export class TwoFactorService {
     const made = await ctx.em.transactional(async (tx) => {
       // One new set at a time: two at once would each delete what the other had not yet written.
       await lockSecondFactors(tx, account.id, ctx);
-      // Read again under the lock: the removal of the last factor, committed while this waited, took the
-      // codes with it, and a new set would back up nothing (the caller's own check ran before).
+      // Read under the lock: a removal of the last factor committed while this waited took the codes
+      // with it, and a new set would back up nothing. A first set (`onlyIfNone`) is then simply not made.
       const [held] = await tx.execute<MethodFlags[]>(`select ${methodFlagsSql('x.id')} from (select ?::uuid as id) x`, [
         account.id,
       ]);
-      if (!held || !holdsFactor(held)) return NO_FACTOR;
+      if (!held || !holdsFactor(held)) {
+        if (onlyIfNone) return false;
+        throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');
+      }
       if (onlyIfNone && held.tf_recovery > 0) return false;
       await tx.nativeDelete(RecoveryCode, { account: account.id });
       for (const code of codes) tx.create(RecoveryCode, { account: account.id, codeHash: this.recoveryHash(account.id, code) });
@@ -1371,10 +1372,6 @@ export class TwoFactorService {
     });
     // A set replacing one the holder may rely on is told (the first set, made with a first method, is not:
     // the "method added" notice covers it).
-    if (made === NO_FACTOR) {
-      if (onlyIfNone) return null;
-      throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');
-    }
     if (made && !onlyIfNone) onCommit(ctx, () => this.mail.notify(mails.recoveryCodesGenerated(account.email, this.url)));
     return made ? codes : null;
   }
