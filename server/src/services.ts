@@ -61,7 +61,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   // A deleted account's open incidents go with it: the dashboards hear of it when the deletion commits.
   const accounts = new AccountService(config, hasher, sessions, (tx, id) => incidentEvents.publishDeletionIn(tx, id));
   const geo = new GeoService(config, logger);
-  const settings = new SettingsService(config);
+  const settings = new SettingsService(config, feed);
   const ranges = new RangeIndex(pool, feed, logger);
   const protection = new ProtectionService(keys, settings, pool, ranges, authCache);
   const audit = new AuditService();

@@ -3,7 +3,7 @@ import { liveSessionCount, type TestDatabase } from '../support/database.js';
 import { createAccount, PASSWORD, reauthenticate } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
-import type { RunningServer } from '../support/server.js';
+import { startServer, type RunningServer } from '../support/server.js';
 import type { MailSink } from '../support/smtp.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { totp } from '../support/totp.js';
@@ -56,6 +56,41 @@ describe('two-factor settings and policies', () => {
       expect({ switched: codes(switched!), disabled: codes(disabled!) }).toEqual({ switched: [], disabled: [] });
       expect(await liveSessions(u.id)).toBe(0);
     } finally {
+      await reauthenticate(admin);
+      await admin.gql(SET, { i: { enabled: true } });
+    }
+  });
+
+  it('2FA switched on holds at once on another instance that had just read it off: a marked user without a method signing in there is led through enrollment, not signed in', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
+    const LOGIN_STEP = `mutation($i: LoginInput!) { login(input: $i) { __typename } }`;
+    const other = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url });
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    try {
+      // Marked while 2FA is off: nothing is owed yet, and the other instance signs the user in fully
+      // (reading the settings as they are: off).
+      const u = await createAccount(server, admin, { role: 'USER' });
+      expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+      const there = new GqlClient(other.url);
+      expect((await there.gql(LOGIN_STEP, { i: { email: u.email, password: PASSWORD } })).data!['login']).toEqual({
+        __typename: 'LoginSuccess',
+      });
+      // Switched on here: the user's sessions end (the mark is in force)...
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      expect(await liveSessions(u.id)).toBe(0);
+      // ...and the very next sign-in on the other instance is led through enrollment, within the
+      // seconds it used to keep the settings it had read.
+      const again = new GqlClient(other.url);
+      expect((await again.gql(LOGIN_STEP, { i: { email: u.email, password: PASSWORD } })).data!['login']).toEqual({
+        __typename: 'TwoFactorEnrollmentRequired',
+      });
+      expect(
+        await db.query(`select stage from session where account_id = $1 and revoked_at is null and expires_at > now()`, [u.id]),
+      ).toEqual([{ stage: 'ENROLLMENT_REQUIRED' }]);
+    } finally {
+      await other.stop();
       await reauthenticate(admin);
       await admin.gql(SET, { i: { enabled: true } });
     }

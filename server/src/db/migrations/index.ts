@@ -4,6 +4,7 @@ import { Migration20261202140000 } from './Migration20261202140000.js';
 import { Migration20261203010000 } from './Migration20261203010000.js';
 import { Migration20261203100000 } from './Migration20261203100000.js';
 import { Migration20261204090000 } from './Migration20261204090000.js';
+import { Migration20261205000000 } from './Migration20261205000000.js';
 import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
@@ -74,4 +75,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203010000', class: Migration20261203010000 },
   { name: 'Migration20261203100000', class: Migration20261203100000 },
   { name: 'Migration20261204090000', class: Migration20261204090000 },
+  { name: 'Migration20261205000000', class: Migration20261205000000 },
 ];

@@ -32,6 +32,7 @@ import { type Session, SessionStage } from './session.entity.js';
 import { HashAdmission } from './hash-admission.js';
 import { OncePer } from '../../common/once-per.js';
 import { liveCountSql } from '../../db/failure-counter.js';
+import { TWO_FACTOR_SETTINGS_SQL, type TwoFactorSettings } from '../settings/settings.service.js';
 
 export type LoginOutcomeResult =
   | {
@@ -55,7 +56,8 @@ export const LOGIN_ACCOUNT_SQL = `
          exists(select 1 from failure_counter where key = $2) as failures_counted,
          (${liveCountSql('$3', '$4')}) as name_failures,
          tf.totp_id, tf.totp_sealed, tf.locked_at as tf_locked_at, tf.acct_count as tf_acct_count,
-         tf.acct_start as tf_acct_start, tf.net_count as tf_net_count, tf.net_start as tf_net_start
+         tf.acct_start as tf_acct_start, tf.net_count as tf_net_count, tf.net_start as tf_net_start,
+         ${TWO_FACTOR_SETTINGS_SQL} as two_factor_settings
     from account a left join account_password p on p.account_id = a.id
     left join lateral (${totpReadSql('a.id', '$5::text', '$6::int', '$7::boolean')}) tf on true
    where a.email = $1`;
@@ -220,7 +222,14 @@ export class AuthService {
     // A right password with a second step owed is not yet a successful login.
     const next =
       outcome === LoginOutcome.SUCCESS && account !== null
-        ? await this.twoFactor.stageAfterPassword(em, account, row as MethodFlags)
+        ? await this.twoFactor.stageAfterPassword(
+            em,
+            account,
+            row as MethodFlags,
+            // Read with the account's row: a policy switched on before it was read holds for it, and one
+            // switched on since moved its session epoch, which the session's start checks (then decided again).
+            this.twoFactor.settingsAsRead(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),
+          )
         : null;
     // A second step owed that no method of the account can give now (see `stageAfterPassword`).
     const unavailable = next?.stage === SessionStage.PENDING_SECOND_FACTOR && next.methods.length === 0;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BruteForceDefaults, Config, IncidentDefaults } from '../../config.js';
+import type { ChangeFeed } from '../../db/change-feed.js';
 import { TwoFactorMethod } from '../two-factor/two-factor.entity.js';
 import { Setting } from './setting.entity.js';
 
@@ -55,21 +56,44 @@ interface Cached<T> {
   value: T;
 }
 
+/** The key of the two-factor settings' row (also read by the sign-in's statement: `TWO_FACTOR_SETTINGS_SQL`). */
+const TWO_FACTOR_KEY = 'twoFactor';
+
+/** A scalar subquery for the stored two-factor settings (null when none are stored): see `twoFactorFrom`. */
+export const TWO_FACTOR_SETTINGS_SQL = `(select value from setting where key = '${TWO_FACTOR_KEY}')`;
+
 /**
- * Settings stored in PostgreSQL over defaults from the configuration. Each instance caches them for a
- * few seconds, so a change reaches every instance within that time.
+ * Settings stored in PostgreSQL over defaults from the configuration. Each instance keeps them in memory
+ * for a few seconds, and forgets them as soon as any instance commits a change (the `setting` table is
+ * announced on the change feed); while the feed's connection is down, nothing is kept. What acts on a
+ * policy reads the settings afresh: a sign-in with its account's row (`twoFactorFrom`), a transaction
+ * under the settings' lock (`twoFactorLocked`).
  */
 export class SettingsService {
   private readonly cache = new Map<string, Cached<unknown>>();
+  /** Moves with every change this instance makes or hears of: a read begun before one is not kept. */
+  private generation = 0;
 
-  constructor(private readonly config: Config) {}
+  /** `feed`: the change feed (none in the CLI and unit tests: then kept for a few seconds). */
+  constructor(
+    private readonly config: Config,
+    private readonly feed?: ChangeFeed,
+  ) {
+    feed?.on((table) => {
+      if (table !== 'setting' && table !== '*') return;
+      this.generation++;
+      this.cache.clear();
+    });
+  }
 
   private async read<T extends object>(em: EntityManager, key: string, defaults: T): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    if (hit && Date.now() - hit.at < CACHE_MS && (this.feed?.live ?? true)) return hit.value;
+    const generation = this.generation;
     const row = await em.fork().findOne(Setting, { key });
     const value = { ...defaults, ...((row?.value ?? {}) as Partial<T>) };
-    this.cache.set(key, { at: Date.now(), value });
+    // A change committed while this read ran (one this instance made, or heard of) may not be in it.
+    if (generation === this.generation) this.cache.set(key, { at: Date.now(), value });
     return value;
   }
 
@@ -103,6 +127,7 @@ export class SettingsService {
       await record(tx, before, after);
       return after;
     });
+    this.generation++;
     this.cache.set(key, { at: Date.now(), value: next });
     return next;
   }
@@ -131,7 +156,26 @@ export class SettingsService {
   }
 
   async twoFactor(em: EntityManager): Promise<TwoFactorSettings> {
-    return this.read<TwoFactorSettings>(em, 'twoFactor', this.twoFactorDefaults());
+    return this.read<TwoFactorSettings>(em, TWO_FACTOR_KEY, this.twoFactorDefaults());
+  }
+
+  /** The two-factor settings from their stored value as a statement read it (`TWO_FACTOR_SETTINGS_SQL`; null: the defaults). */
+  twoFactorFrom(stored: Partial<TwoFactorSettings> | null | undefined): TwoFactorSettings {
+    return { ...this.twoFactorDefaults(), ...(stored ?? {}) };
+  }
+
+  /**
+   * The two-factor settings as committed, for a transaction that acts on them (signs out whoever a
+   * policy requires an enrollment of, keeps a policy's last factor): under a shared lock that a change
+   * of them takes exclusively (`change`), so that the two run one after the other and neither acts on
+   * settings the other is changing. Never from memory. Take it before the rows the transaction locks.
+   */
+  async twoFactorLocked(tx: EntityManager): Promise<TwoFactorSettings> {
+    await tx.execute(`select pg_advisory_xact_lock_shared(hashtext(?))`, [`settings:${TWO_FACTOR_KEY}`]);
+    const rows = await tx.execute<{ value: Partial<TwoFactorSettings> }[]>(`select value from setting where key = ?`, [
+      TWO_FACTOR_KEY,
+    ]);
+    return this.twoFactorFrom(rows[0]?.value);
   }
 
   async updateTwoFactor(
@@ -140,7 +184,7 @@ export class SettingsService {
     decide: SettingsDecide<TwoFactorSettings>,
     record: SettingsRecord<TwoFactorSettings>,
   ): Promise<TwoFactorSettings> {
-    return this.change(em, 'twoFactor', this.twoFactorDefaults(), by, decide, record);
+    return this.change(em, TWO_FACTOR_KEY, this.twoFactorDefaults(), by, decide, record);
   }
 
   async incidents(em: EntityManager): Promise<IncidentDefaults> {

@@ -516,10 +516,13 @@ export class TwoFactorResolver {
   private async assertKeepsAFactor(ctx: Context, removing: { totp?: true; email?: true; webauthnId?: string }): Promise<void> {
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
-    if (!(await tf.policyRequires(ctx.em, account))) return;
+    // As committed, and unchanged until the removal commits: a policy switched on at the same moment
+    // then either holds here or finds the method gone and signs the account out.
+    const settings = await ctx.services.settings.twoFactorLocked(ctx.em);
+    if (!(await tf.policyRequires(ctx.em, account, settings))) return;
     const m = await tf.summary(ctx.em, account.id);
     // E-mail codes count only where they can finish a sign-in (for staff, only when the settings allow them).
-    const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, account));
+    const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, account, settings));
     const left =
       (m.totp && !removing.totp ? 1 : 0) +
       (emailUsable && !removing.email ? 1 : 0) +
@@ -624,17 +627,24 @@ export class TwoFactorResolver {
         // policy sends to enrollment with nothing to enroll could never finish signing in.
         const allowed = methods ?? before.allowedMethods;
         const forStaff = input.emailForStaff ?? before.emailForStaff;
-        const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE);
+        // Security keys cannot be set up on a server reached by an IP address (no RP ID a browser accepts).
+        const keys = ctx.services.config.webauthnRpId !== null;
+        const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.WEBAUTHN || keys));
         const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
         if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
+          const noKeys = 'security keys cannot be set up on this server (it is reached by an IP address, not a domain name)';
           throw badInput([
             {
               field: 'allowedMethods',
               reason: 'NOTHING_TO_ENROLL',
               message:
                 enrollable.length === 0
-                  ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
-                  : 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).',
+                  ? keys
+                    ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
+                    : `Allow an authenticator app or e-mail codes: recovery codes only back one up, and ${noKeys}.`
+                  : keys
+                    ? 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).'
+                    : `Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app (or e-mail codes for them); ${noKeys}.`,
             },
           ]);
         }
@@ -710,6 +720,10 @@ export class TwoFactorResolver {
     // The mark and its audit entry commit together, under the account row's lock (two changes at once
     // are audited once each, in order).
     return ctx.em.transactional(async (tx) => {
+      // The settings as committed, and no change of them until this commits (before the account row's
+      // lock, which a change of them takes after theirs): a policy switched on at the same moment then
+      // either finds the mark or is what this acts on.
+      const settings = await ctx.services.settings.twoFactorLocked(tx);
       const [row] = await tx.execute<{ id: string }[]>(
         accountId != null
           ? `select id from account where id = ? for no key update`
@@ -735,9 +749,7 @@ export class TwoFactorResolver {
         await tx.flush();
         // In force at once: a marked user without a usable factor is signed out, and is led through
         // enrollment at the next sign-in.
-        const sessionsEnded = required
-          ? await signOutOwingEnrollment(tx, await ctx.services.settings.twoFactor(tx), [account.id], null)
-          : 0;
+        const sessionsEnded = required ? await signOutOwingEnrollment(tx, settings, [account.id], null) : 0;
         await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.REQUIRES_TWO_FACTOR_CHANGED, target(account), {
           required,
           ...(sessionsEnded > 0 ? { sessionsEnded } : {}),

@@ -349,8 +349,8 @@ export class TwoFactorService {
   }
 
   /** Whether e-mail codes can finish this account's sign-ins: always for users, for staff only when the settings allow it. */
-  async emailAllowedFor(em: EntityManager, account: Account): Promise<boolean> {
-    return emailAllowedUnder(await this.settings.twoFactor(em), account);
+  async emailAllowedFor(em: EntityManager, account: Account, settings?: TwoFactorSettings): Promise<boolean> {
+    return emailAllowedUnder(settings ?? (await this.settings.twoFactor(em)), account);
   }
 
   /** Whether the account holds a second factor, usable now or not (what recovery codes back up). */
@@ -369,15 +369,16 @@ export class TwoFactorService {
     return rows[0];
   }
 
-  async policyRequires(em: EntityManager, account: Account): Promise<boolean> {
-    const s = await this.settings.twoFactor(em);
+  /** `settings`: as read afresh by the caller (by default, as this instance knows them). */
+  async policyRequires(em: EntityManager, account: Account, settings?: TwoFactorSettings): Promise<boolean> {
+    const s = settings ?? (await this.settings.twoFactor(em));
     if (!s.enabled) return false;
     return isStaff(account) ? s.requiredForStaff : account.requiresTwoFactor;
   }
 
   /** Methods this account may newly enroll under the settings. */
-  async enrollableMethods(em: EntityManager, account: Account): Promise<TwoFactorMethod[]> {
-    const s = await this.settings.twoFactor(em);
+  async enrollableMethods(em: EntityManager, account: Account, settings?: TwoFactorSettings): Promise<TwoFactorMethod[]> {
+    const s = settings ?? (await this.settings.twoFactor(em));
     if (!s.enabled) return [];
     return s.allowedMethods.filter(
       (m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.EMAIL || emailAllowedUnder(s, account)),
@@ -1673,12 +1674,19 @@ export class TwoFactorService {
   }
 
   /** Session stage after a correct password. */
+  /** The two-factor settings as the sign-in's statement read them (`TWO_FACTOR_SETTINGS_SQL`). */
+  settingsAsRead(stored: Partial<TwoFactorSettings> | null | undefined): TwoFactorSettings {
+    return this.settings.twoFactorFrom(stored);
+  }
+
   async stageAfterPassword(
     em: EntityManager,
     account: Account,
     flags?: MethodFlags,
+    /** As read with the account's row (`TWO_FACTOR_SETTINGS_SQL`): a policy switched on before the row was read holds. */
+    settings?: TwoFactorSettings,
   ): Promise<{ stage: SessionStage; methods: TwoFactorMethod[]; enrollable: TwoFactorMethod[] }> {
-    const s = await this.settings.twoFactor(em);
+    const s = settings ?? (await this.settings.twoFactor(em));
     if (s.enabled) {
       // Flags read before the password was hashed are trusted only when they name a factor: one
       // switched on meanwhile must not be skipped, so "none" is asked again.
@@ -1691,8 +1699,8 @@ export class TwoFactorService {
       // make: an admin resets its second factors (lost-device flow).
       if (f && holdsFactor(f)) return { stage: SessionStage.PENDING_SECOND_FACTOR, methods: [], enrollable: [] };
     }
-    if (await this.policyRequires(em, account)) {
-      return { stage: SessionStage.ENROLLMENT_REQUIRED, methods: [], enrollable: await this.enrollableMethods(em, account) };
+    if (await this.policyRequires(em, account, s)) {
+      return { stage: SessionStage.ENROLLMENT_REQUIRED, methods: [], enrollable: await this.enrollableMethods(em, account, s) };
     }
     return { stage: SessionStage.FULL, methods: [], enrollable: [] };
   }

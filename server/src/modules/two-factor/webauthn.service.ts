@@ -346,6 +346,8 @@ export class WebauthnService {
     // in the same transaction (a flag without its entry would never be audited: a retry finds it flagged).
     // Or removed meanwhile (by its holder, or a reset): nothing to flag, and nothing counts against anyone.
     const flaggedNow = await ctx.em.transactional(async (tx): Promise<boolean | 'GONE'> => {
+      // As committed, and unchanged until this commits (see `signOutOwingEnrollment` below).
+      const settings = await this.settings.twoFactorLocked(tx);
       const flagged = await tx.execute<{ counter: string }[]>(
         `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
         [cred.id],
@@ -364,7 +366,7 @@ export class WebauthnService {
       // A policy stays in force: an account it requires 2FA of that held no other usable factor owes an
       // enrollment now, and its live sessions end as they would under a new policy (one may well be the
       // clone's holder's).
-      const sessionsEnded = await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null);
+      const sessionsEnded = await signOutOwingEnrollment(tx, settings, [account.id], null);
       // By the holder only when signed in fully (a re-authentication); a sign-in's key may be a clone.
       await this.audit.record({ ...asHolder(ctx, account), em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
