@@ -241,6 +241,54 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('resetting an admin whose would-be approver was deleted today is refused with the date and time from which it can be done alone; nothing changes', async () => {
+    // A system of its own: this file's other tests make admins of a day, who would be asked instead.
+    const own = await startStack('two_factor_admin_deleted_approver');
+    try {
+      const target = await createAccount(own.server, own.admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const approver = await createAccount(own.server, own.admin, { role: 'ADMIN' });
+      await own.db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [approver.id]);
+      await reauthenticate(own.admin);
+      const deleted = await own.admin.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: approver.id });
+      expect(deleted.errors, JSON.stringify(deleted.errors)).toBeUndefined();
+      const [deletion] = await own.db.query<{ at: Date }>(
+        `select occurred_at as at from audit_log where action = 'ACCOUNT_DELETED' and target_id = $1`,
+        [approver.id],
+      );
+      // A day after the deletion, said to the minute (rounded up: the minute said is never too early).
+      const aloneFrom = Math.ceil((deletion!.at.getTime() + 24 * 3600_000) / 60_000) * 60_000;
+
+      const page = await (await browser.newContext()).newPage();
+      await signInAndWaitForHome(page, own.server.url, own.adminEmail, PASSWORD);
+      await page.goto(`${own.server.url}/users/${target.id}`);
+      const card = page.getByTestId('account-two-factor');
+      await card.getByText('Methods: Authenticator app').waitFor();
+      await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+      await page
+        .getByRole('dialog', { name: `Reset the two-factor authentication of ${target.email}?` })
+        .getByRole('button', { name: 'Reset' })
+        .click();
+      const refusal = page.getByRole('alert').filter({ hasText: 'was deleted less than a day ago' });
+      await confirmItIsYou(page, refusal);
+      // The time in the reader's own format, as the rest of the dashboard writes dates.
+      const when = await page.evaluate(
+        (ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms)),
+        aloneFrom,
+      );
+      expect(await refusal.textContent()).toContain(
+        `From ${when} you can reset an admin's 2FA without a second admin's approval; until then, only from the server's command line (reset-2fa).`,
+      );
+      await page.reload();
+      await card.getByText('Methods: Authenticator app').waitFor();
+      expect(await own.db.query(`select 1 from totp_authenticator where account_id = $1`, [target.id])).toHaveLength(1);
+      expect(await own.db.query(`select 1 from two_factor_reset_request`)).toEqual([]);
+      await page.context().close();
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('unlocking an account unlocked meanwhile says it was not locked any more, and the card then shows it unlocked', async () => {
     const user = await createAccount(server, admin, { role: 'USER' });
     await enrollTotp(user.client);

@@ -1,4 +1,4 @@
-const formatter = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { dateAndTime } from './dateTime';
 
 /** A point in time in the reader's locale and time zone, with the exact instant as machine-readable text. */
 export function FormattedDate({ value, fallback = '—' }: { value: string | null | undefined; fallback?: string }) {
@@ -7,7 +7,7 @@ export function FormattedDate({ value, fallback = '—' }: { value: string | nul
   if (Number.isNaN(date.getTime())) return <>{fallback}</>;
   return (
     <time dateTime={date.toISOString()} title={date.toISOString()}>
-      {formatter.format(date)}
+      {dateAndTime(date)}
     </time>
   );
 }
