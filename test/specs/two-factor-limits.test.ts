@@ -996,6 +996,69 @@ describe('second-factor attempt limits', () => {
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
   });
+  it('wrong e-mailed and recovery codes count towards the lock as app codes do, the last one locks it; a right code of any method starts the count again', async () => {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret, recoveryCodes } = await enrollTotp(setup);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [id, email],
+    );
+    const state = async () =>
+      (
+        await db.query<{ failures: number; locked: boolean }>(
+          `select consecutive_failures as failures, locked_at is not null as locked from two_factor_state where account_id = $1`,
+          [id],
+        )
+      )[0];
+    const verify = async (client: GqlClient, method: string, code: string) =>
+      (await client.gql(Q.verify, { i: { method, code } })).data!['verifySecondFactor'] as { __typename: string; code?: string };
+    /** A new sign-in from a network of its own, with a code e-mailed to it (and a wrong one to try). */
+    const signIn = async (withCode = false) => {
+      const client = await signInFrom(farAddress().ip, email);
+      if (!withCode) return { client, wrongMailed: '' };
+      const since = mail.count();
+      expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(email, since);
+      return { client, wrongMailed: code === '123456' ? '654321' : '123456' };
+    };
+
+    // Four wrong e-mailed codes, then the right app code: signed in, and the count starts again.
+    const first = await signIn(true);
+    for (let i = 0; i < 4; i++) expect((await verify(first.client, 'EMAIL', first.wrongMailed)).code).toBe('CODE_INVALID');
+    expect(await state()).toEqual({ failures: 4, locked: false });
+    await windowPasses();
+    await awayFromStepEdge();
+    expect((await verify(first.client, 'TOTP', totp(secret, 0))).__typename).toBe('LoginSuccess');
+    expect(await state()).toEqual({ failures: 0, locked: false });
+
+    // Four wrong app codes, then a right recovery code: the same.
+    const second = await signIn();
+    for (let i = 0; i < 4; i++) expect((await verify(second.client, 'TOTP', wrong(secret))).code).toBe('CODE_INVALID');
+    await windowPasses();
+    expect((await verify(second.client, 'RECOVERY_CODE', recoveryCodes[0]!)).__typename).toBe('LoginSuccess');
+    expect(await state()).toEqual({ failures: 0, locked: false });
+
+    // Seven wrong (app, then recovery codes) lock nothing; the eighth, an e-mailed code, locks the second step.
+    const third = await signIn(true);
+    for (let i = 0; i < 4; i++) expect((await verify(third.client, 'TOTP', wrong(secret))).code).toBe('CODE_INVALID');
+    await windowPasses();
+    for (let i = 0; i < 3; i++) expect((await verify(third.client, 'RECOVERY_CODE', 'AAAAA-BBBBB')).code).toBe('CODE_INVALID');
+    expect(await state()).toEqual({ failures: 7, locked: false });
+    expect((await verify(third.client, 'EMAIL', third.wrongMailed)).code).toBe('CODE_INVALID');
+    expect(await state()).toEqual({ failures: 8, locked: true });
+    // Every method is refused now, the right ones too, in this sign-in and the next.
+    await windowPasses();
+    expect((await verify(third.client, 'RECOVERY_CODE', recoveryCodes[1]!)).code).toBe('SECOND_FACTOR_LOCKED');
+    const fourth = await signIn();
+    await awayFromStepEdge();
+    expect((await verify(fourth.client, 'TOTP', totp(secret, 1))).code).toBe('SECOND_FACTOR_LOCKED');
+    expect(
+      await db.query(`select actor_id from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]),
+    ).toEqual([{ actor_id: null }]);
+    await mail.waitFor(email, (m) => /sign-in to your account was locked/i.test(m.subject));
+  });
+
   it('the lock after consecutive failures does not wear off: the right code is refused days later', async () => {
     const { client, secret, id, email } = await pendingUser();
     for (let round = 0; round < 2; round++) {

@@ -1482,7 +1482,11 @@ describe('two-factor authentication', () => {
     });
 
     it('is off for admins and sub-admins unless the setting allows it, with the reason in the schema', async () => {
-      const { client: sub } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+      const {
+        client: sub,
+        email: subEmail,
+        id: subId,
+      } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
       const refused = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
       expect(codes(refused)).toEqual(['METHOD_NOT_ALLOWED']);
       expect((await sub.gql(Q.status)).data!['myTwoFactor'].allowedMethods).toEqual(['TOTP', 'WEBAUTHN']);
@@ -1494,9 +1498,37 @@ describe('two-factor authentication', () => {
       expect((await admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings'].emailForStaff).toBe(false);
       await reauthenticate(admin);
       await admin.gql(EMAIL_FOR_STAFF);
-      const allowed = await sub.gql(Q.startEmail, { a: uniqueEmail('staff') });
+      const address = uniqueEmail('staff');
+      let since = mail.count();
+      const allowed = await sub.gql(Q.startEmail, { a: address });
       expect(allowed.data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const setupCode = await mail.codeFor(address, since);
+      expect((await sub.gql(Q.confirmEmail, { c: setupCode })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+      // A sign-in that got its code while they were allowed...
+      const pending = new GqlClient(server.url);
+      expect((await loginStep(pending, subEmail)).methods).toContain('EMAIL');
+      since = mail.count();
+      expect((await pending.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
       await admin.gql(`mutation { updateTwoFactorSettings(input: { emailForStaff: false }) { emailForStaff } }`);
+      // ...cannot finish with it once they are not, nor have another sent.
+      since = mail.count();
+      const late = await pending.gql(Q.verify, { i: { method: 'EMAIL', code } });
+      expect(late.data!['verifySecondFactor'].__typename, JSON.stringify(late)).not.toBe('LoginSuccess');
+      expect((await pending.gql(Q.me)).data!['me']).toBeNull();
+      expect((await pending.gql(Q.sendCode)).data!['sendEmailCode'].__typename).not.toBe('EmailCodeSent');
+      // A new sign-in is not offered e-mail codes, and none is sent when asked for; nor to the staff
+      // member's full session (a re-authentication).
+      const next = new GqlClient(server.url);
+      expect((await loginStep(next, subEmail)).methods).not.toContain('EMAIL');
+      expect((await next.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
+      expect((await sub.gql(Q.sendCode)).data!['sendEmailCode']).toMatchObject({ code: 'METHOD_NOT_SET_UP' });
+      expect(mail.messages.slice(since).filter((m) => m.to.includes(address))).toEqual([]);
+      expect(
+        await db.query(`select 1 from email_code where account_id = $1 and purpose = 'LOGIN' and used_at is not null`, [subId]),
+      ).toEqual([]);
     });
 
     it('an e-mailed code is good for ten minutes, at setup and at sign-in', async () => {
@@ -2073,6 +2105,47 @@ describe('two-factor authentication', () => {
       );
       // The server hears of the SQL change by its announcement (its cache of the session row).
       await expect.poll(async () => codes(await client.gql(Q.disableEmail)), { interval: 20 }).toEqual(['REAUTH_REQUIRED']);
+    });
+
+    it('a re-authentication holds for the session that made it, not for the account’s other sessions', async () => {
+      const { client: setup, email } = await newUser();
+      const { secret, recoveryCodes } = await enrollTotp(setup);
+      await awayFromStepEdge();
+      const laptop = await loginWithTotp(server, email, secret, 0);
+      const phone = await loginWithTotp(server, email, secret, 1);
+      const r = await laptop.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'RECOVERY_CODE', code: recoveryCodes[0] } },
+      });
+      expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
+      // The other session (someone at the other computer) still has to confirm it is them.
+      expect(codes(await phone.gql(Q.disableTotp))).toEqual(['REAUTH_REQUIRED']);
+      expect((await phone.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
+      expect((await laptop.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+    });
+
+    it('an e-mailed code asked for at sign-in, left unused, does not confirm a re-authentication in the session the sign-in became', async () => {
+      const { client: setup, email } = await newUser();
+      const { secret } = await enrollTotp(setup);
+      const address = uniqueEmail('reauth');
+      let since = mail.count();
+      expect((await setup.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      const setupCode = await mail.codeFor(address, since);
+      expect((await setup.gql(Q.confirmEmail, { c: setupCode })).data!['confirmEmailEnrollment'].__typename).toBe(
+        'TwoFactorEnabled',
+      );
+      // A sign-in asks for an e-mailed code, then finishes with the app instead...
+      const client = new GqlClient(server.url);
+      expect((await loginStep(client, email)).methods).toEqual(expect.arrayContaining(['EMAIL', 'TOTP']));
+      since = mail.count();
+      expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const code = await mail.codeFor(address, since);
+      await awayFromStepEdge();
+      const done = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+      expect(done.data!['verifySecondFactor'].__typename, JSON.stringify(done)).toBe('LoginSuccess');
+      // ...and that code was for the sign-in: it does not confirm the full session's re-authentication.
+      const r = await client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code } } });
+      expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('TwoFactorError');
+      expect(codes(await client.gql(Q.disableEmail))).toEqual(['REAUTH_REQUIRED']);
     });
 
     it('a re-authentication stamped ahead of the server’s clock (another instance’s clock, a clock stepped back) is not fresh beyond a minute of difference', async () => {
@@ -3101,6 +3174,24 @@ describe('two-factor authentication', () => {
           expect(
             await ipDb.query(`select 1 from two_factor_state where account_id = $1 and consecutive_failures > 0`, [firstId]),
           ).toEqual([]);
+          // Settings that would leave keys the only thing to set up are refused: a policy would send people
+          // to an enrollment no browser can make here. Nothing changes.
+          const SETTINGS = `{ twoFactorSettings { allowedMethods requiredForStaff emailForStaff } }`;
+          const before = (await first.gql(SETTINGS)).data;
+          const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+          const keysOnly = await first.gql(SET, { i: { allowedMethods: ['WEBAUTHN'] } });
+          expect(keysOnly.errors?.[0]?.extensions).toMatchObject({
+            code: 'BAD_USER_INPUT',
+            fields: [{ field: 'allowedMethods', reason: 'NOTHING_TO_ENROLL', message: expect.stringMatching(/IP address/) }],
+          });
+          // For staff under a policy, with e-mail codes off for them: keys and e-mail codes leave them nothing.
+          const staffKeys = await first.gql(SET, { i: { allowedMethods: ['WEBAUTHN', 'EMAIL'], requiredForStaff: true } });
+          expect(staffKeys.errors?.[0]?.extensions).toMatchObject({
+            code: 'BAD_USER_INPUT',
+            fields: [{ field: 'allowedMethods', reason: 'NOTHING_TO_ENROLL', message: expect.stringMatching(/IP address/) }],
+          });
+          expect((await first.gql(SETTINGS)).data).toEqual(before);
+          expect(await ipDb.query(`select 1 from audit_log where action = 'SETTINGS_CHANGED'`)).toEqual([]);
           // The operator is told once, at start, what to set.
           expect(ipServer.output().match(/security keys and passkeys are unavailable/g)).toHaveLength(1);
         },
