@@ -502,7 +502,7 @@ export default [
     edits: [
       [
         TF,
-        '    if (await this.policyRequires(em, account)) {\n      return { stage: SessionStage.ENROLLMENT_REQUIRED',
+        '    if (await this.policyRequires(em, account, s)) {\n      return { stage: SessionStage.ENROLLMENT_REQUIRED',
         '    if (false as boolean) {\n      return { stage: SessionStage.ENROLLMENT_REQUIRED',
       ],
     ],
@@ -564,8 +564,8 @@ export default [
     edits: [
       [
         TF,
-        '    const s = await this.settings.twoFactor(em);\n    if (s.enabled) {\n      // Flags read before',
-        '    const s = await this.settings.twoFactor(em);\n    if (s.enabled || true) {\n      // Flags read before',
+        '    const s = settings ?? (await this.settings.twoFactor(em));\n    if (s.enabled) {\n      // Flags read before',
+        '    const s = settings ?? (await this.settings.twoFactor(em));\n    if (s.enabled || true) {\n      // Flags read before',
       ],
     ],
     tests: [[T, 'switched off system-wide: no second step']],
@@ -889,7 +889,7 @@ export default [
   {
     id: 'mark-not-at-once',
     why: 'marking a user leaves its sessions without a factor alive',
-    edits: [[TFR, 'await signOutOwingEnrollment(tx, await ctx.services.settings.twoFactor(tx), [account.id], null)', '0']],
+    edits: [[TFR, 'await signOutOwingEnrollment(tx, settings, [account.id], null)', '0']],
     tests: [[T, 'a policy is in force at once']],
   },
   {
@@ -1030,8 +1030,8 @@ export default [
     edits: [
       [
         WA,
-        'const sessionsEnded = await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null);',
-        'const sessionsEnded = (false as boolean) ? await signOutOwingEnrollment(tx, await this.settings.twoFactor(tx), [account.id], null) : 0;',
+        'const sessionsEnded = await signOutOwingEnrollment(tx, settings, [account.id], null);',
+        'const sessionsEnded = (false as boolean) ? await signOutOwingEnrollment(tx, settings, [account.id], null) : 0;',
       ],
     ],
     tests: [[T, 'whose only key is flagged, is signed out everywhere']],
@@ -1460,6 +1460,62 @@ export default [
     why: 'a re-authentication stamped ahead of the clock stays fresh for as long as the clocks differ',
     edits: [[TF, 'elapsed >= -CLOCK_SKEW_MS && ', '']],
     tests: [[T, 'a re-authentication stamped ahead of the server’s clock']],
+  },
+  // Session 35
+  {
+    id: 'policy-stale-on-other-instance',
+    why: 'a sign-in decides on the settings its instance remembers, kept until they lapse: 2FA switched on moments before is bypassed on another instance',
+    edits: [
+      [
+        'server/src/modules/session/auth.service.ts',
+        "this.twoFactor.settingsAsRead(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),",
+        'undefined,',
+      ],
+      [ST, "if (table !== 'setting' && table !== '*') return;", 'return;'],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', '2FA switched on holds at once on another instance']],
+  },
+  {
+    id: 'keys-only-on-ip-server',
+    why: 'settings leaving only security keys to set up are accepted on a server reached by an IP address, where no key can be registered',
+    edits: [[TFR, 'const keys = ctx.services.config.webauthnRpId !== null;', 'const keys = true;']],
+    tests: [[T, 'a server whose public URL is an IP address starts, says so once']],
+  },
+  {
+    id: 'lock-only-by-app-codes',
+    why: 'wrong e-mailed, recovery or key codes never lock the second step (only app codes do)',
+    edits: [[TF, 'await this.lockIfDue(ctx, account, row);', 'void row;']],
+    tests: [[L, 'wrong e-mailed and recovery codes count towards the lock']],
+  },
+  {
+    id: 'success-keeps-failures',
+    why: 'a right e-mailed, recovery or key code leaves the consecutive failures as they were',
+    edits: [
+      [
+        TF,
+        'update two_factor_state set consecutive_failures = 0 where account_id in (${accounts}) and consecutive_failures <> 0',
+        'update two_factor_state set consecutive_failures = consecutive_failures where false',
+      ],
+    ],
+    tests: [[L, 'wrong e-mailed and recovery codes count towards the lock']],
+  },
+  {
+    id: 'staff-email-code-sent',
+    why: 'an e-mailed code is sent to staff while e-mail codes are off for them',
+    edits: [[TFR, 'if (!(await tf.loginMethods(ctx.em, account)).includes(TwoFactorMethod.EMAIL)) return notSetUp();', '']],
+    tests: [[T, 'is off for admins and sub-admins unless the setting allows it']],
+  },
+  {
+    id: 'reauth-every-session',
+    why: 'a re-authentication in one session counts for every session of the account',
+    edits: [
+      [
+        TF,
+        'await ctx.em.nativeUpdate(Session, { id: session.id }, { reauthAt: now });',
+        'await ctx.em.nativeUpdate(Session, { account: account.id }, { reauthAt: now });',
+      ],
+    ],
+    tests: [[T, 'a re-authentication holds for the session that made it']],
   },
 ];
 
