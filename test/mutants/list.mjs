@@ -1517,6 +1517,12 @@ export default [
     ],
     tests: [[T, 'a re-authentication holds for the session that made it']],
   },
+  {
+    id: 'mailbox-by-spelling',
+    why: 'each spelling of one mailbox (a +tag, Gmail dots, capitals) gets a budget of setup codes of its own',
+    edits: [[TF, '`mail-budget:${mailboxOf(address)}`', '`mail-budget:${address}`']],
+    tests: [[T, 'other spellings of one mailbox share its budget']],
+  },
 ];
 
 /**

@@ -950,6 +950,28 @@ describe('two-factor authentication', () => {
   });
 
   describe('e-mail codes', () => {
+    it('other spellings of one mailbox share its budget of setup codes: capitals, a +tag, dots and googlemail.com for Gmail', async () => {
+      const box = `inbox${randomBytes(4).toString('hex')}`;
+      const spellings = [
+        `${box}@gmail.com`,
+        `${box.slice(0, 3)}.${box.slice(3)}@gmail.com`,
+        `${box}+news@gmail.com`,
+        `${box.toUpperCase()}@GMAIL.COM`,
+        `${box}@googlemail.com`,
+      ];
+      // Setups naming them (each in a session of its own: no cool-down), from two accounts.
+      const senders = [await newUser(), await newUser()];
+      const setUp = async (k: number, address: string) => {
+        const c = new GqlClient(server.url);
+        await login(c, senders[k % 2]!.email);
+        return (await c.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'];
+      };
+      for (const [k, address] of spellings.entries()) expect((await setUp(k, address)).__typename).toBe('EmailCodeSent');
+      // A sixth spelling of the same mailbox is refused; another mailbox is not.
+      expect(await setUp(5, `${box}+shop@gmail.com`)).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', reason: 'CODES_EMAILED' });
+      expect((await setUp(6, `${box}x@gmail.com`)).__typename).toBe('EmailCodeSent');
+    });
+
     it('code e-mails are budgeted per address and per account across sign-ins and setups, not only per session', async () => {
       // A victim whose sign-in codes go to their own address (the setup's code counts for the address)…
       const victim = uniqueEmail('victim');

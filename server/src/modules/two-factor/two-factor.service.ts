@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { domainToASCII } from 'node:url';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
@@ -50,6 +51,29 @@ export const EMAIL_CODE_TTL_MS = 10 * 60_000;
 /** Code e-mails one account may cause, and one address may receive, per second-factor attempt window. */
 export const EMAIL_CODES_PER_ACCOUNT = 10;
 export const EMAIL_CODES_PER_ADDRESS = 5;
+/** Domains whose mailboxes ignore dots in the local part (and are one service). */
+const DOTLESS_DOMAINS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * The mailbox an address reaches, as far as an address's code budget is concerned: the same inbox
+ * under other spellings counts once. Any case; a `+tag` (sub-addressing, RFC 5233) dropped; the domain
+ * in its ASCII (punycode) form, without a trailing dot; dots in Gmail's local parts dropped. Two
+ * mailboxes this takes for one only share a budget (stricter, never looser).
+ */
+export function mailboxOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address.toLowerCase();
+  const rawDomain = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
+  const domain = domainToASCII(rawDomain) || rawDomain;
+  let local = address.slice(0, at).toLowerCase().split('+')[0]!;
+  const dotless = DOTLESS_DOMAINS[domain];
+  if (dotless !== undefined) local = local.replaceAll('.', '');
+  return `${local}@${dotless ?? domain}`;
+}
+
 const TOTP_ENROLLMENT_TTL_MS = 15 * 60_000;
 /** How far ahead of this server's clock a stored time may be and still count as now (instances' clocks differ a little). */
 const CLOCK_SKEW_MS = 60_000;
@@ -980,10 +1004,7 @@ export class TwoFactorService {
     const window = this.config.twoFactor.attemptWindowSeconds;
     const budgets: [string, number][] = [[`mail:${accountId}`, EMAIL_CODES_PER_ACCOUNT]];
     if (address !== null) {
-      budgets.push([
-        `mailto:${hmacHex(this.keys.sessionSecret, `mail-budget:${address.toLowerCase()}`)}`,
-        EMAIL_CODES_PER_ADDRESS,
-      ]);
+      budgets.push([`mailto:${hmacHex(this.keys.sessionSecret, `mail-budget:${mailboxOf(address)}`)}`, EMAIL_CODES_PER_ADDRESS]);
     }
     const taken: Taken[] = [];
     for (const [key, max] of budgets) {
