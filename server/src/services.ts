@@ -69,7 +69,7 @@ export function createServices(config: Config, keys: Keys, logger: Logger, pool:
   const mail = new MailService(config, logger, { pool, key: keys.encryptionKey });
   const twoFactor = new TwoFactorService(config, keys, settings, mail, audit, protection, hasher, logger, pool);
   const webauthn = new WebauthnService(config, settings, twoFactor, mail, audit, logger);
-  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor);
+  const auth = new AuthService(config, hasher, sessions, loginEvents, protection, geo, audit, adminAccess, twoFactor, settings);
   const integrator = new IntegratorService(protection, loginEvents, geo);
   const apiTokens = new ApiTokenService(sessions);
   const incidents = new IncidentService(config, keys, settings, mail, audit, sessions, hasher, pool, incidentEvents, logger);

@@ -1468,7 +1468,7 @@ export default [
     edits: [
       [
         'server/src/modules/session/auth.service.ts',
-        "this.twoFactor.settingsAsRead(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),",
+        "this.settings.twoFactorFrom(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),",
         'undefined,',
       ],
       [ST, "if (table !== 'setting' && table !== '*') return;", 'return;'],

@@ -4,6 +4,14 @@ import type { ErrorCode } from '../../__generated__/graphql';
  * The one place that turns the server's stable error codes into sentences. Keyed by the generated
  * `ErrorCode` type, so a code added to the schema fails the typecheck until it has a sentence here.
  */
+/**
+ * APPROVER_RECENTLY_DELETED's sentence, `from` saying when the reset can be done alone ("A day after
+ * that deletion", or a date and time when the server's `retryAfter` is known).
+ */
+export function approverDeletedSentence(from: string): string {
+  return `An admin who would have been asked to approve this was deleted less than a day ago. ${from} you can reset an admin's 2FA without a second admin's approval; until then, only from the server's command line (reset-2fa).`;
+}
+
 export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   ALREADY_RESOLVED: 'Someone resolved this incident already. Reload to see their decision.',
   LINK_INVALID: 'This link is invalid, was used already, or has expired.',
@@ -26,8 +34,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'Another account already uses this e-mail address.',
   CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
   LAST_ADMIN: 'This is the last enabled admin. Disabling it would leave nobody able to administer the system.',
-  APPROVER_RECENTLY_DELETED:
-    "An admin who would have been asked to approve this was deleted less than a day ago. A day after that deletion you can reset an admin's 2FA without a second admin's approval; until then, only from the server's command line (reset-2fa).",
+  APPROVER_RECENTLY_DELETED: approverDeletedSentence('A day after that deletion'),
   IP_BLOCKED: 'Too many failed sign-ins from your network. Try again later.',
   SIGN_IN_PAUSED:
     'Sign-ins to this account from new places are paused after many wrong passwords from many places. Sign in from a network you used before, or ask your administrator to mark this address as safe for you; it resumes on its own later.',

@@ -2,7 +2,13 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ErrorCode, TooManyAttemptsReason } from '../../__generated__/graphql';
 import { dateAndTime } from '../../components/dateTime';
-import { isErrorCode, sentenceForCode, sentenceForCodeAndReason, sentenceForFieldReason } from './catalog';
+import {
+  approverDeletedSentence,
+  isErrorCode,
+  sentenceForCode,
+  sentenceForCodeAndReason,
+  sentenceForFieldReason,
+} from './catalog';
 
 /** What a form or page needs to know about a failed operation. */
 export interface Problem {
@@ -52,7 +58,8 @@ function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
   const aloneFrom = code === 'APPROVER_RECENTLY_DELETED' && typeof retryAfter === 'string' ? retryMinute(retryAfter) : null;
   return {
     code,
-    message: aloneFrom ? approverDeletedMessage(aloneFrom) : sentenceForCodeAndReason(code, reason),
+    // APPROVER_RECENTLY_DELETED with the server's `retryAfter`: the date and time, not "a day after that deletion".
+    message: aloneFrom ? approverDeletedSentence(`From ${dateAndTime(aloneFrom)}`) : sentenceForCodeAndReason(code, reason),
     fieldErrors,
     ...(typeof reason === 'string' && { reason }),
   };
@@ -69,15 +76,6 @@ function graphQLErrorsInBody(error: ServerError): GraphQLFormattedError[] | unde
     // not JSON: a proxy or network failure
   }
   return undefined;
-}
-
-/**
- * APPROVER_RECENTLY_DELETED with the server's `retryAfter` (a day after the deletion): the date and time
- * from which the reset can be done without a second admin, which the catalog's sentence can only say as
- * "a day after that deletion".
- */
-function approverDeletedMessage(from: Date): string {
-  return `An admin who would have been asked to approve this was deleted less than a day ago. From ${dateAndTime(from)} you can reset an admin's 2FA without a second admin's approval; until then, only from the server's command line (reset-2fa).`;
 }
 
 /** A problem as one sentence: the field sentences when the input was refused, else the code's sentence. */

@@ -32,7 +32,7 @@ import { type Session, SessionStage } from './session.entity.js';
 import { HashAdmission } from './hash-admission.js';
 import { OncePer } from '../../common/once-per.js';
 import { liveCountSql } from '../../db/failure-counter.js';
-import { TWO_FACTOR_SETTINGS_SQL, type TwoFactorSettings } from '../settings/settings.service.js';
+import { TWO_FACTOR_SETTINGS_SQL, type SettingsService, type TwoFactorSettings } from '../settings/settings.service.js';
 
 export type LoginOutcomeResult =
   | {
@@ -73,6 +73,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly adminAccess: AdminAccessService,
     private readonly twoFactor: TwoFactorService,
+    private readonly settings: SettingsService,
   ) {
     this.admission = new HashAdmission(config.passwordHashesPerSource, config.passwordHashesPerAccount, SITE_THRESHOLD_FACTOR);
   }
@@ -228,7 +229,7 @@ export class AuthService {
             row as MethodFlags,
             // Read with the account's row: a policy switched on before it was read holds for it, and one
             // switched on since moved its session epoch, which the session's start checks (then decided again).
-            this.twoFactor.settingsAsRead(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),
+            this.settings.twoFactorFrom(row!['two_factor_settings'] as Partial<TwoFactorSettings> | null),
           )
         : null;
     // A second step owed that no method of the account can give now (see `stageAfterPassword`).

@@ -112,9 +112,7 @@ export class SettingsService {
     record: SettingsRecord<T>,
   ): Promise<T> {
     const next = await em.transactional(async (tx) => {
-      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`settings:${key}`]);
-      const rows = await tx.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
-      const before = { ...defaults, ...(rows[0]?.value ?? {}) } as T;
+      const before = await this.readLocked(tx, key, defaults, 'exclusive');
       const patch = await decide(before, tx);
       const after = {
         ...before,
@@ -130,6 +128,22 @@ export class SettingsService {
     this.generation++;
     this.cache.set(key, { at: Date.now(), value: next });
     return next;
+  }
+
+  /**
+   * One group as committed, under its lock until `tx` commits: `exclusive` for a change of it,
+   * `shared` for a transaction acting on it (see `twoFactorLocked`). Never from memory.
+   */
+  private async readLocked<T extends object>(
+    tx: EntityManager,
+    key: string,
+    defaults: T,
+    mode: 'exclusive' | 'shared',
+  ): Promise<T> {
+    const lock = mode === 'exclusive' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+    await tx.execute(`select ${lock}(hashtext(?))`, [`settings:${key}`]);
+    const rows = await tx.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
+    return { ...defaults, ...(rows[0]?.value ?? {}) };
   }
 
   async bruteForce(em: EntityManager): Promise<BruteForceDefaults> {
@@ -171,11 +185,7 @@ export class SettingsService {
    * settings the other is changing. Never from memory. Take it before the rows the transaction locks.
    */
   async twoFactorLocked(tx: EntityManager): Promise<TwoFactorSettings> {
-    await tx.execute(`select pg_advisory_xact_lock_shared(hashtext(?))`, [`settings:${TWO_FACTOR_KEY}`]);
-    const rows = await tx.execute<{ value: Partial<TwoFactorSettings> }[]>(`select value from setting where key = ?`, [
-      TWO_FACTOR_KEY,
-    ]);
-    return this.twoFactorFrom(rows[0]?.value);
+    return this.readLocked(tx, TWO_FACTOR_KEY, this.twoFactorDefaults(), 'shared');
   }
 
   async updateTwoFactor(

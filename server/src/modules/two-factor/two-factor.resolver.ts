@@ -632,19 +632,19 @@ export class TwoFactorResolver {
         const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.WEBAUTHN || keys));
         const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
         if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
-          const noKeys = 'security keys cannot be set up on this server (it is reached by an IP address, not a domain name)';
+          // Where keys cannot be set up, neither sentence offers them, and the last one says why.
+          const noKeys = keys
+            ? ''
+            : ' Security keys cannot be set up on this server: it is reached by an IP address, not a domain name.';
           throw badInput([
             {
               field: 'allowedMethods',
               reason: 'NOTHING_TO_ENROLL',
               message:
-                enrollable.length === 0
-                  ? keys
-                    ? 'Allow at least one of authenticator app, security key or e-mail codes: recovery codes only back one up.'
-                    : `Allow an authenticator app or e-mail codes: recovery codes only back one up, and ${noKeys}.`
-                  : keys
-                    ? 'Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app or security keys (or e-mail codes for them).'
-                    : `Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app (or e-mail codes for them); ${noKeys}.`,
+                (enrollable.length === 0
+                  ? `Allow at least one of authenticator app${keys ? ', security key' : ''} or e-mail codes: recovery codes only back one up.`
+                  : `Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app${keys ? ' or security keys' : ''} (or e-mail codes for them).`) +
+                noKeys,
             },
           ]);
         }

@@ -1695,11 +1695,6 @@ export class TwoFactorService {
   }
 
   /** Session stage after a correct password. */
-  /** The two-factor settings as the sign-in's statement read them (`TWO_FACTOR_SETTINGS_SQL`). */
-  settingsAsRead(stored: Partial<TwoFactorSettings> | null | undefined): TwoFactorSettings {
-    return this.settings.twoFactorFrom(stored);
-  }
-
   async stageAfterPassword(
     em: EntityManager,
     account: Account,
