@@ -5,7 +5,7 @@
 const TF = 'server/src/modules/two-factor/two-factor.service.ts';
 const TFR = 'server/src/modules/two-factor/two-factor.resolver.ts';
 // `totp_attempt` as it stands: the last migration that (re)defines it.
-const MIG = 'server/src/db/migrations/Migration20261204090000.ts';
+const MIG = 'server/src/db/migrations/Migration20261205100000.ts';
 const FC = 'server/src/db/failure-counter.ts';
 const SS = 'server/src/modules/session/session.service.ts';
 const WA = 'server/src/modules/two-factor/webauthn.service.ts';
@@ -589,10 +589,32 @@ export default [
     id: 'net-limit',
     why: 'no per-network limit on app codes',
     edits: [
-      [MIG, 'or coalesce(n_count, 0) >= $8 then', 'then'],
+      [MIG, ' or coalesce(n_count, 0) >= $8', ''],
       [MIG, '        if n_count >= $8 then', '        if false then'],
     ],
     tests: [[L, '']],
+  },
+  {
+    id: 'site-limit',
+    why: 'no IPv6 site (/48) limit: one /64 after another spends a network budget each',
+    edits: [
+      [MIG, '\n           or ($10 is not null and coalesce(s_count, 0) >= $11)', ''],
+      [MIG, '          if s_count >= $11 then', '          if false then'],
+      [
+        TF,
+        '    if (row?.site_start && (row.site_count ?? 0) >= this.siteMaxAttempts) return this.tooMany(row.site_start);\n',
+        '',
+      ],
+    ],
+    tests: [[L, 'an IPv6 site']],
+  },
+  {
+    id: 'site-kept-by-right-codes',
+    why: 'right codes keep the site budget spent: many people in one /48 signing in run it out',
+    edits: [
+      [TF, 'else await this.recordSuccess(account, [acct, ...net]);', 'else await this.recordSuccess(account, [acct, net[0]!]);'],
+    ],
+    tests: [[L, 'an IPv6 site']],
   },
   {
     id: 'acct-limit',

@@ -450,7 +450,7 @@ describe('second-factor attempt limits', () => {
     // one-request sign-in reads the app before its hash, which may wait): asked directly of the database.
     const gone = `00000000-0000-4000-8000-${String(net).padStart(12, '0')}`;
     const decide = (step: number | null) =>
-      db.query<{ outcome: string }>(`select outcome from totp_attempt($1, $2, $3, $4, $5, 900, 5, 20, 8)`, [
+      db.query<{ outcome: string }>(`select outcome from totp_attempt($1, $2, $3, $4, $5, 900, 5, 20, 8, null, 100)`, [
         id,
         gone,
         step,
@@ -513,6 +513,68 @@ describe('second-factor attempt limits', () => {
     await loginStep(elsewhere, b.email);
     const ok = await elsewhere.gql(Q.verify, { i: { method: 'TOTP', code: totp(b.secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+  });
+
+  it('an IPv6 site (/48) has a budget of its own, five networks’ worth: one /64 after another gives no fresh budget each', async () => {
+    // Someone with many accounts' passwords and a routed /48 (a free tunnel): each account's guesses
+    // from a /64 of its own, each /64 far from its network's budget (5 of 20).
+    const site = '2001:db8:5e00';
+    let subnet = 1;
+    const from = () => `${site}:${(subnet++).toString(16)}::1`;
+    const users = [];
+    for (let i = 0; i < 20; i++) users.push(await pendingUser(from()));
+    await awayFromStepEdge();
+    // Five networks' budgets (5 × 20 = 100 wrong codes): half by app codes, half by recovery codes.
+    for (const [i, u] of users.entries()) {
+      const guess = (g: string) =>
+        i % 2 === 0
+          ? `verifySecondFactor(input: { method: TOTP, code: "${g}" })`
+          : `verifySecondFactor(input: { method: RECOVERY_CODE, code: "${g}" })`;
+      const guesses = Array.from({ length: 5 }, () => (i % 2 === 0 ? wrong(u.secret) : 'AAAAA-BBBBB'));
+      expect(await aliased(u.client, guesses, guess)).toEqual(Array(5).fill('CODE_INVALID'));
+    }
+    expect(await spent(`2fa:site:${site}::/48`)).toBe(100);
+
+    // Another account, from yet another /64 of that site: its right app code and its right recovery
+    // code are refused unchecked, in the dashboard's flow and with the password alike.
+    const late = await pendingUser(from());
+    const app = await late.client.gql(Q.verify, { i: { method: 'TOTP', code: totp(late.secret, 0) } });
+    expect(app.data!['verifySecondFactor'], JSON.stringify(app)).toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+      reason: 'WRONG_CODES',
+    });
+    const rec = await late.client.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: late.recoveryCodes[0] } });
+    expect(rec.data!['verifySecondFactor'].code, JSON.stringify(rec)).toBe('TOO_MANY_ATTEMPTS');
+    const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': from() }).gql(
+      `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
+      { i: { email: late.email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(late.secret, 0) } } },
+    );
+    expect(oneRequest.data!['login'], JSON.stringify(oneRequest)).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    // The account is not at fault: its own budget and its failures are untouched, and the site paid nothing more.
+    expect(await spent(`2fa:acct:${late.id}`)).toBe(0);
+    expect(
+      await db.query(`select 1 from two_factor_state where account_id = $1 and consecutive_failures > 0`, [late.id]),
+    ).toEqual([]);
+    expect(await spent(`2fa:site:${site}::/48`)).toBe(100);
+
+    // From another site the holder signs in with that recovery code (still unused), and a right code
+    // leaves that site's budget as it found it.
+    const elsewhere = new GqlClient(server.url, { 'x-forwarded-for': '2001:db8:5e01:1::1' });
+    expect((await loginStep(elsewhere, late.email)).typename).toBe('SecondFactorRequired');
+    const ok = await elsewhere.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code: late.recoveryCodes[0] } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+    expect(await spent('2fa:site:2001:db8:5e01::/48')).toBe(0);
+    // Signed in, the holder cannot re-authenticate from the spent site either (its budget is read there too).
+    const reauth = await elsewhere.gql(
+      Q.reauth,
+      { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(late.secret, 0) } } },
+      { 'x-forwarded-for': from() },
+    );
+    expect(reauth.data!['reauthenticate'].code, JSON.stringify(reauth)).toBe('TOO_MANY_ATTEMPTS');
+    // An IPv4 source has no site: its network is its address.
+    expect(await db.query(`select key from failure_counter where key like '2fa:site:%' and key not like '2fa:site:%:%'`)).toEqual(
+      [],
+    );
   });
 
   it('one person’s wrong codes do not stop the others behind the same address', async () => {

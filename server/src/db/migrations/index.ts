@@ -5,6 +5,7 @@ import { Migration20261203010000 } from './Migration20261203010000.js';
 import { Migration20261203100000 } from './Migration20261203100000.js';
 import { Migration20261204090000 } from './Migration20261204090000.js';
 import { Migration20261205000000 } from './Migration20261205000000.js';
+import { Migration20261205100000 } from './Migration20261205100000.js';
 import { Migration20261202035308 } from './Migration20261202035308.js';
 import { Migration20261202010800 } from './Migration20261202010800.js';
 import { Migration20261201220000 } from './Migration20261201220000.js';
@@ -76,4 +77,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203100000', class: Migration20261203100000 },
   { name: 'Migration20261204090000', class: Migration20261204090000 },
   { name: 'Migration20261205000000', class: Migration20261205000000 },
+  { name: 'Migration20261205100000', class: Migration20261205100000 },
 ];

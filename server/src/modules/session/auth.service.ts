@@ -48,7 +48,7 @@ export type LoginOutcomeResult =
 /**
  * The sign-in's one read before the hash: the account, its password hash, its second-factor flags,
  * the password guard's counts, and, when an app code came with the password ($7), what the code is
- * checked against (`totpReadSql`; $5 network budget key, $6 window seconds), so that the second step
+ * checked against (`totpReadSql`; $5 network budget key, $6 window seconds, $8 site budget key), so that the second step
  * reads nothing more.
  */
 export const LOGIN_ACCOUNT_SQL = `
@@ -57,9 +57,10 @@ export const LOGIN_ACCOUNT_SQL = `
          (${liveCountSql('$3', '$4')}) as name_failures,
          tf.totp_id, tf.totp_sealed, tf.locked_at as tf_locked_at, tf.acct_count as tf_acct_count,
          tf.acct_start as tf_acct_start, tf.net_count as tf_net_count, tf.net_start as tf_net_start,
+         tf.site_count as tf_site_count, tf.site_start as tf_site_start,
          ${TWO_FACTOR_SETTINGS_SQL} as two_factor_settings
     from account a left join account_password p on p.account_id = a.id
-    left join lateral (${totpReadSql('a.id', '$5::text', '$6::int', '$7::boolean')}) tf on true
+    left join lateral (${totpReadSql('a.id', '$5::text', '$8::text', '$6::int', '$7::boolean')}) tf on true
    where a.email = $1`;
 
 export class AuthService {
@@ -127,6 +128,7 @@ export class AuthService {
         this.config.twoFactor.attemptWindowSeconds,
         // Also without a code: a pending second step keeps it for the app code that comes next.
         !proof || proof.method === TwoFactorMethod.TOTP,
+        this.twoFactor.siteBudgetKey(ctx.clientIp),
       ],
     });
     const account = row ? mapAccount(em, row) : null;
@@ -600,5 +602,7 @@ function totpReadOf(row: RawRow): TotpRead {
     acct_start: (row['tf_acct_start'] as Date | null) ?? null,
     net_count: (row['tf_net_count'] as number | null) ?? null,
     net_start: (row['tf_net_start'] as Date | null) ?? null,
+    site_count: (row['tf_site_count'] as number | null) ?? null,
+    site_start: (row['tf_site_start'] as Date | null) ?? null,
   };
 }

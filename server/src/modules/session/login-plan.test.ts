@@ -24,7 +24,16 @@ describe('the sign-in statement', () => {
     on.query({
       name: 'login_account',
       text: LOGIN_ACCOUNT_SQL,
-      values: [email, 'no-such-counter', `name:${email}`, 86400, '2fa:ip:192.0.2.1/32', 900, withCode],
+      values: [
+        email,
+        'no-such-counter',
+        `name:${email}`,
+        86400,
+        '2fa:ip:2001:db8:1:2::/64',
+        900,
+        withCode,
+        '2fa:site:2001:db8:1::/48',
+      ],
     });
   beforeAll(async () => {
     db = await createTestDatabase('login_plan');
@@ -34,9 +43,9 @@ describe('the sign-in statement', () => {
     await client.connect();
     // Planned on empty tables, as the pool's connections do on a new installation's first sign-ins.
     await client.query(`set plan_cache_mode = force_generic_plan`);
-    await client.query(`prepare login_account(text, text, text, int, text, int, boolean) as ${LOGIN_ACCOUNT_SQL}`);
+    await client.query(`prepare login_account(text, text, text, int, text, int, boolean, text) as ${LOGIN_ACCOUNT_SQL}`);
     await client.query(
-      `execute login_account('nobody@example.test', 'no-such-counter', 'name:nobody@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
+      `execute login_account('nobody@example.test', 'no-such-counter', 'name:nobody@example.test', 86400, '2fa:ip:2001:db8:1:2::/64', 900, true, '2fa:site:2001:db8:1::/48')`,
     );
     // The server's own pool, its first sign-ins on the empty tables (most without an app code).
     pool = createSqlPool(db.url, () => undefined);
@@ -62,7 +71,7 @@ describe('the sign-in statement', () => {
 
   it('looks up one account’s second factors through indexes, whatever the plan was made on', async () => {
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-      `explain execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
+      `explain execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:2001:db8:1:2::/64', 900, true, '2fa:site:2001:db8:1::/48')`,
     );
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/account_email_unique/);
@@ -72,7 +81,7 @@ describe('the sign-in statement', () => {
     );
     // And it answers for that account.
     const { rows: found } = await client.query(
-      `execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:192.0.2.1/32', 900, true)`,
+      `execute login_account('user-7@example.test', 'no-such-counter', 'name:user-7@example.test', 86400, '2fa:ip:2001:db8:1:2::/64', 900, true, '2fa:site:2001:db8:1::/48')`,
     );
     expect(found).toMatchObject([
       {
@@ -88,6 +97,7 @@ describe('the sign-in statement', () => {
         tf_locked_at: null,
         tf_acct_count: null,
         tf_net_count: null,
+        tf_site_count: null,
       },
     ]);
   });

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { sealedKey, sessionKey, type AuthCache } from './auth-cache.js';
 import { loginEventCte, type PreparedLoginEvent, type RecordedLoginEvent } from '../login-event/login-event.service.js';
 import type { TotpDecision, TotpRead } from '../two-factor/two-factor.service.js';
+import { TOTP_ATTEMPT_ARITY } from '../two-factor/turn.js';
 import { PendingSignIns, type SealedPending } from './pending-sign-in.js';
 
 /**
@@ -223,7 +224,7 @@ function insertValues(s: Session): unknown[] {
  * code was missing (used, or reset away, meanwhile). Run in a transaction rolled back unless the session
  * was created.
  *
- * `totp` (`totp_attempt`'s nine arguments, next): the app code that finishes this sign-in is decided
+ * `totp` (`totp_attempt`'s arguments, next): the app code that finishes this sign-in is decided
  * first, in this statement, and the account is touched only when it was accepted; the decision's
  * columns come first in the answer. Its advisory locks are then held until this statement commits.
  *
@@ -256,8 +257,8 @@ function startFullSql({
   const epoch = `$${recovery ? 13 : 12}`;
   const expiry = sealed ? `$${recovery ? 14 : 13}` : null;
   const totpFirst = (recovery ? 13 : 12) + (sealed ? 2 : 1);
-  const eventFirst = totp ? totpFirst + 9 : totpFirst;
-  const totpArgs = Array.from({ length: 9 }, (_, i) => `$${totpFirst + i}`).join(', ');
+  const eventFirst = totp ? totpFirst + TOTP_ATTEMPT_ARITY : totpFirst;
+  const totpArgs = Array.from({ length: TOTP_ATTEMPT_ARITY }, (_, i) => `$${totpFirst + i}`).join(', ');
   // $10: the stored pending session to upgrade, or the sealed pending sign-in the session starts from.
   const pendingLive = sealed
     ? `\n       and session_epoch = ${epoch}::int and $5 < ${expiry}::timestamptz`

@@ -2,8 +2,15 @@
 export const ACCOUNT_BUDGET_PREFIX = '2fa:acct:';
 
 /**
+ * How many arguments `totp_attempt` takes (Migration20261205100000): the account, the app, the step,
+ * the account's budget key, the network's, the window, the account's cap, the network's, the lockout,
+ * the site's budget key (null: none) and its cap.
+ */
+export const TOTP_ATTEMPT_ARITY = 11;
+
+/**
  * The advisory-lock class of the budgets' turns: `totp_attempt` (migration 20261202140000) decides
- * an app code while holding `(TURN_LOCK_CLASS, hashtext(key))` for the account's and the network's keys,
+ * an app code while holding `(TURN_LOCK_CLASS, hashtext(key))` for the account's, the network's and the site's keys,
  * until its statement commits.
  */
 export const TURN_LOCK_CLASS = 20261202;

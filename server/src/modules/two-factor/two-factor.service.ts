@@ -22,7 +22,7 @@ import { Account } from '../account/account.entity.js';
 import type { PasswordHasher } from '../account/password.js';
 import { AuditAction } from '../audit/audit.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { ProtectionService } from '../ip-block/protection.service.js';
+import { SITE_THRESHOLD_FACTOR, type ProtectionService } from '../ip-block/protection.service.js';
 import { mails } from '../mail/templates.js';
 import { errorSummary, type MailService } from '../mail/mail.service.js';
 import type { SettingsService, TwoFactorSettings } from '../settings/settings.service.js';
@@ -41,7 +41,7 @@ import {
 } from './two-factor.entity.js';
 import { lockSecondFactors } from './method-lock.js';
 import { groupSecret, matchTotpStep, newTotpSecret, totpUri, withoutSpaces } from './totp.js';
-import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL } from './turn.js';
+import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL, TOTP_ATTEMPT_ARITY } from './turn.js';
 import { REVOKE_EXPIRED_MARGIN_MS, SessionService } from '../session/session.service.js';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -81,8 +81,10 @@ const CLOCK_SKEW_MS = 60_000;
 /** What `totp_attempt` decided for an app code. */
 export type TotpDecision = AttemptRow & { outcome: string; consecutive_failures: number | null };
 
+const TOTP_ATTEMPT_PARAMS = Array.from({ length: TOTP_ATTEMPT_ARITY }, (_, i) => `$${i + 1}`).join(', ');
+
 /**
- * Runs the statement that decides an app code, given `totp_attempt`'s nine arguments: the function
+ * Runs the statement that decides an app code, given `totp_attempt`'s arguments: the function
  * alone by default, or a caller's statement that also starts the session the code finishes
  * (`SessionService.startFull` with `totp`), in one round trip and one commit.
  */
@@ -95,6 +97,9 @@ interface AttemptRow {
   acct_start: Date | null;
   net_count: number | null;
   net_start: Date | null;
+  /** The IPv6 site's budget (its /48), as the network's; null for an IPv4 source (it has none). */
+  site_count: number | null;
+  site_start: Date | null;
 }
 
 /**
@@ -109,7 +114,7 @@ export interface Taken {
 
 /**
  * A right second factor, as CTEs: the consecutive failures start again (`reset`) and the attempts
- * taken for it from the account's and the network's budgets are given back (`back`), each only in the
+ * taken for it from the account's and the network's budgets (and the site's) are given back (`back`), each only in the
  * window it was taken in, for the account `accounts` selects (none: nothing happens). `keys` and
  * `starts`: the budgets' keys and the windows the attempts were taken in, as arrays (see `giveBackSql`).
  */
@@ -119,9 +124,9 @@ const successCtes = (accounts: string, keys: string, starts: string) => `reset a
 
 /**
  * The start of a second step by e-mailed code, security key or recovery code, in one statement: the
- * method flags; one attempt taken from the account's budget and one from the network's, only when the
- * offered method ($4) can finish a sign-in (the rule of `methodsFrom`, in SQL); and the lock. Both
- * budgets are taken up front with atomic increments (and given back when the proof is right), so
+ * method flags; one attempt taken from the account's budget and one from the network's (and one from
+ * its IPv6 site's, $7, when there is one), only when the offered method ($4) can finish a sign-in (the
+ * rule of `methodsFrom`, in SQL); and the lock. The budgets are taken up front with atomic increments (and given back when the proof is right), so
  * concurrent requests each pay: read first and counted after the check, the network's budget let every
  * request that started before the first failure was written through. (An authenticator-app code is
  * compared first and then decided, one at a time, by `totp_attempt`: see `checkTotp`.) These
@@ -129,8 +134,9 @@ const successCtes = (accounts: string, keys: string, starts: string) => `reset a
  * in the microseconds before such an attempt was counted is still decided, one comparison more than
  * the budget in that window at most. Taking the turns here would make every other method's attempt of
  * the account, and of its network, wait behind an app-code sign-in waiting for the account's row. `net_count` is
- * the network's count before this attempt, as `takeAttempt` reads it. $1 account, $2 account budget
- * key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes allowed for this account.
+ * the network's count before this attempt, as `takeAttempt` reads it (`site_count` the site's). $1
+ * account, $2 account budget key, $3 window seconds, $4 method, $5 network budget key, $6 e-mail codes
+ * allowed for this account, $7 site budget key (null: none). Its rows are written in key order.
  */
 const VERIFY_START_SQL = `
   with f as (select ${methodFlagsSql('$1::uuid')}),
@@ -143,38 +149,43 @@ const VERIFY_START_SQL = `
              when 'RECOVERY_CODE' then f.tf_recovery > 0 and (f.tf_totp or f.tf_email or f.tf_webauthn_any)
              else false end),
   acct as (${bumpSql(`select $2::text, 1, now() from usable`, '$3::int')} returning count, window_start),
-  net as (${bumpSql(`select $5::text, 1, now() from usable`, '$3::int')} returning count, window_start)
+  net as (${bumpSql(`select $5::text, 1, now() from usable`, '$3::int')} returning count, window_start),
+  site as (${bumpSql(`select $7::text, 1, now() from usable where $7::text is not null`, '$3::int')} returning count, window_start)
   select f.*,
          (select locked_at from two_factor_state where account_id = $1) as locked_at,
          acct.count as acct_count, acct.window_start as acct_start,
-         net.count - 1 as net_count, net.window_start as net_start
+         net.count - 1 as net_count, net.window_start as net_start,
+         site.count - 1 as site_count, site.window_start as site_start
     from f
     left join acct on true
-    left join net on true`;
+    left join net on true
+    left join site on true`;
 
 /**
  * What an authenticator-app code is checked against, read without writing anything, as a subquery
- * for a lateral join: the app's sealed secret, the lock, and both budgets as `limitFailure` reads them,
+ * for a lateral join: the app's sealed secret, the lock, and the budgets as `limitFailure` reads them,
  * as if this attempt were taken (`acct_count` is the account's live count plus this one; `net_count` the
- * network's before it). The arguments are SQL expressions: the account, the network budget key, the
- * window seconds, and whether to read at all. The account's budget key is built in SQL from the
+ * network's before it, `site_count` the site's). The arguments are SQL expressions: the account, the
+ * network budget key, the site budget key (null: none), the window seconds, and whether to read at all. The account's budget key is built in SQL from the
  * same prefix as `accountBudgetKey`.
  */
 /** Each account's second-factor attempt budget is the failure counter under this prefix and its id. */
 
-export const totpReadSql = (account: string, netKey: string, windowSeconds: string, when = 'true') => `
+export const totpReadSql = (account: string, netKey: string, siteKey: string, windowSeconds: string, when = 'true') => `
   select t.id as totp_id, t.secret_sealed as totp_sealed,
          (select locked_at from two_factor_state where account_id = ${account}) as locked_at,
          ac.count + 1 as acct_count, ac.window_start as acct_start,
-         nc.count as net_count, nc.window_start as net_start
+         nc.count as net_count, nc.window_start as net_start,
+         sc.count as site_count, sc.window_start as site_start
     from (select 1) x
     left join totp_authenticator t on t.account_id = ${account} and t.status = 'ACTIVE'
     left join failure_counter ac on ac.key = '${ACCOUNT_BUDGET_PREFIX}' || ${account}::text and ac.window_start >= now() - make_interval(secs => ${windowSeconds})
     left join failure_counter nc on nc.key = ${netKey} and nc.window_start >= now() - make_interval(secs => ${windowSeconds})
+    left join failure_counter sc on sc.key = ${siteKey} and sc.window_start >= now() - make_interval(secs => ${windowSeconds})
    where ${when}`;
 
-/** `totpReadSql` on its own. $1 account, $2 network budget key, $3 window seconds. */
-const TOTP_READ_SQL = totpReadSql('$1::uuid', '$2::text', '$3::int');
+/** `totpReadSql` on its own. $1 account, $2 network budget key, $3 window seconds, $4 site budget key. */
+const TOTP_READ_SQL = totpReadSql('$1::uuid', '$2::text', '$4::text', '$3::int');
 
 /** What `totpReadSql` selects. */
 export type TotpRead = AttemptRow & { totp_id: string | null; totp_sealed: string | null };
@@ -425,12 +436,12 @@ export class TwoFactorService {
    * Checks the budgets before a signed-in account's code or password is looked at (enrollment,
    * re-authentication). The account's budget is taken up front with one atomic increment (and given
    * back when it is right), so parallel requests and aliased fields in one request each pay. The
-   * network's budget is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`, `totp_attempt`).
+   * network's budget (and its IPv6 site's) is only read here: second steps of sign-ins spend it (`VERIFY_START_SQL`, `totp_attempt`).
    * The refusal, or the attempt taken (to give back when right).
    */
   async takeAttempt(_em: EntityManager, accountId: string, ip: string): Promise<TwoFactorFailure | Taken> {
     const { attemptWindowSeconds } = this.config.twoFactor;
-    // One round trip: the lock, the account's budget (taken) and the network's (read).
+    // One round trip: the lock, the account's budget (taken) and the network's and site's (read).
     const {
       rows: [row],
     } = await prepared<AttemptRow>(
@@ -439,15 +450,20 @@ export class TwoFactorService {
       `with acct as (${bumpSql('values (?, 1, now())', '?')} returning count, window_start)
        select (select locked_at from two_factor_state where account_id = ?) as locked_at,
               acct.count as acct_count, acct.window_start as acct_start,
-              net.count as net_count, net.window_start as net_start
+              net.count as net_count, net.window_start as net_start,
+              site.count as site_count, site.window_start as site_start
          from acct left join failure_counter net
-           on net.key = ? and net.window_start >= now() - make_interval(secs => ?)`,
+           on net.key = ? and net.window_start >= now() - make_interval(secs => ?)
+         left join failure_counter site
+           on site.key = ? and site.window_start >= now() - make_interval(secs => ?)`,
       [
         this.accountBudgetKey(accountId),
         attemptWindowSeconds,
         attemptWindowSeconds,
         accountId,
         this.networkBudgetKey(ip),
+        attemptWindowSeconds,
+        this.siteBudgetKey(ip),
         attemptWindowSeconds,
       ],
     );
@@ -468,12 +484,34 @@ export class TwoFactorService {
     return `2fa:ip:${this.protection.sourcePrefix(ip)}`;
   }
 
+  /**
+   * The budget of an IPv6 source's site (its /48), beside its network's (its /64): anyone can get a
+   * routed /48, and 65 536 networks' budgets would be no limit at all. Null for an IPv4 source.
+   */
+  siteBudgetKey(ip: string): string | null {
+    const site = this.protection.sitePrefix(ip);
+    return site === null ? null : `2fa:site:${site}`;
+  }
+
+  /** A site's budget: `SITE_THRESHOLD_FACTOR` networks' worth, as a site counts toward blocking in the password step. */
+  private get siteMaxAttempts(): number {
+    return this.config.twoFactor.networkMaxAttempts * SITE_THRESHOLD_FACTOR;
+  }
+
+  /** The network's budget and, for an IPv6 source, its site's: each with its key and its cap. */
+  private networkBudgets(ip: string): { key: string; cap: number }[] {
+    const site = this.siteBudgetKey(ip);
+    const net = { key: this.networkBudgetKey(ip), cap: this.config.twoFactor.networkMaxAttempts };
+    return site === null ? [net] : [net, { key: site, cap: this.siteMaxAttempts }];
+  }
+
   /** Why an attempt may not go on (the lock, or a spent budget), from the budgets' state; null = go on. */
   private limitFailure(row: AttemptRow | undefined): TwoFactorFailure | null {
     const { networkMaxAttempts } = this.config.twoFactor;
     if (row?.locked_at) return secondFactorLocked();
     if (row && this.accountSpent(row)) return this.tooMany(row.acct_start!);
     if (row?.net_start && (row.net_count ?? 0) >= networkMaxAttempts) return this.tooMany(row.net_start);
+    if (row?.site_start && (row.site_count ?? 0) >= this.siteMaxAttempts) return this.tooMany(row.site_start);
     return null;
   }
 
@@ -504,7 +542,7 @@ export class TwoFactorService {
    * Gives these attempts back to their budgets (an attempt that was not checked, or was right), each
    * only while the window it was taken in lasts (`giveBackSql`): one given back late must not cancel an
    * attempt of the next window. Budget rows are always locked in key order (the account's `2fa:acct:`
-   * before the network's `2fa:ip:`, as the start of a second step takes them): an update locking them
+   * before the network's `2fa:ip:` and the site's `2fa:site:`, as the start of a second step takes them): an update locking them
    * in the table's physical order could deadlock with a concurrent attempt on the same account and
    * network, and one of the two would fail.
    */
@@ -516,31 +554,32 @@ export class TwoFactorService {
   }
 
   /**
-   * An attempt the network's budget refused (`taken`: its slot there): it was not checked, so it gives
-   * its slot back, then asks again a few times while the attempts in flight finish (right codes give
-   * theirs back; wrong ones keep them, so guesses stay limited). The refusal, or the slot taken; the
-   * attempt goes on.
+   * An attempt the network's budget (or its site's) refused (`taken`: its slots there): it was not
+   * checked, so it gives its slots back, then asks again a few times while the attempts in flight
+   * finish (right codes give theirs back; wrong ones keep them, so guesses stay limited). The refusal,
+   * or the slots taken; the attempt goes on.
    */
-  private async retakeNetwork(taken: Taken): Promise<TwoFactorFailure | Taken> {
-    const { networkMaxAttempts, attemptWindowSeconds } = this.config.twoFactor;
-    let slot = taken;
-    let windowStart = new Date(taken.windowStart ?? Date.now());
+  private async retakeNetwork(ip: string, taken: Taken[]): Promise<TwoFactorFailure | Taken[]> {
+    const { attemptWindowSeconds } = this.config.twoFactor;
+    const budgets = this.networkBudgets(ip);
+    let slots = taken;
+    let windowStart = new Date(taken[0]?.windowStart ?? Date.now());
     for (let tries = 1; tries <= 4; tries++) {
-      await this.giveBack([slot]);
+      await this.giveBack(slots);
       await sleep(50 * tries);
-      const {
-        rows: [r],
-      } = await prepared<{ count: number; window_start: Date }>(
+      // Taken again in key order (the network's `2fa:ip:` before the site's `2fa:site:`).
+      const { rows } = await prepared<{ key: string; count: number; window_start: Date }>(
         this.pool,
         'two_factor_net_take',
-        `${bumpSql('values (?, 1, now())', '?')} returning count, window_start`,
-        [taken.key, attemptWindowSeconds, attemptWindowSeconds],
+        `${bumpSql('select k, 1, now() from unnest(?::text[]) as k order by k', '?')} returning key, count, window_start`,
+        [budgets.map((b) => b.key), attemptWindowSeconds, attemptWindowSeconds],
       );
-      slot = { key: taken.key, windowStart: r?.window_start ?? null };
-      if (r && r.count <= networkMaxAttempts) return slot;
-      if (r) windowStart = r.window_start;
+      slots = budgets.map((b) => ({ key: b.key, windowStart: rows.find((r) => r.key === b.key)?.window_start ?? null }));
+      const over = rows.find((r) => r.count > budgets.find((b) => b.key === r.key)!.cap);
+      if (!over) return slots;
+      windowStart = over.window_start;
     }
-    await this.giveBack([slot]);
+    await this.giveBack(slots);
     return this.tooMany(windowStart);
   }
 
@@ -637,7 +676,7 @@ export class TwoFactorService {
     } = await this.pool.query<TotpRead>({
       name: 'two_factor_totp_read',
       text: TOTP_READ_SQL,
-      values: [accountId, this.networkBudgetKey(ip), this.config.twoFactor.attemptWindowSeconds],
+      values: [accountId, this.networkBudgetKey(ip), this.config.twoFactor.attemptWindowSeconds, this.siteBudgetKey(ip)],
     });
     return this.limitFailure(row);
   }
@@ -715,24 +754,30 @@ export class TwoFactorService {
         proof.method,
         this.networkBudgetKey(ctx.clientIp),
         emailAllowed,
+        this.siteBudgetKey(ctx.clientIp),
       ],
     });
     // The statement took no attempt for such a method (the same rule in SQL).
     if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
     // The attempts taken, with the windows they were taken in (given back only there).
     const acct: Taken = { key: this.accountBudgetKey(account.id), windowStart: row.acct_start };
-    let net: Taken = { key: this.networkBudgetKey(ctx.clientIp), windowStart: row.net_start };
+    const siteKey = this.siteBudgetKey(ctx.clientIp);
+    let net: Taken[] = [
+      { key: this.networkBudgetKey(ctx.clientIp), windowStart: row.net_start },
+      ...(siteKey === null ? [] : [{ key: siteKey, windowStart: row.site_start }]),
+    ];
     const limited = this.limitFailure(row);
     if (limited && (row.locked_at || this.accountSpent(row))) {
-      // Refused for the account (locked, or its budget spent): the network's slot goes back, since no
-      // code was checked and the people behind that address are not to pay for this account.
-      await this.giveBack([net]);
+      // Refused for the account (locked, or its budget spent): the network's slot (and its site's)
+      // goes back, since no code was checked and the people behind that address are not to pay for
+      // this account.
+      await this.giveBack(net);
       return limited;
     } else if (limited) {
-      // Refused by the network's budget alone: the attempts in flight there may be right codes about to
-      // give theirs back (many people behind one address signing in at once), so this one asks again;
-      // refused for good, it gives the account's slot back (the account is not at fault).
-      const retaken = await this.retakeNetwork(net);
+      // Refused by the network's budget (or its site's) alone: the attempts in flight there may be
+      // right codes about to give theirs back (many people behind one address signing in at once), so
+      // this one asks again; refused for good, it gives the account's slot back (the account is not at fault).
+      const retaken = await this.retakeNetwork(ctx.clientIp, net);
       if (retaken instanceof TwoFactorFailure) {
         await this.giveBack([acct]);
         return retaken;
@@ -762,9 +807,9 @@ export class TwoFactorService {
       // The method went away while this was checked (removed, or the account reset), or there was
       // nothing to compare with (no code sent, expired or dead, no key challenge): no failure counts
       // and both attempts go back.
-      await this.giveBack([acct, net]);
+      await this.giveBack([acct, ...net]);
     } else if (failure) await this.recordFailure(ctx, account);
-    else await this.recordSuccess(account, [acct, net]);
+    else await this.recordSuccess(account, [acct, ...net]);
     return failure ?? { recoveryCodeId };
   }
 
@@ -791,6 +836,7 @@ export class TwoFactorService {
     const { attemptWindowSeconds, maxAttempts, networkMaxAttempts, lockoutFailures } = this.config.twoFactor;
     const acctKey = this.accountBudgetKey(account.id);
     const netKey = this.networkBudgetKey(ctx.clientIp);
+    const siteKey = this.siteBudgetKey(ctx.clientIp);
     const notSetUp = () => new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'No authenticator app is set up.');
     // A prefetch that found no app is read again: one may have been switched on since (the sign-in
     // read it before its hash, and found the second step owed after); so is one that found a budget
@@ -802,7 +848,7 @@ export class TwoFactorService {
         await this.pool.query<TotpRead>({
           name: 'two_factor_totp_read',
           text: TOTP_READ_SQL,
-          values: [account.id, netKey, attemptWindowSeconds],
+          values: [account.id, netKey, attemptWindowSeconds, siteKey],
         })
       ).rows[0];
     if (!row?.totp_id || !row.totp_sealed) return notSetUp();
@@ -819,6 +865,8 @@ export class TwoFactorService {
       maxAttempts,
       networkMaxAttempts,
       lockoutFailures,
+      siteKey,
+      this.siteMaxAttempts,
     ]);
     switch (res?.outcome) {
       case 'ACCEPTED':
@@ -860,7 +908,7 @@ export class TwoFactorService {
     (
       await this.pool.query<TotpDecision>({
         name: 'two_factor_totp_attempt',
-        text: 'select * from totp_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        text: `select * from totp_attempt(${TOTP_ATTEMPT_PARAMS})`,
         values,
       })
     ).rows[0];
