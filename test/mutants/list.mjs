@@ -1047,6 +1047,18 @@ export default [
     tests: [[R, 'a setup that can no longer be confirmed']],
   },
   {
+    id: 'flag-races-removal',
+    why: 'a key flagged while another method is removed does not wait for the removal: each counts the other as the factor left, and the account keeps its sessions with none',
+    edits: [[WA, '      await lockSecondFactors(tx, account.id);\n      const settings', '      const settings']],
+    tests: [[T, 'a key flagged while another method is removed']],
+  },
+  {
+    id: 'flag-races-mark',
+    why: 'a key flagged while the user is marked does not wait for the mark: the mark finds the key usable, the flag finds no mark',
+    edits: [[WA, '      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);\n', '']],
+    tests: [[T, 'a key flagged while another method is removed']],
+  },
+  {
     id: 'flag-keeps-policy-sessions',
     why: 'a key flagged as a clone leaves an account a policy covers signed in everywhere (the clone holder’s session too)',
     edits: [

@@ -3297,6 +3297,68 @@ describe('two-factor authentication', () => {
       expect((await free.second.gql(Q.me)).data!['me']).toMatchObject({ id: free.user.id });
     });
 
+    it('a key flagged while another method is removed, or while the user is marked, still leaves no session without a usable factor', async () => {
+      const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`;
+      const full = async (id: string) =>
+        db.query(`select revoked_reason from session where account_id = $1 and stage = 'FULL' order by created_at`, [id]);
+      /** A clone of the user's key (its counter behind) at a sign-in that proved the password and holds a challenge. */
+      const cloneAt = async (email: string, key: SoftKey) => {
+        const client = new GqlClient(server.url);
+        expect((await loginStep(client, email)).methods).toContain('WEBAUTHN');
+        const options = (await client.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+        key.counter = 0;
+        const assertion = key.assertion(options);
+        return () => client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: assertion } });
+      };
+
+      // Marked, with an app and a key: the app's removal counted the key as the factor left (its check
+      // and delete run under the account's factors' lock, held here), and commits while the clone's
+      // flag waits for that lock.
+      const removing = await newUser();
+      const key = new SoftKey(server.url);
+      expect(await register(removing.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      await enrollTotp(removing.client);
+      expect((await admin.gql(MARK, { id: removing.id })).data!['setRequiresTwoFactor'].requiresTwoFactor).toBe(true);
+      expect((await signInWithKey(removing.email, key)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      const clone = await cloneAt(removing.email, key);
+      const [flagged] = await inLockOrder(
+        db,
+        [`select pg_advisory_xact_lock(hashtext($1))`, [`two_factor_methods:${removing.id}`]],
+        [clone],
+        {
+          waitingOn: 'pg_advisory_xact_lock(hashtext',
+          meanwhile: (locker) => locker.query(`delete from totp_authenticator where account_id = $1`, [removing.id]),
+        },
+      );
+      expect(flagged.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect(await full(removing.id)).toEqual([
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+      ]);
+
+      // Not marked, with only a key: the mark found the key usable and ended no session (it holds the
+      // account row, as here), and commits while the clone's flag waits for that row.
+      const marking = await newUser();
+      const only = new SoftKey(server.url);
+      expect(await register(marking.client, only)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect((await signInWithKey(marking.email, only)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      const clone2 = await cloneAt(marking.email, only);
+      const [flagged2] = await inLockOrder(
+        db,
+        [`select 1 from account where id = $1 for no key update`, [marking.id]],
+        [clone2],
+        {
+          waitingOn: 'for no key update',
+          meanwhile: (locker) => locker.query(`update account set requires_two_factor = true where id = $1`, [marking.id]),
+        },
+      );
+      expect(flagged2.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect(await full(marking.id)).toEqual([
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+        { revoked_reason: 'TWO_FACTOR_REQUIRED' },
+      ]);
+    });
+
     it('two keys are two methods, but a flagged one is none: with it, a second method is recommended again', async () => {
       const user = await newUser();
       for (const name of ['Desk key', 'Spare key']) {

@@ -346,8 +346,15 @@ export class WebauthnService {
     // in the same transaction (a flag without its entry would never be audited: a retry finds it flagged).
     // Or removed meanwhile (by its holder, or a reset): nothing to flag, and nothing counts against anyone.
     const flaggedNow = await ctx.em.transactional(async (tx): Promise<boolean | 'GONE'> => {
-      // As committed, and unchanged until this commits (see `signOutOwingEnrollment` below).
+      // Decided one after another with what else can leave a policy's account without a usable factor,
+      // in the order they lock (see `signOutOwingEnrollment` below): a removal of another method
+      // (the account's factors' lock, then the settings), the settings themselves (unchanged until this
+      // commits), and the "requires 2FA" mark (the account row). Each then sees the other's commit:
+      // neither a removal that counted this key as the factor left nor a mark that found it usable lets
+      // the account keep its sessions with no usable factor.
+      await lockSecondFactors(tx, account.id);
       const settings = await this.settings.twoFactorLocked(tx);
+      await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       const flagged = await tx.execute<{ counter: string }[]>(
         `update webauthn_credential set flagged_at = now() where id = ? and flagged_at is null returning counter`,
         [cred.id],
