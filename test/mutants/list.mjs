@@ -584,6 +584,52 @@ export default [
     ],
     tests: [[R, 'compliance report']],
   },
+  {
+    id: 'unlock-self',
+    why: 'an admin unlocks its own second step: a session re-authenticated before the lock lets the guessing go on',
+    edits: [
+      [
+        TFR,
+        "if (account.id === ctx.viewer!.account.id) {\n      throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Another admin must unlock your second step.' }]);",
+        "if ((false as boolean)) {\n      throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Another admin must unlock your second step.' }]);",
+      ],
+    ],
+    tests: [[R, 'unlocking follows the same ranks']],
+  },
+  {
+    id: 'disable-keeps-requests',
+    why: 'a disabled requester’s waiting reset requests come back when it is enabled again',
+    edits: [
+      [
+        'server/src/modules/account/account.service.ts',
+        'where requested_by_id = ? and approved_at is null and expires_at > now() returning id`',
+        'where false and requested_by_id = ? returning id`',
+      ],
+    ],
+    tests: [[R, 'a request whose requester was disabled is closed for good']],
+  },
+  {
+    id: 'approver-not-rechecked',
+    why: 'an approver disabled while its approval waits still carries the reset out',
+    edits: [
+      [
+        TF,
+        'where id = (select id from req where stands and approver_stands and not recovered) returning id),',
+        'where id = (select id from req where stands and not recovered) returning id),',
+      ],
+      [TF, '        if (!claimed.approver_stands) throw approverGone();\n', ''],
+    ],
+    tests: [[R, 'an approver disabled while its approval waits']],
+  },
+  {
+    id: 'reset-after-recovery',
+    why: 'a reset asked for before the account signed in again (or set up a factor) is approved and wipes what it uses now',
+    edits: [
+      [TF, "${recoveredSinceSql('r.target_id', 'r.created_at')} as recovered", 'false as recovered'],
+      [TFR, ' && !(await recoveredSince(tx, account.id, open.createdAt))', ''],
+    ],
+    tests: [[R, 'a request the account made moot']],
+  },
   // Attempt limits (the statements' own checks; the reads before them refuse sooner)
   {
     id: 'net-limit',
@@ -1047,6 +1093,30 @@ export default [
     tests: [[R, 'a setup that can no longer be confirmed']],
   },
   {
+    id: 'counter-zero-always-ok',
+    why: 'a key that counted and then reports 0 is accepted (a clone in a counterless authenticator goes unnoticed)',
+    edits: [
+      [
+        WA,
+        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))`',
+        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and ? = 0))`',
+      ],
+    ],
+    tests: [[T, 'a key that counted and then reports 0']],
+  },
+  {
+    id: 'recovery-regenerations-race',
+    why: 'two regenerations of recovery codes at once both stay valid (twenty codes)',
+    edits: [
+      [
+        TF,
+        '      // One new set at a time: two at once would each delete what the other had not yet written.\n      await lockSecondFactors(tx, account.id, ctx);\n',
+        '',
+      ],
+    ],
+    tests: [[T, 'two regenerations of recovery codes at once']],
+  },
+  {
     id: 'flag-races-removal',
     why: 'a key flagged while another method is removed does not wait for the removal: each counts the other as the factor left, and the account keeps its sessions with none',
     edits: [[WA, '      await lockSecondFactors(tx, account.id);\n      const settings', '      const settings']],
@@ -1254,8 +1324,8 @@ export default [
     edits: [
       [
         TFR,
-        'const account = await managedAccount(ctx, accountId);\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();',
-        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    ctx.services.twoFactor.requireRecentReauth(ctx);\n    if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();',
+        'const account = await managedAccount(ctx, accountId);\n    // "Until an admin unlocks it"',
+        'const account = await ctx.em.findOneOrFail(Account, { id: accountId });\n    // "Until an admin unlocks it"',
       ],
     ],
     tests: [[R, 'unlocking follows the same ranks as a reset']],

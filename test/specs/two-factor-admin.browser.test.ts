@@ -8,7 +8,7 @@ import { codes, GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { totp } from '../support/totp.js';
-import { awayFromStepEdge, enrollTotp } from '../support/two-factor.js';
+import { awayFromStepEdge, enrollTotp, loginWithTotp } from '../support/two-factor.js';
 
 const RESET = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on ErrorResult { code } } }`;
 const SETTINGS = `{ twoFactorSettings { enabled requiredForStaff emailForStaff } }`;
@@ -345,6 +345,40 @@ describe('two-factor administration in the dashboard', () => {
     await refusal.getByText(/To go ahead, ask for the reset again from/).waitFor();
     await refusal.getByRole('link', { name: `${target.email}’s page` }).waitFor();
     expect(await page.getByText('Reload and try again').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('approving a reset whose holder signed in meanwhile says the request was closed and nothing removed', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    const { secret } = await enrollTotp(target.client);
+    const requester = await createAccount(server, admin, { role: 'ADMIN' });
+    const approver = await agedAdmin();
+    await askReset(requester.client, target.id);
+
+    const page = await signedIn(approver.email);
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const approve = card.getByRole('button', { name: `Approve reset of ${target.email}` });
+    await approve.waitFor();
+    // Meanwhile the holder found the phone and signs in with it.
+    await awayFromStepEdge();
+    await loginWithTotp(server, target.email, secret, 0);
+
+    await approve.click();
+    await page.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    const refusal = page
+      .getByRole('alert')
+      .filter({ hasText: `${target.email} signed in, or set up a method or new recovery codes` });
+    await confirmItIsYou(page, refusal);
+    await refusal
+      .getByText(/the request was closed and nothing was removed\. If a reset is still needed, ask for it again from/)
+      .waitFor();
+    await refusal.getByRole('link', { name: `${target.email}’s page` }).waitFor();
+    // The closed request is no longer offered.
+    await expect.poll(() => approve.count()).toBe(0);
+    expect(
+      await db.query(`select 1 from totp_authenticator where account_id = $1 and status = 'ACTIVE'`, [target.id]),
+    ).toHaveLength(1);
     await page.context().close();
   });
 

@@ -278,7 +278,8 @@ describe('two-factor rules', () => {
     const { client: users } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
     await reauthenticate(users);
     const UNLOCK = `mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`;
-    // The admin's second step, locked: the refusal leaves it locked.
+    // The admin's second step, locked (the admin re-authenticated just before): the refusal leaves it locked.
+    await reauthenticate(admin);
     await db.query(
       `insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())
        on conflict (account_id) do update set locked_at = now()`,
@@ -286,6 +287,14 @@ describe('two-factor rules', () => {
     );
     try {
       expect(codes(await users.gql(UNLOCK, { id: adminId }))).toEqual(['FORBIDDEN']);
+      expect(
+        (await db.query(`select locked_at from two_factor_state where account_id = $1`, [adminId]))[0]!['locked_at'],
+      ).not.toBeNull();
+      // Nor does the admin unlock its own second step (another admin does, or the server's CLI): a session of
+      // its own, re-authenticated just before the lock, may be the one the guesses came from.
+      const self = await admin.gql(UNLOCK, { id: adminId });
+      expect(codes(self)).toEqual(['BAD_USER_INPUT']);
+      expect(self.errors![0]!.extensions!['fields']).toEqual([expect.objectContaining({ field: 'accountId', reason: 'SELF' })]);
       expect(
         (await db.query(`select locked_at from two_factor_state where account_id = $1`, [adminId]))[0]!['locked_at'],
       ).not.toBeNull();
@@ -334,11 +343,20 @@ describe('two-factor rules', () => {
       expect(codes(await recent.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
       expect(await factors(target.id)).toBe(1);
 
-      // A requester disabled since then no longer stands behind it.
+      // A requester disabled since then no longer stands behind it: its request is closed, for good.
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: requester.id });
       expect(codes(await before.client.gql(APPROVE, { id: requestId }))).toEqual(['CONFLICT']);
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
+      expect(codes(await before.client.gql(APPROVE, { id: requestId }))).toEqual(['NOT_FOUND']);
       expect(await factors(target.id)).toBe(1);
+      // Enabled again (its sessions ended with the disabling), it signs in and asks again: a new request.
+      const back = new GqlClient(server.url);
+      expect((await loginStep(back, requester.email)).typename).toBe('LoginSuccess');
+      await reauthenticate(back);
+      const asked = await back.gql(RESET, { id: target.id });
+      expect(asked.data!['resetTwoFactor'].__typename, JSON.stringify(asked)).toBe('TwoFactorResetPending');
+      const renewed = asked.data!['resetTwoFactor'].requestId as string;
+      expect(renewed).not.toBe(requestId);
 
       // A second, older request (from before an earlier reset) is closed by the reset it did not cause.
       await db.query(
@@ -346,7 +364,7 @@ describe('two-factor rules', () => {
          values (gen_random_uuid(), $1, $2, now() - interval '1 hour', now() + interval '1 hour')`,
         [target.id, adminId],
       );
-      const done = await before.client.gql(APPROVE, { id: requestId });
+      const done = await before.client.gql(APPROVE, { id: renewed });
       expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
       expect(await factors(target.id)).toBe(0);
       const open = await db.query(
@@ -359,7 +377,7 @@ describe('two-factor rules', () => {
       ]);
       // What went, for whoever reads the log later (the target had an app and its ten recovery codes).
       expect(audit!['details']).toEqual({
-        requestId,
+        requestId: renewed,
         removed: { app: 'ACTIVE', email: null, keys: 0, recoveryCodes: 10, locked: false },
       });
     });
@@ -462,7 +480,7 @@ describe('two-factor rules', () => {
       expect(await factors(target.id)).toBe(1);
     });
 
-    it('a request whose requester was disabled is approved by nobody and listed to nobody; asking again replaces it', async () => {
+    it('a request whose requester was disabled is closed for good: approved by nobody, listed to nobody, not back on re-enable; asking again makes a new one', async () => {
       const PENDING = `{ pendingTwoFactorResets { id approvableByYou } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
@@ -479,7 +497,12 @@ describe('two-factor rules', () => {
       const listed = (await approver.client.gql(PENDING)).data!['pendingTwoFactorResets'] as { id: string }[];
       expect(listed.map((r) => r.id)).not.toContain(old);
       expect(codes(await approver.client.gql(APPROVE, { id: old }))).toEqual(['CONFLICT']);
-      // …and asking again (as that refusal says) makes a new request in its place, which can be approved.
+      // The disabling closed it, and says so in its audit entry.
+      const [disabling] = await db.query(`select details from audit_log where action = 'ACCOUNT_DISABLED' and target_id = $1`, [
+        requester.id,
+      ]);
+      expect(disabling!['details']).toMatchObject({ resetRequestsClosed: 1 });
+      // …and asking again makes a new request in its place, which can be approved.
       const again = await approver.client.gql(RESET, { id: target.id });
       const fresh = again.data!['resetTwoFactor'].requestId as string;
       expect(again.data!['resetTwoFactor'].__typename).toBe('TwoFactorResetPending');
@@ -491,7 +514,7 @@ describe('two-factor rules', () => {
         `select actor_id, details from audit_log where action = 'TWO_FACTOR_RESET_REQUESTED' and details->>'requestId' = $1`,
         [fresh],
       );
-      expect(asked).toEqual({ actor_id: approver.id, details: { requestId: fresh, replaces: old } });
+      expect(asked).toEqual({ actor_id: approver.id, details: { requestId: fresh } });
       // Re-enabling the first requester does not bring the closed one back.
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
       expect(codes(await approver.client.gql(APPROVE, { id: old }))).toEqual(['NOT_FOUND']);
@@ -525,6 +548,69 @@ describe('two-factor rules', () => {
       expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
         [],
       );
+    });
+
+    it('an approver disabled while its approval waits for the account is refused there: nothing is reset', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const approver = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      const [done] = await inLockOrder(
+        db,
+        ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${target.id}`]],
+        [() => approver.client.gql(APPROVE, { id: requestId })],
+        { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [approver.id]) },
+      );
+      expect(codes(done!)).toEqual(['FORBIDDEN']);
+      expect(await factors(target.id)).toBe(1);
+      expect(
+        await db.query(`select approved_at, approved_by_id from two_factor_reset_request where id = $1`, [requestId]),
+      ).toEqual([{ approved_at: null, approved_by_id: null }]);
+      expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
+        [],
+      );
+    });
+
+    it('a request the account made moot (it signed in, or set up a factor, after it was asked for) is closed, not approved: nothing is removed', async () => {
+      const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId newRequest } } }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const { secret } = await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const approver = await adminOfADay();
+      const first = (await requester.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // The holder found the phone: it signs in with its app after the request was made.
+      await awayFromStepEdge();
+      const phone = await loginWithTotp(server, target.email, secret, 0);
+      const refused = await approver.client.gql(APPROVE, { id: first });
+      expect(codes(refused)).toEqual(['CONFLICT']);
+      expect(refused.errors![0]!.extensions!['reason']).toBe('TARGET_RECOVERED');
+      // Nothing removed, nobody signed out; the request is closed.
+      expect(await factors(target.id)).toBe(1);
+      expect((await phone.gql(Q.me)).data!['me']).toMatchObject({ id: target.id });
+      expect(
+        await db.query(`select approved_at, expires_at <= now() as closed from two_factor_reset_request where id = $1`, [first]),
+      ).toEqual([{ approved_at: null, closed: true }]);
+      expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
+        [],
+      );
+
+      // Asked again, it waits again; the holder then sets up new recovery codes: asking once more
+      // replaces the request instead of answering it, and the new one can be approved.
+      const second = await requester.client.gql(ASK, { id: target.id });
+      expect(second.data!['resetTwoFactor']).toMatchObject({ newRequest: true });
+      const confirmed = await phone.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } },
+      });
+      expect(confirmed.data!['reauthenticate'].__typename, JSON.stringify(confirmed)).toBe('ReauthSuccess');
+      expect((await phone.gql(Q.recovery)).data!['generateRecoveryCodes'].codes).toHaveLength(10);
+      const third = await requester.client.gql(ASK, { id: target.id });
+      expect(third.data!['resetTwoFactor']).toMatchObject({ newRequest: true });
+      expect(third.data!['resetTwoFactor'].requestId).not.toBe(second.data!['resetTwoFactor'].requestId);
+      expect(codes(await approver.client.gql(APPROVE, { id: second.data!['resetTwoFactor'].requestId }))).toEqual(['NOT_FOUND']);
+      const done = await approver.client.gql(APPROVE, { id: third.data!['resetTwoFactor'].requestId });
+      expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
+      expect(await factors(target.id)).toBe(0);
     });
 
     it('is not skipped by disabling the other admins first', async () => {

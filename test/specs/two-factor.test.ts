@@ -1929,6 +1929,39 @@ describe('two-factor authentication', () => {
       expect((await client.gql(Q.status)).data!['myTwoFactor'].recoveryCodesRemaining).toBe(0);
     });
 
+    it('two regenerations of recovery codes at once leave one set of ten: the codes of the one that finished first are void', async () => {
+      const { client, id } = await newUser();
+      const { secret } = await enrollTotp(client);
+      await awayFromStepEdge();
+      const reauth = await client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      // Both reach the set in force (its rows held here) before either replaces it.
+      const [a, b] = await inLockOrder(
+        db,
+        [`select 1 from recovery_code where account_id = $1 for update`, [id]],
+        [() => client.gql(Q.recovery), () => client.gql(Q.recovery)],
+      );
+      const sets = [a!, b!].map((r) => r.data!['generateRecoveryCodes'].codes as string[]);
+      expect(sets.map((c) => c.length)).toEqual([10, 10]);
+      expect(
+        await db.query(`select count(*)::int as n from recovery_code where account_id = $1 and used_at is null`, [id]),
+      ).toEqual([{ n: 10 }]);
+      // Exactly one of the two sets works.
+      const works = async (code: string) => {
+        const c = new GqlClient(server.url);
+        expect(
+          (await loginStep(c, (await db.query(`select email from account where id = $1`, [id]))[0]!['email'] as string)).typename,
+        ).toBe('SecondFactorRequired');
+        return (
+          (await c.gql(Q.verify, { i: { method: 'RECOVERY_CODE', code } })).data!['verifySecondFactor'].__typename ===
+          'LoginSuccess'
+        );
+      };
+      expect([await works(sets[0]![0]!), await works(sets[1]![0]!)].sort()).toEqual([false, true]);
+    });
+
     it('a recovery code signs in once, e-mails the holder, and regenerating needs re-authentication and replaces the set', async () => {
       const { client: setupClient, email, id } = await newUser();
       const { secret, recoveryCodes } = await enrollTotp(setupClient);
@@ -3136,6 +3169,18 @@ describe('two-factor authentication', () => {
       expect(await keysOf(user.id)).toEqual([expect.objectContaining({ counter: 0, flagged_at: null })]);
     });
 
+    it('a key that counted and then reports 0 (a clone, or a copy of its secret in a counterless authenticator) is flagged', async () => {
+      const user = await newUser();
+      const key = new SoftKey(server.url);
+      expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect((await signInWithKey(user.email, key)).result).toMatchObject({ __typename: 'LoginSuccess' });
+      expect(await keysOf(user.id)).toEqual([expect.objectContaining({ counter: 1, flagged_at: null })]);
+      key.counter = 0;
+      key.counterless = true;
+      expect((await signInWithKey(user.email, key)).result).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect(await keysOf(user.id)).toEqual([expect.objectContaining({ counter: 1, flagged_at: expect.any(Date) })]);
+    });
+
     it('a passkey backed up after its registration shows as backed up once it signs in (the backup state of each sign-in is kept)', async () => {
       const KEYS = `{ myTwoFactor { webauthnCredentials { name backedUp } } }`;
       const user = await newUser();
@@ -3330,7 +3375,7 @@ describe('two-factor authentication', () => {
           meanwhile: (locker) => locker.query(`delete from totp_authenticator where account_id = $1`, [removing.id]),
         },
       );
-      expect(flagged.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect(flagged!.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
       expect(await full(removing.id)).toEqual([
         { revoked_reason: 'TWO_FACTOR_REQUIRED' },
         { revoked_reason: 'TWO_FACTOR_REQUIRED' },
@@ -3352,7 +3397,7 @@ describe('two-factor authentication', () => {
           meanwhile: (locker) => locker.query(`update account set requires_two_factor = true where id = $1`, [marking.id]),
         },
       );
-      expect(flagged2.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
+      expect(flagged2!.data!['verifySecondFactor']).toMatchObject({ code: 'CREDENTIAL_FLAGGED' });
       expect(await full(marking.id)).toEqual([
         { revoked_reason: 'TWO_FACTOR_REQUIRED' },
         { revoked_reason: 'TWO_FACTOR_REQUIRED' },

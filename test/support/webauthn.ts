@@ -10,8 +10,8 @@ export class SoftKey {
   readonly credentialId: Buffer;
   private readonly transports: unknown[];
   private readonly userVerifies: boolean;
-  /** A key that keeps no signature counter (many passkeys): every assertion reports 0. */
-  private readonly counterless: boolean;
+  /** A key that keeps no signature counter (many passkeys): every assertion reports 0 (a test may switch it). */
+  counterless: boolean;
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;

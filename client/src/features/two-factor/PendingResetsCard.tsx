@@ -66,8 +66,17 @@ function approveRefusal(p: Problem, target: { id: string; email: string }, onTar
       // The server no longer lists such a request: it cannot be approved, only asked for again.
       return (
         <>
-          The admin who asked to reset the two-factor authentication of {target.email} is no longer an admin, or was disabled, so
-          nobody can approve that request. To go ahead, ask for the reset again
+          {p.reason === 'TARGET_RECOVERED' ? (
+            <>
+              {target.email} signed in, or set up a method or new recovery codes, after this reset was asked for: they are not
+              locked out, so the request was closed and nothing was removed. If a reset is still needed, ask for it again
+            </>
+          ) : (
+            <>
+              The admin who asked to reset the two-factor authentication of {target.email} is no longer an admin, or was disabled,
+              so nobody can approve that request. To go ahead, ask for the reset again
+            </>
+          )}
           {onTargetPage ? (
             ' (Reset two-factor authentication, below).'
           ) : (
@@ -87,7 +96,7 @@ function approveRefusal(p: Problem, target: { id: string; email: string }, onTar
     case 'FORBIDDEN':
       return 'Only a second admin can approve this reset: neither the admin who asked for it nor its holder, and one who had been an admin for at least a day when it was asked for.';
     case 'NOT_FOUND':
-      return 'This request no longer waits: it lapsed, or another admin approved it meanwhile.';
+      return 'This request no longer waits: it lapsed or was closed, or another admin approved it meanwhile.';
     default:
       return problemSentence(p);
   }

@@ -368,12 +368,27 @@ export class AccountService {
       }
       managed.disabledAt = disabled ? new Date() : null;
       let tokensRevoked = 0;
+      let resetRequestsClosed = 0;
       if (disabled) {
         await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
         tokensRevoked = await revokeApiTokensOf(tx, managed.id);
+        // The resets of admins' 2FA it asked for, still waiting, are closed for good: whoever disabled it
+        // may have done so because its session was taken over, and enabling it again (after a new
+        // password, say) must not bring back what was asked for from there.
+        resetRequestsClosed = (
+          await tx.execute<{ id: string }[]>(
+            `update two_factor_reset_request set expires_at = now()
+              where requested_by_id = ? and approved_at is null and expires_at > now() returning id`,
+            [managed.id],
+          )
+        ).length;
       }
       await tx.flush();
-      await audit(tx, managed, disabled ? { apiTokensRevoked: tokensRevoked } : undefined);
+      await audit(
+        tx,
+        managed,
+        disabled ? { apiTokensRevoked: tokensRevoked, ...(resetRequestsClosed > 0 ? { resetRequestsClosed } : {}) } : undefined,
+      );
       return managed;
     });
   }

@@ -19,7 +19,9 @@ import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSett
 import { complianceReport, owesEnrollment, settingsImpact, signOutOwingEnrollment } from './compliance.js';
 import {
   nothingToReset,
+  recoveredSince,
   requesterGone,
+  targetRecovered,
   TwoFactorFailure,
   TwoFactorService,
   target,
@@ -789,13 +791,18 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Boolean, {
     description:
-      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). An account that is not locked is left as it is, its count of consecutive failures included: BAD_USER_INPUT, reason NOT_LOCKED. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication (not possible with an API token).',
+      'Unlocks second-step sign-in for an account locked after too many consecutive failures (the attempt limits still apply). An account that is not locked is left as it is, its count of consecutive failures included: BAD_USER_INPUT, reason NOT_LOCKED. Not your own account (another admin unlocks it, or the server’s unlock-2fa command): BAD_USER_INPUT, reason SELF. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Needs a recent re-authentication (not possible with an API token).',
   })
   async unlockSecondFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const account = await managedAccount(ctx, accountId);
+    // "Until an admin unlocks it" means another admin: whoever was guessing at your second step must
+    // not be let on again by a session of yours (one re-authenticated just before the lock, say).
+    if (account.id === ctx.viewer!.account.id) {
+      throw badInput([{ field: 'accountId', reason: 'SELF', message: 'Another admin must unlock your second step.' }]);
+    }
     ctx.services.twoFactor.requireRecentReauth(ctx);
     if (!(await ctx.services.twoFactor.unlock(ctx, account))) throw notLocked();
     return true;
@@ -804,7 +811,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once, unless such an admin was deleted less than a day ago: APPROVER_RECENTLY_DELETED (with `extensions.retryAfter`), and nothing changes. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester has since been disabled or is no longer an admin); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once, unless such an admin was deleted less than a day ago: APPROVER_RECENTLY_DELETED (with `extensions.retryAfter`), and nothing changes. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester is no longer an enabled admin, or the account has since signed in or set up a method or new recovery codes); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -862,7 +869,10 @@ export class TwoFactorResolver {
             { target: account.id, approvedAt: null, expiresAt: { $gt: new Date() } },
             { populate: ['requestedBy'], refresh: true },
           );
-          if (open && standsBehind(open.requestedBy)) return { req: open, created: false };
+          // One the account made moot since (it signed in, or set up a factor) is replaced too: approved,
+          // it would wipe what the account uses now.
+          if (open && standsBehind(open.requestedBy) && !(await recoveredSince(tx, account.id, open.createdAt)))
+            return { req: open, created: false };
           if (open) open.expiresAt = new Date();
           const made = tx.create(TwoFactorResetRequest, {
             target: account.id,
@@ -914,7 +924,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. CONFLICT when the requester has since been disabled or is no longer an admin (ask again); NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN too when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -923,7 +933,10 @@ export class TwoFactorResolver {
     assertUuid(requestId, 'requestId');
     const viewer = ctx.viewer!;
     const req = await ctx.em.findOne(TwoFactorResetRequest, { id: requestId }, { populate: ['target', 'requestedBy'] });
-    if (!req || req.approvedAt !== null || req.expiresAt.getTime() <= Date.now()) throw notFound('Reset request');
+    if (!req || req.approvedAt !== null) throw notFound('Reset request');
+    // Closed or lapsed: one whose requester is disabled now (disabling closes its requests) is said to
+    // be so, as one refused for it below, since the way on is to ask again.
+    if (req.expiresAt.getTime() <= Date.now()) throw standsBehind(req.requestedBy) ? notFound('Reset request') : requesterGone();
     if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {
       throw appError(ErrorCode.FORBIDDEN, 'A second admin (neither the requester nor the target) must approve.');
     }
@@ -941,6 +954,7 @@ export class TwoFactorResolver {
     // Claimed in the reset's own transaction: approved and carried out, or neither.
     const done = await ctx.services.twoFactor.resetAll(ctx, req.target, { requestId: req.id, approverId: viewer.account.id });
     if (done === 'NOTHING_HELD') throw nothingToReset();
+    if (done === 'RECOVERED') throw targetRecovered();
     if (!done) throw notFound('Reset request');
     return Object.assign(new TwoFactorResetDone(), { account: req.target });
   }

@@ -1634,34 +1634,44 @@ export class TwoFactorService {
   /**
    * Removes every method and code of an account, revokes its sessions and tokens, tells the holder.
    * `approval`: the second admin's approval of a reset request, claimed in the same transaction (false,
-   * with nothing done, when it was claimed, withdrawn or expired meanwhile). Every other open request
+   * with nothing done, when it was claimed, withdrawn or expired meanwhile; 'RECOVERED', with the request
+   * closed and nothing else done, when the account signed in or set up a factor after it was asked for). Every other open request
    * for the account is closed: a reset asked for before this one must not wipe what is set up after.
    */
   async resetAll(
     ctx: Context,
     account: Account,
     approval?: { requestId: string; approverId: string },
-  ): Promise<boolean | 'NOTHING_HELD'> {
-    const done = await ctx.em.transactional(async (tx): Promise<boolean | 'NOTHING_HELD'> => {
+  ): Promise<boolean | 'NOTHING_HELD' | 'RECOVERED'> {
+    const done = await ctx.em.transactional(async (tx): Promise<boolean | 'NOTHING_HELD' | 'RECOVERED'> => {
       const id = account.id;
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
       if (approval) {
-        // Only while its requester still stands behind it, as read now (after the lock): disabled or
-        // demoted while this approval waited, it is refused as it would have been before.
-        const [claimed] = await tx.execute<{ stands: boolean }[]>(
+        // Only while its requester and its approver still stand behind it, as read now (after the lock):
+        // disabled or demoted while this approval waited, it is refused as it would have been before.
+        // And only while the account is still locked out: signed in or set up anew since it was asked
+        // for, it is closed instead (that commits; the caller says why).
+        const [claimed] = await tx.execute<{ stands: boolean; approver_stands: boolean; recovered: boolean }[]>(
           `with req as (
-             select r.id, exists (select 1 from account a where a.id = r.requested_by_id and a.disabled_at is null and a.role = ?) as stands
+             select r.id, exists (select 1 from account a where a.id = r.requested_by_id and a.disabled_at is null and a.role = ?) as stands,
+                    exists (select 1 from account b where b.id = ? and b.disabled_at is null and b.role = ?) as approver_stands,
+                    ${recoveredSinceSql('r.target_id', 'r.created_at')} as recovered
                from two_factor_reset_request r
               where r.id = ? and r.target_id = ? and r.approved_at is null and r.expires_at > now()),
            claimed as (
              update two_factor_reset_request set approved_at = now(), approved_by_id = ?
-              where id = (select id from req where stands) returning id)
-           select stands from req`,
-          [Role.ADMIN, approval.requestId, id, approval.approverId],
+              where id = (select id from req where stands and approver_stands and not recovered) returning id),
+           closed as (
+             update two_factor_reset_request set expires_at = now()
+              where id = (select id from req where stands and approver_stands and recovered) returning id)
+           select stands, approver_stands, recovered from req`,
+          [Role.ADMIN, approval.approverId, Role.ADMIN, approval.requestId, id, approval.approverId],
         );
         if (claimed === undefined) return false;
         if (!claimed.stands) throw requesterGone();
+        if (!claimed.approver_stands) throw approverGone();
+        if (claimed.recovered) return 'RECOVERED';
       }
       // An account with nothing to reset is left alone: not signed out, its API tokens kept, nobody
       // e-mailed. A request to reset it (its factors removed since it was made) has nothing left to
@@ -1779,7 +1789,42 @@ export const nothingToReset = () =>
   );
 
 export const requesterGone = () =>
-  appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.');
+  appError(ErrorCode.CONFLICT, 'The admin who asked for this reset can no longer ask for it. Ask for it again.', {
+    reason: 'REQUESTER_GONE',
+  });
+
+/** An approval whose approver was disabled (or deleted) while it waited. */
+export const approverGone = () =>
+  appError(ErrorCode.FORBIDDEN, 'Only an enabled admin can approve a reset: yours was disabled meanwhile.');
+
+/** An approval of a reset whose account showed, after it was asked for, that it is not locked out. */
+export const targetRecovered = () =>
+  appError(
+    ErrorCode.CONFLICT,
+    'The account signed in, or set up a method or new recovery codes, after this reset was asked for: it is not locked out, and the request was closed. Ask for a reset again if one is still needed.',
+    { reason: 'TARGET_RECOVERED' },
+  );
+
+/** `recoveredSinceSql` for one account and time. */
+export async function recoveredSince(em: EntityManager, accountId: string, since: Date): Promise<boolean> {
+  const [row] = await em.execute<{ recovered: boolean }[]>(
+    `select ${recoveredSinceSql('x.account', 'x.since')} as recovered from (select ?::uuid as account, ?::timestamptz as since) x`,
+    [accountId, since],
+  );
+  return row?.recovered === true;
+}
+
+/**
+ * Whether the account showed after `since` that it is not locked out: it finished a sign-in (with its
+ * second factor, as an account holding one must), or switched on a method or a set of recovery codes.
+ * A reset asked for before that would wipe what it uses now. `account` and `since` are SQL expressions.
+ */
+export const recoveredSinceSql = (account: string, since: string) => `(
+  exists (select 1 from account where id = ${account} and last_login_at > ${since})
+  or exists (select 1 from totp_authenticator where account_id = ${account} and status = 'ACTIVE' and confirmed_at > ${since})
+  or exists (select 1 from email_factor where account_id = ${account} and status = 'ACTIVE' and confirmed_at > ${since})
+  or exists (select 1 from webauthn_credential where account_id = ${account} and created_at > ${since})
+  or exists (select 1 from recovery_code where account_id = ${account} and created_at > ${since}))`;
 
 export const target = (account: Account) => ({ type: 'Account', id: account.id, label: account.email });
 
