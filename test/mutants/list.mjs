@@ -1099,7 +1099,7 @@ export default [
       [
         WA,
         'where id = ? and flagged_at is null and (counter < ? or (? = 0 and counter = 0))`',
-        'where id = ? and flagged_at is null and (counter < ? or (? = 0 and ? = 0))`',
+        'where id = ? and flagged_at is null and (counter < ? or ? = 0)`',
       ],
     ],
     tests: [[T, 'a key that counted and then reports 0']],
