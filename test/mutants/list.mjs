@@ -585,6 +585,18 @@ export default [
     tests: [[R, 'compliance report']],
   },
   {
+    id: 'approvals-race',
+    why: 'two approvals of one request at once both carry the reset out (twice audited)',
+    edits: [
+      [
+        TF,
+        '      // No factor written meanwhile survives the reset (see lockSecondFactors).\n      await lockSecondFactors(tx, id);\n',
+        '',
+      ],
+    ],
+    tests: [[R, 'two admins approving one request at once']],
+  },
+  {
     id: 'unlock-self',
     why: 'an admin unlocks its own second step: a session re-authenticated before the lock lets the guessing go on',
     edits: [

@@ -613,6 +613,29 @@ describe('two-factor rules', () => {
       expect(await factors(target.id)).toBe(0);
     });
 
+    it('two admins approving one request at once reset once: the other finds it approved', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await signedInAdmin();
+      const [one, two] = [await adminOfADay(), await adminOfADay()];
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // Both pass their checks, then wait for the account's second factors (held here).
+      const answers = await inLockOrder(
+        db,
+        ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${target.id}`]],
+        [() => one.client.gql(APPROVE, { id: requestId }), () => two.client.gql(APPROVE, { id: requestId })],
+        { waitingOn: 'pg_advisory_xact_lock' },
+      );
+      expect(answers.map((r) => r.data?.['approveTwoFactorReset']?.__typename ?? codes(r)[0])).toEqual([
+        'TwoFactorResetDone',
+        'NOT_FOUND',
+      ]);
+      expect(await factors(target.id)).toBe(0);
+      expect(
+        await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id]),
+      ).toEqual([{ actor_id: one.id }]);
+    });
+
     it('is not skipped by disabling the other admins first', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
@@ -1165,15 +1188,37 @@ describe('two-factor rules', () => {
       const user = await withApp('USER');
       const anAdmin = await withApp('ADMIN');
       const aSubAdmin = await withApp('SUB_ADMIN');
+      // Every permission a sub-admin can hold is still no admin's rank: an admin's 2FA is neither reset
+      // nor unlocked by it, and the approvals are admins' only.
+      const all = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS', 'MANAGE_SUB_ADMINS'] });
+      await reauthenticate(all.client);
       const attempts: [GqlClient, { id: string }][] = [
         [other.client, user],
         [users.client, anAdmin],
         [users.client, aSubAdmin],
+        [all.client, anAdmin],
       ];
       for (const [as, target] of attempts) {
         const res = await as.gql(RESET, { id: target.id });
         expect(codes(res), JSON.stringify(res)).toEqual(['FORBIDDEN']);
       }
+      expect(
+        codes(await all.client.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id: anAdmin.id })),
+      ).toEqual(['FORBIDDEN']);
+      expect(codes(await all.client.gql(`{ pendingTwoFactorResets { id } }`))).toEqual(['FORBIDDEN']);
+      expect(
+        codes(
+          await all.client.gql(`mutation($id: ID!) { approveTwoFactorReset(requestId: $id) { __typename } }`, { id: anAdmin.id }),
+        ),
+      ).toEqual(['FORBIDDEN']);
+      // An integration's token with MANAGE_USERS cannot give the recent confirmation a reset or an unlock needs.
+      await reauthenticate(admin);
+      const integration = await createIntegration(admin, ['MANAGE_USERS']);
+      const token = await apiClientFor(server, admin, integration.id);
+      expect(codes(await token.gql(RESET, { id: user.id }))).toEqual(['REAUTH_REQUIRED']);
+      expect(codes(await token.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id: user.id }))).toEqual([
+        'REAUTH_REQUIRED',
+      ]);
       for (const target of [user, anAdmin, aSubAdmin]) {
         expect(await factors(target.id)).toBe(1);
         expect(await recoveryLeft(target.id)).toBe(10);
