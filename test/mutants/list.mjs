@@ -585,6 +585,18 @@ export default [
     tests: [[R, 'compliance report']],
   },
   {
+    id: 'remove-last-usable',
+    why: 'the last method that can sign you in goes while what stays cannot and no recovery code is left (the next sign-in fails)',
+    edits: [
+      [
+        TFR,
+        'if (heldAfter > 0 && m.recoveryRemaining === 0) {',
+        'if ((false as boolean) && heldAfter > 0 && m.recoveryRemaining === 0) {',
+      ],
+    ],
+    tests: [[R, 'the last method that can sign you in']],
+  },
+  {
     id: 'approvals-race',
     why: 'two approvals of one request at once both carry the reset out (twice audited)',
     edits: [
@@ -995,7 +1007,13 @@ export default [
   {
     id: 'last-method-removable',
     why: 'under a policy the last factor goes, leaving an enrollment anyone with the password could make',
-    edits: [[TFR, 'if (left === 0) {', 'if (left < 0) {']],
+    edits: [
+      [
+        TFR,
+        '    if (required) {\n      throw appError(\n        ErrorCode.LAST_METHOD_REQUIRED,',
+        '    if ((false as boolean) && required) {\n      throw appError(\n        ErrorCode.LAST_METHOD_REQUIRED,',
+      ],
+    ],
     tests: [
       [R, 'under a policy the last method stays until another is set up'],
       [T, 'under a policy the last key cannot be removed'],

@@ -408,6 +408,15 @@ describe('two-factor administration in the dashboard', () => {
     const required = await ask();
     expect(required).toContain('They are led through setting up two-factor authentication again right after their password.');
     expect(required).not.toContain('needs only the password');
+
+    // Switched off on this page, the question follows at once (no reload in between).
+    const mark = page.getByRole('switch', { name: 'Require two-factor authentication' });
+    await expect.poll(() => mark.isChecked()).toBe(true);
+    await flip(mark);
+    await page.getByText(`${user.email} no longer has to use two-factor authentication.`).waitFor();
+    await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
+    const question = page.getByRole('dialog', { name: `Reset the two-factor authentication of ${user.email}?` });
+    await question.getByText('Their next sign-in needs only the password, until they set up a method again.').waitFor();
     await page.context().close();
   });
 

@@ -138,6 +138,39 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('removing the last method that can sign you in, beside a key flagged as a copy, says what follows: refused with no recovery code left', async () => {
+    const { email, client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 3, '[]', 'Desk key', now(), now())`,
+      [id],
+    );
+    await db.query(`update recovery_code set used_at = now() where account_id = $1`, [id]);
+    const { context, page } = await signedInWithApp(email, secret);
+    await page.getByText('Two-factor authentication on').waitFor();
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    const question = page.getByRole('dialog', { name: 'Remove the authenticator app?' });
+    await question
+      .getByText(/your last method that can sign you in: .* cannot, and you have no recovery code left\. Remove that first/)
+      .waitFor();
+    await question.getByRole('button', { name: 'Remove app' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await awayFromStepEdge();
+    // The next step's code: the sign-in's own was used already.
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    // Refused, said so, and nothing removed.
+    await page
+      .getByText(/what would stay .* cannot, and you have no recovery code left\. Remove that first, or set up another method\./)
+      .waitFor();
+    expect(await db.query(`select 1 from totp_authenticator where account_id = $1 and status = 'ACTIVE'`, [id])).toHaveLength(1);
+    await page.getByRole('button', { name: 'Remove authenticator app' }).waitFor();
+    await context.close();
+  });
+
   it('removing the app after another tab removed it shows the page as it is now (2FA off), not “on”', async () => {
     const { email, client } = await createAccount(server, admin, { role: 'USER' });
     const { secret, recoveryCodes } = await enrollTotp(client);
@@ -184,6 +217,21 @@ describe('two-factor dashboard details', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // Not an empty sign-in form: it says why.
     await page.getByRole('alert').getByText('Your session has ended. Sign in again.').waitFor({ timeout: 3_000 });
+    await context.close();
+  });
+
+  it('the send button waits the server’s cool-down (60 s), also when the browser’s clock is two minutes slow', async () => {
+    const { context, page } = await userOnSecurityPage();
+    await page.clock.install({ time: new Date(Date.now() - 120_000) });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+    await page.getByLabel('Address for codes').fill(uniqueEmail('codes'));
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const wait = page.getByRole('button', { name: /^Send again in \d+ s$/ });
+    await wait.waitFor();
+    const seconds = Number(/(\d+) s$/.exec((await wait.textContent()) ?? '')?.[1]);
+    expect(seconds).toBeGreaterThan(50);
+    expect(seconds).toBeLessThanOrEqual(60);
     await context.close();
   });
 

@@ -133,6 +133,59 @@ describe('two-factor rules', () => {
     expect(mail.count()).toBeGreaterThan(since);
   });
 
+  it('the last method that can sign you in does not go while what stays cannot and no recovery code is left', async () => {
+    // Staff: an app, and e-mail codes, which staff may not use (the default).
+    const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });
+    const { secret } = await enrollTotp(staff.client);
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [staff.id, staff.email],
+    );
+    await awayFromStepEdge();
+    const re = await staff.client.gql(Q.reauth, {
+      i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+    });
+    expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+    // Every recovery code used: removing the app would leave a second step nothing can give.
+    await db.query(`update recovery_code set used_at = now() where account_id = $1`, [staff.id]);
+    const refused = await staff.client.gql(Q.disableTotp);
+    expect(codes(refused)).toEqual(['WOULD_LOCK_YOU_OUT']);
+    expect(refused.errors![0]!.extensions!['reason']).toBe('NO_USABLE_METHOD_LEFT');
+    expect(await factors(staff.id)).toBe(2);
+    expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_DISABLED'`, [staff.id])).toEqual(
+      [],
+    );
+    // With the unusable one removed first, the app goes (two-factor authentication off, nothing owed).
+    expect((await staff.client.gql(Q.disableEmail)).data!['disableEmailFactor']).toBe(true);
+    expect((await staff.client.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+    expect(await factors(staff.id)).toBe(0);
+
+    // A user: an app and a key flagged as a copy. With one recovery code left, the app may go: each
+    // sign-in then takes a recovery code (the dashboard says so before asking).
+    const user = await createAccount(server, admin, { role: 'USER' });
+    const app = await enrollTotp(user.client);
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 3, '[]', 'Desk key', now(), now())`,
+      [user.id],
+    );
+    await db.query(
+      `update recovery_code set used_at = now() where account_id = $1 and id <> (select id from recovery_code where account_id = $1 limit 1)`,
+      [user.id],
+    );
+    await awayFromStepEdge();
+    const ok = await user.client.gql(Q.reauth, {
+      i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(app.secret, 0) } },
+    });
+    expect(ok.data!['reauthenticate'].__typename, JSON.stringify(ok)).toBe('ReauthSuccess');
+    expect((await user.client.gql(Q.disableTotp)).data!['disableTotp']).toBe(true);
+    expect(await loginStep(new GqlClient(server.url), user.email)).toMatchObject({
+      typename: 'SecondFactorRequired',
+      methods: ['RECOVERY_CODE'],
+    });
+  });
+
   it('re-authentication is refused, not done with the password alone, when the factor held cannot be used', async () => {
     const { client, id } = await createAccount(server, admin, { role: 'USER' });
     // A security key flagged as a possible clone, and no recovery code.
@@ -1212,9 +1265,10 @@ describe('two-factor rules', () => {
         ),
       ).toEqual(['FORBIDDEN']);
       // An integration's token with MANAGE_USERS cannot give the recent confirmation a reset or an unlock needs.
-      await reauthenticate(admin);
-      const integration = await createIntegration(admin, ['MANAGE_USERS']);
-      const token = await apiClientFor(server, admin, integration.id);
+      const issuer = await createAccount(server, admin, { role: 'ADMIN' });
+      await reauthenticate(issuer.client);
+      const integration = await createIntegration(issuer.client, ['MANAGE_USERS']);
+      const token = await apiClientFor(server, issuer.client, integration.id);
       expect(codes(await token.gql(RESET, { id: user.id }))).toEqual(['REAUTH_REQUIRED']);
       expect(codes(await token.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id: user.id }))).toEqual([
         'REAUTH_REQUIRED',

@@ -36,18 +36,34 @@ export function Component() {
   const [generate, { loading: generating }] = useMutation(GenerateRecoveryCodesDocument);
   const tf = data?.myTwoFactor;
   const viewer = useViewer();
-  // Removing the last method also deletes the recovery codes (they would back up nothing): said in the
-  // removal's confirmation, since the codes the holder keeps stop working too.
-  const methodsHeld = tf ? (tf.totpEnabled ? 1 : 0) + (tf.emailAddress ? 1 : 0) + tf.webauthnCredentials.length : 0;
-  // Under a policy the last one cannot go at all (LAST_METHOD_REQUIRED): said before asking to confirm.
-  const lastMethodNote =
-    methodsHeld !== 1
-      ? ''
-      : tf?.required
-        ? ' It is your last method, and two-factor authentication is required of your account: set up another method before you remove it.'
-        : (tf?.recoveryCodesRemaining ?? 0) > 0
-          ? ' It is your last method: your recovery codes are deleted with it, and signing in takes your password alone.'
-          : '';
+  /**
+   * What removing this method leaves, said in the removal's confirmation. The last method takes the
+   * recovery codes with it (they would back up nothing), since the codes the holder keeps stop working
+   * too. The last one that can sign you in, with only unusable ones left (a key flagged as a copy,
+   * e-mail codes admins may not use), leaves each sign-in to a recovery code, or cannot go at all
+   * without one (WOULD_LOCK_YOU_OUT). Under a policy the last usable one cannot go (LAST_METHOD_REQUIRED).
+   */
+  const removalNote = (removing: { totp?: true; email?: true; keyId?: string }): string => {
+    if (!tf) return '';
+    const keys = tf.webauthnCredentials.filter((c) => c.id !== removing.keyId);
+    const email = tf.emailAddress !== null && tf.emailAddress !== undefined && !removing.email;
+    const heldAfter = (tf.totpEnabled && !removing.totp ? 1 : 0) + (email ? 1 : 0) + keys.length;
+    // While 2FA is off system-wide nothing is usable now: only what is held is told apart.
+    const emailUsable = email && (!tf.systemEnabled || tf.methods.includes('EMAIL'));
+    const usableAfter =
+      (tf.totpEnabled && !removing.totp ? 1 : 0) + (emailUsable ? 1 : 0) + keys.filter((c) => !c.flagged).length;
+    const codes = tf.recoveryCodesRemaining;
+    if (usableAfter > 0) return '';
+    if (tf.required)
+      return ' It is your last method that can sign you in, and two-factor authentication is required of your account: set up another method before you remove it.';
+    if (heldAfter === 0)
+      return codes > 0
+        ? ' It is your last method: your recovery codes are deleted with it, and signing in takes your password alone.'
+        : '';
+    return codes > 0
+      ? ` It is your last method that can sign you in: what stays (a security key flagged as a copy, or e-mail codes admins may not use) cannot, so each sign-in will take ${codes === 1 ? 'your last recovery code' : `one of your ${codes} recovery codes`}. Set up another method.`
+      : ' It is your last method that can sign you in: what stays (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left. Remove that first, or set up another method.';
+  };
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -183,7 +199,7 @@ export function Component() {
               onClick={() =>
                 confirm({
                   title: 'Remove the authenticator app?',
-                  body: `Its codes stop working at once. To use an app again, you set it up anew with a new QR code.${lastMethodNote}`,
+                  body: `Its codes stop working at once. To use an app again, you set it up anew with a new QR code.${removalNote({ totp: true })}`,
                   confirmLabel: 'Remove app',
                   onConfirm: () =>
                     void guard('Removing the app', async () => {
@@ -225,7 +241,7 @@ export function Component() {
               onClick={() =>
                 confirm({
                   title: 'Remove e-mail codes?',
-                  body: `Sign-in codes are no longer sent to ${tf.emailAddress}.${lastMethodNote}`,
+                  body: `Sign-in codes are no longer sent to ${tf.emailAddress}.${removalNote({ email: true })}`,
                   confirmLabel: 'Remove e-mail codes',
                   onConfirm: () =>
                     void guard('Removing e-mail codes', async () => {
@@ -246,7 +262,9 @@ export function Component() {
           <EmailSetup onEnabled={onEnabled} onStale={() => void refetch()} />
         ) : (
           <Text size="sm" c="dimmed">
-            Not available for your account (e-mail is not accepted as a second factor for admins unless the settings allow it).
+            {viewer.role === 'USER'
+              ? 'Not allowed by the system settings.'
+              : 'Not available for your account: the system settings do not allow e-mail codes, or not for admins and sub-admins (e-mail is not accepted as a second factor for them unless the settings allow it).'}
           </Text>
         )}
       </Card>
@@ -343,7 +361,7 @@ export function Component() {
                           onClick={() =>
                             confirm({
                               title: `Remove ${c.name}?`,
-                              body: `This security key or passkey can no longer sign you in. To use it again, you add it anew.${lastMethodNote}`,
+                              body: `This security key or passkey can no longer sign you in. To use it again, you add it anew.${removalNote({ keyId: c.id })}`,
                               confirmLabel: 'Remove key',
                               onConfirm: () =>
                                 void guard('Removing the key', async () => {

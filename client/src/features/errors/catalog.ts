@@ -79,6 +79,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
  * `CODE:REASON`; the code's own sentence stands for any other reason.
  */
 const CODE_REASON_SENTENCES: Record<string, string> = {
+  'WOULD_LOCK_YOU_OUT:NO_USABLE_METHOD_LEFT':
+    'This is your last method that can sign you in: what would stay (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left. Remove that first, or set up another method.',
   'METHOD_NOT_ALLOWED:RP_ID_NOT_A_DOMAIN':
     'Security keys and passkeys cannot be used on this server: it is reached by an IP address, which browsers refuse for them. Use another method; the server’s operator can give it a host name (PUBLIC_URL or WEBAUTHN_RP_ID).',
 };

@@ -165,7 +165,9 @@ export function AdminTwoFactorCard({
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, {
     refetchQueries: mayWait ? ['AccountTwoFactor', 'PendingTwoFactorResets'] : ['AccountTwoFactor'],
   });
-  const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument);
+  // The card's own answer (`accountTwoFactor.required`) is read again: the reset question says what the
+  // next sign-in asks for from it.
+  const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
 
   const doReset = () => {

@@ -277,7 +277,7 @@ export function EmailSetup({
         }
         if (r?.__typename === 'TwoFactorError' && r.code === 'ALREADY_ENABLED') onStale?.();
         if (r?.__typename === 'EmailCodeSent') {
-          startSendWait(r.nextSendAfter);
+          startSendWait(r.nextSendAfter, r.sentAt);
           setSent(true);
           setSentTo(address.trim());
           const lapse = new Date(Date.now() + EMAIL_CODE_VALID_MS).toISOString();

@@ -116,7 +116,7 @@ export function SecondFactorForm({
       const r = data?.sendEmailCode;
       // Sent on its own a moment ago (this page reloaded): the code already on its way is the one to enter.
       if (r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') startSendWait(r.retryAfter);
-      if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter);
+      if (r?.__typename === 'EmailCodeSent') startSendWait(r.nextSendAfter, r.sentAt);
       if (automatic && r?.__typename === 'TwoFactorError' && r.code === 'EMAIL_COOLDOWN') {
         setNotice('A code was sent to your verified address moments ago. Enter it, or ask for another once the button allows.');
       } else if (r?.__typename === 'TwoFactorError') {

@@ -113,6 +113,7 @@ export const StartEmailDocument = graphql(`
     startEmailEnrollment(address: $address) {
       __typename
       ... on EmailCodeSent {
+        sentAt
         nextSendAfter
       }
       ... on TwoFactorError {

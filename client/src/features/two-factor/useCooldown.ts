@@ -2,10 +2,13 @@ import { useEffect, useState } from 'react';
 
 /**
  * A send button's cool-down: the whole seconds left until `until` (0 when none), ticking once a
- * second, and `start(until)` with the server's time for the next send (`nextSendAfter`, or the
- * `retryAfter` of an EMAIL_COOLDOWN refusal). A time already past starts nothing.
+ * second, and `start(until, from)` with the server's time for the next send (`nextSendAfter`, or the
+ * `retryAfter` of an EMAIL_COOLDOWN refusal). With `from`, the server's time of the send (`sentAt`),
+ * the wait is counted from now for as long as the server said, whatever this browser's clock says
+ * (one minutes slow would otherwise wait minutes more, one fast none); without, until that time by
+ * this clock. A time already past starts nothing.
  */
-export function useCooldown(): [number, (until: string | Date | null | undefined) => void] {
+export function useCooldown(): [number, (until: string | Date | null | undefined, from?: string | Date | null) => void] {
   const [until, setUntil] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -18,8 +21,9 @@ export function useCooldown(): [number, (until: string | Date | null | undefined
     return () => clearInterval(timer);
   }, [until]);
   const left = until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
-  const start = (at: string | Date | null | undefined) => {
-    const t = at ? new Date(at).getTime() : NaN;
+  const start = (at: string | Date | null | undefined, from?: string | Date | null) => {
+    const wait = at && from ? new Date(at).getTime() - new Date(from).getTime() : NaN;
+    const t = Number.isFinite(wait) ? Date.now() + wait : at ? new Date(at).getTime() : NaN;
     if (!(t > Date.now())) return;
     setNow(Date.now());
     setUntil(t);

@@ -402,7 +402,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes one of your security keys. Needs a recent re-authentication. NOT_FOUND for an unknown key (or one not yours); LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. Removing the last second factor you hold deletes every recovery code.',
+      'Removes one of your security keys. Needs a recent re-authentication. NOT_FOUND for an unknown key (or one not yours); LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async removeWebauthnCredential(
     @Arg('id', () => ID, { description: 'The device.' }) id: string,
@@ -420,7 +420,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes your authenticator app. Needs a recent re-authentication. NOT_FOUND when none is set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. Removing the last second factor you hold deletes every recovery code.',
+      'Removes your authenticator app. Needs a recent re-authentication. NOT_FOUND when none is set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
@@ -434,7 +434,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes your e-mail codes. Needs a recent re-authentication. NOT_FOUND when none are set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and they are your last usable method. Removing the last second factor you hold deletes every recovery code.',
+      'Removes your e-mail codes. Needs a recent re-authentication. NOT_FOUND when none are set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and they are your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
     ctx.services.twoFactor.requireRecentReauth(ctx);
@@ -513,7 +513,11 @@ export class TwoFactorResolver {
   /**
    * Under a policy, the account keeps at least one usable factor: removing the last would leave its
    * next sign-in an enrollment anyone with the password could make, or one no method can finish (an
-   * e-mail address the settings no longer let staff use is no factor here). `removing` names what goes.
+   * e-mail address the settings no longer let staff use is no factor here). Without one, a removal may
+   * leave no factor at all (two-factor authentication off, the recovery codes deleted with the last),
+   * but not only factors that cannot be used (a key flagged as a clone, e-mail codes while they are off
+   * for staff) and no recovery code: the next sign-in would owe a second step nothing can give, and only
+   * an admin's reset would let the holder in. `removing` names what goes.
    */
   private async assertKeepsAFactor(ctx: Context, removing: { totp?: true; email?: true; webauthnId?: string }): Promise<void> {
     const { account } = ctx.viewer!;
@@ -521,7 +525,7 @@ export class TwoFactorResolver {
     // As committed, and unchanged until the removal commits: a policy switched on at the same moment
     // then either holds here or finds the method gone and signs the account out.
     const settings = await ctx.services.settings.twoFactorLocked(ctx.em);
-    if (!(await tf.policyRequires(ctx.em, account, settings))) return;
+    const required = await tf.policyRequires(ctx.em, account, settings);
     const m = await tf.summary(ctx.em, account.id);
     // E-mail codes count only where they can finish a sign-in (for staff, only when the settings allow them).
     const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, account, settings));
@@ -529,10 +533,20 @@ export class TwoFactorResolver {
       (m.totp && !removing.totp ? 1 : 0) +
       (emailUsable && !removing.email ? 1 : 0) +
       m.webauthn.filter((c) => c.id !== removing.webauthnId && c.flaggedAt === null).length;
-    if (left === 0) {
+    if (left > 0) return;
+    if (required) {
       throw appError(
         ErrorCode.LAST_METHOD_REQUIRED,
         'Two-factor authentication is required for your account: set up another method before removing this one.',
+      );
+    }
+    const heldAfter =
+      (m.email !== null && !removing.email ? 1 : 0) + m.webauthn.filter((c) => c.id !== removing.webauthnId).length;
+    if (heldAfter > 0 && m.recoveryRemaining === 0) {
+      throw appError(
+        ErrorCode.WOULD_LOCK_YOU_OUT,
+        'This is your last method that can sign you in: what would stay (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left, so your next sign-in would fail. Remove that first, or set up another method.',
+        { reason: 'NO_USABLE_METHOD_LEFT' },
       );
     }
   }
