@@ -122,6 +122,35 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('in the pop-up, arrowing through the methods keeps the focus on them (the key button and code field do not take it)', async () => {
+    const { email, client, context, page } = await userOnSecurityPage({ key: true });
+    await page.getByLabel('Device name').fill('Desk key');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page.getByRole('table', { name: 'Security keys' }).getByText('Desk key').waitFor();
+    await enrollTotp(client);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signIn(page, email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    // The first method's field has the focus when the pop-up opens.
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.autocomplete))
+      .toBe('one-time-code');
+    const focusedRadio = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        return el?.type === 'radio' ? el.value : null;
+      });
+    await dialog.getByRole('radio', { name: 'Authenticator app' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await dialog.getByRole('button', { name: 'Use security key' }).waitFor();
+    await expect.poll(focusedRadio).toBe('WEBAUTHN');
+    await page.keyboard.press('ArrowDown');
+    await dialog.getByRole('textbox', { name: 'Recovery code' }).waitFor();
+    await expect.poll(focusedRadio).toBe('RECOVERY_CODE');
+    await context.close();
+  });
+
   it('under a policy, removing the last method says before anything else that it cannot go (not that the codes would)', async () => {
     const { email, client, id } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(client);

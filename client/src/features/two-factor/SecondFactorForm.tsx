@@ -61,6 +61,12 @@ export function SecondFactorForm({
   deadline?: Date | null;
 }) {
   const [method, setMethod] = useState<TwoFactorMethod>(methods[0] ?? 'TOTP');
+  // Focus goes to the first method's field (or key button) when the form appears, not when the method
+  // changes: a keyboard user moving through the choices with the arrow keys stays on them (WCAG 3.2.2).
+  const appearing = useRef(true);
+  useEffect(() => {
+    appearing.current = false;
+  }, []);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -200,7 +206,13 @@ export function SecondFactorForm({
         <>
           <Text size="sm">Use a security key, Touch ID, Windows Hello or a passkey registered to your account.</Text>
           {/* Focused when the dialog opens on it: Enter uses the key (not the dialog's close button). */}
-          <Button ref={keyButton} onClick={() => void onSecurityKey()} loading={busy} data-autofocus autoFocus>
+          <Button
+            ref={keyButton}
+            onClick={() => void onSecurityKey()}
+            loading={busy}
+            data-autofocus
+            autoFocus={appearing.current}
+          >
             Use security key
           </Button>
         </>
@@ -230,7 +242,7 @@ export function SecondFactorForm({
               maxLength={method === 'RECOVERY_CODE' ? 16 : 12}
               required
               // Also when the form appears in a dialog already open (the re-authentication's second step).
-              autoFocus
+              autoFocus={appearing.current}
               data-autofocus
               error={problem?.fieldErrors['code']}
               value={code}
