@@ -320,18 +320,26 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
-  it('approving a reset whose requester was disabled meanwhile says to ask for the reset again, not “reload and try again”', async () => {
+  /**
+   * An admin with an app whose reset another admin asked for, and a second admin of a day on the 2FA
+   * compliance page with the request's Approve button in view.
+   */
+  async function approvalInView() {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
-    await enrollTotp(target.client);
+    const { secret } = await enrollTotp(target.client);
     const requester = await createAccount(server, admin, { role: 'ADMIN' });
     const approver = await agedAdmin();
     await askReset(requester.client, target.id);
-
     const page = await signedIn(approver.email);
     await page.getByRole('link', { name: '2FA compliance' }).click();
     const card = page.getByRole('region', { name: 'Resets waiting for approval' });
     const approve = card.getByRole('button', { name: `Approve reset of ${target.email}` });
     await approve.waitFor();
+    return { target, secret, requester, page, approve };
+  }
+
+  it('approving a reset whose requester was disabled meanwhile says to ask for the reset again, not “reload and try again”', async () => {
+    const { target, requester, page, approve } = await approvalInView();
     // Meanwhile the admin who asked is disabled.
     await reauthenticate(admin);
     const disabled = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, {
@@ -349,17 +357,7 @@ describe('two-factor administration in the dashboard', () => {
   });
 
   it('approving a reset whose holder signed in meanwhile says the request was closed and nothing removed', async () => {
-    const target = await createAccount(server, admin, { role: 'ADMIN' });
-    const { secret } = await enrollTotp(target.client);
-    const requester = await createAccount(server, admin, { role: 'ADMIN' });
-    const approver = await agedAdmin();
-    await askReset(requester.client, target.id);
-
-    const page = await signedIn(approver.email);
-    await page.getByRole('link', { name: '2FA compliance' }).click();
-    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
-    const approve = card.getByRole('button', { name: `Approve reset of ${target.email}` });
-    await approve.waitFor();
+    const { target, secret, page, approve } = await approvalInView();
     // Meanwhile the holder found the phone and signs in with it.
     await awayFromStepEdge();
     await loginWithTotp(server, target.email, secret, 0);

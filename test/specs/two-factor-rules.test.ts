@@ -579,43 +579,25 @@ describe('two-factor rules', () => {
       expect(await factors(target.id)).toBe(0);
     });
 
-    it('a requester disabled while the approval waits for the account is refused there: nothing is reset', async () => {
+    /**
+     * An approval that passes its checks, then waits for the account's second factors (held here) while
+     * `who` (the requester or the approver) is disabled, committed before the approval gets them: refused
+     * with `code`, and nothing reset.
+     */
+    const disabledWhileApprovalWaits = async (who: 'requester' | 'approver', code: string) => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const requester = await signedInAdmin();
       const approver = await adminOfADay();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
-      // The approval passes its checks, then waits for the account's second factors (held here); the
-      // requester is disabled meanwhile, committed before the approval gets them.
+      const disabled = who === 'requester' ? requester.id : approver.id;
       const [done] = await inLockOrder(
         db,
         ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${target.id}`]],
         [() => approver.client.gql(APPROVE, { id: requestId })],
-        { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [requester.id]) },
+        { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [disabled]) },
       );
-      expect(codes(done!)).toEqual(['CONFLICT']);
-      expect(await factors(target.id)).toBe(1);
-      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [requestId])).toEqual([
-        { approved_at: null },
-      ]);
-      expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
-        [],
-      );
-    });
-
-    it('an approver disabled while its approval waits for the account is refused there: nothing is reset', async () => {
-      const target = await createAccount(server, admin, { role: 'ADMIN' });
-      await enrollTotp(target.client);
-      const requester = await signedInAdmin();
-      const approver = await adminOfADay();
-      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
-      const [done] = await inLockOrder(
-        db,
-        ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${target.id}`]],
-        [() => approver.client.gql(APPROVE, { id: requestId })],
-        { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [approver.id]) },
-      );
-      expect(codes(done!)).toEqual(['FORBIDDEN']);
+      expect(codes(done!)).toEqual([code]);
       expect(await factors(target.id)).toBe(1);
       expect(
         await db.query(`select approved_at, approved_by_id from two_factor_reset_request where id = $1`, [requestId]),
@@ -623,7 +605,13 @@ describe('two-factor rules', () => {
       expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
         [],
       );
-    });
+    };
+
+    it('a requester disabled while the approval waits for the account is refused there: nothing is reset', () =>
+      disabledWhileApprovalWaits('requester', 'CONFLICT'));
+
+    it('an approver disabled while its approval waits for the account is refused there: nothing is reset', () =>
+      disabledWhileApprovalWaits('approver', 'FORBIDDEN'));
 
     it('a request the account made moot (it signed in, or set up a factor, after it was asked for) is closed, not approved: nothing is removed', async () => {
       const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId newRequest } } }`;

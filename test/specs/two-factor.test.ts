@@ -1898,14 +1898,20 @@ describe('two-factor authentication', () => {
       expect(counts).toEqual([8, 9]);
     });
 
-    it('regenerating recovery codes while the last method is removed leaves no codes behind: METHOD_NOT_SET_UP, nothing written', async () => {
-      const { client, id } = await newUser();
-      const { secret } = await enrollTotp(client);
+    /** A new user with an authenticator app, re-authenticated with it just now. */
+    async function userReauthenticatedWithApp() {
+      const user = await newUser();
+      const { secret } = await enrollTotp(user.client);
       await awayFromStepEdge();
-      const reauth = await client.gql(Q.reauth, {
+      const reauth = await user.client.gql(Q.reauth, {
         i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
       });
       expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      return { ...user, secret };
+    }
+
+    it('regenerating recovery codes while the last method is removed leaves no codes behind: METHOD_NOT_SET_UP, nothing written', async () => {
+      const { client, id } = await userReauthenticatedWithApp();
       const generated = async () =>
         (
           await db.query(
@@ -1930,13 +1936,7 @@ describe('two-factor authentication', () => {
     });
 
     it('two regenerations of recovery codes at once leave one set of ten: the codes of the one that finished first are void', async () => {
-      const { client, id } = await newUser();
-      const { secret } = await enrollTotp(client);
-      await awayFromStepEdge();
-      const reauth = await client.gql(Q.reauth, {
-        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
-      });
-      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      const { client, id } = await userReauthenticatedWithApp();
       // Both reach the set in force (its rows held here) before either replaces it.
       const [a, b] = await inLockOrder(
         db,
