@@ -410,7 +410,12 @@ describe('two-factor administration in the dashboard', () => {
     // Switched off on this page, the question follows at once (no reload in between).
     const mark = page.getByRole('switch', { name: 'Require two-factor authentication' });
     await expect.poll(() => mark.isChecked()).toBe(true);
+    // The card's answer comes back slowly: the change is reported done only once it has.
+    const slow = await holdOperation(page, 'AccountTwoFactor');
     await flip(mark);
+    await page.waitForTimeout(1_000);
+    expect(await page.getByText(`${user.email} no longer has to use two-factor authentication.`).count()).toBe(0);
+    slow.release();
     await page.getByText(`${user.email} no longer has to use two-factor authentication.`).waitFor();
     await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
     const question = page.getByRole('dialog', { name: `Reset the two-factor authentication of ${user.email}?` });

@@ -165,9 +165,12 @@ export function AdminTwoFactorCard({
   const [reset, { loading: resetting }] = useMutation(ResetTwoFactorDocument, {
     refetchQueries: mayWait ? ['AccountTwoFactor', 'PendingTwoFactorResets'] : ['AccountTwoFactor'],
   });
-  // The card's own answer (`accountTwoFactor.required`) is read again: the reset question says what the
-  // next sign-in asks for from it.
-  const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
+  // The card's own answer (`accountTwoFactor.required`) is read again before the change is reported
+  // done: the reset question says what the next sign-in asks for from it.
+  const [setRequired, { loading: marking }] = useMutation(SetRequiresTwoFactorDocument, {
+    refetchQueries: ['AccountTwoFactor'],
+    awaitRefetchQueries: true,
+  });
   const [unlock, { loading: unlocking }] = useMutation(UnlockSecondFactorDocument, { refetchQueries: ['AccountTwoFactor'] });
 
   const doReset = () => {
