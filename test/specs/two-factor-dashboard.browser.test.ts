@@ -295,6 +295,9 @@ describe('two-factor dashboard details', () => {
     await keys.getByLabel('New name for Key one').press('Enter');
     await keys.getByText('Desk').waitFor();
     await expect.poll(() => focusedText(page)).toBe('Rename');
+    // Each row's buttons say which key they act on, for a screen reader's list of buttons.
+    await keys.getByRole('button', { name: 'Rename Desk', exact: true }).waitFor();
+    await keys.getByRole('button', { name: 'Remove Desk', exact: true }).waitFor();
     await context.close();
   });
 

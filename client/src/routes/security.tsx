@@ -348,6 +348,7 @@ export function Component() {
                             if (el) renameButtons.current.set(c.id, el);
                             else renameButtons.current.delete(c.id);
                           }}
+                          aria-label={`Rename ${c.name}`}
                           onClick={() => setRenaming({ id: c.id, name: c.name })}
                         >
                           Rename
