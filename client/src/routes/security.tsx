@@ -7,6 +7,7 @@ import { FormattedDate } from '../components/FormattedDate';
 import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
+import { sentenceForCodeAndReason } from '../features/errors/catalog';
 import { problemSentence, toProblem } from '../features/errors/problem';
 import { EmailSetup, type Enabled, TotpSetup, WebauthnSetup } from '../features/two-factor/EnrollmentFlows';
 import { METHOD_LABELS } from '../features/two-factor/labels';
@@ -62,7 +63,7 @@ export function Component() {
         : '';
     return codes > 0
       ? ` It is your last method that can sign you in: what stays (a security key flagged as a copy, or e-mail codes admins may not use) cannot, so each sign-in will take ${codes === 1 ? 'your last recovery code' : `one of your ${codes} recovery codes`}. Set up another method.`
-      : ' It is your last method that can sign you in: what stays (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left. Remove that first, or set up another method.';
+      : ` ${sentenceForCodeAndReason('WOULD_LOCK_YOU_OUT', 'NO_USABLE_METHOD_LEFT')}`;
   };
   const { guard, modal } = useReauthGuard();
   const { confirm, modal: confirmModal } = useConfirm();

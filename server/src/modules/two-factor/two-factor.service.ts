@@ -559,9 +559,8 @@ export class TwoFactorService {
    * finish (right codes give theirs back; wrong ones keep them, so guesses stay limited). The refusal,
    * or the slots taken; the attempt goes on.
    */
-  private async retakeNetwork(ip: string, taken: Taken[]): Promise<TwoFactorFailure | Taken[]> {
+  private async retakeNetwork(budgets: { key: string; cap: number }[], taken: Taken[]): Promise<TwoFactorFailure | Taken[]> {
     const { attemptWindowSeconds } = this.config.twoFactor;
-    const budgets = this.networkBudgets(ip);
     let slots = taken;
     let windowStart = new Date(taken[0]?.windowStart ?? Date.now());
     for (let tries = 1; tries <= 4; tries++) {
@@ -742,6 +741,8 @@ export class TwoFactorService {
     // One round trip: the methods, the attempt taken (when the method may be used), the limits.
     const { attemptWindowSeconds } = this.config.twoFactor;
     const emailAllowed = emailAllowedUnder(settings, account);
+    // The network's budget, and its IPv6 site's when it has one.
+    const budgets = this.networkBudgets(ctx.clientIp);
     const {
       rows: [row],
     } = await this.pool.query<MethodFlags & AttemptRow>({
@@ -752,20 +753,16 @@ export class TwoFactorService {
         this.accountBudgetKey(account.id),
         attemptWindowSeconds,
         proof.method,
-        this.networkBudgetKey(ctx.clientIp),
+        budgets[0]!.key,
         emailAllowed,
-        this.siteBudgetKey(ctx.clientIp),
+        budgets[1]?.key ?? null,
       ],
     });
     // The statement took no attempt for such a method (the same rule in SQL).
     if (!row || !methodsFrom(row, emailAllowed).includes(proof.method)) return notSetUp;
     // The attempts taken, with the windows they were taken in (given back only there).
     const acct: Taken = { key: this.accountBudgetKey(account.id), windowStart: row.acct_start };
-    const siteKey = this.siteBudgetKey(ctx.clientIp);
-    let net: Taken[] = [
-      { key: this.networkBudgetKey(ctx.clientIp), windowStart: row.net_start },
-      ...(siteKey === null ? [] : [{ key: siteKey, windowStart: row.site_start }]),
-    ];
+    let net: Taken[] = budgets.map((b, i) => ({ key: b.key, windowStart: i === 0 ? row.net_start : row.site_start }));
     const limited = this.limitFailure(row);
     if (limited && (row.locked_at || this.accountSpent(row))) {
       // Refused for the account (locked, or its budget spent): the network's slot (and its site's)
@@ -777,7 +774,7 @@ export class TwoFactorService {
       // Refused by the network's budget (or its site's) alone: the attempts in flight there may be
       // right codes about to give theirs back (many people behind one address signing in at once), so
       // this one asks again; refused for good, it gives the account's slot back (the account is not at fault).
-      const retaken = await this.retakeNetwork(ctx.clientIp, net);
+      const retaken = await this.retakeNetwork(budgets, net);
       if (retaken instanceof TwoFactorFailure) {
         await this.giveBack([acct]);
         return retaken;
