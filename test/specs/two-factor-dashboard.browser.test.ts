@@ -616,9 +616,46 @@ describe('two-factor dashboard details', () => {
     await page.keyboard.press('Enter');
     await page
       .getByRole('alert')
-      .getByText(/Remove its entry from your authenticator app/)
+      .getByText(/If you added it to your authenticator app, remove that entry/)
       .waitFor();
     await expect.poll(() => focusedText(page)).toBe('Set up authenticator app');
+    await context.close();
+  });
+
+  it('an app setup left open past its 15 minutes goes off the page then (no QR code to scan that can never be turned on)', async () => {
+    const { context, page } = await userOnSecurityPage();
+    await page.clock.install();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+    await qr.waitFor();
+    const focused = (label: string) => page.getByLabel(label).evaluate((el) => el === document.activeElement);
+    await expect.poll(() => focused('Code from the app')).toBe(true);
+    await page.clock.runFor(14 * 60_000);
+    expect(await qr.isVisible()).toBe(true);
+    await page.clock.runFor(60_000 + 1_000);
+    await qr.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('totp-secret').count()).toBe(0);
+    await page
+      .getByRole('alert')
+      .getByText(/This setup expired before it was turned on\. If you added it to your authenticator app, remove that entry/)
+      .waitFor();
+    // The code field had the focus: it goes to the button that starts a new setup.
+    await expect.poll(() => focusedText(page)).toBe('Set up authenticator app');
+    // A new setup lapses 15 minutes after it started, not at the first one's time.
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await qr.waitFor();
+    await page.clock.runFor(10 * 60_000);
+    await page.getByRole('button', { name: 'Start over with a new QR code' }).click();
+    await page.clock.runFor(10 * 60_000);
+    expect(await qr.isVisible()).toBe(true);
+    // Lapsing while the focus is elsewhere on the page leaves the focus there.
+    await page.getByLabel('Address for codes').focus();
+    await page.clock.runFor(5 * 60_000 + 1_000);
+    await qr.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Set up authenticator app' }).waitFor();
+    expect(await focused('Address for codes')).toBe(true);
     await context.close();
   });
 

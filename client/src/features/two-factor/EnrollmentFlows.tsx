@@ -68,6 +68,9 @@ function settingsChanged(p: Problem | null): boolean {
   return p?.code === 'METHOD_NOT_ALLOWED' || p?.code === 'TWO_FACTOR_DISABLED';
 }
 
+/** How long an app setup can be turned on (the server's TOTP_ENROLLMENT_TTL_MS). */
+const TOTP_SETUP_VALID_MS = 15 * 60_000;
+
 /** The time of day a setup lapses, as the clock on the wall shows it (hours and minutes). */
 function timeOfDay(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -93,18 +96,25 @@ export function TotpSetup({
 }) {
   const [start, startState] = useMutation(StartTotpDocument);
   const [confirm, confirmState] = useMutation(ConfirmTotpDocument);
-  const [enrollment, setEnrollment] = useState<{ qr: string; secret: string; uri: string; expiresAt: string | null } | null>(
-    null,
-  );
-  // A setup that lapsed leaves an entry in the authenticator app that will never work: said, with the start button focused.
+  const [enrollment, setEnrollment] = useState<{
+    qr: string;
+    secret: string;
+    uri: string;
+    expiresAt: string | null;
+    /** Milliseconds from its arrival until it lapses. */
+    lapsesIn: number;
+  } | null>(null);
+  // A setup that lapsed leaves an entry in the authenticator app that will never work: said, with the
+  // start button focused (unless the focus was elsewhere on the page when it lapsed on its own).
   const [lapsed, setLapsed] = useState(false);
+  const [focusStart, setFocusStart] = useState(true);
   const [code, setCode] = useState('');
   const codeField = useRef<HTMLInputElement>(null);
   const startButton = useRef<HTMLButtonElement>(null);
   // Once the lapsed setup is off the page (the start button rendered in its place), the focus goes there.
   useEffect(() => {
-    if (lapsed && !enrollment) startButton.current?.focus();
-  }, [lapsed, enrollment]);
+    if (lapsed && !enrollment && focusStart) startButton.current?.focus();
+  }, [lapsed, enrollment, focusStart]);
   // A setup shown (the start button that had the focus is gone, also after a re-authentication asked
   // for on the way): the focus goes to its code field.
   const shown = enrollment !== null;
@@ -112,6 +122,23 @@ export function TotpSetup({
     if (shown) codeField.current?.focus();
   }, [shown]);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // A setup that lapses while shown goes off the page then, so that its QR code is not scanned after it
+  // can no longer be turned on. Timed from when it arrived (the server's 15 minutes), not by the
+  // browser's clock against the server's time: the two may differ.
+  const lapsesIn = enrollment?.lapsesIn ?? null;
+  useEffect(() => {
+    if (lapsesIn === null) return;
+    const timer = setTimeout(() => {
+      // The focus follows only from the setup itself (its field or buttons, now gone), never from elsewhere on the page.
+      const focused = document.activeElement;
+      setFocusStart(focused === null || focused === document.body || form.current?.contains(focused) === true);
+      setEnrollment(null);
+      setLapsed(true);
+      setProblem(problemFromCode('NOT_ENROLLING'));
+    }, lapsesIn);
+    return () => clearTimeout(timer);
+  }, [lapsesIn, enrollment]);
   // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
   const { guard, modal } = useReauthGuard();
 
@@ -129,6 +156,7 @@ export function TotpSetup({
           secret: e.secret,
           uri: e.otpauthUri,
           expiresAt: e.expiresAt ?? null,
+          lapsesIn: TOTP_SETUP_VALID_MS,
         });
       },
       (p) => {
@@ -151,6 +179,7 @@ export function TotpSetup({
         // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one
         // (the code field that had the focus is gone).
         setEnrollment(null);
+        setFocusStart(true);
         setLapsed(true);
       } else if (p) {
         setCode('');
@@ -171,8 +200,8 @@ export function TotpSetup({
       {modal}
       {lapsed && problem?.code === 'NOT_ENROLLING' ? (
         <Alert color="red" variant="light" role="alert">
-          This setup expired before it was turned on. Remove its entry from your authenticator app (its codes will never work),
-          then set up the app again with a new QR code.
+          This setup expired before it was turned on. If you added it to your authenticator app, remove that entry (its codes will
+          never work), then set up the app again with a new QR code.
         </Alert>
       ) : (
         <ProblemAlert problem={problem} />
@@ -184,7 +213,7 @@ export function TotpSetup({
           </Button>
         </Group>
       ) : (
-        <form onSubmit={(e) => void onConfirm(e)} aria-label="Authenticator app setup">
+        <form ref={form} onSubmit={(e) => void onConfirm(e)} aria-label="Authenticator app setup">
           <Stack gap="sm">
             <Text size="sm">
               1. Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …).
