@@ -1657,6 +1657,18 @@ export default [
     edits: [[TF, '`mail-budget:${mailboxOf(address)}`', '`mail-budget:${address}`']],
     tests: [[T, 'other spellings of one mailbox share its budget']],
   },
+  {
+    id: 'key-limit-options',
+    why: 'an account at its 20 security keys still gets registration options (and a 21st key)',
+    edits: [[WA, '(await ctx.em.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS', 'false']],
+    tests: [[T, 'an account holds at most 20 keys']],
+  },
+  {
+    id: 'key-limit-race',
+    why: 'two registrations finishing at once at 19 keys both store theirs (21 keys)',
+    edits: [[WA, '(await tx.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS', 'false']],
+    tests: [[T, 'an account holds at most 20 keys']],
+  },
 ];
 
 /**

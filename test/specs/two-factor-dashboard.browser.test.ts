@@ -475,6 +475,31 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('at 20 security keys the Security page says so instead of asking for a name, also when the 20th was added elsewhere meanwhile', async () => {
+    const { id, context, page } = await userOnSecurityPage({ key: true });
+    await page.getByLabel('Device name').fill('Key one');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    const table = page.getByRole('table', { name: 'Security keys' });
+    await table.getByText('Key one').waitFor();
+    // Nineteen more added elsewhere (another tab, the API): this page still shows one and offers to add.
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       select gen_random_uuid(), $1::uuid, 'cred-' || gen_random_uuid()::text, 'pk', 0, '[]', 'Spare ' || g, now(), null
+         from generate_series(1, 19) g`,
+      [id],
+    );
+    await page.getByLabel('Device name').fill('Key 21');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page
+      .getByRole('status')
+      .getByText('You have 20 security keys, the most an account can have. Remove one you no longer use to add another.')
+      .waitFor();
+    await table.getByText('Spare 19').waitFor();
+    expect(await page.getByRole('button', { name: 'Add security key' }).count()).toBe(0);
+    expect(await page.getByLabel('Device name').count()).toBe(0);
+    await context.close();
+  });
+
   it('a device name the server refuses is marked on the Device name field, not said in a general alert', async () => {
     const { context, page } = await userOnSecurityPage({ key: true });
     const nameField = page.getByLabel('Device name');

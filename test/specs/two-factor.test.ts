@@ -3069,6 +3069,60 @@ describe('two-factor authentication', () => {
       expect((await loginStep(new GqlClient(server.url), user.email)).typename).toBe('LoginSuccess');
     });
 
+    it('an account holds at most 20 keys, flagged ones included: the 21st is refused at its options, and of two finishing at 19 one is stored', async () => {
+      const user = await newUser();
+      const first = new SoftKey(server.url);
+      await register(user.client, first, 'Key 1');
+      for (let i = 2; i <= 19; i++) {
+        expect(await register(user.client, new SoftKey(server.url), `Key ${i}`)).toMatchObject({
+          __typename: 'TwoFactorEnabled',
+        });
+      }
+      // A second session of the account: two registrations at once, each with its own options taken at 19.
+      const { client: other, result } = await signInWithKey(user.email, first);
+      expect(result.__typename).toBe('LoginSuccess');
+      const [a, b] = [new SoftKey(server.url), new SoftKey(server.url)];
+      const optionsA = (await user.client.gql(OPTIONS, { n: 'Key A' })).data!['webauthnRegistrationOptions'];
+      const optionsB = (await other.gql(OPTIONS, { n: 'Key B' })).data!['webauthnRegistrationOptions'];
+      const answers = await Promise.all([
+        user.client.gql(FINISH, { r: a.registration(optionsA) }),
+        other.gql(FINISH, { r: b.registration(optionsB) }),
+      ]);
+      const finished = answers.map((r) => r.data!['finishWebauthnRegistration']);
+      expect(finished.map((f) => f.__typename).sort()).toEqual(['TwoFactorEnabled', 'TwoFactorError']);
+      expect(finished.find((f) => f.__typename === 'TwoFactorError')).toMatchObject({ code: 'TOO_MANY_KEYS' });
+      expect(await keysOf(user.id)).toHaveLength(20);
+      expect(await auditCount(user.id, 'TWO_FACTOR_ENABLED')).toBe(20);
+      // One e-mail per key stored: twenty, not twenty-one.
+      const registered = () =>
+        mail.messages.filter(
+          (m) => m.to.includes(user.email.toLowerCase()) && /security key or passkey was registered/i.test(m.subject),
+        ).length;
+      await expect.poll(registered).toBe(20);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(registered()).toBe(20);
+
+      // At 20 the options are refused (a typed error with the limit) and leave no challenge; a flagged key counts.
+      const challenges = await challengesOf(user.id);
+      const refused = await user.client.gql(OPTIONS, { n: 'Key 21' });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_KEYS', limit: 20 });
+      expect(refused.errors?.[0]?.message).toMatch(/at most 20 security keys/);
+      expect(await challengesOf(user.id)).toBe(challenges);
+      const flagged = (await keysOf(user.id))[1]!;
+      await db.query(`update webauthn_credential set flagged_at = now() where id = $1`, [flagged['id']]);
+      expect(codes(await user.client.gql(OPTIONS, { n: 'Key 21' }))).toEqual(['TOO_MANY_KEYS']);
+
+      // One removed (after confirming it is you), one can be added.
+      const reauthOptions = (await other.gql(AUTH_OPTIONS)).data!['webauthnAuthenticationOptions'];
+      const reauth = await other.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'WEBAUTHN', webauthnResponse: first.assertion(reauthOptions) } },
+      });
+      expect(reauth.data!['reauthenticate'].__typename).toBe('ReauthSuccess');
+      expect((await other.gql(REMOVE, { id: flagged['id'] })).data!['removeWebauthnCredential']).toBe(true);
+      expect(await register(other, new SoftKey(server.url), 'Key 21')).toMatchObject({ __typename: 'TwoFactorEnabled' });
+      expect(await keysOf(user.id)).toHaveLength(20);
+    });
+
     it('a forged or misdirected registration is refused, its challenge used up, and a key is registered once', async () => {
       const user = await newUser();
       const key = new SoftKey(server.url);

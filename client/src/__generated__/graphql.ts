@@ -280,6 +280,8 @@ export type ErrorCode =
   | 'SIGN_IN_PAUSED'
   /** A second-factor limit: the attempts allowed per account or per network are spent (wait until `retryAfter`); too many codes were e-mailed lately (wait until `retryAfter`); or five wrong tries at one e-mailed code (`retryAfter`: when a new code may be asked for, the attempt window after the dead one was sent; or sign in again, or use another method). */
   | 'TOO_MANY_ATTEMPTS'
+  /** The account has as many security keys as an account may have (20, flagged ones included): remove one it no longer uses, then add the new one. */
+  | 'TOO_MANY_KEYS'
   /** This WebSocket connection holds as many subscriptions as it may: end one before starting another. */
   | 'TOO_MANY_SUBSCRIPTIONS'
   /** Two-factor authentication is switched off system-wide. */

@@ -18,6 +18,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
   NO_PASSWORD_RESET_PENDING: 'This account has no password reset pending: its holder signs in with their password.',
   ACCESS_LIST_EMPTY:
     'An empty access list would refuse the account from everywhere: add an address first, or allow unrestricted access before removing the last one.',
+  TOO_MANY_KEYS: 'An account can have at most 20 security keys. Remove one you no longer use, then add the new one.',
   RESET_LINK_RECENT: 'A reset link was e-mailed less than a minute ago. Wait a minute before sending another.',
   BAD_USER_INPUT: 'Some of the values are not valid. Check the highlighted fields.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',

@@ -400,6 +400,9 @@ export function EmailSetup({
   );
 }
 
+/** The most security keys an account may have (the server's MAX_SECURITY_KEYS, flagged ones included). */
+const MAX_SECURITY_KEYS = 20;
+
 /** A security key or passkey: a friendly name, then the browser's prompt. */
 export function WebauthnSetup({
   onEnabled,
@@ -424,8 +427,9 @@ export function WebauthnSetup({
   const refuse = (p: Problem) => {
     setProblem(p);
     focusSoon(nameField);
-    // No longer allowed (settings changed meanwhile): the page reads what is allowed now.
-    if (settingsChanged(p)) onStale?.();
+    // No longer allowed (settings changed meanwhile), or the limit reached by a key added elsewhere: the
+    // page reads what is allowed now, and the keys there are.
+    if (settingsChanged(p) || p.code === 'TOO_MANY_KEYS') onStale?.();
   };
   // What a refusal said ("already registered") no longer holds once the list of keys changed.
   const keyList = keys?.join(',');
@@ -466,6 +470,15 @@ export function WebauthnSetup({
         }
       },
       refuse,
+    );
+  }
+
+  // At the limit, no name is asked for that could only be refused: the card says what to do instead.
+  if (keys && keys.length >= MAX_SECURITY_KEYS && !busy) {
+    return (
+      <Text size="sm" role="status">
+        You have {keys.length} security keys, the most an account can have. Remove one you no longer use to add another.
+      </Text>
     );
   }
 

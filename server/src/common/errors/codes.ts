@@ -56,6 +56,7 @@ export enum ErrorCode {
   NO_PASSWORD_RESET_PENDING = 'NO_PASSWORD_RESET_PENDING',
   RESET_LINK_RECENT = 'RESET_LINK_RECENT',
   ACCESS_LIST_EMPTY = 'ACCESS_LIST_EMPTY',
+  TOO_MANY_KEYS = 'TOO_MANY_KEYS',
 }
 
 registerEnumType(ErrorCode, {
@@ -175,6 +176,10 @@ registerEnumType(ErrorCode, {
     ACCESS_LIST_EMPTY: {
       description:
         'A restricted account would be left with an empty IP access list, which refuses it from everywhere: removing the last entry of a restricted list, or restricting an account whose list is empty.',
+    },
+    TOO_MANY_KEYS: {
+      description:
+        'The account has as many security keys as an account may have (20, flagged ones included): remove one it no longer uses, then add the new one.',
     },
     RESET_LINK_RECENT: {
       description: 'A reset link was e-mailed to the account less than a minute ago; `retryAfter` says when another may be sent.',

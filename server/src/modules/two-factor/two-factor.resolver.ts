@@ -362,7 +362,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => GraphQLJSONObject, {
     description:
-      'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser (the challenge is valid 5 minutes). In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED (security keys not allowed, or `extensions.reason` RP_ID_NOT_A_DOMAIN), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+      'WebAuthn registration options for a new security key or passkey, for `startRegistration` in the browser (the challenge is valid 5 minutes). In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED (security keys not allowed, or `extensions.reason` RP_ID_NOT_A_DOMAIN), TOO_MANY_KEYS (the account has 20 security keys already, flagged ones included: `extensions.limit`), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async webauthnRegistrationOptions(
     @Arg('name', () => String, { description: 'Friendly name for the device (1–64 characters).' }) name: string,
@@ -376,7 +376,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EnableResult, {
     description:
-      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED, NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered already). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED, NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered already), TOO_MANY_KEYS (the account reached 20 keys meanwhile, by another registration). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async finishWebauthnRegistration(
     @Arg('response', () => GraphQLJSONObject, { description: 'The `startRegistration` result.', validate: false })

@@ -45,6 +45,13 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
  * settings do not allow keys, with the reason beside it (the operator, not an admin, changes this).
  */
 const RP_ID_NOT_A_DOMAIN = 'RP_ID_NOT_A_DOMAIN';
+
+/**
+ * The most security keys one account may have, flagged ones included: every sign-in's options list
+ * them all, and each is kept until removed. Enough for a key per device and spares.
+ */
+export const MAX_SECURITY_KEYS = 20;
+const TOO_MANY_KEYS_MESSAGE = `An account can have at most ${MAX_SECURITY_KEYS} security keys. Remove one you no longer use, then add the new one.`;
 const NO_DOMAIN_MESSAGE =
   'Security keys and passkeys need the server to be reached by a domain name, not an IP address: set WEBAUTHN_RP_ID (or PUBLIC_URL) to a host name.';
 
@@ -145,6 +152,10 @@ export class WebauthnService {
   ): Promise<Record<string, unknown>> {
     const name = checkedDeviceName(nameInput);
     const { settings: s, rpId } = await this.assertAllowed(ctx.em);
+    // (Checked again, under the account's factors' lock, when the key is stored.)
+    if ((await ctx.em.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS) {
+      throw appError(ErrorCode.TOO_MANY_KEYS, TOO_MANY_KEYS_MESSAGE, { limit: MAX_SECURITY_KEYS });
+    }
     // A flagged key is not excluded: the authenticator the holder still has can be added again (a new
     // credential), as the flag's notice advises; it is the only way back for an account that a policy
     // keeps from removing its one flagged key.
@@ -233,12 +244,14 @@ export class WebauthnService {
     if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
-    let saved: WebauthnCredential;
+    let saved: WebauthnCredential | null;
     try {
       // The key and its audit entry commit together, serialized with a reset of the account's factors
-      // (a key registered while one runs must not survive it; see lockSecondFactors).
+      // (a key registered while one runs must not survive it; see lockSecondFactors) and with the
+      // account's other registrations (two finishing at once at the limit: one is stored).
       saved = await ctx.em.transactional(async (tx) => {
         await lockSecondFactors(tx, account.id, ctx);
+        if ((await tx.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS) return null;
         const row = tx.create(WebauthnCredential, {
           account: account.id,
           credentialId: credential.id,
@@ -263,6 +276,7 @@ export class WebauthnService {
       ctx.em.clear();
       return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
     }
+    if (saved === null) return new TwoFactorFailure(ErrorCode.TOO_MANY_KEYS, TOO_MANY_KEYS_MESSAGE);
     this.mail.notify(mails.webauthnRegistered(account.email, saved.name, this.config.publicUrl.origin));
     return saved;
   }
