@@ -301,6 +301,24 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('renaming a key another tab removed says so, and the list shows it gone (focus on the keys card)', async () => {
+    const { id, context, page } = await userOnSecurityPage({ key: true });
+    await page.getByLabel('Device name').fill('Key one');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    const keys = page.getByRole('table', { name: 'Security keys' });
+    await keys.getByText('Key one').waitFor();
+    await keys.getByRole('button', { name: 'Rename Key one' }).click();
+    await keys.getByLabel('New name for Key one').fill('Desk');
+    // Meanwhile removed elsewhere.
+    await db.query(`delete from webauthn_credential where account_id = $1 and name = 'Key one'`, [id]);
+    await keys.getByLabel('New name for Key one').press('Enter');
+    await page.getByText('Key one was removed meanwhile (in another tab or on another device).').waitFor();
+    await keys.getByText('Key one').waitFor({ state: 'detached' });
+    expect(await keys.getByLabel('New name for Key one').count()).toBe(0);
+    await expect.poll(() => focusedHeading(page)).toBe('H2 Security keys and passkeys');
+    await context.close();
+  });
+
   it('the keys card does not keep saying a key “is already registered” once that key was removed', async () => {
     const { context, page } = await userOnSecurityPage({ key: true });
     await page.getByLabel('Device name').fill('Key one');

@@ -297,10 +297,25 @@ export function Component() {
                             if (renamingBusy) return;
                             void renameKey({ variables: { id: c.id, name: renaming.name } })
                               .then(() => endRenaming(c.id))
-                              // A refused name says why (its field's sentence), not "check the highlighted fields".
-                              .catch((err: unknown) =>
-                                notifications.show({ color: 'red', message: problemSentence(toProblem(err)) }),
-                              );
+                              .catch((err: unknown) => {
+                                const p = toProblem(err);
+                                if (p.code === 'NOT_FOUND') {
+                                  // Removed meanwhile (another tab or device): said, and the list read again without it.
+                                  notifications.show({
+                                    color: 'red',
+                                    message: `${c.name} was removed meanwhile (in another tab or on another device).`,
+                                  });
+                                  setRenaming(null);
+                                  focusOnceGone.current = {
+                                    heading: keysHeading,
+                                    gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
+                                  };
+                                  void refetch().catch(() => undefined);
+                                  return;
+                                }
+                                // A refused name says why (its field's sentence), not "check the highlighted fields".
+                                notifications.show({ color: 'red', message: problemSentence(p) });
+                              });
                           }}
                         >
                           <Group gap="xs" wrap="nowrap">
