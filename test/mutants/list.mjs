@@ -1669,6 +1669,60 @@ export default [
     edits: [[WA, '(await tx.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS', 'false']],
     tests: [[T, 'an account holds at most 20 keys']],
   },
+  {
+    id: 'unrecorded-lock',
+    why: 'a count at the lockout with no lock written refuses every app code forever, with no lock its managers can see or end',
+    edits: [
+      [
+        TF,
+        'if (res?.locked_at) await this.lockIfDue(ctx, account, { consecutive_failures: lockoutFailures, locked_at: null });',
+        '',
+      ],
+    ],
+    tests: [[L, 'a run of failures at the lockout with no lock written']],
+  },
+  {
+    id: 'restarted-setup-keeps-attempt',
+    why: 'a right setup code whose setup was restarted meanwhile spends one of the account’s attempts',
+    edits: [
+      [
+        TF,
+        '      // Its code was right (for the secret it was checked against): no guess, so no attempt spent.\n      await this.giveBackAfterCommit([taken]);\n',
+        '',
+      ],
+    ],
+    tests: [[R, 'a right app setup code whose setup was restarted meanwhile']],
+  },
+  {
+    id: 'revoked-app-sign-in-as-wrong-password',
+    why: 'a right password and app code whose sessions were all ended meanwhile is answered and counted as a wrong password',
+    edits: [
+      [
+        'server/src/modules/session/auth.service.ts',
+        "if (now === 'same' && finish !== undefined) {",
+        'if ((false as boolean) && finish !== undefined) {',
+      ],
+    ],
+    tests: [[R, 'in one request is under way is told to sign in again']],
+  },
+  {
+    id: 'second-step-refusals-every-request',
+    why: 'a pending sign-in looping refusals that compare nothing (locked, no such method) writes a login row per request',
+    edits: [['server/src/modules/session/auth.service.ts', 'comparedNothing &&\n', '(false as boolean) &&\n']],
+    tests: [[L, 'second steps refused without comparing anything']],
+  },
+  {
+    id: 'ip-not-allowed-every-request',
+    why: 'a session or token used from outside its access list writes a login row per refused request',
+    edits: [
+      [
+        'server/src/modules/admin-access/admin-access.service.ts',
+        'if (this.refusalsRecorded.take(`${viewer.principal.accountId}|${service}|${sourcePrefixOf(ip)}`)) {',
+        'if (true as boolean) {',
+      ],
+    ],
+    tests: [['test/specs/admin-access.test.ts', 'while restricted, refuses sign-in, existing sessions and API tokens']],
+  },
 ];
 
 /**

@@ -150,12 +150,25 @@ describe('admin IP access lists', () => {
     expect(
       mail.messages.filter((m) => m.to.includes(adminEmail.toLowerCase()) && /outside your IP access list/.test(m.subject)),
     ).toHaveLength(1);
+    // The session from elsewhere used again and again (a dashboard left polling): refused each time,
+    // recorded once a minute.
+    for (let i = 0; i < 4; i++) expect(codes(await elsewhere.gql(`{ accounts { totalCount } }`))).toEqual(['IP_NOT_ALLOWED']);
     const events = await db.query(`select host(ip) as ip, service from login_event where outcome = 'IP_NOT_ALLOWED' order by id`);
     expect(events).toEqual([
       { ip: '203.0.113.200', service: 'panel-session' },
       { ip: '203.0.113.201', service: 'panel' },
       { ip: '203.0.113.203', service: 'panel' },
     ]);
+    // From yet another address, its first refusal is recorded.
+    const third = from(server, '203.0.113.204');
+    third.setCookie('sc_session', admin.getCookie('sc_session')!);
+    expect(codes(await third.gql(`{ accounts { totalCount } }`))).toEqual(['IP_NOT_ALLOWED']);
+    expect(codes(await third.gql(`{ accounts { totalCount } }`))).toEqual(['IP_NOT_ALLOWED']);
+    expect(
+      await db.query(
+        `select host(ip) as ip from login_event where outcome = 'IP_NOT_ALLOWED' and service = 'panel-session' order by id`,
+      ),
+    ).toEqual([{ ip: '203.0.113.200' }, { ip: '203.0.113.204' }]);
 
     // API tokens of a restricted sub-admin.
     const created = await admin.gql(CREATE_ACCOUNT, {

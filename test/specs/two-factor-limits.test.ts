@@ -980,6 +980,75 @@ describe('second-factor attempt limits', () => {
     expect(await spent(netKey)).toBe(0);
   });
 
+  it('second steps refused without comparing anything (locked, no such method) are recorded once a minute per source, not per request; wrong codes each time', async () => {
+    const { client, secret, id } = await pendingUser();
+    const failed = async () =>
+      (
+        await db.query<{ n: number }>(
+          `select count(*)::int as n from login_event where account_id = $1 and outcome = 'SECOND_FACTOR_FAILED'`,
+          [id],
+        )
+      )[0]!.n;
+    const answer = async (c: GqlClient, method: string, code: string) =>
+      (await c.gql(Q.verify, { i: { method, code } })).data!['verifySecondFactor'].code as string;
+    await awayFromStepEdge();
+    expect(await answer(client, 'TOTP', wrong(secret))).toBe('CODE_INVALID');
+    expect(await answer(client, 'TOTP', wrong(secret))).toBe('CODE_INVALID');
+    expect(await failed()).toBe(2);
+    // E-mail codes it does not have: refused five times, recorded once.
+    for (let i = 0; i < 5; i++) expect(await answer(client, 'EMAIL', '123456')).toBe('METHOD_NOT_SET_UP');
+    expect(await failed()).toBe(3);
+    // Locked: its right code is refused five times without being compared, recorded once.
+    await db.query(`update two_factor_state set consecutive_failures = 8, locked_at = now() where account_id = $1`, [id]);
+    for (let i = 0; i < 5; i++) expect(await answer(client, 'TOTP', totp(secret, 0))).toBe('SECOND_FACTOR_LOCKED');
+    expect(await failed()).toBe(4);
+    // From another network, its first refusal is recorded too.
+    const elsewhere = new GqlClient(server.url, { 'x-forwarded-for': `198.51.100.${net++}` });
+    expect(
+      (await loginStep(elsewhere, (await db.query(`select email from account where id = $1`, [id]))[0]!['email'])).typename,
+    ).toBe('SecondFactorRequired');
+    expect(await answer(elsewhere, 'TOTP', totp(secret, 0))).toBe('SECOND_FACTOR_LOCKED');
+    expect(await answer(elsewhere, 'TOTP', totp(secret, 0))).toBe('SECOND_FACTOR_LOCKED');
+    expect(await failed()).toBe(5);
+  });
+
+  it('a run of failures at the lockout with no lock written (the lockout lowered since) is locked on the next app code: audited, told, and unlockable', async () => {
+    const { client, secret, id, email } = await pendingUser();
+    // Eight failures counted when the lockout was higher (or the lock's own write failed after the last).
+    await db.query(
+      `insert into two_factor_state (account_id, consecutive_failures) values ($1, 8)
+       on conflict (account_id) do update set consecutive_failures = 8, locked_at = null`,
+      [id],
+    );
+    await awayFromStepEdge();
+    const first = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(first.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    const state = async () =>
+      (await db.query(`select locked_at is not null as locked from two_factor_state where account_id = $1`, [id]))[0]?.['locked'];
+    expect(await state()).toBe(true);
+    const again = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(again.data!['verifySecondFactor'].code).toBe('SECOND_FACTOR_LOCKED');
+    // Audited once, with no actor and the count, and the holder is told.
+    expect(
+      await db.query(
+        `select actor_id, details->'consecutiveFailures' as n from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`,
+        [id],
+      ),
+    ).toEqual([{ actor_id: null, n: 8 }]);
+    await mail.waitFor(email, (m) => /sign-in to your account was locked/i.test(m.subject));
+    // Its managers see it locked, and can unlock it.
+    const STATUS = `query($id: ID!) { accountTwoFactor(accountId: $id) { locked } }`;
+    expect((await admin.gql(STATUS, { id })).data!['accountTwoFactor'].locked).toBe(true);
+    // (Another admin: the one of the other tests stays without a recent re-authentication.)
+    const unlocker = (await createAccount(server, admin, { role: 'ADMIN' })).client;
+    await reauthenticate(unlocker);
+    expect(
+      (await unlocker.gql(`mutation($id: ID!) { unlockSecondFactor(accountId: $id) }`, { id })).data!['unlockSecondFactor'],
+    ).toBe(true);
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+  });
+
   it('consecutive failures lock the second step until an admin unlocks it', async () => {
     const ip = `198.51.100.${net++}`;
     const netKey = `2fa:ip:${ip}/32`;

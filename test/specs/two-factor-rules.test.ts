@@ -753,6 +753,36 @@ describe('two-factor rules', () => {
     ]);
   });
 
+  it('a right app setup code whose setup was restarted meanwhile (another tab) is refused without costing an attempt', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const start = await u.client.gql(Q.startTotp);
+    const secret = (start.data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+    await awayFromStepEdge();
+    const spent = async () =>
+      (await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [`2fa:acct:${u.id}`]))[0]?.count ??
+      0;
+    // The confirmation has checked its code against the secret it read, and waits for the account's
+    // factors while a restart puts a new secret in the row.
+    const [confirmed] = await inLockOrder(
+      db,
+      ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${u.id}`]],
+      [() => u.client.gql(Q.confirmTotp, { c: totp(secret, 0) })],
+      {
+        waitingOn: 'pg_advisory_xact_lock',
+        meanwhile: (locker) =>
+          locker.query(`update totp_authenticator set secret_sealed = 'restarted-' || secret_sealed where account_id = $1`, [
+            u.id,
+          ]),
+      },
+    );
+    expect(confirmed!.data!['confirmTotpEnrollment']).toMatchObject({ __typename: 'TwoFactorError', code: 'NOT_ENROLLING' });
+    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [u.id])).toEqual([
+      { status: 'PENDING' },
+    ]);
+    // Its code was right: the attempt it took is given back.
+    expect(await spent()).toBe(0);
+  });
+
   it('the settings always leave something to set up, also for the staff a policy covers', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods requiredForStaff emailForStaff } }`;
     const before = (await admin.gql(`{ twoFactorSettings { allowedMethods requiredForStaff emailForStaff } }`)).data![
@@ -1432,6 +1462,49 @@ describe('two-factor rules', () => {
       { outcome: 'SUCCESS' },
       { outcome: 'SECOND_FACTOR_REQUIRED' },
     ]);
+  });
+
+  it('a user whose sessions are all ended while its sign-in with password and app code in one request is under way is told to sign in again: not a wrong password, nothing counted', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(u.client);
+    const client = new GqlClient(server.url);
+    await awayFromStepEdge();
+    const ONE_REQUEST = `mutation($input: LoginInput!) { login(input: $input) { __typename ... on ErrorResult { code message } } }`;
+    // Its app code is decided (and used up) by the statement that starts the session, which waits for
+    // the account's row while a revocation of all of its sessions commits.
+    const [signedIn] = await inLockOrder<GqlResponse>(
+      db,
+      [`select 1 from account where id = $1 for update`, [u.id]],
+      [
+        () =>
+          client.gql(ONE_REQUEST, {
+            input: { email: u.email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+          }),
+      ],
+      { meanwhile: (locker) => locker.query(`update account set session_epoch = session_epoch + 1 where id = $1`, [u.id]) },
+    );
+    expect(signedIn!.data?.['login']).toEqual({
+      __typename: 'TwoFactorError',
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/sessions were ended while you were signing in.*Sign in again/),
+    });
+    expect(client.getCookie('sc_session')).toBeUndefined();
+    // No session started (the one its set-up client had is the only row).
+    expect(await liveSessions(u.id)).toBe(1);
+    // Recorded as a right password whose second step did not finish; no wrong password counted anywhere.
+    expect((await db.query(`select outcome from login_event where account_id = $1 order by id`, [u.id])).at(-1)).toEqual({
+      outcome: 'SECOND_FACTOR_REQUIRED',
+    });
+    expect(
+      await db.query(`select key from failure_counter where key like '%' || $1 and key not like '2fa:%'`, [
+        u.email.toLowerCase(),
+      ]),
+    ).toEqual([]);
+    // Signing in again with the next code works.
+    const again = await client.gql(ONE_REQUEST, {
+      input: { email: u.email, password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } },
+    });
+    expect(again.data?.['login'].__typename, JSON.stringify(again)).toBe('LoginSuccess');
   });
 
   it('a user disabled while its sign-in to the second step is under way: the pending sign-in it got is dead, and stays so on re-enable', async () => {

@@ -10,7 +10,9 @@ import type { SqlPool } from '../../db/pool.js';
 import { Account } from '../account/account.entity.js';
 import { LoginOutcome } from '../login-event/login-event.entity.js';
 import type { LoginEventService } from '../login-event/login-event.service.js';
+import { sourcePrefixOf } from '../ip-block/protection.service.js';
 import { AdminAccessEntry } from './admin-access.entity.js';
+import { OncePer } from '../../common/once-per.js';
 
 export const MAX_LINES = 200;
 
@@ -25,6 +27,8 @@ export class AdminAccessService {
     private readonly pool: SqlPool,
     private readonly loginEvents: LoginEventService,
   ) {}
+
+  private readonly refusalsRecorded = new OncePer(60_000);
 
   async ipAllowed(accountId: string, ip: string): Promise<boolean> {
     const { rows } = await this.pool.query({
@@ -60,14 +64,19 @@ export class AdminAccessService {
     if (viewer === null || !viewer.principal.ipRestricted || viewer.principal.role === Role.USER)
       return { viewer, refused: false };
     if (await this.ipAllowed(viewer.principal.accountId, ip)) return { viewer, refused: false };
-    await this.loginEvents.record(typeof em === 'function' ? em() : em, {
-      account: viewer.account,
-      attemptedName: viewer.account.email,
-      ip,
-      userAgent,
-      outcome: LoginOutcome.IP_NOT_ALLOWED,
-      service: viewer.principal.apiTokenId ? 'api' : 'panel-session',
-    });
+    const service = viewer.principal.apiTokenId ? 'api' : 'panel-session';
+    // Recorded for the first refusal of a minute from a source (per account and way in): a dashboard
+    // left polling from outside the list, or a token used in a loop, writes no row per request.
+    if (this.refusalsRecorded.take(`${viewer.principal.accountId}|${service}|${sourcePrefixOf(ip)}`)) {
+      await this.loginEvents.record(typeof em === 'function' ? em() : em, {
+        account: viewer.account,
+        attemptedName: viewer.account.email,
+        ip,
+        userAgent,
+        outcome: LoginOutcome.IP_NOT_ALLOWED,
+        service,
+      });
+    }
     return { viewer: null, refused: true };
   }
 

@@ -106,6 +106,13 @@ function v6Network(ip: IpAddress, bits: 48 | 64): string {
   return `${formatIp(ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${bits}`))}/${bits}`;
 }
 
+/** A source as it is counted and blocked: the address for IPv4, its /64 for IPv6. */
+export function sourcePrefixOf(ipText: string): string {
+  const ip = parseIp(ipText);
+  if (ip === undefined) return `${ipText}/32`;
+  return ip.kind() === 'ipv4' ? `${formatIp(ip)}/32` : v6Network(ip, 64);
+}
+
 /**
  * An IPv6 /48 is blocked whole once its /64s together fail this many times the per-source threshold
  * within the window (a site is many sources; a routed /48 is free to anyone with a tunnel).
@@ -192,9 +199,7 @@ export class ProtectionService {
 
   /** The unit that is counted and blocked: the address for IPv4, its /64 for IPv6. */
   sourcePrefix(ipText: string): string {
-    const ip = parseIp(ipText);
-    if (ip === undefined) return `${ipText}/32`;
-    return ip.kind() === 'ipv4' ? `${formatIp(ip)}/32` : v6Network(ip, 64);
+    return sourcePrefixOf(ipText);
   }
 
   /**

@@ -63,6 +63,14 @@ export const LOGIN_ACCOUNT_SQL = `
     left join lateral (${totpReadSql('a.id', '$5::text', '$8::text', '$6::int', '$7::boolean')}) tf on true
    where a.email = $1`;
 
+/** Second-step refusals made before any proof was compared (see `recordSecondFactorFailure`). */
+const NOTHING_COMPARED: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.SECOND_FACTOR_LOCKED,
+  ErrorCode.TOO_MANY_ATTEMPTS,
+  ErrorCode.METHOD_NOT_SET_UP,
+  ErrorCode.NO_CODE_SENT,
+]);
+
 export class AuthService {
   constructor(
     private readonly config: Config,
@@ -311,7 +319,17 @@ export class AuthService {
             em.getUnitOfWork().unsetIdentity(account);
             return this.login(ctx, emailInput, password, proof, true);
           }
-          recorded = now === 'disabled' ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
+          if (now === 'same' && finish !== undefined) {
+            // Its password and app code were right, and used up by a statement that found the account's
+            // sessions all ended meanwhile: told to sign in again (with the next code), recorded as a
+            // right password whose second step did not finish, and not counted as a wrong password.
+            secondFactor = new TwoFactorFailure(
+              ErrorCode.UNAUTHENTICATED,
+              'Your sessions were ended while you were signing in (by an administrator, or from another device). Sign in again with the next code.',
+            );
+            result = { ok: false, secondFactor };
+            recorded = LoginOutcome.SECOND_FACTOR_REQUIRED;
+          } else recorded = now === 'disabled' ? LoginOutcome.ACCOUNT_DISABLED : LoginOutcome.INVALID_CREDENTIALS;
         }
       } else if (next.stage === SessionStage.PENDING_SECOND_FACTOR) {
         // A short-lived sealed token that can only finish the second step: nothing of it is stored, and
@@ -576,7 +594,20 @@ export class AuthService {
   }
 
   /** Records a failed second step in the login history (the failure counters are the 2FA service's). */
-  async recordSecondFactorFailure(ctx: Context, account: Account): Promise<void> {
+  /**
+   * A second step refused. A refusal that compared nothing (the step locked, a budget spent, no code
+   * sent, no such method) is recorded for the first of its kind from a source in a minute, as blocked
+   * sign-ins are: a pending sign-in sending it in a loop costs no attempt, and must not cost a row (and
+   * a year of keeping) per request either. Every answer that was compared is recorded.
+   */
+  async recordSecondFactorFailure(ctx: Context, account: Account, failure: TwoFactorFailure): Promise<void> {
+    const comparedNothing = failure.unchecked || NOTHING_COMPARED.has(failure.code);
+    if (
+      comparedNothing &&
+      !this.refusalsRecorded.take(`2fa|${account.id}|${this.protection.sourcePrefix(ctx.clientIp)}|${failure.code}`)
+    ) {
+      return;
+    }
     await this.loginEvents.record(ctx.em, await this.panelAttempt(ctx, account, LoginOutcome.SECOND_FACTOR_FAILED));
   }
 

@@ -175,7 +175,7 @@ export class TwoFactorResolver {
       finish?.decide,
     );
     if (checked instanceof TwoFactorFailure) {
-      await auth.recordSecondFactorFailure(ctx, account);
+      await auth.recordSecondFactorFailure(ctx, account, checked);
       return TwoFactorError.from(checked);
     }
     const started = await auth.startFullSession(ctx, account, session(ctx), true, checked.recoveryCodeId, null, finish?.write());

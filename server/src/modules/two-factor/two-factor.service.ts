@@ -607,17 +607,17 @@ export class TwoFactorService {
       // it locked); an automatic lock has no actor. The holder is told once it is committed.
       const locked = await ctx.em.transactional(async (tx) => {
         // Not when a success reset the count meanwhile.
-        const res = await tx.execute(
-          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null and consecutive_failures >= ?`,
+        const [written] = await tx.execute<{ consecutive_failures: number }[]>(
+          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null and consecutive_failures >= ?
+           returning consecutive_failures`,
           [account.id, this.config.twoFactor.lockoutFailures],
-          'run',
         );
-        if ((res as { affectedRows?: number }).affectedRows !== 1) return false;
+        if (!written) return false;
         await this.audit.record(
           { em: tx, viewer: null, clientIp: ctx.clientIp },
           AuditAction.SECOND_FACTOR_LOCKED,
           target(account),
-          { consecutiveFailures: row.consecutive_failures },
+          { consecutiveFailures: written.consecutive_failures },
         );
         return true;
       });
@@ -895,7 +895,10 @@ export class TwoFactorService {
         await this.lockIfDue(ctx, account, res);
         return new TwoFactorFailure(ErrorCode.CODE_ALREADY_USED, 'This code was used already. Wait for the next one.');
       default:
-        // 'LIMITED': past a budget, or locked.
+        // 'LIMITED': past a budget, or locked. Locked by a count at the lockout that no lock was written
+        // for (the lockout lowered since, or the write of the lock failed after its failure was counted):
+        // written now, audited and told, so that the account's managers see it and can unlock it.
+        if (res?.locked_at) await this.lockIfDue(ctx, account, { consecutive_failures: lockoutFailures, locked_at: null });
         return this.limitFailure(res) ?? this.tooMany(new Date());
     }
   }
@@ -976,6 +979,8 @@ export class TwoFactorService {
       return true;
     });
     if (!confirmed) {
+      // Its code was right (for the secret it was checked against): no guess, so no attempt spent.
+      await this.giveBackAfterCommit([taken]);
       return new TwoFactorFailure(
         ErrorCode.NOT_ENROLLING,
         'This setup was restarted or ended meanwhile: scan the newest QR code, or start again.',

@@ -11,7 +11,7 @@ import type { TwoFactorFailure } from './two-factor.service.js';
 @ObjectType('TwoFactorError', {
   implements: ErrorResult,
   description:
-    'An expected second-factor failure: wrong, expired or reused code, limits, wrong state. From `login` also SECOND_FACTOR_UNAVAILABLE (a right password, but the account’s factors cannot be used now and no recovery code is left; with or without `secondFactor`, and no session is started); from `reauthenticate` also INVALID_CREDENTIALS (wrong password), SECOND_FACTOR_REQUIRED (the account has a method and none was given) and SECOND_FACTOR_UNAVAILABLE; from `verifySecondFactor` also UNAUTHENTICATED (the pending sign-in ended meanwhile: sign in again).',
+    'An expected second-factor failure: wrong, expired or reused code, limits, wrong state. From `login` also SECOND_FACTOR_UNAVAILABLE (a right password, but the account’s factors cannot be used now and no recovery code is left; with or without `secondFactor`, and no session is started) and UNAUTHENTICATED (a right password and app code, but the account’s sessions were all ended while it signed in: the code is used up; sign in again with the next one); from `reauthenticate` also INVALID_CREDENTIALS (wrong password), SECOND_FACTOR_REQUIRED (the account has a method and none was given) and SECOND_FACTOR_UNAVAILABLE; from `verifySecondFactor` also UNAUTHENTICATED (the pending sign-in ended meanwhile: sign in again).',
 })
 export class TwoFactorError extends ErrorResult {
   @Field(() => Date, {
