@@ -1723,6 +1723,30 @@ export default [
     ],
     tests: [['test/specs/admin-access.test.ts', 'while restricted, refuses sign-in, existing sessions and API tokens']],
   },
+  {
+    id: 'second-step-from-blocked-source',
+    why: 'a pending sign-in finishes from a blocked source (started elsewhere, or before the block)',
+    edits: [
+      [
+        TFR,
+        '    const blocked = await auth.secondStepBlocked(ctx, account);\n    if (blocked) return TwoFactorError.from(blocked);\n',
+        '',
+      ],
+    ],
+    tests: [[L, 'the second step from a blocked source is refused']],
+  },
+  {
+    id: 'code-mailed-to-blocked-source',
+    why: 'a sign-in from a blocked source still gets an e-mailed code it could not use from there',
+    edits: [
+      [
+        TFR,
+        'if (session(ctx).stage !== SessionStage.FULL) {',
+        'if ((false as boolean) && session(ctx).stage !== SessionStage.FULL) {',
+      ],
+    ],
+    tests: [[L, 'the second step from a blocked source is refused']],
+  },
 ];
 
 /**

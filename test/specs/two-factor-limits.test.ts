@@ -1012,6 +1012,48 @@ describe('second-factor attempt limits', () => {
     expect(await failed()).toBe(5);
   });
 
+  it('the second step from a blocked source is refused (IP_BLOCKED with the block’s end), nothing compared, counted or e-mailed; the sign-in goes on elsewhere', async () => {
+    const { client, secret, id, email } = await pendingUser();
+    const blockedIp = `198.51.100.${net++}`;
+    const block = await admin.gql(`mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`, {
+      i: { cidr: blockedIp, note: 'hostile', expiresAt: new Date(Date.now() + 30 * 60_000).toISOString() },
+    });
+    expect(block.data?.['blockIp']?.__typename, JSON.stringify(block)).toBe('IpBlock');
+    // The same pending sign-in (its cookie) from the blocked address.
+    const there = new GqlClient(server.url, { 'x-forwarded-for': blockedIp });
+    there.setCookie('sc_session', client.getCookie('sc_session')!);
+    await awayFromStepEdge();
+    const FULL = `mutation($i: SecondFactorInput!) { verifySecondFactor(input: $i) { __typename ... on ErrorResult { code } ... on TwoFactorError { retryAfter } } }`;
+    const refused = (await there.gql(FULL, { i: { method: 'TOTP', code: totp(secret, 0) } })).data!['verifySecondFactor'];
+    expect(refused).toMatchObject({ __typename: 'TwoFactorError', code: 'IP_BLOCKED' });
+    expect(Date.parse(refused.retryAfter) - Date.now()).toBeGreaterThan(25 * 60_000);
+    // It has e-mail codes too: none is sent to the blocked address's sign-in.
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [id, email],
+    );
+    const since = mail.count();
+    const send = (await there.gql(`mutation { sendEmailCode { __typename ... on ErrorResult { code } } }`)).data![
+      'sendEmailCode'
+    ];
+    expect(send).toEqual({ __typename: 'TwoFactorError', code: 'IP_BLOCKED' });
+    expect((await there.gql(Q.me)).data!['me']).toBeNull();
+    expect(await spent(`2fa:acct:${id}`)).toBe(0);
+    expect(await db.query(`select consecutive_failures from two_factor_state where account_id = $1`, [id])).toEqual([]);
+    // Recorded once as a blocked sign-in.
+    const refusals = async () =>
+      (await db.query(`select outcome from login_event where account_id = $1 and host(ip) = $2`, [id, blockedIp])).map(
+        (r) => r['outcome'],
+      );
+    expect(await refusals()).toEqual(['BLOCKED']);
+    // From its own address the same code finishes the sign-in (it was not used up).
+    const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
+    expect(ok.data!['verifySecondFactor'].__typename, JSON.stringify(ok)).toBe('LoginSuccess');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mail.messages.slice(since).filter((m) => m.to.includes(email.toLowerCase()) && /code/i.test(m.subject))).toEqual([]);
+  });
+
   it('a run of failures at the lockout with no lock written (the lockout lowered since) is locked on the next app code: audited, told, and unlockable', async () => {
     const { client, secret, id, email } = await pendingUser();
     // Eight failures counted when the lockout was higher (or the lock's own write failed after the last).

@@ -595,6 +595,27 @@ export class AuthService {
 
   /** Records a failed second step in the login history (the failure counters are the 2FA service's). */
   /**
+   * A second step (its code, or an e-mailed code asked for) from a blocked source is refused as its
+   * sign-in's password would be there now, staff listed there aside as at the password step: the
+   * pending sign-in was started elsewhere, or before the block. Recorded as `BLOCKED` for the first of
+   * a source's block in a minute. Nothing is compared, nothing counted; the sign-in stays pending.
+   */
+  async secondStepBlocked(ctx: Context, account: Account): Promise<TwoFactorFailure | null> {
+    const decision = await this.protection.decide(ctx.em, ctx.clientIp, account);
+    if (decision.allowed || decision.reason !== DecisionReason.IP_BLOCKED) return null;
+    if (await this.listedStaffPasses(ctx, account, account.email)) return null;
+    if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
+      await this.loginEvents.record(ctx.em, await this.panelAttempt(ctx, account, LoginOutcome.BLOCKED));
+    }
+    return new TwoFactorFailure(
+      ErrorCode.IP_BLOCKED,
+      'Sign-ins from your network are blocked for now (too many failed sign-ins, or by an administrator). Try again later.',
+      decision.until ?? null,
+      true,
+    );
+  }
+
+  /**
    * A second step refused. A refusal that compared nothing (the step locked, a budget spent, no code
    * sent, no such method) is recorded for the first of its kind from a source in a minute, as blocked
    * sign-ins are: a pending sign-in sending it in a loop costs no attempt, and must not cost a row (and

@@ -142,7 +142,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP)
   @Mutation(() => SecondFactorResult, {
     description:
-      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (none, expired, revoked) the request fails with a thrown UNAUTHENTICATED; a full session (the sign-in finished in another tab, say) or an API token gets a thrown FORBIDDEN. A sign-in completed or cancelled meanwhile (or its account disabled or its password reset since, or 2FA switched off for the system, which ends it) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again.',
+      'Finishes a sign-in with a second factor. Wrong codes are limited per account and per network; the session becomes full on success (with a new cookie). Without a live pending sign-in (none, expired, revoked) the request fails with a thrown UNAUTHENTICATED; a full session (the sign-in finished in another tab, say) or an API token gets a thrown FORBIDDEN. A sign-in completed or cancelled meanwhile (or its account disabled or its password reset since, or 2FA switched off for the system, which ends it) answers a TwoFactorError with code UNAUTHENTICATED. Either way: sign in again. From a blocked source: TwoFactorError IP_BLOCKED (`retryAfter`: the block’s end), nothing compared or counted, and the sign-in stays pending.',
   })
   async verifySecondFactor(
     @Arg('input', () => SecondFactorInput, { description: 'The method and its code or assertion.' }) input: SecondFactorInput,
@@ -162,6 +162,8 @@ export class TwoFactorResolver {
         ),
       );
     }
+    const blocked = await auth.secondStepBlocked(ctx, account);
+    if (blocked) return TwoFactorError.from(blocked);
     // An app code is decided by the statement that also starts the session and records the login.
     const finish = input.method === TwoFactorMethod.TOTP ? await auth.finishOnCode(ctx, account, session(ctx), null) : undefined;
     // The app's secret and budgets as the sign-in read them, for its first app code (nothing to read now).
@@ -192,7 +194,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SECOND_STEP_OR_FULL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (wrong codes past the account’s or this network’s budget, too many codes e-mailed lately, or the last one died of wrong tries: `reason` says which, `retryAfter` when to ask again) and MAIL_FAILED.',
+      'E-mails a 6-digit code to the account’s verified address, for the second sign-in step or a re-authentication. Valid 10 minutes, once; a cool-down separates sends (EMAIL_COOLDOWN). Also METHOD_NOT_SET_UP (no e-mail codes this sign-in can use), SECOND_FACTOR_LOCKED, TOO_MANY_ATTEMPTS (wrong codes past the account’s or this network’s budget, too many codes e-mailed lately, or the last one died of wrong tries: `reason` says which, `retryAfter` when to ask again), IP_BLOCKED (in a sign-in, from a blocked source: no code is sent) and MAIL_FAILED.',
   })
   async sendEmailCode(@Ctx() ctx: Context): Promise<typeof EmailCodeResult> {
     const { account } = ctx.viewer!;
@@ -200,6 +202,11 @@ export class TwoFactorResolver {
     const notSetUp = () =>
       TwoFactorError.from(new TwoFactorFailure(ErrorCode.METHOD_NOT_SET_UP, 'E-mail codes are not set up for this account.'));
     if (!(await tf.loginMethods(ctx.em, account)).includes(TwoFactorMethod.EMAIL)) return notSetUp();
+    // In a sign-in, a blocked source gets no code (it could not be used from there).
+    if (session(ctx).stage !== SessionStage.FULL) {
+      const blocked = await ctx.services.auth.secondStepBlocked(ctx, account);
+      if (blocked) return TwoFactorError.from(blocked);
+    }
     // Removed between the two reads (another session of the account): the same answer, not a crash.
     const { email } = await tf.summary(ctx.em, account.id);
     if (email === null) return notSetUp();
