@@ -1747,6 +1747,18 @@ export default [
     ],
     tests: [[L, 'the second step from a blocked source is refused']],
   },
+  {
+    id: 'removal-reads-stale-mark',
+    why: 'a removal of the last method reads the requires-2FA mark from the request’s own copy: a mark set meanwhile is missed, and the marked user keeps its sessions with no factor',
+    edits: [
+      [
+        TFR,
+        'const now = fresh ? { role: fresh.role, requiresTwoFactor: fresh.requires_two_factor } : account;',
+        'const now = account;',
+      ],
+    ],
+    tests: [[R, 'removing the last method while the user is being marked']],
+  },
 ];
 
 /**

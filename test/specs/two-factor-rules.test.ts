@@ -753,6 +753,39 @@ describe('two-factor rules', () => {
     ]);
   });
 
+  it('removing the last method while the user is being marked: either the mark holds for the removal, or the removal signs the marked user out', async () => {
+    for (const markFirst of [true, false]) {
+      const u = await createAccount(server, admin, { role: 'USER' });
+      const { secret } = await enrollTotp(u.client);
+      const re = await u.client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+      // Both wait for the account's row (held here): the one that asked first goes first.
+      const mark = () => admin.gql(MARK, { id: u.id });
+      const remove = () => u.client.gql(Q.disableTotp);
+      const answers = await inLockOrder<GqlResponse>(
+        db,
+        [`select 1 from account where id = $1 for update`, [u.id]],
+        markFirst ? [mark, remove] : [remove, mark],
+      );
+      const [marked, removed] = markFirst ? answers : [answers[1], answers[0]];
+      expect(marked!.errors, JSON.stringify(marked)).toBeUndefined();
+      const apps = await db.query(`select status from totp_authenticator where account_id = $1`, [u.id]);
+      if (markFirst) {
+        // The removal read the mark as committed: refused, the app stays, the session goes on.
+        expect(codes(removed!)).toEqual(['LAST_METHOD_REQUIRED']);
+        expect(apps).toEqual([{ status: 'ACTIVE' }]);
+        expect((await u.client.gql(Q.me)).data!['me']).toMatchObject({ id: u.id });
+      } else {
+        // The removal went first: the mark then finds no factor and signs the account out.
+        expect(removed!.data!['disableTotp']).toBe(true);
+        expect(apps).toEqual([]);
+        expect((await u.client.gql(Q.me)).data?.['me']).toBeFalsy();
+      }
+    }
+  });
+
   it('a right app setup code whose setup was restarted meanwhile (another tab) is refused without costing an attempt', async () => {
     const u = await createAccount(server, admin, { role: 'USER' });
     const start = await u.client.gql(Q.startTotp);

@@ -532,10 +532,18 @@ export class TwoFactorResolver {
     // As committed, and unchanged until the removal commits: a policy switched on at the same moment
     // then either holds here or finds the method gone and signs the account out.
     const settings = await ctx.services.settings.twoFactorLocked(ctx.em);
-    const required = await tf.policyRequires(ctx.em, account, settings);
+    // The account's role and requires-2FA mark as committed, read under its row's lock (after the
+    // settings', as the mark takes them): a mark set at the same moment either holds here, or finds the
+    // method gone and signs the account out. (The request's own copy may predate it.)
+    const [fresh] = await ctx.em.execute<{ role: Role; requires_two_factor: boolean }[]>(
+      `select role, requires_two_factor from account where id = ? for no key update`,
+      [account.id],
+    );
+    const now = fresh ? { role: fresh.role, requiresTwoFactor: fresh.requires_two_factor } : account;
+    const required = await tf.policyRequires(ctx.em, now, settings);
     const m = await tf.summary(ctx.em, account.id);
     // E-mail codes count only where they can finish a sign-in (for staff, only when the settings allow them).
-    const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, account, settings));
+    const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, now, settings));
     const left =
       (m.totp && !removing.totp ? 1 : 0) +
       (emailUsable && !removing.email ? 1 : 0) +

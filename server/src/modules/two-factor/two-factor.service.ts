@@ -256,10 +256,10 @@ export type AssertionVerifier = (
   response: Record<string, unknown>,
 ) => Promise<TwoFactorFailure | null>;
 
-export const isStaff = (account: Account): boolean => account.role !== Role.USER;
+export const isStaff = (account: Pick<Account, 'role'>): boolean => account.role !== Role.USER;
 
 /** Whether e-mail codes can finish this account's sign-ins under these settings: always for users, for staff only when allowed. */
-export const emailAllowedUnder = (s: Pick<TwoFactorSettings, 'emailForStaff'>, account: Account): boolean =>
+export const emailAllowedUnder = (s: Pick<TwoFactorSettings, 'emailForStaff'>, account: Pick<Account, 'role'>): boolean =>
   !isStaff(account) || s.emailForStaff;
 
 /** Which second factors an account has set up, as selected by `methodFlagsSql`. */
@@ -384,7 +384,7 @@ export class TwoFactorService {
   }
 
   /** Whether e-mail codes can finish this account's sign-ins: always for users, for staff only when the settings allow it. */
-  async emailAllowedFor(em: EntityManager, account: Account, settings?: TwoFactorSettings): Promise<boolean> {
+  async emailAllowedFor(em: EntityManager, account: Pick<Account, 'role'>, settings?: TwoFactorSettings): Promise<boolean> {
     return emailAllowedUnder(settings ?? (await this.settings.twoFactor(em)), account);
   }
 
@@ -405,7 +405,11 @@ export class TwoFactorService {
   }
 
   /** `settings`: as read afresh by the caller (by default, as this instance knows them). */
-  async policyRequires(em: EntityManager, account: Account, settings?: TwoFactorSettings): Promise<boolean> {
+  async policyRequires(
+    em: EntityManager,
+    account: Pick<Account, 'role' | 'requiresTwoFactor'>,
+    settings?: TwoFactorSettings,
+  ): Promise<boolean> {
     const s = settings ?? (await this.settings.twoFactor(em));
     if (!s.enabled) return false;
     return isStaff(account) ? s.requiredForStaff : account.requiresTwoFactor;
