@@ -25,7 +25,8 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
   let mail: MailSink;
 
   beforeAll(async () => {
-    stack = await startStack('two_factor_signin');
+    // A browser context may sign in "from" another address (its X-Forwarded-For header).
+    stack = await startStack('two_factor_signin', { TRUSTED_PROXIES: '127.0.0.1' });
     ({ db, mail, server, admin } = stack);
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
@@ -261,6 +262,121 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // Ended on the server too, not only closed.
     await expect.poll(async () => (await replay.gql(Q.pending)).data?.['pendingSignIn'] ?? null).toBeNull();
+    await page.context().close();
+  });
+
+  let blockNet = 1;
+  it('a source blocked while the sign-in waits: the pop-up ends, saying until when, or whom to ask about a block by hand', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    for (const ends of [true, false]) {
+      const ip = `203.0.113.${blockNet++}`;
+      const page = await (await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': ip } })).newPage();
+      await submitPassword(page, server.url, email, PASSWORD);
+      const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+      await dialog.waitFor();
+      const until = ends ? new Date(Date.now() + 30 * 60_000).toISOString() : null;
+      const block = await admin.gql(`mutation($i: BlockIpInput!) { blockIp(input: $i) { __typename } }`, {
+        i: { cidr: ip, note: 'hostile', ...(until && { expiresAt: until }) },
+      });
+      expect(block.data?.['blockIp']?.__typename, JSON.stringify(block)).toBe('IpBlock');
+      await awayFromStepEdge();
+      await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const said = ends
+        ? `Sign-ins from your network are blocked until ${await page.evaluate((ms) => new Date(ms).toLocaleString(), Date.parse(until!))}. Sign in again then, or from another network.`
+        : 'Sign-ins from your network are blocked. Contact your administrator, or sign in from another network.';
+      await page.getByRole('alert').getByText(said).waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.context().close();
+    }
+  });
+
+  it('a Cancel that does not reach the server says so, and a reload then ends the waiting sign-in', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(client);
+    const page = await signInNewBrowser(email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.waitFor();
+    const replay = new GqlClient(server.url);
+    replay.setCookie('sc_session', (await page.context().cookies()).find((c) => c.name === 'sc_session')!.value);
+    const ends = await pendingEnds(page);
+    // The connection drops for the sign-out only.
+    await page.route('**/graphql', (route) =>
+      route.request().postData()?.includes('mutation Logout') ? route.abort() : route.continue(),
+    );
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page
+      .getByRole('alert')
+      .getByText(
+        `Cancelling the sign-in did not reach the server, so it may still be waiting there until ${ends.time}. Check your connection, then reload this page: that ends it.`,
+      )
+      .waitFor();
+    expect((await replay.gql(Q.pending)).data?.['pendingSignIn']).not.toBeNull();
+    await page.unroute('**/graphql');
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect.poll(async () => (await replay.gql(Q.pending)).data?.['pendingSignIn'] ?? null).toBeNull();
+    await page.context().close();
+  });
+
+  it('while a code is being checked the sign-in cannot be cancelled (Cancel, × and Esc wait for the answer)', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const page = await signInNewBrowser(email);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.waitFor();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('VerifySecondFactor')) await held;
+      await route.continue();
+    });
+    await awayFromStepEdge();
+    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    const cancel = dialog.getByRole('button', { name: 'Cancel', exact: true });
+    await expect.poll(() => cancel.isDisabled()).toBe(true);
+    expect(await dialog.getByRole('button', { name: 'Cancel sign-in' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    release();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.context().close();
+  });
+
+  it('on the enrollment-only page an app setup goes off the page when the sign-in ends (before its own 15 minutes)', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    await db.query(`update account set requires_two_factor = true where id = $1`, [id]);
+    const page = await (await browser.newContext()).newPage();
+    await page.clock.install();
+    await submitPassword(page, server.url, email, PASSWORD);
+    await page.getByText(`Signed in as ${email}.`, { exact: false }).waitFor();
+    const ends = await pendingEnds(page);
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+    await qr.waitFor();
+    await page.clock.runFor(ends.at - Date.now() - 30_000);
+    expect(await qr.isVisible()).toBe(true);
+    await page.clock.runFor(60_000);
+    await qr.waitFor({ state: 'detached' });
+    await page
+      .getByRole('alert')
+      .getByText(
+        'This sign-in ended before the app was turned on. If you added it to your authenticator app, remove that entry (its codes will never work), then sign in again.',
+      )
+      .waitFor();
+    await page.context().close();
+  });
+
+  it('the password field’s show/hide toggle is reached with the keyboard', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Password').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Show characters');
     await page.context().close();
   });
 

@@ -33,6 +33,13 @@ export function Component() {
   // Only the page load that started this sign-in finishes it (/login ends one it did not start).
   if (!done && (pending?.stage !== 'ENROLLMENT_REQUIRED' || !startedHere)) return <Navigate to="/login" replace />;
 
+  // To the sign-in page, also when the server was not reached: this page load then no longer counts as
+  // the one that started the sign-in, and the sign-in page ends it on the server once it finds it.
+  async function leave() {
+    await logout().catch(() => undefined);
+    void navigate('/login', { replace: true });
+  }
+
   async function continueToApp() {
     announceSessionChange();
     await client.resetStore();
@@ -53,7 +60,7 @@ export function Component() {
             confirm with one of your methods.
           </Alert>
           {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />}
-          <Button loading={leaving} onClick={() => void logout().then(() => navigate('/login', { replace: true }))}>
+          <Button loading={leaving} onClick={() => void leave()}>
             Sign in again
           </Button>
         </Stack>
@@ -80,11 +87,7 @@ export function Component() {
             show={{ totp: true, email: true, webauthn: true }}
             onEnabled={(e) => setDone(e)}
           />
-          <Button
-            variant="subtle"
-            loading={leaving}
-            onClick={() => void logout().then(() => navigate('/login', { replace: true }))}
-          >
+          <Button variant="subtle" loading={leaving} onClick={() => void leave()}>
             Cancel and sign out
           </Button>
         </Stack>

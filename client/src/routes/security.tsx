@@ -441,7 +441,8 @@ export function Component() {
                       void guard('Generating codes', async () => {
                         const { data: d } = await generate();
                         if (d) setFreshCodes(d.generateRecoveryCodes.codes);
-                        await refetch();
+                        // The codes are made (and shown): a failed read-back of the page is no failure of theirs.
+                        await refetch().catch(() => undefined);
                       }),
                   })
                 }

@@ -118,6 +118,7 @@ export function timeOfDay(at: string | Date): string {
  */
 export function problemFromCode(code: ErrorCode, retryAfter?: string | null, reason?: TooManyAttemptsReason | null): Problem {
   const message = sentenceForCode(code);
+  if (code === 'IP_BLOCKED') return ipBlockedProblem(retryAfter);
   if (code !== 'TOO_MANY_ATTEMPTS') return { code, message, fieldErrors: {} };
   const at = retryMinute(retryAfter);
   if (reason === 'CODES_EMAILED' || reason === 'CODE_DEAD') {
@@ -125,6 +126,22 @@ export function problemFromCode(code: ErrorCode, retryAfter?: string | null, rea
   }
   if (at === null) return { code, message, fieldErrors: {} };
   return { code, message: `Too many attempts. You can try again at ${timeOfDay(at)}.`, fieldErrors: {}, retryAt: at };
+}
+
+/**
+ * A blocked source, said with the block's end (`until`, the server's time) or, for a block by hand with
+ * no end, who can lift it: "try again later" would be a false promise then.
+ */
+export function ipBlockedProblem(until: string | Date | null | undefined): Problem {
+  const at = until ? new Date(until) : null;
+  return {
+    code: 'IP_BLOCKED',
+    fieldErrors: {},
+    message: at
+      ? `Sign-ins from your network are blocked until ${at.toLocaleString()}.`
+      : 'Sign-ins from your network are blocked. Contact your administrator.',
+    ...(at && { retryAt: at }),
+  };
 }
 
 /** The limits that stop only e-mailed codes (too many e-mailed lately, or the code dead of wrong tries): other methods remain. */

@@ -4,13 +4,27 @@ import { useNavigate } from 'react-router';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { SecondFactorModal } from '../two-factor/SecondFactorModal';
 import { PasswordField } from '../../components/PasswordField';
-import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { ipBlockedProblem, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { useLoginMutation } from './useLoginMutation';
 import { setSignInStartedHere, signInDeadline } from './signInStartedHere';
 import { forgetSignInEnded, rememberSignInEnded, signInEndedReason } from './signInEnded';
 import { useLogoutMutation } from './useLogoutMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
+/**
+ * Cancelling a waiting sign-in that did not reach the server: it may still be waiting there (until
+ * `expiresAt`). This page no longer counts as the one that started it, so a reload ends it.
+ */
+function cancelNotReached(expiresAt: string | null): Problem {
+  return {
+    code: 'NETWORK',
+    fieldErrors: {},
+    message: `Cancelling the sign-in did not reach the server, so it may still be waiting there${
+      expiresAt ? ` until ${timeOfDay(expiresAt)}` : ''
+    }. Check your connection, then reload this page: that ends it.`,
+  };
+}
+
 export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void; initialMethods?: TwoFactorMethod[] | null }) {
   const [login, { loading }] = useLoginMutation();
   const [logout] = useLogoutMutation();
@@ -42,12 +56,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
         void navigate('/enroll-2fa', { replace: true });
       } else if (result.__typename === 'IpBlockedError') {
         // A block by hand has no end: no "try again later" then.
-        setProblem({
-          ...problemFromCode(result.code),
-          message: result.until
-            ? `Sign-ins from your network are blocked until ${new Date(result.until).toLocaleString()}.`
-            : 'Sign-ins from your network are blocked. Contact your administrator.',
-        });
+        setProblem(ipBlockedProblem(result.until));
         setPassword('');
       } else {
         setProblem(problemFromCode(result.code));
@@ -68,14 +77,14 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
           onCancel={() => {
             // The waiting sign-in ends on the server too: a reload of /login must not bring it back.
             setSecondStep(null);
-            void logout();
+            void logout().catch(() => setProblem(cancelNotReached(secondStep.expiresAt)));
           }}
           onEnded={(ended) => {
             setSecondStep(null);
             setProblem(ended);
             // Said again by the form drawn anew once the app sees the session gone.
             rememberSignInEnded(ended);
-            void logout();
+            void logout().catch(() => setProblem(cancelNotReached(secondStep.expiresAt)));
           }}
         />
       )}

@@ -76,6 +76,12 @@ export function SessionsTable({ sessions, revokingId, onRevoke }: SessionsTableP
                     color="red"
                     loading={revokingId === session.id}
                     onClick={() => onRevoke({ id: session.id, current: session.current })}
+                    // Named for its row, so that a screen reader's list of buttons tells them apart.
+                    aria-label={
+                      session.current
+                        ? 'Revoke the session of this device (signs you out)'
+                        : `Revoke session: ${session.userAgent ?? 'Unknown device'}, ${session.ip}`
+                    }
                   >
                     Revoke
                   </Button>

@@ -101,8 +101,10 @@ export function TotpSetup({
     secret: string;
     uri: string;
     expiresAt: string | null;
-    /** Milliseconds from its arrival until it lapses. */
+    /** Milliseconds from its arrival until it lapses: its own 15 minutes, or the sign-in's end when that comes first. */
     lapsesIn: number;
+    /** It lapses with the sign-in it is set up in (a required enrollment), not by itself. */
+    endsWithSignIn: boolean;
   } | null>(null);
   // A setup that lapsed leaves an entry in the authenticator app that will never work: said, with the
   // start button focused (unless the focus was elsewhere on the page when it lapsed on its own).
@@ -135,7 +137,16 @@ export function TotpSetup({
       setFocusStart(focused === null || focused === document.body || form.current?.contains(focused) === true);
       setEnrollment(null);
       setLapsed(true);
-      setProblem(problemFromCode('NOT_ENROLLING'));
+      setProblem(
+        enrollment?.endsWithSignIn
+          ? {
+              code: 'UNAUTHENTICATED',
+              fieldErrors: {},
+              message:
+                'This sign-in ended before the app was turned on. If you added it to your authenticator app, remove that entry (its codes will never work), then sign in again.',
+            }
+          : problemFromCode('NOT_ENROLLING'),
+      );
     }, lapsesIn);
     return () => clearTimeout(timer);
   }, [lapsesIn, enrollment]);
@@ -151,12 +162,15 @@ export function TotpSetup({
       async () => {
         const { data } = await start();
         const e = data!.startTotpEnrollment;
+        const signInEndsFirstBy = deadline && e.expiresAt ? Math.max(0, Date.parse(e.expiresAt) - Date.parse(deadline)) : 0;
         setEnrollment({
           qr: `data:image/svg+xml;base64,${btoa(e.qrCodeSvg)}`,
           secret: e.secret,
           uri: e.otpauthUri,
           expiresAt: e.expiresAt ?? null,
-          lapsesIn: TOTP_SETUP_VALID_MS,
+          // Both ends are the server's times: their difference needs no agreement with the browser's clock.
+          lapsesIn: TOTP_SETUP_VALID_MS - signInEndsFirstBy,
+          endsWithSignIn: signInEndsFirstBy > 0,
         });
       },
       (p) => {
@@ -198,7 +212,11 @@ export function TotpSetup({
   return (
     <Stack gap="sm">
       {modal}
-      {lapsed && problem?.code === 'NOT_ENROLLING' ? (
+      {lapsed && problem?.code === 'UNAUTHENTICATED' ? (
+        <Alert color="red" variant="light" role="alert">
+          {problem.message}
+        </Alert>
+      ) : lapsed && problem?.code === 'NOT_ENROLLING' ? (
         <Alert color="red" variant="light" role="alert">
           This setup expired before it was turned on. If you added it to your authenticator app, remove that entry (its codes will
           never work), then set up the app again with a new QR code.
@@ -309,7 +327,8 @@ export function EmailSetup({
           startSendWait(r.nextSendAfter, r.sentAt);
           setSent(true);
           setSentTo(address.trim());
-          const lapse = new Date(Date.now() + EMAIL_CODE_VALID_MS).toISOString();
+          // From the server's time of sending, as the sign-in's end is: both on one clock.
+          const lapse = new Date(Date.parse(r.sentAt) + EMAIL_CODE_VALID_MS).toISOString();
           setValidUntil(deadline && Date.parse(deadline) < Date.parse(lapse) ? deadline : null);
           setCode('');
           focusSoon(codeField);
@@ -333,7 +352,15 @@ export function EmailSetup({
     setProblem(null);
     try {
       const { data } = await confirm({ variables: { code: code.trim() } });
-      const p = settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled);
+      const settled = settle(data?.confirmEmailEnrollment as EnabledResult | undefined, onEnabled);
+      // A code from an earlier e-mail (one was sent again since) is refused as not right: say which one counts.
+      const p =
+        settled?.code === 'CODE_INVALID'
+          ? {
+              ...settled,
+              message: 'That code is not right. If you asked for another code, enter the one from the latest e-mail.',
+            }
+          : settled;
       setProblem(p);
       if (p) {
         setCode('');

@@ -1,5 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { Button, Modal, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { isEmailLimit, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
@@ -26,6 +27,9 @@ export function SecondFactorModal({
   onEnded: (problem: Problem) => void;
 }) {
   const [verify] = useMutation(VerifySecondFactorDocument);
+  // While a proof is being checked the sign-in cannot be cancelled: the check may be starting the full
+  // session at that moment, which a cancel racing it could leave alive without this page, or signed in.
+  const [checking, setChecking] = useState(false);
   const client = useApolloClient();
   const deadline = expiresAt ? new Date(expiresAt) : null;
   /** A problem that means the sign-in cannot be finished here ends the pop-up (null); others are shown in it. */
@@ -39,6 +43,18 @@ export function SecondFactorModal({
     }
     if (problem.code === 'SECOND_FACTOR_LOCKED') {
       onEnded(problem);
+      return null;
+    }
+    // A source blocked while the sign-in waited (by the failures of others there, or by an admin): no
+    // code can finish it from here, and a block lasts longer than a sign-in waits. It ends, said with
+    // the block's end (or who can lift a block by hand).
+    if (problem.code === 'IP_BLOCKED') {
+      onEnded({
+        ...problem,
+        message: problem.retryAt
+          ? `${problem.message} Sign in again then, or from another network.`
+          : `${problem.message.replace(/\.$/, '')}, or sign in from another network.`,
+      });
       return null;
     }
     return problem;
@@ -59,12 +75,15 @@ export function SecondFactorModal({
   return (
     <Modal
       opened
-      onClose={onCancel}
+      onClose={() => {
+        if (!checking) onCancel();
+      }}
       title="Two-step verification"
       centered
       closeOnClickOutside={false}
+      closeOnEscape={!checking}
       // The × throws the waiting sign-in away (the password is asked for again): named for what it does.
-      closeButtonProps={{ 'aria-label': 'Cancel sign-in' }}
+      closeButtonProps={{ 'aria-label': 'Cancel sign-in', disabled: checking }}
     >
       <Stack gap="md">
         <Text size="sm" c="dimmed">
@@ -77,6 +96,7 @@ export function SecondFactorModal({
           deadline={deadline}
           submit={async (proof) => {
             let problem: Problem;
+            setChecking(true);
             try {
               const { data } = await verify({ variables: { input: proof } });
               const r = data?.verifySecondFactor;
@@ -92,6 +112,8 @@ export function SecondFactorModal({
                   : problemFromCode('INTERNAL_SERVER_ERROR');
             } catch (error) {
               problem = toProblem(error);
+            } finally {
+              setChecking(false);
             }
             const shown = endedOr(problem);
             return shown && spentPastEnd(shown);
@@ -103,7 +125,7 @@ export function SecondFactorModal({
             return shown && spentPastEnd(shown);
           }}
         />
-        <Button variant="subtle" color="gray" onClick={onCancel}>
+        <Button variant="subtle" color="gray" onClick={onCancel} disabled={checking}>
           Cancel
         </Button>
       </Stack>
