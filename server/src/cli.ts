@@ -558,7 +558,7 @@ async function main(): Promise<number> {
         if (!(await services.twoFactor.unlock(ctx, account, { by: 'cli' }))) return notLocked();
         process.stdout.write(
           `Second-step sign-in unlocked for ${account.email}: the second step can be tried again (within the attempt limits). ` +
-            `Its methods, recovery codes and sessions are unchanged.\n${lockWarning(account.email)}`,
+            `Its methods, recovery codes and sessions are unchanged.\n${await mailOutcome('the holder')}\n${lockWarning(account.email)}`,
         );
         return 0;
       }

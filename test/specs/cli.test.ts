@@ -346,6 +346,7 @@ describe('CLI reset-2fa', () => {
       stderr: '',
       stdout:
         `Second-step sign-in unlocked for ${email}: the second step can be tried again (within the attempt limits). Its methods, recovery codes and sessions are unchanged.\n` +
+        `The holder was e-mailed.\n` +
         `Warning: a second-step lock means someone got past the password of ${email} and then failed the second step many times in a row. ` +
         `Unless that was the holder, consider the password known to someone else and have it changed: pnpm cli reset-password-link --email ${email} prints a link to set a new one.\n`,
     });
@@ -357,6 +358,9 @@ describe('CLI reset-2fa', () => {
         [auditBefore, id],
       ),
     ).toEqual([{ action: 'SECOND_FACTOR_UNLOCKED', actor_id: null, target_id: id, ip: '127.0.0.1', details: { by: 'cli' } }]);
+    // The holder hears of it (an unlock someone talked an admin into must not go unnoticed).
+    const told = await mail.waitFor(email, (m) => /second-step sign-in to your account was unlocked/i.test(m.subject));
+    expect(MailSink.text(told)).toMatch(/An administrator unlocked the second sign-in step of your account/);
     // The running server lets the app's code through now.
     await loginWithTotp(server, email, secret);
   });

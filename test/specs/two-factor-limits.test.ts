@@ -1157,9 +1157,12 @@ describe('second-factor attempt limits', () => {
     );
     const acctKey = `2fa:acct:${id}`;
     await db.query(`update failure_counter set count = 3 where key = $1`, [acctKey]);
+    const sinceUnlock = mail.count();
     const unlock = await admin.gql(unlockQ, { id });
     expect(unlock.data!['unlockSecondFactor']).toBe(true);
-    // An unlock of an account not locked (any more) changes nothing and records nothing.
+    // The holder is told, once.
+    await mail.waitFor(email, (m) => /second-step sign-in to your account was unlocked/i.test(m.subject), sinceUnlock);
+    // An unlock of an account not locked (any more) changes nothing, records nothing and tells nobody.
     expect(codes(await admin.gql(unlockQ, { id }))).toEqual(['BAD_USER_INPUT']);
     expect(
       await db.query(`select count(*)::int as n from audit_log where target_id = $1 and action = 'SECOND_FACTOR_UNLOCKED'`, [id]),
@@ -1168,6 +1171,7 @@ describe('second-factor attempt limits', () => {
     expect((await db.query<{ count: number }>(`select count from failure_counter where key = $1`, [acctKey]))[0]?.count).toBe(3);
     const ok = await client.gql(Q.verify, { i: { method: 'TOTP', code: totp(secret, 0) } });
     expect(ok.data!['verifySecondFactor'].__typename).toBe('LoginSuccess');
+    expect(mail.messages.slice(sinceUnlock).filter((m) => /was unlocked/i.test(m.subject))).toHaveLength(1);
   });
   it('wrong e-mailed and recovery codes count towards the lock as app codes do, the last one locks it; a right code of any method starts the count again', async () => {
     const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });

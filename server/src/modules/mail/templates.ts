@@ -99,6 +99,13 @@ export const mails = {
       text: `Too many wrong second factors (codes, keys) were entered for your account in a row, so signing in is locked until an administrator unlocks it. If these attempts were not yours, someone knows your password: ask an administrator to unlock it, then sign in at ${url} and change your password.\n`,
     };
   },
+  secondFactorUnlocked(to: string, url: string): MailMessage {
+    return {
+      to,
+      subject: 'Second-step sign-in to your account was unlocked',
+      text: `An administrator unlocked the second sign-in step of your account, which was locked after too many wrong second factors in a row. Your methods and recovery codes are unchanged.\n\nIf you did not ask for this, contact your administrators at once, and change your password at ${url}: whoever made those attempts knows it.\n`,
+    };
+  },
   webauthnFlagged(to: string, name: string, url: string): MailMessage {
     return {
       to,

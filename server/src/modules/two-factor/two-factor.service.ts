@@ -648,7 +648,7 @@ export class TwoFactorService {
   async unlock(ctx: Context, account: Account, details: Record<string, unknown> = {}): Promise<boolean> {
     // Unlocked and audited together; whether it is locked is read under the row's lock (as the CLI's
     // unlock-2fa, an account not locked is left as it is).
-    return ctx.em.transactional(async (tx) => {
+    const unlocked = await ctx.em.transactional(async (tx) => {
       const [held] = await tx.execute<{ locked_at: Date | null }[]>(
         `select locked_at from two_factor_state where account_id = ? for update`,
         [account.id],
@@ -662,6 +662,9 @@ export class TwoFactorService {
       await this.audit.record({ ...ctx, em: tx }, AuditAction.SECOND_FACTOR_UNLOCKED, target(account), details);
       return true;
     });
+    // Told once it is committed, as the lock was: an unlock someone talked an admin into is heard of.
+    if (unlocked) this.mail.notify(mails.secondFactorUnlocked(account.email, this.url));
+    return unlocked;
   }
 
   async isLocked(em: EntityManager, accountId: string): Promise<boolean> {
