@@ -1759,6 +1759,12 @@ export default [
     ],
     tests: [[R, 'removing the last method while the user is being marked']],
   },
+  {
+    id: 'unlock-untold',
+    why: 'an unlock of the second step (one someone talked an admin into, say) is not told to the holder',
+    edits: [[TF, '    if (unlocked) this.mail.notify(mails.secondFactorUnlocked(account.email, this.url));\n', '']],
+    tests: [[L, 'consecutive failures lock the second step until an admin unlocks it']],
+  },
 ];
 
 /**

@@ -762,7 +762,11 @@ describe('two-factor dashboard details', () => {
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await qr.waitFor();
     await page.clock.runFor(10 * 60_000);
+    const secretShown = () => page.getByTestId('totp-secret').textContent();
+    const before = await secretShown();
     await page.getByRole('button', { name: 'Start over with a new QR code' }).click();
+    // (The new setup on the page before the clock runs on.)
+    await expect.poll(secretShown).not.toBe(before);
     await page.clock.runFor(10 * 60_000);
     expect(await qr.isVisible()).toBe(true);
     // Lapsing while the focus is elsewhere on the page leaves the focus there.
@@ -839,7 +843,11 @@ describe('two-factor dashboard details', () => {
     await page.getByLabel('Code from the app').fill(totp(secret.replace(/\s/g, ''), 0));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByRole('region', { name: 'Recovery codes' }).waitFor();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    // Shown only here: going on asks first that they were saved.
+    const onward = page.getByRole('button', { name: 'Continue' });
+    expect(await onward.isDisabled()).toBe(true);
+    await page.getByLabel('I have saved my recovery codes').check();
+    await onward.click();
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     await page.getByRole('link', { name: 'Security', exact: true }).click();
     await page.getByText('Two-factor authentication on').waitFor();

@@ -1,5 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { Alert, Button, Stack, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { PublicPage } from '../components/layout/PublicPage';
@@ -21,6 +21,8 @@ export function Component() {
   const client = useApolloClient();
   const navigate = useNavigate();
   const [done, setDone] = useState<Enabled | null>(null);
+  const [codesSaved, setCodesSaved] = useState(false);
+  const [continuing, setContinuing] = useState(false);
   // Walking away (a shared computer) or signing in as someone else: the waiting sign-in ends on the
   // server, not only here, so nobody who opens the page after can finish it with a factor of their own.
   const [logout, { loading: leaving }] = useLogoutMutation();
@@ -41,9 +43,14 @@ export function Component() {
   }
 
   async function continueToApp() {
-    announceSessionChange();
-    await client.resetStore();
-    void navigate('/', { replace: true });
+    setContinuing(true);
+    try {
+      announceSessionChange();
+      await client.resetStore();
+      void navigate('/', { replace: true });
+    } finally {
+      setContinuing(false);
+    }
   }
 
   return (
@@ -69,8 +76,20 @@ export function Component() {
           <Alert color="green" variant="light" role="status">
             Two-factor authentication is on. You are signed in.
           </Alert>
-          {done.recoveryCodes && <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />}
-          <Button onClick={() => void continueToApp()}>Continue</Button>
+          {done.recoveryCodes && (
+            <>
+              <RecoveryCodesDisplay codes={done.recoveryCodes} account={pending?.email} />
+              {/* Shown only here: going on without them saved loses them for good (the page does not come back). */}
+              <Checkbox
+                label="I have saved my recovery codes"
+                checked={codesSaved}
+                onChange={(e) => setCodesSaved(e.currentTarget.checked)}
+              />
+            </>
+          )}
+          <Button onClick={() => void continueToApp()} loading={continuing} disabled={done.recoveryCodes ? !codesSaved : false}>
+            Continue
+          </Button>
         </Stack>
       ) : (
         <Stack gap="md">
