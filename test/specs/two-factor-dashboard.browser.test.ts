@@ -107,20 +107,11 @@ describe('two-factor dashboard details', () => {
     const user = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(user.client);
     const { context, page } = await signedInWithApp(user.email, secret);
-    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
-    await page
-      .getByRole('dialog', { name: 'Generate new recovery codes?' })
-      .getByRole('button', { name: 'Generate new codes' })
-      .click();
-    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
-    await reauth.getByLabel('Password').fill(PASSWORD);
-    await reauth.getByRole('button', { name: 'Next' }).click();
     // From here the page's read-back of its methods does not reach the server.
     await page.route('**/graphql', (route) =>
       route.request().postData()?.includes('query MyTwoFactor') ? route.abort() : route.continue(),
     );
-    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 1));
-    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await askForNewCodes(page, PASSWORD, totp(secret, 1));
     const shown = page.getByRole('region', { name: /recovery codes/i });
     await shown.waitFor();
     const codes = await db.query(`select count(*)::int as n from recovery_code where account_id = $1 and used_at is null`, [
