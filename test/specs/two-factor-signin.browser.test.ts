@@ -260,6 +260,8 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The keyboard focus is back on the form (its e-mail field), not lost to the page.
+    await expect.poll(() => page.getByLabel('E-mail').evaluate((el) => el === document.activeElement)).toBe(true);
     // Ended on the server too, not only closed.
     await expect.poll(async () => (await replay.gql(Q.pending)).data?.['pendingSignIn'] ?? null).toBeNull();
     await page.context().close();

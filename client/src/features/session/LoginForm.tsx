@@ -1,5 +1,5 @@
 import { Alert, Button, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { SecondFactorModal } from '../two-factor/SecondFactorModal';
@@ -11,6 +11,9 @@ import { forgetSignInEnded, rememberSignInEnded, signInEndedReason } from './sig
 import { useLogoutMutation } from './useLogoutMutation';
 
 /** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
+/** The sign-in pop-up just went (cancelled, or its sign-in ended): the next form drawn takes the keyboard focus. */
+let focusFormWhenDrawn = false;
+
 /**
  * Cancelling a waiting sign-in that did not reach the server: it may still be waiting there (until
  * `expiresAt`). This page no longer counts as the one that started it, so a reload ends it.
@@ -36,6 +39,19 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
     initialMethods ? { methods: initialMethods, expiresAt: signInDeadline() } : null,
   );
   const navigate = useNavigate();
+  // The pop-up gone (cancelled, or its sign-in ended), the keyboard focus goes back to the form's start,
+  // not to the page: the button that opened the pop-up is the form's own.
+  // (The form may be drawn anew once the app sees the session gone: it then takes the focus as it mounts.)
+  const emailField = useRef<HTMLInputElement>(null);
+  const focusEmailSoon = () => {
+    focusFormWhenDrawn = true;
+    requestAnimationFrame(() => emailField.current?.focus());
+  };
+  useEffect(() => {
+    if (!focusFormWhenDrawn) return;
+    focusFormWhenDrawn = false;
+    emailField.current?.focus();
+  }, []);
   const fieldErrors = problem?.fieldErrors ?? {};
   const showAlert = problem !== null && (problem.code !== 'BAD_USER_INPUT' || !(fieldErrors['email'] ?? fieldErrors['password']));
 
@@ -77,11 +93,13 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
           onCancel={() => {
             // The waiting sign-in ends on the server too: a reload of /login must not bring it back.
             setSecondStep(null);
+            focusEmailSoon();
             void logout().catch(() => setProblem(cancelNotReached(secondStep.expiresAt)));
           }}
           onEnded={(ended) => {
             setSecondStep(null);
             setProblem(ended);
+            focusEmailSoon();
             // Said again by the form drawn anew once the app sees the session gone.
             rememberSignInEnded(ended);
             void logout().catch(() => setProblem(cancelNotReached(secondStep.expiresAt)));
@@ -96,6 +114,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
             </Alert>
           )}
           <TextInput
+            ref={emailField}
             label="E-mail"
             type="email"
             autoComplete="username"
