@@ -8,6 +8,7 @@ import { markSignedOut } from '../features/session/viewer';
 import { rememberSignInEnded } from '../features/session/signInEnded';
 import { problemFromCode } from '../features/errors/problem';
 import { createCache } from './cache';
+import { noteServerDate } from './serverClock';
 
 /** Same origin in production (the API serves the dashboard) and in development (Vite proxies it). */
 const GRAPHQL_PATH = '/graphql';
@@ -68,7 +69,16 @@ function isCloseEvent(e: unknown): e is { code: number } {
 }
 
 export function createApolloClient(): ApolloClient {
-  const http = new HttpLink({ uri: GRAPHQL_PATH, credentials: 'same-origin' });
+  const http = new HttpLink({
+    uri: GRAPHQL_PATH,
+    credentials: 'same-origin',
+    // Every answer tells the server's time (see serverClock).
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      noteServerDate(res.headers.get('date'));
+      return res;
+    },
+  });
 
   // A session that expired or was revoked elsewhere: forget the account, and the guards show /login.
   const unauthenticated = new ErrorLink(({ error, operation }) => {

@@ -1,6 +1,7 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ErrorCode, TooManyAttemptsReason } from '../../__generated__/graphql';
+import { serverNow } from '../../apollo/serverClock';
 import { dateAndTime } from '../../components/dateTime';
 import {
   approverDeletedSentence,
@@ -100,7 +101,8 @@ export function toProblem(error: unknown): Problem {
 /** The next whole minute at or after `retryAfter` (trying at the minute said is never too early); null when none, or past. */
 export function retryMinute(retryAfter: string | Date | null | undefined): Date | null {
   const at = retryAfter ? new Date(retryAfter).getTime() : NaN;
-  if (!(at > Date.now())) return null;
+  // Past by the server's clock (as its last answer told it), not by this browser's.
+  if (!(at > serverNow())) return null;
   return new Date(Math.ceil(at / 60_000) * 60_000);
 }
 
