@@ -1765,6 +1765,18 @@ export default [
     edits: [[TF, '    if (unlocked) this.mail.notify(mails.secondFactorUnlocked(account.email, this.url));\n', '']],
     tests: [[L, 'consecutive failures lock the second step until an admin unlocks it']],
   },
+  {
+    id: 'used-code-counted',
+    why: 'an e-mailed code used already (a double submit) costs an attempt and a consecutive failure, though nothing is compared',
+    edits: [
+      [
+        TF,
+        "new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.', null, true)",
+        "new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.')",
+      ],
+    ],
+    tests: [[L, 'a refusal with nothing to compare costs no attempt and no failure']],
+  },
 ];
 
 /**

@@ -283,6 +283,11 @@ describe('second-factor attempt limits', () => {
     expect((await client.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
     await db.query(`update email_code set expires_at = now() - interval '1 second' where account_id = $1`, [id]);
     for (let n = 0; n < 6; n++) expect(await verify({ method: 'EMAIL', code: '123456' })).toBe('CODE_EXPIRED');
+    // A code used already (a double submit, say): whatever is sent, nothing is compared.
+    await db.query(`update email_code set used_at = now(), expires_at = now() + interval '5 minutes' where account_id = $1`, [
+      id,
+    ]);
+    for (let n = 0; n < 6; n++) expect(await verify({ method: 'EMAIL', code: '123456' })).toBe('CODE_INVALID');
     const assertion = {
       id: `credential-${id}`,
       rawId: `credential-${id}`,

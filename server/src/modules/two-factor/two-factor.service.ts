@@ -193,9 +193,9 @@ export type TotpRead = AttemptRow & { totp_id: string | null; totp_sealed: strin
 /** An expected second-factor failure: becomes a `TwoFactorError` result. */
 export class TwoFactorFailure {
   /**
-   * `unchecked`: refused before any proof was compared (no code was sent, it expired or died of wrong
-   * tries, no key challenge is live): such a refusal tells nothing apart, so it costs no attempt and no
-   * consecutive failure.
+   * `unchecked`: refused before any proof was compared (no code was sent, it expired, died of wrong
+   * tries or was used already, no key challenge is live): such a refusal tells nothing apart, so it
+   * costs no attempt and no consecutive failure.
    */
   constructor(
     readonly code: ErrorCode,
@@ -209,8 +209,12 @@ export class TwoFactorFailure {
 
 /** An e-mailed code replaced by a resend while it was checked: nothing was compared, nothing counts. */
 const newerCodeSent = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
-/** An e-mailed code used already (by another request, or before). */
-const codeUsedAlready = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.');
+/**
+ * An e-mailed code used already (by another request, or before: a double submit, say). Nothing is
+ * compared with it any more (whatever is sent gets this answer), so it costs no attempt and no
+ * consecutive failure.
+ */
+const codeUsedAlready = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'This code was used already.', null, true);
 
 export interface MethodSummary {
   totp: TotpAuthenticator | null;
