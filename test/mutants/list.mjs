@@ -1672,13 +1672,7 @@ export default [
   {
     id: 'unrecorded-lock',
     why: 'a count at the lockout with no lock written refuses every app code forever, with no lock its managers can see or end',
-    edits: [
-      [
-        TF,
-        'if (res?.locked_at) await this.lockIfDue(ctx, account, { consecutive_failures: lockoutFailures, locked_at: null });',
-        '',
-      ],
-    ],
+    edits: [[TF, 'if (res?.locked_at) await this.writeLock(ctx, account);', '']],
     tests: [[L, 'a run of failures at the lockout with no lock written']],
   },
   {

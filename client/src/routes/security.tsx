@@ -84,6 +84,10 @@ export function Component() {
     heading: RefObject<HTMLHeadingElement | null>;
     gone: (t: NonNullable<typeof tf>) => boolean;
   } | null>(null);
+  // A key gone (removed here, or elsewhere before its rename): the focus goes to the keys card.
+  const focusKeysCardOnceGone = (id: string) => {
+    focusOnceGone.current = { heading: keysHeading, gone: (t) => !t.webauthnCredentials.some((k) => k.id === id) };
+  };
   useEffect(() => {
     const after = focusOnceGone.current;
     if (!after || !tf || !after.gone(tf)) return;
@@ -306,10 +310,7 @@ export function Component() {
                                     message: `${c.name} was removed meanwhile (in another tab or on another device).`,
                                   });
                                   setRenaming(null);
-                                  focusOnceGone.current = {
-                                    heading: keysHeading,
-                                    gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
-                                  };
+                                  focusKeysCardOnceGone(c.id);
                                   void refetch().catch(() => undefined);
                                   return;
                                 }
@@ -384,10 +385,7 @@ export function Component() {
                                 void guard('Removing the key', async () => {
                                   try {
                                     await removeKey({ variables: { id: c.id } });
-                                    focusOnceGone.current = {
-                                      heading: keysHeading,
-                                      gone: (t) => !t.webauthnCredentials.some((k) => k.id === c.id),
-                                    };
+                                    focusKeysCardOnceGone(c.id);
                                   } finally {
                                     await refetch().catch(() => undefined);
                                   }

@@ -132,18 +132,15 @@ export function problemFromCode(code: ErrorCode, retryAfter?: string | null, rea
 
 /**
  * A blocked source, said with the block's end (`until`, the server's time) or, for a block by hand with
- * no end, who can lift it: "try again later" would be a false promise then.
+ * no end, who can lift it: "try again later" would be a false promise then. `endedSignIn`: said of a
+ * waiting sign-in the block ended, which can be made again then, or from another network.
  */
-export function ipBlockedProblem(until: string | Date | null | undefined): Problem {
+export function ipBlockedProblem(until: string | Date | null | undefined, endedSignIn = false): Problem {
   const at = until ? new Date(until) : null;
-  return {
-    code: 'IP_BLOCKED',
-    fieldErrors: {},
-    message: at
-      ? `Sign-ins from your network are blocked until ${at.toLocaleString()}.`
-      : 'Sign-ins from your network are blocked. Contact your administrator.',
-    ...(at && { retryAt: at }),
-  };
+  const message = at
+    ? `Sign-ins from your network are blocked until ${at.toLocaleString()}.${endedSignIn ? ' Sign in again then, or from another network.' : ''}`
+    : `Sign-ins from your network are blocked. Contact your administrator${endedSignIn ? ', or sign in from another network' : ''}.`;
+  return { code: 'IP_BLOCKED', fieldErrors: {}, message, ...(at && { retryAt: at }) };
 }
 
 /** The limits that stop only e-mailed codes (too many e-mailed lately, or the code dead of wrong tries): other methods remain. */

@@ -10,7 +10,6 @@ import { setSignInStartedHere, signInDeadline } from './signInStartedHere';
 import { forgetSignInEnded, rememberSignInEnded, signInEndedReason } from './signInEnded';
 import { useLogoutMutation } from './useLogoutMutation';
 
-/** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
 /** The sign-in pop-up just went (cancelled, or its sign-in ended): the next form drawn takes the keyboard focus. */
 let focusFormWhenDrawn = false;
 
@@ -28,6 +27,7 @@ function cancelNotReached(expiresAt: string | null): Problem {
   };
 }
 
+/** E-mail + password sign-in. Calls onSuccess once the new session's data is in the cache. */
 export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void; initialMethods?: TwoFactorMethod[] | null }) {
   const [login, { loading }] = useLoginMutation();
   const [logout] = useLogoutMutation();

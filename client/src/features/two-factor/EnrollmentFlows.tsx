@@ -128,9 +128,8 @@ export function TotpSetup({
   // A setup that lapses while shown goes off the page then, so that its QR code is not scanned after it
   // can no longer be turned on. Timed from when it arrived (the server's 15 minutes), not by the
   // browser's clock against the server's time: the two may differ.
-  const lapsesIn = enrollment?.lapsesIn ?? null;
   useEffect(() => {
-    if (lapsesIn === null) return;
+    if (!enrollment) return;
     const timer = setTimeout(() => {
       // The focus follows only from the setup itself (its field or buttons, now gone), never from elsewhere on the page.
       const focused = document.activeElement;
@@ -138,7 +137,7 @@ export function TotpSetup({
       setEnrollment(null);
       setLapsed(true);
       setProblem(
-        enrollment?.endsWithSignIn
+        enrollment.endsWithSignIn
           ? {
               code: 'UNAUTHENTICATED',
               fieldErrors: {},
@@ -147,9 +146,9 @@ export function TotpSetup({
             }
           : problemFromCode('NOT_ENROLLING'),
       );
-    }, lapsesIn);
+    }, enrollment.lapsesIn);
     return () => clearTimeout(timer);
-  }, [lapsesIn, enrollment]);
+  }, [enrollment]);
   // Adding a method in a session signed in a while ago asks to confirm it is you, then goes on.
   const { guard, modal } = useReauthGuard();
 
@@ -212,11 +211,7 @@ export function TotpSetup({
   return (
     <Stack gap="sm">
       {modal}
-      {lapsed && problem?.code === 'UNAUTHENTICATED' ? (
-        <Alert color="red" variant="light" role="alert">
-          {problem.message}
-        </Alert>
-      ) : lapsed && problem?.code === 'NOT_ENROLLING' ? (
+      {lapsed && problem?.code === 'NOT_ENROLLING' ? (
         <Alert color="red" variant="light" role="alert">
           This setup expired before it was turned on. If you added it to your authenticator app, remove that entry (its codes will
           never work), then set up the app again with a new QR code.

@@ -2,7 +2,7 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { Button, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
-import { isEmailLimit, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
+import { ipBlockedProblem, isEmailLimit, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
 import { VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 import { announceSessionChange } from '../session/sessionChannel';
@@ -49,12 +49,7 @@ export function SecondFactorModal({
     // code can finish it from here, and a block lasts longer than a sign-in waits. It ends, said with
     // the block's end (or who can lift a block by hand).
     if (problem.code === 'IP_BLOCKED') {
-      onEnded({
-        ...problem,
-        message: problem.retryAt
-          ? `${problem.message} Sign in again then, or from another network.`
-          : `${problem.message.replace(/\.$/, '')}, or sign in from another network.`,
-      });
+      onEnded(ipBlockedProblem(problem.retryAt, true));
       return null;
     }
     return problem;

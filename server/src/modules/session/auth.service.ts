@@ -94,6 +94,11 @@ export class AuthService {
    */
   private readonly refusalsRecorded = new OncePer(60_000);
 
+  /** Whether a refusal of this source as blocked (until `until`) is the first of its block in a minute: recorded then. */
+  private firstBlockedRefusal(ip: string, until: Date | null | undefined): boolean {
+    return this.refusalsRecorded.take(`${this.protection.sourcePrefix(ip)}|${until?.getTime() ?? 'none'}`);
+  }
+
   /** Places in line for the hashing threads, per source and per account (see HashAdmission). */
   readonly admission: HashAdmission;
 
@@ -151,7 +156,7 @@ export class AuthService {
     let passedBlock = blocked && (await this.listedStaffPasses(ctx, account, email));
     let passedUntil = decision.until;
     if (blocked && !passedBlock) {
-      if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
+      if (this.firstBlockedRefusal(ctx.clientIp, decision.until)) {
         await this.loginEvents.record(em, { ...event, outcome: LoginOutcome.BLOCKED });
       }
       await this.padTo(started);
@@ -593,7 +598,6 @@ export class AuthService {
     };
   }
 
-  /** Records a failed second step in the login history (the failure counters are the 2FA service's). */
   /**
    * A second step (its code, or an e-mailed code asked for) from a blocked source is refused as its
    * sign-in's password would be there now, staff listed there aside as at the password step: the
@@ -604,7 +608,7 @@ export class AuthService {
     const decision = await this.protection.decide(ctx.em, ctx.clientIp, account);
     if (decision.allowed || decision.reason !== DecisionReason.IP_BLOCKED) return null;
     if (await this.listedStaffPasses(ctx, account, account.email)) return null;
-    if (this.refusalsRecorded.take(`${this.protection.sourcePrefix(ctx.clientIp)}|${decision.until?.getTime() ?? 'none'}`)) {
+    if (this.firstBlockedRefusal(ctx.clientIp, decision.until)) {
       await this.loginEvents.record(ctx.em, await this.panelAttempt(ctx, account, LoginOutcome.BLOCKED));
     }
     return new TwoFactorFailure(

@@ -611,26 +611,33 @@ export class TwoFactorService {
     row: { consecutive_failures: number | null; locked_at: Date | null } | undefined,
   ): Promise<void> {
     if (row && row.locked_at === null && (row.consecutive_failures ?? 0) >= this.config.twoFactor.lockoutFailures) {
-      // Locked and audited together (a lock without its entry would never get one: later failures find
-      // it locked); an automatic lock has no actor. The holder is told once it is committed.
-      const locked = await ctx.em.transactional(async (tx) => {
-        // Not when a success reset the count meanwhile.
-        const [written] = await tx.execute<{ consecutive_failures: number }[]>(
-          `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null and consecutive_failures >= ?
-           returning consecutive_failures`,
-          [account.id, this.config.twoFactor.lockoutFailures],
-        );
-        if (!written) return false;
-        await this.audit.record(
-          { em: tx, viewer: null, clientIp: ctx.clientIp },
-          AuditAction.SECOND_FACTOR_LOCKED,
-          target(account),
-          { consecutiveFailures: written.consecutive_failures },
-        );
-        return true;
-      });
-      if (locked) this.mail.notify(mails.secondFactorLocked(account.email, this.url));
+      await this.writeLock(ctx, account);
     }
+  }
+
+  /**
+   * Writes the lock of an account whose consecutive failures are at the lockout and that has none yet
+   * (nothing otherwise: already locked, or a success reset the count meanwhile). Locked and audited
+   * together (a lock without its entry would never get one: later failures find it locked); an
+   * automatic lock has no actor. The holder is told once it is committed.
+   */
+  private async writeLock(ctx: Context, account: Account): Promise<void> {
+    const locked = await ctx.em.transactional(async (tx) => {
+      const [written] = await tx.execute<{ consecutive_failures: number }[]>(
+        `update two_factor_state set locked_at = now() where account_id = ? and locked_at is null and consecutive_failures >= ?
+         returning consecutive_failures`,
+        [account.id, this.config.twoFactor.lockoutFailures],
+      );
+      if (!written) return false;
+      await this.audit.record(
+        { em: tx, viewer: null, clientIp: ctx.clientIp },
+        AuditAction.SECOND_FACTOR_LOCKED,
+        target(account),
+        { consecutiveFailures: written.consecutive_failures },
+      );
+      return true;
+    });
+    if (locked) this.mail.notify(mails.secondFactorLocked(account.email, this.url));
   }
 
   /** A right second factor: the consecutive failures start again and its attempts are given back (one statement). */
@@ -909,7 +916,7 @@ export class TwoFactorService {
         // 'LIMITED': past a budget, or locked. Locked by a count at the lockout that no lock was written
         // for (the lockout lowered since, or the write of the lock failed after its failure was counted):
         // written now, audited and told, so that the account's managers see it and can unlock it.
-        if (res?.locked_at) await this.lockIfDue(ctx, account, { consecutive_failures: lockoutFailures, locked_at: null });
+        if (res?.locked_at) await this.writeLock(ctx, account);
         return this.limitFailure(res) ?? this.tooMany(new Date());
     }
   }
