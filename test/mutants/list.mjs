@@ -313,7 +313,13 @@ export default [
   {
     id: 'reauth-wrong-password',
     why: 'a re-authentication with a wrong password',
-    edits: [[TF, "if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');", '']],
+    edits: [
+      [
+        TF,
+        '    if (!ok) {\n      // A session that does not know',
+        "    if (!ok && password === '\\u0000') {\n      // A session that does not know",
+      ],
+    ],
     tests: [
       [T, ''],
       [R, ''],
@@ -1702,7 +1708,7 @@ export default [
   {
     id: 'second-step-refusals-every-request',
     why: 'a pending sign-in looping refusals that compare nothing (locked, no such method) writes a login row per request',
-    edits: [['server/src/modules/session/auth.service.ts', 'comparedNothing &&\n', '(false as boolean) &&\n']],
+    edits: [['server/src/modules/session/auth.service.ts', '      nothing &&\n', '      (false as boolean) &&\n']],
     tests: [[L, 'second steps refused without comparing anything']],
   },
   {
@@ -1770,6 +1776,38 @@ export default [
       ],
     ],
     tests: [[L, 'a refusal with nothing to compare costs no attempt and no failure']],
+  },
+  {
+    id: 'reauth-password-uncounted',
+    why: 'wrong re-authentication passwords never reach the lockout: a stolen session guesses the password for ever, five per window',
+    edits: [
+      [TF, '      await this.recordFailure(ctx, account);\n      await this.reauthFailed(', '      await this.reauthFailed('],
+    ],
+    tests: [[L, 'a wrong re-authentication password or second factor is audited and counts toward the lockout']],
+  },
+  {
+    id: 'reauth-failure-unaudited',
+    why: 'a re-authentication refused for a wrong password or code leaves no audit entry',
+    edits: [
+      [
+        TF,
+        '    await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
+        '    if (details === null) await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
+      ],
+    ],
+    tests: [[L, 'a wrong re-authentication password or second factor is audited and counts toward the lockout']],
+  },
+  {
+    id: 'reauth-password-no-success',
+    why: 'the right re-authentication password of an account without a second factor leaves its run of failures to grow to the lockout',
+    edits: [
+      [
+        TF,
+        'if (methods.length === 0) await this.recordSuccess(account, [taken]);',
+        'if (methods.length === -1) await this.recordSuccess(account, [taken]);',
+      ],
+    ],
+    tests: [[L, 'without a second factor, the right re-authentication password ends the run of wrong ones']],
   },
 ];
 

@@ -811,6 +811,72 @@ describe('second-factor attempt limits', () => {
     expect(await confirmed()).toHaveLength(1);
   });
 
+  it('a wrong re-authentication password or second factor is audited and counts toward the lockout; the lock then refuses re-authentication too', async () => {
+    const { client, id, email } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const from = { 'x-forwarded-for': farAddress().ip };
+    const reauth = (password: string, code?: string) =>
+      client
+        .gql(Q.reauth, { i: { password, ...(code ? { secondFactor: { method: 'TOTP', code } } : {}) } }, from)
+        .then((r) => r.data!['reauthenticate']);
+    const failures = async () =>
+      (await db.query<{ n: number }>(`select consecutive_failures as n from two_factor_state where account_id = $1`, [id]))[0]
+        ?.n ?? 0;
+    const audited = () =>
+      db.query<{ actor_id: string; details: Record<string, unknown> }>(
+        `select actor_id, details from audit_log where target_id = $1 and action = 'REAUTH_FAILED' order by id`,
+        [id],
+      );
+    const [{ sid }] = await db.query<{ sid: string }>(`select id as sid from session where account_id = $1`, [id]);
+
+    for (let i = 0; i < 4; i++) expect(await reauth('not the password at all')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await failures()).toBe(4);
+    expect(await audited()).toEqual(
+      Array.from({ length: 4 }, () => ({ actor_id: id, details: { reason: 'PASSWORD', sessionId: sid } })),
+    );
+    // The right password without the factor it needs: asked for it, nothing counted or audited.
+    expect(await reauth(PASSWORD)).toMatchObject({ code: 'SECOND_FACTOR_REQUIRED' });
+    // The right password and a wrong code: the code's failure, audited as such.
+    await awayFromStepEdge();
+    expect(await reauth(PASSWORD, wrong(secret))).toMatchObject({ code: 'CODE_INVALID' });
+    expect(await failures()).toBe(5);
+    expect((await audited()).map((e) => e.details)).toEqual([
+      ...Array.from({ length: 4 }, () => ({ reason: 'PASSWORD', sessionId: sid })),
+      { reason: 'SECOND_FACTOR', method: 'TOTP', sessionId: sid },
+    ]);
+    // A refusal that compared nothing (the window's budget spent) is neither counted nor audited.
+    expect(await reauth('not the password at all')).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    expect(await failures()).toBe(5);
+    expect(await audited()).toHaveLength(5);
+
+    // The lockout (8 here) ends the guessing: the eighth failure locks, audited and e-mailed…
+    await windowPasses();
+    const sinceLock = mail.count();
+    for (let i = 0; i < 3; i++) expect(await reauth('not the password at all')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(
+      await db.query(`select actor_id from audit_log where target_id = $1 and action = 'SECOND_FACTOR_LOCKED'`, [id]),
+    ).toEqual([{ actor_id: null }]);
+    await mail.waitFor(email, (m) => /sign-in to your account was locked/i.test(m.subject), sinceLock);
+    // …and the right password and code are refused until an admin unlocks it.
+    await windowPasses();
+    await awayFromStepEdge();
+    expect(await reauth(PASSWORD, totp(secret, 0))).toMatchObject({ code: 'SECOND_FACTOR_LOCKED' });
+    expect(await db.query(`select 1 from session where account_id = $1 and reauth_at is not null`, [id])).toEqual([]);
+  });
+
+  it('without a second factor, the right re-authentication password ends the run of wrong ones', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    const from = { 'x-forwarded-for': farAddress().ip };
+    const reauth = (password: string) => client.gql(Q.reauth, { i: { password } }, from).then((r) => r.data!['reauthenticate']);
+    const failures = async () =>
+      (await db.query<{ n: number }>(`select consecutive_failures as n from two_factor_state where account_id = $1`, [id]))[0]
+        ?.n ?? 0;
+    for (let i = 0; i < 3; i++) expect(await reauth('not the password at all')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await failures()).toBe(3);
+    expect(await reauth(PASSWORD)).toMatchObject({ __typename: 'ReauthSuccess' });
+    expect(await failures()).toBe(0);
+  });
+
   it('the network limit holds for concurrent guesses across accounts', async () => {
     // Someone with the passwords of several accounts guesses their codes from one address all at once
     // (32 requests in flight, each account within its own budget: when the network's budget was read

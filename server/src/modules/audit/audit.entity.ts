@@ -47,6 +47,7 @@ export enum AuditAction {
   INCIDENT_OPENED = 'INCIDENT_OPENED',
   IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
   SIGN_INS_RESUMED = 'SIGN_INS_RESUMED',
+  REAUTH_FAILED = 'REAUTH_FAILED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -95,6 +96,8 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
   SIGN_INS_RESUMED:
     'An admin (or the server-side CLI: no actor, `by: cli`) ended the password guard’s pause of an account: its count of wrong passwords from many places starts afresh.',
+  REAUTH_FAILED:
+    'A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Each counts toward the second-step lockout.',
 };
 
 registerEnumType(AuditAction, {

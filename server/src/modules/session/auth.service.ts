@@ -17,6 +17,7 @@ import { Role } from '../../common/auth/roles.js';
 import { ErrorCode } from '../../common/errors/codes.js';
 import { DecisionReason, SITE_THRESHOLD_FACTOR, type ProtectionService } from '../ip-block/protection.service.js';
 import {
+  comparedNothing,
   methodFlagsSql,
   TwoFactorFailure,
   wrongRecoveryCode,
@@ -62,14 +63,6 @@ export const LOGIN_ACCOUNT_SQL = `
     from account a left join account_password p on p.account_id = a.id
     left join lateral (${totpReadSql('a.id', '$5::text', '$8::text', '$6::int', '$7::boolean')}) tf on true
    where a.email = $1`;
-
-/** Second-step refusals made before any proof was compared (see `recordSecondFactorFailure`). */
-const NOTHING_COMPARED: ReadonlySet<ErrorCode> = new Set([
-  ErrorCode.SECOND_FACTOR_LOCKED,
-  ErrorCode.TOO_MANY_ATTEMPTS,
-  ErrorCode.METHOD_NOT_SET_UP,
-  ErrorCode.NO_CODE_SENT,
-]);
 
 export class AuthService {
   constructor(
@@ -626,9 +619,9 @@ export class AuthService {
    * a year of keeping) per request either. Every answer that was compared is recorded.
    */
   async recordSecondFactorFailure(ctx: Context, account: Account, failure: TwoFactorFailure): Promise<void> {
-    const comparedNothing = failure.unchecked || NOTHING_COMPARED.has(failure.code);
+    const nothing = comparedNothing(failure);
     if (
-      comparedNothing &&
+      nothing &&
       !this.refusalsRecorded.take(`2fa|${account.id}|${this.protection.sourcePrefix(ctx.clientIp)}|${failure.code}`)
     ) {
       return;

@@ -207,6 +207,20 @@ export class TwoFactorFailure {
   ) {}
 }
 
+/** Second-step refusals made before any proof was compared. */
+const NOTHING_COMPARED: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.SECOND_FACTOR_LOCKED,
+  ErrorCode.TOO_MANY_ATTEMPTS,
+  ErrorCode.METHOD_NOT_SET_UP,
+  ErrorCode.NO_CODE_SENT,
+]);
+
+/**
+ * Whether a refusal was made without comparing any proof (`unchecked`, a lock, a spent budget, no such
+ * method, no code sent): it tells nothing about who sent it.
+ */
+export const comparedNothing = (failure: TwoFactorFailure): boolean => failure.unchecked || NOTHING_COMPARED.has(failure.code);
+
 /** An e-mailed code replaced by a resend while it was checked: nothing was compared, nothing counts. */
 const newerCodeSent = () => new TwoFactorFailure(ErrorCode.CODE_INVALID, 'A newer code was sent: use that one.', null, true);
 /**
@@ -1596,9 +1610,17 @@ export class TwoFactorService {
     const ok = account.password
       ? await this.hasher.verify(account.password.hash, password)
       : await this.hasher.verifyDummy(password);
-    if (!ok) return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
-    await this.giveBack([taken]);
+    if (!ok) {
+      // A session that does not know its account's password: a consecutive failure (so guesses here end
+      // at the lockout, as codes do), and audited.
+      await this.recordFailure(ctx, account);
+      await this.reauthFailed(ctx, account, { reason: 'PASSWORD' });
+      return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
+    }
     const methods = await this.loginMethods(ctx.em, account);
+    // Without a second factor to follow, the right password is the success that ends a run of failures.
+    if (methods.length === 0) await this.recordSuccess(account, [taken]);
+    else await this.giveBack([taken]);
     // A factor it holds that cannot be used now, and no recovery code: never the password alone.
     if (methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {
       return new TwoFactorFailure(
@@ -1614,12 +1636,23 @@ export class TwoFactorService {
         );
       }
       const failure = await this.verify(ctx, account, proof, session.id);
-      if (failure) return failure;
+      if (failure) {
+        if (!comparedNothing(failure)) await this.reauthFailed(ctx, account, { reason: 'SECOND_FACTOR', method: proof.method });
+        return failure;
+      }
     }
     const now = new Date();
     await ctx.em.nativeUpdate(Session, { id: session.id }, { reauthAt: now });
     session.reauthAt = now;
     return now;
+  }
+
+  /** A re-authentication refused for a wrong password or a wrong second factor: audited, with its session. */
+  private async reauthFailed(ctx: Context, account: Account, details: Record<string, unknown>): Promise<void> {
+    await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {
+      ...details,
+      sessionId: ctx.viewer?.session?.id ?? null,
+    });
   }
 
   /**
