@@ -656,7 +656,11 @@ export default [
     why: 'a reset asked for before the account signed in again (or set up a factor) is approved and wipes what it uses now',
     edits: [
       [TF, "${recoveredSinceSql('r.target_id', 'r.created_at')} as recovered", 'false as recovered'],
-      [TFR, ' && !(await recoveredSince(tx, account.id, open.createdAt))', ''],
+      [
+        TFR,
+        '            oldEnough(open.requestedBy, open.createdAt) &&\n            !(await recoveredSince(tx, account.id, open.createdAt))',
+        '            oldEnough(open.requestedBy, open.createdAt)',
+      ],
     ],
     tests: [[R, 'a request the account made moot']],
   },
@@ -955,11 +959,7 @@ export default [
     id: 'approver-any-age',
     why: 'an admin made minutes ago (by the requester, with a password it chose) approves a reset',
     edits: [
-      [
-        TFR,
-        'approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS;',
-        '((true as boolean) || approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS);',
-      ],
+      [TFR, '  oldEnough(approver, req.createdAt) &&\n', '  ((true as boolean) || oldEnough(approver, req.createdAt)) &&\n'],
     ],
     tests: [
       [R, 'comes from an admin of a day when it was asked for'],
@@ -1808,6 +1808,36 @@ export default [
       ],
     ],
     tests: [[L, 'without a second factor, the right re-authentication password ends the run of wrong ones']],
+  },
+  {
+    id: 'new-admin-asks-reset',
+    why: 'an admin made a minute ago asks for a reset of another admin, and whoever made it approves: one person decides alone',
+    edits: [[TFR, 'if (!oldEnough(viewer.account, new Date())) {', 'if (false as boolean) {']],
+    tests: [[R, 'is not asked for by an admin of less than a day']],
+  },
+  {
+    id: 'new-admins-request-approvable',
+    why: 'a request asked for by an admin of less than a day (made before that was refused) can be approved',
+    edits: [
+      [
+        TFR,
+        '  oldEnough(approver, req.createdAt) &&\n  oldEnough(req.requestedBy, req.createdAt);',
+        '  oldEnough(approver, req.createdAt);',
+      ],
+    ],
+    tests: [[R, 'is not asked for by an admin of less than a day']],
+  },
+  {
+    id: 'approval-claim-before-wait',
+    why: 'an approval claims a request that its requester’s disabling closed at the same moment, deciding on what it read before waiting',
+    edits: [
+      [
+        TF,
+        'where id = ? and target_id = ? and approved_at is null and expires_at > now() for update`,',
+        'where id = ? and target_id = ? and approved_at is null and expires_at > now()`,',
+      ],
+    ],
+    tests: [[R, 'a requester disabled at the very moment the approval claims the request']],
   },
 ];
 

@@ -827,7 +827,7 @@ describe('second-factor attempt limits', () => {
         `select actor_id, details from audit_log where target_id = $1 and action = 'REAUTH_FAILED' order by id`,
         [id],
       );
-    const [{ sid }] = await db.query<{ sid: string }>(`select id as sid from session where account_id = $1`, [id]);
+    const sid = (await db.query<{ sid: string }>(`select id as sid from session where account_id = $1`, [id]))[0]!.sid;
 
     for (let i = 0; i < 4; i++) expect(await reauth('not the password at all')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(await failures()).toBe(4);

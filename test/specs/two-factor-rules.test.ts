@@ -379,7 +379,7 @@ describe('two-factor rules', () => {
     it('comes from an admin of a day when it was asked for, for a requester still standing behind it; once per account', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const before = await adminOfADay();
       // Made an hour before the request (by the requester, say, with a password it chose).
       const recent = await signedInAdmin();
@@ -435,13 +435,55 @@ describe('two-factor rules', () => {
       });
     });
 
+    it('is not asked for by an admin of less than a day: one admin cannot make another, ask as it and approve as itself', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const maker = await adminOfADay();
+      // Made by `maker` just now, with a password it chose.
+      const puppet = await signedInAdmin();
+      const open = () =>
+        db.query(`select id from two_factor_reset_request where target_id = $1 and approved_at is null and expires_at > now()`, [
+          target.id,
+        ]);
+      const asked = await puppet.client.gql(RESET, { id: target.id });
+      expect(asked.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'REQUESTER_TOO_NEW' });
+      const retryAfter = new Date(asked.errors![0]!.extensions!['retryAfter'] as string).getTime();
+      expect(Math.abs(retryAfter - (Date.now() + 24 * 3600_000))).toBeLessThan(60_000);
+      expect(await open()).toEqual([]);
+      expect(await factors(target.id)).toBe(1);
+      // A request such an admin made before this rule (written here directly) is approved by nobody,
+      // not even an admin of a day; asking again replaces it with the asker's own.
+      const [legacy] = await db.query<{ id: string }>(
+        `insert into two_factor_reset_request (id, target_id, requested_by_id, created_at, expires_at)
+         values (gen_random_uuid(), $1, $2, now(), now() + interval '1 hour') returning id`,
+        [target.id, puppet.id],
+      );
+      expect(codes(await maker.client.gql(APPROVE, { id: legacy!.id }))).toEqual(['FORBIDDEN']);
+      expect(await factors(target.id)).toBe(1);
+      const renewed = (await maker.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'];
+      expect(renewed.__typename).toBe('TwoFactorResetPending');
+      expect(renewed.requestId).not.toBe(legacy!.id);
+      expect(await open()).toEqual([{ id: renewed.requestId }]);
+      // The new admin may still see the request asked for by another (and is told it cannot approve it).
+      const seen = await puppet.client.gql(
+        `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId newRequest request { approvableByYou } } } }`,
+        { id: target.id },
+      );
+      expect(seen.data!['resetTwoFactor']).toEqual({
+        __typename: 'TwoFactorResetPending',
+        requestId: renewed.requestId,
+        newRequest: false,
+        request: { approvableByYou: false },
+      });
+    });
+
     it('says whether asking made a new request and whom it e-mailed, or who asked for the one already waiting', async () => {
       const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending {
         requestId newRequest adminsAsked
         request { id createdAt expiresAt approvableByYou requestedByYou requestedBy { id } target { id } } } } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const approver = await adminOfADay();
       // Those asked: every enabled admin of a day besides the requester and the target (other tests' too).
       const askable = (
@@ -514,7 +556,7 @@ describe('two-factor rules', () => {
       const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { ... on TwoFactorResetPending { newRequest adminsAsked } } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const others = (
         await db.query<{ id: string }>(
           `select id from account where role = 'ADMIN' and disabled_at is null and id <> all($1::uuid[])`,
@@ -587,7 +629,7 @@ describe('two-factor rules', () => {
     const disabledWhileApprovalWaits = async (who: 'requester' | 'approver', code: string) => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const approver = await adminOfADay();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       const disabled = who === 'requester' ? requester.id : approver.id;
@@ -613,11 +655,43 @@ describe('two-factor rules', () => {
     it('an approver disabled while its approval waits for the account is refused there: nothing is reset', () =>
       disabledWhileApprovalWaits('approver', 'FORBIDDEN'));
 
+    it('a requester disabled at the very moment the approval claims the request (its request closed with it) is refused: nothing is reset', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      const approver = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // The disabling (as `setAccountDisabled` does it: the account, and its requests closed) holds the
+      // request's row when the approval comes to claim it, and commits while the approval waits.
+      const [done] = await inLockOrder(
+        db,
+        ['select 1 from two_factor_reset_request where id = $1 for update', [requestId]],
+        [() => approver.client.gql(APPROVE, { id: requestId })],
+        {
+          waitingOn: 'two_factor_reset_request',
+          meanwhile: async (locker) => {
+            await locker.query(`update account set disabled_at = now() where id = $1`, [requester.id]);
+            await locker.query(`update two_factor_reset_request set expires_at = now() where requested_by_id = $1`, [
+              requester.id,
+            ]);
+          },
+        },
+      );
+      expect(codes(done!)).toEqual(['NOT_FOUND']);
+      expect(await factors(target.id)).toBe(1);
+      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [requestId])).toEqual([
+        { approved_at: null },
+      ]);
+      expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
+        [],
+      );
+    });
+
     it('a request the account made moot (it signed in, or set up a factor, after it was asked for) is closed, not approved: nothing is removed', async () => {
       const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId newRequest } } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const { secret } = await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const approver = await adminOfADay();
       const first = (await requester.client.gql(ASK, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       // The holder found the phone: it signs in with its app after the request was made.
@@ -657,7 +731,7 @@ describe('two-factor rules', () => {
     it('two admins approving one request at once reset once: the other finds it approved', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const [one, two] = [await adminOfADay(), await adminOfADay()];
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       // Both pass their checks, then wait for the account's second factors (held here).
@@ -680,7 +754,7 @@ describe('two-factor rules', () => {
     it('is not skipped by disabling the other admins first', async () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       // Every other admin disabled: there is nobody to ask, yet the reset still waits for approval.
       const others = (
         await db.query<{ id: string }>(`select id from account where role = 'ADMIN' and id <> all($1::uuid[])`, [
@@ -706,7 +780,7 @@ describe('two-factor rules', () => {
       const { secret } = await enrollTotp(target.client);
       await awayFromStepEdge();
       const phone = await loginWithTotp(server, target.email, secret, 0);
-      const requester = await signedInAdmin();
+      const requester = await adminOfADay();
       const approver = await adminOfADay();
       const since = mail.count();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;

@@ -4,6 +4,11 @@ import type { ErrorCode } from '../../__generated__/graphql';
  * The one place that turns the server's stable error codes into sentences. Keyed by the generated
  * `ErrorCode` type, so a code added to the schema fails the typecheck until it has a sentence here.
  */
+/** REQUESTER_TOO_NEW's sentence (FORBIDDEN), `from` saying when the requester may ask. */
+export function requesterTooNewSentence(from: string): string {
+  return `An admin of less than a day cannot ask for a reset of another admin's 2FA while another admin must approve it: whoever made your account could approve your request. Ask another admin to reset it, or ask again ${from}.`;
+}
+
 /**
  * APPROVER_RECENTLY_DELETED's sentence, `from` saying when the reset can be done alone ("A day after
  * that deletion", or a date and time when the server's `retryAfter` is known).
@@ -80,6 +85,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
  * `CODE:REASON`; the code's own sentence stands for any other reason.
  */
 const CODE_REASON_SENTENCES: Record<string, string> = {
+  'FORBIDDEN:REQUESTER_TOO_NEW': requesterTooNewSentence('a day after your account was made'),
   'WOULD_LOCK_YOU_OUT:NO_USABLE_METHOD_LEFT':
     'This is your last method that can sign you in: what would stay (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left. Remove that first, or set up another method.',
   'METHOD_NOT_ALLOWED:RP_ID_NOT_A_DOMAIN':

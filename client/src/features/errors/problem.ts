@@ -5,6 +5,7 @@ import { serverNow } from '../../apollo/serverClock';
 import { dateAndTime } from '../../components/dateTime';
 import {
   approverDeletedSentence,
+  requesterTooNewSentence,
   isErrorCode,
   sentenceForCode,
   sentenceForCodeAndReason,
@@ -57,10 +58,15 @@ function fromGraphQLErrors(errors: readonly GraphQLFormattedError[]): Problem {
   const reason = first?.extensions?.['reason'];
   const retryAfter = first?.extensions?.['retryAfter'];
   const aloneFrom = code === 'APPROVER_RECENTLY_DELETED' && typeof retryAfter === 'string' ? retryMinute(retryAfter) : null;
+  const askFrom = reason === 'REQUESTER_TOO_NEW' && typeof retryAfter === 'string' ? retryMinute(retryAfter) : null;
   return {
     code,
     // APPROVER_RECENTLY_DELETED with the server's `retryAfter`: the date and time, not "a day after that deletion".
-    message: aloneFrom ? approverDeletedSentence(`From ${dateAndTime(aloneFrom)}`) : sentenceForCodeAndReason(code, reason),
+    message: aloneFrom
+      ? approverDeletedSentence(`From ${dateAndTime(aloneFrom)}`)
+      : askFrom
+        ? requesterTooNewSentence(`from ${dateAndTime(askFrom)}`)
+        : sentenceForCodeAndReason(code, reason),
     fieldErrors,
     ...(typeof reason === 'string' && { reason }),
   };

@@ -83,11 +83,22 @@ const RESET_REQUEST_TTL_MS = 24 * 3600_000;
  */
 const APPROVER_MIN_AGE_MS = 24 * 3600_000;
 
-/** Whether this admin may approve this reset request (see APPROVER_MIN_AGE_MS). */
-const mayApprove = (approver: Account, req: { requestedBy: { id: string }; target: { id: string }; createdAt: Date }) =>
+/**
+ * Whether an admin had been one for at least a day at `at` (see APPROVER_MIN_AGE_MS). The requester is
+ * held to it as the approver is: otherwise an admin could make a new admin, ask for the reset as that
+ * one and approve it as itself, one person deciding alone.
+ */
+const oldEnough = (admin: { createdAt: Date }, at: Date) => admin.createdAt.getTime() <= at.getTime() - APPROVER_MIN_AGE_MS;
+
+/** Whether this admin may approve this reset request: neither its requester nor its target, and both it and the requester old enough. */
+const mayApprove = (
+  approver: Account,
+  req: { requestedBy: { id: string; createdAt: Date }; target: { id: string }; createdAt: Date },
+) =>
   approver.id !== req.requestedBy.id &&
   approver.id !== req.target.id &&
-  approver.createdAt.getTime() <= req.createdAt.getTime() - APPROVER_MIN_AGE_MS;
+  oldEnough(approver, req.createdAt) &&
+  oldEnough(req.requestedBy, req.createdAt);
 
 /**
  * Whether the admin who asked for a reset still stands behind it: enabled and still an admin. A request
@@ -840,7 +851,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ResetResult, {
     description:
-      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once, unless such an admin was deleted less than a day ago: APPROVER_RECENTLY_DELETED (with `extensions.retryAfter`), and nothing changes. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester is no longer an enabled admin, or the account has since signed in or set up a method or new recovery codes); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
+      'Lost device: removes every second factor of another account, revokes its sessions and API tokens and e-mails the holder. Users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin. Resetting an admin waits for a second admin’s approval (TwoFactorResetPending) when at least one other admin of at least a day exists besides you and the target, enabled or not; otherwise it is carried out at once, unless such an admin was deleted less than a day ago: APPROVER_RECENTLY_DELETED (with `extensions.retryAfter`), and nothing changes. Where a second admin must approve and no request waits, you must have been an admin for at least a day to ask (else FORBIDDEN, reason REQUESTER_TOO_NEW, with `extensions.retryAfter`; nothing changes): whoever made you could otherwise approve your request. Only enabled ones are asked. Asking again while a request waits answers that request (or replaces it when its requester is no longer an enabled admin, or the account has since signed in or set up a method or new recovery codes); the answer says which (newRequest), whom a new request e-mailed (adminsAsked) and who asked for a waiting one (request). An account with no second factor, unused recovery code or second-step lock has nothing to reset: METHOD_NOT_SET_UP, and nothing changes (its sessions and API tokens go on). Your own account: BAD_USER_INPUT, reason SELF. Needs a recent re-authentication (not possible with an API token).',
   })
   async resetTwoFactor(
     @Arg('accountId', () => ID, { description: 'The account.' }) accountId: string,
@@ -900,8 +911,24 @@ export class TwoFactorResolver {
           );
           // One the account made moot since (it signed in, or set up a factor) is replaced too: approved,
           // it would wipe what the account uses now.
-          if (open && standsBehind(open.requestedBy) && !(await recoveredSince(tx, account.id, open.createdAt)))
+          // So is one asked for by an admin of less than a day (made before that was refused): nobody can approve it.
+          if (
+            open &&
+            standsBehind(open.requestedBy) &&
+            oldEnough(open.requestedBy, open.createdAt) &&
+            !(await recoveredSince(tx, account.id, open.createdAt))
+          )
             return { req: open, created: false };
+          // An admin of less than a day cannot ask where another admin must approve: its request would be
+          // no second person's decision (whoever made it could approve it). Another admin can ask.
+          if (!oldEnough(viewer.account, new Date())) {
+            const from = new Date(viewer.account.createdAt.getTime() + APPROVER_MIN_AGE_MS);
+            throw appError(
+              ErrorCode.FORBIDDEN,
+              `An admin of less than a day cannot ask for a reset of another admin's 2FA: ask another admin to, or ask again from ${from.toISOString()}.`,
+              { reason: 'REQUESTER_TOO_NEW', retryAfter: from.toISOString() },
+            );
+          }
           if (open) open.expiresAt = new Date();
           const made = tx.create(TwoFactorResetRequest, {
             target: account.id,
@@ -953,7 +980,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN too when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for, of a request asked for by such an admin too (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN too when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -969,11 +996,14 @@ export class TwoFactorResolver {
     if (req.requestedBy.id === viewer.account.id || req.target.id === viewer.account.id) {
       throw appError(ErrorCode.FORBIDDEN, 'A second admin (neither the requester nor the target) must approve.');
     }
-    // An admin made shortly before the request (possibly by the requester) is no second opinion.
+    // An admin made shortly before the request (possibly by the requester) is no second opinion; nor is
+    // a request asked for by one (a request made before requesters were held to this).
     if (!mayApprove(viewer.account, req)) {
       throw appError(
         ErrorCode.FORBIDDEN,
-        'Only an admin who had been one for at least a day when the reset was asked for can approve it.',
+        oldEnough(req.requestedBy, req.createdAt)
+          ? 'Only an admin who had been one for at least a day when the reset was asked for can approve it.'
+          : 'This reset was asked for by an admin of less than a day: nobody can approve it. Ask for it again yourself.',
       );
     }
     // A requester disabled or demoted since then no longer stands behind the request (checked again

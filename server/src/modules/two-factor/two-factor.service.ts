@@ -1701,6 +1701,16 @@ export class TwoFactorService {
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
       if (approval) {
+        // The request's row first, on its own: a change to it committed meanwhile (closed by its
+        // requester's disabling, gone with its deletion) is waited for and seen, and the statement
+        // below then reads everything as it stands after that (a statement that waited for a row
+        // inside a single statement would decide on what it read before the wait).
+        const [open] = await tx.execute<{ id: string }[]>(
+          `select id from two_factor_reset_request
+            where id = ? and target_id = ? and approved_at is null and expires_at > now() for update`,
+          [approval.requestId, id],
+        );
+        if (open === undefined) return false;
         // Only while its requester and its approver still stand behind it, as read now (after the lock):
         // disabled or demoted while this approval waited, it is refused as it would have been before.
         // And only while the account is still locked out: signed in or set up anew since it was asked
