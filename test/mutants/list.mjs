@@ -1839,6 +1839,19 @@ export default [
     ],
     tests: [[R, 'a requester disabled at the very moment the approval claims the request']],
   },
+  {
+    id: 'save-signs-out-owing-already',
+    why: 'any settings save (a new issuer name) signs out those who owed an enrollment already, signed in with a recovery code, costing them another',
+    edits: [
+      ['server/src/modules/two-factor/compliance.ts', '  if (newly.length === 0) return 0;\n', ''],
+      [
+        'server/src/modules/two-factor/compliance.ts',
+        'select count(*)::int as n from ended`,\n    [list(newly)],',
+        'select count(*)::int as n from ended`,\n    [list(now)],',
+      ],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', 'a settings change that requires nothing new']],
+  },
 ];
 
 /**

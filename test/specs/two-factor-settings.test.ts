@@ -96,7 +96,7 @@ describe('two-factor settings and policies', () => {
     }
   });
 
-  it('a settings change that requires nothing new (the issuer) leaves the sign-ins under way alone: a recovery code still finishes one', async () => {
+  it('a settings change that requires nothing new (the issuer) leaves the sign-ins under way alone: a recovery code still finishes one, and its session stays', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
     const u = await createAccount(server, admin, { role: 'USER' });
     const key = new SoftKey(server.url);
@@ -123,6 +123,20 @@ describe('two-factor settings and policies', () => {
           'verifySecondFactor'
         ].__typename,
       ).toBe('LoginSuccess');
+      // Signed in so, as it may be (its key cannot be used), it is not signed out by the next save that
+      // changes nothing for it, and the admin is told so beforehand (it would cost another recovery code).
+      const impact = await admin.gql(
+        `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsNewlyRequired accountsSignedOut sessionsEnded } }`,
+        { i: { issuer: 'Renamed Again' } },
+      );
+      expect(impact.data!['twoFactorSettingsImpact']).toEqual({
+        accountsNewlyRequired: 0,
+        accountsSignedOut: 0,
+        sessionsEnded: 0,
+      });
+      expect((await admin.gql(SET, { i: { issuer: 'Renamed Again' } })).errors).toBeUndefined();
+      expect((await pending.gql(Q.me)).data!['me']).toMatchObject({ id: u.id });
+      expect(await liveSessions(u.id)).toBeGreaterThan(0);
     } finally {
       await admin.gql(SET, { i: { issuer } });
     }

@@ -145,7 +145,7 @@ export async function settingsImpact(
   const [live] = await em.execute<{ accounts: number; sessions: number }[]>(
     `select count(distinct account_id)::int as accounts, count(*)::int as sessions from session
       where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id = any(?::uuid[])`,
-    [list(now)],
+    [list(newly)],
   );
   const [staff] = await em.execute<{ n: number }[]>(
     `select count(*)::int as n from account where role <> 'USER' and id = any(?::uuid[])`,
@@ -162,12 +162,14 @@ export async function settingsImpact(
 
 /**
  * A policy takes effect at once, not at each account's next sign-in: the live full sessions of the
- * accounts that owe an enrollment under settings `s` (a policy requires 2FA of them and they hold no
- * factor sign-in could use) are revoked (`TWO_FACTOR_REQUIRED`), each announced to every instance, so
- * that their holders sign in again and are led through enrollment. Those that owe one newly (not
- * under `before`, when given) also have their session epoch moved: a sign-in of theirs under way
- * (its password checked, its session not yet started) then starts none (`SessionService.startFull`);
- * accounts that owed one already keep their sign-ins under way (a recovery code's, say). Their rows
+ * accounts that owe an enrollment under settings `s` newly (a policy requires 2FA of them and they
+ * hold no factor sign-in could use, and did not under `before`, when given) are revoked
+ * (`TWO_FACTOR_REQUIRED`), each announced to every instance, so that their holders sign in again and
+ * are led through enrollment; their session epoch is moved too, so a sign-in of theirs under way (its
+ * password checked, its session not yet started) starts none (`SessionService.startFull`). Accounts
+ * that owed one already are left as they are: a save that changes nothing for them (the issuer's
+ * name, another method allowed) does not sign out one that signed in with a recovery code, as it may
+ * (its factor cannot be used), nor cost it another code. Their rows
  * are taken first, in id order, as every change of an account and its sessions takes them.
  * `only`: among these accounts (all when null); `except`: never this one's. The number of sessions ended.
  */
@@ -182,17 +184,16 @@ export async function signOutOwingEnrollment(
   if (now.length === 0) return 0;
   const owedAlready = new Set(before ? await owingIds(em, before, only, except) : []);
   const newly = now.filter((id) => !owedAlready.has(id));
-  if (newly.length > 0) {
-    await em.execute(`select id from account where id = any(?::uuid[]) order by id for no key update`, [list(newly)]);
-    await em.execute(`update account set session_epoch = session_epoch + 1 where id = any(?::uuid[])`, [list(newly)]);
-  }
+  if (newly.length === 0) return 0;
+  await em.execute(`select id from account where id = any(?::uuid[]) order by id for no key update`, [list(newly)]);
+  await em.execute(`update account set session_epoch = session_epoch + 1 where id = any(?::uuid[])`, [list(newly)]);
   const [row] = await em.execute<{ n: number }[]>(
     `with ended as (
        update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
         where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id = any(?::uuid[])
        returning 1)
      select count(*)::int as n from ended`,
-    [list(now)],
+    [list(newly)],
   );
   return row?.n ?? 0;
 }
