@@ -1792,7 +1792,7 @@ export default [
       [
         TF,
         '    await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
-        '    if (details === null) await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
+        '    if (false as boolean) await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
       ],
     ],
     tests: [[L, 'a wrong re-authentication password or second factor is audited and counts toward the lockout']],
@@ -1851,6 +1851,12 @@ export default [
       ],
     ],
     tests: [['test/specs/two-factor-settings.test.ts', 'a settings change that requires nothing new']],
+  },
+  {
+    id: 'switch-on-keeps-password-only-sessions',
+    why: '2FA switched on again leaves the sessions signed in with the password alone while it was off (a stolen password’s among them)',
+    edits: [[TFR, 'if (!before.enabled && after.enabled) await signOutSignedInWhileOff(tx, me);', '']],
+    tests: [['test/specs/two-factor-settings.test.ts', 'switched on again, it signs out the sessions']],
   },
 ];
 

@@ -207,6 +207,46 @@ describe('two-factor settings and policies', () => {
       });
     });
 
+    it('switched on again, it signs out the sessions that signed in without the second step meanwhile (said beforehand), and only those', async () => {
+      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
+      const holder = await createAccount(server, admin, { role: 'USER' });
+      await enrollTotp(holder.client);
+      const plain = await createAccount(server, admin, { role: 'USER' });
+      const withPasswordOnly = new GqlClient(server.url);
+      const noFactor = new GqlClient(server.url);
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      try {
+        // Signed in with the password alone while it is off: the holder (who has an app) and an account with none.
+        expect((await loginStep(withPasswordOnly, holder.email)).typename).toBe('LoginSuccess');
+        expect((await loginStep(noFactor, plain.email)).typename).toBe('LoginSuccess');
+        expect((await admin.gql(IMPACT, { i: { enabled: true } })).data!['twoFactorSettingsImpact']).toEqual({
+          accountsSignedOut: 1,
+          sessionsEnded: 1,
+        });
+      } finally {
+        expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      }
+      // The one that skipped the app's code is signed out; the holder's session from before (signed in
+      // while it was on), the account without a factor and the admin who switched it on stay.
+      expect((await withPasswordOnly.gql(Q.me)).data!['me']).toBeNull();
+      expect((await holder.client.gql(Q.me)).data!['me']).toMatchObject({ id: holder.id });
+      expect((await noFactor.gql(Q.me)).data!['me']).toMatchObject({ id: plain.id });
+      expect((await admin.gql(Q.me)).data!['me']).not.toBeNull();
+      expect(
+        await db.query(`select revoked_reason from session where account_id = $1 and revoked_at is not null`, [holder.id]),
+      ).toEqual([{ revoked_reason: 'TWO_FACTOR_REQUIRED' }]);
+      // Off and on again with nobody signing in between: nothing more to end, and nothing said.
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      expect((await admin.gql(IMPACT, { i: { enabled: true } })).data!['twoFactorSettingsImpact']).toEqual({
+        accountsSignedOut: 0,
+        sessionsEnded: 0,
+      });
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      expect((await holder.client.gql(Q.me)).data!['me']).toMatchObject({ id: holder.id });
+    });
+
     it('an account’s 2FA as its holder and its managers see it: kept, not "no usable method" nor "none set up"', async () => {
       const u = await createAccount(server, admin, { role: 'USER' });
       await enrollTotp(u.client);

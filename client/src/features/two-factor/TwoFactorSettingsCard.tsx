@@ -176,7 +176,7 @@ export function TwoFactorSettingsCard() {
                 anyone
                   ? confirm({
                       title: 'Switch on two-factor authentication?',
-                      body: `Second steps are asked for again, and the policies come into force. ${text}`,
+                      body: `Second steps are asked for again, and the policies come into force: the sessions signed in with the password alone while it was off, by accounts that have a second factor or recovery codes, end too. ${text}`,
                       confirmLabel: 'Switch on',
                       onConfirm: () => void save({ enabled: true }),
                     })

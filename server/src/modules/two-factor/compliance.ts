@@ -139,13 +139,19 @@ export async function settingsImpact(
     refusesStaffEmail(after) && !refusesStaffEmail(before) ? await emailOnlyStaff(em, after, except) : { all: 0, noCodes: 0 };
   const left = { staffLeftWithoutUsableFactor: stuck.all, staffWithoutRecoveryCode: stuck.noCodes };
   const now = await owingIds(em, after, null, except);
-  if (now.length === 0) return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0, ...left };
-  const owedAlready = new Set(await owingIds(em, before, null, except));
+  const owedAlready = new Set(now.length > 0 ? await owingIds(em, before, null, except) : []);
   const newly = now.filter((id) => !owedAlready.has(id));
+  // Switched on: the sessions signed in without the second step while it was off go too.
+  const switchedOn = !before.enabled && after.enabled;
+  if (newly.length === 0 && !switchedOn) {
+    return { newlyRequired: 0, newlyRequiredStaff: 0, signedOut: 0, sessionsEnded: 0, ...left };
+  }
   const [live] = await em.execute<{ accounts: number; sessions: number }[]>(
-    `select count(distinct account_id)::int as accounts, count(*)::int as sessions from session
-      where stage = 'FULL' and revoked_at is null and expires_at > now() and account_id = any(?::uuid[])`,
-    [list(newly)],
+    `select count(distinct s.account_id)::int as accounts, count(*)::int as sessions from session s join account a on a.id = s.account_id
+      where s.stage = 'FULL' and s.revoked_at is null and s.expires_at > now()
+        and (s.account_id = any(?::uuid[])
+             or (?::boolean and s.created_at >= ${OFF_SINCE_SQL} and a.id is distinct from ?::uuid and ${HOLDS_FACTOR_SQL}))`,
+    [list(newly), switchedOn, except],
   );
   const [staff] = await em.execute<{ n: number }[]>(
     `select count(*)::int as n from account where role <> 'USER' and id = any(?::uuid[])`,
@@ -158,6 +164,63 @@ export async function settingsImpact(
     sessionsEnded: live?.sessions ?? 0,
     ...left,
   };
+}
+
+/**
+ * Whether account `a` holds anything a sign-in asks for when 2FA is on: a factor (usable or not: one
+ * that is not is refused, or asked for a recovery code) or an unused recovery code.
+ */
+const HOLDS_FACTOR_SQL = `(exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+  or exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
+  or exists(select 1 from webauthn_credential w where w.account_id = a.id)
+  or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`;
+
+/** The key of the setting that keeps when 2FA was last switched off (`{ at }`), while it is. */
+const OFF_SINCE_KEY = 'twoFactorOffSince';
+
+/**
+ * When 2FA was switched off, as kept by `rememberSwitchedOff`; when that is not known (switched off
+ * before it was kept), minus infinity: every session counts as signed in while it was off.
+ */
+const OFF_SINCE_SQL = `coalesce((select (value->>'at')::timestamptz from setting where key = '${OFF_SINCE_KEY}'), '-infinity'::timestamptz)`;
+
+/** Keeps the moment 2FA is switched off, for `signOutSignedInWhileOff` when it is switched on again. */
+export async function rememberSwitchedOff(em: EntityManager, by: string): Promise<void> {
+  await em.execute(
+    `insert into setting (key, value, updated_at, updated_by) values ('${OFF_SINCE_KEY}', jsonb_build_object('at', now()), now(), ?)
+     on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    [by],
+  );
+}
+
+/**
+ * 2FA switched on again: the live full sessions signed in while it was off by accounts holding a factor
+ * or a recovery code skipped the second step the sign-in now asks of them, so they end
+ * (`TWO_FACTOR_REQUIRED`), and those accounts' session epochs move (a sign-in of theirs under way, its
+ * password checked while 2FA was still off, starts no session). Their rows are taken first, in id
+ * order. `except`: never this account's (the one switching it on). The number of sessions ended.
+ */
+export async function signOutSignedInWhileOff(em: EntityManager, except: string): Promise<number> {
+  const holders = await em.execute<{ id: string }[]>(
+    `select a.id from account a where ${HOLDS_FACTOR_SQL} and a.id is distinct from ?::uuid order by a.id for no key update`,
+    [except],
+  );
+  if (holders.length > 0) {
+    await em.execute(`update account set session_epoch = session_epoch + 1 where id = any(?::uuid[])`, [
+      list(holders.map((h) => h.id)),
+    ]);
+  }
+  const [row] = await em.execute<{ n: number }[]>(
+    `with ended as (
+       update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
+        where stage = 'FULL' and revoked_at is null and expires_at > now() and created_at >= ${OFF_SINCE_SQL}
+          and account_id = any(?::uuid[])
+       returning 1)
+     select count(*)::int as n from ended`,
+    [list(holders.map((h) => h.id))],
+  );
+  await em.execute(`delete from setting where key = '${OFF_SINCE_KEY}'`);
+  return row?.n ?? 0;
 }
 
 /**

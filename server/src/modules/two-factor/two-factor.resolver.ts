@@ -16,7 +16,14 @@ import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
-import { complianceReport, owesEnrollment, settingsImpact, signOutOwingEnrollment } from './compliance.js';
+import {
+  complianceReport,
+  owesEnrollment,
+  rememberSwitchedOff,
+  settingsImpact,
+  signOutOwingEnrollment,
+  signOutSignedInWhileOff,
+} from './compliance.js';
 import {
   nothingToReset,
   recoveredSince,
@@ -735,6 +742,10 @@ export class TwoFactorResolver {
         await audit(tx, before, after);
         // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
         await signOutOwingEnrollment(tx, after, null, me, before);
+        // Switched off: when, kept; switched on again: whoever signed in since without the second step
+        // it now asks of them is signed out.
+        if (before.enabled && !after.enabled) await rememberSwitchedOff(tx, me);
+        if (!before.enabled && after.enabled) await signOutSignedInWhileOff(tx, me);
       },
     );
     return Object.assign(new TwoFactorSettingsType(), after);
