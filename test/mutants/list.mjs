@@ -748,8 +748,8 @@ export default [
     edits: [
       [
         WA,
-        '`delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()\n         returning challenge, device_name`',
-        '`select challenge, device_name from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()`',
+        '`delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()\n          and challenge = ?\n         returning challenge, device_name`',
+        '`select challenge, device_name from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()\n          and challenge = ?`',
       ],
     ],
     tests: [[T, 'security keys over the API']],
@@ -1857,6 +1857,26 @@ export default [
     why: '2FA switched on again leaves the sessions signed in with the password alone while it was off (a stolen password’s among them)',
     edits: [[TFR, 'if (!before.enabled && after.enabled) await signOutSignedInWhileOff(tx, me);', '']],
     tests: [['test/specs/two-factor-settings.test.ts', 'switched on again, it signs out the sessions']],
+  },
+  {
+    id: 'replaced-key-prompt-counted',
+    why: 'an answer to a security-key prompt replaced by a newer one (another tab) takes the newer one’s challenge and costs a wrong attempt',
+    edits: [
+      [
+        'server/src/modules/two-factor/webauthn.service.ts',
+        '          and challenge = ?\n',
+        '          and ?::text is not null\n',
+      ],
+    ],
+    tests: [[L, 'a security-key prompt replaced by a newer one']],
+  },
+  {
+    id: 'key-public-key-unbounded',
+    why: 'a security key’s public key of any size is stored (padding read back at every sign-in)',
+    edits: [
+      ['server/src/modules/two-factor/webauthn.service.ts', ' || credential.publicKey.byteLength > MAX_PUBLIC_KEY_BYTES', ''],
+    ],
+    tests: [[T, 'a crafted registration']],
   },
 ];
 

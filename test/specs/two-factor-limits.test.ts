@@ -313,6 +313,43 @@ describe('second-factor attempt limits', () => {
     expect(await spent(`2fa:acct:${otherId}`)).toBe(0);
   });
 
+  it('a security-key prompt replaced by a newer one (another tab): its answer takes nothing and costs nothing, and the newer one still signs in', async () => {
+    const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(setup);
+    const key = new SoftKey(server.url);
+    const REGISTER = `mutation($r: JSONObject!) { finishWebauthnRegistration(response: $r) { __typename ... on ErrorResult { code } } }`;
+    const registrationOptions = () =>
+      setup.gql(`mutation { webauthnRegistrationOptions(name: "Desk key") }`).then((r) => r.data!['webauthnRegistrationOptions']);
+    // Adding a key: two prompts of one setup; the first one's answer finds its setup replaced, the second's is stored.
+    const firstSetup = await registrationOptions();
+    const secondSetup = await registrationOptions();
+    expect((await setup.gql(REGISTER, { r: key.registration(firstSetup) })).data!['finishWebauthnRegistration']).toEqual({
+      __typename: 'TwoFactorError',
+      code: 'NOT_ENROLLING',
+    });
+    expect((await setup.gql(REGISTER, { r: key.registration(secondSetup) })).data!['finishWebauthnRegistration'].__typename).toBe(
+      'TwoFactorEnabled',
+    );
+
+    // Signing in: two prompts of one sign-in (two tabs); the first one's answer is refused with nothing compared.
+    const { ip, key: netKey } = farAddress();
+    const client = await signInFrom(ip, email);
+    const options = () =>
+      client.gql(`mutation { webauthnAuthenticationOptions }`).then((r) => r.data!['webauthnAuthenticationOptions']);
+    const first = await options();
+    const second = await options();
+    const verify = async (o: { challenge: string }) =>
+      (await client.gql(Q.verify, { i: { method: 'WEBAUTHN', webauthnResponse: key.assertion(o) } })).data!['verifySecondFactor'];
+    expect(await verify(first)).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+    expect(await spent(`2fa:acct:${id}`)).toBe(0);
+    expect(await spent(netKey)).toBe(0);
+    expect(
+      (await db.query<{ n: number }>(`select consecutive_failures as n from two_factor_state where account_id = $1`, [id]))[0]
+        ?.n ?? 0,
+    ).toBe(0);
+    expect((await verify(second)).__typename).toBe('LoginSuccess');
+  });
+
   it('an attempt given back after its window ended leaves the next window’s count alone', async () => {
     // Someone with the password reads the window's end from `retryAfter` and sends attempts just before
     // it whose give-backs land in the next window: each must not cancel a guess counted there.

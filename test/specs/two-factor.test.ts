@@ -3041,7 +3041,8 @@ describe('two-factor authentication', () => {
       const [renamed] = await db.query(`select details from audit_log where target_id = $1 and action = 'WEBAUTHN_RENAMED'`, [
         user.id,
       ]);
-      expect(renamed!['details']).toMatchObject({ before: 'Desk key', after: 'Keyring key' });
+      // With the key's id: names are not unique, and change.
+      expect(renamed!['details']).toEqual({ keyId: stored!['id'], before: 'Desk key', after: 'Keyring key' });
 
       // Remove: needs a recent re-authentication; bad, unknown and foreign ids remove nothing.
       expect(codes(await client.gql(REMOVE, { id: stored!['id'] }))).toEqual(['REAUTH_REQUIRED']);
@@ -3144,13 +3145,15 @@ describe('two-factor authentication', () => {
         expect(late).toMatchObject({ code: 'NOT_ENROLLING' });
         expect(await keysOf(user.id)).toEqual([]);
       }
-      // A response to another challenge than the one stored is refused too.
+      // A response to another challenge than the one stored is refused too, and takes nothing: the
+      // live prompt (a newer one, in another tab say) can still finish.
       await user.client.gql(OPTIONS, { n: 'Key' });
       const stale = await user.client.gql(FINISH, {
         r: key.registration({ challenge: Buffer.from('not the challenge').toString('base64url') }),
       });
-      expect(stale.data!['finishWebauthnRegistration']).toMatchObject({ code: 'WEBAUTHN_FAILED' });
+      expect(stale.data!['finishWebauthnRegistration']).toMatchObject({ code: 'NOT_ENROLLING' });
       expect(await keysOf(user.id)).toEqual([]);
+      expect(await challengesOf(user.id)).toBe(1);
       expect((await user.client.gql(Q.status)).data!['myTwoFactor'].enabled).toBe(false);
 
       expect(await register(user.client, key)).toMatchObject({ __typename: 'TwoFactorEnabled' });
@@ -3387,7 +3390,8 @@ describe('two-factor authentication', () => {
         `select details from audit_log where action = 'WEBAUTHN_COUNTER_REGRESSION' and target_id = $1`,
         [marked.user.id],
       );
-      expect(entry!['details']).toMatchObject({ sessionsEnded: 2 });
+      const [flaggedKey] = await db.query(`select id from webauthn_credential where account_id = $1`, [marked.user.id]);
+      expect(entry!['details']).toMatchObject({ sessionsEnded: 2, keyId: flaggedKey!['id'] });
 
       // Nothing requires it of this one: losing its only usable factor is its own business (it signs in
       // with a recovery code or an admin's reset next time); its sessions go on.
@@ -3468,11 +3472,16 @@ describe('two-factor authentication', () => {
       expect((await user.client.gql(Q.status)).data!['myTwoFactor'].recommendSecondMethod).toBe(true);
     });
 
-    it('a crafted registration: an overlong credential id is refused, unknown transports are not kept', async () => {
+    it('a crafted registration: an overlong credential id or a padded public key is refused, unknown transports are not kept', async () => {
       const user = await newUser();
       // WebAuthn caps credential ids at 1023 bytes; the attestation format alone would carry 65 535.
       const long = new SoftKey(server.url, { idBytes: 1100 });
       expect(await register(user.client, long)).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
+      expect(await keysOf(user.id)).toEqual([]);
+      // A public key is a few hundred bytes; unsigned ("none" attestation), one could carry a request's
+      // worth of padding, stored and read back at every sign-in.
+      const padded = new SoftKey(server.url, { publicKeyPadding: 100_000 });
+      expect(await register(user.client, padded)).toMatchObject({ __typename: 'TwoFactorError', code: 'WEBAUTHN_FAILED' });
       expect(await keysOf(user.id)).toEqual([]);
       const odd = new SoftKey(server.url, { transports: ['usb', 'usb', 'x-ray', { any: 'thing' }, 'nfc'] });
       expect(await register(user.client, odd)).toMatchObject({ __typename: 'TwoFactorEnabled' });

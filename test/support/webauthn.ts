@@ -22,6 +22,7 @@ export class SoftKey {
    */
   backupEligible: boolean;
   backedUp: boolean;
+  private readonly publicKeyPadding: number;
 
   constructor(
     /** The dashboard's origin, as the browser would report it (`http://localhost:<port>`). */
@@ -37,8 +38,11 @@ export class SoftKey {
       counterless?: boolean;
       backupEligible?: boolean;
       backedUp?: boolean;
+      /** Bytes of padding carried in its public key (an entry of its own in the COSE map). */
+      publicKeyPadding?: number;
     } = {},
   ) {
+    this.publicKeyPadding = options.publicKeyPadding ?? 0;
     this.credentialId = randomBytes(options.idBytes ?? 32);
     this.transports = options.transports ?? ['usb'];
     this.userVerifies = options.userVerifies ?? true;
@@ -108,6 +112,7 @@ export class SoftKey {
         [-1, 1], // crv: P-256
         [-2, Buffer.from(this.publicJwk.x, 'base64url')],
         [-3, Buffer.from(this.publicJwk.y, 'base64url')],
+        ...(this.publicKeyPadding > 0 ? [[-70000, Buffer.alloc(this.publicKeyPadding)] as [number, unknown]] : []),
       ]),
     );
     const idLength = Buffer.alloc(2);

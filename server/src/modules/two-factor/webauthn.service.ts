@@ -83,16 +83,34 @@ function checkedDeviceName(input: string): string {
  * did not come from it; SimpleWebAuthn does not look. Read after it verified the client data.
  */
 function inFrame(response: Record<string, unknown>): boolean {
+  return clientDataOf(response)?.['crossOrigin'] === true;
+}
+
+/** The response's client data, decoded (null when it has none that parses); not verified by itself. */
+function clientDataOf(response: Record<string, unknown>): Record<string, unknown> | null {
   const inner = response['response'];
   const clientData =
     inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)['clientDataJSON'] : undefined;
-  if (typeof clientData !== 'string') return false;
+  if (typeof clientData !== 'string' || clientData.length > 16_384) return null;
   try {
-    return (JSON.parse(Buffer.from(clientData, 'base64url').toString('utf8')) as { crossOrigin?: unknown }).crossOrigin === true;
+    const parsed: unknown = JSON.parse(Buffer.from(clientData, 'base64url').toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
+
+/**
+ * The challenge a response says it answers (its client data's, as the browser wrote it: base64url, as
+ * stored), to take only that challenge; SimpleWebAuthn then checks the client data as a whole.
+ */
+function answeredChallenge(response: Record<string, unknown>): string | null {
+  const challenge = clientDataOf(response)?.['challenge'];
+  return typeof challenge === 'string' && challenge.length <= 512 ? challenge : null;
+}
+
+/** The largest public key stored: an RSA-4096 COSE key is about 550 bytes, a post-quantum one (ML-DSA-87) about 2.6 KB. */
+const MAX_PUBLIC_KEY_BYTES = 4096;
 
 export class WebauthnService {
   constructor(
@@ -129,17 +147,26 @@ export class WebauthnService {
     );
   }
 
-  /** Takes the session's live challenge out of the database: single use, even under a race. */
+  /**
+   * Takes the session's live challenge out of the database, if it is the one `response` answers:
+   * single use, even under a race. A response to a challenge replaced since (the same sign-in's or
+   * setup's prompt opened again, in another tab say) takes nothing: the newer prompt's challenge stays
+   * live for its own answer, and nothing was compared.
+   */
   private async consumeChallenge(
     em: EntityManager,
     accountId: string,
     sessionId: string,
     purpose: WebauthnChallengePurpose,
+    response: Record<string, unknown>,
   ): Promise<{ challenge: string; device_name: string | null } | null> {
+    const answered = answeredChallenge(response);
+    if (answered === null) return null;
     const rows = await em.execute<{ challenge: string; device_name: string | null }[]>(
       `delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()
+          and challenge = ?
          returning challenge, device_name`,
-      [sessionId, purpose, accountId],
+      [sessionId, purpose, accountId, answered],
     );
     return rows[0] ?? null;
   }
@@ -213,9 +240,12 @@ export class WebauthnService {
   ): Promise<WebauthnCredential | TwoFactorFailure> {
     // Allowed when its options were asked for is not enough: the settings may have changed since.
     const { rpId } = await this.assertAllowed(ctx.em);
-    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER);
+    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER, response);
     if (!stored)
-      return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'No registration is in progress (or it expired). Start again.');
+      return new TwoFactorFailure(
+        ErrorCode.NOT_ENROLLING,
+        'No registration is in progress for this prompt (it expired, or a newer one replaced it). Start again.',
+      );
     let info;
     try {
       const result = await verifyRegistrationResponse({
@@ -233,9 +263,11 @@ export class WebauthnService {
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
     const { credential } = info;
-    // The spec caps a credential id at 1023 bytes (a longer one would not even fit its column), and the
+    // The spec caps a credential id at 1023 bytes (a longer one would not even fit its column); a
+    // public key is a few hundred bytes (unsigned with attestation "none", it could carry a request's
+    // worth of padding, read back at every sign-in), so MAX_PUBLIC_KEY_BYTES at most; and the
     // transports are hints the browser gets back later: only the names the spec knows are kept.
-    if (Buffer.from(credential.id, 'base64url').length > 1023) {
+    if (Buffer.from(credential.id, 'base64url').length > 1023 || credential.publicKey.byteLength > MAX_PUBLIC_KEY_BYTES) {
       return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
     }
     // (SimpleWebAuthn passes the client's `transports` on unchecked: anything but a list counts as none.)
@@ -309,11 +341,11 @@ export class WebauthnService {
     // No ceremony can have run (its options are refused): nothing to compare, so no attempt counts.
     const rpId = this.config.webauthnRpId;
     if (rpId === null) return new TwoFactorFailure(ErrorCode.METHOD_NOT_ALLOWED, NO_DOMAIN_MESSAGE, null, true);
-    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.LOGIN);
+    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.LOGIN, response);
     if (!stored)
       return new TwoFactorFailure(
         ErrorCode.WEBAUTHN_FAILED,
-        'Ask for a security-key challenge first (or it expired).',
+        'Ask for a security-key challenge first (this one expired, or a newer one replaced it).',
         null,
         true,
       );
@@ -391,6 +423,7 @@ export class WebauthnService {
       // By the holder only when signed in fully (a re-authentication); a sign-in's key may be a clone.
       await this.audit.record({ ...asHolder(ctx, account), em: tx }, AuditAction.WEBAUTHN_COUNTER_REGRESSION, target(account), {
         credential: cred.name,
+        keyId: cred.id,
         storedCounter,
         presentedCounter: newCounter,
         ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
@@ -417,7 +450,11 @@ export class WebauthnService {
       const before = cred.name;
       cred.name = name;
       await tx.flush();
-      await this.audit.record({ ...ctx, em: tx }, AuditAction.WEBAUTHN_RENAMED, target(account), { before, after: name });
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.WEBAUTHN_RENAMED, target(account), {
+        keyId: cred.id,
+        before,
+        after: name,
+      });
       return cred;
     });
   }
