@@ -1878,6 +1878,12 @@ export default [
     ],
     tests: [[T, 'a crafted registration']],
   },
+  {
+    id: 'switch-off-keeps-enrollment-sessions',
+    why: '2FA switched off leaves the enrollment-only sessions on a page where nothing can be set up, with no way on',
+    edits: [[TFR, "sessionsEnded += await ctx.services.sessions.endAllEnrollmentSessions(tx, 'TWO_FACTOR_OFF');", '']],
+    tests: [['test/specs/two-factor-settings.test.ts', 'switched off, it ends the enrollment-only sessions']],
+  },
 ];
 
 /**

@@ -207,6 +207,31 @@ describe('two-factor settings and policies', () => {
       });
     });
 
+    it('switched off, it ends the enrollment-only sessions (nothing can be set up now): the holder signs in with the password; the audit entry counts them', async () => {
+      const LOGIN_STEP = `mutation($i: LoginInput!) { login(input: $i) { __typename } }`;
+      const u = await createAccount(server, admin, { role: 'USER' });
+      expect((await admin.gql(MARK, { id: u.id })).errors).toBeUndefined();
+      const enrolling = new GqlClient(server.url);
+      expect((await enrolling.gql(LOGIN_STEP, { i: { email: u.email, password: PASSWORD } })).data!['login']).toEqual({
+        __typename: 'TwoFactorEnrollmentRequired',
+      });
+      const PENDING = `{ pendingSignIn { stage } }`;
+      expect((await enrolling.gql(PENDING)).data!['pendingSignIn']).toEqual({ stage: 'ENROLLMENT_REQUIRED' });
+      await whileOff(async () => {
+        expect((await enrolling.gql(PENDING)).data!['pendingSignIn']).toBeNull();
+        expect(
+          await db.query(`select revoked_reason from session where account_id = $1 and stage = 'ENROLLMENT_REQUIRED'`, [u.id]),
+        ).toEqual([{ revoked_reason: 'TWO_FACTOR_OFF' }]);
+        const [entry] = await db.query(
+          `select details from audit_log where action = 'SETTINGS_CHANGED' and target_id = 'twoFactor' order by id desc limit 1`,
+        );
+        expect(entry!['details']).toMatchObject({ before: { enabled: true }, after: { enabled: false }, sessionsEnded: 1 });
+        expect((await enrolling.gql(LOGIN_STEP, { i: { email: u.email, password: PASSWORD } })).data!['login']).toEqual({
+          __typename: 'LoginSuccess',
+        });
+      });
+    });
+
     it('switched on again, it signs out the sessions that signed in without the second step meanwhile (said beforehand), and only those', async () => {
       const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
       const holder = await createAccount(server, admin, { role: 'USER' });

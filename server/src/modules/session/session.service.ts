@@ -754,6 +754,27 @@ export class SessionService {
   }
 
   /**
+   * Ends every account's enrollment-only sessions (2FA switched off: nothing can be set up), their
+   * accounts' rows taken first, in id order, as every change of an account and its sessions takes them.
+   * The number ended.
+   */
+  async endAllEnrollmentSessions(em: EntityManager, reason: string): Promise<number> {
+    await em.execute(
+      `select a.id from account a where exists (select 1 from session s where s.account_id = a.id and s.stage = ?
+          and s.revoked_at is null and s.expires_at > now()) order by a.id for no key update`,
+      [SessionStage.ENROLLMENT_REQUIRED],
+    );
+    const [row] = await em.execute<{ n: number }[]>(
+      `with ended as (
+         update session set revoked_at = now(), revoked_reason = ?
+          where stage = ? and revoked_at is null and expires_at > now() returning 1)
+       select count(*)::int as n from ended`,
+      [reason, SessionStage.ENROLLMENT_REQUIRED],
+    );
+    return row?.n ?? 0;
+  }
+
+  /**
    * Ends the account's sealed pending sign-ins (they have no rows to revoke): its session epoch moves
    * on, in `em`'s transaction. Every revocation of all of an account's sessions does this.
    */

@@ -667,7 +667,7 @@ export class TwoFactorResolver {
       ? Object.values(TwoFactorMethod).filter((m) => m === TwoFactorMethod.RECOVERY_CODE || input.allowedMethods!.includes(m))
       : undefined;
     // Judged against the stored settings, read afresh under the settings' lock.
-    const audit = ctx.services.audit.settingsChanged(ctx, { type: 'Settings', id: 'twoFactor' });
+    const settingsTarget = { type: 'Settings', id: 'twoFactor' };
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       ctx.viewer!.account.id,
@@ -739,13 +739,22 @@ export class TwoFactorResolver {
             'These settings would require two-factor authentication of your own account, which has no method set up: set one up on your Security page first.',
           );
         }
-        await audit(tx, before, after);
         // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
-        await signOutOwingEnrollment(tx, after, null, me, before);
-        // Switched off: when, kept; switched on again: whoever signed in since without the second step
-        // it now asks of them is signed out.
-        if (before.enabled && !after.enabled) await rememberSwitchedOff(tx, me);
-        if (!before.enabled && after.enabled) await signOutSignedInWhileOff(tx, me);
+        let sessionsEnded = await signOutOwingEnrollment(tx, after, null, me, before);
+        // Switched off: when, kept; and nothing can be set up while it is off, so the enrollment-only
+        // sessions end (their holders sign in with the password alone). Switched on again: whoever
+        // signed in since without the second step it now asks of them is signed out.
+        if (before.enabled && !after.enabled) {
+          await rememberSwitchedOff(tx, me);
+          sessionsEnded += await ctx.services.sessions.endAllEnrollmentSessions(tx, 'TWO_FACTOR_OFF');
+        }
+        if (!before.enabled && after.enabled) sessionsEnded += await signOutSignedInWhileOff(tx, me);
+        // Audited with the sessions it ended.
+        await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.SETTINGS_CHANGED, settingsTarget, {
+          before,
+          after,
+          ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
+        });
       },
     );
     return Object.assign(new TwoFactorSettingsType(), after);
