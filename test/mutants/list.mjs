@@ -1855,7 +1855,7 @@ export default [
   {
     id: 'switch-on-keeps-password-only-sessions',
     why: '2FA switched on again leaves the sessions signed in with the password alone while it was off (a stolen password’s among them)',
-    edits: [[TFR, 'if (!before.enabled && after.enabled) await signOutSignedInWhileOff(tx, me);', '']],
+    edits: [[TFR, 'if (!before.enabled && after.enabled) sessionsEnded += await signOutSignedInWhileOff(tx, me);', '']],
     tests: [['test/specs/two-factor-settings.test.ts', 'switched on again, it signs out the sessions']],
   },
   {
