@@ -1884,6 +1884,18 @@ export default [
     edits: [[TFR, "sessionsEnded += await ctx.services.sessions.endAllEnrollmentSessions(tx, 'TWO_FACTOR_OFF');", '']],
     tests: [['test/specs/two-factor-settings.test.ts', 'switched off, it ends the enrollment-only sessions']],
   },
+  {
+    id: 'no-admin-left',
+    why: 'a sub-admin takes e-mail codes from staff while they are every admin’s only factor, with no recovery code left: no admin can sign in',
+    edits: [
+      [
+        TFR,
+        'if ((await adminsAbleToSignIn(tx, afterSettings)) === 0 &&',
+        'if ((await adminsAbleToSignIn(tx, afterSettings)) === -1 &&',
+      ],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', 'e-mail codes are not taken from staff when that leaves no admin']],
+  },
 ];
 
 /**

@@ -174,6 +174,37 @@ describe('two-factor settings and policies', () => {
     expect(mail.messages.slice(since).filter((m) => m.to.includes(u.email.toLowerCase()))).toEqual([]);
   });
 
+  it('e-mail codes are not taken from staff when that leaves no admin able to sign in (a sub-admin changing them), until one has a recovery code', async () => {
+    // A system of its own: its only admin's only factor is e-mail codes, and it has no recovery code.
+    const own = await startStack('two_factor_settings_no_admin_left');
+    try {
+      const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
+      await reauthenticate(own.admin);
+      expect((await own.admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
+      await own.db.query(
+        `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+         values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+        [own.adminId, own.adminEmail],
+      );
+      const settings = await createAccount(own.server, own.admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SETTINGS'] });
+      const refused = await settings.client.gql(SET, { i: { emailForStaff: false } });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'NO_ADMIN_LEFT' });
+      expect((await own.admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings']).toEqual({
+        emailForStaff: true,
+      });
+      // With a recovery code left, the admin can still sign in (and set up another method): allowed.
+      await own.db.query(
+        `insert into recovery_code (id, account_id, code_hash, created_at) values (gen_random_uuid(), $1, 'x', now())`,
+        [own.adminId],
+      );
+      expect((await settings.client.gql(SET, { i: { emailForStaff: false } })).data!['updateTwoFactorSettings']).toEqual({
+        emailForStaff: false,
+      });
+    } finally {
+      await own.stop();
+    }
+  });
+
   describe('2FA switched off for the system', () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`;
     async function whileOff(run: () => Promise<void>): Promise<void> {

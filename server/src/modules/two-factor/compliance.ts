@@ -123,6 +123,27 @@ async function emailOnlyStaff(
 }
 
 /**
+ * How many enabled admins (able to sign in with a password) could finish a sign-in under settings `s`:
+ * 2FA off, or they hold no factor (the password, or an enrollment), a factor sign-in accepts (e-mail
+ * codes only while staff may use them; a flagged key is none), or an unused recovery code. The others
+ * are refused (SECOND_FACTOR_UNAVAILABLE) until an admin resets them.
+ */
+export async function adminsAbleToSignIn(em: EntityManager, s: TwoFactorSettings): Promise<number> {
+  const [row] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from account a
+      where a.role = 'ADMIN' and a.disabled_at is null and not a.api_only
+        and (not ?::boolean
+             or exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+             or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+             or (?::boolean and exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'))
+             or not ${HOLDS_FACTOR_SQL}
+             or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`,
+    [s.enabled, s.emailForStaff],
+  );
+  return row?.n ?? 0;
+}
+
+/**
  * What saving settings `after` over `before` would do at once, as `signOutOwingEnrollment` does it
  * (`except`: the account saving them, never signed out by its own change), changing nothing: for an
  * admin to read before a policy signs people out.

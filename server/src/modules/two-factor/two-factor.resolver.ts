@@ -17,6 +17,7 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import {
+  adminsAbleToSignIn,
   complianceReport,
   owesEnrollment,
   rememberSwitchedOff,
@@ -718,6 +719,16 @@ export class TwoFactorResolver {
             throw appError(
               ErrorCode.WOULD_LOCK_YOU_OUT,
               'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+            );
+          }
+          // Nor every admin's (a sub-admin or an API token changing them): only the server's CLI could
+          // reset an admin then. Refused when no enabled admin could sign in after it, where one could before.
+          const afterSettings = { ...before, ...afterChange };
+          if ((await adminsAbleToSignIn(tx, afterSettings)) === 0 && (await adminsAbleToSignIn(tx, before)) > 0) {
+            throw appError(
+              ErrorCode.WOULD_LOCK_YOU_OUT,
+              'No admin could sign in afterwards: every enabled admin’s only second factor is e-mail codes and none has a recovery code left. Have one set up an authenticator app or a security key first.',
+              { reason: 'NO_ADMIN_LEFT' },
             );
           }
         }
