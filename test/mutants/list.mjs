@@ -1896,6 +1896,24 @@ export default [
     ],
     tests: [['test/specs/two-factor-settings.test.ts', 'e-mail codes are not taken from staff when that leaves no admin']],
   },
+  {
+    id: 'target-withdraws-own-reset',
+    why: 'a session of the admin being reset (a thief’s, say) withdraws the reset that would end it',
+    edits: [[TFR, 'if (req.target.id === ctx.viewer!.account.id) {', 'if (req.target.id === ctx.viewer!.account.id && false) {']],
+    tests: [[R, 'a waiting request can be withdrawn by its requester or another admin, not by its target']],
+  },
+  {
+    id: 'moot-request-closed-unaudited',
+    why: 'an approval that finds the account recovered closes the request for good, with nothing on record of who closed it',
+    edits: [
+      [
+        TF,
+        '        if (claimed.recovered) {\n          await this.audit.record(',
+        '        if (claimed.recovered) {\n          if (false as boolean) await this.audit.record(',
+      ],
+    ],
+    tests: [[R, 'a request the account made moot']],
+  },
 ];
 
 /**

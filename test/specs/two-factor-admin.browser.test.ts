@@ -728,6 +728,33 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('a waiting reset can be withdrawn from the card: asked first, then gone from the list, the target told', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    const requester = await agedAdmin();
+    await askReset(requester.client, target.id);
+    const since = stack.mail.count();
+
+    const page = await signedIn(requester.email);
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const withdraw = card.getByRole('button', { name: `Withdraw reset of ${target.email}` });
+    await withdraw.click();
+    const dialog = page.getByRole('dialog', { name: 'Withdraw the reset request?' });
+    await dialog.getByText(`nothing of ${target.email} changes`).waitFor();
+    await dialog.getByRole('button', { name: 'Withdraw' }).click();
+    await page.getByText(`The reset request for ${target.email} was withdrawn.`).waitFor();
+    await withdraw.waitFor({ state: 'detached' });
+    expect(
+      await db.query(
+        `select 1 from two_factor_reset_request where target_id = $1 and approved_at is null and expires_at > now()`,
+        [target.id],
+      ),
+    ).toEqual([]);
+    await stack.mail.waitFor(target.email, (m) => /was withdrawn/i.test(m.subject), since);
+    await page.context().close();
+  });
+
   it('approving one waiting reset spins only its own Approve button; the card’s title fits requests you cannot approve', async () => {
     const first = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });

@@ -687,6 +687,48 @@ describe('two-factor rules', () => {
       );
     });
 
+    it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target told', async () => {
+      const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      const other = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      const open = async () =>
+        (await db.query(`select 1 from two_factor_reset_request where id = $1 and expires_at > now()`, [requestId])).length === 1;
+      // Bad input, an unknown request, a user, and the target itself: nothing changes.
+      expect(codes(await other.client.gql(WITHDRAW, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await other.client.gql(WITHDRAW, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      const user = await createAccount(server, admin, { role: 'USER' });
+      expect(codes(await user.client.gql(WITHDRAW, { id: requestId }))).toEqual(['FORBIDDEN']);
+      expect(codes(await target.client.gql(WITHDRAW, { id: requestId }))).toEqual(['FORBIDDEN']);
+      expect(await open()).toBe(true);
+      expect(
+        await db.query(`select 1 from audit_log where action = 'TWO_FACTOR_RESET_REQUEST_CLOSED' and target_id = $1`, [
+          target.id,
+        ]),
+      ).toEqual([]);
+
+      const since = mail.count();
+      expect((await other.client.gql(WITHDRAW, { id: requestId })).data).toEqual({ withdrawTwoFactorReset: true });
+      expect(await open()).toBe(false);
+      expect(
+        await db.query(
+          `select actor_id, details from audit_log where action = 'TWO_FACTOR_RESET_REQUEST_CLOSED' and target_id = $1`,
+          [target.id],
+        ),
+      ).toEqual([{ actor_id: other.id, details: { requestId, reason: 'WITHDRAWN' } }]);
+      await mail.waitFor(target.email, (m) => /was withdrawn/i.test(m.subject), since);
+      // Withdrawn, it can be neither approved nor withdrawn again; nothing was removed.
+      expect(codes(await other.client.gql(APPROVE, { id: requestId }))).toEqual(['NOT_FOUND']);
+      expect(codes(await requester.client.gql(WITHDRAW, { id: requestId }))).toEqual(['NOT_FOUND']);
+      expect(await factors(target.id)).toBe(1);
+      // Asked for again, the requester may withdraw its own too.
+      const again = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      expect(again).not.toBe(requestId);
+      expect((await requester.client.gql(WITHDRAW, { id: again })).data).toEqual({ withdrawTwoFactorReset: true });
+    });
+
     it('a request the account made moot (it signed in, or set up a factor, after it was asked for) is closed, not approved: nothing is removed', async () => {
       const ASK = `mutation($id: ID!) { resetTwoFactor(accountId: $id) { __typename ... on TwoFactorResetPending { requestId newRequest } } }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
@@ -709,6 +751,13 @@ describe('two-factor rules', () => {
       expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
         [],
       );
+      // Who closed it, and why, is on record.
+      expect(
+        await db.query(
+          `select actor_id, details from audit_log where action = 'TWO_FACTOR_RESET_REQUEST_CLOSED' and target_id = $1`,
+          [target.id],
+        ),
+      ).toEqual([{ actor_id: approver.id, details: { requestId: first, reason: 'RECOVERED' } }]);
 
       // Asked again, it waits again; the holder then sets up new recovery codes: asking once more
       // replaces the request instead of answering it, and the new one can be approved.

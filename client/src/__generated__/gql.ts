@@ -43,6 +43,7 @@ type Documents = {
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": typeof types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      approvableByYou\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": typeof types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.ApproveTwoFactorResetDocument,
+    "\n  mutation WithdrawTwoFactorReset($requestId: ID!) {\n    withdrawTwoFactorReset(requestId: $requestId)\n  }\n": typeof types.WithdrawTwoFactorResetDocument,
     "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.TwoFactorSettingsPageDocument,
     "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": typeof types.UpdateTwoFactorSettingsDocument,
     "\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n      staffLeftWithoutUsableFactor\n      staffWithoutRecoveryCode\n    }\n  }\n": typeof types.TwoFactorSettingsImpactDocument,
@@ -133,6 +134,7 @@ const documents: Documents = {
     "\n  mutation UnlockSecondFactor($accountId: ID!) {\n    unlockSecondFactor(accountId: $accountId)\n  }\n": types.UnlockSecondFactorDocument,
     "\n  query PendingTwoFactorResets {\n    pendingTwoFactorResets {\n      id\n      createdAt\n      expiresAt\n      approvableByYou\n      target {\n        id\n        email\n      }\n      requestedBy {\n        id\n        email\n      }\n    }\n  }\n": types.PendingTwoFactorResetsDocument,
     "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.ApproveTwoFactorResetDocument,
+    "\n  mutation WithdrawTwoFactorReset($requestId: ID!) {\n    withdrawTwoFactorReset(requestId: $requestId)\n  }\n": types.WithdrawTwoFactorResetDocument,
     "\n  query TwoFactorSettingsPage {\n    twoFactorSettings {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.TwoFactorSettingsPageDocument,
     "\n  mutation UpdateTwoFactorSettings($input: TwoFactorSettingsInput!) {\n    updateTwoFactorSettings(input: $input) {\n      enabled\n      issuer\n      allowedMethods\n      requiredForStaff\n      emailForStaff\n    }\n  }\n": types.UpdateTwoFactorSettingsDocument,
     "\n  query TwoFactorSettingsImpact($input: TwoFactorSettingsInput!) {\n    twoFactorSettingsImpact(input: $input) {\n      accountsNewlyRequired\n      staffNewlyRequired\n      accountsSignedOut\n      sessionsEnded\n      staffLeftWithoutUsableFactor\n      staffWithoutRecoveryCode\n    }\n  }\n": types.TwoFactorSettingsImpactDocument,
@@ -324,6 +326,10 @@ export function graphql(source: "\n  query PendingTwoFactorResets {\n    pending
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveTwoFactorReset($requestId: ID!) {\n    approveTwoFactorReset(requestId: $requestId) {\n      __typename\n      ... on TwoFactorResetDone {\n        account {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WithdrawTwoFactorReset($requestId: ID!) {\n    withdrawTwoFactorReset(requestId: $requestId)\n  }\n"): (typeof documents)["\n  mutation WithdrawTwoFactorReset($requestId: ID!) {\n    withdrawTwoFactorReset(requestId: $requestId)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

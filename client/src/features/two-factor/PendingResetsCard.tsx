@@ -8,7 +8,7 @@ import { FormattedDate } from '../../components/FormattedDate';
 import { QueryError } from '../../components/QueryError';
 import type { Viewer } from '../session/viewer';
 import { useConfirm } from '../../components/useConfirm';
-import { type Problem, problemSentence } from '../errors/problem';
+import { type Problem, problemSentence, toProblem } from '../errors/problem';
 import { TwoFactorSettingsDocument } from './TwoFactorSettingsCard';
 import { useReauthGuard } from './useReauthGuard';
 
@@ -42,6 +42,12 @@ const ApproveResetDocument = graphql(`
         }
       }
     }
+  }
+`);
+
+const WithdrawResetDocument = graphql(`
+  mutation WithdrawTwoFactorReset($requestId: ID!) {
+    withdrawTwoFactorReset(requestId: $requestId)
   }
 `);
 
@@ -203,10 +209,48 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   const settings = useQuery(TwoFactorSettingsDocument).data?.twoFactorSettings;
   const required = settings ? settings.enabled && settings.requiredForStaff : undefined;
   const { ask, approving, refusal, clearRefusal, modals } = useApproveReset();
+  const client = useApolloClient();
+  const { confirm, modal: confirmWithdraw } = useConfirm();
+  const [withdraw] = useMutation(WithdrawResetDocument);
+  const [withdrawing, setWithdrawing] = useState<string | null>(null);
+  const [withdrawRefusal, setWithdrawRefusal] = useState<string | null>(null);
   const requests = data?.pendingTwoFactorResets ?? [];
+
+  const askWithdraw = (r: { id: string; target: { email: string } }) =>
+    confirm({
+      title: 'Withdraw the reset request?',
+      body: `Nobody can approve it any more, and nothing of ${r.target.email} changes; they are e-mailed that it was withdrawn. If a reset is still needed, it must be asked for again.`,
+      confirmLabel: 'Withdraw',
+      onConfirm: () => {
+        setWithdrawRefusal(null);
+        setWithdrawing(r.id);
+        void withdraw({ variables: { requestId: r.id } })
+          .then(() => notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` }))
+          .catch((e: unknown) => {
+            const p = toProblem(e);
+            setWithdrawRefusal(
+              p.code === 'NOT_FOUND'
+                ? 'This request no longer waits: it lapsed, was closed or withdrawn, or another admin approved it meanwhile.'
+                : problemSentence(p),
+            );
+          })
+          .finally(() => {
+            setWithdrawing(null);
+            void client.refetchQueries({ include: ['PendingTwoFactorResets'] });
+          });
+      },
+    });
+
   // Nothing waits: no card, unless the list could not be read (an admin would conclude that nothing
-  // waits) or an approval was just refused (its row is gone; the reason stays).
-  if (requests.length === 0 && !refusal && !(error && !data)) return modals;
+  // waits) or an approval or a withdrawal was just refused (its row is gone; the reason stays).
+  if (requests.length === 0 && !refusal && !withdrawRefusal && !(error && !data)) {
+    return (
+      <>
+        {modals}
+        {confirmWithdraw}
+      </>
+    );
+  }
 
   return (
     <Card withBorder padding="lg" aria-label="Resets waiting for approval" component="section">
@@ -219,6 +263,20 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
       </Text>
       {error && !data && <QueryError error={error} onRetry={refetch} title="Could not load the resets waiting for approval" />}
       <ApproveRefusal refusal={refusal} onClose={clearRefusal} />
+      {withdrawRefusal && (
+        <Alert
+          color="red"
+          variant="light"
+          title="Withdraw failed"
+          role="alert"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setWithdrawRefusal(null)}
+          mt="sm"
+        >
+          {withdrawRefusal}
+        </Alert>
+      )}
       {data && requests.length === 0 && (
         <Text size="sm" mt="md">
           No other reset waits.
@@ -237,32 +295,46 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
                   Lapses <FormattedDate value={r.expiresAt} />
                 </Text>
               </div>
-              {own ? (
-                <Alert variant="light" color="gray" p="xs" role="status">
-                  {r.target.id === viewer.id
-                    ? 'About your account: another admin approves.'
-                    : 'You asked: another admin approves.'}
-                </Alert>
-              ) : !r.approvableByYou ? (
-                <Alert variant="light" color="gray" p="xs" role="status">
-                  Only an admin of at least a day when it was asked for can approve it.
-                </Alert>
-              ) : (
-                <Button
-                  color="red"
-                  variant="light"
-                  loading={approving === r.id}
-                  aria-label={`Approve reset of ${r.target.email}`}
-                  onClick={() => ask(r, required)}
-                >
-                  Approve
-                </Button>
-              )}
+              <Group gap="xs" wrap="wrap">
+                {own ? (
+                  <Alert variant="light" color="gray" p="xs" role="status">
+                    {r.target.id === viewer.id
+                      ? 'About your account: another admin approves.'
+                      : 'You asked: another admin approves.'}
+                  </Alert>
+                ) : !r.approvableByYou ? (
+                  <Alert variant="light" color="gray" p="xs" role="status">
+                    Only an admin of at least a day when it was asked for can approve it.
+                  </Alert>
+                ) : (
+                  <Button
+                    color="red"
+                    variant="light"
+                    loading={approving === r.id}
+                    aria-label={`Approve reset of ${r.target.email}`}
+                    onClick={() => ask(r, required)}
+                  >
+                    Approve
+                  </Button>
+                )}
+                {/* Anyone but its target may withdraw it (a mistaken request, or one its holder objects to). */}
+                {r.target.id !== viewer.id && (
+                  <Button
+                    variant="default"
+                    loading={withdrawing === r.id}
+                    aria-label={`Withdraw reset of ${r.target.email}`}
+                    onClick={() => askWithdraw(r)}
+                  >
+                    Withdraw
+                  </Button>
+                )}
+              </Group>
             </Group>
           );
         })}
       </Stack>
       {modals}
+      {confirmWithdraw}
     </Card>
   );
 }

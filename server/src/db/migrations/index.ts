@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261205120000 } from './Migration20261205120000.js';
 import { Migration20261205110000 } from './Migration20261205110000.js';
 import { Migration20261202060319 } from './Migration20261202060319.js';
 import { Migration20261202140000 } from './Migration20261202140000.js';
@@ -80,4 +81,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000000', class: Migration20261205000000 },
   { name: 'Migration20261205100000', class: Migration20261205100000 },
   { name: 'Migration20261205110000', class: Migration20261205110000 },
+  { name: 'Migration20261205120000', class: Migration20261205120000 },
 ];

@@ -48,6 +48,7 @@ export enum AuditAction {
   IP_AUTO_BLOCKED = 'IP_AUTO_BLOCKED',
   SIGN_INS_RESUMED = 'SIGN_INS_RESUMED',
   REAUTH_FAILED = 'REAUTH_FAILED',
+  TWO_FACTOR_RESET_REQUEST_CLOSED = 'TWO_FACTOR_RESET_REQUEST_CLOSED',
 }
 
 const DESCRIPTIONS: Record<AuditAction, string> = {
@@ -96,6 +97,8 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   TWO_FACTOR_RESET_BY_CLI: 'The server-side CLI reset an account’s two-factor authentication (lost device, sole owner).',
   SIGN_INS_RESUMED:
     'An admin (or the server-side CLI: no actor, `by: cli`) ended the password guard’s pause of an account: its count of wrong passwords from many places starts afresh.',
+  TWO_FACTOR_RESET_REQUEST_CLOSED:
+    'A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset).',
   REAUTH_FAILED:
     'A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Each counts toward the second-step lockout.',
 };

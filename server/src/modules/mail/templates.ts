@@ -134,6 +134,13 @@ export const mails = {
       text: `${requestedBy} asked to reset the two-factor authentication of the admin ${target} (lost device). A second admin must approve it before ${expiresAt.toISOString()}; until then nothing changes.\n\nIf you did not expect this, check with ${requestedBy} before approving.\n\nReview it: ${link}\n`,
     };
   },
+  twoFactorResetWithdrawn(to: string, withdrawnBy: string): MailMessage {
+    return {
+      to,
+      subject: 'The reset of your two-factor authentication was withdrawn',
+      text: `${withdrawnBy} withdrew the request to reset the two-factor authentication of your admin account: nothing was removed, and nobody can approve it any more.\n\nIf you still need a reset (a lost device), ask another admin for it again.\n`,
+    };
+  },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {
     return {
       to,

@@ -1009,6 +1009,25 @@ export class TwoFactorResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, {
+    description:
+      'Withdraws a reset of an admin’s 2FA waiting for a second admin (a mistaken one, or one its holder objects to): nobody can approve it any more, nothing else changes; audited (TWO_FACTOR_RESET_REQUEST_CLOSED, reason WITHDRAWN) and the target e-mailed. By its requester or any other admin, not by its target (FORBIDDEN: a session of the account being reset is not to stop it). NOT_FOUND for a request that is unknown or no longer waits. Admins only.',
+  })
+  async withdrawTwoFactorReset(
+    @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    assertUuid(requestId, 'requestId');
+    const req = await ctx.em.findOne(TwoFactorResetRequest, { id: requestId });
+    if (!req || req.approvedAt !== null || req.expiresAt.getTime() <= Date.now()) throw notFound('Reset request');
+    if (req.target.id === ctx.viewer!.account.id) {
+      throw appError(ErrorCode.FORBIDDEN, 'A reset of your own two-factor authentication is withdrawn by another admin.');
+    }
+    if (!(await ctx.services.twoFactor.withdrawReset(ctx, requestId))) throw notFound('Reset request');
+    return true;
+  }
+
+  @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
       'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for, of a request asked for by such an admin too (else FORBIDDEN). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN too when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',

@@ -1734,7 +1734,13 @@ export class TwoFactorService {
         if (claimed === undefined) return false;
         if (!claimed.stands) throw requesterGone();
         if (!claimed.approver_stands) throw approverGone();
-        if (claimed.recovered) return 'RECOVERED';
+        if (claimed.recovered) {
+          await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUEST_CLOSED, target(account), {
+            requestId: approval.requestId,
+            reason: 'RECOVERED',
+          });
+          return 'RECOVERED';
+        }
       }
       // An account with nothing to reset is left alone: not signed out, its API tokens kept, nobody
       // e-mailed. A request to reset it (its factors removed since it was made) has nothing left to
@@ -1745,6 +1751,10 @@ export class TwoFactorService {
             `update two_factor_reset_request set approved_at = null, approved_by_id = null, expires_at = now() where id = ?`,
             [approval.requestId],
           );
+          await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUEST_CLOSED, target(account), {
+            requestId: approval.requestId,
+            reason: 'NOTHING_HELD',
+          });
         }
         return 'NOTHING_HELD';
       }
@@ -1803,6 +1813,31 @@ export class TwoFactorService {
    * Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target)
    * that one waits, and the target, who is the one best placed to object.
    */
+  /**
+   * Withdraws a waiting reset request (a mistaken one, or one the holder objects to): closed, audited
+   * with its reason, and the target e-mailed once that commits. False when it no longer waits (approved,
+   * lapsed, closed, or withdrawn by another at the same moment): nothing written.
+   */
+  async withdrawReset(ctx: Context, requestId: string): Promise<boolean> {
+    const closed = await ctx.em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ target_id: string }[]>(
+        `update two_factor_reset_request set expires_at = now()
+          where id = ? and approved_at is null and expires_at > now() returning target_id`,
+        [requestId],
+      );
+      if (!row) return null;
+      const account = await tx.findOneOrFail(Account, { id: row.target_id });
+      await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUEST_CLOSED, target(account), {
+        requestId,
+        reason: 'WITHDRAWN',
+      });
+      return account;
+    });
+    if (!closed) return false;
+    this.mail.notify(mails.twoFactorResetWithdrawn(closed.email, ctx.viewer!.account.email));
+    return true;
+  }
+
   askForApproval(approvers: Account[], account: Account, requestedBy: Account, expiresAt: Date): void {
     const link = new URL('/security/two-factor', this.url).toString();
     this.mail.notify(mails.twoFactorResetRequestedForYou(account.email, requestedBy.email, expiresAt));
