@@ -478,8 +478,12 @@ describe('two-factor authentication in the dashboard', () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]!['details']).toMatchObject({ credential: 'Desk key', storedCounter: 1000000 });
-    // Still not signed in.
+    // Still not signed in, and the pop-up no longer offers the key: what is left (a recovery code) is
+    // asked for instead, under the refusal that says why.
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await dialog.getByLabel('Recovery code').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Use security key' }).count()).toBe(0);
+    await dialog.getByRole('alert').getByText('looks cloned').waitFor();
   });
 
   it('a cloned key used at the same moment as the original: one sign-in passes, the other is refused and the key flagged', async () => {

@@ -89,6 +89,7 @@ export function LoginForm({ onSuccess, initialMethods }: { onSuccess: () => void
         <SecondFactorModal
           methods={secondStep.methods}
           expiresAt={secondStep.expiresAt}
+          onMethods={(methods) => setSecondStep((s) => s && { ...s, methods })}
           onSuccess={onSuccess}
           onCancel={() => {
             // The waiting sign-in ends on the server too: a reload of /login must not bring it back.

@@ -42,7 +42,8 @@ export function ReauthModal({
       }
       if (r?.__typename !== 'TwoFactorError') return problemFromCode('INTERNAL_SERVER_ERROR');
       // Locked meanwhile (wrong codes elsewhere): the page behind reads its state again, so it says so too.
-      if (r.code === 'SECOND_FACTOR_LOCKED') void reloadMethods().catch(() => undefined);
+      // Locked, or the key blocked as a possible copy: the methods offered are read again.
+      if (r.code === 'SECOND_FACTOR_LOCKED' || r.code === 'CREDENTIAL_FLAGGED') void reloadMethods().catch(() => undefined);
       return problemFromCode(r.code, r.retryAfter, r.reason);
     } catch (error) {
       return toProblem(error);

@@ -67,6 +67,11 @@ export function SecondFactorForm({
   useEffect(() => {
     appearing.current = false;
   }, []);
+  // The methods read again (a key blocked as a possible copy is no method any more): one no longer
+  // offered gives way to the first that is, and the refusal that said why stays.
+  useEffect(() => {
+    if (methods.length > 0 && !methods.includes(method)) setMethod(methods[0]!);
+  }, [methods, method]);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);

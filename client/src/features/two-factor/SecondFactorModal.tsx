@@ -3,7 +3,7 @@ import { Button, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { TwoFactorMethod } from '../../__generated__/graphql';
 import { ipBlockedProblem, isEmailLimit, type Problem, problemFromCode, timeOfDay, toProblem } from '../errors/problem';
-import { VerifySecondFactorDocument } from './operations';
+import { PendingSignInDocument, VerifySecondFactorDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 import { announceSessionChange } from '../session/sessionChannel';
 
@@ -19,12 +19,15 @@ export function SecondFactorModal({
   onSuccess,
   onCancel,
   onEnded,
+  onMethods,
 }: {
   methods: TwoFactorMethod[];
   expiresAt: string | null;
   onSuccess: () => void;
   onCancel: () => void;
   onEnded: (problem: Problem) => void;
+  /** The methods as the server has them now (read again after a key was blocked as a possible copy). */
+  onMethods: (methods: TwoFactorMethod[]) => void;
 }) {
   const [verify] = useMutation(VerifySecondFactorDocument);
   // While a proof is being checked the sign-in cannot be cancelled: the check may be starting the full
@@ -44,6 +47,26 @@ export function SecondFactorModal({
     if (problem.code === 'SECOND_FACTOR_LOCKED') {
       onEnded(problem);
       return null;
+    }
+    // The key was blocked as a possible copy: it is no method any more. What is left is read again and
+    // offered (a recovery code, another method); with nothing left, the sign-in cannot finish here.
+    if (problem.code === 'CREDENTIAL_FLAGGED') {
+      void client
+        // Not into the cache: the sign-in page keys its form on the cached pending sign-in, and would
+        // draw it anew (losing what the pop-up says).
+        .query({ query: PendingSignInDocument, fetchPolicy: 'no-cache' })
+        .then(({ data }) => {
+          const left = data?.pendingSignIn?.methods;
+          if (!left) return;
+          if (left.length > 0) onMethods(left);
+          else
+            onEnded({
+              ...problem,
+              message:
+                'This security key looks cloned and was blocked, and your account has no other way to sign in now. Ask an administrator to reset your two-factor authentication.',
+            });
+        })
+        .catch(() => undefined);
     }
     // A source blocked while the sign-in waited (by the failures of others there, or by an admin): no
     // code can finish it from here, and a block lasts longer than a sign-in waits. It ends, said with
