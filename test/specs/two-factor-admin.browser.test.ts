@@ -148,10 +148,10 @@ describe('two-factor administration in the dashboard', () => {
     await page.goto(`${server.url}/users/${target.id}`);
     await page.getByTestId('account-two-factor').getByText('Methods: Authenticator app').waitFor();
     await page.getByRole('button', { name: 'Reset two-factor authentication' }).click();
-    await page
-      .getByRole('dialog', { name: `Reset the two-factor authentication of ${target.email}?` })
-      .getByRole('button', { name: 'Reset' })
-      .click();
+    const question = page.getByRole('dialog', { name: `Reset the two-factor authentication of ${target.email}?` });
+    // An admin's reset: the question says it may only be asked for, another admin approving it.
+    await question.getByText('this only asks for the reset: one of them must approve it').waitFor();
+    await question.getByRole('button', { name: 'Reset' }).click();
     await confirmItIsYou(page, page.getByText(`Another admin must approve resetting ${target.email}'s 2FA`));
     // Back later (the notice is gone): the page still says that a request waits, who asked and until when.
     await page.reload();
