@@ -580,14 +580,16 @@ async function maintenanceRound(orm: MikroORM, services: Services, logger: Logge
   await step('counters', async () => {
     const s = await services.settings.bruteForce(em);
     // The table holds the brute-force counters, the password guard's (`name:`), listed staff's budgets
-    // through blocks (`listed:`) and the second-factor budgets, each kind with its own window.
+    // through blocks (`listed:`), a session's wrong re-authentication passwords in a row (`reauth:`, for
+    // as long as a session lives) and the second-factor budgets, each kind with its own window.
     const counted = Math.max(s.windowSeconds, services.config.twoFactor.attemptWindowSeconds);
     await purge(
       em,
       'failure_counter',
       `t.window_start < now() - make_interval(secs => case when t.key like 'name:%' then ?::int
-                                                          when t.key like 'listed:%' then ?::int else ?::int end)`,
-      [services.config.passwordGuard.windowSeconds, s.maxBlockSeconds, counted],
+                                                          when t.key like 'listed:%' then ?::int
+                                                          when t.key like 'reauth:%' then ?::int else ?::int end)`,
+      [services.config.passwordGuard.windowSeconds, s.maxBlockSeconds, services.config.sessionAbsoluteTimeoutSeconds, counted],
     );
     await purge(em, 'recent_wrong_password', `t.last_at < now() - make_interval(secs => ?)`, [s.windowSeconds]);
   });

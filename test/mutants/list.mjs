@@ -1778,12 +1778,10 @@ export default [
     tests: [[L, 'a refusal with nothing to compare costs no attempt and no failure']],
   },
   {
-    id: 'reauth-password-uncounted',
-    why: 'wrong re-authentication passwords never reach the lockout: a stolen session guesses the password for ever, five per window',
-    edits: [
-      [TF, '      await this.recordFailure(ctx, account);\n      await this.reauthFailed(', '      await this.reauthFailed('],
-    ],
-    tests: [[L, 'a wrong re-authentication password or second factor is audited and counts toward the lockout']],
+    id: 'reauth-guesses-unbounded',
+    why: 'wrong re-authentication passwords never end the session: a stolen cookie guesses the password for ever, five per window',
+    edits: [[TF, 'if ((run?.count ?? 0) >= this.config.twoFactor.maxAttempts) {', 'if ((run?.count ?? 0) < 0) {']],
+    tests: [[L, 'five wrong passwords in a row end the session']],
   },
   {
     id: 'reauth-failure-unaudited',
@@ -1795,19 +1793,15 @@ export default [
         '    if (false as boolean) await this.audit.record(ctx, AuditAction.REAUTH_FAILED, target(account), {',
       ],
     ],
-    tests: [[L, 'a wrong re-authentication password or second factor is audited and counts toward the lockout']],
+    tests: [[L, 'a wrong re-authentication password or second factor is audited']],
   },
   {
-    id: 'reauth-password-no-success',
-    why: 'the right re-authentication password of an account without a second factor leaves its run of failures to grow to the lockout',
+    id: 'reauth-run-not-reset',
+    why: 'the right re-authentication password leaves the session’s run of wrong ones: a holder’s typos over a day sign it out',
     edits: [
-      [
-        TF,
-        'if (methods.length === 0) await this.recordSuccess(account, [taken]);',
-        'if (methods.length === -1) await this.recordSuccess(account, [taken]);',
-      ],
+      [TF, '    await ctx.em.execute(`delete from failure_counter where key = ?`, [`${REAUTH_RUN_PREFIX}${session.id}`]);\n', ''],
     ],
-    tests: [[L, 'without a second factor, the right re-authentication password ends the run of wrong ones']],
+    tests: [[L, 'the right re-authentication password ends the session’s run of wrong ones']],
   },
   {
     id: 'new-admin-asks-reset',

@@ -68,7 +68,7 @@ export type AuditAction =
   | 'PASSWORD_RESET_LINK_SENT'
   /** A sub-admin’s permissions were changed. */
   | 'PERMISSIONS_CHANGED'
-  /** A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Each counts toward the second-step lockout. */
+  /** A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Five wrong passwords in a row end the session; a wrong second factor counts toward the second-step lockout, as at sign-in. */
   | 'REAUTH_FAILED'
   /** A new set of recovery codes was generated (the old set no longer works). */
   | 'RECOVERY_CODES_GENERATED'

@@ -100,7 +100,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   TWO_FACTOR_RESET_REQUEST_CLOSED:
     'A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset).',
   REAUTH_FAILED:
-    'A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Each counts toward the second-step lockout.',
+    'A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Five wrong passwords in a row end the session; a wrong second factor counts toward the second-step lockout, as at sign-in.',
 };
 
 registerEnumType(AuditAction, {

@@ -488,7 +488,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => ReauthResult, {
     description:
-      'Confirms it is you (password, and a second factor when the account has one) before a sensitive change. While 2FA is switched off for the system, the password alone is enough. Valid for a few minutes.',
+      'Confirms it is you (password, and a second factor when the account has one) before a sensitive change. While 2FA is switched off for the system, the password alone is enough. Valid for a few minutes. Wrong passwords and second factors are audited (REAUTH_FAILED); the fifth wrong password in a row (SECOND_FACTOR_MAX_ATTEMPTS) ends this session: TwoFactorError UNAUTHENTICATED.',
   })
   async reauthenticate(
     @Arg('input', () => ReauthenticateInput, { description: 'Password and second factor.' }) input: ReauthenticateInput,
@@ -699,12 +699,13 @@ export class TwoFactorResolver {
           ]);
         }
         // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for
-        // staff) is as sensitive as removing one's own method: a recent re-authentication first, never
-        // a token.
+        // staff, e-mail codes allowed again: the weakest method, NIST SP 800-63B's restricted one) is as
+        // sensitive as removing one's own method: a recent re-authentication first, never a token.
         const weakens =
           (input.enabled === false && before.enabled) ||
           (input.requiredForStaff === false && before.requiredForStaff) ||
-          (input.emailForStaff === true && !before.emailForStaff);
+          (input.emailForStaff === true && !before.emailForStaff) ||
+          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL));
         if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
         // E-mail codes off for staff while they are your own only factor would lock you out at your
         // next sign-in (the lost-device flow would be the way back): refused until you set up another.

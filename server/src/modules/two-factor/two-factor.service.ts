@@ -207,6 +207,9 @@ export class TwoFactorFailure {
   ) {}
 }
 
+/** The counter of a session's wrong re-authentication passwords in a row (`failure_counter`). */
+export const REAUTH_RUN_PREFIX = 'reauth:';
+
 /** Second-step refusals made before any proof was compared. */
 const NOTHING_COMPARED: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.SECOND_FACTOR_LOCKED,
@@ -1611,16 +1614,31 @@ export class TwoFactorService {
       ? await this.hasher.verify(account.password.hash, password)
       : await this.hasher.verifyDummy(password);
     if (!ok) {
-      // A session that does not know its account's password: a consecutive failure (so guesses here end
-      // at the lockout, as codes do), and audited.
-      await this.recordFailure(ctx, account);
+      // A session that does not know its account's password (a stolen cookie's, say): audited, and after
+      // SECOND_FACTOR_MAX_ATTEMPTS wrong ones in a row it ends, so it gets that many guesses in all, not
+      // that many per window for as long as it lives. Not the account's second-step lockout: a cookie
+      // alone must not be able to lock its holder out of signing in.
       await this.reauthFailed(ctx, account, { reason: 'PASSWORD' });
+      const [run] = await ctx.em.execute<{ count: number }[]>(`${bumpSql('values (?, 1, now())', '?')} returning count`, [
+        `${REAUTH_RUN_PREFIX}${session.id}`,
+        this.config.sessionAbsoluteTimeoutSeconds,
+      ]);
+      if ((run?.count ?? 0) >= this.config.twoFactor.maxAttempts) {
+        await ctx.em.execute(
+          `update session set revoked_at = now(), revoked_reason = 'REAUTH_FAILED' where id = ? and revoked_at is null`,
+          [session.id],
+        );
+        return new TwoFactorFailure(
+          ErrorCode.UNAUTHENTICATED,
+          'Too many wrong passwords in a row: this session was signed out. Sign in again.',
+        );
+      }
       return new TwoFactorFailure(ErrorCode.INVALID_CREDENTIALS, 'The password is incorrect.');
     }
+    // The right password ends the session's run of wrong ones.
+    await ctx.em.execute(`delete from failure_counter where key = ?`, [`${REAUTH_RUN_PREFIX}${session.id}`]);
     const methods = await this.loginMethods(ctx.em, account);
-    // Without a second factor to follow, the right password is the success that ends a run of failures.
-    if (methods.length === 0) await this.recordSuccess(account, [taken]);
-    else await this.giveBack([taken]);
+    await this.giveBack([taken]);
     // A factor it holds that cannot be used now, and no recovery code: never the password alone.
     if (methods.length === 0 && (await this.settings.twoFactor(ctx.em)).enabled && (await this.holdsAnyFactor(account))) {
       return new TwoFactorFailure(
