@@ -1908,6 +1908,18 @@ export default [
     ],
     tests: [[R, 'a request the account made moot']],
   },
+  {
+    id: 'email-allowed-again-freely',
+    why: 'e-mail codes, the weakest method, are allowed again without a re-authentication (by an API token, say)',
+    edits: [
+      [
+        TFR,
+        ' ||\n          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL));',
+        ';',
+      ],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', 'allowing e-mail codes again']],
+  },
 ];
 
 /**

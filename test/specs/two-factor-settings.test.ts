@@ -337,6 +337,25 @@ describe('two-factor settings and policies', () => {
     expect(await changes()).toBe(before);
   });
 
+  it('allowing e-mail codes again (the weakest method) needs a recent re-authentication; taking them away does not', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const stale = () =>
+      db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [stack.adminId]);
+    await stale();
+    expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'WEBAUTHN'] } })).data!['updateTwoFactorSettings']).toEqual({
+      allowedMethods: ['TOTP', 'WEBAUTHN', 'RECOVERY_CODE'],
+    });
+    try {
+      expect(codes(await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } }))).toEqual(['REAUTH_REQUIRED']);
+      expect((await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data!['twoFactorSettings']).toEqual({
+        allowedMethods: ['TOTP', 'WEBAUTHN', 'RECOVERY_CODE'],
+      });
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } })).errors).toBeUndefined();
+    }
+  });
+
   it('an issuer with a line break, a tab, a control or an invisible formatting character is refused, and nothing is written', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
     await reauthenticate(admin);
