@@ -1823,15 +1823,25 @@ export default [
   },
   {
     id: 'approval-claim-before-wait',
-    why: 'an approval claims a request that its requester’s disabling closed at the same moment, deciding on what it read before waiting',
+    why: 'an approval claims a request that its requester’s disabling (or a withdrawal) closed at the same moment, deciding on what it read before waiting',
     edits: [
       [
         TF,
-        'where id = ? and target_id = ? and approved_at is null and expires_at > now() for update`,',
+        'where id = ? and target_id = ? and approved_at is null and expires_at > clock_timestamp() for update`,',
         'where id = ? and target_id = ? and approved_at is null and expires_at > now()`,',
       ],
+      [TF, 'r.approved_at is null and r.expires_at > clock_timestamp()),', 'r.approved_at is null and r.expires_at > now()),'],
     ],
-    tests: [[R, 'a requester disabled at the very moment the approval claims the request']],
+    tests: [
+      [R, 'a requester disabled at the very moment the approval claims the request'],
+      [R, 'a request withdrawn while an approval waits for it'],
+    ],
+  },
+  {
+    id: 'approval-request-row-first',
+    why: 'an approval takes the request’s row before the account’s: it deadlocks with disabling an admin, which takes the admins’ rows first',
+    edits: [[TF, '        await tx.execute(`select 1 from account where id = ? for no key update`, [id]);\n', '']],
+    tests: [[R, 'an approval and a disabling that holds the admins’ rows take them in one order']],
   },
   {
     id: 'save-signs-out-owing-already',
@@ -1953,4 +1963,5 @@ export const reauthTests = {
   unlockSecondFactor: ['two-factor-limits', 'two-factor-rules'],
   resetTwoFactor: ['two-factor', 'two-factor-rules'],
   approveTwoFactorReset: ['two-factor', 'two-factor-rules'],
+  withdrawTwoFactorReset: ['two-factor-rules'],
 };

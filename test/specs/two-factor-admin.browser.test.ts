@@ -743,7 +743,8 @@ describe('two-factor administration in the dashboard', () => {
     const dialog = page.getByRole('dialog', { name: 'Withdraw the reset request?' });
     await dialog.getByText(`nothing of ${target.email} changes`).waitFor();
     await dialog.getByRole('button', { name: 'Withdraw' }).click();
-    await page.getByText(`The reset request for ${target.email} was withdrawn.`).waitFor();
+    // A recent re-authentication first (the session's sign-in does not count), then it goes.
+    await confirmItIsYou(page, page.getByText(`The reset request for ${target.email} was withdrawn.`));
     await withdraw.waitFor({ state: 'detached' });
     expect(
       await db.query(

@@ -687,6 +687,52 @@ describe('two-factor rules', () => {
       );
     });
 
+    it('a request withdrawn while an approval waits for it (by a transaction begun after the approval’s) is not claimed: nothing is reset', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      const approver = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // The withdrawal holds the request's row when the approval comes to it, and stamps its close with
+      // a time after the approval's transaction began (as one begun later would), then commits.
+      const [done] = await inLockOrder(
+        db,
+        ['select 1 from two_factor_reset_request where id = $1 for update', [requestId]],
+        [() => approver.client.gql(APPROVE, { id: requestId })],
+        {
+          waitingOn: 'two_factor_reset_request',
+          meanwhile: (locker) =>
+            locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
+        },
+      );
+      expect(codes(done!)).toEqual(['NOT_FOUND']);
+      expect(await factors(target.id)).toBe(1);
+      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [requestId])).toEqual([
+        { approved_at: null },
+      ]);
+    });
+
+    it('an approval and a disabling that holds the admins’ rows take them in one order: no deadlock, and the request closed first is not claimed', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      const approver = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      // As disabling the requester does it: the admins' rows (the target's among them), then its requests'.
+      const [done] = await inLockOrder(
+        db,
+        ['select 1 from account where id = $1 for no key update', [target.id]],
+        [() => approver.client.gql(APPROVE, { id: requestId })],
+        {
+          waitingOn: 'account',
+          meanwhile: (locker) =>
+            locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
+        },
+      );
+      expect(codes(done!)).toEqual(['NOT_FOUND']);
+      expect(await factors(target.id)).toBe(1);
+    });
+
     it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target told', async () => {
       const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
@@ -709,6 +755,11 @@ describe('two-factor rules', () => {
         ]),
       ).toEqual([]);
 
+      // A recent re-authentication first.
+      await db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [other.id]);
+      expect(codes(await other.client.gql(WITHDRAW, { id: requestId }))).toEqual(['REAUTH_REQUIRED']);
+      expect(await open()).toBe(true);
+      await reauthenticate(other.client);
       const since = mail.count();
       expect((await other.client.gql(WITHDRAW, { id: requestId })).data).toEqual({ withdrawTwoFactorReset: true });
       expect(await open()).toBe(false);

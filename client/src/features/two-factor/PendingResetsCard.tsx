@@ -8,7 +8,7 @@ import { FormattedDate } from '../../components/FormattedDate';
 import { QueryError } from '../../components/QueryError';
 import type { Viewer } from '../session/viewer';
 import { useConfirm } from '../../components/useConfirm';
-import { type Problem, problemSentence, toProblem } from '../errors/problem';
+import { type Problem, problemSentence } from '../errors/problem';
 import { TwoFactorSettingsDocument } from './TwoFactorSettingsCard';
 import { useReauthGuard } from './useReauthGuard';
 
@@ -211,6 +211,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   const { ask, approving, refusal, clearRefusal, modals } = useApproveReset();
   const client = useApolloClient();
   const { confirm, modal: confirmWithdraw } = useConfirm();
+  const { guard, modal: withdrawReauth } = useReauthGuard();
   const [withdraw] = useMutation(WithdrawResetDocument);
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
   const [withdrawRefusal, setWithdrawRefusal] = useState<string | null>(null);
@@ -223,21 +224,27 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
       confirmLabel: 'Withdraw',
       onConfirm: () => {
         setWithdrawRefusal(null);
-        setWithdrawing(r.id);
-        void withdraw({ variables: { requestId: r.id } })
-          .then(() => notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` }))
-          .catch((e: unknown) => {
-            const p = toProblem(e);
+        // A recent re-authentication first (asked for and retried by the guard).
+        void guard(
+          'Withdraw',
+          async () => {
+            setWithdrawing(r.id);
+            try {
+              await withdraw({ variables: { requestId: r.id } });
+              notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` });
+            } finally {
+              // Busy until the list no longer shows it: a second click would only be refused.
+              await client.refetchQueries({ include: ['PendingTwoFactorResets'] });
+              setWithdrawing(null);
+            }
+          },
+          (p) =>
             setWithdrawRefusal(
               p.code === 'NOT_FOUND'
                 ? 'This request no longer waits: it lapsed, was closed or withdrawn, or another admin approved it meanwhile.'
                 : problemSentence(p),
-            );
-          })
-          .finally(() => {
-            setWithdrawing(null);
-            void client.refetchQueries({ include: ['PendingTwoFactorResets'] });
-          });
+            ),
+        );
       },
     });
 
@@ -248,6 +255,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
       <>
         {modals}
         {confirmWithdraw}
+        {withdrawReauth}
       </>
     );
   }
@@ -335,6 +343,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
       </Stack>
       {modals}
       {confirmWithdraw}
+      {withdrawReauth}
     </Card>
   );
 }

@@ -200,10 +200,11 @@ const HOLDS_FACTOR_SQL = `(exists(select 1 from totp_authenticator t where t.acc
 const OFF_SINCE_KEY = 'twoFactorOffSince';
 
 /**
- * When 2FA was switched off, as kept by `rememberSwitchedOff`; when that is not known (switched off
- * before it was kept), minus infinity: every session counts as signed in while it was off.
+ * When 2FA was switched off, as kept by `rememberSwitchedOff` (by the database's clock, a minute
+ * earlier: a session's start is stamped by its instance's clock, which may be behind); when that is not
+ * known (switched off before it was kept), minus infinity: every session counts as signed in while it was off.
  */
-const OFF_SINCE_SQL = `coalesce((select (value->>'at')::timestamptz from setting where key = '${OFF_SINCE_KEY}'), '-infinity'::timestamptz)`;
+const OFF_SINCE_SQL = `coalesce((select (value->>'at')::timestamptz - interval '1 minute' from setting where key = '${OFF_SINCE_KEY}'), '-infinity'::timestamptz)`;
 
 /** Keeps the moment 2FA is switched off, for `signOutSignedInWhileOff` when it is switched on again. */
 export async function rememberSwitchedOff(em: EntityManager, by: string): Promise<void> {
@@ -211,6 +212,22 @@ export async function rememberSwitchedOff(em: EntityManager, by: string): Promis
     `insert into setting (key, value, updated_at, updated_by) values ('${OFF_SINCE_KEY}', jsonb_build_object('at', now()), now(), ?)
      on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     [by],
+  );
+}
+
+/**
+ * 2FA being switched on: the rows of every account either sign-out below may take (those a policy
+ * covers, among them any that newly owe an enrollment, and those holding a factor or a recovery code),
+ * taken in one pass in id order, so the two sign-outs' own passes wait for nothing (two passes, each
+ * in id order, could cross another change taking accounts in id order).
+ */
+export async function lockForSwitchOn(em: EntityManager, s: TwoFactorSettings): Promise<void> {
+  await em.execute(
+    `select a.id from account a
+      where ${HOLDS_FACTOR_SQL}
+         or (not a.api_only and a.disabled_at is null and case when a.role = 'USER' then a.requires_two_factor else ?::boolean end)
+      order by a.id for no key update`,
+    [s.requiredForStaff],
   );
 }
 

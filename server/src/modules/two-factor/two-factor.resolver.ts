@@ -19,6 +19,7 @@ import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSett
 import {
   adminsAbleToSignIn,
   complianceReport,
+  lockForSwitchOn,
   owesEnrollment,
   rememberSwitchedOff,
   settingsImpact,
@@ -752,6 +753,7 @@ export class TwoFactorResolver {
           );
         }
         // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
+        if (!before.enabled && after.enabled) await lockForSwitchOn(tx, after);
         let sessionsEnded = await signOutOwingEnrollment(tx, after, null, me, before);
         // Switched off: when, kept; and nothing can be set up while it is off, so the enrollment-only
         // sessions end (their holders sign in with the password alone). Switched on again: whoever
@@ -961,7 +963,9 @@ export class TwoFactorResolver {
               { reason: 'REQUESTER_TOO_NEW', retryAfter: from.toISOString() },
             );
           }
-          if (open) open.expiresAt = new Date();
+          // Closed by the database's clock, as an approval waiting for its row compares it.
+          if (open)
+            await tx.execute(`update two_factor_reset_request set expires_at = clock_timestamp() where id = ?`, [open.id]);
           const made = tx.create(TwoFactorResetRequest, {
             target: account.id,
             requestedBy: viewer.account.id,
@@ -1012,7 +1016,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, {
     description:
-      'Withdraws a reset of an admin’s 2FA waiting for a second admin (a mistaken one, or one its holder objects to): nobody can approve it any more, nothing else changes; audited (TWO_FACTOR_RESET_REQUEST_CLOSED, reason WITHDRAWN) and the target e-mailed. By its requester or any other admin, not by its target (FORBIDDEN: a session of the account being reset is not to stop it). NOT_FOUND for a request that is unknown or no longer waits. Admins only.',
+      'Withdraws a reset of an admin’s 2FA waiting for a second admin (a mistaken one, or one its holder objects to): nobody can approve it any more, nothing else changes; audited (TWO_FACTOR_RESET_REQUEST_CLOSED, reason WITHDRAWN) and the target e-mailed. By its requester or any other admin, not by its target (FORBIDDEN: a session of the account being reset is not to stop it). NOT_FOUND for a request that is unknown or no longer waits. Needs a recent re-authentication (not possible with an API token). Admins only.',
   })
   async withdrawTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -1024,6 +1028,7 @@ export class TwoFactorResolver {
     if (req.target.id === ctx.viewer!.account.id) {
       throw appError(ErrorCode.FORBIDDEN, 'A reset of your own two-factor authentication is withdrawn by another admin.');
     }
+    ctx.services.twoFactor.requireRecentReauth(ctx);
     if (!(await ctx.services.twoFactor.withdrawReset(ctx, requestId))) throw notFound('Reset request');
     return true;
   }

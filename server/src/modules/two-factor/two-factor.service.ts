@@ -1719,13 +1719,19 @@ export class TwoFactorService {
       // No factor written meanwhile survives the reset (see lockSecondFactors).
       await lockSecondFactors(tx, id);
       if (approval) {
-        // The request's row first, on its own: a change to it committed meanwhile (closed by its
+        // The account's turn and row before the request's: disabling or deleting an admin takes the
+        // admins' rows (the target's among them) and then their requests' rows.
+        await tx.execute(ACCOUNT_TURN_SQL, [id]);
+        await tx.execute(`select 1 from account where id = ? for no key update`, [id]);
+        // The request's row next, on its own: a change to it committed meanwhile (closed by its
         // requester's disabling, gone with its deletion) is waited for and seen, and the statement
         // below then reads everything as it stands after that (a statement that waited for a row
         // inside a single statement would decide on what it read before the wait).
+        // Against the clock as it is now, not this transaction's start: a request closed (withdrawn,
+        // replaced) by a transaction that began after this one stamps a time after that start.
         const [open] = await tx.execute<{ id: string }[]>(
           `select id from two_factor_reset_request
-            where id = ? and target_id = ? and approved_at is null and expires_at > now() for update`,
+            where id = ? and target_id = ? and approved_at is null and expires_at > clock_timestamp() for update`,
           [approval.requestId, id],
         );
         if (open === undefined) return false;
@@ -1739,7 +1745,7 @@ export class TwoFactorService {
                     exists (select 1 from account b where b.id = ? and b.disabled_at is null and b.role = ?) as approver_stands,
                     ${recoveredSinceSql('r.target_id', 'r.created_at')} as recovered
                from two_factor_reset_request r
-              where r.id = ? and r.target_id = ? and r.approved_at is null and r.expires_at > now()),
+              where r.id = ? and r.target_id = ? and r.approved_at is null and r.expires_at > clock_timestamp()),
            claimed as (
              update two_factor_reset_request set approved_at = now(), approved_by_id = ?
               where id = (select id from req where stands and approver_stands and not recovered) returning id),
@@ -1839,8 +1845,8 @@ export class TwoFactorService {
   async withdrawReset(ctx: Context, requestId: string): Promise<boolean> {
     const closed = await ctx.em.transactional(async (tx) => {
       const [row] = await tx.execute<{ target_id: string }[]>(
-        `update two_factor_reset_request set expires_at = now()
-          where id = ? and approved_at is null and expires_at > now() returning target_id`,
+        `update two_factor_reset_request set expires_at = clock_timestamp()
+          where id = ? and approved_at is null and expires_at > clock_timestamp() returning target_id`,
         [requestId],
       );
       if (!row) return null;
