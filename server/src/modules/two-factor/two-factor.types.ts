@@ -274,11 +274,12 @@ export class TwoFactorSettingsImpact {
   staffNewlyRequired!: number;
 
   @Field(() => Int, {
-    description: 'Accounts that would owe 2FA and are signed in now: signed out at once, everywhere.',
+    description:
+      'Accounts signed in now that the change signs out: those that would newly owe 2FA (everywhere), and, when it switches 2FA on again, those holding a factor or recovery codes that signed in with the password alone while it was off (those sessions).',
   })
   accountsSignedOut!: number;
 
-  @Field(() => Int, { description: 'Their sessions, all ended.' })
+  @Field(() => Int, { description: 'The sessions ended.' })
   sessionsEnded!: number;
 
   @Field(() => Int, {
