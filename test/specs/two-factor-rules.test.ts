@@ -655,26 +655,31 @@ describe('two-factor rules', () => {
     it('an approver disabled while its approval waits for the account is refused there: nothing is reset', () =>
       disabledWhileApprovalWaits('approver', 'FORBIDDEN'));
 
-    it('a requester disabled at the very moment the approval claims the request (its request closed with it) is refused: nothing is reset', async () => {
+    /**
+     * An approval that meets a change of its request at that very moment: `meanwhile` runs in a
+     * transaction holding `lock` (one of the rows the approval takes) while the approval waits on
+     * `waitingOn`, then commits. The approval is refused NOT_FOUND and nothing is reset.
+     */
+    const closedWhileApprovalWaits = async (
+      lock: (ids: { requestId: string; targetId: string }) => [string, unknown[]],
+      waitingOn: string,
+      meanwhile: (
+        locker: { query: (text: string, values: unknown[]) => Promise<unknown> },
+        ids: { requestId: string; requesterId: string },
+      ) => Promise<unknown>,
+    ) => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const requester = await adminOfADay();
       const approver = await adminOfADay();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
-      // The disabling (as `setAccountDisabled` does it: the account, and its requests closed) holds the
-      // request's row when the approval comes to claim it, and commits while the approval waits.
       const [done] = await inLockOrder(
         db,
-        ['select 1 from two_factor_reset_request where id = $1 for update', [requestId]],
+        lock({ requestId, targetId: target.id }),
         [() => approver.client.gql(APPROVE, { id: requestId })],
         {
-          waitingOn: 'two_factor_reset_request',
-          meanwhile: async (locker) => {
-            await locker.query(`update account set disabled_at = now() where id = $1`, [requester.id]);
-            await locker.query(`update two_factor_reset_request set expires_at = now() where requested_by_id = $1`, [
-              requester.id,
-            ]);
-          },
+          waitingOn,
+          meanwhile: (locker) => meanwhile(locker, { requestId, requesterId: requester.id }),
         },
       );
       expect(codes(done!)).toEqual(['NOT_FOUND']);
@@ -685,53 +690,34 @@ describe('two-factor rules', () => {
       expect(await db.query(`select 1 from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [target.id])).toEqual(
         [],
       );
-    });
+    };
+    const requestRow = ({ requestId }: { requestId: string }): [string, unknown[]] => [
+      'select 1 from two_factor_reset_request where id = $1 for update',
+      [requestId],
+    ];
 
-    it('a request withdrawn while an approval waits for it (by a transaction begun after the approval’s) is not claimed: nothing is reset', async () => {
-      const target = await createAccount(server, admin, { role: 'ADMIN' });
-      await enrollTotp(target.client);
-      const requester = await adminOfADay();
-      const approver = await adminOfADay();
-      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
-      // The withdrawal holds the request's row when the approval comes to it, and stamps its close with
-      // a time after the approval's transaction began (as one begun later would), then commits.
-      const [done] = await inLockOrder(
-        db,
-        ['select 1 from two_factor_reset_request where id = $1 for update', [requestId]],
-        [() => approver.client.gql(APPROVE, { id: requestId })],
-        {
-          waitingOn: 'two_factor_reset_request',
-          meanwhile: (locker) =>
-            locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
-        },
-      );
-      expect(codes(done!)).toEqual(['NOT_FOUND']);
-      expect(await factors(target.id)).toBe(1);
-      expect(await db.query(`select approved_at from two_factor_reset_request where id = $1`, [requestId])).toEqual([
-        { approved_at: null },
-      ]);
-    });
+    it('a requester disabled at the very moment the approval claims the request (its request closed with it) is refused: nothing is reset', () =>
+      // The disabling (as `setAccountDisabled` does it: the account, and its requests closed) holds the
+      // request's row when the approval comes to claim it.
+      closedWhileApprovalWaits(requestRow, 'two_factor_reset_request', async (locker, { requesterId }) => {
+        await locker.query(`update account set disabled_at = now() where id = $1`, [requesterId]);
+        await locker.query(`update two_factor_reset_request set expires_at = now() where requested_by_id = $1`, [requesterId]);
+      }));
 
-    it('an approval and a disabling that holds the admins’ rows take them in one order: no deadlock, and the request closed first is not claimed', async () => {
-      const target = await createAccount(server, admin, { role: 'ADMIN' });
-      await enrollTotp(target.client);
-      const requester = await adminOfADay();
-      const approver = await adminOfADay();
-      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+    it('a request withdrawn while an approval waits for it (by a transaction begun after the approval’s) is not claimed: nothing is reset', () =>
+      // The withdrawal stamps its close with a time after the approval's transaction began (as one begun later would).
+      closedWhileApprovalWaits(requestRow, 'two_factor_reset_request', (locker, { requestId }) =>
+        locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
+      ));
+
+    it('an approval and a disabling that holds the admins’ rows take them in one order: no deadlock, and the request closed first is not claimed', () =>
       // As disabling the requester does it: the admins' rows (the target's among them), then its requests'.
-      const [done] = await inLockOrder(
-        db,
-        ['select 1 from account where id = $1 for no key update', [target.id]],
-        [() => approver.client.gql(APPROVE, { id: requestId })],
-        {
-          waitingOn: 'account',
-          meanwhile: (locker) =>
-            locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
-        },
-      );
-      expect(codes(done!)).toEqual(['NOT_FOUND']);
-      expect(await factors(target.id)).toBe(1);
-    });
+      closedWhileApprovalWaits(
+        ({ targetId }) => ['select 1 from account where id = $1 for no key update', [targetId]],
+        'account',
+        (locker, { requestId }) =>
+          locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
+      ));
 
     it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target told', async () => {
       const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
