@@ -233,7 +233,8 @@ describe('sub-admins in the dashboard', () => {
       expect(await twoFactor.getByLabel('E-mail code', { exact: true }).isChecked()).toBe(false);
       expect(await twoFactor.getByLabel('Issuer name in authenticator apps').inputValue()).toBe('Acme Mail (typing)');
     } finally {
-      // Allowing methods back and renaming the issuer weaken nothing: no re-authentication needed.
+      // Allowing e-mail codes back weakens the second step: a re-authentication first.
+      await reauthenticate(admin);
       await admin.gql(`mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { enabled } }`, {
         i: { allowedMethods: original.allowedMethods, issuer: original.issuer },
       });
