@@ -1019,7 +1019,7 @@ describe('two-factor authentication in the dashboard', () => {
     const rows = table.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(50);
     // The second page holds the rest.
-    await page.getByRole('button', { name: '2' }).click();
+    await page.getByRole('button', { name: '2', exact: true }).click();
     await expect.poll(() => rows.count()).toBe(counts!.total - 50);
     // Only accounts without 2FA: back to the first page, and no row says "On".
     await page.getByLabel('Only accounts without 2FA').check();
