@@ -179,14 +179,22 @@ export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boole
   };
 }
 
-/** A refused approval, kept on the page until dismissed or another is asked for. */
-export function ApproveRefusal({ refusal, onClose }: { refusal: ReactNode; onClose: () => void }) {
+/** A refused approval (or, with its own `title`, a refused withdrawal), kept on the page until dismissed or another is asked for. */
+export function ApproveRefusal({
+  refusal,
+  onClose,
+  title = 'Approve failed',
+}: {
+  refusal: ReactNode;
+  onClose: () => void;
+  title?: string;
+}) {
   if (!refusal) return null;
   return (
     <Alert
       color="red"
       variant="light"
-      title="Approve failed"
+      title={title}
       role="alert"
       withCloseButton
       closeButtonLabel="Dismiss"
@@ -271,20 +279,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
       </Text>
       {error && !data && <QueryError error={error} onRetry={refetch} title="Could not load the resets waiting for approval" />}
       <ApproveRefusal refusal={refusal} onClose={clearRefusal} />
-      {withdrawRefusal && (
-        <Alert
-          color="red"
-          variant="light"
-          title="Withdraw failed"
-          role="alert"
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setWithdrawRefusal(null)}
-          mt="sm"
-        >
-          {withdrawRefusal}
-        </Alert>
-      )}
+      <ApproveRefusal title="Withdraw failed" refusal={withdrawRefusal} onClose={() => setWithdrawRefusal(null)} />
       {data && requests.length === 0 && (
         <Text size="sm" mt="md">
           No other reset waits.
