@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'server/build/**',
       '**/node_modules/**',
       'client/src/__generated__/**',
       '.data/**',

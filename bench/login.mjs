@@ -37,9 +37,10 @@ const totpAccountsFor = (rawRate) =>
         ['one', 'two'].filter((c) => CASES.has(c)).length,
   );
 
-// The raw rate is taken with the server's own hasher (its threads, its niceness), built in dist/.
+// The raw rate is taken with the server's own hasher (its threads, its niceness), as tsc compiled it
+// into build/ (the server runs the same code from its bundle, dist/main.js).
 const { PasswordHasher } = await import(
-  pathToFileURL(path.join(root, 'server', 'dist', 'modules', 'account', 'password.js')).href
+  pathToFileURL(path.join(root, 'server', 'build', 'modules', 'account', 'password.js')).href
 );
 const hasher = new PasswordHasher(HASH_CONCURRENCY);
 

@@ -37,9 +37,19 @@ export function isStale(output, sources) {
 
 export async function buildServer({ force = false } = {}) {
   const out = path.join(root, 'server', 'dist', 'main.js');
-  if (force || isStale(out, [path.join(root, 'server', 'src'), path.join(root, 'server', 'package.json')])) {
-    console.log('› building the API server (tsc)…');
-    await run(bin('server', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: path.join(root, 'server') });
+  const server = path.join(root, 'server');
+  const sources = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'bundle.mjs')];
+  if (
+    force ||
+    isStale(
+      out,
+      sources.map((s) => path.join(server, s)),
+    )
+  ) {
+    // tsc compiles into build/, then scripts/bundle.mjs joins that into dist/main.js and dist/cli.js.
+    console.log('› building the API server (tsc, then one file each for the server and the CLI)…');
+    await run(bin('server', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: server });
+    await run(process.execPath, [path.join('scripts', 'bundle.mjs')], { cwd: server });
   }
 }
 
