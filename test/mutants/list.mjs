@@ -1924,11 +1924,54 @@ export default [
     edits: [
       [
         TFR,
-        ' ||\n          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL));',
-        ';',
+        ' ||\n          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL)) ||',
+        ' ||',
       ],
     ],
     tests: [['test/specs/two-factor-settings.test.ts', 'allowing e-mail codes again']],
+  },
+  // Session 39
+  {
+    id: 'strong-method-taken-away-freely',
+    why: 'the authenticator app and security keys are taken from everyone without a re-authentication (by an API token, say), leaving e-mail codes alone',
+    edits: [[TFR, ' ||\n          takenAway(TwoFactorMethod.TOTP) ||\n          takenAway(TwoFactorMethod.WEBAUTHN);', ';']],
+    tests: [['test/specs/two-factor-settings.test.ts', 'taking the authenticator app or security keys away']],
+  },
+  {
+    id: 'enroll-beside-first-factor',
+    why: 'an enrollment-only session (the password alone) adds a factor beside the first one the holder confirmed while it waited',
+    edits: [
+      [
+        TF,
+        '      await assertFirstFactorLocked(tx, account.id, ctx);\n      const res = await tx.execute(',
+        '      const res = await tx.execute(',
+      ],
+    ],
+    tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
+  },
+  {
+    id: 'enrollment-session-reads-factors',
+    why: "an enrollment-only session that outlived the first factor reads the holder's factors (address, key names, codes left)",
+    edits: [
+      [
+        TFR,
+        '    await this.assertFirstFactor(ctx);\n    const { account } = ctx.viewer!;\n    const tf = ctx.services.twoFactor;\n    const [m, methods',
+        '    const { account } = ctx.viewer!;\n    const tf = ctx.services.twoFactor;\n    const [m, methods',
+      ],
+    ],
+    tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
+  },
+  {
+    id: 'reported-panel-success-known',
+    why: "an integrator reporting a success under the dashboard's own service name (a leaked token) makes the address known to the password guard",
+    edits: [
+      [
+        'server/src/modules/login-event/login-event.service.ts',
+        '\n                             and reporter_id is null and ip',
+        '\n                             and ip',
+      ],
+    ],
+    tests: [['test/specs/password-guard.test.ts', 'knows an IPv6 place by its /64']],
   },
 ];
 

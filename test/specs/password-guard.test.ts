@@ -142,14 +142,19 @@ describe('password guard', () => {
     const user = await createAccount(server, admin, { role: 'USER' });
     expect((await signIn('2001:db8:5:6::10', user.email, PASSWORD)).__typename).toBe('LoginSuccess');
     // A success an integrator reports (its token could be leaked) does not make an address known.
+    // Not even one that names the dashboard's own service.
     const reported = '203.0.113.77';
+    const posing = '203.0.113.78';
     const r = await admin.gql(REPORT, { i: { account: user.email, ip: reported, outcome: 'SUCCESS', service: 'imap' } });
     expect(r.data?.['reportLogin'].allowed).toBe(true);
+    const p = await admin.gql(REPORT, { i: { account: user.email, ip: posing, outcome: 'SUCCESS', service: 'panel' } });
+    expect(p.data?.['reportLogin'].allowed).toBe(true);
     await spray(user.email, GUARD);
     expect((await signIn('2001:db8:5:6::99', user.email, PASSWORD)).__typename).toBe('LoginSuccess');
     await spray(user.email, GUARD, 'v6');
     expect((await signIn('2001:db8:5:7::1', user.email, PASSWORD)).__typename).toBe('SignInPausedError');
     expect((await signIn(reported, user.email, PASSWORD)).__typename).toBe('SignInPausedError');
+    expect((await signIn(posing, user.email, PASSWORD)).__typename).toBe('SignInPausedError');
   });
 
   it('an integrator’s reported wrong passwords do not make the dashboard’s guesses of them repeats', async () => {

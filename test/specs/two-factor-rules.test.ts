@@ -95,6 +95,40 @@ describe('two-factor rules', () => {
     expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
   });
 
+  it('an enrollment-only session whose account gets a first factor while its own confirmation waits adds none beside it, and reads none', async () => {
+    const { email, id } = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(MARK, { id });
+    const intruder = new GqlClient(server.url);
+    expect((await loginStep(intruder, email)).typename).toBe('TwoFactorEnrollmentRequired');
+    const secret = ((await intruder.gql(Q.startTotp)).data!['startTotpEnrollment'].secret as string).replace(/\s/g, '');
+    await awayFromStepEdge();
+    // The intruder's confirmation passes the early check, then waits for the account's factor lock, held
+    // here while the holder's first factor (an e-mail address, confirmed in another session) is written.
+    const holderAddress = uniqueEmail('holder');
+    const [confirmed] = await inLockOrder(
+      db,
+      ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${id}`]],
+      [() => intruder.gql(Q.confirmTotp, { c: totp(secret, 0) })],
+      {
+        waitingOn: 'pg_advisory_xact_lock',
+        meanwhile: (locker) =>
+          locker.query(
+            `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+             values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+            [id, holderAddress],
+          ),
+      },
+    );
+    expect(codes(confirmed!), JSON.stringify(confirmed)).toEqual(['SECOND_FACTOR_REQUIRED']);
+    expect(await db.query(`select status from totp_authenticator where account_id = $1`, [id])).toEqual([{ status: 'PENDING' }]);
+    expect(await factors(id)).toBe(1);
+    // Its session still lives (nothing here ended it), and it reads nothing of the holder's factor.
+    const status = await intruder.gql(Q.status);
+    expect(codes(status)).toEqual(['SECOND_FACTOR_REQUIRED']);
+    expect(JSON.stringify(status)).not.toContain(holderAddress);
+    expect((await loginStep(new GqlClient(server.url), email)).typename).toBe('SecondFactorRequired');
+  });
+
   it('under a policy the last method stays until another is set up; a setup in progress is not a method', async () => {
     const { client, email, id } = await createAccount(server, admin, { role: 'USER' });
     await client.gql(Q.startTotp);

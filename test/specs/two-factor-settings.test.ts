@@ -367,6 +367,25 @@ describe('two-factor settings and policies', () => {
     }
   });
 
+  it('taking the authenticator app or security keys away needs a recent re-authentication (less would be left, or only e-mail codes)', async () => {
+    const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    const allowed = async () =>
+      (await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data!['twoFactorSettings'].allowedMethods;
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } })).errors).toBeUndefined();
+    const before = await allowed();
+    await db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [stack.adminId]);
+    try {
+      for (const left of [['TOTP', 'EMAIL'], ['WEBAUTHN', 'EMAIL'], ['EMAIL']]) {
+        expect(codes(await admin.gql(SET, { i: { allowedMethods: left } })), left.join()).toEqual(['REAUTH_REQUIRED']);
+        expect(await allowed()).toEqual(before);
+      }
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } })).errors).toBeUndefined();
+    }
+  });
+
   it('an issuer with a line break, a tab, a control or an invisible formatting character is refused, and nothing is written', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { issuer } }`;
     await reauthenticate(admin);

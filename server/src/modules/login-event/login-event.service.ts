@@ -347,13 +347,14 @@ export class LoginEventService {
    * Whether the account signed in to the dashboard successfully from `source` (a CIDR: an IPv4
    * address, an IPv6 /64) within the last `days`: an address it is known at. Only the panel's own
    * sign-ins count: an integrator's reported success is its word, and a leaked integrator token must
-   * not make an attacker's addresses familiar. Read through a partial index of those sign-ins.
+   * not make an attacker's addresses familiar, even where it names the panel as its service (no reporter
+   * is the mark of the panel's own). Read through a partial index of those sign-ins.
    */
   async signedInFrom(accountId: string, source: string, days = FAMILIAR_SOURCE_DAYS): Promise<boolean> {
     const { rows } = await this.pool.query<{ known: boolean }>({
       name: 'login_signed_in_from',
       text: `select exists(select 1 from login_event where account_id = $1 and outcome = 'SUCCESS' and service = 'panel'
-                             and ip <<= $2::cidr and occurred_at > now() - make_interval(days => $3)) as known`,
+                             and reporter_id is null and ip <<= $2::cidr and occurred_at > now() - make_interval(days => $3)) as known`,
       values: [accountId, source, days],
     });
     return rows[0]?.known === true;

@@ -262,6 +262,9 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Query(() => TwoFactorStatus, { description: 'Your second factors, what you may set up, and whether a policy requires 2FA.' })
   async myTwoFactor(@Ctx() ctx: Context): Promise<TwoFactorStatus> {
+    // An enrollment-only session that outlived the account's first factor (one that began while the
+    // holder's confirmation ran) reads nothing of it: the holder's address, key names, codes left.
+    await this.assertFirstFactor(ctx);
     const { account } = ctx.viewer!;
     const tf = ctx.services.twoFactor;
     const [m, methods, allowed, required, locked, settings] = await Promise.all([
@@ -700,13 +703,18 @@ export class TwoFactorResolver {
           ]);
         }
         // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for
-        // staff, e-mail codes allowed again: the weakest method, NIST SP 800-63B's restricted one) is as
-        // sensitive as removing one's own method: a recent re-authentication first, never a token.
+        // staff, e-mail codes allowed again: the weakest method, NIST SP 800-63B's restricted one; the
+        // authenticator app or security keys taken away: every holder's factor stops counting, and what
+        // is left may be e-mail codes alone) is as sensitive as removing one's own method: a recent
+        // re-authentication first, never a token.
+        const takenAway = (m: TwoFactorMethod) => before.allowedMethods.includes(m) && !allowed.includes(m);
         const weakens =
           (input.enabled === false && before.enabled) ||
           (input.requiredForStaff === false && before.requiredForStaff) ||
           (input.emailForStaff === true && !before.emailForStaff) ||
-          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL));
+          (allowed.includes(TwoFactorMethod.EMAIL) && !before.allowedMethods.includes(TwoFactorMethod.EMAIL)) ||
+          takenAway(TwoFactorMethod.TOTP) ||
+          takenAway(TwoFactorMethod.WEBAUTHN);
         if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
         // E-mail codes off for staff while they are your own only factor would lock you out at your
         // next sign-in (the lost-device flow would be the way back): refused until you set up another.

@@ -317,6 +317,21 @@ export function methodFlagsSql(accountId: string): string {
 }
 
 /**
+ * An enrollment-only session adds the account's first factor, never one beside a factor that is there
+ * by now: under the account's factor lock (`lockSecondFactors`, taken first in `tx`), so that a factor
+ * another session (the holder's, say) confirmed while this one was checked still counts. Without it,
+ * an intruder with only the password could keep a factor of their own beside the holder's. The
+ * resolvers look earlier too (`assertFirstFactor`), to refuse before anything is checked.
+ */
+export async function assertFirstFactorLocked(tx: EntityManager, accountId: string, ctx: Context): Promise<void> {
+  if (ctx.viewer?.session?.stage !== SessionStage.ENROLLMENT_REQUIRED) return;
+  const [held] = await tx.execute<MethodFlags[]>(`select ${methodFlagsSql('x.id')} from (select ?::uuid as id) x`, [accountId]);
+  if (held && holdsFactor(held)) {
+    throw appError(ErrorCode.SECOND_FACTOR_REQUIRED, 'This account has a second factor now. Sign in again and use it.');
+  }
+}
+
+/**
  * The methods that can finish a sign-in, from the flags (`emailAllowed`: e-mail codes allowed for this
  * account). `VERIFY_START_SQL` applies the same rule to the offered method.
  */
@@ -1001,6 +1016,7 @@ export class TwoFactorService {
     // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
     const confirmed = await em.transactional(async (tx) => {
       await lockSecondFactors(tx, account.id, ctx);
+      await assertFirstFactorLocked(tx, account.id, ctx);
       const res = await tx.execute(
         `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, used_before = 0,
             last_used_at = now() where id = ? and status = 'PENDING' and secret_sealed = ?`,
@@ -1403,6 +1419,7 @@ export class TwoFactorService {
     const confirmedAt = new Date();
     const confirmed = await em.transactional(async (tx) => {
       await lockSecondFactors(tx, account.id, ctx);
+      await assertFirstFactorLocked(tx, account.id, ctx);
       // Only the address the code was sent to and checked for (a restart may have put another there).
       const n = await tx.nativeUpdate(
         EmailFactor,
