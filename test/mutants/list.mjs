@@ -1962,6 +1962,18 @@ export default [
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
   },
   {
+    id: 'audit-names-no-token',
+    why: 'an action taken with an API token is audited under its account alone: after a leak nobody can tell which token to revoke',
+    edits: [
+      [
+        'server/src/modules/audit/audit.service.ts',
+        'const details = token ? { ...given, apiToken: { id: token.id, name: token.name } } : given;',
+        'const details = given;',
+      ],
+    ],
+    tests: [['test/specs/api-tokens.test.ts', 'an action taken with a token is audited naming the token']],
+  },
+  {
     id: 'reported-panel-success-known',
     why: "an integrator reporting a success under the dashboard's own service name (a leaked token) makes the address known to the password guard",
     edits: [

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   CREATE_ACCOUNT,
   createAccount,
+  createIntegration,
   LOGIN,
   PASSWORD,
   setupAdmin,
@@ -75,6 +76,36 @@ describe('API tokens for API-only sub-admins', () => {
       lastUsedAt: expect.any(String),
       lastUsedIp: '127.0.0.1',
     });
+  });
+
+  it('an action taken with a token is audited naming the token (its id and name), not only its account', async () => {
+    const { id: integration } = await createIntegration(admin, ['MANAGE_USERS'], 'Billing panel');
+    const minted: Record<string, { id: string; token: string }> = {};
+    for (const name of ['billing-1', 'billing-2']) {
+      const created = (await admin.gql(CREATE_TOKEN, { i: { accountId: integration, name } })).data!['createApiToken'];
+      minted[name] = { id: created.apiToken.id, token: created.token };
+    }
+    const { id: user } = await createAccount(server, admin, { role: 'USER' });
+    const MARK = `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: true) { requiresTwoFactor } }`;
+    const marked = await bearer(minted['billing-2']!.token).gql(MARK, { id: user });
+    expect(marked.data?.['setRequiresTwoFactor'], JSON.stringify(marked)).toEqual({ requiresTwoFactor: true });
+    const [entry] = await db.query(
+      `select actor_id, details from audit_log where action = 'REQUIRES_TWO_FACTOR_CHANGED' and target_id = $1`,
+      [user],
+    );
+    expect(entry).toEqual({
+      actor_id: integration,
+      details: expect.objectContaining({ apiToken: { id: minted['billing-2']!.id, name: 'billing-2' } }),
+    });
+    // A person's own action names no token.
+    await admin.gql(`mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: false) { requiresTwoFactor } }`, {
+      id: user,
+    });
+    const [byPerson] = await db.query(
+      `select details from audit_log where action = 'REQUIRES_TWO_FACTOR_CHANGED' and target_id = $1 and actor_id <> $2`,
+      [user, integration],
+    );
+    expect(byPerson!['details']).not.toHaveProperty('apiToken');
   });
 
   it('refuses a revoked, an expired, an unknown and a malformed token', async () => {

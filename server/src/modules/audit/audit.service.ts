@@ -22,14 +22,20 @@ export interface AuditFilter {
   to?: Date;
 }
 
-/** The columns of one entry: the request's actor and IP, the action, its target and details. */
+/**
+ * The columns of one entry: the request's actor and IP, the action, its target and details. An action
+ * taken with an API token names the token too (`details.apiToken`: its id and name): an integration
+ * holds several, and after a leak the entries must say which one to revoke.
+ */
 function entry(
   ctx: Pick<Context, 'viewer' | 'clientIp'>,
   action: AuditAction,
   target: AuditTarget | null,
-  details: Record<string, unknown>,
+  given: Record<string, unknown>,
 ) {
   const actor = ctx.viewer?.account ?? null;
+  const token = ctx.viewer?.principal.apiTokenId ? ctx.viewer.apiToken : null;
+  const details = token ? { ...given, apiToken: { id: token.id, name: token.name } } : given;
   return {
     actorId: actor?.id ?? null,
     actorEmail: actor?.email ?? null,
