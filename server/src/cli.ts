@@ -78,7 +78,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     synopsis: '--email <e-mail>',
     about: [
       'Lost device, sole owner: removes every second factor and recovery code of the account, unlocks',
-      'second-factor sign-in, signs it out everywhere (sessions and API tokens) and e-mails the holder.',
+      'second-factor sign-in, signs it out everywhere (every session) and e-mails the holder.',
       'The next sign-in needs the password only (or leads through enrollment where a policy requires 2FA).',
     ],
     options: { email: 'string' },
@@ -532,7 +532,7 @@ async function main(): Promise<number> {
         const done = [
           removed.length > 0 ? `removed ${removed.join(', ')}` : null,
           held.state ? 'second-step sign-in unlocked' : null,
-          'signed out everywhere (sessions and API tokens)',
+          'signed out everywhere (every session)',
         ].filter((x) => x !== null);
         process.stdout.write(
           `Two-factor authentication reset for ${account.email}: ${done.join('; ')}.\n${

@@ -133,7 +133,7 @@ describe('CLI reset-2fa', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(
-      `Two-factor authentication reset for ${u.email}: removed the authenticator app, e-mail codes, 1 security key, 10 unused recovery codes; second-step sign-in unlocked; signed out everywhere (sessions and API tokens).`,
+      `Two-factor authentication reset for ${u.email}: removed the authenticator app, e-mail codes, 1 security key, 10 unused recovery codes; second-step sign-in unlocked; signed out everywhere (every session).`,
     );
     expect(res.stdout).toContain('Its next sign-in needs the password only');
     expect(res.stdout).toContain('The holder was e-mailed.');
@@ -312,7 +312,7 @@ describe('CLI reset-2fa', () => {
     const res = await cli(['reset-2fa', '--email', email]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(
-      `Two-factor authentication reset for ${email}: removed the authenticator app, 10 unused recovery codes; signed out everywhere (sessions and API tokens).\n`,
+      `Two-factor authentication reset for ${email}: removed the authenticator app, 10 unused recovery codes; signed out everywhere (every session).\n`,
     );
     expect(res.stdout).not.toMatch(/unlocked|Warning/);
   });
@@ -324,7 +324,7 @@ describe('CLI reset-2fa', () => {
     const res = await cli(['reset-2fa', '--email', email]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(
-      `Two-factor authentication reset for ${email}: removed an authenticator app being set up (never confirmed), an address for e-mail codes being set up (never confirmed); signed out everywhere (sessions and API tokens).\n`,
+      `Two-factor authentication reset for ${email}: removed an authenticator app being set up (never confirmed), an address for e-mail codes being set up (never confirmed); signed out everywhere (every session).\n`,
     );
     expect(await state(id)).toMatchObject({ totp: 0, email: 0 });
   });

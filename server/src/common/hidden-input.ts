@@ -66,8 +66,9 @@ export function readHiddenLine(
         }
       }
     };
-    output.write(prompt);
+    // No echo before the prompt shows: what is typed as soon as it appears must not be echoed.
     input.setRawMode(true);
+    output.write(prompt);
     input.setEncoding('utf8');
     input.on('data', onData);
     input.on('error', onError);

@@ -319,8 +319,8 @@ export function AdminTwoFactorCard({
               title: `Reset the two-factor authentication of ${account.email}?`,
               // An admin's reset may wait for a second admin: then only a request is made (and it is said).
               body: mayWait
-                ? `If another admin of at least a day exists, this only asks for the reset: one of them must approve it, and nothing changes until then. Once carried out, every method and recovery code of the account is removed, all its sessions and API tokens end, and the holder is e-mailed. ${afterResetSentence(tf?.required)}`
-                : `Every method and recovery code of the account is removed, all its sessions and API tokens end, and the holder is e-mailed. ${afterResetSentence(tf?.required)}`,
+                ? `If another admin of at least a day exists, this only asks for the reset: one of them must approve it, and nothing changes until then. Once carried out, every method and recovery code of the account is removed, all its sessions end, and the holder is e-mailed. ${afterResetSentence(tf?.required)}`
+                : `Every method and recovery code of the account is removed, all its sessions end, and the holder is e-mailed. ${afterResetSentence(tf?.required)}`,
               confirmLabel: 'Reset',
               onConfirm: () => void doReset(),
             })

@@ -160,7 +160,7 @@ export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boole
     ask: (r, required) =>
       confirm({
         title: 'Approve the reset?',
-        body: `Every method and recovery code of ${r.target.email} is removed, all its sessions and API tokens end, and the holder is e-mailed. ${afterResetSentence(required)}`,
+        body: `Every method and recovery code of ${r.target.email} is removed, all its sessions end, and the holder is e-mailed. ${afterResetSentence(required)}`,
         confirmLabel: 'Approve and reset',
         onConfirm: () => {
           setRefusal(null);
