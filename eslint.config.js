@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       '**/dist/**',
       'server/build/**',
+      'server/dist.new/**',
       '**/node_modules/**',
       'client/src/__generated__/**',
       '.data/**',

@@ -39,13 +39,9 @@ export async function buildServer({ force = false } = {}) {
   const out = path.join(root, 'server', 'dist', 'main.js');
   const server = path.join(root, 'server');
   const sources = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'bundle.mjs')];
-  if (
-    force ||
-    isStale(
-      out,
-      sources.map((s) => path.join(server, s)),
-    )
-  ) {
+  // The bundle holds the dependencies' code too: an install that changed them (the lockfile) rebuilds it.
+  const shared = ['pnpm-lock.yaml', 'tsconfig.base.json'].map((s) => path.join(root, s));
+  if (force || isStale(out, [...sources.map((s) => path.join(server, s)), ...shared])) {
     // tsc compiles into build/, then scripts/bundle.mjs joins that into dist/main.js and dist/cli.js.
     console.log('› building the API server (tsc, then one file each for the server and the CLI)…');
     await run(bin('server', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: server });

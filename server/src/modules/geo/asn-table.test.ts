@@ -13,11 +13,12 @@ const file = (name: string, text: string) => {
 const v4 = (s: string) => s.split('.').reduce((n, b) => n * 256 + Number(b), 0);
 
 describe('AsnTable', () => {
-  it('reads quoted organisations, CRLF line ends and IPv6 bounds; passes over short lines and reserved ASNs', async () => {
+  it('reads quoted organisations, CRLF line ends and IPv6 bounds; passes over a header, short lines and reserved ASNs', async () => {
     const table = await AsnTable.load(
       file(
         'v4.csv',
         [
+          'start,end,asn,organisation',
           `${v4('1.0.0.0')},${v4('1.0.0.255')},13335,Cloudflare`,
           `${v4('2.0.0.0')},${v4('2.0.255.255')},64512,"Acme, ""Private"" Ltd"\r`,
           '',

@@ -134,6 +134,13 @@ function countLines(buf: Buffer): number {
   return n;
 }
 
+/** Whether `buf` holds only decimal digits from `from` to `to` (none at all when `empty`). */
+function allDigits(buf: Buffer, from: number, to: number, empty = false): boolean {
+  if (from === to) return empty;
+  for (let i = from; i < to; i++) if (buf[i]! < 0x30 || buf[i]! > 0x39) return false;
+  return true;
+}
+
 /** The decimal number written in `buf` from `from` to `to` (digits only; a value of up to 2^53). */
 function digits(buf: Buffer, from: number, to: number): number {
   let n = 0;
@@ -144,8 +151,8 @@ function digits(buf: Buffer, from: number, to: number): number {
 /**
  * Each row of a CSV of the package, read from its bytes in one pass (a line-by-line reader took 2.4–3 s
  * of CPU at every start of a server, this about 1 s): start,end,asn,organisation, the organisation quoted when it
- * holds a comma or a quote (doubled). Lines of fewer than four fields are passed over, and so are
- * private-use and reserved ASNs. CRLF line ends are read as LF.
+ * holds a comma or a quote (doubled). Lines of fewer than four fields or with anything but digits in
+ * the first three are passed over, and so are private-use and reserved ASNs. CRLF line ends are read as LF.
  */
 function eachRow(buf: Buffer, row: (r: Row) => void): void {
   let line = 0;
@@ -156,7 +163,9 @@ function eachRow(buf: Buffer, row: (r: Row) => void): void {
     const a = buf.indexOf(COMMA, line);
     const b = a < 0 || a >= end ? -1 : buf.indexOf(COMMA, a + 1);
     const c = b < 0 || b >= end ? -1 : buf.indexOf(COMMA, b + 1);
-    if (c >= 0 && c < end) {
+    // A row of numbers only (a header, or a line with a stray byte, is passed over).
+    const numeric = c >= 0 && c < end && allDigits(buf, line, a) && allDigits(buf, a + 1, b) && allDigits(buf, b + 1, c, true);
+    if (numeric) {
       const asn = digits(buf, b + 1, c);
       if (asn <= MAX_PUBLIC_ASN) {
         const quoted = end - c >= 2 && buf[c + 1] === QUOTE && buf[end - 1] === QUOTE;

@@ -337,7 +337,7 @@ export class TwoFactorCompliance {
   requiredButMissing!: number;
 }
 
-@ObjectType('TwoFactorResetDone', { description: 'The account’s 2FA was reset; its sessions and tokens were revoked.' })
+@ObjectType('TwoFactorResetDone', { description: 'The account’s 2FA was reset and its sessions were revoked.' })
 export class TwoFactorResetDone {
   @Field(() => Account, { description: 'The account.' })
   account!: Account;
