@@ -1012,6 +1012,8 @@ describe('two-factor rules', () => {
 
   it('the settings always leave something to set up, also for the staff a policy covers', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods requiredForStaff emailForStaff } }`;
+    // Taking methods away needs a recent re-authentication (this file's earlier one may be too old by now).
+    await reauthenticate(admin);
     const before = (await admin.gql(`{ twoFactorSettings { allowedMethods requiredForStaff emailForStaff } }`)).data![
       'twoFactorSettings'
     ];
@@ -1034,6 +1036,7 @@ describe('two-factor rules', () => {
 
   it('a method the settings no longer allow cannot be set up, and whoever has it keeps signing in with it', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
+    await reauthenticate(admin);
     const before = (await admin.gql(`{ twoFactorSettings { allowedMethods } }`)).data!['twoFactorSettings'].allowedMethods;
     const holder = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(holder.client);
