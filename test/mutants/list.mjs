@@ -1943,8 +1943,8 @@ export default [
     edits: [
       [
         TF,
-        '      await assertFirstFactorLocked(tx, account.id, ctx);\n      const res = await tx.execute(',
-        '      const res = await tx.execute(',
+        '      await lockForNewFactor(tx, account.id, ctx);\n      const res = await tx.execute(',
+        '      await lockSecondFactors(tx, account.id, ctx);\n      const res = await tx.execute(',
       ],
     ],
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],

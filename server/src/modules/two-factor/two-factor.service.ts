@@ -316,16 +316,23 @@ export function methodFlagsSql(accountId: string): string {
     (select count(*)::int from recovery_code where account_id = ${accountId} and used_at is null) as tf_recovery`;
 }
 
-/**
- * An enrollment-only session adds the account's first factor, never one beside a factor that is there
- * by now: under the account's factor lock (`lockSecondFactors`, taken first in `tx`), so that a factor
- * another session (the holder's, say) confirmed while this one was checked still counts. Without it,
- * an intruder with only the password could keep a factor of their own beside the holder's. The
- * resolvers look earlier too (`assertFirstFactor`), to refuse before anything is checked.
- */
-export async function assertFirstFactorLocked(tx: EntityManager, accountId: string, ctx: Context): Promise<void> {
-  if (ctx.viewer?.session?.stage !== SessionStage.ENROLLMENT_REQUIRED) return;
+/** The account's method flags as `tx` reads them (under the factor lock, when its caller holds it). */
+async function flagsIn(tx: EntityManager, accountId: string): Promise<MethodFlags | undefined> {
   const [held] = await tx.execute<MethodFlags[]>(`select ${methodFlagsSql('x.id')} from (select ?::uuid as id) x`, [accountId]);
+  return held;
+}
+
+/**
+ * `lockSecondFactors` for a request switching a new factor on. An enrollment-only session adds the
+ * account's first factor, never one beside a factor that is there by now: checked under the lock, so
+ * that a factor another session (the holder's, say) confirmed while this one was checked still counts.
+ * Without it, an intruder with only the password could keep a factor of their own beside the holder's.
+ * The resolvers look earlier too (`assertFirstFactor`), to refuse before anything is checked.
+ */
+export async function lockForNewFactor(tx: EntityManager, accountId: string, ctx: Context): Promise<void> {
+  await lockSecondFactors(tx, accountId, ctx);
+  if (ctx.viewer?.session?.stage !== SessionStage.ENROLLMENT_REQUIRED) return;
+  const held = await flagsIn(tx, accountId);
   if (held && holdsFactor(held)) {
     throw appError(ErrorCode.SECOND_FACTOR_REQUIRED, 'This account has a second factor now. Sign in again and use it.');
   }
@@ -1015,8 +1022,7 @@ export class TwoFactorService {
     // Switched on and audited together, or neither; and only the secret the code was checked against
     // (a setup restarted meanwhile, in another tab, put a new secret in the row: that one is unproven).
     const confirmed = await em.transactional(async (tx) => {
-      await lockSecondFactors(tx, account.id, ctx);
-      await assertFirstFactorLocked(tx, account.id, ctx);
+      await lockForNewFactor(tx, account.id, ctx);
       const res = await tx.execute(
         `update totp_authenticator set status = 'ACTIVE', confirmed_at = now(), expires_at = null, last_used_step = ?, used_before = 0,
             last_used_at = now() where id = ? and status = 'PENDING' and secret_sealed = ?`,
@@ -1418,8 +1424,7 @@ export class TwoFactorService {
     // Switched on and audited together, or neither; of two confirmations at once, one switches it on.
     const confirmedAt = new Date();
     const confirmed = await em.transactional(async (tx) => {
-      await lockSecondFactors(tx, account.id, ctx);
-      await assertFirstFactorLocked(tx, account.id, ctx);
+      await lockForNewFactor(tx, account.id, ctx);
       // Only the address the code was sent to and checked for (a restart may have put another there).
       const n = await tx.nativeUpdate(
         EmailFactor,
@@ -1480,9 +1485,7 @@ export class TwoFactorService {
       await lockSecondFactors(tx, account.id, ctx);
       // Read under the lock: a removal of the last factor committed while this waited took the codes
       // with it, and a new set would back up nothing. A first set (`onlyIfNone`) is then simply not made.
-      const [held] = await tx.execute<MethodFlags[]>(`select ${methodFlagsSql('x.id')} from (select ?::uuid as id) x`, [
-        account.id,
-      ]);
+      const held = await flagsIn(tx, account.id);
       if (!held || !holdsFactor(held)) {
         if (onlyIfNone) return false;
         throw appError(ErrorCode.METHOD_NOT_SET_UP, 'Set up a second factor first: recovery codes back one up.');

@@ -26,7 +26,7 @@ import type { SettingsService } from '../settings/settings.service.js';
 import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
 import { signOutOwingEnrollment } from './compliance.js';
 import { lockSecondFactors } from './method-lock.js';
-import { asHolder, assertFirstFactorLocked, TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
+import { asHolder, lockForNewFactor, TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
 
 /** Authenticator transports WebAuthn Level 3 names. */
 const KNOWN_TRANSPORTS = new Set<string>(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
@@ -282,8 +282,7 @@ export class WebauthnService {
       // (a key registered while one runs must not survive it; see lockSecondFactors) and with the
       // account's other registrations (two finishing at once at the limit: one is stored).
       saved = await ctx.em.transactional(async (tx) => {
-        await lockSecondFactors(tx, account.id, ctx);
-        await assertFirstFactorLocked(tx, account.id, ctx);
+        await lockForNewFactor(tx, account.id, ctx);
         if ((await tx.count(WebauthnCredential, { account: account.id })) >= MAX_SECURITY_KEYS) return null;
         const row = tx.create(WebauthnCredential, {
           account: account.id,
