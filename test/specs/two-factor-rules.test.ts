@@ -11,6 +11,7 @@ import {
   PASSWORD,
   reauthenticate,
   setupAdmin,
+  staleReauth,
   uniqueEmail,
 } from '../support/factories.js';
 import { codes, GqlClient, type GqlResponse } from '../support/graphql.js';
@@ -776,7 +777,7 @@ describe('two-factor rules', () => {
       ).toEqual([]);
 
       // A recent re-authentication first.
-      await db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [other.id]);
+      await staleReauth(db, other.client, other.id);
       expect(codes(await other.client.gql(WITHDRAW, { id: requestId }))).toEqual(['REAUTH_REQUIRED']);
       expect(await open()).toBe(true);
       await reauthenticate(other.client);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveSessionCount, type TestDatabase } from '../support/database.js';
-import { createAccount, PASSWORD, reauthenticate } from '../support/factories.js';
+import { createAccount, PASSWORD, reauthenticate, staleReauth } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -350,9 +350,7 @@ describe('two-factor settings and policies', () => {
 
   it('allowing e-mail codes again (the weakest method) needs a recent re-authentication; taking them away does not', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { allowedMethods } }`;
-    const stale = () =>
-      db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [stack.adminId]);
-    await stale();
+    await staleReauth(db, admin, stack.adminId);
     expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'WEBAUTHN'] } })).data!['updateTwoFactorSettings']).toEqual({
       allowedMethods: ['TOTP', 'WEBAUTHN', 'RECOVERY_CODE'],
     });
@@ -374,7 +372,7 @@ describe('two-factor settings and policies', () => {
     await reauthenticate(admin);
     expect((await admin.gql(SET, { i: { allowedMethods: ['TOTP', 'EMAIL', 'WEBAUTHN'] } })).errors).toBeUndefined();
     const before = await allowed();
-    await db.query(`update session set reauth_at = now() - interval '1 day' where account_id = $1`, [stack.adminId]);
+    await staleReauth(db, admin, stack.adminId);
     try {
       for (const left of [['TOTP', 'EMAIL'], ['WEBAUTHN', 'EMAIL'], ['EMAIL']]) {
         expect(codes(await admin.gql(SET, { i: { allowedMethods: left } })), left.join()).toEqual(['REAUTH_REQUIRED']);

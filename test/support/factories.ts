@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { TestDatabase } from './database.js';
 import { GqlClient } from './graphql.js';
 import type { RunningServer } from './server.js';
 
@@ -155,6 +156,32 @@ export async function reauthenticate(client: GqlClient, password = PASSWORD): Pr
   );
   if (res.data?.['reauthenticate']?.__typename !== 'ReauthSuccess')
     throw new Error(`reauthenticate failed: ${JSON.stringify(res)}`);
+}
+
+/**
+ * Makes the account's re-authentications stale (`ago`, an SQL interval) and waits until `client`'s
+ * server has heard of it: it keeps session rows in memory and forgets one on the change feed's
+ * announcement, a moment after the commit. Probed with removing a security key that does not exist,
+ * which is refused for the stale confirmation before anything else and changes nothing either way.
+ */
+export async function staleReauth(
+  db: Pick<TestDatabase, 'query'>,
+  client: GqlClient,
+  accountId: string,
+  ago = '1 day',
+): Promise<void> {
+  await db.query(`update session set reauth_at = now() - $2::interval where account_id = $1 and reauth_at is not null`, [
+    accountId,
+    ago,
+  ]);
+  const probe = `mutation($id: ID!) { removeWebauthnCredential(id: $id) }`;
+  const id = randomUUID();
+  let last: unknown;
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+    last = (await client.gql(probe, { id })).errors?.[0]?.extensions?.['code'];
+    if (last === 'REAUTH_REQUIRED') return;
+  }
+  throw new Error(`staleReauth: still ${String(last)} after 10 s, not REAUTH_REQUIRED`);
 }
 
 /** An API token for `accountId` minted by `admin` (re-authenticated), and a client that uses it. */
