@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../support/browser.js';
+import { launchBrowser, pageClient, signIn } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CREATE_ACCOUNT, LOGIN, PASSWORD, setupAdmin, uniqueEmail } from '../support/factories.js';
+import { CREATE_ACCOUNT, LOGIN, PASSWORD, setupAdmin, staleReauth, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -16,6 +16,7 @@ describe('login protection in the dashboard', () => {
   let closeBrowser: () => Promise<void>;
   let admin: GqlClient;
   let adminEmail: string;
+  let adminId: string;
   let page: Page;
 
   beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('login protection in the dashboard', () => {
       // The password guard at four wrong passwords for one name (from all addresses together).
       PASSWORD_GUARD_FAILURES: '4',
     });
-    ({ client: admin, email: adminEmail } = await setupAdmin(server));
+    ({ client: admin, email: adminEmail, id: adminId } = await setupAdmin(server));
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await (await browser.newContext()).newPage();
     await signIn(page, server.url, adminEmail, PASSWORD);
@@ -263,7 +264,7 @@ describe('login protection in the dashboard', () => {
     expect(await db.query(`select id from named_location where cidr = '31.0.0.0/8'`)).toEqual([]);
     await dialog.getByLabel('I understand the risk of trusting this range').check();
     // Trusting a wide range for everyone also takes a recent re-authentication (none is recent now).
-    await db.query(`update session set reauth_at = null`);
+    await staleReauth(db, await pageClient(page, server.url), adminId);
     await dialog.getByRole('button', { name: 'Save' }).click();
     const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
     await reauth.getByLabel('Password').fill(PASSWORD);

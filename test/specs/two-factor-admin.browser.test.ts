@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn as signInAndWaitForHome, submitPassword } from '../support/browser.js';
+import { launchBrowser, pageClient, signIn as signInAndWaitForHome, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { createAccount, login, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
-import { codes, GqlClient } from '../support/graphql.js';
+import { codes, type GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { totp } from '../support/totp.js';
@@ -641,8 +641,7 @@ describe('two-factor administration in the dashboard', () => {
       // Minutes later: the confirmation has lapsed (until the server has heard of it, probed with a
       // reset of an account that holds nothing, which changes nothing either way).
       await db.query(`update session set reauth_at = now() - interval '1 hour' where account_id = $1`, [me.id]);
-      const asPage = new GqlClient(server.url);
-      asPage.setCookie('sc_session', (await page.context().cookies()).find((c) => c.name === 'sc_session')!.value);
+      const asPage = await pageClient(page, server.url);
       await expect
         .poll(async () => codes(await asPage.gql(RESET, { id: someone.id })), { interval: 50 })
         .toEqual(['REAUTH_REQUIRED']);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, askForNewCodes, launchBrowser, submitPassword } from '../support/browser.js';
+import { addVirtualAuthenticator, askForNewCodes, launchBrowser, pageClient, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -655,6 +655,11 @@ describe('two-factor dashboard details', () => {
 
     const required = await userOnSecurityPage();
     await db.query(`update account set requires_two_factor = true where id = $1`, [required.id]);
+    // Once the server has heard of the change (it keeps the page's session and account in memory).
+    const asPage = await pageClient(required.page, server.url);
+    await expect
+      .poll(async () => (await asPage.gql(`{ myTwoFactor { required } }`)).data?.['myTwoFactor']?.required, { interval: 20 })
+      .toBe(true);
     await required.page.reload();
     await required.page.getByRole('status').filter({ hasText: 'Your account must use two-factor authentication' }).waitFor();
     expect(await required.page.getByRole('alert').count()).toBe(0);

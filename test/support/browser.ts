@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { GqlClient } from './graphql.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -23,6 +24,20 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       await browser.close();
     },
   };
+}
+
+/**
+ * An API client on the page's own session (its cookie): to ask the server what that session is
+ * allowed, or to wait until the server has heard of an SQL change to that session's rows, which it
+ * keeps in memory until the change feed's announcement arrives (another session's client would prove
+ * nothing: it is remembered, or not, on its own).
+ */
+export async function pageClient(page: Page, baseUrl: string): Promise<GqlClient> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'sc_session');
+  if (!cookie) throw new Error('pageClient: the page has no session cookie');
+  const client = new GqlClient(baseUrl);
+  client.setCookie('sc_session', cookie.value);
+  return client;
 }
 
 /** Sends e-mail and password from the dashboard's login page (what comes next is the caller's to wait for). */
