@@ -1962,6 +1962,23 @@ export default [
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
   },
   {
+    id: 'sealed-tag-cut-short',
+    why: 'a sealed TOTP secret or queued mail opens with its GCM tag cut to 4 bytes: a forgery by someone who can write the database takes 2^32 tries, not 2^128',
+    edits: [
+      [
+        'server/src/common/crypto/secret-box.ts',
+        '  if (authTag.length !== TAG_LENGTH) throw',
+        '  if (authTag.length === 0) throw',
+      ],
+      [
+        'server/src/common/crypto/secret-box.ts',
+        "Buffer.from(iv, 'base64url'), { authTagLength: TAG_LENGTH });",
+        "Buffer.from(iv, 'base64url'));",
+      ],
+    ],
+    tests: [['server/src/common/crypto/secret-box.test.ts', 'refuses a tag cut short']],
+  },
+  {
     id: 'audit-names-no-token',
     why: 'an action taken with an API token is audited under its account alone: after a leak nobody can tell which token to revoke',
     edits: [

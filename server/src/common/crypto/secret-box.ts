@@ -14,11 +14,17 @@ export function seal(key: Buffer, plaintext: string, associatedData: string): st
   return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
 }
 
+/** The GCM tag `seal` writes, and the only length `open` accepts (GCM alone would take 4 to 16 bytes). */
+const TAG_LENGTH = 16;
+
 export function open(key: Buffer, sealed: string, associatedData: string): string {
   const [version, iv, tag, ct] = sealed.split('.');
   if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error('unknown sealed format');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  const authTag = Buffer.from(tag, 'base64url');
+  // A tag cut short would be forged in 2^32 tries at 4 bytes, not 2^128.
+  if (authTag.length !== TAG_LENGTH) throw new Error('sealed value has a truncated authentication tag');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_LENGTH });
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
 }
