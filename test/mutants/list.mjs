@@ -1962,6 +1962,18 @@ export default [
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
   },
   {
+    id: 'slow-refused-resend-forgives-tries',
+    why: 'wrong tries taken at a resent code while the mail server took its time vanish when it refuses: the code in the inbox gets five fresh tries, again and again',
+    edits: [
+      [
+        'server/src/modules/two-factor/two-factor.service.ts',
+        'used_at = ?, failures = greatest(failures, ?), sent_at = ?',
+        'used_at = ?, failures = ?, sent_at = ?',
+      ],
+    ],
+    tests: [['test/specs/two-factor.test.ts', 'wrong tries at a resent code while the mail server took its time']],
+  },
+  {
     id: 'sealed-tag-cut-short',
     why: 'a sealed TOTP secret or queued mail opens with its GCM tag cut to 4 bytes: a forgery by someone who can write the database takes 2^32 tries, not 2^128',
     edits: [

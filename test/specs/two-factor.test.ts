@@ -1407,6 +1407,46 @@ describe('two-factor authentication', () => {
       expect((await a.gql(Q.me)).data!['me']).toBeNull();
     });
 
+    it('wrong tries at a resent code while the mail server took its time still count once it refused: the code in the inbox dies of them', async () => {
+      const { a, address } = await signInAtSecondStepWithEmailCodes();
+      const since = mail.count();
+      expect((await a.gql(Q.sendCode)).data!['sendEmailCode'].__typename).toBe('EmailCodeSent');
+      const delivered = await mail.codeFor(address, since);
+      const bad = delivered === '000001' ? '000002' : '000001';
+      await new Promise((r) => setTimeout(r, 2100)); // the cool-down
+      // The mail server holds the resend at its recipient, then refuses it.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let reached = false;
+      mail.rcptHook = async (to) => {
+        if (to !== address.toLowerCase()) return;
+        reached = true;
+        await held;
+        return 550;
+      };
+      try {
+        const resend = a.gql(Q.sendCode);
+        await expect.poll(() => reached, { interval: 20 }).toBe(true);
+        // Meanwhile the new code (stored before it is sent) takes the five wrong tries a code has.
+        for (let i = 0; i < 5; i++) {
+          expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: bad } })).data!['verifySecondFactor'].code).toBe(
+            'CODE_INVALID',
+          );
+        }
+        release();
+        expect((await resend).data!['sendEmailCode']).toMatchObject({ code: 'MAIL_FAILED' });
+      } finally {
+        release();
+        mail.rcptHook = undefined;
+      }
+      // The code in the inbox is back, with those tries counted: dead, not five fresh ones.
+      expect((await a.gql(Q.verify, { i: { method: 'EMAIL', code: delivered } })).data!['verifySecondFactor']).toMatchObject({
+        code: 'TOO_MANY_ATTEMPTS',
+        reason: 'CODE_DEAD',
+      });
+      expect((await a.gql(Q.me)).data!['me']).toBeNull();
+    });
+
     it('a first code the mail server refused leaves no code behind: a guess finds none to try', async () => {
       const { a, address } = await signInAtSecondStepWithEmailCodes();
       await refusedSend(a, address);

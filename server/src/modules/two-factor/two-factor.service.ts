@@ -1203,11 +1203,13 @@ export class TwoFactorService {
 
   /**
    * Undoes a code that could not be sent, as if it had never been asked for: the code it replaced,
-   * already in the inbox, is put back exactly as it was (hash, expiry, use, failures and the time it
-   * was sent), so a failed resend neither kills it nor gives a code dead of wrong tries a fresh five
-   * (the time it was sent is what a dead code waits from); with none before it, the row goes. Either
-   * way no cool-down holds: the one before had run out, or this send would not have been tried. Only
-   * while the row still holds this code (a later send keeps its own).
+   * already in the inbox, is put back as it was (hash, expiry, use and the time it was sent), so a
+   * failed resend neither kills it nor gives a code dead of wrong tries a fresh five (the time it was
+   * sent is what a dead code waits from); with none before it, the row goes. Its failures are the more
+   * of its own and those taken meanwhile at the unsent code (stored before the mail server answered,
+   * which can take seconds): a resend the mail server refuses slowly must not give guesses a fresh
+   * five. Either way no cool-down holds: the one before had run out, or this send would not have been
+   * tried. Only while the row still holds this code (a later send keeps its own).
    */
   private async unsend(
     em: EntityManager,
@@ -1227,7 +1229,7 @@ export class TwoFactorService {
       return;
     }
     await em.execute(
-      `update email_code set code_hash = ?, expires_at = ?, used_at = ?, failures = ?, sent_at = ?
+      `update email_code set code_hash = ?, expires_at = ?, used_at = ?, failures = greatest(failures, ?), sent_at = ?
         where account_id = ? and purpose = ? and session_id = ? and code_hash = ?`,
       [
         prev.prev_hash,
