@@ -1962,6 +1962,12 @@ export default [
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
   },
   {
+    id: 'lapsed-app-setup-kept',
+    why: 'an authenticator-app setup never confirmed is kept for ever after it lapsed, its sealed secret with it',
+    edits: [['server/src/db/retention.ts', "where status = 'PENDING' and expires_at <", 'where false and expires_at <']],
+    tests: [['server/src/db/retention.test.ts', 'deletes an authenticator-app setup never confirmed']],
+  },
+  {
     id: 'slow-refused-resend-forgives-tries',
     why: 'wrong tries taken at a resent code while the mail server took its time vanish when it refuses: the code in the inbox gets five fresh tries, again and again',
     edits: [

@@ -117,6 +117,38 @@ describe('pruning of what is kept no longer', () => {
     expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger, { batch: 2 })).toEqual({});
   });
 
+  it('deletes an authenticator-app setup never confirmed a day after it lapsed, its sealed secret with it; working apps and setups under way stay', async () => {
+    const rows: [string, string][] = [
+      ['PENDING', "now() - interval '2 days'"],
+      ['PENDING', "now() - interval '1 hour'"],
+      ['PENDING', "now() + interval '5 minutes'"],
+      ['ACTIVE', "now() - interval '400 days'"],
+    ];
+    const ids: string[] = [];
+    for (const [status, expires] of rows) {
+      const id = randomUUID();
+      ids.push(id);
+      await db.query(
+        `insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)
+         values ($1::uuid, $2, 'x', 'USER', '{}', false, now(), now())`,
+        [id, `app-${id}@example.test`],
+      );
+      await db.query(
+        `insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
+         values ($1, $2, 'v1.sealed', $3, 0, now() - interval '3 days', ${expires})`,
+        [randomUUID(), id, status],
+      );
+    }
+    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ totp_authenticator: 1 });
+    expect(
+      (await db.query(`select account_id from totp_authenticator where account_id = any($1::uuid[])`, [ids])).map(
+        (r) => r['account_id'],
+      ),
+    ).toEqual(expect.arrayContaining(ids.slice(1)));
+    expect(await count('totp_authenticator', `account_id = '${ids[0]}'`)).toBe(0);
+    expect(await count('totp_authenticator')).toBe(3);
+  });
+
   it('works a backlog off over rounds (a bounded number of batches each), and keeps login history for ever with 0 days', async () => {
     for (let i = 0; i < 7; i++) await event(1000, 'backlog');
     expect(await pruneRetained(pool, { loginHistoryDays: 0, endedRecordDays: 30 }, logger, { batch: 2 })).toEqual({});

@@ -5,12 +5,18 @@ import { isReadTimeout, planOnce, type SqlPool } from './pool.js';
 export interface Retention {
   /** Login events (but those an incident holds) and IP blocks that ended. */
   loginHistoryDays: number;
-  /** Ended sessions, used or expired links and tokens, expired trusted addresses and reset requests. */
+  /**
+   * Ended sessions, used or expired links and tokens, expired trusted addresses and reset requests
+   * (authenticator-app setups never confirmed go a day after they lapsed, whatever this says).
+   */
   endedRecordDays: number;
 }
 
 /** Strikes older than this no longer lengthen a block (see ProtectionService). */
 const STRIKE_MEMORY_DAYS = 7;
+
+/** An authenticator-app setup that lapsed this long ago is deleted, its sealed secret with it. */
+const LAPSED_SETUP_DAYS = 1;
 
 interface Job {
   table: string;
@@ -49,6 +55,15 @@ const JOBS: Job[] = [
             select id from session
              where expires_at < now() - make_interval(days => $1) or revoked_at < now() - make_interval(days => $1) limit $2)`,
     days: (r) => r.endedRecordDays,
+  },
+  {
+    table: 'totp_authenticator',
+    // An app setup never confirmed: its sealed secret serves nothing once the setup lapsed (a day's
+    // grace for the clocks). A working app, and a setup under way, stay.
+    sql: `delete from totp_authenticator where id in (
+            select id from totp_authenticator
+             where status = 'PENDING' and expires_at < now() - make_interval(days => $1) limit $2)`,
+    days: () => LAPSED_SETUP_DAYS,
   },
   ...['password_reset_token', 'incident_holder_link'].map((table) => ({
     table,
