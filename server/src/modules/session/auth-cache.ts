@@ -39,7 +39,9 @@ export function applyAuthChange<T>(cache: AuthCache<T>, payload: string): void {
  * The rows behind presented session cookies and API tokens, kept between requests so that a busy
  * caller (an integrator asking for a decision per login) costs no database round trip to authenticate.
  *
- * It is exact within this instance and converges within a NOTIFY's latency across instances:
+ * It converges within a NOTIFY's latency, on this instance as on the others (a row read on this
+ * instance after a write cleared the cache but before that write's transaction committed is the old
+ * row, and stays until the commit's announcement arrives):
  * - any UPDATE/DELETE on `account`, `session` or `api_token` issued by this process (MikroORM's
  *   `onQuery` hook sees every statement) clears the cache before the statement runs; the statements
  *   that end a pending sign-in forget only that session's row (`forget`);
