@@ -755,6 +755,43 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('a withdrawal done is said as done, and its button freed, when the list cannot be read again afterwards', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    await enrollTotp(target.client);
+    const requester = await agedAdmin();
+    await askReset(requester.client, target.id);
+
+    const page = await signedIn(requester.email);
+    // Once the withdrawal went through, the list's re-read fails (the database slow for a moment).
+    let withdrawn = false;
+    await page.route('**/graphql', async (route) => {
+      const op = (route.request().postDataJSON() as { operationName?: string } | null)?.operationName;
+      if (op === 'WithdrawTwoFactorReset') {
+        const response = await route.fetch();
+        withdrawn = ((await response.json()) as { data?: unknown }).data != null;
+        return route.fulfill({ response });
+      }
+      if (op !== 'PendingTwoFactorResets' || !withdrawn) return route.fallback();
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
+      });
+    });
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const card = page.getByRole('region', { name: 'Resets waiting for approval' });
+    const withdraw = card.getByRole('button', { name: `Withdraw reset of ${target.email}` });
+    await withdraw.click();
+    await page.getByRole('dialog', { name: 'Withdraw the reset request?' }).getByRole('button', { name: 'Withdraw' }).click();
+    await confirmItIsYou(page, page.getByText(`The reset request for ${target.email} was withdrawn.`));
+    expect(withdrawn).toBe(true);
+    // The list stays as last read; its button spins no longer (a second press is answered: gone), and
+    // nothing says the withdrawal failed.
+    await expect.poll(() => withdraw.getAttribute('data-loading')).toBeNull();
+    expect(await withdraw.isEnabled()).toBe(true);
+    expect(await page.getByText('Withdraw failed').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('approving one waiting reset spins only its own Approve button; the card’s title fits requests you cannot approve', async () => {
     const first = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });

@@ -405,4 +405,72 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     expect(await dialog.getByRole('alert').count()).toBe(0);
     await page.context().close();
   });
+  it('five wrong passwords in a row at “Confirm it is you” end the session: the dashboard signs out and the sign-in page says why', async () => {
+    const { email } = await createAccount(server, admin, { role: 'USER' });
+    const page = await (await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.61' } })).newPage();
+    await submitPassword(page, server.url, email, PASSWORD);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    const NEW = 'a fresh passphrase for me';
+    await page.getByLabel('New password', { exact: true }).fill(NEW);
+    await page.getByLabel('Repeat the new password').fill(NEW);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    for (let i = 1; i <= 4; i++) {
+      await reauth.getByLabel('Password').fill(`not the password ${i}`);
+      await reauth.getByRole('button', { name: 'Confirm' }).click();
+      // Answered: the field is emptied, and the dialog says why.
+      await expect.poll(() => reauth.getByLabel('Password').inputValue()).toBe('');
+      await reauth.getByRole('alert').getByText('The password is incorrect. Enter it again.').waitFor();
+    }
+    await reauth.getByLabel('Password').fill('not the password 5');
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    // The server ended the session: the page no longer looks signed in, and says why.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('alert').getByText('Your session has ended. Sign in again.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('“Confirm it is you” offering a method removed meanwhile on another device reads the methods again and offers what is left', async () => {
+    const { email, client } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    const address = uniqueEmail('codes');
+    const since = mail.count();
+    expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const confirmed = await client.gql(Q.confirmEmail, { c: await mail.codeFor(address, since) });
+    expect(confirmed.data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    // Signed in on this computer with the app, the Security page showing every method.
+    const page = await (await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.62' } })).newPage();
+    await submitPassword(page, server.url, email, PASSWORD);
+    const dialog = page.getByRole('dialog', { name: 'Two-step verification' });
+    await dialog.getByRole('radio', { name: 'Authenticator app' }).check();
+    await awayFromStepEdge();
+    await dialog.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await dialog.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).waitFor();
+    // On the other device the app is removed.
+    const re = await client.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 1) } } });
+    expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+    expect((await client.gql(Q.disableTotp)).errors).toBeUndefined();
+    // Here the confirmation still offers the app: refused as not set up, then what is left is offered.
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    await page
+      .getByRole('dialog', { name: 'Generate new recovery codes?' })
+      .getByRole('button', { name: 'Generate new codes' })
+      .click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Next' }).click();
+    await reauth.getByRole('radio', { name: 'Authenticator app' }).check();
+    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
+    await reauth.getByRole('button', { name: 'Confirm' }).click();
+    await reauth.getByRole('alert').getByText('This method is not set up for your account.').waitFor();
+    await expect.poll(() => reauth.getByRole('radio', { name: 'Authenticator app' }).count()).toBe(0);
+    expect(await reauth.getByRole('radio', { name: 'E-mail code' }).count()).toBe(1);
+    await page.context().close();
+  });
 });

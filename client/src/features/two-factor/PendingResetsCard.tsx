@@ -146,7 +146,8 @@ export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boole
         } finally {
           setApproving(null);
           // Also when refused (lapsed, approved by another admin, its requester gone): what is left waits.
-          await client.refetchQueries({ include: ['PendingTwoFactorResets'] });
+          // A re-read that fails leaves the list as it was; the approval's own outcome stands as said.
+          await client.refetchQueries({ include: ['PendingTwoFactorResets'] }).catch(() => undefined);
         }
       },
       (p) => {
@@ -241,8 +242,9 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
               await withdraw({ variables: { requestId: r.id } });
               notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` });
             } finally {
-              // Busy until the list no longer shows it: a second click would only be refused.
-              await client.refetchQueries({ include: ['PendingTwoFactorResets'] });
+              // Busy until the list no longer shows it: a second click would only be refused. A re-read
+              // that fails leaves the list as it was, the button usable, and the withdrawal said as done.
+              await client.refetchQueries({ include: ['PendingTwoFactorResets'] }).catch(() => undefined);
               setWithdrawing(null);
             }
           },

@@ -1,9 +1,11 @@
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { Alert, Button, Modal, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { SecondFactorInput, TwoFactorMethod } from '../../__generated__/graphql';
 import { PasswordField } from '../../components/PasswordField';
 import { type Problem, problemFromCode, toProblem } from '../errors/problem';
+import { rememberSignInEnded } from '../session/signInEnded';
+import { markSignedOut } from '../session/viewer';
 import { ReauthenticateDocument } from './operations';
 import { SecondFactorForm } from './SecondFactorForm';
 
@@ -29,6 +31,7 @@ export function ReauthModal({
   const [problem, setProblem] = useState<Problem | null>(null);
   const [reloaded, setReloaded] = useState<TwoFactorMethod[] | null>(null);
   const [reauth, { loading }] = useMutation(ReauthenticateDocument);
+  const client = useApolloClient();
   const methods = reloaded ?? known;
   const needsFactor = methods.length > 0;
 
@@ -41,10 +44,27 @@ export function ReauthModal({
         return null;
       }
       if (r?.__typename !== 'TwoFactorError') return problemFromCode('INTERNAL_SERVER_ERROR');
+      const problem = problemFromCode(r.code, r.retryAfter, r.reason);
+      // The fifth wrong password in a row ended this session (an answer, not a thrown error, so the
+      // error link does not see it): signed out here and in the other tabs, and the sign-in page says why.
+      if (r.code === 'UNAUTHENTICATED') {
+        rememberSignInEnded(problem);
+        void markSignedOut(client);
+        return problem;
+      }
       // Locked meanwhile (wrong codes elsewhere): the page behind reads its state again, so it says so too.
-      // Locked, or the key blocked as a possible copy: the methods offered are read again.
-      if (r.code === 'SECOND_FACTOR_LOCKED' || r.code === 'CREDENTIAL_FLAGGED') void reloadMethods().catch(() => undefined);
-      return problemFromCode(r.code, r.retryAfter, r.reason);
+      // Locked, the key blocked as a possible copy, or a method removed meanwhile (in another tab or on
+      // another device): the methods offered are read again.
+      if (r.code === 'SECOND_FACTOR_LOCKED' || r.code === 'CREDENTIAL_FLAGGED' || r.code === 'METHOD_NOT_SET_UP') {
+        void reloadMethods()
+          .then((fresh) => {
+            setReloaded(fresh);
+            // None left at all: the password alone confirms it now.
+            if (fresh.length === 0) setPasswordOk(false);
+          })
+          .catch(() => undefined);
+      }
+      return problem;
     } catch (error) {
       return toProblem(error);
     }
