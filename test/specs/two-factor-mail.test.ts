@@ -116,6 +116,10 @@ describe('two-factor e-mails', () => {
     const notices = anyTo(email, since);
     expect(notices.map((m) => m.subject)).toEqual(['A two-factor method was removed from your account']);
     assertCleanNotice(notices[0]!);
+    // It was the last: the notice says what went with it, and what a sign-in asks for now.
+    expect(body(notices[0]!)).toContain(
+      'It was your last method: your recovery codes were deleted with it, and signing in now asks only for your password.',
+    );
   });
 
   it('recovery code at sign-in: a wrong one sends nothing; a right one one notice, without any code', async () => {

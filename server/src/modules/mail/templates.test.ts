@@ -12,3 +12,26 @@ describe('the recovery-code notice', () => {
     expect(text(0)).toContain('No unused code remains: generate a new set now.');
   });
 });
+
+describe('the method notices', () => {
+  const url = 'https://sc.example';
+
+  it('say when the last method went: the recovery codes with it, and the password alone is asked for', () => {
+    const last = mails.methodRemoved('a@example.test', 'The authenticator app', url, { last: true }).text;
+    expect(last).toContain('The authenticator app was removed from your account.');
+    expect(last).toContain(
+      'It was your last method: your recovery codes were deleted with it, and signing in now asks only for your password.',
+    );
+    expect(mails.methodRemoved('a@example.test', 'The authenticator app', url).text).not.toContain('last method');
+  });
+
+  it('agree with what they name: e-mail codes "were" added or removed', () => {
+    expect(mails.methodAdded('a@example.test', 'E-mail codes to b@example.test', url, true).text).toContain(
+      'E-mail codes to b@example.test were added to your account',
+    );
+    expect(mails.methodRemoved('a@example.test', 'E-mail codes', url, { plural: true }).text).toContain(
+      'E-mail codes were removed from your account.',
+    );
+    expect(mails.methodAdded('a@example.test', 'An authenticator app', url).text).toContain('An authenticator app was added');
+  });
+});

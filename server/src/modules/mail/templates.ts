@@ -45,18 +45,32 @@ export const mails = {
       text: `Your verification code is ${code}\n\nUse it to ${what}. It expires in 10 minutes and works once.\nNever share it: we will never ask you for it.\n\n${notYou}\n`,
     };
   },
-  methodAdded(to: string, method: string, url: string): MailMessage {
+  /** `method`: what was added, as a sentence's subject; `plural` when it is plural ("E-mail codes"). */
+  methodAdded(to: string, method: string, url: string, plural = false): MailMessage {
     return {
       to,
       subject: 'A two-factor method was added to your account',
-      text: `${method} was added to your account as a second sign-in step.${footer(url)}`,
+      text: `${method} ${plural ? 'were' : 'was'} added to your account as a second sign-in step.${footer(url)}`,
     };
   },
-  methodRemoved(to: string, method: string, url: string, name?: string): MailMessage {
+  /**
+   * `last`: it was the account's last method, so its recovery codes went with it and signing in asks
+   * for the password alone: said, since that is what someone who took the account over would want unseen.
+   */
+  methodRemoved(
+    to: string,
+    method: string,
+    url: string,
+    opts: { name?: string; plural?: boolean; last?: boolean } = {},
+  ): MailMessage {
+    const { name, plural = false, last = false } = opts;
+    const gone = last
+      ? '\n\nIt was your last method: your recovery codes were deleted with it, and signing in now asks only for your password.'
+      : '';
     return {
       to,
       subject: 'A two-factor method was removed from your account',
-      text: `${method} was removed from your account.${name === undefined ? '' : `\n\nName given to it: ${name}`}${footer(url)}`,
+      text: `${method} ${plural ? 'were' : 'was'} removed from your account.${gone}${name === undefined ? '' : `\n\nName given to it: ${name}`}${footer(url)}`,
     };
   },
   recoveryCodesGenerated(to: string, url: string): MailMessage {

@@ -1444,7 +1444,7 @@ export class TwoFactorService {
       return new TwoFactorFailure(ErrorCode.NOT_ENROLLING, 'This setup was restarted or ended meanwhile: start again.');
     }
     // Committed: the holder is told first, whatever happens to this request next.
-    this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url));
+    this.mail.notify(mails.methodAdded(account.email, `E-mail codes to ${factor.address}`, this.url, true));
     // The request's own copy follows the row (later steps of this request read it).
     await em.refresh(factor);
     return null;
@@ -1576,8 +1576,6 @@ export class TwoFactorService {
   ): Promise<void> {
     const { name } = which;
     await this.audit.record(ctx, AuditAction.TWO_FACTOR_DISABLED, target(account), { method, ...which });
-    // Told once the removal is committed: a removal rolled back must not be reported as done.
-    onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, name)));
     // With no method left, the recovery codes have nothing to back up (read through the caller's
     // EntityManager: in its transaction, the removal is visible only there).
     const [held] = await ctx.em.execute<{ n: number }[]>(
@@ -1586,7 +1584,11 @@ export class TwoFactorService {
             + (select count(*) from webauthn_credential where account_id = ?) as n`,
       [account.id, account.id, account.id],
     );
-    if (Number(held?.n ?? 0) === 0) await ctx.em.nativeDelete(RecoveryCode, { account: account.id });
+    const last = Number(held?.n ?? 0) === 0;
+    if (last) await ctx.em.nativeDelete(RecoveryCode, { account: account.id });
+    // Told once the removal is committed: a removal rolled back must not be reported as done.
+    const plural = method === TwoFactorMethod.EMAIL;
+    onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, { name, plural, last })));
   }
 
   /** Sensitive changes need a re-authentication within `REAUTH_SECONDS`. API tokens cannot re-authenticate. */
