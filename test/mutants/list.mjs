@@ -1962,6 +1962,18 @@ export default [
     tests: [[R, 'an enrollment-only session whose account gets a first factor while its own confirmation waits']],
   },
   {
+    id: 'reset-target-disables-requester',
+    why: 'the admin a waiting reset is against disables its requester from its own session, and so closes the request no approval can then carry out',
+    edits: [['server/src/modules/account/account.service.ts', '        if (own) {', '        if (own && false) {']],
+    tests: [['test/specs/two-factor-rules.test.ts', 'the target of a waiting request cannot stop it by disabling its requester']],
+  },
+  {
+    id: 'last-method-notice-silent',
+    why: 'the e-mail after the last method was removed hides that the recovery codes went too and that only the password is asked for now',
+    edits: [['server/src/modules/two-factor/two-factor.service.ts', '{ name, plural, last }', '{ name, plural }']],
+    tests: [['test/specs/two-factor-mail.test.ts', 'removing the app: refused without re-authentication']],
+  },
+  {
     id: 'lapsed-app-setup-kept',
     why: 'an authenticator-app setup never confirmed is kept for ever after it lapsed, its sealed secret with it',
     edits: [['server/src/db/retention.ts', "where status = 'PENDING' and expires_at <", 'where false and expires_at <']],

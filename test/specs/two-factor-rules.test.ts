@@ -754,6 +754,28 @@ describe('two-factor rules', () => {
           locker.query(`update two_factor_reset_request set expires_at = clock_timestamp() where id = $1`, [requestId]),
       ));
 
+    it('the target of a waiting request cannot stop it by disabling its requester; another admin can', async () => {
+      const DISABLE = `mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id disabledAt } }`;
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      const open = async () =>
+        (await db.query(`select 1 from two_factor_reset_request where id = $1 and expires_at > now()`, [requestId])).length === 1;
+      const refused = await target.client.gql(DISABLE, { id: requester.id });
+      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors![0]!.extensions!['reason']).toBe('RESET_TARGET');
+      // Nothing changed: the requester is enabled and signed in, and the request still waits.
+      expect(await db.query(`select disabled_at from account where id = $1`, [requester.id])).toEqual([{ disabled_at: null }]);
+      expect((await requester.client.gql(Q.me)).data!['me']).toMatchObject({ id: requester.id });
+      expect(await open()).toBe(true);
+      // Another admin may (the requester's session may have been taken over): the request closes with it.
+      const done = await admin.gql(DISABLE, { id: requester.id });
+      expect(done.errors).toBeUndefined();
+      expect(await open()).toBe(false);
+    });
+
     it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target told', async () => {
       const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });

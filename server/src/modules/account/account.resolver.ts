@@ -228,7 +228,7 @@ export class AccountResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => Account, {
     description:
-      'Disables (signing it out everywhere, and revoking its API tokens and those it minted for integrations) or re-enables an account; re-enabling brings no session or token back. You cannot disable yourself or the last admin.',
+      'Disables (signing it out everywhere, and revoking its API tokens and those it minted for integrations, and closing the resets of admins’ 2FA it asked for) or re-enables an account; re-enabling brings no session or token back. You cannot disable yourself or the last admin, nor an admin whose request to reset your own 2FA waits (FORBIDDEN, reason RESET_TARGET: another admin may).',
   })
   async setAccountDisabled(
     @Arg('id', () => ID, { description: 'Account id.' }) id: string,
