@@ -787,7 +787,13 @@ export default [
   {
     id: 'removed-mail',
     why: 'removing a method e-mails nobody',
-    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, name)));', '']],
+    edits: [
+      [
+        TF,
+        'onCommit(ctx, () => this.mail.notify(mails.methodRemoved(account.email, label, this.url, { name, plural, last })));',
+        '',
+      ],
+    ],
     tests: [[T, 'recovery codes and re-authentication']],
   },
   // Rules added in sessions 28–29 (resets, refusals with nothing compared, notices, key names)
