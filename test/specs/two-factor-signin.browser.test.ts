@@ -468,9 +468,13 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     await reauth.getByRole('radio', { name: 'Authenticator app' }).check();
     await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
     await reauth.getByRole('button', { name: 'Confirm' }).click();
-    await reauth.getByRole('alert').getByText('This method is not set up for your account.').waitFor();
+    // (Polled on the dialog's whole text, which a failure then shows.)
+    await expect.poll(() => reauth.innerText()).toContain('This method is not set up for your account.');
     await expect.poll(() => reauth.getByRole('radio', { name: 'Authenticator app' }).count()).toBe(0);
     expect(await reauth.getByRole('radio', { name: 'E-mail code' }).count()).toBe(1);
+    // E-mail codes are the only method left: a code is sent at once, and the refusal that said why stays.
+    await reauth.getByRole('status').filter({ hasText: 'A code is on its way' }).waitFor();
+    expect(await reauth.innerText()).toContain('This method is not set up for your account.');
     await page.context().close();
   });
 });

@@ -120,7 +120,9 @@ export function SecondFactorForm({
   }
 
   async function onSendCode(automatic = false) {
-    setProblem(null);
+    // Sent on its own (e-mail codes left as the only method, the methods read again after a refusal):
+    // the refusal that said why stays beside the notice.
+    if (!automatic) setProblem(null);
     setNotice(null);
     try {
       const { data } = await sendCode();
