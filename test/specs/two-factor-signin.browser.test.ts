@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, submitPassword } from '../support/browser.js';
+import { askForNewCodes, launchBrowser, submitPassword } from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createAccount, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
@@ -457,17 +457,8 @@ describe('two-factor sign-in pop-up and enrollment page', () => {
     expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
     expect((await client.gql(Q.disableTotp)).errors).toBeUndefined();
     // Here the confirmation still offers the app: refused as not set up, then what is left is offered.
-    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
-    await page
-      .getByRole('dialog', { name: 'Generate new recovery codes?' })
-      .getByRole('button', { name: 'Generate new codes' })
-      .click();
+    await askForNewCodes(page, PASSWORD, totp(secret, 0));
     const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
-    await reauth.getByLabel('Password').fill(PASSWORD);
-    await reauth.getByRole('button', { name: 'Next' }).click();
-    await reauth.getByRole('radio', { name: 'Authenticator app' }).check();
-    await reauth.getByLabel('Code from your authenticator app').fill(totp(secret, 0));
-    await reauth.getByRole('button', { name: 'Confirm' }).click();
     // (Polled on the dialog's whole text, which a failure then shows.)
     await expect.poll(() => reauth.innerText()).toContain('This method is not set up for your account.');
     await expect.poll(() => reauth.getByRole('radio', { name: 'Authenticator app' }).count()).toBe(0);
