@@ -353,6 +353,21 @@ export class AccountService {
       if (disabled && account.role === Role.ADMIN) {
         const admins = await lockEnabledAdmins(tx);
         if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
+        // Disabling an admin closes the resets it asked for (only admins ask for resets): not from a
+        // session of an account whose own reset waits on this admin's request (that session may be the
+        // one the reset is against, and may not withdraw it either). Another admin may.
+        const [own] = await tx.execute<{ id: string }[]>(
+          `select id from two_factor_reset_request
+            where requested_by_id = ? and target_id = ? and approved_at is null and expires_at > now() limit 1`,
+          [account.id, viewer.account.id],
+        );
+        if (own) {
+          throw appError(
+            ErrorCode.FORBIDDEN,
+            'This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may disable them.',
+            { reason: 'RESET_TARGET' },
+          );
+        }
       }
       // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
       // full-session statement too), so that they cannot deadlock.
@@ -365,23 +380,6 @@ export class AccountService {
       if ((row.disabled_at !== null) === disabled) {
         managed.disabledAt = row.disabled_at;
         return managed;
-      }
-      if (disabled) {
-        // Disabling an admin closes the resets it asked for: not from a session of an account whose own
-        // reset waits on this admin's request (that session may be the one the reset is against, and
-        // may not withdraw it either). Another admin may.
-        const [own] = await tx.execute<{ id: string }[]>(
-          `select id from two_factor_reset_request
-            where requested_by_id = ? and target_id = ? and approved_at is null and expires_at > now() limit 1`,
-          [managed.id, viewer.account.id],
-        );
-        if (own) {
-          throw appError(
-            ErrorCode.FORBIDDEN,
-            'This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may disable them.',
-            { reason: 'RESET_TARGET' },
-          );
-        }
       }
       managed.disabledAt = disabled ? new Date() : null;
       let tokensRevoked = 0;
