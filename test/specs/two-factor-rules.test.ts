@@ -1452,10 +1452,11 @@ describe('two-factor rules', () => {
         const r = await admin.gql(Q.reauth, { i: { password: PASSWORD, secondFactor: { method: 'EMAIL', code } } });
         expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
       }
-      // An app setup a day past its expiry.
+      // An app setup an hour past its expiry (a day past it, the hourly retention round may delete it,
+      // and the row is brought back to life below).
       const app = await createAccount(server, admin, { role: 'USER' });
       expect((await app.client.gql(Q.startTotp)).data?.['startTotpEnrollment']).toBeTruthy();
-      await db.query(`update totp_authenticator set expires_at = now() - interval '1 day' where account_id = $1`, [app.id]);
+      await db.query(`update totp_authenticator set expires_at = now() - interval '1 hour' where account_id = $1`, [app.id]);
       // An e-mail setup whose code expired (a setup has no expiry of its own: its code has).
       const email = await createAccount(server, admin, { role: 'USER' });
       expect((await email.client.gql(Q.startEmail, { a: uniqueEmail('setup') })).data!['startEmailEnrollment'].__typename).toBe(
@@ -1467,7 +1468,7 @@ describe('two-factor rules', () => {
       const api = await apiClientFor(server, admin, integration.id);
       await db.query(
         `with t as (insert into totp_authenticator (id, account_id, secret_sealed, status, last_used_step, created_at, expires_at)
-                    values (gen_random_uuid(), $1, 'sealed', 'PENDING', 0, now() - interval '1 day', now() - interval '1 day'))
+                    values (gen_random_uuid(), $1, 'sealed', 'PENDING', 0, now() - interval '1 day', now() - interval '1 hour'))
          insert into email_factor (id, account_id, address, status, created_at) values (gen_random_uuid(), $1, $2, 'PENDING', now())`,
         [integration.id, uniqueEmail('never-sent')],
       );
