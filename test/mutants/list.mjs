@@ -2038,6 +2038,12 @@ export default [
     ],
     tests: [['test/specs/password-guard.test.ts', 'knows an IPv6 place by its /64']],
   },
+  {
+    id: 'staff-id-told-to-integration',
+    why: 'an integration with REPORT_LOGINS alone learns which account ids are staff (NOT_A_USER) and which are unknown (NOT_FOUND) when it marks one',
+    edits: [[TFR, '(accountId == null || !hasPermission(ctx.viewer!, Permission.MANAGE_USERS))', 'accountId == null']],
+    tests: [[T, 'an integrator marks a user by e-mail address']],
+  },
 ];
 
 /**

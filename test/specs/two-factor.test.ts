@@ -1,4 +1,4 @@
-import { createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.js';
@@ -2561,6 +2561,9 @@ describe('two-factor authentication', () => {
         [{ e: 'nobody@example.test', r: false }, 'NOT_FOUND'],
         // Staff answer as unknown addresses do, by address: nothing to learn about who they are.
         [{ e: adminEmail, r: true }, 'NOT_FOUND'],
+        // And by id to an integration that does not manage users: as an unknown id does.
+        [{ id: adminId, r: true }, 'NOT_FOUND'],
+        [{ id: randomUUID(), r: true }, 'NOT_FOUND'],
       ] as const) {
         expect(codes(await integrator.gql(MARK_BY, vars)), JSON.stringify(vars)).toEqual([code]);
       }
@@ -2570,6 +2573,15 @@ describe('two-factor authentication', () => {
       expect(await auditCount(id, 'REQUIRES_TWO_FACTOR_CHANGED')).toBe(1);
       const { client: user } = await newUser();
       expect(codes(await user.gql(MARK_BY, { e: email, r: false }))).toEqual(['FORBIDDEN']);
+      // Who manages users knows the staff: named by id, one is said not to be a user.
+      const byAdmin = await admin.gql(MARK_BY, { id: adminId, r: true });
+      expect(byAdmin.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'accountId', reason: 'NOT_A_USER' }],
+      });
+      expect((await db.query(`select requires_two_factor from account where id = $1`, [adminId]))[0]).toEqual({
+        requires_two_factor: false,
+      });
     });
 
     it('"required for staff" holds sub-admins at enrollment; the compliance report counts it', async () => {

@@ -785,7 +785,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_USERS, Permission.REPORT_LOGINS)
   @Mutation(() => RequiresTwoFactorMark, {
     description:
-      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. In force at once: a marked user without a usable factor is signed out everywhere; at the next sign-in one holding no factor is led through enrollment, and one holding only an unusable factor (a flagged security key) is asked for a recovery code or refused with SECOND_FACTOR_UNAVAILABLE. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
+      'Marks a user as required to use 2FA (e.g. "has created orders"), or clears the mark. Name the user by accountId or by email (what an integrator knows), not both. A staff account answers NOT_FOUND, as an unknown one does, when named by email or asked by whoever lacks MANAGE_USERS; by accountId to one with MANAGE_USERS it is BAD_USER_INPUT, reason NOT_A_USER. In force at once: a marked user without a usable factor is signed out everywhere; at the next sign-in one holding no factor is led through enrollment, and one holding only an unusable factor (a flagged security key) is asked for a recovery code or refused with SECOND_FACTOR_UNAVAILABLE. Needs MANAGE_USERS or REPORT_LOGINS (integrators).',
   })
   async setRequiresTwoFactor(
     @Arg('required', () => Boolean, { description: 'True to require 2FA.' }) required: boolean,
@@ -816,9 +816,12 @@ export class TwoFactorResolver {
       );
       if (!row) throw notFound('Account');
       const account = await tx.findOneOrFail(Account, { id: row.id }, { refresh: true });
-      // By address (an integrator's way), a staff account answers as an unknown one does: the
-      // integrator learns nothing about who the staff are.
-      if (account.role !== Role.USER && accountId == null) throw notFound('Account');
+      // By address (an integrator's way), or to whoever does not manage users (an integration with
+      // REPORT_LOGINS alone), a staff account answers as an unknown one does: the integrator learns
+      // nothing about who the staff are.
+      if (account.role !== Role.USER && (accountId == null || !hasPermission(ctx.viewer!, Permission.MANAGE_USERS))) {
+        throw notFound('Account');
+      }
       if (account.role !== Role.USER) {
         throw badInput([
           {
