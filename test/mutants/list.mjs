@@ -1329,7 +1329,7 @@ export default [
   {
     id: 'approver-age-boundary',
     why: '“an admin of at least a day” shrinks to two hours',
-    edits: [[TFR, 'const APPROVER_MIN_AGE_MS = 24 * 3600_000;', 'const APPROVER_MIN_AGE_MS = 2 * 3600_000;']],
+    edits: [[TF, 'export const APPROVER_MIN_AGE_MS = 24 * 3600_000;', 'export const APPROVER_MIN_AGE_MS = 2 * 3600_000;']],
     tests: [[T, 'only an admin of at least a day when the reset was asked for approves it']],
   },
   {
@@ -2043,6 +2043,18 @@ export default [
     why: 'an integration with REPORT_LOGINS alone learns which account ids are staff (NOT_A_USER) and which are unknown (NOT_FOUND) when it marks one',
     edits: [[TFR, '(accountId == null || !hasPermission(ctx.viewer!, Permission.MANAGE_USERS))', 'accountId == null']],
     tests: [[T, 'an integrator marks a user by e-mail address']],
+  },
+  {
+    id: 'withdrawal-leaves-approvers-waiting',
+    why: 'the admins asked to approve a reset are not told it was withdrawn: they may still act on a request that is gone',
+    edits: [[TF, '    for (const a of asked) this.mail.notify(', '    for (const a of asked.slice(asked.length)) this.mail.notify(']],
+    tests: [[R, 'a waiting request can be withdrawn by its requester or another admin']],
+  },
+  {
+    id: 'withdrawal-hidden-from-requester',
+    why: 'the admin who asked for a reset is not told that another admin withdrew it',
+    edits: [[TF, '    if (requester) this.mail.notify(', '    if (requester && false) this.mail.notify(']],
+    tests: [[R, 'a waiting request can be withdrawn by its requester or another admin']],
   },
 ];
 

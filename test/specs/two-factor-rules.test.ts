@@ -17,7 +17,7 @@ import {
 import { codes, GqlClient, type GqlResponse } from '../support/graphql.js';
 import { inLockOrder } from '../support/locks.js';
 import { startServer, withServer, type RunningServer } from '../support/server.js';
-import type { MailSink } from '../support/smtp.js';
+import { MailSink, type ReceivedMail } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, type Login, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
@@ -776,12 +776,15 @@ describe('two-factor rules', () => {
       expect(await open()).toBe(false);
     });
 
-    it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target told', async () => {
+    it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target, the requester and the admins asked told', async () => {
       const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const requester = await adminOfADay();
       const other = await adminOfADay();
+      // Asked to approve it (an admin of a day), and not (an admin of an hour, who cannot approve).
+      const asked = await adminOfADay();
+      const young = await signedInAdmin();
       const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       const open = async () =>
         (await db.query(`select 1 from two_factor_reset_request where id = $1 and expires_at > now()`, [requestId])).length === 1;
@@ -813,6 +816,17 @@ describe('two-factor rules', () => {
         ),
       ).toEqual([{ actor_id: other.id, details: { requestId, reason: 'WITHDRAWN' } }]);
       await mail.waitFor(target.email, (m) => /was withdrawn/i.test(m.subject), since);
+      // The requester learns that another admin withdrew its request; an admin asked to approve it
+      // learns that there is nothing left to do. Neither the withdrawer nor an admin who was not asked.
+      const withdrawn = (m: ReceivedMail) => m.subject === `Withdrawn: the reset of the two-factor authentication of ${target.email}`;
+      const toRequester = await mail.waitFor(requester.email, withdrawn, since);
+      expect(MailSink.text(toRequester)).toContain(`${other.email} withdrew your request`);
+      const toAsked = await mail.waitFor(asked.email, withdrawn, since);
+      expect(MailSink.text(toAsked)).toContain(`${other.email} withdrew the request`);
+      expect(MailSink.text(toAsked)).toContain('nothing left for you to do');
+      const toldOfIt = (address: string, from: number) =>
+        mail.messages.slice(from).filter((m) => m.to.includes(address.toLowerCase()) && /withdrawn/i.test(m.subject));
+      for (const not of [other.email, young.email]) expect(toldOfIt(not, since)).toEqual([]);
       // Withdrawn, it can be neither approved nor withdrawn again; nothing was removed.
       expect(codes(await other.client.gql(APPROVE, { id: requestId }))).toEqual(['NOT_FOUND']);
       expect(codes(await requester.client.gql(WITHDRAW, { id: requestId }))).toEqual(['NOT_FOUND']);
@@ -820,7 +834,13 @@ describe('two-factor rules', () => {
       // Asked for again, the requester may withdraw its own too.
       const again = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
       expect(again).not.toBe(requestId);
+      const sinceAgain = mail.count();
       expect((await requester.client.gql(WITHDRAW, { id: again })).data).toEqual({ withdrawTwoFactorReset: true });
+      // Withdrawn by its own requester: the admins asked are told, the requester is not.
+      await mail.waitFor(other.email, withdrawn, sinceAgain);
+      await mail.waitFor(asked.email, withdrawn, sinceAgain);
+      await mail.waitFor(target.email, (m) => /was withdrawn/i.test(m.subject), sinceAgain);
+      expect(toldOfIt(requester.email, sinceAgain)).toEqual([]);
     });
 
     it('a request the account made moot (it signed in, or set up a factor, after it was asked for) is closed, not approved: nothing is removed', async () => {

@@ -155,6 +155,14 @@ export const mails = {
       text: `${withdrawnBy} withdrew the request to reset the two-factor authentication of your admin account: nothing was removed, and nobody can approve it any more.\n\nIf you still need a reset (a lost device), ask another admin for it again.\n`,
     };
   },
+  /** To the requester (`yours`: another admin withdrew it) or an admin who was asked to approve it. */
+  twoFactorResetRequestWithdrawn(to: string, target: string, withdrawnBy: string, yours: boolean): MailMessage {
+    return {
+      to,
+      subject: `Withdrawn: the reset of the two-factor authentication of ${target}`,
+      text: `${withdrawnBy} withdrew ${yours ? 'your' : 'the'} request to reset the two-factor authentication of the admin ${target}: nothing was removed, and nobody can approve it any more${yours ? '' : ', so there is nothing left for you to do'}.\n\nIf you did not expect this, check with ${withdrawnBy}${yours ? ', and ask for the reset again if it is still needed' : ''}.\n`,
+    };
+  },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {
     return {
       to,

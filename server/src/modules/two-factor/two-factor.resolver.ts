@@ -32,6 +32,7 @@ import {
   requesterGone,
   targetRecovered,
   TwoFactorFailure,
+  APPROVER_MIN_AGE_MS,
   TwoFactorService,
   target,
   wrongRecoveryCode,
@@ -85,12 +86,6 @@ const ResetResult = createUnionType({
 });
 
 const RESET_REQUEST_TTL_MS = 24 * 3600_000;
-/**
- * How long an admin must have been one, when a reset of an admin's 2FA is asked for, to approve it: an
- * admin made just before by the requester (whose password the requester chose) is no second opinion.
- * (Roles are set when an account is made, so an admin's age is the account's.)
- */
-const APPROVER_MIN_AGE_MS = 24 * 3600_000;
 
 /**
  * Whether an admin had been one for at least a day at `at` (see APPROVER_MIN_AGE_MS). The requester is
@@ -1027,7 +1022,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, {
     description:
-      'Withdraws a reset of an admin’s 2FA waiting for a second admin (a mistaken one, or one its holder objects to): nobody can approve it any more, nothing else changes; audited (TWO_FACTOR_RESET_REQUEST_CLOSED, reason WITHDRAWN) and the target e-mailed. By its requester or any other admin, not by its target (FORBIDDEN: a session of the account being reset is not to stop it). NOT_FOUND for a request that is unknown or no longer waits. Needs a recent re-authentication (not possible with an API token). Admins only.',
+      'Withdraws a reset of an admin’s 2FA waiting for a second admin (a mistaken one, or one its holder objects to): nobody can approve it any more, nothing else changes; audited (TWO_FACTOR_RESET_REQUEST_CLOSED, reason WITHDRAWN) and the target e-mailed. By its requester or any other admin, not by its target (FORBIDDEN: a session of the account being reset is not to stop it). NOT_FOUND for a request that is unknown or no longer waits. Also e-mailed: its requester, when another admin withdrew it, and the admins who were asked to approve it (nothing is left for them to do). Needs a recent re-authentication (not possible with an API token). Admins only.',
   })
   async withdrawTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,

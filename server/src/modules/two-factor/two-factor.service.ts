@@ -45,6 +45,12 @@ import { ACCOUNT_BUDGET_PREFIX, ACCOUNT_TURN_SQL, TOTP_ATTEMPT_ARITY } from './t
 import { REVOKE_EXPIRED_MARGIN_MS, SessionService } from '../session/session.service.js';
 
 export const RECOVERY_CODE_COUNT = 10;
+/**
+ * How long an admin must have been one, when a reset of an admin's 2FA is asked for, to approve it: an
+ * admin made just before by the requester (whose password the requester chose) is no second opinion.
+ * (Roles are set when an account is made, so an admin's age is the account's.)
+ */
+export const APPROVER_MIN_AGE_MS = 24 * 3600_000;
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
@@ -1858,19 +1864,20 @@ export class TwoFactorService {
   }
 
   /**
-   * Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target)
-   * that one waits, and the target, who is the one best placed to object.
-   */
-  /**
    * Withdraws a waiting reset request (a mistaken one, or one the holder objects to): closed, audited
-   * with its reason, and the target e-mailed once that commits. False when it no longer waits (approved,
-   * lapsed, closed, or withdrawn by another at the same moment): nothing written.
+   * with its reason, and, once that commits, e-mailed to the target, to the requester when another admin
+   * withdrew it, and to the admins who were asked to approve it (enabled admins who had been ones for a
+   * day when it was asked for), so that none of them still acts on it. Not to the withdrawer, who knows.
+   * False when it no longer waits (approved, lapsed, closed, or withdrawn by another at the same
+   * moment): nothing written.
    */
   async withdrawReset(ctx: Context, requestId: string): Promise<boolean> {
+    const me = ctx.viewer!.account;
     const closed = await ctx.em.transactional(async (tx) => {
-      const [row] = await tx.execute<{ target_id: string }[]>(
+      const [row] = await tx.execute<{ target_id: string; requested_by_id: string; created_at: Date }[]>(
         `update two_factor_reset_request set expires_at = clock_timestamp()
-          where id = ? and approved_at is null and expires_at > clock_timestamp() returning target_id`,
+          where id = ? and approved_at is null and expires_at > clock_timestamp()
+          returning target_id, requested_by_id, created_at`,
         [requestId],
       );
       if (!row) return null;
@@ -1879,13 +1886,27 @@ export class TwoFactorService {
         requestId,
         reason: 'WITHDRAWN',
       });
-      return account;
+      const requester = row.requested_by_id === me.id ? null : await tx.findOne(Account, { id: row.requested_by_id });
+      const asked = await tx.find(Account, {
+        role: Role.ADMIN,
+        disabledAt: null,
+        id: { $nin: [row.target_id, row.requested_by_id, me.id] },
+        createdAt: { $lte: new Date(new Date(row.created_at).getTime() - APPROVER_MIN_AGE_MS) },
+      });
+      return { account, requester, asked };
     });
     if (!closed) return false;
-    this.mail.notify(mails.twoFactorResetWithdrawn(closed.email, ctx.viewer!.account.email));
+    const { account, requester, asked } = closed;
+    this.mail.notify(mails.twoFactorResetWithdrawn(account.email, me.email));
+    if (requester) this.mail.notify(mails.twoFactorResetRequestWithdrawn(requester.email, account.email, me.email, true));
+    for (const a of asked) this.mail.notify(mails.twoFactorResetRequestWithdrawn(a.email, account.email, me.email, false));
     return true;
   }
 
+  /**
+   * Tells the admins who could approve a reset of `account`'s 2FA (not the requester, not the target)
+   * that one waits, and the target, who is the one best placed to object.
+   */
   askForApproval(approvers: Account[], account: Account, requestedBy: Account, expiresAt: Date): void {
     const link = new URL('/security/two-factor', this.url).toString();
     this.mail.notify(mails.twoFactorResetRequestedForYou(account.email, requestedBy.email, expiresAt));
