@@ -2053,7 +2053,7 @@ export default [
   {
     id: 'withdrawal-hidden-from-requester',
     why: 'the admin who asked for a reset is not told that another admin withdrew it',
-    edits: [[TF, '    if (requester) this.mail.notify(', '    if (requester && false) this.mail.notify(']],
+    edits: [[TF, '    if (requester) this.mail.notify(', '    if (requester && asked.length < 0) this.mail.notify(']],
     tests: [[R, 'a waiting request can be withdrawn by its requester or another admin']],
   },
 ];
