@@ -35,3 +35,19 @@ describe('the method notices', () => {
     expect(mails.methodAdded('a@example.test', 'An authenticator app', url).text).toContain('An authenticator app was added');
   });
 });
+
+describe('the withdrawn reset notice', () => {
+  it('tells the requester its own request went, and an admin asked that nothing is left to do', () => {
+    const yours = mails.twoFactorResetRequestWithdrawn('r@example.test', 't@example.test', 'w@example.test', true);
+    expect(yours.subject).toBe('Withdrawn: the reset of the two-factor authentication of t@example.test');
+    expect(yours.text).toContain(
+      'w@example.test withdrew your request to reset the two-factor authentication of the admin t@example.test',
+    );
+    expect(yours.text).toContain('ask for the reset again if it is still needed');
+    expect(yours.text).not.toContain('nothing left for you to do');
+    const asked = mails.twoFactorResetRequestWithdrawn('a@example.test', 't@example.test', 'w@example.test', false).text;
+    expect(asked).toContain('w@example.test withdrew the request to reset');
+    expect(asked).toContain('nobody can approve it any more, so there is nothing left for you to do.');
+    expect(asked).not.toContain('ask for the reset again');
+  });
+});
