@@ -755,6 +755,35 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('an app turned on takes its QR code and key off the page at once, also when the page cannot read its methods again', async () => {
+    const { context, page } = await userOnSecurityPage();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+    await qr.waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    // From now on, the page's re-read of the methods fails (as with a database that is slow to answer).
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'MyTwoFactor')
+        return route.fallback();
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
+      });
+    });
+    await awayFromStepEdge();
+    await page.getByLabel('Code from the app').fill(totp(secret, 0));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('status').getByText('Turned on. The QR code and the key are no longer shown.').waitFor();
+    expect(await qr.count()).toBe(0);
+    expect(await page.getByTestId('totp-secret').count()).toBe(0);
+    expect(await page.getByText(secret).count()).toBe(0);
+    // The new recovery codes (from the answer itself) are shown, and keep the focus.
+    const codes = page.getByRole('region', { name: 'Recovery codes' });
+    await codes.getByTestId('recovery-codes').waitFor();
+    await expect.poll(() => codes.evaluate((el) => el === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
   it('an app setup left open past its 15 minutes goes off the page then (no QR code to scan that can never be turned on)', async () => {
     const { context, page } = await userOnSecurityPage();
     await page.clock.install();

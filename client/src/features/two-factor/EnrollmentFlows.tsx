@@ -111,6 +111,19 @@ export function TotpSetup({
   const [lapsed, setLapsed] = useState(false);
   const [focusStart, setFocusStart] = useState(true);
   const [code, setCode] = useState('');
+  // Turned on: the QR code and the key leave the page at once, not when the page's own re-read lands
+  // (which may fail). The focus, lost with the form it was in, goes to the line that says so, unless
+  // something else took it meanwhile (the new recovery codes do).
+  const [turnedOn, setTurnedOn] = useState(false);
+  const turnedOnLine = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (!turnedOn) return;
+    const frame = requestAnimationFrame(() => {
+      const focused = document.activeElement;
+      if (focused === null || focused === document.body) turnedOnLine.current?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [turnedOn]);
   const codeField = useRef<HTMLInputElement>(null);
   const startButton = useRef<HTMLButtonElement>(null);
   // Once the lapsed setup is off the page (the start button rendered in its place), the focus goes there.
@@ -188,7 +201,11 @@ export function TotpSetup({
       const { data } = await confirm({ variables: { code: code.trim() } });
       const p = settle(data?.confirmTotpEnrollment as EnabledResult | undefined, onEnabled);
       setProblem(p);
-      if (p?.code === 'NOT_ENROLLING') {
+      if (!p) {
+        setEnrollment(null);
+        setCode('');
+        setTurnedOn(true);
+      } else if (p.code === 'NOT_ENROLLING') {
         // The setup expired (or was replaced elsewhere): back to the start button, which makes a new one
         // (the code field that had the focus is gone).
         setEnrollment(null);
@@ -219,7 +236,11 @@ export function TotpSetup({
       ) : (
         <ProblemAlert problem={problem} />
       )}
-      {!enrollment ? (
+      {turnedOn ? (
+        <Text size="sm" role="status" ref={turnedOnLine} tabIndex={-1}>
+          Turned on. The QR code and the key are no longer shown.
+        </Text>
+      ) : !enrollment ? (
         <Group>
           <Button ref={startButton} onClick={() => void onStart()} loading={startState.loading}>
             Set up authenticator app
