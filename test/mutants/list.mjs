@@ -2056,6 +2056,12 @@ export default [
     edits: [[TF, '    if (requester) this.mail.notify(', '    if (requester && asked.length < 0) this.mail.notify(']],
     tests: [[R, 'a waiting request can be withdrawn by its requester or another admin']],
   },
+  {
+    id: 'api-only-shown-required',
+    why: 'an API-only account’s 2FA card says 2FA is required of it, and a reset of it says its holder is led through setting it up, though it never signs in with a password',
+    edits: [[TFR, '      required: required && !account.apiOnly,', '      required,']],
+    tests: [[T, '"required for staff" holds sub-admins at enrollment']],
+  },
 ];
 
 /**

@@ -2645,6 +2645,15 @@ describe('two-factor authentication', () => {
             enabled: true,
             methods: expect.arrayContaining(['TOTP']),
           });
+        // The account's own 2FA card agrees: an API-only account is never led through enrollment; a
+        // disabled one shows what applies once it is enabled again.
+        const requiredOf = async (accountId: string) =>
+          (await p.client.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { required } }`, { id: accountId })).data![
+            'accountTwoFactor'
+          ].required as boolean;
+        expect(await requiredOf(id)).toBe(true);
+        expect(await requiredOf(integrationId)).toBe(false);
+        expect(await requiredOf(disabledId)).toBe(true);
       } finally {
         await p.restore({ requiredForStaff: false });
       }

@@ -315,7 +315,9 @@ export class TwoFactorResolver {
       resettable: !TwoFactorService.holdsNothing(held),
       recoveryCodesRemaining: m.recoveryRemaining,
       flaggedKeys: m.webauthn.filter((c) => c.flaggedAt !== null).length,
-      required,
+      // An API-only account never signs in with a password, so no policy ever leads it through
+      // enrollment (as the compliance report counts it).
+      required: required && !account.apiOnly,
       locked,
     });
   }

@@ -182,7 +182,10 @@ export class AccountTwoFactor {
   @Field(() => Int, { description: 'Its security keys flagged as possibly cloned (refused at sign-in).' })
   flaggedKeys!: number;
 
-  @Field(() => Boolean, { description: 'A policy requires 2FA of it.' })
+  @Field(() => Boolean, {
+    description:
+      'A policy requires 2FA of it at sign-in. Never of an API-only account, which signs in with tokens only; a disabled account shows what applies once it is enabled again (the compliance report counts only accounts that can sign in).',
+  })
   required!: boolean;
 
   @Field(() => Boolean, {
