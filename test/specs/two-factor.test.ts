@@ -2587,9 +2587,12 @@ describe('two-factor authentication', () => {
     it('"required for staff" holds sub-admins at enrollment; the compliance report counts it', async () => {
       const { email, id } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       // An integration (API-only) and a disabled sub-admin will never be led through enrollment.
+      // (Making an API-only account needs a recent re-authentication.)
+      await reauthenticate(admin);
       const integration = await admin.gql(CREATE_ACCOUNT, {
         input: { email: uniqueEmail('api'), name: 'mx', role: 'SUB_ADMIN', permissions: ['REPORT_LOGINS'], apiOnly: true },
       });
+      expect(integration.errors, JSON.stringify(integration.errors)).toBeUndefined();
       const integrationId = integration.data!['createAccount'].account.id as string;
       const { id: disabledId } = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: disabledId });
