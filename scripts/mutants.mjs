@@ -3,7 +3,9 @@
 // test/mutants/list.mjs breaks one rule on purpose; so does each re-authentication call site in
 // server/src, removed one at a time. For every mutant the committed tree is changed in a throw-away
 // clone, the server rebuilt and the named tests run: a test must fail ("killed"). A mutant whose tests
-// all pass ("survived") is a rule no test proves. Takes under two hours on two cores; not part of `pnpm test`.
+// all pass ("survived") is a rule no test proves. Each named test is first run on the unmutated server
+// (the baseline), so that a test that fails anyway kills nothing. Takes about two and a half hours on
+// two cores; not part of `pnpm test`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -78,6 +80,39 @@ if (listOnly) {
   process.exit(0);
 }
 must(sh('npx', ['-y', 'pnpm@12.21.0', 'install', '--frozen-lockfile']), 'install');
+
+/** Runs one named test (a file, and a name filter or none) against the server as built now. */
+function runTest(file, filter) {
+  const r = sh('npx', ['vitest', 'run', file, ...(filter ? ['-t', filter] : []), '--bail=1'], {
+    env: { ...process.env, CI: '' },
+  });
+  const text = (r.stdout + r.stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  return { status: r.status, text, summary: /Tests\s+(.*)/.exec(text)?.[1]?.trim() ?? `exit ${r.status}` };
+}
+
+// The baseline: every named test run on its own against the unmutated server first. A test that fails
+// there (one that leans on an earlier test of its file, say) would "kill" every mutant naming it without
+// proving anything, so its mutants are reported as not run. `--no-baseline` skips it; `--baseline-only`
+// runs only it.
+const baselineFailures = new Map();
+if (!process.argv.includes('--no-baseline')) {
+  must(sh('npx', ['-y', 'pnpm@12.21.0', 'build:server']), 'build');
+  const pairs = new Map();
+  for (const m of mutants) for (const [file, filter] of m.tests) pairs.set(`${file}\0${filter}`, [file, filter]);
+  for (const [key, [file, filter]] of pairs) {
+    const r = runTest(file, filter);
+    if (r.status !== 0) {
+      baselineFailures.set(key, r.summary);
+      console.log(`BASELINE FAILS ${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${r.summary}`);
+    }
+  }
+  console.log(`baseline: ${pairs.size} tests run unmutated, ${baselineFailures.size} failed`);
+  if (process.argv.includes('--baseline-only')) {
+    rmSync(tmp, { recursive: true, force: true });
+    process.exit(baselineFailures.size > 0 ? 1 : 0);
+  }
+}
+
 const results = [];
 for (const m of mutants) {
   must(sh('git', ['checkout', '-q', '--', '.']), 'git checkout');
@@ -104,6 +139,9 @@ for (const m of mutants) {
     }
   }
   if (!problem && m.tests.length === 0) problem = 'no test named';
+  const failsUnmutated = m.tests.find(([file, filter]) => baselineFailures.has(`${file}\0${filter}`));
+  if (!problem && failsUnmutated)
+    problem = `its test fails on the unmutated server: ${path.basename(failsUnmutated[0])} -t "${failsUnmutated[1]}"`;
   if (!problem) {
     const b = sh('npx', ['-y', 'pnpm@12.21.0', 'build:server']);
     if (b.status !== 0) problem = `does not compile: ${(b.stdout + b.stderr).split('\n').find((l) => l.includes('error')) ?? ''}`;
@@ -111,13 +149,9 @@ for (const m of mutants) {
   let verdict = problem ? 'BROKEN' : 'SURVIVED';
   const ran = [];
   for (const [file, filter] of problem ? [] : m.tests) {
-    const r = sh('npx', ['vitest', 'run', file, ...(filter ? ['-t', filter] : []), '--bail=1'], {
-      env: { ...process.env, CI: '' },
-    });
-    const text = (r.stdout + r.stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-    ran.push(
-      `${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${/Tests\s+(.*)/.exec(text)?.[1]?.trim() ?? `exit ${r.status}`}`,
-    );
+    const r = runTest(file, filter);
+    const text = r.text;
+    ran.push(`${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${r.summary}`);
     if (r.status !== 0) {
       verdict = /\d+ failed/.test(text) ? 'KILLED' : 'BROKEN';
       if (verdict === 'BROKEN') problem = text.slice(-400);
