@@ -360,6 +360,25 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('approving a reset that nobody may approve (its requester was an admin of less than a day) says so, and to ask again, not “only a second admin”', async () => {
+    const { target, requester, page, approve } = await approvalInView();
+    // Meanwhile the request turns out to come from an admin of less than a day (as one made before
+    // requesters were held to that rule): nobody can approve it.
+    await db.query(`update account set created_at = now() - interval '1 hour' where id = $1`, [requester.id]);
+
+    await approve.click();
+    await page.getByRole('dialog', { name: 'Approve the reset?' }).getByRole('button', { name: 'Approve and reset' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'asked for by an admin of less than a day' });
+    await confirmItIsYou(page, refusal);
+    await refusal.getByText(/so nobody can approve it\. If it is still needed, ask for it again yourself from/).waitFor();
+    await refusal.getByRole('link', { name: `${target.email}’s page` }).waitFor();
+    expect(await page.getByText('Only a second admin can approve this reset').count()).toBe(0);
+    expect(
+      await db.query(`select 1 from totp_authenticator where account_id = $1 and status = 'ACTIVE'`, [target.id]),
+    ).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('approving a reset whose holder signed in meanwhile says the request was closed and nothing removed', async () => {
     const { target, secret, page, approve } = await approvalInView();
     // Meanwhile the holder found the phone and signs in with it.

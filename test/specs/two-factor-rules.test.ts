@@ -427,8 +427,11 @@ describe('two-factor rules', () => {
 
       // An admin made after the request (by the requester, say) is no second opinion.
       const after = await signedInAdmin();
-      expect(codes(await after.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
-      expect(codes(await recent.client.gql(APPROVE, { id: requestId }))).toEqual(['FORBIDDEN']);
+      for (const young of [after, recent]) {
+        const refused = await young.client.gql(APPROVE, { id: requestId });
+        expect(codes(refused)).toEqual(['FORBIDDEN']);
+        expect(refused.errors![0]!.extensions!['reason']).toBe('APPROVER_TOO_NEW');
+      }
       expect(await factors(target.id)).toBe(1);
 
       // A requester disabled since then no longer stands behind it: its request is closed, for good.
@@ -493,7 +496,9 @@ describe('two-factor rules', () => {
          values (gen_random_uuid(), $1, $2, now(), now() + interval '1 hour') returning id`,
         [target.id, puppet.id],
       );
-      expect(codes(await maker.client.gql(APPROVE, { id: legacy!.id }))).toEqual(['FORBIDDEN']);
+      const byMaker = await maker.client.gql(APPROVE, { id: legacy!.id });
+      expect(codes(byMaker)).toEqual(['FORBIDDEN']);
+      expect(byMaker.errors![0]!.extensions!['reason']).toBe('REQUESTER_TOO_NEW');
       expect(await factors(target.id)).toBe(1);
       const renewed = (await maker.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'];
       expect(renewed.__typename).toBe('TwoFactorResetPending');
@@ -661,7 +666,7 @@ describe('two-factor rules', () => {
      * `who` (the requester or the approver) is disabled, committed before the approval gets them: refused
      * with `code`, and nothing reset.
      */
-    const disabledWhileApprovalWaits = async (who: 'requester' | 'approver', code: string) => {
+    const disabledWhileApprovalWaits = async (who: 'requester' | 'approver', code: string, reason: string) => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const requester = await adminOfADay();
@@ -675,6 +680,7 @@ describe('two-factor rules', () => {
         { meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [disabled]) },
       );
       expect(codes(done!)).toEqual([code]);
+      expect(done!.errors![0]!.extensions!['reason']).toBe(reason);
       expect(await factors(target.id)).toBe(1);
       expect(
         await db.query(`select approved_at, approved_by_id from two_factor_reset_request where id = $1`, [requestId]),
@@ -685,10 +691,10 @@ describe('two-factor rules', () => {
     };
 
     it('a requester disabled while the approval waits for the account is refused there: nothing is reset', () =>
-      disabledWhileApprovalWaits('requester', 'CONFLICT'));
+      disabledWhileApprovalWaits('requester', 'CONFLICT', 'REQUESTER_GONE'));
 
     it('an approver disabled while its approval waits for the account is refused there: nothing is reset', () =>
-      disabledWhileApprovalWaits('approver', 'FORBIDDEN'));
+      disabledWhileApprovalWaits('approver', 'FORBIDDEN', 'APPROVER_DISABLED'));
 
     /**
      * An approval that meets a change of its request at that very moment: `meanwhile` runs in a

@@ -2897,11 +2897,16 @@ describe('two-factor authentication', () => {
       expect(askedOf).not.toContain(puppet.email);
       expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
 
-      expect(codes(await admin.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
-      expect(codes(await target.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      const refusedFor = async (client: GqlClient) => {
+        const res = await client.gql(APPROVE, { id: pending.requestId });
+        expect(codes(res)).toEqual(['FORBIDDEN']);
+        return res.errors![0]!.extensions!['reason'];
+      };
+      expect(await refusedFor(admin)).toBe('SECOND_ADMIN_ONLY');
+      expect(await refusedFor(target.client)).toBe('SECOND_ADMIN_ONLY');
       // An admin made an hour, a minute, before the request cannot approve it (re-authenticated or not).
       await reauthAdmin(puppet.client);
-      expect(codes(await puppet.client.gql(APPROVE, { id: pending.requestId }))).toEqual(['FORBIDDEN']);
+      expect(await refusedFor(puppet.client)).toBe('APPROVER_TOO_NEW');
       expect((await target.client.gql(Q.status)).data!['myTwoFactor'].totpEnabled).toBe(true);
       const LIST = `{ pendingTwoFactorResets { id target { id } requestedBy { id } approvableByYou } }`;
       const list = await second.client.gql(LIST);

@@ -65,6 +65,21 @@ export function afterResetSentence(required: boolean | undefined): string {
 /** The sentence for a reset that found nothing to remove (METHOD_NOT_SET_UP: the catalog's is about your own methods). */
 export const NOTHING_TO_RESET = 'This account has nothing left to reset (no method, recovery code or lock).';
 
+/** Where to ask for a reset again: the button below on the account's own page, else a link to that page. */
+function askAgainWhere(target: { id: string; email: string }, onTargetPage: boolean): ReactNode {
+  if (onTargetPage) return ' (Reset two-factor authentication, below).';
+  return (
+    <>
+      {' '}
+      from{' '}
+      <Anchor component={Link} to={`/users/${target.id}`} inherit>
+        {target.email}’s page
+      </Anchor>
+      .
+    </>
+  );
+}
+
 /** A refused approval, said for its case (the catalog's sentences are written for other cases). */
 function approveRefusal(p: Problem, target: { id: string; email: string }, onTargetPage: boolean): ReactNode {
   switch (p.code) {
@@ -83,24 +98,28 @@ function approveRefusal(p: Problem, target: { id: string; email: string }, onTar
               so nobody can approve that request. To go ahead, ask for the reset again
             </>
           )}
-          {onTargetPage ? (
-            ' (Reset two-factor authentication, below).'
-          ) : (
-            <>
-              {' '}
-              from{' '}
-              <Anchor component={Link} to={`/users/${target.id}`} inherit>
-                {target.email}’s page
-              </Anchor>
-              .
-            </>
-          )}
+          {askAgainWhere(target, onTargetPage)}
         </>
       );
     case 'METHOD_NOT_SET_UP':
       return `${onTargetPage ? NOTHING_TO_RESET : `${target.email} has nothing left to reset (no method, recovery code or lock).`} The request was closed.`;
     case 'FORBIDDEN':
-      return 'Only a second admin can approve this reset: neither the admin who asked for it nor its holder, and one who had been an admin for at least a day when it was asked for.';
+      switch (p.reason) {
+        case 'APPROVER_DISABLED':
+          return 'Your admin account was disabled while this approval waited, so nothing was reset.';
+        case 'APPROVER_TOO_NEW':
+          return 'Only an admin who had been one for at least a day when this reset was asked for can approve it: ask another admin.';
+        case 'REQUESTER_TOO_NEW':
+          return (
+            <>
+              This reset was asked for by an admin of less than a day, so nobody can approve it. If it is still needed, ask for it
+              again yourself
+              {askAgainWhere(target, onTargetPage)}
+            </>
+          );
+        default:
+          return 'Only a second admin can approve this reset: neither the admin who asked for it nor its holder, and one who had been an admin for at least a day when it was asked for.';
+      }
     case 'NOT_FOUND':
       return 'This request no longer waits: it lapsed or was closed, or another admin approved it meanwhile.';
     default:

@@ -1962,7 +1962,9 @@ export const requesterGone = () =>
 
 /** An approval whose approver was disabled (or deleted) while it waited. */
 export const approverGone = () =>
-  appError(ErrorCode.FORBIDDEN, 'Only an enabled admin can approve a reset: yours was disabled meanwhile.');
+  appError(ErrorCode.FORBIDDEN, 'Only an enabled admin can approve a reset: yours was disabled meanwhile.', {
+    reason: 'APPROVER_DISABLED',
+  });
 
 /** An approval of a reset whose account showed, after it was asked for, that it is not locked out. */
 export const targetRecovered = () =>
