@@ -824,7 +824,8 @@ describe('two-factor rules', () => {
       await mail.waitFor(target.email, (m) => /was withdrawn/i.test(m.subject), since);
       // The requester learns that another admin withdrew its request; an admin asked to approve it
       // learns that there is nothing left to do. Neither the withdrawer nor an admin who was not asked.
-      const withdrawn = (m: ReceivedMail) => m.subject === `Withdrawn: the reset of the two-factor authentication of ${target.email}`;
+      const withdrawn = (m: ReceivedMail) =>
+        m.subject === `Withdrawn: the reset of the two-factor authentication of ${target.email}`;
       const toRequester = await mail.waitFor(requester.email, withdrawn, since);
       expect(MailSink.text(toRequester)).toContain(`${other.email} withdrew your request`);
       const toAsked = await mail.waitFor(asked.email, withdrawn, since);
