@@ -746,7 +746,7 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
-  it('a waiting reset can be withdrawn from the card: asked first, then gone from the list, the target told', async () => {
+  it('a waiting reset can be withdrawn from the card: asked first, then gone from the list (the focus on the card’s heading), the target told', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     await enrollTotp(target.client);
     const requester = await agedAdmin();
@@ -764,6 +764,11 @@ describe('two-factor administration in the dashboard', () => {
     // A recent re-authentication first (the session's sign-in does not count), then it goes.
     await confirmItIsYou(page, page.getByText(`The reset request for ${target.email} was withdrawn.`));
     await withdraw.waitFor({ state: 'detached' });
+    // The focus, gone with the row's button, is on the card's heading, and the card stays.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe('Resets waiting for a second admin');
+    await card.waitFor();
     expect(
       await db.query(
         `select 1 from two_factor_reset_request where target_id = $1 and approved_at is null and expires_at > now()`,
@@ -811,7 +816,7 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
-  it('approving one waiting reset spins only its own Approve button; the card’s title fits requests you cannot approve', async () => {
+  it('approving one waiting reset spins only its own Approve button, and leaves the focus on the card’s heading; the card’s title fits requests you cannot approve', async () => {
     const first = await createAccount(server, admin, { role: 'ADMIN' });
     const second = await createAccount(server, admin, { role: 'ADMIN' });
     await enrollTotp(first.client);
@@ -839,6 +844,10 @@ describe('two-factor administration in the dashboard', () => {
     await confirmItIsYou(page, page.getByText(`Two-factor authentication of ${first.email} reset`));
     await approveFirst.waitFor({ state: 'detached' });
     expect(await approveSecond.isEnabled()).toBe(true);
+    // The focus, gone with the approved row's button, is on the card's heading.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe('Resets waiting for a second admin');
     await page.context().close();
   });
 

@@ -1,7 +1,7 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import { FormattedDate } from '../../components/FormattedDate';
@@ -244,6 +244,25 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
   const [withdrawRefusal, setWithdrawRefusal] = useState<string | null>(null);
   const requests = data?.pendingTwoFactorResets ?? [];
+  // A request approved or withdrawn here leaves the list with the button that had the focus: the focus
+  // goes to the card's heading then (not to the page's start), and the card stays, saying what is left,
+  // also when nothing is.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const actedOn = useRef<string | null>(null);
+  const [keepShown, setKeepShown] = useState(false);
+  if (approving) actedOn.current = approving;
+  const listed = requests.map((r) => r.id).join(',');
+  useEffect(() => {
+    const id = actedOn.current;
+    if (!id || listed.split(',').includes(id)) return;
+    actedOn.current = null;
+    setKeepShown(true);
+    const frame = requestAnimationFrame(() => {
+      const focused = document.activeElement;
+      if (focused === null || focused === document.body) heading.current?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [listed]);
 
   const askWithdraw = (r: { id: string; target: { email: string } }) =>
     confirm({
@@ -257,6 +276,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
           'Withdraw',
           async () => {
             setWithdrawing(r.id);
+            actedOn.current = r.id;
             try {
               await withdraw({ variables: { requestId: r.id } });
               notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` });
@@ -279,7 +299,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
 
   // Nothing waits: no card, unless the list could not be read (an admin would conclude that nothing
   // waits) or an approval or a withdrawal was just refused (its row is gone; the reason stays).
-  if (requests.length === 0 && !refusal && !withdrawRefusal && !(error && !data)) {
+  if (requests.length === 0 && !refusal && !withdrawRefusal && !keepShown && !(error && !data)) {
     return (
       <>
         {modals}
@@ -291,7 +311,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
 
   return (
     <Card withBorder padding="lg" aria-label="Resets waiting for approval" component="section">
-      <Title order={2} size="h4">
+      <Title order={2} size="h4" ref={heading} tabIndex={-1}>
         Resets waiting for a second admin
       </Title>
       <Text size="sm" c="dimmed" mt={4}>
