@@ -784,6 +784,26 @@ describe('two-factor dashboard details', () => {
     await context.close();
   });
 
+  it('an app turned on as a second method leaves the focus on its card’s heading once the page shows it on', async () => {
+    const { context, page, email } = await userOnSecurityPage();
+    // E-mail codes first (through the page's own session): the app is the second method, so no new
+    // recovery codes come to take the focus.
+    const client = await pageClient(page, server.url);
+    const since = mail.count();
+    expect((await client.gql(Q.startEmail, { a: email })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+    const enrolled = await client.gql(Q.confirmEmail, { c: await mail.codeFor(email, since) });
+    expect(enrolled.data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    await page.reload();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    await awayFromStepEdge();
+    await page.getByLabel('Code from the app').fill(totp(secret, 0));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('button', { name: 'Remove authenticator app' }).waitFor();
+    await expect.poll(() => focusedHeading(page)).toBe('H2 Authenticator app');
+    await context.close();
+  });
+
   it('an app setup left open past its 15 minutes goes off the page then (no QR code to scan that can never be turned on)', async () => {
     const { context, page } = await userOnSecurityPage();
     await page.clock.install();

@@ -114,6 +114,10 @@ export function Component() {
 
   const onEnabled = (e: Enabled) => {
     if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
+    // Its setup form leaves the page once the methods are read again, with the focus in it: the focus
+    // goes to its card's heading then (unless the new recovery codes took it).
+    if (e.method === 'TOTP') focusOnceGone.current = { heading: totpHeading, gone: (t) => t.totpEnabled };
+    if (e.method === 'EMAIL') focusOnceGone.current = { heading: emailHeading, gone: (t) => t.emailAddress !== null };
     notifications.show({ color: 'green', message: `${METHOD_LABELS[e.method]} is on.` });
     void refetch();
   };
