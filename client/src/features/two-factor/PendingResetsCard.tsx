@@ -133,7 +133,14 @@ function approveRefusal(p: Problem, target: { id: string; email: string }, onTar
  * alone is busy); `refusal`: why the last one was refused, for the caller to show (the request's row
  * may be gone by then).
  */
-export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boolean } = {}): {
+export function useApproveReset({
+  onTargetPage = false,
+  onSettled,
+}: {
+  onTargetPage?: boolean;
+  /** Called with the request once its approval is over and the waiting list read again (or not). */
+  onSettled?: (id: string) => void;
+} = {}): {
   ask: (request: { id: string; target: { id: string; email: string } }, required: boolean | undefined) => void;
   approving: string | null;
   refusal: ReactNode;
@@ -167,6 +174,7 @@ export function useApproveReset({ onTargetPage = false }: { onTargetPage?: boole
           // Also when refused (lapsed, approved by another admin, its requester gone): what is left waits.
           // A re-read that fails leaves the list as it was; the approval's own outcome stands as said.
           await client.refetchQueries({ include: ['PendingTwoFactorResets'] }).catch(() => undefined);
+          onSettled?.(id);
         }
       },
       (p) => {
@@ -236,33 +244,30 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
   // Targets are admins: 2FA is required of them when it is on and required for staff.
   const settings = useQuery(TwoFactorSettingsDocument).data?.twoFactorSettings;
   const required = settings ? settings.enabled && settings.requiredForStaff : undefined;
-  const { ask, approving, refusal, clearRefusal, modals } = useApproveReset();
+  // A request approved or withdrawn here leaves the list with the button that had the focus: the focus
+  // goes to the card's heading then (not to the page's start). The card stays from the action's start,
+  // saying what is left, also when nothing is.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [keepShown, setKeepShown] = useState(false);
   const client = useApolloClient();
+  const focusHeadingIfGone = (id: string) => {
+    const still = client.readQuery({ query: PendingResetsDocument })?.pendingTwoFactorResets.some((r) => r.id === id);
+    if (still !== false) return;
+    requestAnimationFrame(() => {
+      const focused = document.activeElement;
+      if (focused === null || focused === document.body || !focused.isConnected) heading.current?.focus();
+    });
+  };
+  const { ask, approving, refusal, clearRefusal, modals } = useApproveReset({ onSettled: focusHeadingIfGone });
+  useEffect(() => {
+    if (approving) setKeepShown(true);
+  }, [approving]);
   const { confirm, modal: confirmWithdraw } = useConfirm();
   const { guard, modal: withdrawReauth } = useReauthGuard();
   const [withdraw] = useMutation(WithdrawResetDocument);
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
   const [withdrawRefusal, setWithdrawRefusal] = useState<string | null>(null);
   const requests = data?.pendingTwoFactorResets ?? [];
-  // A request approved or withdrawn here leaves the list with the button that had the focus: the focus
-  // goes to the card's heading then (not to the page's start), and the card stays, saying what is left,
-  // also when nothing is.
-  const heading = useRef<HTMLHeadingElement>(null);
-  const actedOn = useRef<string | null>(null);
-  const [keepShown, setKeepShown] = useState(false);
-  if (approving) actedOn.current = approving;
-  const listed = requests.map((r) => r.id).join(',');
-  useEffect(() => {
-    const id = actedOn.current;
-    if (!id || listed.split(',').includes(id)) return;
-    actedOn.current = null;
-    setKeepShown(true);
-    const frame = requestAnimationFrame(() => {
-      const focused = document.activeElement;
-      if (focused === null || focused === document.body) heading.current?.focus();
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [listed]);
 
   const askWithdraw = (r: { id: string; target: { email: string } }) =>
     confirm({
@@ -276,7 +281,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
           'Withdraw',
           async () => {
             setWithdrawing(r.id);
-            actedOn.current = r.id;
+            setKeepShown(true);
             try {
               await withdraw({ variables: { requestId: r.id } });
               notifications.show({ color: 'green', message: `The reset request for ${r.target.email} was withdrawn.` });
@@ -285,6 +290,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
               // that fails leaves the list as it was, the button usable, and the withdrawal said as done.
               await client.refetchQueries({ include: ['PendingTwoFactorResets'] }).catch(() => undefined);
               setWithdrawing(null);
+              focusHeadingIfGone(r.id);
             }
           },
           (p) =>
