@@ -1213,6 +1213,8 @@ describe('two-factor rules', () => {
     await enrollTotp(anAdmin.client);
     const users = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS'] });
     const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_USERS', 'MANAGE_SUB_ADMINS'] });
+    // A user too, so that each report has a row of every role it covers (also when this test runs alone).
+    await createAccount(server, admin, { role: 'USER' });
     const count = async (roles: string[]) =>
       (await db.query<{ n: number }>(`select count(*)::int as n from account where role = any($1::text[])`, [roles]))[0]!.n;
     for (const [viewer, roles] of [
