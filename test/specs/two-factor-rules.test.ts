@@ -477,6 +477,8 @@ describe('two-factor rules', () => {
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(target.client);
       const maker = await adminOfADay();
+      // Another admin of a day, who would have to approve a request `maker` asks for (also when this test runs alone).
+      await adminOfADay();
       // Made by `maker` just now, with a password it chose.
       const puppet = await signedInAdmin();
       const open = () =>
@@ -498,7 +500,10 @@ describe('two-factor rules', () => {
       );
       const byMaker = await maker.client.gql(APPROVE, { id: legacy!.id });
       expect(codes(byMaker)).toEqual(['FORBIDDEN']);
-      expect(byMaker.errors![0]!.extensions!['reason']).toBe('REQUESTER_TOO_NEW');
+      expect(byMaker.errors![0]!.extensions!['reason']).toBe('REQUESTED_BY_NEW_ADMIN');
+      // An approver too new itself is told that first (it could not ask again either).
+      const byYoung = await (await signedInAdmin()).client.gql(APPROVE, { id: legacy!.id });
+      expect(byYoung.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'APPROVER_TOO_NEW' });
       expect(await factors(target.id)).toBe(1);
       const renewed = (await maker.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'];
       expect(renewed.__typename).toBe('TwoFactorResetPending');

@@ -109,7 +109,7 @@ function approveRefusal(p: Problem, target: { id: string; email: string }, onTar
           return 'Your admin account was disabled while this approval waited, so nothing was reset.';
         case 'APPROVER_TOO_NEW':
           return 'Only an admin who had been one for at least a day when this reset was asked for can approve it: ask another admin.';
-        case 'REQUESTER_TOO_NEW':
+        case 'REQUESTED_BY_NEW_ADMIN':
           return (
             <>
               This reset was asked for by an admin of less than a day, so nobody can approve it. If it is still needed, ask for it

@@ -1044,7 +1044,7 @@ export class TwoFactorResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ResetResult, {
     description:
-      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for, of a request asked for by such an admin too (else FORBIDDEN, reason SECOND_ADMIN_ONLY, APPROVER_TOO_NEW or REQUESTER_TOO_NEW). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN, reason APPROVER_DISABLED, when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
+      'Second admin’s approval of a reset of an admin’s 2FA: carries it out. Not by the requester or the target, and only by an admin who had been one for at least a day when the reset was asked for, of a request asked for by such an admin too (else FORBIDDEN, reason SECOND_ADMIN_ONLY, APPROVER_TOO_NEW, or REQUESTED_BY_NEW_ADMIN when only the requester was too new). A target that no longer holds anything to reset: METHOD_NOT_SET_UP, and the request is closed. FORBIDDEN, reason APPROVER_DISABLED, when you are disabled while your approval waits. CONFLICT, reason REQUESTER_GONE, when the requester is no longer an enabled admin (disabling it closes its requests for good; ask again); CONFLICT, reason TARGET_RECOVERED, when the account signed in, or set up a method or new recovery codes, after the reset was asked for: it is not locked out, the request is closed, and nothing else changes (ask again if a reset is still needed). NOT_FOUND for a request that is unknown, approved already, lapsed or closed, or claimed by another approval at the same moment. Needs a recent re-authentication.',
   })
   async approveTwoFactorReset(
     @Arg('requestId', () => ID, { description: 'The request.' }) requestId: string,
@@ -1065,7 +1065,8 @@ export class TwoFactorResolver {
     // An admin made shortly before the request (possibly by the requester) is no second opinion; nor is
     // a request asked for by one (a request made before requesters were held to this).
     if (!mayApprove(viewer.account, req)) {
-      throw oldEnough(req.requestedBy, req.createdAt)
+      // Your own age first: an approver too new could not ask again either.
+      throw !oldEnough(viewer.account, req.createdAt)
         ? appError(
             ErrorCode.FORBIDDEN,
             'Only an admin who had been one for at least a day when the reset was asked for can approve it.',
@@ -1074,7 +1075,7 @@ export class TwoFactorResolver {
         : appError(
             ErrorCode.FORBIDDEN,
             'This reset was asked for by an admin of less than a day: nobody can approve it. Ask for it again yourself.',
-            { reason: 'REQUESTER_TOO_NEW' },
+            { reason: 'REQUESTED_BY_NEW_ADMIN' },
           );
     }
     // A requester disabled or demoted since then no longer stands behind the request (checked again
