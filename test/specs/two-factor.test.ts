@@ -2648,8 +2648,8 @@ describe('two-factor authentication', () => {
             enabled: true,
             methods: expect.arrayContaining(['TOTP']),
           });
-        // The account's own 2FA card agrees: an API-only account is never led through enrollment; a
-        // disabled one shows what applies once it is enabled again.
+        // The account's own 2FA card: an API-only account is never led through enrollment (as in the
+        // report); a disabled one shows what applies once it is enabled again (the report, what applies now).
         const requiredOf = async (accountId: string) =>
           (await p.client.gql(`query($id: ID!) { accountTwoFactor(accountId: $id) { required } }`, { id: accountId })).data![
             'accountTwoFactor'
