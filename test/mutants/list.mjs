@@ -2062,6 +2062,12 @@ export default [
     edits: [[TFR, '      required: required && !account.apiOnly,', '      required,']],
     tests: [[T, '"required for staff" holds sub-admins at enrollment']],
   },
+  {
+    id: 'registered-key-owner-told',
+    why: 'a crafted registration learns that a credential id is registered to another account (ALREADY_ENABLED instead of an unverifiable response)',
+    edits: [[WA, '    return row.account_id === accountId\n', '    return row.account_id !== null\n']],
+    tests: [[T, 'a key registered to one account is refused for another']],
+  },
 ];
 
 /**

@@ -23,7 +23,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import { mails } from '../mail/templates.js';
 import type { SettingsService } from '../settings/settings.service.js';
-import { TwoFactorMethod, WebauthnChallenge, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
+import { TwoFactorMethod, WebauthnChallengePurpose, WebauthnCredential } from './two-factor.entity.js';
 import { signOutOwingEnrollment } from './compliance.js';
 import { lockSecondFactors } from './method-lock.js';
 import { asHolder, lockForNewFactor, TwoFactorFailure, target, type TwoFactorService } from './two-factor.service.js';
@@ -136,7 +136,9 @@ export class WebauthnService {
     challenge: string,
     deviceName: string | null,
   ): Promise<void> {
-    await em.nativeDelete(WebauthnChallenge, { expiresAt: { $lt: new Date() } });
+    // Lapsed by the database's clock, as they are set and checked (an instance whose clock runs ahead
+    // would otherwise delete other sessions' live challenges).
+    await em.execute(`delete from webauthn_challenge where expires_at < now()`);
     await em.execute(
       `insert into webauthn_challenge (id, account_id, session_id, purpose, challenge, device_name, expires_at)
        values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
@@ -273,9 +275,8 @@ export class WebauthnService {
     // (SimpleWebAuthn passes the client's `transports` on unchecked: anything but a list counts as none.)
     const given: unknown[] = Array.isArray(credential.transports) ? credential.transports : [];
     const transports = [...new Set(given.filter((t): t is string => typeof t === 'string' && KNOWN_TRANSPORTS.has(t)))];
-    if (await ctx.em.findOne(WebauthnCredential, { credentialId: credential.id })) {
-      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
-    }
+    const taken = await this.registeredAlready(ctx.em, credential.id, account.id);
+    if (taken) return taken;
     let saved: WebauthnCredential | null;
     try {
       // The key and its audit entry commit together, serialized with a reset of the account's factors
@@ -306,11 +307,30 @@ export class WebauthnService {
       // The same key registered at this very moment by another request (the check above saw neither).
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       ctx.em.clear();
-      return new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.');
+      return (
+        (await this.registeredAlready(ctx.em, credential.id, account.id)) ??
+        new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.')
+      );
     }
     if (saved === null) return new TwoFactorFailure(ErrorCode.TOO_MANY_KEYS, TOO_MANY_KEYS_MESSAGE);
     this.mail.notify(mails.webauthnRegistered(account.email, saved.name, this.config.publicUrl.origin));
     return saved;
+  }
+
+  /**
+   * A credential id registered already: ALREADY_ENABLED when it is this account's own key; another
+   * account's answers as an unverifiable response does (a genuine authenticator makes a new id for
+   * each account, so only a crafted registration meets one, and it learns nothing of other accounts).
+   */
+  private async registeredAlready(em: EntityManager, credentialId: string, accountId: string): Promise<TwoFactorFailure | null> {
+    const [row] = await em.execute<{ account_id: string }[]>(
+      `select account_id from webauthn_credential where credential_id = ?`,
+      [credentialId],
+    );
+    if (!row) return null;
+    return row.account_id === accountId
+      ? new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.')
+      : new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
   }
 
   async authenticationOptions(ctx: Context, account: Account, sessionId: string): Promise<Record<string, unknown>> {
