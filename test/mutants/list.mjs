@@ -335,7 +335,7 @@ export default [
   {
     id: 'reset-no-mail',
     why: 'an admin reset e-mails nobody',
-    edits: [[TF, 'onCommit(ctx, () => this.mail.notify(mails.twoFactorReset(account.email, this.url)));', 'void onCommit;']],
+    edits: [[TF, '        this.mail.notify(mails.twoFactorReset(account.email, this.url));\n', '\n']],
     tests: [[T, 'resets a user']],
   },
   {
@@ -2067,6 +2067,12 @@ export default [
     why: 'a crafted registration learns that a credential id is registered to another account (ALREADY_ENABLED instead of an unverifiable response)',
     edits: [[WA, '    return row.account_id === accountId\n', '    return row.account_id !== null\n']],
     tests: [[T, 'a key registered to one account is refused for another']],
+  },
+  {
+    id: 'reset-closes-requests-silently',
+    why: 'a reset carried out another way (the CLI) closes a request still waiting for approval with no audit entry, and its requester and the admins asked are not told',
+    edits: [[TF, '      for (const r of closedRequests) {', '      for (const r of closedRequests.slice(closedRequests.length)) {']],
+    tests: [['test/specs/cli.test.ts', 'removes every factor, code, lock and request']],
   },
 ];
 

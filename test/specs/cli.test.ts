@@ -63,10 +63,11 @@ describe('CLI reset-2fa', () => {
   let mail: MailSink;
   let admin: GqlClient;
   let adminId: string;
+  let adminEmail: string;
 
   beforeAll(async () => {
     stack = await startStack('cli_reset_2fa');
-    ({ db, mail, server, admin, adminId } = stack);
+    ({ db, mail, server, admin, adminId, adminEmail } = stack);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -152,12 +153,27 @@ describe('CLI reset-2fa', () => {
     // The password alone signs in now.
     expect((await loginStep(new GqlClient(server.url), u.email)).typename).toBe('LoginSuccess');
     const audit = await db.query(
-      `select action, actor_id, target_id from audit_log where id > $1 and target_id = $2 order by id`,
+      `select action, actor_id, target_id, details from audit_log where id > $1 and target_id = $2 order by id`,
       [auditBefore, u.id],
     );
-    expect(audit.map((a) => a['action'])).toEqual(['TWO_FACTOR_RESET', 'TWO_FACTOR_RESET_BY_CLI']);
+    // The request that waited for a second admin is closed, with its reason.
+    expect(audit.map((a) => a['action'])).toEqual([
+      'TWO_FACTOR_RESET_REQUEST_CLOSED',
+      'TWO_FACTOR_RESET',
+      'TWO_FACTOR_RESET_BY_CLI',
+    ]);
+    expect(audit[0]!['details']).toEqual({ requestId: expect.any(String), reason: 'RESET' });
     expect(audit.every((a) => a['actor_id'] === null)).toBe(true);
     await mail.waitFor(u.email, (m) => /two-factor authentication was reset/i.test(m.subject), since);
+    // Its requester learns that there is nothing left to approve.
+    const closed = await mail.waitFor(
+      adminEmail,
+      (m) => m.subject === `Closed: the reset of the two-factor authentication of ${u.email}`,
+      since,
+    );
+    expect(MailSink.text(closed)).toContain(
+      "Someone with access to the server's command line reset the two-factor authentication",
+    );
   });
 
   it('an API-only integration holds no second factor: nothing to reset, its tokens keep working', async () => {

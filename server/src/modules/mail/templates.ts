@@ -163,6 +163,17 @@ export const mails = {
       text: `${withdrawnBy} withdrew ${yours ? 'your' : 'the'} request to reset the two-factor authentication of the admin ${target}: nothing was removed, and nobody can approve it any more${yours ? '' : ', so there is nothing left for you to do'}.\n\nIf you did not expect this, check with ${withdrawnBy}${yours ? ', and ask for the reset again if it is still needed' : ''}.\n`,
     };
   },
+  /**
+   * To the requester or an admin asked to approve a waiting reset, when the account was reset another
+   * way meanwhile (`by`: the admin who did, or null for the server's command line).
+   */
+  twoFactorResetRequestClosedByReset(to: string, target: string, by: string | null): MailMessage {
+    return {
+      to,
+      subject: `Closed: the reset of the two-factor authentication of ${target}`,
+      text: `${by ?? "Someone with access to the server's command line"} reset the two-factor authentication of the admin ${target} directly, so the request to reset it that waited for a second admin's approval is closed: there is nothing left to approve.\n\nIf you did not expect this, check with your other admins.\n`,
+    };
+  },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {
     return {
       to,

@@ -51,6 +51,13 @@ export const RECOVERY_CODE_COUNT = 10;
  * (Roles are set when an account is made, so an admin's age is the account's.)
  */
 export const APPROVER_MIN_AGE_MS = 24 * 3600_000;
+
+/** A reset request as its closing statement returns it. */
+interface RequestClosed {
+  id: string;
+  requested_by_id: string;
+  created_at: Date;
+}
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
@@ -1744,6 +1751,8 @@ export class TwoFactorService {
     account: Account,
     approval?: { requestId: string; approverId: string },
   ): Promise<boolean | 'NOTHING_HELD' | 'RECOVERED'> {
+    // Who is told, once the reset commits, that a request of it waiting for approval closed.
+    const toldOfClose: string[] = [];
     const done = await ctx.em.transactional(async (tx): Promise<boolean | 'NOTHING_HELD' | 'RECOVERED'> => {
       const id = account.id;
       // No factor written meanwhile survives the reset (see lockSecondFactors).
@@ -1825,9 +1834,22 @@ export class TwoFactorService {
       // What goes, read again now that the account's row is held (a sign-in's recovery code, or a set-up
       // begun, since the first read): for the audit entry.
       const removed = await this.heldForReset(tx, id);
-      await tx.execute(`update two_factor_reset_request set expires_at = now() where target_id = ? and approved_at is null`, [
-        id,
-      ]);
+      // A request still waiting for a second admin has nothing left to approve: closed, audited, and
+      // (once this commits) told to its requester and the admins asked to approve it.
+      const closedRequests = await tx.execute<RequestClosed[]>(
+        `update two_factor_reset_request set expires_at = now()
+          where target_id = ? and approved_at is null and expires_at > now()
+          returning id, requested_by_id, created_at`,
+        [id],
+      );
+      for (const r of closedRequests) {
+        await this.audit.record({ ...ctx, em: tx }, AuditAction.TWO_FACTOR_RESET_REQUEST_CLOSED, target(account), {
+          requestId: r.id,
+          reason: 'RESET',
+        });
+        const { requester, asked } = await this.toldOfClosedRequest(tx, id, r, ctx.viewer?.account.id ?? null);
+        toldOfClose.push(...(requester ? [requester.email] : []), ...asked.map((a) => a.email));
+      }
       await tx.nativeDelete(TotpAuthenticator, { account: id });
       await tx.nativeDelete(EmailFactor, { account: id });
       await tx.nativeDelete(EmailCode, { account: id });
@@ -1858,9 +1880,34 @@ export class TwoFactorService {
     });
     if (done === true) {
       // Inside a caller's transaction (the CLI's), told once that commits.
-      onCommit(ctx, () => this.mail.notify(mails.twoFactorReset(account.email, this.url)));
+      const by = ctx.viewer?.account.email ?? null;
+      onCommit(ctx, () => {
+        this.mail.notify(mails.twoFactorReset(account.email, this.url));
+        for (const to of new Set(toldOfClose)) this.mail.notify(mails.twoFactorResetRequestClosedByReset(to, account.email, by));
+      });
     }
     return done;
+  }
+
+  /**
+   * Who is told that a waiting reset request of `targetId` closed: its requester (unless it closed it
+   * itself: `actorId`), and the admins who were asked to approve it (enabled admins who had been ones
+   * for a day when it was asked for; not the target, the requester or the actor).
+   */
+  private async toldOfClosedRequest(
+    tx: EntityManager,
+    targetId: string,
+    row: RequestClosed,
+    actorId: string | null,
+  ): Promise<{ requester: Account | null; asked: Account[] }> {
+    const requester = row.requested_by_id === actorId ? null : await tx.findOne(Account, { id: row.requested_by_id });
+    const asked = await tx.find(Account, {
+      role: Role.ADMIN,
+      disabledAt: null,
+      id: { $nin: [targetId, row.requested_by_id, ...(actorId ? [actorId] : [])] },
+      createdAt: { $lte: new Date(new Date(row.created_at).getTime() - APPROVER_MIN_AGE_MS) },
+    });
+    return { requester, asked };
   }
 
   /**
@@ -1874,10 +1921,10 @@ export class TwoFactorService {
   async withdrawReset(ctx: Context, requestId: string): Promise<boolean> {
     const me = ctx.viewer!.account;
     const closed = await ctx.em.transactional(async (tx) => {
-      const [row] = await tx.execute<{ target_id: string; requested_by_id: string; created_at: Date }[]>(
+      const [row] = await tx.execute<(RequestClosed & { target_id: string })[]>(
         `update two_factor_reset_request set expires_at = clock_timestamp()
           where id = ? and approved_at is null and expires_at > clock_timestamp()
-          returning target_id, requested_by_id, created_at`,
+          returning id, target_id, requested_by_id, created_at`,
         [requestId],
       );
       if (!row) return null;
@@ -1886,14 +1933,7 @@ export class TwoFactorService {
         requestId,
         reason: 'WITHDRAWN',
       });
-      const requester = row.requested_by_id === me.id ? null : await tx.findOne(Account, { id: row.requested_by_id });
-      const asked = await tx.find(Account, {
-        role: Role.ADMIN,
-        disabledAt: null,
-        id: { $nin: [row.target_id, row.requested_by_id, me.id] },
-        createdAt: { $lte: new Date(new Date(row.created_at).getTime() - APPROVER_MIN_AGE_MS) },
-      });
-      return { account, requester, asked };
+      return { account, ...(await this.toldOfClosedRequest(tx, row.target_id, row, me.id)) };
     });
     if (!closed) return false;
     const { account, requester, asked } = closed;
