@@ -51,3 +51,15 @@ describe('the withdrawn reset notice', () => {
     expect(asked).not.toContain('ask for the reset again');
   });
 });
+
+describe('the closed reset request notice', () => {
+  it('names who reset the account directly, or the command line', () => {
+    const byAdmin = mails.twoFactorResetRequestClosedByReset('a@example.test', 't@example.test', 'w@example.test');
+    expect(byAdmin.subject).toBe('Closed: the reset of the two-factor authentication of t@example.test');
+    expect(byAdmin.text).toContain('w@example.test reset the two-factor authentication of the admin t@example.test directly');
+    expect(byAdmin.text).toContain('there is nothing left to approve');
+    expect(mails.twoFactorResetRequestClosedByReset('a@example.test', 't@example.test', null).text).toMatch(
+      /^Someone with access to the server's command line reset/,
+    );
+  });
+});
