@@ -2725,6 +2725,10 @@ describe('two-factor authentication', () => {
       expect(r.data!['reauthenticate'].__typename, JSON.stringify(r)).toBe('ReauthSuccess');
     }
 
+    /** The first admin has been one for a day (so that it may ask where another must approve), also when a test runs alone. */
+    const firstAdminOfADay = () =>
+      db.query(`update account set created_at = least(created_at, now() - interval '25 hours') where id = $1`, [adminId]);
+
     it('resets a user: needs re-authentication, revokes the sessions, e-mails the holder, audits', async () => {
       const { client: userClient, email, id } = await newUser();
       const { secret } = await enrollTotp(userClient);
@@ -2942,6 +2946,7 @@ describe('two-factor authentication', () => {
     });
 
     it('only an admin of at least a day when the reset was asked for approves it: one of almost a day is refused', async () => {
+      await firstAdminOfADay();
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const almost = await createAccount(server, admin, { role: 'ADMIN' });
       const ofADay = await createAccount(server, admin, { role: 'ADMIN' });
@@ -2976,6 +2981,7 @@ describe('two-factor authentication', () => {
     });
 
     it('a reset request lapses a day after it was asked for, as answered, listed and stored', async () => {
+      await firstAdminOfADay();
       const target = await createAccount(server, admin, { role: 'ADMIN' });
       const second = await createAccount(server, admin, { role: 'ADMIN' });
       await db.query(`update account set created_at = created_at - interval '25 hours' where id = $1`, [second.id]);
