@@ -2074,6 +2074,18 @@ export default [
     edits: [[TF, '      for (const r of closedRequests) {', '      for (const r of closedRequests.slice(closedRequests.length)) {']],
     tests: [['test/specs/cli.test.ts', 'removes every factor, code, lock and request']],
   },
+  {
+    id: 'reset-recloses-withdrawn',
+    why: 'a reset closes waiting requests against its transaction’s start: one withdrawn while it waited for the account is closed (audited, e-mailed) a second time',
+    edits: [
+      [
+        TF,
+        'set expires_at = clock_timestamp()\n          where target_id = ? and approved_at is null and expires_at > clock_timestamp()',
+        'set expires_at = now()\n          where target_id = ? and approved_at is null and expires_at > now()',
+      ],
+    ],
+    tests: [['test/specs/cli.test.ts', 'a request withdrawn while the reset waits for the account']],
+  },
 ];
 
 /**

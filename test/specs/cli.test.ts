@@ -9,6 +9,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_ACCOUNT, createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
 import { GqlClient } from '../support/graphql.js';
 import { repoRoot, runCli, startServer, type RunningServer } from '../support/server.js';
+import { inLockOrder } from '../support/locks.js';
 import { MailSink } from '../support/smtp.js';
 import { totp } from '../support/totp.js';
 import { enrollTotp, loginStep, loginWithTotp, Q } from '../support/two-factor.js';
@@ -174,6 +175,36 @@ describe('CLI reset-2fa', () => {
     expect(MailSink.text(closed)).toContain(
       "Someone with access to the server's command line reset the two-factor authentication",
     );
+  });
+
+  it('a request withdrawn while the reset waits for the account is not closed a second time', async () => {
+    const u = await fullyLoaded();
+    const [request] = await db.query(`select id from two_factor_reset_request where target_id = $1`, [u.id]);
+    const auditBefore = (await db.query(`select coalesce(max(id), 0)::int as m from audit_log`))[0]!['m'] as number;
+    await reauthenticate(admin);
+    // The reset's transaction has begun and waits for the account's factors while the request is withdrawn.
+    const [res] = await inLockOrder(
+      db,
+      ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${u.id}`]],
+      [() => cli(['reset-2fa', '--email', u.email])],
+      {
+        meanwhile: async () => {
+          const withdrawn = await admin.gql(`mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`, {
+            id: request!['id'],
+          });
+          expect(withdrawn.data, JSON.stringify(withdrawn)).toEqual({ withdrawTwoFactorReset: true });
+        },
+      },
+    );
+    expect(res!.code, res!.stderr).toBe(0);
+    expect(
+      await db.query(
+        `select details->>'reason' as reason from audit_log
+          where action = 'TWO_FACTOR_RESET_REQUEST_CLOSED' and target_id = $1 and id > $2`,
+        [u.id, auditBefore],
+      ),
+    ).toEqual([{ reason: 'WITHDRAWN' }]);
+    expect(await state(u.id)).toMatchObject({ totp: 0, requests: 0 });
   });
 
   it('an API-only integration holds no second factor: nothing to reset, its tokens keep working', async () => {

@@ -1835,10 +1835,12 @@ export class TwoFactorService {
       // begun, since the first read): for the audit entry.
       const removed = await this.heldForReset(tx, id);
       // A request still waiting for a second admin has nothing left to approve: closed, audited, and
-      // (once this commits) told to its requester and the admins asked to approve it.
+      // (once this commits) told to its requester and the admins asked to approve it. Against the
+      // clock as it is now, not this transaction's start: one withdrawn or replaced while this reset
+      // waited for the account stamps a later time, and is closed already.
       const closedRequests = await tx.execute<RequestClosed[]>(
-        `update two_factor_reset_request set expires_at = now()
-          where target_id = ? and approved_at is null and expires_at > now()
+        `update two_factor_reset_request set expires_at = clock_timestamp()
+          where target_id = ? and approved_at is null and expires_at > clock_timestamp()
           returning id, requested_by_id, created_at`,
         [id],
       );
