@@ -1866,7 +1866,13 @@ export default [
   {
     id: 'switch-on-keeps-password-only-sessions',
     why: '2FA switched on again leaves the sessions signed in with the password alone while it was off (a stolen password’s among them)',
-    edits: [[TFR, 'if (!before.enabled && after.enabled) sessionsEnded += await signOutSignedInWhileOff(tx, me);', '']],
+    edits: [
+      [
+        TFR,
+        '          sessionsEnded += await signOutSignedInWhileOff(tx, { accountId: me, sessionId: ctx.viewer!.session?.id ?? null });\n',
+        '\n',
+      ],
+    ],
     tests: [['test/specs/two-factor-settings.test.ts', 'switched on again, it signs out the sessions']],
   },
   {
@@ -2048,7 +2054,9 @@ export default [
   {
     id: 'withdrawal-leaves-approvers-waiting',
     why: 'the admins asked to approve a reset are not told it was withdrawn: they may still act on a request that is gone',
-    edits: [[TF, '    for (const a of asked) this.mail.notify(', '    for (const a of asked.slice(asked.length)) this.mail.notify(']],
+    edits: [
+      [TF, '    for (const a of asked) this.mail.notify(', '    for (const a of asked.slice(asked.length)) this.mail.notify('],
+    ],
     tests: [[R, 'a waiting request can be withdrawn by its requester or another admin']],
   },
   {
@@ -2072,7 +2080,9 @@ export default [
   {
     id: 'reset-closes-requests-silently',
     why: 'a reset carried out another way (the CLI) closes a request still waiting for approval with no audit entry, and its requester and the admins asked are not told',
-    edits: [[TF, '      for (const r of closedRequests) {', '      for (const r of closedRequests.slice(closedRequests.length)) {']],
+    edits: [
+      [TF, '      for (const r of closedRequests) {', '      for (const r of closedRequests.slice(closedRequests.length)) {'],
+    ],
     tests: [['test/specs/cli.test.ts', 'removes every factor, code, lock and request']],
   },
   {
@@ -2086,6 +2096,30 @@ export default [
       ],
     ],
     tests: [['test/specs/cli.test.ts', 'a request withdrawn while the reset waits for the account']],
+  },
+  {
+    id: 'switch-on-locks-saver-out',
+    why: 'switching 2FA on is allowed to an admin whose only factor sign-in refuses (a flagged key) and who has no recovery code: it cannot sign in again',
+    edits: [
+      [
+        TFR,
+        'if (!(await ableToSignIn(tx, afterSettings, me)) && (await ableToSignIn(tx, before, me))) {',
+        'if (false as boolean) {',
+      ],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', 'switching 2FA on is refused to an admin whose only factor']],
+  },
+  {
+    id: 'switch-on-spares-saver-sessions',
+    why: 'switching 2FA on again leaves every session of the admin who did it, also one someone else opened with its password alone while 2FA was off',
+    edits: [
+      [
+        CO,
+        'or (account_id = ?::uuid and id is distinct from ?::uuid',
+        'or (false and account_id = ?::uuid and id is distinct from ?::uuid',
+      ],
+    ],
+    tests: [['test/specs/two-factor-settings.test.ts', 'switched on again by an admin who signed in meanwhile']],
   },
 ];
 

@@ -218,6 +218,30 @@ describe('two-factor settings and policies', () => {
       }
     }
 
+    it('switching 2FA on is refused to an admin whose only factor sign-in would refuse (a flagged key) with no recovery code left, until it has one', async () => {
+      const other = await createAccount(server, admin, { role: 'ADMIN' });
+      await db.query(
+        `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+         values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 0, '[]', 'Desk key', now(), now())`,
+        [other.id],
+      );
+      const enabled = async () => (await admin.gql(`{ twoFactorSettings { enabled } }`)).data!['twoFactorSettings'].enabled;
+      await whileOff(async () => {
+        await reauthenticate(other.client);
+        const refused = await other.client.gql(SET, { i: { enabled: true } });
+        expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'SELF' });
+        expect(await enabled()).toBe(false);
+        // With a recovery code left, it could still sign in (and set up another method): allowed.
+        await db.query(
+          `insert into recovery_code (id, account_id, code_hash, created_at) values (gen_random_uuid(), $1, 'x', now())`,
+          [other.id],
+        );
+        expect((await other.client.gql(SET, { i: { enabled: true } })).data!['updateTwoFactorSettings']).toEqual({
+          enabled: true,
+        });
+      });
+    });
+
     it('a sign-in waiting for its second step ends: the right code is told to sign in again (no "not set up"), and the password alone then signs in', async () => {
       const u = await createAccount(server, admin, { role: 'USER' });
       const { secret } = await enrollTotp(u.client);
@@ -312,6 +336,36 @@ describe('two-factor settings and policies', () => {
       });
       expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
       expect((await holder.client.gql(Q.me)).data!['me']).toMatchObject({ id: holder.id });
+    });
+
+    it('switched on again by an admin who signed in meanwhile: its own session goes on, its other sessions signed in meanwhile end (said beforehand)', async () => {
+      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
+      const saver = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(saver.client);
+      // Every session so far began well before it is switched off (see the test above).
+      await db.query(
+        `update session set created_at = created_at - interval '2 minutes' where created_at > now() - interval '2 minutes'`,
+      );
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+      const own = new GqlClient(server.url);
+      const elsewhere = new GqlClient(server.url);
+      try {
+        // The admin signs in twice with the password alone: here, and elsewhere (someone else, maybe).
+        expect((await loginStep(own, saver.email)).typename).toBe('LoginSuccess');
+        expect((await loginStep(elsewhere, saver.email)).typename).toBe('LoginSuccess');
+        expect((await own.gql(IMPACT, { i: { enabled: true } })).data!['twoFactorSettingsImpact']).toEqual({
+          accountsSignedOut: 1,
+          sessionsEnded: 1,
+        });
+        expect((await own.gql(SET, { i: { enabled: true } })).data!['updateTwoFactorSettings']).toEqual({ enabled: true });
+      } finally {
+        await reauthenticate(admin);
+        expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
+      }
+      await expect.poll(async () => (await elsewhere.gql(Q.me)).data!['me'], { interval: 20, timeout: 5000 }).toBeNull();
+      expect((await own.gql(Q.me)).data!['me']).toMatchObject({ id: saver.id });
+      expect((await saver.client.gql(Q.me)).data!['me']).toMatchObject({ id: saver.id });
     });
 
     it('an account’s 2FA as its holder and its managers see it: kept, not "no usable method" nor "none set up"', async () => {

@@ -131,28 +131,43 @@ async function emailOnlyStaff(
 export async function adminsAbleToSignIn(em: EntityManager, s: TwoFactorSettings): Promise<number> {
   const [row] = await em.execute<{ n: number }[]>(
     `select count(*)::int as n from account a
-      where a.role = 'ADMIN' and a.disabled_at is null and not a.api_only
-        and (not ?::boolean
-             or exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
-             or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
-             or (?::boolean and exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'))
-             or not ${HOLDS_FACTOR_SQL}
-             or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`,
+      where a.role = 'ADMIN' and a.disabled_at is null and not a.api_only and ${ableToSignInSql()}`,
     [s.enabled, s.emailForStaff],
   );
   return row?.n ?? 0;
 }
 
+/** Whether account `a` could finish a sign-in under settings `s` (see `adminsAbleToSignIn`), its own state aside (disabled, API-only); a function, as `HOLDS_FACTOR_SQL` comes later. */
+const ableToSignInSql = () => `(not ?::boolean
+             or exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+             or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+             or ((a.role = 'USER' or ?::boolean) and exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'))
+             or not ${HOLDS_FACTOR_SQL}
+             or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`;
+
+/** Whether this account could finish a sign-in under settings `s` (as `adminsAbleToSignIn` counts admins). */
+export async function ableToSignIn(em: EntityManager, s: TwoFactorSettings, accountId: string): Promise<boolean> {
+  const [row] = await em.execute<{ able: boolean }[]>(`select ${ableToSignInSql()} as able from account a where a.id = ?`, [
+    s.enabled,
+    s.emailForStaff,
+    accountId,
+  ]);
+  return row?.able ?? false;
+}
+
 /**
- * What saving settings `after` over `before` would do at once, as `signOutOwingEnrollment` does it
- * (`except`: the account saving them, never signed out by its own change), changing nothing: for an
- * admin to read before a policy signs people out.
+ * What saving settings `after` over `before` would do at once, as `signOutOwingEnrollment` and
+ * `signOutSignedInWhileOff` do it (`except`: the account saving them, never signed out by a policy of
+ * its own change; `exceptSession`: its own session, which switching 2FA on leaves, while its other
+ * sessions signed in meanwhile end too), changing nothing: for an admin to read before a policy signs
+ * people out.
  */
 export async function settingsImpact(
   em: EntityManager,
   before: TwoFactorSettings,
   after: TwoFactorSettings,
   except: string,
+  exceptSession: string | null,
 ): Promise<SettingsImpact> {
   // E-mail codes refused from staff with 2FA on, newly: their e-mail-only holders are left a recovery code.
   const refusesStaffEmail = (x: TwoFactorSettings) => x.enabled && !x.emailForStaff;
@@ -171,8 +186,8 @@ export async function settingsImpact(
     `select count(distinct s.account_id)::int as accounts, count(*)::int as sessions from session s join account a on a.id = s.account_id
       where s.stage = 'FULL' and s.revoked_at is null and s.expires_at > now()
         and (s.account_id = any(?::uuid[])
-             or (?::boolean and s.created_at >= ${OFF_SINCE_SQL} and a.id is distinct from ?::uuid and ${HOLDS_FACTOR_SQL}))`,
-    [list(newly), switchedOn, except],
+             or (?::boolean and s.created_at >= ${OFF_SINCE_SQL} and s.id is distinct from ?::uuid and ${HOLDS_FACTOR_SQL}))`,
+    [list(newly), switchedOn, exceptSession],
   );
   const [staff] = await em.execute<{ n: number }[]>(
     `select count(*)::int as n from account where role <> 'USER' and id = any(?::uuid[])`,
@@ -236,12 +251,17 @@ export async function lockForSwitchOn(em: EntityManager, s: TwoFactorSettings): 
  * or a recovery code skipped the second step the sign-in now asks of them, so they end
  * (`TWO_FACTOR_REQUIRED`), and those accounts' session epochs move (a sign-in of theirs under way, its
  * password checked while 2FA was still off, starts no session). Their rows are taken first, in id
- * order. `except`: never this account's (the one switching it on). The number of sessions ended.
+ * order. `except`: the account switching it on, whose session epoch stays and whose own session
+ * (`except.sessionId`) goes on; its other sessions signed in meanwhile end as everyone's do (one may be
+ * someone else's, with the password alone). The number of sessions ended.
  */
-export async function signOutSignedInWhileOff(em: EntityManager, except: string): Promise<number> {
+export async function signOutSignedInWhileOff(
+  em: EntityManager,
+  except: { accountId: string; sessionId: string | null },
+): Promise<number> {
   const holders = await em.execute<{ id: string }[]>(
     `select a.id from account a where ${HOLDS_FACTOR_SQL} and a.id is distinct from ?::uuid order by a.id for no key update`,
-    [except],
+    [except.accountId],
   );
   if (holders.length > 0) {
     await em.execute(`update account set session_epoch = session_epoch + 1 where id = any(?::uuid[])`, [
@@ -252,10 +272,12 @@ export async function signOutSignedInWhileOff(em: EntityManager, except: string)
     `with ended as (
        update session set revoked_at = now(), revoked_reason = 'TWO_FACTOR_REQUIRED'
         where stage = 'FULL' and revoked_at is null and expires_at > now() and created_at >= ${OFF_SINCE_SQL}
-          and account_id = any(?::uuid[])
+          and (account_id = any(?::uuid[])
+               or (account_id = ?::uuid and id is distinct from ?::uuid
+                   and exists (select 1 from account a where a.id = ?::uuid and ${HOLDS_FACTOR_SQL})))
        returning 1)
      select count(*)::int as n from ended`,
-    [list(holders.map((h) => h.id))],
+    [list(holders.map((h) => h.id)), except.accountId, except.sessionId, except.accountId],
   );
   await em.execute(`delete from setting where key = '${OFF_SINCE_KEY}'`);
   return row?.n ?? 0;

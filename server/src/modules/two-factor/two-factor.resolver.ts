@@ -17,6 +17,7 @@ import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import {
+  ableToSignIn,
   adminsAbleToSignIn,
   complianceReport,
   lockForSwitchOn,
@@ -629,7 +630,7 @@ export class TwoFactorResolver {
       requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,
       emailForStaff: input.emailForStaff ?? before.emailForStaff,
     };
-    const impact = await settingsImpact(ctx.em, before, after, ctx.viewer!.account.id);
+    const impact = await settingsImpact(ctx.em, before, after, ctx.viewer!.account.id, ctx.viewer!.session?.id ?? null);
     return Object.assign(new TwoFactorSettingsImpact(), {
       accountsNewlyRequired: impact.newlyRequired,
       staffNewlyRequired: impact.newlyRequiredStaff,
@@ -728,13 +729,25 @@ export class TwoFactorResolver {
               'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
             );
           }
-          // Nor every admin's (a sub-admin or an API token changing them): only the server's CLI could
-          // reset an admin then. Refused when no enabled admin could sign in after it, where one could before.
+        }
+        // Switching 2FA on, or e-mail codes off for staff, can leave accounts holding only a factor sign-in
+        // refuses (e-mail codes from staff, a security key flagged as a possible copy) with no recovery
+        // code: refused when that is your own (you could not sign in again), or every enabled admin's
+        // (only the server's CLI could reset an admin then), where it was not so before.
+        if (staffEmailOff(afterChange) !== staffEmailOff(before) || afterChange.enabled !== before.enabled) {
           const afterSettings = { ...before, ...afterChange };
+          const me = ctx.viewer!.account.id;
+          if (!(await ableToSignIn(tx, afterSettings, me)) && (await ableToSignIn(tx, before, me))) {
+            throw appError(
+              ErrorCode.WOULD_LOCK_YOU_OUT,
+              'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
+              { reason: 'SELF' },
+            );
+          }
           if ((await adminsAbleToSignIn(tx, afterSettings)) === 0 && (await adminsAbleToSignIn(tx, before)) > 0) {
             throw appError(
               ErrorCode.WOULD_LOCK_YOU_OUT,
-              'No admin could sign in afterwards: every enabled admin’s only second factor is e-mail codes and none has a recovery code left. Have one set up an authenticator app or a security key first.',
+              'No admin could sign in afterwards: every enabled admin’s only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and none has a recovery code left. Have one set up an authenticator app or a security key first.',
               { reason: 'NO_ADMIN_LEFT' },
             );
           }
@@ -767,7 +780,9 @@ export class TwoFactorResolver {
           await rememberSwitchedOff(tx, me);
           sessionsEnded += await ctx.services.sessions.endAllEnrollmentSessions(tx, 'TWO_FACTOR_OFF');
         }
-        if (!before.enabled && after.enabled) sessionsEnded += await signOutSignedInWhileOff(tx, me);
+        if (!before.enabled && after.enabled) {
+          sessionsEnded += await signOutSignedInWhileOff(tx, { accountId: me, sessionId: ctx.viewer!.session?.id ?? null });
+        }
         // Audited with the sessions it ended.
         await ctx.services.audit.record({ ...ctx, em: tx }, AuditAction.SETTINGS_CHANGED, settingsTarget, {
           before,
