@@ -80,6 +80,8 @@ if (listOnly) {
   process.exit(0);
 }
 must(sh('npx', ['-y', 'pnpm@12.21.0', 'install', '--frozen-lockfile']), 'install');
+// The dashboard, once (no mutant changes it): the server serves it, and some named tests read it.
+must(sh('npx', ['-y', 'pnpm@12.21.0', '--filter', 'client', 'build']), 'client build');
 
 /** Runs one named test (a file, and a name filter or none) against the server as built now. */
 function runTest(file, filter) {
