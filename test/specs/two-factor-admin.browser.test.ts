@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageClient, signIn as signInAndWaitForHome, submitPassword } from '../support/browser.js';
+import {
+  answerDatabaseTimeout,
+  launchBrowser,
+  operationOf,
+  pageClient,
+  signIn as signInAndWaitForHome,
+  submitPassword,
+} from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { createAccount, login, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { codes, type GqlClient } from '../support/graphql.js';
@@ -133,7 +140,7 @@ describe('two-factor administration in the dashboard', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/graphql', async (route: Route) => {
-      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName === operation) await gate;
+      if (operationOf(route) === operation) await gate;
       await route.fallback();
     });
     return { release };
@@ -730,14 +737,9 @@ describe('two-factor administration in the dashboard', () => {
 
   it('the pending resets card shows a failed query instead of vanishing', async () => {
     const page = await signedIn(adminEmail);
-    await page.route('**/graphql', async (route) => {
-      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'PendingTwoFactorResets')
-        return route.fallback();
-      await route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
-      });
-    });
+    await page.route('**/graphql', (route) =>
+      operationOf(route) === 'PendingTwoFactorResets' ? answerDatabaseTimeout(route) : route.fallback(),
+    );
     await page.getByRole('link', { name: '2FA compliance' }).click();
     const card = page.getByRole('region', { name: 'Resets waiting for approval' });
     const failed = card.getByRole('alert').filter({ hasText: 'Could not load the resets waiting for approval' });
@@ -792,17 +794,14 @@ describe('two-factor administration in the dashboard', () => {
     // Once the withdrawal went through, the list's re-read fails (the database slow for a moment).
     let withdrawn = false;
     await page.route('**/graphql', async (route) => {
-      const op = (route.request().postDataJSON() as { operationName?: string } | null)?.operationName;
+      const op = operationOf(route);
       if (op === 'WithdrawTwoFactorReset') {
         const response = await route.fetch();
         withdrawn = ((await response.json()) as { data?: unknown }).data != null;
         return route.fulfill({ response });
       }
       if (op !== 'PendingTwoFactorResets' || !withdrawn) return route.fallback();
-      await route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
-      });
+      await answerDatabaseTimeout(route);
     });
     await page.getByRole('link', { name: '2FA compliance' }).click();
     const card = page.getByRole('region', { name: 'Resets waiting for approval' });

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, askForNewCodes, launchBrowser, pageClient, submitPassword } from '../support/browser.js';
+import {
+  addVirtualAuthenticator,
+  answerDatabaseTimeout,
+  askForNewCodes,
+  launchBrowser,
+  operationOf,
+  pageClient,
+  submitPassword,
+} from '../support/browser.js';
 import type { TestDatabase } from '../support/database.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createAccount, PASSWORD, reauthenticate, setupAdmin, uniqueEmail } from '../support/factories.js';
@@ -762,14 +770,9 @@ describe('two-factor dashboard details', () => {
     await qr.waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
     // From now on, the page's re-read of the methods fails (as with a database that is slow to answer).
-    await page.route('**/graphql', async (route) => {
-      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'MyTwoFactor')
-        return route.fallback();
-      await route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
-      });
-    });
+    await page.route('**/graphql', (route) =>
+      operationOf(route) === 'MyTwoFactor' ? answerDatabaseTimeout(route) : route.fallback(),
+    );
     await awayFromStepEdge();
     await page.getByLabel('Code from the app').fill(totp(secret, 0));
     await page.getByRole('button', { name: 'Turn on' }).click();

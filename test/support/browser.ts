@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Route } from 'playwright-core';
 import { GqlClient } from './graphql.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -39,6 +39,17 @@ export async function pageClient(page: Page, baseUrl: string): Promise<GqlClient
   client.setCookie('sc_session', cookie.value);
   return client;
 }
+
+/** The GraphQL operation a page's request names (null for anything else). */
+export const operationOf = (route: Route): string | null =>
+  (route.request().postDataJSON() as { operationName?: string } | null)?.operationName ?? null;
+
+/** Answers a page's GraphQL request as a server whose database is slow to answer does (`DATABASE_TIMEOUT`). */
+export const answerDatabaseTimeout = (route: Route): Promise<void> =>
+  route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({ data: null, errors: [{ message: 'timeout', extensions: { code: 'DATABASE_TIMEOUT' } }] }),
+  });
 
 /** Sends e-mail and password from the dashboard's login page (what comes next is the caller's to wait for). */
 export async function submitPassword(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
