@@ -1425,7 +1425,7 @@ export default [
     id: 'cost-limit',
     why: 'no cost limit',
     edits: [['server/src/app.ts', 'costLimit: { maxCost: 5000 },', 'costLimit: { maxCost: 5000000 },']],
-    tests: [['test/specs/transport.test.ts', '']],
+    tests: [['test/specs/transport.test.ts', 'refuses a query whose cost is over 5 000']],
   },
   {
     id: 'introspection-on',

@@ -64,6 +64,24 @@ describe('transport hardening', () => {
     expect(batch.status).toBe(400);
   });
 
+  it('refuses a query whose cost is over 5 000 (fragments spread three times at each level), within the depth and token limits', async () => {
+    // Each level spreads the one below three times: the cost grows about sevenfold per level, the
+    // tokens and the depth hardly.
+    const fragments = (levels: number) =>
+      [
+        'fragment F0 on Account { id email name role }',
+        ...Array.from({ length: levels }, (_, i) => `fragment F${i + 1} on Account { ...F${i} ...F${i} ...F${i} }`),
+      ].join(' ');
+    const query = (levels: number) => `${fragments(levels)} { me { ...F${levels} } }`;
+    // Two levels (a cost near 940) are answered; three (near 6 300) are refused, for their cost alone.
+    const cheap = await admin.gql(query(2));
+    expect(cheap.errors, JSON.stringify(cheap.errors)).toBeUndefined();
+    const costly = await admin.gql(query(3));
+    expect(costly.data ?? null).toBeNull();
+    expect(costly.errors!.map((e) => e.message)).toEqual([expect.stringMatching(/cost limit of 5000 exceeded/i)]);
+    expect(codes(costly)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
   it('limits the rows a request’s paged lists may return, counting fragments where they are spread and variables at their maximum', async () => {
     const page = (n: number) => `trustedIps(page: { limit: ${n} }) { nodes { id } }`;
     // Ten full pages are fine; eleven are refused before anything runs.
