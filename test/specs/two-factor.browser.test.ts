@@ -906,7 +906,11 @@ describe('two-factor authentication in the dashboard', () => {
     await reauth.getByLabel('Password').fill(PASSWORD);
     await reauth.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(`Two-factor authentication of ${target.email} reset`).waitFor();
-    await card.waitFor({ state: 'detached' });
+    // Gone from the list; the card stays (with the focus on its heading), saying what is left.
+    await card.getByRole('button', { name: `Approve reset of ${target.email}` }).waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe('Resets waiting for a second admin');
     const [left] = await db.query(`select count(*)::int as n from totp_authenticator where account_id = $1`, [target.id]);
     expect(left!['n']).toBe(0);
     const [audit] = await db.query(`select actor_id from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [
