@@ -244,6 +244,13 @@ describe('sub-admins in the dashboard', () => {
       });
     }
     expect((await admin.gql(`{ twoFactorSettings { issuer allowedMethods } }`)).data!['twoFactorSettings']).toEqual(original);
+    // The 2FA compliance page, reached by its address, shows the settings card alone: no report (it
+    // needs MANAGE_USERS), and no refused query in its place.
+    await settings.goto(`${server.url}/security/two-factor`);
+    await settings.getByRole('region', { name: 'Two-factor authentication, system-wide' }).waitFor();
+    await settings.waitForLoadState('networkidle');
+    expect(await settings.getByRole('alert').count()).toBe(0);
+    expect(await settings.getByText('Required but missing').count()).toBe(0);
     await settings.context().close();
 
     // MANAGE_IPS alone: accounts are looked up by three characters, not listed, to trust an IP for one.

@@ -7,7 +7,7 @@ import { PageLoader } from '../components/PageLoader';
 import { QueryError } from '../components/QueryError';
 import { usePageTitle } from '../components/usePageTitle';
 import { ROLE_LABELS } from '../features/account/labels';
-import { canManageSettings, useViewer } from '../features/session/viewer';
+import { canManageSettings, canManageUsers, useViewer } from '../features/session/viewer';
 import { METHOD_LABELS } from '../features/two-factor/labels';
 import { PendingResetsCard } from '../features/two-factor/PendingResetsCard';
 import { TwoFactorSettingsCard } from '../features/two-factor/TwoFactorSettingsCard';
@@ -43,9 +43,13 @@ export function Component() {
   const viewer = useViewer();
   const [without, setWithout] = useState(false);
   const [page, setPage] = useState(1);
+  // The report is for who manages users; who only manages settings (reached by address: the menu
+  // leads it to Protection settings) sees the settings card alone, not a refused query.
+  const reports = canManageUsers(viewer);
   const { data, previousData, error, refetch } = useQuery(ComplianceDocument, {
     variables: { without, page: { limit: PAGE, offset: (page - 1) * PAGE } },
     fetchPolicy: 'cache-and-network',
+    skip: !reports,
   });
   // While another page or the filter loads, the last one stays (the switch and the pager with it, and
   // the keyboard's place on them), rather than a loader in their stead.
@@ -67,7 +71,7 @@ export function Component() {
       </div>
       {viewer.role === 'ADMIN' && <PendingResetsCard viewer={viewer} />}
       {canManageSettings(viewer) && <TwoFactorSettingsCard />}
-      {!report ? (
+      {!reports ? null : !report ? (
         error ? (
           <QueryError error={error} onRetry={refetch} />
         ) : (
