@@ -25,6 +25,7 @@ import { RecoveryCodesDisplay } from '../features/two-factor/RecoveryCodesDispla
 import { holdsFactor } from '../features/two-factor/factors';
 import { ChangePasswordCard } from '../features/account/ChangePasswordCard';
 import { useViewer } from '../features/session/viewer';
+import { focusLost } from '../components/focus';
 
 export function Component() {
   usePageTitle('Security');
@@ -92,9 +93,8 @@ export function Component() {
     const after = focusOnceGone.current;
     if (!after || !tf || !after.gone(tf)) return;
     focusOnceGone.current = null;
-    const active = document.activeElement;
     // Only when the focus was lost with the button (not when it was moved elsewhere meanwhile).
-    if (!active || active === document.body || !active.isConnected) after.heading.current?.focus();
+    if (focusLost()) after.heading.current?.focus();
   });
 
   // Codes shown after the last method went (and with it every recovery code) work no more: not left on screen.

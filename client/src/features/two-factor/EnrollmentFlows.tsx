@@ -7,6 +7,7 @@ import { type Problem, problemFromCeremony, problemFromCode, problemSentence, to
 import { useReauthGuard } from './useReauthGuard';
 import { withoutSpaces } from './codes';
 import { useCooldown } from './useCooldown';
+import { focusLost } from '../../components/focus';
 import {
   ConfirmEmailDocument,
   ConfirmTotpDocument,
@@ -119,8 +120,7 @@ export function TotpSetup({
   useEffect(() => {
     if (!turnedOn) return;
     const frame = requestAnimationFrame(() => {
-      const focused = document.activeElement;
-      if (focused === null || focused === document.body) turnedOnLine.current?.focus();
+      if (focusLost()) turnedOnLine.current?.focus();
     });
     return () => cancelAnimationFrame(frame);
   }, [turnedOn]);

@@ -11,6 +11,7 @@ import { useConfirm } from '../../components/useConfirm';
 import { type Problem, problemSentence } from '../errors/problem';
 import { TwoFactorSettingsDocument } from './TwoFactorSettingsCard';
 import { useReauthGuard } from './useReauthGuard';
+import { focusLost } from '../../components/focus';
 
 export const PendingResetsDocument = graphql(`
   query PendingTwoFactorResets {
@@ -254,8 +255,7 @@ export function PendingResetsCard({ viewer }: { viewer: Viewer }) {
     const still = client.readQuery({ query: PendingResetsDocument })?.pendingTwoFactorResets.some((r) => r.id === id);
     if (still !== false) return;
     requestAnimationFrame(() => {
-      const focused = document.activeElement;
-      if (focused === null || focused === document.body || !focused.isConnected) heading.current?.focus();
+      if (focusLost()) heading.current?.focus();
     });
   };
   const { ask, approving, refusal, clearRefusal, modals } = useApproveReset({ onSettled: focusHeadingIfGone });

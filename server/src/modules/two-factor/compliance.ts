@@ -131,23 +131,15 @@ async function emailOnlyStaff(
 export async function adminsAbleToSignIn(em: EntityManager, s: TwoFactorSettings): Promise<number> {
   const [row] = await em.execute<{ n: number }[]>(
     `select count(*)::int as n from account a
-      where a.role = 'ADMIN' and a.disabled_at is null and not a.api_only and ${ableToSignInSql()}`,
+      where a.role = 'ADMIN' and a.disabled_at is null and not a.api_only and ${ABLE_TO_SIGN_IN_SQL}`,
     [s.enabled, s.emailForStaff],
   );
   return row?.n ?? 0;
 }
 
-/** Whether account `a` could finish a sign-in under settings `s` (see `adminsAbleToSignIn`), its own state aside (disabled, API-only); a function, as `HOLDS_FACTOR_SQL` comes later. */
-const ableToSignInSql = () => `(not ?::boolean
-             or exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
-             or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
-             or ((a.role = 'USER' or ?::boolean) and exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'))
-             or not ${HOLDS_FACTOR_SQL}
-             or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`;
-
 /** Whether this account could finish a sign-in under settings `s` (as `adminsAbleToSignIn` counts admins). */
 export async function ableToSignIn(em: EntityManager, s: TwoFactorSettings, accountId: string): Promise<boolean> {
-  const [row] = await em.execute<{ able: boolean }[]>(`select ${ableToSignInSql()} as able from account a where a.id = ?`, [
+  const [row] = await em.execute<{ able: boolean }[]>(`select ${ABLE_TO_SIGN_IN_SQL} as able from account a where a.id = ?`, [
     s.enabled,
     s.emailForStaff,
     accountId,
@@ -210,6 +202,14 @@ const HOLDS_FACTOR_SQL = `(exists(select 1 from totp_authenticator t where t.acc
   or exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
   or exists(select 1 from webauthn_credential w where w.account_id = a.id)
   or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`;
+
+/** Whether account `a` could finish a sign-in under settings `s` (see `adminsAbleToSignIn`), its own state aside (disabled, API-only). */
+const ABLE_TO_SIGN_IN_SQL = `(not ?::boolean
+             or exists(select 1 from totp_authenticator t where t.account_id = a.id and t.status = 'ACTIVE')
+             or exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null)
+             or ((a.role = 'USER' or ?::boolean) and exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE'))
+             or not ${HOLDS_FACTOR_SQL}
+             or exists(select 1 from recovery_code r where r.account_id = a.id and r.used_at is null))`;
 
 /** The key of the setting that keeps when 2FA was last switched off (`{ at }`), while it is. */
 const OFF_SINCE_KEY = 'twoFactorOffSince';

@@ -734,7 +734,7 @@ export class TwoFactorResolver {
         // refuses (e-mail codes from staff, a security key flagged as a possible copy) with no recovery
         // code: refused when that is your own (you could not sign in again), or every enabled admin's
         // (only the server's CLI could reset an admin then), where it was not so before.
-        if (staffEmailOff(afterChange) !== staffEmailOff(before) || afterChange.enabled !== before.enabled) {
+        if ((afterChange.enabled && !before.enabled) || (staffEmailOff(afterChange) && !staffEmailOff(before))) {
           const afterSettings = { ...before, ...afterChange };
           const me = ctx.viewer!.account.id;
           if (!(await ableToSignIn(tx, afterSettings, me)) && (await ableToSignIn(tx, before, me))) {

@@ -112,6 +112,9 @@ function answeredChallenge(response: Record<string, unknown>): string | null {
 /** The largest public key stored: an RSA-4096 COSE key is about 550 bytes, a post-quantum one (ML-DSA-87) about 2.6 KB. */
 const MAX_PUBLIC_KEY_BYTES = 4096;
 
+/** A response that does not verify (or must not be told apart from one that does not). */
+const unverifiable = () => new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+
 export class WebauthnService {
   constructor(
     private readonly config: Config,
@@ -262,7 +265,7 @@ export class WebauthnService {
       info = result.registrationInfo;
     } catch (err) {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn registration refused');
-      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+      return unverifiable();
     }
     const { credential } = info;
     // The spec caps a credential id at 1023 bytes (a longer one would not even fit its column); a
@@ -270,7 +273,7 @@ export class WebauthnService {
     // worth of padding, read back at every sign-in), so MAX_PUBLIC_KEY_BYTES at most; and the
     // transports are hints the browser gets back later: only the names the spec knows are kept.
     if (Buffer.from(credential.id, 'base64url').length > 1023 || credential.publicKey.byteLength > MAX_PUBLIC_KEY_BYTES) {
-      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+      return unverifiable();
     }
     // (SimpleWebAuthn passes the client's `transports` on unchecked: anything but a list counts as none.)
     const given: unknown[] = Array.isArray(credential.transports) ? credential.transports : [];
@@ -330,7 +333,7 @@ export class WebauthnService {
     if (!row) return null;
     return row.account_id === accountId
       ? new TwoFactorFailure(ErrorCode.ALREADY_ENABLED, 'This security key is registered already.')
-      : new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+      : unverifiable();
   }
 
   async authenticationOptions(ctx: Context, account: Account, sessionId: string): Promise<Record<string, unknown>> {
@@ -394,7 +397,7 @@ export class WebauthnService {
       info = result.authenticationInfo;
     } catch (err) {
       this.logger.info({ err: (err as Error).message }, 'WebAuthn assertion refused');
-      return new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
+      return unverifiable();
     }
     const { newCounter } = info;
     // One conditional UPDATE: two assertions checked at once (a key and its clone presenting the same
