@@ -149,6 +149,44 @@ describe('pruning of what is kept no longer', () => {
     expect(await count('totp_authenticator')).toBe(3);
   });
 
+  it('deletes an e-mail address whose setup was never confirmed a day after its last code lapsed; confirmed addresses and setups with a code lately stay', async () => {
+    // [status, when the row was made, the last setup code's expiry (null: none left)]
+    const rows: [string, string, string | null][] = [
+      ['PENDING', "now() - interval '3 days'", "now() - interval '2 days'"],
+      ['PENDING', "now() - interval '3 days'", null],
+      ['PENDING', "now() - interval '3 days'", "now() + interval '5 minutes'"],
+      ['PENDING', "now() - interval '3 days'", "now() - interval '20 hours'"],
+      ['PENDING', "now() - interval '1 hour'", null],
+      ['ACTIVE', "now() - interval '400 days'", null],
+    ];
+    const ids: string[] = [];
+    for (const [status, created, codeExpires] of rows) {
+      const id = randomUUID();
+      ids.push(id);
+      await db.query(
+        `insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)
+         values ($1::uuid, $2, 'x', 'USER', '{}', false, now(), now())`,
+        [id, `mail-${id}@example.test`],
+      );
+      await db.query(
+        `insert into email_factor (id, account_id, address, status, created_at) values ($1, $2, $3, $4, ${created})`,
+        [randomUUID(), id, `codes-${id}@example.test`, status],
+      );
+      if (codeExpires !== null) {
+        await db.query(
+          `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at)
+           values ($1, $2, 'ENROLL', $3, 'x', ${codeExpires} - interval '10 minutes', ${codeExpires})`,
+          [randomUUID(), id, randomUUID()],
+        );
+      }
+    }
+    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ email_factor: 2 });
+    const left = (await db.query(`select account_id from email_factor where account_id = any($1::uuid[])`, [ids])).map(
+      (r) => r['account_id'] as string,
+    );
+    expect(left.sort()).toEqual(ids.slice(2).sort());
+  });
+
   it('works a backlog off over rounds (a bounded number of batches each), and keeps login history for ever with 0 days', async () => {
     for (let i = 0; i < 7; i++) await event(1000, 'backlog');
     expect(await pruneRetained(pool, { loginHistoryDays: 0, endedRecordDays: 30 }, logger, { batch: 2 })).toEqual({});

@@ -7,7 +7,7 @@ export interface Retention {
   loginHistoryDays: number;
   /**
    * Ended sessions, used or expired links and tokens, expired trusted addresses and reset requests
-   * (authenticator-app setups never confirmed go a day after they lapsed, whatever this says).
+   * (authenticator-app and e-mail setups never confirmed go a day after they lapsed, whatever this says).
    */
   endedRecordDays: number;
 }
@@ -15,7 +15,7 @@ export interface Retention {
 /** Strikes older than this no longer lengthen a block (see ProtectionService). */
 const STRIKE_MEMORY_DAYS = 7;
 
-/** An authenticator-app setup that lapsed this long ago is deleted, its sealed secret with it. */
+/** An authenticator-app or e-mail setup that lapsed this long ago is deleted (its sealed secret, its address). */
 const LAPSED_SETUP_DAYS = 1;
 
 interface Job {
@@ -63,6 +63,19 @@ const JOBS: Job[] = [
     sql: `delete from totp_authenticator where id in (
             select id from totp_authenticator
              where status = 'PENDING' and expires_at < now() - make_interval(days => $1) limit $2)`,
+    days: () => LAPSED_SETUP_DAYS,
+  },
+  {
+    table: 'email_factor',
+    // An e-mail address whose setup was never confirmed: its last code (ten minutes) lapsed over a day
+    // ago, and nothing can confirm it now (a new setup sends a new code). Confirmed addresses stay.
+    sql: `delete from email_factor where id in (
+            select f.id from email_factor f
+             where f.status = 'PENDING' and f.created_at < now() - make_interval(days => $1)
+               and not exists (select 1 from email_code c
+                                where c.account_id = f.account_id and c.purpose = 'ENROLL'
+                                  and c.expires_at > now() - make_interval(days => $1))
+             limit $2)`,
     days: () => LAPSED_SETUP_DAYS,
   },
   ...['password_reset_token', 'incident_holder_link'].map((table) => ({
