@@ -62,4 +62,12 @@ describe('the closed reset request notice', () => {
       /^Someone with access to the server's command line reset/,
     );
   });
+
+  it('says an approval of another request reset it, not that it was reset directly', () => {
+    const text = mails.twoFactorResetRequestClosedByReset('a@example.test', 't@example.test', 'w@example.test', true).text;
+    expect(text).toContain(
+      'w@example.test reset the two-factor authentication of the admin t@example.test, approving another request to reset it, so the request',
+    );
+    expect(text).not.toContain('directly');
+  });
 });

@@ -165,13 +165,15 @@ export const mails = {
   },
   /**
    * To the requester or an admin asked to approve a waiting reset, when the account was reset another
-   * way meanwhile (`by`: the admin who did, or null for the server's command line).
+   * way meanwhile (`by`: the admin who did, or null for the server's command line; `approved`: by
+   * approving another request, not directly).
    */
-  twoFactorResetRequestClosedByReset(to: string, target: string, by: string | null): MailMessage {
+  twoFactorResetRequestClosedByReset(to: string, target: string, by: string | null, approved = false): MailMessage {
+    const how = approved ? ', approving another request to reset it,' : ' directly';
     return {
       to,
       subject: `Closed: the reset of the two-factor authentication of ${target}`,
-      text: `${by ?? "Someone with access to the server's command line"} reset the two-factor authentication of the admin ${target} directly, so the request to reset it that waited for a second admin's approval is closed: there is nothing left to approve.\n\nIf you did not expect this, check with your other admins.\n`,
+      text: `${by ?? "Someone with access to the server's command line"} reset the two-factor authentication of the admin ${target}${how} so the request to reset it that waited for a second admin's approval is closed: there is nothing left to approve.\n\nIf you did not expect this, check with your other admins.\n`,
     };
   },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {

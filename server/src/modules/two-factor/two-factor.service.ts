@@ -1885,7 +1885,9 @@ export class TwoFactorService {
       const by = ctx.viewer?.account.email ?? null;
       onCommit(ctx, () => {
         this.mail.notify(mails.twoFactorReset(account.email, this.url));
-        for (const to of new Set(toldOfClose)) this.mail.notify(mails.twoFactorResetRequestClosedByReset(to, account.email, by));
+        for (const to of new Set(toldOfClose)) {
+          this.mail.notify(mails.twoFactorResetRequestClosedByReset(to, account.email, by, approval !== undefined));
+        }
       });
     }
     return done;
