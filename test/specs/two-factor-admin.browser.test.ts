@@ -453,11 +453,12 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
-  it('switching 2FA off for everyone, or requiring it for staff, asks first and says what happens; nothing changes until confirmed', async () => {
+  it('switching 2FA off for everyone, or requiring it for staff, asks first and says what happens; nothing changes until confirmed; requiring it while you hold no method is refused at once, unasked', async () => {
     const page = await signedIn(adminEmail);
     await page.getByRole('link', { name: '2FA compliance' }).click();
     const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
     const stored = async () => (await admin.gql(SETTINGS)).data!['twoFactorSettings'];
+    const staffQuestion = 'Require two-factor authentication for admins and sub-admins?';
     try {
       const enabled = settings.getByRole('switch', { name: /^Two-factor authentication/ });
       await flip(enabled);
@@ -468,15 +469,30 @@ describe('two-factor administration in the dashboard', () => {
       await off.waitFor({ state: 'detached' });
       expect(await enabled.isChecked()).toBe(true);
 
-      // Two more sub-admins without a method, signed in: the question counts them with the others.
-      await reauthenticate(admin);
-      for (let i = 0; i < 2; i++) await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
-      const told = await impactFor(admin, { requiredForStaff: true });
-      expect(told.staffNewlyRequired).toBeGreaterThanOrEqual(2);
-      expect(told.accountsSignedOut).toBeGreaterThanOrEqual(2);
+      // This admin holds no method: requiring 2FA of staff would sign it out too, and the save refuses
+      // that. Refused at once, as the save would refuse it, instead of a question whose answer is a refusal.
       const forStaff = settings.getByRole('switch', { name: 'Require 2FA for admins and sub-admins' });
       await flip(forStaff);
-      const staff = page.getByRole('dialog', { name: 'Require two-factor authentication for admins and sub-admins?' });
+      await page.getByText('This would require two-step sign-in of your own account, which has no method set up.').waitFor();
+      expect(await page.getByRole('dialog', { name: staffQuestion }).count()).toBe(0);
+      expect(await forStaff.isChecked()).toBe(false);
+      expect(await stored()).toEqual({ enabled: true, requiredForStaff: false, emailForStaff: false });
+
+      // An admin with an authenticator app is asked, with the numbers: two more sub-admins without a
+      // method, signed in, are counted with the others.
+      const me = await createAccount(server, admin, { role: 'ADMIN' });
+      const { secret } = await enrollTotp(me.client);
+      await reauthenticate(admin);
+      for (let i = 0; i < 2; i++) await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
+      const told = await impactFor(me.client, { requiredForStaff: true });
+      expect(told.staffNewlyRequired).toBeGreaterThanOrEqual(3);
+      expect(told.accountsSignedOut).toBeGreaterThanOrEqual(3);
+      const mine = await onCompliancePageWithApp(me.email, secret);
+      const mineForStaff = mine
+        .getByRole('region', { name: 'Two-factor authentication, system-wide' })
+        .getByRole('switch', { name: 'Require 2FA for admins and sub-admins' });
+      await flip(mineForStaff);
+      const staff = mine.getByRole('dialog', { name: staffQuestion });
       await staff.getByText(`${told.staffNewlyRequired} admins or sub-admins have no method they can use`).waitFor();
       expect(await staff.innerText()).toContain(
         `${told.accountsSignedOut} accounts signed in now are signed out at once, everywhere (${told.sessionsEnded} sessions).`,
@@ -484,8 +500,9 @@ describe('two-factor administration in the dashboard', () => {
       expect((await stored()).requiredForStaff).toBe(false);
       await staff.getByRole('button', { name: 'Cancel' }).click();
       await staff.waitFor({ state: 'detached' });
-      expect(await forStaff.isChecked()).toBe(false);
+      expect(await mineForStaff.isChecked()).toBe(false);
       expect(await stored()).toEqual({ enabled: true, requiredForStaff: false, emailForStaff: false });
+      await mine.context().close();
 
       // Confirmed: switched off.
       await flip(enabled);

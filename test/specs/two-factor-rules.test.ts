@@ -1080,6 +1080,12 @@ describe('two-factor rules', () => {
     expect(codes(nothing)).toEqual(['BAD_USER_INPUT']);
     expect(nothing.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'allowedMethods', reason: 'NOTHING_TO_ENROLL' }]);
     expect(codes(await admin.gql(SETTINGS, { i: { allowedMethods: [] } }))).toEqual(['BAD_USER_INPUT']);
+    // Its preview refuses it alike, with the same reason.
+    const previewed = await admin.gql(
+      `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut } }`,
+      { i: { allowedMethods: ['RECOVERY_CODE'] } },
+    );
+    expect(previewed.errors![0]!.extensions!['fields']).toMatchObject([{ field: 'allowedMethods', reason: 'NOTHING_TO_ENROLL' }]);
     // Staff may not use e-mail codes by default: e-mail alone leaves them nothing when required.
     expect(codes(await admin.gql(SETTINGS, { i: { allowedMethods: ['EMAIL'], requiredForStaff: true } }))).toEqual([
       'BAD_USER_INPUT',

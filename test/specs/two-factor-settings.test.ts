@@ -10,6 +10,8 @@ import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginStep, Q } from '../support/two-factor.js';
 import { SoftKey } from '../support/webauthn.js';
 
+const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
+
 /**
  * The system-wide 2FA settings and the policies they make, against what is under way when they change:
  * sign-ins, sessions, resets. A file of its own: it switches 2FA off for the whole server at times, and
@@ -187,6 +189,9 @@ describe('two-factor settings and policies', () => {
         [own.adminId, own.adminEmail],
       );
       const settings = await createAccount(own.server, own.admin, { role: 'SUB_ADMIN', permissions: ['MANAGE_SETTINGS'] });
+      // Its preview refuses it alike: the dashboard then says so instead of asking to confirm it.
+      const previewed = await settings.client.gql(IMPACT, { i: { emailForStaff: false } });
+      expect(previewed.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'NO_ADMIN_LEFT' });
       const refused = await settings.client.gql(SET, { i: { emailForStaff: false } });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'NO_ADMIN_LEFT' });
       expect((await own.admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings']).toEqual({
@@ -228,6 +233,8 @@ describe('two-factor settings and policies', () => {
       const enabled = async () => (await admin.gql(`{ twoFactorSettings { enabled } }`)).data!['twoFactorSettings'].enabled;
       await whileOff(async () => {
         await reauthenticate(other.client);
+        const previewed = await other.client.gql(IMPACT, { i: { enabled: true } });
+        expect(previewed.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'SELF' });
         const refused = await other.client.gql(SET, { i: { enabled: true } });
         expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'WOULD_LOCK_YOU_OUT', reason: 'SELF' });
         expect(await enabled()).toBe(false);
@@ -294,7 +301,6 @@ describe('two-factor settings and policies', () => {
     });
 
     it('switched on again, it signs out the sessions that signed in without the second step meanwhile (said beforehand), and only those', async () => {
-      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
       const holder = await createAccount(server, admin, { role: 'USER' });
       await enrollTotp(holder.client);
       const plain = await createAccount(server, admin, { role: 'USER' });
@@ -339,7 +345,6 @@ describe('two-factor settings and policies', () => {
     });
 
     it('switched on again by an admin who signed in meanwhile: its own session goes on, its other sessions signed in meanwhile end (said beforehand)', async () => {
-      const IMPACT = `query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut sessionsEnded } }`;
       const saver = await createAccount(server, admin, { role: 'ADMIN' });
       await enrollTotp(saver.client);
       // Every session so far began well before it is switched off (see the test above).

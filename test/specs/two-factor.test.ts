@@ -2337,6 +2337,14 @@ describe('two-factor authentication', () => {
       // Staff: the first admin holds no factor, so it may not put the policy on itself; nothing changes.
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       expect(codes(await admin.gql(STAFF_POLICY))).toEqual(['ENROLL_YOURSELF_FIRST']);
+      // Its preview refuses it alike (the dashboard then asks nothing).
+      expect(
+        codes(
+          await admin.gql(`query($i: TwoFactorSettingsInput!) { twoFactorSettingsImpact(input: $i) { accountsSignedOut } }`, {
+            i: { requiredForStaff: true },
+          }),
+        ),
+      ).toEqual(['ENROLL_YOURSELF_FIRST']);
       expect((await admin.gql(`{ twoFactorSettings { requiredForStaff } }`)).data!['twoFactorSettings']).toEqual({
         requiredForStaff: false,
       });

@@ -7,7 +7,7 @@ import type { TwoFactorMethod, TwoFactorSettingsInput } from '../../__generated_
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
 import { useConfirm } from '../../components/useConfirm';
-import { toProblem } from '../errors/problem';
+import { problemSentence, toProblem, type Problem } from '../errors/problem';
 import { METHOD_LABELS } from './labels';
 import { useReauthGuard } from './useReauthGuard';
 
@@ -105,6 +105,12 @@ function impactSentence(i: {
       : 'None of them is signed in now.';
   return required + signedOut + emailOnly;
 }
+/** A refusal of the change itself, which the preview answers as the save would (not a failure to read it). */
+const refusesChange = (p: Problem): boolean =>
+  p.code === 'WOULD_LOCK_YOU_OUT' ||
+  p.code === 'ENROLL_YOURSELF_FIRST' ||
+  (p.code === 'BAD_USER_INPUT' && p.fieldErrors['allowedMethods'] !== undefined);
+
 /** The system-wide 2FA settings (MANAGE_SETTINGS): on/off, issuer, methods, staff rules. */
 export function TwoFactorSettingsCard() {
   const { data, error, refetch } = useQuery(TwoFactorSettingsDocument);
@@ -136,9 +142,11 @@ export function TwoFactorSettingsCard() {
 
   /**
    * What saving `input` would do at once, as sentences, and whether it signs anyone out or sends anyone
-   * through enrollment. Unreadable: said, and counted as someone (the question is asked).
+   * through enrollment. Unreadable: said, and counted as someone (the question is asked). A change the
+   * save would refuse (you or every admin locked out, nothing left to set up, a policy on you before you
+   * set up a method) is refused here as the save would refuse it: null, and nobody is asked to confirm it.
    */
-  async function weigh(input: TwoFactorSettingsInput): Promise<{ text: string; anyone: boolean }> {
+  async function weigh(input: TwoFactorSettingsInput): Promise<{ text: string; anyone: boolean } | null> {
     setWeighing(true);
     try {
       const r = await client.query({ query: SettingsImpactDocument, variables: { input }, fetchPolicy: 'network-only' });
@@ -149,8 +157,13 @@ export function TwoFactorSettingsCard() {
         anyone: i.accountsNewlyRequired + i.accountsSignedOut + i.staffLeftWithoutUsableFactor > 0,
       };
     } catch (error) {
+      const p = toProblem(error);
+      if (refusesChange(p)) {
+        notifications.show({ color: 'red', title: 'Saving failed', message: problemSentence(p) });
+        return null;
+      }
       return {
-        text: `Accounts it covers that have no method they can use are signed out at once, everywhere, and led through setting one up at their next sign-in. How many could not be read: ${toProblem(error).message}`,
+        text: `Accounts it covers that have no method they can use are signed out at once, everywhere, and led through setting one up at their next sign-in. How many could not be read: ${p.message}`,
         anyone: true,
       };
     } finally {
@@ -172,15 +185,17 @@ export function TwoFactorSettingsCard() {
           onChange={(e) => {
             if (e.currentTarget.checked) {
               // Policies set while it was off come into force: whoever they cover without a method is signed out.
-              return void weigh({ enabled: true }).then(({ text, anyone }) =>
-                anyone
-                  ? confirm({
-                      title: 'Switch on two-factor authentication?',
-                      body: `Second steps are asked for again, and the policies come into force: the sessions signed in with the password alone while it was off, by accounts that have a second factor or recovery codes, end too. ${text}`,
-                      confirmLabel: 'Switch on',
-                      onConfirm: () => void save({ enabled: true }),
-                    })
-                  : save({ enabled: true }),
+              return void weigh({ enabled: true }).then((weighed) =>
+                weighed === null
+                  ? undefined
+                  : weighed.anyone
+                    ? confirm({
+                        title: 'Switch on two-factor authentication?',
+                        body: `Second steps are asked for again, and the policies come into force: the sessions signed in with the password alone while it was off, by accounts that have a second factor or recovery codes, end too. ${weighed.text}`,
+                        confirmLabel: 'Switch on',
+                        onConfirm: () => void save({ enabled: true }),
+                      })
+                    : save({ enabled: true }),
               );
             }
             confirm({
@@ -235,7 +250,7 @@ export function TwoFactorSettingsCard() {
                 'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
               );
             }
-            void weigh({ requiredForStaff: true }).then(({ text }) => ask(text));
+            void weigh({ requiredForStaff: true }).then((weighed) => weighed && ask(weighed.text));
           }}
         />
         <Switch
@@ -249,15 +264,17 @@ export function TwoFactorSettingsCard() {
             }
             // Staff whose only method is e-mail codes are left a recovery code (and, when 2FA is required
             // of staff, owe a method and are signed out): asked first, with the numbers.
-            void weigh({ emailForStaff: false }).then(({ text, anyone }) =>
-              anyone
-                ? confirm({
-                    title: 'Stop accepting e-mail codes from admins and sub-admins?',
-                    body: `E-mail codes no longer count as a second factor for admins and sub-admins. ${text}`,
-                    confirmLabel: 'Stop accepting them',
-                    onConfirm: () => void save({ emailForStaff: false }),
-                  })
-                : save({ emailForStaff: false }),
+            void weigh({ emailForStaff: false }).then((weighed) =>
+              weighed === null
+                ? undefined
+                : weighed.anyone
+                  ? confirm({
+                      title: 'Stop accepting e-mail codes from admins and sub-admins?',
+                      body: `E-mail codes no longer count as a second factor for admins and sub-admins. ${weighed.text}`,
+                      confirmLabel: 'Stop accepting them',
+                      onConfirm: () => void save({ emailForStaff: false }),
+                    })
+                  : save({ emailForStaff: false }),
             );
           }}
         />

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context.js';
@@ -12,6 +13,7 @@ import { mayManageRole, normalizeEmail } from '../account/account.service.js';
 import { managedAccount } from '../account/managed-account.js';
 import { PageInput } from '../account/account.inputs.js';
 import { AuditAction } from '../audit/audit.entity.js';
+import type { TwoFactorSettings } from '../settings/settings.service.js';
 import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
@@ -129,6 +131,17 @@ const requestInfo = (
 
 function session(ctx: Context) {
   return ctx.viewer!.session!;
+}
+
+/**
+ * The methods a settings input allows, recovery codes always among them (they back the others up, so
+ * the stored list says what is enforced), in one order whatever order they came in (the same methods
+ * are the same setting, not a change); undefined when the input leaves them.
+ */
+function allowedMethodsOf(input: TwoFactorSettingsInput): TwoFactorMethod[] | undefined {
+  return input.allowedMethods
+    ? Object.values(TwoFactorMethod).filter((m) => m === TwoFactorMethod.RECOVERY_CODE || input.allowedMethods!.includes(m))
+    : undefined;
 }
 
 @Resolver()
@@ -616,21 +629,19 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Query(() => TwoFactorSettingsImpact, {
     description:
-      'What updateTwoFactorSettings with this input would do at once (who would be signed out and led through setting up 2FA, including, when it switches 2FA on again, the sessions signed in with the password alone while it was off; and which staff would be left with only recovery codes), changing nothing: for the question asked before a policy is switched on. Only enabled, requiredForStaff and emailForStaff bear on it (the enrollment-only sessions a switch-off ends are not counted). Needs MANAGE_SETTINGS.',
+      'What updateTwoFactorSettings with this input would do at once (who would be signed out and led through setting up 2FA, including, when it switches 2FA on again, the sessions signed in with the password alone while it was off; and which staff would be left with only recovery codes), changing nothing: for the question asked before a policy is switched on. Judged on the settings as committed, as the save judges them. A change the save would refuse for what it does is refused here with the same error (BAD_USER_INPUT reason NOTHING_TO_ENROLL, WOULD_LOCK_YOU_OUT, ENROLL_YOURSELF_FIRST), so that nobody is asked to confirm a change that cannot be saved; the re-authentication a weakening change needs is not asked for here. The issuer does not bear on it, and the enrollment-only sessions a switch-off ends are not counted. Needs MANAGE_SETTINGS.',
   })
   async twoFactorSettingsImpact(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'The change, as it would be saved.' })
     input: TwoFactorSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<TwoFactorSettingsImpact> {
-    const before = await ctx.services.settings.twoFactor(ctx.em);
-    const after = {
-      ...before,
-      enabled: input.enabled ?? before.enabled,
-      requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,
-      emailForStaff: input.emailForStaff ?? before.emailForStaff,
-    };
-    const impact = await settingsImpact(ctx.em, before, after, ctx.viewer!.account.id, ctx.viewer!.session?.id ?? null);
+    // The settings as committed (not this instance's copy of them), read as the save reads them.
+    const impact = await ctx.em.transactional(async (tx) => {
+      const before = await ctx.services.settings.twoFactorLocked(tx);
+      const after = await this.assertChangeAllowed(ctx, tx, before, input, allowedMethodsOf(input));
+      return settingsImpact(tx, before, after, ctx.viewer!.account.id, ctx.viewer!.session?.id ?? null);
+    });
     return Object.assign(new TwoFactorSettingsImpact(), {
       accountsNewlyRequired: impact.newlyRequired,
       staffNewlyRequired: impact.newlyRequiredStaff,
@@ -639,6 +650,98 @@ export class TwoFactorResolver {
       staffLeftWithoutUsableFactor: impact.staffLeftWithoutUsableFactor,
       staffWithoutRecoveryCode: impact.staffWithoutRecoveryCode,
     });
+  }
+
+  /**
+   * Refuses a change of the 2FA settings for what it would do, as the save and its preview both answer
+   * it (the re-authentication a weakening change needs aside): nothing left to set up, you or every
+   * admin unable to sign in afterwards, a policy put on your own account before you set up a method.
+   * Returns the settings as they would be.
+   */
+  private async assertChangeAllowed(
+    ctx: Context,
+    tx: EntityManager,
+    before: TwoFactorSettings,
+    input: TwoFactorSettingsInput,
+    methods: TwoFactorMethod[] | undefined,
+  ): Promise<TwoFactorSettings> {
+    // Something must be left to set up, for everyone and for the staff a policy covers: an account a
+    // policy sends to enrollment with nothing to enroll could never finish signing in.
+    const allowed = methods ?? before.allowedMethods;
+    const forStaff = input.emailForStaff ?? before.emailForStaff;
+    // Security keys cannot be set up on a server reached by an IP address (no RP ID a browser accepts).
+    const keys = ctx.services.config.webauthnRpId !== null;
+    const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.WEBAUTHN || keys));
+    const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
+    if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
+      // Where keys cannot be set up, neither sentence offers them, and the last one says why.
+      const noKeys = keys
+        ? ''
+        : ' Security keys cannot be set up on this server: it is reached by an IP address, not a domain name.';
+      throw badInput([
+        {
+          field: 'allowedMethods',
+          reason: 'NOTHING_TO_ENROLL',
+          message:
+            (enrollable.length === 0
+              ? `Allow at least one of authenticator app${keys ? ', security key' : ''} or e-mail codes: recovery codes only back one up.`
+              : `Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app${keys ? ' or security keys' : ''} (or e-mail codes for them).`) +
+            noKeys,
+        },
+      ]);
+    }
+    const after: TwoFactorSettings = {
+      ...before,
+      enabled: input.enabled ?? before.enabled,
+      allowedMethods: allowed,
+      requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,
+      emailForStaff: forStaff,
+    };
+    const me = ctx.viewer!.account.id;
+    // E-mail codes off for staff while they are your own only factor would lock you out at your
+    // next sign-in (the lost-device flow would be the way back): refused until you set up another.
+    // Judged on the settings as they will be, so that switching 2FA on in the same change (or
+    // turning e-mail codes off while 2FA is off, then switching it on) is no way around it.
+    const staffEmailOff = (x: TwoFactorSettings) => x.enabled && !x.emailForStaff;
+    if (staffEmailOff(after) && !staffEmailOff(before)) {
+      const own = await ctx.services.twoFactor.summary(tx, me);
+      const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
+      if (own.email && others === 0) {
+        throw appError(
+          ErrorCode.WOULD_LOCK_YOU_OUT,
+          'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+        );
+      }
+    }
+    // Switching 2FA on, or e-mail codes off for staff, can leave accounts holding only a factor sign-in
+    // refuses (e-mail codes from staff, a security key flagged as a possible copy) with no recovery
+    // code: refused when that is your own (you could not sign in again), or every enabled admin's
+    // (only the server's CLI could reset an admin then), where it was not so before.
+    if ((after.enabled && !before.enabled) || (staffEmailOff(after) && !staffEmailOff(before))) {
+      if (!(await ableToSignIn(tx, after, me)) && (await ableToSignIn(tx, before, me))) {
+        throw appError(
+          ErrorCode.WOULD_LOCK_YOU_OUT,
+          'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
+          { reason: 'SELF' },
+        );
+      }
+      if ((await adminsAbleToSignIn(tx, after)) === 0 && (await adminsAbleToSignIn(tx, before)) > 0) {
+        throw appError(
+          ErrorCode.WOULD_LOCK_YOU_OUT,
+          'No admin could sign in afterwards: every enabled admin’s only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and none has a recovery code left. Have one set up an authenticator app or a security key first.',
+          { reason: 'NO_ADMIN_LEFT' },
+        );
+      }
+    }
+    // A policy the change puts on your own account while it holds no usable factor: refused (it
+    // would end your own sessions too); one you owed already (set before) does not stop you changing things.
+    if ((await owesEnrollment(tx, after, me)) && !(await owesEnrollment(tx, before, me))) {
+      throw appError(
+        ErrorCode.ENROLL_YOURSELF_FIRST,
+        'These settings would require two-factor authentication of your own account, which has no method set up: set one up on your Security page first.',
+      );
+    }
+    return after;
   }
 
   @Authorized(Permission.MANAGE_SETTINGS)
@@ -664,47 +767,21 @@ export class TwoFactorResolver {
     if (input.issuer != null && (!issuer || !showsSomething(issuer) || /[:]/.test(issuer))) {
       throw badInput([{ field: 'issuer', reason: 'INVALID', message: 'The issuer must be 1 to 64 characters without a colon.' }]);
     }
-    // Recovery codes back the other methods up: always allowed, so the stored list says what is enforced.
-    // In one order whatever order they came in: the same methods are the same setting (not a change).
-    const methods = input.allowedMethods
-      ? Object.values(TwoFactorMethod).filter((m) => m === TwoFactorMethod.RECOVERY_CODE || input.allowedMethods!.includes(m))
-      : undefined;
+    const methods = allowedMethodsOf(input);
     // Judged against the stored settings, read afresh under the settings' lock.
     const settingsTarget = { type: 'Settings', id: 'twoFactor' };
     const after = await ctx.services.settings.updateTwoFactor(
       ctx.em,
       ctx.viewer!.account.id,
       async (before, tx) => {
-        // Something must be left to set up, for everyone and for the staff a policy covers: an account a
-        // policy sends to enrollment with nothing to enroll could never finish signing in.
-        const allowed = methods ?? before.allowedMethods;
-        const forStaff = input.emailForStaff ?? before.emailForStaff;
-        // Security keys cannot be set up on a server reached by an IP address (no RP ID a browser accepts).
-        const keys = ctx.services.config.webauthnRpId !== null;
-        const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.WEBAUTHN || keys));
-        const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
-        if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
-          // Where keys cannot be set up, neither sentence offers them, and the last one says why.
-          const noKeys = keys
-            ? ''
-            : ' Security keys cannot be set up on this server: it is reached by an IP address, not a domain name.';
-          throw badInput([
-            {
-              field: 'allowedMethods',
-              reason: 'NOTHING_TO_ENROLL',
-              message:
-                (enrollable.length === 0
-                  ? `Allow at least one of authenticator app${keys ? ', security key' : ''} or e-mail codes: recovery codes only back one up.`
-                  : `Admins and sub-admins must set up 2FA but could set up nothing: allow an authenticator app${keys ? ' or security keys' : ''} (or e-mail codes for them).`) +
-                noKeys,
-            },
-          ]);
-        }
+        // A change refused for what it does is refused before anyone is asked to confirm it is them.
+        await this.assertChangeAllowed(ctx, tx, before, input, methods);
         // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for
         // staff, e-mail codes allowed again: the weakest method, NIST SP 800-63B's restricted one; the
         // authenticator app or security keys no longer allowed: nobody can set them up any more, and
         // what is left to set up, staff's policy-forced enrollments too, may be e-mail codes alone) is
         // as sensitive as removing one's own method: a recent re-authentication first, never a token.
+        const allowed = methods ?? before.allowedMethods;
         const takenAway = (m: TwoFactorMethod) => before.allowedMethods.includes(m) && !allowed.includes(m);
         const weakens =
           (input.enabled === false && before.enabled) ||
@@ -714,44 +791,6 @@ export class TwoFactorResolver {
           takenAway(TwoFactorMethod.TOTP) ||
           takenAway(TwoFactorMethod.WEBAUTHN);
         if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);
-        // E-mail codes off for staff while they are your own only factor would lock you out at your
-        // next sign-in (the lost-device flow would be the way back): refused until you set up another.
-        // Judged on the settings as they will be, so that switching 2FA on in the same change (or
-        // turning e-mail codes off while 2FA is off, then switching it on) is no way around it.
-        const staffEmailOff = (s: { enabled: boolean; emailForStaff: boolean }) => s.enabled && !s.emailForStaff;
-        const afterChange = { enabled: input.enabled ?? before.enabled, emailForStaff: forStaff };
-        if (staffEmailOff(afterChange) && !staffEmailOff(before)) {
-          const own = await ctx.services.twoFactor.summary(tx, ctx.viewer!.account.id);
-          const others = (own.totp ? 1 : 0) + own.webauthn.filter((c) => c.flaggedAt === null).length;
-          if (own.email && others === 0) {
-            throw appError(
-              ErrorCode.WOULD_LOCK_YOU_OUT,
-              'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
-            );
-          }
-        }
-        // Switching 2FA on, or e-mail codes off for staff, can leave accounts holding only a factor sign-in
-        // refuses (e-mail codes from staff, a security key flagged as a possible copy) with no recovery
-        // code: refused when that is your own (you could not sign in again), or every enabled admin's
-        // (only the server's CLI could reset an admin then), where it was not so before.
-        if ((afterChange.enabled && !before.enabled) || (staffEmailOff(afterChange) && !staffEmailOff(before))) {
-          const afterSettings = { ...before, ...afterChange };
-          const me = ctx.viewer!.account.id;
-          if (!(await ableToSignIn(tx, afterSettings, me)) && (await ableToSignIn(tx, before, me))) {
-            throw appError(
-              ErrorCode.WOULD_LOCK_YOU_OUT,
-              'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
-              { reason: 'SELF' },
-            );
-          }
-          if ((await adminsAbleToSignIn(tx, afterSettings)) === 0 && (await adminsAbleToSignIn(tx, before)) > 0) {
-            throw appError(
-              ErrorCode.WOULD_LOCK_YOU_OUT,
-              'No admin could sign in afterwards: every enabled admin’s only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a possible copy) and none has a recovery code left. Have one set up an authenticator app or a security key first.',
-              { reason: 'NO_ADMIN_LEFT' },
-            );
-          }
-        }
         return {
           enabled: input.enabled ?? undefined,
           issuer,
@@ -761,15 +800,7 @@ export class TwoFactorResolver {
         };
       },
       async (tx, before, after) => {
-        // A policy the change puts on your own account while it holds no usable factor: refused (it
-        // would end your own sessions too); one you owed already (set before) does not stop you changing things.
         const me = ctx.viewer!.account.id;
-        if ((await owesEnrollment(tx, after, me)) && !(await owesEnrollment(tx, before, me))) {
-          throw appError(
-            ErrorCode.ENROLL_YOURSELF_FIRST,
-            'These settings would require two-factor authentication of your own account, which has no method set up: set one up on your Security page first.',
-          );
-        }
         // In force at once: whoever owes an enrollment now is signed out, and is led through it at the next sign-in.
         if (!before.enabled && after.enabled) await lockForSwitchOn(tx, after);
         let sessionsEnded = await signOutOwingEnrollment(tx, after, null, me, before);
