@@ -1095,6 +1095,26 @@ describe('two-factor authentication', () => {
       expect(await auditCount(id, 'TWO_FACTOR_ENABLED')).toBe(0);
     });
 
+    it('an e-mail setup started again days after an unconfirmed one is stamped anew (kept by the daily pruning) and confirms', async () => {
+      const { client, id } = await newUser();
+      await client.gql(Q.startEmail, { a: uniqueEmail('first') });
+      // Three days go by: the first setup and its code are old.
+      await db.query(`update email_factor set created_at = created_at - interval '3 days' where account_id = $1`, [id]);
+      await db.query(
+        `update email_code set sent_at = sent_at - interval '3 days', expires_at = expires_at - interval '3 days' where account_id = $1`,
+        [id],
+      );
+      const address = uniqueEmail('again');
+      const since = mail.count();
+      expect((await client.gql(Q.startEmail, { a: address })).data!['startEmailEnrollment'].__typename).toBe('EmailCodeSent');
+      // Pruning deletes a setup started over a day ago (see retention.ts): this one started now.
+      expect(
+        await db.query(`select created_at > now() - interval '1 minute' as fresh from email_factor where account_id = $1`, [id]),
+      ).toEqual([{ fresh: true }]);
+      const code = await mail.codeFor(address, since);
+      expect((await client.gql(Q.confirmEmail, { c: code })).data!['confirmEmailEnrollment'].__typename).toBe('TwoFactorEnabled');
+    });
+
     /** A code asked for in `a`'s sign-in while the mail server refuses `address`: MAIL_FAILED. */
     const refusedSend = (a: GqlClient, address: string) =>
       mail.refusingWhile(address, async () =>

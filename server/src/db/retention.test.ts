@@ -150,17 +150,19 @@ describe('pruning of what is kept no longer', () => {
   });
 
   it('deletes an e-mail address whose setup was never confirmed a day after its last code lapsed; confirmed addresses and setups with a code lately stay', async () => {
-    // [status, when the row was made, the last setup code's expiry (null: none left)]
-    const rows: [string, string, string | null][] = [
+    // [status, when the row was made, the last setup code's expiry (null: none left), its purpose]
+    const rows: [string, string, string | null, string?][] = [
       ['PENDING', "now() - interval '3 days'", "now() - interval '2 days'"],
       ['PENDING', "now() - interval '3 days'", null],
+      // A sign-in code of the account (sent to its confirmed address elsewhere) keeps no setup alive.
+      ['PENDING', "now() - interval '3 days'", "now() + interval '5 minutes'", 'LOGIN'],
       ['PENDING', "now() - interval '3 days'", "now() + interval '5 minutes'"],
       ['PENDING', "now() - interval '3 days'", "now() - interval '20 hours'"],
       ['PENDING', "now() - interval '1 hour'", null],
       ['ACTIVE', "now() - interval '400 days'", null],
     ];
     const ids: string[] = [];
-    for (const [status, created, codeExpires] of rows) {
+    for (const [status, created, codeExpires, purpose = 'ENROLL'] of rows) {
       const id = randomUUID();
       ids.push(id);
       await db.query(
@@ -175,16 +177,16 @@ describe('pruning of what is kept no longer', () => {
       if (codeExpires !== null) {
         await db.query(
           `insert into email_code (id, account_id, purpose, session_id, code_hash, sent_at, expires_at)
-           values ($1, $2, 'ENROLL', $3, 'x', ${codeExpires} - interval '10 minutes', ${codeExpires})`,
-          [randomUUID(), id, randomUUID()],
+           values ($1, $2, $4, $3, 'x', ${codeExpires} - interval '10 minutes', ${codeExpires})`,
+          [randomUUID(), id, randomUUID(), purpose],
         );
       }
     }
-    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ email_factor: 2 });
+    expect(await pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)).toEqual({ email_factor: 3 });
     const left = (await db.query(`select account_id from email_factor where account_id = any($1::uuid[])`, [ids])).map(
       (r) => r['account_id'] as string,
     );
-    expect(left.sort()).toEqual(ids.slice(2).sort());
+    expect(left.sort()).toEqual(ids.slice(3).sort());
   });
 
   it('works a backlog off over rounds (a bounded number of batches each), and keeps login history for ever with 0 days', async () => {

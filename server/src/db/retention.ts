@@ -67,15 +67,18 @@ const JOBS: Job[] = [
   },
   {
     table: 'email_factor',
-    // An e-mail address whose setup was never confirmed: its last code (ten minutes) lapsed over a day
-    // ago, and nothing can confirm it now (a new setup sends a new code). Confirmed addresses stay.
+    // An e-mail address whose setup was never confirmed, started over a day ago and with no setup code
+    // of the last day: nothing can confirm it now (a new setup sends a new code). Confirmed addresses
+    // stay. A setup started again restamps its row (`startEmail`), and the row is judged again as it is
+    // when deleted: one started again while this statement runs stays.
     sql: `delete from email_factor where id in (
             select f.id from email_factor f
              where f.status = 'PENDING' and f.created_at < now() - make_interval(days => $1)
                and not exists (select 1 from email_code c
                                 where c.account_id = f.account_id and c.purpose = 'ENROLL'
                                   and c.expires_at > now() - make_interval(days => $1))
-             limit $2)`,
+             limit $2)
+            and status = 'PENDING' and created_at < now() - make_interval(days => $1)`,
     days: () => LAPSED_SETUP_DAYS,
   },
   ...['password_reset_token', 'incident_holder_link'].map((table) => ({

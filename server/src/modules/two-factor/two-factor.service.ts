@@ -1407,7 +1407,8 @@ export class TwoFactorService {
     if (sent instanceof TwoFactorFailure) return sent;
     const [pending] = await em.execute<{ id: string }[]>(
       `insert into email_factor (id, account_id, address, status, created_at) values (?, ?, ?, 'PENDING', now())
-       on conflict (account_id) do update set address = excluded.address where email_factor.status = 'PENDING'
+       on conflict (account_id) do update set address = excluded.address, created_at = excluded.created_at
+        where email_factor.status = 'PENDING'
        returning id`,
       [randomUUID(), account.id, address],
     );
