@@ -2004,7 +2004,7 @@ export default [
     edits: [
       [
         TFR,
-        'const after = await this.assertChangeAllowed(ctx, tx, before, input, allowedMethodsOf(input));',
+        'const after = await this.assertChangeAllowed(ctx, ctx.em, before, input, allowedMethodsOf(input));',
         'const after = { ...before, enabled: input.enabled ?? before.enabled, allowedMethods: allowedMethodsOf(input) ?? before.allowedMethods, requiredForStaff: input.requiredForStaff ?? before.requiredForStaff, emailForStaff: input.emailForStaff ?? before.emailForStaff };',
       ],
     ],

@@ -90,6 +90,8 @@ const CODE_REASON_SENTENCES: Record<string, string> = {
     'No admin could sign in afterwards: every enabled admin’s only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and none has a recovery code left. Have one set up an authenticator app or a security key first.',
   'WOULD_LOCK_YOU_OUT:SELF':
     'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
+  'WOULD_LOCK_YOU_OUT:OWN_EMAIL_CODES':
+    'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
   'WOULD_LOCK_YOU_OUT:NO_USABLE_METHOD_LEFT':
     'This is your last method that can sign you in: what would stay (a security key flagged as a copy, or e-mail codes admins may not use) cannot, and you have no recovery code left. Remove that first, or set up another method.',
   'METHOD_NOT_ALLOWED:RP_ID_NOT_A_DOMAIN':

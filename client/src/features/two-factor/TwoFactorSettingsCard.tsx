@@ -1,9 +1,10 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { Button, Card, Checkbox, Group, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { TwoFactorMethod, TwoFactorSettingsInput } from '../../__generated__/graphql';
+import { focusLost } from '../../components/focus';
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
 import { useConfirm } from '../../components/useConfirm';
@@ -122,6 +123,15 @@ export function TwoFactorSettingsCard() {
   const client = useApolloClient();
   // Reading who a change would sign out, before asking: the switches wait.
   const [weighing, setWeighing] = useState(false);
+  // A switch whose change was refused while the switches waited (disabled, so the focus fell to the
+  // page): it gets the focus back once they are enabled again.
+  const refocus = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const el = refocus.current;
+    if (weighing || !el) return;
+    refocus.current = null;
+    if (el.isConnected && focusLost()) el.focus();
+  }, [weighing]);
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
   // Only a new saved name replaces the field: saving another setting keeps a name being typed.
@@ -146,7 +156,7 @@ export function TwoFactorSettingsCard() {
    * save would refuse (you or every admin locked out, nothing left to set up, a policy on you before you
    * set up a method) is refused here as the save would refuse it: null, and nobody is asked to confirm it.
    */
-  async function weigh(input: TwoFactorSettingsInput): Promise<{ text: string; anyone: boolean } | null> {
+  async function weigh(input: TwoFactorSettingsInput, control: HTMLElement): Promise<{ text: string; anyone: boolean } | null> {
     setWeighing(true);
     try {
       const r = await client.query({ query: SettingsImpactDocument, variables: { input }, fetchPolicy: 'network-only' });
@@ -159,7 +169,9 @@ export function TwoFactorSettingsCard() {
     } catch (error) {
       const p = toProblem(error);
       if (refusesChange(p)) {
-        notifications.show({ color: 'red', title: 'Saving failed', message: problemSentence(p) });
+        // Long sentences, each saying what to do first: they stay until closed.
+        notifications.show({ color: 'red', title: 'Not saved', message: problemSentence(p), autoClose: false });
+        refocus.current = control;
         return null;
       }
       return {
@@ -185,7 +197,7 @@ export function TwoFactorSettingsCard() {
           onChange={(e) => {
             if (e.currentTarget.checked) {
               // Policies set while it was off come into force: whoever they cover without a method is signed out.
-              return void weigh({ enabled: true }).then((weighed) =>
+              return void weigh({ enabled: true }, e.currentTarget).then((weighed) =>
                 weighed === null
                   ? undefined
                   : weighed.anyone
@@ -245,12 +257,16 @@ export function TwoFactorSettingsCard() {
                 confirmLabel: 'Require it',
                 onConfirm: () => void save({ requiredForStaff: true }),
               });
-            if (!s.enabled) {
-              return ask(
-                'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
-              );
-            }
-            void weigh({ requiredForStaff: true }).then((weighed) => weighed && ask(weighed.text));
+            // Also while 2FA is off: a change the save would refuse (nothing left for staff to set up) is said at once.
+            void weigh({ requiredForStaff: true }, e.currentTarget).then(
+              (weighed) =>
+                weighed &&
+                ask(
+                  s.enabled
+                    ? weighed.text
+                    : 'It takes effect when two-factor authentication is switched on for the system: then admins and sub-admins without a method are signed out, and led through setting one up right after their password.',
+                ),
+            );
           }}
         />
         <Switch
@@ -264,7 +280,7 @@ export function TwoFactorSettingsCard() {
             }
             // Staff whose only method is e-mail codes are left a recovery code (and, when 2FA is required
             // of staff, owe a method and are signed out): asked first, with the numbers.
-            void weigh({ emailForStaff: false }).then((weighed) =>
+            void weigh({ emailForStaff: false }, e.currentTarget).then((weighed) =>
               weighed === null
                 ? undefined
                 : weighed.anyone

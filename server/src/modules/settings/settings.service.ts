@@ -188,6 +188,14 @@ export class SettingsService {
     return this.readLocked(tx, TWO_FACTOR_KEY, this.twoFactorDefaults(), 'shared');
   }
 
+  /** The two-factor settings as committed now, never from memory and under no lock: for a read that acts on nothing. */
+  async twoFactorCommitted(em: EntityManager): Promise<TwoFactorSettings> {
+    const rows = await em.execute<{ value: Partial<TwoFactorSettings> }[]>(`select value from setting where key = ?`, [
+      TWO_FACTOR_KEY,
+    ]);
+    return { ...this.twoFactorDefaults(), ...(rows[0]?.value ?? {}) };
+  }
+
   async updateTwoFactor(
     em: EntityManager,
     by: string,

@@ -636,12 +636,11 @@ export class TwoFactorResolver {
     input: TwoFactorSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<TwoFactorSettingsImpact> {
-    // The settings as committed (not this instance's copy of them), read as the save reads them.
-    const impact = await ctx.em.transactional(async (tx) => {
-      const before = await ctx.services.settings.twoFactorLocked(tx);
-      const after = await this.assertChangeAllowed(ctx, tx, before, input, allowedMethodsOf(input));
-      return settingsImpact(tx, before, after, ctx.viewer!.account.id, ctx.viewer!.session?.id ?? null);
-    });
+    // The settings as committed (not this instance's copy of them), as the save judges them; without the
+    // save's lock: a read that changes nothing holds up no save (nor whoever waits behind one).
+    const before = await ctx.services.settings.twoFactorCommitted(ctx.em);
+    const after = await this.assertChangeAllowed(ctx, ctx.em, before, input, allowedMethodsOf(input));
+    const impact = await settingsImpact(ctx.em, before, after, ctx.viewer!.account.id, ctx.viewer!.session?.id ?? null);
     return Object.assign(new TwoFactorSettingsImpact(), {
       accountsNewlyRequired: impact.newlyRequired,
       staffNewlyRequired: impact.newlyRequiredStaff,
@@ -710,6 +709,7 @@ export class TwoFactorResolver {
         throw appError(
           ErrorCode.WOULD_LOCK_YOU_OUT,
           'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+          { reason: 'OWN_EMAIL_CODES' },
         );
       }
     }
@@ -747,7 +747,7 @@ export class TwoFactorResolver {
   @Authorized(Permission.MANAGE_SETTINGS)
   @Mutation(() => TwoFactorSettingsType, {
     description:
-      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff, allowing e-mail codes for staff, allowing e-mail codes again or no longer allowing the authenticator app or security keys also needs a recent re-authentication (not possible with an API token). In force at once: the live sessions of accounts that newly owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end; switched off, every enrollment-only session ends (nothing can be set up); switched on again, the sessions signed in with the password alone while it was off by accounts holding a factor or a recovery code end (the admin saving it spared); the audit entry counts the sessions ended; at their next sign-in those holding no factor are led through setting one up, and those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code, or refused with SECOND_FACTOR_UNAVAILABLE when none is left. Turning emailForStaff off while 2FA is not required of staff leaves staff whose only factor is e-mail codes signed in, but their next sign-in asks for a recovery code or answers SECOND_FACTOR_UNAVAILABLE (twoFactorSettingsImpact counts them: staffLeftWithoutUsableFactor). A change that would require 2FA of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST); one turning e-mail codes off for staff while they are your only second factor, WOULD_LOCK_YOU_OUT; one after which no enabled admin could sign in where one could before (by anyone: a sub-admin, a token), WOULD_LOCK_YOU_OUT with reason NO_ADMIN_LEFT; one leaving nothing to set up (for everyone, or for staff it requires 2FA of), BAD_USER_INPUT, reason NOTHING_TO_ENROLL.',
+      'Changes the system-wide 2FA settings. Needs MANAGE_SETTINGS; switching 2FA off, no longer requiring it of staff, allowing e-mail codes for staff, allowing e-mail codes again or no longer allowing the authenticator app or security keys also needs a recent re-authentication (not possible with an API token). In force at once: the live sessions of accounts that newly owe an enrollment (a policy requires 2FA of them and they hold no usable factor) end; switched off, every enrollment-only session ends (nothing can be set up); switched on again, the sessions signed in with the password alone while it was off by accounts holding a factor or a recovery code end (the admin saving it spared); the audit entry counts the sessions ended; at their next sign-in those holding no factor are led through setting one up, and those holding only one that cannot be used now (a flagged security key, e-mail codes while they are off for staff) are asked for a recovery code, or refused with SECOND_FACTOR_UNAVAILABLE when none is left. Turning emailForStaff off while 2FA is not required of staff leaves staff whose only factor is e-mail codes signed in, but their next sign-in asks for a recovery code or answers SECOND_FACTOR_UNAVAILABLE (twoFactorSettingsImpact counts them: staffLeftWithoutUsableFactor). A change that would require 2FA of your own account while it holds no usable factor is refused (ENROLL_YOURSELF_FIRST); one turning e-mail codes off for staff while they are your only second factor, WOULD_LOCK_YOU_OUT with reason OWN_EMAIL_CODES; one after which no enabled admin could sign in where one could before (by anyone: a sub-admin, a token), WOULD_LOCK_YOU_OUT with reason NO_ADMIN_LEFT; one leaving nothing to set up (for everyone, or for staff it requires 2FA of), BAD_USER_INPUT, reason NOTHING_TO_ENROLL.',
   })
   async updateTwoFactorSettings(
     @Arg('input', () => TwoFactorSettingsInput, { description: 'Fields to change.' }) input: TwoFactorSettingsInput,
