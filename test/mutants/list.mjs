@@ -1999,6 +1999,37 @@ export default [
     tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed']],
   },
   {
+    id: 'email-setup-restart-unstamped',
+    why: 'an e-mail setup started again keeps the first start’s stamp: the daily pruning deletes it while its new code is good',
+    edits: [[TF, 'set address = excluded.address, created_at = excluded.created_at', 'set address = excluded.address']],
+    tests: [[T, 'an e-mail setup started again days after an unconfirmed one is stamped anew']],
+  },
+  {
+    id: 'login-code-keeps-email-setup',
+    why: 'a sign-in code of the account keeps an abandoned e-mail setup (and its address) for ever',
+    edits: [['server/src/db/retention.ts', "and c.purpose = 'ENROLL'", '']],
+    tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed']],
+  },
+  {
+    id: 'own-email-refusal-unexplained',
+    why: 'turning e-mail codes off for staff while they are your own only factor is refused without saying why (the dashboard shows the IP-list sentence)',
+    edits: [[TFR, "{ reason: 'OWN_EMAIL_CODES' }", '{}']],
+    tests: [[R, 'your only factor, e-mail codes, is not switched off for staff']],
+  },
+  {
+    id: 'reauth-before-refusal',
+    why: 'a settings change that also weakens asks to confirm it is you before saying it is refused anyway',
+    edits: [
+      [TFR, '        await this.assertChangeAllowed(ctx, tx, before, input, methods);\n', ''],
+      [
+        TFR,
+        '        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);\n',
+        '        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);\n        await this.assertChangeAllowed(ctx, tx, before, input, methods);\n',
+      ],
+    ],
+    tests: [[T, 'a policy is in force at once: live sessions that owe an enrollment end']],
+  },
+  {
     id: 'preview-skips-refusals',
     why: 'the settings preview answers numbers for a change the save refuses: the dashboard asks to confirm what cannot be saved',
     edits: [

@@ -12,6 +12,7 @@ import {
   PASSWORD,
   reauthenticate,
   setupAdmin,
+  staleReauth,
   uniqueEmail,
 } from '../support/factories.js';
 import { codes, GqlClient } from '../support/graphql.js';
@@ -2357,6 +2358,17 @@ describe('two-factor authentication', () => {
       // Staff: the first admin holds no factor, so it may not put the policy on itself; nothing changes.
       const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_AUDIT_LOG'] });
       expect(codes(await admin.gql(STAFF_POLICY))).toEqual(['ENROLL_YOURSELF_FIRST']);
+      // Also when the same change weakens something (e-mail codes allowed for staff, which needs a fresh
+      // confirmation that it is you): the refusal comes first, not a confirmation that would lead to it.
+      await staleReauth(db, admin, adminId);
+      expect(
+        codes(
+          await admin.gql(
+            `mutation { updateTwoFactorSettings(input: { requiredForStaff: true, emailForStaff: true }) { requiredForStaff } }`,
+          ),
+        ),
+      ).toEqual(['ENROLL_YOURSELF_FIRST']);
+      await reauthenticate(admin);
       // Its preview refuses it alike (the dashboard then asks nothing).
       expect(
         codes(
