@@ -1484,7 +1484,7 @@ export default [
   // Session 31's rules: the settings impact, WebAuthn's RP ID and backup state
   {
     id: 'impact-ignores-change',
-    why: 'the settings impact is counted under the stored settings, not the change asked about (nobody is ever told of)',
+    why: 'a settings change is judged under the stored staff policy, not the one asked for: the impact tells of nobody, and the save checks (ENROLL_YOURSELF_FIRST, the lock-outs) judge the settings before it',
     edits: [
       [TFR, 'requiredForStaff: input.requiredForStaff ?? before.requiredForStaff,', 'requiredForStaff: before.requiredForStaff,'],
     ],
@@ -1492,7 +1492,7 @@ export default [
   },
   {
     id: 'impact-ignores-staff-email',
-    why: 'the settings impact ignores e-mail codes allowed for staff in the same change (their holders counted as signed out)',
+    why: 'a settings change is judged as if it left e-mail codes for staff as stored: the impact counts their holders as signed out, and the save checks judge the wrong settings',
     edits: [[TFR, 'emailForStaff: forStaff,', 'emailForStaff: before.emailForStaff,']],
     tests: [[T, 'what a settings change would do is told before it is saved']],
   },
