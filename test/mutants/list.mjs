@@ -2030,6 +2030,18 @@ export default [
     tests: [[T, 'a policy is in force at once: live sessions that owe an enrollment end']],
   },
   {
+    id: 'email-setup-pruned-while-restarted',
+    why: 'the pruning deletes an e-mail setup started again while its delete waited for the row',
+    edits: [
+      [
+        'server/src/db/retention.ts',
+        "\n            and status = 'PENDING' and created_at < now() - make_interval(days => $1)`,",
+        '`,',
+      ],
+    ],
+    tests: [['server/src/db/retention.test.ts', 'keeps an e-mail setup started again while the pruning waits']],
+  },
+  {
     id: 'preview-skips-refusals',
     why: 'the settings preview answers numbers for a change the save refuses: the dashboard asks to confirm what cannot be saved',
     edits: [

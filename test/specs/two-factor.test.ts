@@ -1096,7 +1096,7 @@ describe('two-factor authentication', () => {
       expect(await auditCount(id, 'TWO_FACTOR_ENABLED')).toBe(0);
     });
 
-    it('an e-mail setup started again days after an unconfirmed one is stamped anew (kept by the daily pruning) and confirms', async () => {
+    it('an e-mail setup started again days after an unconfirmed one is stamped anew (what the daily pruning goes by) and confirms', async () => {
       const { client, id } = await newUser();
       await client.gql(Q.startEmail, { a: uniqueEmail('first') });
       // Three days go by: the first setup and its code are old.

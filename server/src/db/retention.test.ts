@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { inLockOrder } from '../../../test/support/locks.js';
 import { initOrm, migrate } from './orm.js';
 import { createSqlPool, type SqlPool } from './pool.js';
 import { pruneRetained } from './retention.js';
@@ -187,6 +188,31 @@ describe('pruning of what is kept no longer', () => {
       (r) => r['account_id'] as string,
     );
     expect(left.sort()).toEqual(ids.slice(3).sort());
+  });
+
+  it('keeps an e-mail setup started again while the pruning waits for its row (judged again as it is when deleted)', async () => {
+    const id = randomUUID();
+    await db.query(
+      `insert into account (id, email, name, role, permissions, api_only, created_at, updated_at)
+       values ($1::uuid, $2, 'x', 'USER', '{}', false, now(), now())`,
+      [id, `restart-${id}@example.test`],
+    );
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at) values ($1, $2, $3, 'PENDING', now() - interval '3 days')`,
+      [randomUUID(), id, `codes-${id}@example.test`],
+    );
+    // The setup is started again (its row restamped, as startEmail does) while the pruning's delete
+    // waits for the row: the delete then finds it fresh and leaves it.
+    await inLockOrder(
+      db,
+      ['select 1 from email_factor where account_id = $1 for update', [id]],
+      [() => pruneRetained(pool, { loginHistoryDays: 365, endedRecordDays: 30 }, logger)],
+      {
+        waitingOn: 'email_factor',
+        meanwhile: (locker) => locker.query(`update email_factor set created_at = now() where account_id = $1`, [id]),
+      },
+    );
+    expect(await count('email_factor', `account_id = '${id}'`)).toBe(1);
   });
 
   it('works a backlog off over rounds (a bounded number of batches each), and keeps login history for ever with 0 days', async () => {
