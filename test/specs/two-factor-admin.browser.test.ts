@@ -505,6 +505,8 @@ describe('two-factor administration in the dashboard', () => {
       await staff.getByRole('button', { name: 'Cancel' }).click();
       await staff.waitFor({ state: 'detached' });
       expect(await mineForStaff.isChecked()).toBe(false);
+      // The question's dialog gives the focus back to the switch it was asked from, not to the page.
+      await expect.poll(() => mineForStaff.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await stored()).toEqual({ enabled: true, requiredForStaff: false, emailForStaff: false });
       await mine.context().close();
 

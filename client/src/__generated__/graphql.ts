@@ -296,7 +296,7 @@ export type ErrorCode =
   | 'WEBAUTHN_FAILED'
   /** A publicly routable range wider than /24 (IPv4) or /48 (IPv6) needs `acknowledgeWideRange: true`. */
   | 'WIDE_RANGE_NEEDS_ACKNOWLEDGEMENT'
-  /** Refused: the change would lock you out of your own account (your current IP outside your own access list or inside a block, e-mail codes switched off for admins while they are your only second factor, or, reason NO_USABLE_METHOD_LEFT, the removal of your last method that can sign you in while what stays cannot and no recovery code is left); reason NO_ADMIN_LEFT: a 2FA settings change after which no enabled admin could sign in (e-mail codes taken from staff while they are every admin’s only factor and none has a recovery code), where one could before. */
+  /** Refused: the change would lock you out of your own account (your current IP outside your own access list or inside a block; reason OWN_EMAIL_CODES, e-mail codes switched off for admins while they are your only second factor; reason SELF, a 2FA settings change after which your only factor would be refused and no recovery code is left; reason NO_USABLE_METHOD_LEFT, the removal of your last method that can sign you in while what stays cannot and no recovery code is left); reason NO_ADMIN_LEFT: a 2FA settings change after which no enabled admin could sign in (e-mail codes taken from staff while they are every admin’s only factor and none has a recovery code), where one could before. */
   | 'WOULD_LOCK_YOU_OUT';
 
 /** What the account holder answered through the links in the incident e-mail. */

@@ -106,6 +106,8 @@ function impactSentence(i: {
       : 'None of them is signed in now.';
   return required + signedOut + emailOnly;
 }
+const REFUSED_NOTICE = 'two-factor-settings-refused';
+
 /** A refusal of the change itself, which the preview answers as the save would (not a failure to read it). */
 const refusesChange = (p: Problem): boolean =>
   p.code === 'WOULD_LOCK_YOU_OUT' ||
@@ -123,15 +125,20 @@ export function TwoFactorSettingsCard() {
   const client = useApolloClient();
   // Reading who a change would sign out, before asking: the switches wait.
   const [weighing, setWeighing] = useState(false);
-  // A switch whose change was refused while the switches waited (disabled, so the focus fell to the
-  // page): it gets the focus back once they are enabled again.
+  // The switch a change was asked from: disabled while it is saved, so the focus may fall to the page;
+  // it gets it back once nothing is under way (focus a dialog or the person moved elsewhere stays there).
+  // While the server is asked what a change would do, the switches stay focusable and ignore clicks: a
+  // disabled one would drop the focus, and the question's dialog would give it back to the page.
   const refocus = useRef<HTMLElement | null>(null);
   useEffect(() => {
     const el = refocus.current;
-    if (weighing || !el) return;
-    refocus.current = null;
-    if (el.isConnected && focusLost()) el.focus();
-  }, [weighing]);
+    if (weighing || loading || !el) return;
+    if (!el.isConnected) refocus.current = null;
+    else if (focusLost()) {
+      refocus.current = null;
+      el.focus();
+    }
+  }, [weighing, loading]);
   const s = data?.twoFactorSettings;
   const [issuer, setIssuer] = useState('');
   // Only a new saved name replaces the field: saving another setting keeps a name being typed.
@@ -157,6 +164,7 @@ export function TwoFactorSettingsCard() {
    * set up a method) is refused here as the save would refuse it: null, and nobody is asked to confirm it.
    */
   async function weigh(input: TwoFactorSettingsInput, control: HTMLElement): Promise<{ text: string; anyone: boolean } | null> {
+    refocus.current = control;
     setWeighing(true);
     try {
       const r = await client.query({ query: SettingsImpactDocument, variables: { input }, fetchPolicy: 'network-only' });
@@ -170,8 +178,15 @@ export function TwoFactorSettingsCard() {
       const p = toProblem(error);
       if (refusesChange(p)) {
         // Long sentences, each saying what to do first: they stay until closed.
-        notifications.show({ color: 'red', title: 'Not saved', message: problemSentence(p), autoClose: false });
-        refocus.current = control;
+        // One notice at a time (a second refusal replaces it), kept until closed: a long sentence saying what to do first.
+        notifications.hide(REFUSED_NOTICE);
+        notifications.show({
+          id: REFUSED_NOTICE,
+          color: 'red',
+          title: 'Not saved',
+          message: problemSentence(p),
+          autoClose: false,
+        });
         return null;
       }
       return {
@@ -193,8 +208,10 @@ export function TwoFactorSettingsCard() {
           label="Two-factor authentication"
           description="Off: nobody is asked for a second step and nobody can set one up."
           checked={s.enabled}
-          disabled={loading || weighing}
+          disabled={loading}
+          aria-disabled={weighing || undefined}
           onChange={(e) => {
+            if (weighing) return;
             if (e.currentTarget.checked) {
               // Policies set while it was off come into force: whoever they cover without a method is signed out.
               return void weigh({ enabled: true }, e.currentTarget).then((weighed) =>
@@ -247,8 +264,10 @@ export function TwoFactorSettingsCard() {
           label="Require 2FA for admins and sub-admins"
           description="Staff without a method are signed out at once, then led through setup right after their password and can do nothing else until done. Set up your own method first."
           checked={s.requiredForStaff}
-          disabled={loading || weighing}
+          disabled={loading}
+          aria-disabled={weighing || undefined}
           onChange={(e) => {
+            if (weighing) return;
             if (!e.currentTarget.checked) return void save({ requiredForStaff: false });
             const ask = (body: string) =>
               confirm({
@@ -273,8 +292,10 @@ export function TwoFactorSettingsCard() {
           label="Allow e-mail codes for admins and sub-admins"
           description="Off by default: NIST SP 800-63B-4 does not accept e-mail as an out-of-band authenticator, because mailboxes are often reachable with the same password."
           checked={s.emailForStaff}
-          disabled={loading || weighing}
+          disabled={loading}
+          aria-disabled={weighing || undefined}
           onChange={(e) => {
+            if (weighing) return;
             if (e.currentTarget.checked || !s.enabled) {
               return void save({ emailForStaff: e.currentTarget.checked });
             }

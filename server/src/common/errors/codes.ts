@@ -102,7 +102,7 @@ registerEnumType(ErrorCode, {
     IP_NOT_ALLOWED: { description: 'The account is restricted to its IP access list and this request comes from elsewhere.' },
     WOULD_LOCK_YOU_OUT: {
       description:
-        'Refused: the change would lock you out of your own account (your current IP outside your own access list or inside a block, e-mail codes switched off for admins while they are your only second factor, or, reason NO_USABLE_METHOD_LEFT, the removal of your last method that can sign you in while what stays cannot and no recovery code is left); reason NO_ADMIN_LEFT: a 2FA settings change after which no enabled admin could sign in (e-mail codes taken from staff while they are every admin’s only factor and none has a recovery code), where one could before.',
+        'Refused: the change would lock you out of your own account (your current IP outside your own access list or inside a block; reason OWN_EMAIL_CODES, e-mail codes switched off for admins while they are your only second factor; reason SELF, a 2FA settings change after which your only factor would be refused and no recovery code is left; reason NO_USABLE_METHOD_LEFT, the removal of your last method that can sign you in while what stays cannot and no recovery code is left); reason NO_ADMIN_LEFT: a 2FA settings change after which no enabled admin could sign in (e-mail codes taken from staff while they are every admin’s only factor and none has a recovery code), where one could before.',
     },
     REAUTH_REQUIRED: {
       description:

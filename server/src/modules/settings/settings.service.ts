@@ -193,7 +193,7 @@ export class SettingsService {
     const rows = await em.execute<{ value: Partial<TwoFactorSettings> }[]>(`select value from setting where key = ?`, [
       TWO_FACTOR_KEY,
     ]);
-    return { ...this.twoFactorDefaults(), ...(rows[0]?.value ?? {}) };
+    return this.twoFactorFrom(rows[0]?.value);
   }
 
   async updateTwoFactor(
