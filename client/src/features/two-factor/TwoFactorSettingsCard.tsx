@@ -177,7 +177,6 @@ export function TwoFactorSettingsCard() {
     } catch (error) {
       const p = toProblem(error);
       if (refusesChange(p)) {
-        // Long sentences, each saying what to do first: they stay until closed.
         // One notice at a time (a second refusal replaces it), kept until closed: a long sentence saying what to do first.
         notifications.hide(REFUSED_NOTICE);
         notifications.show({
