@@ -158,10 +158,11 @@ export function loginEventCte(event: PreparedLoginEvent, first: number, gate: st
  * then carries several sign-ins' events, when idle an answer comes this much later. 60 ms rather than
  * 20: at 170 sign-ins a second about ten events a commit instead of three or four, and the answers
  * they wait for go out together. On session 42's host the dashboard's two-step sign-in then cost the
- * server's JavaScript thread 1.6–1.8 core-ms instead of 1.8–1.9, and reached 0.67–0.75× the raw hash
- * rate (0.71× or more in four of five runs) against 0.69–0.70× at 20 ms (four runs); 100 ms gave no
- * more, and left the machine idle at times. Nobody waits noticeably: the password step that writes
- * such an event answers at most 40 ms later than before.
+ * server's JavaScript thread 1.6–1.9 core-ms instead of 1.8–2.3, and reached 0.66–0.75× the raw hash
+ * rate (0.71× or more in four of six runs; 0.66–0.67× once the host had slowed) against 0.63–0.70×
+ * at 20 ms (five runs), ahead of 20 ms in both interleaved comparisons; 100 ms gave no more, and left
+ * the machine idle at times. Nobody waits noticeably: the password step that writes such an event
+ * answers at most 40 ms later than before.
  */
 export const BATCH_LINGER_MS = 60;
 /** At most this many rows per batched insert (18 parameters each: well under PostgreSQL's 65 535). */
