@@ -2042,6 +2042,18 @@ export default [
     tests: [['server/src/db/retention.test.ts', 'keeps an e-mail setup started again while the pruning waits']],
   },
   {
+    id: 'locked-account-mailed-setup-code',
+    why: 'an e-mail setup while the second step is locked (or its attempt budget spent) mails a code its confirmation will refuse, spending the mail budgets',
+    edits: [
+      [
+        TF,
+        '    const refused = await this.nextAttemptRefused(account.id, ctx.clientIp);\n    if (refused) return refused;\n    // Out of e-mail budget',
+        '    // Out of e-mail budget',
+      ],
+    ],
+    tests: [[L, 'an e-mail setup while the second step is locked, or the attempt budget is spent, mails no code']],
+  },
+  {
     id: 'preview-skips-refusals',
     why: 'the settings preview answers numbers for a change the save refuses: the dashboard asks to confirm what cannot be saved',
     edits: [

@@ -1542,6 +1542,34 @@ describe('maintenance rounds: second-factor budgets, the counters clean-up, noti
     expect(mail.messages.slice(since).filter((m) => m.to.includes(address))).toHaveLength(1);
   });
 
+  it('an e-mail setup while the second step is locked, or the attempt budget is spent, mails no code (its confirmation would be refused): nothing stored or sent', async () => {
+    const u = await createAccount(server, admin, { role: 'USER' });
+    const start = async () =>
+      (await u.client.gql(Q.startEmail, { a: `codes-${u.id}@example.test` })).data!['startEmailEnrollment'];
+    const nothingSent = async (since: number) => {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mail.count()).toBe(since);
+      expect(await db.query(`select 1 from email_code where account_id = $1`, [u.id])).toEqual([]);
+      expect(await db.query(`select 1 from email_factor where account_id = $1`, [u.id])).toEqual([]);
+    };
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())`, [u.id]);
+    let since = mail.count();
+    expect(await start()).toMatchObject({ __typename: 'TwoFactorError', code: 'SECOND_FACTOR_LOCKED' });
+    await nothingSent(since);
+    await db.query(`delete from two_factor_state where account_id = $1`, [u.id]);
+    await db.query(
+      `insert into failure_counter (key, count, window_start) values ($1, 5, now())
+         on conflict (key) do update set count = excluded.count, window_start = now()`,
+      [`2fa:acct:${u.id}`],
+    );
+    since = mail.count();
+    expect(await start()).toMatchObject({ __typename: 'TwoFactorError', code: 'TOO_MANY_ATTEMPTS', reason: 'WRONG_CODES' });
+    await nothingSent(since);
+    // With the budget back, the code goes.
+    await db.query(`delete from failure_counter where key = $1`, [`2fa:acct:${u.id}`]);
+    expect(await start()).toMatchObject({ __typename: 'EmailCodeSent' });
+  });
+
   it('clears a backlog of old counters larger than one batch, and keeps the live ones', async () => {
     // As after a flood from many sources: more old rows than one batch (5 000) takes.
     await db.query(

@@ -371,7 +371,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EmailCodeResult, {
     description:
-      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, BAD_USER_INPUT (reason INVALID_EMAIL), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does; TwoFactorError: EMAIL_COOLDOWN, TOO_MANY_ATTEMPTS (too many codes e-mailed lately, to the account or the address, or the last code died of wrong tries: `reason` says which), ALREADY_ENABLED, MAIL_FAILED.',
+      'Starts setting up e-mail codes: a code is sent to the address. In a signed-in session, needs the sign-in or a re-authentication within the last `REAUTH_SECONDS` (else REAUTH_REQUIRED). Throws TWO_FACTOR_DISABLED, METHOD_NOT_ALLOWED, BAD_USER_INPUT (reason INVALID_EMAIL), or SECOND_FACTOR_REQUIRED as startTotpEnrollment does; TwoFactorError: EMAIL_COOLDOWN, TOO_MANY_ATTEMPTS (wrong codes past the account’s or this network’s budget, too many codes e-mailed lately, to the account or the address, or the last code died of wrong tries: `reason` says which), SECOND_FACTOR_LOCKED, ALREADY_ENABLED, MAIL_FAILED; no code is sent while the next attempt would be refused.',
   })
   async startEmailEnrollment(
     @Arg('address', () => String, { description: 'Where codes will go.' }) address: string,

@@ -1389,6 +1389,10 @@ export class TwoFactorService {
         new Date(new Date(cooling.sent_at).getTime() + cooldownSeconds * 1000),
       );
     }
+    // A locked second step, or spent attempt budgets, take no code: its confirmation would only be
+    // refused (as `sendEmailCode` refuses a sign-in's), and each one sent spends the mail budgets.
+    const refused = await this.nextAttemptRefused(account.id, ctx.clientIp);
+    if (refused) return refused;
     // Out of e-mail budget: refused before the setup's address is replaced (the last code still confirms it).
     const budget = await this.takeMailBudget(em, account.id, address);
     if (budget instanceof TwoFactorFailure)
