@@ -1989,26 +1989,20 @@ export default [
   {
     id: 'lapsed-email-setup-kept',
     why: 'an e-mail address whose setup was never confirmed is kept for ever',
-    edits: [['server/src/db/retention.ts', "where f.status = 'PENDING' and f.created_at <", 'where false and f.created_at <']],
-    tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed']],
-  },
-  {
-    id: 'email-setup-pruned-under-way',
-    why: 'an e-mail setup begun long ago and started again just now is deleted while its new code is still good',
-    edits: [['server/src/db/retention.ts', 'and c.expires_at > now() - make_interval(days => $1))', 'and false)']],
-    tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed']],
+    edits: [
+      [
+        'server/src/db/retention.ts',
+        "where status = 'PENDING' and created_at < now() - make_interval(days => $1) limit $2)",
+        'where false limit $2)',
+      ],
+    ],
+    tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed a day after']],
   },
   {
     id: 'email-setup-restart-unstamped',
     why: 'an e-mail setup started again keeps the first start’s stamp: the daily pruning deletes it while its new code is good',
     edits: [[TF, 'set address = excluded.address, created_at = excluded.created_at', 'set address = excluded.address']],
     tests: [[T, 'an e-mail setup started again days after an unconfirmed one is stamped anew']],
-  },
-  {
-    id: 'login-code-keeps-email-setup',
-    why: 'a sign-in code of the account keeps an abandoned e-mail setup (and its address) for ever',
-    edits: [['server/src/db/retention.ts', "and c.purpose = 'ENROLL'", '']],
-    tests: [['server/src/db/retention.test.ts', 'deletes an e-mail address whose setup was never confirmed']],
   },
   {
     id: 'own-email-refusal-unexplained',

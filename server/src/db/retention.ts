@@ -67,17 +67,14 @@ const JOBS: Job[] = [
   },
   {
     table: 'email_factor',
-    // An e-mail address whose setup was never confirmed, started over a day ago and with no setup code
-    // of the last day: nothing can confirm it now (a new setup sends a new code). Confirmed addresses
-    // stay. A setup started again restamps its row (`startEmail`), and the row is judged again as it is
-    // when deleted: one started again while this statement runs stays.
+    // An e-mail address whose setup was never confirmed, started over a day ago: its code (ten
+    // minutes) lapsed long since, and nothing can confirm it now. Every setup code is sent by a start
+    // (`startEmail`), which restamps the row, so the stamp is its last code's; the codes' table is not
+    // read (a maintenance round holding it waits for nothing here). Confirmed addresses stay. The row
+    // is judged again as it is when deleted: one started again while this statement runs stays.
     sql: `delete from email_factor where id in (
-            select f.id from email_factor f
-             where f.status = 'PENDING' and f.created_at < now() - make_interval(days => $1)
-               and not exists (select 1 from email_code c
-                                where c.account_id = f.account_id and c.purpose = 'ENROLL'
-                                  and c.expires_at > now() - make_interval(days => $1))
-             limit $2)
+            select id from email_factor
+             where status = 'PENDING' and created_at < now() - make_interval(days => $1) limit $2)
             and status = 'PENDING' and created_at < now() - make_interval(days => $1)`,
     days: () => LAPSED_SETUP_DAYS,
   },
