@@ -2014,11 +2014,10 @@ export default [
     id: 'reauth-before-refusal',
     why: 'a settings change that also weakens asks to confirm it is you before saying it is refused anyway',
     edits: [
-      [TFR, '        await this.assertChangeAllowed(ctx, tx, before, input, methods);\n', ''],
       [
         TFR,
-        '        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);\n',
-        '        if (weakens) ctx.services.twoFactor.requireRecentReauth(ctx);\n        await this.assertChangeAllowed(ctx, tx, before, input, methods);\n',
+        '        const judged = await this.assertChangeAllowed(ctx, tx, before, input, methods);\n',
+        '        if (input.enabled === false || input.requiredForStaff === false || input.emailForStaff === true) ctx.services.twoFactor.requireRecentReauth(ctx);\n        const judged = await this.assertChangeAllowed(ctx, tx, before, input, methods);\n',
       ],
     ],
     tests: [[T, 'a policy is in force at once: live sessions that owe an enrollment end']],

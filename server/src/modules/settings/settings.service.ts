@@ -142,7 +142,12 @@ export class SettingsService {
   ): Promise<T> {
     const lock = mode === 'exclusive' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
     await tx.execute(`select ${lock}(hashtext(?))`, [`settings:${key}`]);
-    const rows = await tx.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
+    return this.readStored(tx, key, defaults);
+  }
+
+  /** One group as committed now: never from memory, under whatever lock the caller holds (or none). */
+  private async readStored<T extends object>(em: EntityManager, key: string, defaults: T): Promise<T> {
+    const rows = await em.execute<{ value: Partial<T> }[]>(`select value from setting where key = ?`, [key]);
     return { ...defaults, ...(rows[0]?.value ?? {}) };
   }
 
@@ -190,10 +195,7 @@ export class SettingsService {
 
   /** The two-factor settings as committed now, never from memory and under no lock: for a read that acts on nothing. */
   async twoFactorCommitted(em: EntityManager): Promise<TwoFactorSettings> {
-    const rows = await em.execute<{ value: Partial<TwoFactorSettings> }[]>(`select value from setting where key = ?`, [
-      TWO_FACTOR_KEY,
-    ]);
-    return this.twoFactorFrom(rows[0]?.value);
+    return this.readStored(em, TWO_FACTOR_KEY, this.twoFactorDefaults());
   }
 
   async updateTwoFactor(

@@ -775,13 +775,13 @@ export class TwoFactorResolver {
       ctx.viewer!.account.id,
       async (before, tx) => {
         // A change refused for what it does is refused before anyone is asked to confirm it is them.
-        await this.assertChangeAllowed(ctx, tx, before, input, methods);
+        const judged = await this.assertChangeAllowed(ctx, tx, before, input, methods);
         // Weakening the second step for everyone (off, no longer required of staff, e-mail codes for
         // staff, e-mail codes allowed again: the weakest method, NIST SP 800-63B's restricted one; the
         // authenticator app or security keys no longer allowed: nobody can set them up any more, and
         // what is left to set up, staff's policy-forced enrollments too, may be e-mail codes alone) is
         // as sensitive as removing one's own method: a recent re-authentication first, never a token.
-        const allowed = methods ?? before.allowedMethods;
+        const allowed = judged.allowedMethods;
         const takenAway = (m: TwoFactorMethod) => before.allowedMethods.includes(m) && !allowed.includes(m);
         const weakens =
           (input.enabled === false && before.enabled) ||
