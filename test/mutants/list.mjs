@@ -2047,6 +2047,12 @@ export default [
     tests: [[L, 'an e-mail setup while the second step is locked, or the attempt budget is spent, mails no code']],
   },
   {
+    id: 'closed-request-mail-says-directly',
+    why: 'the requester of a waiting reset request closed by the approval of another request is told the account was reset directly',
+    edits: [[TF, 'account.email, by, approval !== undefined));', 'account.email, by, false));']],
+    tests: [[R, 'comes from an admin of a day when it was asked for, for a requester still standing behind it; once per account']],
+  },
+  {
     id: 'preview-skips-refusals',
     why: 'the settings preview answers numbers for a change the save refuses: the dashboard asks to confirm what cannot be saved',
     edits: [

@@ -455,6 +455,7 @@ describe('two-factor rules', () => {
          values (gen_random_uuid(), $1, $2, now() - interval '1 hour', now() + interval '1 hour')`,
         [target.id, adminId],
       );
+      const sinceApproval = mail.count();
       const done = await before.client.gql(APPROVE, { id: renewed });
       expect(done.data!['approveTwoFactorReset'].__typename, JSON.stringify(done)).toBe('TwoFactorResetDone');
       expect(await factors(target.id)).toBe(0);
@@ -463,6 +464,14 @@ describe('two-factor rules', () => {
         [target.id],
       );
       expect(open).toHaveLength(0);
+      // The older request's requester is told how it closed: by the approval of another request, not
+      // by a reset made directly.
+      const [older] = await db.query<{ email: string }>(`select email from account where id = $1`, [adminId]);
+      const closedMail = await mail.waitFor(older!.email, (m) => m.subject.startsWith('Closed: the reset'), sinceApproval);
+      expect(MailSink.text(closedMail)).toContain(
+        `${before.email} reset the two-factor authentication of the admin ${target.email}, approving another request to reset it, so`,
+      );
+      expect(MailSink.text(closedMail)).not.toContain('directly');
       const [audit] = await db.query(`select details from audit_log where target_id = $1 and action = 'TWO_FACTOR_RESET'`, [
         target.id,
       ]);
