@@ -2050,7 +2050,9 @@ export default [
     id: 'closed-request-mail-says-directly',
     why: 'the requester of a waiting reset request closed by the approval of another request is told the account was reset directly',
     edits: [[TF, 'account.email, by, approval !== undefined));', 'account.email, by, false));']],
-    tests: [[R, 'comes from an admin of a day when it was asked for, for a requester still standing behind it; once per account']],
+    tests: [
+      [R, 'comes from an admin of a day when it was asked for, for a requester still standing behind it; once per account'],
+    ],
   },
   {
     id: 'preview-skips-refusals',

@@ -13,6 +13,7 @@ import type { TestDatabase } from '../support/database.js';
 import { createAccount, login, PASSWORD, reauthenticate, uniqueEmail } from '../support/factories.js';
 import { codes, type GqlClient } from '../support/graphql.js';
 import type { RunningServer } from '../support/server.js';
+import type { MailSink } from '../support/smtp.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { totp } from '../support/totp.js';
 import { awayFromStepEdge, enrollTotp, loginWithTotp } from '../support/two-factor.js';
@@ -51,10 +52,11 @@ describe('two-factor administration in the dashboard', () => {
   let closeBrowser: () => Promise<void>;
   let admin: GqlClient;
   let adminEmail: string;
+  let mail: MailSink;
 
   beforeAll(async () => {
     stack = await startStack('two_factor_admin');
-    ({ db, server, admin, adminEmail } = stack);
+    ({ db, server, admin, adminEmail, mail } = stack);
     // An admin of more than a day, as one asking for a reset another admin must approve has to be.
     await db.query(`update account set created_at = created_at - interval '25 hours' where lower(email) = lower($1)`, [
       adminEmail,
@@ -666,6 +668,85 @@ describe('two-factor administration in the dashboard', () => {
       const r = await me.client.gql(SET, { i: { requiredForStaff: false, emailForStaff: false } });
       expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
       await login(admin, adminEmail);
+    }
+  });
+
+  it('turning e-mail codes off for staff while they are your own only method is refused at once, unasked, with that reason’s own sentence', async () => {
+    // An admin whose only method is e-mail codes, which staff may use.
+    const me = await createAccount(server, admin, { role: 'ADMIN' });
+    const address = uniqueEmail('own-codes');
+    await db.query(
+      `insert into email_factor (id, account_id, address, status, created_at, confirmed_at)
+       values (gen_random_uuid(), $1, $2, 'ACTIVE', now(), now())`,
+      [me.id, address],
+    );
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const since = mail.count();
+      await submitPassword(page, server.url, me.email, PASSWORD);
+      // E-mail codes its only method: the pop-up sends the code by itself.
+      const popUp = page.getByRole('dialog', { name: 'Two-step verification' });
+      await popUp.getByLabel('Code from the e-mail').fill(await mail.codeFor(address, since));
+      await popUp.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      await page.getByRole('link', { name: '2FA compliance' }).click();
+      const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+      const email = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
+      await expect.poll(() => email.isChecked()).toBe(true);
+      await flip(email);
+      // The reason's sentence (OWN_EMAIL_CODES), not the code's own, which is about IP access lists.
+      const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
+      await refusal
+        .getByText(
+          'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+        )
+        .waitFor();
+      expect(await refusal.innerText()).not.toMatch(/access list/i);
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      expect(await email.isChecked()).toBe(true);
+      expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+      await page.context().close();
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { emailForStaff: false } })).errors).toBeUndefined();
+    }
+  });
+
+  it('switching 2FA on while your only method would then be refused (a key flagged as a copy) is refused at once, unasked, with that reason’s own sentence', async () => {
+    // An admin whose only method is a security key flagged as a possible copy, with no recovery code,
+    // while 2FA is off for the system: signed in with the password alone now, refused once 2FA is on.
+    const me = await createAccount(server, admin, { role: 'ADMIN' });
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 0, '[]', 'Desk key', now(), now())`,
+      [me.id],
+    );
+    await reauthenticate(admin);
+    expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();
+    try {
+      const page = await signedIn(me.email);
+      await page.getByRole('link', { name: '2FA compliance' }).click();
+      const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
+      const enabled = settings.getByRole('switch', { name: /^Two-factor authentication/ });
+      await expect.poll(() => enabled.isChecked()).toBe(false);
+      await flip(enabled);
+      // The reason's sentence (SELF), not the code's own, which is about IP access lists.
+      const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
+      await refusal
+        .getByText(
+          'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
+        )
+        .waitFor();
+      expect(await refusal.innerText()).not.toMatch(/access list/i);
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      expect(await enabled.isChecked()).toBe(false);
+      expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].enabled).toBe(false);
+      await page.context().close();
+    } finally {
+      await reauthenticate(admin);
+      expect((await admin.gql(SET, { i: { enabled: true } })).errors).toBeUndefined();
     }
   });
 
