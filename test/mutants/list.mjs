@@ -2047,6 +2047,40 @@ export default [
     tests: [[L, 'an e-mail setup while the second step is locked, or the attempt budget is spent, mails no code']],
   },
   {
+    id: 'methods-read-on-other-connections',
+    why: 'a transaction holding the per-account lock reads the account’s methods on other connections of the pool, which the removals waiting for that lock hold: every one times out',
+    edits: [
+      [
+        TF,
+        '    if (em.isInTransaction()) {\n      const tx = em.fork({ keepTransactionContext: true });',
+        '    if (false as boolean) {\n      const tx = em.fork({ keepTransactionContext: true });',
+      ],
+    ],
+    tests: [
+      [
+        T,
+        'more removals of one account’s methods at once than the server has connections are each answered in turn, none left waiting for a connection',
+      ],
+    ],
+  },
+  {
+    id: 'removal-of-nothing-judged',
+    why: 'removing a method the account does not hold is judged on what would be left: an account left with an unusable key hears WOULD_LOCK_YOU_OUT (or LAST_METHOD_REQUIRED) instead of NOT_FOUND',
+    edits: [[TFR, '    if (!goes) return;\n', '']],
+    tests: [[R, 'the last method that can sign you in does not go while what stays cannot and no recovery code is left']],
+  },
+  {
+    id: 'challenge-less-registration-not-enrolling',
+    why: 'a registration response naming no challenge is answered NOT_ENROLLING (no registration in progress) while one is',
+    edits: [[WA, '    if (answeredChallenge(response) === null) return unverifiable();\n', '']],
+    tests: [
+      [
+        'test/specs/two-factor-bad-input.test.ts',
+        'malformed registration JSON is a typed error: nothing registered, and the live prompt not taken (it answers none)',
+      ],
+    ],
+  },
+  {
     id: 'closed-request-mail-says-directly',
     why: 'the requester of a waiting reset request closed by the approval of another request is told the account was reset directly',
     edits: [[TF, 'account.email, by, approval !== undefined));', 'account.email, by, false));']],

@@ -219,6 +219,16 @@ describe('two-factor rules', () => {
       typename: 'SecondFactorRequired',
       methods: ['RECOVERY_CODE'],
     });
+    // Its last recovery code used too: removing what it does not hold (the app, gone; e-mail codes,
+    // never set up; a key that is not its own) is NOT_FOUND, not a judgement of what would be left.
+    await db.query(`update recovery_code set used_at = now() where account_id = $1 and used_at is null`, [user.id]);
+    expect(codes(await user.client.gql(Q.disableTotp))).toEqual(['NOT_FOUND']);
+    expect(codes(await user.client.gql(Q.disableEmail))).toEqual(['NOT_FOUND']);
+    const removeKey = `mutation($id: ID!) { removeWebauthnCredential(id: $id) }`;
+    expect(codes(await user.client.gql(removeKey, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    // The flagged key itself may go: nothing unusable is left behind.
+    const [key] = await db.query<{ id: string }>(`select id from webauthn_credential where account_id = $1`, [user.id]);
+    expect((await user.client.gql(removeKey, { id: key!.id })).data).toEqual({ removeWebauthnCredential: true });
   });
 
   it('re-authentication is refused, not done with the password alone, when the factor held cannot be used', async () => {

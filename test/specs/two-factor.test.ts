@@ -664,6 +664,39 @@ describe('two-factor authentication', () => {
       }
     });
 
+    it('more removals of one account’s methods at once than the server has connections are each answered in turn, none left waiting for a connection', async () => {
+      // The server's statements give up after 3 s. Twelve removals (its pool has ten connections) wait
+      // at the account's lock, held here: ten of them hold a connection while they wait, and the one let
+      // through reads the account's methods on its own, not on another connection it cannot get.
+      const slow = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, DB_STATEMENT_TIMEOUT_MS: '3000' });
+      const methods = new pg.Client({ connectionString: db.url });
+      await methods.connect();
+      try {
+        const { client: c, id } = await newUser();
+        const client = c.withBaseUrl(slow.url);
+        await reauthenticate(client);
+        await methods.query('select pg_advisory_lock(hashtext($1))', [`two_factor_methods:${id}`]);
+        const removals = Array.from({ length: 12 }, () => client.gql(Q.disableTotp));
+        const waiting = async () =>
+          (
+            await db.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%pg_advisory_xact_lock%'`,
+            )
+          )[0]!['n'] as number;
+        for (let i = 0; i < 300 && (await waiting()) < 10; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await waiting()).toBe(10);
+        await methods.query('select pg_advisory_unlock(hashtext($1))', [`two_factor_methods:${id}`]);
+        // Nothing to remove: each is told so, none that its statement timed out (DATABASE_TIMEOUT).
+        for (const r of await Promise.all(removals)) expect(codes(r), JSON.stringify(r)).toEqual(['NOT_FOUND']);
+        // The server still answers, with every connection back.
+        expect((await client.gql(Q.disableTotp)).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+      } finally {
+        await methods.end();
+        await slow.stop();
+      }
+    });
+
     it('an app setup left unconfirmed past its expiry cannot be switched on, even with a right code', async () => {
       const { client, email, id } = await newUser();
       const start = await client.gql(Q.startTotp);

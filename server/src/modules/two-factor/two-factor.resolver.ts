@@ -417,7 +417,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EnableResult, {
     description:
-      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED, NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered to your account already; one held by another account answers WEBAUTHN_FAILED), TOO_MANY_KEYS (the account reached 20 keys meanwhile, by another registration). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED (also for a response that names no challenge: a registration in progress stays for its answer), NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered to your account already; one held by another account answers WEBAUTHN_FAILED), TOO_MANY_KEYS (the account reached 20 keys meanwhile, by another registration). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async finishWebauthnRegistration(
     @Arg('response', () => GraphQLJSONObject, { description: 'The `startRegistration` result.', validate: false })
@@ -576,6 +576,14 @@ export class TwoFactorResolver {
     const now = fresh ? { role: fresh.role, requiresTwoFactor: fresh.requires_two_factor } : account;
     const required = await tf.policyRequires(ctx.em, now, settings);
     const m = await tf.summary(ctx.em, account.id);
+    // Nothing the account holds as a factor goes (gone already, never there, or a setup not confirmed):
+    // what is left is what there is, and the removal answers for itself (NOT_FOUND), not this judgement.
+    const goes = removing.totp
+      ? m.totp !== null
+      : removing.email
+        ? m.email !== null
+        : m.webauthn.some((c) => c.id === removing.webauthnId);
+    if (!goes) return;
     // E-mail codes count only where they can finish a sign-in (for staff, only when the settings allow them).
     const emailUsable = m.email !== null && (await tf.emailAllowedFor(ctx.em, now, settings));
     const left =

@@ -414,12 +414,33 @@ export class TwoFactorService {
 
   // ── What an account has ────────────────────────────────────────────────────────────────────────
 
+  /**
+   * The account's methods. Inside a transaction, read on the transaction's own connection, one after
+   * another: a plain fork takes another connection from the pool while the transaction holds its own,
+   * and transactions that hold theirs while they wait for the one holding a lock (a method's removal,
+   * the settings' save) would leave it none to take, until their statements time out.
+   */
   async summary(em: EntityManager, accountId: string): Promise<MethodSummary> {
+    const reads = [
+      (r: EntityManager) => r.findOne(TotpAuthenticator, { account: accountId, status: EnrollmentStatus.ACTIVE }),
+      (r: EntityManager) => r.findOne(EmailFactor, { account: accountId, status: EnrollmentStatus.ACTIVE }),
+      (r: EntityManager) => r.find(WebauthnCredential, { account: accountId }, { orderBy: { createdAt: 'asc' } }),
+      (r: EntityManager) => r.count(RecoveryCode, { account: accountId, usedAt: null }),
+    ] as const;
+    if (em.isInTransaction()) {
+      const tx = em.fork({ keepTransactionContext: true });
+      return {
+        totp: await reads[0](tx),
+        email: await reads[1](tx),
+        webauthn: await reads[2](tx),
+        recoveryRemaining: await reads[3](tx),
+      };
+    }
     const [totp, email, webauthn, recoveryRemaining] = await Promise.all([
-      em.fork().findOne(TotpAuthenticator, { account: accountId, status: EnrollmentStatus.ACTIVE }),
-      em.fork().findOne(EmailFactor, { account: accountId, status: EnrollmentStatus.ACTIVE }),
-      em.fork().find(WebauthnCredential, { account: accountId }, { orderBy: { createdAt: 'asc' } }),
-      em.fork().count(RecoveryCode, { account: accountId, usedAt: null }),
+      reads[0](em.fork()),
+      reads[1](em.fork()),
+      reads[2](em.fork()),
+      reads[3](em.fork()),
     ]);
     return { totp, email, webauthn, recoveryRemaining };
   }

@@ -245,6 +245,9 @@ export class WebauthnService {
   ): Promise<WebauthnCredential | TwoFactorFailure> {
     // Allowed when its options were asked for is not enough: the settings may have changed since.
     const { rpId } = await this.assertAllowed(ctx.em);
+    // No client data naming a challenge: no answer to any prompt, so not verifiable; the live prompt
+    // (if any) stays for the real answer. (Not NOT_ENROLLING: a registration may well be in progress.)
+    if (answeredChallenge(response) === null) return unverifiable();
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER, response);
     if (!stored)
       return new TwoFactorFailure(
