@@ -2073,12 +2073,7 @@ export default [
     id: 'challenge-less-registration-not-enrolling',
     why: 'a registration response naming no challenge is answered NOT_ENROLLING (no registration in progress) while one is',
     edits: [[WA, '    if (answeredChallenge(response) === null) return unverifiable();\n', '']],
-    tests: [
-      [
-        'test/specs/two-factor-bad-input.test.ts',
-        'malformed registration JSON is a typed error: nothing registered, and the live prompt not taken (it answers none)',
-      ],
-    ],
+    tests: [[BI, 'malformed registration JSON is a typed error: nothing registered, and the live prompt not taken']],
   },
   {
     id: 'closed-request-mail-says-directly',
