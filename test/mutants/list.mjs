@@ -2076,6 +2076,24 @@ export default [
     tests: [[BI, 'malformed registration JSON is a typed error: nothing registered, and the live prompt not taken']],
   },
   {
+    id: 'settings-read-in-tx-on-other-connection',
+    why: 'a settings read missing the cache inside a transaction takes another connection of the pool while the transaction holds its own: transactions each waiting for one leave none',
+    edits: [[ST, '    if (em.isInTransaction()) return this.readStored(em, key, defaults);\n', '']],
+    tests: [['server/src/modules/settings/settings.service.test.ts', 'reads on the transaction’s own connection']],
+  },
+  {
+    id: 'settings-read-in-tx-cached',
+    why: 'a settings read inside a transaction is kept for everyone: a value that transaction wrote and rolled back is served from memory',
+    edits: [
+      [
+        ST,
+        '    if (em.isInTransaction()) return this.readStored(em, key, defaults);',
+        '    if (em.isInTransaction()) {\n      const v = await this.readStored(em, key, defaults);\n      this.cache.set(key, { at: Date.now(), value: v });\n      return v;\n    }',
+      ],
+    ],
+    tests: [['server/src/modules/settings/settings.service.test.ts', 'reads on the transaction’s own connection']],
+  },
+  {
     id: 'closed-request-mail-says-directly',
     why: 'the requester of a waiting reset request closed by the approval of another request is told the account was reset directly',
     edits: [[TF, 'account.email, by, approval !== undefined));', 'account.email, by, false));']],
