@@ -85,7 +85,10 @@ must(sh('npx', ['-y', 'pnpm@12.21.0', '--filter', 'client', 'build']), 'client b
 
 /** Runs one named test (a file, and a name filter or none) against the server as built now. */
 function runTest(file, filter) {
-  const r = sh('npx', ['vitest', 'run', file, ...(filter ? ['-t', filter] : []), '--bail=1'], {
+  // The name is matched as written: vitest's -t is a pattern, in which a name's parentheses (say) would
+  // match no test, and a mutant whose tests all skip would "survive".
+  const pattern = filter?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const r = sh('npx', ['vitest', 'run', file, ...(pattern ? ['-t', pattern] : []), '--bail=1'], {
     env: { ...process.env, CI: '' },
   });
   const text = (r.stdout + r.stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
@@ -103,7 +106,8 @@ if (!process.argv.includes('--no-baseline')) {
   for (const m of mutants) for (const [file, filter] of m.tests) pairs.set(`${file}\0${filter}`, [file, filter]);
   for (const [key, [file, filter]] of pairs) {
     const r = runTest(file, filter);
-    if (r.status !== 0) {
+    // A name that matches no test proves nothing either (every test of the file skipped).
+    if (r.status !== 0 || !/\d+ passed/.test(r.summary)) {
       baselineFailures.set(key, r.summary);
       console.log(`BASELINE FAILS ${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${r.summary}`);
     }
@@ -154,6 +158,11 @@ for (const m of mutants) {
     const r = runTest(file, filter);
     const text = r.text;
     ran.push(`${path.basename(file)}${filter ? ` -t "${filter}"` : ''}: ${r.summary}`);
+    if (r.status === 0 && !/\d+ passed/.test(r.summary)) {
+      verdict = 'BROKEN';
+      problem = `no test matches ${path.basename(file)} -t "${filter}"`;
+      break;
+    }
     if (r.status !== 0) {
       verdict = /\d+ failed/.test(text) ? 'KILLED' : 'BROKEN';
       if (verdict === 'BROKEN') problem = text.slice(-400);

@@ -2072,7 +2072,7 @@ export default [
   {
     id: 'challenge-less-registration-not-enrolling',
     why: 'a registration response naming no challenge is answered NOT_ENROLLING (no registration in progress) while one is',
-    edits: [[WA, '    if (answeredChallenge(response) === null) return unverifiable();\n', '']],
+    edits: [[WA, '      return live ? unverifiable() : notEnrolling;', '      return notEnrolling;']],
     tests: [[BI, 'malformed registration JSON is a typed error: nothing registered, and the live prompt not taken']],
   },
   {
@@ -2092,6 +2092,28 @@ export default [
       ],
     ],
     tests: [['server/src/modules/settings/settings.service.test.ts', 'reads on the transaction’s own connection']],
+  },
+  {
+    id: 'password-only-reauth-survives-switch-on',
+    why: 'a re-authentication made with the password alone while 2FA was off still counts once it is switched on: a session can regenerate recovery codes or remove a method without the second factor',
+    edits: [[CO, '`update session s set reauth_at = null\n', '`update session s set reauth_at = reauth_at\n']],
+    tests: [
+      [
+        'test/specs/two-factor-settings.test.ts',
+        'switched on again, it signs out the sessions that signed in without the second step meanwhile',
+      ],
+    ],
+  },
+  {
+    id: 'switch-on-ends-every-reauth',
+    why: 'switching 2FA on also ends the confirmations of accounts that hold no factor, whose password is all they can give',
+    edits: [[CO, '        and exists (select 1 from account a where a.id = s.account_id and ${HOLDS_FACTOR_SQL})`,', '`,']],
+    tests: [
+      [
+        'test/specs/two-factor-settings.test.ts',
+        'switched on again, it signs out the sessions that signed in without the second step meanwhile',
+      ],
+    ],
   },
   {
     id: 'closed-request-mail-says-directly',

@@ -317,6 +317,9 @@ describe('two-factor settings and policies', () => {
         // Signed in with the password alone while it is off: the holder (who has an app) and an account with none.
         expect((await loginStep(withPasswordOnly, holder.email)).typename).toBe('LoginSuccess');
         expect((await loginStep(noFactor, plain.email)).typename).toBe('LoginSuccess');
+        // The holder's session from before confirms it is them with the password alone, as 2FA is off.
+        await reauthenticate(holder.client);
+        await reauthenticate(noFactor);
         expect((await admin.gql(IMPACT, { i: { enabled: true } })).data!['twoFactorSettingsImpact']).toEqual({
           accountsSignedOut: 1,
           sessionsEnded: 1,
@@ -333,6 +336,14 @@ describe('two-factor settings and policies', () => {
       expect(
         await db.query(`select revoked_reason from session where account_id = $1 and revoked_at is not null`, [holder.id]),
       ).toEqual([{ revoked_reason: 'TWO_FACTOR_REQUIRED' }]);
+      // Its confirmation with the password alone no longer counts now that its app is asked for again;
+      // that of the account without a factor (the password is all it ever gives) still does.
+      expect(codes(await holder.client.gql(Q.recovery))).toEqual(['REAUTH_REQUIRED']);
+      const [confirmed] = await db.query<{ n: number }>(
+        `select count(*)::int as n from session where account_id = $1 and revoked_at is null and reauth_at is not null`,
+        [plain.id],
+      );
+      expect(confirmed!.n).toBeGreaterThanOrEqual(1);
       // Off and on again with nobody signing in between: nothing more to end, and nothing said.
       await reauthenticate(admin);
       expect((await admin.gql(SET, { i: { enabled: false } })).errors).toBeUndefined();

@@ -665,10 +665,10 @@ describe('two-factor authentication', () => {
     });
 
     it('more removals of one account’s methods at once than the server has connections are each answered in turn, none left waiting for a connection', async () => {
-      // The server's statements give up after 3 s. Twelve removals (its pool has ten connections) wait
+      // The server's statements give up after 8 s. Twelve removals (its pool has ten connections) wait
       // at the account's lock, held here: ten of them hold a connection while they wait, and the one let
       // through reads the account's methods on its own, not on another connection it cannot get.
-      const slow = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, DB_STATEMENT_TIMEOUT_MS: '3000' });
+      const slow = await startServer({ DATABASE_URL: db.url, SMTP_URL: mail.url, DB_STATEMENT_TIMEOUT_MS: '8000' });
       const methods = new pg.Client({ connectionString: db.url });
       await methods.connect();
       try {
@@ -684,7 +684,8 @@ describe('two-factor authentication', () => {
                 and query like '%pg_advisory_xact_lock%'`,
             )
           )[0]!['n'] as number;
-        for (let i = 0; i < 300 && (await waiting()) < 10; i++) await new Promise((r) => setTimeout(r, 10));
+        // (Well within the statement timeout, which the waits count against.)
+        for (let i = 0; i < 150 && (await waiting()) < 10; i++) await new Promise((r) => setTimeout(r, 10));
         expect(await waiting()).toBe(10);
         await methods.query('select pg_advisory_unlock(hashtext($1))', [`two_factor_methods:${id}`]);
         // Nothing to remove: each is told so, none that its statement timed out (DATABASE_TIMEOUT).

@@ -253,7 +253,8 @@ export async function lockForSwitchOn(em: EntityManager, s: TwoFactorSettings): 
  * password checked while 2FA was still off, starts no session). Their rows are taken first, in id
  * order. `except`: the account switching it on, whose session epoch stays and whose own session
  * (`except.sessionId`) goes on; its other sessions signed in meanwhile end as everyone's do (one may be
- * someone else's, with the password alone). The number of sessions ended.
+ * someone else's, with the password alone). The re-authentications made while it was off (the password
+ * alone) stop counting for every account holding a factor, the saver's included. The number of sessions ended.
  */
 export async function signOutSignedInWhileOff(
   em: EntityManager,
@@ -278,6 +279,14 @@ export async function signOutSignedInWhileOff(
        returning 1)
      select count(*)::int as n from ended`,
     [list(holders.map((h) => h.id)), except.accountId, except.sessionId, except.accountId],
+  );
+  // A re-authentication made while it was off took the password alone: it no longer counts for an
+  // account that holds a factor (one made just before, within the margin, goes too). The saver's own
+  // as well: switching 2FA on needs none.
+  await em.execute(
+    `update session s set reauth_at = null
+      where s.stage = 'FULL' and s.revoked_at is null and s.reauth_at >= ${OFF_SINCE_SQL}
+        and exists (select 1 from account a where a.id = s.account_id and ${HOLDS_FACTOR_SQL})`,
   );
   await em.execute(`delete from setting where key = '${OFF_SINCE_KEY}'`);
   return row?.n ?? 0;

@@ -417,7 +417,7 @@ export class TwoFactorResolver {
   @Authorized(StageRule.ENROLL)
   @Mutation(() => EnableResult, {
     description:
-      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED (also for a response that names no challenge: a registration in progress stays for its answer), NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered to your account already; one held by another account answers WEBAUTHN_FAILED), TOO_MANY_KEYS (the account reached 20 keys meanwhile, by another registration). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
+      'Verifies the browser’s registration response and stores the device. TwoFactorError: WEBAUTHN_FAILED (also for a response that names no challenge while a registration is in progress, which stays for its answer), NOT_ENROLLING (no registration in progress, or it expired), ALREADY_ENABLED (this key is registered to your account already; one held by another account answers WEBAUTHN_FAILED), TOO_MANY_KEYS (the account reached 20 keys meanwhile, by another registration). Throws TWO_FACTOR_DISABLED or METHOD_NOT_ALLOWED when the settings changed since the options, SECOND_FACTOR_REQUIRED as startTotpEnrollment does.',
   })
   async finishWebauthnRegistration(
     @Arg('response', () => GraphQLJSONObject, { description: 'The `startRegistration` result.', validate: false })

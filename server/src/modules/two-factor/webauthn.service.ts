@@ -245,15 +245,21 @@ export class WebauthnService {
   ): Promise<WebauthnCredential | TwoFactorFailure> {
     // Allowed when its options were asked for is not enough: the settings may have changed since.
     const { rpId } = await this.assertAllowed(ctx.em);
-    // No client data naming a challenge: no answer to any prompt, so not verifiable; the live prompt
-    // (if any) stays for the real answer. (Not NOT_ENROLLING: a registration may well be in progress.)
-    if (answeredChallenge(response) === null) return unverifiable();
-    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER, response);
-    if (!stored)
-      return new TwoFactorFailure(
-        ErrorCode.NOT_ENROLLING,
-        'No registration is in progress for this prompt (it expired, or a newer one replaced it). Start again.',
+    const notEnrolling = new TwoFactorFailure(
+      ErrorCode.NOT_ENROLLING,
+      'No registration is in progress for this prompt (it expired, or a newer one replaced it). Start again.',
+    );
+    // No client data naming a challenge: an answer to no prompt, so unverifiable where a registration is
+    // in progress (its prompt stays for the real answer), and NOT_ENROLLING where none is.
+    if (answeredChallenge(response) === null) {
+      const [live] = await ctx.em.execute<unknown[]>(
+        `select 1 from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()`,
+        [sessionId, WebauthnChallengePurpose.REGISTER, account.id],
       );
+      return live ? unverifiable() : notEnrolling;
+    }
+    const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER, response);
+    if (!stored) return notEnrolling;
     let info;
     try {
       const result = await verifyRegistrationResponse({
