@@ -671,6 +671,20 @@ describe('two-factor administration in the dashboard', () => {
     }
   });
 
+  /**
+   * `toggle` flipped is refused at once, unasked, with `sentence`: a refusal reason's own sentence, not
+   * the code's (which is about IP access lists). The switch stays as it was.
+   */
+  async function refusedAtOnce(page: Page, toggle: Locator, sentence: string): Promise<void> {
+    const was = await toggle.isChecked();
+    await flip(toggle);
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
+    await refusal.getByText(sentence).waitFor();
+    expect(await refusal.innerText()).not.toMatch(/access list/i);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await toggle.isChecked()).toBe(was);
+  }
+
   it('turning e-mail codes off for staff while they are your own only method is refused at once, unasked, with that reason’s own sentence', async () => {
     // An admin whose only method is e-mail codes, which staff may use.
     const me = await createAccount(server, admin, { role: 'ADMIN' });
@@ -695,17 +709,11 @@ describe('two-factor administration in the dashboard', () => {
       const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
       const email = settings.getByRole('switch', { name: 'Allow e-mail codes for admins and sub-admins' });
       await expect.poll(() => email.isChecked()).toBe(true);
-      await flip(email);
-      // The reason's sentence (OWN_EMAIL_CODES), not the code's own, which is about IP access lists.
-      const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
-      await refusal
-        .getByText(
-          'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
-        )
-        .waitFor();
-      expect(await refusal.innerText()).not.toMatch(/access list/i);
-      expect(await page.getByRole('dialog').count()).toBe(0);
-      expect(await email.isChecked()).toBe(true);
+      await refusedAtOnce(
+        page,
+        email,
+        'Your own second factor is e-mail codes: set up an authenticator app or a security key before turning them off for admins.',
+      );
       expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].emailForStaff).toBe(true);
       await page.context().close();
     } finally {
@@ -731,17 +739,11 @@ describe('two-factor administration in the dashboard', () => {
       const settings = page.getByRole('region', { name: 'Two-factor authentication, system-wide' });
       const enabled = settings.getByRole('switch', { name: /^Two-factor authentication/ });
       await expect.poll(() => enabled.isChecked()).toBe(false);
-      await flip(enabled);
-      // The reason's sentence (SELF), not the code's own, which is about IP access lists.
-      const refusal = page.getByRole('alert').filter({ hasText: 'Not saved' });
-      await refusal
-        .getByText(
-          'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
-        )
-        .waitFor();
-      expect(await refusal.innerText()).not.toMatch(/access list/i);
-      expect(await page.getByRole('dialog').count()).toBe(0);
-      expect(await enabled.isChecked()).toBe(false);
+      await refusedAtOnce(
+        page,
+        enabled,
+        'You could not sign in afterwards: your only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and you have no recovery code left. Set up an authenticator app or a security key first.',
+      );
       expect((await admin.gql(SETTINGS)).data!['twoFactorSettings'].enabled).toBe(false);
       await page.context().close();
     } finally {

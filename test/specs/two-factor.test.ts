@@ -47,6 +47,14 @@ describe('two-factor authentication', () => {
   });
 
   const newUser = () => createAccount(server, admin, { role: 'USER' });
+  /** Statements of this test's database waiting for an advisory transaction lock (an account's methods' lock, say). */
+  const advisoryWaiters = async () =>
+    (
+      await db.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+          and query like '%pg_advisory_xact_lock%'`,
+      )
+    )[0]!['n'] as number;
   const LOGIN_WITH = `mutation($input: LoginInput!) { login(input: $input) { __typename
     ... on LoginSuccess { account { id email } } ... on SecondFactorRequired { methods }
     ... on ErrorResult { code message } ... on TwoFactorError { retryAfter } } }`;
@@ -634,15 +642,8 @@ describe('two-factor authentication', () => {
         await methods.query('select pg_advisory_lock(hashtext($1))', [`two_factor_methods:${id}`]);
         const since = mail.count();
         const confirming = client.gql(Q.confirmTotp, { c: totp(secret, 0) });
-        const waiting = async () =>
-          (
-            await db.query(
-              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-                and query like '%pg_advisory_xact_lock%'`,
-            )
-          )[0]!['n'] as number;
-        for (let i = 0; i < 200 && (await waiting()) < 1; i++) await new Promise((r) => setTimeout(r, 10));
-        expect(await waiting()).toBe(1);
+        for (let i = 0; i < 200 && (await advisoryWaiters()) < 1; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await advisoryWaiters()).toBe(1);
         await counter.query('begin');
         await counter.query(`select 1 from failure_counter where key = $1 for update`, [`2fa:acct:${id}`]);
         await methods.query('select pg_advisory_unlock(hashtext($1))', [`two_factor_methods:${id}`]);
@@ -677,16 +678,9 @@ describe('two-factor authentication', () => {
         await reauthenticate(client);
         await methods.query('select pg_advisory_lock(hashtext($1))', [`two_factor_methods:${id}`]);
         const removals = Array.from({ length: 12 }, () => client.gql(Q.disableTotp));
-        const waiting = async () =>
-          (
-            await db.query(
-              `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
-                and query like '%pg_advisory_xact_lock%'`,
-            )
-          )[0]!['n'] as number;
         // (Well within the statement timeout, which the waits count against.)
-        for (let i = 0; i < 150 && (await waiting()) < 10; i++) await new Promise((r) => setTimeout(r, 10));
-        expect(await waiting()).toBe(10);
+        for (let i = 0; i < 150 && (await advisoryWaiters()) < 10; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await advisoryWaiters()).toBe(10);
         await methods.query('select pg_advisory_unlock(hashtext($1))', [`two_factor_methods:${id}`]);
         // Nothing to remove: each is told so, none that its statement timed out (DATABASE_TIMEOUT).
         for (const r of await Promise.all(removals)) expect(codes(r), JSON.stringify(r)).toEqual(['NOT_FOUND']);
