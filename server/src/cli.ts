@@ -19,7 +19,7 @@ import { mails } from './modules/mail/templates.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import type { Context } from './context.js';
 import { EnrollmentStatus } from './modules/two-factor/two-factor.entity.js';
-import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
+import { type HeldForReset, TwoFactorService } from './modules/two-factor/two-factor.service.js';
 
 interface CommandSpec {
   /** The options after the command's name, as the usage shows them. */
@@ -508,10 +508,14 @@ async function main(): Promise<number> {
         // Whoever runs this has the server's shell and database: the audit entry names the CLI as the actor.
         // The reset and the entry naming the CLI commit together.
         const afterCommit: (() => void)[] = [];
+        // What went, as the reset read it under the account's locks (a key or a recovery code may have
+        // come or gone since the read above): what is printed.
+        const went: { held: HeldForReset } = { held };
         const reset = await em.transactional(async (tx) => {
           const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1', afterCommit } as unknown as Context;
           // (Gone meanwhile: nothing is written.)
-          if ((await services.twoFactor.resetAll(ctx, account)) === 'NOTHING_HELD') return false;
+          const outcome = await services.twoFactor.resetAll(ctx, account, undefined, (removed) => (went.held = removed));
+          if (outcome === 'NOTHING_HELD') return false;
           await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
             type: 'Account',
             id: account.id,
@@ -521,17 +525,18 @@ async function main(): Promise<number> {
         });
         if (!reset) return nothing();
         for (const tell of afterCommit) tell();
+        const gone = went.held;
         const removed = [
-          held.app === EnrollmentStatus.ACTIVE ? 'the authenticator app' : null,
-          held.app === EnrollmentStatus.PENDING ? 'an authenticator app being set up (never confirmed)' : null,
-          held.email === EnrollmentStatus.ACTIVE ? 'e-mail codes' : null,
-          held.email === EnrollmentStatus.PENDING ? 'an address for e-mail codes being set up (never confirmed)' : null,
-          held.keys > 0 ? `${held.keys} security key${held.keys === 1 ? '' : 's'}` : null,
-          held.codes > 0 ? `${held.codes} unused recovery code${held.codes === 1 ? '' : 's'}` : null,
+          gone.app === EnrollmentStatus.ACTIVE ? 'the authenticator app' : null,
+          gone.app === EnrollmentStatus.PENDING ? 'an authenticator app being set up (never confirmed)' : null,
+          gone.email === EnrollmentStatus.ACTIVE ? 'e-mail codes' : null,
+          gone.email === EnrollmentStatus.PENDING ? 'an address for e-mail codes being set up (never confirmed)' : null,
+          gone.keys > 0 ? `${gone.keys} security key${gone.keys === 1 ? '' : 's'}` : null,
+          gone.codes > 0 ? `${gone.codes} unused recovery code${gone.codes === 1 ? '' : 's'}` : null,
         ].filter((x) => x !== null);
         const done = [
           removed.length > 0 ? `removed ${removed.join(', ')}` : null,
-          held.state ? 'second-step sign-in unlocked' : null,
+          gone.state ? 'second-step sign-in unlocked' : null,
           'signed out everywhere (every session)',
         ].filter((x) => x !== null);
         process.stdout.write(
@@ -539,7 +544,7 @@ async function main(): Promise<number> {
             account.disabledAt
               ? 'The account is disabled: it cannot sign in until an admin enables it again.'
               : 'Its next sign-in needs the password only, or leads through setting up a method where a policy requires one.'
-          }\n${await mailOutcome('the holder')}\n${held.state ? lockWarning(account.email) : ''}`,
+          }\n${await mailOutcome('the holder')}\n${gone.state ? lockWarning(account.email) : ''}`,
         );
         return 0;
       }

@@ -2116,6 +2116,12 @@ export default [
     ],
   },
   {
+    id: 'cli-reset-prints-first-read',
+    why: 'the CLI’s reset-2fa prints what it read before its transaction, not what the reset removed: a key added meanwhile goes unnamed',
+    edits: [['server/src/cli.ts', '(removed) => (went.held = removed)', '() => undefined']],
+    tests: [['test/specs/cli.test.ts', 'prints what it removed as read under the account’s locks']],
+  },
+  {
     id: 'closed-request-mail-says-directly',
     why: 'the requester of a waiting reset request closed by the approval of another request is told the account was reset directly',
     edits: [[TF, 'account.email, by, approval !== undefined));', 'account.email, by, false));']],

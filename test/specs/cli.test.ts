@@ -177,6 +177,30 @@ describe('CLI reset-2fa', () => {
     );
   });
 
+  it('prints what it removed as read under the account’s locks: a key added while it waited for them is named', async () => {
+    const { client, id, email } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(client);
+    // The reset has read what there is and waits for the account's factors, while a key is added.
+    const [res] = await inLockOrder(
+      db,
+      ['select pg_advisory_xact_lock(hashtext($1))', [`two_factor_methods:${id}`]],
+      [() => cli(['reset-2fa', '--email', email])],
+      {
+        meanwhile: () =>
+          db.query(
+            `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+             values (gen_random_uuid(), $1::uuid, 'cred-' || $1::text, 'pk', 0, '[]', 'Late key', now())`,
+            [id],
+          ),
+      },
+    );
+    expect(res!.code, res!.stderr).toBe(0);
+    expect(res!.stdout).toContain(
+      `Two-factor authentication reset for ${email}: removed the authenticator app, 1 security key, 10 unused recovery codes; signed out everywhere (every session).`,
+    );
+    expect(await state(id)).toMatchObject({ totp: 0, keys: 0, recovery: 0 });
+  });
+
   it('a request withdrawn while the reset waits for the account is not closed a second time', async () => {
     const u = await fullyLoaded();
     const [request] = await db.query(`select id from two_factor_reset_request where target_id = $1`, [u.id]);

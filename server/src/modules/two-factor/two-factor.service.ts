@@ -1771,11 +1771,13 @@ export class TwoFactorService {
    * with nothing done, when it was claimed, withdrawn or expired meanwhile; 'RECOVERED', with the request
    * closed and nothing else done, when the account signed in or set up a factor after it was asked for). Every other open request
    * for the account is closed: a reset asked for before this one must not wipe what is set up after.
+   * `onRemoved` hears what goes, as read under the account's locks (the audit entry's list).
    */
   async resetAll(
     ctx: Context,
     account: Account,
     approval?: { requestId: string; approverId: string },
+    onRemoved?: (removed: HeldForReset) => void,
   ): Promise<boolean | 'NOTHING_HELD' | 'RECOVERED'> {
     // Who is told, once the reset commits, that a request of it waiting for approval closed.
     const toldOfClose: string[] = [];
@@ -1860,6 +1862,7 @@ export class TwoFactorService {
       // What goes, read again now that the account's row is held (a sign-in's recovery code, or a set-up
       // begun, since the first read): for the audit entry.
       const removed = await this.heldForReset(tx, id);
+      onRemoved?.(removed);
       // A request still waiting for a second admin has nothing left to approve: closed, audited, and
       // (once this commits) told to its requester and the admins asked to approve it. Against the
       // clock as it is now, not this transaction's start: one withdrawn or replaced while this reset
