@@ -510,11 +510,11 @@ async function main(): Promise<number> {
         const afterCommit: (() => void)[] = [];
         // What went, as the reset read it under the account's locks (a key or a recovery code may have
         // come or gone since the read above): what is printed.
-        const went: { held: HeldForReset } = { held };
+        let gone: HeldForReset = held;
         const reset = await em.transactional(async (tx) => {
           const ctx = { em: tx, viewer: null, clientIp: '127.0.0.1', afterCommit } as unknown as Context;
           // (Gone meanwhile: nothing is written.)
-          const outcome = await services.twoFactor.resetAll(ctx, account, undefined, (removed) => (went.held = removed));
+          const outcome = await services.twoFactor.resetAll(ctx, account, undefined, (removed) => (gone = removed));
           if (outcome === 'NOTHING_HELD') return false;
           await services.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_BY_CLI, {
             type: 'Account',
@@ -525,7 +525,6 @@ async function main(): Promise<number> {
         });
         if (!reset) return nothing();
         for (const tell of afterCommit) tell();
-        const gone = went.held;
         const removed = [
           gone.app === EnrollmentStatus.ACTIVE ? 'the authenticator app' : null,
           gone.app === EnrollmentStatus.PENDING ? 'an authenticator app being set up (never confirmed)' : null,

@@ -2118,7 +2118,7 @@ export default [
   {
     id: 'cli-reset-prints-first-read',
     why: 'the CLI’s reset-2fa prints what it read before its transaction, not what the reset removed: a key added meanwhile goes unnamed',
-    edits: [['server/src/cli.ts', '(removed) => (went.held = removed)', '() => undefined']],
+    edits: [['server/src/cli.ts', '(removed) => (gone = removed)', '() => undefined']],
     tests: [['test/specs/cli.test.ts', 'prints what it removed as read under the account’s locks']],
   },
   {

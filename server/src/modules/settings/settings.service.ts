@@ -89,11 +89,11 @@ export class SettingsService {
   private async read<T extends object>(em: EntityManager, key: string, defaults: T): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
     if (hit && Date.now() - hit.at < CACHE_MS && (this.feed?.live ?? true)) return hit.value;
-    // Inside a transaction, on a miss: read on its own connection, and keep nothing (what it reads may be
-    // that transaction's own uncommitted write; a transaction that writes settings reads them with
-    // `readLocked`, never from memory, as a hit would be). A fork would take another connection from the pool while the
-    // transaction holds its own, and ten transactions each waiting for one (a flood of integrators'
-    // failure reports while the cache is cold) would leave none to give until the wait gives up.
+    // Inside a transaction, on a miss: read on its own connection, and keep nothing (what it reads may
+    // be that transaction's own uncommitted write; a transaction that writes settings reads them with
+    // `readLocked`, never from memory, as a hit would be). A fork would take another connection from
+    // the pool while the transaction holds its own, and ten transactions each waiting for one (a flood
+    // of integrators' failure reports while the cache is cold) would leave none until the wait gives up.
     if (em.isInTransaction()) return this.readStored(em, key, defaults);
     const generation = this.generation;
     const row = await em.fork().findOne(Setting, { key });
