@@ -113,8 +113,6 @@ function answeredChallenge(response: Record<string, unknown>): string | null {
 const MAX_PUBLIC_KEY_BYTES = 4096;
 
 /** A response that does not verify (or must not be told apart from one that does not). */
-/** A session's live challenge for a purpose, of an account (session, purpose and account as parameters). */
-const LIVE_CHALLENGE = 'session_id = ? and purpose = ? and account_id = ? and expires_at > now()';
 const unverifiable = () => new TwoFactorFailure(ErrorCode.WEBAUTHN_FAILED, 'The security key response could not be verified.');
 
 export class WebauthnService {
@@ -170,7 +168,7 @@ export class WebauthnService {
     const answered = answeredChallenge(response);
     if (answered === null) return null;
     const rows = await em.execute<{ challenge: string; device_name: string | null }[]>(
-      `delete from webauthn_challenge where ${LIVE_CHALLENGE}
+      `delete from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()
           and challenge = ?
          returning challenge, device_name`,
       [sessionId, purpose, accountId, answered],
@@ -254,11 +252,10 @@ export class WebauthnService {
     // No client data naming a challenge: an answer to no prompt, so unverifiable where a registration is
     // in progress (its prompt stays for the real answer), and NOT_ENROLLING where none is.
     if (answeredChallenge(response) === null) {
-      const [live] = await ctx.em.execute<unknown[]>(`select 1 from webauthn_challenge where ${LIVE_CHALLENGE}`, [
-        sessionId,
-        WebauthnChallengePurpose.REGISTER,
-        account.id,
-      ]);
+      const [live] = await ctx.em.execute<unknown[]>(
+        `select 1 from webauthn_challenge where session_id = ? and purpose = ? and account_id = ? and expires_at > now()`,
+        [sessionId, WebauthnChallengePurpose.REGISTER, account.id],
+      );
       return live ? unverifiable() : notEnrolling;
     }
     const stored = await this.consumeChallenge(ctx.em, account.id, sessionId, WebauthnChallengePurpose.REGISTER, response);
