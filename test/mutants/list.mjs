@@ -631,12 +631,15 @@ export default [
     why: 'a disabled requester’s waiting reset requests come back when it is enabled again',
     edits: [
       [
-        'server/src/modules/account/account.service.ts',
-        'where requested_by_id = ? and approved_at is null and expires_at > now() returning id`',
-        'where false and requested_by_id = ? returning id`',
+        TF,
+        'where requested_by_id = ? and approved_at is null and expires_at > clock_timestamp()',
+        'where false and requested_by_id = ?',
       ],
     ],
-    tests: [[R, 'a request whose requester was disabled is closed for good']],
+    tests: [
+      [R, 'a request whose requester was disabled is closed for good'],
+      [R, 'a waiting request whose requester another admin disables is closed for good'],
+    ],
   },
   {
     id: 'approver-not-rechecked',
@@ -1971,8 +1974,54 @@ export default [
   {
     id: 'reset-target-disables-requester',
     why: 'the admin a waiting reset is against disables its requester from its own session, and so closes the request no approval can then carry out',
-    edits: [['server/src/modules/account/account.service.ts', '        if (own) {', '        if (own && false) {']],
-    tests: [['test/specs/two-factor-rules.test.ts', 'the target of a waiting request cannot stop it by disabling its requester']],
+    edits: [[TF, '    if (rows.some((r) => r.target_id === me.id)) {', '    if ((false as boolean)) {']],
+    tests: [
+      [R, 'the target of a waiting request cannot stop it by disabling its requester'],
+      [R, 'a waiting request whose requester is treated as compromised (a password reset alone) is closed for good'],
+      [R, 'a waiting request whose requester another admin deletes is closed'],
+    ],
+  },
+  {
+    id: 'compromised-requester-keeps-requests',
+    why: 'an admin treated as compromised keeps its waiting requests to reset other admins’ 2FA, which a second admin may then approve',
+    edits: [
+      [
+        'server/src/modules/security-incident/incident.service.ts',
+        '        account.role === Role.ADMIN\n          ? await ctx.services.twoFactor.closeRequestsBy',
+        '        (false as boolean)\n          ? await ctx.services.twoFactor.closeRequestsBy',
+      ],
+    ],
+    tests: [[R, 'a waiting request whose requester is treated as compromised (a password reset alone) is closed for good']],
+  },
+  {
+    id: 'deleted-requester-closes-silently',
+    why: 'deleting an admin erases its waiting reset requests with no audit entry and nobody told',
+    edits: [
+      [
+        'server/src/modules/account/account.service.ts',
+        '      if (account.role === Role.ADMIN) tell = (await closeRequests(tx, account)).tell;\n',
+        '',
+      ],
+    ],
+    tests: [[R, 'a waiting request whose requester another admin deletes is closed']],
+  },
+  {
+    id: 'requester-gone-closure-unaudited',
+    why: 'a request closed with its requester leaves no audit entry of its own',
+    edits: [[TF, '        reason: `REQUESTER_${why}`,\n', "        reason: 'RESET',\n"]],
+    tests: [[R, 'a waiting request whose requester another admin disables is closed for good']],
+  },
+  {
+    id: 'requester-gone-closure-untold',
+    why: 'the target and the admins asked are not told that a request closed with its requester',
+    edits: [
+      [
+        TF,
+        '    return { closed: rows.length, tell: () => told.forEach((t) => t()) };',
+        '    return { closed: rows.length, tell: () => undefined };',
+      ],
+    ],
+    tests: [[R, 'a waiting request whose requester another admin disables is closed for good']],
   },
   {
     id: 'last-method-notice-silent',

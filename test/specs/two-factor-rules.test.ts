@@ -806,6 +806,89 @@ describe('two-factor rules', () => {
       expect(await open()).toBe(false);
     });
 
+    /**
+     * A waiting request whose requester is disabled, treated as compromised (its password reset only:
+     * it stays enabled), or deleted. From a session of the request's target: FORBIDDEN, reason
+     * RESET_TARGET, and nothing changes. By another admin: the request is closed for good, audited with
+     * its reason, and the target and an admin asked to approve it are told; nobody can approve it
+     * (also once the requester is back) and nothing is removed.
+     */
+    const requesterGone = async (why: 'DISABLED' | 'COMPROMISED' | 'DELETED') => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      const { secret } = await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      const asked = await adminOfADay();
+      const other = await adminOfADay();
+      const requestId = (await requester.client.gql(RESET, { id: target.id })).data!['resetTwoFactor'].requestId as string;
+      const open = async () =>
+        (await db.query(`select 1 from two_factor_reset_request where id = $1 and expires_at > now()`, [requestId])).length === 1;
+      const [incident] = await db.query<{ id: string }>(
+        `insert into security_incident (account_id, status, severity, reason, opened_at, updated_at)
+         values ($1, 'OPEN', 'LOW', 'UNKNOWN', now(), now()) returning id`,
+        [requester.id],
+      );
+      const act = (client: GqlClient) =>
+        why === 'DISABLED'
+          ? client.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: true) { id } }`, { id: requester.id })
+          : why === 'DELETED'
+            ? client.gql(`mutation($id: ID!) { deleteAccount(id: $id) }`, { id: requester.id })
+            : client.gql(
+                `mutation($i: TreatIncidentAsCompromisedInput!) { treatIncidentAsCompromised(input: $i) { incident { status } } }`,
+                { i: { id: incident!.id, requirePasswordReset: true, lockAccount: false } },
+              );
+      // The target, confirmed with its password and app (as deleting an admin needs).
+      await awayFromStepEdge();
+      const re = await target.client.gql(Q.reauth, {
+        i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+      });
+      expect(re.data!['reauthenticate'].__typename, JSON.stringify(re)).toBe('ReauthSuccess');
+      const refused = await act(target.client);
+      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors![0]!.extensions!['reason']).toBe('RESET_TARGET');
+      expect(await open()).toBe(true);
+      expect((await requester.client.gql(Q.me)).data!['me']).toMatchObject({ id: requester.id });
+      expect(await db.query(`select status from security_incident where id = $1`, [incident!.id])).toEqual([{ status: 'OPEN' }]);
+
+      const since = mail.count();
+      const done = await act(other.client);
+      expect(done.errors, JSON.stringify(done)).toBeUndefined();
+      expect(await open()).toBe(false);
+      expect(
+        await db.query(
+          `select actor_id, details from audit_log where action = 'TWO_FACTOR_RESET_REQUEST_CLOSED' and target_id = $1`,
+          [target.id],
+        ),
+      ).toEqual([{ actor_id: other.id, details: { requestId, reason: `REQUESTER_${why}` } }]);
+      const what = { DISABLED: 'disabled', COMPROMISED: 'treated as compromised', DELETED: 'deleted' }[why];
+      const toTarget = await mail.waitFor(
+        target.email,
+        (m) => m.subject === 'The reset of your two-factor authentication was closed',
+        since,
+      );
+      expect(MailSink.text(toTarget)).toContain(`${other.email} ${what} the admin account ${requester.email}`);
+      const toAsked = await mail.waitFor(
+        asked.email,
+        (m) => m.subject === `Closed: the reset of the two-factor authentication of ${target.email}`,
+        since,
+      );
+      expect(MailSink.text(toAsked)).toContain('nothing left for you to do');
+      // Nobody can approve it, also with the requester enabled again.
+      if (why === 'DISABLED') {
+        await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
+      }
+      expect((await asked.client.gql(APPROVE, { id: requestId })).data?.['approveTwoFactorReset']).toBeUndefined();
+      expect(await factors(target.id)).toBe(1);
+    };
+
+    it('a waiting request whose requester another admin disables is closed for good, audited and told; not by its target', () =>
+      requesterGone('DISABLED'));
+
+    it('a waiting request whose requester is treated as compromised (a password reset alone) is closed for good, audited and told; not by its target', () =>
+      requesterGone('COMPROMISED'));
+
+    it('a waiting request whose requester another admin deletes is closed (audited and told) before it goes; not by its target', () =>
+      requesterGone('DELETED'));
+
     it('a waiting request can be withdrawn by its requester or another admin, not by its target: closed, audited, the target, the requester and the admins asked told', async () => {
       const WITHDRAW = `mutation($id: ID!) { withdrawTwoFactorReset(requestId: $id) }`;
       const target = await createAccount(server, admin, { role: 'ADMIN' });

@@ -236,20 +236,26 @@ export class AccountResolver {
     @Ctx() ctx: Context,
   ): Promise<Account> {
     assertUuid(id, 'id');
-    return ctx.services.accounts.setDisabled(ctx.em, ctx.viewer!, id, disabled, (em, a, details) =>
-      ctx.services.audit.record(
-        { ...ctx, em },
-        disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED,
-        { type: 'Account', id, label: a.email },
-        details,
-      ),
+    return ctx.services.accounts.setDisabled(
+      ctx.em,
+      ctx.viewer!,
+      id,
+      disabled,
+      (em, a, details) =>
+        ctx.services.audit.record(
+          { ...ctx, em },
+          disabled ? AuditAction.ACCOUNT_DISABLED : AuditAction.ACCOUNT_ENABLED,
+          { type: 'Account', id, label: a.email },
+          details,
+        ),
+      (em, a) => ctx.services.twoFactor.closeRequestsBy({ ...ctx, em }, a, 'DISABLED'),
     );
   }
 
   @Authorized(Permission.MANAGE_USERS, Permission.MANAGE_SUB_ADMINS)
   @Mutation(() => ID, {
     description:
-      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it, and the API tokens it minted for integrations are revoked; login history and audit entries stay. Not yourself, not the last admin. Deleting an admin or a sub-admin needs a recent re-authentication. Returns the deleted id.',
+      'Deletes an account (users need MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin): its sessions, API tokens, second factors, access list, trusted IPs and incidents go with it, and the API tokens it minted for integrations are revoked; login history and audit entries stay; an admin’s waiting requests to reset other admins’ 2FA are closed. Not yourself, not the last admin, nor an admin whose request to reset your own 2FA waits (FORBIDDEN, reason RESET_TARGET: another admin may). Deleting an admin or a sub-admin needs a recent re-authentication. Returns the deleted id.',
   })
   async deleteAccount(@Arg('id', () => ID, { description: 'Account id.' }) id: string, @Ctx() ctx: Context): Promise<string> {
     assertUuid(id, 'id');
@@ -272,6 +278,7 @@ export class AccountResolver {
             ...details,
           },
         ),
+      (tx, a) => ctx.services.twoFactor.closeRequestsBy({ ...ctx, em: tx }, a, 'DELETED'),
       () => ctx.services.twoFactor.requireRecentReauth(ctx),
     );
     return id;

@@ -27,6 +27,12 @@ export type CreateOutcome = { ok: true; account: Account } | { ok: false; reason
 export type AuditStep = (tx: EntityManager, account: Account, details?: Record<string, unknown>) => Promise<void>;
 
 /**
+ * Closes, in the change's transaction, the waiting resets of admins' 2FA that an admin being disabled
+ * or deleted asked for (`TwoFactorService.closeRequestsBy`); `tell` e-mails about them once it commits.
+ */
+export type RequestCloser = (tx: EntityManager, requester: Account) => Promise<{ closed: number; tell: () => void }>;
+
+/**
  * Who may manage an account of this role (create, disable, reset its 2FA, lock it): users need
  * MANAGE_USERS, sub-admins MANAGE_SUB_ADMINS, admins an admin.
  */
@@ -342,32 +348,25 @@ export class AccountService {
    * `audit` runs in the change's transaction, and only when the state changed (read under the row's
    * lock: of two identical requests at once, one changes it and is audited, the other finds it done).
    */
-  async setDisabled(em: EntityManager, viewer: Viewer, id: string, disabled: boolean, audit: AuditStep): Promise<Account> {
+  async setDisabled(
+    em: EntityManager,
+    viewer: Viewer,
+    id: string,
+    disabled: boolean,
+    audit: AuditStep,
+    closeRequests: RequestCloser,
+  ): Promise<Account> {
     const account = await this.get(em, id);
     this.assertMayManageRole(viewer, account.role);
     if (disabled && account.id === viewer.account.id) {
       throw appError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account.');
     }
     if ((account.disabledAt !== null) === disabled) return account;
-    return em.transactional(async (tx) => {
+    let tell: () => void = () => undefined;
+    const changed = await em.transactional(async (tx) => {
       if (disabled && account.role === Role.ADMIN) {
         const admins = await lockEnabledAdmins(tx);
         if (admins.length <= 1) throw appError(ErrorCode.LAST_ADMIN, 'The last enabled admin cannot be disabled.');
-        // Disabling an admin closes the resets it asked for (only admins ask for resets): not from a
-        // session of an account whose own reset waits on this admin's request (that session may be the
-        // one the reset is against, and may not withdraw it either). Another admin may.
-        const [own] = await tx.execute<{ id: string }[]>(
-          `select id from two_factor_reset_request
-            where requested_by_id = ? and target_id = ? and approved_at is null and expires_at > now() limit 1`,
-          [account.id, viewer.account.id],
-        );
-        if (own) {
-          throw appError(
-            ErrorCode.FORBIDDEN,
-            'This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may disable them.',
-            { reason: 'RESET_TARGET' },
-          );
-        }
       }
       // The account row first, then its sessions: the order every writer of both keeps (a sign-in's
       // full-session statement too), so that they cannot deadlock.
@@ -387,16 +386,12 @@ export class AccountService {
       if (disabled) {
         await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
         tokensRevoked = await revokeApiTokensOf(tx, managed.id);
-        // The resets of admins' 2FA it asked for, still waiting, are closed for good: whoever disabled it
-        // may have done so because its session was taken over, and enabling it again (after a new
-        // password, say) must not bring back what was asked for from there.
-        resetRequestsClosed = (
-          await tx.execute<{ id: string }[]>(
-            `update two_factor_reset_request set expires_at = now()
-              where requested_by_id = ? and approved_at is null and expires_at > now() returning id`,
-            [managed.id],
-          )
-        ).length;
+        // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good.
+        if (managed.role === Role.ADMIN) {
+          const closing = await closeRequests(tx, managed);
+          resetRequestsClosed = closing.closed;
+          tell = closing.tell;
+        }
       }
       await tx.flush();
       await audit(
@@ -406,6 +401,8 @@ export class AccountService {
       );
       return managed;
     });
+    tell();
+    return changed;
   }
 
   /**
@@ -418,6 +415,7 @@ export class AccountService {
     viewer: Viewer,
     id: string,
     audit: AuditStep,
+    closeRequests: RequestCloser,
     requireReauth: () => void = () => undefined,
   ): Promise<Account> {
     const account = await this.get(em, id);
@@ -426,6 +424,7 @@ export class AccountService {
     // Deleting a staff account cannot be undone and ends its standing credentials: a recent
     // re-authentication first (which an API token cannot give). Users are deleted as integrations need.
     if (account.role !== Role.USER) requireReauth();
+    let tell: () => void = () => undefined;
     await em.transactional(async (tx) => {
       if (account.role === Role.ADMIN) {
         const admins = await lockEnabledAdmins(tx);
@@ -440,6 +439,9 @@ export class AccountService {
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
       // Its own tokens go with it; those it minted for integrations are revoked (it saw their secrets).
       const tokensRevoked = await revokeApiTokensOf(tx, account.id);
+      // The resets of admins' 2FA it asked for, still waiting, are closed (audited and told) before
+      // their rows go with it.
+      if (account.role === Role.ADMIN) tell = (await closeRequests(tx, account)).tell;
       await this.beforeDelete(tx, account.id);
       // Its login history stays, unlinked (`on delete set null`): one statement over every login of the
       // account, which after a long attack may be millions: given longer than the statement timeout.
@@ -449,6 +451,7 @@ export class AccountService {
       // The deletion and its audit entry commit together, or neither does.
       await audit(tx, account, { apiTokensRevoked: tokensRevoked });
     });
+    tell();
     return account;
   }
 

@@ -176,6 +176,27 @@ export const mails = {
       text: `${by ?? "Someone with access to the server's command line"} reset the two-factor authentication of the admin ${target}${how} so the request to reset it that waited for a second admin's approval is closed: there is nothing left to approve.\n\nIf you did not expect this, check with your other admins.\n`,
     };
   },
+  /**
+   * To the target (`to` is `target`) or an admin asked to approve a waiting reset, when its requester
+   * was disabled, treated as compromised, or deleted by `by`: the request is closed for good.
+   */
+  twoFactorResetRequestClosedByRequesterGone(
+    to: string,
+    target: string,
+    requester: string,
+    by: string,
+    why: 'DISABLED' | 'COMPROMISED' | 'DELETED',
+  ): MailMessage {
+    const yours = to === target;
+    const what = { DISABLED: 'disabled', COMPROMISED: 'treated as compromised', DELETED: 'deleted' }[why];
+    return {
+      to,
+      subject: yours
+        ? 'The reset of your two-factor authentication was closed'
+        : `Closed: the reset of the two-factor authentication of ${target}`,
+      text: `${by} ${what} the admin account ${requester}, so its request to reset the two-factor authentication of ${yours ? 'your admin account' : `the admin ${target}`} is closed for good: nothing was removed, and nobody can approve it any more${yours ? '' : ', so there is nothing left for you to do'}.\n\n${yours ? 'If you still need a reset (a lost device), ask another admin for it again.' : `If ${target} still needs a reset, another admin may ask for it again.`}\n`,
+    };
+  },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {
     return {
       to,

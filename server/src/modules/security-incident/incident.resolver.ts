@@ -185,7 +185,7 @@ export class IncidentResolver {
   @Authorized(Permission.RESOLVE_INCIDENTS)
   @Mutation(() => CompromisedResolution, {
     description:
-      'Resolves an incident as an intrusion: revokes every session and API token of the account and the API tokens it minted, removes its trusted entries that cover the incident’s addresses, forgets its familiar places, and forces a password reset and/or locks the account. Works on an open incident, and on one resolved otherwise (dismissed, IPs marked safe) whose holder then answered "This wasn\'t me" (DENIED); ALREADY_RESOLVED otherwise. Audited. Needs RESOLVE_INCIDENTS; a staff account’s incident also the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
+      'Resolves an incident as an intrusion: revokes every session and API token of the account and the API tokens it minted, removes its trusted entries that cover the incident’s addresses, forgets its familiar places, closes for good an admin’s waiting requests to reset other admins’ 2FA (not from a session of one of their targets: FORBIDDEN, reason RESET_TARGET), and forces a password reset and/or locks the account. Works on an open incident, and on one resolved otherwise (dismissed, IPs marked safe) whose holder then answered "This wasn\'t me" (DENIED); ALREADY_RESOLVED otherwise. Audited. Needs RESOLVE_INCIDENTS; a staff account’s incident also the right to manage that account (a sub-admin’s MANAGE_SUB_ADMINS, an admin’s an admin), and a sub-admin never settles its own.',
   })
   async treatIncidentAsCompromised(
     @Arg('input', () => TreatIncidentAsCompromisedInput, { description: 'Incident and measures.' })

@@ -546,7 +546,8 @@ export class IncidentService {
   /**
    * Treats the account as compromised: every session and API token revoked, and the password reset
    * (the old one stops working at once; the holder gets a single-use link to set a new one) and/or the
-   * account locked (disabled until an admin enables it).
+   * account locked (disabled until an admin enables it). An admin's waiting requests to reset other
+   * admins' 2FA are closed for good (`TwoFactorService.closeRequestsBy`: not by one of their targets).
    */
   async compromised(
     ctx: Context,
@@ -573,7 +574,7 @@ export class IncidentService {
     let resetToken: string | null = null;
     // The old password is replaced by the hash of a secret nobody knows, computed before any row is locked.
     const unusable = opts.requirePasswordReset ? await this.hasher.hash(randomToken()) : null;
-    const result = await ctx.em.transactional(async (tx) => {
+    const done = await ctx.em.transactional(async (tx) => {
       // The admins (when locking one), then the account's row, then its incident and sessions: the order
       // disabling and deleting the account take them in (a deletion reaches the incident by its cascade).
       if (opts.lockAccount && account.role === Role.ADMIN) {
@@ -606,6 +607,13 @@ export class IncidentService {
       );
       if (opts.lockAccount)
         await tx.execute(`update account set disabled_at = now() where id = ? and disabled_at is null`, [account.id]);
+      // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good, as
+      // disabling it would: asked for from a session the intruder may have held, they must not be
+      // approved while it is treated, nor once it is enabled again.
+      const closing =
+        account.role === Role.ADMIN
+          ? await ctx.services.twoFactor.closeRequestsBy({ ...ctx, em: tx }, account, 'COMPROMISED')
+          : { closed: 0, tell: () => undefined };
       if (unusable !== null) {
         // The old password dies now.
         await tx.nativeUpdate(AccountPassword, { account: account.id }, { hash: unusable, changedAt: new Date() });
@@ -628,11 +636,14 @@ export class IncidentService {
           lockAccount: opts.lockAccount,
           familiarPlacesForgotten: forgotten.length,
           trustedIpsRemoved: untrusted.length,
+          ...(closing.closed > 0 ? { resetRequestsClosed: closing.closed } : {}),
         },
       );
       await this.events.publishIn(tx, IncidentEventKind.RESOLVED, id);
-      return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked };
+      return { incident: await this.get(tx, id, true), sessionsRevoked, tokensRevoked, tell: closing.tell };
     });
+    const { tell, ...result } = done;
+    tell();
     const url = this.config.publicUrl.origin;
     if (resetToken) this.mail.notify(mails.passwordResetRequired(account.email, `${url}/reset-password#token=${resetToken}`));
     else if (opts.lockAccount) this.mail.notify(mails.accountLocked(account.email, url));

@@ -58,6 +58,8 @@ interface RequestClosed {
   requested_by_id: string;
   created_at: Date;
 }
+/** Why a requester no longer stands behind its waiting reset requests (`closeRequestsBy`). */
+export type RequesterGoneWhy = 'DISABLED' | 'COMPROMISED' | 'DELETED';
 /** Wrong tries one e-mailed code survives (a resend keeps the count). */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 export const EMAIL_CODE_TTL_MS = 10 * 60_000;
@@ -1974,6 +1976,51 @@ export class TwoFactorService {
     if (requester) this.mail.notify(mails.twoFactorResetRequestWithdrawn(requester.email, account.email, me.email, true));
     for (const a of asked) this.mail.notify(mails.twoFactorResetRequestWithdrawn(a.email, account.email, me.email, false));
     return true;
+  }
+
+  /**
+   * Closes for good the resets of admins' 2FA that `requester` asked for and that still wait for a
+   * second admin, as `requester` is disabled, treated as compromised, or deleted (in `ctx.em`'s
+   * transaction, holding its row): its sessions may have been taken over, and enabling it again (after
+   * a new password, say) must not bring back what was asked for from there. Not from a session of an
+   * account whose own reset waits on one of them (that session may be the one the reset is against,
+   * and may not withdraw it either): FORBIDDEN, reason RESET_TARGET; another admin may. Each closure is
+   * audited; `tell`, once the transaction commits, e-mails each target and the admins who were asked to
+   * approve it (not `requester`).
+   */
+  async closeRequestsBy(ctx: Context, requester: Account, why: RequesterGoneWhy): Promise<{ closed: number; tell: () => void }> {
+    const tx = ctx.em;
+    const me = ctx.viewer!.account;
+    const rows = await tx.execute<(RequestClosed & { target_id: string })[]>(
+      `update two_factor_reset_request set expires_at = clock_timestamp()
+        where requested_by_id = ? and approved_at is null and expires_at > clock_timestamp()
+        returning id, target_id, requested_by_id, created_at`,
+      [requester.id],
+    );
+    if (rows.some((r) => r.target_id === me.id)) {
+      const verb = { DISABLED: 'disable', COMPROMISED: 'treat as compromised', DELETED: 'delete' }[why];
+      throw appError(
+        ErrorCode.FORBIDDEN,
+        `This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may ${verb} them.`,
+        { reason: 'RESET_TARGET' },
+      );
+    }
+    const told: (() => void)[] = [];
+    for (const r of rows) {
+      const account = await tx.findOneOrFail(Account, { id: r.target_id });
+      await this.audit.record(ctx, AuditAction.TWO_FACTOR_RESET_REQUEST_CLOSED, target(account), {
+        requestId: r.id,
+        reason: `REQUESTER_${why}`,
+      });
+      // Its requester is the account acted on: told nothing by this.
+      const { asked } = await this.toldOfClosedRequest(tx, r.target_id, r, requester.id);
+      told.push(() => {
+        for (const to of [account.email, ...asked.map((a) => a.email)]) {
+          this.mail.notify(mails.twoFactorResetRequestClosedByRequesterGone(to, account.email, requester.email, me.email, why));
+        }
+      });
+    }
+    return { closed: rows.length, tell: () => told.forEach((t) => t()) };
   }
 
   /**
