@@ -32,6 +32,7 @@ import { Permission } from './common/auth/roles.js';
 import { AuditAction } from './modules/audit/audit.entity.js';
 import { auditCsvHeader, auditCsvRow } from './modules/audit/audit-csv.js';
 import { SessionStage } from './modules/session/session.entity.js';
+import { TwoFactorMethod } from './modules/two-factor/two-factor.entity.js';
 import { startWebSocketServer } from './ws.js';
 import { writesTo } from './db/change-feed.js';
 import { AUTH_TABLES } from './modules/session/auth-cache.js';
@@ -137,6 +138,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ap
       }
       services = createServices(config, keys, logger, db.pool);
       late.services = services;
+      if (config.webauthnRpId === null) await warnIfKeysOnly(services, orm.em.fork(), logger);
       await services.feed.start();
       await services.protection.ranges.start();
       // GeoIP databases load in the background; the first lookups wait for them.
@@ -658,4 +660,22 @@ function staticHeaders(middleware: express.RequestHandler): [string, string][] {
   void middleware({ headers: {}, method: 'POST', url: '/graphql' } as never, res as never, () => (called = true));
   if (!called) throw new Error('security headers middleware did not finish synchronously');
   return [...headers];
+}
+
+/**
+ * On a server without an RP ID (reached by an IP address), 2FA settings saved while it had one may
+ * leave security keys the only method to set up, for everyone or for the staff a policy requires 2FA
+ * of: accounts sent to set up 2FA could then set up nothing and never finish signing in (an admin
+ * among them could not reach the settings to change them). The operator is told at start what to fix.
+ */
+async function warnIfKeysOnly(services: Services, em: EntityManager, logger: Logger): Promise<void> {
+  const s = await services.settings.twoFactor(em);
+  if (!s.enabled || !s.allowedMethods.includes(TwoFactorMethod.WEBAUTHN)) return;
+  const others = s.allowedMethods.filter((m) => m === TwoFactorMethod.TOTP || m === TwoFactorMethod.EMAIL);
+  const forStaff = others.filter((m) => m !== TwoFactorMethod.EMAIL || s.emailForStaff);
+  if (others.length > 0 && !(s.requiredForStaff && forStaff.length === 0)) return;
+  logger.error(
+    { allowedMethods: s.allowedMethods, requiredForStaff: s.requiredForStaff, emailForStaff: s.emailForStaff },
+    `the two-factor settings leave security keys the only method ${others.length === 0 ? 'anyone' : 'admins and sub-admins'} can set up, which this server cannot offer: accounts sent to set up 2FA can set up nothing and cannot finish signing in. Set WEBAUTHN_RP_ID (or PUBLIC_URL) to a host name and restart`,
+  );
 }

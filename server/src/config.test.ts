@@ -44,6 +44,18 @@ describe('loadConfig', () => {
     ).toMatchObject({ maxAttempts: 3, attemptWindowSeconds: 60, lockoutFailures: 8 });
   });
 
+  it('locks the second step after at most 100 consecutive failures (NIST SP 800-63B): more is refused by name', () => {
+    expect(loadConfig({ SECOND_FACTOR_LOCKOUT_FAILURES: '100' }).twoFactor.lockoutFailures).toBe(100);
+    expect(() => loadConfig({ SECOND_FACTOR_LOCKOUT_FAILURES: '101' })).toThrow(ConfigError);
+    try {
+      loadConfig({ SECOND_FACTOR_LOCKOUT_FAILURES: '101' });
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        'SECOND_FACTOR_LOCKOUT_FAILURES must be a whole number from 1 to 100 (got "101")',
+      ]);
+    }
+  });
+
   it('reports every bad variable by name at once', () => {
     try {
       loadConfig({

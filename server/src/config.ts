@@ -321,7 +321,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxAttempts: secondFactorMaxAttempts,
     networkMaxAttempts: int('SECOND_FACTOR_NETWORK_MAX_ATTEMPTS', 4 * secondFactorMaxAttempts, 1, 100_000),
     attemptWindowSeconds: int('SECOND_FACTOR_WINDOW_SECONDS', 900, 1, 24 * 3600),
-    lockoutFailures: int('SECOND_FACTOR_LOCKOUT_FAILURES', 100, 1, 100_000),
+    // NIST SP 800-63B: no more than 100 consecutive failures before the lock.
+    lockoutFailures: int('SECOND_FACTOR_LOCKOUT_FAILURES', 100, 1, 100),
     emailCooldownSeconds: int('EMAIL_CODE_COOLDOWN_SECONDS', 60, 1, 3600),
     pendingSessionSeconds: int('PENDING_SESSION_SECONDS', 600, 10, 3600),
     reauthSeconds: int('REAUTH_SECONDS', 300, 10, 3600),

@@ -1982,6 +1982,36 @@ export default [
     ],
   },
   {
+    id: 'locked-refusal-spends-account',
+    why: 'second-step answers refused for the lock spend the account’s attempts, so its holder waits out the window once unlocked',
+    edits: [[TF, '      await this.giveBack(row.locked_at ? [acct, ...net] : net);', '      await this.giveBack(net);']],
+    tests: [[L, 'the lock holds for every method']],
+  },
+  {
+    id: 'locked-reauth-spends-account',
+    why: 're-authentications refused for the lock spend the account’s attempts',
+    edits: [
+      [
+        TF,
+        'if (limited && row && (row.locked_at || !this.accountSpent(row))) await this.giveBack([taken]);',
+        'if (limited && row && !row.locked_at && !this.accountSpent(row)) await this.giveBack([taken]);',
+      ],
+    ],
+    tests: [[L, 're-authentications refused for the lock spend none of the account’s attempts']],
+  },
+  {
+    id: 'keys-only-unsaid',
+    why: 'a server on an IP address starts silently with settings that leave accounts sent to set up 2FA nothing to set up',
+    edits: [
+      [
+        'server/src/app.ts',
+        '  if (others.length > 0 && !(s.requiredForStaff && forStaff.length === 0)) return;',
+        '  if (others.length >= 0) return;',
+      ],
+    ],
+    tests: [[T, 'whose stored settings leave security keys the only method to set up says so at start']],
+  },
+  {
     id: 'compromised-requester-keeps-requests',
     why: 'an admin treated as compromised keeps its waiting requests to reset other admins’ 2FA, which a second admin may then approve',
     edits: [

@@ -1387,6 +1387,24 @@ describe('second-factor attempt limits', () => {
     ).toEqual({ locked: true });
   });
 
+  it('re-authentications refused for the lock spend none of the account’s attempts: unlocked, it confirms at once', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    const { secret } = await enrollTotp(client);
+    await db.query(`insert into two_factor_state (account_id, consecutive_failures, locked_at) values ($1, 100, now())`, [id]);
+    const confirm = async () =>
+      (
+        await client.gql(Q.reauth, {
+          i: { password: PASSWORD, secondFactor: { method: 'TOTP', code: totp(secret, 0) } },
+        })
+      ).data!['reauthenticate'];
+    await awayFromStepEdge();
+    // A window's budget of them.
+    for (let i = 0; i < 5; i++) expect(await confirm()).toMatchObject({ code: 'SECOND_FACTOR_LOCKED' });
+    expect(await db.query(`select count from failure_counter where key = $1 and count > 0`, [`2fa:acct:${id}`])).toEqual([]);
+    await db.query(`delete from two_factor_state where account_id = $1`, [id]);
+    expect(await confirm()).toMatchObject({ __typename: 'ReauthSuccess' });
+  });
+
   it('the lock holds for every method: a right recovery code, security key or e-mailed code is refused and left unused', async () => {
     const { client: setup, email, id } = await createAccount(server, admin, { role: 'USER' });
     const { recoveryCodes } = await enrollTotp(setup);
@@ -1418,6 +1436,7 @@ describe('second-factor attempt limits', () => {
     expect(await verify(client, { method: 'RECOVERY_CODE', code: recoveryCodes[0] })).toMatchObject(locked);
     expect(await verify(client, { method: 'WEBAUTHN', webauthnResponse: await keyAnswer(client) })).toMatchObject(locked);
     expect(await verify(client, { method: 'EMAIL', code })).toMatchObject(locked);
+    expect(await verify(client, { method: 'RECOVERY_CODE', code: recoveryCodes[2] })).toMatchObject(locked);
     // Sent with the password, in one request: the same.
     const oneRequest = await new GqlClient(server.url, { 'x-forwarded-for': farAddress().ip }).gql(
       `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
@@ -1436,10 +1455,11 @@ describe('second-factor attempt limits', () => {
         id,
       ]),
     ).toEqual([{ consecutive_failures: 8, locked: true }]);
+    // Five answers refused for the lock (a window's budget) spent none of the account's attempts.
+    expect(await db.query(`select count from failure_counter where key = $1 and count > 0`, [`2fa:acct:${id}`])).toEqual([]);
 
-    // Unlocked (and a new window), the very same proofs sign in.
+    // Unlocked, at once (in the same window), the very same proofs sign in.
     await db.query(`delete from two_factor_state where account_id = $1`, [id]);
-    await windowPasses();
     expect(await verify(client, { method: 'EMAIL', code })).toMatchObject({ __typename: 'LoginSuccess' });
     const withKey = await signInFrom(farAddress().ip, email);
     expect(await verify(withKey, { method: 'WEBAUTHN', webauthnResponse: await keyAnswer(withKey) })).toMatchObject({

@@ -3465,6 +3465,42 @@ describe('two-factor authentication', () => {
       );
     });
 
+    it('a server reached by an IP address whose stored settings leave security keys the only method to set up says so at start, naming the fix', async () => {
+      const port = await freePort();
+      const env = { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: mail.url };
+      const said = /security keys the only method (anyone|admins and sub-admins) can set up/;
+      await withServer('two_factor_ip_keys_only', env, async (first, ipDb) => {
+        // The defaults leave the app: nothing to say.
+        expect(first.output()).not.toMatch(said);
+        await first.stop();
+        // Saved while the server had a domain name (the save refuses them on an IP address).
+        const keep = async (value: Record<string, unknown>) => {
+          await ipDb.query(
+            `insert into setting (key, value, updated_at) values ('twoFactor', $1, now())
+             on conflict (key) do update set value = excluded.value`,
+            [JSON.stringify(value)],
+          );
+          const restarted = await startServer({ DATABASE_URL: ipDb.url, ...env });
+          await restarted.stop();
+          return restarted.output();
+        };
+        const everyone = await keep({ allowedMethods: ['WEBAUTHN', 'RECOVERY_CODE'] });
+        expect(everyone).toMatch(/security keys the only method anyone can set up/);
+        expect(everyone).toMatch(/Set WEBAUTHN_RP_ID \(or PUBLIC_URL\) to a host name/);
+        const staff = await keep({
+          allowedMethods: ['WEBAUTHN', 'EMAIL', 'RECOVERY_CODE'],
+          requiredForStaff: true,
+          emailForStaff: false,
+        });
+        expect(staff).toMatch(/security keys the only method admins and sub-admins can set up/);
+        // E-mail codes for staff, or no policy for them: something is left to set up.
+        expect(
+          await keep({ allowedMethods: ['WEBAUTHN', 'EMAIL', 'RECOVERY_CODE'], requiredForStaff: true, emailForStaff: true }),
+        ).not.toMatch(said);
+        expect(await keep({ allowedMethods: ['WEBAUTHN', 'EMAIL', 'RECOVERY_CODE'], requiredForStaff: false })).not.toMatch(said);
+      });
+    });
+
     it('a flagged key is not excluded from a new registration: the authenticator can be added again, as the notice advises', async () => {
       const user = await newUser();
       const desk = new SoftKey(server.url);

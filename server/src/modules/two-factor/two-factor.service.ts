@@ -552,10 +552,10 @@ export class TwoFactorService {
     );
     const limited = this.limitFailure(row);
     const taken: Taken = { key: this.accountBudgetKey(accountId), windowStart: row?.acct_start ?? null };
-    // Refused by the network's budget alone: nothing was checked and the account is not at fault, so
-    // its attempt goes back (as in a second step): others' wrong codes behind this address must not
-    // spend this account's budget.
-    if (limited && row && !row.locked_at && !this.accountSpent(row)) await this.giveBack([taken]);
+    // Refused by the network's budget alone, or for the account's lock: nothing was checked, so its
+    // attempt goes back (as in a second step): others' wrong codes behind this address must not spend
+    // this account's budget, nor answers refused while it was locked its holder's once it is unlocked.
+    if (limited && row && (row.locked_at || !this.accountSpent(row))) await this.giveBack([taken]);
     return limited ?? taken;
   }
 
@@ -860,8 +860,10 @@ export class TwoFactorService {
     if (limited && (row.locked_at || this.accountSpent(row))) {
       // Refused for the account (locked, or its budget spent): the network's slot (and its site's)
       // goes back, since no code was checked and the people behind that address are not to pay for
-      // this account.
-      await this.giveBack(net);
+      // this account. While it is locked, the account's own slot goes back too (as an app code's
+      // refusal writes nothing then): once an admin unlocks it, its holder is not to wait out a window
+      // spent on answers nobody compared.
+      await this.giveBack(row.locked_at ? [acct, ...net] : net);
       return limited;
     } else if (limited) {
       // Refused by the network's budget (or its site's) alone: the attempts in flight there may be
