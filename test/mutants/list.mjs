@@ -2012,6 +2012,24 @@ export default [
     tests: [[T, 'whose stored settings leave security keys the only method to set up says so at start']],
   },
   {
+    id: 'compliance-unusable-counted-missing',
+    why: 'the compliance report counts an account whose only factor sign-in refuses among those to be led through setup',
+    edits: [
+      [
+        CO,
+        '(count(*) filter (where required and not enabled and not unusable_only))::int as missing',
+        '(count(*) filter (where required and not enabled))::int as missing',
+      ],
+    ],
+    tests: [[R, 'the compliance report tells an account whose only factor sign-in refuses from one without 2FA']],
+  },
+  {
+    id: 'compliance-flagged-key-unsaid',
+    why: 'the compliance report shows an account whose only key is flagged as one holding nothing',
+    edits: [[CO, '      ...(r.flagged_key && !r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),\n', '']],
+    tests: [[R, 'the compliance report tells an account whose only factor sign-in refuses from one without 2FA']],
+  },
+  {
     id: 'compromised-requester-keeps-requests',
     why: 'an admin treated as compromised keeps its waiting requests to reset other admins’ 2FA, which a second admin may then approve',
     edits: [

@@ -925,9 +925,16 @@ describe('two-factor dashboard details', () => {
     await page.context().close();
   });
 
-  it('the compliance page shows a marked user without a method as “Required, off”, also under the filter', async () => {
+  it('the compliance page shows a marked user without a method as “Required, off”, also under the filter, and one whose only key is flagged as unable to sign in', async () => {
     const marked = await createAccount(server, admin, { role: 'USER' });
     await db.query(`update account set requires_two_factor = true where id = $1`, [marked.id]);
+    // Its only factor a key flagged as a possible clone, and no recovery code.
+    const flagged = await createAccount(server, admin, { role: 'USER' });
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1, $2, 'AAAA', 0, '[]', 'Desk key', now(), now())`,
+      [flagged.id, `flagged-${flagged.id}`],
+    );
     const page = await (await browser.newContext()).newPage();
     await signIn(page, adminEmail);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
@@ -935,10 +942,15 @@ describe('two-factor dashboard details', () => {
     const table = page.getByRole('table', { name: '2FA status per account' });
     const row = table.getByRole('row').filter({ hasText: marked.email });
     await row.getByText('Required, off').waitFor();
+    const stuck = table.getByRole('row').filter({ hasText: flagged.email });
+    await stuck.getByText('Cannot sign in: reset its 2FA').waitFor();
+    await stuck.getByText('Security key or passkey (flagged as a possible clone)').waitFor();
+    await page.getByText(/have no recovery code left and cannot sign in until their 2FA is reset/).waitFor();
     await page.getByLabel('Only accounts without 2FA').check();
     // (The unfiltered rows stay on screen until the filtered ones arrive.)
     await expect.poll(() => table.getByText('On', { exact: true }).count()).toBe(0);
     await row.getByText('Required, off').waitFor();
+    await stuck.getByText('Cannot sign in: reset its 2FA').waitFor();
     await page.context().close();
   });
 

@@ -1359,7 +1359,7 @@ describe('two-factor rules', () => {
   it('e-mail codes off for staff: the report agrees with sign-in, and your own only factor is not switched off', async () => {
     const SETTINGS = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
     await reauthenticate(admin);
-    const COMPLIANCE = `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods } } }`;
+    const COMPLIANCE = `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods unusableMethods recoveryCodesLeft } } }`;
     const row = async (id: string) =>
       ((await admin.gql(COMPLIANCE)).data!['twoFactorCompliance'].rows as { account: { id: string } }[]).find(
         (r) => r.account.id === id,
@@ -1373,11 +1373,12 @@ describe('two-factor rules', () => {
     expect((await admin.gql(SETTINGS, { i: { emailForStaff: true } })).data!['updateTwoFactorSettings'].emailForStaff).toBe(true);
     const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: ['READ_INCIDENTS'] });
     await enrollEmail(staff.client, staff.email);
-    expect(await row(staff.id)).toMatchObject({ enabled: true, methods: ['EMAIL'] });
+    expect(await row(staff.id)).toMatchObject({ enabled: true, methods: ['EMAIL'], unusableMethods: [], recoveryCodesLeft: 10 });
     expect((await admin.gql(SETTINGS, { i: { emailForStaff: false } })).data!['updateTwoFactorSettings'].emailForStaff).toBe(
       false,
     );
-    expect(await row(staff.id)).toMatchObject({ enabled: false, methods: [] });
+    // Held and refused: not "off" (its sign-ins use up its recovery codes; it is never led through setup).
+    expect(await row(staff.id)).toMatchObject({ enabled: false, methods: [], unusableMethods: ['EMAIL'], recoveryCodesLeft: 10 });
 
     // The admin changing the setting relies on e-mail codes alone: refused, and nothing changes.
     await admin.gql(SETTINGS, { i: { emailForStaff: true } });
@@ -1385,6 +1386,49 @@ describe('two-factor rules', () => {
     await enrollEmail(admin, me.email);
     expect(codes(await admin.gql(SETTINGS, { i: { emailForStaff: false } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
     expect((await admin.gql(`{ twoFactorSettings { emailForStaff } }`)).data!['twoFactorSettings'].emailForStaff).toBe(true);
+  });
+
+  it('the compliance report tells an account whose only factor sign-in refuses from one without 2FA: not led through setup, and unable to sign in without a recovery code', async () => {
+    const REPORT = `{ twoFactorCompliance(page: { limit: 200 }) { requiredButMissing onlyUnusableMethods cannotSignIn
+      rows { account { id } enabled methods unusableMethods recoveryCodesLeft required } } }`;
+    const report = async () => (await admin.gql(REPORT)).data!['twoFactorCompliance'];
+    const user = await createAccount(server, admin, { role: 'USER' });
+    await admin.gql(MARK, { id: user.id });
+    // Its only factor, a security key, flagged as a possible clone; no recovery code.
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at)
+       values (gen_random_uuid(), $1, $2, 'AAAA', 0, '[]', 'Desk key', now())`,
+      [user.id, `flagged-${user.id}`],
+    );
+    const before = await report();
+    expect(before.rows).toContainEqual({
+      account: { id: user.id },
+      enabled: true,
+      methods: ['WEBAUTHN'],
+      unusableMethods: [],
+      recoveryCodesLeft: 0,
+      required: true,
+    });
+    await db.query(`update webauthn_credential set flagged_at = now() where account_id = $1`, [user.id]);
+    const after = await report();
+    expect(after.rows).toContainEqual({
+      account: { id: user.id },
+      enabled: false,
+      methods: [],
+      unusableMethods: ['WEBAUTHN'],
+      recoveryCodesLeft: 0,
+      required: true,
+    });
+    // Not among those led through setup: among those who cannot sign in.
+    expect(after.requiredButMissing - before.requiredButMissing).toBe(0);
+    expect(after.onlyUnusableMethods - before.onlyUnusableMethods).toBe(1);
+    expect(after.cannotSignIn - before.cannotSignIn).toBe(1);
+    // As sign-in has it.
+    const signIn = await new GqlClient(server.url).gql(
+      `mutation($i: LoginInput!) { login(input: $i) { __typename ... on ErrorResult { code } } }`,
+      { i: { email: user.email, password: PASSWORD } },
+    );
+    expect(signIn.data!['login']).toMatchObject({ code: 'SECOND_FACTOR_UNAVAILABLE' });
   });
 
   it('the compliance report counts every account and pages its rows; bad paging is refused', async () => {

@@ -20,10 +20,14 @@ const ComplianceDocument = graphql(`
       withTwoFactor
       withoutTwoFactor
       requiredButMissing
+      onlyUnusableMethods
+      cannotSignIn
       rows {
         role
         enabled
         methods
+        unusableMethods
+        recoveryCodesLeft
         required
         lastLoginAt
         account {
@@ -37,6 +41,49 @@ const ComplianceDocument = graphql(`
 `);
 
 const PAGE = 50;
+
+/** Why sign-in refuses a method an account holds (`unusableMethods`). */
+const UNUSABLE_WHY: Partial<Record<string, string>> = {
+  WEBAUTHN: 'flagged as a possible clone',
+  EMAIL: 'off for staff',
+};
+
+interface StatusRow {
+  enabled: boolean;
+  required: boolean;
+  unusableMethods: readonly string[];
+  recoveryCodesLeft: number;
+}
+
+/**
+ * On, off, required and off; or, for an account that holds only methods sign-in refuses, what its
+ * next sign-in meets: a recovery code asked for while one is left, then no way in until a reset.
+ */
+function StatusBadge({ row: r }: { row: StatusRow }) {
+  if (r.enabled) {
+    return (
+      <Badge color="green" variant="light">
+        On
+      </Badge>
+    );
+  }
+  if (r.unusableMethods.length > 0) {
+    return r.recoveryCodesLeft > 0 ? (
+      <Badge color="orange" variant="light">
+        No usable method: {r.recoveryCodesLeft} recovery code{r.recoveryCodesLeft === 1 ? '' : 's'} left
+      </Badge>
+    ) : (
+      <Badge color="red" variant="light">
+        Cannot sign in: reset its 2FA
+      </Badge>
+    );
+  }
+  return (
+    <Badge color={r.required ? 'red' : 'gray'} variant="light">
+      {r.required ? 'Required, off' : 'Off'}
+    </Badge>
+  );
+}
 
 export function Component() {
   usePageTitle('2FA compliance');
@@ -91,6 +138,15 @@ export function Component() {
               sign-in.
             </Alert>
           )}
+          {report.onlyUnusableMethods > 0 && (
+            <Alert color="red" variant="light" mb="md" role="status">
+              {report.onlyUnusableMethods} account(s) hold only methods sign-in refuses now (a security key flagged as a possible
+              clone, or e-mail codes while they are off for admins and sub-admins): each of their sign-ins uses up a recovery
+              code.
+              {report.cannotSignIn > 0 &&
+                ` ${report.cannotSignIn} of them have no recovery code left and cannot sign in until their 2FA is reset.`}
+            </Alert>
+          )}
           <Switch
             label="Only accounts without 2FA"
             checked={without}
@@ -123,11 +179,14 @@ export function Component() {
                     </Table.Td>
                     <Table.Td>{ROLE_LABELS[r.role]}</Table.Td>
                     <Table.Td>
-                      <Badge color={r.enabled ? 'green' : r.required ? 'red' : 'gray'} variant="light">
-                        {r.enabled ? 'On' : r.required ? 'Required, off' : 'Off'}
-                      </Badge>
+                      <StatusBadge row={r} />
                     </Table.Td>
-                    <Table.Td>{r.methods.map((m) => METHOD_LABELS[m]).join(', ') || '—'}</Table.Td>
+                    <Table.Td>
+                      {[
+                        ...r.methods.map((m) => METHOD_LABELS[m]),
+                        ...r.unusableMethods.map((m) => `${METHOD_LABELS[m]} (${UNUSABLE_WHY[m] ?? 'refused'})`),
+                      ].join(', ') || '—'}
+                    </Table.Td>
                     <Table.Td>{r.lastLoginAt ? <FormattedDate value={r.lastLoginAt} /> : 'Never'}</Table.Td>
                   </Table.Tr>
                 ))}

@@ -9,6 +9,8 @@ export interface ComplianceRow {
   role: Role;
   enabled: boolean;
   methods: TwoFactorMethod[];
+  unusableMethods: TwoFactorMethod[];
+  recoveryCodesLeft: number;
   required: boolean;
   lastLoginAt: Date | null;
 }
@@ -20,6 +22,8 @@ export interface ComplianceReport {
   withTwoFactor: number;
   withoutTwoFactor: number;
   requiredButMissing: number;
+  onlyUnusableMethods: number;
+  cannotSignIn: number;
 }
 
 /**
@@ -34,13 +38,23 @@ const STATUS = `
       exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
         and (a.role = 'USER' or ?::boolean) as has_email,
       exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is null) as has_webauthn,
+      -- Held, and refused by sign-in now: e-mail codes while they are off for staff, a flagged key.
+      exists(select 1 from email_factor e where e.account_id = a.id and e.status = 'ACTIVE')
+        and not (a.role = 'USER' or ?::boolean) as refused_email,
+      exists(select 1 from webauthn_credential w where w.account_id = a.id and w.flagged_at is not null) as flagged_key,
       -- API-only sub-admins never sign in with a password and disabled accounts cannot: no policy
       -- will ever lead them through enrollment, so they are not counted as "required but missing".
       not a.api_only and a.disabled_at is null as signs_in,
       ?::boolean and not a.api_only and a.disabled_at is null
         and (case when a.role = 'USER' then a.requires_two_factor else ?::boolean end) as required
     from account a where a.role = any(?::text[])),
-  g as (select f.*, ?::boolean and (f.has_totp or f.has_email or f.has_webauthn) as enabled from f)`;
+  g as (select f.*, ?::boolean and (f.has_totp or f.has_email or f.has_webauthn) as enabled,
+                -- Holds second factors and none sign-in accepts: asked for a recovery code while one
+                -- is left, then refused (SECOND_FACTOR_UNAVAILABLE) until an admin resets its 2FA;
+                -- never led through setup.
+                ?::boolean and not (f.has_totp or f.has_email or f.has_webauthn) and (f.refused_email or f.flagged_key)
+                  as unusable_only
+           from f)`;
 
 /**
  * STATUS's parameters: under settings `s`, the accounts of `roles` (an array literal: knex would
@@ -48,9 +62,11 @@ const STATUS = `
  */
 const statusParams = (s: TwoFactorSettings, roles: readonly Role[]) => [
   s.emailForStaff,
+  s.emailForStaff,
   s.enabled,
   s.requiredForStaff,
   `{${roles.join(',')}}`,
+  s.enabled,
   s.enabled,
 ];
 const EVERY_ROLE: readonly Role[] = [Role.ADMIN, Role.SUB_ADMIN, Role.USER];
@@ -342,18 +358,35 @@ export async function complianceReport(
   roles: readonly Role[],
 ): Promise<ComplianceReport> {
   const params = statusParams(s, roles);
-  const [counts] = await em.execute<{ total: number; with_2fa: number; missing: number }[]>(
+  const [counts] = await em.execute<
+    { total: number; with_2fa: number; missing: number; unusable_only: number; no_way_in: number }[]
+  >(
     `${STATUS}
      select count(*)::int as total, (count(*) filter (where enabled))::int as with_2fa,
-            (count(*) filter (where required and not enabled))::int as missing
+            (count(*) filter (where required and not enabled and not unusable_only))::int as missing,
+            (count(*) filter (where unusable_only and signs_in))::int as unusable_only,
+            (count(*) filter (where unusable_only and signs_in and not exists
+              (select 1 from recovery_code r where r.account_id = g.id and r.used_at is null)))::int as no_way_in
      from g`,
     params,
   );
   const page_ = await em.execute<
-    { id: string; has_totp: boolean; has_email: boolean; has_webauthn: boolean; enabled: boolean; required: boolean }[]
+    {
+      id: string;
+      has_totp: boolean;
+      has_email: boolean;
+      has_webauthn: boolean;
+      refused_email: boolean;
+      flagged_key: boolean;
+      codes_left: number;
+      enabled: boolean;
+      required: boolean;
+    }[]
   >(
     `${STATUS}
-     select id, has_totp, has_email, has_webauthn, enabled, required from g
+     select id, has_totp, has_email, has_webauthn, refused_email, flagged_key, enabled, required,
+            (select count(*) from recovery_code r where r.account_id = g.id and r.used_at is null)::int as codes_left
+       from g
      where not ?::boolean or not enabled
      order by role, email, id limit ? offset ?`,
     [...params, withoutOnly, page.limit, page.offset],
@@ -369,7 +402,22 @@ export async function complianceReport(
       ...(r.has_email ? [TwoFactorMethod.EMAIL] : []),
       ...(r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
     ];
-    return [{ account, role: account.role, enabled: r.enabled, methods, required: r.required, lastLoginAt: account.lastLoginAt }];
+    const unusableMethods = [
+      ...(r.refused_email && !r.has_email ? [TwoFactorMethod.EMAIL] : []),
+      ...(r.flagged_key && !r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
+    ];
+    return [
+      {
+        account,
+        role: account.role,
+        enabled: r.enabled,
+        methods,
+        unusableMethods,
+        recoveryCodesLeft: r.codes_left,
+        required: r.required,
+        lastLoginAt: account.lastLoginAt,
+      },
+    ];
   });
   const total = counts?.total ?? 0;
   const withTwoFactor = counts?.with_2fa ?? 0;
@@ -380,5 +428,7 @@ export async function complianceReport(
     withTwoFactor,
     withoutTwoFactor: total - withTwoFactor,
     requiredButMissing: counts?.missing ?? 0,
+    onlyUnusableMethods: counts?.unusable_only ?? 0,
+    cannotSignIn: counts?.no_way_in ?? 0,
   };
 }

@@ -312,6 +312,15 @@ export class TwoFactorComplianceRow {
   @Field(() => [TwoFactorMethod], { description: 'Its active methods.' })
   methods!: TwoFactorMethod[];
 
+  @Field(() => [TwoFactorMethod], {
+    description:
+      'Methods it holds that sign-in refuses now, with none of the same kind it accepts: WEBAUTHN for security keys all flagged as possible clones, EMAIL for e-mail codes while they are off for admins and sub-admins. An account without 2FA that holds any is asked for a recovery code at sign-in while one is left, then refused (SECOND_FACTOR_UNAVAILABLE) until an admin resets its 2FA; it is never led through setup.',
+  })
+  unusableMethods!: TwoFactorMethod[];
+
+  @Field(() => Int, { description: 'Its unused recovery codes.' })
+  recoveryCodesLeft!: number;
+
   @Field(() => Boolean, { description: 'A policy requires 2FA for it.' })
   required!: boolean;
 
@@ -336,8 +345,23 @@ export class TwoFactorCompliance {
   @Field(() => Int, { description: 'Accounts without 2FA.' })
   withoutTwoFactor!: number;
 
-  @Field(() => Int, { description: 'Accounts a policy requires 2FA of that have none.' })
+  @Field(() => Int, {
+    description:
+      'Accounts a policy requires 2FA of that hold no second factor at all: led through setting one up at their next sign-in.',
+  })
   requiredButMissing!: number;
+
+  @Field(() => Int, {
+    description:
+      'Accounts able to sign in that hold second factors and none sign-in accepts now (see TwoFactorComplianceRow.unusableMethods): each sign-in uses up a recovery code.',
+  })
+  onlyUnusableMethods!: number;
+
+  @Field(() => Int, {
+    description:
+      'Of onlyUnusableMethods, those with no unused recovery code: they cannot sign in until an admin resets their 2FA.',
+  })
+  cannotSignIn!: number;
 }
 
 @ObjectType('TwoFactorResetDone', { description: 'The account’s 2FA was reset and its sessions were revoked.' })
