@@ -2030,6 +2030,24 @@ export default [
     tests: [[R, 'the compliance report tells an account whose only factor sign-in refuses from one without 2FA']],
   },
   {
+    id: 'request-made-behind-disabling',
+    why: 'a reset request asked for while its requester is being disabled is left open behind the disabling',
+    edits: [[TFR, '          if (!stands) throw appError(', '          if ((false as boolean)) throw appError(']],
+    tests: [[R, 'a request asked for while its requester is being disabled waits for the disabling and is refused']],
+  },
+  {
+    id: 'closure-tells-actor',
+    why: 'the admin who disabled, deleted or treated a requester as compromised is e-mailed about its own act',
+    edits: [[TF, '...asked.filter((a) => a.id !== me.id).map((a) => a.email)', '...asked.map((a) => a.email)']],
+    tests: [[R, 'a waiting request whose requester another admin disables is closed for good']],
+  },
+  {
+    id: 'compliance-unusable-while-off',
+    why: 'with 2FA switched off the compliance report still calls methods unusable that sign-in does not ask for',
+    edits: [[CO, '    const unusableMethods = s.enabled\n', '    const unusableMethods = (true as boolean)\n']],
+    tests: [[R, 'your only factor, e-mail codes, is not switched off for staff by switching 2FA on in the same change']],
+  },
+  {
     id: 'compromised-requester-keeps-requests',
     why: 'an admin treated as compromised keeps its waiting requests to reset other admins’ 2FA, which a second admin may then approve',
     edits: [

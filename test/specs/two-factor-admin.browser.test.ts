@@ -890,6 +890,29 @@ describe('two-factor administration in the dashboard', () => {
     await page.context().close();
   });
 
+  it('the admin a waiting reset is against, disabling its requester, is told why not in words, not “no permission”', async () => {
+    const target = await createAccount(server, admin, { role: 'ADMIN' });
+    const { secret } = await enrollTotp(target.client);
+    const requester = await agedAdmin();
+    await agedAdmin();
+    await askReset(requester.client, target.id);
+
+    const page = await onCompliancePageWithApp(target.email, secret);
+    await page.getByRole('heading', { level: 1, name: 'Two-factor authentication' }).waitFor();
+    await page.goto(`${server.url}/users`);
+    await page.getByLabel('Search').fill(requester.email);
+    await page.getByRole('button', { name: `Disable ${requester.email}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disable account?' });
+    await dialog.getByRole('button', { name: 'Disable account' }).click();
+    await dialog
+      .getByRole('alert')
+      .getByText(/asked for a reset of your own two-factor authentication, which waits for approval: .* Another admin can\./)
+      .waitFor();
+    expect(await dialog.getByText('You do not have permission to do this.').count()).toBe(0);
+    expect(await db.query(`select disabled_at from account where id = $1`, [requester.id])).toEqual([{ disabled_at: null }]);
+    await page.context().close();
+  });
+
   it('a withdrawal done is said as done, and its button freed, when the list cannot be read again afterwards', async () => {
     const target = await createAccount(server, admin, { role: 'ADMIN' });
     await enrollTotp(target.client);

@@ -806,6 +806,26 @@ describe('two-factor rules', () => {
       expect(await open()).toBe(false);
     });
 
+    it('a request asked for while its requester is being disabled waits for the disabling and is refused, not left open behind it', async () => {
+      const target = await createAccount(server, admin, { role: 'ADMIN' });
+      await enrollTotp(target.client);
+      const requester = await adminOfADay();
+      await adminOfADay();
+      // The disabling holds the requester's row (as `setAccountDisabled` does) while the request is asked for.
+      const [asked] = await inLockOrder(
+        db,
+        ['select 1 from account where id = $1 for no key update', [requester.id]],
+        [() => requester.client.gql(RESET, { id: target.id })],
+        {
+          waitingOn: 'for share',
+          meanwhile: (locker) => locker.query(`update account set disabled_at = now() where id = $1`, [requester.id]),
+        },
+      );
+      expect(codes(asked!)).toEqual(['UNAUTHENTICATED']);
+      expect(await db.query(`select 1 from two_factor_reset_request where target_id = $1`, [target.id])).toEqual([]);
+      expect(await factors(target.id)).toBe(1);
+    });
+
     /**
      * A waiting request whose requester is disabled, treated as compromised (its password reset only:
      * it stays enabled), or deleted. From a session of the request's target: FORBIDDEN, reason
@@ -859,13 +879,17 @@ describe('two-factor rules', () => {
           [target.id],
         ),
       ).toEqual([{ actor_id: other.id, details: { requestId, reason: `REQUESTER_${why}` } }]);
-      const what = { DISABLED: 'disabled', COMPROMISED: 'treated as compromised', DELETED: 'deleted' }[why];
+      const acted = {
+        DISABLED: `disabled the admin account ${requester.email}`,
+        COMPROMISED: `treated the admin account ${requester.email} as compromised`,
+        DELETED: `deleted the admin account ${requester.email}`,
+      }[why];
       const toTarget = await mail.waitFor(
         target.email,
         (m) => m.subject === 'The reset of your two-factor authentication was closed',
         since,
       );
-      expect(MailSink.text(toTarget)).toContain(`${other.email} ${what} the admin account ${requester.email}`);
+      expect(MailSink.text(toTarget)).toContain(`${other.email} ${acted}, so its request`);
       const toAsked = await mail.waitFor(
         asked.email,
         (m) => m.subject === `Closed: the reset of the two-factor authentication of ${target.email}`,
@@ -874,10 +898,18 @@ describe('two-factor rules', () => {
       expect(MailSink.text(toAsked)).toContain('nothing left for you to do');
       // Nobody can approve it, also with the requester enabled again.
       if (why === 'DISABLED') {
-        await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { id } }`, { id: requester.id });
+        const back = await admin.gql(`mutation($id: ID!) { setAccountDisabled(id: $id, disabled: false) { disabledAt } }`, {
+          id: requester.id,
+        });
+        expect(back.data).toEqual({ setAccountDisabled: { disabledAt: null } });
       }
-      expect((await asked.client.gql(APPROVE, { id: requestId })).data?.['approveTwoFactorReset']).toBeUndefined();
+      expect(codes(await asked.client.gql(APPROVE, { id: requestId }))).toEqual(['NOT_FOUND']);
       expect(await factors(target.id)).toBe(1);
+      // The admin who acted, though asked to approve it, is not told what it did.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(
+        mail.messages.slice(since).filter((m) => m.to.includes(other.email.toLowerCase()) && m.subject.startsWith('Closed:')),
+      ).toEqual([]);
     };
 
     it('a waiting request whose requester another admin disables is closed for good, audited and told; not by its target', () =>
@@ -1314,6 +1346,18 @@ describe('two-factor rules', () => {
       expect((await other.client.gql(SET, { i: { emailForStaff: false } })).errors).toBeUndefined();
       expect(codes(await other.client.gql(SET, { i: { enabled: true } }))).toEqual(['WOULD_LOCK_YOU_OUT']);
       expect(await now()).toEqual({ enabled: false, emailForStaff: false });
+      // With 2FA off, sign-in asks for nothing: the report calls no method unusable.
+      const rows = (
+        await admin.gql(
+          `{ twoFactorCompliance(page: { limit: 200 }) { rows { account { id } enabled methods unusableMethods } } }`,
+        )
+      ).data!['twoFactorCompliance'].rows as { account: { id: string } }[];
+      expect(rows.find((r) => r.account.id === other.id)).toEqual({
+        account: { id: other.id },
+        enabled: false,
+        methods: [],
+        unusableMethods: [],
+      });
       // Whoever holds another factor (here: none at all, so nothing to lose) switches it on.
       expect((await admin.gql(SET, { i: { enabled: true } })).data!['updateTwoFactorSettings']).toEqual({
         enabled: true,

@@ -100,7 +100,7 @@ export type AuditAction =
   | 'TWO_FACTOR_RESET_BY_CLI'
   /** An admin asked to reset another admin’s two-factor authentication (needs a second admin). */
   | 'TWO_FACTOR_RESET_REQUESTED'
-  /** A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset, RESET when the account was reset another way meanwhile, by the CLI say). */
+  /** A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset, RESET when the account was reset another way meanwhile, by the CLI say; REQUESTER_DISABLED, REQUESTER_COMPROMISED or REQUESTER_DELETED when an admin disabled its requester, treated it as compromised, or deleted it). */
   | 'TWO_FACTOR_RESET_REQUEST_CLOSED'
   /** A security key presented a signature counter lower than before: refused and flagged. */
   | 'WEBAUTHN_COUNTER_REGRESSION'

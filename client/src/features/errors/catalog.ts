@@ -86,6 +86,8 @@ export const ERROR_SENTENCES: Record<ErrorCode, string> = {
  */
 const CODE_REASON_SENTENCES: Record<string, string> = {
   'FORBIDDEN:REQUESTER_TOO_NEW': requesterTooNewSentence('a day after your account was made'),
+  'FORBIDDEN:RESET_TARGET':
+    'This admin asked for a reset of your own two-factor authentication, which waits for approval: a session of yours cannot stop it by disabling, deleting or locking them. Another admin can.',
   'WOULD_LOCK_YOU_OUT:NO_ADMIN_LEFT':
     'No admin could sign in afterwards: every enabled admin’s only second factor would be refused (e-mail codes while they are off for admins, or a security key flagged as a copy) and none has a recovery code left. Have one set up an authenticator app or a security key first.',
   'WOULD_LOCK_YOU_OUT:SELF':

@@ -380,18 +380,19 @@ export class AccountService {
         managed.disabledAt = row.disabled_at;
         return managed;
       }
+      // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good:
+      // first, as it may refuse the whole change (RESET_TARGET) before anything is touched.
+      let resetRequestsClosed = 0;
+      if (disabled && managed.role === Role.ADMIN) {
+        const closing = await closeRequests(tx, managed);
+        resetRequestsClosed = closing.closed;
+        tell = closing.tell;
+      }
       managed.disabledAt = disabled ? new Date() : null;
       let tokensRevoked = 0;
-      let resetRequestsClosed = 0;
       if (disabled) {
         await this.sessions.revokeAllForAccount(tx, managed, 'ACCOUNT_DISABLED');
         tokensRevoked = await revokeApiTokensOf(tx, managed.id);
-        // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good.
-        if (managed.role === Role.ADMIN) {
-          const closing = await closeRequests(tx, managed);
-          resetRequestsClosed = closing.closed;
-          tell = closing.tell;
-        }
       }
       await tx.flush();
       await audit(

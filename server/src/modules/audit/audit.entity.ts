@@ -98,7 +98,7 @@ const DESCRIPTIONS: Record<AuditAction, string> = {
   SIGN_INS_RESUMED:
     'An admin (or the server-side CLI: no actor, `by: cli`) ended the password guard’s pause of an account: its count of wrong passwords from many places starts afresh.',
   TWO_FACTOR_RESET_REQUEST_CLOSED:
-    'A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset, RESET when the account was reset another way meanwhile, by the CLI say).',
+    'A reset of an admin’s 2FA waiting for approval was closed without being carried out (details: requestId, reason WITHDRAWN by an admin, RECOVERED when an approval found the account signed in or set up anew since, NOTHING_HELD when it found nothing to reset, RESET when the account was reset another way meanwhile, by the CLI say; REQUESTER_DISABLED, REQUESTER_COMPROMISED or REQUESTER_DELETED when an admin disabled its requester, treated it as compromised, or deleted it).',
   REAUTH_FAILED:
     'A signed-in session failed to confirm it is its account’s holder (details: `reason` PASSWORD or SECOND_FACTOR, and `method`): someone at that session may not know the password. Five wrong passwords in a row end the session; a wrong second factor counts toward the second-step lockout, as at sign-in.',
 };

@@ -188,13 +188,17 @@ export const mails = {
     why: 'DISABLED' | 'COMPROMISED' | 'DELETED',
   ): MailMessage {
     const yours = to === target;
-    const what = { DISABLED: 'disabled', COMPROMISED: 'treated as compromised', DELETED: 'deleted' }[why];
+    const acted = {
+      DISABLED: `disabled the admin account ${requester}`,
+      COMPROMISED: `treated the admin account ${requester} as compromised`,
+      DELETED: `deleted the admin account ${requester}`,
+    }[why];
     return {
       to,
       subject: yours
         ? 'The reset of your two-factor authentication was closed'
         : `Closed: the reset of the two-factor authentication of ${target}`,
-      text: `${by} ${what} the admin account ${requester}, so its request to reset the two-factor authentication of ${yours ? 'your admin account' : `the admin ${target}`} is closed for good: nothing was removed, and nobody can approve it any more${yours ? '' : ', so there is nothing left for you to do'}.\n\n${yours ? 'If you still need a reset (a lost device), ask another admin for it again.' : `If ${target} still needs a reset, another admin may ask for it again.`}\n`,
+      text: `${by} ${acted}, so its request to reset the two-factor authentication of ${yours ? 'your admin account' : `the admin ${target}`} is closed for good: nothing was removed, and nobody can approve it any more${yours ? '' : ', so there is nothing left for you to do'}.\n\n${yours ? 'If you still need a reset (a lost device), ask another admin for it again.' : `If ${target} still needs a reset, another admin may ask for it again.`}\n`,
     };
   },
   twoFactorResetRequestedForYou(to: string, requestedBy: string, expiresAt: Date): MailMessage {

@@ -402,10 +402,13 @@ export async function complianceReport(
       ...(r.has_email ? [TwoFactorMethod.EMAIL] : []),
       ...(r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
     ];
-    const unusableMethods = [
-      ...(r.refused_email && !r.has_email ? [TwoFactorMethod.EMAIL] : []),
-      ...(r.flagged_key && !r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
-    ];
+    // With 2FA switched off, sign-in asks for no method: none is refused.
+    const unusableMethods = s.enabled
+      ? [
+          ...(r.refused_email && !r.has_email ? [TwoFactorMethod.EMAIL] : []),
+          ...(r.flagged_key && !r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
+        ]
+      : [];
     return [
       {
         account,

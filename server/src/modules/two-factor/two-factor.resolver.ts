@@ -1000,6 +1000,19 @@ export class TwoFactorResolver {
         // The request and its audit entry commit together.
         const { req, created } = await ctx.em.transactional(async (tx) => {
           await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_reset_request:${account.id}`]);
+          // The requester read `for share`: a disable, deletion or "treat as compromised" of it in
+          // progress (each locks its row, then closes the requests it made) is waited for, and then this
+          // request is refused rather than left open behind it (as an API token being minted is).
+          const sessionId = viewer.session?.id ?? null;
+          const [stands] = await tx.execute<{ id: string }[]>(
+            `select a.id from account a
+              where a.id = ? and a.disabled_at is null and not a.password_reset_required
+                and (?::uuid is null or exists (select 1 from session s where s.id = ? and s.account_id = a.id
+                                                 and s.revoked_at is null and s.expires_at > now()))
+              for share of a`,
+            [viewer.account.id, sessionId, sessionId],
+          );
+          if (!stands) throw appError(ErrorCode.UNAUTHENTICATED, 'Your session has ended or your account is no longer enabled.');
           const open = await tx.findOne(
             TwoFactorResetRequest,
             { target: account.id, approvedAt: null, expiresAt: { $gt: new Date() } },

@@ -2014,10 +2014,10 @@ export class TwoFactorService {
         requestId: r.id,
         reason: `REQUESTER_${why}`,
       });
-      // Its requester is the account acted on: told nothing by this.
+      // Its requester is the account acted on, and the admin acting knows: neither is told by this.
       const { asked } = await this.toldOfClosedRequest(tx, r.target_id, r, requester.id);
       told.push(() => {
-        for (const to of [account.email, ...asked.map((a) => a.email)]) {
+        for (const to of [account.email, ...asked.filter((a) => a.id !== me.id).map((a) => a.email)]) {
           this.mail.notify(mails.twoFactorResetRequestClosedByRequesterGone(to, account.email, requester.email, me.email, why));
         }
       });
