@@ -935,6 +935,13 @@ describe('two-factor dashboard details', () => {
        values (gen_random_uuid(), $1, $2, 'AAAA', 0, '[]', 'Desk key', now(), now())`,
       [flagged.id, `flagged-${flagged.id}`],
     );
+    const disabled = await createAccount(server, admin, { role: 'USER' });
+    await db.query(
+      `insert into webauthn_credential (id, account_id, credential_id, public_key, counter, transports, name, created_at, flagged_at)
+       values (gen_random_uuid(), $1, $2, 'AAAA', 0, '[]', 'Desk key', now(), now())`,
+      [disabled.id, `flagged-${disabled.id}`],
+    );
+    await db.query(`update account set disabled_at = now() where id = $1`, [disabled.id]);
     const page = await (await browser.newContext()).newPage();
     await signIn(page, adminEmail);
     await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
@@ -945,7 +952,13 @@ describe('two-factor dashboard details', () => {
     const stuck = table.getByRole('row').filter({ hasText: flagged.email });
     await stuck.getByText('Cannot sign in: reset its 2FA').waitFor();
     await stuck.getByText('Security key or passkey (flagged as a possible clone)').waitFor();
-    await page.getByText(/have no recovery code left and cannot sign in until their 2FA is reset/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/cannot sign in until (its|their) 2FA is reset/)
+      .waitFor();
+    // One that is disabled signs in with nothing anyway: said so, not "reset its 2FA".
+    const off = table.getByRole('row').filter({ hasText: disabled.email });
+    await off.getByText('Disabled, no usable method').waitFor();
     await page.getByLabel('Only accounts without 2FA').check();
     // (The unfiltered rows stay on screen until the filtered ones arrive.)
     await expect.poll(() => table.getByText('On', { exact: true }).count()).toBe(0);

@@ -34,6 +34,7 @@ const ComplianceDocument = graphql(`
           id
           email
           name
+          disabledAt
         }
       }
     }
@@ -53,13 +54,41 @@ interface StatusRow {
   required: boolean;
   unusableMethods: readonly string[];
   recoveryCodesLeft: number;
+  account: { disabledAt?: unknown };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The accounts a policy will lead through setup at their next sign-in. */
+function missingNotice(n: number): string {
+  return n === 1
+    ? '1 account must use 2FA and has none: it will be led through setup at its next sign-in.'
+    : `${n} accounts must use 2FA and have none: they will be led through setup at their next sign-in.`;
+}
+
+/** The accounts holding only methods sign-in refuses (`all`), and those of them with no recovery code left (`none`). */
+function unusableNotice(all: number, none: number): string {
+  const holds = `${all === 1 ? '1 account holds' : `${all} accounts hold`} only methods sign-in refuses now (a security key flagged as a possible clone, or e-mail codes while they are off for admins and sub-admins)`;
+  const left = all - none;
+  const stuck = (n: number) => `cannot sign in until ${n === 1 ? 'its' : 'their'} 2FA is reset`;
+  if (none === 0) return `${holds}: each of ${all === 1 ? 'its' : 'their'} sign-ins uses up a recovery code.`;
+  if (left === 0) return `${holds} and no recovery code: ${all === 1 ? 'it' : 'they'} ${stuck(all)}.`;
+  return `${holds}. ${left === 1 ? '1 of them uses' : `${left} of them use`} up a recovery code at each sign-in; ${none === 1 ? '1 has' : `${none} have`} none left and ${stuck(none)}.`;
 }
 
 /**
  * On, off, required and off; or, for an account that holds only methods sign-in refuses, what its
- * next sign-in meets: a recovery code asked for while one is left, then no way in until a reset.
+ * next sign-in meets: a recovery code asked for while one is left, then no way in until a reset. A
+ * disabled account signs in with nothing (the counts leave it out too).
  */
 function StatusBadge({ row: r }: { row: StatusRow }) {
+  if (!r.enabled && r.unusableMethods.length > 0 && r.account.disabledAt) {
+    return (
+      <Badge color="gray" variant="light">
+        Disabled, no usable method
+      </Badge>
+    );
+  }
   if (r.enabled) {
     return (
       <Badge color="green" variant="light">
@@ -70,7 +99,7 @@ function StatusBadge({ row: r }: { row: StatusRow }) {
   if (r.unusableMethods.length > 0) {
     return r.recoveryCodesLeft > 0 ? (
       <Badge color="orange" variant="light">
-        No usable method: {r.recoveryCodesLeft} recovery code{r.recoveryCodesLeft === 1 ? '' : 's'} left
+        No usable method: {plural(r.recoveryCodesLeft, 'recovery code')} left
       </Badge>
     ) : (
       <Badge color="red" variant="light">
@@ -134,17 +163,12 @@ export function Component() {
           </SimpleGrid>
           {report.requiredButMissing > 0 && (
             <Alert color="orange" variant="light" mb="md" role="status">
-              {report.requiredButMissing} account(s) must use 2FA and have none: they will be led through setup at their next
-              sign-in.
+              {missingNotice(report.requiredButMissing)}
             </Alert>
           )}
           {report.onlyUnusableMethods > 0 && (
             <Alert color="red" variant="light" mb="md" role="status">
-              {report.onlyUnusableMethods} account(s) hold only methods sign-in refuses now (a security key flagged as a possible
-              clone, or e-mail codes while they are off for admins and sub-admins): each of their sign-ins uses up a recovery
-              code.
-              {report.cannotSignIn > 0 &&
-                ` ${report.cannotSignIn} of them have no recovery code left and cannot sign in until their 2FA is reset.`}
+              {unusableNotice(report.onlyUnusableMethods, report.cannotSignIn)}
             </Alert>
           )}
           <Switch
