@@ -199,7 +199,7 @@ describe('two-factor authentication in the dashboard', () => {
     await page.context().close();
   });
 
-  it('a method that cannot finish a sign-in now is said so, not "off", with the recovery codes counted and renewable', async () => {
+  it('a method that cannot finish a sign-in now is said so, not "off", with the recovery codes counted and renewable; with none left, what follows is said', async () => {
     const SET = `mutation($i: TwoFactorSettingsInput!) { updateTwoFactorSettings(input: $i) { emailForStaff } }`;
     await reauthenticate(admin);
     expect((await admin.gql(SET, { i: { emailForStaff: true } })).errors).toBeUndefined();
@@ -226,6 +226,18 @@ describe('two-factor authentication in the dashboard', () => {
       expect(await page.getByText('Two-factor authentication off').count()).toBe(0);
       await page.getByText('9 of 10 recovery codes left.').waitFor();
       await page.getByRole('button', { name: 'Generate new recovery codes' }).waitFor();
+      // Its last code used (signed in with it): the next sign-in will be refused, and a new set needs a
+      // confirmation nothing held can give. Said at once, and no button that could only fail.
+      await db.query(`update recovery_code set used_at = now() where account_id = $1 and used_at is null`, [staff.id]);
+      await page.reload();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Set up another method now' })
+        .getByText(/next sign-in will be refused/)
+        .waitFor();
+      await page.getByText('0 of 10 recovery codes left.').waitFor();
+      expect(await page.getByRole('button', { name: 'Generate new recovery codes' }).count()).toBe(0);
+      expect(await page.getByText('each sign-in uses up one of your recovery codes').count()).toBe(0);
       await page.context().close();
     } finally {
       await reauthenticate(admin);

@@ -111,6 +111,8 @@ export function Component() {
   const holds = holdsFactor(tf);
   // (Switched off for the system, nothing is asked of anyone: not a factor of no use.)
   const unusable = holds && !tf.enabled && tf.systemEnabled;
+  // …and no recovery code left: the next sign-in is refused, and nothing held can confirm it is you.
+  const stranded = unusable && tf.recoveryCodesRemaining === 0;
 
   const onEnabled = (e: Enabled) => {
     if (e.recoveryCodes) setFreshCodes(e.recoveryCodes);
@@ -160,10 +162,24 @@ export function Component() {
           be set up. Your methods are kept and are asked for again once it is switched back on.
         </Alert>
       )}
-      {unusable && (
+      {unusable && !stranded && (
         <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Your method cannot be used now">
           A security key flagged as a possible clone, or e-mail codes while they are off for admins and sub-admins, cannot finish
           a sign-in: until you set up another method below, each sign-in uses up one of your recovery codes.
+        </Alert>
+      )}
+      {stranded && (
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlertTriangle aria-hidden />}
+          title="Set up another method now"
+          role="alert"
+        >
+          Your method cannot finish a sign-in (a security key flagged as a possible clone, or e-mail codes while they are off for
+          admins and sub-admins) and no recovery code is left: your next sign-in will be refused until an administrator resets
+          your two-factor authentication. Set up another method below now: a few minutes after signing in, setting one up asks you
+          to confirm it is you, which nothing you hold can do.
         </Alert>
       )}
       {tf.systemEnabled && tf.required && !tf.enabled && !unusable && (
@@ -425,33 +441,40 @@ export function Component() {
             <Text size="sm" data-testid="recovery-remaining">
               {tf.recoveryCodesRemaining} of 10 recovery codes left.
             </Text>
-            {tf.recoveryCodesRemaining <= 3 && (
+            {tf.recoveryCodesRemaining <= 3 && !stranded && (
               <Alert color="orange" variant="light" role="status">
                 Few recovery codes are left. Generate a new set and store it safely.
               </Alert>
             )}
-            <Group>
-              <Button
-                variant="light"
-                loading={generating}
-                onClick={() =>
-                  confirm({
-                    title: 'Generate new recovery codes?',
-                    body: 'Your current recovery codes stop working at once, the unused ones too. Store the new set somewhere safe.',
-                    confirmLabel: 'Generate new codes',
-                    onConfirm: () =>
-                      void guard('Generating codes', async () => {
-                        const { data: d } = await generate();
-                        if (d) setFreshCodes(d.generateRecoveryCodes.codes);
-                        // The codes are made (and shown): a failed read-back of the page is no failure of theirs.
-                        await refetch().catch(() => undefined);
-                      }),
-                  })
-                }
-              >
-                Generate new recovery codes
-              </Button>
-            </Group>
+            {stranded ? (
+              <Text size="sm" c="dimmed">
+                A new set needs you to confirm it is you, which nothing you hold can do now: set up another method first, and it
+                comes with new codes.
+              </Text>
+            ) : (
+              <Group>
+                <Button
+                  variant="light"
+                  loading={generating}
+                  onClick={() =>
+                    confirm({
+                      title: 'Generate new recovery codes?',
+                      body: 'Your current recovery codes stop working at once, the unused ones too. Store the new set somewhere safe.',
+                      confirmLabel: 'Generate new codes',
+                      onConfirm: () =>
+                        void guard('Generating codes', async () => {
+                          const { data: d } = await generate();
+                          if (d) setFreshCodes(d.generateRecoveryCodes.codes);
+                          // The codes are made (and shown): a failed read-back of the page is no failure of theirs.
+                          await refetch().catch(() => undefined);
+                        }),
+                    })
+                  }
+                >
+                  Generate new recovery codes
+                </Button>
+              </Group>
+            )}
           </Stack>
         ) : (
           <Text size="sm" c="dimmed">
