@@ -881,7 +881,7 @@ describe('two-factor dashboard details', () => {
     await page.context().close();
   });
 
-  it('new recovery codes: copy and download hold exactly the codes shown; the count is right', async () => {
+  it('new recovery codes: copy and download hold exactly the codes shown; the count is right; the focus stays on them after the confirmation', async () => {
     const { email, client } = await createAccount(server, admin, { role: 'USER' });
     const { secret } = await enrollTotp(client);
     const { context, page } = await signedInWithApp(email, secret);
@@ -890,6 +890,14 @@ describe('two-factor dashboard details', () => {
     await page.getByTestId('recovery-codes').waitFor();
     const shown = (await page.getByTestId('recovery-codes').locator('p').allTextContents()).map((c) => c.trim());
     expect(shown).toHaveLength(10);
+    // The keyboard focus is on the new codes (not taken back to the button once the page is read again).
+    await page.getByText('10 of 10 recovery codes left.').waitFor();
+    await page.waitForTimeout(300);
+    expect(
+      await page.evaluate(
+        () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.slice(0, 40),
+      ),
+    ).toMatch(/recovery codes/i);
     await page.getByRole('button', { name: 'Copy codes' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown.join('\n'));
     const href = (await page.getByRole('link', { name: 'Download' }).getAttribute('href'))!;
