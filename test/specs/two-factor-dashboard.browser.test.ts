@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addVirtualAuthenticator,
@@ -930,6 +930,31 @@ describe('two-factor dashboard details', () => {
     await page.getByRole('link', { name: 'Security', exact: true }).click();
     await page.getByText('Two-factor authentication on').waitFor();
     await page.getByText('10 of 10 recovery codes left.').waitFor();
+    await page.context().close();
+  });
+
+  it('the compliance page says when the filtered accounts could not be loaded, rather than leaving the earlier rows as if filtered', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, adminEmail);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('link', { name: '2FA compliance' }).click();
+    const table = page.getByRole('table', { name: '2FA status per account' });
+    await table.getByRole('row').nth(1).waitFor();
+    const failing = (route: Route) => {
+      const body = route.request().postData() ?? '';
+      return body.includes('TwoFactorCompliancePage') && body.includes('"without":true') ? route.abort() : route.continue();
+    };
+    await page.route('**/graphql', failing);
+    await page.getByLabel('Only accounts without 2FA').check();
+    const said = page.getByRole('alert').filter({ hasText: 'Could not load these accounts' });
+    await said.waitFor();
+    expect(await table.getAttribute('aria-busy')).toBe('true');
+    // Reachable again: tried again, the filtered rows come and the notice goes.
+    await page.unroute('**/graphql', failing);
+    await said.getByRole('button', { name: 'Try again' }).click();
+    await said.waitFor({ state: 'detached' });
+    await expect.poll(() => table.getByText('On', { exact: true }).count()).toBe(0);
+    expect(await table.getAttribute('aria-busy')).toBe('false');
     await page.context().close();
   });
 

@@ -171,6 +171,16 @@ export function Component() {
               {unusableNotice(report.onlyUnusableMethods, report.cannotSignIn)}
             </Alert>
           )}
+          {/* The rows shown are the last ones read: a page or filter that failed to load says so above them. */}
+          {error && !fresh && (
+            <div style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
+              <QueryError
+                error={error}
+                onRetry={refetch}
+                title="Could not load these accounts: the rows below are the earlier ones"
+              />
+            </div>
+          )}
           <Switch
             label="Only accounts without 2FA"
             checked={without}
@@ -182,7 +192,7 @@ export function Component() {
           />
           {/* On a phone the columns scroll within the card, not the whole page sideways. */}
           <Table.ScrollContainer minWidth={640}>
-            <Table aria-label="2FA status per account" striped>
+            <Table aria-label="2FA status per account" striped aria-busy={!fresh} style={fresh ? undefined : { opacity: 0.6 }}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Account</Table.Th>
