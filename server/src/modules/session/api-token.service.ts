@@ -9,6 +9,25 @@ import { Account } from '../account/account.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { ACCOUNT_COLUMNS, lazyViewer, mapAccount, mapOnce, principalOf, type SessionService } from './session.service.js';
 
+/**
+ * Whether the account acting in `tx` still stands behind what it does: enabled, owing no forced
+ * password reset, and (with `sessionId`) acting from a session that is still live. Its row is read
+ * `for share`: a disable, deletion or "treat as compromised" of it in progress (each locks its row,
+ * then revokes and closes what it made) is waited for, and what follows it is refused rather than
+ * left behind it.
+ */
+export async function actorStands(tx: EntityManager, accountId: string, sessionId: string | null): Promise<boolean> {
+  const [ok] = await tx.execute<{ id: string }[]>(
+    `select a.id from account a
+      where a.id = ? and a.disabled_at is null and not a.password_reset_required
+        and (?::uuid is null or exists (select 1 from session s where s.id = ? and s.account_id = a.id
+                                         and s.revoked_at is null and s.expires_at > now()))
+      for share of a`,
+    [accountId, sessionId, sessionId],
+  );
+  return ok !== undefined;
+}
+
 export const API_TOKEN_PREFIX = 'sct_';
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -105,16 +124,8 @@ export class ApiTokenService {
       // (each locks its row, then revokes its sessions and the tokens it minted) is waited for, and then
       // this token is refused rather than left behind it: the minter must still be enabled, owe no forced
       // password reset, and mint from a session that is still live.
-      if (minter !== null) {
-        const [ok] = await tx.execute<{ id: string }[]>(
-          `select a.id from account a
-            where a.id = ? and a.disabled_at is null and not a.password_reset_required
-              and (?::uuid is null or exists (select 1 from session s where s.id = ? and s.account_id = a.id
-                                               and s.revoked_at is null and s.expires_at > now()))
-            for share of a`,
-          [minter.accountId, minter.sessionId, minter.sessionId],
-        );
-        if (!ok) throw appError(ErrorCode.UNAUTHENTICATED, 'Your session has ended or your account is no longer enabled.');
+      if (minter !== null && !(await actorStands(tx, minter.accountId, minter.sessionId))) {
+        throw appError(ErrorCode.UNAUTHENTICATED, 'Your session has ended or your account is no longer enabled.');
       }
       const created = tx.create(ApiToken, {
         account: tx.getReference(Account, account.id),

@@ -16,6 +16,7 @@ import { AuditAction } from '../audit/audit.entity.js';
 import type { TwoFactorSettings } from '../settings/settings.service.js';
 import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
+import { actorStands } from '../session/api-token.service.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import {
@@ -1003,15 +1004,7 @@ export class TwoFactorResolver {
           // The requester read `for share`: a disable, deletion or "treat as compromised" of it in
           // progress (each locks its row, then closes the requests it made) is waited for, and then this
           // request is refused rather than left open behind it (as an API token being minted is).
-          const sessionId = viewer.session?.id ?? null;
-          const [stands] = await tx.execute<{ id: string }[]>(
-            `select a.id from account a
-              where a.id = ? and a.disabled_at is null and not a.password_reset_required
-                and (?::uuid is null or exists (select 1 from session s where s.id = ? and s.account_id = a.id
-                                                 and s.revoked_at is null and s.expires_at > now()))
-              for share of a`,
-            [viewer.account.id, sessionId, sessionId],
-          );
+          const stands = await actorStands(tx, viewer.account.id, viewer.session?.id ?? null);
           if (!stands) throw appError(ErrorCode.UNAUTHENTICATED, 'Your session has ended or your account is no longer enabled.');
           const open = await tx.findOne(
             TwoFactorResetRequest,
