@@ -2000,10 +2000,10 @@ export class TwoFactorService {
       [requester.id],
     );
     if (rows.some((r) => r.target_id === me.id)) {
-      const verb = { DISABLED: 'disable', COMPROMISED: 'treat as compromised', DELETED: 'delete' }[why];
+      const act = { DISABLED: 'disable them', COMPROMISED: 'treat them as compromised', DELETED: 'delete them' }[why];
       throw appError(
         ErrorCode.FORBIDDEN,
-        `This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may ${verb} them.`,
+        `This admin asked for a reset of your own two-factor authentication, which waits for approval: another admin may ${act}.`,
         { reason: 'RESET_TARGET' },
       );
     }
