@@ -2048,6 +2048,18 @@ export default [
     tests: [[R, 'your only factor, e-mail codes, is not switched off for staff by switching 2FA on in the same change']],
   },
   {
+    id: 'removal-reauth-before-refusal',
+    why: 'a removal that will be refused asks for a recent confirmation first, which may cost the holder a recovery code for nothing',
+    edits: [
+      [
+        TFR,
+        '      const tx = { ...ctx, em, afterCommit } as Context;\n      await this.assertKeepsAFactor(tx, removing);\n',
+        '      const tx = { ...ctx, em, afterCommit } as Context;\n      requireReauth();\n      await this.assertKeepsAFactor(tx, removing);\n',
+      ],
+    ],
+    tests: [[R, 'a removal that will be refused says so before asking for a recent confirmation']],
+  },
+  {
     id: 'compromised-requester-keeps-requests',
     why: 'an admin treated as compromised keeps its waiting requests to reset other admins’ 2FA, which a second admin may then approve',
     edits: [

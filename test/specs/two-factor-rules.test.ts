@@ -168,6 +168,24 @@ describe('two-factor rules', () => {
     expect(mail.count()).toBeGreaterThan(since);
   });
 
+  it('a removal that will be refused says so before asking for a recent confirmation (which could cost a code for nothing); one that may go asks for it', async () => {
+    const { client, id } = await createAccount(server, admin, { role: 'USER' });
+    await enrollTotp(client);
+    await admin.gql(MARK, { id });
+    await staleReauth(db, client, id);
+    expect(codes(await client.gql(Q.disableTotp))).toEqual(['LAST_METHOD_REQUIRED']);
+    // No longer required: the app may go, once confirmed.
+    const unmarked = await admin.gql(
+      `mutation($id: ID!) { setRequiresTwoFactor(accountId: $id, required: false) { accountId } }`,
+      {
+        id,
+      },
+    );
+    expect(unmarked.errors).toBeUndefined();
+    expect(codes(await client.gql(Q.disableTotp))).toEqual(['REAUTH_REQUIRED']);
+    expect(await factors(id)).toBe(1);
+  });
+
   it('the last method that can sign you in does not go while what stays cannot and no recovery code is left', async () => {
     // Staff: an app, and e-mail codes, which staff may not use (the default).
     const staff = await createAccount(server, admin, { role: 'SUB_ADMIN', permissions: [] });

@@ -444,30 +444,36 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes one of your security keys. Needs a recent re-authentication. NOT_FOUND for an unknown key (or one not yours); LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
+      'Removes one of your security keys. Needs a recent re-authentication, asked for after the refusals below (a removal they refuse asks for none). NOT_FOUND for an unknown key (or one not yours); LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async removeWebauthnCredential(
     @Arg('id', () => ID, { description: 'The device.' }) id: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     assertUuid(id, 'id');
-    ctx.services.twoFactor.requireRecentReauth(ctx);
-    await this.removeMethod(ctx, { webauthnId: id }, async (tx) => {
-      await ctx.services.webauthn.remove(tx, ctx.viewer!.account, id);
-      return true;
-    });
+    await this.removeMethod(
+      ctx,
+      { webauthnId: id },
+      () => ctx.services.twoFactor.requireRecentReauth(ctx),
+      async (tx) => {
+        await ctx.services.webauthn.remove(tx, ctx.viewer!.account, id);
+        return true;
+      },
+    );
     return true;
   }
 
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes your authenticator app. Needs a recent re-authentication. NOT_FOUND when none is set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
+      'Removes your authenticator app. Needs a recent re-authentication, asked for after the refusals below (a removal they refuse asks for none). NOT_FOUND when none is set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and it is your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async disableTotp(@Ctx() ctx: Context): Promise<boolean> {
-    ctx.services.twoFactor.requireRecentReauth(ctx);
-    const removed = await this.removeMethod(ctx, { totp: true }, (tx) =>
-      ctx.services.twoFactor.removeTotp(tx, ctx.viewer!.account),
+    const removed = await this.removeMethod(
+      ctx,
+      { totp: true },
+      () => ctx.services.twoFactor.requireRecentReauth(ctx),
+      (tx) => ctx.services.twoFactor.removeTotp(tx, ctx.viewer!.account),
     );
     if (!removed) throw notFound('Authenticator app');
     return true;
@@ -476,12 +482,14 @@ export class TwoFactorResolver {
   @Authorized(StageRule.SESSION)
   @Mutation(() => Boolean, {
     description:
-      'Removes your e-mail codes. Needs a recent re-authentication. NOT_FOUND when none are set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and they are your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
+      'Removes your e-mail codes. Needs a recent re-authentication, asked for after the refusals below (a removal they refuse asks for none). NOT_FOUND when none are set up; LAST_METHOD_REQUIRED when a policy requires 2FA of you and they are your last usable method. WOULD_LOCK_YOU_OUT (reason NO_USABLE_METHOD_LEFT) when it is your last usable method, what stays cannot be used (a flagged key, e-mail codes admins may not use) and no recovery code is left. Removing the last second factor you hold deletes every recovery code.',
   })
   async disableEmailFactor(@Ctx() ctx: Context): Promise<boolean> {
-    ctx.services.twoFactor.requireRecentReauth(ctx);
-    const removed = await this.removeMethod(ctx, { email: true }, (tx) =>
-      ctx.services.twoFactor.removeEmail(tx, ctx.viewer!.account),
+    const removed = await this.removeMethod(
+      ctx,
+      { email: true },
+      () => ctx.services.twoFactor.requireRecentReauth(ctx),
+      (tx) => ctx.services.twoFactor.removeEmail(tx, ctx.viewer!.account),
     );
     if (!removed) throw notFound('E-mail method');
     return true;
@@ -539,6 +547,7 @@ export class TwoFactorResolver {
   private async removeMethod(
     ctx: Context,
     removing: { totp?: true; email?: true; webauthnId?: string },
+    requireReauth: () => void,
     remove: (tx: Context) => Promise<boolean>,
   ): Promise<boolean> {
     const afterCommit: (() => void)[] = [];
@@ -546,6 +555,10 @@ export class TwoFactorResolver {
       await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`two_factor_methods:${ctx.viewer!.account.id}`]);
       const tx = { ...ctx, em, afterCommit } as Context;
       await this.assertKeepsAFactor(tx, removing);
+      // A refusal first, then the recent confirmation: one asked for a removal that will be refused
+      // anyway would cost the holder a code (a recovery code, say) for nothing. Nothing is written
+      // before either.
+      requireReauth();
       return remove(tx);
     });
     for (const run of afterCommit) run();
