@@ -33,6 +33,7 @@ import { AuditAction } from './modules/audit/audit.entity.js';
 import { auditCsvHeader, auditCsvRow } from './modules/audit/audit-csv.js';
 import { SessionStage } from './modules/session/session.entity.js';
 import { TwoFactorMethod } from './modules/two-factor/two-factor.entity.js';
+import { leftToEnroll } from './modules/two-factor/enrollable.js';
 import { startWebSocketServer } from './ws.js';
 import { writesTo } from './db/change-feed.js';
 import { AUTH_TABLES } from './modules/session/auth-cache.js';
@@ -671,11 +672,10 @@ function staticHeaders(middleware: express.RequestHandler): [string, string][] {
 async function warnIfKeysOnly(services: Services, em: EntityManager, logger: Logger): Promise<void> {
   const s = await services.settings.twoFactor(em);
   if (!s.enabled || !s.allowedMethods.includes(TwoFactorMethod.WEBAUTHN)) return;
-  const others = s.allowedMethods.filter((m) => m === TwoFactorMethod.TOTP || m === TwoFactorMethod.EMAIL);
-  const forStaff = others.filter((m) => m !== TwoFactorMethod.EMAIL || s.emailForStaff);
-  if (others.length > 0 && !(s.requiredForStaff && forStaff.length === 0)) return;
+  const left = leftToEnroll(s.allowedMethods, s.emailForStaff, false);
+  if (left.everyone.length > 0 && !(s.requiredForStaff && left.staff.length === 0)) return;
   logger.error(
     { allowedMethods: s.allowedMethods, requiredForStaff: s.requiredForStaff, emailForStaff: s.emailForStaff },
-    `the two-factor settings leave security keys the only method ${others.length === 0 ? 'anyone' : 'admins and sub-admins'} can set up, which this server cannot offer: accounts sent to set up 2FA can set up nothing and cannot finish signing in. Set WEBAUTHN_RP_ID (or PUBLIC_URL) to a host name and restart`,
+    `the two-factor settings leave security keys the only method ${left.everyone.length === 0 ? 'anyone' : 'admins and sub-admins'} can set up, which this server cannot offer: accounts sent to set up 2FA can set up nothing and cannot finish signing in. Set WEBAUTHN_RP_ID (or PUBLIC_URL) to a host name and restart`,
   );
 }

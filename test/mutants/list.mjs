@@ -2005,8 +2005,8 @@ export default [
     edits: [
       [
         'server/src/app.ts',
-        '  if (others.length > 0 && !(s.requiredForStaff && forStaff.length === 0)) return;',
-        '  if (others.length >= 0) return;',
+        '  if (left.everyone.length > 0 && !(s.requiredForStaff && left.staff.length === 0)) return;',
+        '  if (left.everyone.length >= 0) return;',
       ],
     ],
     tests: [[T, 'whose stored settings leave security keys the only method to set up says so at start']],
@@ -2065,8 +2065,8 @@ export default [
     edits: [
       [
         'server/src/modules/security-incident/incident.service.ts',
-        '        account.role === Role.ADMIN\n          ? await ctx.services.twoFactor.closeRequestsBy',
-        '        (false as boolean)\n          ? await ctx.services.twoFactor.closeRequestsBy',
+        "      const closing = await ctx.services.twoFactor.closeRequestsBy({ ...ctx, em: tx }, account, 'COMPROMISED');",
+        '      const closing = { closed: 0, tell: () => undefined };',
       ],
     ],
     tests: [[R, 'a waiting request whose requester is treated as compromised (a password reset alone) is closed for good']],
@@ -2074,13 +2074,7 @@ export default [
   {
     id: 'deleted-requester-closes-silently',
     why: 'deleting an admin erases its waiting reset requests with no audit entry and nobody told',
-    edits: [
-      [
-        'server/src/modules/account/account.service.ts',
-        '      if (account.role === Role.ADMIN) tell = (await closeRequests(tx, account)).tell;\n',
-        '',
-      ],
-    ],
+    edits: [['server/src/modules/account/account.service.ts', '      tell = (await closeRequests(tx, account)).tell;\n', '']],
     tests: [[R, 'a waiting request whose requester another admin deletes is closed']],
   },
   {

@@ -380,10 +380,10 @@ export class AccountService {
         managed.disabledAt = row.disabled_at;
         return managed;
       }
-      // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good:
-      // first, as it may refuse the whole change (RESET_TARGET) before anything is touched.
+      // The resets of admins' 2FA it asked for, still waiting, are closed for good: first, as it may
+      // refuse the whole change (RESET_TARGET) before anything is touched.
       let resetRequestsClosed = 0;
-      if (disabled && managed.role === Role.ADMIN) {
+      if (disabled) {
         const closing = await closeRequests(tx, managed);
         resetRequestsClosed = closing.closed;
         tell = closing.tell;
@@ -442,7 +442,7 @@ export class AccountService {
       const tokensRevoked = await revokeApiTokensOf(tx, account.id);
       // The resets of admins' 2FA it asked for, still waiting, are closed (audited and told) before
       // their rows go with it.
-      if (account.role === Role.ADMIN) tell = (await closeRequests(tx, account)).tell;
+      tell = (await closeRequests(tx, account)).tell;
       await this.beforeDelete(tx, account.id);
       // Its login history stays, unlinked (`on delete set null`): one statement over every login of the
       // account, which after a long attack may be millions: given longer than the statement timeout.

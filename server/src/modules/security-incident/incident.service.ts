@@ -585,14 +585,11 @@ export class IncidentService {
         }
       }
       await tx.execute(`select 1 from account where id = ? for no key update`, [account.id]);
-      // The resets of admins' 2FA it asked for (only admins ask), still waiting, are closed for good, as
+      // The resets of admins' 2FA it asked for, still waiting, are closed for good, as
       // disabling it would: asked for from a session the intruder may have held, they must not be
       // approved while it is treated, nor once it is enabled again. First, as it may refuse the whole
       // treatment (RESET_TARGET) before anything is touched.
-      const closing =
-        account.role === Role.ADMIN
-          ? await ctx.services.twoFactor.closeRequestsBy({ ...ctx, em: tx }, account, 'COMPROMISED')
-          : { closed: 0, tell: () => undefined };
+      const closing = await ctx.services.twoFactor.closeRequestsBy({ ...ctx, em: tx }, account, 'COMPROMISED');
       await this.claim(tx, ctx, id, IncidentResolution.COMPROMISED, opts.note);
       // Treated: the holder's links have nothing left to decide.
       await tx.execute(`update incident_holder_link set expires_at = now() where incident_id = ? and used_at is null`, [id]);

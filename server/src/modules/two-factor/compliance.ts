@@ -405,7 +405,7 @@ export async function complianceReport(
     // With 2FA switched off, sign-in asks for no method: none is refused.
     const unusableMethods = s.enabled
       ? [
-          ...(r.refused_email && !r.has_email ? [TwoFactorMethod.EMAIL] : []),
+          ...(r.refused_email ? [TwoFactorMethod.EMAIL] : []),
           ...(r.flagged_key && !r.has_webauthn ? [TwoFactorMethod.WEBAUTHN] : []),
         ]
       : [];

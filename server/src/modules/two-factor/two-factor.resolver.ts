@@ -18,6 +18,7 @@ import { SessionStage } from '../session/session.entity.js';
 import { LoginSuccess } from '../session/session.resolver.js';
 import { actorStands } from '../session/api-token.service.js';
 import { EmailCodePurpose, TwoFactorMethod, TwoFactorResetRequest } from './two-factor.entity.js';
+import { leftToEnroll } from './enrollable.js';
 import { assertProofGiven, ReauthenticateInput, SecondFactorInput, TwoFactorSettingsInput } from './two-factor.inputs.js';
 import {
   ableToSignIn,
@@ -688,12 +689,11 @@ export class TwoFactorResolver {
   ): Promise<TwoFactorSettings> {
     // Something must be left to set up, for everyone and for the staff a policy covers: an account a
     // policy sends to enrollment with nothing to enroll could never finish signing in.
-    const allowed = methods ?? before.allowedMethods;
-    const forStaff = input.emailForStaff ?? before.emailForStaff;
     // Security keys cannot be set up on a server reached by an IP address (no RP ID a browser accepts).
     const keys = ctx.services.config.webauthnRpId !== null;
-    const enrollable = allowed.filter((m) => m !== TwoFactorMethod.RECOVERY_CODE && (m !== TwoFactorMethod.WEBAUTHN || keys));
-    const staffEnrollable = enrollable.filter((m) => m !== TwoFactorMethod.EMAIL || forStaff);
+    const allowed = methods ?? before.allowedMethods;
+    const forStaff = input.emailForStaff ?? before.emailForStaff;
+    const { everyone: enrollable, staff: staffEnrollable } = leftToEnroll(allowed, forStaff, keys);
     if (enrollable.length === 0 || ((input.requiredForStaff ?? before.requiredForStaff) && staffEnrollable.length === 0)) {
       // Where keys cannot be set up, neither sentence offers them, and the last one says why.
       const noKeys = keys
